@@ -1,0 +1,1 @@
+//! Program generator (work in progress).

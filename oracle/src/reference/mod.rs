@@ -1,0 +1,1 @@
+//! Independent reference interpreter (work in progress).

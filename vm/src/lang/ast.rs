@@ -1,0 +1,237 @@
+//! The program representation shared by every consumer: the VM's compiler, the
+//! independent reference interpreter, the generator and pretty-printer, and the
+//! reducer. It is the *only* thing the reference and the VM share, so it holds
+//! syntax, never semantics.
+//!
+//! Language S0: integers, booleans, None, `if/elif/else`, `while`,
+//! `for NAME in EXPR`, `break/continue/pass`, assignment and augmented
+//! assignment, `def` with positional parameters, `return`, `global`, `print`.
+//! `elif` is an `If` whose `orelse` is a single `If`, exactly as Python's own AST.
+
+use std::collections::BTreeSet;
+
+/// A whole program (one module).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Module {
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Stmt {
+    /// An expression evaluated for its effect (`print(x)`, `f(1)`).
+    Expr(Expr),
+    /// `target = value` (a single name target).
+    Assign { target: String, value: Expr },
+    /// `target op= value`.
+    AugAssign {
+        target: String,
+        op: BinOp,
+        value: Expr,
+    },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `for target in iter:` (S0 programs iterate `range(...)`).
+    For {
+        target: String,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    Break,
+    Continue,
+    Pass,
+    /// `def name(params): body`. Only at module level (possibly nested in
+    /// module-level `if`/loops); nested functions would need closures.
+    FunctionDef {
+        name: String,
+        params: Vec<String>,
+        body: Vec<Stmt>,
+    },
+    Return(Option<Expr>),
+    Global(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expr {
+    /// A non-negative integer literal, as normalized decimal digits (no sign,
+    /// no leading zeros, no `_`). Negative numbers are `UnaryOp(Neg, Int)`, as
+    /// in Python's AST. Kept as text so the AST depends on no bigint crate.
+    Int(String),
+    Bool(bool),
+    None,
+    Name(String),
+    UnaryOp {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    BinOp {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `a and b and c`: at least two values, flattened as Python's parser does.
+    BoolOp { op: BoolOp, values: Vec<Expr> },
+    /// `left op0 c0 op1 c1 ...`: a chain; `ops.len() == comparators.len() >= 1`.
+    Compare {
+        left: Box<Expr>,
+        ops: Vec<CmpOp>,
+        comparators: Vec<Expr>,
+    },
+    /// `func(args...)`, positional arguments only.
+    Call { func: Box<Expr>, args: Vec<Expr> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Neg,
+    Pos,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    FloorDiv,
+    Mod,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BoolOp {
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+}
+
+impl BinOp {
+    pub const ALL: [BinOp; 5] = [
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::FloorDiv,
+        BinOp::Mod,
+    ];
+    /// The operator as written in source (`+`, `//`, ...).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+        }
+    }
+}
+
+impl CmpOp {
+    pub const ALL: [CmpOp; 6] = [
+        CmpOp::Eq,
+        CmpOp::NotEq,
+        CmpOp::Lt,
+        CmpOp::LtE,
+        CmpOp::Gt,
+        CmpOp::GtE,
+    ];
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::NotEq => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::GtE => ">=",
+        }
+    }
+}
+
+impl Expr {
+    /// An integer constant of any sign, as Python's parser would produce it.
+    pub fn int(v: i128) -> Expr {
+        let lit = Expr::Int(v.unsigned_abs().to_string());
+        if v < 0 {
+            Expr::UnaryOp {
+                op: UnaryOp::Neg,
+                operand: Box::new(lit),
+            }
+        } else {
+            lit
+        }
+    }
+    pub fn name(n: &str) -> Expr {
+        Expr::Name(n.to_string())
+    }
+    /// `func(args)` where `func` is a name.
+    pub fn call(func: &str, args: Vec<Expr>) -> Expr {
+        Expr::Call {
+            func: Box::new(Expr::name(func)),
+            args,
+        }
+    }
+}
+
+/// Python's scoping rule for a function body: a name is local if it is a
+/// parameter or is bound anywhere in the body (assignment, augmented
+/// assignment, `for` target, nested `def`) and not declared `global`.
+/// Shared because it is syntax (decided at compile time), not semantics.
+pub fn function_locals(params: &[String], body: &[Stmt]) -> (Vec<String>, BTreeSet<String>) {
+    let mut globals = BTreeSet::new();
+    collect_globals(body, &mut globals);
+    let mut locals: Vec<String> = params.to_vec();
+    collect_bound(body, &mut |n: &str| {
+        if !globals.contains(n) && !locals.iter().any(|l| l == n) {
+            locals.push(n.to_string());
+        }
+    });
+    (locals, globals)
+}
+
+fn collect_globals(body: &[Stmt], out: &mut BTreeSet<String>) {
+    for s in body {
+        match s {
+            Stmt::Global(names) => out.extend(names.iter().cloned()),
+            Stmt::If { body, orelse, .. } => {
+                collect_globals(body, out);
+                collect_globals(orelse, out);
+            }
+            Stmt::While { body, .. } | Stmt::For { body, .. } => collect_globals(body, out),
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` with every name bound by `body` (not descending into nested defs'
+/// bodies), in source order.
+pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
+    for s in body {
+        match s {
+            Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
+            Stmt::For { target, body, .. } => {
+                f(target);
+                collect_bound(body, f);
+            }
+            Stmt::FunctionDef { name, .. } => f(name),
+            Stmt::If { body, orelse, .. } => {
+                collect_bound(body, f);
+                collect_bound(orelse, f);
+            }
+            Stmt::While { body, .. } => collect_bound(body, f),
+            _ => {}
+        }
+    }
+}

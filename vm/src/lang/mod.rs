@@ -1,0 +1,13 @@
+//! Front end: Python source -> S0 AST (with line:col errors), the AST itself,
+//! the pretty-printer, and the observable-outcome contract.
+
+pub mod ast;
+pub mod limits;
+pub mod outcome;
+pub mod parse;
+pub mod unparse;
+
+pub use ast::*;
+pub use outcome::{Ending, Outcome, Poison, RunResult};
+pub use parse::{ParseError, parse_program};
+pub use unparse::unparse;

@@ -1,0 +1,66 @@
+//! What a run of a program observably did: the contract every configuration
+//! (and the reference) is compared on. Plain data, no semantics: each side
+//! computes its own strings.
+
+use serde::{Deserialize, Serialize};
+
+/// How a program ended.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Ending {
+    Normal,
+    /// An uncaught exception: type name (`ZeroDivisionError`) and message.
+    Exception { kind: String, message: String },
+}
+
+/// The observable result of a completed run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Everything `print` wrote.
+    pub output: String,
+    pub ending: Ending,
+    /// Final module globals as (name, repr), sorted by name. Functions are
+    /// `<function NAME>` (CPython's address is not reproducible).
+    pub globals: Vec<(String, String)>,
+}
+
+/// Why a run gave no verdict. Limits are defined in [`super::limits`] so that
+/// the reference and the VM poison on exactly the same programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Poison {
+    /// More than [`super::limits::MAX_FUEL`] loop back edges plus calls.
+    Fuel,
+    /// Call depth beyond [`super::limits::MAX_DEPTH`].
+    Recursion,
+    /// An integer result wider than [`super::limits::MAX_INT_BITS`].
+    IntTooLarge,
+    /// The VM's arena is exhausted even after collection (VM only).
+    OutOfMemory,
+}
+
+impl std::fmt::Display for Poison {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Poison::Fuel => "fuel exhausted",
+            Poison::Recursion => "recursion limit",
+            Poison::IntTooLarge => "integer too large",
+            Poison::OutOfMemory => "out of memory",
+        })
+    }
+}
+
+/// A run either completes with an [`Outcome`] or is poisoned (no verdict).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RunResult {
+    Completed(Outcome),
+    Poisoned(Poison),
+}
+
+impl Outcome {
+    /// One line summary for tables: ending plus a hash of output and globals.
+    pub fn ending_text(&self) -> String {
+        match &self.ending {
+            Ending::Normal => "ok".to_string(),
+            Ending::Exception { kind, message } => format!("{kind}: {message}"),
+        }
+    }
+}

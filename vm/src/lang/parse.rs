@@ -1,0 +1,424 @@
+//! Python source -> S0 AST. Parsing is done by ruff's parser (a maintained,
+//! complete Python grammar); this module lowers its AST to ours and rejects
+//! everything outside S0 with the construct's name and `line:col`, never a
+//! panic. It also enforces the compile-time rules CPython enforces as
+//! `SyntaxError` (`break` outside a loop, `return` outside a function, `global`
+//! after use), so every accepted program is one CPython accepts.
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast as py;
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextRange};
+
+use super::ast::*;
+
+/// A front-end error: the program is not valid Python, or not in S0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses `source` as an S0 program.
+pub fn parse_program(source: &str) -> Result<Module, ParseError> {
+    let index = LineIndex::from_source_text(source);
+    let err_at = |range: TextRange, message: String| {
+        let lc = index.line_column(range.start(), source);
+        ParseError {
+            line: lc.line.get(),
+            col: lc.column.get(),
+            message,
+        }
+    };
+    let parsed = ruff_python_parser::parse_module(source)
+        .map_err(|e| err_at(e.location, format!("syntax error: {}", e.error)))?;
+    let lower = Lowering { err_at: &err_at };
+    let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
+    Ok(Module { body })
+}
+
+/// Where a statement sits, for CPython's compile-time checks.
+#[derive(Clone, Copy)]
+struct Ctx {
+    in_function: bool,
+    in_loop: bool,
+}
+
+impl Ctx {
+    const MODULE: Ctx = Ctx {
+        in_function: false,
+        in_loop: false,
+    };
+}
+
+struct Lowering<'a> {
+    err_at: &'a dyn Fn(TextRange, String) -> ParseError,
+}
+
+type R<T> = Result<T, ParseError>;
+
+impl Lowering<'_> {
+    fn unsupported(&self, node: &impl Ranged, what: &str) -> ParseError {
+        (self.err_at)(node.range(), format!("unsupported construct: {what} (outside S0)"))
+    }
+
+    fn block(&self, stmts: &[py::Stmt], ctx: Ctx) -> R<Vec<Stmt>> {
+        stmts.iter().map(|s| self.stmt(s, ctx)).collect()
+    }
+
+    fn name_target(&self, e: &py::Expr, what: &str) -> R<String> {
+        match e {
+            py::Expr::Name(n) => Ok(n.id.to_string()),
+            other => Err(self.unsupported(other, what)),
+        }
+    }
+
+    fn stmt(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        Ok(match s {
+            py::Stmt::Expr(e) => Stmt::Expr(self.expr(&e.value)?),
+            py::Stmt::Pass(_) => Stmt::Pass,
+            py::Stmt::Break(_) | py::Stmt::Continue(_) => {
+                if !ctx.in_loop {
+                    let kw = if matches!(s, py::Stmt::Break(_)) { "break" } else { "continue" };
+                    return Err((self.err_at)(s.range(), format!("SyntaxError: '{kw}' outside loop")));
+                }
+                if matches!(s, py::Stmt::Break(_)) { Stmt::Break } else { Stmt::Continue }
+            }
+            py::Stmt::Assign(a) => {
+                if a.targets.len() != 1 {
+                    return Err(self.unsupported(s, "chained assignment"));
+                }
+                Stmt::Assign {
+                    target: self.name_target(&a.targets[0], "assignment to a non-name target")?,
+                    value: self.expr(&a.value)?,
+                }
+            }
+            py::Stmt::AugAssign(a) => Stmt::AugAssign {
+                target: self.name_target(&a.target, "augmented assignment to a non-name target")?,
+                op: self.binop(a.op, s)?,
+                value: self.expr(&a.value)?,
+            },
+            py::Stmt::If(i) => {
+                let test = self.expr(&i.test)?;
+                let body = self.block(&i.body, ctx)?;
+                // Fold `elif`/`else` clauses right to left into nested orelse.
+                let mut orelse = Vec::new();
+                for clause in i.elif_else_clauses.iter().rev() {
+                    let cbody = self.block(&clause.body, ctx)?;
+                    orelse = match &clause.test {
+                        None => cbody,
+                        Some(t) => vec![Stmt::If {
+                            test: self.expr(t)?,
+                            body: cbody,
+                            orelse,
+                        }],
+                    };
+                }
+                Stmt::If { test, body, orelse }
+            }
+            py::Stmt::While(w) => {
+                if !w.orelse.is_empty() {
+                    return Err(self.unsupported(s, "while ... else"));
+                }
+                Stmt::While {
+                    test: self.expr(&w.test)?,
+                    body: self.block(&w.body, Ctx { in_loop: true, ..ctx })?,
+                }
+            }
+            py::Stmt::For(f) => {
+                if f.is_async {
+                    return Err(self.unsupported(s, "async for"));
+                }
+                if !f.orelse.is_empty() {
+                    return Err(self.unsupported(s, "for ... else"));
+                }
+                Stmt::For {
+                    target: self.name_target(&f.target, "for loop target that is not a name")?,
+                    iter: self.expr(&f.iter)?,
+                    body: self.block(&f.body, Ctx { in_loop: true, ..ctx })?,
+                }
+            }
+            py::Stmt::FunctionDef(d) => self.function_def(d, s, ctx)?,
+            py::Stmt::Return(r) => {
+                if !ctx.in_function {
+                    return Err((self.err_at)(s.range(), "SyntaxError: 'return' outside function".into()));
+                }
+                Stmt::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?)
+            }
+            py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
+            py::Stmt::ClassDef(_) => return Err(self.unsupported(s, "class definition")),
+            py::Stmt::Delete(_) => return Err(self.unsupported(s, "del statement")),
+            py::Stmt::AnnAssign(_) => return Err(self.unsupported(s, "annotated assignment")),
+            py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
+            py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
+            py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
+            py::Stmt::Raise(_) => return Err(self.unsupported(s, "raise statement")),
+            py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
+            py::Stmt::Assert(_) => return Err(self.unsupported(s, "assert statement")),
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => return Err(self.unsupported(s, "import")),
+            py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),
+            py::Stmt::IpyEscapeCommand(_) => return Err(self.unsupported(s, "IPython escape command")),
+        })
+    }
+
+    fn function_def(&self, d: &py::StmtFunctionDef, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        if ctx.in_function {
+            return Err(self.unsupported(s, "nested function definition"));
+        }
+        if d.is_async {
+            return Err(self.unsupported(s, "async def"));
+        }
+        if !d.decorator_list.is_empty() {
+            return Err(self.unsupported(&d.decorator_list[0], "decorator"));
+        }
+        if d.type_params.is_some() || d.returns.is_some() {
+            return Err(self.unsupported(s, "type annotations"));
+        }
+        let p = &d.parameters;
+        if !p.posonlyargs.is_empty() || p.vararg.is_some() || !p.kwonlyargs.is_empty() || p.kwarg.is_some() {
+            return Err(self.unsupported(p.as_ref(), "parameters other than plain positional ones"));
+        }
+        let mut params = Vec::new();
+        for a in &p.args {
+            if a.default.is_some() {
+                return Err(self.unsupported(a, "default parameter value"));
+            }
+            if a.parameter.annotation.is_some() {
+                return Err(self.unsupported(a, "type annotations"));
+            }
+            params.push(a.parameter.name.id.to_string());
+        }
+        let body = self.block(
+            &d.body,
+            Ctx {
+                in_function: true,
+                in_loop: false,
+            },
+        )?;
+        self.check_global_rules(&d.body, &params)?;
+        Ok(Stmt::FunctionDef {
+            name: d.name.id.to_string(),
+            params,
+            body,
+        })
+    }
+
+    /// CPython rejects `global x` when `x` is a parameter or was used or bound
+    /// earlier in the function. Walks the body in source order.
+    fn check_global_rules(&self, body: &[py::Stmt], params: &[String]) -> R<()> {
+        use py::visitor::{Visitor, walk_expr, walk_stmt};
+        struct Check<'b> {
+            seen: BTreeSet<String>,
+            params: &'b [String],
+            err: Option<(TextRange, String)>,
+        }
+        impl<'a> Visitor<'a> for Check<'_> {
+            fn visit_stmt(&mut self, s: &'a py::Stmt) {
+                if self.err.is_some() {
+                    return;
+                }
+                if let py::Stmt::Global(g) = s {
+                    for n in &g.names {
+                        let n = n.id.to_string();
+                        if self.params.contains(&n) {
+                            self.err = Some((s.range(), format!("SyntaxError: name '{n}' is parameter and global")));
+                        } else if self.seen.contains(&n) {
+                            self.err = Some((s.range(), format!("SyntaxError: name '{n}' is used prior to global declaration")));
+                        }
+                    }
+                    return;
+                }
+                walk_stmt(self, s);
+            }
+            fn visit_expr(&mut self, e: &'a py::Expr) {
+                if let py::Expr::Name(n) = e {
+                    self.seen.insert(n.id.to_string());
+                }
+                walk_expr(self, e);
+            }
+        }
+        let mut c = Check {
+            seen: BTreeSet::new(),
+            params,
+            err: None,
+        };
+        for s in body {
+            c.visit_stmt(s);
+        }
+        match c.err {
+            Some((range, msg)) => Err((self.err_at)(range, msg)),
+            None => Ok(()),
+        }
+    }
+
+    fn binop(&self, op: py::Operator, node: &impl Ranged) -> R<BinOp> {
+        Ok(match op {
+            py::Operator::Add => BinOp::Add,
+            py::Operator::Sub => BinOp::Sub,
+            py::Operator::Mult => BinOp::Mul,
+            py::Operator::FloorDiv => BinOp::FloorDiv,
+            py::Operator::Mod => BinOp::Mod,
+            other => return Err(self.unsupported(node, &format!("operator `{}`", other.as_str()))),
+        })
+    }
+
+    fn expr(&self, e: &py::Expr) -> R<Expr> {
+        Ok(match e {
+            py::Expr::NumberLiteral(n) => match &n.value {
+                py::Number::Int(i) => Expr::Int(normalize_int_literal(&i.to_string()).ok_or_else(|| self.unsupported(e, "integer literal"))?),
+                py::Number::Float(_) => return Err(self.unsupported(e, "float literal")),
+                py::Number::Complex { .. } => return Err(self.unsupported(e, "complex literal")),
+            },
+            py::Expr::BooleanLiteral(b) => Expr::Bool(b.value),
+            py::Expr::NoneLiteral(_) => Expr::None,
+            py::Expr::Name(n) => Expr::Name(n.id.to_string()),
+            py::Expr::UnaryOp(u) => Expr::UnaryOp {
+                op: match u.op {
+                    py::UnaryOp::USub => UnaryOp::Neg,
+                    py::UnaryOp::UAdd => UnaryOp::Pos,
+                    py::UnaryOp::Not => UnaryOp::Not,
+                    py::UnaryOp::Invert => return Err(self.unsupported(e, "operator `~`")),
+                },
+                operand: Box::new(self.expr(&u.operand)?),
+            },
+            py::Expr::BinOp(b) => Expr::BinOp {
+                op: self.binop(b.op, e)?,
+                left: Box::new(self.expr(&b.left)?),
+                right: Box::new(self.expr(&b.right)?),
+            },
+            py::Expr::BoolOp(b) => Expr::BoolOp {
+                op: match b.op {
+                    py::BoolOp::And => BoolOp::And,
+                    py::BoolOp::Or => BoolOp::Or,
+                },
+                values: b.values.iter().map(|v| self.expr(v)).collect::<R<_>>()?,
+            },
+            py::Expr::Compare(c) => {
+                let ops = c
+                    .ops
+                    .iter()
+                    .map(|op| {
+                        Ok(match op {
+                            py::CmpOp::Eq => CmpOp::Eq,
+                            py::CmpOp::NotEq => CmpOp::NotEq,
+                            py::CmpOp::Lt => CmpOp::Lt,
+                            py::CmpOp::LtE => CmpOp::LtE,
+                            py::CmpOp::Gt => CmpOp::Gt,
+                            py::CmpOp::GtE => CmpOp::GtE,
+                            other => return Err(self.unsupported(e, &format!("comparison `{}`", other.as_str()))),
+                        })
+                    })
+                    .collect::<R<_>>()?;
+                Expr::Compare {
+                    left: Box::new(self.expr(&c.left)?),
+                    ops,
+                    comparators: c.comparators.iter().map(|v| self.expr(v)).collect::<R<_>>()?,
+                }
+            }
+            py::Expr::Call(c) => {
+                if let Some(k) = c.arguments.keywords.first() {
+                    return Err(self.unsupported(k, "keyword argument"));
+                }
+                let mut args = Vec::new();
+                for a in c.arguments.args.iter() {
+                    if let py::Expr::Starred(_) = a {
+                        return Err(self.unsupported(a, "starred argument"));
+                    }
+                    args.push(self.expr(a)?);
+                }
+                Expr::Call {
+                    func: Box::new(self.expr(&c.func)?),
+                    args,
+                }
+            }
+            other => return Err(self.unsupported(other, expr_kind(other))),
+        })
+    }
+}
+
+/// `0x1F`, `1_000`, `0o17`, `0b101`, huge decimals -> normalized decimal digits.
+fn normalize_int_literal(text: &str) -> Option<String> {
+    let t: String = text.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    let (digits, radix) = match t.get(..2) {
+        Some("0x") => (&t[2..], 16),
+        Some("0o") => (&t[2..], 8),
+        Some("0b") => (&t[2..], 2),
+        _ => (t.as_str(), 10),
+    };
+    let v = ibig::UBig::from_str_radix(digits, radix).ok()?;
+    Some(v.to_string())
+}
+
+fn expr_kind(e: &py::Expr) -> &'static str {
+    match e {
+        py::Expr::StringLiteral(_) | py::Expr::FString(_) | py::Expr::TString(_) => "string",
+        py::Expr::BytesLiteral(_) => "bytes literal",
+        py::Expr::List(_) | py::Expr::ListComp(_) => "list",
+        py::Expr::Tuple(_) => "tuple",
+        py::Expr::Dict(_) | py::Expr::DictComp(_) => "dict",
+        py::Expr::Set(_) | py::Expr::SetComp(_) => "set",
+        py::Expr::Generator(_) => "generator expression",
+        py::Expr::Lambda(_) => "lambda",
+        py::Expr::If(_) => "conditional expression",
+        py::Expr::Attribute(_) => "attribute access",
+        py::Expr::Subscript(_) | py::Expr::Slice(_) => "subscript",
+        py::Expr::Named(_) => "assignment expression",
+        py::Expr::Await(_) => "await",
+        py::Expr::Yield(_) | py::Expr::YieldFrom(_) => "yield",
+        py::Expr::Starred(_) => "starred expression",
+        py::Expr::EllipsisLiteral(_) => "Ellipsis",
+        _ => "expression",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowers_elif_chain_and_literals() {
+        let m = parse_program("x = 0x10\nif x:\n    y = 1_000\nelif x < 2 < 3:\n    pass\nelse:\n    y = -5\n").unwrap();
+        assert_eq!(m.body[0], Stmt::Assign { target: "x".into(), value: Expr::Int("16".into()) });
+        let Stmt::If { orelse, .. } = &m.body[1] else { panic!() };
+        assert!(matches!(&orelse[0], Stmt::If { orelse, .. } if orelse.len() == 1));
+    }
+
+    #[test]
+    fn rejects_outside_s0_with_position() {
+        let e = parse_program("x = 1\ny = [1, 2]\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 5));
+        assert!(e.message.contains("list"), "{e}");
+        let e = parse_program("def f():\n    def g():\n        pass\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(parse_program("x = 1.5").unwrap_err().message.contains("float"));
+        assert!(parse_program("print(1, sep='')").unwrap_err().message.contains("keyword"));
+    }
+
+    #[test]
+    fn rejects_cpython_syntax_errors() {
+        assert!(parse_program("break\n").unwrap_err().message.contains("outside loop"));
+        assert!(parse_program("return 1\n").unwrap_err().message.contains("outside function"));
+        let e = parse_program("def f():\n    x = 1\n    global x\n").unwrap_err();
+        assert!(e.message.contains("prior to global"), "{e}");
+        assert!(parse_program("def f(a):\n    global a\n").is_err());
+        // `def` resets the loop context: break in a function in a loop is an error.
+        assert!(parse_program("while 1:\n    def f():\n        break\n").is_err());
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for src in ["def (:", "\u{0}\u{1}", "x = = 1", "if 1:\nprint(2)", "))))", "\t\t x"] {
+            assert!(parse_program(src).is_err(), "{src:?}");
+        }
+    }
+}

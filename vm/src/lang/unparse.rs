@@ -1,0 +1,211 @@
+//! AST -> Python source. Parenthesizes by precedence so that
+//! `parse_program(&unparse(m)) == m` for every AST (a proptest checks it).
+
+use super::ast::*;
+
+/// Prints a module as Python source (4-space indentation, `elif` chains).
+pub fn unparse(m: &Module) -> String {
+    let mut out = String::new();
+    block(&m.body, 0, &mut out);
+    out
+}
+
+/// Prints one expression.
+pub fn unparse_expr(e: &Expr) -> String {
+    let mut out = String::new();
+    expr(e, Prec::Lowest, &mut out);
+    out
+}
+
+fn block(body: &[Stmt], depth: usize, out: &mut String) {
+    if body.is_empty() {
+        line(depth, "pass", out);
+    }
+    for s in body {
+        stmt(s, depth, out);
+    }
+}
+
+fn line(depth: usize, text: &str, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+    out.push_str(text);
+    out.push('\n');
+}
+
+fn stmt(s: &Stmt, depth: usize, out: &mut String) {
+    match s {
+        Stmt::Expr(e) => line(depth, &unparse_expr(e), out),
+        Stmt::Assign { target, value } => line(depth, &format!("{target} = {}", unparse_expr(value)), out),
+        Stmt::AugAssign { target, op, value } => {
+            line(depth, &format!("{target} {}= {}", op.symbol(), unparse_expr(value)), out)
+        }
+        Stmt::If { test, body, orelse } => {
+            line(depth, &format!("if {}:", unparse_expr(test)), out);
+            block(body, depth + 1, out);
+            let mut orelse = orelse;
+            loop {
+                match orelse.as_slice() {
+                    [] => break,
+                    [Stmt::If { test, body, orelse: next }] => {
+                        line(depth, &format!("elif {}:", unparse_expr(test)), out);
+                        block(body, depth + 1, out);
+                        orelse = next;
+                    }
+                    other => {
+                        line(depth, "else:", out);
+                        block(other, depth + 1, out);
+                        break;
+                    }
+                }
+            }
+        }
+        Stmt::While { test, body } => {
+            line(depth, &format!("while {}:", unparse_expr(test)), out);
+            block(body, depth + 1, out);
+        }
+        Stmt::For { target, iter, body } => {
+            line(depth, &format!("for {target} in {}:", unparse_expr(iter)), out);
+            block(body, depth + 1, out);
+        }
+        Stmt::Break => line(depth, "break", out),
+        Stmt::Continue => line(depth, "continue", out),
+        Stmt::Pass => line(depth, "pass", out),
+        Stmt::FunctionDef { name, params, body } => {
+            line(depth, &format!("def {name}({}):", params.join(", ")), out);
+            block(body, depth + 1, out);
+        }
+        Stmt::Return(None) => line(depth, "return", out),
+        Stmt::Return(Some(e)) => line(depth, &format!("return {}", unparse_expr(e)), out),
+        Stmt::Global(names) => line(depth, &format!("global {}", names.join(", ")), out),
+    }
+}
+
+/// Python's precedence levels, lowest first (the subset S0 uses).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Lowest,
+    Or,
+    And,
+    Not,
+    Compare,
+    Additive,
+    Multiplicative,
+    Unary,
+    Atom,
+}
+
+fn paren_if(cond: bool, out: &mut String, f: impl FnOnce(&mut String)) {
+    if cond {
+        out.push('(');
+    }
+    f(out);
+    if cond {
+        out.push(')');
+    }
+}
+
+fn expr(e: &Expr, ctx: Prec, out: &mut String) {
+    match e {
+        Expr::Int(digits) => out.push_str(digits),
+        Expr::Bool(true) => out.push_str("True"),
+        Expr::Bool(false) => out.push_str("False"),
+        Expr::None => out.push_str("None"),
+        Expr::Name(n) => out.push_str(n),
+        Expr::UnaryOp { op, operand } => {
+            let (p, sym) = match op {
+                UnaryOp::Not => (Prec::Not, "not "),
+                UnaryOp::Neg => (Prec::Unary, "-"),
+                UnaryOp::Pos => (Prec::Unary, "+"),
+            };
+            paren_if(ctx > p, out, |out| {
+                out.push_str(sym);
+                // `- -x` would lex fine, but `-(-x)` reads better and is unambiguous.
+                let inner = if *op == UnaryOp::Not { Prec::Not } else { Prec::Atom };
+                let inner = if matches!(**operand, Expr::UnaryOp { op: UnaryOp::Neg | UnaryOp::Pos, .. }) && *op != UnaryOp::Not {
+                    Prec::Atom
+                } else if *op != UnaryOp::Not {
+                    Prec::Unary
+                } else {
+                    inner
+                };
+                expr(operand, inner, out);
+            });
+        }
+        Expr::BinOp { op, left, right } => {
+            let p = match op {
+                BinOp::Add | BinOp::Sub => Prec::Additive,
+                _ => Prec::Multiplicative,
+            };
+            paren_if(ctx > p, out, |out| {
+                // Left-associative: the right operand binds one level tighter.
+                expr(left, p, out);
+                out.push_str(&format!(" {} ", op.symbol()));
+                expr(right, next(p), out);
+            });
+        }
+        Expr::BoolOp { op, values } => {
+            let (p, sym) = match op {
+                BoolOp::Or => (Prec::Or, " or "),
+                BoolOp::And => (Prec::And, " and "),
+            };
+            paren_if(ctx > p, out, |out| {
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(sym);
+                    }
+                    // A nested BoolOp of the same kind must keep its parentheses
+                    // or the parser would flatten it.
+                    expr(v, next(p), out);
+                }
+            });
+        }
+        Expr::Compare { left, ops, comparators } => {
+            paren_if(ctx > Prec::Compare, out, |out| {
+                expr(left, next(Prec::Compare), out);
+                for (op, c) in ops.iter().zip(comparators) {
+                    out.push_str(&format!(" {} ", op.symbol()));
+                    expr(c, next(Prec::Compare), out);
+                }
+            });
+        }
+        Expr::Call { func, args } => {
+            expr(func, Prec::Atom, out);
+            out.push('(');
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                expr(a, Prec::Lowest, out);
+            }
+            out.push(')');
+        }
+    }
+}
+
+fn next(p: Prec) -> Prec {
+    match p {
+        Prec::Lowest => Prec::Or,
+        Prec::Or => Prec::And,
+        Prec::And => Prec::Not,
+        Prec::Not => Prec::Compare,
+        Prec::Compare => Prec::Additive,
+        Prec::Additive => Prec::Multiplicative,
+        Prec::Multiplicative => Prec::Unary,
+        Prec::Unary | Prec::Atom => Prec::Atom,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse::parse_program;
+    use super::*;
+
+    #[test]
+    fn round_trips_tricky_precedence() {
+        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+    }
+}
