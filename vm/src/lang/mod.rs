@@ -11,3 +11,5 @@ pub use ast::*;
 pub use outcome::{Ending, Outcome, Poison, RunResult};
 pub use parse::{ParseError, parse_program};
 pub use unparse::unparse;
+pub mod bytecode;
+pub mod compile;

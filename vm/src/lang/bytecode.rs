@@ -1,0 +1,187 @@
+//! Tier-1 bytecode, shaped like CPython's: a stack machine whose generic
+//! instructions are rewritten in place into specialized forms by the adaptive
+//! interpreter. Jump arguments are absolute instruction indices.
+
+use crate::lang::ast::{BinOp, CmpOp};
+use crate::runtime::Value;
+
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum Op {
+    Nop,
+    LoadConst,
+    LoadFast,
+    /// `LOAD_FAST` that may find the local unbound (UnboundLocalError).
+    LoadFastCheck,
+    StoreFast,
+    LoadGlobal,
+    LoadGlobalModule,
+    LoadGlobalBuiltin,
+    StoreGlobal,
+    PopTop,
+    /// Push a copy of the item `arg` deep (1 = top).
+    Copy,
+    /// Swap the top with the item `arg` deep.
+    Swap,
+    BinaryOp,
+    BinaryOpAddInt,
+    BinaryOpSubtractInt,
+    BinaryOpMultiplyInt,
+    BinaryOpFloorDivideInt,
+    BinaryOpModuloInt,
+    UnaryNegative,
+    UnaryPositive,
+    /// Logical not of an exact bool.
+    UnaryNot,
+    ToBool,
+    ToBoolBool,
+    ToBoolInt,
+    ToBoolNone,
+    CompareOp,
+    CompareOpInt,
+    /// Pop an exact bool; jump to `arg` if false.
+    PopJumpIfFalse,
+    PopJumpIfTrue,
+    JumpForward,
+    /// A loop back edge: charges fuel, is a GC safe point, and is where hot
+    /// loops are counted for tier 2.
+    JumpBackward,
+    GetIter,
+    /// Push the next item, or pop the iterator and jump to `arg`.
+    ForIter,
+    ForIterRange,
+    /// Call with `arg` positional arguments: `[callable, args...]`.
+    Call,
+    CallPyExactArgs,
+    CallBuiltin,
+    /// Push a new function object for code `arg`.
+    MakeFunction,
+    ReturnValue,
+    /// An integer literal too large for the limits: poisons when reached.
+    PoisonIntTooLarge,
+}
+
+impl Op {
+    /// The generic instruction a specialized one was rewritten from.
+    pub fn generic(self) -> Op {
+        use Op::*;
+        match self {
+            LoadGlobalModule | LoadGlobalBuiltin => LoadGlobal,
+            BinaryOpAddInt | BinaryOpSubtractInt | BinaryOpMultiplyInt | BinaryOpFloorDivideInt | BinaryOpModuloInt => BinaryOp,
+            ToBoolBool | ToBoolInt | ToBoolNone => ToBool,
+            CompareOpInt => CompareOp,
+            ForIterRange => ForIter,
+            CallPyExactArgs | CallBuiltin => Call,
+            other => other,
+        }
+    }
+
+    pub fn is_jump(self) -> bool {
+        matches!(
+            self,
+            Op::PopJumpIfFalse | Op::PopJumpIfTrue | Op::JumpForward | Op::JumpBackward | Op::ForIter | Op::ForIterRange
+        )
+    }
+
+    /// CPython-style upper-case name (`BINARY_OP_ADD_INT`).
+    pub fn name(self) -> String {
+        let dbg = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in dbg.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_uppercase());
+        }
+        out
+    }
+}
+
+/// Stack effect `(pops, pushes)` of an instruction on its fall-through path.
+pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
+    use Op::*;
+    match op.generic() {
+        Nop | JumpForward | JumpBackward | PoisonIntTooLarge => (0, 0),
+        LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction => (0, 1),
+        StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
+        Copy => (arg, arg + 1),
+        Swap => (arg, arg),
+        BinaryOp | CompareOp => (2, 1),
+        UnaryNegative | UnaryPositive | UnaryNot | ToBool | GetIter => (1, 1),
+        ForIter => (1, 2),
+        Call => (arg + 1, 1),
+        _ => unreachable!("specialized op {op:?} has a generic form"),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Instr {
+    pub op: Op,
+    pub arg: u32,
+}
+
+/// Per-instruction inline cache (a parallel array, one entry per
+/// instruction, like CPython's cache entries).
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Cache {
+    /// Warm-up countdown on a generic instruction; miss countdown on a
+    /// specialized one. On JUMP_BACKWARD: the hotness counter for tier 2.
+    pub counter: u16,
+    /// Exponential backoff after a failed specialization.
+    pub backoff: u16,
+    /// Cached dict keys version (LOAD_GLOBAL_*).
+    pub version: u64,
+    /// Cached entry index (LOAD_GLOBAL_*), builtins version, ...
+    pub index: u64,
+}
+
+/// Encodes BinaryOp / CompareOp arguments.
+pub fn binop_arg(op: BinOp) -> u32 {
+    BinOp::ALL.iter().position(|o| *o == op).unwrap() as u32
+}
+pub fn arg_binop(arg: u32) -> BinOp {
+    BinOp::ALL[arg as usize]
+}
+pub fn cmp_arg(op: CmpOp) -> u32 {
+    CmpOp::ALL.iter().position(|o| *o == op).unwrap() as u32
+}
+pub fn arg_cmp(arg: u32) -> CmpOp {
+    CmpOp::ALL[arg as usize]
+}
+
+/// One compiled function body (or the module body, code 0).
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub name: String,
+    pub nparams: u32,
+    /// Local variable names; parameters first.
+    pub local_names: Vec<String>,
+    pub stack_size: u32,
+    pub instrs: Vec<Instr>,
+    pub caches: Vec<Cache>,
+    pub consts: Vec<Const>,
+}
+
+/// A constant as the compiler sees it; the VM materializes it as a Value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Const {
+    /// Decimal digits, possibly negative.
+    Int(String),
+    Value(Value),
+}
+
+/// A whole compiled program.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// `codes[0]` is the module body.
+    pub codes: Vec<Code>,
+    /// Global name table; `LOAD_GLOBAL`/`STORE_GLOBAL` args and function
+    /// names index it. `print` and `range` are always present.
+    pub names: Vec<String>,
+}
+
+impl Program {
+    pub fn name_id(&self, name: &str) -> Option<u32> {
+        self.names.iter().position(|n| n == name).map(|i| i as u32)
+    }
+}

@@ -1,0 +1,387 @@
+//! AST -> bytecode, following CPython's code shapes (chained comparisons with
+//! SWAP/COPY, `and`/`or` with COPY + conditional jump, `for` with
+//! GET_ITER/FOR_ITER, loops closed by JUMP_BACKWARD) so the tiers above see
+//! the same patterns CPython's optimizer does.
+
+use super::ast::*;
+use super::bytecode::*;
+use crate::runtime::Value;
+
+/// Compiles a module. Never fails: the front end already rejected
+/// everything outside S0.
+pub fn compile(module: &Module) -> Program {
+    let mut names = vec!["print".to_string(), "range".to_string()];
+    let mut codes = vec![];
+    let module_code = {
+        let mut c = CodeBuilder::new("<module>", &[], None, &mut names);
+        c.block(&module.body, &mut codes);
+        c.emit(Op::LoadConst, 0);
+        c.emit(Op::ReturnValue, 0);
+        c.finish()
+    };
+    // Functions were appended as found; the module body is code 0.
+    codes.insert(0, module_code);
+    // MAKE_FUNCTION args were assigned as `codes.len()` before the insert.
+    for code in &mut codes {
+        for ins in &mut code.instrs {
+            if ins.op == Op::MakeFunction {
+                ins.arg += 1;
+            }
+        }
+    }
+    Program { codes, names }
+}
+
+struct Loop {
+    /// Instruction index of the loop head (`continue` target).
+    head: u32,
+    /// Indices of jumps to patch with the loop exit.
+    breaks: Vec<usize>,
+    /// `for` loops keep their iterator on the stack; `break` pops it.
+    is_for: bool,
+}
+
+struct CodeBuilder<'n> {
+    code: Code,
+    names: &'n mut Vec<String>,
+    /// `None` at module level: every name is global.
+    locals: Option<Vec<String>>,
+    params: usize,
+    depth: u32,
+    loops: Vec<Loop>,
+}
+
+impl<'n> CodeBuilder<'n> {
+    fn new(name: &str, params: &[String], body: Option<&[Stmt]>, names: &'n mut Vec<String>) -> Self {
+        let locals = body.map(|b| function_locals(params, b).0);
+        CodeBuilder {
+            code: Code {
+                name: name.to_string(),
+                nparams: params.len() as u32,
+                local_names: locals.clone().unwrap_or_default(),
+                stack_size: 0,
+                instrs: vec![],
+                caches: vec![],
+                // Const 0 is always None.
+                consts: vec![Const::Value(Value::NONE)],
+            },
+            names,
+            locals,
+            params: params.len(),
+            depth: 0,
+            loops: vec![],
+        }
+    }
+
+    fn finish(mut self) -> Code {
+        self.code.caches = vec![Cache::default(); self.code.instrs.len()];
+        self.code
+    }
+
+    fn here(&self) -> u32 {
+        self.code.instrs.len() as u32
+    }
+
+    fn emit(&mut self, op: Op, arg: u32) -> usize {
+        let (pops, pushes) = stack_effect(op, arg);
+        self.depth = self.depth - pops + pushes;
+        self.code.stack_size = self.code.stack_size.max(self.depth);
+        self.code.instrs.push(Instr { op, arg });
+        self.code.instrs.len() - 1
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        self.code.instrs[at].arg = target;
+    }
+
+    fn global_id(&mut self, name: &str) -> u32 {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i as u32,
+            None => {
+                self.names.push(name.to_string());
+                (self.names.len() - 1) as u32
+            }
+        }
+    }
+
+    fn local_index(&self, name: &str) -> Option<u32> {
+        self.locals.as_ref()?.iter().position(|n| n == name).map(|i| i as u32)
+    }
+
+    fn constant(&mut self, c: Const) -> u32 {
+        if let Some(i) = self.code.consts.iter().position(|k| *k == c) {
+            return i as u32;
+        }
+        self.code.consts.push(c);
+        (self.code.consts.len() - 1) as u32
+    }
+
+    fn load_name(&mut self, name: &str) {
+        match self.local_index(name) {
+            Some(i) if (i as usize) < self.params => self.emit(Op::LoadFast, i),
+            Some(i) => self.emit(Op::LoadFastCheck, i),
+            None => {
+                let id = self.global_id(name);
+                self.emit(Op::LoadGlobal, id)
+            }
+        };
+    }
+
+    fn store_name(&mut self, name: &str) {
+        match self.local_index(name) {
+            Some(i) => self.emit(Op::StoreFast, i),
+            None => {
+                let id = self.global_id(name);
+                self.emit(Op::StoreGlobal, id)
+            }
+        };
+    }
+
+    fn block(&mut self, body: &[Stmt], codes: &mut Vec<Code>) {
+        for s in body {
+            self.stmt(s, codes);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt, codes: &mut Vec<Code>) {
+        match s {
+            Stmt::Expr(e) => {
+                self.expr(e);
+                self.emit(Op::PopTop, 0);
+            }
+            Stmt::Assign { target, value } => {
+                self.expr(value);
+                self.store_name(target);
+            }
+            Stmt::AugAssign { target, op, value } => {
+                self.load_name(target);
+                self.expr(value);
+                self.emit(Op::BinaryOp, binop_arg(*op));
+                self.store_name(target);
+            }
+            Stmt::If { test, body, orelse } => {
+                self.condition(test);
+                let jump_else = self.emit(Op::PopJumpIfFalse, 0);
+                self.block(body, codes);
+                if orelse.is_empty() {
+                    let end = self.here();
+                    self.patch(jump_else, end);
+                } else {
+                    let jump_end = self.emit(Op::JumpForward, 0);
+                    let else_at = self.here();
+                    self.patch(jump_else, else_at);
+                    self.block(orelse, codes);
+                    let end = self.here();
+                    self.patch(jump_end, end);
+                }
+            }
+            Stmt::While { test, body } => {
+                let head = self.here();
+                self.condition(test);
+                let exit_jump = self.emit(Op::PopJumpIfFalse, 0);
+                self.loops.push(Loop { head, breaks: vec![exit_jump], is_for: false });
+                self.block(body, codes);
+                self.emit(Op::JumpBackward, head);
+                self.close_loop();
+            }
+            Stmt::For { target, iter, body } => {
+                self.expr(iter);
+                self.emit(Op::GetIter, 0);
+                let head = self.here();
+                let for_iter = self.emit(Op::ForIter, 0);
+                self.store_name(target);
+                self.loops.push(Loop { head, breaks: vec![for_iter], is_for: true });
+                self.block(body, codes);
+                self.emit(Op::JumpBackward, head);
+                // On exhaustion FOR_ITER pops the iterator itself.
+                self.depth -= 1;
+                self.close_loop();
+            }
+            Stmt::Break => {
+                let is_for = self.loops.last().expect("front end checks break is in a loop").is_for;
+                if is_for {
+                    self.emit(Op::PopTop, 0);
+                }
+                let j = self.emit(Op::JumpForward, 0);
+                // The code after `break` is unreachable; restore the depth the
+                // enclosing block expects.
+                if is_for {
+                    self.depth += 1;
+                }
+                self.loops.last_mut().unwrap().breaks.push(j);
+            }
+            Stmt::Continue => {
+                let head = self.loops.last().expect("front end checks continue is in a loop").head;
+                self.emit(Op::JumpBackward, head);
+            }
+            Stmt::Pass | Stmt::Global(_) => {}
+            Stmt::FunctionDef { name, params, body } => {
+                let mut fc = CodeBuilder::new(name, params, Some(body), self.names);
+                fc.block(body, codes);
+                fc.emit(Op::LoadConst, 0);
+                fc.emit(Op::ReturnValue, 0);
+                let code = fc.finish();
+                let id = codes.len() as u32;
+                codes.push(code);
+                self.emit(Op::MakeFunction, id);
+                self.store_name(name);
+            }
+            Stmt::Return(value) => {
+                match value {
+                    Some(e) => self.expr(e),
+                    None => {
+                        self.emit(Op::LoadConst, 0);
+                    }
+                }
+                let d = self.depth;
+                self.emit(Op::ReturnValue, 0);
+                // Unreachable after return: keep the block's depth unchanged.
+                self.depth = d - 1;
+            }
+        }
+    }
+
+    fn close_loop(&mut self) {
+        let l = self.loops.pop().unwrap();
+        let end = self.here();
+        for j in l.breaks {
+            self.patch(j, end);
+        }
+    }
+
+    /// Evaluates `e` to an exact bool for a conditional jump.
+    fn condition(&mut self, e: &Expr) {
+        self.expr(e);
+        if !is_exact_bool(e) {
+            self.emit(Op::ToBool, 0);
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Int(digits) => {
+                let too_large = digits.len() > 4 && crate::runtime::int::literal_too_large(digits);
+                if too_large {
+                    self.emit(Op::PoisonIntTooLarge, 0);
+                    // Keep the stack shape for the (unreachable) rest.
+                    self.emit(Op::LoadConst, 0);
+                } else {
+                    let c = self.constant(Const::Int(digits.clone()));
+                    self.emit(Op::LoadConst, c);
+                }
+            }
+            Expr::Bool(b) => {
+                let c = self.constant(Const::Value(Value::bool(*b)));
+                self.emit(Op::LoadConst, c);
+            }
+            Expr::None => {
+                self.emit(Op::LoadConst, 0);
+            }
+            Expr::Name(n) => self.load_name(n),
+            Expr::UnaryOp { op, operand } => {
+                self.expr(operand);
+                match op {
+                    UnaryOp::Neg => self.emit(Op::UnaryNegative, 0),
+                    UnaryOp::Pos => self.emit(Op::UnaryPositive, 0),
+                    UnaryOp::Not => {
+                        if !is_exact_bool(operand) {
+                            self.emit(Op::ToBool, 0);
+                        }
+                        self.emit(Op::UnaryNot, 0)
+                    }
+                };
+            }
+            Expr::BinOp { op, left, right } => {
+                self.expr(left);
+                self.expr(right);
+                self.emit(Op::BinaryOp, binop_arg(*op));
+            }
+            Expr::BoolOp { op, values } => {
+                let jump = if *op == BoolOp::And { Op::PopJumpIfFalse } else { Op::PopJumpIfTrue };
+                let mut ends = vec![];
+                for (i, v) in values.iter().enumerate() {
+                    self.expr(v);
+                    if i + 1 < values.len() {
+                        self.emit(Op::Copy, 1);
+                        if !is_exact_bool(v) {
+                            self.emit(Op::ToBool, 0);
+                        }
+                        ends.push(self.emit(jump, 0));
+                        self.emit(Op::PopTop, 0);
+                    }
+                }
+                let end = self.here();
+                for j in ends {
+                    self.patch(j, end);
+                }
+            }
+            Expr::Compare { left, ops, comparators } => {
+                self.expr(left);
+                let n = ops.len();
+                let mut cleanups = vec![];
+                for (i, (op, c)) in ops.iter().zip(comparators).enumerate() {
+                    self.expr(c);
+                    if i + 1 < n {
+                        self.emit(Op::Swap, 2);
+                        self.emit(Op::Copy, 2);
+                        self.emit(Op::CompareOp, cmp_arg(*op));
+                        self.emit(Op::Copy, 1);
+                        cleanups.push(self.emit(Op::PopJumpIfFalse, 0));
+                        self.emit(Op::PopTop, 0);
+                    } else {
+                        self.emit(Op::CompareOp, cmp_arg(*op));
+                    }
+                }
+                if !cleanups.is_empty() {
+                    let jump_end = self.emit(Op::JumpForward, 0);
+                    // Cleanup path: [b, result] -> [result].
+                    let cleanup = self.here();
+                    for j in cleanups {
+                        self.patch(j, cleanup);
+                    }
+                    self.depth += 1;
+                    self.emit(Op::Swap, 2);
+                    self.emit(Op::PopTop, 0);
+                    let end = self.here();
+                    self.patch(jump_end, end);
+                }
+            }
+            Expr::Call { func, args } => {
+                self.expr(func);
+                for a in args {
+                    self.expr(a);
+                }
+                self.emit(Op::Call, args.len() as u32);
+            }
+        }
+    }
+}
+
+/// Expressions that always evaluate to an exact bool in S0 (no TO_BOOL needed).
+fn is_exact_bool(e: &Expr) -> bool {
+    matches!(e, Expr::Bool(_) | Expr::Compare { .. } | Expr::UnaryOp { op: UnaryOp::Not, .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse_program;
+
+    fn ops(src: &str, code: usize) -> Vec<Op> {
+        compile(&parse_program(src).unwrap()).codes[code].instrs.iter().map(|i| i.op).collect()
+    }
+
+    #[test]
+    fn for_loop_has_cpython_shape() {
+        let o = ops("def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n", 1);
+        let pos = |op| o.iter().position(|x| *x == op).unwrap();
+        assert!(pos(Op::GetIter) < pos(Op::ForIter) && pos(Op::ForIter) < pos(Op::JumpBackward));
+        assert_eq!(o.last(), Some(&Op::ReturnValue));
+    }
+
+    #[test]
+    fn stack_size_covers_chains_and_calls() {
+        let p = compile(&parse_program("print(1 < 2 < 3, 4 and 5 or 6, f(1, 2, 3))\n").unwrap());
+        assert!(p.codes[0].stack_size >= 5, "{}", p.codes[0].stack_size);
+    }
+}

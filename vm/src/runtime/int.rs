@@ -1,0 +1,241 @@
+//! Python int semantics over tagged values. Small ints take the fast paths
+//! the specialized bytecodes (and later the stencils) also take; everything
+//! else goes through `ibig` with the result boxed in the arena. Results are
+//! always canonical: a value in the small range is never boxed.
+
+use ibig::{IBig, UBig, ops::UnsignedAbs};
+
+use super::arena::Arena;
+use super::object::{self, BIGINT_LIMBS, BIGINT_SIGN_LEN, Kind};
+use super::value::Value;
+use super::{Raise, type_name};
+use crate::lang::Poison;
+use crate::lang::ast::BinOp;
+use crate::lang::limits::MAX_INT_BITS;
+
+/// True for values Python treats as ints: small ints, big ints and bools.
+pub fn is_int(v: Value) -> bool {
+    v.is_small_int() || v.is_bool() || (v.is_ptr() && object::kind_of(v) == Kind::BigInt)
+}
+
+/// Reads an int-like value (small, big or bool) as an `IBig`.
+pub fn to_ibig(v: Value) -> IBig {
+    if v.is_small_int() {
+        return IBig::from(v.small_value());
+    }
+    if v.is_bool() {
+        return IBig::from((v == Value::TRUE) as i64);
+    }
+    debug_assert!(v.is_ptr() && object::kind_of(v) == Kind::BigInt);
+    // SAFETY: `v` is a live BigInt object.
+    unsafe {
+        let sign_len = object::read(v.0, BIGINT_SIGN_LEN) as i64;
+        let n = sign_len.unsigned_abs();
+        let mut bytes = Vec::with_capacity(n as usize * 8);
+        for i in 0..n {
+            bytes.extend_from_slice(&object::read(v.0, BIGINT_LIMBS + 8 * i).to_le_bytes());
+        }
+        let mag = IBig::from(UBig::from_le_bytes(&bytes));
+        if sign_len < 0 { -mag } else { mag }
+    }
+}
+
+/// Reads an int-like value as i64 if it fits.
+pub fn to_i64(v: Value) -> Option<i64> {
+    if v.is_small_int() {
+        Some(v.small_value())
+    } else if v.is_bool() {
+        Some((v == Value::TRUE) as i64)
+    } else {
+        i64::try_from(&to_ibig(v)).ok()
+    }
+}
+
+/// Makes a canonical int value: inline if small, else a boxed BigInt.
+/// Results wider than `MAX_INT_BITS` poison the run.
+pub fn from_ibig(arena: &mut Arena, x: &IBig) -> Result<Value, Raise> {
+    if let Ok(v) = i64::try_from(x) {
+        return from_i64(arena, v);
+    }
+    let mag: UBig = x.clone().unsigned_abs();
+    if mag.bit_len() as u64 > MAX_INT_BITS {
+        return Err(Raise::Poison(Poison::IntTooLarge));
+    }
+    let bytes = mag.to_le_bytes();
+    let n = bytes.len().div_ceil(8);
+    let addr = arena.alloc(Kind::BigInt, 2 + n)?;
+    let neg = x.signum() == IBig::from(-1);
+    // SAFETY: freshly allocated BigInt of 2 + n words.
+    unsafe {
+        object::write(addr, BIGINT_SIGN_LEN, if neg { (n as i64).wrapping_neg() as u64 } else { n as u64 });
+        for (i, chunk) in bytes.chunks(8).enumerate() {
+            let mut limb = [0u8; 8];
+            limb[..chunk.len()].copy_from_slice(chunk);
+            object::write(addr, BIGINT_LIMBS + 8 * i as u64, u64::from_le_bytes(limb));
+        }
+    }
+    Ok(Value(addr))
+}
+
+/// An i64 as a canonical int value (boxed when outside the small range).
+pub fn from_i64(arena: &mut Arena, v: i64) -> Result<Value, Raise> {
+    if Value::fits_small(v) {
+        return Ok(Value::small(v));
+    }
+    let addr = arena.alloc(Kind::BigInt, 3)?;
+    // SAFETY: freshly allocated BigInt of 3 words.
+    unsafe {
+        object::write(addr, BIGINT_SIGN_LEN, if v < 0 { (-1i64) as u64 } else { 1 });
+        object::write(addr, BIGINT_LIMBS, v.unsigned_abs());
+    }
+    Ok(Value(addr))
+}
+
+/// Whether a decimal literal is wider than `MAX_INT_BITS` (it poisons when
+/// evaluated, like any too-large result).
+pub fn literal_too_large(digits: &str) -> bool {
+    UBig::from_str_radix(digits, 10).map_or(true, |v| v.bit_len() as u64 > MAX_INT_BITS)
+}
+
+/// Small-int fast path for a binary operator: `None` when the operation needs
+/// the general path (non-small operands, result out of range, division by 0).
+#[inline(always)]
+pub fn small_binop(op: BinOp, a: i64, b: i64) -> Option<i64> {
+    let r = match op {
+        BinOp::Add => a + b, // 63-bit operands cannot overflow i64
+        BinOp::Sub => a - b,
+        BinOp::Mul => a.checked_mul(b)?,
+        BinOp::FloorDiv => {
+            if b == 0 {
+                return None;
+            }
+            let q = a / b;
+            if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q }
+        }
+        BinOp::Mod => {
+            if b == 0 {
+                return None;
+            }
+            let r = a % b;
+            if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }
+        }
+    };
+    Value::fits_small(r).then_some(r)
+}
+
+/// The general binary operator on any two values.
+pub fn binop(arena: &mut Arena, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+    if !is_int(a) || !is_int(b) {
+        return Err(Raise::type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            type_name(a),
+            type_name(b)
+        )));
+    }
+    if let (Some(x), Some(y)) = (small_or_bool(a), small_or_bool(b)) {
+        if let Some(r) = small_binop(op, x, y) {
+            return Ok(Value::small(r));
+        }
+    }
+    let (x, y) = (to_ibig(a), to_ibig(b));
+    let zero = IBig::from(0);
+    let r = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => {
+            // Reject before multiplying: the product's width is known up front.
+            let bits = (&x).unsigned_abs().bit_len() + (&y).unsigned_abs().bit_len();
+            if x != zero && y != zero && bits as u64 > MAX_INT_BITS + 1 {
+                return Err(Raise::Poison(Poison::IntTooLarge));
+            }
+            x * y
+        }
+        BinOp::FloorDiv | BinOp::Mod => {
+            if y == zero {
+                let msg = if op == BinOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
+                return Err(Raise::exc("ZeroDivisionError", msg.to_string()));
+            }
+            let (mut q, mut r) = (&x / &y, &x % &y);
+            if r != zero && (r.signum() != y.signum()) {
+                q -= IBig::from(1);
+                r += &y;
+            }
+            if op == BinOp::FloorDiv { q } else { r }
+        }
+    };
+    from_ibig(arena, &r)
+}
+
+fn small_or_bool(v: Value) -> Option<i64> {
+    if v.is_small_int() {
+        Some(v.small_value())
+    } else if v.is_bool() {
+        Some((v == Value::TRUE) as i64)
+    } else {
+        None
+    }
+}
+
+/// Unary `-` (`negate`) or `+`.
+pub fn unary(arena: &mut Arena, negate: bool, a: Value) -> Result<Value, Raise> {
+    if !is_int(a) {
+        let sym = if negate { "-" } else { "+" };
+        return Err(Raise::type_error(format!("bad operand type for unary {sym}: '{}'", type_name(a))));
+    }
+    if let Some(x) = small_or_bool(a) {
+        return from_i64(arena, if negate { -x } else { x });
+    }
+    if negate { from_ibig(arena, &-to_ibig(a)) } else { Ok(a) }
+}
+
+/// Numeric comparison of two int-like values.
+pub fn cmp(a: Value, b: Value) -> std::cmp::Ordering {
+    match (small_or_bool(a), small_or_bool(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => to_ibig(a).cmp(&to_ibig(b)),
+    }
+}
+
+/// Decimal text of an int-like value (bools print as ints here).
+pub fn to_decimal(v: Value) -> String {
+    match small_or_bool(v) {
+        Some(x) => x.to_string(),
+        None => to_ibig(v).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_semantics_match_python() {
+        for (a, b, q, r) in [(7, 2, 3, 1), (-7, 2, -4, 1), (7, -2, -4, -1), (-7, -2, 3, -1), (6, -3, -2, 0)] {
+            assert_eq!(small_binop(BinOp::FloorDiv, a, b), Some(q), "{a}//{b}");
+            assert_eq!(small_binop(BinOp::Mod, a, b), Some(r), "{a}%{b}");
+        }
+    }
+
+    #[test]
+    fn boxing_is_canonical_and_round_trips() {
+        let mut arena = Arena::new();
+        let big = IBig::from(1) << 70;
+        for x in [IBig::from(5), IBig::from(1i64 << 62), -(IBig::from(1i64 << 62)) - 1, big.clone(), -big] {
+            let v = from_ibig(&mut arena, &x).unwrap();
+            assert_eq!(to_ibig(v), x);
+            assert_eq!(v.is_small_int(), i64::try_from(&x).is_ok_and(Value::fits_small));
+        }
+        let m = Value::small(super::super::value::SMALL_MAX);
+        let r = binop(&mut arena, BinOp::Add, m, Value::small(1)).unwrap();
+        assert!(r.is_ptr());
+        assert_eq!(to_decimal(r), "4611686018427387904");
+    }
+
+    #[test]
+    fn huge_results_poison() {
+        let mut arena = Arena::new();
+        let x = from_ibig(&mut arena, &(IBig::from(1) << 5000)).unwrap();
+        assert_eq!(binop(&mut arena, BinOp::Mul, x, x), Err(Raise::Poison(Poison::IntTooLarge)));
+    }
+}

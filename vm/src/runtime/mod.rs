@@ -1,0 +1,121 @@
+//! Values, the arena heap and its objects, and the semantics every tier
+//! shares (the slow paths the specialized code falls back to).
+
+pub mod arena;
+pub mod dict;
+pub mod frame;
+pub mod int;
+pub mod object;
+pub mod range;
+pub mod value;
+
+use crate::lang::Poison;
+pub use arena::{Arena, OutOfMemory};
+use object::Kind;
+pub use value::Value;
+
+/// Why execution stopped abnormally: a Python exception or a poisoned run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Raise {
+    Exc { kind: &'static str, message: String },
+    Poison(Poison),
+}
+
+impl Raise {
+    pub fn exc(kind: &'static str, message: String) -> Raise {
+        Raise::Exc { kind, message }
+    }
+    pub fn type_error(message: String) -> Raise {
+        Raise::exc("TypeError", message)
+    }
+}
+
+impl From<OutOfMemory> for Raise {
+    fn from(_: OutOfMemory) -> Raise {
+        Raise::Poison(Poison::OutOfMemory)
+    }
+}
+
+/// Python's `type(v).__name__`.
+pub fn type_name(v: Value) -> &'static str {
+    if v.is_small_int() {
+        return "int";
+    }
+    if v.is_bool() {
+        return "bool";
+    }
+    match v {
+        Value::NONE => return "NoneType",
+        Value::BUILTIN_PRINT => return "builtin_function_or_method",
+        Value::BUILTIN_RANGE => return "type",
+        _ => {}
+    }
+    if !v.is_ptr() {
+        return "NULL";
+    }
+    match object::kind_of(v) {
+        Kind::BigInt => "int",
+        Kind::Function => "function",
+        Kind::Range => "range",
+        Kind::RangeIter | Kind::LongRangeIter => "range_iterator",
+        Kind::Dict => "dict",
+        Kind::Free => "freed object",
+    }
+}
+
+/// Python truthiness.
+pub fn truthy(v: Value) -> bool {
+    if v.is_small_int() {
+        return v.small_value() != 0;
+    }
+    match v {
+        Value::TRUE => true,
+        Value::FALSE | Value::NONE | Value::NULL => false,
+        _ if v.is_ptr() && object::kind_of(v) == Kind::Range => range::len(v) != ibig::IBig::from(0),
+        // Big ints are never zero (canonical form); everything else is true.
+        _ => true,
+    }
+}
+
+/// `str(v)` (what `print` writes); equal to `repr(v)` for every S0 value.
+/// `function_name` maps a global name id to its text.
+pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
+    if v.is_small_int() {
+        return v.small_value().to_string();
+    }
+    match v {
+        Value::TRUE => return "True".into(),
+        Value::FALSE => return "False".into(),
+        Value::NONE => return "None".into(),
+        Value::BUILTIN_PRINT => return "<built-in function print>".into(),
+        Value::BUILTIN_RANGE => return "<class 'range'>".into(),
+        _ => {}
+    }
+    if !v.is_ptr() {
+        return "<NULL>".into();
+    }
+    match object::kind_of(v) {
+        Kind::BigInt => int::to_decimal(v),
+        // SAFETY: a live Function object.
+        Kind::Function => format!("<function {}>", function_name(unsafe { object::read(v.0, object::FUNCTION_NAME) })),
+        Kind::Range => range::repr(v),
+        Kind::RangeIter | Kind::LongRangeIter => "<range_iterator object>".into(),
+        Kind::Dict => "<dict>".into(),
+        Kind::Free => "<freed object>".into(),
+    }
+}
+
+/// Python `==` for S0 values: ints and bools by value, ranges as sequences,
+/// everything else by identity.
+pub fn equal(a: Value, b: Value) -> bool {
+    if a == b {
+        return true;
+    }
+    if int::is_int(a) && int::is_int(b) {
+        return int::cmp(a, b) == std::cmp::Ordering::Equal;
+    }
+    if a.is_ptr() && b.is_ptr() && object::kind_of(a) == Kind::Range && object::kind_of(b) == Kind::Range {
+        return range::equal(a, b);
+    }
+    false
+}

@@ -1,0 +1,117 @@
+//! Arena object layouts. Every object starts with a one-word header:
+//! bits 0..8 kind, bit 8 GC mark, bits 32..64 size in words (header
+//! included). Field offsets are in bytes from the object address; the JIT's
+//! C header mirrors these constants (a generated test checks they agree).
+
+use super::value::Value;
+
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Free = 0,
+    /// `[hdr][sign_len: i64][limbs: u64 * |sign_len|]`, little-endian limbs,
+    /// `sign_len < 0` for negative values. Never holds a small-range value.
+    BigInt = 1,
+    /// `[hdr][code_id][name_id]`
+    Function = 2,
+    /// `[hdr][start][stop][step]` (Values)
+    Range = 3,
+    /// `[hdr][next: i64][step: i64][remaining: u64]`: bounds that fit in i64.
+    RangeIter = 4,
+    /// `[hdr][next][step][remaining]` (Values, possibly big ints).
+    LongRangeIter = 5,
+    /// `[hdr][keys_version][len][capacity][(key, value) * capacity]`
+    Dict = 6,
+}
+
+pub const KIND_MASK: u64 = 0xff;
+pub const MARK_BIT: u64 = 1 << 8;
+
+pub const BIGINT_SIGN_LEN: u64 = 8;
+pub const BIGINT_LIMBS: u64 = 16;
+pub const FUNCTION_CODE: u64 = 8;
+pub const FUNCTION_NAME: u64 = 16;
+pub const RANGE_START: u64 = 8;
+pub const RANGE_STOP: u64 = 16;
+pub const RANGE_STEP: u64 = 24;
+pub const ITER_NEXT: u64 = 8;
+pub const ITER_STEP: u64 = 16;
+pub const ITER_REMAINING: u64 = 24;
+pub const DICT_KEYS_VERSION: u64 = 8;
+pub const DICT_LEN: u64 = 16;
+pub const DICT_CAPACITY: u64 = 24;
+pub const DICT_ENTRIES: u64 = 32;
+
+pub fn header(kind: Kind, words: usize) -> u64 {
+    ((words as u64) << 32) | kind as u64
+}
+pub fn header_words(h: u64) -> usize {
+    (h >> 32) as usize
+}
+pub fn header_kind(h: u64) -> Kind {
+    match h & KIND_MASK {
+        1 => Kind::BigInt,
+        2 => Kind::Function,
+        3 => Kind::Range,
+        4 => Kind::RangeIter,
+        5 => Kind::LongRangeIter,
+        6 => Kind::Dict,
+        _ => Kind::Free,
+    }
+}
+pub fn is_marked(h: u64) -> bool {
+    h & MARK_BIT != 0
+}
+pub fn set_mark(h: u64, on: bool) -> u64 {
+    if on { h | MARK_BIT } else { h & !MARK_BIT }
+}
+
+/// Reads the word at `addr + off`.
+///
+/// # Safety
+/// `addr` must be a live object with a field at `off`.
+#[inline(always)]
+pub unsafe fn read(addr: u64, off: u64) -> u64 {
+    unsafe { *((addr + off) as *const u64) }
+}
+
+/// Writes the word at `addr + off`.
+///
+/// # Safety
+/// As [`read`].
+#[inline(always)]
+pub unsafe fn write(addr: u64, off: u64, v: u64) {
+    unsafe { *((addr + off) as *mut u64) = v }
+}
+
+/// The kind of the object a pointer value refers to.
+#[inline(always)]
+pub fn kind_of(v: Value) -> Kind {
+    debug_assert!(v.is_ptr());
+    // SAFETY: pointer values always refer to live objects.
+    header_kind(unsafe { read(v.0, 0) })
+}
+
+/// Calls `f` with every Value field of the object at `addr` (for marking).
+///
+/// # Safety
+/// `addr` must be a live object.
+pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
+    unsafe {
+        let h = read(addr, 0);
+        match header_kind(h) {
+            Kind::Range | Kind::LongRangeIter => {
+                for off in [8, 16, 24] {
+                    f(Value(read(addr, off)));
+                }
+            }
+            Kind::Dict => {
+                let len = read(addr, DICT_LEN);
+                for i in 0..len {
+                    f(Value(read(addr, DICT_ENTRIES + 16 * i + 8)));
+                }
+            }
+            Kind::Free | Kind::BigInt | Kind::Function | Kind::RangeIter => {}
+        }
+    }
+}

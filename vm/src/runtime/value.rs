@@ -1,0 +1,87 @@
+//! Tagged 64-bit values. The layout is shared with the JIT stencils' C header,
+//! so it is deliberately simple:
+//!
+//! | low bits | meaning |
+//! |---|---|
+//! | `...1`   | small int `v`, stored as `(v << 1) | 1`, `v` in `[-2^62, 2^62)` |
+//! | `..000`  | pointer to an arena object (8-aligned, never 0) |
+//! | `..010`  | immediate: `None`, `False`, `True`, builtins (`(k << 2) | 2`) |
+//! | `0`      | NULL: an unbound local or an empty slot, never a Python value |
+//!
+//! Ints outside the small range are boxed big integers, so "did the result
+//! leave the inline range" is a real guard, as in CPython's compact ints.
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+#[repr(transparent)]
+pub struct Value(pub u64);
+
+/// Smallest and largest inline ints.
+pub const SMALL_MIN: i64 = -(1 << 62);
+pub const SMALL_MAX: i64 = (1 << 62) - 1;
+
+impl Value {
+    pub const NULL: Value = Value(0);
+    pub const NONE: Value = Value(2);
+    pub const FALSE: Value = Value((1 << 2) | 2);
+    pub const TRUE: Value = Value((2 << 2) | 2);
+    pub const BUILTIN_PRINT: Value = Value((3 << 2) | 2);
+    pub const BUILTIN_RANGE: Value = Value((4 << 2) | 2);
+
+    #[inline(always)]
+    pub fn is_small_int(self) -> bool {
+        self.0 & 1 == 1
+    }
+    #[inline(always)]
+    pub fn fits_small(v: i64) -> bool {
+        (SMALL_MIN..=SMALL_MAX).contains(&v)
+    }
+    /// Encodes `v`, which must be in the small range.
+    #[inline(always)]
+    pub fn small(v: i64) -> Value {
+        debug_assert!(Self::fits_small(v));
+        Value(((v << 1) | 1) as u64)
+    }
+    #[inline(always)]
+    pub fn small_value(self) -> i64 {
+        (self.0 as i64) >> 1
+    }
+    #[inline(always)]
+    pub fn is_ptr(self) -> bool {
+        self.0 & 7 == 0 && self.0 != 0
+    }
+    #[inline(always)]
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+    #[inline(always)]
+    pub fn is_bool(self) -> bool {
+        self == Value::TRUE || self == Value::FALSE
+    }
+    #[inline(always)]
+    pub fn bool(b: bool) -> Value {
+        if b { Value::TRUE } else { Value::FALSE }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_ints_round_trip_at_the_edges() {
+        for v in [0, 1, -1, SMALL_MIN, SMALL_MAX, 12345, -99999] {
+            let t = Value::small(v);
+            assert!(t.is_small_int() && !t.is_ptr());
+            assert_eq!(t.small_value(), v);
+        }
+        assert!(!Value::fits_small(SMALL_MAX + 1));
+        assert!(!Value::fits_small(SMALL_MIN - 1));
+    }
+
+    #[test]
+    fn immediates_are_distinct_from_ints_and_pointers() {
+        for v in [Value::NONE, Value::TRUE, Value::FALSE, Value::BUILTIN_PRINT, Value::BUILTIN_RANGE] {
+            assert!(!v.is_small_int() && !v.is_ptr() && !v.is_null());
+        }
+    }
+}

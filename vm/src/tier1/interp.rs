@@ -1,0 +1,538 @@
+//! The tier-1 dispatch loop. Frames and value stacks live in the arena; the
+//! loop keeps the current frame's `ip` and stack pointer in locals and writes
+//! them back at calls and safe points (back edges), where the collector may
+//! run.
+
+use crate::lang::Poison;
+use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp};
+use crate::lang::limits::{MAX_DEPTH, MAX_FUEL};
+use crate::runtime::frame::*;
+use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
+use crate::runtime::{Raise, Value, dict, equal, int, range, truthy, type_name};
+
+use super::Run;
+use super::specialize::{MISS_LIMIT, Outcome as Spec};
+
+/// Reads / writes a frame word.
+#[inline(always)]
+fn fget(frame: u64, off: u64) -> u64 {
+    // SAFETY: `frame` is a live frame in the arena's frame region.
+    unsafe { object::read(frame, off) }
+}
+#[inline(always)]
+fn fset(frame: u64, off: u64, v: u64) {
+    // SAFETY: as `fget`.
+    unsafe { object::write(frame, off, v) }
+}
+
+/// The executing frame's registers.
+struct Regs {
+    frame: u64,
+    code: *mut Code,
+    cid: usize,
+    ip: usize,
+    sp: *mut u64,
+    locals: *mut u64,
+}
+
+impl Run<'_> {
+    /// Runs the module body to completion.
+    pub(super) fn execute(&mut self) -> Result<(), Raise> {
+        let frame = self.push_frame(0, 0, &[])?;
+        let mut r = self.regs(frame);
+        self.dispatch(&mut r)
+    }
+
+    fn regs(&mut self, frame: u64) -> Regs {
+        let cid = fget(frame, FRAME_CODE) as usize;
+        Regs {
+            frame,
+            code: &mut self.program.codes[cid] as *mut Code,
+            cid,
+            ip: fget(frame, FRAME_IP) as usize,
+            sp: fget(frame, FRAME_SP) as *mut u64,
+            locals: (frame + FRAME_LOCALS) as *mut u64,
+        }
+    }
+
+    /// Pushes a frame for code `cid` with `args` as its first locals.
+    fn push_frame(&mut self, cid: usize, prev: u64, args: &[Value]) -> Result<u64, Raise> {
+        let code = &self.program.codes[cid];
+        let nlocals = code.local_names.len() as u32;
+        let size = frame_bytes(nlocals, code.stack_size);
+        let frame = self.frame_top;
+        if frame + size > self.arena.frame_region().1 {
+            return Err(Raise::Poison(Poison::OutOfMemory));
+        }
+        self.frame_top += size;
+        fset(frame, FRAME_PREV, prev);
+        fset(frame, FRAME_CODE, cid as u64);
+        fset(frame, FRAME_IP, 0);
+        fset(frame, FRAME_NLOCALS, nlocals as u64);
+        for i in 0..nlocals as u64 {
+            let v = args.get(i as usize).copied().unwrap_or(Value::NULL);
+            fset(frame, FRAME_LOCALS + 8 * i, v.0);
+        }
+        fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
+        Ok(frame)
+    }
+
+    /// Charges one unit of fuel (back edges and calls).
+    #[inline(always)]
+    fn charge_fuel(&mut self) -> Result<(), Raise> {
+        self.fuel += 1;
+        if self.fuel > MAX_FUEL {
+            return Err(Raise::Poison(Poison::Fuel));
+        }
+        Ok(())
+    }
+
+    /// A safe point: every frame's stack pointer is in memory, so the
+    /// collector can run.
+    fn safe_point(&mut self, r: &Regs) {
+        fset(r.frame, FRAME_SP, r.sp as u64);
+        if self.arena.wants_gc() {
+            self.collect(r.frame);
+        }
+    }
+
+    fn collect(&mut self, top_frame: u64) {
+        let mut roots: Vec<Value> = vec![self.globals, self.builtins];
+        roots.extend(self.consts.iter().flatten().copied());
+        let mut f = top_frame;
+        while f != 0 {
+            let locals = f + FRAME_LOCALS;
+            let sp = fget(f, FRAME_SP);
+            let mut a = locals;
+            while a < sp {
+                roots.push(Value(fget(a, 0)));
+                a += 8;
+            }
+            f = fget(f, FRAME_PREV);
+        }
+        self.arena.collect(&mut roots.into_iter());
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.next_keys_version += 1;
+        self.next_keys_version
+    }
+
+    fn dispatch(&mut self, r: &mut Regs) -> Result<(), Raise> {
+        macro_rules! push {
+            ($v:expr) => {{
+                let v: Value = $v;
+                // SAFETY: the compiler sized the stack for this code.
+                unsafe {
+                    *r.sp = v.0;
+                    r.sp = r.sp.add(1);
+                }
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                // SAFETY: the compiler guarantees the stack holds the operand.
+                unsafe {
+                    r.sp = r.sp.sub(1);
+                    Value(*r.sp)
+                }
+            }};
+        }
+        macro_rules! peek {
+            ($n:expr) => {{
+                // SAFETY: as `pop`.
+                unsafe { Value(*r.sp.sub($n)) }
+            }};
+        }
+        loop {
+            // SAFETY: `r.code` points into `self.program.codes`, which is not
+            // resized while running.
+            let code = unsafe { &mut *r.code };
+            let ins = code.instrs[r.ip];
+            let at = r.ip;
+            r.ip += 1;
+            self.stats.instructions += 1;
+            match ins.op {
+                Op::Nop => {}
+                Op::LoadConst => push!(self.consts[r.cid][ins.arg as usize]),
+                Op::LoadFast => push!(unsafe { Value(*r.locals.add(ins.arg as usize)) }),
+                Op::LoadFastCheck => {
+                    // SAFETY: `arg < nlocals`.
+                    let v = unsafe { Value(*r.locals.add(ins.arg as usize)) };
+                    if v.is_null() {
+                        let name = &code.local_names[ins.arg as usize];
+                        return Err(Raise::exc(
+                            "UnboundLocalError",
+                            format!("cannot access local variable '{name}' where it is not associated with a value"),
+                        ));
+                    }
+                    push!(v)
+                }
+                Op::StoreFast => {
+                    let v = pop!();
+                    // SAFETY: `arg < nlocals`.
+                    unsafe { *r.locals.add(ins.arg as usize) = v.0 }
+                }
+                Op::LoadGlobal => {
+                    let v = self.load_global_generic(code, at, ins.arg)?;
+                    push!(v)
+                }
+                Op::LoadGlobalModule => {
+                    let c = code.caches[at];
+                    if dict::keys_version(self.globals) == c.version {
+                        push!(dict::entry(self.globals, c.index).1)
+                    } else {
+                        self.miss(code, at);
+                        let v = self.load_global_generic(code, at, ins.arg)?;
+                        push!(v)
+                    }
+                }
+                Op::LoadGlobalBuiltin => {
+                    let c = code.caches[at];
+                    if dict::keys_version(self.globals) == c.version {
+                        push!(dict::entry(self.builtins, c.index).1)
+                    } else {
+                        self.miss(code, at);
+                        let v = self.load_global_generic(code, at, ins.arg)?;
+                        push!(v)
+                    }
+                }
+                Op::StoreGlobal => {
+                    let v = pop!();
+                    let version = self.next_version();
+                    dict::set(self.globals, ins.arg as u64, v, version);
+                }
+                Op::PopTop => {
+                    pop!();
+                }
+                Op::Copy => push!(peek!(ins.arg as usize)),
+                Op::Swap => {
+                    let n = ins.arg as usize;
+                    // SAFETY: the stack holds at least `n` items.
+                    unsafe { std::ptr::swap(r.sp.sub(1), r.sp.sub(n)) }
+                }
+                Op::BinaryOp => {
+                    let (a, b) = (peek!(2), peek!(1));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::binary_op(arg_binop(ins.arg), a, b));
+                    pop!();
+                    pop!();
+                    push!(int::binop(self.arena, arg_binop(ins.arg), a, b)?)
+                }
+                Op::BinaryOpAddInt
+                | Op::BinaryOpSubtractInt
+                | Op::BinaryOpMultiplyInt
+                | Op::BinaryOpFloorDivideInt
+                | Op::BinaryOpModuloInt => {
+                    let (b, a) = (pop!(), pop!());
+                    let op = arg_binop(ins.arg);
+                    let guard = a.is_small_int() && b.is_small_int();
+                    let v = match guard.then(|| int::small_binop(op, a.small_value(), b.small_value())) {
+                        Some(Some(x)) => Value::small(x),
+                        Some(None) if ins.op == Op::BinaryOpAddInt && self.config.inject == Some(crate::Injection::AddIntOverflow) => {
+                            // Planted bug: wrap into the small range instead of boxing.
+                            let x = a.small_value() + b.small_value();
+                            Value::small((x << 1) >> 1)
+                        }
+                        // Still ints, but the result needs boxing or the
+                        // division raises: the general path handles both.
+                        Some(None) => int::binop(self.arena, op, a, b)?,
+                        None => {
+                            self.miss(code, at);
+                            int::binop(self.arena, op, a, b)?
+                        }
+                    };
+                    push!(v)
+                }
+                Op::UnaryNegative => {
+                    let a = pop!();
+                    push!(int::unary(self.arena, true, a)?)
+                }
+                Op::UnaryPositive => {
+                    let a = pop!();
+                    push!(int::unary(self.arena, false, a)?)
+                }
+                Op::UnaryNot => {
+                    let a = pop!();
+                    debug_assert!(a.is_bool());
+                    push!(Value::bool(a == Value::FALSE))
+                }
+                Op::ToBool => {
+                    let a = pop!();
+                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::to_bool(a));
+                    push!(Value::bool(truthy(a)))
+                }
+                Op::ToBoolBool | Op::ToBoolInt | Op::ToBoolNone => {
+                    let a = pop!();
+                    let hit = match ins.op {
+                        Op::ToBoolBool => a.is_bool(),
+                        Op::ToBoolInt => a.is_small_int(),
+                        _ => a == Value::NONE,
+                    };
+                    if !hit {
+                        self.miss(code, at);
+                    }
+                    push!(Value::bool(truthy(a)))
+                }
+                Op::CompareOp => {
+                    let (a, b) = (peek!(2), peek!(1));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::compare_op(a, b));
+                    pop!();
+                    pop!();
+                    push!(compare(arg_cmp(ins.arg), a, b)?)
+                }
+                Op::CompareOpInt => {
+                    let (b, a) = (pop!(), pop!());
+                    if a.is_small_int() && b.is_small_int() {
+                        push!(Value::bool(cmp_holds(arg_cmp(ins.arg), a.small_value().cmp(&b.small_value()))))
+                    } else {
+                        self.miss(code, at);
+                        push!(compare(arg_cmp(ins.arg), a, b)?)
+                    }
+                }
+                Op::PopJumpIfFalse => {
+                    let v = pop!();
+                    debug_assert!(v.is_bool(), "conditional jump on a non-bool");
+                    if v == Value::FALSE {
+                        r.ip = ins.arg as usize;
+                    }
+                }
+                Op::PopJumpIfTrue => {
+                    let v = pop!();
+                    debug_assert!(v.is_bool(), "conditional jump on a non-bool");
+                    if v == Value::TRUE {
+                        r.ip = ins.arg as usize;
+                    }
+                }
+                Op::JumpForward => r.ip = ins.arg as usize,
+                Op::JumpBackward => {
+                    self.charge_fuel()?;
+                    self.safe_point(r);
+                    r.ip = ins.arg as usize;
+                }
+                Op::GetIter => {
+                    let v = pop!();
+                    if v.is_ptr() && object::kind_of(v) == Kind::Range {
+                        push!(range::iter(self.arena, v)?)
+                    } else {
+                        return Err(Raise::type_error(format!("'{}' object is not iterable", type_name(v))));
+                    }
+                }
+                Op::ForIter => {
+                    let it = peek!(1);
+                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::for_iter(it));
+                    match range::next(self.arena, it)? {
+                        Some(v) => push!(v),
+                        None => {
+                            pop!();
+                            r.ip = ins.arg as usize;
+                        }
+                    }
+                }
+                Op::ForIterRange => {
+                    let it = peek!(1);
+                    if !(it.is_ptr() && object::kind_of(it) == Kind::RangeIter) {
+                        self.miss(code, at);
+                    }
+                    match range::next(self.arena, it)? {
+                        Some(v) => push!(v),
+                        None => {
+                            pop!();
+                            r.ip = ins.arg as usize;
+                        }
+                    }
+                }
+                Op::Call | Op::CallPyExactArgs | Op::CallBuiltin => {
+                    let n = ins.arg as usize;
+                    let callable = peek!(n + 1);
+                    match ins.op {
+                        Op::Call => {
+                            let program = &self.program;
+                            adapt(self.config.specialize, &mut self.stats, code, at, || Spec::call(program, callable, n));
+                        }
+                        Op::CallPyExactArgs => {
+                            let hit = callable.is_ptr()
+                                && object::kind_of(callable) == Kind::Function
+                                && unsafe { object::read(callable.0, FUNCTION_CODE) } == code.caches[at].index;
+                            if !hit {
+                                self.miss(code, at);
+                            }
+                        }
+                        _ => {
+                            if callable.0 != code.caches[at].index {
+                                self.miss(code, at);
+                            }
+                        }
+                    }
+                    self.charge_fuel()?;
+                    // SAFETY: the stack holds the callable and `n` arguments.
+                    let args: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
+                    r.sp = unsafe { r.sp.sub(n + 1) };
+                    if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
+                        let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
+                        self.check_arity(cid, n)?;
+                        if self.depth + 1 > MAX_DEPTH {
+                            return Err(Raise::Poison(Poison::Recursion));
+                        }
+                        // Save the caller, enter the callee.
+                        fset(r.frame, FRAME_IP, r.ip as u64);
+                        fset(r.frame, FRAME_SP, r.sp as u64);
+                        let frame = self.push_frame(cid, r.frame, &args)?;
+                        self.depth += 1;
+                        *r = self.regs(frame);
+                        self.safe_point(r);
+                    } else {
+                        let v = self.call_builtin(callable, &args)?;
+                        push!(v)
+                    }
+                }
+                Op::MakeFunction => {
+                    let addr = self.arena.alloc(Kind::Function, 3)?;
+                    let name_id = self.program.name_id(&self.program.codes[ins.arg as usize].name).unwrap_or(0);
+                    // SAFETY: freshly allocated Function.
+                    unsafe {
+                        object::write(addr, FUNCTION_CODE, ins.arg as u64);
+                        object::write(addr, FUNCTION_NAME, name_id as u64);
+                    }
+                    push!(Value(addr))
+                }
+                Op::ReturnValue => {
+                    let v = pop!();
+                    let prev = fget(r.frame, FRAME_PREV);
+                    if prev == 0 {
+                        return Ok(());
+                    }
+                    self.frame_top = r.frame;
+                    self.depth -= 1;
+                    *r = self.regs(prev);
+                    push!(v)
+                }
+                Op::PoisonIntTooLarge => return Err(Raise::Poison(Poison::IntTooLarge)),
+            }
+        }
+    }
+
+    fn load_global_generic(&mut self, code: &mut Code, at: usize, name: u32) -> Result<Value, Raise> {
+        let (globals, builtins) = (self.globals, self.builtins);
+        adapt(self.config.specialize, &mut self.stats, code, at, || Spec::load_global(globals, builtins, name));
+        if let Some(v) = dict::get(globals, name as u64) {
+            return Ok(v);
+        }
+        if let Some(v) = dict::get(builtins, name as u64) {
+            return Ok(v);
+        }
+        Err(Raise::exc("NameError", format!("name '{}' is not defined", self.program.names[name as usize])))
+    }
+
+    fn check_arity(&self, cid: usize, given: usize) -> Result<(), Raise> {
+        let code = &self.program.codes[cid];
+        let want = code.nparams as usize;
+        if given == want {
+            return Ok(());
+        }
+        let name = &code.name;
+        let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+        let msg = if given > want {
+            let was = if given == 1 { "was" } else { "were" };
+            format!("{name}() takes {} but {given} {was} given", plural(want, "positional argument"))
+        } else {
+            let missing: Vec<String> = code.local_names[given..want].iter().map(|n| format!("'{n}'")).collect();
+            let list = match missing.len() {
+                1 => missing[0].clone(),
+                _ => format!("{} and {}", missing[..missing.len() - 1].join(", "), missing[missing.len() - 1]),
+            };
+            format!("{name}() missing {} : {list}", plural(want - given, "required positional argument")).replace(" :", ":")
+        };
+        Err(Raise::type_error(msg))
+    }
+
+    fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
+        match callable {
+            Value::BUILTIN_PRINT => {
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        self.output.push(' ');
+                    }
+                    let s = self.repr(*a);
+                    self.output.push_str(&s);
+                }
+                self.output.push('\n');
+                Ok(Value::NONE)
+            }
+            Value::BUILTIN_RANGE => range::new(self.arena, args),
+            other => Err(Raise::type_error(format!("'{}' object is not callable", type_name(other)))),
+        }
+    }
+
+    /// A specialized instruction's guard failed: count it, and return to the
+    /// generic form after `MISS_LIMIT` misses.
+    fn miss(&mut self, code: &mut Code, at: usize) {
+        self.stats.misses += 1;
+        let c = &mut code.caches[at];
+        c.counter = c.counter.saturating_sub(1);
+        if c.counter == 0 {
+            code.instrs[at].op = code.instrs[at].op.generic();
+            c.backoff = (c.backoff.max(1) * 2).min(1024);
+            c.counter = c.backoff;
+            self.stats.despecializations += 1;
+        }
+    }
+}
+
+/// Generic-instruction adaptation: count down the warm-up counter and, when
+/// it reaches zero, ask `decide` for a specialization (op, version, index).
+#[inline(always)]
+fn adapt(enabled: bool, stats: &mut super::VmStats, code: &mut Code, at: usize, decide: impl FnOnce() -> Option<(Op, u64, u64)>) {
+    if !enabled {
+        return;
+    }
+    let c = &mut code.caches[at];
+    if c.counter > 0 {
+        c.counter -= 1;
+        return;
+    }
+    match decide() {
+        Some((op, version, index)) => {
+            code.instrs[at].op = op;
+            c.counter = MISS_LIMIT;
+            c.version = version;
+            c.index = index;
+            stats.specializations += 1;
+        }
+        None => {
+            // Exponential backoff before trying again.
+            c.backoff = (c.backoff.max(1) * 2).min(1024);
+            c.counter = c.backoff;
+        }
+    }
+}
+
+fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool {
+    use crate::lang::CmpOp::*;
+    use std::cmp::Ordering::*;
+    match op {
+        Eq => ord == Equal,
+        NotEq => ord != Equal,
+        Lt => ord == Less,
+        LtE => ord != Greater,
+        Gt => ord == Greater,
+        GtE => ord != Less,
+    }
+}
+
+/// The generic comparison: numbers by value, `==`/`!=` on anything.
+fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
+    use crate::lang::CmpOp::*;
+    if int::is_int(a) && int::is_int(b) {
+        return Ok(Value::bool(cmp_holds(op, int::cmp(a, b))));
+    }
+    match op {
+        Eq => Ok(Value::bool(equal(a, b))),
+        NotEq => Ok(Value::bool(!equal(a, b))),
+        _ => Err(Raise::type_error(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            type_name(a),
+            type_name(b)
+        ))),
+    }
+}

@@ -1,0 +1,78 @@
+//! Specialization decisions: given the operands a generic instruction sees
+//! after warm-up, which specialized form (and cache contents) to rewrite it
+//! to. The guards each specialized form checks at run time live in the
+//! dispatch loop; these functions only decide.
+
+use crate::lang::ast::BinOp;
+use crate::lang::bytecode::{Op, Program};
+use crate::runtime::object::{self, FUNCTION_CODE, Kind};
+use crate::runtime::{Value, dict};
+
+/// Guard failures tolerated before a specialized instruction reverts to its
+/// generic form.
+pub const MISS_LIMIT: u16 = 8;
+
+/// Namespace for the decision functions; each returns `(op, version, index)`.
+pub struct Outcome;
+
+impl Outcome {
+    pub fn binary_op(op: BinOp, a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        if !(a.is_small_int() && b.is_small_int()) {
+            return None;
+        }
+        let spec = match op {
+            BinOp::Add => Op::BinaryOpAddInt,
+            BinOp::Sub => Op::BinaryOpSubtractInt,
+            BinOp::Mul => Op::BinaryOpMultiplyInt,
+            BinOp::FloorDiv => Op::BinaryOpFloorDivideInt,
+            BinOp::Mod => Op::BinaryOpModuloInt,
+        };
+        Some((spec, 0, 0))
+    }
+
+    pub fn compare_op(a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        (a.is_small_int() && b.is_small_int()).then_some((Op::CompareOpInt, 0, 0))
+    }
+
+    pub fn to_bool(a: Value) -> Option<(Op, u64, u64)> {
+        if a.is_bool() {
+            Some((Op::ToBoolBool, 0, 0))
+        } else if a.is_small_int() {
+            Some((Op::ToBoolInt, 0, 0))
+        } else if a == Value::NONE {
+            Some((Op::ToBoolNone, 0, 0))
+        } else {
+            None
+        }
+    }
+
+    pub fn for_iter(it: Value) -> Option<(Op, u64, u64)> {
+        (it.is_ptr() && object::kind_of(it) == Kind::RangeIter).then_some((Op::ForIterRange, 0, 0))
+    }
+
+    /// Caches the globals keys version and the entry index: valid while no
+    /// key is added to globals (values may change; the index stays right).
+    pub fn load_global(globals: Value, builtins: Value, name: u32) -> Option<(Op, u64, u64)> {
+        let version = dict::keys_version(globals);
+        if let Some(i) = dict::index_of(globals, name as u64) {
+            return Some((Op::LoadGlobalModule, version, i));
+        }
+        dict::index_of(builtins, name as u64).map(|i| (Op::LoadGlobalBuiltin, version, i))
+    }
+
+    /// Python functions called with exactly their parameter count (guarded by
+    /// code identity), or a builtin (guarded by identity).
+    pub fn call(program: &Program, callable: Value, nargs: usize) -> Option<(Op, u64, u64)> {
+        if callable == Value::BUILTIN_PRINT || callable == Value::BUILTIN_RANGE {
+            return Some((Op::CallBuiltin, 0, callable.0));
+        }
+        if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
+            // SAFETY: a live Function object.
+            let cid = unsafe { object::read(callable.0, FUNCTION_CODE) };
+            if program.codes[cid as usize].nparams as usize == nargs {
+                return Some((Op::CallPyExactArgs, 0, cid));
+            }
+        }
+        None
+    }
+}
