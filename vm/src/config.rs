@@ -9,13 +9,25 @@ pub enum Injection {
     /// `BINARY_OP_ADD_INT` wraps to the small-int range instead of boxing
     /// when the result overflows it (a missing overflow check).
     AddIntOverflow,
+    /// The optimizer assumes locals keep around the loop the types they have
+    /// at its end, and drops their type guards (unsound guard elimination).
+    LoopCarriedTypes,
+    /// A tier-2 deopt resumes one instruction after its target.
+    DeoptResumeLate,
+    /// Storing a global does not invalidate executors that promoted globals
+    /// to constants (a missed dependency: stale global after rebinding).
+    StaleGlobal,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 1] = [Injection::AddIntOverflow];
+    pub const ALL: [Injection; 4] =
+        [Injection::AddIntOverflow, Injection::LoopCarriedTypes, Injection::DeoptResumeLate, Injection::StaleGlobal];
     pub fn name(self) -> &'static str {
         match self {
             Injection::AddIntOverflow => "add-int-overflow",
+            Injection::LoopCarriedTypes => "loop-carried-types",
+            Injection::DeoptResumeLate => "deopt-resume-late",
+            Injection::StaleGlobal => "stale-global",
         }
     }
     pub fn from_name(s: &str) -> Option<Injection> {
@@ -32,6 +44,8 @@ pub struct VmConfig {
     /// Collect at every safe point.
     pub gc_stress: bool,
     pub inject: Option<Injection>,
+    /// Tier 2 (traces + optimizer + tier-2 interpreter), if enabled.
+    pub tier2: Option<crate::tier2::Tier2Config>,
 }
 
 impl Default for VmConfig {
@@ -41,6 +55,7 @@ impl Default for VmConfig {
             warmup: 2,
             gc_stress: false,
             inject: None,
+            tier2: None,
         }
     }
 }

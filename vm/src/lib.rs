@@ -6,6 +6,7 @@ pub mod config;
 pub mod lang;
 pub mod runtime;
 pub mod tier1;
+pub mod tier2;
 
 pub use config::{Injection, VmConfig};
-pub use tier1::{Vm, VmStats};
+pub use tier1::{FindingKind, RunOutput, Vm, VmFinding, VmStats};

@@ -3,6 +3,7 @@
 //! small-int boundary, GC and every S0 error.
 
 use jitdiff_vm::lang::{Ending, RunResult, parse_program};
+use jitdiff_vm::tier2::Tier2Config;
 use jitdiff_vm::{Vm, VmConfig};
 use std::process::Command;
 
@@ -55,8 +56,18 @@ fn tier0_and_tier1_agree_with_cpython() {
         let Some((want_out, want_exc)) = cpython(src) else {
             panic!("python3 is required for this test (run ci/setup)");
         };
-        for config in [VmConfig { specialize: false, ..VmConfig::default() }, VmConfig::default(), VmConfig { warmup: 0, gc_stress: true, ..VmConfig::default() }] {
-            let (result, _) = Vm::new(config.clone()).run_module(&module);
+        let stress = Tier2Config { hot: 2, exit_threshold: 2, ..Tier2Config::default() };
+        for config in [
+            VmConfig { specialize: false, ..VmConfig::default() },
+            VmConfig::default(),
+            VmConfig { warmup: 0, gc_stress: true, ..VmConfig::default() },
+            VmConfig { tier2: Some(Tier2Config::default()), ..VmConfig::default() },
+            VmConfig { tier2: Some(stress.clone()), warmup: 0, ..VmConfig::default() },
+            VmConfig { tier2: Some(Tier2Config { deopt_every: 3, ..stress.clone() }), ..VmConfig::default() },
+        ] {
+            let out = Vm::new(config.clone()).run_module(&module);
+            assert!(out.findings.is_empty(), "program {i} under {config:?}: {:?}", out.findings);
+            let result = out.result;
             let RunResult::Completed(o) = result else { panic!("program {i} poisoned: {result:?}") };
             assert_eq!(o.output, want_out, "program {i} output under {config:?}:\n{src}");
             let got_exc = match o.ending {

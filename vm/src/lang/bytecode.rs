@@ -159,6 +159,9 @@ pub struct Code {
     pub stack_size: u32,
     pub instrs: Vec<Instr>,
     pub caches: Vec<Cache>,
+    /// Value-stack depth before each instruction: what tier 1's frame looks
+    /// like there. Tier-2 exits are checked against it.
+    pub depth_at: Vec<u32>,
     pub consts: Vec<Const>,
 }
 

@@ -46,13 +46,16 @@ struct CodeBuilder<'n> {
     names: &'n mut Vec<String>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
-    params: usize,
+    /// Locals definitely assigned at this point of the code (a conservative
+    /// flow analysis, as CPython's): loads of these need no unbound check.
+    assigned: std::collections::BTreeSet<u32>,
     depth: u32,
     loops: Vec<Loop>,
 }
 
 impl<'n> CodeBuilder<'n> {
     fn new(name: &str, params: &[String], body: Option<&[Stmt]>, names: &'n mut Vec<String>) -> Self {
+        // Only function locals are checked; module names are globals.
         let locals = body.map(|b| function_locals(params, b).0);
         CodeBuilder {
             code: Code {
@@ -62,12 +65,13 @@ impl<'n> CodeBuilder<'n> {
                 stack_size: 0,
                 instrs: vec![],
                 caches: vec![],
+                depth_at: vec![],
                 // Const 0 is always None.
                 consts: vec![Const::Value(Value::NONE)],
             },
             names,
             locals,
-            params: params.len(),
+            assigned: (0..params.len() as u32).collect(),
             depth: 0,
             loops: vec![],
         }
@@ -83,6 +87,7 @@ impl<'n> CodeBuilder<'n> {
     }
 
     fn emit(&mut self, op: Op, arg: u32) -> usize {
+        self.code.depth_at.push(self.depth);
         let (pops, pushes) = stack_effect(op, arg);
         self.depth = self.depth - pops + pushes;
         self.code.stack_size = self.code.stack_size.max(self.depth);
@@ -118,7 +123,7 @@ impl<'n> CodeBuilder<'n> {
 
     fn load_name(&mut self, name: &str) {
         match self.local_index(name) {
-            Some(i) if (i as usize) < self.params => self.emit(Op::LoadFast, i),
+            Some(i) if self.assigned.contains(&i) => self.emit(Op::LoadFast, i),
             Some(i) => self.emit(Op::LoadFastCheck, i),
             None => {
                 let id = self.global_id(name);
@@ -129,7 +134,10 @@ impl<'n> CodeBuilder<'n> {
 
     fn store_name(&mut self, name: &str) {
         match self.local_index(name) {
-            Some(i) => self.emit(Op::StoreFast, i),
+            Some(i) => {
+                self.assigned.insert(i);
+                self.emit(Op::StoreFast, i)
+            }
             None => {
                 let id = self.global_id(name);
                 self.emit(Op::StoreGlobal, id)
@@ -162,7 +170,9 @@ impl<'n> CodeBuilder<'n> {
             Stmt::If { test, body, orelse } => {
                 self.condition(test);
                 let jump_else = self.emit(Op::PopJumpIfFalse, 0);
+                let before = self.assigned.clone();
                 self.block(body, codes);
+                let after_body = std::mem::replace(&mut self.assigned, before);
                 if orelse.is_empty() {
                     let end = self.here();
                     self.patch(jump_else, end);
@@ -174,13 +184,18 @@ impl<'n> CodeBuilder<'n> {
                     let end = self.here();
                     self.patch(jump_end, end);
                 }
+                // Assigned after the `if` = assigned on both paths.
+                self.assigned = self.assigned.intersection(&after_body).copied().collect();
             }
             Stmt::While { test, body } => {
                 let head = self.here();
                 self.condition(test);
                 let exit_jump = self.emit(Op::PopJumpIfFalse, 0);
                 self.loops.push(Loop { head, breaks: vec![exit_jump], is_for: false });
+                // The body may run zero times: its assignments don't count after.
+                let before = self.assigned.clone();
                 self.block(body, codes);
+                self.assigned = before;
                 self.emit(Op::JumpBackward, head);
                 self.close_loop();
             }
@@ -189,9 +204,11 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::GetIter, 0);
                 let head = self.here();
                 let for_iter = self.emit(Op::ForIter, 0);
+                let before = self.assigned.clone();
                 self.store_name(target);
                 self.loops.push(Loop { head, breaks: vec![for_iter], is_for: true });
                 self.block(body, codes);
+                self.assigned = before;
                 self.emit(Op::JumpBackward, head);
                 // On exhaustion FOR_ITER pops the iterator itself.
                 self.depth -= 1;
@@ -377,6 +394,16 @@ mod tests {
         let pos = |op| o.iter().position(|x| *x == op).unwrap();
         assert!(pos(Op::GetIter) < pos(Op::ForIter) && pos(Op::ForIter) < pos(Op::JumpBackward));
         assert_eq!(o.last(), Some(&Op::ReturnValue));
+    }
+
+    #[test]
+    fn unbound_checks_only_where_a_local_may_be_unassigned() {
+        let o = ops("def f(n):\n    x = 1\n    if n:\n        y = 2\n    else:\n        y = 3\n    if n:\n        z = 4\n    for i in range(n):\n        w = i\n    return x + y + z + w + i\n", 1);
+        let loads: Vec<Op> = o.iter().copied().filter(|op| matches!(op, Op::LoadFast | Op::LoadFastCheck)).collect();
+        // n, n, n (a parameter), i inside its loop, then x and y (assigned on
+        // every path); z, w and i after the loop may be unassigned.
+        use Op::{LoadFast as F, LoadFastCheck as C};
+        assert_eq!(loads, [F, F, F, F, F, F, C, C, C]);
     }
 
     #[test]

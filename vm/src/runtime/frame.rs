@@ -18,3 +18,17 @@ pub const FRAME_HEADER_WORDS: u64 = 5;
 pub fn frame_bytes(nlocals: u32, stack_size: u32) -> u64 {
     (FRAME_HEADER_WORDS + nlocals as u64 + stack_size as u64) * 8
 }
+
+/// Reads a frame word.
+#[inline(always)]
+pub fn fget(frame: u64, off: u64) -> u64 {
+    // SAFETY: callers pass live frames in the arena's frame region.
+    unsafe { super::object::read(frame, off) }
+}
+
+/// Writes a frame word.
+#[inline(always)]
+pub fn fset(frame: u64, off: u64, v: u64) {
+    // SAFETY: as `fget`.
+    unsafe { super::object::write(frame, off, v) }
+}

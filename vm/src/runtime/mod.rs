@@ -19,6 +19,9 @@ pub use value::Value;
 pub enum Raise {
     Exc { kind: &'static str, message: String },
     Poison(Poison),
+    /// The VM caught itself in an inconsistent state (a VM bug, reported as
+    /// a crash finding instead of corrupting memory).
+    Internal(String),
 }
 
 impl Raise {

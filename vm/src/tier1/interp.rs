@@ -13,18 +13,6 @@ use crate::runtime::{Raise, Value, dict, equal, int, range, truthy, type_name};
 use super::Run;
 use super::specialize::{MISS_LIMIT, Outcome as Spec};
 
-/// Reads / writes a frame word.
-#[inline(always)]
-fn fget(frame: u64, off: u64) -> u64 {
-    // SAFETY: `frame` is a live frame in the arena's frame region.
-    unsafe { object::read(frame, off) }
-}
-#[inline(always)]
-fn fset(frame: u64, off: u64, v: u64) {
-    // SAFETY: as `fget`.
-    unsafe { object::write(frame, off, v) }
-}
-
 /// The executing frame's registers.
 struct Regs {
     frame: u64,
@@ -39,24 +27,34 @@ impl Run<'_> {
     /// Runs the module body to completion.
     pub(super) fn execute(&mut self) -> Result<(), Raise> {
         let frame = self.push_frame(0, 0, &[])?;
-        let mut r = self.regs(frame);
-        self.dispatch(&mut r)
+        self.run_frame(frame).map(|_| ())
     }
 
-    fn regs(&mut self, frame: u64) -> Regs {
-        let cid = fget(frame, FRAME_CODE) as usize;
-        Regs {
+    /// Runs `entry` (already pushed) until it returns; its return value.
+    pub(crate) fn run_frame(&mut self, entry: u64) -> Result<Value, Raise> {
+        let mut r = self.regs(entry)?;
+        self.dispatch(&mut r, entry)
+    }
+
+    /// Loads a frame's registers, refusing frames a VM bug has corrupted.
+    fn regs(&mut self, frame: u64) -> Result<Regs, Raise> {
+        let (lo, hi) = self.arena.frame_region();
+        let cid = if frame >= lo && frame < hi && frame % 8 == 0 { fget(frame, FRAME_CODE) as usize } else { usize::MAX };
+        if cid >= self.program.codes.len() {
+            return Err(Raise::Internal(format!("corrupt frame at {frame:#x}")));
+        }
+        Ok(Regs {
             frame,
             code: &mut self.program.codes[cid] as *mut Code,
             cid,
             ip: fget(frame, FRAME_IP) as usize,
             sp: fget(frame, FRAME_SP) as *mut u64,
             locals: (frame + FRAME_LOCALS) as *mut u64,
-        }
+        })
     }
 
     /// Pushes a frame for code `cid` with `args` as its first locals.
-    fn push_frame(&mut self, cid: usize, prev: u64, args: &[Value]) -> Result<u64, Raise> {
+    pub(crate) fn push_frame(&mut self, cid: usize, prev: u64, args: &[Value]) -> Result<u64, Raise> {
         let code = &self.program.codes[cid];
         let nlocals = code.local_names.len() as u32;
         let size = frame_bytes(nlocals, code.stack_size);
@@ -79,7 +77,7 @@ impl Run<'_> {
 
     /// Charges one unit of fuel (back edges and calls).
     #[inline(always)]
-    fn charge_fuel(&mut self) -> Result<(), Raise> {
+    pub(crate) fn charge_fuel(&mut self) -> Result<(), Raise> {
         self.fuel += 1;
         if self.fuel > MAX_FUEL {
             return Err(Raise::Poison(Poison::Fuel));
@@ -91,8 +89,14 @@ impl Run<'_> {
     /// collector can run.
     fn safe_point(&mut self, r: &Regs) {
         fset(r.frame, FRAME_SP, r.sp as u64);
+        self.safe_point_at(r.frame);
+    }
+
+    /// A safe point with every frame's stack pointer already written back;
+    /// `top` is the innermost frame.
+    pub(crate) fn safe_point_at(&mut self, top: u64) {
         if self.arena.wants_gc() {
-            self.collect(r.frame);
+            self.collect(top);
         }
     }
 
@@ -118,7 +122,7 @@ impl Run<'_> {
         self.next_keys_version
     }
 
-    fn dispatch(&mut self, r: &mut Regs) -> Result<(), Raise> {
+    fn dispatch(&mut self, r: &mut Regs, entry: u64) -> Result<Value, Raise> {
         macro_rules! push {
             ($v:expr) => {{
                 let v: Value = $v;
@@ -152,6 +156,15 @@ impl Run<'_> {
             let at = r.ip;
             r.ip += 1;
             self.stats.instructions += 1;
+            // The compiler's static stack depth is what every tier-2 exit is
+            // checked against, so check the compiler itself in debug builds.
+            debug_assert_eq!(
+                (r.sp as u64 - (r.locals as u64 + 8 * code.local_names.len() as u64)) / 8,
+                code.depth_at[at] as u64,
+                "stack depth before {} at {at} in {}",
+                ins.op.name(),
+                code.name
+            );
             match ins.op {
                 Op::Nop => {}
                 Op::LoadConst => push!(self.consts[r.cid][ins.arg as usize]),
@@ -160,11 +173,7 @@ impl Run<'_> {
                     // SAFETY: `arg < nlocals`.
                     let v = unsafe { Value(*r.locals.add(ins.arg as usize)) };
                     if v.is_null() {
-                        let name = &code.local_names[ins.arg as usize];
-                        return Err(Raise::exc(
-                            "UnboundLocalError",
-                            format!("cannot access local variable '{name}' where it is not associated with a value"),
-                        ));
+                        return Err(self.unbound_local(r.cid, ins.arg));
                     }
                     push!(v)
                 }
@@ -199,8 +208,7 @@ impl Run<'_> {
                 }
                 Op::StoreGlobal => {
                     let v = pop!();
-                    let version = self.next_version();
-                    dict::set(self.globals, ins.arg as u64, v, version);
+                    self.store_global(ins.arg, v);
                 }
                 Op::PopTop => {
                     pop!();
@@ -289,17 +297,14 @@ impl Run<'_> {
                         push!(compare(arg_cmp(ins.arg), a, b)?)
                     }
                 }
-                Op::PopJumpIfFalse => {
+                Op::PopJumpIfFalse | Op::PopJumpIfTrue => {
                     let v = pop!();
-                    debug_assert!(v.is_bool(), "conditional jump on a non-bool");
-                    if v == Value::FALSE {
-                        r.ip = ins.arg as usize;
-                    }
-                }
-                Op::PopJumpIfTrue => {
-                    let v = pop!();
-                    debug_assert!(v.is_bool(), "conditional jump on a non-bool");
-                    if v == Value::TRUE {
+                    let taken = v == Value::bool(ins.op == Op::PopJumpIfTrue);
+                    // Branch history for trace projection: a 16-bit shift
+                    // register of taken bits, as in CPython 3.13.
+                    let c = &mut code.caches[at];
+                    c.counter = (c.counter << 1) | taken as u16;
+                    if taken {
                         r.ip = ins.arg as usize;
                     }
                 }
@@ -308,14 +313,17 @@ impl Run<'_> {
                     self.charge_fuel()?;
                     self.safe_point(r);
                     r.ip = ins.arg as usize;
+                    if self.config.tier2.is_some() {
+                        if let Some(eid) = self.hot_loop(r.cid, at, ins.arg) {
+                            let resume = self.run_executor(eid, r.frame)?;
+                            r.sp = fget(r.frame, FRAME_SP) as *mut u64;
+                            r.ip = resume as usize;
+                        }
+                    }
                 }
                 Op::GetIter => {
                     let v = pop!();
-                    if v.is_ptr() && object::kind_of(v) == Kind::Range {
-                        push!(range::iter(self.arena, v)?)
-                    } else {
-                        return Err(Raise::type_error(format!("'{}' object is not iterable", type_name(v))));
-                    }
+                    push!(self.get_iter(v)?)
                 }
                 Op::ForIter => {
                     let it = peek!(1);
@@ -378,32 +386,23 @@ impl Run<'_> {
                         fset(r.frame, FRAME_SP, r.sp as u64);
                         let frame = self.push_frame(cid, r.frame, &args)?;
                         self.depth += 1;
-                        *r = self.regs(frame);
+                        *r = self.regs(frame)?;
                         self.safe_point(r);
                     } else {
                         let v = self.call_builtin(callable, &args)?;
                         push!(v)
                     }
                 }
-                Op::MakeFunction => {
-                    let addr = self.arena.alloc(Kind::Function, 3)?;
-                    let name_id = self.program.name_id(&self.program.codes[ins.arg as usize].name).unwrap_or(0);
-                    // SAFETY: freshly allocated Function.
-                    unsafe {
-                        object::write(addr, FUNCTION_CODE, ins.arg as u64);
-                        object::write(addr, FUNCTION_NAME, name_id as u64);
-                    }
-                    push!(Value(addr))
-                }
+                Op::MakeFunction => push!(self.make_function(ins.arg)?),
                 Op::ReturnValue => {
                     let v = pop!();
-                    let prev = fget(r.frame, FRAME_PREV);
-                    if prev == 0 {
-                        return Ok(());
-                    }
                     self.frame_top = r.frame;
+                    if r.frame == entry {
+                        return Ok(v);
+                    }
+                    let prev = fget(r.frame, FRAME_PREV);
                     self.depth -= 1;
-                    *r = self.regs(prev);
+                    *r = self.regs(prev)?;
                     push!(v)
                 }
                 Op::PoisonIntTooLarge => return Err(Raise::Poison(Poison::IntTooLarge)),
@@ -414,16 +413,54 @@ impl Run<'_> {
     fn load_global_generic(&mut self, code: &mut Code, at: usize, name: u32) -> Result<Value, Raise> {
         let (globals, builtins) = (self.globals, self.builtins);
         adapt(self.config.specialize, &mut self.stats, code, at, || Spec::load_global(globals, builtins, name));
-        if let Some(v) = dict::get(globals, name as u64) {
+        self.load_global_slow(name)
+    }
+
+    /// `LOAD_GLOBAL`'s semantics: globals, then builtins, else NameError.
+    pub(crate) fn load_global_slow(&self, name: u32) -> Result<Value, Raise> {
+        if let Some(v) = dict::get(self.globals, name as u64) {
             return Ok(v);
         }
-        if let Some(v) = dict::get(builtins, name as u64) {
+        if let Some(v) = dict::get(self.builtins, name as u64) {
             return Ok(v);
         }
         Err(Raise::exc("NameError", format!("name '{}' is not defined", self.program.names[name as usize])))
     }
 
-    fn check_arity(&self, cid: usize, given: usize) -> Result<(), Raise> {
+    /// `STORE_GLOBAL`: store, then fire the globals watcher.
+    pub(crate) fn store_global(&mut self, name: u32, v: Value) {
+        let version = self.next_version();
+        dict::set(self.globals, name as u64, v, version);
+        if self.globals_watched {
+            self.globals_modified();
+        }
+    }
+
+    pub(crate) fn unbound_local(&self, cid: usize, index: u32) -> Raise {
+        let name = &self.program.codes[cid].local_names[index as usize];
+        Raise::exc("UnboundLocalError", format!("cannot access local variable '{name}' where it is not associated with a value"))
+    }
+
+    pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
+        if v.is_ptr() && object::kind_of(v) == Kind::Range {
+            range::iter(self.arena, v)
+        } else {
+            Err(Raise::type_error(format!("'{}' object is not iterable", type_name(v))))
+        }
+    }
+
+    pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
+        let addr = self.arena.alloc(Kind::Function, 3)?;
+        let name_id = self.program.name_id(&self.program.codes[cid as usize].name).unwrap_or(0);
+        // SAFETY: freshly allocated Function.
+        unsafe {
+            object::write(addr, FUNCTION_CODE, cid as u64);
+            object::write(addr, FUNCTION_NAME, name_id as u64);
+        }
+        Ok(Value(addr))
+    }
+
+    pub(crate) fn check_arity(&self, cid: usize, given: usize) -> Result<(), Raise> {
         let code = &self.program.codes[cid];
         let want = code.nparams as usize;
         if given == want {
@@ -445,7 +482,7 @@ impl Run<'_> {
         Err(Raise::type_error(msg))
     }
 
-    fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
+    pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
         match callable {
             Value::BUILTIN_PRINT => {
                 for (i, a) in args.iter().enumerate() {
@@ -506,7 +543,7 @@ fn adapt(enabled: bool, stats: &mut super::VmStats, code: &mut Code, at: usize, 
     }
 }
 
-fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool {
+pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool {
     use crate::lang::CmpOp::*;
     use std::cmp::Ordering::*;
     match op {
@@ -520,7 +557,7 @@ fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool {
 }
 
 /// The generic comparison: numbers by value, `==`/`!=` on anything.
-fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
+pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
     if int::is_int(a) && int::is_int(b) {
         return Ok(Value::bool(cmp_holds(op, int::cmp(a, b))));

@@ -4,11 +4,40 @@
 mod interp;
 mod specialize;
 
+pub(crate) use interp::{cmp_holds, compare};
+
 use crate::config::VmConfig;
-use crate::lang::bytecode::{Const, Program};
+use crate::lang::bytecode::{Const, Op, Program};
 use crate::lang::compile::compile;
 use crate::lang::{Ending, Module, Outcome, RunResult};
 use crate::runtime::{Arena, Raise, Value, dict, int, repr};
+use crate::tier2::{Executor, Tier2Stats};
+
+/// What a VM-internal oracle caught during a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingKind {
+    /// A guard the optimizer removed would have failed (`+checkguards`).
+    RemovedGuardFailed,
+    /// An exit left tier 1 a frame it could not have had (stack depth).
+    DeoptState,
+    /// The VM caught itself in an inconsistent state.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmFinding {
+    pub kind: FindingKind,
+    pub message: String,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub result: RunResult,
+    pub stats: VmStats,
+    pub tier2: Tier2Stats,
+    pub findings: Vec<VmFinding>,
+}
 
 /// Counters a run reports (summed by the fuzz campaign's stats).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +82,17 @@ pub(crate) struct Run<'a> {
     pub stats: VmStats,
     /// Current top of the frame region (next free byte).
     pub frame_top: u64,
+    pub executors: Vec<Executor>,
+    /// Loop traces by `(code, start index)`.
+    pub executor_index: std::collections::HashMap<(usize, u32), usize>,
+    /// Some valid executor promoted globals (the globals watcher is armed).
+    pub globals_watched: bool,
+    /// Watcher firings so far; past a budget, globals stop being promoted.
+    pub watcher_firings: u32,
+    /// Guard evaluations so far (for `+deopt=N`).
+    pub guard_evals: u64,
+    pub tier2_stats: Tier2Stats,
+    pub findings: Vec<VmFinding>,
 }
 
 impl Vm {
@@ -64,46 +104,55 @@ impl Vm {
     }
 
     /// Compiles and runs a module.
-    pub fn run_module(&mut self, module: &Module) -> (RunResult, VmStats) {
-        self.run_program(compile(module))
+    pub fn run_module(&mut self, module: &Module) -> RunOutput {
+        self.run_program(compile(module)).0
     }
 
-    pub fn run_program(&mut self, mut program: Program) -> (RunResult, VmStats) {
+    /// Runs a module and renders its final bytecode and every executor.
+    pub fn show(&mut self, module: &Module) -> (RunOutput, String) {
+        let (out, program, executors) = self.run_program(compile(module));
+        (out, crate::tier2::show::all(&program, &executors))
+    }
+
+    /// Runs a compiled program; also returns the program (with its
+    /// specialized bytecode) and the executors, for `show`.
+    pub fn run_program(&mut self, mut program: Program) -> (RunOutput, Program, Vec<Executor>) {
         self.arena.reset();
         self.arena.gc_stress = self.config.gc_stress;
         for code in &mut program.codes {
-            for c in &mut code.caches {
-                c.counter = self.config.warmup;
+            for (c, ins) in code.caches.iter_mut().zip(&code.instrs) {
+                // Branch history and loop counters start cold; everything
+                // else counts down its warm-up.
+                if !matches!(ins.op, Op::PopJumpIfFalse | Op::PopJumpIfTrue | Op::JumpBackward) {
+                    c.counter = self.config.warmup;
+                }
             }
         }
         let mut run = match Run::new(&self.config, &mut self.arena, program) {
             Ok(r) => r,
-            Err(Raise::Poison(p)) => return (RunResult::Poisoned(p), VmStats::default()),
-            Err(Raise::Exc { .. }) => unreachable!("setup raises no exceptions"),
-        };
-        let ending = match run.execute() {
-            Ok(()) => Ending::Normal,
-            Err(Raise::Exc { kind, message }) => Ending::Exception {
-                kind: kind.to_string(),
-                message,
-            },
             Err(Raise::Poison(p)) => {
-                let mut stats = run.stats;
-                stats.collections = run.arena.stats.collections;
-                return (RunResult::Poisoned(p), stats);
+                let out = RunOutput { result: RunResult::Poisoned(p), stats: VmStats::default(), tier2: Tier2Stats::default(), findings: vec![] };
+                return (out, Program { codes: vec![], names: vec![] }, vec![]);
+            }
+            Err(e) => unreachable!("setup raises only poison: {e:?}"),
+        };
+        let result = match run.execute() {
+            Ok(()) => run.completed(Ending::Normal),
+            Err(Raise::Exc { kind, message }) => run.completed(Ending::Exception { kind: kind.to_string(), message }),
+            Err(Raise::Poison(p)) => RunResult::Poisoned(p),
+            Err(Raise::Internal(msg)) => {
+                run.finding(FindingKind::Internal, msg);
+                RunResult::Completed(Outcome {
+                    output: std::mem::take(&mut run.output),
+                    ending: Ending::Exception { kind: "<vm internal error>".into(), message: String::new() },
+                    globals: vec![],
+                })
             }
         };
-        let globals = run.dump_globals();
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
-        (
-            RunResult::Completed(Outcome {
-                output: std::mem::take(&mut run.output),
-                ending,
-                globals,
-            }),
-            stats,
-        )
+        let out = RunOutput { result, stats, tier2: run.tier2_stats, findings: std::mem::take(&mut run.findings) };
+        (out, run.program, run.executors)
     }
 }
 
@@ -138,7 +187,26 @@ impl<'a> Run<'a> {
             output: String::new(),
             stats: VmStats::default(),
             frame_top,
+            executors: vec![],
+            executor_index: Default::default(),
+            globals_watched: false,
+            watcher_firings: 0,
+            guard_evals: 0,
+            tier2_stats: Tier2Stats::default(),
+            findings: vec![],
         })
+    }
+
+    fn completed(&mut self, ending: Ending) -> RunResult {
+        let globals = self.dump_globals();
+        RunResult::Completed(Outcome { output: std::mem::take(&mut self.output), ending, globals })
+    }
+
+    /// Records an oracle finding (once per distinct message).
+    pub fn finding(&mut self, kind: FindingKind, message: String) {
+        if self.findings.len() < 16 && !self.findings.iter().any(|f| f.message == message) {
+            self.findings.push(VmFinding { kind, message });
+        }
     }
 
     pub fn repr(&self, v: Value) -> String {

@@ -1,0 +1,11 @@
+use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::{Vm, VmConfig};
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let src = std::fs::read_to_string(path).unwrap();
+    let m = parse_program(&src).unwrap();
+    let cfg = VmConfig { tier2: Some(Tier2Config { hot: 2, exit_threshold: 2, ..Default::default() }), ..VmConfig::default() };
+    let (out, text) = Vm::new(cfg).show(&m);
+    println!("{text}\n{:?}\n{:?}", out.result, out.tier2);
+}

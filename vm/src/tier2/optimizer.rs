@@ -1,0 +1,424 @@
+//! The trace optimizer: abstract interpretation over a small lattice
+//! (unknown / known type / known value), then cleanup passes. Every guard it
+//! removes is recorded with the fact that justified it, so checking mode can
+//! re-evaluate it at run time (`+checkguards`).
+//!
+//! Passes (each switchable): `types` (type propagation and guard
+//! elimination), `fold` (constant folding), `globals` (globals promoted to
+//! constants under a dictionary watcher), `ip` (removal of unneeded
+//! `_SET_IP` / `_CHECK_VALIDITY`), `dce` (dead pure pushes).
+
+use crate::runtime::{Value, dict, int};
+
+use super::trace::int_binop;
+use super::uops::{Uop, UopInst};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OptConfig {
+    pub types: bool,
+    pub fold: bool,
+    pub globals: bool,
+    pub ip: bool,
+    pub dce: bool,
+    /// Keep removed guards as `_CHECK_REMOVED_GUARD` markers.
+    pub check_guards: bool,
+    /// Planted bug: assume locals keep, around the loop, the types they have
+    /// at its end (a loop-carried type assumption without a guard).
+    pub inject_loop_carried_types: bool,
+}
+
+impl OptConfig {
+    pub const ALL_ON: OptConfig = OptConfig {
+        types: true,
+        fold: true,
+        globals: true,
+        ip: true,
+        dce: true,
+        check_guards: false,
+        inject_loop_carried_types: false,
+    };
+    pub const ALL_OFF: OptConfig = OptConfig {
+        types: false,
+        fold: false,
+        globals: false,
+        ip: false,
+        dce: false,
+        check_guards: false,
+        inject_loop_carried_types: false,
+    };
+}
+
+/// A guard the optimizer removed, and why it believed that was sound.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemovedGuard {
+    pub original: UopInst,
+    pub reason: String,
+}
+
+/// What the optimizer knows about the run-time state it optimizes for.
+pub struct OptContext {
+    pub globals: Value,
+    pub builtins: Value,
+    /// Promotion of globals to constants is allowed (the watcher budget is
+    /// not exhausted and the trace does not store globals itself).
+    pub may_promote: bool,
+    /// Value-stack depth at the trace's first instruction.
+    pub entry_depth: u32,
+    pub nlocals: u32,
+}
+
+pub struct Optimized {
+    pub uops: Vec<UopInst>,
+    pub removed: Vec<RemovedGuard>,
+    /// Globals were promoted: any store to globals must invalidate.
+    pub depends_on_globals: bool,
+    pub folded: u32,
+    pub set_ip_removed: u32,
+}
+
+/// The abstract value of a stack slot or local.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sym {
+    Unknown,
+    SmallInt,
+    Bool,
+    Const(Value),
+}
+
+impl Sym {
+    fn is_small_int(self) -> bool {
+        match self {
+            Sym::SmallInt => true,
+            Sym::Const(v) => v.is_small_int(),
+            _ => false,
+        }
+    }
+    fn is_bool(self) -> bool {
+        match self {
+            Sym::Bool => true,
+            Sym::Const(v) => v.is_bool(),
+            _ => false,
+        }
+    }
+    fn describe(self) -> String {
+        match self {
+            Sym::Const(v) if v.is_small_int() => format!("constant {}", v.small_value()),
+            Sym::Const(v) if v.is_bool() => format!("constant {}", v == Value::TRUE),
+            Sym::Const(_) => "a constant".into(),
+            Sym::SmallInt => "a small int".into(),
+            Sym::Bool => "a bool".into(),
+            Sym::Unknown => "unknown".into(),
+        }
+    }
+}
+
+/// Symbols are shared between the stack and locals (narrowing one narrows
+/// every slot holding it), as CPython's optimizer symbols are.
+struct State {
+    syms: Vec<(Sym, String)>,
+    stack: Vec<usize>,
+    locals: Vec<usize>,
+}
+
+impl State {
+    fn new_sym(&mut self, s: Sym, origin: String) -> usize {
+        self.syms.push((s, origin));
+        self.syms.len() - 1
+    }
+    fn push(&mut self, s: Sym, origin: String) {
+        let id = self.new_sym(s, origin);
+        self.stack.push(id);
+    }
+    fn pop(&mut self) -> usize {
+        match self.stack.pop() {
+            Some(id) => id,
+            // Below the trace's view: unknown.
+            None => self.new_sym(Sym::Unknown, "entry".into()),
+        }
+    }
+    fn peek(&mut self, n: usize) -> usize {
+        while self.stack.len() < n {
+            let id = self.new_sym(Sym::Unknown, "entry".into());
+            self.stack.insert(0, id);
+        }
+        self.stack[self.stack.len() - n]
+    }
+    fn sym(&self, id: usize) -> Sym {
+        self.syms[id].0
+    }
+    fn why(&self, id: usize) -> String {
+        format!("{} ({})", self.syms[id].0.describe(), self.syms[id].1)
+    }
+}
+
+pub fn optimize(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig) -> Optimized {
+    let initial = if cfg.inject_loop_carried_types && cfg.types {
+        // First pass only to learn the types locals have at the loop's end.
+        let (_, end) = interpret(raw, cx, cfg, None);
+        Some(end)
+    } else {
+        None
+    };
+    let (mut out, _) = interpret(raw, cx, cfg, initial);
+    if cfg.ip {
+        remove_unneeded_ip(&mut out, cfg);
+    }
+    if cfg.dce {
+        dead_code(&mut out.uops);
+    }
+    out
+}
+
+/// The abstract interpretation pass (types, folding, globals). Returns the
+/// rewritten trace and the locals' symbols at its end.
+fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: Option<Vec<Sym>>) -> (Optimized, Vec<Sym>) {
+    let mut st = State { syms: vec![], stack: vec![], locals: vec![] };
+    for i in 0..cx.nlocals as usize {
+        let s = initial_locals.as_ref().map_or(Sym::Unknown, |l| l[i]);
+        let id = st.new_sym(s, format!("local {i} at trace entry"));
+        st.locals.push(id);
+    }
+    for _ in 0..cx.entry_depth {
+        let id = st.new_sym(Sym::Unknown, "stack at trace entry".into());
+        st.stack.push(id);
+    }
+    let mut out = Optimized { uops: vec![], removed: vec![], depends_on_globals: false, folded: 0, set_ip_removed: 0 };
+    let mut promote_next = false;
+    for (n, &inst) in raw.iter().enumerate() {
+        let at = format!("#{n} {}", inst.uop.name());
+        let mut keep = inst;
+        let mut remove_reason: Option<String> = None;
+        match inst.uop {
+            Uop::LoadFast | Uop::LoadFastCheck => {
+                let id = st.locals[inst.oparg as usize];
+                st.stack.push(id);
+            }
+            Uop::StoreFast => {
+                let id = st.pop();
+                st.locals[inst.oparg as usize] = id;
+            }
+            Uop::LoadConst | Uop::LoadConstInline => st.push(Sym::Const(Value(inst.operand)), at),
+            Uop::PopTop => {
+                st.pop();
+            }
+            Uop::Copy => {
+                let id = st.peek(inst.oparg as usize);
+                st.stack.push(id);
+            }
+            Uop::Swap => {
+                let n = inst.oparg as usize;
+                st.peek(n);
+                let len = st.stack.len();
+                st.stack.swap(len - 1, len - n);
+            }
+            Uop::GuardTosInt | Uop::GuardNosInt => {
+                let id = st.peek(if inst.uop == Uop::GuardTosInt { 1 } else { 2 });
+                if cfg.types && st.sym(id).is_small_int() {
+                    remove_reason = Some(format!("operand is {}", st.why(id)));
+                } else if cfg.types && st.sym(id) == Sym::Unknown {
+                    st.syms[id] = (Sym::SmallInt, format!("guarded by {at}"));
+                }
+            }
+            Uop::BinaryOpAddInt
+            | Uop::BinaryOpSubtractInt
+            | Uop::BinaryOpMultiplyInt
+            | Uop::BinaryOpFloorDivideInt
+            | Uop::BinaryOpModuloInt => {
+                let (b, a) = (st.pop(), st.pop());
+                let folded = match (cfg.fold, st.sym(a), st.sym(b)) {
+                    (true, Sym::Const(x), Sym::Const(y)) if x.is_small_int() && y.is_small_int() => {
+                        int::small_binop(int_binop(inst.uop).expect("int uop"), x.small_value(), y.small_value())
+                    }
+                    _ => None,
+                };
+                match folded {
+                    Some(r) => {
+                        let v = Value::small(r);
+                        keep = UopInst::new(Uop::PopTwoLoadConstInline, 0, inst.target, v.0);
+                        out.folded += 1;
+                        st.push(Sym::Const(v), format!("folded {at}"));
+                    }
+                    None => st.push(if cfg.types { Sym::SmallInt } else { Sym::Unknown }, format!("result of {at}")),
+                }
+            }
+            Uop::CompareOpInt => {
+                let (b, a) = (st.pop(), st.pop());
+                let folded = match (cfg.fold, st.sym(a), st.sym(b)) {
+                    (true, Sym::Const(x), Sym::Const(y)) if x.is_small_int() && y.is_small_int() => {
+                        Some(compare_small(inst.oparg, x.small_value(), y.small_value()))
+                    }
+                    _ => None,
+                };
+                match folded {
+                    Some(r) => {
+                        keep = UopInst::new(Uop::PopTwoLoadConstInline, 0, inst.target, Value::bool(r).0);
+                        out.folded += 1;
+                        st.push(Sym::Const(Value::bool(r)), format!("folded {at}"));
+                    }
+                    None => st.push(Sym::Bool, format!("result of {at}")),
+                }
+            }
+            Uop::CompareOp | Uop::ToBool | Uop::ToBoolInt | Uop::ToBoolNone | Uop::UnaryNot => {
+                let pops = inst.uop.stack_effect(inst.oparg).0;
+                for _ in 0..pops {
+                    st.pop();
+                }
+                st.push(Sym::Bool, format!("result of {at}"));
+            }
+            Uop::ToBoolBool => {
+                let id = st.peek(1);
+                if cfg.types && st.sym(id).is_bool() {
+                    remove_reason = Some(format!("operand is {}", st.why(id)));
+                } else if cfg.types && st.sym(id) == Sym::Unknown {
+                    st.syms[id] = (Sym::Bool, format!("guarded by {at}"));
+                }
+            }
+            Uop::GuardIsTruePop | Uop::GuardIsFalsePop => {
+                let id = st.pop();
+                let want = Value::bool(inst.uop == Uop::GuardIsTruePop);
+                if cfg.types && st.sym(id) == Sym::Const(want) {
+                    remove_reason = Some(format!("condition is {}", st.why(id)));
+                }
+            }
+            Uop::IterNextRange => st.push(if cfg.types { Sym::SmallInt } else { Sym::Unknown }, format!("result of {at}")),
+            Uop::GuardGlobalsVersion => {
+                if cfg.globals && cx.may_promote && inst.operand == dict::keys_version(cx.globals) {
+                    remove_reason = Some(format!(
+                        "globals dict watched at keys version {}: any store invalidates the executor",
+                        inst.operand
+                    ));
+                    out.depends_on_globals = true;
+                    promote_next = true;
+                }
+            }
+            Uop::LoadGlobalModule | Uop::LoadGlobalBuiltin if promote_next => {
+                let d = if inst.uop == Uop::LoadGlobalModule { cx.globals } else { cx.builtins };
+                let v = dict::entry(d, inst.oparg as u64).1;
+                keep = UopInst::new(Uop::LoadConstInline, 0, inst.target, v.0);
+                st.push(Sym::Const(v), format!("global promoted by {at}"));
+                promote_next = false;
+            }
+            _ => {
+                // Everything else: apply the declared stack effect with
+                // unknown results.
+                let (pops, pushes) = inst.uop.stack_effect(inst.oparg);
+                for _ in 0..pops {
+                    st.pop();
+                }
+                for _ in 0..pushes {
+                    st.push(Sym::Unknown, format!("result of {at}"));
+                }
+            }
+        }
+        match remove_reason {
+            Some(reason) => remove(&mut out, inst, reason, cfg),
+            None => out.uops.push(keep),
+        }
+    }
+    let end = st.locals.iter().map(|&id| st.sym(id)).collect();
+    (out, end)
+}
+
+/// Drops a guard (keeping a popping guard's pop), leaving a checking marker
+/// in `+checkguards` mode.
+fn remove(out: &mut Optimized, inst: UopInst, reason: String, cfg: &OptConfig) {
+    if cfg.check_guards {
+        out.uops.push(UopInst::new(Uop::CheckRemovedGuard, 0, inst.target, out.removed.len() as u64));
+    }
+    if matches!(inst.uop, Uop::GuardIsTruePop | Uop::GuardIsFalsePop) {
+        out.uops.push(UopInst::new(Uop::PopTop, 0, inst.target, 0));
+    }
+    out.removed.push(RemovedGuard { original: inst, reason });
+}
+
+fn compare_small(oparg: u32, a: i64, b: i64) -> bool {
+    use crate::lang::ast::CmpOp::*;
+    match crate::lang::bytecode::arg_cmp(oparg) {
+        Eq => a == b,
+        NotEq => a != b,
+        Lt => a < b,
+        LtE => a <= b,
+        Gt => a > b,
+        GtE => a >= b,
+    }
+}
+
+/// Keeps `_CHECK_VALIDITY` only where an escaping uop ran since the last
+/// check (and at the top, which follows the loop's escaping back edge), and
+/// `_SET_IP` only where an escaping or raising uop follows before the next.
+fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
+    let mut kept = Vec::with_capacity(out.uops.len());
+    let mut need_validity = true;
+    for inst in std::mem::take(&mut out.uops) {
+        if inst.uop == Uop::CheckValidity {
+            if need_validity {
+                need_validity = false;
+                kept.push(inst);
+            } else {
+                if cfg.check_guards {
+                    kept.push(UopInst::new(Uop::CheckRemovedGuard, 0, inst.target, out.removed.len() as u64));
+                }
+                out.removed.push(RemovedGuard {
+                    original: inst,
+                    reason: "no escaping uop since the last validity check".into(),
+                });
+            }
+            continue;
+        }
+        if inst.uop.info().escapes {
+            need_validity = true;
+        }
+        kept.push(inst);
+    }
+    // Backward scan for _SET_IP.
+    let mut needed = false;
+    let mut result: Vec<UopInst> = Vec::with_capacity(kept.len());
+    for inst in kept.into_iter().rev() {
+        let info = inst.uop.info();
+        if inst.uop == Uop::SetIp {
+            if needed {
+                needed = false;
+                result.push(inst);
+            } else {
+                out.set_ip_removed += 1;
+            }
+            continue;
+        }
+        if info.escapes || info.can_error {
+            needed = true;
+        }
+        result.push(inst);
+    }
+    result.reverse();
+    out.uops = result;
+}
+
+/// Adjacent dead pure pushes: `push; _POP_TOP` vanish, and a folded
+/// `_POP_TWO_LOAD_CONST_INLINE` over two pure pushes becomes one constant.
+fn dead_code(uops: &mut Vec<UopInst>) {
+    let pure_push = |u: &UopInst| matches!(u.uop, Uop::LoadFast | Uop::LoadConst | Uop::LoadConstInline) || (u.uop == Uop::Copy && u.oparg == 1);
+    loop {
+        let before = uops.len();
+        let mut out: Vec<UopInst> = Vec::with_capacity(uops.len());
+        for inst in uops.drain(..) {
+            let n = out.len();
+            match inst.uop {
+                Uop::Nop => continue,
+                Uop::PopTop if n >= 1 && pure_push(&out[n - 1]) => {
+                    out.pop();
+                    continue;
+                }
+                Uop::PopTwoLoadConstInline if n >= 2 && pure_push(&out[n - 1]) && pure_push(&out[n - 2]) => {
+                    out.truncate(n - 2);
+                    out.push(UopInst::new(Uop::LoadConstInline, 0, inst.target, inst.operand));
+                    continue;
+                }
+                _ => out.push(inst),
+            }
+        }
+        *uops = out;
+        if uops.len() == before {
+            break;
+        }
+    }
+}

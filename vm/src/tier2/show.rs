@@ -1,0 +1,125 @@
+//! `show`: human-readable dumps of a program's (specialized) bytecode and of
+//! every executor: the projected trace, the optimized trace, the guards the
+//! optimizer removed with their justification, and the exits with their
+//! targets and counters.
+
+use std::fmt::Write;
+
+use crate::lang::bytecode::{Op, Program, arg_binop, arg_cmp};
+use crate::runtime::Value;
+
+use super::Executor;
+use super::uops::{ExitKind, Uop, UopInst};
+
+/// The bytecode of every code object, with specializations as they stand.
+pub fn bytecode(program: &Program) -> String {
+    let mut s = String::new();
+    for (cid, code) in program.codes.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "== code {cid}: {} ({} params, locals [{}], stack {})",
+            code.name,
+            code.nparams,
+            code.local_names.join(", "),
+            code.stack_size
+        );
+        for (i, ins) in code.instrs.iter().enumerate() {
+            let detail = match ins.op.generic() {
+                Op::LoadGlobal | Op::StoreGlobal => format!("({})", program.names[ins.arg as usize]),
+                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast => format!("({})", code.local_names[ins.arg as usize]),
+                Op::BinaryOp => format!("({})", arg_binop(ins.arg).symbol()),
+                Op::CompareOp => format!("({})", arg_cmp(ins.arg).symbol()),
+                Op::LoadConst => match &code.consts[ins.arg as usize] {
+                    crate::lang::bytecode::Const::Int(d) => format!("({d})"),
+                    crate::lang::bytecode::Const::Value(v) => format!("({})", crate::runtime::repr(*v, &|_| String::new())),
+                },
+                Op::MakeFunction => format!("(code {})", ins.arg),
+                _ if ins.op.is_jump() => format!("(to {})", ins.arg),
+                _ => String::new(),
+            };
+            let _ = writeln!(s, "  {i:>4}  {:<28} {:>4} {detail:<24} depth {}", ins.op.name(), ins.arg, code.depth_at[i]);
+        }
+    }
+    s
+}
+
+fn uop_line(i: usize, u: &UopInst, marks: &str) -> String {
+    let mut extra = String::new();
+    match u.uop {
+        Uop::LoadConst | Uop::LoadConstInline | Uop::PopTwoLoadConstInline => {
+            let v = Value(u.operand);
+            if v.is_small_int() {
+                extra = format!("value {}", v.small_value());
+            } else if v.is_bool() {
+                extra = format!("value {}", v == Value::TRUE);
+            } else {
+                extra = format!("value {:#x}", u.operand);
+            }
+        }
+        Uop::GuardGlobalsVersion => extra = format!("keys version {}", u.operand),
+        Uop::CheckRemovedGuard => extra = format!("removed guard {}", u.operand),
+        _ => {}
+    }
+    format!("    {i:>3} {marks:<2}{:<30} oparg {:<4} target {:<4} {extra}", u.uop.name(), u.oparg, u.target)
+}
+
+/// One executor: projected and optimized traces, removed guards, exits.
+pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
+    let mut s = String::new();
+    let kind = match ex.parent {
+        None => "loop trace".to_string(),
+        Some((p, e)) => format!("side trace of executor {p} exit {e}"),
+    };
+    let _ = writeln!(
+        s,
+        "== executor {eid}: {} @ bytecode {} ({kind}, chain depth {}, entered {} times, {}{})",
+        program.codes[ex.cid].name,
+        ex.start,
+        ex.chain_depth,
+        ex.entries,
+        if ex.valid { "valid" } else { "INVALIDATED" },
+        if ex.depends_on_globals { ", depends on globals" } else { "" }
+    );
+    let _ = writeln!(s, "  projected ({} uops):", ex.raw.len());
+    for (i, u) in ex.raw.iter().enumerate() {
+        let _ = writeln!(s, "{}", uop_line(i, u, ""));
+    }
+    let _ = writeln!(s, "  optimized ({} uops; * = can exit):", ex.uops.len());
+    for (i, u) in ex.uops.iter().enumerate() {
+        let mark = if u.uop.info().exit != ExitKind::None { "*" } else { "" };
+        let _ = writeln!(s, "{}", uop_line(i, u, mark));
+    }
+    if !ex.removed.is_empty() {
+        let _ = writeln!(s, "  removed guards:");
+        for (i, r) in ex.removed.iter().enumerate() {
+            let _ = writeln!(s, "    [{i}] {} (bytecode {}): {}", r.original.uop.name(), r.original.target, r.reason);
+        }
+    }
+    let _ = writeln!(s, "  exits:");
+    for (i, e) in ex.exits.iter().enumerate() {
+        let uop = ex.uops[e.uop_index as usize].uop;
+        let link = e.link.map(|l| format!(", side trace -> executor {l}")).unwrap_or_default();
+        let kind = if e.kind == ExitKind::Deopt { "deopt" } else { "exit" };
+        let _ = writeln!(
+            s,
+            "    exit {i:<3} {:<30} uop {:<4} -> bytecode {:<4} {kind:<5} taken {}{link}",
+            uop.name(),
+            e.uop_index,
+            e.resume,
+            e.taken
+        );
+    }
+    s
+}
+
+/// Everything: bytecode, then each executor.
+pub fn all(program: &Program, executors: &[Executor]) -> String {
+    let mut s = bytecode(program);
+    if executors.is_empty() {
+        s.push_str("(no traces formed)\n");
+    }
+    for (i, ex) in executors.iter().enumerate() {
+        s.push_str(&executor(i, ex, program));
+    }
+    s
+}

@@ -1,0 +1,176 @@
+//! Trace formation by projection (CPython 3.13/3.14 style): starting at a
+//! hot loop head or a hot side exit, walk tier 1's (specialized) bytecode
+//! along the predicted path and expand each instruction into its uops.
+//! Branch directions come from tier 1's per-branch history bits, so the
+//! projected path is the one the program has been taking.
+
+use crate::lang::bytecode::{Code, Op};
+use crate::runtime::Value;
+use crate::lang::ast::BinOp;
+
+use super::uops::{Uop, UopInst};
+
+/// Why no trace was formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abort {
+    /// The path leaves the trace almost at once (nothing worth compiling).
+    TooShort,
+}
+
+/// Tier 1 records branch outcomes as a 16-bit shift register in the jump's
+/// cache counter; a majority of taken bits predicts "taken".
+pub fn predicted_taken(history: u16) -> bool {
+    history.count_ones() > 8
+}
+
+/// Projects a trace starting at bytecode index `start` of `code`.
+/// `max_len` bounds the uop count (CPython: 1600 uops; ours are smaller).
+pub fn project(code: &Code, consts: &[Value], start: u32, max_len: usize) -> Result<Vec<UopInst>, Abort> {
+    let mut out: Vec<UopInst> = Vec::new();
+    let mut visited = vec![false; code.instrs.len()];
+    let mut ip = start;
+    let mut instructions = 0;
+    loop {
+        if out.len() >= max_len || visited[ip as usize] {
+            // A cycle not closed by our own back edge, or too long: leave.
+            out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
+            break;
+        }
+        visited[ip as usize] = true;
+        instructions += 1;
+        let ins = code.instrs[ip as usize];
+        let arg = ins.arg;
+        let mut emit = |uop: Uop, oparg: u32, operand: u64| out.push(UopInst::new(uop, oparg, ip, operand));
+        // CPython brackets every instruction with these; the optimizer
+        // removes the ones that are not needed.
+        if ins.op != Op::Nop && ins.op != Op::JumpForward {
+            emit(Uop::CheckValidity, 0, 0);
+            emit(Uop::SetIp, 0, 0);
+        }
+        let cache = code.caches[ip as usize];
+        let mut next = ip + 1;
+        match ins.op {
+            Op::Nop => {}
+            Op::LoadConst => emit(Uop::LoadConst, arg, consts[arg as usize].0),
+            Op::LoadFast => emit(Uop::LoadFast, arg, 0),
+            Op::LoadFastCheck => emit(Uop::LoadFastCheck, arg, 0),
+            Op::StoreFast => emit(Uop::StoreFast, arg, 0),
+            Op::LoadGlobal => emit(Uop::LoadGlobal, arg, 0),
+            Op::LoadGlobalModule => {
+                emit(Uop::GuardGlobalsVersion, 0, cache.version);
+                emit(Uop::LoadGlobalModule, cache.index as u32, 0);
+            }
+            Op::LoadGlobalBuiltin => {
+                emit(Uop::GuardGlobalsVersion, 0, cache.version);
+                emit(Uop::LoadGlobalBuiltin, cache.index as u32, 0);
+            }
+            Op::StoreGlobal => emit(Uop::StoreGlobal, arg, 0),
+            Op::PopTop => emit(Uop::PopTop, 0, 0),
+            Op::Copy => emit(Uop::Copy, arg, 0),
+            Op::Swap => emit(Uop::Swap, arg, 0),
+            Op::BinaryOp => emit(Uop::BinaryOp, arg, 0),
+            Op::BinaryOpAddInt
+            | Op::BinaryOpSubtractInt
+            | Op::BinaryOpMultiplyInt
+            | Op::BinaryOpFloorDivideInt
+            | Op::BinaryOpModuloInt => {
+                emit(Uop::GuardNosInt, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                let uop = match ins.op {
+                    Op::BinaryOpAddInt => Uop::BinaryOpAddInt,
+                    Op::BinaryOpSubtractInt => Uop::BinaryOpSubtractInt,
+                    Op::BinaryOpMultiplyInt => Uop::BinaryOpMultiplyInt,
+                    Op::BinaryOpFloorDivideInt => Uop::BinaryOpFloorDivideInt,
+                    _ => Uop::BinaryOpModuloInt,
+                };
+                emit(uop, arg, 0);
+            }
+            Op::UnaryNegative => emit(Uop::UnaryNegative, 0, 0),
+            Op::UnaryPositive => emit(Uop::UnaryPositive, 0, 0),
+            Op::UnaryNot => emit(Uop::UnaryNot, 0, 0),
+            Op::ToBool => emit(Uop::ToBool, 0, 0),
+            Op::ToBoolBool => emit(Uop::ToBoolBool, 0, 0),
+            Op::ToBoolInt => emit(Uop::ToBoolInt, 0, 0),
+            Op::ToBoolNone => emit(Uop::ToBoolNone, 0, 0),
+            Op::CompareOp => emit(Uop::CompareOp, arg, 0),
+            Op::CompareOpInt => {
+                emit(Uop::GuardNosInt, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                emit(Uop::CompareOpInt, arg, 0);
+            }
+            Op::PopJumpIfFalse | Op::PopJumpIfTrue => {
+                let jumps_on_false = ins.op == Op::PopJumpIfFalse;
+                if predicted_taken(cache.counter) {
+                    // Follow the jump; the guard checks the value that jumps
+                    // and leaves to the fall-through otherwise.
+                    let guard = if jumps_on_false { Uop::GuardIsFalsePop } else { Uop::GuardIsTruePop };
+                    emit(guard, ip + 1, 0);
+                    next = arg;
+                } else {
+                    let guard = if jumps_on_false { Uop::GuardIsTruePop } else { Uop::GuardIsFalsePop };
+                    emit(guard, arg, 0);
+                }
+            }
+            Op::JumpForward => next = arg,
+            Op::JumpBackward => {
+                // The back edge's fuel and safe point, then either close the
+                // loop or leave at the other loop's head.
+                emit(Uop::CheckPeriodic, 0, 0);
+                if arg == start {
+                    emit(Uop::JumpToTop, 0, 0);
+                } else {
+                    out.push(UopInst::new(Uop::ExitTrace, arg, ip, 0));
+                }
+                break;
+            }
+            Op::GetIter => emit(Uop::GetIter, 0, 0),
+            Op::ForIterRange => {
+                emit(Uop::IterCheckRange, 0, 0);
+                emit(Uop::GuardNotExhaustedRange, 0, 0);
+                emit(Uop::IterNextRange, 0, 0);
+            }
+            Op::ForIter => emit(Uop::ForIterTier2, 0, 0),
+            Op::CallPyExactArgs => {
+                emit(Uop::CheckFunctionExactArgs, arg, cache.index);
+                emit(Uop::CallPy, arg, 0);
+            }
+            Op::CallBuiltin => {
+                emit(Uop::CheckCallableBuiltin, arg, cache.index);
+                emit(Uop::CallBuiltin, arg, 0);
+            }
+            Op::Call => emit(Uop::Call, arg, 0),
+            Op::MakeFunction => emit(Uop::MakeFunction, arg, 0),
+            Op::ReturnValue | Op::PoisonIntTooLarge => {
+                // Leave the trace and let tier 1 execute it.
+                out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
+                break;
+            }
+        }
+        ip = next;
+    }
+    if instructions < 2 {
+        return Err(Abort::TooShort);
+    }
+    Ok(out)
+}
+
+/// The bytecode index an exit resumes at: branch guards and `_EXIT_TRACE`
+/// carry it in their oparg; every other exit re-executes its instruction.
+pub fn resume_target(inst: &UopInst) -> u32 {
+    match inst.uop {
+        Uop::GuardIsTruePop | Uop::GuardIsFalsePop | Uop::ExitTrace => inst.oparg,
+        _ => inst.target,
+    }
+}
+
+/// The binary operator of a specialized int uop (for folding).
+pub fn int_binop(uop: Uop) -> Option<BinOp> {
+    Some(match uop {
+        Uop::BinaryOpAddInt => BinOp::Add,
+        Uop::BinaryOpSubtractInt => BinOp::Sub,
+        Uop::BinaryOpMultiplyInt => BinOp::Mul,
+        Uop::BinaryOpFloorDivideInt => BinOp::FloorDiv,
+        Uop::BinaryOpModuloInt => BinOp::Mod,
+        _ => return None,
+    })
+}

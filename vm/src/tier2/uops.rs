@@ -1,0 +1,196 @@
+//! The micro-op set, declared once. Every consumer (trace projection, the
+//! optimizer, the tier-2 interpreter, `show`, and later the JIT's stencil
+//! tables) reads stack effects and exit kinds from [`Uop::info`], never from
+//! its own copy: CPython's `bytecodes.c` DSL plays the same role.
+
+/// What happens when a uop's check fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExitKind {
+    /// Never leaves the trace (except by raising, see `can_error`).
+    None,
+    /// A side exit: owns a counter and can grow a side trace.
+    Exit,
+    /// Back to tier 1 at the uop's target; never grows a side trace.
+    Deopt,
+}
+
+/// Static facts about a uop.
+#[derive(Clone, Copy, Debug)]
+pub struct UopInfo {
+    pub name: &'static str,
+    /// Stack inputs and outputs; `u8::MAX` means "depends on oparg" (see
+    /// [`Uop::stack_effect`]).
+    pub pops: u8,
+    pub pushes: u8,
+    pub exit: ExitKind,
+    /// May allocate, call, run a safe point or modify globals: must run with
+    /// the frame synced (and, in the JIT, nothing cached in registers).
+    pub escapes: bool,
+    /// May raise a Python exception (or poison).
+    pub can_error: bool,
+    /// No side effects, no checks: can be folded and removed when dead.
+    pub pure: bool,
+}
+
+macro_rules! uops {
+    ($($(#[$meta:meta])* $variant:ident $name:literal $pops:literal $pushes:literal $exit:ident $($flag:ident)*;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Uop { $($(#[$meta])* $variant),* }
+
+        impl Uop {
+            pub const ALL: &'static [Uop] = &[$(Uop::$variant),*];
+
+            pub fn info(self) -> UopInfo {
+                match self {
+                    $(Uop::$variant => {
+                        #[allow(unused_mut)]
+                        let mut i = UopInfo { name: $name, pops: $pops, pushes: $pushes, exit: ExitKind::$exit, escapes: false, can_error: false, pure: false };
+                        $(uops!(@flag i $flag);)*
+                        i
+                    })*
+                }
+            }
+        }
+    };
+    (@flag $i:ident escapes) => { $i.escapes = true; };
+    (@flag $i:ident error) => { $i.can_error = true; };
+    (@flag $i:ident pure) => { $i.pure = true; };
+}
+
+// name                      CPython-style name             pops pushes exit  flags
+uops! {
+    Nop                      "_NOP"                          0 0 None pure;
+    LoadFast                 "_LOAD_FAST"                    0 1 None pure;
+    LoadFastCheck            "_LOAD_FAST_CHECK"              0 1 None error;
+    StoreFast                "_STORE_FAST"                   1 0 None;
+    LoadConst                "_LOAD_CONST"                   0 1 None pure;
+    /// A global promoted to a constant by the optimizer (dependency recorded).
+    LoadConstInline          "_LOAD_CONST_INLINE"            0 1 None pure;
+    PopTop                   "_POP_TOP"                      1 0 None pure;
+    /// Folded binary op: pop two operands, push the constant result.
+    PopTwoLoadConstInline    "_POP_TWO_LOAD_CONST_INLINE"    2 1 None pure;
+    Copy                     "_COPY"                       255 255 None pure;
+    Swap                     "_SWAP"                       255 255 None pure;
+    GuardTosInt              "_GUARD_TOS_INT"                1 1 Exit;
+    GuardNosInt              "_GUARD_NOS_INT"                2 2 Exit;
+    BinaryOpAddInt           "_BINARY_OP_ADD_INT"            2 1 Exit;
+    BinaryOpSubtractInt      "_BINARY_OP_SUBTRACT_INT"       2 1 Exit;
+    BinaryOpMultiplyInt      "_BINARY_OP_MULTIPLY_INT"       2 1 Exit;
+    BinaryOpFloorDivideInt   "_BINARY_OP_FLOOR_DIVIDE_INT"   2 1 Exit;
+    BinaryOpModuloInt        "_BINARY_OP_MODULO_INT"         2 1 Exit;
+    BinaryOp                 "_BINARY_OP"                    2 1 None escapes error;
+    UnaryNegative            "_UNARY_NEGATIVE"               1 1 None escapes error;
+    UnaryPositive            "_UNARY_POSITIVE"               1 1 None escapes error;
+    UnaryNot                 "_UNARY_NOT"                    1 1 None pure;
+    ToBool                   "_TO_BOOL"                      1 1 None;
+    ToBoolBool               "_TO_BOOL_BOOL"                 1 1 Exit;
+    ToBoolInt                "_TO_BOOL_INT"                  1 1 Exit;
+    ToBoolNone               "_TO_BOOL_NONE"                 1 1 Exit;
+    CompareOpInt             "_COMPARE_OP_INT"               2 1 None pure;
+    CompareOp                "_COMPARE_OP"                   2 1 None error;
+    GuardIsTruePop           "_GUARD_IS_TRUE_POP"            1 0 Exit;
+    GuardIsFalsePop          "_GUARD_IS_FALSE_POP"           1 0 Exit;
+    /// Deopts unless TOS is a compact range iterator whose next value (if
+    /// any) is a small int, so `_ITER_NEXT_RANGE` never needs to box.
+    IterCheckRange           "_ITER_CHECK_RANGE"             1 1 Deopt;
+    GuardNotExhaustedRange   "_GUARD_NOT_EXHAUSTED_RANGE"    1 1 Exit;
+    IterNextRange            "_ITER_NEXT_RANGE"              1 2 None;
+    GetIter                  "_GET_ITER"                     1 1 None escapes error;
+    /// Generic iteration: leaves the trace when the iterator is exhausted.
+    ForIterTier2             "_FOR_ITER_TIER_TWO"            1 2 Exit escapes error;
+    LoadGlobal               "_LOAD_GLOBAL"                  0 1 None error;
+    GuardGlobalsVersion      "_GUARD_GLOBALS_VERSION"        0 0 Deopt;
+    LoadGlobalModule         "_LOAD_GLOBAL_MODULE"           0 1 None;
+    LoadGlobalBuiltin        "_LOAD_GLOBAL_BUILTIN"          0 1 None;
+    StoreGlobal              "_STORE_GLOBAL"                 1 0 None escapes;
+    CheckFunctionExactArgs   "_CHECK_FUNCTION_EXACT_ARGS"  255 255 Deopt;
+    CheckCallableBuiltin     "_CHECK_CALLABLE_BUILTIN"     255 255 Deopt;
+    CallPy                   "_CALL_PY"                    255 1 None escapes error;
+    CallBuiltin              "_CALL_BUILTIN"               255 1 None escapes error;
+    Call                     "_CALL"                       255 1 None escapes error;
+    MakeFunction             "_MAKE_FUNCTION"                0 1 None escapes;
+    CheckValidity            "_CHECK_VALIDITY"               0 0 Deopt;
+    SetIp                    "_SET_IP"                       0 0 None;
+    /// Loop back edge: fuel and GC safe point.
+    CheckPeriodic            "_CHECK_PERIODIC"               0 0 None escapes error;
+    JumpToTop                "_JUMP_TO_TOP"                  0 0 None;
+    /// Leave the trace at `target` (end of a projected path).
+    ExitTrace                "_EXIT_TRACE"                   0 0 Exit;
+    /// Checking mode only: re-evaluates a guard the optimizer removed.
+    CheckRemovedGuard        "_CHECK_REMOVED_GUARD"          0 0 None;
+}
+
+impl Uop {
+    /// `(pops, pushes)` for an instruction with this oparg.
+    pub fn stack_effect(self, oparg: u32) -> (u32, u32) {
+        match self {
+            Uop::Copy => (oparg, oparg + 1),
+            Uop::Swap => (oparg, oparg),
+            // Calls see `[callable, args...]`; checks leave it in place.
+            Uop::CheckFunctionExactArgs | Uop::CheckCallableBuiltin => (oparg + 1, oparg + 1),
+            Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
+            _ => {
+                let i = self.info();
+                (i.pops as u32, i.pushes as u32)
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// Guards the optimizer may remove when it can prove them.
+    pub fn is_guard(self) -> bool {
+        matches!(
+            self,
+            Uop::GuardTosInt
+                | Uop::GuardNosInt
+                | Uop::ToBoolBool
+                | Uop::ToBoolInt
+                | Uop::ToBoolNone
+                | Uop::GuardIsTruePop
+                | Uop::GuardIsFalsePop
+                | Uop::GuardGlobalsVersion
+                | Uop::CheckValidity
+        )
+    }
+}
+
+/// One instruction of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UopInst {
+    pub uop: Uop,
+    pub oparg: u32,
+    /// Bytecode index of the instruction this uop implements (where a deopt
+    /// resumes, and what `_SET_IP` sets).
+    pub target: u32,
+    pub operand: u64,
+    /// For uops that can leave: index into the executor's exits.
+    pub exit: u32,
+}
+
+impl UopInst {
+    pub fn new(uop: Uop, oparg: u32, target: u32, operand: u64) -> UopInst {
+        UopInst { uop, oparg, target, operand, exit: u32::MAX }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        for &u in Uop::ALL {
+            let i = u.info();
+            assert!(i.name.starts_with('_') && i.name.chars().all(|c| c == '_' || c.is_ascii_uppercase() || c.is_ascii_digit()), "{}", i.name);
+            assert!(!(i.pure && (i.escapes || i.can_error || i.exit != ExitKind::None)), "{} pure but effectful", i.name);
+            if u.is_guard() {
+                assert_ne!(i.exit, ExitKind::None, "{} is a guard without an exit", i.name);
+            }
+        }
+        assert_eq!(Uop::Copy.stack_effect(2), (2, 3));
+        assert_eq!(Uop::CallPy.stack_effect(2), (3, 1));
+    }
+}
