@@ -40,7 +40,7 @@ pub struct RunOutput {
 }
 
 /// Counters a run reports (summed by the fuzz campaign's stats).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct VmStats {
     pub instructions: u64,
     pub specializations: u64,
@@ -151,7 +151,7 @@ impl Vm {
         };
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
-        let out = RunOutput { result, stats, tier2: run.tier2_stats, findings: std::mem::take(&mut run.findings) };
+        let out = RunOutput { result, stats, tier2: std::mem::take(&mut run.tier2_stats), findings: std::mem::take(&mut run.findings) };
         (out, run.program, run.executors)
     }
 }

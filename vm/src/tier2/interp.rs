@@ -77,7 +77,8 @@ impl Run<'_> {
                     if self.guard_evals % deopt_every == 0 {
                         self.tier2_stats.forced_deopts += 1;
                         fset(frame, FRAME_SP, sp as u64);
-                        return self.resume_checked(eid, inst.target, frame);
+                        let resume = self.deopt_target(inst.target);
+                        return self.resume_checked(eid, resume, frame);
                     }
                 }
                 macro_rules! exit {
@@ -335,13 +336,14 @@ impl Run<'_> {
     /// resumes tier 1.
     fn take_exit(&mut self, eid: usize, inst: &UopInst, frame: u64) -> Result<Next, Raise> {
         let t2 = self.config.tier2.clone().expect("tier 2 is on");
+        *self.tier2_stats.exits_by_uop.entry(inst.uop.name()).or_default() += 1;
         let ex = &mut self.executors[eid];
         let exit = &mut ex.exits[inst.exit as usize];
         exit.taken += 1;
         let (kind, resume, taken, link, depth, cid) = (exit.kind, exit.resume, exit.taken, exit.link, ex.chain_depth, ex.cid);
         if kind == ExitKind::Deopt {
             self.tier2_stats.deopts_taken += 1;
-            let resume = if self.config.inject == Some(Injection::DeoptResumeLate) { resume + 1 } else { resume };
+            let resume = self.deopt_target(resume);
             return self.resume_checked(eid, resume, frame).map(Next::Resume);
         }
         self.tier2_stats.exits_taken += 1;
@@ -360,6 +362,11 @@ impl Run<'_> {
             }
         }
         self.resume_checked(eid, resume, frame).map(Next::Resume)
+    }
+
+    /// Where a deopt resumes tier 1 (the planted bug resumes one late).
+    fn deopt_target(&self, target: u32) -> u32 {
+        if self.config.inject == Some(Injection::DeoptResumeLate) { target + 1 } else { target }
     }
 
     /// The deopt-state check: tier 1's frame at `resume` must have exactly

@@ -92,8 +92,10 @@ impl Executor {
 }
 
 /// Tier-2 counters reported by a run.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Tier2Stats {
+    /// Exits and deopts taken, by the uop that left.
+    pub exits_by_uop: std::collections::BTreeMap<&'static str, u64>,
     pub traces: u64,
     pub side_traces: u64,
     pub aborted: u64,
@@ -126,5 +128,8 @@ impl Tier2Stats {
         self.forced_deopts += o.forced_deopts;
         self.invalidations += o.invalidations;
         self.removed_guard_checks += o.removed_guard_checks;
+        for (k, v) in &o.exits_by_uop {
+            *self.exits_by_uop.entry(k).or_default() += v;
+        }
     }
 }
