@@ -1,5 +1,12 @@
 //! jitdiff's oracle side: an independent reference interpreter, the program
-//! generator, configurations, the differential runner and the fuzz campaign.
+//! generator, configurations, the differential runner, the fuzz campaign and
+//! the CPython cross-check.
 
+pub mod campaign;
+pub mod config;
+pub mod cpython;
+pub mod fuzz_target;
 pub mod generator;
 pub mod reference;
+pub mod report;
+pub mod runner;

@@ -1,1 +1,241 @@
-fn main(){}
+//! `jitdiff`: differential fuzzing of a tiered copy-and-patch JIT.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jitdiff_oracle::campaign::{self, CampaignOptions};
+use jitdiff_oracle::config::{self, Config, Target};
+use jitdiff_oracle::generator;
+use jitdiff_oracle::report::{print_report_table, verdict_word};
+use jitdiff_oracle::runner::{Runner, Verdict};
+use jitdiff_vm::lang::{parse_program, unparse};
+
+#[derive(Parser)]
+#[command(
+    name = "jitdiff",
+    version,
+    about = "Differential fuzzing of a tiered copy-and-patch JIT against an independent reference interpreter"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run Python files on the reference and on each configuration, and compare.
+    /// Exit status: 0 all agree (or poisoned), 1 a divergence, 2 an error.
+    Run {
+        /// Python source files (language S0).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Comma-separated configurations, or `all`.
+        #[arg(long, default_value = "all", long_help = config::SYNTAX)]
+        config: String,
+        /// Print one JSON report per file instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one file on one configuration and print its bytecode (with
+    /// specializations) and every trace: projected, optimized (removed guards
+    /// and their justification), exits with targets and counters.
+    Show {
+        file: PathBuf,
+        /// One VM configuration (e.g. t2, t2+stress).
+        #[arg(long, default_value = "t2", long_help = config::SYNTAX)]
+        config: String,
+    },
+    /// Print generated programs.
+    Gen {
+        /// First program seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Number of programs (seeds seed..seed+count).
+        #[arg(long, default_value_t = 1)]
+        count: u64,
+    },
+    /// Run a fuzz campaign; every divergence is saved as .py + .json.
+    /// Exit status 1 if anything diverged, so CI can gate on it.
+    Fuzz {
+        /// Wall-clock budget (default 60 unless --count is given).
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Run exactly this many programs instead (bit-for-bit reproducible).
+        #[arg(long)]
+        count: Option<u64>,
+        /// Campaign seed: program i is always the same program for a seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Comma-separated configurations, or `all`.
+        #[arg(long, default_value = "all", long_help = config::SYNTAX)]
+        config: String,
+        /// Directory for findings.
+        #[arg(long, default_value = "fuzz-findings")]
+        out: PathBuf,
+        /// Print the final statistics as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            files,
+            config,
+            json,
+        } => cmd_run(&files, &config, json),
+        Command::Show { file, config } => cmd_show(&file, &config),
+        Command::Gen { seed, count } => {
+            for s in seed..seed.saturating_add(count) {
+                println!("# --- jitdiff gen --seed {s} ---");
+                print!("{}", unparse(&generator::generate_from_seed(s)));
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Fuzz {
+            seconds,
+            count,
+            seed,
+            config,
+            out,
+            json,
+        } => {
+            let configs = match Config::parse_list(&config) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e),
+            };
+            let opts = CampaignOptions {
+                seconds: if count.is_some() {
+                    seconds
+                } else {
+                    Some(seconds.unwrap_or(60.0))
+                },
+                count,
+                seed,
+                configs,
+                out: Some(out),
+                max_saved: 100,
+                progress: true,
+            };
+            let stats = match campaign::run(&opts, |pseed, report| {
+                eprintln!(
+                    "divergence: program seed {pseed}: {}",
+                    verdict_word(&report.verdict)
+                );
+            }) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("jitdiff: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&stats).expect("serializable")
+                );
+            }
+            eprintln!("{}", stats.summary());
+            for p in &stats.saved {
+                eprintln!("saved {p}");
+            }
+            if stats.divergences > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("jitdiff: {msg}");
+    ExitCode::from(2)
+}
+
+/// Reads and parses a source file, printing `file:line:col: error` on failure.
+fn load(file: &std::path::Path) -> Option<jitdiff_vm::lang::Module> {
+    let source = match std::fs::read(file) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(_) => {
+                eprintln!("{}: error: not UTF-8 text", file.display());
+                return None;
+            }
+        },
+        Err(e) => {
+            eprintln!("{}: error: {e}", file.display());
+            return None;
+        }
+    };
+    match parse_program(&source) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            eprintln!(
+                "{}:{}:{}: error: {}",
+                file.display(),
+                e.line,
+                e.col,
+                e.message
+            );
+            None
+        }
+    }
+}
+
+fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {
+    let config = match Config::parse(config) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    let Target::Vm(vm_config) = config.target else {
+        return usage_error("`show` needs a VM configuration");
+    };
+    let Some(module) = load(file) else {
+        return ExitCode::from(2);
+    };
+    let (out, text) = jitdiff_vm::Vm::new(vm_config).show(&module);
+    print!("{text}");
+    println!("== result: {:?}", out.result);
+    for f in &out.findings {
+        println!("== oracle finding: {:?}: {}", f.kind, f.message);
+    }
+    ExitCode::SUCCESS
+}
+
+fn cmd_run(files: &[PathBuf], config: &str, json: bool) -> ExitCode {
+    let configs = match Config::parse_list(config) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    let mut runner = Runner::new(configs);
+    let (mut errors, mut diverged) = (false, false);
+    for file in files {
+        let Some(module) = load(file) else {
+            errors = true;
+            continue;
+        };
+        let report = runner.run(&module);
+        match &report.verdict {
+            Verdict::Diverge(_) => diverged = true,
+            Verdict::Error(_) => errors = true,
+            _ => {}
+        }
+        if json {
+            let j = serde_json::json!({ "file": file.display().to_string(), "report": report });
+            println!("{}", serde_json::to_string(&j).expect("serializable"));
+        } else {
+            print_report_table(&file.display().to_string(), &report);
+        }
+    }
+    if diverged {
+        ExitCode::from(1)
+    } else if errors {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -20,8 +20,12 @@ pub enum Injection {
 }
 
 impl Injection {
-    pub const ALL: [Injection; 4] =
-        [Injection::AddIntOverflow, Injection::LoopCarriedTypes, Injection::DeoptResumeLate, Injection::StaleGlobal];
+    pub const ALL: [Injection; 4] = [
+        Injection::AddIntOverflow,
+        Injection::LoopCarriedTypes,
+        Injection::DeoptResumeLate,
+        Injection::StaleGlobal,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Injection::AddIntOverflow => "add-int-overflow",

@@ -22,6 +22,8 @@ const PROGRAMS: &[&str] = &[
     "for i in range(10):\n    print(10 % (5 - i))\n",
     "def f(a, b):\n    pass\nf(1)\n",
     "print(None < 1)\n",
+    "x = 1\nx += None\n",
+    "def f(a):\n    a //= print\nf(3)\n",
     "print(range(3), range(1, 9, 2), print, range(0) == range(5, 5), not range(0))\n",
     "x = 1\nfor i in range(200):\n    x = x * 3\nprint(x % 1000, len_ok := 0) if False else print(x % 997)\n",
     "i = 0\nwhile True:\n    i += 1\n    if i % 3 == 0:\n        continue\n    if i > 50:\n        break\nprint(i, None, True + True, -False)\n",
@@ -42,7 +44,10 @@ fn cpython(src: &str) -> Option<(String, Option<(String, String)>)> {
     match out.find("@@EXC|") {
         Some(at) => {
             let parts: Vec<&str> = out[at + 6..].trim_end().splitn(2, '|').collect();
-            Some((out[..at].to_string(), Some((parts[0].to_string(), parts[1].to_string()))))
+            Some((
+                out[..at].to_string(),
+                Some((parts[0].to_string(), parts[1].to_string())),
+            ))
         }
         None => Some((out, None)),
     }
@@ -52,29 +57,67 @@ fn cpython(src: &str) -> Option<(String, Option<(String, String)>)> {
 fn tier0_and_tier1_agree_with_cpython() {
     let mut checked = 0;
     for (i, src) in PROGRAMS.iter().enumerate() {
-        let Ok(module) = parse_program(src) else { continue };
+        let Ok(module) = parse_program(src) else {
+            continue;
+        };
         let Some((want_out, want_exc)) = cpython(src) else {
             panic!("python3 is required for this test (run ci/setup)");
         };
-        let stress = Tier2Config { hot: 2, exit_threshold: 2, ..Tier2Config::default() };
+        let stress = Tier2Config {
+            hot: 2,
+            exit_threshold: 2,
+            ..Tier2Config::default()
+        };
         for config in [
-            VmConfig { specialize: false, ..VmConfig::default() },
+            VmConfig {
+                specialize: false,
+                ..VmConfig::default()
+            },
             VmConfig::default(),
-            VmConfig { warmup: 0, gc_stress: true, ..VmConfig::default() },
-            VmConfig { tier2: Some(Tier2Config::default()), ..VmConfig::default() },
-            VmConfig { tier2: Some(stress.clone()), warmup: 0, ..VmConfig::default() },
-            VmConfig { tier2: Some(Tier2Config { deopt_every: 3, ..stress.clone() }), ..VmConfig::default() },
+            VmConfig {
+                warmup: 0,
+                gc_stress: true,
+                ..VmConfig::default()
+            },
+            VmConfig {
+                tier2: Some(Tier2Config::default()),
+                ..VmConfig::default()
+            },
+            VmConfig {
+                tier2: Some(stress.clone()),
+                warmup: 0,
+                ..VmConfig::default()
+            },
+            VmConfig {
+                tier2: Some(Tier2Config {
+                    deopt_every: 3,
+                    ..stress.clone()
+                }),
+                ..VmConfig::default()
+            },
         ] {
             let out = Vm::new(config.clone()).run_module(&module);
-            assert!(out.findings.is_empty(), "program {i} under {config:?}: {:?}", out.findings);
+            assert!(
+                out.findings.is_empty(),
+                "program {i} under {config:?}: {:?}",
+                out.findings
+            );
             let result = out.result;
-            let RunResult::Completed(o) = result else { panic!("program {i} poisoned: {result:?}") };
-            assert_eq!(o.output, want_out, "program {i} output under {config:?}:\n{src}");
+            let RunResult::Completed(o) = result else {
+                panic!("program {i} poisoned: {result:?}")
+            };
+            assert_eq!(
+                o.output, want_out,
+                "program {i} output under {config:?}:\n{src}"
+            );
             let got_exc = match o.ending {
                 Ending::Normal => None,
                 Ending::Exception { kind, message } => Some((kind, message)),
             };
-            assert_eq!(got_exc, want_exc, "program {i} ending under {config:?}:\n{src}");
+            assert_eq!(
+                got_exc, want_exc,
+                "program {i} ending under {config:?}:\n{src}"
+            );
         }
         checked += 1;
     }

@@ -6,11 +6,19 @@ use jitdiff_vm::tier2::Tier2Config;
 use jitdiff_vm::{FindingKind, Injection, RunOutput, Vm, VmConfig};
 
 fn t2(t: Tier2Config) -> VmConfig {
-    VmConfig { tier2: Some(t), warmup: 0, ..VmConfig::default() }
+    VmConfig {
+        tier2: Some(t),
+        warmup: 0,
+        ..VmConfig::default()
+    }
 }
 
 fn stress() -> Tier2Config {
-    Tier2Config { hot: 2, exit_threshold: 2, ..Tier2Config::default() }
+    Tier2Config {
+        hot: 2,
+        exit_threshold: 2,
+        ..Tier2Config::default()
+    }
 }
 
 fn run(src: &str, config: VmConfig) -> RunOutput {
@@ -36,8 +44,16 @@ fn output(o: &RunOutput) -> String {
 fn loops_form_traces_and_flipping_branches_exit() {
     let o = run(BRANCHY, t2(Tier2Config::default()));
     assert_eq!(output(&o), "1730\n");
-    assert!(o.tier2.traces > 0 && o.tier2.exits_taken > 0, "{:?}", o.tier2);
-    assert!(o.tier2.side_traces > 0, "the flipped branch grows a side trace: {:?}", o.tier2);
+    assert!(
+        o.tier2.traces > 0 && o.tier2.exits_taken > 0,
+        "{:?}",
+        o.tier2
+    );
+    assert!(
+        o.tier2.side_traces > 0,
+        "the flipped branch grows a side trace: {:?}",
+        o.tier2
+    );
     assert!(o.tier2.guards_removed > 0, "{:?}", o.tier2);
 }
 
@@ -46,7 +62,13 @@ fn forced_deopts_change_nothing() {
     for src in [BRANCHY, REBOUND_GLOBAL, HIDDEN_OVERFLOW] {
         let want = output(&run(src, VmConfig::default()));
         for n in 1..=5 {
-            let o = run(src, t2(Tier2Config { deopt_every: n, ..stress() }));
+            let o = run(
+                src,
+                t2(Tier2Config {
+                    deopt_every: n,
+                    ..stress()
+                }),
+            );
             assert_eq!(output(&o), want, "deopt every {n}:\n{src}");
             assert!(o.findings.is_empty(), "{:?}", o.findings);
             assert!(o.tier2.forced_deopts > 0);
@@ -78,14 +100,24 @@ fn checkguards_reports_an_unsound_guard_removal_the_output_hides() {
     c.inject = Some(Injection::LoopCarriedTypes);
     let o = run(HIDDEN_OVERFLOW, c);
     assert_eq!(output(&o), "0\n", "the output does not show the bug");
-    assert!(o.findings.iter().any(|f| f.kind == FindingKind::RemovedGuardFailed), "{:?}", o.findings);
+    assert!(
+        o.findings
+            .iter()
+            .any(|f| f.kind == FindingKind::RemovedGuardFailed),
+        "{:?}",
+        o.findings
+    );
 }
 
 #[test]
 fn a_deopt_resuming_late_is_caught() {
-    let mut c = t2(Tier2Config { deopt_every: 2, ..stress() });
+    let mut c = t2(Tier2Config {
+        deopt_every: 2,
+        ..stress()
+    });
     c.inject = Some(Injection::DeoptResumeLate);
     let o = run(BRANCHY, c);
-    let caught = o.findings.iter().any(|f| f.kind == FindingKind::DeoptState) || output(&o) != "1730\n";
+    let caught =
+        o.findings.iter().any(|f| f.kind == FindingKind::DeoptState) || output(&o) != "1730\n";
     assert!(caught, "{:?}", o.findings);
 }

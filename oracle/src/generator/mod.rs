@@ -1,1 +1,274 @@
-//! Program generator (work in progress).
+//! Program generator: random S0 programs shaped like the code a tiered JIT
+//! specializes (hot loops, small functions called from them, ints crossing the
+//! small-int and 64-bit boundaries, branches and globals that change after
+//! warm-up).
+//!
+//! Every program is valid Python 3 and terminates *by construction*:
+//! - loops are `for` over a `range` with a bounded trip count, or `while` on a
+//!   dedicated counter bumped first thing in the body;
+//! - functions only call functions defined before them (and a global function
+//!   name is only ever rebound to an earlier function of the same arity), so
+//!   the call graph is a DAG; the only recursion is a template with a base
+//!   case whose argument is reduced `% (D + 1)` at every call site;
+//! - fuel (loop back edges + calls, the unit of `limits::MAX_FUEL`) is
+//!   estimated as an upper bound while generating, and a construct that does
+//!   not fit the remaining budget is not generated;
+//! - every variable has a bit-size cap; an assignment whose value could exceed
+//!   it is wrapped `% M`, so ints stay far below `limits::MAX_INT_BITS`.
+//!
+//! Swarm testing: each program first draws a [`GenConfig`] (a random subset of
+//! features plus size knobs), so feature interactions are explored without
+//! every program containing everything.
+
+mod expr;
+mod func;
+mod loops;
+mod state;
+mod stmt;
+
+use arbitrary::{Arbitrary, Unstructured};
+use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
+use rand::{RngCore, SeedableRng, rngs::StdRng};
+
+/// Fuel the generator may plan for, whatever the config says: well below
+/// `limits::MAX_FUEL` so the (conservative) estimate never gets near it.
+pub const FUEL_CAP: u32 = 40_000;
+
+/// Which features a program may use, and how big it may get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenConfig {
+    /// `for` loops with tens to thousands of iterations.
+    pub hot_loops: bool,
+    /// Loops inside loops (up to 3 deep).
+    pub nested_loops: bool,
+    /// `while` loops on a dedicated counter (also `while True` + `break`).
+    pub while_loops: bool,
+    /// Guarded `break` / `continue`.
+    pub break_continue: bool,
+    /// Function definitions called from loops.
+    pub functions: bool,
+    /// Recursive functions (linear, fib-like, accumulator, halving).
+    pub recursion: bool,
+    /// Functions without `return` value (their `None` is only printed or
+    /// compared with `==`).
+    pub none_returns: bool,
+    /// Globals rebound mid-loop while a function called in the loop reads them.
+    pub global_rebind: bool,
+    /// A global function name rebound to another function mid-loop.
+    pub func_rebind: bool,
+    /// Constants around 2**31, 2**62, 2**63, 2**64 (and negatives).
+    pub big_ints: bool,
+    /// `x = x * k` in a bounded loop (crosses every boundary).
+    pub growth: bool,
+    /// `s += d` starting just below a boundary.
+    pub boundary_accumulate: bool,
+    /// Branches that flip mid-loop (`i < K`, `i % P == Q`, a flag flipped once).
+    pub branch_flip: bool,
+    /// `a < b <= c` chains.
+    pub chained_cmp: bool,
+    /// `and` / `or` / `not` used for values.
+    pub bool_values: bool,
+    /// `True`/`False` and comparisons in arithmetic (bool -> int).
+    pub bool_arith: bool,
+    /// `//` and `%` (with divisors guarded against zero).
+    pub div_mod: bool,
+    /// Negative divisors and moduli.
+    pub neg_divisors: bool,
+    /// Augmented assignment.
+    pub aug_assign: bool,
+    /// Sampled `print` inside loops.
+    pub prints_in_loops: bool,
+    /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
+    pub zero_div: bool,
+    /// A deliberate `NameError`.
+    pub name_error: bool,
+    /// A deliberate `UnboundLocalError` (a global read in a function that
+    /// assigns it later).
+    pub unbound_local: bool,
+    /// Module globals (1..=6).
+    pub globals: u8,
+    /// Functions (1..=5 when `functions` is on).
+    pub funcs: u8,
+    /// Statements per block (1..=6).
+    pub block_stmts: u8,
+    /// Expression depth (1..=4).
+    pub expr_depth: u8,
+    /// Statements in the whole program (8..=70).
+    pub max_stmts: u8,
+    /// Largest loop trip count (8..=3000).
+    pub max_trip: u32,
+    /// Planned fuel for the whole run (<= [`FUEL_CAP`]).
+    pub fuel_budget: u32,
+    /// Planned printed lines (about).
+    pub line_budget: u32,
+}
+
+impl Default for GenConfig {
+    /// Everything except the deliberate exceptions, medium sizes.
+    fn default() -> Self {
+        GenConfig {
+            hot_loops: true,
+            nested_loops: true,
+            while_loops: true,
+            break_continue: true,
+            functions: true,
+            recursion: true,
+            none_returns: true,
+            global_rebind: true,
+            func_rebind: true,
+            big_ints: true,
+            growth: true,
+            boundary_accumulate: true,
+            branch_flip: true,
+            chained_cmp: true,
+            bool_values: true,
+            bool_arith: true,
+            div_mod: true,
+            neg_divisors: true,
+            aug_assign: true,
+            prints_in_loops: true,
+            zero_div: false,
+            name_error: false,
+            unbound_local: false,
+            globals: 3,
+            funcs: 3,
+            block_stmts: 4,
+            expr_depth: 3,
+            max_stmts: 40,
+            max_trip: 1000,
+            fuel_budget: 3000,
+            line_budget: 20,
+        }
+    }
+}
+
+/// A coin that comes up heads `pct`% of the time; tails once `u` is empty.
+fn coin(u: &mut Unstructured, pct: u32) -> bool {
+    !u.is_empty() && u.int_in_range(0..=99u32).unwrap_or(99) < pct
+}
+
+fn in_range(u: &mut Unstructured, lo: u32, hi: u32) -> u32 {
+    u.int_in_range(lo..=hi).unwrap_or(lo)
+}
+
+impl<'a> Arbitrary<'a> for GenConfig {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        // Most features are on with probability ~2/3 (swarm: interactions of
+        // a random subset); deliberate exceptions are rare so that most runs
+        // compare complete executions.
+        let mut f = |p| coin(u, p);
+        let mut c = GenConfig {
+            hot_loops: f(90),
+            nested_loops: f(65),
+            while_loops: f(55),
+            break_continue: f(55),
+            functions: f(80),
+            recursion: f(45),
+            none_returns: f(40),
+            global_rebind: f(60),
+            func_rebind: f(45),
+            big_ints: f(70),
+            growth: f(45),
+            boundary_accumulate: f(50),
+            branch_flip: f(65),
+            chained_cmp: f(55),
+            bool_values: f(55),
+            bool_arith: f(45),
+            div_mod: f(65),
+            neg_divisors: f(55),
+            aug_assign: f(70),
+            prints_in_loops: f(60),
+            zero_div: f(4),
+            name_error: f(2),
+            unbound_local: f(2),
+            ..GenConfig::default()
+        };
+        c.globals = in_range(u, 1, 6) as u8;
+        c.funcs = in_range(u, 1, 5) as u8;
+        c.block_stmts = in_range(u, 1, 6) as u8;
+        c.expr_depth = in_range(u, 1, 4) as u8;
+        c.max_stmts = in_range(u, 8, 70) as u8;
+        c.max_trip = 32 << in_range(u, 0, 6); // 32 ..= 2048, log-uniform
+        // Mostly a few hundred to a few thousand fuel; occasionally much more.
+        let scale = if coin(u, 10) { 20_000 } else { 5_000 };
+        c.fuel_budget = (100 + in_range(u, 0, 100) * scale / 100).min(FUEL_CAP);
+        c.line_budget = in_range(u, 4, 40);
+        Ok(c)
+    }
+}
+
+/// Draws a swarm configuration from `u`, then a program.
+pub fn generate(u: &mut Unstructured) -> arbitrary::Result<Module> {
+    let cfg = GenConfig::arbitrary(u)?;
+    generate_with(u, &cfg)
+}
+
+/// Generates a program with the given features. Never fails in practice:
+/// an exhausted `u` just makes every later choice the simplest one.
+pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result<Module> {
+    Ok(state::Gen::new(u, cfg).program())
+}
+
+/// Deterministic program for a seed (the campaign's unit of reproduction).
+pub fn generate_from_seed(seed: u64) -> Module {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut bytes = vec![0u8; 8192];
+    rng.fill_bytes(&mut bytes);
+    let mut u = Unstructured::new(&bytes);
+    generate(&mut u).unwrap_or_else(|_| tiny_program())
+}
+
+/// The fallback program (never expected to be needed).
+fn tiny_program() -> Module {
+    Module {
+        body: vec![
+            Stmt::Assign {
+                target: "x".into(),
+                value: Expr::int(1),
+            },
+            Stmt::Expr(Expr::call("print", vec![Expr::name("x")])),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jitdiff_vm::lang::{parse_program, unparse};
+
+    #[test]
+    fn empty_input_gives_a_valid_program() {
+        let mut u = Unstructured::new(&[]);
+        let m = generate(&mut u).unwrap();
+        assert!(!m.body.is_empty());
+        assert_eq!(parse_program(&unparse(&m)), Ok(m));
+    }
+
+    #[test]
+    fn all_zero_and_all_ff_inputs_terminate() {
+        for b in [0u8, 0xff, 0x80, 0x7f] {
+            let bytes = vec![b; 4096];
+            let m = generate(&mut Unstructured::new(&bytes)).unwrap();
+            assert_eq!(parse_program(&unparse(&m)), Ok(m));
+        }
+    }
+
+    #[test]
+    fn default_config_uses_the_jit_features() {
+        let src: String = (0..40u64)
+            .map(|s| {
+                let mut rng = StdRng::seed_from_u64(s);
+                let mut bytes = vec![0u8; 8192];
+                rng.fill_bytes(&mut bytes);
+                let m =
+                    generate_with(&mut Unstructured::new(&bytes), &GenConfig::default()).unwrap();
+                unparse(&m)
+            })
+            .collect();
+        for needle in [
+            "for ", "while ", "def ", "range(", "print(", "%", " and ", " or ",
+        ] {
+            assert!(src.contains(needle), "no {needle:?} in 40 programs");
+        }
+    }
+}

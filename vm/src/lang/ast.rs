@@ -21,7 +21,10 @@ pub enum Stmt {
     /// An expression evaluated for its effect (`print(x)`, `f(1)`).
     Expr(Expr),
     /// `target = value` (a single name target).
-    Assign { target: String, value: Expr },
+    Assign {
+        target: String,
+        value: Expr,
+    },
     /// `target op= value`.
     AugAssign {
         target: String,
@@ -76,7 +79,10 @@ pub enum Expr {
         right: Box<Expr>,
     },
     /// `a and b and c`: at least two values, flattened as Python's parser does.
-    BoolOp { op: BoolOp, values: Vec<Expr> },
+    BoolOp {
+        op: BoolOp,
+        values: Vec<Expr>,
+    },
     /// `left op0 c0 op1 c1 ...`: a chain; `ops.len() == comparators.len() >= 1`.
     Compare {
         left: Box<Expr>,
@@ -84,7 +90,10 @@ pub enum Expr {
         comparators: Vec<Expr>,
     },
     /// `func(args...)`, positional arguments only.
-    Call { func: Box<Expr>, args: Vec<Expr> },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -67,7 +67,11 @@ impl Op {
         use Op::*;
         match self {
             LoadGlobalModule | LoadGlobalBuiltin => LoadGlobal,
-            BinaryOpAddInt | BinaryOpSubtractInt | BinaryOpMultiplyInt | BinaryOpFloorDivideInt | BinaryOpModuloInt => BinaryOp,
+            BinaryOpAddInt
+            | BinaryOpSubtractInt
+            | BinaryOpMultiplyInt
+            | BinaryOpFloorDivideInt
+            | BinaryOpModuloInt => BinaryOp,
             ToBoolBool | ToBoolInt | ToBoolNone => ToBool,
             CompareOpInt => CompareOp,
             ForIterRange => ForIter,
@@ -79,7 +83,12 @@ impl Op {
     pub fn is_jump(self) -> bool {
         matches!(
             self,
-            Op::PopJumpIfFalse | Op::PopJumpIfTrue | Op::JumpForward | Op::JumpBackward | Op::ForIter | Op::ForIterRange
+            Op::PopJumpIfFalse
+                | Op::PopJumpIfTrue
+                | Op::JumpForward
+                | Op::JumpBackward
+                | Op::ForIter
+                | Op::ForIterRange
         )
     }
 
@@ -135,12 +144,19 @@ pub struct Cache {
     pub index: u64,
 }
 
+/// BINARY_OP's oparg flag for augmented assignment: CPython names the
+/// in-place operator (`+=`) in its TypeError messages.
+pub const INPLACE: u32 = 16;
+
 /// Encodes BinaryOp / CompareOp arguments.
 pub fn binop_arg(op: BinOp) -> u32 {
     BinOp::ALL.iter().position(|o| *o == op).unwrap() as u32
 }
 pub fn arg_binop(arg: u32) -> BinOp {
-    BinOp::ALL[arg as usize]
+    BinOp::ALL[(arg & !INPLACE) as usize]
+}
+pub fn arg_inplace(arg: u32) -> bool {
+    arg & INPLACE != 0
 }
 pub fn cmp_arg(op: CmpOp) -> u32 {
     CmpOp::ALL.iter().position(|o| *o == op).unwrap() as u32

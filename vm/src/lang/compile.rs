@@ -54,7 +54,12 @@ struct CodeBuilder<'n> {
 }
 
 impl<'n> CodeBuilder<'n> {
-    fn new(name: &str, params: &[String], body: Option<&[Stmt]>, names: &'n mut Vec<String>) -> Self {
+    fn new(
+        name: &str,
+        params: &[String],
+        body: Option<&[Stmt]>,
+        names: &'n mut Vec<String>,
+    ) -> Self {
         // Only function locals are checked; module names are globals.
         let locals = body.map(|b| function_locals(params, b).0);
         CodeBuilder {
@@ -110,7 +115,11 @@ impl<'n> CodeBuilder<'n> {
     }
 
     fn local_index(&self, name: &str) -> Option<u32> {
-        self.locals.as_ref()?.iter().position(|n| n == name).map(|i| i as u32)
+        self.locals
+            .as_ref()?
+            .iter()
+            .position(|n| n == name)
+            .map(|i| i as u32)
     }
 
     fn constant(&mut self, c: Const) -> u32 {
@@ -164,7 +173,7 @@ impl<'n> CodeBuilder<'n> {
             Stmt::AugAssign { target, op, value } => {
                 self.load_name(target);
                 self.expr(value);
-                self.emit(Op::BinaryOp, binop_arg(*op));
+                self.emit(Op::BinaryOp, binop_arg(*op) | INPLACE);
                 self.store_name(target);
             }
             Stmt::If { test, body, orelse } => {
@@ -191,7 +200,11 @@ impl<'n> CodeBuilder<'n> {
                 let head = self.here();
                 self.condition(test);
                 let exit_jump = self.emit(Op::PopJumpIfFalse, 0);
-                self.loops.push(Loop { head, breaks: vec![exit_jump], is_for: false });
+                self.loops.push(Loop {
+                    head,
+                    breaks: vec![exit_jump],
+                    is_for: false,
+                });
                 // The body may run zero times: its assignments don't count after.
                 let before = self.assigned.clone();
                 self.block(body, codes);
@@ -206,7 +219,11 @@ impl<'n> CodeBuilder<'n> {
                 let for_iter = self.emit(Op::ForIter, 0);
                 let before = self.assigned.clone();
                 self.store_name(target);
-                self.loops.push(Loop { head, breaks: vec![for_iter], is_for: true });
+                self.loops.push(Loop {
+                    head,
+                    breaks: vec![for_iter],
+                    is_for: true,
+                });
                 self.block(body, codes);
                 self.assigned = before;
                 self.emit(Op::JumpBackward, head);
@@ -215,7 +232,11 @@ impl<'n> CodeBuilder<'n> {
                 self.close_loop();
             }
             Stmt::Break => {
-                let is_for = self.loops.last().expect("front end checks break is in a loop").is_for;
+                let is_for = self
+                    .loops
+                    .last()
+                    .expect("front end checks break is in a loop")
+                    .is_for;
                 if is_for {
                     self.emit(Op::PopTop, 0);
                 }
@@ -228,7 +249,11 @@ impl<'n> CodeBuilder<'n> {
                 self.loops.last_mut().unwrap().breaks.push(j);
             }
             Stmt::Continue => {
-                let head = self.loops.last().expect("front end checks continue is in a loop").head;
+                let head = self
+                    .loops
+                    .last()
+                    .expect("front end checks continue is in a loop")
+                    .head;
                 self.emit(Op::JumpBackward, head);
             }
             Stmt::Pass | Stmt::Global(_) => {}
@@ -314,7 +339,11 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::BinaryOp, binop_arg(*op));
             }
             Expr::BoolOp { op, values } => {
-                let jump = if *op == BoolOp::And { Op::PopJumpIfFalse } else { Op::PopJumpIfTrue };
+                let jump = if *op == BoolOp::And {
+                    Op::PopJumpIfFalse
+                } else {
+                    Op::PopJumpIfTrue
+                };
                 let mut ends = vec![];
                 for (i, v) in values.iter().enumerate() {
                     self.expr(v);
@@ -332,7 +361,11 @@ impl<'n> CodeBuilder<'n> {
                     self.patch(j, end);
                 }
             }
-            Expr::Compare { left, ops, comparators } => {
+            Expr::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
                 self.expr(left);
                 let n = ops.len();
                 let mut cleanups = vec![];
@@ -376,7 +409,15 @@ impl<'n> CodeBuilder<'n> {
 
 /// Expressions that always evaluate to an exact bool in S0 (no TO_BOOL needed).
 fn is_exact_bool(e: &Expr) -> bool {
-    matches!(e, Expr::Bool(_) | Expr::Compare { .. } | Expr::UnaryOp { op: UnaryOp::Not, .. })
+    matches!(
+        e,
+        Expr::Bool(_)
+            | Expr::Compare { .. }
+            | Expr::UnaryOp {
+                op: UnaryOp::Not,
+                ..
+            }
+    )
 }
 
 #[cfg(test)]
@@ -385,12 +426,19 @@ mod tests {
     use crate::lang::parse_program;
 
     fn ops(src: &str, code: usize) -> Vec<Op> {
-        compile(&parse_program(src).unwrap()).codes[code].instrs.iter().map(|i| i.op).collect()
+        compile(&parse_program(src).unwrap()).codes[code]
+            .instrs
+            .iter()
+            .map(|i| i.op)
+            .collect()
     }
 
     #[test]
     fn for_loop_has_cpython_shape() {
-        let o = ops("def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n", 1);
+        let o = ops(
+            "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",
+            1,
+        );
         let pos = |op| o.iter().position(|x| *x == op).unwrap();
         assert!(pos(Op::GetIter) < pos(Op::ForIter) && pos(Op::ForIter) < pos(Op::JumpBackward));
         assert_eq!(o.last(), Some(&Op::ReturnValue));
@@ -398,8 +446,15 @@ mod tests {
 
     #[test]
     fn unbound_checks_only_where_a_local_may_be_unassigned() {
-        let o = ops("def f(n):\n    x = 1\n    if n:\n        y = 2\n    else:\n        y = 3\n    if n:\n        z = 4\n    for i in range(n):\n        w = i\n    return x + y + z + w + i\n", 1);
-        let loads: Vec<Op> = o.iter().copied().filter(|op| matches!(op, Op::LoadFast | Op::LoadFastCheck)).collect();
+        let o = ops(
+            "def f(n):\n    x = 1\n    if n:\n        y = 2\n    else:\n        y = 3\n    if n:\n        z = 4\n    for i in range(n):\n        w = i\n    return x + y + z + w + i\n",
+            1,
+        );
+        let loads: Vec<Op> = o
+            .iter()
+            .copied()
+            .filter(|op| matches!(op, Op::LoadFast | Op::LoadFastCheck))
+            .collect();
         // n, n, n (a parameter), i inside its loop, then x and y (assigned on
         // every path); z, w and i after the loop may be unassigned.
         use Op::{LoadFast as F, LoadFastCheck as C};

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 pub enum Ending {
     Normal,
     /// An uncaught exception: type name (`ZeroDivisionError`) and message.
-    Exception { kind: String, message: String },
+    Exception {
+        kind: String,
+        message: String,
+    },
 }
 
 /// The observable result of a completed run.

@@ -69,7 +69,10 @@ type R<T> = Result<T, ParseError>;
 
 impl Lowering<'_> {
     fn unsupported(&self, node: &impl Ranged, what: &str) -> ParseError {
-        (self.err_at)(node.range(), format!("unsupported construct: {what} (outside S0)"))
+        (self.err_at)(
+            node.range(),
+            format!("unsupported construct: {what} (outside S0)"),
+        )
     }
 
     fn block(&self, stmts: &[py::Stmt], ctx: Ctx) -> R<Vec<Stmt>> {
@@ -89,10 +92,21 @@ impl Lowering<'_> {
             py::Stmt::Pass(_) => Stmt::Pass,
             py::Stmt::Break(_) | py::Stmt::Continue(_) => {
                 if !ctx.in_loop {
-                    let kw = if matches!(s, py::Stmt::Break(_)) { "break" } else { "continue" };
-                    return Err((self.err_at)(s.range(), format!("SyntaxError: '{kw}' outside loop")));
+                    let kw = if matches!(s, py::Stmt::Break(_)) {
+                        "break"
+                    } else {
+                        "continue"
+                    };
+                    return Err((self.err_at)(
+                        s.range(),
+                        format!("SyntaxError: '{kw}' outside loop"),
+                    ));
                 }
-                if matches!(s, py::Stmt::Break(_)) { Stmt::Break } else { Stmt::Continue }
+                if matches!(s, py::Stmt::Break(_)) {
+                    Stmt::Break
+                } else {
+                    Stmt::Continue
+                }
             }
             py::Stmt::Assign(a) => {
                 if a.targets.len() != 1 {
@@ -132,7 +146,13 @@ impl Lowering<'_> {
                 }
                 Stmt::While {
                     test: self.expr(&w.test)?,
-                    body: self.block(&w.body, Ctx { in_loop: true, ..ctx })?,
+                    body: self.block(
+                        &w.body,
+                        Ctx {
+                            in_loop: true,
+                            ..ctx
+                        },
+                    )?,
                 }
             }
             py::Stmt::For(f) => {
@@ -145,13 +165,22 @@ impl Lowering<'_> {
                 Stmt::For {
                     target: self.name_target(&f.target, "for loop target that is not a name")?,
                     iter: self.expr(&f.iter)?,
-                    body: self.block(&f.body, Ctx { in_loop: true, ..ctx })?,
+                    body: self.block(
+                        &f.body,
+                        Ctx {
+                            in_loop: true,
+                            ..ctx
+                        },
+                    )?,
                 }
             }
             py::Stmt::FunctionDef(d) => self.function_def(d, s, ctx)?,
             py::Stmt::Return(r) => {
                 if !ctx.in_function {
-                    return Err((self.err_at)(s.range(), "SyntaxError: 'return' outside function".into()));
+                    return Err((self.err_at)(
+                        s.range(),
+                        "SyntaxError: 'return' outside function".into(),
+                    ));
                 }
                 Stmt::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?)
             }
@@ -165,9 +194,13 @@ impl Lowering<'_> {
             py::Stmt::Raise(_) => return Err(self.unsupported(s, "raise statement")),
             py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
             py::Stmt::Assert(_) => return Err(self.unsupported(s, "assert statement")),
-            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => return Err(self.unsupported(s, "import")),
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => {
+                return Err(self.unsupported(s, "import"));
+            }
             py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),
-            py::Stmt::IpyEscapeCommand(_) => return Err(self.unsupported(s, "IPython escape command")),
+            py::Stmt::IpyEscapeCommand(_) => {
+                return Err(self.unsupported(s, "IPython escape command"));
+            }
         })
     }
 
@@ -185,7 +218,11 @@ impl Lowering<'_> {
             return Err(self.unsupported(s, "type annotations"));
         }
         let p = &d.parameters;
-        if !p.posonlyargs.is_empty() || p.vararg.is_some() || !p.kwonlyargs.is_empty() || p.kwarg.is_some() {
+        if !p.posonlyargs.is_empty()
+            || p.vararg.is_some()
+            || !p.kwonlyargs.is_empty()
+            || p.kwarg.is_some()
+        {
             return Err(self.unsupported(p.as_ref(), "parameters other than plain positional ones"));
         }
         let mut params = Vec::new();
@@ -231,9 +268,17 @@ impl Lowering<'_> {
                     for n in &g.names {
                         let n = n.id.to_string();
                         if self.params.contains(&n) {
-                            self.err = Some((s.range(), format!("SyntaxError: name '{n}' is parameter and global")));
+                            self.err = Some((
+                                s.range(),
+                                format!("SyntaxError: name '{n}' is parameter and global"),
+                            ));
                         } else if self.seen.contains(&n) {
-                            self.err = Some((s.range(), format!("SyntaxError: name '{n}' is used prior to global declaration")));
+                            self.err = Some((
+                                s.range(),
+                                format!(
+                                    "SyntaxError: name '{n}' is used prior to global declaration"
+                                ),
+                            ));
                         }
                     }
                     return;
@@ -275,7 +320,10 @@ impl Lowering<'_> {
     fn expr(&self, e: &py::Expr) -> R<Expr> {
         Ok(match e {
             py::Expr::NumberLiteral(n) => match &n.value {
-                py::Number::Int(i) => Expr::Int(normalize_int_literal(&i.to_string()).ok_or_else(|| self.unsupported(e, "integer literal"))?),
+                py::Number::Int(i) => Expr::Int(
+                    normalize_int_literal(&i.to_string())
+                        .ok_or_else(|| self.unsupported(e, "integer literal"))?,
+                ),
                 py::Number::Float(_) => return Err(self.unsupported(e, "float literal")),
                 py::Number::Complex { .. } => return Err(self.unsupported(e, "complex literal")),
             },
@@ -315,14 +363,21 @@ impl Lowering<'_> {
                             py::CmpOp::LtE => CmpOp::LtE,
                             py::CmpOp::Gt => CmpOp::Gt,
                             py::CmpOp::GtE => CmpOp::GtE,
-                            other => return Err(self.unsupported(e, &format!("comparison `{}`", other.as_str()))),
+                            other => {
+                                return Err(self
+                                    .unsupported(e, &format!("comparison `{}`", other.as_str())));
+                            }
                         })
                     })
                     .collect::<R<_>>()?;
                 Expr::Compare {
                     left: Box::new(self.expr(&c.left)?),
                     ops,
-                    comparators: c.comparators.iter().map(|v| self.expr(v)).collect::<R<_>>()?,
+                    comparators: c
+                        .comparators
+                        .iter()
+                        .map(|v| self.expr(v))
+                        .collect::<R<_>>()?,
                 }
             }
             py::Expr::Call(c) => {
@@ -348,7 +403,11 @@ impl Lowering<'_> {
 
 /// `0x1F`, `1_000`, `0o17`, `0b101`, huge decimals -> normalized decimal digits.
 fn normalize_int_literal(text: &str) -> Option<String> {
-    let t: String = text.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+    let t: String = text
+        .chars()
+        .filter(|c| *c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
     let (digits, radix) = match t.get(..2) {
         Some("0x") => (&t[2..], 16),
         Some("0o") => (&t[2..], 8),
@@ -387,9 +446,20 @@ mod tests {
 
     #[test]
     fn lowers_elif_chain_and_literals() {
-        let m = parse_program("x = 0x10\nif x:\n    y = 1_000\nelif x < 2 < 3:\n    pass\nelse:\n    y = -5\n").unwrap();
-        assert_eq!(m.body[0], Stmt::Assign { target: "x".into(), value: Expr::Int("16".into()) });
-        let Stmt::If { orelse, .. } = &m.body[1] else { panic!() };
+        let m = parse_program(
+            "x = 0x10\nif x:\n    y = 1_000\nelif x < 2 < 3:\n    pass\nelse:\n    y = -5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            m.body[0],
+            Stmt::Assign {
+                target: "x".into(),
+                value: Expr::Int("16".into())
+            }
+        );
+        let Stmt::If { orelse, .. } = &m.body[1] else {
+            panic!()
+        };
         assert!(matches!(&orelse[0], Stmt::If { orelse, .. } if orelse.len() == 1));
     }
 
@@ -400,14 +470,34 @@ mod tests {
         assert!(e.message.contains("list"), "{e}");
         let e = parse_program("def f():\n    def g():\n        pass\n").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(parse_program("x = 1.5").unwrap_err().message.contains("float"));
-        assert!(parse_program("print(1, sep='')").unwrap_err().message.contains("keyword"));
+        assert!(
+            parse_program("x = 1.5")
+                .unwrap_err()
+                .message
+                .contains("float")
+        );
+        assert!(
+            parse_program("print(1, sep='')")
+                .unwrap_err()
+                .message
+                .contains("keyword")
+        );
     }
 
     #[test]
     fn rejects_cpython_syntax_errors() {
-        assert!(parse_program("break\n").unwrap_err().message.contains("outside loop"));
-        assert!(parse_program("return 1\n").unwrap_err().message.contains("outside function"));
+        assert!(
+            parse_program("break\n")
+                .unwrap_err()
+                .message
+                .contains("outside loop")
+        );
+        assert!(
+            parse_program("return 1\n")
+                .unwrap_err()
+                .message
+                .contains("outside function")
+        );
         let e = parse_program("def f():\n    x = 1\n    global x\n").unwrap_err();
         assert!(e.message.contains("prior to global"), "{e}");
         assert!(parse_program("def f(a):\n    global a\n").is_err());
@@ -417,7 +507,14 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        for src in ["def (:", "\u{0}\u{1}", "x = = 1", "if 1:\nprint(2)", "))))", "\t\t x"] {
+        for src in [
+            "def (:",
+            "\u{0}\u{1}",
+            "x = = 1",
+            "if 1:\nprint(2)",
+            "))))",
+            "\t\t x",
+        ] {
             assert!(parse_program(src).is_err(), "{src:?}");
         }
     }

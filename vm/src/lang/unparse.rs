@@ -37,10 +37,14 @@ fn line(depth: usize, text: &str, out: &mut String) {
 fn stmt(s: &Stmt, depth: usize, out: &mut String) {
     match s {
         Stmt::Expr(e) => line(depth, &unparse_expr(e), out),
-        Stmt::Assign { target, value } => line(depth, &format!("{target} = {}", unparse_expr(value)), out),
-        Stmt::AugAssign { target, op, value } => {
-            line(depth, &format!("{target} {}= {}", op.symbol(), unparse_expr(value)), out)
+        Stmt::Assign { target, value } => {
+            line(depth, &format!("{target} = {}", unparse_expr(value)), out)
         }
+        Stmt::AugAssign { target, op, value } => line(
+            depth,
+            &format!("{target} {}= {}", op.symbol(), unparse_expr(value)),
+            out,
+        ),
         Stmt::If { test, body, orelse } => {
             line(depth, &format!("if {}:", unparse_expr(test)), out);
             block(body, depth + 1, out);
@@ -48,7 +52,13 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             loop {
                 match orelse.as_slice() {
                     [] => break,
-                    [Stmt::If { test, body, orelse: next }] => {
+                    [
+                        Stmt::If {
+                            test,
+                            body,
+                            orelse: next,
+                        },
+                    ] => {
                         line(depth, &format!("elif {}:", unparse_expr(test)), out);
                         block(body, depth + 1, out);
                         orelse = next;
@@ -66,7 +76,11 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             block(body, depth + 1, out);
         }
         Stmt::For { target, iter, body } => {
-            line(depth, &format!("for {target} in {}:", unparse_expr(iter)), out);
+            line(
+                depth,
+                &format!("for {target} in {}:", unparse_expr(iter)),
+                out,
+            );
             block(body, depth + 1, out);
         }
         Stmt::Break => line(depth, "break", out),
@@ -122,8 +136,19 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             paren_if(ctx > p, out, |out| {
                 out.push_str(sym);
                 // `- -x` would lex fine, but `-(-x)` reads better and is unambiguous.
-                let inner = if *op == UnaryOp::Not { Prec::Not } else { Prec::Atom };
-                let inner = if matches!(**operand, Expr::UnaryOp { op: UnaryOp::Neg | UnaryOp::Pos, .. }) && *op != UnaryOp::Not {
+                let inner = if *op == UnaryOp::Not {
+                    Prec::Not
+                } else {
+                    Prec::Atom
+                };
+                let inner = if matches!(
+                    **operand,
+                    Expr::UnaryOp {
+                        op: UnaryOp::Neg | UnaryOp::Pos,
+                        ..
+                    }
+                ) && *op != UnaryOp::Not
+                {
                     Prec::Atom
                 } else if *op != UnaryOp::Not {
                     Prec::Unary
@@ -161,7 +186,11 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 }
             });
         }
-        Expr::Compare { left, ops, comparators } => {
+        Expr::Compare {
+            left,
+            ops,
+            comparators,
+        } => {
             paren_if(ctx > Prec::Compare, out, |out| {
                 expr(left, next(Prec::Compare), out);
                 for (op, c) in ops.iter().zip(comparators) {

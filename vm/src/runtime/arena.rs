@@ -145,7 +145,10 @@ impl Arena {
         self.allocated_since_gc = 0;
         let mut stack: Vec<u64> = roots.filter(|v| v.is_ptr()).map(|v| v.0).collect();
         while let Some(addr) = stack.pop() {
-            debug_assert!(self.contains(addr), "root or field {addr:#x} outside the heap");
+            debug_assert!(
+                self.contains(addr),
+                "root or field {addr:#x} outside the heap"
+            );
             // SAFETY: every pointer value refers to a live heap object.
             unsafe {
                 let h = *(addr as *const u64);
@@ -175,7 +178,7 @@ impl Arena {
                         self.stats.freed_objects += 1;
                     }
                     *(addr as *mut u64) = object::header(Kind::Free, words);
-                    if words <= MAX_LISTED_WORDS && words >= 2 {
+                    if (2..=MAX_LISTED_WORDS).contains(&words) {
                         *((addr + 8) as *mut u64) = self.free_lists[words];
                         self.free_lists[words] = addr;
                     }

@@ -38,7 +38,12 @@ pub fn index_of(d: Value, key: u64) -> Option<u64> {
 pub fn entry(d: Value, index: u64) -> (u64, Value) {
     debug_assert!(index < len(d));
     // SAFETY: `index < len`.
-    unsafe { (object::read(d.0, DICT_ENTRIES + 16 * index), Value(object::read(d.0, DICT_ENTRIES + 16 * index + 8))) }
+    unsafe {
+        (
+            object::read(d.0, DICT_ENTRIES + 16 * index),
+            Value(object::read(d.0, DICT_ENTRIES + 16 * index + 8)),
+        )
+    }
 }
 
 pub fn get(d: Value, key: u64) -> Option<Value> {
@@ -55,7 +60,10 @@ pub fn set(d: Value, key: u64, value: Value, new_version: u64) -> bool {
             return false;
         }
         let n = len(d);
-        assert!(n < object::read(d.0, DICT_CAPACITY), "globals dict capacity exceeded");
+        assert!(
+            n < object::read(d.0, DICT_CAPACITY),
+            "globals dict capacity exceeded"
+        );
         object::write(d.0, DICT_ENTRIES + 16 * n, key);
         object::write(d.0, DICT_ENTRIES + 16 * n + 8, value.0);
         object::write(d.0, DICT_LEN, n + 1);

@@ -67,7 +67,15 @@ pub fn from_ibig(arena: &mut Arena, x: &IBig) -> Result<Value, Raise> {
     let neg = x.signum() == IBig::from(-1);
     // SAFETY: freshly allocated BigInt of 2 + n words.
     unsafe {
-        object::write(addr, BIGINT_SIGN_LEN, if neg { (n as i64).wrapping_neg() as u64 } else { n as u64 });
+        object::write(
+            addr,
+            BIGINT_SIGN_LEN,
+            if neg {
+                (n as i64).wrapping_neg() as u64
+            } else {
+                n as u64
+            },
+        );
         for (i, chunk) in bytes.chunks(8).enumerate() {
             let mut limb = [0u8; 8];
             limb[..chunk.len()].copy_from_slice(chunk);
@@ -85,7 +93,11 @@ pub fn from_i64(arena: &mut Arena, v: i64) -> Result<Value, Raise> {
     let addr = arena.alloc(Kind::BigInt, 3)?;
     // SAFETY: freshly allocated BigInt of 3 words.
     unsafe {
-        object::write(addr, BIGINT_SIGN_LEN, if v < 0 { (-1i64) as u64 } else { 1 });
+        object::write(
+            addr,
+            BIGINT_SIGN_LEN,
+            if v < 0 { (-1i64) as u64 } else { 1 },
+        );
         object::write(addr, BIGINT_LIMBS, v.unsigned_abs());
     }
     Ok(Value(addr))
@@ -110,33 +122,49 @@ pub fn small_binop(op: BinOp, a: i64, b: i64) -> Option<i64> {
                 return None;
             }
             let q = a / b;
-            if (a % b != 0) && ((a < 0) != (b < 0)) { q - 1 } else { q }
+            if (a % b != 0) && ((a < 0) != (b < 0)) {
+                q - 1
+            } else {
+                q
+            }
         }
         BinOp::Mod => {
             if b == 0 {
                 return None;
             }
             let r = a % b;
-            if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r }
+            if r != 0 && ((r < 0) != (b < 0)) {
+                r + b
+            } else {
+                r
+            }
         }
     };
     Value::fits_small(r).then_some(r)
 }
 
-/// The general binary operator on any two values.
-pub fn binop(arena: &mut Arena, op: BinOp, a: Value, b: Value) -> Result<Value, Raise> {
+/// The general binary operator on any two values. `inplace` (augmented
+/// assignment) only changes the operator named in a TypeError.
+pub fn binop(
+    arena: &mut Arena,
+    op: BinOp,
+    inplace: bool,
+    a: Value,
+    b: Value,
+) -> Result<Value, Raise> {
     if !is_int(a) || !is_int(b) {
         return Err(Raise::type_error(format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
+            "unsupported operand type(s) for {}{}: '{}' and '{}'",
             op.symbol(),
+            if inplace { "=" } else { "" },
             type_name(a),
             type_name(b)
         )));
     }
-    if let (Some(x), Some(y)) = (small_or_bool(a), small_or_bool(b)) {
-        if let Some(r) = small_binop(op, x, y) {
-            return Ok(Value::small(r));
-        }
+    if let (Some(x), Some(y)) = (small_or_bool(a), small_or_bool(b))
+        && let Some(r) = small_binop(op, x, y)
+    {
+        return Ok(Value::small(r));
     }
     let (x, y) = (to_ibig(a), to_ibig(b));
     let zero = IBig::from(0);
@@ -153,7 +181,11 @@ pub fn binop(arena: &mut Arena, op: BinOp, a: Value, b: Value) -> Result<Value, 
         }
         BinOp::FloorDiv | BinOp::Mod => {
             if y == zero {
-                let msg = if op == BinOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
+                let msg = if op == BinOp::Mod {
+                    "integer modulo by zero"
+                } else {
+                    "integer division or modulo by zero"
+                };
                 return Err(Raise::exc("ZeroDivisionError", msg.to_string()));
             }
             let (mut q, mut r) = (&x / &y, &x % &y);
@@ -181,12 +213,19 @@ fn small_or_bool(v: Value) -> Option<i64> {
 pub fn unary(arena: &mut Arena, negate: bool, a: Value) -> Result<Value, Raise> {
     if !is_int(a) {
         let sym = if negate { "-" } else { "+" };
-        return Err(Raise::type_error(format!("bad operand type for unary {sym}: '{}'", type_name(a))));
+        return Err(Raise::type_error(format!(
+            "bad operand type for unary {sym}: '{}'",
+            type_name(a)
+        )));
     }
     if let Some(x) = small_or_bool(a) {
         return from_i64(arena, if negate { -x } else { x });
     }
-    if negate { from_ibig(arena, &-to_ibig(a)) } else { Ok(a) }
+    if negate {
+        from_ibig(arena, &-to_ibig(a))
+    } else {
+        Ok(a)
+    }
 }
 
 /// Numeric comparison of two int-like values.
@@ -211,7 +250,13 @@ mod tests {
 
     #[test]
     fn floor_semantics_match_python() {
-        for (a, b, q, r) in [(7, 2, 3, 1), (-7, 2, -4, 1), (7, -2, -4, -1), (-7, -2, 3, -1), (6, -3, -2, 0)] {
+        for (a, b, q, r) in [
+            (7, 2, 3, 1),
+            (-7, 2, -4, 1),
+            (7, -2, -4, -1),
+            (-7, -2, 3, -1),
+            (6, -3, -2, 0),
+        ] {
             assert_eq!(small_binop(BinOp::FloorDiv, a, b), Some(q), "{a}//{b}");
             assert_eq!(small_binop(BinOp::Mod, a, b), Some(r), "{a}%{b}");
         }
@@ -221,13 +266,22 @@ mod tests {
     fn boxing_is_canonical_and_round_trips() {
         let mut arena = Arena::new();
         let big = IBig::from(1) << 70;
-        for x in [IBig::from(5), IBig::from(1i64 << 62), -(IBig::from(1i64 << 62)) - 1, big.clone(), -big] {
+        for x in [
+            IBig::from(5),
+            IBig::from(1i64 << 62),
+            -(IBig::from(1i64 << 62)) - 1,
+            big.clone(),
+            -big,
+        ] {
             let v = from_ibig(&mut arena, &x).unwrap();
             assert_eq!(to_ibig(v), x);
-            assert_eq!(v.is_small_int(), i64::try_from(&x).is_ok_and(Value::fits_small));
+            assert_eq!(
+                v.is_small_int(),
+                i64::try_from(&x).is_ok_and(Value::fits_small)
+            );
         }
         let m = Value::small(super::super::value::SMALL_MAX);
-        let r = binop(&mut arena, BinOp::Add, m, Value::small(1)).unwrap();
+        let r = binop(&mut arena, BinOp::Add, false, m, Value::small(1)).unwrap();
         assert!(r.is_ptr());
         assert_eq!(to_decimal(r), "4611686018427387904");
     }
@@ -236,6 +290,9 @@ mod tests {
     fn huge_results_poison() {
         let mut arena = Arena::new();
         let x = from_ibig(&mut arena, &(IBig::from(1) << 5000)).unwrap();
-        assert_eq!(binop(&mut arena, BinOp::Mul, x, x), Err(Raise::Poison(Poison::IntTooLarge)));
+        assert_eq!(
+            binop(&mut arena, BinOp::Mul, false, x, x),
+            Err(Raise::Poison(Poison::IntTooLarge))
+        );
     }
 }

@@ -17,7 +17,10 @@ pub use value::Value;
 /// Why execution stopped abnormally: a Python exception or a poisoned run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Raise {
-    Exc { kind: &'static str, message: String },
+    Exc {
+        kind: &'static str,
+        message: String,
+    },
     Poison(Poison),
     /// The VM caught itself in an inconsistent state (a VM bug, reported as
     /// a crash finding instead of corrupting memory).
@@ -74,7 +77,9 @@ pub fn truthy(v: Value) -> bool {
     match v {
         Value::TRUE => true,
         Value::FALSE | Value::NONE | Value::NULL => false,
-        _ if v.is_ptr() && object::kind_of(v) == Kind::Range => range::len(v) != ibig::IBig::from(0),
+        _ if v.is_ptr() && object::kind_of(v) == Kind::Range => {
+            range::len(v) != ibig::IBig::from(0)
+        }
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -100,7 +105,10 @@ pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
     match object::kind_of(v) {
         Kind::BigInt => int::to_decimal(v),
         // SAFETY: a live Function object.
-        Kind::Function => format!("<function {}>", function_name(unsafe { object::read(v.0, object::FUNCTION_NAME) })),
+        Kind::Function => format!(
+            "<function {}>",
+            function_name(unsafe { object::read(v.0, object::FUNCTION_NAME) })
+        ),
         Kind::Range => range::repr(v),
         Kind::RangeIter | Kind::LongRangeIter => "<range_iterator object>".into(),
         Kind::Dict => "<dict>".into(),
@@ -117,7 +125,11 @@ pub fn equal(a: Value, b: Value) -> bool {
     if int::is_int(a) && int::is_int(b) {
         return int::cmp(a, b) == std::cmp::Ordering::Equal;
     }
-    if a.is_ptr() && b.is_ptr() && object::kind_of(a) == Kind::Range && object::kind_of(b) == Kind::Range {
+    if a.is_ptr()
+        && b.is_ptr()
+        && object::kind_of(a) == Kind::Range
+        && object::kind_of(b) == Kind::Range
+    {
         return range::equal(a, b);
     }
     false

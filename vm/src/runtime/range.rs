@@ -6,24 +6,41 @@ use ibig::IBig;
 
 use super::arena::Arena;
 use super::int::{self, from_ibig, to_ibig};
-use super::object::{self, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, RANGE_START, RANGE_STEP, RANGE_STOP};
+use super::object::{
+    self, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, RANGE_START, RANGE_STEP, RANGE_STOP,
+};
 use super::value::Value;
 use super::{Raise, type_name};
 
 /// `range(*args)`.
 pub fn new(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     match args.len() {
-        0 => return Err(Raise::type_error("range expected at least 1 argument, got 0".into())),
+        0 => {
+            return Err(Raise::type_error(
+                "range expected at least 1 argument, got 0".into(),
+            ));
+        }
         1..=3 => {}
-        n => return Err(Raise::type_error(format!("range expected at most 3 arguments, got {n}"))),
+        n => {
+            return Err(Raise::type_error(format!(
+                "range expected at most 3 arguments, got {n}"
+            )));
+        }
     }
     let mut ints = Vec::with_capacity(3);
     for &a in args {
         if !int::is_int(a) {
-            return Err(Raise::type_error(format!("'{}' object cannot be interpreted as an integer", type_name(a))));
+            return Err(Raise::type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                type_name(a)
+            )));
         }
         // Bools become plain ints: range(True, 3) is range(1, 3).
-        ints.push(if a.is_bool() { Value::small((a == Value::TRUE) as i64) } else { a });
+        ints.push(if a.is_bool() {
+            Value::small((a == Value::TRUE) as i64)
+        } else {
+            a
+        });
     }
     let (start, stop, step) = match ints[..] {
         [stop] => (Value::small(0), stop, Value::small(1)),
@@ -32,7 +49,10 @@ pub fn new(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         _ => unreachable!(),
     };
     if step == Value::small(0) {
-        return Err(Raise::exc("ValueError", "range() arg 3 must not be zero".into()));
+        return Err(Raise::exc(
+            "ValueError",
+            "range() arg 3 must not be zero".into(),
+        ));
     }
     let addr = arena.alloc(Kind::Range, 4)?;
     // SAFETY: freshly allocated Range.
@@ -46,14 +66,24 @@ pub fn new(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
 
 fn fields(r: Value) -> (Value, Value, Value) {
     // SAFETY: callers pass live Range objects.
-    unsafe { (Value(object::read(r.0, RANGE_START)), Value(object::read(r.0, RANGE_STOP)), Value(object::read(r.0, RANGE_STEP))) }
+    unsafe {
+        (
+            Value(object::read(r.0, RANGE_START)),
+            Value(object::read(r.0, RANGE_STOP)),
+            Value(object::read(r.0, RANGE_STEP)),
+        )
+    }
 }
 
 fn len_of(start: &IBig, stop: &IBig, step: &IBig) -> IBig {
     let zero = IBig::from(0);
     let one = IBig::from(1);
     let n = if *step > zero {
-        if stop <= start { zero.clone() } else { (stop - start - &one) / step + &one }
+        if stop <= start {
+            zero.clone()
+        } else {
+            (stop - start - &one) / step + &one
+        }
     } else if stop >= start {
         zero.clone()
     } else {
@@ -73,7 +103,12 @@ pub fn repr(r: Value) -> String {
     if c == Value::small(1) {
         format!("range({}, {})", int::to_decimal(a), int::to_decimal(b))
     } else {
-        format!("range({}, {}, {})", int::to_decimal(a), int::to_decimal(b), int::to_decimal(c))
+        format!(
+            "range({}, {}, {})",
+            int::to_decimal(a),
+            int::to_decimal(b),
+            int::to_decimal(c)
+        )
     }
 }
 
@@ -85,14 +120,20 @@ pub fn equal(a: Value, b: Value) -> bool {
     }
     let (sa, _, ta) = fields(a);
     let (sb, _, tb) = fields(b);
-    la == IBig::from(0) || (int::cmp(sa, sb).is_eq() && (la == IBig::from(1) || int::cmp(ta, tb).is_eq()))
+    la == IBig::from(0)
+        || (int::cmp(sa, sb).is_eq() && (la == IBig::from(1) || int::cmp(ta, tb).is_eq()))
 }
 
 /// `iter(range)`.
 pub fn iter(arena: &mut Arena, r: Value) -> Result<Value, Raise> {
     let (a, b, c) = fields(r);
     let n = len(r);
-    if let (Some(start), Some(_), Some(step), Ok(remaining)) = (int::to_i64(a), int::to_i64(b), int::to_i64(c), u64::try_from(&n)) {
+    if let (Some(start), Some(_), Some(step), Ok(remaining)) = (
+        int::to_i64(a),
+        int::to_i64(b),
+        int::to_i64(c),
+        u64::try_from(&n),
+    ) {
         let addr = arena.alloc(Kind::RangeIter, 4)?;
         // SAFETY: freshly allocated RangeIter.
         unsafe {

@@ -80,7 +80,13 @@ mod tests {
 
     #[test]
     fn immediates_are_distinct_from_ints_and_pointers() {
-        for v in [Value::NONE, Value::TRUE, Value::FALSE, Value::BUILTIN_PRINT, Value::BUILTIN_RANGE] {
+        for v in [
+            Value::NONE,
+            Value::TRUE,
+            Value::FALSE,
+            Value::BUILTIN_PRINT,
+            Value::BUILTIN_RANGE,
+        ] {
             assert!(!v.is_small_int() && !v.is_ptr() && !v.is_null());
         }
     }

@@ -4,7 +4,7 @@
 //! run.
 
 use crate::lang::Poison;
-use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp};
+use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::lang::limits::{MAX_DEPTH, MAX_FUEL};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
@@ -39,7 +39,11 @@ impl Run<'_> {
     /// Loads a frame's registers, refusing frames a VM bug has corrupted.
     fn regs(&mut self, frame: u64) -> Result<Regs, Raise> {
         let (lo, hi) = self.arena.frame_region();
-        let cid = if frame >= lo && frame < hi && frame % 8 == 0 { fget(frame, FRAME_CODE) as usize } else { usize::MAX };
+        let cid = if frame >= lo && frame < hi && frame.is_multiple_of(8) {
+            fget(frame, FRAME_CODE) as usize
+        } else {
+            usize::MAX
+        };
         if cid >= self.program.codes.len() {
             return Err(Raise::Internal(format!("corrupt frame at {frame:#x}")));
         }
@@ -54,7 +58,12 @@ impl Run<'_> {
     }
 
     /// Pushes a frame for code `cid` with `args` as its first locals.
-    pub(crate) fn push_frame(&mut self, cid: usize, prev: u64, args: &[Value]) -> Result<u64, Raise> {
+    pub(crate) fn push_frame(
+        &mut self,
+        cid: usize,
+        prev: u64,
+        args: &[Value],
+    ) -> Result<u64, Raise> {
         let code = &self.program.codes[cid];
         let nlocals = code.local_names.len() as u32;
         let size = frame_bytes(nlocals, code.stack_size);
@@ -221,10 +230,18 @@ impl Run<'_> {
                 }
                 Op::BinaryOp => {
                     let (a, b) = (peek!(2), peek!(1));
-                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::binary_op(arg_binop(ins.arg), a, b));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::binary_op(arg_binop(ins.arg), a, b)
+                    });
                     pop!();
                     pop!();
-                    push!(int::binop(self.arena, arg_binop(ins.arg), a, b)?)
+                    push!(int::binop(
+                        self.arena,
+                        arg_binop(ins.arg),
+                        arg_inplace(ins.arg),
+                        a,
+                        b
+                    )?)
                 }
                 Op::BinaryOpAddInt
                 | Op::BinaryOpSubtractInt
@@ -234,19 +251,24 @@ impl Run<'_> {
                     let (b, a) = (pop!(), pop!());
                     let op = arg_binop(ins.arg);
                     let guard = a.is_small_int() && b.is_small_int();
-                    let v = match guard.then(|| int::small_binop(op, a.small_value(), b.small_value())) {
+                    let v = match guard
+                        .then(|| int::small_binop(op, a.small_value(), b.small_value()))
+                    {
                         Some(Some(x)) => Value::small(x),
-                        Some(None) if ins.op == Op::BinaryOpAddInt && self.config.inject == Some(crate::Injection::AddIntOverflow) => {
+                        Some(None)
+                            if ins.op == Op::BinaryOpAddInt
+                                && self.config.inject == Some(crate::Injection::AddIntOverflow) =>
+                        {
                             // Planted bug: wrap into the small range instead of boxing.
                             let x = a.small_value() + b.small_value();
                             Value::small((x << 1) >> 1)
                         }
                         // Still ints, but the result needs boxing or the
                         // division raises: the general path handles both.
-                        Some(None) => int::binop(self.arena, op, a, b)?,
+                        Some(None) => int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?,
                         None => {
                             self.miss(code, at);
-                            int::binop(self.arena, op, a, b)?
+                            int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
                         }
                     };
                     push!(v)
@@ -266,7 +288,9 @@ impl Run<'_> {
                 }
                 Op::ToBool => {
                     let a = pop!();
-                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::to_bool(a));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::to_bool(a)
+                    });
                     push!(Value::bool(truthy(a)))
                 }
                 Op::ToBoolBool | Op::ToBoolInt | Op::ToBoolNone => {
@@ -283,7 +307,9 @@ impl Run<'_> {
                 }
                 Op::CompareOp => {
                     let (a, b) = (peek!(2), peek!(1));
-                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::compare_op(a, b));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::compare_op(a, b)
+                    });
                     pop!();
                     pop!();
                     push!(compare(arg_cmp(ins.arg), a, b)?)
@@ -291,7 +317,10 @@ impl Run<'_> {
                 Op::CompareOpInt => {
                     let (b, a) = (pop!(), pop!());
                     if a.is_small_int() && b.is_small_int() {
-                        push!(Value::bool(cmp_holds(arg_cmp(ins.arg), a.small_value().cmp(&b.small_value()))))
+                        push!(Value::bool(cmp_holds(
+                            arg_cmp(ins.arg),
+                            a.small_value().cmp(&b.small_value())
+                        )))
                     } else {
                         self.miss(code, at);
                         push!(compare(arg_cmp(ins.arg), a, b)?)
@@ -313,12 +342,12 @@ impl Run<'_> {
                     self.charge_fuel()?;
                     self.safe_point(r);
                     r.ip = ins.arg as usize;
-                    if self.config.tier2.is_some() {
-                        if let Some(eid) = self.hot_loop(r.cid, at, ins.arg) {
-                            let resume = self.run_executor(eid, r.frame)?;
-                            r.sp = fget(r.frame, FRAME_SP) as *mut u64;
-                            r.ip = resume as usize;
-                        }
+                    if self.config.tier2.is_some()
+                        && let Some(eid) = self.hot_loop(r.cid, at, ins.arg)
+                    {
+                        let resume = self.run_executor(eid, r.frame)?;
+                        r.sp = fget(r.frame, FRAME_SP) as *mut u64;
+                        r.ip = resume as usize;
                     }
                 }
                 Op::GetIter => {
@@ -327,7 +356,9 @@ impl Run<'_> {
                 }
                 Op::ForIter => {
                     let it = peek!(1);
-                    adapt(self.config.specialize, &mut self.stats, code, at, || Spec::for_iter(it));
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::for_iter(it)
+                    });
                     match range::next(self.arena, it)? {
                         Some(v) => push!(v),
                         None => {
@@ -355,12 +386,15 @@ impl Run<'_> {
                     match ins.op {
                         Op::Call => {
                             let program = &self.program;
-                            adapt(self.config.specialize, &mut self.stats, code, at, || Spec::call(program, callable, n));
+                            adapt(self.config.specialize, &mut self.stats, code, at, || {
+                                Spec::call(program, callable, n)
+                            });
                         }
                         Op::CallPyExactArgs => {
                             let hit = callable.is_ptr()
                                 && object::kind_of(callable) == Kind::Function
-                                && unsafe { object::read(callable.0, FUNCTION_CODE) } == code.caches[at].index;
+                                && unsafe { object::read(callable.0, FUNCTION_CODE) }
+                                    == code.caches[at].index;
                             if !hit {
                                 self.miss(code, at);
                             }
@@ -373,7 +407,8 @@ impl Run<'_> {
                     }
                     self.charge_fuel()?;
                     // SAFETY: the stack holds the callable and `n` arguments.
-                    let args: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
+                    let args: Vec<Value> =
+                        (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
                     r.sp = unsafe { r.sp.sub(n + 1) };
                     if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
                         let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
@@ -410,9 +445,16 @@ impl Run<'_> {
         }
     }
 
-    fn load_global_generic(&mut self, code: &mut Code, at: usize, name: u32) -> Result<Value, Raise> {
+    fn load_global_generic(
+        &mut self,
+        code: &mut Code,
+        at: usize,
+        name: u32,
+    ) -> Result<Value, Raise> {
         let (globals, builtins) = (self.globals, self.builtins);
-        adapt(self.config.specialize, &mut self.stats, code, at, || Spec::load_global(globals, builtins, name));
+        adapt(self.config.specialize, &mut self.stats, code, at, || {
+            Spec::load_global(globals, builtins, name)
+        });
         self.load_global_slow(name)
     }
 
@@ -424,7 +466,13 @@ impl Run<'_> {
         if let Some(v) = dict::get(self.builtins, name as u64) {
             return Ok(v);
         }
-        Err(Raise::exc("NameError", format!("name '{}' is not defined", self.program.names[name as usize])))
+        Err(Raise::exc(
+            "NameError",
+            format!(
+                "name '{}' is not defined",
+                self.program.names[name as usize]
+            ),
+        ))
     }
 
     /// `STORE_GLOBAL`: store, then fire the globals watcher.
@@ -438,20 +486,31 @@ impl Run<'_> {
 
     pub(crate) fn unbound_local(&self, cid: usize, index: u32) -> Raise {
         let name = &self.program.codes[cid].local_names[index as usize];
-        Raise::exc("UnboundLocalError", format!("cannot access local variable '{name}' where it is not associated with a value"))
+        Raise::exc(
+            "UnboundLocalError",
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
+        )
     }
 
     pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
         if v.is_ptr() && object::kind_of(v) == Kind::Range {
             range::iter(self.arena, v)
         } else {
-            Err(Raise::type_error(format!("'{}' object is not iterable", type_name(v))))
+            Err(Raise::type_error(format!(
+                "'{}' object is not iterable",
+                type_name(v)
+            )))
         }
     }
 
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
         let addr = self.arena.alloc(Kind::Function, 3)?;
-        let name_id = self.program.name_id(&self.program.codes[cid as usize].name).unwrap_or(0);
+        let name_id = self
+            .program
+            .name_id(&self.program.codes[cid as usize].name)
+            .unwrap_or(0);
         // SAFETY: freshly allocated Function.
         unsafe {
             object::write(addr, FUNCTION_CODE, cid as u64);
@@ -467,17 +526,37 @@ impl Run<'_> {
             return Ok(());
         }
         let name = &code.name;
-        let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+        let plural = |n: usize, w: &str| {
+            if n == 1 {
+                format!("{n} {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
         let msg = if given > want {
             let was = if given == 1 { "was" } else { "were" };
-            format!("{name}() takes {} but {given} {was} given", plural(want, "positional argument"))
+            format!(
+                "{name}() takes {} but {given} {was} given",
+                plural(want, "positional argument")
+            )
         } else {
-            let missing: Vec<String> = code.local_names[given..want].iter().map(|n| format!("'{n}'")).collect();
+            let missing: Vec<String> = code.local_names[given..want]
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect();
             let list = match missing.len() {
                 1 => missing[0].clone(),
-                _ => format!("{} and {}", missing[..missing.len() - 1].join(", "), missing[missing.len() - 1]),
+                _ => format!(
+                    "{} and {}",
+                    missing[..missing.len() - 1].join(", "),
+                    missing[missing.len() - 1]
+                ),
             };
-            format!("{name}() missing {} : {list}", plural(want - given, "required positional argument")).replace(" :", ":")
+            format!(
+                "{name}() missing {} : {list}",
+                plural(want - given, "required positional argument")
+            )
+            .replace(" :", ":")
         };
         Err(Raise::type_error(msg))
     }
@@ -496,7 +575,10 @@ impl Run<'_> {
                 Ok(Value::NONE)
             }
             Value::BUILTIN_RANGE => range::new(self.arena, args),
-            other => Err(Raise::type_error(format!("'{}' object is not callable", type_name(other)))),
+            other => Err(Raise::type_error(format!(
+                "'{}' object is not callable",
+                type_name(other)
+            ))),
         }
     }
 
@@ -518,7 +600,13 @@ impl Run<'_> {
 /// Generic-instruction adaptation: count down the warm-up counter and, when
 /// it reaches zero, ask `decide` for a specialization (op, version, index).
 #[inline(always)]
-fn adapt(enabled: bool, stats: &mut super::VmStats, code: &mut Code, at: usize, decide: impl FnOnce() -> Option<(Op, u64, u64)>) {
+fn adapt(
+    enabled: bool,
+    stats: &mut super::VmStats,
+    code: &mut Code,
+    at: usize,
+    decide: impl FnOnce() -> Option<(Op, u64, u64)>,
+) {
     if !enabled {
         return;
     }

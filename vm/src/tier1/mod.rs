@@ -123,7 +123,10 @@ impl Vm {
             for (c, ins) in code.caches.iter_mut().zip(&code.instrs) {
                 // Branch history and loop counters start cold; everything
                 // else counts down its warm-up.
-                if !matches!(ins.op, Op::PopJumpIfFalse | Op::PopJumpIfTrue | Op::JumpBackward) {
+                if !matches!(
+                    ins.op,
+                    Op::PopJumpIfFalse | Op::PopJumpIfTrue | Op::JumpBackward
+                ) {
                     c.counter = self.config.warmup;
                 }
             }
@@ -131,27 +134,50 @@ impl Vm {
         let mut run = match Run::new(&self.config, &mut self.arena, program) {
             Ok(r) => r,
             Err(Raise::Poison(p)) => {
-                let out = RunOutput { result: RunResult::Poisoned(p), stats: VmStats::default(), tier2: Tier2Stats::default(), findings: vec![] };
-                return (out, Program { codes: vec![], names: vec![] }, vec![]);
+                let out = RunOutput {
+                    result: RunResult::Poisoned(p),
+                    stats: VmStats::default(),
+                    tier2: Tier2Stats::default(),
+                    findings: vec![],
+                };
+                return (
+                    out,
+                    Program {
+                        codes: vec![],
+                        names: vec![],
+                    },
+                    vec![],
+                );
             }
             Err(e) => unreachable!("setup raises only poison: {e:?}"),
         };
         let result = match run.execute() {
             Ok(()) => run.completed(Ending::Normal),
-            Err(Raise::Exc { kind, message }) => run.completed(Ending::Exception { kind: kind.to_string(), message }),
+            Err(Raise::Exc { kind, message }) => run.completed(Ending::Exception {
+                kind: kind.to_string(),
+                message,
+            }),
             Err(Raise::Poison(p)) => RunResult::Poisoned(p),
             Err(Raise::Internal(msg)) => {
                 run.finding(FindingKind::Internal, msg);
                 RunResult::Completed(Outcome {
                     output: std::mem::take(&mut run.output),
-                    ending: Ending::Exception { kind: "<vm internal error>".into(), message: String::new() },
+                    ending: Ending::Exception {
+                        kind: "<vm internal error>".into(),
+                        message: String::new(),
+                    },
                     globals: vec![],
                 })
             }
         };
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
-        let out = RunOutput { result, stats, tier2: std::mem::take(&mut run.tier2_stats), findings: std::mem::take(&mut run.findings) };
+        let out = RunOutput {
+            result,
+            stats,
+            tier2: std::mem::take(&mut run.tier2_stats),
+            findings: std::mem::take(&mut run.findings),
+        };
         (out, run.program, run.executors)
     }
 }
@@ -164,7 +190,10 @@ impl<'a> Run<'a> {
             for c in &code.consts {
                 values.push(match c {
                     Const::Value(v) => *v,
-                    Const::Int(digits) => int::from_ibig(arena, &digits.parse().expect("compiler emits valid digits"))?,
+                    Const::Int(digits) => int::from_ibig(
+                        arena,
+                        &digits.parse().expect("compiler emits valid digits"),
+                    )?,
                 });
             }
             consts.push(values);
@@ -199,7 +228,11 @@ impl<'a> Run<'a> {
 
     fn completed(&mut self, ending: Ending) -> RunResult {
         let globals = self.dump_globals();
-        RunResult::Completed(Outcome { output: std::mem::take(&mut self.output), ending, globals })
+        RunResult::Completed(Outcome {
+            output: std::mem::take(&mut self.output),
+            ending,
+            globals,
+        })
     }
 
     /// Records an oracle finding (once per distinct message).
@@ -210,7 +243,13 @@ impl<'a> Run<'a> {
     }
 
     pub fn repr(&self, v: Value) -> String {
-        repr(v, &|id| self.program.names.get(id as usize).cloned().unwrap_or_default())
+        repr(v, &|id| {
+            self.program
+                .names
+                .get(id as usize)
+                .cloned()
+                .unwrap_or_default()
+        })
     }
 
     fn dump_globals(&self) -> Vec<(String, String)> {

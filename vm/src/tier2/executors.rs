@@ -5,10 +5,10 @@
 use crate::Injection;
 use crate::tier1::Run;
 
+use super::Executor;
 use super::optimizer::{self, OptContext};
 use super::trace;
 use super::uops::Uop;
-use super::Executor;
 
 /// Watcher firings after which the optimizer stops promoting globals
 /// (CPython stops after a few watched mutations too).
@@ -40,12 +40,20 @@ impl Run<'_> {
 
     /// The valid loop executor starting at `(cid, start)`, if any.
     pub(crate) fn executor_at(&self, cid: usize, start: u32) -> Option<usize> {
-        self.executor_index.get(&(cid, start)).copied().filter(|&e| self.executors[e].valid)
+        self.executor_index
+            .get(&(cid, start))
+            .copied()
+            .filter(|&e| self.executors[e].valid)
     }
 
     /// Projects, optimizes and installs a trace from `start`. `parent` is
     /// `(executor, exit)` for a side trace.
-    pub(crate) fn form_trace(&mut self, cid: usize, start: u32, parent: Option<(usize, usize)>) -> Option<usize> {
+    pub(crate) fn form_trace(
+        &mut self,
+        cid: usize,
+        start: u32,
+        parent: Option<(usize, usize)>,
+    ) -> Option<usize> {
         let t2 = self.config.tier2.clone()?;
         let code = &self.program.codes[cid];
         let raw = match trace::project(code, &self.consts[cid], start, t2.max_len) {
@@ -60,7 +68,8 @@ impl Run<'_> {
         let cx = OptContext {
             globals: self.globals,
             builtins: self.builtins,
-            may_promote: self.watcher_firings < WATCHER_BUDGET && !raw.iter().any(|u| u.uop == Uop::StoreGlobal),
+            may_promote: self.watcher_firings < WATCHER_BUDGET
+                && !raw.iter().any(|u| u.uop == Uop::StoreGlobal),
             entry_depth: code.depth_at[start as usize],
             nlocals: code.local_names.len() as u32,
         };
@@ -102,11 +111,14 @@ impl Run<'_> {
             return; // planted bug: the dependency is forgotten
         }
         self.watcher_firings += 1;
-        for ex in self.executors.iter_mut().filter(|e| e.valid && e.depends_on_globals) {
+        for ex in self
+            .executors
+            .iter_mut()
+            .filter(|e| e.valid && e.depends_on_globals)
+        {
             ex.valid = false;
             self.tier2_stats.invalidations += 1;
         }
         self.globals_watched = false;
     }
 }
-

@@ -7,9 +7,9 @@
 use std::rc::Rc;
 
 use crate::Injection;
-use crate::lang::bytecode::{arg_binop, arg_cmp};
-use crate::lang::limits::MAX_DEPTH;
 use crate::lang::Poison;
+use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
+use crate::lang::limits::MAX_DEPTH;
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind};
 use crate::runtime::{Raise, Value, dict, int, range, truthy};
@@ -74,7 +74,7 @@ impl Run<'_> {
                 // the guard's own instruction.
                 if deopt_every > 0 && info.exit != ExitKind::None && inst.uop != Uop::ExitTrace {
                     self.guard_evals += 1;
-                    if self.guard_evals % deopt_every == 0 {
+                    if self.guard_evals.is_multiple_of(deopt_every) {
                         self.tier2_stats.forced_deopts += 1;
                         fset(frame, FRAME_SP, sp as u64);
                         let resume = self.deopt_target(inst.target);
@@ -115,7 +115,9 @@ impl Run<'_> {
                         // SAFETY: oparg < nlocals.
                         let v = unsafe { Value(*locals.add(inst.oparg as usize)) };
                         if v.is_null() {
-                            return Err(self.unbound_local(fget(frame, FRAME_CODE) as usize, inst.oparg));
+                            return Err(
+                                self.unbound_local(fget(frame, FRAME_CODE) as usize, inst.oparg)
+                            );
                         }
                         push!(v)
                     }
@@ -154,7 +156,11 @@ impl Run<'_> {
                         let (a, b) = (peek!(2), peek!(1));
                         // Leaves (before touching the stack) when the result
                         // is not a small int or the division would raise.
-                        match int::small_binop(arg_binop(inst.oparg), a.small_value(), b.small_value()) {
+                        match int::small_binop(
+                            arg_binop(inst.oparg),
+                            a.small_value(),
+                            b.small_value(),
+                        ) {
                             Some(r) => {
                                 pop!();
                                 pop!();
@@ -165,7 +171,13 @@ impl Run<'_> {
                     }
                     Uop::BinaryOp => {
                         let (b, a) = (pop!(), pop!());
-                        push!(int::binop(self.arena, arg_binop(inst.oparg), a, b)?)
+                        push!(int::binop(
+                            self.arena,
+                            arg_binop(inst.oparg),
+                            arg_inplace(inst.oparg),
+                            a,
+                            b
+                        )?)
                     }
                     Uop::UnaryNegative | Uop::UnaryPositive => {
                         let a = pop!();
@@ -201,7 +213,10 @@ impl Run<'_> {
                     }
                     Uop::CompareOpInt => {
                         let (b, a) = (pop!(), pop!());
-                        push!(Value::bool(cmp_holds(arg_cmp(inst.oparg), a.small_value().cmp(&b.small_value()))))
+                        push!(Value::bool(cmp_holds(
+                            arg_cmp(inst.oparg),
+                            a.small_value().cmp(&b.small_value())
+                        )))
                     }
                     Uop::CompareOp => {
                         let (b, a) = (pop!(), pop!());
@@ -217,7 +232,12 @@ impl Run<'_> {
                         let it = peek!(1);
                         let ok = it.is_ptr() && object::kind_of(it) == Kind::RangeIter && {
                             // SAFETY: a live RangeIter.
-                            let (next, remaining) = unsafe { (object::read(it.0, ITER_NEXT) as i64, object::read(it.0, ITER_REMAINING)) };
+                            let (next, remaining) = unsafe {
+                                (
+                                    object::read(it.0, ITER_NEXT) as i64,
+                                    object::read(it.0, ITER_REMAINING),
+                                )
+                            };
                             remaining == 0 || Value::fits_small(next)
                         };
                         if !ok {
@@ -258,7 +278,9 @@ impl Run<'_> {
                         }
                     }
                     Uop::LoadGlobalModule => push!(dict::entry(self.globals, inst.oparg as u64).1),
-                    Uop::LoadGlobalBuiltin => push!(dict::entry(self.builtins, inst.oparg as u64).1),
+                    Uop::LoadGlobalBuiltin => {
+                        push!(dict::entry(self.builtins, inst.oparg as u64).1)
+                    }
                     Uop::StoreGlobal => {
                         let v = pop!();
                         self.store_global(inst.oparg, v);
@@ -266,7 +288,9 @@ impl Run<'_> {
                     Uop::CheckFunctionExactArgs => {
                         let f = peek!(inst.oparg as usize + 1);
                         // SAFETY: read only after the kind check.
-                        let ok = f.is_ptr() && object::kind_of(f) == Kind::Function && unsafe { object::read(f.0, FUNCTION_CODE) } == inst.operand;
+                        let ok = f.is_ptr()
+                            && object::kind_of(f) == Kind::Function
+                            && unsafe { object::read(f.0, FUNCTION_CODE) } == inst.operand;
                         if !ok {
                             exit!()
                         }
@@ -279,7 +303,8 @@ impl Run<'_> {
                     Uop::CallPy | Uop::CallBuiltin | Uop::Call => {
                         let n = inst.oparg as usize;
                         // SAFETY: the stack holds the callable and n arguments.
-                        let args: Vec<Value> = (0..n).map(|i| unsafe { Value(*sp.sub(n - i)) }).collect();
+                        let args: Vec<Value> =
+                            (0..n).map(|i| unsafe { Value(*sp.sub(n - i)) }).collect();
                         let callable = peek!(n + 1);
                         sp = unsafe { sp.sub(n + 1) };
                         fset(frame, FRAME_SP, sp as u64);
@@ -303,13 +328,18 @@ impl Run<'_> {
     }
 
     fn check_guards(&self) -> bool {
-        self.config.tier2.as_ref().is_some_and(|t| t.opt.check_guards)
+        self.config
+            .tier2
+            .as_ref()
+            .is_some_and(|t| t.opt.check_guards)
     }
 
     /// Re-evaluates a removed guard (`+checkguards`): a finding if it fails.
     fn check_removed_guard(&mut self, eid: usize, index: usize, tos: Value, nos: Value) {
         let ex = &self.executors[eid];
-        let Some(removed) = ex.removed.get(index) else { return };
+        let Some(removed) = ex.removed.get(index) else {
+            return;
+        };
         let g = removed.original;
         let holds = match g.uop {
             Uop::GuardTosInt => tos.is_small_int(),
@@ -336,11 +366,17 @@ impl Run<'_> {
     /// resumes tier 1.
     fn take_exit(&mut self, eid: usize, inst: &UopInst, frame: u64) -> Result<Next, Raise> {
         let t2 = self.config.tier2.clone().expect("tier 2 is on");
-        *self.tier2_stats.exits_by_uop.entry(inst.uop.name()).or_default() += 1;
+        *self
+            .tier2_stats
+            .exits_by_uop
+            .entry(inst.uop.name())
+            .or_default() += 1;
         let ex = &mut self.executors[eid];
         let exit = &mut ex.exits[inst.exit as usize];
         exit.taken += 1;
-        let (kind, resume, taken, link, depth, cid) = (exit.kind, exit.resume, exit.taken, exit.link, ex.chain_depth, ex.cid);
+        let (kind, resume, link, depth, cid) =
+            (exit.kind, exit.resume, exit.link, ex.chain_depth, ex.cid);
+        let attempt = exit.taken >= (t2.exit_threshold as u64).max(exit.next_attempt);
         if kind == ExitKind::Deopt {
             self.tier2_stats.deopts_taken += 1;
             let resume = self.deopt_target(resume);
@@ -355,18 +391,24 @@ impl Run<'_> {
             if let Some(next) = self.executor_at(cid, resume) {
                 return Ok(Next::Enter(next));
             }
-        } else if taken >= t2.exit_threshold as u64 && depth < t2.max_chain {
+        } else if attempt && depth < t2.max_chain {
             if let Some(side) = self.form_trace(cid, resume, Some((eid, inst.exit as usize))) {
                 self.executors[eid].exits[inst.exit as usize].link = Some(side);
                 return Ok(Next::Enter(side));
             }
+            let exit = &mut self.executors[eid].exits[inst.exit as usize];
+            exit.next_attempt = exit.taken * 2;
         }
         self.resume_checked(eid, resume, frame).map(Next::Resume)
     }
 
     /// Where a deopt resumes tier 1 (the planted bug resumes one late).
     fn deopt_target(&self, target: u32) -> u32 {
-        if self.config.inject == Some(Injection::DeoptResumeLate) { target + 1 } else { target }
+        if self.config.inject == Some(Injection::DeoptResumeLate) {
+            target + 1
+        } else {
+            target
+        }
     }
 
     /// The deopt-state check: tier 1's frame at `resume` must have exactly
@@ -392,7 +434,12 @@ impl Run<'_> {
 
     /// Calls any value with `args` from tier 2: Python functions run in a
     /// nested tier-1 dispatch (which may enter traces of their own).
-    pub(crate) fn call_value(&mut self, callable: Value, args: &[Value], caller: u64) -> Result<Value, Raise> {
+    pub(crate) fn call_value(
+        &mut self,
+        callable: Value,
+        args: &[Value],
+        caller: u64,
+    ) -> Result<Value, Raise> {
         self.charge_fuel()?;
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
             // SAFETY: a live Function.

@@ -37,7 +37,14 @@ pub struct Tier2Config {
 
 impl Default for Tier2Config {
     fn default() -> Self {
-        Tier2Config { hot: 16, exit_threshold: 16, max_chain: 4, max_len: 400, opt: OptConfig::ALL_ON, deopt_every: 0 }
+        Tier2Config {
+            hot: 16,
+            exit_threshold: 16,
+            max_chain: 4,
+            max_len: 400,
+            opt: OptConfig::ALL_ON,
+            deopt_every: 0,
+        }
     }
 }
 
@@ -53,6 +60,9 @@ pub struct Exit {
     pub taken: u64,
     /// A side trace grown from this exit.
     pub link: Option<usize>,
+    /// Uses before the next attempt to grow a side trace (doubles after a
+    /// failed projection, so a cold path is not re-projected on every exit).
+    pub next_attempt: u64,
 }
 
 /// A compiled trace.
@@ -83,7 +93,14 @@ impl Executor {
             let kind = inst.uop.info().exit;
             if kind != ExitKind::None {
                 inst.exit = self.exits.len() as u32;
-                self.exits.push(Exit { kind, uop_index: i as u32, resume: trace::resume_target(inst), taken: 0, link: None });
+                self.exits.push(Exit {
+                    kind,
+                    uop_index: i as u32,
+                    resume: trace::resume_target(inst),
+                    taken: 0,
+                    link: None,
+                    next_attempt: 0,
+                });
             }
         }
         self.uops = uops.into();

@@ -171,8 +171,17 @@ pub fn optimize(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig) -> Optimized 
 
 /// The abstract interpretation pass (types, folding, globals). Returns the
 /// rewritten trace and the locals' symbols at its end.
-fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: Option<Vec<Sym>>) -> (Optimized, Vec<Sym>) {
-    let mut st = State { syms: vec![], stack: vec![], locals: vec![] };
+fn interpret(
+    raw: &[UopInst],
+    cx: &OptContext,
+    cfg: &OptConfig,
+    initial_locals: Option<Vec<Sym>>,
+) -> (Optimized, Vec<Sym>) {
+    let mut st = State {
+        syms: vec![],
+        stack: vec![],
+        locals: vec![],
+    };
     for i in 0..cx.nlocals as usize {
         let s = initial_locals.as_ref().map_or(Sym::Unknown, |l| l[i]);
         let id = st.new_sym(s, format!("local {i} at trace entry"));
@@ -182,7 +191,13 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
         let id = st.new_sym(Sym::Unknown, "stack at trace entry".into());
         st.stack.push(id);
     }
-    let mut out = Optimized { uops: vec![], removed: vec![], depends_on_globals: false, folded: 0, set_ip_removed: 0 };
+    let mut out = Optimized {
+        uops: vec![],
+        removed: vec![],
+        depends_on_globals: false,
+        folded: 0,
+        set_ip_removed: 0,
+    };
     let mut promote_next = false;
     for (n, &inst) in raw.iter().enumerate() {
         let at = format!("#{n} {}", inst.uop.name());
@@ -226,8 +241,14 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
             | Uop::BinaryOpModuloInt => {
                 let (b, a) = (st.pop(), st.pop());
                 let folded = match (cfg.fold, st.sym(a), st.sym(b)) {
-                    (true, Sym::Const(x), Sym::Const(y)) if x.is_small_int() && y.is_small_int() => {
-                        int::small_binop(int_binop(inst.uop).expect("int uop"), x.small_value(), y.small_value())
+                    (true, Sym::Const(x), Sym::Const(y))
+                        if x.is_small_int() && y.is_small_int() =>
+                    {
+                        int::small_binop(
+                            int_binop(inst.uop).expect("int uop"),
+                            x.small_value(),
+                            y.small_value(),
+                        )
                     }
                     _ => None,
                 };
@@ -238,20 +259,34 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
                         out.folded += 1;
                         st.push(Sym::Const(v), format!("folded {at}"));
                     }
-                    None => st.push(if cfg.types { Sym::SmallInt } else { Sym::Unknown }, format!("result of {at}")),
+                    None => st.push(
+                        if cfg.types {
+                            Sym::SmallInt
+                        } else {
+                            Sym::Unknown
+                        },
+                        format!("result of {at}"),
+                    ),
                 }
             }
             Uop::CompareOpInt => {
                 let (b, a) = (st.pop(), st.pop());
                 let folded = match (cfg.fold, st.sym(a), st.sym(b)) {
-                    (true, Sym::Const(x), Sym::Const(y)) if x.is_small_int() && y.is_small_int() => {
+                    (true, Sym::Const(x), Sym::Const(y))
+                        if x.is_small_int() && y.is_small_int() =>
+                    {
                         Some(compare_small(inst.oparg, x.small_value(), y.small_value()))
                     }
                     _ => None,
                 };
                 match folded {
                     Some(r) => {
-                        keep = UopInst::new(Uop::PopTwoLoadConstInline, 0, inst.target, Value::bool(r).0);
+                        keep = UopInst::new(
+                            Uop::PopTwoLoadConstInline,
+                            0,
+                            inst.target,
+                            Value::bool(r).0,
+                        );
                         out.folded += 1;
                         st.push(Sym::Const(Value::bool(r)), format!("folded {at}"));
                     }
@@ -280,7 +315,14 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
                     remove_reason = Some(format!("condition is {}", st.why(id)));
                 }
             }
-            Uop::IterNextRange => st.push(if cfg.types { Sym::SmallInt } else { Sym::Unknown }, format!("result of {at}")),
+            Uop::IterNextRange => st.push(
+                if cfg.types {
+                    Sym::SmallInt
+                } else {
+                    Sym::Unknown
+                },
+                format!("result of {at}"),
+            ),
             Uop::GuardGlobalsVersion => {
                 if cfg.globals && cx.may_promote && inst.operand == dict::keys_version(cx.globals) {
                     remove_reason = Some(format!(
@@ -292,7 +334,11 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
                 }
             }
             Uop::LoadGlobalModule | Uop::LoadGlobalBuiltin if promote_next => {
-                let d = if inst.uop == Uop::LoadGlobalModule { cx.globals } else { cx.builtins };
+                let d = if inst.uop == Uop::LoadGlobalModule {
+                    cx.globals
+                } else {
+                    cx.builtins
+                };
                 let v = dict::entry(d, inst.oparg as u64).1;
                 keep = UopInst::new(Uop::LoadConstInline, 0, inst.target, v.0);
                 st.push(Sym::Const(v), format!("global promoted by {at}"));
@@ -323,12 +369,20 @@ fn interpret(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig, initial_locals: 
 /// in `+checkguards` mode.
 fn remove(out: &mut Optimized, inst: UopInst, reason: String, cfg: &OptConfig) {
     if cfg.check_guards {
-        out.uops.push(UopInst::new(Uop::CheckRemovedGuard, 0, inst.target, out.removed.len() as u64));
+        out.uops.push(UopInst::new(
+            Uop::CheckRemovedGuard,
+            0,
+            inst.target,
+            out.removed.len() as u64,
+        ));
     }
     if matches!(inst.uop, Uop::GuardIsTruePop | Uop::GuardIsFalsePop) {
         out.uops.push(UopInst::new(Uop::PopTop, 0, inst.target, 0));
     }
-    out.removed.push(RemovedGuard { original: inst, reason });
+    out.removed.push(RemovedGuard {
+        original: inst,
+        reason,
+    });
 }
 
 fn compare_small(oparg: u32, a: i64, b: i64) -> bool {
@@ -356,7 +410,12 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
                 kept.push(inst);
             } else {
                 if cfg.check_guards {
-                    kept.push(UopInst::new(Uop::CheckRemovedGuard, 0, inst.target, out.removed.len() as u64));
+                    kept.push(UopInst::new(
+                        Uop::CheckRemovedGuard,
+                        0,
+                        inst.target,
+                        out.removed.len() as u64,
+                    ));
                 }
                 out.removed.push(RemovedGuard {
                     original: inst,
@@ -396,7 +455,10 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
 /// Adjacent dead pure pushes: `push; _POP_TOP` vanish, and a folded
 /// `_POP_TWO_LOAD_CONST_INLINE` over two pure pushes becomes one constant.
 fn dead_code(uops: &mut Vec<UopInst>) {
-    let pure_push = |u: &UopInst| matches!(u.uop, Uop::LoadFast | Uop::LoadConst | Uop::LoadConstInline) || (u.uop == Uop::Copy && u.oparg == 1);
+    let pure_push = |u: &UopInst| {
+        matches!(u.uop, Uop::LoadFast | Uop::LoadConst | Uop::LoadConstInline)
+            || (u.uop == Uop::Copy && u.oparg == 1)
+    };
     loop {
         let before = uops.len();
         let mut out: Vec<UopInst> = Vec::with_capacity(uops.len());
@@ -408,9 +470,16 @@ fn dead_code(uops: &mut Vec<UopInst>) {
                     out.pop();
                     continue;
                 }
-                Uop::PopTwoLoadConstInline if n >= 2 && pure_push(&out[n - 1]) && pure_push(&out[n - 2]) => {
+                Uop::PopTwoLoadConstInline
+                    if n >= 2 && pure_push(&out[n - 1]) && pure_push(&out[n - 2]) =>
+                {
                     out.truncate(n - 2);
-                    out.push(UopInst::new(Uop::LoadConstInline, 0, inst.target, inst.operand));
+                    out.push(UopInst::new(
+                        Uop::LoadConstInline,
+                        0,
+                        inst.target,
+                        inst.operand,
+                    ));
                     continue;
                 }
                 _ => out.push(inst),

@@ -25,19 +25,39 @@ pub fn bytecode(program: &Program) -> String {
         );
         for (i, ins) in code.instrs.iter().enumerate() {
             let detail = match ins.op.generic() {
-                Op::LoadGlobal | Op::StoreGlobal => format!("({})", program.names[ins.arg as usize]),
-                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast => format!("({})", code.local_names[ins.arg as usize]),
-                Op::BinaryOp => format!("({})", arg_binop(ins.arg).symbol()),
+                Op::LoadGlobal | Op::StoreGlobal => {
+                    format!("({})", program.names[ins.arg as usize])
+                }
+                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast => {
+                    format!("({})", code.local_names[ins.arg as usize])
+                }
+                Op::BinaryOp => format!(
+                    "({}{})",
+                    arg_binop(ins.arg).symbol(),
+                    if ins.arg & crate::lang::bytecode::INPLACE != 0 {
+                        "="
+                    } else {
+                        ""
+                    }
+                ),
                 Op::CompareOp => format!("({})", arg_cmp(ins.arg).symbol()),
                 Op::LoadConst => match &code.consts[ins.arg as usize] {
                     crate::lang::bytecode::Const::Int(d) => format!("({d})"),
-                    crate::lang::bytecode::Const::Value(v) => format!("({})", crate::runtime::repr(*v, &|_| String::new())),
+                    crate::lang::bytecode::Const::Value(v) => {
+                        format!("({})", crate::runtime::repr(*v, &|_| String::new()))
+                    }
                 },
                 Op::MakeFunction => format!("(code {})", ins.arg),
                 _ if ins.op.is_jump() => format!("(to {})", ins.arg),
                 _ => String::new(),
             };
-            let _ = writeln!(s, "  {i:>4}  {:<28} {:>4} {detail:<24} depth {}", ins.op.name(), ins.arg, code.depth_at[i]);
+            let _ = writeln!(
+                s,
+                "  {i:>4}  {:<28} {:>4} {detail:<24} depth {}",
+                ins.op.name(),
+                ins.arg,
+                code.depth_at[i]
+            );
         }
     }
     s
@@ -53,14 +73,20 @@ fn uop_line(i: usize, u: &UopInst, marks: &str) -> String {
             } else if v.is_bool() {
                 extra = format!("value {}", v == Value::TRUE);
             } else {
-                extra = format!("value {:#x}", u.operand);
+                // Not the address: it changes from run to run.
+                extra = format!("value <{}>", crate::runtime::type_name(v));
             }
         }
         Uop::GuardGlobalsVersion => extra = format!("keys version {}", u.operand),
         Uop::CheckRemovedGuard => extra = format!("removed guard {}", u.operand),
         _ => {}
     }
-    format!("    {i:>3} {marks:<2}{:<30} oparg {:<4} target {:<4} {extra}", u.uop.name(), u.oparg, u.target)
+    format!(
+        "    {i:>3} {marks:<2}{:<30} oparg {:<4} target {:<4} {extra}",
+        u.uop.name(),
+        u.oparg,
+        u.target
+    )
 }
 
 /// One executor: projected and optimized traces, removed guards, exits.
@@ -78,7 +104,11 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
         ex.chain_depth,
         ex.entries,
         if ex.valid { "valid" } else { "INVALIDATED" },
-        if ex.depends_on_globals { ", depends on globals" } else { "" }
+        if ex.depends_on_globals {
+            ", depends on globals"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(s, "  projected ({} uops):", ex.raw.len());
     for (i, u) in ex.raw.iter().enumerate() {
@@ -86,20 +116,37 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
     }
     let _ = writeln!(s, "  optimized ({} uops; * = can exit):", ex.uops.len());
     for (i, u) in ex.uops.iter().enumerate() {
-        let mark = if u.uop.info().exit != ExitKind::None { "*" } else { "" };
+        let mark = if u.uop.info().exit != ExitKind::None {
+            "*"
+        } else {
+            ""
+        };
         let _ = writeln!(s, "{}", uop_line(i, u, mark));
     }
     if !ex.removed.is_empty() {
         let _ = writeln!(s, "  removed guards:");
         for (i, r) in ex.removed.iter().enumerate() {
-            let _ = writeln!(s, "    [{i}] {} (bytecode {}): {}", r.original.uop.name(), r.original.target, r.reason);
+            let _ = writeln!(
+                s,
+                "    [{i}] {} (bytecode {}): {}",
+                r.original.uop.name(),
+                r.original.target,
+                r.reason
+            );
         }
     }
     let _ = writeln!(s, "  exits:");
     for (i, e) in ex.exits.iter().enumerate() {
         let uop = ex.uops[e.uop_index as usize].uop;
-        let link = e.link.map(|l| format!(", side trace -> executor {l}")).unwrap_or_default();
-        let kind = if e.kind == ExitKind::Deopt { "deopt" } else { "exit" };
+        let link = e
+            .link
+            .map(|l| format!(", side trace -> executor {l}"))
+            .unwrap_or_default();
+        let kind = if e.kind == ExitKind::Deopt {
+            "deopt"
+        } else {
+            "exit"
+        };
         let _ = writeln!(
             s,
             "    exit {i:<3} {:<30} uop {:<4} -> bytecode {:<4} {kind:<5} taken {}{link}",

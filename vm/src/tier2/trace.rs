@@ -4,9 +4,9 @@
 //! Branch directions come from tier 1's per-branch history bits, so the
 //! projected path is the one the program has been taking.
 
+use crate::lang::ast::BinOp;
 use crate::lang::bytecode::{Code, Op};
 use crate::runtime::Value;
-use crate::lang::ast::BinOp;
 
 use super::uops::{Uop, UopInst};
 
@@ -25,7 +25,12 @@ pub fn predicted_taken(history: u16) -> bool {
 
 /// Projects a trace starting at bytecode index `start` of `code`.
 /// `max_len` bounds the uop count (CPython: 1600 uops; ours are smaller).
-pub fn project(code: &Code, consts: &[Value], start: u32, max_len: usize) -> Result<Vec<UopInst>, Abort> {
+pub fn project(
+    code: &Code,
+    consts: &[Value],
+    start: u32,
+    max_len: usize,
+) -> Result<Vec<UopInst>, Abort> {
     let mut out: Vec<UopInst> = Vec::new();
     let mut visited = vec![false; code.instrs.len()];
     let mut ip = start;
@@ -40,7 +45,8 @@ pub fn project(code: &Code, consts: &[Value], start: u32, max_len: usize) -> Res
         instructions += 1;
         let ins = code.instrs[ip as usize];
         let arg = ins.arg;
-        let mut emit = |uop: Uop, oparg: u32, operand: u64| out.push(UopInst::new(uop, oparg, ip, operand));
+        let mut emit =
+            |uop: Uop, oparg: u32, operand: u64| out.push(UopInst::new(uop, oparg, ip, operand));
         // CPython brackets every instruction with these; the optimizer
         // removes the ones that are not needed.
         if ins.op != Op::Nop && ins.op != Op::JumpForward {
@@ -103,11 +109,19 @@ pub fn project(code: &Code, consts: &[Value], start: u32, max_len: usize) -> Res
                 if predicted_taken(cache.counter) {
                     // Follow the jump; the guard checks the value that jumps
                     // and leaves to the fall-through otherwise.
-                    let guard = if jumps_on_false { Uop::GuardIsFalsePop } else { Uop::GuardIsTruePop };
+                    let guard = if jumps_on_false {
+                        Uop::GuardIsFalsePop
+                    } else {
+                        Uop::GuardIsTruePop
+                    };
                     emit(guard, ip + 1, 0);
                     next = arg;
                 } else {
-                    let guard = if jumps_on_false { Uop::GuardIsTruePop } else { Uop::GuardIsFalsePop };
+                    let guard = if jumps_on_false {
+                        Uop::GuardIsTruePop
+                    } else {
+                        Uop::GuardIsFalsePop
+                    };
                     emit(guard, arg, 0);
                 }
             }

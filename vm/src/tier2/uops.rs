@@ -172,7 +172,13 @@ pub struct UopInst {
 
 impl UopInst {
     pub fn new(uop: Uop, oparg: u32, target: u32, operand: u64) -> UopInst {
-        UopInst { uop, oparg, target, operand, exit: u32::MAX }
+        UopInst {
+            uop,
+            oparg,
+            target,
+            operand,
+            exit: u32::MAX,
+        }
     }
 }
 
@@ -184,10 +190,26 @@ mod tests {
     fn table_is_consistent() {
         for &u in Uop::ALL {
             let i = u.info();
-            assert!(i.name.starts_with('_') && i.name.chars().all(|c| c == '_' || c.is_ascii_uppercase() || c.is_ascii_digit()), "{}", i.name);
-            assert!(!(i.pure && (i.escapes || i.can_error || i.exit != ExitKind::None)), "{} pure but effectful", i.name);
+            assert!(
+                i.name.starts_with('_')
+                    && i.name
+                        .chars()
+                        .all(|c| c == '_' || c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "{}",
+                i.name
+            );
+            assert!(
+                !(i.pure && (i.escapes || i.can_error || i.exit != ExitKind::None)),
+                "{} pure but effectful",
+                i.name
+            );
             if u.is_guard() {
-                assert_ne!(i.exit, ExitKind::None, "{} is a guard without an exit", i.name);
+                assert_ne!(
+                    i.exit,
+                    ExitKind::None,
+                    "{} is a guard without an exit",
+                    i.name
+                );
             }
         }
         assert_eq!(Uop::Copy.stack_effect(2), (2, 3));

@@ -1,0 +1,245 @@
+//! The built-in fuzz campaign (stable Rust, no libFuzzer): generate programs
+//! from a deterministic seed sequence, run them differentially, save every
+//! divergence as a `.py` + `.json` pair. Program `i` of a campaign with seed
+//! `S` is always the same program, so a finding is reproduced by its seeds.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use jitdiff_vm::VmStats;
+use jitdiff_vm::lang::{Poison, unparse};
+use jitdiff_vm::tier2::Tier2Stats;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::generator;
+use crate::runner::{Report, Runner, Verdict};
+
+pub struct CampaignOptions {
+    /// Stop after this much wall-clock time...
+    pub seconds: Option<f64>,
+    /// ...or after exactly this many programs (bit-for-bit reproducible).
+    pub count: Option<u64>,
+    pub seed: u64,
+    pub configs: Vec<Config>,
+    /// Where findings are written (created if needed).
+    pub out: Option<PathBuf>,
+    /// Files written at most (all findings are still counted).
+    pub max_saved: usize,
+    pub progress: bool,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct CampaignStats {
+    pub programs: u64,
+    pub agree: u64,
+    pub poisoned: u64,
+    pub poisoned_fuel: u64,
+    pub poisoned_recursion: u64,
+    pub poisoned_int: u64,
+    pub poisoned_memory: u64,
+    pub divergences: u64,
+    pub errors: u64,
+    pub seconds: f64,
+    pub first_divergence_seconds: Option<f64>,
+    pub saved: Vec<String>,
+    pub vm: VmStats,
+    pub tier2: Tier2Stats,
+}
+
+impl CampaignStats {
+    pub fn programs_per_second(&self) -> f64 {
+        self.programs as f64 / self.seconds.max(1e-9)
+    }
+    pub fn poisoned_percent(&self) -> f64 {
+        100.0 * self.poisoned as f64 / (self.programs.max(1) as f64)
+    }
+    pub fn summary(&self) -> String {
+        format!(
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}), {} errors\n\
+             tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
+             tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
+             tier 2: {} entries, {} uops run, {} exits, {} deopts ({} forced), {} invalidations, {} removed-guard checks\n\
+             exits by uop: {}",
+            self.programs,
+            self.seconds,
+            self.programs_per_second(),
+            self.agree,
+            self.divergences,
+            self.poisoned,
+            self.poisoned_percent(),
+            self.poisoned_fuel,
+            self.poisoned_recursion,
+            self.poisoned_int,
+            self.poisoned_memory,
+            self.errors,
+            self.vm.instructions,
+            self.vm.specializations,
+            self.vm.misses,
+            self.vm.despecializations,
+            self.vm.collections,
+            self.tier2.traces,
+            self.tier2.side_traces,
+            self.tier2.aborted,
+            self.tier2.uops as f64 / self.tier2.traces.max(1) as f64,
+            self.tier2.raw_uops as f64 / self.tier2.traces.max(1) as f64,
+            self.tier2.guards_removed,
+            self.tier2.folded,
+            self.tier2.entries,
+            self.tier2.uops_executed,
+            self.tier2.exits_taken,
+            self.tier2.deopts_taken,
+            self.tier2.forced_deopts,
+            self.tier2.invalidations,
+            self.tier2.removed_guard_checks,
+            self.tier2
+                .exits_by_uop
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+}
+
+/// The seed of program `index` in a campaign seeded with `seed` (splitmix64).
+pub fn program_seed(seed: u64, index: u64) -> u64 {
+    let mut z = seed
+        ^ index
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(0x632B_E59B_D9B4_E019);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Runs a campaign; `on_finding` sees each divergent program's report.
+pub fn run(
+    opts: &CampaignOptions,
+    mut on_finding: impl FnMut(u64, &Report),
+) -> std::io::Result<CampaignStats> {
+    if let Some(dir) = &opts.out {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut runner = Runner::new(opts.configs.clone());
+    let mut stats = CampaignStats::default();
+    let start = Instant::now();
+    let deadline = opts.seconds.map(|s| start + Duration::from_secs_f64(s));
+    let bar = live_line(opts.progress);
+    let mut last_plain = Instant::now();
+    for index in 0.. {
+        if opts.count.is_some_and(|c| index >= c) || deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let pseed = program_seed(opts.seed, index);
+        let module = generator::generate_from_seed(pseed);
+        let report = runner.run(&module);
+        stats.programs += 1;
+        match &report.verdict {
+            Verdict::Agree => stats.agree += 1,
+            Verdict::Poisoned(p) => {
+                stats.poisoned += 1;
+                match p {
+                    Poison::Fuel => stats.poisoned_fuel += 1,
+                    Poison::Recursion => stats.poisoned_recursion += 1,
+                    Poison::IntTooLarge => stats.poisoned_int += 1,
+                    Poison::OutOfMemory => stats.poisoned_memory += 1,
+                }
+            }
+            Verdict::Error(_) => stats.errors += 1,
+            Verdict::Diverge(_) => {
+                stats.divergences += 1;
+                stats
+                    .first_divergence_seconds
+                    .get_or_insert(start.elapsed().as_secs_f64());
+                on_finding(pseed, &report);
+                if let Some(dir) = opts
+                    .out
+                    .as_ref()
+                    .filter(|_| stats.saved.len() < opts.max_saved)
+                {
+                    let path =
+                        save_finding(dir, opts.seed, index, pseed, &unparse(&module), &report)?;
+                    stats.saved.push(path.display().to_string());
+                }
+            }
+        }
+        if index % 64 == 0 {
+            stats.seconds = start.elapsed().as_secs_f64();
+            let line = live_message(&stats);
+            match &bar {
+                Some(b) => b.set_message(line),
+                None if opts.progress && last_plain.elapsed() >= Duration::from_secs(10) => {
+                    eprintln!("{line}");
+                    last_plain = Instant::now();
+                }
+                None => {}
+            }
+        }
+    }
+    stats.seconds = start.elapsed().as_secs_f64();
+    stats.vm = runner.stats;
+    stats.tier2 = runner.tier2.clone();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(stats)
+}
+
+fn live_line(progress: bool) -> Option<ProgressBar> {
+    if !progress || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+fn live_message(s: &CampaignStats) -> String {
+    format!(
+        "{} programs, {:.0}/s, {} divergences, {:.2}% poisoned",
+        s.programs,
+        s.programs_per_second(),
+        s.divergences,
+        s.poisoned_percent()
+    )
+}
+
+/// Writes `<dir>/finding-<seed>-<index>.py` (runnable, with a header) and a
+/// `.json` with the full report. Returns the `.py` path.
+fn save_finding(
+    dir: &Path,
+    seed: u64,
+    index: u64,
+    pseed: u64,
+    source: &str,
+    report: &Report,
+) -> std::io::Result<PathBuf> {
+    let stem = format!("finding-{seed}-{index}");
+    let py = dir.join(format!("{stem}.py"));
+    let Verdict::Diverge(divs) = &report.verdict else {
+        unreachable!()
+    };
+    let mut header =
+        format!("# jitdiff finding: campaign seed {seed}, program {index}, program seed {pseed}\n");
+    for d in divs {
+        header.push_str(&format!("# diverges: {} ({:?})\n", d.config, d.kinds));
+    }
+    std::fs::write(&py, format!("{header}{source}"))?;
+    let json = serde_json::json!({
+        "campaign_seed": seed,
+        "index": index,
+        "program_seed": pseed,
+        "report": report,
+    });
+    std::fs::write(
+        dir.join(format!("{stem}.json")),
+        serde_json::to_string_pretty(&json).expect("serializable"),
+    )?;
+    Ok(py)
+}

@@ -1,0 +1,224 @@
+//! Configurations: a name plus knobs, written as a string such as
+//! `t1+warmup=0+gcstress`. Each is one way to run the VM pipeline (or
+//! CPython itself) that must agree with the reference interpreter.
+
+use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::tier2::optimizer::OptConfig;
+use jitdiff_vm::{Injection, VmConfig};
+
+/// Where a configuration runs a program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Vm(VmConfig),
+    /// The real `python3`, for checking the reference against CPython.
+    CPython,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The configuration string, as the user wrote it (normalized).
+    pub name: String,
+    pub target: Target,
+}
+
+/// Configurations `all` expands to: every tier, plus stress variants (tier 1
+/// specializing at once and collecting at every safe point; tier 2 tracing
+/// after two iterations, unoptimized, checking removed guards, and failing
+/// every 7th guard on purpose).
+pub const ALL: &[&str] = &[
+    "t0",
+    "t1",
+    "t1+warmup=0+gcstress",
+    "t2",
+    "t2+noopt+stress",
+    "t2+stress+checkguards",
+    "t2+stress+deopt=7",
+];
+
+/// The help text for configuration strings (shown by `--help`).
+pub const SYNTAX: &str = "Configurations: t0 (no specialization), t1 (specializing interpreter), t2 (tier 1 plus \
+hot-loop traces run by the tier-2 interpreter), cpython (python3), all (= t0, t1, t1+warmup=0+gcstress, t2, \
+t2+noopt+stress, t2+stress+checkguards, t2+stress+deopt=7). Knobs: +warmup=N (executions before specializing), \
++gcstress (collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses \
+before a side trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all \
+optimizer passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards \
+(re-evaluate removed guards), +deopt=N (every Nth guard fails on purpose), +inject=NAME (planted bug: \
+add-int-overflow, loop-carried-types, deopt-resume-late, stale-global).";
+
+impl Config {
+    pub fn parse(s: &str) -> Result<Config, String> {
+        let s = s.trim();
+        let mut parts = s.split('+');
+        let base = parts.next().unwrap_or_default();
+        let mut vm = match base {
+            "t0" => VmConfig {
+                specialize: false,
+                ..VmConfig::default()
+            },
+            "t1" => VmConfig::default(),
+            "t2" => VmConfig {
+                tier2: Some(Tier2Config::default()),
+                ..VmConfig::default()
+            },
+            "cpython" => {
+                if s != "cpython" {
+                    return Err("`cpython` takes no knobs".into());
+                }
+                return Ok(Config {
+                    name: s.into(),
+                    target: Target::CPython,
+                });
+            }
+            "" => return Err("empty configuration".into()),
+            other => return Err(format!("unknown configuration `{other}`. {SYNTAX}")),
+        };
+        let number = |key: &str, v: &str| -> Result<u32, String> {
+            v.parse()
+                .map_err(|_| format!("`{key}` needs a non-negative number, got `{v}`"))
+        };
+        for knob in parts {
+            let (key, value) = knob
+                .split_once('=')
+                .map_or((knob, None), |(k, v)| (k, Some(v)));
+            if let Some(t2) = vm.tier2.as_mut() {
+                let handled = match (key, value) {
+                    ("hot", Some(v)) => {
+                        t2.hot = number(key, v)?.clamp(1, u16::MAX as u32) as u16;
+                        true
+                    }
+                    ("exit", Some(v)) => {
+                        t2.exit_threshold = number(key, v)?.clamp(1, u16::MAX as u32) as u16;
+                        true
+                    }
+                    ("chain", Some(v)) => {
+                        t2.max_chain = number(key, v)?.min(16) as u8;
+                        true
+                    }
+                    ("stress", None) => {
+                        (t2.hot, t2.exit_threshold) = (2, 2);
+                        vm.warmup = 0;
+                        true
+                    }
+                    ("noopt", None) => {
+                        t2.opt = OptConfig {
+                            check_guards: t2.opt.check_guards,
+                            ..OptConfig::ALL_OFF
+                        };
+                        true
+                    }
+                    ("no-types", None) => {
+                        t2.opt.types = false;
+                        true
+                    }
+                    ("no-fold", None) => {
+                        t2.opt.fold = false;
+                        true
+                    }
+                    ("no-globals", None) => {
+                        t2.opt.globals = false;
+                        true
+                    }
+                    ("no-ip", None) => {
+                        t2.opt.ip = false;
+                        true
+                    }
+                    ("no-dce", None) => {
+                        t2.opt.dce = false;
+                        true
+                    }
+                    ("checkguards", None) => {
+                        t2.opt.check_guards = true;
+                        true
+                    }
+                    ("deopt", Some(v)) => {
+                        t2.deopt_every = number(key, v)?;
+                        true
+                    }
+                    _ => false,
+                };
+                if handled {
+                    continue;
+                }
+            }
+            match (key, value) {
+                ("warmup", Some(v)) => {
+                    vm.warmup = v
+                        .parse()
+                        .map_err(|_| format!("`warmup` needs a number 0..65535, got `{v}`"))?
+                }
+                ("gcstress", None) => vm.gc_stress = true,
+                ("inject", Some(v)) => {
+                    vm.inject = Some(Injection::from_name(v).ok_or_else(|| {
+                        let names: Vec<&str> = Injection::ALL.iter().map(|i| i.name()).collect();
+                        format!("unknown injection `{v}` (known: {})", names.join(", "))
+                    })?)
+                }
+                _ => return Err(format!("unknown knob `{knob}` in `{s}`. {SYNTAX}")),
+            }
+        }
+        Ok(Config {
+            name: s.into(),
+            target: Target::Vm(vm),
+        })
+    }
+
+    /// Parses a comma-separated list; `all` expands to [`ALL`].
+    pub fn parse_list(s: &str) -> Result<Vec<Config>, String> {
+        let mut out = Vec::new();
+        for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            if item == "all" {
+                for a in ALL {
+                    out.push(Config::parse(a)?);
+                }
+            } else {
+                out.push(Config::parse(item)?);
+            }
+        }
+        if out.is_empty() {
+            return Err("no configuration given".into());
+        }
+        out.dedup_by(|a, b| a.name == b.name);
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_knobs_and_rejects_nonsense() {
+        let c = Config::parse("t2+stress+no-fold+checkguards+deopt=5").unwrap();
+        let Target::Vm(vm) = c.target else { panic!() };
+        let t2 = vm.tier2.unwrap();
+        assert_eq!(
+            (
+                t2.hot,
+                t2.exit_threshold,
+                t2.deopt_every,
+                t2.opt.fold,
+                t2.opt.types,
+                t2.opt.check_guards
+            ),
+            (2, 2, 5, false, true, true)
+        );
+        assert!(Config::parse("t1+hot=3").is_err(), "tier-2 knobs need t2");
+        let c = Config::parse("t1+warmup=0+gcstress+inject=add-int-overflow").unwrap();
+        let Target::Vm(vm) = c.target else { panic!() };
+        assert_eq!(
+            (vm.warmup, vm.gc_stress, vm.inject),
+            (0, true, Some(Injection::AddIntOverflow))
+        );
+        assert_eq!(Config::parse_list("all").unwrap().len(), ALL.len());
+        for bad in [
+            "t9",
+            "t1+warmup=x",
+            "t1+bogus",
+            "cpython+gcstress",
+            "",
+            "t1+inject=nope",
+        ] {
+            assert!(Config::parse_list(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! The tree-walking evaluator: statements, expressions, calls, fuel and the
+//! resource limits. Exceptions and poisoning travel as `Err(Box<Stop>)`
+//! (boxed so the common `Ok` path stays small); S0 has no `try`, so any
+//! exception ends the program.
+
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
+use jitdiff_vm::lang::limits;
+use jitdiff_vm::lang::outcome::Poison;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::StackGuard;
+use super::builtins;
+use super::resolve::{Ex, FuncCode, Program, Slot, St};
+use super::value::{FuncObj, Int, Value};
+
+/// Why evaluation stopped early.
+#[derive(Debug)]
+pub enum Stop {
+    Exception {
+        kind: &'static str,
+        message: String,
+    },
+    Poison(Poison),
+    /// The stack budget ran out: the caller reruns on a bigger stack.
+    TooDeep,
+}
+
+pub type Res<T> = Result<T, Box<Stop>>;
+
+pub fn exception(kind: &'static str, message: String) -> Box<Stop> {
+    Box::new(Stop::Exception { kind, message })
+}
+
+pub fn type_error(message: String) -> Box<Stop> {
+    exception("TypeError", message)
+}
+
+pub fn value_error(message: String) -> Box<Stop> {
+    exception("ValueError", message)
+}
+
+fn poison(p: Poison) -> Box<Stop> {
+    Box::new(Stop::Poison(p))
+}
+
+/// How a statement (or block) finished.
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Return(Value),
+}
+
+/// One function activation: local slots (`None` = unbound) and their names.
+struct Frame<'p> {
+    slots: Vec<Option<Value>>,
+    names: &'p [String],
+}
+
+pub struct Interp<'p> {
+    prog: &'p Program,
+    guard: &'p StackGuard,
+    pub globals: Vec<Option<Value>>,
+    pub out: String,
+    fuel: u64,
+    /// Active user-function calls (module level is 0).
+    depth: usize,
+    /// Evaluated call arguments, so a call allocates no argument vector.
+    stack: Vec<Value>,
+    /// Cleared slot vectors of finished calls, reused by the next calls.
+    spare_frames: Vec<Vec<Option<Value>>>,
+}
+
+impl<'p> Interp<'p> {
+    pub fn new(prog: &'p Program, guard: &'p StackGuard) -> Interp<'p> {
+        Interp {
+            prog,
+            guard,
+            globals: vec![None; prog.global_names.len()],
+            out: String::new(),
+            fuel: 0,
+            depth: 0,
+            stack: Vec::new(),
+            spare_frames: Vec::new(),
+        }
+    }
+
+    /// Runs the module body. A `return`/`break`/`continue` escaping it (only
+    /// possible in a hand-built AST) just ends the module.
+    pub fn run_module(&mut self) -> Res<()> {
+        let mut frame = Frame {
+            slots: Vec::new(),
+            names: &[],
+        };
+        self.exec_block(&self.prog.module, &mut frame).map(|_| ())
+    }
+
+    /// Module globals as (name, repr), sorted by name.
+    pub fn globals_dump(&self) -> Vec<(String, String)> {
+        let mut g: Vec<(String, String)> = self
+            .prog
+            .global_names
+            .iter()
+            .zip(&self.globals)
+            .filter_map(|(n, v)| v.as_ref().map(|v| (n.clone(), v.to_string())))
+            .collect();
+        g.sort();
+        g
+    }
+
+    /// One unit of fuel (a loop back edge or a call).
+    fn charge(&mut self) -> Res<()> {
+        self.fuel += 1;
+        if self.fuel > limits::MAX_FUEL {
+            return Err(poison(Poison::Fuel));
+        }
+        Ok(())
+    }
+
+    fn load(&self, slot: Slot, frame: &Frame) -> Res<Value> {
+        match slot {
+            Slot::Local(i) => match frame.slots.get(i) {
+                Some(Some(v)) => Ok(v.clone()),
+                _ => {
+                    let name = frame.names.get(i).map_or("?", |n| n.as_str());
+                    Err(exception(
+                        "UnboundLocalError",
+                        format!(
+                            "cannot access local variable '{name}' where it is not associated with a value"
+                        ),
+                    ))
+                }
+            },
+            Slot::Global(i) => match (self.globals.get(i), self.prog.builtins.get(i)) {
+                (Some(Some(v)), _) | (_, Some(Some(v))) => Ok(v.clone()),
+                _ => {
+                    let name = self.prog.global_names.get(i).map_or("?", |n| n.as_str());
+                    Err(exception(
+                        "NameError",
+                        format!("name '{name}' is not defined"),
+                    ))
+                }
+            },
+        }
+    }
+
+    fn store(&mut self, slot: Slot, v: Value, frame: &mut Frame) {
+        let cell = match slot {
+            Slot::Local(i) => frame.slots.get_mut(i),
+            Slot::Global(i) => self.globals.get_mut(i),
+        };
+        if let Some(cell) = cell {
+            *cell = Some(v);
+        }
+    }
+
+    fn exec_block(&mut self, body: &'p [St], frame: &mut Frame<'p>) -> Res<Flow> {
+        if self.guard.exceeded() {
+            return Err(Box::new(Stop::TooDeep));
+        }
+        for s in body {
+            match self.exec(s, frame)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn exec(&mut self, s: &'p St, frame: &mut Frame<'p>) -> Res<Flow> {
+        match s {
+            St::Expr(e) => {
+                self.eval(e, frame)?;
+            }
+            St::Assign(slot, e) => {
+                let v = self.eval(e, frame)?;
+                self.store(*slot, v, frame);
+            }
+            St::AugAssign(slot, op, e) => {
+                // The target is read before the right-hand side is evaluated.
+                let cur = self.load(*slot, frame)?;
+                let rhs = self.eval(e, frame)?;
+                let v = binop(*op, &cur, &rhs, true)?;
+                self.store(*slot, v, frame);
+            }
+            St::If(test, body, orelse) => {
+                let branch = if self.eval(test, frame)?.truthy() {
+                    body
+                } else {
+                    orelse
+                };
+                return self.exec_block(branch, frame);
+            }
+            St::While(test, body) => {
+                while self.eval(test, frame)?.truthy() {
+                    match self.exec_block(body, frame)? {
+                        // Back edge: charged before the test is re-evaluated.
+                        Flow::Normal | Flow::Continue => self.charge()?,
+                        Flow::Break => break,
+                        ret @ Flow::Return(_) => return Ok(ret),
+                    }
+                }
+            }
+            St::For(target, iter, body) => {
+                let range = match self.eval(iter, frame)? {
+                    Value::Range(r) => r,
+                    other => {
+                        return Err(type_error(format!(
+                            "'{}' object is not iterable",
+                            other.type_name()
+                        )));
+                    }
+                };
+                for item in range.iter() {
+                    self.store(*target, Value::Int(item), frame);
+                    match self.exec_block(body, frame)? {
+                        // Back edge: charged before the next item is fetched.
+                        Flow::Normal | Flow::Continue => self.charge()?,
+                        Flow::Break => break,
+                        ret @ Flow::Return(_) => return Ok(ret),
+                    }
+                }
+            }
+            St::Break => return Ok(Flow::Break),
+            St::Continue => return Ok(Flow::Continue),
+            St::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e, frame)?,
+                    None => Value::None,
+                };
+                return Ok(Flow::Return(v));
+            }
+            St::Def(slot, code) => {
+                let name = self
+                    .prog
+                    .funcs
+                    .get(*code)
+                    .map_or_else(|| Rc::from("?"), |c| c.name.clone());
+                let f = Value::Func(Rc::new(FuncObj { code: *code, name }));
+                self.store(*slot, f, frame);
+            }
+            St::Nothing => {}
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn eval(&mut self, e: &'p Ex, frame: &mut Frame<'p>) -> Res<Value> {
+        if self.guard.exceeded() {
+            return Err(Box::new(Stop::TooDeep));
+        }
+        match e {
+            Ex::Const(v) => Ok(v.clone()),
+            Ex::BadInt => Err(poison(Poison::IntTooLarge)),
+            Ex::Load(slot) => self.load(*slot, frame),
+            Ex::Unary(op, operand) => {
+                let v = self.eval(operand, frame)?;
+                unary(*op, &v)
+            }
+            Ex::Bin(op, l, r) => {
+                let a = self.eval(l, frame)?;
+                let b = self.eval(r, frame)?;
+                binop(*op, &a, &b, false)
+            }
+            Ex::BoolOp(op, values) => {
+                // `and` stops at the first falsy value, `or` at the first
+                // truthy one; the deciding (or last) operand is the result.
+                let stop_when = matches!(op, BoolOp::Or);
+                let mut last = Value::None;
+                for (i, e) in values.iter().enumerate() {
+                    last = self.eval(e, frame)?;
+                    if i + 1 < values.len() && last.truthy() == stop_when {
+                        break;
+                    }
+                }
+                Ok(last)
+            }
+            Ex::Compare(first, rest) => {
+                // Each operand is evaluated at most once; the chain stops at
+                // the first false link.
+                let mut left = self.eval(first, frame)?;
+                for (op, e) in rest {
+                    let right = self.eval(e, frame)?;
+                    if !compare(*op, &left, &right)? {
+                        return Ok(Value::Bool(false));
+                    }
+                    left = right;
+                }
+                Ok(Value::Bool(true))
+            }
+            Ex::Call(func, args) => {
+                let f = self.eval(func, frame)?;
+                // Arguments go on the stack above `base`. An error leaves
+                // them there, which is harmless: any error ends the run.
+                let base = self.stack.len();
+                for a in args {
+                    let v = self.eval(a, frame)?;
+                    self.stack.push(v);
+                }
+                self.call(f, base)
+            }
+        }
+    }
+
+    /// A call after its operands are evaluated (they are `stack[base..]`):
+    /// fuel, then callability, then arity, then depth, then the body — the
+    /// order the VM follows too.
+    fn call(&mut self, f: Value, base: usize) -> Res<Value> {
+        self.charge()?;
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        let result = match f {
+            Value::Func(func) => match self.prog.funcs.get(func.code) {
+                Some(code) => return self.call_user(code, base),
+                None => Ok(Value::None),
+            },
+            Value::Print => {
+                builtins::print(&mut self.out, args);
+                Ok(Value::None)
+            }
+            Value::RangeType => builtins::range(args),
+            other => Err(type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
+        };
+        self.stack.truncate(base);
+        result
+    }
+
+    fn call_user(&mut self, code: &'p FuncCode, base: usize) -> Res<Value> {
+        let base = base.min(self.stack.len());
+        let given = self.stack.len() - base;
+        if given != code.params.len() {
+            return Err(type_error(builtins::arity_message(
+                &code.name,
+                &code.params,
+                given,
+            )));
+        }
+        if self.depth >= limits::MAX_DEPTH {
+            return Err(poison(Poison::Recursion));
+        }
+        let mut slots = self.spare_frames.pop().unwrap_or_default();
+        slots.resize(code.local_names.len(), None);
+        for (slot, v) in code.param_slots.iter().zip(self.stack.drain(base..)) {
+            if let Some(cell) = slots.get_mut(*slot) {
+                *cell = Some(v);
+            }
+        }
+        let mut frame = Frame {
+            slots,
+            names: &code.local_names,
+        };
+        self.depth += 1;
+        let flow = self.exec_block(&code.body, &mut frame);
+        self.depth -= 1;
+        frame.slots.clear();
+        self.spare_frames.push(frame.slots);
+        // Falling off the end (or a stray break/continue in a hand-built
+        // AST) returns None.
+        Ok(match flow? {
+            Flow::Return(v) => v,
+            _ => Value::None,
+        })
+    }
+}
+
+/// Every integer result passes through here: too wide poisons the run.
+fn checked(i: Int) -> Res<Value> {
+    if i.bits() > limits::MAX_INT_BITS {
+        return Err(poison(Poison::IntTooLarge));
+    }
+    Ok(Value::Int(i))
+}
+
+fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
+    let sym = match op {
+        UnaryOp::Not => return Ok(Value::Bool(!v.truthy())),
+        UnaryOp::Neg => "-",
+        UnaryOp::Pos => "+",
+    };
+    let Some(i) = v.as_int() else {
+        return Err(type_error(format!(
+            "bad operand type for unary {sym}: '{}'",
+            v.type_name()
+        )));
+    };
+    // `+True` is the int 1: the result is always an int, never a bool.
+    checked(if op == UnaryOp::Neg { i.neg() } else { i })
+}
+
+/// `inplace`: an augmented assignment, whose TypeError names the operator
+/// as written (`+=`), exactly as CPython's in-place protocol reports it.
+fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
+    let (Some(x), Some(y)) = (a.as_int(), b.as_int()) else {
+        return Err(type_error(format!(
+            "unsupported operand type(s) for {}{}: '{}' and '{}'",
+            op.symbol(),
+            if inplace { "=" } else { "" },
+            a.type_name(),
+            b.type_name()
+        )));
+    };
+    let r = match op {
+        BinOp::Add => x.add(&y),
+        BinOp::Sub => x.sub(&y),
+        BinOp::Mul => x.mul(&y),
+        // CPython 3.11 words the two zero-division errors differently.
+        BinOp::FloorDiv => x.floordiv(&y).ok_or_else(|| {
+            exception(
+                "ZeroDivisionError",
+                "integer division or modulo by zero".into(),
+            )
+        })?,
+        BinOp::Mod => x
+            .modulo(&y)
+            .ok_or_else(|| exception("ZeroDivisionError", "integer modulo by zero".into()))?,
+    };
+    checked(r)
+}
+
+fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
+    let test: fn(Ordering) -> bool = match op {
+        CmpOp::Eq => return Ok(a.py_eq(b)),
+        CmpOp::NotEq => return Ok(!a.py_eq(b)),
+        CmpOp::Lt => Ordering::is_lt,
+        CmpOp::LtE => Ordering::is_le,
+        CmpOp::Gt => Ordering::is_gt,
+        CmpOp::GtE => Ordering::is_ge,
+    };
+    match (a.as_int(), b.as_int()) {
+        (Some(x), Some(y)) => Ok(test(x.cmp(&y))),
+        _ => Err(type_error(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}

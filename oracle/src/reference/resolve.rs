@@ -1,0 +1,304 @@
+//! AST -> resolved tree. Still a tree (the reference walks it), but every
+//! name is pre-resolved to a local slot or a global slot and every integer
+//! literal is pre-parsed, so evaluation does no string lookups or parsing.
+//! Scoping follows `function_locals`, the one piece of scoping logic that is
+//! shared syntax rather than semantics.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp, function_locals};
+use jitdiff_vm::lang::limits;
+use num_bigint::BigInt;
+
+use super::StackGuard;
+use super::value::{Int, Value};
+
+/// Where a name lives.
+#[derive(Clone, Copy, Debug)]
+pub enum Slot {
+    Local(usize),
+    Global(usize),
+}
+
+#[derive(Debug)]
+pub enum Ex {
+    Const(Value),
+    /// An integer literal wider than `MAX_INT_BITS` (or, in a hand-built AST,
+    /// not decimal digits at all): poisons when evaluated, like any too-wide
+    /// integer, and only then.
+    BadInt,
+    Load(Slot),
+    Unary(UnaryOp, Box<Ex>),
+    Bin(BinOp, Box<Ex>, Box<Ex>),
+    BoolOp(BoolOp, Vec<Ex>),
+    /// `first op0 c0 op1 c1 ...`
+    Compare(Box<Ex>, Vec<(CmpOp, Ex)>),
+    Call(Box<Ex>, Vec<Ex>),
+}
+
+#[derive(Debug)]
+pub enum St {
+    Expr(Ex),
+    Assign(Slot, Ex),
+    AugAssign(Slot, BinOp, Ex),
+    If(Ex, Vec<St>, Vec<St>),
+    While(Ex, Vec<St>),
+    For(Slot, Ex, Vec<St>),
+    Break,
+    Continue,
+    Return(Option<Ex>),
+    /// `def`: make a new function object for `funcs[code]` and bind it.
+    Def(Slot, usize),
+    /// `pass` and `global` (the latter only matters at resolution time).
+    Nothing,
+}
+
+#[derive(Debug)]
+pub struct FuncCode {
+    pub name: Rc<str>,
+    pub params: Vec<String>,
+    /// Local slot of each parameter, in order.
+    pub param_slots: Vec<usize>,
+    /// Name of each local slot (for `UnboundLocalError`).
+    pub local_names: Vec<String>,
+    pub body: Vec<St>,
+}
+
+#[derive(Debug)]
+pub struct Program {
+    pub module: Vec<St>,
+    pub funcs: Vec<FuncCode>,
+    /// Name of each global slot.
+    pub global_names: Vec<String>,
+    /// The builtin a global slot falls back to when unbound (`print`, `range`).
+    pub builtins: Vec<Option<Value>>,
+}
+
+/// The resolver ran out of its stack budget (absurdly deep AST).
+pub struct TooDeep;
+
+type R<T> = Result<T, TooDeep>;
+
+pub fn resolve(module: &Module, guard: &StackGuard) -> R<Program> {
+    let mut r = Resolver {
+        guard,
+        globals: HashMap::new(),
+        global_names: Vec::new(),
+        funcs: Vec::new(),
+    };
+    let module_scope = Scope { locals: None };
+    let body = r.block(&module.body, &module_scope)?;
+    let builtins = r
+        .global_names
+        .iter()
+        .map(|n| match n.as_str() {
+            "print" => Some(Value::Print),
+            "range" => Some(Value::RangeType),
+            _ => None,
+        })
+        .collect();
+    Ok(Program {
+        module: body,
+        funcs: r.funcs,
+        global_names: r.global_names,
+        builtins,
+    })
+}
+
+/// `locals` is `None` at module level, where every name is global.
+struct Scope {
+    locals: Option<HashMap<String, usize>>,
+}
+
+struct Resolver<'g> {
+    guard: &'g StackGuard,
+    globals: HashMap<String, usize>,
+    global_names: Vec<String>,
+    funcs: Vec<FuncCode>,
+}
+
+impl Resolver<'_> {
+    fn slot(&mut self, name: &str, scope: &Scope) -> Slot {
+        if let Some(i) = scope.locals.as_ref().and_then(|l| l.get(name)) {
+            return Slot::Local(*i);
+        }
+        let next = self.global_names.len();
+        let i = *self.globals.entry(name.to_string()).or_insert(next);
+        if i == next {
+            self.global_names.push(name.to_string());
+        }
+        Slot::Global(i)
+    }
+
+    fn block(&mut self, body: &[Stmt], scope: &Scope) -> R<Vec<St>> {
+        if self.guard.exceeded() {
+            return Err(TooDeep);
+        }
+        body.iter().map(|s| self.stmt(s, scope)).collect()
+    }
+
+    fn stmt(&mut self, s: &Stmt, scope: &Scope) -> R<St> {
+        Ok(match s {
+            Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
+            Stmt::Assign { target, value } => {
+                let value = self.expr(value, scope)?;
+                St::Assign(self.slot(target, scope), value)
+            }
+            Stmt::AugAssign { target, op, value } => {
+                let value = self.expr(value, scope)?;
+                St::AugAssign(self.slot(target, scope), *op, value)
+            }
+            Stmt::If { test, body, orelse } => St::If(
+                self.expr(test, scope)?,
+                self.block(body, scope)?,
+                self.block(orelse, scope)?,
+            ),
+            Stmt::While { test, body } => {
+                St::While(self.expr(test, scope)?, self.block(body, scope)?)
+            }
+            Stmt::For { target, iter, body } => {
+                let iter = self.expr(iter, scope)?;
+                let target = self.slot(target, scope);
+                St::For(target, iter, self.block(body, scope)?)
+            }
+            Stmt::Break => St::Break,
+            Stmt::Continue => St::Continue,
+            Stmt::Pass | Stmt::Global(_) => St::Nothing,
+            Stmt::Return(v) => St::Return(v.as_ref().map(|e| self.expr(e, scope)).transpose()?),
+            Stmt::FunctionDef { name, params, body } => {
+                // A `def` nested in a function (not S0, but any AST must run)
+                // binds a local of the outer function; its body sees only its
+                // own locals and globals (no closures).
+                let code = self.function(name, params, body)?;
+                St::Def(self.slot(name, scope), code)
+            }
+        })
+    }
+
+    fn function(&mut self, name: &str, params: &[String], body: &[Stmt]) -> R<usize> {
+        let (mut local_names, _declared_globals) = function_locals(params, body);
+        let mut locals = HashMap::new();
+        for (i, n) in local_names.iter().enumerate() {
+            // First occurrence wins if a hand-built AST repeats a parameter.
+            locals.entry(n.clone()).or_insert(i);
+        }
+        // Parameters are always locals; stay total even if that ever changes.
+        let mut param_slots = Vec::with_capacity(params.len());
+        for p in params {
+            let next = local_names.len();
+            let i = *locals.entry(p.clone()).or_insert(next);
+            if i == next {
+                local_names.push(p.clone());
+            }
+            param_slots.push(i);
+        }
+        let scope = Scope {
+            locals: Some(locals),
+        };
+        let body = self.block(body, &scope)?;
+        self.funcs.push(FuncCode {
+            name: Rc::from(name),
+            params: params.to_vec(),
+            param_slots,
+            local_names,
+            body,
+        });
+        Ok(self.funcs.len() - 1)
+    }
+
+    fn expr(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
+        if self.guard.exceeded() {
+            return Err(TooDeep);
+        }
+        Ok(match e {
+            Expr::Int(digits) => int_literal(digits),
+            Expr::Bool(b) => Ex::Const(Value::Bool(*b)),
+            Expr::None => Ex::Const(Value::None),
+            Expr::Name(n) => Ex::Load(self.slot(n, scope)),
+            Expr::UnaryOp { op, operand } => Ex::Unary(*op, Box::new(self.expr(operand, scope)?)),
+            Expr::BinOp { op, left, right } => Ex::Bin(
+                *op,
+                Box::new(self.expr(left, scope)?),
+                Box::new(self.expr(right, scope)?),
+            ),
+            Expr::BoolOp { op, values } => Ex::BoolOp(*op, self.exprs(values, scope)?),
+            Expr::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
+                let left = Box::new(self.expr(left, scope)?);
+                // A hand-built AST may have mismatched lengths: use the pairs.
+                let rest = ops
+                    .iter()
+                    .zip(comparators)
+                    .map(|(op, c)| Ok((*op, self.expr(c, scope)?)))
+                    .collect::<R<_>>()?;
+                Ex::Compare(left, rest)
+            }
+            Expr::Call { func, args } => {
+                Ex::Call(Box::new(self.expr(func, scope)?), self.exprs(args, scope)?)
+            }
+        })
+    }
+
+    fn exprs(&mut self, es: &[Expr], scope: &Scope) -> R<Vec<Ex>> {
+        es.iter().map(|e| self.expr(e, scope)).collect()
+    }
+}
+
+/// Decimal digits -> constant. Anything that is not plain digits (possible
+/// only in a hand-built AST) or wider than the limit becomes `BadInt`.
+fn int_literal(digits: &str) -> Ex {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ex::BadInt;
+    }
+    let digits = digits.trim_start_matches('0');
+    if digits.len() <= 18 {
+        // At most 18 digits always fits in i64.
+        return Ex::Const(Value::Int(Int::Small(digits.parse().unwrap_or(0))));
+    }
+    // 10^2467 > 2^8192: skip parsing huge literals (parsing is quadratic).
+    let max_digits = limits::MAX_INT_BITS as usize * 302 / 1000 + 2;
+    if digits.len() > max_digits {
+        return Ex::BadInt;
+    }
+    match BigInt::parse_bytes(digits.as_bytes(), 10) {
+        Some(b) if b.bits() <= limits::MAX_INT_BITS => Ex::Const(Value::Int(Int::from_big(b))),
+        _ => Ex::BadInt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals() {
+        assert!(matches!(
+            int_literal("0"),
+            Ex::Const(Value::Int(Int::Small(0)))
+        ));
+        assert!(matches!(
+            int_literal("000"),
+            Ex::Const(Value::Int(Int::Small(0)))
+        ));
+        assert!(matches!(
+            int_literal("9223372036854775807"),
+            Ex::Const(Value::Int(Int::Small(i64::MAX)))
+        ));
+        assert!(matches!(
+            int_literal("9223372036854775808"),
+            Ex::Const(Value::Int(Int::Big(_)))
+        ));
+        assert!(matches!(int_literal(""), Ex::BadInt));
+        assert!(matches!(int_literal("-1"), Ex::BadInt));
+        assert!(matches!(int_literal("1_0"), Ex::BadInt));
+        // 2^8192 - 1 has exactly 8192 bits; 2^8192 has 8193.
+        let max: BigInt = (BigInt::from(1u8) << 8192u32) - 1u8;
+        assert!(matches!(int_literal(&max.to_string()), Ex::Const(_)));
+        assert!(matches!(int_literal(&(max + 1u8).to_string()), Ex::BadInt));
+        assert!(matches!(int_literal(&"9".repeat(100_000)), Ex::BadInt));
+    }
+}

@@ -1,0 +1,445 @@
+//! The reference's own value model: Python ints (with an `i64` fast path),
+//! bools, None, functions, the two builtins and range objects. Written from
+//! CPython's documented behaviour, not from the VM's representation.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::rc::Rc;
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+/// A Python `int`. Invariant: `Big` never holds a value that fits in `i64`,
+/// so equal values always have the same variant (cheap equality, one repr).
+#[derive(Clone, Debug)]
+pub enum Int {
+    Small(i64),
+    Big(Rc<BigInt>),
+}
+
+impl Int {
+    pub fn from_big(b: BigInt) -> Int {
+        match b.to_i64() {
+            Some(v) => Int::Small(v),
+            None => Int::Big(Rc::new(b)),
+        }
+    }
+
+    fn from_i128(v: i128) -> Int {
+        match i64::try_from(v) {
+            Ok(v) => Int::Small(v),
+            Err(_) => Int::Big(Rc::new(BigInt::from(v))),
+        }
+    }
+
+    pub fn to_big(&self) -> BigInt {
+        match self {
+            Int::Small(v) => BigInt::from(*v),
+            Int::Big(b) => (**b).clone(),
+        }
+    }
+
+    /// Bit length of the absolute value (Python's `int.bit_length()`).
+    pub fn bits(&self) -> u64 {
+        match self {
+            Int::Small(v) => u64::from(64 - v.unsigned_abs().leading_zeros()),
+            Int::Big(b) => b.bits(),
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Int::Small(0))
+    }
+
+    pub fn add(&self, o: &Int) -> Int {
+        if let (Int::Small(a), Int::Small(b)) = (self, o) {
+            return a.checked_add(*b).map_or_else(
+                || Int::from_i128(i128::from(*a) + i128::from(*b)),
+                Int::Small,
+            );
+        }
+        Int::from_big(self.to_big() + o.to_big())
+    }
+
+    pub fn sub(&self, o: &Int) -> Int {
+        if let (Int::Small(a), Int::Small(b)) = (self, o) {
+            return a.checked_sub(*b).map_or_else(
+                || Int::from_i128(i128::from(*a) - i128::from(*b)),
+                Int::Small,
+            );
+        }
+        Int::from_big(self.to_big() - o.to_big())
+    }
+
+    pub fn mul(&self, o: &Int) -> Int {
+        if let (Int::Small(a), Int::Small(b)) = (self, o) {
+            // |a*b| <= 2^126: the fallback always fits in i128.
+            return a.checked_mul(*b).map_or_else(
+                || Int::from_i128(i128::from(*a) * i128::from(*b)),
+                Int::Small,
+            );
+        }
+        Int::from_big(self.to_big() * o.to_big())
+    }
+
+    pub fn neg(&self) -> Int {
+        match self {
+            Int::Small(v) => Int::from_i128(-i128::from(*v)),
+            Int::Big(b) => Int::from_big(-(**b).clone()),
+        }
+    }
+
+    /// Floor division (quotient rounded towards negative infinity), `None`
+    /// for a zero divisor.
+    pub fn floordiv(&self, o: &Int) -> Option<Int> {
+        if o.is_zero() {
+            return None;
+        }
+        if let (Int::Small(a), Int::Small(b)) = (self, o) {
+            // x // -1 is exact negation; doing it apart avoids the one i64
+            // overflow of `/` and `%` (i64::MIN / -1).
+            if *b == -1 {
+                return Some(self.neg());
+            }
+            let (q, r) = (a / b, a % b);
+            // Truncation rounded towards zero; floor if the signs differ.
+            let adjust = r != 0 && ((r < 0) != (*b < 0));
+            return Some(Int::Small(if adjust { q - 1 } else { q }));
+        }
+        Some(Int::from_big(self.to_big().div_floor(&o.to_big())))
+    }
+
+    /// Python modulo: the result has the sign of the divisor. `None` for a
+    /// zero divisor.
+    pub fn modulo(&self, o: &Int) -> Option<Int> {
+        if o.is_zero() {
+            return None;
+        }
+        if let (Int::Small(a), Int::Small(b)) = (self, o) {
+            if *b == -1 {
+                return Some(Int::Small(0));
+            }
+            let r = a % b;
+            // r and b have opposite signs here, so r + b cannot overflow.
+            let adjust = r != 0 && ((r < 0) != (*b < 0));
+            return Some(Int::Small(if adjust { r + b } else { r }));
+        }
+        Some(Int::from_big(self.to_big().mod_floor(&o.to_big())))
+    }
+
+    pub fn cmp(&self, o: &Int) -> Ordering {
+        match (self, o) {
+            (Int::Small(a), Int::Small(b)) => a.cmp(b),
+            _ => self.to_big().cmp(&o.to_big()),
+        }
+    }
+}
+
+impl PartialEq for Int {
+    fn eq(&self, o: &Int) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+
+impl fmt::Display for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Int::Small(v) => write!(f, "{v}"),
+            Int::Big(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// A user function object. Each execution of a `def` makes a new one, and
+/// `==` between functions is identity (`Rc::ptr_eq`).
+#[derive(Debug)]
+pub struct FuncObj {
+    /// Index into the resolved program's function table.
+    pub code: usize,
+    pub name: Rc<str>,
+}
+
+/// A `range` object: the normalized (index-converted) arguments.
+#[derive(Debug)]
+pub struct RangeObj {
+    pub start: Int,
+    pub stop: Int,
+    pub step: Int,
+}
+
+impl RangeObj {
+    /// Number of elements, as CPython's `compute_range_length`.
+    pub fn len(&self) -> BigInt {
+        let (start, stop, step) = (self.start.to_big(), self.stop.to_big(), self.step.to_big());
+        let (lo, hi, step) = if step.is_positive() {
+            (start, stop, step)
+        } else {
+            (stop, start, -step)
+        };
+        if lo >= hi {
+            return BigInt::zero();
+        }
+        (hi - lo - 1u8) / step + 1u8
+    }
+
+    /// CPython's `range_equals`: ranges are equal when they describe the
+    /// same sequence, not when their arguments match.
+    pub fn same_sequence(&self, o: &RangeObj) -> bool {
+        let n = self.len();
+        if n != o.len() {
+            return false;
+        }
+        if n.is_zero() {
+            return true;
+        }
+        if self.start != o.start {
+            return false;
+        }
+        n == BigInt::from(1u8) || self.step == o.step
+    }
+
+    pub fn iter(&self) -> RangeIter {
+        match (&self.start, &self.stop, &self.step) {
+            (Int::Small(a), Int::Small(b), Int::Small(c)) => RangeIter::Small {
+                cur: i128::from(*a),
+                stop: i128::from(*b),
+                step: i128::from(*c),
+            },
+            _ => RangeIter::Big {
+                cur: self.start.to_big(),
+                stop: self.stop.to_big(),
+                step: self.step.to_big(),
+            },
+        }
+    }
+}
+
+/// The internal iterator a `for` loop drives (never a Python-visible value).
+pub enum RangeIter {
+    /// i128 so `cur + step` cannot overflow for i64 bounds.
+    Small { cur: i128, stop: i128, step: i128 },
+    Big {
+        cur: BigInt,
+        stop: BigInt,
+        step: BigInt,
+    },
+}
+
+impl Iterator for RangeIter {
+    type Item = Int;
+    fn next(&mut self) -> Option<Int> {
+        match self {
+            RangeIter::Small { cur, stop, step } => {
+                let more = if *step > 0 {
+                    *cur < *stop
+                } else {
+                    *cur > *stop
+                };
+                if !more {
+                    return None;
+                }
+                let v = *cur;
+                *cur += *step;
+                Some(Int::from_i128(v))
+            }
+            RangeIter::Big { cur, stop, step } => {
+                let more = if step.is_positive() {
+                    *cur < *stop
+                } else {
+                    *cur > *stop
+                };
+                if !more {
+                    return None;
+                }
+                let v = cur.clone();
+                *cur += &*step;
+                Some(Int::from_big(v))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Int(Int),
+    Bool(bool),
+    None,
+    Func(Rc<FuncObj>),
+    /// The builtin `print`.
+    Print,
+    /// The builtin `range` (a class in CPython, hence type name `type`).
+    RangeType,
+    Range(Rc<RangeObj>),
+}
+
+impl Value {
+    /// The value as an integer if it is one (bools are ints in Python).
+    pub fn as_int(&self) -> Option<Int> {
+        match self {
+            Value::Int(i) => Some(i.clone()),
+            Value::Bool(b) => Some(Int::Small(i64::from(*b))),
+            _ => None,
+        }
+    }
+
+    /// `type(v).__name__`, as used in CPython's error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "int",
+            Value::Bool(_) => "bool",
+            Value::None => "NoneType",
+            Value::Func(_) => "function",
+            Value::Print => "builtin_function_or_method",
+            Value::RangeType => "type",
+            Value::Range(_) => "range",
+        }
+    }
+
+    /// `bool(v)`. Note an empty range is false, as in CPython.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Int(i) => !i.is_zero(),
+            Value::Bool(b) => *b,
+            Value::None => false,
+            Value::Func(_) | Value::Print | Value::RangeType => true,
+            Value::Range(r) => !r.len().is_zero(),
+        }
+    }
+
+    /// `a == b`: numbers by value, ranges by sequence, everything else by
+    /// identity (None, `print` and `range` are singletons).
+    pub fn py_eq(&self, o: &Value) -> bool {
+        match (self, o) {
+            (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
+            (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
+            (Value::None, Value::None) | (Value::Print, Value::Print) => true,
+            (Value::RangeType, Value::RangeType) => true,
+            _ => match (self.as_int(), o.as_int()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
+}
+
+/// `str(v)`, which for every S0 value is also `repr(v)`. Functions print as
+/// `<function NAME>`: the one documented deviation from CPython (no address).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(true) => f.write_str("True"),
+            Value::Bool(false) => f.write_str("False"),
+            Value::None => f.write_str("None"),
+            Value::Func(func) => write!(f, "<function {}>", func.name),
+            Value::Print => f.write_str("<built-in function print>"),
+            Value::RangeType => f.write_str("<class 'range'>"),
+            Value::Range(r) => {
+                if r.step == Int::Small(1) {
+                    write!(f, "range({}, {})", r.start, r.stop)
+                } else {
+                    write!(f, "range({}, {}, {})", r.start, r.stop, r.step)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(v: i128) -> Int {
+        Int::from_i128(v)
+    }
+
+    #[test]
+    fn floor_division_and_modulo_follow_the_divisor_sign() {
+        // (a, b, a // b, a % b) as computed by CPython.
+        let cases: [(i128, i128, i128, i128); 8] = [
+            (7, 2, 3, 1),
+            (-7, 2, -4, 1),
+            (7, -2, -4, -1),
+            (-7, -2, 3, -1),
+            (6, -3, -2, 0),
+            (i64::MIN as i128, -1, 1 << 63, 0),
+            (i64::MIN as i128, 3, -3074457345618258603, 1),
+            (i64::MAX as i128, -5, -1844674407370955162, -3),
+        ];
+        for (a, b, q, r) in cases {
+            assert_eq!(int(a).floordiv(&int(b)), Some(int(q)), "{a} // {b}");
+            assert_eq!(int(a).modulo(&int(b)), Some(int(r)), "{a} % {b}");
+        }
+        assert!(int(5).floordiv(&int(0)).is_none());
+        assert!(int(5).modulo(&int(0)).is_none());
+    }
+
+    #[test]
+    fn big_path_matches_small_path_and_normalizes() {
+        let big = int(1 << 64).mul(&int(-3)); // -3 * 2^64
+        assert!(matches!(big, Int::Big(_)));
+        assert_eq!(big.to_string(), "-55340232221128654848");
+        assert_eq!(
+            big.floordiv(&int(7)).unwrap().to_string(),
+            "-7905747460161236407"
+        );
+        assert_eq!(big.modulo(&int(7)).unwrap().to_string(), "1");
+        // Results that fit in i64 come back as Small.
+        assert!(matches!(big.floordiv(&big), Some(Int::Small(1))));
+        assert!(matches!(
+            int(i64::MAX as i128).add(&int(1)).sub(&int(1)),
+            Int::Small(i64::MAX)
+        ));
+        assert_eq!(
+            int(i64::MIN as i128).neg().to_string(),
+            "9223372036854775808"
+        );
+        assert_eq!(int(-1).bits(), 1);
+        assert_eq!(int(0).bits(), 0);
+        assert_eq!(int(1 << 64).bits(), 65);
+    }
+
+    #[test]
+    fn ranges_compare_by_sequence() {
+        let r = |a: i128, b: i128, c: i128| RangeObj {
+            start: int(a),
+            stop: int(b),
+            step: int(c),
+        };
+        assert!(r(0, 0, 1).same_sequence(&r(5, 2, 3)));
+        assert!(r(0, 3, 2).same_sequence(&r(0, 4, 2)));
+        assert!(r(0, 1, 2).same_sequence(&r(0, 1, 5)));
+        assert!(!r(0, 3, 1).same_sequence(&r(1, 4, 1)));
+        assert_eq!(r(10, 0, -3).len(), BigInt::from(4));
+        let items: Vec<String> = r(10, 0, -3).iter().map(|i| i.to_string()).collect();
+        assert_eq!(items, ["10", "7", "4", "1"]);
+        let big: Vec<String> = RangeObj {
+            start: int(1 << 70),
+            stop: int((1 << 70) + 2),
+            step: int(1),
+        }
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+        assert_eq!(big, ["1180591620717411303424", "1180591620717411303425"]);
+    }
+
+    #[test]
+    fn reprs_and_truthiness() {
+        let range = |a, b, c| {
+            Value::Range(Rc::new(RangeObj {
+                start: int(a),
+                stop: int(b),
+                step: int(c),
+            }))
+        };
+        assert_eq!(range(0, 5, 1).to_string(), "range(0, 5)");
+        assert_eq!(range(0, 5, 2).to_string(), "range(0, 5, 2)");
+        assert!(!range(3, 3, 1).truthy());
+        assert_eq!(Value::Print.to_string(), "<built-in function print>");
+        assert_eq!(Value::RangeType.to_string(), "<class 'range'>");
+        assert!(Value::Bool(true).py_eq(&Value::Int(int(1))));
+        assert!(!Value::None.py_eq(&Value::Int(int(0))));
+    }
+}

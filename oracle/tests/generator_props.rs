@@ -1,0 +1,408 @@
+//! Properties of the program generator and the pretty-printer it relies on:
+//! generation is total and deterministic, `parse(unparse(m)) == m` for
+//! generated programs *and* for arbitrary small ASTs, and generated programs
+//! are valid, terminating, within-limits Python under the real `python3`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use arbitrary::Unstructured;
+use jitdiff_oracle::generator::{GenConfig, generate, generate_from_seed, generate_with};
+use jitdiff_vm::lang::ast::*;
+use jitdiff_vm::lang::{limits, parse_program, unparse};
+use proptest::prelude::*;
+
+// ---------- generator output ----------
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn any_bytes_give_a_program_that_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..6000)) {
+        let m = generate(&mut Unstructured::new(&bytes)).expect("generation is total");
+        prop_assert!(!m.body.is_empty());
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+
+    #[test]
+    fn default_config_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..6000)) {
+        let m = generate_with(&mut Unstructured::new(&bytes), &GenConfig::default()).unwrap();
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+}
+
+#[test]
+fn same_seed_same_program() {
+    for seed in [0, 1, 2, 42, u64::MAX, 0xdead_beef] {
+        assert_eq!(generate_from_seed(seed), generate_from_seed(seed));
+    }
+    // And different seeds explore: not all programs are the same.
+    let distinct: std::collections::BTreeSet<String> =
+        (0..20).map(|s| unparse(&generate_from_seed(s))).collect();
+    assert!(distinct.len() >= 18);
+}
+
+#[test]
+fn programs_are_small() {
+    let lines: Vec<usize> = (0..300)
+        .map(|s| unparse(&generate_from_seed(s)).lines().count())
+        .collect();
+    let mean = lines.iter().sum::<usize>() as f64 / lines.len() as f64;
+    assert!((10.0..=90.0).contains(&mean), "mean {mean} lines");
+    assert!(
+        lines.iter().all(|&n| n <= 400),
+        "max {:?}",
+        lines.iter().max()
+    );
+}
+
+// ---------- random ASTs through the printer ----------
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["a", "b", "x", "n", "print", "f"]).prop_map(String::from)
+}
+
+fn int_lit() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        (0u32..20).prop_map(|v| Expr::Int(v.to_string())),
+        any::<u128>().prop_map(|v| Expr::Int(v.to_string())),
+    ]
+}
+
+fn expr() -> BoxedStrategy<Expr> {
+    let leaf = prop_oneof![
+        int_lit(),
+        any::<bool>().prop_map(Expr::Bool),
+        Just(Expr::None),
+        name().prop_map(Expr::Name),
+    ];
+    leaf.prop_recursive(5, 40, 4, |inner| {
+        let unop = prop::sample::select(vec![UnaryOp::Neg, UnaryOp::Pos, UnaryOp::Not]);
+        let binop = prop::sample::select(BinOp::ALL.to_vec());
+        let cmpop = prop::sample::select(CmpOp::ALL.to_vec());
+        let boolop = prop::sample::select(vec![BoolOp::And, BoolOp::Or]);
+        prop_oneof![
+            (unop, inner.clone()).prop_map(|(op, e)| Expr::UnaryOp {
+                op,
+                operand: Box::new(e)
+            }),
+            (binop, inner.clone(), inner.clone()).prop_map(|(op, l, r)| Expr::BinOp {
+                op,
+                left: Box::new(l),
+                right: Box::new(r)
+            }),
+            (boolop, prop::collection::vec(inner.clone(), 2..4))
+                .prop_map(|(op, values)| Expr::BoolOp { op, values }),
+            (
+                inner.clone(),
+                prop::collection::vec((cmpop, inner.clone()), 1..4)
+            )
+                .prop_map(|(l, rest)| {
+                    let (ops, comparators) = rest.into_iter().unzip();
+                    Expr::Compare {
+                        left: Box::new(l),
+                        ops,
+                        comparators,
+                    }
+                }),
+            (inner.clone(), prop::collection::vec(inner.clone(), 0..3)).prop_map(|(f, args)| {
+                Expr::Call {
+                    func: Box::new(f),
+                    args,
+                }
+            }),
+        ]
+    })
+    .boxed()
+}
+
+/// Statements valid where they are generated: `break`/`continue` only in
+/// loops, `return` only in functions, `def` only outside functions, and
+/// `global` only first in a function body (names that are not parameters).
+fn stmt(depth: u32, in_loop: bool, in_fn: bool) -> BoxedStrategy<Stmt> {
+    let binop = prop::sample::select(BinOp::ALL.to_vec());
+    let mut simple: Vec<BoxedStrategy<Stmt>> = vec![
+        expr().prop_map(Stmt::Expr).boxed(),
+        (name(), expr())
+            .prop_map(|(target, value)| Stmt::Assign { target, value })
+            .boxed(),
+        (name(), binop, expr())
+            .prop_map(|(target, op, value)| Stmt::AugAssign { target, op, value })
+            .boxed(),
+        Just(Stmt::Pass).boxed(),
+    ];
+    if in_loop {
+        simple.push(Just(Stmt::Break).boxed());
+        simple.push(Just(Stmt::Continue).boxed());
+    }
+    if in_fn {
+        simple.push(prop::option::of(expr()).prop_map(Stmt::Return).boxed());
+    }
+    let simple = prop::strategy::Union::new(simple).boxed();
+    if depth == 0 {
+        return simple;
+    }
+    let body = |in_loop| prop::collection::vec(stmt(depth - 1, in_loop, in_fn), 1..4);
+    let mut compound: Vec<BoxedStrategy<Stmt>> = vec![
+        simple,
+        (
+            expr(),
+            body(in_loop),
+            prop::collection::vec(stmt(depth - 1, in_loop, in_fn), 0..3),
+        )
+            .prop_map(|(test, body, orelse)| Stmt::If { test, body, orelse })
+            .boxed(),
+        (expr(), body(true))
+            .prop_map(|(test, body)| Stmt::While { test, body })
+            .boxed(),
+        (name(), expr(), body(true))
+            .prop_map(|(target, iter, body)| Stmt::For { target, iter, body })
+            .boxed(),
+    ];
+    if !in_fn {
+        let params = prop::collection::vec(prop::sample::select(vec!["a", "b", "n"]), 0..3)
+            .prop_map(|ps| {
+                let mut out: Vec<String> = vec![];
+                for p in ps {
+                    if !out.iter().any(|o| o == p) {
+                        out.push(p.to_string());
+                    }
+                }
+                out
+            });
+        let fn_body = prop::collection::vec(stmt(depth - 1, false, true), 1..4);
+        let globals = prop::option::of(prop::collection::vec(
+            prop::sample::select(vec!["x", "f", "print"]).prop_map(String::from),
+            1..3,
+        ));
+        compound.push(
+            (
+                prop::sample::select(vec!["f", "g"]),
+                params,
+                globals,
+                fn_body,
+            )
+                .prop_map(|(name, params, globals, mut body)| {
+                    if let Some(g) = globals {
+                        body.insert(0, Stmt::Global(g));
+                    }
+                    Stmt::FunctionDef {
+                        name: name.to_string(),
+                        params,
+                        body,
+                    }
+                })
+                .boxed(),
+        );
+    }
+    prop::strategy::Union::new(compound).boxed()
+}
+
+/// Random modules. `global` names and parameter names are disjoint, and
+/// `global` comes first in a body, so CPython's global rules always hold.
+fn module() -> impl Strategy<Value = Module> {
+    prop::collection::vec(stmt(3, false, false), 1..5).prop_map(|body| Module { body })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn printer_round_trips_random_expressions(e in expr()) {
+        let m = Module { body: vec![Stmt::Assign { target: "v".into(), value: e }] };
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+
+}
+
+proptest! {
+    // Modules are big; fewer cases keep the debug-mode suite fast.
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn printer_round_trips_random_modules(m in module()) {
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+}
+
+/// Hand-picked precedence traps for the printer.
+#[test]
+fn printer_round_trips_tricky_precedence() {
+    let neg = |e: Expr| Expr::UnaryOp {
+        op: UnaryOp::Neg,
+        operand: Box::new(e),
+    };
+    let not = |e: Expr| Expr::UnaryOp {
+        op: UnaryOp::Not,
+        operand: Box::new(e),
+    };
+    let bin = |op, l: Expr, r: Expr| Expr::BinOp {
+        op,
+        left: Box::new(l),
+        right: Box::new(r),
+    };
+    let cmp = |l: Expr, op, r: Expr| Expr::Compare {
+        left: Box::new(l),
+        ops: vec![op],
+        comparators: vec![r],
+    };
+    let and = |a: Expr, b: Expr| Expr::BoolOp {
+        op: BoolOp::And,
+        values: vec![a, b],
+    };
+    let (a, b, c) = (Expr::name("a"), Expr::name("b"), Expr::name("c"));
+    let cases = vec![
+        neg(neg(neg(Expr::int(5)))),
+        neg(Expr::int(-5)),
+        bin(BinOp::Sub, a.clone(), bin(BinOp::Sub, b.clone(), c.clone())),
+        bin(BinOp::Mul, neg(a.clone()), neg(b.clone())),
+        neg(bin(BinOp::Mul, a.clone(), b.clone())),
+        cmp(cmp(a.clone(), CmpOp::Lt, b.clone()), CmpOp::Lt, c.clone()),
+        cmp(a.clone(), CmpOp::Lt, cmp(b.clone(), CmpOp::Lt, c.clone())),
+        and(and(a.clone(), b.clone()), c.clone()),
+        and(a.clone(), and(b.clone(), c.clone())),
+        bin(BinOp::Add, not(a.clone()), not(b.clone())),
+        neg(not(a.clone())),
+        not(not(cmp(a.clone(), CmpOp::Eq, b.clone()))),
+        bin(
+            BinOp::FloorDiv,
+            a.clone(),
+            bin(BinOp::Mod, b.clone(), c.clone()),
+        ),
+        Expr::call("f", vec![and(a.clone(), b.clone()), not(c.clone())]),
+        Expr::Call {
+            func: Box::new(bin(BinOp::Add, a.clone(), b.clone())),
+            args: vec![],
+        },
+    ];
+    for e in cases {
+        let m = Module {
+            body: vec![Stmt::Assign {
+                target: "v".into(),
+                value: e,
+            }],
+        };
+        let src = unparse(&m);
+        assert_eq!(parse_program(&src), Ok(m), "{src}");
+    }
+}
+
+// ---------- generated programs under CPython ----------
+
+/// Runs every source in one `python3` process, each under a wall-clock
+/// alarm, and reports per program: how it ended, an estimate of its fuel
+/// (calls + backward line jumps, i.e. loop back edges), its deepest call
+/// chain and its widest int at function returns and at the end.
+const RUNNER: &str = r#"
+import sys, json, io, signal, contextlib
+class Timeout(BaseException): pass
+def on_alarm(*_): raise Timeout()
+signal.signal(signal.SIGALRM, on_alarm)
+results = []
+for src in json.load(sys.stdin):
+    st = {"fuel": 0, "depth": 0, "max_depth": 0, "bits": 0}
+    last = {}
+    def bits(d):
+        return max([v.bit_length() for v in d.values() if type(v) is int] + [0])
+    def trace(frame, event, arg):
+        if event == "call":
+            st["fuel"] += 1; st["depth"] += 1
+            st["max_depth"] = max(st["max_depth"], st["depth"])
+            return trace
+        if event == "line":
+            k = id(frame); ln = frame.f_lineno
+            if k in last and ln < last[k]: st["fuel"] += 1
+            last[k] = ln
+        elif event == "return":
+            st["depth"] -= 1
+            st["bits"] = max(st["bits"], bits(frame.f_locals))
+            if type(arg) is int: st["bits"] = max(st["bits"], arg.bit_length())
+        return trace
+    def profile(frame, event, arg):
+        if event == "c_call": st["fuel"] += 1
+    g = {"__name__": "__main__"}
+    kind = "ok"
+    out = io.StringIO()
+    signal.setitimer(signal.ITIMER_REAL, 10.0)
+    try:
+        with contextlib.redirect_stdout(out):
+            sys.settrace(trace); sys.setprofile(profile)
+            try:
+                exec(compile(src, "<program>", "exec"), g)
+            finally:
+                sys.settrace(None); sys.setprofile(None)
+    except Timeout:
+        kind = "timeout"
+    except BaseException as e:
+        kind = type(e).__name__ + ": " + str(e)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    st["bits"] = max(st["bits"], bits(g))
+    results.append({"kind": kind, "fuel": st["fuel"], "depth": st["max_depth"], "bits": st["bits"], "lines": out.getvalue().count("\n")})
+json.dump(results, sys.stdout)
+"#;
+
+#[test]
+fn generated_programs_run_and_terminate_under_python3() {
+    let sources: Vec<String> = (0..200).map(|s| unparse(&generate_from_seed(s))).collect();
+    let mut child = Command::new("python3")
+        .args(["-c", RUNNER])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 is required (run ci/setup)");
+    let input = serde_json::to_string(&sources).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "runner failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), sources.len());
+
+    let mut exceptions = 0;
+    for (seed, (r, src)) in results.iter().zip(&sources).enumerate() {
+        let kind = r["kind"].as_str().unwrap();
+        let ctx = || format!("seed {seed}: {r}\n{src}");
+        if kind != "ok" {
+            exceptions += 1;
+            let expected = ["ZeroDivisionError", "NameError", "UnboundLocalError"];
+            assert!(
+                expected.iter().any(|e| kind.starts_with(e)),
+                "unexpected ending: {}",
+                ctx()
+            );
+        }
+        // The tracer's count is an approximation; the generator plans for
+        // well under half the limit, so this has a wide margin.
+        assert!(
+            r["fuel"].as_u64().unwrap() < limits::MAX_FUEL,
+            "fuel: {}",
+            ctx()
+        );
+        assert!(
+            r["depth"].as_u64().unwrap() < limits::MAX_DEPTH as u64,
+            "depth: {}",
+            ctx()
+        );
+        assert!(
+            r["bits"].as_u64().unwrap() < limits::MAX_INT_BITS / 4,
+            "int size: {}",
+            ctx()
+        );
+        assert!(r["lines"].as_u64().unwrap() <= 250, "output: {}", ctx());
+    }
+    assert!(exceptions <= 30, "{exceptions} of 200 programs raised");
+}

@@ -1,0 +1,485 @@
+//! The reference interpreter against the real CPython 3.11: a table of small
+//! programs covering every S0 rule (values, operators, errors and their
+//! exact messages, scoping, calls) must give the same printed output, the
+//! same ending (exception type and message) and the same final globals.
+//! Poisoning programs (fuel, recursion, int size) are checked against the
+//! reference alone, each next to a just-under-the-limit twin that CPython
+//! must agree with.
+
+use jitdiff_oracle::reference;
+use jitdiff_vm::lang::outcome::{Ending, Poison, RunResult};
+use jitdiff_vm::lang::parse_program;
+
+mod reference_python;
+use reference_python as python;
+
+/// Strips the common indentation so programs can be written indented.
+fn dedent(src: &str) -> String {
+    let lines: Vec<&str> = src.lines().skip_while(|l| l.trim().is_empty()).collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| format!("{}\n", l.get(indent..).unwrap_or("")))
+        .collect()
+}
+
+/// Programs the reference completes; CPython must agree exactly.
+const AGREE: &[(&str, &str)] = &[
+    ("arith", "print(1 + 2 * 3 - 4, 7 - 10, 2 * -3, -(-5), +7)"),
+    (
+        "floordiv_mod_signs",
+        "print(7 // 2, -7 // 2, 7 // -2, -7 // -2, 7 % 2, -7 % 2, 7 % -2, -7 % -2, 6 // -3, 6 % -3, 0 // -5, 0 % -5)",
+    ),
+    (
+        "i64_boundaries",
+        "
+        m = -9223372036854775807 - 1
+        print(9223372036854775807 + 1, m - 1, m // -1, m % -1, -m, m * -1, m // 3, m % 3)
+        ",
+    ),
+    (
+        "big_ints_past_2_64",
+        "
+        x = 18446744073709551616 * 18446744073709551616
+        y = 0 - x
+        print(x, y, x // 7, x % 7, y // 7, y % 7, x // y, x % -3, y % 1000000007)
+        print(x - x, x == 340282366920938463463374607431768211456, x > 18446744073709551616, y < -1)
+        z = 123456789012345678901234567890
+        print(z * z * -z)
+        ",
+    ),
+    (
+        "bool_arithmetic",
+        "
+        print(True + 1, True * True, True // True, True % 2, -True, +True, +False, True - True)
+        print(not 0, not 5, not None, True == 1, False == 0, False < True, True > 1, True >= 1)
+        b = True + True
+        c = +True
+        ",
+    ),
+    (
+        "and_or_values",
+        "print(0 or 5, 3 and None, None or 0, 0 and 1, 1 and 2 and 3, 0 or None or 4, True and 0, not 3 or 7)",
+    ),
+    (
+        "short_circuit",
+        "
+        def t(x):
+            print(x)
+            return x
+        print(t(0) and t(1))
+        print(t(2) or t(3))
+        print(t(4) and t(0) and t(5))
+        print(t(None) or t(0) or t(6))
+        ",
+    ),
+    (
+        "compare_chains",
+        "
+        def t(x):
+            print(x)
+            return x
+        print(1 < 2 < 3, 1 < 3 < 2, 3 > 2 > 1 >= 1, 1 == 1 != 2, 1 <= 1 < 1, 2 >= 2 <= 2 == 2)
+        print(t(1) < t(2) < t(3))
+        print(t(3) < t(2) < t(1))
+        c = 1 < 2 < 3
+        ",
+    ),
+    (
+        "equality_across_types",
+        "
+        def f():
+            pass
+        def g():
+            pass
+        print(None == None, None == 0, 1 == True, 0 != False, print == print, range == range)
+        print(f == f, f == g, f != g, f == 1, range(3) == range(0, 3), range(0) == range(2, 1))
+        print(range(0, 3, 2) == range(0, 4, 2), range(1) != 0, None != None, print == range)
+        ",
+    ),
+    (
+        "truthiness_of_each_kind",
+        "
+        def f():
+            pass
+        if None:
+            print(1)
+        if 0:
+            print(2)
+        if range(0):
+            print(3)
+        if range(1):
+            print(4)
+        if print and range and f:
+            print(5)
+        print(not range(2, 2), not f, 0 or range(0) or 9)
+        ",
+    ),
+    ("zero_div_floordiv", "x = 5\ny = x // 0"),
+    ("zero_div_mod", "x = 5\nprint(x)\ny = x % 0"),
+    ("zero_div_bools", "print(True % False)"),
+    ("zero_div_big", "print(18446744073709551616 // (1 - 1))"),
+    ("binop_type_error", "print(1 + None)"),
+    ("binop_range_mul", "print(range(3) * 2)"),
+    ("binop_builtin", "print(print - 1)"),
+    ("binop_function", "def f():\n    pass\nx = 2 // f"),
+    ("unary_neg_none", "print(-None)"),
+    ("unary_pos_range", "print(+range(3))"),
+    ("unary_neg_type", "x = -range"),
+    ("order_none_int", "print(None < 1)"),
+    ("order_functions", "def f():\n    pass\nprint(f >= f)"),
+    ("order_ranges", "print(range(2) <= range(2))"),
+    ("chain_error_second_link", "print(1 < 2 < None)"),
+    ("chain_short_circuit_skips_error", "print(2 < 1 < None)"),
+    ("iter_int", "for i in 5:\n    pass"),
+    ("iter_bool", "for i in True:\n    pass"),
+    ("iter_none", "for i in None:\n    pass"),
+    ("iter_function", "def f():\n    pass\nfor i in f:\n    pass"),
+    ("iter_builtin", "for i in print:\n    pass"),
+    ("iter_range_type", "for i in range:\n    pass"),
+    ("call_none", "print(1)(2)"),
+    (
+        "call_int_after_args",
+        "def t(x):\n    print(x)\n    return x\nx = 5\nx(t(1), t(2))",
+    ),
+    ("call_range_object", "r = range(3)\nr()"),
+    ("arity_0_given_1", "def f():\n    pass\nf(1)"),
+    ("arity_0_given_2", "def f():\n    pass\nf(1, 2)"),
+    ("arity_1_given_2", "def f(a):\n    pass\nf(1, 2)"),
+    ("arity_1_missing", "def f(a):\n    pass\nf()"),
+    ("arity_2_missing_2", "def f(a, b):\n    pass\nf()"),
+    ("arity_2_missing_1", "def f(a, b):\n    pass\nf(1)"),
+    ("arity_2_given_3", "def f(a, b):\n    pass\nf(1, 2, 3)"),
+    ("arity_3_missing_3", "def f(a, b, c):\n    pass\nf()"),
+    ("arity_4_missing_3", "def f(a, b, c, d):\n    pass\nf(1)"),
+    ("range_no_args", "range()"),
+    ("range_4_args", "range(1, 2, 3, 4)"),
+    ("range_none", "range(None)"),
+    ("range_second_arg", "range(1, print)"),
+    ("range_function_arg", "def f():\n    pass\nrange(0, 1, f)"),
+    ("range_step_zero", "range(1, 2, 0)"),
+    ("range_type_before_zero_step", "range(1, None, 0)"),
+    ("range_of_range", "range(range(2))"),
+    (
+        "range_values",
+        "
+        r = range(3)
+        for i in r:
+            print(i)
+        for i in r:
+            print(i)
+        print(range(True), range(5, 0, -2), range(0, 5, 1), range(-3), range(2, 2))
+        for i in range(10, -10, -7):
+            print(i)
+        for i in range(18446744073709551615, 18446744073709551618):
+            print(i)
+        for i in range(False, True, True):
+            print(i)
+        s = range(1, 10, 4)
+        ",
+    ),
+    ("name_error", "print(1)\nprint(undefined)"),
+    (
+        "name_error_callee_first",
+        "def t(x):\n    print(x)\nnope(t(1))",
+    ),
+    ("name_error_in_function", "def f():\n    return y\nx = f()"),
+    (
+        "unbound_local_read",
+        "x = 1\ndef f():\n    print(x)\n    x = 2\nf()",
+    ),
+    (
+        "unbound_local_augassign",
+        "x = 1\ndef f():\n    x += 1\nf()",
+    ),
+    (
+        "unbound_local_loop_var",
+        "def f():\n    for i in range(0):\n        pass\n    return i\nf()",
+    ),
+    ("augassign_global_undefined", "x += 1"),
+    ("augassign_type_error", "x = 1\nx += None"),
+    (
+        "augassign_type_error_floordiv",
+        "def f():\n    pass\nx = f\nx //= 2",
+    ),
+    ("augassign_zero_div", "x = 7\nx %= False"),
+    (
+        "augassign_all_ops",
+        "
+        x = 100
+        x += 5
+        x -= 200
+        x *= 3
+        y = x
+        y //= 7
+        z = x
+        z %= 7
+        b = True
+        b += True
+        ",
+    ),
+    (
+        "global_statement",
+        "
+        c = 0
+        def inc(n):
+            global c
+            c += n
+            return c
+        inc(5)
+        inc(True)
+        def peek():
+            return c * 2
+        print(c, peek())
+        ",
+    ),
+    (
+        "global_declared_then_defined",
+        "
+        def setup():
+            global fresh, k
+            fresh = 42
+            k = None
+        setup()
+        print(fresh, k)
+        ",
+    ),
+    ("shadow_print_global", "print(1)\nprint = 5\nprint(2)"),
+    ("shadow_range_global", "range = print\nrange(7, 8)"),
+    (
+        "shadow_print_local",
+        "def f():\n    print(1)\n    print = 2\nf()",
+    ),
+    (
+        "functions_are_objects",
+        "
+        def f():
+            return 1
+        g = f
+        def f():
+            return 2
+        print(g(), f(), g == f, g == g)
+        h = print
+        h(3, 4)
+        ",
+    ),
+    (
+        "defs_in_control_flow",
+        "
+        i = 0
+        while i < 3:
+            if i == 1:
+                def f(a):
+                    return a * 10
+            i += 1
+        for j in range(2):
+            def g():
+                return j
+        print(f(i), g())
+        ",
+    ),
+    (
+        "returns",
+        "
+        def a():
+            return
+        def b():
+            pass
+        def c(x):
+            if x:
+                return x
+        print(a(), b(), c(0), c(7))
+        ",
+    ),
+    (
+        "loops_break_continue",
+        "
+        total = 0
+        for i in range(10):
+            if i % 2 == 0:
+                continue
+            j = 0
+            while True:
+                j += 1
+                if j > i:
+                    break
+                total += j
+            if i > 6:
+                break
+        print(total, i, j)
+        for k in range(0):
+            pass
+        ",
+    ),
+    (
+        "unbound_after_empty_loop",
+        "for k in range(0):\n    pass\nprint(k)",
+    ),
+    (
+        "recursion_factorial_fib",
+        "
+        def fact(n):
+            if n <= 1:
+                return 1
+            return n * fact(n - 1)
+        def fib(n):
+            if n < 2:
+                return n
+            return fib(n - 1) + fib(n - 2)
+        print(fact(30), fib(15))
+        ",
+    ),
+    (
+        "recursion_depth_exactly_200",
+        "
+        def f(n):
+            if n == 0:
+                return 0
+            return f(n - 1) + 1
+        print(f(199))
+        ",
+    ),
+    (
+        "fuel_exactly_at_limit",
+        "for i in range(99998):\n    pass\nprint(i)",
+    ),
+    (
+        "int_width_exactly_at_limit",
+        "x = 1\nfor i in range(8191):\n    x = x + x\nprint(x % 1000000007, x - x - x < 0)",
+    ),
+    (
+        "exception_in_function_keeps_output",
+        "
+        def f(n):
+            print(n)
+            if n == 3:
+                return n // (n - 3)
+            return f(n + 1)
+        r = 1
+        r = f(0)
+        ",
+    ),
+    (
+        "print_forms",
+        "print()\nprint(None, True, False, -0, 0)\nprint(print, range, range(4))",
+    ),
+    (
+        "eval_order",
+        "
+        def t(x):
+            print(x)
+            return x
+        def add(a, b):
+            return a + b
+        print(add(t(1), t(2)), t(3) - t(4) * t(5))
+        x = t(10)
+        x += t(x)
+        ",
+    ),
+];
+
+/// Programs the reference poisons (CPython would run them to completion or
+/// forever); their under-the-limit twins are in [`AGREE`].
+const POISON: &[(&str, &str, Poison)] = &[
+    (
+        "fuel_one_over",
+        "for i in range(100000):\n    pass",
+        Poison::Fuel,
+    ),
+    ("fuel_infinite_loop", "while True:\n    pass", Poison::Fuel),
+    (
+        "fuel_calls",
+        "def f():\n    pass\nwhile True:\n    f()",
+        Poison::Fuel,
+    ),
+    (
+        "recursion_201",
+        "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1) + 1\nprint(f(200))",
+        Poison::Recursion,
+    ),
+    (
+        "recursion_infinite",
+        "def f():\n    return f()\nf()",
+        Poison::Recursion,
+    ),
+    (
+        "int_width_one_over",
+        "x = 1\nfor i in range(8192):\n    x = x + x",
+        Poison::IntTooLarge,
+    ),
+    (
+        "int_width_product",
+        "x = 1\nfor i in range(4097):\n    x = x * 2\ny = x * x",
+        Poison::IntTooLarge,
+    ),
+    (
+        "int_width_negation",
+        "x = -1\nfor i in range(8192):\n    x = x * 2\nprint(x)",
+        Poison::IntTooLarge,
+    ),
+];
+
+#[test]
+fn reference_agrees_with_cpython() {
+    let sources: Vec<String> = AGREE.iter().map(|(_, s)| dedent(s)).collect();
+    let mut want = Vec::new();
+    for ((name, _), src) in AGREE.iter().zip(&sources) {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{name}: {e}\n{src}"));
+        match reference::run(&module) {
+            RunResult::Completed(o) => want.push(o),
+            other => panic!("{name}: reference gave {other:?}\n{src}"),
+        }
+    }
+    let Some(cpython) = python::run_all(&sources) else {
+        eprintln!(
+            "python3 not found: SKIPPING the CPython comparison ({} programs)",
+            AGREE.len()
+        );
+        return;
+    };
+    let mut failures = Vec::new();
+    for (((name, _), src), (ours, theirs)) in
+        AGREE.iter().zip(&sources).zip(want.iter().zip(&cpython))
+    {
+        if ours != theirs {
+            failures.push(format!(
+                "--- {name}\n{src}reference: {ours:#?}\ncpython:   {theirs:#?}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} disagree:\n{}",
+        failures.len(),
+        AGREE.len(),
+        failures.join("\n")
+    );
+    // The table must actually exercise exceptions, not just normal endings.
+    let raised = want
+        .iter()
+        .filter(|o| matches!(o.ending, Ending::Exception { .. }))
+        .count();
+    assert!(raised >= 40, "only {raised} programs raise");
+}
+
+#[test]
+fn reference_poisons_exactly_past_the_limits() {
+    for (name, src, poison) in POISON {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Poisoned(*poison),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn dedent_strips_common_indentation() {
+    assert_eq!(dedent("\n    a\n      b\n\n    c\n    "), "a\n  b\n\nc\n\n");
+}

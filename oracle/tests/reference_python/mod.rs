@@ -1,0 +1,83 @@
+//! Shared by the `reference_*` tests: runs many programs in one `python3`
+//! process, each in fresh globals, and returns what each did as an
+//! [`Outcome`].
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use jitdiff_vm::lang::outcome::{Ending, Outcome};
+use serde::Deserialize;
+
+/// Reads a JSON list of sources; captures each program's prints, its
+/// uncaught exception and its globals. Functions are shown as
+/// `<function NAME>` (the reference's one documented deviation: CPython's
+/// repr carries an address), in the globals and in printed text alike.
+const DRIVER: &str = r#"
+import io, json, re, sys, types
+
+def rep(v):
+    return "<function %s>" % v.__name__ if isinstance(v, types.FunctionType) else repr(v)
+
+def run(src):
+    g = {"__name__": "__main__"}
+    buf, real = io.StringIO(), sys.stdout
+    sys.stdout = buf
+    ending = None
+    try:
+        exec(compile(src, "<program>", "exec"), g)
+    except Exception as e:
+        ending = [type(e).__name__, str(e)]
+    finally:
+        sys.stdout = real
+    out = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", buf.getvalue())
+    names = sorted(k for k in g if k not in ("__builtins__", "__name__"))
+    return {"output": out, "ending": ending, "globals": [[k, rep(g[k])] for k in names]}
+
+json.dump([run(s) for s in json.load(sys.stdin)], sys.stdout)
+"#;
+
+#[derive(Deserialize)]
+struct Raw {
+    output: String,
+    ending: Option<(String, String)>,
+    globals: Vec<(String, String)>,
+}
+
+/// Runs every source under `python3`; `None` if python3 is not installed.
+pub fn run_all(sources: &[String]) -> Option<Vec<Outcome>> {
+    let mut child = match Command::new("python3")
+        .args(["-c", DRIVER])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        // Silences compile-time SyntaxWarnings such as "'int' object is not
+        // callable; perhaps you missed a comma?".
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => panic!("cannot start python3: {e}"),
+    };
+    let input = serde_json::to_vec(sources).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python3 driver failed: {}",
+        out.status
+    );
+    let raw: Vec<Raw> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(raw.len(), sources.len());
+    Some(
+        raw.into_iter()
+            .map(|r| Outcome {
+                output: r.output,
+                ending: match r.ending {
+                    None => Ending::Normal,
+                    Some((kind, message)) => Ending::Exception { kind, message },
+                },
+                globals: r.globals,
+            })
+            .collect(),
+    )
+}
