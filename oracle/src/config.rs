@@ -2,6 +2,7 @@
 //! `t1+warmup=0+gcstress`. Each is one way to run the VM pipeline (or
 //! CPython itself) that must agree with the reference interpreter.
 
+use jitdiff_vm::jit::BackendKind;
 use jitdiff_vm::tier2::Tier2Config;
 use jitdiff_vm::tier2::optimizer::OptConfig;
 use jitdiff_vm::{Injection, VmConfig};
@@ -33,17 +34,23 @@ pub const ALL: &[&str] = &[
     "t2+noopt+stress",
     "t2+stress+checkguards",
     "t2+stress+deopt=7",
+    "jit-native",
+    "jit-native+stress",
+    "jit-x86+stress",
+    "jit-a64+stress",
 ];
 
 /// The help text for configuration strings (shown by `--help`).
 pub const SYNTAX: &str = "Configurations: t0 (no specialization), t1 (specializing interpreter), t2 (tier 1 plus \
-hot-loop traces run by the tier-2 interpreter), cpython (python3), all (= t0, t1, t1+warmup=0+gcstress, t2, \
-t2+noopt+stress, t2+stress+checkguards, t2+stress+deopt=7). Knobs: +warmup=N (executions before specializing), \
-+gcstress (collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses \
-before a side trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all \
-optimizer passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards \
-(re-evaluate removed guards), +deopt=N (every Nth guard fails on purpose), +inject=NAME (planted bug: \
-add-int-overflow, loop-carried-types, deopt-resume-late, stale-global).";
+hot-loop traces run by the tier-2 interpreter), jit-native / jit-x86 / jit-a64 (t2 with traces compiled by the \
+copy-and-patch JIT, run natively, or under unicorn as x86-64 / AArch64), cpython (python3), all (= t0, t1, \
+t1+warmup=0+gcstress, t2, t2+noopt+stress, t2+stress+checkguards, t2+stress+deopt=7, jit-native, \
+jit-native+stress, jit-x86+stress, jit-a64+stress). Knobs: +warmup=N (executions before specializing), +gcstress \
+(collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses before a side \
+trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer \
+passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed \
+guards), +deopt=N (t2 only: every Nth guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, \
+loop-carried-types, deopt-resume-late, stale-global, a64-movw-g1, stencil-stack-overrun).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {
@@ -60,6 +67,21 @@ impl Config {
                 tier2: Some(Tier2Config::default()),
                 ..VmConfig::default()
             },
+            "jit-native" | "jit-x86" | "jit-a64" => {
+                let kind = match base {
+                    "jit-native" => BackendKind::Native,
+                    "jit-x86" => BackendKind::EmuX86,
+                    _ => BackendKind::EmuA64,
+                };
+                let tier2 = Tier2Config {
+                    jit: Some(kind),
+                    ..Tier2Config::default()
+                };
+                VmConfig {
+                    tier2: Some(tier2),
+                    ..VmConfig::default()
+                }
+            }
             "cpython" => {
                 if s != "cpython" {
                     return Err("`cpython` takes no knobs".into());
@@ -131,6 +153,9 @@ impl Config {
                         true
                     }
                     ("deopt", Some(v)) => {
+                        if t2.jit.is_some() {
+                            return Err("`deopt=N` forces failures in the tier-2 interpreter only; use it with t2".into());
+                        }
                         t2.deopt_every = number(key, v)?;
                         true
                     }

@@ -37,6 +37,8 @@ pub enum DivergenceKind {
     RemovedGuardFailed,
     /// A tier-2 exit resumed tier 1 in a frame state it cannot have.
     DeoptState,
+    /// JIT code faulted under emulation.
+    Fault,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -183,6 +185,7 @@ impl Runner {
                                 }
                                 FindingKind::DeoptState => DivergenceKind::DeoptState,
                                 FindingKind::Internal => DivergenceKind::Crash,
+                                FindingKind::Fault => DivergenceKind::Fault,
                             })
                             .collect();
                         let messages = out.findings.into_iter().map(|f| f.message).collect();

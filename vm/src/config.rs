@@ -17,14 +17,22 @@ pub enum Injection {
     /// Storing a global does not invalidate executors that promoted globals
     /// to constants (a missed dependency: stale global after rebinding).
     StaleGlobal,
+    /// The JIT's patcher writes the wrong 16-bit chunk for AArch64
+    /// `R_AARCH64_MOVW_UABS_G1_NC` (only AArch64 code has that relocation).
+    A64MovwG1,
+    /// The `_STORE_FAST` stencil's value is written one slot past the value
+    /// stack (a stencil memory bug; only the JIT runs stencils).
+    StencilStackOverrun,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 4] = [
+    pub const ALL: [Injection; 6] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
         Injection::StaleGlobal,
+        Injection::A64MovwG1,
+        Injection::StencilStackOverrun,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -32,6 +40,8 @@ impl Injection {
             Injection::LoopCarriedTypes => "loop-carried-types",
             Injection::DeoptResumeLate => "deopt-resume-late",
             Injection::StaleGlobal => "stale-global",
+            Injection::A64MovwG1 => "a64-movw-g1",
+            Injection::StencilStackOverrun => "stencil-stack-overrun",
         }
     }
     pub fn from_name(s: &str) -> Option<Injection> {

@@ -3,6 +3,7 @@
 //! specializing adaptive interpreter (`tier1`).
 
 pub mod config;
+pub mod jit;
 pub mod lang;
 pub mod runtime;
 pub mod tier1;

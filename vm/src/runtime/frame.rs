@@ -13,6 +13,14 @@ pub const FRAME_LOCALS: u64 = 40;
 /// Header words before the locals.
 pub const FRAME_HEADER_WORDS: u64 = 5;
 
+/// Frames live in fixed slots of the frame region: one page for the frame,
+/// placed so its value stack ends exactly at the page end, then a guard page
+/// the emulators leave unmapped. A write past a value stack is then a fault
+/// under emulation instead of silent corruption of the next frame.
+pub const FRAME_SLOT: u64 = 8192;
+/// Largest frame that fits a slot's frame page.
+pub const MAX_FRAME_BYTES: u64 = 4096;
+
 /// Size in bytes of a frame for a code with `nlocals` locals and a value
 /// stack of `stack_size` slots.
 pub fn frame_bytes(nlocals: u32, stack_size: u32) -> u64 {

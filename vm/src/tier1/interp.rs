@@ -67,11 +67,13 @@ impl Run<'_> {
         let code = &self.program.codes[cid];
         let nlocals = code.local_names.len() as u32;
         let size = frame_bytes(nlocals, code.stack_size);
-        let frame = self.frame_top;
-        if frame + size > self.arena.frame_region().1 {
+        // The next slot; the frame sits at the end of the slot's frame page.
+        let slot = self.frame_top;
+        if size > MAX_FRAME_BYTES || slot + FRAME_SLOT > self.arena.frame_region().1 {
             return Err(Raise::Poison(Poison::OutOfMemory));
         }
-        self.frame_top += size;
+        let frame = slot + MAX_FRAME_BYTES - size;
+        self.frame_top = slot + FRAME_SLOT;
         fset(frame, FRAME_PREV, prev);
         fset(frame, FRAME_CODE, cid as u64);
         fset(frame, FRAME_IP, 0);
@@ -431,7 +433,9 @@ impl Run<'_> {
                 Op::MakeFunction => push!(self.make_function(ins.arg)?),
                 Op::ReturnValue => {
                     let v = pop!();
-                    self.frame_top = r.frame;
+                    // Back to this frame's slot start.
+                    let lo = self.arena.frame_region().0;
+                    self.frame_top = lo + (r.frame - lo) / FRAME_SLOT * FRAME_SLOT;
                     if r.frame == entry {
                         return Ok(v);
                     }

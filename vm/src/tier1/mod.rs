@@ -22,6 +22,8 @@ pub enum FindingKind {
     DeoptState,
     /// The VM caught itself in an inconsistent state.
     Internal,
+    /// JIT code faulted under emulation (bad fetch or access, watchdog).
+    Fault,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,7 @@ pub struct RunOutput {
     pub result: RunResult,
     pub stats: VmStats,
     pub tier2: Tier2Stats,
+    pub jit: crate::jit::JitStats,
     pub findings: Vec<VmFinding>,
 }
 
@@ -64,6 +67,7 @@ impl VmStats {
 pub struct Vm {
     pub config: VmConfig,
     arena: Arena,
+    jit: Option<Box<crate::jit::Jit>>,
 }
 
 /// Everything one run needs; lives for one program.
@@ -93,14 +97,29 @@ pub(crate) struct Run<'a> {
     pub guard_evals: u64,
     pub tier2_stats: Tier2Stats,
     pub findings: Vec<VmFinding>,
+    /// The JIT, when the configuration compiles traces.
+    pub jit: Option<&'a mut crate::jit::Jit>,
+    /// The exception a JIT helper raised, until the error stub returns.
+    pub pending: Option<Raise>,
+    /// The executor whose machine code is running (for helpers).
+    pub jit_current: Option<usize>,
+    /// Emulated code is running (unicorn is not re-entrant).
+    pub jit_busy: bool,
+    pub jit_stats: crate::jit::JitStats,
 }
 
 impl Vm {
     pub fn new(config: VmConfig) -> Vm {
-        Vm {
-            config,
-            arena: Arena::new(),
-        }
+        let arena = Arena::new();
+        let jit = config.tier2.as_ref().and_then(|t| t.jit).map(|kind| {
+            let mut jit = crate::jit::Jit::new(kind, arena.mapping(), arena.frame_region())
+                .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
+            if config.inject == Some(crate::Injection::A64MovwG1) {
+                jit.mispatch = Some(crate::jit::codegen::Mispatch);
+            }
+            Box::new(jit)
+        });
+        Vm { config, arena, jit }
     }
 
     /// Compiles and runs a module.
@@ -131,13 +150,22 @@ impl Vm {
                 }
             }
         }
-        let mut run = match Run::new(&self.config, &mut self.arena, program) {
+        if let Some(jit) = &mut self.jit {
+            jit.reset();
+        }
+        let mut run = match Run::new(
+            &self.config,
+            &mut self.arena,
+            program,
+            self.jit.as_deref_mut(),
+        ) {
             Ok(r) => r,
             Err(Raise::Poison(p)) => {
                 let out = RunOutput {
                     result: RunResult::Poisoned(p),
                     stats: VmStats::default(),
                     tier2: Tier2Stats::default(),
+                    jit: Default::default(),
                     findings: vec![],
                 };
                 return (
@@ -172,10 +200,12 @@ impl Vm {
         };
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
+        run.finish_jit_stats();
         let out = RunOutput {
             result,
             stats,
             tier2: std::mem::take(&mut run.tier2_stats),
+            jit: std::mem::take(&mut run.jit_stats),
             findings: std::mem::take(&mut run.findings),
         };
         (out, run.program, run.executors)
@@ -183,7 +213,12 @@ impl Vm {
 }
 
 impl<'a> Run<'a> {
-    fn new(config: &'a VmConfig, arena: &'a mut Arena, program: Program) -> Result<Run<'a>, Raise> {
+    fn new(
+        config: &'a VmConfig,
+        arena: &'a mut Arena,
+        program: Program,
+        jit: Option<&'a mut crate::jit::Jit>,
+    ) -> Result<Run<'a>, Raise> {
         let mut consts = Vec::with_capacity(program.codes.len());
         for code in &program.codes {
             let mut values = Vec::with_capacity(code.consts.len());
@@ -223,6 +258,11 @@ impl<'a> Run<'a> {
             guard_evals: 0,
             tier2_stats: Tier2Stats::default(),
             findings: vec![],
+            jit,
+            pending: None,
+            jit_current: None,
+            jit_busy: false,
+            jit_stats: Default::default(),
         })
     }
 

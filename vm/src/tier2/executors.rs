@@ -93,11 +93,13 @@ impl Run<'_> {
             chain_depth,
             parent,
             entries: 0,
+            code: None,
         }
         .with_exits();
         self.globals_watched |= ex.depends_on_globals;
         let eid = self.executors.len();
         self.executors.push(ex);
+        self.jit_compile(eid);
         if parent.is_none() {
             self.executor_index.insert((cid, start), eid);
         }
@@ -111,13 +113,18 @@ impl Run<'_> {
             return; // planted bug: the dependency is forgotten
         }
         self.watcher_firings += 1;
-        for ex in self
+        for (eid, ex) in self
             .executors
             .iter_mut()
-            .filter(|e| e.valid && e.depends_on_globals)
+            .enumerate()
+            .filter(|(_, e)| e.valid && e.depends_on_globals)
         {
             ex.valid = false;
             self.tier2_stats.invalidations += 1;
+            // Machine code reads validity from the JIT state region.
+            if let Some(jit) = self.jit.as_deref() {
+                jit.state.set_valid(eid, false);
+            }
         }
         self.globals_watched = false;
     }

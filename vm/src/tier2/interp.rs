@@ -18,7 +18,7 @@ use crate::tier1::{FindingKind, Run, cmp_holds, compare};
 use super::uops::{ExitKind, Uop, UopInst};
 
 /// What to do after an exit.
-enum Next {
+pub(crate) enum Next {
     /// Enter another executor (a side trace or a loop's trace).
     Enter(usize),
     /// Resume tier 1 here.
@@ -29,6 +29,14 @@ impl Run<'_> {
     /// Runs executor `eid` on `frame` until it leaves; returns the bytecode
     /// index tier 1 resumes at (the frame's stack pointer is written back).
     pub(crate) fn run_executor(&mut self, first: usize, frame: u64) -> Result<u32, Raise> {
+        if self.jit_usable(first) {
+            return self.run_executor_jit(first, frame);
+        }
+        self.interpret_executor(first, frame)
+    }
+
+    /// The tier-2 interpreter proper.
+    pub(crate) fn interpret_executor(&mut self, first: usize, frame: u64) -> Result<u32, Raise> {
         let locals = (frame + FRAME_LOCALS) as *mut u64;
         let mut sp = fget(frame, FRAME_SP) as *mut u64;
         let deopt_every = self.config.tier2.as_ref().map_or(0, |t| t.deopt_every) as u64;
@@ -121,7 +129,7 @@ impl Run<'_> {
                         }
                         push!(v)
                     }
-                    Uop::StoreFast => {
+                    Uop::StoreFast | Uop::PlantedStackOverrun => {
                         let v = pop!();
                         // SAFETY: oparg < nlocals.
                         unsafe { *locals.add(inst.oparg as usize) = v.0 }
@@ -335,7 +343,7 @@ impl Run<'_> {
     }
 
     /// Re-evaluates a removed guard (`+checkguards`): a finding if it fails.
-    fn check_removed_guard(&mut self, eid: usize, index: usize, tos: Value, nos: Value) {
+    pub(crate) fn check_removed_guard(&mut self, eid: usize, index: usize, tos: Value, nos: Value) {
         let ex = &self.executors[eid];
         let Some(removed) = ex.removed.get(index) else {
             return;
@@ -364,7 +372,12 @@ impl Run<'_> {
 
     /// Handles an exit: counts it, follows or grows a side trace, or
     /// resumes tier 1.
-    fn take_exit(&mut self, eid: usize, inst: &UopInst, frame: u64) -> Result<Next, Raise> {
+    pub(crate) fn take_exit(
+        &mut self,
+        eid: usize,
+        inst: &UopInst,
+        frame: u64,
+    ) -> Result<Next, Raise> {
         let t2 = self.config.tier2.clone().expect("tier 2 is on");
         *self
             .tier2_stats

@@ -31,8 +31,11 @@ pub struct Tier2Config {
     /// Maximum uops in a projected trace.
     pub max_len: usize,
     pub opt: OptConfig,
-    /// Force every Nth guard evaluation to fail (0 = off).
+    /// Force every Nth guard evaluation to fail (0 = off; tier-2
+    /// interpreter only).
     pub deopt_every: u32,
+    /// Compile executors with the copy-and-patch JIT on this backend.
+    pub jit: Option<crate::jit::BackendKind>,
 }
 
 impl Default for Tier2Config {
@@ -44,6 +47,7 @@ impl Default for Tier2Config {
             max_len: 400,
             opt: OptConfig::ALL_ON,
             deopt_every: 0,
+            jit: None,
         }
     }
 }
@@ -83,6 +87,8 @@ pub struct Executor {
     /// `Some((executor, exit))` for side traces.
     pub parent: Option<(usize, usize)>,
     pub entries: u64,
+    /// Machine code, when a JIT backend compiled this executor.
+    pub code: Option<crate::jit::CompiledCode>,
 }
 
 impl Executor {

@@ -156,6 +156,40 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
             e.taken
         );
     }
+    if let Some(code) = &ex.code {
+        s.push_str(&machine_code(code));
+    }
+    s
+}
+
+/// The stencil layout of a compiled trace, each stencil's patched holes and
+/// its disassembly.
+fn machine_code(code: &crate::jit::CompiledCode) -> String {
+    let mut s = String::new();
+    let arch = code.arch;
+    let _ = writeln!(
+        s,
+        "  machine code ({arch:?}): {} bytes at {:#x}, entry {:#x}",
+        code.bytes.len(),
+        code.base,
+        code.entry
+    );
+    for p in &code.placed {
+        let uop = p.uop.map(|i| format!(" (uop #{i})")).unwrap_or_default();
+        let _ = writeln!(s, "    -- {}{uop} @ {:#x}, {} bytes", p.name, p.addr, p.len);
+        for (offset, kind, what, value) in &p.holes {
+            let _ = writeln!(
+                s,
+                "       hole +{offset:#x} {} {what:?} = {value:#x}",
+                kind.name()
+            );
+        }
+        let start = (p.addr - code.base) as usize;
+        for line in crate::jit::disasm::disassemble(arch, &code.bytes[start..start + p.len], p.addr)
+        {
+            let _ = writeln!(s, "       {line}");
+        }
+    }
     s
 }
 

@@ -118,6 +118,9 @@ uops! {
     ExitTrace                "_EXIT_TRACE"                   0 0 Exit;
     /// Checking mode only: re-evaluates a guard the optimizer removed.
     CheckRemovedGuard        "_CHECK_REMOVED_GUARD"          0 0 None;
+    /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
+    /// that also writes one slot past the value stack. Never projected.
+    PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None;
 }
 
 impl Uop {

@@ -1,0 +1,207 @@
+//! Compiling an executor: copy one stencil per uop, then the exit stubs, an
+//! error stub and an overrun guard, and patch every hole. Layout, as in
+//! CPython's `_PyJIT_Compile`:
+//! `[shim][uop 0]..[uop n-1][exit stubs][error stub][fatal][trampolines][data]`.
+
+use std::collections::HashMap;
+
+use super::patch::{self, PatchError};
+use super::reloc::{Arch, RelocKind};
+use super::stencil::{Hole, HoleValue, Stencil, StencilTable};
+use crate::tier2::Executor;
+use crate::tier2::uops::UopInst;
+
+/// Where one stencil was placed (for `show` and fault reports).
+#[derive(Clone, Debug)]
+pub struct Placed {
+    pub name: &'static str,
+    /// Index of the uop (None for shim, stubs, guard).
+    pub uop: Option<usize>,
+    pub addr: u64,
+    pub len: usize,
+    /// Every patched hole: (offset in the stencil, kind, what, value).
+    pub holes: Vec<(u32, RelocKind, HoleValue, u64)>,
+}
+
+/// A compiled trace, before it is copied into code memory.
+pub struct Compiled {
+    pub bytes: Vec<u8>,
+    /// Address of the shim (the C-ABI entry).
+    pub entry: u64,
+    pub placed: Vec<Placed>,
+}
+
+/// Planted bug (`+inject=a64-movw-g1`): the AArch64 MOVW_UABS_G1_NC patch
+/// writes the wrong 16-bit chunk. Only AArch64 code has that relocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mispatch;
+
+/// Stencil table name of a uop at cache depth 0.
+pub fn uop_stencil_name(inst: &UopInst) -> String {
+    format!("{}_r00", inst.uop.name())
+}
+
+/// Compiles `ex` (executor `eid`) for a table, to run at address `base`.
+/// `helper` gives each runtime helper's address for the backend.
+pub fn compile(
+    table: &StencilTable,
+    arch: Arch,
+    ex: &Executor,
+    eid: usize,
+    base: u64,
+    helper: &dyn Fn(&str) -> Option<u64>,
+    mispatch: Option<Mispatch>,
+) -> Result<Compiled, String> {
+    let get = |name: &str| {
+        table
+            .get(name)
+            .ok_or_else(|| format!("no stencil `{name}` in the table"))
+    };
+    let shim = get("_SHIM")?;
+    let exit_stub = get("_EXIT_STUB")?;
+    let error_stub = get("_ERROR_STUB")?;
+    let fatal = get("_FATAL_ERROR")?;
+    let uops: Vec<&Stencil> = ex
+        .uops
+        .iter()
+        .map(|u| get(&uop_stencil_name(u)))
+        .collect::<Result<_, _>>()?;
+
+    // Pass 1: addresses.
+    let mut offset = 0u64;
+    let mut place = |s: &Stencil| {
+        let at = offset;
+        offset += s.code.len() as u64;
+        at
+    };
+    let shim_at = place(shim);
+    let uop_at: Vec<u64> = uops.iter().map(|s| place(s)).collect();
+    let exit_at: Vec<u64> = ex.exits.iter().map(|_| place(exit_stub)).collect();
+    let error_at = place(error_stub);
+    let fatal_at = place(fatal);
+    let branch_holes =
+        |s: &Stencil| s.code_holes.iter().filter(|h| is_branch26(h.kind)).count() as u64;
+    let all: Vec<&Stencil> = std::iter::once(shim)
+        .chain(uops.iter().copied())
+        .chain(std::iter::repeat_n(exit_stub, ex.exits.len()))
+        .chain([error_stub, fatal])
+        .collect();
+    let tramp_at = offset.next_multiple_of(16);
+    let tramp_room = all.iter().map(|s| branch_holes(s)).sum::<u64>() * 16;
+    let mut data_at = (tramp_at + tramp_room).next_multiple_of(16);
+    let mut data_offsets = Vec::with_capacity(all.len());
+    for s in &all {
+        data_offsets.push(data_at);
+        data_at = (data_at + s.data.len() as u64).next_multiple_of(16);
+    }
+    let mut bytes = vec![0u8; data_at as usize];
+
+    // Pass 2: copy and patch.
+    let mut trampolines: HashMap<u64, u64> = HashMap::new();
+    let mut next_tramp = tramp_at;
+    let mut placed = Vec::with_capacity(all.len());
+    let n_uops = uops.len();
+    for (k, s) in all.iter().enumerate() {
+        let at = match k {
+            0 => shim_at,
+            k if k <= n_uops => uop_at[k - 1],
+            k if k <= n_uops + ex.exits.len() => exit_at[k - 1 - n_uops],
+            k if k == n_uops + ex.exits.len() + 1 => error_at,
+            _ => fatal_at,
+        };
+        let uop_index = (1..=n_uops).contains(&k).then(|| k - 1);
+        let exit_index = (k > n_uops && k <= n_uops + ex.exits.len()).then(|| k - 1 - n_uops);
+        bytes[at as usize..at as usize + s.code.len()].copy_from_slice(s.code);
+        let data = data_offsets[k];
+        bytes[data as usize..data as usize + s.data.len()].copy_from_slice(s.data);
+        let inst = uop_index.map(|i| ex.uops[i]);
+        let next = match k {
+            0 => uop_at.first().copied().unwrap_or(fatal_at),
+            k if k < n_uops => uop_at[k],
+            _ => fatal_at,
+        };
+        let jump = match (inst, exit_index) {
+            (Some(i), _) if i.uop == crate::tier2::uops::Uop::JumpToTop => uop_at[0],
+            (Some(i), _) if (i.exit as usize) < exit_at.len() => exit_at[i.exit as usize],
+            _ => fatal_at,
+        };
+        let mut record = Vec::new();
+        for (holes, region_at) in [(s.code_holes, at), (s.data_holes, data)] {
+            for h in holes {
+                let value = match h.value {
+                    HoleValue::Continue => next,
+                    HoleValue::JumpTarget => jump,
+                    HoleValue::ErrorTarget => error_at,
+                    HoleValue::Oparg => exit_index
+                        .map(|e| e as u64)
+                        .or(inst.map(|i| i.oparg as u64))
+                        .unwrap_or(0),
+                    HoleValue::Operand0 => inst.map_or(0, |i| i.operand),
+                    HoleValue::Target => inst.map_or(0, |i| i.target as u64),
+                    HoleValue::Executor => eid as u64,
+                    HoleValue::Data => base + data,
+                    HoleValue::Helper(name) => {
+                        helper(name).ok_or_else(|| format!("no address for helper `{name}`"))?
+                    }
+                };
+                // Hole values that are code offsets become addresses.
+                let value = match h.value {
+                    HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget => {
+                        base + value
+                    }
+                    _ => value,
+                };
+                let target = value.wrapping_add(h.addend as u64);
+                let location = base + region_at + h.offset as u64;
+                let target = if is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
+                    // Out of reach (a Rust helper): go through a trampoline.
+                    *trampolines.entry(target).or_insert_with(|| {
+                        let t = next_tramp;
+                        patch::write_aarch64_trampoline(&mut bytes, t as usize, target);
+                        next_tramp += 16;
+                        base + t
+                    })
+                } else {
+                    target
+                };
+                let target = match mispatch {
+                    Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => {
+                        target ^ (1 << 20)
+                    }
+                    _ => target,
+                };
+                patch::patch(
+                    &mut bytes,
+                    (region_at + h.offset as u64) as usize,
+                    h.kind,
+                    target,
+                    location,
+                )
+                .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
+                record.push((h.offset, h.kind, h.value, target));
+            }
+        }
+        placed.push(Placed {
+            name: s.name,
+            uop: uop_index,
+            addr: base + at,
+            len: s.code.len(),
+            holes: record,
+        });
+    }
+    debug_assert!(arch == Arch::Aarch64 || trampolines.is_empty());
+    Ok(Compiled {
+        bytes,
+        entry: base + shim_at,
+        placed,
+    })
+}
+
+fn is_branch26(kind: RelocKind) -> bool {
+    matches!(kind, RelocKind::Aarch64Call26 | RelocKind::Aarch64Jump26)
+}
+
+/// The holes of a stencil, for tests.
+pub fn holes(s: &Stencil) -> &[Hole] {
+    s.code_holes
+}

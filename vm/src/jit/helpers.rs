@@ -1,0 +1,251 @@
+//! Runtime helpers JIT code calls through holes (`jit_*` in jit.h): the
+//! slow paths of escaping uops. Natively they are called directly; under
+//! emulation the call lands on a trap page and [`call_by_index`] makes it.
+//! A helper that raises leaves the exception in the run and returns NULL.
+//!
+//! Safety contract of every `jit_*` helper: only machine code compiled from
+//! our stencils calls them, with the run's live `JitState` and pointers into
+//! the run's arena, as jit.h declares.
+
+use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
+use crate::runtime::frame::{FRAME_CODE, FRAME_SP, fget};
+use crate::runtime::{Raise, Value, int, range, truthy};
+use crate::tier1::{Run, compare};
+
+use super::state::JitState;
+
+/// Runs a helper body against the run a JitState belongs to: fuel is synced
+/// in and out, a raised exception is left in the run, and a Rust panic is
+/// caught (it must never unwind through machine code) and becomes an
+/// internal error.
+fn with_run<R>(
+    st: *mut JitState,
+    failed: R,
+    f: impl FnOnce(&mut Run<'static>) -> Result<R, Raise>,
+) -> R {
+    // SAFETY: `st` is the state of a live run executing JIT code.
+    let run = unsafe { &mut *((*st).run as *mut Run<'static>) };
+    run.fuel = unsafe { (*st).fuel };
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *run)));
+    let out = match r {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            run.pending = Some(e);
+            failed
+        }
+        Err(_) => {
+            run.pending = Some(Raise::Internal(
+                "a runtime helper panicked under JIT code".into(),
+            ));
+            failed
+        }
+    };
+    // SAFETY: as above.
+    unsafe {
+        (*st).fuel = run.fuel;
+        (*st).gc_pending = run.arena.wants_gc() as u64;
+    }
+    out
+}
+
+pub(crate) unsafe extern "C" fn jit_unbound_local(
+    st: *mut JitState,
+    frame: u64,
+    index: u64,
+) -> Value {
+    with_run(st, Value::NULL, |run| {
+        Err(run.unbound_local(fget(frame, FRAME_CODE) as usize, index as u32))
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_binary_op(
+    st: *mut JitState,
+    a: Value,
+    b: Value,
+    oparg: u64,
+) -> Value {
+    with_run(st, Value::NULL, |run| {
+        int::binop(
+            run.arena,
+            arg_binop(oparg as u32),
+            arg_inplace(oparg as u32),
+            a,
+            b,
+        )
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_unary(st: *mut JitState, a: Value, negate: u64) -> Value {
+    with_run(st, Value::NULL, |run| int::unary(run.arena, negate != 0, a))
+}
+
+pub(crate) unsafe extern "C" fn jit_truthy(_st: *mut JitState, a: Value) -> u64 {
+    truthy(a) as u64
+}
+
+pub(crate) unsafe extern "C" fn jit_compare_op(
+    st: *mut JitState,
+    a: Value,
+    b: Value,
+    oparg: u64,
+) -> Value {
+    with_run(st, Value::NULL, |_| compare(arg_cmp(oparg as u32), a, b))
+}
+
+pub(crate) unsafe extern "C" fn jit_get_iter(st: *mut JitState, a: Value) -> Value {
+    with_run(st, Value::NULL, |run| run.get_iter(a))
+}
+
+/// 0: `*out` holds the next value; 1: exhausted; 2: raised.
+pub(crate) unsafe extern "C" fn jit_for_iter(st: *mut JitState, it: Value, out: *mut Value) -> u64 {
+    with_run(st, 2, |run| {
+        Ok(match range::next(run.arena, it)? {
+            Some(v) => {
+                // SAFETY: `out` is the free stack slot above the iterator.
+                unsafe { *out = v };
+                0
+            }
+            None => 1,
+        })
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_load_global(st: *mut JitState, name: u64) -> Value {
+    with_run(st, Value::NULL, |run| run.load_global_slow(name as u32))
+}
+
+pub(crate) unsafe extern "C" fn jit_store_global(st: *mut JitState, name: u64, v: Value) {
+    with_run(st, (), |run| {
+        run.store_global(name as u32, v);
+        Ok(())
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_call(
+    st: *mut JitState,
+    frame: u64,
+    sp: *mut Value,
+    nargs: u64,
+) -> Value {
+    with_run(st, Value::NULL, |run| {
+        let n = nargs as usize;
+        debug_assert_eq!(fget(frame, FRAME_SP), sp as u64);
+        // SAFETY: the stack holds the callable and `n` arguments below `sp`.
+        let (callable, args) = unsafe {
+            (
+                *sp.sub(n + 1),
+                std::slice::from_raw_parts(sp.sub(n), n).to_vec(),
+            )
+        };
+        run.call_value(callable, &args, frame)
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_make_function(st: *mut JitState, code: u64) -> Value {
+    with_run(st, Value::NULL, |run| run.make_function(code as u32))
+}
+
+/// The stencil already counted this back edge: 1 to raise (fuel), else 0.
+pub(crate) unsafe extern "C" fn jit_check_periodic(st: *mut JitState, frame: u64) -> u64 {
+    with_run(st, 1, |run| {
+        if run.fuel > crate::lang::limits::MAX_FUEL {
+            return Err(Raise::Poison(crate::lang::Poison::Fuel));
+        }
+        run.safe_point_at(frame);
+        Ok(0)
+    })
+}
+
+pub(crate) unsafe extern "C" fn jit_check_removed_guard(
+    st: *mut JitState,
+    index: u64,
+    tos: Value,
+    nos: Value,
+) {
+    with_run(st, (), |run| {
+        if let Some(eid) = run.jit_current {
+            run.check_removed_guard(eid, index as usize, tos, nos);
+        }
+        Ok(())
+    })
+}
+
+/// The helpers by name, with their native addresses.
+pub fn native_address(name: &str) -> Option<u64> {
+    HELPERS
+        .iter()
+        .position(|h| *h == name)
+        .map(|i| native_by_index(i) as u64)
+}
+
+/// Helper names, in trap-page order.
+pub const HELPERS: &[&str] = &[
+    "jit_unbound_local",
+    "jit_binary_op",
+    "jit_unary",
+    "jit_truthy",
+    "jit_compare_op",
+    "jit_get_iter",
+    "jit_for_iter",
+    "jit_load_global",
+    "jit_store_global",
+    "jit_call",
+    "jit_make_function",
+    "jit_check_periodic",
+    "jit_check_removed_guard",
+];
+
+fn native_by_index(i: usize) -> usize {
+    match i {
+        0 => jit_unbound_local as *const () as usize,
+        1 => jit_binary_op as *const () as usize,
+        2 => jit_unary as *const () as usize,
+        3 => jit_truthy as *const () as usize,
+        4 => jit_compare_op as *const () as usize,
+        5 => jit_get_iter as *const () as usize,
+        6 => jit_for_iter as *const () as usize,
+        7 => jit_load_global as *const () as usize,
+        8 => jit_store_global as *const () as usize,
+        9 => jit_call as *const () as usize,
+        10 => jit_make_function as *const () as usize,
+        11 => jit_check_periodic as *const () as usize,
+        _ => jit_check_removed_guard as *const () as usize,
+    }
+}
+
+/// Calls helper `i` with C-ABI integer arguments read from an emulated CPU.
+///
+/// # Safety
+/// The arguments are those a stencil passed: a live run's JitState and
+/// pointers into its arena.
+pub unsafe fn call_by_index(i: usize, a: [u64; 4]) -> u64 {
+    let st = a[0] as *mut JitState;
+    // SAFETY: per this function's contract.
+    unsafe { call_by_index_unchecked(i, st, a) }
+}
+
+unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u64 {
+    unsafe {
+        match i {
+            0 => jit_unbound_local(st, a[1], a[2]).0,
+            1 => jit_binary_op(st, Value(a[1]), Value(a[2]), a[3]).0,
+            2 => jit_unary(st, Value(a[1]), a[2]).0,
+            3 => jit_truthy(st, Value(a[1])),
+            4 => jit_compare_op(st, Value(a[1]), Value(a[2]), a[3]).0,
+            5 => jit_get_iter(st, Value(a[1])).0,
+            6 => jit_for_iter(st, Value(a[1]), a[2] as *mut Value),
+            7 => jit_load_global(st, a[1]).0,
+            8 => {
+                jit_store_global(st, a[1], Value(a[2]));
+                0
+            }
+            9 => jit_call(st, a[1], a[2] as *mut Value, a[3]).0,
+            10 => jit_make_function(st, a[1]).0,
+            11 => jit_check_periodic(st, a[1]),
+            _ => {
+                jit_check_removed_guard(st, a[1], Value(a[2]), Value(a[3]));
+                0
+            }
+        }
+    }
+}

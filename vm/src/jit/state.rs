@@ -1,0 +1,173 @@
+//! The per-run state JIT code reads and writes (`JitState` in
+//! vm/stencils/jit.h). It lives in a page-aligned host region that the
+//! emulators map at the same address, next to the executor validity flags.
+
+use crate::runtime::Value;
+
+/// Mirrors `struct JitState` in jit.h (a generated test checks every offset).
+#[repr(C)]
+#[derive(Debug)]
+pub struct JitState {
+    pub fuel: u64,
+    pub fuel_limit: u64,
+    pub gc_pending: u64,
+    pub exit_index: u64,
+    pub globals: Value,
+    pub builtins: Value,
+    /// Executor validity flags, indexed by executor id.
+    pub valid: *mut u64,
+    /// The Rust `Run` the helpers act on (opaque to C).
+    pub run: *mut u8,
+    /// Stencils executed (each stencil counts itself).
+    pub executed: u64,
+}
+
+/// Statuses the shim returns (jit.h `STATUS_*`).
+pub const STATUS_EXIT: u64 = 0;
+pub const STATUS_ERROR: u64 = 1;
+
+/// Executors a run may compile (one validity word each).
+pub const MAX_EXECUTORS: usize = 16 * 1024;
+
+/// The host region holding the `JitState` and the validity flags:
+/// `[JitState (one page)][valid flags]`.
+pub struct StateRegion {
+    base: *mut u8,
+    len: usize,
+}
+
+// SAFETY: owned mapping, used by one thread at a time.
+unsafe impl Send for StateRegion {}
+
+impl StateRegion {
+    pub fn new() -> StateRegion {
+        let len = 4096 + MAX_EXECUTORS * 8;
+        // SAFETY: anonymous private mapping, checked below.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert!(
+            base != libc::MAP_FAILED,
+            "mmap of the JIT state region failed"
+        );
+        StateRegion {
+            base: base as *mut u8,
+            len,
+        }
+    }
+
+    pub fn mapping(&self) -> (u64, usize) {
+        (self.base as u64, self.len)
+    }
+
+    pub fn state(&self) -> *mut JitState {
+        self.base as *mut JitState
+    }
+
+    pub fn valid_flags(&self) -> *mut u64 {
+        // SAFETY: within the mapping.
+        unsafe { self.base.add(4096) as *mut u64 }
+    }
+
+    pub fn set_valid(&self, executor: usize, valid: bool) {
+        assert!(executor < MAX_EXECUTORS);
+        // SAFETY: index checked.
+        unsafe { *self.valid_flags().add(executor) = valid as u64 }
+    }
+}
+
+impl Default for StateRegion {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for StateRegion {
+    fn drop(&mut self) {
+        // SAFETY: unmapping what `new` mapped.
+        unsafe {
+            libc::munmap(self.base as *mut libc::c_void, self.len);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::mem::{offset_of, size_of};
+
+    use super::*;
+    use crate::runtime::frame::{FRAME_IP, FRAME_LOCALS, FRAME_SP};
+    use crate::runtime::object::{self, Kind};
+    use crate::runtime::value::{SMALL_MAX, SMALL_MIN};
+
+    /// C (as clang compiled vm/stencils/layout.c) and Rust agree on every
+    /// shared struct offset, size and constant. The C side is generated, so
+    /// this cannot pass by hope.
+    #[test]
+    fn c_and_rust_agree_on_every_shared_layout() {
+        let rust: Vec<(&str, u64)> = vec![
+            ("sizeof(JitState)", size_of::<JitState>() as u64),
+            (
+                "offsetof(JitState, fuel)",
+                offset_of!(JitState, fuel) as u64,
+            ),
+            (
+                "offsetof(JitState, fuel_limit)",
+                offset_of!(JitState, fuel_limit) as u64,
+            ),
+            (
+                "offsetof(JitState, gc_pending)",
+                offset_of!(JitState, gc_pending) as u64,
+            ),
+            (
+                "offsetof(JitState, exit_index)",
+                offset_of!(JitState, exit_index) as u64,
+            ),
+            (
+                "offsetof(JitState, globals)",
+                offset_of!(JitState, globals) as u64,
+            ),
+            (
+                "offsetof(JitState, builtins)",
+                offset_of!(JitState, builtins) as u64,
+            ),
+            (
+                "offsetof(JitState, valid)",
+                offset_of!(JitState, valid) as u64,
+            ),
+            ("offsetof(JitState, run)", offset_of!(JitState, run) as u64),
+            (
+                "offsetof(JitState, executed)",
+                offset_of!(JitState, executed) as u64,
+            ),
+            ("VALUE_NULL", Value::NULL.0),
+            ("VALUE_NONE", Value::NONE.0),
+            ("VALUE_FALSE", Value::FALSE.0),
+            ("VALUE_TRUE", Value::TRUE.0),
+            ("SMALL_MIN", SMALL_MIN as u64),
+            ("SMALL_MAX", SMALL_MAX as u64),
+            ("KIND_MASK", object::KIND_MASK),
+            ("KIND_FUNCTION", Kind::Function as u64),
+            ("KIND_RANGE_ITER", Kind::RangeIter as u64),
+            ("FUNCTION_CODE", object::FUNCTION_CODE),
+            ("ITER_NEXT", object::ITER_NEXT),
+            ("ITER_STEP", object::ITER_STEP),
+            ("ITER_REMAINING", object::ITER_REMAINING),
+            ("DICT_KEYS_VERSION", object::DICT_KEYS_VERSION),
+            ("DICT_ENTRIES", object::DICT_ENTRIES),
+            ("FRAME_IP", FRAME_IP),
+            ("FRAME_SP", FRAME_SP),
+            ("FRAME_LOCALS", FRAME_LOCALS),
+            ("STATUS_EXIT", STATUS_EXIT),
+            ("STATUS_ERROR", STATUS_ERROR),
+        ];
+        assert_eq!(rust, crate::jit::stencils::layout::C_LAYOUT);
+    }
+}

@@ -1,0 +1,136 @@
+/* The stencils' view of the runtime. Every constant here mirrors a Rust
+ * definition (value tagging in vm/src/runtime/value.rs, object layouts in
+ * runtime/object.rs, frames in runtime/frame.rs, JitState in jit/state.rs);
+ * a generated test checks that C and Rust agree on each of them.
+ *
+ * Calling convention (modelled on CPython's): every stencil is
+ *   __attribute__((preserve_none)) uint64_t _JIT_ENTRY(frame, stack_pointer,
+ *       tstate, _tos_cache0, _tos_cache1, _tos_cache2)
+ * and continues with a musttail call to a hole symbol (_JIT_CONTINUE, the
+ * next stencil; _JIT_JUMP_TARGET, its exit stub or the trace top;
+ * _JIT_ERROR_TARGET, the error stub). preserve_none keeps all six arguments
+ * in registers across the tail calls. Exit and error stubs `return` to the
+ * shim, which returns to Rust. */
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t Value;
+
+/* runtime/value.rs */
+#define VALUE_NULL UINT64_C(0)
+#define VALUE_NONE UINT64_C(2)
+#define VALUE_FALSE UINT64_C(6)
+#define VALUE_TRUE UINT64_C(10)
+#define IS_SMALL_INT(v) (((v) & 1) != 0)
+#define SMALL_VALUE(v) ((int64_t)(v) >> 1)
+#define MAKE_SMALL(i) ((Value)(((uint64_t)(i) << 1) | 1))
+#define SMALL_MIN (-(INT64_C(1) << 62))
+#define SMALL_MAX ((INT64_C(1) << 62) - 1)
+#define FITS_SMALL(i) ((i) >= SMALL_MIN && (i) <= SMALL_MAX)
+#define IS_PTR(v) (((v) & 7) == 0 && (v) != 0)
+#define IS_BOOL(v) ((v) == VALUE_TRUE || (v) == VALUE_FALSE)
+#define MAKE_BOOL(b) ((b) ? VALUE_TRUE : VALUE_FALSE)
+
+/* runtime/object.rs */
+#define KIND_MASK UINT64_C(0xff)
+#define KIND_FUNCTION 2
+#define KIND_RANGE_ITER 4
+#define FUNCTION_CODE 8
+#define ITER_NEXT 8
+#define ITER_STEP 16
+#define ITER_REMAINING 24
+#define DICT_KEYS_VERSION 8
+#define DICT_ENTRIES 32
+#define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
+#define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
+
+/* runtime/frame.rs */
+#define FRAME_IP 16
+#define FRAME_SP 24
+#define FRAME_LOCALS 40
+#define LOCALS(frame) ((Value *)(uintptr_t)((frame) + FRAME_LOCALS))
+
+/* jit/state.rs: per-run state the machine code reads and writes. */
+typedef struct JitState {
+    uint64_t fuel;        /* fuel used so far (back edges + calls) */
+    uint64_t fuel_limit;  /* poison when fuel exceeds this */
+    uint64_t gc_pending;  /* a collection is due at the next safe point */
+    uint64_t exit_index;  /* written by exit stubs */
+    Value globals;        /* the globals dict */
+    Value builtins;       /* the builtins dict */
+    uint64_t *valid;      /* executor validity flags, by executor id */
+    void *run;            /* opaque to C: the Rust run the helpers act on */
+    uint64_t executed;    /* stencils executed (every stencil counts itself) */
+} JitState;
+
+/* Status the shim returns to Rust. */
+#define STATUS_EXIT 0
+#define STATUS_ERROR 1
+
+#define STENCIL_PARAMS                                                       \
+    uint64_t frame, Value *stack_pointer, JitState *tstate, Value _tos_cache0, \
+        Value _tos_cache1, Value _tos_cache2
+#define STENCIL_ARGS \
+    frame, stack_pointer, tstate, _tos_cache0, _tos_cache1, _tos_cache2
+
+#define STENCIL __attribute__((preserve_none)) uint64_t _JIT_ENTRY(STENCIL_PARAMS)
+extern __attribute__((preserve_none)) uint64_t _JIT_CONTINUE(STENCIL_PARAMS);
+extern __attribute__((preserve_none)) uint64_t _JIT_JUMP_TARGET(STENCIL_PARAMS);
+extern __attribute__((preserve_none)) uint64_t _JIT_ERROR_TARGET(STENCIL_PARAMS);
+
+/* Each stencil counts itself as it leaves, so "stencils executed" is exact
+ * on every backend (one add per stencil; the stats need it). */
+#define CONTINUE()                                                  \
+    do {                                                            \
+        tstate->executed += 1;                                      \
+        __attribute__((musttail)) return _JIT_CONTINUE(STENCIL_ARGS); \
+    } while (0)
+#define JUMP()                                                         \
+    do {                                                               \
+        tstate->executed += 1;                                         \
+        __attribute__((musttail)) return _JIT_JUMP_TARGET(STENCIL_ARGS); \
+    } while (0)
+#define EXIT_IF(cond) \
+    do {              \
+        if (cond) {   \
+            JUMP();   \
+        }             \
+    } while (0)
+#define ERROR() __attribute__((musttail)) return _JIT_ERROR_TARGET(STENCIL_ARGS)
+
+/* Holes whose *address* is the patched value (as CPython's PATCH_VALUE).
+ * The empty asm launders the address into an opaque integer: otherwise clang
+ * knows the address of an object is never 0 and folds `OPARG == 0` to false
+ * (oparg 0 is `==` for comparisons, and the first exit, constant, ...). */
+extern char _JIT_OPARG[], _JIT_OPERAND0[], _JIT_TARGET[], _JIT_EXECUTOR[];
+static inline uint64_t hole_value(uint64_t address) {
+    __asm__("" : "+r"(address));
+    return address;
+}
+#define OPARG hole_value((uint64_t)(uintptr_t)_JIT_OPARG)
+#define OPERAND0 hole_value((uint64_t)(uintptr_t)_JIT_OPERAND0)
+#define TARGET hole_value((uint64_t)(uintptr_t)_JIT_TARGET)
+#define EXECUTOR hole_value((uint64_t)(uintptr_t)_JIT_EXECUTOR)
+
+/* Writes the stack pointer back: escaping helpers and exits need it. */
+#define SYNC_SP() (WORD(frame, FRAME_SP) = (uint64_t)(uintptr_t)stack_pointer)
+
+/* Rust runtime helpers (jit/helpers.rs), reached through holes. Helpers
+ * returning a Value return VALUE_NULL after raising (the Rust side keeps the
+ * exception). */
+extern Value jit_unbound_local(JitState *, uint64_t frame, uint64_t index);
+extern Value jit_binary_op(JitState *, Value a, Value b, uint64_t oparg);
+extern Value jit_unary(JitState *, Value a, uint64_t negate);
+extern uint64_t jit_truthy(JitState *, Value a);
+extern Value jit_compare_op(JitState *, Value a, Value b, uint64_t oparg);
+extern Value jit_get_iter(JitState *, Value a);
+/* 0: *out holds the next value; 1: exhausted; 2: raised. */
+extern uint64_t jit_for_iter(JitState *, Value it, Value *out);
+extern Value jit_load_global(JitState *, uint64_t name);
+extern void jit_store_global(JitState *, uint64_t name, Value v);
+/* Calls the callable below `nargs` arguments at the top of the stack. */
+extern Value jit_call(JitState *, uint64_t frame, Value *stack_pointer, uint64_t nargs);
+extern Value jit_make_function(JitState *, uint64_t code);
+/* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
+extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
+extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);
