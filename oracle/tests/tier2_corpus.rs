@@ -79,10 +79,19 @@ fn show_renders_the_sum_range_trace() {
 fn corpus_loops_execute_jit_code_on_every_backend() {
     for config in ["jit-native", "jit-x86", "jit-a64"] {
         let mut vm = vm(config);
-        for name in ["01_sum_range.py", "04_collatz.py", "06_nested_loops.py", "09_late_branch_flip.py"] {
+        for name in [
+            "01_sum_range.py",
+            "04_collatz.py",
+            "06_nested_loops.py",
+            "09_late_branch_flip.py",
+        ] {
             let o = vm.run_module(&corpus(name));
             assert!(o.findings.is_empty(), "{config} {name}: {:?}", o.findings);
-            assert!(o.jit.traces_compiled > 0 && o.jit.stencils_executed > 0, "{config} {name}: {:?}", o.jit);
+            assert!(
+                o.jit.traces_compiled > 0 && o.jit.stencils_executed > 0,
+                "{config} {name}: {:?}",
+                o.jit
+            );
         }
     }
 }

@@ -67,18 +67,37 @@ pub fn compile(
         .map(|u| get(&uop_stencil_name(u)))
         .collect::<Result<_, _>>()?;
 
-    // Pass 1: addresses.
+    // Pass 1: addresses. A uop stencil followed by another drops its
+    // trailing jump to `_JIT_CONTINUE` and falls through (CPython's
+    // assembly pass does the same): fewer jumps, and larger blocks for the
+    // emulators to translate.
+    let n_uops = uops.len();
+    let kept: Vec<usize> = uops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            if i + 1 < n_uops {
+                s.code.len() - tail_continue(s, arch)
+            } else {
+                s.code.len()
+            }
+        })
+        .collect();
     let mut offset = 0u64;
-    let mut place = |s: &Stencil| {
+    let mut place = |len: usize| {
         let at = offset;
-        offset += s.code.len() as u64;
+        offset += len as u64;
         at
     };
-    let shim_at = place(shim);
-    let uop_at: Vec<u64> = uops.iter().map(|s| place(s)).collect();
-    let exit_at: Vec<u64> = ex.exits.iter().map(|_| place(exit_stub)).collect();
-    let error_at = place(error_stub);
-    let fatal_at = place(fatal);
+    let shim_at = place(shim.code.len());
+    let uop_at: Vec<u64> = kept.iter().map(|&len| place(len)).collect();
+    let exit_at: Vec<u64> = ex
+        .exits
+        .iter()
+        .map(|_| place(exit_stub.code.len()))
+        .collect();
+    let error_at = place(error_stub.code.len());
+    let fatal_at = place(fatal.code.len());
     let branch_holes =
         |s: &Stencil| s.code_holes.iter().filter(|h| is_branch26(h.kind)).count() as u64;
     let all: Vec<&Stencil> = std::iter::once(shim)
@@ -100,7 +119,6 @@ pub fn compile(
     let mut trampolines: HashMap<u64, u64> = HashMap::new();
     let mut next_tramp = tramp_at;
     let mut placed = Vec::with_capacity(all.len());
-    let n_uops = uops.len();
     for (k, s) in all.iter().enumerate() {
         let at = match k {
             0 => shim_at,
@@ -111,7 +129,8 @@ pub fn compile(
         };
         let uop_index = (1..=n_uops).contains(&k).then(|| k - 1);
         let exit_index = (k > n_uops && k <= n_uops + ex.exits.len()).then(|| k - 1 - n_uops);
-        bytes[at as usize..at as usize + s.code.len()].copy_from_slice(s.code);
+        let len = uop_index.map_or(s.code.len(), |i| kept[i]);
+        bytes[at as usize..at as usize + len].copy_from_slice(&s.code[..len]);
         let data = data_offsets[k];
         bytes[data as usize..data as usize + s.data.len()].copy_from_slice(s.data);
         let inst = uop_index.map(|i| ex.uops[i]);
@@ -126,8 +145,12 @@ pub fn compile(
             _ => fatal_at,
         };
         let mut record = Vec::new();
-        for (holes, region_at) in [(s.code_holes, at), (s.data_holes, data)] {
-            for h in holes {
+        for (holes, region_at, limit) in [
+            (s.code_holes, at, len as u32),
+            (s.data_holes, data, u32::MAX),
+        ] {
+            // Holes in a dropped tail jump are gone with it.
+            for h in holes.iter().filter(|h| h.offset < limit) {
                 let value = match h.value {
                     HoleValue::Continue => next,
                     HoleValue::JumpTarget => jump,
@@ -195,6 +218,55 @@ pub fn compile(
         entry: base + shim_at,
         placed,
     })
+}
+
+/// Length of a stencil's trailing jump to `_JIT_CONTINUE`, which can be
+/// dropped when the next stencil follows: x86-64 `movabs $_JIT_CONTINUE,
+/// %reg; jmp *%reg`, AArch64 `b _JIT_CONTINUE`. 0 if the stencil does not
+/// end that way. Branches inside the stencil that target the dropped jump
+/// land on the next stencil, exactly where the jump went.
+pub fn tail_continue(s: &Stencil, arch: Arch) -> usize {
+    let code = s.code;
+    let n = code.len();
+    let continue_hole_at = |offset: usize, kind: RelocKind| {
+        s.code_holes.iter().any(|h| {
+            h.offset as usize == offset
+                && h.kind == kind
+                && h.value == HoleValue::Continue
+                && h.addend == 0
+        })
+    };
+    match arch {
+        Arch::Aarch64 => {
+            let is_b = n >= 4 && code[n - 1] & 0xfc == 0x14;
+            if is_b && continue_hole_at(n - 4, RelocKind::Aarch64Jump26) {
+                4
+            } else {
+                0
+            }
+        }
+        Arch::X86_64 => {
+            // jmp *%reg: `ff e0+r`, or `41 ff e0+r` for r8..r15.
+            let (jmp_len, rex_b, reg) = match code {
+                [.., 0x41, 0xff, m] if m & 0xf8 == 0xe0 => (3, true, m & 7),
+                [.., 0xff, m] if m & 0xf8 == 0xe0 => (2, false, m & 7),
+                _ => return 0,
+            };
+            // movabs $imm64, %reg: `48 b8+r` (or `49 b8+r` for r8..r15).
+            let Some(mov) = n.checked_sub(jmp_len + 10) else {
+                return 0;
+            };
+            let rex = if rex_b { 0x49 } else { 0x48 };
+            if code[mov] == rex
+                && code[mov + 1] == 0xb8 + reg
+                && continue_hole_at(mov + 2, RelocKind::X86_64_64)
+            {
+                jmp_len + 10
+            } else {
+                0
+            }
+        }
+    }
 }
 
 fn is_branch26(kind: RelocKind) -> bool {
