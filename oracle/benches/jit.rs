@@ -39,7 +39,13 @@ fn compile_time(c: &mut Criterion) {
         .expect("sum_range forms a trace");
     eprintln!("sum_range trace: {} uops", ex.uops.len());
     let arena = Arena::new();
-    let mut jit = Jit::new(BackendKind::Native, arena.mapping(), arena.frame_region()).unwrap();
+    let mut jit = Jit::new(
+        BackendKind::Native,
+        arena.mapping(),
+        arena.frame_region(),
+        false,
+    )
+    .unwrap();
     // Code memory is bump-allocated: start afresh every few thousand traces.
     let mut n = 0u32;
     c.bench_function("compile/sum_range_trace", |b| {

@@ -47,6 +47,7 @@ pub struct CampaignStats {
     pub saved: Vec<String>,
     pub vm: VmStats,
     pub tier2: Tier2Stats,
+    pub jit: std::collections::BTreeMap<String, jitdiff_vm::jit::JitStats>,
 }
 
 impl CampaignStats {
@@ -57,6 +58,26 @@ impl CampaignStats {
         100.0 * self.poisoned as f64 / (self.programs.max(1) as f64)
     }
     pub fn summary(&self) -> String {
+        let mut s = self.summary_tiers();
+        for (config, j) in &self.jit {
+            s.push_str(&format!(
+                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} entries, {} stencils executed, {} instructions emulated (counted with +count-insns), {} faults, {} nested traces interpreted\n  exits by uop: {}",
+                j.traces_compiled,
+                j.compile_failures,
+                j.compile_ns as f64 / j.uops_compiled.max(1) as f64,
+                j.code_bytes as f64 / j.traces_compiled.max(1) as f64,
+                j.entries,
+                j.stencils_executed,
+                j.emulated_instructions,
+                j.faults,
+                j.nested_interpreted,
+                j.exits_by_uop.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
+            ));
+        }
+        s
+    }
+
+    fn summary_tiers(&self) -> String {
         format!(
             "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
@@ -182,6 +203,7 @@ pub fn run(
     stats.seconds = start.elapsed().as_secs_f64();
     stats.vm = runner.stats;
     stats.tier2 = runner.tier2.clone();
+    stats.jit = runner.jit.clone();
     if let Some(b) = bar {
         b.finish_and_clear();
     }

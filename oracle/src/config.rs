@@ -49,7 +49,7 @@ jit-native+stress, jit-x86+stress, jit-a64+stress). Knobs: +warmup=N (executions
 (collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses before a side \
 trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer \
 passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed \
-guards), +deopt=N (t2 only: every Nth guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, \
+guards), +count-insns (jit-x86/jit-a64: count emulated instructions, slow), +deopt=N (t2 only: every Nth guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, \
 loop-carried-types, deopt-resume-late, stale-global, a64-movw-g1, stencil-stack-overrun).";
 
 impl Config {
@@ -146,6 +146,10 @@ impl Config {
                     }
                     ("no-dce", None) => {
                         t2.opt.dce = false;
+                        true
+                    }
+                    ("count-insns", None) => {
+                        t2.count_instructions = true;
                         true
                     }
                     ("checkguards", None) => {

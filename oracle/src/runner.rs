@@ -4,6 +4,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use jitdiff_vm::jit::JitStats;
 use jitdiff_vm::lang::{Module, Outcome, Poison, RunResult, unparse};
 use jitdiff_vm::tier2::Tier2Stats;
 use jitdiff_vm::{FindingKind, Vm, VmStats};
@@ -71,6 +72,8 @@ pub struct Runner {
     vms: Vec<Option<Vm>>,
     pub stats: VmStats,
     pub tier2: Tier2Stats,
+    /// JIT counters per configuration that compiles.
+    pub jit: std::collections::BTreeMap<String, JitStats>,
     /// Seconds allowed for one `python3` run.
     pub cpython_timeout: u64,
 }
@@ -89,6 +92,7 @@ impl Runner {
             vms,
             stats: VmStats::default(),
             tier2: Tier2Stats::default(),
+            jit: Default::default(),
             cpython_timeout: 10,
         }
     }
@@ -176,6 +180,12 @@ impl Runner {
                     Ok(out) => {
                         self.stats.add(&out.stats);
                         self.tier2.add(&out.tier2);
+                        if out.jit.traces_compiled + out.jit.compile_failures > 0 {
+                            self.jit
+                                .entry(self.configs[i].name.clone())
+                                .or_default()
+                                .add(&out.jit);
+                        }
                         let kinds = out
                             .findings
                             .iter()

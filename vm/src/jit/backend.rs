@@ -18,6 +18,7 @@ use super::reloc::Arch;
 use super::state::{JitState, StateRegion};
 use super::stencil::StencilTable;
 use super::stencils;
+use crate::runtime::mapping::Mapping;
 use crate::tier2::Executor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,41 +53,24 @@ const PAGE: u64 = 4096;
 /// One machine-code region, bump-allocated in whole pages per trace so a
 /// page is never written after it became executable.
 pub struct CodeMemory {
-    base: *mut u8,
-    len: usize,
+    mapping: Mapping,
     used: usize,
 }
 
-// SAFETY: owned mapping, used by one thread at a time.
-unsafe impl Send for CodeMemory {}
-
 impl CodeMemory {
     fn new() -> CodeMemory {
-        // SAFETY: anonymous mapping, checked below.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                CODE_REGION,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        assert!(base != libc::MAP_FAILED, "mmap of JIT code memory failed");
         CodeMemory {
-            base: base as *mut u8,
-            len: CODE_REGION,
+            mapping: Mapping::new(CODE_REGION, false, "JIT code memory"),
             used: 0,
         }
     }
     fn next(&self) -> u64 {
-        self.base as u64 + self.used as u64
+        self.mapping.addr() + self.used as u64
     }
     /// Copies `bytes` to the next free pages (which must be at `at`).
     fn write(&mut self, at: u64, bytes: &[u8], executable: bool) -> Result<(), String> {
         let size = (bytes.len() as u64).next_multiple_of(PAGE) as usize;
-        if at != self.next() || self.used + size > self.len {
+        if at != self.next() || self.used + size > self.mapping.len() {
             return Err("JIT code memory is full".into());
         }
         // SAFETY: the pages are inside the mapping and still read-write.
@@ -111,22 +95,13 @@ impl CodeMemory {
             // SAFETY: the region is ours; nothing runs in it between programs.
             unsafe {
                 libc::mprotect(
-                    self.base as *mut libc::c_void,
+                    self.mapping.base() as *mut libc::c_void,
                     self.used,
                     libc::PROT_READ | libc::PROT_WRITE,
                 );
             }
         }
         self.used = 0;
-    }
-}
-
-impl Drop for CodeMemory {
-    fn drop(&mut self) {
-        // SAFETY: unmapping what `new` mapped.
-        unsafe {
-            libc::munmap(self.base as *mut libc::c_void, self.len);
-        }
     }
 }
 
@@ -155,6 +130,8 @@ const GUEST_STACK: usize = 1 << 20;
 
 struct Emulator {
     uc: Unicorn<'static, ()>,
+    /// Instructions executed, when counting was asked for.
+    counted: Option<Rc<Cell<u64>>>,
     arch: Arch,
     trap_base: u64,
     stack_top: u64,
@@ -164,7 +141,7 @@ struct Emulator {
 }
 
 impl Emulator {
-    fn new(arch: Arch, regions: &[(u64, usize)]) -> Result<Emulator, String> {
+    fn new(arch: Arch, regions: &[(u64, usize)], count: bool) -> Result<Emulator, String> {
         let mut uc = match arch {
             Arch::X86_64 => Unicorn::new(UcArch::X86, Mode::MODE_64),
             Arch::Aarch64 => Unicorn::new(UcArch::ARM64, Mode::ARM),
@@ -209,8 +186,18 @@ impl Emulator {
             trap_hook(uc, arch, trap_base, addr)
         })
         .map_err(|e| format!("unicorn hook: {e:?}"))?;
+        let counted = if count {
+            let n = Rc::new(Cell::new(0u64));
+            let c = n.clone();
+            uc.add_code_hook(1, 0, move |_, _, _| c.set(c.get() + 1))
+                .map_err(|e| format!("unicorn hook: {e:?}"))?;
+            Some(n)
+        } else {
+            None
+        };
         Ok(Emulator {
             uc,
+            counted,
             arch,
             trap_base,
             stack_top: stack_base + GUEST_STACK as u64 - 64,
@@ -341,6 +328,11 @@ pub struct JitStats {
     /// Traces run by the tier-2 interpreter because emulation was already
     /// active (a helper called back into code with its own traces).
     pub nested_interpreted: u64,
+    /// Instructions emulated (only with `+count-insns`: a code hook on every
+    /// instruction, about an order of magnitude slower).
+    pub emulated_instructions: u64,
+    /// Exits and deopts taken, by uop (this backend's share).
+    pub exits_by_uop: std::collections::BTreeMap<&'static str, u64>,
 }
 
 impl JitStats {
@@ -354,6 +346,10 @@ impl JitStats {
         self.stencils_executed += o.stencils_executed;
         self.faults += o.faults;
         self.nested_interpreted += o.nested_interpreted;
+        self.emulated_instructions += o.emulated_instructions;
+        for (k, v) in &o.exits_by_uop {
+            *self.exits_by_uop.entry(k).or_default() += v;
+        }
     }
 }
 
@@ -370,7 +366,12 @@ pub struct Jit {
 impl Jit {
     /// `arena` is the VM arena's mapping (mapped into the emulator) and
     /// `frames` its frame region, whose slots' guard pages stay unmapped.
-    pub fn new(kind: BackendKind, arena: (u64, usize), frames: (u64, u64)) -> Result<Jit, String> {
+    pub fn new(
+        kind: BackendKind,
+        arena: (u64, usize),
+        frames: (u64, u64),
+        count_instructions: bool,
+    ) -> Result<Jit, String> {
         let code = CodeMemory::new();
         let state = StateRegion::new();
         let emu = if kind.emulated() {
@@ -388,8 +389,8 @@ impl Jit {
                 .collect();
             debug_assert_eq!(frames.1, arena.0 + (frames.1 - frames.0));
             regions.push((frames.1, arena.1 - (frames.1 - arena.0) as usize));
-            regions.extend([(code.base as u64, code.len), state.mapping()]);
-            Some(Emulator::new(kind.arch(), &regions)?)
+            regions.extend([(code.mapping.addr(), code.mapping.len()), state.mapping()]);
+            Some(Emulator::new(kind.arch(), &regions, count_instructions)?)
         } else {
             None
         };
@@ -402,6 +403,14 @@ impl Jit {
         })
     }
 
+    /// Instructions emulated since the last call (0 unless counting).
+    pub fn take_instruction_count(&mut self) -> u64 {
+        self.emu
+            .as_ref()
+            .and_then(|e| e.counted.as_ref())
+            .map_or(0, |c| c.replace(0))
+    }
+
     /// Forgets every trace (between programs).
     pub fn reset(&mut self) {
         match &mut self.emu {
@@ -410,7 +419,7 @@ impl Jit {
             // addresses (expensive); rewind and flush its translation cache
             // only when the region is mostly used.
             Some(e) => {
-                if self.code.used > self.code.len / 2 {
+                if self.code.used > self.code.mapping.len() / 2 {
                     let _ = e.uc.ctl_flush_tb();
                     self.code.reset();
                 }

@@ -161,7 +161,9 @@ impl Run<'_> {
 
     /// Folds the machine code's own counters into the run's stats.
     pub(crate) fn finish_jit_stats(&mut self) {
-        if let Some(jit) = self.jit.as_deref() {
+        self.jit_stats.exits_by_uop = self.tier2_stats.exits_by_uop.clone();
+        if let Some(jit) = self.jit.as_deref_mut() {
+            self.jit_stats.emulated_instructions = jit.take_instruction_count();
             // SAFETY: the state region is ours.
             self.jit_stats.stencils_executed = unsafe { (*jit.state.state()).executed };
             // SAFETY: as above; reset for the next program.

@@ -3,6 +3,7 @@
 //! emulators map at the same address, next to the executor validity flags.
 
 use crate::runtime::Value;
+use crate::runtime::mapping::Mapping;
 
 /// Mirrors `struct JitState` in jit.h (a generated test checks every offset).
 #[repr(C)]
@@ -32,48 +33,27 @@ pub const MAX_EXECUTORS: usize = 16 * 1024;
 /// The host region holding the `JitState` and the validity flags:
 /// `[JitState (one page)][valid flags]`.
 pub struct StateRegion {
-    base: *mut u8,
-    len: usize,
+    mapping: Mapping,
 }
-
-// SAFETY: owned mapping, used by one thread at a time.
-unsafe impl Send for StateRegion {}
 
 impl StateRegion {
     pub fn new() -> StateRegion {
-        let len = 4096 + MAX_EXECUTORS * 8;
-        // SAFETY: anonymous private mapping, checked below.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        assert!(
-            base != libc::MAP_FAILED,
-            "mmap of the JIT state region failed"
-        );
         StateRegion {
-            base: base as *mut u8,
-            len,
+            mapping: Mapping::new(4096 + MAX_EXECUTORS * 8, false, "JIT state region"),
         }
     }
 
     pub fn mapping(&self) -> (u64, usize) {
-        (self.base as u64, self.len)
+        (self.mapping.addr(), self.mapping.len())
     }
 
     pub fn state(&self) -> *mut JitState {
-        self.base as *mut JitState
+        self.mapping.base() as *mut JitState
     }
 
     pub fn valid_flags(&self) -> *mut u64 {
         // SAFETY: within the mapping.
-        unsafe { self.base.add(4096) as *mut u64 }
+        unsafe { self.mapping.base().add(4096) as *mut u64 }
     }
 
     pub fn set_valid(&self, executor: usize, valid: bool) {
@@ -86,15 +66,6 @@ impl StateRegion {
 impl Default for StateRegion {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-impl Drop for StateRegion {
-    fn drop(&mut self) {
-        // SAFETY: unmapping what `new` mapped.
-        unsafe {
-            libc::munmap(self.base as *mut libc::c_void, self.len);
-        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! consequence the JIT must respect: a uop that can reach a safe point must
 //! not keep values cached in registers.
 
+use super::mapping::Mapping;
 use super::object::{self, Kind};
 use super::value::Value;
 
@@ -24,8 +25,7 @@ const GC_THRESHOLD: usize = 2 << 20;
 const MAX_LISTED_WORDS: usize = 256;
 
 pub struct Arena {
-    base: *mut u8,
-    len: usize,
+    mapping: Mapping,
     heap_start: u64,
     heap_end: u64,
     bump: u64,
@@ -47,30 +47,12 @@ pub struct ArenaStats {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutOfMemory;
 
-// SAFETY: the arena owns its mapping; a VM (and so its arena) is used by one
-// thread at a time.
-unsafe impl Send for Arena {}
-
 impl Arena {
     pub fn new() -> Arena {
-        let len = FRAME_REGION + HEAP_REGION;
-        // SAFETY: anonymous private mapping; checked for failure below.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        assert!(base != libc::MAP_FAILED, "mmap of the VM arena failed");
-        let base = base as *mut u8;
-        let heap_start = base as u64 + FRAME_REGION as u64;
+        let mapping = Mapping::new(FRAME_REGION + HEAP_REGION, true, "VM arena");
+        let heap_start = mapping.addr() + FRAME_REGION as u64;
         Arena {
-            base,
-            len,
+            mapping,
             heap_start,
             heap_end: heap_start + HEAP_REGION as u64,
             bump: heap_start,
@@ -83,12 +65,12 @@ impl Arena {
 
     /// Host address and length of the whole mapping (for the emulators).
     pub fn mapping(&self) -> (u64, usize) {
-        (self.base as u64, self.len)
+        (self.mapping.addr(), self.mapping.len())
     }
 
     /// First and one-past-last address of the frame region.
     pub fn frame_region(&self) -> (u64, u64) {
-        (self.base as u64, self.heap_start)
+        (self.mapping.addr(), self.heap_start)
     }
 
     /// Forgets every object: the next program starts from an empty heap.
@@ -192,15 +174,6 @@ impl Arena {
 impl Default for Arena {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-impl Drop for Arena {
-    fn drop(&mut self) {
-        // SAFETY: unmapping exactly the region mapped in `new`.
-        unsafe {
-            libc::munmap(self.base as *mut libc::c_void, self.len);
-        }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod arena;
 pub mod dict;
 pub mod frame;
 pub mod int;
+pub mod mapping;
 pub mod object;
 pub mod range;
 pub mod value;

@@ -112,8 +112,13 @@ impl Vm {
     pub fn new(config: VmConfig) -> Vm {
         let arena = Arena::new();
         let jit = config.tier2.as_ref().and_then(|t| t.jit).map(|kind| {
-            let mut jit = crate::jit::Jit::new(kind, arena.mapping(), arena.frame_region())
-                .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
+            let mut jit = crate::jit::Jit::new(
+                kind,
+                arena.mapping(),
+                arena.frame_region(),
+                config.tier2.as_ref().is_some_and(|t| t.count_instructions),
+            )
+            .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
             if config.inject == Some(crate::Injection::A64MovwG1) {
                 jit.mispatch = Some(crate::jit::codegen::Mispatch);
             }

@@ -36,6 +36,8 @@ pub struct Tier2Config {
     pub deopt_every: u32,
     /// Compile executors with the copy-and-patch JIT on this backend.
     pub jit: Option<crate::jit::BackendKind>,
+    /// Count emulated instructions (slow: a hook on every instruction).
+    pub count_instructions: bool,
 }
 
 impl Default for Tier2Config {
@@ -48,6 +50,7 @@ impl Default for Tier2Config {
             opt: OptConfig::ALL_ON,
             deopt_every: 0,
             jit: None,
+            count_instructions: false,
         }
     }
 }
