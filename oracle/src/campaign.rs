@@ -29,6 +29,8 @@ pub struct CampaignOptions {
     /// Files written at most (all findings are still counted).
     pub max_saved: usize,
     pub progress: bool,
+    /// Stop after this many divergences (self-test: the first finding).
+    pub stop_after: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -151,7 +153,10 @@ pub fn run(
     let bar = live_line(opts.progress);
     let mut last_plain = Instant::now();
     for index in 0.. {
-        if opts.count.is_some_and(|c| index >= c) || deadline.is_some_and(|d| Instant::now() >= d) {
+        if opts.count.is_some_and(|c| index >= c)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+            || opts.stop_after.is_some_and(|n| stats.divergences >= n)
+        {
             break;
         }
         let pseed = program_seed(opts.seed, index);

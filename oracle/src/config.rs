@@ -49,8 +49,9 @@ jit-native+stress, jit-x86+stress, jit-a64+stress). Knobs: +warmup=N (executions
 (collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses before a side \
 trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer \
 passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed \
-guards), +count-insns (jit-x86/jit-a64: count emulated instructions, slow), +deopt=N (t2 only: every Nth guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, \
-loop-carried-types, deopt-resume-late, stale-global, a64-movw-g1, stencil-stack-overrun).";
+guards), +count-insns (jit-x86/jit-a64: count emulated instructions, slow), +deopt=N (t2 only: every Nth \
+guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, deopt-resume-late, \
+stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {

@@ -8,13 +8,32 @@ use crate::config::Config;
 use crate::generator;
 use crate::runner::{Report, Runner, Verdict};
 
-/// A reusable runner for the `differential` target: every configuration.
-pub fn differential_runner() -> Runner {
-    Runner::new(Config::parse_list("all").expect("`all` parses"))
+/// The targets: name and configurations. One per deep oracle, so
+/// `cargo fuzz run <target>` focuses effort; their artifacts feed
+/// `jitdiff triage` directly.
+pub const TARGETS: &[(&str, &str)] = &[
+    ("differential", "all"),
+    ("guards", "t2+stress+checkguards"),
+    ("deopt", "t2+stress+deopt=3,t2+stress+deopt=7"),
+    ("a64", "jit-a64+stress"),
+];
+
+/// A reusable runner for a target.
+pub fn runner_for(target: &str) -> Runner {
+    let (_, configs) = TARGETS
+        .iter()
+        .find(|(n, _)| *n == target)
+        .expect("known target");
+    Runner::new(Config::parse_list(configs).expect("target configurations parse"))
 }
 
-/// `differential`: bytes -> program -> reference vs every configuration.
-/// Returns the report when the configurations diverge.
+/// A reusable runner for the `differential` target: every configuration.
+pub fn differential_runner() -> Runner {
+    runner_for("differential")
+}
+
+/// Any target's body: bytes -> program -> reference vs the target's
+/// configurations. Returns the report when they diverge.
 pub fn differential(data: &[u8], runner: &mut Runner) -> Result<(), Box<Report>> {
     let mut u = Unstructured::new(data);
     let Ok(module) = generator::generate(&mut u) else {
@@ -32,17 +51,20 @@ mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
 
-    /// Runs the target body on a fixed batch of pseudo-random inputs of
-    /// varied lengths (about a second of work): no panic, no divergence.
+    /// Runs every target's body on a fixed batch of pseudo-random inputs of
+    /// varied lengths (about a second of work each): no panic, no divergence.
     #[test]
-    fn differential_target_runs_clean_on_random_inputs() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
-        let mut runner = differential_runner();
-        for i in 0..300 {
-            let len = [0, 1, 7, 64, 512, 4096][i % 6];
-            let data: Vec<u8> = (0..len).map(|_| rng.random()).collect();
-            if let Err(report) = differential(&data, &mut runner) {
-                panic!("divergence on input {i}: {:?}", report.verdict);
+    fn every_target_runs_clean_on_random_inputs() {
+        for (target, _) in TARGETS {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+            let mut runner = runner_for(target);
+            let inputs = if *target == "differential" { 300 } else { 120 };
+            for i in 0..inputs {
+                let len = [0, 1, 7, 64, 512, 4096][i % 6];
+                let data: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+                if let Err(report) = differential(&data, &mut runner) {
+                    panic!("{target}: divergence on input {i}: {:?}", report.verdict);
+                }
             }
         }
     }

@@ -10,3 +10,5 @@ pub mod generator;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod selftest;
+pub mod triage;

@@ -46,6 +46,49 @@ enum Command {
         #[arg(long, default_value = "t2", long_help = config::SYNTAX)]
         config: String,
     },
+    /// Reproduce, sign, reduce and deduplicate findings (`.py` programs,
+    /// campaign output directories, `cargo fuzz` artifacts) into
+    /// `regressions/<kind>-<where>-<hash>.py` plus a Markdown report.
+    /// Exit status 0 when every input was triaged (or did not diverge).
+    Triage {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Configurations for inputs whose header names none.
+        #[arg(long, default_value = "all", long_help = config::SYNTAX)]
+        config: String,
+        /// Where regressions are written.
+        #[arg(long, default_value = "regressions")]
+        regressions: PathBuf,
+        /// Reduction budget per finding, in seconds.
+        #[arg(long, default_value_t = 60.0)]
+        reduce_seconds: f64,
+    },
+    /// The bare reducer: shrink FILE while its divergence signature on
+    /// --config holds; prints the reduced program.
+    Reduce {
+        file: PathBuf,
+        #[arg(long, default_value = "all", long_help = config::SYNTAX)]
+        config: String,
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
+    },
+    /// Oracle self-test: a campaign per planted bug; reports for each whether
+    /// it was found, how fast, and the reduced repro's size. Exit 1 if any
+    /// injection was not found.
+    Selftest {
+        #[arg(long, default_value_t = 60.0)]
+        seconds_per_bug: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Reduction budget per finding, in seconds.
+        #[arg(long, default_value_t = 30.0)]
+        reduce_seconds: f64,
+        /// Only these injections (default: all).
+        #[arg(long)]
+        only: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print generated programs.
     Gen {
         /// First program seed.
@@ -88,6 +131,44 @@ fn main() -> ExitCode {
             json,
         } => cmd_run(&files, &config, json),
         Command::Show { file, config } => cmd_show(&file, &config),
+        Command::Triage {
+            paths,
+            config,
+            regressions,
+            reduce_seconds,
+        } => cmd_triage(&paths, config, regressions, reduce_seconds),
+        Command::Reduce {
+            file,
+            config,
+            seconds,
+        } => cmd_reduce(&file, &config, seconds),
+        Command::Selftest {
+            seconds_per_bug,
+            seed,
+            reduce_seconds,
+            only,
+            json,
+        } => {
+            let rows = jitdiff_oracle::selftest::run(
+                seconds_per_bug,
+                std::time::Duration::from_secs_f64(reduce_seconds),
+                seed,
+                &only,
+            );
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).expect("serializable")
+                );
+            } else {
+                print!("{}", jitdiff_oracle::selftest::table(&rows));
+            }
+            if rows.iter().all(|r| r.found) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Command::Gen { seed, count } => {
             for s in seed..seed.saturating_add(count) {
                 println!("# --- jitdiff gen --seed {s} ---");
@@ -118,6 +199,7 @@ fn main() -> ExitCode {
                 configs,
                 out: Some(out),
                 max_saved: 100,
+                stop_after: None,
                 progress: true,
             };
             let stats = match campaign::run(&opts, |pseed, report| {
@@ -184,6 +266,87 @@ fn load(file: &std::path::Path) -> Option<jitdiff_vm::lang::Module> {
             None
         }
     }
+}
+
+fn cmd_triage(
+    paths: &[PathBuf],
+    config: String,
+    regressions: PathBuf,
+    reduce_seconds: f64,
+) -> ExitCode {
+    if let Err(e) = Config::parse_list(&config) {
+        return usage_error(&e);
+    }
+    let inputs = match jitdiff_oracle::triage::load(paths) {
+        Ok(i) => i,
+        Err(e) => return usage_error(&e),
+    };
+    let opts = jitdiff_oracle::triage::Options {
+        configs: config,
+        regressions: regressions.clone(),
+        budget: std::time::Duration::from_secs_f64(reduce_seconds),
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let mut known = jitdiff_oracle::triage::known_signatures(&regressions);
+    let mut failed = false;
+    for input in &inputs {
+        eprintln!("triage {}", input.origin);
+        match jitdiff_oracle::triage::triage(input, &opts, &mut known) {
+            Ok(o) => println!("{}", jitdiff_oracle::triage::describe(&o)),
+            Err(e) => {
+                eprintln!("{}: error: {e}", input.origin);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64) -> ExitCode {
+    let configs = match Config::parse_list(config) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
+    let Some(module) = load(file) else {
+        return ExitCode::from(2);
+    };
+    let mut runner = Runner::new(configs);
+    let Some(sig) = jitdiff_oracle::triage::Signature::of(&runner.run(&module)) else {
+        eprintln!(
+            "{}: no divergence on {config}: nothing to reduce",
+            file.display()
+        );
+        return ExitCode::from(1);
+    };
+    eprintln!("signature: {sig}");
+    let mut keeps = |m: &jitdiff_vm::lang::Module| {
+        jitdiff_oracle::triage::Signature::of(&runner.run(m)).as_ref() == Some(&sig)
+    };
+    let mut progress =
+        |checks: u64, lines: usize| eprint!("\r  {checks} candidates tried, {lines} lines   ");
+    let r = jitdiff_oracle::triage::reduce::reduce(
+        &module,
+        std::time::Duration::from_secs_f64(seconds),
+        &mut keeps,
+        &mut progress,
+    );
+    eprintln!(
+        "\nreduced in {:.1}s ({} candidates, {} accepted{})",
+        r.seconds,
+        r.checks,
+        r.accepted,
+        if r.timed_out {
+            ", budget exhausted"
+        } else {
+            ""
+        }
+    );
+    print!("# {sig}\n{}", unparse(&r.module));
+    ExitCode::SUCCESS
 }
 
 fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {

@@ -17,6 +17,7 @@ fn campaign(config: &str, count: u64) -> Vec<Vec<DivergenceKind>> {
         configs: Config::parse_list(config).unwrap(),
         out: None,
         max_saved: 0,
+        stop_after: None,
         progress: false,
     };
     let mut found = vec![];

@@ -17,6 +17,9 @@ pub enum Injection {
     /// Storing a global does not invalidate executors that promoted globals
     /// to constants (a missed dependency: stale global after rebinding).
     StaleGlobal,
+    /// A side exit leaves one value too few on the value stack (a wrong
+    /// stack depth at a side exit).
+    ExitStackDepth,
     /// The JIT's patcher writes the wrong 16-bit chunk for AArch64
     /// `R_AARCH64_MOVW_UABS_G1_NC` (only AArch64 code has that relocation).
     A64MovwG1,
@@ -26,11 +29,12 @@ pub enum Injection {
 }
 
 impl Injection {
-    pub const ALL: [Injection; 6] = [
+    pub const ALL: [Injection; 7] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
         Injection::StaleGlobal,
+        Injection::ExitStackDepth,
         Injection::A64MovwG1,
         Injection::StencilStackOverrun,
     ];
@@ -40,6 +44,7 @@ impl Injection {
             Injection::LoopCarriedTypes => "loop-carried-types",
             Injection::DeoptResumeLate => "deopt-resume-late",
             Injection::StaleGlobal => "stale-global",
+            Injection::ExitStackDepth => "exit-stack-depth",
             Injection::A64MovwG1 => "a64-movw-g1",
             Injection::StencilStackOverrun => "stencil-stack-overrun",
         }

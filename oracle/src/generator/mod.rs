@@ -211,11 +211,18 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
 
 /// Deterministic program for a seed (the campaign's unit of reproduction).
 pub fn generate_from_seed(seed: u64) -> Module {
+    let bytes = seed_bytes(seed);
+    let mut u = Unstructured::new(&bytes);
+    generate(&mut u).unwrap_or_else(|_| tiny_program())
+}
+
+/// The bytes `generate_from_seed(seed)` generates from: written to a file,
+/// they are a fuzz artifact for the same program.
+pub fn seed_bytes(seed: u64) -> Vec<u8> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut bytes = vec![0u8; 8192];
     rng.fill_bytes(&mut bytes);
-    let mut u = Unstructured::new(&bytes);
-    generate(&mut u).unwrap_or_else(|_| tiny_program())
+    bytes
 }
 
 /// The fallback program (never expected to be needed).

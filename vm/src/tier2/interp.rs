@@ -396,6 +396,11 @@ impl Run<'_> {
             return self.resume_checked(eid, resume, frame).map(Next::Resume);
         }
         self.tier2_stats.exits_taken += 1;
+        if self.config.inject == Some(Injection::ExitStackDepth) && inst.uop != Uop::ExitTrace {
+            // Planted bug: the side exit drops the top stack value.
+            let sp = fget(frame, FRAME_SP);
+            fset(frame, FRAME_SP, sp - 8);
+        }
         if let Some(next) = link.filter(|&l| self.executors[l].valid) {
             return Ok(Next::Enter(next));
         }
