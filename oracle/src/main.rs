@@ -326,8 +326,13 @@ fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64) -> ExitCode {
     let mut keeps = |m: &jitdiff_vm::lang::Module| {
         jitdiff_oracle::triage::Signature::of(&runner.run(m)).as_ref() == Some(&sig)
     };
-    let mut progress =
-        |checks: u64, lines: usize| eprint!("\r  {checks} candidates tried, {lines} lines   ");
+    let mut last = 0;
+    let mut progress = |checks: u64, lines: usize| {
+        if lines != last {
+            last = lines;
+            eprint!("\r  {checks} candidates tried, {lines} lines   ");
+        }
+    };
     let r = jitdiff_oracle::triage::reduce::reduce(
         &module,
         std::time::Duration::from_secs_f64(seconds),

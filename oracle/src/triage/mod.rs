@@ -159,8 +159,10 @@ pub fn triage(
         .collect::<Result<_, _>>()?;
     let mut small_runner = Runner::new(diverging);
     let mut keeps = |m: &Module| Signature::of(&small_runner.run(m)).as_ref() == Some(&sig);
+    let mut last = 0;
     let mut progress = |checks: u64, lines: usize| {
-        if opts.progress {
+        if opts.progress && lines != last {
+            last = lines;
             eprint!("\r  reducing: {checks} candidates tried, {lines} lines   ");
         }
     };

@@ -40,19 +40,25 @@ pub fn reduce(
     'outer: loop {
         let mut progressed_any = false;
         for pass in [Pass::Structure, Pass::Expressions] {
-            loop {
-                let mut progressed = false;
-                for cand in candidates(&current, pass) {
+            // Sweep the candidates; after an accepted one, regenerate and go
+            // on from the same position (the ones before it mostly still
+            // fail), and sweep again from the start until a sweep accepts
+            // nothing.
+            let mut sweep_progressed = true;
+            while sweep_progressed {
+                sweep_progressed = false;
+                let mut cands = candidates(&current, pass);
+                let mut i = 0;
+                while i < cands.len() {
                     if start.elapsed() >= budget {
                         timed_out = true;
                         break 'outer;
                     }
-                    let Some(cand) = normalize(&cand) else {
+                    let Some(cand) = normalize(&cands[i]) else {
+                        i += 1;
                         continue;
                     };
-                    if cand == current {
-                        continue;
-                    }
+                    i += 1;
                     let text = unparse(&cand);
                     // Only strictly smaller programs (shorter, or as long and
                     // lexicographically smaller): the reduction always ends.
@@ -65,17 +71,16 @@ pub fn reduce(
                     if keeps(&cand) {
                         current = cand;
                         accepted += 1;
-                        progressed = true;
+                        sweep_progressed = true;
+                        progressed_any = true;
                         progress(checks, text.lines().count());
                         current_text = text;
-                        break;
+                        cands = candidates(&current, pass);
+                        i = i.saturating_sub(1);
+                        continue;
                     }
                     failed.insert(text);
                 }
-                if !progressed {
-                    break;
-                }
-                progressed_any = true;
             }
         }
         if !progressed_any {
@@ -411,8 +416,8 @@ fn shrink_digits(d: &str) -> Vec<String> {
     if let Ok(v) = d.parse::<u128>()
         && v > 2
     {
+        // Halving, not decrementing: `v - 1` would crawl through every value.
         out.push((v / 2).to_string());
-        out.push((v - 1).to_string());
     }
     out.retain(|s| !s.is_empty() && s.as_str() != d);
     out.dedup();
