@@ -61,6 +61,7 @@ typedef struct JitState {
     uint64_t *valid;      /* executor validity flags, by executor id */
     void *run;            /* opaque to C: the Rust run the helpers act on */
     uint64_t executed;    /* stencils executed (every stencil counts itself) */
+    uint64_t *links;      /* per exit: machine code of the trace it is linked to, or 0 */
 } JitState;
 
 /* Status the shim returns to Rust. */

@@ -27,6 +27,7 @@
     FIELD(E, valid)                         \
     FIELD(E, run)                           \
     FIELD(E, executed)                      \
+    FIELD(E, links)                         \
     CONST(E, VALUE_NULL)                    \
     CONST(E, VALUE_NONE)                    \
     CONST(E, VALUE_FALSE)                   \

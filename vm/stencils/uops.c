@@ -446,16 +446,26 @@ STENCIL { JUMP(); }
 #if defined(STENCIL__CHECK_REMOVED_GUARD)
 STENCIL {
     SYNC_SP();
-    jit_check_removed_guard(tstate, OPERAND0, stack_pointer[-1], stack_pointer[-2]);
+    /* The executor id rides in the high half: a linked exit may have brought
+     * us here from another trace. */
+    jit_check_removed_guard(tstate, (EXECUTOR << 32) | OPERAND0, stack_pointer[-1], stack_pointer[-2]);
     CONTINUE();
 }
 #endif
 
 /* ---- stubs, shim, overrun guard ---- */
 
-/* One per exit: record which exit left and return to the shim. */
+/* One per exit. A linked exit (a side trace, or the loop trace an
+ * `_EXIT_TRACE` reaches) jumps straight into that trace's first uop;
+ * otherwise record which exit left and return to the shim, and Rust takes
+ * the exit (counters, side-trace formation, linking, resuming tier 1). */
 #if defined(STENCIL__EXIT_STUB)
 STENCIL {
+    uint64_t linked = tstate->links[OPERAND0];
+    if (linked != 0) {
+        __attribute__((musttail)) return ((uint64_t(__attribute__((preserve_none)) *)(STENCIL_PARAMS))(uintptr_t)linked)(
+            STENCIL_ARGS);
+    }
     SYNC_SP();
     tstate->exit_index = OPARG;
     return STATUS_EXIT;

@@ -110,6 +110,10 @@ impl CodeMemory {
 pub struct CompiledCode {
     pub arch: Arch,
     pub entry: u64,
+    /// The first uop's stencil: where linked exits jump (no shim).
+    pub first_uop: u64,
+    /// This trace's exits use link slots `link_base..link_base + exits`.
+    pub link_base: u32,
     pub base: u64,
     pub bytes: Vec<u8>,
     pub placed: Vec<Placed>,
@@ -361,6 +365,8 @@ pub struct Jit {
     pub state: StateRegion,
     emu: Option<Emulator>,
     pub mispatch: Option<Mispatch>,
+    /// Next free exit link slot (slot 0 is never linked).
+    next_link: u32,
 }
 
 impl Jit {
@@ -400,6 +406,7 @@ impl Jit {
             state,
             emu,
             mispatch: None,
+            next_link: 1,
         })
     }
 
@@ -413,6 +420,9 @@ impl Jit {
 
     /// Forgets every trace (between programs).
     pub fn reset(&mut self) {
+        // Links point into the previous program's code.
+        self.state.clear_links(self.next_link);
+        self.next_link = 1;
         match &mut self.emu {
             // Emulated: keep bumping through code memory across programs, so
             // unicorn never has to invalidate translations of reused
@@ -437,6 +447,16 @@ impl Jit {
 
     /// Compiles and installs executor `eid`.
     pub fn compile(&mut self, ex: &Executor, eid: usize) -> Result<CompiledCode, String> {
+        // Link slots for this trace's exits (0 = never linked, when full).
+        let n = ex.exits.len() as u32;
+        let link_base = if (self.next_link + n) as usize <= super::state::MAX_LINKS {
+            self.next_link
+        } else {
+            0
+        };
+        if link_base != 0 {
+            self.next_link += n;
+        }
         let start = std::time::Instant::now();
         let base = self.code.next();
         let Compiled {
@@ -448,15 +468,19 @@ impl Jit {
             self.kind.arch(),
             ex,
             eid,
+            link_base,
             base,
             &|n| self.helper_address(n),
             self.mispatch,
         )?;
         self.code.write(base, &bytes, !self.kind.emulated())?;
         let compile_ns = start.elapsed().as_nanos() as u64;
+        let first_uop = placed.get(1).map_or(entry, |p| p.addr);
         Ok(CompiledCode {
             arch: self.kind.arch(),
             entry,
+            first_uop,
+            link_base,
             base,
             bytes,
             placed,

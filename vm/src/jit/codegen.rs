@@ -43,11 +43,13 @@ pub fn uop_stencil_name(inst: &UopInst) -> String {
 
 /// Compiles `ex` (executor `eid`) for a table, to run at address `base`.
 /// `helper` gives each runtime helper's address for the backend.
+#[allow(clippy::too_many_arguments)] // each is one independent input of the layout; a struct would only rename them
 pub fn compile(
     table: &StencilTable,
     arch: Arch,
     ex: &Executor,
     eid: usize,
+    link_base: u32,
     base: u64,
     helper: &dyn Fn(&str) -> Option<u64>,
     mispatch: Option<Mispatch>,
@@ -156,10 +158,18 @@ pub fn compile(
                     HoleValue::JumpTarget => jump,
                     HoleValue::ErrorTarget => error_at,
                     HoleValue::Oparg => exit_index
-                        .map(|e| e as u64)
+                        // An exit stub reports its executor and exit: linked
+                        // exits mean the code that leaves need not be the
+                        // code that was entered.
+                        .map(|e| ((eid as u64) << 32) | e as u64)
                         .or(inst.map(|i| i.oparg as u64))
                         .unwrap_or(0),
-                    HoleValue::Operand0 => inst.map_or(0, |i| i.operand),
+                    // An exit stub's operand is its link slot (0: never linked).
+                    HoleValue::Operand0 => match (inst, exit_index) {
+                        (Some(i), _) => i.operand,
+                        (None, Some(e)) if link_base != 0 => (link_base + e as u32) as u64,
+                        _ => 0,
+                    },
                     HoleValue::Target => inst.map_or(0, |i| i.target as u64),
                     HoleValue::Executor => eid as u64,
                     HoleValue::Data => base + data,

@@ -162,10 +162,14 @@ pub(crate) unsafe extern "C" fn jit_check_removed_guard(
     tos: Value,
     nos: Value,
 ) {
+    // `index` is `executor << 32 | removed-guard index`.
     with_run(st, (), |run| {
-        if let Some(eid) = run.jit_current {
-            run.check_removed_guard(eid, index as usize, tos, nos);
-        }
+        run.check_removed_guard(
+            (index >> 32) as usize,
+            (index & 0xffff_ffff) as usize,
+            tos,
+            nos,
+        );
         Ok(())
     })
 }

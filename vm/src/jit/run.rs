@@ -81,6 +81,7 @@ impl Run<'_> {
                     (*st).globals = self.globals;
                     (*st).builtins = self.builtins;
                     (*st).valid = jit.state.valid_flags();
+                    (*st).links = jit.state.links();
                     (*st).run = run_ptr;
                 }
                 (jit as *mut super::Jit, jit.kind.emulated())
@@ -104,16 +105,41 @@ impl Run<'_> {
                     }));
                 }
                 Ok(STATUS_EXIT) => {
-                    let ex = &self.executors[eid];
-                    let Some(exit) = ex.exits.get(st.exit_index as usize) else {
+                    // The stub names its executor: linked exits may have
+                    // carried execution into another trace.
+                    let (left, exit_index) = (
+                        (st.exit_index >> 32) as usize,
+                        (st.exit_index & 0xffff_ffff) as usize,
+                    );
+                    let Some(ex) = self.executors.get(left).filter(|e| e.code.is_some()) else {
                         return Err(Raise::Internal(format!(
-                            "JIT exit index {} out of range",
-                            st.exit_index
+                            "JIT exit names unknown executor {left}"
                         )));
                     };
+                    let Some(exit) = ex.exits.get(exit_index) else {
+                        return Err(Raise::Internal(format!(
+                            "JIT exit index {exit_index} out of range"
+                        )));
+                    };
+                    eid = left;
                     let inst = ex.uops[exit.uop_index as usize];
+                    let from_link_base = ex.code.as_ref().map_or(0, |c| c.link_base);
+                    let slot = from_link_base + exit_index as u32;
                     match self.take_exit(eid, &inst, frame)? {
-                        Next::Enter(next) if self.jit_usable(next) => eid = next,
+                        Next::Enter(next) if self.jit_usable(next) => {
+                            // From now on this exit jumps straight into `next`
+                            // in machine code (its first uop checks validity).
+                            if from_link_base != 0 {
+                                let target = self.executors[next]
+                                    .code
+                                    .as_ref()
+                                    .map_or(0, |c| c.first_uop);
+                                if let Some(jit) = self.jit.as_deref() {
+                                    jit.state.set_link(slot, target);
+                                }
+                            }
+                            eid = next
+                        }
                         Next::Enter(next) => return self.interpret_executor(next, frame),
                         Next::Resume(ip) => return Ok(ip),
                     }
@@ -129,8 +155,18 @@ impl Run<'_> {
 
     /// A fault under emulation becomes a finding naming the stencil and uop
     /// that faulted.
-    fn report_fault(&mut self, eid: usize, fault: Fault) -> Raise {
+    fn report_fault(&mut self, entered: usize, fault: Fault) -> Raise {
         self.jit_stats.faults += 1;
+        // Linked exits may have carried execution into another trace: find
+        // the executor whose code holds the PC.
+        let eid = (0..self.executors.len())
+            .find(|&e| {
+                self.executors[e]
+                    .code
+                    .as_ref()
+                    .is_some_and(|c| fault.pc >= c.base && fault.pc < c.base + c.bytes.len() as u64)
+            })
+            .unwrap_or(entered);
         let ex = &self.executors[eid];
         let code = ex.code.as_ref().expect("compiled");
         let place = code

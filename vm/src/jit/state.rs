@@ -21,6 +21,8 @@ pub struct JitState {
     pub run: *mut u8,
     /// Stencils executed (each stencil counts itself).
     pub executed: u64,
+    /// Per exit slot: the machine code the exit is linked to, or 0.
+    pub links: *mut u64,
 }
 
 /// Statuses the shim returns (jit.h `STATUS_*`).
@@ -29,9 +31,12 @@ pub const STATUS_ERROR: u64 = 1;
 
 /// Executors a run may compile (one validity word each).
 pub const MAX_EXECUTORS: usize = 16 * 1024;
+/// Exit link slots a run may use; slot 0 is never linked (the fallback when
+/// the slots run out).
+pub const MAX_LINKS: usize = 64 * 1024;
 
 /// The host region holding the `JitState` and the validity flags:
-/// `[JitState (one page)][valid flags]`.
+/// `[JitState (one page)][valid flags][exit links]`.
 pub struct StateRegion {
     mapping: Mapping,
 }
@@ -39,7 +44,11 @@ pub struct StateRegion {
 impl StateRegion {
     pub fn new() -> StateRegion {
         StateRegion {
-            mapping: Mapping::new(4096 + MAX_EXECUTORS * 8, false, "JIT state region"),
+            mapping: Mapping::new(
+                4096 + MAX_EXECUTORS * 8 + MAX_LINKS * 8,
+                false,
+                "JIT state region",
+            ),
         }
     }
 
@@ -54,6 +63,26 @@ impl StateRegion {
     pub fn valid_flags(&self) -> *mut u64 {
         // SAFETY: within the mapping.
         unsafe { self.mapping.base().add(4096) as *mut u64 }
+    }
+
+    pub fn links(&self) -> *mut u64 {
+        // SAFETY: within the mapping.
+        unsafe { self.mapping.base().add(4096 + MAX_EXECUTORS * 8) as *mut u64 }
+    }
+
+    /// Links exit slot `slot` to machine code at `target` (0 unlinks).
+    pub fn set_link(&self, slot: u32, target: u64) {
+        if slot != 0 && (slot as usize) < MAX_LINKS {
+            // SAFETY: index checked.
+            unsafe { *self.links().add(slot as usize) = target }
+        }
+    }
+
+    /// Unlinks slots `1..used` (between programs: their code is gone).
+    pub fn clear_links(&self, used: u32) {
+        let n = (used as usize).min(MAX_LINKS);
+        // SAFETY: within the links array.
+        unsafe { std::ptr::write_bytes(self.links(), 0, n) }
     }
 
     pub fn set_valid(&self, executor: usize, valid: bool) {
@@ -117,6 +146,10 @@ mod tests {
             (
                 "offsetof(JitState, executed)",
                 offset_of!(JitState, executed) as u64,
+            ),
+            (
+                "offsetof(JitState, links)",
+                offset_of!(JitState, links) as u64,
             ),
             ("VALUE_NULL", Value::NULL.0),
             ("VALUE_NONE", Value::NONE.0),
