@@ -35,6 +35,9 @@ pub fn project(
     let mut visited = vec![false; code.instrs.len()];
     let mut ip = start;
     let mut instructions = 0;
+    // Every trace starts by checking its own validity: linked exits jump
+    // straight into a trace's first uop, even after it was invalidated.
+    out.push(UopInst::new(Uop::CheckValidity, 0, start, 0));
     loop {
         if out.len() >= max_len || visited[ip as usize] {
             // A cycle not closed by our own back edge, or too long: leave.
