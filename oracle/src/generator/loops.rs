@@ -5,6 +5,18 @@
 
 use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Stmt};
 
+/// Integer boundaries JIT fast paths care about: the small-int range
+/// (2**62), 64-bit signed and unsigned overflow, and 32-bit widths.
+const BOUNDARIES: [i128; 7] = [
+    1 << 62,
+    1 << 63,
+    1 << 64,
+    -(1 << 62),
+    -(1 << 63),
+    1 << 31,
+    1 << 32,
+];
+
 use super::expr::{E, bin, bits_of, cmp, not};
 use super::state::{Gen, LoopCtx, Planned, RET_CAP};
 
@@ -279,15 +291,7 @@ impl Gen<'_, '_> {
         let (iter, first, step, bits) = match self.weighted(&w) {
             Some(1) => {
                 let start = if self.cfg.big_ints && self.chance(40) {
-                    self.pick(&[
-                        1i128 << 62,
-                        1 << 63,
-                        1 << 64,
-                        -(1 << 62),
-                        -(1 << 63),
-                        1 << 31,
-                        1 << 32,
-                    ]) - (t as i128 / 2)
+                    self.pick(&BOUNDARIES) - (t as i128 / 2)
                 } else {
                     self.between(0, 20) as i128 - 10
                 };
@@ -483,15 +487,7 @@ impl Gen<'_, '_> {
     /// mid-loop (the overflow check of an add fast path).
     pub fn accumulate_loop(&mut self) -> Option<Vec<Stmt>> {
         let t = self.trip_count(1)?;
-        let b = self.pick(&[
-            1i128 << 62,
-            1 << 63,
-            1 << 64,
-            -(1 << 62),
-            -(1 << 63),
-            1 << 31,
-            1 << 32,
-        ]);
+        let b = self.pick(&BOUNDARIES);
         let d = self.pick(&[1i128, 1, 3, 1000, -1, -7]);
         // Cross B at about the middle of the loop.
         let start = b - d * (t as i128 / 2).max(1);
