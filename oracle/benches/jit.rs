@@ -44,6 +44,7 @@ fn compile_time(c: &mut Criterion) {
         arena.mapping(),
         arena.frame_region(),
         false,
+        false,
     )
     .unwrap();
     // Code memory is bump-allocated: start afresh every few thousand traces.

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::generator;
-use crate::runner::{Report, Runner, Verdict};
+use crate::runner::{Isolation, OracleStats, Report, Runner, Verdict};
 
 pub struct CampaignOptions {
     /// Stop after this much wall-clock time...
@@ -31,6 +31,34 @@ pub struct CampaignOptions {
     pub progress: bool,
     /// Stop after this many divergences (self-test: the first finding).
     pub stop_after: Option<u64>,
+    /// Where VM configurations run (a worker process by default).
+    pub isolation: Isolation,
+    /// Wall-clock seconds before a run is suspected of hanging.
+    pub hang_seconds: f64,
+}
+
+impl CampaignOptions {
+    /// `count` programs of campaign `seed` on `configs`, no output files,
+    /// no progress line, worker isolation: what tests and the self-test use.
+    pub fn quiet(
+        configs: Vec<Config>,
+        seed: u64,
+        count: Option<u64>,
+        seconds: Option<f64>,
+    ) -> Self {
+        CampaignOptions {
+            seconds,
+            count,
+            seed,
+            configs,
+            out: None,
+            max_saved: 0,
+            progress: false,
+            stop_after: None,
+            isolation: Isolation::Worker,
+            hang_seconds: 20.0,
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -42,6 +70,7 @@ pub struct CampaignStats {
     pub poisoned_recursion: u64,
     pub poisoned_int: u64,
     pub poisoned_memory: u64,
+    pub poisoned_nesting: u64,
     pub divergences: u64,
     pub errors: u64,
     pub seconds: f64,
@@ -50,6 +79,8 @@ pub struct CampaignStats {
     pub vm: VmStats,
     pub tier2: Tier2Stats,
     pub jit: std::collections::BTreeMap<String, jitdiff_vm::jit::JitStats>,
+    /// What the deep oracles checked.
+    pub oracles: OracleStats,
 }
 
 impl CampaignStats {
@@ -61,6 +92,17 @@ impl CampaignStats {
     }
     pub fn summary(&self) -> String {
         let mut s = self.summary_tiers();
+        let o = &self.oracles;
+        s.push_str(&format!(
+            "\noracles: {} transitions frame-checked against {} replays without traces, {} exit sequences compared ({} exits), {} hangs suspected ({} confirmed), {} worker deaths",
+            o.frames_checked,
+            o.replays,
+            o.sequences_compared,
+            o.exits_compared,
+            o.hangs_suspected,
+            o.hangs_confirmed,
+            o.worker_deaths
+        ));
         for (config, j) in &self.jit {
             s.push_str(&format!(
                 "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} entries, {} stencils executed, {} instructions emulated (counted with +count-insns), {} faults, {} nested traces interpreted\n  exits by uop: {}",
@@ -81,10 +123,10 @@ impl CampaignStats {
 
     fn summary_tiers(&self) -> String {
         format!(
-            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}), {} errors\n\
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
              tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
-             tier 2: {} entries, {} uops run, {} exits, {} deopts ({} forced), {} invalidations, {} removed-guard checks\n\
+             tier 2: {} entries, {} uops run, {} exits, {} deopts, {} forced failures, {} invalidations, {} removed-guard checks\n\
              exits by uop: {}",
             self.programs,
             self.seconds,
@@ -97,6 +139,7 @@ impl CampaignStats {
             self.poisoned_recursion,
             self.poisoned_int,
             self.poisoned_memory,
+            self.poisoned_nesting,
             self.errors,
             self.vm.instructions,
             self.vm.specializations,
@@ -114,7 +157,7 @@ impl CampaignStats {
             self.tier2.uops_executed,
             self.tier2.exits_taken,
             self.tier2.deopts_taken,
-            self.tier2.forced_deopts,
+            self.tier2.forced_failures,
             self.tier2.invalidations,
             self.tier2.removed_guard_checks,
             self.tier2
@@ -146,7 +189,8 @@ pub fn run(
     if let Some(dir) = &opts.out {
         std::fs::create_dir_all(dir)?;
     }
-    let mut runner = Runner::new(opts.configs.clone());
+    let mut runner = Runner::with_isolation(opts.configs.clone(), opts.isolation);
+    runner.hang_seconds = opts.hang_seconds;
     let mut stats = CampaignStats::default();
     let start = Instant::now();
     let deadline = opts.seconds.map(|s| start + Duration::from_secs_f64(s));
@@ -161,6 +205,16 @@ pub fn run(
         }
         let pseed = program_seed(opts.seed, index);
         let module = generator::generate_from_seed(pseed);
+        if let Some(dir) = &opts.out {
+            // On disk before it runs: if this process dies with it (the
+            // worker contains VM crashes, but not, say, the OOM killer), the
+            // program is not lost.
+            let header = format!(
+                "# jitdiff in flight: campaign seed {}, program {index}, program seed {pseed}\n",
+                opts.seed
+            );
+            std::fs::write(dir.join(IN_FLIGHT), format!("{header}{}", unparse(&module)))?;
+        }
         let report = runner.run(&module);
         stats.programs += 1;
         match &report.verdict {
@@ -172,9 +226,28 @@ pub fn run(
                     Poison::Recursion => stats.poisoned_recursion += 1,
                     Poison::IntTooLarge => stats.poisoned_int += 1,
                     Poison::OutOfMemory => stats.poisoned_memory += 1,
+                    Poison::Nesting => stats.poisoned_nesting += 1,
                 }
             }
-            Verdict::Error(_) => stats.errors += 1,
+            Verdict::Error(_) => {
+                stats.errors += 1;
+                if let Some(dir) = opts
+                    .out
+                    .as_ref()
+                    .filter(|_| stats.saved.len() < opts.max_saved)
+                {
+                    let path = save(
+                        dir,
+                        "error",
+                        opts.seed,
+                        index,
+                        pseed,
+                        &unparse(&module),
+                        &report,
+                    )?;
+                    stats.saved.push(path.display().to_string());
+                }
+            }
             Verdict::Diverge(_) => {
                 stats.divergences += 1;
                 stats
@@ -186,8 +259,15 @@ pub fn run(
                     .as_ref()
                     .filter(|_| stats.saved.len() < opts.max_saved)
                 {
-                    let path =
-                        save_finding(dir, opts.seed, index, pseed, &unparse(&module), &report)?;
+                    let path = save(
+                        dir,
+                        "finding",
+                        opts.seed,
+                        index,
+                        pseed,
+                        &unparse(&module),
+                        &report,
+                    )?;
                     stats.saved.push(path.display().to_string());
                 }
             }
@@ -209,6 +289,10 @@ pub fn run(
     stats.vm = runner.stats;
     stats.tier2 = runner.tier2.clone();
     stats.jit = runner.jit.clone();
+    stats.oracles = runner.oracle_stats;
+    if let Some(dir) = &opts.out {
+        let _ = std::fs::remove_file(dir.join(IN_FLIGHT));
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -237,25 +321,32 @@ fn live_message(s: &CampaignStats) -> String {
     )
 }
 
-/// Writes `<dir>/finding-<seed>-<index>.py` (runnable, with a header) and a
+/// The program being run, written before it runs (removed at the end).
+pub const IN_FLIGHT: &str = "in-flight.py";
+
+/// Writes `<dir>/<what>-<seed>-<index>.py` (runnable, with a header) and a
 /// `.json` with the full report. Returns the `.py` path.
-fn save_finding(
+fn save(
     dir: &Path,
+    what: &str,
     seed: u64,
     index: u64,
     pseed: u64,
     source: &str,
     report: &Report,
 ) -> std::io::Result<PathBuf> {
-    let stem = format!("finding-{seed}-{index}");
+    let stem = format!("{what}-{seed}-{index}");
     let py = dir.join(format!("{stem}.py"));
-    let Verdict::Diverge(divs) = &report.verdict else {
-        unreachable!()
-    };
     let mut header =
-        format!("# jitdiff finding: campaign seed {seed}, program {index}, program seed {pseed}\n");
-    for d in divs {
-        header.push_str(&format!("# diverges: {} ({:?})\n", d.config, d.kinds));
+        format!("# jitdiff {what}: campaign seed {seed}, program {index}, program seed {pseed}\n");
+    match &report.verdict {
+        Verdict::Diverge(divs) => {
+            for d in divs {
+                header.push_str(&format!("# diverges: {} ({:?})\n", d.config, d.kinds));
+            }
+        }
+        Verdict::Error(e) => header.push_str(&format!("# error: {}\n", e.replace('\n', " "))),
+        _ => {}
     }
     std::fs::write(&py, format!("{header}{source}"))?;
     let json = serde_json::json!({

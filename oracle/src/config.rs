@@ -5,6 +5,7 @@
 use jitdiff_vm::jit::BackendKind;
 use jitdiff_vm::tier2::Tier2Config;
 use jitdiff_vm::tier2::optimizer::OptConfig;
+use jitdiff_vm::tier2::stress::Forced;
 use jitdiff_vm::{Injection, VmConfig};
 
 /// Where a configuration runs a program.
@@ -22,36 +23,49 @@ pub struct Config {
     pub target: Target,
 }
 
-/// Configurations `all` expands to: every tier, plus stress variants (tier 1
-/// specializing at once and collecting at every safe point; tier 2 tracing
-/// after two iterations, unoptimized, checking removed guards, and failing
-/// every 7th guard on purpose).
+/// Configurations `all` expands to: every tier, and for tier 2 and every
+/// JIT backend the same four stress groups, so the exit-sequence oracle can
+/// compare each backend with the tier-2 interpreter: traces after two
+/// iterations (`+stress`), forced deopts with GC stress, and forced side
+/// exits (growing side traces) with removed-guard checks. Plus tier 1 with
+/// GC stress, and tier 2 unoptimized.
 pub const ALL: &[&str] = &[
     "t0",
     "t1",
     "t1+warmup=0+gcstress",
     "t2",
     "t2+noopt+stress",
-    "t2+stress+checkguards",
-    "t2+stress+deopt=7",
+    "t2+stress",
+    "t2+stress+deopt=7+gcstress",
+    "t2+stress+sideexit=5+checkguards",
     "jit-native",
     "jit-native+stress",
+    "jit-native+stress+deopt=7+gcstress",
+    "jit-native+stress+sideexit=5+checkguards",
     "jit-x86+stress",
+    "jit-x86+stress+deopt=7+gcstress",
+    "jit-x86+stress+sideexit=5+checkguards",
     "jit-a64+stress",
+    "jit-a64+stress+deopt=7+gcstress",
+    "jit-a64+stress+sideexit=5+checkguards",
 ];
 
 /// The help text for configuration strings (shown by `--help`).
 pub const SYNTAX: &str = "Configurations: t0 (no specialization), t1 (specializing interpreter), t2 (tier 1 plus \
 hot-loop traces run by the tier-2 interpreter), jit-native / jit-x86 / jit-a64 (t2 with traces compiled by the \
-copy-and-patch JIT, run natively, or under unicorn as x86-64 / AArch64), cpython (python3), all (= t0, t1, \
-t1+warmup=0+gcstress, t2, t2+noopt+stress, t2+stress+checkguards, t2+stress+deopt=7, jit-native, \
-jit-native+stress, jit-x86+stress, jit-a64+stress). Knobs: +warmup=N (executions before specializing), +gcstress \
-(collect at every safe point), +hot=N (back edges before a loop is traced), +exit=N (exit uses before a side \
-trace grows), +chain=N (side-trace depth limit), +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer \
-passes off), +no-types, +no-fold, +no-globals, +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed \
-guards), +count-insns (jit-x86/jit-a64: count emulated instructions, slow), +deopt=N (t2 only: every Nth \
-guard fails on purpose), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, deopt-resume-late, \
-stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun).";
+copy-and-patch JIT, run natively, or under unicorn as x86-64 / AArch64), cpython (python3), all (every tier; \
+for t2 and each JIT backend: +stress, +stress+deopt=7+gcstress, +stress+sideexit=5+checkguards; t1 with \
+gcstress; t2 unoptimized). Knobs: +warmup=N (executions before specializing), +gcstress (collect at every \
+allocation and safe point, poison freed memory, verify the heap after every collection and exit), +hot=N (back \
+edges before a loop is traced), +exit=N (exit uses before a side trace grows), +chain=N (side-trace depth limit), \
++stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer passes off), +no-types, +no-fold, +no-globals, \
++no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed guards and check _SET_IP before escaping uops), \
++deopt=N (every Nth guard deopts on purpose, in every tier-2 backend), +sideexit=N (every Nth guard leaves \
+through a side exit of its own, which grows side traces), +count-insns (jit-x86/jit-a64: count emulated \
+instructions, slow), +budget (jit-x86/jit-a64: stop a trace after 10M instructions without a fuel tick, a \
+deterministic hang verdict; slow), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, \
+deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun, exit-corrupts-local, \
+a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {
@@ -157,11 +171,22 @@ impl Config {
                         t2.opt.check_guards = true;
                         true
                     }
-                    ("deopt", Some(v)) => {
-                        if t2.jit.is_some() {
-                            return Err("`deopt=N` forces failures in the tier-2 interpreter only; use it with t2".into());
+                    ("deopt" | "sideexit", Some(v)) => {
+                        let every = number(key, v)?;
+                        if every == 0 {
+                            return Err(format!("`{key}` needs N >= 1 (every Nth guard fails)"));
                         }
-                        t2.deopt_every = number(key, v)?;
+                        if t2.forced.is_some() {
+                            return Err("`deopt=N` and `sideexit=N` are exclusive".into());
+                        }
+                        t2.forced = Some(Forced {
+                            every,
+                            side_exit: key == "sideexit",
+                        });
+                        true
+                    }
+                    ("budget", None) => {
+                        t2.budget = true;
                         true
                     }
                     _ => false,
@@ -225,7 +250,7 @@ mod tests {
             (
                 t2.hot,
                 t2.exit_threshold,
-                t2.deopt_every,
+                t2.forced.map_or(0, |f| f.every),
                 t2.opt.fold,
                 t2.opt.types,
                 t2.opt.check_guards

@@ -13,9 +13,23 @@ use crate::runner::{Report, Runner, Verdict};
 /// `jitdiff triage` directly.
 pub const TARGETS: &[(&str, &str)] = &[
     ("differential", "all"),
-    ("guards", "t2+stress+checkguards"),
-    ("deopt", "t2+stress+deopt=3,t2+stress+deopt=7"),
+    (
+        "guards",
+        "t2+stress+checkguards,jit-native+stress+checkguards",
+    ),
+    (
+        "deopt",
+        "t2+stress+deopt=3,jit-native+stress+deopt=3,t2+stress+sideexit=3,jit-native+stress+sideexit=3",
+    ),
     ("a64", "jit-a64+stress"),
+    (
+        "exits",
+        "t2+stress,jit-native+stress,jit-x86+stress,jit-a64+stress",
+    ),
+    (
+        "heap",
+        "t1+warmup=0+gcstress,t2+stress+gcstress,jit-native+stress+gcstress",
+    ),
 ];
 
 /// A reusable runner for a target.
@@ -24,7 +38,9 @@ pub fn runner_for(target: &str) -> Runner {
         .iter()
         .find(|(n, _)| *n == target)
         .expect("known target");
-    Runner::new(Config::parse_list(configs).expect("target configurations parse"))
+    // libFuzzer contains crashes and timeouts itself, and forking a worker
+    // under it would hide them from it.
+    Runner::in_process(Config::parse_list(configs).expect("target configurations parse"))
 }
 
 /// A reusable runner for the `differential` target: every configuration.

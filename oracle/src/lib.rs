@@ -5,10 +5,13 @@
 pub mod campaign;
 pub mod config;
 pub mod cpython;
+pub mod execute;
 pub mod fuzz_target;
 pub mod generator;
+pub mod oracles;
 pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod selftest;
 pub mod triage;
+pub mod worker;

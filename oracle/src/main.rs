@@ -119,6 +119,11 @@ enum Command {
         /// Print the final statistics as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// Wall-clock seconds a VM run may take before it is suspected of
+        /// hanging (then re-run under a deterministic instruction budget,
+        /// which alone decides).
+        #[arg(long, default_value_t = 20.0)]
+        hang_seconds: f64,
     },
 }
 
@@ -183,6 +188,7 @@ fn main() -> ExitCode {
             config,
             out,
             json,
+            hang_seconds,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
@@ -201,6 +207,8 @@ fn main() -> ExitCode {
                 max_saved: 100,
                 stop_after: None,
                 progress: true,
+                isolation: jitdiff_oracle::runner::Isolation::Worker,
+                hang_seconds,
             };
             let stats = match campaign::run(&opts, |pseed, report| {
                 eprintln!(

@@ -67,33 +67,16 @@ pub fn print_report_table(name: &str, report: &Report) {
         let (e, o, g) = match result {
             ConfigResult::Run(r, _) => columns(r),
             ConfigResult::Crash(m) => (format!("CRASH: {m}"), String::new(), String::new()),
+            ConfigResult::Hang(m) => (format!("HANG: {m}"), String::new(), String::new()),
             ConfigResult::Error(m) => (format!("error: {m}"), String::new(), String::new()),
         };
         println!("  {config:<26} {e:<48} {o:<20} {g:<20}");
     }
-    // For a divergence, show the first differing output line.
-    if let (Verdict::Diverge(_), RunResult::Completed(want)) = (&report.verdict, &report.reference)
-    {
-        for (config, result) in &report.results {
-            if let ConfigResult::Run(_, findings) = result {
-                for f in findings {
-                    println!("  {config}: oracle: {f}");
-                }
-            }
-            if let ConfigResult::Run(RunResult::Completed(got), _) = result {
-                let line = want
-                    .output
-                    .lines()
-                    .zip(got.output.lines())
-                    .position(|(a, b)| a != b);
-                if let Some(n) = line {
-                    println!(
-                        "  {config}: output line {}: reference `{}`, got `{}`",
-                        n + 1,
-                        want.output.lines().nth(n).unwrap_or(""),
-                        got.output.lines().nth(n).unwrap_or("")
-                    );
-                }
+    // For a divergence, what each oracle found.
+    if let Verdict::Diverge(divs) = &report.verdict {
+        for d in divs {
+            for f in &d.findings {
+                println!("  {}: {} oracle: {}", d.config, f.oracle, f.message);
             }
         }
     }

@@ -1,51 +1,37 @@
 //! The differential runner: one program, the reference and every
-//! configuration, and a verdict. A VM panic is caught and reported as a
-//! finding; it never takes the fuzzer down.
+//! configuration, then every oracle ([`crate::oracles`]) and a verdict.
+//!
+//! VM configurations run in a worker process ([`crate::worker`]) unless the
+//! runner is built [`Runner::in_process`] (the `cargo fuzz` targets, where
+//! libFuzzer contains crashes itself). Traced configurations record their
+//! transitions and exits; the program then runs once more on tier 1 alone
+//! (the replay) for the frame-state oracle.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Duration;
 
+use jitdiff_vm::VmStats;
 use jitdiff_vm::jit::JitStats;
-use jitdiff_vm::lang::{Module, Outcome, Poison, RunResult, unparse};
+use jitdiff_vm::lang::compile::compile;
+use jitdiff_vm::lang::{Module, Poison, RunResult, unparse};
+use jitdiff_vm::observe::{FrameView, Observe};
 use jitdiff_vm::tier2::Tier2Stats;
-use jitdiff_vm::{FindingKind, Vm, VmStats};
 use serde::Serialize;
 
 use crate::config::{Config, Target};
+use crate::execute::{Job, JobOutcome, Local};
+use crate::oracles::{self, ConfigRun, exit_sequence, frame_state};
+use crate::worker::Worker;
 use crate::{cpython, reference};
 
-/// What a configuration did with a program.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum ConfigResult {
-    /// The run's result, plus what the VM's internal oracles reported.
-    Run(RunResult, Vec<String>),
-    /// The VM panicked (message).
-    Crash(String),
-    /// The configuration could not run (e.g. python3 missing).
-    Error(String),
-}
-
-/// How a configuration disagrees with the reference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum DivergenceKind {
-    Output,
-    Exception,
-    Globals,
-    /// Poisoned (fuel, recursion, int size) where the reference completed:
-    /// those limits are exact semantics, so this is a finding.
-    Poisoned,
-    Crash,
-    /// `+checkguards`: a guard the optimizer removed would have failed.
-    RemovedGuardFailed,
-    /// A tier-2 exit resumed tier 1 in a frame state it cannot have.
-    DeoptState,
-    /// JIT code faulted under emulation.
-    Fault,
-}
+pub use crate::oracles::{ConfigResult, DivergenceKind, OracleFinding};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Divergence {
     pub config: String,
+    /// The kinds, sorted (every finding's kind once).
     pub kinds: Vec<DivergenceKind>,
+    /// What each oracle found, with its place and message.
+    pub findings: Vec<OracleFinding>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,34 +51,87 @@ pub struct Report {
     pub verdict: Verdict,
 }
 
+/// Where VM configurations run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    /// In this process: a native crash takes it down, a hang hangs it.
+    InProcess,
+    /// In a worker process, with a wall-clock limit per run that makes a
+    /// hang *suspected* (then confirmed deterministically).
+    Worker,
+}
+
+/// What the deep oracles checked, summed over programs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OracleStats {
+    /// Trace transitions (exits, deopts, handovers, errors) whose frame was
+    /// compared with the replay's.
+    pub frames_checked: u64,
+    /// Replays without traces run for the frame-state oracle.
+    pub replays: u64,
+    /// Exit sequences compared across backends, and the exits in them.
+    pub sequences_compared: u64,
+    pub exits_compared: u64,
+    /// Runs the wall clock suspected of hanging, and hangs the budget
+    /// confirmed.
+    pub hangs_suspected: u64,
+    pub hangs_confirmed: u64,
+    /// Worker processes that died under a run (and were replaced).
+    pub worker_deaths: u64,
+}
+
 /// Runs programs on a fixed list of configurations, reusing one VM (and so
-/// one arena mapping) per configuration.
+/// one arena mapping and emulator) per configuration.
 pub struct Runner {
     configs: Vec<Config>,
-    vms: Vec<Option<Vm>>,
+    isolation: Isolation,
+    /// Wall-clock seconds a VM run may take before it is suspected of
+    /// hanging (worker isolation only).
+    pub hang_seconds: f64,
+    /// Record transitions and exits, and run the frame-state replay.
+    pub deep: bool,
+    local: Local,
+    worker: Option<Worker>,
+    /// The program the worker has loaded (a counter of `run` calls).
+    loaded: Option<u64>,
+    program_counter: u64,
     pub stats: VmStats,
     pub tier2: Tier2Stats,
     /// JIT counters per configuration that compiles.
     pub jit: std::collections::BTreeMap<String, JitStats>,
+    pub oracle_stats: OracleStats,
     /// Seconds allowed for one `python3` run.
     pub cpython_timeout: u64,
 }
 
+/// The tier-1 configuration the frame-state replay runs on.
+const REPLAY_CONFIG: &str = "t1";
+
 impl Runner {
+    /// A runner whose VM configurations run in a worker process.
     pub fn new(configs: Vec<Config>) -> Runner {
-        let vms = configs
-            .iter()
-            .map(|c| match &c.target {
-                Target::Vm(v) => Some(Vm::new(v.clone())),
-                Target::CPython => None,
-            })
-            .collect();
+        Runner::with_isolation(configs, Isolation::Worker)
+    }
+
+    /// A runner that runs everything in this process (for `cargo fuzz`).
+    pub fn in_process(configs: Vec<Config>) -> Runner {
+        Runner::with_isolation(configs, Isolation::InProcess)
+    }
+
+    pub fn with_isolation(configs: Vec<Config>, isolation: Isolation) -> Runner {
         Runner {
             configs,
-            vms,
+            isolation,
+            hang_seconds: 20.0,
+            deep: true,
+            local: Local::default(),
+            worker: None,
+            loaded: None,
+            program_counter: 0,
             stats: VmStats::default(),
             tier2: Tier2Stats::default(),
             jit: Default::default(),
+            oracle_stats: OracleStats::default(),
             cpython_timeout: 10,
         }
     }
@@ -101,174 +140,335 @@ impl Runner {
         &self.configs
     }
 
-    /// Runs `module` everywhere and compares.
+    /// Runs `module` everywhere and asks every oracle.
     pub fn run(&mut self, module: &Module) -> Report {
+        self.program_counter += 1;
         let reference = reference::run(module);
-        let want = match &reference {
-            RunResult::Completed(o) => o.clone(),
-            RunResult::Poisoned(p) => {
-                let verdict = Verdict::Poisoned(*p);
-                return Report {
-                    reference,
-                    results: vec![],
-                    verdict,
-                };
-            }
-        };
-        let mut results = Vec::with_capacity(self.configs.len());
-        let mut divergences = Vec::new();
-        let mut poisoned = None;
-        let mut error = None;
-        for i in 0..self.configs.len() {
-            let (result, internal) = self.run_one(i, module);
-            let name = self.configs[i].name.clone();
-            let mut kinds = match &result {
-                ConfigResult::Run(RunResult::Completed(got), _) => {
-                    compare(&want, got, self.configs[i].target != Target::CPython)
-                }
-                ConfigResult::Run(RunResult::Poisoned(Poison::OutOfMemory), _) => {
-                    poisoned = Some(Poison::OutOfMemory);
-                    vec![]
-                }
-                ConfigResult::Run(RunResult::Poisoned(_), _) => vec![DivergenceKind::Poisoned],
-                ConfigResult::Crash(_) => vec![DivergenceKind::Crash],
-                ConfigResult::Error(e) => {
-                    error = Some(format!("{name}: {e}"));
-                    vec![]
-                }
+        if let RunResult::Poisoned(p @ Poison::Nesting) = reference {
+            return Report {
+                reference,
+                results: vec![],
+                verdict: Verdict::Poisoned(p),
             };
-            // Internal oracles fire even when the outcome happens to match.
-            for k in internal {
-                if !kinds.contains(&k) {
-                    kinds.push(k);
-                }
-            }
-            kinds.sort();
-            if !kinds.is_empty() {
-                divergences.push(Divergence {
-                    config: name.clone(),
-                    kinds,
-                });
-            }
-            results.push((name, result));
         }
-        let verdict = if !divergences.is_empty() {
-            Verdict::Diverge(divergences)
-        } else if let Some(e) = error {
-            Verdict::Error(e)
-        } else if let Some(p) = poisoned {
-            Verdict::Poisoned(p)
-        } else {
-            Verdict::Agree
+        let runs: Vec<ConfigRun> = (0..self.configs.len())
+            .map(|i| self.run_config(i, module))
+            .collect();
+        let mut found: Vec<(usize, OracleFinding)> = vec![];
+        for (i, run) in runs.iter().enumerate() {
+            let with_globals = self.configs[i].target != Target::CPython;
+            let per_run = [
+                oracles::outcome::check(&reference, run, with_globals),
+                oracles::containment::check(run),
+                oracles::fault::check(run),
+                oracles::heap::check(run),
+                oracles::deopt_state::check(run),
+                oracles::entry_depth::check(run),
+                oracles::removed_guards::check(run),
+            ];
+            found.extend(per_run.into_iter().flatten().map(|f| (i, f)));
+        }
+        found.extend(self.frame_state(module, &runs));
+        let mut compared = exit_sequence::Compared::default();
+        found.extend(exit_sequence::check(&runs, &mut compared));
+        self.oracle_stats.sequences_compared += compared.sequences;
+        self.oracle_stats.exits_compared += compared.exits;
+        verdict(reference, runs, found)
+    }
+
+    /// Runs configuration `i` and collects what the oracles read.
+    fn run_config(&mut self, i: usize, module: &Module) -> ConfigRun {
+        let config = self.configs[i].clone();
+        let Target::Vm(vm_config) = &config.target else {
+            let result = match cpython::run(&unparse(module), self.cpython_timeout) {
+                Ok(o) => ConfigResult::Run(RunResult::Completed(o), vec![]),
+                Err(e) => ConfigResult::Error(e),
+            };
+            return ConfigRun {
+                name: config.name,
+                result,
+                findings: vec![],
+                events: Default::default(),
+                group: None,
+                observed: false,
+            };
         };
-        Report {
-            reference,
-            results,
-            verdict,
+        let observed = self.deep && vm_config.tier2.is_some();
+        let job = Job {
+            config: config.name.clone(),
+            observe: Observe {
+                events: observed,
+                ..Default::default()
+            },
+        };
+        let outcome = self.execute(module, &job);
+        let mut run = ConfigRun {
+            name: config.name.clone(),
+            result: ConfigResult::Error(String::new()),
+            findings: vec![],
+            events: Default::default(),
+            group: exit_sequence::group_key(vm_config),
+            observed,
+        };
+        match outcome {
+            JobOutcome::Done(out) => {
+                self.stats.add(&out.stats);
+                self.tier2.add(&out.tier2);
+                if out.jit.traces_compiled + out.jit.compile_failures > 0 {
+                    self.jit
+                        .entry(config.name.clone())
+                        .or_default()
+                        .add(&out.jit);
+                }
+                let messages = out.findings.iter().map(|f| f.message.clone()).collect();
+                run.result = ConfigResult::Run(out.result, messages);
+                run.findings = out.findings;
+                run.events = out.events;
+            }
+            JobOutcome::Panicked(m) => run.result = ConfigResult::Crash(format!("VM panic: {m}")),
+            JobOutcome::Died(m) => {
+                self.oracle_stats.worker_deaths += 1;
+                run.result = ConfigResult::Crash(format!("{m} while running {}", config.name));
+            }
+            JobOutcome::TimedOut => run.result = self.confirm_hang(module, &config.name),
+            JobOutcome::Failed(m) => run.result = ConfigResult::Error(m),
         }
+        if !matches!(run.result, ConfigResult::Run(..)) {
+            run.observed = false;
+        }
+        run
     }
 
-    fn run_one(&mut self, i: usize, module: &Module) -> (ConfigResult, Vec<DivergenceKind>) {
-        match &self.configs[i].target {
-            Target::CPython => match cpython::run(&unparse(module), self.cpython_timeout) {
-                Ok(o) => (ConfigResult::Run(RunResult::Completed(o), vec![]), vec![]),
-                Err(e) => (ConfigResult::Error(e), vec![]),
-            },
-            Target::Vm(vm_config) => {
-                let vm = self.vms[i].get_or_insert_with(|| Vm::new(vm_config.clone()));
-                match catch_unwind(AssertUnwindSafe(|| vm.run_module(module))) {
-                    Ok(out) => {
-                        self.stats.add(&out.stats);
-                        self.tier2.add(&out.tier2);
-                        if out.jit.traces_compiled + out.jit.compile_failures > 0 {
-                            self.jit
-                                .entry(self.configs[i].name.clone())
-                                .or_default()
-                                .add(&out.jit);
-                        }
-                        let kinds = out
-                            .findings
-                            .iter()
-                            .map(|f| match f.kind {
-                                FindingKind::RemovedGuardFailed => {
-                                    DivergenceKind::RemovedGuardFailed
-                                }
-                                FindingKind::DeoptState => DivergenceKind::DeoptState,
-                                FindingKind::Internal => DivergenceKind::Crash,
-                                FindingKind::Fault => DivergenceKind::Fault,
-                            })
-                            .collect();
-                        let messages = out.findings.into_iter().map(|f| f.message).collect();
-                        (ConfigResult::Run(out.result, messages), kinds)
+    /// Runs one job where this runner runs VMs.
+    fn execute(&mut self, module: &Module, job: &Job) -> JobOutcome {
+        self.execute_with_limit(module, job, Duration::from_secs_f64(self.hang_seconds))
+    }
+
+    fn execute_with_limit(&mut self, module: &Module, job: &Job, limit: Duration) -> JobOutcome {
+        if self.isolation == Isolation::InProcess {
+            return self.local.run(module, job);
+        }
+        if self.worker.is_none() {
+            match Worker::spawn() {
+                Ok(w) => self.worker = Some(w),
+                Err(e) => return JobOutcome::Failed(format!("cannot start a worker process: {e}")),
+            }
+            self.loaded = None;
+        }
+        let worker = self.worker.as_mut().expect("spawned above");
+        if self.loaded != Some(self.program_counter) {
+            if let Err(e) = worker.load(module, limit) {
+                self.worker = None;
+                return e;
+            }
+            self.loaded = Some(self.program_counter);
+        }
+        let outcome = worker.run(job, limit);
+        if matches!(outcome, JobOutcome::Died(_) | JobOutcome::TimedOut) {
+            // Dropping the worker kills it; the next job forks a fresh one.
+            self.worker = None;
+        }
+        outcome
+    }
+
+    /// A run stopped answering: decide deterministically whether it hangs.
+    /// The configuration re-runs with the instruction budget (a native one
+    /// on `jit-x86`, which runs the same x86-64 stencils under emulation).
+    fn confirm_hang(&mut self, module: &Module, name: &str) -> ConfigResult {
+        self.oracle_stats.hangs_suspected += 1;
+        let confirm = budget_variant(name);
+        let limit = Duration::from_secs_f64((self.hang_seconds * 3.0).max(60.0));
+        let job = Job {
+            config: confirm.clone(),
+            observe: Observe::default(),
+        };
+        let suspected = format!(
+            "no answer within {}s; re-run on {confirm}",
+            self.hang_seconds
+        );
+        match self.execute_with_limit(module, &job, limit) {
+            JobOutcome::Done(out) => {
+                if let Some(h) = out
+                    .findings
+                    .iter()
+                    .find(|f| f.kind == jitdiff_vm::FindingKind::Hang)
+                {
+                    self.oracle_stats.hangs_confirmed += 1;
+                    return ConfigResult::Hang(format!("{} ({suspected})", h.message));
+                }
+                if confirm == format!("{name}+budget") || confirm == name {
+                    // The same code completed under the budget: the machine
+                    // was slow, not the program. Its result is the result.
+                    let messages = out.findings.iter().map(|f| f.message.clone()).collect();
+                    return ConfigResult::Run(out.result, messages);
+                }
+                // A native run the emulator does not confirm: try it once
+                // more with a longer limit; never a verdict from the clock.
+                let job = Job {
+                    config: name.to_string(),
+                    observe: Observe::default(),
+                };
+                match self.execute_with_limit(module, &job, limit) {
+                    JobOutcome::Done(out) => {
+                        let messages = out.findings.iter().map(|f| f.message.clone()).collect();
+                        ConfigResult::Run(out.result, messages)
                     }
-                    Err(panic) => {
-                        // The VM's state is suspect after a panic: start afresh.
-                        self.vms[i] = None;
-                        (ConfigResult::Crash(panic_message(&panic)), vec![])
-                    }
+                    JobOutcome::Died(m) => ConfigResult::Crash(format!("{m} while running {name}")),
+                    _ => ConfigResult::Error(format!(
+                        "{name} stopped answering twice, but {confirm} completed within its instruction budget: no verdict"
+                    )),
                 }
             }
+            JobOutcome::Died(m) => ConfigResult::Crash(format!("{m} while running {confirm}")),
+            JobOutcome::Panicked(m) => ConfigResult::Crash(format!("VM panic: {m}")),
+            JobOutcome::TimedOut => ConfigResult::Error(format!(
+                "{name} stopped answering, and {confirm} too without tripping its budget (not a trace hang): no verdict"
+            )),
+            JobOutcome::Failed(m) => ConfigResult::Error(m),
         }
     }
+
+    /// The frame-state oracle: replay on tier 1 and compare at every
+    /// recorded transition.
+    fn frame_state(&mut self, module: &Module, runs: &[ConfigRun]) -> Vec<(usize, OracleFinding)> {
+        let points = frame_state::checkpoints(runs);
+        if points.is_empty() {
+            return vec![];
+        }
+        let job = Job {
+            config: REPLAY_CONFIG.into(),
+            observe: Observe {
+                checkpoints: points.clone(),
+                ..Default::default()
+            },
+        };
+        let JobOutcome::Done(replay) = self.execute(module, &job) else {
+            // Tier 1 itself failed on this program: the t1 configuration's
+            // own oracles report that; there is nothing to compare against.
+            return vec![];
+        };
+        self.oracle_stats.replays += 1;
+        self.oracle_stats.frames_checked += frame_state::transitions_checked(runs);
+        let program = compile(module);
+        let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
+        let mut render = |side: frame_state::Side| -> Option<FrameView> {
+            let job = match side {
+                frame_state::Side::Traced(c, k) => Job {
+                    config: names[c].clone(),
+                    observe: Observe {
+                        events: true,
+                        capture: Some(k),
+                        ..Default::default()
+                    },
+                },
+                frame_state::Side::Replay(p) => Job {
+                    config: REPLAY_CONFIG.into(),
+                    observe: Observe {
+                        checkpoints: points.clone(),
+                        capture: Some(p),
+                        ..Default::default()
+                    },
+                },
+            };
+            match self.execute(module, &job) {
+                JobOutcome::Done(out) => out.events.captured,
+                _ => None,
+            }
+        };
+        frame_state::check(
+            runs,
+            &points,
+            &replay.events.checkpoints,
+            &program,
+            &mut render,
+        )
+    }
 }
 
-fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".into())
+/// The configuration that confirms a suspected hang deterministically.
+pub fn budget_variant(name: &str) -> String {
+    let base = name.split('+').next().unwrap_or_default();
+    let with_budget = |n: &str| {
+        if n.split('+').any(|k| k == "budget") {
+            n.to_string()
+        } else {
+            format!("{n}+budget")
+        }
+    };
+    match base {
+        "jit-native" => with_budget(&format!("jit-x86{}", &name[base.len()..])),
+        "jit-x86" | "jit-a64" => with_budget(name),
+        // The tier-2 interpreter's uop budget is always on; tier 1 has none.
+        _ => name.to_string(),
+    }
 }
 
-/// The ways `got` differs from `want`. CPython has no comparable globals dump.
-fn compare(want: &Outcome, got: &Outcome, with_globals: bool) -> Vec<DivergenceKind> {
-    let mut kinds = Vec::new();
-    if want.output != got.output {
-        kinds.push(DivergenceKind::Output);
+/// The verdict from every oracle's findings.
+fn verdict(
+    reference: RunResult,
+    runs: Vec<ConfigRun>,
+    found: Vec<(usize, OracleFinding)>,
+) -> Report {
+    let mut divergences: Vec<Divergence> = vec![];
+    for (i, run) in runs.iter().enumerate() {
+        let findings: Vec<OracleFinding> = found
+            .iter()
+            .filter(|(c, _)| *c == i)
+            .map(|(_, f)| f.clone())
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let mut kinds: Vec<DivergenceKind> = findings.iter().map(|f| f.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        divergences.push(Divergence {
+            config: run.name.clone(),
+            kinds,
+            findings,
+        });
     }
-    if want.ending != got.ending {
-        kinds.push(DivergenceKind::Exception);
+    let error = runs.iter().find_map(|r| match &r.result {
+        ConfigResult::Error(e) => Some(format!("{}: {e}", r.name)),
+        _ => None,
+    });
+    // The reference poisoned (any limit: the configurations agreed with it,
+    // or they diverged above), or a configuration ran out of memory.
+    let no_verdict = match &reference {
+        RunResult::Poisoned(p) => Some(*p),
+        RunResult::Completed(_) => runs.iter().find_map(|r| match &r.result {
+            ConfigResult::Run(got, _) => oracles::outcome::no_verdict(got),
+            _ => None,
+        }),
+    };
+    let verdict = if !divergences.is_empty() {
+        Verdict::Diverge(divergences)
+    } else if let Some(e) = error {
+        Verdict::Error(e)
+    } else if let Some(p) = no_verdict {
+        Verdict::Poisoned(p)
+    } else {
+        Verdict::Agree
+    };
+    Report {
+        reference,
+        results: runs.into_iter().map(|r| (r.name, r.result)).collect(),
+        verdict,
     }
-    if with_globals && want.globals != got.globals {
-        kinds.push(DivergenceKind::Globals);
-    }
-    kinds
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jitdiff_vm::lang::Ending;
 
-    fn outcome(output: &str, globals: &[(&str, &str)]) -> Outcome {
-        Outcome {
-            output: output.into(),
-            ending: Ending::Normal,
-            globals: globals
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        }
-    }
-
-    /// The comparison itself is mutation-tested: each field difference fires.
     #[test]
-    fn compare_fires_on_every_field() {
-        let base = outcome("1\n", &[("x", "1")]);
-        assert!(compare(&base, &base.clone(), true).is_empty());
+    fn hangs_are_confirmed_under_an_instruction_budget() {
         assert_eq!(
-            compare(&base, &outcome("2\n", &[("x", "1")]), true),
-            vec![DivergenceKind::Output]
+            budget_variant("jit-native+stress+inject=stencil-hang"),
+            "jit-x86+stress+inject=stencil-hang+budget"
         );
-        assert_eq!(
-            compare(&base, &outcome("1\n", &[("x", "2")]), true),
-            vec![DivergenceKind::Globals]
-        );
-        assert!(compare(&base, &outcome("1\n", &[("x", "2")]), false).is_empty());
-        let mut exc = base.clone();
-        exc.ending = Ending::Exception {
-            kind: "ZeroDivisionError".into(),
-            message: "m".into(),
-        };
-        assert_eq!(compare(&base, &exc, true), vec![DivergenceKind::Exception]);
+        assert_eq!(budget_variant("jit-a64+stress"), "jit-a64+stress+budget");
+        assert_eq!(budget_variant("jit-x86+budget"), "jit-x86+budget");
+        assert_eq!(budget_variant("t2+stress"), "t2+stress");
     }
 }

@@ -1,5 +1,6 @@
-//! The oracle self-test: every planted bug (a named injection in the VM) is
-//! hunted by its own campaign, and the first finding is reduced. An oracle
+//! The oracle self-test: every planted bug (a named injection in the VM,
+//! `vm/src/planted.rs`) is hunted by its own campaign, must be found by the
+//! oracle meant to catch it, and its first finding is reduced. An oracle
 //! that finds nothing is broken (the fusil lesson).
 
 use std::time::Duration;
@@ -12,23 +13,80 @@ use crate::generator;
 use crate::runner::Runner;
 use crate::triage::{Signature, reduce};
 
-/// Each injection and the configuration whose oracle must catch it.
-pub const INJECTIONS: &[(&str, &str)] = &[
-    ("add-int-overflow", "t1+inject=add-int-overflow"),
-    (
+/// A planted bug, the configurations that hunt it, and the oracle that
+/// must catch it.
+#[derive(Clone, Copy, Debug)]
+pub struct PlantedBug {
+    pub injection: &'static str,
+    pub configs: &'static str,
+    pub oracle: &'static str,
+}
+
+const fn bug(injection: &'static str, configs: &'static str, oracle: &'static str) -> PlantedBug {
+    PlantedBug {
+        injection,
+        configs,
+        oracle,
+    }
+}
+
+pub const PLANTED: &[PlantedBug] = &[
+    bug("add-int-overflow", "t1+inject=add-int-overflow", "outcome"),
+    bug(
         "loop-carried-types",
         "t2+stress+checkguards+inject=loop-carried-types",
+        "removed_guards",
     ),
-    (
+    bug(
         "deopt-resume-late",
         "t2+stress+deopt=5+inject=deopt-resume-late",
+        "deopt_state",
     ),
-    ("stale-global", "t2+stress+inject=stale-global"),
-    ("exit-stack-depth", "t2+stress+inject=exit-stack-depth"),
-    ("a64-movw-g1", "jit-a64+stress+inject=a64-movw-g1"),
-    (
+    bug(
+        "stale-global",
+        "t2+stress+inject=stale-global",
+        "frame_state",
+    ),
+    bug(
+        "exit-stack-depth",
+        "t2+stress+inject=exit-stack-depth",
+        "deopt_state",
+    ),
+    bug("a64-movw-g1", "jit-a64+stress+inject=a64-movw-g1", "fault"),
+    bug(
         "stencil-stack-overrun",
         "jit-x86+stress+inject=stencil-stack-overrun",
+        "fault",
+    ),
+    bug(
+        "exit-corrupts-local",
+        "t2+stress+inject=exit-corrupts-local",
+        "frame_state",
+    ),
+    bug(
+        "a64-guard-always-exits",
+        "jit-x86+stress+inject=a64-guard-always-exits,jit-a64+stress+inject=a64-guard-always-exits",
+        "exit_sequence",
+    ),
+    bug(
+        "side-entry-deeper",
+        "t2+stress+inject=side-entry-deeper",
+        "entry_depth",
+    ),
+    bug(
+        "unrooted-iterator",
+        "jit-native+stress+gcstress+inject=unrooted-iterator",
+        "heap",
+    ),
+    bug(
+        "stencil-hang",
+        "jit-native+stress+inject=stencil-hang",
+        "containment",
+    ),
+    bug(
+        "stencil-segfault",
+        "jit-native+stress+inject=stencil-segfault",
+        "containment",
     ),
 ];
 
@@ -36,61 +94,63 @@ pub const INJECTIONS: &[(&str, &str)] = &[
 pub struct Row {
     pub injection: String,
     pub config: String,
+    /// The oracle meant to catch it.
+    pub oracle: String,
+    /// Found, by that oracle.
     pub found: bool,
+    /// The signature of the first finding (whatever oracle made it).
+    pub signature: Option<String>,
     pub programs: u64,
     pub seconds_to_find: Option<f64>,
-    pub signature: Option<String>,
     pub lines_before: usize,
     pub reduced_lines: usize,
     pub reduce_seconds: f64,
 }
 
-/// Runs the self-test for every injection (or those named in `only`).
+/// Seconds a run may take before it is suspected of hanging, in the
+/// self-test (short: the planted hang must be found within the budget).
+pub const HANG_SECONDS: f64 = 5.0;
+
+/// Runs the self-test for every planted bug (or those named in `only`).
 pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[String]) -> Vec<Row> {
     let mut rows = Vec::new();
-    for &(name, config) in INJECTIONS
+    for b in PLANTED
         .iter()
-        .filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == n))
+        .filter(|b| only.is_empty() || only.iter().any(|o| o == b.injection))
     {
-        let opts = CampaignOptions {
-            seconds: Some(seconds_per_bug),
-            count: None,
-            seed,
-            configs: Config::parse_list(config).expect("self-test configurations parse"),
-            out: None,
-            max_saved: 0,
-            progress: false,
-            stop_after: Some(1),
-        };
+        let configs = Config::parse_list(b.configs).expect("self-test configurations parse");
+        let mut opts = CampaignOptions::quiet(configs.clone(), seed, None, Some(seconds_per_bug));
+        opts.stop_after = Some(1);
+        opts.hang_seconds = HANG_SECONDS;
         let mut first = None;
-        let stats = campaign::run(&opts, |pseed, _| {
-            first.get_or_insert(pseed);
+        let stats = campaign::run(&opts, |pseed, report| {
+            first.get_or_insert((pseed, Signature::of(report)));
         })
         .expect("no output directory, no I/O");
         let mut row = Row {
-            injection: name.into(),
-            config: config.into(),
-            found: first.is_some(),
+            injection: b.injection.into(),
+            config: b.configs.into(),
+            oracle: b.oracle.into(),
+            found: false,
+            signature: None,
             programs: stats.programs,
             seconds_to_find: stats.first_divergence_seconds,
-            signature: None,
             lines_before: 0,
             reduced_lines: 0,
             reduce_seconds: 0.0,
         };
-        if let Some(pseed) = first {
+        if let Some((pseed, Some(sig))) = first {
+            row.found = sig.kind.oracle() == b.oracle;
+            row.signature = Some(sig.to_string());
             let module = generator::generate_from_seed(pseed);
-            let mut runner = Runner::new(Config::parse_list(config).expect("parses"));
-            if let Some(sig) = Signature::of(&runner.run(&module)) {
-                let mut keeps = |m: &jitdiff_vm::lang::Module| {
-                    Signature::of(&runner.run(m)).as_ref() == Some(&sig)
-                };
-                let r = reduce::reduce(&module, reduce_budget, &mut keeps, &mut |_, _| {});
-                row.signature = Some(sig.to_string());
-                row.lines_before = unparse(&module).lines().count();
-                row.reduced_lines = unparse(&r.module).lines().count();
-                row.reduce_seconds = r.seconds;
-            }
+            let mut runner = Runner::new(configs);
+            runner.hang_seconds = HANG_SECONDS;
+            let mut keeps =
+                |m: &jitdiff_vm::lang::Module| Signature::of(&runner.run(m)).as_ref() == Some(&sig);
+            let r = reduce::reduce(&module, reduce_budget, &mut keeps, &mut |_, _| {});
+            row.lines_before = unparse(&module).lines().count();
+            row.reduced_lines = unparse(&r.module).lines().count();
+            row.reduce_seconds = r.seconds;
         }
         rows.push(row);
     }
@@ -100,26 +160,28 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
 /// The table as printed by `jitdiff selftest`.
 pub fn table(rows: &[Row]) -> String {
     let mut s = format!(
-        "{:<24} {:<6} {:>9} {:>10} {:>14} {:>10}\n",
-        "injection", "found", "programs", "seconds", "lines", "reduce s"
+        "{:<24} {:<15} {:<6} {:>9} {:>9} {:>12} {:>9}  signature\n",
+        "injection", "oracle", "found", "programs", "seconds", "lines", "reduce s"
     );
     for r in rows {
         let secs = r
             .seconds_to_find
             .map_or("-".to_string(), |s| format!("{s:.2}"));
-        let lines = if r.found {
+        let lines = if r.signature.is_some() {
             format!("{} -> {}", r.lines_before, r.reduced_lines)
         } else {
             "-".into()
         };
         s.push_str(&format!(
-            "{:<24} {:<6} {:>9} {:>10} {:>14} {:>10.1}\n",
+            "{:<24} {:<15} {:<6} {:>9} {:>9} {:>12} {:>9.1}  {}\n",
             r.injection,
+            r.oracle,
             if r.found { "yes" } else { "NO" },
             r.programs,
             secs,
             lines,
-            r.reduce_seconds
+            r.reduce_seconds,
+            r.signature.as_deref().unwrap_or("-")
         ));
     }
     s

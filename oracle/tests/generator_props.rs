@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use arbitrary::Unstructured;
 use jitdiff_oracle::generator::{GenConfig, generate, generate_from_seed, generate_with};
 use jitdiff_vm::lang::ast::*;
-use jitdiff_vm::lang::{limits, parse_program, unparse};
+use jitdiff_vm::lang::{Poison, RunResult, limits, parse_program, unparse};
 use proptest::prelude::*;
 
 // ---------- generator output ----------
@@ -373,9 +373,30 @@ fn generated_programs_run_and_terminate_under_python3() {
     assert_eq!(results.len(), sources.len());
 
     let mut exceptions = 0;
+    let mut poisoned = 0;
     for (seed, (r, src)) in results.iter().zip(&sources).enumerate() {
         let kind = r["kind"].as_str().unwrap();
         let ctx = || format!("seed {seed}: {r}\n{src}");
+        // A small share crosses a limit on purpose: CPython (no limits)
+        // must see it cross that very limit, and finish.
+        if let RunResult::Poisoned(p) =
+            jitdiff_oracle::reference::run(&generate_from_seed(seed as u64))
+        {
+            poisoned += 1;
+            assert_ne!(kind, "timeout", "{}", ctx());
+            let crossed = match p {
+                Poison::Fuel => r["fuel"].as_u64().unwrap() > limits::MAX_FUEL,
+                Poison::Recursion => r["depth"].as_u64().unwrap() > limits::MAX_DEPTH as u64,
+                Poison::IntTooLarge => r["bits"].as_u64().unwrap() > limits::MAX_INT_BITS,
+                _ => false,
+            };
+            assert!(
+                crossed,
+                "poisoned ({p}) but CPython did not cross that limit: {}",
+                ctx()
+            );
+            continue;
+        }
         if kind != "ok" {
             exceptions += 1;
             let expected = ["ZeroDivisionError", "NameError", "UnboundLocalError"];
@@ -405,4 +426,8 @@ fn generated_programs_run_and_terminate_under_python3() {
         assert!(r["lines"].as_u64().unwrap() <= 250, "output: {}", ctx());
     }
     assert!(exceptions <= 30, "{exceptions} of 200 programs raised");
+    assert!(
+        (1..=20).contains(&poisoned),
+        "{poisoned} of 200 programs crossed a limit (a small, steady share is planned)"
+    );
 }

@@ -1,69 +1,193 @@
-//! Every oracle must fire: each planted bug (a test-only injection in the VM)
-//! is found by a short, deterministic campaign, and the same campaign
+//! Every oracle must fire, and only the oracle meant to: each planted bug (a
+//! test-only injection in the VM, `vm/src/planted.rs`) is found by a short,
+//! deterministic campaign whose first finding has exactly the expected
+//! signature (oracle, kind, place, configurations), and the same campaign
 //! without the injection finds nothing. Campaigns are count-bounded, not
 //! time-bounded, so the result is the same on a loaded machine.
 
 use jitdiff_oracle::campaign::{self, CampaignOptions};
 use jitdiff_oracle::config::Config;
-use jitdiff_oracle::runner::{DivergenceKind, Verdict};
+use jitdiff_oracle::runner::DivergenceKind;
+use jitdiff_oracle::selftest::PLANTED;
+use jitdiff_oracle::triage::Signature;
 
-/// Runs `count` programs on one configuration; returns the divergence kinds
-/// of every finding.
-fn campaign(config: &str, count: u64) -> Vec<Vec<DivergenceKind>> {
-    let opts = CampaignOptions {
-        seconds: None,
-        count: Some(count),
-        seed: 11,
-        configs: Config::parse_list(config).unwrap(),
-        out: None,
-        max_saved: 0,
-        stop_after: None,
-        progress: false,
-    };
-    let mut found = vec![];
-    campaign::run(&opts, |_, report| {
-        if let Verdict::Diverge(d) = &report.verdict {
-            found.push(d[0].kinds.clone());
+const SEED: u64 = 11;
+
+/// Runs up to `count` programs on `configs`; the first finding's signature
+/// and the number of divergences.
+fn campaign(configs: &str, count: u64, stop_at_first: bool) -> (Option<Signature>, u64) {
+    let mut opts = CampaignOptions::quiet(
+        Config::parse_list(configs).unwrap(),
+        SEED,
+        Some(count),
+        None,
+    );
+    opts.stop_after = stop_at_first.then_some(1);
+    opts.hang_seconds = 3.0;
+    let mut first = None;
+    let stats = campaign::run(&opts, |_, report| {
+        if first.is_none() {
+            first = Signature::of(report);
         }
     })
     .unwrap();
-    found
+    (first, stats.divergences)
 }
 
-#[test]
-fn tier1_missing_overflow_check_is_found() {
-    assert!(!campaign("t1+inject=add-int-overflow", 1500).is_empty());
-    assert!(campaign("t1", 1500).is_empty());
+/// The configurations of a planted bug without its injection.
+fn control(configs: &str) -> String {
+    configs
+        .split(',')
+        .map(|c| {
+            c.split('+')
+                .filter(|k| !k.starts_with("inject="))
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
-#[test]
-fn unsound_guard_removal_is_found_and_checkguards_sees_it_when_output_hides_it() {
-    let found = campaign("t2+stress+checkguards+inject=loop-carried-types", 1500);
-    assert!(!found.is_empty());
-    // Some findings are visible only to the removed-guard checker.
-    assert!(
-        found
-            .iter()
-            .any(|k| k == &[DivergenceKind::RemovedGuardFailed]),
-        "{found:?}"
+/// Hunts planted bug `name` for at most `count` programs: the first finding
+/// must have kind `kind` (so the planted bug's own oracle) at `place`, on
+/// exactly the configurations listed; the control finds nothing.
+fn caught(name: &str, count: u64, kind: DivergenceKind, place: &str, configs: &[&str]) {
+    let bug = PLANTED.iter().find(|b| b.injection == name).unwrap();
+    let (sig, _) = campaign(bug.configs, count, true);
+    let sig = sig.unwrap_or_else(|| panic!("{name}: nothing found in {count} programs"));
+    assert_eq!(
+        kind.oracle(),
+        bug.oracle,
+        "{name}: the test and the self-test disagree"
     );
-    assert!(campaign("t2+stress+checkguards", 1500).is_empty());
-}
-
-#[test]
-fn deopt_resuming_one_instruction_late_is_found() {
-    let found = campaign("t2+stress+deopt=5+inject=deopt-resume-late", 300);
-    assert!(
-        found
-            .iter()
-            .any(|k| k.contains(&DivergenceKind::DeoptState)),
-        "{found:?}"
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (kind, place),
+        "{name}: caught by the wrong oracle or place: {sig}"
     );
-    assert!(campaign("t2+stress+deopt=5", 300).is_empty());
+    let found: Vec<&str> = sig.configs.iter().map(String::as_str).collect();
+    assert_eq!(found, configs, "{name}: {sig}");
+    let (clean, n) = campaign(&control(bug.configs), count, false);
+    assert_eq!(n, 0, "{name}: the control campaign diverged: {clean:?}");
 }
 
 #[test]
-fn stale_global_after_rebinding_is_found() {
-    assert!(!campaign("t2+stress+inject=stale-global", 1500).is_empty());
-    assert!(campaign("t2+stress", 1500).is_empty());
+fn tier1_missing_overflow_check_is_an_outcome_divergence() {
+    caught(
+        "add-int-overflow",
+        1500,
+        DivergenceKind::Output,
+        "outcome",
+        &["t1+inject=add-int-overflow"],
+    );
+}
+
+#[test]
+fn unsound_guard_removal_is_caught_by_the_removed_guard_check() {
+    caught(
+        "loop-carried-types",
+        1500,
+        DivergenceKind::RemovedGuardFailed,
+        "_GUARD_NOS_INT",
+        &["t2+stress+checkguards+inject=loop-carried-types"],
+    );
+}
+
+#[test]
+fn deopt_resuming_one_instruction_late_is_caught_at_the_deopt() {
+    caught(
+        "deopt-resume-late",
+        300,
+        DivergenceKind::DeoptState,
+        "deopt",
+        &["t2+stress+deopt=5+inject=deopt-resume-late"],
+    );
+}
+
+#[test]
+fn stale_global_after_rebinding_is_caught_in_the_frame() {
+    caught(
+        "stale-global",
+        1500,
+        DivergenceKind::FrameState,
+        "_EXIT_TRACE",
+        &["t2+stress+inject=stale-global"],
+    );
+}
+
+#[test]
+fn exit_dropping_a_stack_value_is_caught_at_the_exit() {
+    caught(
+        "exit-stack-depth",
+        300,
+        DivergenceKind::DeoptState,
+        "side-exit",
+        &["t2+stress+inject=exit-stack-depth"],
+    );
+}
+
+#[test]
+fn exit_restoring_a_wrong_local_is_caught_in_the_frame() {
+    caught(
+        "exit-corrupts-local",
+        300,
+        DivergenceKind::FrameState,
+        "_GUARD_IS_TRUE_POP",
+        &["t2+stress+inject=exit-corrupts-local"],
+    );
+}
+
+#[test]
+fn side_trace_entered_too_deep_is_caught_at_the_entry() {
+    caught(
+        "side-entry-deeper",
+        300,
+        DivergenceKind::EntryDepth,
+        "side-trace-entry",
+        &["t2+stress+inject=side-entry-deeper"],
+    );
+}
+
+#[test]
+fn guard_always_exiting_on_aarch64_is_caught_only_by_the_exit_sequence() {
+    caught(
+        "a64-guard-always-exits",
+        300,
+        DivergenceKind::ExitSequence,
+        "_GUARD_TOS_INT",
+        &["jit-a64+stress+inject=a64-guard-always-exits"],
+    );
+}
+
+#[test]
+fn iterator_unrooted_across_a_helper_is_caught_by_the_heap_verifier() {
+    caught(
+        "unrooted-iterator",
+        300,
+        DivergenceKind::Heap,
+        "dangling-root",
+        &["jit-native+stress+gcstress+inject=unrooted-iterator"],
+    );
+}
+
+#[test]
+fn mispatched_aarch64_relocation_faults_under_emulation() {
+    caught(
+        "a64-movw-g1",
+        50,
+        DivergenceKind::Fault,
+        "_CHECK_VALIDITY_r00",
+        &["jit-a64+stress+inject=a64-movw-g1"],
+    );
+}
+
+#[test]
+fn stencil_writing_past_the_stack_faults_under_emulation() {
+    caught(
+        "stencil-stack-overrun",
+        300,
+        DivergenceKind::Fault,
+        "_PLANTED_STACK_OVERRUN_r00",
+        &["jit-x86+stress+inject=stencil-stack-overrun"],
+    );
 }

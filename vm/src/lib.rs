@@ -5,6 +5,8 @@
 pub mod config;
 pub mod jit;
 pub mod lang;
+pub mod observe;
+pub mod planted;
 pub mod runtime;
 pub mod tier1;
 pub mod tier2;

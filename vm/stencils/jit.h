@@ -62,6 +62,8 @@ typedef struct JitState {
     void *run;            /* opaque to C: the Rust run the helpers act on */
     uint64_t executed;    /* stencils executed (every stencil counts itself) */
     uint64_t *links;      /* per exit: machine code of the trace it is linked to, or 0 */
+    uint64_t guard_evals; /* guard evaluations counted by forced failures */
+    uint64_t observe;     /* nonzero: linked exits report themselves */
 } JitState;
 
 /* Status the shim returns to Rust. */
@@ -135,3 +137,8 @@ extern Value jit_make_function(JitState *, uint64_t code);
 /* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
 extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
 extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);
+/* `_CHECK_IP` failed: the frame's ip is not the escaping uop's instruction. */
+extern void jit_check_ip(JitState *, uint64_t frame, uint64_t target, uint64_t uop);
+/* A linked exit (`executor << 32 | exit`) reports itself before jumping
+ * into the trace it is linked to: 0 to go on, 1 to raise (a check failed). */
+extern uint64_t jit_linked_exit(JitState *, uint64_t frame, uint64_t exit);

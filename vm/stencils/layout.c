@@ -28,6 +28,8 @@
     FIELD(E, run)                           \
     FIELD(E, executed)                      \
     FIELD(E, links)                         \
+    FIELD(E, guard_evals)                   \
+    FIELD(E, observe)                       \
     CONST(E, VALUE_NULL)                    \
     CONST(E, VALUE_NONE)                    \
     CONST(E, VALUE_FALSE)                   \

@@ -453,6 +453,100 @@ STENCIL {
 }
 #endif
 
+/* ---- stress and checking (inserted only by the configurations asking) ---- */
+
+/* `+deopt=N` / `+sideexit=N`: every Nth guard evaluation (N = OPERAND0)
+ * fails before the guard it precedes touches anything. */
+#if defined(STENCIL__FORCE_DEOPT) || defined(STENCIL__FORCE_SIDE_EXIT)
+STENCIL {
+    tstate->guard_evals += 1;
+    EXIT_IF(tstate->guard_evals % OPERAND0 == 0);
+    CONTINUE();
+}
+#endif
+
+/* `+checkguards`: the escaping uop that follows (its index in OPERAND0)
+ * must run with the frame's ip at its instruction. */
+#if defined(STENCIL__CHECK_IP)
+STENCIL {
+    if (WORD(frame, FRAME_IP) != TARGET) {
+        SYNC_SP();
+        jit_check_ip(tstate, frame, TARGET, OPERAND0);
+    }
+    CONTINUE();
+}
+#endif
+
+/* ---- planted bugs (`+inject=...`; the JIT swaps them in, never projected) ---- */
+
+/* a64-guard-always-exits: `_GUARD_TOS_INT` that always exits on AArch64. */
+#if defined(STENCIL__PLANTED_GUARD_TOS_INT_A64)
+STENCIL {
+#if defined(__aarch64__)
+    JUMP();
+#else
+    EXIT_IF(!IS_SMALL_INT(stack_pointer[-1]));
+    CONTINUE();
+#endif
+}
+#endif
+
+/* unrooted-iterator: `_FOR_ITER_TIER_TWO` that keeps the iterator only in a
+ * register across the helper call: the stack pointer written back for the
+ * collector ends below it. */
+#if defined(STENCIL__PLANTED_FOR_ITER_UNROOTED)
+STENCIL {
+    Value it = stack_pointer[-1];
+    WORD(frame, FRAME_SP) = (uint64_t)(uintptr_t)(stack_pointer - 1);
+    uint64_t status = jit_for_iter(tstate, it, stack_pointer);
+    if (status == 2) {
+        ERROR();
+    }
+    EXIT_IF(status == 1);
+    stack_pointer++;
+    CONTINUE();
+}
+#endif
+
+/* stencil-hang: `_BINARY_OP_MULTIPLY_INT` that spins instead of leaving on
+ * overflow (the empty asm keeps the loop from being folded away). */
+#if defined(STENCIL__PLANTED_MULTIPLY_INT_HANG)
+STENCIL {
+    int64_t a = SMALL_VALUE(stack_pointer[-2]);
+    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r) || !FITS_SMALL(r)) {
+        for (;;) {
+            __asm__ volatile("");
+        }
+    }
+    stack_pointer[-2] = MAKE_SMALL(r);
+    stack_pointer--;
+    CONTINUE();
+}
+#endif
+
+/* stencil-segfault: `_BINARY_OP_FLOOR_DIVIDE_INT` that stores to address 0
+ * on division by zero instead of leaving. */
+#if defined(STENCIL__PLANTED_FLOOR_DIVIDE_INT_SEGV)
+STENCIL {
+    int64_t a = SMALL_VALUE(stack_pointer[-2]);
+    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    if (b == 0) {
+        *(volatile uint64_t *)hole_value(0) = 0;
+        JUMP();
+    }
+    int64_t q = a / b, m = a % b;
+    if (m != 0 && ((m < 0) != (b < 0))) {
+        q -= 1;
+    }
+    EXIT_IF(!FITS_SMALL(q));
+    stack_pointer[-2] = MAKE_SMALL(q);
+    stack_pointer--;
+    CONTINUE();
+}
+#endif
+
 /* ---- stubs, shim, overrun guard ---- */
 
 /* One per exit. A linked exit (a side trace, or the loop trace an
@@ -463,6 +557,14 @@ STENCIL {
 STENCIL {
     uint64_t linked = tstate->links[OPERAND0];
     if (linked != 0) {
+        /* When the run records events, the exit is counted, checked and
+         * recorded like any other before it jumps. */
+        if (tstate->observe) {
+            SYNC_SP();
+            if (jit_linked_exit(tstate, frame, OPARG)) {
+                ERROR();
+            }
+        }
         __attribute__((musttail)) return ((uint64_t(__attribute__((preserve_none)) *)(STENCIL_PARAMS))(uintptr_t)linked)(
             STENCIL_ARGS);
     }
@@ -472,9 +574,12 @@ STENCIL {
 }
 #endif
 
+/* The executor rides in the high half of exit_index: a linked exit may
+ * have carried execution into another trace before it raised. */
 #if defined(STENCIL__ERROR_STUB)
 STENCIL {
     SYNC_SP();
+    tstate->exit_index = (EXECUTOR << 32) | 0xffffffffu;
     return STATUS_ERROR;
 }
 #endif

@@ -4,6 +4,7 @@
 
 use jitdiff_vm::lang::{Ending, RunResult, parse_program};
 use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::tier2::stress::Forced;
 use jitdiff_vm::{Vm, VmConfig};
 use std::process::Command;
 
@@ -90,7 +91,10 @@ fn tier0_and_tier1_agree_with_cpython() {
             },
             VmConfig {
                 tier2: Some(Tier2Config {
-                    deopt_every: 3,
+                    forced: Some(Forced {
+                        every: 3,
+                        side_exit: false,
+                    }),
                     ..stress.clone()
                 }),
                 ..VmConfig::default()

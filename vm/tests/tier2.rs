@@ -3,6 +3,7 @@
 
 use jitdiff_vm::lang::{RunResult, parse_program};
 use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::tier2::stress::Forced;
 use jitdiff_vm::{FindingKind, Injection, RunOutput, Vm, VmConfig};
 
 fn t2(t: Tier2Config) -> VmConfig {
@@ -65,13 +66,16 @@ fn forced_deopts_change_nothing() {
             let o = run(
                 src,
                 t2(Tier2Config {
-                    deopt_every: n,
+                    forced: Some(Forced {
+                        every: n,
+                        side_exit: false,
+                    }),
                     ..stress()
                 }),
             );
             assert_eq!(output(&o), want, "deopt every {n}:\n{src}");
             assert!(o.findings.is_empty(), "{:?}", o.findings);
-            assert!(o.tier2.forced_deopts > 0);
+            assert!(o.tier2.forced_failures > 0);
         }
     }
 }
@@ -112,7 +116,10 @@ fn checkguards_reports_an_unsound_guard_removal_the_output_hides() {
 #[test]
 fn a_deopt_resuming_late_is_caught() {
     let mut c = t2(Tier2Config {
-        deopt_every: 2,
+        forced: Some(Forced {
+            every: 2,
+            side_exit: false,
+        }),
         ..stress()
     });
     c.inject = Some(Injection::DeoptResumeLate);

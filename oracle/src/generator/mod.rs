@@ -14,7 +14,10 @@
 //!   estimated as an upper bound while generating, and a construct that does
 //!   not fit the remaining budget is not generated;
 //! - every variable has a bit-size cap; an assignment whose value could exceed
-//!   it is wrapped `% M`, so ints stay far below `limits::MAX_INT_BITS`.
+//!   it is wrapped `% M`, so ints stay far below `limits::MAX_INT_BITS`;
+//! - except on purpose: about 3.5% of programs cross one limit (fuel, depth
+//!   or int width) inside a hot loop (`poison.rs`), so the exact-limit
+//!   contract is tested too.
 //!
 //! Swarm testing: each program first draws a [`GenConfig`] (a random subset of
 //! features plus size knobs), so feature interactions are explored without
@@ -23,6 +26,7 @@
 mod expr;
 mod func;
 mod loops;
+mod poison;
 mod state;
 mod stmt;
 
@@ -101,6 +105,9 @@ pub struct GenConfig {
     pub fuel_budget: u32,
     /// Planned printed lines (about).
     pub line_budget: u32,
+    /// A small share of programs crosses a resource limit on purpose
+    /// (see `poison.rs`).
+    pub poison: bool,
 }
 
 impl Default for GenConfig {
@@ -138,6 +145,7 @@ impl Default for GenConfig {
             max_trip: 1000,
             fuel_budget: 3000,
             line_budget: 20,
+            poison: true,
         }
     }
 }

@@ -397,6 +397,13 @@ impl<'a, 'u> Gen<'a, 'u> {
         if self.planned.is_some() && !self.placed_error {
             main.push(self.error_at_end());
         }
+        // Drawn last, so programs that do not poison stay as they were.
+        if let Some(p) = self.poisoning() {
+            let (def, stmts) = self.poison_construct(p);
+            defs.extend(def);
+            let at = self.below(main.len() as u64 + 1) as usize;
+            main.splice(at..at, stmts);
+        }
         main.extend(self.final_prints());
 
         let mut body = global_inits;

@@ -59,7 +59,7 @@ pub fn run(module: &Module) -> RunResult {
 
 /// An AST nested beyond even the big stack (hundreds of thousands of levels;
 /// CPython itself refuses to compile far shallower code).
-const NESTING_TOO_DEEP: RunResult = RunResult::Poisoned(Poison::Recursion);
+const NESTING_TOO_DEEP: RunResult = RunResult::Poisoned(Poison::Nesting);
 
 /// `None` if the stack budget ran out.
 fn run_with_budget(module: &Module, budget: usize) -> Option<RunResult> {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::runner::{ConfigResult, DivergenceKind, Report, Verdict};
+use crate::runner::{DivergenceKind, Report, Verdict};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Signature {
@@ -18,30 +18,20 @@ pub struct Signature {
 }
 
 impl Signature {
-    /// The signature of a diverging report (`None` when it agrees).
+    /// The signature of a diverging report (`None` when it agrees): the most
+    /// specific kind any oracle found, the place that oracle named, and every
+    /// diverging configuration.
     pub fn of(report: &Report) -> Option<Signature> {
         let Verdict::Diverge(divs) = &report.verdict else {
             return None;
         };
-        let kind = divs
+        let finding = divs
             .iter()
-            .flat_map(|d| d.kinds.iter().copied())
-            .max_by_key(|k| specificity(*k))?;
-        let messages: Vec<&String> = report
-            .results
-            .iter()
-            .flat_map(|(_, r)| match r {
-                ConfigResult::Run(_, findings) => findings.iter().collect::<Vec<_>>(),
-                _ => vec![],
-            })
-            .collect();
-        let place = messages
-            .iter()
-            .find_map(|m| place_in(m))
-            .unwrap_or_else(|| "outcome".into());
+            .flat_map(|d| d.findings.iter())
+            .max_by_key(|f| f.kind.specificity())?;
         Some(Signature {
-            kind,
-            place,
+            kind: finding.kind,
+            place: finding.place.clone(),
             configs: divs.iter().map(|d| d.config.clone()).collect(),
         })
     }
@@ -84,58 +74,43 @@ impl std::fmt::Display for Signature {
     }
 }
 
-fn specificity(k: DivergenceKind) -> u8 {
-    match k {
-        DivergenceKind::Fault => 9,
-        DivergenceKind::Crash => 8,
-        DivergenceKind::RemovedGuardFailed => 7,
-        DivergenceKind::DeoptState => 6,
-        DivergenceKind::Poisoned => 5,
-        DivergenceKind::Exception => 4,
-        DivergenceKind::Output => 3,
-        DivergenceKind::Globals => 2,
-    }
-}
-
-/// The stencil or uop a VM oracle message names.
-fn place_in(message: &str) -> Option<String> {
-    for marker in ["in stencil ", "removed guard ", "exit of "] {
-        if let Some(at) = message.find(marker) {
-            let rest = &message[at + marker.len()..];
-            let word: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            if !word.is_empty() {
-                return Some(if marker == "exit of " {
-                    "exit".into()
-                } else {
-                    word
-                });
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::oracles::OracleFinding;
+    use crate::runner::Divergence;
+    use jitdiff_vm::lang::{Ending, Outcome, RunResult};
 
     #[test]
-    fn places_come_from_oracle_messages() {
-        assert_eq!(
-            place_in("JIT fault under emulation: X at PC 0x1 in stencil _LOAD_FAST_r00 (uop #3"),
-            Some("_LOAD_FAST_r00".into())
-        );
-        assert_eq!(
-            place_in("removed guard _GUARD_TOS_INT (bytecode 3) would have failed"),
-            Some("_GUARD_TOS_INT".into())
-        );
-        assert_eq!(
-            place_in("exit of executor 2 resumes f at bytecode 4"),
-            Some("exit".into())
-        );
-        assert_eq!(place_in("something else"), None);
+    fn the_most_specific_finding_names_the_signature() {
+        let finding = |k, p: &str| OracleFinding::new(k, p, "m");
+        let report = Report {
+            reference: RunResult::Completed(Outcome {
+                output: String::new(),
+                ending: Ending::Normal,
+                globals: vec![],
+            }),
+            results: vec![],
+            verdict: Verdict::Diverge(vec![
+                Divergence {
+                    config: "jit-a64+stress".into(),
+                    kinds: vec![DivergenceKind::Output, DivergenceKind::FrameState],
+                    findings: vec![
+                        finding(DivergenceKind::Output, "outcome"),
+                        finding(DivergenceKind::FrameState, "_GUARD_TOS_INT"),
+                    ],
+                },
+                Divergence {
+                    config: "t2".into(),
+                    kinds: vec![DivergenceKind::Output],
+                    findings: vec![finding(DivergenceKind::Output, "outcome")],
+                },
+            ]),
+        };
+        let sig = Signature::of(&report).unwrap();
+        assert_eq!(sig.kind, DivergenceKind::FrameState);
+        assert_eq!(sig.place, "_GUARD_TOS_INT");
+        assert_eq!(sig.configs.len(), 2);
+        assert_eq!(sig.slug(), "framestate-guard-tos-int");
     }
 }

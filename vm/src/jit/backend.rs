@@ -1,18 +1,11 @@
 //! Where compiled traces run. `Native` executes the x86-64 code on this
 //! machine (W^X: written while read-write, then made read+exec, never both).
-//! `EmuX86` and `EmuA64` run x86-64 / AArch64 code under unicorn, with the
-//! arena, code memory and JIT state mapped at their host addresses so every
-//! pointer means the same in both worlds. Runtime helpers sit on a trap page:
-//! a code hook on that page reads the arguments by the target's C ABI, calls
-//! the Rust helper, writes the result and returns. A fault under emulation is
-//! reported with PC and address, never a crash of the fuzzer.
-
-use std::cell::Cell;
-use std::rc::Rc;
-
-use unicorn_engine::{Arch as UcArch, HookType, Mode, Prot, RegisterARM64, RegisterX86, Unicorn};
+//! `EmuX86` and `EmuA64` run x86-64 / AArch64 code under unicorn (see
+//! [`super::emulator`]), where a fault is reported with PC and address,
+//! never a crash of the fuzzer.
 
 use super::codegen::{self, Compiled, Mispatch, Placed};
+use super::emulator::{EmuPool, EmuSpec, Fault};
 use super::helpers;
 use super::reloc::Arch;
 use super::state::{JitState, StateRegion};
@@ -120,206 +113,8 @@ pub struct CompiledCode {
     pub compile_ns: u64,
 }
 
-/// Why emulated code stopped abnormally.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fault {
-    pub pc: u64,
-    pub address: Option<u64>,
-    pub message: String,
-}
-
-/// Trap-page slot used as the shim's return address.
-const RETURN_SLOT: u64 = 255;
-const GUEST_STACK: usize = 1 << 20;
-
-struct Emulator {
-    uc: Unicorn<'static, ()>,
-    /// Instructions executed, when counting was asked for.
-    counted: Option<Rc<Cell<u64>>>,
-    arch: Arch,
-    trap_base: u64,
-    stack_top: u64,
-    bad_access: Rc<Cell<Option<u64>>>,
-    _trap: Vec<u8>,
-    _stack: Vec<u8>,
-}
-
-impl Emulator {
-    fn new(arch: Arch, regions: &[(u64, usize)], count: bool) -> Result<Emulator, String> {
-        let mut uc = match arch {
-            Arch::X86_64 => Unicorn::new(UcArch::X86, Mode::MODE_64),
-            Arch::Aarch64 => Unicorn::new(UcArch::ARM64, Mode::ARM),
-        }
-        .map_err(|e| format!("unicorn: {e:?}"))?;
-        // Host buffers for the trap page and the guest stack, page aligned.
-        let mut trap = vec![0u8; 2 * PAGE as usize];
-        let trap_base = (trap.as_mut_ptr() as u64).next_multiple_of(PAGE);
-        let fill: &[u8] = match arch {
-            Arch::X86_64 => &[0xcc],                    // int3
-            Arch::Aarch64 => &[0x00, 0x00, 0x20, 0xd4], // brk #0
-        };
-        for (i, b) in trap.iter_mut().enumerate() {
-            *b = fill[i % fill.len()];
-        }
-        let mut stack = vec![0u8; GUEST_STACK + PAGE as usize];
-        let stack_base = (stack.as_mut_ptr() as u64).next_multiple_of(PAGE);
-        let mut all: Vec<(u64, usize)> = regions.to_vec();
-        all.push((trap_base, PAGE as usize));
-        all.push((stack_base, GUEST_STACK));
-        for &(addr, len) in &all {
-            // SAFETY: each region is host memory that outlives the emulator
-            // (owned by the VM, or by this struct).
-            unsafe {
-                uc.mem_map_ptr(
-                    addr,
-                    (len as u64).next_multiple_of(PAGE),
-                    Prot::ALL,
-                    addr as *mut libc::c_void,
-                )
-            }
-            .map_err(|e| format!("unicorn mem_map_ptr({addr:#x}): {e:?}"))?;
-        }
-        let bad_access = Rc::new(Cell::new(None));
-        let bad = bad_access.clone();
-        uc.add_mem_hook(HookType::MEM_INVALID, 1, 0, move |_, _, addr, _, _| {
-            bad.set(Some(addr));
-            false
-        })
-        .map_err(|e| format!("unicorn hook: {e:?}"))?;
-        uc.add_code_hook(trap_base, trap_base + PAGE - 1, move |uc, addr, _| {
-            trap_hook(uc, arch, trap_base, addr)
-        })
-        .map_err(|e| format!("unicorn hook: {e:?}"))?;
-        let counted = if count {
-            let n = Rc::new(Cell::new(0u64));
-            let c = n.clone();
-            uc.add_code_hook(1, 0, move |_, _, _| c.set(c.get() + 1))
-                .map_err(|e| format!("unicorn hook: {e:?}"))?;
-            Some(n)
-        } else {
-            None
-        };
-        Ok(Emulator {
-            uc,
-            counted,
-            arch,
-            trap_base,
-            stack_top: stack_base + GUEST_STACK as u64 - 64,
-            bad_access,
-            _trap: trap,
-            _stack: stack,
-        })
-    }
-
-    fn helper_address(&self, name: &str) -> Option<u64> {
-        helpers::HELPERS
-            .iter()
-            .position(|h| *h == name)
-            .map(|i| self.trap_base + 16 * i as u64)
-    }
-
-    fn run(&mut self, entry: u64, frame: u64, state: *mut JitState) -> Result<u64, Fault> {
-        let ret = self.trap_base + 16 * RETURN_SLOT;
-        self.bad_access.set(None);
-        let setup = match self.arch {
-            Arch::X86_64 => {
-                let rsp = self.stack_top & !15;
-                // A call pushes the return address: rsp % 16 == 8 at entry.
-                let rsp = rsp - 8;
-                // SAFETY: inside the guest stack buffer.
-                unsafe { *(rsp as *mut u64) = ret };
-                [
-                    (RegisterX86::RSP as i32, rsp),
-                    (RegisterX86::RDI as i32, frame),
-                    (RegisterX86::RSI as i32, state as u64),
-                ]
-                .iter()
-                .try_for_each(|&(r, v)| self.uc.reg_write(r, v))
-            }
-            Arch::Aarch64 => [
-                (RegisterARM64::SP as i32, self.stack_top & !15),
-                (RegisterARM64::X0 as i32, frame),
-                (RegisterARM64::X1 as i32, state as u64),
-                (RegisterARM64::X30 as i32, ret),
-            ]
-            .iter()
-            .try_for_each(|&(r, v)| self.uc.reg_write(r, v)),
-        };
-        setup.map_err(|e| Fault {
-            pc: entry,
-            address: None,
-            message: format!("register setup: {e:?}"),
-        })?;
-        // A generous wall-clock watchdog: fuel bounds every correct trace, so
-        // this only stops a miscompiled infinite loop (never an oracle).
-        let result = self.uc.emu_start(entry, ret, 0, 0);
-        let pc = self.uc.pc_read().unwrap_or(0);
-        match result {
-            Ok(()) if pc == ret => {
-                let r = match self.arch {
-                    Arch::X86_64 => RegisterX86::RAX as i32,
-                    Arch::Aarch64 => RegisterARM64::X0 as i32,
-                };
-                Ok(self.uc.reg_read(r).unwrap_or(u64::MAX))
-            }
-            Ok(()) => Err(Fault {
-                pc,
-                address: None,
-                message: "emulation stopped early (watchdog)".into(),
-            }),
-            Err(e) => Err(Fault {
-                pc,
-                address: self.bad_access.get(),
-                message: format!("{e:?}"),
-            }),
-        }
-    }
-}
-
-/// The trap-page hook: call helper `(addr - base) / 16`, then return.
-fn trap_hook(uc: &mut Unicorn<'_, ()>, arch: Arch, base: u64, addr: u64) {
-    let slot = (addr - base) / 16;
-    if slot == RETURN_SLOT || slot as usize >= helpers::HELPERS.len() || !addr.is_multiple_of(16) {
-        let _ = uc.emu_stop();
-        return;
-    }
-    let regs: [i32; 4] = match arch {
-        Arch::X86_64 => [
-            RegisterX86::RDI as i32,
-            RegisterX86::RSI as i32,
-            RegisterX86::RDX as i32,
-            RegisterX86::RCX as i32,
-        ],
-        Arch::Aarch64 => [
-            RegisterARM64::X0 as i32,
-            RegisterARM64::X1 as i32,
-            RegisterARM64::X2 as i32,
-            RegisterARM64::X3 as i32,
-        ],
-    };
-    let args = regs.map(|r| uc.reg_read(r).unwrap_or(0));
-    // SAFETY: the guest is our stencil code calling a helper with the
-    // arguments its C declaration gives.
-    let result = unsafe { helpers::call_by_index(slot as usize, args) };
-    match arch {
-        Arch::X86_64 => {
-            let rsp = uc.reg_read(RegisterX86::RSP).unwrap_or(0);
-            // SAFETY: the guest stack is host memory mapped at its address.
-            let ret = unsafe { *(rsp as *const u64) };
-            let _ = uc.reg_write(RegisterX86::RAX, result);
-            let _ = uc.reg_write(RegisterX86::RSP, rsp + 8);
-            let _ = uc.reg_write(RegisterX86::RIP, ret);
-        }
-        Arch::Aarch64 => {
-            let lr = uc.reg_read(RegisterARM64::X30).unwrap_or(0);
-            let _ = uc.reg_write(RegisterARM64::X0, result);
-            let _ = uc.reg_write(RegisterARM64::PC, lr);
-        }
-    }
-}
-
 /// Counters per backend.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JitStats {
     pub traces_compiled: u64,
     pub compile_failures: u64,
@@ -336,6 +131,7 @@ pub struct JitStats {
     /// instruction, about an order of magnitude slower).
     pub emulated_instructions: u64,
     /// Exits and deopts taken, by uop (this backend's share).
+    #[serde(deserialize_with = "crate::tier2::uops::names_map::deserialize")]
     pub exits_by_uop: std::collections::BTreeMap<&'static str, u64>,
 }
 
@@ -363,7 +159,7 @@ pub struct Jit {
     pub kind: BackendKind,
     code: CodeMemory,
     pub state: StateRegion,
-    emu: Option<Emulator>,
+    emu: Option<EmuPool>,
     pub mispatch: Option<Mispatch>,
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
@@ -377,6 +173,7 @@ impl Jit {
         arena: (u64, usize),
         frames: (u64, u64),
         count_instructions: bool,
+        budget: bool,
     ) -> Result<Jit, String> {
         let code = CodeMemory::new();
         let state = StateRegion::new();
@@ -396,7 +193,15 @@ impl Jit {
             debug_assert_eq!(frames.1, arena.0 + (frames.1 - frames.0));
             regions.push((frames.1, arena.1 - (frames.1 - arena.0) as usize));
             regions.extend([(code.mapping.addr(), code.mapping.len()), state.mapping()]);
-            Some(Emulator::new(kind.arch(), &regions, count_instructions)?)
+            // SAFETY: the state region lives as long as the JIT.
+            let fuel = unsafe { &raw const (*state.state()).fuel };
+            Some(EmuPool::new(EmuSpec {
+                arch: kind.arch(),
+                regions,
+                count: count_instructions,
+                budget,
+                fuel,
+            })?)
         } else {
             None
         };
@@ -412,10 +217,7 @@ impl Jit {
 
     /// Instructions emulated since the last call (0 unless counting).
     pub fn take_instruction_count(&mut self) -> u64 {
-        self.emu
-            .as_ref()
-            .and_then(|e| e.counted.as_ref())
-            .map_or(0, |c| c.replace(0))
+        self.emu.as_mut().map_or(0, |e| e.take_instruction_count())
     }
 
     /// Forgets every trace (between programs).
@@ -430,7 +232,7 @@ impl Jit {
             // only when the region is mostly used.
             Some(e) => {
                 if self.code.used > self.code.mapping.len() / 2 {
-                    let _ = e.uc.ctl_flush_tb();
+                    e.flush();
                     self.code.reset();
                 }
             }

@@ -199,7 +199,7 @@ pub fn compile(
                 };
                 let target = match mispatch {
                     Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => {
-                        target ^ (1 << 20)
+                        target ^ (1 << 30)
                     }
                     _ => target,
                 };

@@ -25,7 +25,11 @@ fn with_run<R>(
 ) -> R {
     // SAFETY: `st` is the state of a live run executing JIT code.
     let run = unsafe { &mut *((*st).run as *mut Run<'static>) };
-    run.fuel = unsafe { (*st).fuel };
+    // SAFETY: as above.
+    unsafe {
+        run.fuel = (*st).fuel;
+        run.guard_evals = (*st).guard_evals;
+    }
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *run)));
     let out = match r {
         Ok(Ok(v)) => v,
@@ -43,6 +47,7 @@ fn with_run<R>(
     // SAFETY: as above.
     unsafe {
         (*st).fuel = run.fuel;
+        (*st).guard_evals = run.guard_evals;
         (*st).gc_pending = run.arena.wants_gc() as u64;
     }
     out
@@ -174,6 +179,22 @@ pub(crate) unsafe extern "C" fn jit_check_removed_guard(
     })
 }
 
+pub(crate) unsafe extern "C" fn jit_check_ip(st: *mut JitState, frame: u64, target: u64, uop: u64) {
+    with_run(st, (), |run| {
+        run.check_ip(frame, target as u32, uop);
+        Ok(())
+    })
+}
+
+/// `exit` is `executor << 32 | exit index`. 0 to go on into the linked
+/// trace, 1 when a check failed (the exception is left in the run).
+pub(crate) unsafe extern "C" fn jit_linked_exit(st: *mut JitState, frame: u64, exit: u64) -> u64 {
+    with_run(st, 1, |run| {
+        run.linked_exit((exit >> 32) as usize, (exit & 0xffff_ffff) as usize, frame)?;
+        Ok(0)
+    })
+}
+
 /// The helpers by name, with their native addresses.
 pub fn native_address(name: &str) -> Option<u64> {
     HELPERS
@@ -197,6 +218,8 @@ pub const HELPERS: &[&str] = &[
     "jit_make_function",
     "jit_check_periodic",
     "jit_check_removed_guard",
+    "jit_check_ip",
+    "jit_linked_exit",
 ];
 
 fn native_by_index(i: usize) -> usize {
@@ -213,7 +236,9 @@ fn native_by_index(i: usize) -> usize {
         9 => jit_call as *const () as usize,
         10 => jit_make_function as *const () as usize,
         11 => jit_check_periodic as *const () as usize,
-        _ => jit_check_removed_guard as *const () as usize,
+        12 => jit_check_removed_guard as *const () as usize,
+        13 => jit_check_ip as *const () as usize,
+        _ => jit_linked_exit as *const () as usize,
     }
 }
 
@@ -246,10 +271,15 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
             9 => jit_call(st, a[1], a[2] as *mut Value, a[3]).0,
             10 => jit_make_function(st, a[1]).0,
             11 => jit_check_periodic(st, a[1]),
-            _ => {
+            12 => {
                 jit_check_removed_guard(st, a[1], Value(a[2]), Value(a[3]));
                 0
             }
+            13 => {
+                jit_check_ip(st, a[1], a[2], a[3]);
+                0
+            }
+            _ => jit_linked_exit(st, a[1], a[2]),
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod codegen;
 pub mod disasm;
+pub mod emulator;
 pub mod helpers;
 pub mod patch;
 pub mod reloc;

@@ -1,17 +1,25 @@
 //! Running executors as machine code: the JIT side of `run_executor`.
 //! Exits come back to Rust as an exit index and take exactly the tier-2
-//! interpreter's exit path (counters, side traces, deopt-state check), so
-//! the two tiers differ only in how uops are executed.
+//! interpreter's exit path (counters, side traces, checks and records), so
+//! the two tiers differ only in how uops are executed. Exits linked in
+//! machine code skip Rust, except that when the run records events the stub
+//! first reports itself ([`super::helpers::jit_linked_exit`]), so linked
+//! exits are counted, checked and recorded exactly like the others.
 
-use crate::Injection;
+use std::collections::HashMap;
+
 use crate::lang::limits::MAX_FUEL;
+use crate::planted;
 use crate::runtime::Raise;
 use crate::tier1::{FindingKind, Run};
 use crate::tier2::interp::Next;
-use crate::tier2::uops::Uop;
 
-use super::backend::Fault;
+use super::emulator::Fault;
 use super::state::{MAX_EXECUTORS, STATUS_ERROR, STATUS_EXIT};
+
+/// Which executor each linked exit slot jumps into (to unlink exits into an
+/// executor that is invalidated, and to know where a linked exit went).
+pub type LinkTargets = HashMap<u32, usize>;
 
 impl Run<'_> {
     /// Compiles executor `eid` if this run has a JIT (a failure leaves it
@@ -25,10 +33,8 @@ impl Run<'_> {
             return;
         }
         let mut ex = self.executors[eid].clone();
-        if self.config.inject == Some(Injection::StencilStackOverrun) {
-            let cid = ex.cid;
-            plant_stack_overrun(&mut ex, &self.program.codes[cid]);
-        }
+        let cid = ex.cid;
+        planted::rewrite_for_jit(self.config.inject, &mut ex, &self.program.codes[cid]);
         match jit.compile(&ex, eid) {
             Ok(code) => {
                 jit.state.set_valid(eid, true);
@@ -48,29 +54,41 @@ impl Run<'_> {
         }
     }
 
-    /// Machine code can run this executor now: it is compiled, and no
-    /// emulation is already active (unicorn is not re-entrant: a helper
-    /// that calls back into traced code runs those traces interpreted).
+    /// Machine code can run this executor: it is compiled. (Emulated code
+    /// nests: a helper that calls back into traced code runs those traces
+    /// in the emulator too.)
     pub(crate) fn jit_usable(&mut self, eid: usize) -> bool {
+        self.jit.is_some() && self.executors[eid].code.is_some()
+    }
+
+    /// The globals watcher invalidated `eids`: their machine code reads
+    /// validity from the state region, and exits linked into them are
+    /// unlinked, so those exits come back to Rust (as the tier-2
+    /// interpreter's `link.filter(valid)` does) instead of jumping into an
+    /// invalid trace.
+    pub(crate) fn jit_invalidated(&mut self, eids: &[usize]) {
         let Some(jit) = self.jit.as_deref() else {
-            return false;
+            return;
         };
-        if self.executors[eid].code.is_none() {
-            return false;
+        for &eid in eids {
+            jit.state.set_valid(eid, false);
         }
-        if jit.kind.emulated() && self.jit_busy {
-            self.jit_stats.nested_interpreted += 1;
-            return false;
-        }
-        true
+        self.jit_links.retain(|&slot, target| {
+            let keep = !eids.contains(target);
+            if !keep {
+                jit.state.set_link(slot, 0);
+            }
+            keep
+        });
     }
 
     pub(crate) fn run_executor_jit(&mut self, first: usize, frame: u64) -> Result<u32, Raise> {
         let mut eid = first;
         loop {
+            self.check_entry_depth(eid, frame)?;
             let entry = self.executors[eid].code.as_ref().expect("compiled").entry;
             let run_ptr = self as *mut Run<'_> as *mut u8;
-            let (status, emulated) = {
+            let jit: *mut super::Jit = {
                 let jit = self.jit.as_deref_mut().expect("jit");
                 let st = jit.state.state();
                 // SAFETY: the state region is ours; nothing else runs now.
@@ -83,34 +101,39 @@ impl Run<'_> {
                     (*st).valid = jit.state.valid_flags();
                     (*st).links = jit.state.links();
                     (*st).run = run_ptr;
+                    (*st).guard_evals = self.guard_evals;
+                    (*st).observe = self.observe.events as u64;
                 }
-                (jit as *mut super::Jit, jit.kind.emulated())
+                jit
             };
             self.jit_stats.entries += 1;
             self.executors[eid].entries += 1;
-            let saved = (self.jit_current.replace(eid), self.jit_busy);
-            self.jit_busy |= emulated;
+            let saved = self.jit_current.replace(eid);
             // SAFETY: the Jit outlives the run; helpers reach the run through
-            // the state's pointer and never touch the Jit itself.
-            let result = unsafe { (*status).run(entry, frame) };
-            (self.jit_current, self.jit_busy) = saved;
+            // the state's pointer and never touch the Jit itself, except to
+            // run nested traces, which restore the state they change.
+            let result = unsafe { (*jit).run(entry, frame) };
+            self.jit_current = saved;
             // SAFETY: as above.
-            let st = unsafe { &*(*status).state.state() };
+            let st = unsafe { &*(*jit).state.state() };
             self.fuel = st.fuel;
+            self.guard_evals = st.guard_evals;
+            let left = (st.exit_index >> 32) as usize;
             match result {
                 Err(fault) => return Err(self.report_fault(eid, fault)),
                 Ok(STATUS_ERROR) => {
-                    return Err(self.pending.take().unwrap_or_else(|| {
+                    let err = self.pending.take().unwrap_or_else(|| {
                         Raise::Internal("JIT error stub without an exception".into())
-                    }));
+                    });
+                    if matches!(err, Raise::Exc { .. }) && left < self.executors.len() {
+                        self.record_error(left, frame);
+                    }
+                    return Err(err);
                 }
                 Ok(STATUS_EXIT) => {
                     // The stub names its executor: linked exits may have
                     // carried execution into another trace.
-                    let (left, exit_index) = (
-                        (st.exit_index >> 32) as usize,
-                        (st.exit_index & 0xffff_ffff) as usize,
-                    );
+                    let exit_index = (st.exit_index & 0xffff_ffff) as usize;
                     let Some(ex) = self.executors.get(left).filter(|e| e.code.is_some()) else {
                         return Err(Raise::Internal(format!(
                             "JIT exit names unknown executor {left}"
@@ -123,19 +146,20 @@ impl Run<'_> {
                     };
                     eid = left;
                     let inst = ex.uops[exit.uop_index as usize];
-                    let from_link_base = ex.code.as_ref().map_or(0, |c| c.link_base);
-                    let slot = from_link_base + exit_index as u32;
+                    let slot = ex.code.as_ref().map_or(0, |c| c.link_base) + exit_index as u32;
+                    let linkable = ex.code.as_ref().is_some_and(|c| c.link_base != 0);
                     match self.take_exit(eid, &inst, frame)? {
                         Next::Enter(next) if self.jit_usable(next) => {
                             // From now on this exit jumps straight into `next`
                             // in machine code (its first uop checks validity).
-                            if from_link_base != 0 {
+                            if linkable && self.executors[next].valid {
                                 let target = self.executors[next]
                                     .code
                                     .as_ref()
                                     .map_or(0, |c| c.first_uop);
                                 if let Some(jit) = self.jit.as_deref() {
                                     jit.state.set_link(slot, target);
+                                    self.jit_links.insert(slot, next);
                                 }
                             }
                             eid = next
@@ -153,8 +177,37 @@ impl Run<'_> {
         }
     }
 
+    /// A linked exit reported by its stub (runs with events on): the same
+    /// counting, checks and records as an exit taken through Rust, for
+    /// the exit `exit` of executor `eid` jumping into the trace its slot
+    /// links to.
+    pub(crate) fn linked_exit(&mut self, eid: usize, exit: usize, frame: u64) -> Result<(), Raise> {
+        let Some(ex) = self.executors.get(eid) else {
+            return Err(Raise::Internal(format!(
+                "linked exit names unknown executor {eid}"
+            )));
+        };
+        let Some(e) = ex.exits.get(exit) else {
+            return Err(Raise::Internal(format!(
+                "linked exit index {exit} out of range"
+            )));
+        };
+        let inst = ex.uops[e.uop_index as usize];
+        let slot = ex.code.as_ref().map_or(0, |c| c.link_base) + exit as u32;
+        let Some(&next) = self.jit_links.get(&slot) else {
+            return Err(Raise::Internal(format!(
+                "exit {exit} of executor {eid} is linked in machine code but not in the run"
+            )));
+        };
+        self.count_exit(eid, &inst, true);
+        self.heap_check("after a linked exit")?;
+        self.record_handover(eid, &inst, next, frame);
+        self.executors[next].entries += 1;
+        self.check_entry_depth(next, frame)
+    }
+
     /// A fault under emulation becomes a finding naming the stencil and uop
-    /// that faulted.
+    /// that faulted (or, for the instruction budget, a hang).
     fn report_fault(&mut self, entered: usize, fault: Fault) -> Raise {
         self.jit_stats.faults += 1;
         // Linked exits may have carried execution into another trace: find
@@ -187,6 +240,13 @@ impl Run<'_> {
             .address
             .map(|a| format!(", accessing {a:#x}"))
             .unwrap_or_default();
+        if fault.hang {
+            let msg = format!(
+                "JIT hang under emulation: {} at PC {:#x} in {at}",
+                fault.message, fault.pc
+            );
+            return self.hang(msg);
+        }
         let msg = format!(
             "JIT fault under emulation: {} at PC {:#x} in {at}{addr}",
             fault.message, fault.pc
@@ -206,17 +266,4 @@ impl Run<'_> {
             unsafe { (*jit.state.state()).executed = 0 };
         }
     }
-}
-
-/// The planted stencil bug: every `_STORE_FAST` becomes the overrunning
-/// stencil, patched with the distance from its stack pointer (after the pop)
-/// to one slot past the frame's value stack.
-fn plant_stack_overrun(ex: &mut crate::tier2::Executor, code: &crate::lang::bytecode::Code) {
-    let mut uops = ex.uops.to_vec();
-    for u in uops.iter_mut().filter(|u| u.uop == Uop::StoreFast) {
-        let depth_after_pop = code.depth_at[u.target as usize] as u64 - 1;
-        u.uop = Uop::PlantedStackOverrun;
-        u.operand = code.stack_size as u64 - depth_after_pop;
-    }
-    ex.uops = uops.into();
 }

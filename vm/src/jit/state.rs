@@ -23,6 +23,10 @@ pub struct JitState {
     pub executed: u64,
     /// Per exit slot: the machine code the exit is linked to, or 0.
     pub links: *mut u64,
+    /// Guard evaluations counted by forced-failure stencils (`+deopt=N`).
+    pub guard_evals: u64,
+    /// Nonzero when the run records events: linked exits report themselves.
+    pub observe: u64,
 }
 
 /// Statuses the shim returns (jit.h `STATUS_*`).
@@ -150,6 +154,14 @@ mod tests {
             (
                 "offsetof(JitState, links)",
                 offset_of!(JitState, links) as u64,
+            ),
+            (
+                "offsetof(JitState, guard_evals)",
+                offset_of!(JitState, guard_evals) as u64,
+            ),
+            (
+                "offsetof(JitState, observe)",
+                offset_of!(JitState, observe) as u64,
             ),
             ("VALUE_NULL", Value::NULL.0),
             ("VALUE_NONE", Value::NONE.0),

@@ -38,6 +38,9 @@ pub enum Poison {
     IntTooLarge,
     /// The VM's arena is exhausted even after collection (VM only).
     OutOfMemory,
+    /// The program's syntax nests deeper than the reference interpreter can
+    /// walk (reference only: a limit of the tool, not of the language).
+    Nesting,
 }
 
 impl std::fmt::Display for Poison {
@@ -47,6 +50,7 @@ impl std::fmt::Display for Poison {
             Poison::Recursion => "recursion limit",
             Poison::IntTooLarge => "integer too large",
             Poison::OutOfMemory => "out of memory",
+            Poison::Nesting => "nesting too deep for the reference",
         })
     }
 }

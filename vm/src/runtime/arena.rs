@@ -4,15 +4,23 @@
 //! the same thing natively and under emulation.
 //!
 //! Layout: `[frame stack | object heap]`. The heap is a bump allocator with
-//! exact-size free lists, collected by a non-moving mark-sweep that runs only
-//! at safe points (loop back edges and calls, where every frame's stack
-//! pointer is written back), exactly like CPython's eval-breaker GC. A
-//! consequence the JIT must respect: a uop that can reach a safe point must
-//! not keep values cached in registers.
+//! exact-size free lists, collected by a non-moving mark-sweep. Normally it
+//! runs only at safe points (loop back edges and calls, where every frame's
+//! stack pointer is written back), like CPython's eval-breaker GC. Under GC
+//! stress it also runs at *every allocation*, so every value some tier holds
+//! across an allocation must be rooted: in a frame below its written-back
+//! stack pointer, or in [`Roots::temps`]. A consequence the JIT must respect:
+//! a uop that can allocate must not keep values cached in registers.
 
+use super::frame::{FRAME_CODE, FRAME_IP, FRAME_LOCALS, FRAME_NLOCALS, FRAME_PREV, FRAME_SP, fget};
 use super::mapping::Mapping;
 use super::object::{self, Kind};
 use super::value::Value;
+
+/// What freed memory is filled with under GC stress. Its tag bits (`100`)
+/// are no Python value's, so a stale read shows up, and the verifier can
+/// tell that nothing wrote into memory after it was freed.
+pub const POISON_WORD: u64 = 0xdead_f00d_dead_f004;
 
 /// Bytes reserved for frames (each frame is a few words plus locals and stack).
 pub const FRAME_REGION: usize = 4 << 20;
@@ -31,9 +39,94 @@ pub struct Arena {
     bump: u64,
     free_lists: Vec<u64>,
     allocated_since_gc: usize,
-    /// Collect at every safe point (GC stress).
+    /// Collect at every safe point *and* at every allocation (GC stress);
+    /// also poisons freed memory and verifies the heap after every
+    /// collection (see [`super::verify`]).
     pub gc_stress: bool,
+    /// What the collector marks from; kept current by the run.
+    pub roots: Roots,
+    /// The run's roots are complete: collecting at an allocation is sound.
+    /// Off while a run sets itself up (its constants are not rooted yet).
+    pub roots_ready: bool,
+    /// What the heap verifier found (drained by the run into findings).
+    pub heap_errors: Vec<String>,
     pub stats: ArenaStats,
+}
+
+/// The collector's roots: values that live outside the heap (globals,
+/// builtins, constants, and temporaries a runtime function holds across an
+/// allocation) and the chain of frames from the innermost one, whose locals
+/// and value stacks up to their written-back stack pointers are live.
+#[derive(Debug, Default)]
+pub struct Roots {
+    pub fixed: Vec<Value>,
+    /// Values a runtime function holds in Rust locals across an allocation.
+    pub temps: Vec<Value>,
+    /// The innermost frame (0: none); frames link outward through
+    /// `FRAME_PREV`.
+    pub top_frame: u64,
+}
+
+impl Roots {
+    /// Calls `f` with every root value, saying where it lives.
+    pub fn for_each(&self, f: &mut dyn FnMut(Value, RootPlace)) {
+        for &v in &self.fixed {
+            f(v, RootPlace::Fixed);
+        }
+        for &v in &self.temps {
+            f(v, RootPlace::Temp);
+        }
+        let mut frame = self.top_frame;
+        while frame != 0 {
+            let nlocals = fget(frame, FRAME_NLOCALS);
+            let sp = fget(frame, FRAME_SP);
+            let mut a = frame + FRAME_LOCALS;
+            let mut slot = 0;
+            while a < sp {
+                let place = if slot < nlocals {
+                    RootPlace::Local { frame, index: slot }
+                } else {
+                    RootPlace::Stack {
+                        frame,
+                        index: slot - nlocals,
+                    }
+                };
+                f(Value(fget(a, 0)), place);
+                a += 8;
+                slot += 1;
+            }
+            frame = fget(frame, FRAME_PREV);
+        }
+    }
+}
+
+/// Where a root lives (for the verifier's reports).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RootPlace {
+    Fixed,
+    Temp,
+    Local { frame: u64, index: u64 },
+    Stack { frame: u64, index: u64 },
+}
+
+impl std::fmt::Display for RootPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RootPlace::Fixed => write!(f, "a global, builtin or constant"),
+            RootPlace::Temp => write!(f, "a runtime temporary"),
+            RootPlace::Local { frame, index } => write!(
+                f,
+                "local {index} of the frame of code {}",
+                fget(*frame, FRAME_CODE)
+            ),
+            RootPlace::Stack { frame, index } => write!(
+                f,
+                "value-stack slot {index} of the frame of code {} (at bytecode {})",
+                fget(*frame, FRAME_CODE),
+                fget(*frame, FRAME_IP)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -59,6 +152,9 @@ impl Arena {
             free_lists: vec![0; MAX_LISTED_WORDS + 1],
             allocated_since_gc: 0,
             gc_stress: false,
+            roots: Roots::default(),
+            roots_ready: false,
+            heap_errors: Vec::new(),
             stats: ArenaStats::default(),
         }
     }
@@ -79,6 +175,14 @@ impl Arena {
         self.free_lists.iter_mut().for_each(|h| *h = 0);
         self.allocated_since_gc = 0;
         self.stats = ArenaStats::default();
+        self.roots = Roots::default();
+        self.roots_ready = false;
+        self.heap_errors.clear();
+    }
+
+    /// First and one-past-last address of the allocated heap.
+    pub fn heap_bounds(&self) -> (u64, u64) {
+        (self.heap_start, self.bump)
     }
 
     /// True if `addr` is an object address inside the heap.
@@ -90,6 +194,11 @@ impl Arena {
     /// header. The payload is zeroed.
     pub fn alloc(&mut self, kind: Kind, words: usize) -> Result<u64, OutOfMemory> {
         debug_assert!(words >= 1);
+        if self.gc_stress && self.roots_ready {
+            // Anything not rooted now is garbage: a value some tier holds
+            // only in a register or a Rust local is freed (and poisoned).
+            self.collect();
+        }
         self.stats.allocations += 1;
         self.allocated_since_gc += words * 8;
         let addr = if words <= MAX_LISTED_WORDS && self.free_lists[words] != 0 {
@@ -120,21 +229,28 @@ impl Arena {
         self.gc_stress || self.allocated_since_gc >= GC_THRESHOLD
     }
 
-    /// Mark-sweep collection. `roots` yields every live value (frames'
-    /// locals and stacks, globals, constants).
-    pub fn collect(&mut self, roots: &mut dyn Iterator<Item = Value>) {
+    /// Mark-sweep collection from [`Arena::roots`]. Under GC stress, freed
+    /// memory is poisoned and the heap verified afterwards.
+    pub fn collect(&mut self) {
         self.stats.collections += 1;
         self.allocated_since_gc = 0;
-        let mut stack: Vec<u64> = roots.filter(|v| v.is_ptr()).map(|v| v.0).collect();
+        let mut stack: Vec<u64> = Vec::new();
+        self.roots.for_each(&mut |v, _| {
+            if v.is_ptr() {
+                stack.push(v.0)
+            }
+        });
+        let heap = (self.heap_start, self.bump);
         while let Some(addr) = stack.pop() {
-            debug_assert!(
-                self.contains(addr),
-                "root or field {addr:#x} outside the heap"
-            );
-            // SAFETY: every pointer value refers to a live heap object.
+            // A pointer outside the heap or into freed memory is a VM bug the
+            // verifier reports; marking must not follow it blindly.
+            if !(addr >= heap.0 && addr < heap.1) {
+                continue;
+            }
+            // SAFETY: `addr` is inside the allocated heap.
             unsafe {
                 let h = *(addr as *const u64);
-                if object::is_marked(h) {
+                if object::is_marked(h) || object::header_kind(h) == Kind::Free {
                     continue;
                 }
                 *(addr as *mut u64) = object::set_mark(h, true);
@@ -145,22 +261,45 @@ impl Arena {
                 });
             }
         }
-        // Sweep: walk the heap linearly; objects know their size.
+        self.sweep();
+        if self.gc_stress
+            && let Err(e) = super::verify::verify(self)
+        {
+            self.heap_errors
+                .push(format!("after collection {}: {e}", self.stats.collections));
+        }
+    }
+
+    /// Sweep: walk the heap linearly (objects know their size), unmark the
+    /// live, free the rest. Under GC stress, freed objects are poisoned and
+    /// quarantined for one collection (not reused until the next sweep has
+    /// found their poison intact), so a use after free is seen before the
+    /// memory can be handed out again.
+    fn sweep(&mut self) {
         self.free_lists.iter_mut().for_each(|h| *h = 0);
+        let stress = self.gc_stress;
         let mut addr = self.heap_start;
         while addr < self.bump {
             // SAFETY: the heap is a sequence of headed objects up to `bump`.
             unsafe {
                 let h = *(addr as *const u64);
-                let words = object::header_words(h);
+                let words = object::header_words(h).max(1);
+                let was_free = object::header_kind(h) == Kind::Free;
                 if object::is_marked(h) {
                     *(addr as *mut u64) = object::set_mark(h, false);
                 } else {
-                    if object::header_kind(h) != Kind::Free {
+                    if !was_free {
                         self.stats.freed_objects += 1;
+                    } else if stress && let Err(e) = super::verify::check_poisoned(addr, words) {
+                        self.heap_errors.push(e);
                     }
                     *(addr as *mut u64) = object::header(Kind::Free, words);
-                    if (2..=MAX_LISTED_WORDS).contains(&words) {
+                    if stress {
+                        for w in 1..words as u64 {
+                            *((addr + 8 * w) as *mut u64) = POISON_WORD;
+                        }
+                    }
+                    if (2..=MAX_LISTED_WORDS).contains(&words) && (was_free || !stress) {
                         *((addr + 8) as *mut u64) = self.free_lists[words];
                         self.free_lists[words] = addr;
                     }
@@ -168,6 +307,12 @@ impl Arena {
                 addr += (words * 8) as u64;
             }
         }
+    }
+
+    /// Whether `words` is a size the free lists keep (the verifier knows
+    /// which free objects carry a link word).
+    pub fn is_listed_size(words: usize) -> bool {
+        (2..=MAX_LISTED_WORDS).contains(&words)
     }
 }
 
@@ -186,7 +331,8 @@ mod tests {
         let mut a = Arena::new();
         let keep = a.alloc(Kind::BigInt, 3).unwrap();
         let drop_me = a.alloc(Kind::BigInt, 3).unwrap();
-        a.collect(&mut [Value(keep)].into_iter());
+        a.roots.fixed = vec![Value(keep)];
+        a.collect();
         assert_eq!(a.stats.freed_objects, 1);
         // The freed slot is reused for the next object of the same size.
         assert_eq!(a.alloc(Kind::BigInt, 3).unwrap(), drop_me);

@@ -31,6 +31,13 @@ pub fn to_ibig(v: Value) -> IBig {
     unsafe {
         let sign_len = object::read(v.0, BIGINT_SIGN_LEN) as i64;
         let n = sign_len.unsigned_abs();
+        // A corrupt object (a JIT bug read freed memory) must not make the
+        // VM allocate without bound: that aborts instead of panicking.
+        assert!(
+            n <= MAX_INT_BITS / 64 + 2,
+            "corrupt int object at {:#x} ({n} limbs)",
+            v.0
+        );
         let mut bytes = Vec::with_capacity(n as usize * 8);
         for i in 0..n {
             bytes.extend_from_slice(&object::read(v.0, BIGINT_LIMBS + 8 * i).to_le_bytes());

@@ -9,6 +9,7 @@ pub mod mapping;
 pub mod object;
 pub mod range;
 pub mod value;
+pub mod verify;
 
 use crate::lang::Poison;
 pub use arena::{Arena, OutOfMemory};

@@ -83,6 +83,7 @@ impl Run<'_> {
             fset(frame, FRAME_LOCALS + 8 * i, v.0);
         }
         fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
+        self.arena.roots.top_frame = frame;
         Ok(frame)
     }
 
@@ -90,6 +91,7 @@ impl Run<'_> {
     #[inline(always)]
     pub(crate) fn charge_fuel(&mut self) -> Result<(), Raise> {
         self.fuel += 1;
+        self.uops_at_tick = self.tier2_stats.uops_executed;
         if self.fuel > MAX_FUEL {
             return Err(Raise::Poison(Poison::Fuel));
         }
@@ -106,26 +108,10 @@ impl Run<'_> {
     /// A safe point with every frame's stack pointer already written back;
     /// `top` is the innermost frame.
     pub(crate) fn safe_point_at(&mut self, top: u64) {
+        debug_assert_eq!(self.arena.roots.top_frame, top, "frame roots out of date");
         if self.arena.wants_gc() {
-            self.collect(top);
+            self.arena.collect();
         }
-    }
-
-    fn collect(&mut self, top_frame: u64) {
-        let mut roots: Vec<Value> = vec![self.globals, self.builtins];
-        roots.extend(self.consts.iter().flatten().copied());
-        let mut f = top_frame;
-        while f != 0 {
-            let locals = f + FRAME_LOCALS;
-            let sp = fget(f, FRAME_SP);
-            let mut a = locals;
-            while a < sp {
-                roots.push(Value(fget(a, 0)));
-                a += 8;
-            }
-            f = fget(f, FRAME_PREV);
-        }
-        self.arena.collect(&mut roots.into_iter());
     }
 
     fn next_version(&mut self) -> u64 {
@@ -159,6 +145,14 @@ impl Run<'_> {
                 unsafe { Value(*r.sp.sub($n)) }
             }};
         }
+        // Before anything that may allocate: the stack pointer is written
+        // back with the operands still on the stack, so a collection at the
+        // allocation (GC stress) sees every live value.
+        macro_rules! sync {
+            () => {
+                fset(r.frame, FRAME_SP, r.sp as u64)
+            };
+        }
         loop {
             // SAFETY: `r.code` points into `self.program.codes`, which is not
             // resized while running.
@@ -167,6 +161,9 @@ impl Run<'_> {
             let at = r.ip;
             r.ip += 1;
             self.stats.instructions += 1;
+            if self.fuel >= self.check_fuel {
+                self.visit_checkpoints(r.frame, r.cid, at, r.sp as u64);
+            }
             // The compiler's static stack depth is what every tier-2 exit is
             // checked against, so check the compiler itself in debug builds.
             debug_assert_eq!(
@@ -235,53 +232,58 @@ impl Run<'_> {
                     adapt(self.config.specialize, &mut self.stats, code, at, || {
                         Spec::binary_op(arg_binop(ins.arg), a, b)
                     });
+                    sync!();
+                    let v = int::binop(self.arena, arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
                     pop!();
                     pop!();
-                    push!(int::binop(
-                        self.arena,
-                        arg_binop(ins.arg),
-                        arg_inplace(ins.arg),
-                        a,
-                        b
-                    )?)
+                    push!(v)
                 }
                 Op::BinaryOpAddInt
                 | Op::BinaryOpSubtractInt
                 | Op::BinaryOpMultiplyInt
                 | Op::BinaryOpFloorDivideInt
                 | Op::BinaryOpModuloInt => {
-                    let (b, a) = (pop!(), pop!());
+                    let (a, b) = (peek!(2), peek!(1));
                     let op = arg_binop(ins.arg);
                     let guard = a.is_small_int() && b.is_small_int();
+                    let planted = || {
+                        (ins.op == Op::BinaryOpAddInt)
+                            .then(|| {
+                                crate::planted::wrapped_add(
+                                    self.config.inject,
+                                    a.small_value(),
+                                    b.small_value(),
+                                )
+                            })
+                            .flatten()
+                    };
                     let v = match guard
                         .then(|| int::small_binop(op, a.small_value(), b.small_value()))
                     {
                         Some(Some(x)) => Value::small(x),
-                        Some(None)
-                            if ins.op == Op::BinaryOpAddInt
-                                && self.config.inject == Some(crate::Injection::AddIntOverflow) =>
-                        {
-                            // Planted bug: wrap into the small range instead of boxing.
-                            let x = a.small_value() + b.small_value();
-                            Value::small((x << 1) >> 1)
-                        }
+                        Some(None) if planted().is_some() => planted().expect("checked"),
                         // Still ints, but the result needs boxing or the
                         // division raises: the general path handles both.
-                        Some(None) => int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?,
+                        Some(None) => {
+                            sync!();
+                            int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
+                        }
                         None => {
                             self.miss(code, at);
+                            sync!();
                             int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
                         }
                     };
+                    pop!();
+                    pop!();
                     push!(v)
                 }
-                Op::UnaryNegative => {
-                    let a = pop!();
-                    push!(int::unary(self.arena, true, a)?)
-                }
-                Op::UnaryPositive => {
-                    let a = pop!();
-                    push!(int::unary(self.arena, false, a)?)
+                Op::UnaryNegative | Op::UnaryPositive => {
+                    let a = peek!(1);
+                    sync!();
+                    let v = int::unary(self.arena, ins.op == Op::UnaryNegative, a)?;
+                    pop!();
+                    push!(v)
                 }
                 Op::UnaryNot => {
                     let a = pop!();
@@ -353,14 +355,18 @@ impl Run<'_> {
                     }
                 }
                 Op::GetIter => {
-                    let v = pop!();
-                    push!(self.get_iter(v)?)
+                    let v = peek!(1);
+                    sync!();
+                    let it = self.get_iter(v)?;
+                    pop!();
+                    push!(it)
                 }
                 Op::ForIter => {
                     let it = peek!(1);
                     adapt(self.config.specialize, &mut self.stats, code, at, || {
                         Spec::for_iter(it)
                     });
+                    sync!();
                     match range::next(self.arena, it)? {
                         Some(v) => push!(v),
                         None => {
@@ -374,6 +380,7 @@ impl Run<'_> {
                     if !(it.is_ptr() && object::kind_of(it) == Kind::RangeIter) {
                         self.miss(code, at);
                     }
+                    sync!();
                     match range::next(self.arena, it)? {
                         Some(v) => push!(v),
                         None => {
@@ -411,8 +418,16 @@ impl Run<'_> {
                     // SAFETY: the stack holds the callable and `n` arguments.
                     let args: Vec<Value> =
                         (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
+                    if !(callable.is_ptr() && object::kind_of(callable) == Kind::Function) {
+                        // A builtin may allocate: its arguments stay rooted.
+                        sync!();
+                        let v = self.call_builtin(callable, &args)?;
+                        r.sp = unsafe { r.sp.sub(n + 1) };
+                        push!(v);
+                        continue;
+                    }
                     r.sp = unsafe { r.sp.sub(n + 1) };
-                    if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
+                    {
                         let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
                         self.check_arity(cid, n)?;
                         if self.depth + 1 > MAX_DEPTH {
@@ -425,14 +440,15 @@ impl Run<'_> {
                         self.depth += 1;
                         *r = self.regs(frame)?;
                         self.safe_point(r);
-                    } else {
-                        let v = self.call_builtin(callable, &args)?;
-                        push!(v)
                     }
                 }
-                Op::MakeFunction => push!(self.make_function(ins.arg)?),
+                Op::MakeFunction => {
+                    sync!();
+                    push!(self.make_function(ins.arg)?)
+                }
                 Op::ReturnValue => {
                     let v = pop!();
+                    self.arena.roots.top_frame = fget(r.frame, FRAME_PREV);
                     // Back to this frame's slot start.
                     let lo = self.arena.frame_region().0;
                     self.frame_top = lo + (r.frame - lo) / FRAME_SLOT * FRAME_SLOT;

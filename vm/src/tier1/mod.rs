@@ -14,7 +14,9 @@ use crate::runtime::{Arena, Raise, Value, dict, int, repr};
 use crate::tier2::{Executor, Tier2Stats};
 
 /// What a VM-internal oracle caught during a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum FindingKind {
     /// A guard the optimizer removed would have failed (`+checkguards`).
     RemovedGuardFailed,
@@ -22,28 +24,37 @@ pub enum FindingKind {
     DeoptState,
     /// The VM caught itself in an inconsistent state.
     Internal,
-    /// JIT code faulted under emulation (bad fetch or access, watchdog).
+    /// JIT code faulted under emulation (bad fetch or access).
     Fault,
+    /// A trace was entered with a value-stack depth other than the one
+    /// its optimizer assumed.
+    EntryDepth,
+    /// The heap verifier found the heap corrupt (GC stress).
+    Heap,
+    /// A trace ran past its deterministic budget without a fuel tick.
+    Hang,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VmFinding {
     pub kind: FindingKind,
     pub message: String,
 }
 
 /// Everything a run produced.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RunOutput {
     pub result: RunResult,
     pub stats: VmStats,
     pub tier2: Tier2Stats,
     pub jit: crate::jit::JitStats,
     pub findings: Vec<VmFinding>,
+    /// What the run recorded for the oracles (empty unless asked).
+    pub events: crate::observe::RunEvents,
 }
 
 /// Counters a run reports (summed by the fuzz campaign's stats).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VmStats {
     pub instructions: u64,
     pub specializations: u64,
@@ -68,6 +79,8 @@ pub struct Vm {
     pub config: VmConfig,
     arena: Arena,
     jit: Option<Box<crate::jit::Jit>>,
+    /// What the next run records (see [`Vm::run_module_observed`]).
+    observe: crate::observe::Observe,
 }
 
 /// Everything one run needs; lives for one program.
@@ -103,9 +116,21 @@ pub(crate) struct Run<'a> {
     pub pending: Option<Raise>,
     /// The executor whose machine code is running (for helpers).
     pub jit_current: Option<usize>,
-    /// Emulated code is running (unicorn is not re-entrant).
-    pub jit_busy: bool,
     pub jit_stats: crate::jit::JitStats,
+    /// Exit slots linked in machine code, and the executor each enters.
+    pub jit_links: crate::jit::run::LinkTargets,
+    /// What to record, and what was recorded.
+    pub observe: crate::observe::Observe,
+    pub events: crate::observe::RunEvents,
+    /// Replay side: the fuel of the next checkpoint (`u64::MAX`: none), so
+    /// the dispatch loop pays one comparison per instruction.
+    pub check_fuel: u64,
+    pub check_cursor: usize,
+    /// Fuel when the innermost failing call from a trace started (an error
+    /// transition is at the call's instruction, before it ticked).
+    pub error_fuel: Option<u64>,
+    /// Tier-2 uops run at the last fuel tick (the interpreter's hang budget).
+    pub uops_at_tick: u64,
 }
 
 impl Vm {
@@ -117,19 +142,35 @@ impl Vm {
                 arena.mapping(),
                 arena.frame_region(),
                 config.tier2.as_ref().is_some_and(|t| t.count_instructions),
+                config.tier2.as_ref().is_some_and(|t| t.budget),
             )
             .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
-            if config.inject == Some(crate::Injection::A64MovwG1) {
-                jit.mispatch = Some(crate::jit::codegen::Mispatch);
-            }
+            jit.mispatch = crate::planted::mispatch(config.inject);
             Box::new(jit)
         });
-        Vm { config, arena, jit }
+        Vm {
+            config,
+            arena,
+            jit,
+            observe: Default::default(),
+        }
     }
 
     /// Compiles and runs a module.
     pub fn run_module(&mut self, module: &Module) -> RunOutput {
         self.run_program(compile(module)).0
+    }
+
+    /// Compiles and runs a module, recording what `observe` asks for.
+    pub fn run_module_observed(
+        &mut self,
+        module: &Module,
+        observe: &crate::observe::Observe,
+    ) -> RunOutput {
+        self.observe = observe.clone();
+        let out = self.run_program(compile(module)).0;
+        self.observe = Default::default();
+        out
     }
 
     /// Runs a module and renders its final bytecode and every executor.
@@ -163,6 +204,7 @@ impl Vm {
             &mut self.arena,
             program,
             self.jit.as_deref_mut(),
+            self.observe.clone(),
         ) {
             Ok(r) => r,
             Err(Raise::Poison(p)) => {
@@ -172,6 +214,7 @@ impl Vm {
                     tier2: Tier2Stats::default(),
                     jit: Default::default(),
                     findings: vec![],
+                    events: Default::default(),
                 };
                 return (
                     out,
@@ -184,7 +227,14 @@ impl Vm {
             }
             Err(e) => unreachable!("setup raises only poison: {e:?}"),
         };
+        // Under GC stress the heap is verified once more at the end, however
+        // the program ended: an exception caused by reading freed memory is
+        // a heap bug first.
         let result = match run.execute() {
+            r @ (Ok(()) | Err(Raise::Exc { .. })) => run.heap_check("at the end of the run").and(r),
+            r => r,
+        };
+        let result = match result {
             Ok(()) => run.completed(Ending::Normal),
             Err(Raise::Exc { kind, message }) => run.completed(Ending::Exception {
                 kind: kind.to_string(),
@@ -192,7 +242,16 @@ impl Vm {
             }),
             Err(Raise::Poison(p)) => RunResult::Poisoned(p),
             Err(Raise::Internal(msg)) => {
-                run.finding(FindingKind::Internal, msg);
+                // A specific oracle (fault, deopt state, heap...) may have
+                // stopped the run. Otherwise the VM caught itself in an
+                // inconsistent state: under GC stress, ask the heap verifier
+                // why (a freed object read back is a heap bug, not a crash).
+                if run.findings.is_empty() {
+                    let _ = run.heap_check("after the VM stopped on an internal error");
+                }
+                if run.findings.is_empty() {
+                    run.finding(FindingKind::Internal, msg);
+                }
                 RunResult::Completed(Outcome {
                     output: std::mem::take(&mut run.output),
                     ending: Ending::Exception {
@@ -212,6 +271,7 @@ impl Vm {
             tier2: std::mem::take(&mut run.tier2_stats),
             jit: std::mem::take(&mut run.jit_stats),
             findings: std::mem::take(&mut run.findings),
+            events: std::mem::take(&mut run.events),
         };
         (out, run.program, run.executors)
     }
@@ -223,6 +283,7 @@ impl<'a> Run<'a> {
         arena: &'a mut Arena,
         program: Program,
         jit: Option<&'a mut crate::jit::Jit>,
+        observe: crate::observe::Observe,
     ) -> Result<Run<'a>, Raise> {
         let mut consts = Vec::with_capacity(program.codes.len());
         for code in &program.codes {
@@ -243,6 +304,19 @@ impl<'a> Run<'a> {
         dict::set(builtins, 0, Value::BUILTIN_PRINT, 1);
         dict::set(builtins, 1, Value::BUILTIN_RANGE, 1);
         let frame_top = arena.frame_region().0;
+        // From here on every live value is reachable from these roots (and
+        // the frames), so GC stress may collect at any allocation.
+        arena.roots.fixed = [globals, builtins]
+            .into_iter()
+            .chain(consts.iter().flatten().copied())
+            .collect();
+        arena.roots.top_frame = 0;
+        arena.roots_ready = true;
+        let check_fuel = observe.checkpoints.first().map_or(u64::MAX, |p| p.fuel);
+        let events = crate::observe::RunEvents {
+            checkpoints: vec![None; observe.checkpoints.len()],
+            ..Default::default()
+        };
         Ok(Run {
             config,
             arena,
@@ -266,8 +340,14 @@ impl<'a> Run<'a> {
             jit,
             pending: None,
             jit_current: None,
-            jit_busy: false,
             jit_stats: Default::default(),
+            jit_links: Default::default(),
+            observe,
+            events,
+            check_fuel,
+            check_cursor: 0,
+            error_fuel: None,
+            uops_at_tick: 0,
         })
     }
 
@@ -284,6 +364,66 @@ impl<'a> Run<'a> {
     pub fn finding(&mut self, kind: FindingKind, message: String) {
         if self.findings.len() < 16 && !self.findings.iter().any(|f| f.message == message) {
             self.findings.push(VmFinding { kind, message });
+        }
+    }
+
+    /// Replay side: tier 1 is about to execute instruction `ip` of code
+    /// `cid` in `frame` (stack ending at `sp`) with `self.fuel >=
+    /// self.check_fuel`. Hashes the frame for every checkpoint naming this
+    /// moment; points whose fuel has passed unvisited stay `None`.
+    pub(crate) fn visit_checkpoints(&mut self, frame: u64, cid: usize, ip: usize, sp: u64) {
+        let points = &self.observe.checkpoints;
+        while self.check_cursor < points.len() && points[self.check_cursor].fuel < self.fuel {
+            self.check_cursor += 1;
+        }
+        self.check_fuel = points.get(self.check_cursor).map_or(u64::MAX, |p| p.fuel);
+        if self.check_fuel != self.fuel {
+            return;
+        }
+        let (lo, hi) = self.arena.heap_bounds();
+        let heap = crate::observe::HeapRange(lo, hi);
+        let mut k = self.check_cursor;
+        while k < points.len() && points[k].fuel == self.fuel {
+            let p = points[k];
+            if p.depth as usize == self.depth
+                && p.code as usize == cid
+                && p.ip as usize == ip
+                && self.events.checkpoints[k].is_none()
+            {
+                self.events.checkpoints[k] =
+                    Some(crate::observe::frame_hash(frame, sp, heap, self.globals));
+                if self.observe.capture == Some(k) {
+                    self.events.captured = Some(crate::observe::frame_view(
+                        frame,
+                        sp,
+                        ip as u32,
+                        heap,
+                        self.globals,
+                    ));
+                }
+            }
+            k += 1;
+        }
+    }
+
+    /// The heap verifier's verdict so far (GC stress only): a corrupt heap
+    /// is a finding, and the run stops before it can crash on it.
+    pub(crate) fn heap_check(&mut self, when: &str) -> Result<(), Raise> {
+        if !self.config.gc_stress {
+            return Ok(());
+        }
+        if self.arena.heap_errors.is_empty()
+            && let Err(e) = crate::runtime::verify::verify(self.arena)
+        {
+            self.arena.heap_errors.push(e);
+        }
+        match self.arena.heap_errors.first().cloned() {
+            None => Ok(()),
+            Some(e) => {
+                let msg = format!("heap verifier: {e} (checked {when})");
+                self.finding(FindingKind::Heap, msg.clone());
+                Err(Raise::Internal(msg))
+            }
         }
     }
 

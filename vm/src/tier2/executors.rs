@@ -2,11 +2,12 @@
 //! installing them, and invalidating them when the globals they promoted
 //! change (the dictionary watcher).
 
-use crate::Injection;
+use crate::planted;
 use crate::tier1::Run;
 
 use super::Executor;
 use super::optimizer::{self, OptContext};
+use super::stress;
 use super::trace;
 use super::uops::Uop;
 
@@ -64,16 +65,23 @@ impl Run<'_> {
             }
         };
         let mut opt = t2.opt;
-        opt.inject_loop_carried_types = self.config.inject == Some(Injection::LoopCarriedTypes);
+        opt.inject_loop_carried_types = planted::assumes_loop_carried_types(self.config.inject);
+        let entry_depth = code.depth_at[start as usize];
         let cx = OptContext {
             globals: self.globals,
             builtins: self.builtins,
             may_promote: self.watcher_firings < WATCHER_BUDGET
                 && !raw.iter().any(|u| u.uop == Uop::StoreGlobal),
-            entry_depth: code.depth_at[start as usize],
+            entry_depth,
             nlocals: code.local_names.len() as u32,
         };
-        let o = optimizer::optimize(&raw, &cx, &opt);
+        let mut o = optimizer::optimize(&raw, &cx, &opt);
+        if let Some(forced) = t2.forced {
+            o.uops = stress::insert_forced_failures(o.uops, forced);
+        }
+        if opt.check_guards {
+            o.uops = stress::insert_ip_checks(o.uops);
+        }
         let chain_depth = parent.map_or(0, |(p, _)| self.executors[p].chain_depth + 1);
         self.tier2_stats.traces += 1;
         self.tier2_stats.side_traces += parent.is_some() as u64;
@@ -89,6 +97,7 @@ impl Run<'_> {
             exits: vec![],
             removed: o.removed,
             valid: true,
+            entry_depth,
             depends_on_globals: o.depends_on_globals,
             chain_depth,
             parent,
@@ -109,10 +118,11 @@ impl Run<'_> {
     /// The globals watcher fired: every executor that promoted globals is
     /// invalidated (a running one leaves at its next `_CHECK_VALIDITY`).
     pub(crate) fn globals_modified(&mut self) {
-        if self.config.inject == Some(Injection::StaleGlobal) {
+        if planted::forgets_global_dependency(self.config.inject) {
             return; // planted bug: the dependency is forgotten
         }
         self.watcher_firings += 1;
+        let mut invalidated = vec![];
         for (eid, ex) in self
             .executors
             .iter_mut()
@@ -121,10 +131,10 @@ impl Run<'_> {
         {
             ex.valid = false;
             self.tier2_stats.invalidations += 1;
-            // Machine code reads validity from the JIT state region.
-            if let Some(jit) = self.jit.as_deref() {
-                jit.state.set_valid(eid, false);
-            }
+            invalidated.push(eid);
+        }
+        if !invalidated.is_empty() {
+            self.jit_invalidated(&invalidated);
         }
         self.globals_watched = false;
     }

@@ -10,9 +10,12 @@
 //! running trace leaves at its next `_CHECK_VALIDITY`.
 
 pub mod executors;
+pub mod exits;
+pub mod guards;
 pub mod interp;
 pub mod optimizer;
 pub mod show;
+pub mod stress;
 pub mod trace;
 pub mod uops;
 
@@ -31,13 +34,17 @@ pub struct Tier2Config {
     /// Maximum uops in a projected trace.
     pub max_len: usize,
     pub opt: OptConfig,
-    /// Force every Nth guard evaluation to fail (0 = off; tier-2
-    /// interpreter only).
-    pub deopt_every: u32,
+    /// Deliberate guard failures (`+deopt=N`, `+sideexit=N`), in every
+    /// tier-2 backend alike: see [`stress`].
+    pub forced: Option<stress::Forced>,
     /// Compile executors with the copy-and-patch JIT on this backend.
     pub jit: Option<crate::jit::BackendKind>,
     /// Count emulated instructions (slow: a hook on every instruction).
     pub count_instructions: bool,
+    /// Emulated backends stop a trace that runs too many instructions
+    /// without a fuel tick: a deterministic hang verdict (slow: a hook on
+    /// every instruction; the containment layer's confirmation re-runs).
+    pub budget: bool,
 }
 
 impl Default for Tier2Config {
@@ -48,9 +55,10 @@ impl Default for Tier2Config {
             max_chain: 4,
             max_len: 400,
             opt: OptConfig::ALL_ON,
-            deopt_every: 0,
+            forced: None,
             jit: None,
             count_instructions: false,
+            budget: false,
         }
     }
 }
@@ -85,6 +93,9 @@ pub struct Executor {
     pub exits: Vec<Exit>,
     pub removed: Vec<RemovedGuard>,
     pub valid: bool,
+    /// The value-stack depth the optimizer assumed at entry (checked at
+    /// every entry).
+    pub entry_depth: u32,
     pub depends_on_globals: bool,
     pub chain_depth: u8,
     /// `Some((executor, exit))` for side traces.
@@ -118,9 +129,10 @@ impl Executor {
 }
 
 /// Tier-2 counters reported by a run.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tier2Stats {
     /// Exits and deopts taken, by the uop that left.
+    #[serde(deserialize_with = "uops::names_map::deserialize")]
     pub exits_by_uop: std::collections::BTreeMap<&'static str, u64>,
     pub traces: u64,
     pub side_traces: u64,
@@ -133,7 +145,8 @@ pub struct Tier2Stats {
     pub uops_executed: u64,
     pub exits_taken: u64,
     pub deopts_taken: u64,
-    pub forced_deopts: u64,
+    /// Forced failures taken (`+deopt=N` / `+sideexit=N`).
+    pub forced_failures: u64,
     pub invalidations: u64,
     pub removed_guard_checks: u64,
 }
@@ -151,7 +164,7 @@ impl Tier2Stats {
         self.uops_executed += o.uops_executed;
         self.exits_taken += o.exits_taken;
         self.deopts_taken += o.deopts_taken;
-        self.forced_deopts += o.forced_deopts;
+        self.forced_failures += o.forced_failures;
         self.invalidations += o.invalidations;
         self.removed_guard_checks += o.removed_guard_checks;
         for (k, v) in &o.exits_by_uop {

@@ -118,9 +118,36 @@ uops! {
     ExitTrace                "_EXIT_TRACE"                   0 0 Exit;
     /// Checking mode only: re-evaluates a guard the optimizer removed.
     CheckRemovedGuard        "_CHECK_REMOVED_GUARD"          0 0 None;
+    /// Checking mode only, before each escaping uop: the frame's instruction
+    /// pointer must be that uop's (a `_SET_IP` the optimizer removed was
+    /// needed otherwise). The operand is the escaping uop's index in `ALL`.
+    CheckIp                  "_CHECK_IP"                     0 0 None;
+    /// Stress only (`+deopt=N`), before every uop that can leave: counts a
+    /// guard evaluation and, every Nth (N is the operand), deopts to its
+    /// instruction before the guarded uop touches anything.
+    ForceDeopt               "_FORCE_DEOPT"                  0 0 Deopt;
+    /// Stress only (`+sideexit=N`): as `_FORCE_DEOPT`, but through a side
+    /// exit of its own, which counts its uses and grows a side trace from
+    /// the guarded instruction (PyPy's bridges for failing guards).
+    ForceSideExit            "_FORCE_SIDE_EXIT"              0 0 Exit;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
     PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None;
+    /// Planted JIT bug only (`+inject=a64-guard-always-exits`): `_GUARD_TOS_INT`
+    /// whose AArch64 stencil always exits (results stay right: tier 1 redoes
+    /// the work). Never projected.
+    PlantedGuardTosIntA64    "_PLANTED_GUARD_TOS_INT_A64"    1 1 Exit;
+    /// Planted JIT bug only (`+inject=unrooted-iterator`): `_FOR_ITER_TIER_TWO`
+    /// whose stencil keeps the iterator only in a register across its helper
+    /// call (the written-back stack pointer excludes it). Never projected.
+    PlantedForIterUnrooted   "_PLANTED_FOR_ITER_UNROOTED"    1 2 Exit escapes error;
+    /// Planted JIT bug only (`+inject=stencil-hang`): `_BINARY_OP_MULTIPLY_INT`
+    /// whose stencil spins forever instead of leaving on overflow.
+    PlantedMultiplyHang      "_PLANTED_MULTIPLY_INT_HANG"    2 1 Exit;
+    /// Planted JIT bug only (`+inject=stencil-segfault`):
+    /// `_BINARY_OP_FLOOR_DIVIDE_INT` whose stencil stores to address 0
+    /// instead of leaving on division by zero.
+    PlantedFloorDivideSegv   "_PLANTED_FLOOR_DIVIDE_INT_SEGV" 2 1 Exit;
 }
 
 impl Uop {
@@ -143,6 +170,35 @@ impl Uop {
         self.info().name
     }
 
+    /// This uop's index in [`Uop::ALL`] (how stencils name a uop in a hole).
+    pub fn index(self) -> usize {
+        Uop::ALL
+            .iter()
+            .position(|&u| u == self)
+            .expect("every uop is in ALL")
+    }
+
+    /// Stress and checking uops are inserted after optimization, never
+    /// projected; planted uops replace real ones only in the JIT's copy.
+    pub fn is_planted(self) -> bool {
+        matches!(
+            self,
+            Uop::PlantedStackOverrun
+                | Uop::PlantedGuardTosIntA64
+                | Uop::PlantedForIterUnrooted
+                | Uop::PlantedMultiplyHang
+                | Uop::PlantedFloorDivideSegv
+        )
+    }
+
+    /// Where a forced failure may be inserted: before every uop that can
+    /// leave the trace, except the unconditional `_EXIT_TRACE` and the
+    /// forced failures themselves.
+    pub fn can_be_forced(self) -> bool {
+        self.info().exit != ExitKind::None
+            && !matches!(self, Uop::ExitTrace | Uop::ForceDeopt | Uop::ForceSideExit)
+    }
+
     /// Guards the optimizer may remove when it can prove them.
     pub fn is_guard(self) -> bool {
         matches!(
@@ -157,6 +213,32 @@ impl Uop {
                 | Uop::GuardGlobalsVersion
                 | Uop::CheckValidity
         )
+    }
+}
+
+/// Stats keyed by uop name, (de)serialized with the names mapped back to
+/// the table's `'static` strings (the worker process sends stats over a pipe).
+pub mod names_map {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer};
+
+    use super::Uop;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<&'static str, u64>, D::Error> {
+        let m: BTreeMap<String, u64> = BTreeMap::deserialize(d)?;
+        m.into_iter()
+            .map(|(k, v)| {
+                Uop::ALL
+                    .iter()
+                    .map(|u| u.name())
+                    .find(|n| *n == k)
+                    .map(|n| (n, v))
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown uop `{k}`")))
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,85 @@
+//! Running one VM configuration on one program: the unit of work the runner
+//! hands out, in this process or in a worker process ([`crate::worker`]).
+//! Both paths run the same code ([`Local::run`]); the worker only adds a
+//! process boundary around it.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use jitdiff_vm::lang::Module;
+use jitdiff_vm::observe::Observe;
+use jitdiff_vm::{RunOutput, Vm};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, Target};
+
+/// One run: a configuration (by its string) and what to record.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    pub config: String,
+    pub observe: Observe,
+}
+
+/// How a job ended.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum JobOutcome {
+    Done(Box<RunOutput>),
+    /// The VM panicked (message); its state is discarded.
+    Panicked(String),
+    /// The worker process died running it (how).
+    Died(String),
+    /// The worker stopped answering within the wall-clock limit (a hang is
+    /// only suspected; see the containment oracle).
+    TimedOut,
+    /// Not a VM outcome: a bad configuration, a broken pipe.
+    Failed(String),
+}
+
+/// VMs in this process, one per configuration string, reused across
+/// programs (an arena mapping and an emulator are expensive to set up).
+#[derive(Default)]
+pub struct Local {
+    vms: HashMap<String, Vm>,
+}
+
+impl Local {
+    /// Runs `job` on `module`; a VM panic is caught and reported.
+    pub fn run(&mut self, module: &Module, job: &Job) -> JobOutcome {
+        let vm = match self.vms.get_mut(&job.config) {
+            Some(vm) => vm,
+            None => {
+                let config = match Config::parse(&job.config) {
+                    Ok(c) => c,
+                    Err(e) => return JobOutcome::Failed(e),
+                };
+                let Target::Vm(vm_config) = config.target else {
+                    return JobOutcome::Failed(format!(
+                        "`{}` is not a VM configuration",
+                        job.config
+                    ));
+                };
+                match catch_unwind(|| Vm::new(vm_config)) {
+                    Ok(vm) => self.vms.entry(job.config.clone()).or_insert(vm),
+                    Err(p) => return JobOutcome::Failed(panic_message(&p)),
+                }
+            }
+        };
+        match catch_unwind(AssertUnwindSafe(|| {
+            vm.run_module_observed(module, &job.observe)
+        })) {
+            Ok(out) => JobOutcome::Done(Box::new(out)),
+            Err(panic) => {
+                // The VM's state is suspect after a panic: start afresh.
+                self.vms.remove(&job.config);
+                JobOutcome::Panicked(panic_message(&panic))
+            }
+        }
+    }
+}
+
+pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}

@@ -1,0 +1,177 @@
+//! The oracles, one per file, cheapest first. Each file opens with what it
+//! proves and why that is enough; each turns what the runs recorded into
+//! [`OracleFinding`]s that name the oracle, the kind of divergence and the
+//! place (uop, stencil, exit) when there is one.
+//!
+//! | oracle | compares |
+//! |---|---|
+//! | [`outcome`] | every configuration's output, ending, globals and poison with the reference |
+//! | [`containment`] | the run ended at all: no crash, no hang |
+//! | [`fault`] | emulated machine code never faulted |
+//! | [`heap`] | under GC stress, the heap verifier never found corruption |
+//! | [`deopt_state`] | every exit resumed tier 1 at a stack depth the compiler allows |
+//! | [`entry_depth`] | every trace was entered at the stack depth its optimizer assumed |
+//! | [`removed_guards`] | no guard the optimizer removed would have failed |
+//! | [`frame_state`] | at every trace transition, the frame equals tier 1's without traces |
+//! | [`exit_sequence`] | the tier-2 interpreter and every JIT backend take the same exits |
+
+pub mod containment;
+pub mod deopt_state;
+pub mod entry_depth;
+pub mod exit_sequence;
+pub mod fault;
+pub mod frame_state;
+pub mod heap;
+pub mod outcome;
+pub mod removed_guards;
+
+use jitdiff_vm::lang::RunResult;
+use jitdiff_vm::observe::RunEvents;
+use jitdiff_vm::{FindingKind, VmFinding};
+use serde::Serialize;
+
+/// How a configuration disagrees. Each kind belongs to one oracle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum DivergenceKind {
+    Output,
+    Exception,
+    Globals,
+    /// Poisoned where the reference completed, completed where it poisoned,
+    /// or poisoned by another limit: limits are exact semantics.
+    Poisoned,
+    /// A VM panic, an internal error, or a dead worker (signal).
+    Crash,
+    /// A trace that never returned, confirmed by a deterministic budget.
+    Hang,
+    /// `+checkguards`: a guard the optimizer removed would have failed.
+    RemovedGuardFailed,
+    /// An exit resumed tier 1 at a stack depth the compiler forbids there.
+    DeoptState,
+    /// A trace entered at a stack depth its optimizer did not assume.
+    EntryDepth,
+    /// A frame at a trace transition differs from tier 1's at that point.
+    FrameState,
+    /// Two backends of the same configuration took different exits.
+    ExitSequence,
+    /// The heap verifier found the heap corrupt (GC stress).
+    Heap,
+    /// JIT code faulted under emulation.
+    Fault,
+}
+
+impl DivergenceKind {
+    /// The oracle (file) this kind belongs to.
+    pub fn oracle(self) -> &'static str {
+        match self {
+            DivergenceKind::Output
+            | DivergenceKind::Exception
+            | DivergenceKind::Globals
+            | DivergenceKind::Poisoned => "outcome",
+            DivergenceKind::Crash | DivergenceKind::Hang => "containment",
+            DivergenceKind::RemovedGuardFailed => "removed_guards",
+            DivergenceKind::DeoptState => "deopt_state",
+            DivergenceKind::EntryDepth => "entry_depth",
+            DivergenceKind::FrameState => "frame_state",
+            DivergenceKind::ExitSequence => "exit_sequence",
+            DivergenceKind::Heap => "heap",
+            DivergenceKind::Fault => "fault",
+        }
+    }
+
+    /// How close to the cause a kind points: a signature takes the most
+    /// specific kind of a report. Containment and memory oracles first (they
+    /// stop a run, everything else is a consequence), then the checks at a
+    /// transition, then the end-of-run comparisons.
+    pub fn specificity(self) -> u8 {
+        match self {
+            DivergenceKind::Hang => 13,
+            DivergenceKind::Crash => 12,
+            DivergenceKind::Heap => 11,
+            DivergenceKind::Fault => 10,
+            DivergenceKind::EntryDepth => 9,
+            DivergenceKind::DeoptState => 8,
+            DivergenceKind::RemovedGuardFailed => 7,
+            DivergenceKind::FrameState => 6,
+            DivergenceKind::ExitSequence => 5,
+            DivergenceKind::Poisoned => 4,
+            DivergenceKind::Exception => 3,
+            DivergenceKind::Output => 2,
+            DivergenceKind::Globals => 1,
+        }
+    }
+}
+
+/// One oracle's verdict about one configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OracleFinding {
+    pub oracle: &'static str,
+    pub kind: DivergenceKind,
+    /// The uop, stencil or exit involved (`outcome` when none is known): a
+    /// signature's "where".
+    pub place: String,
+    pub message: String,
+}
+
+impl OracleFinding {
+    pub fn new(kind: DivergenceKind, place: impl Into<String>, message: impl Into<String>) -> Self {
+        OracleFinding {
+            oracle: kind.oracle(),
+            kind,
+            place: place.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What a configuration did with a program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum ConfigResult {
+    /// The run's result, plus what the VM's internal oracles reported.
+    Run(RunResult, Vec<String>),
+    /// The VM panicked, or its worker process died (message).
+    Crash(String),
+    /// The run never returned (confirmed by a deterministic budget).
+    Hang(String),
+    /// The configuration could not run (python3 missing, a hang suspected
+    /// but not confirmed...): not a finding about the VM.
+    Error(String),
+}
+
+/// Everything the oracles read about one configuration's run.
+#[derive(Clone, Debug)]
+pub struct ConfigRun {
+    pub name: String,
+    pub result: ConfigResult,
+    pub findings: Vec<VmFinding>,
+    pub events: RunEvents,
+    /// Configurations with the same group make the same traces (they differ
+    /// only in the backend), so they must take the same exits.
+    pub group: Option<String>,
+    /// The run recorded transitions and exits.
+    pub observed: bool,
+}
+
+/// The VM-internal findings of `kind` as oracle findings, with a place read
+/// from the message by `place`.
+pub(crate) fn vm_findings(
+    run: &ConfigRun,
+    vm_kind: FindingKind,
+    kind: DivergenceKind,
+    place: fn(&str) -> String,
+) -> Vec<OracleFinding> {
+    run.findings
+        .iter()
+        .filter(|f| f.kind == vm_kind)
+        .map(|f| OracleFinding::new(kind, place(&f.message), f.message.clone()))
+        .collect()
+}
+
+/// The first `_UOP_NAME` (or stencil name) following `marker` in `message`.
+pub(crate) fn name_after(message: &str, marker: &str) -> Option<String> {
+    let at = message.find(marker)?;
+    let word: String = message[at + marker.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!word.is_empty()).then_some(word)
+}

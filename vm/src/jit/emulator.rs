@@ -1,0 +1,400 @@
+//! The emulated backends' engines: unicorn running x86-64 or AArch64 code
+//! with the arena, code memory and JIT state mapped at their host addresses,
+//! so every pointer means the same in both worlds.
+//!
+//! - **Helpers** sit on a trap page: a code hook on that page reads the
+//!   arguments by the target's C ABI, calls the Rust helper, writes the
+//!   result and returns. Only that page is hooked, so translated blocks
+//!   elsewhere keep their chaining.
+//! - **Nesting.** A helper may call back into code with traces (a call from
+//!   a trace runs the callee, whose loop has a trace of its own). That trace
+//!   runs in the emulator too: unicorn 2 allows `emu_start` from inside a
+//!   hook; the nested run uses the guest stack below the outer run's frames
+//!   and gives the outer run its registers back afterwards. Unicorn allows
+//!   64 levels per engine; deeper nesting moves on to another engine
+//!   ([`EmuPool`]), so no trace ever falls back to the interpreter.
+//! - **Hang budget** (`+budget`): a hook on every instruction stops a run
+//!   that executes [`INSN_BUDGET`] guest instructions without a fuel tick,
+//!   deterministically. Slow (no block chaining), so only the containment
+//!   layer's confirmation re-runs use it.
+//! - **Faults** (unmapped fetch or access, a frame's guard page) come back
+//!   as a [`Fault`] with PC and address, never a crash of the fuzzer.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use unicorn_engine::{Arch as UcArch, HookType, Mode, Prot, RegisterARM64, RegisterX86, Unicorn};
+
+use super::helpers;
+use super::reloc::Arch;
+use super::state::JitState;
+
+const PAGE: u64 = 4096;
+
+/// Why emulated code stopped abnormally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub pc: u64,
+    pub address: Option<u64>,
+    pub message: String,
+    /// Stopped by the hang budget (not a memory fault).
+    pub hang: bool,
+}
+
+/// Guest instructions a trace may execute without a fuel tick under
+/// `+budget`. Between two ticks a correct trace runs at most one acyclic
+/// path of uops through one code object (plus stubs): thousands of
+/// instructions, never millions.
+pub const INSN_BUDGET: u64 = 10_000_000;
+
+/// Nesting per engine before the next engine takes over (unicorn's limit
+/// is 64 levels).
+const NEST_LIMIT: u32 = 60;
+
+/// Trap-page slot used as the shim's return address.
+const RETURN_SLOT: u64 = 255;
+const GUEST_STACK: usize = 1 << 20;
+
+/// The instruction-budget hook's state.
+struct Budget {
+    count: Cell<u64>,
+    last_fuel: Cell<u64>,
+    tripped: Cell<bool>,
+    fuel: *const u64,
+}
+
+struct Emulator {
+    uc: Unicorn<'static, ()>,
+    /// Instructions executed, when counting was asked for.
+    counted: Option<Rc<Cell<u64>>>,
+    budget: Option<Rc<Budget>>,
+    arch: Arch,
+    trap_base: u64,
+    stack_top: u64,
+    bad_access: Rc<Cell<Option<u64>>>,
+    /// `emu_start` calls in progress. Shared, not a plain field: the nested
+    /// run happens inside the outer `emu_start`, through another path to
+    /// this emulator, so the compiler must not cache it across the call.
+    depth: Rc<Cell<u32>>,
+    _trap: Vec<u8>,
+    _stack: Vec<u8>,
+}
+
+/// How an engine is set up: what it maps and which hooks it carries.
+#[derive(Clone)]
+pub struct EmuSpec {
+    pub arch: Arch,
+    pub regions: Vec<(u64, usize)>,
+    pub count: bool,
+    pub budget: bool,
+    /// Where the JIT state keeps the fuel (read by the budget hook).
+    pub fuel: *const u64,
+}
+
+/// The engines of one emulated backend (one, unless traces nest deeper than
+/// one engine allows). Boxed, so an engine never moves while it runs.
+pub struct EmuPool {
+    spec: EmuSpec,
+    // Boxed on purpose: a nested run pushes engines while an outer one runs
+    // through a pointer into this vector.
+    #[allow(clippy::vec_box)]
+    engines: Vec<Box<Emulator>>,
+}
+
+impl EmuPool {
+    pub fn new(spec: EmuSpec) -> Result<EmuPool, String> {
+        let first = Emulator::new(&spec)?;
+        Ok(EmuPool {
+            spec,
+            engines: vec![Box::new(first)],
+        })
+    }
+
+    /// Runs compiled code from `entry` on `frame`; the stub's status.
+    pub fn run(&mut self, entry: u64, frame: u64, state: *mut JitState) -> Result<u64, Fault> {
+        let i = match self.engines.iter().position(|e| e.depth.get() < NEST_LIMIT) {
+            Some(i) => i,
+            None => {
+                let e = Emulator::new(&self.spec).map_err(|message| Fault {
+                    pc: entry,
+                    address: None,
+                    message,
+                    hang: false,
+                })?;
+                self.engines.push(Box::new(e));
+                self.engines.len() - 1
+            }
+        };
+        let engine: *mut Emulator = &mut *self.engines[i];
+        // SAFETY: engines are boxed and never removed while a run is in
+        // progress; a nested run (from a helper) uses this same pool.
+        unsafe { (*engine).run(entry, frame, state) }
+    }
+
+    pub fn helper_address(&self, name: &str) -> Option<u64> {
+        self.engines[0].helper_address(name)
+    }
+
+    /// Instructions emulated since the last call (0 unless counting).
+    pub fn take_instruction_count(&mut self) -> u64 {
+        self.engines
+            .iter()
+            .filter_map(|e| e.counted.as_ref())
+            .map(|c| c.replace(0))
+            .sum()
+    }
+
+    /// Drops every engine's translations (before code memory is reused).
+    pub fn flush(&mut self) {
+        for e in &mut self.engines {
+            let _ = e.uc.ctl_flush_tb();
+        }
+    }
+}
+
+impl Emulator {
+    fn new(spec: &EmuSpec) -> Result<Emulator, String> {
+        let arch = spec.arch;
+        let mut uc = match arch {
+            Arch::X86_64 => Unicorn::new(UcArch::X86, Mode::MODE_64),
+            Arch::Aarch64 => Unicorn::new(UcArch::ARM64, Mode::ARM),
+        }
+        .map_err(|e| format!("unicorn: {e:?}"))?;
+        // Host buffers for the trap page and the guest stack, page aligned.
+        let mut trap = vec![0u8; 2 * PAGE as usize];
+        let trap_base = (trap.as_mut_ptr() as u64).next_multiple_of(PAGE);
+        let fill: &[u8] = match arch {
+            Arch::X86_64 => &[0xcc],                    // int3
+            Arch::Aarch64 => &[0x00, 0x00, 0x20, 0xd4], // brk #0
+        };
+        for (i, b) in trap.iter_mut().enumerate() {
+            *b = fill[i % fill.len()];
+        }
+        let mut stack = vec![0u8; GUEST_STACK + PAGE as usize];
+        let stack_base = (stack.as_mut_ptr() as u64).next_multiple_of(PAGE);
+        let mut all: Vec<(u64, usize)> = spec.regions.clone();
+        all.push((trap_base, PAGE as usize));
+        all.push((stack_base, GUEST_STACK));
+        for &(addr, len) in &all {
+            // SAFETY: each region is host memory that outlives the emulator
+            // (owned by the VM, or by this struct).
+            unsafe {
+                uc.mem_map_ptr(
+                    addr,
+                    (len as u64).next_multiple_of(PAGE),
+                    Prot::ALL,
+                    addr as *mut libc::c_void,
+                )
+            }
+            .map_err(|e| format!("unicorn mem_map_ptr({addr:#x}): {e:?}"))?;
+        }
+        let bad_access = Rc::new(Cell::new(None));
+        let bad = bad_access.clone();
+        uc.add_mem_hook(HookType::MEM_INVALID, 1, 0, move |_, _, addr, _, _| {
+            bad.set(Some(addr));
+            false
+        })
+        .map_err(|e| format!("unicorn hook: {e:?}"))?;
+        uc.add_code_hook(trap_base, trap_base + PAGE - 1, move |uc, addr, _| {
+            trap_hook(uc, arch, trap_base, addr)
+        })
+        .map_err(|e| format!("unicorn hook: {e:?}"))?;
+        let counted = if spec.count {
+            let n = Rc::new(Cell::new(0u64));
+            let c = n.clone();
+            uc.add_code_hook(1, 0, move |_, _, _| c.set(c.get() + 1))
+                .map_err(|e| format!("unicorn hook: {e:?}"))?;
+            Some(n)
+        } else {
+            None
+        };
+        let budget = if spec.budget {
+            let b = Rc::new(Budget {
+                count: Cell::new(0),
+                last_fuel: Cell::new(u64::MAX),
+                tripped: Cell::new(false),
+                fuel: spec.fuel,
+            });
+            let hook = b.clone();
+            uc.add_code_hook(1, 0, move |uc, _, _| {
+                let n = hook.count.get() + 1;
+                hook.count.set(n);
+                if n >= INSN_BUDGET {
+                    // SAFETY: the JIT state outlives every engine of its JIT.
+                    let fuel = unsafe { *hook.fuel };
+                    if fuel == hook.last_fuel.get() {
+                        hook.tripped.set(true);
+                        let _ = uc.emu_stop();
+                    }
+                    hook.last_fuel.set(fuel);
+                    hook.count.set(0);
+                }
+            })
+            .map_err(|e| format!("unicorn hook: {e:?}"))?;
+            Some(b)
+        } else {
+            None
+        };
+        Ok(Emulator {
+            uc,
+            counted,
+            budget,
+            arch,
+            trap_base,
+            stack_top: stack_base + GUEST_STACK as u64 - 64,
+            bad_access,
+            depth: Rc::new(Cell::new(0)),
+            _trap: trap,
+            _stack: stack,
+        })
+    }
+
+    fn helper_address(&self, name: &str) -> Option<u64> {
+        helpers::HELPERS
+            .iter()
+            .position(|h| *h == name)
+            .map(|i| self.trap_base + 16 * i as u64)
+    }
+
+    fn fault(pc: u64, message: String) -> Fault {
+        Fault {
+            pc,
+            address: None,
+            message,
+            hang: false,
+        }
+    }
+
+    fn run(&mut self, entry: u64, frame: u64, state: *mut JitState) -> Result<u64, Fault> {
+        let ret = self.trap_base + 16 * RETURN_SLOT;
+        self.bad_access.set(None);
+        // A nested run (a helper called back into traced code) continues on
+        // the guest stack below the outer run's frames, and gives the outer
+        // run its registers back afterwards.
+        let outer = if self.depth.get() > 0 {
+            let ctx = self.uc.context_init().map_err(|e| {
+                Self::fault(entry, format!("saving the outer emulation context: {e:?}"))
+            })?;
+            Some(ctx)
+        } else {
+            if let Some(b) = &self.budget {
+                b.count.set(0);
+                b.last_fuel.set(u64::MAX);
+                b.tripped.set(false);
+            }
+            None
+        };
+        // Below the outer run's frames, past x86-64's 128-byte red zone.
+        let stack_top = match (&outer, self.arch) {
+            (None, _) => self.stack_top,
+            (Some(_), Arch::X86_64) => self.uc.reg_read(RegisterX86::RSP).unwrap_or(0) - 256,
+            (Some(_), Arch::Aarch64) => self.uc.reg_read(RegisterARM64::SP).unwrap_or(0) - 256,
+        };
+        let setup = match self.arch {
+            Arch::X86_64 => {
+                // A call pushes the return address: rsp % 16 == 8 at entry.
+                let rsp = (stack_top & !15) - 8;
+                // SAFETY: inside the guest stack buffer.
+                unsafe { *(rsp as *mut u64) = ret };
+                [
+                    (RegisterX86::RSP as i32, rsp),
+                    (RegisterX86::RDI as i32, frame),
+                    (RegisterX86::RSI as i32, state as u64),
+                ]
+                .iter()
+                .try_for_each(|&(r, v)| self.uc.reg_write(r, v))
+            }
+            Arch::Aarch64 => [
+                (RegisterARM64::SP as i32, stack_top & !15),
+                (RegisterARM64::X0 as i32, frame),
+                (RegisterARM64::X1 as i32, state as u64),
+                (RegisterARM64::X30 as i32, ret),
+            ]
+            .iter()
+            .try_for_each(|&(r, v)| self.uc.reg_write(r, v)),
+        };
+        setup.map_err(|e| Self::fault(entry, format!("register setup: {e:?}")))?;
+        // No wall-clock limit here (a timer thread per call costs more than
+        // the run): a trace that never returns is contained by the oracle's
+        // worker process, then confirmed deterministically with `+budget`.
+        self.depth.set(self.depth.get() + 1);
+        let result = self.uc.emu_start(entry, ret, 0, 0);
+        self.depth.set(self.depth.get() - 1);
+        let pc = self.uc.pc_read().unwrap_or(0);
+        let tripped = self.budget.as_ref().is_some_and(|b| b.tripped.get());
+        let status = match result {
+            _ if tripped => Err(Fault {
+                pc,
+                address: None,
+                message: format!("{INSN_BUDGET} instructions without a fuel tick"),
+                hang: true,
+            }),
+            Ok(()) if pc == ret => {
+                let r = match self.arch {
+                    Arch::X86_64 => RegisterX86::RAX as i32,
+                    Arch::Aarch64 => RegisterARM64::X0 as i32,
+                };
+                Ok(self.uc.reg_read(r).unwrap_or(u64::MAX))
+            }
+            Ok(()) => Err(Self::fault(pc, "emulation stopped early".into())),
+            Err(e) => Err(Fault {
+                pc,
+                address: self.bad_access.get(),
+                message: format!("{e:?}"),
+                hang: false,
+            }),
+        };
+        if let Some(ctx) = outer {
+            self.uc.context_restore(&ctx).map_err(|e| {
+                Self::fault(pc, format!("restoring the outer emulation context: {e:?}"))
+            })?;
+            // The outer run must stop too once the budget tripped.
+            if tripped {
+                let _ = self.uc.emu_stop();
+            }
+        }
+        status
+    }
+}
+
+/// The trap-page hook: call helper `(addr - base) / 16`, then return.
+fn trap_hook(uc: &mut Unicorn<'_, ()>, arch: Arch, base: u64, addr: u64) {
+    let slot = (addr - base) / 16;
+    if slot == RETURN_SLOT || slot as usize >= helpers::HELPERS.len() || !addr.is_multiple_of(16) {
+        let _ = uc.emu_stop();
+        return;
+    }
+    let regs: [i32; 4] = match arch {
+        Arch::X86_64 => [
+            RegisterX86::RDI as i32,
+            RegisterX86::RSI as i32,
+            RegisterX86::RDX as i32,
+            RegisterX86::RCX as i32,
+        ],
+        Arch::Aarch64 => [
+            RegisterARM64::X0 as i32,
+            RegisterARM64::X1 as i32,
+            RegisterARM64::X2 as i32,
+            RegisterARM64::X3 as i32,
+        ],
+    };
+    let args = regs.map(|r| uc.reg_read(r).unwrap_or(0));
+    // SAFETY: the guest is our stencil code calling a helper with the
+    // arguments its C declaration gives.
+    let result = unsafe { helpers::call_by_index(slot as usize, args) };
+    match arch {
+        Arch::X86_64 => {
+            let rsp = uc.reg_read(RegisterX86::RSP).unwrap_or(0);
+            // SAFETY: the guest stack is host memory mapped at its address.
+            let ret = unsafe { *(rsp as *const u64) };
+            let _ = uc.reg_write(RegisterX86::RAX, result);
+            let _ = uc.reg_write(RegisterX86::RSP, rsp + 8);
+            let _ = uc.reg_write(RegisterX86::RIP, ret);
+        }
+        Arch::Aarch64 => {
+            let lr = uc.reg_read(RegisterARM64::X30).unwrap_or(0);
+            let _ = uc.reg_write(RegisterARM64::X0, result);
+            let _ = uc.reg_write(RegisterARM64::PC, lr);
+        }
+    }
+}

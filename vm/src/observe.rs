@@ -1,0 +1,352 @@
+//! What a run records for the deep oracles, beyond its outcome: the frame at
+//! every trace transition, the sequence of exits, and (on the replay side)
+//! tier 1's frame at requested points.
+//!
+//! **Points.** Fuel (loop back edges plus calls) is a logical clock every
+//! tier advances identically. Between two ticks an activation visits each
+//! instruction at most once (only back edges jump backwards, and they tick;
+//! a new activation starts with a call, which ticks), so
+//! `(fuel, call depth, code, instruction)` names one moment of an execution
+//! in every tier. A traced run records, at each transition, the point where
+//! tier 1 (or the next trace) takes over and a hash of the frame there; a
+//! replay without traces hashes its frame when it reaches the same points.
+//!
+//! **Frames as Python values.** Hashes and renderings read values, never
+//! addresses: an int by its digits, a range iterator by its position, a
+//! function by its code. Two runs that allocate differently hash alike.
+
+use std::hash::{DefaultHasher, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::runtime::frame::{FRAME_CODE, FRAME_LOCALS, FRAME_NLOCALS, FRAME_SP, fget};
+use crate::runtime::object::{
+    self, BIGINT_LIMBS, BIGINT_SIGN_LEN, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind,
+    RANGE_START, RANGE_STEP, RANGE_STOP,
+};
+use crate::runtime::{Value, dict, int};
+
+/// Records kept per run at most; later ones are counted (and exits hashed)
+/// but not stored, so a pathological program cannot exhaust memory.
+pub const MAX_RECORDED: usize = 1 << 18;
+
+/// One moment of an execution, the same in every tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Point {
+    pub fuel: u64,
+    pub depth: u32,
+    pub code: u32,
+    /// The instruction about to execute.
+    pub ip: u32,
+}
+
+/// Hashes of a frame's locals, of its value stack and of the module
+/// globals (as Python values). Globals are not part of a frame, but module
+/// code keeps its variables there, so a frame check without them would be
+/// blind at module level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FrameHash {
+    pub locals: u64,
+    pub stack: u64,
+    pub depth: u32,
+    pub globals: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TransitionKind {
+    /// A trace left and tier 1 resumes (exit, deopt, forced deopt,
+    /// invalidation): the whole frame must match.
+    Resume,
+    /// A trace handed over to another trace (side-trace entry, exit linked
+    /// in machine code, `_EXIT_TRACE` into a loop trace): the whole frame
+    /// must match.
+    Handover,
+    /// A trace raised: the value stack is being unwound, only the locals
+    /// are observable.
+    Error,
+}
+
+/// A transition of a traced run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub kind: TransitionKind,
+    pub point: Point,
+    pub hash: FrameHash,
+    /// The executor that left, its exit (`u32::MAX` for errors) and the uop
+    /// that left (an index into `Uop::ALL`).
+    pub executor: u32,
+    pub exit: u32,
+    pub uop: u16,
+    /// The executor entered (handovers only).
+    pub entered: u32,
+}
+
+/// One exit taken: the exit-sequence oracle compares these across backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ExitEvent {
+    pub executor: u32,
+    pub exit: u32,
+    pub fuel: u64,
+    /// The uop that left (an index into `Uop::ALL`).
+    pub uop: u16,
+    /// Linked in machine code (the stub jumped straight into a trace).
+    pub linked: bool,
+}
+
+/// What a run should record (set by the oracle runner, not by a
+/// configuration string: recording changes no behaviour).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observe {
+    /// Record transitions and exits.
+    pub events: bool,
+    /// Replay side: the points at which to hash tier 1's frame, sorted by
+    /// fuel (stable: execution order within one fuel value).
+    pub checkpoints: Vec<Point>,
+    /// Render the frame at this transition (traced side) or checkpoint
+    /// (replay side) for a report.
+    pub capture: Option<usize>,
+}
+
+/// What a run recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunEvents {
+    pub transitions: Vec<Transition>,
+    pub transitions_total: u64,
+    pub exits: Vec<ExitEvent>,
+    pub exits_total: u64,
+    /// A hash of the whole exit sequence, including exits past the cap.
+    pub exits_hash: u64,
+    /// Replay side: tier 1's frame at each requested checkpoint, or `None`
+    /// where the replay never reached it.
+    pub checkpoints: Vec<Option<FrameHash>>,
+    pub captured: Option<FrameView>,
+}
+
+impl RunEvents {
+    pub fn record_transition(&mut self, t: Transition) {
+        self.transitions_total += 1;
+        if self.transitions.len() < MAX_RECORDED {
+            self.transitions.push(t);
+        }
+    }
+
+    pub fn record_exit(&mut self, e: ExitEvent) {
+        self.exits_total += 1;
+        let mut h = DefaultHasher::new();
+        h.write_u64(self.exits_hash);
+        h.write_u32(e.executor);
+        h.write_u32(e.exit);
+        h.write_u64(e.fuel);
+        self.exits_hash = h.finish();
+        if self.exits.len() < MAX_RECORDED {
+            self.exits.push(e);
+        }
+    }
+}
+
+/// A frame rendered for a report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameView {
+    pub code: u32,
+    pub ip: u32,
+    pub locals: Vec<String>,
+    pub stack: Vec<String>,
+    /// `(global name id, value)` in the dict's insertion order.
+    pub globals: Vec<(u64, String)>,
+}
+
+/// The heap range pointers must fall in to be followed (a wild pointer in
+/// a corrupted frame is hashed as a word, never dereferenced).
+#[derive(Clone, Copy, Debug)]
+pub struct HeapRange(pub u64, pub u64);
+
+impl HeapRange {
+    fn holds(self, v: Value) -> bool {
+        v.is_ptr() && v.0 >= self.0 && v.0 < self.1
+    }
+}
+
+/// The slots of `frame`: `(locals, value stack)`, with the stack ending at
+/// `sp`. An impossible `sp` gives an empty stack (its depth is reported).
+fn slots(frame: u64, sp: u64) -> (Vec<Value>, Vec<Value>, u32) {
+    let nlocals = fget(frame, FRAME_NLOCALS);
+    let base = frame + FRAME_LOCALS;
+    let locals = (0..nlocals).map(|i| Value(fget(base, 8 * i))).collect();
+    let stack_base = base + 8 * nlocals;
+    // The frame sits at the end of its slot's frame page: no value stack
+    // reaches past `frame + MAX_FRAME_BYTES`.
+    if sp < stack_base || sp > frame + crate::runtime::frame::MAX_FRAME_BYTES {
+        return (locals, vec![], u32::MAX);
+    }
+    let depth = (sp - stack_base) / 8;
+    let stack = (0..depth).map(|i| Value(fget(stack_base, 8 * i))).collect();
+    (locals, stack, depth as u32)
+}
+
+/// Hashes `frame` with its value stack ending at `sp`, and the globals.
+pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> FrameHash {
+    let (locals, stack, depth) = slots(frame, sp);
+    let hash_all = |vs: &[Value]| {
+        let mut h = DefaultHasher::new();
+        for &v in vs {
+            hash_value(&mut h, v, heap, 0);
+        }
+        h.finish()
+    };
+    let mut g = DefaultHasher::new();
+    for i in 0..dict::len(globals) {
+        let (key, v) = dict::entry(globals, i);
+        g.write_u64(key);
+        hash_value(&mut g, v, heap, 0);
+    }
+    FrameHash {
+        locals: hash_all(&locals),
+        stack: hash_all(&stack),
+        depth,
+        globals: g.finish(),
+    }
+}
+
+/// Hashes `frame` with its written-back stack pointer, and the globals.
+pub fn frame_hash_synced(frame: u64, heap: HeapRange, globals: Value) -> FrameHash {
+    frame_hash(frame, fget(frame, FRAME_SP), heap, globals)
+}
+
+/// The module globals rendered as `(name id, value)`, for a report.
+pub fn globals_view(globals: Value, heap: HeapRange) -> Vec<(u64, String)> {
+    (0..dict::len(globals))
+        .map(|i| {
+            let (key, v) = dict::entry(globals, i);
+            (key, render(v, heap, 0))
+        })
+        .collect()
+}
+
+/// Renders `frame` (at instruction `ip`) and the globals for a report.
+pub fn frame_view(frame: u64, sp: u64, ip: u32, heap: HeapRange, globals: Value) -> FrameView {
+    let (locals, stack, _) = slots(frame, sp);
+    FrameView {
+        code: fget(frame, FRAME_CODE) as u32,
+        ip,
+        locals: locals.iter().map(|&v| render(v, heap, 0)).collect(),
+        stack: stack.iter().map(|&v| render(v, heap, 0)).collect(),
+        globals: globals_view(globals, heap),
+    }
+}
+
+/// Nesting beyond which values are not followed (ranges of ranges do not
+/// exist; this only bounds a corrupted heap).
+const MAX_NESTING: u32 = 4;
+
+fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
+    if !v.is_ptr() || nesting > MAX_NESTING {
+        h.write_u64(v.0);
+        return;
+    }
+    if !heap.holds(v) {
+        h.write_u8(0xee);
+        return;
+    }
+    // SAFETY: `v` points into the allocated heap; fields read per its kind.
+    unsafe {
+        let kind = object::kind_of(v);
+        h.write_u8(kind as u8);
+        match kind {
+            Kind::BigInt => {
+                let n = object::read(v.0, BIGINT_SIGN_LEN);
+                h.write_u64(n);
+                let limbs = (n as i64).unsigned_abs().min(1 << 10);
+                for i in 0..limbs {
+                    h.write_u64(object::read(v.0, BIGINT_LIMBS + 8 * i));
+                }
+            }
+            Kind::Function => h.write_u64(object::read(v.0, FUNCTION_CODE)),
+            Kind::RangeIter => {
+                for off in [ITER_NEXT, ITER_STEP, ITER_REMAINING] {
+                    h.write_u64(object::read(v.0, off));
+                }
+            }
+            Kind::Range | Kind::LongRangeIter => {
+                let offs = if kind == Kind::Range {
+                    [RANGE_START, RANGE_STOP, RANGE_STEP]
+                } else {
+                    [ITER_NEXT, ITER_STEP, ITER_REMAINING]
+                };
+                for off in offs {
+                    hash_value(h, Value(object::read(v.0, off)), heap, nesting + 1);
+                }
+            }
+            // Dicts (globals, builtins) never sit in frames; a freed object
+            // is just "freed".
+            Kind::Dict | Kind::Free => {}
+        }
+    }
+}
+
+fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
+    if v.is_null() {
+        return "<unbound>".into();
+    }
+    let immediate = matches!(
+        v,
+        Value::NONE | Value::TRUE | Value::FALSE | Value::BUILTIN_PRINT | Value::BUILTIN_RANGE
+    );
+    if v.is_small_int() || immediate {
+        return crate::runtime::repr(v, &|id| format!("<name {id}>"));
+    }
+    if !v.is_ptr() {
+        return format!("<not a value: {:#x}>", v.0);
+    }
+    if !heap.holds(v) || nesting > MAX_NESTING {
+        return format!("<wild pointer {:#x}>", v.0);
+    }
+    // SAFETY: as in `hash_value`.
+    unsafe {
+        match object::kind_of(v) {
+            Kind::BigInt => int::to_decimal(v),
+            Kind::Function => format!("<function of code {}>", object::read(v.0, FUNCTION_CODE)),
+            Kind::RangeIter => format!(
+                "<range_iterator next={} step={} remaining={}>",
+                object::read(v.0, ITER_NEXT) as i64,
+                object::read(v.0, ITER_STEP) as i64,
+                object::read(v.0, ITER_REMAINING)
+            ),
+            Kind::LongRangeIter => format!(
+                "<range_iterator next={} step={} remaining={}>",
+                render(Value(object::read(v.0, ITER_NEXT)), heap, nesting + 1),
+                render(Value(object::read(v.0, ITER_STEP)), heap, nesting + 1),
+                render(Value(object::read(v.0, ITER_REMAINING)), heap, nesting + 1)
+            ),
+            Kind::Range => crate::runtime::range::repr(v),
+            Kind::Dict => "<dict>".into(),
+            Kind::Free => format!("<freed object {:#x}>", v.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::Arena;
+
+    #[test]
+    fn values_hash_by_content_not_address() {
+        let mut a = Arena::new();
+        let x = int::from_i64(&mut a, i64::MAX).unwrap();
+        let y = int::from_i64(&mut a, i64::MAX).unwrap();
+        let z = int::from_i64(&mut a, i64::MIN).unwrap();
+        assert_ne!(x, y);
+        let (lo, hi) = a.heap_bounds();
+        let heap = HeapRange(lo, hi);
+        let hash = |v| {
+            let mut h = DefaultHasher::new();
+            hash_value(&mut h, v, heap, 0);
+            h.finish()
+        };
+        assert_eq!(hash(x), hash(y));
+        assert_ne!(hash(x), hash(z));
+        assert_ne!(hash(Value::small(1)), hash(Value::TRUE));
+        assert_eq!(render(x, heap, 0), i64::MAX.to_string());
+        assert_eq!(render(Value(0x10), heap, 0), "<wild pointer 0x10>");
+    }
+}

@@ -1,0 +1,204 @@
+//! Planted bugs: every deliberate bug the oracle self-test hunts, in one
+//! place. Each [`Injection`] is off unless a configuration names it
+//! (`+inject=NAME`); production paths call the small hooks below, which do
+//! nothing unless their injection is on, so a reader finds every planted
+//! behaviour here and nowhere else.
+//!
+//! Each injection is a realistic bug of the class its oracle exists for,
+//! and `jitdiff selftest` proves that oracle catches it (the fusil lesson:
+//! an oracle that never fires is worse than none).
+
+use crate::lang::bytecode::Code;
+use crate::runtime::Value;
+use crate::runtime::frame::{FRAME_LOCALS, FRAME_NLOCALS, FRAME_SP, fget, fset};
+use crate::tier2::Executor;
+use crate::tier2::uops::Uop;
+
+/// A deliberately planted bug, off unless a configuration turns it on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Injection {
+    /// `BINARY_OP_ADD_INT` wraps to the small-int range instead of boxing
+    /// when the result overflows it (a missing overflow check). Outcome.
+    AddIntOverflow,
+    /// The optimizer assumes locals keep around the loop the types they have
+    /// at its end, and drops their type guards (unsound guard elimination).
+    /// Removed-guard check.
+    LoopCarriedTypes,
+    /// A tier-2 deopt resumes one instruction after its target. Deopt state.
+    DeoptResumeLate,
+    /// Storing a global does not invalidate executors that promoted globals
+    /// to constants (a missed dependency). Outcome.
+    StaleGlobal,
+    /// A side exit leaves one value too few on the value stack. Deopt state.
+    ExitStackDepth,
+    /// The JIT's patcher writes the wrong 16-bit chunk for AArch64
+    /// `R_AARCH64_MOVW_UABS_G1_NC` (only AArch64 code has that relocation):
+    /// every trace's first `_CHECK_VALIDITY` then reads 8 GiB past the
+    /// validity flags. Emulation fault.
+    A64MovwG1,
+    /// The `_STORE_FAST` stencil's value is also written one slot past the
+    /// value stack (a stencil memory bug). Emulation fault.
+    StencilStackOverrun,
+    /// A side exit back to tier 1 restores one local with a wrong value but
+    /// the right stack depth. Frame state at the exit.
+    ExitCorruptsLocal,
+    /// `_GUARD_TOS_INT` always exits on AArch64 only: results stay right
+    /// (tier 1 redoes the work), only the exits taken differ. Exit sequence.
+    A64GuardAlwaysExits,
+    /// A side trace is entered with one value more on the stack than the
+    /// optimizer assumed when it compiled the trace. Entry depth.
+    SideEntryDeeper,
+    /// `_FOR_ITER_TIER_TWO`'s stencil keeps the iterator only in a register
+    /// across its helper call, invisible to the collector (gh-142707's
+    /// class). GC stress + heap verifier.
+    UnrootedIterator,
+    /// `_BINARY_OP_MULTIPLY_INT`'s stencil spins forever on overflow instead
+    /// of leaving (a miscompiled rare path). Hang.
+    StencilHang,
+    /// `_BINARY_OP_FLOOR_DIVIDE_INT`'s stencil stores to address 0 on
+    /// division by zero instead of leaving. Native: a contained crash.
+    StencilSegfault,
+}
+
+impl Injection {
+    pub const ALL: [Injection; 13] = [
+        Injection::AddIntOverflow,
+        Injection::LoopCarriedTypes,
+        Injection::DeoptResumeLate,
+        Injection::StaleGlobal,
+        Injection::ExitStackDepth,
+        Injection::A64MovwG1,
+        Injection::StencilStackOverrun,
+        Injection::ExitCorruptsLocal,
+        Injection::A64GuardAlwaysExits,
+        Injection::SideEntryDeeper,
+        Injection::UnrootedIterator,
+        Injection::StencilHang,
+        Injection::StencilSegfault,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Injection::AddIntOverflow => "add-int-overflow",
+            Injection::LoopCarriedTypes => "loop-carried-types",
+            Injection::DeoptResumeLate => "deopt-resume-late",
+            Injection::StaleGlobal => "stale-global",
+            Injection::ExitStackDepth => "exit-stack-depth",
+            Injection::A64MovwG1 => "a64-movw-g1",
+            Injection::StencilStackOverrun => "stencil-stack-overrun",
+            Injection::ExitCorruptsLocal => "exit-corrupts-local",
+            Injection::A64GuardAlwaysExits => "a64-guard-always-exits",
+            Injection::SideEntryDeeper => "side-entry-deeper",
+            Injection::UnrootedIterator => "unrooted-iterator",
+            Injection::StencilHang => "stencil-hang",
+            Injection::StencilSegfault => "stencil-segfault",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Injection> {
+        Self::ALL.into_iter().find(|i| i.name() == s)
+    }
+}
+
+/// The JIT's copy of a trace, with the planted stencils swapped in (the
+/// executor itself, which the tier-2 interpreter runs, keeps the real uops).
+pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code) {
+    let Some(inject) = inject else { return };
+    let swap: fn(Uop) -> Option<Uop> = match inject {
+        Injection::StencilStackOverrun => {
+            |u| (u == Uop::StoreFast).then_some(Uop::PlantedStackOverrun)
+        }
+        Injection::A64GuardAlwaysExits => {
+            |u| (u == Uop::GuardTosInt).then_some(Uop::PlantedGuardTosIntA64)
+        }
+        Injection::UnrootedIterator => {
+            |u| (u == Uop::ForIterTier2).then_some(Uop::PlantedForIterUnrooted)
+        }
+        Injection::StencilHang => {
+            |u| (u == Uop::BinaryOpMultiplyInt).then_some(Uop::PlantedMultiplyHang)
+        }
+        Injection::StencilSegfault => {
+            |u| (u == Uop::BinaryOpFloorDivideInt).then_some(Uop::PlantedFloorDivideSegv)
+        }
+        _ => return,
+    };
+    let mut uops = ex.uops.to_vec();
+    for u in uops.iter_mut() {
+        if let Some(planted) = swap(u.uop) {
+            if planted == Uop::PlantedStackOverrun {
+                // The distance from the stack pointer after the pop to one
+                // slot past the frame's value stack.
+                let depth_after_pop = code.depth_at[u.target as usize] as u64 - 1;
+                u.operand = code.stack_size as u64 - depth_after_pop;
+            }
+            u.uop = planted;
+        }
+    }
+    ex.uops = uops.into();
+}
+
+/// Where a deopt resumes tier 1 (`deopt-resume-late`: one instruction late).
+pub fn deopt_target(inject: Option<Injection>, target: u32) -> u32 {
+    if inject == Some(Injection::DeoptResumeLate) {
+        target + 1
+    } else {
+        target
+    }
+}
+
+/// Called as a side exit (not `_EXIT_TRACE`, not a deopt) is taken, with
+/// the frame's stack pointer written back.
+pub fn at_side_exit(inject: Option<Injection>, frame: u64) {
+    match inject {
+        Some(Injection::ExitStackDepth) => {
+            let sp = fget(frame, FRAME_SP);
+            fset(frame, FRAME_SP, sp - 8);
+        }
+        Some(Injection::ExitCorruptsLocal) => {
+            // The first local holding a small int comes back off by one.
+            let n = fget(frame, FRAME_NLOCALS);
+            for i in 0..n {
+                let v = Value(fget(frame, FRAME_LOCALS + 8 * i));
+                if v.is_small_int() && Value::fits_small(v.small_value() + 1) {
+                    fset(
+                        frame,
+                        FRAME_LOCALS + 8 * i,
+                        Value::small(v.small_value() + 1).0,
+                    );
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Called as execution is handed to a side trace grown from an exit.
+pub fn at_side_entry(inject: Option<Injection>, frame: u64) {
+    if inject == Some(Injection::SideEntryDeeper) {
+        let sp = fget(frame, FRAME_SP);
+        fset(sp, 0, Value::NONE.0);
+        fset(frame, FRAME_SP, sp + 8);
+    }
+}
+
+/// `add-int-overflow`: the wrapped result the planted specialization gives
+/// instead of boxing, or `None` when the injection is off.
+pub fn wrapped_add(inject: Option<Injection>, a: i64, b: i64) -> Option<Value> {
+    (inject == Some(Injection::AddIntOverflow)).then(|| Value::small(((a + b) << 1) >> 1))
+}
+
+/// `a64-movw-g1`: the patcher's planted mis-patch, when on.
+pub fn mispatch(inject: Option<Injection>) -> Option<crate::jit::codegen::Mispatch> {
+    (inject == Some(Injection::A64MovwG1)).then_some(crate::jit::codegen::Mispatch)
+}
+
+/// `stale-global`: the globals watcher forgets its dependents.
+pub fn forgets_global_dependency(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::StaleGlobal)
+}
+
+/// `loop-carried-types`: the optimizer's unsound loop-carried assumption.
+pub fn assumes_loop_carried_types(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::LoopCarriedTypes)
+}

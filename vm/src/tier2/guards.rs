@@ -1,0 +1,122 @@
+//! Re-evaluating a guard the optimizer removed (`+checkguards`). Every uop
+//! is listed below, with no catch-all arm: a new uop does not compile until
+//! someone decides whether it is a guard and, if so, how to re-check it.
+//! A test proves every guard's check can fail.
+
+use crate::runtime::Value;
+
+use super::uops::{Uop, UopInst};
+
+/// Whether removed guard `g` would pass now, given the top two stack values,
+/// the globals' keys version and the executor's validity. `None` for uops
+/// that are not guards (removing one is an optimizer bug of its own).
+pub fn removed_guard_holds(
+    g: &UopInst,
+    tos: Value,
+    nos: Value,
+    globals_version: u64,
+    valid: bool,
+) -> Option<bool> {
+    Some(match g.uop {
+        Uop::GuardTosInt => tos.is_small_int(),
+        Uop::GuardNosInt => nos.is_small_int(),
+        Uop::ToBoolBool => tos.is_bool(),
+        Uop::ToBoolInt => tos.is_small_int(),
+        Uop::ToBoolNone => tos == Value::NONE,
+        Uop::GuardIsTruePop => tos == Value::TRUE,
+        Uop::GuardIsFalsePop => tos == Value::FALSE,
+        Uop::GuardGlobalsVersion => globals_version == g.operand,
+        Uop::CheckValidity => valid,
+        Uop::Nop
+        | Uop::LoadFast
+        | Uop::LoadFastCheck
+        | Uop::StoreFast
+        | Uop::LoadConst
+        | Uop::LoadConstInline
+        | Uop::PopTop
+        | Uop::PopTwoLoadConstInline
+        | Uop::Copy
+        | Uop::Swap
+        | Uop::BinaryOpAddInt
+        | Uop::BinaryOpSubtractInt
+        | Uop::BinaryOpMultiplyInt
+        | Uop::BinaryOpFloorDivideInt
+        | Uop::BinaryOpModuloInt
+        | Uop::BinaryOp
+        | Uop::UnaryNegative
+        | Uop::UnaryPositive
+        | Uop::UnaryNot
+        | Uop::ToBool
+        | Uop::CompareOpInt
+        | Uop::CompareOp
+        | Uop::IterCheckRange
+        | Uop::GuardNotExhaustedRange
+        | Uop::IterNextRange
+        | Uop::GetIter
+        | Uop::ForIterTier2
+        | Uop::LoadGlobal
+        | Uop::LoadGlobalModule
+        | Uop::LoadGlobalBuiltin
+        | Uop::StoreGlobal
+        | Uop::CheckFunctionExactArgs
+        | Uop::CheckCallableBuiltin
+        | Uop::CallPy
+        | Uop::CallBuiltin
+        | Uop::Call
+        | Uop::MakeFunction
+        | Uop::SetIp
+        | Uop::CheckPeriodic
+        | Uop::JumpToTop
+        | Uop::ExitTrace
+        | Uop::CheckRemovedGuard
+        | Uop::CheckIp
+        | Uop::ForceDeopt
+        | Uop::ForceSideExit
+        | Uop::PlantedStackOverrun
+        | Uop::PlantedGuardTosIntA64
+        | Uop::PlantedForIterUnrooted
+        | Uop::PlantedMultiplyHang
+        | Uop::PlantedFloorDivideSegv => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every uop the optimizer may remove has a check, and that check can
+    /// both pass and fail: none is silently true.
+    #[test]
+    fn every_removable_guard_has_a_check_that_can_fail() {
+        let values = [
+            Value::small(3),
+            Value::TRUE,
+            Value::FALSE,
+            Value::NONE,
+            Value(0x1000),
+        ];
+        for &u in Uop::ALL {
+            let g = UopInst::new(u, 0, 0, 7);
+            let outcomes: Vec<Option<bool>> = values
+                .iter()
+                .flat_map(|&tos| {
+                    values.iter().flat_map(move |&nos| {
+                        [(7, true), (8, false)].map(|(version, valid)| {
+                            removed_guard_holds(&g, tos, nos, version, valid)
+                        })
+                    })
+                })
+                .collect();
+            if u.is_guard() {
+                assert!(outcomes.contains(&Some(true)), "{} never passes", u.name());
+                assert!(outcomes.contains(&Some(false)), "{} never fails", u.name());
+            } else {
+                assert!(
+                    outcomes.iter().all(|o| o.is_none()),
+                    "{} is not a removable guard but has a check",
+                    u.name()
+                );
+            }
+        }
+    }
+}
