@@ -105,7 +105,7 @@ impl CampaignStats {
         ));
         for (config, j) in &self.jit {
             s.push_str(&format!(
-                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} entries, {} stencils executed, {} instructions emulated (counted with +count-insns), {} faults, {} nested traces interpreted\n  exits by uop: {}",
+                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} entries, {} stencils executed, {} instructions emulated (counted with +count-insns), {} faults, {} traces interpreted\n  exits by uop: {}",
                 j.traces_compiled,
                 j.compile_failures,
                 j.compile_ns as f64 / j.uops_compiled.max(1) as f64,
@@ -114,7 +114,7 @@ impl CampaignStats {
                 j.stencils_executed,
                 j.emulated_instructions,
                 j.faults,
-                j.nested_interpreted,
+                j.interpreted,
                 j.exits_by_uop.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
             ));
         }

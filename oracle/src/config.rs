@@ -65,7 +65,7 @@ through a side exit of its own, which grows side traces), +count-insns (jit-x86/
 instructions, slow), +budget (jit-x86/jit-a64: stop a trace after 10M instructions without a fuel tick, a \
 deterministic hang verdict; slow), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, \
 deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun, exit-corrupts-local, \
-a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault).";
+a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {

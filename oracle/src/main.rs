@@ -36,6 +36,11 @@ enum Command {
         /// Print one JSON report per file instead of tables.
         #[arg(long)]
         json: bool,
+        /// Wall-clock seconds a VM run may take before it is suspected of
+        /// hanging (then re-run under a deterministic instruction budget,
+        /// which alone decides).
+        #[arg(long, default_value_t = 20.0)]
+        hang_seconds: f64,
     },
     /// Run one file on one configuration and print its bytecode (with
     /// specializations) and every trace: projected, optimized (removed guards
@@ -134,7 +139,8 @@ fn main() -> ExitCode {
             files,
             config,
             json,
-        } => cmd_run(&files, &config, json),
+            hang_seconds,
+        } => cmd_run(&files, &config, json, hang_seconds),
         Command::Show { file, config } => cmd_show(&file, &config),
         Command::Triage {
             paths,
@@ -382,12 +388,13 @@ fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_run(files: &[PathBuf], config: &str, json: bool) -> ExitCode {
+fn cmd_run(files: &[PathBuf], config: &str, json: bool, hang_seconds: f64) -> ExitCode {
     let configs = match Config::parse_list(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
     let mut runner = Runner::new(configs);
+    runner.hang_seconds = hang_seconds;
     let (mut errors, mut diverged) = (false, false);
     for file in files {
         let Some(module) = load(file) else {

@@ -79,6 +79,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "heap",
     ),
     bug(
+        "set-ip-dropped",
+        "jit-x86+stress+checkguards+inject=set-ip-dropped",
+        "removed_guards",
+    ),
+    bug(
         "stencil-hang",
         "jit-native+stress+inject=stencil-hang",
         "containment",

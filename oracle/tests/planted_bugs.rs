@@ -191,3 +191,14 @@ fn stencil_writing_past_the_stack_faults_under_emulation() {
         &["jit-x86+stress+inject=stencil-stack-overrun"],
     );
 }
+
+#[test]
+fn dropped_set_ip_is_caught_by_the_ip_check_in_machine_code() {
+    caught(
+        "set-ip-dropped",
+        100,
+        DivergenceKind::RemovedGuardFailed,
+        "_SET_IP",
+        &["jit-x86+stress+checkguards+inject=set-ip-dropped"],
+    );
+}

@@ -9,7 +9,8 @@ pub struct VmConfig {
     pub specialize: bool,
     /// Executions of a generic instruction before it tries to specialize.
     pub warmup: u16,
-    /// Collect at every safe point.
+    /// GC stress: collect at every allocation and safe point, poison freed
+    /// memory, verify the heap (see `runtime::arena`).
     pub gc_stress: bool,
     pub inject: Option<Injection>,
     /// Tier 2 (traces + optimizer + tier-2 interpreter), if enabled.

@@ -1,6 +1,8 @@
 //! jitdiff-vm: the system under test. A small CPython-shaped VM: front end
-//! (`lang`), runtime (`runtime`: tagged values, one mmap arena, GC), the
-//! specializing adaptive interpreter (`tier1`).
+//! (`lang`), runtime (`runtime`: tagged values, one mmap arena, GC and its
+//! heap verifier), the specializing adaptive interpreter (`tier1`), traces
+//! of uops (`tier2`) and the copy-and-patch JIT (`jit`). Runs record what
+//! the oracles check (`observe`); every planted bug lives in `planted`.
 
 pub mod config;
 pub mod jit;

@@ -58,10 +58,14 @@ pub enum Injection {
     /// `_BINARY_OP_FLOOR_DIVIDE_INT`'s stencil stores to address 0 on
     /// division by zero instead of leaving. Native: a contained crash.
     StencilSegfault,
+    /// The optimizer's `ip` pass drops every `_SET_IP`, so escaping uops
+    /// run with a stale frame ip. `_CHECK_IP` (checking mode), in machine
+    /// code too.
+    SetIpDropped,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 13] = [
+    pub const ALL: [Injection; 14] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -75,6 +79,7 @@ impl Injection {
         Injection::UnrootedIterator,
         Injection::StencilHang,
         Injection::StencilSegfault,
+        Injection::SetIpDropped,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +97,7 @@ impl Injection {
             Injection::UnrootedIterator => "unrooted-iterator",
             Injection::StencilHang => "stencil-hang",
             Injection::StencilSegfault => "stencil-segfault",
+            Injection::SetIpDropped => "set-ip-dropped",
         }
     }
 
@@ -201,4 +207,9 @@ pub fn forgets_global_dependency(inject: Option<Injection>) -> bool {
 /// `loop-carried-types`: the optimizer's unsound loop-carried assumption.
 pub fn assumes_loop_carried_types(inject: Option<Injection>) -> bool {
     inject == Some(Injection::LoopCarriedTypes)
+}
+
+/// `set-ip-dropped`: the optimizer drops every `_SET_IP`.
+pub fn drops_set_ip(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::SetIpDropped)
 }

@@ -124,9 +124,10 @@ pub struct JitStats {
     pub entries: u64,
     pub stencils_executed: u64,
     pub faults: u64,
-    /// Traces run by the tier-2 interpreter because emulation was already
-    /// active (a helper called back into code with its own traces).
-    pub nested_interpreted: u64,
+    /// Trace entries the tier-2 interpreter ran in a JIT configuration
+    /// (a trace without machine code: its compilation failed). Nested
+    /// traces run as machine code, in the emulators too.
+    pub interpreted: u64,
     /// Instructions emulated (only with `+count-insns`: a code hook on every
     /// instruction, about an order of magnitude slower).
     pub emulated_instructions: u64,
@@ -145,7 +146,7 @@ impl JitStats {
         self.entries += o.entries;
         self.stencils_executed += o.stencils_executed;
         self.faults += o.faults;
-        self.nested_interpreted += o.nested_interpreted;
+        self.interpreted += o.interpreted;
         self.emulated_instructions += o.emulated_instructions;
         for (k, v) in &o.exits_by_uop {
             *self.exits_by_uop.entry(k).or_default() += v;

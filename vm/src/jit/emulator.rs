@@ -76,7 +76,6 @@ struct Emulator {
     /// run happens inside the outer `emu_start`, through another path to
     /// this emulator, so the compiler must not cache it across the call.
     depth: Rc<Cell<u32>>,
-    _trap: Vec<u8>,
     _stack: Vec<u8>,
 }
 
@@ -96,17 +95,23 @@ pub struct EmuSpec {
 pub struct EmuPool {
     spec: EmuSpec,
     // Boxed on purpose: a nested run pushes engines while an outer one runs
-    // through a pointer into this vector.
+    // through a pointer into this vector. Declared before `trap`, so the
+    // engines that map the trap page are dropped first.
     #[allow(clippy::vec_box)]
     engines: Vec<Box<Emulator>>,
+    /// The trap page, shared by every engine at the same address: compiled
+    /// code calls helpers there, whichever engine runs it.
+    trap: TrapPage,
 }
 
 impl EmuPool {
     pub fn new(spec: EmuSpec) -> Result<EmuPool, String> {
-        let first = Emulator::new(&spec)?;
+        let trap = TrapPage::new(spec.arch);
+        let first = Emulator::new(&spec, trap.base)?;
         Ok(EmuPool {
             spec,
             engines: vec![Box::new(first)],
+            trap,
         })
     }
 
@@ -115,7 +120,7 @@ impl EmuPool {
         let i = match self.engines.iter().position(|e| e.depth.get() < NEST_LIMIT) {
             Some(i) => i,
             None => {
-                let e = Emulator::new(&self.spec).map_err(|message| Fault {
+                let e = Emulator::new(&self.spec, self.trap.base).map_err(|message| Fault {
                     pc: entry,
                     address: None,
                     message,
@@ -132,7 +137,10 @@ impl EmuPool {
     }
 
     pub fn helper_address(&self, name: &str) -> Option<u64> {
-        self.engines[0].helper_address(name)
+        helpers::HELPERS
+            .iter()
+            .position(|h| *h == name)
+            .map(|i| self.trap.base + 16 * i as u64)
     }
 
     /// Instructions emulated since the last call (0 unless counting).
@@ -152,24 +160,41 @@ impl EmuPool {
     }
 }
 
+/// A host page of trapping instructions the helpers' addresses point into.
+struct TrapPage {
+    base: u64,
+    _buffer: Vec<u8>,
+}
+
+impl TrapPage {
+    fn new(arch: Arch) -> TrapPage {
+        let mut buffer = vec![0u8; 2 * PAGE as usize];
+        let base = (buffer.as_mut_ptr() as u64).next_multiple_of(PAGE);
+        let fill: &[u8] = match arch {
+            Arch::X86_64 => &[0xcc],                    // int3
+            Arch::Aarch64 => &[0x00, 0x00, 0x20, 0xd4], // brk #0
+        };
+        for (i, b) in buffer.iter_mut().enumerate() {
+            *b = fill[i % fill.len()];
+        }
+        TrapPage {
+            base,
+            _buffer: buffer,
+        }
+    }
+}
+
 impl Emulator {
-    fn new(spec: &EmuSpec) -> Result<Emulator, String> {
+    /// An engine mapping `spec`'s regions, the shared trap page at
+    /// `trap_base`, and a guest stack of its own.
+    fn new(spec: &EmuSpec, trap_base: u64) -> Result<Emulator, String> {
         let arch = spec.arch;
         let mut uc = match arch {
             Arch::X86_64 => Unicorn::new(UcArch::X86, Mode::MODE_64),
             Arch::Aarch64 => Unicorn::new(UcArch::ARM64, Mode::ARM),
         }
         .map_err(|e| format!("unicorn: {e:?}"))?;
-        // Host buffers for the trap page and the guest stack, page aligned.
-        let mut trap = vec![0u8; 2 * PAGE as usize];
-        let trap_base = (trap.as_mut_ptr() as u64).next_multiple_of(PAGE);
-        let fill: &[u8] = match arch {
-            Arch::X86_64 => &[0xcc],                    // int3
-            Arch::Aarch64 => &[0x00, 0x00, 0x20, 0xd4], // brk #0
-        };
-        for (i, b) in trap.iter_mut().enumerate() {
-            *b = fill[i % fill.len()];
-        }
+        // The guest stack, page aligned.
         let mut stack = vec![0u8; GUEST_STACK + PAGE as usize];
         let stack_base = (stack.as_mut_ptr() as u64).next_multiple_of(PAGE);
         let mut all: Vec<(u64, usize)> = spec.regions.clone();
@@ -244,16 +269,8 @@ impl Emulator {
             stack_top: stack_base + GUEST_STACK as u64 - 64,
             bad_access,
             depth: Rc::new(Cell::new(0)),
-            _trap: trap,
             _stack: stack,
         })
-    }
-
-    fn helper_address(&self, name: &str) -> Option<u64> {
-        helpers::HELPERS
-            .iter()
-            .position(|h| *h == name)
-            .map(|i| self.trap_base + 16 * i as u64)
     }
 
     fn fault(pc: u64, message: String) -> Fault {

@@ -164,7 +164,10 @@ impl Run<'_> {
                             }
                             eid = next
                         }
-                        Next::Enter(next) => return self.interpret_executor(next, frame),
+                        Next::Enter(next) => {
+                            self.jit_stats.interpreted += 1;
+                            return self.interpret_executor(next, frame);
+                        }
                         Next::Resume(ip) => return Ok(ip),
                     }
                 }

@@ -36,6 +36,9 @@ impl Run<'_> {
         if self.jit_usable(first) {
             return self.run_executor_jit(first, frame);
         }
+        if self.jit.is_some() {
+            self.jit_stats.interpreted += 1;
+        }
         self.interpret_executor(first, frame)
     }
 
@@ -50,6 +53,10 @@ impl Run<'_> {
         r
     }
 
+    /// One arm per uop, with no catch-all: a new uop does not compile until
+    /// it has its case here (long by design, like CPython's generated
+    /// executor cases). `current` tracks the executor running, for the
+    /// error transition.
     fn interpret_loop(&mut self, current: &mut usize, frame: u64) -> Result<u32, Raise> {
         let locals = (frame + FRAME_LOCALS) as *mut u64;
         let mut sp: *mut u64;

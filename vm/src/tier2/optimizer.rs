@@ -25,6 +25,8 @@ pub struct OptConfig {
     /// Planted bug: assume locals keep, around the loop, the types they have
     /// at its end (a loop-carried type assumption without a guard).
     pub inject_loop_carried_types: bool,
+    /// Planted bug: the `ip` pass drops every `_SET_IP`, needed or not.
+    pub inject_drop_set_ip: bool,
 }
 
 impl OptConfig {
@@ -36,6 +38,7 @@ impl OptConfig {
         dce: true,
         check_guards: false,
         inject_loop_carried_types: false,
+        inject_drop_set_ip: false,
     };
     pub const ALL_OFF: OptConfig = OptConfig {
         types: false,
@@ -45,6 +48,7 @@ impl OptConfig {
         dce: false,
         check_guards: false,
         inject_loop_carried_types: false,
+        inject_drop_set_ip: false,
     };
 }
 
@@ -435,7 +439,7 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
     for inst in kept.into_iter().rev() {
         let info = inst.uop.info();
         if inst.uop == Uop::SetIp {
-            if needed {
+            if needed && !cfg.inject_drop_set_ip {
                 needed = false;
                 result.push(inst);
             } else {

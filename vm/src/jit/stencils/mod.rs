@@ -5,3 +5,24 @@
 pub mod aarch64;
 pub mod layout;
 pub mod x86_64;
+
+#[cfg(test)]
+mod tests {
+    use crate::tier2::uops::{Uop, UopInst};
+
+    /// Every uop in the table has its stencil for both targets (the tier-2
+    /// interpreter's exhaustive match proves it has its interpreter case,
+    /// and `tier2::guards` the removed-guard check of every guard).
+    #[test]
+    fn every_uop_has_a_stencil_on_every_target() {
+        for table in [&super::x86_64::TABLE, &super::aarch64::TABLE] {
+            for &u in Uop::ALL {
+                let name = crate::jit::codegen::uop_stencil_name(&UopInst::new(u, 0, 0, 0));
+                assert!(table.get(&name).is_some(), "no stencil {name}");
+            }
+            for stub in ["_SHIM", "_EXIT_STUB", "_ERROR_STUB", "_FATAL_ERROR"] {
+                assert!(table.get(stub).is_some(), "no {stub}");
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Containment end to end, through the CLI a user runs: a native segfault
+//! and a trace that never returns each become a finding (`Crash`, `Hang`)
+//! with the program saved, the campaign runs every program it was asked
+//! for, and `jitdiff run` reproduces the finding from the saved file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn jitdiff(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jitdiff"))
+        .args(args)
+        .output()
+        .expect("run jitdiff")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("jitdiff-contain-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A campaign over `count` programs of `seed` on `config`: its stats.
+fn campaign(dir: &Path, config: &str, seed: &str, count: &str) -> (Option<i32>, serde_json::Value) {
+    let out = jitdiff(&[
+        "fuzz",
+        "--count",
+        count,
+        "--seed",
+        seed,
+        "--config",
+        config,
+        "--hang-seconds",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+        "--json",
+    ]);
+    let stats = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (out.status.code(), stats)
+}
+
+/// The campaign kept going, found something, saved it and left no
+/// in-flight file; `jitdiff run` reproduces it. Returns the report text.
+fn found_and_reproduced(dir: &Path, config: &str, count: u64, stats: &serde_json::Value) -> String {
+    assert_eq!(stats["programs"].as_u64(), Some(count), "{stats}");
+    assert!(stats["divergences"].as_u64().unwrap() >= 1, "{stats}");
+    assert!(!dir.join("in-flight.py").exists());
+    let saved = stats["saved"].as_array().unwrap();
+    let py = saved[0].as_str().unwrap();
+    let rerun = jitdiff(&["run", "--config", config, "--hang-seconds", "2", py]);
+    let text = String::from_utf8_lossy(&rerun.stdout).to_string();
+    assert_eq!(rerun.status.code(), Some(1), "{text}");
+    text
+}
+
+#[test]
+fn a_native_segfault_is_a_contained_crash_and_the_campaign_goes_on() {
+    let d = temp_dir("segv");
+    let config = "jit-native+stress+inject=stencil-segfault";
+    let (code, stats) = campaign(&d, config, "11", "40");
+    assert_eq!(code, Some(1), "{stats}");
+    assert!(
+        stats["oracles"]["worker_deaths"].as_u64().unwrap() >= 1,
+        "{stats}"
+    );
+    let text = found_and_reproduced(&d, config, 40, &stats);
+    assert!(
+        text.contains("containment oracle: worker killed by SIGSEGV"),
+        "{text}"
+    );
+
+    let (code, stats) = campaign(&d.join("control"), "jit-native+stress", "11", "40");
+    assert_eq!(code, Some(0), "{stats}");
+}
+
+#[test]
+fn a_trace_that_never_returns_is_a_confirmed_hang_natively_and_under_emulation() {
+    for config in [
+        "jit-native+stress+inject=stencil-hang",
+        "jit-x86+stress+inject=stencil-hang",
+    ] {
+        let d = temp_dir(config.split('+').next().unwrap());
+        let (code, stats) = campaign(&d, config, "1", "8");
+        assert_eq!(code, Some(1), "{config}: {stats}");
+        assert!(
+            stats["oracles"]["hangs_confirmed"].as_u64().unwrap() >= 1,
+            "{config}: {stats}"
+        );
+        let text = found_and_reproduced(&d, config, 8, &stats);
+        assert!(
+            text.contains("containment oracle: JIT hang under emulation")
+                && text.contains("_PLANTED_MULTIPLY_INT_HANG"),
+            "{config}: {text}"
+        );
+    }
+    let d = temp_dir("hang-control");
+    let (code, stats) = campaign(&d, "jit-native+stress,jit-x86+stress", "1", "8");
+    assert_eq!(code, Some(0), "{stats}");
+}
