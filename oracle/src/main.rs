@@ -67,6 +67,10 @@ enum Command {
         /// Reduction budget per finding, in seconds.
         #[arg(long, default_value_t = 60.0)]
         reduce_seconds: f64,
+        /// Wall-clock seconds a VM run may take before it is suspected of
+        /// hanging (a hang finding's candidates each wait this long).
+        #[arg(long, default_value_t = 20.0)]
+        hang_seconds: f64,
     },
     /// The bare reducer: shrink FILE while its divergence signature on
     /// --config holds; prints the reduced program.
@@ -76,6 +80,10 @@ enum Command {
         config: String,
         #[arg(long, default_value_t = 60.0)]
         seconds: f64,
+        /// Wall-clock seconds a VM run may take before it is suspected of
+        /// hanging.
+        #[arg(long, default_value_t = 20.0)]
+        hang_seconds: f64,
     },
     /// Oracle self-test: a campaign per planted bug; reports for each whether
     /// it was found, how fast, and the reduced repro's size. Exit 1 if any
@@ -147,12 +155,14 @@ fn main() -> ExitCode {
             config,
             regressions,
             reduce_seconds,
-        } => cmd_triage(&paths, config, regressions, reduce_seconds),
+            hang_seconds,
+        } => cmd_triage(&paths, config, regressions, reduce_seconds, hang_seconds),
         Command::Reduce {
             file,
             config,
             seconds,
-        } => cmd_reduce(&file, &config, seconds),
+            hang_seconds,
+        } => cmd_reduce(&file, &config, seconds, hang_seconds),
         Command::Selftest {
             seconds_per_bug,
             seed,
@@ -287,6 +297,7 @@ fn cmd_triage(
     config: String,
     regressions: PathBuf,
     reduce_seconds: f64,
+    hang_seconds: f64,
 ) -> ExitCode {
     if let Err(e) = Config::parse_list(&config) {
         return usage_error(&e);
@@ -300,6 +311,7 @@ fn cmd_triage(
         regressions: regressions.clone(),
         budget: std::time::Duration::from_secs_f64(reduce_seconds),
         progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        hang_seconds,
     };
     let mut known = jitdiff_oracle::triage::known_signatures(&regressions);
     let mut failed = false;
@@ -320,7 +332,7 @@ fn cmd_triage(
     }
 }
 
-fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64) -> ExitCode {
+fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64, hang_seconds: f64) -> ExitCode {
     let configs = match Config::parse_list(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
@@ -329,6 +341,7 @@ fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64) -> ExitCode {
         return ExitCode::from(2);
     };
     let mut runner = Runner::new(configs);
+    runner.hang_seconds = hang_seconds;
     let Some(sig) = jitdiff_oracle::triage::Signature::of(&runner.run(&module)) else {
         eprintln!(
             "{}: no divergence on {config}: nothing to reduce",

@@ -85,6 +85,8 @@ pub struct Options {
     pub regressions: PathBuf,
     pub budget: Duration,
     pub progress: bool,
+    /// Wall-clock seconds before a run is suspected of hanging.
+    pub hang_seconds: f64,
 }
 
 #[derive(Debug)]
@@ -125,6 +127,7 @@ pub fn triage(
 ) -> Result<Outcome, String> {
     let configs = Config::parse_list(input.configs.as_deref().unwrap_or(&opts.configs))?;
     let mut runner = Runner::new(configs);
+    runner.hang_seconds = opts.hang_seconds;
     let report = runner.run(&input.module);
     let lines_before = unparse(&input.module).lines().count();
     let Some(sig) = Signature::of(&report) else {
@@ -158,6 +161,7 @@ pub fn triage(
         .map(|c| Config::parse(c))
         .collect::<Result<_, _>>()?;
     let mut small_runner = Runner::new(diverging);
+    small_runner.hang_seconds = opts.hang_seconds;
     let mut keeps = |m: &Module| Signature::of(&small_runner.run(m)).as_ref() == Some(&sig);
     let mut last = 0;
     let mut progress = |checks: u64, lines: usize| {
