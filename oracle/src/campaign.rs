@@ -229,48 +229,27 @@ pub fn run(
                     Poison::Nesting => stats.poisoned_nesting += 1,
                 }
             }
-            Verdict::Error(_) => {
-                stats.errors += 1;
-                if let Some(dir) = opts
-                    .out
-                    .as_ref()
-                    .filter(|_| stats.saved.len() < opts.max_saved)
-                {
-                    let path = save(
-                        dir,
-                        "error",
-                        opts.seed,
-                        index,
-                        pseed,
-                        &unparse(&module),
-                        &report,
-                    )?;
-                    stats.saved.push(path.display().to_string());
-                }
-            }
+            Verdict::Error(_) => stats.errors += 1,
             Verdict::Diverge(_) => {
                 stats.divergences += 1;
                 stats
                     .first_divergence_seconds
                     .get_or_insert(start.elapsed().as_secs_f64());
                 on_finding(pseed, &report);
-                if let Some(dir) = opts
-                    .out
-                    .as_ref()
-                    .filter(|_| stats.saved.len() < opts.max_saved)
-                {
-                    let path = save(
-                        dir,
-                        "finding",
-                        opts.seed,
-                        index,
-                        pseed,
-                        &unparse(&module),
-                        &report,
-                    )?;
-                    stats.saved.push(path.display().to_string());
-                }
             }
+        }
+        // Findings, and programs a configuration could not run, are kept.
+        let what = match &report.verdict {
+            Verdict::Diverge(_) => Some("finding"),
+            Verdict::Error(_) => Some("error"),
+            _ => None,
+        };
+        if let (Some(what), Some(dir)) = (what, opts.out.as_ref())
+            && stats.saved.len() < opts.max_saved
+        {
+            let program = (opts.seed, index, pseed);
+            let path = save(dir, what, program, &unparse(&module), &report)?;
+            stats.saved.push(path.display().to_string());
         }
         if index % 64 == 0 {
             stats.seconds = start.elapsed().as_secs_f64();
@@ -329,9 +308,7 @@ pub const IN_FLIGHT: &str = "in-flight.py";
 fn save(
     dir: &Path,
     what: &str,
-    seed: u64,
-    index: u64,
-    pseed: u64,
+    (seed, index, pseed): (u64, u64, u64),
     source: &str,
     report: &Report,
 ) -> std::io::Result<PathBuf> {
