@@ -1,8 +1,13 @@
 //! `cargo bench -p jitdiff-oracle`: the JIT's figures of merit.
-//! - compile: copy-and-patch time for the sum_range trace (per uop: divide
-//!   by the uop count printed once at start);
+//! - compile: variant selection, the register checker and copy-and-patch
+//!   for the sum_range trace, per policy (per uop: divide by the uop count
+//!   printed once at start);
 //! - sum_range: the seed article's loop on t1, t2 and jit-native;
 //! - emulated vs native: the same program under jit-x86 / jit-a64;
+//! - policies: sum_range and three integer loops from the corpus on
+//!   jit-native with `+cache=none` and `+cache=greedy` (register variants);
+//!   their data memory accesses under emulation (`+count-mem`) are printed
+//!   once, deterministically;
 //! - campaign: ten generated programs through the full configuration matrix.
 
 use std::hint::black_box;
@@ -11,7 +16,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jitdiff_oracle::config::{Config, Target};
 use jitdiff_oracle::generator;
 use jitdiff_oracle::runner::Runner;
-use jitdiff_vm::jit::{BackendKind, Jit};
+use jitdiff_vm::jit::select::{CachePolicy, select};
+use jitdiff_vm::jit::{BackendKind, Jit, regcheck};
 use jitdiff_vm::lang::compile::compile;
 use jitdiff_vm::lang::parse_program;
 use jitdiff_vm::runtime::Arena;
@@ -45,19 +51,71 @@ fn compile_time(c: &mut Criterion) {
         arena.frame_region(),
         false,
         false,
+        false,
     )
     .unwrap();
     // Code memory is bump-allocated: start afresh every few thousand traces.
     let mut n = 0u32;
-    c.bench_function("compile/sum_range_trace", |b| {
-        b.iter(|| {
-            n += 1;
-            if n.is_multiple_of(4096) {
-                jit.reset();
-            }
-            black_box(jit.compile(&ex, 0).unwrap().entry)
-        })
-    });
+    let mut g = c.benchmark_group("compile/sum_range_trace");
+    for policy in [
+        CachePolicy::None,
+        CachePolicy::Greedy,
+        CachePolicy::Random(Some(1)),
+    ] {
+        g.bench_function(policy.name(), |b| {
+            b.iter(|| {
+                n += 1;
+                if n.is_multiple_of(4096) {
+                    jit.reset();
+                }
+                let steps = select(&ex.uops, ex.entry_depth, policy, n as u64, None);
+                regcheck::check(&ex.uops, &steps, ex.entry_depth).unwrap();
+                black_box(jit.compile(&ex, 0, &steps).unwrap().entry)
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Integer loops: sum_range, and corpus programs that are mostly loops.
+fn loops() -> Vec<(&'static str, String)> {
+    let corpus = |f: &str| {
+        std::fs::read_to_string(format!("{}/../corpus/{f}", env!("CARGO_MANIFEST_DIR")))
+            .expect("corpus program")
+    };
+    vec![
+        ("sum_range", SUM_RANGE.to_string()),
+        ("collatz", corpus("04_collatz.py")),
+        ("gcd", corpus("05_gcd.py")),
+        ("nested_loops", corpus("06_nested_loops.py")),
+    ]
+}
+
+fn policies(c: &mut Criterion) {
+    // Memory traffic first, counted (deterministic, not timed).
+    for (name, src) in loops() {
+        let module = parse_program(&src).unwrap();
+        let count = |policy: &str| {
+            let mut v = vm(&format!("jit-x86+count-mem+cache={policy}"));
+            v.run_module(&module).jit.memory_accesses
+        };
+        let (none, greedy) = (count("none"), count("greedy"));
+        eprintln!(
+            "memory accesses ({name}, jit-x86): none {none}, greedy {greedy} ({:.1}% fewer)",
+            100.0 * (none as f64 - greedy as f64) / none.max(1) as f64
+        );
+    }
+    let mut g = c.benchmark_group("policies");
+    for (name, src) in loops() {
+        let module = parse_program(&src).unwrap();
+        for policy in ["none", "greedy"] {
+            let mut v = vm(&format!("jit-native+cache={policy}"));
+            g.bench_function(format!("{name}/{policy}"), |b| {
+                b.iter(|| black_box(v.run_module(&module).result))
+            });
+        }
+    }
+    g.finish();
 }
 
 fn sum_range(c: &mut Criterion) {
@@ -89,5 +147,5 @@ fn campaign(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, compile_time, sum_range, campaign);
+criterion_group!(benches, compile_time, sum_range, policies, campaign);
 criterion_main!(benches);

@@ -94,25 +94,33 @@ impl CampaignStats {
         let mut s = self.summary_tiers();
         let o = &self.oracles;
         s.push_str(&format!(
-            "\noracles: {} transitions frame-checked against {} replays without traces, {} exit sequences compared ({} exits), {} hangs suspected ({} confirmed), {} worker deaths",
+            "\noracles: {} transitions frame-checked against {} replays without traces, {} exit sequences compared ({} exits), {} uops' stacks compared with cache registers (+checkregs), {} hangs suspected ({} confirmed), {} worker deaths",
             o.frames_checked,
             o.replays,
             o.sequences_compared,
             o.exits_compared,
+            o.register_logs_compared,
             o.hangs_suspected,
             o.hangs_confirmed,
             o.worker_deaths
         ));
         for (config, j) in &self.jit {
             s.push_str(&format!(
-                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} entries, {} stencils executed, {} instructions emulated (counted with +count-insns), {} faults, {} traces interpreted\n  exits by uop: {}",
+                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} values spilled or reloaded, {} entries, {} steps run (+count-stencils: {}), {} instructions emulated (+count-insns), {} memory accesses (+count-mem), {} faults, {} traces interpreted\n  exits by uop: {}",
                 j.traces_compiled,
                 j.compile_failures,
                 j.compile_ns as f64 / j.uops_compiled.max(1) as f64,
                 j.code_bytes as f64 / j.traces_compiled.max(1) as f64,
+                j.spills,
                 j.entries,
                 j.stencils_executed,
+                j.stencils_by_variant
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 j.emulated_instructions,
+                j.memory_accesses,
                 j.faults,
                 j.interpreted,
                 j.exits_by_uop.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),

@@ -3,6 +3,7 @@
 //! CPython itself) that must agree with the reference interpreter.
 
 use jitdiff_vm::jit::BackendKind;
+use jitdiff_vm::jit::select::CachePolicy;
 use jitdiff_vm::tier2::Tier2Config;
 use jitdiff_vm::tier2::optimizer::OptConfig;
 use jitdiff_vm::tier2::stress::Forced;
@@ -24,11 +25,14 @@ pub struct Config {
 }
 
 /// Configurations `all` expands to: every tier, and for tier 2 and every
-/// JIT backend the same four stress groups, so the exit-sequence oracle can
+/// JIT backend the same three stress groups, so the exit-sequence oracle can
 /// compare each backend with the tier-2 interpreter: traces after two
 /// iterations (`+stress`), forced deopts with GC stress, and forced side
-/// exits (growing side traces) with removed-guard checks. Plus tier 1 with
-/// GC stress, and tier 2 unoptimized.
+/// exits (growing side traces) with removed-guard checks. Each JIT group
+/// runs another register-variant policy (greedy, none, random), and the
+/// emulated `+stress` ones check the cache registers against the
+/// interpreter before every uop (`+checkregs`). Plus tier 1 with GC stress,
+/// tier 2 unoptimized, and native code with default thresholds.
 pub const ALL: &[&str] = &[
     "t0",
     "t1",
@@ -40,32 +44,37 @@ pub const ALL: &[&str] = &[
     "t2+stress+sideexit=5+checkguards",
     "jit-native",
     "jit-native+stress",
-    "jit-native+stress+deopt=7+gcstress",
-    "jit-native+stress+sideexit=5+checkguards",
-    "jit-x86+stress",
-    "jit-x86+stress+deopt=7+gcstress",
-    "jit-x86+stress+sideexit=5+checkguards",
-    "jit-a64+stress",
-    "jit-a64+stress+deopt=7+gcstress",
-    "jit-a64+stress+sideexit=5+checkguards",
+    "jit-native+stress+deopt=7+gcstress+cache=none",
+    "jit-native+stress+sideexit=5+checkguards+cache=random",
+    "jit-x86+stress+checkregs",
+    "jit-x86+stress+deopt=7+gcstress+cache=none",
+    "jit-x86+stress+sideexit=5+checkguards+cache=random",
+    "jit-a64+stress+checkregs",
+    "jit-a64+stress+deopt=7+gcstress+cache=none",
+    "jit-a64+stress+sideexit=5+checkguards+cache=random",
 ];
 
 /// The help text for configuration strings (shown by `--help`).
 pub const SYNTAX: &str = "Configurations: t0 (no specialization), t1 (specializing interpreter), t2 (tier 1 plus \
 hot-loop traces run by the tier-2 interpreter), jit-native / jit-x86 / jit-a64 (t2 with traces compiled by the \
 copy-and-patch JIT, run natively, or under unicorn as x86-64 / AArch64), cpython (python3), all (every tier; \
-for t2 and each JIT backend: +stress, +stress+deopt=7+gcstress, +stress+sideexit=5+checkguards; t1 with \
-gcstress; t2 unoptimized). Knobs: +warmup=N (executions before specializing), +gcstress (collect at every \
+for t2 and each JIT backend: +stress, +stress+deopt=7+gcstress, +stress+sideexit=5+checkguards, the JIT ones \
+with cache policies greedy, none and random, the emulated +stress ones with +checkregs; t1 with gcstress; t2 \
+unoptimized; jit-native). Knobs: +cache=none|greedy|random|random:SEED (JIT register-variant policy, greedy by \
+default; random without a seed draws per program), +checkregs (JIT: log the stack held in memory and cache \
+registers before every uop and compare it with the tier-2 interpreter of the same configuration), +warmup=N (executions before specializing), +gcstress (collect at every \
 allocation and safe point, poison freed memory, verify the heap after every collection and exit), +hot=N (back \
 edges before a loop is traced), +exit=N (exit uses before a side trace grows), +chain=N (side-trace depth limit), \
 +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer passes off), +no-types, +no-fold, +no-globals, \
 +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed guards and check _SET_IP before escaping uops), \
 +deopt=N (every Nth guard deopts on purpose, in every tier-2 backend), +sideexit=N (every Nth guard leaves \
 through a side exit of its own, which grows side traces), +count-insns (jit-x86/jit-a64: count emulated \
-instructions, slow), +budget (jit-x86/jit-a64: stop a trace after 10M instructions without a fuel tick, a \
+instructions, slow), +count-mem (jit-x86/jit-a64: count emulated data memory accesses, slow), +count-stencils (JIT: count every \
+step of machine code by register variant; a counting stencil before each), +budget (jit-x86/jit-a64: stop a trace after 10M instructions without a fuel tick, a \
 deterministic hang verdict; slow), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, \
 deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun, exit-corrupts-local, \
-a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped).";
+a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped, \
+spill-dropped, variant-off-by-one, spill-table-entry, exit-stub-skips-register, a64-cache-register).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {
@@ -167,6 +176,14 @@ impl Config {
                         t2.count_instructions = true;
                         true
                     }
+                    ("count-mem", None) => {
+                        t2.count_memory = true;
+                        true
+                    }
+                    ("count-stencils", None) => {
+                        t2.count_stencils = true;
+                        true
+                    }
                     ("checkguards", None) => {
                         t2.opt.check_guards = true;
                         true
@@ -187,6 +204,26 @@ impl Config {
                     }
                     ("budget", None) => {
                         t2.budget = true;
+                        true
+                    }
+                    ("cache", Some(v)) => {
+                        t2.cache = match v.split_once(':') {
+                            None if v == "none" => CachePolicy::None,
+                            None if v == "greedy" => CachePolicy::Greedy,
+                            None if v == "random" => CachePolicy::Random(None),
+                            Some(("random", seed)) => {
+                                CachePolicy::Random(Some(number(key, seed)? as u64))
+                            }
+                            _ => {
+                                return Err(format!(
+                                    "`cache` takes none, greedy, random or random:SEED, got `{v}`"
+                                ));
+                            }
+                        };
+                        true
+                    }
+                    ("checkregs", None) => {
+                        t2.check_regs = true;
                         true
                     }
                     _ => false,

@@ -39,7 +39,7 @@ enum Command {
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging (then re-run under a deterministic instruction budget,
         /// which alone decides).
-        #[arg(long, default_value_t = 20.0)]
+        #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
     },
     /// Run one file on one configuration and print its bytecode (with
@@ -65,11 +65,11 @@ enum Command {
         #[arg(long, default_value = "regressions")]
         regressions: PathBuf,
         /// Reduction budget per finding, in seconds.
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging (a hang finding's candidates each wait this long).
-        #[arg(long, default_value_t = 20.0)]
+        #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
     },
     /// The bare reducer: shrink FILE while its divergence signature on
@@ -78,23 +78,23 @@ enum Command {
         file: PathBuf,
         #[arg(long, default_value = "all", long_help = config::SYNTAX)]
         config: String,
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = parse_seconds)]
         seconds: f64,
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging.
-        #[arg(long, default_value_t = 20.0)]
+        #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
     },
     /// Oracle self-test: a campaign per planted bug; reports for each whether
     /// it was found, how fast, and the reduced repro's size. Exit 1 if any
     /// injection was not found.
     Selftest {
-        #[arg(long, default_value_t = 60.0)]
+        #[arg(long, default_value_t = 60.0, value_parser = parse_seconds)]
         seconds_per_bug: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Reduction budget per finding, in seconds.
-        #[arg(long, default_value_t = 30.0)]
+        #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
         /// Only these injections (default: all).
         #[arg(long)]
@@ -115,7 +115,7 @@ enum Command {
     /// Exit status 1 if anything diverged, so CI can gate on it.
     Fuzz {
         /// Wall-clock budget (default 60 unless --count is given).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_seconds)]
         seconds: Option<f64>,
         /// Run exactly this many programs instead (bit-for-bit reproducible).
         #[arg(long)]
@@ -135,7 +135,7 @@ enum Command {
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging (then re-run under a deterministic instruction budget,
         /// which alone decides).
-        #[arg(long, default_value_t = 20.0)]
+        #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
     },
 }
@@ -329,6 +329,16 @@ fn cmd_triage(
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A duration in seconds: finite and positive (a clear usage error rather
+/// than a panic in `Duration::from_secs_f64`).
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
+        Ok(_) => Err(format!("{s}: expected a positive number of seconds")),
+        Err(e) => Err(format!("{s}: {e}")),
     }
 }
 

@@ -9,12 +9,12 @@
 
 use std::time::Duration;
 
-use jitdiff_vm::VmStats;
 use jitdiff_vm::jit::JitStats;
 use jitdiff_vm::lang::compile::compile;
 use jitdiff_vm::lang::{Module, Poison, RunResult, unparse};
 use jitdiff_vm::observe::{FrameView, Observe};
 use jitdiff_vm::tier2::Tier2Stats;
+use jitdiff_vm::{RunOutput, VmStats};
 use serde::Serialize;
 
 use crate::config::{Config, Target};
@@ -78,6 +78,9 @@ pub struct OracleStats {
     pub hangs_confirmed: u64,
     /// Worker processes that died under a run (and were replaced).
     pub worker_deaths: u64,
+    /// `+checkregs` uop logs compared with the tier-2 interpreter's
+    /// (entries).
+    pub register_logs_compared: u64,
 }
 
 /// Runs programs on a fixed list of configurations, reusing one VM (and so
@@ -151,8 +154,9 @@ impl Runner {
                 verdict: Verdict::Poisoned(p),
             };
         }
+        let uop_logs = self.uop_log_configs();
         let runs: Vec<ConfigRun> = (0..self.configs.len())
-            .map(|i| self.run_config(i, module))
+            .map(|i| self.run_config(i, module, uop_logs[i]))
             .collect();
         let mut found: Vec<(usize, OracleFinding)> = vec![];
         for (i, run) in runs.iter().enumerate() {
@@ -165,10 +169,12 @@ impl Runner {
                 oracles::deopt_state::check(run),
                 oracles::entry_depth::check(run),
                 oracles::removed_guards::check(run),
+                oracles::register_state::check(run),
             ];
             found.extend(per_run.into_iter().flatten().map(|f| (i, f)));
         }
         found.extend(self.frame_state(module, &runs));
+        found.extend(self.register_logs(module, &runs));
         let mut compared = exit_sequence::Compared::default();
         found.extend(exit_sequence::check(&runs, &mut compared));
         self.oracle_stats.sequences_compared += compared.sequences;
@@ -176,8 +182,42 @@ impl Runner {
         verdict(reference, runs, found)
     }
 
+    /// Which configurations log their stack before every uop: every
+    /// `+checkregs` configuration, and the tier-2 interpreter of its group
+    /// (the reference it is compared with).
+    fn uop_log_configs(&self) -> Vec<bool> {
+        let vm = |c: &Config| match &c.target {
+            Target::Vm(v) => Some(v.clone()),
+            Target::CPython => None,
+        };
+        let checking: Vec<Option<String>> = self
+            .configs
+            .iter()
+            .filter_map(vm)
+            .filter(|v| {
+                v.tier2
+                    .as_ref()
+                    .is_some_and(|t| t.check_regs && t.jit.is_some())
+            })
+            .map(|v| exit_sequence::group_key(&v))
+            .collect();
+        self.configs
+            .iter()
+            .map(|c| {
+                vm(c).is_some_and(|v| {
+                    let t2 = v.tier2.as_ref();
+                    let reference = t2.is_some_and(|t| t.jit.is_none());
+                    let checks = t2.is_some_and(|t| t.check_regs && t.jit.is_some());
+                    self.deep
+                        && (checks
+                            || (reference && checking.contains(&exit_sequence::group_key(&v))))
+                })
+            })
+            .collect()
+    }
+
     /// Runs configuration `i` and collects what the oracles read.
-    fn run_config(&mut self, i: usize, module: &Module) -> ConfigRun {
+    fn run_config(&mut self, i: usize, module: &Module, uop_log: bool) -> ConfigRun {
         let config = self.configs[i].clone();
         let Target::Vm(vm_config) = &config.target else {
             let result = match cpython::run(&unparse(module), self.cpython_timeout) {
@@ -191,6 +231,8 @@ impl Runner {
                 events: Default::default(),
                 group: None,
                 observed: false,
+                check_regs: false,
+                uop_logged: false,
             };
         };
         let observed = self.deep && vm_config.tier2.is_some();
@@ -198,6 +240,7 @@ impl Runner {
             config: config.name.clone(),
             observe: Observe {
                 events: observed,
+                uop_log,
                 ..Default::default()
             },
         };
@@ -209,6 +252,21 @@ impl Runner {
             events: Default::default(),
             group: exit_sequence::group_key(vm_config),
             observed,
+            check_regs: vm_config
+                .tier2
+                .as_ref()
+                .is_some_and(|t| t.check_regs && t.jit.is_some()),
+            uop_logged: uop_log,
+        };
+        let outcome = match outcome {
+            JobOutcome::TimedOut => match self.confirm_hang(module, &job) {
+                Ok(out) => JobOutcome::Done(out),
+                Err(result) => {
+                    run.result = result;
+                    JobOutcome::TimedOut
+                }
+            },
+            other => other,
         };
         match outcome {
             JobOutcome::Done(out) => {
@@ -230,18 +288,62 @@ impl Runner {
                 self.oracle_stats.worker_deaths += 1;
                 run.result = ConfigResult::Crash(format!("{m} while running {}", config.name));
             }
-            JobOutcome::TimedOut => run.result = self.confirm_hang(module, &config.name),
+            // Already decided by `confirm_hang`.
+            JobOutcome::TimedOut => {}
             JobOutcome::Failed(m) => run.result = ConfigResult::Error(m),
         }
         if !matches!(run.result, ConfigResult::Run(..)) {
             run.observed = false;
+            run.uop_logged = false;
         }
         run
+    }
+
+    /// The register-state oracle's dynamic half: each `+checkregs` run's
+    /// stack log against its group's tier-2 interpreter, the first
+    /// difference rendered by re-running both sides.
+    fn register_logs(
+        &mut self,
+        module: &Module,
+        runs: &[ConfigRun],
+    ) -> Vec<(usize, OracleFinding)> {
+        let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
+        let mut render = |c: usize, k: usize| -> Option<Vec<String>> {
+            let job = Job {
+                config: names[c].clone(),
+                observe: Observe {
+                    uop_log: true,
+                    capture_log: Some(k),
+                    ..Default::default()
+                },
+            };
+            match self.execute_again(module, &job) {
+                JobOutcome::Done(out) => out.events.captured_stack,
+                _ => None,
+            }
+        };
+        let found = oracles::register_state::check_logs(runs, &mut render);
+        self.oracle_stats.register_logs_compared += found.1;
+        found.0
     }
 
     /// Runs one job where this runner runs VMs.
     fn execute(&mut self, module: &Module, job: &Job) -> JobOutcome {
         self.execute_with_limit(module, job, Duration::from_secs_f64(self.hang_seconds))
+    }
+
+    /// Runs an oracle's follow-up job (a replay, a re-run that renders a
+    /// difference) on a program every configuration already completed: it
+    /// waits as long as a hang confirmation does, so a slow machine delays
+    /// the check instead of skipping it.
+    fn execute_again(&mut self, module: &Module, job: &Job) -> JobOutcome {
+        let limit = self.confirm_limit();
+        self.execute_with_limit(module, job, limit)
+    }
+
+    /// How long a confirmation or follow-up run may take.
+    fn confirm_limit(&self) -> Duration {
+        Duration::from_secs_f64((self.hang_seconds * 3.0).max(60.0))
     }
 
     fn execute_with_limit(&mut self, module: &Module, job: &Job, limit: Duration) -> JobOutcome {
@@ -274,19 +376,30 @@ impl Runner {
     /// A run stopped answering: decide deterministically whether it hangs.
     /// The configuration re-runs with the instruction budget (a native one
     /// on `jit-x86`, which runs the same x86-64 stencils under emulation).
-    fn confirm_hang(&mut self, module: &Module, name: &str) -> ConfigResult {
+    /// `Ok` is a completed run of the same configuration with the same
+    /// observation as `job` (so the oracles read it like any other run);
+    /// `Err` is the verdict (a hang, a crash) or why there is none.
+    fn confirm_hang(&mut self, module: &Module, job: &Job) -> Result<Box<RunOutput>, ConfigResult> {
         self.oracle_stats.hangs_suspected += 1;
+        let name = job.config.as_str();
         let confirm = budget_variant(name);
-        let limit = Duration::from_secs_f64((self.hang_seconds * 3.0).max(60.0));
-        let job = Job {
+        let limit = self.confirm_limit();
+        let same_code = confirm == format!("{name}+budget") || confirm == name;
+        let confirm_job = Job {
             config: confirm.clone(),
-            observe: Observe::default(),
+            // The budgeted run stands in for this one when it runs the same
+            // code, so it observes what this one would have.
+            observe: if same_code {
+                job.observe.clone()
+            } else {
+                Observe::default()
+            },
         };
         let suspected = format!(
             "no answer within {}s; re-run on {confirm}",
             self.hang_seconds
         );
-        match self.execute_with_limit(module, &job, limit) {
+        match self.execute_with_limit(module, &confirm_job, limit) {
             JobOutcome::Done(out) => {
                 if let Some(h) = out
                     .findings
@@ -294,37 +407,31 @@ impl Runner {
                     .find(|f| f.kind == jitdiff_vm::FindingKind::Hang)
                 {
                     self.oracle_stats.hangs_confirmed += 1;
-                    return ConfigResult::Hang(format!("{} ({suspected})", h.message));
+                    return Err(ConfigResult::Hang(format!("{} ({suspected})", h.message)));
                 }
-                if confirm == format!("{name}+budget") || confirm == name {
+                if same_code {
                     // The same code completed under the budget: the machine
                     // was slow, not the program. Its result is the result.
-                    let messages = out.findings.iter().map(|f| f.message.clone()).collect();
-                    return ConfigResult::Run(out.result, messages);
+                    return Ok(out);
                 }
                 // A native run the emulator does not confirm: try it once
                 // more with a longer limit; never a verdict from the clock.
-                let job = Job {
-                    config: name.to_string(),
-                    observe: Observe::default(),
-                };
-                match self.execute_with_limit(module, &job, limit) {
-                    JobOutcome::Done(out) => {
-                        let messages = out.findings.iter().map(|f| f.message.clone()).collect();
-                        ConfigResult::Run(out.result, messages)
+                match self.execute_with_limit(module, job, limit) {
+                    JobOutcome::Done(out) => Ok(out),
+                    JobOutcome::Died(m) => {
+                        Err(ConfigResult::Crash(format!("{m} while running {name}")))
                     }
-                    JobOutcome::Died(m) => ConfigResult::Crash(format!("{m} while running {name}")),
-                    _ => ConfigResult::Error(format!(
+                    _ => Err(ConfigResult::Error(format!(
                         "{name} stopped answering twice, but {confirm} completed within its instruction budget: no verdict"
-                    )),
+                    ))),
                 }
             }
-            JobOutcome::Died(m) => ConfigResult::Crash(format!("{m} while running {confirm}")),
-            JobOutcome::Panicked(m) => ConfigResult::Crash(format!("VM panic: {m}")),
-            JobOutcome::TimedOut => ConfigResult::Error(format!(
+            JobOutcome::Died(m) => Err(ConfigResult::Crash(format!("{m} while running {confirm}"))),
+            JobOutcome::Panicked(m) => Err(ConfigResult::Crash(format!("VM panic: {m}"))),
+            JobOutcome::TimedOut => Err(ConfigResult::Error(format!(
                 "{name} stopped answering, and {confirm} too without tripping its budget (not a trace hang): no verdict"
-            )),
-            JobOutcome::Failed(m) => ConfigResult::Error(m),
+            ))),
+            JobOutcome::Failed(m) => Err(ConfigResult::Error(m)),
         }
     }
 
@@ -342,7 +449,7 @@ impl Runner {
                 ..Default::default()
             },
         };
-        let JobOutcome::Done(replay) = self.execute(module, &job) else {
+        let JobOutcome::Done(replay) = self.execute_again(module, &job) else {
             // Tier 1 itself failed on this program: the t1 configuration's
             // own oracles report that; there is nothing to compare against.
             return vec![];
@@ -370,7 +477,7 @@ impl Runner {
                     },
                 },
             };
-            match self.execute(module, &job) {
+            match self.execute_again(module, &job) {
                 JobOutcome::Done(out) => out.events.captured,
                 _ => None,
             }

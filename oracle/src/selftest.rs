@@ -84,6 +84,31 @@ pub const PLANTED: &[PlantedBug] = &[
         "removed_guards",
     ),
     bug(
+        "spill-dropped",
+        "jit-native+stress+inject=spill-dropped",
+        "register_state",
+    ),
+    bug(
+        "variant-off-by-one",
+        "jit-native+stress+inject=variant-off-by-one",
+        "register_state",
+    ),
+    bug(
+        "spill-table-entry",
+        "t2+stress+inject=spill-table-entry,jit-x86+stress+checkregs+inject=spill-table-entry",
+        "register_state",
+    ),
+    bug(
+        "exit-stub-skips-register",
+        "jit-x86+stress+inject=exit-stub-skips-register",
+        "frame_state",
+    ),
+    bug(
+        "a64-cache-register",
+        "t2+stress+inject=a64-cache-register,jit-x86+stress+checkregs+inject=a64-cache-register,jit-a64+stress+checkregs+inject=a64-cache-register",
+        "register_state",
+    ),
+    bug(
         "stencil-hang",
         "jit-native+stress+inject=stencil-hang",
         "containment",

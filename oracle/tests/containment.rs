@@ -100,3 +100,59 @@ fn a_trace_that_never_returns_is_a_confirmed_hang_natively_and_under_emulation()
     let (code, stats) = campaign(&d, "jit-native+stress,jit-x86+stress", "1", "8");
     assert_eq!(code, Some(0), "{stats}");
 }
+
+/// On a machine so slow that every run overruns its wall-clock limit, each
+/// suspected hang is settled by re-running, never by the clock: the
+/// verdicts and every oracle's work are those of an unhurried campaign.
+#[test]
+fn a_slow_machine_changes_no_verdict_and_skips_no_check() {
+    let config = "t1,t2+stress,jit-native+stress,jit-x86+stress+checkregs";
+    let run = |hang: &str| {
+        let d = temp_dir(&format!("slow-{hang}"));
+        let out = jitdiff(&[
+            "fuzz",
+            "--count",
+            "4",
+            "--seed",
+            "3",
+            "--config",
+            config,
+            "--hang-seconds",
+            hang,
+            "--out",
+            d.to_str().unwrap(),
+            "--json",
+        ]);
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), stats)
+    };
+    let (slow_code, slow) = run("0.000001");
+    let (code, unhurried) = run("60");
+    assert_eq!((slow_code, code), (Some(0), Some(0)), "{slow}\n{unhurried}");
+    assert!(
+        slow["oracles"]["hangs_suspected"].as_u64().unwrap() > 0,
+        "{slow}"
+    );
+    assert_eq!(
+        slow["oracles"]["hangs_confirmed"].as_u64(),
+        Some(0),
+        "{slow}"
+    );
+    for key in ["agree", "divergences", "poisoned", "errors"] {
+        assert_eq!(slow[key], unhurried[key], "{key}: {slow}");
+    }
+    for key in [
+        "replays",
+        "frames_checked",
+        "sequences_compared",
+        "exits_compared",
+        "register_logs_compared",
+    ] {
+        assert_eq!(slow["oracles"][key], unhurried["oracles"][key], "{key}");
+        assert!(
+            unhurried["oracles"][key].as_u64().unwrap() > 0,
+            "{key}: {unhurried}"
+        );
+    }
+}

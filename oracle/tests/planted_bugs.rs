@@ -202,3 +202,58 @@ fn dropped_set_ip_is_caught_by_the_ip_check_in_machine_code() {
         &["jit-x86+stress+checkguards+inject=set-ip-dropped"],
     );
 }
+
+#[test]
+fn spill_dropped_before_an_escaping_uop_is_rejected_by_the_register_checker() {
+    caught(
+        "spill-dropped",
+        100,
+        DivergenceKind::RegisterState,
+        "_STORE_GLOBAL",
+        &["jit-native+stress+inject=spill-dropped"],
+    );
+}
+
+#[test]
+fn variant_declared_off_by_one_is_rejected_by_the_register_checker() {
+    caught(
+        "variant-off-by-one",
+        100,
+        DivergenceKind::RegisterState,
+        "_LOAD_FAST",
+        &["jit-native+stress+inject=variant-off-by-one"],
+    );
+}
+
+#[test]
+fn wrong_spill_table_entry_is_caught_by_the_cache_register_check() {
+    caught(
+        "spill-table-entry",
+        100,
+        DivergenceKind::RegisterState,
+        "cache-registers",
+        &["jit-x86+stress+checkregs+inject=spill-table-entry"],
+    );
+}
+
+#[test]
+fn exit_stub_skipping_a_cached_register_is_caught_in_the_frame() {
+    caught(
+        "exit-stub-skips-register",
+        100,
+        DivergenceKind::FrameState,
+        "_GUARD_TOS_INT",
+        &["jit-x86+stress+inject=exit-stub-skips-register"],
+    );
+}
+
+#[test]
+fn aarch64_variant_using_the_wrong_cache_register_is_caught_only_on_aarch64() {
+    caught(
+        "a64-cache-register",
+        60,
+        DivergenceKind::RegisterState,
+        "cache-registers",
+        &["jit-a64+stress+checkregs+inject=a64-cache-register"],
+    );
+}

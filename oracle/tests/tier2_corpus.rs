@@ -77,7 +77,11 @@ fn show_renders_the_sum_range_trace() {
 
 #[test]
 fn corpus_loops_execute_jit_code_on_every_backend() {
-    for config in ["jit-native", "jit-x86", "jit-a64"] {
+    for config in [
+        "jit-native+count-stencils",
+        "jit-x86+count-stencils",
+        "jit-a64+count-stencils",
+    ] {
         let mut vm = vm(config);
         for name in [
             "01_sum_range.py",
@@ -91,6 +95,19 @@ fn corpus_loops_execute_jit_code_on_every_backend() {
                 o.jit.traces_compiled > 0 && o.jit.stencils_executed > 0,
                 "{config} {name}: {:?}",
                 o.jit
+            );
+            // Greedy register variants ran: values stayed in registers.
+            let cached: u64 = o
+                .jit
+                .stencils_by_variant
+                .iter()
+                .filter(|(v, _)| *v != "r00")
+                .map(|(_, n)| n)
+                .sum();
+            assert!(
+                cached > 0,
+                "{config} {name}: {:?}",
+                o.jit.stencils_by_variant
             );
         }
     }

@@ -105,6 +105,11 @@ pub struct Observe {
     /// Render the frame at this transition (traced side) or checkpoint
     /// (replay side) for a report.
     pub capture: Option<usize>,
+    /// Log the stack before every uop (`+checkregs`: as the machine code
+    /// holds it; the tier-2 interpreter: as it holds it).
+    pub uop_log: bool,
+    /// Render the stack at this uop-log entry for a report.
+    pub capture_log: Option<usize>,
 }
 
 /// What a run recorded.
@@ -120,6 +125,26 @@ pub struct RunEvents {
     /// where the replay never reached it.
     pub checkpoints: Vec<Option<FrameHash>>,
     pub captured: Option<FrameView>,
+    /// The stack before each uop, when asked (the first
+    /// [`MAX_UOP_LOG`] uops of the run).
+    pub uop_log: Vec<StackLog>,
+    pub uop_log_total: u64,
+    /// The stack at `capture_log`, rendered (memory first, then the cached
+    /// registers).
+    pub captured_stack: Option<Vec<String>>,
+}
+
+/// Uop-log entries kept per run (the log is compared entry by entry).
+pub const MAX_UOP_LOG: usize = 1 << 16;
+
+/// The stack before one uop: which uop, how many of the values were in
+/// cache registers, and a hash of the values (memory, then registers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackLog {
+    pub executor: u32,
+    pub uop: u32,
+    pub cached: u8,
+    pub hash: u64,
 }
 
 impl RunEvents {
@@ -205,6 +230,24 @@ pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> Frame
         depth,
         globals: g.finish(),
     }
+}
+
+/// Hashes a value stack (as Python values) and renders it.
+pub fn stack_hash(values: &[Value], heap: HeapRange) -> u64 {
+    let mut h = DefaultHasher::new();
+    for &v in values {
+        hash_value(&mut h, v, heap, 0);
+    }
+    h.finish()
+}
+
+pub fn render_values(values: &[Value], heap: HeapRange) -> Vec<String> {
+    values.iter().map(|&v| render(v, heap, 0)).collect()
+}
+
+/// The value stack of `frame` in memory, up to `sp`.
+pub fn memory_stack(frame: u64, sp: u64) -> Vec<Value> {
+    slots(frame, sp).1
 }
 
 /// Hashes `frame` with its written-back stack pointer, and the globals.

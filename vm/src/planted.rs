@@ -62,10 +62,26 @@ pub enum Injection {
     /// run with a stale frame ip. `_CHECK_IP` (checking mode), in machine
     /// code too.
     SetIpDropped,
+    /// Variant selection forgets the spill before an escaping uop, so it
+    /// runs with values live only in registers. Register-variant checker.
+    SpillDropped,
+    /// The variant table declares `_LOAD_FAST_r02` where the stencil is
+    /// `_LOAD_FAST_r01` (an output depth off by one). Register-variant
+    /// checker.
+    VariantOffByOne,
+    /// The spill/reload table maps `r20` to the `r21` stencil: the top
+    /// value stays in a register the code no longer reads. `+checkregs`.
+    SpillTableEntry,
+    /// The exit stub for two cached values writes back only the deeper one
+    /// (gh-142718's class). Frame state at the exit.
+    ExitStubSkipsRegister,
+    /// `_LOAD_FAST_r23` writes cache slot 1 instead of 2, on AArch64 only.
+    /// `+checkregs` on `jit-a64`.
+    A64CacheRegister,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 14] = [
+    pub const ALL: [Injection; 19] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -80,6 +96,11 @@ impl Injection {
         Injection::StencilHang,
         Injection::StencilSegfault,
         Injection::SetIpDropped,
+        Injection::SpillDropped,
+        Injection::VariantOffByOne,
+        Injection::SpillTableEntry,
+        Injection::ExitStubSkipsRegister,
+        Injection::A64CacheRegister,
     ];
 
     pub fn name(self) -> &'static str {
@@ -98,6 +119,11 @@ impl Injection {
             Injection::StencilHang => "stencil-hang",
             Injection::StencilSegfault => "stencil-segfault",
             Injection::SetIpDropped => "set-ip-dropped",
+            Injection::SpillDropped => "spill-dropped",
+            Injection::VariantOffByOne => "variant-off-by-one",
+            Injection::SpillTableEntry => "spill-table-entry",
+            Injection::ExitStubSkipsRegister => "exit-stub-skips-register",
+            Injection::A64CacheRegister => "a64-cache-register",
         }
     }
 
@@ -126,6 +152,7 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         Injection::StencilSegfault => {
             |u| (u == Uop::BinaryOpFloorDivideInt).then_some(Uop::PlantedFloorDivideSegv)
         }
+        Injection::A64CacheRegister => |u| (u == Uop::LoadFast).then_some(Uop::PlantedLoadFastA64),
         _ => return,
     };
     let mut uops = ex.uops.to_vec();
@@ -212,4 +239,50 @@ pub fn assumes_loop_carried_types(inject: Option<Injection>) -> bool {
 /// `set-ip-dropped`: the optimizer drops every `_SET_IP`.
 pub fn drops_set_ip(inject: Option<Injection>) -> bool {
     inject == Some(Injection::SetIpDropped)
+}
+
+/// The variants selection may choose for `uop` (`variant-off-by-one`:
+/// `_LOAD_FAST`'s `r01` declared as `r02`).
+pub fn selectable_variants(
+    inject: Option<Injection>,
+    uop: Uop,
+) -> Vec<crate::tier2::uops::Variant> {
+    use crate::tier2::uops::Variant;
+    let mut v = uop.variants();
+    if inject == Some(Injection::VariantOffByOne) && uop == Uop::LoadFast {
+        for x in v.iter_mut().filter(|x| **x == Variant::new(0, 1)) {
+            *x = Variant::new(0, 2);
+        }
+    }
+    v
+}
+
+/// `spill-dropped`: selection skips the spill to depth 0 before an escaping
+/// uop.
+pub fn drops_spill(
+    inject: Option<Injection>,
+    uop: Uop,
+    variant: crate::tier2::uops::Variant,
+) -> bool {
+    inject == Some(Injection::SpillDropped) && uop.info().escapes && variant.inputs == 0
+}
+
+/// The stencil a spill from `from` to `to` is emitted with
+/// (`spill-table-entry`: `r20` gets the `r21` stencil).
+pub fn spill_stencil(inject: Option<Injection>, from: u8, to: u8) -> (u8, u8) {
+    if inject == Some(Injection::SpillTableEntry) && (from, to) == (2, 0) {
+        (2, 1)
+    } else {
+        (from, to)
+    }
+}
+
+/// The exit stub for `depth` cached values (`exit-stub-skips-register`:
+/// depth 2 gets one that writes back only cache slot 0).
+pub fn exit_stub(inject: Option<Injection>, depth: u8) -> String {
+    if inject == Some(Injection::ExitStubSkipsRegister) && depth == 2 {
+        "_PLANTED_EXIT_STUB_r20".into()
+    } else {
+        crate::jit::stencil::exit_stub(depth)
+    }
 }

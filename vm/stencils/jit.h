@@ -10,7 +10,19 @@
  * next stencil; _JIT_JUMP_TARGET, its exit stub or the trace top;
  * _JIT_ERROR_TARGET, the error stub). preserve_none keeps all six arguments
  * in registers across the tail calls. Exit and error stubs `return` to the
- * shim, which returns to Rust. */
+ * shim, which returns to Rust.
+ *
+ * Register variants (top-of-stack caching, CPython 3.15): the top values of
+ * the stack may live in _tos_cache0..2 instead of memory; cache0 is the
+ * deepest cached value, and memory (up to stack_pointer) holds everything
+ * below it. The builder compiles a uop's block once per variant the uop
+ * table declares (vm/src/tier2/uops.rs `Uop::variants`), defining CACHE_IN
+ * and CACHE_OUT (values cached on entry and on leaving) and POPS and PUSHES
+ * (the uop's stack effect). A body reads input i (0 = deepest) with
+ * INPUT(i), writes output j with OUTPUT(j, v) after reading its inputs, and
+ * continues with CONTINUE_UOP(); the macros put each value in its register
+ * or memory slot for the variant. Bodies that address the stack directly
+ * (escaping uops, stack arrays) exist only in the memory variant r00. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,10 +72,12 @@ typedef struct JitState {
     Value builtins;       /* the builtins dict */
     uint64_t *valid;      /* executor validity flags, by executor id */
     void *run;            /* opaque to C: the Rust run the helpers act on */
-    uint64_t executed;    /* stencils executed (every stencil counts itself) */
+    uint64_t executed[16]; /* `+count-stencils`: steps run, by variant (in * 4 + out) */
     uint64_t *links;      /* per exit: machine code of the trace it is linked to, or 0 */
     uint64_t guard_evals; /* guard evaluations counted by forced failures */
     uint64_t observe;     /* nonzero: linked exits report themselves */
+    Value check_regs[3];  /* _CHECK_REGS: the cached registers, for its helper */
+    uint64_t check_sp;    /* _CHECK_REGS: the stack pointer, for its helper */
 } JitState;
 
 /* Status the shim returns to Rust. */
@@ -81,18 +95,11 @@ extern __attribute__((preserve_none)) uint64_t _JIT_CONTINUE(STENCIL_PARAMS);
 extern __attribute__((preserve_none)) uint64_t _JIT_JUMP_TARGET(STENCIL_PARAMS);
 extern __attribute__((preserve_none)) uint64_t _JIT_ERROR_TARGET(STENCIL_PARAMS);
 
-/* Each stencil counts itself as it leaves, so "stencils executed" is exact
- * on every backend (one add per stencil; the stats need it). */
-#define CONTINUE()                                                  \
-    do {                                                            \
-        tstate->executed += 1;                                      \
-        __attribute__((musttail)) return _JIT_CONTINUE(STENCIL_ARGS); \
-    } while (0)
-#define JUMP()                                                         \
-    do {                                                               \
-        tstate->executed += 1;                                         \
-        __attribute__((musttail)) return _JIT_JUMP_TARGET(STENCIL_ARGS); \
-    } while (0)
+/* No instrumentation in the stencils themselves (a counter in memory would
+ * serialize every stencil on one store): `+count-stencils` inserts a
+ * counting stencil before each step instead. */
+#define CONTINUE() __attribute__((musttail)) return _JIT_CONTINUE(STENCIL_ARGS)
+#define JUMP() __attribute__((musttail)) return _JIT_JUMP_TARGET(STENCIL_ARGS)
 #define EXIT_IF(cond) \
     do {              \
         if (cond) {   \
@@ -118,6 +125,50 @@ static inline uint64_t hole_value(uint64_t address) {
 /* Writes the stack pointer back: escaping helpers and exits need it. */
 #define SYNC_SP() (WORD(frame, FRAME_SP) = (uint64_t)(uintptr_t)stack_pointer)
 
+/* ---- register variants (see the top of this file) ----
+ * CACHE_IN, CACHE_OUT, POPS and PUSHES come from the builder's -D flags. */
+/* Inputs in memory (below the cached ones), cached values the uop leaves
+ * untouched below its inputs, outputs left in registers and in memory. */
+#define MEM_INPUTS (POPS > CACHE_IN ? POPS - CACHE_IN : 0)
+#define KEEP (CACHE_IN - (POPS - MEM_INPUTS))
+#define REG_OUTPUTS (CACHE_OUT - KEEP)
+#define MEM_OUTPUTS (PUSHES - REG_OUTPUTS)
+#define CACHE(n) ((n) == 0 ? _tos_cache0 : (n) == 1 ? _tos_cache1 : _tos_cache2)
+#define SET_CACHE(n, v)        \
+    do {                       \
+        Value set_ = (v);      \
+        if ((n) == 0) {        \
+            _tos_cache0 = set_; \
+        } else if ((n) == 1) { \
+            _tos_cache1 = set_; \
+        } else {               \
+            _tos_cache2 = set_; \
+        }                      \
+    } while (0)
+#define INPUT(i) \
+    ((i) < MEM_INPUTS ? stack_pointer[(i) - MEM_INPUTS] : CACHE(CACHE_IN - POPS + (i)))
+#define OUTPUT(j, v)                                          \
+    do {                                                      \
+        if ((j) < MEM_OUTPUTS) {                              \
+            stack_pointer[(j) - MEM_INPUTS] = (v);            \
+        } else {                                              \
+            SET_CACHE(KEEP + (j) - MEM_OUTPUTS, (v));         \
+        }                                                     \
+    } while (0)
+/* Inputs consumed before the body can leave (a guard that pops, and has no
+ * outputs): the exit then sees the stack without them. */
+#define DROP_INPUTS() (stack_pointer -= MEM_INPUTS)
+#define CONTINUE_UOP()                                    \
+    do {                                                  \
+        stack_pointer += MEM_OUTPUTS - MEM_INPUTS;        \
+        CONTINUE();                                       \
+    } while (0)
+#define CONTINUE_DROPPED()                                \
+    do {                                                  \
+        stack_pointer += MEM_OUTPUTS;                     \
+        CONTINUE();                                       \
+    } while (0)
+
 /* Rust runtime helpers (jit/helpers.rs), reached through holes. Helpers
  * returning a Value return VALUE_NULL after raising (the Rust side keeps the
  * exception). */
@@ -142,3 +193,6 @@ extern void jit_check_ip(JitState *, uint64_t frame, uint64_t target, uint64_t u
 /* A linked exit (`executor << 32 | exit`) reports itself before jumping
  * into the trace it is linked to: 0 to go on, 1 to raise (a check failed). */
 extern uint64_t jit_linked_exit(JitState *, uint64_t frame, uint64_t exit);
+/* `+checkregs`: logs the stack held in memory (up to tstate->check_sp) and
+ * in tstate->check_regs; info is `executor << 32 | cached << 24 | uop`. */
+extern void jit_check_regs(JitState *, uint64_t frame, uint64_t info);

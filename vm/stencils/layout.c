@@ -30,6 +30,8 @@
     FIELD(E, links)                         \
     FIELD(E, guard_evals)                   \
     FIELD(E, observe)                       \
+    FIELD(E, check_regs)                    \
+    FIELD(E, check_sp)                      \
     CONST(E, VALUE_NULL)                    \
     CONST(E, VALUE_NONE)                    \
     CONST(E, VALUE_FALSE)                   \

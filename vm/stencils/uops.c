@@ -1,24 +1,27 @@
-/* One stencil per uop (cache depth 0: every uop takes and leaves the stack
- * in memory; the register-variant issue adds `_r<in><out>` variants of the
- * same bodies). The stencil builder compiles this file once per
- * `#if defined(STENCIL_<name>)` block and target. Uop semantics must match
- * the tier-2 interpreter (vm/src/tier2/interp.rs) exactly: it is the
- * reference the JIT is fuzzed against. */
+/* One block per uop (and per support stencil). The stencil builder compiles
+ * each block once per register variant the uop table declares
+ * (`Uop::variants`) and per target, with CACHE_IN/CACHE_OUT/POPS/PUSHES
+ * defined (see jit.h): bodies written with INPUT/OUTPUT/CONTINUE_UOP serve
+ * every variant; bodies that address the stack directly exist only in the
+ * memory variant r00. Uop semantics must match the tier-2 interpreter
+ * (vm/src/tier2/interp.rs) exactly: it is the reference the JIT is fuzzed
+ * against. */
 #include "jit.h"
 
 /* ---- stack and locals ---- */
 
 #if defined(STENCIL__NOP)
-STENCIL { CONTINUE(); }
+STENCIL { CONTINUE_UOP(); }
 #endif
 
 #if defined(STENCIL__LOAD_FAST)
 STENCIL {
-    *stack_pointer++ = LOCALS(frame)[OPARG];
-    CONTINUE();
+    OUTPUT(0, LOCALS(frame)[OPARG]);
+    CONTINUE_UOP();
 }
 #endif
 
+/* Can raise: its variants take nothing from registers (r00, r01). */
 #if defined(STENCIL__LOAD_FAST_CHECK)
 STENCIL {
     Value v = LOCALS(frame)[OPARG];
@@ -27,37 +30,33 @@ STENCIL {
         jit_unbound_local(tstate, frame, OPARG);
         ERROR();
     }
-    *stack_pointer++ = v;
-    CONTINUE();
+    OUTPUT(0, v);
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__STORE_FAST)
 STENCIL {
-    LOCALS(frame)[OPARG] = *--stack_pointer;
-    CONTINUE();
+    LOCALS(frame)[OPARG] = INPUT(0);
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__LOAD_CONST) || defined(STENCIL__LOAD_CONST_INLINE)
 STENCIL {
-    *stack_pointer++ = OPERAND0;
-    CONTINUE();
+    OUTPUT(0, OPERAND0);
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__POP_TOP)
-STENCIL {
-    stack_pointer--;
-    CONTINUE();
-}
+STENCIL { CONTINUE_UOP(); }
 #endif
 
 #if defined(STENCIL__POP_TWO_LOAD_CONST_INLINE)
 STENCIL {
-    stack_pointer[-2] = OPERAND0;
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, OPERAND0);
+    CONTINUE_UOP();
 }
 #endif
 
@@ -92,17 +91,20 @@ STENCIL {
 
 /* ---- int guards and arithmetic ---- */
 
+/* Guards leave their inputs where they are: an output that is its own
+ * input (same index, as many pops as pushes) is in the same slot or
+ * register in every variant, so it is not written. */
 #if defined(STENCIL__GUARD_TOS_INT)
 STENCIL {
-    EXIT_IF(!IS_SMALL_INT(stack_pointer[-1]));
-    CONTINUE();
+    EXIT_IF(!IS_SMALL_INT(INPUT(0)));
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__GUARD_NOS_INT)
 STENCIL {
-    EXIT_IF(!IS_SMALL_INT(stack_pointer[-2]));
-    CONTINUE();
+    EXIT_IF(!IS_SMALL_INT(INPUT(0)));
+    CONTINUE_UOP();
 }
 #endif
 
@@ -110,8 +112,8 @@ STENCIL {
 #if defined(STENCIL__BINARY_OP_ADD_INT) || defined(STENCIL__BINARY_OP_SUBTRACT_INT) || \
     defined(STENCIL__BINARY_OP_MULTIPLY_INT)
 STENCIL {
-    int64_t a = SMALL_VALUE(stack_pointer[-2]);
-    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t a = SMALL_VALUE(INPUT(0));
+    int64_t b = SMALL_VALUE(INPUT(1));
     int64_t r;
 #if defined(STENCIL__BINARY_OP_ADD_INT)
     r = a + b; /* 63-bit operands cannot overflow 64 bits */
@@ -121,17 +123,16 @@ STENCIL {
     EXIT_IF(__builtin_mul_overflow(a, b, &r));
 #endif
     EXIT_IF(!FITS_SMALL(r));
-    stack_pointer[-2] = MAKE_SMALL(r);
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, MAKE_SMALL(r));
+    CONTINUE_UOP();
 }
 #endif
 
 /* Python floor semantics; division by zero leaves for tier 1 to raise. */
 #if defined(STENCIL__BINARY_OP_FLOOR_DIVIDE_INT) || defined(STENCIL__BINARY_OP_MODULO_INT)
 STENCIL {
-    int64_t a = SMALL_VALUE(stack_pointer[-2]);
-    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t a = SMALL_VALUE(INPUT(0));
+    int64_t b = SMALL_VALUE(INPUT(1));
     EXIT_IF(b == 0);
     int64_t q = a / b, m = a % b;
     if (m != 0 && ((m < 0) != (b < 0))) {
@@ -144,9 +145,8 @@ STENCIL {
     int64_t r = m;
 #endif
     EXIT_IF(!FITS_SMALL(r));
-    stack_pointer[-2] = MAKE_SMALL(r);
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, MAKE_SMALL(r));
+    CONTINUE_UOP();
 }
 #endif
 
@@ -181,83 +181,81 @@ STENCIL {
 
 #if defined(STENCIL__UNARY_NOT)
 STENCIL {
-    stack_pointer[-1] = MAKE_BOOL(stack_pointer[-1] == VALUE_FALSE);
-    CONTINUE();
+    OUTPUT(0, MAKE_BOOL(INPUT(0) == VALUE_FALSE));
+    CONTINUE_UOP();
 }
 #endif
 
 /* ---- truthiness and comparison ---- */
 
+/* jit_truthy never allocates or raises: cached values may stay live. */
 #if defined(STENCIL__TO_BOOL)
 STENCIL {
-    stack_pointer[-1] = MAKE_BOOL(jit_truthy(tstate, stack_pointer[-1]));
-    CONTINUE();
+    OUTPUT(0, MAKE_BOOL(jit_truthy(tstate, INPUT(0))));
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__TO_BOOL_BOOL)
 STENCIL {
-    EXIT_IF(!IS_BOOL(stack_pointer[-1]));
-    CONTINUE();
+    EXIT_IF(!IS_BOOL(INPUT(0)));
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__TO_BOOL_INT)
 STENCIL {
-    Value v = stack_pointer[-1];
+    Value v = INPUT(0);
     EXIT_IF(!IS_SMALL_INT(v));
-    stack_pointer[-1] = MAKE_BOOL(SMALL_VALUE(v) != 0);
-    CONTINUE();
+    OUTPUT(0, MAKE_BOOL(SMALL_VALUE(v) != 0));
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__TO_BOOL_NONE)
 STENCIL {
-    EXIT_IF(stack_pointer[-1] != VALUE_NONE);
-    stack_pointer[-1] = VALUE_FALSE;
-    CONTINUE();
+    EXIT_IF(INPUT(0) != VALUE_NONE);
+    OUTPUT(0, VALUE_FALSE);
+    CONTINUE_UOP();
 }
 #endif
 
 /* oparg: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >= (lang/bytecode.rs cmp_arg). */
 #if defined(STENCIL__COMPARE_OP_INT)
 STENCIL {
-    int64_t a = SMALL_VALUE(stack_pointer[-2]);
-    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t a = SMALL_VALUE(INPUT(0));
+    int64_t b = SMALL_VALUE(INPUT(1));
     uint64_t op = OPARG;
     int r = op == 0 ? a == b : op == 1 ? a != b : op == 2 ? a < b : op == 3 ? a <= b : op == 4 ? a > b : a >= b;
-    stack_pointer[-2] = MAKE_BOOL(r);
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, MAKE_BOOL(r));
+    CONTINUE_UOP();
 }
 #endif
 
+/* Can raise: inputs come from memory (r00, r01). */
 #if defined(STENCIL__COMPARE_OP)
 STENCIL {
     SYNC_SP();
-    Value r = jit_compare_op(tstate, stack_pointer[-2], stack_pointer[-1], OPARG);
+    Value r = jit_compare_op(tstate, INPUT(0), INPUT(1), OPARG);
     if (r == VALUE_NULL) {
         ERROR();
     }
-    stack_pointer[-2] = r;
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, r);
+    CONTINUE_UOP();
 }
 #endif
 
+/* Pops before it can leave: the exit sees the stack without the value. */
+#if defined(STENCIL__GUARD_IS_TRUE_POP) || defined(STENCIL__GUARD_IS_FALSE_POP)
+STENCIL {
+    Value v = INPUT(0);
+    DROP_INPUTS();
 #if defined(STENCIL__GUARD_IS_TRUE_POP)
-STENCIL {
-    Value v = *--stack_pointer;
     EXIT_IF(v != VALUE_TRUE);
-    CONTINUE();
-}
-#endif
-
-#if defined(STENCIL__GUARD_IS_FALSE_POP)
-STENCIL {
-    Value v = *--stack_pointer;
+#else
     EXIT_IF(v != VALUE_FALSE);
-    CONTINUE();
+#endif
+    CONTINUE_DROPPED();
 }
 #endif
 
@@ -265,29 +263,29 @@ STENCIL {
 
 #if defined(STENCIL__ITER_CHECK_RANGE)
 STENCIL {
-    Value it = stack_pointer[-1];
+    Value it = INPUT(0);
     EXIT_IF(!IS_PTR(it) || KIND_OF(it) != KIND_RANGE_ITER);
     int64_t next = (int64_t)WORD(it, ITER_NEXT);
     EXIT_IF(WORD(it, ITER_REMAINING) != 0 && !FITS_SMALL(next));
-    CONTINUE();
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__GUARD_NOT_EXHAUSTED_RANGE)
 STENCIL {
-    EXIT_IF(WORD(stack_pointer[-1], ITER_REMAINING) == 0);
-    CONTINUE();
+    EXIT_IF(WORD(INPUT(0), ITER_REMAINING) == 0);
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__ITER_NEXT_RANGE)
 STENCIL {
-    Value it = stack_pointer[-1];
+    Value it = INPUT(0);
     int64_t next = (int64_t)WORD(it, ITER_NEXT);
     WORD(it, ITER_NEXT) = (uint64_t)next + WORD(it, ITER_STEP);
     WORD(it, ITER_REMAINING) -= 1;
-    *stack_pointer++ = MAKE_SMALL(next);
-    CONTINUE();
+    OUTPUT(1, MAKE_SMALL(next)); /* output 0 is the iterator, in place */
+    CONTINUE_UOP();
 }
 #endif
 
@@ -318,6 +316,7 @@ STENCIL {
 
 /* ---- globals ---- */
 
+/* Can raise: r00, r01. */
 #if defined(STENCIL__LOAD_GLOBAL)
 STENCIL {
     SYNC_SP();
@@ -325,29 +324,29 @@ STENCIL {
     if (v == VALUE_NULL) {
         ERROR();
     }
-    *stack_pointer++ = v;
-    CONTINUE();
+    OUTPUT(0, v);
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__GUARD_GLOBALS_VERSION)
 STENCIL {
     EXIT_IF(WORD(tstate->globals, DICT_KEYS_VERSION) != OPERAND0);
-    CONTINUE();
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__LOAD_GLOBAL_MODULE)
 STENCIL {
-    *stack_pointer++ = WORD(tstate->globals, DICT_ENTRIES + 16 * OPARG + 8);
-    CONTINUE();
+    OUTPUT(0, WORD(tstate->globals, DICT_ENTRIES + 16 * OPARG + 8));
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__LOAD_GLOBAL_BUILTIN)
 STENCIL {
-    *stack_pointer++ = WORD(tstate->builtins, DICT_ENTRIES + 16 * OPARG + 8);
-    CONTINUE();
+    OUTPUT(0, WORD(tstate->builtins, DICT_ENTRIES + 16 * OPARG + 8));
+    CONTINUE_UOP();
 }
 #endif
 
@@ -407,14 +406,14 @@ STENCIL {
 #if defined(STENCIL__CHECK_VALIDITY)
 STENCIL {
     EXIT_IF(tstate->valid[EXECUTOR] == 0);
-    CONTINUE();
+    CONTINUE_UOP();
 }
 #endif
 
 #if defined(STENCIL__SET_IP)
 STENCIL {
     WORD(frame, FRAME_IP) = TARGET;
-    CONTINUE();
+    CONTINUE_UOP();
 }
 #endif
 
@@ -438,7 +437,8 @@ STENCIL {
 STENCIL { JUMP(); }
 #endif
 
-/* Unconditional exit: _JUMP_TARGET is this exit's stub. */
+/* Unconditional exit, at any cache depth: _JUMP_TARGET is this exit's
+ * stub in the variant that writes the cached values back. */
 #if defined(STENCIL__EXIT_TRACE)
 STENCIL { JUMP(); }
 #endif
@@ -461,19 +461,43 @@ STENCIL {
 STENCIL {
     tstate->guard_evals += 1;
     EXIT_IF(tstate->guard_evals % OPERAND0 == 0);
-    CONTINUE();
+    CONTINUE_UOP();
 }
 #endif
 
 /* `+checkguards`: the escaping uop that follows (its index in OPERAND0)
  * must run with the frame's ip at its instruction. */
+/* Reports through a helper that neither allocates nor raises: cached
+ * values may stay live across it. */
 #if defined(STENCIL__CHECK_IP)
 STENCIL {
     if (WORD(frame, FRAME_IP) != TARGET) {
-        SYNC_SP();
         jit_check_ip(tstate, frame, TARGET, OPERAND0);
     }
+    CONTINUE_UOP();
+}
+#endif
+
+/* `+count-stencils`, before each step: counts the step by its variant
+ * (OPERAND0 = in * 4 + out). */
+#if defined(STENCIL__COUNT_STENCILS)
+STENCIL {
+    tstate->executed[OPERAND0] += 1;
     CONTINUE();
+}
+#endif
+
+/* `+checkregs`: hands the stack as this code holds it (memory up to the
+ * stack pointer, then CACHE_IN registers) to a helper that logs it. The
+ * helper neither allocates nor raises: the cached values stay live. */
+#if defined(STENCIL__CHECK_REGS)
+STENCIL {
+    tstate->check_regs[0] = _tos_cache0;
+    tstate->check_regs[1] = _tos_cache1;
+    tstate->check_regs[2] = _tos_cache2;
+    tstate->check_sp = (uint64_t)(uintptr_t)stack_pointer;
+    jit_check_regs(tstate, frame, (EXECUTOR << 32) | ((uint64_t)CACHE_IN << 24) | OPERAND0);
+    CONTINUE_UOP();
 }
 #endif
 
@@ -485,8 +509,8 @@ STENCIL {
 #if defined(__aarch64__)
     JUMP();
 #else
-    EXIT_IF(!IS_SMALL_INT(stack_pointer[-1]));
-    CONTINUE();
+    EXIT_IF(!IS_SMALL_INT(INPUT(0)));
+    CONTINUE_UOP();
 #endif
 }
 #endif
@@ -512,17 +536,16 @@ STENCIL {
  * overflow (the empty asm keeps the loop from being folded away). */
 #if defined(STENCIL__PLANTED_MULTIPLY_INT_HANG)
 STENCIL {
-    int64_t a = SMALL_VALUE(stack_pointer[-2]);
-    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t a = SMALL_VALUE(INPUT(0));
+    int64_t b = SMALL_VALUE(INPUT(1));
     int64_t r;
     if (__builtin_mul_overflow(a, b, &r) || !FITS_SMALL(r)) {
         for (;;) {
             __asm__ volatile("");
         }
     }
-    stack_pointer[-2] = MAKE_SMALL(r);
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, MAKE_SMALL(r));
+    CONTINUE_UOP();
 }
 #endif
 
@@ -530,8 +553,8 @@ STENCIL {
  * on division by zero instead of leaving. */
 #if defined(STENCIL__PLANTED_FLOOR_DIVIDE_INT_SEGV)
 STENCIL {
-    int64_t a = SMALL_VALUE(stack_pointer[-2]);
-    int64_t b = SMALL_VALUE(stack_pointer[-1]);
+    int64_t a = SMALL_VALUE(INPUT(0));
+    int64_t b = SMALL_VALUE(INPUT(1));
     if (b == 0) {
         *(volatile uint64_t *)hole_value(0) = 0;
         JUMP();
@@ -541,9 +564,46 @@ STENCIL {
         q -= 1;
     }
     EXIT_IF(!FITS_SMALL(q));
-    stack_pointer[-2] = MAKE_SMALL(q);
-    stack_pointer--;
-    CONTINUE();
+    OUTPUT(0, MAKE_SMALL(q));
+    CONTINUE_UOP();
+}
+#endif
+
+/* a64-cache-register: `_LOAD_FAST` whose r23 variant writes cache slot 1
+ * instead of 2, on AArch64 only. */
+#if defined(STENCIL__PLANTED_LOAD_FAST_A64)
+STENCIL {
+#if defined(__aarch64__)
+    if (CACHE_OUT == 3) {
+        SET_CACHE(1, LOCALS(frame)[OPARG]);
+        CONTINUE_UOP();
+    }
+#endif
+    OUTPUT(0, LOCALS(frame)[OPARG]);
+    CONTINUE_UOP();
+}
+#endif
+
+/* exit-stub-skips-register: the r20 exit stub writes back cache slot 0 but
+ * not slot 1 (the stack pointer still moves past both). */
+#if defined(STENCIL__PLANTED_EXIT_STUB)
+STENCIL {
+    stack_pointer[0] = _tos_cache0;
+    stack_pointer += 2;
+    uint64_t linked = tstate->links[OPERAND0];
+    if (linked != 0) {
+        if (tstate->observe) {
+            SYNC_SP();
+            if (jit_linked_exit(tstate, frame, OPARG)) {
+                ERROR();
+            }
+        }
+        __attribute__((musttail)) return ((uint64_t(__attribute__((preserve_none)) *)(STENCIL_PARAMS))(uintptr_t)linked)(
+            STENCIL_ARGS);
+    }
+    SYNC_SP();
+    tstate->exit_index = OPARG;
+    return STATUS_EXIT;
 }
 #endif
 
@@ -555,6 +615,13 @@ STENCIL {
  * the exit (counters, side-trace formation, linking, resuming tier 1). */
 #if defined(STENCIL__EXIT_STUB)
 STENCIL {
+    /* Entered with CACHE_IN values cached: write them back first, so the
+     * frame is complete for Rust and for the linked trace (entered with
+     * nothing cached). */
+    for (int i = 0; i < CACHE_IN; i++) {
+        stack_pointer[i] = CACHE(i);
+    }
+    stack_pointer += CACHE_IN;
     uint64_t linked = tstate->links[OPERAND0];
     if (linked != 0) {
         /* When the run records events, the exit is counted, checked and
@@ -581,6 +648,39 @@ STENCIL {
     SYNC_SP();
     tstate->exit_index = (EXECUTOR << 32) | 0xffffffffu;
     return STATUS_ERROR;
+}
+#endif
+
+/* From CACHE_IN to CACHE_OUT cached values: spill the deepest cached values
+ * to memory, or reload the top of memory into the deepest registers. The
+ * loops run over compile-time constants: clang leaves only the moves. */
+#if defined(STENCIL__SPILL_OR_RELOAD)
+STENCIL {
+    Value in[3] = {_tos_cache0, _tos_cache1, _tos_cache2};
+    Value out[3] = {_tos_cache0, _tos_cache1, _tos_cache2};
+    if (CACHE_OUT < CACHE_IN) {
+        const int k = CACHE_IN - CACHE_OUT;
+        for (int i = 0; i < k; i++) {
+            stack_pointer[i] = in[i];
+        }
+        stack_pointer += k;
+        for (int i = 0; i < CACHE_OUT; i++) {
+            out[i] = in[i + k];
+        }
+    } else {
+        const int k = CACHE_OUT - CACHE_IN;
+        for (int i = CACHE_IN - 1; i >= 0; i--) {
+            out[i + k] = in[i];
+        }
+        for (int i = 0; i < k; i++) {
+            out[i] = stack_pointer[i - k];
+        }
+        stack_pointer -= k;
+    }
+    _tos_cache0 = out[0];
+    _tos_cache1 = out[1];
+    _tos_cache2 = out[2];
+    CONTINUE();
 }
 #endif
 

@@ -46,7 +46,9 @@ fn every_backend_runs_machine_code_and_agrees_with_tier2() {
         },
     );
     for kind in BACKENDS {
-        let o = run(LOOPS, config(kind, None));
+        let mut c = config(kind, None);
+        c.tier2.as_mut().unwrap().count_stencils = true;
+        let o = run(LOOPS, c);
         assert_eq!(o.result, want.result, "{kind:?}");
         assert!(o.findings.is_empty(), "{kind:?}: {:?}", o.findings);
         assert!(

@@ -29,9 +29,15 @@ use super::{ConfigResult, ConfigRun, DivergenceKind, OracleFinding};
 pub fn group_key(c: &VmConfig) -> Option<String> {
     let mut c = c.clone();
     let t2 = c.tier2.as_mut()?;
+    // The backend, its instrumentation and its register-variant policy
+    // change how uops run, never which exits they take.
     t2.jit = None;
     t2.count_instructions = false;
+    t2.count_memory = false;
+    t2.count_stencils = false;
     t2.budget = false;
+    t2.check_regs = false;
+    t2.cache = Default::default();
     Some(format!("{c:?}"))
 }
 

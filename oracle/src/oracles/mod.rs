@@ -12,6 +12,7 @@
 //! | [`deopt_state`] | every exit resumed tier 1 at a stack depth the compiler allows |
 //! | [`entry_depth`] | every trace was entered at the stack depth its optimizer assumed |
 //! | [`removed_guards`] | no guard the optimizer removed would have failed |
+//! | [`register_state`] | the JIT's cached registers hold the stack the interpreter has |
 //! | [`frame_state`] | at every trace transition, the frame equals tier 1's without traces |
 //! | [`exit_sequence`] | the tier-2 interpreter and every JIT backend take the same exits |
 
@@ -23,6 +24,7 @@ pub mod fault;
 pub mod frame_state;
 pub mod heap;
 pub mod outcome;
+pub mod register_state;
 pub mod removed_guards;
 
 use jitdiff_vm::lang::RunResult;
@@ -57,6 +59,9 @@ pub enum DivergenceKind {
     Heap,
     /// JIT code faulted under emulation.
     Fault,
+    /// A register-variant selection the checker rejects, or (`+checkregs`)
+    /// cached registers that do not hold the interpreter's stack.
+    RegisterState,
 }
 
 impl DivergenceKind {
@@ -75,6 +80,7 @@ impl DivergenceKind {
             DivergenceKind::ExitSequence => "exit_sequence",
             DivergenceKind::Heap => "heap",
             DivergenceKind::Fault => "fault",
+            DivergenceKind::RegisterState => "register_state",
         }
     }
 
@@ -84,10 +90,11 @@ impl DivergenceKind {
     /// transition, then the end-of-run comparisons.
     pub fn specificity(self) -> u8 {
         match self {
-            DivergenceKind::Hang => 13,
-            DivergenceKind::Crash => 12,
-            DivergenceKind::Heap => 11,
-            DivergenceKind::Fault => 10,
+            DivergenceKind::Hang => 14,
+            DivergenceKind::Crash => 13,
+            DivergenceKind::Heap => 12,
+            DivergenceKind::Fault => 11,
+            DivergenceKind::RegisterState => 10,
             DivergenceKind::EntryDepth => 9,
             DivergenceKind::DeoptState => 8,
             DivergenceKind::RemovedGuardFailed => 7,
@@ -149,6 +156,11 @@ pub struct ConfigRun {
     pub group: Option<String>,
     /// The run recorded transitions and exits.
     pub observed: bool,
+    /// `+checkregs`: its uop log is the machine code's stack, to compare
+    /// with its group's tier-2 interpreter.
+    pub check_regs: bool,
+    /// It logged the stack before every uop.
+    pub uop_logged: bool,
 }
 
 /// The VM-internal findings of `kind` as oracle findings, with a place read

@@ -140,6 +140,8 @@ mod tests {
             events: Default::default(),
             group: None,
             observed: false,
+            check_regs: false,
+            uop_logged: false,
         }
     }
 

@@ -119,10 +119,16 @@ pub struct JitStats {
     pub traces_compiled: u64,
     pub compile_failures: u64,
     pub uops_compiled: u64,
+    /// Values moved by the spills and reloads the variant selection
+    /// inserted.
+    pub spills: u64,
     pub compile_ns: u64,
     pub code_bytes: u64,
     pub entries: u64,
+    /// Steps run (`+count-stencils` only: uop stencils and spills).
     pub stencils_executed: u64,
+    /// Steps run by variant (`r01` ...; `+count-stencils` only).
+    pub stencils_by_variant: std::collections::BTreeMap<String, u64>,
     pub faults: u64,
     /// Trace entries the tier-2 interpreter ran in a JIT configuration
     /// (a trace without machine code: its compilation failed). Nested
@@ -131,6 +137,8 @@ pub struct JitStats {
     /// Instructions emulated (only with `+count-insns`: a code hook on every
     /// instruction, about an order of magnitude slower).
     pub emulated_instructions: u64,
+    /// Data memory reads and writes emulated (only with `+count-mem`).
+    pub memory_accesses: u64,
     /// Exits and deopts taken, by uop (this backend's share).
     #[serde(deserialize_with = "crate::tier2::uops::names_map::deserialize")]
     pub exits_by_uop: std::collections::BTreeMap<&'static str, u64>,
@@ -141,13 +149,18 @@ impl JitStats {
         self.traces_compiled += o.traces_compiled;
         self.compile_failures += o.compile_failures;
         self.uops_compiled += o.uops_compiled;
+        self.spills += o.spills;
         self.compile_ns += o.compile_ns;
         self.code_bytes += o.code_bytes;
         self.entries += o.entries;
         self.stencils_executed += o.stencils_executed;
+        for (k, v) in &o.stencils_by_variant {
+            *self.stencils_by_variant.entry(k.clone()).or_default() += v;
+        }
         self.faults += o.faults;
         self.interpreted += o.interpreted;
         self.emulated_instructions += o.emulated_instructions;
+        self.memory_accesses += o.memory_accesses;
         for (k, v) in &o.exits_by_uop {
             *self.exits_by_uop.entry(k).or_default() += v;
         }
@@ -162,6 +175,12 @@ pub struct Jit {
     pub state: StateRegion,
     emu: Option<EmuPool>,
     pub mispatch: Option<Mispatch>,
+    /// Planted bugs in code generation (set with `mispatch`).
+    pub inject: Option<crate::planted::Injection>,
+    /// `+checkregs`: log the stack before every uop (see `codegen`).
+    pub check_regs: bool,
+    /// `+count-stencils`: count every step by variant (see `codegen`).
+    pub count_stencils: bool,
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
 }
@@ -174,6 +193,7 @@ impl Jit {
         arena: (u64, usize),
         frames: (u64, u64),
         count_instructions: bool,
+        count_memory: bool,
         budget: bool,
     ) -> Result<Jit, String> {
         let code = CodeMemory::new();
@@ -200,6 +220,7 @@ impl Jit {
                 arch: kind.arch(),
                 regions,
                 count: count_instructions,
+                count_mem: count_memory,
                 budget,
                 fuel,
             })?)
@@ -212,6 +233,9 @@ impl Jit {
             state,
             emu,
             mispatch: None,
+            inject: None,
+            check_regs: false,
+            count_stencils: false,
             next_link: 1,
         })
     }
@@ -219,6 +243,11 @@ impl Jit {
     /// Instructions emulated since the last call (0 unless counting).
     pub fn take_instruction_count(&mut self) -> u64 {
         self.emu.as_mut().map_or(0, |e| e.take_instruction_count())
+    }
+
+    /// Data memory accesses emulated since the last call (0 unless counting).
+    pub fn take_memory_count(&mut self) -> u64 {
+        self.emu.as_mut().map_or(0, |e| e.take_memory_count())
     }
 
     /// Forgets every trace (between programs).
@@ -248,8 +277,14 @@ impl Jit {
         }
     }
 
-    /// Compiles and installs executor `eid`.
-    pub fn compile(&mut self, ex: &Executor, eid: usize) -> Result<CompiledCode, String> {
+    /// Compiles and installs executor `eid`, its uops in the variants
+    /// `steps` selects (see [`super::select`]).
+    pub fn compile(
+        &mut self,
+        ex: &Executor,
+        eid: usize,
+        steps: &[super::select::Step],
+    ) -> Result<CompiledCode, String> {
         // Link slots for this trace's exits (0 = never linked, when full).
         let n = ex.exits.len() as u32;
         let link_base = if (self.next_link + n) as usize <= super::state::MAX_LINKS {
@@ -269,9 +304,15 @@ impl Jit {
         } = codegen::compile(
             self.kind.table(),
             self.kind.arch(),
-            ex,
-            eid,
-            link_base,
+            &codegen::Input {
+                ex,
+                eid,
+                steps,
+                link_base,
+                inject: self.inject,
+                check_regs: self.check_regs,
+                count_stencils: self.count_stencils,
+            },
             base,
             &|n| self.helper_address(n),
             self.mispatch,

@@ -1,22 +1,27 @@
-//! Compiling an executor: copy one stencil per uop, then the exit stubs, an
-//! error stub and an overrun guard, and patch every hole. Layout, as in
-//! CPython's `_PyJIT_Compile`:
-//! `[shim][uop 0]..[uop n-1][exit stubs][error stub][fatal][trampolines][data]`.
+//! Compiling an executor: copy one stencil per step of its register-variant
+//! selection (each uop in its variant, spills and reloads between them),
+//! then the exit stubs (each in the variant that writes back the values
+//! cached at its exit), an error stub and an overrun guard, and patch every
+//! hole. Layout, as in CPython's `_PyJIT_Compile`:
+//! `[shim][step 0]..[step n-1][exit stubs][error stub][fatal][trampolines][data]`.
 
 use std::collections::HashMap;
 
 use super::patch::{self, PatchError};
 use super::reloc::{Arch, RelocKind};
+use super::select::Step;
 use super::stencil::{Hole, HoleValue, Stencil, StencilTable};
 use crate::tier2::Executor;
-use crate::tier2::uops::UopInst;
+use crate::tier2::uops::Variant;
 
 /// Where one stencil was placed (for `show` and fault reports).
 #[derive(Clone, Debug)]
 pub struct Placed {
     pub name: &'static str,
-    /// Index of the uop (None for shim, stubs, guard).
+    /// Index of the uop (None for shim, spills, stubs, guard).
     pub uop: Option<usize>,
+    /// The register variant it runs in (a uop's, a spill's, a stub's).
+    pub variant: Variant,
     pub addr: u64,
     pub len: usize,
     /// Every patched hole: (offset in the stencil, kind, what, value).
@@ -36,37 +41,102 @@ pub struct Compiled {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mispatch;
 
-/// Stencil table name of a uop at cache depth 0.
-pub fn uop_stencil_name(inst: &UopInst) -> String {
-    format!("{}_r00", inst.uop.name())
+/// What to compile: the executor, its id, the selection of variants for its
+/// uops, and where its exits' link slots start.
+pub struct Input<'a> {
+    pub ex: &'a Executor,
+    pub eid: usize,
+    pub steps: &'a [Step],
+    pub link_base: u32,
+    /// Planted bugs in the stencil choice (spill table, exit stubs).
+    pub inject: Option<crate::planted::Injection>,
+    /// `+checkregs`: a `_CHECK_REGS` stencil before every uop, after any
+    /// spill, at the depth the uop starts at.
+    pub check_regs: bool,
+    /// `+count-stencils`: a counting stencil before every step.
+    pub count_stencils: bool,
 }
 
-/// Compiles `ex` (executor `eid`) for a table, to run at address `base`.
-/// `helper` gives each runtime helper's address for the backend.
-#[allow(clippy::too_many_arguments)] // each is one independent input of the layout; a struct would only rename them
+/// Compiles an executor for a table, to run at address `base`. `helper`
+/// gives each runtime helper's address for the backend.
 pub fn compile(
     table: &StencilTable,
     arch: Arch,
-    ex: &Executor,
-    eid: usize,
-    link_base: u32,
+    input: &Input,
     base: u64,
     helper: &dyn Fn(&str) -> Option<u64>,
     mispatch: Option<Mispatch>,
 ) -> Result<Compiled, String> {
+    let Input {
+        ex,
+        eid,
+        steps,
+        link_base,
+        inject,
+        check_regs,
+        count_stencils,
+    } = *input;
     let get = |name: &str| {
         table
             .get(name)
             .ok_or_else(|| format!("no stencil `{name}` in the table"))
     };
     let shim = get("_SHIM")?;
-    let exit_stub = get("_EXIT_STUB")?;
     let error_stub = get("_ERROR_STUB")?;
     let fatal = get("_FATAL_ERROR")?;
-    let uops: Vec<&Stencil> = ex
-        .uops
+    // One stencil per step; a uop step also names its uop and variant.
+    let mut uops: Vec<&Stencil> = Vec::with_capacity(steps.len());
+    let mut step_uop: Vec<Option<usize>> = Vec::with_capacity(steps.len());
+    let mut step_variant: Vec<Variant> = Vec::with_capacity(steps.len());
+    // For a `_CHECK_REGS` stencil: the uop it checks the stack before; for
+    // a counting stencil: the variant it counts (`in * 4 + out`).
+    let mut step_check: Vec<Option<usize>> = Vec::with_capacity(steps.len());
+    // The variant each exit's stub runs in: the depth cached at the exit.
+    let mut exit_depth = vec![0u8; ex.exits.len()];
+    for step in steps {
+        if count_stencils {
+            let v = match *step {
+                Step::Uop { variant, .. } => variant,
+                Step::Spill { from, to } => Variant::new(from, to),
+            };
+            uops.push(get(&super::stencil::count_stencils(v.inputs))?);
+            step_uop.push(None);
+            step_variant.push(Variant::new(v.inputs, v.inputs));
+            step_check.push(Some((v.inputs * 4 + v.outputs) as usize));
+        }
+        match *step {
+            Step::Uop { index, variant } => {
+                let inst = ex
+                    .uops
+                    .get(index)
+                    .ok_or("a step names a uop past the trace")?;
+                if check_regs {
+                    let d = variant.inputs;
+                    uops.push(get(&super::stencil::check_regs(d))?);
+                    step_uop.push(None);
+                    step_variant.push(Variant::new(d, d));
+                    step_check.push(Some(index));
+                }
+                uops.push(get(&super::stencil::uop_stencil(inst.uop, variant))?);
+                step_uop.push(Some(index));
+                step_variant.push(variant);
+                step_check.push(None);
+                if let Some(d) = exit_depth.get_mut(inst.exit as usize) {
+                    *d = inst.uop.exit_depth(variant);
+                }
+            }
+            Step::Spill { from, to } => {
+                let (f, t) = crate::planted::spill_stencil(inject, from, to);
+                uops.push(get(&super::stencil::spill_or_reload(f, t))?);
+                step_uop.push(None);
+                step_variant.push(Variant::new(from, to));
+                step_check.push(None);
+            }
+        }
+    }
+    let exit_stubs: Vec<&Stencil> = exit_depth
         .iter()
-        .map(|u| get(&uop_stencil_name(u)))
+        .map(|&d| get(&crate::planted::exit_stub(inject, d)))
         .collect::<Result<_, _>>()?;
 
     // Pass 1: addresses. A uop stencil followed by another drops its
@@ -93,18 +163,14 @@ pub fn compile(
     };
     let shim_at = place(shim.code.len());
     let uop_at: Vec<u64> = kept.iter().map(|&len| place(len)).collect();
-    let exit_at: Vec<u64> = ex
-        .exits
-        .iter()
-        .map(|_| place(exit_stub.code.len()))
-        .collect();
+    let exit_at: Vec<u64> = exit_stubs.iter().map(|s| place(s.code.len())).collect();
     let error_at = place(error_stub.code.len());
     let fatal_at = place(fatal.code.len());
     let branch_holes =
         |s: &Stencil| s.code_holes.iter().filter(|h| is_branch26(h.kind)).count() as u64;
     let all: Vec<&Stencil> = std::iter::once(shim)
         .chain(uops.iter().copied())
-        .chain(std::iter::repeat_n(exit_stub, ex.exits.len()))
+        .chain(exit_stubs.iter().copied())
         .chain([error_stub, fatal])
         .collect();
     let tramp_at = offset.next_multiple_of(16);
@@ -129,9 +195,10 @@ pub fn compile(
             k if k == n_uops + ex.exits.len() + 1 => error_at,
             _ => fatal_at,
         };
-        let uop_index = (1..=n_uops).contains(&k).then(|| k - 1);
+        let step_index = (1..=n_uops).contains(&k).then(|| k - 1);
+        let uop_index = step_index.and_then(|i| step_uop[i]);
         let exit_index = (k > n_uops && k <= n_uops + ex.exits.len()).then(|| k - 1 - n_uops);
-        let len = uop_index.map_or(s.code.len(), |i| kept[i]);
+        let len = step_index.map_or(s.code.len(), |i| kept[i]);
         bytes[at as usize..at as usize + len].copy_from_slice(&s.code[..len]);
         let data = data_offsets[k];
         bytes[data as usize..data as usize + s.data.len()].copy_from_slice(s.data);
@@ -168,7 +235,9 @@ pub fn compile(
                     HoleValue::Operand0 => match (inst, exit_index) {
                         (Some(i), _) => i.operand,
                         (None, Some(e)) if link_base != 0 => (link_base + e as u32) as u64,
-                        _ => 0,
+                        _ => step_index
+                            .and_then(|i| step_check[i])
+                            .map_or(0, |u| u as u64),
                     },
                     HoleValue::Target => inst.map_or(0, |i| i.target as u64),
                     HoleValue::Executor => eid as u64,
@@ -214,9 +283,15 @@ pub fn compile(
                 record.push((h.offset, h.kind, h.value, target));
             }
         }
+        let variant = match (step_index, exit_index) {
+            (Some(i), _) => step_variant[i],
+            (None, Some(e)) => Variant::new(exit_depth[e], 0),
+            _ => Variant::MEMORY,
+        };
         placed.push(Placed {
             name: s.name,
             uop: uop_index,
+            variant,
             addr: base + at,
             len: s.code.len(),
             holes: record,

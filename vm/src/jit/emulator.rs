@@ -67,6 +67,8 @@ struct Emulator {
     uc: Unicorn<'static, ()>,
     /// Instructions executed, when counting was asked for.
     counted: Option<Rc<Cell<u64>>>,
+    /// Data memory reads and writes, when counting was asked for.
+    mem_counted: Option<Rc<Cell<u64>>>,
     budget: Option<Rc<Budget>>,
     arch: Arch,
     trap_base: u64,
@@ -85,6 +87,8 @@ pub struct EmuSpec {
     pub arch: Arch,
     pub regions: Vec<(u64, usize)>,
     pub count: bool,
+    /// Count data memory accesses (`+count-mem`).
+    pub count_mem: bool,
     pub budget: bool,
     /// Where the JIT state keeps the fuel (read by the budget hook).
     pub fuel: *const u64,
@@ -148,6 +152,15 @@ impl EmuPool {
         self.engines
             .iter()
             .filter_map(|e| e.counted.as_ref())
+            .map(|c| c.replace(0))
+            .sum()
+    }
+
+    /// Data memory accesses since the last call (0 unless counting).
+    pub fn take_memory_count(&mut self) -> u64 {
+        self.engines
+            .iter()
+            .filter_map(|e| e.mem_counted.as_ref())
             .map(|c| c.replace(0))
             .sum()
     }
@@ -233,6 +246,23 @@ impl Emulator {
         } else {
             None
         };
+        let mem_counted = if spec.count_mem {
+            let n = Rc::new(Cell::new(0u64));
+            let c = n.clone();
+            uc.add_mem_hook(
+                HookType::MEM_READ | HookType::MEM_WRITE,
+                1,
+                0,
+                move |_, _, _, _, _| {
+                    c.set(c.get() + 1);
+                    true
+                },
+            )
+            .map_err(|e| format!("unicorn hook: {e:?}"))?;
+            Some(n)
+        } else {
+            None
+        };
         let budget = if spec.budget {
             let b = Rc::new(Budget {
                 count: Cell::new(0),
@@ -263,6 +293,7 @@ impl Emulator {
         Ok(Emulator {
             uc,
             counted,
+            mem_counted,
             budget,
             arch,
             trap_base,

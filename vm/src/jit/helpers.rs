@@ -195,6 +195,23 @@ pub(crate) unsafe extern "C" fn jit_linked_exit(st: *mut JitState, frame: u64, e
     })
 }
 
+pub(crate) unsafe extern "C" fn jit_check_regs(st: *mut JitState, frame: u64, info: u64) {
+    with_run(st, (), |run| {
+        let cached = ((info >> 24) & 0xff).min(3) as u8;
+        // SAFETY: the stencil filled these just before the call.
+        let (regs, sp) = unsafe { ((*st).check_regs, (*st).check_sp) };
+        run.log_stack(
+            (info >> 32) as usize,
+            (info & 0xff_ffff) as u32,
+            cached,
+            frame,
+            sp,
+            &regs[..cached as usize],
+        );
+        Ok(())
+    })
+}
+
 /// The helpers by name, with their native addresses.
 pub fn native_address(name: &str) -> Option<u64> {
     HELPERS
@@ -220,6 +237,7 @@ pub const HELPERS: &[&str] = &[
     "jit_check_removed_guard",
     "jit_check_ip",
     "jit_linked_exit",
+    "jit_check_regs",
 ];
 
 fn native_by_index(i: usize) -> usize {
@@ -238,7 +256,8 @@ fn native_by_index(i: usize) -> usize {
         11 => jit_check_periodic as *const () as usize,
         12 => jit_check_removed_guard as *const () as usize,
         13 => jit_check_ip as *const () as usize,
-        _ => jit_linked_exit as *const () as usize,
+        14 => jit_linked_exit as *const () as usize,
+        _ => jit_check_regs as *const () as usize,
     }
 }
 
@@ -279,7 +298,11 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
                 jit_check_ip(st, a[1], a[2], a[3]);
                 0
             }
-            _ => jit_linked_exit(st, a[1], a[2]),
+            14 => jit_linked_exit(st, a[1], a[2]),
+            _ => {
+                jit_check_regs(st, a[1], a[2]);
+                0
+            }
         }
     }
 }

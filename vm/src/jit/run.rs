@@ -15,6 +15,8 @@ use crate::tier1::{FindingKind, Run};
 use crate::tier2::interp::Next;
 
 use super::emulator::Fault;
+use super::regcheck;
+use super::select::{self, CachePolicy};
 use super::state::{MAX_EXECUTORS, STATUS_ERROR, STATUS_EXIT};
 
 /// Which executor each linked exit slot jumps into (to unlink exits into an
@@ -35,7 +37,32 @@ impl Run<'_> {
         let mut ex = self.executors[eid].clone();
         let cid = ex.cid;
         planted::rewrite_for_jit(self.config.inject, &mut ex, &self.program.codes[cid]);
-        match jit.compile(&ex, eid) {
+        let policy = self
+            .config
+            .tier2
+            .as_ref()
+            .map_or(CachePolicy::Greedy, |t| t.cache);
+        // `random` draws per trace: from its own seed, or one derived from
+        // the program, so every program gets other choices.
+        let seed = match policy {
+            CachePolicy::Random(Some(s)) => s,
+            _ => self.program_seed,
+        } ^ (eid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let steps = select::select(&ex.uops, ex.entry_depth, policy, seed, self.config.inject);
+        if let Err(e) = regcheck::check(&ex.uops, &steps, ex.entry_depth) {
+            // Rejected, never emitted: the trace runs in the interpreter.
+            self.jit_stats.compile_failures += 1;
+            self.finding(
+                FindingKind::RegisterState,
+                format!(
+                    "register-variant checker rejected executor {eid} ({} policy): {e}",
+                    policy.name()
+                ),
+            );
+            return;
+        }
+        self.jit_stats.spills += select::moves(&steps);
+        match jit.compile(&ex, eid, &steps) {
             Ok(code) => {
                 jit.state.set_valid(eid, true);
                 self.jit_stats.traces_compiled += 1;
@@ -263,10 +290,16 @@ impl Run<'_> {
         self.jit_stats.exits_by_uop = self.tier2_stats.exits_by_uop.clone();
         if let Some(jit) = self.jit.as_deref_mut() {
             self.jit_stats.emulated_instructions = jit.take_instruction_count();
-            // SAFETY: the state region is ours.
-            self.jit_stats.stencils_executed = unsafe { (*jit.state.state()).executed };
-            // SAFETY: as above; reset for the next program.
-            unsafe { (*jit.state.state()).executed = 0 };
+            self.jit_stats.memory_accesses = jit.take_memory_count();
+            // SAFETY: the state region is ours; reset for the next program.
+            let counts = unsafe { std::mem::take(&mut (*jit.state.state()).executed) };
+            self.jit_stats.stencils_executed = counts.iter().sum();
+            self.jit_stats.stencils_by_variant = counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n > 0)
+                .map(|(k, &n)| (format!("r{}{}", k / 4, k % 4), n))
+                .collect();
         }
     }
 }

@@ -19,14 +19,18 @@ pub struct JitState {
     pub valid: *mut u64,
     /// The Rust `Run` the helpers act on (opaque to C).
     pub run: *mut u8,
-    /// Stencils executed (each stencil counts itself).
-    pub executed: u64,
+    /// `+count-stencils`: steps run, by variant (`in * 4 + out`).
+    pub executed: [u64; 16],
     /// Per exit slot: the machine code the exit is linked to, or 0.
     pub links: *mut u64,
     /// Guard evaluations counted by forced-failure stencils (`+deopt=N`).
     pub guard_evals: u64,
     /// Nonzero when the run records events: linked exits report themselves.
     pub observe: u64,
+    /// `_CHECK_REGS` leaves the cached registers and the stack pointer
+    /// here for its helper.
+    pub check_regs: [Value; 3],
+    pub check_sp: u64,
 }
 
 /// Statuses the shim returns (jit.h `STATUS_*`).
@@ -162,6 +166,14 @@ mod tests {
             (
                 "offsetof(JitState, observe)",
                 offset_of!(JitState, observe) as u64,
+            ),
+            (
+                "offsetof(JitState, check_regs)",
+                offset_of!(JitState, check_regs) as u64,
+            ),
+            (
+                "offsetof(JitState, check_sp)",
+                offset_of!(JitState, check_sp) as u64,
             ),
             ("VALUE_NULL", Value::NULL.0),
             ("VALUE_NONE", Value::NONE.0),

@@ -29,6 +29,10 @@ pub enum FindingKind {
     /// A trace was entered with a value-stack depth other than the one
     /// its optimizer assumed.
     EntryDepth,
+    /// The register-variant checker rejected a trace, or (`+checkregs`) the
+    /// stack held in memory and cache registers differed from the tier-2
+    /// interpreter's.
+    RegisterState,
     /// The heap verifier found the heap corrupt (GC stress).
     Heap,
     /// A trace ran past its deterministic budget without a fuel tick.
@@ -131,6 +135,8 @@ pub(crate) struct Run<'a> {
     pub error_fuel: Option<u64>,
     /// Tier-2 uops run at the last fuel tick (the interpreter's hang budget).
     pub uops_at_tick: u64,
+    /// A hash of the program (seeds `+cache=random` per program).
+    pub program_seed: u64,
 }
 
 impl Vm {
@@ -142,10 +148,14 @@ impl Vm {
                 arena.mapping(),
                 arena.frame_region(),
                 config.tier2.as_ref().is_some_and(|t| t.count_instructions),
+                config.tier2.as_ref().is_some_and(|t| t.count_memory),
                 config.tier2.as_ref().is_some_and(|t| t.budget),
             )
             .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
             jit.mispatch = crate::planted::mispatch(config.inject);
+            jit.inject = config.inject;
+            jit.check_regs = config.tier2.as_ref().is_some_and(|t| t.check_regs);
+            jit.count_stencils = config.tier2.as_ref().is_some_and(|t| t.count_stencils);
             Box::new(jit)
         });
         Vm {
@@ -313,6 +323,18 @@ impl<'a> Run<'a> {
         arena.roots.top_frame = 0;
         arena.roots_ready = true;
         let check_fuel = observe.checkpoints.first().map_or(u64::MAX, |p| p.fuel);
+        let program_seed = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            program.names.hash(&mut h);
+            for code in &program.codes {
+                code.name.hash(&mut h);
+                for ins in &code.instrs {
+                    (ins.op as u8, ins.arg).hash(&mut h);
+                }
+            }
+            h.finish()
+        };
         let events = crate::observe::RunEvents {
             checkpoints: vec![None; observe.checkpoints.len()],
             ..Default::default()
@@ -348,6 +370,7 @@ impl<'a> Run<'a> {
             check_cursor: 0,
             error_fuel: None,
             uops_at_tick: 0,
+            program_seed,
         })
     }
 

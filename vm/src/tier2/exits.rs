@@ -286,6 +286,40 @@ impl Run<'_> {
         self.call_builtin(callable, args)
     }
 
+    /// Logs the stack before uop `uop` of executor `eid` (uop-log mode):
+    /// memory up to `sp`, then the `regs` the machine code holds cached.
+    pub(crate) fn log_stack(
+        &mut self,
+        eid: usize,
+        uop: u32,
+        cached: u8,
+        frame: u64,
+        sp: u64,
+        regs: &[Value],
+    ) {
+        if !self.observe.uop_log {
+            return;
+        }
+        let index = self.events.uop_log_total as usize;
+        self.events.uop_log_total += 1;
+        if index >= crate::observe::MAX_UOP_LOG {
+            return;
+        }
+        let (lo, hi) = self.arena.heap_bounds();
+        let heap = HeapRange(lo, hi);
+        let mut values = crate::observe::memory_stack(frame, sp);
+        values.extend_from_slice(regs);
+        self.events.uop_log.push(crate::observe::StackLog {
+            executor: eid as u32,
+            uop,
+            cached,
+            hash: crate::observe::stack_hash(&values, heap),
+        });
+        if self.observe.capture_log == Some(index) {
+            self.events.captured_stack = Some(crate::observe::render_values(&values, heap));
+        }
+    }
+
     /// `_CHECK_IP` (checking mode): an escaping uop is about to run; the
     /// frame's ip must be its instruction.
     pub(crate) fn check_ip(&mut self, frame: u64, target: u32, uop_index: u64) {

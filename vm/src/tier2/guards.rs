@@ -74,6 +74,7 @@ pub fn removed_guard_holds(
         | Uop::ForceSideExit
         | Uop::PlantedStackOverrun
         | Uop::PlantedGuardTosIntA64
+        | Uop::PlantedLoadFastA64
         | Uop::PlantedForIterUnrooted
         | Uop::PlantedMultiplyHang
         | Uop::PlantedFloorDivideSegv => return None,

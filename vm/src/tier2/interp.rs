@@ -97,6 +97,12 @@ impl Run<'_> {
             let mut pc = 0;
             loop {
                 let inst = uops[pc];
+                if self.observe.uop_log {
+                    // The reference for `+checkregs`: the stack before each
+                    // uop, as the machine code's `_CHECK_REGS` logs it.
+                    let sp_now = sp as u64;
+                    self.log_stack(eid, pc as u32, 0, frame, sp_now, &[]);
+                }
                 pc += 1;
                 self.tier2_stats.uops_executed += 1;
                 if self.tier2_stats.uops_executed - self.uops_at_tick > UOP_BUDGET {
@@ -129,7 +135,9 @@ impl Run<'_> {
                         }
                     }
                     Uop::SetIp => fset(frame, FRAME_IP, inst.target as u64),
-                    Uop::LoadFast => push!(unsafe { Value(*locals.add(inst.oparg as usize)) }),
+                    Uop::LoadFast | Uop::PlantedLoadFastA64 => {
+                        push!(unsafe { Value(*locals.add(inst.oparg as usize)) })
+                    }
                     Uop::LoadFastCheck => {
                         // SAFETY: oparg < nlocals.
                         let v = unsafe { Value(*locals.add(inst.oparg as usize)) };

@@ -39,8 +39,19 @@ pub struct Tier2Config {
     pub forced: Option<stress::Forced>,
     /// Compile executors with the copy-and-patch JIT on this backend.
     pub jit: Option<crate::jit::BackendKind>,
+    /// How the JIT picks register variants (`+cache=`; greedy by default).
+    pub cache: crate::jit::select::CachePolicy,
+    /// Emulated backends compare the stack they hold (memory plus cache
+    /// registers) with the tier-2 interpreter's before every uop
+    /// (`+checkregs`; slow: a hook on every instruction).
+    pub check_regs: bool,
     /// Count emulated instructions (slow: a hook on every instruction).
     pub count_instructions: bool,
+    /// Count emulated data memory accesses (slow: a hook on every access).
+    pub count_memory: bool,
+    /// Count every step of machine code by variant (a counting stencil
+    /// before each).
+    pub count_stencils: bool,
     /// Emulated backends stop a trace that runs too many instructions
     /// without a fuel tick: a deterministic hang verdict (slow: a hook on
     /// every instruction; the containment layer's confirmation re-runs).
@@ -57,7 +68,11 @@ impl Default for Tier2Config {
             opt: OptConfig::ALL_ON,
             forced: None,
             jit: None,
+            cache: crate::jit::select::CachePolicy::Greedy,
+            check_regs: false,
             count_instructions: false,
+            count_memory: false,
+            count_stencils: false,
             budget: false,
         }
     }

@@ -1,7 +1,8 @@
 //! The micro-op set, declared once. Every consumer (trace projection, the
-//! optimizer, the tier-2 interpreter, `show`, and later the JIT's stencil
-//! tables) reads stack effects and exit kinds from [`Uop::info`], never from
-//! its own copy: CPython's `bytecodes.c` DSL plays the same role.
+//! optimizer, the tier-2 interpreter, `show`, the JIT's register-variant
+//! selection and checker, and the stencil builder) reads stack effects,
+//! exit kinds and cache variants from [`Uop::info`] and [`Uop::variants`],
+//! never from its own copy: CPython's `bytecodes.c` DSL plays the same role.
 
 /// What happens when a uop's check fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +31,48 @@ pub struct UopInfo {
     pub can_error: bool,
     /// No side effects, no checks: can be folded and removed when dead.
     pub pure: bool,
+    /// Its stencil addresses the value stack as an array (peeks below its
+    /// inputs): only the memory variant `r00`.
+    pub memory: bool,
+    /// Always leaves the trace (`_EXIT_TRACE`): variants `(i, 0)`.
+    pub exit_like: bool,
+    /// Pops its input before it can leave, so its exit sees one value fewer.
+    pub pops_before_exit: bool,
+}
+
+/// A register variant `_r<inputs><outputs>`: how many top-of-stack values
+/// are cached in registers when the stencil starts and when it ends
+/// (CPython 3.15's `_tos_cache0..2`). The rest of the stack is in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Variant {
+    pub inputs: u8,
+    pub outputs: u8,
+}
+
+/// Registers that can cache the top of the stack.
+pub const MAX_CACHED: u8 = 3;
+
+impl Variant {
+    /// The memory variant: everything on the stack is in memory.
+    pub const MEMORY: Variant = Variant {
+        inputs: 0,
+        outputs: 0,
+    };
+
+    pub const fn new(inputs: u8, outputs: u8) -> Variant {
+        Variant { inputs, outputs }
+    }
+
+    /// `r<in><out>`, as in stencil names.
+    pub fn suffix(self) -> String {
+        format!("r{}{}", self.inputs, self.outputs)
+    }
+}
+
+impl std::fmt::Display for Variant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "r{}{}", self.inputs, self.outputs)
+    }
 }
 
 macro_rules! uops {
@@ -44,7 +87,7 @@ macro_rules! uops {
                 match self {
                     $(Uop::$variant => {
                         #[allow(unused_mut)]
-                        let mut i = UopInfo { name: $name, pops: $pops, pushes: $pushes, exit: ExitKind::$exit, escapes: false, can_error: false, pure: false };
+                        let mut i = UopInfo { name: $name, pops: $pops, pushes: $pushes, exit: ExitKind::$exit, escapes: false, can_error: false, pure: false, memory: false, exit_like: false, pops_before_exit: false };
                         $(uops!(@flag i $flag);)*
                         i
                     })*
@@ -55,6 +98,9 @@ macro_rules! uops {
     (@flag $i:ident escapes) => { $i.escapes = true; };
     (@flag $i:ident error) => { $i.can_error = true; };
     (@flag $i:ident pure) => { $i.pure = true; };
+    (@flag $i:ident memory) => { $i.memory = true; };
+    (@flag $i:ident exitlike) => { $i.exit_like = true; };
+    (@flag $i:ident popexit) => { $i.pops_before_exit = true; };
 }
 
 // name                      CPython-style name             pops pushes exit  flags
@@ -88,8 +134,8 @@ uops! {
     ToBoolNone               "_TO_BOOL_NONE"                 1 1 Exit;
     CompareOpInt             "_COMPARE_OP_INT"               2 1 None pure;
     CompareOp                "_COMPARE_OP"                   2 1 None error;
-    GuardIsTruePop           "_GUARD_IS_TRUE_POP"            1 0 Exit;
-    GuardIsFalsePop          "_GUARD_IS_FALSE_POP"           1 0 Exit;
+    GuardIsTruePop           "_GUARD_IS_TRUE_POP"            1 0 Exit popexit;
+    GuardIsFalsePop          "_GUARD_IS_FALSE_POP"           1 0 Exit popexit;
     /// Deopts unless TOS is a compact range iterator whose next value (if
     /// any) is a small int, so `_ITER_NEXT_RANGE` never needs to box.
     IterCheckRange           "_ITER_CHECK_RANGE"             1 1 Deopt;
@@ -113,11 +159,13 @@ uops! {
     SetIp                    "_SET_IP"                       0 0 None;
     /// Loop back edge: fuel and GC safe point.
     CheckPeriodic            "_CHECK_PERIODIC"               0 0 None escapes error;
-    JumpToTop                "_JUMP_TO_TOP"                  0 0 None;
+    /// Back to the trace's first uop, which is entered with nothing cached.
+    JumpToTop                "_JUMP_TO_TOP"                  0 0 None memory;
     /// Leave the trace at `target` (end of a projected path).
-    ExitTrace                "_EXIT_TRACE"                   0 0 Exit;
-    /// Checking mode only: re-evaluates a guard the optimizer removed.
-    CheckRemovedGuard        "_CHECK_REMOVED_GUARD"          0 0 None;
+    ExitTrace                "_EXIT_TRACE"                   0 0 Exit exitlike;
+    /// Checking mode only: re-evaluates a guard the optimizer removed (it
+    /// reads the top two stack slots, whatever the uop around it pops).
+    CheckRemovedGuard        "_CHECK_REMOVED_GUARD"          0 0 None memory;
     /// Checking mode only, before each escaping uop: the frame's instruction
     /// pointer must be that uop's (a `_SET_IP` the optimizer removed was
     /// needed otherwise). The operand is the escaping uop's index in `ALL`.
@@ -132,7 +180,7 @@ uops! {
     ForceSideExit            "_FORCE_SIDE_EXIT"              0 0 Exit;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
-    PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None;
+    PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None memory;
     /// Planted JIT bug only (`+inject=a64-guard-always-exits`): `_GUARD_TOS_INT`
     /// whose AArch64 stencil always exits (results stay right: tier 1 redoes
     /// the work). Never projected.
@@ -144,6 +192,9 @@ uops! {
     /// Planted JIT bug only (`+inject=stencil-hang`): `_BINARY_OP_MULTIPLY_INT`
     /// whose stencil spins forever instead of leaving on overflow.
     PlantedMultiplyHang      "_PLANTED_MULTIPLY_INT_HANG"    2 1 Exit;
+    /// Planted JIT bug only (`+inject=a64-cache-register`): `_LOAD_FAST`
+    /// whose `r23` stencil writes cache slot 1 instead of 2 on AArch64.
+    PlantedLoadFastA64       "_PLANTED_LOAD_FAST_A64"        0 1 None;
     /// Planted JIT bug only (`+inject=stencil-segfault`):
     /// `_BINARY_OP_FLOOR_DIVIDE_INT` whose stencil stores to address 0
     /// instead of leaving on division by zero.
@@ -185,6 +236,7 @@ impl Uop {
             self,
             Uop::PlantedStackOverrun
                 | Uop::PlantedGuardTosIntA64
+                | Uop::PlantedLoadFastA64
                 | Uop::PlantedForIterUnrooted
                 | Uop::PlantedMultiplyHang
                 | Uop::PlantedFloorDivideSegv
@@ -197,6 +249,59 @@ impl Uop {
     pub fn can_be_forced(self) -> bool {
         self.info().exit != ExitKind::None
             && !matches!(self, Uop::ExitTrace | Uop::ForceDeopt | Uop::ForceSideExit)
+    }
+
+    /// The register variants this uop's stencils exist in, memory variant
+    /// first. The contract, as in CPython 3.15:
+    /// - every uop has the memory variant `r00` (the `none` policy);
+    /// - a uop that escapes (may allocate, call, collect), addresses the
+    ///   stack as an array, or has an oparg-dependent stack effect has only
+    ///   that: nothing may be live only in a register while it runs;
+    /// - a uop that can raise takes its inputs from memory (its error path
+    ///   leaves the frame complete) and may leave its outputs in registers;
+    /// - `_EXIT_TRACE` is entered at any depth and leaves through its stub;
+    /// - every other uop takes its inputs from and leaves its outputs in
+    ///   registers, and has shifted copies with more values cached below
+    ///   (`_LOAD_FAST`: `r01`, `r12`, `r23`).
+    pub fn variants(self) -> Vec<Variant> {
+        let i = self.info();
+        let mut out = vec![Variant::MEMORY];
+        if i.exit_like {
+            out.extend((1..=MAX_CACHED).map(|d| Variant::new(d, 0)));
+            return out;
+        }
+        if i.escapes || i.memory || i.pops == u8::MAX || i.pushes == u8::MAX {
+            return out;
+        }
+        if i.can_error {
+            if i.pushes > 0 {
+                out.push(Variant::new(0, i.pushes.min(MAX_CACHED)));
+            }
+            return out;
+        }
+        for k in 0..=MAX_CACHED {
+            let (inputs, outputs) = (i.pops + k, i.pushes + k);
+            if inputs > MAX_CACHED || outputs > MAX_CACHED {
+                break;
+            }
+            let v = Variant::new(inputs, outputs);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+
+    /// How many values are cached when this uop, in `variant`, jumps to its
+    /// exit (its exit stub writes them back): the inputs, or what stays
+    /// below them for a uop that pops before it can leave.
+    pub fn exit_depth(self, variant: Variant) -> u8 {
+        let i = self.info();
+        if i.pops_before_exit {
+            variant.inputs.saturating_sub(i.pops)
+        } else {
+            variant.inputs
+        }
     }
 
     /// Guards the optimizer may remove when it can prove them.

@@ -8,19 +8,37 @@ pub mod x86_64;
 
 #[cfg(test)]
 mod tests {
-    use crate::tier2::uops::{Uop, UopInst};
+    use crate::jit::stencil::{stencil_specs, uop_stencil};
+    use crate::tier2::uops::Uop;
 
-    /// Every uop in the table has its stencil for both targets (the tier-2
-    /// interpreter's exhaustive match proves it has its interpreter case,
-    /// and `tier2::guards` the removed-guard check of every guard).
+    /// Every stencil the uop table asks for (each uop in each of its
+    /// register variants, an exit stub per cache depth, every spill or
+    /// reload) is in both targets' tables, and every uop has at least its
+    /// memory variant. The tier-2 interpreter's exhaustive match proves each
+    /// uop has its interpreter case, and `tier2::guards` the removed-guard
+    /// check of every guard.
     #[test]
     fn every_uop_has_a_stencil_on_every_target() {
+        let specs = stencil_specs();
         for table in [&super::x86_64::TABLE, &super::aarch64::TABLE] {
-            for &u in Uop::ALL {
-                let name = crate::jit::codegen::uop_stencil_name(&UopInst::new(u, 0, 0, 0));
-                assert!(table.get(&name).is_some(), "no stencil {name}");
+            for spec in &specs {
+                assert!(table.get(&spec.name).is_some(), "no stencil {}", spec.name);
             }
-            for stub in ["_SHIM", "_EXIT_STUB", "_ERROR_STUB", "_FATAL_ERROR"] {
+            for &u in Uop::ALL {
+                assert!(u.variants().contains(&crate::tier2::uops::Variant::MEMORY));
+                assert!(
+                    table
+                        .get(&uop_stencil(u, crate::tier2::uops::Variant::MEMORY))
+                        .is_some()
+                );
+            }
+            for stub in [
+                "_SHIM",
+                "_EXIT_STUB_r00",
+                "_EXIT_STUB_r30",
+                "_ERROR_STUB",
+                "_FATAL_ERROR",
+            ] {
                 assert!(table.get(stub).is_some(), "no {stub}");
             }
         }

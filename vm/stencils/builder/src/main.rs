@@ -3,6 +3,11 @@
 //! objects, and writes the checked-in tables vm/src/jit/stencils/{x86_64,
 //! aarch64,layout}.rs, so `cargo build` never needs clang.
 //!
+//! What to build comes from the uop table, not from the C file: every uop in
+//! every register variant `Uop::variants` declares, plus the support
+//! stencils (`jitdiff_vm::jit::stencil::stencil_specs`). The C file must
+//! have a block for each, and no block nobody asked for.
+//!
 //! `stencil-builder [--check] [--out DIR]`: without `--check`, (re)writes the
 //! tables into DIR (default vm/src/jit/stencils); with it, builds them afresh
 //! and compares byte for byte with those in DIR: exit 0 when fresh, 1 when
@@ -20,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clang::Target;
 use elf::StencilCode;
-use source::CacheDepth;
+use jitdiff_vm::jit::stencil::{StencilSpec, stencil_specs};
 
 const USAGE: &str = "usage: stencil-builder [--check] [--out DIR]
   (no flags)  regenerate vm/src/jit/stencils/{x86_64,aarch64,layout}.rs
@@ -90,10 +95,10 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// One clang invocation: a stencil (`Some(name)`) or layout.c (`None`).
+/// One clang invocation: a stencil (`Some(spec)`) or layout.c (`None`).
 struct Job {
     target: Target,
-    stencil: Option<String>,
+    stencil: Option<StencilSpec>,
 }
 
 enum Built {
@@ -104,7 +109,7 @@ enum Built {
 impl Job {
     fn what(&self) -> String {
         match &self.stencil {
-            Some(name) => format!("stencil {name}"),
+            Some(spec) => format!("stencil {}", spec.name),
             None => "layout.c".to_string(),
         }
     }
@@ -112,10 +117,16 @@ impl Job {
     fn run(&self, sources: &Path, scratch: &Path) -> Result<(Built, String), String> {
         let what = self.what();
         let (source, defines, object) = match &self.stencil {
-            Some(name) => (
+            Some(spec) => (
                 "uops.c",
-                vec![format!("STENCIL_{name}")],
-                format!("{}{name}.o", self.target.name()),
+                vec![
+                    format!("STENCIL_{}", spec.block),
+                    format!("CACHE_IN={}", spec.variant.inputs),
+                    format!("CACHE_OUT={}", spec.variant.outputs),
+                    format!("POPS={}", spec.pops),
+                    format!("PUSHES={}", spec.pushes),
+                ],
+                format!("{}{}.o", self.target.name(), spec.name),
             ),
             None => (
                 "layout.c",
@@ -179,17 +190,30 @@ fn build(root: &Path) -> Result<Vec<(String, String)>, String> {
     let uops_c = read(&sources.join("uops.c"))?;
     let layout_c = read(&sources.join("layout.c"))?;
     let clang_version = clang::version_line()?;
+    let specs = stencil_specs();
+    // The stencil list (names and defines) is an input too: a variant added
+    // to the uop table makes the tables stale.
+    let spec_text: String = specs
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} {} {}\n",
+                s.name, s.block, s.variant, s.pops, s.pushes
+            )
+        })
+        .collect();
     let hash = clang::inputs_hash(
         &[
             ("jit.h", &jit_h),
             ("uops.c", &uops_c),
             ("layout.c", &layout_c),
+            ("stencil list", spec_text.as_bytes()),
         ],
         &clang_version,
     );
-    let names = source::stencil_names(&String::from_utf8_lossy(&uops_c));
-    if names.is_empty() {
-        return Err("uops.c has no `#if defined(STENCIL_<NAME>)` blocks".into());
+    let blocks = source::stencil_names(&String::from_utf8_lossy(&uops_c));
+    if let Some(why) = source::blocks_mismatch(&blocks, &specs) {
+        return Err(why);
     }
     let expected_layout = source::expected_layout_names(&String::from_utf8_lossy(&jit_h))?;
 
@@ -200,9 +224,9 @@ fn build(root: &Path) -> Result<Vec<(String, String)>, String> {
     let mut jobs: Vec<Job> = Target::ALL
         .into_iter()
         .flat_map(|target| {
-            names.iter().map(move |name| Job {
+            specs.iter().map(move |spec| Job {
                 target,
-                stencil: Some(name.clone()),
+                stencil: Some(spec.clone()),
             })
         })
         .collect();
@@ -211,8 +235,9 @@ fn build(root: &Path) -> Result<Vec<(String, String)>, String> {
         stencil: None,
     });
     eprintln!(
-        "stencil-builder: compiling {} stencils for {} targets with {} ({clang_version})",
-        names.len(),
+        "stencil-builder: compiling {} stencils ({} blocks) for {} targets with {} ({clang_version})",
+        specs.len(),
+        blocks.len(),
         Target::ALL.len(),
         clang::CLANG
     );
@@ -235,8 +260,7 @@ fn build(root: &Path) -> Result<Vec<(String, String)>, String> {
                 }
                 match built {
                     Built::Stencil(code) => {
-                        let name =
-                            source::table_name(job.stencil.as_deref().unwrap(), CacheDepth::R00);
+                        let name = job.stencil.as_ref().expect("a stencil job").name.clone();
                         let index = Target::ALL.iter().position(|&t| t == job.target).unwrap();
                         tables[index].push((name, code));
                     }

@@ -1,39 +1,8 @@
-//! What the builder reads from the C sources as text: the stencil names in
-//! uops.c, the table name of each (name, variant), and the `JitState` fields
-//! and constants of jit.h that layout.c must list.
+//! What the builder reads from the C sources as text: the stencil blocks of
+//! uops.c (checked against the stencil list the uop table gives), and the
+//! `JitState` fields and constants of jit.h that layout.c must list.
 
 use std::collections::BTreeSet;
-
-/// Stencils that are not uops: they have no cache-depth variants and keep
-/// their C name in the table.
-const NON_UOP_STENCILS: &[&str] = &["_EXIT_STUB", "_ERROR_STUB", "_FATAL_ERROR", "_SHIM"];
-
-/// A uop stencil's register-cache variant: how many stack items it expects
-/// cached in registers on entry and leaves cached on exit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CacheDepth {
-    pub inputs: u8,
-    pub outputs: u8,
-}
-
-impl CacheDepth {
-    /// The only variant so far: the stack lives in memory.
-    pub const R00: CacheDepth = CacheDepth {
-        inputs: 0,
-        outputs: 0,
-    };
-}
-
-/// The name a stencil has in the generated table: `_LOAD_FAST` in variant
-/// `R00` is `_LOAD_FAST_r00`; the stubs, the shim and `_FATAL_ERROR` keep
-/// their name (they are not uops, so `variant` is ignored for them).
-pub fn table_name(name: &str, variant: CacheDepth) -> String {
-    if NON_UOP_STENCILS.contains(&name) {
-        name.to_string()
-    } else {
-        format!("{name}_r{}{}", variant.inputs, variant.outputs)
-    }
-}
 
 /// Joins backslash-continued lines, so a directive is one string.
 fn logical_lines(source: &str) -> Vec<String> {
@@ -96,6 +65,26 @@ pub fn stencil_names(uops_c: &str) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// Why the blocks of uops.c do not match the stencils to build: a stencil
+/// without a block, or a block no stencil uses (a typo, or a leftover).
+pub fn blocks_mismatch(
+    blocks: &[String],
+    specs: &[jitdiff_vm::jit::stencil::StencilSpec],
+) -> Option<String> {
+    let wanted: BTreeSet<&str> = specs.iter().map(|s| s.block).collect();
+    let have: BTreeSet<&str> = blocks.iter().map(String::as_str).collect();
+    let missing: Vec<&str> = wanted.difference(&have).copied().collect();
+    let unused: Vec<&str> = have.difference(&wanted).copied().collect();
+    if missing.is_empty() && unused.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "uops.c does not match the uop table: no `#if defined(STENCIL_<NAME>)` block for [{}]; blocks no stencil uses: [{}]",
+        missing.join(", "),
+        unused.join(", ")
+    ))
+}
+
 /// The field names of `typedef struct JitState { ... } JitState;` in jit.h,
 /// in declaration order.
 pub fn jit_state_fields(jit_h: &str) -> Result<Vec<String>, String> {
@@ -113,6 +102,13 @@ pub fn jit_state_fields(jit_h: &str) -> Result<Vec<String>, String> {
         if declaration.is_empty() {
             continue;
         }
+        // An array field `T name[N]` is named before its bracket.
+        let declaration = match declaration.strip_suffix(']') {
+            Some(head) => head
+                .rsplit_once('[')
+                .map_or(declaration, |(d, _)| d.trim_end()),
+            None => declaration,
+        };
         let name: String = declaration
             .chars()
             .rev()
@@ -245,19 +241,21 @@ mod tests {
     }
 
     #[test]
-    fn table_names() {
-        assert_eq!(table_name("_LOAD_FAST", CacheDepth::R00), "_LOAD_FAST_r00");
-        let r12 = CacheDepth {
-            inputs: 1,
-            outputs: 2,
-        };
-        assert_eq!(
-            table_name("_BINARY_OP_ADD_INT", r12),
-            "_BINARY_OP_ADD_INT_r12"
+    fn blocks_must_match_the_stencil_list() {
+        let specs = jitdiff_vm::jit::stencil::stencil_specs();
+        let mut blocks: Vec<String> = specs.iter().map(|s| s.block.to_string()).collect();
+        blocks.sort();
+        blocks.dedup();
+        assert_eq!(blocks_mismatch(&blocks, &specs), None);
+        let mut extra = blocks.clone();
+        extra.push("_TYPO".into());
+        assert!(blocks_mismatch(&extra, &specs).unwrap().contains("[_TYPO]"));
+        let missing: Vec<String> = blocks.iter().filter(|b| *b != "_NOP").cloned().collect();
+        assert!(
+            blocks_mismatch(&missing, &specs)
+                .unwrap()
+                .contains("[_NOP]")
         );
-        for stub in ["_EXIT_STUB", "_ERROR_STUB", "_FATAL_ERROR", "_SHIM"] {
-            assert_eq!(table_name(stub, r12), stub);
-        }
     }
 
     const JIT_H: &str = "#define A UINT64_C(0)\n#define B (-(INT64_C(1) << 62))\n\
