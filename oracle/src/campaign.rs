@@ -106,24 +106,48 @@ impl CampaignStats {
         ));
         for (config, j) in &self.jit {
             s.push_str(&format!(
-                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} values spilled or reloaded, {} entries, {} steps run (+count-stencils: {}), {} instructions emulated (+count-insns), {} memory accesses (+count-mem), {} faults, {} traces interpreted\n  exits by uop: {}",
+                "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} values spilled or reloaded, {} entries, {} faults, {} traces interpreted",
                 j.traces_compiled,
                 j.compile_failures,
                 j.compile_ns as f64 / j.uops_compiled.max(1) as f64,
                 j.code_bytes as f64 / j.traces_compiled.max(1) as f64,
                 j.spills,
                 j.entries,
-                j.stencils_executed,
-                j.stencils_by_variant
+                j.faults,
+                j.interpreted,
+            ));
+            // Counted only when their knob is on: no zeros that read as
+            // measurements.
+            if j.stencils_executed > 0 {
+                s.push_str(&format!(
+                    "\n  steps run by register variant (+count-stencils, {} in all): {}",
+                    j.stencils_executed,
+                    j.stencils_by_variant
+                        .iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if j.emulated_instructions > 0 {
+                s.push_str(&format!(
+                    "\n  instructions emulated (+count-insns): {}",
+                    j.emulated_instructions
+                ));
+            }
+            if j.memory_accesses > 0 {
+                s.push_str(&format!(
+                    "\n  data memory accesses emulated (+count-mem): {}",
+                    j.memory_accesses
+                ));
+            }
+            s.push_str(&format!(
+                "\n  exits by uop: {}",
+                j.exits_by_uop
                     .iter()
                     .map(|(k, v)| format!("{k} {v}"))
                     .collect::<Vec<_>>()
-                    .join(", "),
-                j.emulated_instructions,
-                j.memory_accesses,
-                j.faults,
-                j.interpreted,
-                j.exits_by_uop.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "),
+                    .join(", ")
             ));
         }
         s

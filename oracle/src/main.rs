@@ -402,11 +402,39 @@ fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {
     let Some(module) = load(file) else {
         return ExitCode::from(2);
     };
-    let (out, text) = jitdiff_vm::Vm::new(vm_config).show(&module);
+    let (out, text) = jitdiff_vm::Vm::new(vm_config.clone()).show(&module);
     print!("{text}");
     println!("== result: {:?}", out.result);
     for f in &out.findings {
         println!("== oracle finding: {:?}: {}", f.kind, f.message);
+    }
+    if let Some(t2) = vm_config.tier2.as_ref().filter(|t| t.jit.is_some()) {
+        // Counting steps adds a stencil before each one, so the listing
+        // above comes from a run without it and the counts from a second.
+        let counted = if t2.count_stencils {
+            out.jit.clone()
+        } else {
+            let mut c = vm_config.clone();
+            if let Some(t) = c.tier2.as_mut() {
+                t.count_stencils = true;
+            }
+            jitdiff_vm::Vm::new(c).run_module(&module).jit
+        };
+        let j = &out.jit;
+        println!(
+            "== jit: {} traces compiled ({} failed), {} values spilled or reloaded by the variant selection, {} entries",
+            j.traces_compiled, j.compile_failures, j.spills, j.entries
+        );
+        let by_variant: Vec<String> = counted
+            .stencils_by_variant
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        println!(
+            "== steps run by register variant ({} in all, counted by a +count-stencils run): {}",
+            counted.stencils_executed,
+            by_variant.join(", ")
+        );
     }
     ExitCode::SUCCESS
 }

@@ -308,7 +308,7 @@ impl Runner {
         runs: &[ConfigRun],
     ) -> Vec<(usize, OracleFinding)> {
         let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
-        let mut render = |c: usize, k: usize| -> Option<Vec<String>> {
+        let mut render = |c: usize, k: usize| -> Option<oracles::register_state::Captured> {
             let job = Job {
                 config: names[c].clone(),
                 observe: Observe {
@@ -318,7 +318,10 @@ impl Runner {
                 },
             };
             match self.execute_again(module, &job) {
-                JobOutcome::Done(out) => out.events.captured_stack,
+                JobOutcome::Done(out) => Some(oracles::register_state::Captured {
+                    stack: out.events.captured_stack?,
+                    at: out.events.captured_at?,
+                }),
                 _ => None,
             }
         };

@@ -132,6 +132,9 @@ pub struct RunEvents {
     /// The stack at `capture_log`, rendered (memory first, then the cached
     /// registers).
     pub captured_stack: Option<Vec<String>>,
+    /// Where `capture_log` was taken: the uop (and, in machine code, its
+    /// stencil and the stencil that ran just before it).
+    pub captured_at: Option<String>,
 }
 
 /// Uop-log entries kept per run (the log is compared entry by entry).

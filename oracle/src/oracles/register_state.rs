@@ -34,13 +34,24 @@ pub fn check(run: &ConfigRun) -> Vec<OracleFinding> {
     )
 }
 
+/// The stack one side holds before a logged uop, rendered by a re-run
+/// (memory first, then the cache registers), and where that was
+/// (`_LOAD_FAST_r12 after _SPILL_OR_RELOAD_r01` in machine code).
+pub struct Captured {
+    pub stack: Vec<String>,
+    pub at: String,
+}
+
 /// Compares every `+checkregs` run's stack log with the log of its group's
 /// tier-2 interpreter; the first difference of each, described with both
-/// stacks (`render(config, entry)` re-runs a side to render its stack).
-/// Also returns how many entries were compared.
+/// stacks (`render(config, entry)` re-runs a side to capture its stack).
+/// The signature's place is the stencil that ran last before the
+/// difference (it wrote the cache registers), or `cache-registers` when
+/// the re-run could not capture it. Also returns how many entries were
+/// compared.
 pub fn check_logs(
     runs: &[ConfigRun],
-    render: &mut dyn FnMut(usize, usize) -> Option<Vec<String>>,
+    render: &mut dyn FnMut(usize, usize) -> Option<Captured>,
 ) -> (Vec<(usize, OracleFinding)>, u64) {
     let mut out = vec![];
     let mut compared = 0;
@@ -68,27 +79,50 @@ pub fn check_logs(
         let at = got[k];
         let name =
             |e: &jitdiff_vm::observe::StackLog| format!("executor {} uop #{}", e.executor, e.uop);
-        let mut message = if (at.executor, at.uop) != (want[k].executor, want[k].uop) {
-            format!(
+        if (at.executor, at.uop) != (want[k].executor, want[k].uop) {
+            let message = format!(
                 "stack log entry {k}: {} is at {}, {} at {}",
                 run.name,
                 name(&at),
                 runs[r].name,
                 name(&want[k])
-            )
-        } else {
-            format!(
-                "before {} ({} values cached in registers), the stack the machine code holds differs from the tier-2 interpreter's ({})",
+            );
+            out.push((
+                c,
+                OracleFinding::new(DivergenceKind::RegisterState, "cache-registers", message),
+            ));
+            continue;
+        }
+        let (mine, theirs) = (render(c, k), render(r, k));
+        let mut place = "cache-registers".to_string();
+        let mut message = format!(
+            "before {} ({} values cached in registers), the stack the machine code holds differs from the tier-2 interpreter's ({})",
+            name(&at),
+            at.cached,
+            runs[r].name
+        );
+        if let (Some(mine), Some(theirs)) = (mine, theirs) {
+            message = format!(
+                "before {} {} ({} values cached in registers), the stack the machine code holds differs from the tier-2 interpreter's ({})",
                 name(&at),
+                mine.at,
                 at.cached,
                 runs[r].name
-            )
-        };
-        if let (Some(mine), Some(theirs)) = (render(c, k), render(r, k)) {
+            );
+            // `_LOAD_FAST_r12 after _SPILL_OR_RELOAD_r01`: the latter wrote
+            // the registers last.
+            place = mine
+                .at
+                .split(" after ")
+                .nth(1)
+                .and_then(|w| w.split_whitespace().next())
+                .unwrap_or("cache-registers")
+                .to_string();
+            let (mine, theirs) = (mine.stack, theirs.stack);
             let slot = (0..mine.len().max(theirs.len())).find(|&i| mine.get(i) != theirs.get(i));
             if let Some(i) = slot {
                 let cached_from = mine.len().saturating_sub(at.cached as usize);
-                let place = if i >= mine.len() {
+                let held = if i >= mine.len() {
                     "missing from the machine code's stack".to_string()
                 } else if i >= cached_from {
                     format!("cache register {}", i - cached_from)
@@ -96,7 +130,7 @@ pub fn check_logs(
                     "memory".into()
                 };
                 message.push_str(&format!(
-                    ": slot {i} ({place}) holds {} in the machine code, {} in the interpreter",
+                    ": slot {i} ({held}) holds {} in the machine code, {} in the interpreter",
                     mine.get(i).map_or("<nothing>", String::as_str),
                     theirs.get(i).map_or("<nothing>", String::as_str)
                 ));
@@ -104,7 +138,7 @@ pub fn check_logs(
         }
         out.push((
             c,
-            OracleFinding::new(DivergenceKind::RegisterState, "cache-registers", message),
+            OracleFinding::new(DivergenceKind::RegisterState, &place, message),
         ));
     }
     (out, compared)

@@ -256,10 +256,11 @@ impl Jit {
         self.state.clear_links(self.next_link);
         self.next_link = 1;
         match &mut self.emu {
-            // Emulated: keep bumping through code memory across programs, so
-            // unicorn never has to invalidate translations of reused
-            // addresses (expensive); rewind and flush its translation cache
-            // only when the region is mostly used.
+            // Emulated: keep bumping through code memory across programs,
+            // so no translation of a reused address can go stale; rewind
+            // only together with a flush of every translation. (The pool
+            // also flushes when enough new code was translated: see
+            // `EmuPool::run`.)
             Some(e) => {
                 if self.code.used > self.code.mapping.len() / 2 {
                     e.flush();
@@ -318,6 +319,9 @@ impl Jit {
             self.mispatch,
         )?;
         self.code.write(base, &bytes, !self.kind.emulated())?;
+        if let Some(e) = &mut self.emu {
+            e.note_code(bytes.len());
+        }
         let compile_ns = start.elapsed().as_nanos() as u64;
         let first_uop = placed.get(1).map_or(entry, |p| p.addr);
         Ok(CompiledCode {

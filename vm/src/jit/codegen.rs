@@ -293,7 +293,8 @@ pub fn compile(
             uop: uop_index,
             variant,
             addr: base + at,
-            len: s.code.len(),
+            // Without a dropped trailing jump: the bytes it occupies.
+            len: step_index.map_or(s.code.len(), |i| kept[i]),
             holes: record,
         });
     }

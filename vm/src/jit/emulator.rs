@@ -13,6 +13,9 @@
 //!   and gives the outer run its registers back afterwards. Unicorn allows
 //!   64 levels per engine; deeper nesting moves on to another engine
 //!   ([`EmuPool`]), so no trace ever falls back to the interpreter.
+//! - **Translation flushes** happen only between outermost runs
+//!   ([`FLUSH_AFTER_CODE`]): one inside a nested run would free the
+//!   translations its callers return into.
 //! - **Hang budget** (`+budget`): a hook on every instruction stops a run
 //!   that executes [`INSN_BUDGET`] guest instructions without a fuel tick,
 //!   deterministically. Slow (no block chaining), so only the containment
@@ -106,6 +109,29 @@ pub struct EmuPool {
     /// The trap page, shared by every engine at the same address: compiled
     /// code calls helpers there, whichever engine runs it.
     trap: TrapPage,
+    /// Bytes of guest code compiled since the translations were last
+    /// flushed (see [`FLUSH_AFTER_CODE`]).
+    code_since_flush: usize,
+}
+
+/// Unicorn's translation buffer (the default, 1 GiB). When it fills,
+/// unicorn flushes it by itself in the middle of a run, and if that run is
+/// nested the outer runs return into freed translations: a crash of the
+/// host. So the pool flushes on its own terms instead, whenever no engine
+/// is running and this much guest code was compiled since the last flush.
+/// With unicorn's per-instruction checks and `+checkregs`, the buffer
+/// filled after 4 to 8 MiB of AArch64 code memory (about 128 to 256 bytes
+/// of translation per byte of code, counting pages): this threshold keeps
+/// it at least 8 times below that. Only one outermost trace run that
+/// compiled more than 1 GiB's worth of translations while it ran (every
+/// compile then in a callee trace) could still outgrow it.
+pub const FLUSH_AFTER_CODE: usize = 512 << 10;
+
+/// Whether to flush every translation before a run: only when none is in
+/// progress (a nested run's callers execute translations) and enough code
+/// was compiled since the last flush.
+fn flush_due(code_since_flush: usize, engines_idle: bool) -> bool {
+    engines_idle && code_since_flush >= FLUSH_AFTER_CODE
 }
 
 impl EmuPool {
@@ -116,11 +142,21 @@ impl EmuPool {
             spec,
             engines: vec![Box::new(first)],
             trap,
+            code_since_flush: 0,
         })
+    }
+
+    /// Guest code was compiled into code memory (counts towards a flush).
+    pub fn note_code(&mut self, bytes: usize) {
+        self.code_since_flush += bytes;
     }
 
     /// Runs compiled code from `entry` on `frame`; the stub's status.
     pub fn run(&mut self, entry: u64, frame: u64, state: *mut JitState) -> Result<u64, Fault> {
+        let idle = self.engines.iter().all(|e| e.depth.get() == 0);
+        if flush_due(self.code_since_flush, idle) {
+            self.flush();
+        }
         let i = match self.engines.iter().position(|e| e.depth.get() < NEST_LIMIT) {
             Some(i) => i,
             None => {
@@ -165,11 +201,14 @@ impl EmuPool {
             .sum()
     }
 
-    /// Drops every engine's translations (before code memory is reused).
+    /// Drops every engine's translations (before code memory is reused,
+    /// and see [`FLUSH_AFTER_CODE`]). Only while no engine is running.
     pub fn flush(&mut self) {
+        debug_assert!(self.engines.iter().all(|e| e.depth.get() == 0));
         for e in &mut self.engines {
             let _ = e.uc.ctl_flush_tb();
         }
+        self.code_since_flush = 0;
     }
 }
 
@@ -444,5 +483,20 @@ fn trap_hook(uc: &mut Unicorn<'_, ()>, arch: Arch, base: u64, addr: u64) {
             let _ = uc.reg_write(RegisterARM64::X0, result);
             let _ = uc.reg_write(RegisterARM64::PC, lr);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Translations are dropped only between outermost runs, and only once
+    /// enough new code was compiled.
+    #[test]
+    fn translations_are_flushed_only_when_no_run_is_in_progress() {
+        assert!(!flush_due(0, true));
+        assert!(!flush_due(FLUSH_AFTER_CODE - 1, true));
+        assert!(flush_due(FLUSH_AFTER_CODE, true));
+        assert!(!flush_due(usize::MAX, false));
     }
 }

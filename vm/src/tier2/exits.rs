@@ -317,6 +317,43 @@ impl Run<'_> {
         });
         if self.observe.capture_log == Some(index) {
             self.events.captured_stack = Some(crate::observe::render_values(&values, heap));
+            self.events.captured_at = Some(self.describe_log_point(eid, uop as usize));
+        }
+    }
+
+    /// Uop `uop` of executor `eid` as the register-state oracle names it:
+    /// `_LOAD_FAST` in the interpreter; `_LOAD_FAST_r12 after
+    /// _SPILL_OR_RELOAD_r01` in machine code (the stencil before it is the
+    /// last to have written the cache registers).
+    fn describe_log_point(&self, eid: usize, uop: usize) -> String {
+        let Some(ex) = self.executors.get(eid) else {
+            return format!("uop #{uop}");
+        };
+        let name = ex.uops.get(uop).map_or("?", |u| u.uop.name());
+        let Some(code) = &ex.code else {
+            return name.to_string();
+        };
+        // Probes (`+checkregs`, `+count-stencils`) write no cache register.
+        let steps: Vec<&crate::jit::codegen::Placed> = code
+            .placed
+            .iter()
+            .filter(|p| {
+                !p.name.starts_with("_CHECK_REGS") && !p.name.starts_with("_COUNT_STENCILS")
+            })
+            .collect();
+        match steps.iter().position(|p| p.uop == Some(uop)) {
+            Some(i) => {
+                let before = i
+                    .checked_sub(1)
+                    .map(|j| steps[j])
+                    .map(|p| match p.uop {
+                        Some(u) => format!(" after {} (uop #{u})", p.name),
+                        None => format!(" after {}", p.name),
+                    })
+                    .unwrap_or_default();
+                format!("{}{before}", steps[i].name)
+            }
+            None => name.to_string(),
         }
     }
 

@@ -9,7 +9,7 @@ use crate::lang::bytecode::{Op, Program, arg_binop, arg_cmp};
 use crate::runtime::Value;
 
 use super::Executor;
-use super::uops::{ExitKind, Uop, UopInst};
+use super::uops::{ExitKind, Uop, UopInst, Variant};
 
 /// The bytecode of every code object, with specializations as they stand.
 pub fn bytecode(program: &Program) -> String {
@@ -114,14 +114,35 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
     for (i, u) in ex.raw.iter().enumerate() {
         let _ = writeln!(s, "{}", uop_line(i, u, ""));
     }
-    let _ = writeln!(s, "  optimized ({} uops; * = can exit):", ex.uops.len());
+    let compiled = ex.code.as_ref().map(|c| compiled_steps(c, ex.uops.len()));
+    let _ = writeln!(
+        s,
+        "  optimized ({} uops; * = can exit{}):",
+        ex.uops.len(),
+        if compiled.is_some() {
+            "; rIO = register variant, I values cached in registers before, O after; \
+             indented lines are stencils inserted before the uop"
+        } else {
+            ""
+        }
+    );
     for (i, u) in ex.uops.iter().enumerate() {
         let mark = if u.uop.info().exit != ExitKind::None {
             "*"
         } else {
             ""
         };
-        let _ = writeln!(s, "{}", uop_line(i, u, mark));
+        let mut line = uop_line(i, u, mark);
+        if let Some((variants, inserted)) = &compiled {
+            for name in &inserted[i] {
+                let _ = writeln!(s, "          {name}");
+            }
+            let v = variants[i]
+                .map(|v| v.suffix())
+                .unwrap_or_else(|| "?".into());
+            line = format!("{:<72} {v}", line.trim_end());
+        }
+        let _ = writeln!(s, "{line}");
     }
     if !ex.removed.is_empty() {
         let _ = writeln!(s, "  removed guards:");
@@ -147,9 +168,15 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
         } else {
             "exit"
         };
+        // How many cached values its exit stub writes back to the frame.
+        let depth = compiled
+            .as_ref()
+            .and_then(|(v, _)| v[e.uop_index as usize])
+            .map(|v| format!(", {} cached at exit", uop.exit_depth(v)))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "    exit {i:<3} {:<30} uop {:<4} -> bytecode {:<4} {kind:<5} taken {}{link}",
+            "    exit {i:<3} {:<30} uop {:<4} -> bytecode {:<4} {kind:<5} taken {}{depth}{link}",
             uop.name(),
             e.uop_index,
             e.resume,
@@ -160,6 +187,31 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
         s.push_str(&machine_code(code));
     }
     s
+}
+
+/// Each uop's register variant in compiled code, and the stencils placed
+/// before it that belong to no uop (spills and reloads, `+checkregs` and
+/// `+count-stencils` probes).
+fn compiled_steps(
+    code: &crate::jit::CompiledCode,
+    uops: usize,
+) -> (Vec<Option<Variant>>, Vec<Vec<&'static str>>) {
+    let mut variants = vec![None; uops];
+    let mut inserted = vec![vec![]; uops];
+    let mut pending = vec![];
+    for p in &code.placed {
+        match p.uop {
+            Some(i) if i < uops => {
+                variants[i] = Some(p.variant);
+                inserted[i] = std::mem::take(&mut pending);
+            }
+            Some(_) => {}
+            // The shim comes before the first uop, the stubs after the last.
+            None if p.name != "_SHIM" => pending.push(p.name),
+            None => {}
+        }
+    }
+    (variants, inserted)
 }
 
 /// The stencil layout of a compiled trace, each stencil's patched holes and
