@@ -122,10 +122,10 @@ pub struct EmuPool {
 /// With unicorn's per-instruction checks and `+checkregs`, the buffer
 /// filled after 4 to 8 MiB of AArch64 code memory (about 128 to 256 bytes
 /// of translation per byte of code, counting pages): this threshold keeps
-/// it at least 8 times below that. Only one outermost trace run that
+/// it at least 16 times below that. Only one outermost trace run that
 /// compiled more than 1 GiB's worth of translations while it ran (every
 /// compile then in a callee trace) could still outgrow it.
-pub const FLUSH_AFTER_CODE: usize = 512 << 10;
+pub const FLUSH_AFTER_CODE: usize = 256 << 10;
 
 /// Whether to flush every translation before a run: only when none is in
 /// progress (a nested run's callers execute translations) and enough code
@@ -212,6 +212,15 @@ impl EmuPool {
     }
 }
 
+/// Bytes mapped for the trap page. Only its first page holds helpers, but
+/// unicorn finds the RAM block of a host address by walking its blocks from
+/// the largest down, with equal sizes in mapping order: mapped as one page
+/// it came after the 201 frame pages, and every return from a helper paid
+/// that walk (a quarter of the time of a `+checkregs` run). Larger than a
+/// frame page, it is found among the first blocks.
+const TRAP_MAPPING: u64 = 16 * PAGE;
+const _: () = assert!(TRAP_MAPPING > crate::runtime::frame::MAX_FRAME_BYTES);
+
 /// A host page of trapping instructions the helpers' addresses point into.
 struct TrapPage {
     base: u64,
@@ -220,7 +229,7 @@ struct TrapPage {
 
 impl TrapPage {
     fn new(arch: Arch) -> TrapPage {
-        let mut buffer = vec![0u8; 2 * PAGE as usize];
+        let mut buffer = vec![0u8; (TRAP_MAPPING + PAGE) as usize];
         let base = (buffer.as_mut_ptr() as u64).next_multiple_of(PAGE);
         let fill: &[u8] = match arch {
             Arch::X86_64 => &[0xcc],                    // int3
@@ -250,7 +259,7 @@ impl Emulator {
         let mut stack = vec![0u8; GUEST_STACK + PAGE as usize];
         let stack_base = (stack.as_mut_ptr() as u64).next_multiple_of(PAGE);
         let mut all: Vec<(u64, usize)> = spec.regions.clone();
-        all.push((trap_base, PAGE as usize));
+        all.push((trap_base, TRAP_MAPPING as usize));
         all.push((stack_base, GUEST_STACK));
         for &(addr, len) in &all {
             // SAFETY: each region is host memory that outlives the emulator
