@@ -52,6 +52,7 @@ fn compile_time(c: &mut Criterion) {
         false,
         false,
         false,
+        jitdiff_vm::lang::limits::DEFAULT_DEPTH,
     )
     .unwrap();
     // Code memory is bump-allocated: start afresh every few thousand traces.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use jitdiff_vm::lang::Module;
+use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::observe::Observe;
 use jitdiff_vm::{RunOutput, Vm};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,8 @@ use crate::config::{Config, Target};
 pub struct Job {
     pub config: String,
     pub observe: Observe,
+    /// The run's limits (the reference's too).
+    pub limits: Limits,
 }
 
 /// How a job ended.
@@ -35,31 +38,34 @@ pub enum JobOutcome {
     Failed(String),
 }
 
-/// VMs in this process, one per configuration string, reused across
-/// programs (an arena mapping and an emulator are expensive to set up).
+/// VMs in this process, one per configuration string and limits, reused
+/// across programs (an arena mapping and an emulator are expensive to set
+/// up, and the emulator maps as many frame slots as the depth limit needs).
 #[derive(Default)]
 pub struct Local {
-    vms: HashMap<String, Vm>,
+    vms: HashMap<(String, Limits), Vm>,
 }
 
 impl Local {
     /// Runs `job` on `module`; a VM panic is caught and reported.
     pub fn run(&mut self, module: &Module, job: &Job) -> JobOutcome {
-        let vm = match self.vms.get_mut(&job.config) {
+        let key = (job.config.clone(), job.limits);
+        let vm = match self.vms.get_mut(&key) {
             Some(vm) => vm,
             None => {
                 let config = match Config::parse(&job.config) {
                     Ok(c) => c,
                     Err(e) => return JobOutcome::Failed(e),
                 };
-                let Target::Vm(vm_config) = config.target else {
+                let Target::Vm(mut vm_config) = config.target else {
                     return JobOutcome::Failed(format!(
                         "`{}` is not a VM configuration",
                         job.config
                     ));
                 };
+                vm_config.limits = job.limits;
                 match catch_unwind(|| Vm::new(vm_config)) {
-                    Ok(vm) => self.vms.entry(job.config.clone()).or_insert(vm),
+                    Ok(vm) => self.vms.entry(key).or_insert(vm),
                     Err(p) => return JobOutcome::Failed(panic_message(&p)),
                 }
             }
@@ -70,7 +76,7 @@ impl Local {
             Ok(out) => JobOutcome::Done(Box::new(out)),
             Err(panic) => {
                 // The VM's state is suspect after a panic: start afresh.
-                self.vms.remove(&job.config);
+                self.vms.remove(&(job.config.clone(), job.limits));
                 JobOutcome::Panicked(panic_message(&panic))
             }
         }

@@ -9,7 +9,8 @@ use jitdiff_oracle::config::{self, Config, Target};
 use jitdiff_oracle::generator;
 use jitdiff_oracle::report::{print_report_table, verdict_word};
 use jitdiff_oracle::runner::{Runner, Verdict};
-use jitdiff_vm::lang::{parse_program, unparse};
+use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
+use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +21,36 @@ use jitdiff_vm::lang::{parse_program, unparse};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// The run's limits. Each one given overrides the file's `# jitdiff
+/// limits: fuel=N depth=D int-bits=B` header, which overrides the default.
+/// The reference and every configuration run under the same limits, and a
+/// program that crosses one is poisoned (no verdict).
+#[derive(clap::Args, Clone, Copy, Debug)]
+struct LimitArgs {
+    /// Loop back edges plus calls before the run is poisoned
+    /// [default: 100000, at most 10000000000].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    fuel: Option<u64>,
+    /// Deepest call nesting of user functions [default: 200, at most 500].
+    #[arg(long, value_name = "D", value_parser = clap::value_parser!(u64).range(1..))]
+    max_depth: Option<u64>,
+    /// Widest int, in bits [default: 8192, 64 to 14000].
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u64).range(1..))]
+    max_int_bits: Option<u64>,
+}
+
+impl LimitArgs {
+    fn overrides(self) -> LimitOverrides {
+        LimitOverrides {
+            fuel: self.fuel,
+            depth: self
+                .max_depth
+                .map(|d| usize::try_from(d).unwrap_or(usize::MAX)),
+            int_bits: self.max_int_bits,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -38,9 +69,12 @@ enum Command {
         json: bool,
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging (then re-run under a deterministic instruction budget,
-        /// which alone decides).
+        /// which alone decides). Scaled by fuel/100000 when --fuel (or the
+        /// file's header) raises the fuel.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Run one file on one configuration and print its bytecode (with
     /// specializations) and every trace: projected, optimized (removed guards
@@ -50,6 +84,8 @@ enum Command {
         /// One VM configuration (e.g. t2, t2+stress).
         #[arg(long, default_value = "t2", long_help = config::SYNTAX)]
         config: String,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Reproduce, sign, reduce and deduplicate findings (`.py` programs,
     /// campaign output directories, `cargo fuzz` artifacts) into
@@ -68,9 +104,12 @@ enum Command {
         #[arg(long, default_value_t = 60.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
         /// Wall-clock seconds a VM run may take before it is suspected of
-        /// hanging (a hang finding's candidates each wait this long).
+        /// hanging (a hang finding's candidates each wait this long);
+        /// scaled by fuel/100000 when the fuel is raised.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// The bare reducer: shrink FILE while its divergence signature on
     /// --config holds; prints the reduced program.
@@ -81,9 +120,11 @@ enum Command {
         #[arg(long, default_value_t = 60.0, value_parser = parse_seconds)]
         seconds: f64,
         /// Wall-clock seconds a VM run may take before it is suspected of
-        /// hanging.
+        /// hanging; scaled by fuel/100000 when the fuel is raised.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Oracle self-test: a campaign per planted bug; reports for each whether
     /// it was found, how fast, and the reduced repro's size. Exit 1 if any
@@ -134,13 +175,21 @@ enum Command {
         json: bool,
         /// Wall-clock seconds a VM run may take before it is suspected of
         /// hanging (then re-run under a deterministic instruction budget,
-        /// which alone decides).
+        /// which alone decides). Scaled by fuel/100000 when --fuel (or the
+        /// file's header) raises the fuel.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
     },
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` ends quietly, as with any Unix tool, rather
+    // than with a panic on the first write after the reader left.
+    // SAFETY: restoring a signal's default disposition before any thread
+    // starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Run {
@@ -148,21 +197,35 @@ fn main() -> ExitCode {
             config,
             json,
             hang_seconds,
-        } => cmd_run(&files, &config, json, hang_seconds),
-        Command::Show { file, config } => cmd_show(&file, &config),
+            limits,
+        } => cmd_run(&files, &config, json, hang_seconds, limits.overrides()),
+        Command::Show {
+            file,
+            config,
+            limits,
+        } => cmd_show(&file, &config, limits.overrides()),
         Command::Triage {
             paths,
             config,
             regressions,
             reduce_seconds,
             hang_seconds,
-        } => cmd_triage(&paths, config, regressions, reduce_seconds, hang_seconds),
+            limits,
+        } => cmd_triage(
+            &paths,
+            config,
+            regressions,
+            reduce_seconds,
+            hang_seconds,
+            limits.overrides(),
+        ),
         Command::Reduce {
             file,
             config,
             seconds,
             hang_seconds,
-        } => cmd_reduce(&file, &config, seconds, hang_seconds),
+            limits,
+        } => cmd_reduce(&file, &config, seconds, hang_seconds, limits.overrides()),
         Command::Selftest {
             seconds_per_bug,
             seed,
@@ -262,8 +325,9 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Reads and parses a source file, printing `file:line:col: error` on failure.
-fn load(file: &std::path::Path) -> Option<jitdiff_vm::lang::Module> {
+/// Reads and parses a source file and the limits it runs under, printing
+/// `file:line:col: error` (or `file: error`) on failure.
+fn load(file: &std::path::Path, overrides: LimitOverrides) -> Option<(Module, Limits)> {
     let source = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => s,
@@ -277,8 +341,15 @@ fn load(file: &std::path::Path) -> Option<jitdiff_vm::lang::Module> {
             return None;
         }
     };
+    let limits = match overrides.limits_for(&source) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{}: error: limits: {e}", file.display());
+            return None;
+        }
+    };
     match parse_program(&source) {
-        Ok(m) => Some(m),
+        Ok(m) => Some((m, limits)),
         Err(e) => {
             eprintln!(
                 "{}:{}:{}: error: {}",
@@ -298,11 +369,12 @@ fn cmd_triage(
     regressions: PathBuf,
     reduce_seconds: f64,
     hang_seconds: f64,
+    limits: LimitOverrides,
 ) -> ExitCode {
     if let Err(e) = Config::parse_list(&config) {
         return usage_error(&e);
     }
-    let inputs = match jitdiff_oracle::triage::load(paths) {
+    let inputs = match jitdiff_oracle::triage::load(paths, limits) {
         Ok(i) => i,
         Err(e) => return usage_error(&e),
     };
@@ -342,16 +414,23 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
-fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64, hang_seconds: f64) -> ExitCode {
+fn cmd_reduce(
+    file: &std::path::Path,
+    config: &str,
+    seconds: f64,
+    hang_seconds: f64,
+    limits: LimitOverrides,
+) -> ExitCode {
     let configs = match Config::parse_list(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let Some(module) = load(file) else {
+    let Some((module, limits)) = load(file, limits) else {
         return ExitCode::from(2);
     };
     let mut runner = Runner::new(configs);
     runner.hang_seconds = hang_seconds;
+    runner.limits = limits;
     let Some(sig) = jitdiff_oracle::triage::Signature::of(&runner.run(&module)) else {
         eprintln!(
             "{}: no divergence on {config}: nothing to reduce",
@@ -387,24 +466,28 @@ fn cmd_reduce(file: &std::path::Path, config: &str, seconds: f64, hang_seconds: 
             ""
         }
     );
-    print!("# {sig}\n{}", unparse(&r.module));
+    print!("# {sig}\n{}{}", limits.header(), unparse(&r.module));
     ExitCode::SUCCESS
 }
 
-fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {
+fn cmd_show(file: &std::path::Path, config: &str, limits: LimitOverrides) -> ExitCode {
     let config = match Config::parse(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
-    let Target::Vm(vm_config) = config.target else {
+    let Target::Vm(mut vm_config) = config.target else {
         return usage_error("`show` needs a VM configuration");
     };
-    let Some(module) = load(file) else {
+    let Some((module, limits)) = load(file, limits) else {
         return ExitCode::from(2);
     };
+    vm_config.limits = limits;
     let (out, text) = jitdiff_vm::Vm::new(vm_config.clone()).show(&module);
     print!("{text}");
     println!("== result: {:?}", out.result);
+    if let RunResult::Poisoned(p) = out.result {
+        println!("== poisoned: {}", limits.how_to_raise(p));
+    }
     for f in &out.findings {
         println!("== oracle finding: {:?}: {}", f.kind, f.message);
     }
@@ -439,7 +522,13 @@ fn cmd_show(file: &std::path::Path, config: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_run(files: &[PathBuf], config: &str, json: bool, hang_seconds: f64) -> ExitCode {
+fn cmd_run(
+    files: &[PathBuf],
+    config: &str,
+    json: bool,
+    hang_seconds: f64,
+    limits: LimitOverrides,
+) -> ExitCode {
     let configs = match Config::parse_list(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
@@ -448,10 +537,11 @@ fn cmd_run(files: &[PathBuf], config: &str, json: bool, hang_seconds: f64) -> Ex
     runner.hang_seconds = hang_seconds;
     let (mut errors, mut diverged) = (false, false);
     for file in files {
-        let Some(module) = load(file) else {
+        let Some((module, limits)) = load(file, limits) else {
             errors = true;
             continue;
         };
+        runner.limits = limits;
         let report = runner.run(&module);
         match &report.verdict {
             Verdict::Diverge(_) => diverged = true,
@@ -459,10 +549,17 @@ fn cmd_run(files: &[PathBuf], config: &str, json: bool, hang_seconds: f64) -> Ex
             _ => {}
         }
         if json {
-            let j = serde_json::json!({ "file": file.display().to_string(), "report": report });
+            let j = serde_json::json!({
+                "file": file.display().to_string(),
+                "limits": limits,
+                "report": report,
+            });
             println!("{}", serde_json::to_string(&j).expect("serializable"));
         } else {
             print_report_table(&file.display().to_string(), &report);
+            if let Verdict::Poisoned(p) = report.verdict {
+                println!("   poisoned: {}", limits.how_to_raise(p));
+            }
         }
     }
     if diverged {

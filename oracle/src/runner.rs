@@ -10,7 +10,8 @@
 use std::time::Duration;
 
 use jitdiff_vm::jit::JitStats;
-use jitdiff_vm::lang::compile::compile;
+use jitdiff_vm::lang::compile::compile_with_limits;
+use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::{Module, Poison, RunResult, unparse};
 use jitdiff_vm::observe::{FrameView, Observe};
 use jitdiff_vm::tier2::Tier2Stats;
@@ -89,7 +90,8 @@ pub struct Runner {
     configs: Vec<Config>,
     isolation: Isolation,
     /// Wall-clock seconds a VM run may take before it is suspected of
-    /// hanging (worker isolation only).
+    /// hanging (worker isolation only), at the default fuel: a run with
+    /// more fuel may take proportionally longer ([`Runner::hang_limit`]).
     pub hang_seconds: f64,
     /// Record transitions and exits, and run the frame-state replay.
     pub deep: bool,
@@ -105,6 +107,9 @@ pub struct Runner {
     pub oracle_stats: OracleStats,
     /// Seconds allowed for one `python3` run.
     pub cpython_timeout: u64,
+    /// The limits every program runs under, on the reference and on every
+    /// configuration alike.
+    pub limits: Limits,
 }
 
 /// The tier-1 configuration the frame-state replay runs on.
@@ -136,6 +141,7 @@ impl Runner {
             jit: Default::default(),
             oracle_stats: OracleStats::default(),
             cpython_timeout: 10,
+            limits: Limits::default(),
         }
     }
 
@@ -146,7 +152,7 @@ impl Runner {
     /// Runs `module` everywhere and asks every oracle.
     pub fn run(&mut self, module: &Module) -> Report {
         self.program_counter += 1;
-        let reference = reference::run(module);
+        let reference = reference::run_with_limits(module, self.limits);
         if let RunResult::Poisoned(p @ Poison::Nesting) = reference {
             return Report {
                 reference,
@@ -218,6 +224,7 @@ impl Runner {
 
     /// Runs configuration `i` and collects what the oracles read.
     fn run_config(&mut self, i: usize, module: &Module, uop_log: bool) -> ConfigRun {
+        let limits = self.limits;
         let config = self.configs[i].clone();
         let Target::Vm(vm_config) = &config.target else {
             let result = match cpython::run(&unparse(module), self.cpython_timeout) {
@@ -237,6 +244,7 @@ impl Runner {
         };
         let observed = self.deep && vm_config.tier2.is_some();
         let job = Job {
+            limits,
             config: config.name.clone(),
             observe: Observe {
                 events: observed,
@@ -307,9 +315,11 @@ impl Runner {
         module: &Module,
         runs: &[ConfigRun],
     ) -> Vec<(usize, OracleFinding)> {
+        let limits = self.limits;
         let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
         let mut render = |c: usize, k: usize| -> Option<oracles::register_state::Captured> {
             let job = Job {
+                limits,
                 config: names[c].clone(),
                 observe: Observe {
                     uop_log: true,
@@ -332,7 +342,15 @@ impl Runner {
 
     /// Runs one job where this runner runs VMs.
     fn execute(&mut self, module: &Module, job: &Job) -> JobOutcome {
-        self.execute_with_limit(module, job, Duration::from_secs_f64(self.hang_seconds))
+        self.execute_with_limit(module, job, Duration::from_secs_f64(self.hang_limit()))
+    }
+
+    /// Seconds before a run is suspected of hanging: `hang_seconds`, scaled
+    /// by how far the fuel was raised above the default (a real program
+    /// run with 100 times the fuel may rightly run 100 times as long).
+    pub fn hang_limit(&self) -> f64 {
+        let scale = self.limits.fuel as f64 / jitdiff_vm::lang::limits::DEFAULT_FUEL as f64;
+        self.hang_seconds * scale.max(1.0)
     }
 
     /// Runs an oracle's follow-up job (a replay, a re-run that renders a
@@ -346,7 +364,7 @@ impl Runner {
 
     /// How long a confirmation or follow-up run may take.
     fn confirm_limit(&self) -> Duration {
-        Duration::from_secs_f64((self.hang_seconds * 3.0).max(60.0))
+        Duration::from_secs_f64((self.hang_limit() * 3.0).max(60.0))
     }
 
     fn execute_with_limit(&mut self, module: &Module, job: &Job, limit: Duration) -> JobOutcome {
@@ -383,12 +401,14 @@ impl Runner {
     /// observation as `job` (so the oracles read it like any other run);
     /// `Err` is the verdict (a hang, a crash) or why there is none.
     fn confirm_hang(&mut self, module: &Module, job: &Job) -> Result<Box<RunOutput>, ConfigResult> {
+        let limits = job.limits;
         self.oracle_stats.hangs_suspected += 1;
         let name = job.config.as_str();
         let confirm = budget_variant(name);
         let limit = self.confirm_limit();
         let same_code = confirm == format!("{name}+budget") || confirm == name;
         let confirm_job = Job {
+            limits,
             config: confirm.clone(),
             // The budgeted run stands in for this one when it runs the same
             // code, so it observes what this one would have.
@@ -400,7 +420,7 @@ impl Runner {
         };
         let suspected = format!(
             "no answer within {}s; re-run on {confirm}",
-            self.hang_seconds
+            self.hang_limit()
         );
         match self.execute_with_limit(module, &confirm_job, limit) {
             JobOutcome::Done(out) => {
@@ -441,11 +461,13 @@ impl Runner {
     /// The frame-state oracle: replay on tier 1 and compare at every
     /// recorded transition.
     fn frame_state(&mut self, module: &Module, runs: &[ConfigRun]) -> Vec<(usize, OracleFinding)> {
+        let limits = self.limits;
         let points = frame_state::checkpoints(runs);
         if points.is_empty() {
             return vec![];
         }
         let job = Job {
+            limits,
             config: REPLAY_CONFIG.into(),
             observe: Observe {
                 checkpoints: points.clone(),
@@ -459,11 +481,12 @@ impl Runner {
         };
         self.oracle_stats.replays += 1;
         self.oracle_stats.frames_checked += frame_state::transitions_checked(runs);
-        let program = compile(module);
+        let program = compile_with_limits(module, &self.limits);
         let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
         let mut render = |side: frame_state::Side| -> Option<FrameView> {
             let job = match side {
                 frame_state::Side::Traced(c, k) => Job {
+                    limits,
                     config: names[c].clone(),
                     observe: Observe {
                         events: true,
@@ -472,6 +495,7 @@ impl Runner {
                     },
                 },
                 frame_state::Side::Replay(p) => Job {
+                    limits,
                     config: REPLAY_CONFIG.into(),
                     observe: Observe {
                         checkpoints: points.clone(),

@@ -6,10 +6,11 @@
 use std::path::Path;
 
 use jitdiff_oracle::{cpython, generator, reference};
+use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
 use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
-fn check(name: &str, module: &Module, failures: &mut Vec<String>) -> bool {
-    let RunResult::Completed(want) = reference::run(module) else {
+fn check(name: &str, module: &Module, limits: Limits, failures: &mut Vec<String>) -> bool {
+    let RunResult::Completed(want) = reference::run_with_limits(module, limits) else {
         return false; // poisoned: CPython has no such limits, nothing to compare
     };
     let source = unparse(module);
@@ -35,7 +36,12 @@ fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
             let src = std::fs::read_to_string(&path).unwrap();
             let module = parse_program(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(
-                check(&path.display().to_string(), &module, &mut failures),
+                check(
+                    &path.display().to_string(),
+                    &module,
+                    LimitOverrides::default().limits_for(&src).unwrap(),
+                    &mut failures
+                ),
                 "{} is poisoned",
                 path.display()
             );
@@ -48,6 +54,7 @@ fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
         if check(
             &format!("generated seed {seed}"),
             &generator::generate_from_seed(seed),
+            Limits::default(),
             &mut failures,
         ) {
             compared += 1;

@@ -385,9 +385,9 @@ fn generated_programs_run_and_terminate_under_python3() {
             poisoned += 1;
             assert_ne!(kind, "timeout", "{}", ctx());
             let crossed = match p {
-                Poison::Fuel => r["fuel"].as_u64().unwrap() > limits::MAX_FUEL,
-                Poison::Recursion => r["depth"].as_u64().unwrap() > limits::MAX_DEPTH as u64,
-                Poison::IntTooLarge => r["bits"].as_u64().unwrap() > limits::MAX_INT_BITS,
+                Poison::Fuel => r["fuel"].as_u64().unwrap() > limits::DEFAULT_FUEL,
+                Poison::Recursion => r["depth"].as_u64().unwrap() > limits::DEFAULT_DEPTH as u64,
+                Poison::IntTooLarge => r["bits"].as_u64().unwrap() > limits::DEFAULT_INT_BITS,
                 _ => false,
             };
             assert!(
@@ -409,17 +409,17 @@ fn generated_programs_run_and_terminate_under_python3() {
         // The tracer's count is an approximation; the generator plans for
         // well under half the limit, so this has a wide margin.
         assert!(
-            r["fuel"].as_u64().unwrap() < limits::MAX_FUEL,
+            r["fuel"].as_u64().unwrap() < limits::DEFAULT_FUEL,
             "fuel: {}",
             ctx()
         );
         assert!(
-            r["depth"].as_u64().unwrap() < limits::MAX_DEPTH as u64,
+            r["depth"].as_u64().unwrap() < limits::DEFAULT_DEPTH as u64,
             "depth: {}",
             ctx()
         );
         assert!(
-            r["bits"].as_u64().unwrap() < limits::MAX_INT_BITS / 4,
+            r["bits"].as_u64().unwrap() < limits::DEFAULT_INT_BITS / 4,
             "int size: {}",
             ctx()
         );

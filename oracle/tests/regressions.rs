@@ -10,11 +10,18 @@ use std::path::Path;
 use jitdiff_oracle::config::Config;
 use jitdiff_oracle::runner::{Runner, Verdict};
 use jitdiff_oracle::triage::Signature;
+use jitdiff_vm::lang::limits::LimitOverrides;
 use jitdiff_vm::lang::{Ending, RunResult, parse_program};
 
 fn replay(path: &Path, all: &mut Runner) {
     let src = std::fs::read_to_string(path).unwrap();
     let module = parse_program(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // A program that needs more than the default limits says so in its
+    // `# jitdiff limits:` header.
+    let limits = LimitOverrides::default()
+        .limits_for(&src)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    all.limits = limits;
     let report = all.run(&module);
     // The reference's outcome first: a change of semantics shows up as a
     // snapshot diff to review.
@@ -48,6 +55,7 @@ fn replay(path: &Path, all: &mut Runner) {
     let (sig, configs) = (header("# signature: "), header("# configurations: "));
     if let (Some(sig), Some(configs)) = (sig, configs.filter(|c| c.contains("+inject="))) {
         let mut planted = Runner::new(Config::parse_list(configs).unwrap());
+        planted.limits = limits;
         let got = Signature::of(&planted.run(&module)).map(|s| s.to_string());
         assert_eq!(
             got.as_deref(),

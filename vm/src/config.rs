@@ -15,6 +15,9 @@ pub struct VmConfig {
     pub inject: Option<Injection>,
     /// Tier 2 (traces + optimizer + tier-2 interpreter), if enabled.
     pub tier2: Option<crate::tier2::Tier2Config>,
+    /// The run's resource limits (a run parameter, not a knob: the
+    /// reference uses the same).
+    pub limits: crate::lang::limits::Limits,
 }
 
 impl Default for VmConfig {
@@ -25,6 +28,7 @@ impl Default for VmConfig {
             gc_stress: false,
             inject: None,
             tier2: None,
+            limits: Default::default(),
         }
     }
 }

@@ -10,11 +10,11 @@
 //!   name is only ever rebound to an earlier function of the same arity), so
 //!   the call graph is a DAG; the only recursion is a template with a base
 //!   case whose argument is reduced `% (D + 1)` at every call site;
-//! - fuel (loop back edges + calls, the unit of `limits::MAX_FUEL`) is
+//! - fuel (loop back edges + calls, the unit of `limits::DEFAULT_FUEL`) is
 //!   estimated as an upper bound while generating, and a construct that does
 //!   not fit the remaining budget is not generated;
 //! - every variable has a bit-size cap; an assignment whose value could exceed
-//!   it is wrapped `% M`, so ints stay far below `limits::MAX_INT_BITS`;
+//!   it is wrapped `% M`, so ints stay far below `limits::DEFAULT_INT_BITS`;
 //! - except on purpose: about 3.5% of programs cross one limit (fuel, depth
 //!   or int width) inside a hot loop (`poison.rs`), so the exact-limit
 //!   contract is tested too.
@@ -35,7 +35,7 @@ use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
 use rand::{RngCore, SeedableRng, rngs::StdRng};
 
 /// Fuel the generator may plan for, whatever the config says: well below
-/// `limits::MAX_FUEL` so the (conservative) estimate never gets near it.
+/// `limits::DEFAULT_FUEL` so the (conservative) estimate never gets near it.
 pub const FUEL_CAP: u32 = 40_000;
 
 /// Which features a program may use, and how big it may get.

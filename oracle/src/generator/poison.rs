@@ -9,7 +9,9 @@
 //! a seed that do not poison are the same as before this existed.
 
 use jitdiff_vm::lang::ast::{BinOp, CmpOp, Expr, Stmt};
-use jitdiff_vm::lang::limits::{MAX_DEPTH, MAX_FUEL, MAX_INT_BITS};
+use jitdiff_vm::lang::limits::{
+    DEFAULT_DEPTH as MAX_DEPTH, DEFAULT_FUEL as MAX_FUEL, DEFAULT_INT_BITS as MAX_INT_BITS,
+};
 
 use super::expr::{bin, bits_of, cmp};
 use super::state::Gen;

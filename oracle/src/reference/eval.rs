@@ -4,7 +4,7 @@
 //! exception ends the program.
 
 use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
-use jitdiff_vm::lang::limits;
+use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::outcome::Poison;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -66,6 +66,7 @@ pub struct Interp<'p> {
     fuel: u64,
     /// Active user-function calls (module level is 0).
     depth: usize,
+    limits: Limits,
     /// Evaluated call arguments, so a call allocates no argument vector.
     stack: Vec<Value>,
     /// Cleared slot vectors of finished calls, reused by the next calls.
@@ -73,7 +74,7 @@ pub struct Interp<'p> {
 }
 
 impl<'p> Interp<'p> {
-    pub fn new(prog: &'p Program, guard: &'p StackGuard) -> Interp<'p> {
+    pub fn new(prog: &'p Program, guard: &'p StackGuard, limits: Limits) -> Interp<'p> {
         Interp {
             prog,
             guard,
@@ -81,6 +82,7 @@ impl<'p> Interp<'p> {
             out: String::new(),
             fuel: 0,
             depth: 0,
+            limits,
             stack: Vec::new(),
             spare_frames: Vec::new(),
         }
@@ -112,7 +114,7 @@ impl<'p> Interp<'p> {
     /// One unit of fuel (a loop back edge or a call).
     fn charge(&mut self) -> Res<()> {
         self.fuel += 1;
-        if self.fuel > limits::MAX_FUEL {
+        if self.fuel > self.limits.fuel {
             return Err(poison(Poison::Fuel));
         }
         Ok(())
@@ -181,7 +183,7 @@ impl<'p> Interp<'p> {
                 // The target is read before the right-hand side is evaluated.
                 let cur = self.load(*slot, frame)?;
                 let rhs = self.eval(e, frame)?;
-                let v = binop(*op, &cur, &rhs, true)?;
+                let v = binop(*op, &cur, &rhs, true, self.limits.int_bits)?;
                 self.store(*slot, v, frame);
             }
             St::If(test, body, orelse) => {
@@ -255,12 +257,12 @@ impl<'p> Interp<'p> {
             Ex::Load(slot) => self.load(*slot, frame),
             Ex::Unary(op, operand) => {
                 let v = self.eval(operand, frame)?;
-                unary(*op, &v)
+                unary(*op, &v, self.limits.int_bits)
             }
             Ex::Bin(op, l, r) => {
                 let a = self.eval(l, frame)?;
                 let b = self.eval(r, frame)?;
-                binop(*op, &a, &b, false)
+                binop(*op, &a, &b, false, self.limits.int_bits)
             }
             Ex::BoolOp(op, values) => {
                 // `and` stops at the first falsy value, `or` at the first
@@ -337,7 +339,7 @@ impl<'p> Interp<'p> {
                 given,
             )));
         }
-        if self.depth >= limits::MAX_DEPTH {
+        if self.depth >= self.limits.depth {
             return Err(poison(Poison::Recursion));
         }
         let mut slots = self.spare_frames.pop().unwrap_or_default();
@@ -366,14 +368,14 @@ impl<'p> Interp<'p> {
 }
 
 /// Every integer result passes through here: too wide poisons the run.
-fn checked(i: Int) -> Res<Value> {
-    if i.bits() > limits::MAX_INT_BITS {
+fn checked(i: Int, int_bits: u64) -> Res<Value> {
+    if i.bits() > int_bits {
         return Err(poison(Poison::IntTooLarge));
     }
     Ok(Value::Int(i))
 }
 
-fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
+fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
     let sym = match op {
         UnaryOp::Not => return Ok(Value::Bool(!v.truthy())),
         UnaryOp::Neg => "-",
@@ -386,12 +388,12 @@ fn unary(op: UnaryOp, v: &Value) -> Res<Value> {
         )));
     };
     // `+True` is the int 1: the result is always an int, never a bool.
-    checked(if op == UnaryOp::Neg { i.neg() } else { i })
+    checked(if op == UnaryOp::Neg { i.neg() } else { i }, int_bits)
 }
 
 /// `inplace`: an augmented assignment, whose TypeError names the operator
 /// as written (`+=`), exactly as CPython's in-place protocol reports it.
-fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
+fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<Value> {
     let (Some(x), Some(y)) = (a.as_int(), b.as_int()) else {
         return Err(type_error(format!(
             "unsupported operand type(s) for {}{}: '{}' and '{}'",
@@ -416,7 +418,7 @@ fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
             .modulo(&y)
             .ok_or_else(|| exception("ZeroDivisionError", "integer modulo by zero".into()))?,
     };
-    checked(r)
+    checked(r, int_bits)
 }
 
 fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {

@@ -20,6 +20,7 @@ mod value;
 mod tests;
 
 use jitdiff_vm::lang::ast::Module;
+use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::outcome::{Ending, Outcome, Poison, RunResult};
 
 use eval::{Interp, Stop};
@@ -35,10 +36,16 @@ const DEEP_STACK: usize = 256 << 20;
 /// Leaves slack for the frames between two budget checks.
 const DEEP_BUDGET: usize = DEEP_STACK - (16 << 20);
 
-/// Runs `module` and reports what it observably did, or why there is no
-/// verdict (fuel, recursion depth, integer size).
+/// Runs `module` under the default limits and reports what it observably
+/// did, or why there is no verdict (fuel, recursion depth, integer size).
 pub fn run(module: &Module) -> RunResult {
-    if let Some(r) = run_with_budget(module, INLINE_BUDGET) {
+    run_with_limits(module, Limits::default())
+}
+
+/// Runs `module` under `limits` (the run parameters every configuration
+/// shares).
+pub fn run_with_limits(module: &Module, limits: Limits) -> RunResult {
+    if let Some(r) = run_with_budget(module, INLINE_BUDGET, limits) {
         return r;
     }
     // Runs are deterministic and side-effect free outside the interpreter,
@@ -47,7 +54,7 @@ pub fn run(module: &Module) -> RunResult {
         let spawned = std::thread::Builder::new()
             .name("reference-deep".into())
             .stack_size(DEEP_STACK)
-            .spawn_scoped(s, || run_with_budget(module, DEEP_BUDGET));
+            .spawn_scoped(s, || run_with_budget(module, DEEP_BUDGET, limits));
         match spawned.map(|h| h.join()) {
             Ok(Ok(r)) => r.unwrap_or(NESTING_TOO_DEEP),
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
@@ -62,10 +69,10 @@ pub fn run(module: &Module) -> RunResult {
 const NESTING_TOO_DEEP: RunResult = RunResult::Poisoned(Poison::Nesting);
 
 /// `None` if the stack budget ran out.
-fn run_with_budget(module: &Module, budget: usize) -> Option<RunResult> {
+fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<RunResult> {
     let guard = StackGuard::new(budget);
-    let program = resolve::resolve(module, &guard).ok()?;
-    let mut interp = Interp::new(&program, &guard);
+    let program = resolve::resolve(module, &guard, limits.int_bits).ok()?;
+    let mut interp = Interp::new(&program, &guard, limits);
     let ending = match interp.run_module() {
         Ok(()) => Ending::Normal,
         Err(stop) => match *stop {

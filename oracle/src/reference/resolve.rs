@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp, function_locals};
-use jitdiff_vm::lang::limits;
 use num_bigint::BigInt;
 
 use super::StackGuard;
@@ -80,9 +79,10 @@ pub struct TooDeep;
 
 type R<T> = Result<T, TooDeep>;
 
-pub fn resolve(module: &Module, guard: &StackGuard) -> R<Program> {
+pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program> {
     let mut r = Resolver {
         guard,
+        int_bits,
         globals: HashMap::new(),
         global_names: Vec::new(),
         funcs: Vec::new(),
@@ -113,6 +113,8 @@ struct Scope {
 
 struct Resolver<'g> {
     guard: &'g StackGuard,
+    /// The run's widest int: wider literals poison when evaluated.
+    int_bits: u64,
     globals: HashMap<String, usize>,
     global_names: Vec<String>,
     funcs: Vec<FuncCode>,
@@ -212,7 +214,7 @@ impl Resolver<'_> {
             return Err(TooDeep);
         }
         Ok(match e {
-            Expr::Int(digits) => int_literal(digits),
+            Expr::Int(digits) => int_literal(digits, self.int_bits),
             Expr::Bool(b) => Ex::Const(Value::Bool(*b)),
             Expr::None => Ex::Const(Value::None),
             Expr::Name(n) => Ex::Load(self.slot(n, scope)),
@@ -250,7 +252,7 @@ impl Resolver<'_> {
 
 /// Decimal digits -> constant. Anything that is not plain digits (possible
 /// only in a hand-built AST) or wider than the limit becomes `BadInt`.
-fn int_literal(digits: &str) -> Ex {
+fn int_literal(digits: &str, int_bits: u64) -> Ex {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ex::BadInt;
     }
@@ -259,13 +261,14 @@ fn int_literal(digits: &str) -> Ex {
         // At most 18 digits always fits in i64.
         return Ex::Const(Value::Int(Int::Small(digits.parse().unwrap_or(0))));
     }
-    // 10^2467 > 2^8192: skip parsing huge literals (parsing is quadratic).
-    let max_digits = limits::MAX_INT_BITS as usize * 302 / 1000 + 2;
+    // log10(2) < 0.302: a literal with more digits than this is wider than
+    // `int_bits`, so skip parsing it (parsing is quadratic).
+    let max_digits = int_bits as usize * 302 / 1000 + 2;
     if digits.len() > max_digits {
         return Ex::BadInt;
     }
     match BigInt::parse_bytes(digits.as_bytes(), 10) {
-        Some(b) if b.bits() <= limits::MAX_INT_BITS => Ex::Const(Value::Int(Int::from_big(b))),
+        Some(b) if b.bits() <= int_bits => Ex::Const(Value::Int(Int::from_big(b))),
         _ => Ex::BadInt,
     }
 }
@@ -277,28 +280,34 @@ mod tests {
     #[test]
     fn literals() {
         assert!(matches!(
-            int_literal("0"),
+            int_literal("0", 8192),
             Ex::Const(Value::Int(Int::Small(0)))
         ));
         assert!(matches!(
-            int_literal("000"),
+            int_literal("000", 8192),
             Ex::Const(Value::Int(Int::Small(0)))
         ));
         assert!(matches!(
-            int_literal("9223372036854775807"),
+            int_literal("9223372036854775807", 8192),
             Ex::Const(Value::Int(Int::Small(i64::MAX)))
         ));
         assert!(matches!(
-            int_literal("9223372036854775808"),
+            int_literal("9223372036854775808", 8192),
             Ex::Const(Value::Int(Int::Big(_)))
         ));
-        assert!(matches!(int_literal(""), Ex::BadInt));
-        assert!(matches!(int_literal("-1"), Ex::BadInt));
-        assert!(matches!(int_literal("1_0"), Ex::BadInt));
+        assert!(matches!(int_literal("", 8192), Ex::BadInt));
+        assert!(matches!(int_literal("-1", 8192), Ex::BadInt));
+        assert!(matches!(int_literal("1_0", 8192), Ex::BadInt));
         // 2^8192 - 1 has exactly 8192 bits; 2^8192 has 8193.
         let max: BigInt = (BigInt::from(1u8) << 8192u32) - 1u8;
-        assert!(matches!(int_literal(&max.to_string()), Ex::Const(_)));
-        assert!(matches!(int_literal(&(max + 1u8).to_string()), Ex::BadInt));
-        assert!(matches!(int_literal(&"9".repeat(100_000)), Ex::BadInt));
+        assert!(matches!(int_literal(&max.to_string(), 8192), Ex::Const(_)));
+        assert!(matches!(
+            int_literal(&(max + 1u8).to_string(), 8192),
+            Ex::BadInt
+        ));
+        assert!(matches!(
+            int_literal(&"9".repeat(100_000), 8192),
+            Ex::BadInt
+        ));
     }
 }

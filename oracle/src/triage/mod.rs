@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use arbitrary::Unstructured;
+use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
 use jitdiff_vm::lang::{Module, parse_program, unparse};
 
 use crate::config::{Config, Target};
@@ -26,10 +27,14 @@ pub struct Input {
     pub module: Module,
     /// Configurations the finding names (campaign finding headers).
     pub configs: Option<String>,
+    /// The limits it runs under (its header's, or the command line's); a
+    /// regression written from it carries them.
+    pub limits: Limits,
 }
 
-/// Reads `.py` files, directories of findings and fuzz artifacts.
-pub fn load(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+/// Reads `.py` files, directories of findings and fuzz artifacts; `limits`
+/// from the command line override a file's `# jitdiff limits:` header.
+pub fn load(paths: &[PathBuf], limits: LimitOverrides) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -40,16 +45,16 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                 .collect();
             entries.sort();
             for p in entries {
-                out.push(load_file(&p)?);
+                out.push(load_file(&p, limits)?);
             }
         } else {
-            out.push(load_file(path)?);
+            out.push(load_file(path, limits)?);
         }
     }
     Ok(out)
 }
 
-fn load_file(path: &Path) -> Result<Input, String> {
+fn load_file(path: &Path, limits: LimitOverrides) -> Result<Input, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let origin = path.display().to_string();
     if path.extension().is_some_and(|x| x == "py") {
@@ -63,10 +68,14 @@ fn load_file(path: &Path) -> Result<Input, String> {
             .filter_map(|l| l.split(' ').next())
             .collect();
         let configs = (!configs.is_empty()).then(|| configs.join(","));
+        let limits = limits
+            .limits_for(&text)
+            .map_err(|e| format!("{origin}: {e}"))?;
         return Ok(Input {
             origin,
             module,
             configs,
+            limits,
         });
     }
     // Anything else is a fuzz artifact: the bytes the `differential` target saw.
@@ -76,6 +85,7 @@ fn load_file(path: &Path) -> Result<Input, String> {
         origin,
         module,
         configs: None,
+        limits: limits.limits_for("")?,
     })
 }
 
@@ -128,6 +138,7 @@ pub fn triage(
     let configs = Config::parse_list(input.configs.as_deref().unwrap_or(&opts.configs))?;
     let mut runner = Runner::new(configs);
     runner.hang_seconds = opts.hang_seconds;
+    runner.limits = input.limits;
     let report = runner.run(&input.module);
     let lines_before = unparse(&input.module).lines().count();
     let Some(sig) = Signature::of(&report) else {
@@ -162,6 +173,7 @@ pub fn triage(
         .collect::<Result<_, _>>()?;
     let mut small_runner = Runner::new(diverging);
     small_runner.hang_seconds = opts.hang_seconds;
+    small_runner.limits = input.limits;
     let mut keeps = |m: &Module| Signature::of(&small_runner.run(m)).as_ref() == Some(&sig);
     let mut last = 0;
     let mut progress = |checks: u64, lines: usize| {
@@ -189,17 +201,18 @@ pub fn triage(
     let stem = format!("{}-{}", sig.slug(), sig.short_hash());
     let py = opts.regressions.join(format!("{stem}.py"));
     let header = format!(
-        "# jitdiff regression: {text}\n# signature: {text}\n# configurations: {}\n# origin: {}\n# date: {}\n",
+        "# jitdiff regression: {text}\n# signature: {text}\n# configurations: {}\n# origin: {}\n# date: {}\n{}",
         sig.configs.iter().cloned().collect::<Vec<_>>().join(","),
         input.origin,
-        today()
+        today(),
+        input.limits.header()
     );
     std::fs::write(&py, format!("{header}{}", unparse(&reduced.module)))
         .map_err(|e| e.to_string())?;
     let final_report = runner.run(&reduced.module);
     std::fs::write(
         opts.regressions.join(format!("{stem}.md")),
-        markdown(&sig, &reduced.module, &final_report, &input.origin),
+        markdown(&sig, input, &reduced.module, &final_report),
     )
     .map_err(|e| e.to_string())?;
     known.push((text, py.clone()));
@@ -209,10 +222,12 @@ pub fn triage(
 
 /// The Markdown report: program, outcomes, and the trace (and stencil
 /// disassembly) of the first diverging VM configuration.
-fn markdown(sig: &Signature, module: &Module, report: &Report, origin: &str) -> String {
+fn markdown(sig: &Signature, input: &Input, module: &Module, report: &Report) -> String {
+    let origin = &input.origin;
     let mut s = format!(
-        "# {sig}\n\nOrigin: `{origin}`\n\nVerdict: {}\n\n## Minimal program\n\n```python\n{}```\n\n",
+        "# {sig}\n\nOrigin: `{origin}`\n\nVerdict: {}\n\n## Minimal program\n\n```python\n{}{}```\n\n",
         verdict_word(&report.verdict),
+        input.limits.header(),
         unparse(module)
     );
     s.push_str("## Outcomes\n\n| configuration | ending | output (first lines) |\n|---|---|---|\n");
@@ -245,9 +260,10 @@ fn markdown(sig: &Signature, module: &Module, report: &Report, origin: &str) -> 
         .and_then(|c| Config::parse(c).ok());
     if let Some(Config {
         name,
-        target: Target::Vm(vm),
+        target: Target::Vm(mut vm),
     }) = first
     {
+        vm.limits = input.limits;
         let (_, text) = jitdiff_vm::Vm::new(vm).show(module);
         s.push_str(&format!("\n## Traces on `{name}`\n\n```\n{text}```\n"));
     }

@@ -195,6 +195,7 @@ impl Jit {
         count_instructions: bool,
         count_memory: bool,
         budget: bool,
+        max_depth: usize,
     ) -> Result<Jit, String> {
         let code = CodeMemory::new();
         let state = StateRegion::new();
@@ -204,8 +205,8 @@ impl Jit {
             // guard page is quadratic in unicorn).
             let slot = crate::runtime::frame::FRAME_SLOT;
             let page = crate::runtime::frame::MAX_FRAME_BYTES as usize;
-            // Only the slots a run can use (module frame + MAX_DEPTH calls).
-            let slots = crate::lang::limits::MAX_DEPTH as u64 + 1;
+            // Only the slots a run can use (module frame + max_depth calls).
+            let slots = max_depth as u64 + 1;
             let end = frames.1.min(frames.0 + slots * slot);
             let mut regions: Vec<(u64, usize)> = (frames.0..end)
                 .step_by(slot as usize)
@@ -213,12 +214,13 @@ impl Jit {
                 .collect();
             debug_assert_eq!(frames.1, arena.0 + (frames.1 - frames.0));
             regions.push((frames.1, arena.1 - (frames.1 - arena.0) as usize));
-            regions.extend([(code.mapping.addr(), code.mapping.len()), state.mapping()]);
+            regions.push(state.mapping());
             // SAFETY: the state region lives as long as the JIT.
             let fuel = unsafe { &raw const (*state.state()).fuel };
             Some(EmuPool::new(EmuSpec {
                 arch: kind.arch(),
                 regions,
+                code: (code.mapping.addr(), code.mapping.len()),
                 count: count_instructions,
                 count_mem: count_memory,
                 budget,

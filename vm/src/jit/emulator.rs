@@ -88,7 +88,10 @@ struct Emulator {
 #[derive(Clone)]
 pub struct EmuSpec {
     pub arch: Arch,
+    /// Data regions, mapped read-write.
     pub regions: Vec<(u64, usize)>,
+    /// Code memory, mapped read-execute.
+    pub code: (u64, usize),
     pub count: bool,
     /// Count data memory accesses (`+count-mem`).
     pub count_mem: bool,
@@ -258,17 +261,27 @@ impl Emulator {
         // The guest stack, page aligned.
         let mut stack = vec![0u8; GUEST_STACK + PAGE as usize];
         let stack_base = (stack.as_mut_ptr() as u64).next_multiple_of(PAGE);
-        let mut all: Vec<(u64, usize)> = spec.regions.clone();
-        all.push((trap_base, TRAP_MAPPING as usize));
-        all.push((stack_base, GUEST_STACK));
-        for &(addr, len) in &all {
+        // Only code is executable, and only data writable, as natively.
+        // Unicorn checks every guest store to an executable page for code
+        // it must retranslate: with the arena executable, stores to frames
+        // invalidated translations, and a long run's retranslations filled
+        // the translation buffer (unicorn then flushed it inside a nested
+        // run, a host crash).
+        let data = Prot::READ | Prot::WRITE;
+        let code = Prot::READ | Prot::EXEC;
+        let mut all: Vec<(u64, usize, Prot)> =
+            spec.regions.iter().map(|&(a, l)| (a, l, data)).collect();
+        all.push((spec.code.0, spec.code.1, code));
+        all.push((trap_base, TRAP_MAPPING as usize, code));
+        all.push((stack_base, GUEST_STACK, data));
+        for &(addr, len, prot) in &all {
             // SAFETY: each region is host memory that outlives the emulator
             // (owned by the VM, or by this struct).
             unsafe {
                 uc.mem_map_ptr(
                     addr,
                     (len as u64).next_multiple_of(PAGE),
-                    Prot::ALL,
+                    prot,
                     addr as *mut libc::c_void,
                 )
             }
@@ -507,5 +520,54 @@ mod tests {
         assert!(!flush_due(FLUSH_AFTER_CODE - 1, true));
         assert!(flush_due(FLUSH_AFTER_CODE, true));
         assert!(!flush_due(usize::MAX, false));
+    }
+
+    /// Data is mapped read-write and code read-execute, as natively: a
+    /// return instruction runs from code memory, the same bytes in a data
+    /// region fault on fetch, and a store into code memory faults.
+    #[test]
+    fn only_code_memory_executes_and_only_data_is_writable() {
+        let page = |fill: &[u8]| -> Vec<u8> {
+            let mut v = vec![0u8; 3 * PAGE as usize];
+            let at = (v.as_ptr() as u64).next_multiple_of(PAGE) - v.as_ptr() as u64;
+            for (i, b) in v[at as usize..].iter_mut().enumerate() {
+                *b = fill[i % fill.len()];
+            }
+            v
+        };
+        let aligned = |v: &Vec<u8>| (v.as_ptr() as u64).next_multiple_of(PAGE);
+        // x86-64 `ret`; `mov [rsi], rdi; ret` stores into what rsi points at.
+        // AArch64 `ret`; `str x0, [x1]; ret`.
+        for (arch, ret, store) in [
+            (Arch::X86_64, vec![0xc3], vec![0x48, 0x89, 0x3e, 0xc3]),
+            (
+                Arch::Aarch64,
+                vec![0xc0, 0x03, 0x5f, 0xd6],
+                vec![0x20, 0x00, 0x00, 0xf9, 0xc0, 0x03, 0x5f, 0xd6],
+            ),
+        ] {
+            let data = page(&ret);
+            let code = page(&store);
+            let spec = EmuSpec {
+                arch,
+                regions: vec![(aligned(&data), 2 * PAGE as usize)],
+                code: (aligned(&code), 2 * PAGE as usize),
+                count: false,
+                count_mem: false,
+                budget: false,
+                fuel: std::ptr::null(),
+            };
+            let mut pool = EmuPool::new(spec).unwrap();
+            let (data_at, code_at) = (aligned(&data), aligned(&code));
+            // Stores the frame argument into the data page, then returns.
+            let state = data_at as *mut JitState;
+            assert!(pool.run(code_at, 7, state).is_ok(), "{arch:?}");
+            // SAFETY: the first word of the data page, just written.
+            assert_eq!(unsafe { *(data_at as *const u64) }, 7, "{arch:?}");
+            let fetch = pool.run(data_at + 8, 0, state).unwrap_err();
+            assert_eq!(fetch.pc, data_at + 8, "{arch:?}: {fetch:?}");
+            let write = pool.run(code_at, 7, (code_at + 64) as *mut JitState);
+            assert!(write.is_err(), "{arch:?}: a store into code memory ran");
+        }
     }
 }

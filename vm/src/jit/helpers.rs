@@ -153,7 +153,7 @@ pub(crate) unsafe extern "C" fn jit_make_function(st: *mut JitState, code: u64) 
 /// The stencil already counted this back edge: 1 to raise (fuel), else 0.
 pub(crate) unsafe extern "C" fn jit_check_periodic(st: *mut JitState, frame: u64) -> u64 {
     with_run(st, 1, |run| {
-        if run.fuel > crate::lang::limits::MAX_FUEL {
+        if run.fuel > run.config.limits.fuel {
             return Err(Raise::Poison(crate::lang::Poison::Fuel));
         }
         run.safe_point_at(frame);

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 
-use crate::lang::limits::MAX_FUEL;
 use crate::planted;
 use crate::runtime::Raise;
 use crate::tier1::{FindingKind, Run};
@@ -121,7 +120,7 @@ impl Run<'_> {
                 // SAFETY: the state region is ours; nothing else runs now.
                 unsafe {
                     (*st).fuel = self.fuel;
-                    (*st).fuel_limit = MAX_FUEL;
+                    (*st).fuel_limit = self.config.limits.fuel;
                     (*st).gc_pending = self.arena.wants_gc() as u64;
                     (*st).globals = self.globals;
                     (*st).builtins = self.builtins;

@@ -110,7 +110,11 @@ impl Op {
 pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
     use Op::*;
     match op.generic() {
-        Nop | JumpForward | JumpBackward | PoisonIntTooLarge => (0, 0),
+        Nop | JumpForward | JumpBackward => (0, 0),
+        // In place of a `LOAD_CONST` of a literal wider than the run's
+        // limit: it poisons instead of pushing, but keeps the layout and
+        // the stack depths of a compile with a higher limit.
+        PoisonIntTooLarge => (0, 1),
         LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction => (0, 1),
         StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),

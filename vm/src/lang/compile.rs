@@ -7,13 +7,21 @@ use super::ast::*;
 use super::bytecode::*;
 use crate::runtime::Value;
 
-/// Compiles a module. Never fails: the front end already rejected
-/// everything outside S0.
+/// Compiles a module with the default limits. Never fails: the front end
+/// already rejected everything outside S0.
 pub fn compile(module: &Module) -> Program {
+    compile_with_limits(module, &crate::lang::limits::Limits::default())
+}
+
+/// Compiles a module for a run with `limits`: an int literal wider than
+/// the run allows becomes `POISON_INT_TOO_LARGE` in place of its
+/// `LOAD_CONST` (same layout and depths whatever the limit).
+pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits) -> Program {
     let mut names = vec!["print".to_string(), "range".to_string()];
     let mut codes = vec![];
+    let int_bits = limits.int_bits;
     let module_code = {
-        let mut c = CodeBuilder::new("<module>", &[], None, &mut names);
+        let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
         c.block(&module.body, &mut codes);
         c.emit(Op::LoadConst, 0);
         c.emit(Op::ReturnValue, 0);
@@ -51,6 +59,8 @@ struct CodeBuilder<'n> {
     assigned: std::collections::BTreeSet<u32>,
     depth: u32,
     loops: Vec<Loop>,
+    /// The run's int width: wider literals poison when evaluated.
+    int_bits: u64,
 }
 
 impl<'n> CodeBuilder<'n> {
@@ -59,6 +69,7 @@ impl<'n> CodeBuilder<'n> {
         params: &[String],
         body: Option<&[Stmt]>,
         names: &'n mut Vec<String>,
+        int_bits: u64,
     ) -> Self {
         // Only function locals are checked; module names are globals.
         let locals = body.map(|b| function_locals(params, b).0);
@@ -78,6 +89,7 @@ impl<'n> CodeBuilder<'n> {
             locals,
             assigned: (0..params.len() as u32).collect(),
             depth: 0,
+            int_bits,
             loops: vec![],
         }
     }
@@ -258,7 +270,7 @@ impl<'n> CodeBuilder<'n> {
             }
             Stmt::Pass | Stmt::Global(_) => {}
             Stmt::FunctionDef { name, params, body } => {
-                let mut fc = CodeBuilder::new(name, params, Some(body), self.names);
+                let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
                 fc.block(body, codes);
                 fc.emit(Op::LoadConst, 0);
                 fc.emit(Op::ReturnValue, 0);
@@ -302,11 +314,10 @@ impl<'n> CodeBuilder<'n> {
     fn expr(&mut self, e: &Expr) {
         match e {
             Expr::Int(digits) => {
-                let too_large = digits.len() > 4 && crate::runtime::int::literal_too_large(digits);
+                let too_large = digits.len() > 4
+                    && crate::runtime::int::literal_too_large(digits, self.int_bits);
                 if too_large {
                     self.emit(Op::PoisonIntTooLarge, 0);
-                    // Keep the stack shape for the (unreachable) rest.
-                    self.emit(Op::LoadConst, 0);
                 } else {
                     let c = self.constant(Const::Int(digits.clone()));
                     self.emit(Op::LoadConst, c);

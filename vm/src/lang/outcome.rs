@@ -30,11 +30,11 @@ pub struct Outcome {
 /// the reference and the VM poison on exactly the same programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Poison {
-    /// More than [`super::limits::MAX_FUEL`] loop back edges plus calls.
+    /// More than [`super::limits::Limits::fuel`] loop back edges plus calls.
     Fuel,
-    /// Call depth beyond [`super::limits::MAX_DEPTH`].
+    /// Call depth beyond [`super::limits::Limits::depth`].
     Recursion,
-    /// An integer result wider than [`super::limits::MAX_INT_BITS`].
+    /// An integer result wider than [`super::limits::Limits::int_bits`].
     IntTooLarge,
     /// The VM's arena is exhausted even after collection (VM only).
     OutOfMemory,

@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use ruff_python_ast as py;
+use ruff_python_ast::token::TokenKind;
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
@@ -29,8 +30,52 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-/// Parses `source` as an S0 program.
+/// The largest source the front end accepts. With [`PARSE_STACK`], it
+/// bounds how deep ruff's syntax tree can be (a level per byte at most),
+/// so even the recursive drop of that tree fits in the parser's stack.
+pub const MAX_SOURCE_BYTES: usize = 2 << 20;
+
+/// The parser thread's stack: reserved, only touched pages cost memory.
+/// Dropping ruff's tree takes about 64 bytes per level (more in a debug
+/// build), and a 2 MiB source nests at most 2 million levels.
+const PARSE_STACK: usize = 1 << 30;
+
+/// CPython's tokenizer allows 200 nested brackets (`MAXLEVEL`).
+const MAX_BRACKETS: usize = 200;
+
+/// Parses `source` as an S0 program. Hostile input (huge, deeply nested,
+/// one enormous line) is an error, never a stack overflow: the parser runs
+/// on a thread with a big stack, and the tree it hands on is at most
+/// [`MAX_NESTING`] deep.
 pub fn parse_program(source: &str) -> Result<Module, ParseError> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(ParseError {
+            line: 1,
+            col: 1,
+            message: format!(
+                "source of {} bytes is larger than the front end accepts ({MAX_SOURCE_BYTES})",
+                source.len()
+            ),
+        });
+    }
+    std::thread::scope(|s| {
+        let parser = std::thread::Builder::new()
+            .name("parser".into())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(s, || parse_on_this_thread(source));
+        match parser.map(|t| t.join()) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(e) => Err(ParseError {
+                line: 1,
+                col: 1,
+                message: format!("cannot start the parser thread: {e}"),
+            }),
+        }
+    })
+}
+
+fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
     let index = LineIndex::from_source_text(source);
     let err_at = |range: TextRange, message: String| {
         let lc = index.line_column(range.start(), source);
@@ -42,7 +87,26 @@ pub fn parse_program(source: &str) -> Result<Module, ParseError> {
     };
     let parsed = ruff_python_parser::parse_module(source)
         .map_err(|e| err_at(e.location, format!("syntax error: {}", e.error)))?;
-    let lower = Lowering { err_at: &err_at };
+    let mut brackets = 0usize;
+    for t in parsed.tokens().iter() {
+        match t.kind() {
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => brackets += 1,
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace => {
+                brackets = brackets.saturating_sub(1)
+            }
+            _ => {}
+        }
+        if brackets > MAX_BRACKETS {
+            return Err(err_at(
+                t.range(),
+                "SyntaxError: too many nested parentheses".into(),
+            ));
+        }
+    }
+    let lower = Lowering {
+        err_at: &err_at,
+        depth: Default::default(),
+    };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
     Ok(Module { body })
 }
@@ -52,18 +116,33 @@ pub fn parse_program(source: &str) -> Result<Module, ParseError> {
 struct Ctx {
     in_function: bool,
     in_loop: bool,
+    /// Blocks the statement sits in (module level is 1).
+    blocks: usize,
 }
 
 impl Ctx {
     const MODULE: Ctx = Ctx {
         in_function: false,
         in_loop: false,
+        blocks: 0,
     };
 }
 
 struct Lowering<'a> {
     err_at: &'a dyn Fn(TextRange, String) -> ParseError,
+    /// Statements and expressions being lowered, innermost last (the depth
+    /// of the AST built so far).
+    depth: std::cell::Cell<usize>,
 }
+
+/// The deepest AST the front end builds: every later pass (compiler,
+/// reference, printer) recurses over it, so hostile input must be refused
+/// here, with a clear error, before it can overflow a stack. CPython 3.11
+/// compiles 2,000-term expressions and 1,000 `elif`s but not 3,000.
+pub const MAX_NESTING: usize = 1000;
+
+/// CPython's tokenizer allows 99 nested blocks (`MAXINDENT`).
+const MAX_BLOCKS: usize = 100;
 
 type R<T> = Result<T, ParseError>;
 
@@ -76,7 +155,34 @@ impl Lowering<'_> {
     }
 
     fn block(&self, stmts: &[py::Stmt], ctx: Ctx) -> R<Vec<Stmt>> {
+        let ctx = Ctx {
+            blocks: ctx.blocks + 1,
+            ..ctx
+        };
+        if let Some(first) = stmts.first().filter(|_| ctx.blocks > MAX_BLOCKS) {
+            return Err((self.err_at)(
+                first.range(),
+                "IndentationError: too many levels of indentation".into(),
+            ));
+        }
         stmts.iter().map(|s| self.stmt(s, ctx)).collect()
+    }
+
+    /// Lowers one node `levels` deeper, refusing to go past [`MAX_NESTING`].
+    fn nested<T>(&self, node: &impl Ranged, levels: usize, f: impl FnOnce() -> R<T>) -> R<T> {
+        let depth = self.depth.get() + levels;
+        if depth > MAX_NESTING {
+            return Err((self.err_at)(
+                node.range(),
+                format!(
+                    "code nested deeper than {MAX_NESTING} levels (a limit of jitdiff's front end)"
+                ),
+            ));
+        }
+        self.depth.set(depth);
+        let r = f();
+        self.depth.set(depth - levels);
+        r
     }
 
     fn name_target(&self, e: &py::Expr, what: &str) -> R<String> {
@@ -87,6 +193,15 @@ impl Lowering<'_> {
     }
 
     fn stmt(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        // An `elif` chain becomes nested `if`s: one level per clause.
+        let levels = match s {
+            py::Stmt::If(i) => 1 + i.elif_else_clauses.len(),
+            _ => 1,
+        };
+        self.nested(s, levels, || self.stmt_at_depth(s, ctx))
+    }
+
+    fn stmt_at_depth(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
         Ok(match s {
             py::Stmt::Expr(e) => Stmt::Expr(self.expr(&e.value)?),
             py::Stmt::Pass(_) => Stmt::Pass,
@@ -240,6 +355,7 @@ impl Lowering<'_> {
             Ctx {
                 in_function: true,
                 in_loop: false,
+                ..ctx
             },
         )?;
         self.check_global_rules(&d.body, &params)?;
@@ -318,11 +434,15 @@ impl Lowering<'_> {
     }
 
     fn expr(&self, e: &py::Expr) -> R<Expr> {
+        self.nested(e, 1, || self.expr_at_depth(e))
+    }
+
+    fn expr_at_depth(&self, e: &py::Expr) -> R<Expr> {
         Ok(match e {
             py::Expr::NumberLiteral(n) => match &n.value {
                 py::Number::Int(i) => Expr::Int(
                     normalize_int_literal(&i.to_string())
-                        .ok_or_else(|| self.unsupported(e, "integer literal"))?,
+                        .map_err(|m| (self.err_at)(e.range(), m))?,
                 ),
                 py::Number::Float(_) => return Err(self.unsupported(e, "float literal")),
                 py::Number::Complex { .. } => return Err(self.unsupported(e, "complex literal")),
@@ -402,7 +522,7 @@ impl Lowering<'_> {
 }
 
 /// `0x1F`, `1_000`, `0o17`, `0b101`, huge decimals -> normalized decimal digits.
-fn normalize_int_literal(text: &str) -> Option<String> {
+fn normalize_int_literal(text: &str) -> Result<String, String> {
     let t: String = text
         .chars()
         .filter(|c| *c != '_')
@@ -414,8 +534,30 @@ fn normalize_int_literal(text: &str) -> Option<String> {
         Some("0b") => (&t[2..], 2),
         _ => (t.as_str(), 10),
     };
-    let v = ibig::UBig::from_str_radix(digits, radix).ok()?;
-    Some(v.to_string())
+    // Refused before converting (conversion is superlinear): CPython
+    // refuses decimal literals over 4300 digits, and no run allows ints
+    // wider than `MAX_INT_BITS_CAP`.
+    let bits_per_digit = match radix {
+        2 => 1,
+        8 => 3,
+        16 => 4,
+        _ => 0, // decimal: the digit limit below
+    };
+    if radix == 10 && digits.len() > 4300 {
+        return Err(format!(
+            "integer literal of {} digits: CPython refuses decimal literals over 4300 digits",
+            digits.len()
+        ));
+    }
+    let cap = crate::lang::limits::MAX_INT_BITS_CAP;
+    if digits.len() as u64 * bits_per_digit > cap + 4 {
+        return Err(format!(
+            "integer literal wider than {cap} bits, the widest int any run allows"
+        ));
+    }
+    ibig::UBig::from_str_radix(digits, radix)
+        .map(|v| v.to_string())
+        .map_err(|e| format!("unsupported construct: integer literal `{text}` ({e})"))
 }
 
 fn expr_kind(e: &py::Expr) -> &'static str {
@@ -517,5 +659,60 @@ mod tests {
         ] {
             assert!(parse_program(src).is_err(), "{src:?}");
         }
+    }
+
+    /// Hostile shapes get a clear error with a position, never a stack
+    /// overflow (in the parser, the lowering, or the drop of ruff's tree),
+    /// and what CPython accepts at the edge is still accepted.
+    #[test]
+    fn hostile_input_is_a_clear_error_and_the_edges_cpython_accepts_pass() {
+        let err = |src: &str| parse_program(src).unwrap_err();
+        let chain = |n: usize| format!("x = {}1\n", "1+".repeat(n));
+        assert!(parse_program(&chain(900)).is_ok());
+        let e = err(&chain(200_000));
+        assert!(e.message.contains("nested deeper than 1000"), "{e}");
+        let unary = format!("x = {}1\n", "-".repeat(1_000_000));
+        assert!(err(&unary).message.contains("nested deeper"));
+        // An unclosed million-deep list: a syntax error from the parser.
+        let e = err(&format!("x = {}\n", "[".repeat(1_000_000)));
+        assert!(e.message.starts_with("syntax error"), "{e}");
+        let parens = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+        assert!(parse_program(&parens(200)).is_ok());
+        let e = err(&parens(201));
+        assert_eq!((e.line, e.col), (1, 205), "{e}");
+        assert!(e.message.contains("too many nested parentheses"), "{e}");
+        let ifs = |n: usize| {
+            let mut s = "x = 1\n".to_string();
+            for i in 0..n {
+                s += &format!("{}if x:\n", " ".repeat(i));
+            }
+            s + &format!("{}pass\n", " ".repeat(n))
+        };
+        assert!(parse_program(&ifs(99)).is_ok());
+        let e = err(&ifs(100));
+        assert_eq!(e.line, 102, "{e}");
+        assert!(e.message.contains("too many levels of indentation"), "{e}");
+        let elifs = |n: usize| {
+            let mut s = "x = 5\nif x == 0:\n    pass\n".to_string();
+            for i in 0..n {
+                s += &format!("elif x == {i}:\n    pass\n");
+            }
+            s
+        };
+        assert!(parse_program(&elifs(900)).is_ok());
+        assert!(err(&elifs(5000)).message.contains("nested deeper"));
+        let e = err(&format!("x = {}\n", "9".repeat(4301)));
+        assert!(e.message.contains("4301 digits"), "{e}");
+        parse_program(&format!("x = {}\n", "9".repeat(4300))).unwrap();
+        let e = err(&format!("x = 0x{}\n", "f".repeat(5000)));
+        assert!(e.message.contains("wider than 14000 bits"), "{e}");
+        let e = err(&format!("x = 1\n{}", "#".repeat(MAX_SOURCE_BYTES)));
+        assert!(
+            e.message.contains("larger than the front end accepts"),
+            "{e}"
+        );
+        // A long but shallow line is fine.
+        let wide = format!("print({})\n", vec!["1"; 20_000].join(", "));
+        assert!(parse_program(&wide).is_ok());
     }
 }

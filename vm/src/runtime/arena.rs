@@ -29,7 +29,7 @@ pub const HEAP_REGION: usize = 60 << 20;
 /// Collect once this many bytes were allocated since the last collection.
 const GC_THRESHOLD: usize = 2 << 20;
 /// Objects up to this many words get exact-size free lists; bigger ones are
-/// only bump-allocated (the largest int is `MAX_INT_BITS / 64 + 2` words).
+/// only bump-allocated (the largest int is `MAX_INT_BITS_CAP / 64 + 2` words).
 const MAX_LISTED_WORDS: usize = 256;
 
 pub struct Arena {
@@ -51,6 +51,8 @@ pub struct Arena {
     /// What the heap verifier found (drained by the run into findings).
     pub heap_errors: Vec<String>,
     pub stats: ArenaStats,
+    /// The run's widest int (its `Limits::int_bits`): wider results poison.
+    pub int_bits: u64,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -156,6 +158,7 @@ impl Arena {
             roots_ready: false,
             heap_errors: Vec::new(),
             stats: ArenaStats::default(),
+            int_bits: crate::lang::limits::DEFAULT_INT_BITS,
         }
     }
 

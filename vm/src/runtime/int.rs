@@ -11,7 +11,7 @@ use super::value::Value;
 use super::{Raise, type_name};
 use crate::lang::Poison;
 use crate::lang::ast::BinOp;
-use crate::lang::limits::MAX_INT_BITS;
+use crate::lang::limits::MAX_INT_BITS_CAP;
 
 /// True for values Python treats as ints: small ints, big ints and bools.
 pub fn is_int(v: Value) -> bool {
@@ -34,7 +34,7 @@ pub fn to_ibig(v: Value) -> IBig {
         // A corrupt object (a JIT bug read freed memory) must not make the
         // VM allocate without bound: that aborts instead of panicking.
         assert!(
-            n <= MAX_INT_BITS / 64 + 2,
+            n <= MAX_INT_BITS_CAP / 64 + 2,
             "corrupt int object at {:#x} ({n} limbs)",
             v.0
         );
@@ -59,13 +59,14 @@ pub fn to_i64(v: Value) -> Option<i64> {
 }
 
 /// Makes a canonical int value: inline if small, else a boxed BigInt.
-/// Results wider than `MAX_INT_BITS` poison the run.
+/// Results wider than the run's `int_bits` (held by the arena) poison the
+/// run.
 pub fn from_ibig(arena: &mut Arena, x: &IBig) -> Result<Value, Raise> {
     if let Ok(v) = i64::try_from(x) {
         return from_i64(arena, v);
     }
     let mag: UBig = x.clone().unsigned_abs();
-    if mag.bit_len() as u64 > MAX_INT_BITS {
+    if mag.bit_len() as u64 > arena.int_bits {
         return Err(Raise::Poison(Poison::IntTooLarge));
     }
     let bytes = mag.to_le_bytes();
@@ -110,10 +111,10 @@ pub fn from_i64(arena: &mut Arena, v: i64) -> Result<Value, Raise> {
     Ok(Value(addr))
 }
 
-/// Whether a decimal literal is wider than `MAX_INT_BITS` (it poisons when
+/// Whether a decimal literal is wider than `int_bits` (it poisons when
 /// evaluated, like any too-large result).
-pub fn literal_too_large(digits: &str) -> bool {
-    UBig::from_str_radix(digits, 10).map_or(true, |v| v.bit_len() as u64 > MAX_INT_BITS)
+pub fn literal_too_large(digits: &str, int_bits: u64) -> bool {
+    UBig::from_str_radix(digits, 10).map_or(true, |v| v.bit_len() as u64 > int_bits)
 }
 
 /// Small-int fast path for a binary operator: `None` when the operation needs
@@ -181,7 +182,7 @@ pub fn binop(
         BinOp::Mul => {
             // Reject before multiplying: the product's width is known up front.
             let bits = (&x).unsigned_abs().bit_len() + (&y).unsigned_abs().bit_len();
-            if x != zero && y != zero && bits as u64 > MAX_INT_BITS + 1 {
+            if x != zero && y != zero && bits as u64 > arena.int_bits + 1 {
                 return Err(Raise::Poison(Poison::IntTooLarge));
             }
             x * y

@@ -5,7 +5,6 @@
 
 use crate::lang::Poison;
 use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
-use crate::lang::limits::{MAX_DEPTH, MAX_FUEL};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
 use crate::runtime::{Raise, Value, dict, equal, int, range, truthy, type_name};
@@ -92,7 +91,7 @@ impl Run<'_> {
     pub(crate) fn charge_fuel(&mut self) -> Result<(), Raise> {
         self.fuel += 1;
         self.uops_at_tick = self.tier2_stats.uops_executed;
-        if self.fuel > MAX_FUEL {
+        if self.fuel > self.config.limits.fuel {
             return Err(Raise::Poison(Poison::Fuel));
         }
         Ok(())
@@ -430,7 +429,7 @@ impl Run<'_> {
                     {
                         let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
                         self.check_arity(cid, n)?;
-                        if self.depth + 1 > MAX_DEPTH {
+                        if self.depth + 1 > self.config.limits.depth {
                             return Err(Raise::Poison(Poison::Recursion));
                         }
                         // Save the caller, enter the callee.

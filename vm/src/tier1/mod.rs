@@ -8,7 +8,7 @@ pub(crate) use interp::{cmp_holds, compare};
 
 use crate::config::VmConfig;
 use crate::lang::bytecode::{Const, Op, Program};
-use crate::lang::compile::compile;
+use crate::lang::compile::compile_with_limits;
 use crate::lang::{Ending, Module, Outcome, RunResult};
 use crate::runtime::{Arena, Raise, Value, dict, int, repr};
 use crate::tier2::{Executor, Tier2Stats};
@@ -150,6 +150,7 @@ impl Vm {
                 config.tier2.as_ref().is_some_and(|t| t.count_instructions),
                 config.tier2.as_ref().is_some_and(|t| t.count_memory),
                 config.tier2.as_ref().is_some_and(|t| t.budget),
+                config.limits.depth,
             )
             .unwrap_or_else(|e| panic!("cannot set up the {kind:?} JIT backend: {e}"));
             jit.mispatch = crate::planted::mispatch(config.inject);
@@ -168,7 +169,8 @@ impl Vm {
 
     /// Compiles and runs a module.
     pub fn run_module(&mut self, module: &Module) -> RunOutput {
-        self.run_program(compile(module)).0
+        self.run_program(compile_with_limits(module, &self.config.limits))
+            .0
     }
 
     /// Compiles and runs a module, recording what `observe` asks for.
@@ -178,14 +180,17 @@ impl Vm {
         observe: &crate::observe::Observe,
     ) -> RunOutput {
         self.observe = observe.clone();
-        let out = self.run_program(compile(module)).0;
+        let out = self
+            .run_program(compile_with_limits(module, &self.config.limits))
+            .0;
         self.observe = Default::default();
         out
     }
 
     /// Runs a module and renders its final bytecode and every executor.
     pub fn show(&mut self, module: &Module) -> (RunOutput, String) {
-        let (out, program, executors) = self.run_program(compile(module));
+        let (out, program, executors) =
+            self.run_program(compile_with_limits(module, &self.config.limits));
         (out, crate::tier2::show::all(&program, &executors))
     }
 
@@ -194,6 +199,7 @@ impl Vm {
     pub fn run_program(&mut self, mut program: Program) -> (RunOutput, Program, Vec<Executor>) {
         self.arena.reset();
         self.arena.gc_stress = self.config.gc_stress;
+        self.arena.int_bits = self.config.limits.int_bits;
         for code in &mut program.codes {
             for (c, ins) in code.caches.iter_mut().zip(&code.instrs) {
                 // Branch history and loop counters start cold; everything

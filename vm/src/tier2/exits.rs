@@ -5,7 +5,6 @@
 //! heap verifier under GC stress).
 
 use crate::lang::Poison;
-use crate::lang::limits::MAX_DEPTH;
 use crate::observe::{ExitEvent, HeapRange, Point, Transition, TransitionKind, frame_hash_synced};
 use crate::planted;
 use crate::runtime::frame::*;
@@ -270,7 +269,7 @@ impl Run<'_> {
             // SAFETY: a live Function.
             let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
             self.check_arity(cid, args.len())?;
-            if self.depth + 1 > MAX_DEPTH {
+            if self.depth + 1 > self.config.limits.depth {
                 return Err(Raise::Poison(Poison::Recursion));
             }
             let depth = self.depth;
