@@ -166,9 +166,9 @@ impl Runner {
             .collect();
         let mut found: Vec<(usize, OracleFinding)> = vec![];
         for (i, run) in runs.iter().enumerate() {
-            let with_globals = self.configs[i].target != Target::CPython;
+            let vm = self.configs[i].target != Target::CPython;
             let per_run = [
-                oracles::outcome::check(&reference, run, with_globals),
+                oracles::outcome::check(&reference, run, vm),
                 oracles::containment::check(run),
                 oracles::fault::check(run),
                 oracles::heap::check(run),

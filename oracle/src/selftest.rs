@@ -118,6 +118,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-native+stress+inject=stencil-segfault",
         "containment",
     ),
+    bug(
+        "invert-as-negate",
+        "jit-x86+stress+inject=invert-as-negate",
+        "frame_state",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

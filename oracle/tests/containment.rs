@@ -60,7 +60,7 @@ fn found_and_reproduced(dir: &Path, config: &str, count: u64, stats: &serde_json
 fn a_native_segfault_is_a_contained_crash_and_the_campaign_goes_on() {
     let d = temp_dir("segv");
     let config = "jit-native+stress+inject=stencil-segfault";
-    let (code, stats) = campaign(&d, config, "11", "40");
+    let (code, stats) = campaign(&d, config, "16", "40");
     assert_eq!(code, Some(1), "{stats}");
     assert!(
         stats["oracles"]["worker_deaths"].as_u64().unwrap() >= 1,
@@ -72,7 +72,7 @@ fn a_native_segfault_is_a_contained_crash_and_the_campaign_goes_on() {
         "{text}"
     );
 
-    let (code, stats) = campaign(&d.join("control"), "jit-native+stress", "11", "40");
+    let (code, stats) = campaign(&d.join("control"), "jit-native+stress", "16", "40");
     assert_eq!(code, Some(0), "{stats}");
 }
 
@@ -83,7 +83,7 @@ fn a_trace_that_never_returns_is_a_confirmed_hang_natively_and_under_emulation()
         "jit-x86+stress+inject=stencil-hang",
     ] {
         let d = temp_dir(config.split('+').next().unwrap());
-        let (code, stats) = campaign(&d, config, "1", "8");
+        let (code, stats) = campaign(&d, config, "2", "8");
         assert_eq!(code, Some(1), "{config}: {stats}");
         assert!(
             stats["oracles"]["hangs_confirmed"].as_u64().unwrap() >= 1,
@@ -97,7 +97,7 @@ fn a_trace_that_never_returns_is_a_confirmed_hang_natively_and_under_emulation()
         );
     }
     let d = temp_dir("hang-control");
-    let (code, stats) = campaign(&d, "jit-native+stress,jit-x86+stress", "1", "8");
+    let (code, stats) = campaign(&d, "jit-native+stress,jit-x86+stress", "2", "8");
     assert_eq!(code, Some(0), "{stats}");
 }
 

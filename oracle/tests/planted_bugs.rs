@@ -110,7 +110,7 @@ fn stale_global_after_rebinding_is_caught_in_the_frame() {
         "stale-global",
         1500,
         DivergenceKind::FrameState,
-        "_EXIT_TRACE",
+        "_GUARD_IS_TRUE_POP",
         &["t2+stress+inject=stale-global"],
     );
 }
@@ -243,7 +243,7 @@ fn exit_stub_skipping_a_cached_register_is_caught_in_the_frame() {
         "exit-stub-skips-register",
         100,
         DivergenceKind::FrameState,
-        "_GUARD_TOS_INT",
+        "_BINARY_OP_ADD_INT",
         &["jit-x86+stress+inject=exit-stub-skips-register"],
     );
 }
@@ -256,5 +256,16 @@ fn aarch64_variant_using_the_wrong_cache_register_is_caught_only_on_aarch64() {
         DivergenceKind::RegisterState,
         "_PLANTED_LOAD_FAST_A64_r23",
         &["jit-a64+stress+checkregs+inject=a64-cache-register"],
+    );
+}
+
+#[test]
+fn a_stencil_passing_the_wrong_operator_flag_is_caught_in_the_frame() {
+    caught(
+        "invert-as-negate",
+        200,
+        DivergenceKind::FrameState,
+        "_EXIT_TRACE",
+        &["jit-x86+stress+inject=invert-as-negate"],
     );
 }

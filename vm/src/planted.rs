@@ -78,10 +78,15 @@ pub enum Injection {
     /// `_LOAD_FAST_r23` writes cache slot 1 instead of 2, on AArch64 only.
     /// `+checkregs` on `jit-a64`.
     A64CacheRegister,
+    /// `_UNARY_INVERT`'s stencil passes its helper the operator flag of
+    /// `_UNARY_NEGATIVE` (a stencil that shares a body by flag, one flag
+    /// wrong): `~x` computes `-x` in machine code only. Frame state at the
+    /// next exit (before the wrong value reaches the output).
+    InvertAsNegate,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 19] = [
+    pub const ALL: [Injection; 20] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -101,6 +106,7 @@ impl Injection {
         Injection::SpillTableEntry,
         Injection::ExitStubSkipsRegister,
         Injection::A64CacheRegister,
+        Injection::InvertAsNegate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -124,6 +130,7 @@ impl Injection {
             Injection::SpillTableEntry => "spill-table-entry",
             Injection::ExitStubSkipsRegister => "exit-stub-skips-register",
             Injection::A64CacheRegister => "a64-cache-register",
+            Injection::InvertAsNegate => "invert-as-negate",
         }
     }
 
@@ -153,6 +160,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
             |u| (u == Uop::BinaryOpFloorDivideInt).then_some(Uop::PlantedFloorDivideSegv)
         }
         Injection::A64CacheRegister => |u| (u == Uop::LoadFast).then_some(Uop::PlantedLoadFastA64),
+        Injection::InvertAsNegate => {
+            |u| (u == Uop::UnaryInvert).then_some(Uop::PlantedInvertAsNegate)
+        }
         _ => return,
     };
     let mut uops = ex.uops.to_vec();

@@ -163,11 +163,15 @@ STENCIL {
 }
 #endif
 
-#if defined(STENCIL__UNARY_NEGATIVE) || defined(STENCIL__UNARY_POSITIVE)
+#if defined(STENCIL__UNARY_NEGATIVE) || defined(STENCIL__UNARY_POSITIVE) \
+    || defined(STENCIL__UNARY_INVERT)
 STENCIL {
     SYNC_SP();
+    /* The helper's operator flag: 0 `+`, 1 `-`, 2 `~`. */
 #if defined(STENCIL__UNARY_NEGATIVE)
     Value r = jit_unary(tstate, stack_pointer[-1], 1);
+#elif defined(STENCIL__UNARY_INVERT)
+    Value r = jit_unary(tstate, stack_pointer[-1], 2);
 #else
     Value r = jit_unary(tstate, stack_pointer[-1], 0);
 #endif
@@ -528,6 +532,20 @@ STENCIL {
     }
     EXIT_IF(status == 1);
     stack_pointer++;
+    CONTINUE();
+}
+#endif
+
+/* invert-as-negate: `_UNARY_INVERT` that passes its helper the flag of
+ * `_UNARY_NEGATIVE` (1) instead of its own (2). */
+#if defined(STENCIL__PLANTED_UNARY_INVERT_AS_NEGATE)
+STENCIL {
+    SYNC_SP();
+    Value r = jit_unary(tstate, stack_pointer[-1], 1);
+    if (r == VALUE_NULL) {
+        ERROR();
+    }
+    stack_pointer[-1] = r;
     CONTINUE();
 }
 #endif

@@ -143,8 +143,38 @@ impl Gen<'_, '_> {
             if c.bool_arith || c.chained_cmp { 2 } else { 1 },
             if c.bool_values { 2 } else { 0 },
             if self.can_call() { 3 } else { 0 },
+            if c.bitwise { 3 } else { 0 },
+            if c.bitwise { 1 } else { 0 },
+            if c.cond_exprs { 2 } else { 0 },
         ];
         match self.weighted(&w) {
+            Some(7) => self.bitwise(depth - 1),
+            Some(8) => {
+                let x = self.int_expr(depth - 1);
+                E {
+                    bits: x.bits + 1,
+                    e: Expr::UnaryOp {
+                        op: UnaryOp::Invert,
+                        operand: Box::new(x.e),
+                    },
+                }
+            }
+            Some(9) => {
+                let test = if self.chance(60) {
+                    self.compare(depth - 1)
+                } else {
+                    self.int_expr(depth - 1).e
+                };
+                let (a, b) = (self.int_expr(depth - 1), self.int_expr(depth - 1));
+                E {
+                    bits: a.bits.max(b.bits),
+                    e: Expr::IfExp {
+                        test: Box::new(test),
+                        body: Box::new(a.e),
+                        orelse: Box::new(b.e),
+                    },
+                }
+            }
             Some(1) => {
                 let l = self.int_expr(depth - 1);
                 let d = self.divisor(depth - 1);
@@ -219,6 +249,48 @@ impl Gen<'_, '_> {
                     e: bin(op, l.e, r.e),
                     bits,
                 }
+            }
+        }
+    }
+
+    /// `&`, `|`, `^` (no wider than the wider operand, plus a sign bit), or
+    /// a shift by a count that is never negative and keeps the result
+    /// within [`EXPR_BITS`]: a constant around the word boundaries, or
+    /// `e % K`.
+    fn bitwise(&mut self, depth: u32) -> E {
+        let l = self.int_expr(depth);
+        let op = self.pick(&[
+            BinOp::BitAnd,
+            BinOp::BitOr,
+            BinOp::BitXor,
+            BinOp::LShift,
+            BinOp::RShift,
+        ]);
+        if !matches!(op, BinOp::LShift | BinOp::RShift) {
+            let r = self.int_expr(depth);
+            return E {
+                bits: l.bits.max(r.bits) + 1,
+                e: bin(op, l.e, r.e),
+            };
+        }
+        let room = EXPR_BITS.saturating_sub(l.bits);
+        let (count, most) = if self.chance(50) {
+            let k = self.pick(&[0i128, 1, 2, 3, 7, 31, 32, 33, 61, 62, 63, 64, 65]);
+            (Expr::int(k), k as u32)
+        } else {
+            let k = self.pick(&[8i128, 33, 65, 70]);
+            let r = self.int_expr(depth);
+            (bin(BinOp::Mod, r.e, Expr::int(k)), k as u32 - 1)
+        };
+        if op == BinOp::LShift && most <= room {
+            E {
+                bits: l.bits + most,
+                e: bin(op, l.e, count),
+            }
+        } else {
+            E {
+                bits: l.bits,
+                e: bin(BinOp::RShift, l.e, count),
             }
         }
     }

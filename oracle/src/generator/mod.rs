@@ -80,6 +80,10 @@ pub struct GenConfig {
     pub neg_divisors: bool,
     /// Augmented assignment.
     pub aug_assign: bool,
+    /// `&`, `|`, `^`, `~`, `<<` and `>>` (shift counts kept non-negative).
+    pub bitwise: bool,
+    /// Conditional expressions (`a if c else b`).
+    pub cond_exprs: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -133,6 +137,8 @@ impl Default for GenConfig {
             div_mod: true,
             neg_divisors: true,
             aug_assign: true,
+            bitwise: true,
+            cond_exprs: true,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -201,6 +207,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         let scale = if coin(u, 10) { 20_000 } else { 5_000 };
         c.fuel_budget = (100 + in_range(u, 0, 100) * scale / 100).min(FUEL_CAP);
         c.line_budget = in_range(u, 4, 40);
+        // Drawn last, so the features above stay what they were per input.
+        c.bitwise = coin(u, 45);
+        c.cond_exprs = coin(u, 40);
         Ok(c)
     }
 }

@@ -264,6 +264,13 @@ impl<'p> Interp<'p> {
                 let b = self.eval(r, frame)?;
                 binop(*op, &a, &b, false, self.limits.int_bits)
             }
+            Ex::IfExp(test, body, orelse) => {
+                if self.eval(test, frame)?.truthy() {
+                    self.eval(body, frame)
+                } else {
+                    self.eval(orelse, frame)
+                }
+            }
             Ex::BoolOp(op, values) => {
                 // `and` stops at the first falsy value, `or` at the first
                 // truthy one; the deciding (or last) operand is the result.
@@ -380,6 +387,7 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
         UnaryOp::Not => return Ok(Value::Bool(!v.truthy())),
         UnaryOp::Neg => "-",
         UnaryOp::Pos => "+",
+        UnaryOp::Invert => "~",
     };
     let Some(i) = v.as_int() else {
         return Err(type_error(format!(
@@ -387,13 +395,27 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
             v.type_name()
         )));
     };
-    // `+True` is the int 1: the result is always an int, never a bool.
-    checked(if op == UnaryOp::Neg { i.neg() } else { i }, int_bits)
+    // `+True` is the int 1 and `~True` is -2: the result is always an int.
+    let r = match op {
+        UnaryOp::Neg => i.neg(),
+        UnaryOp::Invert => i.invert(),
+        _ => i,
+    };
+    checked(r, int_bits)
 }
 
 /// `inplace`: an augmented assignment, whose TypeError names the operator
 /// as written (`+=`), exactly as CPython's in-place protocol reports it.
 fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<Value> {
+    // `bool` overrides `&`, `|` and `^`: on two bools they stay bools.
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Value::Bool(*x && *y)),
+            BinOp::BitOr => return Ok(Value::Bool(*x || *y)),
+            BinOp::BitXor => return Ok(Value::Bool(x != y)),
+            _ => {}
+        }
+    }
     let (Some(x), Some(y)) = (a.as_int(), b.as_int()) else {
         return Err(type_error(format!(
             "unsupported operand type(s) for {}{}: '{}' and '{}'",
@@ -417,6 +439,16 @@ fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<V
         BinOp::Mod => x
             .modulo(&y)
             .ok_or_else(|| exception("ZeroDivisionError", "integer modulo by zero".into()))?,
+        BinOp::BitAnd => x.bitwise('&', &y),
+        BinOp::BitOr => x.bitwise('|', &y),
+        BinOp::BitXor => x.bitwise('^', &y),
+        BinOp::LShift | BinOp::RShift => {
+            if y.cmp(&Int::Small(0)) == Ordering::Less {
+                return Err(exception("ValueError", "negative shift count".into()));
+            }
+            x.shift(op == BinOp::LShift, &y, int_bits)
+                .ok_or_else(|| poison(Poison::IntTooLarge))?
+        }
     };
     checked(r, int_bits)
 }

@@ -34,6 +34,8 @@ pub enum Ex {
     /// `first op0 c0 op1 c1 ...`
     Compare(Box<Ex>, Vec<(CmpOp, Ex)>),
     Call(Box<Ex>, Vec<Ex>),
+    /// `body if test else orelse`: (test, body, orelse).
+    IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
 }
 
 #[derive(Debug)]
@@ -225,6 +227,11 @@ impl Resolver<'_> {
                 Box::new(self.expr(right, scope)?),
             ),
             Expr::BoolOp { op, values } => Ex::BoolOp(*op, self.exprs(values, scope)?),
+            Expr::IfExp { test, body, orelse } => Ex::IfExp(
+                Box::new(self.expr(test, scope)?),
+                Box::new(self.expr(body, scope)?),
+                Box::new(self.expr(orelse, scope)?),
+            ),
             Expr::Compare {
                 left,
                 ops,

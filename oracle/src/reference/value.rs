@@ -83,6 +83,43 @@ impl Int {
         Int::from_big(self.to_big() * o.to_big())
     }
 
+    /// `~x`, which is `-x - 1` on Python's unbounded two's complement.
+    pub fn invert(&self) -> Int {
+        Int::from_big(-self.to_big() - 1)
+    }
+
+    /// `&`, `|` or `^` (`op` is the symbol), on infinite two's complement.
+    pub fn bitwise(&self, op: char, o: &Int) -> Int {
+        let (a, b) = (self.to_big(), o.to_big());
+        Int::from_big(match op {
+            '&' => a & b,
+            '|' => a | b,
+            _ => a ^ b,
+        })
+    }
+
+    /// `x << n` (`left`) or `x >> n` for `n >= 0`; `None` when a left shift
+    /// would be wider than `max_bits` (the run poisons).
+    pub fn shift(&self, left: bool, n: &Int, max_bits: u64) -> Option<Int> {
+        let n = n.to_big();
+        if self.is_zero() {
+            return Some(Int::Small(0));
+        }
+        let count = n.to_u64().unwrap_or(u64::MAX);
+        if left {
+            if self.bits().saturating_add(count) > max_bits {
+                return None;
+            }
+            return Some(Int::from_big(self.to_big() << count));
+        }
+        // An arithmetic right shift floors: past the width, 0 or -1.
+        if count >= self.bits() {
+            let negative = self.cmp(&Int::Small(0)) == Ordering::Less;
+            return Some(Int::Small(if negative { -1 } else { 0 }));
+        }
+        Some(Int::from_big(self.to_big() >> count))
+    }
+
     pub fn neg(&self) -> Int {
         match self {
             Int::Small(v) => Int::from_i128(-i128::from(*v)),

@@ -377,6 +377,18 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
                 }
             }
         }
+        Expr::IfExp { test, body, orelse } => {
+            out.push((**body).clone());
+            out.push((**orelse).clone());
+            let rebuild = |t: &Expr, b: &Expr, o: &Expr| Expr::IfExp {
+                test: Box::new(t.clone()),
+                body: Box::new(b.clone()),
+                orelse: Box::new(o.clone()),
+            };
+            out.extend(expr_variants(test).iter().map(|x| rebuild(x, body, orelse)));
+            out.extend(expr_variants(body).iter().map(|x| rebuild(test, x, orelse)));
+            out.extend(expr_variants(orelse).iter().map(|x| rebuild(test, body, x)));
+        }
         Expr::Call { func, args } => {
             out.extend(args.iter().cloned());
             for i in 0..args.len() {
@@ -510,6 +522,11 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             collect_expr_names(right, f);
         }
         Expr::BoolOp { values, .. } => values.iter().for_each(|v| collect_expr_names(v, f)),
+        Expr::IfExp { test, body, orelse } => {
+            collect_expr_names(test, f);
+            collect_expr_names(body, f);
+            collect_expr_names(orelse, f);
+        }
         Expr::Compare {
             left, comparators, ..
         } => {
@@ -586,6 +603,11 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
         Expr::BoolOp { op, values } => Expr::BoolOp {
             op: *op,
             values: values.iter().map(|v| rename_expr(v, map)).collect(),
+        },
+        Expr::IfExp { test, body, orelse } => Expr::IfExp {
+            test: b(test),
+            body: b(body),
+            orelse: b(orelse),
         },
         Expr::Compare {
             left,

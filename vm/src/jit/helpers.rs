@@ -80,8 +80,11 @@ pub(crate) unsafe extern "C" fn jit_binary_op(
     })
 }
 
-pub(crate) unsafe extern "C" fn jit_unary(st: *mut JitState, a: Value, negate: u64) -> Value {
-    with_run(st, Value::NULL, |run| int::unary(run.arena, negate != 0, a))
+/// `op`: 0 `+`, 1 `-`, 2 `~` (see `int::unary_op_of_flag`).
+pub(crate) unsafe extern "C" fn jit_unary(st: *mut JitState, a: Value, op: u64) -> Value {
+    with_run(st, Value::NULL, |run| {
+        int::unary(run.arena, int::unary_op_of_flag(op), a)
+    })
 }
 
 pub(crate) unsafe extern "C" fn jit_truthy(_st: *mut JitState, a: Value) -> u64 {

@@ -94,6 +94,12 @@ pub enum Expr {
         func: Box<Expr>,
         args: Vec<Expr>,
     },
+    /// `body if test else orelse`
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -101,6 +107,8 @@ pub enum UnaryOp {
     Neg,
     Pos,
     Not,
+    /// `~x`
+    Invert,
 }
 
 #[derive(
@@ -112,6 +120,11 @@ pub enum BinOp {
     Mul,
     FloorDiv,
     Mod,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -133,12 +146,18 @@ pub enum CmpOp {
 }
 
 impl BinOp {
-    pub const ALL: [BinOp; 5] = [
+    /// In BINARY_OP oparg order (new operators go at the end).
+    pub const ALL: [BinOp; 10] = [
         BinOp::Add,
         BinOp::Sub,
         BinOp::Mul,
         BinOp::FloorDiv,
         BinOp::Mod,
+        BinOp::BitAnd,
+        BinOp::BitOr,
+        BinOp::BitXor,
+        BinOp::LShift,
+        BinOp::RShift,
     ];
     /// The operator as written in source (`+`, `//`, ...).
     pub fn symbol(self) -> &'static str {
@@ -148,7 +167,17 @@ impl BinOp {
             BinOp::Mul => "*",
             BinOp::FloorDiv => "//",
             BinOp::Mod => "%",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
         }
+    }
+
+    /// `&`, `|` and `^`: on two bools the result is a bool.
+    pub fn is_bitwise_logic(self) -> bool {
+        matches!(self, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
     }
 }
 

@@ -30,6 +30,7 @@ pub enum Op {
     BinaryOpFloorDivideInt,
     BinaryOpModuloInt,
     UnaryNegative,
+    UnaryInvert,
     UnaryPositive,
     /// Logical not of an exact bool.
     UnaryNot,
@@ -120,7 +121,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         Copy => (arg, arg + 1),
         Swap => (arg, arg),
         BinaryOp | CompareOp => (2, 1),
-        UnaryNegative | UnaryPositive | UnaryNot | ToBool | GetIter => (1, 1),
+        UnaryNegative | UnaryPositive | UnaryInvert | UnaryNot | ToBool | GetIter => (1, 1),
         ForIter => (1, 2),
         Call => (arg + 1, 1),
         _ => unreachable!("specialized op {op:?} has a generic form"),

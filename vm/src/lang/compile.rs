@@ -336,6 +336,7 @@ impl<'n> CodeBuilder<'n> {
                 match op {
                     UnaryOp::Neg => self.emit(Op::UnaryNegative, 0),
                     UnaryOp::Pos => self.emit(Op::UnaryPositive, 0),
+                    UnaryOp::Invert => self.emit(Op::UnaryInvert, 0),
                     UnaryOp::Not => {
                         if !is_exact_bool(operand) {
                             self.emit(Op::ToBool, 0);
@@ -348,6 +349,19 @@ impl<'n> CodeBuilder<'n> {
                 self.expr(left);
                 self.expr(right);
                 self.emit(Op::BinaryOp, binop_arg(*op));
+            }
+            Expr::IfExp { test, body, orelse } => {
+                self.condition(test);
+                let to_else = self.emit(Op::PopJumpIfFalse, 0);
+                self.expr(body);
+                let to_end = self.emit(Op::JumpForward, 0);
+                let orelse_at = self.here();
+                self.patch(to_else, orelse_at);
+                // The `else` path starts without the body's value.
+                self.depth -= 1;
+                self.expr(orelse);
+                let end = self.here();
+                self.patch(to_end, end);
             }
             Expr::BoolOp { op, values } => {
                 let jump = if *op == BoolOp::And {

@@ -429,6 +429,11 @@ impl Lowering<'_> {
             py::Operator::Mult => BinOp::Mul,
             py::Operator::FloorDiv => BinOp::FloorDiv,
             py::Operator::Mod => BinOp::Mod,
+            py::Operator::BitAnd => BinOp::BitAnd,
+            py::Operator::BitOr => BinOp::BitOr,
+            py::Operator::BitXor => BinOp::BitXor,
+            py::Operator::LShift => BinOp::LShift,
+            py::Operator::RShift => BinOp::RShift,
             other => return Err(self.unsupported(node, &format!("operator `{}`", other.as_str()))),
         })
     }
@@ -455,9 +460,14 @@ impl Lowering<'_> {
                     py::UnaryOp::USub => UnaryOp::Neg,
                     py::UnaryOp::UAdd => UnaryOp::Pos,
                     py::UnaryOp::Not => UnaryOp::Not,
-                    py::UnaryOp::Invert => return Err(self.unsupported(e, "operator `~`")),
+                    py::UnaryOp::Invert => UnaryOp::Invert,
                 },
                 operand: Box::new(self.expr(&u.operand)?),
+            },
+            py::Expr::If(i) => Expr::IfExp {
+                test: Box::new(self.expr(&i.test)?),
+                body: Box::new(self.expr(&i.body)?),
+                orelse: Box::new(self.expr(&i.orelse)?),
             },
             py::Expr::BinOp(b) => Expr::BinOp {
                 op: self.binop(b.op, e)?,

@@ -99,11 +99,16 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
 /// Python's precedence levels, lowest first (the subset S0 uses).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Prec {
+    /// Also a conditional expression's level.
     Lowest,
     Or,
     And,
     Not,
     Compare,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Shift,
     Additive,
     Multiplicative,
     Unary,
@@ -132,6 +137,7 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 UnaryOp::Not => (Prec::Not, "not "),
                 UnaryOp::Neg => (Prec::Unary, "-"),
                 UnaryOp::Pos => (Prec::Unary, "+"),
+                UnaryOp::Invert => (Prec::Unary, "~"),
             };
             paren_if(ctx > p, out, |out| {
                 out.push_str(sym);
@@ -144,7 +150,7 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 let inner = if matches!(
                     **operand,
                     Expr::UnaryOp {
-                        op: UnaryOp::Neg | UnaryOp::Pos,
+                        op: UnaryOp::Neg | UnaryOp::Pos | UnaryOp::Invert,
                         ..
                     }
                 ) && *op != UnaryOp::Not
@@ -161,7 +167,11 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         Expr::BinOp { op, left, right } => {
             let p = match op {
                 BinOp::Add | BinOp::Sub => Prec::Additive,
-                _ => Prec::Multiplicative,
+                BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => Prec::Multiplicative,
+                BinOp::BitAnd => Prec::BitAnd,
+                BinOp::BitOr => Prec::BitOr,
+                BinOp::BitXor => Prec::BitXor,
+                BinOp::LShift | BinOp::RShift => Prec::Shift,
             };
             paren_if(ctx > p, out, |out| {
                 // Left-associative: the right operand binds one level tighter.
@@ -199,6 +209,17 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 }
             });
         }
+        Expr::IfExp { test, body, orelse } => {
+            paren_if(ctx > Prec::Lowest, out, |out| {
+                // Right-associative: only the `else` operand may be another
+                // conditional expression without parentheses.
+                expr(body, Prec::Or, out);
+                out.push_str(" if ");
+                expr(test, Prec::Or, out);
+                out.push_str(" else ");
+                expr(orelse, Prec::Lowest, out);
+            });
+        }
         Expr::Call { func, args } => {
             expr(func, Prec::Atom, out);
             out.push('(');
@@ -219,7 +240,11 @@ fn next(p: Prec) -> Prec {
         Prec::Or => Prec::And,
         Prec::And => Prec::Not,
         Prec::Not => Prec::Compare,
-        Prec::Compare => Prec::Additive,
+        Prec::Compare => Prec::BitOr,
+        Prec::BitOr => Prec::BitXor,
+        Prec::BitXor => Prec::BitAnd,
+        Prec::BitAnd => Prec::Shift,
+        Prec::Shift => Prec::Additive,
         Prec::Additive => Prec::Multiplicative,
         Prec::Multiplicative => Prec::Unary,
         Prec::Unary | Prec::Atom => Prec::Atom,
@@ -233,7 +258,7 @@ mod tests {
 
     #[test]
     fn round_trips_tricky_precedence() {
-        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\n";
+        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
     }

@@ -10,7 +10,7 @@ use super::object::{self, BIGINT_LIMBS, BIGINT_SIGN_LEN, Kind};
 use super::value::Value;
 use super::{Raise, type_name};
 use crate::lang::Poison;
-use crate::lang::ast::BinOp;
+use crate::lang::ast::{BinOp, UnaryOp};
 use crate::lang::limits::MAX_INT_BITS_CAP;
 
 /// True for values Python treats as ints: small ints, big ints and bools.
@@ -147,6 +147,22 @@ pub fn small_binop(op: BinOp, a: i64, b: i64) -> Option<i64> {
                 r
             }
         }
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        // Negative counts raise, wide results need the general path.
+        BinOp::LShift => {
+            if !(0..64).contains(&b) {
+                return None;
+            }
+            i64::try_from((a as i128) << b).ok()?
+        }
+        BinOp::RShift => {
+            if b < 0 {
+                return None;
+            }
+            a >> b.min(63)
+        }
     };
     Value::fits_small(r).then_some(r)
 }
@@ -168,6 +184,14 @@ pub fn binop(
             type_name(a),
             type_name(b)
         )));
+    }
+    if op.is_bitwise_logic() && a.is_bool() && b.is_bool() {
+        let (x, y) = (a == Value::TRUE, b == Value::TRUE);
+        return Ok(Value::bool(match op {
+            BinOp::BitAnd => x & y,
+            BinOp::BitOr => x | y,
+            _ => x ^ y,
+        }));
     }
     if let (Some(x), Some(y)) = (small_or_bool(a), small_or_bool(b))
         && let Some(r) = small_binop(op, x, y)
@@ -203,8 +227,38 @@ pub fn binop(
             }
             if op == BinOp::FloorDiv { q } else { r }
         }
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+        BinOp::LShift | BinOp::RShift => shift(arena, op, x, y)?,
     };
     from_ibig(arena, &r)
+}
+
+/// `x << y` or `x >> y` on ints of any width: a negative count raises, a
+/// result wider than the run allows poisons before it is computed.
+fn shift(arena: &Arena, op: BinOp, x: IBig, y: IBig) -> Result<IBig, Raise> {
+    let zero = IBig::from(0);
+    if y < zero {
+        return Err(Raise::exc("ValueError", "negative shift count".into()));
+    }
+    if x == zero {
+        return Ok(zero);
+    }
+    let width = (&x).unsigned_abs().bit_len() as u64;
+    // Any count past the width limit is as good as infinite.
+    let count = u64::try_from(&y).unwrap_or(u64::MAX);
+    if op == BinOp::LShift {
+        if count.saturating_add(width) > arena.int_bits {
+            return Err(Raise::Poison(Poison::IntTooLarge));
+        }
+        return Ok(x << count as usize);
+    }
+    if count >= width {
+        // Floor semantics: everything shifted out leaves 0 or -1.
+        return Ok(if x < zero { IBig::from(-1) } else { zero });
+    }
+    Ok(x >> count as usize)
 }
 
 fn small_or_bool(v: Value) -> Option<i64> {
@@ -217,22 +271,43 @@ fn small_or_bool(v: Value) -> Option<i64> {
     }
 }
 
-/// Unary `-` (`negate`) or `+`.
-pub fn unary(arena: &mut Arena, negate: bool, a: Value) -> Result<Value, Raise> {
-    if !is_int(a) {
-        let sym = if negate { "-" } else { "+" };
+/// Unary `-`, `+` or `~` (`not` is not an arithmetic operator).
+pub fn unary(arena: &mut Arena, op: UnaryOp, a: Value) -> Result<Value, Raise> {
+    if !is_int(a) || op == UnaryOp::Not {
+        let sym = match op {
+            UnaryOp::Neg => "-",
+            UnaryOp::Pos => "+",
+            UnaryOp::Invert | UnaryOp::Not => "~",
+        };
         return Err(Raise::type_error(format!(
             "bad operand type for unary {sym}: '{}'",
             type_name(a)
         )));
     }
     if let Some(x) = small_or_bool(a) {
-        return from_i64(arena, if negate { -x } else { x });
+        // Small ints are 63-bit: neither -x nor !x overflows an i64.
+        return from_i64(
+            arena,
+            match op {
+                UnaryOp::Neg => -x,
+                UnaryOp::Invert => !x,
+                _ => x,
+            },
+        );
     }
-    if negate {
-        from_ibig(arena, &-to_ibig(a))
-    } else {
-        Ok(a)
+    match op {
+        UnaryOp::Neg => from_ibig(arena, &-to_ibig(a)),
+        UnaryOp::Invert => from_ibig(arena, &(-to_ibig(a) - IBig::from(1))),
+        _ => Ok(a),
+    }
+}
+
+/// The unary operator a JIT helper's flag names (its stencils pass one).
+pub fn unary_op_of_flag(flag: u64) -> UnaryOp {
+    match flag {
+        1 => UnaryOp::Neg,
+        2 => UnaryOp::Invert,
+        _ => UnaryOp::Pos,
     }
 }
 

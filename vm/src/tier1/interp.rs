@@ -4,6 +4,7 @@
 //! run.
 
 use crate::lang::Poison;
+use crate::lang::ast::UnaryOp;
 use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
@@ -277,10 +278,15 @@ impl Run<'_> {
                     pop!();
                     push!(v)
                 }
-                Op::UnaryNegative | Op::UnaryPositive => {
+                Op::UnaryNegative | Op::UnaryPositive | Op::UnaryInvert => {
                     let a = peek!(1);
                     sync!();
-                    let v = int::unary(self.arena, ins.op == Op::UnaryNegative, a)?;
+                    let op = match ins.op {
+                        Op::UnaryNegative => UnaryOp::Neg,
+                        Op::UnaryInvert => UnaryOp::Invert,
+                        _ => UnaryOp::Pos,
+                    };
+                    let v = int::unary(self.arena, op, a)?;
                     pop!();
                     push!(v)
                 }

@@ -26,6 +26,10 @@ impl Outcome {
             BinOp::Mul => Op::BinaryOpMultiplyInt,
             BinOp::FloorDiv => Op::BinaryOpFloorDivideInt,
             BinOp::Mod => Op::BinaryOpModuloInt,
+            // Generic, as in CPython (no bitwise specializations).
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift => {
+                return None;
+            }
         };
         Some((spec, 0, 0))
     }

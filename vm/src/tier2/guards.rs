@@ -45,6 +45,7 @@ pub fn removed_guard_holds(
         | Uop::BinaryOp
         | Uop::UnaryNegative
         | Uop::UnaryPositive
+        | Uop::UnaryInvert
         | Uop::UnaryNot
         | Uop::ToBool
         | Uop::CompareOpInt
@@ -77,7 +78,8 @@ pub fn removed_guard_holds(
         | Uop::PlantedLoadFastA64
         | Uop::PlantedForIterUnrooted
         | Uop::PlantedMultiplyHang
-        | Uop::PlantedFloorDivideSegv => return None,
+        | Uop::PlantedFloorDivideSegv
+        | Uop::PlantedInvertAsNegate => return None,
     })
 }
 

@@ -208,9 +208,17 @@ impl Run<'_> {
                             b
                         )?)
                     }
-                    Uop::UnaryNegative | Uop::UnaryPositive => {
+                    Uop::UnaryNegative
+                    | Uop::UnaryPositive
+                    | Uop::UnaryInvert
+                    | Uop::PlantedInvertAsNegate => {
                         let a = pop!();
-                        push!(int::unary(self.arena, inst.uop == Uop::UnaryNegative, a)?)
+                        let op = match inst.uop {
+                            Uop::UnaryNegative => crate::lang::ast::UnaryOp::Neg,
+                            Uop::UnaryInvert => crate::lang::ast::UnaryOp::Invert,
+                            _ => crate::lang::ast::UnaryOp::Pos,
+                        };
+                        push!(int::unary(self.arena, op, a)?)
                     }
                     Uop::UnaryNot => {
                         let a = pop!();

@@ -96,6 +96,7 @@ pub fn project(
             }
             Op::UnaryNegative => emit(Uop::UnaryNegative, 0, 0),
             Op::UnaryPositive => emit(Uop::UnaryPositive, 0, 0),
+            Op::UnaryInvert => emit(Uop::UnaryInvert, 0, 0),
             Op::UnaryNot => emit(Uop::UnaryNot, 0, 0),
             Op::ToBool => emit(Uop::ToBool, 0, 0),
             Op::ToBoolBool => emit(Uop::ToBoolBool, 0, 0),

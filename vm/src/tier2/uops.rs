@@ -127,6 +127,7 @@ uops! {
     BinaryOp                 "_BINARY_OP"                    2 1 None escapes error;
     UnaryNegative            "_UNARY_NEGATIVE"               1 1 None escapes error;
     UnaryPositive            "_UNARY_POSITIVE"               1 1 None escapes error;
+    UnaryInvert              "_UNARY_INVERT"                 1 1 None escapes error;
     UnaryNot                 "_UNARY_NOT"                    1 1 None pure;
     ToBool                   "_TO_BOOL"                      1 1 None;
     ToBoolBool               "_TO_BOOL_BOOL"                 1 1 Exit;
@@ -199,6 +200,9 @@ uops! {
     /// `_BINARY_OP_FLOOR_DIVIDE_INT` whose stencil stores to address 0
     /// instead of leaving on division by zero.
     PlantedFloorDivideSegv   "_PLANTED_FLOOR_DIVIDE_INT_SEGV" 2 1 Exit;
+    /// Planted JIT bug only (`+inject=invert-as-negate`): `_UNARY_INVERT`
+    /// whose stencil asks its helper to negate.
+    PlantedInvertAsNegate    "_PLANTED_UNARY_INVERT_AS_NEGATE" 1 1 None escapes error;
 }
 
 impl Uop {
@@ -240,6 +244,7 @@ impl Uop {
                 | Uop::PlantedForIterUnrooted
                 | Uop::PlantedMultiplyHang
                 | Uop::PlantedFloorDivideSegv
+                | Uop::PlantedInvertAsNegate
         )
     }
 
