@@ -35,11 +35,20 @@ impl Gen<'_, '_> {
         self.placed_error = true;
         let l = self.loops.last().cloned().expect("in a loop");
         let k = l.value(self.below(l.trip.max(1)));
+        // Half the time the failing expression's value is discarded (an
+        // expression statement): an optimizer that treats it as dead code
+        // because nothing reads it loses the exception.
+        let discarded = self.chance(50);
         if self.planned == Some(Planned::NameErrorLoop) {
-            let missing = self.fresh_name("undefined");
+            let missing = Expr::name(&self.fresh_name("undefined"));
+            let body = if discarded {
+                Stmt::Expr(missing)
+            } else {
+                Stmt::Expr(Expr::call("print", vec![missing]))
+            };
             return Stmt::If {
                 test: cmp(Expr::name(&l.var), CmpOp::Eq, Expr::int(k)),
-                body: vec![Stmt::Expr(Expr::call("print", vec![Expr::name(&missing)]))],
+                body: vec![body],
                 orelse: vec![],
             };
         }
@@ -61,6 +70,10 @@ impl Gen<'_, '_> {
             bits: e.bits.max(var_cap + 1),
             e: bin(op, e.e, bin(BinOp::Sub, Expr::name(&l.var), Expr::int(k))),
         };
+        if discarded {
+            // Computed every iteration, read never, raises at iteration K.
+            return Stmt::Expr(q.e);
+        }
         let value = self.fit(q, cap).e;
         Stmt::Assign { target, value }
     }
