@@ -38,19 +38,27 @@ pub enum JobOutcome {
     Failed(String),
 }
 
-/// VMs in this process, one per configuration string and limits, reused
-/// across programs (an arena mapping and an emulator are expensive to set
-/// up, and the emulator maps as many frame slots as the depth limit needs).
+/// VMs in this process, one per configuration string, reused across
+/// programs (an arena mapping and an emulator are expensive to set up). A
+/// VM is made again when a job's limits differ from the ones it was made
+/// for (the emulator maps as many frame slots as the depth limit needs);
+/// limits change per file at most.
 #[derive(Default)]
 pub struct Local {
-    vms: HashMap<(String, Limits), Vm>,
+    vms: HashMap<String, Vm>,
 }
 
 impl Local {
     /// Runs `job` on `module`; a VM panic is caught and reported.
     pub fn run(&mut self, module: &Module, job: &Job) -> JobOutcome {
-        let key = (job.config.clone(), job.limits);
-        let vm = match self.vms.get_mut(&key) {
+        if self
+            .vms
+            .get(&job.config)
+            .is_some_and(|vm| vm.config.limits != job.limits)
+        {
+            self.vms.remove(&job.config);
+        }
+        let vm = match self.vms.get_mut(&job.config) {
             Some(vm) => vm,
             None => {
                 let config = match Config::parse(&job.config) {
@@ -65,7 +73,7 @@ impl Local {
                 };
                 vm_config.limits = job.limits;
                 match catch_unwind(|| Vm::new(vm_config)) {
-                    Ok(vm) => self.vms.entry(key).or_insert(vm),
+                    Ok(vm) => self.vms.entry(job.config.clone()).or_insert(vm),
                     Err(p) => return JobOutcome::Failed(panic_message(&p)),
                 }
             }
@@ -76,7 +84,7 @@ impl Local {
             Ok(out) => JobOutcome::Done(Box::new(out)),
             Err(panic) => {
                 // The VM's state is suspect after a panic: start afresh.
-                self.vms.remove(&(job.config.clone(), job.limits));
+                self.vms.remove(&job.config);
                 JobOutcome::Panicked(panic_message(&panic))
             }
         }

@@ -439,9 +439,7 @@ fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<V
         BinOp::Mod => x
             .modulo(&y)
             .ok_or_else(|| exception("ZeroDivisionError", "integer modulo by zero".into()))?,
-        BinOp::BitAnd => x.bitwise('&', &y),
-        BinOp::BitOr => x.bitwise('|', &y),
-        BinOp::BitXor => x.bitwise('^', &y),
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => x.bitwise(op, &y),
         BinOp::LShift | BinOp::RShift => {
             if y.cmp(&Int::Small(0)) == Ordering::Less {
                 return Err(exception("ValueError", "negative shift count".into()));

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
+use jitdiff_vm::lang::ast::BinOp;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -88,12 +89,13 @@ impl Int {
         Int::from_big(-self.to_big() - 1)
     }
 
-    /// `&`, `|` or `^` (`op` is the symbol), on infinite two's complement.
-    pub fn bitwise(&self, op: char, o: &Int) -> Int {
+    /// `&`, `|` or `^` (any other `op` is `^`), on infinite two's
+    /// complement.
+    pub fn bitwise(&self, op: BinOp, o: &Int) -> Int {
         let (a, b) = (self.to_big(), o.to_big());
         Int::from_big(match op {
-            '&' => a & b,
-            '|' => a | b,
+            BinOp::BitAnd => a & b,
+            BinOp::BitOr => a | b,
             _ => a ^ b,
         })
     }

@@ -122,12 +122,12 @@ pub struct EmuPool {
 /// nested the outer runs return into freed translations: a crash of the
 /// host. So the pool flushes on its own terms instead, whenever no engine
 /// is running and this much guest code was compiled since the last flush.
-/// With unicorn's per-instruction checks and `+checkregs`, the buffer
-/// filled after 4 to 8 MiB of AArch64 code memory (about 128 to 256 bytes
-/// of translation per byte of code, counting pages): this threshold keeps
-/// it at least 16 times below that. Only one outermost trace run that
-/// compiled more than 1 GiB's worth of translations while it ran (every
-/// compile then in a callee trace) could still outgrow it.
+/// Measured while the arena was still mapped executable (guest stores then
+/// invalidated translations, which were made again), with `+checkregs` the
+/// buffer filled after 4 to 8 MiB of AArch64 code memory: this threshold
+/// stays at least 16 times below that worst case. Only one outermost trace
+/// run that compiled more than 1 GiB's worth of translations while it ran
+/// (every compile then in a callee trace) could still outgrow it.
 pub const FLUSH_AFTER_CODE: usize = 256 << 10;
 
 /// Whether to flush every translation before a run: only when none is in

@@ -29,7 +29,8 @@ pub const MAX_DEPTH_CAP: usize = 500;
 /// so wider ints could print here and fail there.
 pub const MAX_INT_BITS_CAP: u64 = 14_000;
 
-/// The most fuel a run may ask for (about an hour of tier 1).
+/// The most fuel a run may ask for (far beyond any program one would
+/// wait for; it keeps counts well inside `u64`).
 pub const MAX_FUEL_CAP: u64 = 10_000_000_000;
 
 /// The limits of one run, shared by the reference and every configuration.
