@@ -123,6 +123,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-x86+stress+inject=invert-as-negate",
         "frame_state",
     ),
+    bug(
+        "float-guard-accepts-int",
+        "jit-x86+stress+inject=float-guard-accepts-int",
+        "fault",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

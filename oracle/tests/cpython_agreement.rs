@@ -70,3 +70,34 @@ fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
         failures.join("\n\n")
     );
 }
+
+/// The float feature against CPython: 500 generated programs that use
+/// floats (float globals, boundary values, mixed arithmetic, type changes
+/// mid-loop) print and end the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_float_programs() {
+    let mut failures = Vec::new();
+    let (mut compared, mut seed) = (0, 1000);
+    while compared < 500 {
+        let module = generator::generate_from_seed(seed);
+        seed += 1;
+        if !unparse(&module).contains("fl0 = ") {
+            continue;
+        }
+        if check(
+            &format!("generated seed {}", seed - 1),
+            &module,
+            Limits::default(),
+            &mut failures,
+        ) {
+            compared += 1;
+        }
+        assert!(seed < 3000, "too few float programs");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -74,12 +74,21 @@ fn int_lit() -> impl Strategy<Value = Expr> {
 fn expr() -> BoxedStrategy<Expr> {
     let leaf = prop_oneof![
         int_lit(),
+        // Any non-negative float literal, infinity included (NaN has none).
+        any::<f64>()
+            .prop_filter("no NaN literal", |v| !v.is_nan())
+            .prop_map(|v| Expr::Float(v.abs().to_bits())),
         any::<bool>().prop_map(Expr::Bool),
         Just(Expr::None),
         name().prop_map(Expr::Name),
     ];
     leaf.prop_recursive(5, 40, 4, |inner| {
-        let unop = prop::sample::select(vec![UnaryOp::Neg, UnaryOp::Pos, UnaryOp::Not]);
+        let unop = prop::sample::select(vec![
+            UnaryOp::Neg,
+            UnaryOp::Pos,
+            UnaryOp::Not,
+            UnaryOp::Invert,
+        ]);
         let binop = prop::sample::select(BinOp::ALL.to_vec());
         let cmpop = prop::sample::select(CmpOp::ALL.to_vec());
         let boolop = prop::sample::select(vec![BoolOp::And, BoolOp::Or]);

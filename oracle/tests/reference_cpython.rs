@@ -381,6 +381,75 @@ const AGREE: &[(&str, &str)] = &[
         x += t(x)
         ",
     ),
+    (
+        "float_reprs_and_globals",
+        "
+        a = 1e16
+        b = 1e15 + 0.5
+        c = 0.0001
+        d = 1e-05
+        e = -0.0
+        f = 1e309 - 1e309
+        g = -1e309
+        h = 9007199254740992.0 * 0.1
+        print(a, b, c, d, e, f, g, h, 5e-324, 1.5e-07, 0.1 + 0.2)
+        ",
+    ),
+    (
+        "float_mixed_arithmetic",
+        "
+        print(7 / 2, 0 / -5, 7.5 // -2, -7.5 % 2, 0.0 % -3.0, -5.0 % 1e309, 2 ** -1, 4 ** 0.5, True + 0.5)
+        print((2**53 + 1) / 1, 1 / 2**1075, 3 / 2**1076, 10**400 / 10**399, -(2**70) / 3)
+        x = 7
+        x /= 2
+        y = 3
+        y **= -2
+        z = 2.5
+        z //= 0.75
+        ",
+    ),
+    (
+        "float_exact_comparisons",
+        "
+        n = 1e309 - 1e309
+        print(2**53 + 1 == 9007199254740992.0, 10**400 > 1e308, 10**400 < 1e309, 1 == 1.0, -0.0 == 0)
+        print(n == n, n != n, n < 1, 1 >= n, 0.5 < 1 < 1.5, 2**63 - 1 < 9223372036854775808.0)
+        ",
+    ),
+    (
+        "float_builtins",
+        "
+        print(float(), float(7), float(True), int(), int(-2.9), int(1e20), abs(-0.0), abs(-3), abs(-2.5))
+        print(round(2.5), round(-0.5), round(2.675, 2), round(0.125, 2), round(1.5, -400), round(5e-324, 400))
+        print(round(1250, -2), round(-25, -1), round(1.5, None), round(7, 3), float, int, abs, round)
+        r = round
+        i = int
+        ",
+    ),
+    ("float_zero_div", "print(1.5 / 0)"),
+    ("float_floordiv_zero", "x = 2.0\nx //= 0.0"),
+    ("float_mod_zero", "print(5 % 0.0)"),
+    ("int_true_div_zero", "print(True / False)"),
+    ("int_true_div_overflow", "print(10**400 / 3)"),
+    ("int_to_float_overflow", "print(1.0 + 10**400)"),
+    ("float_pow_zero_negative", "print(0 ** -1)"),
+    ("float_pow_overflow", "print(10.0 ** 400)"),
+    ("float_bitwise_inplace", "x = 1.0\nx &= 1"),
+    ("float_invert", "print(~1.5)"),
+    ("pow_type_error", "print(2 ** None)"),
+    ("float_int_nan", "print(int(1e309 - 1e309))"),
+    ("float_int_inf", "print(int(-1e309))"),
+    ("float_round_overflow", "print(round(1.7e308, -308))"),
+    ("round_ndigits_float", "print(round(1.5, 1.0))"),
+    ("round_no_args", "round()"),
+    ("round_none", "round(None, 2)"),
+    ("int_base_non_string", "int(5, 10)"),
+    ("int_too_many_args", "int(1, 2, 3)"),
+    ("float_too_many_args", "float(1, 2)"),
+    ("float_arg_type", "float(None)"),
+    ("abs_no_args", "abs()"),
+    ("abs_arg_type", "abs(range(2))"),
+    ("int_pow_width_exactly_at_limit", "x = 3 ** 5168\nprint(x % 1000000007)"),
 ];
 
 /// Programs the reference poisons (CPython would run them to completion or
@@ -416,6 +485,12 @@ const POISON: &[(&str, &str, Poison)] = &[
         "int_width_product",
         "x = 1\nfor i in range(4097):\n    x = x * 2\ny = x * x",
         Poison::IntTooLarge,
+    ),
+    ("int_pow_one_over", "x = 3 ** 5169", Poison::IntTooLarge),
+    (
+        "complex_power",
+        "print(1)\nx = (-8.0) ** (1 / 3)",
+        Poison::Complex,
     ),
     (
         "int_width_negation",

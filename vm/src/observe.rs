@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::runtime::frame::{FRAME_CODE, FRAME_LOCALS, FRAME_NLOCALS, FRAME_SP, fget};
 use crate::runtime::object::{
-    self, BIGINT_LIMBS, BIGINT_SIGN_LEN, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind,
-    RANGE_START, RANGE_STEP, RANGE_STOP,
+    self, BIGINT_LIMBS, BIGINT_SIGN_LEN, FLOAT_VALUE, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING,
+    ITER_STEP, Kind, RANGE_START, RANGE_STEP, RANGE_STOP,
 };
 use crate::runtime::{Value, dict, int};
 
@@ -307,6 +307,16 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::Function => h.write_u64(object::read(v.0, FUNCTION_CODE)),
+            // Every NaN is the same value: x86-64 makes NaNs with the sign
+            // bit set and AArch64 without, and Python cannot tell them apart.
+            Kind::Float => {
+                let x = f64::from_bits(object::read(v.0, FLOAT_VALUE));
+                h.write_u64(if x.is_nan() {
+                    f64::NAN.to_bits()
+                } else {
+                    x.to_bits()
+                });
+            }
             Kind::RangeIter => {
                 for off in [ITER_NEXT, ITER_STEP, ITER_REMAINING] {
                     h.write_u64(object::read(v.0, off));
@@ -333,10 +343,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
     if v.is_null() {
         return "<unbound>".into();
     }
-    let immediate = matches!(
-        v,
-        Value::NONE | Value::TRUE | Value::FALSE | Value::BUILTIN_PRINT | Value::BUILTIN_RANGE
-    );
+    let immediate = matches!(v, Value::NONE | Value::TRUE | Value::FALSE) || v.is_builtin();
     if v.is_small_int() || immediate {
         return crate::runtime::repr(v, &|id| format!("<name {id}>"));
     }
@@ -364,6 +371,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 render(Value(object::read(v.0, ITER_REMAINING)), heap, nesting + 1)
             ),
             Kind::Range => crate::runtime::range::repr(v),
+            Kind::Float => crate::runtime::float::repr(crate::runtime::float::value(v)),
             Kind::Dict => "<dict>".into(),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }

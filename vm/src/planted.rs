@@ -83,10 +83,15 @@ pub enum Injection {
     /// wrong): `~x` computes `-x` in machine code only. Frame state at the
     /// next exit (before the wrong value reaches the output).
     InvertAsNegate,
+    /// `_GUARD_TOS_FLOAT`'s stencil also passes small ints (a "number"
+    /// guard where a float guard belongs), so the float stencil after it
+    /// reads an int as a pointer. Containment (a wild read) or, where the
+    /// address happens to be mapped, the outcome.
+    FloatGuardAcceptsInt,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 20] = [
+    pub const ALL: [Injection; 21] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -107,6 +112,7 @@ impl Injection {
         Injection::ExitStubSkipsRegister,
         Injection::A64CacheRegister,
         Injection::InvertAsNegate,
+        Injection::FloatGuardAcceptsInt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -131,6 +137,7 @@ impl Injection {
             Injection::ExitStubSkipsRegister => "exit-stub-skips-register",
             Injection::A64CacheRegister => "a64-cache-register",
             Injection::InvertAsNegate => "invert-as-negate",
+            Injection::FloatGuardAcceptsInt => "float-guard-accepts-int",
         }
     }
 
@@ -162,6 +169,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         Injection::A64CacheRegister => |u| (u == Uop::LoadFast).then_some(Uop::PlantedLoadFastA64),
         Injection::InvertAsNegate => {
             |u| (u == Uop::UnaryInvert).then_some(Uop::PlantedInvertAsNegate)
+        }
+        Injection::FloatGuardAcceptsInt => {
+            |u| (u == Uop::GuardTosFloat).then_some(Uop::PlantedGuardTosFloatAcceptsInt)
         }
         _ => return,
     };

@@ -47,6 +47,8 @@ typedef uint64_t Value;
 #define KIND_MASK UINT64_C(0xff)
 #define KIND_FUNCTION 2
 #define KIND_RANGE_ITER 4
+#define KIND_FLOAT 7
+#define FLOAT_VALUE 8
 #define FUNCTION_CODE 8
 #define ITER_NEXT 8
 #define ITER_STEP 16
@@ -55,6 +57,18 @@ typedef uint64_t Value;
 #define DICT_ENTRIES 32
 #define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
 #define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
+#define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)
+static inline double float_of(Value v) {
+    uint64_t bits = WORD(v, FLOAT_VALUE);
+    double d;
+    __builtin_memcpy(&d, &bits, sizeof d);
+    return d;
+}
+static inline uint64_t bits_of(double d) {
+    uint64_t bits;
+    __builtin_memcpy(&bits, &d, sizeof bits);
+    return bits;
+}
 
 /* runtime/frame.rs */
 #define FRAME_IP 16
@@ -185,6 +199,9 @@ extern void jit_store_global(JitState *, uint64_t name, Value v);
 /* Calls the callable below `nargs` arguments at the top of the stack. */
 extern Value jit_call(JitState *, uint64_t frame, Value *stack_pointer, uint64_t nargs);
 extern Value jit_make_function(JitState *, uint64_t code);
+/* Boxes a float given as its bits (integer registers only: the emulators'
+ * helper trap reads integer argument registers). May collect. */
+extern Value jit_box_float(JitState *, uint64_t bits);
 /* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
 extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
 extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);

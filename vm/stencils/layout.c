@@ -41,6 +41,8 @@
     CONST(E, KIND_MASK)                     \
     CONST(E, KIND_FUNCTION)                 \
     CONST(E, KIND_RANGE_ITER)               \
+    CONST(E, KIND_FLOAT)                    \
+    CONST(E, FLOAT_VALUE)                   \
     CONST(E, FUNCTION_CODE)                 \
     CONST(E, ITER_NEXT)                     \
     CONST(E, ITER_STEP)                     \

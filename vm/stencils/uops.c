@@ -150,6 +150,46 @@ STENCIL {
 }
 #endif
 
+#if defined(STENCIL__GUARD_TOS_FLOAT)
+STENCIL {
+    EXIT_IF(!IS_FLOAT(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_NOS_FLOAT)
+STENCIL {
+    EXIT_IF(!IS_FLOAT(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+/* IEEE arithmetic on the unboxed values (no contraction: -ffp-contract=off),
+ * then a helper boxes the result; the operands stay on the synced stack
+ * until it returns, since boxing may collect. */
+#if defined(STENCIL__BINARY_OP_ADD_FLOAT) || defined(STENCIL__BINARY_OP_SUBTRACT_FLOAT) || \
+    defined(STENCIL__BINARY_OP_MULTIPLY_FLOAT)
+STENCIL {
+    double a = float_of(stack_pointer[-2]);
+    double b = float_of(stack_pointer[-1]);
+#if defined(STENCIL__BINARY_OP_ADD_FLOAT)
+    double r = a + b;
+#elif defined(STENCIL__BINARY_OP_SUBTRACT_FLOAT)
+    double r = a - b;
+#else
+    double r = a * b;
+#endif
+    SYNC_SP();
+    Value v = jit_box_float(tstate, bits_of(r));
+    if (v == VALUE_NULL) {
+        ERROR();
+    }
+    stack_pointer[-2] = v;
+    stack_pointer--;
+    CONTINUE();
+}
+#endif
+
 #if defined(STENCIL__BINARY_OP)
 STENCIL {
     SYNC_SP();
@@ -229,6 +269,18 @@ STENCIL {
 STENCIL {
     int64_t a = SMALL_VALUE(INPUT(0));
     int64_t b = SMALL_VALUE(INPUT(1));
+    uint64_t op = OPARG;
+    int r = op == 0 ? a == b : op == 1 ? a != b : op == 2 ? a < b : op == 3 ? a <= b : op == 4 ? a > b : a >= b;
+    OUTPUT(0, MAKE_BOOL(r));
+    CONTINUE_UOP();
+}
+#endif
+
+/* IEEE comparisons: with a NaN operand only `!=` holds, as in Python. */
+#if defined(STENCIL__COMPARE_OP_FLOAT)
+STENCIL {
+    double a = float_of(INPUT(0));
+    double b = float_of(INPUT(1));
     uint64_t op = OPARG;
     int r = op == 0 ? a == b : op == 1 ? a != b : op == 2 ? a < b : op == 3 ? a <= b : op == 4 ? a > b : a >= b;
     OUTPUT(0, MAKE_BOOL(r));
@@ -533,6 +585,16 @@ STENCIL {
     EXIT_IF(status == 1);
     stack_pointer++;
     CONTINUE();
+}
+#endif
+
+/* float-guard-accepts-int: `_GUARD_TOS_FLOAT` that lets small ints pass
+ * (it checks "a number" where the float stencils need a float object). */
+#if defined(STENCIL__PLANTED_GUARD_TOS_FLOAT_ACCEPTS_INT)
+STENCIL {
+    Value v = INPUT(0);
+    EXIT_IF(!IS_FLOAT(v) && !IS_SMALL_INT(v));
+    CONTINUE_UOP();
 }
 #endif
 

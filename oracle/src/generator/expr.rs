@@ -146,8 +146,10 @@ impl Gen<'_, '_> {
             if c.bitwise { 3 } else { 0 },
             if c.bitwise { 1 } else { 0 },
             if c.cond_exprs { 2 } else { 0 },
+            if c.floats { 2 } else { 0 },
         ];
         match self.weighted(&w) {
+            Some(10) => self.int_of_float(depth - 1),
             Some(7) => self.bitwise(depth - 1),
             Some(8) => {
                 let x = self.int_expr(depth - 1);
@@ -380,6 +382,9 @@ impl Gen<'_, '_> {
 
     /// `a op b` or a chain `a op b op c`.
     pub fn compare(&mut self, depth: u32) -> Expr {
+        if self.cfg.floats && self.chance(30) {
+            return self.float_compare(depth);
+        }
         let n = if self.cfg.chained_cmp && self.chance(40) {
             self.between(2, 3)
         } else {

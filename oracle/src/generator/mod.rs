@@ -24,6 +24,7 @@
 //! every program containing everything.
 
 mod expr;
+mod floats;
 mod func;
 mod loops;
 mod poison;
@@ -84,6 +85,9 @@ pub struct GenConfig {
     pub bitwise: bool,
     /// Conditional expressions (`a if c else b`).
     pub cond_exprs: bool,
+    /// Float variables and expressions, mixed with ints, at float boundary
+    /// values, rebound to ints mid-loop (see `floats.rs`).
+    pub floats: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -139,6 +143,7 @@ impl Default for GenConfig {
             aug_assign: true,
             bitwise: true,
             cond_exprs: true,
+            floats: true,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -210,6 +215,7 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
         c.cond_exprs = coin(u, 40);
+        c.floats = coin(u, 50);
         Ok(c)
     }
 }

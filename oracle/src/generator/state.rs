@@ -134,6 +134,9 @@ pub(crate) struct Gen<'a, 'u> {
     pub want_hot: bool,
     /// Set once a planned exception has been placed.
     pub placed_error: bool,
+    /// Module-level float variables, and whether each is unstable (rebound
+    /// to ints mid-loop; see `floats.rs`).
+    pub fvars: Vec<(String, bool)>,
 }
 
 impl<'a, 'u> Gen<'a, 'u> {
@@ -167,6 +170,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             want_hot: false,
             usual_arity: 1,
             placed_error: false,
+            fvars: vec![],
         }
     }
 
@@ -366,6 +370,12 @@ impl<'a, 'u> Gen<'a, 'u> {
             });
         }
 
+        if self.cfg.floats {
+            // Before the functions, which may read them.
+            for _ in 0..self.between(1, 2) {
+                self.fresh_float_global();
+            }
+        }
         let mut defs = vec![];
         self.usual_arity = self.between(0, 2) as usize;
         if self.cfg.functions {
@@ -407,6 +417,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         main.extend(self.final_prints());
 
         let mut body = global_inits;
+        body.extend(self.float_inits());
         body.append(&mut self.inits);
         body.extend(defs);
         body.extend(main);
@@ -480,6 +491,7 @@ impl<'a, 'u> Gen<'a, 'u> {
 
     fn final_prints(&mut self) -> Vec<Stmt> {
         let mut names: Vec<String> = self.vars.iter().map(|v| v.name.clone()).collect();
+        names.extend(self.float_vars());
         let mut out = vec![];
         let n = self.between(1, 2);
         for _ in 0..n {

@@ -76,6 +76,8 @@ impl Gen<'_, '_> {
                 0
             },
             if self.can_call() { 3 } else { 0 },
+            // Float variables are module globals: assigned at module scope.
+            if c.floats && !in_fn { 5 } else { 0 },
         ];
         let s = match self.weighted(&w) {
             Some(1) => Some(vec![self.aug_assign()]),
@@ -92,6 +94,7 @@ impl Gen<'_, '_> {
             Some(12) => self.none_assign(&procs).map(|s| vec![s]),
             Some(13) => Some(vec![self.error_in_loop()]),
             Some(14) => self.assign_call().map(|s| vec![s]),
+            Some(15) => Some(vec![self.float_stmt()]),
             _ => None,
         };
         s.unwrap_or_else(|| vec![self.assign()])
@@ -247,6 +250,9 @@ impl Gen<'_, '_> {
         for _ in 0..self.between(1, 3) {
             if !nones.is_empty() && self.chance(15) {
                 args.push(Expr::name(&self.pick(&nones)));
+            } else if self.cfg.floats && self.chance(30) {
+                let d = self.depth().min(2);
+                args.push(self.float_expr(d));
             } else {
                 let d = self.depth().min(2);
                 args.push(self.int_expr(d).e);

@@ -1,10 +1,12 @@
-//! The builtins `print` and `range`, and CPython's argument-count messages
-//! for user functions. Message texts were checked against CPython 3.11.
+//! The builtins `print`, `range`, `float`, `int`, `abs` and `round`, and
+//! CPython's argument-count messages for user functions. Message texts were
+//! checked against CPython 3.11.
 
 use std::fmt::Write;
 use std::rc::Rc;
 
-use super::eval::{Res, type_error, value_error};
+use super::eval::{Res, checked, type_error, value_error};
+use super::float::{self, Num};
 use super::value::{Int, RangeObj, Value};
 
 /// `print(*args)`: `str` of each argument, space separated, then a newline.
@@ -45,6 +47,124 @@ pub fn range(args: &[Value]) -> Res<Value> {
         }
     };
     Ok(Value::Range(Rc::new(RangeObj { start, stop, step })))
+}
+
+/// `float()` is 0.0; `float(x)` converts a number (an int correctly
+/// rounded, or an OverflowError).
+pub fn float(args: &[Value]) -> Res<Value> {
+    let x = match args {
+        [] => return Ok(Value::Float(0.0)),
+        [x] => x,
+        more => {
+            return Err(type_error(format!(
+                "float expected at most 1 argument, got {}",
+                more.len()
+            )));
+        }
+    };
+    match x.as_num() {
+        Some(n) => n.to_f64().map(Value::Float),
+        None => Err(type_error(format!(
+            "float() argument must be a string or a real number, not '{}'",
+            x.type_name()
+        ))),
+    }
+}
+
+/// `int()` is 0; `int(x)` truncates a number towards zero. S0 has no
+/// strings, so `int(x, base)` always fails, once the base is validated.
+pub fn int(args: &[Value], int_bits: u64) -> Res<Value> {
+    let x = match args {
+        [] => return Ok(Value::Int(Int::Small(0))),
+        [x] => x,
+        [_, base] => {
+            // CPython clips the base into a C ssize_t before range-checking.
+            let base = index(base)?.saturating_i64();
+            if base != 0 && !(2..=36).contains(&base) {
+                return Err(value_error(
+                    "int() base must be >= 2 and <= 36, or 0".into(),
+                ));
+            }
+            return Err(type_error(
+                "int() can't convert non-string with explicit base".into(),
+            ));
+        }
+        more => {
+            return Err(type_error(format!(
+                "int() takes at most 2 arguments ({} given)",
+                more.len()
+            )));
+        }
+    };
+    let i = match x.as_num() {
+        Some(Num::Int(i)) => i,
+        Some(Num::Float(f)) => float::to_int(f)?,
+        None => {
+            return Err(type_error(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                x.type_name()
+            )));
+        }
+    };
+    checked(i, int_bits)
+}
+
+/// `abs(x)`: an int for ints and bools, a float for floats.
+pub fn abs(args: &[Value], int_bits: u64) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "abs() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    match x.as_num() {
+        Some(Num::Int(i)) => checked(i.abs(), int_bits),
+        Some(Num::Float(f)) => Ok(Value::Float(f.abs())),
+        None => Err(type_error(format!(
+            "bad operand type for abs(): '{}'",
+            x.type_name()
+        ))),
+    }
+}
+
+/// `round(x)` (an int, ties to even) and `round(x, ndigits)` (same type as
+/// `x`). `ndigits=None` is the one-argument form. The type of `x` is checked
+/// before `ndigits`, which must then be an index.
+pub fn round(args: &[Value], int_bits: u64) -> Res<Value> {
+    let (x, ndigits) = match args {
+        [] => {
+            return Err(type_error(
+                "round() missing required argument 'number' (pos 1)".into(),
+            ));
+        }
+        [x] => (x, None),
+        [x, n] => (x, Some(n).filter(|n| !matches!(n, Value::None))),
+        more => {
+            return Err(type_error(format!(
+                "round() takes at most 2 arguments ({} given)",
+                more.len()
+            )));
+        }
+    };
+    let Some(x_num) = x.as_num() else {
+        return Err(type_error(format!(
+            "type {} doesn't define __round__ method",
+            x.type_name()
+        )));
+    };
+    // CPython clips ndigits into a C ssize_t (i64 here) for floats; for
+    // ints only its sign and size matter, which clipping keeps.
+    let ndigits = ndigits.map(index).transpose()?;
+    match (x_num, ndigits) {
+        (Num::Int(i), None) => checked(i, int_bits),
+        (Num::Int(i), Some(n)) if !n.is_negative() => checked(i, int_bits),
+        (Num::Int(i), Some(n)) => {
+            let k = n.neg().saturating_i64().unsigned_abs();
+            checked(i.round_to_pow10(k), int_bits)
+        }
+        (Num::Float(f), None) => checked(float::round_to_int(f)?, int_bits),
+        (Num::Float(f), Some(n)) => float::round_digits(f, n.saturating_i64()).map(Value::Float),
+    }
 }
 
 /// `operator.index`: ints and bools (as 0/1); anything else is a TypeError.

@@ -11,8 +11,9 @@ use std::rc::Rc;
 
 use super::StackGuard;
 use super::builtins;
+use super::float::{self, Num};
 use super::resolve::{Ex, FuncCode, Program, Slot, St};
-use super::value::{FuncObj, Int, Value};
+use super::value::{Builtin, FuncObj, Int, Value, num_cmp};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -40,7 +41,7 @@ pub fn value_error(message: String) -> Box<Stop> {
     exception("ValueError", message)
 }
 
-fn poison(p: Poison) -> Box<Stop> {
+pub fn poison(p: Poison) -> Box<Stop> {
     Box::new(Stop::Poison(p))
 }
 
@@ -316,17 +317,12 @@ impl<'p> Interp<'p> {
     /// order the VM follows too.
     fn call(&mut self, f: Value, base: usize) -> Res<Value> {
         self.charge()?;
-        let args = self.stack.get(base..).unwrap_or(&[]);
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
                 Some(code) => return self.call_user(code, base),
                 None => Ok(Value::None),
             },
-            Value::Print => {
-                builtins::print(&mut self.out, args);
-                Ok(Value::None)
-            }
-            Value::RangeType => builtins::range(args),
+            Value::Builtin(b) => self.call_builtin(b, base),
             other => Err(type_error(format!(
                 "'{}' object is not callable",
                 other.type_name()
@@ -334,6 +330,24 @@ impl<'p> Interp<'p> {
         };
         self.stack.truncate(base);
         result
+    }
+
+    /// A builtin's result (its arguments are `stack[base..]`); every int it
+    /// makes is checked against the run's width.
+    fn call_builtin(&mut self, b: Builtin, base: usize) -> Res<Value> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        let int_bits = self.limits.int_bits;
+        match b {
+            Builtin::Print => {
+                builtins::print(&mut self.out, args);
+                Ok(Value::None)
+            }
+            Builtin::Range => builtins::range(args),
+            Builtin::Float => builtins::float(args),
+            Builtin::Int => builtins::int(args, int_bits),
+            Builtin::Abs => builtins::abs(args, int_bits),
+            Builtin::Round => builtins::round(args, int_bits),
+        }
     }
 
     fn call_user(&mut self, code: &'p FuncCode, base: usize) -> Res<Value> {
@@ -375,7 +389,7 @@ impl<'p> Interp<'p> {
 }
 
 /// Every integer result passes through here: too wide poisons the run.
-fn checked(i: Int, int_bits: u64) -> Res<Value> {
+pub fn checked(i: Int, int_bits: u64) -> Res<Value> {
     if i.bits() > int_bits {
         return Err(poison(Poison::IntTooLarge));
     }
@@ -389,11 +403,22 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
         UnaryOp::Pos => "+",
         UnaryOp::Invert => "~",
     };
-    let Some(i) = v.as_int() else {
-        return Err(type_error(format!(
+    let bad_operand = || {
+        type_error(format!(
             "bad operand type for unary {sym}: '{}'",
             v.type_name()
-        )));
+        ))
+    };
+    let i = match v.as_num() {
+        Some(Num::Int(i)) => i,
+        // `-x` flips the sign bit (`-0.0`, `-nan`), `+x` is `x`; `~` is
+        // int-only.
+        Some(Num::Float(f)) => match op {
+            UnaryOp::Neg => return Ok(Value::Float(-f)),
+            UnaryOp::Pos => return Ok(Value::Float(f)),
+            _ => return Err(bad_operand()),
+        },
+        None => return Err(bad_operand()),
     };
     // `+True` is the int 1 and `~True` is -2: the result is always an int.
     let r = match op {
@@ -416,37 +441,65 @@ fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<V
             _ => {}
         }
     }
-    let (Some(x), Some(y)) = (a.as_int(), b.as_int()) else {
-        return Err(type_error(format!(
-            "unsupported operand type(s) for {}{}: '{}' and '{}'",
-            op.symbol(),
-            if inplace { "=" } else { "" },
+    let unsupported = || {
+        // `**` is also the builtin `pow()`, which shares its message (but
+        // `**=` does not).
+        let name = match (op, inplace) {
+            (_, true) => format!("{}=", op.symbol()),
+            (BinOp::Pow, false) => "** or pow()".to_string(),
+            (_, false) => op.symbol().to_string(),
+        };
+        type_error(format!(
+            "unsupported operand type(s) for {name}: '{}' and '{}'",
             a.type_name(),
             b.type_name()
-        )));
+        ))
     };
+    match (a.as_num(), b.as_num()) {
+        (Some(Num::Int(x)), Some(Num::Int(y))) => int_binop(op, &x, &y, int_bits),
+        // At least one float: float arithmetic, or a TypeError for the
+        // int-only operators.
+        (Some(x), Some(y)) => match float::arith(op, &x, &y) {
+            Some(r) => r.map(Value::Float),
+            None => Err(unsupported()),
+        },
+        _ => Err(unsupported()),
+    }
+}
+
+fn int_binop(op: BinOp, x: &Int, y: &Int, int_bits: u64) -> Res<Value> {
     let r = match op {
-        BinOp::Add => x.add(&y),
-        BinOp::Sub => x.sub(&y),
-        BinOp::Mul => x.mul(&y),
+        BinOp::Add => x.add(y),
+        BinOp::Sub => x.sub(y),
+        BinOp::Mul => x.mul(y),
         // CPython 3.11 words the two zero-division errors differently.
-        BinOp::FloorDiv => x.floordiv(&y).ok_or_else(|| {
+        BinOp::FloorDiv => x.floordiv(y).ok_or_else(|| {
             exception(
                 "ZeroDivisionError",
                 "integer division or modulo by zero".into(),
             )
         })?,
         BinOp::Mod => x
-            .modulo(&y)
+            .modulo(y)
             .ok_or_else(|| exception("ZeroDivisionError", "integer modulo by zero".into()))?,
-        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => x.bitwise(op, &y),
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => x.bitwise(op, y),
         BinOp::LShift | BinOp::RShift => {
-            if y.cmp(&Int::Small(0)) == Ordering::Less {
+            if y.is_negative() {
                 return Err(exception("ValueError", "negative shift count".into()));
             }
-            x.shift(op == BinOp::LShift, &y, int_bits)
+            x.shift(op == BinOp::LShift, y, int_bits)
                 .ok_or_else(|| poison(Poison::IntTooLarge))?
         }
+        // int / int is always a float, correctly rounded.
+        BinOp::Div => return float::int_true_div(x, y).map(Value::Float),
+        // A negative exponent makes it float power (both operands
+        // converted: `2 ** -1 == 0.5`).
+        BinOp::Pow if y.is_negative() => {
+            return float::pow(float::from_int(x)?, float::from_int(y)?).map(Value::Float);
+        }
+        BinOp::Pow => x
+            .pow(y, int_bits)
+            .ok_or_else(|| poison(Poison::IntTooLarge))?,
     };
     checked(r, int_bits)
 }
@@ -460,8 +513,9 @@ fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
         CmpOp::Gt => Ordering::is_gt,
         CmpOp::GtE => Ordering::is_ge,
     };
-    match (a.as_int(), b.as_int()) {
-        (Some(x), Some(y)) => Ok(test(x.cmp(&y))),
+    match (a.as_num(), b.as_num()) {
+        // Exact across ints and floats; NaN orders against nothing.
+        (Some(x), Some(y)) => Ok(num_cmp(&x, &y).is_some_and(test)),
         _ => Err(type_error(format!(
             "'{}' not supported between instances of '{}' and '{}'",
             op.symbol(),

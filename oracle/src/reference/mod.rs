@@ -4,7 +4,8 @@
 //!
 //! Shape: [`resolve`] turns the AST into a tree with pre-resolved name slots
 //! and pre-parsed literals; [`eval`] walks it with its own [`value`] model
-//! (ints with an `i64` fast path over `num-bigint`).
+//! (ints with an `i64` fast path over `num-bigint`; floats as `f64` with
+//! CPython's rules in [`float`]).
 //!
 //! Total on any AST: hand-built trees that the front end would reject (stray
 //! `break`, nested `def`, bad literals, mismatched comparison chains) still
@@ -13,6 +14,7 @@
 
 mod builtins;
 mod eval;
+mod float;
 mod resolve;
 mod value;
 

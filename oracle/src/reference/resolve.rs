@@ -1,5 +1,5 @@
 //! AST -> resolved tree. Still a tree (the reference walks it), but every
-//! name is pre-resolved to a local slot or a global slot and every integer
+//! name is pre-resolved to a local slot or a global slot and every number
 //! literal is pre-parsed, so evaluation does no string lookups or parsing.
 //! Scoping follows `function_locals`, the one piece of scoping logic that is
 //! shared syntax rather than semantics.
@@ -11,7 +11,7 @@ use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp, f
 use num_bigint::BigInt;
 
 use super::StackGuard;
-use super::value::{Int, Value};
+use super::value::{Builtin, Int, Value};
 
 /// Where a name lives.
 #[derive(Clone, Copy, Debug)]
@@ -72,7 +72,7 @@ pub struct Program {
     pub funcs: Vec<FuncCode>,
     /// Name of each global slot.
     pub global_names: Vec<String>,
-    /// The builtin a global slot falls back to when unbound (`print`, `range`).
+    /// The builtin a global slot falls back to when unbound (`print`, ...).
     pub builtins: Vec<Option<Value>>,
 }
 
@@ -94,11 +94,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
     let builtins = r
         .global_names
         .iter()
-        .map(|n| match n.as_str() {
-            "print" => Some(Value::Print),
-            "range" => Some(Value::RangeType),
-            _ => None,
-        })
+        .map(|n| Builtin::named(n).map(Value::Builtin))
         .collect();
     Ok(Program {
         module: body,
@@ -217,6 +213,9 @@ impl Resolver<'_> {
         }
         Ok(match e {
             Expr::Int(digits) => int_literal(digits, self.int_bits),
+            // Any bits at all are some float (a hand-built AST may even
+            // hold a NaN or a negative one): no literal is bad.
+            Expr::Float(bits) => Ex::Const(Value::Float(f64::from_bits(*bits))),
             Expr::Bool(b) => Ex::Const(Value::Bool(*b)),
             Expr::None => Ex::Const(Value::None),
             Expr::Name(n) => Ex::Load(self.slot(n, scope)),

@@ -1,6 +1,7 @@
 //! The reference's own value model: Python ints (with an `i64` fast path),
-//! bools, None, functions, the two builtins and range objects. Written from
-//! CPython's documented behaviour, not from the VM's representation.
+//! floats, bools, None, functions, the builtins and range objects. Written
+//! from CPython's documented behaviour, not from the VM's representation.
+//! Float semantics live in [`super::float`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -10,6 +11,8 @@ use jitdiff_vm::lang::ast::BinOp;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
+
+use super::float::{self, Num};
 
 /// A Python `int`. Invariant: `Big` never holds a value that fits in `i64`,
 /// so equal values always have the same variant (cheap equality, one repr).
@@ -51,6 +54,23 @@ impl Int {
 
     pub fn is_zero(&self) -> bool {
         matches!(self, Int::Small(0))
+    }
+
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Int::Small(v) => *v < 0,
+            Int::Big(b) => b.is_negative(),
+        }
+    }
+
+    /// The value clamped into `i64` (CPython clips `round`'s `ndigits` and
+    /// `int`'s `base` this way; only the clamped range matters to either).
+    pub fn saturating_i64(&self) -> i64 {
+        match self {
+            Int::Small(v) => *v,
+            Int::Big(b) if b.is_negative() => i64::MIN,
+            Int::Big(_) => i64::MAX,
+        }
     }
 
     pub fn add(&self, o: &Int) -> Int {
@@ -127,6 +147,71 @@ impl Int {
             Int::Small(v) => Int::from_i128(-i128::from(*v)),
             Int::Big(b) => Int::from_big(-(**b).clone()),
         }
+    }
+
+    pub fn abs(&self) -> Int {
+        if self.is_negative() {
+            self.neg()
+        } else {
+            self.clone()
+        }
+    }
+
+    /// `self ** exp` for `exp >= 0`, exactly; `None` when the result would be
+    /// wider than `max_bits` (the run poisons). The width is bounded before
+    /// computing, so a hopeless power costs nothing.
+    pub fn pow(&self, exp: &Int, max_bits: u64) -> Option<Int> {
+        if exp.is_zero() {
+            return Some(Int::Small(1));
+        }
+        // 0, 1 and -1 stay that small under any exponent.
+        match self {
+            Int::Small(0 | 1) => return Some(self.clone()),
+            Int::Small(-1) => {
+                let odd = exp.to_big().is_odd();
+                return Some(Int::Small(if odd { -1 } else { 1 }));
+            }
+            _ => {}
+        }
+        // |self| >= 2 has b bits, so |self| ** n has at least
+        // n * (b - 1) + 1 bits.
+        let n = match exp {
+            Int::Small(n) => u64::try_from(*n).ok()?,
+            Int::Big(_) => return None,
+        };
+        let min_bits = n.saturating_mul(self.bits() - 1).saturating_add(1);
+        if min_bits > max_bits {
+            return None;
+        }
+        // Here n < max_bits, which fits in u32 for any sane limit.
+        let n = u32::try_from(n).ok()?;
+        if let Int::Small(v) = self
+            && let Some(r) = v.checked_pow(n)
+        {
+            return Some(Int::Small(r));
+        }
+        let r = Int::from_big(self.to_big().pow(n));
+        (r.bits() <= max_bits).then_some(r)
+    }
+
+    /// The multiple of `10 ** k` nearest to `self`, ties to the even
+    /// multiple: `round(self, -k)` for `k > 0`.
+    pub fn round_to_pow10(&self, k: u64) -> Int {
+        // 10**k > 2**(3k) >= 2 * |self| once 3k > bits: the nearest multiple
+        // is 0 (a tie, at exactly half, also goes to the even multiple 0).
+        // Skipping the power keeps a huge `k` cheap.
+        if k.saturating_mul(3) > self.bits() {
+            return Int::Small(0);
+        }
+        let p = BigInt::from(10u8).pow(k as u32);
+        let (q, r) = self.to_big().div_mod_floor(&p);
+        let twice: BigInt = r * 2u8;
+        let q = match twice.cmp(&p) {
+            Ordering::Greater => q + 1u8,
+            Ordering::Equal if q.is_odd() => q + 1u8,
+            _ => q,
+        };
+        Int::from_big(q * p)
     }
 
     /// Floor division (quotient rounded towards negative infinity), `None`
@@ -299,16 +384,58 @@ impl Iterator for RangeIter {
     }
 }
 
+/// The builtins. `range`, `float` and `int` are classes in CPython (type
+/// name `type`, repr `<class 'range'>`); `print`, `abs` and `round` are
+/// builtin functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    Print,
+    Range,
+    Float,
+    Int,
+    Abs,
+    Round,
+}
+
+impl Builtin {
+    pub const ALL: [Builtin; 6] = [
+        Builtin::Print,
+        Builtin::Range,
+        Builtin::Float,
+        Builtin::Int,
+        Builtin::Abs,
+        Builtin::Round,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Print => "print",
+            Builtin::Range => "range",
+            Builtin::Float => "float",
+            Builtin::Int => "int",
+            Builtin::Abs => "abs",
+            Builtin::Round => "round",
+        }
+    }
+
+    /// The builtin a global name falls back to when unbound.
+    pub fn named(name: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    fn is_class(self) -> bool {
+        matches!(self, Builtin::Range | Builtin::Float | Builtin::Int)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Value {
     Int(Int),
+    Float(f64),
     Bool(bool),
     None,
     Func(Rc<FuncObj>),
-    /// The builtin `print`.
-    Print,
-    /// The builtin `range` (a class in CPython, hence type name `type`).
-    RangeType,
+    Builtin(Builtin),
     Range(Rc<RangeObj>),
 }
 
@@ -322,58 +449,84 @@ impl Value {
         }
     }
 
+    /// The value as a number if it is one: an int (bools included) or a
+    /// float.
+    pub fn as_num(&self) -> Option<Num> {
+        match self {
+            Value::Float(f) => Some(Num::Float(*f)),
+            _ => self.as_int().map(Num::Int),
+        }
+    }
+
     /// `type(v).__name__`, as used in CPython's error messages.
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Int(_) => "int",
+            Value::Float(_) => "float",
             Value::Bool(_) => "bool",
             Value::None => "NoneType",
             Value::Func(_) => "function",
-            Value::Print => "builtin_function_or_method",
-            Value::RangeType => "type",
+            Value::Builtin(b) if b.is_class() => "type",
+            Value::Builtin(_) => "builtin_function_or_method",
             Value::Range(_) => "range",
         }
     }
 
-    /// `bool(v)`. Note an empty range is false, as in CPython.
+    /// `bool(v)`. Note an empty range is false and NaN is true, as in
+    /// CPython.
     pub fn truthy(&self) -> bool {
         match self {
             Value::Int(i) => !i.is_zero(),
+            Value::Float(f) => *f != 0.0,
             Value::Bool(b) => *b,
             Value::None => false,
-            Value::Func(_) | Value::Print | Value::RangeType => true,
+            Value::Func(_) | Value::Builtin(_) => true,
             Value::Range(r) => !r.len().is_zero(),
         }
     }
 
-    /// `a == b`: numbers by value, ranges by sequence, everything else by
-    /// identity (None, `print` and `range` are singletons).
+    /// `a == b`: numbers by exact value (NaN equals nothing), ranges by
+    /// sequence, everything else by identity (None and the builtins are
+    /// singletons).
     pub fn py_eq(&self, o: &Value) -> bool {
         match (self, o) {
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
-            (Value::None, Value::None) | (Value::Print, Value::Print) => true,
-            (Value::RangeType, Value::RangeType) => true,
-            _ => match (self.as_int(), o.as_int()) {
-                (Some(a), Some(b)) => a == b,
+            (Value::None, Value::None) => true,
+            (Value::Builtin(a), Value::Builtin(b)) => a == b,
+            _ => match (self.as_num(), o.as_num()) {
+                (Some(a), Some(b)) => num_cmp(&a, &b) == Some(Ordering::Equal),
                 _ => false,
             },
         }
     }
 }
 
-/// `str(v)`, which for every S0 value is also `repr(v)`. Functions print as
-/// `<function NAME>`: the one documented deviation from CPython (no address).
+/// How two numbers order, exactly, across ints and floats (`2**53 + 1 >
+/// 9007199254740992.0`); `None` if either is NaN.
+pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
+    match (a, b) {
+        (Num::Int(x), Num::Int(y)) => Some(x.cmp(y)),
+        (Num::Float(x), Num::Float(y)) => x.partial_cmp(y),
+        (Num::Float(x), Num::Int(y)) => float::cmp_float_int(*x, y),
+        (Num::Int(x), Num::Float(y)) => float::cmp_float_int(*y, x).map(Ordering::reverse),
+    }
+}
+
+/// `str(v)`, which for every S0 value (floats included) is also `repr(v)`.
+/// Functions print as `<function NAME>`: the one documented deviation from
+/// CPython (no address).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => f.write_str(&float::repr(*x)),
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::None => f.write_str("None"),
             Value::Func(func) => write!(f, "<function {}>", func.name),
-            Value::Print => f.write_str("<built-in function print>"),
-            Value::RangeType => f.write_str("<class 'range'>"),
+            Value::Builtin(b) if b.is_class() => write!(f, "<class '{}'>", b.name()),
+            Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),
             Value::Range(r) => {
                 if r.step == Int::Small(1) {
                     write!(f, "range({}, {})", r.start, r.stop)
@@ -476,8 +629,11 @@ mod tests {
         assert_eq!(range(0, 5, 1).to_string(), "range(0, 5)");
         assert_eq!(range(0, 5, 2).to_string(), "range(0, 5, 2)");
         assert!(!range(3, 3, 1).truthy());
-        assert_eq!(Value::Print.to_string(), "<built-in function print>");
-        assert_eq!(Value::RangeType.to_string(), "<class 'range'>");
+        let builtin = |b| Value::Builtin(b).to_string();
+        assert_eq!(builtin(Builtin::Print), "<built-in function print>");
+        assert_eq!(builtin(Builtin::Range), "<class 'range'>");
+        assert_eq!(builtin(Builtin::Float), "<class 'float'>");
+        assert_eq!(builtin(Builtin::Round), "<built-in function round>");
         assert!(Value::Bool(true).py_eq(&Value::Int(int(1))));
         assert!(!Value::None.py_eq(&Value::Int(int(0))));
     }

@@ -298,6 +298,16 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
             }
             return out;
         }
+        // A float stays a float (its type is often the point), only shorter.
+        Expr::Float(bits) => {
+            let text = |b: u64| jitdiff_vm::lang::unparse::unparse_expr(&Expr::Float(b)).len();
+            for v in [0.0f64, 1.0, 0.5] {
+                if text(v.to_bits()) < text(*bits) {
+                    out.push(Expr::Float(v.to_bits()));
+                }
+            }
+            return out;
+        }
         Expr::Bool(_) | Expr::None | Expr::Name(_) => {
             if *e != zero {
                 out.push(zero);
@@ -456,7 +466,10 @@ fn rename(m: &Module) -> Module {
     ];
     const FNS: &[&str] = &["f", "g", "fa", "fb", "fc"];
     let mut note = |name: &str, is_fn: bool, map: &mut BTreeMap<String, String>| {
-        if name == "print" || name == "range" || map.contains_key(name) {
+        let builtin = jitdiff_vm::runtime::value::BUILTINS
+            .iter()
+            .any(|(b, _)| *b == name);
+        if builtin || map.contains_key(name) {
             return;
         }
         let short = if is_fn {
@@ -541,7 +554,7 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             }
             args.iter().for_each(|v| collect_expr_names(v, f));
         }
-        Expr::Int(_) | Expr::Bool(_) | Expr::None => {}
+        Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => {}
     }
 }
 
@@ -622,7 +635,7 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             func: b(func),
             args: args.iter().map(|v| rename_expr(v, map)).collect(),
         },
-        Expr::Int(_) | Expr::Bool(_) | Expr::None => e.clone(),
+        Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => e.clone(),
     }
 }
 

@@ -63,6 +63,12 @@ pub(crate) unsafe extern "C" fn jit_unbound_local(
     })
 }
 
+pub(crate) unsafe extern "C" fn jit_box_float(st: *mut JitState, bits: u64) -> Value {
+    with_run(st, Value::NULL, |run| {
+        crate::runtime::float::new(run.arena, f64::from_bits(bits))
+    })
+}
+
 pub(crate) unsafe extern "C" fn jit_binary_op(
     st: *mut JitState,
     a: Value,
@@ -241,6 +247,7 @@ pub const HELPERS: &[&str] = &[
     "jit_check_ip",
     "jit_linked_exit",
     "jit_check_regs",
+    "jit_box_float",
 ];
 
 fn native_by_index(i: usize) -> usize {
@@ -260,7 +267,8 @@ fn native_by_index(i: usize) -> usize {
         12 => jit_check_removed_guard as *const () as usize,
         13 => jit_check_ip as *const () as usize,
         14 => jit_linked_exit as *const () as usize,
-        _ => jit_check_regs as *const () as usize,
+        15 => jit_check_regs as *const () as usize,
+        _ => jit_box_float as *const () as usize,
     }
 }
 
@@ -302,10 +310,11 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
                 0
             }
             14 => jit_linked_exit(st, a[1], a[2]),
-            _ => {
+            15 => {
                 jit_check_regs(st, a[1], a[2]);
                 0
             }
+            _ => jit_box_float(st, a[1]).0,
         }
     }
 }

@@ -184,6 +184,8 @@ mod tests {
             ("KIND_MASK", object::KIND_MASK),
             ("KIND_FUNCTION", Kind::Function as u64),
             ("KIND_RANGE_ITER", Kind::RangeIter as u64),
+            ("KIND_FLOAT", Kind::Float as u64),
+            ("FLOAT_VALUE", object::FLOAT_VALUE),
             ("FUNCTION_CODE", object::FUNCTION_CODE),
             ("ITER_NEXT", object::ITER_NEXT),
             ("ITER_STEP", object::ITER_STEP),

@@ -3,7 +3,7 @@
 //! reducer. It is the *only* thing the reference and the VM share, so it holds
 //! syntax, never semantics.
 //!
-//! Language S0: integers, booleans, None, `if/elif/else`, `while`,
+//! Language S0: integers, floats, booleans, None, `if/elif/else`, `while`,
 //! `for NAME in EXPR`, `break/continue/pass`, assignment and augmented
 //! assignment, `def` with positional parameters, `return`, `global`, `print`.
 //! `elif` is an `If` whose `orelse` is a single `If`, exactly as Python's own AST.
@@ -66,6 +66,9 @@ pub enum Expr {
     /// no leading zeros, no `_`). Negative numbers are `UnaryOp(Neg, Int)`, as
     /// in Python's AST. Kept as text so the AST depends on no bigint crate.
     Int(String),
+    /// A non-negative float literal, as the bits of its `f64` (so the AST
+    /// stays `Eq` and `Hash`). `1e309` is infinity; there is no NaN literal.
+    Float(u64),
     Bool(bool),
     None,
     Name(String),
@@ -125,6 +128,10 @@ pub enum BinOp {
     BitXor,
     LShift,
     RShift,
+    /// True division `/`.
+    Div,
+    /// `**` (right-associative, binds tighter than unary minus on its left).
+    Pow,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -147,7 +154,7 @@ pub enum CmpOp {
 
 impl BinOp {
     /// In BINARY_OP oparg order (new operators go at the end).
-    pub const ALL: [BinOp; 10] = [
+    pub const ALL: [BinOp; 12] = [
         BinOp::Add,
         BinOp::Sub,
         BinOp::Mul,
@@ -158,6 +165,8 @@ impl BinOp {
         BinOp::BitXor,
         BinOp::LShift,
         BinOp::RShift,
+        BinOp::Div,
+        BinOp::Pow,
     ];
     /// The operator as written in source (`+`, `//`, ...).
     pub fn symbol(self) -> &'static str {
@@ -172,7 +181,17 @@ impl BinOp {
             BinOp::BitXor => "^",
             BinOp::LShift => "<<",
             BinOp::RShift => ">>",
+            BinOp::Div => "/",
+            BinOp::Pow => "**",
         }
+    }
+
+    /// The operators defined on ints only (a float operand is a TypeError).
+    pub fn is_bitwise(self) -> bool {
+        matches!(
+            self,
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift
+        )
     }
 
     /// `&`, `|` and `^`: on two bools the result is a bool.
@@ -207,6 +226,20 @@ impl Expr {
     pub fn int(v: i128) -> Expr {
         let lit = Expr::Int(v.unsigned_abs().to_string());
         if v < 0 {
+            Expr::UnaryOp {
+                op: UnaryOp::Neg,
+                operand: Box::new(lit),
+            }
+        } else {
+            lit
+        }
+    }
+    /// A float constant of any sign (negative ones as `UnaryOp(Neg, ..)`).
+    /// NaN has no literal: callers build it from an expression.
+    pub fn float(v: f64) -> Expr {
+        debug_assert!(!v.is_nan());
+        let lit = Expr::Float(v.abs().to_bits());
+        if v.is_sign_negative() {
             Expr::UnaryOp {
                 op: UnaryOp::Neg,
                 operand: Box::new(lit),

@@ -29,6 +29,9 @@ pub enum Op {
     BinaryOpMultiplyInt,
     BinaryOpFloorDivideInt,
     BinaryOpModuloInt,
+    BinaryOpAddFloat,
+    BinaryOpSubtractFloat,
+    BinaryOpMultiplyFloat,
     UnaryNegative,
     UnaryInvert,
     UnaryPositive,
@@ -40,6 +43,7 @@ pub enum Op {
     ToBoolNone,
     CompareOp,
     CompareOpInt,
+    CompareOpFloat,
     /// Pop an exact bool; jump to `arg` if false.
     PopJumpIfFalse,
     PopJumpIfTrue,
@@ -72,9 +76,12 @@ impl Op {
             | BinaryOpSubtractInt
             | BinaryOpMultiplyInt
             | BinaryOpFloorDivideInt
-            | BinaryOpModuloInt => BinaryOp,
+            | BinaryOpModuloInt
+            | BinaryOpAddFloat
+            | BinaryOpSubtractFloat
+            | BinaryOpMultiplyFloat => BinaryOp,
             ToBoolBool | ToBoolInt | ToBoolNone => ToBool,
-            CompareOpInt => CompareOp,
+            CompareOpInt | CompareOpFloat => CompareOp,
             ForIterRange => ForIter,
             CallPyExactArgs | CallBuiltin => Call,
             other => other,
@@ -191,6 +198,8 @@ pub struct Code {
 pub enum Const {
     /// Decimal digits, possibly negative.
     Int(String),
+    /// The bits of an `f64` (boxed when the run starts).
+    Float(u64),
     Value(Value),
 }
 

@@ -17,7 +17,10 @@ pub fn compile(module: &Module) -> Program {
 /// the run allows becomes `POISON_INT_TOO_LARGE` in place of its
 /// `LOAD_CONST` (same layout and depths whatever the limit).
 pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits) -> Program {
-    let mut names = vec!["print".to_string(), "range".to_string()];
+    let mut names: Vec<String> = crate::runtime::value::BUILTINS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
@@ -322,6 +325,10 @@ impl<'n> CodeBuilder<'n> {
                     let c = self.constant(Const::Int(digits.clone()));
                     self.emit(Op::LoadConst, c);
                 }
+            }
+            Expr::Float(bits) => {
+                let c = self.constant(Const::Float(*bits));
+                self.emit(Op::LoadConst, c);
             }
             Expr::Bool(b) => {
                 let c = self.constant(Const::Value(Value::bool(*b)));

@@ -172,6 +172,9 @@ impl Limits {
             super::Poison::Nesting => {
                 "the source nests deeper than the reference can walk (not a run parameter)".into()
             }
+            super::Poison::Complex => {
+                "a negative number raised to a fractional power makes a complex number, which the language does not have (not a run parameter)".into()
+            }
         }
     }
 }

@@ -41,6 +41,10 @@ pub enum Poison {
     /// The program's syntax nests deeper than the reference interpreter can
     /// walk (reference only: a limit of the tool, not of the language).
     Nesting,
+    /// An operation whose Python result is a complex number (a negative
+    /// float to a fractional power): outside the language, so neither
+    /// side gives a verdict past it.
+    Complex,
 }
 
 impl std::fmt::Display for Poison {
@@ -51,6 +55,7 @@ impl std::fmt::Display for Poison {
             Poison::IntTooLarge => "integer too large",
             Poison::OutOfMemory => "out of memory",
             Poison::Nesting => "nesting too deep for the reference",
+            Poison::Complex => "complex result (outside the language)",
         })
     }
 }

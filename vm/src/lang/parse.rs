@@ -434,6 +434,8 @@ impl Lowering<'_> {
             py::Operator::BitXor => BinOp::BitXor,
             py::Operator::LShift => BinOp::LShift,
             py::Operator::RShift => BinOp::RShift,
+            py::Operator::Div => BinOp::Div,
+            py::Operator::Pow => BinOp::Pow,
             other => return Err(self.unsupported(node, &format!("operator `{}`", other.as_str()))),
         })
     }
@@ -449,7 +451,8 @@ impl Lowering<'_> {
                     normalize_int_literal(&i.to_string())
                         .map_err(|m| (self.err_at)(e.range(), m))?,
                 ),
-                py::Number::Float(_) => return Err(self.unsupported(e, "float literal")),
+                // Python reads a literal past the largest float as infinity.
+                py::Number::Float(f) => Expr::Float(f.to_bits()),
                 py::Number::Complex { .. } => return Err(self.unsupported(e, "complex literal")),
             },
             py::Expr::BooleanLiteral(b) => Expr::Bool(b.value),
@@ -623,10 +626,15 @@ mod tests {
         let e = parse_program("def f():\n    def g():\n        pass\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(
-            parse_program("x = 1.5")
+            parse_program("x = 1j")
                 .unwrap_err()
                 .message
-                .contains("float")
+                .contains("complex")
+        );
+        assert_eq!(
+            parse_program("x = 1.5e3 / 2 ** 1e309").unwrap().body.len(),
+            1,
+            "floats, `/` and `**` are in the language"
         );
         assert!(
             parse_program("print(1, sep='')")

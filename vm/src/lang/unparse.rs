@@ -112,6 +112,8 @@ enum Prec {
     Additive,
     Multiplicative,
     Unary,
+    /// `**`: its left operand is a primary, its right one a unary factor.
+    Power,
     Atom,
 }
 
@@ -128,6 +130,7 @@ fn paren_if(cond: bool, out: &mut String, f: impl FnOnce(&mut String)) {
 fn expr(e: &Expr, ctx: Prec, out: &mut String) {
     match e {
         Expr::Int(digits) => out.push_str(digits),
+        Expr::Float(bits) => out.push_str(&float_literal(f64::from_bits(*bits))),
         Expr::Bool(true) => out.push_str("True"),
         Expr::Bool(false) => out.push_str("False"),
         Expr::None => out.push_str("None"),
@@ -167,17 +170,25 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         Expr::BinOp { op, left, right } => {
             let p = match op {
                 BinOp::Add | BinOp::Sub => Prec::Additive,
-                BinOp::Mul | BinOp::FloorDiv | BinOp::Mod => Prec::Multiplicative,
+                BinOp::Mul | BinOp::FloorDiv | BinOp::Mod | BinOp::Div => Prec::Multiplicative,
+                BinOp::Pow => Prec::Power,
                 BinOp::BitAnd => Prec::BitAnd,
                 BinOp::BitOr => Prec::BitOr,
                 BinOp::BitXor => Prec::BitXor,
                 BinOp::LShift | BinOp::RShift => Prec::Shift,
             };
+            // Left-associative: the right operand binds one level tighter.
+            // `**` is right-associative and its right operand is a factor
+            // (`2 ** -1`), while its left one must be a primary (`(-2) ** 2`).
+            let (lp, rp) = if p == Prec::Power {
+                (Prec::Atom, Prec::Unary)
+            } else {
+                (p, next(p))
+            };
             paren_if(ctx > p, out, |out| {
-                // Left-associative: the right operand binds one level tighter.
-                expr(left, p, out);
+                expr(left, lp, out);
                 out.push_str(&format!(" {} ", op.symbol()));
-                expr(right, next(p), out);
+                expr(right, rp, out);
             });
         }
         Expr::BoolOp { op, values } => {
@@ -234,6 +245,17 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
     }
 }
 
+/// A non-negative float as a literal that reads back as the same value:
+/// its repr, except infinity, which has no literal but `1e309` overflows to.
+pub fn float_literal(v: f64) -> String {
+    debug_assert!(v >= 0.0);
+    if v.is_infinite() {
+        "1e309".into()
+    } else {
+        crate::runtime::float::repr(v)
+    }
+}
+
 fn next(p: Prec) -> Prec {
     match p {
         Prec::Lowest => Prec::Or,
@@ -247,7 +269,8 @@ fn next(p: Prec) -> Prec {
         Prec::Shift => Prec::Additive,
         Prec::Additive => Prec::Multiplicative,
         Prec::Multiplicative => Prec::Unary,
-        Prec::Unary | Prec::Atom => Prec::Atom,
+        Prec::Unary => Prec::Power,
+        Prec::Power | Prec::Atom => Prec::Atom,
     }
 }
 
@@ -258,7 +281,7 @@ mod tests {
 
     #[test]
     fn round_trips_tricky_precedence() {
-        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\n";
+        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
     }

@@ -6,6 +6,7 @@
 use ibig::{IBig, UBig, ops::UnsignedAbs};
 
 use super::arena::Arena;
+use super::float;
 use super::object::{self, BIGINT_LIMBS, BIGINT_SIGN_LEN, Kind};
 use super::value::Value;
 use super::{Raise, type_name};
@@ -163,6 +164,8 @@ pub fn small_binop(op: BinOp, a: i64, b: i64) -> Option<i64> {
             }
             a >> b.min(63)
         }
+        // A float result, or a power: the general path.
+        BinOp::Div | BinOp::Pow => return None,
     };
     Value::fits_small(r).then_some(r)
 }
@@ -176,6 +179,9 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    if !op.is_bitwise() && float::handles(a, b) {
+        return float::binop(arena, op, a, b);
+    }
     if !is_int(a) || !is_int(b) {
         return Err(Raise::type_error(format!(
             "unsupported operand type(s) for {}{}: '{}' and '{}'",
@@ -197,6 +203,10 @@ pub fn binop(
         && let Some(r) = small_binop(op, x, y)
     {
         return Ok(Value::small(r));
+    }
+    if op == BinOp::Div {
+        let q = float::int_true_div(a, b)?;
+        return float::new(arena, q);
     }
     let (x, y) = (to_ibig(a), to_ibig(b));
     let zero = IBig::from(0);
@@ -231,6 +241,15 @@ pub fn binop(
         BinOp::BitOr => x | y,
         BinOp::BitXor => x ^ y,
         BinOp::LShift | BinOp::RShift => shift(arena, op, x, y)?,
+        BinOp::Pow => {
+            if y < zero {
+                // CPython hands a negative exponent to float power.
+                let r = float::pow(float::from_int(a)?, float::from_int(b)?)?;
+                return float::new(arena, r);
+            }
+            pow(arena, x, y)?
+        }
+        BinOp::Div => unreachable!("true division returned above"),
     };
     from_ibig(arena, &r)
 }
@@ -261,6 +280,29 @@ fn shift(arena: &Arena, op: BinOp, x: IBig, y: IBig) -> Result<IBig, Raise> {
     Ok(x >> count as usize)
 }
 
+/// `x ** y` for `y >= 0`: a result wider than the run allows poisons,
+/// decided before computing it when its width is certainly too large.
+fn pow(arena: &Arena, x: IBig, y: IBig) -> Result<IBig, Raise> {
+    let mag = (&x).unsigned_abs();
+    if mag <= UBig::from(1u8) {
+        // 0, 1 and -1 to any power (0 ** 0 is 1).
+        let odd = (&y % IBig::from(2)) == IBig::from(1);
+        // x ** 0 is 1, and so is (-1) ** even.
+        return Ok(if y == IBig::from(0) || (x < IBig::from(0) && !odd) {
+            IBig::from(1)
+        } else {
+            x
+        });
+    }
+    // |x| >= 2: the result has at least y * (bits(x) - 1) + 1 bits.
+    let e = u64::try_from(&y).unwrap_or(u64::MAX);
+    let least = e.saturating_mul(mag.bit_len() as u64 - 1).saturating_add(1);
+    if least > arena.int_bits {
+        return Err(Raise::Poison(Poison::IntTooLarge));
+    }
+    Ok(x.pow(e as usize))
+}
+
 fn small_or_bool(v: Value) -> Option<i64> {
     if v.is_small_int() {
         Some(v.small_value())
@@ -273,6 +315,13 @@ fn small_or_bool(v: Value) -> Option<i64> {
 
 /// Unary `-`, `+` or `~` (`not` is not an arithmetic operator).
 pub fn unary(arena: &mut Arena, op: UnaryOp, a: Value) -> Result<Value, Raise> {
+    if float::is_float(a) && op == UnaryOp::Neg {
+        let x = float::value(a);
+        return float::new(arena, -x);
+    }
+    if float::is_float(a) && op == UnaryOp::Pos {
+        return Ok(a);
+    }
     if !is_int(a) || op == UnaryOp::Not {
         let sym = match op {
             UnaryOp::Neg => "-",

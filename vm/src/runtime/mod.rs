@@ -3,9 +3,11 @@
 
 pub mod arena;
 pub mod dict;
+pub mod float;
 pub mod frame;
 pub mod int;
 pub mod mapping;
+pub mod numbers;
 pub mod object;
 pub mod range;
 pub mod value;
@@ -54,8 +56,10 @@ pub fn type_name(v: Value) -> &'static str {
     }
     match v {
         Value::NONE => return "NoneType",
-        Value::BUILTIN_PRINT => return "builtin_function_or_method",
-        Value::BUILTIN_RANGE => return "type",
+        Value::BUILTIN_PRINT | Value::BUILTIN_ABS | Value::BUILTIN_ROUND => {
+            return "builtin_function_or_method";
+        }
+        Value::BUILTIN_RANGE | Value::BUILTIN_FLOAT | Value::BUILTIN_INT => return "type",
         _ => {}
     }
     if !v.is_ptr() {
@@ -67,6 +71,7 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Range => "range",
         Kind::RangeIter | Kind::LongRangeIter => "range_iterator",
         Kind::Dict => "dict",
+        Kind::Float => "float",
         Kind::Free => "freed object",
     }
 }
@@ -82,6 +87,8 @@ pub fn truthy(v: Value) -> bool {
         _ if v.is_ptr() && object::kind_of(v) == Kind::Range => {
             range::len(v) != ibig::IBig::from(0)
         }
+        // NaN is true, as in C.
+        _ if float::is_float(v) => float::value(v) != 0.0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -97,8 +104,14 @@ pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Value::TRUE => return "True".into(),
         Value::FALSE => return "False".into(),
         Value::NONE => return "None".into(),
-        Value::BUILTIN_PRINT => return "<built-in function print>".into(),
-        Value::BUILTIN_RANGE => return "<class 'range'>".into(),
+        Value::BUILTIN_RANGE | Value::BUILTIN_FLOAT | Value::BUILTIN_INT => {
+            let name = value::BUILTINS.iter().find(|(_, b)| *b == v).unwrap().0;
+            return format!("<class '{name}'>");
+        }
+        _ if v.is_builtin() => {
+            let name = value::BUILTINS.iter().find(|(_, b)| *b == v).unwrap().0;
+            return format!("<built-in function {name}>");
+        }
         _ => {}
     }
     if !v.is_ptr() {
@@ -114,13 +127,17 @@ pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::Range => range::repr(v),
         Kind::RangeIter | Kind::LongRangeIter => "<range_iterator object>".into(),
         Kind::Dict => "<dict>".into(),
+        Kind::Float => float::repr(float::value(v)),
         Kind::Free => "<freed object>".into(),
     }
 }
 
-/// Python `==` for S0 values: ints and bools by value, ranges as sequences,
-/// everything else by identity.
+/// Python `==` for S0 values: numbers by value (a NaN equals nothing, not
+/// even itself), ranges as sequences, everything else by identity.
 pub fn equal(a: Value, b: Value) -> bool {
+    if float::is_float(a) || float::is_float(b) {
+        return float::cmp(a, b) == Some(std::cmp::Ordering::Equal);
+    }
     if a == b {
         return true;
     }

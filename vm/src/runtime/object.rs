@@ -22,6 +22,13 @@ pub enum Kind {
     LongRangeIter = 5,
     /// `[hdr][keys_version][len][capacity][(key, value) * capacity]`
     Dict = 6,
+    /// `[hdr][f64 bits]`
+    Float = 7,
+}
+
+impl Kind {
+    /// The kind with the largest tag: any larger tag is a corrupt header.
+    pub const LAST: Kind = Kind::Float;
 }
 
 pub const KIND_MASK: u64 = 0xff;
@@ -41,6 +48,7 @@ pub const DICT_KEYS_VERSION: u64 = 8;
 pub const DICT_LEN: u64 = 16;
 pub const DICT_CAPACITY: u64 = 24;
 pub const DICT_ENTRIES: u64 = 32;
+pub const FLOAT_VALUE: u64 = 8;
 
 pub fn header(kind: Kind, words: usize) -> u64 {
     ((words as u64) << 32) | kind as u64
@@ -56,6 +64,7 @@ pub fn header_kind(h: u64) -> Kind {
         4 => Kind::RangeIter,
         5 => Kind::LongRangeIter,
         6 => Kind::Dict,
+        7 => Kind::Float,
         _ => Kind::Free,
     }
 }
@@ -111,7 +120,7 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     f(Value(read(addr, DICT_ENTRIES + 16 * i + 8)));
                 }
             }
-            Kind::Free | Kind::BigInt | Kind::Function | Kind::RangeIter => {}
+            Kind::Free | Kind::BigInt | Kind::Function | Kind::RangeIter | Kind::Float => {}
         }
     }
 }

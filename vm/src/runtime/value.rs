@@ -15,6 +15,18 @@
 #[repr(transparent)]
 pub struct Value(pub u64);
 
+/// The builtins, in the order of the global name table's first entries
+/// (the compiler's names and the builtins dict both start with these).
+/// `range`, `float` and `int` are types; the rest are functions.
+pub const BUILTINS: [(&str, Value); 6] = [
+    ("print", Value::BUILTIN_PRINT),
+    ("range", Value::BUILTIN_RANGE),
+    ("float", Value::BUILTIN_FLOAT),
+    ("int", Value::BUILTIN_INT),
+    ("abs", Value::BUILTIN_ABS),
+    ("round", Value::BUILTIN_ROUND),
+];
+
 /// Smallest and largest inline ints.
 pub const SMALL_MIN: i64 = -(1 << 62);
 pub const SMALL_MAX: i64 = (1 << 62) - 1;
@@ -26,6 +38,10 @@ impl Value {
     pub const TRUE: Value = Value((2 << 2) | 2);
     pub const BUILTIN_PRINT: Value = Value((3 << 2) | 2);
     pub const BUILTIN_RANGE: Value = Value((4 << 2) | 2);
+    pub const BUILTIN_FLOAT: Value = Value((5 << 2) | 2);
+    pub const BUILTIN_INT: Value = Value((6 << 2) | 2);
+    pub const BUILTIN_ABS: Value = Value((7 << 2) | 2);
+    pub const BUILTIN_ROUND: Value = Value((8 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {
@@ -57,6 +73,10 @@ impl Value {
     pub fn is_bool(self) -> bool {
         self == Value::TRUE || self == Value::FALSE
     }
+    /// One of the [`BUILTINS`].
+    pub fn is_builtin(self) -> bool {
+        BUILTINS.iter().any(|(_, v)| *v == self)
+    }
     #[inline(always)]
     pub fn bool(b: bool) -> Value {
         if b { Value::TRUE } else { Value::FALSE }
@@ -80,13 +100,10 @@ mod tests {
 
     #[test]
     fn immediates_are_distinct_from_ints_and_pointers() {
-        for v in [
-            Value::NONE,
-            Value::TRUE,
-            Value::FALSE,
-            Value::BUILTIN_PRINT,
-            Value::BUILTIN_RANGE,
-        ] {
+        for v in [Value::NONE, Value::TRUE, Value::FALSE]
+            .into_iter()
+            .chain(BUILTINS.iter().map(|(_, v)| *v))
+        {
             assert!(!v.is_small_int() && !v.is_ptr() && !v.is_null());
         }
     }

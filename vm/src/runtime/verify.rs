@@ -59,7 +59,7 @@ fn parse_heap(arena: &Arena) -> Result<Starts, String> {
         let h = unsafe { object::read(addr, 0) };
         let words = object::header_words(h);
         let kind_bits = h & object::KIND_MASK;
-        if words == 0 || kind_bits > Kind::Dict as u64 || addr + 8 * words as u64 > end {
+        if words == 0 || kind_bits > Kind::LAST as u64 || addr + 8 * words as u64 > end {
             return Err(format!(
                 "corrupt object header {h:#x} at {addr:#x} (the heap no longer parses)"
             ));
@@ -104,15 +104,8 @@ fn check_value(
     place: &RootPlace,
     depth: u32,
 ) -> Result<(), String> {
-    let valid_immediate = matches!(
-        v,
-        Value::NULL
-            | Value::NONE
-            | Value::TRUE
-            | Value::FALSE
-            | Value::BUILTIN_PRINT
-            | Value::BUILTIN_RANGE
-    );
+    let valid_immediate =
+        matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE) || v.is_builtin();
     if v.is_small_int() || valid_immediate {
         return Ok(());
     }
@@ -153,6 +146,12 @@ fn check_value(
             let n = (read(BIGINT_SIGN_LEN) as i64).unsigned_abs() as usize;
             if n == 0 || words != 2 + n {
                 return bad(format!("a malformed int ({words} words, {n} limbs)"));
+            }
+            vec![]
+        }
+        Kind::Float => {
+            if words != 2 {
+                return bad(format!("a malformed float ({words} words)"));
             }
             vec![]
         }

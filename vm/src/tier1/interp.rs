@@ -8,7 +8,7 @@ use crate::lang::ast::UnaryOp;
 use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
-use crate::runtime::{Raise, Value, dict, equal, int, range, truthy, type_name};
+use crate::runtime::{Raise, Value, dict, equal, float, int, range, truthy, type_name};
 
 use super::Run;
 use super::specialize::{MISS_LIMIT, Outcome as Spec};
@@ -278,6 +278,28 @@ impl Run<'_> {
                     pop!();
                     push!(v)
                 }
+                Op::BinaryOpAddFloat | Op::BinaryOpSubtractFloat | Op::BinaryOpMultiplyFloat => {
+                    let (a, b) = (peek!(2), peek!(1));
+                    // Boxing the result allocates: the operands stay on the
+                    // (synced) stack until it is done.
+                    sync!();
+                    let v = if float::is_float(a) && float::is_float(b) {
+                        let (x, y) = (float::value(a), float::value(b));
+                        let r = match ins.op {
+                            Op::BinaryOpAddFloat => x + y,
+                            Op::BinaryOpSubtractFloat => x - y,
+                            _ => x * y,
+                        };
+                        float::new(self.arena, r)?
+                    } else {
+                        self.miss(code, at);
+                        let op = arg_binop(ins.arg);
+                        int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
+                    };
+                    pop!();
+                    pop!();
+                    push!(v)
+                }
                 Op::UnaryNegative | Op::UnaryPositive | Op::UnaryInvert => {
                     let a = peek!(1);
                     sync!();
@@ -334,6 +356,13 @@ impl Run<'_> {
                         self.miss(code, at);
                         push!(compare(arg_cmp(ins.arg), a, b)?)
                     }
+                }
+                Op::CompareOpFloat => {
+                    let (b, a) = (pop!(), pop!());
+                    if !(float::is_float(a) && float::is_float(b)) {
+                        self.miss(code, at);
+                    }
+                    push!(compare(arg_cmp(ins.arg), a, b)?)
                 }
                 Op::PopJumpIfFalse | Op::PopJumpIfTrue => {
                     let v = pop!();
@@ -600,6 +629,10 @@ impl Run<'_> {
                 Ok(Value::NONE)
             }
             Value::BUILTIN_RANGE => range::new(self.arena, args),
+            Value::BUILTIN_FLOAT
+            | Value::BUILTIN_INT
+            | Value::BUILTIN_ABS
+            | Value::BUILTIN_ROUND => crate::runtime::numbers::call(self.arena, callable, args),
             other => Err(Raise::type_error(format!(
                 "'{}' object is not callable",
                 type_name(other)
@@ -674,6 +707,13 @@ pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Valu
     use crate::lang::CmpOp::*;
     if int::is_int(a) && int::is_int(b) {
         return Ok(Value::bool(cmp_holds(op, int::cmp(a, b))));
+    }
+    if crate::runtime::float::handles(a, b) {
+        // Unordered (a NaN): only `!=` holds.
+        return Ok(Value::bool(match crate::runtime::float::cmp(a, b) {
+            Some(ord) => cmp_holds(op, ord),
+            None => op == NotEq,
+        }));
     }
     match op {
         Eq => Ok(Value::bool(equal(a, b))),

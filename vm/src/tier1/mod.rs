@@ -10,6 +10,7 @@ use crate::config::VmConfig;
 use crate::lang::bytecode::{Const, Op, Program};
 use crate::lang::compile::compile_with_limits;
 use crate::lang::{Ending, Module, Outcome, RunResult};
+use crate::runtime::value::BUILTINS;
 use crate::runtime::{Arena, Raise, Value, dict, int, repr};
 use crate::tier2::{Executor, Tier2Stats};
 
@@ -307,6 +308,7 @@ impl<'a> Run<'a> {
             for c in &code.consts {
                 values.push(match c {
                     Const::Value(v) => *v,
+                    Const::Float(bits) => crate::runtime::float::new(arena, f64::from_bits(*bits))?,
                     Const::Int(digits) => int::from_ibig(
                         arena,
                         &digits.parse().expect("compiler emits valid digits"),
@@ -316,9 +318,10 @@ impl<'a> Run<'a> {
             consts.push(values);
         }
         let globals = dict::new(arena, program.names.len(), 1)?;
-        let builtins = dict::new(arena, 2, 1)?;
-        dict::set(builtins, 0, Value::BUILTIN_PRINT, 1);
-        dict::set(builtins, 1, Value::BUILTIN_RANGE, 1);
+        let builtins = dict::new(arena, BUILTINS.len(), 1)?;
+        for (i, (_, v)) in BUILTINS.iter().enumerate() {
+            dict::set(builtins, i as u64, *v, 1);
+        }
         let frame_top = arena.frame_region().0;
         // From here on every live value is reachable from these roots (and
         // the frames), so GC stress may collect at any allocation.

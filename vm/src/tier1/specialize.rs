@@ -6,7 +6,7 @@
 use crate::lang::ast::BinOp;
 use crate::lang::bytecode::{Op, Program};
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
-use crate::runtime::{Value, dict};
+use crate::runtime::{Value, dict, float};
 
 /// Guard failures tolerated before a specialized instruction reverts to its
 /// generic form.
@@ -17,6 +17,16 @@ pub struct Outcome;
 
 impl Outcome {
     pub fn binary_op(op: BinOp, a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        if float::is_float(a) && float::is_float(b) {
+            // As CPython: `+ - *` on two floats; the rest stays generic.
+            let spec = match op {
+                BinOp::Add => Op::BinaryOpAddFloat,
+                BinOp::Sub => Op::BinaryOpSubtractFloat,
+                BinOp::Mul => Op::BinaryOpMultiplyFloat,
+                _ => return None,
+            };
+            return Some((spec, 0, 0));
+        }
         if !(a.is_small_int() && b.is_small_int()) {
             return None;
         }
@@ -27,7 +37,13 @@ impl Outcome {
             BinOp::FloorDiv => Op::BinaryOpFloorDivideInt,
             BinOp::Mod => Op::BinaryOpModuloInt,
             // Generic, as in CPython (no bitwise specializations).
-            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift => {
+            BinOp::BitAnd
+            | BinOp::BitOr
+            | BinOp::BitXor
+            | BinOp::LShift
+            | BinOp::RShift
+            | BinOp::Div
+            | BinOp::Pow => {
                 return None;
             }
         };
@@ -35,6 +51,9 @@ impl Outcome {
     }
 
     pub fn compare_op(a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        if float::is_float(a) && float::is_float(b) {
+            return Some((Op::CompareOpFloat, 0, 0));
+        }
         (a.is_small_int() && b.is_small_int()).then_some((Op::CompareOpInt, 0, 0))
     }
 
@@ -67,7 +86,7 @@ impl Outcome {
     /// Python functions called with exactly their parameter count (guarded by
     /// code identity), or a builtin (guarded by identity).
     pub fn call(program: &Program, callable: Value, nargs: usize) -> Option<(Op, u64, u64)> {
-        if callable == Value::BUILTIN_PRINT || callable == Value::BUILTIN_RANGE {
+        if callable.is_builtin() {
             return Some((Op::CallBuiltin, 0, callable.0));
         }
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {

@@ -3,7 +3,7 @@
 //! someone decides whether it is a guard and, if so, how to re-check it.
 //! A test proves every guard's check can fail.
 
-use crate::runtime::Value;
+use crate::runtime::{Value, float};
 
 use super::uops::{Uop, UopInst};
 
@@ -20,6 +20,8 @@ pub fn removed_guard_holds(
     Some(match g.uop {
         Uop::GuardTosInt => tos.is_small_int(),
         Uop::GuardNosInt => nos.is_small_int(),
+        Uop::GuardTosFloat => float::is_float(tos),
+        Uop::GuardNosFloat => float::is_float(nos),
         Uop::ToBoolBool => tos.is_bool(),
         Uop::ToBoolInt => tos.is_small_int(),
         Uop::ToBoolNone => tos == Value::NONE,
@@ -42,6 +44,9 @@ pub fn removed_guard_holds(
         | Uop::BinaryOpMultiplyInt
         | Uop::BinaryOpFloorDivideInt
         | Uop::BinaryOpModuloInt
+        | Uop::BinaryOpAddFloat
+        | Uop::BinaryOpSubtractFloat
+        | Uop::BinaryOpMultiplyFloat
         | Uop::BinaryOp
         | Uop::UnaryNegative
         | Uop::UnaryPositive
@@ -49,6 +54,7 @@ pub fn removed_guard_holds(
         | Uop::UnaryNot
         | Uop::ToBool
         | Uop::CompareOpInt
+        | Uop::CompareOpFloat
         | Uop::CompareOp
         | Uop::IterCheckRange
         | Uop::GuardNotExhaustedRange
@@ -79,7 +85,8 @@ pub fn removed_guard_holds(
         | Uop::PlantedForIterUnrooted
         | Uop::PlantedMultiplyHang
         | Uop::PlantedFloorDivideSegv
-        | Uop::PlantedInvertAsNegate => return None,
+        | Uop::PlantedInvertAsNegate
+        | Uop::PlantedGuardTosFloatAcceptsInt => return None,
     })
 }
 
@@ -91,12 +98,17 @@ mod tests {
     /// both pass and fail: none is silently true.
     #[test]
     fn every_removable_guard_has_a_check_that_can_fail() {
+        // Real objects: the float guards read the header of a pointer.
+        let mut arena = crate::runtime::Arena::new();
+        let a_float = crate::runtime::float::new(&mut arena, 2.5).unwrap();
+        let a_big_int = crate::runtime::int::from_i64(&mut arena, 1 << 62).unwrap();
         let values = [
             Value::small(3),
             Value::TRUE,
             Value::FALSE,
             Value::NONE,
-            Value(0x1000),
+            a_float,
+            a_big_int,
         ];
         for &u in Uop::ALL {
             let g = UopInst::new(u, 0, 0, 7);

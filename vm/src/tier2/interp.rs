@@ -7,10 +7,11 @@
 
 use std::rc::Rc;
 
+use crate::lang::ast::CmpOp;
 use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind};
-use crate::runtime::{Raise, Value, dict, int, range, truthy};
+use crate::runtime::{Raise, Value, dict, float, int, range, truthy};
 use crate::tier1::{FindingKind, Run, cmp_holds, compare};
 
 use super::uops::{Uop, UopInst};
@@ -198,6 +199,30 @@ impl Run<'_> {
                             None => exit!(),
                         }
                     }
+                    Uop::GuardTosFloat
+                    | Uop::GuardNosFloat
+                    | Uop::PlantedGuardTosFloatAcceptsInt => {
+                        let v = peek!(if inst.uop == Uop::GuardNosFloat { 2 } else { 1 });
+                        if !float::is_float(v) {
+                            exit!()
+                        }
+                    }
+                    Uop::BinaryOpAddFloat
+                    | Uop::BinaryOpSubtractFloat
+                    | Uop::BinaryOpMultiplyFloat => {
+                        let (x, y) = (float::value(peek!(2)), float::value(peek!(1)));
+                        let r = match inst.uop {
+                            Uop::BinaryOpAddFloat => x + y,
+                            Uop::BinaryOpSubtractFloat => x - y,
+                            _ => x * y,
+                        };
+                        // The operands stay rooted on the stack while the
+                        // result is boxed.
+                        let v = float::new(self.arena, r)?;
+                        pop!();
+                        pop!();
+                        push!(v)
+                    }
                     Uop::BinaryOp => {
                         let (b, a) = (pop!(), pop!());
                         push!(int::binop(
@@ -254,6 +279,19 @@ impl Run<'_> {
                             arg_cmp(inst.oparg),
                             a.small_value().cmp(&b.small_value())
                         )))
+                    }
+                    Uop::CompareOpFloat => {
+                        let (b, a) = (pop!(), pop!());
+                        let (x, y) = (float::value(a), float::value(b));
+                        // IEEE: every comparison with a NaN is false but `!=`.
+                        push!(Value::bool(match arg_cmp(inst.oparg) {
+                            CmpOp::Eq => x == y,
+                            CmpOp::NotEq => x != y,
+                            CmpOp::Lt => x < y,
+                            CmpOp::LtE => x <= y,
+                            CmpOp::Gt => x > y,
+                            CmpOp::GtE => x >= y,
+                        }))
                     }
                     Uop::CompareOp => {
                         let (b, a) = (pop!(), pop!());

@@ -8,7 +8,7 @@
 //! constants under a dictionary watcher), `ip` (removal of unneeded
 //! `_SET_IP` / `_CHECK_VALIDITY`), `dce` (dead pure pushes).
 
-use crate::runtime::{Value, dict, int};
+use crate::runtime::{Value, dict, float, int};
 
 use super::trace::int_binop;
 use super::uops::{Uop, UopInst};
@@ -85,6 +85,8 @@ pub struct Optimized {
 enum Sym {
     Unknown,
     SmallInt,
+    /// An exact float (boxed).
+    Float,
     Bool,
     Const(Value),
 }
@@ -94,6 +96,13 @@ impl Sym {
         match self {
             Sym::SmallInt => true,
             Sym::Const(v) => v.is_small_int(),
+            _ => false,
+        }
+    }
+    fn is_float(self) -> bool {
+        match self {
+            Sym::Float => true,
+            Sym::Const(v) => float::is_float(v),
             _ => false,
         }
     }
@@ -108,8 +117,12 @@ impl Sym {
         match self {
             Sym::Const(v) if v.is_small_int() => format!("constant {}", v.small_value()),
             Sym::Const(v) if v.is_bool() => format!("constant {}", v == Value::TRUE),
+            Sym::Const(v) if float::is_float(v) => {
+                format!("constant {}", float::repr(float::value(v)))
+            }
             Sym::Const(_) => "a constant".into(),
             Sym::SmallInt => "a small int".into(),
+            Sym::Float => "a float".into(),
             Sym::Bool => "a bool".into(),
             Sym::Unknown => "unknown".into(),
         }
@@ -238,6 +251,21 @@ fn interpret(
                     st.syms[id] = (Sym::SmallInt, format!("guarded by {at}"));
                 }
             }
+            Uop::GuardTosFloat | Uop::GuardNosFloat => {
+                let id = st.peek(if inst.uop == Uop::GuardTosFloat { 1 } else { 2 });
+                if cfg.types && st.sym(id).is_float() {
+                    remove_reason = Some(format!("operand is {}", st.why(id)));
+                } else if cfg.types && st.sym(id) == Sym::Unknown {
+                    st.syms[id] = (Sym::Float, format!("guarded by {at}"));
+                }
+            }
+            // Not folded: a folded float would need a new constant object.
+            Uop::BinaryOpAddFloat | Uop::BinaryOpSubtractFloat | Uop::BinaryOpMultiplyFloat => {
+                st.pop();
+                st.pop();
+                let s = if cfg.types { Sym::Float } else { Sym::Unknown };
+                st.push(s, format!("result of {at}"));
+            }
             Uop::BinaryOpAddInt
             | Uop::BinaryOpSubtractInt
             | Uop::BinaryOpMultiplyInt
@@ -297,7 +325,12 @@ fn interpret(
                     None => st.push(Sym::Bool, format!("result of {at}")),
                 }
             }
-            Uop::CompareOp | Uop::ToBool | Uop::ToBoolInt | Uop::ToBoolNone | Uop::UnaryNot => {
+            Uop::CompareOp
+            | Uop::CompareOpFloat
+            | Uop::ToBool
+            | Uop::ToBoolInt
+            | Uop::ToBoolNone
+            | Uop::UnaryNot => {
                 let pops = inst.uop.stack_effect(inst.oparg).0;
                 for _ in 0..pops {
                     st.pop();

@@ -43,6 +43,9 @@ pub fn bytecode(program: &Program) -> String {
                 Op::CompareOp => format!("({})", arg_cmp(ins.arg).symbol()),
                 Op::LoadConst => match &code.consts[ins.arg as usize] {
                     crate::lang::bytecode::Const::Int(d) => format!("({d})"),
+                    crate::lang::bytecode::Const::Float(bits) => {
+                        format!("({})", crate::runtime::float::repr(f64::from_bits(*bits)))
+                    }
                     crate::lang::bytecode::Const::Value(v) => {
                         format!("({})", crate::runtime::repr(*v, &|_| String::new()))
                     }
@@ -72,6 +75,9 @@ fn uop_line(i: usize, u: &UopInst, marks: &str) -> String {
                 extra = format!("value {}", v.small_value());
             } else if v.is_bool() {
                 extra = format!("value {}", v == Value::TRUE);
+            } else if crate::runtime::float::is_float(v) {
+                let x = crate::runtime::float::value(v);
+                extra = format!("value {}", crate::runtime::float::repr(x));
             } else {
                 // Not the address: it changes from run to run.
                 extra = format!("value <{}>", crate::runtime::type_name(v));

@@ -94,6 +94,16 @@ pub fn project(
                 };
                 emit(uop, arg, 0);
             }
+            Op::BinaryOpAddFloat | Op::BinaryOpSubtractFloat | Op::BinaryOpMultiplyFloat => {
+                emit(Uop::GuardNosFloat, 0, 0);
+                emit(Uop::GuardTosFloat, 0, 0);
+                let uop = match ins.op {
+                    Op::BinaryOpAddFloat => Uop::BinaryOpAddFloat,
+                    Op::BinaryOpSubtractFloat => Uop::BinaryOpSubtractFloat,
+                    _ => Uop::BinaryOpMultiplyFloat,
+                };
+                emit(uop, arg, 0);
+            }
             Op::UnaryNegative => emit(Uop::UnaryNegative, 0, 0),
             Op::UnaryPositive => emit(Uop::UnaryPositive, 0, 0),
             Op::UnaryInvert => emit(Uop::UnaryInvert, 0, 0),
@@ -107,6 +117,11 @@ pub fn project(
                 emit(Uop::GuardNosInt, 0, 0);
                 emit(Uop::GuardTosInt, 0, 0);
                 emit(Uop::CompareOpInt, arg, 0);
+            }
+            Op::CompareOpFloat => {
+                emit(Uop::GuardNosFloat, 0, 0);
+                emit(Uop::GuardTosFloat, 0, 0);
+                emit(Uop::CompareOpFloat, arg, 0);
             }
             Op::PopJumpIfFalse | Op::PopJumpIfTrue => {
                 let jumps_on_false = ins.op == Op::PopJumpIfFalse;

@@ -124,6 +124,13 @@ uops! {
     BinaryOpMultiplyInt      "_BINARY_OP_MULTIPLY_INT"       2 1 Exit;
     BinaryOpFloorDivideInt   "_BINARY_OP_FLOOR_DIVIDE_INT"   2 1 Exit;
     BinaryOpModuloInt        "_BINARY_OP_MODULO_INT"         2 1 Exit;
+    GuardTosFloat            "_GUARD_TOS_FLOAT"              1 1 Exit;
+    GuardNosFloat            "_GUARD_NOS_FLOAT"              2 2 Exit;
+    /// Float arithmetic boxes its result: the allocation may collect, so
+    /// these escape (memory variant only) and can poison (out of memory).
+    BinaryOpAddFloat         "_BINARY_OP_ADD_FLOAT"          2 1 None escapes error;
+    BinaryOpSubtractFloat    "_BINARY_OP_SUBTRACT_FLOAT"     2 1 None escapes error;
+    BinaryOpMultiplyFloat    "_BINARY_OP_MULTIPLY_FLOAT"     2 1 None escapes error;
     BinaryOp                 "_BINARY_OP"                    2 1 None escapes error;
     UnaryNegative            "_UNARY_NEGATIVE"               1 1 None escapes error;
     UnaryPositive            "_UNARY_POSITIVE"               1 1 None escapes error;
@@ -134,6 +141,7 @@ uops! {
     ToBoolInt                "_TO_BOOL_INT"                  1 1 Exit;
     ToBoolNone               "_TO_BOOL_NONE"                 1 1 Exit;
     CompareOpInt             "_COMPARE_OP_INT"               2 1 None pure;
+    CompareOpFloat           "_COMPARE_OP_FLOAT"             2 1 None pure;
     CompareOp                "_COMPARE_OP"                   2 1 None error;
     GuardIsTruePop           "_GUARD_IS_TRUE_POP"            1 0 Exit popexit;
     GuardIsFalsePop          "_GUARD_IS_FALSE_POP"           1 0 Exit popexit;
@@ -203,6 +211,9 @@ uops! {
     /// Planted JIT bug only (`+inject=invert-as-negate`): `_UNARY_INVERT`
     /// whose stencil asks its helper to negate.
     PlantedInvertAsNegate    "_PLANTED_UNARY_INVERT_AS_NEGATE" 1 1 None escapes error;
+    /// Planted JIT bug only (`+inject=float-guard-accepts-int`):
+    /// `_GUARD_TOS_FLOAT` whose stencil also passes small ints.
+    PlantedGuardTosFloatAcceptsInt "_PLANTED_GUARD_TOS_FLOAT_ACCEPTS_INT" 1 1 Exit;
 }
 
 impl Uop {
@@ -245,6 +256,7 @@ impl Uop {
                 | Uop::PlantedMultiplyHang
                 | Uop::PlantedFloorDivideSegv
                 | Uop::PlantedInvertAsNegate
+                | Uop::PlantedGuardTosFloatAcceptsInt
         )
     }
 
@@ -315,6 +327,8 @@ impl Uop {
             self,
             Uop::GuardTosInt
                 | Uop::GuardNosInt
+                | Uop::GuardTosFloat
+                | Uop::GuardNosFloat
                 | Uop::ToBoolBool
                 | Uop::ToBoolInt
                 | Uop::ToBoolNone

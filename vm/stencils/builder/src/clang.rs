@@ -19,6 +19,9 @@ pub const FLAGS: &[&str] = &[
     "-fno-asynchronous-unwind-tables",
     "-fno-stack-protector",
     "-fno-jump-tables",
+    // Float stencils must round each operation as the interpreters do: no
+    // fused multiply-add (AArch64 has it in its base ISA).
+    "-ffp-contract=off",
     "-fno-pic",
     "-mcmodel=large",
     "-c",
