@@ -137,8 +137,8 @@ enum Command {
         /// Reduction budget per finding, in seconds.
         #[arg(long, default_value_t = 30.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
-        /// Only these injections (default: all).
-        #[arg(long)]
+        /// Only these injections, comma-separated or repeated (default: all).
+        #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         #[arg(long)]
         json: bool,
@@ -233,6 +233,18 @@ fn main() -> ExitCode {
             only,
             json,
         } => {
+            let known = jitdiff_oracle::selftest::PLANTED;
+            if let Some(bad) = only
+                .iter()
+                .find(|o| !known.iter().any(|b| b.injection == *o))
+            {
+                let names: Vec<&str> = known.iter().map(|b| b.injection).collect();
+                eprintln!(
+                    "jitdiff selftest: no planted bug `{bad}`; known: {}",
+                    names.join(", ")
+                );
+                return ExitCode::from(2);
+            }
             let rows = jitdiff_oracle::selftest::run(
                 seconds_per_bug,
                 std::time::Duration::from_secs_f64(reduce_seconds),

@@ -169,3 +169,14 @@ fn fuzz_with_a_count_is_reproducible() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn selftest_rejects_an_unknown_planted_bug_instead_of_running_nothing() {
+    let out = jitdiff(&["selftest", "--only", "float-guard-accepts-int,no-such-bug"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no planted bug `no-such-bug`") && err.contains("float-guard-accepts-int"),
+        "{err}"
+    );
+}
