@@ -85,8 +85,9 @@ pub enum Injection {
     InvertAsNegate,
     /// `_GUARD_TOS_FLOAT`'s stencil also passes small ints (a "number"
     /// guard where a float guard belongs), so the float stencil after it
-    /// reads an int as a pointer. Containment (a wild read) or, where the
-    /// address happens to be mapped, the outcome.
+    /// reads an int as a pointer: under emulation the fault oracle (a read
+    /// of unmapped memory in `_BINARY_OP_ADD_FLOAT`), natively containment
+    /// (SIGSEGV).
     FloatGuardAcceptsInt,
 }
 

@@ -1,7 +1,8 @@
 //! Program generator: random S0 programs shaped like the code a tiered JIT
 //! specializes (hot loops, small functions called from them, ints crossing the
-//! small-int and 64-bit boundaries, branches and globals that change after
-//! warm-up).
+//! small-int and 64-bit boundaries, floats at their boundary values and
+//! variables that change type mid-loop, branches and globals that change
+//! after warm-up).
 //!
 //! Every program is valid Python 3 and terminates *by construction*:
 //! - loops are `for` over a `range` with a bounded trip count, or `while` on a

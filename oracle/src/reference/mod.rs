@@ -19,6 +19,8 @@ mod resolve;
 mod value;
 
 #[cfg(test)]
+mod float_tests;
+#[cfg(test)]
 mod tests;
 
 use jitdiff_vm::lang::ast::Module;

@@ -268,7 +268,8 @@ fn native_by_index(i: usize) -> usize {
         13 => jit_check_ip as *const () as usize,
         14 => jit_linked_exit as *const () as usize,
         15 => jit_check_regs as *const () as usize,
-        _ => jit_box_float as *const () as usize,
+        16 => jit_box_float as *const () as usize,
+        _ => unreachable!("helper {i} is not in HELPERS"),
     }
 }
 
@@ -314,7 +315,27 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
                 jit_check_regs(st, a[1], a[2]);
                 0
             }
-            _ => jit_box_float(st, a[1]).0,
+            16 => jit_box_float(st, a[1]).0,
+            _ => unreachable!("helper {i} is not in HELPERS"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name in `HELPERS` resolves to its own function (a helper added
+    /// to the list without its dispatch arms would panic or alias another).
+    #[test]
+    fn every_helper_has_its_own_native_address() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, name) in HELPERS.iter().enumerate() {
+            assert!(
+                seen.insert(native_by_index(i)),
+                "{name} aliases another helper"
+            );
+            assert_eq!(native_address(name), Some(native_by_index(i) as u64));
         }
     }
 }

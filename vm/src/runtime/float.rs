@@ -292,18 +292,23 @@ fn scale(m: f64, e: i64) -> f64 {
     m * pow2(e1) * pow2(e2)
 }
 
+/// `|x| == m * 2^k` exactly, for finite `x` (subnormals included).
+fn decompose(x: f64) -> (u64, i64) {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let frac = bits & ((1 << 52) - 1);
+    if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    }
+}
+
 /// The exact integer value of a finite, integral `x`.
 pub fn integral_to_ibig(x: f64) -> IBig {
     debug_assert!(x.is_finite() && x == x.trunc());
-    if x == 0.0 {
-        return IBig::from(0);
-    }
-    let bits = x.to_bits();
-    let exp = ((bits >> 52) & 0x7ff) as i64;
-    let frac = bits & ((1 << 52) - 1);
-    // Integral and nonzero, so normal: value = (2^52 + frac) * 2^(exp-1075).
-    let mant = IBig::from((1u64 << 52) | frac);
-    let shift = exp - 1075;
+    let (m, shift) = decompose(x);
+    let mant = IBig::from(m);
     let mag = if shift >= 0 {
         mant << shift as usize
     } else {
@@ -446,14 +451,7 @@ fn shortest_digits(x: f64) -> (String, i32) {
 
 /// Compares |a * 10^scale - x| with |b * 10^scale - x|, exactly.
 fn distance_cmp(a: u64, b: u64, scale: i32, x: f64) -> Ordering {
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i64;
-    let frac = bits & ((1 << 52) - 1);
-    let (m, k) = if biased == 0 {
-        (frac, -1074)
-    } else {
-        (frac | (1 << 52), biased - 1075)
-    };
+    let (m, k) = decompose(x);
     // Everything times 2^max(0,-k) * 10^max(0,-scale) is an integer.
     let two_k = UBig::from(2u8).pow(k.unsigned_abs() as usize);
     let ten_s = UBig::from(10u8).pow(scale.unsigned_abs() as usize);
@@ -496,14 +494,7 @@ pub fn round_digits(x: f64, ndigits: &IBig) -> Result<f64, Raise> {
     let n = i64::try_from(ndigits).expect("in [-308, 323]");
     // x = m * 2^e exactly, as the fraction num / den.
     let (num, den) = {
-        let bits = x.abs().to_bits();
-        let exp = ((bits >> 52) & 0x7ff) as i64;
-        let frac = bits & ((1 << 52) - 1);
-        let (m, e) = if exp == 0 {
-            (frac, -1074)
-        } else {
-            ((1u64 << 52) | frac, exp - 1075)
-        };
+        let (m, e) = decompose(x);
         let m = UBig::from(m);
         if e >= 0 {
             (m << e as usize, UBig::from(1u8))

@@ -104,15 +104,14 @@ pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Value::TRUE => return "True".into(),
         Value::FALSE => return "False".into(),
         Value::NONE => return "None".into(),
-        Value::BUILTIN_RANGE | Value::BUILTIN_FLOAT | Value::BUILTIN_INT => {
-            let name = value::BUILTINS.iter().find(|(_, b)| *b == v).unwrap().0;
-            return format!("<class '{name}'>");
-        }
-        _ if v.is_builtin() => {
-            let name = value::BUILTINS.iter().find(|(_, b)| *b == v).unwrap().0;
-            return format!("<built-in function {name}>");
-        }
         _ => {}
+    }
+    if let Some((name, _)) = value::BUILTINS.iter().find(|(_, b)| *b == v) {
+        return if type_name(v) == "type" {
+            format!("<class '{name}'>")
+        } else {
+            format!("<built-in function {name}>")
+        };
     }
     if !v.is_ptr() {
         return "<NULL>".into();

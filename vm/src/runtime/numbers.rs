@@ -2,6 +2,7 @@
 //! CPython's argument checking and messages.
 
 use ibig::IBig;
+use ibig::ops::{DivRemEuclid, UnsignedAbs};
 
 use super::arena::Arena;
 use super::int::{self, is_int, to_ibig};
@@ -70,13 +71,8 @@ fn abs(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
             type_name(*x)
         )));
     }
-    if let Some(v) = int::to_i64(*x)
-        && v != i64::MIN
-    {
-        return int::from_i64(arena, v.abs());
-    }
-    let v = to_ibig(*x);
-    int::from_ibig(arena, &if v < IBig::from(0) { -v } else { v })
+    // Through the wide type: the absolute value of -2**63 is not an i64.
+    int::from_ibig(arena, &IBig::from(to_ibig(*x).unsigned_abs()))
 }
 
 fn round(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
@@ -134,20 +130,56 @@ fn round(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         return Ok(Value::small(0));
     }
     let unit = IBig::from(10).pow(digits as usize);
-    let (mut q, r) = (&v / &unit, &v % &unit);
-    // Truncated division: make r the non-negative remainder of floor division.
-    let (q_floor, r) = if r < zero {
-        q -= IBig::from(1);
-        (q, r + &unit)
-    } else {
-        (q, r)
-    };
-    let twice = &r * IBig::from(2);
-    let odd = (&q_floor % IBig::from(2)) != zero;
+    // Floor quotient and a remainder in [0, unit), then ties to even.
+    let (q, r) = v.div_rem_euclid(&unit);
+    let twice = r * IBig::from(2);
+    let odd = (&q % IBig::from(2)) != zero;
     let q = if twice > unit || (twice == unit && odd) {
-        q_floor + IBig::from(1)
+        q + IBig::from(1)
     } else {
-        q_floor
+        q
     };
     int::from_ibig(arena, &(q * unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected values printed by python3 (3.11).
+    #[test]
+    fn int_rounding_and_abs_match_cpython() {
+        let mut arena = Arena::new();
+        let cases: [(i128, i64, &str); 11] = [
+            (1250, -2, "1200"),
+            (1350, -2, "1400"),
+            (-1350, -2, "-1400"),
+            (-1250, -2, "-1200"),
+            (5, -1, "0"),
+            (15, -1, "20"),
+            (-5, -1, "0"),
+            (-6, -1, "-10"),
+            (123, -5, "0"),
+            ((1 << 64) + 7, -1, "18446744073709551620"),
+            (7, 3, "7"),
+        ];
+        for (x, n, want) in cases {
+            let x = int::from_ibig(&mut arena, &IBig::from(x)).unwrap();
+            let n = Value::small(n);
+            let got = round(&mut arena, &[x, n]).unwrap();
+            assert_eq!(
+                int::to_decimal(got),
+                want,
+                "round({}, {n:?})",
+                int::to_decimal(x)
+            );
+        }
+        for (x, want) in [
+            (-(1i128 << 63), "9223372036854775808"),
+            (-(1i128 << 70), "1180591620717411303424"),
+        ] {
+            let x = int::from_ibig(&mut arena, &IBig::from(x)).unwrap();
+            assert_eq!(int::to_decimal(abs(&mut arena, &[x]).unwrap()), want);
+        }
+    }
 }

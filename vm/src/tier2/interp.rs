@@ -282,16 +282,12 @@ impl Run<'_> {
                     }
                     Uop::CompareOpFloat => {
                         let (b, a) = (pop!(), pop!());
-                        let (x, y) = (float::value(a), float::value(b));
-                        // IEEE: every comparison with a NaN is false but `!=`.
-                        push!(Value::bool(match arg_cmp(inst.oparg) {
-                            CmpOp::Eq => x == y,
-                            CmpOp::NotEq => x != y,
-                            CmpOp::Lt => x < y,
-                            CmpOp::LtE => x <= y,
-                            CmpOp::Gt => x > y,
-                            CmpOp::GtE => x >= y,
-                        }))
+                        let op = arg_cmp(inst.oparg);
+                        // Unordered (a NaN): every comparison but `!=` is false.
+                        let holds = float::value(a)
+                            .partial_cmp(&float::value(b))
+                            .map_or(op == CmpOp::NotEq, |ord| cmp_holds(op, ord));
+                        push!(Value::bool(holds))
                     }
                     Uop::CompareOp => {
                         let (b, a) = (pop!(), pop!());

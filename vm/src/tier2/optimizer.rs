@@ -243,20 +243,19 @@ fn interpret(
                 let len = st.stack.len();
                 st.stack.swap(len - 1, len - n);
             }
-            Uop::GuardTosInt | Uop::GuardNosInt => {
-                let id = st.peek(if inst.uop == Uop::GuardTosInt { 1 } else { 2 });
-                if cfg.types && st.sym(id).is_small_int() {
+            Uop::GuardTosInt | Uop::GuardNosInt | Uop::GuardTosFloat | Uop::GuardNosFloat => {
+                // (depth checked, what proves it, what it proves)
+                let (depth, proven, fact): (usize, fn(Sym) -> bool, Sym) = match inst.uop {
+                    Uop::GuardTosInt => (1, Sym::is_small_int, Sym::SmallInt),
+                    Uop::GuardNosInt => (2, Sym::is_small_int, Sym::SmallInt),
+                    Uop::GuardTosFloat => (1, Sym::is_float, Sym::Float),
+                    _ => (2, Sym::is_float, Sym::Float),
+                };
+                let id = st.peek(depth);
+                if cfg.types && proven(st.sym(id)) {
                     remove_reason = Some(format!("operand is {}", st.why(id)));
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (Sym::SmallInt, format!("guarded by {at}"));
-                }
-            }
-            Uop::GuardTosFloat | Uop::GuardNosFloat => {
-                let id = st.peek(if inst.uop == Uop::GuardTosFloat { 1 } else { 2 });
-                if cfg.types && st.sym(id).is_float() {
-                    remove_reason = Some(format!("operand is {}", st.why(id)));
-                } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (Sym::Float, format!("guarded by {at}"));
+                    st.syms[id] = (fact, format!("guarded by {at}"));
                 }
             }
             // Not folded: a folded float would need a new constant object.
