@@ -72,6 +72,8 @@ pub struct CampaignStats {
     pub poisoned_memory: u64,
     pub poisoned_nesting: u64,
     pub poisoned_complex: u64,
+    pub poisoned_sequence: u64,
+    pub poisoned_identity: u64,
     pub divergences: u64,
     pub errors: u64,
     pub seconds: f64,
@@ -156,7 +158,7 @@ impl CampaignStats {
 
     fn summary_tiers(&self) -> String {
         format!(
-            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}), {} errors\n\
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, NaN identity {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
              tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
              tier 2: {} entries, {} uops run, {} exits, {} deopts, {} forced failures, {} invalidations, {} removed-guard checks\n\
@@ -174,6 +176,8 @@ impl CampaignStats {
             self.poisoned_memory,
             self.poisoned_nesting,
             self.poisoned_complex,
+            self.poisoned_sequence,
+            self.poisoned_identity,
             self.errors,
             self.vm.instructions,
             self.vm.specializations,
@@ -262,6 +266,8 @@ pub fn run(
                     Poison::OutOfMemory => stats.poisoned_memory += 1,
                     Poison::Nesting => stats.poisoned_nesting += 1,
                     Poison::Complex => stats.poisoned_complex += 1,
+                    Poison::SequenceTooLong => stats.poisoned_sequence += 1,
+                    Poison::Identity => stats.poisoned_identity += 1,
                 }
             }
             Verdict::Error(_) => stats.errors += 1,

@@ -151,6 +151,10 @@ enum Command {
         /// Number of programs (seeds seed..seed+count).
         #[arg(long, default_value_t = 1)]
         count: u64,
+        /// Force the `sequences` feature (lists and tuples) on; the rest of
+        /// each seed's configuration is as drawn.
+        #[arg(long)]
+        sequences: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -265,10 +269,20 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Gen { seed, count } => {
+        Command::Gen {
+            seed,
+            count,
+            sequences,
+        } => {
             for s in seed..seed.saturating_add(count) {
-                println!("# --- jitdiff gen --seed {s} ---");
-                print!("{}", unparse(&generator::generate_from_seed(s)));
+                let m = if sequences {
+                    println!("# --- jitdiff gen --sequences --seed {s} ---");
+                    generator::generate_from_seed_with(s, |c| c.sequences = true)
+                } else {
+                    println!("# --- jitdiff gen --seed {s} ---");
+                    generator::generate_from_seed(s)
+                };
+                print!("{}", unparse(&m));
             }
             ExitCode::SUCCESS
         }

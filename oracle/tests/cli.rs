@@ -43,15 +43,71 @@ fn corpus_agrees_on_all_configurations() {
     assert_eq!(stdout.matches(": agree").count(), files.len(), "{stdout}");
 }
 
+/// The sequence limits are semantics: bulk work costs the same fuel, and a
+/// too-long sequence poisons, in the reference and every configuration.
+/// Each program completes with exactly its fuel and poisons with one less.
+#[test]
+fn sequence_limits_poison_alike_everywhere() {
+    let d = temp_dir("seq-limits");
+    let cases: &[(&str, u64)] = &[
+        ("x = [0] * 10240\nprint(0)\n", 11),
+        ("x = (0,) * 5120\ny = x + x\nprint(0)\n", 16),
+        ("x = [0] * 5120\nx *= 3\nprint(0)\n", 21),
+        ("x = list(range(10240))\nprint(0)\n", 13),
+        ("x = [0] * 10240\nx[:0] = x\nprint(0)\n", 31),
+        (
+            "x = sum(range(3072))\ny = max(range(2048))\nz = min(5, 6)\nprint(0)\n",
+            11,
+        ),
+        // 40 iterations of a back edge, a call and 3000 >> 10 = 2 bulk.
+        (
+            "t = 0\nfor i in range(40):\n    t += len([i] * 3000)\nprint(t)\n",
+            162,
+        ),
+    ];
+    for (i, (src, cost)) in cases.iter().enumerate() {
+        let f = d.join(format!("p{i}.py"));
+        std::fs::write(&f, src).unwrap();
+        for (fuel, want) in [
+            (*cost, ": agree"),
+            (cost - 1, ": poisoned (fuel exhausted)"),
+        ] {
+            let out = jitdiff(&[
+                "run",
+                "--config",
+                "all",
+                "--fuel",
+                &fuel.to_string(),
+                f.to_str().unwrap(),
+            ]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{src} with fuel {fuel}:\n{stdout}"
+            );
+            assert!(stdout.contains(want), "{src} with fuel {fuel}:\n{stdout}");
+        }
+    }
+    let f = d.join("long.py");
+    std::fs::write(&f, "x = [0] * 1000\nfor i in range(20):\n    x += x\n").unwrap();
+    let out = jitdiff(&["run", "--config", "all", f.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(": poisoned (sequence too long)"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn unsupported_syntax_and_garbage_exit_2_with_position() {
     let d = temp_dir("bad");
     let bad = d.join("bad.py");
-    std::fs::write(&bad, "x = 1\nwhile x:\n    y = [x]\n").unwrap();
+    std::fs::write(&bad, "x = 1\nwhile x:\n    y = {x: 1}\n").unwrap();
     let out = jitdiff(&["run", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.py:3:9") && err.contains("list"), "{err}");
+    assert!(err.contains("bad.py:3:9") && err.contains("dict"), "{err}");
 
     let garbage = d.join("garbage.py");
     std::fs::write(&garbage, [0xff, 0xfe, 0x00, 0x41, 0x80]).unwrap();

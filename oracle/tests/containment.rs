@@ -60,7 +60,7 @@ fn found_and_reproduced(dir: &Path, config: &str, count: u64, stats: &serde_json
 fn a_native_segfault_is_a_contained_crash_and_the_campaign_goes_on() {
     let d = temp_dir("segv");
     let config = "jit-native+stress+inject=stencil-segfault";
-    let (code, stats) = campaign(&d, config, "16", "40");
+    let (code, stats) = campaign(&d, config, "4", "40");
     assert_eq!(code, Some(1), "{stats}");
     assert!(
         stats["oracles"]["worker_deaths"].as_u64().unwrap() >= 1,
@@ -72,7 +72,7 @@ fn a_native_segfault_is_a_contained_crash_and_the_campaign_goes_on() {
         "{text}"
     );
 
-    let (code, stats) = campaign(&d.join("control"), "jit-native+stress", "16", "40");
+    let (code, stats) = campaign(&d.join("control"), "jit-native+stress", "4", "40");
     assert_eq!(code, Some(0), "{stats}");
 }
 

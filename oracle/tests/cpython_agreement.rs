@@ -101,3 +101,33 @@ fn reference_agrees_with_cpython_on_generated_float_programs() {
         failures.join("\n\n")
     );
 }
+
+/// The sequences feature against CPython: 500 generated programs with
+/// lists and tuples forced on (methods, slices, aliasing, unpacking, loops
+/// over lists mutated while iterated, int/list/tuple type changes
+/// mid-loop, the planned IndexError/TypeError/ValueError) print and end
+/// the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_sequence_programs() {
+    let mut failures = Vec::new();
+    let (mut compared, mut seed) = (0, 5000);
+    while compared < 500 {
+        let module = generator::generate_from_seed_with(seed, |c| c.sequences = true);
+        seed += 1;
+        if check(
+            &format!("generated seed {} (jitdiff gen --sequences)", seed - 1),
+            &module,
+            Limits::default(),
+            &mut failures,
+        ) {
+            compared += 1;
+        }
+        assert!(seed < 5600, "too many poisoned programs");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -6,8 +6,11 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use arbitrary::Arbitrary;
 use arbitrary::Unstructured;
-use jitdiff_oracle::generator::{GenConfig, generate, generate_from_seed, generate_with};
+use jitdiff_oracle::generator::{
+    GenConfig, generate, generate_from_seed, generate_from_seed_with, generate_with,
+};
 use jitdiff_vm::lang::ast::*;
 use jitdiff_vm::lang::{Poison, RunResult, limits, parse_program, unparse};
 use proptest::prelude::*;
@@ -305,7 +308,8 @@ fn printer_round_trips_tricky_precedence() {
 /// Runs every source in one `python3` process, each under a wall-clock
 /// alarm, and reports per program: how it ended, an estimate of its fuel
 /// (calls + backward line jumps, i.e. loop back edges), its deepest call
-/// chain and its widest int at function returns and at the end.
+/// chain, its widest int at function returns and at the end (ints inside
+/// lists and tuples too), its longest list or tuple there, and its output.
 const RUNNER: &str = r#"
 import sys, json, io, signal, contextlib
 class Timeout(BaseException): pass
@@ -313,10 +317,16 @@ def on_alarm(*_): raise Timeout()
 signal.signal(signal.SIGALRM, on_alarm)
 results = []
 for src in json.load(sys.stdin):
-    st = {"fuel": 0, "depth": 0, "max_depth": 0, "bits": 0}
+    st = {"fuel": 0, "depth": 0, "max_depth": 0, "bits": 0, "maxlen": 0}
     last = {}
+    def width(v, depth=0):
+        if type(v) is int: return v.bit_length()
+        if type(v) in (list, tuple) and depth < 4:
+            st["maxlen"] = max(st["maxlen"], len(v))
+            return max([width(x, depth + 1) for x in v] + [0])
+        return 0
     def bits(d):
-        return max([v.bit_length() for v in d.values() if type(v) is int] + [0])
+        return max([width(v) for v in list(d.values())] + [0])
     def trace(frame, event, arg):
         if event == "call":
             st["fuel"] += 1; st["depth"] += 1
@@ -329,7 +339,7 @@ for src in json.load(sys.stdin):
         elif event == "return":
             st["depth"] -= 1
             st["bits"] = max(st["bits"], bits(frame.f_locals))
-            if type(arg) is int: st["bits"] = max(st["bits"], arg.bit_length())
+            st["bits"] = max(st["bits"], width(arg))
         return trace
     def profile(frame, event, arg):
         if event == "c_call": st["fuel"] += 1
@@ -351,13 +361,14 @@ for src in json.load(sys.stdin):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     st["bits"] = max(st["bits"], bits(g))
-    results.append({"kind": kind, "fuel": st["fuel"], "depth": st["max_depth"], "bits": st["bits"], "lines": out.getvalue().count("\n")})
+    text = out.getvalue()
+    results.append({"kind": kind, "fuel": st["fuel"], "depth": st["max_depth"], "bits": st["bits"],
+                    "maxlen": st["maxlen"], "lines": text.count("\n"), "chars": len(text)})
 json.dump(results, sys.stdout)
 "#;
 
-#[test]
-fn generated_programs_run_and_terminate_under_python3() {
-    let sources: Vec<String> = (0..200).map(|s| unparse(&generate_from_seed(s))).collect();
+/// Runs `sources` through [`RUNNER`]: one result per program.
+fn run_under_python3(sources: &[String]) -> Vec<serde_json::Value> {
     let mut child = Command::new("python3")
         .args(["-c", RUNNER])
         .stdin(Stdio::piped())
@@ -380,6 +391,13 @@ fn generated_programs_run_and_terminate_under_python3() {
     );
     let results: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(results.len(), sources.len());
+    results
+}
+
+#[test]
+fn generated_programs_run_and_terminate_under_python3() {
+    let sources: Vec<String> = (0..200).map(|s| unparse(&generate_from_seed(s))).collect();
+    let results = run_under_python3(&sources);
 
     let mut exceptions = 0;
     let mut poisoned = 0;
@@ -408,7 +426,15 @@ fn generated_programs_run_and_terminate_under_python3() {
         }
         if kind != "ok" {
             exceptions += 1;
-            let expected = ["ZeroDivisionError", "NameError", "UnboundLocalError"];
+            let expected = [
+                "ZeroDivisionError",
+                "NameError",
+                "UnboundLocalError",
+                // The `sequences` feature's planned ones.
+                "IndexError",
+                "TypeError",
+                "ValueError",
+            ];
             assert!(
                 expected.iter().any(|e| kind.starts_with(e)),
                 "unexpected ending: {}",
@@ -438,5 +464,253 @@ fn generated_programs_run_and_terminate_under_python3() {
     assert!(
         (1..=20).contains(&poisoned),
         "{poisoned} of 200 programs crossed a limit (a small, steady share is planned)"
+    );
+}
+
+// ---------- the `sequences` feature ----------
+
+/// The program of `seed` with the `sequences` feature forced on.
+fn seq_program(seed: u64) -> Module {
+    generate_from_seed_with(seed, |c| c.sequences = true)
+}
+
+/// The sequence node kinds a program uses.
+fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
+    fn expr(e: &Expr, out: &mut std::collections::BTreeSet<&'static str>) {
+        match e {
+            Expr::Tuple(xs) | Expr::List(xs) => {
+                out.insert(if matches!(e, Expr::Tuple(_)) {
+                    "tuple"
+                } else {
+                    "list"
+                });
+                xs.iter().for_each(|x| expr(x, out));
+            }
+            Expr::Subscript { value, index } => {
+                out.insert("subscript");
+                expr(value, out);
+                expr(index, out);
+            }
+            Expr::Slice { lower, upper, step } => {
+                out.insert(if step.is_some() {
+                    "step slice"
+                } else {
+                    "slice"
+                });
+                for p in [lower, upper, step].into_iter().flatten() {
+                    expr(p, out);
+                }
+            }
+            Expr::MethodCall { receiver, args, .. } => {
+                out.insert("method");
+                expr(receiver, out);
+                args.iter().for_each(|x| expr(x, out));
+            }
+            Expr::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
+                if ops.iter().any(|o| o.is_membership()) {
+                    out.insert("in");
+                }
+                expr(left, out);
+                comparators.iter().for_each(|x| expr(x, out));
+            }
+            Expr::UnaryOp { operand, .. } => expr(operand, out),
+            Expr::BinOp { left, right, .. } => {
+                expr(left, out);
+                expr(right, out);
+            }
+            Expr::BoolOp { values, .. } => values.iter().for_each(|x| expr(x, out)),
+            Expr::Call { func, args } => {
+                expr(func, out);
+                args.iter().for_each(|x| expr(x, out));
+            }
+            Expr::IfExp { test, body, orelse } => {
+                for x in [test, body, orelse] {
+                    expr(x, out);
+                }
+            }
+            Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None | Expr::Name(_) => {}
+        }
+    }
+    fn stmts(body: &[Stmt], out: &mut std::collections::BTreeSet<&'static str>) {
+        for s in body {
+            match s {
+                Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e, out),
+                Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } => expr(value, out),
+                Stmt::AssignSubscript {
+                    container,
+                    index,
+                    value,
+                } => {
+                    out.insert("subscript assignment");
+                    for x in [container, index, value] {
+                        expr(x, out);
+                    }
+                }
+                Stmt::Unpack { value, .. } => {
+                    out.insert("unpack");
+                    expr(value, out);
+                }
+                Stmt::If { test, body, orelse } => {
+                    expr(test, out);
+                    stmts(body, out);
+                    stmts(orelse, out);
+                }
+                Stmt::While { test, body } => {
+                    expr(test, out);
+                    stmts(body, out);
+                }
+                Stmt::For { iter, body, .. } => {
+                    if !matches!(iter, Expr::Call { func, .. } if **func == Expr::name("range")) {
+                        out.insert("for over a sequence");
+                    }
+                    expr(iter, out);
+                    stmts(body, out);
+                }
+                Stmt::FunctionDef { body, .. } => stmts(body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    stmts(&m.body, &mut out);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn sequence_programs_round_trip(bytes in prop::collection::vec(any::<u8>(), 0..6000)) {
+        let mut u = Unstructured::new(&bytes);
+        let mut cfg = GenConfig::arbitrary(&mut u).unwrap();
+        cfg.sequences = true;
+        let m = generate_with(&mut u, &cfg).unwrap();
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+}
+
+#[test]
+fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
+    let mut seen = std::collections::BTreeMap::new();
+    for seed in 0..200 {
+        for kind in seq_nodes(&seq_program(seed)) {
+            *seen.entry(kind).or_insert(0) += 1;
+        }
+        let off = generate_from_seed_with(seed, |c| c.sequences = false);
+        assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
+    }
+    for kind in [
+        "list",
+        "tuple",
+        "subscript",
+        "slice",
+        "step slice",
+        "method",
+        "in",
+        "subscript assignment",
+        "unpack",
+        "for over a sequence",
+    ] {
+        let n = seen.get(kind).copied().unwrap_or(0);
+        assert!(n >= 10, "{kind} in only {n} of 200 programs: {seen:?}");
+    }
+}
+
+/// Programs with the `sequences` feature under `python3` (200 of them;
+/// `JITDIFF_SEQ_PROGRAMS=2000` for a longer run): no syntax error, no
+/// timeout, within the limits, lists short, and only the planned
+/// exceptions, rarely.
+#[test]
+fn sequence_programs_run_and_terminate_under_python3() {
+    let n: u64 = std::env::var("JITDIFF_SEQ_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let sources: Vec<String> = (0..n).map(|s| unparse(&seq_program(s))).collect();
+    let results: Vec<serde_json::Value> = sources.chunks(250).flat_map(run_under_python3).collect();
+    let mut endings = std::collections::BTreeMap::new();
+    let (mut exceptions, mut seq_exceptions, mut poisoned) = (0, 0, 0);
+    for (seed, (r, src)) in results.iter().zip(&sources).enumerate() {
+        let kind = r["kind"].as_str().unwrap();
+        let ctx = || format!("seed {seed}: {r}\n{src}");
+        assert_ne!(kind, "timeout", "{}", ctx());
+        assert!(!kind.starts_with("SyntaxError"), "{}", ctx());
+        // The poison constructs' variables: this program crosses a limit
+        // on purpose (checked against the reference elsewhere).
+        if src.contains("pv") {
+            poisoned += 1;
+            continue;
+        }
+        if kind != "ok" {
+            exceptions += 1;
+            *endings.entry(kind.to_string()).or_insert(0) += 1;
+            // The other features' planned exceptions (floats: overflow).
+            let planned = [
+                "ZeroDivisionError",
+                "NameError",
+                "UnboundLocalError",
+                "OverflowError",
+            ];
+            let sequence = ["IndexError", "TypeError", "ValueError"];
+            if sequence.iter().any(|e| kind.starts_with(e)) {
+                seq_exceptions += 1;
+            } else {
+                assert!(
+                    planned.iter().any(|e| kind.starts_with(e)),
+                    "unexpected ending: {}",
+                    ctx()
+                );
+            }
+        } else {
+            assert!(r["lines"].as_u64().unwrap() >= 1, "no output: {}", ctx());
+        }
+        assert!(
+            r["fuel"].as_u64().unwrap() < limits::DEFAULT_FUEL,
+            "fuel: {}",
+            ctx()
+        );
+        assert!(
+            r["depth"].as_u64().unwrap() < limits::DEFAULT_DEPTH as u64,
+            "depth: {}",
+            ctx()
+        );
+        assert!(
+            r["bits"].as_u64().unwrap() < limits::DEFAULT_INT_BITS / 4,
+            "int size: {}",
+            ctx()
+        );
+        assert!(r["maxlen"].as_u64().unwrap() <= 1000, "length: {}", ctx());
+        assert!(r["lines"].as_u64().unwrap() <= 250, "output: {}", ctx());
+        assert!(r["chars"].as_u64().unwrap() <= 1 << 20, "output: {}", ctx());
+    }
+    // Planned fuel, without the programs that exhaust it on purpose.
+    let fuel: Vec<u64> = results
+        .iter()
+        .zip(&sources)
+        .filter(|(_, src)| !src.contains("pv"))
+        .map(|(r, _)| r["fuel"].as_u64().unwrap())
+        .collect();
+    eprintln!(
+        "{n} sequence programs: {poisoned} poisoned on purpose, {exceptions} raised \
+         ({seq_exceptions} sequence exceptions), max fuel {:?}, max length {:?}, max output {:?} chars",
+        fuel.iter().max(),
+        results.iter().map(|r| r["maxlen"].as_u64().unwrap()).max(),
+        results.iter().map(|r| r["chars"].as_u64().unwrap()).max(),
+    );
+    for (k, c) in &endings {
+        eprintln!("{c:5}  {k}");
+    }
+    assert!(
+        seq_exceptions * 100 < 5 * n,
+        "{seq_exceptions} of {n} programs raised a sequence exception"
+    );
+    assert!(
+        exceptions * 100 <= 15 * n,
+        "{exceptions} of {n} programs raised"
     );
 }

@@ -55,10 +55,11 @@ fn caught(name: &str, count: u64, kind: DivergenceKind, place: &str, configs: &[
     let bug = PLANTED.iter().find(|b| b.injection == name).unwrap();
     let (sig, _) = campaign(bug.configs, count, true);
     let sig = sig.unwrap_or_else(|| panic!("{name}: nothing found in {count} programs"));
-    assert_eq!(
+    assert!(
+        bug.caught_by(kind.oracle()),
+        "{name}: the test ({}) and the self-test ({}) disagree",
         kind.oracle(),
-        bug.oracle,
-        "{name}: the test and the self-test disagree"
+        bug.oracle
     );
     assert_eq!(
         (sig.kind, sig.place.as_str()),
@@ -110,7 +111,7 @@ fn stale_global_after_rebinding_is_caught_in_the_frame() {
         "stale-global",
         1500,
         DivergenceKind::FrameState,
-        "_GUARD_NOS_FLOAT",
+        "_EXIT_TRACE",
         &["t2+stress+inject=stale-global"],
     );
 }
@@ -209,7 +210,7 @@ fn spill_dropped_before_an_escaping_uop_is_rejected_by_the_register_checker() {
         "spill-dropped",
         100,
         DivergenceKind::RegisterState,
-        "_UNARY_NEGATIVE",
+        "_STORE_GLOBAL",
         &["jit-native+stress+inject=spill-dropped"],
     );
 }
@@ -256,7 +257,7 @@ fn aarch64_variant_using_the_wrong_cache_register_is_caught_only_on_aarch64() {
         // The register log before the next step shows the wrong register:
         // with this seed's first finding, that step is a spill.
         DivergenceKind::RegisterState,
-        "_SPILL_OR_RELOAD_r30",
+        "_PLANTED_LOAD_FAST_A64_r23",
         &["jit-a64+stress+checkregs+inject=a64-cache-register"],
     );
 }
@@ -267,7 +268,7 @@ fn a_stencil_passing_the_wrong_operator_flag_is_caught_in_the_frame() {
         "invert-as-negate",
         200,
         DivergenceKind::FrameState,
-        "_BINARY_OP_MULTIPLY_INT",
+        "_GUARD_IS_TRUE_POP",
         &["jit-x86+stress+inject=invert-as-negate"],
     );
 }
@@ -280,5 +281,18 @@ fn a_float_guard_that_passes_ints_faults_in_the_float_stencil() {
         DivergenceKind::Fault,
         "_BINARY_OP_ADD_FLOAT_r00",
         &["jit-x86+stress+inject=float-guard-accepts-int"],
+    );
+}
+
+/// The item read past the list is in the frame at the next exit (here) or
+/// only in the final state (the self-test's seed): two oracles see it.
+#[test]
+fn a_list_subscript_without_its_bounds_check_is_caught_in_the_frame() {
+    caught(
+        "list-subscript-no-bounds-check",
+        300,
+        DivergenceKind::FrameState,
+        "_BINARY_OP_ADD_INT",
+        &["jit-x86+stress+inject=list-subscript-no-bounds-check"],
     );
 }

@@ -2,9 +2,10 @@
 //! programs covering every S0 rule (values, operators, errors and their
 //! exact messages, scoping, calls) must give the same printed output, the
 //! same ending (exception type and message) and the same final globals.
-//! Poisoning programs (fuel, recursion, int size) are checked against the
-//! reference alone, each next to a just-under-the-limit twin that CPython
-//! must agree with.
+//! Poisoning programs (fuel, recursion, int size, sequence length,
+//! container nesting, NaN identity) are checked against the reference
+//! alone, each next to a just-under-the-limit twin that CPython must agree
+//! with.
 
 use jitdiff_oracle::reference;
 use jitdiff_vm::lang::outcome::{Ending, Poison, RunResult};
@@ -450,6 +451,202 @@ const AGREE: &[(&str, &str)] = &[
     ("abs_no_args", "abs()"),
     ("abs_arg_type", "abs(range(2))"),
     ("int_pow_width_exactly_at_limit", "x = 3 ** 5168\nprint(x % 1000000007)"),
+    (
+        "list_loops_and_accumulators",
+        "
+        xs = [3, 1, 4, 1, 5, 9, 2, 6]
+        total = 0
+        evens = []
+        for x in xs:
+            total += x
+            if x % 2 == 0:
+                evens.append(x)
+        print(total, evens, len(evens), xs[::-1], xs[2:6:2])
+        best = xs[0]
+        i = 1
+        while i < len(xs):
+            if xs[i] > best:
+                best = xs[i]
+            i += 1
+        print(best, max(xs), min(xs), sum(xs), xs.index(9), xs.count(1))
+        ",
+    ),
+    (
+        "list_mutation_during_iteration",
+        "
+        xs = [1, 2, 3]
+        for x in xs:
+            if x < 20:
+                xs.append(x * 10)
+        print(xs)
+        ys = [1, 2, 3, 4, 5, 6]
+        for y in ys:
+            if y % 2 == 0:
+                ys.pop(0)
+        print(ys)
+        zs = [5, 4, 3]
+        for z in zs:
+            zs[0] = z + 1
+        print(zs)
+        ",
+    ),
+    (
+        "nested_lists_and_aliasing",
+        "
+        grid = []
+        for i in range(3):
+            row = [0] * 3
+            grid.append(row)
+        grid[1][2] = 7
+        shared = [[0] * 2] * 2
+        shared[0][0] = 1
+        print(grid, shared, grid[1], grid[-1][-1])
+        a = [1, 2]
+        b = [a, a, (a,)]
+        a.append(3)
+        print(b, b[2][0] == a, [a] == [[1, 2, 3]])
+        c = a
+        c += [4]
+        d = a[:]
+        d.append(5)
+        print(a, c, d, a == c, a == d)
+        t = (a, [a])
+        a.append(t)
+        print(a, t)
+        ",
+    ),
+    (
+        "unpacking_in_loops",
+        "
+        pairs = [(1, 2), (3, 4), [5, 6]]
+        for p in pairs:
+            a, b = p
+            a, b = b, a
+            print(a, b)
+        x, y = 0, 1
+        for i in range(10):
+            x, y = y, x + y
+        print(x, y)
+        q, = [[7]]
+        r, s, t = range(3)
+        print(q, r, s, t)
+        ",
+    ),
+    (
+        "functions_taking_and_returning_lists",
+        "
+        def squares(n):
+            out = []
+            for i in range(n):
+                out.append(i * i)
+            return out
+        def rev(xs):
+            res = list(xs)
+            res.reverse()
+            return res
+        def bump(xs):
+            for i in range(len(xs)):
+                xs[i] = xs[i] + 1
+        def pair(xs):
+            return xs[0], xs[-1]
+        s = squares(6)
+        bump(s)
+        lo, hi = pair(s)
+        print(s, rev(s), rev((1, 2)), lo, hi, pair(rev(range(4))))
+        def fill(xs, n):
+            if n == 0:
+                return xs
+            xs.insert(0, n)
+            return fill(xs, n - 1)
+        print(fill([], 5))
+        ",
+    ),
+    (
+        "tuples_and_comparisons",
+        "
+        t = (1, 2, 3)
+        u = t + (4,)
+        v = t * 2
+        print(t, u, v, t[1:], t < u, u < (1, 2, 4), (1, [2]) == (1, [2]), () < (0,))
+        print([1, 2] < [1, 2, 3], [2] > [1, 5], [[1, 2], [1, 3]] < [[1, 2], [1, 4]], 2 in t, 5 not in t)
+        print(max([(1, 2), (1, 3), (0, 9)]), min([[3], [1, 1], [1]]))
+        w = ()
+        w += (1,)
+        w += (2, 3)
+        print(w, len(w), w.index(3), w.count(2))
+        ",
+    ),
+    (
+        "slice_assignment_programs",
+        "
+        xs = list(range(10))
+        xs[2:5] = [0]
+        xs[::3] = [9, 9, 9]
+        xs[len(xs):] = (7, 8)
+        xs[-2:] = []
+        print(xs)
+        ys = [1, 2, 3]
+        ys[1:1] = ys
+        ys[:] = ys[::-1]
+        print(ys)
+        ",
+    ),
+    (
+        "range_subscripts_programs",
+        "
+        r = range(3, 30, 4)
+        print(r[0], r[-1], r[2:5], r[::-2], len(r), 7 in r, 8 in r, 11.0 in r, r[1:][1:][0])
+        print(list(r[::3]), tuple(range(5)[-2:]), range(10)[3:1], r.index(15), r.count(16))
+        ",
+    ),
+    ("seq_index_error", "xs = [1, 2]\nprint(xs[0])\nprint(xs[2])"),
+    (
+        "seq_functions_in_globals",
+        "def f():\n    return 1\nfs = [f, (f, print), [len]]\nprint(fs, fs[0](), fs[1][0] == f)",
+    ),
+    ("seq_tuple_item_assignment", "t = (1, 2)\nt[0] = 5"),
+    ("seq_unpack_too_many", "a, b = [1, 2, 3]"),
+    ("seq_unpack_not_enough", "a, b, c = (1, 2)"),
+    ("seq_unpack_non_iterable", "a, b = None"),
+    ("seq_concat_list_tuple", "print([1] + (2,))"),
+    ("seq_mul_float", "print([1] * 2.0)"),
+    ("seq_mul_too_big", "print((0,) * 2**63)"),
+    ("seq_order_mixed", "print([1] < (1,))"),
+    ("seq_order_inner", "print([1, None] < [1, 2])"),
+    ("seq_in_int", "print(1 in 5)"),
+    ("seq_pop_empty", "xs = []\nxs.pop()"),
+    ("seq_index_missing", "xs = [1]\nxs.index([2, (3,)])"),
+    ("seq_tuple_index_missing", "(1, 2).index(3)"),
+    ("seq_method_missing", "xs = [1]\nxs.push(2)"),
+    ("seq_method_on_int", "x = 1\nx.append(2)"),
+    ("seq_method_on_class", "tuple.nope()"),
+    (
+        "seq_length_exactly_at_cap",
+        "def f():\n    return len([0] * 2**20)\nprint(f())",
+    ),
+    (
+        "seq_nesting_exactly_at_limit",
+        "x = []\nfor i in range(199):\n    x = [x]\nprint(x == x, len(x))",
+    ),
+    (
+        "seq_identity_without_nan_comparison",
+        "n = 1e309 - 1e309\nx = [n]\nprint([x] == [x], x in [x], [n, 1] == [n])",
+    ),
+    ("seq_slice_step_zero", "print([1, 2][::0])"),
+    ("seq_extended_slice_size", "xs = [1, 2, 3, 4]\nxs[::2] = [1]"),
+    ("seq_slice_assign_not_iterable", "xs = [1]\nxs[:] = 5"),
+    ("seq_min_empty", "print(min([]))"),
+    ("seq_sum_mixed", "print(sum([1, [2]]))"),
+    ("seq_len_int", "print(len(5))"),
+    ("seq_list_two_args", "print(list(1, 2))"),
+    ("seq_for_over_int", "for x in 3:\n    pass"),
+    ("seq_pop_float", "[1].pop(0.0)"),
+    ("seq_insert_big", "[1].insert(2**63, 0)"),
+    ("seq_range_index_float", "print(range(5)[1.5])"),
+    ("seq_range_len_overflow", "print(len(range(2**64)))"),
+    ("seq_subscript_none", "x = None\nprint(x[0])"),
+    ("seq_attribute_before_args", "def t(x):\n    print(x)\n    return x\nt([]).nope(t(1))"),
+    ("seq_store_order", "def t(x):\n    print(x)\n    return x\nt(None)[t(0)] = t(1)"),
 ];
 
 /// Programs the reference poisons (CPython would run them to completion or
@@ -496,6 +693,26 @@ const POISON: &[(&str, &str, Poison)] = &[
         "int_width_negation",
         "x = -1\nfor i in range(8192):\n    x = x * 2\nprint(x)",
         Poison::IntTooLarge,
+    ),
+    (
+        "seq_length_one_over_cap",
+        "def f():\n    return len([0] * (2**20 + 1))\nprint(f())",
+        Poison::SequenceTooLong,
+    ),
+    (
+        "seq_nesting_one_over",
+        "x = []\nfor i in range(200):\n    x = [x]\nprint(x == x, len(x))",
+        Poison::Recursion,
+    ),
+    (
+        "seq_nan_met_by_nan",
+        "n = 1e309 - 1e309\nx = [n]\nprint(x == x)",
+        Poison::Identity,
+    ),
+    (
+        "seq_bulk_fuel",
+        "for i in range(4000):\n    x = [0] * 32768",
+        Poison::Fuel,
     ),
 ];
 

@@ -24,7 +24,8 @@ use crate::runtime::object::{
     self, BIGINT_LIMBS, BIGINT_SIGN_LEN, FLOAT_VALUE, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING,
     ITER_STEP, Kind, RANGE_START, RANGE_STEP, RANGE_STOP,
 };
-use crate::runtime::{Value, dict, int};
+use crate::runtime::object::{SEQ_ITER_INDEX, SEQ_ITER_SEQ};
+use crate::runtime::{Value, dict, int, seq};
 
 /// Records kept per run at most; later ones are counted (and exits hashed)
 /// but not stored, so a pathological program cannot exhaust memory.
@@ -280,13 +281,22 @@ pub fn frame_view(frame: u64, sp: u64, ip: u32, heap: HeapRange, globals: Value)
     }
 }
 
-/// Nesting beyond which values are not followed (ranges of ranges do not
-/// exist; this only bounds a corrupted heap).
-const MAX_NESTING: u32 = 4;
+/// Nesting beyond which values are not followed: bounds self-containing
+/// lists and a corrupted heap.
+const MAX_NESTING: u32 = 8;
+
+/// Items of a list or tuple that are hashed or rendered (its length always
+/// is): keeps a check at every exit cheap on big lists.
+const MAX_ITEMS: usize = 64;
 
 fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
-    if !v.is_ptr() || nesting > MAX_NESTING {
+    if !v.is_ptr() {
         h.write_u64(v.0);
+        return;
+    }
+    // Never an address: allocation order differs between configurations.
+    if nesting > MAX_NESTING {
+        h.write_u8(0xdd);
         return;
     }
     if !heap.holds(v) {
@@ -332,9 +342,20 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, Value(object::read(v.0, off)), heap, nesting + 1);
                 }
             }
-            // Dicts (globals, builtins) never sit in frames; a freed object
-            // is just "freed".
-            Kind::Dict | Kind::Free => {}
+            Kind::Tuple | Kind::List => {
+                let n = seq::len(v);
+                h.write_usize(n);
+                for i in 0..n.min(MAX_ITEMS) {
+                    hash_value(h, seq::get(v, i), heap, nesting + 1);
+                }
+            }
+            Kind::ListIter | Kind::TupleIter => {
+                h.write_u64(object::read(v.0, SEQ_ITER_INDEX));
+                hash_value(h, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
+            }
+            // Dicts (globals, builtins) never sit in frames, item arrays
+            // only in lists; a freed object is just "freed".
+            Kind::Dict | Kind::ListItems | Kind::Free => {}
         }
     }
 }
@@ -373,6 +394,27 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             Kind::Range => crate::runtime::range::repr(v),
             Kind::Float => crate::runtime::float::repr(crate::runtime::float::value(v)),
             Kind::Dict => "<dict>".into(),
+            Kind::Tuple | Kind::List => {
+                let n = seq::len(v);
+                let mut parts: Vec<String> = (0..n.min(MAX_ITEMS))
+                    .map(|i| render(seq::get(v, i), heap, nesting + 1))
+                    .collect();
+                if n > MAX_ITEMS {
+                    parts.push(format!("... {} more", n - MAX_ITEMS));
+                }
+                let (open, close) = if object::kind_of(v) == Kind::List {
+                    ("[", "]")
+                } else {
+                    ("(", ")")
+                };
+                format!("{open}{}{close}", parts.join(", "))
+            }
+            Kind::ListIter | Kind::TupleIter => format!(
+                "<sequence iterator at {} over {}>",
+                object::read(v.0, SEQ_ITER_INDEX),
+                render(Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
+            ),
+            Kind::ListItems => "<list items>".into(),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }
     }

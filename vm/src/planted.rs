@@ -89,10 +89,15 @@ pub enum Injection {
     /// of unmapped memory in `_BINARY_OP_ADD_FLOAT`), natively containment
     /// (SIGSEGV).
     FloatGuardAcceptsInt,
+    /// `_BINARY_SUBSCR_LIST_INT`'s stencil reads the item array without
+    /// checking the index against the list's length, so an out-of-range
+    /// index reads an empty slot (NULL), another object or unmapped memory
+    /// instead of leaving for tier 1's IndexError.
+    ListSubscriptNoBoundsCheck,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 21] = [
+    pub const ALL: [Injection; 22] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -114,6 +119,7 @@ impl Injection {
         Injection::A64CacheRegister,
         Injection::InvertAsNegate,
         Injection::FloatGuardAcceptsInt,
+        Injection::ListSubscriptNoBoundsCheck,
     ];
 
     pub fn name(self) -> &'static str {
@@ -139,6 +145,7 @@ impl Injection {
             Injection::A64CacheRegister => "a64-cache-register",
             Injection::InvertAsNegate => "invert-as-negate",
             Injection::FloatGuardAcceptsInt => "float-guard-accepts-int",
+            Injection::ListSubscriptNoBoundsCheck => "list-subscript-no-bounds-check",
         }
     }
 
@@ -173,6 +180,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         }
         Injection::FloatGuardAcceptsInt => {
             |u| (u == Uop::GuardTosFloat).then_some(Uop::PlantedGuardTosFloatAcceptsInt)
+        }
+        Injection::ListSubscriptNoBoundsCheck => {
+            |u| (u == Uop::BinarySubscrListInt).then_some(Uop::PlantedSubscrListNoBounds)
         }
         _ => return,
     };

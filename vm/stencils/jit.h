@@ -49,6 +49,17 @@ typedef uint64_t Value;
 #define KIND_RANGE_ITER 4
 #define KIND_FLOAT 7
 #define FLOAT_VALUE 8
+#define KIND_TUPLE 8
+#define KIND_LIST 9
+#define KIND_LIST_ITER 11
+#define KIND_TUPLE_ITER 12
+#define TUPLE_LEN 8
+#define TUPLE_ITEMS 16
+#define LIST_LEN 8
+#define LIST_ITEMS 16
+#define ITEMS_FIRST 8
+#define SEQ_ITER_SEQ 8
+#define SEQ_ITER_INDEX 16
 #define FUNCTION_CODE 8
 #define ITER_NEXT 8
 #define ITER_STEP 16
@@ -58,6 +69,13 @@ typedef uint64_t Value;
 #define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
 #define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
 #define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)
+#define IS_LIST(v) (IS_PTR(v) && KIND_OF(v) == KIND_LIST)
+#define IS_TUPLE(v) (IS_PTR(v) && KIND_OF(v) == KIND_TUPLE)
+/* Item i of a list (below its length) and of a tuple. */
+#define LIST_ITEM(l, i) WORD(WORD((l), LIST_ITEMS), ITEMS_FIRST + 8 * (uint64_t)(i))
+#define TUPLE_ITEM(t, i) WORD((t), TUPLE_ITEMS + 8 * (uint64_t)(i))
+#define SEQ_LEN(s) WORD((s), KIND_OF(s) == KIND_LIST ? LIST_LEN : TUPLE_LEN)
+#define SEQ_ITEM(s, i) (KIND_OF(s) == KIND_LIST ? LIST_ITEM((s), (i)) : TUPLE_ITEM((s), (i)))
 static inline double float_of(Value v) {
     uint64_t bits = WORD(v, FLOAT_VALUE);
     double d;
@@ -202,6 +220,7 @@ extern Value jit_make_function(JitState *, uint64_t code);
 /* Boxes a float given as its bits (integer registers only: the emulators'
  * helper trap reads integer argument registers). May collect. */
 extern Value jit_box_float(JitState *, uint64_t bits);
+extern Value *jit_stack_op(JitState *, uint64_t frame, Value *sp, uint64_t operand);
 /* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
 extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
 extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);

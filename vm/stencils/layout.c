@@ -43,6 +43,17 @@
     CONST(E, KIND_RANGE_ITER)               \
     CONST(E, KIND_FLOAT)                    \
     CONST(E, FLOAT_VALUE)                   \
+    CONST(E, KIND_TUPLE)                    \
+    CONST(E, KIND_LIST)                     \
+    CONST(E, KIND_LIST_ITER)                \
+    CONST(E, KIND_TUPLE_ITER)               \
+    CONST(E, TUPLE_LEN)                     \
+    CONST(E, TUPLE_ITEMS)                   \
+    CONST(E, LIST_LEN)                      \
+    CONST(E, LIST_ITEMS)                    \
+    CONST(E, ITEMS_FIRST)                   \
+    CONST(E, SEQ_ITER_SEQ)                  \
+    CONST(E, SEQ_ITER_INDEX)                \
     CONST(E, FUNCTION_CODE)                 \
     CONST(E, ITER_NEXT)                     \
     CONST(E, ITER_STEP)                     \

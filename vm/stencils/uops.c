@@ -264,6 +264,15 @@ STENCIL {
 }
 #endif
 
+#if defined(STENCIL__TO_BOOL_LIST)
+STENCIL {
+    Value v = INPUT(0);
+    EXIT_IF(!IS_LIST(v));
+    OUTPUT(0, MAKE_BOOL(WORD(v, LIST_LEN) != 0));
+    CONTINUE_UOP();
+}
+#endif
+
 /* oparg: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >= (lang/bytecode.rs cmp_arg). */
 #if defined(STENCIL__COMPARE_OP_INT)
 STENCIL {
@@ -366,6 +375,146 @@ STENCIL {
     }
     EXIT_IF(status == 1);
     stack_pointer++;
+    CONTINUE();
+}
+#endif
+
+/* ---- tuples and lists ---- */
+
+#if defined(STENCIL__GUARD_TOS_LIST)
+STENCIL {
+    EXIT_IF(!IS_LIST(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_NOS_LIST)
+STENCIL {
+    EXIT_IF(!IS_LIST(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_TOS_TUPLE)
+STENCIL {
+    EXIT_IF(!IS_TUPLE(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_NOS_TUPLE)
+STENCIL {
+    EXIT_IF(!IS_TUPLE(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+/* The guards before established a list (tuple) and a small int; an index
+ * outside 0..len leaves for tier 1, which raises or counts from the end. */
+#if defined(STENCIL__BINARY_SUBSCR_LIST_INT) || defined(STENCIL__BINARY_SUBSCR_TUPLE_INT)
+STENCIL {
+    Value c = INPUT(0);
+    int64_t i = SMALL_VALUE(INPUT(1));
+#if defined(STENCIL__BINARY_SUBSCR_LIST_INT)
+    EXIT_IF(i < 0 || (uint64_t)i >= WORD(c, LIST_LEN));
+    OUTPUT(0, LIST_ITEM(c, i));
+#else
+    EXIT_IF(i < 0 || (uint64_t)i >= WORD(c, TUPLE_LEN));
+    OUTPUT(0, TUPLE_ITEM(c, i));
+#endif
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__STORE_SUBSCR_LIST_INT)
+STENCIL {
+    Value v = INPUT(0);
+    Value c = INPUT(1);
+    int64_t i = SMALL_VALUE(INPUT(2));
+    EXIT_IF(i < 0 || (uint64_t)i >= WORD(c, LIST_LEN));
+    LIST_ITEM(c, i) = v;
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__ITER_CHECK_LIST) || defined(STENCIL__ITER_CHECK_TUPLE)
+STENCIL {
+    Value it = INPUT(0);
+#if defined(STENCIL__ITER_CHECK_LIST)
+    EXIT_IF(!IS_PTR(it) || KIND_OF(it) != KIND_LIST_ITER);
+#else
+    EXIT_IF(!IS_PTR(it) || KIND_OF(it) != KIND_TUPLE_ITER);
+#endif
+    CONTINUE_UOP();
+}
+#endif
+
+/* A list iterator reads the list's current length: appends are seen. */
+#if defined(STENCIL__GUARD_NOT_EXHAUSTED_LIST) || defined(STENCIL__GUARD_NOT_EXHAUSTED_TUPLE)
+STENCIL {
+    Value it = INPUT(0);
+    Value s = WORD(it, SEQ_ITER_SEQ);
+#if defined(STENCIL__GUARD_NOT_EXHAUSTED_LIST)
+    EXIT_IF(WORD(it, SEQ_ITER_INDEX) >= WORD(s, LIST_LEN));
+#else
+    EXIT_IF(WORD(it, SEQ_ITER_INDEX) >= WORD(s, TUPLE_LEN));
+#endif
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__ITER_NEXT_LIST) || defined(STENCIL__ITER_NEXT_TUPLE)
+STENCIL {
+    Value it = INPUT(0);
+    Value s = WORD(it, SEQ_ITER_SEQ);
+    uint64_t i = WORD(it, SEQ_ITER_INDEX);
+    WORD(it, SEQ_ITER_INDEX) = i + 1;
+#if defined(STENCIL__ITER_NEXT_LIST)
+    OUTPUT(1, LIST_ITEM(s, i)); /* output 0 is the iterator, in place */
+#else
+    OUTPUT(1, TUPLE_ITEM(s, i));
+#endif
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__UNPACK_SEQUENCE_TWO_TUPLE)
+STENCIL {
+    Value t = INPUT(0);
+    EXIT_IF(WORD(t, TUPLE_LEN) != 2);
+    /* Item 0 ends on top. */
+    OUTPUT(0, TUPLE_ITEM(t, 1));
+    OUTPUT(1, TUPLE_ITEM(t, 0));
+    CONTINUE_UOP();
+}
+#endif
+
+/* oparg items: memory variant only. */
+#if defined(STENCIL__UNPACK_SEQUENCE_TUPLE) || defined(STENCIL__UNPACK_SEQUENCE_LIST)
+STENCIL {
+    Value s = stack_pointer[-1];
+    EXIT_IF(SEQ_LEN(s) != OPARG);
+    stack_pointer--;
+    for (uint64_t k = OPARG; k > 0; k--) {
+        *stack_pointer++ = SEQ_ITEM(s, k - 1);
+    }
+    CONTINUE();
+}
+#endif
+
+/* The generic sequence instructions run tier 1's code in one helper. */
+#if defined(STENCIL__BUILD_TUPLE) || defined(STENCIL__BUILD_LIST) \
+    || defined(STENCIL__BINARY_SUBSCR) || defined(STENCIL__STORE_SUBSCR) \
+    || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
+    || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
+    || defined(STENCIL__LOAD_METHOD)
+STENCIL {
+    SYNC_SP();
+    Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);
+    if (sp == 0) {
+        ERROR();
+    }
+    stack_pointer = sp;
     CONTINUE();
 }
 #endif
@@ -775,5 +924,17 @@ STENCIL { __builtin_trap(); }
 uint64_t _JIT_ENTRY(uint64_t frame, JitState *tstate) {
     Value *stack_pointer = (Value *)(uintptr_t)WORD(frame, FRAME_SP);
     return _JIT_CONTINUE(frame, stack_pointer, tstate, 0, 0, 0);
+}
+#endif
+
+/* `+inject=list-subscript-no-bounds-check`: `_BINARY_SUBSCR_LIST_INT`
+ * without its bounds check (CPython's JIT had list-subscript bugs under
+ * top-of-stack caching, gh-142707). */
+#if defined(STENCIL__PLANTED_BINARY_SUBSCR_LIST_INT_NO_BOUNDS)
+STENCIL {
+    Value c = INPUT(0);
+    int64_t i = SMALL_VALUE(INPUT(1));
+    OUTPUT(0, LIST_ITEM(c, i));
+    CONTINUE_UOP();
 }
 #endif

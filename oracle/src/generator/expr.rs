@@ -147,8 +147,14 @@ impl Gen<'_, '_> {
             if c.bitwise { 1 } else { 0 },
             if c.cond_exprs { 2 } else { 0 },
             if c.floats { 2 } else { 0 },
+            if c.sequences && !self.seqs.is_empty() {
+                4
+            } else {
+                0
+            },
         ];
         match self.weighted(&w) {
+            Some(11) => self.seq_int(),
             Some(10) => self.int_of_float(depth - 1),
             Some(7) => self.bitwise(depth - 1),
             Some(8) => {
@@ -531,6 +537,9 @@ impl Gen<'_, '_> {
         for &cap in &f.param_caps {
             let a = self.int_expr(depth);
             args.push(self.fit(a, cap).e);
+        }
+        if let Some((kind, class)) = f.seq_param {
+            args.push(self.seq_arg(kind, class));
         }
         Expr::call(&f.name, args)
     }

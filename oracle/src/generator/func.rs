@@ -68,6 +68,7 @@ impl Gen<'_, '_> {
             })
             .collect();
         self.enter_function(k, pure, &params);
+        let seq_param = self.seq_param();
 
         // Globals this function writes (declared up front, as CPython requires).
         let mut declared = vec![];
@@ -196,12 +197,16 @@ impl Gen<'_, '_> {
             cost: used + 1,
             lines: lines.max(0.0),
             ret_bits,
+            seq_param,
         };
         if pure {
             // The name may later be rebound to any earlier pure function of
             // the same arity: account for the most expensive one.
             for f in &self.funcs {
-                if matches!(f.kind, FnKind::Pure) && f.param_caps.len() == arity {
+                if matches!(f.kind, FnKind::Pure)
+                    && f.param_caps.len() == arity
+                    && f.seq_param == seq_param
+                {
                     info.cost = info.cost.max(f.cost);
                     info.lines = info.lines.max(f.lines);
                     info.ret_bits = info.ret_bits.max(f.ret_bits);
@@ -221,9 +226,12 @@ impl Gen<'_, '_> {
         out.append(&mut self.inits);
         out.extend(body);
         self.fscope = None;
+        self.seqs.retain(|s| s.global);
+        let mut names: Vec<String> = params.into_iter().map(|p| p.0).collect();
+        names.extend(seq_param.map(|_| super::seqs::SEQ_PARAM.to_string()));
         Stmt::FunctionDef {
             name,
-            params: params.into_iter().map(|p| p.0).collect(),
+            params: names,
             body: out,
         }
     }
@@ -239,7 +247,7 @@ impl Gen<'_, '_> {
         let mut pairs = vec![];
         for (i, a) in pure.iter().enumerate() {
             for b in &pure[..i] {
-                if a.param_caps.len() == b.param_caps.len() {
+                if a.param_caps.len() == b.param_caps.len() && a.seq_param == b.seq_param {
                     pairs.push((a.name.clone(), b.name.clone()));
                 }
             }
@@ -254,7 +262,7 @@ impl Gen<'_, '_> {
     pub fn has_rebind_pair(&self) -> bool {
         let mut seen = [false; 4];
         for f in &self.funcs {
-            if matches!(f.kind, FnKind::Pure) {
+            if matches!(f.kind, FnKind::Pure) && f.seq_param.is_none() {
                 let a = f.param_caps.len().min(3);
                 if seen[a] {
                     return true;
@@ -383,6 +391,7 @@ impl Gen<'_, '_> {
             cost: rec_cost(form, max_d),
             lines: 0.0,
             ret_bits: rec_bits(form, max_d, base_bits, step_bits),
+            seq_param: None,
         });
         self.fscope = None;
         Stmt::FunctionDef {

@@ -25,7 +25,13 @@ impl Gen<'_, '_> {
         !self.placed_error
             && matches!(
                 self.planned,
-                Some(Planned::ZeroDivLoop | Planned::NameErrorLoop)
+                Some(
+                    Planned::ZeroDivLoop
+                        | Planned::NameErrorLoop
+                        | Planned::SeqIndex
+                        | Planned::SeqType
+                        | Planned::SeqValue
+                )
             )
     }
 
@@ -39,6 +45,13 @@ impl Gen<'_, '_> {
         // expression statement): an optimizer that treats it as dead code
         // because nothing reads it loses the exception.
         let discarded = self.chance(50);
+        if matches!(
+            self.planned,
+            Some(Planned::SeqIndex | Planned::SeqType | Planned::SeqValue)
+        ) {
+            let at_k = cmp(Expr::name(&l.var), CmpOp::Eq, Expr::int(k));
+            return self.seq_error(at_k);
+        }
         if self.planned == Some(Planned::NameErrorLoop) {
             let missing = Expr::name(&self.fresh_name("undefined"));
             let body = if discarded {

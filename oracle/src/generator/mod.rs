@@ -29,6 +29,8 @@ mod floats;
 mod func;
 mod loops;
 mod poison;
+mod seqs;
+mod seqs_stmt;
 mod state;
 mod stmt;
 
@@ -89,6 +91,10 @@ pub struct GenConfig {
     /// Float variables and expressions, mixed with ints, at float boundary
     /// values, rebound to ints mid-loop (see `floats.rs`).
     pub floats: bool,
+    /// Lists and tuples: module-level list/tuple variables, methods,
+    /// slices, unpacking, loops over them, aliasing, type changes mid-loop
+    /// (see `seqs.rs`).
+    pub sequences: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -145,6 +151,8 @@ impl Default for GenConfig {
             bitwise: true,
             cond_exprs: true,
             floats: true,
+            // Off by default until every tier runs them.
+            sequences: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -217,6 +225,7 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.bitwise = coin(u, 45);
         c.cond_exprs = coin(u, 40);
         c.floats = coin(u, 50);
+        c.sequences = coin(u, 50);
         Ok(c)
     }
 }
@@ -238,6 +247,19 @@ pub fn generate_from_seed(seed: u64) -> Module {
     let bytes = seed_bytes(seed);
     let mut u = Unstructured::new(&bytes);
     generate(&mut u).unwrap_or_else(|_| tiny_program())
+}
+
+/// [`generate_from_seed`] with the drawn configuration adjusted before the
+/// program is generated (forcing a feature on: the configuration's other
+/// draws are the seed's own).
+pub fn generate_from_seed_with(seed: u64, adjust: impl FnOnce(&mut GenConfig)) -> Module {
+    let bytes = seed_bytes(seed);
+    let mut u = Unstructured::new(&bytes);
+    let Ok(mut cfg) = GenConfig::arbitrary(&mut u) else {
+        return tiny_program();
+    };
+    adjust(&mut cfg);
+    generate_with(&mut u, &cfg).unwrap_or_else(|_| tiny_program())
 }
 
 /// The bytes `generate_from_seed(seed)` generates from: written to a file,

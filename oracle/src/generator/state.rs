@@ -96,6 +96,8 @@ pub(super) struct FnInfo {
     /// Printed lines per call.
     pub lines: f64,
     pub ret_bits: u32,
+    /// A last parameter `q` that takes a list or tuple (`seqs.rs`).
+    pub seq_param: Option<(super::seqs::SeqKind, super::seqs::Class)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,6 +105,10 @@ pub(super) enum Planned {
     ZeroDivLoop,
     NameErrorLoop,
     UnboundLocal,
+    /// Sequence exceptions (`seqs_stmt.rs`), in a loop at iteration K.
+    SeqIndex,
+    SeqType,
+    SeqValue,
 }
 
 pub(crate) struct Gen<'a, 'u> {
@@ -137,6 +143,14 @@ pub(crate) struct Gen<'a, 'u> {
     /// Module-level float variables, and whether each is unstable (rebound
     /// to ints mid-loop; see `floats.rs`).
     pub fvars: Vec<(String, bool)>,
+    /// Sequence variables visible here (see `seqs.rs`).
+    pub seqs: Vec<super::seqs::SeqVar>,
+    /// The program's length cap L for every list and tuple variable.
+    pub seq_cap: u64,
+    /// Module-level variables that hold an int, a list or a tuple.
+    pub uvars: Vec<String>,
+    /// Initializations of the module-level sequence variables.
+    pub seq_inits: Vec<Stmt>,
 }
 
 impl<'a, 'u> Gen<'a, 'u> {
@@ -171,6 +185,10 @@ impl<'a, 'u> Gen<'a, 'u> {
             usual_arity: 1,
             placed_error: false,
             fvars: vec![],
+            seqs: vec![],
+            seq_cap: 1,
+            uvars: vec![],
+            seq_inits: vec![],
         }
     }
 
@@ -376,6 +394,10 @@ impl<'a, 'u> Gen<'a, 'u> {
                 self.fresh_float_global();
             }
         }
+        if self.cfg.sequences {
+            // Also before the functions, which may read and mutate them.
+            self.seq_setup();
+        }
         let mut defs = vec![];
         self.usual_arity = self.between(0, 2) as usize;
         if self.cfg.functions {
@@ -418,6 +440,7 @@ impl<'a, 'u> Gen<'a, 'u> {
 
         let mut body = global_inits;
         body.extend(self.float_inits());
+        body.append(&mut self.seq_inits);
         body.append(&mut self.inits);
         body.extend(defs);
         body.extend(main);
@@ -438,6 +461,9 @@ impl<'a, 'u> Gen<'a, 'u> {
         if !options.is_empty() {
             self.planned = Some(self.pick(&options));
         }
+        if let Some(p) = self.seq_planned() {
+            self.planned = Some(p);
+        }
     }
 
     /// A top-level statement of main, biased towards hot loops.
@@ -450,12 +476,14 @@ impl<'a, 'u> Gen<'a, 'u> {
                 if self.cfg.while_loops { 2 } else { 0 },
                 if self.cfg.growth && !first { 2 } else { 0 },
                 if self.cfg.boundary_accumulate { 2 } else { 0 },
+                if self.cfg.sequences { 3 } else { 0 },
             ];
             self.stmts_left = self.stmts_left.saturating_sub(1);
             let s = match self.weighted(&w) {
                 Some(1) => self.while_loop(),
                 Some(2) => self.growth_loop(),
                 Some(3) => self.accumulate_loop(),
+                Some(4) => self.seq_for_loop(),
                 _ => self.for_loop(),
             };
             if let Some(s) = s {
@@ -469,6 +497,12 @@ impl<'a, 'u> Gen<'a, 'u> {
     /// in-loop one found no loop to go into).
     fn error_at_end(&mut self) -> Stmt {
         self.placed_error = true;
+        if matches!(
+            self.planned,
+            Some(Planned::SeqIndex | Planned::SeqType | Planned::SeqValue)
+        ) {
+            return self.seq_error(Expr::Bool(true));
+        }
         let g = self.pick(&self.globals.clone()).name;
         match self.planned {
             Some(Planned::NameErrorLoop) => Stmt::Expr(Expr::call(
@@ -492,6 +526,7 @@ impl<'a, 'u> Gen<'a, 'u> {
     fn final_prints(&mut self) -> Vec<Stmt> {
         let mut names: Vec<String> = self.vars.iter().map(|v| v.name.clone()).collect();
         names.extend(self.float_vars());
+        names.extend(self.seq_names());
         let mut out = vec![];
         let n = self.between(1, 2);
         for _ in 0..n {

@@ -78,6 +78,11 @@ impl Gen<'_, '_> {
             if self.can_call() { 3 } else { 0 },
             // Float variables are module globals: assigned at module scope.
             if c.floats && !in_fn { 5 } else { 0 },
+            if c.sequences && !self.seqs.is_empty() {
+                8
+            } else {
+                0
+            },
         ];
         let s = match self.weighted(&w) {
             Some(1) => Some(vec![self.aug_assign()]),
@@ -95,6 +100,7 @@ impl Gen<'_, '_> {
             Some(13) => Some(vec![self.error_in_loop()]),
             Some(14) => self.assign_call().map(|s| vec![s]),
             Some(15) => Some(vec![self.float_stmt()]),
+            Some(16) => self.seq_stmt(),
             _ => None,
         };
         s.unwrap_or_else(|| vec![self.assign()])
@@ -248,7 +254,9 @@ impl Gen<'_, '_> {
         let nones = self.none_vars();
         let mut args = vec![];
         for _ in 0..self.between(1, 3) {
-            if !nones.is_empty() && self.chance(15) {
+            if self.cfg.sequences && !self.seqs.is_empty() && self.chance(25) {
+                args.push(self.seq_print_arg());
+            } else if !nones.is_empty() && self.chance(15) {
                 args.push(Expr::name(&self.pick(&nones)));
             } else if self.cfg.floats && self.chance(30) {
                 let d = self.depth().min(2);

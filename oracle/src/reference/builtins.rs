@@ -2,7 +2,6 @@
 //! CPython's argument-count messages for user functions. Message texts were
 //! checked against CPython 3.11.
 
-use std::fmt::Write;
 use std::rc::Rc;
 
 use super::eval::{Res, checked, type_error, value_error};
@@ -10,15 +9,18 @@ use super::float::{self, Num};
 use super::value::{Int, RangeObj, Value};
 
 /// `print(*args)`: `str` of each argument, space separated, then a newline.
-pub fn print(out: &mut String, args: &[Value]) {
+/// A container nested too deep poisons before anything is written.
+pub fn print(out: &mut String, args: &[Value]) -> Res<()> {
+    let mut line = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
-            out.push(' ');
+            line.push(' ');
         }
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{a}");
+        line.push_str(&super::compare::repr(a)?);
     }
-    out.push('\n');
+    line.push('\n');
+    out.push_str(&line);
+    Ok(())
 }
 
 /// `range(stop)`, `range(start, stop)`, `range(start, stop, step)`. CPython
@@ -251,8 +253,9 @@ mod tests {
         print(
             &mut out,
             &[Value::Int(Int::Small(-3)), Value::Bool(true), Value::None],
-        );
-        print(&mut out, &[]);
+        )
+        .unwrap();
+        print(&mut out, &[]).unwrap();
         assert_eq!(out, "-3 True None\n\n");
     }
 }

@@ -3,17 +3,19 @@
 //! (boxed so the common `Ok` path stays small); S0 has no `try`, so any
 //! exception ends the program.
 
-use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, UnaryOp};
 use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::outcome::Poison;
-use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::StackGuard;
 use super::builtins;
+use super::compare::{self, compare};
 use super::float::{self, Num};
-use super::resolve::{Ex, FuncCode, Program, Slot, St};
-use super::value::{Builtin, FuncObj, Int, Value, num_cmp};
+use super::methods::{self, Meth};
+use super::resolve::{Ex, FuncCode, Index, Program, Slot, St};
+use super::seq::{self, Heap, Items, SliceArgs};
+use super::value::{Builtin, FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -64,7 +66,9 @@ pub struct Interp<'p> {
     guard: &'p StackGuard,
     pub globals: Vec<Option<Value>>,
     pub out: String,
-    fuel: u64,
+    /// The fuel count (in `heap`, which adds bulk charges to it) and the
+    /// lists made so far.
+    heap: Heap,
     /// Active user-function calls (module level is 0).
     depth: usize,
     limits: Limits,
@@ -81,7 +85,7 @@ impl<'p> Interp<'p> {
             guard,
             globals: vec![None; prog.global_names.len()],
             out: String::new(),
-            fuel: 0,
+            heap: Heap::new(),
             depth: 0,
             limits,
             stack: Vec::new(),
@@ -100,22 +104,22 @@ impl<'p> Interp<'p> {
     }
 
     /// Module globals as (name, repr), sorted by name.
-    pub fn globals_dump(&self) -> Vec<(String, String)> {
-        let mut g: Vec<(String, String)> = self
-            .prog
-            .global_names
-            .iter()
-            .zip(&self.globals)
-            .filter_map(|(n, v)| v.as_ref().map(|v| (n.clone(), v.to_string())))
-            .collect();
+    pub fn globals_dump(&self) -> Res<Vec<(String, String)>> {
+        let mut g = Vec::new();
+        for (n, v) in self.prog.global_names.iter().zip(&self.globals) {
+            if let Some(v) = v {
+                g.push((n.clone(), compare::repr(v)?));
+            }
+        }
         g.sort();
-        g
+        Ok(g)
     }
 
-    /// One unit of fuel (a loop back edge or a call).
+    /// One unit of fuel (a loop back edge or a call); also where bulk
+    /// charges made since the last check take effect.
     fn charge(&mut self) -> Res<()> {
-        self.fuel += 1;
-        if self.fuel > self.limits.fuel {
+        self.heap.fuel += 1;
+        if self.heap.fuel > self.limits.fuel {
             return Err(poison(Poison::Fuel));
         }
         Ok(())
@@ -184,8 +188,39 @@ impl<'p> Interp<'p> {
                 // The target is read before the right-hand side is evaluated.
                 let cur = self.load(*slot, frame)?;
                 let rhs = self.eval(e, frame)?;
-                let v = binop(*op, &cur, &rhs, true, self.limits.int_bits)?;
-                self.store(*slot, v, frame);
+                // A list's `+=` and `*=` change it in place (aliases see it).
+                if let Value::List(l) = &cur
+                    && let Some(done) = seq::inplace_list(&mut self.heap, *op, l, &rhs)
+                {
+                    done?;
+                } else {
+                    let v = self.binop(*op, &cur, &rhs, true)?;
+                    self.store(*slot, v, frame);
+                }
+            }
+            St::AssignSub(container, index, value) => {
+                // CPython's order: value, container, index, then the store.
+                let v = self.eval(value, frame)?;
+                let c = self.eval(container, frame)?;
+                match index {
+                    Index::Item(i) => {
+                        let i = self.eval(i, frame)?;
+                        seq::store_item(&c, &i, v)?;
+                    }
+                    Index::Slice(parts) => {
+                        let s = self.slice_args(parts, frame)?;
+                        seq::store_slice(&mut self.heap, &c, &s, &v)?;
+                    }
+                }
+            }
+            St::AugAssignSub(container, index, op, value) => {
+                self.aug_assign_sub(container, index, *op, value, frame)?
+            }
+            St::Unpack(slots, value) => {
+                let v = self.eval(value, frame)?;
+                for (slot, item) in slots.iter().zip(seq::unpack(&v, slots.len())?) {
+                    self.store(*slot, item, frame);
+                }
             }
             St::If(test, body, orelse) => {
                 let branch = if self.eval(test, frame)?.truthy() {
@@ -206,19 +241,27 @@ impl<'p> Interp<'p> {
                 }
             }
             St::For(target, iter, body) => {
-                let range = match self.eval(iter, frame)? {
-                    Value::Range(r) => r,
-                    other => {
-                        return Err(type_error(format!(
-                            "'{}' object is not iterable",
-                            other.type_name()
-                        )));
-                    }
-                };
-                for item in range.iter() {
-                    self.store(*target, Value::Int(item), frame);
+                let v = self.eval(iter, frame)?;
+                // A list is walked by index: appends in the body are seen.
+                let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
+                for item in items {
+                    self.store(*target, item, frame);
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the next item is fetched.
+                        Flow::Normal | Flow::Continue => self.charge()?,
+                        Flow::Break => break,
+                        ret @ Flow::Return(_) => return Ok(ret),
+                    }
+                }
+            }
+            St::ForUnpack(slots, iter, body) => {
+                let v = self.eval(iter, frame)?;
+                let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
+                for item in items {
+                    for (slot, x) in slots.iter().zip(seq::unpack(&item, slots.len())?) {
+                        self.store(*slot, x, frame);
+                    }
+                    match self.exec_block(body, frame)? {
                         Flow::Normal | Flow::Continue => self.charge()?,
                         Flow::Break => break,
                         ret @ Flow::Return(_) => return Ok(ret),
@@ -263,7 +306,7 @@ impl<'p> Interp<'p> {
             Ex::Bin(op, l, r) => {
                 let a = self.eval(l, frame)?;
                 let b = self.eval(r, frame)?;
-                binop(*op, &a, &b, false, self.limits.int_bits)
+                self.binop(*op, &a, &b, false)
             }
             Ex::IfExp(test, body, orelse) => {
                 if self.eval(test, frame)?.truthy() {
@@ -309,7 +352,122 @@ impl<'p> Interp<'p> {
                 }
                 self.call(f, base)
             }
+            Ex::Tuple(items) => self.display(items, false, frame),
+            Ex::List(items) => self.display(items, true, frame),
+            Ex::Subscript(value, index) => self.subscript(value, index, frame),
+            Ex::Method(receiver, m, args) => self.method_call(receiver, m, args, frame),
+            Ex::StraySlice(parts) => {
+                for p in parts {
+                    self.eval(p, frame)?;
+                }
+                Ok(Value::None)
+            }
         }
+    }
+
+    // The sequence cases live in their own functions, kept out of line so
+    // `eval`'s frame (one per level of expression nesting) stays small.
+
+    /// A list or tuple display: items left to right, then the new object.
+    #[inline(never)]
+    fn display(&mut self, items: &'p [Ex], list: bool, frame: &mut Frame<'p>) -> Res<Value> {
+        let mut vs = Vec::with_capacity(items.len());
+        for x in items {
+            vs.push(self.eval(x, frame)?);
+        }
+        seq::check_len(vs.len() as u128)?;
+        Ok(if list {
+            self.heap.list(vs)
+        } else {
+            self.heap.tuple(vs)
+        })
+    }
+
+    /// `value[index]`: the value, then the index (or the slice's parts).
+    #[inline(never)]
+    fn subscript(&mut self, value: &'p Ex, index: &'p Index, frame: &mut Frame<'p>) -> Res<Value> {
+        let v = self.eval(value, frame)?;
+        match index {
+            Index::Item(i) => {
+                let i = self.eval(i, frame)?;
+                seq::item(&v, &i, self.limits.int_bits)
+            }
+            Index::Slice(parts) => {
+                let s = self.slice_args(parts, frame)?;
+                seq::slice(&mut self.heap, &v, &s, self.limits.int_bits)
+            }
+        }
+    }
+
+    /// `container[index] op= value`: the container and index are evaluated
+    /// once, the item read, combined (a list item's `+=`/`*=` in place) and
+    /// stored back.
+    #[inline(never)]
+    fn aug_assign_sub(
+        &mut self,
+        container: &'p Ex,
+        index: &'p Ex,
+        op: BinOp,
+        value: &'p Ex,
+        frame: &mut Frame<'p>,
+    ) -> Res<()> {
+        let c = self.eval(container, frame)?;
+        let i = self.eval(index, frame)?;
+        let cur = seq::item(&c, &i, self.limits.int_bits)?;
+        let rhs = self.eval(value, frame)?;
+        let new = if let Value::List(l) = &cur
+            && let Some(done) = seq::inplace_list(&mut self.heap, op, l, &rhs)
+        {
+            done?;
+            cur.clone()
+        } else {
+            self.binop(op, &cur, &rhs, true)?
+        };
+        seq::store_item(&c, &i, new)
+    }
+
+    /// `a op b`, sequences included (`inplace` words errors as `+=`).
+    fn binop(&mut self, op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
+        if a.is_container() || b.is_container() {
+            return seq::binop(&mut self.heap, op, a, b, inplace);
+        }
+        binop(op, a, b, inplace, self.limits.int_bits)
+    }
+
+    /// A slice's parts, evaluated left to right.
+    #[inline(never)]
+    fn slice_args(&mut self, parts: &'p [Option<Ex>; 3], frame: &mut Frame<'p>) -> Res<SliceArgs> {
+        let mut vs = [None, None, None];
+        for (v, p) in vs.iter_mut().zip(parts) {
+            if let Some(p) = p {
+                *v = Some(self.eval(p, frame)?);
+            }
+        }
+        let [lower, upper, step] = vs;
+        Ok(SliceArgs { lower, upper, step })
+    }
+
+    #[inline(never)]
+    /// `receiver.m(args)`: the receiver, then the method lookup (its
+    /// AttributeError comes before the arguments), then the arguments,
+    /// then one unit of fuel like any call, then the call.
+    fn method_call(
+        &mut self,
+        receiver: &'p Ex,
+        m: &Meth,
+        args: &'p [Ex],
+        frame: &mut Frame<'p>,
+    ) -> Res<Value> {
+        let recv = self.eval(receiver, frame)?;
+        methods::lookup(&recv, m)?;
+        let base = self.stack.len();
+        for a in args {
+            let v = self.eval(a, frame)?;
+            self.stack.push(v);
+        }
+        self.charge()?;
+        let args = self.stack.split_off(base.min(self.stack.len()));
+        methods::call_method(&mut self.heap, &recv, m, &args, self.limits.int_bits)
     }
 
     /// A call after its operands are evaluated (they are `stack[base..]`):
@@ -339,7 +497,7 @@ impl<'p> Interp<'p> {
         let int_bits = self.limits.int_bits;
         match b {
             Builtin::Print => {
-                builtins::print(&mut self.out, args);
+                builtins::print(&mut self.out, args)?;
                 Ok(Value::None)
             }
             Builtin::Range => builtins::range(args),
@@ -347,6 +505,12 @@ impl<'p> Interp<'p> {
             Builtin::Int => builtins::int(args, int_bits),
             Builtin::Abs => builtins::abs(args, int_bits),
             Builtin::Round => builtins::round(args, int_bits),
+            Builtin::Len => methods::len(args),
+            Builtin::List => methods::make(&mut self.heap, args, true),
+            Builtin::Tuple => methods::make(&mut self.heap, args, false),
+            Builtin::Sum => methods::sum(&mut self.heap, args, int_bits),
+            Builtin::Min => methods::min_max(&mut self.heap, args, false),
+            Builtin::Max => methods::min_max(&mut self.heap, args, true),
         }
     }
 
@@ -429,8 +593,34 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
     checked(r, int_bits)
 }
 
-/// `inplace`: an augmented assignment, whose TypeError names the operator
-/// as written (`+=`), exactly as CPython's in-place protocol reports it.
+/// `a op b` with sequences too, outside any statement (as `sum` uses it).
+pub fn binop_any(h: &mut Heap, op: BinOp, a: &Value, b: &Value, int_bits: u64) -> Res<Value> {
+    if a.is_container() || b.is_container() {
+        return seq::binop(h, op, a, b, false);
+    }
+    binop(op, a, b, false, int_bits)
+}
+
+/// `unsupported operand type(s) for +: 'int' and 'list'`; `inplace`: an
+/// augmented assignment, whose TypeError names the operator as written
+/// (`+=`), exactly as CPython's in-place protocol reports it.
+pub fn unsupported(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Box<Stop> {
+    // `**` is also the builtin `pow()`, which shares its message (but
+    // `**=` does not).
+    let name = match (op, inplace) {
+        (_, true) => format!("{}=", op.symbol()),
+        (BinOp::Pow, false) => "** or pow()".to_string(),
+        (_, false) => op.symbol().to_string(),
+    };
+    type_error(format!(
+        "unsupported operand type(s) for {name}: '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+/// Arithmetic on numbers (anything else is unsupported); `inplace` only
+/// changes the wording of that error.
 fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<Value> {
     // `bool` overrides `&`, `|` and `^`: on two bools they stay bools.
     if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
@@ -441,20 +631,7 @@ fn binop(op: BinOp, a: &Value, b: &Value, inplace: bool, int_bits: u64) -> Res<V
             _ => {}
         }
     }
-    let unsupported = || {
-        // `**` is also the builtin `pow()`, which shares its message (but
-        // `**=` does not).
-        let name = match (op, inplace) {
-            (_, true) => format!("{}=", op.symbol()),
-            (BinOp::Pow, false) => "** or pow()".to_string(),
-            (_, false) => op.symbol().to_string(),
-        };
-        type_error(format!(
-            "unsupported operand type(s) for {name}: '{}' and '{}'",
-            a.type_name(),
-            b.type_name()
-        ))
-    };
+    let unsupported = || unsupported(op, a, b, inplace);
     match (a.as_num(), b.as_num()) {
         (Some(Num::Int(x)), Some(Num::Int(y))) => int_binop(op, &x, &y, int_bits),
         // At least one float: float arithmetic, or a TypeError for the
@@ -502,25 +679,4 @@ fn int_binop(op: BinOp, x: &Int, y: &Int, int_bits: u64) -> Res<Value> {
             .ok_or_else(|| poison(Poison::IntTooLarge))?,
     };
     checked(r, int_bits)
-}
-
-fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
-    let test: fn(Ordering) -> bool = match op {
-        CmpOp::Eq => return Ok(a.py_eq(b)),
-        CmpOp::NotEq => return Ok(!a.py_eq(b)),
-        CmpOp::Lt => Ordering::is_lt,
-        CmpOp::LtE => Ordering::is_le,
-        CmpOp::Gt => Ordering::is_gt,
-        CmpOp::GtE => Ordering::is_ge,
-    };
-    match (a.as_num(), b.as_num()) {
-        // Exact across ints and floats; NaN orders against nothing.
-        (Some(x), Some(y)) => Ok(num_cmp(&x, &y).is_some_and(test)),
-        _ => Err(type_error(format!(
-            "'{}' not supported between instances of '{}' and '{}'",
-            op.symbol(),
-            a.type_name(),
-            b.type_name()
-        ))),
-    }
 }

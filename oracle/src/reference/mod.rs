@@ -9,17 +9,31 @@
 //!
 //! Total on any AST: hand-built trees that the front end would reject (stray
 //! `break`, nested `def`, bad literals, mismatched comparison chains) still
-//! get a defined result, and fuel bounds the running time. Only documented
-//! deviation from CPython: functions repr as `<function NAME>`.
+//! get a defined result, and fuel bounds the running time. Documented
+//! deviations from CPython: functions repr as `<function NAME>`; the only
+//! methods are the language's (list: append pop insert extend index count
+//! reverse; tuple and range: index count), so CPython's others (`copy`,
+//! `sort`, `bit_length`, unbound `list.append(xs, 1)`, ...) are
+//! AttributeErrors here; `list[0]`/`tuple[0]` (a generic alias in CPython)
+//! is a TypeError.
 
 mod builtins;
+mod compare;
 mod eval;
 mod float;
+mod methods;
 mod resolve;
+mod seq;
 mod value;
 
 #[cfg(test)]
 mod float_tests;
+#[cfg(test)]
+mod seq_limit_tests;
+#[cfg(test)]
+mod seq_method_tests;
+#[cfg(test)]
+mod seq_tests;
 #[cfg(test)]
 mod tests;
 
@@ -88,8 +102,16 @@ fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<Run
             Stop::TooDeep => return None,
         },
     };
+    // Dumping the globals reprs them, which a too-deep container poisons.
+    let globals = match interp.globals_dump() {
+        Ok(g) => g,
+        Err(stop) => match *stop {
+            Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+            _ => return None,
+        },
+    };
     Some(RunResult::Completed(Outcome {
-        globals: interp.globals_dump(),
+        globals,
         output: std::mem::take(&mut interp.out),
         ending,
     }))

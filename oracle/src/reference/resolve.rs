@@ -11,6 +11,7 @@ use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp, f
 use num_bigint::BigInt;
 
 use super::StackGuard;
+use super::methods::Meth;
 use super::value::{Builtin, Int, Value};
 
 /// Where a name lives.
@@ -36,16 +37,38 @@ pub enum Ex {
     Call(Box<Ex>, Vec<Ex>),
     /// `body if test else orelse`: (test, body, orelse).
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
+    Tuple(Vec<Ex>),
+    List(Vec<Ex>),
+    Subscript(Box<Ex>, Box<Index>),
+    /// `receiver.method(args)`.
+    Method(Box<Ex>, Meth, Vec<Ex>),
+    /// A slice outside a subscript (only in a hand-built AST): its parts
+    /// are evaluated, then it is None.
+    StraySlice(Vec<Ex>),
+}
+
+/// A subscript's index: an expression, or a slice's optional parts.
+#[derive(Debug)]
+pub enum Index {
+    Item(Ex),
+    Slice([Option<Ex>; 3]),
 }
 
 #[derive(Debug)]
 pub enum St {
     Expr(Ex),
     Assign(Slot, Ex),
+    /// `container[index] = value`: (container, index, value).
+    AssignSub(Ex, Index, Ex),
+    Unpack(Vec<Slot>, Ex),
     AugAssign(Slot, BinOp, Ex),
+    /// `container[index] op= value`: (container, index, op, value).
+    AugAssignSub(Ex, Ex, BinOp, Ex),
     If(Ex, Vec<St>, Vec<St>),
     While(Ex, Vec<St>),
     For(Slot, Ex, Vec<St>),
+    /// `for a, b in iter:`
+    ForUnpack(Vec<Slot>, Ex, Vec<St>),
     Break,
     Continue,
     Return(Option<Ex>),
@@ -145,10 +168,35 @@ impl Resolver<'_> {
                 let value = self.expr(value, scope)?;
                 St::Assign(self.slot(target, scope), value)
             }
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            } => St::AssignSub(
+                self.expr(container, scope)?,
+                self.index(index, scope)?,
+                self.expr(value, scope)?,
+            ),
+            Stmt::Unpack { targets, value } => {
+                let value = self.expr(value, scope)?;
+                let slots = targets.iter().map(|t| self.slot(t, scope)).collect();
+                St::Unpack(slots, value)
+            }
             Stmt::AugAssign { target, op, value } => {
                 let value = self.expr(value, scope)?;
                 St::AugAssign(self.slot(target, scope), *op, value)
             }
+            Stmt::AugAssignSubscript {
+                container,
+                index,
+                op,
+                value,
+            } => St::AugAssignSub(
+                self.expr(container, scope)?,
+                self.expr(index, scope)?,
+                *op,
+                self.expr(value, scope)?,
+            ),
             Stmt::If { test, body, orelse } => St::If(
                 self.expr(test, scope)?,
                 self.block(body, scope)?,
@@ -161,6 +209,15 @@ impl Resolver<'_> {
                 let iter = self.expr(iter, scope)?;
                 let target = self.slot(target, scope);
                 St::For(target, iter, self.block(body, scope)?)
+            }
+            Stmt::ForUnpack {
+                targets,
+                iter,
+                body,
+            } => {
+                let iter = self.expr(iter, scope)?;
+                let slots = targets.iter().map(|t| self.slot(t, scope)).collect();
+                St::ForUnpack(slots, iter, self.block(body, scope)?)
             }
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
@@ -248,7 +305,49 @@ impl Resolver<'_> {
             Expr::Call { func, args } => {
                 Ex::Call(Box::new(self.expr(func, scope)?), self.exprs(args, scope)?)
             }
+            Expr::Tuple(_)
+            | Expr::List(_)
+            | Expr::Subscript { .. }
+            | Expr::MethodCall { .. }
+            | Expr::Slice { .. } => self.seq_expr(e, scope)?,
         })
+    }
+
+    /// The sequence expressions, out of line so that `expr`'s frame (one
+    /// per level of nesting) stays small.
+    #[inline(never)]
+    fn seq_expr(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
+        Ok(match e {
+            Expr::Tuple(items) => Ex::Tuple(self.exprs(items, scope)?),
+            Expr::List(items) => Ex::List(self.exprs(items, scope)?),
+            Expr::Subscript { value, index } => Ex::Subscript(
+                Box::new(self.expr(value, scope)?),
+                Box::new(self.index(index, scope)?),
+            ),
+            Expr::MethodCall {
+                receiver,
+                method,
+                args,
+            } => Ex::Method(
+                Box::new(self.expr(receiver, scope)?),
+                Meth::parse(method),
+                self.exprs(args, scope)?,
+            ),
+            Expr::Slice { lower, upper, step } => {
+                let parts = [lower, upper, step].into_iter().flatten();
+                Ex::StraySlice(parts.map(|p| self.expr(p, scope)).collect::<R<_>>()?)
+            }
+            // `expr` handles everything else.
+            other => self.expr(other, scope)?,
+        })
+    }
+
+    fn index(&mut self, e: &Expr, scope: &Scope) -> R<Index> {
+        let Expr::Slice { lower, upper, step } = e else {
+            return Ok(Index::Item(self.expr(e, scope)?));
+        };
+        let mut part = |p: &Option<Box<Expr>>| p.as_ref().map(|x| self.expr(x, scope)).transpose();
+        Ok(Index::Slice([part(lower)?, part(upper)?, part(step)?]))
     }
 
     fn exprs(&mut self, es: &[Expr], scope: &Scope) -> R<Vec<Ex>> {

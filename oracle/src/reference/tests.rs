@@ -316,8 +316,25 @@ fn random_asts_never_panic() {
     }
 }
 
-const NAMES: [&str; 10] = [
-    "x", "y", "f", "g", "print", "range", "float", "int", "abs", "round",
+const NAMES: [&str; 16] = [
+    "x", "y", "f", "g", "print", "range", "float", "int", "abs", "round", "len", "list", "tuple",
+    "sum", "min", "max",
+];
+
+const METHODS: [&str; 8] = [
+    "append", "pop", "insert", "extend", "index", "count", "reverse", "nope",
+];
+
+/// All eight comparison operators, membership included.
+const CMP_OPS: [CmpOp; 8] = [
+    CmpOp::Eq,
+    CmpOp::NotEq,
+    CmpOp::Lt,
+    CmpOp::LtE,
+    CmpOp::Gt,
+    CmpOp::GtE,
+    CmpOp::In,
+    CmpOp::NotIn,
 ];
 
 /// Floats at the edges: zeros, subnormals, the largest, infinity, NaN and
@@ -348,7 +365,38 @@ fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
         };
     }
     let sub = |rng: &mut StdRng| Box::new(random_expr(rng, depth - 1));
-    match rng.random_range(0..5) {
+    let many = |rng: &mut StdRng| -> Vec<Expr> {
+        (0..rng.random_range(0..4))
+            .map(|_| random_expr(rng, depth - 1))
+            .collect()
+    };
+    let part = |rng: &mut StdRng| rng.random::<bool>().then(|| sub(rng));
+    match rng.random_range(0..10) {
+        5 => Expr::Tuple(many(rng)),
+        6 => Expr::List(many(rng)),
+        7 => Expr::Subscript {
+            value: sub(rng),
+            index: Box::new(if rng.random() {
+                random_expr(rng, depth - 1)
+            } else {
+                Expr::Slice {
+                    lower: part(rng),
+                    upper: part(rng),
+                    step: part(rng),
+                }
+            }),
+        },
+        8 => Expr::MethodCall {
+            receiver: sub(rng),
+            method: METHODS[rng.random_range(0..METHODS.len())].to_string(),
+            args: many(rng),
+        },
+        // A slice outside a subscript: only a hand-built AST has one.
+        9 if rng.random_range(0..4) == 0 => Expr::Slice {
+            lower: part(rng),
+            upper: None,
+            step: part(rng),
+        },
         0 => Expr::UnaryOp {
             op: [UnaryOp::Neg, UnaryOp::Pos, UnaryOp::Not, UnaryOp::Invert][rng.random_range(0..4)],
             operand: sub(rng),
@@ -371,7 +419,7 @@ fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
         3 => Expr::Compare {
             left: sub(rng),
             ops: (0..rng.random_range(0..3))
-                .map(|_| CmpOp::ALL[rng.random_range(0..6)])
+                .map(|_| CMP_OPS[rng.random_range(0..CMP_OPS.len())])
                 .collect(),
             comparators: (0..rng.random_range(0..3))
                 .map(|_| random_expr(rng, depth - 1))
@@ -396,7 +444,18 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
             .map(|_| random_stmt(rng, depth - 1))
             .collect()
     };
-    match rng.random_range(0..12) {
+    match rng.random_range(0..14) {
+        12 => Stmt::AssignSubscript {
+            container: random_expr(rng, 2),
+            index: random_expr(rng, 2),
+            value: random_expr(rng, 2),
+        },
+        13 => Stmt::Unpack {
+            targets: (0..rng.random_range(0..3))
+                .map(|_| NAMES[rng.random_range(0..4)].to_string())
+                .collect(),
+            value: random_expr(rng, 3),
+        },
         0 => Stmt::Assign {
             target,
             value: random_expr(rng, 3),

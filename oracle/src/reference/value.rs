@@ -1,8 +1,10 @@
 //! The reference's own value model: Python ints (with an `i64` fast path),
-//! floats, bools, None, functions, the builtins and range objects. Written
-//! from CPython's documented behaviour, not from the VM's representation.
-//! Float semantics live in [`super::float`].
+//! floats, bools, None, functions, the builtins, range objects, tuples and
+//! lists. Written from CPython's documented behaviour, not from the VM's
+//! representation. Float semantics live in [`super::float`], sequence
+//! semantics in [`super::seq`].
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
@@ -384,9 +386,9 @@ impl Iterator for RangeIter {
     }
 }
 
-/// The builtins. `range`, `float` and `int` are classes in CPython (type
-/// name `type`, repr `<class 'range'>`); `print`, `abs` and `round` are
-/// builtin functions.
+/// The builtins. `range`, `float`, `int`, `list` and `tuple` are classes in
+/// CPython (type name `type`, repr `<class 'range'>`); the others are
+/// builtin functions. `ALL` keeps the language's order of global names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Builtin {
     Print,
@@ -395,16 +397,28 @@ pub enum Builtin {
     Int,
     Abs,
     Round,
+    Len,
+    List,
+    Tuple,
+    Sum,
+    Min,
+    Max,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 6] = [
+    pub const ALL: [Builtin; 12] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
         Builtin::Int,
         Builtin::Abs,
         Builtin::Round,
+        Builtin::Len,
+        Builtin::List,
+        Builtin::Tuple,
+        Builtin::Sum,
+        Builtin::Min,
+        Builtin::Max,
     ];
 
     pub fn name(self) -> &'static str {
@@ -415,6 +429,12 @@ impl Builtin {
             Builtin::Int => "int",
             Builtin::Abs => "abs",
             Builtin::Round => "round",
+            Builtin::Len => "len",
+            Builtin::List => "list",
+            Builtin::Tuple => "tuple",
+            Builtin::Sum => "sum",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
         }
     }
 
@@ -423,8 +443,69 @@ impl Builtin {
         Builtin::ALL.into_iter().find(|b| b.name() == name)
     }
 
-    fn is_class(self) -> bool {
-        matches!(self, Builtin::Range | Builtin::Float | Builtin::Int)
+    pub fn is_class(self) -> bool {
+        matches!(
+            self,
+            Builtin::Range | Builtin::Float | Builtin::Int | Builtin::List | Builtin::Tuple
+        )
+    }
+}
+
+/// A list: mutable and shared, so aliasing (`b = a; a.append(1)`) and
+/// identity (`Rc::ptr_eq`) are CPython's.
+#[derive(Debug, Default)]
+pub struct ListObj {
+    pub items: RefCell<Vec<Value>>,
+}
+
+/// A tuple. Immutable, but it has an identity too: CPython returns the
+/// same object for `t[:]`, `t + ()`, `t * 1` and `tuple(t)`, and the
+/// reference does as well, so `(...)` reprs and `is`-then-`==` element
+/// comparisons see the objects CPython would.
+#[derive(Debug, Default)]
+pub struct TupleObj {
+    pub items: Vec<Value>,
+}
+
+// Nested containers are freed with an explicit work list: a list nested a
+// million deep (`x = [x]` in a loop) would overflow the stack if each
+// level's drop recursed into the next.
+impl Drop for ListObj {
+    fn drop(&mut self) {
+        let items = std::mem::take(self.items.get_mut());
+        if items.iter().any(Value::is_container) {
+            drop_iteratively(items);
+        }
+    }
+}
+
+impl Drop for TupleObj {
+    fn drop(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        if items.iter().any(Value::is_container) {
+            drop_iteratively(items);
+        }
+    }
+}
+
+/// Frees `pending` and everything only it keeps alive, without recursion:
+/// a container losing its last reference is emptied into the work list
+/// before it is dropped (so its own `drop` finds nothing to do).
+fn drop_iteratively(mut pending: Vec<Value>) {
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::List(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    pending.append(&mut obj.items.take());
+                }
+            }
+            Value::Tuple(rc) => {
+                if let Ok(mut obj) = Rc::try_unwrap(rc) {
+                    pending.append(&mut obj.items);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -437,6 +518,8 @@ pub enum Value {
     Func(Rc<FuncObj>),
     Builtin(Builtin),
     Range(Rc<RangeObj>),
+    Tuple(Rc<TupleObj>),
+    List(Rc<ListObj>),
 }
 
 impl Value {
@@ -469,7 +552,13 @@ impl Value {
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) => "builtin_function_or_method",
             Value::Range(_) => "range",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
         }
+    }
+
+    pub fn is_container(&self) -> bool {
+        matches!(self, Value::Tuple(_) | Value::List(_))
     }
 
     /// `bool(v)`. Note an empty range is false and NaN is true, as in
@@ -482,14 +571,19 @@ impl Value {
             Value::None => false,
             Value::Func(_) | Value::Builtin(_) => true,
             Value::Range(r) => !r.len().is_zero(),
+            Value::Tuple(t) => !t.items.is_empty(),
+            Value::List(l) => !l.items.borrow().is_empty(),
         }
     }
 
-    /// `a == b`: numbers by exact value (NaN equals nothing), ranges by
-    /// sequence, everything else by identity (None and the builtins are
-    /// singletons).
+    /// `a == b` for non-containers: numbers by exact value (NaN equals
+    /// nothing), ranges by sequence, everything else by identity (None and
+    /// the builtins are singletons). Containers compare in
+    /// [`super::compare`]; here two of them are equal only if identical.
     pub fn py_eq(&self, o: &Value) -> bool {
         match (self, o) {
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
@@ -515,10 +609,14 @@ pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
 
 /// `str(v)`, which for every S0 value (floats included) is also `repr(v)`.
 /// Functions print as `<function NAME>`: the one documented deviation from
-/// CPython (no address).
+/// CPython (no address). Containers go through [`super::compare::repr`],
+/// which can poison; here a too-deep one shows as `<...>`.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Value::Tuple(_) | Value::List(_) => {
+                f.write_str(&super::compare::repr(self).unwrap_or_else(|_| "<...>".into()))
+            }
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => f.write_str(&float::repr(*x)),
             Value::Bool(true) => f.write_str("True"),

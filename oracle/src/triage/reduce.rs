@@ -235,6 +235,28 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
+        Stmt::ForUnpack {
+            targets,
+            iter,
+            body,
+        } => {
+            if structure {
+                out.push(body.clone());
+            }
+            let rebuild = |it: &Expr, b: Vec<Stmt>| {
+                vec![Stmt::ForUnpack {
+                    targets: targets.clone(),
+                    iter: it.clone(),
+                    body: b,
+                }]
+            };
+            for it in expr_variants(iter) {
+                out.push(rebuild(&it, body.clone()));
+            }
+            for b in list_variants(body) {
+                out.push(rebuild(iter, nonempty(b)));
+            }
+        }
         Stmt::FunctionDef { name, params, body } => {
             for b in list_variants(body) {
                 out.push(vec![Stmt::FunctionDef {
@@ -263,6 +285,69 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::AugAssign {
                     target: target.clone(),
                     op: *op,
+                    value: v,
+                }]);
+            }
+        }
+        Stmt::AssignSubscript {
+            container,
+            index,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::Expr(value.clone())]);
+            }
+            let rebuild = |c: &Expr, i: &Expr, v: &Expr| {
+                vec![Stmt::AssignSubscript {
+                    container: c.clone(),
+                    index: i.clone(),
+                    value: v.clone(),
+                }]
+            };
+            for v in expr_variants(value) {
+                out.push(rebuild(container, index, &v));
+            }
+            for c in expr_variants(container) {
+                out.push(rebuild(&c, index, value));
+            }
+            for i in expr_variants(index) {
+                out.push(rebuild(container, &i, value));
+            }
+        }
+        Stmt::AugAssignSubscript {
+            container,
+            index,
+            op,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::AssignSubscript {
+                    container: container.clone(),
+                    index: index.clone(),
+                    value: value.clone(),
+                }]);
+            }
+            for v in expr_variants(value) {
+                out.push(vec![Stmt::AugAssignSubscript {
+                    container: container.clone(),
+                    index: index.clone(),
+                    op: *op,
+                    value: v,
+                }]);
+            }
+        }
+        Stmt::Unpack { targets, value } => {
+            if structure {
+                for t in targets {
+                    out.push(vec![Stmt::Assign {
+                        target: t.clone(),
+                        value: value.clone(),
+                    }]);
+                }
+            }
+            for v in expr_variants(value) {
+                out.push(vec![Stmt::Unpack {
+                    targets: targets.clone(),
                     value: v,
                 }]);
             }
@@ -418,9 +503,70 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
                 }
             }
         }
+        Expr::Tuple(items) => seq_variants(items, Expr::Tuple, &mut out),
+        Expr::List(items) => seq_variants(items, Expr::List, &mut out),
+        Expr::MethodCall {
+            receiver,
+            method,
+            args,
+        } => {
+            out.push((**receiver).clone());
+            let call = |r: &Expr, a: Vec<Expr>| Expr::MethodCall {
+                receiver: Box::new(r.clone()),
+                method: method.clone(),
+                args: a,
+            };
+            out.extend(
+                expr_variants(receiver)
+                    .iter()
+                    .map(|r| call(r, args.clone())),
+            );
+            let mut arg_variants = Vec::new();
+            seq_variants(args, |a| call(receiver, a), &mut arg_variants);
+            out.extend(arg_variants);
+        }
+        Expr::Subscript { value, index } => {
+            out.push((**value).clone());
+            let sub = |v: &Expr, i: &Expr| Expr::Subscript {
+                value: Box::new(v.clone()),
+                index: Box::new(i.clone()),
+            };
+            out.extend(expr_variants(value).iter().map(|v| sub(v, index)));
+            out.extend(expr_variants(index).iter().map(|i| sub(value, i)));
+        }
+        Expr::Slice { lower, upper, step } => {
+            let parts = [lower, upper, step];
+            for k in 0..3 {
+                let Some(p) = parts[k] else { continue };
+                let mut options: Vec<Option<Box<Expr>>> = vec![None];
+                options.extend(expr_variants(p).into_iter().map(|x| Some(Box::new(x))));
+                for o in options {
+                    let mut ps = parts.map(|p| p.clone());
+                    ps[k] = o;
+                    let [lower, upper, step] = ps;
+                    out.push(Expr::Slice { lower, upper, step });
+                }
+            }
+        }
         _ => {}
     }
     out
+}
+
+/// Variants of a display or an argument list: each element alone, one
+/// element removed, one element simplified.
+fn seq_variants(items: &[Expr], rebuild: impl Fn(Vec<Expr>) -> Expr, out: &mut Vec<Expr>) {
+    out.extend(items.iter().cloned());
+    for i in 0..items.len() {
+        let mut fewer = items.to_vec();
+        fewer.remove(i);
+        out.push(rebuild(fewer));
+        for x in expr_variants(&items[i]) {
+            let mut v = items.to_vec();
+            v[i] = x;
+            out.push(rebuild(v));
+        }
+    }
 }
 
 /// Smaller integer literals: 0, 1, half, and fewer digits.
@@ -510,6 +656,34 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(iter, f);
                 collect_names(body, f);
             }
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            }
+            | Stmt::AugAssignSubscript {
+                container,
+                index,
+                value,
+                ..
+            } => {
+                collect_expr_names(container, f);
+                collect_expr_names(index, f);
+                collect_expr_names(value, f);
+            }
+            Stmt::Unpack { targets, value } => {
+                targets.iter().for_each(|t| f(t, false));
+                collect_expr_names(value, f);
+            }
+            Stmt::ForUnpack {
+                targets,
+                iter,
+                body,
+            } => {
+                targets.iter().for_each(|t| f(t, false));
+                collect_expr_names(iter, f);
+                collect_names(body, f);
+            }
             Stmt::If { test, body, orelse } => {
                 collect_expr_names(test, f);
                 collect_names(body, f);
@@ -554,6 +728,23 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             }
             args.iter().for_each(|v| collect_expr_names(v, f));
         }
+        Expr::Tuple(items) | Expr::List(items) => {
+            items.iter().for_each(|v| collect_expr_names(v, f));
+        }
+        // Method names are attributes, not variables: never renamed.
+        Expr::MethodCall { receiver, args, .. } => {
+            collect_expr_names(receiver, f);
+            args.iter().for_each(|v| collect_expr_names(v, f));
+        }
+        Expr::Subscript { value, index } => {
+            collect_expr_names(value, f);
+            collect_expr_names(index, f);
+        }
+        Expr::Slice { lower, upper, step } => {
+            for p in [lower, upper, step].into_iter().flatten() {
+                collect_expr_names(p, f);
+            }
+        }
         Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => {}
     }
 }
@@ -569,6 +760,39 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         Stmt::Assign { target, value } => Stmt::Assign {
             target: rn(target, map),
             value: rename_expr(value, map),
+        },
+        Stmt::AssignSubscript {
+            container,
+            index,
+            value,
+        } => Stmt::AssignSubscript {
+            container: rename_expr(container, map),
+            index: rename_expr(index, map),
+            value: rename_expr(value, map),
+        },
+        Stmt::AugAssignSubscript {
+            container,
+            index,
+            op,
+            value,
+        } => Stmt::AugAssignSubscript {
+            container: rename_expr(container, map),
+            index: rename_expr(index, map),
+            op: *op,
+            value: rename_expr(value, map),
+        },
+        Stmt::Unpack { targets, value } => Stmt::Unpack {
+            targets: targets.iter().map(|t| rn(t, map)).collect(),
+            value: rename_expr(value, map),
+        },
+        Stmt::ForUnpack {
+            targets,
+            iter,
+            body,
+        } => Stmt::ForUnpack {
+            targets: targets.iter().map(|t| rn(t, map)).collect(),
+            iter: rename_expr(iter, map),
+            body: block(body),
         },
         Stmt::AugAssign { target, op, value } => Stmt::AugAssign {
             target: rn(target, map),
@@ -634,6 +858,26 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
         Expr::Call { func, args } => Expr::Call {
             func: b(func),
             args: args.iter().map(|v| rename_expr(v, map)).collect(),
+        },
+        Expr::Tuple(items) => Expr::Tuple(items.iter().map(|v| rename_expr(v, map)).collect()),
+        Expr::List(items) => Expr::List(items.iter().map(|v| rename_expr(v, map)).collect()),
+        Expr::MethodCall {
+            receiver,
+            method,
+            args,
+        } => Expr::MethodCall {
+            receiver: b(receiver),
+            method: method.clone(),
+            args: args.iter().map(|v| rename_expr(v, map)).collect(),
+        },
+        Expr::Subscript { value, index } => Expr::Subscript {
+            value: b(value),
+            index: b(index),
+        },
+        Expr::Slice { lower, upper, step } => Expr::Slice {
+            lower: lower.as_deref().map(b),
+            upper: upper.as_deref().map(b),
+            step: step.as_deref().map(b),
         },
         Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => e.clone(),
     }

@@ -9,7 +9,7 @@
 
 use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::{FRAME_CODE, FRAME_SP, fget};
-use crate::runtime::{Raise, Value, int, range, truthy};
+use crate::runtime::{Raise, Value, int, truthy};
 use crate::tier1::{Run, compare};
 
 use super::state::JitState;
@@ -44,6 +44,7 @@ fn with_run<R>(
             failed
         }
     };
+    run.fold_bulk_fuel();
     // SAFETY: as above.
     unsafe {
         (*st).fuel = run.fuel;
@@ -113,7 +114,7 @@ pub(crate) unsafe extern "C" fn jit_get_iter(st: *mut JitState, a: Value) -> Val
 /// 0: `*out` holds the next value; 1: exhausted; 2: raised.
 pub(crate) unsafe extern "C" fn jit_for_iter(st: *mut JitState, it: Value, out: *mut Value) -> u64 {
     with_run(st, 2, |run| {
-        Ok(match range::next(run.arena, it)? {
+        Ok(match run.iter_next(it)? {
             Some(v) => {
                 // SAFETY: `out` is the free stack slot above the iterator.
                 unsafe { *out = v };
@@ -157,6 +158,36 @@ pub(crate) unsafe extern "C" fn jit_call(
 
 pub(crate) unsafe extern "C" fn jit_make_function(st: *mut JitState, code: u64) -> Value {
     with_run(st, Value::NULL, |run| run.make_function(code as u32))
+}
+
+/// A generic sequence uop (`operand` packs its bytecode op and arg): runs
+/// tier 1's code on the inputs below `sp` (synced), writes the outputs in
+/// their place and returns the new stack pointer, or NULL when it raised
+/// (the stack untouched).
+pub(crate) unsafe extern "C" fn jit_stack_op(
+    st: *mut JitState,
+    frame: u64,
+    sp: *mut Value,
+    operand: u64,
+) -> u64 {
+    with_run(st, 0, |run| {
+        debug_assert_eq!(fget(frame, FRAME_SP), sp as u64);
+        let (op, arg) = crate::tier2::trace::stack_op_of_operand(operand)
+            .ok_or_else(|| Raise::Internal(format!("stack op operand {operand:#x}")))?;
+        let (pops, _) = crate::lang::bytecode::stack_effect(op, arg);
+        // SAFETY: the stack holds the uop's inputs below `sp`.
+        let inputs =
+            unsafe { std::slice::from_raw_parts(sp.sub(pops as usize), pops as usize) }.to_vec();
+        let outs = run.stack_op(op, arg, &inputs)?;
+        // SAFETY: the compiler sized the stack for the outputs.
+        unsafe {
+            let base = sp.sub(pops as usize);
+            for (k, v) in outs.iter().enumerate() {
+                *base.add(k) = *v;
+            }
+            Ok(base.add(outs.len()) as u64)
+        }
+    })
 }
 
 /// The stencil already counted this back edge: 1 to raise (fuel), else 0.
@@ -248,6 +279,7 @@ pub const HELPERS: &[&str] = &[
     "jit_linked_exit",
     "jit_check_regs",
     "jit_box_float",
+    "jit_stack_op",
 ];
 
 fn native_by_index(i: usize) -> usize {
@@ -269,6 +301,7 @@ fn native_by_index(i: usize) -> usize {
         14 => jit_linked_exit as *const () as usize,
         15 => jit_check_regs as *const () as usize,
         16 => jit_box_float as *const () as usize,
+        17 => jit_stack_op as *const () as usize,
         _ => unreachable!("helper {i} is not in HELPERS"),
     }
 }
@@ -316,6 +349,7 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
                 0
             }
             16 => jit_box_float(st, a[1]).0,
+            17 => jit_stack_op(st, a[1], a[2] as *mut Value, a[3]),
             _ => unreachable!("helper {i} is not in HELPERS"),
         }
     }

@@ -3,9 +3,11 @@
 //! reducer. It is the *only* thing the reference and the VM share, so it holds
 //! syntax, never semantics.
 //!
-//! Language S0: integers, floats, booleans, None, `if/elif/else`, `while`,
-//! `for NAME in EXPR`, `break/continue/pass`, assignment and augmented
-//! assignment, `def` with positional parameters, `return`, `global`, `print`.
+//! Language S0: integers, floats, booleans, None, tuples and lists,
+//! `if/elif/else`, `while`, `for NAME in EXPR`, `break/continue/pass`,
+//! assignment (to a name, a subscript or a slice, and unpacking into names)
+//! and augmented assignment, `def` with positional parameters, `return`,
+//! `global`, calls of functions and of methods (`xs.append(1)`).
 //! `elif` is an `If` whose `orelse` is a single `If`, exactly as Python's own AST.
 
 use std::collections::BTreeSet;
@@ -23,6 +25,25 @@ pub enum Stmt {
     /// `target = value` (a single name target).
     Assign {
         target: String,
+        value: Expr,
+    },
+    /// `container[index] = value`; `index` may be an [`Expr::Slice`]
+    /// (slice assignment).
+    AssignSubscript {
+        container: Expr,
+        index: Expr,
+        value: Expr,
+    },
+    /// `t0, t1 = value` (unpacking into names; `t0, = value` has one).
+    Unpack {
+        targets: Vec<String>,
+        value: Expr,
+    },
+    /// `container[index] op= value` (an int-like index, not a slice).
+    AugAssignSubscript {
+        container: Expr,
+        index: Expr,
+        op: BinOp,
         value: Expr,
     },
     /// `target op= value`.
@@ -43,6 +64,12 @@ pub enum Stmt {
     /// `for target in iter:` (S0 programs iterate `range(...)`).
     For {
         target: String,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    /// `for t0, t1 in iter:` (unpacking each item into names).
+    ForUnpack {
+        targets: Vec<String>,
         iter: Expr,
         body: Vec<Stmt>,
     },
@@ -103,6 +130,28 @@ pub enum Expr {
         body: Box<Expr>,
         orelse: Box<Expr>,
     },
+    /// `(a, b)`, `(a,)`, `()`.
+    Tuple(Vec<Expr>),
+    /// `[a, b]`.
+    List(Vec<Expr>),
+    /// `value[index]`; `index` may be an [`Expr::Slice`].
+    Subscript {
+        value: Box<Expr>,
+        index: Box<Expr>,
+    },
+    /// `lower:upper:step`, only ever the index of a subscript (as in
+    /// Python's AST); each part may be absent.
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
+    /// `receiver.method(args...)`: attributes exist only as method calls.
+    MethodCall {
+        receiver: Box<Expr>,
+        method: String,
+        args: Vec<Expr>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -150,6 +199,10 @@ pub enum CmpOp {
     LtE,
     Gt,
     GtE,
+    /// `in` (membership, compiled to CONTAINS_OP, not COMPARE_OP).
+    In,
+    /// `not in`.
+    NotIn,
 }
 
 impl BinOp {
@@ -201,6 +254,8 @@ impl BinOp {
 }
 
 impl CmpOp {
+    /// The rich comparisons (COMPARE_OP's oparg order); membership tests
+    /// are not among them.
     pub const ALL: [CmpOp; 6] = [
         CmpOp::Eq,
         CmpOp::NotEq,
@@ -217,7 +272,14 @@ impl CmpOp {
             CmpOp::LtE => "<=",
             CmpOp::Gt => ">",
             CmpOp::GtE => ">=",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
         }
+    }
+
+    /// `in` and `not in`.
+    pub fn is_membership(self) -> bool {
+        matches!(self, CmpOp::In | CmpOp::NotIn)
     }
 }
 
@@ -284,7 +346,9 @@ fn collect_globals(body: &[Stmt], out: &mut BTreeSet<String>) {
                 collect_globals(body, out);
                 collect_globals(orelse, out);
             }
-            Stmt::While { body, .. } | Stmt::For { body, .. } => collect_globals(body, out),
+            Stmt::While { body, .. } | Stmt::For { body, .. } | Stmt::ForUnpack { body, .. } => {
+                collect_globals(body, out)
+            }
             _ => {}
         }
     }
@@ -296,8 +360,13 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     for s in body {
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
+            Stmt::Unpack { targets, .. } => targets.iter().for_each(|t| f(t)),
             Stmt::For { target, body, .. } => {
                 f(target);
+                collect_bound(body, f);
+            }
+            Stmt::ForUnpack { targets, body, .. } => {
+                targets.iter().for_each(|t| f(t));
                 collect_bound(body, f);
             }
             Stmt::FunctionDef { name, .. } => f(name),

@@ -41,6 +41,7 @@ pub enum Op {
     ToBoolBool,
     ToBoolInt,
     ToBoolNone,
+    ToBoolList,
     CompareOp,
     CompareOpInt,
     CompareOpFloat,
@@ -64,6 +65,32 @@ pub enum Op {
     ReturnValue,
     /// An integer literal too large for the limits: poisons when reached.
     PoisonIntTooLarge,
+    /// Pop `arg` items, push a tuple of them (first pushed first).
+    BuildTuple,
+    BuildList,
+    /// `[container, index] -> [container[index]]`
+    BinarySubscr,
+    BinarySubscrListInt,
+    BinarySubscrTupleInt,
+    /// `[value, container, index] -> []`
+    StoreSubscr,
+    StoreSubscrListInt,
+    /// `[container, lower, upper, step] -> [slice]` (absent parts are None).
+    BinarySlice,
+    /// `[value, container, lower, upper, step] -> []`
+    StoreSlice,
+    /// `[item, container] -> [bool]`; `arg` 1 is `not in`.
+    ContainsOp,
+    /// `[seq] -> [item(arg-1), ..., item0]` (item 0 on top).
+    UnpackSequence,
+    UnpackSequenceTwoTuple,
+    UnpackSequenceTuple,
+    UnpackSequenceList,
+    /// `[receiver] -> [method, receiver]`; `arg` names the method in the
+    /// program's name table. `CALL n + 1` then calls it.
+    LoadMethod,
+    ForIterList,
+    ForIterTuple,
 }
 
 impl Op {
@@ -80,9 +107,12 @@ impl Op {
             | BinaryOpAddFloat
             | BinaryOpSubtractFloat
             | BinaryOpMultiplyFloat => BinaryOp,
-            ToBoolBool | ToBoolInt | ToBoolNone => ToBool,
+            ToBoolBool | ToBoolInt | ToBoolNone | ToBoolList => ToBool,
             CompareOpInt | CompareOpFloat => CompareOp,
-            ForIterRange => ForIter,
+            ForIterRange | ForIterList | ForIterTuple => ForIter,
+            BinarySubscrListInt | BinarySubscrTupleInt => BinarySubscr,
+            StoreSubscrListInt => StoreSubscr,
+            UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
             CallPyExactArgs | CallBuiltin => Call,
             other => other,
         }
@@ -97,6 +127,8 @@ impl Op {
                 | Op::JumpBackward
                 | Op::ForIter
                 | Op::ForIterRange
+                | Op::ForIterList
+                | Op::ForIterTuple
         )
     }
 
@@ -131,6 +163,13 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         UnaryNegative | UnaryPositive | UnaryInvert | UnaryNot | ToBool | GetIter => (1, 1),
         ForIter => (1, 2),
         Call => (arg + 1, 1),
+        BuildTuple | BuildList => (arg, 1),
+        BinarySubscr | ContainsOp => (2, 1),
+        StoreSubscr => (3, 0),
+        BinarySlice => (4, 1),
+        StoreSlice => (5, 0),
+        UnpackSequence => (1, arg),
+        LoadMethod => (1, 2),
         _ => unreachable!("specialized op {op:?} has a generic form"),
     }
 }

@@ -185,6 +185,48 @@ impl<'n> CodeBuilder<'n> {
                 self.expr(value);
                 self.store_name(target);
             }
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            } => {
+                // CPython's order: the value, then the container, then the index.
+                self.expr(value);
+                self.expr(container);
+                if let Expr::Slice { lower, upper, step } = index {
+                    self.slice_parts(lower, upper, step);
+                    self.emit(Op::StoreSlice, 0);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::StoreSubscr, 0);
+                }
+            }
+            Stmt::AugAssignSubscript {
+                container,
+                index,
+                op,
+                value,
+            } => {
+                // CPython's shape: the container and index are evaluated
+                // once, the item loaded, combined, and stored back.
+                self.expr(container);
+                self.expr(index);
+                self.emit(Op::Copy, 2);
+                self.emit(Op::Copy, 2);
+                self.emit(Op::BinarySubscr, 0);
+                self.expr(value);
+                self.emit(Op::BinaryOp, binop_arg(*op) | INPLACE);
+                self.emit(Op::Swap, 3);
+                self.emit(Op::Swap, 2);
+                self.emit(Op::StoreSubscr, 0);
+            }
+            Stmt::Unpack { targets, value } => {
+                self.expr(value);
+                self.emit(Op::UnpackSequence, targets.len() as u32);
+                for t in targets {
+                    self.store_name(t);
+                }
+            }
             Stmt::AugAssign { target, op, value } => {
                 self.load_name(target);
                 self.expr(value);
@@ -227,13 +269,28 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::JumpBackward, head);
                 self.close_loop();
             }
-            Stmt::For { target, iter, body } => {
+            Stmt::For { .. } | Stmt::ForUnpack { .. } => {
+                let (iter, body) = match s {
+                    Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
+                        (iter, body)
+                    }
+                    _ => unreachable!(),
+                };
                 self.expr(iter);
                 self.emit(Op::GetIter, 0);
                 let head = self.here();
                 let for_iter = self.emit(Op::ForIter, 0);
                 let before = self.assigned.clone();
-                self.store_name(target);
+                match s {
+                    Stmt::For { target, .. } => self.store_name(target),
+                    Stmt::ForUnpack { targets, .. } => {
+                        self.emit(Op::UnpackSequence, targets.len() as u32);
+                        for t in targets {
+                            self.store_name(t);
+                        }
+                    }
+                    _ => unreachable!(),
+                }
                 self.loops.push(Loop {
                     head,
                     breaks: vec![for_iter],
@@ -316,6 +373,41 @@ impl<'n> CodeBuilder<'n> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
+            Expr::Tuple(items) | Expr::List(items) => {
+                for x in items {
+                    self.expr(x);
+                }
+                let op = if matches!(e, Expr::List(_)) {
+                    Op::BuildList
+                } else {
+                    Op::BuildTuple
+                };
+                self.emit(op, items.len() as u32);
+            }
+            Expr::Subscript { value, index } => {
+                self.expr(value);
+                if let Expr::Slice { lower, upper, step } = &**index {
+                    self.slice_parts(lower, upper, step);
+                    self.emit(Op::BinarySlice, 0);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::BinarySubscr, 0);
+                }
+            }
+            Expr::Slice { .. } => unreachable!("the parser keeps slices inside subscripts"),
+            Expr::MethodCall {
+                receiver,
+                method,
+                args,
+            } => {
+                self.expr(receiver);
+                let name = self.global_id(method);
+                self.emit(Op::LoadMethod, name);
+                for a in args {
+                    self.expr(a);
+                }
+                self.emit(Op::Call, args.len() as u32 + 1);
+            }
             Expr::Int(digits) => {
                 let too_large = digits.len() > 4
                     && crate::runtime::int::literal_too_large(digits, self.int_bits);
@@ -406,12 +498,12 @@ impl<'n> CodeBuilder<'n> {
                     if i + 1 < n {
                         self.emit(Op::Swap, 2);
                         self.emit(Op::Copy, 2);
-                        self.emit(Op::CompareOp, cmp_arg(*op));
+                        self.compare_op(*op);
                         self.emit(Op::Copy, 1);
                         cleanups.push(self.emit(Op::PopJumpIfFalse, 0));
                         self.emit(Op::PopTop, 0);
                     } else {
-                        self.emit(Op::CompareOp, cmp_arg(*op));
+                        self.compare_op(*op);
                     }
                 }
                 if !cleanups.is_empty() {
@@ -434,6 +526,34 @@ impl<'n> CodeBuilder<'n> {
                     self.expr(a);
                 }
                 self.emit(Op::Call, args.len() as u32);
+            }
+        }
+    }
+}
+
+impl CodeBuilder<'_> {
+    /// COMPARE_OP, or CONTAINS_OP for `in` / `not in`.
+    fn compare_op(&mut self, op: CmpOp) {
+        match op {
+            CmpOp::In => self.emit(Op::ContainsOp, 0),
+            CmpOp::NotIn => self.emit(Op::ContainsOp, 1),
+            _ => self.emit(Op::CompareOp, cmp_arg(op)),
+        };
+    }
+
+    /// A slice's three parts, absent ones as None.
+    fn slice_parts(
+        &mut self,
+        lower: &Option<Box<Expr>>,
+        upper: &Option<Box<Expr>>,
+        step: &Option<Box<Expr>>,
+    ) {
+        for part in [lower, upper, step] {
+            match part {
+                Some(x) => self.expr(x),
+                None => {
+                    self.emit(Op::LoadConst, 0);
+                }
             }
         }
     }

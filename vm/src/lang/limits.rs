@@ -33,6 +33,21 @@ pub const MAX_INT_BITS_CAP: u64 = 14_000;
 /// wait for; it keeps counts well inside `u64`).
 pub const MAX_FUEL_CAP: u64 = 10_000_000_000;
 
+/// The longest list or tuple any run may build: a longer result poisons
+/// ([`super::Poison::SequenceTooLong`]) on every side alike.
+pub const MAX_SEQUENCE_LEN: usize = 1 << 20;
+
+/// Operations that build a sequence of `n` elements (displays, `+`, `*`,
+/// slicing, `list()`, `tuple()`, `extend`, slice assignment, in-place
+/// `+=`/`*=`) add `n >> BULK_FUEL_SHIFT` to the fuel count, so bulk work is
+/// bounded by the fuel limit too. The limit is still only checked at back
+/// edges and calls.
+pub const BULK_FUEL_SHIFT: u32 = 10;
+
+/// `repr`, comparisons and membership that recurse into containers nested
+/// deeper than this poison with [`super::Poison::Recursion`].
+pub const MAX_CONTAINER_NESTING: usize = 200;
+
 /// The limits of one run, shared by the reference and every configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Limits {
@@ -158,7 +173,7 @@ impl Limits {
                 self.fuel
             ),
             super::Poison::Recursion => format!(
-                "calls nested deeper than {}; raise it with --max-depth D (up to {MAX_DEPTH_CAP})",
+                "calls nested deeper than {}; raise it with --max-depth D (up to {MAX_DEPTH_CAP}); or containers nested deeper than {MAX_CONTAINER_NESTING} in a repr or comparison (not a run parameter)",
                 self.depth
             ),
             super::Poison::IntTooLarge => format!(
@@ -174,6 +189,12 @@ impl Limits {
             }
             super::Poison::Complex => {
                 "a negative number raised to a fractional power makes a complex number, which the language does not have (not a run parameter)".into()
+            }
+            super::Poison::SequenceTooLong => format!(
+                "a list or tuple longer than {MAX_SEQUENCE_LEN} elements (not a run parameter)"
+            ),
+            super::Poison::Identity => {
+                "a container comparison met NaN on both sides: CPython's answer depends on object identity, which the language leaves out (not a run parameter)".into()
             }
         }
     }

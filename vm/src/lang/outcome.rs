@@ -45,6 +45,12 @@ pub enum Poison {
     /// float to a fractional power): outside the language, so neither
     /// side gives a verdict past it.
     Complex,
+    /// A list or tuple longer than [`super::limits::MAX_SEQUENCE_LEN`].
+    SequenceTooLong,
+    /// An element comparison (inside a container `==`, `in`, `index`,
+    /// `count`) met a NaN on both sides: CPython's answer depends on
+    /// whether they are the same object, which is outside the language.
+    Identity,
 }
 
 impl std::fmt::Display for Poison {
@@ -56,6 +62,8 @@ impl std::fmt::Display for Poison {
             Poison::OutOfMemory => "out of memory",
             Poison::Nesting => "nesting too deep for the reference",
             Poison::Complex => "complex result (outside the language)",
+            Poison::SequenceTooLong => "sequence too long",
+            Poison::Identity => "NaN compared with NaN in a container (depends on identity)",
         })
     }
 }

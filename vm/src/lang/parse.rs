@@ -192,6 +192,51 @@ impl Lowering<'_> {
         }
     }
 
+    /// `target = value` for a name, a subscript or slice, or a flat tuple or
+    /// list of names (unpacking).
+    fn assign(&self, target: &py::Expr, value: Expr) -> R<Stmt> {
+        Ok(match target {
+            py::Expr::Name(n) => Stmt::Assign {
+                target: n.id.to_string(),
+                value,
+            },
+            py::Expr::Subscript(sub) => Stmt::AssignSubscript {
+                container: self.expr(&sub.value)?,
+                index: self.index(&sub.slice)?,
+                value,
+            },
+            py::Expr::Tuple(py::ExprTuple { elts, .. })
+            | py::Expr::List(py::ExprList { elts, .. }) => {
+                if elts.is_empty() {
+                    return Err(self.unsupported(target, "assignment to an empty sequence"));
+                }
+                let targets = elts
+                    .iter()
+                    .map(|t| self.name_target(t, "unpacking into a target that is not a name"))
+                    .collect::<R<Vec<_>>>()?;
+                Stmt::Unpack { targets, value }
+            }
+            other => return Err(self.unsupported(other, "assignment to this target")),
+        })
+    }
+
+    /// A subscript's index: an expression or a slice (not a tuple of slices).
+    fn index(&self, e: &py::Expr) -> R<Expr> {
+        let part = |p: &Option<Box<py::Expr>>| -> R<Option<Box<Expr>>> {
+            p.as_deref().map(|x| self.expr(x).map(Box::new)).transpose()
+        };
+        match e {
+            py::Expr::Slice(sl) => self.nested(e, 1, || {
+                Ok(Expr::Slice {
+                    lower: part(&sl.lower)?,
+                    upper: part(&sl.upper)?,
+                    step: part(&sl.step)?,
+                })
+            }),
+            _ => self.expr(e),
+        }
+    }
+
     fn stmt(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
         // An `elif` chain becomes nested `if`s: one level per clause.
         let levels = match s {
@@ -227,15 +272,22 @@ impl Lowering<'_> {
                 if a.targets.len() != 1 {
                     return Err(self.unsupported(s, "chained assignment"));
                 }
-                Stmt::Assign {
-                    target: self.name_target(&a.targets[0], "assignment to a non-name target")?,
-                    value: self.expr(&a.value)?,
-                }
+                self.assign(&a.targets[0], self.expr(&a.value)?)?
             }
-            py::Stmt::AugAssign(a) => Stmt::AugAssign {
-                target: self.name_target(&a.target, "augmented assignment to a non-name target")?,
-                op: self.binop(a.op, s)?,
-                value: self.expr(&a.value)?,
+            py::Stmt::AugAssign(a) => match &*a.target {
+                py::Expr::Subscript(sub) if !matches!(*sub.slice, py::Expr::Slice(_)) => {
+                    Stmt::AugAssignSubscript {
+                        container: self.expr(&sub.value)?,
+                        index: self.expr(&sub.slice)?,
+                        op: self.binop(a.op, s)?,
+                        value: self.expr(&a.value)?,
+                    }
+                }
+                t => Stmt::AugAssign {
+                    target: self.name_target(t, "augmented assignment to this target")?,
+                    op: self.binop(a.op, s)?,
+                    value: self.expr(&a.value)?,
+                },
             },
             py::Stmt::If(i) => {
                 let test = self.expr(&i.test)?;
@@ -277,16 +329,34 @@ impl Lowering<'_> {
                 if !f.orelse.is_empty() {
                     return Err(self.unsupported(s, "for ... else"));
                 }
-                Stmt::For {
-                    target: self.name_target(&f.target, "for loop target that is not a name")?,
-                    iter: self.expr(&f.iter)?,
-                    body: self.block(
-                        &f.body,
-                        Ctx {
-                            in_loop: true,
-                            ..ctx
-                        },
-                    )?,
+                let iter = self.expr(&f.iter)?;
+                let body = self.block(
+                    &f.body,
+                    Ctx {
+                        in_loop: true,
+                        ..ctx
+                    },
+                )?;
+                match &*f.target {
+                    py::Expr::Tuple(py::ExprTuple { elts, .. })
+                    | py::Expr::List(py::ExprList { elts, .. })
+                        if !elts.is_empty() =>
+                    {
+                        let targets = elts
+                            .iter()
+                            .map(|t| self.name_target(t, "for loop target that is not a name"))
+                            .collect::<R<Vec<_>>>()?;
+                        Stmt::ForUnpack {
+                            targets,
+                            iter,
+                            body,
+                        }
+                    }
+                    t => Stmt::For {
+                        target: self.name_target(t, "for loop target that is not a name")?,
+                        iter,
+                        body,
+                    },
                 }
             }
             py::Stmt::FunctionDef(d) => self.function_def(d, s, ctx)?,
@@ -496,6 +566,8 @@ impl Lowering<'_> {
                             py::CmpOp::LtE => CmpOp::LtE,
                             py::CmpOp::Gt => CmpOp::Gt,
                             py::CmpOp::GtE => CmpOp::GtE,
+                            py::CmpOp::In => CmpOp::In,
+                            py::CmpOp::NotIn => CmpOp::NotIn,
                             other => {
                                 return Err(self
                                     .unsupported(e, &format!("comparison `{}`", other.as_str())));
@@ -524,13 +596,37 @@ impl Lowering<'_> {
                     }
                     args.push(self.expr(a)?);
                 }
-                Expr::Call {
-                    func: Box::new(self.expr(&c.func)?),
-                    args,
+                match &*c.func {
+                    py::Expr::Attribute(at) => Expr::MethodCall {
+                        receiver: Box::new(self.expr(&at.value)?),
+                        method: at.attr.id.to_string(),
+                        args,
+                    },
+                    func => Expr::Call {
+                        func: Box::new(self.expr(func)?),
+                        args,
+                    },
                 }
             }
+            py::Expr::Tuple(t) => Expr::Tuple(self.elements(&t.elts)?),
+            py::Expr::List(l) => Expr::List(self.elements(&l.elts)?),
+            py::Expr::Subscript(sub) => Expr::Subscript {
+                value: Box::new(self.expr(&sub.value)?),
+                index: Box::new(self.index(&sub.slice)?),
+            },
             other => return Err(self.unsupported(other, expr_kind(other))),
         })
+    }
+}
+
+impl Lowering<'_> {
+    fn elements(&self, elts: &[py::Expr]) -> R<Vec<Expr>> {
+        elts.iter()
+            .map(|x| match x {
+                py::Expr::Starred(_) => Err(self.unsupported(x, "starred expression")),
+                _ => self.expr(x),
+            })
+            .collect()
     }
 }
 
@@ -577,15 +673,14 @@ fn expr_kind(e: &py::Expr) -> &'static str {
     match e {
         py::Expr::StringLiteral(_) | py::Expr::FString(_) | py::Expr::TString(_) => "string",
         py::Expr::BytesLiteral(_) => "bytes literal",
-        py::Expr::List(_) | py::Expr::ListComp(_) => "list",
-        py::Expr::Tuple(_) => "tuple",
+        py::Expr::ListComp(_) => "list comprehension",
         py::Expr::Dict(_) | py::Expr::DictComp(_) => "dict",
         py::Expr::Set(_) | py::Expr::SetComp(_) => "set",
         py::Expr::Generator(_) => "generator expression",
         py::Expr::Lambda(_) => "lambda",
         py::Expr::If(_) => "conditional expression",
-        py::Expr::Attribute(_) => "attribute access",
-        py::Expr::Subscript(_) | py::Expr::Slice(_) => "subscript",
+        py::Expr::Attribute(_) => "attribute access other than a method call",
+        py::Expr::Slice(_) => "slice outside a subscript",
         py::Expr::Named(_) => "assignment expression",
         py::Expr::Await(_) => "await",
         py::Expr::Yield(_) | py::Expr::YieldFrom(_) => "yield",
@@ -620,9 +715,20 @@ mod tests {
 
     #[test]
     fn rejects_outside_s0_with_position() {
-        let e = parse_program("x = 1\ny = [1, 2]\n").unwrap_err();
+        let e = parse_program("x = 1\ny = {1: 2}\n").unwrap_err();
         assert_eq!((e.line, e.col), (2, 5));
-        assert!(e.message.contains("list"), "{e}");
+        assert!(e.message.contains("dict"), "{e}");
+        let e = parse_program("x = [1]\nx.y = 2\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 1));
+        assert!(e.message.contains("assignment to this target"), "{e}");
+        let e = parse_program("x = [1]\nprint(x.append)\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("attribute access other than a method call"),
+            "{e}"
+        );
+        let e = parse_program("a, *b = [1]\n").unwrap_err();
+        assert!(e.message.contains("not a name"), "{e}");
         let e = parse_program("def f():\n    def g():\n        pass\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(

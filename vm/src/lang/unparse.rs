@@ -40,6 +40,37 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Assign { target, value } => {
             line(depth, &format!("{target} = {}", unparse_expr(value)), out)
         }
+        Stmt::AssignSubscript {
+            container,
+            index,
+            value,
+        } => {
+            let mut t = String::new();
+            subscript(container, index, &mut t);
+            line(depth, &format!("{t} = {}", unparse_expr(value)), out)
+        }
+        Stmt::AugAssignSubscript {
+            container,
+            index,
+            op,
+            value,
+        } => {
+            let mut t = String::new();
+            subscript(container, index, &mut t);
+            line(
+                depth,
+                &format!("{t} {}= {}", op.symbol(), unparse_expr(value)),
+                out,
+            )
+        }
+        Stmt::Unpack { targets, value } => {
+            let lhs = if targets.len() == 1 {
+                format!("{},", targets[0])
+            } else {
+                targets.join(", ")
+            };
+            line(depth, &format!("{lhs} = {}", unparse_expr(value)), out)
+        }
         Stmt::AugAssign { target, op, value } => line(
             depth,
             &format!("{target} {}= {}", op.symbol(), unparse_expr(value)),
@@ -81,6 +112,19 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
                 &format!("for {target} in {}:", unparse_expr(iter)),
                 out,
             );
+            block(body, depth + 1, out);
+        }
+        Stmt::ForUnpack {
+            targets,
+            iter,
+            body,
+        } => {
+            let lhs = if targets.len() == 1 {
+                format!("{},", targets[0])
+            } else {
+                targets.join(", ")
+            };
+            line(depth, &format!("for {lhs} in {}:", unparse_expr(iter)), out);
             block(body, depth + 1, out);
         }
         Stmt::Break => line(depth, "break", out),
@@ -233,16 +277,64 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         }
         Expr::Call { func, args } => {
             expr(func, Prec::Atom, out);
+            elements(args, "(", ")", out);
+        }
+        Expr::MethodCall {
+            receiver,
+            method,
+            args,
+        } => {
+            // `1.real` would lex as the float `1.` then a name: a number
+            // receiver keeps its parentheses.
+            let number = matches!(**receiver, Expr::Int(_) | Expr::Float(_));
+            paren_if(number, out, |out| expr(receiver, Prec::Atom, out));
+            out.push('.');
+            out.push_str(method);
+            elements(args, "(", ")", out);
+        }
+        Expr::Tuple(items) if items.len() == 1 => {
             out.push('(');
-            for (i, a) in args.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            expr(&items[0], Prec::Lowest, out);
+            out.push_str(",)");
+        }
+        Expr::Tuple(items) => elements(items, "(", ")", out),
+        Expr::List(items) => elements(items, "[", "]", out),
+        Expr::Subscript { value, index } => subscript(value, index, out),
+        Expr::Slice { lower, upper, step } => {
+            let part = |p: &Option<Box<Expr>>, out: &mut String| {
+                if let Some(p) = p {
+                    expr(p, Prec::Lowest, out);
                 }
-                expr(a, Prec::Lowest, out);
+            };
+            part(lower, out);
+            out.push(':');
+            part(upper, out);
+            if step.is_some() {
+                out.push(':');
+                part(step, out);
             }
-            out.push(')');
         }
     }
+}
+
+fn elements(items: &[Expr], open: &str, close: &str, out: &mut String) {
+    out.push_str(open);
+    for (i, a) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        expr(a, Prec::Lowest, out);
+    }
+    out.push_str(close);
+}
+
+/// `value[index]`. A tuple index prints with its parentheses, which reads
+/// back as the same tuple.
+fn subscript(value: &Expr, index: &Expr, out: &mut String) {
+    expr(value, Prec::Atom, out);
+    out.push('[');
+    expr(index, Prec::Lowest, out);
+    out.push(']');
 }
 
 /// A non-negative float as a literal that reads back as the same value:
@@ -281,7 +373,7 @@ mod tests {
 
     #[test]
     fn round_trips_tricky_precedence() {
-        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\n";
+        let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\nq = [(), (1,), (a, [b]), x[1:], x[::-1], x[a:b:c][0], (-x)[0], -x[0], (1).f(2), x.append(y[0] if z else w), 3 in x, 4 not in (5,)]\nx, = q\nx[y] = q[1:2:3]\nx[1:2] = (a, b)\na, b = b, a\nx[i] //= 2\nx[1][y] += z\nfor i, x in y:\n    for z, in w:\n        pass\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
     }

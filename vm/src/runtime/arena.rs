@@ -53,6 +53,9 @@ pub struct Arena {
     pub stats: ArenaStats,
     /// The run's widest int (its `Limits::int_bits`): wider results poison.
     pub int_bits: u64,
+    /// Fuel owed for bulk work (`seq::charge`), added to the run's count
+    /// at its next fuel point or helper return.
+    pub bulk_fuel: u64,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -159,6 +162,7 @@ impl Arena {
             heap_errors: Vec::new(),
             stats: ArenaStats::default(),
             int_bits: crate::lang::limits::DEFAULT_INT_BITS,
+            bulk_fuel: 0,
         }
     }
 
@@ -181,6 +185,7 @@ impl Arena {
         self.roots = Roots::default();
         self.roots_ready = false;
         self.heap_errors.clear();
+        self.bulk_fuel = 0;
     }
 
     /// First and one-past-last address of the allocated heap.

@@ -179,6 +179,9 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    if super::seq::is_seq(a) || super::seq::is_seq(b) {
+        return super::seq_ops::binop(arena, op, inplace, a, b);
+    }
     if !op.is_bitwise() && float::handles(a, b) {
         return float::binop(arena, op, a, b);
     }

@@ -7,9 +7,12 @@ pub mod float;
 pub mod frame;
 pub mod int;
 pub mod mapping;
+pub mod methods;
 pub mod numbers;
 pub mod object;
 pub mod range;
+pub mod seq;
+pub mod seq_ops;
 pub mod value;
 pub mod verify;
 
@@ -56,10 +59,12 @@ pub fn type_name(v: Value) -> &'static str {
     }
     match v {
         Value::NONE => return "NoneType",
-        Value::BUILTIN_PRINT | Value::BUILTIN_ABS | Value::BUILTIN_ROUND => {
-            return "builtin_function_or_method";
-        }
-        Value::BUILTIN_RANGE | Value::BUILTIN_FLOAT | Value::BUILTIN_INT => return "type",
+        Value::BUILTIN_RANGE
+        | Value::BUILTIN_FLOAT
+        | Value::BUILTIN_INT
+        | Value::BUILTIN_LIST
+        | Value::BUILTIN_TUPLE => return "type",
+        _ if v.is_builtin() || methods::is_method(v) => return "builtin_function_or_method",
         _ => {}
     }
     if !v.is_ptr() {
@@ -72,6 +77,11 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::RangeIter | Kind::LongRangeIter => "range_iterator",
         Kind::Dict => "dict",
         Kind::Float => "float",
+        Kind::Tuple => "tuple",
+        Kind::List => "list",
+        Kind::ListItems => "list items",
+        Kind::ListIter => "list_iterator",
+        Kind::TupleIter => "tuple_iterator",
         Kind::Free => "freed object",
     }
 }
@@ -89,14 +99,32 @@ pub fn truthy(v: Value) -> bool {
         }
         // NaN is true, as in C.
         _ if float::is_float(v) => float::value(v) != 0.0,
+        _ if seq::is_seq(v) => seq::len(v) != 0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
 }
 
 /// `str(v)` (what `print` writes); equal to `repr(v)` for every S0 value.
-/// `function_name` maps a global name id to its text.
+/// `function_name` maps a global name id to its text. Containers nested
+/// too deep poison (see [`try_repr`]); here they print as `...`.
 pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
+    try_repr(v, function_name).unwrap_or_else(|_| "...".into())
+}
+
+/// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
+/// deeper than the language allows.
+pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    if seq::is_seq(v) {
+        let mut out = String::new();
+        let item = |x: Value| scalar_repr(x, function_name);
+        seq::repr_into(v, &item, &mut Vec::new(), &mut out)?;
+        return Ok(out);
+    }
+    Ok(scalar_repr(v, function_name))
+}
+
+fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
     if v.is_small_int() {
         return v.small_value().to_string();
     }
@@ -127,6 +155,10 @@ pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::RangeIter | Kind::LongRangeIter => "<range_iterator object>".into(),
         Kind::Dict => "<dict>".into(),
         Kind::Float => float::repr(float::value(v)),
+        Kind::Tuple | Kind::List => try_repr(v, function_name).unwrap_or_else(|_| "...".into()),
+        Kind::ListItems => "<list items>".into(),
+        Kind::ListIter => "<list_iterator object>".into(),
+        Kind::TupleIter => "<tuple_iterator object>".into(),
         Kind::Free => "<freed object>".into(),
     }
 }

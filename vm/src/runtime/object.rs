@@ -24,11 +24,22 @@ pub enum Kind {
     Dict = 6,
     /// `[hdr][f64 bits]`
     Float = 7,
+    /// `[hdr][len][items: Value * len]` (immutable).
+    Tuple = 8,
+    /// `[hdr][len][items: pointer to a ListItems, or 0 while it has none]`.
+    List = 9,
+    /// A list's item array: `[hdr][Value * capacity]`; slots at and past the
+    /// list's length are NULL.
+    ListItems = 10,
+    /// `[hdr][list][index: u64]` (`index` is a raw count, not a Value).
+    ListIter = 11,
+    /// `[hdr][tuple][index: u64]`
+    TupleIter = 12,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::Float;
+    pub const LAST: Kind = Kind::TupleIter;
 }
 
 pub const KIND_MASK: u64 = 0xff;
@@ -49,6 +60,14 @@ pub const DICT_LEN: u64 = 16;
 pub const DICT_CAPACITY: u64 = 24;
 pub const DICT_ENTRIES: u64 = 32;
 pub const FLOAT_VALUE: u64 = 8;
+pub const TUPLE_LEN: u64 = 8;
+pub const TUPLE_ITEMS: u64 = 16;
+pub const LIST_LEN: u64 = 8;
+pub const LIST_ITEMS: u64 = 16;
+/// Offset of the first slot of a ListItems.
+pub const ITEMS_FIRST: u64 = 8;
+pub const SEQ_ITER_SEQ: u64 = 8;
+pub const SEQ_ITER_INDEX: u64 = 16;
 
 pub fn header(kind: Kind, words: usize) -> u64 {
     ((words as u64) << 32) | kind as u64
@@ -65,6 +84,11 @@ pub fn header_kind(h: u64) -> Kind {
         5 => Kind::LongRangeIter,
         6 => Kind::Dict,
         7 => Kind::Float,
+        8 => Kind::Tuple,
+        9 => Kind::List,
+        10 => Kind::ListItems,
+        11 => Kind::ListIter,
+        12 => Kind::TupleIter,
         _ => Kind::Free,
     }
 }
@@ -120,6 +144,27 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     f(Value(read(addr, DICT_ENTRIES + 16 * i + 8)));
                 }
             }
+            Kind::Tuple => {
+                for i in 0..read(addr, TUPLE_LEN) {
+                    f(Value(read(addr, TUPLE_ITEMS + 8 * i)));
+                }
+            }
+            Kind::List => {
+                let items = read(addr, LIST_ITEMS);
+                if items != 0 {
+                    f(Value(items));
+                }
+            }
+            // Unused slots are NULL (allocation zeroes, removal clears).
+            Kind::ListItems => {
+                for i in 1..header_words(h) as u64 {
+                    let v = Value(read(addr, 8 * i));
+                    if !v.is_null() {
+                        f(v);
+                    }
+                }
+            }
+            Kind::ListIter | Kind::TupleIter => f(Value(read(addr, SEQ_ITER_SEQ))),
             Kind::Free | Kind::BigInt | Kind::Function | Kind::RangeIter | Kind::Float => {}
         }
     }

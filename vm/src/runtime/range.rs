@@ -191,3 +191,60 @@ pub fn next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
         }
     }
 }
+
+/// `x in r`: ints and bools by arithmetic; a float equals an integral
+/// member (CPython falls back to comparing each item, which gives exactly
+/// this); anything else is not a member.
+pub fn contains(r: Value, x: Value) -> bool {
+    let v = if int::is_int(x) {
+        if x.is_bool() {
+            IBig::from((x == Value::TRUE) as i64)
+        } else {
+            to_ibig(x)
+        }
+    } else if super::float::is_float(x) {
+        let f = super::float::value(x);
+        if !f.is_finite() || f.fract() != 0.0 {
+            return false;
+        }
+        super::float::integral_to_ibig(f)
+    } else {
+        return false;
+    };
+    let (a, b, c) = fields(r);
+    let (start, stop, step) = (to_ibig(a), to_ibig(b), to_ibig(c));
+    let zero = IBig::from(0);
+    let inside = if step > zero {
+        start <= v && v < stop
+    } else {
+        stop < v && v <= start
+    };
+    inside && (&v - &start) % &step == zero
+}
+
+/// The start, stop and step of a range, as ints.
+pub fn parts(r: Value) -> (IBig, IBig, IBig) {
+    let (a, b, c) = fields(r);
+    (to_ibig(a), to_ibig(b), to_ibig(c))
+}
+
+/// A new range from int parts (CPython's `compute_slice` result).
+pub fn from_parts(
+    arena: &mut Arena,
+    start: &IBig,
+    stop: &IBig,
+    step: &IBig,
+) -> Result<Value, Raise> {
+    let mark = arena.roots.temps.len();
+    let r = (|| {
+        let mut vals = Vec::with_capacity(3);
+        for x in [start, stop, step] {
+            let v = from_ibig(arena, x)?;
+            arena.roots.temps.push(v);
+            vals.push(v);
+        }
+        new(arena, &vals)
+    })();
+    arena.roots.temps.truncate(mark);
+    r
+}

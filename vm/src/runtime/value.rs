@@ -17,14 +17,21 @@ pub struct Value(pub u64);
 
 /// The builtins, in the order of the global name table's first entries
 /// (the compiler's names and the builtins dict both start with these).
-/// `range`, `float` and `int` are types; the rest are functions.
-pub const BUILTINS: [(&str, Value); 6] = [
+/// `range`, `float`, `int`, `list` and `tuple` are types; the rest are
+/// functions.
+pub const BUILTINS: [(&str, Value); 12] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
     ("int", Value::BUILTIN_INT),
     ("abs", Value::BUILTIN_ABS),
     ("round", Value::BUILTIN_ROUND),
+    ("len", Value::BUILTIN_LEN),
+    ("list", Value::BUILTIN_LIST),
+    ("tuple", Value::BUILTIN_TUPLE),
+    ("sum", Value::BUILTIN_SUM),
+    ("min", Value::BUILTIN_MIN),
+    ("max", Value::BUILTIN_MAX),
 ];
 
 /// Smallest and largest inline ints.
@@ -42,6 +49,25 @@ impl Value {
     pub const BUILTIN_INT: Value = Value((6 << 2) | 2);
     pub const BUILTIN_ABS: Value = Value((7 << 2) | 2);
     pub const BUILTIN_ROUND: Value = Value((8 << 2) | 2);
+    pub const BUILTIN_LEN: Value = Value((9 << 2) | 2);
+    pub const BUILTIN_LIST: Value = Value((10 << 2) | 2);
+    pub const BUILTIN_TUPLE: Value = Value((11 << 2) | 2);
+    pub const BUILTIN_SUM: Value = Value((12 << 2) | 2);
+    pub const BUILTIN_MIN: Value = Value((13 << 2) | 2);
+    pub const BUILTIN_MAX: Value = Value((14 << 2) | 2);
+    // Methods (see `runtime::methods`): immediates that only ever sit
+    // below their receiver on a value stack, between LOAD_METHOD and CALL.
+    pub const METHOD_LIST_APPEND: Value = Value((15 << 2) | 2);
+    pub const METHOD_LIST_POP: Value = Value((16 << 2) | 2);
+    pub const METHOD_LIST_INSERT: Value = Value((17 << 2) | 2);
+    pub const METHOD_LIST_EXTEND: Value = Value((18 << 2) | 2);
+    pub const METHOD_LIST_INDEX: Value = Value((19 << 2) | 2);
+    pub const METHOD_LIST_COUNT: Value = Value((20 << 2) | 2);
+    pub const METHOD_LIST_REVERSE: Value = Value((21 << 2) | 2);
+    pub const METHOD_TUPLE_INDEX: Value = Value((22 << 2) | 2);
+    pub const METHOD_TUPLE_COUNT: Value = Value((23 << 2) | 2);
+    pub const METHOD_RANGE_INDEX: Value = Value((24 << 2) | 2);
+    pub const METHOD_RANGE_COUNT: Value = Value((25 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

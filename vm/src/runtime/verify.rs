@@ -28,7 +28,8 @@
 use super::arena::{Arena, POISON_WORD, RootPlace};
 use super::object::{
     self, BIGINT_SIGN_LEN, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, ITER_NEXT, ITER_REMAINING,
-    ITER_STEP, Kind, RANGE_START, RANGE_STEP, RANGE_STOP,
+    ITER_STEP, Kind, LIST_ITEMS, LIST_LEN, RANGE_START, RANGE_STEP, RANGE_STOP, SEQ_ITER_SEQ,
+    TUPLE_ITEMS, TUPLE_LEN,
 };
 use super::value::Value;
 
@@ -104,8 +105,9 @@ fn check_value(
     place: &RootPlace,
     depth: u32,
 ) -> Result<(), String> {
-    let valid_immediate =
-        matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE) || v.is_builtin();
+    let valid_immediate = matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
+        || v.is_builtin()
+        || (depth == 0 && super::methods::is_method(v));
     if v.is_small_int() || valid_immediate {
         return Ok(());
     }
@@ -177,6 +179,39 @@ fn check_value(
                 return bad(format!("a malformed dict ({words} words, {len}/{cap})"));
             }
             (0..len).map(|i| DICT_ENTRIES + 16 * i + 8).collect()
+        }
+        Kind::Tuple => {
+            let n = read(TUPLE_LEN);
+            if words as u64 != 2 + n {
+                return bad(format!("a malformed tuple ({words} words, {n} items)"));
+            }
+            (0..n).map(|i| TUPLE_ITEMS + 8 * i).collect()
+        }
+        Kind::List => {
+            let (n, items) = (read(LIST_LEN), read(LIST_ITEMS));
+            if words != 3 {
+                return bad(format!("a malformed list ({words} words)"));
+            }
+            if items == 0 {
+                if n != 0 {
+                    return bad(format!("a list of {n} items without an item array"));
+                }
+                vec![]
+            } else {
+                // SAFETY: checked as a value below before anything reads it.
+                vec![LIST_ITEMS]
+            }
+        }
+        // Every non-NULL slot is an item (slots past the length are NULL).
+        Kind::ListItems => (1..words as u64)
+            .map(|i| 8 * i)
+            .filter(|&off| read(off) != 0)
+            .collect(),
+        Kind::ListIter | Kind::TupleIter => {
+            if words != 3 {
+                return bad(format!("a malformed {kind:?} ({words} words)"));
+            }
+            vec![SEQ_ITER_SEQ]
         }
         Kind::Free => unreachable!("checked above"),
     };

@@ -8,18 +8,20 @@ use crate::lang::ast::UnaryOp;
 use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
-use crate::runtime::{Raise, Value, dict, equal, float, int, range, truthy, type_name};
+use crate::runtime::{
+    Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, truthy, type_name,
+};
 
 use super::Run;
 use super::specialize::{MISS_LIMIT, Outcome as Spec};
 
 /// The executing frame's registers.
-struct Regs {
-    frame: u64,
+pub(super) struct Regs {
+    pub(super) frame: u64,
     code: *mut Code,
     cid: usize,
-    ip: usize,
-    sp: *mut u64,
+    pub(super) ip: usize,
+    pub(super) sp: *mut u64,
     locals: *mut u64,
 }
 
@@ -87,9 +89,20 @@ impl Run<'_> {
         Ok(frame)
     }
 
+    /// Adds the fuel the last instruction's bulk work cost (see
+    /// `seq::charge`): every tier folds it in right after the operation, so
+    /// the fuel every oracle reads at an exit or checkpoint is the same.
+    #[inline(always)]
+    pub(crate) fn fold_bulk_fuel(&mut self) {
+        if self.arena.bulk_fuel != 0 {
+            self.fuel += std::mem::take(&mut self.arena.bulk_fuel);
+        }
+    }
+
     /// Charges one unit of fuel (back edges and calls).
     #[inline(always)]
     pub(crate) fn charge_fuel(&mut self) -> Result<(), Raise> {
+        self.fold_bulk_fuel();
         self.fuel += 1;
         self.uops_at_tick = self.tier2_stats.uops_executed;
         if self.fuel > self.config.limits.fuel {
@@ -161,6 +174,7 @@ impl Run<'_> {
             let at = r.ip;
             r.ip += 1;
             self.stats.instructions += 1;
+            self.fold_bulk_fuel();
             if self.fuel >= self.check_fuel {
                 self.visit_checkpoints(r.frame, r.cid, at, r.sp as u64);
             }
@@ -324,11 +338,12 @@ impl Run<'_> {
                     });
                     push!(Value::bool(truthy(a)))
                 }
-                Op::ToBoolBool | Op::ToBoolInt | Op::ToBoolNone => {
+                Op::ToBoolBool | Op::ToBoolInt | Op::ToBoolNone | Op::ToBoolList => {
                     let a = pop!();
                     let hit = match ins.op {
                         Op::ToBoolBool => a.is_bool(),
                         Op::ToBoolInt => a.is_small_int(),
+                        Op::ToBoolList => seq::is_list(a),
                         _ => a == Value::NONE,
                     };
                     if !hit {
@@ -401,7 +416,7 @@ impl Run<'_> {
                         Spec::for_iter(it)
                     });
                     sync!();
-                    match range::next(self.arena, it)? {
+                    match self.iter_next(it)? {
                         Some(v) => push!(v),
                         None => {
                             pop!();
@@ -415,7 +430,7 @@ impl Run<'_> {
                         self.miss(code, at);
                     }
                     sync!();
-                    match range::next(self.arena, it)? {
+                    match self.iter_next(it)? {
                         Some(v) => push!(v),
                         None => {
                             pop!();
@@ -495,6 +510,23 @@ impl Run<'_> {
                     push!(v)
                 }
                 Op::PoisonIntTooLarge => return Err(Raise::Poison(Poison::IntTooLarge)),
+                Op::BinarySubscr
+                | Op::BinarySubscrListInt
+                | Op::BinarySubscrTupleInt
+                | Op::StoreSubscr
+                | Op::StoreSubscrListInt
+                | Op::UnpackSequence
+                | Op::UnpackSequenceTwoTuple
+                | Op::UnpackSequenceTuple
+                | Op::UnpackSequenceList
+                | Op::BuildTuple
+                | Op::BuildList
+                | Op::BinarySlice
+                | Op::StoreSlice
+                | Op::ContainsOp
+                | Op::LoadMethod
+                | Op::ForIterList
+                | Op::ForIterTuple => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -548,8 +580,60 @@ impl Run<'_> {
         )
     }
 
+    /// The next item of any iterator the language has, or None when it is
+    /// exhausted.
+    pub(crate) fn iter_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        if seq::is_seq_iter(it) {
+            return Ok(seq::iter_next(it));
+        }
+        range::next(self.arena, it)
+    }
+
+    /// The generic semantics of the sequence instructions on their stack
+    /// inputs (bottom first, rooted by the caller's synced stack); returns
+    /// the outputs, bottom first. Tier 1, the tier-2 interpreter and the
+    /// JIT's helper all run these instructions through here.
+    pub(crate) fn stack_op(
+        &mut self,
+        op: Op,
+        arg: u32,
+        ins: &[Value],
+    ) -> Result<Vec<Value>, Raise> {
+        let arena = &mut *self.arena;
+        Ok(match op {
+            Op::BuildTuple | Op::BuildList => {
+                vec![seq_ops::build(arena, op == Op::BuildList, ins)?]
+            }
+            Op::BinarySubscr => vec![seq_ops::subscript(arena, ins[0], ins[1])?],
+            Op::StoreSubscr => {
+                seq_ops::store_subscript(ins[1], ins[2], ins[0])?;
+                vec![]
+            }
+            Op::BinarySlice => vec![seq_ops::slice(arena, ins[0], ins[1], ins[2], ins[3])?],
+            Op::StoreSlice => {
+                seq_ops::store_slice(arena, ins[1], ins[2], ins[3], ins[4], ins[0])?;
+                vec![]
+            }
+            Op::ContainsOp => vec![seq_ops::contains_op(ins[0], ins[1], arg == 1)?],
+            // Item 0 ends on top, so the stores that follow run left to right.
+            Op::UnpackSequence => {
+                let mut items =
+                    seq::rooted(arena, |arena| seq_ops::unpack(arena, ins[0], arg as usize))?;
+                items.reverse();
+                items
+            }
+            Op::LoadMethod => {
+                let name = &self.program.names[arg as usize];
+                vec![methods::lookup(ins[0], name)?, ins[0]]
+            }
+            other => return Err(Raise::Internal(format!("{other:?} is no stack op"))),
+        })
+    }
+
     pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
-        if v.is_ptr() && object::kind_of(v) == Kind::Range {
+        if seq::is_seq(v) {
+            seq::iter(self.arena, v)
+        } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
             range::iter(self.arena, v)
         } else {
             Err(Raise::type_error(format!(
@@ -618,13 +702,14 @@ impl Run<'_> {
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
         match callable {
             Value::BUILTIN_PRINT => {
+                let mut line = String::new();
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
-                        self.output.push(' ');
+                        line.push(' ');
                     }
-                    let s = self.repr(*a);
-                    self.output.push_str(&s);
+                    line.push_str(&self.try_repr(*a)?);
                 }
+                self.output.push_str(&line);
                 self.output.push('\n');
                 Ok(Value::NONE)
             }
@@ -633,6 +718,13 @@ impl Run<'_> {
             | Value::BUILTIN_INT
             | Value::BUILTIN_ABS
             | Value::BUILTIN_ROUND => crate::runtime::numbers::call(self.arena, callable, args),
+            Value::BUILTIN_LEN
+            | Value::BUILTIN_LIST
+            | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_SUM
+            | Value::BUILTIN_MIN
+            | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),
+            m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
             other => Err(Raise::type_error(format!(
                 "'{}' object is not callable",
                 type_name(other)
@@ -642,7 +734,7 @@ impl Run<'_> {
 
     /// A specialized instruction's guard failed: count it, and return to the
     /// generic form after `MISS_LIMIT` misses.
-    fn miss(&mut self, code: &mut Code, at: usize) {
+    pub(super) fn miss(&mut self, code: &mut Code, at: usize) {
         self.stats.misses += 1;
         let c = &mut code.caches[at];
         c.counter = c.counter.saturating_sub(1);
@@ -655,10 +747,20 @@ impl Run<'_> {
     }
 }
 
+/// Item `i` of a list or tuple for a small int `i` in `0..len` (the
+/// specialized subscripts' fast path; anything else takes the generic one).
+pub(super) fn small_item(c: Value, i: Value) -> Option<Value> {
+    if !i.is_small_int() {
+        return None;
+    }
+    let i = i.small_value();
+    (i >= 0 && (i as usize) < seq::len(c)).then(|| seq::get(c, i as usize))
+}
+
 /// Generic-instruction adaptation: count down the warm-up counter and, when
 /// it reaches zero, ask `decide` for a specialization (op, version, index).
 #[inline(always)]
-fn adapt(
+pub(super) fn adapt(
     enabled: bool,
     stats: &mut super::VmStats,
     code: &mut Code,
@@ -699,12 +801,16 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
         LtE => ord != Greater,
         Gt => ord == Greater,
         GtE => ord != Less,
+        In | NotIn => unreachable!("membership compiles to CONTAINS_OP"),
     }
 }
 
 /// The generic comparison: numbers by value, `==`/`!=` on anything.
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
+    if (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b)) {
+        return Ok(Value::bool(seq::rich_compare(op, a, b, 0)?));
+    }
     if int::is_int(a) && int::is_int(b) {
         return Ok(Value::bool(cmp_holds(op, int::cmp(a, b))));
     }

@@ -2,6 +2,7 @@
 //! arena and runs whole programs.
 
 mod interp;
+mod seq_instr;
 mod specialize;
 
 pub(crate) use interp::{cmp_holds, compare};
@@ -11,7 +12,7 @@ use crate::lang::bytecode::{Const, Op, Program};
 use crate::lang::compile::compile_with_limits;
 use crate::lang::{Ending, Module, Outcome, RunResult};
 use crate::runtime::value::BUILTINS;
-use crate::runtime::{Arena, Raise, Value, dict, int, repr};
+use crate::runtime::{Arena, Raise, Value, dict, int};
 use crate::tier2::{Executor, Tier2Stats};
 
 /// What a VM-internal oracle caught during a run.
@@ -384,7 +385,13 @@ impl<'a> Run<'a> {
     }
 
     fn completed(&mut self, ending: Ending) -> RunResult {
-        let globals = self.dump_globals();
+        // The final globals are part of the outcome: a global nested too
+        // deep to repr poisons the run, as printing it would.
+        let globals = match self.dump_globals() {
+            Ok(g) => g,
+            Err(Raise::Poison(p)) => return RunResult::Poisoned(p),
+            Err(_) => unreachable!("repr raises nothing but poison"),
+        };
         RunResult::Completed(Outcome {
             output: std::mem::take(&mut self.output),
             ending,
@@ -459,8 +466,9 @@ impl<'a> Run<'a> {
         }
     }
 
-    pub fn repr(&self, v: Value) -> String {
-        repr(v, &|id| {
+    /// `repr(v)` as `print` needs it: containers nested too deep poison.
+    pub(crate) fn try_repr(&self, v: Value) -> Result<String, Raise> {
+        crate::runtime::try_repr(v, &|id| {
             self.program
                 .names
                 .get(id as usize)
@@ -469,14 +477,14 @@ impl<'a> Run<'a> {
         })
     }
 
-    fn dump_globals(&self) -> Vec<(String, String)> {
+    fn dump_globals(&self) -> Result<Vec<(String, String)>, Raise> {
         let mut out: Vec<(String, String)> = (0..dict::len(self.globals))
             .map(|i| {
                 let (k, v) = dict::entry(self.globals, i);
-                (self.program.names[k as usize].clone(), self.repr(v))
+                Ok((self.program.names[k as usize].clone(), self.try_repr(v)?))
             })
-            .collect();
+            .collect::<Result<_, Raise>>()?;
         out.sort();
-        out
+        Ok(out)
     }
 }

@@ -6,7 +6,7 @@
 use crate::lang::ast::BinOp;
 use crate::lang::bytecode::{Op, Program};
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
-use crate::runtime::{Value, dict, float};
+use crate::runtime::{Value, dict, float, seq};
 
 /// Guard failures tolerated before a specialized instruction reverts to its
 /// generic form.
@@ -64,13 +64,60 @@ impl Outcome {
             Some((Op::ToBoolInt, 0, 0))
         } else if a == Value::NONE {
             Some((Op::ToBoolNone, 0, 0))
+        } else if seq::is_list(a) {
+            Some((Op::ToBoolList, 0, 0))
         } else {
             None
         }
     }
 
     pub fn for_iter(it: Value) -> Option<(Op, u64, u64)> {
-        (it.is_ptr() && object::kind_of(it) == Kind::RangeIter).then_some((Op::ForIterRange, 0, 0))
+        if !it.is_ptr() {
+            return None;
+        }
+        match object::kind_of(it) {
+            Kind::RangeIter => Some((Op::ForIterRange, 0, 0)),
+            Kind::ListIter => Some((Op::ForIterList, 0, 0)),
+            Kind::TupleIter => Some((Op::ForIterTuple, 0, 0)),
+            _ => None,
+        }
+    }
+
+    /// `container[i]` on a list or tuple with a small int index.
+    pub fn binary_subscr(c: Value, index: Value) -> Option<(Op, u64, u64)> {
+        if !index.is_small_int() {
+            return None;
+        }
+        if seq::is_list(c) {
+            Some((Op::BinarySubscrListInt, 0, 0))
+        } else if seq::is_tuple(c) {
+            Some((Op::BinarySubscrTupleInt, 0, 0))
+        } else {
+            None
+        }
+    }
+
+    pub fn store_subscr(c: Value, index: Value) -> Option<(Op, u64, u64)> {
+        (seq::is_list(c) && index.is_small_int()).then_some((Op::StoreSubscrListInt, 0, 0))
+    }
+
+    /// Unpacking a tuple or list of exactly the target count.
+    pub fn unpack_sequence(v: Value, n: u32) -> Option<(Op, u64, u64)> {
+        if seq::is_tuple(v) && seq::len(v) == n as usize {
+            Some((
+                if n == 2 {
+                    Op::UnpackSequenceTwoTuple
+                } else {
+                    Op::UnpackSequenceTuple
+                },
+                0,
+                0,
+            ))
+        } else if seq::is_list(v) && seq::len(v) == n as usize {
+            Some((Op::UnpackSequenceList, 0, 0))
+        } else {
+            None
+        }
     }
 
     /// Caches the globals keys version and the entry index: valid while no
@@ -86,7 +133,7 @@ impl Outcome {
     /// Python functions called with exactly their parameter count (guarded by
     /// code identity), or a builtin (guarded by identity).
     pub fn call(program: &Program, callable: Value, nargs: usize) -> Option<(Op, u64, u64)> {
-        if callable.is_builtin() {
+        if callable.is_builtin() || crate::runtime::methods::is_method(callable) {
             return Some((Op::CallBuiltin, 0, callable.0));
         }
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {

@@ -3,7 +3,7 @@
 //! someone decides whether it is a guard and, if so, how to re-check it.
 //! A test proves every guard's check can fail.
 
-use crate::runtime::{Value, float};
+use crate::runtime::{Value, float, seq};
 
 use super::uops::{Uop, UopInst};
 
@@ -22,6 +22,10 @@ pub fn removed_guard_holds(
         Uop::GuardNosInt => nos.is_small_int(),
         Uop::GuardTosFloat => float::is_float(tos),
         Uop::GuardNosFloat => float::is_float(nos),
+        Uop::GuardTosList => seq::is_list(tos),
+        Uop::GuardNosList => seq::is_list(nos),
+        Uop::GuardTosTuple => seq::is_tuple(tos),
+        Uop::GuardNosTuple => seq::is_tuple(nos),
         Uop::ToBoolBool => tos.is_bool(),
         Uop::ToBoolInt => tos.is_small_int(),
         Uop::ToBoolNone => tos == Value::NONE,
@@ -86,7 +90,30 @@ pub fn removed_guard_holds(
         | Uop::PlantedMultiplyHang
         | Uop::PlantedFloorDivideSegv
         | Uop::PlantedInvertAsNegate
-        | Uop::PlantedGuardTosFloatAcceptsInt => return None,
+        | Uop::PlantedGuardTosFloatAcceptsInt
+        | Uop::PlantedSubscrListNoBounds
+        | Uop::BinarySubscrListInt
+        | Uop::BinarySubscrTupleInt
+        | Uop::StoreSubscrListInt
+        | Uop::IterCheckList
+        | Uop::GuardNotExhaustedList
+        | Uop::IterNextList
+        | Uop::IterCheckTuple
+        | Uop::GuardNotExhaustedTuple
+        | Uop::IterNextTuple
+        | Uop::UnpackSequenceTwoTuple
+        | Uop::UnpackSequenceTuple
+        | Uop::UnpackSequenceList
+        | Uop::BuildTuple
+        | Uop::BuildList
+        | Uop::BinarySubscr
+        | Uop::StoreSubscr
+        | Uop::BinarySlice
+        | Uop::StoreSlice
+        | Uop::ContainsOp
+        | Uop::UnpackSequence
+        | Uop::LoadMethod
+        | Uop::ToBoolList => return None,
     })
 }
 
@@ -102,6 +129,8 @@ mod tests {
         let mut arena = crate::runtime::Arena::new();
         let a_float = crate::runtime::float::new(&mut arena, 2.5).unwrap();
         let a_big_int = crate::runtime::int::from_i64(&mut arena, 1 << 62).unwrap();
+        let a_list = seq::new_list(&mut arena, &[]).unwrap();
+        let a_tuple = seq::new_tuple(&mut arena, &[]).unwrap();
         let values = [
             Value::small(3),
             Value::TRUE,
@@ -109,6 +138,8 @@ mod tests {
             Value::NONE,
             a_float,
             a_big_int,
+            a_list,
+            a_tuple,
         ];
         for &u in Uop::ALL {
             let g = UopInst::new(u, 0, 0, 7);

@@ -10,10 +10,13 @@ use std::rc::Rc;
 use crate::lang::ast::CmpOp;
 use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
-use crate::runtime::object::{self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind};
-use crate::runtime::{Raise, Value, dict, float, int, range, truthy};
+use crate::runtime::object::{
+    self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, SEQ_ITER_INDEX, SEQ_ITER_SEQ,
+};
+use crate::runtime::{Raise, Value, dict, float, int, seq, truthy};
 use crate::tier1::{FindingKind, Run, cmp_holds, compare};
 
+use super::trace::stack_op_of_operand;
 use super::uops::{Uop, UopInst};
 
 /// What to do after an exit.
@@ -98,6 +101,9 @@ impl Run<'_> {
             let mut pc = 0;
             loop {
                 let inst = uops[pc];
+                // Bulk work the previous uop did counts from now on, as in
+                // tier 1 and in machine code (exits record the fuel).
+                self.fold_bulk_fuel();
                 if self.observe.uop_log {
                     // The reference for `+checkregs`: the stack before each
                     // uop, as the machine code's `_CHECK_REGS` logs it.
@@ -266,6 +272,14 @@ impl Run<'_> {
                         pop!();
                         push!(Value::bool(a.small_value() != 0))
                     }
+                    Uop::ToBoolList => {
+                        let a = peek!(1);
+                        if !seq::is_list(a) {
+                            exit!()
+                        }
+                        pop!();
+                        push!(Value::bool(seq::len(a) != 0))
+                    }
                     Uop::ToBoolNone => {
                         if peek!(1) != Value::NONE {
                             exit!()
@@ -334,12 +348,106 @@ impl Run<'_> {
                         };
                         push!(Value::small(v))
                     }
+                    Uop::GuardTosList
+                    | Uop::GuardNosList
+                    | Uop::GuardTosTuple
+                    | Uop::GuardNosTuple => {
+                        let depth = match inst.uop {
+                            Uop::GuardNosList | Uop::GuardNosTuple => 2,
+                            _ => 1,
+                        };
+                        let v = peek!(depth);
+                        let ok = match inst.uop {
+                            Uop::GuardTosList | Uop::GuardNosList => seq::is_list(v),
+                            _ => seq::is_tuple(v),
+                        };
+                        if !ok {
+                            exit!()
+                        }
+                    }
+                    Uop::BinarySubscrListInt
+                    | Uop::BinarySubscrTupleInt
+                    | Uop::PlantedSubscrListNoBounds => {
+                        let (c, i) = (peek!(2), peek!(1).small_value());
+                        if i < 0 || i as usize >= seq::len(c) {
+                            exit!()
+                        }
+                        pop!();
+                        pop!();
+                        push!(seq::get(c, i as usize))
+                    }
+                    Uop::StoreSubscrListInt => {
+                        let (v, c, i) = (peek!(3), peek!(2), peek!(1).small_value());
+                        if i < 0 || i as usize >= seq::len(c) {
+                            exit!()
+                        }
+                        seq::set(c, i as usize, v);
+                        pop!();
+                        pop!();
+                        pop!();
+                    }
+                    Uop::IterCheckList | Uop::IterCheckTuple => {
+                        let it = peek!(1);
+                        let want = if inst.uop == Uop::IterCheckList {
+                            Kind::ListIter
+                        } else {
+                            Kind::TupleIter
+                        };
+                        if !(it.is_ptr() && object::kind_of(it) == want) {
+                            exit!()
+                        }
+                    }
+                    Uop::GuardNotExhaustedList | Uop::GuardNotExhaustedTuple => {
+                        let it = peek!(1);
+                        // SAFETY: the iterator check established a sequence iterator.
+                        let (s, i) = unsafe {
+                            (
+                                Value(object::read(it.0, SEQ_ITER_SEQ)),
+                                object::read(it.0, SEQ_ITER_INDEX),
+                            )
+                        };
+                        if i as usize >= seq::len(s) {
+                            exit!()
+                        }
+                    }
+                    Uop::IterNextList | Uop::IterNextTuple => {
+                        let v = seq::iter_next(peek!(1)).ok_or_else(|| {
+                            Raise::Internal("_ITER_NEXT on an exhausted iterator".into())
+                        })?;
+                        push!(v)
+                    }
+                    Uop::UnpackSequenceTwoTuple
+                    | Uop::UnpackSequenceTuple
+                    | Uop::UnpackSequenceList => {
+                        let s = peek!(1);
+                        let n = if inst.uop == Uop::UnpackSequenceTwoTuple {
+                            2
+                        } else {
+                            inst.oparg as usize
+                        };
+                        if seq::len(s) != n {
+                            exit!()
+                        }
+                        pop!();
+                        for i in (0..n).rev() {
+                            push!(seq::get(s, i))
+                        }
+                    }
+                    Uop::BuildTuple
+                    | Uop::BuildList
+                    | Uop::BinarySubscr
+                    | Uop::StoreSubscr
+                    | Uop::BinarySlice
+                    | Uop::StoreSlice
+                    | Uop::ContainsOp
+                    | Uop::UnpackSequence
+                    | Uop::LoadMethod => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)
                     }
                     Uop::ForIterTier2 | Uop::PlantedForIterUnrooted => {
-                        match range::next(self.arena, peek!(1))? {
+                        match self.iter_next(peek!(1))? {
                             Some(v) => push!(v),
                             None => exit!(),
                         }
@@ -414,5 +522,28 @@ impl Run<'_> {
     pub(crate) fn hang(&mut self, msg: String) -> Raise {
         self.finding(FindingKind::Hang, msg.clone());
         Raise::Internal(msg)
+    }
+}
+
+impl Run<'_> {
+    /// A generic sequence uop on the stack ending at `sp` (synced): runs
+    /// tier 1's code and returns the new stack pointer. Out of the
+    /// interpreter loop's function to keep its native frame small.
+    #[inline(never)]
+    fn tier2_stack_op(&mut self, inst: &UopInst, sp: *mut u64) -> Result<*mut u64, Raise> {
+        let (op, arg) = stack_op_of_operand(inst.operand)
+            .ok_or_else(|| Raise::Internal(format!("{} without its op", inst.uop.name())))?;
+        let (pops, _) = inst.uop.stack_effect(inst.oparg);
+        // SAFETY: the stack holds the uop's inputs below `sp`, and the
+        // compiler sized it for the outputs.
+        unsafe {
+            let base = sp.sub(pops as usize);
+            let inputs: Vec<Value> = (0..pops as usize).map(|k| Value(*base.add(k))).collect();
+            let outs = self.stack_op(op, arg, &inputs)?;
+            for (k, v) in outs.iter().enumerate() {
+                *base.add(k) = v.0;
+            }
+            Ok(base.add(outs.len()))
+        }
     }
 }

@@ -88,6 +88,8 @@ enum Sym {
     /// An exact float (boxed).
     Float,
     Bool,
+    List,
+    Tuple,
     Const(Value),
 }
 
@@ -124,6 +126,8 @@ impl Sym {
             Sym::SmallInt => "a small int".into(),
             Sym::Float => "a float".into(),
             Sym::Bool => "a bool".into(),
+            Sym::List => "a list".into(),
+            Sym::Tuple => "a tuple".into(),
             Sym::Unknown => "unknown".into(),
         }
     }
@@ -243,13 +247,24 @@ fn interpret(
                 let len = st.stack.len();
                 st.stack.swap(len - 1, len - n);
             }
-            Uop::GuardTosInt | Uop::GuardNosInt | Uop::GuardTosFloat | Uop::GuardNosFloat => {
+            Uop::GuardTosInt
+            | Uop::GuardNosInt
+            | Uop::GuardTosFloat
+            | Uop::GuardNosFloat
+            | Uop::GuardTosList
+            | Uop::GuardNosList
+            | Uop::GuardTosTuple
+            | Uop::GuardNosTuple => {
                 // (depth checked, what proves it, what it proves)
                 let (depth, proven, fact): (usize, fn(Sym) -> bool, Sym) = match inst.uop {
                     Uop::GuardTosInt => (1, Sym::is_small_int, Sym::SmallInt),
                     Uop::GuardNosInt => (2, Sym::is_small_int, Sym::SmallInt),
                     Uop::GuardTosFloat => (1, Sym::is_float, Sym::Float),
-                    _ => (2, Sym::is_float, Sym::Float),
+                    Uop::GuardNosFloat => (2, Sym::is_float, Sym::Float),
+                    Uop::GuardTosList => (1, |s| s == Sym::List, Sym::List),
+                    Uop::GuardNosList => (2, |s| s == Sym::List, Sym::List),
+                    Uop::GuardTosTuple => (1, |s| s == Sym::Tuple, Sym::Tuple),
+                    _ => (2, |s| s == Sym::Tuple, Sym::Tuple),
                 };
                 let id = st.peek(depth);
                 if cfg.types && proven(st.sym(id)) {
@@ -329,6 +344,7 @@ fn interpret(
             | Uop::ToBool
             | Uop::ToBoolInt
             | Uop::ToBoolNone
+            | Uop::ToBoolList
             | Uop::UnaryNot => {
                 let pops = inst.uop.stack_effect(inst.oparg).0;
                 for _ in 0..pops {
@@ -350,6 +366,17 @@ fn interpret(
                 if cfg.types && st.sym(id) == Sym::Const(want) {
                     remove_reason = Some(format!("condition is {}", st.why(id)));
                 }
+            }
+            Uop::BuildList | Uop::BuildTuple => {
+                for _ in 0..inst.oparg {
+                    st.pop();
+                }
+                let s = match (cfg.types, inst.uop) {
+                    (false, _) => Sym::Unknown,
+                    (true, Uop::BuildList) => Sym::List,
+                    _ => Sym::Tuple,
+                };
+                st.push(s, format!("result of {at}"));
             }
             Uop::IterNextRange => st.push(
                 if cfg.types {
@@ -430,6 +457,7 @@ fn compare_small(oparg: u32, a: i64, b: i64) -> bool {
         LtE => a <= b,
         Gt => a > b,
         GtE => a >= b,
+        In | NotIn => unreachable!("membership compiles to CONTAINS_OP"),
     }
 }
 

@@ -112,6 +112,7 @@ pub fn project(
             Op::ToBoolBool => emit(Uop::ToBoolBool, 0, 0),
             Op::ToBoolInt => emit(Uop::ToBoolInt, 0, 0),
             Op::ToBoolNone => emit(Uop::ToBoolNone, 0, 0),
+            Op::ToBoolList => emit(Uop::ToBoolList, 0, 0),
             Op::CompareOp => emit(Uop::CompareOp, arg, 0),
             Op::CompareOpInt => {
                 emit(Uop::GuardNosInt, 0, 0);
@@ -173,6 +174,65 @@ pub fn project(
             }
             Op::Call => emit(Uop::Call, arg, 0),
             Op::MakeFunction => emit(Uop::MakeFunction, arg, 0),
+            Op::BinarySubscrListInt => {
+                emit(Uop::GuardNosList, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                emit(Uop::BinarySubscrListInt, 0, 0);
+            }
+            Op::BinarySubscrTupleInt => {
+                emit(Uop::GuardNosTuple, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                emit(Uop::BinarySubscrTupleInt, 0, 0);
+            }
+            Op::StoreSubscrListInt => {
+                emit(Uop::GuardNosList, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                emit(Uop::StoreSubscrListInt, 0, 0);
+            }
+            Op::ForIterList => {
+                emit(Uop::IterCheckList, 0, 0);
+                emit(Uop::GuardNotExhaustedList, 0, 0);
+                emit(Uop::IterNextList, 0, 0);
+            }
+            Op::ForIterTuple => {
+                emit(Uop::IterCheckTuple, 0, 0);
+                emit(Uop::GuardNotExhaustedTuple, 0, 0);
+                emit(Uop::IterNextTuple, 0, 0);
+            }
+            Op::UnpackSequenceTwoTuple => {
+                emit(Uop::GuardTosTuple, 0, 0);
+                emit(Uop::UnpackSequenceTwoTuple, arg, 0);
+            }
+            Op::UnpackSequenceTuple => {
+                emit(Uop::GuardTosTuple, 0, 0);
+                emit(Uop::UnpackSequenceTuple, arg, 0);
+            }
+            Op::UnpackSequenceList => {
+                emit(Uop::GuardTosList, 0, 0);
+                emit(Uop::UnpackSequenceList, arg, 0);
+            }
+            Op::BuildTuple
+            | Op::BuildList
+            | Op::BinarySubscr
+            | Op::StoreSubscr
+            | Op::BinarySlice
+            | Op::StoreSlice
+            | Op::ContainsOp
+            | Op::UnpackSequence
+            | Op::LoadMethod => {
+                let uop = match ins.op {
+                    Op::BuildTuple => Uop::BuildTuple,
+                    Op::BuildList => Uop::BuildList,
+                    Op::BinarySubscr => Uop::BinarySubscr,
+                    Op::StoreSubscr => Uop::StoreSubscr,
+                    Op::BinarySlice => Uop::BinarySlice,
+                    Op::StoreSlice => Uop::StoreSlice,
+                    Op::ContainsOp => Uop::ContainsOp,
+                    Op::UnpackSequence => Uop::UnpackSequence,
+                    _ => Uop::LoadMethod,
+                };
+                emit(uop, arg, stack_op_operand(ins.op, arg));
+            }
             Op::ReturnValue | Op::PoisonIntTooLarge => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
@@ -185,6 +245,30 @@ pub fn project(
         return Err(Abort::TooShort);
     }
     Ok(out)
+}
+
+/// The operand of a generic sequence uop: the bytecode op it runs through
+/// tier 1's code (`Run::stack_op`) and its arg.
+pub fn stack_op_operand(op: Op, arg: u32) -> u64 {
+    ((op as u8 as u64) << 32) | arg as u64
+}
+
+/// The bytecode op and arg a generic sequence uop's operand packs.
+pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
+    let op = [
+        Op::BuildTuple,
+        Op::BuildList,
+        Op::BinarySubscr,
+        Op::StoreSubscr,
+        Op::BinarySlice,
+        Op::StoreSlice,
+        Op::ContainsOp,
+        Op::UnpackSequence,
+        Op::LoadMethod,
+    ]
+    .into_iter()
+    .find(|o| *o as u8 as u64 == operand >> 32)?;
+    Some((op, operand as u32))
 }
 
 /// The bytecode index an exit resumes at: branch guards and `_EXIT_TRACE`

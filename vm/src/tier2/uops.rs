@@ -140,6 +140,8 @@ uops! {
     ToBoolBool               "_TO_BOOL_BOOL"                 1 1 Exit;
     ToBoolInt                "_TO_BOOL_INT"                  1 1 Exit;
     ToBoolNone               "_TO_BOOL_NONE"                 1 1 Exit;
+    /// Leaves unless TOS is a list; its truth is a non-zero length.
+    ToBoolList               "_TO_BOOL_LIST"                 1 1 Exit;
     CompareOpInt             "_COMPARE_OP_INT"               2 1 None pure;
     CompareOpFloat           "_COMPARE_OP_FLOAT"             2 1 None pure;
     CompareOp                "_COMPARE_OP"                   2 1 None error;
@@ -187,6 +189,37 @@ uops! {
     /// exit of its own, which counts its uses and grows a side trace from
     /// the guarded instruction (PyPy's bridges for failing guards).
     ForceSideExit            "_FORCE_SIDE_EXIT"              0 0 Exit;
+    GuardNosList             "_GUARD_NOS_LIST"               2 2 Exit;
+    GuardTosList             "_GUARD_TOS_LIST"               1 1 Exit;
+    GuardNosTuple            "_GUARD_NOS_TUPLE"              2 2 Exit;
+    GuardTosTuple            "_GUARD_TOS_TUPLE"              1 1 Exit;
+    /// Leaves (tier 1 raises or takes the general path) unless the index
+    /// is in `0..len`.
+    BinarySubscrListInt      "_BINARY_SUBSCR_LIST_INT"       2 1 Exit;
+    BinarySubscrTupleInt     "_BINARY_SUBSCR_TUPLE_INT"      2 1 Exit;
+    StoreSubscrListInt       "_STORE_SUBSCR_LIST_INT"        3 0 Exit;
+    IterCheckList            "_ITER_CHECK_LIST"              1 1 Deopt;
+    GuardNotExhaustedList    "_GUARD_NOT_EXHAUSTED_LIST"     1 1 Exit;
+    IterNextList             "_ITER_NEXT_LIST"               1 2 None;
+    IterCheckTuple           "_ITER_CHECK_TUPLE"             1 1 Deopt;
+    GuardNotExhaustedTuple   "_GUARD_NOT_EXHAUSTED_TUPLE"    1 1 Exit;
+    IterNextTuple            "_ITER_NEXT_TUPLE"              1 2 None;
+    /// Leaves unless the tuple has exactly two items.
+    UnpackSequenceTwoTuple   "_UNPACK_SEQUENCE_TWO_TUPLE"    1 2 Exit;
+    /// Leave unless the tuple (list) has exactly `oparg` items.
+    UnpackSequenceTuple      "_UNPACK_SEQUENCE_TUPLE"        1 255 Exit;
+    UnpackSequenceList       "_UNPACK_SEQUENCE_LIST"         1 255 Exit;
+    // The generic sequence instructions: one helper (`jit_stack_op`) runs
+    // tier 1's code for them; the operand packs the bytecode op and arg.
+    BuildTuple               "_BUILD_TUPLE"                255 1 None escapes error;
+    BuildList                "_BUILD_LIST"                 255 1 None escapes error;
+    BinarySubscr             "_BINARY_SUBSCR"                2 1 None escapes error;
+    StoreSubscr              "_STORE_SUBSCR"                 3 0 None escapes error;
+    BinarySlice              "_BINARY_SLICE"                 4 1 None escapes error;
+    StoreSlice               "_STORE_SLICE"                  5 0 None escapes error;
+    ContainsOp               "_CONTAINS_OP"                  2 1 None escapes error;
+    UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
+    LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
     PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None memory;
@@ -214,6 +247,10 @@ uops! {
     /// Planted JIT bug only (`+inject=float-guard-accepts-int`):
     /// `_GUARD_TOS_FLOAT` whose stencil also passes small ints.
     PlantedGuardTosFloatAcceptsInt "_PLANTED_GUARD_TOS_FLOAT_ACCEPTS_INT" 1 1 Exit;
+    /// Planted JIT bug only (`+inject=list-subscript-no-bounds-check`):
+    /// `_BINARY_SUBSCR_LIST_INT` whose stencil reads the item array without
+    /// checking the index against the list's length.
+    PlantedSubscrListNoBounds "_PLANTED_BINARY_SUBSCR_LIST_INT_NO_BOUNDS" 2 1 Exit;
 }
 
 impl Uop {
@@ -225,6 +262,8 @@ impl Uop {
             // Calls see `[callable, args...]`; checks leave it in place.
             Uop::CheckFunctionExactArgs | Uop::CheckCallableBuiltin => (oparg + 1, oparg + 1),
             Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
+            Uop::BuildTuple | Uop::BuildList => (oparg, 1),
+            Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             _ => {
                 let i = self.info();
                 (i.pops as u32, i.pushes as u32)
@@ -257,6 +296,7 @@ impl Uop {
                 | Uop::PlantedFloorDivideSegv
                 | Uop::PlantedInvertAsNegate
                 | Uop::PlantedGuardTosFloatAcceptsInt
+                | Uop::PlantedSubscrListNoBounds
         )
     }
 
@@ -329,6 +369,10 @@ impl Uop {
                 | Uop::GuardNosInt
                 | Uop::GuardTosFloat
                 | Uop::GuardNosFloat
+                | Uop::GuardNosList
+                | Uop::GuardTosList
+                | Uop::GuardNosTuple
+                | Uop::GuardTosTuple
                 | Uop::ToBoolBool
                 | Uop::ToBoolInt
                 | Uop::ToBoolNone

@@ -1,0 +1,232 @@
+//! Comparisons, membership and repr, containers included (CPython 3.11's
+//! `list_richcompare`, `tuplerichcompare`, `list_contains`,
+//! `range_contains`, `list_repr`/`tuplerepr` with `Py_ReprEnter`).
+//!
+//! Two language rules live here:
+//! - Container nesting: every list or tuple a repr visits, and every
+//!   list/list or tuple/tuple pair a comparison looks into, counts one
+//!   level (the operands of `==`, the argument of `print` are level 1; the
+//!   elements `in`, `index` and `count` compare against are level 2, the
+//!   searched container being level 1). A level past
+//!   `MAX_CONTAINER_NESTING` poisons with `Recursion`, checked before
+//!   anything else at that level.
+//! - Identity: element comparisons are CPython's `is`-then-`==`. Lists and
+//!   tuples have faithful identities here; floats do not, so a NaN met by
+//!   a NaN in an element comparison poisons with `Identity`.
+
+use std::cmp::Ordering;
+use std::fmt::Write;
+use std::rc::Rc;
+
+use jitdiff_vm::lang::ast::CmpOp;
+use jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING;
+use jitdiff_vm::lang::outcome::Poison;
+
+use super::eval::{Res, poison, type_error};
+use super::float::{self, Num};
+use super::value::{RangeObj, Value, num_cmp};
+
+/// Enters one more container level (`level` were entered already).
+fn enter(level: usize) -> Res<usize> {
+    if level >= MAX_CONTAINER_NESTING {
+        return Err(poison(Poison::Recursion));
+    }
+    Ok(level + 1)
+}
+
+/// `repr(v)` (also `str(v)`: they agree for every value of the language).
+pub fn repr(v: &Value) -> Res<String> {
+    let mut r = Repr {
+        out: String::new(),
+        active: Vec::new(),
+    };
+    r.write(v, 0)?;
+    Ok(r.out)
+}
+
+struct Repr {
+    out: String,
+    /// The containers being printed (CPython's `Py_ReprEnter` list).
+    active: Vec<*const ()>,
+}
+
+impl Repr {
+    fn write(&mut self, v: &Value, level: usize) -> Res<()> {
+        match v {
+            Value::List(l) => {
+                let id = Rc::as_ptr(l).cast();
+                self.items(id, &l.items.borrow(), ["[", "]", "[...]"], level)
+            }
+            Value::Tuple(t) => {
+                let id = Rc::as_ptr(t).cast();
+                self.items(id, &t.items, ["(", ")", "(...)"], level)
+            }
+            other => {
+                // Writing to a String cannot fail.
+                let _ = write!(self.out, "{other}");
+                Ok(())
+            }
+        }
+    }
+
+    fn items(&mut self, id: *const (), items: &[Value], marks: [&str; 3], level: usize) -> Res<()> {
+        let level = enter(level)?;
+        let [open, close, again] = marks;
+        if items.is_empty() {
+            self.out.push_str(open);
+            self.out.push_str(close);
+            return Ok(());
+        }
+        if self.active.contains(&id) {
+            self.out.push_str(again);
+            return Ok(());
+        }
+        self.active.push(id);
+        self.out.push_str(open);
+        for (i, x) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.write(x, level)?;
+        }
+        // A one-element tuple keeps its comma: `(1,)`.
+        if open == "(" && items.len() == 1 {
+            self.out.push(',');
+        }
+        self.out.push_str(close);
+        self.active.pop();
+        Ok(())
+    }
+}
+
+/// `a op b` for any comparison operator, at top level.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
+    match op {
+        CmpOp::In => contains(b, a),
+        CmpOp::NotIn => contains(b, a).map(|r| !r),
+        _ => rich(op, a, b, 0),
+    }
+}
+
+/// A rich comparison (`==` ... `>=`) below `level` container levels.
+pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => {
+            seq_rich(op, &x.items.borrow(), &y.items.borrow(), true, level)
+        }
+        (Value::Tuple(x), Value::Tuple(y)) => seq_rich(op, &x.items, &y.items, false, level),
+        _ => scalar_rich(op, a, b),
+    }
+}
+
+/// The element comparison `a is b or a == b` (`PyObject_RichCompareBool`).
+pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
+    match (a, b) {
+        (Value::List(x), Value::List(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        (Value::Tuple(x), Value::Tuple(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        // CPython's answer depends on whether they are one object.
+        (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
+            Err(poison(Poison::Identity))
+        }
+        _ => rich(CmpOp::Eq, a, b, level),
+    }
+}
+
+fn holds(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord.is_eq(),
+        CmpOp::NotEq => ord.is_ne(),
+        CmpOp::Lt => ord.is_lt(),
+        CmpOp::LtE => ord.is_le(),
+        CmpOp::Gt => ord.is_gt(),
+        CmpOp::GtE => ord.is_ge(),
+        CmpOp::In | CmpOp::NotIn => false,
+    }
+}
+
+/// Lexicographic comparison: the first index whose items differ decides
+/// (by `op` on those items), else the lengths do. Lists (not tuples) answer
+/// `==`/`!=` from differing lengths without looking at items.
+fn seq_rich(op: CmpOp, a: &[Value], b: &[Value], list: bool, level: usize) -> Res<bool> {
+    let level = enter(level)?;
+    let eq_op = matches!(op, CmpOp::Eq | CmpOp::NotEq);
+    if list && eq_op && a.len() != b.len() {
+        return Ok(op == CmpOp::NotEq);
+    }
+    for (x, y) in a.iter().zip(b) {
+        if !elem_eq(x, y, level)? {
+            return match op {
+                CmpOp::Eq => Ok(false),
+                CmpOp::NotEq => Ok(true),
+                _ => rich(op, x, y, level),
+            };
+        }
+    }
+    Ok(holds(op, a.len().cmp(&b.len())))
+}
+
+/// Comparisons of non-containers (and of mismatched containers): `==`
+/// never fails; ordering is defined between numbers only.
+fn scalar_rich(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
+    match op {
+        CmpOp::Eq => return Ok(a.py_eq(b)),
+        CmpOp::NotEq => return Ok(!a.py_eq(b)),
+        _ => {}
+    }
+    match (a.as_num(), b.as_num()) {
+        // Exact across ints and floats; NaN orders against nothing.
+        (Some(x), Some(y)) => Ok(num_cmp(&x, &y).is_some_and(|o| holds(op, o))),
+        _ => Err(type_error(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+/// `x in container`.
+pub fn contains(container: &Value, x: &Value) -> Res<bool> {
+    match container {
+        Value::List(l) => any_equal(&l.items.borrow(), x),
+        Value::Tuple(t) => any_equal(&t.items, x),
+        Value::Range(r) => Ok(range_position(r, x).is_some()),
+        other => Err(type_error(format!(
+            "argument of type '{}' is not iterable",
+            other.type_name()
+        ))),
+    }
+}
+
+fn any_equal(items: &[Value], x: &Value) -> Res<bool> {
+    for e in items {
+        if elem_eq(e, x, 1)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Where `x` is in `r` (as an index from the start), if it is: ints and
+/// bools by arithmetic; a float equals an integral member; nothing else
+/// equals an int.
+pub fn range_position(r: &RangeObj, x: &Value) -> Option<num_bigint::BigInt> {
+    let i = match x.as_num()? {
+        Num::Int(i) => i,
+        Num::Float(f) if f.is_finite() && f.fract() == 0.0 => float::to_int(f).ok()?,
+        Num::Float(_) => return None,
+    };
+    let (i, start, stop, step) = (
+        i.to_big(),
+        r.start.to_big(),
+        r.stop.to_big(),
+        r.step.to_big(),
+    );
+    let inside = if step > num_bigint::BigInt::from(0) {
+        start <= i && i < stop
+    } else {
+        stop < i && i <= start
+    };
+    let offset = i - start;
+    (inside && (&offset % &step) == num_bigint::BigInt::from(0)).then(|| offset / step)
+}

@@ -1,0 +1,369 @@
+//! List, tuple and range methods, and the sequence builtins `len`, `list`,
+//! `tuple`, `sum`, `min` and `max`. Message texts were checked against
+//! CPython 3.11.
+
+use std::rc::Rc;
+
+use jitdiff_vm::lang::ast::{BinOp, CmpOp};
+
+use num_traits::ToPrimitive;
+
+use super::compare::{self, elem_eq, range_position};
+use super::eval::{Res, binop_any, checked, exception, type_error, value_error};
+use super::seq::{self, Heap, check_len, not_iterable};
+use super::value::{Int, ListObj, Value};
+
+/// A method name, pre-parsed by the resolver.
+#[derive(Debug, Clone)]
+pub enum Meth {
+    Append,
+    Pop,
+    Insert,
+    Extend,
+    Index,
+    Count,
+    Reverse,
+    Other(Rc<str>),
+}
+
+impl Meth {
+    pub fn parse(name: &str) -> Meth {
+        match name {
+            "append" => Meth::Append,
+            "pop" => Meth::Pop,
+            "insert" => Meth::Insert,
+            "extend" => Meth::Extend,
+            "index" => Meth::Index,
+            "count" => Meth::Count,
+            "reverse" => Meth::Reverse,
+            other => Meth::Other(Rc::from(other)),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Meth::Append => "append",
+            Meth::Pop => "pop",
+            Meth::Insert => "insert",
+            Meth::Extend => "extend",
+            Meth::Index => "index",
+            Meth::Count => "count",
+            Meth::Reverse => "reverse",
+            Meth::Other(n) => n,
+        }
+    }
+}
+
+/// The attribute lookup, done before the arguments are evaluated: the
+/// AttributeError CPython raises if `recv`'s type has no such method.
+/// Lists have all seven; tuples and ranges `index` and `count`.
+pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
+    let found = match recv {
+        Value::List(_) => !matches!(m, Meth::Other(_)),
+        Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
+        _ => false,
+    };
+    if found {
+        return Ok(());
+    }
+    let message = match recv {
+        Value::Builtin(b) if b.is_class() => {
+            format!("type object '{}' has no attribute '{}'", b.name(), m.name())
+        }
+        _ => format!(
+            "'{}' object has no attribute '{}'",
+            recv.type_name(),
+            m.name()
+        ),
+    };
+    Err(exception("AttributeError", message))
+}
+
+/// `type.name() takes exactly one argument (N given)` unless one is given.
+fn one_arg<'a>(owner: &str, m: &Meth, args: &'a [Value]) -> Res<&'a Value> {
+    match args {
+        [x] => Ok(x),
+        _ => Err(type_error(format!(
+            "{owner}.{}() takes exactly one argument ({} given)",
+            m.name(),
+            args.len()
+        ))),
+    }
+}
+
+/// A `Py_ssize_t` argument (`pop`, `insert`): an int or bool that fits.
+fn ssize_arg(v: &Value) -> Res<i64> {
+    match v.as_int() {
+        Some(Int::Small(i)) => Ok(i),
+        Some(Int::Big(_)) => Err(exception(
+            "OverflowError",
+            "Python int too large to convert to C ssize_t".into(),
+        )),
+        None => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_name()
+        ))),
+    }
+}
+
+/// `recv.m(*args)` after [`lookup`] accepted it.
+pub fn call_method(
+    h: &mut Heap,
+    recv: &Value,
+    m: &Meth,
+    args: &[Value],
+    int_bits: u64,
+) -> Res<Value> {
+    match recv {
+        Value::List(l) => list_method(h, l, m, args),
+        Value::Tuple(t) => match m {
+            Meth::Index => seq_index(&t.items, args, "tuple"),
+            _ => count(&t.items, one_arg("tuple", m, args)?),
+        },
+        Value::Range(r) => {
+            let x = one_arg("range", m, args)?;
+            let pos = range_position(r, x);
+            match (m, pos) {
+                (Meth::Count, pos) => Ok(Value::Int(Int::Small(i64::from(pos.is_some())))),
+                (_, Some(i)) => checked(Int::from_big(i), int_bits),
+                // CPython's int fast path names the value; other types go
+                // through the generic sequence search.
+                (_, None) if matches!(x, Value::Int(_) | Value::Bool(_)) => Err(value_error(
+                    format!("{} is not in range", compare::repr(x)?),
+                )),
+                (_, None) => Err(value_error("sequence.index(x): x not in sequence".into())),
+            }
+        }
+        // `lookup` rejected every other receiver already.
+        _ => lookup(recv, m).map(|()| Value::None),
+    }
+}
+
+fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<Value> {
+    match m {
+        Meth::Append => {
+            let x = one_arg("list", m, args)?;
+            check_len(l.items.borrow().len() as u128 + 1)?;
+            l.items.borrow_mut().push(x.clone());
+        }
+        Meth::Pop => {
+            let i = match args {
+                [] => -1,
+                [i] => ssize_arg(i)?,
+                _ => {
+                    return Err(type_error(format!(
+                        "pop expected at most 1 argument, got {}",
+                        args.len()
+                    )));
+                }
+            };
+            let mut items = l.items.borrow_mut();
+            if items.is_empty() {
+                return Err(exception("IndexError", "pop from empty list".into()));
+            }
+            let n = items.len() as i128;
+            let i = if i < 0 {
+                i128::from(i) + n
+            } else {
+                i128::from(i)
+            };
+            if !(0..n).contains(&i) {
+                return Err(exception("IndexError", "pop index out of range".into()));
+            }
+            return Ok(items.remove(i as usize));
+        }
+        Meth::Insert => {
+            let [i, x] = args else {
+                return Err(type_error(format!(
+                    "insert expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let i = ssize_arg(i)?;
+            let n = l.items.borrow().len();
+            check_len(n as u128 + 1)?;
+            // The index clamps into 0..=len.
+            let at = if i < 0 {
+                (i128::from(i) + n as i128).max(0)
+            } else {
+                i128::from(i)
+            };
+            let at = at.min(n as i128) as usize;
+            l.items.borrow_mut().insert(at, x.clone());
+        }
+        Meth::Extend => seq::extend(h, l, one_arg("list", m, args)?)?,
+        Meth::Index => return seq_index(&l.items.borrow(), args, "list"),
+        Meth::Count => return count(&l.items.borrow(), one_arg("list", m, args)?),
+        Meth::Reverse => {
+            if !args.is_empty() {
+                return Err(type_error(format!(
+                    "list.reverse() takes no arguments ({} given)",
+                    args.len()
+                )));
+            }
+            l.items.borrow_mut().reverse();
+        }
+        Meth::Other(_) => lookup(&Value::List(l.clone()), m)?,
+    }
+    Ok(Value::None)
+}
+
+/// `index(x[, start[, stop]])` of a list or tuple.
+fn seq_index(items: &[Value], args: &[Value], owner: &str) -> Res<Value> {
+    let (x, bounds) = match args {
+        [] => {
+            return Err(type_error(
+                "index expected at least 1 argument, got 0".into(),
+            ));
+        }
+        [x, rest @ ..] if rest.len() <= 2 => (x, rest),
+        _ => {
+            return Err(type_error(format!(
+                "index expected at most 3 arguments, got {}",
+                args.len()
+            )));
+        }
+    };
+    let n = items.len() as i128;
+    // Bounds clamp like slice indices (big ints too), then count from the
+    // end if negative.
+    let bound = |v: Option<&Value>, default: i128| -> Res<i128> {
+        let Some(v) = v else { return Ok(default) };
+        let i = v.as_int().ok_or_else(|| {
+            type_error("slice indices must be integers or have an __index__ method".into())
+        })?;
+        let i = i128::from(i.saturating_i64());
+        Ok(if i < 0 { (i + n).max(0) } else { i })
+    };
+    let start = bound(bounds.first(), 0)?;
+    let stop = bound(bounds.get(1), n)?.min(n);
+    for i in start..stop.max(start) {
+        if elem_eq(&items[i as usize], x, 1)? {
+            return Ok(Value::Int(Int::Small(i as i64)));
+        }
+    }
+    Err(value_error(if owner == "list" {
+        format!("{} is not in list", compare::repr(x)?)
+    } else {
+        "tuple.index(x): x not in tuple".into()
+    }))
+}
+
+fn count(items: &[Value], x: &Value) -> Res<Value> {
+    let mut n = 0;
+    for e in items {
+        if elem_eq(e, x, 1)? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(Int::Small(n)))
+}
+
+/// `len(x)`.
+pub fn len(args: &[Value]) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "len() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let n = match x {
+        Value::List(l) => l.items.borrow().len(),
+        Value::Tuple(t) => t.items.len(),
+        Value::Range(r) => r.len().to_i64().ok_or_else(|| {
+            exception(
+                "OverflowError",
+                "Python int too large to convert to C ssize_t".into(),
+            )
+        })? as usize,
+        other => {
+            return Err(type_error(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )));
+        }
+    };
+    Ok(Value::Int(Int::Small(n as i64)))
+}
+
+/// `list(it)` / `tuple(it)` (`tuple(t)` is `t` itself, as in CPython).
+pub fn make(h: &mut Heap, args: &[Value], list: bool) -> Res<Value> {
+    let name = if list { "list" } else { "tuple" };
+    let it = match args {
+        [] => None,
+        [it] => Some(it),
+        _ => {
+            return Err(type_error(format!(
+                "{name} expected at most 1 argument, got {}",
+                args.len()
+            )));
+        }
+    };
+    if let (false, Some(t @ Value::Tuple(obj))) = (list, it) {
+        h.bulk(obj.items.len());
+        return Ok(t.clone());
+    }
+    let items = match it {
+        None => Vec::new(),
+        Some(it) => seq::collect(it, || not_iterable(it))?,
+    };
+    Ok(if list { h.list(items) } else { h.tuple(items) })
+}
+
+/// `sum(it[, start])`: `start + x0 + x1 + ...`, left to right with `+`.
+pub fn sum(h: &mut Heap, args: &[Value], int_bits: u64) -> Res<Value> {
+    let (it, start) = match args {
+        [] => {
+            return Err(type_error(
+                "sum() takes at least 1 positional argument (0 given)".into(),
+            ));
+        }
+        [it] => (it, Value::Int(Int::Small(0))),
+        [it, start] => (it, start.clone()),
+        _ => {
+            return Err(type_error(format!(
+                "sum() takes at most 2 arguments ({} given)",
+                args.len()
+            )));
+        }
+    };
+    // Consumed like `list(it)`: a range past the length cap poisons, and
+    // the items cost bulk fuel, so no sum runs unbounded.
+    let items = seq::collect(it, || not_iterable(it))?;
+    h.bulk(items.len());
+    let mut acc = start;
+    for x in items {
+        acc = binop_any(h, BinOp::Add, &acc, &x, int_bits)?;
+    }
+    Ok(acc)
+}
+
+/// `min(...)` / `max(...)`: over one iterable (consumed like `list(it)`:
+/// length cap and bulk fuel) or over the arguments; the first of equal
+/// items wins.
+pub fn min_max(h: &mut Heap, args: &[Value], max: bool) -> Res<Value> {
+    let name = if max { "max" } else { "min" };
+    let mut items: Box<dyn Iterator<Item = Value>> = match args {
+        [] => {
+            return Err(type_error(format!(
+                "{name} expected at least 1 argument, got 0"
+            )));
+        }
+        [it] => {
+            let items = seq::collect(it, || not_iterable(it))?;
+            h.bulk(items.len());
+            Box::new(items.into_iter())
+        }
+        many => Box::new(many.iter().cloned()),
+    };
+    let Some(mut best) = items.next() else {
+        return Err(value_error(format!("{name}() arg is an empty sequence")));
+    };
+    let op = if max { CmpOp::Gt } else { CmpOp::Lt };
+    for x in items {
+        if compare::rich(op, &x, &best, 0)? {
+            best = x;
+        }
+    }
+    Ok(best)
+}

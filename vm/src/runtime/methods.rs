@@ -1,0 +1,269 @@
+//! Methods of lists and tuples. `LOAD_METHOD` looks a method up by the
+//! receiver's type and name and pushes it as an immediate value below the
+//! receiver (CPython 3.11's `[method, self]` pair), so `CALL n + 1` calls it
+//! with the receiver first. Method values never escape into Python code.
+
+use ibig::IBig;
+
+use super::arena::Arena;
+use super::object::{self, Kind};
+use super::seq::{self, charge, check_len, collect, get, is_list, is_tuple, len, rooted};
+use super::seq_ops::normalize;
+use super::value::{BUILTINS, Value};
+use super::{Raise, int, range, type_name};
+
+/// `(receiver type, method name, method value)`.
+pub const METHODS: [(&str, &str, Value); 11] = [
+    ("list", "append", Value::METHOD_LIST_APPEND),
+    ("list", "pop", Value::METHOD_LIST_POP),
+    ("list", "insert", Value::METHOD_LIST_INSERT),
+    ("list", "extend", Value::METHOD_LIST_EXTEND),
+    ("list", "index", Value::METHOD_LIST_INDEX),
+    ("list", "count", Value::METHOD_LIST_COUNT),
+    ("list", "reverse", Value::METHOD_LIST_REVERSE),
+    ("tuple", "index", Value::METHOD_TUPLE_INDEX),
+    ("tuple", "count", Value::METHOD_TUPLE_COUNT),
+    ("range", "index", Value::METHOD_RANGE_INDEX),
+    ("range", "count", Value::METHOD_RANGE_COUNT),
+];
+
+pub fn is_method(v: Value) -> bool {
+    METHODS.iter().any(|(_, _, m)| *m == v)
+}
+
+/// The method `name` of `receiver`, or CPython's AttributeError.
+pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
+    let ty = type_name(receiver);
+    let is_range = receiver.is_ptr() && object::kind_of(receiver) == Kind::Range;
+    let has_methods = is_list(receiver) || is_tuple(receiver) || is_range;
+    if let Some((_, _, m)) = METHODS
+        .iter()
+        .find(|(t, n, _)| has_methods && *t == ty && *n == name)
+    {
+        return Ok(*m);
+    }
+    // A class (`list.foo`) names itself; unbound methods are not in the
+    // language, so every attribute of a class is missing.
+    let message = match BUILTINS.iter().find(|(_, b)| *b == receiver) {
+        Some((class, _)) if ty == "type" => {
+            format!("type object '{class}' has no attribute '{name}'")
+        }
+        _ => format!("'{ty}' object has no attribute '{name}'"),
+    };
+    Err(Raise::exc("AttributeError", message))
+}
+
+/// An int argument used as a position (`pop`, `insert`).
+fn position(v: Value) -> Result<i64, Raise> {
+    if !int::is_int(v) {
+        return Err(Raise::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(v)
+        )));
+    }
+    super::seq_ops::index_value(v, "OverflowError").map_err(|_| {
+        Raise::exc(
+            "OverflowError",
+            "Python int too large to convert to C ssize_t".into(),
+        )
+    })
+}
+
+fn exactly_one(name: &str, args: &[Value]) -> Result<Value, Raise> {
+    match args {
+        [x] => Ok(*x),
+        _ => Err(Raise::type_error(format!(
+            "{name}() takes exactly one argument ({} given)",
+            args.len()
+        ))),
+    }
+}
+
+/// Calls method `m` on `receiver` with `args` (all rooted by the caller).
+pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Result<Value, Raise> {
+    let xs = receiver;
+    match m {
+        Value::METHOD_LIST_APPEND => {
+            let x = exactly_one("list.append", args)?;
+            seq::append(arena, xs, x)?;
+            Ok(Value::NONE)
+        }
+        Value::METHOD_LIST_EXTEND => {
+            let it = exactly_one("list.extend", args)?;
+            rooted(arena, |arena| {
+                let mut all = seq::items(xs);
+                all.extend(collect(arena, it)?);
+                check_len(all.len())?;
+                charge(arena, all.len());
+                seq::set_items(arena, xs, &all)
+            })?;
+            Ok(Value::NONE)
+        }
+        Value::METHOD_LIST_POP => pop(arena, xs, args),
+        Value::METHOD_LIST_INSERT => {
+            let [i, x] = args else {
+                return Err(Raise::type_error(format!(
+                    "insert expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let n = len(xs) as i64;
+            let i = position(*i)?;
+            // list.insert clamps the position into the list.
+            let at = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
+            let mut all = seq::items(xs);
+            all.insert(at, *x);
+            check_len(all.len())?;
+            seq::set_items(arena, xs, &all)?;
+            Ok(Value::NONE)
+        }
+        Value::METHOD_LIST_REVERSE => {
+            if !args.is_empty() {
+                return Err(Raise::type_error(format!(
+                    "list.reverse() takes no arguments ({} given)",
+                    args.len()
+                )));
+            }
+            let mut all = seq::items(xs);
+            all.reverse();
+            seq::set_items(arena, xs, &all)?;
+            Ok(Value::NONE)
+        }
+        Value::METHOD_LIST_COUNT | Value::METHOD_TUPLE_COUNT => {
+            let name = if is_list(xs) {
+                "list.count"
+            } else {
+                "tuple.count"
+            };
+            let x = exactly_one(name, args)?;
+            let mut n = 0;
+            let mut i = 0;
+            while i < len(xs) {
+                if seq::item_eq(get(xs, i), x, 1)? {
+                    n += 1;
+                }
+                i += 1;
+            }
+            Ok(Value::small(n))
+        }
+        Value::METHOD_LIST_INDEX | Value::METHOD_TUPLE_INDEX => index(xs, args),
+        Value::METHOD_RANGE_INDEX | Value::METHOD_RANGE_COUNT => {
+            let name = if m == Value::METHOD_RANGE_INDEX {
+                "range.index"
+            } else {
+                "range.count"
+            };
+            let x = exactly_one(name, args)?;
+            let found = range::contains(xs, x);
+            if m == Value::METHOD_RANGE_COUNT {
+                return Ok(Value::small(found as i64));
+            }
+            if !found {
+                // CPython's int fast path names the value; anything else
+                // goes through the generic sequence search.
+                return Err(Raise::exc(
+                    "ValueError",
+                    if int::is_int(x) {
+                        format!("{} is not in range", super::repr(x, &|_| String::new()))
+                    } else {
+                        "sequence.index(x): x not in sequence".into()
+                    },
+                ));
+            }
+            let (start, _, step) = range::parts(xs);
+            let v = if int::is_int(x) {
+                if x.is_bool() {
+                    IBig::from((x == Value::TRUE) as i64)
+                } else {
+                    int::to_ibig(x)
+                }
+            } else {
+                super::float::integral_to_ibig(super::float::value(x))
+            };
+            int::from_ibig(arena, &((v - start) / step))
+        }
+        other => Err(Raise::Internal(format!("{other:?} is not a method"))),
+    }
+}
+
+fn pop(arena: &mut Arena, xs: Value, args: &[Value]) -> Result<Value, Raise> {
+    if args.len() > 1 {
+        return Err(Raise::type_error(format!(
+            "pop expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    let i = match args.first() {
+        Some(i) => position(*i)?,
+        None => -1,
+    };
+    if len(xs) == 0 {
+        return Err(Raise::exc("IndexError", "pop from empty list".into()));
+    }
+    let Some(at) = normalize(i, len(xs)) else {
+        return Err(Raise::exc("IndexError", "pop index out of range".into()));
+    };
+    let mut all = seq::items(xs);
+    let v = all.remove(at);
+    // The popped value stays rooted until the caller pushes it.
+    arena.roots.temps.push(v);
+    let r = seq::set_items(arena, xs, &all);
+    arena.roots.temps.pop();
+    r.map(|_| v)
+}
+
+/// `index(x[, start[, stop]])`: start and stop clamp like slice bounds.
+fn index(xs: Value, args: &[Value]) -> Result<Value, Raise> {
+    let (x, bounds) = match args {
+        [] => {
+            return Err(Raise::type_error(
+                "index expected at least 1 argument, got 0".into(),
+            ));
+        }
+        [x, rest @ ..] if rest.len() <= 2 => (*x, rest),
+        _ => {
+            return Err(Raise::type_error(format!(
+                "index expected at most 3 arguments, got {}",
+                args.len()
+            )));
+        }
+    };
+    let n = len(xs) as i128;
+    let clamp = |v: Value| -> Result<i128, Raise> {
+        if !int::is_int(v) {
+            return Err(Raise::type_error(
+                "slice indices must be integers or have an __index__ method".into(),
+            ));
+        }
+        let x = if v.is_bool() {
+            IBig::from((v == Value::TRUE) as i64)
+        } else {
+            int::to_ibig(v)
+        };
+        let x = i128::try_from(&x).unwrap_or(if x < IBig::from(0) { -n - 1 } else { n + 1 });
+        Ok(if x < 0 { (x + n).max(0) } else { x.min(n) })
+    };
+    let start = match bounds.first() {
+        Some(v) => clamp(*v)?,
+        None => 0,
+    };
+    let stop = match bounds.get(1) {
+        Some(v) => clamp(*v)?,
+        None => n,
+    };
+    let mut i = start;
+    while i < stop && i < len(xs) as i128 {
+        if seq::item_eq(get(xs, i as usize), x, 1)? {
+            return Ok(Value::small(i as i64));
+        }
+        i += 1;
+    }
+    Err(Raise::exc(
+        "ValueError",
+        if is_list(xs) {
+            format!("{} is not in list", super::repr(x, &|_| String::new()))
+        } else {
+            "tuple.index(x): x not in tuple".into()
+        },
+    ))
+}

@@ -1,0 +1,168 @@
+//! Tier 1's sequence instructions (subscripts, slices, unpacking,
+//! displays, membership, method lookup, list and tuple iteration), kept out
+//! of the dispatch loop's function: their locals would otherwise grow every
+//! nested call's native stack frame.
+
+use crate::lang::bytecode::{Code, Instr, Op};
+use crate::runtime::frame::{FRAME_SP, fset};
+use crate::runtime::object::{self, Kind};
+use crate::runtime::{Raise, Value, seq, seq_ops};
+
+use super::Run;
+use super::interp::{Regs, adapt, small_item};
+use super::specialize::Outcome as Spec;
+
+impl Run<'_> {
+    #[inline(never)]
+    pub(super) fn seq_instr(
+        &mut self,
+        r: &mut Regs,
+        code: &mut Code,
+        at: usize,
+        ins: Instr,
+    ) -> Result<(), Raise> {
+        macro_rules! push {
+            ($v:expr) => {{
+                let v: Value = $v;
+                // SAFETY: the compiler sized the stack for this code.
+                unsafe {
+                    *r.sp = v.0;
+                    r.sp = r.sp.add(1);
+                }
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                // SAFETY: the compiler guarantees the stack holds the operand.
+                unsafe {
+                    r.sp = r.sp.sub(1);
+                    Value(*r.sp)
+                }
+            }};
+        }
+        macro_rules! peek {
+            ($n:expr) => {{
+                // SAFETY: as `pop`.
+                unsafe { Value(*r.sp.sub($n)) }
+            }};
+        }
+        macro_rules! sync {
+            () => {
+                fset(r.frame, FRAME_SP, r.sp as u64)
+            };
+        }
+        match ins.op {
+            Op::BinarySubscr | Op::BinarySubscrListInt | Op::BinarySubscrTupleInt => {
+                let (c, i) = (peek!(2), peek!(1));
+                let fast = match ins.op {
+                    Op::BinarySubscr => {
+                        adapt(self.config.specialize, &mut self.stats, code, at, || {
+                            Spec::binary_subscr(c, i)
+                        });
+                        None
+                    }
+                    Op::BinarySubscrListInt if seq::is_list(c) => small_item(c, i),
+                    Op::BinarySubscrTupleInt if seq::is_tuple(c) => small_item(c, i),
+                    _ => None,
+                };
+                let v = match fast {
+                    Some(v) => v,
+                    None => {
+                        if ins.op != Op::BinarySubscr {
+                            self.miss(code, at);
+                        }
+                        sync!();
+                        seq_ops::subscript(self.arena, c, i)?
+                    }
+                };
+                pop!();
+                pop!();
+                push!(v)
+            }
+            Op::StoreSubscr | Op::StoreSubscrListInt => {
+                let (v, c, i) = (peek!(3), peek!(2), peek!(1));
+                if ins.op == Op::StoreSubscr {
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::store_subscr(c, i)
+                    });
+                } else if !(seq::is_list(c) && small_item(c, i).is_some()) {
+                    self.miss(code, at);
+                }
+                seq_ops::store_subscript(c, i, v)?;
+                pop!();
+                pop!();
+                pop!();
+            }
+            Op::UnpackSequence
+            | Op::UnpackSequenceTwoTuple
+            | Op::UnpackSequenceTuple
+            | Op::UnpackSequenceList => {
+                let v = peek!(1);
+                let n = ins.arg;
+                if ins.op == Op::UnpackSequence {
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::unpack_sequence(v, n)
+                    });
+                } else {
+                    let kind_ok = if ins.op == Op::UnpackSequenceList {
+                        seq::is_list(v)
+                    } else {
+                        seq::is_tuple(v)
+                    };
+                    if !(kind_ok && seq::len(v) == n as usize) {
+                        self.miss(code, at);
+                    }
+                }
+                sync!();
+                let outs = self.stack_op(Op::UnpackSequence, n, &[v])?;
+                pop!();
+                for o in outs {
+                    push!(o)
+                }
+            }
+            Op::BuildTuple
+            | Op::BuildList
+            | Op::BinarySlice
+            | Op::StoreSlice
+            | Op::ContainsOp
+            | Op::LoadMethod => {
+                let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
+                // SAFETY: the stack holds the instruction's inputs.
+                let inputs: Vec<Value> = (0..pops as usize)
+                    .map(|k| unsafe { Value(*r.sp.sub(pops as usize - k)) })
+                    .collect();
+                sync!();
+                let outs = self.stack_op(ins.op, ins.arg, &inputs)?;
+                r.sp = unsafe { r.sp.sub(pops as usize) };
+                for o in outs {
+                    push!(o)
+                }
+            }
+            Op::ForIterList | Op::ForIterTuple => {
+                let it = peek!(1);
+                let want = if ins.op == Op::ForIterList {
+                    Kind::ListIter
+                } else {
+                    Kind::TupleIter
+                };
+                if !(it.is_ptr() && object::kind_of(it) == want) {
+                    self.miss(code, at);
+                }
+                sync!();
+                match self.iter_next(it)? {
+                    Some(v) => push!(v),
+                    None => {
+                        pop!();
+                        r.ip = ins.arg as usize;
+                    }
+                }
+            }
+            other => {
+                return Err(Raise::Internal(format!(
+                    "{other:?} is no sequence instruction"
+                )));
+            }
+        }
+        Ok(())
+    }
+}

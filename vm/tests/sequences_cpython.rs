@@ -1,0 +1,204 @@
+//! End-to-end: tuples and lists print what CPython prints in every tier:
+//! tier 1 (with and without GC stress), the tier-2 interpreter under forced
+//! exits, and machine code on every backend. Each program warms its loops
+//! enough to specialize and trace the sequence instructions.
+
+use jitdiff_vm::jit::BackendKind;
+use jitdiff_vm::lang::{Ending, RunResult, parse_program};
+use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::tier2::stress::Forced;
+use jitdiff_vm::{Vm, VmConfig};
+use std::process::Command;
+
+const PROGRAMS: &[&str] = &[
+    "xs = [1, 2, 3]\nt = (4, 5)\nprint(xs, t, (), (1,), [], [[1, 2], (3,)], len(xs), len(t))\nfor i in range(50):\n    xs.append(i * 2)\n    if len(xs) > 10:\n        xs.pop(0)\nprint(xs, xs[0], xs[-1], xs[2:5], xs[::-1], xs[1:8:3], t[::-1])\ns = 0\nfor x in xs:\n    s += x\nfor x in t:\n    s -= x\nprint(s, sum(xs), min(xs), max(xs), 7 in xs, 7 not in xs, 8 in t)\n",
+    "def f(n):\n    a, b = 0, 1\n    for i in range(n):\n        a, b = b, a + b\n    return a\nprint(f(30), f(90))\npairs = [(1, 2), (3, 4), (5, 6)]\ntot = 0\nfor k in range(30):\n    for p in pairs:\n        x, y = p\n        tot += x * y\nprint(tot)\n",
+    "xs = list(range(20))\nys = xs\nfor i in range(len(xs)):\n    xs[i] = xs[i] * 3 % 7\nprint(xs, ys, xs == ys, xs < [0, 4], tuple(xs[:3]) < (0, 3, 6), [1, 2] + [3], (1,) * 3, 2 * [0, 1])\nxs += (9, 9)\nxs *= 2\nprint(len(xs), xs.count(9), xs.index(6), xs.index(6, 5))\nxs[2:10] = [100]\nxs[::2] = list(range(len(xs[::2])))\nxs.insert(0, -1)\nxs.insert(-100, -2)\nxs.insert(100, -3)\nxs.reverse()\nxs.extend(range(3))\nprint(xs)\nr = range(0, 30, 3)\nprint(r[2], r[-1], r[1:5], r[::-1], len(r), 9 in r, 10 in r, 9.0 in r)\n",
+    "xs = [1, 2, 3]\nfor i in range(40):\n    v = xs[i % 3]\n    w = xs[-1]\nprint(v, w)\nfor i in range(40):\n    v = xs[i]\n",
+    "t = (1, 2)\nfor i in range(40):\n    a, b = t\n    if i == 30:\n        t = (1, 2, 3)\nprint(a, b)\n",
+    "xs = [1, 2.5, None, True, (1, [2])]\nys = xs[:]\nys[4][1].append(3)\nprint(xs, ys, xs == ys)\na = []\na.append(a)\nt = (a,)\nprint(a, t)\nprint([1.0, -0.0, 1e300 * 1e10])\nprint([1] == [1.0], [[1]] < [[2]], (1, 2) <= (1, 2), () < (0,))\n",
+    "def g(xs, k):\n    tot = 0\n    for i in range(k):\n        tot += xs[i % len(xs)]\n        xs[i % len(xs)] = tot % 100\n    return tot, xs\nprint(g([3, 4, 5], 100))\nprint(g(list(range(10)), 200))\nq = [5, 3]\nwhile q:\n    q.pop()\nprint(q, not q, not [0])\n",
+    "x = 0\nfor i in range(30):\n    if i == 20:\n        x = [1, 2]\n    y = x * 2\nprint(y)\nprint([1, 2][5])\n",
+    "xs = [1, 2]\nprint(xs.foo())\n",
+    "a, b = [1, 2, 3]\n",
+    "xs = (1, 2)\nxs[0] = 5\n",
+    "print(min([]), 1)\n",
+    "print(sum([1, 2.5, 3]), sum([[1], [2]], []), max(3, 1, 4), min((2, 1)), max([1, 5, 2]))\nxs = [3, 1, 2]\nfor x in xs:\n    if len(xs) < 8:\n        xs.append(x + 1)\nprint(xs)\n",
+    "count = [3, 0, 2]\nhist = [0] * 4\nfor i in range(60):\n    count[i % 3] += i\n    hist[count[i % 3] % 4] -= 1\n    m = [[1, 2], [3, 4]]\n    m[i % 2][1] *= 5\nprint(count, hist, m)\nfor k, v in [(1, 2), (3, 4)]:\n    print(k, v)\nfor a, in [(7,), [8]]:\n    print(a)\nt = (1, 2)\nt[0] += 1\n",
+];
+
+fn cpython(src: &str) -> (String, Option<(String, String)>) {
+    let wrapper = "import sys\nsrc = sys.stdin.read()\ntry:\n    exec(compile(src, 'p', 'exec'), {'__name__': '__main__'})\nexcept Exception as e:\n    print('@@EXC', type(e).__name__, str(e), sep='|')\n";
+    let mut child = Command::new("python3")
+        .args(["-c", wrapper])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is required for this test (run ci/setup)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(src.as_bytes())
+        .unwrap();
+    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    match out.find("@@EXC|") {
+        Some(at) => {
+            let parts: Vec<&str> = out[at + 6..].trim_end().splitn(2, '|').collect();
+            (
+                out[..at].to_string(),
+                Some((parts[0].to_string(), parts[1].to_string())),
+            )
+        }
+        None => (out, None),
+    }
+}
+
+fn configs() -> Vec<(String, VmConfig)> {
+    let stress = Tier2Config {
+        hot: 2,
+        exit_threshold: 2,
+        ..Tier2Config::default()
+    };
+    let mut out = vec![
+        ("tier1".to_string(), VmConfig::default()),
+        (
+            "tier1+gc-stress".into(),
+            VmConfig {
+                warmup: 0,
+                gc_stress: true,
+                ..VmConfig::default()
+            },
+        ),
+        (
+            "tier2+forced-exits".into(),
+            VmConfig {
+                tier2: Some(Tier2Config {
+                    forced: Some(Forced {
+                        every: 3,
+                        side_exit: true,
+                    }),
+                    ..stress.clone()
+                }),
+                warmup: 0,
+                ..VmConfig::default()
+            },
+        ),
+    ];
+    for kind in [
+        BackendKind::Native,
+        BackendKind::EmuX86,
+        BackendKind::EmuA64,
+    ] {
+        out.push((
+            format!("{kind:?}+gc-stress"),
+            VmConfig {
+                tier2: Some(Tier2Config {
+                    jit: Some(kind),
+                    ..stress.clone()
+                }),
+                warmup: 0,
+                gc_stress: true,
+                ..VmConfig::default()
+            },
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_sequence_programs() {
+    let mut traced = 0;
+    // The corpus's sequence programs too (the oracle's CLI test runs them
+    // through every oracle; this checks each tier against CPython directly).
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let mut sources: Vec<String> = PROGRAMS.iter().map(|s| s.to_string()).collect();
+    for name in [
+        "28_list_kernels.py",
+        "29_sequence_shapes_that_break_jits.py",
+    ] {
+        sources.push(std::fs::read_to_string(corpus.join(name)).unwrap());
+    }
+    for (i, src) in sources.iter().enumerate() {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("program {i}: {e}"));
+        let (want_out, want_exc) = cpython(src);
+        for (name, config) in configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert!(
+                out.findings.is_empty(),
+                "program {i} under {name}: {:?}",
+                out.findings
+            );
+            let RunResult::Completed(o) = out.result else {
+                panic!("program {i} under {name} poisoned: {:?}", out.result)
+            };
+            let got_exc = match o.ending {
+                Ending::Normal => None,
+                Ending::Exception { kind, message } => Some((kind, message)),
+            };
+            assert_eq!(got_exc, want_exc, "program {i} ending under {name}:\n{src}");
+            assert_eq!(
+                o.output, want_out,
+                "program {i} output under {name}:\n{src}"
+            );
+            traced += out.jit.traces_compiled;
+        }
+    }
+    assert!(
+        traced > 20,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+/// The planted list-subscript bug (`+inject=list-subscript-no-bounds-check`)
+/// reads past the list in machine code on every backend: the program that
+/// must end in IndexError at `xs[3]` ends otherwise, while the same
+/// configuration without the bug agrees with CPython. (The fuzzer's exact
+/// signature is pinned in the oracle crate's `planted_bugs` test.)
+#[test]
+fn a_list_subscript_without_its_bounds_check_changes_the_outcome() {
+    let src = "xs = [1, 2, 3]\nt = 0\nfor i in range(40):\n    t += xs[i % 6]\nprint(t)\n";
+    let module = parse_program(src).unwrap();
+    let (_, want) = cpython(src);
+    assert_eq!(
+        want,
+        Some(("IndexError".into(), "list index out of range".into()))
+    );
+    for kind in [
+        BackendKind::Native,
+        BackendKind::EmuX86,
+        BackendKind::EmuA64,
+    ] {
+        for inject in [
+            None,
+            Some(jitdiff_vm::Injection::ListSubscriptNoBoundsCheck),
+        ] {
+            let c = VmConfig {
+                tier2: Some(Tier2Config {
+                    jit: Some(kind),
+                    hot: 2,
+                    exit_threshold: 2,
+                    ..Tier2Config::default()
+                }),
+                warmup: 0,
+                inject,
+                ..VmConfig::default()
+            };
+            let out = Vm::new(c).run_module(&module);
+            let RunResult::Completed(o) = out.result else {
+                panic!("{kind:?} {inject:?} poisoned: {:?}", out.result)
+            };
+            let got = match o.ending {
+                Ending::Normal => None,
+                Ending::Exception { kind, message } => Some((kind, message)),
+            };
+            assert_eq!(
+                got == want,
+                inject.is_none(),
+                "{kind:?} {inject:?}: {got:?}"
+            );
+            assert!(out.jit.traces_compiled > 0, "{kind:?}: no machine code");
+        }
+    }
+}
