@@ -74,6 +74,7 @@ pub struct CampaignStats {
     pub poisoned_complex: u64,
     pub poisoned_sequence: u64,
     pub poisoned_identity: u64,
+    pub poisoned_ascii: u64,
     pub divergences: u64,
     pub errors: u64,
     pub seconds: f64,
@@ -158,7 +159,7 @@ impl CampaignStats {
 
     fn summary_tiers(&self) -> String {
         format!(
-            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, NaN identity {}), {} errors\n\
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, NaN identity {}, non-ASCII {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
              tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
              tier 2: {} entries, {} uops run, {} exits, {} deopts, {} forced failures, {} invalidations, {} removed-guard checks\n\
@@ -178,6 +179,7 @@ impl CampaignStats {
             self.poisoned_complex,
             self.poisoned_sequence,
             self.poisoned_identity,
+            self.poisoned_ascii,
             self.errors,
             self.vm.instructions,
             self.vm.specializations,
@@ -268,6 +270,7 @@ pub fn run(
                     Poison::Complex => stats.poisoned_complex += 1,
                     Poison::SequenceTooLong => stats.poisoned_sequence += 1,
                     Poison::Identity => stats.poisoned_identity += 1,
+                    Poison::NonAscii => stats.poisoned_ascii += 1,
                 }
             }
             Verdict::Error(_) => stats.errors += 1,

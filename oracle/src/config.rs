@@ -73,7 +73,7 @@ instructions, slow), +count-mem (jit-x86/jit-a64: count emulated data memory acc
 step of machine code by register variant; a counting stencil before each), +budget (jit-x86/jit-a64: stop a trace after 10M instructions without a fuel tick, a \
 deterministic hang verdict; slow), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, \
 deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun, exit-corrupts-local, \
-a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped, invert-as-negate, float-guard-accepts-int, list-subscript-no-bounds-check, \
+a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped, invert-as-negate, float-guard-accepts-int, list-subscript-no-bounds-check, unicode-guard-one-operand, \
 spill-dropped, variant-off-by-one, spill-table-entry, exit-stub-skips-register, a64-cache-register).";
 
 impl Config {

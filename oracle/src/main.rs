@@ -155,6 +155,10 @@ enum Command {
         /// each seed's configuration is as drawn.
         #[arg(long)]
         sequences: bool,
+        /// Force the `strings` feature (ASCII strings, `print`'s `sep=`
+        /// and `end=`) on; combines with `--sequences`.
+        #[arg(long)]
+        strings: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -273,11 +277,20 @@ fn main() -> ExitCode {
             seed,
             count,
             sequences,
+            strings,
         } => {
             for s in seed..seed.saturating_add(count) {
-                let m = if sequences {
-                    println!("# --- jitdiff gen --sequences --seed {s} ---");
-                    generator::generate_from_seed_with(s, |c| c.sequences = true)
+                let m = if sequences || strings {
+                    let flags = match (sequences, strings) {
+                        (true, true) => "--sequences --strings",
+                        (true, false) => "--sequences",
+                        _ => "--strings",
+                    };
+                    println!("# --- jitdiff gen {flags} --seed {s} ---");
+                    generator::generate_from_seed_with(s, |c| {
+                        c.sequences |= sequences;
+                        c.strings |= strings;
+                    })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");
                     generator::generate_from_seed(s)

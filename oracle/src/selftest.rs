@@ -54,7 +54,7 @@ pub const PLANTED: &[PlantedBug] = &[
     bug(
         "stale-global",
         "t2+stress+inject=stale-global",
-        "frame_state",
+        "frame_state|outcome",
     ),
     bug(
         "exit-stack-depth",
@@ -141,6 +141,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "list-subscript-no-bounds-check",
         "jit-x86+stress+inject=list-subscript-no-bounds-check",
         "frame_state|outcome",
+    ),
+    bug(
+        "unicode-guard-one-operand",
+        "jit-x86+stress+inject=unicode-guard-one-operand",
+        "containment",
     ),
 ];
 

@@ -123,6 +123,7 @@ fn expr() -> BoxedStrategy<Expr> {
                 Expr::Call {
                     func: Box::new(f),
                     args,
+                    keywords: vec![],
                 }
             }),
         ]
@@ -289,6 +290,7 @@ fn printer_round_trips_tricky_precedence() {
         Expr::Call {
             func: Box::new(bin(BinOp::Add, a.clone(), b.clone())),
             args: vec![],
+            keywords: vec![],
         },
     ];
     for e in cases {
@@ -309,7 +311,8 @@ fn printer_round_trips_tricky_precedence() {
 /// alarm, and reports per program: how it ended, an estimate of its fuel
 /// (calls + backward line jumps, i.e. loop back edges), its deepest call
 /// chain, its widest int at function returns and at the end (ints inside
-/// lists and tuples too), its longest list or tuple there, and its output.
+/// lists and tuples too), its longest list or tuple and its longest str
+/// there, and its output.
 const RUNNER: &str = r#"
 import sys, json, io, signal, contextlib
 class Timeout(BaseException): pass
@@ -317,10 +320,13 @@ def on_alarm(*_): raise Timeout()
 signal.signal(signal.SIGALRM, on_alarm)
 results = []
 for src in json.load(sys.stdin):
-    st = {"fuel": 0, "depth": 0, "max_depth": 0, "bits": 0, "maxlen": 0}
+    st = {"fuel": 0, "depth": 0, "max_depth": 0, "bits": 0, "maxlen": 0, "maxstr": 0}
     last = {}
     def width(v, depth=0):
         if type(v) is int: return v.bit_length()
+        if type(v) is str:
+            st["maxstr"] = max(st["maxstr"], len(v))
+            return 0
         if type(v) in (list, tuple) and depth < 4:
             st["maxlen"] = max(st["maxlen"], len(v))
             return max([width(x, depth + 1) for x in v] + [0])
@@ -363,7 +369,8 @@ for src in json.load(sys.stdin):
     st["bits"] = max(st["bits"], bits(g))
     text = out.getvalue()
     results.append({"kind": kind, "fuel": st["fuel"], "depth": st["max_depth"], "bits": st["bits"],
-                    "maxlen": st["maxlen"], "lines": text.count("\n"), "chars": len(text)})
+                    "maxlen": st["maxlen"], "maxstr": st["maxstr"], "lines": text.count("\n"),
+                    "chars": len(text)})
 json.dump(results, sys.stdout)
 "#;
 
@@ -523,16 +530,26 @@ fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
                 expr(right, out);
             }
             Expr::BoolOp { values, .. } => values.iter().for_each(|x| expr(x, out)),
-            Expr::Call { func, args } => {
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
                 expr(func, out);
                 args.iter().for_each(|x| expr(x, out));
+                keywords.iter().for_each(|k| expr(&k.value, out));
             }
             Expr::IfExp { test, body, orelse } => {
                 for x in [test, body, orelse] {
                     expr(x, out);
                 }
             }
-            Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None | Expr::Name(_) => {}
+            Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Bool(_)
+            | Expr::None
+            | Expr::Name(_)
+            | Expr::Str(_) => {}
         }
     }
     fn stmts(body: &[Stmt], out: &mut std::collections::BTreeSet<&'static str>) {
@@ -601,7 +618,11 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
         for kind in seq_nodes(&seq_program(seed)) {
             *seen.entry(kind).or_insert(0) += 1;
         }
-        let off = generate_from_seed_with(seed, |c| c.sequences = false);
+        // Strings off too: string programs keep lists of strs.
+        let off = generate_from_seed_with(seed, |c| {
+            c.sequences = false;
+            c.strings = false;
+        });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
     for kind in [
@@ -708,6 +729,347 @@ fn sequence_programs_run_and_terminate_under_python3() {
     assert!(
         seq_exceptions * 100 < 5 * n,
         "{seq_exceptions} of {n} programs raised a sequence exception"
+    );
+    assert!(
+        exceptions * 100 <= 15 * n,
+        "{exceptions} of {n} programs raised"
+    );
+}
+
+// ---------- the `strings` feature ----------
+
+/// The program of `seed` with the `strings` feature forced on.
+fn str_program(seed: u64) -> Module {
+    generate_from_seed_with(seed, |c| c.strings = true)
+}
+
+/// Every expression of a program (pre-order), and whether a statement is
+/// a docstring-like `Str` expression statement.
+fn each_expr(body: &[Stmt], f: &mut dyn FnMut(&Expr)) {
+    fn expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+        f(e);
+        match e {
+            Expr::Tuple(xs) | Expr::List(xs) => xs.iter().for_each(|x| expr(x, f)),
+            Expr::Subscript { value, index } => {
+                expr(value, f);
+                expr(index, f);
+            }
+            Expr::Slice { lower, upper, step } => {
+                for p in [lower, upper, step].into_iter().flatten() {
+                    expr(p, f);
+                }
+            }
+            Expr::MethodCall { receiver, args, .. } => {
+                expr(receiver, f);
+                args.iter().for_each(|x| expr(x, f));
+            }
+            Expr::Compare {
+                left, comparators, ..
+            } => {
+                expr(left, f);
+                comparators.iter().for_each(|x| expr(x, f));
+            }
+            Expr::UnaryOp { operand, .. } => expr(operand, f),
+            Expr::BinOp { left, right, .. } => {
+                expr(left, f);
+                expr(right, f);
+            }
+            Expr::BoolOp { values, .. } => values.iter().for_each(|x| expr(x, f)),
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                expr(func, f);
+                args.iter().for_each(|x| expr(x, f));
+                keywords.iter().for_each(|k| expr(&k.value, f));
+            }
+            Expr::IfExp { test, body, orelse } => {
+                for x in [test, body, orelse] {
+                    expr(x, f);
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in body {
+        match s {
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e, f),
+            Stmt::Assign { value, .. }
+            | Stmt::AugAssign { value, .. }
+            | Stmt::Unpack { value, .. } => expr(value, f),
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            }
+            | Stmt::AugAssignSubscript {
+                container,
+                index,
+                value,
+                ..
+            } => {
+                for x in [container, index, value] {
+                    expr(x, f);
+                }
+            }
+            Stmt::If { test, body, orelse } => {
+                expr(test, f);
+                each_expr(body, f);
+                each_expr(orelse, f);
+            }
+            Stmt::While { test, body } => {
+                expr(test, f);
+                each_expr(body, f);
+            }
+            Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
+                expr(iter, f);
+                each_expr(body, f);
+            }
+            Stmt::FunctionDef { body, .. } => each_expr(body, f),
+            _ => {}
+        }
+    }
+}
+
+/// The string node kinds a program uses.
+fn str_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
+    let mut out = std::collections::BTreeSet::new();
+    let str_methods = [
+        "join",
+        "split",
+        "strip",
+        "upper",
+        "lower",
+        "replace",
+        "startswith",
+        "endswith",
+        "find",
+        "index",
+        "count",
+    ];
+    each_expr(&m.body, &mut |e| match e {
+        Expr::Str(s) => {
+            out.insert("str");
+            if s.chars().any(|c| c.is_ascii_control()) {
+                out.insert("escape");
+            }
+            if s.contains('\'') || s.contains('"') {
+                out.insert("quote");
+            }
+        }
+        Expr::Call { func, keywords, .. } => {
+            if !keywords.is_empty() {
+                out.insert("print keywords");
+            }
+            if let Expr::Name(n) = &**func
+                && ["chr", "ord", "repr", "str"].contains(&n.as_str())
+            {
+                out.insert("str builtin");
+            }
+        }
+        // `index`/`count` are list methods too: only on a literal receiver.
+        Expr::MethodCall {
+            receiver, method, ..
+        } if matches!(**receiver, Expr::Str(_))
+            || (str_methods.contains(&method.as_str())
+                && method != "index"
+                && method != "count") =>
+        {
+            out.insert("str method");
+        }
+        Expr::BinOp {
+            op: BinOp::Mod,
+            left,
+            ..
+        } if matches!(**left, Expr::Str(_)) => {
+            out.insert("% format");
+        }
+        _ => {}
+    });
+    let docstring = |body: &[Stmt]| matches!(body.first(), Some(Stmt::Expr(Expr::Str(_))));
+    if docstring(&m.body)
+        || m.body
+            .iter()
+            .any(|s| matches!(s, Stmt::FunctionDef { body, .. } if docstring(body)))
+    {
+        out.insert("docstring");
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn string_programs_round_trip(bytes in prop::collection::vec(any::<u8>(), 0..6000)) {
+        let mut u = Unstructured::new(&bytes);
+        let mut cfg = GenConfig::arbitrary(&mut u).unwrap();
+        cfg.strings = true;
+        let m = generate_with(&mut u, &cfg).unwrap();
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+}
+
+#[test]
+fn string_feature_uses_string_nodes_and_only_when_on() {
+    let mut seen = std::collections::BTreeMap::new();
+    for seed in 0..200 {
+        let m = str_program(seed);
+        let src = unparse(&m);
+        assert_eq!(parse_program(&src), Ok(m.clone()), "{src}");
+        for kind in str_nodes(&m) {
+            *seen.entry(kind).or_insert(0) += 1;
+        }
+        for (shape, needle) in [
+            ("string-building loop", "[-20:] + "),
+            ("bounded +=", "[-10:]"),
+            ("for over a str", "for ch"),
+        ] {
+            if src.contains(needle) {
+                *seen.entry(shape).or_insert(0) += 1;
+            }
+        }
+        let off = generate_from_seed_with(seed, |c| c.strings = false);
+        assert!(str_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
+    }
+    for kind in [
+        "str",
+        "escape",
+        "quote",
+        "print keywords",
+        "str builtin",
+        "str method",
+        "% format",
+        "docstring",
+        "string-building loop",
+        "bounded +=",
+        "for over a str",
+    ] {
+        let n = seen.get(kind).copied().unwrap_or(0);
+        assert!(n >= 10, "{kind} in only {n} of 200 programs: {seen:?}");
+    }
+}
+
+/// Programs with the `strings` feature under `python3` (200 of them;
+/// `JITDIFF_STR_PROGRAMS=2000` for a longer run): no syntax error, no
+/// timeout, within the limits, strings short, some output, and only the
+/// planned exceptions, rarely.
+#[test]
+fn string_programs_run_and_terminate_under_python3() {
+    let n: u64 = std::env::var("JITDIFF_STR_PROGRAMS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let sources: Vec<String> = (0..n).map(|s| unparse(&str_program(s))).collect();
+    let results: Vec<serde_json::Value> = sources.chunks(250).flat_map(run_under_python3).collect();
+    let mut endings = std::collections::BTreeMap::new();
+    let (mut exceptions, mut str_exceptions, mut poisoned) = (0, 0, 0);
+    for (seed, (r, src)) in results.iter().zip(&sources).enumerate() {
+        let kind = r["kind"].as_str().unwrap();
+        let ctx = || format!("seed {seed}: {r}\n{src}");
+        assert_ne!(kind, "timeout", "{}", ctx());
+        assert!(!kind.starts_with("SyntaxError"), "{}", ctx());
+        if src.contains("pv") {
+            poisoned += 1;
+            continue;
+        }
+        if kind != "ok" {
+            exceptions += 1;
+            *endings.entry(kind.to_string()).or_insert(0) += 1;
+            // The string feature's planned ones: a hot `x + y` whose
+            // operand stops being a str, and a few inline ones.
+            let strings = [
+                "TypeError: can only concatenate str",
+                "TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+                "TypeError: unsupported operand type(s) for +: 'NoneType' and 'str'",
+                "TypeError: unsupported operand type(s) for +: 'float' and 'str'",
+                // The in-place form (`yc = ya; yc += yb`).
+                "TypeError: unsupported operand type(s) for +=: ",
+                "TypeError: %d format: a real number is required, not str",
+                "TypeError: '<' not supported between instances of 'str' and 'int'",
+                "TypeError: ord() expected a character, but string of length 2 found",
+                "TypeError: can't multiply sequence by non-int of type 'float'",
+                "ValueError: invalid literal for int() with base 10: 'x7'",
+                "ValueError: could not convert string to float: '1.5x'",
+                "ValueError: substring not found",
+            ];
+            // The other features' (sequences: IndexError, TypeError,
+            // ValueError of their own; floats: overflow).
+            let planned = [
+                "ZeroDivisionError",
+                "NameError",
+                "UnboundLocalError",
+                "OverflowError",
+                "IndexError",
+                "TypeError",
+                "ValueError",
+            ];
+            if strings.iter().any(|e| kind.starts_with(e)) {
+                str_exceptions += 1;
+            } else {
+                assert!(
+                    planned.iter().any(|e| kind.starts_with(e)),
+                    "unexpected ending: {}",
+                    ctx()
+                );
+                // Without sequences, the Index/Type/ValueErrors are ours.
+                let seq_kind = ["IndexError", "TypeError", "ValueError"]
+                    .iter()
+                    .any(|e| kind.starts_with(e));
+                assert!(
+                    !seq_kind || src.contains("ls0") || src.contains("tp0") || src.contains("u0"),
+                    "unplanned exception: {}",
+                    ctx()
+                );
+            }
+        } else {
+            assert!(r["chars"].as_u64().unwrap() >= 1, "no output: {}", ctx());
+        }
+        assert!(
+            r["fuel"].as_u64().unwrap() < limits::DEFAULT_FUEL,
+            "fuel: {}",
+            ctx()
+        );
+        assert!(
+            r["depth"].as_u64().unwrap() < limits::DEFAULT_DEPTH as u64,
+            "depth: {}",
+            ctx()
+        );
+        assert!(
+            r["bits"].as_u64().unwrap() < limits::DEFAULT_INT_BITS / 4,
+            "int size: {}",
+            ctx()
+        );
+        assert!(
+            r["maxstr"].as_u64().unwrap() <= 100,
+            "str length: {}",
+            ctx()
+        );
+        assert!(r["maxlen"].as_u64().unwrap() <= 1000, "length: {}", ctx());
+        assert!(r["lines"].as_u64().unwrap() <= 250, "output: {}", ctx());
+        assert!(r["chars"].as_u64().unwrap() <= 1 << 20, "output: {}", ctx());
+    }
+    let fuel: Vec<u64> = results
+        .iter()
+        .zip(&sources)
+        .filter(|(_, src)| !src.contains("pv"))
+        .map(|(r, _)| r["fuel"].as_u64().unwrap())
+        .collect();
+    eprintln!(
+        "{n} string programs: {poisoned} poisoned on purpose, {exceptions} raised \
+         ({str_exceptions} string exceptions), max fuel {:?}, max str length {:?}, max output {:?} chars",
+        fuel.iter().max(),
+        results.iter().map(|r| r["maxstr"].as_u64().unwrap()).max(),
+        results.iter().map(|r| r["chars"].as_u64().unwrap()).max(),
+    );
+    for (k, c) in &endings {
+        eprintln!("{c:5}  {k}");
+    }
+    assert!(
+        str_exceptions * 100 < 5 * n,
+        "{str_exceptions} of {n} programs raised a string exception"
     );
     assert!(
         exceptions * 100 <= 15 * n,

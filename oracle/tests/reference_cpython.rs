@@ -3,7 +3,7 @@
 //! exact messages, scoping, calls) must give the same printed output, the
 //! same ending (exception type and message) and the same final globals.
 //! Poisoning programs (fuel, recursion, int size, sequence length,
-//! container nesting, NaN identity) are checked against the reference
+//! container nesting, NaN identity, non-ASCII strings) are checked against the reference
 //! alone, each next to a just-under-the-limit twin that CPython must agree
 //! with.
 
@@ -647,6 +647,187 @@ const AGREE: &[(&str, &str)] = &[
     ("seq_subscript_none", "x = None\nprint(x[0])"),
     ("seq_attribute_before_args", "def t(x):\n    print(x)\n    return x\nt([]).nope(t(1))"),
     ("seq_store_order", "def t(x):\n    print(x)\n    return x\nt(None)[t(0)] = t(1)"),
+    (
+        "str_word_frequency",
+        "
+        text = 'the cat and the hat and the bat sat on the mat'
+        words = text.split()
+        seen = []
+        counts = []
+        for w in words:
+            if w in seen:
+                counts[seen.index(w)] += 1
+            else:
+                seen.append(w)
+                counts.append(1)
+        for i in range(len(seen)):
+            print('%-4s %2d %s' % (seen[i], counts[i], '#' * counts[i]))
+        longest = ''
+        for w in seen:
+            if len(w) > len(longest) or (len(w) == len(longest) and w < longest):
+                longest = w
+        ",
+    ),
+    (
+        "str_hot_loop_building",
+        "
+        s = ''
+        for i in range(300):
+            s += str(i % 10)
+            if i % 50 == 49:
+                s = s + '|'
+        parts = s.split('|')
+        print(len(s), len(parts), parts[1][:12], s.count('7'), s.find('789'))
+        t = ''
+        i = 0
+        while len(t) < 40:
+            t = t + chr(ord('a') + i % 26) * (i % 3 + 1)
+            i += 1
+        print(t, t.upper()[-5:], t[::-3])
+        ",
+    ),
+    (
+        "str_format_table",
+        "
+        rows = [('apple', 3, 1.25), ('kiwi', 12, 0.5), ('watermelon', 1, 3.999), ('fig', 100, -0.005)]
+        print('%-10s|%5s|%8s|%6s' % ('name', 'qty', 'price', 'hex'))
+        print('-' * 32)
+        total = 0.0
+        for r in rows:
+            name, qty, price = r
+            print('%-10s|%5d|%8.2f|%#6x' % (name, qty, price, qty))
+            total += qty * price
+        print('%-10s|%5s|%8.3f|%6s' % ('total', '', total, ''))
+        print('%e %g %G %.3e %+.1f %05.1f %%' % (total, total, 1e-7, 123456.789, 2.25, -2.5))
+        summary = '%d rows, %.1f%% fruit' % (len(rows), 100.0)
+        ",
+    ),
+    (
+        "str_print_sep_end",
+        "
+        print('a', 'b', 'c', sep='-', end='|')
+        print(1, 2.5, [3], sep='')
+        print('x', end='')
+        print()
+        print('q', sep=None, end=None)
+        for i in range(3):
+            print(i, end=', ' if i < 2 else '.\\n')
+        print('no', 'sep', sep='\\n', end='\\n\\n')
+        ",
+    ),
+    (
+        "str_docstrings",
+        "
+        \"\"\"A module docstring: CPython binds it to __doc__.\"\"\"
+        def area(w, h):
+            \"\"\"Area of a w x h rectangle.\"\"\"
+            return w * h
+        def noop():
+            'Single-quoted docstring.'
+        print(area(3, 4), noop())
+        ",
+    ),
+    (
+        "str_parse_numbers",
+        "
+        data = ' 12 , -7,+3 , 1_000 ,0x1f'
+        total = 0
+        for field in data.split(','):
+            f = field.strip()
+            if f.startswith('0x'):
+                total += int(f, 16)
+            else:
+                total += int(f)
+        print(total, float(' 2.5e1 ') + float('1_0.25'), int('z', 36))
+        vals = [float('1e3'), float('.5'), float('-0'), float('nan'), float('-Infinity')]
+        print(vals, int('-0'), int('  42\\n'))
+        ",
+    ),
+    (
+        "str_caesar_and_palindromes",
+        "
+        def shift(text, k):
+            out = []
+            for c in text:
+                if 'a' <= c <= 'z':
+                    out.append(chr((ord(c) - 97 + k) % 26 + 97))
+                elif 'A' <= c <= 'Z':
+                    out.append(chr((ord(c) - 65 + k) % 26 + 65))
+                else:
+                    out.append(c)
+            return ''.join(out)
+        def is_pal(s):
+            t = ''
+            for c in s.lower():
+                if c != ' ':
+                    t += c
+            return t == t[::-1]
+        e = shift('Hello, World!', 3)
+        print(e, shift(e, -3), is_pal('Never odd or even'), is_pal('abc'), is_pal(''))
+        ",
+    ),
+    (
+        "str_sort_and_compare",
+        "
+        names = ['pear', 'Apple', 'fig', 'apple', 'Fig', '', 'pea']
+        for i in range(len(names)):
+            for j in range(len(names) - 1 - i):
+                if names[j] > names[j + 1]:
+                    tmp = names[j]
+                    names[j] = names[j + 1]
+                    names[j + 1] = tmp
+        print(names, min(names), max(names), 'pea' < 'pear' < 'pears', ['a', 'b'] < ['a', 'c'], ('b',) > ('a', 'z'))
+        ",
+    ),
+    (
+        "str_reprs_in_globals",
+        "
+        a = 'plain'
+        b = \"it's\"
+        c = 'say \"hi\"'
+        d = 'both \\' and \"'
+        e = '\\t\\n\\r\\x00\\x7f\\\\'
+        f = [a, (b, [c])]
+        g = str(f)
+        h = repr(a) + repr(b)
+        ",
+    ),
+    (
+        "str_methods_program",
+        "
+        line = '  key1=alpha; key2 = beta ;key3=  ;  '
+        pairs = []
+        for item in line.split(';'):
+            item = item.strip()
+            if not item:
+                continue
+            k, v = item.split('=')
+            pairs.append((k.strip().upper(), v.strip().replace('a', '4')))
+        print(pairs)
+        s = 'abracadabra'
+        print(s.count('a'), s.find('cad'), s.index('bra', 2), s.startswith(('x', 'abr')), s.endswith('bra', 0, 4), s.replace('a', '', 3), '-'.join(s.split('a')))
+        ",
+    ),
+    ("str_print_bad_sep", "print('a', 'b', sep=1)"),
+    ("str_concat_int", "s = 'total: '\nprint(s)\ns = s + 5"),
+    ("str_format_needs_number", "print('%d items' % 'three')"),
+    ("str_format_too_few", "print('%s and %s' % ('a',))"),
+    ("str_format_too_many", "print('%s' % ('a', 'b'))"),
+    ("str_format_bad_char", "print('100%' % ())"),
+    ("str_int_parse_error", "n = int('12a')"),
+    ("str_float_parse_error", "x = float('1,5')"),
+    ("str_item_assignment", "s = 'abc'\ns[0] = 'A'"),
+    ("str_index_missing", "print('abc'.index('z'))"),
+    ("str_ord_long", "print(ord('ab'))"),
+    ("str_join_int", "print(', '.join(['a', 2]))"),
+    ("str_in_int", "print(3 in 'abc')"),
+    ("str_order_mixed", "print(['a'] < [1])"),
+    ("str_sum_strings", "print(sum(['a', 'b'], ''))"),
+    ("str_chr_range", "print(chr(-5))"),
+    (
+        "str_length_exactly_at_cap",
+        "s = 'ab' * 2**19\nprint(len(s), len(s + ''), s[-3:])",
+    ),
 ];
 
 /// Programs the reference poisons (CPython would run them to completion or
@@ -712,6 +893,26 @@ const POISON: &[(&str, &str, Poison)] = &[
     (
         "seq_bulk_fuel",
         "for i in range(4000):\n    x = [0] * 32768",
+        Poison::Fuel,
+    ),
+    (
+        "str_chr_non_ascii",
+        "print('ok')\nc = chr(233)",
+        Poison::NonAscii,
+    ),
+    (
+        "str_format_c_non_ascii",
+        "s = 'x%cy' % 128",
+        Poison::NonAscii,
+    ),
+    (
+        "str_length_one_over_cap",
+        "s = 'ab' * 2**19\nt = s + '!'",
+        Poison::SequenceTooLong,
+    ),
+    (
+        "str_bulk_fuel",
+        "s = 'a' * 32768\nfor i in range(4000):\n    t = s + 'b'",
         Poison::Fuel,
     ),
 ];

@@ -135,6 +135,7 @@ impl Gen {
         Expr::Call {
             func: Box::new(func),
             args,
+            keywords: vec![],
         }
     }
 

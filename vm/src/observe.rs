@@ -349,7 +349,8 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, seq::get(v, i), heap, nesting + 1);
                 }
             }
-            Kind::ListIter | Kind::TupleIter => {
+            Kind::Str => h.write(crate::runtime::strs::text(v).as_bytes()),
+            Kind::ListIter | Kind::TupleIter | Kind::StrIter => {
                 h.write_u64(object::read(v.0, SEQ_ITER_INDEX));
                 hash_value(h, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
             }
@@ -409,7 +410,8 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 };
                 format!("{open}{}{close}", parts.join(", "))
             }
-            Kind::ListIter | Kind::TupleIter => format!(
+            Kind::Str => crate::runtime::strs::repr(crate::runtime::strs::text(v)),
+            Kind::ListIter | Kind::TupleIter | Kind::StrIter => format!(
                 "<sequence iterator at {} over {}>",
                 object::read(v.0, SEQ_ITER_INDEX),
                 render(Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)

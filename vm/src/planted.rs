@@ -94,10 +94,14 @@ pub enum Injection {
     /// index reads an empty slot (NULL), another object or unmapped memory
     /// instead of leaving for tier 1's IndexError.
     ListSubscriptNoBoundsCheck,
+    /// `_GUARD_BOTH_UNICODE`'s stencil checks only the left operand, so
+    /// `_BINARY_OP_ADD_UNICODE` or `_COMPARE_OP_STR` after it meets a
+    /// non-str right operand (gh-130903's class).
+    UnicodeGuardOneOperand,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 22] = [
+    pub const ALL: [Injection; 23] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -120,6 +124,7 @@ impl Injection {
         Injection::InvertAsNegate,
         Injection::FloatGuardAcceptsInt,
         Injection::ListSubscriptNoBoundsCheck,
+        Injection::UnicodeGuardOneOperand,
     ];
 
     pub fn name(self) -> &'static str {
@@ -146,6 +151,7 @@ impl Injection {
             Injection::InvertAsNegate => "invert-as-negate",
             Injection::FloatGuardAcceptsInt => "float-guard-accepts-int",
             Injection::ListSubscriptNoBoundsCheck => "list-subscript-no-bounds-check",
+            Injection::UnicodeGuardOneOperand => "unicode-guard-one-operand",
         }
     }
 
@@ -183,6 +189,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         }
         Injection::ListSubscriptNoBoundsCheck => {
             |u| (u == Uop::BinarySubscrListInt).then_some(Uop::PlantedSubscrListNoBounds)
+        }
+        Injection::UnicodeGuardOneOperand => {
+            |u| (u == Uop::GuardBothUnicode).then_some(Uop::PlantedGuardUnicodeNosOnly)
         }
         _ => return,
     };

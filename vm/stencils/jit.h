@@ -60,6 +60,9 @@ typedef uint64_t Value;
 #define ITEMS_FIRST 8
 #define SEQ_ITER_SEQ 8
 #define SEQ_ITER_INDEX 16
+#define KIND_STR 13
+#define STR_LEN 8
+#define STR_BYTES 16
 #define FUNCTION_CODE 8
 #define ITER_NEXT 8
 #define ITER_STEP 16
@@ -71,6 +74,8 @@ typedef uint64_t Value;
 #define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)
 #define IS_LIST(v) (IS_PTR(v) && KIND_OF(v) == KIND_LIST)
 #define IS_TUPLE(v) (IS_PTR(v) && KIND_OF(v) == KIND_TUPLE)
+#define IS_STR(v) (IS_PTR(v) && KIND_OF(v) == KIND_STR)
+#define STR_BYTE(s, i) (((const uint8_t *)(uintptr_t)((s) + STR_BYTES))[(i)])
 /* Item i of a list (below its length) and of a tuple. */
 #define LIST_ITEM(l, i) WORD(WORD((l), LIST_ITEMS), ITEMS_FIRST + 8 * (uint64_t)(i))
 #define TUPLE_ITEM(t, i) WORD((t), TUPLE_ITEMS + 8 * (uint64_t)(i))
@@ -110,6 +115,7 @@ typedef struct JitState {
     uint64_t observe;     /* nonzero: linked exits report themselves */
     Value check_regs[3];  /* _CHECK_REGS: the cached registers, for its helper */
     uint64_t check_sp;    /* _CHECK_REGS: the stack pointer, for its helper */
+    Value chars[128];     /* the run's one-character strings, by ASCII code */
 } JitState;
 
 /* Status the shim returns to Rust. */
@@ -221,6 +227,7 @@ extern Value jit_make_function(JitState *, uint64_t code);
  * helper trap reads integer argument registers). May collect. */
 extern Value jit_box_float(JitState *, uint64_t bits);
 extern Value *jit_stack_op(JitState *, uint64_t frame, Value *sp, uint64_t operand);
+extern Value jit_concat_str(JitState *, Value a, Value b);
 /* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
 extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
 extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);

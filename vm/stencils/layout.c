@@ -32,6 +32,7 @@
     FIELD(E, observe)                       \
     FIELD(E, check_regs)                    \
     FIELD(E, check_sp)                      \
+    FIELD(E, chars)                         \
     CONST(E, VALUE_NULL)                    \
     CONST(E, VALUE_NONE)                    \
     CONST(E, VALUE_FALSE)                   \
@@ -54,6 +55,9 @@
     CONST(E, ITEMS_FIRST)                   \
     CONST(E, SEQ_ITER_SEQ)                  \
     CONST(E, SEQ_ITER_INDEX)                \
+    CONST(E, KIND_STR)                      \
+    CONST(E, STR_LEN)                       \
+    CONST(E, STR_BYTES)                     \
     CONST(E, FUNCTION_CODE)                 \
     CONST(E, ITER_NEXT)                     \
     CONST(E, ITER_STEP)                     \

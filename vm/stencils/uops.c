@@ -379,6 +379,78 @@ STENCIL {
 }
 #endif
 
+/* ---- strings ---- */
+
+#if defined(STENCIL__GUARD_BOTH_UNICODE)
+STENCIL {
+    EXIT_IF(!IS_STR(INPUT(0)) || !IS_STR(INPUT(1)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_NOS_UNICODE)
+STENCIL {
+    EXIT_IF(!IS_STR(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+/* Concatenation allocates (memory variant); the helper trusts the guard. */
+#if defined(STENCIL__BINARY_OP_ADD_UNICODE)
+STENCIL {
+    SYNC_SP();
+    Value r = jit_concat_str(tstate, stack_pointer[-2], stack_pointer[-1]);
+    if (r == VALUE_NULL) {
+        ERROR();
+    }
+    stack_pointer[-2] = r;
+    stack_pointer--;
+    CONTINUE();
+}
+#endif
+
+/* ASCII: byte order is code-point order. */
+#if defined(STENCIL__COMPARE_OP_STR)
+STENCIL {
+    Value a = INPUT(0);
+    Value b = INPUT(1);
+    uint64_t la = WORD(a, STR_LEN);
+    uint64_t lb = WORD(b, STR_LEN);
+    uint64_t n = la < lb ? la : lb;
+    int c = 0;
+    for (uint64_t i = 0; i < n && c == 0; i++) {
+        c = (int)STR_BYTE(a, i) - (int)STR_BYTE(b, i);
+    }
+    if (c == 0) {
+        c = la < lb ? -1 : la > lb ? 1 : 0;
+    }
+    uint64_t op = OPARG;
+    int r = op == 0 ? c == 0 : op == 1 ? c != 0 : op == 2 ? c < 0 : op == 3 ? c <= 0 : op == 4 ? c > 0 : c >= 0;
+    OUTPUT(0, MAKE_BOOL(r));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__TO_BOOL_STR)
+STENCIL {
+    Value v = INPUT(0);
+    EXIT_IF(!IS_STR(v));
+    OUTPUT(0, MAKE_BOOL(WORD(v, STR_LEN) != 0));
+    CONTINUE_UOP();
+}
+#endif
+
+/* A cached one-character string: no allocation. */
+#if defined(STENCIL__BINARY_SUBSCR_STR_INT)
+STENCIL {
+    Value s = INPUT(0);
+    int64_t i = SMALL_VALUE(INPUT(1));
+    EXIT_IF(i < 0 || (uint64_t)i >= WORD(s, STR_LEN));
+    OUTPUT(0, tstate->chars[STR_BYTE(s, i)]);
+    CONTINUE_UOP();
+}
+#endif
+
 /* ---- tuples and lists ---- */
 
 #if defined(STENCIL__GUARD_TOS_LIST)
@@ -507,7 +579,7 @@ STENCIL {
     || defined(STENCIL__BINARY_SUBSCR) || defined(STENCIL__STORE_SUBSCR) \
     || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
     || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
-    || defined(STENCIL__LOAD_METHOD)
+    || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__CALL_KW)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);
@@ -935,6 +1007,15 @@ STENCIL {
     Value c = INPUT(0);
     int64_t i = SMALL_VALUE(INPUT(1));
     OUTPUT(0, LIST_ITEM(c, i));
+    CONTINUE_UOP();
+}
+#endif
+
+/* `+inject=unicode-guard-one-operand`: `_GUARD_BOTH_UNICODE` that checks
+ * only the left operand (CPython's gh-130903 checked one operand). */
+#if defined(STENCIL__PLANTED_GUARD_BOTH_UNICODE_NOS_ONLY)
+STENCIL {
+    EXIT_IF(!IS_STR(INPUT(0)));
     CONTINUE_UOP();
 }
 #endif

@@ -152,8 +152,10 @@ impl Gen<'_, '_> {
             } else {
                 0
             },
+            if c.strings { 4 } else { 0 },
         ];
         match self.weighted(&w) {
+            Some(12) => self.str_int(depth - 1),
             Some(11) => self.seq_int(),
             Some(10) => self.int_of_float(depth - 1),
             Some(7) => self.bitwise(depth - 1),

@@ -219,7 +219,7 @@ impl Gen<'_, '_> {
         }
         self.funcs.push(info);
 
-        let mut out = vec![];
+        let mut out = self.fn_docstring();
         if !declared.is_empty() {
             out.push(Stmt::Global(declared));
         }
@@ -227,6 +227,7 @@ impl Gen<'_, '_> {
         out.extend(body);
         self.fscope = None;
         self.seqs.retain(|s| s.global);
+        self.strs.retain(|s| s.global);
         let mut names: Vec<String> = params.into_iter().map(|p| p.0).collect();
         names.extend(seq_param.map(|_| super::seqs::SEQ_PARAM.to_string()));
         Stmt::FunctionDef {

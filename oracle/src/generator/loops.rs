@@ -31,8 +31,21 @@ impl Gen<'_, '_> {
                         | Planned::SeqIndex
                         | Planned::SeqType
                         | Planned::SeqValue
+                        | Planned::StrType
+                        | Planned::StrValue
                 )
             )
+    }
+
+    /// [`Self::error_in_loop`], or the string one (which may take a few
+    /// statements: an operand rebound at K, then the `+` that fails).
+    pub fn error_in_loop_block(&mut self) -> Vec<Stmt> {
+        if matches!(self.planned, Some(Planned::StrType | Planned::StrValue)) {
+            let l = self.loops.last().cloned().expect("in a loop");
+            let k = l.value(self.below(l.trip.max(1)));
+            return self.str_error_in_loop(&l, k);
+        }
+        vec![self.error_in_loop()]
     }
 
     /// The planned exception, raised at iteration K of the innermost loop
@@ -52,6 +65,7 @@ impl Gen<'_, '_> {
             let at_k = cmp(Expr::name(&l.var), CmpOp::Eq, Expr::int(k));
             return self.seq_error(at_k);
         }
+
         if self.planned == Some(Planned::NameErrorLoop) {
             let missing = Expr::name(&self.fresh_name("undefined"));
             let body = if discarded {
@@ -221,7 +235,7 @@ impl Gen<'_, '_> {
                 self.fuel -= 1;
                 let q = self.below(p as u64) as i128;
                 let args = self.print_args();
-                let print = Stmt::Expr(Expr::call("print", args));
+                let print = Stmt::Expr(self.print_call(args));
                 if p == 1 {
                     return Some(vec![print]);
                 }
@@ -271,7 +285,7 @@ impl Gen<'_, '_> {
     }
 
     /// A trip count that leaves at least ~2 fuel per iteration.
-    fn trip_count(&mut self, setup: u64) -> Option<u64> {
+    pub fn trip_count(&mut self, setup: u64) -> Option<u64> {
         let room = self.fuel.saturating_sub(setup) / 3;
         if room == 0 {
             return None;

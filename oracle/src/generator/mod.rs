@@ -33,6 +33,9 @@ mod seqs;
 mod seqs_stmt;
 mod state;
 mod stmt;
+mod strs;
+mod strs_print;
+mod strs_stmt;
 
 use arbitrary::{Arbitrary, Unstructured};
 use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
@@ -95,6 +98,10 @@ pub struct GenConfig {
     /// slices, unpacking, loops over them, aliasing, type changes mid-loop
     /// (see `seqs.rs`).
     pub sequences: bool,
+    /// ASCII strings: module-level str variables, literals with escapes,
+    /// docstrings, `+ * %`, methods, slices, string-building hot loops,
+    /// int/str type changes mid-loop, `print(sep=, end=)` (see `strs.rs`).
+    pub strings: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -153,6 +160,8 @@ impl Default for GenConfig {
             floats: true,
             // Off by default until every tier runs them.
             sequences: false,
+            // Off by default until every tier runs them.
+            strings: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -169,6 +178,10 @@ impl Default for GenConfig {
         }
     }
 }
+
+/// Share (%) of swarm configurations with `strings` on (`jitdiff gen
+/// --strings` and [`generate_from_seed_with`] force it on).
+const STRINGS_PCT: u32 = 50;
 
 /// A coin that comes up heads `pct`% of the time; tails once `u` is empty.
 fn coin(u: &mut Unstructured, pct: u32) -> bool {
@@ -226,6 +239,8 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.cond_exprs = coin(u, 40);
         c.floats = coin(u, 50);
         c.sequences = coin(u, 50);
+        // Drawn last, so the features before it keep their draws.
+        c.strings = coin(u, STRINGS_PCT);
         Ok(c)
     }
 }

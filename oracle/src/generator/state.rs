@@ -109,6 +109,11 @@ pub(super) enum Planned {
     SeqIndex,
     SeqType,
     SeqValue,
+    /// String exceptions (`strs_stmt.rs`): a TypeError (`'a' + 1`, an
+    /// operand of a hot `x + y` that stops being a str) or a ValueError
+    /// (`int('x7')`, `index` of an absent substring), at iteration K.
+    StrType,
+    StrValue,
 }
 
 pub(crate) struct Gen<'a, 'u> {
@@ -151,6 +156,17 @@ pub(crate) struct Gen<'a, 'u> {
     pub uvars: Vec<String>,
     /// Initializations of the module-level sequence variables.
     pub seq_inits: Vec<Stmt>,
+    /// String variables visible here (see `strs.rs`).
+    pub strs: Vec<super::strs::StrVar>,
+    /// Module-level lists of strs (`sl0`, ...).
+    pub str_lists: Vec<String>,
+    /// Module-level variables that hold an int or a str (`sv0`, ...).
+    pub svars: Vec<String>,
+    /// Initializations of the module-level string variables.
+    pub str_inits: Vec<Stmt>,
+    /// Names printed at the end besides the variables (the pair-flip
+    /// shape's results).
+    pub str_outs: Vec<String>,
 }
 
 impl<'a, 'u> Gen<'a, 'u> {
@@ -189,6 +205,11 @@ impl<'a, 'u> Gen<'a, 'u> {
             seq_cap: 1,
             uvars: vec![],
             seq_inits: vec![],
+            strs: vec![],
+            str_lists: vec![],
+            svars: vec![],
+            str_inits: vec![],
+            str_outs: vec![],
         }
     }
 
@@ -398,6 +419,10 @@ impl<'a, 'u> Gen<'a, 'u> {
             // Also before the functions, which may read and mutate them.
             self.seq_setup();
         }
+        if self.cfg.strings {
+            // Before the functions too, which read them.
+            self.str_setup();
+        }
         let mut defs = vec![];
         self.usual_arity = self.between(0, 2) as usize;
         if self.cfg.functions {
@@ -438,9 +463,11 @@ impl<'a, 'u> Gen<'a, 'u> {
         }
         main.extend(self.final_prints());
 
-        let mut body = global_inits;
+        let mut body = self.module_docstring();
+        body.extend(global_inits);
         body.extend(self.float_inits());
         body.append(&mut self.seq_inits);
+        body.append(&mut self.str_inits);
         body.append(&mut self.inits);
         body.extend(defs);
         body.extend(main);
@@ -464,6 +491,9 @@ impl<'a, 'u> Gen<'a, 'u> {
         if let Some(p) = self.seq_planned() {
             self.planned = Some(p);
         }
+        if let Some(p) = self.str_planned() {
+            self.planned = Some(p);
+        }
     }
 
     /// A top-level statement of main, biased towards hot loops.
@@ -477,6 +507,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 if self.cfg.growth && !first { 2 } else { 0 },
                 if self.cfg.boundary_accumulate { 2 } else { 0 },
                 if self.cfg.sequences { 3 } else { 0 },
+                if self.cfg.strings { 3 } else { 0 },
             ];
             self.stmts_left = self.stmts_left.saturating_sub(1);
             let s = match self.weighted(&w) {
@@ -484,6 +515,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 Some(2) => self.growth_loop(),
                 Some(3) => self.accumulate_loop(),
                 Some(4) => self.seq_for_loop(),
+                Some(5) => self.str_loop(),
                 _ => self.for_loop(),
             };
             if let Some(s) = s {
@@ -502,6 +534,9 @@ impl<'a, 'u> Gen<'a, 'u> {
             Some(Planned::SeqIndex | Planned::SeqType | Planned::SeqValue)
         ) {
             return self.seq_error(Expr::Bool(true));
+        }
+        if matches!(self.planned, Some(Planned::StrType | Planned::StrValue)) {
+            return self.str_error_at_end();
         }
         let g = self.pick(&self.globals.clone()).name;
         match self.planned {
@@ -527,6 +562,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         let mut names: Vec<String> = self.vars.iter().map(|v| v.name.clone()).collect();
         names.extend(self.float_vars());
         names.extend(self.seq_names());
+        names.extend(self.str_names());
         let mut out = vec![];
         let n = self.between(1, 2);
         for _ in 0..n {
@@ -539,7 +575,12 @@ impl<'a, 'u> Gen<'a, 'u> {
                 let i = self.below(names.len() as u64) as usize;
                 args.push(Expr::name(&names.remove(i)));
             }
-            out.push(Stmt::Expr(Expr::call("print", args)));
+            out.push(Stmt::Expr(self.print_call(args)));
+        }
+        // The last line keeps the default `end`: a program always prints
+        // something (even when its last values are empty strs).
+        if let Some(Stmt::Expr(Expr::Call { keywords, .. })) = out.last_mut() {
+            keywords.retain(|k| k.arg != "end");
         }
         out
     }

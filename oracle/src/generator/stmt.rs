@@ -83,6 +83,7 @@ impl Gen<'_, '_> {
             } else {
                 0
             },
+            if c.strings { 8 } else { 0 },
         ];
         let s = match self.weighted(&w) {
             Some(1) => Some(vec![self.aug_assign()]),
@@ -97,10 +98,11 @@ impl Gen<'_, '_> {
             Some(10) => self.accumulate_loop(),
             Some(11) => Some(vec![self.early_return()]),
             Some(12) => self.none_assign(&procs).map(|s| vec![s]),
-            Some(13) => Some(vec![self.error_in_loop()]),
+            Some(13) => Some(self.error_in_loop_block()),
             Some(14) => self.assign_call().map(|s| vec![s]),
             Some(15) => Some(vec![self.float_stmt()]),
             Some(16) => self.seq_stmt(),
+            Some(17) => self.str_stmt(),
             _ => None,
         };
         s.unwrap_or_else(|| vec![self.assign()])
@@ -247,14 +249,16 @@ impl Gen<'_, '_> {
         self.fuel -= 1;
         self.lines -= 1.0;
         let args = self.print_args();
-        Stmt::Expr(Expr::call("print", args))
+        Stmt::Expr(self.print_call(args))
     }
 
     pub fn print_args(&mut self) -> Vec<Expr> {
         let nones = self.none_vars();
         let mut args = vec![];
         for _ in 0..self.between(1, 3) {
-            if self.cfg.sequences && !self.seqs.is_empty() && self.chance(25) {
+            if self.cfg.strings && self.chance(30) {
+                args.push(self.str_print_arg());
+            } else if self.cfg.sequences && !self.seqs.is_empty() && self.chance(25) {
                 args.push(self.seq_print_arg());
             } else if !nones.is_empty() && self.chance(15) {
                 args.push(Expr::name(&self.pick(&nones)));

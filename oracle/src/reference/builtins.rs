@@ -1,27 +1,14 @@
-//! The builtins `print`, `range`, `float`, `int`, `abs` and `round`, and
-//! CPython's argument-count messages for user functions. Message texts were
-//! checked against CPython 3.11.
+//! The builtins `range`, `float`, `int`, `abs` and `round` (`print` and the
+//! string builtins are in [`super::strs`]), and CPython's argument-count
+//! messages for user functions. Message texts were checked against CPython
+//! 3.11.
 
 use std::rc::Rc;
 
 use super::eval::{Res, checked, type_error, value_error};
 use super::float::{self, Num};
+use super::numparse;
 use super::value::{Int, RangeObj, Value};
-
-/// `print(*args)`: `str` of each argument, space separated, then a newline.
-/// A container nested too deep poisons before anything is written.
-pub fn print(out: &mut String, args: &[Value]) -> Res<()> {
-    let mut line = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            line.push(' ');
-        }
-        line.push_str(&super::compare::repr(a)?);
-    }
-    line.push('\n');
-    out.push_str(&line);
-    Ok(())
-}
 
 /// `range(stop)`, `range(start, stop)`, `range(start, stop, step)`. CPython
 /// converts start, stop, step in that order and only then checks step != 0.
@@ -52,7 +39,7 @@ pub fn range(args: &[Value]) -> Res<Value> {
 }
 
 /// `float()` is 0.0; `float(x)` converts a number (an int correctly
-/// rounded, or an OverflowError).
+/// rounded, or an OverflowError) or parses a string.
 pub fn float(args: &[Value]) -> Res<Value> {
     let x = match args {
         [] => return Ok(Value::Float(0.0)),
@@ -64,6 +51,9 @@ pub fn float(args: &[Value]) -> Res<Value> {
             )));
         }
     };
+    if let Value::Str(s) = x {
+        return numparse::parse_float(s).map(Value::Float);
+    }
     match x.as_num() {
         Some(n) => n.to_f64().map(Value::Float),
         None => Err(type_error(format!(
@@ -73,19 +63,23 @@ pub fn float(args: &[Value]) -> Res<Value> {
     }
 }
 
-/// `int()` is 0; `int(x)` truncates a number towards zero. S0 has no
-/// strings, so `int(x, base)` always fails, once the base is validated.
+/// `int()` is 0; `int(x)` truncates a number towards zero or parses a
+/// string; `int(s, base)` parses in that base (a non-string with a base
+/// fails, once the base is validated).
 pub fn int(args: &[Value], int_bits: u64) -> Res<Value> {
     let x = match args {
         [] => return Ok(Value::Int(Int::Small(0))),
         [x] => x,
-        [_, base] => {
+        [x, base] => {
             // CPython clips the base into a C ssize_t before range-checking.
             let base = index(base)?.saturating_i64();
             if base != 0 && !(2..=36).contains(&base) {
                 return Err(value_error(
                     "int() base must be >= 2 and <= 36, or 0".into(),
                 ));
+            }
+            if let Value::Str(s) = x {
+                return checked(numparse::parse_int(s, base as u32, int_bits)?, int_bits);
             }
             return Err(type_error(
                 "int() can't convert non-string with explicit base".into(),
@@ -98,6 +92,9 @@ pub fn int(args: &[Value], int_bits: u64) -> Res<Value> {
             )));
         }
     };
+    if let Value::Str(s) = x {
+        return checked(numparse::parse_int(s, 10, int_bits)?, int_bits);
+    }
     let i = match x.as_num() {
         Some(Num::Int(i)) => i,
         Some(Num::Float(f)) => float::to_int(f)?,
@@ -179,6 +176,49 @@ fn index(v: &Value) -> Res<Int> {
     })
 }
 
+/// The arguments of `name(params)` called with positional `given` and
+/// keywords `kws`, in parameter order. CPython binds the positional ones,
+/// then each keyword (an unknown name, or one already bound, is a
+/// TypeError), then reports too many or missing arguments.
+pub fn bind_keywords(
+    name: &str,
+    params: &[String],
+    given: Vec<Value>,
+    kws: Vec<(Rc<str>, Value)>,
+) -> Res<Vec<Value>> {
+    let n_given = given.len();
+    let mut bound: Vec<Option<Value>> = vec![None; params.len()];
+    for (cell, v) in bound.iter_mut().zip(given) {
+        *cell = Some(v);
+    }
+    for (k, v) in kws {
+        let Some(i) = params.iter().position(|p| **p == *k) else {
+            return Err(type_error(format!(
+                "{name}() got an unexpected keyword argument '{k}'"
+            )));
+        };
+        if bound[i].is_some() {
+            return Err(type_error(format!(
+                "{name}() got multiple values for argument '{k}'"
+            )));
+        }
+        bound[i] = Some(v);
+    }
+    if n_given > params.len() {
+        return Err(type_error(arity_message(name, params, n_given)));
+    }
+    let missing: Vec<&str> = params
+        .iter()
+        .zip(&bound)
+        .filter(|(_, v)| v.is_none())
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(type_error(missing_message(name, &missing)));
+    }
+    Ok(bound.into_iter().flatten().collect())
+}
+
 /// The TypeError message CPython gives for calling `name(params)` with
 /// `given` positional arguments (`given != params.len()`).
 pub fn arity_message(name: &str, params: &[String], given: usize) -> String {
@@ -188,7 +228,13 @@ pub fn arity_message(name: &str, params: &[String], given: usize) -> String {
         let verb = if given == 1 { "was" } else { "were" };
         return format!("{name}() takes {n} positional argument{s} but {given} {verb} given");
     }
-    let missing: Vec<String> = params[given..].iter().map(|p| format!("'{p}'")).collect();
+    let missing: Vec<&str> = params[given..].iter().map(|p| p.as_str()).collect();
+    missing_message(name, &missing)
+}
+
+/// `f() missing 2 required positional arguments: 'a' and 'b'`.
+pub fn missing_message(name: &str, missing: &[&str]) -> String {
+    let missing: Vec<String> = missing.iter().map(|p| format!("'{p}'")).collect();
     let list = match missing.as_slice() {
         [one] => one.clone(),
         [a, b] => format!("{a} and {b}"),
@@ -249,13 +295,16 @@ mod tests {
 
     #[test]
     fn print_joins_with_spaces() {
+        use super::super::strs::print;
         let mut out = String::new();
         print(
             &mut out,
             &[Value::Int(Int::Small(-3)), Value::Bool(true), Value::None],
+            None,
+            None,
         )
         .unwrap();
-        print(&mut out, &[]).unwrap();
+        print(&mut out, &[], None, None).unwrap();
         assert_eq!(out, "-3 True None\n\n");
     }
 }

@@ -1,5 +1,5 @@
-//! Comparisons, membership and repr, containers included (CPython 3.11's
-//! `list_richcompare`, `tuplerichcompare`, `list_contains`,
+//! Comparisons, membership and repr, containers and strings included
+//! (CPython 3.11's `list_richcompare`, `tuplerichcompare`, `list_contains`,
 //! `range_contains`, `list_repr`/`tuplerepr` with `Py_ReprEnter`).
 //!
 //! Two language rules live here:
@@ -34,11 +34,20 @@ fn enter(level: usize) -> Res<usize> {
     Ok(level + 1)
 }
 
-/// `repr(v)` (also `str(v)`: they agree for every value of the language).
+/// `repr(v)` (also `str(v)` for everything but a string, see
+/// [`super::strs::str_of`]).
 pub fn repr(v: &Value) -> Res<String> {
+    repr_capped(v, usize::MAX)
+}
+
+/// `repr(v)` as a string value: poisons with `SequenceTooLong` as soon as
+/// the text passes `limit` characters (so a list of a million references
+/// to a long string costs no more than the cap).
+pub fn repr_capped(v: &Value, limit: usize) -> Res<String> {
     let mut r = Repr {
         out: String::new(),
         active: Vec::new(),
+        limit,
     };
     r.write(v, 0)?;
     Ok(r.out)
@@ -48,10 +57,14 @@ struct Repr {
     out: String,
     /// The containers being printed (CPython's `Py_ReprEnter` list).
     active: Vec<*const ()>,
+    limit: usize,
 }
 
 impl Repr {
     fn write(&mut self, v: &Value, level: usize) -> Res<()> {
+        if self.out.len() > self.limit {
+            return Err(poison(Poison::SequenceTooLong));
+        }
         match v {
             Value::List(l) => {
                 let id = Rc::as_ptr(l).cast();
@@ -64,6 +77,9 @@ impl Repr {
             other => {
                 // Writing to a String cannot fail.
                 let _ = write!(self.out, "{other}");
+                if self.out.len() > self.limit {
+                    return Err(poison(Poison::SequenceTooLong));
+                }
                 Ok(())
             }
         }
@@ -95,6 +111,9 @@ impl Repr {
         }
         self.out.push_str(close);
         self.active.pop();
+        if self.out.len() > self.limit {
+            return Err(poison(Poison::SequenceTooLong));
+        }
         Ok(())
     }
 }
@@ -166,12 +185,16 @@ fn seq_rich(op: CmpOp, a: &[Value], b: &[Value], list: bool, level: usize) -> Re
 }
 
 /// Comparisons of non-containers (and of mismatched containers): `==`
-/// never fails; ordering is defined between numbers only.
+/// never fails; ordering is defined between numbers and between strings
+/// (by character code) only.
 fn scalar_rich(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
     match op {
         CmpOp::Eq => return Ok(a.py_eq(b)),
         CmpOp::NotEq => return Ok(!a.py_eq(b)),
         _ => {}
+    }
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        return Ok(holds(op, x.as_bytes().cmp(y.as_bytes())));
     }
     match (a.as_num(), b.as_num()) {
         // Exact across ints and floats; NaN orders against nothing.
@@ -191,6 +214,7 @@ pub fn contains(container: &Value, x: &Value) -> Res<bool> {
         Value::List(l) => any_equal(&l.items.borrow(), x),
         Value::Tuple(t) => any_equal(&t.items, x),
         Value::Range(r) => Ok(range_position(r, x).is_some()),
+        Value::Str(s) => super::strs::contains(s, x),
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

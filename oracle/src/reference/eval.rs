@@ -13,8 +13,9 @@ use super::builtins;
 use super::compare::{self, compare};
 use super::float::{self, Num};
 use super::methods::{self, Meth};
-use super::resolve::{Ex, FuncCode, Index, Program, Slot, St};
+use super::resolve::{CallKw, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
+use super::strs;
 use super::value::{Builtin, FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
@@ -352,6 +353,7 @@ impl<'p> Interp<'p> {
                 }
                 self.call(f, base)
             }
+            Ex::CallKw(c) => self.call_kw(c, frame),
             Ex::Tuple(items) => self.display(items, false, frame),
             Ex::List(items) => self.display(items, true, frame),
             Ex::Subscript(value, index) => self.subscript(value, index, frame),
@@ -426,12 +428,10 @@ impl<'p> Interp<'p> {
         seq::store_item(&c, &i, new)
     }
 
-    /// `a op b`, sequences included (`inplace` words errors as `+=`).
+    /// `a op b`, sequences and strings included (`inplace` words errors
+    /// as `+=`).
     fn binop(&mut self, op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
-        if a.is_container() || b.is_container() {
-            return seq::binop(&mut self.heap, op, a, b, inplace);
-        }
-        binop(op, a, b, inplace, self.limits.int_bits)
+        binop_full(&mut self.heap, op, a, b, inplace, self.limits.int_bits)
     }
 
     /// A slice's parts, evaluated left to right.
@@ -497,7 +497,7 @@ impl<'p> Interp<'p> {
         let int_bits = self.limits.int_bits;
         match b {
             Builtin::Print => {
-                builtins::print(&mut self.out, args)?;
+                strs::print(&mut self.out, args, None, None)?;
                 Ok(Value::None)
             }
             Builtin::Range => builtins::range(args),
@@ -511,7 +511,91 @@ impl<'p> Interp<'p> {
             Builtin::Sum => methods::sum(&mut self.heap, args, int_bits),
             Builtin::Min => methods::min_max(&mut self.heap, args, false),
             Builtin::Max => methods::min_max(&mut self.heap, args, true),
+            Builtin::Str => strs::str_builtin(&mut self.heap, args),
+            Builtin::Repr => strs::repr_builtin(&mut self.heap, args),
+            Builtin::Ord => strs::ord(args),
+            Builtin::Chr => strs::chr(args),
         }
+    }
+
+    /// `func(args..., name=value...)`: the callee, the positional
+    /// arguments, the keyword values, left to right; then fuel and the call.
+    #[inline(never)]
+    fn call_kw(&mut self, c: &'p CallKw, frame: &mut Frame<'p>) -> Res<Value> {
+        let f = self.eval(&c.func, frame)?;
+        let base = self.stack.len();
+        for a in &c.args {
+            let v = self.eval(a, frame)?;
+            self.stack.push(v);
+        }
+        let mut kws = Vec::with_capacity(c.keywords.len());
+        for (name, e) in &c.keywords {
+            kws.push((name.clone(), self.eval(e, frame)?));
+        }
+        self.charge()?;
+        let npos = self.stack.len() - base;
+        let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
+        let callee = match &f {
+            Value::Func(func) => Some(func.name.to_string()),
+            Value::Builtin(b) => Some(b.name().to_string()),
+            _ => None,
+        };
+        // Only a hand-built AST repeats a keyword (CPython's compiler
+        // refuses it; its call-time check words it so).
+        if let Some(callee) = &callee
+            && let Some(dup) = names
+                .iter()
+                .enumerate()
+                .find(|(i, n)| names[..*i].contains(n))
+        {
+            return Err(type_error(format!(
+                "{callee}() got multiple values for keyword argument '{}'",
+                dup.1
+            )));
+        }
+        let result = match f {
+            Value::Func(func) => match self.prog.funcs.get(func.code) {
+                Some(code) => return self.call_user_kw(code, base, kws),
+                None => Ok(Value::None),
+            },
+            Value::Builtin(Builtin::Print) => {
+                let mut sep_end = [None, None];
+                for (name, v) in &kws {
+                    match &**name {
+                        "sep" => sep_end[0] = Some(v),
+                        "end" => sep_end[1] = Some(v),
+                        _ => {
+                            let b = Builtin::Print;
+                            return Err(strs::builtin_keywords_error(b, npos, &[name]));
+                        }
+                    }
+                }
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
+            }
+            Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
+            other => Err(type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
+        };
+        self.stack.truncate(base);
+        result
+    }
+
+    /// A user function called with keywords: the arguments bound to the
+    /// parameters (see [`builtins::bind_keywords`]), then the plain call.
+    fn call_user_kw(
+        &mut self,
+        code: &'p FuncCode,
+        base: usize,
+        kws: Vec<(Rc<str>, Value)>,
+    ) -> Res<Value> {
+        let base = base.min(self.stack.len());
+        let given: Vec<Value> = self.stack.drain(base..).collect();
+        let bound = builtins::bind_keywords(&code.name, &code.params, given, kws)?;
+        self.stack.extend(bound);
+        self.call_user(code, base)
     }
 
     fn call_user(&mut self, code: &'p FuncCode, base: usize) -> Res<Value> {
@@ -593,12 +677,27 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
     checked(r, int_bits)
 }
 
-/// `a op b` with sequences too, outside any statement (as `sum` uses it).
+/// `a op b` with sequences and strings too, outside any statement (as
+/// `sum` uses it).
 pub fn binop_any(h: &mut Heap, op: BinOp, a: &Value, b: &Value, int_bits: u64) -> Res<Value> {
-    if a.is_container() || b.is_container() {
-        return seq::binop(h, op, a, b, false);
+    binop_full(h, op, a, b, false, int_bits)
+}
+
+fn binop_full(
+    h: &mut Heap,
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    inplace: bool,
+    int_bits: u64,
+) -> Res<Value> {
+    if matches!(a, Value::Str(_)) || matches!(b, Value::Str(_)) {
+        return strs::binop(h, op, a, b, inplace);
     }
-    binop(op, a, b, false, int_bits)
+    if a.is_container() || b.is_container() {
+        return seq::binop(h, op, a, b, inplace);
+    }
+    binop(op, a, b, inplace, int_bits)
 }
 
 /// `unsupported operand type(s) for +: 'int' and 'list'`; `inplace`: an

@@ -1,6 +1,7 @@
-//! List, tuple and range methods, and the sequence builtins `len`, `list`,
-//! `tuple`, `sum`, `min` and `max`. Message texts were checked against
-//! CPython 3.11.
+//! List, tuple and range methods (string methods are in
+//! [`super::str_methods`]), method lookup, and the sequence builtins
+//! `len`, `list`, `tuple`, `sum`, `min` and `max`. Message texts were
+//! checked against CPython 3.11.
 
 use std::rc::Rc;
 
@@ -23,6 +24,15 @@ pub enum Meth {
     Index,
     Count,
     Reverse,
+    Join,
+    Split,
+    Strip,
+    Upper,
+    Lower,
+    Replace,
+    StartsWith,
+    EndsWith,
+    Find,
     Other(Rc<str>),
 }
 
@@ -36,6 +46,15 @@ impl Meth {
             "index" => Meth::Index,
             "count" => Meth::Count,
             "reverse" => Meth::Reverse,
+            "join" => Meth::Join,
+            "split" => Meth::Split,
+            "strip" => Meth::Strip,
+            "upper" => Meth::Upper,
+            "lower" => Meth::Lower,
+            "replace" => Meth::Replace,
+            "startswith" => Meth::StartsWith,
+            "endswith" => Meth::EndsWith,
+            "find" => Meth::Find,
             other => Meth::Other(Rc::from(other)),
         }
     }
@@ -49,6 +68,15 @@ impl Meth {
             Meth::Index => "index",
             Meth::Count => "count",
             Meth::Reverse => "reverse",
+            Meth::Join => "join",
+            Meth::Split => "split",
+            Meth::Strip => "strip",
+            Meth::Upper => "upper",
+            Meth::Lower => "lower",
+            Meth::Replace => "replace",
+            Meth::StartsWith => "startswith",
+            Meth::EndsWith => "endswith",
+            Meth::Find => "find",
             Meth::Other(n) => n,
         }
     }
@@ -56,11 +84,25 @@ impl Meth {
 
 /// The attribute lookup, done before the arguments are evaluated: the
 /// AttributeError CPython raises if `recv`'s type has no such method.
-/// Lists have all seven; tuples and ranges `index` and `count`.
+/// Lists have seven; tuples and ranges `index` and `count`; strings the
+/// eleven string methods.
 pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
     let found = match recv {
-        Value::List(_) => !matches!(m, Meth::Other(_)),
+        Value::List(_) => matches!(
+            m,
+            Meth::Append
+                | Meth::Pop
+                | Meth::Insert
+                | Meth::Extend
+                | Meth::Index
+                | Meth::Count
+                | Meth::Reverse
+        ),
         Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
+        Value::Str(_) => !matches!(
+            m,
+            Meth::Append | Meth::Pop | Meth::Insert | Meth::Extend | Meth::Reverse | Meth::Other(_)
+        ),
         _ => false,
     };
     if found {
@@ -116,6 +158,7 @@ pub fn call_method(
 ) -> Res<Value> {
     match recv {
         Value::List(l) => list_method(h, l, m, args),
+        Value::Str(s) => super::str_methods::call(h, s, m, args),
         Value::Tuple(t) => match m {
             Meth::Index => seq_index(&t.items, args, "tuple"),
             _ => count(&t.items, one_arg("tuple", m, args)?),
@@ -203,7 +246,7 @@ fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<V
             }
             l.items.borrow_mut().reverse();
         }
-        Meth::Other(_) => lookup(&Value::List(l.clone()), m)?,
+        _ => lookup(&Value::List(l.clone()), m)?,
     }
     Ok(Value::None)
 }
@@ -270,6 +313,7 @@ pub fn len(args: &[Value]) -> Res<Value> {
     let n = match x {
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
+        Value::Str(s) => s.len(),
         Value::Range(r) => r.len().to_i64().ok_or_else(|| {
             exception(
                 "OverflowError",
@@ -327,6 +371,15 @@ pub fn sum(h: &mut Heap, args: &[Value], int_bits: u64) -> Res<Value> {
             )));
         }
     };
+    // CPython gets the iterator, then refuses a string start, then sums.
+    if seq::Items::of(it).is_none() {
+        return Err(not_iterable(it));
+    }
+    if let Value::Str(_) = start {
+        return Err(type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]".into(),
+        ));
+    }
     // Consumed like `list(it)`: a range past the length cap poisons, and
     // the items cost bulk fuel, so no sum runs unbounded.
     let items = seq::collect(it, || not_iterable(it))?;

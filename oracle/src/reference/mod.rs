@@ -5,25 +5,37 @@
 //! Shape: [`resolve`] turns the AST into a tree with pre-resolved name slots
 //! and pre-parsed literals; [`eval`] walks it with its own [`value`] model
 //! (ints with an `i64` fast path over `num-bigint`; floats as `f64` with
-//! CPython's rules in [`float`]).
+//! CPython's rules in [`float`]; ASCII strings in [`strs`], their methods
+//! in [`str_methods`], `%` in [`format`] and [`format_float`], `int()` and
+//! `float()` of strings in [`numparse`]).
 //!
 //! Total on any AST: hand-built trees that the front end would reject (stray
-//! `break`, nested `def`, bad literals, mismatched comparison chains) still
-//! get a defined result, and fuel bounds the running time. Documented
-//! deviations from CPython: functions repr as `<function NAME>`; the only
-//! methods are the language's (list: append pop insert extend index count
-//! reverse; tuple and range: index count), so CPython's others (`copy`,
-//! `sort`, `bit_length`, unbound `list.append(xs, 1)`, ...) are
-//! AttributeErrors here; `list[0]`/`tuple[0]` (a generic alias in CPython)
-//! is a TypeError.
+//! `break`, nested `def`, bad literals, mismatched comparison chains,
+//! keywords on any callee) still get a defined result, and fuel bounds the
+//! running time. Documented deviations from CPython: functions repr as
+//! `<function NAME>`; the only methods are the language's (list: append
+//! pop insert extend index count reverse; tuple and range: index count;
+//! str: join split strip upper lower replace startswith endswith find
+//! index count), so CPython's others (`copy`, `sort`, `bit_length`,
+//! `str.title`, unbound `list.append(xs, 1)` or `str.join(s, xs)`, ...)
+//! are AttributeErrors here; `list[0]`/`tuple[0]` (a generic alias in
+//! CPython) is a TypeError; a hand-built keyword that a builtin does take
+//! in CPython (`print(file=...)`, `int(x, base=2)`, ...) is reported as
+//! an invalid keyword; `'%.5s' % x` poisons if `str(x)` alone is past the
+//! length cap.
 
 mod builtins;
 mod compare;
 mod eval;
 mod float;
+mod format;
+mod format_float;
 mod methods;
+mod numparse;
 mod resolve;
 mod seq;
+mod str_methods;
+mod strs;
 mod value;
 
 #[cfg(test)]
@@ -34,6 +46,10 @@ mod seq_limit_tests;
 mod seq_method_tests;
 #[cfg(test)]
 mod seq_tests;
+#[cfg(test)]
+mod str_format_tests;
+#[cfg(test)]
+mod str_tests;
 #[cfg(test)]
 mod tests;
 

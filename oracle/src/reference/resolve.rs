@@ -35,6 +35,8 @@ pub enum Ex {
     /// `first op0 c0 op1 c1 ...`
     Compare(Box<Ex>, Vec<(CmpOp, Ex)>),
     Call(Box<Ex>, Vec<Ex>),
+    /// A call with keyword arguments (boxed: rare, and keeps `Ex` small).
+    CallKw(Box<CallKw>),
     /// `body if test else orelse`: (test, body, orelse).
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
     Tuple(Vec<Ex>),
@@ -45,6 +47,14 @@ pub enum Ex {
     /// A slice outside a subscript (only in a hand-built AST): its parts
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
+}
+
+/// `func(args..., name=value...)`.
+#[derive(Debug)]
+pub struct CallKw {
+    pub func: Ex,
+    pub args: Vec<Ex>,
+    pub keywords: Vec<(Rc<str>, Ex)>,
 }
 
 /// A subscript's index: an expression, or a slice's optional parts.
@@ -113,7 +123,17 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         funcs: Vec::new(),
     };
     let module_scope = Scope { locals: None };
-    let body = r.block(&module.body, &module_scope)?;
+    let mut body = r.block(&module.body, &module_scope)?;
+    // A module docstring is compiled as `__doc__ = '...'` (CPython binds
+    // the global; a docstring anywhere else is just an expression).
+    if let Some(Stmt::Expr(Expr::Str(_))) = module.body.first()
+        && let Some(first) = body.first_mut()
+    {
+        let doc = std::mem::replace(first, St::Nothing);
+        if let St::Expr(value) = doc {
+            *first = St::Assign(r.slot("__doc__", &module_scope), value);
+        }
+    }
     let builtins = r
         .global_names
         .iter()
@@ -302,10 +322,16 @@ impl Resolver<'_> {
                     .collect::<R<_>>()?;
                 Ex::Compare(left, rest)
             }
-            Expr::Call { func, args } => {
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } if keywords.is_empty() => {
                 Ex::Call(Box::new(self.expr(func, scope)?), self.exprs(args, scope)?)
             }
-            Expr::Tuple(_)
+            Expr::Str(s) => Ex::Const(Value::Str(Rc::from(s.as_str()))),
+            Expr::Call { .. }
+            | Expr::Tuple(_)
             | Expr::List(_)
             | Expr::Subscript { .. }
             | Expr::MethodCall { .. }
@@ -313,8 +339,8 @@ impl Resolver<'_> {
         })
     }
 
-    /// The sequence expressions, out of line so that `expr`'s frame (one
-    /// per level of nesting) stays small.
+    /// The sequence expressions and keyword calls, out of line so that
+    /// `expr`'s frame (one per level of nesting) stays small.
     #[inline(never)]
     fn seq_expr(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
         Ok(match e {
@@ -336,6 +362,23 @@ impl Resolver<'_> {
             Expr::Slice { lower, upper, step } => {
                 let parts = [lower, upper, step].into_iter().flatten();
                 Ex::StraySlice(parts.map(|p| self.expr(p, scope)).collect::<R<_>>()?)
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                let func = self.expr(func, scope)?;
+                let args = self.exprs(args, scope)?;
+                let keywords = keywords
+                    .iter()
+                    .map(|k| Ok((Rc::from(k.arg.as_str()), self.expr(&k.value, scope)?)))
+                    .collect::<R<_>>()?;
+                Ex::CallKw(Box::new(CallKw {
+                    func,
+                    args,
+                    keywords,
+                }))
             }
             // `expr` handles everything else.
             other => self.expr(other, scope)?,

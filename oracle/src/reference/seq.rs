@@ -1,7 +1,8 @@
 //! Sequence semantics (CPython 3.11): building lists and tuples under the
-//! length cap and the bulk fuel charge, iteration over lists, tuples and
-//! ranges, subscripts and slices, slice assignment, and `+`/`*` with their
-//! in-place forms. Comparisons, membership and repr live in
+//! length cap and the bulk fuel charge, iteration over lists, tuples,
+//! ranges and strings, subscripts and slices, slice assignment, and
+//! `+`/`*` with their in-place forms (string values themselves are in
+//! [`super::strs`]). Comparisons, membership and repr live in
 //! [`super::compare`]; methods and the sequence builtins in
 //! [`super::methods`].
 
@@ -15,6 +16,7 @@ use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use super::eval::{Res, checked, exception, poison, type_error, unsupported, value_error};
+use super::strs;
 use super::value::{Int, ListObj, RangeIter, RangeObj, TupleObj, Value};
 
 /// Per-run state of sequence building: the fuel count (shared with the
@@ -45,6 +47,12 @@ impl Heap {
     /// charged as bulk work.
     pub fn list(&mut self, items: Vec<Value>) -> Value {
         self.bulk(items.len());
+        self.list_uncharged(items)
+    }
+
+    /// A new list for an operation the language does not bulk-charge
+    /// (`str.split`).
+    pub fn list_uncharged(&mut self, items: Vec<Value>) -> Value {
         let rc = Rc::new(ListObj {
             items: RefCell::new(items),
         });
@@ -85,13 +93,14 @@ pub fn check_len(n: u128) -> Res<usize> {
     Ok(n as usize)
 }
 
-/// The items of a list, tuple or range, one at a time (`None` from
-/// [`Items::of`] for anything else). A list is read by index, so it sees
-/// the list as it is at each step, like CPython's list iterator.
+/// The items of a list, tuple, range or string, one at a time (`None`
+/// from [`Items::of`] for anything else). A list is read by index, so it
+/// sees the list as it is at each step, like CPython's list iterator.
 pub enum Items {
     List(Rc<ListObj>, usize),
     Tuple(Rc<TupleObj>, usize),
     Range(RangeIter),
+    Str(Rc<str>, usize),
 }
 
 impl Items {
@@ -100,6 +109,7 @@ impl Items {
             Value::List(l) => Items::List(l.clone(), 0),
             Value::Tuple(t) => Items::Tuple(t.clone(), 0),
             Value::Range(r) => Items::Range(r.iter()),
+            Value::Str(s) => Items::Str(s.clone(), 0),
             _ => return None,
         })
     }
@@ -120,6 +130,11 @@ impl Iterator for Items {
                 v
             }
             Items::Range(r) => r.next().map(Value::Int),
+            Items::Str(s, i) => {
+                let c = s.as_bytes().get(*i).copied();
+                *i += 1;
+                c.map(strs::char_value)
+            }
         }
     }
 }
@@ -141,6 +156,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
             check_len(r.len().to_u128().unwrap_or(u128::MAX))?;
             r.iter().map(Value::Int).collect()
         }
+        Value::Str(s) => strs::chars(s),
         _ => return Err(msg()),
     })
 }
@@ -191,6 +207,7 @@ pub fn item(v: &Value, idx: &Value, int_bits: u64) -> Res<Value> {
         Value::List(l) => ("list", l.items.borrow().len()),
         Value::Tuple(t) => ("tuple", t.items.len()),
         Value::Range(r) => return range_item(r, idx, int_bits),
+        Value::Str(s) => return strs::item(s, idx),
         _ => return Err(not_subscriptable(v)),
     };
     let i = idx.as_int().ok_or_else(|| bad_index(name, idx))?;
@@ -330,6 +347,7 @@ pub fn slice(h: &mut Heap, v: &Value, s: &SliceArgs, int_bits: u64) -> Res<Value
             Ok(h.tuple(sp.positions().map(|p| t.items[p].clone()).collect()))
         }
         Value::Range(r) => range_slice(r, s, int_bits),
+        Value::Str(text) => strs::slice(h, text, s),
         _ => Err(not_subscriptable(v)),
     }
 }

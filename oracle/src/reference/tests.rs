@@ -4,7 +4,7 @@
 //! Agreement with a live CPython is tested in
 //! `oracle/tests/reference_cpython.rs`.
 
-use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp};
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Keyword, Module, Stmt, UnaryOp};
 use jitdiff_vm::lang::outcome::{Ending, Outcome, Poison, RunResult};
 use jitdiff_vm::lang::parse_program;
 use rand::rngs::StdRng;
@@ -316,13 +316,29 @@ fn random_asts_never_panic() {
     }
 }
 
-const NAMES: [&str; 16] = [
+const NAMES: [&str; 20] = [
     "x", "y", "f", "g", "print", "range", "float", "int", "abs", "round", "len", "list", "tuple",
-    "sum", "min", "max",
+    "sum", "min", "max", "str", "repr", "ord", "chr",
 ];
 
-const METHODS: [&str; 8] = [
-    "append", "pop", "insert", "extend", "index", "count", "reverse", "nope",
+const METHODS: [&str; 17] = [
+    "append",
+    "pop",
+    "insert",
+    "extend",
+    "index",
+    "count",
+    "reverse",
+    "nope",
+    "join",
+    "split",
+    "strip",
+    "upper",
+    "lower",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
 ];
 
 /// All eight comparison operators, membership included.
@@ -355,8 +371,9 @@ const EDGE_FLOATS: [f64; 10] = [
 fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
     let leaf = depth == 0 || rng.random_range(0..3) == 0;
     if leaf {
-        return match rng.random_range(0..6) {
+        return match rng.random_range(0..7) {
             0 => Expr::int(rng.random_range(-3..40)),
+            6 => Expr::Str(STRS[rng.random_range(0..STRS.len())].to_string()),
             1 => Expr::Bool(rng.random()),
             2 => Expr::None,
             3 => Expr::Int("9".repeat(rng.random_range(1..40))),
@@ -430,9 +447,28 @@ fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
             args: (0..rng.random_range(0..4))
                 .map(|_| random_expr(rng, depth - 1))
                 .collect(),
+            // Any names, on any callee: only `print`'s sep/end parse.
+            keywords: (0..rng.random_range(0..3) / 2 * rng.random_range(1..3))
+                .map(|_| Keyword {
+                    arg: ["sep", "end", "x", "sep"][rng.random_range(0..4)].to_string(),
+                    value: random_expr(rng, depth - 1),
+                })
+                .collect(),
         },
     }
 }
+
+/// String constants, including format strings and control characters.
+const STRS: [&str; 8] = [
+    "",
+    "a",
+    "ab c",
+    "%s",
+    "%d%%",
+    "%(a)s",
+    "'\"\n\x7f",
+    "%.3f|%-5x",
+];
 
 fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
     let target = NAMES[rng.random_range(0..NAMES.len())].to_string();

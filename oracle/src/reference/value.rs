@@ -1,8 +1,9 @@
 //! The reference's own value model: Python ints (with an `i64` fast path),
-//! floats, bools, None, functions, the builtins, range objects, tuples and
-//! lists. Written from CPython's documented behaviour, not from the VM's
-//! representation. Float semantics live in [`super::float`], sequence
-//! semantics in [`super::seq`].
+//! floats, bools, None, ASCII strings, functions, the builtins, range
+//! objects, tuples and lists. Written from CPython's documented behaviour,
+//! not from the VM's representation. Float semantics live in
+//! [`super::float`], sequence semantics in [`super::seq`], string
+//! semantics in [`super::strs`].
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -386,7 +387,7 @@ impl Iterator for RangeIter {
     }
 }
 
-/// The builtins. `range`, `float`, `int`, `list` and `tuple` are classes in
+/// The builtins. `range`, `float`, `int`, `list`, `tuple` and `str` are classes in
 /// CPython (type name `type`, repr `<class 'range'>`); the others are
 /// builtin functions. `ALL` keeps the language's order of global names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -403,10 +404,14 @@ pub enum Builtin {
     Sum,
     Min,
     Max,
+    Str,
+    Repr,
+    Ord,
+    Chr,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 12] = [
+    pub const ALL: [Builtin; 16] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -419,6 +424,10 @@ impl Builtin {
         Builtin::Sum,
         Builtin::Min,
         Builtin::Max,
+        Builtin::Str,
+        Builtin::Repr,
+        Builtin::Ord,
+        Builtin::Chr,
     ];
 
     pub fn name(self) -> &'static str {
@@ -435,6 +444,10 @@ impl Builtin {
             Builtin::Sum => "sum",
             Builtin::Min => "min",
             Builtin::Max => "max",
+            Builtin::Str => "str",
+            Builtin::Repr => "repr",
+            Builtin::Ord => "ord",
+            Builtin::Chr => "chr",
         }
     }
 
@@ -446,7 +459,12 @@ impl Builtin {
     pub fn is_class(self) -> bool {
         matches!(
             self,
-            Builtin::Range | Builtin::Float | Builtin::Int | Builtin::List | Builtin::Tuple
+            Builtin::Range
+                | Builtin::Float
+                | Builtin::Int
+                | Builtin::List
+                | Builtin::Tuple
+                | Builtin::Str
         )
     }
 }
@@ -515,6 +533,8 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     None,
+    /// An immutable ASCII string (one byte per character).
+    Str(Rc<str>),
     Func(Rc<FuncObj>),
     Builtin(Builtin),
     Range(Rc<RangeObj>),
@@ -548,6 +568,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Bool(_) => "bool",
             Value::None => "NoneType",
+            Value::Str(_) => "str",
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) => "builtin_function_or_method",
@@ -569,6 +590,7 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::Bool(b) => *b,
             Value::None => false,
+            Value::Str(s) => !s.is_empty(),
             Value::Func(_) | Value::Builtin(_) => true,
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
@@ -577,7 +599,8 @@ impl Value {
     }
 
     /// `a == b` for non-containers: numbers by exact value (NaN equals
-    /// nothing), ranges by sequence, everything else by identity (None and
+    /// nothing), ranges by sequence, strings by content, everything else by
+    /// identity (None and
     /// the builtins are singletons). Containers compare in
     /// [`super::compare`]; here two of them are equal only if identical.
     pub fn py_eq(&self, o: &Value) -> bool {
@@ -587,6 +610,7 @@ impl Value {
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
+            (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Builtin(a), Value::Builtin(b)) => a == b,
             _ => match (self.as_num(), o.as_num()) {
                 (Some(a), Some(b)) => num_cmp(&a, &b) == Some(Ordering::Equal),
@@ -607,8 +631,8 @@ pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
     }
 }
 
-/// `str(v)`, which for every S0 value (floats included) is also `repr(v)`.
-/// Functions print as `<function NAME>`: the one documented deviation from
+/// `repr(v)`, which for every value but a string is also `str(v)` (see
+/// [`super::strs::str_of`]). Functions print as `<function NAME>`: the one documented deviation from
 /// CPython (no address). Containers go through [`super::compare::repr`],
 /// which can poison; here a too-deep one shows as `<...>`.
 impl fmt::Display for Value {
@@ -622,6 +646,7 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::None => f.write_str("None"),
+            Value::Str(s) => f.write_str(&super::strs::repr_str(s)),
             Value::Func(func) => write!(f, "<function {}>", func.name),
             Value::Builtin(b) if b.is_class() => write!(f, "<class '{}'>", b.name()),
             Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
+use jitdiff_vm::lang::ast::Keyword;
 use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
 pub struct Reduced {
@@ -484,22 +485,43 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
             out.extend(expr_variants(body).iter().map(|x| rebuild(test, x, orelse)));
             out.extend(expr_variants(orelse).iter().map(|x| rebuild(test, body, x)));
         }
-        Expr::Call { func, args } => {
+        Expr::Call {
+            func,
+            args,
+            keywords,
+        } => {
             out.extend(args.iter().cloned());
+            let call = |a: Vec<Expr>, k: Vec<Keyword>| Expr::Call {
+                func: func.clone(),
+                args: a,
+                keywords: k,
+            };
             for i in 0..args.len() {
                 let mut a = args.clone();
                 a.remove(i);
-                out.push(Expr::Call {
-                    func: func.clone(),
-                    args: a,
-                });
+                out.push(call(a, keywords.clone()));
                 for x in expr_variants(&args[i]) {
                     let mut a = args.clone();
                     a[i] = x;
-                    out.push(Expr::Call {
-                        func: func.clone(),
-                        args: a,
-                    });
+                    out.push(call(a, keywords.clone()));
+                }
+            }
+            for i in 0..keywords.len() {
+                let mut k = keywords.clone();
+                k.remove(i);
+                out.push(call(args.clone(), k));
+                for x in expr_variants(&keywords[i].value) {
+                    let mut k = keywords.clone();
+                    k[i].value = x;
+                    out.push(call(args.clone(), k));
+                }
+            }
+        }
+        // A string stays a string (its type is often the point), only shorter.
+        Expr::Str(s) => {
+            for shorter in ["", "a"] {
+                if shorter.len() < s.len() {
+                    out.push(Expr::Str(shorter.into()));
                 }
             }
         }
@@ -720,13 +742,20 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             collect_expr_names(left, f);
             comparators.iter().for_each(|v| collect_expr_names(v, f));
         }
-        Expr::Call { func, args } => {
+        Expr::Call {
+            func,
+            args,
+            keywords,
+        } => {
             if let Expr::Name(n) = &**func {
                 f(n, true);
             } else {
                 collect_expr_names(func, f);
             }
             args.iter().for_each(|v| collect_expr_names(v, f));
+            keywords
+                .iter()
+                .for_each(|k| collect_expr_names(&k.value, f));
         }
         Expr::Tuple(items) | Expr::List(items) => {
             items.iter().for_each(|v| collect_expr_names(v, f));
@@ -745,7 +774,7 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(p, f);
             }
         }
-        Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => {}
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => {}
     }
 }
 
@@ -855,9 +884,20 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             ops: ops.clone(),
             comparators: comparators.iter().map(|v| rename_expr(v, map)).collect(),
         },
-        Expr::Call { func, args } => Expr::Call {
+        Expr::Call {
+            func,
+            args,
+            keywords,
+        } => Expr::Call {
             func: b(func),
             args: args.iter().map(|v| rename_expr(v, map)).collect(),
+            keywords: keywords
+                .iter()
+                .map(|k| Keyword {
+                    arg: k.arg.clone(),
+                    value: rename_expr(&k.value, map),
+                })
+                .collect(),
         },
         Expr::Tuple(items) => Expr::Tuple(items.iter().map(|v| rename_expr(v, map)).collect()),
         Expr::List(items) => Expr::List(items.iter().map(|v| rename_expr(v, map)).collect()),
@@ -879,7 +919,7 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             upper: upper.as_deref().map(b),
             step: step.as_deref().map(b),
         },
-        Expr::Int(_) | Expr::Float(_) | Expr::Bool(_) | Expr::None => e.clone(),
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => e.clone(),
     }
 }
 

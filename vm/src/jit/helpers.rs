@@ -160,6 +160,23 @@ pub(crate) unsafe extern "C" fn jit_make_function(st: *mut JitState, code: u64) 
     with_run(st, Value::NULL, |run| run.make_function(code as u32))
 }
 
+/// `_BINARY_OP_ADD_UNICODE`: concatenates two strs its guard established
+/// (a non-str operand is a JIT bug, reported as an internal error).
+pub(crate) unsafe extern "C" fn jit_concat_str(st: *mut JitState, a: Value, b: Value) -> Value {
+    with_run(st, Value::NULL, |run| {
+        use crate::runtime::strs;
+        if !(strs::is_str(a) && strs::is_str(b)) {
+            return Err(Raise::Internal(format!(
+                "_BINARY_OP_ADD_UNICODE met a {} and a {}: its guard let a non-str through",
+                crate::runtime::type_name(a),
+                crate::runtime::type_name(b)
+            )));
+        }
+        let joined = format!("{}{}", strs::text(a), strs::text(b));
+        strs::new(run.arena, &joined)
+    })
+}
+
 /// A generic sequence uop (`operand` packs its bytecode op and arg): runs
 /// tier 1's code on the inputs below `sp` (synced), writes the outputs in
 /// their place and returns the new stack pointer, or NULL when it raised
@@ -280,6 +297,7 @@ pub const HELPERS: &[&str] = &[
     "jit_check_regs",
     "jit_box_float",
     "jit_stack_op",
+    "jit_concat_str",
 ];
 
 fn native_by_index(i: usize) -> usize {
@@ -302,6 +320,7 @@ fn native_by_index(i: usize) -> usize {
         15 => jit_check_regs as *const () as usize,
         16 => jit_box_float as *const () as usize,
         17 => jit_stack_op as *const () as usize,
+        18 => jit_concat_str as *const () as usize,
         _ => unreachable!("helper {i} is not in HELPERS"),
     }
 }
@@ -350,6 +369,7 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
             }
             16 => jit_box_float(st, a[1]).0,
             17 => jit_stack_op(st, a[1], a[2] as *mut Value, a[3]),
+            18 => jit_concat_str(st, Value(a[1]), Value(a[2])).0,
             _ => unreachable!("helper {i} is not in HELPERS"),
         }
     }

@@ -128,6 +128,10 @@ impl Run<'_> {
                     (*st).links = jit.state.links();
                     (*st).run = run_ptr;
                     (*st).guard_evals = self.guard_evals;
+                    // The one-character strings are new for every run.
+                    if (*st).chars[0] != self.arena.chars[0] {
+                        (*st).chars.copy_from_slice(&self.arena.chars);
+                    }
                     (*st).observe = self.observe.events as u64;
                 }
                 jit

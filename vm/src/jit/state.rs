@@ -31,7 +31,13 @@ pub struct JitState {
     /// here for its helper.
     pub check_regs: [Value; 3],
     pub check_sp: u64,
+    /// The run's one-character strings (`Arena::chars`), where emulated
+    /// code can read them: `_BINARY_SUBSCR_STR_INT` returns one.
+    pub chars: [Value; 128],
 }
+
+// The JitState must fit the first page of its region.
+const _: () = assert!(size_of::<JitState>() <= 4096);
 
 /// Statuses the shim returns (jit.h `STATUS_*`).
 pub const STATUS_EXIT: u64 = 0;
@@ -175,6 +181,10 @@ mod tests {
                 "offsetof(JitState, check_sp)",
                 offset_of!(JitState, check_sp) as u64,
             ),
+            (
+                "offsetof(JitState, chars)",
+                offset_of!(JitState, chars) as u64,
+            ),
             ("VALUE_NULL", Value::NULL.0),
             ("VALUE_NONE", Value::NONE.0),
             ("VALUE_FALSE", Value::FALSE.0),
@@ -197,6 +207,9 @@ mod tests {
             ("ITEMS_FIRST", object::ITEMS_FIRST),
             ("SEQ_ITER_SEQ", object::SEQ_ITER_SEQ),
             ("SEQ_ITER_INDEX", object::SEQ_ITER_INDEX),
+            ("KIND_STR", Kind::Str as u64),
+            ("STR_LEN", object::STR_LEN),
+            ("STR_BYTES", object::STR_BYTES),
             ("FUNCTION_CODE", object::FUNCTION_CODE),
             ("ITER_NEXT", object::ITER_NEXT),
             ("ITER_STEP", object::ITER_STEP),

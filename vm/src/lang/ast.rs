@@ -3,7 +3,7 @@
 //! reducer. It is the *only* thing the reference and the VM share, so it holds
 //! syntax, never semantics.
 //!
-//! Language S0: integers, floats, booleans, None, tuples and lists,
+//! Language S0: integers, floats, booleans, None, ASCII strings, tuples and lists,
 //! `if/elif/else`, `while`, `for NAME in EXPR`, `break/continue/pass`,
 //! assignment (to a name, a subscript or a slice, and unpacking into names)
 //! and augmented assignment, `def` with positional parameters, `return`,
@@ -119,10 +119,12 @@ pub enum Expr {
         ops: Vec<CmpOp>,
         comparators: Vec<Expr>,
     },
-    /// `func(args...)`, positional arguments only.
+    /// `func(args..., kw=value...)`: keywords follow the positional
+    /// arguments (the front end accepts only `print`'s `sep` and `end`).
     Call {
         func: Box<Expr>,
         args: Vec<Expr>,
+        keywords: Vec<Keyword>,
     },
     /// `body if test else orelse`
     IfExp {
@@ -130,6 +132,8 @@ pub enum Expr {
         body: Box<Expr>,
         orelse: Box<Expr>,
     },
+    /// A string literal, decoded; ASCII only (the front end rejects others).
+    Str(String),
     /// `(a, b)`, `(a,)`, `()`.
     Tuple(Vec<Expr>),
     /// `[a, b]`.
@@ -152,6 +156,13 @@ pub enum Expr {
         method: String,
         args: Vec<Expr>,
     },
+}
+
+/// `arg=value` in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Keyword {
+    pub arg: String,
+    pub value: Expr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -318,6 +329,7 @@ impl Expr {
         Expr::Call {
             func: Box::new(Expr::name(func)),
             args,
+            keywords: vec![],
         }
     }
 }

@@ -32,6 +32,7 @@ pub enum Op {
     BinaryOpAddFloat,
     BinaryOpSubtractFloat,
     BinaryOpMultiplyFloat,
+    BinaryOpAddUnicode,
     UnaryNegative,
     UnaryInvert,
     UnaryPositive,
@@ -42,9 +43,11 @@ pub enum Op {
     ToBoolInt,
     ToBoolNone,
     ToBoolList,
+    ToBoolStr,
     CompareOp,
     CompareOpInt,
     CompareOpFloat,
+    CompareOpStr,
     /// Pop an exact bool; jump to `arg` if false.
     PopJumpIfFalse,
     PopJumpIfTrue,
@@ -72,6 +75,7 @@ pub enum Op {
     BinarySubscr,
     BinarySubscrListInt,
     BinarySubscrTupleInt,
+    BinarySubscrStrInt,
     /// `[value, container, index] -> []`
     StoreSubscr,
     StoreSubscrListInt,
@@ -91,6 +95,10 @@ pub enum Op {
     LoadMethod,
     ForIterList,
     ForIterTuple,
+    /// `[callable, args..., keyword values...] -> [result]`: `arg` packs
+    /// the positional count (bits 0..8), the keyword count (8..12) and, per
+    /// keyword, whether it is `end` rather than `sep` (bit 12 + i).
+    CallKw,
 }
 
 impl Op {
@@ -106,11 +114,12 @@ impl Op {
             | BinaryOpModuloInt
             | BinaryOpAddFloat
             | BinaryOpSubtractFloat
-            | BinaryOpMultiplyFloat => BinaryOp,
-            ToBoolBool | ToBoolInt | ToBoolNone | ToBoolList => ToBool,
-            CompareOpInt | CompareOpFloat => CompareOp,
+            | BinaryOpMultiplyFloat
+            | BinaryOpAddUnicode => BinaryOp,
+            ToBoolBool | ToBoolInt | ToBoolNone | ToBoolList | ToBoolStr => ToBool,
+            CompareOpInt | CompareOpFloat | CompareOpStr => CompareOp,
             ForIterRange | ForIterList | ForIterTuple => ForIter,
-            BinarySubscrListInt | BinarySubscrTupleInt => BinarySubscr,
+            BinarySubscrListInt | BinarySubscrTupleInt | BinarySubscrStrInt => BinarySubscr,
             StoreSubscrListInt => StoreSubscr,
             UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
             CallPyExactArgs | CallBuiltin => Call,
@@ -170,6 +179,10 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         StoreSlice => (5, 0),
         UnpackSequence => (1, arg),
         LoadMethod => (1, 2),
+        CallKw => {
+            let (nargs, nkw) = call_kw_counts(arg);
+            (nargs + nkw + 1, 1)
+        }
         _ => unreachable!("specialized op {op:?} has a generic form"),
     }
 }
@@ -193,6 +206,25 @@ pub struct Cache {
     pub version: u64,
     /// Cached entry index (LOAD_GLOBAL_*), builtins version, ...
     pub index: u64,
+}
+
+/// CALL_KW's positional and keyword counts.
+pub fn call_kw_counts(arg: u32) -> (u32, u32) {
+    (arg & 0xff, (arg >> 8) & 0xf)
+}
+
+/// The names of CALL_KW's keywords, in order.
+pub fn call_kw_names(arg: u32) -> Vec<&'static str> {
+    let (_, nkw) = call_kw_counts(arg);
+    (0..nkw)
+        .map(|i| {
+            if arg & (1 << (12 + i)) != 0 {
+                "end"
+            } else {
+                "sep"
+            }
+        })
+        .collect()
 }
 
 /// BINARY_OP's oparg flag for augmented assignment: CPython names the
@@ -239,6 +271,8 @@ pub enum Const {
     Int(String),
     /// The bits of an `f64` (boxed when the run starts).
     Float(u64),
+    /// An ASCII string (allocated when the run starts).
+    Str(String),
     Value(Value),
 }
 

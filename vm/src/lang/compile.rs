@@ -25,7 +25,17 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
-        c.block(&module.body, &mut codes);
+        // A module docstring is not executed: CPython binds it to `__doc__`.
+        let body = match module.body.split_first() {
+            Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
+                let k = c.constant(Const::Str(doc.clone()));
+                c.emit(Op::LoadConst, k);
+                c.store_name("__doc__");
+                rest
+            }
+            _ => &module.body[..],
+        };
+        c.block(body, &mut codes);
         c.emit(Op::LoadConst, 0);
         c.emit(Op::ReturnValue, 0);
         c.finish()
@@ -520,12 +530,32 @@ impl<'n> CodeBuilder<'n> {
                     self.patch(jump_end, end);
                 }
             }
-            Expr::Call { func, args } => {
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
                 self.expr(func);
                 for a in args {
                     self.expr(a);
                 }
-                self.emit(Op::Call, args.len() as u32);
+                if keywords.is_empty() {
+                    self.emit(Op::Call, args.len() as u32);
+                } else {
+                    // The front end allows only print's `sep` and `end`.
+                    let mut arg = args.len() as u32 | ((keywords.len() as u32) << 8);
+                    for (i, k) in keywords.iter().enumerate() {
+                        self.expr(&k.value);
+                        if k.arg == "end" {
+                            arg |= 1 << (12 + i);
+                        }
+                    }
+                    self.emit(Op::CallKw, arg);
+                }
+            }
+            Expr::Str(s) => {
+                let c = self.constant(Const::Str(s.clone()));
+                self.emit(Op::LoadConst, c);
             }
         }
     }

@@ -193,6 +193,10 @@ impl Limits {
             super::Poison::SequenceTooLong => format!(
                 "a list or tuple longer than {MAX_SEQUENCE_LEN} elements (not a run parameter)"
             ),
+            super::Poison::NonAscii => {
+                "a character outside ASCII, which the language leaves out (not a run parameter)"
+                    .into()
+            }
             super::Poison::Identity => {
                 "a container comparison met NaN on both sides: CPython's answer depends on object identity, which the language leaves out (not a run parameter)".into()
             }

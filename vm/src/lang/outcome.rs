@@ -51,6 +51,9 @@ pub enum Poison {
     /// `count`) met a NaN on both sides: CPython's answer depends on
     /// whether they are the same object, which is outside the language.
     Identity,
+    /// A character outside ASCII (`chr(200)`, `'%c' % 200`): every string
+    /// in the language is ASCII.
+    NonAscii,
 }
 
 impl std::fmt::Display for Poison {
@@ -64,6 +67,7 @@ impl std::fmt::Display for Poison {
             Poison::Complex => "complex result (outside the language)",
             Poison::SequenceTooLong => "sequence too long",
             Poison::Identity => "NaN compared with NaN in a container (depends on identity)",
+            Poison::NonAscii => "non-ASCII string (outside the language)",
         })
     }
 }

@@ -108,7 +108,94 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         depth: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
+    // `print(x, sep=...)` must reach the builtin: keyword binding to user
+    // functions is not in the language yet.
+    if uses_keywords(&body) && binds_print(&body) {
+        return Err(ParseError {
+            line: 1,
+            col: 1,
+            message: "unsupported construct: keyword arguments to `print` in a program that rebinds `print` (outside S0)".into(),
+        });
+    }
     Ok(Module { body })
+}
+
+/// Whether any name binding in the program (at any depth) is `print`.
+fn binds_print(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::FunctionDef { name, params, body } => {
+            name == "print" || params.iter().any(|p| p == "print") || binds_print(body)
+        }
+        Stmt::If { body, orelse, .. } => binds_print(body) || binds_print(orelse),
+        Stmt::While { body, .. } => binds_print(body),
+        Stmt::For { target, body, .. } => target == "print" || binds_print(body),
+        Stmt::ForUnpack { targets, body, .. } => {
+            targets.iter().any(|t| t == "print") || binds_print(body)
+        }
+        Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
+        Stmt::Unpack { targets, .. } => targets.iter().any(|t| t == "print"),
+        _ => false,
+    })
+}
+
+/// Whether any call in the program passes keyword arguments (the front end
+/// admits them only on `print`).
+fn uses_keywords(body: &[Stmt]) -> bool {
+    fn expr(e: &Expr) -> bool {
+        match e {
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => !keywords.is_empty() || expr(func) || args.iter().any(expr),
+            Expr::UnaryOp { operand, .. } => expr(operand),
+            Expr::BinOp { left, right, .. } => expr(left) || expr(right),
+            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
+                values.iter().any(expr)
+            }
+            Expr::Compare {
+                left, comparators, ..
+            } => expr(left) || comparators.iter().any(expr),
+            Expr::IfExp { test, body, orelse } => expr(test) || expr(body) || expr(orelse),
+            Expr::Subscript { value, index } => expr(value) || expr(index),
+            Expr::Slice { lower, upper, step } => {
+                [lower, upper, step].into_iter().flatten().any(|x| expr(x))
+            }
+            Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
+            Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Str(_)
+            | Expr::Bool(_)
+            | Expr::None
+            | Expr::Name(_) => false,
+        }
+    }
+    body.iter().any(|s| match s {
+        Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
+        Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } | Stmt::Unpack { value, .. } => {
+            expr(value)
+        }
+        Stmt::AssignSubscript {
+            container,
+            index,
+            value,
+        }
+        | Stmt::AugAssignSubscript {
+            container,
+            index,
+            value,
+            ..
+        } => expr(container) || expr(index) || expr(value),
+        Stmt::If { test, body, orelse } => {
+            expr(test) || uses_keywords(body) || uses_keywords(orelse)
+        }
+        Stmt::While { test, body } => expr(test) || uses_keywords(body),
+        Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
+            expr(iter) || uses_keywords(body)
+        }
+        Stmt::FunctionDef { body, .. } => uses_keywords(body),
+        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
+    })
 }
 
 /// Where a statement sits, for CPython's compile-time checks.
@@ -526,6 +613,13 @@ impl Lowering<'_> {
                 py::Number::Complex { .. } => return Err(self.unsupported(e, "complex literal")),
             },
             py::Expr::BooleanLiteral(b) => Expr::Bool(b.value),
+            py::Expr::StringLiteral(s) => {
+                let text = s.value.to_str();
+                if !text.is_ascii() {
+                    return Err(self.unsupported(e, "non-ASCII string literal"));
+                }
+                Expr::Str(text.to_string())
+            }
             py::Expr::NoneLiteral(_) => Expr::None,
             py::Expr::Name(n) => Expr::Name(n.id.to_string()),
             py::Expr::UnaryOp(u) => Expr::UnaryOp {
@@ -586,8 +680,21 @@ impl Lowering<'_> {
                 }
             }
             py::Expr::Call(c) => {
-                if let Some(k) = c.arguments.keywords.first() {
-                    return Err(self.unsupported(k, "keyword argument"));
+                // Only `print`'s `sep=` and `end=`: other keywords need
+                // parameter binding the language does not have yet.
+                let is_print = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "print");
+                let mut keywords = Vec::new();
+                for k in c.arguments.keywords.iter() {
+                    let arg = k.arg.as_ref().map(|a| a.id.to_string());
+                    match arg {
+                        Some(a) if is_print && (a == "sep" || a == "end") => {
+                            keywords.push(Keyword {
+                                arg: a,
+                                value: self.expr(&k.value)?,
+                            })
+                        }
+                        _ => return Err(self.unsupported(k, "keyword argument")),
+                    }
                 }
                 let mut args = Vec::new();
                 for a in c.arguments.args.iter() {
@@ -605,6 +712,7 @@ impl Lowering<'_> {
                     func => Expr::Call {
                         func: Box::new(self.expr(func)?),
                         args,
+                        keywords,
                     },
                 }
             }
@@ -671,7 +779,7 @@ fn normalize_int_literal(text: &str) -> Result<String, String> {
 
 fn expr_kind(e: &py::Expr) -> &'static str {
     match e {
-        py::Expr::StringLiteral(_) | py::Expr::FString(_) | py::Expr::TString(_) => "string",
+        py::Expr::FString(_) | py::Expr::TString(_) => "f-string",
         py::Expr::BytesLiteral(_) => "bytes literal",
         py::Expr::ListComp(_) => "list comprehension",
         py::Expr::Dict(_) | py::Expr::DictComp(_) => "dict",
@@ -743,11 +851,15 @@ mod tests {
             "floats, `/` and `**` are in the language"
         );
         assert!(
-            parse_program("print(1, sep='')")
+            parse_program("print(1, flush=True)")
                 .unwrap_err()
                 .message
                 .contains("keyword")
         );
+        assert!(parse_program("len([1], sep='')").is_err());
+        assert!(parse_program("print(1, sep='', end='')").is_ok());
+        assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_err());
+        assert!(parse_program("def f(print):\n    print(1, end='')\n").is_err());
     }
 
     #[test]

@@ -275,9 +275,29 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 expr(orelse, Prec::Lowest, out);
             });
         }
-        Expr::Call { func, args } => {
+        Expr::Str(s) => out.push_str(&str_literal(s)),
+        Expr::Call {
+            func,
+            args,
+            keywords,
+        } => {
             expr(func, Prec::Atom, out);
-            elements(args, "(", ")", out);
+            out.push('(');
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                expr(a, Prec::Lowest, out);
+            }
+            for (i, k) in keywords.iter().enumerate() {
+                if i > 0 || !args.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str(&k.arg);
+                out.push('=');
+                expr(&k.value, Prec::Lowest, out);
+            }
+            out.push(')');
         }
         Expr::MethodCall {
             receiver,
@@ -337,6 +357,38 @@ fn subscript(value: &Expr, index: &Expr, out: &mut String) {
     out.push(']');
 }
 
+/// An ASCII string as CPython's `repr` writes it, which is also a literal
+/// that reads back as the same string: single quotes unless it holds a
+/// `'` and no `"`; `\\`, the quote, `\t`, `\n`, `\r` escaped, other control
+/// characters as `\xhh`.
+pub fn str_literal(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// A non-negative float as a literal that reads back as the same value:
 /// its repr, except infinity, which has no literal but `1e309` overflows to.
 pub fn float_literal(v: f64) -> String {
@@ -376,5 +428,21 @@ mod tests {
         let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\nq = [(), (1,), (a, [b]), x[1:], x[::-1], x[a:b:c][0], (-x)[0], -x[0], (1).f(2), x.append(y[0] if z else w), 3 in x, 4 not in (5,)]\nx, = q\nx[y] = q[1:2:3]\nx[1:2] = (a, b)\na, b = b, a\nx[i] //= 2\nx[1][y] += z\nfor i, x in y:\n    for z, in w:\n        pass\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+    }
+
+    #[test]
+    fn strings_and_print_keywords_round_trip() {
+        let src = r#"print('it\'s', "a'", 'q"', '\t\x00\\', """doc""", 'a' 'b', sep='', end=x)
+"doc string"
+"#;
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+        assert_eq!(str_literal("it's"), r#""it's""#);
+        assert_eq!(str_literal("both ' \""), r#"'both \' "'"#);
+        assert_eq!(str_literal("\t\n\r\x01\x7f\\"), r#"'\t\n\r\x01\x7f\\'"#);
+        assert!(parse_program("x = 'é'\n").is_err());
+        assert!(parse_program("x = '\\u00e9'\n").is_err());
+        assert!(parse_program("print(1, flush=True)\n").is_err());
+        assert!(parse_program("f(sep='')\n").is_err());
     }
 }

@@ -56,6 +56,11 @@ pub struct Arena {
     /// Fuel owed for bulk work (`seq::charge`), added to the run's count
     /// at its next fuel point or helper return.
     pub bulk_fuel: u64,
+    /// The run's one-character strings, by ASCII code (`strs::make_chars`).
+    pub chars: Vec<Value>,
+    /// The program's global names (a function's repr names it): set by
+    /// the run, read by `repr`/`str` wherever the runtime renders values.
+    pub names: Vec<String>,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -163,6 +168,8 @@ impl Arena {
             stats: ArenaStats::default(),
             int_bits: crate::lang::limits::DEFAULT_INT_BITS,
             bulk_fuel: 0,
+            chars: Vec::new(),
+            names: Vec::new(),
         }
     }
 
@@ -186,6 +193,7 @@ impl Arena {
         self.roots_ready = false;
         self.heap_errors.clear();
         self.bulk_fuel = 0;
+        self.chars.clear();
     }
 
     /// First and one-past-last address of the allocated heap.

@@ -179,6 +179,12 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    // The left operand decides first, as CPython tries its slot first
+    // (`'a' * [1]` and `[1] * 'a'` name different types).
+    let (a_str, b_str) = (super::strs::is_str(a), super::strs::is_str(b));
+    if a_str || (b_str && !super::seq::is_seq(a)) {
+        return super::str_ops::binop(arena, op, inplace, a, b);
+    }
     if super::seq::is_seq(a) || super::seq::is_seq(b) {
         return super::seq_ops::binop(arena, op, inplace, a, b);
     }

@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 11] = [
+pub const METHODS: [(&str, &str, Value); 22] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -25,6 +25,17 @@ pub const METHODS: [(&str, &str, Value); 11] = [
     ("tuple", "count", Value::METHOD_TUPLE_COUNT),
     ("range", "index", Value::METHOD_RANGE_INDEX),
     ("range", "count", Value::METHOD_RANGE_COUNT),
+    ("str", "join", Value::METHOD_STR_JOIN),
+    ("str", "split", Value::METHOD_STR_SPLIT),
+    ("str", "strip", Value::METHOD_STR_STRIP),
+    ("str", "upper", Value::METHOD_STR_UPPER),
+    ("str", "lower", Value::METHOD_STR_LOWER),
+    ("str", "replace", Value::METHOD_STR_REPLACE),
+    ("str", "startswith", Value::METHOD_STR_STARTSWITH),
+    ("str", "endswith", Value::METHOD_STR_ENDSWITH),
+    ("str", "find", Value::METHOD_STR_FIND),
+    ("str", "count", Value::METHOD_STR_COUNT),
+    ("str", "index", Value::METHOD_STR_INDEX),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -35,7 +46,8 @@ pub fn is_method(v: Value) -> bool {
 pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     let ty = type_name(receiver);
     let is_range = receiver.is_ptr() && object::kind_of(receiver) == Kind::Range;
-    let has_methods = is_list(receiver) || is_tuple(receiver) || is_range;
+    let has_methods =
+        is_list(receiver) || is_tuple(receiver) || is_range || super::strs::is_str(receiver);
     if let Some((_, _, m)) = METHODS
         .iter()
         .find(|(t, n, _)| has_methods && *t == ty && *n == name)
@@ -182,7 +194,10 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             };
             int::from_ibig(arena, &((v - start) / step))
         }
-        other => Err(Raise::Internal(format!("{other:?} is not a method"))),
+        m => match METHODS.iter().find(|(t, _, v)| *t == "str" && *v == m) {
+            Some((_, name, _)) => super::str_ops::call_method(arena, name, xs, args),
+            None => Err(Raise::Internal(format!("{m:?} is not a method"))),
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod arena;
 pub mod dict;
 pub mod float;
+pub mod format;
 pub mod frame;
 pub mod int;
 pub mod mapping;
@@ -13,6 +14,9 @@ pub mod object;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
+pub mod str_builtins;
+pub mod str_ops;
+pub mod strs;
 pub mod value;
 pub mod verify;
 
@@ -63,7 +67,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_FLOAT
         | Value::BUILTIN_INT
         | Value::BUILTIN_LIST
-        | Value::BUILTIN_TUPLE => return "type",
+        | Value::BUILTIN_TUPLE
+        | Value::BUILTIN_STR => return "type",
         _ if v.is_builtin() || methods::is_method(v) => return "builtin_function_or_method",
         _ => {}
     }
@@ -82,6 +87,8 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::ListItems => "list items",
         Kind::ListIter => "list_iterator",
         Kind::TupleIter => "tuple_iterator",
+        Kind::Str => "str",
+        Kind::StrIter => "str_ascii_iterator",
         Kind::Free => "freed object",
     }
 }
@@ -100,6 +107,7 @@ pub fn truthy(v: Value) -> bool {
         // NaN is true, as in C.
         _ if float::is_float(v) => float::value(v) != 0.0,
         _ if seq::is_seq(v) => seq::len(v) != 0,
+        _ if strs::is_str(v) => strs::len(v) != 0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -110,6 +118,28 @@ pub fn truthy(v: Value) -> bool {
 /// too deep poison (see [`try_repr`]); here they print as `...`.
 pub fn repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
     try_repr(v, function_name).unwrap_or_else(|_| "...".into())
+}
+
+/// `repr(v)` with the function names the run left in the arena.
+pub fn arena_repr(arena: &Arena, v: Value) -> Result<String, Raise> {
+    try_repr(v, &|id| {
+        arena.names.get(id as usize).cloned().unwrap_or_default()
+    })
+}
+
+/// `str(v)` with the function names the run left in the arena.
+pub fn arena_str(arena: &Arena, v: Value) -> Result<String, Raise> {
+    try_str(v, &|id| {
+        arena.names.get(id as usize).cloned().unwrap_or_default()
+    })
+}
+
+/// `str(v)`: a string is itself, everything else its repr.
+pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    if strs::is_str(v) {
+        return Ok(strs::text(v).to_string());
+    }
+    try_repr(v, function_name)
 }
 
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
@@ -159,6 +189,8 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::ListItems => "<list items>".into(),
         Kind::ListIter => "<list_iterator object>".into(),
         Kind::TupleIter => "<tuple_iterator object>".into(),
+        Kind::Str => strs::repr(strs::text(v)),
+        Kind::StrIter => "<str_ascii_iterator object>".into(),
         Kind::Free => "<freed object>".into(),
     }
 }
@@ -174,6 +206,9 @@ pub fn equal(a: Value, b: Value) -> bool {
     }
     if int::is_int(a) && int::is_int(b) {
         return int::cmp(a, b) == std::cmp::Ordering::Equal;
+    }
+    if strs::is_str(a) && strs::is_str(b) {
+        return strs::text(a) == strs::text(b);
     }
     if a.is_ptr()
         && b.is_ptr()

@@ -25,6 +25,10 @@ fn float_of(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     match args {
         [] => float::new(arena, 0.0),
         [x] if float::is_float(*x) => Ok(*x),
+        [x] if super::strs::is_str(*x) => {
+            let f = super::str_builtins::parse_float(super::strs::text(*x))?;
+            float::new(arena, f)
+        }
         [x] if is_int(*x) => {
             let f = float::from_int(*x)?;
             float::new(arena, f)
@@ -44,7 +48,28 @@ fn int_of(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         // `int(True)` is the int 1, not the bool.
         [x] if x.is_bool() => Ok(Value::small((*x == Value::TRUE) as i64)),
         [x] if is_int(*x) => Ok(*x),
+        [x] if super::strs::is_str(*x) => {
+            let s = super::strs::text(*x).to_string();
+            super::str_builtins::parse_int(arena, &s, 10)
+        }
         [x] => Err(float::not_a_number("int", *x)),
+        [x, base] if super::strs::is_str(*x) => {
+            if !is_int(*base) {
+                return Err(Raise::type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    type_name(*base)
+                )));
+            }
+            let b = int::to_i64(*base).unwrap_or(-1);
+            if b != 0 && !(2..=36).contains(&b) {
+                return Err(Raise::exc(
+                    "ValueError",
+                    "int() base must be >= 2 and <= 36, or 0".into(),
+                ));
+            }
+            let s = super::strs::text(*x).to_string();
+            super::str_builtins::parse_int(arena, &s, b as u32)
+        }
         [_, _] => Err(Raise::type_error(
             "int() can't convert non-string with explicit base".into(),
         )),

@@ -35,11 +35,15 @@ pub enum Kind {
     ListIter = 11,
     /// `[hdr][tuple][index: u64]`
     TupleIter = 12,
+    /// `[hdr][len][ASCII bytes, zero-padded to whole words]`
+    Str = 13,
+    /// `[hdr][str][index: u64]`
+    StrIter = 14,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::TupleIter;
+    pub const LAST: Kind = Kind::StrIter;
 }
 
 pub const KIND_MASK: u64 = 0xff;
@@ -68,6 +72,8 @@ pub const LIST_ITEMS: u64 = 16;
 pub const ITEMS_FIRST: u64 = 8;
 pub const SEQ_ITER_SEQ: u64 = 8;
 pub const SEQ_ITER_INDEX: u64 = 16;
+pub const STR_LEN: u64 = 8;
+pub const STR_BYTES: u64 = 16;
 
 pub fn header(kind: Kind, words: usize) -> u64 {
     ((words as u64) << 32) | kind as u64
@@ -89,6 +95,8 @@ pub fn header_kind(h: u64) -> Kind {
         10 => Kind::ListItems,
         11 => Kind::ListIter,
         12 => Kind::TupleIter,
+        13 => Kind::Str,
+        14 => Kind::StrIter,
         _ => Kind::Free,
     }
 }
@@ -164,8 +172,13 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     }
                 }
             }
-            Kind::ListIter | Kind::TupleIter => f(Value(read(addr, SEQ_ITER_SEQ))),
-            Kind::Free | Kind::BigInt | Kind::Function | Kind::RangeIter | Kind::Float => {}
+            Kind::ListIter | Kind::TupleIter | Kind::StrIter => f(Value(read(addr, SEQ_ITER_SEQ))),
+            Kind::Free
+            | Kind::BigInt
+            | Kind::Function
+            | Kind::RangeIter
+            | Kind::Float
+            | Kind::Str => {}
         }
     }
 }

@@ -245,6 +245,9 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
     if is_seq(v) {
         return Ok(items(v));
     }
+    if super::strs::is_str(v) {
+        return Ok(super::str_ops::chars(arena, v));
+    }
     if v.is_ptr() && object::kind_of(v) == Kind::Range {
         let n = range::len(v);
         let n = usize::try_from(&n)
@@ -380,6 +383,9 @@ pub fn contains(container: Value, x: Value) -> Result<bool, Raise> {
     }
     if container.is_ptr() && object::kind_of(container) == Kind::Range {
         return Ok(range::contains(container, x));
+    }
+    if super::strs::is_str(container) {
+        return super::str_ops::contains(container, x);
     }
     Err(Raise::type_error(format!(
         "argument of type '{}' is not iterable",

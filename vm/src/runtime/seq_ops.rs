@@ -13,7 +13,7 @@ use super::arena::Arena;
 use super::object::{self, Kind};
 use super::seq::{self, charge, check_len, collect, get, is_list, is_seq, is_tuple, len, rooted};
 use super::value::Value;
-use super::{Raise, int, range, type_name};
+use super::{Raise, int, range, strs, type_name};
 use crate::lang::ast::{BinOp, CmpOp};
 
 fn is_range(v: Value) -> bool {
@@ -127,6 +127,9 @@ pub fn index_value(v: Value, exc: &'static str) -> Result<i64, Raise> {
 
 /// `container[index]` with an int-like index.
 pub fn subscript(arena: &mut Arena, c: Value, index: Value) -> Result<Value, Raise> {
+    if strs::is_str(c) {
+        return super::str_ops::subscript(arena, c, index);
+    }
     let what = if is_seq(c) {
         type_name(c)
     } else if is_range(c) {
@@ -314,6 +317,9 @@ pub fn slice(
         let new_stop = &start + &s.stop * &rstep;
         return range::from_parts(arena, &new_start, &new_stop, &(rstep * &s.step));
     }
+    if strs::is_str(c) {
+        return super::str_ops::slice(arena, c, lower, upper, step);
+    }
     if !is_seq(c) {
         return Err(not_subscriptable(c));
     }
@@ -396,6 +402,8 @@ pub fn store_slice(
 pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise> {
     let (have, is_r) = if is_seq(v) {
         (IBig::from(len(v)), false)
+    } else if strs::is_str(v) {
+        (IBig::from(strs::len(v)), false)
     } else if is_range(v) {
         (range::len(v), true)
     } else {
@@ -415,6 +423,9 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
             "ValueError",
             format!("too many values to unpack (expected {n})"),
         ));
+    }
+    if strs::is_str(v) {
+        return Ok(super::str_ops::chars(arena, v));
     }
     if !is_r {
         return Ok(seq::items(v));
@@ -472,6 +483,9 @@ fn length(arena: &mut Arena, x: Value) -> Result<Value, Raise> {
     if is_seq(x) {
         return Ok(Value::small(len(x) as i64));
     }
+    if strs::is_str(x) {
+        return Ok(Value::small(strs::len(x) as i64));
+    }
     if is_range(x) {
         let n = range::len(x);
         if n > IBig::from(i64::MAX) {
@@ -506,6 +520,12 @@ fn sum(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     };
     rooted(arena, |arena| {
         let items = collect(arena, it)?;
+        // CPython checks the iterable first, then refuses a str start.
+        if strs::is_str(start) {
+            return Err(Raise::type_error(
+                "sum() can't sum strings [use ''.join(seq) instead]".into(),
+            ));
+        }
         charge(arena, items.len());
         let mut acc = start;
         for x in items {

@@ -19,7 +19,7 @@ pub struct Value(pub u64);
 /// (the compiler's names and the builtins dict both start with these).
 /// `range`, `float`, `int`, `list` and `tuple` are types; the rest are
 /// functions.
-pub const BUILTINS: [(&str, Value); 12] = [
+pub const BUILTINS: [(&str, Value); 16] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -32,6 +32,10 @@ pub const BUILTINS: [(&str, Value); 12] = [
     ("sum", Value::BUILTIN_SUM),
     ("min", Value::BUILTIN_MIN),
     ("max", Value::BUILTIN_MAX),
+    ("str", Value::BUILTIN_STR),
+    ("repr", Value::BUILTIN_REPR),
+    ("ord", Value::BUILTIN_ORD),
+    ("chr", Value::BUILTIN_CHR),
 ];
 
 /// Smallest and largest inline ints.
@@ -68,6 +72,21 @@ impl Value {
     pub const METHOD_TUPLE_COUNT: Value = Value((23 << 2) | 2);
     pub const METHOD_RANGE_INDEX: Value = Value((24 << 2) | 2);
     pub const METHOD_RANGE_COUNT: Value = Value((25 << 2) | 2);
+    pub const BUILTIN_STR: Value = Value((26 << 2) | 2);
+    pub const BUILTIN_REPR: Value = Value((27 << 2) | 2);
+    pub const BUILTIN_ORD: Value = Value((28 << 2) | 2);
+    pub const BUILTIN_CHR: Value = Value((29 << 2) | 2);
+    pub const METHOD_STR_JOIN: Value = Value((30 << 2) | 2);
+    pub const METHOD_STR_SPLIT: Value = Value((31 << 2) | 2);
+    pub const METHOD_STR_STRIP: Value = Value((32 << 2) | 2);
+    pub const METHOD_STR_UPPER: Value = Value((33 << 2) | 2);
+    pub const METHOD_STR_LOWER: Value = Value((34 << 2) | 2);
+    pub const METHOD_STR_REPLACE: Value = Value((35 << 2) | 2);
+    pub const METHOD_STR_STARTSWITH: Value = Value((36 << 2) | 2);
+    pub const METHOD_STR_ENDSWITH: Value = Value((37 << 2) | 2);
+    pub const METHOD_STR_FIND: Value = Value((38 << 2) | 2);
+    pub const METHOD_STR_COUNT: Value = Value((39 << 2) | 2);
+    pub const METHOD_STR_INDEX: Value = Value((40 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

@@ -29,7 +29,7 @@ use super::arena::{Arena, POISON_WORD, RootPlace};
 use super::object::{
     self, BIGINT_SIGN_LEN, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, ITER_NEXT, ITER_REMAINING,
     ITER_STEP, Kind, LIST_ITEMS, LIST_LEN, RANGE_START, RANGE_STEP, RANGE_STOP, SEQ_ITER_SEQ,
-    TUPLE_ITEMS, TUPLE_LEN,
+    STR_LEN, TUPLE_ITEMS, TUPLE_LEN,
 };
 use super::value::Value;
 
@@ -207,7 +207,14 @@ fn check_value(
             .map(|i| 8 * i)
             .filter(|&off| read(off) != 0)
             .collect(),
-        Kind::ListIter | Kind::TupleIter => {
+        Kind::Str => {
+            let n = read(STR_LEN) as usize;
+            if words != 2 + n.div_ceil(8) {
+                return bad(format!("a malformed str ({words} words, {n} bytes)"));
+            }
+            vec![]
+        }
+        Kind::ListIter | Kind::TupleIter | Kind::StrIter => {
             if words != 3 {
                 return bad(format!("a malformed {kind:?} ({words} words)"));
             }

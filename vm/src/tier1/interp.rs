@@ -9,7 +9,7 @@ use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
 use crate::runtime::{
-    Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, truthy, type_name,
+    Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, strs, truthy, type_name,
 };
 
 use super::Run;
@@ -338,12 +338,17 @@ impl Run<'_> {
                     });
                     push!(Value::bool(truthy(a)))
                 }
-                Op::ToBoolBool | Op::ToBoolInt | Op::ToBoolNone | Op::ToBoolList => {
+                Op::ToBoolBool
+                | Op::ToBoolInt
+                | Op::ToBoolNone
+                | Op::ToBoolList
+                | Op::ToBoolStr => {
                     let a = pop!();
                     let hit = match ins.op {
                         Op::ToBoolBool => a.is_bool(),
                         Op::ToBoolInt => a.is_small_int(),
                         Op::ToBoolList => seq::is_list(a),
+                        Op::ToBoolStr => strs::is_str(a),
                         _ => a == Value::NONE,
                     };
                     if !hit {
@@ -372,12 +377,28 @@ impl Run<'_> {
                         push!(compare(arg_cmp(ins.arg), a, b)?)
                     }
                 }
-                Op::CompareOpFloat => {
+                Op::CompareOpFloat | Op::CompareOpStr => {
                     let (b, a) = (pop!(), pop!());
-                    if !(float::is_float(a) && float::is_float(b)) {
+                    let hit = if ins.op == Op::CompareOpFloat {
+                        float::is_float(a) && float::is_float(b)
+                    } else {
+                        strs::is_str(a) && strs::is_str(b)
+                    };
+                    if !hit {
                         self.miss(code, at);
                     }
                     push!(compare(arg_cmp(ins.arg), a, b)?)
+                }
+                Op::BinaryOpAddUnicode => {
+                    let (a, b) = (peek!(2), peek!(1));
+                    if !(strs::is_str(a) && strs::is_str(b)) {
+                        self.miss(code, at);
+                    }
+                    sync!();
+                    let v = int::binop(self.arena, arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
+                    pop!();
+                    pop!();
+                    push!(v)
                 }
                 Op::PopJumpIfFalse | Op::PopJumpIfTrue => {
                     let v = pop!();
@@ -513,6 +534,7 @@ impl Run<'_> {
                 Op::BinarySubscr
                 | Op::BinarySubscrListInt
                 | Op::BinarySubscrTupleInt
+                | Op::BinarySubscrStrInt
                 | Op::StoreSubscr
                 | Op::StoreSubscrListInt
                 | Op::UnpackSequence
@@ -525,6 +547,7 @@ impl Run<'_> {
                 | Op::StoreSlice
                 | Op::ContainsOp
                 | Op::LoadMethod
+                | Op::CallKw
                 | Op::ForIterList
                 | Op::ForIterTuple => self.seq_instr(r, code, at, ins)?,
             }
@@ -586,6 +609,9 @@ impl Run<'_> {
         if seq::is_seq_iter(it) {
             return Ok(seq::iter_next(it));
         }
+        if strs::is_str_iter(it) {
+            return Ok(strs::iter_next(self.arena, it));
+        }
         range::next(self.arena, it)
     }
 
@@ -626,6 +652,10 @@ impl Run<'_> {
                 let name = &self.program.names[arg as usize];
                 vec![methods::lookup(ins[0], name)?, ins[0]]
             }
+            Op::CallKw => {
+                self.charge_fuel()?;
+                vec![self.call_kw(ins[0], &ins[1..], arg)?]
+            }
             other => return Err(Raise::Internal(format!("{other:?} is no stack op"))),
         })
     }
@@ -633,6 +663,8 @@ impl Run<'_> {
     pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
         if seq::is_seq(v) {
             seq::iter(self.arena, v)
+        } else if strs::is_str(v) {
+            strs::iter(self.arena, v)
         } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
             range::iter(self.arena, v)
         } else {
@@ -701,17 +733,9 @@ impl Run<'_> {
 
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
         match callable {
-            Value::BUILTIN_PRINT => {
-                let mut line = String::new();
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        line.push(' ');
-                    }
-                    line.push_str(&self.try_repr(*a)?);
-                }
-                self.output.push_str(&line);
-                self.output.push('\n');
-                Ok(Value::NONE)
+            Value::BUILTIN_PRINT => self.print(args, Value::NONE, Value::NONE),
+            Value::BUILTIN_STR | Value::BUILTIN_REPR | Value::BUILTIN_ORD | Value::BUILTIN_CHR => {
+                crate::runtime::str_builtins::call(self.arena, callable, args)
             }
             Value::BUILTIN_RANGE => range::new(self.arena, args),
             Value::BUILTIN_FLOAT
@@ -730,6 +754,77 @@ impl Run<'_> {
                 type_name(other)
             ))),
         }
+    }
+
+    /// A call with keywords (`ins` = positional arguments then keyword
+    /// values): only print takes any (`sep`, `end`).
+    pub(crate) fn call_kw(
+        &mut self,
+        callable: Value,
+        ins: &[Value],
+        arg: u32,
+    ) -> Result<Value, Raise> {
+        let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
+        let names = crate::lang::bytecode::call_kw_names(arg);
+        let (args, kw) = ins.split_at(nargs as usize);
+        if callable == Value::BUILTIN_PRINT {
+            let pick = |name: &str| {
+                names
+                    .iter()
+                    .zip(kw)
+                    .find(|(n, _)| **n == name)
+                    .map_or(Value::NONE, |(_, v)| *v)
+            };
+            return self.print(args, pick("sep"), pick("end"));
+        }
+        if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
+            // SAFETY: a live Function object.
+            let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
+            return Err(Raise::type_error(format!(
+                "{}() got an unexpected keyword argument '{}'",
+                self.program.codes[cid].name, names[0]
+            )));
+        }
+        if let Some((name, _)) = crate::runtime::value::BUILTINS
+            .iter()
+            .find(|(_, b)| *b == callable)
+        {
+            return Err(Raise::type_error(format!(
+                "{name}() takes no keyword arguments"
+            )));
+        }
+        Err(Raise::type_error(format!(
+            "'{}' object is not callable",
+            type_name(callable)
+        )))
+    }
+
+    /// `print(*args, sep=sep, end=end)` (NONE: the default).
+    pub(crate) fn print(&mut self, args: &[Value], sep: Value, end: Value) -> Result<Value, Raise> {
+        let text_of = |name: &str, v: Value, default: &str| -> Result<String, Raise> {
+            if v == Value::NONE {
+                Ok(default.to_string())
+            } else if strs::is_str(v) {
+                Ok(strs::text(v).to_string())
+            } else {
+                Err(Raise::type_error(format!(
+                    "{name} must be None or a string, not {}",
+                    type_name(v)
+                )))
+            }
+        };
+        let sep = text_of("sep", sep, " ")?;
+        let end = text_of("end", end, "\n")?;
+        let mut line = String::new();
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                line.push_str(&sep);
+            }
+            line.push_str(&crate::runtime::arena_str(self.arena, *a)?);
+        }
+        line.push_str(&end);
+        self.output.push_str(&line);
+        Ok(Value::NONE)
     }
 
     /// A specialized instruction's guard failed: count it, and return to the
@@ -810,6 +905,9 @@ pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Valu
     use crate::lang::CmpOp::*;
     if (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b)) {
         return Ok(Value::bool(seq::rich_compare(op, a, b, 0)?));
+    }
+    if strs::is_str(a) && strs::is_str(b) {
+        return Ok(Value::bool(cmp_holds(op, strs::text(a).cmp(strs::text(b)))));
     }
     if int::is_int(a) && int::is_int(b) {
         return Ok(Value::bool(cmp_holds(op, int::cmp(a, b))));

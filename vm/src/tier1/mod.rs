@@ -303,6 +303,8 @@ impl<'a> Run<'a> {
         jit: Option<&'a mut crate::jit::Jit>,
         observe: crate::observe::Observe,
     ) -> Result<Run<'a>, Raise> {
+        crate::runtime::strs::make_chars(arena)?;
+        arena.names = program.names.clone();
         let mut consts = Vec::with_capacity(program.codes.len());
         for code in &program.codes {
             let mut values = Vec::with_capacity(code.consts.len());
@@ -310,6 +312,7 @@ impl<'a> Run<'a> {
                 values.push(match c {
                     Const::Value(v) => *v,
                     Const::Float(bits) => crate::runtime::float::new(arena, f64::from_bits(*bits))?,
+                    Const::Str(s) => crate::runtime::strs::new(arena, s)?,
                     Const::Int(digits) => int::from_ibig(
                         arena,
                         &digits.parse().expect("compiler emits valid digits"),
@@ -329,7 +332,10 @@ impl<'a> Run<'a> {
         arena.roots.fixed = [globals, builtins]
             .into_iter()
             .chain(consts.iter().flatten().copied())
+            .chain(arena.chars.iter().copied())
             .collect();
+        // Literals cost no fuel, however long.
+        arena.bulk_fuel = 0;
         arena.roots.top_frame = 0;
         arena.roots_ready = true;
         let check_fuel = observe.checkpoints.first().map_or(u64::MAX, |p| p.fuel);

@@ -6,7 +6,7 @@
 use crate::lang::bytecode::{Code, Instr, Op};
 use crate::runtime::frame::{FRAME_SP, fset};
 use crate::runtime::object::{self, Kind};
-use crate::runtime::{Raise, Value, seq, seq_ops};
+use crate::runtime::{Raise, Value, seq, seq_ops, strs};
 
 use super::Run;
 use super::interp::{Regs, adapt, small_item};
@@ -52,7 +52,10 @@ impl Run<'_> {
             };
         }
         match ins.op {
-            Op::BinarySubscr | Op::BinarySubscrListInt | Op::BinarySubscrTupleInt => {
+            Op::BinarySubscr
+            | Op::BinarySubscrListInt
+            | Op::BinarySubscrTupleInt
+            | Op::BinarySubscrStrInt => {
                 let (c, i) = (peek!(2), peek!(1));
                 let fast = match ins.op {
                     Op::BinarySubscr => {
@@ -63,6 +66,7 @@ impl Run<'_> {
                     }
                     Op::BinarySubscrListInt if seq::is_list(c) => small_item(c, i),
                     Op::BinarySubscrTupleInt if seq::is_tuple(c) => small_item(c, i),
+                    Op::BinarySubscrStrInt if strs::is_str(c) => small_char(self.arena, c, i),
                     _ => None,
                 };
                 let v = match fast {
@@ -125,7 +129,8 @@ impl Run<'_> {
             | Op::BinarySlice
             | Op::StoreSlice
             | Op::ContainsOp
-            | Op::LoadMethod => {
+            | Op::LoadMethod
+            | Op::CallKw => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.
                 let inputs: Vec<Value> = (0..pops as usize)
@@ -165,4 +170,15 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Character `i` of a string for a small int `i` in `0..len` (the
+/// specialized subscript's fast path).
+fn small_char(arena: &crate::runtime::Arena, s: Value, i: Value) -> Option<Value> {
+    if !i.is_small_int() {
+        return None;
+    }
+    let i = i.small_value();
+    (i >= 0 && (i as usize) < strs::len(s))
+        .then(|| strs::char_value(arena, strs::text(s).as_bytes()[i as usize]))
 }

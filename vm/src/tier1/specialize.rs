@@ -6,7 +6,7 @@
 use crate::lang::ast::BinOp;
 use crate::lang::bytecode::{Op, Program};
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
-use crate::runtime::{Value, dict, float, seq};
+use crate::runtime::{Value, dict, float, seq, strs};
 
 /// Guard failures tolerated before a specialized instruction reverts to its
 /// generic form.
@@ -17,6 +17,9 @@ pub struct Outcome;
 
 impl Outcome {
     pub fn binary_op(op: BinOp, a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        if strs::is_str(a) && strs::is_str(b) {
+            return (op == BinOp::Add).then_some((Op::BinaryOpAddUnicode, 0, 0));
+        }
         if float::is_float(a) && float::is_float(b) {
             // As CPython: `+ - *` on two floats; the rest stays generic.
             let spec = match op {
@@ -51,6 +54,9 @@ impl Outcome {
     }
 
     pub fn compare_op(a: Value, b: Value) -> Option<(Op, u64, u64)> {
+        if strs::is_str(a) && strs::is_str(b) {
+            return Some((Op::CompareOpStr, 0, 0));
+        }
         if float::is_float(a) && float::is_float(b) {
             return Some((Op::CompareOpFloat, 0, 0));
         }
@@ -66,6 +72,8 @@ impl Outcome {
             Some((Op::ToBoolNone, 0, 0))
         } else if seq::is_list(a) {
             Some((Op::ToBoolList, 0, 0))
+        } else if strs::is_str(a) {
+            Some((Op::ToBoolStr, 0, 0))
         } else {
             None
         }
@@ -92,6 +100,8 @@ impl Outcome {
             Some((Op::BinarySubscrListInt, 0, 0))
         } else if seq::is_tuple(c) {
             Some((Op::BinarySubscrTupleInt, 0, 0))
+        } else if strs::is_str(c) {
+            Some((Op::BinarySubscrStrInt, 0, 0))
         } else {
             None
         }

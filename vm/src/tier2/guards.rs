@@ -3,7 +3,7 @@
 //! someone decides whether it is a guard and, if so, how to re-check it.
 //! A test proves every guard's check can fail.
 
-use crate::runtime::{Value, float, seq};
+use crate::runtime::{Value, float, seq, strs};
 
 use super::uops::{Uop, UopInst};
 
@@ -22,6 +22,8 @@ pub fn removed_guard_holds(
         Uop::GuardNosInt => nos.is_small_int(),
         Uop::GuardTosFloat => float::is_float(tos),
         Uop::GuardNosFloat => float::is_float(nos),
+        Uop::GuardBothUnicode => strs::is_str(tos) && strs::is_str(nos),
+        Uop::GuardNosUnicode => strs::is_str(nos),
         Uop::GuardTosList => seq::is_list(tos),
         Uop::GuardNosList => seq::is_list(nos),
         Uop::GuardTosTuple => seq::is_tuple(tos),
@@ -113,6 +115,12 @@ pub fn removed_guard_holds(
         | Uop::ContainsOp
         | Uop::UnpackSequence
         | Uop::LoadMethod
+        | Uop::CallKw
+        | Uop::BinaryOpAddUnicode
+        | Uop::CompareOpStr
+        | Uop::ToBoolStr
+        | Uop::BinarySubscrStrInt
+        | Uop::PlantedGuardUnicodeNosOnly
         | Uop::ToBoolList => return None,
     })
 }
@@ -131,6 +139,7 @@ mod tests {
         let a_big_int = crate::runtime::int::from_i64(&mut arena, 1 << 62).unwrap();
         let a_list = seq::new_list(&mut arena, &[]).unwrap();
         let a_tuple = seq::new_tuple(&mut arena, &[]).unwrap();
+        let a_str = strs::new(&mut arena, "ab").unwrap();
         let values = [
             Value::small(3),
             Value::TRUE,
@@ -140,6 +149,7 @@ mod tests {
             a_big_int,
             a_list,
             a_tuple,
+            a_str,
         ];
         for &u in Uop::ALL {
             let g = UopInst::new(u, 0, 0, 7);

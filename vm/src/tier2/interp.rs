@@ -13,7 +13,7 @@ use crate::runtime::frame::*;
 use crate::runtime::object::{
     self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, SEQ_ITER_INDEX, SEQ_ITER_SEQ,
 };
-use crate::runtime::{Raise, Value, dict, float, int, seq, truthy};
+use crate::runtime::{Raise, Value, dict, float, int, seq, strs, truthy};
 use crate::tier1::{FindingKind, Run, cmp_holds, compare};
 
 use super::trace::stack_op_of_operand;
@@ -272,6 +272,52 @@ impl Run<'_> {
                         pop!();
                         push!(Value::bool(a.small_value() != 0))
                     }
+                    Uop::GuardBothUnicode | Uop::PlantedGuardUnicodeNosOnly => {
+                        if !(strs::is_str(peek!(1)) && strs::is_str(peek!(2))) {
+                            exit!()
+                        }
+                    }
+                    Uop::GuardNosUnicode => {
+                        if !strs::is_str(peek!(2)) {
+                            exit!()
+                        }
+                    }
+                    Uop::BinaryOpAddUnicode => {
+                        let (b, a) = (peek!(1), peek!(2));
+                        let v = int::binop(
+                            self.arena,
+                            arg_binop(inst.oparg),
+                            arg_inplace(inst.oparg),
+                            a,
+                            b,
+                        )?;
+                        pop!();
+                        pop!();
+                        push!(v)
+                    }
+                    Uop::CompareOpStr => {
+                        let (b, a) = (pop!(), pop!());
+                        let ord = strs::text(a).cmp(strs::text(b));
+                        push!(Value::bool(cmp_holds(arg_cmp(inst.oparg), ord)))
+                    }
+                    Uop::ToBoolStr => {
+                        let a = peek!(1);
+                        if !strs::is_str(a) {
+                            exit!()
+                        }
+                        pop!();
+                        push!(Value::bool(strs::len(a) != 0))
+                    }
+                    Uop::BinarySubscrStrInt => {
+                        let (s, i) = (peek!(2), peek!(1).small_value());
+                        if i < 0 || i as usize >= strs::len(s) {
+                            exit!()
+                        }
+                        let c = strs::char_value(self.arena, strs::text(s).as_bytes()[i as usize]);
+                        pop!();
+                        pop!();
+                        push!(c)
+                    }
                     Uop::ToBoolList => {
                         let a = peek!(1);
                         if !seq::is_list(a) {
@@ -441,7 +487,8 @@ impl Run<'_> {
                     | Uop::StoreSlice
                     | Uop::ContainsOp
                     | Uop::UnpackSequence
-                    | Uop::LoadMethod => sp = self.tier2_stack_op(&inst, sp)?,
+                    | Uop::LoadMethod
+                    | Uop::CallKw => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)

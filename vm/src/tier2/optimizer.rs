@@ -8,7 +8,7 @@
 //! constants under a dictionary watcher), `ip` (removal of unneeded
 //! `_SET_IP` / `_CHECK_VALIDITY`), `dce` (dead pure pushes).
 
-use crate::runtime::{Value, dict, float, int};
+use crate::runtime::{Value, dict, float, int, strs};
 
 use super::trace::int_binop;
 use super::uops::{Uop, UopInst};
@@ -90,6 +90,7 @@ enum Sym {
     Bool,
     List,
     Tuple,
+    Str,
     Const(Value),
 }
 
@@ -105,6 +106,13 @@ impl Sym {
         match self {
             Sym::Float => true,
             Sym::Const(v) => float::is_float(v),
+            _ => false,
+        }
+    }
+    fn is_str(self) -> bool {
+        match self {
+            Sym::Str => true,
+            Sym::Const(v) => strs::is_str(v),
             _ => false,
         }
     }
@@ -128,6 +136,7 @@ impl Sym {
             Sym::Bool => "a bool".into(),
             Sym::List => "a list".into(),
             Sym::Tuple => "a tuple".into(),
+            Sym::Str => "a str".into(),
             Sym::Unknown => "unknown".into(),
         }
     }
@@ -254,7 +263,8 @@ fn interpret(
             | Uop::GuardTosList
             | Uop::GuardNosList
             | Uop::GuardTosTuple
-            | Uop::GuardNosTuple => {
+            | Uop::GuardNosTuple
+            | Uop::GuardNosUnicode => {
                 // (depth checked, what proves it, what it proves)
                 let (depth, proven, fact): (usize, fn(Sym) -> bool, Sym) = match inst.uop {
                     Uop::GuardTosInt => (1, Sym::is_small_int, Sym::SmallInt),
@@ -264,7 +274,8 @@ fn interpret(
                     Uop::GuardTosList => (1, |s| s == Sym::List, Sym::List),
                     Uop::GuardNosList => (2, |s| s == Sym::List, Sym::List),
                     Uop::GuardTosTuple => (1, |s| s == Sym::Tuple, Sym::Tuple),
-                    _ => (2, |s| s == Sym::Tuple, Sym::Tuple),
+                    Uop::GuardNosTuple => (2, |s| s == Sym::Tuple, Sym::Tuple),
+                    _ => (2, Sym::is_str, Sym::Str),
                 };
                 let id = st.peek(depth);
                 if cfg.types && proven(st.sym(id)) {
@@ -272,6 +283,25 @@ fn interpret(
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
                     st.syms[id] = (fact, format!("guarded by {at}"));
                 }
+            }
+            Uop::GuardBothUnicode => {
+                let (tos, nos) = (st.peek(1), st.peek(2));
+                if cfg.types && st.sym(tos).is_str() && st.sym(nos).is_str() {
+                    remove_reason =
+                        Some(format!("operands are {} and {}", st.why(nos), st.why(tos)));
+                } else if cfg.types {
+                    for id in [tos, nos] {
+                        if st.sym(id) == Sym::Unknown {
+                            st.syms[id] = (Sym::Str, format!("guarded by {at}"));
+                        }
+                    }
+                }
+            }
+            Uop::BinaryOpAddUnicode => {
+                st.pop();
+                st.pop();
+                let s = if cfg.types { Sym::Str } else { Sym::Unknown };
+                st.push(s, format!("result of {at}"));
             }
             // Not folded: a folded float would need a new constant object.
             Uop::BinaryOpAddFloat | Uop::BinaryOpSubtractFloat | Uop::BinaryOpMultiplyFloat => {
@@ -341,6 +371,8 @@ fn interpret(
             }
             Uop::CompareOp
             | Uop::CompareOpFloat
+            | Uop::CompareOpStr
+            | Uop::ToBoolStr
             | Uop::ToBool
             | Uop::ToBoolInt
             | Uop::ToBoolNone

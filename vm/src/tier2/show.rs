@@ -46,6 +46,9 @@ pub fn bytecode(program: &Program) -> String {
                     crate::lang::bytecode::Const::Float(bits) => {
                         format!("({})", crate::runtime::float::repr(f64::from_bits(*bits)))
                     }
+                    crate::lang::bytecode::Const::Str(s) => {
+                        format!("({})", crate::runtime::strs::repr(s))
+                    }
                     crate::lang::bytecode::Const::Value(v) => {
                         format!("({})", crate::runtime::repr(*v, &|_| String::new()))
                     }

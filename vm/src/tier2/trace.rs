@@ -104,6 +104,20 @@ pub fn project(
                 };
                 emit(uop, arg, 0);
             }
+            Op::BinaryOpAddUnicode => {
+                emit(Uop::GuardBothUnicode, 0, 0);
+                emit(Uop::BinaryOpAddUnicode, arg, 0);
+            }
+            Op::CompareOpStr => {
+                emit(Uop::GuardBothUnicode, 0, 0);
+                emit(Uop::CompareOpStr, arg, 0);
+            }
+            Op::ToBoolStr => emit(Uop::ToBoolStr, 0, 0),
+            Op::BinarySubscrStrInt => {
+                emit(Uop::GuardNosUnicode, 0, 0);
+                emit(Uop::GuardTosInt, 0, 0);
+                emit(Uop::BinarySubscrStrInt, 0, 0);
+            }
             Op::UnaryNegative => emit(Uop::UnaryNegative, 0, 0),
             Op::UnaryPositive => emit(Uop::UnaryPositive, 0, 0),
             Op::UnaryInvert => emit(Uop::UnaryInvert, 0, 0),
@@ -219,7 +233,8 @@ pub fn project(
             | Op::StoreSlice
             | Op::ContainsOp
             | Op::UnpackSequence
-            | Op::LoadMethod => {
+            | Op::LoadMethod
+            | Op::CallKw => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -229,6 +244,7 @@ pub fn project(
                     Op::StoreSlice => Uop::StoreSlice,
                     Op::ContainsOp => Uop::ContainsOp,
                     Op::UnpackSequence => Uop::UnpackSequence,
+                    Op::CallKw => Uop::CallKw,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -265,6 +281,7 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::ContainsOp,
         Op::UnpackSequence,
         Op::LoadMethod,
+        Op::CallKw,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -189,6 +189,15 @@ uops! {
     /// exit of its own, which counts its uses and grows a side trace from
     /// the guarded instruction (PyPy's bridges for failing guards).
     ForceSideExit            "_FORCE_SIDE_EXIT"              0 0 Exit;
+    /// Both operands are strs (CPython's `_GUARD_BOTH_UNICODE`).
+    GuardBothUnicode         "_GUARD_BOTH_UNICODE"           2 2 Exit;
+    GuardNosUnicode          "_GUARD_NOS_UNICODE"            2 2 Exit;
+    /// Concatenation allocates: memory variant only.
+    BinaryOpAddUnicode       "_BINARY_OP_ADD_UNICODE"        2 1 None escapes error;
+    CompareOpStr             "_COMPARE_OP_STR"               2 1 None pure;
+    ToBoolStr                "_TO_BOOL_STR"                  1 1 Exit;
+    /// A cached one-character string; leaves unless the index is in range.
+    BinarySubscrStrInt       "_BINARY_SUBSCR_STR_INT"        2 1 Exit;
     GuardNosList             "_GUARD_NOS_LIST"               2 2 Exit;
     GuardTosList             "_GUARD_TOS_LIST"               1 1 Exit;
     GuardNosTuple            "_GUARD_NOS_TUPLE"              2 2 Exit;
@@ -220,6 +229,7 @@ uops! {
     ContainsOp               "_CONTAINS_OP"                  2 1 None escapes error;
     UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
+    CallKw                   "_CALL_KW"                    255 1 None escapes error;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
     PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None memory;
@@ -251,6 +261,10 @@ uops! {
     /// `_BINARY_SUBSCR_LIST_INT` whose stencil reads the item array without
     /// checking the index against the list's length.
     PlantedSubscrListNoBounds "_PLANTED_BINARY_SUBSCR_LIST_INT_NO_BOUNDS" 2 1 Exit;
+    /// Planted JIT bug only (`+inject=unicode-guard-one-operand`):
+    /// `_GUARD_BOTH_UNICODE` whose stencil checks only the left operand
+    /// (gh-130903's class).
+    PlantedGuardUnicodeNosOnly "_PLANTED_GUARD_BOTH_UNICODE_NOS_ONLY" 2 2 Exit;
 }
 
 impl Uop {
@@ -264,6 +278,9 @@ impl Uop {
             Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
             Uop::BuildTuple | Uop::BuildList => (oparg, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
+            Uop::CallKw => {
+                crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)
+            }
             _ => {
                 let i = self.info();
                 (i.pops as u32, i.pushes as u32)
@@ -297,6 +314,7 @@ impl Uop {
                 | Uop::PlantedInvertAsNegate
                 | Uop::PlantedGuardTosFloatAcceptsInt
                 | Uop::PlantedSubscrListNoBounds
+                | Uop::PlantedGuardUnicodeNosOnly
         )
     }
 
@@ -369,6 +387,8 @@ impl Uop {
                 | Uop::GuardNosInt
                 | Uop::GuardTosFloat
                 | Uop::GuardNosFloat
+                | Uop::GuardBothUnicode
+                | Uop::GuardNosUnicode
                 | Uop::GuardNosList
                 | Uop::GuardTosList
                 | Uop::GuardNosTuple
