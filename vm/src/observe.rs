@@ -65,6 +65,10 @@ pub enum TransitionKind {
     /// A trace raised: the value stack is being unwound, only the locals
     /// are observable.
     Error,
+    /// A Python function a trace called raised: the caller's point (the
+    /// call, before it ran) is checked for reachability only, because the
+    /// callee may have changed globals and containers before raising.
+    CalleeError,
 }
 
 /// A transition of a traced run.

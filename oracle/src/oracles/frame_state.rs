@@ -27,7 +27,10 @@
 //! exit that resumes at the wrong instruction with the right depth, cannot
 //! hide. A point the replay never reaches is a finding too: the traced run
 //! went somewhere tier 1 does not. At an exception only the locals and
-//! globals are compared: the value stack is being unwound.
+//! globals are compared: the value stack is being unwound. An exception a
+//! Python callee raised is checked for reachability only: the point is the
+//! call before it ran, but the callee may already have changed globals and
+//! the containers the caller holds.
 
 use jitdiff_vm::lang::bytecode::Program;
 use jitdiff_vm::observe::{FrameHash, FrameView, Point, Transition, TransitionKind};
@@ -112,7 +115,7 @@ pub fn check(
 
 fn place(t: &Transition) -> String {
     match t.kind {
-        TransitionKind::Error => "error".into(),
+        TransitionKind::Error | TransitionKind::CalleeError => "error".into(),
         _ => Uop::ALL
             .get(t.uop as usize)
             .map_or("exit".into(), |u| u.name().to_string()),
@@ -139,6 +142,10 @@ fn where_(t: &Transition, program: &Program) -> String {
             t.entered
         ),
         TransitionKind::Error => format!("an exception leaving executor {}", t.executor),
+        TransitionKind::CalleeError => format!(
+            "an exception raised by a function executor {} called",
+            t.executor
+        ),
     };
     format!(
         "{what} at bytecode {} of {code} (fuel {}, depth {})",
@@ -154,6 +161,11 @@ fn mismatch(t: &Transition, want: Option<FrameHash>, program: &Program) -> Optio
             where_(t, program)
         ));
     };
+    // The callee ran (and may have changed globals and the containers the
+    // caller's locals hold) before it raised: only reaching the call counts.
+    if t.kind == TransitionKind::CalleeError {
+        return None;
+    }
     let got = t.hash;
     let whole = t.kind != TransitionKind::Error;
     let what = if whole && got.depth != want.depth {

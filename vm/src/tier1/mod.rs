@@ -135,6 +135,8 @@ pub(crate) struct Run<'a> {
     /// Fuel when the innermost failing call from a trace started (an error
     /// transition is at the call's instruction, before it ticked).
     pub error_fuel: Option<u64>,
+    /// The error `error_fuel` belongs to was raised inside a Python callee.
+    pub error_in_callee: bool,
     /// Tier-2 uops run at the last fuel tick (the interpreter's hang budget).
     pub uops_at_tick: u64,
     /// A hash of the program (seeds `+cache=random` per program).
@@ -385,6 +387,7 @@ impl<'a> Run<'a> {
             check_fuel,
             check_cursor: 0,
             error_fuel: None,
+            error_in_callee: false,
             uops_at_tick: 0,
             program_seed,
         })

@@ -209,12 +209,17 @@ impl Run<'_> {
     /// fuel before the call ticked.
     pub(crate) fn record_error(&mut self, eid: usize, frame: u64) {
         let fuel = self.error_fuel.take().unwrap_or(self.fuel);
+        let kind = if std::mem::take(&mut self.error_in_callee) {
+            TransitionKind::CalleeError
+        } else {
+            TransitionKind::Error
+        };
         if !self.observe.events {
             return;
         }
         let (lo, hi) = self.arena.heap_bounds();
         let t = Transition {
-            kind: TransitionKind::Error,
+            kind,
             point: Point {
                 fuel,
                 depth: self.depth as u32,
@@ -254,6 +259,9 @@ impl Run<'_> {
         let r = self.call_value_inner(callable, args, caller);
         if r.is_err() {
             self.error_fuel = Some(fuel_at_call);
+            self.error_in_callee = callable.is_ptr()
+                && crate::runtime::object::kind_of(callable)
+                    == crate::runtime::object::Kind::Function;
         }
         r
     }
