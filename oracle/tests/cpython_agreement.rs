@@ -9,66 +9,93 @@ use jitdiff_oracle::{cpython, generator, reference};
 use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
 use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
-fn check(name: &str, module: &Module, limits: Limits, failures: &mut Vec<String>) -> bool {
-    let RunResult::Completed(want) = reference::run_with_limits(module, limits) else {
-        return false; // poisoned: CPython has no such limits, nothing to compare
-    };
-    let source = unparse(module);
-    let got = cpython::run(&source, 20)
-        .unwrap_or_else(|e| panic!("python3 is required (run ci/setup): {e}"));
-    if got.output != want.output || got.ending != want.ending {
-        failures.push(format!(
-            "{name}:\n{source}\nreference: {:?} {:?}\ncpython:   {:?} {:?}",
-            want.ending, want.output, got.ending, got.output
-        ));
-    }
-    true
+struct Program {
+    name: String,
+    module: Module,
+    limits: Limits,
 }
 
-#[test]
-fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
+/// Takes the first `want` programs the reference completes (a poisoned
+/// one has no verdict: CPython has no such limits), runs them under
+/// python3 in one batch, and fails listing every disagreement.
+fn assert_agree(programs: impl Iterator<Item = Program>, want: usize) {
+    let mut sources = Vec::new();
+    let mut expected = Vec::new();
+    for p in programs {
+        if sources.len() == want {
+            break;
+        }
+        if let RunResult::Completed(o) = reference::run_with_limits(&p.module, p.limits) {
+            sources.push(unparse(&p.module));
+            expected.push((p.name, o));
+        }
+    }
+    assert_eq!(sources.len(), want, "too many poisoned programs");
     let mut failures = Vec::new();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-    let mut corpus = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "py") {
-            let src = std::fs::read_to_string(&path).unwrap();
-            let module = parse_program(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(
-                check(
-                    &path.display().to_string(),
-                    &module,
-                    LimitOverrides::default().limits_for(&src).unwrap(),
-                    &mut failures
-                ),
-                "{} is poisoned",
-                path.display()
-            );
-            corpus += 1;
+    for ((source, (name, want)), got) in sources
+        .iter()
+        .zip(&expected)
+        .zip(cpython::run_many(&sources, 300))
+    {
+        let got = got.unwrap_or_else(|e| panic!("python3 is required (run ci/setup): {e}"));
+        if got.output != want.output || got.ending != want.ending {
+            failures.push(format!(
+                "{name}:\n{source}\nreference: {:?} {:?}\ncpython:   {:?} {:?}",
+                want.ending, want.output, got.ending, got.output
+            ));
         }
     }
-    let mut compared = 0;
-    let mut seed = 0;
-    while compared < 200 {
-        if check(
-            &format!("generated seed {seed}"),
-            &generator::generate_from_seed(seed),
-            Limits::default(),
-            &mut failures,
-        ) {
-            compared += 1;
-        }
-        seed += 1;
-        assert!(seed < 400, "too many poisoned programs");
-    }
-    assert!(corpus >= 15);
     assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Generated programs from `seeds`, configured by `configure`, named so
+/// that `jitdiff gen` reproduces them.
+fn generated(
+    seeds: std::ops::Range<u64>,
+    flag: &'static str,
+    configure: fn(&mut generator::GenConfig),
+) -> impl Iterator<Item = Program> {
+    seeds.map(move |seed| Program {
+        name: format!("generated seed {seed} (jitdiff gen --seed {seed}{flag})"),
+        module: generator::generate_from_seed_with(seed, configure),
+        limits: Limits::default(),
+    })
+}
+
+#[test]
+fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let mut corpus: Vec<Program> = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "py") {
+            let src = std::fs::read_to_string(&path).unwrap();
+            let module = parse_program(&src).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let limits = LimitOverrides::default().limits_for(&src).unwrap();
+            assert!(
+                matches!(
+                    reference::run_with_limits(&module, limits),
+                    RunResult::Completed(_)
+                ),
+                "{} is poisoned",
+                path.display()
+            );
+            corpus.push(Program {
+                name: path.display().to_string(),
+                module,
+                limits,
+            });
+        }
+    }
+    assert!(corpus.len() >= 15);
+    let n = corpus.len();
+    assert_agree(corpus.into_iter(), n);
+    assert_agree(generated(0..400, "", |_| {}), 200);
 }
 
 /// The float feature against CPython: 500 generated programs that use
@@ -76,30 +103,9 @@ fn reference_agrees_with_cpython_on_corpus_and_generated_programs() {
 /// mid-loop) print and end the same under `python3` as under the reference.
 #[test]
 fn reference_agrees_with_cpython_on_generated_float_programs() {
-    let mut failures = Vec::new();
-    let (mut compared, mut seed) = (0, 1000);
-    while compared < 500 {
-        let module = generator::generate_from_seed(seed);
-        seed += 1;
-        if !unparse(&module).contains("fl0 = ") {
-            continue;
-        }
-        if check(
-            &format!("generated seed {}", seed - 1),
-            &module,
-            Limits::default(),
-            &mut failures,
-        ) {
-            compared += 1;
-        }
-        assert!(seed < 3000, "too few float programs");
-    }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    let floats =
+        generated(1000..3000, "", |_| {}).filter(|p| unparse(&p.module).contains("fl0 = "));
+    assert_agree(floats, 500);
 }
 
 /// The sequences feature against CPython: 500 generated programs with
@@ -109,26 +115,9 @@ fn reference_agrees_with_cpython_on_generated_float_programs() {
 /// the same under `python3` as under the reference.
 #[test]
 fn reference_agrees_with_cpython_on_generated_sequence_programs() {
-    let mut failures = Vec::new();
-    let (mut compared, mut seed) = (0, 5000);
-    while compared < 500 {
-        let module = generator::generate_from_seed_with(seed, |c| c.sequences = true);
-        seed += 1;
-        if check(
-            &format!("generated seed {} (jitdiff gen --sequences)", seed - 1),
-            &module,
-            Limits::default(),
-            &mut failures,
-        ) {
-            compared += 1;
-        }
-        assert!(seed < 5600, "too many poisoned programs");
-    }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n\n")
+    assert_agree(
+        generated(5000..5600, " --sequences", |c| c.sequences = true),
+        500,
     );
 }
 
@@ -137,28 +126,11 @@ fn reference_agrees_with_cpython_on_generated_sequence_programs() {
 /// slices, methods, `str`/`repr`/`chr`/`ord`/`int`/`float`, string-building
 /// hot loops, int/str type changes mid-loop, `print(sep=, end=)`, the
 /// planned TypeError/ValueError) print and end the same under `python3` as
-/// under the reference. Passes once the reference runs strings.
+/// under the reference.
 #[test]
 fn reference_agrees_with_cpython_on_generated_string_programs() {
-    let mut failures = Vec::new();
-    let (mut compared, mut seed) = (0, 9000);
-    while compared < 500 {
-        let module = generator::generate_from_seed_with(seed, |c| c.strings = true);
-        seed += 1;
-        if check(
-            &format!("generated seed {} (jitdiff gen --strings)", seed - 1),
-            &module,
-            Limits::default(),
-            &mut failures,
-        ) {
-            compared += 1;
-        }
-        assert!(seed < 9600, "too many poisoned programs");
-    }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n\n")
+    assert_agree(
+        generated(9000..9600, " --strings", |c| c.strings = true),
+        500,
     );
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use arbitrary::Unstructured;
 use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
-use jitdiff_vm::lang::{Module, parse_program, unparse};
+use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
 use crate::config::{Config, Target};
 use crate::generator;
@@ -174,7 +174,15 @@ pub fn triage(
     let mut small_runner = Runner::new(diverging);
     small_runner.hang_seconds = opts.hang_seconds;
     small_runner.limits = input.limits;
-    let mut keeps = |m: &Module| Signature::of(&small_runner.run(m)).as_ref() == Some(&sig);
+    // A repro must end under python3 when the original did: a deep oracle
+    // can fire before the fuel runs out, and without this the reducer turns
+    // a finding into `while 0 < 1: pass`, which python3 runs forever.
+    let must_complete = matches!(report.reference, RunResult::Completed(_));
+    let mut keeps = |m: &Module| {
+        let r = small_runner.run(m);
+        (!must_complete || matches!(r.reference, RunResult::Completed(_)))
+            && Signature::of(&r).as_ref() == Some(&sig)
+    };
     let mut last = 0;
     let mut progress = |checks: u64, lines: usize| {
         if opts.progress && lines != last {
