@@ -168,10 +168,19 @@ fn stmt(depth: u32, in_loop: bool, in_fn: bool) -> BoxedStrategy<Stmt> {
             .prop_map(|(test, body, orelse)| Stmt::If { test, body, orelse })
             .boxed(),
         (expr(), body(true))
-            .prop_map(|(test, body)| Stmt::While { test, body })
+            .prop_map(|(test, body)| Stmt::While {
+                test,
+                body,
+                orelse: vec![],
+            })
             .boxed(),
         (name(), expr(), body(true))
-            .prop_map(|(target, iter, body)| Stmt::For { target, iter, body })
+            .prop_map(|(target, iter, body)| Stmt::For {
+                target,
+                iter,
+                body,
+                orelse: vec![],
+            })
             .boxed(),
     ];
     if !in_fn {
@@ -576,9 +585,10 @@ fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
                     stmts(body, out);
                     stmts(orelse, out);
                 }
-                Stmt::While { test, body } => {
+                Stmt::While { test, body, orelse } => {
                     expr(test, out);
                     stmts(body, out);
+                    stmts(orelse, out);
                 }
                 Stmt::For { iter, body, .. } => {
                     if !matches!(iter, Expr::Call { func, .. } if **func == Expr::name("range")) {
@@ -818,9 +828,10 @@ fn each_expr(body: &[Stmt], f: &mut dyn FnMut(&Expr)) {
                 each_expr(body, f);
                 each_expr(orelse, f);
             }
-            Stmt::While { test, body } => {
+            Stmt::While { test, body, orelse } => {
                 expr(test, f);
                 each_expr(body, f);
+                each_expr(orelse, f);
             }
             Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
                 expr(iter, f);

@@ -173,6 +173,7 @@ impl Gen {
                         target: var,
                         iter,
                         body: self.block(3, depth - 1),
+                        orelse: vec![],
                     };
                     self.in_loop = outer;
                     s
@@ -193,7 +194,11 @@ impl Gen {
                         comparators: vec![limit],
                     };
                     self.in_loop = outer;
-                    Stmt::While { test, body }
+                    Stmt::While {
+                        test,
+                        body,
+                        orelse: vec![],
+                    }
                 }
                 _ if self.in_func.is_none() => {
                     let name = self.pick(&FUNCS);

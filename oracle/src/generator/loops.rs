@@ -380,6 +380,7 @@ impl Gen<'_, '_> {
             target: var,
             iter,
             body,
+            orelse: vec![],
         }])
     }
 
@@ -447,6 +448,7 @@ impl Gen<'_, '_> {
             Stmt::While {
                 test,
                 body: prelude,
+                orelse: vec![],
             },
         ])
     }
@@ -496,6 +498,7 @@ impl Gen<'_, '_> {
                 target: i,
                 iter: Expr::call("range", vec![Expr::int(t as i128)]),
                 body,
+                orelse: vec![],
             },
         ];
         out.extend(self.fold_into_live(&x, cap));
@@ -569,6 +572,7 @@ impl Gen<'_, '_> {
                 target: i,
                 iter: Expr::call("range", vec![Expr::int(t as i128)]),
                 body,
+                orelse: vec![],
             },
         ];
         out.extend(self.fold_into_live(&s, 70));

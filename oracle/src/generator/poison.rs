@@ -63,6 +63,7 @@ impl Gen<'_, '_> {
             target: i.clone(),
             iter: Expr::call("range", vec![Expr::int(n as i128)]),
             body,
+            orelse: vec![],
         };
         match p {
             Poisoning::Fuel => {

@@ -100,6 +100,7 @@ impl Gen<'_, '_> {
                 target: elem,
                 iter,
                 body,
+                orelse: vec![],
             },
         ])
     }

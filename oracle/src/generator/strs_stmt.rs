@@ -389,6 +389,7 @@ impl Gen<'_, '_> {
                 target: i,
                 iter: call("range", vec![Expr::int(t as i128)]),
                 body,
+                orelse: vec![],
             },
         ];
         if self.lines >= 1.0 && self.fuel >= 2 && self.chance(50) {
@@ -475,6 +476,7 @@ impl Gen<'_, '_> {
                 target: ch,
                 iter,
                 body,
+                orelse: vec![],
             },
         ])
     }

@@ -231,17 +231,19 @@ impl<'p> Interp<'p> {
                 };
                 return self.exec_block(branch, frame);
             }
-            St::While(test, body) => {
+            // A loop's `else:` block runs unless the loop ended in a `break`.
+            St::While(test, body, orelse) => {
                 while self.eval(test, frame)?.truthy() {
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the test is re-evaluated.
                         Flow::Normal | Flow::Continue => self.charge()?,
-                        Flow::Break => break,
+                        Flow::Break => return Ok(Flow::Normal),
                         ret @ Flow::Return(_) => return Ok(ret),
                     }
                 }
+                return self.exec_block(orelse, frame);
             }
-            St::For(target, iter, body) => {
+            St::For(target, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 // A list is walked by index: appends in the body are seen.
                 let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
@@ -250,12 +252,13 @@ impl<'p> Interp<'p> {
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the next item is fetched.
                         Flow::Normal | Flow::Continue => self.charge()?,
-                        Flow::Break => break,
+                        Flow::Break => return Ok(Flow::Normal),
                         ret @ Flow::Return(_) => return Ok(ret),
                     }
                 }
+                return self.exec_block(orelse, frame);
             }
-            St::ForUnpack(slots, iter, body) => {
+            St::ForUnpack(slots, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
                 for item in items {
@@ -264,10 +267,11 @@ impl<'p> Interp<'p> {
                     }
                     match self.exec_block(body, frame)? {
                         Flow::Normal | Flow::Continue => self.charge()?,
-                        Flow::Break => break,
+                        Flow::Break => return Ok(Flow::Normal),
                         ret @ Flow::Return(_) => return Ok(ret),
                     }
                 }
+                return self.exec_block(orelse, frame);
             }
             St::Break => return Ok(Flow::Break),
             St::Continue => return Ok(Flow::Continue),

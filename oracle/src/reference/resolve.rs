@@ -75,10 +75,12 @@ pub enum St {
     /// `container[index] op= value`: (container, index, op, value).
     AugAssignSub(Ex, Ex, BinOp, Ex),
     If(Ex, Vec<St>, Vec<St>),
-    While(Ex, Vec<St>),
-    For(Slot, Ex, Vec<St>),
+    /// `while test: body else: orelse`.
+    While(Ex, Vec<St>, Vec<St>),
+    /// `for target in iter: body else: orelse`.
+    For(Slot, Ex, Vec<St>, Vec<St>),
     /// `for a, b in iter:`
-    ForUnpack(Vec<Slot>, Ex, Vec<St>),
+    ForUnpack(Vec<Slot>, Ex, Vec<St>, Vec<St>),
     Break,
     Continue,
     Return(Option<Ex>),
@@ -222,22 +224,40 @@ impl Resolver<'_> {
                 self.block(body, scope)?,
                 self.block(orelse, scope)?,
             ),
-            Stmt::While { test, body } => {
-                St::While(self.expr(test, scope)?, self.block(body, scope)?)
-            }
-            Stmt::For { target, iter, body } => {
+            Stmt::While { test, body, orelse } => St::While(
+                self.expr(test, scope)?,
+                self.block(body, scope)?,
+                self.block(orelse, scope)?,
+            ),
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 let iter = self.expr(iter, scope)?;
                 let target = self.slot(target, scope);
-                St::For(target, iter, self.block(body, scope)?)
+                St::For(
+                    target,
+                    iter,
+                    self.block(body, scope)?,
+                    self.block(orelse, scope)?,
+                )
             }
             Stmt::ForUnpack {
                 targets,
                 iter,
                 body,
+                orelse,
             } => {
                 let iter = self.expr(iter, scope)?;
                 let slots = targets.iter().map(|t| self.slot(t, scope)).collect();
-                St::ForUnpack(slots, iter, self.block(body, scope)?)
+                St::ForUnpack(
+                    slots,
+                    iter,
+                    self.block(body, scope)?,
+                    self.block(orelse, scope)?,
+                )
             }
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,

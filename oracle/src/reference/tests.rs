@@ -509,11 +509,13 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
         3 => Stmt::While {
             test: random_expr(rng, 2),
             body: block(rng),
+            orelse: vec![],
         },
         4 => Stmt::For {
             target,
             iter: random_expr(rng, 2),
             body: block(rng),
+            orelse: vec![],
         },
         5 => Stmt::Break,
         6 => Stmt::Continue,

@@ -200,32 +200,55 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
-        Stmt::While { test, body } => {
+        Stmt::While { test, body, orelse } => {
             if structure {
                 out.push(body.clone());
+            }
+            for o in list_variants(orelse) {
+                out.push(vec![Stmt::While {
+                    test: test.clone(),
+                    body: body.clone(),
+                    orelse: o,
+                }]);
             }
             for t in expr_variants(test) {
                 out.push(vec![Stmt::While {
                     test: t,
                     body: body.clone(),
+                    orelse: orelse.clone(),
                 }]);
             }
             for b in list_variants(body) {
                 out.push(vec![Stmt::While {
                     test: test.clone(),
                     body: nonempty(b),
+                    orelse: orelse.clone(),
                 }]);
             }
         }
-        Stmt::For { target, iter, body } => {
+        Stmt::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => {
             if structure {
                 out.push(body.clone());
+            }
+            for o in list_variants(orelse) {
+                out.push(vec![Stmt::For {
+                    target: target.clone(),
+                    iter: iter.clone(),
+                    body: body.clone(),
+                    orelse: o,
+                }]);
             }
             for it in expr_variants(iter) {
                 out.push(vec![Stmt::For {
                     target: target.clone(),
                     iter: it,
                     body: body.clone(),
+                    orelse: orelse.clone(),
                 }]);
             }
             for b in list_variants(body) {
@@ -233,6 +256,7 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                     target: target.clone(),
                     iter: iter.clone(),
                     body: nonempty(b),
+                    orelse: orelse.clone(),
                 }]);
             }
         }
@@ -240,22 +264,27 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
             targets,
             iter,
             body,
+            orelse,
         } => {
             if structure {
                 out.push(body.clone());
             }
-            let rebuild = |it: &Expr, b: Vec<Stmt>| {
+            let rebuild = |it: &Expr, b: Vec<Stmt>, o: Vec<Stmt>| {
                 vec![Stmt::ForUnpack {
                     targets: targets.clone(),
                     iter: it.clone(),
                     body: b,
+                    orelse: o,
                 }]
             };
+            for o in list_variants(orelse) {
+                out.push(rebuild(iter, body.clone(), o));
+            }
             for it in expr_variants(iter) {
-                out.push(rebuild(&it, body.clone()));
+                out.push(rebuild(&it, body.clone(), orelse.clone()));
             }
             for b in list_variants(body) {
-                out.push(rebuild(iter, nonempty(b)));
+                out.push(rebuild(iter, nonempty(b), orelse.clone()));
             }
         }
         Stmt::FunctionDef { name, params, body } => {
@@ -673,10 +702,16 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 f(target, false);
                 collect_expr_names(value, f);
             }
-            Stmt::For { target, iter, body } => {
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 f(target, false);
                 collect_expr_names(iter, f);
                 collect_names(body, f);
+                collect_names(orelse, f);
             }
             Stmt::AssignSubscript {
                 container,
@@ -701,19 +736,22 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 targets,
                 iter,
                 body,
+                orelse,
             } => {
                 targets.iter().for_each(|t| f(t, false));
                 collect_expr_names(iter, f);
                 collect_names(body, f);
+                collect_names(orelse, f);
             }
             Stmt::If { test, body, orelse } => {
                 collect_expr_names(test, f);
                 collect_names(body, f);
                 collect_names(orelse, f);
             }
-            Stmt::While { test, body } => {
+            Stmt::While { test, body, orelse } => {
                 collect_expr_names(test, f);
                 collect_names(body, f);
+                collect_names(orelse, f);
             }
             Stmt::Expr(e) | Stmt::Return(Some(e)) => collect_expr_names(e, f),
             Stmt::Global(names) => names.iter().for_each(|n| f(n, false)),
@@ -818,10 +856,12 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             targets,
             iter,
             body,
+            orelse,
         } => Stmt::ForUnpack {
             targets: targets.iter().map(|t| rn(t, map)).collect(),
             iter: rename_expr(iter, map),
             body: block(body),
+            orelse: block(orelse),
         },
         Stmt::AugAssign { target, op, value } => Stmt::AugAssign {
             target: rn(target, map),
@@ -833,14 +873,21 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             body: block(body),
             orelse: block(orelse),
         },
-        Stmt::While { test, body } => Stmt::While {
+        Stmt::While { test, body, orelse } => Stmt::While {
             test: rename_expr(test, map),
             body: block(body),
+            orelse: block(orelse),
         },
-        Stmt::For { target, iter, body } => Stmt::For {
+        Stmt::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => Stmt::For {
             target: rn(target, map),
             iter: rename_expr(iter, map),
             body: block(body),
+            orelse: block(orelse),
         },
         Stmt::FunctionDef { name, params, body } => Stmt::FunctionDef {
             name: rn(name, map),

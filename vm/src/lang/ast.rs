@@ -57,21 +57,27 @@ pub enum Stmt {
         body: Vec<Stmt>,
         orelse: Vec<Stmt>,
     },
+    /// `while test: body` with an optional `else:` block (`orelse`), run
+    /// when the test turns false but not after a `break`.
     While {
         test: Expr,
         body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
     },
-    /// `for target in iter:` (S0 programs iterate `range(...)`).
+    /// `for target in iter:`; `orelse` runs when the iterator is
+    /// exhausted, not after a `break`.
     For {
         target: String,
         iter: Expr,
         body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
     },
     /// `for t0, t1 in iter:` (unpacking each item into names).
     ForUnpack {
         targets: Vec<String>,
         iter: Expr,
         body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
     },
     Break,
     Continue,
@@ -358,8 +364,11 @@ fn collect_globals(body: &[Stmt], out: &mut BTreeSet<String>) {
                 collect_globals(body, out);
                 collect_globals(orelse, out);
             }
-            Stmt::While { body, .. } | Stmt::For { body, .. } | Stmt::ForUnpack { body, .. } => {
-                collect_globals(body, out)
+            Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::ForUnpack { body, orelse, .. } => {
+                collect_globals(body, out);
+                collect_globals(orelse, out);
             }
             _ => {}
         }
@@ -373,20 +382,35 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
             Stmt::Unpack { targets, .. } => targets.iter().for_each(|t| f(t)),
-            Stmt::For { target, body, .. } => {
+            Stmt::For {
+                target,
+                body,
+                orelse,
+                ..
+            } => {
                 f(target);
                 collect_bound(body, f);
+                collect_bound(orelse, f);
             }
-            Stmt::ForUnpack { targets, body, .. } => {
+            Stmt::ForUnpack {
+                targets,
+                body,
+                orelse,
+                ..
+            } => {
                 targets.iter().for_each(|t| f(t));
                 collect_bound(body, f);
+                collect_bound(orelse, f);
             }
             Stmt::FunctionDef { name, .. } => f(name),
             Stmt::If { body, orelse, .. } => {
                 collect_bound(body, f);
                 collect_bound(orelse, f);
             }
-            Stmt::While { body, .. } => collect_bound(body, f),
+            Stmt::While { body, orelse, .. } => {
+                collect_bound(body, f);
+                collect_bound(orelse, f);
+            }
             _ => {}
         }
     }

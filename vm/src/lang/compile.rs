@@ -263,27 +263,36 @@ impl<'n> CodeBuilder<'n> {
                 // Assigned after the `if` = assigned on both paths.
                 self.assigned = self.assigned.intersection(&after_body).copied().collect();
             }
-            Stmt::While { test, body } => {
+            Stmt::While { test, body, orelse } => {
                 let head = self.here();
                 self.condition(test);
                 let exit_jump = self.emit(Op::PopJumpIfFalse, 0);
                 self.loops.push(Loop {
                     head,
-                    breaks: vec![exit_jump],
+                    breaks: vec![],
                     is_for: false,
                 });
                 // The body may run zero times: its assignments don't count after.
                 let before = self.assigned.clone();
                 self.block(body, codes);
-                self.assigned = before;
+                self.assigned = before.clone();
                 self.emit(Op::JumpBackward, head);
+                // The test turned false: the `else:` block, which a `break`
+                // skips.
+                let else_at = self.here();
+                self.patch(exit_jump, else_at);
+                self.block(orelse, codes);
+                self.assigned = before;
                 self.close_loop();
             }
             Stmt::For { .. } | Stmt::ForUnpack { .. } => {
-                let (iter, body) = match s {
-                    Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
-                        (iter, body)
+                let (iter, body, orelse) = match s {
+                    Stmt::For {
+                        iter, body, orelse, ..
                     }
+                    | Stmt::ForUnpack {
+                        iter, body, orelse, ..
+                    } => (iter, body, orelse),
                     _ => unreachable!(),
                 };
                 self.expr(iter);
@@ -303,14 +312,19 @@ impl<'n> CodeBuilder<'n> {
                 }
                 self.loops.push(Loop {
                     head,
-                    breaks: vec![for_iter],
+                    breaks: vec![],
                     is_for: true,
                 });
                 self.block(body, codes);
-                self.assigned = before;
+                self.assigned = before.clone();
                 self.emit(Op::JumpBackward, head);
-                // On exhaustion FOR_ITER pops the iterator itself.
+                // On exhaustion FOR_ITER pops the iterator itself and jumps to
+                // the `else:` block, which a `break` skips.
                 self.depth -= 1;
+                let else_at = self.here();
+                self.patch(for_iter, else_at);
+                self.block(orelse, codes);
+                self.assigned = before;
                 self.close_loop();
             }
             Stmt::Break => {

@@ -127,11 +127,19 @@ fn binds_print(body: &[Stmt]) -> bool {
             name == "print" || params.iter().any(|p| p == "print") || binds_print(body)
         }
         Stmt::If { body, orelse, .. } => binds_print(body) || binds_print(orelse),
-        Stmt::While { body, .. } => binds_print(body),
-        Stmt::For { target, body, .. } => target == "print" || binds_print(body),
-        Stmt::ForUnpack { targets, body, .. } => {
-            targets.iter().any(|t| t == "print") || binds_print(body)
-        }
+        Stmt::While { body, orelse, .. } => binds_print(body) || binds_print(orelse),
+        Stmt::For {
+            target,
+            body,
+            orelse,
+            ..
+        } => target == "print" || binds_print(body) || binds_print(orelse),
+        Stmt::ForUnpack {
+            targets,
+            body,
+            orelse,
+            ..
+        } => targets.iter().any(|t| t == "print") || binds_print(body) || binds_print(orelse),
         Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
         Stmt::Unpack { targets, .. } => targets.iter().any(|t| t == "print"),
         _ => false,
@@ -189,10 +197,15 @@ fn uses_keywords(body: &[Stmt]) -> bool {
         Stmt::If { test, body, orelse } => {
             expr(test) || uses_keywords(body) || uses_keywords(orelse)
         }
-        Stmt::While { test, body } => expr(test) || uses_keywords(body),
-        Stmt::For { iter, body, .. } | Stmt::ForUnpack { iter, body, .. } => {
-            expr(iter) || uses_keywords(body)
+        Stmt::While { test, body, orelse } => {
+            expr(test) || uses_keywords(body) || uses_keywords(orelse)
         }
+        Stmt::For {
+            iter, body, orelse, ..
+        }
+        | Stmt::ForUnpack {
+            iter, body, orelse, ..
+        } => expr(iter) || uses_keywords(body) || uses_keywords(orelse),
         Stmt::FunctionDef { body, .. } => uses_keywords(body),
         Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
     })
@@ -394,27 +407,22 @@ impl Lowering<'_> {
                 }
                 Stmt::If { test, body, orelse }
             }
-            py::Stmt::While(w) => {
-                if !w.orelse.is_empty() {
-                    return Err(self.unsupported(s, "while ... else"));
-                }
-                Stmt::While {
-                    test: self.expr(&w.test)?,
-                    body: self.block(
-                        &w.body,
-                        Ctx {
-                            in_loop: true,
-                            ..ctx
-                        },
-                    )?,
-                }
-            }
+            // A loop's `else:` belongs to the enclosing context: a `break`
+            // there leaves the enclosing loop, not this one.
+            py::Stmt::While(w) => Stmt::While {
+                test: self.expr(&w.test)?,
+                body: self.block(
+                    &w.body,
+                    Ctx {
+                        in_loop: true,
+                        ..ctx
+                    },
+                )?,
+                orelse: self.block(&w.orelse, ctx)?,
+            },
             py::Stmt::For(f) => {
                 if f.is_async {
                     return Err(self.unsupported(s, "async for"));
-                }
-                if !f.orelse.is_empty() {
-                    return Err(self.unsupported(s, "for ... else"));
                 }
                 let iter = self.expr(&f.iter)?;
                 let body = self.block(
@@ -424,6 +432,7 @@ impl Lowering<'_> {
                         ..ctx
                     },
                 )?;
+                let orelse = self.block(&f.orelse, ctx)?;
                 match &*f.target {
                     py::Expr::Tuple(py::ExprTuple { elts, .. })
                     | py::Expr::List(py::ExprList { elts, .. })
@@ -437,12 +446,14 @@ impl Lowering<'_> {
                             targets,
                             iter,
                             body,
+                            orelse,
                         }
                     }
                     t => Stmt::For {
                         target: self.name_target(t, "for loop target that is not a name")?,
                         iter,
                         body,
+                        orelse,
                     },
                 }
             }

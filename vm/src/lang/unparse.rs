@@ -102,22 +102,30 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
                 }
             }
         }
-        Stmt::While { test, body } => {
+        Stmt::While { test, body, orelse } => {
             line(depth, &format!("while {}:", unparse_expr(test)), out);
             block(body, depth + 1, out);
+            loop_else(orelse, depth, out);
         }
-        Stmt::For { target, iter, body } => {
+        Stmt::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => {
             line(
                 depth,
                 &format!("for {target} in {}:", unparse_expr(iter)),
                 out,
             );
             block(body, depth + 1, out);
+            loop_else(orelse, depth, out);
         }
         Stmt::ForUnpack {
             targets,
             iter,
             body,
+            orelse,
         } => {
             let lhs = if targets.len() == 1 {
                 format!("{},", targets[0])
@@ -126,6 +134,7 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             };
             line(depth, &format!("for {lhs} in {}:", unparse_expr(iter)), out);
             block(body, depth + 1, out);
+            loop_else(orelse, depth, out);
         }
         Stmt::Break => line(depth, "break", out),
         Stmt::Continue => line(depth, "continue", out),
@@ -334,6 +343,14 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 part(step, out);
             }
         }
+    }
+}
+
+/// A loop's `else:` block, if it has one.
+fn loop_else(orelse: &[Stmt], depth: usize, out: &mut String) {
+    if !orelse.is_empty() {
+        line(depth, "else:", out);
+        block(orelse, depth + 1, out);
     }
 }
 
