@@ -262,7 +262,12 @@ impl Gen {
         body.extend(self.block(4, depth.min(2)));
         self.in_func = None;
         self.in_loop = outer_loop;
-        Stmt::FunctionDef { name, params, body }
+        Stmt::FunctionDef {
+            name,
+            params,
+            defaults: vec![],
+            body,
+        }
     }
 
     fn module(&mut self) -> Module {

@@ -64,6 +64,7 @@ typedef uint64_t Value;
 #define STR_LEN 8
 #define STR_BYTES 16
 #define FUNCTION_CODE 8
+#define FUNCTION_DEFAULTS 24
 #define ITER_NEXT 8
 #define ITER_STEP 16
 #define ITER_REMAINING 24

@@ -59,6 +59,7 @@
     CONST(E, STR_LEN)                       \
     CONST(E, STR_BYTES)                     \
     CONST(E, FUNCTION_CODE)                 \
+    CONST(E, FUNCTION_DEFAULTS)             \
     CONST(E, ITER_NEXT)                     \
     CONST(E, ITER_STEP)                     \
     CONST(E, ITER_REMAINING)                \

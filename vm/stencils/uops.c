@@ -678,6 +678,16 @@ STENCIL {
 }
 #endif
 
+#if defined(STENCIL__SET_FUNCTION_DEFAULTS)
+STENCIL {
+    Value defaults = INPUT(0);
+    Value f = INPUT(1);
+    WORD(f, FUNCTION_DEFAULTS) = defaults;
+    OUTPUT(0, f);
+    CONTINUE_UOP();
+}
+#endif
+
 /* ---- trace control ---- */
 
 #if defined(STENCIL__CHECK_VALIDITY)

@@ -1,5 +1,5 @@
-//! End-to-end: control flow beyond S0's first shape (a loop's `else:`
-//! block) prints what CPython prints in every tier, with each program's
+//! End-to-end: syntax beyond S0's first shape (a loop's `else:` block,
+//! parameters with default values) prints what CPython prints in every tier, with each program's
 //! loops hot enough to be traced and compiled.
 
 mod common;
@@ -14,6 +14,26 @@ const LOOP_ELSE_PROGRAMS: &[&str] = &[
 #[test]
 fn every_tier_prints_what_cpython_prints_for_loop_else() {
     let sources: Vec<String> = LOOP_ELSE_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 10,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+const DEFAULT_PARAMETER_PROGRAMS: &[&str] = &[
+    "SYSTEM = [[1.0, 2.0], [3.0, 4.0]]\ndef advance(dt, n, bodies=SYSTEM, scale=2):\n    tot = 0.0\n    for i in range(n):\n        for b in bodies:\n            b[0] += dt * scale\n            tot += b[0]\n    return tot\nprint(advance(0.5, 30))\nprint(advance(0.5, 30, [[0.0, 0.0]]))\nprint(advance(0.5, 30, [[0.0, 0.0]], 3))\nprint(SYSTEM)\ndef acc(x, seen=[]):\n    seen.append(x)\n    return len(seen)\nfor i in range(40):\n    k = acc(i)\nprint(k)\ndef f(a, b=1, c=None):\n    return a, b, c\nprint(f(1), f(1, 2), f(1, 2, 3))\ntry_count = 0\ndef g(a, b, c=5):\n    return a + b + c\nfor i in range(30):\n    try_count += g(i, 1)\nprint(try_count)\nprint(g(1))\n",
+    "t = 0\nfor i in range(60):\n    def h(x, y=i, z=(i, [i])):\n        return x + y + len(z[1])\n    t += h(1) + h(1, 2)\nprint(t, h(0), h(5, 5))\nprint(h(1, 2, 3, 4))\n",
+    "def g(a, b=2, c=5):\n    return a + b + c\nprint(g(1, 2, 3, 4))\n",
+    "def g(a, b, c, d=1):\n    return a\nprint(g())\n",
+];
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_default_parameters() {
+    let sources: Vec<String> = DEFAULT_PARAMETER_PROGRAMS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 10,

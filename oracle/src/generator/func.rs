@@ -233,6 +233,7 @@ impl Gen<'_, '_> {
         Stmt::FunctionDef {
             name,
             params: names,
+            defaults: vec![],
             body: out,
         }
     }
@@ -398,6 +399,7 @@ impl Gen<'_, '_> {
         Stmt::FunctionDef {
             name,
             params: params.into_iter().map(|p| p.0).collect(),
+            defaults: vec![],
             body,
         }
     }

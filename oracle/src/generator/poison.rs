@@ -86,6 +86,7 @@ impl Gen<'_, '_> {
                 let def = Stmt::FunctionDef {
                     name: f.clone(),
                     params: vec!["n".into()],
+                    defaults: vec![],
                     body: vec![
                         Stmt::If {
                             test: cmp(n(), CmpOp::LtE, Expr::int(0)),

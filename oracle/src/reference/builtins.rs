@@ -179,10 +179,12 @@ fn index(v: &Value) -> Res<Int> {
 /// The arguments of `name(params)` called with positional `given` and
 /// keywords `kws`, in parameter order. CPython binds the positional ones,
 /// then each keyword (an unknown name, or one already bound, is a
-/// TypeError), then reports too many or missing arguments.
+/// TypeError), then the defaults of the last parameters, then reports too
+/// many or missing arguments.
 pub fn bind_keywords(
     name: &str,
     params: &[String],
+    defaults: &[Value],
     given: Vec<Value>,
     kws: Vec<(Rc<str>, Value)>,
 ) -> Res<Vec<Value>> {
@@ -204,8 +206,14 @@ pub fn bind_keywords(
         }
         bound[i] = Some(v);
     }
+    let required = params.len() - defaults.len().min(params.len());
     if n_given > params.len() {
-        return Err(type_error(arity_message(name, params, n_given)));
+        return Err(type_error(arity_message(name, params, required, n_given)));
+    }
+    for (cell, d) in bound[required..].iter_mut().zip(defaults) {
+        if cell.is_none() {
+            *cell = Some(d.clone());
+        }
     }
     let missing: Vec<&str> = params
         .iter()
@@ -219,16 +227,25 @@ pub fn bind_keywords(
     Ok(bound.into_iter().flatten().collect())
 }
 
-/// The TypeError message CPython gives for calling `name(params)` with
-/// `given` positional arguments (`given != params.len()`).
-pub fn arity_message(name: &str, params: &[String], given: usize) -> String {
+/// The TypeError message CPython gives for calling `name(params)`, whose
+/// parameters from `required` on have defaults, with `given` positional
+/// arguments (more than `params.len()` or fewer than `required`).
+pub fn arity_message(name: &str, params: &[String], required: usize, given: usize) -> String {
     let n = params.len();
     if given > n {
-        let s = if n == 1 { "" } else { "s" };
         let verb = if given == 1 { "was" } else { "were" };
+        if required < n {
+            return format!(
+                "{name}() takes from {required} to {n} positional arguments but {given} {verb} given"
+            );
+        }
+        let s = if n == 1 { "" } else { "s" };
         return format!("{name}() takes {n} positional argument{s} but {given} {verb} given");
     }
-    let missing: Vec<&str> = params[given..].iter().map(|p| p.as_str()).collect();
+    let missing: Vec<&str> = params[given..required.max(given)]
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
     missing_message(name, &missing)
 }
 
@@ -289,7 +306,7 @@ mod tests {
             ),
         ];
         for (ps, given, want) in cases {
-            assert_eq!(arity_message("f", &params(ps), given), want);
+            assert_eq!(arity_message("f", &params(ps), ps.len(), given), want);
         }
     }
 

@@ -282,13 +282,21 @@ impl<'p> Interp<'p> {
                 };
                 return Ok(Flow::Return(v));
             }
-            St::Def(slot, code) => {
+            St::Def(slot, code, defaults) => {
+                let defaults = defaults
+                    .iter()
+                    .map(|d| self.eval(d, frame))
+                    .collect::<Res<Vec<_>>>()?;
                 let name = self
                     .prog
                     .funcs
                     .get(*code)
                     .map_or_else(|| Rc::from("?"), |c| c.name.clone());
-                let f = Value::Func(Rc::new(FuncObj { code: *code, name }));
+                let f = Value::Func(Rc::new(FuncObj {
+                    code: *code,
+                    name,
+                    defaults,
+                }));
                 self.store(*slot, f, frame);
             }
             St::Nothing => {}
@@ -481,7 +489,7 @@ impl<'p> Interp<'p> {
         self.charge()?;
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user(code, base),
+                Some(code) => return self.call_user(code, &func.defaults, base),
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => self.call_builtin(b, base),
@@ -559,7 +567,7 @@ impl<'p> Interp<'p> {
         }
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user_kw(code, base, kws),
+                Some(code) => return self.call_user_kw(code, &func.defaults, base, kws),
                 None => Ok(Value::None),
             },
             Value::Builtin(Builtin::Print) => {
@@ -592,23 +600,31 @@ impl<'p> Interp<'p> {
     fn call_user_kw(
         &mut self,
         code: &'p FuncCode,
+        defaults: &[Value],
         base: usize,
         kws: Vec<(Rc<str>, Value)>,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
         let given: Vec<Value> = self.stack.drain(base..).collect();
-        let bound = builtins::bind_keywords(&code.name, &code.params, given, kws)?;
+        let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
         self.stack.extend(bound);
-        self.call_user(code, base)
+        self.call_user(code, defaults, base)
     }
 
-    fn call_user(&mut self, code: &'p FuncCode, base: usize) -> Res<Value> {
+    fn call_user(&mut self, code: &'p FuncCode, defaults: &[Value], base: usize) -> Res<Value> {
         let base = base.min(self.stack.len());
         let given = self.stack.len() - base;
-        if given != code.params.len() {
+        let want = code.params.len();
+        // The missing trailing parameters take their defaults.
+        let required = want - defaults.len().min(want);
+        if given >= required && given < want {
+            let from = defaults.len() - (want - given);
+            self.stack.extend(defaults[from..].iter().cloned());
+        } else if given != want {
             return Err(type_error(builtins::arity_message(
                 &code.name,
                 &code.params,
+                required,
                 given,
             )));
         }

@@ -85,7 +85,8 @@ pub enum St {
     Continue,
     Return(Option<Ex>),
     /// `def`: make a new function object for `funcs[code]` and bind it.
-    Def(Slot, usize),
+    /// (with the default-value expressions, evaluated when the `def` runs).
+    Def(Slot, usize, Vec<Ex>),
     /// `pass` and `global` (the latter only matters at resolution time).
     Nothing,
 }
@@ -263,12 +264,19 @@ impl Resolver<'_> {
             Stmt::Continue => St::Continue,
             Stmt::Pass | Stmt::Global(_) => St::Nothing,
             Stmt::Return(v) => St::Return(v.as_ref().map(|e| self.expr(e, scope)).transpose()?),
-            Stmt::FunctionDef { name, params, body } => {
+            Stmt::FunctionDef {
+                name,
+                params,
+                defaults,
+                body,
+            } => {
                 // A `def` nested in a function (not S0, but any AST must run)
                 // binds a local of the outer function; its body sees only its
-                // own locals and globals (no closures).
+                // own locals and globals (no closures). Defaults are
+                // evaluated in the enclosing scope.
+                let defaults = self.exprs(defaults, scope)?;
                 let code = self.function(name, params, body)?;
-                St::Def(self.slot(name, scope), code)
+                St::Def(self.slot(name, scope), code, defaults)
             }
         })
     }

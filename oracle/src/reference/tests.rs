@@ -174,11 +174,13 @@ fn hand_built_asts_still_get_a_result() {
     let inner = Stmt::FunctionDef {
         name: "g".into(),
         params: vec![],
+        defaults: vec![],
         body: vec![Stmt::Return(Some(name("x")))],
     };
     let outer = Stmt::FunctionDef {
         name: "f".into(),
         params: vec!["x".into()],
+        defaults: vec![],
         body: vec![inner, Stmt::Return(Some(Expr::call("g", vec![])))],
     };
     let r = run_ast(vec![
@@ -226,6 +228,7 @@ fn hand_built_asts_still_get_a_result() {
     let f = Stmt::FunctionDef {
         name: "f".into(),
         params: vec!["a".into(), "a".into()],
+        defaults: vec![],
         body: vec![
             Stmt::Global(vec!["a".into()]),
             Stmt::Return(Some(name("a"))),
@@ -289,6 +292,7 @@ fn absurdly_deep_asts_do_not_overflow_the_stack() {
             let f = Stmt::FunctionDef {
                 name: "f".into(),
                 params: vec!["n".into()],
+                defaults: vec![],
                 body,
             };
             let r = run_ast(vec![f, call_print(Expr::call("f", vec![Expr::int(150)]))]);
@@ -524,6 +528,7 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
             params: (0..rng.random_range(0..3))
                 .map(|_| NAMES[rng.random_range(0..2)].to_string())
                 .collect(),
+            defaults: vec![],
             body: block(rng),
         },
         8 => Stmt::Return(rng.random::<bool>().then(|| random_expr(rng, 2))),

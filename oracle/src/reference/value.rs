@@ -285,6 +285,8 @@ pub struct FuncObj {
     /// Index into the resolved program's function table.
     pub code: usize,
     pub name: Rc<str>,
+    /// The values of the last parameters' defaults, evaluated by the `def`.
+    pub defaults: Vec<Value>,
 }
 
 /// A `range` object: the normalized (index-converted) arguments.

@@ -287,13 +287,32 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(rebuild(iter, nonempty(b), orelse.clone()));
             }
         }
-        Stmt::FunctionDef { name, params, body } => {
-            for b in list_variants(body) {
-                out.push(vec![Stmt::FunctionDef {
+        Stmt::FunctionDef {
+            name,
+            params,
+            defaults,
+            body,
+        } => {
+            let rebuild = |defaults: Vec<Expr>, body: Vec<Stmt>| {
+                vec![Stmt::FunctionDef {
                     name: name.clone(),
                     params: params.clone(),
-                    body: nonempty(b),
-                }]);
+                    defaults,
+                    body,
+                }]
+            };
+            for b in list_variants(body) {
+                out.push(rebuild(defaults.clone(), nonempty(b)));
+            }
+            if !defaults.is_empty() {
+                out.push(rebuild(vec![], body.clone()));
+            }
+            for i in 0..defaults.len() {
+                for x in expr_variants(&defaults[i]) {
+                    let mut d = defaults.clone();
+                    d[i] = x;
+                    out.push(rebuild(d, body.clone()));
+                }
             }
         }
         Stmt::Assign { target, value } => {
@@ -693,9 +712,15 @@ fn rename(m: &Module) -> Module {
 fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
     for s in body {
         match s {
-            Stmt::FunctionDef { name, params, body } => {
+            Stmt::FunctionDef {
+                name,
+                params,
+                defaults,
+                body,
+            } => {
                 f(name, true);
                 params.iter().for_each(|p| f(p, false));
+                defaults.iter().for_each(|d| collect_expr_names(d, f));
                 collect_names(body, f);
             }
             Stmt::Assign { target, value } | Stmt::AugAssign { target, value, .. } => {
@@ -889,9 +914,15 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             body: block(body),
             orelse: block(orelse),
         },
-        Stmt::FunctionDef { name, params, body } => Stmt::FunctionDef {
+        Stmt::FunctionDef {
+            name,
+            params,
+            defaults,
+            body,
+        } => Stmt::FunctionDef {
             name: rn(name, map),
             params: params.iter().map(|p| rn(p, map)).collect(),
+            defaults: defaults.iter().map(|d| rename_expr(d, map)).collect(),
             body: block(body),
         },
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),

@@ -211,6 +211,7 @@ mod tests {
             ("STR_LEN", object::STR_LEN),
             ("STR_BYTES", object::STR_BYTES),
             ("FUNCTION_CODE", object::FUNCTION_CODE),
+            ("FUNCTION_DEFAULTS", object::FUNCTION_DEFAULTS),
             ("ITER_NEXT", object::ITER_NEXT),
             ("ITER_STEP", object::ITER_STEP),
             ("ITER_REMAINING", object::ITER_REMAINING),

@@ -6,7 +6,8 @@
 //! Language S0: integers, floats, booleans, None, ASCII strings, tuples and lists,
 //! `if/elif/else`, `while`, `for NAME in EXPR`, `break/continue/pass`,
 //! assignment (to a name, a subscript or a slice, and unpacking into names)
-//! and augmented assignment, `def` with positional parameters, `return`,
+//! and augmented assignment, `def` with positional parameters (trailing ones
+//! may have defaults), `return`,
 //! `global`, calls of functions and of methods (`xs.append(1)`).
 //! `elif` is an `If` whose `orelse` is a single `If`, exactly as Python's own AST.
 
@@ -87,6 +88,9 @@ pub enum Stmt {
     FunctionDef {
         name: String,
         params: Vec<String>,
+        /// Default values of the last `defaults.len()` parameters, evaluated
+        /// once when the `def` runs (as Python's `args.defaults`).
+        defaults: Vec<Expr>,
         body: Vec<Stmt>,
     },
     Return(Option<Expr>),

@@ -65,6 +65,9 @@ pub enum Op {
     CallBuiltin,
     /// Push a new function object for code `arg`.
     MakeFunction,
+    /// `[defaults, function] -> [function]`: sets the function's default
+    /// values (a tuple), as CPython's SET_FUNCTION_ATTRIBUTE 1.
+    SetFunctionDefaults,
     ReturnValue,
     /// An integer literal too large for the limits: poisons when reached.
     PoisonIntTooLarge,
@@ -168,7 +171,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),
         Swap => (arg, arg),
-        BinaryOp | CompareOp => (2, 1),
+        BinaryOp | CompareOp | SetFunctionDefaults => (2, 1),
         UnaryNegative | UnaryPositive | UnaryInvert | UnaryNot | ToBool | GetIter => (1, 1),
         ForIter => (1, 2),
         Call => (arg + 1, 1),

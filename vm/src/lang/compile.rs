@@ -353,7 +353,20 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::JumpBackward, head);
             }
             Stmt::Pass | Stmt::Global(_) => {}
-            Stmt::FunctionDef { name, params, body } => {
+            Stmt::FunctionDef {
+                name,
+                params,
+                defaults,
+                body,
+            } => {
+                // CPython's order: the defaults are evaluated before the
+                // function object exists.
+                for d in defaults {
+                    self.expr(d);
+                }
+                if !defaults.is_empty() {
+                    self.emit(Op::BuildTuple, defaults.len() as u32);
+                }
                 let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
                 fc.block(body, codes);
                 fc.emit(Op::LoadConst, 0);
@@ -362,6 +375,9 @@ impl<'n> CodeBuilder<'n> {
                 let id = codes.len() as u32;
                 codes.push(code);
                 self.emit(Op::MakeFunction, id);
+                if !defaults.is_empty() {
+                    self.emit(Op::SetFunctionDefaults, 0);
+                }
                 self.store_name(name);
             }
             Stmt::Return(value) => {

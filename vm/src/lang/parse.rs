@@ -123,9 +123,9 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
 /// Whether any name binding in the program (at any depth) is `print`.
 fn binds_print(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
-        Stmt::FunctionDef { name, params, body } => {
-            name == "print" || params.iter().any(|p| p == "print") || binds_print(body)
-        }
+        Stmt::FunctionDef {
+            name, params, body, ..
+        } => name == "print" || params.iter().any(|p| p == "print") || binds_print(body),
         Stmt::If { body, orelse, .. } => binds_print(body) || binds_print(orelse),
         Stmt::While { body, orelse, .. } => binds_print(body) || binds_print(orelse),
         Stmt::For {
@@ -206,7 +206,9 @@ fn uses_keywords(body: &[Stmt]) -> bool {
         | Stmt::ForUnpack {
             iter, body, orelse, ..
         } => expr(iter) || uses_keywords(body) || uses_keywords(orelse),
-        Stmt::FunctionDef { body, .. } => uses_keywords(body),
+        Stmt::FunctionDef { defaults, body, .. } => {
+            defaults.iter().any(expr) || uses_keywords(body)
+        }
         Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
     })
 }
@@ -509,12 +511,20 @@ impl Lowering<'_> {
             return Err(self.unsupported(p.as_ref(), "parameters other than plain positional ones"));
         }
         let mut params = Vec::new();
+        let mut defaults = Vec::new();
         for a in &p.args {
-            if a.default.is_some() {
-                return Err(self.unsupported(a, "default parameter value"));
-            }
             if a.parameter.annotation.is_some() {
                 return Err(self.unsupported(a, "type annotations"));
+            }
+            match &a.default {
+                Some(d) => defaults.push(self.expr(d)?),
+                None if !defaults.is_empty() => {
+                    return Err((self.err_at)(
+                        a.range(),
+                        "SyntaxError: non-default argument follows default argument".into(),
+                    ));
+                }
+                None => {}
             }
             params.push(a.parameter.name.id.to_string());
         }
@@ -530,6 +540,7 @@ impl Lowering<'_> {
         Ok(Stmt::FunctionDef {
             name: d.name.id.to_string(),
             params,
+            defaults,
             body,
         })
     }

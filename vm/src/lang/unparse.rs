@@ -139,7 +139,22 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Break => line(depth, "break", out),
         Stmt::Continue => line(depth, "continue", out),
         Stmt::Pass => line(depth, "pass", out),
-        Stmt::FunctionDef { name, params, body } => {
+        Stmt::FunctionDef {
+            name,
+            params,
+            defaults,
+            body,
+        } => {
+            // The defaults belong to the last parameters.
+            let first_default = params.len().saturating_sub(defaults.len());
+            let params: Vec<String> = params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| match i.checked_sub(first_default) {
+                    Some(d) if d < defaults.len() => format!("{p}={}", unparse_expr(&defaults[d])),
+                    _ => p.clone(),
+                })
+                .collect();
             line(depth, &format!("def {name}({}):", params.join(", ")), out);
             block(body, depth + 1, out);
         }

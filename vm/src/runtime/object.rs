@@ -12,7 +12,7 @@ pub enum Kind {
     /// `[hdr][sign_len: i64][limbs: u64 * |sign_len|]`, little-endian limbs,
     /// `sign_len < 0` for negative values. Never holds a small-range value.
     BigInt = 1,
-    /// `[hdr][code_id][name_id]`
+    /// `[hdr][code_id][name_id][defaults: Tuple or NULL]`
     Function = 2,
     /// `[hdr][start][stop][step]` (Values)
     Range = 3,
@@ -53,6 +53,8 @@ pub const BIGINT_SIGN_LEN: u64 = 8;
 pub const BIGINT_LIMBS: u64 = 16;
 pub const FUNCTION_CODE: u64 = 8;
 pub const FUNCTION_NAME: u64 = 16;
+/// A Tuple of the default values of the last parameters, or NULL.
+pub const FUNCTION_DEFAULTS: u64 = 24;
 pub const RANGE_START: u64 = 8;
 pub const RANGE_STOP: u64 = 16;
 pub const RANGE_STEP: u64 = 24;
@@ -173,12 +175,22 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => f(Value(read(addr, SEQ_ITER_SEQ))),
-            Kind::Free
-            | Kind::BigInt
-            | Kind::Function
-            | Kind::RangeIter
-            | Kind::Float
-            | Kind::Str => {}
+            Kind::Function => {
+                let defaults = read(addr, FUNCTION_DEFAULTS);
+                if defaults != 0 {
+                    f(Value(defaults));
+                }
+            }
+            Kind::Free | Kind::BigInt | Kind::RangeIter | Kind::Float | Kind::Str => {}
         }
     }
+}
+
+/// Stores `defaults` (a Tuple) as function `f`'s default values: a plain
+/// field store, no allocation.
+pub fn set_function_defaults(f: Value, defaults: Value) {
+    debug_assert!(kind_of(f) == Kind::Function);
+    // SAFETY: `f` is a live Function (SET_FUNCTION_DEFAULTS follows the
+    // MAKE_FUNCTION that made it).
+    unsafe { write(f.0, FUNCTION_DEFAULTS, defaults.0) };
 }

@@ -27,9 +27,9 @@
 
 use super::arena::{Arena, POISON_WORD, RootPlace};
 use super::object::{
-    self, BIGINT_SIGN_LEN, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, ITER_NEXT, ITER_REMAINING,
-    ITER_STEP, Kind, LIST_ITEMS, LIST_LEN, RANGE_START, RANGE_STEP, RANGE_STOP, SEQ_ITER_SEQ,
-    STR_LEN, TUPLE_ITEMS, TUPLE_LEN,
+    self, BIGINT_SIGN_LEN, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, FUNCTION_DEFAULTS, ITER_NEXT,
+    ITER_REMAINING, ITER_STEP, Kind, LIST_ITEMS, LIST_LEN, RANGE_START, RANGE_STEP, RANGE_STOP,
+    SEQ_ITER_SEQ, STR_LEN, TUPLE_ITEMS, TUPLE_LEN,
 };
 use super::value::Value;
 
@@ -158,10 +158,14 @@ fn check_value(
             vec![]
         }
         Kind::Function => {
-            if words != 3 {
+            if words != 4 {
                 return bad(format!("a malformed function ({words} words)"));
             }
-            vec![]
+            if read(FUNCTION_DEFAULTS) == 0 {
+                vec![]
+            } else {
+                vec![FUNCTION_DEFAULTS]
+            }
         }
         Kind::Range | Kind::LongRangeIter | Kind::RangeIter => {
             if words != 4 {

@@ -7,7 +7,7 @@ use crate::lang::Poison;
 use crate::lang::ast::UnaryOp;
 use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
-use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
+use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_DEFAULTS, FUNCTION_NAME, Kind};
 use crate::runtime::{
     Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, strs, truthy, type_name,
 };
@@ -499,7 +499,7 @@ impl Run<'_> {
                     r.sp = unsafe { r.sp.sub(n + 1) };
                     {
                         let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
-                        self.check_arity(cid, n)?;
+                        let args = self.bind_args(callable, cid, &args)?;
                         if self.depth + 1 > self.config.limits.depth {
                             return Err(Raise::Poison(Poison::Recursion));
                         }
@@ -515,6 +515,12 @@ impl Run<'_> {
                 Op::MakeFunction => {
                     sync!();
                     push!(self.make_function(ins.arg)?)
+                }
+                Op::SetFunctionDefaults => {
+                    let f = pop!();
+                    let defaults = pop!();
+                    object::set_function_defaults(f, defaults);
+                    push!(f)
                 }
                 Op::ReturnValue => {
                     let v = pop!();
@@ -676,7 +682,7 @@ impl Run<'_> {
     }
 
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
-        let addr = self.arena.alloc(Kind::Function, 3)?;
+        let addr = self.arena.alloc(Kind::Function, 4)?;
         let name_id = self
             .program
             .name_id(&self.program.codes[cid as usize].name)
@@ -685,50 +691,48 @@ impl Run<'_> {
         unsafe {
             object::write(addr, FUNCTION_CODE, cid as u64);
             object::write(addr, FUNCTION_NAME, name_id as u64);
+            object::write(addr, FUNCTION_DEFAULTS, 0);
         }
         Ok(Value(addr))
     }
 
-    pub(crate) fn check_arity(&self, cid: usize, given: usize) -> Result<(), Raise> {
+    /// The arguments a call of `func` (code `cid`) with positional `args`
+    /// binds to its parameters: `args` itself, or `args` completed with the
+    /// function's defaults for the missing trailing parameters. CPython's
+    /// TypeError when no binding exists.
+    pub(crate) fn bind_args<'a>(
+        &self,
+        func: Value,
+        cid: usize,
+        args: &'a [Value],
+    ) -> Result<std::borrow::Cow<'a, [Value]>, Raise> {
         let code = &self.program.codes[cid];
         let want = code.nparams as usize;
+        let given = args.len();
         if given == want {
-            return Ok(());
+            return Ok(std::borrow::Cow::Borrowed(args));
         }
-        let name = &code.name;
-        let plural = |n: usize, w: &str| {
-            if n == 1 {
-                format!("{n} {w}")
-            } else {
-                format!("{n} {w}s")
-            }
-        };
-        let msg = if given > want {
-            let was = if given == 1 { "was" } else { "were" };
-            format!(
-                "{name}() takes {} but {given} {was} given",
-                plural(want, "positional argument")
-            )
+        // SAFETY: `func` is a live Function; its defaults, if any, a Tuple.
+        let defaults = unsafe { object::read(func.0, FUNCTION_DEFAULTS) };
+        let ndefaults = if defaults == 0 {
+            0
         } else {
-            let missing: Vec<String> = code.local_names[given..want]
-                .iter()
-                .map(|n| format!("'{n}'"))
-                .collect();
-            let list = match missing.len() {
-                1 => missing[0].clone(),
-                _ => format!(
-                    "{} and {}",
-                    missing[..missing.len() - 1].join(", "),
-                    missing[missing.len() - 1]
-                ),
-            };
-            format!(
-                "{name}() missing {} : {list}",
-                plural(want - given, "required positional argument")
-            )
-            .replace(" :", ":")
+            crate::runtime::seq::len(Value(defaults))
         };
-        Err(Raise::type_error(msg))
+        let required = want - ndefaults.min(want);
+        if given >= required && given < want {
+            let mut full = args.to_vec();
+            for i in given..want {
+                full.push(crate::runtime::seq::get(Value(defaults), i - required));
+            }
+            return Ok(std::borrow::Cow::Owned(full));
+        }
+        Err(Raise::type_error(arity_message(
+            &code.name,
+            &code.local_names[..want],
+            required,
+            given,
+        )))
     }
 
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
@@ -929,4 +933,46 @@ pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Valu
             type_name(b)
         ))),
     }
+}
+
+/// CPython's TypeError message for calling `name(params)` (the last
+/// `params.len() - required` of which have defaults) with `given`
+/// positional arguments, when no binding exists.
+pub(crate) fn arity_message(
+    name: &str,
+    params: &[String],
+    required: usize,
+    given: usize,
+) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    let want = params.len();
+    if given > want {
+        let was = if given == 1 { "was" } else { "were" };
+        let takes = if required == want {
+            plural(want, "positional argument")
+        } else {
+            format!("from {required} to {want} positional arguments")
+        };
+        return format!("{name}() takes {takes} but {given} {was} given");
+    }
+    let missing: Vec<String> = params[given..required]
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect();
+    let list = match missing.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    format!(
+        "{name}() missing {}: {list}",
+        plural(missing.len(), "required positional argument")
+    )
 }

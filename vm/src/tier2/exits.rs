@@ -276,12 +276,12 @@ impl Run<'_> {
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
             // SAFETY: a live Function.
             let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
-            self.check_arity(cid, args.len())?;
+            let args = self.bind_args(callable, cid, args)?;
             if self.depth + 1 > self.config.limits.depth {
                 return Err(Raise::Poison(Poison::Recursion));
             }
             let depth = self.depth;
-            let frame = self.push_frame(cid, caller, args)?;
+            let frame = self.push_frame(cid, caller, &args)?;
             self.depth += 1;
             self.safe_point_at(frame);
             let v = self.run_frame(frame);

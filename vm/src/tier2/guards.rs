@@ -77,6 +77,7 @@ pub fn removed_guard_holds(
         | Uop::CallBuiltin
         | Uop::Call
         | Uop::MakeFunction
+        | Uop::SetFunctionDefaults
         | Uop::SetIp
         | Uop::CheckPeriodic
         | Uop::JumpToTop

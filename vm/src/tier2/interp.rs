@@ -542,6 +542,12 @@ impl Run<'_> {
                         push!(v)
                     }
                     Uop::MakeFunction => push!(self.make_function(inst.oparg)?),
+                    Uop::SetFunctionDefaults => {
+                        let f = pop!();
+                        let defaults = pop!();
+                        object::set_function_defaults(f, defaults);
+                        push!(f)
+                    }
                     Uop::CheckPeriodic => {
                         self.charge_fuel()?;
                         self.safe_point_at(frame);

@@ -188,6 +188,7 @@ pub fn project(
             }
             Op::Call => emit(Uop::Call, arg, 0),
             Op::MakeFunction => emit(Uop::MakeFunction, arg, 0),
+            Op::SetFunctionDefaults => emit(Uop::SetFunctionDefaults, 0, 0),
             Op::BinarySubscrListInt => {
                 emit(Uop::GuardNosList, 0, 0);
                 emit(Uop::GuardTosInt, 0, 0);

@@ -166,6 +166,7 @@ uops! {
     CallBuiltin              "_CALL_BUILTIN"               255 1 None escapes error;
     Call                     "_CALL"                       255 1 None escapes error;
     MakeFunction             "_MAKE_FUNCTION"                0 1 None escapes;
+    SetFunctionDefaults      "_SET_FUNCTION_DEFAULTS"        2 1 None;
     CheckValidity            "_CHECK_VALIDITY"               0 0 Deopt;
     SetIp                    "_SET_IP"                       0 0 None;
     /// Loop back edge: fuel and GC safe point.
