@@ -1,5 +1,5 @@
 //! End-to-end: syntax beyond S0's first shape (a loop's `else:` block,
-//! parameters with default values) prints what CPython prints in every tier, with each program's
+//! parameters with default values, nested unpacking targets) prints what CPython prints in every tier, with each program's
 //! loops hot enough to be traced and compiled.
 
 mod common;
@@ -37,6 +37,23 @@ fn every_tier_prints_what_cpython_prints_for_default_parameters() {
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 10,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+const NESTED_UNPACKING_PROGRAMS: &[&str] = &[
+    "bodies = [([1.0, 2.0, 3.0], [0.1, 0.2, 0.3], 5.0), ([4.0, 5.0, 6.0], [0.4, 0.5, 0.6], 7.0)]\npairs = [(bodies[0], bodies[1])]\ne = 0.0\nfor i in range(50):\n    for (([x1, y1, z1], v1, m1), ([x2, y2, z2], v2, m2)) in pairs:\n        dx = x1 - x2\n        dy = y1 - y2\n        dz = z1 - z2\n        v1[0] -= dx * m2 * 0.001\n        v2[0] += dx * m1 * 0.001\n        e += dx * dy * dz\n    for (r, [vx, vy, vz], m) in bodies:\n        r[0] += 0.01 * vx\n        e += m * (vx * vx + vy * vy + vz * vz) / 2.0\nprint(e)\nprint(bodies)\n(a, (b, c)), d = (1, [2, 3]), 4\nprint(a, b, c, d)\nfor (p, q), in [((1, 2),), ((3, 4),)]:\n    print(p, q)\n(r, v, m) = bodies[0]\nprint(r, v, m)\n[x, [y, z]] = \"a\", \"bc\"\nprint(x, y, z)\n(a, b), c = (1, 2, 3), 4\n",
+];
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_nested_unpacking() {
+    let sources: Vec<String> = NESTED_UNPACKING_PROGRAMS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 3,
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }

@@ -4,7 +4,7 @@
 //! known-length tuples, type changes at iteration K, and the planned
 //! IndexError/TypeError/ValueError.
 
-use jitdiff_vm::lang::ast::{BinOp, CmpOp, Expr, Stmt};
+use jitdiff_vm::lang::ast::{BinOp, CmpOp, Expr, Stmt, Target};
 
 use super::expr::{E, bin, bits_of, cmp};
 use super::seqs::{
@@ -316,7 +316,7 @@ impl Gen<'_, '_> {
                 let n = t.fixed.unwrap_or(2);
                 let targets = self.wide_targets(n);
                 Some(Stmt::Unpack {
-                    targets,
+                    targets: Target::names(targets),
                     value: Expr::name(&t.name),
                 })
             }
@@ -328,7 +328,7 @@ impl Gen<'_, '_> {
                     slice(None, Some(2), None),
                 );
                 Some(Stmt::Unpack {
-                    targets,
+                    targets: Target::names(targets),
                     value: two,
                 })
             }
@@ -380,7 +380,7 @@ impl Gen<'_, '_> {
                 };
                 values.push(last);
                 Some(Stmt::Unpack {
-                    targets,
+                    targets: Target::names(targets),
                     value: Expr::Tuple(values),
                 })
             }
@@ -717,7 +717,7 @@ impl Gen<'_, '_> {
                     },
                 );
                 Stmt::Unpack {
-                    targets: vec![self.fresh_name("z"), self.fresh_name("z")],
+                    targets: Target::names(vec![self.fresh_name("z"), self.fresh_name("z")]),
                     value,
                 }
             }

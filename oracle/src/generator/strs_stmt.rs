@@ -8,7 +8,7 @@
 //! str at iteration K (left or right: a JIT guard that checks only one
 //! operand miscomputes), and a few inline TypeErrors and ValueErrors.
 
-use jitdiff_vm::lang::ast::{BinOp, CmpOp, Expr, Stmt};
+use jitdiff_vm::lang::ast::{BinOp, CmpOp, Expr, Stmt, Target};
 
 use super::expr::{E, bits_of, cmp};
 use super::seqs::{call, if_, len_of, method, slice, sub};
@@ -226,7 +226,7 @@ impl Gen<'_, '_> {
             slice(None, Some(2), None),
         );
         Stmt::Unpack {
-            targets: vec![a, b],
+            targets: Target::names(vec![a, b]),
             value,
         }
     }
@@ -251,7 +251,7 @@ impl Gen<'_, '_> {
             cmp(Expr::name(&l.var), CmpOp::Eq, Expr::int(k))
         };
         let pair = |a: Expr, b: Expr| Stmt::Unpack {
-            targets: vec![pa.clone(), pb.clone()],
+            targets: Target::names(vec![pa.clone(), pb.clone()]),
             value: Expr::Tuple(vec![a, b]),
         };
         let (x, y) = (self.between(0, 9) as i128, self.between(0, 9) as i128);

@@ -13,7 +13,7 @@ use super::builtins;
 use super::compare::{self, compare};
 use super::float::{self, Num};
 use super::methods::{self, Meth};
-use super::resolve::{CallKw, Ex, FuncCode, Index, Program, Slot, St};
+use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
 use super::strs;
 use super::value::{Builtin, FuncObj, Int, Value};
@@ -217,11 +217,9 @@ impl<'p> Interp<'p> {
             St::AugAssignSub(container, index, op, value) => {
                 self.aug_assign_sub(container, index, *op, value, frame)?
             }
-            St::Unpack(slots, value) => {
+            St::Unpack(dests, value) => {
                 let v = self.eval(value, frame)?;
-                for (slot, item) in slots.iter().zip(seq::unpack(&v, slots.len())?) {
-                    self.store(*slot, item, frame);
-                }
+                self.unpack_into(dests, &v, frame)?;
             }
             St::If(test, body, orelse) => {
                 let branch = if self.eval(test, frame)?.truthy() {
@@ -258,13 +256,11 @@ impl<'p> Interp<'p> {
                 }
                 return self.exec_block(orelse, frame);
             }
-            St::ForUnpack(slots, iter, body, orelse) => {
+            St::ForUnpack(dests, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
                 for item in items {
-                    for (slot, x) in slots.iter().zip(seq::unpack(&item, slots.len())?) {
-                        self.store(*slot, x, frame);
-                    }
+                    self.unpack_into(dests, &item, frame)?;
                     match self.exec_block(body, frame)? {
                         Flow::Normal | Flow::Continue => self.charge()?,
                         Flow::Break => return Ok(Flow::Normal),
@@ -302,6 +298,19 @@ impl<'p> Interp<'p> {
             St::Nothing => {}
         }
         Ok(Flow::Normal)
+    }
+
+    /// Unpacks `v` into `dests` as CPython does: all of `v`'s items first
+    /// (a count mismatch raises before anything is stored), then each
+    /// destination left to right, a nested one unpacking its item.
+    fn unpack_into(&mut self, dests: &[Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
+        for (dest, item) in dests.iter().zip(seq::unpack(v, dests.len())?) {
+            match dest {
+                Dest::Slot(slot) => self.store(*slot, item, frame),
+                Dest::Unpack(inner) => self.unpack_into(inner, &item, frame)?,
+            }
+        }
+        Ok(())
     }
 
     fn eval(&mut self, e: &'p Ex, frame: &mut Frame<'p>) -> Res<Value> {

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Module, Stmt, UnaryOp, function_locals};
+use jitdiff_vm::lang::ast::{
+    BinOp, BoolOp, CmpOp, Expr, Module, Stmt, Target, UnaryOp, function_locals,
+};
 use num_bigint::BigInt;
 
 use super::StackGuard;
@@ -19,6 +21,13 @@ use super::value::{Builtin, Int, Value};
 pub enum Slot {
     Local(usize),
     Global(usize),
+}
+
+/// Where an unpacking stores an item: a variable, or a nested unpacking.
+#[derive(Debug)]
+pub enum Dest {
+    Slot(Slot),
+    Unpack(Vec<Dest>),
 }
 
 #[derive(Debug)]
@@ -70,7 +79,7 @@ pub enum St {
     Assign(Slot, Ex),
     /// `container[index] = value`: (container, index, value).
     AssignSub(Ex, Index, Ex),
-    Unpack(Vec<Slot>, Ex),
+    Unpack(Vec<Dest>, Ex),
     AugAssign(Slot, BinOp, Ex),
     /// `container[index] op= value`: (container, index, op, value).
     AugAssignSub(Ex, Ex, BinOp, Ex),
@@ -80,7 +89,7 @@ pub enum St {
     /// `for target in iter: body else: orelse`.
     For(Slot, Ex, Vec<St>, Vec<St>),
     /// `for a, b in iter:`
-    ForUnpack(Vec<Slot>, Ex, Vec<St>, Vec<St>),
+    ForUnpack(Vec<Dest>, Ex, Vec<St>, Vec<St>),
     Break,
     Continue,
     Return(Option<Ex>),
@@ -202,8 +211,7 @@ impl Resolver<'_> {
             ),
             Stmt::Unpack { targets, value } => {
                 let value = self.expr(value, scope)?;
-                let slots = targets.iter().map(|t| self.slot(t, scope)).collect();
-                St::Unpack(slots, value)
+                St::Unpack(self.dests(targets, scope), value)
             }
             Stmt::AugAssign { target, op, value } => {
                 let value = self.expr(value, scope)?;
@@ -252,9 +260,8 @@ impl Resolver<'_> {
                 orelse,
             } => {
                 let iter = self.expr(iter, scope)?;
-                let slots = targets.iter().map(|t| self.slot(t, scope)).collect();
                 St::ForUnpack(
-                    slots,
+                    self.dests(targets, scope),
                     iter,
                     self.block(body, scope)?,
                     self.block(orelse, scope)?,
@@ -279,6 +286,16 @@ impl Resolver<'_> {
                 St::Def(self.slot(name, scope), code, defaults)
             }
         })
+    }
+
+    fn dests(&mut self, targets: &[Target], scope: &Scope) -> Vec<Dest> {
+        targets
+            .iter()
+            .map(|t| match t {
+                Target::Name(n) => Dest::Slot(self.slot(n, scope)),
+                Target::Unpack(inner) => Dest::Unpack(self.dests(inner, scope)),
+            })
+            .collect()
     }
 
     fn function(&mut self, name: &str, params: &[String], body: &[Stmt]) -> R<usize> {

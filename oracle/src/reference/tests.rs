@@ -4,7 +4,7 @@
 //! Agreement with a live CPython is tested in
 //! `oracle/tests/reference_cpython.rs`.
 
-use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Keyword, Module, Stmt, UnaryOp};
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, Expr, Keyword, Module, Stmt, Target, UnaryOp};
 use jitdiff_vm::lang::outcome::{Ending, Outcome, Poison, RunResult};
 use jitdiff_vm::lang::parse_program;
 use rand::rngs::StdRng;
@@ -492,7 +492,7 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
         },
         13 => Stmt::Unpack {
             targets: (0..rng.random_range(0..3))
-                .map(|_| NAMES[rng.random_range(0..4)].to_string())
+                .map(|_| Target::Name(NAMES[rng.random_range(0..4)].to_string()))
                 .collect(),
             value: random_expr(rng, 3),
         },

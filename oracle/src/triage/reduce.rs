@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use jitdiff_vm::lang::ast::Keyword;
+use jitdiff_vm::lang::ast::{Keyword, Target};
 use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
 pub struct Reduced {
@@ -388,10 +388,12 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
         Stmt::Unpack { targets, value } => {
             if structure {
                 for t in targets {
-                    out.push(vec![Stmt::Assign {
-                        target: t.clone(),
-                        value: value.clone(),
-                    }]);
+                    if let Target::Name(n) = t {
+                        out.push(vec![Stmt::Assign {
+                            target: n.clone(),
+                            value: value.clone(),
+                        }]);
+                    }
                 }
             }
             for v in expr_variants(value) {
@@ -754,7 +756,9 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(value, f);
             }
             Stmt::Unpack { targets, value } => {
-                targets.iter().for_each(|t| f(t, false));
+                targets
+                    .iter()
+                    .for_each(|t| t.for_each_name(&mut |n| f(n, false)));
                 collect_expr_names(value, f);
             }
             Stmt::ForUnpack {
@@ -763,7 +767,9 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 body,
                 orelse,
             } => {
-                targets.iter().for_each(|t| f(t, false));
+                targets
+                    .iter()
+                    .for_each(|t| t.for_each_name(&mut |n| f(n, false)));
                 collect_expr_names(iter, f);
                 collect_names(body, f);
                 collect_names(orelse, f);
@@ -874,7 +880,7 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             value: rename_expr(value, map),
         },
         Stmt::Unpack { targets, value } => Stmt::Unpack {
-            targets: targets.iter().map(|t| rn(t, map)).collect(),
+            targets: targets.iter().map(|t| rename_target(t, map)).collect(),
             value: rename_expr(value, map),
         },
         Stmt::ForUnpack {
@@ -883,7 +889,7 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             body,
             orelse,
         } => Stmt::ForUnpack {
-            targets: targets.iter().map(|t| rn(t, map)).collect(),
+            targets: targets.iter().map(|t| rename_target(t, map)).collect(),
             iter: rename_expr(iter, map),
             body: block(body),
             orelse: block(orelse),
@@ -928,6 +934,13 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),
         Stmt::Global(names) => Stmt::Global(names.iter().map(|n| rn(n, map)).collect()),
         Stmt::Break | Stmt::Continue | Stmt::Pass => s.clone(),
+    }
+}
+
+fn rename_target(t: &Target, map: &BTreeMap<String, String>) -> Target {
+    match t {
+        Target::Name(n) => Target::Name(rn(n, map)),
+        Target::Unpack(ts) => Target::Unpack(ts.iter().map(|t| rename_target(t, map)).collect()),
     }
 }
 

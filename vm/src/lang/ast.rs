@@ -35,9 +35,10 @@ pub enum Stmt {
         index: Expr,
         value: Expr,
     },
-    /// `t0, t1 = value` (unpacking into names; `t0, = value` has one).
+    /// `t0, t1 = value` (unpacking; `t0, = value` has one target, and a
+    /// target may itself unpack: `(a, [b, c]), d = value`).
     Unpack {
-        targets: Vec<String>,
+        targets: Vec<Target>,
         value: Expr,
     },
     /// `container[index] op= value` (an int-like index, not a slice).
@@ -73,9 +74,9 @@ pub enum Stmt {
         body: Vec<Stmt>,
         orelse: Vec<Stmt>,
     },
-    /// `for t0, t1 in iter:` (unpacking each item into names).
+    /// `for t0, t1 in iter:` (unpacking each item, possibly nested).
     ForUnpack {
-        targets: Vec<String>,
+        targets: Vec<Target>,
         iter: Expr,
         body: Vec<Stmt>,
         orelse: Vec<Stmt>,
@@ -166,6 +167,36 @@ pub enum Expr {
         method: String,
         args: Vec<Expr>,
     },
+}
+
+/// Where an unpacking stores one item: a name, or a nested unpacking
+/// (`(a, b)` or `[a, b]` in source; both unpack any iterable alike).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Target {
+    Name(String),
+    Unpack(Vec<Target>),
+}
+
+impl Target {
+    /// Flat name targets (`a, b = ...`).
+    pub fn names(names: Vec<String>) -> Vec<Target> {
+        names.into_iter().map(Target::Name).collect()
+    }
+
+    /// Calls `f` with every name this target binds, left to right.
+    pub fn for_each_name(&self, f: &mut dyn FnMut(&str)) {
+        match self {
+            Target::Name(n) => f(n),
+            Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_name(f)),
+        }
+    }
+
+    /// Whether the target binds `name`.
+    pub fn binds(&self, name: &str) -> bool {
+        let mut found = false;
+        self.for_each_name(&mut |n| found |= n == name);
+        found
+    }
 }
 
 /// `arg=value` in a call.
@@ -385,7 +416,7 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     for s in body {
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
-            Stmt::Unpack { targets, .. } => targets.iter().for_each(|t| f(t)),
+            Stmt::Unpack { targets, .. } => targets.iter().for_each(|t| t.for_each_name(f)),
             Stmt::For {
                 target,
                 body,
@@ -402,7 +433,7 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
                 orelse,
                 ..
             } => {
-                targets.iter().for_each(|t| f(t));
+                targets.iter().for_each(|t| t.for_each_name(f));
                 collect_bound(body, f);
                 collect_bound(orelse, f);
             }

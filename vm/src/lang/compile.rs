@@ -232,10 +232,7 @@ impl<'n> CodeBuilder<'n> {
             }
             Stmt::Unpack { targets, value } => {
                 self.expr(value);
-                self.emit(Op::UnpackSequence, targets.len() as u32);
-                for t in targets {
-                    self.store_name(t);
-                }
+                self.unpack(targets);
             }
             Stmt::AugAssign { target, op, value } => {
                 self.load_name(target);
@@ -302,12 +299,7 @@ impl<'n> CodeBuilder<'n> {
                 let before = self.assigned.clone();
                 match s {
                     Stmt::For { target, .. } => self.store_name(target),
-                    Stmt::ForUnpack { targets, .. } => {
-                        self.emit(Op::UnpackSequence, targets.len() as u32);
-                        for t in targets {
-                            self.store_name(t);
-                        }
-                    }
+                    Stmt::ForUnpack { targets, .. } => self.unpack(targets),
                     _ => unreachable!(),
                 }
                 self.loops.push(Loop {
@@ -391,6 +383,18 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::ReturnValue, 0);
                 // Unreachable after return: keep the block's depth unchanged.
                 self.depth = d - 1;
+            }
+        }
+    }
+
+    /// Unpacks TOS into `targets`, left to right, nested ones recursively
+    /// (CPython's shape: UNPACK_SEQUENCE pushes the items last first).
+    fn unpack(&mut self, targets: &[Target]) {
+        self.emit(Op::UnpackSequence, targets.len() as u32);
+        for t in targets {
+            match t {
+                Target::Name(n) => self.store_name(n),
+                Target::Unpack(inner) => self.unpack(inner),
             }
         }
     }

@@ -139,9 +139,9 @@ fn binds_print(body: &[Stmt]) -> bool {
             body,
             orelse,
             ..
-        } => targets.iter().any(|t| t == "print") || binds_print(body) || binds_print(orelse),
+        } => targets.iter().any(|t| t.binds("print")) || binds_print(body) || binds_print(orelse),
         Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
-        Stmt::Unpack { targets, .. } => targets.iter().any(|t| t == "print"),
+        Stmt::Unpack { targets, .. } => targets.iter().any(|t| t.binds("print")),
         _ => false,
     })
 }
@@ -312,13 +312,31 @@ impl Lowering<'_> {
                 if elts.is_empty() {
                     return Err(self.unsupported(target, "assignment to an empty sequence"));
                 }
-                let targets = elts
-                    .iter()
-                    .map(|t| self.name_target(t, "unpacking into a target that is not a name"))
-                    .collect::<R<Vec<_>>>()?;
+                let targets = self.unpack_targets(elts)?;
                 Stmt::Unpack { targets, value }
             }
             other => return Err(self.unsupported(other, "assignment to this target")),
+        })
+    }
+
+    /// The targets of an unpacking: names, or nested tuple/list patterns
+    /// of names (a starred target or a subscript is outside the language).
+    /// `elts` is not empty.
+    fn unpack_targets(&self, elts: &[py::Expr]) -> R<Vec<Target>> {
+        self.nested(&elts[0], 1, || {
+            elts.iter()
+                .map(|t| match t {
+                    py::Expr::Tuple(py::ExprTuple { elts, .. })
+                    | py::Expr::List(py::ExprList { elts, .. })
+                        if !elts.is_empty() =>
+                    {
+                        Ok(Target::Unpack(self.unpack_targets(elts)?))
+                    }
+                    _ => Ok(Target::Name(
+                        self.name_target(t, "unpacking into a target that is not a name")?,
+                    )),
+                })
+                .collect()
         })
     }
 
@@ -440,10 +458,7 @@ impl Lowering<'_> {
                     | py::Expr::List(py::ExprList { elts, .. })
                         if !elts.is_empty() =>
                     {
-                        let targets = elts
-                            .iter()
-                            .map(|t| self.name_target(t, "for loop target that is not a name"))
-                            .collect::<R<Vec<_>>>()?;
+                        let targets = self.unpack_targets(elts)?;
                         Stmt::ForUnpack {
                             targets,
                             iter,

@@ -63,14 +63,11 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
                 out,
             )
         }
-        Stmt::Unpack { targets, value } => {
-            let lhs = if targets.len() == 1 {
-                format!("{},", targets[0])
-            } else {
-                targets.join(", ")
-            };
-            line(depth, &format!("{lhs} = {}", unparse_expr(value)), out)
-        }
+        Stmt::Unpack { targets, value } => line(
+            depth,
+            &format!("{} = {}", unpack_targets(targets), unparse_expr(value)),
+            out,
+        ),
         Stmt::AugAssign { target, op, value } => line(
             depth,
             &format!("{target} {}= {}", op.symbol(), unparse_expr(value)),
@@ -127,11 +124,7 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             body,
             orelse,
         } => {
-            let lhs = if targets.len() == 1 {
-                format!("{},", targets[0])
-            } else {
-                targets.join(", ")
-            };
+            let lhs = unpack_targets(targets);
             line(depth, &format!("for {lhs} in {}:", unparse_expr(iter)), out);
             block(body, depth + 1, out);
             loop_else(orelse, depth, out);
@@ -358,6 +351,22 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 part(step, out);
             }
         }
+    }
+}
+
+/// `a, (b, c)` (a single target keeps its comma: `a,`).
+fn unpack_targets(targets: &[Target]) -> String {
+    fn one(t: &Target) -> String {
+        match t {
+            Target::Name(n) => n.clone(),
+            Target::Unpack(ts) => format!("({})", unpack_targets(ts)),
+        }
+    }
+    let parts: Vec<String> = targets.iter().map(one).collect();
+    if parts.len() == 1 {
+        format!("{},", parts[0])
+    } else {
+        parts.join(", ")
     }
 }
 
