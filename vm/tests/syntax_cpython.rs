@@ -1,5 +1,6 @@
 //! End-to-end: syntax beyond S0's first shape (a loop's `else:` block,
-//! parameters with default values, nested unpacking targets) prints what CPython prints in every tier, with each program's
+//! parameters with default values, nested unpacking targets, chained
+//! assignment) prints what CPython prints in every tier, with each program's
 //! loops hot enough to be traced and compiled.
 
 mod common;
@@ -42,11 +43,12 @@ fn every_tier_prints_what_cpython_prints_for_default_parameters() {
 }
 
 const NESTED_UNPACKING_PROGRAMS: &[&str] = &[
+    "vBv = vv = 0\nu = [1.0, 2.0, 3.0]\nv = [0.5, 0.25, 0.125]\nfor k in range(40):\n    for i in range(3):\n        a = b = u[i] * v[i]\n        vBv += a\n        vv += b * v[i]\nprint(vBv, vv)\nx = y = [1, 2]\nx.append(3)\nprint(x, y, len(y))\np, q = r = (5, 6)\nprint(p, q, r)\ndef f(n):\n    s = t = 0\n    for i in range(n):\n        s = t = s + i\n    return s, t\nprint(f(50))\nm, n = o = 1\n",
     "bodies = [([1.0, 2.0, 3.0], [0.1, 0.2, 0.3], 5.0), ([4.0, 5.0, 6.0], [0.4, 0.5, 0.6], 7.0)]\npairs = [(bodies[0], bodies[1])]\ne = 0.0\nfor i in range(50):\n    for (([x1, y1, z1], v1, m1), ([x2, y2, z2], v2, m2)) in pairs:\n        dx = x1 - x2\n        dy = y1 - y2\n        dz = z1 - z2\n        v1[0] -= dx * m2 * 0.001\n        v2[0] += dx * m1 * 0.001\n        e += dx * dy * dz\n    for (r, [vx, vy, vz], m) in bodies:\n        r[0] += 0.01 * vx\n        e += m * (vx * vx + vy * vy + vz * vz) / 2.0\nprint(e)\nprint(bodies)\n(a, (b, c)), d = (1, [2, 3]), 4\nprint(a, b, c, d)\nfor (p, q), in [((1, 2),), ((3, 4),)]:\n    print(p, q)\n(r, v, m) = bodies[0]\nprint(r, v, m)\n[x, [y, z]] = \"a\", \"bc\"\nprint(x, y, z)\n(a, b), c = (1, 2, 3), 4\n",
 ];
 
 #[test]
-fn every_tier_prints_what_cpython_prints_for_nested_unpacking() {
+fn every_tier_prints_what_cpython_prints_for_nested_unpacking_and_chained_assignment() {
     let sources: Vec<String> = NESTED_UNPACKING_PROGRAMS
         .iter()
         .map(|s| s.to_string())

@@ -221,6 +221,15 @@ impl<'p> Interp<'p> {
                 let v = self.eval(value, frame)?;
                 self.unpack_into(dests, &v, frame)?;
             }
+            St::AssignChain(dests, value) => {
+                let v = self.eval(value, frame)?;
+                for dest in dests {
+                    match dest {
+                        Dest::Slot(slot) => self.store(*slot, v.clone(), frame),
+                        Dest::Unpack(inner) => self.unpack_into(inner, &v, frame)?,
+                    }
+                }
+            }
             St::If(test, body, orelse) => {
                 let branch = if self.eval(test, frame)?.truthy() {
                     body

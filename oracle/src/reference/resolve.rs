@@ -80,6 +80,8 @@ pub enum St {
     /// `container[index] = value`: (container, index, value).
     AssignSub(Ex, Index, Ex),
     Unpack(Vec<Dest>, Ex),
+    /// `a = b = value`: each destination in turn gets the one value.
+    AssignChain(Vec<Dest>, Ex),
     AugAssign(Slot, BinOp, Ex),
     /// `container[index] op= value`: (container, index, op, value).
     AugAssignSub(Ex, Ex, BinOp, Ex),
@@ -212,6 +214,10 @@ impl Resolver<'_> {
             Stmt::Unpack { targets, value } => {
                 let value = self.expr(value, scope)?;
                 St::Unpack(self.dests(targets, scope), value)
+            }
+            Stmt::AssignChain { targets, value } => {
+                let value = self.expr(value, scope)?;
+                St::AssignChain(self.dests(targets, scope), value)
             }
             Stmt::AugAssign { target, op, value } => {
                 let value = self.expr(value, scope)?;

@@ -385,6 +385,33 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
+        Stmt::AssignChain { targets, value } => {
+            // One target fewer (down to a plain assignment or unpacking).
+            for i in 0..targets.len() {
+                let mut fewer = targets.clone();
+                fewer.remove(i);
+                out.push(vec![match fewer.as_slice() {
+                    [Target::Name(n)] => Stmt::Assign {
+                        target: n.clone(),
+                        value: value.clone(),
+                    },
+                    [Target::Unpack(ts)] => Stmt::Unpack {
+                        targets: ts.clone(),
+                        value: value.clone(),
+                    },
+                    _ => Stmt::AssignChain {
+                        targets: fewer,
+                        value: value.clone(),
+                    },
+                }]);
+            }
+            for v in expr_variants(value) {
+                out.push(vec![Stmt::AssignChain {
+                    targets: targets.clone(),
+                    value: v,
+                }]);
+            }
+        }
         Stmt::Unpack { targets, value } => {
             if structure {
                 for t in targets {
@@ -755,7 +782,7 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(index, f);
                 collect_expr_names(value, f);
             }
-            Stmt::Unpack { targets, value } => {
+            Stmt::Unpack { targets, value } | Stmt::AssignChain { targets, value } => {
                 targets
                     .iter()
                     .for_each(|t| t.for_each_name(&mut |n| f(n, false)));
@@ -880,6 +907,10 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             value: rename_expr(value, map),
         },
         Stmt::Unpack { targets, value } => Stmt::Unpack {
+            targets: targets.iter().map(|t| rename_target(t, map)).collect(),
+            value: rename_expr(value, map),
+        },
+        Stmt::AssignChain { targets, value } => Stmt::AssignChain {
             targets: targets.iter().map(|t| rename_target(t, map)).collect(),
             value: rename_expr(value, map),
         },

@@ -41,6 +41,12 @@ pub enum Stmt {
         targets: Vec<Target>,
         value: Expr,
     },
+    /// `t0 = t1 = value`: the value is evaluated once and stored into each
+    /// target left to right (a target is a name or an unpacking).
+    AssignChain {
+        targets: Vec<Target>,
+        value: Expr,
+    },
     /// `container[index] op= value` (an int-like index, not a slice).
     AugAssignSubscript {
         container: Expr,
@@ -416,7 +422,9 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     for s in body {
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
-            Stmt::Unpack { targets, .. } => targets.iter().for_each(|t| t.for_each_name(f)),
+            Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
+                targets.iter().for_each(|t| t.for_each_name(f))
+            }
             Stmt::For {
                 target,
                 body,

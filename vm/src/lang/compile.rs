@@ -234,6 +234,20 @@ impl<'n> CodeBuilder<'n> {
                 self.expr(value);
                 self.unpack(targets);
             }
+            Stmt::AssignChain { targets, value } => {
+                // CPython's shape: the value once, a COPY for every target
+                // but the last, stores left to right.
+                self.expr(value);
+                for (i, t) in targets.iter().enumerate() {
+                    if i + 1 < targets.len() {
+                        self.emit(Op::Copy, 1);
+                    }
+                    match t {
+                        Target::Name(n) => self.store_name(n),
+                        Target::Unpack(ts) => self.unpack(ts),
+                    }
+                }
+            }
             Stmt::AugAssign { target, op, value } => {
                 self.load_name(target);
                 self.expr(value);

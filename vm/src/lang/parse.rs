@@ -141,7 +141,9 @@ fn binds_print(body: &[Stmt]) -> bool {
             ..
         } => targets.iter().any(|t| t.binds("print")) || binds_print(body) || binds_print(orelse),
         Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
-        Stmt::Unpack { targets, .. } => targets.iter().any(|t| t.binds("print")),
+        Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
+            targets.iter().any(|t| t.binds("print"))
+        }
         _ => false,
     })
 }
@@ -180,9 +182,10 @@ fn uses_keywords(body: &[Stmt]) -> bool {
     }
     body.iter().any(|s| match s {
         Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
-        Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } | Stmt::Unpack { value, .. } => {
-            expr(value)
-        }
+        Stmt::Assign { value, .. }
+        | Stmt::AugAssign { value, .. }
+        | Stmt::Unpack { value, .. }
+        | Stmt::AssignChain { value, .. } => expr(value),
         Stmt::AssignSubscript {
             container,
             index,
@@ -388,12 +391,27 @@ impl Lowering<'_> {
                     Stmt::Continue
                 }
             }
-            py::Stmt::Assign(a) => {
-                if a.targets.len() != 1 {
-                    return Err(self.unsupported(s, "chained assignment"));
+            py::Stmt::Assign(a) if a.targets.len() > 1 => {
+                let targets = a
+                    .targets
+                    .iter()
+                    .map(|t| match t {
+                        py::Expr::Tuple(py::ExprTuple { elts, .. })
+                        | py::Expr::List(py::ExprList { elts, .. })
+                            if !elts.is_empty() =>
+                        {
+                            Ok(Target::Unpack(self.unpack_targets(elts)?))
+                        }
+                        py::Expr::Name(n) => Ok(Target::Name(n.id.to_string())),
+                        other => Err(self.unsupported(other, "chained assignment to this target")),
+                    })
+                    .collect::<R<Vec<_>>>()?;
+                Stmt::AssignChain {
+                    targets,
+                    value: self.expr(&a.value)?,
                 }
-                self.assign(&a.targets[0], self.expr(&a.value)?)?
             }
+            py::Stmt::Assign(a) => self.assign(&a.targets[0], self.expr(&a.value)?)?,
             py::Stmt::AugAssign(a) => match &*a.target {
                 py::Expr::Subscript(sub) if !matches!(*sub.slice, py::Expr::Slice(_)) => {
                     Stmt::AugAssignSubscript {

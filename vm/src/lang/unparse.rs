@@ -68,6 +68,18 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             &format!("{} = {}", unpack_targets(targets), unparse_expr(value)),
             out,
         ),
+        Stmt::AssignChain { targets, value } => {
+            let mut text = String::new();
+            for t in targets {
+                match t {
+                    Target::Name(n) => text.push_str(n),
+                    Target::Unpack(ts) => text.push_str(&unpack_targets(ts)),
+                }
+                text.push_str(" = ");
+            }
+            text.push_str(&unparse_expr(value));
+            line(depth, &text, out)
+        }
         Stmt::AugAssign { target, op, value } => line(
             depth,
             &format!("{target} {}= {}", op.symbol(), unparse_expr(value)),
