@@ -523,6 +523,7 @@ fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
                 expr(receiver, out);
                 args.iter().for_each(|x| expr(x, out));
             }
+            Expr::Attribute { value, .. } => expr(value, out),
             Expr::Compare {
                 left,
                 ops,

@@ -358,6 +358,15 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 h.write_u64(object::read(v.0, SEQ_ITER_INDEX));
                 hash_value(h, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
             }
+            Kind::BoundMethod => {
+                h.write_u64(object::read(v.0, object::BOUND_METHOD));
+                hash_value(
+                    h,
+                    Value(object::read(v.0, object::BOUND_RECEIVER)),
+                    heap,
+                    nesting + 1,
+                );
+            }
             // Dicts (globals, builtins) never sit in frames, item arrays
             // only in lists; a freed object is just "freed".
             Kind::Dict | Kind::ListItems | Kind::Free => {}
@@ -421,6 +430,15 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 render(Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
             ),
             Kind::ListItems => "<list items>".into(),
+            Kind::BoundMethod => format!(
+                "<method {:#x} of {}>",
+                object::read(v.0, object::BOUND_METHOD),
+                render(
+                    Value(object::read(v.0, object::BOUND_RECEIVER)),
+                    heap,
+                    nesting + 1
+                )
+            ),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }
     }

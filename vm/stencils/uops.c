@@ -579,7 +579,8 @@ STENCIL {
     || defined(STENCIL__BINARY_SUBSCR) || defined(STENCIL__STORE_SUBSCR) \
     || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
     || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
-    || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__CALL_KW)
+    || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__LOAD_ATTR) \
+    || defined(STENCIL__CALL_KW)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);

@@ -1,6 +1,6 @@
 //! End-to-end: syntax beyond S0's first shape (a loop's `else:` block,
 //! parameters with default values, nested unpacking targets, chained
-//! assignment) prints what CPython prints in every tier, with each program's
+//! assignment, bound methods as values) prints what CPython prints in every tier, with each program's
 //! loops hot enough to be traced and compiled.
 
 mod common;
@@ -56,6 +56,26 @@ fn every_tier_prints_what_cpython_prints_for_nested_unpacking_and_chained_assign
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 3,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+/// The second is pyperformance's fannkuch kernel verbatim (its harness
+/// removed, n = 6): bound methods as values and `while ... else`.
+const BOUND_METHOD_PROGRAMS: &[&str] = &[
+    "xs = []\npush = xs.append\npop = xs.pop\nfor i in range(60):\n    push(i * 2)\n    if i % 3 == 0:\n        pop(0)\nprint(xs, len(xs))\nwords = \"a b c\".split\nprint(words(), push == push, not push, 1 if push else 0)\nins = xs.insert\nfor i in range(30):\n    ins(i % 5, pop())\nprint(xs)\nup = \"abc\".upper\nprint(up())\ndef apply(f, n):\n    out = 0\n    for i in range(n):\n        out += f(i % 4)\n    return out\nprint(apply([10, 20, 30, 40, 50].index, 0), apply((1, 2, 3, 4, 5, 6).count, 40))\nprint(xs.nope)\n",
+    "\"\"\"\nThe Computer Language Benchmarks Game\nhttp://benchmarksgame.alioth.debian.org/\n\nContributed by Sokolov Yura, modified by Tupteq.\n\"\"\"\n\nDEFAULT_ARG = 6\n\n\ndef fannkuch(n):\n    count = list(range(1, n + 1))\n    max_flips = 0\n    m = n - 1\n    r = n\n    check = 0\n    perm1 = list(range(n))\n    perm = list(range(n))\n    perm1_ins = perm1.insert\n    perm1_pop = perm1.pop\n\n    while 1:\n        if check < 30:\n            check += 1\n\n        while r != 1:\n            count[r - 1] = r\n            r -= 1\n\n        if perm1[0] != 0 and perm1[m] != m:\n            perm = perm1[:]\n            flips_count = 0\n            k = perm[0]\n            while k:\n                perm[:k + 1] = perm[k::-1]\n                flips_count += 1\n                k = perm[0]\n\n            if flips_count > max_flips:\n                max_flips = flips_count\n\n        while r != n:\n            perm1_ins(r, perm1_pop(0))\n            count[r] -= 1\n            if count[r] > 0:\n                break\n            r += 1\n        else:\n            return max_flips\n\n\nprint(fannkuch(DEFAULT_ARG))\n",
+];
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_bound_methods() {
+    let sources: Vec<String> = BOUND_METHOD_PROGRAMS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 10,
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }

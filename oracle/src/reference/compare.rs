@@ -129,6 +129,13 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
 
 /// A rich comparison (`==` ... `>=`) below `level` container levels.
 pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
+    // CPython compares two bound methods' receivers by identity, which for
+    // an immutable receiver is outside the language.
+    if let (Value::Bound(x), Value::Bound(y)) = (a, b)
+        && !Rc::ptr_eq(x, y)
+    {
+        return Err(poison(Poison::Identity));
+    }
     match (a, b) {
         (Value::List(x), Value::List(y)) => {
             seq_rich(op, &x.items.borrow(), &y.items.borrow(), true, level)

@@ -16,7 +16,7 @@ use super::methods::{self, Meth};
 use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
 use super::strs;
-use super::value::{Builtin, FuncObj, Int, Value};
+use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -388,6 +388,14 @@ impl<'p> Interp<'p> {
             Ex::List(items) => self.display(items, true, frame),
             Ex::Subscript(value, index) => self.subscript(value, index, frame),
             Ex::Method(receiver, m, args) => self.method_call(receiver, m, args, frame),
+            Ex::Attr(receiver, m) => {
+                let recv = self.eval(receiver, frame)?;
+                methods::lookup(&recv, m)?;
+                Ok(Value::Bound(Rc::new(BoundObj {
+                    receiver: recv,
+                    meth: m.clone(),
+                })))
+            }
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;
@@ -511,6 +519,16 @@ impl<'p> Interp<'p> {
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => self.call_builtin(b, base),
+            Value::Bound(b) => {
+                let args = self.stack.split_off(base.min(self.stack.len()));
+                methods::call_method(
+                    &mut self.heap,
+                    &b.receiver,
+                    &b.meth,
+                    &args,
+                    self.limits.int_bits,
+                )
+            }
             other => Err(type_error(format!(
                 "'{}' object is not callable",
                 other.type_name()

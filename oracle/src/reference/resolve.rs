@@ -53,6 +53,8 @@ pub enum Ex {
     Subscript(Box<Ex>, Box<Index>),
     /// `receiver.method(args)`.
     Method(Box<Ex>, Meth, Vec<Ex>),
+    /// `receiver.name` as a value: a bound method.
+    Attr(Box<Ex>, Meth),
     /// A slice outside a subscript (only in a hand-built AST): its parts
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
@@ -386,6 +388,7 @@ impl Resolver<'_> {
             | Expr::List(_)
             | Expr::Subscript { .. }
             | Expr::MethodCall { .. }
+            | Expr::Attribute { .. }
             | Expr::Slice { .. } => self.seq_expr(e, scope)?,
         })
     }
@@ -401,6 +404,9 @@ impl Resolver<'_> {
                 Box::new(self.expr(value, scope)?),
                 Box::new(self.index(index, scope)?),
             ),
+            Expr::Attribute { value, attr } => {
+                Ex::Attr(Box::new(self.expr(value, scope)?), Meth::parse(attr))
+            }
             Expr::MethodCall {
                 receiver,
                 method,

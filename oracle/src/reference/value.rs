@@ -289,6 +289,13 @@ pub struct FuncObj {
     pub defaults: Vec<Value>,
 }
 
+/// A method bound to its receiver (`push = xs.append`).
+#[derive(Debug)]
+pub struct BoundObj {
+    pub receiver: Value,
+    pub meth: super::methods::Meth,
+}
+
 /// A `range` object: the normalized (index-converted) arguments.
 #[derive(Debug)]
 pub struct RangeObj {
@@ -539,6 +546,8 @@ pub enum Value {
     Str(Rc<str>),
     Func(Rc<FuncObj>),
     Builtin(Builtin),
+    /// `xs.append` as a value.
+    Bound(Rc<BoundObj>),
     Range(Rc<RangeObj>),
     Tuple(Rc<TupleObj>),
     List(Rc<ListObj>),
@@ -573,7 +582,7 @@ impl Value {
             Value::Str(_) => "str",
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
-            Value::Builtin(_) => "builtin_function_or_method",
+            Value::Builtin(_) | Value::Bound(_) => "builtin_function_or_method",
             Value::Range(_) => "range",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
@@ -593,7 +602,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::None => false,
             Value::Str(s) => !s.is_empty(),
-            Value::Func(_) | Value::Builtin(_) => true,
+            Value::Func(_) | Value::Builtin(_) | Value::Bound(_) => true,
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
@@ -610,6 +619,7 @@ impl Value {
             (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
             (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
+            (Value::Bound(a), Value::Bound(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -652,6 +662,13 @@ impl fmt::Display for Value {
             Value::Func(func) => write!(f, "<function {}>", func.name),
             Value::Builtin(b) if b.is_class() => write!(f, "<class '{}'>", b.name()),
             Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),
+            // Without CPython's address, as functions.
+            Value::Bound(b) => write!(
+                f,
+                "<built-in method {} of {} object>",
+                b.meth.name(),
+                b.receiver.type_name()
+            ),
             Value::Range(r) => {
                 if r.step == Int::Small(1) {
                     write!(f, "range({}, {})", r.start, r.stop)

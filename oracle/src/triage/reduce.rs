@@ -857,6 +857,7 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             items.iter().for_each(|v| collect_expr_names(v, f));
         }
         // Method names are attributes, not variables: never renamed.
+        Expr::Attribute { value, .. } => collect_expr_names(value, f),
         Expr::MethodCall { receiver, args, .. } => {
             collect_expr_names(receiver, f);
             args.iter().for_each(|v| collect_expr_names(v, f));
@@ -1023,6 +1024,10 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
         },
         Expr::Tuple(items) => Expr::Tuple(items.iter().map(|v| rename_expr(v, map)).collect()),
         Expr::List(items) => Expr::List(items.iter().map(|v| rename_expr(v, map)).collect()),
+        Expr::Attribute { value, attr } => Expr::Attribute {
+            value: b(value),
+            attr: attr.clone(),
+        },
         Expr::MethodCall {
             receiver,
             method,

@@ -167,7 +167,13 @@ pub enum Expr {
         upper: Option<Box<Expr>>,
         step: Option<Box<Expr>>,
     },
-    /// `receiver.method(args...)`: attributes exist only as method calls.
+    /// `value.attr` not called right away: a bound method as a value
+    /// (`push = xs.append`); the only attributes are methods.
+    Attribute {
+        value: Box<Expr>,
+        attr: String,
+    },
+    /// `receiver.method(args...)`.
     MethodCall {
         receiver: Box<Expr>,
         method: String,

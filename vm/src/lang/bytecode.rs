@@ -96,6 +96,8 @@ pub enum Op {
     /// `[receiver] -> [method, receiver]`; `arg` names the method in the
     /// program's name table. `CALL n + 1` then calls it.
     LoadMethod,
+    /// `receiver.name` as a value (arg: the name's id): a bound method.
+    LoadAttr,
     ForIterList,
     ForIterTuple,
     /// `[callable, args..., keyword values...] -> [result]`: `arg` packs
@@ -182,6 +184,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         StoreSlice => (5, 0),
         UnpackSequence => (1, arg),
         LoadMethod => (1, 2),
+        LoadAttr => (1, 1),
         CallKw => {
             let (nargs, nkw) = call_kw_counts(arg);
             (nargs + nkw + 1, 1)

@@ -453,6 +453,11 @@ impl<'n> CodeBuilder<'n> {
                 }
             }
             Expr::Slice { .. } => unreachable!("the parser keeps slices inside subscripts"),
+            Expr::Attribute { value, attr } => {
+                self.expr(value);
+                let name = self.global_id(attr);
+                self.emit(Op::LoadAttr, name);
+            }
             Expr::MethodCall {
                 receiver,
                 method,

@@ -172,6 +172,7 @@ fn uses_keywords(body: &[Stmt]) -> bool {
                 [lower, upper, step].into_iter().flatten().any(|x| expr(x))
             }
             Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
+            Expr::Attribute { value, .. } => expr(value),
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Str(_)
@@ -771,6 +772,10 @@ impl Lowering<'_> {
                     },
                 }
             }
+            py::Expr::Attribute(at) => Expr::Attribute {
+                value: Box::new(self.expr(&at.value)?),
+                attr: at.attr.id.to_string(),
+            },
             py::Expr::Tuple(t) => Expr::Tuple(self.elements(&t.elts)?),
             py::Expr::List(l) => Expr::List(self.elements(&l.elts)?),
             py::Expr::Subscript(sub) => Expr::Subscript {

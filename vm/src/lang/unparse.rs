@@ -328,6 +328,12 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             }
             out.push(')');
         }
+        Expr::Attribute { value, attr } => {
+            let number = matches!(**value, Expr::Int(_) | Expr::Float(_));
+            paren_if(number, out, |out| expr(value, Prec::Atom, out));
+            out.push('.');
+            out.push_str(attr);
+        }
         Expr::MethodCall {
             receiver,
             method,

@@ -42,6 +42,45 @@ pub fn is_method(v: Value) -> bool {
     METHODS.iter().any(|(_, _, m)| *m == v)
 }
 
+/// The name of method `m`.
+pub fn name_of(m: Value) -> &'static str {
+    METHODS
+        .iter()
+        .find(|(_, _, x)| *x == m)
+        .map_or("?", |(_, n, _)| n)
+}
+
+/// `receiver.name` as a value (`push = xs.append`): a bound method object,
+/// or the AttributeError method lookup gives.
+pub fn bind(arena: &mut Arena, receiver: Value, name: &str) -> Result<Value, Raise> {
+    let m = lookup(receiver, name)?;
+    let addr = arena.alloc(Kind::BoundMethod, 3)?;
+    // SAFETY: freshly allocated BoundMethod.
+    unsafe {
+        object::write(addr, object::BOUND_RECEIVER, receiver.0);
+        object::write(addr, object::BOUND_METHOD, m.0);
+    }
+    Ok(Value(addr))
+}
+
+/// Whether `v` is a bound method object.
+pub fn is_bound(v: Value) -> bool {
+    v.is_ptr() && object::kind_of(v) == Kind::BoundMethod
+}
+
+/// Calls bound method `b` with `args` (rooted by the caller; the receiver
+/// is rooted through `b`, which the caller's stack holds).
+pub fn call_bound(arena: &mut Arena, b: Value, args: &[Value]) -> Result<Value, Raise> {
+    // SAFETY: a live BoundMethod.
+    let (receiver, m) = unsafe {
+        (
+            Value(object::read(b.0, object::BOUND_RECEIVER)),
+            Value(object::read(b.0, object::BOUND_METHOD)),
+        )
+    };
+    call(arena, m, receiver, args)
+}
+
 /// The method `name` of `receiver`, or CPython's AttributeError.
 pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     let ty = type_name(receiver);
@@ -281,4 +320,14 @@ fn index(xs: Value, args: &[Value]) -> Result<Value, Raise> {
             "tuple.index(x): x not in tuple".into()
         },
     ))
+}
+
+/// `==` between two different bound method objects: CPython compares their
+/// receivers by identity, which for an immutable receiver is outside the
+/// language, so it poisons (the same object equals itself).
+pub fn check_bound_eq(a: Value, b: Value) -> Result<(), Raise> {
+    if a != b && is_bound(a) && is_bound(b) {
+        return Err(Raise::Poison(crate::lang::Poison::Identity));
+    }
+    Ok(())
 }

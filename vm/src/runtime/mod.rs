@@ -89,6 +89,7 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::TupleIter => "tuple_iterator",
         Kind::Str => "str",
         Kind::StrIter => "str_ascii_iterator",
+        Kind::BoundMethod => "builtin_function_or_method",
         Kind::Free => "freed object",
     }
 }
@@ -191,6 +192,22 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::TupleIter => "<tuple_iterator object>".into(),
         Kind::Str => strs::repr(strs::text(v)),
         Kind::StrIter => "<str_ascii_iterator object>".into(),
+        // CPython adds the receiver's address: like functions, printed
+        // without it (the language's documented deviation).
+        Kind::BoundMethod => {
+            // SAFETY: a live BoundMethod.
+            let (receiver, m) = unsafe {
+                (
+                    Value(object::read(v.0, object::BOUND_RECEIVER)),
+                    Value(object::read(v.0, object::BOUND_METHOD)),
+                )
+            };
+            format!(
+                "<built-in method {} of {} object>",
+                methods::name_of(m),
+                type_name(receiver)
+            )
+        }
         Kind::Free => "<freed object>".into(),
     }
 }

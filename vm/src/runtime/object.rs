@@ -39,12 +39,17 @@ pub enum Kind {
     Str = 13,
     /// `[hdr][str][index: u64]`
     StrIter = 14,
+    /// `xs.append` as a value: `[hdr][receiver][method: an immediate]`.
+    BoundMethod = 15,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::StrIter;
+    pub const LAST: Kind = Kind::BoundMethod;
 }
+
+pub const BOUND_RECEIVER: u64 = 8;
+pub const BOUND_METHOD: u64 = 16;
 
 pub const KIND_MASK: u64 = 0xff;
 pub const MARK_BIT: u64 = 1 << 8;
@@ -99,6 +104,7 @@ pub fn header_kind(h: u64) -> Kind {
         12 => Kind::TupleIter,
         13 => Kind::Str,
         14 => Kind::StrIter,
+        15 => Kind::BoundMethod,
         _ => Kind::Free,
     }
 }
@@ -175,6 +181,8 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => f(Value(read(addr, SEQ_ITER_SEQ))),
+            // The method is an immediate, not an object.
+            Kind::BoundMethod => f(Value(read(addr, BOUND_RECEIVER))),
             Kind::Function => {
                 let defaults = read(addr, FUNCTION_DEFAULTS);
                 if defaults != 0 {

@@ -303,6 +303,7 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
 /// `depth` counts the containers around `a` and `b` (0 at the top): a
 /// pair of containers deeper than the language allows poisons.
 pub fn eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
+    super::methods::check_bound_eq(a, b)?;
     let same_kind = (is_list(a) && is_list(b)) || (is_tuple(a) && is_tuple(b));
     if !same_kind {
         return Ok(super::equal(a, b));

@@ -224,6 +224,12 @@ fn check_value(
             }
             vec![SEQ_ITER_SEQ]
         }
+        Kind::BoundMethod => {
+            if words != 3 || !super::methods::is_method(Value(read(object::BOUND_METHOD))) {
+                return bad(format!("a malformed bound method ({words} words)"));
+            }
+            vec![object::BOUND_RECEIVER]
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

@@ -553,6 +553,7 @@ impl Run<'_> {
                 | Op::StoreSlice
                 | Op::ContainsOp
                 | Op::LoadMethod
+                | Op::LoadAttr
                 | Op::CallKw
                 | Op::ForIterList
                 | Op::ForIterTuple => self.seq_instr(r, code, at, ins)?,
@@ -658,6 +659,10 @@ impl Run<'_> {
                 let name = &self.program.names[arg as usize];
                 vec![methods::lookup(ins[0], name)?, ins[0]]
             }
+            Op::LoadAttr => {
+                let name = &self.program.names[arg as usize];
+                vec![methods::bind(arena, ins[0], name)?]
+            }
             Op::CallKw => {
                 self.charge_fuel()?;
                 vec![self.call_kw(ins[0], &ins[1..], arg)?]
@@ -753,6 +758,7 @@ impl Run<'_> {
             | Value::BUILTIN_MIN
             | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),
             m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
+            b if methods::is_bound(b) => methods::call_bound(self.arena, b, args),
             other => Err(Raise::type_error(format!(
                 "'{}' object is not callable",
                 type_name(other)
@@ -907,6 +913,7 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 /// The generic comparison: numbers by value, `==`/`!=` on anything.
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
+    methods::check_bound_eq(a, b)?;
     if (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b)) {
         return Ok(Value::bool(seq::rich_compare(op, a, b, 0)?));
     }

@@ -130,6 +130,7 @@ impl Run<'_> {
             | Op::StoreSlice
             | Op::ContainsOp
             | Op::LoadMethod
+            | Op::LoadAttr
             | Op::CallKw => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.

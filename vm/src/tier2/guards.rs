@@ -116,6 +116,7 @@ pub fn removed_guard_holds(
         | Uop::ContainsOp
         | Uop::UnpackSequence
         | Uop::LoadMethod
+        | Uop::LoadAttr
         | Uop::CallKw
         | Uop::BinaryOpAddUnicode
         | Uop::CompareOpStr

@@ -488,6 +488,7 @@ impl Run<'_> {
                     | Uop::ContainsOp
                     | Uop::UnpackSequence
                     | Uop::LoadMethod
+                    | Uop::LoadAttr
                     | Uop::CallKw => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();

@@ -235,6 +235,7 @@ pub fn project(
             | Op::ContainsOp
             | Op::UnpackSequence
             | Op::LoadMethod
+            | Op::LoadAttr
             | Op::CallKw => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
@@ -246,6 +247,7 @@ pub fn project(
                     Op::ContainsOp => Uop::ContainsOp,
                     Op::UnpackSequence => Uop::UnpackSequence,
                     Op::CallKw => Uop::CallKw,
+                    Op::LoadAttr => Uop::LoadAttr,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -282,6 +284,7 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::ContainsOp,
         Op::UnpackSequence,
         Op::LoadMethod,
+        Op::LoadAttr,
         Op::CallKw,
     ]
     .into_iter()

@@ -230,6 +230,7 @@ uops! {
     ContainsOp               "_CONTAINS_OP"                  2 1 None escapes error;
     UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
+    LoadAttr                 "_LOAD_ATTR"                    1 1 None escapes error;
     CallKw                   "_CALL_KW"                    255 1 None escapes error;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
