@@ -159,6 +159,11 @@ enum Command {
         /// and `end=`) on; combines with `--sequences`.
         #[arg(long)]
         strings: bool,
+        /// Force the `syntax` feature (statements rewritten into chained
+        /// assignment, nested unpacking, bound methods, loop `else:`,
+        /// parameter defaults) on; combines with the others.
+        #[arg(long)]
+        syntax: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -278,18 +283,23 @@ fn main() -> ExitCode {
             count,
             sequences,
             strings,
+            syntax,
         } => {
+            let flags: Vec<&str> = [
+                ("--sequences", sequences),
+                ("--strings", strings),
+                ("--syntax", syntax),
+            ]
+            .into_iter()
+            .filter_map(|(flag, on)| on.then_some(flag))
+            .collect();
             for s in seed..seed.saturating_add(count) {
-                let m = if sequences || strings {
-                    let flags = match (sequences, strings) {
-                        (true, true) => "--sequences --strings",
-                        (true, false) => "--sequences",
-                        _ => "--strings",
-                    };
-                    println!("# --- jitdiff gen {flags} --seed {s} ---");
+                let m = if !flags.is_empty() {
+                    println!("# --- jitdiff gen {} --seed {s} ---", flags.join(" "));
                     generator::generate_from_seed_with(s, |c| {
                         c.sequences |= sequences;
                         c.strings |= strings;
+                        c.syntax |= syntax;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -1089,3 +1089,57 @@ fn string_programs_run_and_terminate_under_python3() {
         "{exceptions} of {n} programs raised"
     );
 }
+
+// ---------- the `syntax` feature ----------
+
+/// The rewritten forms a program's text shows.
+fn syntax_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in src.lines().map(str::trim) {
+        if line.split(" = ").count() >= 3 && !line.starts_with("print") {
+            out.insert("chained assignment");
+        }
+        if line.contains("), = (") {
+            out.insert("nested unpacking");
+        }
+        if line.starts_with("bm") && line.contains(" = ") && !line.ends_with(')') {
+            out.insert("bound method");
+        }
+        if line.starts_with("els") && line.ends_with(" += 1") {
+            out.insert("loop else");
+        }
+        if line.starts_with("def ") && line.contains('=') {
+            out.insert("parameter default");
+        }
+    }
+    out
+}
+
+#[test]
+fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
+    let mut seen = std::collections::BTreeMap::new();
+    for seed in 0..300 {
+        let m = generate_from_seed_with(seed, |c| {
+            c.syntax = true;
+            c.sequences = true;
+        });
+        let src = unparse(&m);
+        assert_eq!(parse_program(&src), Ok(m.clone()), "{src}");
+        for form in syntax_forms(&src) {
+            *seen.entry(form).or_insert(0) += 1;
+        }
+        let off = generate_from_seed_with(seed, |c| c.syntax = false);
+        let off_src = unparse(&off);
+        assert!(syntax_forms(&off_src).is_empty(), "seed {seed}: {off_src}");
+    }
+    for form in [
+        "chained assignment",
+        "nested unpacking",
+        "bound method",
+        "loop else",
+        "parameter default",
+    ] {
+        let n = seen.get(form).copied().unwrap_or(0);
+        assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
+    }
+}

@@ -36,6 +36,7 @@ mod stmt;
 mod strs;
 mod strs_print;
 mod strs_stmt;
+mod syntax;
 
 use arbitrary::{Arbitrary, Unstructured};
 use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
@@ -102,6 +103,10 @@ pub struct GenConfig {
     /// docstrings, `+ * %`, methods, slices, string-building hot loops,
     /// int/str type changes mid-loop, `print(sep=, end=)` (see `strs.rs`).
     pub strings: bool,
+    /// Statements rewritten into other syntax after generation: chained
+    /// assignment, nested unpacking, bound methods as values, loop `else:`
+    /// blocks, parameter defaults (see `syntax.rs`).
+    pub syntax: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -162,6 +167,7 @@ impl Default for GenConfig {
             sequences: false,
             // Off by default until every tier runs them.
             strings: false,
+            syntax: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -238,6 +244,12 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.bitwise = coin(u, 45);
         c.cond_exprs = coin(u, 40);
         c.floats = coin(u, 50);
+        // `syntax` reads the sequences coin's byte instead of drawing one,
+        // so every other decision stays what it was: `sequences` is
+        // `byte % 100 < 50`, `syntax` is `(byte / 7) % 3 == 0` (about one
+        // in three, about independent of `sequences`).
+        let sequences_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.syntax = sequences_byte.is_some_and(|b| (b / 7) % 3 == 0);
         c.sequences = coin(u, 50);
         // Drawn last, so the features before it keep their draws.
         c.strings = coin(u, STRINGS_PCT);
@@ -254,7 +266,13 @@ pub fn generate(u: &mut Unstructured) -> arbitrary::Result<Module> {
 /// Generates a program with the given features. Never fails in practice:
 /// an exhausted `u` just makes every later choice the simplest one.
 pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result<Module> {
-    Ok(state::Gen::new(u, cfg).program())
+    let mut m = state::Gen::new(u, cfg).program();
+    // After the program, from the bytes left: the program itself is the
+    // one the seed gives without the feature.
+    if cfg.syntax {
+        syntax::rewrite(&mut m, u);
+    }
+    Ok(m)
 }
 
 /// Deterministic program for a seed (the campaign's unit of reproduction).
