@@ -544,6 +544,10 @@ fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
                     expr(x, out);
                 }
             }
+            Expr::Dict(items) => items.iter().for_each(|(k, v)| {
+                expr(k, out);
+                expr(v, out);
+            }),
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Bool(_)

@@ -159,7 +159,8 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
         CmpOp::LtE => ord.is_le(),
         CmpOp::Gt => ord.is_gt(),
         CmpOp::GtE => ord.is_ge(),
-        CmpOp::In | CmpOp::NotIn => false,
+        // BRANCH BASE ONLY: the reference helper implements identity.
+        CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot => false,
     }
 }
 
