@@ -26,6 +26,8 @@
 
 mod builtins;
 mod compare;
+mod dict;
+mod dict_methods;
 mod eval;
 mod float;
 mod format;
@@ -38,6 +40,8 @@ mod str_methods;
 mod strs;
 mod value;
 
+#[cfg(test)]
+mod dict_tests;
 #[cfg(test)]
 mod float_tests;
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub enum Ex {
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
     Tuple(Vec<Ex>),
     List(Vec<Ex>),
+    /// `{k: v, ...}` as (key, value) pairs.
+    Dict(Vec<(Ex, Ex)>),
     Subscript(Box<Ex>, Box<Index>),
     /// `receiver.method(args)`.
     Method(Box<Ex>, Meth, Vec<Ex>),
@@ -335,9 +337,8 @@ impl Resolver<'_> {
             | Expr::List(_)
             | Expr::Subscript { .. }
             | Expr::MethodCall { .. }
-            | Expr::Slice { .. } => self.seq_expr(e, scope)?,
-            // BRANCH BASE ONLY (never on main): the reference helper replaces this.
-            Expr::Dict(_) => unimplemented!("dicts: reference work in progress"),
+            | Expr::Slice { .. }
+            | Expr::Dict(_) => self.seq_expr(e, scope)?,
         })
     }
 
@@ -348,6 +349,12 @@ impl Resolver<'_> {
         Ok(match e {
             Expr::Tuple(items) => Ex::Tuple(self.exprs(items, scope)?),
             Expr::List(items) => Ex::List(self.exprs(items, scope)?),
+            Expr::Dict(pairs) => Ex::Dict(
+                pairs
+                    .iter()
+                    .map(|(k, v)| Ok((self.expr(k, scope)?, self.expr(v, scope)?)))
+                    .collect::<R<_>>()?,
+            ),
             Expr::Subscript { value, index } => Ex::Subscript(
                 Box::new(self.expr(value, scope)?),
                 Box::new(self.index(index, scope)?),
