@@ -159,6 +159,10 @@ enum Command {
         /// and `end=`) on; combines with `--sequences`.
         #[arg(long)]
         strings: bool,
+        /// Force the `dicts` feature (dicts, their views, `is`) on;
+        /// combines with the others.
+        #[arg(long)]
+        dicts: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -278,18 +282,23 @@ fn main() -> ExitCode {
             count,
             sequences,
             strings,
+            dicts,
         } => {
             for s in seed..seed.saturating_add(count) {
-                let m = if sequences || strings {
-                    let flags = match (sequences, strings) {
-                        (true, true) => "--sequences --strings",
-                        (true, false) => "--sequences",
-                        _ => "--strings",
-                    };
-                    println!("# --- jitdiff gen {flags} --seed {s} ---");
+                let m = if sequences || strings || dicts {
+                    let flags: Vec<&str> = [
+                        (sequences, "--sequences"),
+                        (strings, "--strings"),
+                        (dicts, "--dicts"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(on, flag)| on.then_some(flag))
+                    .collect();
+                    println!("# --- jitdiff gen {} --seed {s} ---", flags.join(" "));
                     generator::generate_from_seed_with(s, |c| {
                         c.sequences |= sequences;
                         c.strings |= strings;
+                        c.dicts |= dicts;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");
