@@ -441,6 +441,9 @@ fn generated_programs_run_and_terminate_under_python3() {
                 "IndexError",
                 "TypeError",
                 "ValueError",
+                // The `dicts` feature's (`dicts.rs`).
+                "KeyError",
+                "RuntimeError",
             ];
             assert!(
                 expected.iter().any(|e| kind.starts_with(e)),
@@ -626,6 +629,8 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
         let off = generate_from_seed_with(seed, |c| {
             c.sequences = false;
             c.strings = false;
+            // Dict blocks use subscripts and methods too.
+            c.dicts = false;
         });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
@@ -680,6 +685,9 @@ fn sequence_programs_run_and_terminate_under_python3() {
                 "NameError",
                 "UnboundLocalError",
                 "OverflowError",
+                // The `dicts` feature's.
+                "KeyError",
+                "RuntimeError",
             ];
             let sequence = ["IndexError", "TypeError", "ValueError"];
             if sequence.iter().any(|e| kind.starts_with(e)) {
@@ -935,7 +943,11 @@ fn string_feature_uses_string_nodes_and_only_when_on() {
                 *seen.entry(shape).or_insert(0) += 1;
             }
         }
-        let off = generate_from_seed_with(seed, |c| c.strings = false);
+        // Dict blocks use str keys too.
+        let off = generate_from_seed_with(seed, |c| {
+            c.strings = false;
+            c.dicts = false;
+        });
         assert!(str_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
     for kind in [
@@ -1009,6 +1021,8 @@ fn string_programs_run_and_terminate_under_python3() {
                 "IndexError",
                 "TypeError",
                 "ValueError",
+                "KeyError",
+                "RuntimeError",
             ];
             if strings.iter().any(|e| kind.starts_with(e)) {
                 str_exceptions += 1;
