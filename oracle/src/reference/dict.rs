@@ -283,6 +283,16 @@ impl DictData {
     }
 }
 
+// Freed without recursion, like lists (see `value::drop_iteratively`).
+impl Drop for DictObj {
+    fn drop(&mut self) {
+        let items = self.data.get_mut().take_all();
+        if items.iter().any(Value::is_container) {
+            super::value::drop_iteratively(items);
+        }
+    }
+}
+
 impl DictObj {
     pub fn len(&self) -> usize {
         self.data.borrow().len()
@@ -312,6 +322,17 @@ impl DictObj {
     pub fn pairs(&self) -> Vec<(Value, Value)> {
         self.data.borrow().iter().cloned().collect()
     }
+}
+
+/// A dict display's entries, stored in order (a repeated key keeps its
+/// first key object and its last value), bulk-charged on the length.
+pub fn display(h: &mut super::seq::Heap, pairs: Vec<(Value, Value)>) -> Res<Value> {
+    let d = h.dict();
+    for (k, v) in pairs {
+        d.store(&k, v)?;
+    }
+    h.bulk(d.len());
+    Ok(Value::Dict(d))
 }
 
 pub fn key_error(k: &Value) -> Box<Stop> {

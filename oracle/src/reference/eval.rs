@@ -387,22 +387,15 @@ impl<'p> Interp<'p> {
         })
     }
 
-    /// A dict display: key, value, key, value... left to right, then the
-    /// entries are stored in order (a repeated key keeps its first key
-    /// object and its last value); bulk-charged on the result's length.
+    /// A dict display: key, value, key, value... left to right, then
+    /// [`super::dict::display`].
     #[inline(never)]
     fn dict_display(&mut self, pairs: &'p [(Ex, Ex)], frame: &mut Frame<'p>) -> Res<Value> {
         let mut vs = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
-            let k = self.eval(k, frame)?;
-            vs.push((k, self.eval(v, frame)?));
+            vs.push((self.eval(k, frame)?, self.eval(v, frame)?));
         }
-        let d = self.heap.dict();
-        for (k, v) in vs {
-            d.store(&k, v)?;
-        }
-        self.heap.bulk(d.len());
-        Ok(Value::Dict(d))
+        super::dict::display(&mut self.heap, vs)
     }
 
     /// `value[index]`: the value, then the index (or the slice's parts).

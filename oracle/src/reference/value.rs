@@ -16,6 +16,7 @@ use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 
 use super::dict::{DictObj, ViewObj};
+
 use super::float::{self, Num};
 
 /// A Python `int`. Invariant: `Big` never holds a value that fits in `i64`,
@@ -514,7 +515,7 @@ impl Drop for TupleObj {
 /// Frees `pending` and everything only it keeps alive, without recursion:
 /// a container losing its last reference is emptied into the work list
 /// before it is dropped (so its own `drop` finds nothing to do).
-fn drop_iteratively(mut pending: Vec<Value>) {
+pub(super) fn drop_iteratively(mut pending: Vec<Value>) {
     while let Some(v) = pending.pop() {
         match v {
             Value::List(rc) => {
@@ -538,15 +539,6 @@ fn drop_iteratively(mut pending: Vec<Value>) {
                 }
             }
             _ => {}
-        }
-    }
-}
-
-impl Drop for DictObj {
-    fn drop(&mut self) {
-        let items = self.data.get_mut().take_all();
-        if items.iter().any(Value::is_container) {
-            drop_iteratively(items);
         }
     }
 }
