@@ -166,6 +166,11 @@ impl Gen<'_, '_> {
     /// A dict block at module level or in a function, if the fuel and
     /// output budgets allow one.
     pub fn dict_block(&mut self) -> Option<Vec<Stmt>> {
+        // Every block calls something; where calls would break the exact
+        // cost (a `while` test, a recursive body) there is none.
+        if self.no_calls {
+            return None;
+        }
         let looping = self.can_loop();
         let planned_ok = self.planned.is_none() && !self.placed_error;
         let w = [
