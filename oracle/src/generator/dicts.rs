@@ -183,6 +183,7 @@ impl Gen<'_, '_> {
             2,
             if looping && planned_ok { 1 } else { 0 },
         ];
+        let before = (self.planned, self.placed_error);
         let once = |head| Block {
             head,
             ..Block::default()
@@ -197,7 +198,12 @@ impl Gen<'_, '_> {
             Some(7) => self.dict_planned_error(),
             _ => once(self.dict_display()),
         };
-        self.dict_fit(block)
+        let stmts = self.dict_fit(block);
+        if stmts.is_none() {
+            // A planned error that did not fit is not planned after all.
+            (self.planned, self.placed_error) = before;
+        }
+        stmts
     }
 
     /// Charges a block: `None` if it does not fit the fuel or line

@@ -289,3 +289,23 @@ fn dicts_longer_than_the_cap_poison() {
         );
     }
 }
+
+#[test]
+fn dict_bulk_work_costs_fuel_like_lists() {
+    let run_fuel = |src: &str, fuel: u64| {
+        let limits = Limits {
+            fuel,
+            ..Limits::default()
+        };
+        run_with_limits(&parse_program(src).unwrap(), limits)
+    };
+    // Building: 1 (range) + 2048 back edges. Then, as for lists, each
+    // result of n entries costs n >> 10 = 2: `copy()` and `dict(d)` (plus
+    // their call), `d | e`, `update` (plus its call; the length after),
+    // and a 2048-entry display would too; `len` and `print` are the last
+    // checks.
+    let src = "d = {}\nfor i in range(2048):\n    d[i] = 0\ne = d.copy()\nf = dict(d)\ng = d | e\nd.update(e)\nprint(len(g))\n";
+    let cost = 2049 + 3 + 3 + 2 + 3 + 2;
+    assert!(matches!(run_fuel(src, cost), RunResult::Completed(_)));
+    assert_eq!(run_fuel(src, cost - 1), RunResult::Poisoned(Poison::Fuel));
+}
