@@ -896,9 +896,7 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
         LtE => ord != Greater,
         Gt => ord == Greater,
         GtE => ord != Less,
-        In | NotIn | Is | IsNot => {
-            unreachable!("membership and identity have their own instructions")
-        }
+        In | NotIn | Is | IsNot => unreachable!("membership and identity have their own instructions"),
     }
 }
 
