@@ -164,6 +164,10 @@ enum Command {
         /// parameter defaults) on; combines with the others.
         #[arg(long)]
         syntax: bool,
+        /// Force the `dicts` feature (dicts, their views, `is`) on;
+        /// combines with the others.
+        #[arg(long)]
+        dicts: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -284,11 +288,13 @@ fn main() -> ExitCode {
             sequences,
             strings,
             syntax,
+            dicts,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
                 ("--strings", strings),
                 ("--syntax", syntax),
+                ("--dicts", dicts),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -300,6 +306,7 @@ fn main() -> ExitCode {
                         c.sequences |= sequences;
                         c.strings |= strings;
                         c.syntax |= syntax;
+                        c.dicts |= dicts;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -149,3 +149,15 @@ fn reference_agrees_with_cpython_on_generated_syntax_programs() {
         500,
     );
 }
+
+/// The dicts feature against CPython: 500 generated programs with dicts
+/// forced on (displays with colliding keys of several types, hot loops of
+/// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, dicts
+/// growing past several resizes, views and their iteration, list/dict
+/// type changes mid-loop, aliasing, `is`/`is not`, the planned KeyError
+/// and changed-size RuntimeError) print and end the same under `python3`
+/// as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_dict_programs() {
+    assert_agree(generated(12000..12600, " --dicts", |c| c.dicts = true), 500);
+}

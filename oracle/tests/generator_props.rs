@@ -451,6 +451,9 @@ fn generated_programs_run_and_terminate_under_python3() {
                 "IndexError",
                 "TypeError",
                 "ValueError",
+                // The `dicts` feature's (`dicts.rs`).
+                "KeyError",
+                "RuntimeError",
             ];
             assert!(
                 expected.iter().any(|e| kind.starts_with(e)),
@@ -555,6 +558,10 @@ fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
                     expr(x, out);
                 }
             }
+            Expr::Dict(items) => items.iter().for_each(|(k, v)| {
+                expr(k, out);
+                expr(v, out);
+            }),
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Bool(_)
@@ -634,6 +641,8 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
         let off = generate_from_seed_with(seed, |c| {
             c.sequences = false;
             c.strings = false;
+            // Dict blocks use subscripts and methods too.
+            c.dicts = false;
         });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
@@ -688,6 +697,9 @@ fn sequence_programs_run_and_terminate_under_python3() {
                 "NameError",
                 "UnboundLocalError",
                 "OverflowError",
+                // The `dicts` feature's.
+                "KeyError",
+                "RuntimeError",
             ];
             let sequence = ["IndexError", "TypeError", "ValueError"];
             if sequence.iter().any(|e| kind.starts_with(e)) {
@@ -944,7 +956,11 @@ fn string_feature_uses_string_nodes_and_only_when_on() {
                 *seen.entry(shape).or_insert(0) += 1;
             }
         }
-        let off = generate_from_seed_with(seed, |c| c.strings = false);
+        // Dict blocks use str keys too.
+        let off = generate_from_seed_with(seed, |c| {
+            c.strings = false;
+            c.dicts = false;
+        });
         assert!(str_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
     for kind in [
@@ -1018,6 +1034,8 @@ fn string_programs_run_and_terminate_under_python3() {
                 "IndexError",
                 "TypeError",
                 "ValueError",
+                "KeyError",
+                "RuntimeError",
             ];
             if strings.iter().any(|e| kind.starts_with(e)) {
                 str_exceptions += 1;

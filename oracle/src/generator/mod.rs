@@ -24,6 +24,7 @@
 //! features plus size knobs), so feature interactions are explored without
 //! every program containing everything.
 
+mod dicts;
 mod expr;
 mod floats;
 mod func;
@@ -107,6 +108,11 @@ pub struct GenConfig {
     /// assignment, nested unpacking, bound methods as values, loop `else:`
     /// blocks, parameter defaults (see `syntax.rs`).
     pub syntax: bool,
+    /// Dicts: displays with colliding keys of several types, hot loops of
+    /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
+    /// and their iteration, list/dict type changes mid-loop, aliasing,
+    /// `is`/`is not` (see `dicts.rs`).
+    pub dicts: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -168,6 +174,8 @@ impl Default for GenConfig {
             // Off by default until every tier runs them.
             strings: false,
             syntax: false,
+            // Off by default until every tier runs them.
+            dicts: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -252,7 +260,13 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.syntax = sequences_byte.is_some_and(|b| (b / 7) % 3 == 0);
         c.sequences = coin(u, 50);
         // Drawn last, so the features before it keep their draws.
+        let strings_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.strings = coin(u, STRINGS_PCT);
+        // `dicts` reads the strings coin's byte instead of drawing one, so
+        // every other decision (and every program without dicts) stays
+        // what it was: `strings` is `byte % 100 < 50`, `dicts` is
+        // `byte % 4 == 3` (one in four, about independent of `strings`).
+        c.dicts = strings_byte.is_some_and(|b| b % 4 == 3);
         Ok(c)
     }
 }

@@ -114,6 +114,9 @@ pub(super) enum Planned {
     /// (`int('x7')`, `index` of an absent substring), at iteration K.
     StrType,
     StrValue,
+    /// The dict exception (`dicts.rs`): a KeyError at iteration K, or a
+    /// dict grown while iterated; placed as it is drawn.
+    DictError,
 }
 
 pub(crate) struct Gen<'a, 'u> {
@@ -508,6 +511,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 if self.cfg.boundary_accumulate { 2 } else { 0 },
                 if self.cfg.sequences { 3 } else { 0 },
                 if self.cfg.strings { 3 } else { 0 },
+                if self.cfg.dicts { 8 } else { 0 },
             ];
             self.stmts_left = self.stmts_left.saturating_sub(1);
             let s = match self.weighted(&w) {
@@ -516,6 +520,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 Some(3) => self.accumulate_loop(),
                 Some(4) => self.seq_for_loop(),
                 Some(5) => self.str_loop(),
+                Some(6) => self.dict_block(),
                 _ => self.for_loop(),
             };
             if let Some(s) = s {

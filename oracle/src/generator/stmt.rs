@@ -84,6 +84,7 @@ impl Gen<'_, '_> {
                 0
             },
             if c.strings { 8 } else { 0 },
+            if c.dicts { 10 } else { 0 },
         ];
         let s = match self.weighted(&w) {
             Some(1) => Some(vec![self.aug_assign()]),
@@ -103,6 +104,7 @@ impl Gen<'_, '_> {
             Some(15) => Some(vec![self.float_stmt()]),
             Some(16) => self.seq_stmt(),
             Some(17) => self.str_stmt(),
+            Some(18) => self.dict_block(),
             _ => None,
         };
         s.unwrap_or_else(|| vec![self.assign()])

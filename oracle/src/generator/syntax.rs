@@ -508,6 +508,10 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
             f(receiver);
             args.iter().for_each(f);
         }
+        Expr::Dict(items) => items.iter().for_each(|(k, v)| {
+            f(k);
+            f(v);
+        }),
         Expr::Int(_)
         | Expr::Float(_)
         | Expr::Bool(_)
@@ -560,6 +564,10 @@ fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(receiver);
             args.iter_mut().for_each(f);
         }
+        Expr::Dict(items) => items.iter_mut().for_each(|(k, v)| {
+            f(k);
+            f(v);
+        }),
         Expr::Int(_)
         | Expr::Float(_)
         | Expr::Bool(_)

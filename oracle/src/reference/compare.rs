@@ -10,9 +10,14 @@
 //!   searched container being level 1). A level past
 //!   `MAX_CONTAINER_NESTING` poisons with `Recursion`, checked before
 //!   anything else at that level.
-//! - Identity: element comparisons are CPython's `is`-then-`==`. Lists and
-//!   tuples have faithful identities here; floats do not, so a NaN met by
-//!   a NaN in an element comparison poisons with `Identity`.
+//! - Identity: element comparisons are CPython's `is`-then-`==`. Lists,
+//!   tuples and dicts have faithful identities here; floats do not, so a
+//!   NaN met by a NaN in an element comparison poisons with `Identity`.
+//! - `is` / `is not` (see [`identical`]): defined when either operand is
+//!   None, True or False, when the types differ, and between objects whose
+//!   identity the language models (lists, dicts, views, functions,
+//!   builtins). Two ints, floats, strs, tuples or ranges poison with
+//!   `Identity`: CPython's caching and constant sharing decide that.
 
 use std::cmp::Ordering;
 use std::fmt::Write;
@@ -22,6 +27,7 @@ use jitdiff_vm::lang::ast::CmpOp;
 use jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING;
 use jitdiff_vm::lang::outcome::Poison;
 
+use super::dict::{self, ViewKind};
 use super::eval::{Res, poison, type_error};
 use super::float::{self, Num};
 use super::value::{RangeObj, Value, num_cmp};
@@ -74,6 +80,8 @@ impl Repr {
                 let id = Rc::as_ptr(t).cast();
                 self.items(id, &t.items, ["(", ")", "(...)"], level)
             }
+            Value::Dict(d) => self.dict(d, level),
+            Value::View(view) => self.view(view, level),
             other => {
                 // Writing to a String cannot fail.
                 let _ = write!(self.out, "{other}");
@@ -83,6 +91,63 @@ impl Repr {
                 Ok(())
             }
         }
+    }
+
+    /// `{k: v, ...}`, `{...}` inside itself.
+    fn dict(&mut self, d: &Rc<dict::DictObj>, level: usize) -> Res<()> {
+        let level = enter(level)?;
+        let id = Rc::as_ptr(d).cast();
+        let pairs = d.pairs();
+        if pairs.is_empty() {
+            self.out.push_str("{}");
+            return Ok(());
+        }
+        if self.active.contains(&id) {
+            self.out.push_str("{...}");
+            return Ok(());
+        }
+        self.active.push(id);
+        self.out.push('{');
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.write(k, level)?;
+            self.out.push_str(": ");
+            self.write(v, level)?;
+        }
+        self.out.push('}');
+        self.active.pop();
+        if self.out.len() > self.limit {
+            return Err(poison(Poison::SequenceTooLong));
+        }
+        Ok(())
+    }
+
+    /// `dict_keys([1, 2])`: the view's type, then its items as a list
+    /// (a fresh list, one more level); `...` inside itself.
+    fn view(&mut self, view: &Rc<dict::ViewObj>, level: usize) -> Res<()> {
+        let level = enter(level)?;
+        let id = Rc::as_ptr(view).cast();
+        if self.active.contains(&id) {
+            self.out.push_str("...");
+            return Ok(());
+        }
+        self.active.push(id);
+        self.out.push_str(view.kind.type_name());
+        self.out.push('(');
+        // The list CPython makes is fresh, so it never repeats itself.
+        let list_level = enter(level)?;
+        self.out.push('[');
+        for (i, x) in dict::view_items(&view.dict, view.kind).iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.write(x, list_level)?;
+        }
+        self.out.push_str("])");
+        self.active.pop();
+        Ok(())
     }
 
     fn items(&mut self, id: *const (), items: &[Value], marks: [&str; 3], level: usize) -> Res<()> {
@@ -123,6 +188,8 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
     match op {
         CmpOp::In => contains(b, a),
         CmpOp::NotIn => contains(b, a).map(|r| !r),
+        CmpOp::Is => identical(a, b),
+        CmpOp::IsNot => identical(a, b).map(|r| !r),
         _ => rich(op, a, b, 0),
     }
 }
@@ -141,8 +208,76 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
             seq_rich(op, &x.items.borrow(), &y.items.borrow(), true, level)
         }
         (Value::Tuple(x), Value::Tuple(y)) => seq_rich(op, &x.items, &y.items, false, level),
+        (Value::Dict(x), Value::Dict(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
+            let level = enter(level)?;
+            let eq = dict::dicts_equal(x, y, level)?;
+            Ok(eq == (op == CmpOp::Eq))
+        }
+        (Value::View(x), Value::View(y))
+            if x.kind != ViewKind::Values && y.kind != ViewKind::Values =>
+        {
+            view_rich(op, x, y)
+        }
         _ => scalar_rich(op, a, b),
     }
+}
+
+/// `is`: see the module header for when it is defined.
+pub fn identical(a: &Value, b: &Value) -> Res<bool> {
+    Ok(match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::None | Value::Bool(_), _) | (_, Value::None | Value::Bool(_)) => false,
+        (Value::Int(_), Value::Int(_))
+        | (Value::Float(_), Value::Float(_))
+        | (Value::Str(_), Value::Str(_))
+        | (Value::Tuple(_), Value::Tuple(_))
+        | (Value::Range(_), Value::Range(_)) => return Err(poison(Poison::Identity)),
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => Rc::ptr_eq(x, y),
+        (Value::View(x), Value::View(y)) => Rc::ptr_eq(x, y),
+        (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
+        (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
+        // Different types are different objects.
+        (
+            Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::Tuple(_)
+            | Value::Range(_)
+            | Value::List(_)
+            | Value::Dict(_)
+            | Value::View(_)
+            | Value::Func(_)
+            | Value::Builtin(_)
+            | Value::Bound(_),
+            _,
+        ) => false,
+    })
+}
+
+/// Set-like views (`keys()`, `items()`) compare as sets: `==` by size and
+/// containment, `<=` and `<` as subsets, `>=` and `>` as supersets.
+fn view_rich(op: CmpOp, a: &dict::ViewObj, b: &dict::ViewObj) -> Res<bool> {
+    let (la, lb) = (a.dict.len(), b.dict.len());
+    let within = |x: &dict::ViewObj, y: &dict::ViewObj| -> Res<bool> {
+        for item in dict::view_items(&x.dict, x.kind) {
+            if !dict::view_contains(y, &item)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    Ok(match op {
+        CmpOp::Eq => la == lb && within(a, b)?,
+        CmpOp::NotEq => !(la == lb && within(a, b)?),
+        CmpOp::Lt => la < lb && within(a, b)?,
+        CmpOp::LtE => la <= lb && within(a, b)?,
+        CmpOp::Gt => la > lb && within(b, a)?,
+        CmpOp::GtE => la >= lb && within(b, a)?,
+        CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot => false,
+    })
 }
 
 /// The element comparison `a is b or a == b` (`PyObject_RichCompareBool`).
@@ -150,6 +285,8 @@ pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
     match (a, b) {
         (Value::List(x), Value::List(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::Tuple(x), Value::Tuple(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        (Value::Dict(x), Value::Dict(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        (Value::View(x), Value::View(y)) if Rc::ptr_eq(x, y) => Ok(true),
         // CPython's answer depends on whether they are one object.
         (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
             Err(poison(Poison::Identity))
@@ -166,7 +303,8 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
         CmpOp::LtE => ord.is_le(),
         CmpOp::Gt => ord.is_gt(),
         CmpOp::GtE => ord.is_ge(),
-        CmpOp::In | CmpOp::NotIn => false,
+        // Membership and identity are not orderings (callers never ask).
+        CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot => false,
     }
 }
 
@@ -222,6 +360,8 @@ pub fn contains(container: &Value, x: &Value) -> Res<bool> {
         Value::Tuple(t) => any_equal(&t.items, x),
         Value::Range(r) => Ok(range_position(r, x).is_some()),
         Value::Str(s) => super::strs::contains(s, x),
+        Value::Dict(d) => d.contains(x),
+        Value::View(v) => dict::view_contains(v, x),
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

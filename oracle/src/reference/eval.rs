@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::StackGuard;
 use super::builtins;
 use super::compare::{self, compare};
+use super::dict_methods;
 use super::float::{self, Num};
 use super::methods::{self, Meth};
 use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
@@ -253,8 +254,8 @@ impl<'p> Interp<'p> {
             St::For(target, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 // A list is walked by index: appends in the body are seen.
-                let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
-                for item in items {
+                let mut items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
+                while let Some(item) = items.step()? {
                     self.store(*target, item, frame);
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the next item is fetched.
@@ -267,8 +268,8 @@ impl<'p> Interp<'p> {
             }
             St::ForUnpack(dests, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
-                let items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
-                for item in items {
+                let mut items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
+                while let Some(item) = items.step()? {
                     self.unpack_into(dests, &item, frame)?;
                     match self.exec_block(body, frame)? {
                         Flow::Normal | Flow::Continue => self.charge()?,
@@ -386,6 +387,7 @@ impl<'p> Interp<'p> {
             Ex::CallKw(c) => self.call_kw(c, frame),
             Ex::Tuple(items) => self.display(items, false, frame),
             Ex::List(items) => self.display(items, true, frame),
+            Ex::Dict(pairs) => self.dict_display(pairs, frame),
             Ex::Subscript(value, index) => self.subscript(value, index, frame),
             Ex::Method(receiver, m, args) => self.method_call(receiver, m, args, frame),
             Ex::Attr(receiver, m) => {
@@ -421,6 +423,17 @@ impl<'p> Interp<'p> {
         } else {
             self.heap.tuple(vs)
         })
+    }
+
+    /// A dict display: key, value, key, value... left to right, then
+    /// [`super::dict::display`].
+    #[inline(never)]
+    fn dict_display(&mut self, pairs: &'p [(Ex, Ex)], frame: &mut Frame<'p>) -> Res<Value> {
+        let mut vs = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            vs.push((self.eval(k, frame)?, self.eval(v, frame)?));
+        }
+        super::dict::display(&mut self.heap, vs)
     }
 
     /// `value[index]`: the value, then the index (or the slice's parts).
@@ -563,6 +576,7 @@ impl<'p> Interp<'p> {
             Builtin::Repr => strs::repr_builtin(&mut self.heap, args),
             Builtin::Ord => strs::ord(args),
             Builtin::Chr => strs::chr(args),
+            Builtin::Dict => dict_methods::make(&mut self.heap, args),
         }
     }
 
@@ -747,11 +761,21 @@ fn binop_full(
     inplace: bool,
     int_bits: u64,
 ) -> Res<Value> {
+    // `d |= x` takes any iterable of pairs, so it goes first.
+    if inplace && op == BinOp::BitOr && matches!(a, Value::Dict(_)) {
+        return dict_methods::or(h, a, b, true);
+    }
     if matches!(a, Value::Str(_)) || matches!(b, Value::Str(_)) {
         return strs::binop(h, op, a, b, inplace);
     }
-    if a.is_container() || b.is_container() {
+    if a.is_sequence() || b.is_sequence() {
         return seq::binop(h, op, a, b, inplace);
+    }
+    if a.is_container() || b.is_container() {
+        return match op {
+            BinOp::BitOr => dict_methods::or(h, a, b, inplace),
+            _ => Err(unsupported(op, a, b, inplace)),
+        };
     }
     binop(op, a, b, inplace, int_bits)
 }

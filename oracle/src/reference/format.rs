@@ -80,9 +80,9 @@ pub fn format(h: &mut Heap, fmt: &str, args: &Value) -> Res<Value> {
         },
         next: 0,
     };
-    // Lists and ranges count as mappings (they have `__getitem__`): an
-    // unused one is no error, and `%(key)` looks the key up in them.
-    let mapping = matches!(args, Value::List(_) | Value::Range(_));
+    // Lists, ranges and dicts count as mappings (they have `__getitem__`):
+    // an unused one is no error, and `%(key)` looks the key up in them.
+    let mapping = matches!(args, Value::List(_) | Value::Range(_) | Value::Dict(_));
     let mut out = Out {
         text: String::new(),
         too_long: false,
@@ -128,6 +128,7 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
         }
         let mut depth = 1;
         i += 1;
+        let start = i;
         while depth > 0 && i < b.len() {
             match b[i] {
                 b')' => depth -= 1,
@@ -138,6 +139,12 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
         }
         if depth > 0 {
             return Err(value_error("incomplete format key".into()));
+        }
+        // A dict's `%(key)` (the one documented deviation: it is not
+        // looked up) reads as a missing key.
+        if let Some(Value::Dict(_)) = a.items.first() {
+            let key = std::str::from_utf8(&b[start..i - 1]).unwrap_or("");
+            return Err(super::dict::key_error(&Value::Str(key.into())));
         }
         // The lookup of a str key in a list or range.
         let owner = a.items.first().map_or("list", Value::type_name);

@@ -33,6 +33,14 @@ pub enum Meth {
     StartsWith,
     EndsWith,
     Find,
+    Get,
+    Keys,
+    Values,
+    Items,
+    SetDefault,
+    Update,
+    Clear,
+    Copy,
     Other(Rc<str>),
 }
 
@@ -55,6 +63,14 @@ impl Meth {
             "startswith" => Meth::StartsWith,
             "endswith" => Meth::EndsWith,
             "find" => Meth::Find,
+            "get" => Meth::Get,
+            "keys" => Meth::Keys,
+            "values" => Meth::Values,
+            "items" => Meth::Items,
+            "setdefault" => Meth::SetDefault,
+            "update" => Meth::Update,
+            "clear" => Meth::Clear,
+            "copy" => Meth::Copy,
             other => Meth::Other(Rc::from(other)),
         }
     }
@@ -77,6 +93,14 @@ impl Meth {
             Meth::StartsWith => "startswith",
             Meth::EndsWith => "endswith",
             Meth::Find => "find",
+            Meth::Get => "get",
+            Meth::Keys => "keys",
+            Meth::Values => "values",
+            Meth::Items => "items",
+            Meth::SetDefault => "setdefault",
+            Meth::Update => "update",
+            Meth::Clear => "clear",
+            Meth::Copy => "copy",
             Meth::Other(n) => n,
         }
     }
@@ -85,7 +109,7 @@ impl Meth {
 /// The attribute lookup, done before the arguments are evaluated: the
 /// AttributeError CPython raises if `recv`'s type has no such method.
 /// Lists have seven; tuples and ranges `index` and `count`; strings the
-/// eleven string methods.
+/// eleven string methods; dicts the nine of [`super::dict_methods`].
 pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
     let found = match recv {
         Value::List(_) => matches!(
@@ -99,10 +123,21 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
                 | Meth::Reverse
         ),
         Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
-        Value::Str(_) => !matches!(
+        Value::Str(_) => matches!(
             m,
-            Meth::Append | Meth::Pop | Meth::Insert | Meth::Extend | Meth::Reverse | Meth::Other(_)
+            Meth::Index
+                | Meth::Count
+                | Meth::Join
+                | Meth::Split
+                | Meth::Strip
+                | Meth::Upper
+                | Meth::Lower
+                | Meth::Replace
+                | Meth::StartsWith
+                | Meth::EndsWith
+                | Meth::Find
         ),
+        Value::Dict(_) => super::dict_methods::has(m),
         _ => false,
     };
     if found {
@@ -159,6 +194,7 @@ pub fn call_method(
     match recv {
         Value::List(l) => list_method(h, l, m, args),
         Value::Str(s) => super::str_methods::call(h, s, m, args),
+        Value::Dict(d) => super::dict_methods::call(h, d, m, args),
         Value::Tuple(t) => match m {
             Meth::Index => seq_index(&t.items, args, "tuple"),
             _ => count(&t.items, one_arg("tuple", m, args)?),
@@ -314,6 +350,8 @@ pub fn len(args: &[Value]) -> Res<Value> {
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
         Value::Str(s) => s.len(),
+        Value::Dict(d) => d.len(),
+        Value::View(v) => v.dict.len(),
         Value::Range(r) => r.len().to_i64().ok_or_else(|| {
             exception(
                 "OverflowError",

@@ -7,7 +7,8 @@
 //! (ints with an `i64` fast path over `num-bigint`; floats as `f64` with
 //! CPython's rules in [`float`]; ASCII strings in [`strs`], their methods
 //! in [`str_methods`], `%` in [`format`] and [`format_float`], `int()` and
-//! `float()` of strings in [`numparse`]).
+//! `float()` of strings in [`numparse`]; dicts and their views in [`dict`],
+//! their methods in [`dict_methods`]; `is` in [`compare`]).
 //!
 //! Total on any AST: hand-built trees that the front end would reject (stray
 //! `break`, nested `def`, bad literals, mismatched comparison chains,
@@ -22,10 +23,17 @@
 //! CPython) is a TypeError; a hand-built keyword that a builtin does take
 //! in CPython (`print(file=...)`, `int(x, base=2)`, ...) is reported as
 //! an invalid keyword; `'%.5s' % x` poisons if `str(x)` alone is past the
-//! length cap.
+//! length cap. Dicts: the set operations of keys and items views (`&`, `|`,
+//! `-`, `^`, whose results are sets) are unsupported-operand TypeErrors,
+//! `'%(key)s' % d` reads as a KeyError whether or not `key` is in `d`,
+//! and a display with more than 16 entries evaluates all of them before
+//! storing any (CPython stores them in chunks, which only shows when a
+//! later entry's evaluation fails after an earlier key was unhashable).
 
 mod builtins;
 mod compare;
+mod dict;
+mod dict_methods;
 mod eval;
 mod float;
 mod format;
@@ -38,6 +46,8 @@ mod str_methods;
 mod strs;
 mod value;
 
+#[cfg(test)]
+mod dict_tests;
 #[cfg(test)]
 mod float_tests;
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub enum Ex {
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
     Tuple(Vec<Ex>),
     List(Vec<Ex>),
+    /// `{k: v, ...}` as (key, value) pairs.
+    Dict(Vec<(Ex, Ex)>),
     Subscript(Box<Ex>, Box<Index>),
     /// `receiver.method(args)`.
     Method(Box<Ex>, Meth, Vec<Ex>),
@@ -389,7 +391,8 @@ impl Resolver<'_> {
             | Expr::Subscript { .. }
             | Expr::MethodCall { .. }
             | Expr::Attribute { .. }
-            | Expr::Slice { .. } => self.seq_expr(e, scope)?,
+            | Expr::Slice { .. }
+            | Expr::Dict(_) => self.seq_expr(e, scope)?,
         })
     }
 
@@ -400,6 +403,12 @@ impl Resolver<'_> {
         Ok(match e {
             Expr::Tuple(items) => Ex::Tuple(self.exprs(items, scope)?),
             Expr::List(items) => Ex::List(self.exprs(items, scope)?),
+            Expr::Dict(pairs) => Ex::Dict(
+                pairs
+                    .iter()
+                    .map(|(k, v)| Ok((self.expr(k, scope)?, self.expr(v, scope)?)))
+                    .collect::<R<_>>()?,
+            ),
             Expr::Subscript { value, index } => Ex::Subscript(
                 Box::new(self.expr(value, scope)?),
                 Box::new(self.index(index, scope)?),

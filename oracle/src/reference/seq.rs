@@ -15,18 +15,21 @@ use jitdiff_vm::lang::outcome::Poison;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+use super::dict::{DictIter, DictObj, ViewKind};
 use super::eval::{Res, checked, exception, poison, type_error, unsupported, value_error};
 use super::strs;
 use super::value::{Int, ListObj, RangeIter, RangeObj, TupleObj, Value};
 
 /// Per-run state of sequence building: the fuel count (shared with the
 /// evaluator's back edges and calls, so bulk work is charged to the same
-/// limit) and every list made, so cycles (`a.append(a)`) can be broken
-/// when the run ends instead of leaking.
+/// limit) and every list and dict made, so cycles (`a.append(a)`,
+/// `d[0] = d`) can be broken when the run ends instead of leaking.
 pub struct Heap {
     pub fuel: u64,
     lists: Vec<Weak<ListObj>>,
     prune_at: usize,
+    dicts: Vec<Weak<DictObj>>,
+    prune_dicts_at: usize,
 }
 
 impl Heap {
@@ -35,6 +38,8 @@ impl Heap {
             fuel: 0,
             lists: Vec::new(),
             prune_at: 1024,
+            dicts: Vec::new(),
+            prune_dicts_at: 1024,
         }
     }
 
@@ -66,6 +71,18 @@ impl Heap {
         Value::List(rc)
     }
 
+    /// A new empty dict (every dict starts empty and is filled through
+    /// [`DictObj::store`], which enforces the length cap).
+    pub fn dict(&mut self) -> Rc<DictObj> {
+        let rc = Rc::new(DictObj::default());
+        if self.dicts.len() >= self.prune_dicts_at {
+            self.dicts.retain(|w| w.strong_count() > 0);
+            self.prune_dicts_at = (self.dicts.len() * 2).max(1024);
+        }
+        self.dicts.push(Rc::downgrade(&rc));
+        rc
+    }
+
     /// A new tuple of `items` (length checked by the caller), charged as
     /// bulk work.
     pub fn tuple(&mut self, items: Vec<Value>) -> Value {
@@ -82,6 +99,11 @@ impl Drop for Heap {
                 drop(l.items.take());
             }
         }
+        for w in self.dicts.drain(..) {
+            if let Some(d) = w.upgrade() {
+                drop(d.data.borrow_mut().take_all());
+            }
+        }
     }
 }
 
@@ -93,14 +115,16 @@ pub fn check_len(n: u128) -> Res<usize> {
     Ok(n as usize)
 }
 
-/// The items of a list, tuple, range or string, one at a time (`None`
-/// from [`Items::of`] for anything else). A list is read by index, so it
-/// sees the list as it is at each step, like CPython's list iterator.
+/// The items of a list, tuple, range, string, dict or dict view, one at a
+/// time (`None` from [`Items::of`] for anything else). A list is read by
+/// index, so it sees the list as it is at each step, like CPython's list
+/// iterator; a dict checks its size at each step ([`Items::step`]).
 pub enum Items {
     List(Rc<ListObj>, usize),
     Tuple(Rc<TupleObj>, usize),
     Range(RangeIter),
     Str(Rc<str>, usize),
+    Dict(DictIter),
 }
 
 impl Items {
@@ -110,8 +134,25 @@ impl Items {
             Value::Tuple(t) => Items::Tuple(t.clone(), 0),
             Value::Range(r) => Items::Range(r.iter()),
             Value::Str(s) => Items::Str(s.clone(), 0),
-            _ => return None,
+            Value::Dict(d) => Items::Dict(DictIter::new(d.clone(), ViewKind::Keys)),
+            Value::View(v) => Items::Dict(DictIter::new(v.dict.clone(), v.kind)),
+            Value::Int(_)
+            | Value::Float(_)
+            | Value::Bool(_)
+            | Value::None
+            | Value::Func(_)
+            | Value::Builtin(_)
+            | Value::Bound(_) => return None,
         })
+    }
+
+    /// The next item, or the RuntimeError (or poison) of a dict that
+    /// changed while it was iterated.
+    pub fn step(&mut self) -> Res<Option<Value>> {
+        match self {
+            Items::Dict(it) => it.step(),
+            _ => Ok(self.next()),
+        }
     }
 }
 
@@ -135,6 +176,9 @@ impl Iterator for Items {
                 *i += 1;
                 c.map(strs::char_value)
             }
+            // Only `unpack` takes dict items through `next`, and nothing
+            // can change the dict between its steps.
+            Items::Dict(it) => it.step().ok().flatten(),
         }
     }
 }
@@ -157,6 +201,8 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
             r.iter().map(Value::Int).collect()
         }
         Value::Str(s) => strs::chars(s),
+        Value::Dict(d) => super::dict::view_items(d, ViewKind::Keys),
+        Value::View(v) => super::dict::view_items(&v.dict, v.kind),
         _ => return Err(msg()),
     })
 }
@@ -208,6 +254,7 @@ pub fn item(v: &Value, idx: &Value, int_bits: u64) -> Res<Value> {
         Value::Tuple(t) => ("tuple", t.items.len()),
         Value::Range(r) => return range_item(r, idx, int_bits),
         Value::Str(s) => return strs::item(s, idx),
+        Value::Dict(d) => return d.subscript(idx),
         _ => return Err(not_subscriptable(v)),
     };
     let i = idx.as_int().ok_or_else(|| bad_index(name, idx))?;
@@ -348,6 +395,8 @@ pub fn slice(h: &mut Heap, v: &Value, s: &SliceArgs, int_bits: u64) -> Res<Value
         }
         Value::Range(r) => range_slice(r, s, int_bits),
         Value::Str(text) => strs::slice(h, text, s),
+        // A dict looks the slice object up as a key.
+        Value::Dict(_) => Err(type_error("unhashable type: 'slice'".into())),
         _ => Err(not_subscriptable(v)),
     }
 }
@@ -398,6 +447,9 @@ fn range_slice(r: &RangeObj, s: &SliceArgs, int_bits: u64) -> Res<Value> {
 
 /// `container[idx] = value` with an int index.
 pub fn store_item(container: &Value, idx: &Value, value: Value) -> Res<()> {
+    if let Value::Dict(d) = container {
+        return d.store(idx, value);
+    }
     let Value::List(l) = container else {
         return Err(no_item_assignment(container));
     };
@@ -419,6 +471,9 @@ fn no_item_assignment(v: &Value) -> Box<super::eval::Stop> {
 
 /// `container[a:b:c] = value` (CPython's `list_ass_subscript`).
 pub fn store_slice(h: &mut Heap, container: &Value, s: &SliceArgs, value: &Value) -> Res<()> {
+    if let Value::Dict(_) = container {
+        return Err(type_error("unhashable type: 'slice'".into()));
+    }
     let Value::List(l) = container else {
         return Err(no_item_assignment(container));
     };
@@ -486,7 +541,7 @@ pub fn binop(h: &mut Heap, op: BinOp, a: &Value, b: &Value, inplace: bool) -> Re
         BinOp::Mul => {
             // The sequence is the left operand if it is one (`[1] * [2]`
             // complains about the right one).
-            let (seq, n) = if a.is_container() { (a, b) } else { (b, a) };
+            let (seq, n) = if a.is_sequence() { (a, b) } else { (b, a) };
             let n = repeat_count(n)?;
             match seq {
                 Value::List(l) => {

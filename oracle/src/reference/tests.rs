@@ -320,12 +320,12 @@ fn random_asts_never_panic() {
     }
 }
 
-const NAMES: [&str; 20] = [
+const NAMES: [&str; 21] = [
     "x", "y", "f", "g", "print", "range", "float", "int", "abs", "round", "len", "list", "tuple",
-    "sum", "min", "max", "str", "repr", "ord", "chr",
+    "sum", "min", "max", "str", "repr", "ord", "chr", "dict",
 ];
 
-const METHODS: [&str; 17] = [
+const METHODS: [&str; 25] = [
     "append",
     "pop",
     "insert",
@@ -343,10 +343,18 @@ const METHODS: [&str; 17] = [
     "startswith",
     "endswith",
     "find",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "setdefault",
+    "update",
+    "clear",
+    "copy",
 ];
 
-/// All eight comparison operators, membership included.
-const CMP_OPS: [CmpOp; 8] = [
+/// All ten comparison operators, membership and identity included.
+const CMP_OPS: [CmpOp; 10] = [
     CmpOp::Eq,
     CmpOp::NotEq,
     CmpOp::Lt,
@@ -355,6 +363,8 @@ const CMP_OPS: [CmpOp; 8] = [
     CmpOp::GtE,
     CmpOp::In,
     CmpOp::NotIn,
+    CmpOp::Is,
+    CmpOp::IsNot,
 ];
 
 /// Floats at the edges: zeros, subnormals, the largest, infinity, NaN and
@@ -392,8 +402,13 @@ fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
             .collect()
     };
     let part = |rng: &mut StdRng| rng.random::<bool>().then(|| sub(rng));
-    match rng.random_range(0..10) {
+    match rng.random_range(0..11) {
         5 => Expr::Tuple(many(rng)),
+        10 => Expr::Dict(
+            (0..rng.random_range(0..4))
+                .map(|_| (random_expr(rng, depth - 1), random_expr(rng, depth - 1)))
+                .collect(),
+        ),
         6 => Expr::List(many(rng)),
         7 => Expr::Subscript {
             value: sub(rng),

@@ -1,9 +1,9 @@
 //! The reference's own value model: Python ints (with an `i64` fast path),
 //! floats, bools, None, ASCII strings, functions, the builtins, range
-//! objects, tuples and lists. Written from CPython's documented behaviour,
+//! objects, tuples, lists and dicts. Written from CPython's documented behaviour,
 //! not from the VM's representation. Float semantics live in
 //! [`super::float`], sequence semantics in [`super::seq`], string
-//! semantics in [`super::strs`].
+//! semantics in [`super::strs`], dict semantics in [`super::dict`].
 
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -14,6 +14,8 @@ use jitdiff_vm::lang::ast::BinOp;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
+
+use super::dict::{DictObj, ViewObj};
 
 use super::float::{self, Num};
 
@@ -417,10 +419,11 @@ pub enum Builtin {
     Repr,
     Ord,
     Chr,
+    Dict,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 16] = [
+    pub const ALL: [Builtin; 17] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -437,6 +440,7 @@ impl Builtin {
         Builtin::Repr,
         Builtin::Ord,
         Builtin::Chr,
+        Builtin::Dict,
     ];
 
     pub fn name(self) -> &'static str {
@@ -457,6 +461,7 @@ impl Builtin {
             Builtin::Repr => "repr",
             Builtin::Ord => "ord",
             Builtin::Chr => "chr",
+            Builtin::Dict => "dict",
         }
     }
 
@@ -474,6 +479,7 @@ impl Builtin {
                 | Builtin::List
                 | Builtin::Tuple
                 | Builtin::Str
+                | Builtin::Dict
         )
     }
 }
@@ -518,7 +524,7 @@ impl Drop for TupleObj {
 /// Frees `pending` and everything only it keeps alive, without recursion:
 /// a container losing its last reference is emptied into the work list
 /// before it is dropped (so its own `drop` finds nothing to do).
-fn drop_iteratively(mut pending: Vec<Value>) {
+pub(super) fn drop_iteratively(mut pending: Vec<Value>) {
     while let Some(v) = pending.pop() {
         match v {
             Value::List(rc) => {
@@ -529,6 +535,16 @@ fn drop_iteratively(mut pending: Vec<Value>) {
             Value::Tuple(rc) => {
                 if let Ok(mut obj) = Rc::try_unwrap(rc) {
                     pending.append(&mut obj.items);
+                }
+            }
+            Value::Dict(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    pending.append(&mut obj.data.borrow_mut().take_all());
+                }
+            }
+            Value::View(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    pending.push(Value::Dict(obj.dict));
                 }
             }
             _ => {}
@@ -551,6 +567,9 @@ pub enum Value {
     Range(Rc<RangeObj>),
     Tuple(Rc<TupleObj>),
     List(Rc<ListObj>),
+    Dict(Rc<DictObj>),
+    /// `d.keys()`, `d.values()` or `d.items()`.
+    View(Rc<ViewObj>),
 }
 
 impl Value {
@@ -586,10 +605,20 @@ impl Value {
             Value::Range(_) => "range",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
+            Value::Dict(_) => "dict",
+            Value::View(v) => v.kind.type_name(),
         }
     }
 
     pub fn is_container(&self) -> bool {
+        matches!(
+            self,
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_)
+        )
+    }
+
+    /// A list or tuple (the operands `+` and `*` treat as sequences).
+    pub fn is_sequence(&self) -> bool {
         matches!(self, Value::Tuple(_) | Value::List(_))
     }
 
@@ -606,6 +635,8 @@ impl Value {
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
+            Value::Dict(d) => d.len() > 0,
+            Value::View(v) => v.dict.len() > 0,
         }
     }
 
@@ -620,6 +651,8 @@ impl Value {
             (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Bound(a), Value::Bound(b)) => Rc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
+            (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -650,7 +683,7 @@ pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Tuple(_) | Value::List(_) => {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) => {
                 f.write_str(&super::compare::repr(self).unwrap_or_else(|_| "<...>".into()))
             }
             Value::Int(i) => write!(f, "{i}"),

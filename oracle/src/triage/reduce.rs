@@ -604,6 +604,7 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
         }
         Expr::Tuple(items) => seq_variants(items, Expr::Tuple, &mut out),
         Expr::List(items) => seq_variants(items, Expr::List, &mut out),
+        Expr::Dict(items) => dict_variants(items, &mut out),
         Expr::MethodCall {
             receiver,
             method,
@@ -664,6 +665,26 @@ fn seq_variants(items: &[Expr], rebuild: impl Fn(Vec<Expr>) -> Expr, out: &mut V
             let mut v = items.to_vec();
             v[i] = x;
             out.push(rebuild(v));
+        }
+    }
+}
+
+/// A dict with one item fewer, or one key or value smaller. The result stays
+/// a dict: its type is usually what the program is about.
+fn dict_variants(items: &[(Expr, Expr)], out: &mut Vec<Expr>) {
+    for i in 0..items.len() {
+        let mut fewer = items.to_vec();
+        fewer.remove(i);
+        out.push(Expr::Dict(fewer));
+        for k in expr_variants(&items[i].0) {
+            let mut v = items.to_vec();
+            v[i].0 = k;
+            out.push(Expr::Dict(v));
+        }
+        for x in expr_variants(&items[i].1) {
+            let mut v = items.to_vec();
+            v[i].1 = x;
+            out.push(Expr::Dict(v));
         }
     }
 }
@@ -856,6 +877,10 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
         Expr::Tuple(items) | Expr::List(items) => {
             items.iter().for_each(|v| collect_expr_names(v, f));
         }
+        Expr::Dict(items) => items.iter().for_each(|(k, v)| {
+            collect_expr_names(k, f);
+            collect_expr_names(v, f);
+        }),
         // Method names are attributes, not variables: never renamed.
         Expr::Attribute { value, .. } => collect_expr_names(value, f),
         Expr::MethodCall { receiver, args, .. } => {
@@ -1028,6 +1053,12 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             value: b(value),
             attr: attr.clone(),
         },
+        Expr::Dict(items) => Expr::Dict(
+            items
+                .iter()
+                .map(|(k, v)| (rename_expr(k, map), rename_expr(v, map)))
+                .collect(),
+        ),
         Expr::MethodCall {
             receiver,
             method,

@@ -3,7 +3,7 @@
 //! reducer. It is the *only* thing the reference and the VM share, so it holds
 //! syntax, never semantics.
 //!
-//! Language S0: integers, floats, booleans, None, ASCII strings, tuples and lists,
+//! Language S0: integers, floats, booleans, None, ASCII strings, tuples, lists and dicts,
 //! `if/elif/else`, `while`, `for NAME in EXPR`, `break/continue/pass`,
 //! assignment (to a name, a subscript or a slice, and unpacking into names)
 //! and augmented assignment, `def` with positional parameters (trailing ones
@@ -155,6 +155,9 @@ pub enum Expr {
     Tuple(Vec<Expr>),
     /// `[a, b]`.
     List(Vec<Expr>),
+    /// `{k0: v0, k1: v1}` as (key, value) pairs in source order (`{**d}` is
+    /// rejected by the front end).
+    Dict(Vec<(Expr, Expr)>),
     /// `value[index]`; `index` may be an [`Expr::Slice`].
     Subscript {
         value: Box<Expr>,
@@ -267,6 +270,10 @@ pub enum CmpOp {
     In,
     /// `not in`.
     NotIn,
+    /// `is` (identity, compiled to IS_OP).
+    Is,
+    /// `is not`.
+    IsNot,
 }
 
 impl BinOp {
@@ -338,12 +345,19 @@ impl CmpOp {
             CmpOp::GtE => ">=",
             CmpOp::In => "in",
             CmpOp::NotIn => "not in",
+            CmpOp::Is => "is",
+            CmpOp::IsNot => "is not",
         }
     }
 
     /// `in` and `not in`.
     pub fn is_membership(self) -> bool {
         matches!(self, CmpOp::In | CmpOp::NotIn)
+    }
+
+    /// `is` and `is not`.
+    pub fn is_identity(self) -> bool {
+        matches!(self, CmpOp::Is | CmpOp::IsNot)
     }
 }
 

@@ -173,6 +173,7 @@ fn uses_keywords(body: &[Stmt]) -> bool {
             }
             Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
             Expr::Attribute { value, .. } => expr(value),
+            Expr::Dict(items) => items.iter().any(|(k, v)| expr(k) || expr(v)),
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Str(_)
@@ -718,6 +719,9 @@ impl Lowering<'_> {
                             py::CmpOp::GtE => CmpOp::GtE,
                             py::CmpOp::In => CmpOp::In,
                             py::CmpOp::NotIn => CmpOp::NotIn,
+                            py::CmpOp::Is => CmpOp::Is,
+                            py::CmpOp::IsNot => CmpOp::IsNot,
+                            #[allow(unreachable_patterns)]
                             other => {
                                 return Err(self
                                     .unsupported(e, &format!("comparison `{}`", other.as_str())));
@@ -778,6 +782,16 @@ impl Lowering<'_> {
             },
             py::Expr::Tuple(t) => Expr::Tuple(self.elements(&t.elts)?),
             py::Expr::List(l) => Expr::List(self.elements(&l.elts)?),
+            py::Expr::Dict(d) => {
+                let mut items = Vec::new();
+                for item in d.items.iter() {
+                    let Some(key) = &item.key else {
+                        return Err(self.unsupported(&item.value, "`**` in a dict display"));
+                    };
+                    items.push((self.expr(key)?, self.expr(&item.value)?));
+                }
+                Expr::Dict(items)
+            }
             py::Expr::Subscript(sub) => Expr::Subscript {
                 value: Box::new(self.expr(&sub.value)?),
                 index: Box::new(self.index(&sub.slice)?),

@@ -354,6 +354,18 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         }
         Expr::Tuple(items) => elements(items, "(", ")", out),
         Expr::List(items) => elements(items, "[", "]", out),
+        Expr::Dict(items) => {
+            out.push('{');
+            for (i, (k, v)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                expr(k, Prec::Lowest, out);
+                out.push_str(": ");
+                expr(v, Prec::Lowest, out);
+            }
+            out.push('}');
+        }
         Expr::Subscript { value, index } => subscript(value, index, out),
         Expr::Slice { lower, upper, step } => {
             let part = |p: &Option<Box<Expr>>, out: &mut String| {

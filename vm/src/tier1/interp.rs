@@ -906,7 +906,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
         LtE => ord != Greater,
         Gt => ord == Greater,
         GtE => ord != Less,
-        In | NotIn => unreachable!("membership compiles to CONTAINS_OP"),
+        In | NotIn | Is | IsNot => {
+            unreachable!("membership and identity have their own instructions")
+        }
     }
 }
 

@@ -1,0 +1,260 @@
+//! The `dicts` generator feature: programs with it off are byte for byte
+//! the programs of the commit before it existed (planted-bug tests are
+//! pinned to seeds), dict nodes appear only when it is on, and its
+//! programs round-trip through the printer and run and terminate under
+//! `python3` with only the planned exceptions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use arbitrary::{Arbitrary, Unstructured};
+use jitdiff_oracle::generator::{
+    GenConfig, generate, generate_from_seed, generate_from_seed_with, generate_with, seed_bytes,
+};
+use jitdiff_vm::lang::ast::{CmpOp, Expr, Module, Stmt};
+use jitdiff_vm::lang::{Ending, parse_program, unparse};
+use proptest::prelude::*;
+
+/// FNV-1a of a program's text (the pinned hashes do not depend on std's
+/// hasher).
+fn fnv(src: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in src.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+/// Whether the drawn configuration of `bytes` has dicts on.
+fn draws_dicts(bytes: &[u8]) -> bool {
+    GenConfig::arbitrary(&mut Unstructured::new(bytes)).is_ok_and(|c| c.dicts)
+}
+
+/// Every program drawn the ways the campaign, `jitdiff gen` and the fuzz
+/// targets draw them (short inputs too, which run dry), in the order of
+/// `data/generator_base_hashes.txt`, with whether its input draws dicts.
+fn programs() -> Vec<(String, bool)> {
+    let mut out = vec![];
+    for s in 0..300 {
+        let dicts = draws_dicts(&seed_bytes(s));
+        out.push((unparse(&generate_from_seed(s)), dicts));
+    }
+    for s in 0..60 {
+        let dicts = draws_dicts(&seed_bytes(s));
+        let seqs = generate_from_seed_with(s, |c| c.sequences = true);
+        out.push((unparse(&seqs), dicts));
+        let strs = generate_from_seed_with(s, |c| c.strings = true);
+        out.push((unparse(&strs), dicts));
+    }
+    for s in 0..300u64 {
+        let bytes = seed_bytes(s + 1000);
+        let bytes = &bytes[..(s as usize * 37) % 700];
+        let m = generate(&mut Unstructured::new(bytes)).expect("generation is total");
+        out.push((unparse(&m), draws_dicts(bytes)));
+    }
+    out
+}
+
+/// The programs' hashes recorded at the commit before the feature
+/// existed (bb9b3ab): every program whose input draws dicts off is
+/// unchanged, byte for byte.
+#[test]
+fn programs_without_dicts_are_unchanged() {
+    let base: Vec<&str> = include_str!("data/generator_base_hashes.txt")
+        .lines()
+        .collect();
+    let programs = programs();
+    assert_eq!(base.len(), programs.len());
+    let mut compared = 0;
+    for (i, ((src, dicts), want)) in programs.iter().zip(&base).enumerate() {
+        if !dicts {
+            compared += 1;
+            assert_eq!(
+                &format!("{:016x}", fnv(src)),
+                want,
+                "program {i} changed:\n{src}"
+            );
+        }
+    }
+    assert!(compared >= 450, "only {compared} programs with dicts off");
+}
+
+/// The dict node kinds a program uses (displays, `is`, dict methods).
+fn dict_nodes(m: &Module) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    let src = unparse(m);
+    for (needle, kind) in [
+        ("{", "display"),
+        (" is ", "is"),
+        (".get(", "get"),
+        (".items()", "items"),
+        (".values()", "values"),
+        (".keys()", "keys"),
+        (".setdefault(", "setdefault"),
+        (".pop(", "pop"),
+        (".copy()", "copy"),
+        (" | ", "or"),
+        (" += ", "aug"),
+    ] {
+        if src.contains(needle) {
+            out.insert(kind);
+        }
+    }
+    // `{` also opens nothing else in the language, so displays are exact;
+    // check the AST agrees (a display, or an `is` comparison).
+    let has_dict = src.contains('{');
+    assert_eq!(has_dict, ast_has(&m.body), "{src}");
+    out.retain(|k| has_dict || !matches!(*k, "display" | "is"));
+    out
+}
+
+/// Whether `body` has a dict display or an `is` comparison.
+fn ast_has(body: &[Stmt]) -> bool {
+    fn expr(e: &Expr) -> bool {
+        match e {
+            Expr::Dict(_) => true,
+            Expr::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
+                ops.iter().any(|o| matches!(o, CmpOp::Is | CmpOp::IsNot))
+                    || expr(left)
+                    || comparators.iter().any(expr)
+            }
+            Expr::Tuple(xs) | Expr::List(xs) | Expr::BoolOp { values: xs, .. } => {
+                xs.iter().any(expr)
+            }
+            Expr::Subscript { value, index } => expr(value) || expr(index),
+            Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
+            Expr::Attribute { value, .. } => expr(value),
+            Expr::Call { func, args, .. } => expr(func) || args.iter().any(expr),
+            Expr::UnaryOp { operand, .. } => expr(operand),
+            Expr::BinOp { left, right, .. } => expr(left) || expr(right),
+            Expr::IfExp { test, body, orelse } => expr(test) || expr(body) || expr(orelse),
+            Expr::Slice { lower, upper, step } => {
+                [lower, upper, step].into_iter().flatten().any(|x| expr(x))
+            }
+            Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Bool(_)
+            | Expr::None
+            | Expr::Name(_)
+            | Expr::Str(_) => false,
+        }
+    }
+    body.iter().any(|s| match s {
+        Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
+        Stmt::Assign { value, .. }
+        | Stmt::AugAssign { value, .. }
+        | Stmt::Unpack { value, .. }
+        | Stmt::AssignChain { value, .. } => expr(value),
+        Stmt::AssignSubscript {
+            container,
+            index,
+            value,
+        }
+        | Stmt::AugAssignSubscript {
+            container,
+            index,
+            value,
+            ..
+        } => expr(container) || expr(index) || expr(value),
+        Stmt::If { test, body, orelse } => expr(test) || ast_has(body) || ast_has(orelse),
+        Stmt::While { test, body, orelse } => expr(test) || ast_has(body) || ast_has(orelse),
+        Stmt::For {
+            iter, body, orelse, ..
+        }
+        | Stmt::ForUnpack {
+            iter, body, orelse, ..
+        } => expr(iter) || ast_has(body) || ast_has(orelse),
+        Stmt::FunctionDef { defaults, body, .. } => defaults.iter().any(expr) || ast_has(body),
+        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
+    })
+}
+
+fn dict_program(seed: u64) -> Module {
+    generate_from_seed_with(seed, |c| c.dicts = true)
+}
+
+#[test]
+fn dict_feature_uses_dict_nodes_and_only_when_on() {
+    let mut seen = BTreeMap::new();
+    let mut with_displays = 0;
+    for seed in 0..300 {
+        let m = dict_program(seed);
+        let kinds = dict_nodes(&m);
+        with_displays += usize::from(kinds.contains("display"));
+        for k in kinds {
+            *seen.entry(k).or_insert(0) += 1;
+        }
+        let off = generate_from_seed_with(seed, |c| c.dicts = false);
+        assert!(!ast_has(&off.body), "seed {seed}: {}", unparse(&off));
+    }
+    assert!(with_displays >= 200, "{with_displays} of 300: {seen:?}");
+    for kind in [
+        "is",
+        "get",
+        "items",
+        "values",
+        "keys",
+        "setdefault",
+        "pop",
+        "copy",
+        "or",
+    ] {
+        let n = seen.get(kind).copied().unwrap_or(0);
+        assert!(n >= 10, "{kind} in only {n} of 300 programs: {seen:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn dict_programs_round_trip(bytes in prop::collection::vec(any::<u8>(), 0..6000)) {
+        let mut u = Unstructured::new(&bytes);
+        let mut cfg = GenConfig::arbitrary(&mut u).unwrap();
+        cfg.dicts = true;
+        let m = generate_with(&mut u, &cfg).unwrap();
+        let src = unparse(&m);
+        prop_assert_eq!(parse_program(&src), Ok(m), "{}", src);
+    }
+}
+
+/// 300 programs with dicts forced on under `python3` (fails if python3 is
+/// missing): they finish within the timeout, and the only exceptions are
+/// the other features' planned ones and the dict ones (KeyError, the
+/// changed-size RuntimeError), rarely.
+#[test]
+fn dict_programs_run_and_terminate_under_python3() {
+    let sources: Vec<String> = (0..300).map(|s| unparse(&dict_program(s))).collect();
+    let outcomes = jitdiff_oracle::cpython::run_many(&sources, 300);
+    let mut endings = BTreeMap::new();
+    for (seed, (got, src)) in outcomes.into_iter().zip(&sources).enumerate() {
+        let got = got.unwrap_or_else(|e| panic!("python3 is required (run ci/setup): {e}"));
+        if let Ending::Exception { kind, .. } = &got.ending {
+            let planned = [
+                "KeyError",
+                "RuntimeError",
+                "ZeroDivisionError",
+                "NameError",
+                "UnboundLocalError",
+                "OverflowError",
+                "IndexError",
+                "TypeError",
+                "ValueError",
+                "RecursionError",
+            ];
+            assert!(
+                planned.contains(&kind.as_str()),
+                "seed {seed}: {:?}\n{src}",
+                got.ending
+            );
+            *endings.entry(kind.clone()).or_insert(0) += 1;
+        }
+    }
+    let dict_errors =
+        endings.get("KeyError").unwrap_or(&0) + endings.get("RuntimeError").unwrap_or(&0);
+    assert!(dict_errors <= 15, "{endings:?}");
+}
