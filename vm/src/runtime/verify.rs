@@ -220,6 +220,57 @@ fn check_value(
             }
             vec![SEQ_ITER_SEQ]
         }
+        Kind::PyDict => {
+            let entries = read(object::PYDICT_ENTRIES);
+            let (used, n) = (read(object::PYDICT_USED), read(object::PYDICT_NENTRIES));
+            if words != 6 || used > n {
+                return bad(format!("a malformed dict ({words} words, {used}/{n})"));
+            }
+            if entries == 0 {
+                if n != 0 {
+                    return bad(format!("a dict of {n} entries without an entry array"));
+                }
+                vec![]
+            } else {
+                // The entry array must hold every entry the dict counts.
+                let slots = match starts.binary_search_by_key(&entries, |s| s.0) {
+                    Ok(j) => (starts[j].2 as u64 - 1) / 2,
+                    Err(_) => 0,
+                };
+                if n > slots {
+                    return bad(format!(
+                        "a dict of {n} entries whose entry array has {slots} slots"
+                    ));
+                }
+                vec![object::PYDICT_ENTRIES]
+            }
+        }
+        Kind::DictEntries => {
+            if words % 2 != 1 {
+                return bad(format!("a malformed dict entry array ({words} words)"));
+            }
+            (1..words as u64)
+                .map(|i| 8 * i)
+                .filter(|&off| read(off) != 0)
+                .collect()
+        }
+        Kind::DictView => {
+            if words != 3 {
+                return bad(format!("a malformed dict view ({words} words)"));
+            }
+            vec![object::DICT_VIEW_DICT]
+        }
+        Kind::DictIter => {
+            if words != 6 {
+                return bad(format!("a malformed dict iterator ({words} words)"));
+            }
+            // An exhausted iterator drops its dict.
+            if read(object::DICT_ITER_DICT) == 0 {
+                vec![]
+            } else {
+                vec![object::DICT_ITER_DICT]
+            }
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

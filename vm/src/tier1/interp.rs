@@ -9,7 +9,8 @@ use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_NAME, Kind};
 use crate::runtime::{
-    Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, strs, truthy, type_name,
+    Raise, Value, dict, equal, float, int, methods, pydict, pydict_ops, range, seq, seq_ops, strs,
+    truthy, type_name,
 };
 
 use super::Run;
@@ -549,7 +550,12 @@ impl Run<'_> {
                 | Op::LoadMethod
                 | Op::CallKw
                 | Op::ForIterList
-                | Op::ForIterTuple => self.seq_instr(r, code, at, ins)?,
+                | Op::ForIterTuple
+                | Op::BuildMap
+                | Op::IsOp
+                | Op::BinarySubscrDict
+                | Op::StoreSubscrDict
+                | Op::ContainsOpDict => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -609,6 +615,9 @@ impl Run<'_> {
         if seq::is_seq_iter(it) {
             return Ok(seq::iter_next(it));
         }
+        if pydict::is_iter(it) {
+            return pydict::iter_next(self.arena, it);
+        }
         if strs::is_str_iter(it) {
             return Ok(strs::iter_next(self.arena, it));
         }
@@ -632,8 +641,21 @@ impl Run<'_> {
             }
             Op::BinarySubscr => vec![seq_ops::subscript(arena, ins[0], ins[1])?],
             Op::StoreSubscr => {
-                seq_ops::store_subscript(ins[1], ins[2], ins[0])?;
+                seq_ops::store_subscript(arena, ins[1], ins[2], ins[0])?;
                 vec![]
+            }
+            Op::BuildMap => vec![pydict_ops::build(arena, ins)?],
+            Op::IsOp => vec![Value::bool(crate::runtime::is_same(ins[0], ins[1])? != (arg == 1))],
+            // The specialized dict forms, for tier 2 and the JIT's helper
+            // (their guards have already checked the container).
+            Op::BinarySubscrDict => vec![pydict_ops::subscript(ins[0], ins[1])?],
+            Op::StoreSubscrDict => {
+                let grow = !crate::planted::dict_store_ignores_resize(self.config.inject);
+                pydict::set_checked(arena, ins[1], ins[2], ins[0], grow)?;
+                vec![]
+            }
+            Op::ContainsOpDict => {
+                vec![Value::bool(pydict::contains(ins[1], ins[0])? != (arg == 1))]
             }
             Op::BinarySlice => vec![seq_ops::slice(arena, ins[0], ins[1], ins[2], ins[3])?],
             Op::StoreSlice => {
@@ -665,6 +687,8 @@ impl Run<'_> {
             seq::iter(self.arena, v)
         } else if strs::is_str(v) {
             strs::iter(self.arena, v)
+        } else if pydict::is_dict(v) || pydict::is_view(v) {
+            pydict::iter(self.arena, v)
         } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
             range::iter(self.arena, v)
         } else {
@@ -745,6 +769,7 @@ impl Run<'_> {
             Value::BUILTIN_LEN
             | Value::BUILTIN_LIST
             | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_DICT
             | Value::BUILTIN_SUM
             | Value::BUILTIN_MIN
             | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),
@@ -903,6 +928,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 /// The generic comparison: numbers by value, `==`/`!=` on anything.
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
+    if let Some(r) = crate::runtime::pydict_ops::rich_compare(op, a, b, 0) {
+        return Ok(Value::bool(r?));
+    }
     if (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b)) {
         return Ok(Value::bool(seq::rich_compare(op, a, b, 0)?));
     }
