@@ -147,6 +147,7 @@ mod tests {
         let a_list = seq::new_list(&mut arena, &[]).unwrap();
         let a_tuple = seq::new_tuple(&mut arena, &[]).unwrap();
         let a_str = strs::new(&mut arena, "ab").unwrap();
+        let a_dict = pydict::new(&mut arena).unwrap();
         let values = [
             Value::small(3),
             Value::TRUE,
@@ -157,6 +158,7 @@ mod tests {
             a_list,
             a_tuple,
             a_str,
+            a_dict,
         ];
         for &u in Uop::ALL {
             let g = UopInst::new(u, 0, 0, 7);
