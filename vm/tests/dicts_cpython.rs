@@ -302,3 +302,52 @@ fn nan_keys_and_identity_of_immutables_poison_everywhere() {
         }
     }
 }
+
+/// The planted dict bug (`+inject=dict-store-ignores-resize`): the
+/// specialized store in traces writes past a full entry array. Under GC
+/// stress the heap verifier sees the dict counting more entries than its
+/// array holds (and the overwritten neighbour); the same configurations
+/// without the bug agree with CPython and verify clean. (The fuzzer's exact
+/// signature is pinned in the oracle crate's `planted_bugs` test.)
+#[test]
+fn a_dict_store_ignoring_the_resize_is_caught_by_the_heap_verifier() {
+    let src = "d = {}\nfor i in range(300):\n    d[i] = [i]\nt = 0\nfor k in d:\n    t += d[k][0]\nprint(len(d), t)\n";
+    let module = parse_program(src).unwrap();
+    let (want, _) = cpython(src);
+    for (name, tier2) in [
+        ("tier2", None),
+        ("jit-native", Some(BackendKind::Native)),
+        ("jit-x86", Some(BackendKind::EmuX86)),
+        ("jit-a64", Some(BackendKind::EmuA64)),
+    ] {
+        for inject in [None, Some(jitdiff_vm::Injection::DictStoreIgnoresResize)] {
+            let c = VmConfig {
+                tier2: Some(Tier2Config {
+                    jit: tier2,
+                    hot: 2,
+                    exit_threshold: 2,
+                    ..Tier2Config::default()
+                }),
+                warmup: 0,
+                gc_stress: true,
+                inject,
+                ..VmConfig::default()
+            };
+            let out = Vm::new(c).run_module(&module);
+            if inject.is_none() {
+                assert!(out.findings.is_empty(), "{name}: {:?}", out.findings);
+                let RunResult::Completed(o) = out.result else {
+                    panic!("{name} poisoned: {:?}", out.result)
+                };
+                assert_eq!(o.output, want, "{name}");
+            } else {
+                eprintln!("{name}: {:?}", out.findings);
+                assert!(
+                    !out.findings.is_empty(),
+                    "{name}: the planted bug went unnoticed: {:?}",
+                    out.result
+                );
+            }
+        }
+    }
+}

@@ -634,6 +634,11 @@ impl Run<'_> {
         arg: u32,
         ins: &[Value],
     ) -> Result<Vec<Value>, Raise> {
+        // A collection already found the heap corrupt (GC stress): stop
+        // with that finding before these objects are read.
+        if !self.arena.heap_errors.is_empty() {
+            self.heap_check("before a helper")?;
+        }
         let arena = &mut *self.arena;
         Ok(match op {
             Op::BuildTuple | Op::BuildList => {
