@@ -326,7 +326,7 @@ fn a_unicode_guard_checking_one_operand_is_a_contained_internal_error() {
 }
 
 /// Where the heap verifier reports the dict store's write.
-const DICT_STORE_PLACE: &str = "TODO";
+const DICT_STORE_PLACE: &str = "use-after-free-write";
 
 /// The specialized dict store that skips its resize writes past the entry
 /// array into memory the collector freed: under GC stress the heap verifier
