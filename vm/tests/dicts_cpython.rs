@@ -86,16 +86,6 @@ print(n)
 for k in d:
     d[k + 10] = 0
 "#,
-    r#"d = {1: 1, 2: 2, 3: 3}
-for k in d:
-    d.pop(k)
-    d[k + 10] = 1
-print(d)
-e = {1: 1}
-for k in e:
-    e.pop(k)
-    e[k + 1] = 1
-"#,
     r#"a = [1]
 b = a
 d = {}
@@ -289,6 +279,10 @@ fn nan_keys_and_identity_of_immutables_poison_everywhere() {
         "d = {1: 2}\nx = 0\nfor i in range(40):\n    if i == 35:\n        x = float('nan')\n    if x in d:\n        print(i)\n",
         "n = 0\nfor i in range(40):\n    if i is None:\n        n += 1\n    if i == 30:\n        print(i is 30)\n",
         "print('a' is 'a')\n",
+        // Other keys at the same size while iterating: CPython's answer
+        // depends on its table layout.
+        "d = {1: 1, 2: 2, 3: 3}\nfor k in d:\n    d.pop(k)\n    d[k + 10] = 1\n",
+        "d = {}\nfor i in range(30):\n    d[i] = i\nn = 0\nfor k in d:\n    n += k\n    if k == 20:\n        d.pop(0)\n        d[100] = 1\n",
     ] {
         let module = parse_program(src).unwrap();
         for (name, config) in configs() {

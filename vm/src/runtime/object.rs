@@ -41,7 +41,8 @@ pub enum Kind {
     StrIter = 14,
     /// A Python dict (user data; [`Kind::Dict`] is the globals table):
     /// `[hdr][used][entries: pointer to a DictEntries, or 0 while it has
-    /// none][nentries][usable][log2 size]` (counts are raw, not Values).
+    /// none][nentries][usable][log2 size][keys version]` (raw counts, not
+    /// Values; the keys version changes when a key is added or removed).
     PyDict = 15,
     /// A dict's entry array, reallocated when the dict grows:
     /// `[hdr][(key, value) * capacity]`; a deleted entry and the slots at
@@ -49,7 +50,8 @@ pub enum Kind {
     DictEntries = 16,
     /// `d.keys()`, `d.values()`, `d.items()`: `[hdr][dict][which: u64]`.
     DictView = 17,
-    /// `[hdr][dict][which][used at start][position][remaining]` (raw counts).
+    /// `[hdr][dict][which][used at start][position][remaining][keys version
+    /// at start]` (raw counts).
     DictIter = 18,
 }
 
@@ -91,6 +93,7 @@ pub const PYDICT_ENTRIES: u64 = 16;
 pub const PYDICT_NENTRIES: u64 = 24;
 pub const PYDICT_USABLE: u64 = 32;
 pub const PYDICT_LOG2_SIZE: u64 = 40;
+pub const PYDICT_KEYS_VERSION: u64 = 48;
 /// Offset of the first key of a DictEntries (its value follows).
 pub const ENTRIES_FIRST: u64 = 8;
 pub const DICT_VIEW_DICT: u64 = 8;
@@ -100,6 +103,7 @@ pub const DICT_ITER_WHICH: u64 = 16;
 pub const DICT_ITER_USED: u64 = 24;
 pub const DICT_ITER_POS: u64 = 32;
 pub const DICT_ITER_REMAINING: u64 = 40;
+pub const DICT_ITER_VERSION: u64 = 48;
 
 pub fn header(kind: Kind, words: usize) -> u64 {
     ((words as u64) << 32) | kind as u64

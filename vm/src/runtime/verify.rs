@@ -223,7 +223,7 @@ fn check_value(
         Kind::PyDict => {
             let entries = read(object::PYDICT_ENTRIES);
             let (used, n) = (read(object::PYDICT_USED), read(object::PYDICT_NENTRIES));
-            if words != 6 || used > n {
+            if words != 7 || used > n {
                 return bad(format!("a malformed dict ({words} words, {used}/{n})"));
             }
             if entries == 0 {
@@ -261,7 +261,7 @@ fn check_value(
             vec![object::DICT_VIEW_DICT]
         }
         Kind::DictIter => {
-            if words != 6 {
+            if words != 7 {
                 return bad(format!("a malformed dict iterator ({words} words)"));
             }
             // An exhausted iterator drops its dict.
