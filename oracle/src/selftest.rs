@@ -270,7 +270,7 @@ pub fn run_fixed(src: &str, configs: &[Config]) -> Hunt {
     let start = std::time::Instant::now();
     let sig = Signature::of(&runner.run(&module));
     let seconds = sig.as_ref().map(|_| start.elapsed().as_secs_f64());
-    (sig.is_some().then(|| (module, sig)), (1, seconds))
+    (sig.is_some().then_some((module, sig)), (1, seconds))
 }
 
 /// The table as printed by `jitdiff selftest`.

@@ -352,8 +352,7 @@ fn a_dict_store_ignoring_its_resize_is_caught_by_the_heap_verifier() {
     );
     let found: Vec<&str> = sig.configs.iter().map(String::as_str).collect();
     assert_eq!(found, [bug.configs], "{sig}");
-    let (control_first, _) =
-        run_fixed(src, &Config::parse_list(&control(bug.configs)).unwrap());
+    let (control_first, _) = run_fixed(src, &Config::parse_list(&control(bug.configs)).unwrap());
     assert!(
         control_first.is_none(),
         "the control run diverged: {:?}",

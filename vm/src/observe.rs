@@ -367,7 +367,10 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::DictView | Kind::DictIter => {
-                for off in [8, 16, 24, 32, 40].into_iter().take(if kind == Kind::DictView { 2 } else { 5 }) {
+                for off in [8, 16, 24, 32, 40]
+                    .into_iter()
+                    .take(if kind == Kind::DictView { 2 } else { 5 })
+                {
                     let word = object::read(v.0, off);
                     if off == 8 && word != 0 {
                         hash_value(h, Value(word), heap, nesting + 1);

@@ -287,7 +287,11 @@ fn nan_keys_and_identity_of_immutables_poison_everywhere() {
         let module = parse_program(src).unwrap();
         for (name, config) in configs() {
             let out = Vm::new(config).run_module(&module);
-            assert!(out.findings.is_empty(), "{src} under {name}: {:?}", out.findings);
+            assert!(
+                out.findings.is_empty(),
+                "{src} under {name}: {:?}",
+                out.findings
+            );
             assert!(
                 matches!(out.result, RunResult::Poisoned(Poison::Identity)),
                 "{src} under {name}: {:?}",

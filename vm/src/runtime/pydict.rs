@@ -294,7 +294,11 @@ pub fn set_checked(
 
 /// A key was added or removed (what iterators check, with the size).
 fn bump_keys_version(d: Value) {
-    set_field(d, PYDICT_KEYS_VERSION, field(d, PYDICT_KEYS_VERSION).wrapping_add(1));
+    set_field(
+        d,
+        PYDICT_KEYS_VERSION,
+        field(d, PYDICT_KEYS_VERSION).wrapping_add(1),
+    );
 }
 
 /// Removes `key`, returning its value if it was present (CPython's
@@ -332,7 +336,12 @@ fn clone_table(arena: &mut Arena, dst: Value, src: Value) -> Result<(), Raise> {
         let (k, v) = entry(src, i);
         write_entry(fresh, i, k, v);
     }
-    for off in [PYDICT_USED, PYDICT_NENTRIES, PYDICT_USABLE, PYDICT_LOG2_SIZE] {
+    for off in [
+        PYDICT_USED,
+        PYDICT_NENTRIES,
+        PYDICT_USABLE,
+        PYDICT_LOG2_SIZE,
+    ] {
         set_field(dst, off, field(src, off));
     }
     set_field(dst, PYDICT_ENTRIES, fresh);

@@ -191,8 +191,7 @@ pub fn rich_compare(op: CmpOp, a: Value, b: Value, depth: usize) -> Option<Resul
     if !(is_dict(a) || is_dict(b) || is_view(a) || is_view(b)) {
         return None;
     }
-    let set_like =
-        |v: Value| is_view(v) && view_parts(v).1 != Which::Values;
+    let set_like = |v: Value| is_view(v) && view_parts(v).1 != Which::Values;
     Some(match op {
         CmpOp::Eq | CmpOp::NotEq => {
             let eq = if dicts {

@@ -650,7 +650,9 @@ impl Run<'_> {
                 vec![]
             }
             Op::BuildMap => vec![pydict_ops::build(arena, ins)?],
-            Op::IsOp => vec![Value::bool(crate::runtime::is_same(ins[0], ins[1])? != (arg == 1))],
+            Op::IsOp => vec![Value::bool(
+                crate::runtime::is_same(ins[0], ins[1])? != (arg == 1),
+            )],
             // The specialized dict forms, for tier 2 and the JIT's helper
             // (their guards have already checked the container).
             Op::BinarySubscrDict => vec![pydict_ops::subscript(ins[0], ins[1])?],
@@ -926,7 +928,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
         LtE => ord != Greater,
         Gt => ord == Greater,
         GtE => ord != Less,
-        In | NotIn | Is | IsNot => unreachable!("membership and identity have their own instructions"),
+        In | NotIn | Is | IsNot => {
+            unreachable!("membership and identity have their own instructions")
+        }
     }
 }
 

@@ -499,7 +499,9 @@ fn compare_small(oparg: u32, a: i64, b: i64) -> bool {
         LtE => a <= b,
         Gt => a > b,
         GtE => a >= b,
-        In | NotIn | Is | IsNot => unreachable!("membership and identity have their own instructions"),
+        In | NotIn | Is | IsNot => {
+            unreachable!("membership and identity have their own instructions")
+        }
     }
 }
 
