@@ -75,6 +75,7 @@ pub fn call(arena: &mut Arena, m: Value, d: Value, args: &[Value]) -> Result<Val
             [] => Ok(Value::NONE),
             [x] => {
                 pydict_ops::update(arena, d, *x)?;
+                seq::charge(arena, pydict::len(d));
                 Ok(Value::NONE)
             }
             _ => Err(Raise::type_error(format!(
@@ -92,8 +93,9 @@ pub fn call(arena: &mut Arena, m: Value, d: Value, args: &[Value]) -> Result<Val
         }
         Value::METHOD_DICT_COPY => {
             no_arguments("copy", args)?;
-            seq::charge(arena, pydict::len(d));
-            pydict::copy(arena, d)
+            let copy = pydict::copy(arena, d)?;
+            seq::charge(arena, pydict::len(copy));
+            Ok(copy)
         }
         other => Err(Raise::Internal(format!("{other:?} is not a dict method"))),
     }

@@ -17,11 +17,12 @@ use crate::lang::limits::MAX_CONTAINER_NESTING;
 /// BUILD_MAP: `items` are key, value, key, value... in source order (on
 /// the caller's stack). Later duplicates replace the value, keeping the
 /// first key object.
+/// Bulk fuel: displays, `dict(x)`, `copy()` and `|` charge their result's
+/// length, `update` and `|=` the length after (as the reference).
 pub fn build(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
     let n = items.len() / 2;
     seq::check_len(n)?;
-    charge(arena, n);
-    rooted(arena, |arena| {
+    let d = rooted(arena, |arena| {
         let d = pydict::new_presized(arena, n)?;
         arena.roots.temps.push(d);
         for pair in items.chunks(2) {
@@ -30,7 +31,21 @@ pub fn build(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
             }
         }
         Ok(d)
-    })
+    })?;
+    charge(arena, pydict::len(d));
+    Ok(d)
+}
+
+/// `a | b` for two dicts: a copy of `a` updated by `b`.
+pub fn union(arena: &mut Arena, a: Value, b: Value) -> Result<Value, Raise> {
+    let d = rooted(arena, |arena| {
+        let d = pydict::copy(arena, a)?;
+        arena.roots.temps.push(d);
+        pydict::merge(arena, d, b)?;
+        Ok(d)
+    })?;
+    charge(arena, pydict::len(d));
+    Ok(d)
 }
 
 /// The `repr` of a key (KeyError's message is `repr(key)`): keys are
@@ -298,12 +313,16 @@ pub fn repr_into(
 pub fn dict_builtin(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     match args {
         [] => pydict::new(arena),
-        [x] => rooted(arena, |arena| {
-            let d = pydict::new(arena)?;
-            arena.roots.temps.push(d);
-            update(arena, d, *x)?;
+        [x] => {
+            let d = rooted(arena, |arena| {
+                let d = pydict::new(arena)?;
+                arena.roots.temps.push(d);
+                update(arena, d, *x)?;
+                Ok(d)
+            })?;
+            charge(arena, pydict::len(d));
             Ok(d)
-        }),
+        }
         _ => Err(Raise::type_error(format!(
             "dict expected at most 1 argument, got {}",
             args.len()
@@ -312,6 +331,7 @@ pub fn dict_builtin(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
 }
 
 /// `d.update(x)`: a dict merges; any other iterable must yield pairs.
+/// Charges nothing: callers charge as [`build`] says.
 pub fn update(arena: &mut Arena, d: Value, x: Value) -> Result<(), Raise> {
     if is_dict(x) {
         return pydict::merge(arena, d, x);
@@ -322,7 +342,6 @@ pub fn update(arena: &mut Arena, d: Value, x: Value) -> Result<(), Raise> {
         } else {
             seq::collect(arena, x)?
         };
-        charge(arena, items.len());
         for (n, item) in items.into_iter().enumerate() {
             let pair = if seq::is_seq(item) {
                 seq::items(item)
