@@ -13,6 +13,7 @@ pub mod methods;
 pub mod numbers;
 pub mod object;
 pub mod pydict;
+pub mod pydict_hash;
 pub mod pydict_ops;
 pub mod range;
 pub mod seq;

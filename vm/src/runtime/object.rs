@@ -44,9 +44,10 @@ pub enum Kind {
     /// none][nentries][usable][log2 size][keys version]` (raw counts, not
     /// Values; the keys version changes when a key is added or removed).
     PyDict = 15,
-    /// A dict's entry array, reallocated when the dict grows:
-    /// `[hdr][(key, value) * capacity]`; a deleted entry and the slots at
-    /// and past `nentries` are `(NULL, NULL)`.
+    /// A dict's entry array and hash index, reallocated when the dict
+    /// grows: `[hdr][index slot * 2^log2][(key, value, hash) * capacity]`
+    /// (see `runtime::pydict`); a deleted entry and the slots at and past
+    /// `nentries` are NULL.
     DictEntries = 16,
     /// `d.keys()`, `d.values()`, `d.items()`: `[hdr][dict][which: u64]`.
     DictView = 17,

@@ -6,9 +6,12 @@
 //! everything a program can observe matches: an entry array of
 //! `USABLE_FRACTION(2^log2)` slots filled in insertion order, deletions
 //! leaving holes, and a resize (to `calculate_log2_keysize(used * 3)`)
-//! that compacts the entries into a new array when the slots run out. There
-//! is no hash index: lookups scan the entries (dicts are small here, and
-//! the order of the scan never shows).
+//! that compacts the entries into a new array when the slots run out. The
+//! array object also holds the hash index (linear probing; the probe order
+//! never shows): `[hdr][index: 2^log2 slots][(key, value, hash) *
+//! USABLE_FRACTION(2^log2)]`, index slots and hashes
+//! stored as small ints (so the collector never takes them for pointers),
+//! an empty index slot NULL and a deleted one `-1`.
 //!
 //! Keys are ints, bools, floats, None, strs and tuples of keys. Numeric
 //! equality decides key identity (`1`, `1.0` and `True` are one key). A
@@ -24,7 +27,7 @@ use super::object::{
     PYDICT_KEYS_VERSION, PYDICT_LOG2_SIZE, PYDICT_NENTRIES, PYDICT_USABLE, PYDICT_USED,
 };
 use super::value::Value;
-use super::{Raise, float, seq, strs, type_name};
+use super::{Raise, pydict_hash, seq, strs};
 use crate::lang::Poison;
 
 /// CPython's `PyDict_LOG_MINSIZE`.
@@ -127,34 +130,104 @@ pub(crate) fn nentries(d: Value) -> usize {
     field(d, PYDICT_NENTRIES) as usize
 }
 
+/// An entry array's geometry: its address, index slots and entry slots.
+#[derive(Clone, Copy)]
+struct Table {
+    addr: u64,
+    size: u64,
+    cap: u64,
+}
+
+/// An index slot of a deleted entry.
+const DUMMY: Value = Value(((-1i64) << 1 | 1) as u64);
+
+impl Table {
+    fn new(addr: u64, log2: u64) -> Table {
+        Table {
+            addr,
+            size: 1 << log2,
+            cap: usable_fraction(log2),
+        }
+    }
+    /// `d`'s table, if it has an array.
+    fn of(d: Value) -> Option<Table> {
+        let e = entries(d);
+        (e != 0).then(|| Table::new(e, field(d, PYDICT_LOG2_SIZE)))
+    }
+    fn alloc(arena: &mut Arena, log2: u64) -> Result<Table, Raise> {
+        let (size, cap) = (1u64 << log2, usable_fraction(log2));
+        let addr = arena.alloc(Kind::DictEntries, words_for(size, cap))?;
+        Ok(Table::new(addr, log2))
+    }
+    fn slot_off(&self, s: u64) -> u64 {
+        ENTRIES_FIRST + 8 * s
+    }
+    fn hash_off(&self, i: u64) -> u64 {
+        self.entry_off(i) + 16
+    }
+    fn entry_off(&self, i: u64) -> u64 {
+        ENTRIES_FIRST + 8 * self.size + 24 * i
+    }
+    fn read(&self, off: u64) -> Value {
+        // SAFETY: offsets within the array (the planted bug aside).
+        Value(unsafe { object::read(self.addr, off) })
+    }
+    fn write(&self, off: u64, v: Value) {
+        // SAFETY: as `read`.
+        unsafe { object::write(self.addr, off, v.0) }
+    }
+    fn entry(&self, i: usize) -> (Value, Value) {
+        let off = self.entry_off(i as u64);
+        (self.read(off), self.read(off + 8))
+    }
+    fn write_entry(&self, i: usize, key: Value, value: Value, hash: u64) {
+        let off = self.entry_off(i as u64);
+        self.write(off, key);
+        self.write(off + 8, value);
+        self.write(self.hash_off(i as u64), stored_hash(hash));
+    }
+    /// Records entry `i` under `hash` in the first free index slot. A full
+    /// index (only the planted bug overfills a table) records nothing.
+    fn index(&self, i: usize, hash: u64) {
+        let mask = self.size - 1;
+        let mut s = hash & mask;
+        for _ in 0..self.size {
+            let v = self.read(self.slot_off(s));
+            if v.is_null() || v == DUMMY {
+                self.write(self.slot_off(s), Value::small(i as i64));
+                return;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+}
+
+/// Words of an entry array with `size` index slots and `cap` entries.
+pub(crate) fn words_for(size: u64, cap: u64) -> usize {
+    (1 + size + 3 * cap) as usize
+}
+
+/// The geometry a dict's entry array must have: `(words, entry slots)`.
+pub(crate) fn expected_array(d: Value) -> (usize, u64) {
+    let log2 = field(d, PYDICT_LOG2_SIZE).min(63);
+    let (size, cap) = (1u64 << log2, usable_fraction(log2));
+    (words_for(size, cap), cap)
+}
+
+fn stored_hash(h: u64) -> Value {
+    Value::small((h & ((1 << 62) - 1)) as i64)
+}
+
 /// The entry slots of `d`'s current array.
 pub fn capacity(d: Value) -> usize {
-    let e = entries(d);
-    if e == 0 {
-        return 0;
-    }
-    // SAFETY: a live DictEntries.
-    (object::header_words(unsafe { object::read(e, 0) }) - 1) / 2
+    Table::of(d).map_or(0, |t| t.cap as usize)
 }
 
 /// Entry `i < nentries`: `(key, value)`, both NULL for a deleted entry.
 pub fn entry(d: Value, i: usize) -> (Value, Value) {
-    let e = entries(d);
-    // SAFETY: `i < nentries <= capacity` of a live DictEntries.
-    unsafe {
-        (
-            Value(object::read(e, ENTRIES_FIRST + 16 * i as u64)),
-            Value(object::read(e, ENTRIES_FIRST + 16 * i as u64 + 8)),
-        )
-    }
-}
-
-fn write_entry(e: u64, i: usize, key: Value, value: Value) {
-    // SAFETY: callers pass a slot within the array (except the planted
-    // bug, which is what it plants).
-    unsafe {
-        object::write(e, ENTRIES_FIRST + 16 * i as u64, key.0);
-        object::write(e, ENTRIES_FIRST + 16 * i as u64 + 8, value.0);
+    match Table::of(d) {
+        Some(t) => t.entry(i),
+        None => (Value::NULL, Value::NULL),
     }
 }
 
@@ -166,38 +239,9 @@ pub fn items(d: Value) -> Vec<(Value, Value)> {
         .collect()
 }
 
-/// Checks that `key` can be a dict key: `TypeError: unhashable type` for a
-/// list, dict or view (also inside a tuple), then poison for a NaN.
+/// Checks that `key` can be a dict key (see [`pydict_hash::key_hash`]).
 pub fn check_key(key: Value) -> Result<(), Raise> {
-    let mut nan = false;
-    check_hashable(key, &mut nan, 0)?;
-    if nan {
-        return Err(Raise::Poison(Poison::Identity));
-    }
-    Ok(())
-}
-
-fn check_hashable(key: Value, nan: &mut bool, depth: usize) -> Result<(), Raise> {
-    if depth > crate::lang::limits::MAX_CONTAINER_NESTING {
-        return Err(Raise::Poison(Poison::Recursion));
-    }
-    if seq::is_tuple(key) {
-        for x in seq::items(key) {
-            check_hashable(x, nan, depth + 1)?;
-        }
-        return Ok(());
-    }
-    if float::is_float(key) && float::value(key).is_nan() {
-        *nan = true;
-    }
-    let unhashable = seq::is_list(key) || is_dict(key) || is_view(key);
-    if unhashable {
-        return Err(Raise::type_error(format!(
-            "unhashable type: '{}'",
-            type_name(key)
-        )));
-    }
-    Ok(())
+    pydict_hash::key_hash(key).map(|_| ())
 }
 
 /// Key identity: identity first, then `==` (keys hold no NaN).
@@ -212,23 +256,36 @@ fn key_eq(a: Value, b: Value) -> Result<bool, Raise> {
     seq::eq(a, b, 0)
 }
 
-/// The entry index of `key` (checked with [`check_key`] by the caller).
-fn find(d: Value, key: Value) -> Result<Option<usize>, Raise> {
-    let mut i = 0;
-    while i < nentries(d) {
-        let (k, _) = entry(d, i);
-        if !k.is_null() && key_eq(k, key)? {
-            return Ok(Some(i));
+/// The entry and index slot of `key`, whose hash is `hash`.
+fn find(d: Value, key: Value, hash: u64) -> Result<Option<(usize, u64)>, Raise> {
+    let Some(t) = Table::of(d) else {
+        return Ok(None);
+    };
+    let (mask, want) = (t.size - 1, stored_hash(hash));
+    let mut s = hash & mask;
+    for _ in 0..t.size {
+        let v = t.read(t.slot_off(s));
+        if v.is_null() {
+            return Ok(None);
         }
-        i += 1;
+        if v != DUMMY && v.is_small_int() {
+            let i = v.small_value() as usize;
+            if t.read(t.hash_off(i as u64)) == want {
+                let (k, _) = t.entry(i);
+                if !k.is_null() && key_eq(k, key)? {
+                    return Ok(Some((i, s)));
+                }
+            }
+        }
+        s = (s + 1) & mask;
     }
     Ok(None)
 }
 
 /// `d[key]` if present.
 pub fn get(d: Value, key: Value) -> Result<Option<Value>, Raise> {
-    check_key(key)?;
-    Ok(find(d, key)?.map(|i| entry(d, i).1))
+    let hash = pydict_hash::key_hash(key)?;
+    Ok(find(d, key, hash)?.map(|(i, _)| entry(d, i).1))
 }
 
 /// `key in d`.
@@ -239,15 +296,23 @@ pub fn contains(d: Value, key: Value) -> Result<bool, Raise> {
 /// Moves the live entries into a new array for a table of `2^log2`
 /// (CPython's `dictresize`), `d` rooted by the caller.
 fn resize(arena: &mut Arena, d: Value, log2: u64) -> Result<(), Raise> {
-    let cap = usable_fraction(log2) as usize;
-    let fresh = arena.alloc(Kind::DictEntries, 1 + 2 * cap)?;
-    let live = items(d);
-    for (i, (k, v)) in live.iter().enumerate() {
-        write_entry(fresh, i, *k, *v);
+    let fresh = Table::alloc(arena, log2)?;
+    let mut n = 0;
+    if let Some(old) = Table::of(d) {
+        for i in 0..nentries(d) {
+            let (k, v) = old.entry(i);
+            if k.is_null() {
+                continue;
+            }
+            let h = old.read(old.hash_off(i as u64)).small_value() as u64;
+            fresh.write_entry(n, k, v, h);
+            fresh.index(n, h);
+            n += 1;
+        }
     }
-    set_field(d, PYDICT_ENTRIES, fresh);
-    set_field(d, PYDICT_NENTRIES, live.len() as u64);
-    set_field(d, PYDICT_USABLE, (cap - live.len()) as u64);
+    set_field(d, PYDICT_ENTRIES, fresh.addr);
+    set_field(d, PYDICT_NENTRIES, n as u64);
+    set_field(d, PYDICT_USABLE, fresh.cap - n as u64);
     set_field(d, PYDICT_LOG2_SIZE, log2);
     Ok(())
 }
@@ -267,9 +332,11 @@ pub fn set_checked(
     value: Value,
     grow: bool,
 ) -> Result<(), Raise> {
-    check_key(key)?;
-    if let Some(i) = find(d, key)? {
-        write_entry(entries(d), i, entry(d, i).0, value);
+    let hash = pydict_hash::key_hash(key)?;
+    if let Some((i, _)) = find(d, key, hash)? {
+        if let Some(t) = Table::of(d) {
+            t.write_entry(i, t.entry(i).0, value, hash);
+        }
         return Ok(());
     }
     seq::check_len(len(d) + 1)?;
@@ -284,7 +351,13 @@ pub fn set_checked(
         resize(arena, d, log2)?;
     }
     let n = nentries(d);
-    write_entry(entries(d), n, key, value);
+    let Some(t) = Table::of(d) else {
+        return Err(Raise::Internal(
+            "a dict without an entry array after growing".into(),
+        ));
+    };
+    t.write_entry(n, key, value, hash);
+    t.index(n, hash);
     set_field(d, PYDICT_NENTRIES, n as u64 + 1);
     set_field(d, PYDICT_USABLE, field(d, PYDICT_USABLE).saturating_sub(1));
     set_field(d, PYDICT_USED, len(d) as u64 + 1);
@@ -304,12 +377,16 @@ fn bump_keys_version(d: Value) {
 /// Removes `key`, returning its value if it was present (CPython's
 /// `delitem`: the entry becomes a hole; the slots are not reused).
 pub fn remove(d: Value, key: Value) -> Result<Option<Value>, Raise> {
-    check_key(key)?;
-    let Some(i) = find(d, key)? else {
+    let hash = pydict_hash::key_hash(key)?;
+    let Some((i, s)) = find(d, key, hash)? else {
         return Ok(None);
     };
     let (_, v) = entry(d, i);
-    write_entry(entries(d), i, Value::NULL, Value::NULL);
+    if let Some(t) = Table::of(d) {
+        t.write_entry(i, Value::NULL, Value::NULL, 0);
+        t.write(t.hash_off(i as u64), Value::NULL);
+        t.write(t.slot_off(s), DUMMY);
+    }
     set_field(d, PYDICT_USED, len(d) as u64 - 1);
     bump_keys_version(d);
     Ok(Some(v))
@@ -330,11 +407,13 @@ pub fn clear(d: Value) {
 /// A copy of `src`'s table as it is, holes included (CPython's
 /// `clone_combined_dict_keys`), into the empty `dst`.
 fn clone_table(arena: &mut Arena, dst: Value, src: Value) -> Result<(), Raise> {
-    let cap = capacity(src);
-    let fresh = arena.alloc(Kind::DictEntries, 1 + 2 * cap)?;
-    for i in 0..nentries(src) {
-        let (k, v) = entry(src, i);
-        write_entry(fresh, i, k, v);
+    let Some(from) = Table::of(src) else {
+        return Ok(());
+    };
+    let fresh = Table::alloc(arena, field(src, PYDICT_LOG2_SIZE))?;
+    // The same geometry: every word (index, hashes, entries) as it is.
+    for w in 1..words_for(from.size, from.cap) as u64 {
+        fresh.write(8 * w, from.read(8 * w));
     }
     for off in [
         PYDICT_USED,
@@ -344,7 +423,7 @@ fn clone_table(arena: &mut Arena, dst: Value, src: Value) -> Result<(), Raise> {
     ] {
         set_field(dst, off, field(src, off));
     }
-    set_field(dst, PYDICT_ENTRIES, fresh);
+    set_field(dst, PYDICT_ENTRIES, fresh.addr);
     bump_keys_version(dst);
     Ok(())
 }
@@ -489,6 +568,7 @@ pub fn iter_next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::float;
 
     fn stressed() -> Arena {
         let mut a = Arena::new();

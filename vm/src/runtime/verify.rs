@@ -232,28 +232,25 @@ fn check_value(
                 }
                 vec![]
             } else {
-                // The entry array must hold every entry the dict counts.
-                let slots = match starts.binary_search_by_key(&entries, |s| s.0) {
-                    Ok(j) => (starts[j].2 as u64 - 1) / 2,
+                // The entry array has the dict's geometry and holds every
+                // entry the dict counts.
+                let (want_words, slots) = crate::runtime::pydict::expected_array(Value(addr));
+                let words = match starts.binary_search_by_key(&entries, |s| s.0) {
+                    Ok(j) => starts[j].2,
                     Err(_) => 0,
                 };
-                if n > slots {
+                if words != want_words || n > slots {
                     return bad(format!(
-                        "a dict of {n} entries whose entry array has {slots} slots"
+                        "a dict of {n} entries whose entry array has {words} words for {slots} slots"
                     ));
                 }
                 vec![object::PYDICT_ENTRIES]
             }
         }
-        Kind::DictEntries => {
-            if words % 2 != 1 {
-                return bad(format!("a malformed dict entry array ({words} words)"));
-            }
-            (1..words as u64)
-                .map(|i| 8 * i)
-                .filter(|&off| read(off) != 0)
-                .collect()
-        }
+        Kind::DictEntries => (1..words as u64)
+            .map(|i| 8 * i)
+            .filter(|&off| read(off) != 0)
+            .collect(),
         Kind::DictView => {
             if words != 3 {
                 return bad(format!("a malformed dict view ({words} words)"));
