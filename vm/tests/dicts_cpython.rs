@@ -303,8 +303,8 @@ fn nan_keys_and_identity_of_immutables_poison_everywhere() {
 
 /// The planted dict bug (`+inject=dict-store-ignores-resize`): the
 /// specialized store in traces writes past a full entry array. Under GC
-/// stress the heap verifier sees the dict counting more entries than its
-/// array holds (and the overwritten neighbour); the same configurations
+/// stress the heap verifier sees the overwritten neighbour (and the dict
+/// counting more entries than its array holds); the same configurations
 /// without the bug agree with CPython and verify clean. (The fuzzer's exact
 /// signature is pinned in the oracle crate's `planted_bugs` test.)
 #[test]
