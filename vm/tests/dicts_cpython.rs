@@ -123,6 +123,26 @@ l = [d.keys(), d.values()]
 print(l)
 print(repr({1.5: -0.0, None: (1,), 'q': "it's"}))
 "#,
+    r#"a = {1: 1, 2: 2}
+b = {2: 20, 3: 30}
+c = a | b
+a |= [(5, 5)]
+a |= b
+t = 0
+for i in range(40):
+    a |= {i % 4: i}
+    t += len(a | b)
+print(c, a, b | {}, {} | b, t)
+print({1: 2} | [1])
+"#,
+    r#"d = {1: 2}
+v = d.values()
+e = {v: 1, print: 2, range(3): 3}
+print(e[v], e[print], e[range(0, 3)], len(e))
+print({d.keys(): 1})
+"#,
+    r#"print('%s|%r' % ({1: 2}, {}), '%s' % {1: 'a'}, 'abc' % {}, str({2: (1,)}), repr({}.items()))
+"#,
     r#"d = {}
 d[[1]] = 2
 "#,
