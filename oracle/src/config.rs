@@ -74,7 +74,8 @@ step of machine code by register variant; a counting stencil before each), +budg
 deterministic hang verdict; slow), +inject=NAME (planted bug: add-int-overflow, loop-carried-types, \
 deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-overrun, exit-corrupts-local, \
 a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped, invert-as-negate, float-guard-accepts-int, list-subscript-no-bounds-check, unicode-guard-one-operand, \
-spill-dropped, variant-off-by-one, spill-table-entry, exit-stub-skips-register, a64-cache-register).";
+spill-dropped, variant-off-by-one, spill-table-entry, exit-stub-skips-register, a64-cache-register, \
+dict-store-ignores-resize).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {

@@ -22,6 +22,10 @@ pub struct PlantedBug {
     pub injection: &'static str,
     pub configs: &'static str,
     pub oracle: &'static str,
+    /// A fixed program that exposes the bug, for a bug in a language
+    /// feature the generator does not draw yet: the self-test runs it
+    /// through the same runner and oracles instead of a campaign.
+    pub program: Option<&'static str>,
 }
 
 impl PlantedBug {
@@ -36,8 +40,28 @@ const fn bug(injection: &'static str, configs: &'static str, oracle: &'static st
         injection,
         configs,
         oracle,
+        program: None,
     }
 }
+
+/// A planted bug hunted with a fixed program (see [`PlantedBug::program`]).
+const fn bug_in(
+    injection: &'static str,
+    configs: &'static str,
+    oracle: &'static str,
+    program: &'static str,
+) -> PlantedBug {
+    PlantedBug {
+        injection,
+        configs,
+        oracle,
+        program: Some(program),
+    }
+}
+
+/// Fills a dict in a hot loop: stores in the trace insert new keys through
+/// several resizes of its entry array.
+pub const DICT_GROWTH_PROGRAM: &str = "d = {}\nfor i in range(300):\n    d[i] = [i]\nt = 0\nfor k in d:\n    t += d[k][0]\nprint(len(d), t)\n";
 
 pub const PLANTED: &[PlantedBug] = &[
     bug("add-int-overflow", "t1+inject=add-int-overflow", "outcome"),
@@ -147,6 +171,12 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-x86+stress+inject=unicode-guard-one-operand",
         "containment",
     ),
+    bug_in(
+        "dict-store-ignores-resize",
+        "jit-native+stress+gcstress+inject=dict-store-ignores-resize",
+        "heap",
+        DICT_GROWTH_PROGRAM,
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]
@@ -178,30 +208,39 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
         .filter(|b| only.is_empty() || only.iter().any(|o| o == b.injection))
     {
         let configs = Config::parse_list(b.configs).expect("self-test configurations parse");
-        let mut opts = CampaignOptions::quiet(configs.clone(), seed, None, Some(seconds_per_bug));
-        opts.stop_after = Some(1);
-        opts.hang_seconds = HANG_SECONDS;
-        let mut first = None;
-        let stats = campaign::run(&opts, |pseed, report| {
-            first.get_or_insert((pseed, Signature::of(report)));
-        })
-        .expect("no output directory, no I/O");
+        let (first, stats) = match b.program {
+            Some(src) => run_fixed(src, &configs),
+            None => {
+                let mut opts =
+                    CampaignOptions::quiet(configs.clone(), seed, None, Some(seconds_per_bug));
+                opts.stop_after = Some(1);
+                opts.hang_seconds = HANG_SECONDS;
+                let mut first = None;
+                let stats = campaign::run(&opts, |pseed, report| {
+                    first.get_or_insert((
+                        generator::generate_from_seed(pseed),
+                        Signature::of(report),
+                    ));
+                })
+                .expect("no output directory, no I/O");
+                (first, (stats.programs, stats.first_divergence_seconds))
+            }
+        };
         let mut row = Row {
             injection: b.injection.into(),
             config: b.configs.into(),
             oracle: b.oracle.into(),
             found: false,
             signature: None,
-            programs: stats.programs,
-            seconds_to_find: stats.first_divergence_seconds,
+            programs: stats.0,
+            seconds_to_find: stats.1,
             lines_before: 0,
             reduced_lines: 0,
             reduce_seconds: 0.0,
         };
-        if let Some((pseed, Some(sig))) = first {
+        if let Some((module, Some(sig))) = first {
             row.found = b.caught_by(sig.kind.oracle());
             row.signature = Some(sig.to_string());
-            let module = generator::generate_from_seed(pseed);
             let mut runner = Runner::new(configs);
             runner.hang_seconds = HANG_SECONDS;
             let mut keeps =
@@ -214,6 +253,24 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
         rows.push(row);
     }
     rows
+}
+
+/// The first finding's module and signature, the programs run and the
+/// seconds to the finding, for a planted bug hunted with a fixed program.
+type Hunt = (
+    Option<(jitdiff_vm::lang::Module, Option<Signature>)>,
+    (u64, Option<f64>),
+);
+
+/// Runs a fixed program once on `configs`, as one program of a campaign.
+pub fn run_fixed(src: &str, configs: &[Config]) -> Hunt {
+    let module = jitdiff_vm::lang::parse_program(src).expect("fixed self-test programs parse");
+    let mut runner = Runner::new(configs.to_vec());
+    runner.hang_seconds = HANG_SECONDS;
+    let start = std::time::Instant::now();
+    let sig = Signature::of(&runner.run(&module));
+    let seconds = sig.as_ref().map(|_| start.elapsed().as_secs_f64());
+    (sig.is_some().then_some((module, sig)), (1, seconds))
 }
 
 /// The table as printed by `jitdiff selftest`.

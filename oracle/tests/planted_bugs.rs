@@ -8,7 +8,7 @@
 use jitdiff_oracle::campaign::{self, CampaignOptions};
 use jitdiff_oracle::config::Config;
 use jitdiff_oracle::runner::DivergenceKind;
-use jitdiff_oracle::selftest::PLANTED;
+use jitdiff_oracle::selftest::{PLANTED, run_fixed};
 use jitdiff_oracle::triage::Signature;
 
 const SEED: u64 = 11;
@@ -322,5 +322,40 @@ fn a_unicode_guard_checking_one_operand_is_a_contained_internal_error() {
         DivergenceKind::Crash,
         "vm",
         &["jit-x86+stress+inject=unicode-guard-one-operand"],
+    );
+}
+
+/// Where the heap verifier reports the dict store's write.
+const DICT_STORE_PLACE: &str = "heap";
+
+/// The specialized dict store that skips its resize writes past the entry
+/// array over the next object's header: under GC stress the heap verifier
+/// finds the heap no longer parses. The generator draws no dicts yet, so the self-test and
+/// this test hunt it with a fixed program through the same runner and
+/// oracles; the same configuration without the bug finds nothing.
+#[test]
+fn a_dict_store_ignoring_its_resize_is_caught_by_the_heap_verifier() {
+    let bug = PLANTED
+        .iter()
+        .find(|b| b.injection == "dict-store-ignores-resize")
+        .unwrap();
+    let src = bug.program.expect("hunted with a fixed program");
+    let (first, _) = run_fixed(src, &Config::parse_list(bug.configs).unwrap());
+    let sig = first
+        .and_then(|(_, sig)| sig)
+        .expect("dict-store-ignores-resize: not found");
+    assert!(bug.caught_by(DivergenceKind::Heap.oracle()));
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (DivergenceKind::Heap, DICT_STORE_PLACE),
+        "caught by the wrong oracle or place: {sig}"
+    );
+    let found: Vec<&str> = sig.configs.iter().map(String::as_str).collect();
+    assert_eq!(found, [bug.configs], "{sig}");
+    let (control_first, _) = run_fixed(src, &Config::parse_list(&control(bug.configs)).unwrap());
+    assert!(
+        control_first.is_none(),
+        "the control run diverged: {:?}",
+        control_first.map(|(_, s)| s.map(|s| s.to_string()))
     );
 }

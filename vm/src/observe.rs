@@ -367,9 +367,30 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     nesting + 1,
                 );
             }
-            // Dicts (globals, builtins) never sit in frames, item arrays
-            // only in lists; a freed object is just "freed".
-            Kind::Dict | Kind::ListItems | Kind::Free => {}
+            Kind::PyDict => {
+                let items = crate::runtime::pydict::items(v);
+                h.write_usize(items.len());
+                for (k, x) in items.into_iter().take(MAX_ITEMS) {
+                    hash_value(h, k, heap, nesting + 1);
+                    hash_value(h, x, heap, nesting + 1);
+                }
+            }
+            Kind::DictView | Kind::DictIter => {
+                for off in [8, 16, 24, 32, 40]
+                    .into_iter()
+                    .take(if kind == Kind::DictView { 2 } else { 5 })
+                {
+                    let word = object::read(v.0, off);
+                    if off == 8 && word != 0 {
+                        hash_value(h, Value(word), heap, nesting + 1);
+                    } else {
+                        h.write_u64(word);
+                    }
+                }
+            }
+            // Dicts (globals, builtins) never sit in frames, item and entry
+            // arrays only in their containers; a freed object is just "freed".
+            Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::Free => {}
         }
     }
 }
@@ -438,6 +459,35 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                     heap,
                     nesting + 1
                 )
+            ),
+            Kind::PyDict => {
+                let items = crate::runtime::pydict::items(v);
+                let mut parts: Vec<String> = items
+                    .iter()
+                    .take(MAX_ITEMS)
+                    .map(|(k, x)| {
+                        format!(
+                            "{}: {}",
+                            render(*k, heap, nesting + 1),
+                            render(*x, heap, nesting + 1)
+                        )
+                    })
+                    .collect();
+                if items.len() > MAX_ITEMS {
+                    parts.push(format!("... {} more", items.len() - MAX_ITEMS));
+                }
+                format!("{{{}}}", parts.join(", "))
+            }
+            Kind::DictEntries => "<dict entries>".into(),
+            Kind::DictView => format!(
+                "<{} of {}>",
+                crate::runtime::type_name(v),
+                render(Value(object::read(v.0, 8)), heap, nesting + 1)
+            ),
+            Kind::DictIter => format!(
+                "<{} at {}>",
+                crate::runtime::type_name(v),
+                object::read(v.0, object::DICT_ITER_POS)
             ),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }

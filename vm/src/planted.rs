@@ -98,10 +98,15 @@ pub enum Injection {
     /// `_BINARY_OP_ADD_UNICODE` or `_COMPARE_OP_STR` after it meets a
     /// non-str right operand (gh-130903's class).
     UnicodeGuardOneOperand,
+    /// The specialized dict store (`_STORE_SUBSCR_DICT`, in the tier-2
+    /// interpreter and the JIT's helper) inserts a new key without growing
+    /// the entry array when its slots are used up, writing past its
+    /// capacity into whatever the arena holds next.
+    DictStoreIgnoresResize,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 23] = [
+    pub const ALL: [Injection; 24] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -125,6 +130,7 @@ impl Injection {
         Injection::FloatGuardAcceptsInt,
         Injection::ListSubscriptNoBoundsCheck,
         Injection::UnicodeGuardOneOperand,
+        Injection::DictStoreIgnoresResize,
     ];
 
     pub fn name(self) -> &'static str {
@@ -152,12 +158,18 @@ impl Injection {
             Injection::FloatGuardAcceptsInt => "float-guard-accepts-int",
             Injection::ListSubscriptNoBoundsCheck => "list-subscript-no-bounds-check",
             Injection::UnicodeGuardOneOperand => "unicode-guard-one-operand",
+            Injection::DictStoreIgnoresResize => "dict-store-ignores-resize",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Injection> {
         Self::ALL.into_iter().find(|i| i.name() == s)
     }
+}
+
+/// Whether the specialized dict store skips growing a full entry array.
+pub fn dict_store_ignores_resize(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::DictStoreIgnoresResize)
 }
 
 /// The JIT's copy of a trace, with the planted stencils swapped in (the

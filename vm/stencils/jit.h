@@ -70,12 +70,14 @@ typedef uint64_t Value;
 #define ITER_REMAINING 24
 #define DICT_KEYS_VERSION 8
 #define DICT_ENTRIES 32
+#define KIND_PYDICT 15
 #define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
 #define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
 #define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)
 #define IS_LIST(v) (IS_PTR(v) && KIND_OF(v) == KIND_LIST)
 #define IS_TUPLE(v) (IS_PTR(v) && KIND_OF(v) == KIND_TUPLE)
 #define IS_STR(v) (IS_PTR(v) && KIND_OF(v) == KIND_STR)
+#define IS_PYDICT(v) (IS_PTR(v) && KIND_OF(v) == KIND_PYDICT)
 #define STR_BYTE(s, i) (((const uint8_t *)(uintptr_t)((s) + STR_BYTES))[(i)])
 /* Item i of a list (below its length) and of a tuple. */
 #define LIST_ITEM(l, i) WORD(WORD((l), LIST_ITEMS), ITEMS_FIRST + 8 * (uint64_t)(i))

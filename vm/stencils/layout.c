@@ -65,6 +65,7 @@
     CONST(E, ITER_REMAINING)                \
     CONST(E, DICT_KEYS_VERSION)             \
     CONST(E, DICT_ENTRIES)                  \
+    CONST(E, KIND_PYDICT)                   \
     CONST(E, FRAME_IP)                      \
     CONST(E, FRAME_SP)                      \
     CONST(E, FRAME_LOCALS)                  \

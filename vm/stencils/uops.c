@@ -467,6 +467,22 @@ STENCIL {
 }
 #endif
 
+/* ---- dicts ---- */
+
+#if defined(STENCIL__GUARD_TOS_DICT)
+STENCIL {
+    EXIT_IF(!IS_PYDICT(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__GUARD_NOS_DICT)
+STENCIL {
+    EXIT_IF(!IS_PYDICT(INPUT(0)));
+    CONTINUE_UOP();
+}
+#endif
+
 #if defined(STENCIL__GUARD_TOS_TUPLE)
 STENCIL {
     EXIT_IF(!IS_TUPLE(INPUT(0)));
@@ -580,7 +596,10 @@ STENCIL {
     || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
     || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
     || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__LOAD_ATTR) \
-    || defined(STENCIL__CALL_KW)
+    || defined(STENCIL__CALL_KW) \
+    || defined(STENCIL__BUILD_MAP) || defined(STENCIL__IS_OP) \
+    || defined(STENCIL__BINARY_SUBSCR_DICT) || defined(STENCIL__STORE_SUBSCR_DICT) \
+    || defined(STENCIL__CONTAINS_OP_DICT)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);

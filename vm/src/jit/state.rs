@@ -217,6 +217,7 @@ mod tests {
             ("ITER_REMAINING", object::ITER_REMAINING),
             ("DICT_KEYS_VERSION", object::DICT_KEYS_VERSION),
             ("DICT_ENTRIES", object::DICT_ENTRIES),
+            ("KIND_PYDICT", Kind::PyDict as u64),
             ("FRAME_IP", FRAME_IP),
             ("FRAME_SP", FRAME_SP),
             ("FRAME_LOCALS", FRAME_LOCALS),

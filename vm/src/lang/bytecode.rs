@@ -104,6 +104,13 @@ pub enum Op {
     /// the positional count (bits 0..8), the keyword count (8..12) and, per
     /// keyword, whether it is `end` rather than `sep` (bit 12 + i).
     CallKw,
+    /// Pop `2 * arg` items (key, value, key, value...), push a dict.
+    BuildMap,
+    /// `[a, b] -> [a is b]`; `arg` 1 is `is not`.
+    IsOp,
+    BinarySubscrDict,
+    StoreSubscrDict,
+    ContainsOpDict,
 }
 
 impl Op {
@@ -124,8 +131,11 @@ impl Op {
             ToBoolBool | ToBoolInt | ToBoolNone | ToBoolList | ToBoolStr => ToBool,
             CompareOpInt | CompareOpFloat | CompareOpStr => CompareOp,
             ForIterRange | ForIterList | ForIterTuple => ForIter,
-            BinarySubscrListInt | BinarySubscrTupleInt | BinarySubscrStrInt => BinarySubscr,
-            StoreSubscrListInt => StoreSubscr,
+            BinarySubscrListInt | BinarySubscrTupleInt | BinarySubscrStrInt | BinarySubscrDict => {
+                BinarySubscr
+            }
+            StoreSubscrListInt | StoreSubscrDict => StoreSubscr,
+            ContainsOpDict => ContainsOp,
             UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
             CallPyExactArgs | CallBuiltin => Call,
             other => other,
@@ -178,7 +188,8 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         ForIter => (1, 2),
         Call => (arg + 1, 1),
         BuildTuple | BuildList => (arg, 1),
-        BinarySubscr | ContainsOp => (2, 1),
+        BinarySubscr | ContainsOp | IsOp => (2, 1),
+        BuildMap => (2 * arg, 1),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),

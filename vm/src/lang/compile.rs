@@ -442,8 +442,14 @@ impl<'n> CodeBuilder<'n> {
                 };
                 self.emit(op, items.len() as u32);
             }
-            // BRANCH BASE ONLY (never on main): the VM helper replaces this.
-            Expr::Dict(_) => unimplemented!("dict displays: VM work in progress"),
+            // Key then value, pair by pair, as CPython evaluates them.
+            Expr::Dict(items) => {
+                for (k, v) in items {
+                    self.expr(k);
+                    self.expr(v);
+                }
+                self.emit(Op::BuildMap, items.len() as u32);
+            }
             Expr::Subscript { value, index } => {
                 self.expr(value);
                 if let Expr::Slice { lower, upper, step } = &**index {
@@ -622,6 +628,8 @@ impl CodeBuilder<'_> {
         match op {
             CmpOp::In => self.emit(Op::ContainsOp, 0),
             CmpOp::NotIn => self.emit(Op::ContainsOp, 1),
+            CmpOp::Is => self.emit(Op::IsOp, 0),
+            CmpOp::IsNot => self.emit(Op::IsOp, 1),
             _ => self.emit(Op::CompareOp, cmp_arg(op)),
         };
     }

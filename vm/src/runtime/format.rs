@@ -42,6 +42,26 @@ impl Args {
     }
 }
 
+/// `%(key)` with a dict: the key is not looked up (the one documented
+/// deviation, as the reference): it reads as a missing key, after
+/// CPython's check that the key is complete.
+fn dict_format_key(fmt: &str, open: usize) -> Raise {
+    let b = fmt.as_bytes();
+    let (mut depth, mut i) = (1, open + 1);
+    while depth > 0 && i < b.len() {
+        match b[i] {
+            b')' => depth -= 1,
+            b'(' => depth += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    if depth > 0 {
+        return Raise::exc("ValueError", "incomplete format key".into());
+    }
+    Raise::exc("KeyError", super::strs::repr(&fmt[open + 1..i - 1]))
+}
+
 /// `fmt % args`; `repr` and `to_str` render values (they know function
 /// names).
 pub fn format(
@@ -61,7 +81,7 @@ pub fn format(
         Args {
             items: vec![args],
             next: 0,
-            mapping: seq::is_list(args) || is_range,
+            mapping: seq::is_list(args) || is_range || super::pydict::is_dict(args),
         }
     };
     let b = fmt.as_bytes();
@@ -77,6 +97,9 @@ pub fn format(
             continue;
         }
         i += 1;
+        if i < b.len() && b[i] == b'(' && super::pydict::is_dict(args) {
+            return Err(dict_format_key(fmt, i));
+        }
         if i < b.len() && b[i] == b'(' {
             // `%(key)s` needs a mapping: a list or range looks the key up
             // (and a str key is not an index), anything else is refused.

@@ -179,6 +179,12 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    // `d |= x` takes any iterable of pairs, whatever `x` is.
+    if op == BinOp::BitOr && inplace && super::pydict::is_dict(a) {
+        super::pydict_ops::update(arena, a, b)?;
+        super::seq::charge(arena, super::pydict::len(a));
+        return Ok(a);
+    }
     // The left operand decides first, as CPython tries its slot first
     // (`'a' * [1]` and `[1] * 'a'` name different types).
     let (a_str, b_str) = (super::strs::is_str(a), super::strs::is_str(b));
@@ -187,6 +193,9 @@ pub fn binop(
     }
     if super::seq::is_seq(a) || super::seq::is_seq(b) {
         return super::seq_ops::binop(arena, op, inplace, a, b);
+    }
+    if op == BinOp::BitOr && super::pydict::is_dict(a) && super::pydict::is_dict(b) {
+        return super::pydict_ops::union(arena, a, b);
     }
     if !op.is_bitwise() && float::handles(a, b) {
         return float::binop(arena, op, a, b);

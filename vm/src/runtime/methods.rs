@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 22] = [
+pub const METHODS: [(&str, &str, Value); 31] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -36,6 +36,15 @@ pub const METHODS: [(&str, &str, Value); 22] = [
     ("str", "find", Value::METHOD_STR_FIND),
     ("str", "count", Value::METHOD_STR_COUNT),
     ("str", "index", Value::METHOD_STR_INDEX),
+    ("dict", "get", Value::METHOD_DICT_GET),
+    ("dict", "keys", Value::METHOD_DICT_KEYS),
+    ("dict", "values", Value::METHOD_DICT_VALUES),
+    ("dict", "items", Value::METHOD_DICT_ITEMS),
+    ("dict", "pop", Value::METHOD_DICT_POP),
+    ("dict", "setdefault", Value::METHOD_DICT_SETDEFAULT),
+    ("dict", "update", Value::METHOD_DICT_UPDATE),
+    ("dict", "clear", Value::METHOD_DICT_CLEAR),
+    ("dict", "copy", Value::METHOD_DICT_COPY),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -85,8 +94,11 @@ pub fn call_bound(arena: &mut Arena, b: Value, args: &[Value]) -> Result<Value, 
 pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     let ty = type_name(receiver);
     let is_range = receiver.is_ptr() && object::kind_of(receiver) == Kind::Range;
-    let has_methods =
-        is_list(receiver) || is_tuple(receiver) || is_range || super::strs::is_str(receiver);
+    let has_methods = is_list(receiver)
+        || is_tuple(receiver)
+        || is_range
+        || super::strs::is_str(receiver)
+        || super::pydict::is_dict(receiver);
     if let Some((_, _, m)) = METHODS
         .iter()
         .find(|(t, n, _)| has_methods && *t == ty && *n == name)
@@ -151,6 +163,9 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             Ok(Value::NONE)
         }
         Value::METHOD_LIST_POP => pop(arena, xs, args),
+        m if super::dict_methods::is_dict_method(m) => {
+            super::dict_methods::call(arena, m, receiver, args)
+        }
         Value::METHOD_LIST_INSERT => {
             let [i, x] = args else {
                 return Err(Raise::type_error(format!(

@@ -3,6 +3,7 @@
 
 pub mod arena;
 pub mod dict;
+pub mod dict_methods;
 pub mod float;
 pub mod format;
 pub mod frame;
@@ -11,6 +12,9 @@ pub mod mapping;
 pub mod methods;
 pub mod numbers;
 pub mod object;
+pub mod pydict;
+pub mod pydict_hash;
+pub mod pydict_ops;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
@@ -68,6 +72,7 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_INT
         | Value::BUILTIN_LIST
         | Value::BUILTIN_TUPLE
+        | Value::BUILTIN_DICT
         | Value::BUILTIN_STR => return "type",
         _ if v.is_builtin() || methods::is_method(v) => return "builtin_function_or_method",
         _ => {}
@@ -90,6 +95,18 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Str => "str",
         Kind::StrIter => "str_ascii_iterator",
         Kind::BoundMethod => "builtin_function_or_method",
+        Kind::PyDict => "dict",
+        Kind::DictEntries => "dict entries",
+        Kind::DictView => match pydict::view_parts(v).1 {
+            pydict::Which::Keys => "dict_keys",
+            pydict::Which::Values => "dict_values",
+            pydict::Which::Items => "dict_items",
+        },
+        Kind::DictIter => match pydict::iter_which(v) {
+            pydict::Which::Keys => "dict_keyiterator",
+            pydict::Which::Values => "dict_valueiterator",
+            pydict::Which::Items => "dict_itemiterator",
+        },
         Kind::Free => "freed object",
     }
 }
@@ -109,6 +126,7 @@ pub fn truthy(v: Value) -> bool {
         _ if float::is_float(v) => float::value(v) != 0.0,
         _ if seq::is_seq(v) => seq::len(v) != 0,
         _ if strs::is_str(v) => strs::len(v) != 0,
+        _ if pydict::is_dict(v) || pydict::is_view(v) => pydict_ops::len(v) != 0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -146,10 +164,10 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
 /// deeper than the language allows.
 pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
-    if seq::is_seq(v) {
+    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) {
         let mut out = String::new();
         let item = |x: Value| scalar_repr(x, function_name);
-        seq::repr_into(v, &item, &mut Vec::new(), &mut out)?;
+        seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
         return Ok(out);
     }
     Ok(scalar_repr(v, function_name))
@@ -208,6 +226,11 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
                 type_name(receiver)
             )
         }
+        Kind::PyDict | Kind::DictView => {
+            try_repr(v, function_name).unwrap_or_else(|_| "...".into())
+        }
+        Kind::DictEntries => "<dict entries>".into(),
+        Kind::DictIter => format!("<{} object>", type_name(v)),
         Kind::Free => "<freed object>".into(),
     }
 }
@@ -235,4 +258,20 @@ pub fn equal(a: Value, b: Value) -> bool {
         return range::equal(a, b);
     }
     false
+}
+
+/// `a is b`. Identity is well defined (and computed) when either operand
+/// is None, True or False, between mutable objects (lists, dicts, views,
+/// iterators, functions) and between values of different types (never the
+/// same object). Between two values of the same immutable type among int,
+/// float, str, tuple and range, CPython's answer depends on caching and
+/// constant sharing, so the run is poisoned ([`Poison::Identity`]): the
+/// rule is "poison iff type(a) is type(b) and that type is int, float,
+/// str, tuple or range", as in the reference.
+pub fn is_same(a: Value, b: Value) -> Result<bool, Raise> {
+    let ty = type_name(a);
+    if ty == type_name(b) && matches!(ty, "int" | "float" | "str" | "tuple" | "range") {
+        return Err(Raise::Poison(Poison::Identity));
+    }
+    Ok(a == b)
 }

@@ -39,8 +39,23 @@ pub enum Kind {
     Str = 13,
     /// `[hdr][str][index: u64]`
     StrIter = 14,
+    /// A Python dict (user data; [`Kind::Dict`] is the globals table):
+    /// `[hdr][used][entries: pointer to a DictEntries, or 0 while it has
+    /// none][nentries][usable][log2 size][keys version]` (raw counts, not
+    /// Values; the keys version changes when a key is added or removed).
+    PyDict = 15,
+    /// A dict's entry array and hash index, reallocated when the dict
+    /// grows: `[hdr][index slot * 2^log2][(key, value, hash) * capacity]`
+    /// (see `runtime::pydict`); a deleted entry and the slots at and past
+    /// `nentries` are NULL.
+    DictEntries = 16,
+    /// `d.keys()`, `d.values()`, `d.items()`: `[hdr][dict][which: u64]`.
+    DictView = 17,
+    /// `[hdr][dict][which][used at start][position][remaining][keys version
+    /// at start]` (raw counts).
+    DictIter = 18,
     /// `xs.append` as a value: `[hdr][receiver][method: an immediate]`.
-    BoundMethod = 15,
+    BoundMethod = 19,
 }
 
 impl Kind {
@@ -81,6 +96,22 @@ pub const SEQ_ITER_SEQ: u64 = 8;
 pub const SEQ_ITER_INDEX: u64 = 16;
 pub const STR_LEN: u64 = 8;
 pub const STR_BYTES: u64 = 16;
+pub const PYDICT_USED: u64 = 8;
+pub const PYDICT_ENTRIES: u64 = 16;
+pub const PYDICT_NENTRIES: u64 = 24;
+pub const PYDICT_USABLE: u64 = 32;
+pub const PYDICT_LOG2_SIZE: u64 = 40;
+pub const PYDICT_KEYS_VERSION: u64 = 48;
+/// Offset of the first key of a DictEntries (its value follows).
+pub const ENTRIES_FIRST: u64 = 8;
+pub const DICT_VIEW_DICT: u64 = 8;
+pub const DICT_VIEW_WHICH: u64 = 16;
+pub const DICT_ITER_DICT: u64 = 8;
+pub const DICT_ITER_WHICH: u64 = 16;
+pub const DICT_ITER_USED: u64 = 24;
+pub const DICT_ITER_POS: u64 = 32;
+pub const DICT_ITER_REMAINING: u64 = 40;
+pub const DICT_ITER_VERSION: u64 = 48;
 
 pub fn header(kind: Kind, words: usize) -> u64 {
     ((words as u64) << 32) | kind as u64
@@ -104,7 +135,11 @@ pub fn header_kind(h: u64) -> Kind {
         12 => Kind::TupleIter,
         13 => Kind::Str,
         14 => Kind::StrIter,
-        15 => Kind::BoundMethod,
+        15 => Kind::PyDict,
+        16 => Kind::DictEntries,
+        17 => Kind::DictView,
+        18 => Kind::DictIter,
+        19 => Kind::BoundMethod,
         _ => Kind::Free,
     }
 }
@@ -171,8 +206,22 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     f(Value(items));
                 }
             }
+            Kind::PyDict => {
+                let entries = read(addr, PYDICT_ENTRIES);
+                if entries != 0 {
+                    f(Value(entries));
+                }
+            }
+            Kind::DictView => f(Value(read(addr, DICT_VIEW_DICT))),
+            // An exhausted iterator drops its dict.
+            Kind::DictIter => {
+                let d = read(addr, DICT_ITER_DICT);
+                if d != 0 {
+                    f(Value(d));
+                }
+            }
             // Unused slots are NULL (allocation zeroes, removal clears).
-            Kind::ListItems => {
+            Kind::ListItems | Kind::DictEntries => {
                 for i in 1..header_words(h) as u64 {
                     let v = Value(read(addr, 8 * i));
                     if !v.is_null() {

@@ -21,7 +21,7 @@ use super::object::{
     SEQ_ITER_SEQ, TUPLE_ITEMS, TUPLE_LEN,
 };
 use super::value::Value;
-use super::{Raise, float, range, type_name};
+use super::{Raise, float, pydict, range, type_name};
 use crate::lang::Poison;
 use crate::lang::limits::{BULK_FUEL_SHIFT, MAX_CONTAINER_NESTING, MAX_SEQUENCE_LEN};
 
@@ -248,6 +248,9 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
     if super::strs::is_str(v) {
         return Ok(super::str_ops::chars(arena, v));
     }
+    if pydict::is_dict(v) || pydict::is_view(v) {
+        return super::pydict_ops::collect(arena, v);
+    }
     if v.is_ptr() && object::kind_of(v) == Kind::Range {
         let n = range::len(v);
         let n = usize::try_from(&n)
@@ -304,6 +307,9 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
 /// pair of containers deeper than the language allows poisons.
 pub fn eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     super::methods::check_bound_eq(a, b)?;
+    if let Some(r) = super::pydict_ops::rich_compare(crate::lang::CmpOp::Eq, a, b, depth) {
+        return r;
+    }
     let same_kind = (is_list(a) && is_list(b)) || (is_tuple(a) && is_tuple(b));
     if !same_kind {
         return Ok(super::equal(a, b));
@@ -362,6 +368,9 @@ pub fn compare_values(
     b: Value,
     depth: usize,
 ) -> Result<bool, Raise> {
+    if let Some(r) = super::pydict_ops::rich_compare(op, a, b, depth) {
+        return r;
+    }
     let same_kind = (is_list(a) && is_list(b)) || (is_tuple(a) && is_tuple(b));
     if same_kind {
         return rich_compare(op, a, b, depth);
@@ -387,6 +396,9 @@ pub fn contains(container: Value, x: Value) -> Result<bool, Raise> {
     }
     if super::strs::is_str(container) {
         return super::str_ops::contains(container, x);
+    }
+    if pydict::is_dict(container) || pydict::is_view(container) {
+        return super::pydict_ops::contains(container, x);
     }
     Err(Raise::type_error(format!(
         "argument of type '{}' is not iterable",
@@ -421,12 +433,7 @@ pub fn repr_into(
         if i > 0 {
             out.push_str(", ");
         }
-        let x = get(v, i);
-        if is_seq(x) {
-            repr_into(x, item_repr, active, out)?;
-        } else {
-            out.push_str(&item_repr(x));
-        }
+        repr_item(get(v, i), item_repr, active, out)?;
         i += 1;
     }
     if !list && len(v) == 1 {
@@ -435,6 +442,24 @@ pub fn repr_into(
     out.push_str(close);
     active.pop();
     Ok(())
+}
+
+/// Appends the repr of a container's item: containers recurse (sharing
+/// `active`), everything else is `item_repr`.
+pub fn repr_item(
+    x: Value,
+    item_repr: &dyn Fn(Value) -> String,
+    active: &mut Vec<Value>,
+    out: &mut String,
+) -> Result<(), Raise> {
+    if is_seq(x) {
+        repr_into(x, item_repr, active, out)
+    } else if pydict::is_dict(x) || pydict::is_view(x) {
+        super::pydict_ops::repr_into(x, item_repr, active, out)
+    } else {
+        out.push_str(&item_repr(x));
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use super::arena::Arena;
 use super::object::{self, Kind};
 use super::seq::{self, charge, check_len, collect, get, is_list, is_seq, is_tuple, len, rooted};
 use super::value::Value;
-use super::{Raise, int, range, strs, type_name};
+use super::{Raise, int, pydict, pydict_ops, range, strs, type_name};
 use crate::lang::ast::{BinOp, CmpOp};
 
 fn is_range(v: Value) -> bool {
@@ -130,6 +130,9 @@ pub fn subscript(arena: &mut Arena, c: Value, index: Value) -> Result<Value, Rai
     if strs::is_str(c) {
         return super::str_ops::subscript(arena, c, index);
     }
+    if pydict::is_dict(c) {
+        return pydict_ops::subscript(c, index);
+    }
     let what = if is_seq(c) {
         type_name(c)
     } else if is_range(c) {
@@ -190,7 +193,10 @@ pub fn normalize(i: i64, n: usize) -> Option<usize> {
 }
 
 /// `container[index] = v` with an int-like index.
-pub fn store_subscript(c: Value, index: Value, v: Value) -> Result<(), Raise> {
+pub fn store_subscript(arena: &mut Arena, c: Value, index: Value, v: Value) -> Result<(), Raise> {
+    if pydict::is_dict(c) {
+        return pydict::set(arena, c, index, v);
+    }
     if !is_list(c) {
         return Err(Raise::type_error(format!(
             "'{}' object does not support item assignment",
@@ -406,6 +412,8 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
         (IBig::from(strs::len(v)), false)
     } else if is_range(v) {
         (range::len(v), true)
+    } else if pydict::is_dict(v) || pydict::is_view(v) {
+        (IBig::from(pydict_ops::len(v)), false)
     } else {
         return Err(Raise::type_error(format!(
             "cannot unpack non-iterable {} object",
@@ -426,6 +434,10 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
     }
     if strs::is_str(v) {
         return Ok(super::str_ops::chars(arena, v));
+    }
+    if pydict::is_dict(v) || pydict::is_view(v) {
+        // The caller roots the item tuples as it pushes them.
+        return rooted(arena, |arena| pydict_ops::collect(arena, v));
     }
     if !is_r {
         return Ok(seq::items(v));
@@ -471,6 +483,7 @@ pub fn call_builtin(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value
                 ))),
             }
         }
+        Value::BUILTIN_DICT => pydict_ops::dict_builtin(arena, args),
         Value::BUILTIN_SUM => sum(arena, args),
         Value::BUILTIN_MIN | Value::BUILTIN_MAX => min_max(arena, f == Value::BUILTIN_MIN, args),
         other => Err(Raise::Internal(format!(
@@ -485,6 +498,9 @@ fn length(arena: &mut Arena, x: Value) -> Result<Value, Raise> {
     }
     if strs::is_str(x) {
         return Ok(Value::small(strs::len(x) as i64));
+    }
+    if pydict::is_dict(x) || pydict::is_view(x) {
+        return Ok(Value::small(pydict_ops::len(x) as i64));
     }
     if is_range(x) {
         let n = range::len(x);

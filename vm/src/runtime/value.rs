@@ -19,7 +19,7 @@ pub struct Value(pub u64);
 /// (the compiler's names and the builtins dict both start with these).
 /// `range`, `float`, `int`, `list` and `tuple` are types; the rest are
 /// functions.
-pub const BUILTINS: [(&str, Value); 16] = [
+pub const BUILTINS: [(&str, Value); 17] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -36,6 +36,7 @@ pub const BUILTINS: [(&str, Value); 16] = [
     ("repr", Value::BUILTIN_REPR),
     ("ord", Value::BUILTIN_ORD),
     ("chr", Value::BUILTIN_CHR),
+    ("dict", Value::BUILTIN_DICT),
 ];
 
 /// Smallest and largest inline ints.
@@ -87,6 +88,16 @@ impl Value {
     pub const METHOD_STR_FIND: Value = Value((38 << 2) | 2);
     pub const METHOD_STR_COUNT: Value = Value((39 << 2) | 2);
     pub const METHOD_STR_INDEX: Value = Value((40 << 2) | 2);
+    pub const BUILTIN_DICT: Value = Value((41 << 2) | 2);
+    pub const METHOD_DICT_GET: Value = Value((42 << 2) | 2);
+    pub const METHOD_DICT_KEYS: Value = Value((43 << 2) | 2);
+    pub const METHOD_DICT_VALUES: Value = Value((44 << 2) | 2);
+    pub const METHOD_DICT_ITEMS: Value = Value((45 << 2) | 2);
+    pub const METHOD_DICT_POP: Value = Value((46 << 2) | 2);
+    pub const METHOD_DICT_SETDEFAULT: Value = Value((47 << 2) | 2);
+    pub const METHOD_DICT_UPDATE: Value = Value((48 << 2) | 2);
+    pub const METHOD_DICT_CLEAR: Value = Value((49 << 2) | 2);
+    pub const METHOD_DICT_COPY: Value = Value((50 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

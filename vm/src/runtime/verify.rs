@@ -230,6 +230,54 @@ fn check_value(
             }
             vec![object::BOUND_RECEIVER]
         }
+        Kind::PyDict => {
+            let entries = read(object::PYDICT_ENTRIES);
+            let (used, n) = (read(object::PYDICT_USED), read(object::PYDICT_NENTRIES));
+            if words != 7 || used > n {
+                return bad(format!("a malformed dict ({words} words, {used}/{n})"));
+            }
+            if entries == 0 {
+                if n != 0 {
+                    return bad(format!("a dict of {n} entries without an entry array"));
+                }
+                vec![]
+            } else {
+                // The entry array has the dict's geometry and holds every
+                // entry the dict counts.
+                let (want_words, slots) = crate::runtime::pydict::expected_array(Value(addr));
+                let words = match starts.binary_search_by_key(&entries, |s| s.0) {
+                    Ok(j) => starts[j].2,
+                    Err(_) => 0,
+                };
+                if words != want_words || n > slots {
+                    return bad(format!(
+                        "a dict of {n} entries whose entry array has {words} words for {slots} slots"
+                    ));
+                }
+                vec![object::PYDICT_ENTRIES]
+            }
+        }
+        Kind::DictEntries => (1..words as u64)
+            .map(|i| 8 * i)
+            .filter(|&off| read(off) != 0)
+            .collect(),
+        Kind::DictView => {
+            if words != 3 {
+                return bad(format!("a malformed dict view ({words} words)"));
+            }
+            vec![object::DICT_VIEW_DICT]
+        }
+        Kind::DictIter => {
+            if words != 7 {
+                return bad(format!("a malformed dict iterator ({words} words)"));
+            }
+            // An exhausted iterator drops its dict.
+            if read(object::DICT_ITER_DICT) == 0 {
+                vec![]
+            } else {
+                vec![object::DICT_ITER_DICT]
+            }
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

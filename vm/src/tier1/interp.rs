@@ -9,7 +9,8 @@ use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_DEFAULTS, FUNCTION_NAME, Kind};
 use crate::runtime::{
-    Raise, Value, dict, equal, float, int, methods, range, seq, seq_ops, strs, truthy, type_name,
+    Raise, Value, dict, equal, float, int, methods, pydict, pydict_ops, range, seq, seq_ops, strs,
+    truthy, type_name,
 };
 
 use super::Run;
@@ -556,7 +557,12 @@ impl Run<'_> {
                 | Op::LoadAttr
                 | Op::CallKw
                 | Op::ForIterList
-                | Op::ForIterTuple => self.seq_instr(r, code, at, ins)?,
+                | Op::ForIterTuple
+                | Op::BuildMap
+                | Op::IsOp
+                | Op::BinarySubscrDict
+                | Op::StoreSubscrDict
+                | Op::ContainsOpDict => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -616,6 +622,9 @@ impl Run<'_> {
         if seq::is_seq_iter(it) {
             return Ok(seq::iter_next(it));
         }
+        if pydict::is_iter(it) {
+            return pydict::iter_next(self.arena, it);
+        }
         if strs::is_str_iter(it) {
             return Ok(strs::iter_next(self.arena, it));
         }
@@ -632,6 +641,11 @@ impl Run<'_> {
         arg: u32,
         ins: &[Value],
     ) -> Result<Vec<Value>, Raise> {
+        // A collection already found the heap corrupt (GC stress): stop
+        // with that finding before these objects are read.
+        if !self.arena.heap_errors.is_empty() {
+            self.heap_check("before a helper")?;
+        }
         let arena = &mut *self.arena;
         Ok(match op {
             Op::BuildTuple | Op::BuildList => {
@@ -639,8 +653,23 @@ impl Run<'_> {
             }
             Op::BinarySubscr => vec![seq_ops::subscript(arena, ins[0], ins[1])?],
             Op::StoreSubscr => {
-                seq_ops::store_subscript(ins[1], ins[2], ins[0])?;
+                seq_ops::store_subscript(arena, ins[1], ins[2], ins[0])?;
                 vec![]
+            }
+            Op::BuildMap => vec![pydict_ops::build(arena, ins)?],
+            Op::IsOp => vec![Value::bool(
+                crate::runtime::is_same(ins[0], ins[1])? != (arg == 1),
+            )],
+            // The specialized dict forms, for tier 2 and the JIT's helper
+            // (their guards have already checked the container).
+            Op::BinarySubscrDict => vec![pydict_ops::subscript(ins[0], ins[1])?],
+            Op::StoreSubscrDict => {
+                let grow = !crate::planted::dict_store_ignores_resize(self.config.inject);
+                pydict::set_checked(arena, ins[1], ins[2], ins[0], grow)?;
+                vec![]
+            }
+            Op::ContainsOpDict => {
+                vec![Value::bool(pydict::contains(ins[1], ins[0])? != (arg == 1))]
             }
             Op::BinarySlice => vec![seq_ops::slice(arena, ins[0], ins[1], ins[2], ins[3])?],
             Op::StoreSlice => {
@@ -676,6 +705,8 @@ impl Run<'_> {
             seq::iter(self.arena, v)
         } else if strs::is_str(v) {
             strs::iter(self.arena, v)
+        } else if pydict::is_dict(v) || pydict::is_view(v) {
+            pydict::iter(self.arena, v)
         } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
             range::iter(self.arena, v)
         } else {
@@ -754,6 +785,7 @@ impl Run<'_> {
             Value::BUILTIN_LEN
             | Value::BUILTIN_LIST
             | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_DICT
             | Value::BUILTIN_SUM
             | Value::BUILTIN_MIN
             | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),
@@ -916,6 +948,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
     methods::check_bound_eq(a, b)?;
+    if let Some(r) = crate::runtime::pydict_ops::rich_compare(op, a, b, 0) {
+        return Ok(Value::bool(r?));
+    }
     if (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b)) {
         return Ok(Value::bool(seq::rich_compare(op, a, b, 0)?));
     }

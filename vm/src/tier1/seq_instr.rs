@@ -6,7 +6,7 @@
 use crate::lang::bytecode::{Code, Instr, Op};
 use crate::runtime::frame::{FRAME_SP, fset};
 use crate::runtime::object::{self, Kind};
-use crate::runtime::{Raise, Value, seq, seq_ops, strs};
+use crate::runtime::{Raise, Value, pydict, pydict_ops, seq, seq_ops, strs};
 
 use super::Run;
 use super::interp::{Regs, adapt, small_item};
@@ -52,6 +52,46 @@ impl Run<'_> {
             };
         }
         match ins.op {
+            Op::BinarySubscrDict => {
+                let (c, k) = (peek!(2), peek!(1));
+                if !pydict::is_dict(c) {
+                    self.miss(code, at);
+                }
+                sync!();
+                let v = if pydict::is_dict(c) {
+                    pydict_ops::subscript(c, k)?
+                } else {
+                    seq_ops::subscript(self.arena, c, k)?
+                };
+                pop!();
+                pop!();
+                push!(v)
+            }
+            Op::StoreSubscrDict => {
+                let (v, c, k) = (peek!(3), peek!(2), peek!(1));
+                if !pydict::is_dict(c) {
+                    self.miss(code, at);
+                }
+                sync!();
+                seq_ops::store_subscript(self.arena, c, k, v)?;
+                pop!();
+                pop!();
+                pop!();
+            }
+            Op::ContainsOp | Op::ContainsOpDict => {
+                let (x, c) = (peek!(2), peek!(1));
+                if ins.op == Op::ContainsOp {
+                    adapt(self.config.specialize, &mut self.stats, code, at, || {
+                        Spec::contains_op(c)
+                    });
+                } else if !pydict::is_dict(c) {
+                    self.miss(code, at);
+                }
+                let v = seq_ops::contains_op(x, c, ins.arg == 1)?;
+                pop!();
+                pop!();
+                push!(v)
+            }
             Op::BinarySubscr
             | Op::BinarySubscrListInt
             | Op::BinarySubscrTupleInt
@@ -92,7 +132,8 @@ impl Run<'_> {
                 } else if !(seq::is_list(c) && small_item(c, i).is_some()) {
                     self.miss(code, at);
                 }
-                seq_ops::store_subscript(c, i, v)?;
+                sync!();
+                seq_ops::store_subscript(self.arena, c, i, v)?;
                 pop!();
                 pop!();
                 pop!();
@@ -126,9 +167,10 @@ impl Run<'_> {
             }
             Op::BuildTuple
             | Op::BuildList
+            | Op::BuildMap
+            | Op::IsOp
             | Op::BinarySlice
             | Op::StoreSlice
-            | Op::ContainsOp
             | Op::LoadMethod
             | Op::LoadAttr
             | Op::CallKw => {

@@ -6,7 +6,7 @@
 use crate::lang::ast::BinOp;
 use crate::lang::bytecode::{Op, Program};
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
-use crate::runtime::{Value, dict, float, seq, strs};
+use crate::runtime::{Value, dict, float, pydict, seq, strs};
 
 /// Guard failures tolerated before a specialized instruction reverts to its
 /// generic form.
@@ -93,6 +93,9 @@ impl Outcome {
 
     /// `container[i]` on a list or tuple with a small int index.
     pub fn binary_subscr(c: Value, index: Value) -> Option<(Op, u64, u64)> {
+        if pydict::is_dict(c) {
+            return Some((Op::BinarySubscrDict, 0, 0));
+        }
         if !index.is_small_int() {
             return None;
         }
@@ -108,7 +111,15 @@ impl Outcome {
     }
 
     pub fn store_subscr(c: Value, index: Value) -> Option<(Op, u64, u64)> {
+        if pydict::is_dict(c) {
+            return Some((Op::StoreSubscrDict, 0, 0));
+        }
         (seq::is_list(c) && index.is_small_int()).then_some((Op::StoreSubscrListInt, 0, 0))
+    }
+
+    /// `x in d` on a dict.
+    pub fn contains_op(c: Value) -> Option<(Op, u64, u64)> {
+        pydict::is_dict(c).then_some((Op::ContainsOpDict, 0, 0))
     }
 
     /// Unpacking a tuple or list of exactly the target count.

@@ -3,7 +3,7 @@
 //! someone decides whether it is a guard and, if so, how to re-check it.
 //! A test proves every guard's check can fail.
 
-use crate::runtime::{Value, float, seq, strs};
+use crate::runtime::{Value, float, pydict, seq, strs};
 
 use super::uops::{Uop, UopInst};
 
@@ -28,6 +28,8 @@ pub fn removed_guard_holds(
         Uop::GuardNosList => seq::is_list(nos),
         Uop::GuardTosTuple => seq::is_tuple(tos),
         Uop::GuardNosTuple => seq::is_tuple(nos),
+        Uop::GuardTosDict => pydict::is_dict(tos),
+        Uop::GuardNosDict => pydict::is_dict(nos),
         Uop::ToBoolBool => tos.is_bool(),
         Uop::ToBoolInt => tos.is_small_int(),
         Uop::ToBoolNone => tos == Value::NONE,
@@ -123,7 +125,12 @@ pub fn removed_guard_holds(
         | Uop::ToBoolStr
         | Uop::BinarySubscrStrInt
         | Uop::PlantedGuardUnicodeNosOnly
-        | Uop::ToBoolList => return None,
+        | Uop::ToBoolList
+        | Uop::IsOp
+        | Uop::BuildMap
+        | Uop::BinarySubscrDict
+        | Uop::StoreSubscrDict
+        | Uop::ContainsOpDict => return None,
     })
 }
 
@@ -142,6 +149,7 @@ mod tests {
         let a_list = seq::new_list(&mut arena, &[]).unwrap();
         let a_tuple = seq::new_tuple(&mut arena, &[]).unwrap();
         let a_str = strs::new(&mut arena, "ab").unwrap();
+        let a_dict = pydict::new(&mut arena).unwrap();
         let values = [
             Value::small(3),
             Value::TRUE,
@@ -152,6 +160,7 @@ mod tests {
             a_list,
             a_tuple,
             a_str,
+            a_dict,
         ];
         for &u in Uop::ALL {
             let g = UopInst::new(u, 0, 0, 7);

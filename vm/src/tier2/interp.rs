@@ -411,6 +411,12 @@ impl Run<'_> {
                             exit!()
                         }
                     }
+                    Uop::GuardTosDict | Uop::GuardNosDict => {
+                        let depth = if inst.uop == Uop::GuardNosDict { 2 } else { 1 };
+                        if !crate::runtime::pydict::is_dict(peek!(depth)) {
+                            exit!()
+                        }
+                    }
                     Uop::BinarySubscrListInt
                     | Uop::BinarySubscrTupleInt
                     | Uop::PlantedSubscrListNoBounds => {
@@ -489,7 +495,12 @@ impl Run<'_> {
                     | Uop::UnpackSequence
                     | Uop::LoadMethod
                     | Uop::LoadAttr
-                    | Uop::CallKw => sp = self.tier2_stack_op(&inst, sp)?,
+                    | Uop::CallKw
+                    | Uop::BuildMap
+                    | Uop::IsOp
+                    | Uop::BinarySubscrDict
+                    | Uop::StoreSubscrDict
+                    | Uop::ContainsOpDict => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)

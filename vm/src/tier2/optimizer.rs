@@ -90,6 +90,8 @@ enum Sym {
     Bool,
     List,
     Tuple,
+    /// A dict (user data).
+    Dict,
     Str,
     Const(Value),
 }
@@ -136,6 +138,7 @@ impl Sym {
             Sym::Bool => "a bool".into(),
             Sym::List => "a list".into(),
             Sym::Tuple => "a tuple".into(),
+            Sym::Dict => "a dict".into(),
             Sym::Str => "a str".into(),
             Sym::Unknown => "unknown".into(),
         }
@@ -264,6 +267,8 @@ fn interpret(
             | Uop::GuardNosList
             | Uop::GuardTosTuple
             | Uop::GuardNosTuple
+            | Uop::GuardTosDict
+            | Uop::GuardNosDict
             | Uop::GuardNosUnicode => {
                 // (depth checked, what proves it, what it proves)
                 let (depth, proven, fact): (usize, fn(Sym) -> bool, Sym) = match inst.uop {
@@ -275,6 +280,8 @@ fn interpret(
                     Uop::GuardNosList => (2, |s| s == Sym::List, Sym::List),
                     Uop::GuardTosTuple => (1, |s| s == Sym::Tuple, Sym::Tuple),
                     Uop::GuardNosTuple => (2, |s| s == Sym::Tuple, Sym::Tuple),
+                    Uop::GuardTosDict => (1, |s| s == Sym::Dict, Sym::Dict),
+                    Uop::GuardNosDict => (2, |s| s == Sym::Dict, Sym::Dict),
                     _ => (2, Sym::is_str, Sym::Str),
                 };
                 let id = st.peek(depth);
@@ -377,6 +384,8 @@ fn interpret(
             | Uop::ToBoolInt
             | Uop::ToBoolNone
             | Uop::ToBoolList
+            | Uop::ContainsOpDict
+            | Uop::IsOp
             | Uop::UnaryNot => {
                 let pops = inst.uop.stack_effect(inst.oparg).0;
                 for _ in 0..pops {
@@ -399,13 +408,14 @@ fn interpret(
                     remove_reason = Some(format!("condition is {}", st.why(id)));
                 }
             }
-            Uop::BuildList | Uop::BuildTuple => {
-                for _ in 0..inst.oparg {
+            Uop::BuildList | Uop::BuildTuple | Uop::BuildMap => {
+                for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
                     st.pop();
                 }
                 let s = match (cfg.types, inst.uop) {
                     (false, _) => Sym::Unknown,
                     (true, Uop::BuildList) => Sym::List,
+                    (true, Uop::BuildMap) => Sym::Dict,
                     _ => Sym::Tuple,
                 };
                 st.push(s, format!("result of {at}"));

@@ -226,8 +226,22 @@ pub fn project(
                 emit(Uop::GuardTosList, 0, 0);
                 emit(Uop::UnpackSequenceList, arg, 0);
             }
+            Op::BinarySubscrDict => {
+                emit(Uop::GuardNosDict, 0, 0);
+                emit(Uop::BinarySubscrDict, arg, stack_op_operand(ins.op, arg));
+            }
+            Op::StoreSubscrDict => {
+                emit(Uop::GuardNosDict, 0, 0);
+                emit(Uop::StoreSubscrDict, arg, stack_op_operand(ins.op, arg));
+            }
+            Op::ContainsOpDict => {
+                emit(Uop::GuardTosDict, 0, 0);
+                emit(Uop::ContainsOpDict, arg, stack_op_operand(ins.op, arg));
+            }
             Op::BuildTuple
             | Op::BuildList
+            | Op::BuildMap
+            | Op::IsOp
             | Op::BinarySubscr
             | Op::StoreSubscr
             | Op::BinarySlice
@@ -240,6 +254,8 @@ pub fn project(
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
+                    Op::BuildMap => Uop::BuildMap,
+                    Op::IsOp => Uop::IsOp,
                     Op::BinarySubscr => Uop::BinarySubscr,
                     Op::StoreSubscr => Uop::StoreSubscr,
                     Op::BinarySlice => Uop::BinarySlice,
@@ -286,6 +302,11 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::LoadMethod,
         Op::LoadAttr,
         Op::CallKw,
+        Op::BuildMap,
+        Op::IsOp,
+        Op::BinarySubscrDict,
+        Op::StoreSubscrDict,
+        Op::ContainsOpDict,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -232,6 +232,17 @@ uops! {
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
     LoadAttr                 "_LOAD_ATTR"                    1 1 None escapes error;
     CallKw                   "_CALL_KW"                    255 1 None escapes error;
+    /// `IS_OP` (oparg 1: `is not`): through the generic helper, which may
+    /// poison (identity of same-typed immutable values).
+    IsOp                     "_IS_OP"                        2 1 None escapes error;
+    BuildMap                 "_BUILD_MAP"                  255 1 None escapes error;
+    GuardNosDict             "_GUARD_NOS_DICT"               2 2 Exit;
+    GuardTosDict             "_GUARD_TOS_DICT"               1 1 Exit;
+    // The specialized dict instructions call a helper (as CPython's), the
+    // generic one: the key's lookup may raise, and a store may resize.
+    BinarySubscrDict         "_BINARY_SUBSCR_DICT"           2 1 None escapes error;
+    StoreSubscrDict          "_STORE_SUBSCR_DICT"            3 0 None escapes error;
+    ContainsOpDict           "_CONTAINS_OP_DICT"             2 1 None escapes error;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
     PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None memory;
@@ -279,6 +290,7 @@ impl Uop {
             Uop::CheckFunctionExactArgs | Uop::CheckCallableBuiltin => (oparg + 1, oparg + 1),
             Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
             Uop::BuildTuple | Uop::BuildList => (oparg, 1),
+            Uop::BuildMap => (2 * oparg, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             Uop::CallKw => {
                 crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)
@@ -395,6 +407,8 @@ impl Uop {
                 | Uop::GuardTosList
                 | Uop::GuardNosTuple
                 | Uop::GuardTosTuple
+                | Uop::GuardNosDict
+                | Uop::GuardTosDict
                 | Uop::ToBoolBool
                 | Uop::ToBoolInt
                 | Uop::ToBoolNone
