@@ -209,7 +209,8 @@ pub(crate) fn words_for(size: u64, cap: u64) -> usize {
 
 /// The geometry a dict's entry array must have: `(words, entry slots)`.
 pub(crate) fn expected_array(d: Value) -> (usize, u64) {
-    let log2 = field(d, PYDICT_LOG2_SIZE).min(63);
+    // A corrupt size field must not overflow here (no table is this big).
+    let log2 = field(d, PYDICT_LOG2_SIZE).min(40);
     let (size, cap) = (1u64 << log2, usable_fraction(log2));
     (words_for(size, cap), cap)
 }
