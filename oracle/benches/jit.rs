@@ -8,7 +8,10 @@
 //!   jit-native with `+cache=none` and `+cache=greedy` (register variants);
 //!   their data memory accesses under emulation (`+count-mem`) are printed
 //!   once, deterministically;
-//! - campaign: ten generated programs through the full configuration matrix.
+//! - campaign: ten generated programs through the full configuration matrix;
+//! - kernels: pyperformance's nbody (20,000 steps) and fannkuch (n = 8) on
+//!   t1 and jit-native, and under `python3` in one process (best of ten
+//!   runs timed by python3 itself, printed once).
 
 use std::hint::black_box;
 
@@ -148,5 +151,87 @@ fn campaign(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, compile_time, sum_range, policies, campaign);
+/// Runs the file named by argv[1] ten times in this process (output
+/// discarded) and prints the best time in seconds.
+const PY_TIMER: &str = "import sys, time, io, contextlib\ncode = compile(open(sys.argv[1]).read(), 'k', 'exec')\nbest = 1e9\nfor _ in range(10):\n    t = time.perf_counter()\n    with contextlib.redirect_stdout(io.StringIO()):\n        exec(code, {'__name__': '__main__'})\n    best = min(best, time.perf_counter() - t)\nprint(best)\n";
+
+/// The corpus's kernel at a benchmark size.
+fn kernel(file: &str, from: &str, to: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../corpus")
+        .join(file);
+    let src = std::fs::read_to_string(path).expect("corpus kernel");
+    assert!(src.contains(from), "{file} no longer has `{from}`");
+    src.replace(from, to)
+}
+
+fn kernels(c: &mut Criterion) {
+    let programs = [
+        (
+            "nbody",
+            kernel(
+                "34_pyperformance_nbody.py",
+                "advance(0.01, 200)",
+                "advance(0.01, 20000)",
+            ),
+        ),
+        (
+            "fannkuch",
+            kernel(
+                "33_pyperformance_fannkuch.py",
+                "DEFAULT_ARG = 6",
+                "DEFAULT_ARG = 8",
+            ),
+        ),
+    ];
+    let mut g = c.benchmark_group("kernels");
+    g.sample_size(10);
+    for (name, src) in &programs {
+        let module = parse_program(src).unwrap();
+        for config in ["t1", "jit-native"] {
+            let mut vm = vm(config);
+            vm.config.limits.fuel = 1_000_000_000;
+            g.bench_function(format!("{name}/{config}"), |b| {
+                b.iter(|| {
+                    let out = vm.run_module(&module);
+                    assert!(
+                        matches!(out.result, jitdiff_vm::lang::RunResult::Completed(_)),
+                        "{name} on {config}: {:?}",
+                        out.result
+                    );
+                    black_box(out.result)
+                })
+            });
+        }
+        // python3 in-process (its ~200 ms start-up here is noisier than
+        // the kernels themselves): best of ten runs, timed by python3.
+        let file = std::env::temp_dir().join(format!("jitdiff-bench-{name}.py"));
+        std::fs::write(&file, src).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-c", PY_TIMER])
+            .arg(&file)
+            .output()
+            .expect("python3 (run ci/setup)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let secs: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        println!(
+            "kernels/{name}/python3 (in-process, best of 10): {:.3} ms",
+            secs * 1e3
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    compile_time,
+    sum_range,
+    policies,
+    campaign,
+    kernels
+);
 criterion_main!(benches);

@@ -159,7 +159,7 @@ impl CampaignStats {
 
     fn summary_tiers(&self) -> String {
         format!(
-            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, NaN identity {}, non-ASCII {}), {} errors\n\
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, identity {}, non-ASCII {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
              tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
              tier 2: {} entries, {} uops run, {} exits, {} deopts, {} forced failures, {} invalidations, {} removed-guard checks\n\

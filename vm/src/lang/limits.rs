@@ -198,7 +198,7 @@ impl Limits {
                     .into()
             }
             super::Poison::Identity => {
-                "a container comparison met NaN on both sides: CPython's answer depends on object identity, which the language leaves out (not a run parameter)".into()
+                "CPython's answer depends on object identity, which the language leaves out: NaN met on both sides of a container comparison or in a dict key, `is` between two ints, floats, strs, tuples or ranges, two bound methods compared, a dict's keys changed at the same size while it is iterated (not a run parameter)".into()
             }
         }
     }

@@ -66,7 +66,7 @@ impl std::fmt::Display for Poison {
             Poison::Nesting => "nesting too deep for the reference",
             Poison::Complex => "complex result (outside the language)",
             Poison::SequenceTooLong => "sequence too long",
-            Poison::Identity => "NaN compared with NaN in a container (depends on identity)",
+            Poison::Identity => "an answer that depends on object identity",
             Poison::NonAscii => "non-ASCII string (outside the language)",
         })
     }
