@@ -223,7 +223,7 @@ fn spill_dropped_before_an_escaping_uop_is_rejected_by_the_register_checker() {
         "spill-dropped",
         100,
         DivergenceKind::RegisterState,
-        "_STORE_GLOBAL",
+        "_UNARY_NEGATIVE",
         &["jit-native+stress+inject=spill-dropped"],
     );
 }
@@ -257,7 +257,7 @@ fn exit_stub_skipping_a_cached_register_is_caught_in_the_frame() {
         "exit-stub-skips-register",
         100,
         DivergenceKind::FrameState,
-        "_GUARD_NOS_INT",
+        "_GUARD_BOTH_UNICODE",
         &["jit-x86+stress+inject=exit-stub-skips-register"],
     );
 }
@@ -289,7 +289,7 @@ fn a_stencil_passing_the_wrong_operator_flag_is_caught_in_the_frame() {
 #[test]
 fn a_float_guard_that_passes_ints_faults_in_the_float_stencil() {
     caught_from(
-        24,
+        25,
         "float-guard-accepts-int",
         100,
         DivergenceKind::Fault,
