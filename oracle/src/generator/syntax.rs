@@ -9,8 +9,9 @@
 //! - a loop gains an `else:` block that counts into a fresh variable, so a
 //!   `break` that skips it and an exhausted loop that runs it print
 //!   differently;
-//! - a function's last parameter gets a default taken from a literal its
-//!   callers pass, and those calls drop the argument (MAKE_FUNCTION +
+//! - a function's last parameter gets a default taken from what its
+//!   callers pass there (a literal, or a global bound before the `def`),
+//!   and the calls passing exactly that drop the argument (MAKE_FUNCTION +
 //!   SET_FUNCTION_DEFAULTS, and the generic CALL filling the default).
 //!
 //! The rewrite draws its choices from the bytes left after the program, so
