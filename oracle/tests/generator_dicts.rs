@@ -118,34 +118,16 @@ fn ast_has(body: &[Stmt]) -> bool {
     fn expr(e: &Expr) -> bool {
         match e {
             Expr::Dict(_) => true,
-            Expr::Compare {
-                left,
-                ops,
-                comparators,
-            } => {
-                ops.iter().any(|o| matches!(o, CmpOp::Is | CmpOp::IsNot))
-                    || expr(left)
-                    || comparators.iter().any(expr)
+            Expr::Compare { ops, .. }
+                if ops.iter().any(|o| matches!(o, CmpOp::Is | CmpOp::IsNot)) =>
+            {
+                true
             }
-            Expr::Tuple(xs) | Expr::List(xs) | Expr::BoolOp { values: xs, .. } => {
-                xs.iter().any(expr)
+            _ => {
+                let mut found = false;
+                e.for_each_child(&mut |c| found |= expr(c));
+                found
             }
-            Expr::Subscript { value, index } => expr(value) || expr(index),
-            Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
-            Expr::Attribute { value, .. } => expr(value),
-            Expr::Call { func, args, .. } => expr(func) || args.iter().any(expr),
-            Expr::UnaryOp { operand, .. } => expr(operand),
-            Expr::BinOp { left, right, .. } => expr(left) || expr(right),
-            Expr::IfExp { test, body, orelse } => expr(test) || expr(body) || expr(orelse),
-            Expr::Slice { lower, upper, step } => {
-                [lower, upper, step].into_iter().flatten().any(|x| expr(x))
-            }
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Bool(_)
-            | Expr::None
-            | Expr::Name(_)
-            | Expr::Str(_) => false,
         }
     }
     body.iter().any(|s| match s {

@@ -498,77 +498,31 @@ fn seq_program(seed: u64) -> Module {
 fn seq_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
     fn expr(e: &Expr, out: &mut std::collections::BTreeSet<&'static str>) {
         match e {
-            Expr::Tuple(xs) | Expr::List(xs) => {
-                out.insert(if matches!(e, Expr::Tuple(_)) {
-                    "tuple"
-                } else {
-                    "list"
-                });
-                xs.iter().for_each(|x| expr(x, out));
+            Expr::Tuple(_) => {
+                out.insert("tuple");
             }
-            Expr::Subscript { value, index } => {
+            Expr::List(_) => {
+                out.insert("list");
+            }
+            Expr::Subscript { .. } => {
                 out.insert("subscript");
-                expr(value, out);
-                expr(index, out);
             }
-            Expr::Slice { lower, upper, step } => {
+            Expr::Slice { step, .. } => {
                 out.insert(if step.is_some() {
                     "step slice"
                 } else {
                     "slice"
                 });
-                for p in [lower, upper, step].into_iter().flatten() {
-                    expr(p, out);
-                }
             }
-            Expr::MethodCall { receiver, args, .. } => {
+            Expr::MethodCall { .. } => {
                 out.insert("method");
-                expr(receiver, out);
-                args.iter().for_each(|x| expr(x, out));
             }
-            Expr::Attribute { value, .. } => expr(value, out),
-            Expr::Compare {
-                left,
-                ops,
-                comparators,
-            } => {
-                if ops.iter().any(|o| o.is_membership()) {
-                    out.insert("in");
-                }
-                expr(left, out);
-                comparators.iter().for_each(|x| expr(x, out));
+            Expr::Compare { ops, .. } if ops.iter().any(|o| o.is_membership()) => {
+                out.insert("in");
             }
-            Expr::UnaryOp { operand, .. } => expr(operand, out),
-            Expr::BinOp { left, right, .. } => {
-                expr(left, out);
-                expr(right, out);
-            }
-            Expr::BoolOp { values, .. } => values.iter().for_each(|x| expr(x, out)),
-            Expr::Call {
-                func,
-                args,
-                keywords,
-            } => {
-                expr(func, out);
-                args.iter().for_each(|x| expr(x, out));
-                keywords.iter().for_each(|k| expr(&k.value, out));
-            }
-            Expr::IfExp { test, body, orelse } => {
-                for x in [test, body, orelse] {
-                    expr(x, out);
-                }
-            }
-            Expr::Dict(items) => items.iter().for_each(|(k, v)| {
-                expr(k, out);
-                expr(v, out);
-            }),
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Bool(_)
-            | Expr::None
-            | Expr::Name(_)
-            | Expr::Str(_) => {}
+            _ => {}
         }
+        e.for_each_child(&mut |c| expr(c, out));
     }
     fn stmts(body: &[Stmt], out: &mut std::collections::BTreeSet<&'static str>) {
         for s in body {

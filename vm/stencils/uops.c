@@ -42,6 +42,13 @@ STENCIL {
 }
 #endif
 
+#if defined(STENCIL__DELETE_FAST)
+STENCIL {
+    LOCALS(frame)[OPARG] = VALUE_NULL;
+    CONTINUE_UOP();
+}
+#endif
+
 #if defined(STENCIL__LOAD_CONST) || defined(STENCIL__LOAD_CONST_INLINE)
 STENCIL {
     OUTPUT(0, OPERAND0);
@@ -599,7 +606,7 @@ STENCIL {
     || defined(STENCIL__CALL_KW) \
     || defined(STENCIL__BUILD_MAP) || defined(STENCIL__IS_OP) \
     || defined(STENCIL__BINARY_SUBSCR_DICT) || defined(STENCIL__STORE_SUBSCR_DICT) \
-    || defined(STENCIL__CONTAINS_OP_DICT)
+    || defined(STENCIL__CONTAINS_OP_DICT) || defined(STENCIL__LIST_APPEND)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);

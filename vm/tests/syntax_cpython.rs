@@ -61,3 +61,19 @@ const BOUND_METHOD_PROGRAMS: &[&str] = &[
 fn every_tier_prints_what_cpython_prints_for_bound_methods() {
     agree_on_every_tier(BOUND_METHOD_PROGRAMS, 10);
 }
+
+/// List comprehensions: filters, several clauses, nesting, unpacking
+/// targets, their own scope (the enclosing variable of the same name is
+/// untouched), and a variable read before its clause binds it, which
+/// raises on every run even after an earlier run bound it.
+const LIST_COMPREHENSION_PROGRAMS: &[&str] = &[
+    "xs = [i * i for i in range(10)]\nprint(xs)\nprint([x for x in xs if x % 2 == 0 if x > 10])\nprint([(a, b) for a in range(3) for b in range(a)])\nprint([[y * 2 for y in range(x)] for x in range(4)])\npairs = [(1, 'a'), (2, 'b'), (3, 'c')]\nprint([s * n for n, s in pairs])\nx = 'outer'\nprint([x for x in 'abc'], x)\ndef f(n):\n    x = 5\n    r = [x + k for k in range(n)]\n    return r, x\nprint(f(4))\nt = 0\nfor i in range(300):\n    t += len([j for j in range(i % 7) if j != 2])\nprint(t)\ndef g(u):\n    return [u[i] * 2.5 for i in range(len(u))]\nu = [1.0] * 5\nfor _ in range(200):\n    u = g(u)[:5]\n    u = [v / 2.5 for v in u]\nprint(u)\nprint([a + b for (a, b), c in [((1, 2), 3), ((4, 5), 6)]])\nprint([x for x in range(3) for x in range(x)])\nprint([1 for _ in []])\nprint([y for x in range(2) for y in ([0] if x == 0 else [y + 1])])\n",
+    "def h(k):\n    return [y for x in [0] if k == 0 or y for y in [1]]\nfor k in range(2):\n    print(h(k))\n",
+    "r = []\nfor k in range(2):\n    r = [y for x in [0] if k == 0 or y for y in [7]]\n    print(r)\n",
+    "def rows(n):\n    return [[i * n + j for j in range(n)] for i in range(n)]\nm = rows(4)\ntot = 0\nfor rep in range(100):\n    tot += sum([sum([v for v in row if v % 3]) for row in m])\nprint(tot, [row[::-1] for row in m][1:3])\nprint([1 for x in 5])\n",
+];
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_list_comprehensions() {
+    agree_on_every_tier(LIST_COMPREHENSION_PROGRAMS, 10);
+}

@@ -119,36 +119,10 @@ fn calls_in(body: &[Stmt]) -> u64 {
 }
 
 fn calls(e: &Expr) -> u64 {
-    let sub: u64 = match e {
-        Expr::Call { func, args, .. } => 1 + calls(func) + args.iter().map(calls).sum::<u64>(),
-        Expr::MethodCall { receiver, args, .. } => {
-            1 + calls(receiver) + args.iter().map(calls).sum::<u64>()
-        }
-        Expr::Attribute { value, .. } => calls(value),
-        Expr::UnaryOp { operand, .. } => calls(operand),
-        Expr::BinOp { left, right, .. } => calls(left) + calls(right),
-        Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-            values.iter().map(calls).sum()
-        }
-        Expr::Compare {
-            left, comparators, ..
-        } => calls(left) + comparators.iter().map(calls).sum::<u64>(),
-        Expr::IfExp { test, body, orelse } => calls(test) + calls(body) + calls(orelse),
-        Expr::Dict(pairs) => pairs.iter().map(|(k, v)| calls(k) + calls(v)).sum(),
-        Expr::Subscript { value, index } => calls(value) + calls(index),
-        Expr::Slice { lower, upper, step } => [lower, upper, step]
-            .into_iter()
-            .flatten()
-            .map(|x| calls(x))
-            .sum(),
-        Expr::Int(_)
-        | Expr::Float(_)
-        | Expr::Bool(_)
-        | Expr::None
-        | Expr::Name(_)
-        | Expr::Str(_) => 0,
-    };
-    sub
+    let own = matches!(e, Expr::Call { .. } | Expr::MethodCall { .. }) as u64;
+    let mut sub = 0;
+    e.for_each_child(&mut |c| sub += calls(c));
+    own + sub
 }
 
 /// `print(` calls in `body` (each prints one line per execution).

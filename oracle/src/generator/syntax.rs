@@ -467,59 +467,7 @@ fn each_expr_in_stmt_mut(s: &mut Stmt, f: &mut dyn FnMut(&mut Expr)) {
 
 /// Calls `f` with each direct subexpression of `e`.
 fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match e {
-        Expr::UnaryOp { operand, .. } => f(operand),
-        Expr::BinOp { left, right, .. } => {
-            f(left);
-            f(right);
-        }
-        Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-            values.iter().for_each(f)
-        }
-        Expr::Compare {
-            left, comparators, ..
-        } => {
-            f(left);
-            comparators.iter().for_each(f);
-        }
-        Expr::Call {
-            func,
-            args,
-            keywords,
-        } => {
-            f(func);
-            args.iter().for_each(&mut *f);
-            keywords.iter().for_each(|k| f(&k.value));
-        }
-        Expr::IfExp { test, body, orelse } => {
-            f(test);
-            f(body);
-            f(orelse);
-        }
-        Expr::Subscript { value, index } => {
-            f(value);
-            f(index);
-        }
-        Expr::Slice { lower, upper, step } => [lower, upper, step]
-            .into_iter()
-            .flatten()
-            .for_each(|p| f(p)),
-        Expr::Attribute { value, .. } => f(value),
-        Expr::MethodCall { receiver, args, .. } => {
-            f(receiver);
-            args.iter().for_each(f);
-        }
-        Expr::Dict(items) => items.iter().for_each(|(k, v)| {
-            f(k);
-            f(v);
-        }),
-        Expr::Int(_)
-        | Expr::Float(_)
-        | Expr::Bool(_)
-        | Expr::None
-        | Expr::Name(_)
-        | Expr::Str(_) => {}
-    }
+    e.for_each_child(f)
 }
 
 fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
@@ -569,6 +517,13 @@ fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             f(k);
             f(v);
         }),
+        Expr::ListComp { elt, generators } => {
+            for g in generators {
+                f(&mut g.iter);
+                g.ifs.iter_mut().for_each(&mut *f);
+            }
+            f(elt);
+        }
         Expr::Int(_)
         | Expr::Float(_)
         | Expr::Bool(_)

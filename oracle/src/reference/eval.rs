@@ -17,6 +17,9 @@ use super::methods::{self, Meth};
 use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
 use super::strs;
+
+#[path = "comprehension.rs"]
+mod comprehension;
 use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
@@ -99,8 +102,8 @@ impl<'p> Interp<'p> {
     /// possible in a hand-built AST) just ends the module.
     pub fn run_module(&mut self) -> Res<()> {
         let mut frame = Frame {
-            slots: Vec::new(),
-            names: &[],
+            slots: vec![None; self.prog.module_local_names.len()],
+            names: &self.prog.module_local_names,
         };
         self.exec_block(&self.prog.module, &mut frame).map(|_| ())
     }
@@ -398,6 +401,7 @@ impl<'p> Interp<'p> {
                     meth: m.clone(),
                 })))
             }
+            Ex::ListComp(c) => self.list_comp(c, frame),
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use jitdiff_vm::lang::ast::{
-    BinOp, BoolOp, CmpOp, Expr, Module, Stmt, Target, UnaryOp, function_locals,
+    BinOp, BoolOp, CmpOp, Comprehension, Expr, Module, Stmt, Target, UnaryOp, function_locals,
 };
 use num_bigint::BigInt;
 
@@ -60,6 +60,26 @@ pub enum Ex {
     /// A slice outside a subscript (only in a hand-built AST): its parts
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
+    ListComp(Box<Comp>),
+}
+
+/// `[elt for dest in iter if cond ...]`. The comprehension's variables are
+/// extra local slots of the code it sits in (`own` lists them), unbound
+/// afresh at the start of every run: the same fresh scope CPython gives
+/// it, without the function call.
+#[derive(Debug)]
+pub struct Comp {
+    pub own: Vec<usize>,
+    pub clauses: Vec<Clause>,
+    pub elt: Ex,
+}
+
+/// One `for dest in iter if cond...` of a comprehension.
+#[derive(Debug)]
+pub struct Clause {
+    pub dest: Dest,
+    pub iter: Ex,
+    pub ifs: Vec<Ex>,
 }
 
 /// `func(args..., name=value...)`.
@@ -123,6 +143,8 @@ pub struct Program {
     pub funcs: Vec<FuncCode>,
     /// Name of each global slot.
     pub global_names: Vec<String>,
+    /// The module body's local slots: its comprehensions' variables.
+    pub module_local_names: Vec<String>,
     /// The builtin a global slot falls back to when unbound (`print`, ...).
     pub builtins: Vec<Option<Value>>,
 }
@@ -139,6 +161,9 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         globals: HashMap::new(),
         global_names: Vec::new(),
         funcs: Vec::new(),
+        comp_scope: Vec::new(),
+        comp_locals: Vec::new(),
+        local_base: 0,
     };
     let module_scope = Scope { locals: None };
     let mut body = r.block(&module.body, &module_scope)?;
@@ -161,6 +186,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         module: body,
         funcs: r.funcs,
         global_names: r.global_names,
+        module_local_names: r.comp_locals,
         builtins,
     })
 }
@@ -177,10 +203,19 @@ struct Resolver<'g> {
     globals: HashMap<String, usize>,
     global_names: Vec<String>,
     funcs: Vec<FuncCode>,
+    /// Comprehension variables in scope (innermost last) and their slots.
+    comp_scope: Vec<(String, usize)>,
+    /// The current code's comprehension slots, after its `local_base`
+    /// ordinary locals.
+    comp_locals: Vec<String>,
+    local_base: usize,
 }
 
 impl Resolver<'_> {
     fn slot(&mut self, name: &str, scope: &Scope) -> Slot {
+        if let Some((_, i)) = self.comp_scope.iter().rev().find(|(n, _)| n == name) {
+            return Slot::Local(*i);
+        }
         if let Some(i) = scope.locals.as_ref().and_then(|l| l.get(name)) {
             return Slot::Local(*i);
         }
@@ -328,7 +363,17 @@ impl Resolver<'_> {
         let scope = Scope {
             locals: Some(locals),
         };
-        let body = self.block(body, &scope)?;
+        // The function's comprehensions get slots after its locals; the
+        // enclosing code's comprehension scope does not reach inside.
+        let outer = (
+            std::mem::take(&mut self.comp_scope),
+            std::mem::take(&mut self.comp_locals),
+            std::mem::replace(&mut self.local_base, local_names.len()),
+        );
+        let body = self.block(body, &scope);
+        local_names.append(&mut self.comp_locals);
+        (self.comp_scope, self.comp_locals, self.local_base) = outer;
+        let body = body?;
         self.funcs.push(FuncCode {
             name: Rc::from(name),
             params: params.to_vec(),
@@ -393,7 +438,52 @@ impl Resolver<'_> {
             | Expr::Attribute { .. }
             | Expr::Slice { .. }
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
+            Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
         })
+    }
+
+    /// The first iterable is resolved in the enclosing scope; everything
+    /// else sees every target of the comprehension (one name, one variable)
+    /// before the enclosing scope's names.
+    #[inline(never)]
+    fn list_comp(&mut self, elt: &Expr, generators: &[Comprehension], scope: &Scope) -> R<Ex> {
+        let Some(first) = generators.first() else {
+            // Only a hand-built AST has no clause: nothing to iterate.
+            return Ok(Ex::List(vec![]));
+        };
+        let first_iter = self.expr(&first.iter, scope)?;
+        let outer_len = self.comp_scope.len();
+        let mut own = vec![];
+        for g in generators {
+            g.target.for_each_name(&mut |n| {
+                if !self.comp_scope[outer_len..].iter().any(|(m, _)| m == n) {
+                    let slot = self.local_base + self.comp_locals.len();
+                    self.comp_locals.push(n.to_string());
+                    self.comp_scope.push((n.to_string(), slot));
+                    own.push(slot);
+                }
+            });
+        }
+        let mut clauses = Vec::with_capacity(generators.len());
+        let mut first_iter = Some(first_iter);
+        for g in generators {
+            let iter = match first_iter.take() {
+                Some(it) => it,
+                None => self.expr(&g.iter, scope)?,
+            };
+            let dest = self
+                .dests(std::slice::from_ref(&g.target), scope)
+                .pop()
+                .expect("one target, one destination");
+            clauses.push(Clause {
+                dest,
+                iter,
+                ifs: self.exprs(&g.ifs, scope)?,
+            });
+        }
+        let elt = self.expr(elt, scope)?;
+        self.comp_scope.truncate(outer_len);
+        Ok(Ex::ListComp(Box::new(Comp { own, clauses, elt })))
     }
 
     /// The sequence expressions and keyword calls, out of line so that

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use jitdiff_vm::lang::ast::{Keyword, Target};
+use jitdiff_vm::lang::ast::{Comprehension, Keyword, Target};
 use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
 pub struct Reduced {
@@ -896,6 +896,14 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(p, f);
             }
         }
+        Expr::ListComp { elt, generators } => {
+            for g in generators {
+                g.target.for_each_name(&mut |n| f(n, false));
+                collect_expr_names(&g.iter, f);
+                g.ifs.iter().for_each(|c| collect_expr_names(c, f));
+            }
+            collect_expr_names(elt, f);
+        }
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => {}
     }
 }
@@ -1076,6 +1084,17 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             lower: lower.as_deref().map(b),
             upper: upper.as_deref().map(b),
             step: step.as_deref().map(b),
+        },
+        Expr::ListComp { elt, generators } => Expr::ListComp {
+            elt: b(elt),
+            generators: generators
+                .iter()
+                .map(|g| Comprehension {
+                    target: rename_target(&g.target, map),
+                    iter: rename_expr(&g.iter, map),
+                    ifs: g.ifs.iter().map(|c| rename_expr(c, map)).collect(),
+                })
+                .collect(),
         },
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => e.clone(),
     }

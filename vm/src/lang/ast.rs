@@ -182,6 +182,21 @@ pub enum Expr {
         method: String,
         args: Vec<Expr>,
     },
+    /// `[elt for target in iter if cond ... for ...]`: at least one
+    /// generator. Its targets are bound in the comprehension's own scope
+    /// (Python 3), never in the enclosing one.
+    ListComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+}
+
+/// One `for target in iter if cond...` clause of a comprehension.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Comprehension {
+    pub target: Target,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
 }
 
 /// Where an unpacking stores one item: a name, or a nested unpacking
@@ -362,6 +377,72 @@ impl CmpOp {
 }
 
 impl Expr {
+    /// Calls `f` with each direct subexpression, in evaluation order (a
+    /// comprehension's clauses before its element). The one walker every
+    /// pass that only looks for something can share.
+    pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Expr::UnaryOp { operand, .. } => f(operand),
+            Expr::BinOp { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
+                values.iter().for_each(f)
+            }
+            Expr::Compare {
+                left, comparators, ..
+            } => {
+                f(left);
+                comparators.iter().for_each(f);
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                f(func);
+                args.iter().for_each(&mut *f);
+                keywords.iter().for_each(|k| f(&k.value));
+            }
+            Expr::IfExp { test, body, orelse } => {
+                f(test);
+                f(body);
+                f(orelse);
+            }
+            Expr::Subscript { value, index } => {
+                f(value);
+                f(index);
+            }
+            Expr::Slice { lower, upper, step } => [lower, upper, step]
+                .into_iter()
+                .flatten()
+                .for_each(|p| f(p)),
+            Expr::Attribute { value, .. } => f(value),
+            Expr::MethodCall { receiver, args, .. } => {
+                f(receiver);
+                args.iter().for_each(f);
+            }
+            Expr::Dict(items) => items.iter().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            }),
+            Expr::ListComp { elt, generators } => {
+                for g in generators {
+                    f(&g.iter);
+                    g.ifs.iter().for_each(&mut *f);
+                }
+                f(elt);
+            }
+            Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Bool(_)
+            | Expr::None
+            | Expr::Name(_)
+            | Expr::Str(_) => {}
+        }
+    }
+
     /// An integer constant of any sign, as Python's parser would produce it.
     pub fn int(v: i128) -> Expr {
         let lit = Expr::Int(v.unsigned_abs().to_string());

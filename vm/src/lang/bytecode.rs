@@ -111,6 +111,13 @@ pub enum Op {
     BinarySubscrDict,
     StoreSubscrDict,
     ContainsOpDict,
+    /// `[list, x1..x(arg-1), v] -> [list, x1..x(arg-1)]`: appends `v` to the
+    /// list `arg` slots below it (a comprehension's result, under its
+    /// iterators), as CPython's `LIST_APPEND`.
+    ListAppend,
+    /// Unbinds local `arg` (CPython's `DELETE_FAST`): a comprehension's
+    /// variables start every run unbound.
+    DeleteFast,
 }
 
 impl Op {
@@ -174,7 +181,7 @@ impl Op {
 pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
     use Op::*;
     match op.generic() {
-        Nop | JumpForward | JumpBackward => (0, 0),
+        Nop | JumpForward | JumpBackward | DeleteFast => (0, 0),
         // In place of a `LOAD_CONST` of a literal wider than the run's
         // limit: it poisons instead of pushing, but keeps the layout and
         // the stack depths of a compile with a higher limit.
@@ -190,6 +197,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildTuple | BuildList => (arg, 1),
         BinarySubscr | ContainsOp | IsOp => (2, 1),
         BuildMap => (2 * arg, 1),
+        ListAppend => (arg + 1, arg),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),

@@ -7,6 +7,9 @@ use super::ast::*;
 use super::bytecode::*;
 use crate::runtime::Value;
 
+#[path = "compile_comprehension.rs"]
+mod comprehension;
+
 /// Compiles a module with the default limits. Never fails: the front end
 /// already rejected everything outside S0.
 pub fn compile(module: &Module) -> Program {
@@ -74,6 +77,9 @@ struct CodeBuilder<'n> {
     loops: Vec<Loop>,
     /// The run's int width: wider literals poison when evaluated.
     int_bits: u64,
+    /// The comprehension variables in scope, innermost last: each a hidden
+    /// local slot of this code (see `comprehension.rs`).
+    comp_scopes: Vec<(String, u32)>,
 }
 
 impl<'n> CodeBuilder<'n> {
@@ -104,6 +110,7 @@ impl<'n> CodeBuilder<'n> {
             depth: 0,
             int_bits,
             loops: vec![],
+            comp_scopes: vec![],
         }
     }
 
@@ -156,7 +163,7 @@ impl<'n> CodeBuilder<'n> {
     }
 
     fn load_name(&mut self, name: &str) {
-        match self.local_index(name) {
+        match self.comp_slot(name).or_else(|| self.local_index(name)) {
             Some(i) if self.assigned.contains(&i) => self.emit(Op::LoadFast, i),
             Some(i) => self.emit(Op::LoadFastCheck, i),
             None => {
@@ -167,7 +174,7 @@ impl<'n> CodeBuilder<'n> {
     }
 
     fn store_name(&mut self, name: &str) {
-        match self.local_index(name) {
+        match self.comp_slot(name).or_else(|| self.local_index(name)) {
             Some(i) => {
                 self.assigned.insert(i);
                 self.emit(Op::StoreFast, i)
@@ -618,6 +625,7 @@ impl<'n> CodeBuilder<'n> {
                 let c = self.constant(Const::Str(s.clone()));
                 self.emit(Op::LoadConst, c);
             }
+            Expr::ListComp { elt, generators } => self.list_comp(elt, generators),
         }
     }
 }

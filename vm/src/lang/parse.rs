@@ -174,6 +174,12 @@ fn uses_keywords(body: &[Stmt]) -> bool {
             Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
             Expr::Attribute { value, .. } => expr(value),
             Expr::Dict(items) => items.iter().any(|(k, v)| expr(k) || expr(v)),
+            Expr::ListComp { elt, generators } => {
+                expr(elt)
+                    || generators
+                        .iter()
+                        .any(|g| expr(&g.iter) || g.ifs.iter().any(expr))
+            }
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Str(_)
@@ -342,6 +348,34 @@ impl Lowering<'_> {
                     )),
                 })
                 .collect()
+        })
+    }
+
+    /// `[elt for target in iter if cond ...]`. Each clause nests one level
+    /// deeper, as the loops it compiles to do.
+    fn list_comp(&self, lc: &py::ExprListComp) -> R<Expr> {
+        let mut generators = Vec::with_capacity(lc.generators.len());
+        for g in &lc.generators {
+            if g.is_async {
+                return Err(self.unsupported(&g.target, "async comprehension"));
+            }
+            let target = match &g.target {
+                py::Expr::Tuple(py::ExprTuple { elts, .. })
+                | py::Expr::List(py::ExprList { elts, .. })
+                    if !elts.is_empty() =>
+                {
+                    Target::Unpack(self.unpack_targets(elts)?)
+                }
+                t => Target::Name(self.name_target(t, "comprehension target that is not a name")?),
+            };
+            let iter = self.expr(&g.iter)?;
+            let ifs = g.ifs.iter().map(|c| self.expr(c)).collect::<R<Vec<_>>>()?;
+            generators.push(Comprehension { target, iter, ifs });
+        }
+        let elt = self.nested(&*lc.elt, lc.generators.len(), || self.expr(&lc.elt))?;
+        Ok(Expr::ListComp {
+            elt: Box::new(elt),
+            generators,
         })
     }
 
@@ -796,6 +830,7 @@ impl Lowering<'_> {
                 value: Box::new(self.expr(&sub.value)?),
                 index: Box::new(self.index(&sub.slice)?),
             },
+            py::Expr::ListComp(lc) => self.list_comp(lc)?,
             other => return Err(self.unsupported(other, expr_kind(other))),
         })
     }

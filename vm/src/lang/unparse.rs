@@ -354,6 +354,26 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         }
         Expr::Tuple(items) => elements(items, "(", ")", out),
         Expr::List(items) => elements(items, "[", "]", out),
+        Expr::ListComp { elt, generators } => {
+            out.push('[');
+            expr(elt, Prec::Lowest, out);
+            for g in generators {
+                out.push_str(" for ");
+                match &g.target {
+                    Target::Name(n) => out.push_str(n),
+                    Target::Unpack(ts) => out.push_str(&unpack_targets(ts)),
+                }
+                out.push_str(" in ");
+                // The grammar takes a disjunction here: a conditional
+                // expression needs parentheses.
+                expr(&g.iter, Prec::Or, out);
+                for c in &g.ifs {
+                    out.push_str(" if ");
+                    expr(c, Prec::Or, out);
+                }
+            }
+            out.push(']');
+        }
         Expr::Dict(items) => {
             out.push('{');
             for (i, (k, v)) in items.iter().enumerate() {
@@ -499,6 +519,18 @@ mod tests {
         let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\nq = [(), (1,), (a, [b]), x[1:], x[::-1], x[a:b:c][0], (-x)[0], -x[0], (1).f(2), x.append(y[0] if z else w), 3 in x, 4 not in (5,)]\nx, = q\nx[y] = q[1:2:3]\nx[1:2] = (a, b)\na, b = b, a\nx[i] //= 2\nx[1][y] += z\nfor i, x in y:\n    for z, in w:\n        pass\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+    }
+
+    #[test]
+    fn list_comprehensions_round_trip() {
+        let src = "x = [a for a in b]\ny = [(a, b) for a, (b, c) in d if a if not b for e, in f if (g if h else i)]\nz = [[y for y in x] for x in (a if b else c)]\nw = [a if b else c for d in [e for e in f]]\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+        assert!(
+            unparse(&m).contains("in (a if b else c)]"),
+            "{}",
+            unparse(&m)
+        );
     }
 
     #[test]

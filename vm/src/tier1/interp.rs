@@ -205,6 +205,8 @@ impl Run<'_> {
                     // SAFETY: `arg < nlocals`.
                     unsafe { *r.locals.add(ins.arg as usize) = v.0 }
                 }
+                // SAFETY: `arg < nlocals`.
+                Op::DeleteFast => unsafe { *r.locals.add(ins.arg as usize) = Value::NULL.0 },
                 Op::LoadGlobal => {
                     let v = self.load_global_generic(code, at, ins.arg)?;
                     push!(v)
@@ -562,7 +564,8 @@ impl Run<'_> {
                 | Op::IsOp
                 | Op::BinarySubscrDict
                 | Op::StoreSubscrDict
-                | Op::ContainsOpDict => self.seq_instr(r, code, at, ins)?,
+                | Op::ContainsOpDict
+                | Op::ListAppend => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -657,6 +660,11 @@ impl Run<'_> {
                 vec![]
             }
             Op::BuildMap => vec![pydict_ops::build(arena, ins)?],
+            Op::ListAppend => {
+                let (v, below) = ins.split_last().expect("LIST_APPEND pops at least two");
+                seq::append(arena, below[0], *v)?;
+                below.to_vec()
+            }
             Op::IsOp => vec![Value::bool(
                 crate::runtime::is_same(ins[0], ins[1])? != (arg == 1),
             )],

@@ -173,7 +173,8 @@ impl Run<'_> {
             | Op::StoreSlice
             | Op::LoadMethod
             | Op::LoadAttr
-            | Op::CallKw => {
+            | Op::CallKw
+            | Op::ListAppend => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.
                 let inputs: Vec<Value> = (0..pops as usize)

@@ -41,6 +41,7 @@ pub fn removed_guard_holds(
         | Uop::LoadFast
         | Uop::LoadFastCheck
         | Uop::StoreFast
+        | Uop::DeleteFast
         | Uop::LoadConst
         | Uop::LoadConstInline
         | Uop::PopTop
@@ -130,7 +131,8 @@ pub fn removed_guard_holds(
         | Uop::BuildMap
         | Uop::BinarySubscrDict
         | Uop::StoreSubscrDict
-        | Uop::ContainsOpDict => return None,
+        | Uop::ContainsOpDict
+        | Uop::ListAppend => return None,
     })
 }
 

@@ -160,6 +160,8 @@ impl Run<'_> {
                         // SAFETY: oparg < nlocals.
                         unsafe { *locals.add(inst.oparg as usize) = v.0 }
                     }
+                    // SAFETY: oparg < nlocals.
+                    Uop::DeleteFast => unsafe { *locals.add(inst.oparg as usize) = Value::NULL.0 },
                     Uop::LoadConst | Uop::LoadConstInline => push!(Value(inst.operand)),
                     Uop::PopTop => {
                         pop!();
@@ -500,7 +502,8 @@ impl Run<'_> {
                     | Uop::IsOp
                     | Uop::BinarySubscrDict
                     | Uop::StoreSubscrDict
-                    | Uop::ContainsOpDict => sp = self.tier2_stack_op(&inst, sp)?,
+                    | Uop::ContainsOpDict
+                    | Uop::ListAppend => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)

@@ -245,6 +245,11 @@ fn interpret(
                 let id = st.pop();
                 st.locals[inst.oparg as usize] = id;
             }
+            // Unbound (NULL) is no value a symbol describes.
+            Uop::DeleteFast => {
+                st.locals[inst.oparg as usize] =
+                    st.new_sym(Sym::Unknown, format!("unbound by {at}"));
+            }
             Uop::LoadConst | Uop::LoadConstInline => st.push(Sym::Const(Value(inst.operand)), at),
             Uop::PopTop => {
                 st.pop();
@@ -407,6 +412,10 @@ fn interpret(
                 if cfg.types && st.sym(id) == Sym::Const(want) {
                     remove_reason = Some(format!("condition is {}", st.why(id)));
                 }
+            }
+            // The list and the iterators under it stay what they were.
+            Uop::ListAppend => {
+                st.pop();
             }
             Uop::BuildList | Uop::BuildTuple | Uop::BuildMap => {
                 for _ in 0..inst.uop.stack_effect(inst.oparg).0 {

@@ -28,7 +28,7 @@ pub fn bytecode(program: &Program) -> String {
                 Op::LoadGlobal | Op::StoreGlobal => {
                     format!("({})", program.names[ins.arg as usize])
                 }
-                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast => {
+                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast | Op::DeleteFast => {
                     format!("({})", code.local_names[ins.arg as usize])
                 }
                 Op::BinaryOp => format!(

@@ -64,6 +64,7 @@ pub fn project(
             Op::LoadFast => emit(Uop::LoadFast, arg, 0),
             Op::LoadFastCheck => emit(Uop::LoadFastCheck, arg, 0),
             Op::StoreFast => emit(Uop::StoreFast, arg, 0),
+            Op::DeleteFast => emit(Uop::DeleteFast, arg, 0),
             Op::LoadGlobal => emit(Uop::LoadGlobal, arg, 0),
             Op::LoadGlobalModule => {
                 emit(Uop::GuardGlobalsVersion, 0, cache.version);
@@ -250,7 +251,8 @@ pub fn project(
             | Op::UnpackSequence
             | Op::LoadMethod
             | Op::LoadAttr
-            | Op::CallKw => {
+            | Op::CallKw
+            | Op::ListAppend => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -264,6 +266,7 @@ pub fn project(
                     Op::UnpackSequence => Uop::UnpackSequence,
                     Op::CallKw => Uop::CallKw,
                     Op::LoadAttr => Uop::LoadAttr,
+                    Op::ListAppend => Uop::ListAppend,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -307,6 +310,7 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::BinarySubscrDict,
         Op::StoreSubscrDict,
         Op::ContainsOpDict,
+        Op::ListAppend,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -109,6 +109,7 @@ uops! {
     LoadFast                 "_LOAD_FAST"                    0 1 None pure;
     LoadFastCheck            "_LOAD_FAST_CHECK"              0 1 None error;
     StoreFast                "_STORE_FAST"                   1 0 None;
+    DeleteFast               "_DELETE_FAST"                  0 0 None;
     LoadConst                "_LOAD_CONST"                   0 1 None pure;
     /// A global promoted to a constant by the optimizer (dependency recorded).
     LoadConstInline          "_LOAD_CONST_INLINE"            0 1 None pure;
@@ -243,6 +244,9 @@ uops! {
     BinarySubscrDict         "_BINARY_SUBSCR_DICT"           2 1 None escapes error;
     StoreSubscrDict          "_STORE_SUBSCR_DICT"            3 0 None escapes error;
     ContainsOpDict           "_CONTAINS_OP_DICT"             2 1 None escapes error;
+    /// A comprehension's append (through the generic helper: the list may
+    /// grow, which allocates).
+    ListAppend               "_LIST_APPEND"                255 255 None escapes error;
     /// Planted JIT bug only (`+inject=stencil-stack-overrun`): `_STORE_FAST`
     /// that also writes one slot past the value stack. Never projected.
     PlantedStackOverrun      "_PLANTED_STACK_OVERRUN"        1 0 None memory;
@@ -291,6 +295,7 @@ impl Uop {
             Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
             Uop::BuildTuple | Uop::BuildList => (oparg, 1),
             Uop::BuildMap => (2 * oparg, 1),
+            Uop::ListAppend => (oparg + 1, oparg),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             Uop::CallKw => {
                 crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)
