@@ -168,6 +168,11 @@ enum Command {
         /// combines with the others.
         #[arg(long)]
         dicts: bool,
+        /// Force the `iteration` feature (list comprehensions in place of
+        /// some displays, loop iterables and iterable arguments) on;
+        /// combines with the others.
+        #[arg(long)]
+        iteration: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -289,12 +294,14 @@ fn main() -> ExitCode {
             strings,
             syntax,
             dicts,
+            iteration,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
                 ("--strings", strings),
                 ("--syntax", syntax),
                 ("--dicts", dicts),
+                ("--iteration", iteration),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -307,6 +314,7 @@ fn main() -> ExitCode {
                         c.strings |= strings;
                         c.syntax |= syntax;
                         c.dicts |= dicts;
+                        c.iteration |= iteration;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

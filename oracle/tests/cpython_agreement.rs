@@ -150,6 +150,21 @@ fn reference_agrees_with_cpython_on_generated_syntax_programs() {
     );
 }
 
+/// The iteration feature against CPython: 500 generated programs with
+/// list comprehensions in place of some displays, loop iterables and
+/// iterable arguments (sequences on, so there are lists to rewrite) print
+/// and end the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_iteration_programs() {
+    assert_agree(
+        generated(15000..15700, " --iteration --sequences", |c| {
+            c.iteration = true;
+            c.sequences = true;
+        }),
+        500,
+    );
+}
+
 /// The dicts feature against CPython: 500 generated programs with dicts
 /// forced on (displays with colliding keys of several types, hot loops of
 /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, dicts

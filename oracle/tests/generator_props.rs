@@ -597,6 +597,8 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
             c.strings = false;
             // Dict blocks use subscripts and methods too.
             c.dicts = false;
+            // Loops over comprehensions iterate lists.
+            c.iteration = false;
         });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
@@ -1111,6 +1113,57 @@ fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
         "loop else",
         "parameter default",
     ] {
+        let n = seen.get(form).copied().unwrap_or(0);
+        assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
+    }
+}
+
+// ---------- the `iteration` feature ----------
+
+/// The comprehension forms the `iteration` rewrite leaves in `src`.
+fn iteration_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in src.lines() {
+        let line = line.trim();
+        if line.contains("[t for t in [") || line.contains("for t in [t for t in [") {
+            out.insert("display");
+        }
+        if line.contains(" if t]") || line.contains(" if t == t]") {
+            out.insert("filter");
+        }
+        if line.contains("[t for r in range(1) for t in ") {
+            out.insert("two clauses");
+        }
+        if line.starts_with("for ") && line.contains(" in [t for t in ") {
+            out.insert("loop copy");
+        }
+        if ["len([t", "sum([t", "min([t", "max([t"]
+            .iter()
+            .any(|c| line.contains(c))
+        {
+            out.insert("argument");
+        }
+    }
+    out
+}
+
+#[test]
+fn iteration_feature_rewrites_into_every_form_and_only_when_on() {
+    let mut seen = std::collections::BTreeMap::new();
+    for seed in 0..300 {
+        let m = generate_from_seed_with(seed, |c| {
+            c.iteration = true;
+            c.sequences = true;
+        });
+        let src = unparse(&m);
+        assert_eq!(parse_program(&src), Ok(m.clone()), "{src}");
+        for form in iteration_forms(&src) {
+            *seen.entry(form).or_insert(0) += 1;
+        }
+        let off = unparse(&generate_from_seed_with(seed, |c| c.iteration = false));
+        assert!(!off.contains(" for t in "), "seed {seed}: {off}");
+    }
+    for form in ["display", "filter", "two clauses", "loop copy", "argument"] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
     }

@@ -28,6 +28,7 @@ mod dicts;
 mod expr;
 mod floats;
 mod func;
+mod iteration;
 mod loops;
 mod poison;
 mod seqs;
@@ -108,6 +109,10 @@ pub struct GenConfig {
     /// assignment, nested unpacking, bound methods as values, loop `else:`
     /// blocks, parameter defaults (see `syntax.rs`).
     pub syntax: bool,
+    /// List comprehensions in place of some list displays, loop iterables
+    /// and iterable arguments, rewritten after generation (see
+    /// `iteration.rs`).
+    pub iteration: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -174,6 +179,7 @@ impl Default for GenConfig {
             // Off by default until every tier runs them.
             strings: false,
             syntax: false,
+            iteration: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -251,6 +257,11 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
         c.cond_exprs = coin(u, 40);
+        // `iteration` reads the floats coin's byte instead of drawing one
+        // (as `syntax` and `dicts` do below): `floats` is `byte % 100 <
+        // 50`, `iteration` is `(byte / 3) % 3 == 1` (about one in three).
+        let floats_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.iteration = floats_byte.is_some_and(|b| (b / 3) % 3 == 1);
         c.floats = coin(u, 50);
         // `syntax` reads the sequences coin's byte instead of drawing one,
         // so every other decision stays what it was: `sequences` is
@@ -285,6 +296,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // one the seed gives without the feature.
     if cfg.syntax {
         syntax::rewrite(&mut m, u);
+    }
+    if cfg.iteration {
+        iteration::rewrite(&mut m, u);
     }
     Ok(m)
 }

@@ -418,7 +418,7 @@ fn each_expr_in_stmt(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-fn each_expr_in_stmt_mut(s: &mut Stmt, f: &mut dyn FnMut(&mut Expr)) {
+pub(super) fn each_expr_in_stmt_mut(s: &mut Stmt, f: &mut dyn FnMut(&mut Expr)) {
     match s {
         Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
         Stmt::Assign { value, .. }
@@ -470,7 +470,7 @@ fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     e.for_each_child(f)
 }
 
-fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+pub(super) fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     match e {
         Expr::UnaryOp { operand, .. } => f(operand),
         Expr::BinOp { left, right, .. } => {

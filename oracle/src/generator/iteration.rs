@@ -1,0 +1,169 @@
+//! The `iteration` swarm feature: after a program is generated (and after
+//! `syntax`), rewrite some of its iterations and sequence displays into list
+//! comprehensions, so hot loops run `LIST_APPEND`, the comprehension's
+//! nested `FOR_ITER` loops and their hidden locals:
+//!
+//! - a list display `[a, b]` becomes `[t for t in [a, b]]`, sometimes with
+//!   a filter (`if t == t`, which drops NaNs, or `if t`, which drops falsy
+//!   items: a data-dependent branch), a second clause, or a nested
+//!   comprehension;
+//! - `for x in e:` sometimes iterates a copy, `[t for t in e]` (the loop
+//!   then no longer sees its body's mutations of `e`);
+//! - `len(e)`, `sum(e)`, `min(e)` and `max(e)` sometimes take
+//!   `[t for t in e]` instead of `e`.
+//!
+//! Choices come from the bytes left after the program, so programs without
+//! the feature are unchanged. Every form is Python; the program prints what
+//! it printed before except where a filter drops items or a copied loop
+//! misses a mutation.
+
+use arbitrary::Unstructured;
+use jitdiff_vm::lang::ast::{Comprehension, Expr, Module, Stmt, Target};
+
+use super::syntax::{each_child_mut, each_expr_in_stmt_mut};
+
+/// Builtins whose single argument may be any iterable.
+const ITERABLE_TAKERS: [&str; 4] = ["len", "sum", "min", "max"];
+
+struct Rewriter<'u, 'a> {
+    u: &'u mut Unstructured<'a>,
+}
+
+/// Rewrites `m` in place (see the module comment).
+pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
+    let mut r = Rewriter { u };
+    r.loops(&mut m.body);
+    for s in &mut m.body {
+        each_expr_in_stmt_mut(s, &mut |e| r.expr(e));
+    }
+}
+
+/// `[t for t in e]`, or with `ifs`.
+fn copy_of(e: Expr, ifs: Vec<Expr>) -> Expr {
+    Expr::ListComp {
+        elt: Box::new(Expr::name("t")),
+        generators: vec![Comprehension {
+            target: Target::Name("t".into()),
+            iter: e,
+            ifs,
+        }],
+    }
+}
+
+/// Whether a loop may iterate a copy of `iter`: anything but a long range
+/// (the generator keeps its lists short; a range's copy is a list).
+fn copyable(iter: &Expr) -> bool {
+    let Expr::Call { func, args, .. } = iter else {
+        return true;
+    };
+    if !matches!(&**func, Expr::Name(n) if n == "range") {
+        return true;
+    }
+    let literal = |e: &Expr| match e {
+        Expr::Int(d) => d.parse::<i64>().ok(),
+        Expr::UnaryOp {
+            op: jitdiff_vm::lang::ast::UnaryOp::Neg,
+            operand,
+        } => match &**operand {
+            Expr::Int(d) => d.parse::<i64>().ok().map(|v| -v),
+            _ => None,
+        },
+        _ => None,
+    };
+    let bounds: Option<Vec<i64>> = args.iter().map(literal).collect();
+    match bounds.as_deref() {
+        Some([stop]) => *stop <= 64,
+        Some([start, stop, ..]) => stop.saturating_sub(*start) <= 64,
+        _ => false,
+    }
+}
+
+impl Rewriter<'_, '_> {
+    fn chance(&mut self, pct: u32) -> bool {
+        !self.u.is_empty() && self.u.int_in_range(0..=99u32).unwrap_or(99) < pct
+    }
+
+    /// Every `for` loop, nested ones too: sometimes iterate a copy.
+    fn loops(&mut self, body: &mut [Stmt]) {
+        for s in body {
+            match s {
+                Stmt::For {
+                    iter, body, orelse, ..
+                }
+                | Stmt::ForUnpack {
+                    iter, body, orelse, ..
+                } => {
+                    if copyable(iter) && self.chance(20) {
+                        *iter = copy_of(std::mem::replace(iter, Expr::None), vec![]);
+                    }
+                    self.loops(body);
+                    self.loops(orelse);
+                }
+                Stmt::If { body, orelse, .. } | Stmt::While { body, orelse, .. } => {
+                    self.loops(body);
+                    self.loops(orelse);
+                }
+                Stmt::FunctionDef { body, .. } => self.loops(body),
+                _ => {}
+            }
+        }
+    }
+
+    /// Children first, so a rewritten display's items were rewritten too.
+    fn expr(&mut self, e: &mut Expr) {
+        each_child_mut(e, &mut |c| self.expr(c));
+        match e {
+            Expr::List(items) if (1..=8).contains(&items.len()) && self.chance(25) => {
+                let list = std::mem::replace(e, Expr::None);
+                *e = self.comprehension_of(list);
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } if matches!(&**func, Expr::Name(n) if ITERABLE_TAKERS.contains(&n.as_str()))
+                && args.len() == 1
+                && keywords.is_empty()
+                && self.chance(20) =>
+            {
+                let arg = std::mem::replace(&mut args[0], Expr::None);
+                args[0] = copy_of(arg, vec![]);
+            }
+            _ => {}
+        }
+    }
+
+    fn comprehension_of(&mut self, list: Expr) -> Expr {
+        let form = self.u.int_in_range(0..=4u8).unwrap_or(0);
+        match form {
+            // Drops NaNs only: a float comparison on every item.
+            1 => copy_of(
+                list,
+                vec![Expr::Compare {
+                    left: Box::new(Expr::name("t")),
+                    ops: vec![jitdiff_vm::lang::ast::CmpOp::Eq],
+                    comparators: vec![Expr::name("t")],
+                }],
+            ),
+            2 => copy_of(list, vec![Expr::name("t")]),
+            // Two clauses: the item under an outer loop of one round.
+            3 => Expr::ListComp {
+                elt: Box::new(Expr::name("t")),
+                generators: vec![
+                    Comprehension {
+                        target: Target::Name("r".into()),
+                        iter: Expr::call("range", vec![Expr::int(1)]),
+                        ifs: vec![],
+                    },
+                    Comprehension {
+                        target: Target::Name("t".into()),
+                        iter: list,
+                        ifs: vec![],
+                    },
+                ],
+            },
+            4 => copy_of(copy_of(list, vec![]), vec![]),
+            _ => copy_of(list, vec![]),
+        }
+    }
+}
