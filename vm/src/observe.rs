@@ -388,6 +388,23 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     }
                 }
             }
+            Kind::Enumerate => {
+                for off in [object::ENUMERATE_ITER, object::ENUMERATE_COUNT] {
+                    hash_value(h, Value(object::read(v.0, off)), heap, nesting + 1);
+                }
+            }
+            // Only the kind: a zip that ran out drops its iterators inside
+            // the step a side exit re-runs (see `runtime::iters`).
+            Kind::Zip => {}
+            Kind::Reversed => {
+                h.write_u64(object::read(v.0, object::REVERSED_INDEX));
+                hash_value(
+                    h,
+                    Value(object::read(v.0, object::REVERSED_SEQ)),
+                    heap,
+                    nesting + 1,
+                );
+            }
             // Dicts (globals, builtins) never sit in frames, item and entry
             // arrays only in their containers; a freed object is just "freed".
             Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::Free => {}
@@ -488,6 +505,29 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 "<{} at {}>",
                 crate::runtime::type_name(v),
                 object::read(v.0, object::DICT_ITER_POS)
+            ),
+            Kind::Enumerate => format!(
+                "<enumerate at {} over {}>",
+                render(
+                    Value(object::read(v.0, object::ENUMERATE_COUNT)),
+                    heap,
+                    nesting + 1
+                ),
+                render(
+                    Value(object::read(v.0, object::ENUMERATE_ITER)),
+                    heap,
+                    nesting + 1
+                )
+            ),
+            Kind::Zip => "<zip>".into(),
+            Kind::Reversed => format!(
+                "<reversed at {} over {}>",
+                object::read(v.0, object::REVERSED_INDEX) as i64,
+                render(
+                    Value(object::read(v.0, object::REVERSED_SEQ)),
+                    heap,
+                    nesting + 1
+                )
             ),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }
