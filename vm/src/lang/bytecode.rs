@@ -63,6 +63,10 @@ pub enum Op {
     Call,
     CallPyExactArgs,
     CallBuiltin,
+    /// `len(x)`: the callable is the builtin `len` (CPython's CALL_LEN).
+    CallLen,
+    /// `isinstance(x, cls)` (CPython's CALL_ISINSTANCE).
+    CallIsinstance,
     /// Push a new function object for code `arg`.
     MakeFunction,
     /// `[defaults, function] -> [function]`: sets the function's default
@@ -138,7 +142,7 @@ impl Op {
             StoreSubscrListInt | StoreSubscrDict => StoreSubscr,
             ContainsOpDict => ContainsOp,
             UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
-            CallPyExactArgs | CallBuiltin => Call,
+            CallPyExactArgs | CallBuiltin | CallLen | CallIsinstance => Call,
             other => other,
         }
     }

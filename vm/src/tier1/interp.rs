@@ -460,7 +460,11 @@ impl Run<'_> {
                         }
                     }
                 }
-                Op::Call | Op::CallPyExactArgs | Op::CallBuiltin => {
+                Op::Call
+                | Op::CallPyExactArgs
+                | Op::CallBuiltin
+                | Op::CallLen
+                | Op::CallIsinstance => {
                     let n = ins.arg as usize;
                     let callable = peek!(n + 1);
                     match ins.op {
