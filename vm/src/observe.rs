@@ -388,16 +388,29 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     }
                 }
             }
+            // Exhausted and about to find itself exhausted hash alike: a
+            // trace's exit sees the first, tier 1 the second (see
+            // `runtime::iters`).
             Kind::Enumerate => {
-                for off in [object::ENUMERATE_ITER, object::ENUMERATE_COUNT] {
-                    hash_value(h, Value(object::read(v.0, off)), heap, nesting + 1);
+                let count = Value(object::read(v.0, object::ENUMERATE_COUNT));
+                hash_value(h, count, heap, nesting + 1);
+                if crate::runtime::iters::is_exhausted(v) {
+                    h.write_u8(0xe0);
+                } else {
+                    let inner = Value(object::read(v.0, object::ENUMERATE_ITER));
+                    hash_value(h, inner, heap, nesting + 1);
                 }
             }
             // Only the kind: a zip that ran out drops its iterators inside
-            // the step a side exit re-runs (see `runtime::iters`).
+            // the step a side exit re-runs, after earlier ones advanced.
             Kind::Zip => {}
             Kind::Reversed => {
-                h.write_u64(object::read(v.0, object::REVERSED_INDEX));
+                let index = if crate::runtime::iters::is_exhausted(v) {
+                    u64::MAX
+                } else {
+                    object::read(v.0, object::REVERSED_INDEX)
+                };
+                h.write_u64(index);
                 hash_value(
                     h,
                     Value(object::read(v.0, object::REVERSED_SEQ)),
@@ -506,6 +519,9 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 crate::runtime::type_name(v),
                 object::read(v.0, object::DICT_ITER_POS)
             ),
+            Kind::Enumerate if object::read(v.0, object::ENUMERATE_ITER) == 0 => {
+                "<exhausted enumerate>".into()
+            }
             Kind::Enumerate => format!(
                 "<enumerate at {} over {}>",
                 render(

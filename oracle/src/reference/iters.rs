@@ -33,12 +33,15 @@ pub enum IterState {
     },
     /// The iterators, or None once one ran out (then it stays exhausted).
     Zip(Option<Vec<Items>>),
-    /// `reversed(seq)` of a list, tuple or str: the next index to read.
+    /// `reversed(seq)` of a list, tuple or str: the next index to read
+    /// (-1 once a step found none).
     Reversed { seq: Value, index: i64 },
+    /// An enumerate whose iterator ran out.
+    Exhausted,
 }
 
 impl IterObj {
-    pub fn new(state: IterState) -> Value {
+    pub fn value(state: IterState) -> Value {
         Value::Iter(Rc::new(IterObj {
             state: RefCell::new(state),
         }))
@@ -47,7 +50,7 @@ impl IterObj {
     pub fn type_name(&self) -> &'static str {
         match &*self.state.borrow() {
             IterState::Range(_) => "range_iterator",
-            IterState::Enumerate { .. } => "enumerate",
+            IterState::Enumerate { .. } | IterState::Exhausted => "enumerate",
             IterState::Zip(_) => "zip",
             IterState::Reversed {
                 seq: Value::List(_),
@@ -69,6 +72,8 @@ impl IterObj {
                 int_bits,
             } => {
                 let Some(x) = inner.step()? else {
+                    // Sticky: the iterator it held is dropped.
+                    *st = IterState::Exhausted;
                     return Ok(None);
                 };
                 let n = count.clone();
@@ -80,7 +85,7 @@ impl IterObj {
                     items: vec![Value::Int(n), x],
                 }))))
             }
-            IterState::Zip(None) => Ok(None),
+            IterState::Zip(None) | IterState::Exhausted => Ok(None),
             IterState::Zip(Some(iters)) => {
                 if iters.is_empty() {
                     return Ok(None);
@@ -114,9 +119,8 @@ impl IterObj {
                         .map(super::strs::char_value),
                     _ => None,
                 };
-                if item.is_some() {
-                    *index = i - 1;
-                }
+                // Sticky once exhausted, as CPython's `listreviter_next`.
+                *index = if item.is_some() { i - 1 } else { -1 };
                 Ok(item)
             }
         }
@@ -147,7 +151,7 @@ pub fn enumerate(args: &[Value], int_bits: u64) -> Res<Value> {
         [it, s] => {
             let inner = items_of(it)?;
             let start = s.as_int().ok_or_else(|| not_an_integer(s))?;
-            return Ok(IterObj::new(IterState::Enumerate {
+            return Ok(IterObj::value(IterState::Enumerate {
                 inner,
                 count: start,
                 int_bits,
@@ -160,7 +164,7 @@ pub fn enumerate(args: &[Value], int_bits: u64) -> Res<Value> {
             )));
         }
     };
-    Ok(IterObj::new(IterState::Enumerate {
+    Ok(IterObj::value(IterState::Enumerate {
         inner: items_of(it)?,
         count: start,
         int_bits,
@@ -169,7 +173,7 @@ pub fn enumerate(args: &[Value], int_bits: u64) -> Res<Value> {
 
 pub fn zip(args: &[Value]) -> Res<Value> {
     let iters = args.iter().map(items_of).collect::<Res<Vec<_>>>()?;
-    Ok(IterObj::new(IterState::Zip(Some(iters))))
+    Ok(IterObj::value(IterState::Zip(Some(iters))))
 }
 
 pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
@@ -194,7 +198,7 @@ pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
                 parts.push(checked(v, int_bits)?);
             }
             let rev = super::builtins::range(&parts)?;
-            return Ok(IterObj::new(IterState::Range(items_of(&rev)?)));
+            return Ok(IterObj::value(IterState::Range(items_of(&rev)?)));
         }
         _ => {
             return Err(type_error(format!(
@@ -203,7 +207,7 @@ pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
             )));
         }
     };
-    Ok(IterObj::new(IterState::Reversed {
+    Ok(IterObj::value(IterState::Reversed {
         seq: x.clone(),
         index: n as i64 - 1,
     }))

@@ -3,10 +3,15 @@
 //! (`enumerate`, `zip`, `reversed`). Every tier steps iterators through
 //! [`next`].
 //!
-//! A step that finds its iterator exhausted leaves it as it is (a side exit
-//! re-runs the step in tier 1, which must find the same state), except a
-//! zip, which drops its iterators: its earlier iterators may have advanced
-//! before a later one ran out, and a re-run must not advance them again.
+//! Exhaustion is sticky in the objects Python code can hold, as CPython's:
+//! an enumerate whose iterator ran out drops it, a zip drops its iterators
+//! (its earlier iterators may have advanced before a later one ran out, and
+//! the step a side exit re-runs in tier 1 must not advance them again), a
+//! reversed iterator parks its index at -1. So a list that grows after its
+//! enumerate or reversed iterator ran out is not seen. The iterators only
+//! they hold (a list's, a dict's) need not be sticky. The frame-state hash
+//! treats "exhausted" and "will find itself exhausted" alike
+//! ([`is_exhausted`]): a trace's exit sees the first, tier 1 the second.
 
 use ibig::IBig;
 
@@ -138,8 +143,13 @@ pub fn cannot_interpret(v: Value) -> Raise {
 }
 
 fn enumerate_next(arena: &mut Arena, e: Value) -> Result<Option<Value>, Raise> {
+    let inner = Value(field(e, ENUMERATE_ITER));
+    if inner.is_null() {
+        return Ok(None);
+    }
     rooted(arena, |arena| {
-        let Some(x) = next(arena, Value(field(e, ENUMERATE_ITER)))? else {
+        let Some(x) = next(arena, inner)? else {
+            set_field(e, ENUMERATE_ITER, 0);
             return Ok(None);
         };
         arena.roots.temps.push(x);
@@ -258,6 +268,7 @@ fn reversed_next(arena: &Arena, r: Value) -> Option<Value> {
         seq::len(s)
     };
     if i < 0 || i as usize >= n {
+        set_field(r, REVERSED_INDEX, u64::MAX);
         return None;
     }
     set_field(r, REVERSED_INDEX, (i - 1) as u64);
@@ -266,6 +277,53 @@ fn reversed_next(arena: &Arena, r: Value) -> Option<Value> {
     } else {
         seq::get(s, i as usize)
     })
+}
+
+/// Whether the next step of iterator `it` finds it exhausted, without
+/// stepping it (false when that step would raise).
+pub fn is_exhausted(it: Value) -> bool {
+    let seq_at_end = |n: usize| field(it, object::SEQ_ITER_INDEX) as usize >= n;
+    match object::kind_of(it) {
+        Kind::ListIter | Kind::TupleIter => {
+            seq_at_end(seq::len(Value(field(it, object::SEQ_ITER_SEQ))))
+        }
+        Kind::StrIter => seq_at_end(strs::len(Value(field(it, object::SEQ_ITER_SEQ)))),
+        Kind::RangeIter => field(it, object::ITER_REMAINING) == 0,
+        Kind::LongRangeIter => Value(field(it, object::ITER_REMAINING)) == Value::small(0),
+        Kind::DictIter => pydict::iter_exhausted(it),
+        Kind::Enumerate => {
+            let inner = Value(field(it, ENUMERATE_ITER));
+            inner.is_null() || is_exhausted(inner)
+        }
+        Kind::Zip => {
+            let iters = Value(field(it, ZIP_ITERS));
+            iters.is_null() || (0..seq::len(iters)).any(|i| is_exhausted(seq::get(iters, i)))
+        }
+        Kind::Reversed => {
+            let s = Value(field(it, REVERSED_SEQ));
+            let n = if strs::is_str(s) {
+                strs::len(s)
+            } else {
+                seq::len(s)
+            };
+            let i = field(it, REVERSED_INDEX) as i64;
+            i < 0 || i as usize >= n
+        }
+        Kind::Free
+        | Kind::BigInt
+        | Kind::Function
+        | Kind::Range
+        | Kind::Dict
+        | Kind::Float
+        | Kind::Tuple
+        | Kind::List
+        | Kind::ListItems
+        | Kind::Str
+        | Kind::PyDict
+        | Kind::DictEntries
+        | Kind::DictView
+        | Kind::BoundMethod => false,
+    }
 }
 
 /// The type name of a `Reversed`: CPython's list gives its own iterator.

@@ -56,12 +56,14 @@ pub enum Kind {
     DictIter = 18,
     /// `xs.append` as a value: `[hdr][receiver][method: an immediate]`.
     BoundMethod = 19,
-    /// `enumerate(it, start)`: `[hdr][iterator][count: a Value]`.
+    /// `enumerate(it, start)`: `[hdr][iterator, or NULL once exhausted]
+    /// [count: a Value]`.
     Enumerate = 20,
     /// `zip(a, b, ...)`: `[hdr][iterators: a Tuple, or NULL once exhausted]`.
     Zip = 21,
     /// `reversed(seq)` of a list, tuple or str: `[hdr][seq][index: i64]`,
-    /// the raw index of the next item (exhausted below 0 or past the end).
+    /// the raw index of the next item (exhausted below 0 or past the end;
+    /// -1 once a step found it exhausted).
     Reversed = 22,
 }
 
@@ -245,8 +247,12 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => f(Value(read(addr, SEQ_ITER_SEQ))),
+            // An exhausted enumerate drops its iterator.
             Kind::Enumerate => {
-                f(Value(read(addr, ENUMERATE_ITER)));
+                let it = read(addr, ENUMERATE_ITER);
+                if it != 0 {
+                    f(Value(it));
+                }
                 f(Value(read(addr, ENUMERATE_COUNT)));
             }
             // An exhausted zip drops its iterators.

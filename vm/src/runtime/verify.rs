@@ -282,7 +282,11 @@ fn check_value(
             if words != 3 {
                 return bad(format!("a malformed enumerate ({words} words)"));
             }
-            vec![object::ENUMERATE_ITER, object::ENUMERATE_COUNT]
+            if read(object::ENUMERATE_ITER) == 0 {
+                vec![object::ENUMERATE_COUNT]
+            } else {
+                vec![object::ENUMERATE_ITER, object::ENUMERATE_COUNT]
+            }
         }
         Kind::Zip => {
             if words != 2 {

@@ -4,7 +4,8 @@
 // len, their edge cases, the errors CPython raises, and hot loops. Expected
 // results come from python3 when the tests run.
 
-/// The first three: every builtin and its edge cases, then hot loops.
+/// The first five: every builtin and its edge cases, hot loops, then
+/// iterators that ran out and are iterated again (sticky exhaustion).
 /// The rest end in one error each.
 pub const ITER_PROGRAMS: &[&str] = &[
     r#"xs = [5, 3, 8, 1, 9, 2]
@@ -147,6 +148,61 @@ t = 0
 for k in range(300):
     t += d[k % 100] + len(d)
 print(t)
+"#,
+    r#"xs = [1]
+e = enumerate(xs)
+print(list(e))
+xs.append(2)
+print(list(e))
+ys = [1, 2]
+r = reversed(ys)
+print(list(r))
+ys.append(3)
+print(list(r))
+zs = [1, 2, 3]
+r2 = reversed(zs)
+for v in r2:
+    zs.pop()
+    zs.pop()
+zs.extend([7, 8, 9])
+print(list(r2), zs)
+d = {1: 2}
+e2 = enumerate(d)
+print(list(e2))
+d[5] = 6
+print(list(e2))
+"#,
+    r#"total = 0
+for rep in range(150):
+    xs = [1, 2, 3]
+    e = enumerate(xs, rep)
+    for i, x in e:
+        total += i * x
+    xs.append(4)
+    for i, x in e:
+        total += 1000
+    r = reversed(xs)
+    for v in r:
+        total += v
+        if v == 3 and rep % 2:
+            xs.pop()
+            xs.pop()
+    xs.extend([5, 6])
+    for v in r:
+        total += 1000
+    inner = enumerate('abc')
+    z = zip(inner, xs)
+    for a, b in z:
+        total += a[0] + b
+    for a, b in z:
+        total += 1000
+    total += len(list(inner))
+d = {1: 2, 3: 4}
+e2 = enumerate(d.items())
+for p in e2:
+    total += p[0]
+d[9] = 9
+print(total, list(e2))
 "#,
     r#"print(enumerate())
 "#,
