@@ -388,6 +388,36 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     }
                 }
             }
+            // Exhausted and about to find itself exhausted hash alike: a
+            // trace's exit sees the first, tier 1 the second (see
+            // `runtime::iters`).
+            Kind::Enumerate => {
+                let count = Value(object::read(v.0, object::ENUMERATE_COUNT));
+                hash_value(h, count, heap, nesting + 1);
+                if crate::runtime::iters::is_exhausted(v) {
+                    h.write_u8(0xe0);
+                } else {
+                    let inner = Value(object::read(v.0, object::ENUMERATE_ITER));
+                    hash_value(h, inner, heap, nesting + 1);
+                }
+            }
+            // Only the kind: a zip that ran out drops its iterators inside
+            // the step a side exit re-runs, after earlier ones advanced.
+            Kind::Zip => {}
+            Kind::Reversed => {
+                let index = if crate::runtime::iters::is_exhausted(v) {
+                    u64::MAX
+                } else {
+                    object::read(v.0, object::REVERSED_INDEX)
+                };
+                h.write_u64(index);
+                hash_value(
+                    h,
+                    Value(object::read(v.0, object::REVERSED_SEQ)),
+                    heap,
+                    nesting + 1,
+                );
+            }
             // Dicts (globals, builtins) never sit in frames, item and entry
             // arrays only in their containers; a freed object is just "freed".
             Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::Free => {}
@@ -488,6 +518,32 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 "<{} at {}>",
                 crate::runtime::type_name(v),
                 object::read(v.0, object::DICT_ITER_POS)
+            ),
+            Kind::Enumerate if object::read(v.0, object::ENUMERATE_ITER) == 0 => {
+                "<exhausted enumerate>".into()
+            }
+            Kind::Enumerate => format!(
+                "<enumerate at {} over {}>",
+                render(
+                    Value(object::read(v.0, object::ENUMERATE_COUNT)),
+                    heap,
+                    nesting + 1
+                ),
+                render(
+                    Value(object::read(v.0, object::ENUMERATE_ITER)),
+                    heap,
+                    nesting + 1
+                )
+            ),
+            Kind::Zip => "<zip>".into(),
+            Kind::Reversed => format!(
+                "<reversed at {} over {}>",
+                object::read(v.0, object::REVERSED_INDEX) as i64,
+                render(
+                    Value(object::read(v.0, object::REVERSED_SEQ)),
+                    heap,
+                    nesting + 1
+                )
             ),
             Kind::Free => format!("<freed object {:#x}>", v.0),
         }

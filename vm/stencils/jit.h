@@ -71,6 +71,7 @@ typedef uint64_t Value;
 #define DICT_KEYS_VERSION 8
 #define DICT_ENTRIES 32
 #define KIND_PYDICT 15
+#define PYDICT_USED 8
 #define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
 #define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
 #define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)
@@ -233,7 +234,7 @@ extern Value *jit_stack_op(JitState *, uint64_t frame, Value *sp, uint64_t opera
 extern Value jit_concat_str(JitState *, Value a, Value b);
 /* Fuel exhausted or collection due: 0 to continue, 1 to raise (poison). */
 extern uint64_t jit_check_periodic(JitState *, uint64_t frame);
-extern void jit_check_removed_guard(JitState *, uint64_t index, Value tos, Value nos);
+extern void jit_check_removed_guard(JitState *, uint64_t index, Value *sp);
 /* `_CHECK_IP` failed: the frame's ip is not the escaping uop's instruction. */
 extern void jit_check_ip(JitState *, uint64_t frame, uint64_t target, uint64_t uop);
 /* A linked exit (`executor << 32 | exit`) reports itself before jumping

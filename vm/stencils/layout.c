@@ -66,6 +66,7 @@
     CONST(E, DICT_KEYS_VERSION)             \
     CONST(E, DICT_ENTRIES)                  \
     CONST(E, KIND_PYDICT)                   \
+    CONST(E, PYDICT_USED)                   \
     CONST(E, FRAME_IP)                      \
     CONST(E, FRAME_SP)                      \
     CONST(E, FRAME_LOCALS)                  \

@@ -680,7 +680,35 @@ STENCIL {
 }
 #endif
 
-#if defined(STENCIL__CALL_PY) || defined(STENCIL__CALL_BUILTIN) || defined(STENCIL__CALL)
+/* `[callable, x]` / `[callable, x, cls]`: the callable is the builtin. */
+#if defined(STENCIL__GUARD_CALLABLE_LEN) || defined(STENCIL__GUARD_CALLABLE_ISINSTANCE)
+STENCIL {
+    EXIT_IF(INPUT(0) != OPERAND0);
+    CONTINUE_UOP();
+}
+#endif
+
+/* len(x) of a list, tuple, str or dict: its length field (never boxed).
+ * A call costs one fuel; tier 1 makes the call that runs out. */
+#if defined(STENCIL__CALL_LEN)
+STENCIL {
+    Value x = INPUT(1);
+    EXIT_IF(!IS_PTR(x));
+    uint64_t k = KIND_OF(x);
+    EXIT_IF(k != KIND_LIST && k != KIND_TUPLE && k != KIND_STR && k != KIND_PYDICT);
+    EXIT_IF(tstate->fuel + 1 > tstate->fuel_limit);
+    tstate->fuel += 1;
+    uint64_t n = k == KIND_PYDICT ? WORD(x, PYDICT_USED)
+               : k == KIND_STR  ? WORD(x, STR_LEN)
+               : k == KIND_LIST ? WORD(x, LIST_LEN)
+                                : WORD(x, TUPLE_LEN);
+    OUTPUT(0, MAKE_SMALL(n));
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__CALL_PY) || defined(STENCIL__CALL_BUILTIN) || defined(STENCIL__CALL) \
+    || defined(STENCIL__CALL_ISINSTANCE)
 STENCIL {
     SYNC_SP();
     Value r = jit_call(tstate, frame, stack_pointer, OPARG);
@@ -762,7 +790,7 @@ STENCIL {
     SYNC_SP();
     /* The executor id rides in the high half: a linked exit may have brought
      * us here from another trace. */
-    jit_check_removed_guard(tstate, (EXECUTOR << 32) | OPERAND0, stack_pointer[-1], stack_pointer[-2]);
+    jit_check_removed_guard(tstate, (EXECUTOR << 32) | OPERAND0, stack_pointer);
     CONTINUE();
 }
 #endif

@@ -13,6 +13,7 @@ use super::builtins;
 use super::compare::{self, compare};
 use super::dict_methods;
 use super::float::{self, Num};
+use super::iters;
 use super::methods::{self, Meth};
 use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
@@ -581,6 +582,11 @@ impl<'p> Interp<'p> {
             Builtin::Ord => strs::ord(args),
             Builtin::Chr => strs::chr(args),
             Builtin::Dict => dict_methods::make(&mut self.heap, args),
+            Builtin::Enumerate => iters::enumerate(args, int_bits),
+            Builtin::Zip => iters::zip(args),
+            Builtin::Reversed => iters::reversed(args, int_bits),
+            Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
+            Builtin::Isinstance => iters::isinstance(args),
         }
     }
 
@@ -638,6 +644,24 @@ impl<'p> Interp<'p> {
                 }
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
+            }
+            // `reverse=` reaches only `sorted` and `.sort` (the front end).
+            Value::Builtin(Builtin::Sorted) if names == ["reverse"] => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                iters::sorted(&mut self.heap, args, kws.first().map(|(_, v)| v))
+            }
+            Value::Bound(b) if names == ["reverse"] && matches!(b.meth, methods::Meth::Sort) => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                match &b.receiver {
+                    Value::List(l) => {
+                        let reverse = kws.first().map(|(_, v)| v);
+                        iters::sort_list(&mut self.heap, l, args, reverse).map(|()| Value::None)
+                    }
+                    other => Err(type_error(format!(
+                        "'{}' object has no attribute 'sort'",
+                        other.type_name()
+                    ))),
+                }
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
             other => Err(type_error(format!(

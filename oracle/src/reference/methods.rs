@@ -41,6 +41,7 @@ pub enum Meth {
     Update,
     Clear,
     Copy,
+    Sort,
     Other(Rc<str>),
 }
 
@@ -71,6 +72,7 @@ impl Meth {
             "update" => Meth::Update,
             "clear" => Meth::Clear,
             "copy" => Meth::Copy,
+            "sort" => Meth::Sort,
             other => Meth::Other(Rc::from(other)),
         }
     }
@@ -101,6 +103,7 @@ impl Meth {
             Meth::Update => "update",
             Meth::Clear => "clear",
             Meth::Copy => "copy",
+            Meth::Sort => "sort",
             Meth::Other(n) => n,
         }
     }
@@ -121,6 +124,7 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
                 | Meth::Index
                 | Meth::Count
                 | Meth::Reverse
+                | Meth::Sort
         ),
         Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
         Value::Str(_) => matches!(
@@ -220,6 +224,7 @@ pub fn call_method(
 
 fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<Value> {
     match m {
+        Meth::Sort => super::iters::sort_list(h, l, args, None)?,
         Meth::Append => {
             let x = one_arg("list", m, args)?;
             check_len(l.items.borrow().len() as u128 + 1)?;

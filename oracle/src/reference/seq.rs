@@ -125,6 +125,8 @@ pub enum Items {
     Range(RangeIter),
     Str(Rc<str>, usize),
     Dict(DictIter),
+    /// An iterator object, shared with every name bound to it.
+    Obj(Rc<super::iters::IterObj>),
 }
 
 impl Items {
@@ -136,6 +138,7 @@ impl Items {
             Value::Str(s) => Items::Str(s.clone(), 0),
             Value::Dict(d) => Items::Dict(DictIter::new(d.clone(), ViewKind::Keys)),
             Value::View(v) => Items::Dict(DictIter::new(v.dict.clone(), v.kind)),
+            Value::Iter(it) => Items::Obj(it.clone()),
             Value::Int(_)
             | Value::Float(_)
             | Value::Bool(_)
@@ -151,6 +154,7 @@ impl Items {
     pub fn step(&mut self) -> Res<Option<Value>> {
         match self {
             Items::Dict(it) => it.step(),
+            Items::Obj(it) => it.step(),
             _ => Ok(self.next()),
         }
     }
@@ -179,6 +183,7 @@ impl Iterator for Items {
             // Only `unpack` takes dict items through `next`, and nothing
             // can change the dict between its steps.
             Items::Dict(it) => it.step().ok().flatten(),
+            Items::Obj(it) => it.step().ok().flatten(),
         }
     }
 }
@@ -203,6 +208,14 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
         Value::Str(s) => strs::chars(s),
         Value::Dict(d) => super::dict::view_items(d, ViewKind::Keys),
         Value::View(v) => super::dict::view_items(&v.dict, v.kind),
+        Value::Iter(it) => {
+            let mut out = Vec::new();
+            while let Some(x) = it.step()? {
+                out.push(x);
+                check_len(out.len() as u128)?;
+            }
+            out
+        }
         _ => return Err(msg()),
     })
 }
@@ -628,7 +641,15 @@ pub fn unpack(v: &Value, n: usize) -> Res<Vec<Value>> {
             v.type_name()
         )));
     };
-    let got: Vec<Value> = items.take(n + 1).collect();
+    let mut items = items;
+    let mut got: Vec<Value> = Vec::with_capacity(n + 1);
+    // An iterator object's step can raise (its dict changed size).
+    while got.len() <= n {
+        match items.step()? {
+            Some(x) => got.push(x),
+            None => break,
+        }
+    }
     if got.len() < n {
         return Err(value_error(format!(
             "not enough values to unpack (expected {n}, got {})",

@@ -420,10 +420,15 @@ pub enum Builtin {
     Ord,
     Chr,
     Dict,
+    Enumerate,
+    Zip,
+    Reversed,
+    Sorted,
+    Isinstance,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 17] = [
+    pub const ALL: [Builtin; 22] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -441,6 +446,11 @@ impl Builtin {
         Builtin::Ord,
         Builtin::Chr,
         Builtin::Dict,
+        Builtin::Enumerate,
+        Builtin::Zip,
+        Builtin::Reversed,
+        Builtin::Sorted,
+        Builtin::Isinstance,
     ];
 
     pub fn name(self) -> &'static str {
@@ -462,6 +472,11 @@ impl Builtin {
             Builtin::Ord => "ord",
             Builtin::Chr => "chr",
             Builtin::Dict => "dict",
+            Builtin::Enumerate => "enumerate",
+            Builtin::Zip => "zip",
+            Builtin::Reversed => "reversed",
+            Builtin::Sorted => "sorted",
+            Builtin::Isinstance => "isinstance",
         }
     }
 
@@ -480,6 +495,9 @@ impl Builtin {
                 | Builtin::Tuple
                 | Builtin::Str
                 | Builtin::Dict
+                | Builtin::Enumerate
+                | Builtin::Zip
+                | Builtin::Reversed
         )
     }
 }
@@ -570,6 +588,8 @@ pub enum Value {
     Dict(Rc<DictObj>),
     /// `d.keys()`, `d.values()` or `d.items()`.
     View(Rc<ViewObj>),
+    /// An iterator object (`enumerate`, `zip`, `reversed`).
+    Iter(Rc<super::iters::IterObj>),
 }
 
 impl Value {
@@ -607,6 +627,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Dict(_) => "dict",
             Value::View(v) => v.kind.type_name(),
+            Value::Iter(it) => it.type_name(),
         }
     }
 
@@ -637,6 +658,7 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Dict(d) => d.len() > 0,
             Value::View(v) => v.dict.len() > 0,
+            Value::Iter(_) => true,
         }
     }
 
@@ -653,6 +675,7 @@ impl Value {
             (Value::Bound(a), Value::Bound(b)) => Rc::ptr_eq(a, b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
             (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
+            (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -702,6 +725,8 @@ impl fmt::Display for Value {
                 b.meth.name(),
                 b.receiver.type_name()
             ),
+            // Without CPython's address, as functions.
+            Value::Iter(it) => write!(f, "<{} object>", it.type_name()),
             Value::Range(r) => {
                 if r.step == Int::Small(1) {
                     write!(f, "range({}, {})", r.start, r.stop)

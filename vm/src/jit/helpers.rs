@@ -221,17 +221,14 @@ pub(crate) unsafe extern "C" fn jit_check_periodic(st: *mut JitState, frame: u64
 pub(crate) unsafe extern "C" fn jit_check_removed_guard(
     st: *mut JitState,
     index: u64,
-    tos: Value,
-    nos: Value,
+    sp: *const Value,
 ) {
+    // SAFETY: `sp` is the synced stack pointer of a live frame; the three
+    // words below it are stack slots or the frame's header.
+    let top = unsafe { [*sp.sub(1), *sp.sub(2), *sp.sub(3)] };
     // `index` is `executor << 32 | removed-guard index`.
     with_run(st, (), |run| {
-        run.check_removed_guard(
-            (index >> 32) as usize,
-            (index & 0xffff_ffff) as usize,
-            tos,
-            nos,
-        );
+        run.check_removed_guard((index >> 32) as usize, (index & 0xffff_ffff) as usize, top);
         Ok(())
     })
 }
@@ -355,7 +352,7 @@ unsafe fn call_by_index_unchecked(i: usize, st: *mut JitState, a: [u64; 4]) -> u
             10 => jit_make_function(st, a[1]).0,
             11 => jit_check_periodic(st, a[1]),
             12 => {
-                jit_check_removed_guard(st, a[1], Value(a[2]), Value(a[3]));
+                jit_check_removed_guard(st, a[1], a[2] as *const Value);
                 0
             }
             13 => {

@@ -218,6 +218,7 @@ mod tests {
             ("DICT_KEYS_VERSION", object::DICT_KEYS_VERSION),
             ("DICT_ENTRIES", object::DICT_ENTRIES),
             ("KIND_PYDICT", Kind::PyDict as u64),
+            ("PYDICT_USED", object::PYDICT_USED),
             ("FRAME_IP", FRAME_IP),
             ("FRAME_SP", FRAME_SP),
             ("FRAME_LOCALS", FRAME_LOCALS),

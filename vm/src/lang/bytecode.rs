@@ -63,6 +63,10 @@ pub enum Op {
     Call,
     CallPyExactArgs,
     CallBuiltin,
+    /// `len(x)`: the callable is the builtin `len` (CPython's CALL_LEN).
+    CallLen,
+    /// `isinstance(x, cls)` (CPython's CALL_ISINSTANCE).
+    CallIsinstance,
     /// Push a new function object for code `arg`.
     MakeFunction,
     /// `[defaults, function] -> [function]`: sets the function's default
@@ -102,7 +106,8 @@ pub enum Op {
     ForIterTuple,
     /// `[callable, args..., keyword values...] -> [result]`: `arg` packs
     /// the positional count (bits 0..8), the keyword count (8..12) and, per
-    /// keyword, whether it is `end` rather than `sep` (bit 12 + i).
+    /// keyword, whether it is `end` rather than `sep` (bit 12 + i); bit 28
+    /// ([`CALL_KW_REVERSE`]) marks a `reverse=` keyword.
     CallKw,
     /// Pop `2 * arg` items (key, value, key, value...), push a dict.
     BuildMap,
@@ -144,7 +149,7 @@ impl Op {
             StoreSubscrListInt | StoreSubscrDict => StoreSubscr,
             ContainsOpDict => ContainsOp,
             UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
-            CallPyExactArgs | CallBuiltin => Call,
+            CallPyExactArgs | CallBuiltin | CallLen | CallIsinstance => Call,
             other => other,
         }
     }
@@ -238,12 +243,18 @@ pub fn call_kw_counts(arg: u32) -> (u32, u32) {
     (arg & 0xff, (arg >> 8) & 0xf)
 }
 
+/// CALL_KW's flag for a call whose one keyword is `reverse`
+/// (`sorted`, `list.sort`); without it each keyword is `sep` or `end`.
+pub const CALL_KW_REVERSE: u32 = 1 << 28;
+
 /// The names of CALL_KW's keywords, in order.
 pub fn call_kw_names(arg: u32) -> Vec<&'static str> {
     let (_, nkw) = call_kw_counts(arg);
     (0..nkw)
         .map(|i| {
-            if arg & (1 << (12 + i)) != 0 {
+            if arg & CALL_KW_REVERSE != 0 {
+                "reverse"
+            } else if arg & (1 << (12 + i)) != 0 {
                 "end"
             } else {
                 "sep"

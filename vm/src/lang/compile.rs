@@ -610,12 +610,15 @@ impl<'n> CodeBuilder<'n> {
                 if keywords.is_empty() {
                     self.emit(Op::Call, args.len() as u32);
                 } else {
-                    // The front end allows only print's `sep` and `end`.
+                    // The front end allows only print's `sep` and `end`,
+                    // and one `reverse`.
                     let mut arg = args.len() as u32 | ((keywords.len() as u32) << 8);
                     for (i, k) in keywords.iter().enumerate() {
                         self.expr(&k.value);
-                        if k.arg == "end" {
-                            arg |= 1 << (12 + i);
+                        match k.arg.as_str() {
+                            "end" => arg |= 1 << (12 + i),
+                            "reverse" => arg |= crate::lang::bytecode::CALL_KW_REVERSE,
+                            _ => {}
                         }
                     }
                     self.emit(Op::CallKw, arg);

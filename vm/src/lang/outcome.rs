@@ -54,6 +54,10 @@ pub enum Poison {
     /// A character outside ASCII (`chr(200)`, `'%c' % 200`): every string
     /// in the language is ASCII.
     NonAscii,
+    /// A sort of 64 or more items whose order is not consistent (a NaN in
+    /// an item, or a comparison that raises): CPython's result then
+    /// depends on its merge steps, which the language leaves out.
+    SortOrder,
 }
 
 impl std::fmt::Display for Poison {
@@ -68,6 +72,7 @@ impl std::fmt::Display for Poison {
             Poison::SequenceTooLong => "sequence too long",
             Poison::Identity => "an answer that depends on object identity",
             Poison::NonAscii => "non-ASCII string (outside the language)",
+            Poison::SortOrder => "a long sort without a consistent order",
         })
     }
 }

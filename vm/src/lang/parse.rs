@@ -108,41 +108,54 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         depth: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
-    // `print(x, sep=...)` must reach the builtin: keyword binding to user
-    // functions is not in the language yet.
-    if uses_keywords(&body) && binds_print(&body) {
-        return Err(ParseError {
-            line: 1,
-            col: 1,
-            message: "unsupported construct: keyword arguments to `print` in a program that rebinds `print` (outside S0)".into(),
-        });
+    // `print(x, sep=...)` and `sorted(x, reverse=...)` must reach the
+    // builtin: keyword binding to user functions is not in the language yet.
+    if uses_keywords(&body) {
+        for name in ["print", "sorted"] {
+            if binds_name(&body, name) {
+                return Err(ParseError {
+                    line: 1,
+                    col: 1,
+                    message: format!(
+                        "unsupported construct: keyword arguments to `{name}` in a program that rebinds `{name}` (outside S0)"
+                    ),
+                });
+            }
+        }
     }
     Ok(Module { body })
 }
 
-/// Whether any name binding in the program (at any depth) is `print`.
-fn binds_print(body: &[Stmt]) -> bool {
+/// Whether any name binding in the program (at any depth) is `name`.
+fn binds_name(body: &[Stmt], name: &str) -> bool {
     body.iter().any(|s| match s {
         Stmt::FunctionDef {
-            name, params, body, ..
-        } => name == "print" || params.iter().any(|p| p == "print") || binds_print(body),
-        Stmt::If { body, orelse, .. } => binds_print(body) || binds_print(orelse),
-        Stmt::While { body, orelse, .. } => binds_print(body) || binds_print(orelse),
+            name: f,
+            params,
+            body,
+            ..
+        } => f == name || params.iter().any(|p| p == name) || binds_name(body, name),
+        Stmt::If { body, orelse, .. } => binds_name(body, name) || binds_name(orelse, name),
+        Stmt::While { body, orelse, .. } => binds_name(body, name) || binds_name(orelse, name),
         Stmt::For {
             target,
             body,
             orelse,
             ..
-        } => target == "print" || binds_print(body) || binds_print(orelse),
+        } => target == name || binds_name(body, name) || binds_name(orelse, name),
         Stmt::ForUnpack {
             targets,
             body,
             orelse,
             ..
-        } => targets.iter().any(|t| t.binds("print")) || binds_print(body) || binds_print(orelse),
-        Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
+        } => {
+            targets.iter().any(|t| t.binds(name))
+                || binds_name(body, name)
+                || binds_name(orelse, name)
+        }
+        Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == name,
         Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
-            targets.iter().any(|t| t.binds("print"))
+            targets.iter().any(|t| t.binds(name))
         }
         _ => false,
     })
@@ -774,18 +787,31 @@ impl Lowering<'_> {
                 }
             }
             py::Expr::Call(c) => {
-                // Only `print`'s `sep=` and `end=`: other keywords need
-                // parameter binding the language does not have yet.
-                let is_print = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "print");
-                let mut keywords = Vec::new();
+                // Only `print`'s `sep=` and `end=`, and `reverse=` of
+                // `sorted` and `.sort`: other keywords need parameter
+                // binding the language does not have yet.
+                let is_name =
+                    |want: &str| matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == want);
+                let is_sort = is_name("sorted")
+                    || matches!(&*c.func, py::Expr::Attribute(at) if at.attr.id.as_str() == "sort");
+                let mut keywords: Vec<Keyword> = Vec::new();
                 for k in c.arguments.keywords.iter() {
                     let arg = k.arg.as_ref().map(|a| a.id.to_string());
                     match arg {
-                        Some(a) if is_print && (a == "sep" || a == "end") => {
+                        Some(a) if keywords.iter().any(|k| k.arg == a) => {
+                            return Err(self.unsupported(k, "a repeated keyword argument"));
+                        }
+                        Some(a)
+                            if (is_name("print") && (a == "sep" || a == "end"))
+                                || (is_sort && a == "reverse") =>
+                        {
                             keywords.push(Keyword {
                                 arg: a,
                                 value: self.expr(&k.value)?,
                             })
+                        }
+                        Some(a) if is_sort && a == "key" => {
+                            return Err(self.unsupported(k, "`key=` in a sort"));
                         }
                         _ => return Err(self.unsupported(k, "keyword argument")),
                     }
@@ -798,7 +824,8 @@ impl Lowering<'_> {
                     args.push(self.expr(a)?);
                 }
                 match &*c.func {
-                    py::Expr::Attribute(at) => Expr::MethodCall {
+                    // `xs.sort(reverse=r)` calls the bound method.
+                    py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
                         receiver: Box::new(self.expr(&at.value)?),
                         method: at.attr.id.to_string(),
                         args,

@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 31] = [
+pub const METHODS: [(&str, &str, Value); 32] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -45,6 +45,7 @@ pub const METHODS: [(&str, &str, Value); 31] = [
     ("dict", "update", Value::METHOD_DICT_UPDATE),
     ("dict", "clear", Value::METHOD_DICT_CLEAR),
     ("dict", "copy", Value::METHOD_DICT_COPY),
+    ("list", "sort", Value::METHOD_LIST_SORT),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -88,6 +89,43 @@ pub fn call_bound(arena: &mut Arena, b: Value, args: &[Value]) -> Result<Value, 
         )
     };
     call(arena, m, receiver, args)
+}
+
+/// Calls bound method `b` with `args` and the keyword `reverse=`: only
+/// `list.sort` takes it.
+pub fn call_bound_kw(
+    arena: &mut Arena,
+    b: Value,
+    args: &[Value],
+    reverse: Value,
+) -> Result<Value, Raise> {
+    // SAFETY: a live BoundMethod.
+    let (receiver, m) = unsafe {
+        (
+            Value(object::read(b.0, object::BOUND_RECEIVER)),
+            Value(object::read(b.0, object::BOUND_METHOD)),
+        )
+    };
+    if m != Value::METHOD_LIST_SORT {
+        return Err(Raise::type_error(format!(
+            "{}.{}() takes no keyword arguments",
+            type_name(receiver),
+            name_of(m)
+        )));
+    }
+    list_sort(arena, receiver, args, reverse)
+}
+
+/// `xs.sort(reverse=reverse)` (`reverse` NULL when absent).
+fn list_sort(arena: &mut Arena, xs: Value, args: &[Value], reverse: Value) -> Result<Value, Raise> {
+    if !args.is_empty() {
+        return Err(Raise::type_error(
+            "sort() takes no positional arguments".into(),
+        ));
+    }
+    let reverse = super::sort::reverse_flag(reverse)?;
+    super::sort::sort_list(arena, xs, reverse)?;
+    Ok(Value::NONE)
 }
 
 /// The method `name` of `receiver`, or CPython's AttributeError.
@@ -163,6 +201,7 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             Ok(Value::NONE)
         }
         Value::METHOD_LIST_POP => pop(arena, xs, args),
+        Value::METHOD_LIST_SORT => list_sort(arena, xs, args, Value::NULL),
         m if super::dict_methods::is_dict_method(m) => {
             super::dict_methods::call(arena, m, receiver, args)
         }

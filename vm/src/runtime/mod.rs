@@ -8,6 +8,8 @@ pub mod float;
 pub mod format;
 pub mod frame;
 pub mod int;
+pub mod isinstance;
+pub mod iters;
 pub mod mapping;
 pub mod methods;
 pub mod numbers;
@@ -18,6 +20,7 @@ pub mod pydict_ops;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
+pub mod sort;
 pub mod str_builtins;
 pub mod str_ops;
 pub mod strs;
@@ -73,7 +76,10 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_LIST
         | Value::BUILTIN_TUPLE
         | Value::BUILTIN_DICT
-        | Value::BUILTIN_STR => return "type",
+        | Value::BUILTIN_STR
+        | Value::BUILTIN_ENUMERATE
+        | Value::BUILTIN_ZIP
+        | Value::BUILTIN_REVERSED => return "type",
         _ if v.is_builtin() || methods::is_method(v) => return "builtin_function_or_method",
         _ => {}
     }
@@ -107,6 +113,9 @@ pub fn type_name(v: Value) -> &'static str {
             pydict::Which::Values => "dict_valueiterator",
             pydict::Which::Items => "dict_itemiterator",
         },
+        Kind::Enumerate => "enumerate",
+        Kind::Zip => "zip",
+        Kind::Reversed => iters::reversed_type_name(v),
         Kind::Free => "freed object",
     }
 }
@@ -230,7 +239,9 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
             try_repr(v, function_name).unwrap_or_else(|_| "...".into())
         }
         Kind::DictEntries => "<dict entries>".into(),
-        Kind::DictIter => format!("<{} object>", type_name(v)),
+        Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
+            format!("<{} object>", type_name(v))
+        }
         Kind::Free => "<freed object>".into(),
     }
 }

@@ -56,15 +56,29 @@ pub enum Kind {
     DictIter = 18,
     /// `xs.append` as a value: `[hdr][receiver][method: an immediate]`.
     BoundMethod = 19,
+    /// `enumerate(it, start)`: `[hdr][iterator, or NULL once exhausted]
+    /// [count: a Value]`.
+    Enumerate = 20,
+    /// `zip(a, b, ...)`: `[hdr][iterators: a Tuple, or NULL once exhausted]`.
+    Zip = 21,
+    /// `reversed(seq)` of a list, tuple or str: `[hdr][seq][index: i64]`,
+    /// the raw index of the next item (exhausted below 0 or past the end;
+    /// -1 once a step found it exhausted).
+    Reversed = 22,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::BoundMethod;
+    pub const LAST: Kind = Kind::Reversed;
 }
 
 pub const BOUND_RECEIVER: u64 = 8;
 pub const BOUND_METHOD: u64 = 16;
+pub const ENUMERATE_ITER: u64 = 8;
+pub const ENUMERATE_COUNT: u64 = 16;
+pub const ZIP_ITERS: u64 = 8;
+pub const REVERSED_SEQ: u64 = 8;
+pub const REVERSED_INDEX: u64 = 16;
 
 pub const KIND_MASK: u64 = 0xff;
 pub const MARK_BIT: u64 = 1 << 8;
@@ -140,6 +154,9 @@ pub fn header_kind(h: u64) -> Kind {
         17 => Kind::DictView,
         18 => Kind::DictIter,
         19 => Kind::BoundMethod,
+        20 => Kind::Enumerate,
+        21 => Kind::Zip,
+        22 => Kind::Reversed,
         _ => Kind::Free,
     }
 }
@@ -230,6 +247,22 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => f(Value(read(addr, SEQ_ITER_SEQ))),
+            // An exhausted enumerate drops its iterator.
+            Kind::Enumerate => {
+                let it = read(addr, ENUMERATE_ITER);
+                if it != 0 {
+                    f(Value(it));
+                }
+                f(Value(read(addr, ENUMERATE_COUNT)));
+            }
+            // An exhausted zip drops its iterators.
+            Kind::Zip => {
+                let iters = read(addr, ZIP_ITERS);
+                if iters != 0 {
+                    f(Value(iters));
+                }
+            }
+            Kind::Reversed => f(Value(read(addr, REVERSED_SEQ))),
             // The method is an immediate, not an object.
             Kind::BoundMethod => f(Value(read(addr, BOUND_RECEIVER))),
             Kind::Function => {

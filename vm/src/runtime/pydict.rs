@@ -515,6 +515,22 @@ pub fn iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
     Ok(it)
 }
 
+/// Whether the next step of dict iterator `it` finds it exhausted (without
+/// stepping it): not when that step would raise or poison.
+pub fn iter_exhausted(it: Value) -> bool {
+    let d = Value(field(it, DICT_ITER_DICT));
+    if d.is_null() {
+        return true;
+    }
+    if field(it, DICT_ITER_USED) != len(d) as u64
+        || field(it, DICT_ITER_VERSION) != field(d, PYDICT_KEYS_VERSION)
+    {
+        return false;
+    }
+    let from = field(it, DICT_ITER_POS) as usize;
+    (from..nentries(d)).all(|i| entry(d, i).0.is_null())
+}
+
 /// The next item of a dict iterator (CPython's `dictiter_iternextkey`):
 /// a size change since the iterator was made raises; other keys at the
 /// same size poison ([`Poison::Identity`], as the reference: CPython's

@@ -265,6 +265,9 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
         }
         return Ok(out);
     }
+    if super::iters::is_iterator(v) {
+        return super::iters::drain(arena, v);
+    }
     Err(not_iterable(v))
 }
 

@@ -414,6 +414,8 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
         (range::len(v), true)
     } else if pydict::is_dict(v) || pydict::is_view(v) {
         (IBig::from(pydict_ops::len(v)), false)
+    } else if super::iters::is_iterator(v) {
+        return unpack_iterator(arena, v, n);
     } else {
         return Err(Raise::type_error(format!(
             "cannot unpack non-iterable {} object",
@@ -444,6 +446,38 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
     }
     // The caller roots these as it pushes them.
     (0..n).map(|i| seq::range_item(arena, v, i)).collect()
+}
+
+/// Unpacks an iterator as CPython's `unpack_iterable`: at most `n + 1`
+/// items are taken. The caller roots the items as it pushes them.
+fn unpack_iterator(arena: &mut Arena, it: Value, n: usize) -> Result<Vec<Value>, Raise> {
+    rooted(arena, |arena| {
+        let mut items = Vec::with_capacity(n);
+        while items.len() < n {
+            match super::iters::next(arena, it)? {
+                Some(x) => {
+                    arena.roots.temps.push(x);
+                    items.push(x);
+                }
+                None => {
+                    return Err(Raise::exc(
+                        "ValueError",
+                        format!(
+                            "not enough values to unpack (expected {n}, got {})",
+                            items.len()
+                        ),
+                    ));
+                }
+            }
+        }
+        if super::iters::next(arena, it)?.is_some() {
+            return Err(Raise::exc(
+                "ValueError",
+                format!("too many values to unpack (expected {n})"),
+            ));
+        }
+        Ok(items)
+    })
 }
 
 /// `x in c` / `x not in c`.

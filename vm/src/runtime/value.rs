@@ -17,9 +17,9 @@ pub struct Value(pub u64);
 
 /// The builtins, in the order of the global name table's first entries
 /// (the compiler's names and the builtins dict both start with these).
-/// `range`, `float`, `int`, `list` and `tuple` are types; the rest are
-/// functions.
-pub const BUILTINS: [(&str, Value); 17] = [
+/// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
+/// `zip` and `reversed` are types; the rest are functions.
+pub const BUILTINS: [(&str, Value); 22] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -37,6 +37,11 @@ pub const BUILTINS: [(&str, Value); 17] = [
     ("ord", Value::BUILTIN_ORD),
     ("chr", Value::BUILTIN_CHR),
     ("dict", Value::BUILTIN_DICT),
+    ("enumerate", Value::BUILTIN_ENUMERATE),
+    ("zip", Value::BUILTIN_ZIP),
+    ("reversed", Value::BUILTIN_REVERSED),
+    ("sorted", Value::BUILTIN_SORTED),
+    ("isinstance", Value::BUILTIN_ISINSTANCE),
 ];
 
 /// Smallest and largest inline ints.
@@ -98,6 +103,12 @@ impl Value {
     pub const METHOD_DICT_UPDATE: Value = Value((48 << 2) | 2);
     pub const METHOD_DICT_CLEAR: Value = Value((49 << 2) | 2);
     pub const METHOD_DICT_COPY: Value = Value((50 << 2) | 2);
+    pub const BUILTIN_ENUMERATE: Value = Value((51 << 2) | 2);
+    pub const BUILTIN_ZIP: Value = Value((52 << 2) | 2);
+    pub const BUILTIN_REVERSED: Value = Value((53 << 2) | 2);
+    pub const BUILTIN_SORTED: Value = Value((54 << 2) | 2);
+    pub const BUILTIN_ISINSTANCE: Value = Value((55 << 2) | 2);
+    pub const METHOD_LIST_SORT: Value = Value((56 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

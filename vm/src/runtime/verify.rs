@@ -278,6 +278,35 @@ fn check_value(
                 vec![object::DICT_ITER_DICT]
             }
         }
+        Kind::Enumerate => {
+            if words != 3 {
+                return bad(format!("a malformed enumerate ({words} words)"));
+            }
+            if read(object::ENUMERATE_ITER) == 0 {
+                vec![object::ENUMERATE_COUNT]
+            } else {
+                vec![object::ENUMERATE_ITER, object::ENUMERATE_COUNT]
+            }
+        }
+        Kind::Zip => {
+            if words != 2 {
+                return bad(format!("a malformed zip ({words} words)"));
+            }
+            let iters = Value(read(object::ZIP_ITERS));
+            if iters.is_null() {
+                vec![]
+            } else if !super::seq::is_tuple(iters) {
+                return bad("a zip whose iterators are not a tuple".into());
+            } else {
+                vec![object::ZIP_ITERS]
+            }
+        }
+        Kind::Reversed => {
+            if words != 3 {
+                return bad(format!("a malformed reversed iterator ({words} words)"));
+            }
+            vec![object::REVERSED_SEQ]
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

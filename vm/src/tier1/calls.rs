@@ -80,6 +80,11 @@ impl Run<'_> {
             | Value::BUILTIN_SUM
             | Value::BUILTIN_MIN
             | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),
+            Value::BUILTIN_ENUMERATE => crate::runtime::iters::enumerate(self.arena, args),
+            Value::BUILTIN_ZIP => crate::runtime::iters::zip(self.arena, args),
+            Value::BUILTIN_REVERSED => crate::runtime::iters::reversed(self.arena, args),
+            Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
+            Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
             m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
             b if methods::is_bound(b) => methods::call_bound(self.arena, b, args),
             other => Err(Raise::type_error(format!(
@@ -109,6 +114,21 @@ impl Run<'_> {
                     .map_or(Value::NONE, |(_, v)| *v)
             };
             return self.print(args, pick("sep"), pick("end"));
+        }
+        // `reverse=` is the only other keyword the front end admits (on
+        // `sorted` and on `.sort` attributes).
+        let reverse = names
+            .iter()
+            .zip(kw)
+            .find(|(n, _)| **n == "reverse")
+            .map(|(_, v)| *v);
+        if let (Some(reverse), true) = (reverse, names.len() == 1) {
+            if callable == Value::BUILTIN_SORTED {
+                return crate::runtime::sort::sorted(self.arena, args, reverse);
+            }
+            if methods::is_bound(callable) {
+                return methods::call_bound_kw(self.arena, callable, args, reverse);
+            }
         }
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
             // SAFETY: a live Function object.

@@ -9,8 +9,8 @@ use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
 use crate::runtime::{
-    Raise, Value, dict, equal, float, int, methods, pydict, pydict_ops, range, seq, seq_ops, strs,
-    truthy, type_name,
+    Raise, Value, dict, equal, float, int, methods, pydict, pydict_ops, seq, seq_ops, strs, truthy,
+    type_name,
 };
 
 use super::Run;
@@ -462,7 +462,11 @@ impl Run<'_> {
                         }
                     }
                 }
-                Op::Call | Op::CallPyExactArgs | Op::CallBuiltin => {
+                Op::Call
+                | Op::CallPyExactArgs
+                | Op::CallBuiltin
+                | Op::CallLen
+                | Op::CallIsinstance => {
                     let n = ins.arg as usize;
                     let callable = peek!(n + 1);
                     match ins.op {
@@ -622,16 +626,7 @@ impl Run<'_> {
     /// The next item of any iterator the language has, or None when it is
     /// exhausted.
     pub(crate) fn iter_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
-        if seq::is_seq_iter(it) {
-            return Ok(seq::iter_next(it));
-        }
-        if pydict::is_iter(it) {
-            return pydict::iter_next(self.arena, it);
-        }
-        if strs::is_str_iter(it) {
-            return Ok(strs::iter_next(self.arena, it));
-        }
-        range::next(self.arena, it)
+        crate::runtime::iters::next(self.arena, it)
     }
 
     /// The generic semantics of the sequence instructions on their stack
@@ -709,20 +704,7 @@ impl Run<'_> {
     }
 
     pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
-        if seq::is_seq(v) {
-            seq::iter(self.arena, v)
-        } else if strs::is_str(v) {
-            strs::iter(self.arena, v)
-        } else if pydict::is_dict(v) || pydict::is_view(v) {
-            pydict::iter(self.arena, v)
-        } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
-            range::iter(self.arena, v)
-        } else {
-            Err(Raise::type_error(format!(
-                "'{}' object is not iterable",
-                type_name(v)
-            )))
-        }
+        crate::runtime::iters::get_iter(self.arena, v)
     }
 
     /// A specialized instruction's guard failed: count it, and return to the

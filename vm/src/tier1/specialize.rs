@@ -154,6 +154,12 @@ impl Outcome {
     /// Python functions called with exactly their parameter count (guarded by
     /// code identity), or a builtin (guarded by identity).
     pub fn call(program: &Program, callable: Value, nargs: usize) -> Option<(Op, u64, u64)> {
+        if callable == Value::BUILTIN_LEN && nargs == 1 {
+            return Some((Op::CallLen, 0, callable.0));
+        }
+        if callable == Value::BUILTIN_ISINSTANCE && nargs == 2 {
+            return Some((Op::CallIsinstance, 0, callable.0));
+        }
         if callable.is_builtin() || crate::runtime::methods::is_method(callable) {
             return Some((Op::CallBuiltin, 0, callable.0));
         }

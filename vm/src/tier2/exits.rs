@@ -380,7 +380,9 @@ impl Run<'_> {
     }
 
     /// Re-evaluates a removed guard (`+checkguards`): a finding if it fails.
-    pub(crate) fn check_removed_guard(&mut self, eid: usize, index: usize, tos: Value, nos: Value) {
+    /// `top`: the top three stack slots, top first (the frame's header
+    /// words below a shallower stack, which no guard reads).
+    pub(crate) fn check_removed_guard(&mut self, eid: usize, index: usize, top: [Value; 3]) {
         let ex = &self.executors[eid];
         let Some(removed) = ex.removed.get(index) else {
             let msg = format!("executor {eid} has no removed guard {index} to check");
@@ -390,8 +392,7 @@ impl Run<'_> {
         let g = removed.original;
         let holds = super::guards::removed_guard_holds(
             &g,
-            tos,
-            nos,
+            top,
             crate::runtime::dict::keys_version(self.globals),
             ex.valid,
         );

@@ -7,17 +7,20 @@ use crate::runtime::{Value, float, pydict, seq, strs};
 
 use super::uops::{Uop, UopInst};
 
-/// Whether removed guard `g` would pass now, given the top two stack values,
-/// the globals' keys version and the executor's validity. `None` for uops
-/// that are not guards (removing one is an optimizer bug of its own).
+/// Whether removed guard `g` would pass now, given the top three stack
+/// values (top first), the globals' keys version and the executor's
+/// validity. `None` for uops that are not guards (removing one is an
+/// optimizer bug of its own).
 pub fn removed_guard_holds(
     g: &UopInst,
-    tos: Value,
-    nos: Value,
+    top: [Value; 3],
     globals_version: u64,
     valid: bool,
 ) -> Option<bool> {
+    let [tos, nos, third] = top;
     Some(match g.uop {
+        Uop::GuardCallableLen => nos.0 == g.operand,
+        Uop::GuardCallableIsinstance => third.0 == g.operand,
         Uop::GuardTosInt => tos.is_small_int(),
         Uop::GuardNosInt => nos.is_small_int(),
         Uop::GuardTosFloat => float::is_float(tos),
@@ -132,8 +135,24 @@ pub fn removed_guard_holds(
         | Uop::BinarySubscrDict
         | Uop::StoreSubscrDict
         | Uop::ContainsOpDict
-        | Uop::ListAppend => return None,
+        | Uop::ListAppend
+        | Uop::CallLen
+        | Uop::CallIsinstance => return None,
     })
+}
+
+/// `len(x)` read in place for a list, tuple, str or dict (`_CALL_LEN`'s
+/// fast path); None for anything else.
+pub fn len_in_place(x: Value) -> Option<usize> {
+    if seq::is_seq(x) {
+        Some(seq::len(x))
+    } else if strs::is_str(x) {
+        Some(strs::len(x))
+    } else if pydict::is_dict(x) {
+        Some(pydict::len(x))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -165,13 +184,14 @@ mod tests {
             a_dict,
         ];
         for &u in Uop::ALL {
+            // Operand 7 is also the callable the callable guards expect.
             let g = UopInst::new(u, 0, 0, 7);
             let outcomes: Vec<Option<bool>> = values
                 .iter()
                 .flat_map(|&tos| {
                     values.iter().flat_map(move |&nos| {
                         [(7, true), (8, false)].map(|(version, valid)| {
-                            removed_guard_holds(&g, tos, nos, version, valid)
+                            removed_guard_holds(&g, [tos, nos, nos], version, valid)
                         })
                     })
                 })

@@ -538,12 +538,37 @@ impl Run<'_> {
                             exit!()
                         }
                     }
+                    Uop::GuardCallableLen | Uop::GuardCallableIsinstance => {
+                        let depth = if inst.uop == Uop::GuardCallableLen {
+                            2
+                        } else {
+                            3
+                        };
+                        if peek!(depth).0 != inst.operand {
+                            exit!()
+                        }
+                    }
+                    Uop::CallLen => {
+                        // One fuel for the call, as `_CALL_LEN`'s stencil:
+                        // tier 1 makes the call that runs out.
+                        self.fold_bulk_fuel();
+                        let len = crate::tier2::guards::len_in_place(peek!(1));
+                        match len {
+                            Some(n) if self.fuel < self.config.limits.fuel => {
+                                self.charge_fuel()?;
+                                pop!();
+                                pop!();
+                                push!(Value::small(n as i64))
+                            }
+                            _ => exit!(),
+                        }
+                    }
                     Uop::CheckCallableBuiltin => {
                         if peek!(inst.oparg as usize + 1).0 != inst.operand {
                             exit!()
                         }
                     }
-                    Uop::CallPy | Uop::CallBuiltin | Uop::Call => {
+                    Uop::CallPy | Uop::CallBuiltin | Uop::Call | Uop::CallIsinstance => {
                         let n = inst.oparg as usize;
                         // SAFETY: the stack holds the callable and n arguments.
                         let args: Vec<Value> =
@@ -571,8 +596,8 @@ impl Run<'_> {
                     Uop::ExitTrace => exit!(),
                     Uop::CheckRemovedGuard => {
                         self.tier2_stats.removed_guard_checks += 1;
-                        let (a, b) = (peek!(1), peek!(2));
-                        self.check_removed_guard(eid, inst.operand as usize, a, b);
+                        let top = [peek!(1), peek!(2), peek!(3)];
+                        self.check_removed_guard(eid, inst.operand as usize, top);
                     }
                     Uop::CheckIp => self.check_ip(frame, inst.target, inst.operand),
                     Uop::ForceDeopt | Uop::ForceSideExit => {

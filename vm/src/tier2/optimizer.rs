@@ -406,6 +406,34 @@ fn interpret(
                     st.syms[id] = (Sym::Bool, format!("guarded by {at}"));
                 }
             }
+            Uop::GuardCallableLen | Uop::GuardCallableIsinstance => {
+                let depth = if inst.uop == Uop::GuardCallableLen {
+                    2
+                } else {
+                    3
+                };
+                let id = st.peek(depth);
+                if cfg.types && st.sym(id) == Sym::Const(Value(inst.operand)) {
+                    remove_reason = Some(format!("callable is {}", st.why(id)));
+                }
+            }
+            Uop::CallLen => {
+                st.pop();
+                st.pop();
+                let s = if cfg.types {
+                    Sym::SmallInt
+                } else {
+                    Sym::Unknown
+                };
+                st.push(s, format!("result of {at}"));
+            }
+            Uop::CallIsinstance => {
+                for _ in 0..3 {
+                    st.pop();
+                }
+                let s = if cfg.types { Sym::Bool } else { Sym::Unknown };
+                st.push(s, format!("result of {at}"));
+            }
             Uop::GuardIsTruePop | Uop::GuardIsFalsePop => {
                 let id = st.pop();
                 let want = Value::bool(inst.uop == Uop::GuardIsTruePop);

@@ -187,6 +187,14 @@ pub fn project(
                 emit(Uop::CheckCallableBuiltin, arg, cache.index);
                 emit(Uop::CallBuiltin, arg, 0);
             }
+            Op::CallLen => {
+                emit(Uop::GuardCallableLen, 0, Value::BUILTIN_LEN.0);
+                emit(Uop::CallLen, 0, 0);
+            }
+            Op::CallIsinstance => {
+                emit(Uop::GuardCallableIsinstance, 0, Value::BUILTIN_ISINSTANCE.0);
+                emit(Uop::CallIsinstance, 2, 0);
+            }
             Op::Call => emit(Uop::Call, arg, 0),
             Op::MakeFunction => emit(Uop::MakeFunction, arg, 0),
             Op::SetFunctionDefaults => emit(Uop::SetFunctionDefaults, 0, 0),

@@ -282,6 +282,15 @@ uops! {
     /// `_GUARD_BOTH_UNICODE` whose stencil checks only the left operand
     /// (gh-130903's class).
     PlantedGuardUnicodeNosOnly "_PLANTED_GUARD_BOTH_UNICODE_NOS_ONLY" 2 2 Exit;
+    /// `[callable, x]`: deopts unless the callable is `len` (the operand).
+    GuardCallableLen         "_GUARD_CALLABLE_LEN"           2 2 Deopt;
+    /// `len(x)` of a list, tuple, str or dict, read in place; leaves for
+    /// anything else (tier 1 takes the general path).
+    CallLen                  "_CALL_LEN"                     2 1 Exit;
+    /// `[callable, x, cls]`: deopts unless the callable is `isinstance`.
+    GuardCallableIsinstance  "_GUARD_CALLABLE_ISINSTANCE"    3 3 Deopt;
+    /// `isinstance(x, cls)` through the call helper (a bad `cls` raises).
+    CallIsinstance           "_CALL_ISINSTANCE"              3 1 None escapes error;
 }
 
 impl Uop {
@@ -420,6 +429,8 @@ impl Uop {
                 | Uop::GuardIsTruePop
                 | Uop::GuardIsFalsePop
                 | Uop::GuardGlobalsVersion
+                | Uop::GuardCallableLen
+                | Uop::GuardCallableIsinstance
                 | Uop::CheckValidity
         )
     }

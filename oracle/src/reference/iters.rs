@@ -1,0 +1,423 @@
+//! Iterator objects as values (`enumerate`, `zip`, `reversed`), `sorted`
+//! and `list.sort`, and `isinstance`, written from CPython 3.11's
+//! `enumobject.c`, `bltinmodule.c`, `listobject.c` and `abstract.c`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::compare;
+use super::eval::{Res, checked, exception, poison, type_error};
+use super::seq::{Heap, Items, not_iterable};
+use super::value::{Builtin, Int, Value};
+use jitdiff_vm::lang::{CmpOp, Poison};
+
+/// An iterator value. Its state is stepped in place, so every name bound
+/// to it (and every zip or enumerate over it) sees the same position.
+pub struct IterObj {
+    pub state: RefCell<IterState>,
+}
+
+impl std::fmt::Debug for IterObj {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} object>", self.type_name())
+    }
+}
+
+pub enum IterState {
+    /// `reversed(range(...))`: a range iterator.
+    Range(Items),
+    Enumerate {
+        inner: Items,
+        count: Int,
+        int_bits: u64,
+    },
+    /// The iterators, or None once one ran out (then it stays exhausted).
+    Zip(Option<Vec<Items>>),
+    /// `reversed(seq)` of a list, tuple or str: the next index to read
+    /// (-1 once a step found none).
+    Reversed { seq: Value, index: i64 },
+    /// An enumerate whose iterator ran out.
+    Exhausted,
+}
+
+impl IterObj {
+    pub fn value(state: IterState) -> Value {
+        Value::Iter(Rc::new(IterObj {
+            state: RefCell::new(state),
+        }))
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match &*self.state.borrow() {
+            IterState::Range(_) => "range_iterator",
+            IterState::Enumerate { .. } | IterState::Exhausted => "enumerate",
+            IterState::Zip(_) => "zip",
+            IterState::Reversed {
+                seq: Value::List(_),
+                ..
+            } => "list_reverseiterator",
+            IterState::Reversed { .. } => "reversed",
+        }
+    }
+
+    /// The next item; an exhausted iterator stays as it is (but a zip
+    /// whose iterator ran out forgets its iterators).
+    pub fn step(&self) -> Res<Option<Value>> {
+        let mut st = self.state.borrow_mut();
+        match &mut *st {
+            IterState::Range(it) => it.step(),
+            IterState::Enumerate {
+                inner,
+                count,
+                int_bits,
+            } => {
+                let Some(x) = inner.step()? else {
+                    // Sticky: the iterator it held is dropped.
+                    *st = IterState::Exhausted;
+                    return Ok(None);
+                };
+                let n = count.clone();
+                let next = checked(n.add(&Int::Small(1)), *int_bits)?;
+                if let Value::Int(i) = next {
+                    *count = i;
+                }
+                Ok(Some(Value::Tuple(Rc::new(super::value::TupleObj {
+                    items: vec![Value::Int(n), x],
+                }))))
+            }
+            IterState::Zip(None) | IterState::Exhausted => Ok(None),
+            IterState::Zip(Some(iters)) => {
+                if iters.is_empty() {
+                    return Ok(None);
+                }
+                let mut items = Vec::with_capacity(iters.len());
+                for it in iters.iter_mut() {
+                    match it.step()? {
+                        Some(x) => items.push(x),
+                        None => {
+                            *st = IterState::Zip(None);
+                            return Ok(None);
+                        }
+                    }
+                }
+                Ok(Some(Value::Tuple(Rc::new(super::value::TupleObj {
+                    items,
+                }))))
+            }
+            IterState::Reversed { seq, index } => {
+                let i = *index;
+                let item = match seq {
+                    Value::List(l) => usize::try_from(i)
+                        .ok()
+                        .and_then(|i| l.items.borrow().get(i).cloned()),
+                    Value::Tuple(t) => usize::try_from(i)
+                        .ok()
+                        .and_then(|i| t.items.get(i).cloned()),
+                    Value::Str(s) => usize::try_from(i)
+                        .ok()
+                        .and_then(|i| s.as_bytes().get(i).copied())
+                        .map(super::strs::char_value),
+                    _ => None,
+                };
+                // Sticky once exhausted, as CPython's `listreviter_next`.
+                *index = if item.is_some() { i - 1 } else { -1 };
+                Ok(item)
+            }
+        }
+    }
+}
+
+/// `iter(v)`: the items of an iterable, or CPython's TypeError.
+fn items_of(v: &Value) -> Res<Items> {
+    Items::of(v).ok_or_else(|| not_iterable(v))
+}
+
+/// `TypeError: 'str' object cannot be interpreted as an integer`.
+fn not_an_integer(v: &Value) -> Box<super::eval::Stop> {
+    type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        v.type_name()
+    ))
+}
+
+pub fn enumerate(args: &[Value], int_bits: u64) -> Res<Value> {
+    let (it, start) = match args {
+        [] => {
+            return Err(type_error(
+                "enumerate() missing required argument 'iterable'".into(),
+            ));
+        }
+        [it] => (it, Int::Small(0)),
+        [it, s] => {
+            let inner = items_of(it)?;
+            let start = s.as_int().ok_or_else(|| not_an_integer(s))?;
+            return Ok(IterObj::value(IterState::Enumerate {
+                inner,
+                count: start,
+                int_bits,
+            }));
+        }
+        _ => {
+            return Err(type_error(format!(
+                "enumerate() takes at most 2 arguments ({} given)",
+                args.len()
+            )));
+        }
+    };
+    Ok(IterObj::value(IterState::Enumerate {
+        inner: items_of(it)?,
+        count: start,
+        int_bits,
+    }))
+}
+
+pub fn zip(args: &[Value]) -> Res<Value> {
+    let iters = args.iter().map(items_of).collect::<Res<Vec<_>>>()?;
+    Ok(IterObj::value(IterState::Zip(Some(iters))))
+}
+
+pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "reversed expected 1 argument, got {}",
+            args.len()
+        )));
+    };
+    let n = match x {
+        Value::List(l) => l.items.borrow().len(),
+        Value::Tuple(t) => t.items.len(),
+        Value::Str(s) => s.len(),
+        Value::Range(r) => {
+            // range(start + (n-1)*step, start - step, -step)
+            let n = Int::from_big(r.len());
+            let last = r.start.add(&r.step.mul(&n.sub(&Int::Small(1))));
+            let stop = r.start.sub(&r.step);
+            let step = Int::Small(0).sub(&r.step);
+            let mut parts = Vec::with_capacity(3);
+            for v in [last, stop, step] {
+                parts.push(checked(v, int_bits)?);
+            }
+            let rev = super::builtins::range(&parts)?;
+            return Ok(IterObj::value(IterState::Range(items_of(&rev)?)));
+        }
+        _ => {
+            return Err(type_error(format!(
+                "'{}' object is not reversible",
+                x.type_name()
+            )));
+        }
+    };
+    Ok(IterObj::value(IterState::Reversed {
+        seq: x.clone(),
+        index: n as i64 - 1,
+    }))
+}
+
+/// `isinstance(x, cls)`.
+pub fn isinstance(args: &[Value]) -> Res<Value> {
+    let [x, cls] = args else {
+        return Err(type_error(format!(
+            "isinstance expected 2 arguments, got {}",
+            args.len()
+        )));
+    };
+    instance_of(x, cls, 0).map(Value::Bool)
+}
+
+fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
+    let b = match cls {
+        Value::Builtin(b) if b.is_class() => *b,
+        Value::Tuple(t) => {
+            if level >= jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING {
+                return Err(poison(Poison::Recursion));
+            }
+            for c in &t.items {
+                if instance_of(x, c, level + 1)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        _ => {
+            return Err(type_error(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union".into(),
+            ));
+        }
+    };
+    Ok(match b {
+        Builtin::Int => matches!(x, Value::Int(_) | Value::Bool(_)),
+        Builtin::Float => matches!(x, Value::Float(_)),
+        Builtin::Str => matches!(x, Value::Str(_)),
+        Builtin::List => matches!(x, Value::List(_)),
+        Builtin::Tuple => matches!(x, Value::Tuple(_)),
+        Builtin::Dict => matches!(x, Value::Dict(_)),
+        Builtin::Range => matches!(x, Value::Range(_)),
+        Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
+            matches!(x, Value::Iter(it) if it.type_name() == b.name())
+        }
+        Builtin::Print
+        | Builtin::Abs
+        | Builtin::Round
+        | Builtin::Len
+        | Builtin::Sum
+        | Builtin::Min
+        | Builtin::Max
+        | Builtin::Repr
+        | Builtin::Ord
+        | Builtin::Chr
+        | Builtin::Sorted
+        | Builtin::Isinstance => false,
+    })
+}
+
+/// `sort(reverse=v)`'s flag: an int that fits a C int.
+fn reverse_flag(v: Option<&Value>) -> Res<bool> {
+    let Some(v) = v else {
+        return Ok(false);
+    };
+    match v.as_int() {
+        Some(i)
+            if i.cmp(&Int::Small(i32::MAX.into())).is_le()
+                && i.cmp(&Int::Small(i32::MIN.into())).is_ge() =>
+        {
+            Ok(!i.is_zero())
+        }
+        Some(_) => Err(exception(
+            "OverflowError",
+            "Python int too large to convert to C int".into(),
+        )),
+        None => Err(not_an_integer(v)),
+    }
+}
+
+/// `sorted(iterable, reverse=...)`.
+pub fn sorted(h: &mut Heap, args: &[Value], reverse: Option<&Value>) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.len()
+        )));
+    };
+    let items = super::seq::collect(x, || not_iterable(x))?;
+    let list = h.list(items);
+    let Value::List(l) = &list else {
+        return Ok(list);
+    };
+    sort_list(h, l, &[], reverse)?;
+    Ok(list)
+}
+
+/// `xs.sort(reverse=...)`: on an error the list keeps the order the sort
+/// reached (reversed back when `reverse`), as CPython's.
+pub fn sort_list(
+    h: &mut Heap,
+    l: &super::value::ListObj,
+    args: &[Value],
+    reverse: Option<&Value>,
+) -> Res<()> {
+    if !args.is_empty() {
+        return Err(type_error("sort() takes no positional arguments".into()));
+    }
+    let reverse = reverse_flag(reverse)?;
+    let mut items = std::mem::take(&mut *l.items.borrow_mut());
+    h.bulk(items.len());
+    if reverse {
+        items.reverse();
+    }
+    let r = if items.len() < 64 {
+        insertion(&mut items)
+    } else {
+        long_sort(&mut items)
+    };
+    if reverse {
+        items.reverse();
+    }
+    *l.items.borrow_mut() = items;
+    r
+}
+
+fn lt(a: &Value, b: &Value) -> Res<bool> {
+    compare::rich(CmpOp::Lt, a, b, 0)
+}
+
+/// CPython 3.11 below 64 items: `count_run` (a strictly descending run
+/// is reversed), then binary insertion of the rest.
+fn insertion(a: &mut [Value]) -> Res<()> {
+    let n = a.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let mut run = 2;
+    if lt(&a[1], &a[0])? {
+        while run < n && lt(&a[run], &a[run - 1])? {
+            run += 1;
+        }
+        a[..run].reverse();
+    } else {
+        while run < n && !lt(&a[run], &a[run - 1])? {
+            run += 1;
+        }
+    }
+    for start in run..n {
+        let (mut lo, mut hi) = (0, start);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if lt(&a[start], &a[mid])? {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        a[lo..=start].rotate_right(1);
+    }
+    Ok(())
+}
+
+/// 64 items or more: a NaN anywhere, or a comparison that raises, poisons
+/// (CPython's answer then depends on its merge steps); otherwise the one
+/// stable order, by a top-down merge sort.
+fn long_sort(a: &mut [Value]) -> Res<()> {
+    if a.iter().any(|x| has_nan(x, 0)) {
+        return Err(poison(Poison::SortOrder));
+    }
+    merge(a).map_err(|e| match *e {
+        super::eval::Stop::Exception { .. } => poison(Poison::SortOrder),
+        _ => e,
+    })
+}
+
+fn merge(a: &mut [Value]) -> Res<()> {
+    if a.len() < 2 {
+        return Ok(());
+    }
+    let mid = a.len() / 2;
+    merge(&mut a[..mid])?;
+    merge(&mut a[mid..])?;
+    let (left, right) = (a[..mid].to_vec(), a[mid..].to_vec());
+    let (mut i, mut j) = (0, 0);
+    for slot in a.iter_mut() {
+        // The right item goes first only when strictly smaller (stable).
+        let take_right = i == left.len() || (j < right.len() && lt(&right[j], &left[i])?);
+        if take_right {
+            *slot = right[j].clone();
+            j += 1;
+        } else {
+            *slot = left[i].clone();
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+fn has_nan(v: &Value, level: usize) -> bool {
+    match v {
+        Value::Float(f) => f.is_nan(),
+        Value::Tuple(t) if level < jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING => {
+            t.items.iter().any(|x| has_nan(x, level + 1))
+        }
+        Value::List(l) if level < jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING => {
+            l.items.borrow().iter().any(|x| has_nan(x, level + 1))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,58 @@
+//! `isinstance(obj, cls)` for the builtin types the language has as values.
+
+use super::object::{self, Kind};
+use super::value::Value;
+use super::{Raise, float, int, pydict, seq, strs};
+use crate::lang::Poison;
+use crate::lang::limits::MAX_CONTAINER_NESTING;
+
+/// `isinstance(*args)`.
+pub fn call(args: &[Value]) -> Result<Value, Raise> {
+    let [x, cls] = args else {
+        return Err(Raise::type_error(format!(
+            "isinstance expected 2 arguments, got {}",
+            args.len()
+        )));
+    };
+    isinstance(*x, *cls, 0).map(Value::bool)
+}
+
+fn kind_is(v: Value, k: Kind) -> bool {
+    v.is_ptr() && object::kind_of(v) == k
+}
+
+/// Whether `x` is an instance of `cls` (a type or a tuple of them, checked
+/// left to right as CPython: a non-type after a match is never looked at).
+pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
+    Ok(match cls {
+        // `bool` is a subclass of `int`.
+        Value::BUILTIN_INT => int::is_int(x),
+        Value::BUILTIN_FLOAT => float::is_float(x),
+        Value::BUILTIN_STR => strs::is_str(x),
+        Value::BUILTIN_LIST => seq::is_list(x),
+        Value::BUILTIN_TUPLE => seq::is_tuple(x),
+        Value::BUILTIN_DICT => pydict::is_dict(x),
+        Value::BUILTIN_RANGE => kind_is(x, Kind::Range),
+        Value::BUILTIN_ENUMERATE => kind_is(x, Kind::Enumerate),
+        Value::BUILTIN_ZIP => kind_is(x, Kind::Zip),
+        Value::BUILTIN_REVERSED => {
+            kind_is(x, Kind::Reversed) && super::iters::reversed_type_name(x) == "reversed"
+        }
+        t if seq::is_tuple(t) => {
+            if depth >= MAX_CONTAINER_NESTING {
+                return Err(Raise::Poison(Poison::Recursion));
+            }
+            for i in 0..seq::len(t) {
+                if isinstance(x, seq::get(t, i), depth + 1)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        _ => {
+            return Err(Raise::type_error(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union".into(),
+            ));
+        }
+    })
+}
