@@ -239,6 +239,8 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
+        (Value::Module, Value::Module) => true,
+        (Value::Math(x), Value::Math(y)) => x == y,
         // Different types are different objects.
         (
             Value::Int(_)
@@ -251,7 +253,9 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::View(_)
             | Value::Func(_)
             | Value::Builtin(_)
-            | Value::Bound(_),
+            | Value::Bound(_)
+            | Value::Module
+            | Value::Math(_),
             _,
         ) => false,
     })

@@ -38,6 +38,7 @@ mod eval;
 mod float;
 mod format;
 mod format_float;
+mod math;
 mod methods;
 mod numparse;
 mod resolve;

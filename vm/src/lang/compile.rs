@@ -21,10 +21,12 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();
+    let mut kw_names = vec![];
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
+        c.kw_names = Some(&mut kw_names);
         // A module docstring is not executed: CPython binds it to `__doc__`.
         let body = match module.body.split_first() {
             Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
@@ -50,7 +52,11 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
             }
         }
     }
-    Program { codes, names }
+    Program {
+        codes,
+        names,
+        kw_names,
+    }
 }
 
 struct Loop {
@@ -65,6 +71,8 @@ struct Loop {
 struct CodeBuilder<'n> {
     code: Code,
     names: &'n mut Vec<String>,
+    /// The program's CALL_KW names tuples (set right after `new`).
+    kw_names: Option<&'n mut Vec<Vec<String>>>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
     /// Locals definitely assigned at this point of the code (a conservative
@@ -99,6 +107,7 @@ impl<'n> CodeBuilder<'n> {
                 consts: vec![Const::Value(Value::NONE)],
             },
             names,
+            kw_names: None,
             locals,
             assigned: (0..params.len() as u32).collect(),
             depth: 0,
@@ -359,6 +368,20 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::JumpBackward, head);
             }
             Stmt::Pass | Stmt::Global(_) => {}
+            // The module is a constant: CPython's IMPORT_NAME of a module
+            // already imported, then a store.
+            Stmt::Import { name, .. } => {
+                let k = self.constant(Const::Value(Value::MODULE_MATH));
+                self.emit(Op::LoadConst, k);
+                self.store_name(name);
+            }
+            Stmt::ImportFrom { names, .. } => {
+                for (attr, name) in names {
+                    let k = self.constant(math_attr_const(attr));
+                    self.emit(Op::LoadConst, k);
+                    self.store_name(name);
+                }
+            }
             Stmt::FunctionDef {
                 name,
                 params,
@@ -374,6 +397,7 @@ impl<'n> CodeBuilder<'n> {
                     self.emit(Op::BuildTuple, defaults.len() as u32);
                 }
                 let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
+                fc.kw_names = self.kw_names.as_deref_mut();
                 fc.block(body, codes);
                 fc.emit(Op::LoadConst, 0);
                 fc.emit(Op::ReturnValue, 0);
@@ -603,14 +627,12 @@ impl<'n> CodeBuilder<'n> {
                 if keywords.is_empty() {
                     self.emit(Op::Call, args.len() as u32);
                 } else {
-                    // The front end allows only print's `sep` and `end`.
-                    let mut arg = args.len() as u32 | ((keywords.len() as u32) << 8);
-                    for (i, k) in keywords.iter().enumerate() {
+                    for k in keywords {
                         self.expr(&k.value);
-                        if k.arg == "end" {
-                            arg |= 1 << (12 + i);
-                        }
                     }
+                    let names: Vec<String> = keywords.iter().map(|k| k.arg.clone()).collect();
+                    let index = self.kw_names_index(names);
+                    let arg = call_kw_arg(args.len(), keywords.len(), index);
                     self.emit(Op::CallKw, arg);
                 }
             }
@@ -623,6 +645,22 @@ impl<'n> CodeBuilder<'n> {
 }
 
 impl CodeBuilder<'_> {
+    /// The index of keyword names tuple `names` in the program's table
+    /// (shared by equal tuples).
+    fn kw_names_index(&mut self, names: Vec<String>) -> usize {
+        let table = self
+            .kw_names
+            .as_deref_mut()
+            .expect("every code builder has the program's tables");
+        match table.iter().position(|t| *t == names) {
+            Some(i) => i,
+            None => {
+                table.push(names);
+                table.len() - 1
+            }
+        }
+    }
+
     /// COMPARE_OP, or CONTAINS_OP for `in` / `not in`.
     fn compare_op(&mut self, op: CmpOp) {
         match op {
@@ -711,4 +749,18 @@ mod tests {
         let p = compile(&parse_program("print(1 < 2 < 3, 4 and 5 or 6, f(1, 2, 3))\n").unwrap());
         assert!(p.codes[0].stack_size >= 5, "{}", p.codes[0].stack_size);
     }
+}
+
+/// The constant `from math import attr` binds (the front end admits only
+/// names the module has).
+fn math_attr_const(attr: &str) -> Const {
+    use crate::runtime::math::{CONSTANTS, FUNCTIONS};
+    if let Some((_, f)) = FUNCTIONS.iter().find(|(n, _)| *n == attr) {
+        return Const::Value(*f);
+    }
+    let x = CONSTANTS
+        .iter()
+        .find(|(n, _)| *n == attr)
+        .map_or(f64::NAN, |(_, x)| *x);
+    Const::Float(x.to_bits())
 }

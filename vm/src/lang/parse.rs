@@ -14,6 +14,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::ast::*;
 
+#[path = "parse_calls.rs"]
+mod calls;
+
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -106,117 +109,12 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
     let lower = Lowering {
         err_at: &err_at,
         depth: Default::default(),
+        kw_calls: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
-    // `print(x, sep=...)` must reach the builtin: keyword binding to user
-    // functions is not in the language yet.
-    if uses_keywords(&body) && binds_print(&body) {
-        return Err(ParseError {
-            line: 1,
-            col: 1,
-            message: "unsupported construct: keyword arguments to `print` in a program that rebinds `print` (outside S0)".into(),
-        });
-    }
     Ok(Module { body })
 }
 
-/// Whether any name binding in the program (at any depth) is `print`.
-fn binds_print(body: &[Stmt]) -> bool {
-    body.iter().any(|s| match s {
-        Stmt::FunctionDef {
-            name, params, body, ..
-        } => name == "print" || params.iter().any(|p| p == "print") || binds_print(body),
-        Stmt::If { body, orelse, .. } => binds_print(body) || binds_print(orelse),
-        Stmt::While { body, orelse, .. } => binds_print(body) || binds_print(orelse),
-        Stmt::For {
-            target,
-            body,
-            orelse,
-            ..
-        } => target == "print" || binds_print(body) || binds_print(orelse),
-        Stmt::ForUnpack {
-            targets,
-            body,
-            orelse,
-            ..
-        } => targets.iter().any(|t| t.binds("print")) || binds_print(body) || binds_print(orelse),
-        Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == "print",
-        Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
-            targets.iter().any(|t| t.binds("print"))
-        }
-        _ => false,
-    })
-}
-
-/// Whether any call in the program passes keyword arguments (the front end
-/// admits them only on `print`).
-fn uses_keywords(body: &[Stmt]) -> bool {
-    fn expr(e: &Expr) -> bool {
-        match e {
-            Expr::Call {
-                func,
-                args,
-                keywords,
-            } => !keywords.is_empty() || expr(func) || args.iter().any(expr),
-            Expr::UnaryOp { operand, .. } => expr(operand),
-            Expr::BinOp { left, right, .. } => expr(left) || expr(right),
-            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-                values.iter().any(expr)
-            }
-            Expr::Compare {
-                left, comparators, ..
-            } => expr(left) || comparators.iter().any(expr),
-            Expr::IfExp { test, body, orelse } => expr(test) || expr(body) || expr(orelse),
-            Expr::Subscript { value, index } => expr(value) || expr(index),
-            Expr::Slice { lower, upper, step } => {
-                [lower, upper, step].into_iter().flatten().any(|x| expr(x))
-            }
-            Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
-            Expr::Attribute { value, .. } => expr(value),
-            Expr::Dict(items) => items.iter().any(|(k, v)| expr(k) || expr(v)),
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Str(_)
-            | Expr::Bool(_)
-            | Expr::None
-            | Expr::Name(_) => false,
-        }
-    }
-    body.iter().any(|s| match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
-        Stmt::Assign { value, .. }
-        | Stmt::AugAssign { value, .. }
-        | Stmt::Unpack { value, .. }
-        | Stmt::AssignChain { value, .. } => expr(value),
-        Stmt::AssignSubscript {
-            container,
-            index,
-            value,
-        }
-        | Stmt::AugAssignSubscript {
-            container,
-            index,
-            value,
-            ..
-        } => expr(container) || expr(index) || expr(value),
-        Stmt::If { test, body, orelse } => {
-            expr(test) || uses_keywords(body) || uses_keywords(orelse)
-        }
-        Stmt::While { test, body, orelse } => {
-            expr(test) || uses_keywords(body) || uses_keywords(orelse)
-        }
-        Stmt::For {
-            iter, body, orelse, ..
-        }
-        | Stmt::ForUnpack {
-            iter, body, orelse, ..
-        } => expr(iter) || uses_keywords(body) || uses_keywords(orelse),
-        Stmt::FunctionDef { defaults, body, .. } => {
-            defaults.iter().any(expr) || uses_keywords(body)
-        }
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
-    })
-}
 
 /// Where a statement sits, for CPython's compile-time checks.
 #[derive(Clone, Copy)]
@@ -240,6 +138,9 @@ struct Lowering<'a> {
     /// Statements and expressions being lowered, innermost last (the depth
     /// of the AST built so far).
     depth: std::cell::Cell<usize>,
+    /// Calls with keyword arguments lowered so far (each may need its own
+    /// CALL_KW names tuple).
+    kw_calls: std::cell::Cell<usize>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -514,9 +415,8 @@ impl Lowering<'_> {
             py::Stmt::Raise(_) => return Err(self.unsupported(s, "raise statement")),
             py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
             py::Stmt::Assert(_) => return Err(self.unsupported(s, "assert statement")),
-            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => {
-                return Err(self.unsupported(s, "import"));
-            }
+            py::Stmt::Import(i) => self.import(i, s)?,
+            py::Stmt::ImportFrom(i) => self.import_from(i, s)?,
             py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),
             py::Stmt::IpyEscapeCommand(_) => {
                 return Err(self.unsupported(s, "IPython escape command"));
@@ -739,43 +639,7 @@ impl Lowering<'_> {
                         .collect::<R<_>>()?,
                 }
             }
-            py::Expr::Call(c) => {
-                // Only `print`'s `sep=` and `end=`: other keywords need
-                // parameter binding the language does not have yet.
-                let is_print = matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "print");
-                let mut keywords = Vec::new();
-                for k in c.arguments.keywords.iter() {
-                    let arg = k.arg.as_ref().map(|a| a.id.to_string());
-                    match arg {
-                        Some(a) if is_print && (a == "sep" || a == "end") => {
-                            keywords.push(Keyword {
-                                arg: a,
-                                value: self.expr(&k.value)?,
-                            })
-                        }
-                        _ => return Err(self.unsupported(k, "keyword argument")),
-                    }
-                }
-                let mut args = Vec::new();
-                for a in c.arguments.args.iter() {
-                    if let py::Expr::Starred(_) = a {
-                        return Err(self.unsupported(a, "starred argument"));
-                    }
-                    args.push(self.expr(a)?);
-                }
-                match &*c.func {
-                    py::Expr::Attribute(at) => Expr::MethodCall {
-                        receiver: Box::new(self.expr(&at.value)?),
-                        method: at.attr.id.to_string(),
-                        args,
-                    },
-                    func => Expr::Call {
-                        func: Box::new(self.expr(func)?),
-                        args,
-                        keywords,
-                    },
-                }
-            }
+            py::Expr::Call(c) => self.call(c)?,
             py::Expr::Attribute(at) => Expr::Attribute {
                 value: Box::new(self.expr(&at.value)?),
                 attr: at.attr.id.to_string(),

@@ -166,6 +166,17 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Return(None) => line(depth, "return", out),
         Stmt::Return(Some(e)) => line(depth, &format!("return {}", unparse_expr(e)), out),
         Stmt::Global(names) => line(depth, &format!("global {}", names.join(", ")), out),
+        Stmt::Import { module, name } if module == name => {
+            line(depth, &format!("import {module}"), out)
+        }
+        Stmt::Import { module, name } => line(depth, &format!("import {module} as {name}"), out),
+        Stmt::ImportFrom { module, names } => {
+            let names: Vec<String> = names
+                .iter()
+                .map(|(a, n)| if a == n { a.clone() } else { format!("{a} as {n}") })
+                .collect();
+            line(depth, &format!("from {module} import {}", names.join(", ")), out)
+        }
     }
 }
 

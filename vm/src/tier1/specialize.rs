@@ -154,7 +154,10 @@ impl Outcome {
     /// Python functions called with exactly their parameter count (guarded by
     /// code identity), or a builtin (guarded by identity).
     pub fn call(program: &Program, callable: Value, nargs: usize) -> Option<(Op, u64, u64)> {
-        if callable.is_builtin() || crate::runtime::methods::is_method(callable) {
+        if callable.is_builtin()
+            || crate::runtime::methods::is_method(callable)
+            || crate::runtime::math::is_function(callable)
+        {
             return Some((Op::CallBuiltin, 0, callable.0));
         }
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
