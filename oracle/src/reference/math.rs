@@ -83,13 +83,11 @@ pub fn attr(name: &str) -> Res<Value> {
     }))
 }
 
-/// The TypeError for keyword arguments (`log` and `atan2` name themselves
-/// without the module).
+/// The TypeError for keyword arguments (`log` names itself without the
+/// module).
 pub fn keywords_error(f: MathFn) -> Box<Stop> {
     match f {
-        MathFn::Log | MathFn::Atan2 => {
-            type_error(format!("{}() takes no keyword arguments", f.name()))
-        }
+        MathFn::Log => type_error(format!("{}() takes no keyword arguments", f.name())),
         _ => type_error(format!("math.{}() takes no keyword arguments", f.name())),
     }
 }

@@ -280,7 +280,9 @@ impl Resolver<'_> {
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
             Stmt::Pass | Stmt::Global(_) => St::Nothing,
-            Stmt::Import { name, .. } => St::Assign(self.slot(name, scope), Ex::Const(Value::Module)),
+            Stmt::Import { name, .. } => {
+                St::Assign(self.slot(name, scope), Ex::Const(Value::Module))
+            }
             // Bound left to right, as a tuple unpacked.
             Stmt::ImportFrom { names, .. } => {
                 let mut dests = Vec::new();

@@ -104,7 +104,10 @@ pub enum Stmt {
     Global(Vec<String>),
     /// `import math` (`as name`): binds `name` to the module. `math` is the
     /// only module (the front end rejects others).
-    Import { module: String, name: String },
+    Import {
+        module: String,
+        name: String,
+    },
     /// `from math import sqrt, pi as p`: binds each `(attribute, name)`.
     ImportFrom {
         module: String,

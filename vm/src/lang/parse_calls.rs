@@ -93,7 +93,10 @@ impl Lowering<'_> {
         if module != "math" {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
-        let name = alias.asname.as_ref().map_or(module.clone(), |a| a.id.to_string());
+        let name = alias
+            .asname
+            .as_ref()
+            .map_or(module.clone(), |a| a.id.to_string());
         Ok(Stmt::Import { module, name })
     }
 
@@ -106,12 +109,19 @@ impl Lowering<'_> {
         let mut names = Vec::new();
         for alias in i.names.iter() {
             let attr = alias.name.id.to_string();
-            let known = crate::runtime::math::FUNCTIONS.iter().any(|(n, _)| *n == attr)
-                || crate::runtime::math::CONSTANTS.iter().any(|(n, _)| *n == attr);
+            let known = crate::runtime::math::FUNCTIONS
+                .iter()
+                .any(|(n, _)| *n == attr)
+                || crate::runtime::math::CONSTANTS
+                    .iter()
+                    .any(|(n, _)| *n == attr);
             if !known {
                 return Err(self.unsupported(alias, &format!("`from math import {attr}`")));
             }
-            let name = alias.asname.as_ref().map_or(attr.clone(), |a| a.id.to_string());
+            let name = alias
+                .asname
+                .as_ref()
+                .map_or(attr.clone(), |a| a.id.to_string());
             names.push((attr, name));
         }
         Ok(Stmt::ImportFrom { module, names })

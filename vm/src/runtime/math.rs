@@ -68,11 +68,11 @@ pub fn attr(arena: &mut Arena, name: &str) -> Result<Value, Raise> {
 }
 
 /// The TypeError a math function called with keywords raises (CPython's
-/// wording differs between functions).
+/// `log` names itself without the module).
 pub fn keywords_error(f: Value) -> Raise {
     let name = name_of(f);
     let qualified = match f {
-        Value::MATH_LOG | Value::MATH_ATAN2 => name.to_string(),
+        Value::MATH_LOG => name.to_string(),
         _ => format!("math.{name}"),
     };
     Raise::type_error(format!("{qualified}() takes no keyword arguments"))
@@ -94,7 +94,10 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
             return float::new(arena, checked2(atan2(y, x), y, x)?);
         }
         Value::MATH_HYPOT => {
-            let xs = args.iter().map(|v| real(*v)).collect::<Result<Vec<_>, _>>()?;
+            let xs = args
+                .iter()
+                .map(|v| real(*v))
+                .collect::<Result<Vec<_>, _>>()?;
             return float::new(arena, hypot(&xs));
         }
         _ => {}

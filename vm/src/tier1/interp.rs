@@ -10,8 +10,7 @@ use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
 use crate::runtime::{
     Raise, Value, dict, equal, float, int, math, methods, pydict, pydict_ops, range, seq, seq_ops,
-    strs,
-    truthy, type_name,
+    strs, truthy, type_name,
 };
 
 use super::Run;
