@@ -312,28 +312,34 @@ fn vector_norm(v: &mut [f64], max: f64, found_nan: bool) -> f64 {
         return f64::MIN_POSITIVE * vector_norm(v, max / f64::MIN_POSITIVE, found_nan);
     }
     let scale = two_to(-max_e);
+    // CPython 3.11: squares of Veltkamp-split halves, summed with three
+    // compensation terms.
+    let t27 = 134217729.0f64;
+    let halves = |x: f64| {
+        let t = x * t27;
+        let hi = t - (t - x);
+        (hi, x - hi)
+    };
     let mut csum = 1.0f64;
-    let mut frac1 = 0.0f64;
-    let mut frac2 = 0.0f64;
+    let (mut frac1, mut frac2, mut frac3) = (0.0f64, 0.0f64, 0.0f64);
+    let add = |csum: &mut f64, frac: &mut f64, x: f64| {
+        let old = *csum;
+        *csum += x;
+        *frac += (old - *csum) + x;
+    };
     for x in v.iter() {
-        let x = x * scale;
-        let hi = x * x;
-        let lo = x.mul_add(x, -hi);
-        let sum = csum + hi;
-        frac2 += (csum - sum) + hi;
-        csum = sum;
-        frac1 += lo;
+        let (hi, lo) = halves(x * scale);
+        add(&mut csum, &mut frac1, hi * hi);
+        add(&mut csum, &mut frac2, 2.0 * hi * lo);
+        frac3 += lo * lo;
     }
-    let mut h = (csum - 1.0 + (frac1 + frac2)).sqrt();
-    let hi = -h * h;
-    let lo = (-h).mul_add(h, -hi);
-    let sum = csum + hi;
-    frac2 += (csum - sum) + hi;
-    csum = sum;
-    frac1 -= lo;
-    let x = csum - 1.0 + (frac1 + frac2);
-    h += x / (2.0 * h);
-    h / scale
+    let h = (csum - 1.0 + (frac1 + frac2 + frac3)).sqrt();
+    let (hi, lo) = halves(h);
+    add(&mut csum, &mut frac1, -hi * hi);
+    add(&mut csum, &mut frac2, -2.0 * hi * lo);
+    add(&mut csum, &mut frac3, -lo * lo);
+    let x = csum - 1.0 + (frac1 + frac2 + frac3);
+    (h + x / (2.0 * h)) / scale
 }
 
 /// C's `frexp(x).1` for positive finite `x`.

@@ -703,6 +703,20 @@ fn is_exact_bool(e: &Expr) -> bool {
     )
 }
 
+/// The constant `from math import attr` binds (the front end admits only
+/// names the module has).
+fn math_attr_const(attr: &str) -> Const {
+    use crate::runtime::math::{CONSTANTS, FUNCTIONS};
+    if let Some((_, f)) = FUNCTIONS.iter().find(|(n, _)| *n == attr) {
+        return Const::Value(*f);
+    }
+    let x = CONSTANTS
+        .iter()
+        .find(|(n, _)| *n == attr)
+        .map_or(f64::NAN, |(_, x)| *x);
+    Const::Float(x.to_bits())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -749,18 +763,4 @@ mod tests {
         let p = compile(&parse_program("print(1 < 2 < 3, 4 and 5 or 6, f(1, 2, 3))\n").unwrap());
         assert!(p.codes[0].stack_size >= 5, "{}", p.codes[0].stack_size);
     }
-}
-
-/// The constant `from math import attr` binds (the front end admits only
-/// names the module has).
-fn math_attr_const(attr: &str) -> Const {
-    use crate::runtime::math::{CONSTANTS, FUNCTIONS};
-    if let Some((_, f)) = FUNCTIONS.iter().find(|(n, _)| *n == attr) {
-        return Const::Value(*f);
-    }
-    let x = CONSTANTS
-        .iter()
-        .find(|(n, _)| *n == attr)
-        .map_or(f64::NAN, |(_, x)| *x);
-    Const::Float(x.to_bits())
 }

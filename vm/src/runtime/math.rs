@@ -320,34 +320,47 @@ fn vector_norm(v: &mut [f64], max: f64, found_nan: bool) -> f64 {
         return f64::MIN_POSITIVE * vector_norm(v, max / f64::MIN_POSITIVE, found_nan);
     }
     let scale = ldexp(1.0, -max_e);
-    let (mut csum, mut frac1, mut frac2) = (1.0f64, 0.0f64, 0.0f64);
+    // 3.11's compensated sum of squares: each scaled coordinate split in
+    // halves (Veltkamp), the squares' parts summed in three accumulators.
+    let mut acc = Accum {
+        csum: 1.0,
+        frac: [0.0; 3],
+    };
     for x in v.iter() {
-        let x = x * scale;
-        let (hi, lo) = dl_mul(x, x);
-        let (shi, slo) = dl_fast_sum(csum, hi);
-        csum = shi;
-        frac1 += lo;
-        frac2 += slo;
+        let (hi, lo) = split(x * scale);
+        acc.add(0, hi * hi);
+        acc.add(1, 2.0 * hi * lo);
+        acc.frac[2] += lo * lo;
     }
-    let mut h = (csum - 1.0 + (frac1 + frac2)).sqrt();
-    let (hi, lo) = dl_mul(-h, h);
-    let (shi, slo) = dl_fast_sum(csum, hi);
-    csum = shi;
-    frac1 -= lo;
-    frac2 += slo;
-    let x = csum - 1.0 + (frac1 + frac2);
-    h += x / (2.0 * h);
-    h / scale
+    let h = (acc.csum - 1.0 + (acc.frac[0] + acc.frac[1] + acc.frac[2])).sqrt();
+    let (hi, lo) = split(h);
+    acc.add(0, -hi * hi);
+    acc.add(1, -2.0 * hi * lo);
+    acc.add(2, -lo * lo);
+    let x = acc.csum - 1.0 + (acc.frac[0] + acc.frac[1] + acc.frac[2]);
+    (h + x / (2.0 * h)) / scale
 }
 
-fn dl_fast_sum(a: f64, b: f64) -> (f64, f64) {
-    let x = a + b;
-    (x, (a - x) + b)
+/// `vector_norm`'s running sum and the error terms of its additions.
+struct Accum {
+    csum: f64,
+    frac: [f64; 3],
 }
 
-fn dl_mul(x: f64, y: f64) -> (f64, f64) {
-    let t = x * y;
-    (t, x.mul_add(y, -t))
+impl Accum {
+    fn add(&mut self, k: usize, x: f64) {
+        let old = self.csum;
+        self.csum += x;
+        self.frac[k] += (old - self.csum) + x;
+    }
+}
+
+/// Veltkamp's split of `x` into a high and a low half (`hi + lo == x`).
+fn split(x: f64) -> (f64, f64) {
+    const T27: f64 = 134217729.0;
+    let t = x * T27;
+    let hi = t - (t - x);
+    (hi, x - hi)
 }
 
 /// C's `frexp` for a positive finite `x`: `(m, e)`, `m` in `[0.5, 1)`.
