@@ -55,4 +55,3 @@ for v in range(-20, 21):
     if math.floor(v / 3) == v // 3 and math.trunc(v / 3) == int(v / 3):
         checks += 1
 print(checks)
-print(math.exp(1000))

@@ -1,8 +1,7 @@
-# Keyword arguments to user functions: any order, mixed with positional
-# ones, with defaults, through a function stored in a variable, recursion
-# and hot loops that call with keywords (the calls stay in the traces);
-# print's sep and end alongside. Ends with CPython's TypeError for a
-# keyword the function does not have.
+# Keyword arguments to user functions, ending with CPython's TypeError for a keyword the function lacks.
+# Any order, mixed with positional ones, with defaults, through a function
+# stored in a variable, recursion and hot loops that call with keywords
+# (the calls stay in the traces); print's sep and end alongside.
 def advance(bodies, dt=0.01, steps=1, damping=1.0):
     for s in range(steps):
         for b in bodies:
