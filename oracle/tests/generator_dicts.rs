@@ -158,7 +158,13 @@ fn ast_has(body: &[Stmt]) -> bool {
             iter, body, orelse, ..
         } => expr(iter) || ast_has(body) || ast_has(orelse),
         Stmt::FunctionDef { defaults, body, .. } => defaults.iter().any(expr) || ast_has(body),
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
+        Stmt::Return(None)
+        | Stmt::Break
+        | Stmt::Continue
+        | Stmt::Pass
+        | Stmt::Global(_)
+        | Stmt::Import { .. }
+        | Stmt::ImportFrom { .. } => false,
     })
 }
 

@@ -429,7 +429,9 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
     if v.is_null() {
         return "<unbound>".into();
     }
-    let immediate = matches!(v, Value::NONE | Value::TRUE | Value::FALSE) || v.is_builtin();
+    let immediate = matches!(v, Value::NONE | Value::TRUE | Value::FALSE)
+        || v.is_builtin()
+        || crate::runtime::math::is_math_value(v);
     if v.is_small_int() || immediate {
         return crate::runtime::repr(v, &|id| format!("<name {id}>"));
     }

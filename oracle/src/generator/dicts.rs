@@ -112,7 +112,9 @@ fn calls_in(body: &[Stmt]) -> u64 {
             | Stmt::Break
             | Stmt::Continue
             | Stmt::Pass
-            | Stmt::Global(_) => 0,
+            | Stmt::Global(_)
+            | Stmt::Import { .. }
+            | Stmt::ImportFrom { .. } => 0,
         };
     }
     n

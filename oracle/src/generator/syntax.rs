@@ -414,7 +414,13 @@ fn each_expr_in_stmt(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
             defaults.iter().for_each(&mut *f);
             body.iter().for_each(|s| each_expr_in_stmt(s, f));
         }
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => {}
+        Stmt::Return(None)
+        | Stmt::Break
+        | Stmt::Continue
+        | Stmt::Pass
+        | Stmt::Global(_)
+        | Stmt::Import { .. }
+        | Stmt::ImportFrom { .. } => {}
     }
 }
 
@@ -461,7 +467,13 @@ pub(super) fn each_expr_in_stmt_mut(s: &mut Stmt, f: &mut dyn FnMut(&mut Expr)) 
             defaults.iter_mut().for_each(&mut *f);
             body.iter_mut().for_each(|s| each_expr_in_stmt_mut(s, f));
         }
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => {}
+        Stmt::Return(None)
+        | Stmt::Break
+        | Stmt::Continue
+        | Stmt::Pass
+        | Stmt::Global(_)
+        | Stmt::Import { .. }
+        | Stmt::ImportFrom { .. } => {}
     }
 }
 

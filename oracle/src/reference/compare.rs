@@ -240,6 +240,8 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
+        (Value::Module, Value::Module) => true,
+        (Value::Math(x), Value::Math(y)) => x == y,
         // Different types are different objects.
         (
             Value::Int(_)
@@ -253,7 +255,9 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Func(_)
             | Value::Builtin(_)
             | Value::Bound(_)
-            | Value::Iter(_),
+            | Value::Iter(_)
+            | Value::Module
+            | Value::Math(_),
             _,
         ) => false,
     })

@@ -135,6 +135,8 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         Value::Func(f) => (6u8, Rc::as_ptr(f) as usize).hash(h),
         Value::Iter(it) => (9u8, Rc::as_ptr(it) as usize).hash(h),
         Value::Builtin(b) => (7u8, b.name()).hash(h),
+        Value::Module => 9u8.hash(h),
+        Value::Math(m) => (10u8, m.name()).hash(h),
         Value::View(v) if v.kind == ViewKind::Values => (8u8, Rc::as_ptr(v) as usize).hash(h),
         Value::List(_) | Value::Dict(_) | Value::View(_) => return Err(unhashable(v)),
         // Hashed and compared by the receiver's identity in CPython.

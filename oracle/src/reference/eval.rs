@@ -14,6 +14,7 @@ use super::compare::{self, compare};
 use super::dict_methods;
 use super::float::{self, Num};
 use super::iters;
+use super::math;
 use super::methods::{self, Meth};
 use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
@@ -396,6 +397,9 @@ impl<'p> Interp<'p> {
             Ex::Method(receiver, m, args) => self.method_call(receiver, m, args, frame),
             Ex::Attr(receiver, m) => {
                 let recv = self.eval(receiver, frame)?;
+                if let Value::Module = recv {
+                    return math::attr(m.name());
+                }
                 methods::lookup(&recv, m)?;
                 Ok(Value::Bound(Rc::new(BoundObj {
                     receiver: recv,
@@ -515,6 +519,16 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
+        if let Value::Module = recv {
+            // `math.f(args)`: the attribute, then a plain call of it.
+            let f = math::attr(m.name())?;
+            let base = self.stack.len();
+            for a in args {
+                let v = self.eval(a, frame)?;
+                self.stack.push(v);
+            }
+            return self.call(f, base);
+        }
         methods::lookup(&recv, m)?;
         let base = self.stack.len();
         for a in args {
@@ -537,6 +551,10 @@ impl<'p> Interp<'p> {
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => self.call_builtin(b, base),
+            Value::Math(m) => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                math::call(m, args, self.limits.int_bits)
+            }
             Value::Bound(b) => {
                 let args = self.stack.split_off(base.min(self.stack.len()));
                 methods::call_method(
@@ -664,6 +682,12 @@ impl<'p> Interp<'p> {
                 }
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
+            Value::Math(m) => Err(math::keywords_error(m)),
+            Value::Bound(b) => Err(type_error(format!(
+                "{}.{}() takes no keyword arguments",
+                b.receiver.type_name(),
+                b.meth.name()
+            ))),
             other => Err(type_error(format!(
                 "'{}' object is not callable",
                 other.type_name()

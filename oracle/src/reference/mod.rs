@@ -39,6 +39,7 @@ mod float;
 mod format;
 mod format_float;
 mod iters;
+mod math;
 mod methods;
 mod numparse;
 mod resolve;

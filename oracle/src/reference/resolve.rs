@@ -315,6 +315,19 @@ impl Resolver<'_> {
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
             Stmt::Pass | Stmt::Global(_) => St::Nothing,
+            Stmt::Import { name, .. } => {
+                St::Assign(self.slot(name, scope), Ex::Const(Value::Module))
+            }
+            // Bound left to right, as a tuple unpacked.
+            Stmt::ImportFrom { names, .. } => {
+                let mut dests = Vec::new();
+                let mut values = Vec::new();
+                for (attr, name) in names {
+                    values.push(Ex::Const(super::math::attr(attr).unwrap_or(Value::None)));
+                    dests.push(Dest::Slot(self.slot(name, scope)));
+                }
+                St::Unpack(dests, Ex::Tuple(values))
+            }
             Stmt::Return(v) => St::Return(v.as_ref().map(|e| self.expr(e, scope)).transpose()?),
             Stmt::FunctionDef {
                 name,

@@ -145,7 +145,9 @@ impl Items {
             | Value::None
             | Value::Func(_)
             | Value::Builtin(_)
-            | Value::Bound(_) => return None,
+            | Value::Bound(_)
+            | Value::Module
+            | Value::Math(_) => return None,
         })
     }
 

@@ -582,6 +582,10 @@ pub enum Value {
     Builtin(Builtin),
     /// `xs.append` as a value.
     Bound(Rc<BoundObj>),
+    /// The `math` module.
+    Module,
+    /// A function of the math module.
+    Math(super::math::MathFn),
     Range(Rc<RangeObj>),
     Tuple(Rc<TupleObj>),
     List(Rc<ListObj>),
@@ -621,7 +625,8 @@ impl Value {
             Value::Str(_) => "str",
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
-            Value::Builtin(_) | Value::Bound(_) => "builtin_function_or_method",
+            Value::Builtin(_) | Value::Bound(_) | Value::Math(_) => "builtin_function_or_method",
+            Value::Module => "module",
             Value::Range(_) => "range",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
@@ -653,6 +658,7 @@ impl Value {
             Value::None => false,
             Value::Str(s) => !s.is_empty(),
             Value::Func(_) | Value::Builtin(_) | Value::Bound(_) => true,
+            Value::Module | Value::Math(_) => true,
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
@@ -680,6 +686,8 @@ impl Value {
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Builtin(a), Value::Builtin(b)) => a == b,
+            (Value::Module, Value::Module) => true,
+            (Value::Math(a), Value::Math(b)) => a == b,
             _ => match (self.as_num(), o.as_num()) {
                 (Some(a), Some(b)) => num_cmp(&a, &b) == Some(Ordering::Equal),
                 _ => false,
@@ -718,6 +726,8 @@ impl fmt::Display for Value {
             Value::Func(func) => write!(f, "<function {}>", func.name),
             Value::Builtin(b) if b.is_class() => write!(f, "<class '{}'>", b.name()),
             Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),
+            Value::Math(m) => write!(f, "<built-in function {}>", m.name()),
+            Value::Module => f.write_str("<module 'math' (built-in)>"),
             // Without CPython's address, as functions.
             Value::Bound(b) => write!(
                 f,

@@ -443,7 +443,13 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::Return(Some(v))]);
             }
         }
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => {}
+        Stmt::Return(None)
+        | Stmt::Break
+        | Stmt::Continue
+        | Stmt::Pass
+        | Stmt::Global(_)
+        | Stmt::Import { .. }
+        | Stmt::ImportFrom { .. } => {}
     }
     out
 }
@@ -834,6 +840,8 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
             }
             Stmt::Expr(e) | Stmt::Return(Some(e)) => collect_expr_names(e, f),
             Stmt::Global(names) => names.iter().for_each(|n| f(n, false)),
+            Stmt::Import { name, .. } => f(name, false),
+            Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, n)| f(n, false)),
             _ => {}
         }
     }
@@ -999,6 +1007,14 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),
         Stmt::Global(names) => Stmt::Global(names.iter().map(|n| rn(n, map)).collect()),
         Stmt::Break | Stmt::Continue | Stmt::Pass => s.clone(),
+        Stmt::Import { module, name } => Stmt::Import {
+            module: module.clone(),
+            name: rn(name, map),
+        },
+        Stmt::ImportFrom { module, names } => Stmt::ImportFrom {
+            module: module.clone(),
+            names: names.iter().map(|(a, n)| (a.clone(), rn(n, map))).collect(),
+        },
     }
 }
 

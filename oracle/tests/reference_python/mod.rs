@@ -10,14 +10,20 @@ use serde::Deserialize;
 
 /// Reads a JSON list of sources; captures each program's prints, its
 /// uncaught exception and its globals. Functions are shown as
-/// `<function NAME>` (the reference's one documented deviation: CPython's
-/// repr carries an address), in the globals and in printed text alike.
+/// `<function NAME>` (the reference's documented deviation: CPython's
+/// repr carries an address), and the math module as `<module 'math'
+/// (built-in)>` (CPython's names the file it was loaded from), in the
+/// globals and in printed text alike.
 const DRIVER: &str = r#"
 import io, json, re, sys
 
+def norm(text):
+    text = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", text)
+    return re.sub(r"<module 'math' from '[^']*'>", "<module 'math' (built-in)>", text)
+
 def rep(v):
     # Also inside containers: `[f]` holds `<function f at 0x...>`.
-    return re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", repr(v))
+    return norm(repr(v))
 
 def run(src):
     g = {"__name__": "__main__"}
@@ -30,7 +36,7 @@ def run(src):
         ending = [type(e).__name__, str(e)]
     finally:
         sys.stdout = real
-    out = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", buf.getvalue())
+    out = norm(buf.getvalue())
     names = sorted(k for k in g if k not in ("__builtins__", "__name__"))
     return {"output": out, "ending": ending, "globals": [[k, rep(g[k])] for k in names]}
 

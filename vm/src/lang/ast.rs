@@ -102,6 +102,17 @@ pub enum Stmt {
     },
     Return(Option<Expr>),
     Global(Vec<String>),
+    /// `import math` (`as name`): binds `name` to the module. `math` is the
+    /// only module (the front end rejects others).
+    Import {
+        module: String,
+        name: String,
+    },
+    /// `from math import sqrt, pi as p`: binds each `(attribute, name)`.
+    ImportFrom {
+        module: String,
+        names: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -137,7 +148,7 @@ pub enum Expr {
         comparators: Vec<Expr>,
     },
     /// `func(args..., kw=value...)`: keywords follow the positional
-    /// arguments (the front end accepts only `print`'s `sep` and `end`).
+    /// arguments, their names distinct.
     Call {
         func: Box<Expr>,
         args: Vec<Expr>,
@@ -546,7 +557,8 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
                 collect_bound(body, f);
                 collect_bound(orelse, f);
             }
-            Stmt::FunctionDef { name, .. } => f(name),
+            Stmt::FunctionDef { name, .. } | Stmt::Import { name, .. } => f(name),
+            Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, n)| f(n)),
             Stmt::If { body, orelse, .. } => {
                 collect_bound(body, f);
                 collect_bound(orelse, f);

@@ -238,30 +238,32 @@ pub struct Cache {
     pub index: u64,
 }
 
-/// CALL_KW's positional and keyword counts.
+/// CALL_KW's positional and keyword counts: `arg` packs them in its low
+/// two bytes; its high half indexes [`Program::kw_names`] (CPython's
+/// KW_NAMES constant).
 pub fn call_kw_counts(arg: u32) -> (u32, u32) {
-    (arg & 0xff, (arg >> 8) & 0xf)
+    (arg & 0xff, (arg >> 8) & 0xff)
 }
 
-/// CALL_KW's flag for a call whose one keyword is `reverse`
-/// (`sorted`, `list.sort`); without it each keyword is `sep` or `end`.
-pub const CALL_KW_REVERSE: u32 = 1 << 28;
-
-/// The names of CALL_KW's keywords, in order.
-pub fn call_kw_names(arg: u32) -> Vec<&'static str> {
-    let (_, nkw) = call_kw_counts(arg);
-    (0..nkw)
-        .map(|i| {
-            if arg & CALL_KW_REVERSE != 0 {
-                "reverse"
-            } else if arg & (1 << (12 + i)) != 0 {
-                "end"
-            } else {
-                "sep"
-            }
-        })
-        .collect()
+/// CALL_KW's index into [`Program::kw_names`].
+pub fn call_kw_names_index(arg: u32) -> usize {
+    (arg >> 16) as usize
 }
+
+/// The CALL_KW arg for `nargs` positional arguments and the `nkw` keywords
+/// of names tuple `names` (all bounded by the front end).
+pub fn call_kw_arg(nargs: usize, nkw: usize, names: usize) -> u32 {
+    debug_assert!(nargs <= MAX_CALL_ARGS && nkw <= MAX_CALL_ARGS && names <= MAX_KW_NAMES);
+    nargs as u32 | (nkw as u32) << 8 | (names as u32) << 16
+}
+
+/// The most positional (and, separately, keyword) arguments a call with
+/// keywords may pass: CALL_KW packs each count in a byte.
+pub const MAX_CALL_ARGS: usize = 255;
+
+/// The most calls with keywords a program may make (CALL_KW's names index
+/// is 16 bits).
+pub const MAX_KW_NAMES: usize = 0xffff;
 
 /// BINARY_OP's oparg flag for augmented assignment: CPython names the
 /// in-place operator (`+=`) in its TypeError messages.
@@ -320,6 +322,9 @@ pub struct Program {
     /// Global name table; `LOAD_GLOBAL`/`STORE_GLOBAL` args and function
     /// names index it. `print` and `range` are always present.
     pub names: Vec<String>,
+    /// The keyword names of each distinct CALL_KW (its arg's high half
+    /// indexes this), in call order.
+    pub kw_names: Vec<Vec<String>>,
 }
 
 impl Program {

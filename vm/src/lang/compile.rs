@@ -24,10 +24,12 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();
+    let mut kw_names = vec![];
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
+        c.kw_names = Some(&mut kw_names);
         // A module docstring is not executed: CPython binds it to `__doc__`.
         let body = match module.body.split_first() {
             Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
@@ -53,7 +55,11 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
             }
         }
     }
-    Program { codes, names }
+    Program {
+        codes,
+        names,
+        kw_names,
+    }
 }
 
 struct Loop {
@@ -68,6 +74,8 @@ struct Loop {
 struct CodeBuilder<'n> {
     code: Code,
     names: &'n mut Vec<String>,
+    /// The program's CALL_KW names tuples (set right after `new`).
+    kw_names: Option<&'n mut Vec<Vec<String>>>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
     /// Locals definitely assigned at this point of the code (a conservative
@@ -105,6 +113,7 @@ impl<'n> CodeBuilder<'n> {
                 consts: vec![Const::Value(Value::NONE)],
             },
             names,
+            kw_names: None,
             locals,
             assigned: (0..params.len() as u32).collect(),
             depth: 0,
@@ -366,6 +375,20 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::JumpBackward, head);
             }
             Stmt::Pass | Stmt::Global(_) => {}
+            // The module is a constant: CPython's IMPORT_NAME of a module
+            // already imported, then a store.
+            Stmt::Import { name, .. } => {
+                let k = self.constant(Const::Value(Value::MODULE_MATH));
+                self.emit(Op::LoadConst, k);
+                self.store_name(name);
+            }
+            Stmt::ImportFrom { names, .. } => {
+                for (attr, name) in names {
+                    let k = self.constant(math_attr_const(attr));
+                    self.emit(Op::LoadConst, k);
+                    self.store_name(name);
+                }
+            }
             Stmt::FunctionDef {
                 name,
                 params,
@@ -381,6 +404,7 @@ impl<'n> CodeBuilder<'n> {
                     self.emit(Op::BuildTuple, defaults.len() as u32);
                 }
                 let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
+                fc.kw_names = self.kw_names.as_deref_mut();
                 fc.block(body, codes);
                 fc.emit(Op::LoadConst, 0);
                 fc.emit(Op::ReturnValue, 0);
@@ -610,17 +634,12 @@ impl<'n> CodeBuilder<'n> {
                 if keywords.is_empty() {
                     self.emit(Op::Call, args.len() as u32);
                 } else {
-                    // The front end allows only print's `sep` and `end`,
-                    // and one `reverse`.
-                    let mut arg = args.len() as u32 | ((keywords.len() as u32) << 8);
-                    for (i, k) in keywords.iter().enumerate() {
+                    for k in keywords {
                         self.expr(&k.value);
-                        match k.arg.as_str() {
-                            "end" => arg |= 1 << (12 + i),
-                            "reverse" => arg |= crate::lang::bytecode::CALL_KW_REVERSE,
-                            _ => {}
-                        }
                     }
+                    let names: Vec<String> = keywords.iter().map(|k| k.arg.clone()).collect();
+                    let index = self.kw_names_index(names);
+                    let arg = call_kw_arg(args.len(), keywords.len(), index);
                     self.emit(Op::CallKw, arg);
                 }
             }
@@ -634,6 +653,22 @@ impl<'n> CodeBuilder<'n> {
 }
 
 impl CodeBuilder<'_> {
+    /// The index of keyword names tuple `names` in the program's table
+    /// (shared by equal tuples).
+    fn kw_names_index(&mut self, names: Vec<String>) -> usize {
+        let table = self
+            .kw_names
+            .as_deref_mut()
+            .expect("every code builder has the program's tables");
+        match table.iter().position(|t| *t == names) {
+            Some(i) => i,
+            None => {
+                table.push(names);
+                table.len() - 1
+            }
+        }
+    }
+
     /// COMPARE_OP, or CONTAINS_OP for `in` / `not in`.
     fn compare_op(&mut self, op: CmpOp) {
         match op {
@@ -674,6 +709,20 @@ fn is_exact_bool(e: &Expr) -> bool {
                 ..
             }
     )
+}
+
+/// The constant `from math import attr` binds (the front end admits only
+/// names the module has).
+fn math_attr_const(attr: &str) -> Const {
+    use crate::runtime::math::{CONSTANTS, FUNCTIONS};
+    if let Some((_, f)) = FUNCTIONS.iter().find(|(n, _)| *n == attr) {
+        return Const::Value(*f);
+    }
+    let x = CONSTANTS
+        .iter()
+        .find(|(n, _)| *n == attr)
+        .map_or(f64::NAN, |(_, x)| *x);
+    Const::Float(x.to_bits())
 }
 
 #[cfg(test)]

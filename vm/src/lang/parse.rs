@@ -14,6 +14,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::ast::*;
 
+#[path = "parse_calls.rs"]
+mod calls;
+
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -106,135 +109,10 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
     let lower = Lowering {
         err_at: &err_at,
         depth: Default::default(),
+        kw_calls: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
-    // `print(x, sep=...)` and `sorted(x, reverse=...)` must reach the
-    // builtin: keyword binding to user functions is not in the language yet.
-    if uses_keywords(&body) {
-        for name in ["print", "sorted"] {
-            if binds_name(&body, name) {
-                return Err(ParseError {
-                    line: 1,
-                    col: 1,
-                    message: format!(
-                        "unsupported construct: keyword arguments to `{name}` in a program that rebinds `{name}` (outside S0)"
-                    ),
-                });
-            }
-        }
-    }
     Ok(Module { body })
-}
-
-/// Whether any name binding in the program (at any depth) is `name`.
-fn binds_name(body: &[Stmt], name: &str) -> bool {
-    body.iter().any(|s| match s {
-        Stmt::FunctionDef {
-            name: f,
-            params,
-            body,
-            ..
-        } => f == name || params.iter().any(|p| p == name) || binds_name(body, name),
-        Stmt::If { body, orelse, .. } => binds_name(body, name) || binds_name(orelse, name),
-        Stmt::While { body, orelse, .. } => binds_name(body, name) || binds_name(orelse, name),
-        Stmt::For {
-            target,
-            body,
-            orelse,
-            ..
-        } => target == name || binds_name(body, name) || binds_name(orelse, name),
-        Stmt::ForUnpack {
-            targets,
-            body,
-            orelse,
-            ..
-        } => {
-            targets.iter().any(|t| t.binds(name))
-                || binds_name(body, name)
-                || binds_name(orelse, name)
-        }
-        Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => target == name,
-        Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
-            targets.iter().any(|t| t.binds(name))
-        }
-        _ => false,
-    })
-}
-
-/// Whether any call in the program passes keyword arguments (the front end
-/// admits them only on `print`).
-fn uses_keywords(body: &[Stmt]) -> bool {
-    fn expr(e: &Expr) -> bool {
-        match e {
-            Expr::Call {
-                func,
-                args,
-                keywords,
-            } => !keywords.is_empty() || expr(func) || args.iter().any(expr),
-            Expr::UnaryOp { operand, .. } => expr(operand),
-            Expr::BinOp { left, right, .. } => expr(left) || expr(right),
-            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-                values.iter().any(expr)
-            }
-            Expr::Compare {
-                left, comparators, ..
-            } => expr(left) || comparators.iter().any(expr),
-            Expr::IfExp { test, body, orelse } => expr(test) || expr(body) || expr(orelse),
-            Expr::Subscript { value, index } => expr(value) || expr(index),
-            Expr::Slice { lower, upper, step } => {
-                [lower, upper, step].into_iter().flatten().any(|x| expr(x))
-            }
-            Expr::MethodCall { receiver, args, .. } => expr(receiver) || args.iter().any(expr),
-            Expr::Attribute { value, .. } => expr(value),
-            Expr::Dict(items) => items.iter().any(|(k, v)| expr(k) || expr(v)),
-            Expr::ListComp { elt, generators } => {
-                expr(elt)
-                    || generators
-                        .iter()
-                        .any(|g| expr(&g.iter) || g.ifs.iter().any(expr))
-            }
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Str(_)
-            | Expr::Bool(_)
-            | Expr::None
-            | Expr::Name(_) => false,
-        }
-    }
-    body.iter().any(|s| match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
-        Stmt::Assign { value, .. }
-        | Stmt::AugAssign { value, .. }
-        | Stmt::Unpack { value, .. }
-        | Stmt::AssignChain { value, .. } => expr(value),
-        Stmt::AssignSubscript {
-            container,
-            index,
-            value,
-        }
-        | Stmt::AugAssignSubscript {
-            container,
-            index,
-            value,
-            ..
-        } => expr(container) || expr(index) || expr(value),
-        Stmt::If { test, body, orelse } => {
-            expr(test) || uses_keywords(body) || uses_keywords(orelse)
-        }
-        Stmt::While { test, body, orelse } => {
-            expr(test) || uses_keywords(body) || uses_keywords(orelse)
-        }
-        Stmt::For {
-            iter, body, orelse, ..
-        }
-        | Stmt::ForUnpack {
-            iter, body, orelse, ..
-        } => expr(iter) || uses_keywords(body) || uses_keywords(orelse),
-        Stmt::FunctionDef { defaults, body, .. } => {
-            defaults.iter().any(expr) || uses_keywords(body)
-        }
-        Stmt::Return(None) | Stmt::Break | Stmt::Continue | Stmt::Pass | Stmt::Global(_) => false,
-    })
 }
 
 /// Where a statement sits, for CPython's compile-time checks.
@@ -259,6 +137,9 @@ struct Lowering<'a> {
     /// Statements and expressions being lowered, innermost last (the depth
     /// of the AST built so far).
     depth: std::cell::Cell<usize>,
+    /// Calls with keyword arguments lowered so far (each may need its own
+    /// CALL_KW names tuple).
+    kw_calls: std::cell::Cell<usize>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -561,9 +442,8 @@ impl Lowering<'_> {
             py::Stmt::Raise(_) => return Err(self.unsupported(s, "raise statement")),
             py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
             py::Stmt::Assert(_) => return Err(self.unsupported(s, "assert statement")),
-            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => {
-                return Err(self.unsupported(s, "import"));
-            }
+            py::Stmt::Import(i) => self.import(i, s)?,
+            py::Stmt::ImportFrom(i) => self.import_from(i, s)?,
             py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),
             py::Stmt::IpyEscapeCommand(_) => {
                 return Err(self.unsupported(s, "IPython escape command"));
@@ -786,57 +666,7 @@ impl Lowering<'_> {
                         .collect::<R<_>>()?,
                 }
             }
-            py::Expr::Call(c) => {
-                // Only `print`'s `sep=` and `end=`, and `reverse=` of
-                // `sorted` and `.sort`: other keywords need parameter
-                // binding the language does not have yet.
-                let is_name =
-                    |want: &str| matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == want);
-                let is_sort = is_name("sorted")
-                    || matches!(&*c.func, py::Expr::Attribute(at) if at.attr.id.as_str() == "sort");
-                let mut keywords: Vec<Keyword> = Vec::new();
-                for k in c.arguments.keywords.iter() {
-                    let arg = k.arg.as_ref().map(|a| a.id.to_string());
-                    match arg {
-                        Some(a) if keywords.iter().any(|k| k.arg == a) => {
-                            return Err(self.unsupported(k, "a repeated keyword argument"));
-                        }
-                        Some(a)
-                            if (is_name("print") && (a == "sep" || a == "end"))
-                                || (is_sort && a == "reverse") =>
-                        {
-                            keywords.push(Keyword {
-                                arg: a,
-                                value: self.expr(&k.value)?,
-                            })
-                        }
-                        Some(a) if is_sort && a == "key" => {
-                            return Err(self.unsupported(k, "`key=` in a sort"));
-                        }
-                        _ => return Err(self.unsupported(k, "keyword argument")),
-                    }
-                }
-                let mut args = Vec::new();
-                for a in c.arguments.args.iter() {
-                    if let py::Expr::Starred(_) = a {
-                        return Err(self.unsupported(a, "starred argument"));
-                    }
-                    args.push(self.expr(a)?);
-                }
-                match &*c.func {
-                    // `xs.sort(reverse=r)` calls the bound method.
-                    py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
-                        receiver: Box::new(self.expr(&at.value)?),
-                        method: at.attr.id.to_string(),
-                        args,
-                    },
-                    func => Expr::Call {
-                        func: Box::new(self.expr(func)?),
-                        args,
-                        keywords,
-                    },
-                }
-            }
+            py::Expr::Call(c) => self.call(c)?,
             py::Expr::Attribute(at) => Expr::Attribute {
                 value: Box::new(self.expr(&at.value)?),
                 attr: at.attr.id.to_string(),
@@ -990,10 +820,43 @@ mod tests {
                 .message
                 .contains("keyword")
         );
-        assert!(parse_program("len([1], sep='')").is_err());
+        // Keywords go to any callee (builtins reject them at run time),
+        // but not the ones a builtin takes that the language lacks.
+        assert!(parse_program("len([1], sep='')").is_ok());
         assert!(parse_program("print(1, sep='', end='')").is_ok());
-        assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_err());
-        assert!(parse_program("def f(print):\n    print(1, end='')\n").is_err());
+        assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_ok());
+        assert!(parse_program("f(1, b=2, a=3)").is_ok());
+        for bad in [
+            "int('5', base=2)",
+            "dict(a=1)",
+            "max([1], key=f)",
+            "f(**d)",
+            "x.f(a=1)",
+        ] {
+            let e = parse_program(bad).unwrap_err();
+            assert!(e.message.contains("unsupported"), "{bad}: {e}");
+        }
+        let e = parse_program("f(a=1, a=2)").unwrap_err();
+        assert_eq!(e.message, "SyntaxError: keyword argument repeated: a");
+        assert_eq!((e.line, e.col), (1, 8));
+    }
+
+    #[test]
+    fn imports_only_math() {
+        let m = parse_program("import math\nfrom math import sqrt, pi as p\nimport math as m\n");
+        assert_eq!(m.unwrap().body.len(), 3);
+        for (bad, what) in [
+            ("import os", "module `os`"),
+            ("import math, os", "several modules"),
+            ("from os import path", "other than `math`"),
+            ("from math import tau", "`from math import tau`"),
+            ("from math import *", "`from math import *`"),
+            ("from . import math", "other than `math`"),
+        ] {
+            let e = parse_program(bad).unwrap_err();
+            assert!(e.message.contains(what), "{bad}: {e}");
+            assert_eq!(e.line, 1);
+        }
     }
 
     #[test]

@@ -166,6 +166,27 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Return(None) => line(depth, "return", out),
         Stmt::Return(Some(e)) => line(depth, &format!("return {}", unparse_expr(e)), out),
         Stmt::Global(names) => line(depth, &format!("global {}", names.join(", ")), out),
+        Stmt::Import { module, name } if module == name => {
+            line(depth, &format!("import {module}"), out)
+        }
+        Stmt::Import { module, name } => line(depth, &format!("import {module} as {name}"), out),
+        Stmt::ImportFrom { module, names } => {
+            let names: Vec<String> = names
+                .iter()
+                .map(|(a, n)| {
+                    if a == n {
+                        a.clone()
+                    } else {
+                        format!("{a} as {n}")
+                    }
+                })
+                .collect();
+            line(
+                depth,
+                &format!("from {module} import {}", names.join(", ")),
+                out,
+            )
+        }
     }
 }
 
@@ -546,6 +567,8 @@ mod tests {
         assert!(parse_program("x = 'é'\n").is_err());
         assert!(parse_program("x = '\\u00e9'\n").is_err());
         assert!(parse_program("print(1, flush=True)\n").is_err());
-        assert!(parse_program("f(sep='')\n").is_err());
+        let src = "import math\nimport math as m\nfrom math import sqrt, pi as p\nprint(f(1, b=2, c=m.pi), math.sqrt)\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(unparse(&m), src);
     }
 }

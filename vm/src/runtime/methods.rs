@@ -78,6 +78,23 @@ pub fn is_bound(v: Value) -> bool {
     v.is_ptr() && object::kind_of(v) == Kind::BoundMethod
 }
 
+/// The TypeError a bound method called with keywords raises
+/// (`list.append() takes no keyword arguments`).
+pub fn bound_keywords_error(b: Value) -> Raise {
+    // SAFETY: a live BoundMethod.
+    let (receiver, m) = unsafe {
+        (
+            Value(object::read(b.0, object::BOUND_RECEIVER)),
+            Value(object::read(b.0, object::BOUND_METHOD)),
+        )
+    };
+    Raise::type_error(format!(
+        "{}.{}() takes no keyword arguments",
+        type_name(receiver),
+        name_of(m)
+    ))
+}
+
 /// Calls bound method `b` with `args` (rooted by the caller; the receiver
 /// is rooted through `b`, which the caller's stack holds).
 pub fn call_bound(arena: &mut Arena, b: Value, args: &[Value]) -> Result<Value, Raise> {

@@ -11,6 +11,7 @@ pub mod int;
 pub mod isinstance;
 pub mod iters;
 pub mod mapping;
+pub mod math;
 pub mod methods;
 pub mod numbers;
 pub mod object;
@@ -80,7 +81,10 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_ENUMERATE
         | Value::BUILTIN_ZIP
         | Value::BUILTIN_REVERSED => return "type",
-        _ if v.is_builtin() || methods::is_method(v) => return "builtin_function_or_method",
+        Value::MODULE_MATH => return "module",
+        _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
+            return "builtin_function_or_method";
+        }
         _ => {}
     }
     if !v.is_ptr() {
@@ -190,6 +194,8 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Value::TRUE => return "True".into(),
         Value::FALSE => return "False".into(),
         Value::NONE => return "None".into(),
+        Value::MODULE_MATH => return "<module 'math' (built-in)>".into(),
+        f if math::is_function(f) => return format!("<built-in function {}>", math::name_of(f)),
         _ => {}
     }
     if let Some((name, _)) = value::BUILTINS.iter().find(|(_, b)| *b == v) {

@@ -109,6 +109,21 @@ impl Value {
     pub const BUILTIN_SORTED: Value = Value((54 << 2) | 2);
     pub const BUILTIN_ISINSTANCE: Value = Value((55 << 2) | 2);
     pub const METHOD_LIST_SORT: Value = Value((56 << 2) | 2);
+    // The math module and its functions (see `runtime::math`): 70..=89.
+    pub const MODULE_MATH: Value = Value((70 << 2) | 2);
+    pub const MATH_SQRT: Value = Value((71 << 2) | 2);
+    pub const MATH_SIN: Value = Value((72 << 2) | 2);
+    pub const MATH_COS: Value = Value((73 << 2) | 2);
+    pub const MATH_FLOOR: Value = Value((74 << 2) | 2);
+    pub const MATH_CEIL: Value = Value((75 << 2) | 2);
+    pub const MATH_TRUNC: Value = Value((76 << 2) | 2);
+    pub const MATH_FABS: Value = Value((77 << 2) | 2);
+    pub const MATH_EXP: Value = Value((78 << 2) | 2);
+    pub const MATH_LOG: Value = Value((79 << 2) | 2);
+    pub const MATH_ATAN2: Value = Value((80 << 2) | 2);
+    pub const MATH_ISNAN: Value = Value((81 << 2) | 2);
+    pub const MATH_ISINF: Value = Value((82 << 2) | 2);
+    pub const MATH_HYPOT: Value = Value((83 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

@@ -107,6 +107,7 @@ fn check_value(
 ) -> Result<(), String> {
     let valid_immediate = matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
         || v.is_builtin()
+        || super::math::is_math_value(v)
         || (depth == 0 && super::methods::is_method(v));
     if v.is_small_int() || valid_immediate {
         return Ok(());

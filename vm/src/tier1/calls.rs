@@ -3,11 +3,60 @@
 //! arity errors, builtins, keyword calls, and `print`.
 
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_DEFAULTS, FUNCTION_NAME, Kind};
-use crate::runtime::{Raise, Value, methods, range, seq_ops, strs, type_name};
+use crate::runtime::{Raise, Value, math, methods, range, seq_ops, strs, type_name};
 
 use super::Run;
+use super::interp::Regs;
+use crate::lang::Poison;
+use crate::lang::bytecode::{Code, Instr};
+use crate::runtime::frame::{FRAME_IP, FRAME_SP, fset};
 
 impl Run<'_> {
+    /// Enters user function code `cid` with its bound `args` from the
+    /// frame `r` holds (whose stack no longer holds the call's inputs).
+    pub(super) fn enter_function(
+        &mut self,
+        r: &mut Regs,
+        cid: usize,
+        args: &[Value],
+    ) -> Result<(), Raise> {
+        if self.depth + 1 > self.config.limits.depth {
+            return Err(Raise::Poison(Poison::Recursion));
+        }
+        // Save the caller, enter the callee.
+        fset(r.frame, FRAME_IP, r.ip as u64);
+        fset(r.frame, FRAME_SP, r.sp as u64);
+        let frame = self.push_frame(cid, r.frame, args)?;
+        self.depth += 1;
+        *r = self.regs(frame)?;
+        self.safe_point(r);
+        Ok(())
+    }
+
+    /// Tier 1's CALL_KW: a user function's frame is entered here (as
+    /// CALL's); every other callable takes the generic path.
+    pub(super) fn call_kw_instr(
+        &mut self,
+        r: &mut Regs,
+        code: &mut Code,
+        at: usize,
+        ins: Instr,
+    ) -> Result<(), Raise> {
+        let (nargs, nkw) = crate::lang::bytecode::call_kw_counts(ins.arg);
+        let n = (nargs + nkw) as usize;
+        // SAFETY: the stack holds the callable and `n` inputs.
+        let callable = unsafe { Value(*r.sp.sub(n + 1)) };
+        let Some(cid) = function_code(callable) else {
+            return self.seq_instr(r, code, at, ins);
+        };
+        self.charge_fuel()?;
+        // SAFETY: as above.
+        let inputs: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
+        let args = self.bind_kw_args(callable, cid, &inputs, ins.arg)?;
+        r.sp = unsafe { r.sp.sub(n + 1) };
+        self.enter_function(r, cid, &args)
+    }
+
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
         let addr = self.arena.alloc(Kind::Function, 4)?;
         let name_id = self
@@ -87,6 +136,15 @@ impl Run<'_> {
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
             m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
             b if methods::is_bound(b) => methods::call_bound(self.arena, b, args),
+            // Called as `math.f(...)`, LOAD_METHOD left a NULL below the
+            // arguments in place of a receiver.
+            f if math::is_function(f) => {
+                let args = match args.split_first() {
+                    Some((first, rest)) if first.is_null() => rest,
+                    _ => args,
+                };
+                math::call(self.arena, f, args)
+            }
             other => Err(Raise::type_error(format!(
                 "'{}' object is not callable",
                 type_name(other)
@@ -95,32 +153,46 @@ impl Run<'_> {
     }
 
     /// A call with keywords (`ins` = positional arguments then keyword
-    /// values): only print takes any (`sep`, `end`).
+    /// values; `arg` as CALL_KW's) through a generic path: a user function
+    /// runs in a nested dispatch (tier 2 and the JIT's helper), `print`
+    /// takes `sep` and `end`, other callables raise CPython's TypeError.
     pub(crate) fn call_kw(
         &mut self,
         callable: Value,
         ins: &[Value],
         arg: u32,
     ) -> Result<Value, Raise> {
+        if function_code(callable).is_some() {
+            let caller = self.arena.roots.top_frame;
+            return self.call_value_kw(callable, ins, Some(arg), caller);
+        }
+        self.charge_fuel()?;
         let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
-        let names = crate::lang::bytecode::call_kw_names(arg);
+        let names = self.kw_names(arg);
         let (args, kw) = ins.split_at(nargs as usize);
+        if callable == Value::BUILTIN_PRINT
+            && let Some(bad) = names.iter().find(|n| *n != "sep" && *n != "end")
+        {
+            return Err(Raise::type_error(format!(
+                "'{bad}' is an invalid keyword argument for print()"
+            )));
+        }
         if callable == Value::BUILTIN_PRINT {
             let pick = |name: &str| {
                 names
                     .iter()
                     .zip(kw)
-                    .find(|(n, _)| **n == name)
+                    .find(|(n, _)| *n == name)
                     .map_or(Value::NONE, |(_, v)| *v)
             };
             return self.print(args, pick("sep"), pick("end"));
         }
-        // `reverse=` is the only other keyword the front end admits (on
-        // `sorted` and on `.sort` attributes).
+        // `reverse=` is the one keyword of `sorted` and `list.sort` (the
+        // front end rejects `key=`).
         let reverse = names
             .iter()
             .zip(kw)
-            .find(|(n, _)| **n == "reverse")
+            .find(|(n, _)| n.as_str() == "reverse")
             .map(|(_, v)| *v);
         if let (Some(reverse), true) = (reverse, names.len() == 1) {
             if callable == Value::BUILTIN_SORTED {
@@ -130,26 +202,98 @@ impl Run<'_> {
                 return methods::call_bound_kw(self.arena, callable, args, reverse);
             }
         }
-        if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
-            // SAFETY: a live Function object.
-            let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
-            return Err(Raise::type_error(format!(
-                "{}() got an unexpected keyword argument '{}'",
-                self.program.codes[cid].name, names[0]
-            )));
+        if math::is_function(callable) {
+            return Err(math::keywords_error(callable));
+        }
+        if methods::is_bound(callable) {
+            return Err(methods::bound_keywords_error(callable));
         }
         if let Some((name, _)) = crate::runtime::value::BUILTINS
             .iter()
             .find(|(_, b)| *b == callable)
         {
-            return Err(Raise::type_error(format!(
-                "{name}() takes no keyword arguments"
-            )));
+            return Err(builtin_keywords_error(name, args.len(), &names));
         }
         Err(Raise::type_error(format!(
             "'{}' object is not callable",
             type_name(callable)
         )))
+    }
+
+    /// CALL_KW's keyword names.
+    pub(crate) fn kw_names(&self, arg: u32) -> Vec<String> {
+        let i = crate::lang::bytecode::call_kw_names_index(arg);
+        self.program.kw_names.get(i).cloned().unwrap_or_default()
+    }
+
+    /// The arguments a call of user function `func` (code `cid`) with
+    /// `ins` (positional arguments, then the values of CALL_KW `arg`'s
+    /// keywords) binds to its parameters, in parameter order. CPython's
+    /// order of errors: an unknown keyword or one already bound, then too
+    /// many positional arguments, then missing ones.
+    pub(crate) fn bind_kw_args(
+        &self,
+        func: Value,
+        cid: usize,
+        ins: &[Value],
+        arg: u32,
+    ) -> Result<Vec<Value>, Raise> {
+        let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
+        let names = self.kw_names(arg);
+        let (args, kw) = ins.split_at((nargs as usize).min(ins.len()));
+        let code = &self.program.codes[cid];
+        let want = code.nparams as usize;
+        let params = &code.local_names[..want];
+        let mut bound: Vec<Value> = vec![Value::NULL; want];
+        for (slot, v) in bound.iter_mut().zip(args) {
+            *slot = *v;
+        }
+        for (name, v) in names.iter().zip(kw) {
+            let Some(i) = params.iter().position(|p| p == name) else {
+                return Err(Raise::type_error(format!(
+                    "{}() got an unexpected keyword argument '{name}'",
+                    code.name
+                )));
+            };
+            if !bound[i].is_null() {
+                return Err(Raise::type_error(format!(
+                    "{}() got multiple values for argument '{name}'",
+                    code.name
+                )));
+            }
+            bound[i] = *v;
+        }
+        // SAFETY: `func` is a live Function; its defaults, if any, a Tuple.
+        let defaults = unsafe { object::read(func.0, FUNCTION_DEFAULTS) };
+        let ndefaults = if defaults == 0 {
+            0
+        } else {
+            crate::runtime::seq::len(Value(defaults))
+        };
+        let required = want - ndefaults.min(want);
+        if args.len() > want {
+            return Err(Raise::type_error(arity_message(
+                &code.name,
+                params,
+                required,
+                args.len(),
+            )));
+        }
+        for (i, slot) in bound.iter_mut().enumerate().skip(required) {
+            if slot.is_null() {
+                *slot = crate::runtime::seq::get(Value(defaults), i - required);
+            }
+        }
+        let missing: Vec<String> = params
+            .iter()
+            .zip(&bound)
+            .filter(|(_, v)| v.is_null())
+            .map(|(p, _)| p.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Raise::type_error(missing_message(&code.name, &missing)));
+        }
+        Ok(bound)
     }
 
     /// `print(*args, sep=sep, end=end)` (NONE: the default).
@@ -207,18 +351,51 @@ pub(crate) fn arity_message(
         };
         return format!("{name}() takes {takes} but {given} {was} given");
     }
-    let missing: Vec<String> = params[given..required]
-        .iter()
-        .map(|n| format!("'{n}'"))
-        .collect();
-    let list = match missing.as_slice() {
+    let missing: Vec<String> = params[given..required].to_vec();
+    missing_message(name, &missing)
+}
+
+/// `f() missing 2 required positional arguments: 'a' and 'b'`.
+pub(crate) fn missing_message(name: &str, missing: &[String]) -> String {
+    let plural = if missing.len() == 1 { "" } else { "s" };
+    let quoted: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
+    let list = match quoted.as_slice() {
         [one] => one.clone(),
         [a, b] => format!("{a} and {b}"),
         [init @ .., last] => format!("{}, and {last}", init.join(", ")),
         [] => String::new(),
     };
     format!(
-        "{name}() missing {}: {list}",
-        plural(missing.len(), "required positional argument")
+        "{name}() missing {} required positional argument{plural}: {list}",
+        missing.len()
     )
+}
+
+/// The code of `v` if it is a user function.
+pub(crate) fn function_code(v: Value) -> Option<usize> {
+    // SAFETY: read only after the kind check.
+    (v.is_ptr() && object::kind_of(v) == Kind::Function)
+        .then(|| unsafe { object::read(v.0, FUNCTION_CODE) } as usize)
+}
+
+/// The TypeError CPython's argument parsing raises for builtin `name`
+/// called with `npos` positional arguments and keywords `kws` it does not
+/// take (the front end refuses the keywords it does take).
+fn builtin_keywords_error(name: &str, npos: usize, kws: &[String]) -> Raise {
+    let total = npos + kws.len();
+    let first = kws.first().map_or("?", |k| k.as_str());
+    // Argument Clinic's order: too many in all, a missing required
+    // argument, then the unknown keyword.
+    let at_most = |n: usize| format!("{name}() takes at most {n} arguments ({total} given)");
+    Raise::type_error(match name {
+        "int" | "sum" | "round" if total > 2 => at_most(2),
+        "str" if total > 3 => at_most(3),
+        "round" if npos == 0 => "round() missing required argument 'number' (pos 1)".into(),
+        "sum" if npos == 0 => "sum() takes at least 1 positional argument (0 given)".into(),
+        "min" | "max" if npos == 0 => format!("{name} expected at least 1 argument, got 0"),
+        "int" | "round" | "sum" | "min" | "max" | "str" | "print" => {
+            format!("'{first}' is an invalid keyword argument for {name}()")
+        }
+        _ => format!("{name}() takes no keyword arguments"),
+    })
 }

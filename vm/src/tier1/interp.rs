@@ -9,8 +9,8 @@ use crate::lang::bytecode::{Code, Op, arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::*;
 use crate::runtime::object::{self, FUNCTION_CODE, Kind};
 use crate::runtime::{
-    Raise, Value, dict, equal, float, int, methods, pydict, pydict_ops, seq, seq_ops, strs, truthy,
-    type_name,
+    Raise, Value, dict, equal, float, int, math, methods, pydict, pydict_ops, seq, seq_ops, strs,
+    truthy, type_name,
 };
 
 use super::Run;
@@ -40,7 +40,7 @@ impl Run<'_> {
     }
 
     /// Loads a frame's registers, refusing frames a VM bug has corrupted.
-    fn regs(&mut self, frame: u64) -> Result<Regs, Raise> {
+    pub(super) fn regs(&mut self, frame: u64) -> Result<Regs, Raise> {
         let (lo, hi) = self.arena.frame_region();
         let cid = if frame >= lo && frame < hi && frame.is_multiple_of(8) {
             fget(frame, FRAME_CODE) as usize
@@ -114,7 +114,7 @@ impl Run<'_> {
 
     /// A safe point: every frame's stack pointer is in memory, so the
     /// collector can run.
-    fn safe_point(&mut self, r: &Regs) {
+    pub(super) fn safe_point(&mut self, r: &Regs) {
         fset(r.frame, FRAME_SP, r.sp as u64);
         self.safe_point_at(r.frame);
     }
@@ -504,21 +504,11 @@ impl Run<'_> {
                         continue;
                     }
                     r.sp = unsafe { r.sp.sub(n + 1) };
-                    {
-                        let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
-                        let args = self.bind_args(callable, cid, &args)?;
-                        if self.depth + 1 > self.config.limits.depth {
-                            return Err(Raise::Poison(Poison::Recursion));
-                        }
-                        // Save the caller, enter the callee.
-                        fset(r.frame, FRAME_IP, r.ip as u64);
-                        fset(r.frame, FRAME_SP, r.sp as u64);
-                        let frame = self.push_frame(cid, r.frame, &args)?;
-                        self.depth += 1;
-                        *r = self.regs(frame)?;
-                        self.safe_point(r);
-                    }
+                    let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
+                    let args = self.bind_args(callable, cid, &args)?;
+                    self.enter_function(r, cid, &args)?;
                 }
+                Op::CallKw => self.call_kw_instr(r, code, at, ins)?,
                 Op::MakeFunction => {
                     sync!();
                     push!(self.make_function(ins.arg)?)
@@ -561,7 +551,6 @@ impl Run<'_> {
                 | Op::ContainsOp
                 | Op::LoadMethod
                 | Op::LoadAttr
-                | Op::CallKw
                 | Op::ForIterList
                 | Op::ForIterTuple
                 | Op::BuildMap
@@ -687,6 +676,16 @@ impl Run<'_> {
                 items.reverse();
                 items
             }
+            // CPython's LOAD_METHOD of a module attribute: no receiver
+            // (NULL) below the arguments.
+            Op::LoadMethod if ins[0] == Value::MODULE_MATH => {
+                let name = &self.program.names[arg as usize];
+                vec![math::attr(arena, name)?, Value::NULL]
+            }
+            Op::LoadAttr if ins[0] == Value::MODULE_MATH => {
+                let name = &self.program.names[arg as usize];
+                vec![math::attr(arena, name)?]
+            }
             Op::LoadMethod => {
                 let name = &self.program.names[arg as usize];
                 vec![methods::lookup(ins[0], name)?, ins[0]]
@@ -695,10 +694,7 @@ impl Run<'_> {
                 let name = &self.program.names[arg as usize];
                 vec![methods::bind(arena, ins[0], name)?]
             }
-            Op::CallKw => {
-                self.charge_fuel()?;
-                vec![self.call_kw(ins[0], &ins[1..], arg)?]
-            }
+            Op::CallKw => vec![self.call_kw(ins[0], &ins[1..], arg)?],
             other => return Err(Raise::Internal(format!("{other:?} is no stack op"))),
         })
     }

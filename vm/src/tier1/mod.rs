@@ -242,6 +242,7 @@ impl Vm {
                     Program {
                         codes: vec![],
                         names: vec![],
+                        kw_names: vec![],
                     },
                     vec![],
                 );

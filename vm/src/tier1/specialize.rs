@@ -160,7 +160,10 @@ impl Outcome {
         if callable == Value::BUILTIN_ISINSTANCE && nargs == 2 {
             return Some((Op::CallIsinstance, 0, callable.0));
         }
-        if callable.is_builtin() || crate::runtime::methods::is_method(callable) {
+        if callable.is_builtin()
+            || crate::runtime::methods::is_method(callable)
+            || crate::runtime::math::is_function(callable)
+        {
             return Some((Op::CallBuiltin, 0, callable.0));
         }
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {

@@ -255,8 +255,20 @@ impl Run<'_> {
         args: &[Value],
         caller: u64,
     ) -> Result<Value, Raise> {
+        self.call_value_kw(callable, args, None, caller)
+    }
+
+    /// [`Self::call_value`] of a call with keywords too: `args` are then
+    /// CALL_KW `kw`'s inputs (positional arguments, keyword values).
+    pub(crate) fn call_value_kw(
+        &mut self,
+        callable: Value,
+        args: &[Value],
+        kw: Option<u32>,
+        caller: u64,
+    ) -> Result<Value, Raise> {
         let fuel_at_call = self.fuel;
-        let r = self.call_value_inner(callable, args, caller);
+        let r = self.call_value_inner(callable, args, kw, caller);
         if r.is_err() {
             self.error_fuel = Some(fuel_at_call);
             self.error_in_callee = callable.is_ptr()
@@ -270,13 +282,17 @@ impl Run<'_> {
         &mut self,
         callable: Value,
         args: &[Value],
+        kw: Option<u32>,
         caller: u64,
     ) -> Result<Value, Raise> {
         self.charge_fuel()?;
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
             // SAFETY: a live Function.
             let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
-            let args = self.bind_args(callable, cid, args)?;
+            let args = match kw {
+                Some(arg) => std::borrow::Cow::Owned(self.bind_kw_args(callable, cid, args, arg)?),
+                None => self.bind_args(callable, cid, args)?,
+            };
             if self.depth + 1 > self.config.limits.depth {
                 return Err(Raise::Poison(Poison::Recursion));
             }

@@ -1,0 +1,136 @@
+//! Lowering of calls (positional and keyword arguments) and of `import`
+//! statements: the only module is `math`.
+
+use ruff_python_ast as py;
+use ruff_text_size::Ranged;
+
+use super::{Lowering, R};
+use crate::lang::ast::*;
+use crate::lang::bytecode::{MAX_CALL_ARGS, MAX_KW_NAMES};
+
+/// Keywords CPython's builtins accept, which the language does not
+/// implement: a direct call by the builtin's name with one is refused
+/// (`print`'s `sep` and `end` are implemented).
+const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
+    ("int", &["base"]),
+    ("round", &["number", "ndigits"]),
+    ("sum", &["start"]),
+    ("min", &["key", "default"]),
+    ("max", &["key", "default"]),
+    ("str", &["object", "encoding", "errors"]),
+    ("print", &["file", "flush"]),
+];
+
+impl Lowering<'_> {
+    pub(super) fn call(&self, c: &py::ExprCall) -> R<Expr> {
+        let callee = match &*c.func {
+            py::Expr::Name(n) => Some(n.id.as_str()),
+            _ => None,
+        };
+        // `xs.sort(reverse=r)`: the one method with a keyword, called as
+        // a bound method.
+        let is_sort_method =
+            matches!(&*c.func, py::Expr::Attribute(at) if at.attr.id.as_str() == "sort");
+        let mut keywords: Vec<Keyword> = Vec::new();
+        for k in c.arguments.keywords.iter() {
+            let Some(arg) = k.arg.as_ref().map(|a| a.id.to_string()) else {
+                return Err(self.unsupported(k, "`**` argument"));
+            };
+            if keywords.iter().any(|x| x.arg == arg) {
+                return Err((self.err_at)(
+                    k.range(),
+                    format!("SyntaxError: keyword argument repeated: {arg}"),
+                ));
+            }
+            if arg == "key" && (is_sort_method || callee == Some("sorted")) {
+                return Err(self.unsupported(k, "`key=` in a sort"));
+            }
+            if let Some(f) = callee
+                && (f == "dict"
+                    || BUILTIN_KEYWORDS
+                        .iter()
+                        .any(|(b, names)| *b == f && names.contains(&arg.as_str())))
+            {
+                return Err(self.unsupported(k, &format!("keyword argument `{arg}` to `{f}`")));
+            }
+            keywords.push(Keyword {
+                arg,
+                value: self.expr(&k.value)?,
+            });
+        }
+        let mut args = Vec::new();
+        for a in c.arguments.args.iter() {
+            if let py::Expr::Starred(_) = a {
+                return Err(self.unsupported(a, "starred argument"));
+            }
+            args.push(self.expr(a)?);
+        }
+        if !keywords.is_empty() {
+            if args.len() > MAX_CALL_ARGS || keywords.len() > MAX_CALL_ARGS {
+                return Err(self.unsupported(c, "more than 255 arguments in a call with keywords"));
+            }
+            self.kw_calls.set(self.kw_calls.get() + 1);
+            if self.kw_calls.get() > MAX_KW_NAMES {
+                return Err(self.unsupported(c, "this many calls with keyword arguments"));
+            }
+        }
+        Ok(match &*c.func {
+            py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
+                receiver: Box::new(self.expr(&at.value)?),
+                method: at.attr.id.to_string(),
+                args,
+            },
+            py::Expr::Attribute(_) if !is_sort_method => {
+                return Err(self.unsupported(&c.arguments, "keyword arguments to a method"));
+            }
+            func => Expr::Call {
+                func: Box::new(self.expr(func)?),
+                args,
+                keywords,
+            },
+        })
+    }
+
+    /// `import math` or `import math as m`, one module per statement.
+    pub(super) fn import(&self, i: &py::StmtImport, s: &py::Stmt) -> R<Stmt> {
+        let [alias] = &i.names[..] else {
+            return Err(self.unsupported(s, "import of several modules in one statement"));
+        };
+        let module = alias.name.id.to_string();
+        if module != "math" {
+            return Err(self.unsupported(alias, &format!("import of module `{module}`")));
+        }
+        let name = alias
+            .asname
+            .as_ref()
+            .map_or(module.clone(), |a| a.id.to_string());
+        Ok(Stmt::Import { module, name })
+    }
+
+    /// `from math import sqrt, pi as p`: names the module has.
+    pub(super) fn import_from(&self, i: &py::StmtImportFrom, s: &py::Stmt) -> R<Stmt> {
+        let module = i.module.as_ref().map(|m| m.id.to_string());
+        let Some(module) = module.filter(|m| m == "math" && i.level == 0) else {
+            return Err(self.unsupported(s, "import from a module other than `math`"));
+        };
+        let mut names = Vec::new();
+        for alias in i.names.iter() {
+            let attr = alias.name.id.to_string();
+            let known = crate::runtime::math::FUNCTIONS
+                .iter()
+                .any(|(n, _)| *n == attr)
+                || crate::runtime::math::CONSTANTS
+                    .iter()
+                    .any(|(n, _)| *n == attr);
+            if !known {
+                return Err(self.unsupported(alias, &format!("`from math import {attr}`")));
+            }
+            let name = alias
+                .asname
+                .as_ref()
+                .map_or(attr.clone(), |a| a.id.to_string());
+            names.push((attr, name));
+        }
+        Ok(Stmt::ImportFrom { module, names })
+    }
+}

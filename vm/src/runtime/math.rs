@@ -1,0 +1,417 @@
+//! The `math` module: a module value (an immediate) whose attributes are
+//! functions (immediates, like the builtins) and float constants. Results
+//! match CPython 3.11's mathmodule.c: the same libm calls (Rust's `f64`
+//! methods call glibc), the same special cases and error messages.
+
+use ibig::{IBig, ops::UnsignedAbs};
+
+use super::arena::Arena;
+use super::value::Value;
+use super::{Raise, float, int, type_name};
+
+/// The module's functions: `(name, value)`.
+pub const FUNCTIONS: [(&str, Value); 13] = [
+    ("sqrt", Value::MATH_SQRT),
+    ("sin", Value::MATH_SIN),
+    ("cos", Value::MATH_COS),
+    ("floor", Value::MATH_FLOOR),
+    ("ceil", Value::MATH_CEIL),
+    ("trunc", Value::MATH_TRUNC),
+    ("fabs", Value::MATH_FABS),
+    ("exp", Value::MATH_EXP),
+    ("log", Value::MATH_LOG),
+    ("atan2", Value::MATH_ATAN2),
+    ("isnan", Value::MATH_ISNAN),
+    ("isinf", Value::MATH_ISINF),
+    ("hypot", Value::MATH_HYPOT),
+];
+
+/// The module's float constants.
+pub const CONSTANTS: [(&str, f64); 4] = [
+    ("pi", std::f64::consts::PI),
+    ("e", std::f64::consts::E),
+    ("inf", f64::INFINITY),
+    ("nan", f64::NAN),
+];
+
+/// Whether `v` is the module or one of its functions (immediates that may
+/// sit anywhere a value can).
+pub fn is_math_value(v: Value) -> bool {
+    v == Value::MODULE_MATH || is_function(v)
+}
+
+/// Whether `v` is one of the math functions.
+pub fn is_function(v: Value) -> bool {
+    FUNCTIONS.iter().any(|(_, f)| *f == v)
+}
+
+/// The name of math function `f`.
+pub fn name_of(f: Value) -> &'static str {
+    FUNCTIONS
+        .iter()
+        .find(|(_, x)| *x == f)
+        .map_or("?", |(n, _)| n)
+}
+
+/// Attribute `name` of the math module, or CPython's AttributeError.
+pub fn attr(arena: &mut Arena, name: &str) -> Result<Value, Raise> {
+    if let Some((_, f)) = FUNCTIONS.iter().find(|(n, _)| *n == name) {
+        return Ok(*f);
+    }
+    if let Some((_, x)) = CONSTANTS.iter().find(|(n, _)| *n == name) {
+        return float::new(arena, *x);
+    }
+    Err(Raise::exc(
+        "AttributeError",
+        format!("module 'math' has no attribute '{name}'"),
+    ))
+}
+
+/// The TypeError a math function called with keywords raises (CPython's
+/// `log` names itself without the module).
+pub fn keywords_error(f: Value) -> Raise {
+    let name = name_of(f);
+    let qualified = match f {
+        Value::MATH_LOG => name.to_string(),
+        _ => format!("math.{name}"),
+    };
+    Raise::type_error(format!("{qualified}() takes no keyword arguments"))
+}
+
+/// Calls math function `f` with `args` (rooted by the caller).
+pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise> {
+    let name = name_of(f);
+    match f {
+        Value::MATH_LOG => return log(arena, args),
+        Value::MATH_ATAN2 => {
+            let [y, x] = args else {
+                return Err(Raise::type_error(format!(
+                    "atan2 expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let (y, x) = (real(*y)?, real(*x)?);
+            return float::new(arena, checked2(atan2(y, x), y, x)?);
+        }
+        Value::MATH_HYPOT => {
+            let xs = args
+                .iter()
+                .map(|v| real(*v))
+                .collect::<Result<Vec<_>, _>>()?;
+            return float::new(arena, hypot(&xs));
+        }
+        _ => {}
+    }
+    let [x] = args else {
+        return Err(Raise::type_error(format!(
+            "math.{name}() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let x = *x;
+    match f {
+        // An int's __floor__ / __ceil__ / __trunc__ is the int itself.
+        Value::MATH_FLOOR | Value::MATH_CEIL | Value::MATH_TRUNC if int::is_int(x) => {
+            Ok(if x.is_bool() {
+                Value::small((x == Value::TRUE) as i64)
+            } else {
+                x
+            })
+        }
+        Value::MATH_TRUNC if !float::is_float(x) => Err(Raise::type_error(format!(
+            "type {} doesn't define __trunc__ method",
+            type_name(x)
+        ))),
+        Value::MATH_FLOOR => float::to_int(arena, real(x)?.floor()),
+        Value::MATH_CEIL => float::to_int(arena, real(x)?.ceil()),
+        Value::MATH_TRUNC => float::to_int(arena, real(x)?.trunc()),
+        Value::MATH_ISNAN => Ok(Value::bool(real(x)?.is_nan())),
+        Value::MATH_ISINF => Ok(Value::bool(real(x)?.is_infinite())),
+        _ => {
+            let x = real(x)?;
+            let (r, can_overflow) = match f {
+                Value::MATH_SQRT => (x.sqrt(), false),
+                Value::MATH_SIN => (x.sin(), false),
+                Value::MATH_COS => (x.cos(), false),
+                Value::MATH_FABS => (x.abs(), false),
+                _ => (x.exp(), true),
+            };
+            float::new(arena, checked1(r, x, can_overflow)?)
+        }
+    }
+}
+
+/// `PyFloat_AsDouble`: a float's value, an int converted (OverflowError
+/// past the largest float), else a TypeError.
+pub fn real(v: Value) -> Result<f64, Raise> {
+    if float::is_float(v) {
+        Ok(float::value(v))
+    } else if int::is_int(v) {
+        float::from_int(v)
+    } else {
+        Err(Raise::type_error(format!(
+            "must be real number, not {}",
+            type_name(v)
+        )))
+    }
+}
+
+fn domain_error() -> Raise {
+    Raise::exc("ValueError", "math domain error".into())
+}
+
+/// mathmodule.c's `math_1`: a NaN from a non-NaN is a domain error, an
+/// infinity from a finite argument an overflow (or a domain error).
+fn checked1(r: f64, x: f64, can_overflow: bool) -> Result<f64, Raise> {
+    if r.is_nan() && !x.is_nan() {
+        return Err(domain_error());
+    }
+    if r.is_infinite() && x.is_finite() {
+        return Err(if can_overflow {
+            Raise::exc("OverflowError", "math range error".into())
+        } else {
+            domain_error()
+        });
+    }
+    Ok(r)
+}
+
+/// mathmodule.c's `math_2`.
+fn checked2(r: f64, x: f64, y: f64) -> Result<f64, Raise> {
+    if r.is_nan() && !x.is_nan() && !y.is_nan() {
+        return Err(domain_error());
+    }
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return Err(Raise::exc("OverflowError", "math range error".into()));
+    }
+    Ok(r)
+}
+
+/// mathmodule.c's `m_atan2`: C99's special values, whatever libm does.
+fn atan2(y: f64, x: f64) -> f64 {
+    use std::f64::consts::PI;
+    if x.is_nan() || y.is_nan() {
+        return f64::NAN;
+    }
+    if y.is_infinite() {
+        if x.is_infinite() {
+            let q = if x.is_sign_positive() { 0.25 } else { 0.75 };
+            return (q * PI).copysign(y);
+        }
+        return (0.5 * PI).copysign(y);
+    }
+    if x.is_infinite() || y == 0.0 {
+        return if x.is_sign_positive() {
+            0.0f64.copysign(y)
+        } else {
+            PI.copysign(y)
+        };
+    }
+    y.atan2(x)
+}
+
+/// `math.log(x[, base])`: `log(x) / log(base)`, each through `loghelper`.
+fn log(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    if args.is_empty() || args.len() > 2 {
+        return Err(Raise::type_error(
+            "math.log requires 1 to 2 arguments".into(),
+        ));
+    }
+    let num = log_helper(args[0])?;
+    let r = match args.get(1) {
+        None => num,
+        Some(base) => {
+            let den = log_helper(*base)?;
+            if den == 0.0 {
+                return Err(Raise::exc(
+                    "ZeroDivisionError",
+                    "float division by zero".into(),
+                ));
+            }
+            num / den
+        }
+    };
+    float::new(arena, r)
+}
+
+/// mathmodule.c's `m_log` through `loghelper`: ints of any size (a positive
+/// int too large for a float goes through its frexp).
+fn log_helper(v: Value) -> Result<f64, Raise> {
+    if int::is_int(v) {
+        let big = int::to_ibig(v);
+        if big <= IBig::from(0) {
+            return Err(domain_error());
+        }
+        return Ok(match float::from_int(v) {
+            Ok(x) => x.ln(),
+            Err(_) => {
+                let (x, e) = frexp_big(&big);
+                x.ln() + 2.0f64.ln() * e as f64
+            }
+        });
+    }
+    let x = real(v)?;
+    let r = if x.is_finite() && x > 0.0 {
+        x.ln()
+    } else if x.is_finite() {
+        // log(0) is -inf, log(negative) NaN: both domain errors.
+        return Err(domain_error());
+    } else {
+        // inf -> inf, -inf -> domain error, NaN -> NaN.
+        if x.is_nan() || x > 0.0 {
+            x
+        } else {
+            return Err(domain_error());
+        }
+    };
+    Ok(r)
+}
+
+/// `_PyLong_Frexp` of a positive int: `(x, e)` with `x` in `[0.5, 1)`
+/// rounded to 53 bits (half to even) and `n ~= x * 2**e`.
+pub fn frexp_big(n: &IBig) -> (f64, usize) {
+    let mag = n.unsigned_abs();
+    let bits = mag.bit_len();
+    // The top 64 bits with a sticky bit for the rest: u64 -> f64 then
+    // rounds exactly as rounding the whole int to 53 bits would.
+    let shift = bits.saturating_sub(64);
+    let top = u64::try_from(&(&mag >> shift)).unwrap_or(u64::MAX);
+    let sticky = (&mag & ((ibig::UBig::from(1u8) << shift) - 1u8)) != ibig::UBig::from(0u8);
+    let top = (top | sticky as u64) as f64;
+    // top < 2**64; scale it into [0.5, 1] exactly.
+    let x = top * pow2(-((bits - shift) as i32));
+    // Rounding up to 1.0 is 0.5 one binade higher (CPython's correction).
+    if x == 1.0 { (0.5, bits + 1) } else { (x, bits) }
+}
+
+/// mathmodule.c's `math_hypot` (its `vector_norm`): an accurate
+/// Euclidean norm of any number of coordinates.
+fn hypot(xs: &[f64]) -> f64 {
+    let mut max = 0.0f64;
+    let mut found_nan = false;
+    let mut v: Vec<f64> = Vec::with_capacity(xs.len());
+    for x in xs {
+        let x = x.abs();
+        found_nan |= x.is_nan();
+        if x > max {
+            max = x;
+        }
+        v.push(x);
+    }
+    vector_norm(&mut v, max, found_nan)
+}
+
+fn vector_norm(v: &mut [f64], max: f64, found_nan: bool) -> f64 {
+    if max.is_infinite() {
+        return max;
+    }
+    if found_nan {
+        return f64::NAN;
+    }
+    if max == 0.0 || v.len() <= 1 {
+        return max;
+    }
+    let max_e = frexp(max).1;
+    if max_e < -1023 {
+        // ldexp(1.0, -max_e) would overflow: scale subnormals up first.
+        for x in v.iter_mut() {
+            *x /= f64::MIN_POSITIVE;
+        }
+        return f64::MIN_POSITIVE * vector_norm(v, max / f64::MIN_POSITIVE, found_nan);
+    }
+    let scale = ldexp(1.0, -max_e);
+    // 3.11's compensated sum of squares: each scaled coordinate split in
+    // halves (Veltkamp), the squares' parts summed in three accumulators.
+    let mut acc = Accum {
+        csum: 1.0,
+        frac: [0.0; 3],
+    };
+    for x in v.iter() {
+        let (hi, lo) = split(x * scale);
+        acc.add(0, hi * hi);
+        acc.add(1, 2.0 * hi * lo);
+        acc.frac[2] += lo * lo;
+    }
+    let h = (acc.csum - 1.0 + (acc.frac[0] + acc.frac[1] + acc.frac[2])).sqrt();
+    let (hi, lo) = split(h);
+    acc.add(0, -hi * hi);
+    acc.add(1, -2.0 * hi * lo);
+    acc.add(2, -lo * lo);
+    let x = acc.csum - 1.0 + (acc.frac[0] + acc.frac[1] + acc.frac[2]);
+    (h + x / (2.0 * h)) / scale
+}
+
+/// `vector_norm`'s running sum and the error terms of its additions.
+struct Accum {
+    csum: f64,
+    frac: [f64; 3],
+}
+
+impl Accum {
+    fn add(&mut self, k: usize, x: f64) {
+        let old = self.csum;
+        self.csum += x;
+        self.frac[k] += (old - self.csum) + x;
+    }
+}
+
+/// Veltkamp's split of `x` into a high and a low half (`hi + lo == x`).
+fn split(x: f64) -> (f64, f64) {
+    const T27: f64 = 134217729.0;
+    let t = x * T27;
+    let hi = t - (t - x);
+    (hi, x - hi)
+}
+
+/// C's `frexp` for a positive finite `x`: `(m, e)`, `m` in `[0.5, 1)`.
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let (x, adj) = if x < f64::MIN_POSITIVE {
+        (x * pow2(64), -64)
+    } else {
+        (x, 0)
+    };
+    let bits = x.to_bits();
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1022;
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, e + adj)
+}
+
+/// C's `ldexp` for the powers of two `vector_norm` scales by.
+fn ldexp(x: f64, e: i32) -> f64 {
+    x * pow2(e)
+}
+
+/// `2**e` exactly, for `e` in `-1074..=1023` (subnormals included).
+fn pow2(e: i32) -> f64 {
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frexp_matches_c() {
+        assert_eq!(frexp(1.0), (0.5, 1));
+        assert_eq!(frexp(3.0), (0.75, 2));
+        assert_eq!(frexp(f64::MIN_POSITIVE / 4.0), (0.5, -1023));
+    }
+
+    #[test]
+    fn frexp_of_big_ints_rounds_to_53_bits() {
+        let two_70 = IBig::from(1u8) << 70;
+        assert_eq!(frexp_big(&two_70), (0.5, 71));
+        // 2**64 - 1 rounds up to 2**64: 0.5 at e = 65.
+        let n = (IBig::from(1u8) << 64) - 1u8;
+        assert_eq!(frexp_big(&n), (0.5, 65));
+        assert_eq!(pow2(-1074), f64::from_bits(1));
+        assert_eq!(pow2(1023), 2f64.powi(1023));
+    }
+}
