@@ -611,6 +611,8 @@ impl<'n> CodeBuilder<'n> {
                         match k.arg.as_str() {
                             "end" => arg |= 1 << (12 + i),
                             "reverse" => arg |= crate::lang::bytecode::CALL_KW_REVERSE,
+                            // `sep` sets no bit; the front end admits no
+                            // other name.
                             _ => {}
                         }
                     }
