@@ -1,5 +1,5 @@
-"""List comprehensions in hot loops: filters, several clauses, nested
-comprehensions, unpacking targets, and their own scope."""
+# List comprehensions in hot loops: filters, several clauses, nested comprehensions,
+# unpacking targets, and their own scope (the enclosing `x` is untouched).
 
 
 def transpose(m):

@@ -375,6 +375,12 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, x, heap, nesting + 1);
                 }
             }
+            // Exhausted and about to find itself exhausted hash alike (a
+            // reverse one drops its dict when it runs out).
+            Kind::DictIter if crate::runtime::pydict::iter_exhausted(v) => {
+                h.write_u64(object::read(v.0, object::DICT_ITER_WHICH));
+                h.write_u8(0xe0);
+            }
             Kind::DictView | Kind::DictIter => {
                 for off in [8, 16, 24, 32, 40]
                     .into_iter()

@@ -356,6 +356,8 @@ pub struct DictIter {
     len: usize,
     version: u64,
     done: bool,
+    /// `reversed(d)`: `pos` counts down (one past the next entry).
+    reverse: bool,
 }
 
 impl DictIter {
@@ -371,6 +373,24 @@ impl DictIter {
             len,
             version,
             done: false,
+            reverse: false,
+        }
+    }
+
+    /// `reversed(d)` or `reversed(view)`: the last entry first.
+    pub fn reversed(dict: Rc<DictObj>, kind: ViewKind) -> DictIter {
+        let mut it = DictIter::new(dict, kind);
+        it.pos = it.dict.data.borrow().entries.len();
+        it.reverse = true;
+        it
+    }
+
+    /// The type name of a reverse iterator (CPython's).
+    pub fn reverse_type_name(&self) -> &'static str {
+        match self.kind {
+            ViewKind::Keys => "dict_reversekeyiterator",
+            ViewKind::Values => "dict_reversevalueiterator",
+            ViewKind::Items => "dict_reverseitemiterator",
         }
     }
 
@@ -390,6 +410,20 @@ impl DictIter {
         }
         if d.keys_version != self.version {
             return Err(poison(Poison::Identity));
+        }
+        if self.reverse {
+            while self.pos > 0 {
+                self.pos -= 1;
+                if let Some(Some((k, v))) = d.entries.get(self.pos) {
+                    return Ok(Some(match self.kind {
+                        ViewKind::Keys => k.clone(),
+                        ViewKind::Values => v.clone(),
+                        ViewKind::Items => pair(k.clone(), v.clone()),
+                    }));
+                }
+            }
+            self.done = true;
+            return Ok(None);
         }
         while let Some(slot) = d.entries.get(self.pos) {
             self.pos += 1;

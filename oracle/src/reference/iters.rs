@@ -38,6 +38,8 @@ pub enum IterState {
     Reversed { seq: Value, index: i64 },
     /// An enumerate whose iterator ran out.
     Exhausted,
+    /// `reversed(d)` or `reversed(view)`.
+    DictRev(super::dict::DictIter),
 }
 
 impl IterObj {
@@ -57,6 +59,7 @@ impl IterObj {
                 ..
             } => "list_reverseiterator",
             IterState::Reversed { .. } => "reversed",
+            IterState::DictRev(it) => it.reverse_type_name(),
         }
     }
 
@@ -66,6 +69,7 @@ impl IterObj {
         let mut st = self.state.borrow_mut();
         match &mut *st {
             IterState::Range(it) => it.step(),
+            IterState::DictRev(it) => it.step(),
             IterState::Enumerate {
                 inner,
                 count,
@@ -187,6 +191,14 @@ pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
         Value::List(l) => l.items.borrow().len(),
         Value::Tuple(t) => t.items.len(),
         Value::Str(s) => s.len(),
+        Value::Dict(d) => {
+            let it = super::dict::DictIter::reversed(d.clone(), super::dict::ViewKind::Keys);
+            return Ok(IterObj::value(IterState::DictRev(it)));
+        }
+        Value::View(v) => {
+            let it = super::dict::DictIter::reversed(v.dict.clone(), v.kind);
+            return Ok(IterObj::value(IterState::DictRev(it)));
+        }
         Value::Range(r) => {
             // range(start + (n-1)*step, start - step, -step)
             let n = Int::from_big(r.len());

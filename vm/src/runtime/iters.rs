@@ -204,7 +204,8 @@ fn zip_next(arena: &mut Arena, z: Value) -> Result<Option<Value>, Raise> {
 }
 
 /// `reversed(seq)`: a list, tuple or str gives a `Reversed` iterator, a
-/// range the range iterator of the reversed range.
+/// range the range iterator of the reversed range, a dict or a view a
+/// reverse dict iterator.
 pub fn reversed(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     let [x] = args else {
         return Err(Raise::type_error(format!(
@@ -219,6 +220,9 @@ pub fn reversed(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
             arena.roots.temps.push(r);
             range::iter(arena, r)
         });
+    }
+    if pydict::is_dict(x) || pydict::is_view(x) {
+        return super::dict_rev::new(arena, x);
     }
     let n = if seq::is_seq(x) {
         seq::len(x)

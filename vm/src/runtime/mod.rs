@@ -4,6 +4,7 @@
 pub mod arena;
 pub mod dict;
 pub mod dict_methods;
+pub mod dict_rev;
 pub mod float;
 pub mod format;
 pub mod frame;
@@ -112,10 +113,13 @@ pub fn type_name(v: Value) -> &'static str {
             pydict::Which::Values => "dict_values",
             pydict::Which::Items => "dict_items",
         },
-        Kind::DictIter => match pydict::iter_which(v) {
-            pydict::Which::Keys => "dict_keyiterator",
-            pydict::Which::Values => "dict_valueiterator",
-            pydict::Which::Items => "dict_itemiterator",
+        Kind::DictIter => match (pydict::iter_which(v), dict_rev::is_reversed(v)) {
+            (pydict::Which::Keys, false) => "dict_keyiterator",
+            (pydict::Which::Values, false) => "dict_valueiterator",
+            (pydict::Which::Items, false) => "dict_itemiterator",
+            (pydict::Which::Keys, true) => "dict_reversekeyiterator",
+            (pydict::Which::Values, true) => "dict_reversevalueiterator",
+            (pydict::Which::Items, true) => "dict_reverseitemiterator",
         },
         Kind::Enumerate => "enumerate",
         Kind::Zip => "zip",

@@ -494,7 +494,7 @@ pub fn view_parts(view: Value) -> (Value, Which) {
 
 /// What an iterator yields.
 pub fn iter_which(it: Value) -> Which {
-    Which::from_raw(field(it, DICT_ITER_WHICH))
+    Which::from_raw(field(it, DICT_ITER_WHICH) & !super::dict_rev::REVERSED)
 }
 
 /// An iterator over a dict (its keys) or a view.
@@ -518,6 +518,9 @@ pub fn iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
 /// Whether the next step of dict iterator `it` finds it exhausted (without
 /// stepping it): not when that step would raise or poison.
 pub fn iter_exhausted(it: Value) -> bool {
+    if super::dict_rev::is_reversed(it) {
+        return super::dict_rev::exhausted(it);
+    }
     let d = Value(field(it, DICT_ITER_DICT));
     if d.is_null() {
         return true;
@@ -537,6 +540,9 @@ pub fn iter_exhausted(it: Value) -> bool {
 /// answer then depends on its table layout). An items iterator allocates
 /// its tuple (the iterator rooted by the caller).
 pub fn iter_next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
+    if super::dict_rev::is_reversed(it) {
+        return super::dict_rev::next(arena, it);
+    }
     let d = Value(field(it, DICT_ITER_DICT));
     if d.is_null() {
         return Ok(None);
@@ -575,7 +581,7 @@ pub fn iter_next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
     set_field(it, DICT_ITER_POS, i as u64 + 1);
     set_field(it, DICT_ITER_REMAINING, field(it, DICT_ITER_REMAINING) - 1);
     let (k, v) = entry(d, i);
-    Ok(Some(match Which::from_raw(field(it, DICT_ITER_WHICH)) {
+    Ok(Some(match iter_which(it) {
         Which::Keys => k,
         Which::Values => v,
         Which::Items => seq::new_tuple(arena, &[k, v])?,

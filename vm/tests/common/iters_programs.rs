@@ -4,9 +4,10 @@
 // len, their edge cases, the errors CPython raises, and hot loops. Expected
 // results come from python3 when the tests run.
 
-/// The first five: every builtin and its edge cases, hot loops, then
-/// iterators that ran out and are iterated again (sticky exhaustion).
-/// The rest end in one error each.
+/// The first six: every builtin and its edge cases, hot loops,
+/// iterators that ran out and are iterated again (sticky exhaustion), then
+/// reversed dicts and views (the last one raises). The rest end in one
+/// error each.
 pub const ITER_PROGRAMS: &[&str] = &[
     r#"xs = [5, 3, 8, 1, 9, 2]
 for i, x in enumerate(xs):
@@ -203,6 +204,34 @@ for p in e2:
     total += p[0]
 d[9] = 9
 print(total, list(e2))
+"#,
+    r#"d = {'a': 1, 'b': 2, 'c': 3}
+print(list(reversed(d)), list(reversed(d.keys())), list(reversed(d.values())), list(reversed(d.items())))
+del_me = d.pop('b')
+print(list(reversed(d)), list(reversed({})))
+r = reversed(d)
+print(list(r), list(r))
+r2 = reversed(d.items())
+for k, v in r2:
+    d[k] = v * 10
+print(d, list(r2))
+d['z'] = 26
+print(list(r2))
+total = 0
+for rep in range(200):
+    e = {}
+    for i in range(rep % 7):
+        e[i] = i * i
+    for k in reversed(e):
+        total += k
+    for k, v in reversed(e.items()):
+        total += v
+    for pos, v in enumerate(reversed(e.values())):
+        total += pos * v
+print(total)
+r3 = reversed(d)
+d['new'] = 1
+print(list(r3))
 "#,
     r#"print(enumerate())
 "#,
