@@ -16,10 +16,12 @@ use super::float::{self, Num};
 use super::iters;
 use super::math;
 use super::methods::{self, Meth};
-use super::resolve::{CallKw, Dest, Ex, FuncCode, Index, Program, Slot, St};
+use super::resolve::{Dest, Ex, FuncCode, Index, Program, Slot, St};
 use super::seq::{self, Heap, Items, SliceArgs};
 use super::strs;
 
+#[path = "eval_calls.rs"]
+mod calls;
 #[path = "comprehension.rs"]
 mod comprehension;
 use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
@@ -606,111 +608,6 @@ impl<'p> Interp<'p> {
             Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
             Builtin::Isinstance => iters::isinstance(args),
         }
-    }
-
-    /// `func(args..., name=value...)`: the callee, the positional
-    /// arguments, the keyword values, left to right; then fuel and the call.
-    #[inline(never)]
-    fn call_kw(&mut self, c: &'p CallKw, frame: &mut Frame<'p>) -> Res<Value> {
-        let f = self.eval(&c.func, frame)?;
-        let base = self.stack.len();
-        for a in &c.args {
-            let v = self.eval(a, frame)?;
-            self.stack.push(v);
-        }
-        let mut kws = Vec::with_capacity(c.keywords.len());
-        for (name, e) in &c.keywords {
-            kws.push((name.clone(), self.eval(e, frame)?));
-        }
-        self.charge()?;
-        let npos = self.stack.len() - base;
-        let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
-        let callee = match &f {
-            Value::Func(func) => Some(func.name.to_string()),
-            Value::Builtin(b) => Some(b.name().to_string()),
-            _ => None,
-        };
-        // Only a hand-built AST repeats a keyword (CPython's compiler
-        // refuses it; its call-time check words it so).
-        if let Some(callee) = &callee
-            && let Some(dup) = names
-                .iter()
-                .enumerate()
-                .find(|(i, n)| names[..*i].contains(n))
-        {
-            return Err(type_error(format!(
-                "{callee}() got multiple values for keyword argument '{}'",
-                dup.1
-            )));
-        }
-        let result = match f {
-            Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user_kw(code, &func.defaults, base, kws),
-                None => Ok(Value::None),
-            },
-            Value::Builtin(Builtin::Print) => {
-                let mut sep_end = [None, None];
-                for (name, v) in &kws {
-                    match &**name {
-                        "sep" => sep_end[0] = Some(v),
-                        "end" => sep_end[1] = Some(v),
-                        _ => {
-                            let b = Builtin::Print;
-                            return Err(strs::builtin_keywords_error(b, npos, &[name]));
-                        }
-                    }
-                }
-                let args = self.stack.get(base..).unwrap_or(&[]);
-                strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
-            }
-            // `reverse=` reaches only `sorted` and `.sort` (the front end).
-            Value::Builtin(Builtin::Sorted) if names == ["reverse"] => {
-                let args = self.stack.get(base..).unwrap_or(&[]);
-                iters::sorted(&mut self.heap, args, kws.first().map(|(_, v)| v))
-            }
-            Value::Bound(b) if names == ["reverse"] && matches!(b.meth, methods::Meth::Sort) => {
-                let args = self.stack.get(base..).unwrap_or(&[]);
-                match &b.receiver {
-                    Value::List(l) => {
-                        let reverse = kws.first().map(|(_, v)| v);
-                        iters::sort_list(&mut self.heap, l, args, reverse).map(|()| Value::None)
-                    }
-                    other => Err(type_error(format!(
-                        "'{}' object has no attribute 'sort'",
-                        other.type_name()
-                    ))),
-                }
-            }
-            Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
-            Value::Math(m) => Err(math::keywords_error(m)),
-            Value::Bound(b) => Err(type_error(format!(
-                "{}.{}() takes no keyword arguments",
-                b.receiver.type_name(),
-                b.meth.name()
-            ))),
-            other => Err(type_error(format!(
-                "'{}' object is not callable",
-                other.type_name()
-            ))),
-        };
-        self.stack.truncate(base);
-        result
-    }
-
-    /// A user function called with keywords: the arguments bound to the
-    /// parameters (see [`builtins::bind_keywords`]), then the plain call.
-    fn call_user_kw(
-        &mut self,
-        code: &'p FuncCode,
-        defaults: &[Value],
-        base: usize,
-        kws: Vec<(Rc<str>, Value)>,
-    ) -> Res<Value> {
-        let base = base.min(self.stack.len());
-        let given: Vec<Value> = self.stack.drain(base..).collect();
-        let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
-        self.stack.extend(bound);
-        self.call_user(code, defaults, base)
     }
 
     fn call_user(&mut self, code: &'p FuncCode, defaults: &[Value], base: usize) -> Res<Value> {
