@@ -9,9 +9,9 @@
 //!   their data memory accesses under emulation (`+count-mem`) are printed
 //!   once, deterministically;
 //! - campaign: ten generated programs through the full configuration matrix;
-//! - kernels: pyperformance's nbody (20,000 steps) and fannkuch (n = 8) on
-//!   t1 and jit-native, and under `python3` in one process (best of ten
-//!   runs timed by python3 itself, printed once).
+//! - kernels: pyperformance's nbody (20,000 steps), fannkuch (n = 8) and
+//!   spectral_norm (n = 50) on t1 and jit-native, and under `python3` in
+//!   one process (best of ten runs timed by python3 itself, printed once).
 
 use std::hint::black_box;
 
@@ -181,6 +181,14 @@ fn kernels(c: &mut Criterion) {
                 "33_pyperformance_fannkuch.py",
                 "DEFAULT_ARG = 6",
                 "DEFAULT_ARG = 8",
+            ),
+        ),
+        (
+            "spectral_norm",
+            kernel(
+                "41_pyperformance_spectral_norm.py",
+                "DEFAULT_N = 16",
+                "DEFAULT_N = 50",
             ),
         ),
     ];

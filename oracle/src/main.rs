@@ -161,7 +161,8 @@ enum Command {
         strings: bool,
         /// Force the `syntax` feature (statements rewritten into chained
         /// assignment, nested unpacking, bound methods, loop `else:`,
-        /// parameter defaults) on; combines with the others.
+        /// parameter defaults, keyword arguments) on; combines with the
+        /// others.
         #[arg(long)]
         syntax: bool,
         /// Force the `dicts` feature (dicts, their views, `is`) on;
@@ -169,8 +170,9 @@ enum Command {
         #[arg(long)]
         dicts: bool,
         /// Force the `iteration` feature (list comprehensions in place of
-        /// some displays, loop iterables and iterable arguments) on;
-        /// combines with the others.
+        /// some displays, loop iterables and iterable arguments; loops over
+        /// `enumerate`, `zip` and `sorted`; `isinstance` tests; `math.pi`)
+        /// on; combines with the others.
         #[arg(long)]
         iteration: bool,
     },

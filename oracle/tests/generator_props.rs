@@ -840,7 +840,7 @@ fn str_nodes(m: &Module) -> std::collections::BTreeSet<&'static str> {
             }
         }
         Expr::Call { func, keywords, .. } => {
-            if !keywords.is_empty() {
+            if !keywords.is_empty() && matches!(&**func, Expr::Name(n) if n == "print") {
                 out.insert("print keywords");
             }
             if let Expr::Name(n) = &**func
@@ -1085,8 +1085,34 @@ fn syntax_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
         if line.starts_with("def ") && line.contains('=') {
             out.insert("parameter default");
         }
+        if !line.starts_with("def ") && line.contains("f") && keyword_call(line) {
+            out.insert("keyword argument");
+        }
     }
     out
+}
+
+/// Whether `line` calls a generated function (`f0(`...) with a keyword
+/// argument (`name=` inside its parentheses, not `==`).
+fn keyword_call(line: &str) -> bool {
+    line.match_indices('f').any(|(i, _)| {
+        let rest = &line[i + 1..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        digits > 0
+            && rest[digits..].starts_with('(')
+            && rest[digits..].split(')').next().is_some_and(|args| {
+                args.split(", ")
+                    .any(|a| is_keyword_arg(a.trim_start_matches('(')))
+            })
+    })
+}
+
+fn is_keyword_arg(a: &str) -> bool {
+    let name_len = a
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .count();
+    name_len > 0 && a[name_len..].starts_with('=') && !a[name_len..].starts_with("==")
 }
 
 #[test]
@@ -1112,6 +1138,7 @@ fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
         "bound method",
         "loop else",
         "parameter default",
+        "keyword argument",
     ] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
@@ -1143,6 +1170,18 @@ fn iteration_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
         {
             out.insert("argument");
         }
+        for (needle, form) in [
+            (" in enumerate(", "enumerate"),
+            (", range(1 << 30)):", "zip"),
+            (" in sorted(", "sorted"),
+            (" if isinstance(", "isinstance"),
+            ("math.pi", "math"),
+        ] {
+            // The loop forms count only on a `for` line.
+            if (line.starts_with("for ") || !needle.starts_with(" in")) && line.contains(needle) {
+                out.insert(form);
+            }
+        }
     }
     out
 }
@@ -1163,7 +1202,18 @@ fn iteration_feature_rewrites_into_every_form_and_only_when_on() {
         let off = unparse(&generate_from_seed_with(seed, |c| c.iteration = false));
         assert!(!off.contains(" for t in "), "seed {seed}: {off}");
     }
-    for form in ["display", "filter", "two clauses", "loop copy", "argument"] {
+    for form in [
+        "display",
+        "filter",
+        "two clauses",
+        "loop copy",
+        "argument",
+        "enumerate",
+        "zip",
+        "sorted",
+        "isinstance",
+        "math",
+    ] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
     }

@@ -8,9 +8,15 @@
 //!   items: a data-dependent branch), a second clause, or a nested
 //!   comprehension;
 //! - `for x in e:` sometimes iterates a copy, `[t for t in e]` (the loop
-//!   then no longer sees its body's mutations of `e`);
+//!   then no longer sees its body's mutations of `e`), or becomes
+//!   `for enN, x in enumerate(e):`, `for x, zpN in zip(e, range(1 << 30)):`
+//!   or, rarely, `for x in sorted(e):` (another order; mixed types raise);
 //! - `len(e)`, `sum(e)`, `min(e)` and `max(e)` sometimes take
-//!   `[t for t in e]` instead of `e`.
+//!   `[t for t in e]` instead of `e`, and `len(v)` of a variable sometimes
+//!   becomes `len(v) if isinstance(v, list) else len(v)` (CALL_ISINSTANCE
+//!   on a value whose type may change mid-loop);
+//! - a float literal equal to pi becomes `math.pi`, under an `import math`
+//!   at the top.
 //!
 //! Choices come from the bytes left after the program, so programs without
 //! the feature are unchanged. Every form is Python; the program prints what
@@ -27,14 +33,32 @@ const ITERABLE_TAKERS: [&str; 4] = ["len", "sum", "min", "max"];
 
 struct Rewriter<'u, 'a> {
     u: &'u mut Unstructured<'a>,
+    /// Fresh names made so far (`enumerate` and `zip` targets).
+    fresh: usize,
+    /// Whether some `math.pi` needs the `import math`.
+    uses_math: bool,
 }
 
 /// Rewrites `m` in place (see the module comment).
 pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
-    let mut r = Rewriter { u };
+    let mut r = Rewriter {
+        u,
+        fresh: 0,
+        uses_math: false,
+    };
     r.loops(&mut m.body);
     for s in &mut m.body {
         each_expr_in_stmt_mut(s, &mut |e| r.expr(e));
+    }
+    if r.uses_math {
+        let doc = matches!(m.body.first(), Some(Stmt::Expr(Expr::Str(_))));
+        m.body.insert(
+            usize::from(doc),
+            Stmt::Import {
+                module: "math".into(),
+                name: "math".into(),
+            },
+        );
     }
 }
 
@@ -98,6 +122,7 @@ impl Rewriter<'_, '_> {
                     }
                     self.loops(body);
                     self.loops(orelse);
+                    self.loop_builtin(s);
                 }
                 Stmt::If { body, orelse, .. } | Stmt::While { body, orelse, .. } => {
                     self.loops(body);
@@ -107,6 +132,83 @@ impl Rewriter<'_, '_> {
                 _ => {}
             }
         }
+    }
+
+    fn fresh(&mut self, stem: &str) -> String {
+        self.fresh += 1;
+        format!("{stem}{}", self.fresh)
+    }
+
+    /// Sometimes iterates through `enumerate`, `zip` or `sorted` instead.
+    fn loop_builtin(&mut self, s: &mut Stmt) {
+        let form = self.u.int_in_range(0..=99u8).unwrap_or(99);
+        if form >= 30 {
+            return;
+        }
+        let placeholder = Stmt::Pass;
+        let (target, iter, body, orelse) = match std::mem::replace(s, placeholder) {
+            Stmt::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => (Target::Name(target), iter, body, orelse),
+            Stmt::ForUnpack {
+                targets,
+                iter,
+                body,
+                orelse,
+            } => (Target::Unpack(targets), iter, body, orelse),
+            other => {
+                *s = other;
+                return;
+            }
+        };
+        let (targets, iter) = match form {
+            0..=14 => {
+                let index = self.fresh("en");
+                (
+                    vec![Target::Name(index), target],
+                    Expr::call("enumerate", vec![iter]),
+                )
+            }
+            15..=26 => {
+                let count = self.fresh("zp");
+                let big = Expr::BinOp {
+                    op: jitdiff_vm::lang::ast::BinOp::LShift,
+                    left: Box::new(Expr::int(1)),
+                    right: Box::new(Expr::int(30)),
+                };
+                (
+                    vec![target, Target::Name(count)],
+                    Expr::call("zip", vec![iter, Expr::call("range", vec![big])]),
+                )
+            }
+            _ => {
+                let iter = Expr::call("sorted", vec![iter]);
+                *s = match target {
+                    Target::Name(target) => Stmt::For {
+                        target,
+                        iter,
+                        body,
+                        orelse,
+                    },
+                    Target::Unpack(targets) => Stmt::ForUnpack {
+                        targets,
+                        iter,
+                        body,
+                        orelse,
+                    },
+                };
+                return;
+            }
+        };
+        *s = Stmt::ForUnpack {
+            targets,
+            iter,
+            body,
+            orelse,
+        };
     }
 
     /// Children first, so a rewritten display's items were rewritten too.
@@ -123,11 +225,35 @@ impl Rewriter<'_, '_> {
                 keywords,
             } if matches!(&**func, Expr::Name(n) if ITERABLE_TAKERS.contains(&n.as_str()))
                 && args.len() == 1
-                && keywords.is_empty()
-                && self.chance(20) =>
+                && keywords.is_empty() =>
             {
-                let arg = std::mem::replace(&mut args[0], Expr::None);
-                args[0] = copy_of(arg, vec![]);
+                let form = self.u.int_in_range(0..=9u8).unwrap_or(9);
+                let is_len = matches!(&**func, Expr::Name(n) if n == "len");
+                if form < 2 {
+                    let arg = std::mem::replace(&mut args[0], Expr::None);
+                    args[0] = copy_of(arg, vec![]);
+                } else if form == 2 && is_len && matches!(args[0], Expr::Name(_)) {
+                    // Evaluates `v` twice: only a variable has no effects.
+                    let call = std::mem::replace(e, Expr::None);
+                    let Expr::Call { args, .. } = &call else {
+                        unreachable!("matched a call")
+                    };
+                    let test = Expr::call("isinstance", vec![args[0].clone(), Expr::name("list")]);
+                    *e = Expr::IfExp {
+                        test: Box::new(test),
+                        body: Box::new(call.clone()),
+                        orelse: Box::new(call),
+                    };
+                }
+            }
+            Expr::Float(bits)
+                if f64::from_bits(*bits) == std::f64::consts::PI && self.chance(50) =>
+            {
+                self.uses_math = true;
+                *e = Expr::Attribute {
+                    value: Box::new(Expr::name("math")),
+                    attr: "pi".into(),
+                };
             }
             _ => {}
         }

@@ -29,6 +29,7 @@ mod expr;
 mod floats;
 mod func;
 mod iteration;
+mod keywords;
 mod loops;
 mod poison;
 mod seqs;
@@ -107,10 +108,11 @@ pub struct GenConfig {
     pub strings: bool,
     /// Statements rewritten into other syntax after generation: chained
     /// assignment, nested unpacking, bound methods as values, loop `else:`
-    /// blocks, parameter defaults (see `syntax.rs`).
+    /// blocks, parameter defaults, keyword arguments (see `syntax.rs`).
     pub syntax: bool,
     /// List comprehensions in place of some list displays, loop iterables
-    /// and iterable arguments, rewritten after generation (see
+    /// and iterable arguments, loops over `enumerate`/`zip`/`sorted`,
+    /// `isinstance` tests and `math.pi`, rewritten after generation (see
     /// `iteration.rs`).
     pub iteration: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of

@@ -12,7 +12,9 @@
 //! - a function's last parameter gets a default taken from what its
 //!   callers pass there (a literal, or a global bound before the `def`),
 //!   and the calls passing exactly that drop the argument (MAKE_FUNCTION +
-//!   SET_FUNCTION_DEFAULTS, and the generic CALL filling the default).
+//!   SET_FUNCTION_DEFAULTS, and the generic CALL filling the default);
+//! - some calls of module-level functions pass trailing arguments by
+//!   keyword, sometimes reordered (`keywords.rs`).
 //!
 //! The rewrite draws its choices from the bytes left after the program, so
 //! programs without the feature are unchanged. Every form is Python, and the
@@ -35,6 +37,7 @@ struct Rewriter<'u, 'a> {
 /// Rewrites `m` in place (see the module comment).
 pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     add_defaults(m, u);
+    super::keywords::keyword_calls(m, u);
     let mut r = Rewriter {
         u,
         fresh: 0,
@@ -182,7 +185,7 @@ impl Rewriter<'_, '_> {
 
 /// A literal simple enough to be a default (ints, floats, strings, bools,
 /// None, negated numbers).
-fn is_literal(e: &Expr) -> bool {
+pub(super) fn is_literal(e: &Expr) -> bool {
     match e {
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,
         Expr::UnaryOp {
