@@ -1176,6 +1176,9 @@ fn iteration_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
             (" in sorted(", "sorted"),
             (" if isinstance(", "isinstance"),
             ("math.pi", "math"),
+            ("math.trunc(", "math call"),
+            ("math.fabs(", "math call"),
+            ("math.floor(", "math call"),
         ] {
             // The loop forms count only on a `for` line.
             if (line.starts_with("for ") || !needle.starts_with(" in")) && line.contains(needle) {
@@ -1213,6 +1216,7 @@ fn iteration_feature_rewrites_into_every_form_and_only_when_on() {
         "sorted",
         "isinstance",
         "math",
+        "math call",
     ] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");

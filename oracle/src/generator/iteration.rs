@@ -15,8 +15,11 @@
 //!   `[t for t in e]` instead of `e`, and `len(v)` of a variable sometimes
 //!   becomes `len(v) if isinstance(v, list) else len(v)` (CALL_ISINSTANCE
 //!   on a value whose type may change mid-loop);
-//! - a float literal equal to pi becomes `math.pi`, under an `import math`
-//!   at the top.
+//! - a float literal equal to pi becomes `math.pi`, `int(e)` sometimes
+//!   `math.trunc(e)` (the same for numbers: both truncate, with the same
+//!   errors for infinities and NaN), `abs(e)` sometimes `math.fabs(e)` (a
+//!   float, even of an int) and `round(e)` sometimes `math.floor(e)`, all
+//!   under an `import math` at the top: math calls in hot loops.
 //!
 //! Choices come from the bytes left after the program, so programs without
 //! the feature are unchanged. Every form is Python; the program prints what
@@ -243,6 +246,27 @@ impl Rewriter<'_, '_> {
                         test: Box::new(test),
                         body: Box::new(call.clone()),
                         orelse: Box::new(call),
+                    };
+                }
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } if args.len() == 1 && keywords.is_empty() => {
+                let math_fn = match &**func {
+                    Expr::Name(n) if n == "int" => "trunc",
+                    Expr::Name(n) if n == "abs" => "fabs",
+                    Expr::Name(n) if n == "round" => "floor",
+                    _ => return,
+                };
+                if self.chance(25) {
+                    self.uses_math = true;
+                    // `math.f(x)` parses as a method call: build that form.
+                    *e = Expr::MethodCall {
+                        receiver: Box::new(Expr::name("math")),
+                        method: math_fn.into(),
+                        args: std::mem::take(args),
                     };
                 }
             }
