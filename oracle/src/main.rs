@@ -171,8 +171,8 @@ enum Command {
         dicts: bool,
         /// Force the `iteration` feature (list comprehensions in place of
         /// some displays, loop iterables and iterable arguments; loops over
-        /// `enumerate`, `zip` and `sorted`; `isinstance` tests; `math.pi`)
-        /// on; combines with the others.
+        /// `enumerate`, `zip` and `sorted`; `isinstance` tests; `math.pi`
+        /// and math calls) on; combines with the others.
         #[arg(long)]
         iteration: bool,
     },

@@ -112,8 +112,8 @@ pub struct GenConfig {
     pub syntax: bool,
     /// List comprehensions in place of some list displays, loop iterables
     /// and iterable arguments, loops over `enumerate`/`zip`/`sorted`,
-    /// `isinstance` tests and `math.pi`, rewritten after generation (see
-    /// `iteration.rs`).
+    /// `isinstance` tests, `math.pi` and math calls, rewritten after
+    /// generation (see `iteration.rs`).
     pub iteration: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
