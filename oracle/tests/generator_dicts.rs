@@ -132,39 +132,10 @@ fn ast_has(body: &[Stmt]) -> bool {
             }
         }
     }
-    body.iter().any(|s| match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e)) => expr(e),
-        Stmt::Assign { value, .. }
-        | Stmt::AugAssign { value, .. }
-        | Stmt::Unpack { value, .. }
-        | Stmt::AssignChain { value, .. } => expr(value),
-        Stmt::AssignSubscript {
-            container,
-            index,
-            value,
-        }
-        | Stmt::AugAssignSubscript {
-            container,
-            index,
-            value,
-            ..
-        } => expr(container) || expr(index) || expr(value),
-        Stmt::If { test, body, orelse } => expr(test) || ast_has(body) || ast_has(orelse),
-        Stmt::While { test, body, orelse } => expr(test) || ast_has(body) || ast_has(orelse),
-        Stmt::For {
-            iter, body, orelse, ..
-        }
-        | Stmt::ForUnpack {
-            iter, body, orelse, ..
-        } => expr(iter) || ast_has(body) || ast_has(orelse),
-        Stmt::FunctionDef { defaults, body, .. } => defaults.iter().any(expr) || ast_has(body),
-        Stmt::Return(None)
-        | Stmt::Break
-        | Stmt::Continue
-        | Stmt::Pass
-        | Stmt::Global(_)
-        | Stmt::Import { .. }
-        | Stmt::ImportFrom { .. } => false,
+    body.iter().any(|s| {
+        let mut found = false;
+        s.for_each_expr(&mut |e| found |= expr(e));
+        found
     })
 }
 

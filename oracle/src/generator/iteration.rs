@@ -29,8 +29,6 @@
 use arbitrary::Unstructured;
 use jitdiff_vm::lang::ast::{Comprehension, Expr, Module, Stmt, Target};
 
-use super::syntax::{each_child_mut, each_expr_in_stmt_mut};
-
 /// Builtins whose single argument may be any iterable.
 const ITERABLE_TAKERS: [&str; 4] = ["len", "sum", "min", "max"];
 
@@ -51,7 +49,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     };
     r.loops(&mut m.body);
     for s in &mut m.body {
-        each_expr_in_stmt_mut(s, &mut |e| r.expr(e));
+        s.for_each_expr_mut(&mut |e| r.expr(e));
     }
     if r.uses_math {
         let doc = matches!(m.body.first(), Some(Stmt::Expr(Expr::Str(_))));
@@ -216,7 +214,7 @@ impl Rewriter<'_, '_> {
 
     /// Children first, so a rewritten display's items were rewritten too.
     fn expr(&mut self, e: &mut Expr) {
-        each_child_mut(e, &mut |c| self.expr(c));
+        e.for_each_child_mut(&mut |c| self.expr(c));
         match e {
             Expr::List(items) if (1..=8).contains(&items.len()) && self.chance(25) => {
                 let list = std::mem::replace(e, Expr::None);

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use arbitrary::Unstructured;
 use jitdiff_vm::lang::ast::{Expr, Keyword, Module, Stmt, collect_bound};
 
-use super::syntax::{each_child_mut, each_expr_in_stmt_mut, is_literal};
+use super::syntax::is_literal;
 
 /// Rewrites calls in `m` (see the module comment).
 pub fn keyword_calls(m: &mut Module, u: &mut Unstructured) {
@@ -43,12 +43,12 @@ pub fn keyword_calls(m: &mut Module, u: &mut Unstructured) {
         return;
     }
     for s in &mut m.body {
-        each_expr_in_stmt_mut(s, &mut |e| keywords_in(e, &params, u));
+        s.for_each_expr_mut(&mut |e| keywords_in(e, &params, u));
     }
 }
 
 fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Unstructured) {
-    each_child_mut(e, &mut |c| keywords_in(c, params, u));
+    e.for_each_child_mut(&mut |c| keywords_in(c, params, u));
     let Expr::Call {
         func,
         args,

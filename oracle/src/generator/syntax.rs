@@ -330,7 +330,7 @@ fn mark_bound_in(seen: &mut BTreeMap<String, Calls>) -> impl FnMut(&str) + '_ {
 /// keywords), and `f(name, &[], false)` for every other use of a name.
 fn visit_calls(body: &[Stmt], f: &mut dyn FnMut(&str, &[Expr], bool)) {
     for s in body {
-        each_expr_in_stmt(s, &mut |e| visit_expr_calls(e, f));
+        s.for_each_expr(&mut |e| visit_expr_calls(e, f));
     }
 }
 
@@ -349,7 +349,7 @@ fn visit_expr_calls(e: &Expr, f: &mut dyn FnMut(&str, &[Expr], bool)) {
             keywords.iter().for_each(|k| visit_expr_calls(&k.value, f));
         }
         Expr::Name(n) => f(n, &[], false),
-        _ => each_child(e, &mut |c| visit_expr_calls(c, f)),
+        _ => e.for_each_child(&mut |c| visit_expr_calls(c, f)),
     }
 }
 
@@ -357,7 +357,7 @@ fn visit_expr_calls(e: &Expr, f: &mut dyn FnMut(&str, &[Expr], bool)) {
 /// pass exactly the chosen default.
 fn drop_default_args(body: &mut [Stmt], chosen: &BTreeMap<String, Expr>) {
     for s in body.iter_mut() {
-        each_expr_in_stmt_mut(s, &mut |e| drop_in_expr(e, chosen));
+        s.for_each_expr_mut(&mut |e| drop_in_expr(e, chosen));
     }
 }
 
@@ -369,181 +369,5 @@ fn drop_in_expr(e: &mut Expr, chosen: &BTreeMap<String, Expr>) {
     {
         args.pop();
     }
-    each_child_mut(e, &mut |c| drop_in_expr(c, chosen));
-}
-
-/// Calls `f` with each expression directly in `s` and, recursively, in the
-/// statements nested in it (not descending into expressions).
-fn each_expr_in_stmt(s: &Stmt, f: &mut dyn FnMut(&Expr)) {
-    match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
-        Stmt::Assign { value, .. }
-        | Stmt::AugAssign { value, .. }
-        | Stmt::Unpack { value, .. }
-        | Stmt::AssignChain { value, .. } => f(value),
-        Stmt::AssignSubscript {
-            container,
-            index,
-            value,
-        }
-        | Stmt::AugAssignSubscript {
-            container,
-            index,
-            value,
-            ..
-        } => {
-            f(container);
-            f(index);
-            f(value);
-        }
-        Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
-            f(test);
-            body.iter()
-                .chain(orelse)
-                .for_each(|s| each_expr_in_stmt(s, f));
-        }
-        Stmt::For {
-            iter, body, orelse, ..
-        }
-        | Stmt::ForUnpack {
-            iter, body, orelse, ..
-        } => {
-            f(iter);
-            body.iter()
-                .chain(orelse)
-                .for_each(|s| each_expr_in_stmt(s, f));
-        }
-        Stmt::FunctionDef { defaults, body, .. } => {
-            defaults.iter().for_each(&mut *f);
-            body.iter().for_each(|s| each_expr_in_stmt(s, f));
-        }
-        Stmt::Return(None)
-        | Stmt::Break
-        | Stmt::Continue
-        | Stmt::Pass
-        | Stmt::Global(_)
-        | Stmt::Import { .. }
-        | Stmt::ImportFrom { .. } => {}
-    }
-}
-
-pub(super) fn each_expr_in_stmt_mut(s: &mut Stmt, f: &mut dyn FnMut(&mut Expr)) {
-    match s {
-        Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
-        Stmt::Assign { value, .. }
-        | Stmt::AugAssign { value, .. }
-        | Stmt::Unpack { value, .. }
-        | Stmt::AssignChain { value, .. } => f(value),
-        Stmt::AssignSubscript {
-            container,
-            index,
-            value,
-        }
-        | Stmt::AugAssignSubscript {
-            container,
-            index,
-            value,
-            ..
-        } => {
-            f(container);
-            f(index);
-            f(value);
-        }
-        Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
-            f(test);
-            body.iter_mut()
-                .chain(orelse.iter_mut())
-                .for_each(|s| each_expr_in_stmt_mut(s, f));
-        }
-        Stmt::For {
-            iter, body, orelse, ..
-        }
-        | Stmt::ForUnpack {
-            iter, body, orelse, ..
-        } => {
-            f(iter);
-            body.iter_mut()
-                .chain(orelse.iter_mut())
-                .for_each(|s| each_expr_in_stmt_mut(s, f));
-        }
-        Stmt::FunctionDef { defaults, body, .. } => {
-            defaults.iter_mut().for_each(&mut *f);
-            body.iter_mut().for_each(|s| each_expr_in_stmt_mut(s, f));
-        }
-        Stmt::Return(None)
-        | Stmt::Break
-        | Stmt::Continue
-        | Stmt::Pass
-        | Stmt::Global(_)
-        | Stmt::Import { .. }
-        | Stmt::ImportFrom { .. } => {}
-    }
-}
-
-/// Calls `f` with each direct subexpression of `e`.
-fn each_child(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    e.for_each_child(f)
-}
-
-pub(super) fn each_child_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    match e {
-        Expr::UnaryOp { operand, .. } => f(operand),
-        Expr::BinOp { left, right, .. } => {
-            f(left);
-            f(right);
-        }
-        Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-            values.iter_mut().for_each(f)
-        }
-        Expr::Compare {
-            left, comparators, ..
-        } => {
-            f(left);
-            comparators.iter_mut().for_each(f);
-        }
-        Expr::Call {
-            func,
-            args,
-            keywords,
-        } => {
-            f(func);
-            args.iter_mut().for_each(&mut *f);
-            keywords.iter_mut().for_each(|k| f(&mut k.value));
-        }
-        Expr::IfExp { test, body, orelse } => {
-            f(test);
-            f(body);
-            f(orelse);
-        }
-        Expr::Subscript { value, index } => {
-            f(value);
-            f(index);
-        }
-        Expr::Slice { lower, upper, step } => [lower, upper, step]
-            .into_iter()
-            .flatten()
-            .for_each(|p| f(p)),
-        Expr::Attribute { value, .. } => f(value),
-        Expr::MethodCall { receiver, args, .. } => {
-            f(receiver);
-            args.iter_mut().for_each(f);
-        }
-        Expr::Dict(items) => items.iter_mut().for_each(|(k, v)| {
-            f(k);
-            f(v);
-        }),
-        Expr::ListComp { elt, generators } => {
-            for g in generators {
-                f(&mut g.iter);
-                g.ifs.iter_mut().for_each(&mut *f);
-            }
-            f(elt);
-        }
-        Expr::Int(_)
-        | Expr::Float(_)
-        | Expr::Bool(_)
-        | Expr::None
-        | Expr::Name(_)
-        | Expr::Str(_) => {}
-    }
+    e.for_each_child_mut(&mut |c| drop_in_expr(c, chosen));
 }

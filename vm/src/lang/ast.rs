@@ -387,6 +387,114 @@ impl CmpOp {
     }
 }
 
+impl Stmt {
+    /// Calls `f` with each expression directly in this statement and,
+    /// recursively, in the statements nested in it (not descending into
+    /// expressions).
+    pub fn for_each_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
+            Stmt::Assign { value, .. }
+            | Stmt::AugAssign { value, .. }
+            | Stmt::Unpack { value, .. }
+            | Stmt::AssignChain { value, .. } => f(value),
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            }
+            | Stmt::AugAssignSubscript {
+                container,
+                index,
+                value,
+                ..
+            } => {
+                f(container);
+                f(index);
+                f(value);
+            }
+            Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
+                f(test);
+                body.iter().chain(orelse).for_each(|s| s.for_each_expr(f));
+            }
+            Stmt::For {
+                iter, body, orelse, ..
+            }
+            | Stmt::ForUnpack {
+                iter, body, orelse, ..
+            } => {
+                f(iter);
+                body.iter().chain(orelse).for_each(|s| s.for_each_expr(f));
+            }
+            Stmt::FunctionDef { defaults, body, .. } => {
+                defaults.iter().for_each(&mut *f);
+                body.iter().for_each(|s| s.for_each_expr(f));
+            }
+            Stmt::Return(None)
+            | Stmt::Break
+            | Stmt::Continue
+            | Stmt::Pass
+            | Stmt::Global(_)
+            | Stmt::Import { .. }
+            | Stmt::ImportFrom { .. } => {}
+        }
+    }
+
+    /// [`Stmt::for_each_expr`], mutably.
+    pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match self {
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
+            Stmt::Assign { value, .. }
+            | Stmt::AugAssign { value, .. }
+            | Stmt::Unpack { value, .. }
+            | Stmt::AssignChain { value, .. } => f(value),
+            Stmt::AssignSubscript {
+                container,
+                index,
+                value,
+            }
+            | Stmt::AugAssignSubscript {
+                container,
+                index,
+                value,
+                ..
+            } => {
+                f(container);
+                f(index);
+                f(value);
+            }
+            Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
+                f(test);
+                body.iter_mut()
+                    .chain(orelse.iter_mut())
+                    .for_each(|s| s.for_each_expr_mut(f));
+            }
+            Stmt::For {
+                iter, body, orelse, ..
+            }
+            | Stmt::ForUnpack {
+                iter, body, orelse, ..
+            } => {
+                f(iter);
+                body.iter_mut()
+                    .chain(orelse.iter_mut())
+                    .for_each(|s| s.for_each_expr_mut(f));
+            }
+            Stmt::FunctionDef { defaults, body, .. } => {
+                defaults.iter_mut().for_each(&mut *f);
+                body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
+            }
+            Stmt::Return(None)
+            | Stmt::Break
+            | Stmt::Continue
+            | Stmt::Pass
+            | Stmt::Global(_)
+            | Stmt::Import { .. }
+            | Stmt::ImportFrom { .. } => {}
+        }
+    }
+}
+
 impl Expr {
     /// Calls `f` with each direct subexpression, in evaluation order (a
     /// comprehension's clauses before its element). The one walker every
@@ -442,6 +550,70 @@ impl Expr {
                 for g in generators {
                     f(&g.iter);
                     g.ifs.iter().for_each(&mut *f);
+                }
+                f(elt);
+            }
+            Expr::Int(_)
+            | Expr::Float(_)
+            | Expr::Bool(_)
+            | Expr::None
+            | Expr::Name(_)
+            | Expr::Str(_) => {}
+        }
+    }
+
+    /// [`Expr::for_each_child`], mutably.
+    pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match self {
+            Expr::UnaryOp { operand, .. } => f(operand),
+            Expr::BinOp { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
+                values.iter_mut().for_each(f)
+            }
+            Expr::Compare {
+                left, comparators, ..
+            } => {
+                f(left);
+                comparators.iter_mut().for_each(f);
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                f(func);
+                args.iter_mut().for_each(&mut *f);
+                keywords.iter_mut().for_each(|k| f(&mut k.value));
+            }
+            Expr::IfExp { test, body, orelse } => {
+                f(test);
+                f(body);
+                f(orelse);
+            }
+            Expr::Subscript { value, index } => {
+                f(value);
+                f(index);
+            }
+            Expr::Slice { lower, upper, step } => [lower, upper, step]
+                .into_iter()
+                .flatten()
+                .for_each(|p| f(p)),
+            Expr::Attribute { value, .. } => f(value),
+            Expr::MethodCall { receiver, args, .. } => {
+                f(receiver);
+                args.iter_mut().for_each(f);
+            }
+            Expr::Dict(items) => items.iter_mut().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            }),
+            Expr::ListComp { elt, generators } => {
+                for g in generators {
+                    f(&mut g.iter);
+                    g.ifs.iter_mut().for_each(&mut *f);
                 }
                 f(elt);
             }
