@@ -359,7 +359,12 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 hash_value(h, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
             }
             Kind::BoundMethod => {
-                h.write_u64(object::read(v.0, object::BOUND_METHOD));
+                let m = Value(object::read(v.0, object::BOUND_METHOD));
+                if m.is_ptr() {
+                    hash_value(h, m, heap, nesting + 1);
+                } else {
+                    h.write_u64(m.0);
+                }
                 hash_value(
                     h,
                     Value(object::read(v.0, object::BOUND_RECEIVER)),
@@ -367,6 +372,20 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     nesting + 1,
                 );
             }
+            Kind::Type => h.write(crate::runtime::class::name(v).as_bytes()),
+            Kind::Instance => {
+                hash_value(h, crate::runtime::class::type_of(v), heap, nesting + 1);
+                for x in crate::runtime::class::values(v).into_iter().take(MAX_ITEMS) {
+                    hash_value(h, x, heap, nesting + 1);
+                }
+            }
+            Kind::InstanceValues => {}
+            Kind::MethodWrapper => hash_value(
+                h,
+                Value(object::read(v.0, crate::runtime::class::WRAPPER_FUNCTION)),
+                heap,
+                nesting + 1,
+            ),
             Kind::PyDict => {
                 let items = crate::runtime::pydict::items(v);
                 h.write_usize(items.len());
@@ -498,6 +517,21 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                     nesting + 1
                 )
             ),
+            Kind::Type => crate::runtime::class::type_repr(v),
+            Kind::Instance => {
+                let parts: Vec<String> = crate::runtime::class::values(v)
+                    .into_iter()
+                    .take(MAX_ITEMS)
+                    .map(|x| render(x, heap, nesting + 1))
+                    .collect();
+                format!(
+                    "<{} instance [{}]>",
+                    crate::runtime::class::name(crate::runtime::class::type_of(v)),
+                    parts.join(", ")
+                )
+            }
+            Kind::InstanceValues => "<instance values>".into(),
+            Kind::MethodWrapper => format!("<{}>", crate::runtime::type_name(v)),
             Kind::PyDict => {
                 let items = crate::runtime::pydict::items(v);
                 let mut parts: Vec<String> = items

@@ -603,6 +603,8 @@ STENCIL {
     || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
     || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
     || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__LOAD_ATTR) \
+    || defined(STENCIL__STORE_ATTR) || defined(STENCIL__LOAD_SUPER_ATTR) \
+    || defined(STENCIL__LOAD_SUPER_METHOD) \
     || defined(STENCIL__CALL_KW) \
     || defined(STENCIL__BUILD_MAP) || defined(STENCIL__IS_OP) \
     || defined(STENCIL__BINARY_SUBSCR_DICT) || defined(STENCIL__STORE_SUBSCR_DICT) \

@@ -113,6 +113,37 @@ pub enum Stmt {
         module: String,
         names: Vec<(String, String)>,
     },
+    /// `class name(base): body`, only at module level (possibly nested in
+    /// module-level `if`/loops). At most one base. The body holds only
+    /// methods (`FunctionDef`, possibly under `Decorated`), class
+    /// attributes (`Assign` to a name, whose value reads no name the body
+    /// binds: it is evaluated as if at module level), a docstring and
+    /// `pass`. `__slots__` is a class attribute whose value is a tuple or
+    /// list of string literals.
+    ClassDef {
+        name: String,
+        bases: Vec<Expr>,
+        body: Vec<Stmt>,
+    },
+    /// `@staticmethod` or `@classmethod` (the `decorator`) on a method:
+    /// only in a class body, `def` a `FunctionDef`.
+    Decorated {
+        decorator: String,
+        def: Box<Stmt>,
+    },
+    /// `object.attr = value`
+    AssignAttr {
+        object: Expr,
+        attr: String,
+        value: Expr,
+    },
+    /// `object.attr op= value` (`object` is evaluated once).
+    AugAssignAttr {
+        object: Expr,
+        attr: String,
+        op: BinOp,
+        value: Expr,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -181,12 +212,18 @@ pub enum Expr {
         upper: Option<Box<Expr>>,
         step: Option<Box<Expr>>,
     },
-    /// `value.attr` not called right away: a bound method as a value
-    /// (`push = xs.append`); the only attributes are methods.
+    /// `value.attr` not called right away: an instance or class
+    /// attribute, a bound method as a value (`push = xs.append`), a math
+    /// function or constant.
     Attribute {
         value: Box<Expr>,
         attr: String,
     },
+    /// `super()` inside a method (a function defined directly in a class
+    /// body, with at least one parameter): the first parameter's value seen
+    /// from the class after the method's own. Only ever the receiver of an
+    /// attribute or method call.
+    Super,
     /// `receiver.method(args...)`.
     MethodCall {
         receiver: Box<Expr>,
@@ -430,6 +467,15 @@ impl Stmt {
                 defaults.iter().for_each(&mut *f);
                 body.iter().for_each(|s| s.for_each_expr(f));
             }
+            Stmt::ClassDef { bases, body, .. } => {
+                bases.iter().for_each(&mut *f);
+                body.iter().for_each(|s| s.for_each_expr(f));
+            }
+            Stmt::Decorated { def, .. } => def.for_each_expr(f),
+            Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
+                f(object);
+                f(value);
+            }
             Stmt::Return(None)
             | Stmt::Break
             | Stmt::Continue
@@ -483,6 +529,15 @@ impl Stmt {
             Stmt::FunctionDef { defaults, body, .. } => {
                 defaults.iter_mut().for_each(&mut *f);
                 body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
+            }
+            Stmt::ClassDef { bases, body, .. } => {
+                bases.iter_mut().for_each(&mut *f);
+                body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
+            }
+            Stmt::Decorated { def, .. } => def.for_each_expr_mut(f),
+            Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
+                f(object);
+                f(value);
             }
             Stmt::Return(None)
             | Stmt::Break
@@ -558,6 +613,7 @@ impl Expr {
             | Expr::Bool(_)
             | Expr::None
             | Expr::Name(_)
+            | Expr::Super
             | Expr::Str(_) => {}
         }
     }
@@ -622,6 +678,7 @@ impl Expr {
             | Expr::Bool(_)
             | Expr::None
             | Expr::Name(_)
+            | Expr::Super
             | Expr::Str(_) => {}
         }
     }
@@ -729,7 +786,9 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
                 collect_bound(body, f);
                 collect_bound(orelse, f);
             }
-            Stmt::FunctionDef { name, .. } | Stmt::Import { name, .. } => f(name),
+            Stmt::FunctionDef { name, .. }
+            | Stmt::ClassDef { name, .. }
+            | Stmt::Import { name, .. } => f(name),
             Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, n)| f(n)),
             Stmt::If { body, orelse, .. } => {
                 collect_bound(body, f);

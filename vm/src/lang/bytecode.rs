@@ -123,6 +123,19 @@ pub enum Op {
     /// Unbinds local `arg` (CPython's `DELETE_FAST`): a comprehension's
     /// variables start every run unbound.
     DeleteFast,
+    /// Pushes NULL (a class statement without a base).
+    PushNull,
+    /// `[base or NULL, v0 .. v(n-1)] -> [class]`: class statement
+    /// [`build_class_index`] of [`Program::classes`], whose attributes name
+    /// the `n` ([`build_class_count`]) values.
+    BuildClass,
+    /// `[value, object] -> []`: `object.name = value` (`arg`: the name).
+    StoreAttr,
+    /// `[self] -> [attr]`: `super().name` in a method of class statement
+    /// [`super_class`] (`arg` packs both, see [`super_arg`]).
+    LoadSuperAttr,
+    /// `[self] -> [method, self]` or `[callable, NULL]`: `super().name(...)`.
+    LoadSuperMethod,
 }
 
 impl Op {
@@ -191,7 +204,11 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         // limit: it poisons instead of pushing, but keeps the layout and
         // the stack depths of a compile with a higher limit.
         PoisonIntTooLarge => (0, 1),
-        LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction => (0, 1),
+        LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction | PushNull => (0, 1),
+        BuildClass => (build_class_count(arg) + 1, 1),
+        StoreAttr => (2, 0),
+        LoadSuperAttr => (1, 1),
+        LoadSuperMethod => (1, 2),
         StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),
         Swap => (arg, arg),
@@ -255,6 +272,66 @@ pub fn call_kw_names_index(arg: u32) -> usize {
 pub fn call_kw_arg(nargs: usize, nkw: usize, names: usize) -> u32 {
     debug_assert!(nargs <= MAX_CALL_ARGS && nkw <= MAX_CALL_ARGS && names <= MAX_KW_NAMES);
     nargs as u32 | (nkw as u32) << 8 | (names as u32) << 16
+}
+
+/// BUILD_CLASS's arg for class statement `index` binding `n` values
+/// (bounded by the front end: [`MAX_CLASSES`], [`MAX_CLASS_ATTRS`]).
+pub fn build_class_arg(index: usize, n: usize) -> u32 {
+    debug_assert!(index < MAX_CLASSES && n <= MAX_CLASS_ATTRS);
+    (index as u32) << 12 | n as u32
+}
+
+/// BUILD_CLASS's class statement index.
+pub fn build_class_index(arg: u32) -> usize {
+    (arg >> 12) as usize
+}
+
+/// How many values BUILD_CLASS binds.
+pub fn build_class_count(arg: u32) -> u32 {
+    arg & 0xfff
+}
+
+/// The most class statements a program may have.
+pub const MAX_CLASSES: usize = 0xfff;
+/// The most bindings (methods and attributes) one class body may have.
+pub const MAX_CLASS_ATTRS: usize = 0xfff;
+/// LOAD_SUPER_ATTR/LOAD_SUPER_METHOD's arg: the class statement the method
+/// belongs to and the attribute's name id, in 20 bits: a source of at most
+/// `parse::MAX_SOURCE_BYTES` (2 MiB) holds fewer than 2^20 distinct names.
+pub fn super_arg(class: u32, name: u32) -> u32 {
+    class << 20 | (name & 0xf_ffff)
+}
+
+/// The class statement of a LOAD_SUPER_* arg.
+pub fn super_class(arg: u32) -> usize {
+    (arg >> 20) as usize
+}
+
+/// The name id of a LOAD_SUPER_* arg.
+pub fn super_name(arg: u32) -> u32 {
+    arg & 0xf_ffff
+}
+
+/// How a class body binds a value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AttrKind {
+    /// A method or class attribute, stored as it is.
+    Value,
+    /// `@staticmethod def`: called without a receiver.
+    StaticMethod,
+    /// `@classmethod def`: called with the class as receiver.
+    ClassMethod,
+}
+
+/// A class statement as BUILD_CLASS needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassInfo {
+    pub name: String,
+    /// The body's bindings in source order, as (name id, kind); BUILD_CLASS
+    /// finds their values on the stack in this order.
+    pub attrs: Vec<(u32, AttrKind)>,
+    /// The `__slots__` names (ids), when the body declares them.
+    pub slots: Option<Vec<u32>>,
 }
 
 /// The most positional (and, separately, keyword) arguments a call with
@@ -325,6 +402,9 @@ pub struct Program {
     /// The keyword names of each distinct CALL_KW (its arg's high half
     /// indexes this), in call order.
     pub kw_names: Vec<Vec<String>>,
+    /// Each class statement's static description (BUILD_CLASS's arg
+    /// indexes this), in source order.
+    pub classes: Vec<ClassInfo>,
 }
 
 impl Program {

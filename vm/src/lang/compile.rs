@@ -7,6 +7,8 @@ use super::ast::*;
 use super::bytecode::*;
 use crate::runtime::Value;
 
+#[path = "compile_class.rs"]
+mod class;
 #[path = "compile_comprehension.rs"]
 mod comprehension;
 
@@ -25,11 +27,13 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         .map(|(n, _)| n.to_string())
         .collect();
     let mut kw_names = vec![];
+    let mut classes = vec![];
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
         c.kw_names = Some(&mut kw_names);
+        c.classes = Some(&mut classes);
         // A module docstring is not executed: CPython binds it to `__doc__`.
         let body = match module.body.split_first() {
             Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
@@ -59,6 +63,7 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         codes,
         names,
         kw_names,
+        classes,
     }
 }
 
@@ -76,6 +81,10 @@ struct CodeBuilder<'n> {
     names: &'n mut Vec<String>,
     /// The program's CALL_KW names tuples (set right after `new`).
     kw_names: Option<&'n mut Vec<Vec<String>>>,
+    /// The program's class statements (set right after `new`).
+    classes: Option<&'n mut Vec<crate::lang::bytecode::ClassInfo>>,
+    /// In a method that may use `super()`: its class statement's index.
+    super_class: Option<u32>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
     /// Locals definitely assigned at this point of the code (a conservative
@@ -114,6 +123,8 @@ impl<'n> CodeBuilder<'n> {
             },
             names,
             kw_names: None,
+            classes: None,
+            super_class: None,
             locals,
             assigned: (0..params.len() as u32).collect(),
             depth: 0,
@@ -395,28 +406,23 @@ impl<'n> CodeBuilder<'n> {
                 defaults,
                 body,
             } => {
-                // CPython's order: the defaults are evaluated before the
-                // function object exists.
-                for d in defaults {
-                    self.expr(d);
-                }
-                if !defaults.is_empty() {
-                    self.emit(Op::BuildTuple, defaults.len() as u32);
-                }
-                let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
-                fc.kw_names = self.kw_names.as_deref_mut();
-                fc.block(body, codes);
-                fc.emit(Op::LoadConst, 0);
-                fc.emit(Op::ReturnValue, 0);
-                let code = fc.finish();
-                let id = codes.len() as u32;
-                codes.push(code);
-                self.emit(Op::MakeFunction, id);
-                if !defaults.is_empty() {
-                    self.emit(Op::SetFunctionDefaults, 0);
-                }
+                self.function(name, params, defaults, body, None, codes);
                 self.store_name(name);
             }
+            Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, codes),
+            // Only ever in a class body, which `class_def` compiles.
+            Stmt::Decorated { def, .. } => self.stmt(def, codes),
+            Stmt::AssignAttr {
+                object,
+                attr,
+                value,
+            } => self.assign_attr(object, attr, value),
+            Stmt::AugAssignAttr {
+                object,
+                attr,
+                op,
+                value,
+            } => self.aug_assign_attr(object, attr, *op, value),
             Stmt::Return(value) => {
                 match value {
                     Some(e) => self.expr(e),
@@ -492,23 +498,17 @@ impl<'n> CodeBuilder<'n> {
                 }
             }
             Expr::Slice { .. } => unreachable!("the parser keeps slices inside subscripts"),
-            Expr::Attribute { value, attr } => {
-                self.expr(value);
-                let name = self.global_id(attr);
-                self.emit(Op::LoadAttr, name);
-            }
+            Expr::Attribute { value, attr } => self.attribute(value, attr),
             Expr::MethodCall {
                 receiver,
                 method,
                 args,
-            } => {
-                self.expr(receiver);
-                let name = self.global_id(method);
-                self.emit(Op::LoadMethod, name);
-                for a in args {
-                    self.expr(a);
-                }
-                self.emit(Op::Call, args.len() as u32 + 1);
+            } => self.method_call(receiver, method, args),
+            // The front end makes `super()` only the receiver of an
+            // attribute or method call, which compile it; this keeps the
+            // stack balanced should another pass build one elsewhere.
+            Expr::Super => {
+                self.emit(Op::LoadConst, 0);
             }
             Expr::Int(digits) => {
                 let too_large = digits.len() > 4
@@ -653,6 +653,40 @@ impl<'n> CodeBuilder<'n> {
 }
 
 impl CodeBuilder<'_> {
+    /// Leaves a new function object on the stack: a module-level function
+    /// or a method (`super_class` when it may use `super()`).
+    fn function(
+        &mut self,
+        name: &str,
+        params: &[String],
+        defaults: &[Expr],
+        body: &[Stmt],
+        super_class: Option<u32>,
+        codes: &mut Vec<Code>,
+    ) {
+        // CPython's order: the defaults are evaluated before the
+        // function object exists.
+        for d in defaults {
+            self.expr(d);
+        }
+        if !defaults.is_empty() {
+            self.emit(Op::BuildTuple, defaults.len() as u32);
+        }
+        let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
+        fc.kw_names = self.kw_names.as_deref_mut();
+        fc.super_class = super_class;
+        fc.block(body, codes);
+        fc.emit(Op::LoadConst, 0);
+        fc.emit(Op::ReturnValue, 0);
+        let code = fc.finish();
+        let id = codes.len() as u32;
+        codes.push(code);
+        self.emit(Op::MakeFunction, id);
+        if !defaults.is_empty() {
+            self.emit(Op::SetFunctionDefaults, 0);
+        }
+    }
+
     /// The index of keyword names tuple `names` in the program's table
     /// (shared by equal tuples).
     fn kw_names_index(&mut self, names: Vec<String>) -> usize {

@@ -200,6 +200,9 @@ impl Limits {
             super::Poison::SortOrder => {
                 "a sort of 64 or more items met a NaN or an error, where CPython's result depends on its merge steps, which the language leaves out (not a run parameter)".into()
             }
+            super::Poison::Unmodelled => {
+                "a construct CPython runs that the language does not model, such as a class base that is not a class (not a run parameter)".into()
+            }
             super::Poison::Identity => {
                 "CPython's answer depends on object identity, which the language leaves out: NaN met on both sides of a container comparison or in a dict key, `is` between two ints, floats, strs, tuples or ranges, two bound methods compared, a dict's keys changed at the same size while it is iterated (not a run parameter)".into()
             }

@@ -58,6 +58,11 @@ pub enum Poison {
     /// an item, or a comparison that raises): CPython's result then
     /// depends on its merge steps, which the language leaves out.
     SortOrder,
+    /// A construct the language does not model although CPython runs it:
+    /// a class whose base is not a class (CPython then calls the base's
+    /// type as a metaclass), an attribute stored on a function,
+    /// `x.__class__` of a value that is not an instance of a class.
+    Unmodelled,
 }
 
 impl std::fmt::Display for Poison {
@@ -73,6 +78,7 @@ impl std::fmt::Display for Poison {
             Poison::Identity => "an answer that depends on object identity",
             Poison::NonAscii => "non-ASCII string (outside the language)",
             Poison::SortOrder => "a long sort without a consistent order",
+            Poison::Unmodelled => "a construct the language does not model",
         })
     }
 }

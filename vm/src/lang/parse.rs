@@ -16,6 +16,10 @@ use super::ast::*;
 
 #[path = "parse_calls.rs"]
 mod calls;
+#[path = "parse_class.rs"]
+mod class;
+
+pub use class::DUNDERS;
 
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +114,8 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         err_at: &err_at,
         depth: Default::default(),
         kw_calls: Default::default(),
+        super_ok: Default::default(),
+        classes: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
     Ok(Module { body })
@@ -119,6 +125,8 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
 #[derive(Clone, Copy)]
 struct Ctx {
     in_function: bool,
+    /// Directly in a class body.
+    in_class: bool,
     in_loop: bool,
     /// Blocks the statement sits in (module level is 1).
     blocks: usize,
@@ -127,6 +135,7 @@ struct Ctx {
 impl Ctx {
     const MODULE: Ctx = Ctx {
         in_function: false,
+        in_class: false,
         in_loop: false,
         blocks: 0,
     };
@@ -140,6 +149,10 @@ struct Lowering<'a> {
     /// Calls with keyword arguments lowered so far (each may need its own
     /// CALL_KW names tuple).
     kw_calls: std::cell::Cell<usize>,
+    /// Whether `super()` may appear here: directly in a method's body.
+    super_ok: std::cell::Cell<bool>,
+    /// Class statements lowered so far.
+    classes: std::cell::Cell<usize>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -220,6 +233,7 @@ impl Lowering<'_> {
                 let targets = self.unpack_targets(elts)?;
                 Stmt::Unpack { targets, value }
             }
+            py::Expr::Attribute(at) => self.attribute_store(at, None, value)?,
             other => return Err(self.unsupported(other, "assignment to this target")),
         })
     }
@@ -343,6 +357,9 @@ impl Lowering<'_> {
             }
             py::Stmt::Assign(a) => self.assign(&a.targets[0], self.expr(&a.value)?)?,
             py::Stmt::AugAssign(a) => match &*a.target {
+                py::Expr::Attribute(at) => {
+                    self.attribute_store(at, Some(self.binop(a.op, s)?), self.expr(&a.value)?)?
+                }
                 py::Expr::Subscript(sub) if !matches!(*sub.slice, py::Expr::Slice(_)) => {
                     Stmt::AugAssignSubscript {
                         container: self.expr(&sub.value)?,
@@ -422,7 +439,7 @@ impl Lowering<'_> {
                     },
                 }
             }
-            py::Stmt::FunctionDef(d) => self.function_def(d, s, ctx)?,
+            py::Stmt::FunctionDef(d) => self.function_def(d, s, ctx, false)?,
             py::Stmt::Return(r) => {
                 if !ctx.in_function {
                     return Err((self.err_at)(
@@ -433,7 +450,7 @@ impl Lowering<'_> {
                 Stmt::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?)
             }
             py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
-            py::Stmt::ClassDef(_) => return Err(self.unsupported(s, "class definition")),
+            py::Stmt::ClassDef(c) => self.class_def(c, s, ctx)?,
             py::Stmt::Delete(_) => return Err(self.unsupported(s, "del statement")),
             py::Stmt::AnnAssign(_) => return Err(self.unsupported(s, "annotated assignment")),
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
@@ -451,14 +468,23 @@ impl Lowering<'_> {
         })
     }
 
-    fn function_def(&self, d: &py::StmtFunctionDef, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+    /// `def`, at module level or as a method (`ctx.in_class`, whose
+    /// decorator the class body has checked); `super_ok` when the body may
+    /// use `super()`.
+    fn function_def(
+        &self,
+        d: &py::StmtFunctionDef,
+        s: &py::Stmt,
+        ctx: Ctx,
+        super_ok: bool,
+    ) -> R<Stmt> {
         if ctx.in_function {
             return Err(self.unsupported(s, "nested function definition"));
         }
         if d.is_async {
             return Err(self.unsupported(s, "async def"));
         }
-        if !d.decorator_list.is_empty() {
+        if !d.decorator_list.is_empty() && !ctx.in_class {
             return Err(self.unsupported(&d.decorator_list[0], "decorator"));
         }
         if d.type_params.is_some() || d.returns.is_some() {
@@ -490,14 +516,18 @@ impl Lowering<'_> {
             }
             params.push(a.parameter.name.id.to_string());
         }
+        let outer_super_ok = self.super_ok.replace(super_ok);
         let body = self.block(
             &d.body,
             Ctx {
                 in_function: true,
+                in_class: false,
                 in_loop: false,
                 ..ctx
             },
-        )?;
+        );
+        self.super_ok.set(outer_super_ok);
+        let body = body?;
         self.check_global_rules(&d.body, &params)?;
         Ok(Stmt::FunctionDef {
             name: d.name.id.to_string(),
@@ -605,6 +635,12 @@ impl Lowering<'_> {
                 Expr::Str(text.to_string())
             }
             py::Expr::NoneLiteral(_) => Expr::None,
+            py::Expr::Name(n) if n.id.as_str() == "super" => {
+                return Err(self.unsupported(e, "`super` other than `super()` in a method"));
+            }
+            py::Expr::Name(n) if matches!(n.id.as_str(), "staticmethod" | "classmethod") => {
+                return Err(self.unsupported(e, &format!("`{}` other than as a decorator", n.id)));
+            }
             py::Expr::Name(n) => Expr::Name(n.id.to_string()),
             py::Expr::UnaryOp(u) => Expr::UnaryOp {
                 op: match u.op {
@@ -669,7 +705,7 @@ impl Lowering<'_> {
             py::Expr::Call(c) => self.call(c)?,
             py::Expr::Attribute(at) => Expr::Attribute {
                 value: Box::new(self.expr(&at.value)?),
-                attr: at.attr.id.to_string(),
+                attr: self.attribute_name(at)?,
             },
             py::Expr::Tuple(t) => Expr::Tuple(self.elements(&t.elts)?),
             py::Expr::List(l) => Expr::List(self.elements(&l.elts)?),

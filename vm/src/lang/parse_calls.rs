@@ -23,6 +23,9 @@ const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
 
 impl Lowering<'_> {
     pub(super) fn call(&self, c: &py::ExprCall) -> R<Expr> {
+        if matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "super") {
+            return self.super_call(c);
+        }
         let callee = match &*c.func {
             py::Expr::Name(n) => Some(n.id.as_str()),
             _ => None,
@@ -77,7 +80,7 @@ impl Lowering<'_> {
         Ok(match &*c.func {
             py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
                 receiver: Box::new(self.expr(&at.value)?),
-                method: at.attr.id.to_string(),
+                method: self.attribute_name(at)?,
                 args,
             },
             py::Expr::Attribute(_) if !is_sort_method => {

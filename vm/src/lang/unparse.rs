@@ -34,6 +34,14 @@ fn line(depth: usize, text: &str, out: &mut String) {
     out.push('\n');
 }
 
+/// `object.attr` as an assignment target.
+fn attribute_target(object: &Expr, attr: &str) -> String {
+    unparse_expr(&Expr::Attribute {
+        value: Box::new(object.clone()),
+        attr: attr.to_string(),
+    })
+}
+
 fn stmt(s: &Stmt, depth: usize, out: &mut String) {
     match s {
         Stmt::Expr(e) => line(depth, &unparse_expr(e), out),
@@ -162,6 +170,38 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
                 .collect();
             line(depth, &format!("def {name}({}):", params.join(", ")), out);
             block(body, depth + 1, out);
+        }
+        Stmt::ClassDef { name, bases, body } => {
+            let bases: Vec<String> = bases.iter().map(unparse_expr).collect();
+            let head = if bases.is_empty() {
+                format!("class {name}:")
+            } else {
+                format!("class {name}({}):", bases.join(", "))
+            };
+            line(depth, &head, out);
+            block(body, depth + 1, out);
+        }
+        Stmt::Decorated { decorator, def } => {
+            line(depth, &format!("@{decorator}"), out);
+            stmt(def, depth, out);
+        }
+        Stmt::AssignAttr {
+            object,
+            attr,
+            value,
+        } => {
+            let t = attribute_target(object, attr);
+            line(depth, &format!("{t} = {}", unparse_expr(value)), out)
+        }
+        Stmt::AugAssignAttr {
+            object,
+            attr,
+            op,
+            value,
+        } => {
+            let t = attribute_target(object, attr);
+            let v = unparse_expr(value);
+            line(depth, &format!("{t} {}= {v}", op.symbol()), out)
         }
         Stmt::Return(None) => line(depth, "return", out),
         Stmt::Return(Some(e)) => line(depth, &format!("return {}", unparse_expr(e)), out),
@@ -349,6 +389,7 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             }
             out.push(')');
         }
+        Expr::Super => out.push_str("super()"),
         Expr::Attribute { value, attr } => {
             let number = matches!(**value, Expr::Int(_) | Expr::Float(_));
             paren_if(number, out, |out| expr(value, Prec::Atom, out));

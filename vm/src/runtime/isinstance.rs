@@ -38,6 +38,9 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
         Value::BUILTIN_REVERSED => {
             kind_is(x, Kind::Reversed) && super::iters::reversed_type_name(x) == "reversed"
         }
+        t if super::class::is_type(t) => {
+            super::class::is_instance(x) && super::class::is_subclass(super::class::type_of(x), t)
+        }
         t if seq::is_tuple(t) => {
             if depth >= MAX_CONTAINER_NESTING {
                 return Err(Raise::Poison(Poison::Recursion));

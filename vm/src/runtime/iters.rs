@@ -50,7 +50,11 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::PyDict
             | Kind::DictEntries
             | Kind::DictView
-            | Kind::BoundMethod => false,
+            | Kind::BoundMethod
+            | Kind::Type
+            | Kind::Instance
+            | Kind::InstanceValues
+            | Kind::MethodWrapper => false,
         }
 }
 
@@ -326,7 +330,11 @@ pub fn is_exhausted(it: Value) -> bool {
         | Kind::PyDict
         | Kind::DictEntries
         | Kind::DictView
-        | Kind::BoundMethod => false,
+        | Kind::BoundMethod
+        | Kind::Type
+        | Kind::Instance
+        | Kind::InstanceValues
+        | Kind::MethodWrapper => false,
     }
 }
 

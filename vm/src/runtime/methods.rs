@@ -73,6 +73,33 @@ pub fn bind(arena: &mut Arena, receiver: Value, name: &str) -> Result<Value, Rai
     Ok(Value(addr))
 }
 
+/// A bound method of `receiver` whose method is `m`: a method immediate,
+/// or a user Function (a method of a class, or a class method bound to its
+/// class).
+pub fn new_bound(arena: &mut Arena, receiver: Value, m: Value) -> Result<Value, Raise> {
+    arena.roots.temps.extend([receiver, m]);
+    let addr = arena.alloc(Kind::BoundMethod, 3);
+    arena.roots.temps.truncate(arena.roots.temps.len() - 2);
+    let addr = addr?;
+    // SAFETY: freshly allocated BoundMethod.
+    unsafe {
+        object::write(addr, object::BOUND_RECEIVER, receiver.0);
+        object::write(addr, object::BOUND_METHOD, m.0);
+    }
+    Ok(Value(addr))
+}
+
+/// A bound method's receiver and method.
+pub fn bound_parts(b: Value) -> (Value, Value) {
+    // SAFETY: a live BoundMethod.
+    unsafe {
+        (
+            Value(object::read(b.0, object::BOUND_RECEIVER)),
+            Value(object::read(b.0, object::BOUND_METHOD)),
+        )
+    }
+}
+
 /// Whether `v` is a bound method object.
 pub fn is_bound(v: Value) -> bool {
     v.is_ptr() && object::kind_of(v) == Kind::BoundMethod

@@ -2,6 +2,7 @@
 //! shares (the slow paths the specialized code falls back to).
 
 pub mod arena;
+pub mod class;
 pub mod dict;
 pub mod dict_methods;
 pub mod dict_rev;
@@ -105,6 +106,7 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::TupleIter => "tuple_iterator",
         Kind::Str => "str",
         Kind::StrIter => "str_ascii_iterator",
+        Kind::BoundMethod if methods::bound_parts(v).1.is_ptr() => "method",
         Kind::BoundMethod => "builtin_function_or_method",
         Kind::PyDict => "dict",
         Kind::DictEntries => "dict entries",
@@ -124,6 +126,13 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Enumerate => "enumerate",
         Kind::Zip => "zip",
         Kind::Reversed => iters::reversed_type_name(v),
+        Kind::Type => "type",
+        Kind::Instance => class::name(class::type_of(v)),
+        Kind::InstanceValues => "instance values",
+        Kind::MethodWrapper => match class::wrapper_parts(v) {
+            Some((_, true)) => "classmethod",
+            _ => "staticmethod",
+        },
         Kind::Free => "freed object",
     }
 }
@@ -239,6 +248,13 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
                     Value(object::read(v.0, object::BOUND_METHOD)),
                 )
             };
+            if m.is_ptr() {
+                // A user method: its function's name is its qualified name.
+                // SAFETY: a live Function.
+                let name = function_name(unsafe { object::read(m.0, object::FUNCTION_NAME) });
+                let of = scalar_repr(receiver, function_name);
+                return format!("<bound method {name} of {of}>");
+            }
             format!(
                 "<built-in method {} of {} object>",
                 methods::name_of(m),
@@ -249,6 +265,10 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
             try_repr(v, function_name).unwrap_or_else(|_| "...".into())
         }
         Kind::DictEntries => "<dict entries>".into(),
+        Kind::Type => class::type_repr(v),
+        Kind::Instance => class::instance_repr(v),
+        Kind::InstanceValues => "<instance values>".into(),
+        Kind::MethodWrapper => format!("<{} object>", type_name(v)),
         Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
             format!("<{} object>", type_name(v))
         }

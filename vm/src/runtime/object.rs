@@ -65,11 +65,21 @@ pub enum Kind {
     /// the raw index of the next item (exhausted below 0 or past the end;
     /// -1 once a step found it exhausted).
     Reversed = 22,
+    /// A class (see `runtime::class` for its layout).
+    Type = 23,
+    /// An instance of a class: `[hdr][type][values: InstanceValues or 0]`.
+    Instance = 24,
+    /// An instance's attribute values by shared-keys index: `[hdr][Value *
+    /// capacity]`, NULL where the instance lacks the attribute.
+    InstanceValues = 25,
+    /// `@staticmethod`/`@classmethod` in a class namespace: `[hdr][function]
+    /// [which: raw, 1 for a class method]`.
+    MethodWrapper = 26,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::Reversed;
+    pub const LAST: Kind = Kind::MethodWrapper;
 }
 
 pub const BOUND_RECEIVER: u64 = 8;
@@ -157,6 +167,10 @@ pub fn header_kind(h: u64) -> Kind {
         20 => Kind::Enumerate,
         21 => Kind::Zip,
         22 => Kind::Reversed,
+        23 => Kind::Type,
+        24 => Kind::Instance,
+        25 => Kind::InstanceValues,
+        26 => Kind::MethodWrapper,
         _ => Kind::Free,
     }
 }
@@ -263,8 +277,41 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::Reversed => f(Value(read(addr, REVERSED_SEQ))),
-            // The method is an immediate, not an object.
-            Kind::BoundMethod => f(Value(read(addr, BOUND_RECEIVER))),
+            // The method is an immediate, or a user Function.
+            Kind::BoundMethod => {
+                f(Value(read(addr, BOUND_RECEIVER)));
+                let m = Value(read(addr, BOUND_METHOD));
+                if m.is_ptr() {
+                    f(m);
+                }
+            }
+            Kind::Type => {
+                use super::class::{TYPE_BASE, TYPE_NAME, TYPE_NS};
+                f(Value(read(addr, TYPE_NAME)));
+                f(Value(read(addr, TYPE_NS)));
+                let base = read(addr, TYPE_BASE);
+                if base != 0 {
+                    f(Value(base));
+                }
+            }
+            Kind::Instance => {
+                use super::class::{INSTANCE_TYPE, INSTANCE_VALUES};
+                f(Value(read(addr, INSTANCE_TYPE)));
+                let values = read(addr, INSTANCE_VALUES);
+                if values != 0 {
+                    f(Value(values));
+                }
+            }
+            Kind::InstanceValues => {
+                let words = header_words(read(addr, 0));
+                for i in 1..words as u64 {
+                    let v = Value(read(addr, 8 * i));
+                    if !v.is_null() {
+                        f(v);
+                    }
+                }
+            }
+            Kind::MethodWrapper => f(Value(read(addr, super::class::WRAPPER_FUNCTION))),
             Kind::Function => {
                 let defaults = read(addr, FUNCTION_DEFAULTS);
                 if defaults != 0 {

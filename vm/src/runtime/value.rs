@@ -124,6 +124,13 @@ impl Value {
     pub const MATH_ISNAN: Value = Value((81 << 2) | 2);
     pub const MATH_ISINF: Value = Value((82 << 2) | 2);
     pub const MATH_HYPOT: Value = Value((83 << 2) | 2);
+    /// LOAD_METHOD found a value to call as it is (an instance attribute,
+    /// a static method, a function on a class): it pushes this below the
+    /// value, and CALL calls the value with the arguments after it.
+    pub const METHOD_CALL_RECEIVER: Value = Value((90 << 2) | 2);
+    /// `object.__init__`, which `super().__init__()` reaches in a class
+    /// without a base.
+    pub const OBJECT_INIT: Value = Value((91 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

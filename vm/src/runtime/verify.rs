@@ -108,7 +108,8 @@ fn check_value(
     let valid_immediate = matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
         || v.is_builtin()
         || super::math::is_math_value(v)
-        || (depth == 0 && super::methods::is_method(v));
+        || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
+        || v == Value::OBJECT_INIT;
     if v.is_small_int() || valid_immediate {
         return Ok(());
     }
@@ -226,10 +227,49 @@ fn check_value(
             vec![SEQ_ITER_SEQ]
         }
         Kind::BoundMethod => {
-            if words != 3 || !super::methods::is_method(Value(read(object::BOUND_METHOD))) {
+            let m = Value(read(object::BOUND_METHOD));
+            let method_ok = super::methods::is_method(m) || m == Value::OBJECT_INIT || m.is_ptr();
+            if words != 3 || !method_ok {
                 return bad(format!("a malformed bound method ({words} words)"));
             }
-            vec![object::BOUND_RECEIVER]
+            if m.is_ptr() {
+                vec![object::BOUND_RECEIVER, object::BOUND_METHOD]
+            } else {
+                vec![object::BOUND_RECEIVER]
+            }
+        }
+        Kind::Type => {
+            use super::class::{TYPE_BASE, TYPE_NAME, TYPE_NS, TYPE_WORDS};
+            if words != TYPE_WORDS {
+                return bad(format!("a malformed class ({words} words)"));
+            }
+            let mut f = vec![TYPE_NAME, TYPE_NS];
+            if read(TYPE_BASE) != 0 {
+                f.push(TYPE_BASE);
+            }
+            f
+        }
+        Kind::Instance => {
+            use super::class::{INSTANCE_TYPE, INSTANCE_VALUES, INSTANCE_WORDS};
+            if words != INSTANCE_WORDS {
+                return bad(format!("a malformed instance ({words} words)"));
+            }
+            if read(INSTANCE_VALUES) == 0 {
+                vec![INSTANCE_TYPE]
+            } else {
+                vec![INSTANCE_TYPE, INSTANCE_VALUES]
+            }
+        }
+        // Every non-NULL slot is an attribute value.
+        Kind::InstanceValues => (1..words as u64)
+            .map(|i| 8 * i)
+            .filter(|&off| read(off) != 0)
+            .collect(),
+        Kind::MethodWrapper => {
+            if words != 3 {
+                return bad(format!("a malformed method wrapper ({words} words)"));
+            }
+            vec![super::class::WRAPPER_FUNCTION]
         }
         Kind::PyDict => {
             let entries = read(object::PYDICT_ENTRIES);

@@ -112,6 +112,9 @@ impl Run<'_> {
     }
 
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
+        if let Some(r) = self.call_class_value(callable, args) {
+            return r;
+        }
         match callable {
             Value::BUILTIN_PRINT => self.print(args, Value::NONE, Value::NONE),
             Value::BUILTIN_STR | Value::BUILTIN_REPR | Value::BUILTIN_ORD | Value::BUILTIN_CHR => {

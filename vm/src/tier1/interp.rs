@@ -207,6 +207,7 @@ impl Run<'_> {
                 }
                 // SAFETY: `arg < nlocals`.
                 Op::DeleteFast => unsafe { *r.locals.add(ins.arg as usize) = Value::NULL.0 },
+                Op::PushNull => push!(Value::NULL),
                 Op::LoadGlobal => {
                     let v = self.load_global_generic(code, at, ins.arg)?;
                     push!(v)
@@ -558,7 +559,11 @@ impl Run<'_> {
                 | Op::BinarySubscrDict
                 | Op::StoreSubscrDict
                 | Op::ContainsOpDict
-                | Op::ListAppend => self.seq_instr(r, code, at, ins)?,
+                | Op::ListAppend
+                | Op::BuildClass
+                | Op::StoreAttr
+                | Op::LoadSuperAttr
+                | Op::LoadSuperMethod => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -632,6 +637,9 @@ impl Run<'_> {
         // with that finding before these objects are read.
         if !self.arena.heap_errors.is_empty() {
             self.heap_check("before a helper")?;
+        }
+        if let Some(r) = self.class_stack_op(op, arg, ins) {
+            return r;
         }
         let arena = &mut *self.arena;
         Ok(match op {

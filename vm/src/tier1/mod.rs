@@ -2,6 +2,7 @@
 //! arena and runs whole programs.
 
 mod calls;
+mod classes;
 mod interp;
 mod seq_instr;
 mod specialize;
@@ -142,6 +143,8 @@ pub(crate) struct Run<'a> {
     pub uops_at_tick: u64,
     /// A hash of the program (seeds `+cache=random` per program).
     pub program_seed: u64,
+    /// The classes the program made.
+    pub classes: classes::Classes,
 }
 
 impl Vm {
@@ -243,6 +246,7 @@ impl Vm {
                         codes: vec![],
                         names: vec![],
                         kw_names: vec![],
+                        classes: vec![],
                     },
                     vec![],
                 );
@@ -392,6 +396,7 @@ impl<'a> Run<'a> {
             error_in_callee: false,
             uops_at_tick: 0,
             program_seed,
+            classes: Default::default(),
         })
     }
 

@@ -123,6 +123,9 @@ pub fn removed_guard_holds(
         | Uop::UnpackSequence
         | Uop::LoadMethod
         | Uop::LoadAttr
+        | Uop::StoreAttr
+        | Uop::LoadSuperAttr
+        | Uop::LoadSuperMethod
         | Uop::CallKw
         | Uop::BinaryOpAddUnicode
         | Uop::CompareOpStr

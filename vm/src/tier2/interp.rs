@@ -497,6 +497,9 @@ impl Run<'_> {
                     | Uop::UnpackSequence
                     | Uop::LoadMethod
                     | Uop::LoadAttr
+                    | Uop::StoreAttr
+                    | Uop::LoadSuperAttr
+                    | Uop::LoadSuperMethod
                     | Uop::CallKw
                     | Uop::BuildMap
                     | Uop::IsOp

@@ -260,7 +260,10 @@ pub fn project(
             | Op::LoadMethod
             | Op::LoadAttr
             | Op::CallKw
-            | Op::ListAppend => {
+            | Op::ListAppend
+            | Op::StoreAttr
+            | Op::LoadSuperAttr
+            | Op::LoadSuperMethod => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -275,11 +278,16 @@ pub fn project(
                     Op::CallKw => Uop::CallKw,
                     Op::LoadAttr => Uop::LoadAttr,
                     Op::ListAppend => Uop::ListAppend,
+                    Op::StoreAttr => Uop::StoreAttr,
+                    Op::LoadSuperAttr => Uop::LoadSuperAttr,
+                    Op::LoadSuperMethod => Uop::LoadSuperMethod,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
             }
-            Op::ReturnValue | Op::PoisonIntTooLarge => {
+            // A class statement is module-level code run once or so:
+            // tier 1 builds the class.
+            Op::ReturnValue | Op::PoisonIntTooLarge | Op::PushNull | Op::BuildClass => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
                 break;
@@ -319,6 +327,9 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::StoreSubscrDict,
         Op::ContainsOpDict,
         Op::ListAppend,
+        Op::StoreAttr,
+        Op::LoadSuperAttr,
+        Op::LoadSuperMethod,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -232,6 +232,11 @@ uops! {
     UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
     LoadAttr                 "_LOAD_ATTR"                    1 1 None escapes error;
+    /// `obj.name = value` through the generic helper: storing on a class
+    /// changes its version.
+    StoreAttr                "_STORE_ATTR"                   2 0 None escapes error;
+    LoadSuperAttr            "_LOAD_SUPER_ATTR"              1 1 None escapes error;
+    LoadSuperMethod          "_LOAD_SUPER_METHOD"            1 2 None escapes error;
     CallKw                   "_CALL_KW"                    255 1 None escapes error;
     /// `IS_OP` (oparg 1: `is not`): through the generic helper, which may
     /// poison (identity of same-typed immutable values).

@@ -1,0 +1,280 @@
+//! Lowering of `class` statements, attribute stores and `super()`.
+//!
+//! The language's classes are CPython's, cut to what both our VM and the
+//! reference implement exactly: module-level classes with at most one base,
+//! bodies of methods and class attributes, the dunders in [`DUNDERS`], and
+//! `@staticmethod`/`@classmethod`. Everything a program could write whose
+//! meaning would silently differ (an unimplemented dunder, a metaclass, a
+//! class body reading its own names) is refused here with its line:col.
+
+use ruff_python_ast as py;
+
+use super::{Ctx, Lowering, R};
+use crate::lang::ast::*;
+use crate::lang::bytecode::{MAX_CLASS_ATTRS, MAX_CLASSES};
+
+/// The special methods the language implements (defined in a class body,
+/// assigned to a class, or read as attributes). Any other dunder name is
+/// refused, since CPython would call it where we would not. Operator
+/// dunders (`__add__`, `__eq__`, `__repr__`...) are not in the language yet.
+pub const DUNDERS: &[&str] = &["__init__"];
+
+/// Dunder attributes other than methods: `obj.__class__` (read and
+/// assigned) and `cls.__name__` (read).
+const DUNDER_ATTRS: &[&str] = &["__class__", "__name__"];
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+impl Lowering<'_> {
+    pub(super) fn class_def(&self, c: &py::StmtClassDef, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        if ctx.in_function {
+            return Err(self.unsupported(s, "class definition inside a function"));
+        }
+        if ctx.in_class {
+            return Err(self.unsupported(s, "nested class definition"));
+        }
+        if let Some(d) = c.decorator_list.first() {
+            return Err(self.unsupported(d, "class decorator"));
+        }
+        if c.type_params.is_some() {
+            return Err(self.unsupported(s, "type parameters"));
+        }
+        let mut bases = Vec::new();
+        if let Some(args) = &c.arguments {
+            if let Some(k) = args.keywords.first() {
+                return Err(self.unsupported(k, "keyword arguments in a class statement"));
+            }
+            if args.args.len() > 1 {
+                return Err(self.unsupported(&args.args[1], "multiple inheritance"));
+            }
+            for b in args.args.iter() {
+                match b {
+                    // `class C(object)` is `class C`.
+                    py::Expr::Name(n) if n.id.as_str() == "object" => {}
+                    py::Expr::Name(_) => bases.push(self.expr(b)?),
+                    other => return Err(self.unsupported(other, "a base that is not a name")),
+                }
+            }
+        }
+        self.classes.set(self.classes.get() + 1);
+        if self.classes.get() > MAX_CLASSES {
+            return Err(self.unsupported(s, "this many class statements"));
+        }
+        if c.body.len() > MAX_CLASS_ATTRS {
+            return Err(self.unsupported(s, "a class body of this many statements"));
+        }
+        let name = c.name.id.to_string();
+        if is_dunder(&name) {
+            return Err(self.unsupported(s, "a dunder class name"));
+        }
+        let bound = class_body_names(&c.body);
+        let body_ctx = Ctx {
+            in_class: true,
+            in_loop: false,
+            blocks: ctx.blocks + 1,
+            ..ctx
+        };
+        let mut body = Vec::with_capacity(c.body.len());
+        for st in c.body.iter() {
+            body.push(self.nested(st, 1, || self.class_body_stmt(st, &bound, body_ctx))?);
+        }
+        Ok(Stmt::ClassDef { name, bases, body })
+    }
+
+    fn class_body_stmt(&self, s: &py::Stmt, bound: &[String], ctx: Ctx) -> R<Stmt> {
+        Ok(match s {
+            py::Stmt::Pass(_) => Stmt::Pass,
+            py::Stmt::Expr(e) if matches!(*e.value, py::Expr::StringLiteral(_)) => {
+                Stmt::Expr(self.expr(&e.value)?)
+            }
+            py::Stmt::FunctionDef(d) => {
+                let decorator = match &d.decorator_list[..] {
+                    [] => None,
+                    [dec] => match &dec.expression {
+                        py::Expr::Name(n)
+                            if matches!(n.id.as_str(), "staticmethod" | "classmethod") =>
+                        {
+                            Some(n.id.to_string())
+                        }
+                        _ => return Err(self.unsupported(dec, "decorator")),
+                    },
+                    [_, second, ..] => return Err(self.unsupported(second, "stacked decorators")),
+                };
+                let name = d.name.id.as_str();
+                if is_dunder(name) && !DUNDERS.contains(&name) {
+                    return Err(self.unsupported(s, &format!("special method `{name}`")));
+                }
+                if decorator.is_some() && is_dunder(name) {
+                    return Err(self.unsupported(s, "a decorated special method"));
+                }
+                // `super()` needs the method's first parameter: only a
+                // plain method (not a static or class method) may use it.
+                let super_ok = decorator.is_none() && !d.parameters.args.is_empty();
+                let def = self.function_def(d, s, ctx, super_ok)?;
+                match decorator {
+                    Some(decorator) => Stmt::Decorated {
+                        decorator,
+                        def: Box::new(def),
+                    },
+                    None => def,
+                }
+            }
+            py::Stmt::Assign(a) => {
+                let [py::Expr::Name(n)] = &a.targets[..] else {
+                    return Err(self.unsupported(s, "class attribute assignment to this target"));
+                };
+                let target = n.id.to_string();
+                if target == "__slots__" {
+                    return self.slots(&a.value, bound);
+                }
+                if is_dunder(&target) {
+                    return Err(self.unsupported(s, &format!("class attribute `{target}`")));
+                }
+                let value = self.expr(&a.value)?;
+                self.refuse_class_names(&a.value, &value, bound)?;
+                Stmt::Assign { target, value }
+            }
+            other => {
+                return Err(self.unsupported(
+                    other,
+                    "statement in a class body other than def, assignment, docstring or pass",
+                ));
+            }
+        })
+    }
+
+    /// `__slots__ = ('x', 'y')`: a tuple or list of distinct string literals
+    /// (or one string), none of them also a class attribute.
+    fn slots(&self, value: &py::Expr, bound: &[String]) -> R<Stmt> {
+        let elts: Vec<&py::Expr> = match value {
+            py::Expr::Tuple(t) => t.elts.iter().collect(),
+            py::Expr::List(l) => l.elts.iter().collect(),
+            py::Expr::StringLiteral(_) => vec![value],
+            other => return Err(self.unsupported(other, "`__slots__` that is not literal")),
+        };
+        let mut names = Vec::new();
+        for e in elts {
+            let py::Expr::StringLiteral(sl) = e else {
+                return Err(self.unsupported(e, "`__slots__` that is not literal"));
+            };
+            let n = sl.value.to_str().to_string();
+            let ident = n
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ident || is_dunder(&n) || names.contains(&n) || bound.contains(&n) {
+                return Err(self.unsupported(e, &format!("`__slots__` entry {n:?}")));
+            }
+            names.push(n);
+        }
+        let value = match value {
+            py::Expr::List(_) => Expr::List(names.into_iter().map(Expr::Str).collect()),
+            py::Expr::StringLiteral(_) => Expr::Str(names.remove(0)),
+            _ => Expr::Tuple(names.into_iter().map(Expr::Str).collect()),
+        };
+        Ok(Stmt::Assign {
+            target: "__slots__".into(),
+            value,
+        })
+    }
+
+    /// A class body's assignment is evaluated as if at module level: it
+    /// may not read a name the body itself binds (CPython would find the
+    /// class namespace first).
+    fn refuse_class_names(&self, node: &py::Expr, value: &Expr, bound: &[String]) -> R<()> {
+        fn reads(e: &Expr, bound: &[String]) -> Option<String> {
+            if let Expr::Name(n) = e
+                && bound.contains(n)
+            {
+                return Some(n.clone());
+            }
+            let mut found = None;
+            e.for_each_child(&mut |c| {
+                if found.is_none() {
+                    found = reads(c, bound);
+                }
+            });
+            found
+        }
+        match reads(value, bound) {
+            Some(n) => {
+                Err(self.unsupported(node, &format!("a class body reading its own name `{n}`")))
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// `object.attr = value` and `object.attr op= value`.
+    pub(super) fn attribute_store(
+        &self,
+        at: &py::ExprAttribute,
+        op: Option<BinOp>,
+        value: Expr,
+    ) -> R<Stmt> {
+        let attr = self.attribute_name(at)?;
+        if attr == "__name__" {
+            return Err(self.unsupported(at, "assignment to `__name__`"));
+        }
+        if attr == "__class__" && op.is_some() {
+            return Err(self.unsupported(at, "augmented assignment to `__class__`"));
+        }
+        let object = self.expr(&at.value)?;
+        Ok(match op {
+            None => Stmt::AssignAttr {
+                object,
+                attr,
+                value,
+            },
+            Some(op) => Stmt::AugAssignAttr {
+                object,
+                attr,
+                op,
+                value,
+            },
+        })
+    }
+
+    /// An attribute's name, refusing dunders the language does not have.
+    pub(super) fn attribute_name(&self, at: &py::ExprAttribute) -> R<String> {
+        let attr = at.attr.id.to_string();
+        if is_dunder(&attr) && !DUNDERS.contains(&attr.as_str()) && !DUNDER_ATTRS.contains(&&*attr)
+        {
+            return Err(self.unsupported(at, &format!("attribute `{attr}`")));
+        }
+        Ok(attr)
+    }
+
+    /// `super()`: only with no arguments, directly in a method that has a
+    /// first parameter.
+    pub(super) fn super_call(&self, c: &py::ExprCall) -> R<Expr> {
+        if !c.arguments.args.is_empty() || !c.arguments.keywords.is_empty() {
+            return Err(self.unsupported(c, "super() with arguments"));
+        }
+        if !self.super_ok.get() {
+            return Err(self.unsupported(c, "super() outside a method with a first parameter"));
+        }
+        Ok(Expr::Super)
+    }
+}
+
+/// Names a class body binds: its attributes and its methods.
+fn class_body_names(body: &[py::Stmt]) -> Vec<String> {
+    let mut names = Vec::new();
+    for s in body {
+        match s {
+            py::Stmt::FunctionDef(d) => names.push(d.name.id.to_string()),
+            py::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    if let py::Expr::Name(n) = t {
+                        names.push(n.id.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}

@@ -1,0 +1,253 @@
+//! Classes and their instances in the arena.
+//!
+//! A class is a [`Kind::Type`] object: `[hdr][version][name: Str][base: Type
+//! or 0][namespace: PyDict][meta: raw index]`. Its namespace maps name ids
+//! (as small ints: the namespace is never visible to programs) to methods
+//! and class attributes; static and class methods are wrapped in a
+//! [`Kind::MethodWrapper`]. `version` is CPython's `tp_version_tag`: it
+//! changes whenever the class or one of its bases is modified, so a guard
+//! on it proves every lookup through the class is what it was.
+//!
+//! An instance is `[hdr][type][values: InstanceValues or 0]`, its attribute
+//! values stored at the index of their name in the class's *shared keys*
+//! (CPython 3.11's inline values): every instance of a class lays out the
+//! same name at the same index, which is what `LOAD_ATTR_INSTANCE_VALUE`
+//! relies on. A NULL slot is an attribute the instance does not have.
+//! Shared keys live with the run (`tier1::classes`), not in the arena.
+
+use super::arena::Arena;
+use super::object::{self, Kind};
+use super::value::Value;
+use super::{Raise, pydict, strs};
+
+pub const TYPE_VERSION: u64 = 8;
+pub const TYPE_NAME: u64 = 16;
+pub const TYPE_BASE: u64 = 24;
+pub const TYPE_NS: u64 = 32;
+pub const TYPE_META: u64 = 40;
+pub const TYPE_WORDS: usize = 6;
+pub const INSTANCE_TYPE: u64 = 8;
+pub const INSTANCE_VALUES: u64 = 16;
+pub const INSTANCE_WORDS: usize = 3;
+/// Offset of the first slot of an InstanceValues.
+pub const VALUES_FIRST: u64 = 8;
+pub const WRAPPER_FUNCTION: u64 = 8;
+/// 0: `staticmethod`, 1: `classmethod` (raw).
+pub const WRAPPER_WHICH: u64 = 16;
+
+pub fn is_type(v: Value) -> bool {
+    v.is_ptr() && object::kind_of(v) == Kind::Type
+}
+
+pub fn is_instance(v: Value) -> bool {
+    v.is_ptr() && object::kind_of(v) == Kind::Instance
+}
+
+fn field(v: Value, off: u64) -> u64 {
+    // SAFETY: callers pass live objects of the kind that has `off`.
+    unsafe { object::read(v.0, off) }
+}
+
+fn set_field(v: Value, off: u64, x: u64) {
+    // SAFETY: as `field`.
+    unsafe { object::write(v.0, off, x) }
+}
+
+/// A new class: `name` a Str, `base` a Type or NULL, `ns` a PyDict.
+pub fn new_type(
+    arena: &mut Arena,
+    version: u64,
+    name: Value,
+    base: Value,
+    ns: Value,
+    meta: usize,
+) -> Result<Value, Raise> {
+    arena.roots.temps.extend([name, base, ns]);
+    let addr = arena.alloc(Kind::Type, TYPE_WORDS);
+    arena.roots.temps.truncate(arena.roots.temps.len() - 3);
+    let t = Value(addr?);
+    set_field(t, TYPE_VERSION, version);
+    set_field(t, TYPE_NAME, name.0);
+    set_field(t, TYPE_BASE, base.0);
+    set_field(t, TYPE_NS, ns.0);
+    set_field(t, TYPE_META, meta as u64);
+    Ok(t)
+}
+
+pub fn version(t: Value) -> u64 {
+    field(t, TYPE_VERSION)
+}
+
+pub fn set_version(t: Value, v: u64) {
+    set_field(t, TYPE_VERSION, v)
+}
+
+pub fn name(t: Value) -> &'static str {
+    intern(strs::text(Value(field(t, TYPE_NAME))))
+}
+
+/// The base class, or NULL.
+pub fn base(t: Value) -> Value {
+    Value(field(t, TYPE_BASE))
+}
+
+pub fn namespace(t: Value) -> Value {
+    Value(field(t, TYPE_NS))
+}
+
+/// The run's index of the class's metadata.
+pub fn meta(t: Value) -> usize {
+    field(t, TYPE_META) as usize
+}
+
+/// `t` and its bases, nearest first (single inheritance: the MRO).
+pub fn mro(t: Value) -> impl Iterator<Item = Value> {
+    std::iter::successors(Some(t), |c| Some(base(*c)).filter(|b| *b != Value::NULL))
+}
+
+/// The value `name` (an id) has in class `t`'s own namespace.
+pub fn own_attr(t: Value, name: u32) -> Option<Value> {
+    pydict::get(namespace(t), Value::small(name as i64))
+        .ok()
+        .flatten()
+}
+
+/// `name` looked up along `t`'s MRO: the value and the class holding it.
+pub fn lookup(t: Value, name: u32) -> Option<(Value, Value)> {
+    mro(t).find_map(|c| own_attr(c, name).map(|v| (v, c)))
+}
+
+/// Whether class `t` is `cls` or derives from it.
+pub fn is_subclass(t: Value, cls: Value) -> bool {
+    mro(t).any(|c| c == cls)
+}
+
+pub fn set_attr(arena: &mut Arena, t: Value, name: u32, v: Value) -> Result<(), Raise> {
+    pydict::set(arena, namespace(t), Value::small(name as i64), v)
+}
+
+/// A new instance of `t` with no attributes.
+pub fn new_instance(arena: &mut Arena, t: Value) -> Result<Value, Raise> {
+    arena.roots.temps.push(t);
+    let addr = arena.alloc(Kind::Instance, INSTANCE_WORDS);
+    arena.roots.temps.pop();
+    let o = Value(addr?);
+    set_field(o, INSTANCE_TYPE, t.0);
+    set_field(o, INSTANCE_VALUES, 0);
+    Ok(o)
+}
+
+pub fn type_of(o: Value) -> Value {
+    Value(field(o, INSTANCE_TYPE))
+}
+
+pub fn set_type(o: Value, t: Value) {
+    set_field(o, INSTANCE_TYPE, t.0)
+}
+
+/// How many value slots the instance has room for.
+pub fn capacity(o: Value) -> usize {
+    let values = field(o, INSTANCE_VALUES);
+    if values == 0 {
+        return 0;
+    }
+    // SAFETY: a live InstanceValues.
+    object::header_words(unsafe { object::read(values, 0) }) - 1
+}
+
+/// The value at shared-keys index `i` (NULL: the instance lacks it).
+pub fn value_at(o: Value, i: usize) -> Value {
+    if i >= capacity(o) {
+        return Value::NULL;
+    }
+    let values = field(o, INSTANCE_VALUES);
+    // SAFETY: `i` is below the capacity.
+    Value(unsafe { object::read(values, VALUES_FIRST + 8 * i as u64) })
+}
+
+/// Stores `v` (possibly NULL) at index `i`, growing the value array.
+pub fn set_value_at(arena: &mut Arena, o: Value, i: usize, v: Value) -> Result<(), Raise> {
+    if i >= capacity(o) {
+        let cap = (i + 1).next_power_of_two().max(4);
+        arena.roots.temps.extend([o, v]);
+        let addr = arena.alloc(Kind::InstanceValues, cap + 1);
+        arena.roots.temps.truncate(arena.roots.temps.len() - 2);
+        let addr = addr?;
+        let old = field(o, INSTANCE_VALUES);
+        for k in 0..cap {
+            let x = if (k) < capacity(o) {
+                // SAFETY: below the old capacity.
+                unsafe { object::read(old, VALUES_FIRST + 8 * k as u64) }
+            } else {
+                0
+            };
+            // SAFETY: below the new capacity.
+            unsafe { object::write(addr, VALUES_FIRST + 8 * k as u64, x) };
+        }
+        set_field(o, INSTANCE_VALUES, addr);
+    }
+    let values = field(o, INSTANCE_VALUES);
+    // SAFETY: `i` is below the capacity now.
+    unsafe { object::write(values, VALUES_FIRST + 8 * i as u64, v.0) };
+    Ok(())
+}
+
+/// Every slot of the instance, in shared-keys order (NULL where unset).
+pub fn values(o: Value) -> Vec<Value> {
+    (0..capacity(o)).map(|i| value_at(o, i)).collect()
+}
+
+/// Drops every attribute (before re-laying them out for another class).
+pub fn clear_values(o: Value) {
+    set_field(o, INSTANCE_VALUES, 0)
+}
+
+/// `@staticmethod` (`class_method` false) or `@classmethod` around `f`.
+pub fn new_wrapper(arena: &mut Arena, f: Value, class_method: bool) -> Result<Value, Raise> {
+    arena.roots.temps.push(f);
+    let addr = arena.alloc(Kind::MethodWrapper, 3);
+    arena.roots.temps.pop();
+    let w = Value(addr?);
+    set_field(w, WRAPPER_FUNCTION, f.0);
+    set_field(w, WRAPPER_WHICH, class_method as u64);
+    Ok(w)
+}
+
+/// A static or class method's function, and whether it is a class method.
+pub fn wrapper_parts(v: Value) -> Option<(Value, bool)> {
+    (v.is_ptr() && object::kind_of(v) == Kind::MethodWrapper).then(|| {
+        (
+            Value(field(v, WRAPPER_FUNCTION)),
+            field(v, WRAPPER_WHICH) == 1,
+        )
+    })
+}
+
+/// `repr` of a class: `<class '__main__.C'>`.
+pub fn type_repr(t: Value) -> String {
+    format!("<class '__main__.{}'>", name(t))
+}
+
+/// `repr` of an instance without `__repr__`. CPython adds ` at 0x...`, an
+/// address no two runs share; the language leaves it out.
+pub fn instance_repr(o: Value) -> String {
+    format!("<__main__.{} object>", name(type_of(o)))
+}
+
+/// Class names as `&'static str`, for the error messages that name types
+/// (as every built-in type's name is). A program has finitely many.
+pub fn intern(s: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(n) = names.get(s) {
+        return n;
+    }
+    let n: &'static str = Box::leak(s.to_string().into_boxed_str());
+    names.insert(n);
+    n
+}

@@ -1,0 +1,483 @@
+//! Classes at run time: `BUILD_CLASS`, attribute loads and stores on
+//! classes and instances, method lookup, `super()`, instantiation and
+//! `__class__` assignment, with CPython 3.11's results and messages.
+//!
+//! Every tier reaches these through [`Run::class_stack_op`] (tier 1's
+//! generic stack ops, tier 2's and the JIT's generic helper) and
+//! [`Run::call_class_value`] (CALL of a class, of a bound user method, or of
+//! a plain callable `LOAD_METHOD` found).
+//!
+//! Type versions: a class's version changes when the class or a base is
+//! modified (an attribute stored on it, a new shared key laid out for its
+//! instances). Everything a specialization or trace concludes from a
+//! lookup through a class holds while its version does.
+
+use crate::lang::Poison;
+use crate::lang::bytecode::{AttrKind, Op, build_class_index, super_class, super_name};
+use crate::runtime::class;
+use crate::runtime::{Raise, Value, methods, pydict, strs, type_name};
+
+use super::Run;
+
+/// What the run knows about one class beyond its arena object.
+#[derive(Debug, Default)]
+pub(crate) struct TypeMeta {
+    /// Shared keys: attribute name ids in value-slot order.
+    pub keys: Vec<u32>,
+    /// The only attribute names instances may have (every class of the
+    /// MRO declares `__slots__`), or None.
+    pub allowed: Option<Vec<u32>>,
+    pub class: Value,
+}
+
+/// The run's classes.
+#[derive(Debug, Default)]
+pub(crate) struct Classes {
+    pub metas: Vec<TypeMeta>,
+    /// The class each class statement made last (for `super()`).
+    pub latest: std::collections::HashMap<usize, Value>,
+    pub next_version: u64,
+}
+
+impl Run<'_> {
+    /// The generic stack op for class work, or None when `op` is not about
+    /// a class or an instance (the caller's own cases apply).
+    pub(crate) fn class_stack_op(
+        &mut self,
+        op: Op,
+        arg: u32,
+        ins: &[Value],
+    ) -> Option<Result<Vec<Value>, Raise>> {
+        let classy = |v: Value| class::is_type(v) || class::is_instance(v);
+        Some(match op {
+            Op::BuildClass => self.build_class(arg, ins).map(|c| vec![c]),
+            Op::StoreAttr => self.store_attr(ins[1], arg, ins[0]).map(|_| vec![]),
+            Op::LoadSuperAttr => self.load_super(arg, ins[0], false),
+            Op::LoadSuperMethod => self.load_super(arg, ins[0], true),
+            Op::LoadAttr if classy(ins[0]) => self.load_attr(ins[0], arg).map(|v| vec![v]),
+            Op::LoadMethod if classy(ins[0]) => self.load_method(ins[0], arg),
+            Op::LoadAttr | Op::LoadMethod if self.name_is(arg, "__class__") => {
+                Err(Raise::Poison(Poison::Unmodelled))
+            }
+            _ => return None,
+        })
+    }
+
+    fn name_is(&self, id: u32, name: &str) -> bool {
+        self.program
+            .names
+            .get(id as usize)
+            .is_some_and(|n| n == name)
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.program.names.get(id as usize).map_or("?", |n| n)
+    }
+
+    fn next_type_version(&mut self) -> u64 {
+        self.classes.next_version += 1;
+        self.classes.next_version
+    }
+
+    fn build_class(&mut self, arg: u32, ins: &[Value]) -> Result<Value, Raise> {
+        let index = build_class_index(arg);
+        let info = self
+            .program
+            .classes
+            .get(index)
+            .cloned()
+            .ok_or_else(|| Raise::Internal(format!("BUILD_CLASS of unknown class {index}")))?;
+        let (base, values) = ins.split_first().expect("BUILD_CLASS pops its base");
+        let base = *base;
+        if !base.is_null() && !class::is_type(base) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        let ns = pydict::new(self.arena)?;
+        self.arena.roots.temps.push(ns);
+        let filled = self.fill_namespace(ns, &info.attrs, values);
+        let name = filled.and_then(|_| strs::new(self.arena, &info.name));
+        self.arena.roots.temps.pop();
+        let name = name?;
+        let base_meta = (!base.is_null()).then(|| &self.classes.metas[class::meta(base)]);
+        // Instances are restricted to slots only when every class of the
+        // MRO declares them (CPython: a class without `__slots__` adds a
+        // `__dict__`).
+        let (keys, allowed) = match (&info.slots, base_meta) {
+            (Some(own), None) => (own.clone(), Some(own.clone())),
+            (Some(own), Some(b)) if b.allowed.is_some() => {
+                let mut keys = b.keys.clone();
+                keys.extend(own.iter().filter(|n| !keys.contains(n)).collect::<Vec<_>>());
+                (keys.clone(), Some(keys))
+            }
+            _ => (vec![], None),
+        };
+        let version = self.next_type_version();
+        let meta = self.classes.metas.len();
+        let t = class::new_type(self.arena, version, name, base, ns, meta)?;
+        self.arena.roots.fixed.push(t);
+        self.classes.metas.push(TypeMeta {
+            keys,
+            allowed,
+            class: t,
+        });
+        self.classes.latest.insert(index, t);
+        Ok(t)
+    }
+
+    fn fill_namespace(
+        &mut self,
+        ns: Value,
+        attrs: &[(u32, AttrKind)],
+        values: &[Value],
+    ) -> Result<(), Raise> {
+        for (&(name, kind), &v) in attrs.iter().zip(values) {
+            let v = match kind {
+                AttrKind::Value => v,
+                AttrKind::StaticMethod => class::new_wrapper(self.arena, v, false)?,
+                AttrKind::ClassMethod => class::new_wrapper(self.arena, v, true)?,
+            };
+            // The dict may grow: a new wrapper is rooted only here.
+            self.arena.roots.temps.push(v);
+            let r = pydict::set(self.arena, ns, Value::small(name as i64), v);
+            self.arena.roots.temps.pop();
+            r?;
+        }
+        Ok(())
+    }
+
+    /// `obj.name` on a class or an instance.
+    pub(crate) fn load_attr(&mut self, obj: Value, name: u32) -> Result<Value, Raise> {
+        if class::is_instance(obj) {
+            let t = class::type_of(obj);
+            if self.name_is(name, "__class__") {
+                return Ok(t);
+            }
+            if let Some(v) = self.instance_value(obj, name) {
+                return Ok(v);
+            }
+            return match class::lookup(t, name) {
+                Some((v, _)) => self.bind_found(v, obj, t),
+                None => Err(self.no_attribute(obj, name)),
+            };
+        }
+        if self.name_is(name, "__name__") {
+            return strs::new(self.arena, class::name(obj));
+        }
+        if self.name_is(name, "__class__") || self.is_slot(obj, name) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        match class::lookup(obj, name) {
+            Some((v, _)) => self.bind_found_on_class(v, obj),
+            None => Err(self.no_attribute(obj, name)),
+        }
+    }
+
+    /// `obj.name(...)`'s LOAD_METHOD: `[method, self]`, or
+    /// `[METHOD_CALL_RECEIVER, callable]` for a value called as it is.
+    fn load_method(&mut self, obj: Value, name: u32) -> Result<Vec<Value>, Raise> {
+        let plain = |v| Ok(vec![Value::METHOD_CALL_RECEIVER, v]);
+        if class::is_instance(obj) {
+            if self.name_is(name, "__class__") {
+                return plain(class::type_of(obj));
+            }
+            if let Some(v) = self.instance_value(obj, name) {
+                return plain(v);
+            }
+            let t = class::type_of(obj);
+            return match class::lookup(t, name) {
+                Some((v, _)) => Ok(method_pair(v, obj, t)),
+                None => Err(self.no_attribute(obj, name)),
+            };
+        }
+        let v = self.load_attr(obj, name)?;
+        plain(v)
+    }
+
+    /// A value found on an instance's class, as `instance.name` gives it.
+    fn bind_found(&mut self, v: Value, obj: Value, t: Value) -> Result<Value, Raise> {
+        if is_function(v) {
+            return methods::new_bound(self.arena, obj, v);
+        }
+        match class::wrapper_parts(v) {
+            Some((f, false)) => Ok(f),
+            Some((f, true)) => methods::new_bound(self.arena, t, f),
+            None => Ok(v),
+        }
+    }
+
+    /// A value found on class `c` itself, as `c.name` gives it.
+    fn bind_found_on_class(&mut self, v: Value, c: Value) -> Result<Value, Raise> {
+        match class::wrapper_parts(v) {
+            Some((f, false)) => Ok(f),
+            Some((f, true)) => methods::new_bound(self.arena, c, f),
+            None => Ok(v),
+        }
+    }
+
+    fn instance_value(&self, obj: Value, name: u32) -> Option<Value> {
+        let meta = &self.classes.metas[class::meta(class::type_of(obj))];
+        let i = meta.keys.iter().position(|k| *k == name)?;
+        Some(class::value_at(obj, i)).filter(|v| !v.is_null())
+    }
+
+    fn is_slot(&self, t: Value, name: u32) -> bool {
+        let meta = &self.classes.metas[class::meta(t)];
+        meta.allowed.as_ref().is_some_and(|a| a.contains(&name))
+    }
+
+    fn no_attribute(&self, obj: Value, name: u32) -> Raise {
+        let attr = self.name(name);
+        let message = if class::is_type(obj) {
+            format!(
+                "type object '{}' has no attribute '{attr}'",
+                class::name(obj)
+            )
+        } else {
+            format!("'{}' object has no attribute '{attr}'", type_name(obj))
+        };
+        Raise::exc("AttributeError", message)
+    }
+
+    /// `obj.name = v`.
+    fn store_attr(&mut self, obj: Value, name: u32, v: Value) -> Result<(), Raise> {
+        if class::is_instance(obj) {
+            if self.name_is(name, "__class__") {
+                return self.set_class(obj, v);
+            }
+            let t = class::type_of(obj);
+            let m = class::meta(t);
+            let meta = &self.classes.metas[m];
+            if meta.allowed.as_ref().is_some_and(|a| !a.contains(&name)) {
+                return Err(self.no_attribute(obj, name));
+            }
+            let i = match meta.keys.iter().position(|k| *k == name) {
+                Some(i) => i,
+                None => {
+                    // A new layout for the class's instances: lookups that
+                    // found `name` missing on instances no longer hold.
+                    self.classes.metas[m].keys.push(name);
+                    self.type_modified(t);
+                    self.classes.metas[m].keys.len() - 1
+                }
+            };
+            return class::set_value_at(self.arena, obj, i, v);
+        }
+        if class::is_type(obj) {
+            if self.name_is(name, "__class__") || self.is_slot(obj, name) {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            class::set_attr(self.arena, obj, name, v)?;
+            self.type_modified(obj);
+            return Ok(());
+        }
+        if obj.is_ptr()
+            && matches!(
+                crate::runtime::object::kind_of(obj),
+                crate::runtime::object::Kind::Function
+            )
+            || obj == Value::MODULE_MATH
+        {
+            // CPython stores these (functions and modules have a __dict__).
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        let attr = self.name(name);
+        let message = if methods::lookup(obj, attr).is_ok() {
+            format!(
+                "'{}' object attribute '{attr}' is read-only",
+                type_name(obj)
+            )
+        } else {
+            format!("'{}' object has no attribute '{attr}'", type_name(obj))
+        };
+        Err(Raise::exc("AttributeError", message))
+    }
+
+    /// Class `t` or one of its bases changed: a new version for it and for
+    /// every class deriving from it.
+    fn type_modified(&mut self, t: Value) {
+        let derived: Vec<Value> = self
+            .classes
+            .metas
+            .iter()
+            .map(|m| m.class)
+            .filter(|c| class::is_subclass(*c, t))
+            .collect();
+        for c in derived {
+            let v = self.next_type_version();
+            class::set_version(c, v);
+        }
+    }
+
+    /// `obj.__class__ = v` between classes of the same layout.
+    fn set_class(&mut self, obj: Value, v: Value) -> Result<(), Raise> {
+        if !class::is_type(v) {
+            return Err(Raise::type_error(format!(
+                "__class__ must be set to a class, not '{}' object",
+                type_name(v)
+            )));
+        }
+        let old = class::type_of(obj);
+        let (om, nm) = (class::meta(old), class::meta(v));
+        if self.classes.metas[om].allowed != self.classes.metas[nm].allowed {
+            return Err(Raise::type_error(format!(
+                "__class__ assignment: '{}' object layout differs from '{}'",
+                class::name(v),
+                class::name(old)
+            )));
+        }
+        // Re-lay the attributes out in the new class's shared keys.
+        let pairs: Vec<(u32, Value)> = self.classes.metas[om]
+            .keys
+            .iter()
+            .zip(class::values(obj))
+            .filter(|(_, x)| !x.is_null())
+            .map(|(k, x)| (*k, x))
+            .collect();
+        self.arena.roots.temps.extend(pairs.iter().map(|p| p.1));
+        class::clear_values(obj);
+        class::set_type(obj, v);
+        let mut r = Ok(());
+        for (name, x) in &pairs {
+            r = self.store_attr(obj, *name, *x);
+            if r.is_err() {
+                break;
+            }
+        }
+        let n = self.arena.roots.temps.len() - pairs.len();
+        self.arena.roots.temps.truncate(n);
+        r
+    }
+
+    /// `super().name` (`method`: as LOAD_METHOD's pair).
+    fn load_super(&mut self, arg: u32, obj: Value, method: bool) -> Result<Vec<Value>, Raise> {
+        let name = super_name(arg);
+        let Some(&cls) = self.classes.latest.get(&super_class(arg)) else {
+            return Err(Raise::Internal("super() before its class exists".into()));
+        };
+        if !class::is_instance(obj) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        let t = class::type_of(obj);
+        if !class::is_subclass(t, cls) {
+            return Err(Raise::type_error(
+                "super(type, obj): obj must be an instance or subtype of type".into(),
+            ));
+        }
+        let base = class::base(cls);
+        let found = if base.is_null() {
+            None
+        } else {
+            class::lookup(base, name)
+        };
+        match found {
+            Some((v, _)) if method => Ok(method_pair(v, obj, t)),
+            Some((v, _)) => self.bind_found(v, obj, t).map(|v| vec![v]),
+            None if self.name_is(name, "__init__") => Ok(if method {
+                vec![Value::OBJECT_INIT, obj]
+            } else {
+                vec![methods::new_bound(self.arena, obj, Value::OBJECT_INIT)?]
+            }),
+            None => Err(Raise::exc(
+                "AttributeError",
+                format!("'super' object has no attribute '{}'", self.name(name)),
+            )),
+        }
+    }
+
+    /// CALL of what only classes make callable: a class (instantiation),
+    /// a bound user method, `METHOD_CALL_RECEIVER`, `object.__init__`.
+    /// None for any other callable.
+    pub(crate) fn call_class_value(
+        &mut self,
+        callable: Value,
+        args: &[Value],
+    ) -> Option<Result<Value, Raise>> {
+        Some(match callable {
+            Value::METHOD_CALL_RECEIVER => match args.split_first() {
+                Some((f, rest)) => self.call_any(*f, rest),
+                None => Err(Raise::Internal("a method call without its callable".into())),
+            },
+            Value::OBJECT_INIT => {
+                if args.len() > 1 {
+                    Err(Raise::type_error(
+                        "object.__init__() takes exactly one argument (the instance to initialize)"
+                            .into(),
+                    ))
+                } else {
+                    Ok(Value::NONE)
+                }
+            }
+            c if class::is_type(c) => self.instantiate(c, args),
+            b if methods::is_bound(b) && methods::bound_parts(b).1.is_ptr() => {
+                let (receiver, f) = methods::bound_parts(b);
+                let mut full = Vec::with_capacity(args.len() + 1);
+                full.push(receiver);
+                full.extend_from_slice(args);
+                self.call_any(f, &full)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Calls any callable from Rust (a Python function runs in a nested
+    /// dispatch whose caller is the current frame).
+    pub(crate) fn call_any(&mut self, f: Value, args: &[Value]) -> Result<Value, Raise> {
+        if is_function(f) {
+            let caller = self.arena.roots.top_frame;
+            return self.call_value(f, args, caller);
+        }
+        self.call_builtin(f, args)
+    }
+
+    /// `C(args...)`: a new instance, initialized by `__init__` if the class
+    /// has one.
+    fn instantiate(&mut self, t: Value, args: &[Value]) -> Result<Value, Raise> {
+        let init = self
+            .program
+            .name_id("__init__")
+            .and_then(|id| class::lookup(t, id));
+        let o = class::new_instance(self.arena, t)?;
+        let Some((init, _)) = init else {
+            if !args.is_empty() {
+                return Err(Raise::type_error(format!(
+                    "{}() takes no arguments",
+                    class::name(t)
+                )));
+            }
+            return Ok(o);
+        };
+        if !is_function(init) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        let mut full = Vec::with_capacity(args.len() + 1);
+        full.push(o);
+        full.extend_from_slice(args);
+        self.arena.roots.temps.push(o);
+        let r = self.call_any(init, &full);
+        self.arena.roots.temps.pop();
+        let r = r?;
+        if r != Value::NONE {
+            return Err(Raise::type_error(format!(
+                "__init__() should return None, not '{}'",
+                type_name(r)
+            )));
+        }
+        Ok(o)
+    }
+}
+
+fn is_function(v: Value) -> bool {
+    v.is_ptr() && crate::runtime::object::kind_of(v) == crate::runtime::object::Kind::Function
+}
+
+/// LOAD_METHOD's pair for value `v` found on `obj`'s class `t`.
+fn method_pair(v: Value, obj: Value, t: Value) -> Vec<Value> {
+    if is_function(v) {
+        return vec![v, obj];
+    }
+    match class::wrapper_parts(v) {
+        Some((f, false)) => vec![Value::METHOD_CALL_RECEIVER, f],
+        Some((f, true)) => vec![f, t],
+        None => vec![Value::METHOD_CALL_RECEIVER, v],
+    }
+}

@@ -1,0 +1,148 @@
+const CLASS_PROGRAMS: &[&str] = &[
+    r#"class Point:
+    """A point."""
+    count = 0
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+        Point.count += 1
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+    def moved(self, dx, dy=0):
+        return Point(self.x + dx, self.y + dy)
+
+    @staticmethod
+    def origin():
+        return Point(0, 0)
+
+    @classmethod
+    def make(cls, v):
+        return cls(v, v)
+
+
+class Point3(Point):
+    def __init__(self, x, y, z=0):
+        super().__init__(x, y)
+        self.z = z
+
+    def norm2(self):
+        return super().norm2() + self.z * self.z
+
+
+def total(n):
+    s = 0
+    p = Point(1, 2)
+    q = Point3(1, 2, 3)
+    for i in range(n):
+        s += p.norm2() + q.norm2()
+        p = p.moved(1)
+        if i == n // 2:
+            Point.norm2 = lambda_norm
+    return s
+
+
+def lambda_norm(self):
+    return 1000
+
+
+print(total(500))
+print(Point.count)
+print(Point.origin().norm2(), Point.make(3).x, Point3.make(2).norm2())
+print(isinstance(Point3(1, 1), Point), isinstance(Point(1, 1), Point3), isinstance(3, Point))
+print(Point)
+o = Point(5, 6)
+f = o.norm2
+print(f())
+print(type(o) if False else 1)
+class S:
+    __slots__ = ('a', 'b')
+    def __init__(self):
+        self.a = 1
+try_it = S()
+print(try_it.a)
+o.extra = 7
+print(o.extra)
+class T(Point):
+    pass
+t = T(1, 1)
+t.__class__ = Point3
+print(t.__class__.__name__, t.x)
+print(Point.count)
+S().c = 5
+"#,
+    r#"class A:
+    def f(self):
+        return 1
+a = A()
+print(a.g)
+"#,
+    r#"class A:
+    pass
+print(A.zz)
+"#,
+    r#"class A:
+    def __init__(self, x):
+        self.x = x
+A()
+"#,
+    r#"class A:
+    def __init__(self):
+        return 3
+A()
+"#,
+    r#"class A:
+    pass
+A(1)
+"#,
+    r#"class A:
+    __slots__ = ('x',)
+class B:
+    pass
+a = A()
+a.__class__ = B
+"#,
+    r#"class A:
+    def m(self, k):
+        return k
+a = A()
+a.m = 5
+print(a.m)
+x = 0
+for i in range(300):
+    x += A.m(a, i)
+print(x)
+xs = [1]
+xs.append = 3
+"#,
+    r#"class A:
+    pass
+a = A()
+a.__class__ = 5
+"#,
+    r#"class Node:
+    def __init__(self, v, nxt):
+        self.v = v
+        self.nxt = nxt
+head = None
+for i in range(400):
+    head = Node(i, head)
+s = 0
+n = head
+while n is not None:
+    s += n.v
+    n = n.nxt
+print(s)
+class Counter:
+    total = 0
+    def bump(self, k):
+        Counter.total += k
+        return self
+c = Counter()
+for i in range(500):
+    c.bump(i).bump(1)
+print(Counter.total)
+"#,
+];
