@@ -72,6 +72,13 @@ typedef uint64_t Value;
 #define DICT_ENTRIES 32
 #define KIND_PYDICT 15
 #define PYDICT_USED 8
+#define KIND_TYPE 23
+#define KIND_INSTANCE 24
+#define TYPE_VERSION 8
+#define INSTANCE_TYPE 8
+#define INSTANCE_VALUES 16
+#define VALUES_FIRST 8
+#define VALUE_METHOD_CALL_RECEIVER UINT64_C(362)
 #define WORD(addr, off) (*(uint64_t *)(uintptr_t)((addr) + (off)))
 #define KIND_OF(v) (WORD((v), 0) & KIND_MASK)
 #define IS_FLOAT(v) (IS_PTR(v) && KIND_OF(v) == KIND_FLOAT)

@@ -67,6 +67,13 @@
     CONST(E, DICT_ENTRIES)                  \
     CONST(E, KIND_PYDICT)                   \
     CONST(E, PYDICT_USED)                   \
+    CONST(E, KIND_TYPE)                     \
+    CONST(E, KIND_INSTANCE)                 \
+    CONST(E, TYPE_VERSION)                  \
+    CONST(E, INSTANCE_TYPE)                 \
+    CONST(E, INSTANCE_VALUES)               \
+    CONST(E, VALUES_FIRST)                  \
+    CONST(E, VALUE_METHOD_CALL_RECEIVER)    \
     CONST(E, FRAME_IP)                      \
     CONST(E, FRAME_SP)                      \
     CONST(E, FRAME_LOCALS)                  \

@@ -474,6 +474,77 @@ STENCIL {
 }
 #endif
 
+/* ---- classes and instances (see runtime/class.rs) ---- */
+
+#define INSTANCE_CAPACITY(vals) ((WORD((vals), 0) >> 32) - 1)
+
+#if defined(STENCIL__GUARD_TYPE_VERSION)
+STENCIL {
+    Value o = INPUT(0);
+    EXIT_IF(!IS_PTR(o) || KIND_OF(o) != KIND_INSTANCE
+            || WORD(WORD(o, INSTANCE_TYPE), TYPE_VERSION) != OPERAND0);
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__CHECK_ATTR_CLASS)
+STENCIL {
+    Value c = INPUT(0);
+    EXIT_IF(!IS_PTR(c) || KIND_OF(c) != KIND_TYPE || WORD(c, TYPE_VERSION) != OPERAND0);
+    CONTINUE_UOP();
+}
+#endif
+
+/* Deopts when the instance lacks the attribute (a NULL slot, or none). */
+#if defined(STENCIL__LOAD_ATTR_INSTANCE_VALUE)
+STENCIL {
+    Value o = INPUT(0);
+    uint64_t vals = WORD(o, INSTANCE_VALUES);
+    uint64_t i = OPARG;
+    EXIT_IF(vals == 0 || i >= INSTANCE_CAPACITY(vals));
+    Value v = WORD(vals, VALUES_FIRST + 8 * i);
+    EXIT_IF(v == VALUE_NULL);
+    OUTPUT(0, v);
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__STORE_ATTR_INSTANCE_VALUE)
+STENCIL {
+    Value v = INPUT(0);
+    Value o = INPUT(1);
+    uint64_t vals = WORD(o, INSTANCE_VALUES);
+    uint64_t i = OPARG;
+    EXIT_IF(vals == 0 || i >= INSTANCE_CAPACITY(vals));
+    WORD(vals, VALUES_FIRST + 8 * i) = v;
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__LOAD_ATTR_METHOD_WITH_VALUES)
+STENCIL {
+    Value o = INPUT(0);
+    OUTPUT(0, OPERAND0);
+    OUTPUT(1, o);
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__LOAD_ATTR_CLASS)
+STENCIL {
+    OUTPUT(0, OPERAND0);
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__LOAD_METHOD_CLASS)
+STENCIL {
+    OUTPUT(0, VALUE_METHOD_CALL_RECEIVER);
+    OUTPUT(1, OPERAND0);
+    CONTINUE_UOP();
+}
+#endif
+
 /* ---- dicts ---- */
 
 #if defined(STENCIL__GUARD_TOS_DICT)

@@ -6,6 +6,10 @@
 mod common;
 
 use common::check_against_cpython;
+use jitdiff_vm::jit::BackendKind;
+use jitdiff_vm::lang::{RunResult, parse_program};
+use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::{Vm, VmConfig};
 
 include!("common/class_programs.rs");
 
@@ -17,4 +21,65 @@ fn every_tier_prints_what_cpython_prints_for_classes() {
         traced > 5,
         "the programs' loops must reach machine code ({traced} traces)"
     );
+}
+
+/// Attribute loads and stores on instances and classes in a hot loop; it
+/// prints 2990 (python3).
+const HOT_ATTRS: &str = r#"class P:
+    def __init__(self, x):
+        self.x = x
+    def get(self):
+        return self.x
+class Q(P):
+    scale = 3
+def f(n):
+    p = Q(2)
+    s = 0
+    for i in range(n):
+        s += p.x + p.x * Q.scale + p.get()
+        p.x = i % 5
+    return s
+print(f(300))
+"#;
+
+fn show(tier2: Tier2Config) -> String {
+    let module = parse_program(HOT_ATTRS).expect("parses");
+    let config = VmConfig {
+        tier2: Some(tier2),
+        ..VmConfig::default()
+    };
+    let (out, dump) = Vm::new(config).show(&module);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let RunResult::Completed(o) = out.result else {
+        panic!("{:?}", out.result)
+    };
+    assert_eq!(o.output, "2990\n");
+    dump
+}
+
+#[test]
+fn attributes_specialize_and_the_type_watcher_removes_repeated_guards() {
+    for jit in [None, Some(BackendKind::Native), Some(BackendKind::EmuA64)] {
+        let mut t2 = Tier2Config {
+            jit,
+            ..Tier2Config::default()
+        };
+        t2.opt.check_guards = true;
+        let dump = show(t2);
+        for want in [
+            " LOAD_ATTR_INSTANCE_VALUE ",
+            " LOAD_ATTR_METHOD_WITH_VALUES ",
+            " LOAD_ATTR_CLASS ",
+            " STORE_ATTR_INSTANCE_VALUE ",
+            "_GUARD_TYPE_VERSION",
+            "_LOAD_ATTR_INSTANCE_VALUE",
+            "_LOAD_ATTR_METHOD_WITH_VALUES",
+            "_LOAD_ATTR_CLASS",
+            "_STORE_ATTR_INSTANCE_VALUE",
+            "the type watcher invalidates the executor",
+            "watches class versions",
+        ] {
+            assert!(dump.contains(want), "{jit:?}: no {want:?} in\n{dump}");
+        }
+    }
 }

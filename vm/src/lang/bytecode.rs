@@ -136,6 +136,21 @@ pub enum Op {
     LoadSuperAttr,
     /// `[self] -> [method, self]` or `[callable, NULL]`: `super().name(...)`.
     LoadSuperMethod,
+    /// `LOAD_ATTR` of an instance attribute: the instance's class has the
+    /// cached version, and the value sits at the cached shared-keys index.
+    LoadAttrInstanceValue,
+    /// `LOAD_METHOD` of a function on an instance's class (cached: the
+    /// class version and the function); no instance shadows the name,
+    /// since the version covers the shared keys.
+    LoadAttrMethodWithValues,
+    /// `LOAD_ATTR` on a class object of the cached version: the cached value.
+    LoadAttrClass,
+    /// `LOAD_METHOD` on a class object of the cached version:
+    /// `[METHOD_CALL_RECEIVER, cached value]`.
+    LoadMethodClass,
+    /// `STORE_ATTR` to an instance attribute at the cached shared-keys
+    /// index of a class of the cached version.
+    StoreAttrInstanceValue,
 }
 
 impl Op {
@@ -163,6 +178,9 @@ impl Op {
             ContainsOpDict => ContainsOp,
             UnpackSequenceTwoTuple | UnpackSequenceTuple | UnpackSequenceList => UnpackSequence,
             CallPyExactArgs | CallBuiltin | CallLen | CallIsinstance => Call,
+            LoadAttrInstanceValue | LoadAttrClass => LoadAttr,
+            LoadAttrMethodWithValues | LoadMethodClass => LoadMethod,
+            StoreAttrInstanceValue => StoreAttr,
             other => other,
         }
     }

@@ -126,14 +126,25 @@ pub fn set_attr(arena: &mut Arena, t: Value, name: u32, v: Value) -> Result<(), 
     pydict::set(arena, namespace(t), Value::small(name as i64), v)
 }
 
-/// A new instance of `t` with no attributes.
-pub fn new_instance(arena: &mut Arena, t: Value) -> Result<Value, Raise> {
+/// A new instance of `t` with no attributes, and room for `slots`.
+pub fn new_instance(arena: &mut Arena, t: Value, slots: usize) -> Result<Value, Raise> {
     arena.roots.temps.push(t);
     let addr = arena.alloc(Kind::Instance, INSTANCE_WORDS);
     arena.roots.temps.pop();
     let o = Value(addr?);
     set_field(o, INSTANCE_TYPE, t.0);
     set_field(o, INSTANCE_VALUES, 0);
+    if slots > 0 {
+        arena.roots.temps.push(o);
+        let values = arena.alloc(Kind::InstanceValues, slots + 1);
+        arena.roots.temps.pop();
+        let values = values?;
+        for i in 0..slots as u64 {
+            // SAFETY: below the new array's capacity.
+            unsafe { object::write(values, VALUES_FIRST + 8 * i, 0) };
+        }
+        set_field(o, INSTANCE_VALUES, values);
+    }
     Ok(o)
 }
 
@@ -190,6 +201,15 @@ pub fn set_value_at(arena: &mut Arena, o: Value, i: usize, v: Value) -> Result<(
     // SAFETY: `i` is below the capacity now.
     unsafe { object::write(values, VALUES_FIRST + 8 * i as u64, v.0) };
     Ok(())
+}
+
+/// Stores `v` at index `i`, which must be below the capacity (no
+/// allocation: the specialized store's fast path).
+pub fn store_value_at(o: Value, i: usize, v: Value) {
+    debug_assert!(i < capacity(o));
+    let values = field(o, INSTANCE_VALUES);
+    // SAFETY: `i` is below the capacity.
+    unsafe { object::write(values, VALUES_FIRST + 8 * i as u64, v.0) };
 }
 
 /// Every slot of the instance, in shared-keys order (NULL where unset).

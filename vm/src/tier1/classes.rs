@@ -27,6 +27,9 @@ pub(crate) struct TypeMeta {
     /// The only attribute names instances may have (every class of the
     /// MRO declares `__slots__`), or None.
     pub allowed: Option<Vec<u32>>,
+    /// Every `__slots__` name declared along the MRO: CPython has a member
+    /// descriptor for each on the class, which the language does not model.
+    pub slot_names: Vec<u32>,
     pub class: Value,
 }
 
@@ -37,6 +40,13 @@ pub(crate) struct Classes {
     /// The class each class statement made last (for `super()`).
     pub latest: std::collections::HashMap<usize, Value>,
     pub next_version: u64,
+}
+
+impl Classes {
+    /// Whether `name` is a `__slots__` entry of class `t` or a base.
+    pub fn is_slot(&self, t: Value, name: u32) -> bool {
+        self.metas[class::meta(t)].slot_names.contains(&name)
+    }
 }
 
 impl Run<'_> {
@@ -56,6 +66,10 @@ impl Run<'_> {
             Op::LoadSuperMethod => self.load_super(arg, ins[0], true),
             Op::LoadAttr if classy(ins[0]) => self.load_attr(ins[0], arg).map(|v| vec![v]),
             Op::LoadMethod if classy(ins[0]) => self.load_method(ins[0], arg),
+            Op::BinarySubscr if class::is_type(ins[0]) => Err(Raise::type_error(format!(
+                "type '{}' is not subscriptable",
+                class::name(ins[0])
+            ))),
             Op::LoadAttr | Op::LoadMethod if self.name_is(arg, "__class__") => {
                 Err(Raise::Poison(Poison::Unmodelled))
             }
@@ -111,6 +125,8 @@ impl Run<'_> {
             }
             _ => (vec![], None),
         };
+        let mut slot_names = base_meta.map_or(vec![], |b| b.slot_names.clone());
+        slot_names.extend(info.slots.iter().flatten());
         let version = self.next_type_version();
         let meta = self.classes.metas.len();
         let t = class::new_type(self.arena, version, name, base, ns, meta)?;
@@ -118,6 +134,7 @@ impl Run<'_> {
         self.classes.metas.push(TypeMeta {
             keys,
             allowed,
+            slot_names,
             class: t,
         });
         self.classes.latest.insert(index, t);
@@ -221,8 +238,7 @@ impl Run<'_> {
     }
 
     fn is_slot(&self, t: Value, name: u32) -> bool {
-        let meta = &self.classes.metas[class::meta(t)];
-        meta.allowed.as_ref().is_some_and(|a| a.contains(&name))
+        self.classes.is_slot(t, name)
     }
 
     fn no_attribute(&self, obj: Value, name: u32) -> Raise {
@@ -303,8 +319,10 @@ impl Run<'_> {
             .filter(|c| class::is_subclass(*c, t))
             .collect();
         for c in derived {
+            let old = class::version(c);
             let v = self.next_type_version();
             class::set_version(c, v);
+            self.type_version_retired(old);
         }
     }
 
@@ -336,6 +354,9 @@ impl Run<'_> {
         self.arena.roots.temps.extend(pairs.iter().map(|p| p.1));
         class::clear_values(obj);
         class::set_type(obj, v);
+        // What a trace proved about this object's class no longer holds:
+        // as CPython (gh-149239), the old class counts as modified.
+        self.type_modified(old);
         let mut r = Ok(());
         for (name, x) in &pairs {
             r = self.store_attr(obj, *name, *x);
@@ -372,11 +393,10 @@ impl Run<'_> {
         match found {
             Some((v, _)) if method => Ok(method_pair(v, obj, t)),
             Some((v, _)) => self.bind_found(v, obj, t).map(|v| vec![v]),
-            None if self.name_is(name, "__init__") => Ok(if method {
-                vec![Value::OBJECT_INIT, obj]
-            } else {
-                vec![methods::new_bound(self.arena, obj, Value::OBJECT_INIT)?]
-            }),
+            // `object.__init__` as a value is a method-wrapper, which the
+            // language does not model; called, it is `OBJECT_INIT`.
+            None if self.name_is(name, "__init__") && method => Ok(vec![Value::OBJECT_INIT, obj]),
+            None if self.name_is(name, "__init__") => Err(Raise::Poison(Poison::Unmodelled)),
             None => Err(Raise::exc(
                 "AttributeError",
                 format!("'super' object has no attribute '{}'", self.name(name)),
@@ -436,7 +456,10 @@ impl Run<'_> {
             .program
             .name_id("__init__")
             .and_then(|id| class::lookup(t, id));
-        let o = class::new_instance(self.arena, t)?;
+        // Room for every attribute instances of the class had so far, so
+        // that `__init__`'s stores find their slots (STORE_ATTR_INSTANCE_VALUE).
+        let slots = self.classes.metas[class::meta(t)].keys.len();
+        let o = class::new_instance(self.arena, t, slots)?;
         let Some((init, _)) = init else {
             if !args.is_empty() {
                 return Err(Raise::type_error(format!(

@@ -535,6 +535,14 @@ impl Run<'_> {
                     push!(v)
                 }
                 Op::PoisonIntTooLarge => return Err(Raise::Poison(Poison::IntTooLarge)),
+                Op::LoadAttr
+                | Op::LoadMethod
+                | Op::StoreAttr
+                | Op::LoadAttrInstanceValue
+                | Op::LoadAttrMethodWithValues
+                | Op::LoadAttrClass
+                | Op::LoadMethodClass
+                | Op::StoreAttrInstanceValue => self.attr_instr(r, code, at, ins)?,
                 Op::BinarySubscr
                 | Op::BinarySubscrListInt
                 | Op::BinarySubscrTupleInt
@@ -550,8 +558,6 @@ impl Run<'_> {
                 | Op::BinarySlice
                 | Op::StoreSlice
                 | Op::ContainsOp
-                | Op::LoadMethod
-                | Op::LoadAttr
                 | Op::ForIterList
                 | Op::ForIterTuple
                 | Op::BuildMap
@@ -561,7 +567,6 @@ impl Run<'_> {
                 | Op::ContainsOpDict
                 | Op::ListAppend
                 | Op::BuildClass
-                | Op::StoreAttr
                 | Op::LoadSuperAttr
                 | Op::LoadSuperMethod => self.seq_instr(r, code, at, ins)?,
             }

@@ -1,6 +1,7 @@
 //! Tier 1: the specializing adaptive interpreter, and the `Vm` that owns an
 //! arena and runs whole programs.
 
+mod attr_instr;
 mod calls;
 mod classes;
 mod interp;

@@ -100,6 +100,7 @@ impl Run<'_> {
             valid: true,
             entry_depth,
             depends_on_globals: o.depends_on_globals,
+            depends_on_types: o.type_versions,
             chain_depth,
             parent,
             entries: 0,
@@ -138,5 +139,25 @@ impl Run<'_> {
             self.jit_invalidated(&invalidated);
         }
         self.globals_watched = false;
+    }
+
+    /// The type watcher fired: a class whose version was `old` changed.
+    /// Every executor that relied on that version without a guard is
+    /// invalidated (a running one leaves at its next `_CHECK_VALIDITY`).
+    pub(crate) fn type_version_retired(&mut self, old: u64) {
+        let mut invalidated = vec![];
+        for (eid, ex) in self
+            .executors
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, e)| e.valid && e.depends_on_types.contains(&old))
+        {
+            ex.valid = false;
+            self.tier2_stats.invalidations += 1;
+            invalidated.push(eid);
+        }
+        if !invalidated.is_empty() {
+            self.jit_invalidated(&invalidated);
+        }
     }
 }

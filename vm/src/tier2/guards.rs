@@ -3,7 +3,7 @@
 //! someone decides whether it is a guard and, if so, how to re-check it.
 //! A test proves every guard's check can fail.
 
-use crate::runtime::{Value, float, pydict, seq, strs};
+use crate::runtime::{Value, class, float, pydict, seq, strs};
 
 use super::uops::{Uop, UopInst};
 
@@ -40,6 +40,15 @@ pub fn removed_guard_holds(
         Uop::GuardIsFalsePop => tos == Value::FALSE,
         Uop::GuardGlobalsVersion => globals_version == g.operand,
         Uop::CheckValidity => valid,
+        Uop::GuardTypeVersion => {
+            class::is_instance(tos) && class::version(class::type_of(tos)) == g.operand
+        }
+        Uop::CheckAttrClass => class::is_type(tos) && class::version(tos) == g.operand,
+        Uop::LoadAttrInstanceValue
+        | Uop::LoadAttrMethodWithValues
+        | Uop::LoadAttrClass
+        | Uop::LoadMethodClass
+        | Uop::StoreAttrInstanceValue => return None,
         Uop::Nop
         | Uop::LoadFast
         | Uop::LoadFastCheck
@@ -174,7 +183,16 @@ mod tests {
         let a_tuple = seq::new_tuple(&mut arena, &[]).unwrap();
         let a_str = strs::new(&mut arena, "ab").unwrap();
         let a_dict = pydict::new(&mut arena).unwrap();
+        // A class at version 7 (the operand below) and one of its instances.
+        let (name, ns) = (
+            strs::new(&mut arena, "C").unwrap(),
+            pydict::new(&mut arena).unwrap(),
+        );
+        let a_class = class::new_type(&mut arena, 7, name, Value::NULL, ns, 0).unwrap();
+        let an_instance = class::new_instance(&mut arena, a_class, 0).unwrap();
         let values = [
+            a_class,
+            an_instance,
             Value::small(3),
             Value::TRUE,
             Value::FALSE,

@@ -13,7 +13,7 @@ use crate::runtime::frame::*;
 use crate::runtime::object::{
     self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, SEQ_ITER_INDEX, SEQ_ITER_SEQ,
 };
-use crate::runtime::{Raise, Value, dict, float, int, seq, strs, truthy};
+use crate::runtime::{Raise, Value, class, dict, float, int, seq, strs, truthy};
 use crate::tier1::{FindingKind, Run, cmp_holds, compare};
 
 use super::trace::stack_op_of_operand;
@@ -412,6 +412,52 @@ impl Run<'_> {
                         if !ok {
                             exit!()
                         }
+                    }
+                    Uop::GuardTypeVersion => {
+                        let o = peek!(1);
+                        if !(class::is_instance(o)
+                            && class::version(class::type_of(o)) == inst.operand)
+                        {
+                            exit!()
+                        }
+                    }
+                    Uop::CheckAttrClass => {
+                        let c = peek!(1);
+                        if !(class::is_type(c) && class::version(c) == inst.operand) {
+                            exit!()
+                        }
+                    }
+                    Uop::LoadAttrInstanceValue => {
+                        let v = class::value_at(peek!(1), inst.oparg as usize);
+                        if v.is_null() {
+                            exit!()
+                        }
+                        pop!();
+                        push!(v)
+                    }
+                    Uop::LoadAttrMethodWithValues => {
+                        let o = pop!();
+                        push!(Value(inst.operand));
+                        push!(o)
+                    }
+                    Uop::LoadAttrClass => {
+                        pop!();
+                        push!(Value(inst.operand))
+                    }
+                    Uop::LoadMethodClass => {
+                        pop!();
+                        push!(Value::METHOD_CALL_RECEIVER);
+                        push!(Value(inst.operand))
+                    }
+                    Uop::StoreAttrInstanceValue => {
+                        let (v, o) = (peek!(2), peek!(1));
+                        let i = inst.oparg as usize;
+                        if i >= class::capacity(o) {
+                            exit!()
+                        }
+                        class::store_value_at(o, i, v);
+                        pop!();
+                        pop!();
                     }
                     Uop::GuardTosDict | Uop::GuardNosDict => {
                         let depth = if inst.uop == Uop::GuardNosDict { 2 } else { 1 };

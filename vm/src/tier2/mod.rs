@@ -112,6 +112,9 @@ pub struct Executor {
     /// every entry).
     pub entry_depth: u32,
     pub depends_on_globals: bool,
+    /// Class versions the optimizer relied on without a guard (the type
+    /// watcher): modifying such a class invalidates the executor.
+    pub depends_on_types: Vec<u64>,
     pub chain_depth: u8,
     /// `Some((executor, exit))` for side traces.
     pub parent: Option<(usize, usize)>,

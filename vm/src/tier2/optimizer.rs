@@ -8,7 +8,7 @@
 //! constants under a dictionary watcher), `ip` (removal of unneeded
 //! `_SET_IP` / `_CHECK_VALIDITY`), `dce` (dead pure pushes).
 
-use crate::runtime::{Value, dict, float, int, strs};
+use crate::runtime::{Value, class, dict, float, int, strs};
 
 use super::trace::int_binop;
 use super::uops::{Uop, UopInst};
@@ -76,6 +76,8 @@ pub struct Optimized {
     pub removed: Vec<RemovedGuard>,
     /// Globals were promoted: any store to globals must invalidate.
     pub depends_on_globals: bool,
+    /// Class versions a removed guard relied on (the type watcher).
+    pub type_versions: Vec<u64>,
     pub folded: u32,
     pub set_ip_removed: u32,
 }
@@ -93,6 +95,10 @@ enum Sym {
     /// A dict (user data).
     Dict,
     Str,
+    /// An instance whose class had this version when it was guarded.
+    TypeVersion(u64),
+    /// A class object of this version.
+    ClassVersion(u64),
     Const(Value),
 }
 
@@ -140,6 +146,8 @@ impl Sym {
             Sym::Tuple => "a tuple".into(),
             Sym::Dict => "a dict".into(),
             Sym::Str => "a str".into(),
+            Sym::TypeVersion(v) => format!("an instance of the class at version {v}"),
+            Sym::ClassVersion(v) => format!("the class at version {v}"),
             Sym::Unknown => "unknown".into(),
         }
     }
@@ -228,6 +236,7 @@ fn interpret(
         uops: vec![],
         removed: vec![],
         depends_on_globals: false,
+        type_versions: vec![],
         folded: 0,
         set_ip_removed: 0,
     };
@@ -295,6 +304,59 @@ fn interpret(
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
                     st.syms[id] = (fact, format!("guarded by {at}"));
                 }
+            }
+            Uop::GuardTypeVersion => {
+                let id = st.peek(1);
+                if cfg.types && st.sym(id) == Sym::TypeVersion(inst.operand) {
+                    remove_reason = Some(format!(
+                        "operand is {}: the type watcher invalidates the executor if that class changes",
+                        st.why(id)
+                    ));
+                    out.type_versions.push(inst.operand);
+                } else if cfg.types && st.sym(id) == Sym::Unknown {
+                    st.syms[id] = (Sym::TypeVersion(inst.operand), format!("guarded by {at}"));
+                }
+            }
+            Uop::CheckAttrClass => {
+                let id = st.peek(1);
+                let known = match st.sym(id) {
+                    Sym::ClassVersion(v) => v == inst.operand,
+                    Sym::Const(c) => class::is_type(c) && class::version(c) == inst.operand,
+                    _ => false,
+                };
+                if cfg.types && known {
+                    remove_reason = Some(format!(
+                        "operand is {}: the type watcher invalidates the executor if that class changes",
+                        st.why(id)
+                    ));
+                    out.type_versions.push(inst.operand);
+                } else if cfg.types && st.sym(id) == Sym::Unknown {
+                    st.syms[id] = (Sym::ClassVersion(inst.operand), format!("guarded by {at}"));
+                }
+            }
+            Uop::LoadAttrMethodWithValues => {
+                let owner = st.pop();
+                st.push(
+                    Sym::Const(Value(inst.operand)),
+                    format!("method found by {at}"),
+                );
+                st.stack.push(owner);
+            }
+            // Valid under the class version guard: promoted to a constant.
+            Uop::LoadAttrClass => {
+                st.pop();
+                st.push(
+                    Sym::Const(Value(inst.operand)),
+                    format!("class attribute by {at}"),
+                );
+            }
+            Uop::LoadMethodClass => {
+                st.pop();
+                st.push(Sym::Const(Value::METHOD_CALL_RECEIVER), at.clone());
+                st.push(
+                    Sym::Const(Value(inst.operand)),
+                    format!("class attribute by {at}"),
+                );
             }
             Uop::GuardBothUnicode => {
                 let (tos, nos) = (st.peek(1), st.peek(2));

@@ -119,6 +119,9 @@ pub fn executor(eid: usize, ex: &Executor, program: &Program) -> String {
             ""
         }
     );
+    if !ex.depends_on_types.is_empty() {
+        let _ = writeln!(s, "  watches class versions {:?}", ex.depends_on_types);
+    }
     let _ = writeln!(s, "  projected ({} uops):", ex.raw.len());
     for (i, u) in ex.raw.iter().enumerate() {
         let _ = writeln!(s, "{}", uop_line(i, u, ""));

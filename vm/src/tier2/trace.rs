@@ -285,6 +285,28 @@ pub fn project(
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
             }
+            Op::LoadAttrInstanceValue | Op::StoreAttrInstanceValue => {
+                emit(Uop::GuardTypeVersion, 0, cache.version);
+                let uop = if ins.op == Op::LoadAttrInstanceValue {
+                    Uop::LoadAttrInstanceValue
+                } else {
+                    Uop::StoreAttrInstanceValue
+                };
+                emit(uop, cache.index as u32, 0);
+            }
+            Op::LoadAttrMethodWithValues => {
+                emit(Uop::GuardTypeVersion, 0, cache.version);
+                emit(Uop::LoadAttrMethodWithValues, 0, cache.index);
+            }
+            Op::LoadAttrClass | Op::LoadMethodClass => {
+                emit(Uop::CheckAttrClass, 0, cache.version);
+                let uop = if ins.op == Op::LoadAttrClass {
+                    Uop::LoadAttrClass
+                } else {
+                    Uop::LoadMethodClass
+                };
+                emit(uop, 0, cache.index);
+            }
             // A class statement is module-level code run once or so:
             // tier 1 builds the class.
             Op::ReturnValue | Op::PoisonIntTooLarge | Op::PushNull | Op::BuildClass => {

@@ -237,6 +237,22 @@ uops! {
     StoreAttr                "_STORE_ATTR"                   2 0 None escapes error;
     LoadSuperAttr            "_LOAD_SUPER_ATTR"              1 1 None escapes error;
     LoadSuperMethod          "_LOAD_SUPER_METHOD"            1 2 None escapes error;
+    /// TOS is an instance whose class has the version in the operand.
+    GuardTypeVersion         "_GUARD_TYPE_VERSION"           1 1 Exit;
+    /// The instance attribute at shared-keys index `oparg`; deopts when the
+    /// instance lacks it.
+    LoadAttrInstanceValue    "_LOAD_ATTR_INSTANCE_VALUE"     1 1 Deopt;
+    /// `[owner] -> [function (the operand), owner]`.
+    LoadAttrMethodWithValues "_LOAD_ATTR_METHOD_WITH_VALUES" 1 2 None;
+    /// TOS is a class object of the version in the operand.
+    CheckAttrClass           "_CHECK_ATTR_CLASS"             1 1 Exit;
+    /// `[class] -> [the operand]`: a class attribute promoted to a constant.
+    LoadAttrClass            "_LOAD_ATTR_CLASS"              1 1 None;
+    /// `[class] -> [METHOD_CALL_RECEIVER, the operand]`.
+    LoadMethodClass          "_LOAD_METHOD_CLASS"            1 2 None;
+    /// `[value, owner] -> []`: stores at shared-keys index `oparg`; deopts
+    /// when the instance has no room there.
+    StoreAttrInstanceValue   "_STORE_ATTR_INSTANCE_VALUE"    2 0 Deopt;
     CallKw                   "_CALL_KW"                    255 1 None escapes error;
     /// `IS_OP` (oparg 1: `is not`): through the generic helper, which may
     /// poison (identity of same-typed immutable values).
@@ -434,6 +450,8 @@ impl Uop {
                 | Uop::GuardIsTruePop
                 | Uop::GuardIsFalsePop
                 | Uop::GuardGlobalsVersion
+                | Uop::GuardTypeVersion
+                | Uop::CheckAttrClass
                 | Uop::GuardCallableLen
                 | Uop::GuardCallableIsinstance
                 | Uop::CheckValidity

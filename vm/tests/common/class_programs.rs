@@ -145,4 +145,60 @@ for i in range(500):
     c.bump(i).bump(1)
 print(Counter.total)
 "#,
+    r#"class P:
+    def __init__(self, x):
+        self.x = x
+    def get(self):
+        return self.x
+class Q(P):
+    scale = 3
+def f(n):
+    p = Q(2)
+    s = 0
+    for i in range(n):
+        s += p.x + p.x * Q.scale + p.get()
+        p.x = i % 5
+    return s
+print(f(300))
+"#,
+    r#"class A:
+    def v(self):
+        return 1
+    k = 5
+class B(A):
+    pass
+def ten(self=None):
+    return 10
+def f(n):
+    b = B()
+    s = 0
+    for i in range(n):
+        s += b.v() + b.v() + B.k
+        if i == n // 2:
+            A.v = ten
+        if i == n // 3:
+            A.k = 7
+        if i == n - 20:
+            b.__class__ = A
+        if i == n - 10:
+            b.v = ten
+    return s
+print(f(300))
+class C:
+    pass
+def g(n):
+    objs = [C() for _ in range(3)]
+    t = 0
+    for i in range(n):
+        for o in objs:
+            o.a = i
+            t += o.a
+        if i == n // 2:
+            objs[1].b = 4
+            objs.append(B())
+        if i > n // 2:
+            t += objs[1].b
+    return t
+print(g(200))
+"#,
 ];
