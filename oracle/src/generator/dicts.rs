@@ -107,7 +107,16 @@ fn calls_in(body: &[Stmt]) -> u64 {
             | Stmt::ForUnpack {
                 iter, body, orelse, ..
             } => calls(iter) + calls_in(body) + calls_in(orelse),
+            // A class body runs its attribute values once; methods only
+            // when called.
+            Stmt::ClassDef { bases, body, .. } => {
+                bases.iter().map(calls).sum::<u64>() + calls_in(body)
+            }
+            Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
+                calls(object) + calls(value)
+            }
             Stmt::FunctionDef { .. }
+            | Stmt::Decorated { .. }
             | Stmt::Return(None)
             | Stmt::Break
             | Stmt::Continue
