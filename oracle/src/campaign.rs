@@ -272,6 +272,7 @@ pub fn run(
                     // Sorts whose answer depends on CPython's steps: like identity.
                     Poison::Identity | Poison::SortOrder => stats.poisoned_identity += 1,
                     Poison::NonAscii => stats.poisoned_ascii += 1,
+                    Poison::Unmodelled => stats.poisoned_identity += 1,
                 }
             }
             Verdict::Error(_) => stats.errors += 1,

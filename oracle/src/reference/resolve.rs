@@ -236,6 +236,10 @@ impl Resolver<'_> {
 
     fn stmt(&mut self, s: &Stmt, scope: &Scope) -> R<St> {
         Ok(match s {
+            Stmt::ClassDef { .. }
+            | Stmt::Decorated { .. }
+            | Stmt::AssignAttr { .. }
+            | Stmt::AugAssignAttr { .. } => return Err(TooDeep),
             Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
             Stmt::Assign { target, value } => {
                 let value = self.expr(value, scope)?;
@@ -402,6 +406,7 @@ impl Resolver<'_> {
             return Err(TooDeep);
         }
         Ok(match e {
+            Expr::Super => return Err(TooDeep),
             Expr::Int(digits) => int_literal(digits, self.int_bits),
             // Any bits at all are some float (a hand-built AST may even
             // hold a NaN or a negative one): no literal is bad.
