@@ -175,6 +175,12 @@ enum Command {
         /// and math calls) on; combines with the others.
         #[arg(long)]
         iteration: bool,
+        /// Force the `classes` feature (class kernels appended: methods and
+        /// class attributes rebound mid-loop, `__class__` swaps, layouts that
+        /// differ, late attributes, slots, static and class methods,
+        /// `super()` chains) on; combines with the others.
+        #[arg(long)]
+        classes: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -297,6 +303,7 @@ fn main() -> ExitCode {
             syntax,
             dicts,
             iteration,
+            classes,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -304,6 +311,7 @@ fn main() -> ExitCode {
                 ("--syntax", syntax),
                 ("--dicts", dicts),
                 ("--iteration", iteration),
+                ("--classes", classes),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -317,6 +325,7 @@ fn main() -> ExitCode {
                         c.syntax |= syntax;
                         c.dicts |= dicts;
                         c.iteration |= iteration;
+                        c.classes |= classes;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -177,6 +177,16 @@ pub const PLANTED: &[PlantedBug] = &[
         "heap",
         DICT_GROWTH_PROGRAM,
     ),
+    bug(
+        "type-watcher-misses-base",
+        "t2+stress+checkguards+inject=type-watcher-misses-base",
+        "removed_guards",
+    ),
+    bug(
+        "type-guard-ignores-version",
+        "jit-x86+stress+inject=type-guard-ignores-version",
+        "frame_state|outcome",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

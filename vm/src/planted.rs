@@ -103,10 +103,21 @@ pub enum Injection {
     /// the entry array when its slots are used up, writing past its
     /// capacity into whatever the arena holds next.
     DictStoreIgnoresResize,
+    /// The type watcher invalidates the executors that relied on a
+    /// modified class's own version, but not those that relied on the
+    /// versions of classes deriving from it: a method rebound on a base
+    /// class while a trace runs on a subclass instance leaves its removed
+    /// type-version guards stale. Removed-guard check.
+    TypeWatcherMissesBase,
+    /// `_GUARD_TYPE_VERSION`'s stencil checks only that the value is an
+    /// instance, not its class's version: `_LOAD_ATTR_INSTANCE_VALUE`
+    /// after it reads another class's layout (or a class whose layout
+    /// changed under `__class__`). Frame state or outcome.
+    TypeGuardIgnoresVersion,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 24] = [
+    pub const ALL: [Injection; 26] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -131,6 +142,8 @@ impl Injection {
         Injection::ListSubscriptNoBoundsCheck,
         Injection::UnicodeGuardOneOperand,
         Injection::DictStoreIgnoresResize,
+        Injection::TypeWatcherMissesBase,
+        Injection::TypeGuardIgnoresVersion,
     ];
 
     pub fn name(self) -> &'static str {
@@ -159,12 +172,20 @@ impl Injection {
             Injection::ListSubscriptNoBoundsCheck => "list-subscript-no-bounds-check",
             Injection::UnicodeGuardOneOperand => "unicode-guard-one-operand",
             Injection::DictStoreIgnoresResize => "dict-store-ignores-resize",
+            Injection::TypeWatcherMissesBase => "type-watcher-misses-base",
+            Injection::TypeGuardIgnoresVersion => "type-guard-ignores-version",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Injection> {
         Self::ALL.into_iter().find(|i| i.name() == s)
     }
+}
+
+/// Whether the type watcher forgets executors that watch a class deriving
+/// from the one modified (its version still changes).
+pub fn watcher_misses_subclasses(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::TypeWatcherMissesBase)
 }
 
 /// Whether the specialized dict store skips growing a full entry array.
@@ -204,6 +225,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         }
         Injection::UnicodeGuardOneOperand => {
             |u| (u == Uop::GuardBothUnicode).then_some(Uop::PlantedGuardUnicodeNosOnly)
+        }
+        Injection::TypeGuardIgnoresVersion => {
+            |u| (u == Uop::GuardTypeVersion).then_some(Uop::PlantedGuardTypeVersionKindOnly)
         }
         _ => return,
     };

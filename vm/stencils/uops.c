@@ -1151,6 +1151,14 @@ STENCIL {
 
 /* `+inject=unicode-guard-one-operand`: `_GUARD_BOTH_UNICODE` that checks
  * only the left operand (CPython's gh-130903 checked one operand). */
+#if defined(STENCIL__PLANTED_GUARD_TYPE_VERSION_KIND_ONLY)
+STENCIL {
+    Value o = INPUT(0);
+    EXIT_IF(!IS_PTR(o) || KIND_OF(o) != KIND_INSTANCE);
+    CONTINUE_UOP();
+}
+#endif
+
 #if defined(STENCIL__PLANTED_GUARD_BOTH_UNICODE_NOS_ONLY)
 STENCIL {
     EXIT_IF(!IS_STR(INPUT(0)));

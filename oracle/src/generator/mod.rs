@@ -24,6 +24,7 @@
 //! features plus size knobs), so feature interactions are explored without
 //! every program containing everything.
 
+mod classes;
 mod dicts;
 mod expr;
 mod floats;
@@ -115,6 +116,10 @@ pub struct GenConfig {
     /// `isinstance` tests, `math.pi` and math calls, rewritten after
     /// generation (see `iteration.rs`).
     pub iteration: bool,
+    /// Class kernels appended after generation: hierarchies in hot loops
+    /// whose methods, class attributes, instance layouts and `__class__`
+    /// change mid-loop (see `classes.rs`).
+    pub classes: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -182,6 +187,7 @@ impl Default for GenConfig {
             strings: false,
             syntax: false,
             iteration: false,
+            classes: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -255,6 +261,11 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // Mostly a few hundred to a few thousand fuel; occasionally much more.
         let scale = if coin(u, 10) { 20_000 } else { 5_000 };
         c.fuel_budget = (100 + in_range(u, 0, 100) * scale / 100).min(FUEL_CAP);
+        // `classes` reads the line budget's byte instead of drawing one:
+        // the budget is `4 + byte % 37`, `classes` is `(byte / 37) % 3 ==
+        // 1` (about one in three, about independent of the budget).
+        let budget_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.classes = budget_byte.is_some_and(|b| (b / 37) % 3 == 1);
         c.line_budget = in_range(u, 4, 40);
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
@@ -301,6 +312,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.iteration {
         iteration::rewrite(&mut m, u);
+    }
+    if cfg.classes {
+        classes::rewrite(&mut m, u);
     }
     Ok(m)
 }

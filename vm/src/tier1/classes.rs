@@ -318,11 +318,14 @@ impl Run<'_> {
             .map(|m| m.class)
             .filter(|c| class::is_subclass(*c, t))
             .collect();
+        let planted = crate::planted::watcher_misses_subclasses(self.config.inject);
         for c in derived {
             let old = class::version(c);
             let v = self.next_type_version();
             class::set_version(c, v);
-            self.type_version_retired(old);
+            if !(planted && c != t) {
+                self.type_version_retired(old);
+            }
         }
     }
 

@@ -141,6 +141,7 @@ pub fn removed_guard_holds(
         | Uop::ToBoolStr
         | Uop::BinarySubscrStrInt
         | Uop::PlantedGuardUnicodeNosOnly
+        | Uop::PlantedGuardTypeVersionKindOnly
         | Uop::ToBoolList
         | Uop::IsOp
         | Uop::BuildMap

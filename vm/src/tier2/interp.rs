@@ -421,6 +421,12 @@ impl Run<'_> {
                             exit!()
                         }
                     }
+                    // Only the JIT's copy of a trace holds it (planted.rs).
+                    Uop::PlantedGuardTypeVersionKindOnly => {
+                        if !class::is_instance(peek!(1)) {
+                            exit!()
+                        }
+                    }
                     Uop::CheckAttrClass => {
                         let c = peek!(1);
                         if !(class::is_type(c) && class::version(c) == inst.operand) {

@@ -303,6 +303,9 @@ uops! {
     /// `_GUARD_BOTH_UNICODE` whose stencil checks only the left operand
     /// (gh-130903's class).
     PlantedGuardUnicodeNosOnly "_PLANTED_GUARD_BOTH_UNICODE_NOS_ONLY" 2 2 Exit;
+    /// Planted JIT bug only (`+inject=type-guard-ignores-version`):
+    /// `_GUARD_TYPE_VERSION` whose stencil checks only for an instance.
+    PlantedGuardTypeVersionKindOnly "_PLANTED_GUARD_TYPE_VERSION_KIND_ONLY" 1 1 Exit;
     /// `[callable, x]`: deopts unless the callable is `len` (the operand).
     GuardCallableLen         "_GUARD_CALLABLE_LEN"           2 2 Deopt;
     /// `len(x)` of a list, tuple, str or dict, read in place; leaves for
@@ -364,6 +367,7 @@ impl Uop {
                 | Uop::PlantedGuardTosFloatAcceptsInt
                 | Uop::PlantedSubscrListNoBounds
                 | Uop::PlantedGuardUnicodeNosOnly
+                | Uop::PlantedGuardTypeVersionKindOnly
         )
     }
 
