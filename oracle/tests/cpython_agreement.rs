@@ -173,7 +173,10 @@ fn reference_agrees_with_cpython_on_generated_iteration_programs() {
 /// reference.
 #[test]
 fn reference_agrees_with_cpython_on_generated_class_programs() {
-    assert_agree(generated(18000..18600, " --classes", |c| c.classes = true), 500);
+    assert_agree(
+        generated(18000..18600, " --classes", |c| c.classes = true),
+        500,
+    );
 }
 
 /// The dicts feature against CPython: 500 generated programs with dicts

@@ -704,7 +704,7 @@ impl Lowering<'_> {
             }
             py::Expr::Call(c) => self.call(c)?,
             py::Expr::Attribute(at) => Expr::Attribute {
-                value: Box::new(self.expr(&at.value)?),
+                value: Box::new(self.receiver(&at.value)?),
                 attr: self.attribute_name(at)?,
             },
             py::Expr::Tuple(t) => Expr::Tuple(self.elements(&t.elts)?),

@@ -24,7 +24,7 @@ const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
 impl Lowering<'_> {
     pub(super) fn call(&self, c: &py::ExprCall) -> R<Expr> {
         if matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "super") {
-            return self.super_call(c);
+            return Err(self.unsupported(c, "super() other than as `super().name`"));
         }
         let callee = match &*c.func {
             py::Expr::Name(n) => Some(n.id.as_str()),
@@ -79,7 +79,7 @@ impl Lowering<'_> {
         }
         Ok(match &*c.func {
             py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
-                receiver: Box::new(self.expr(&at.value)?),
+                receiver: Box::new(self.receiver(&at.value)?),
                 method: self.attribute_name(at)?,
                 args,
             },

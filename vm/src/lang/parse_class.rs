@@ -247,9 +247,20 @@ impl Lowering<'_> {
         Ok(attr)
     }
 
+    /// The object of an attribute access or method call: `super()` there
+    /// is [`Expr::Super`], any other expression itself.
+    pub(super) fn receiver(&self, e: &py::Expr) -> R<Expr> {
+        match e {
+            py::Expr::Call(c) if matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "super") => {
+                self.super_call(c)
+            }
+            _ => self.expr(e),
+        }
+    }
+
     /// `super()`: only with no arguments, directly in a method that has a
     /// first parameter.
-    pub(super) fn super_call(&self, c: &py::ExprCall) -> R<Expr> {
+    fn super_call(&self, c: &py::ExprCall) -> R<Expr> {
         if !c.arguments.args.is_empty() || !c.arguments.keywords.is_empty() {
             return Err(self.unsupported(c, "super() with arguments"));
         }
@@ -277,4 +288,91 @@ fn class_body_names(body: &[py::Stmt]) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::parse_program;
+
+    /// Each construct outside the class subset is refused by name, never
+    /// accepted with another meaning.
+    #[test]
+    fn refuses_what_classes_do_not_model() {
+        let cases = [
+            (
+                "class A:\n    class B:\n        pass\n",
+                "statement in a class body",
+            ),
+            (
+                "def f():\n    class A:\n        pass\n",
+                "class definition inside a function",
+            ),
+            ("class A(B, C):\n    pass\n", "multiple inheritance"),
+            (
+                "class A(metaclass=M):\n    pass\n",
+                "keyword arguments in a class",
+            ),
+            (
+                "class A:\n    x = 1\n    y = x + 1\n",
+                "reading its own name `x`",
+            ),
+            (
+                "class A:\n    def __add__(self, o):\n        return 1\n",
+                "`__add__`",
+            ),
+            (
+                "class A:\n    @property\n    def p(self):\n        return 1\n",
+                "decorator",
+            ),
+            (
+                "class A:\n    __slots__ = 5\n",
+                "`__slots__` that is not literal",
+            ),
+            (
+                "class A:\n    __slots__ = ('a', 'a')\n",
+                "`__slots__` entry",
+            ),
+            (
+                "class A:\n    __slots__ = ('x',)\n    x = 1\n",
+                "`__slots__` entry",
+            ),
+            ("x = super()\n", "super()"),
+            (
+                "class A:\n    def f(self):\n        return super()\n",
+                "super()",
+            ),
+            (
+                "class A:\n    @staticmethod\n    def f():\n        return super().f()\n",
+                "super()",
+            ),
+            (
+                "class A:\n    def f():\n        return super().f()\n",
+                "super()",
+            ),
+            (
+                "class A:\n    def f(self):\n        super().x = 1\n",
+                "super()",
+            ),
+            ("a = 1\na.__dict__ = 2\n", "`__dict__`"),
+            ("class A(1 + 2):\n    pass\n", "a base that is not a name"),
+            ("print(staticmethod)\n", "`staticmethod`"),
+            (
+                "class A:\n    x, y = 1, 2\n",
+                "class attribute assignment to this target",
+            ),
+            ("@dec\nclass A:\n    pass\n", "class decorator"),
+            ("x = super\n", "`super`"),
+        ];
+        for (src, want) in cases {
+            let e = parse_program(src).expect_err(src);
+            assert!(e.message.contains(want), "{src:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn accepts_the_class_subset() {
+        let src = "class A(object):\n    \"\"\"Doc.\"\"\"\n    n = 0\n    __slots__ = ('x',)\n    def __init__(self, x=1):\n        self.x = x\n    @staticmethod\n    def s(a):\n        return a\n    @classmethod\n    def c(cls):\n        return cls.n\nclass B(A):\n    def __init__(self):\n        super().__init__(2)\n        self.x += super().s(1)\nb = B()\nb.x = 3\nB.n += 1\nprint(b.x, B.c(), isinstance(b, A))\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(m.body.len(), 6);
+    }
 }
