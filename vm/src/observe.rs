@@ -380,6 +380,11 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::InstanceValues => {}
+            Kind::Exception => {
+                let (cls, args) = crate::runtime::exceptions::parts(v);
+                h.write_u64(cls.0);
+                hash_value(h, args, heap, nesting + 1);
+            }
             Kind::MethodWrapper => hash_value(
                 h,
                 Value(object::read(v.0, crate::runtime::class::WRAPPER_FUNCTION)),
@@ -531,6 +536,14 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 )
             }
             Kind::InstanceValues => "<instance values>".into(),
+            Kind::Exception => {
+                let (cls, args) = crate::runtime::exceptions::parts(v);
+                format!(
+                    "<{} {}>",
+                    crate::runtime::exceptions::class_name(cls),
+                    render(args, heap, nesting + 1)
+                )
+            }
             Kind::MethodWrapper => format!("<{}>", crate::runtime::type_name(v)),
             Kind::PyDict => {
                 let items = crate::runtime::pydict::items(v);

@@ -1,7 +1,7 @@
 //! End-to-end: classes (attributes, methods, inheritance, `super()`, static
 //! and class methods, `__slots__`, `__class__` assignment, class attributes
-//! rebound at run time) print what CPython prints and raise what it raises
-//! in every tier.
+//! rebound at run time) and `raise`/`assert` with the built-in exception
+//! classes print what CPython prints and raise what it raises in every tier.
 
 mod common;
 

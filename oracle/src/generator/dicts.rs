@@ -115,6 +115,8 @@ fn calls_in(body: &[Stmt]) -> u64 {
             Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
                 calls(object) + calls(value)
             }
+            Stmt::Raise(e) => e.as_ref().map_or(0, calls),
+            Stmt::Assert { test, msg } => calls(test) + msg.as_ref().map_or(0, calls),
             Stmt::FunctionDef { .. }
             | Stmt::Decorated { .. }
             | Stmt::Return(None)

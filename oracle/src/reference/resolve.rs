@@ -239,7 +239,9 @@ impl Resolver<'_> {
             Stmt::ClassDef { .. }
             | Stmt::Decorated { .. }
             | Stmt::AssignAttr { .. }
-            | Stmt::AugAssignAttr { .. } => return Err(TooDeep),
+            | Stmt::AugAssignAttr { .. }
+            | Stmt::Raise(_)
+            | Stmt::Assert { .. } => return Err(TooDeep),
             Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
             Stmt::Assign { target, value } => {
                 let value = self.expr(value, scope)?;

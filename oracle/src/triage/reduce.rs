@@ -170,7 +170,9 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
         Stmt::ClassDef { .. }
         | Stmt::Decorated { .. }
         | Stmt::AssignAttr { .. }
-        | Stmt::AugAssignAttr { .. } => {}
+        | Stmt::AugAssignAttr { .. }
+        | Stmt::Raise(_)
+        | Stmt::Assert { .. } => {}
         Stmt::If { test, body, orelse } => {
             if structure {
                 out.push(body.clone());
@@ -932,7 +934,9 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         Stmt::ClassDef { .. }
         | Stmt::Decorated { .. }
         | Stmt::AssignAttr { .. }
-        | Stmt::AugAssignAttr { .. } => s.clone(),
+        | Stmt::AugAssignAttr { .. }
+        | Stmt::Raise(_)
+        | Stmt::Assert { .. } => s.clone(),
         Stmt::Expr(e) => Stmt::Expr(rename_expr(e, map)),
         Stmt::Assign { target, value } => Stmt::Assign {
             target: rn(target, map),

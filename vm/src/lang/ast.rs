@@ -137,6 +137,14 @@ pub enum Stmt {
         attr: String,
         value: Expr,
     },
+    /// `raise exc` (an exception class or object), or a bare `raise`,
+    /// which with nothing being handled is CPython's RuntimeError.
+    Raise(Option<Expr>),
+    /// `assert test` or `assert test, msg`.
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     /// `object.attr op= value` (`object` is evaluated once).
     AugAssignAttr {
         object: Expr,
@@ -472,6 +480,11 @@ impl Stmt {
                 body.iter().for_each(|s| s.for_each_expr(f));
             }
             Stmt::Decorated { def, .. } => def.for_each_expr(f),
+            Stmt::Raise(e) => e.iter().for_each(&mut *f),
+            Stmt::Assert { test, msg } => {
+                f(test);
+                msg.iter().for_each(&mut *f);
+            }
             Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
                 f(object);
                 f(value);
@@ -535,6 +548,11 @@ impl Stmt {
                 body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
             }
             Stmt::Decorated { def, .. } => def.for_each_expr_mut(f),
+            Stmt::Raise(e) => e.iter_mut().for_each(&mut *f),
+            Stmt::Assert { test, msg } => {
+                f(test);
+                msg.iter_mut().for_each(&mut *f);
+            }
             Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
                 f(object);
                 f(value);

@@ -151,6 +151,10 @@ pub enum Op {
     /// `STORE_ATTR` to an instance attribute at the cached shared-keys
     /// index of a class of the cached version.
     StoreAttrInstanceValue,
+    /// `[exc] -> raises` (`arg` 1), or a bare `raise` (`arg` 0).
+    RaiseVarargs,
+    /// Pushes the `AssertionError` class (whatever the name is bound to).
+    LoadAssertionError,
 }
 
 impl Op {
@@ -226,6 +230,8 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildClass => (build_class_count(arg) + 1, 1),
         StoreAttr => (2, 0),
         LoadSuperAttr => (1, 1),
+        RaiseVarargs => (arg, 0),
+        LoadAssertionError => (0, 1),
         LoadSuperMethod => (1, 2),
         StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),

@@ -417,6 +417,25 @@ impl<'n> CodeBuilder<'n> {
                 attr,
                 value,
             } => self.assign_attr(object, attr, value),
+            Stmt::Raise(exc) => {
+                if let Some(e) = exc {
+                    self.expr(e);
+                }
+                self.emit(Op::RaiseVarargs, exc.is_some() as u32);
+            }
+            // CPython's: `if not test: raise AssertionError(msg)`.
+            Stmt::Assert { test, msg } => {
+                self.condition(test);
+                let jump = self.emit(Op::PopJumpIfTrue, 0);
+                self.emit(Op::LoadAssertionError, 0);
+                if let Some(m) = msg {
+                    self.expr(m);
+                    self.emit(Op::Call, 1);
+                }
+                self.emit(Op::RaiseVarargs, 1);
+                let end = self.here();
+                self.patch(jump, end);
+            }
             Stmt::AugAssignAttr {
                 object,
                 attr,

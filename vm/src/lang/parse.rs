@@ -456,9 +456,17 @@ impl Lowering<'_> {
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
             py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
-            py::Stmt::Raise(_) => return Err(self.unsupported(s, "raise statement")),
+            py::Stmt::Raise(r) => {
+                if let Some(cause) = &r.cause {
+                    return Err(self.unsupported(cause.as_ref(), "`raise ... from`"));
+                }
+                Stmt::Raise(r.exc.as_deref().map(|e| self.expr(e)).transpose()?)
+            }
             py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
-            py::Stmt::Assert(_) => return Err(self.unsupported(s, "assert statement")),
+            py::Stmt::Assert(a) => Stmt::Assert {
+                test: self.expr(&a.test)?,
+                msg: a.msg.as_deref().map(|m| self.expr(m)).transpose()?,
+            },
             py::Stmt::Import(i) => self.import(i, s)?,
             py::Stmt::ImportFrom(i) => self.import_from(i, s)?,
             py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),

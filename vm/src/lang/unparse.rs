@@ -181,6 +181,15 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             line(depth, &head, out);
             block(body, depth + 1, out);
         }
+        Stmt::Raise(None) => line(depth, "raise", out),
+        Stmt::Raise(Some(e)) => line(depth, &format!("raise {}", unparse_expr(e)), out),
+        Stmt::Assert { test, msg } => {
+            let mut t = format!("assert {}", unparse_expr(test));
+            if let Some(m) = msg {
+                t.push_str(&format!(", {}", unparse_expr(m)));
+            }
+            line(depth, &t, out)
+        }
         Stmt::Decorated { decorator, def } => {
             line(depth, &format!("@{decorator}"), out);
             stmt(def, depth, out);

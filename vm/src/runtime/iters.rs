@@ -54,7 +54,8 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::Type
             | Kind::Instance
             | Kind::InstanceValues
-            | Kind::MethodWrapper => false,
+            | Kind::MethodWrapper
+            | Kind::Exception => false,
         }
 }
 
@@ -334,7 +335,8 @@ pub fn is_exhausted(it: Value) -> bool {
         | Kind::Type
         | Kind::Instance
         | Kind::InstanceValues
-        | Kind::MethodWrapper => false,
+        | Kind::MethodWrapper
+        | Kind::Exception => false,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod class;
 pub mod dict;
 pub mod dict_methods;
 pub mod dict_rev;
+pub mod exceptions;
 pub mod float;
 pub mod format;
 pub mod frame;
@@ -84,6 +85,7 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_ZIP
         | Value::BUILTIN_REVERSED => return "type",
         Value::MODULE_MATH => return "module",
+        c if exceptions::is_class(c) => return "type",
         _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
             return "builtin_function_or_method";
         }
@@ -129,6 +131,7 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Type => "type",
         Kind::Instance => class::name(class::type_of(v)),
         Kind::InstanceValues => "instance values",
+        Kind::Exception => exceptions::class_name(exceptions::parts(v).0),
         Kind::MethodWrapper => match class::wrapper_parts(v) {
             Some((_, true)) => "classmethod",
             _ => "staticmethod",
@@ -183,6 +186,15 @@ pub fn arena_str(arena: &Arena, v: Value) -> Result<String, Raise> {
 pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
     if strs::is_str(v) {
         return Ok(strs::text(v).to_string());
+    }
+    if exceptions::is_exception(v) {
+        return exceptions::str_of(v, &|x, repr| {
+            if repr {
+                try_repr(x, function_name)
+            } else {
+                try_str(x, function_name)
+            }
+        });
     }
     try_repr(v, function_name)
 }
@@ -269,6 +281,9 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::Instance => class::instance_repr(v),
         Kind::InstanceValues => "<instance values>".into(),
         Kind::MethodWrapper => format!("<{} object>", type_name(v)),
+        Kind::Exception => {
+            exceptions::repr_of(v, &|x| try_repr(x, function_name)).unwrap_or_else(|_| "...".into())
+        }
         Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
             format!("<{} object>", type_name(v))
         }

@@ -75,11 +75,13 @@ pub enum Kind {
     /// `@staticmethod`/`@classmethod` in a class namespace: `[hdr][function]
     /// [which: raw, 1 for a class method]`.
     MethodWrapper = 26,
+    /// An exception object: `[hdr][class: an immediate][args: Tuple]`.
+    Exception = 27,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::MethodWrapper;
+    pub const LAST: Kind = Kind::Exception;
 }
 
 pub const BOUND_RECEIVER: u64 = 8;
@@ -171,6 +173,7 @@ pub fn header_kind(h: u64) -> Kind {
         24 => Kind::Instance,
         25 => Kind::InstanceValues,
         26 => Kind::MethodWrapper,
+        27 => Kind::Exception,
         _ => Kind::Free,
     }
 }
@@ -312,6 +315,7 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::MethodWrapper => f(Value(read(addr, super::class::WRAPPER_FUNCTION))),
+            Kind::Exception => f(Value(read(addr, super::exceptions::EXC_ARGS))),
             Kind::Function => {
                 let defaults = read(addr, FUNCTION_DEFAULTS);
                 if defaults != 0 {

@@ -18,8 +18,9 @@ pub struct Value(pub u64);
 /// The builtins, in the order of the global name table's first entries
 /// (the compiler's names and the builtins dict both start with these).
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
-/// `zip` and `reversed` are types; the rest are functions.
-pub const BUILTINS: [(&str, Value); 22] = [
+/// `zip` and `reversed` are types, and so are the exception classes at the
+/// end (see `runtime::exceptions`); the rest are functions.
+pub const BUILTINS: [(&str, Value); 40] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -42,6 +43,24 @@ pub const BUILTINS: [(&str, Value); 22] = [
     ("reversed", Value::BUILTIN_REVERSED),
     ("sorted", Value::BUILTIN_SORTED),
     ("isinstance", Value::BUILTIN_ISINSTANCE),
+    ("BaseException", super::exceptions::class_value(0)),
+    ("Exception", super::exceptions::class_value(1)),
+    ("ArithmeticError", super::exceptions::class_value(2)),
+    ("LookupError", super::exceptions::class_value(3)),
+    ("ZeroDivisionError", super::exceptions::class_value(4)),
+    ("OverflowError", super::exceptions::class_value(5)),
+    ("ValueError", super::exceptions::class_value(6)),
+    ("TypeError", super::exceptions::class_value(7)),
+    ("NameError", super::exceptions::class_value(8)),
+    ("UnboundLocalError", super::exceptions::class_value(9)),
+    ("IndexError", super::exceptions::class_value(10)),
+    ("KeyError", super::exceptions::class_value(11)),
+    ("AttributeError", super::exceptions::class_value(12)),
+    ("RuntimeError", super::exceptions::class_value(13)),
+    ("NotImplementedError", super::exceptions::class_value(14)),
+    ("RecursionError", super::exceptions::class_value(15)),
+    ("AssertionError", super::exceptions::class_value(16)),
+    ("StopIteration", super::exceptions::class_value(17)),
 ];
 
 /// Smallest and largest inline ints.

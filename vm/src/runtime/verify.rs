@@ -265,6 +265,13 @@ fn check_value(
             .map(|i| 8 * i)
             .filter(|&off| read(off) != 0)
             .collect(),
+        Kind::Exception => {
+            if words != 3 || !super::exceptions::is_class(Value(read(super::exceptions::EXC_CLASS)))
+            {
+                return bad(format!("a malformed exception ({words} words)"));
+            }
+            vec![super::exceptions::EXC_ARGS]
+        }
         Kind::MethodWrapper => {
             if words != 3 {
                 return bad(format!("a malformed method wrapper ({words} words)"));

@@ -57,6 +57,21 @@ impl Run<'_> {
         self.enter_function(r, cid, &args)
     }
 
+    /// What `raise exc` (or a bare `raise`, with nothing being handled)
+    /// raises.
+    pub(crate) fn raise_value(&mut self, exc: Option<Value>) -> Raise {
+        let Some(v) = exc else {
+            return Raise::exc("RuntimeError", "No active exception to reraise".into());
+        };
+        crate::runtime::exceptions::to_raise(self.arena, v, &|arena, x, repr| {
+            if repr {
+                crate::runtime::arena_repr(arena, x)
+            } else {
+                crate::runtime::arena_str(arena, x)
+            }
+        })
+    }
+
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
         let addr = self.arena.alloc(Kind::Function, 4)?;
         let name_id = self
@@ -137,6 +152,9 @@ impl Run<'_> {
             Value::BUILTIN_REVERSED => crate::runtime::iters::reversed(self.arena, args),
             Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
+            c if crate::runtime::exceptions::is_class(c) => {
+                crate::runtime::exceptions::new(self.arena, c, args)
+            }
             m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
             b if methods::is_bound(b) => methods::call_bound(self.arena, b, args),
             // Called as `math.f(...)`, LOAD_METHOD left a NULL below the

@@ -208,6 +208,12 @@ impl Run<'_> {
                 // SAFETY: `arg < nlocals`.
                 Op::DeleteFast => unsafe { *r.locals.add(ins.arg as usize) = Value::NULL.0 },
                 Op::PushNull => push!(Value::NULL),
+                Op::LoadAssertionError => push!(crate::runtime::exceptions::ASSERTION_ERROR),
+                Op::RaiseVarargs => {
+                    let exc = (ins.arg == 1).then(|| pop!());
+                    sync!();
+                    return Err(self.raise_value(exc));
+                }
                 Op::LoadGlobal => {
                     let v = self.load_global_generic(code, at, ins.arg)?;
                     push!(v)

@@ -309,7 +309,12 @@ pub fn project(
             }
             // A class statement is module-level code run once or so:
             // tier 1 builds the class.
-            Op::ReturnValue | Op::PoisonIntTooLarge | Op::PushNull | Op::BuildClass => {
+            Op::ReturnValue
+            | Op::PoisonIntTooLarge
+            | Op::PushNull
+            | Op::BuildClass
+            | Op::RaiseVarargs
+            | Op::LoadAssertionError => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
                 break;

@@ -201,4 +201,40 @@ def g(n):
     return t
 print(g(200))
 "#,
+    r#"print(ValueError("x"), repr(ValueError("x", 2)), repr(KeyError()), str(KeyError("k")))
+print(isinstance(ZeroDivisionError(), ArithmeticError), isinstance(KeyError(1), LookupError), isinstance(ValueError(), TypeError))
+print(Exception, NotImplementedError)
+def f(n):
+    t = 0
+    for i in range(n):
+        assert i >= 0, "negative"
+        t += i
+    return t
+print(f(300))
+raise KeyError("missing %d" % 3)
+"#,
+    r#"def g():
+    raise NotImplementedError
+g()
+"#,
+    r#"assert 1 == 2, ("a", 1)
+"#,
+    r#"x = 0
+for i in range(500):
+    x += i
+    if i == 400:
+        assert x < 1000
+"#,
+    r#"raise 5
+"#,
+    r#"raise
+"#,
+    r#"e = ValueError("inner", 3)
+raise e
+"#,
+    r#"AssertionError = 7
+assert False
+"#,
+    r#"raise Exception
+"#,
 ];
