@@ -107,7 +107,16 @@ fn calls_in(body: &[Stmt]) -> u64 {
             | Stmt::ForUnpack {
                 iter, body, orelse, ..
             } => calls(iter) + calls_in(body) + calls_in(orelse),
-            Stmt::FunctionDef { .. }
+            // A class body runs once where the statement is; its methods'
+            // bodies, like a `def`'s, are not run there.
+            Stmt::ClassDef { bases, body, .. } => {
+                bases.iter().map(calls).sum::<u64>() + calls_in(body)
+            }
+            Stmt::AssignAttr { object, value, .. } | Stmt::AugAssignAttr { object, value, .. } => {
+                calls(object) + calls(value)
+            }
+            Stmt::Decorated { .. }
+            | Stmt::FunctionDef { .. }
             | Stmt::Return(None)
             | Stmt::Break
             | Stmt::Continue

@@ -242,6 +242,10 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
         (Value::Module, Value::Module) => true,
         (Value::Math(x), Value::Math(y)) => x == y,
+        (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
+        (Value::Instance(x), Value::Instance(y)) => Rc::ptr_eq(x, y),
+        // A new method object per attribute read, as in CPython.
+        (Value::Method(x), Value::Method(y)) => Rc::ptr_eq(x, y),
         // Different types are different objects.
         (
             Value::Int(_)
@@ -257,7 +261,10 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Bound(_)
             | Value::Iter(_)
             | Value::Module
-            | Value::Math(_),
+            | Value::Math(_)
+            | Value::Class(_)
+            | Value::Instance(_)
+            | Value::Method(_),
             _,
         ) => false,
     })

@@ -250,6 +250,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
             }
             return Ok(false);
         }
+        Value::Class(c) => return Ok(super::classes::is_instance(x, c)),
         _ => {
             return Err(type_error(
                 "isinstance() arg 2 must be a type, a tuple of types, or a union".into(),

@@ -443,6 +443,81 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::Return(Some(v))]);
             }
         }
+        Stmt::ClassDef { name, bases, body } => {
+            // Members deleted (methods, class attributes) or shrunk, as
+            // any block; the base dropped. Deleting the whole class is the
+            // enclosing list's business.
+            let rebuild = |bases: Vec<Expr>, body: Vec<Stmt>| {
+                vec![Stmt::ClassDef {
+                    name: name.clone(),
+                    bases,
+                    body,
+                }]
+            };
+            if structure && !bases.is_empty() {
+                out.push(rebuild(vec![], body.clone()));
+            }
+            for b in list_variants(body) {
+                out.push(rebuild(bases.clone(), nonempty(b)));
+            }
+        }
+        Stmt::Decorated { decorator, def } => {
+            if structure {
+                out.push(vec![(**def).clone()]);
+            }
+            for d in stmt_variants(def, pass) {
+                if let [d] = &d[..] {
+                    out.push(vec![Stmt::Decorated {
+                        decorator: decorator.clone(),
+                        def: Box::new(d.clone()),
+                    }]);
+                }
+            }
+        }
+        Stmt::AssignAttr {
+            object,
+            attr,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::Expr(value.clone())]);
+            }
+            let rebuild = |o: &Expr, v: &Expr| {
+                vec![Stmt::AssignAttr {
+                    object: o.clone(),
+                    attr: attr.clone(),
+                    value: v.clone(),
+                }]
+            };
+            for v in expr_variants(value) {
+                out.push(rebuild(object, &v));
+            }
+            for o in expr_variants(object) {
+                out.push(rebuild(&o, value));
+            }
+        }
+        Stmt::AugAssignAttr {
+            object,
+            attr,
+            op,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::AssignAttr {
+                    object: object.clone(),
+                    attr: attr.clone(),
+                    value: value.clone(),
+                }]);
+            }
+            for v in expr_variants(value) {
+                out.push(vec![Stmt::AugAssignAttr {
+                    object: object.clone(),
+                    attr: attr.clone(),
+                    op: *op,
+                    value: v,
+                }]);
+            }
+        }
         Stmt::Return(None)
         | Stmt::Break
         | Stmt::Continue
@@ -477,6 +552,8 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
             }
             return out;
         }
+        // `super()` is only valid as a receiver: nothing smaller.
+        Expr::Super => return out,
         Expr::Bool(_) | Expr::None | Expr::Name(_) => {
             if *e != zero {
                 out.push(zero);
@@ -721,6 +798,12 @@ fn shrink_digits(d: &str) -> Vec<String> {
 /// Renames every user name to a short one (`a`, `b`, ..., functions `f`,
 /// `g`, ...), in order of first appearance.
 fn rename(m: &Module) -> Module {
+    // Method and class attribute names are attributes, which are never
+    // renamed, but their definitions look like variables: renaming one
+    // would break the program, so programs with classes keep their names.
+    if m.body.iter().any(has_class) {
+        return m.clone();
+    }
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut next_var = 0usize;
     let mut next_fn = 0usize;
@@ -762,6 +845,19 @@ fn rename(m: &Module) -> Module {
     }
     Module {
         body: m.body.iter().map(|s| rename_stmt(s, &map)).collect(),
+    }
+}
+
+/// Whether `s` is or contains a class statement.
+fn has_class(s: &Stmt) -> bool {
+    match s {
+        Stmt::ClassDef { .. } => true,
+        Stmt::If { body, orelse, .. }
+        | Stmt::While { body, orelse, .. }
+        | Stmt::For { body, orelse, .. }
+        | Stmt::ForUnpack { body, orelse, .. } => body.iter().chain(orelse).any(has_class),
+        Stmt::FunctionDef { body, .. } => body.iter().any(has_class),
+        _ => false,
     }
 }
 
@@ -912,7 +1008,8 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             }
             collect_expr_names(elt, f);
         }
-        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => {}
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
+        }
     }
 }
 
@@ -1015,6 +1112,29 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             module: module.clone(),
             names: names.iter().map(|(a, n)| (a.clone(), rn(n, map))).collect(),
         },
+        // `rename` leaves programs with classes alone; these are only
+        // reached if that changes, and keep attribute names as they are.
+        Stmt::ClassDef { .. } | Stmt::Decorated { .. } => s.clone(),
+        Stmt::AssignAttr {
+            object,
+            attr,
+            value,
+        } => Stmt::AssignAttr {
+            object: rename_expr(object, map),
+            attr: attr.clone(),
+            value: rename_expr(value, map),
+        },
+        Stmt::AugAssignAttr {
+            object,
+            attr,
+            op,
+            value,
+        } => Stmt::AugAssignAttr {
+            object: rename_expr(object, map),
+            attr: attr.clone(),
+            op: *op,
+            value: rename_expr(value, map),
+        },
     }
 }
 
@@ -1112,7 +1232,9 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
                 })
                 .collect(),
         },
-        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => e.clone(),
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
+            e.clone()
+        }
     }
 }
 
