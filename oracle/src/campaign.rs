@@ -75,6 +75,7 @@ pub struct CampaignStats {
     pub poisoned_sequence: u64,
     pub poisoned_identity: u64,
     pub poisoned_ascii: u64,
+    pub poisoned_unmodelled: u64,
     pub divergences: u64,
     pub errors: u64,
     pub seconds: f64,
@@ -159,7 +160,7 @@ impl CampaignStats {
 
     fn summary_tiers(&self) -> String {
         format!(
-            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, identity {}, non-ASCII {}), {} errors\n\
+            "{} programs in {:.1}s ({:.0} programs/s): {} agree, {} divergences, {} poisoned ({:.2}%: fuel {}, recursion {}, int size {}, memory {}, nesting {}, complex {}, sequence length {}, identity {}, non-ASCII {}, unmodelled {}), {} errors\n\
              tier 1: {} instructions, {} specializations, {} guard misses, {} de-specializations, {} collections\n\
              tier 2: {} traces ({} side traces, {} aborted), {:.1} uops per trace ({:.1} before optimization), {} guards removed, {} folded\n\
              tier 2: {} entries, {} uops run, {} exits, {} deopts, {} forced failures, {} invalidations, {} removed-guard checks\n\
@@ -180,6 +181,7 @@ impl CampaignStats {
             self.poisoned_sequence,
             self.poisoned_identity,
             self.poisoned_ascii,
+            self.poisoned_unmodelled,
             self.errors,
             self.vm.instructions,
             self.vm.specializations,
@@ -272,7 +274,7 @@ pub fn run(
                     // Sorts whose answer depends on CPython's steps: like identity.
                     Poison::Identity | Poison::SortOrder => stats.poisoned_identity += 1,
                     Poison::NonAscii => stats.poisoned_ascii += 1,
-                    Poison::Unmodelled => stats.poisoned_identity += 1,
+                    Poison::Unmodelled => stats.poisoned_unmodelled += 1,
                 }
             }
             Verdict::Error(_) => stats.errors += 1,

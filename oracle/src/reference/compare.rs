@@ -82,6 +82,20 @@ impl Repr {
             }
             Value::Dict(d) => self.dict(d, level),
             Value::View(view) => self.view(view, level),
+            // `ValueError('x', 2)`.
+            Value::Exc(e) => {
+                let level = enter(level)?;
+                self.out.push_str(super::exceptions::name(e.class));
+                self.out.push('(');
+                for (i, a) in e.args.items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.write(a, level)?;
+                }
+                self.out.push(')');
+                Ok(())
+            }
             other => {
                 // Writing to a String cannot fail.
                 let _ = write!(self.out, "{other}");
@@ -242,6 +256,11 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
         (Value::Module, Value::Module) => true,
         (Value::Math(x), Value::Math(y)) => x == y,
+        (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
+        (Value::Instance(x), Value::Instance(y)) => Rc::ptr_eq(x, y),
+        (Value::Exc(x), Value::Exc(y)) => Rc::ptr_eq(x, y),
+        // A new method object per attribute read, as in CPython.
+        (Value::Method(x), Value::Method(y)) => Rc::ptr_eq(x, y),
         // Different types are different objects.
         (
             Value::Int(_)
@@ -257,7 +276,11 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Bound(_)
             | Value::Iter(_)
             | Value::Module
-            | Value::Math(_),
+            | Value::Math(_)
+            | Value::Class(_)
+            | Value::Instance(_)
+            | Value::Method(_)
+            | Value::Exc(_),
             _,
         ) => false,
     })

@@ -133,6 +133,20 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
             }
         }
         Value::Func(f) => (6u8, Rc::as_ptr(f) as usize).hash(h),
+        Value::Class(c) => (11u8, Rc::as_ptr(c) as usize).hash(h),
+        Value::Instance(o) => (12u8, Rc::as_ptr(o) as usize).hash(h),
+        Value::Exc(e) => (14u8, Rc::as_ptr(e) as usize).hash(h),
+        // Equal methods (the same function bound to the same object) hash
+        // alike.
+        Value::Method(m) => {
+            13u8.hash(h);
+            (Rc::as_ptr(&m.func) as usize).hash(h);
+            match &m.receiver {
+                Value::Instance(o) => (Rc::as_ptr(o) as usize).hash(h),
+                Value::Class(c) => (Rc::as_ptr(c) as usize).hash(h),
+                _ => {}
+            }
+        }
         Value::Iter(it) => (9u8, Rc::as_ptr(it) as usize).hash(h),
         Value::Builtin(b) => (7u8, b.name()).hash(h),
         Value::Module => 9u8.hash(h),

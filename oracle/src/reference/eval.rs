@@ -24,7 +24,10 @@ use super::strs;
 mod calls;
 #[path = "comprehension.rs"]
 mod comprehension;
-use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
+#[path = "eval_classes.rs"]
+mod eval_classes;
+use super::classes::{self, ClassCell};
+use super::value::{Builtin, FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -68,6 +71,8 @@ enum Flow {
 struct Frame<'p> {
     slots: Vec<Option<Value>>,
     names: &'p [String],
+    /// The running method's `__class__` cell (for `super()`).
+    cell: Option<Rc<ClassCell>>,
 }
 
 pub struct Interp<'p> {
@@ -108,6 +113,7 @@ impl<'p> Interp<'p> {
         let mut frame = Frame {
             slots: vec![None; self.prog.module_local_names.len()],
             names: &self.prog.module_local_names,
+            cell: None,
         };
         self.exec_block(&self.prog.module, &mut frame).map(|_| ())
     }
@@ -309,10 +315,22 @@ impl<'p> Interp<'p> {
                     code: *code,
                     name,
                     defaults,
+                    cell: None,
                 }));
                 self.store(*slot, f, frame);
             }
             St::Nothing => {}
+            St::Class(c) => self.exec_class(c, frame)?,
+            St::SetAttr(object, attr, value) => {
+                // CPython's order: the value, then the object.
+                let v = self.eval(value, frame)?;
+                let o = self.eval(object, frame)?;
+                classes::set_attr(&o, attr, v)?;
+            }
+            St::AugSetAttr(a) => self.aug_set_attr(a, frame)?,
+            St::Raise(e) => return Err(self.raise(e.as_ref(), frame)),
+            St::Assert(test, msg) => self.assert(test, msg.as_ref(), frame)?,
+            St::Unmodelled => return Err(poison(Poison::Unmodelled)),
         }
         Ok(Flow::Normal)
     }
@@ -399,15 +417,10 @@ impl<'p> Interp<'p> {
             Ex::Method(receiver, m, args) => self.method_call(receiver, m, args, frame),
             Ex::Attr(receiver, m) => {
                 let recv = self.eval(receiver, frame)?;
-                if let Value::Module = recv {
-                    return math::attr(m.name());
-                }
-                methods::lookup(&recv, m)?;
-                Ok(Value::Bound(Rc::new(BoundObj {
-                    receiver: recv,
-                    meth: m.clone(),
-                })))
+                self.get_attr(recv, m)
             }
+            Ex::Super(s) => self.super_attr(s, frame),
+            Ex::Unmodelled => Err(poison(Poison::Unmodelled)),
             Ex::ListComp(c) => self.list_comp(c, frame),
             Ex::StraySlice(parts) => {
                 for p in parts {
@@ -521,6 +534,9 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
+        if classes::generic_attr(&recv, m.name()) {
+            return self.attr_call(recv, m, args, frame);
+        }
         if let Value::Module = recv {
             // `math.f(args)`: the attribute, then a plain call of it.
             let f = math::attr(m.name())?;
@@ -549,7 +565,17 @@ impl<'p> Interp<'p> {
         self.charge()?;
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user(code, &func.defaults, base),
+                Some(code) => return self.call_user(code, &func, base),
+                None => Ok(Value::None),
+            },
+            Value::Class(c) => return self.instantiate(&c, base, None),
+            // The receiver becomes the first argument.
+            Value::Method(m) => match self.prog.funcs.get(m.func.code) {
+                Some(code) => {
+                    self.stack
+                        .insert(base.min(self.stack.len()), m.receiver.clone());
+                    return self.call_user(code, &m.func, base);
+                }
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => self.call_builtin(b, base),
@@ -607,10 +633,12 @@ impl<'p> Interp<'p> {
             Builtin::Reversed => iters::reversed(args, int_bits),
             Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
             Builtin::Isinstance => iters::isinstance(args),
+            Builtin::Exc(c) => Ok(super::exceptions::make(c, args)),
         }
     }
 
-    fn call_user(&mut self, code: &'p FuncCode, defaults: &[Value], base: usize) -> Res<Value> {
+    fn call_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {
+        let defaults = &func.defaults[..];
         let base = base.min(self.stack.len());
         let given = self.stack.len() - base;
         let want = code.params.len();
@@ -640,6 +668,7 @@ impl<'p> Interp<'p> {
         let mut frame = Frame {
             slots,
             names: &code.local_names,
+            cell: func.cell.clone(),
         };
         self.depth += 1;
         let flow = self.exec_block(&code.body, &mut frame);

@@ -12,7 +12,7 @@ use super::super::math;
 use super::super::methods;
 use super::super::resolve::{CallKw, FuncCode};
 use super::super::strs;
-use super::super::value::{Builtin, Value};
+use super::super::value::{Builtin, FuncObj, Value};
 use super::{Frame, Interp, Res, type_error};
 
 impl<'p> Interp<'p> {
@@ -35,6 +35,7 @@ impl<'p> Interp<'p> {
         let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
         let callee = match &f {
             Value::Func(func) => Some(func.name.to_string()),
+            Value::Method(m) => Some(m.func.name.to_string()),
             Value::Builtin(b) => Some(b.name().to_string()),
             _ => None,
         };
@@ -53,9 +54,17 @@ impl<'p> Interp<'p> {
         }
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user_kw(code, &func.defaults, base, kws),
+                Some(code) => return self.call_user_kw(code, &func, base, kws),
                 None => Ok(Value::None),
             },
+            Value::Method(m) => match self.prog.funcs.get(m.func.code) {
+                Some(code) => {
+                    self.stack.insert(base, m.receiver.clone());
+                    return self.call_user_kw(code, &m.func, base, kws);
+                }
+                None => Ok(Value::None),
+            },
+            Value::Class(c) => return self.instantiate(&c, base, Some(kws)),
             Value::Builtin(Builtin::Print) => {
                 let mut sep_end = [None, None];
                 for (name, v) in &kws {
@@ -107,17 +116,18 @@ impl<'p> Interp<'p> {
 
     /// A user function called with keywords: the arguments bound to the
     /// parameters (see [`builtins::bind_keywords`]), then the plain call.
-    fn call_user_kw(
+    pub(super) fn call_user_kw(
         &mut self,
         code: &'p FuncCode,
-        defaults: &[Value],
+        func: &FuncObj,
         base: usize,
         kws: Vec<(Rc<str>, Value)>,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
         let given: Vec<Value> = self.stack.drain(base..).collect();
+        let defaults = &func.defaults;
         let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
         self.stack.extend(bound);
-        self.call_user(code, defaults, base)
+        self.call_user(code, func, base)
     }
 }

@@ -147,7 +147,7 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
             return Err(super::dict::key_error(&Value::Str(key.into())));
         }
         // The lookup of a str key in a list or range.
-        let owner = a.items.first().map_or("list", Value::type_name);
+        let owner = a.items.first().map_or("list".into(), Value::type_name);
         return Err(type_error(format!(
             "{owner} indices must be integers or slices, not str"
         )));

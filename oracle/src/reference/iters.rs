@@ -250,6 +250,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
             }
             return Ok(false);
         }
+        Value::Class(c) => return Ok(super::classes::is_instance(x, c)),
         _ => {
             return Err(type_error(
                 "isinstance() arg 2 must be a type, a tuple of types, or a union".into(),
@@ -267,6 +268,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
             matches!(x, Value::Iter(it) if it.type_name() == b.name())
         }
+        Builtin::Exc(c) => matches!(x, Value::Exc(e) if super::exceptions::derives(e.class, c)),
         Builtin::Print
         | Builtin::Abs
         | Builtin::Round

@@ -14,7 +14,11 @@
 //! `break`, nested `def`, bad literals, mismatched comparison chains,
 //! keywords on any callee) still get a defined result, and fuel bounds the
 //! running time. Documented deviations from CPython: functions repr as
-//! `<function NAME>`; the only methods are the language's (list: append
+//! `<function NAME>` (methods `<function C.m>`), and, likewise without
+//! CPython's ` at 0x...` address, instances as `<__main__.C object>` and
+//! bound methods as `<bound method C.m of <__main__.C object>>` (classes
+//! repr exactly as CPython's, `<class '__main__.C'>`); classes are in
+//! [`classes`]; the only methods are the language's (list: append
 //! pop insert extend index count reverse; tuple and range: index count;
 //! str: join split strip upper lower replace startswith endswith find
 //! index count), so CPython's others (`copy`, `sort`, `bit_length`,
@@ -31,10 +35,12 @@
 //! later entry's evaluation fails after an earlier key was unhashable).
 
 mod builtins;
+mod classes;
 mod compare;
 mod dict;
 mod dict_methods;
 mod eval;
+mod exceptions;
 mod float;
 mod format;
 mod format_float;

@@ -61,6 +61,54 @@ pub enum Ex {
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
     ListComp(Box<Comp>),
+    /// `super().name` or `super().name(args)`.
+    Super(Box<SuperEx>),
+    /// Something only a hand-built AST has and CPython gives a meaning
+    /// the language does not model (a bare `super()`): poisons when run.
+    Unmodelled,
+}
+
+/// `super().name` (`args: None`) or `super().name(args)`.
+#[derive(Debug)]
+pub struct SuperEx {
+    /// The method's first parameter; `None` outside a plain method (only
+    /// in a hand-built AST), which poisons.
+    pub self_slot: Option<usize>,
+    pub name: Rc<str>,
+    pub args: Option<Vec<Ex>>,
+}
+
+/// A class statement.
+#[derive(Debug)]
+pub struct ClassSt {
+    pub slot: Slot,
+    pub name: Rc<str>,
+    pub base: Option<Ex>,
+    pub items: Vec<ClassItem>,
+    /// A hand-built statement outside the language (several bases, a
+    /// body statement a class body cannot hold): poisons when run.
+    pub unmodelled: bool,
+}
+
+/// One binding of a class body, in source order.
+#[derive(Debug)]
+pub enum ClassItem {
+    /// A method: function table index, default expressions, decorator.
+    Def {
+        name: Rc<str>,
+        code: usize,
+        defaults: Vec<Ex>,
+        kind: DefKind,
+    },
+    /// A class attribute and its expression (evaluated as at module level).
+    Attr(Rc<str>, Ex),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DefKind {
+    Plain,
+    Static,
+    Class,
 }
 
 /// `[elt for dest in iter if cond ...]`. The comprehension's variables are
@@ -124,6 +172,18 @@ pub enum St {
     Def(Slot, usize, Vec<Ex>),
     /// `pass` and `global` (the latter only matters at resolution time).
     Nothing,
+    Class(Box<ClassSt>),
+    /// `object.attr = value`: (object, attr, value).
+    SetAttr(Ex, Rc<str>, Ex),
+    /// `object.attr op= value`.
+    AugSetAttr(Box<(Ex, Rc<str>, BinOp, Ex)>),
+    /// A statement only a hand-built AST has (a decorated `def` outside a
+    /// class body): poisons when run.
+    Unmodelled,
+    /// `raise exc` or a bare `raise`.
+    Raise(Option<Ex>),
+    /// `assert test, msg`.
+    Assert(Ex, Option<Ex>),
 }
 
 #[derive(Debug)]
@@ -164,6 +224,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_scope: Vec::new(),
         comp_locals: Vec::new(),
         local_base: 0,
+        super_self: None,
     };
     let module_scope = Scope { locals: None };
     let mut body = r.block(&module.body, &module_scope)?;
@@ -209,6 +270,9 @@ struct Resolver<'g> {
     /// ordinary locals.
     comp_locals: Vec<String>,
     local_base: usize,
+    /// Inside a plain method: its first parameter's slot (what `super()`
+    /// reads).
+    super_self: Option<usize>,
 }
 
 impl Resolver<'_> {
@@ -236,12 +300,6 @@ impl Resolver<'_> {
 
     fn stmt(&mut self, s: &Stmt, scope: &Scope) -> R<St> {
         Ok(match s {
-            Stmt::ClassDef { .. }
-            | Stmt::Decorated { .. }
-            | Stmt::AssignAttr { .. }
-            | Stmt::AugAssignAttr { .. }
-            | Stmt::Raise(_)
-            | Stmt::Assert { .. } => return Err(TooDeep),
             Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
             Stmt::Assign { target, value } => {
                 let value = self.expr(value, scope)?;
@@ -346,10 +404,109 @@ impl Resolver<'_> {
                 // own locals and globals (no closures). Defaults are
                 // evaluated in the enclosing scope.
                 let defaults = self.exprs(defaults, scope)?;
-                let code = self.function(name, params, body)?;
+                let code = self.function(name, params, body, false)?;
                 St::Def(self.slot(name, scope), code, defaults)
             }
+            Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
+            Stmt::Decorated { .. } => St::Unmodelled,
+            Stmt::AssignAttr {
+                object,
+                attr,
+                value,
+            } => St::SetAttr(
+                self.expr(object, scope)?,
+                Rc::from(attr.as_str()),
+                self.expr(value, scope)?,
+            ),
+            Stmt::AugAssignAttr {
+                object,
+                attr,
+                op,
+                value,
+            } => St::AugSetAttr(Box::new((
+                self.expr(object, scope)?,
+                Rc::from(attr.as_str()),
+                *op,
+                self.expr(value, scope)?,
+            ))),
+            Stmt::Raise(e) => St::Raise(e.as_ref().map(|e| self.expr(e, scope)).transpose()?),
+            Stmt::Assert { test, msg } => St::Assert(
+                self.expr(test, scope)?,
+                msg.as_ref().map(|m| self.expr(m, scope)).transpose()?,
+            ),
         })
+    }
+
+    /// A class statement: its base and every class attribute and default
+    /// resolve in the enclosing scope (the front end guarantees they read
+    /// no name the body binds); methods are functions named `C.m`.
+    #[inline(never)]
+    fn class_def(&mut self, name: &str, bases: &[Expr], body: &[Stmt], scope: &Scope) -> R<St> {
+        let mut unmodelled = bases.len() > 1;
+        let base = match bases.first() {
+            Some(b) => Some(self.expr(b, scope)?),
+            None => None,
+        };
+        let mut items = Vec::new();
+        for s in body {
+            let (def, kind) = match s {
+                Stmt::Decorated { decorator, def } => match decorator.as_str() {
+                    "staticmethod" => (&**def, DefKind::Static),
+                    "classmethod" => (&**def, DefKind::Class),
+                    _ => {
+                        unmodelled = true;
+                        continue;
+                    }
+                },
+                other => (other, DefKind::Plain),
+            };
+            match def {
+                Stmt::FunctionDef {
+                    name: m,
+                    params,
+                    defaults,
+                    body,
+                } => {
+                    let defaults = self.exprs(defaults, scope)?;
+                    let qualname = format!("{name}.{m}");
+                    let plain = matches!(kind, DefKind::Plain);
+                    let code = self.function(&qualname, params, body, plain)?;
+                    items.push(ClassItem::Def {
+                        name: Rc::from(m.as_str()),
+                        code,
+                        defaults,
+                        kind,
+                    });
+                }
+                Stmt::Assign { target, value } if matches!(kind, DefKind::Plain) => {
+                    let value = self.expr(value, scope)?;
+                    items.push(ClassItem::Attr(Rc::from(target.as_str()), value));
+                }
+                // A docstring and `pass` bind nothing.
+                Stmt::Pass | Stmt::Expr(Expr::Str(_)) if matches!(kind, DefKind::Plain) => {}
+                _ => unmodelled = true,
+            }
+        }
+        Ok(St::Class(Box::new(ClassSt {
+            slot: self.slot(name, scope),
+            name: Rc::from(name),
+            base,
+            items,
+            unmodelled,
+        })))
+    }
+
+    /// `super().name` (`args: None`) or `super().name(args)`.
+    fn super_ex(&mut self, name: &str, args: Option<&[Expr]>, scope: &Scope) -> R<Ex> {
+        let args = match args {
+            Some(a) => Some(self.exprs(a, scope)?),
+            None => None,
+        };
+        Ok(Ex::Super(Box::new(SuperEx {
+            self_slot: self.super_self,
+            name: Rc::from(name),
+            args,
+        })))
     }
 
     fn dests(&mut self, targets: &[Target], scope: &Scope) -> Vec<Dest> {
@@ -362,7 +519,8 @@ impl Resolver<'_> {
             .collect()
     }
 
-    fn function(&mut self, name: &str, params: &[String], body: &[Stmt]) -> R<usize> {
+    /// `method`: a plain method, whose body may use `super()`.
+    fn function(&mut self, name: &str, params: &[String], body: &[Stmt], method: bool) -> R<usize> {
         let (mut local_names, _declared_globals) = function_locals(params, body);
         let mut locals = HashMap::new();
         for (i, n) in local_names.iter().enumerate() {
@@ -389,7 +547,14 @@ impl Resolver<'_> {
             std::mem::take(&mut self.comp_locals),
             std::mem::replace(&mut self.local_base, local_names.len()),
         );
+        let self_slot = if method {
+            param_slots.first().copied()
+        } else {
+            None
+        };
+        let outer_super = std::mem::replace(&mut self.super_self, self_slot);
         let body = self.block(body, &scope);
+        self.super_self = outer_super;
         local_names.append(&mut self.comp_locals);
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
@@ -408,7 +573,6 @@ impl Resolver<'_> {
             return Err(TooDeep);
         }
         Ok(match e {
-            Expr::Super => return Err(TooDeep),
             Expr::Int(digits) => int_literal(digits, self.int_bits),
             // Any bits at all are some float (a hand-built AST may even
             // hold a NaN or a negative one): no literal is bad.
@@ -459,6 +623,7 @@ impl Resolver<'_> {
             | Expr::Slice { .. }
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
             Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
+            Expr::Super => Ex::Unmodelled,
         })
     }
 
@@ -523,6 +688,14 @@ impl Resolver<'_> {
                 Box::new(self.expr(value, scope)?),
                 Box::new(self.index(index, scope)?),
             ),
+            Expr::Attribute { value, attr } if **value == Expr::Super => {
+                self.super_ex(attr, None, scope)?
+            }
+            Expr::MethodCall {
+                receiver,
+                method,
+                args,
+            } if **receiver == Expr::Super => self.super_ex(method, Some(args), scope)?,
             Expr::Attribute { value, attr } => {
                 Ex::Attr(Box::new(self.expr(value, scope)?), Meth::parse(attr))
             }

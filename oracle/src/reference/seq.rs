@@ -147,7 +147,11 @@ impl Items {
             | Value::Builtin(_)
             | Value::Bound(_)
             | Value::Module
-            | Value::Math(_) => return None,
+            | Value::Math(_)
+            | Value::Exc(_)
+            | Value::Class(_)
+            | Value::Instance(_)
+            | Value::Method(_) => return None,
         })
     }
 
@@ -258,6 +262,7 @@ fn not_subscriptable(v: &Value) -> Box<super::eval::Stop> {
         Value::Builtin(b) if b.is_class() => {
             type_error(format!("type '{}' is not subscriptable", b.name()))
         }
+        Value::Class(c) => type_error(format!("type '{}' is not subscriptable", c.name)),
         _ => type_error(format!("'{}' object is not subscriptable", v.type_name())),
     }
 }

@@ -76,6 +76,7 @@ pub fn repr_str(s: &str) -> String {
 pub fn str_of(v: &Value) -> Res<String> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
+        Value::Exc(e) => super::exceptions::str_of(e, &str_of, &compare::repr),
         other => compare::repr(other),
     }
 }
@@ -85,6 +86,7 @@ pub fn str_of(v: &Value) -> Res<String> {
 pub fn to_str_value(h: &mut Heap, v: &Value, as_str: bool) -> Res<Value> {
     match v {
         Value::Str(_) if as_str => Ok(v.clone()),
+        Value::Exc(_) if as_str => new_str(h, str_of(v)?),
         Value::Str(s) => {
             let r = repr_str(s);
             check_len(r.len() as u128)?;

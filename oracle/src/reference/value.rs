@@ -5,6 +5,7 @@
 //! [`super::float`], sequence semantics in [`super::seq`], string
 //! semantics in [`super::strs`], dict semantics in [`super::dict`].
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::fmt;
@@ -289,6 +290,10 @@ pub struct FuncObj {
     pub name: Rc<str>,
     /// The values of the last parameters' defaults, evaluated by the `def`.
     pub defaults: Vec<Value>,
+    /// A method's `__class__` cell (what `super()` starts from): the class
+    /// the class statement that ran this `def` made. `None` outside a
+    /// class body.
+    pub cell: Option<Rc<super::classes::ClassCell>>,
 }
 
 /// A method bound to its receiver (`push = xs.append`).
@@ -425,10 +430,12 @@ pub enum Builtin {
     Reversed,
     Sorted,
     Isinstance,
+    /// A built-in exception class (an index into `exceptions::CLASSES`).
+    Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 22] = [
+    pub const ALL: [Builtin; 40] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -451,6 +458,24 @@ impl Builtin {
         Builtin::Reversed,
         Builtin::Sorted,
         Builtin::Isinstance,
+        Builtin::Exc(0),
+        Builtin::Exc(1),
+        Builtin::Exc(2),
+        Builtin::Exc(3),
+        Builtin::Exc(4),
+        Builtin::Exc(5),
+        Builtin::Exc(6),
+        Builtin::Exc(7),
+        Builtin::Exc(8),
+        Builtin::Exc(9),
+        Builtin::Exc(10),
+        Builtin::Exc(11),
+        Builtin::Exc(12),
+        Builtin::Exc(13),
+        Builtin::Exc(14),
+        Builtin::Exc(15),
+        Builtin::Exc(16),
+        Builtin::Exc(17),
     ];
 
     pub fn name(self) -> &'static str {
@@ -477,6 +502,7 @@ impl Builtin {
             Builtin::Reversed => "reversed",
             Builtin::Sorted => "sorted",
             Builtin::Isinstance => "isinstance",
+            Builtin::Exc(c) => super::exceptions::name(c),
         }
     }
 
@@ -498,6 +524,7 @@ impl Builtin {
                 | Builtin::Enumerate
                 | Builtin::Zip
                 | Builtin::Reversed
+                | Builtin::Exc(_)
         )
     }
 }
@@ -565,6 +592,23 @@ pub(super) fn drop_iteratively(mut pending: Vec<Value>) {
                     pending.push(Value::Dict(obj.dict));
                 }
             }
+            // Instances (linked lists of objects) and classes (a chain of
+            // `class C(C)` run in a loop) nest as deep as containers.
+            Value::Instance(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    obj.take_all(&mut pending);
+                }
+            }
+            Value::Class(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    obj.take_all(&mut pending);
+                }
+            }
+            Value::Method(rc) => {
+                if let Ok(obj) = Rc::try_unwrap(rc) {
+                    pending.push(obj.receiver.clone());
+                }
+            }
             _ => {}
         }
     }
@@ -594,6 +638,14 @@ pub enum Value {
     View(Rc<ViewObj>),
     /// An iterator object (`enumerate`, `zip`, `reversed`).
     Iter(Rc<super::iters::IterObj>),
+    /// A class made by a class statement.
+    Class(Rc<super::classes::ClassObj>),
+    /// An instance of a class.
+    Instance(Rc<super::classes::InstObj>),
+    /// A user function bound to an instance or (a class method) a class.
+    Method(Rc<super::classes::MethodObj>),
+    /// An exception object.
+    Exc(Rc<super::exceptions::ExcObj>),
 }
 
 impl Value {
@@ -615,9 +667,14 @@ impl Value {
         }
     }
 
-    /// `type(v).__name__`, as used in CPython's error messages.
-    pub fn type_name(&self) -> &'static str {
-        match self {
+    /// `type(v).__name__`, as used in CPython's error messages (an
+    /// instance's is its class's name, hence not always static).
+    pub fn type_name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
+            Value::Instance(o) => return Cow::Owned(o.class().name.to_string()),
+            Value::Exc(e) => super::exceptions::name(e.class),
+            Value::Class(_) => "type",
+            Value::Method(_) => "method",
             Value::Int(_) => "int",
             Value::Float(_) => "float",
             Value::Bool(_) => "bool",
@@ -633,7 +690,7 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::View(v) => v.kind.type_name(),
             Value::Iter(it) => it.type_name(),
-        }
+        })
     }
 
     pub fn is_container(&self) -> bool {
@@ -664,7 +721,11 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Dict(d) => d.len() > 0,
             Value::View(v) => v.dict.len() > 0,
-            Value::Iter(_) => true,
+            Value::Iter(_)
+            | Value::Class(_)
+            | Value::Instance(_)
+            | Value::Method(_)
+            | Value::Exc(_) => true,
         }
     }
 
@@ -688,6 +749,11 @@ impl Value {
             (Value::Builtin(a), Value::Builtin(b)) => a == b,
             (Value::Module, Value::Module) => true,
             (Value::Math(a), Value::Math(b)) => a == b,
+            (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
+            (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
+            (Value::Exc(a), Value::Exc(b)) => Rc::ptr_eq(a, b),
+            // CPython: the same function bound to the same object.
+            (Value::Method(a), Value::Method(b)) => a.same(b),
             _ => match (self.as_num(), o.as_num()) {
                 (Some(a), Some(b)) => num_cmp(&a, &b) == Some(Ordering::Equal),
                 _ => false,
@@ -737,6 +803,18 @@ impl fmt::Display for Value {
             ),
             // Without CPython's address, as functions.
             Value::Iter(it) => write!(f, "<{} object>", it.type_name()),
+            Value::Class(c) => write!(f, "<class '__main__.{}'>", c.name),
+            Value::Instance(o) => write!(f, "<__main__.{} object>", o.class().name),
+            Value::Exc(e) => {
+                let args: Vec<String> = e.args.items.iter().map(|a| a.to_string()).collect();
+                write!(
+                    f,
+                    "{}({})",
+                    super::exceptions::name(e.class),
+                    args.join(", ")
+                )
+            }
+            Value::Method(m) => write!(f, "<bound method {} of {}>", m.func.name, m.receiver),
             Value::Range(r) => {
                 if r.step == Int::Small(1) {
                     write!(f, "range({}, {})", r.start, r.stop)

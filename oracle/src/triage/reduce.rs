@@ -166,13 +166,6 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
     let expr_variants = |e: &Expr| if structure { vec![] } else { expr_variants(e) };
     let list_variants = |b: &[Stmt]| list_variants(b, pass);
     match s {
-        // TEMP (until the reference branch lands): classes are not reduced.
-        Stmt::ClassDef { .. }
-        | Stmt::Decorated { .. }
-        | Stmt::AssignAttr { .. }
-        | Stmt::AugAssignAttr { .. }
-        | Stmt::Raise(_)
-        | Stmt::Assert { .. } => {}
         Stmt::If { test, body, orelse } => {
             if structure {
                 out.push(body.clone());
@@ -450,6 +443,109 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::Return(Some(v))]);
             }
         }
+        Stmt::ClassDef { name, bases, body } => {
+            // Members deleted (methods, class attributes) or shrunk, as
+            // any block; the base dropped. Deleting the whole class is the
+            // enclosing list's business.
+            let rebuild = |bases: Vec<Expr>, body: Vec<Stmt>| {
+                vec![Stmt::ClassDef {
+                    name: name.clone(),
+                    bases,
+                    body,
+                }]
+            };
+            if structure && !bases.is_empty() {
+                out.push(rebuild(vec![], body.clone()));
+            }
+            for b in list_variants(body) {
+                out.push(rebuild(bases.clone(), nonempty(b)));
+            }
+        }
+        Stmt::Decorated { decorator, def } => {
+            if structure {
+                out.push(vec![(**def).clone()]);
+            }
+            for d in stmt_variants(def, pass) {
+                if let [d] = &d[..] {
+                    out.push(vec![Stmt::Decorated {
+                        decorator: decorator.clone(),
+                        def: Box::new(d.clone()),
+                    }]);
+                }
+            }
+        }
+        Stmt::AssignAttr {
+            object,
+            attr,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::Expr(value.clone())]);
+            }
+            let rebuild = |o: &Expr, v: &Expr| {
+                vec![Stmt::AssignAttr {
+                    object: o.clone(),
+                    attr: attr.clone(),
+                    value: v.clone(),
+                }]
+            };
+            for v in expr_variants(value) {
+                out.push(rebuild(object, &v));
+            }
+            for o in expr_variants(object) {
+                out.push(rebuild(&o, value));
+            }
+        }
+        // `raise e` becomes `e` (the value may be what matters), an
+        // `assert` its test; the expressions shrink in place.
+        Stmt::Raise(Some(e)) => {
+            if structure {
+                out.push(vec![Stmt::Expr(e.clone())]);
+            }
+            for v in expr_variants(e) {
+                out.push(vec![Stmt::Raise(Some(v))]);
+            }
+        }
+        Stmt::Raise(None) => {}
+        Stmt::Assert { test, msg } => {
+            if structure {
+                out.push(vec![Stmt::Expr(test.clone())]);
+                if msg.is_some() {
+                    out.push(vec![Stmt::Assert {
+                        test: test.clone(),
+                        msg: None,
+                    }]);
+                }
+            }
+            for t in expr_variants(test) {
+                out.push(vec![Stmt::Assert {
+                    test: t,
+                    msg: msg.clone(),
+                }]);
+            }
+        }
+        Stmt::AugAssignAttr {
+            object,
+            attr,
+            op,
+            value,
+        } => {
+            if structure {
+                out.push(vec![Stmt::AssignAttr {
+                    object: object.clone(),
+                    attr: attr.clone(),
+                    value: value.clone(),
+                }]);
+            }
+            for v in expr_variants(value) {
+                out.push(vec![Stmt::AugAssignAttr {
+                    object: object.clone(),
+                    attr: attr.clone(),
+                    op: *op,
+                    value: v,
+                }]);
+            }
+        }
         Stmt::Return(None)
         | Stmt::Break
         | Stmt::Continue
@@ -484,6 +580,8 @@ fn expr_variants(e: &Expr) -> Vec<Expr> {
             }
             return out;
         }
+        // `super()` is only valid as a receiver: nothing smaller.
+        Expr::Super => return out,
         Expr::Bool(_) | Expr::None | Expr::Name(_) => {
             if *e != zero {
                 out.push(zero);
@@ -728,6 +826,12 @@ fn shrink_digits(d: &str) -> Vec<String> {
 /// Renames every user name to a short one (`a`, `b`, ..., functions `f`,
 /// `g`, ...), in order of first appearance.
 fn rename(m: &Module) -> Module {
+    // Method and class attribute names are attributes, which are never
+    // renamed, but their definitions look like variables: renaming one
+    // would break the program, so programs with classes keep their names.
+    if m.body.iter().any(has_class) {
+        return m.clone();
+    }
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut next_var = 0usize;
     let mut next_fn = 0usize;
@@ -769,6 +873,19 @@ fn rename(m: &Module) -> Module {
     }
     Module {
         body: m.body.iter().map(|s| rename_stmt(s, &map)).collect(),
+    }
+}
+
+/// Whether `s` is or contains a class statement.
+fn has_class(s: &Stmt) -> bool {
+    match s {
+        Stmt::ClassDef { .. } => true,
+        Stmt::If { body, orelse, .. }
+        | Stmt::While { body, orelse, .. }
+        | Stmt::For { body, orelse, .. }
+        | Stmt::ForUnpack { body, orelse, .. } => body.iter().chain(orelse).any(has_class),
+        Stmt::FunctionDef { body, .. } => body.iter().any(has_class),
+        _ => false,
     }
 }
 
@@ -856,7 +973,6 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
 
 fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
     match e {
-        Expr::Super => {}
         Expr::Name(n) => f(n, false),
         Expr::UnaryOp { operand, .. } => collect_expr_names(operand, f),
         Expr::BinOp { left, right, .. } => {
@@ -920,7 +1036,8 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             }
             collect_expr_names(elt, f);
         }
-        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => {}
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
+        }
     }
 }
 
@@ -931,12 +1048,6 @@ fn rn(n: &str, map: &BTreeMap<String, String>) -> String {
 fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
     let block = |b: &[Stmt]| b.iter().map(|s| rename_stmt(s, map)).collect();
     match s {
-        Stmt::ClassDef { .. }
-        | Stmt::Decorated { .. }
-        | Stmt::AssignAttr { .. }
-        | Stmt::AugAssignAttr { .. }
-        | Stmt::Raise(_)
-        | Stmt::Assert { .. } => s.clone(),
         Stmt::Expr(e) => Stmt::Expr(rename_expr(e, map)),
         Stmt::Assign { target, value } => Stmt::Assign {
             target: rn(target, map),
@@ -1019,6 +1130,11 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             body: block(body),
         },
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),
+        Stmt::Raise(e) => Stmt::Raise(e.as_ref().map(|e| rename_expr(e, map))),
+        Stmt::Assert { test, msg } => Stmt::Assert {
+            test: rename_expr(test, map),
+            msg: msg.as_ref().map(|m| rename_expr(m, map)),
+        },
         Stmt::Global(names) => Stmt::Global(names.iter().map(|n| rn(n, map)).collect()),
         Stmt::Break | Stmt::Continue | Stmt::Pass => s.clone(),
         Stmt::Import { module, name } => Stmt::Import {
@@ -1028,6 +1144,29 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         Stmt::ImportFrom { module, names } => Stmt::ImportFrom {
             module: module.clone(),
             names: names.iter().map(|(a, n)| (a.clone(), rn(n, map))).collect(),
+        },
+        // `rename` leaves programs with classes alone; these are only
+        // reached if that changes, and keep attribute names as they are.
+        Stmt::ClassDef { .. } | Stmt::Decorated { .. } => s.clone(),
+        Stmt::AssignAttr {
+            object,
+            attr,
+            value,
+        } => Stmt::AssignAttr {
+            object: rename_expr(object, map),
+            attr: attr.clone(),
+            value: rename_expr(value, map),
+        },
+        Stmt::AugAssignAttr {
+            object,
+            attr,
+            op,
+            value,
+        } => Stmt::AugAssignAttr {
+            object: rename_expr(object, map),
+            attr: attr.clone(),
+            op: *op,
+            value: rename_expr(value, map),
         },
     }
 }
@@ -1042,7 +1181,6 @@ fn rename_target(t: &Target, map: &BTreeMap<String, String>) -> Target {
 fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
     let b = |x: &Expr| Box::new(rename_expr(x, map));
     match e {
-        Expr::Super => Expr::Super,
         Expr::Name(n) => Expr::Name(rn(n, map)),
         Expr::UnaryOp { op, operand } => Expr::UnaryOp {
             op: *op,
@@ -1127,7 +1265,9 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
                 })
                 .collect(),
         },
-        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => e.clone(),
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
+            e.clone()
+        }
     }
 }
 

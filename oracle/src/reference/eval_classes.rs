@@ -1,0 +1,309 @@
+//! The evaluator's class statements, attribute access on any value,
+//! instantiation and `super()`, and `raise`/`assert` (out of eval.rs); the
+//! object model itself is in [`super::super::classes`], exceptions in
+//! [`super::super::exceptions`].
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use jitdiff_vm::lang::ast::BinOp;
+use jitdiff_vm::lang::outcome::Poison;
+
+use super::super::classes::{self, Attr, ClassObj, Found, InstObj};
+use super::super::math;
+use super::super::methods::{self, Meth};
+use super::super::resolve::{ClassItem, ClassSt, DefKind, Ex, SuperEx};
+use super::super::seq;
+use super::super::value::{BoundObj, Builtin, FuncObj, Value};
+use super::super::{compare, exceptions, strs};
+use super::{Frame, Interp, Res, Stop, exception, poison, type_error};
+
+impl<'p> Interp<'p> {
+    /// `raise exc` (a class is made with no arguments), or a bare `raise`,
+    /// which with nothing being handled is CPython's RuntimeError.
+    pub(super) fn raise(&mut self, e: Option<&'p Ex>, frame: &mut Frame<'p>) -> Box<Stop> {
+        let Some(e) = e else {
+            return exception("RuntimeError", "No active exception to reraise".into());
+        };
+        match self.eval(e, frame) {
+            Ok(v) => exceptions::raise(&v, &strs::str_of, &compare::repr),
+            Err(stop) => stop,
+        }
+    }
+
+    /// `assert test, msg`: `AssertionError(msg)` when the test is false
+    /// (the message is evaluated only then).
+    pub(super) fn assert(
+        &mut self,
+        test: &'p Ex,
+        msg: Option<&'p Ex>,
+        frame: &mut Frame<'p>,
+    ) -> Res<()> {
+        if self.eval(test, frame)?.truthy() {
+            return Ok(());
+        }
+        let args = match msg {
+            Some(m) => vec![self.eval(m, frame)?],
+            None => vec![],
+        };
+        let e = exceptions::make(exceptions::ASSERTION_ERROR, &args);
+        Err(exceptions::raise(&e, &strs::str_of, &compare::repr))
+    }
+
+    /// A class statement: the base, then the body's bindings in source
+    /// order (each `def` makes a function whose `__class__` cell the new
+    /// class fills), then the class, bound to its name.
+    #[inline(never)]
+    pub(super) fn exec_class(&mut self, c: &'p ClassSt, frame: &mut Frame<'p>) -> Res<()> {
+        if c.unmodelled {
+            return Err(poison(Poison::Unmodelled));
+        }
+        let base = match &c.base {
+            None => None,
+            Some(e) => match self.eval(e, frame)? {
+                Value::Class(b) => Some(b),
+                // A builtin type or any other value as a base.
+                _ => return Err(poison(Poison::Unmodelled)),
+            },
+        };
+        let cell = Rc::new(RefCell::new(Weak::new()));
+        let mut attrs = Vec::with_capacity(c.items.len());
+        for item in &c.items {
+            match item {
+                ClassItem::Def {
+                    name,
+                    code,
+                    defaults,
+                    kind,
+                } => {
+                    let defaults = defaults
+                        .iter()
+                        .map(|d| self.eval(d, frame))
+                        .collect::<Res<Vec<_>>>()?;
+                    let qualname = self
+                        .prog
+                        .funcs
+                        .get(*code)
+                        .map_or_else(|| Rc::from("?"), |f| f.name.clone());
+                    let f = Value::Func(Rc::new(FuncObj {
+                        code: *code,
+                        name: qualname,
+                        defaults,
+                        cell: Some(cell.clone()),
+                    }));
+                    let attr = match kind {
+                        DefKind::Plain => Attr::Plain(f),
+                        DefKind::Static => Attr::Static(f),
+                        DefKind::Class => Attr::ClassMethod(f),
+                    };
+                    attrs.push((name.clone(), attr));
+                }
+                ClassItem::Attr(name, e) => {
+                    let v = self.eval(e, frame)?;
+                    attrs.push((name.clone(), Attr::Plain(v)));
+                }
+            }
+        }
+        let class = Rc::new(ClassObj::new(c.name.clone(), base, attrs)?);
+        *cell.borrow_mut() = Rc::downgrade(&class);
+        self.store(c.slot, Value::Class(class), frame);
+        Ok(())
+    }
+
+    /// `recv.name` on any value.
+    pub(super) fn get_attr(&mut self, recv: Value, m: &Meth) -> Res<Value> {
+        let name = m.name();
+        match &recv {
+            Value::Instance(o) => classes::instance_attr(o, name),
+            Value::Class(c) => classes::class_attr(c, name),
+            _ if name == "__class__" => builtin_class(&recv),
+            _ if name == "__name__" => classes::other_name(&recv).ok_or_else(|| {
+                exception(
+                    "AttributeError",
+                    format!("'{}' object has no attribute '{name}'", recv.type_name()),
+                )
+            }),
+            Value::Module => math::attr(name),
+            _ => {
+                methods::lookup(&recv, m)?;
+                Ok(Value::Bound(Rc::new(BoundObj {
+                    receiver: recv,
+                    meth: m.clone(),
+                })))
+            }
+        }
+    }
+
+    /// `recv.m(args)` where `recv.m` is an attribute rather than one of
+    /// the builtin types' methods: the attribute (its error before the
+    /// arguments), the arguments, then the call.
+    #[inline(never)]
+    pub(super) fn attr_call(
+        &mut self,
+        recv: Value,
+        m: &Meth,
+        args: &'p [Ex],
+        frame: &mut Frame<'p>,
+    ) -> Res<Value> {
+        // `o.__init__(...)` without an `__init__`: `object.__init__`.
+        if let Value::Instance(o) = &recv
+            && m.name() == "__init__"
+            && classes::missing_init(o)
+        {
+            let n = self.eval_args(args, frame)?;
+            self.charge()?;
+            return classes::object_init(&recv, n);
+        }
+        let f = self.get_attr(recv, m)?;
+        let base = self.stack.len();
+        for a in args {
+            let v = self.eval(a, frame)?;
+            self.stack.push(v);
+        }
+        self.call(f, base)
+    }
+
+    /// Evaluates `args` for a callee that ignores their values; their count.
+    fn eval_args(&mut self, args: &'p [Ex], frame: &mut Frame<'p>) -> Res<usize> {
+        for a in args {
+            self.eval(a, frame)?;
+        }
+        Ok(args.len())
+    }
+
+    /// `object.attr op= value`: the object once, the attribute read, the
+    /// value, the operation (a list's `+=` in place), the store.
+    #[inline(never)]
+    pub(super) fn aug_set_attr(
+        &mut self,
+        a: &'p (Ex, Rc<str>, BinOp, Ex),
+        frame: &mut Frame<'p>,
+    ) -> Res<()> {
+        let (object, attr, op, value) = a;
+        let o = self.eval(object, frame)?;
+        let cur = self.get_attr(o.clone(), &Meth::parse(attr))?;
+        let rhs = self.eval(value, frame)?;
+        let new = if let Value::List(l) = &cur
+            && let Some(done) = seq::inplace_list(&mut self.heap, *op, l, &rhs)
+        {
+            done?;
+            cur.clone()
+        } else {
+            self.binop(*op, &cur, &rhs, true)?
+        };
+        classes::set_attr(&o, attr, new)
+    }
+
+    /// `C(args...)` (the arguments are `stack[base..]`, then `kws`): a new
+    /// instance, passed with the arguments to the nearest `__init__`.
+    pub(super) fn instantiate(
+        &mut self,
+        c: &Rc<ClassObj>,
+        base: usize,
+        kws: Option<Vec<(Rc<str>, Value)>>,
+    ) -> Res<Value> {
+        let base = base.min(self.stack.len());
+        let obj = Value::Instance(Rc::new(InstObj::new(c.clone())));
+        let init = match c.lookup("__init__") {
+            None => {
+                let given = self.stack.len() > base || kws.is_some_and(|k| !k.is_empty());
+                self.stack.truncate(base);
+                if given {
+                    return Err(type_error(format!("{}() takes no arguments", c.name)));
+                }
+                return Ok(obj);
+            }
+            Some(Found::Attr(Attr::Plain(Value::Func(f)))) => f,
+            // `__init__` rebound to something else than a function.
+            Some(_) => return Err(poison(Poison::Unmodelled)),
+        };
+        let Some(code) = self.prog.funcs.get(init.code) else {
+            self.stack.truncate(base);
+            return Ok(obj);
+        };
+        self.stack.insert(base, obj.clone());
+        let r = match kws {
+            Some(kws) => self.call_user_kw(code, &init, base, kws)?,
+            None => self.call_user(code, &init, base)?,
+        };
+        if !matches!(r, Value::None) {
+            return Err(type_error(format!(
+                "__init__() should return None, not '{}'",
+                r.type_name()
+            )));
+        }
+        Ok(obj)
+    }
+
+    /// `super().name` and `super().name(args)`: the method's first
+    /// parameter, seen from the base of the class its `__class__` cell
+    /// holds.
+    #[inline(never)]
+    pub(super) fn super_attr(&mut self, s: &'p SuperEx, frame: &mut Frame<'p>) -> Res<Value> {
+        let first = s
+            .self_slot
+            .and_then(|i| frame.slots.get(i).cloned().flatten());
+        let (Some(Value::Instance(o)), Some(cell)) = (first, &frame.cell) else {
+            // No method, or `super()` of a class or another value.
+            return Err(poison(Poison::Unmodelled));
+        };
+        let t = o.class().clone();
+        let obj = Value::Instance(o);
+        let cls = cell.borrow().upgrade();
+        // A dead class has no instances left: the check fails, as CPython's.
+        let Some(cls) = cls.filter(|c| t.derives_from(c)) else {
+            return Err(type_error(
+                "super(type, obj): obj must be an instance or subtype of type".into(),
+            ));
+        };
+        if &*s.name == "__class__" {
+            return Err(poison(Poison::Unmodelled));
+        }
+        let found = cls.base.as_ref().and_then(|b| b.lookup(&s.name));
+        let f = match found {
+            Some(Found::Attr(a)) => classes::bind(a, &obj, &t)?,
+            // A member descriptor read through `super()`.
+            Some(Found::Slot) => return Err(poison(Poison::Unmodelled)),
+            None if &*s.name == "__init__" => {
+                let Some(args) = &s.args else {
+                    // `object.__init__` as a method-wrapper value.
+                    return Err(poison(Poison::Unmodelled));
+                };
+                let n = self.eval_args(args, frame)?;
+                self.charge()?;
+                return classes::object_init(&obj, n);
+            }
+            None => {
+                return Err(exception(
+                    "AttributeError",
+                    format!("'super' object has no attribute '{}'", s.name),
+                ));
+            }
+        };
+        let Some(args) = &s.args else {
+            return Ok(f);
+        };
+        let base = self.stack.len();
+        for a in args {
+            let v = self.eval(a, frame)?;
+            self.stack.push(v);
+        }
+        self.call(f, base)
+    }
+}
+
+/// `x.__class__` for a value of a builtin type the language names;
+/// any other type (`bool`, `NoneType`, `function`...) is not modelled.
+fn builtin_class(x: &Value) -> Res<Value> {
+    let b = match x {
+        Value::Int(_) => Builtin::Int,
+        Value::Float(_) => Builtin::Float,
+        Value::Str(_) => Builtin::Str,
+        Value::List(_) => Builtin::List,
+        Value::Tuple(_) => Builtin::Tuple,
+        Value::Dict(_) => Builtin::Dict,
+        Value::Range(_) => Builtin::Range,
+        _ => return Err(poison(Poison::Unmodelled)),
+    };
+    Ok(Value::Builtin(b))
+}
