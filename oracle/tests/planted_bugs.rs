@@ -102,7 +102,7 @@ fn unsound_guard_removal_is_caught_by_the_removed_guard_check() {
         "loop-carried-types",
         1500,
         DivergenceKind::RemovedGuardFailed,
-        "_GUARD_NOS_INT",
+        "_GUARD_TYPE_VERSION",
         &["t2+stress+checkguards+inject=loop-carried-types"],
     );
 }
@@ -146,7 +146,7 @@ fn exit_restoring_a_wrong_local_is_caught_in_the_frame() {
         "exit-corrupts-local",
         300,
         DivergenceKind::FrameState,
-        "_GUARD_NOT_EXHAUSTED_LIST",
+        "_GUARD_IS_TRUE_POP",
         &["t2+stress+inject=exit-corrupts-local"],
     );
 }
@@ -223,7 +223,7 @@ fn spill_dropped_before_an_escaping_uop_is_rejected_by_the_register_checker() {
         "spill-dropped",
         100,
         DivergenceKind::RegisterState,
-        "_UNARY_NEGATIVE",
+        "_STORE_ATTR",
         &["jit-native+stress+inject=spill-dropped"],
     );
 }
@@ -358,5 +358,34 @@ fn a_dict_store_ignoring_its_resize_is_caught_by_the_heap_verifier() {
         control_first.is_none(),
         "the control run diverged: {:?}",
         control_first.map(|(_, s)| s.map(|s| s.to_string()))
+    );
+}
+
+/// A type watcher that forgets the executors watching a subclass: a base
+/// method rebound (from a callee, mid-iteration) while a trace runs on a
+/// subclass instance leaves its removed type-version guard stale, which
+/// the removed-guard check re-evaluates and finds failing.
+#[test]
+fn a_type_watcher_missing_subclasses_is_caught_by_the_removed_guard_check() {
+    caught(
+        "type-watcher-misses-base",
+        400,
+        DivergenceKind::RemovedGuardFailed,
+        "_GUARD_TYPE_VERSION",
+        &["t2+stress+checkguards+inject=type-watcher-misses-base"],
+    );
+}
+
+/// A `_GUARD_TYPE_VERSION` stencil that checks only for an instance lets
+/// `_LOAD_ATTR_INSTANCE_VALUE` read another class's layout: the wrong value
+/// is in the frame at the next exit.
+#[test]
+fn a_type_guard_ignoring_the_version_is_caught_at_the_next_exit() {
+    caught(
+        "type-guard-ignores-version",
+        400,
+        DivergenceKind::FrameState,
+        "_GUARD_IS_TRUE_POP",
+        &["jit-x86+stress+inject=type-guard-ignores-version"],
     );
 }
