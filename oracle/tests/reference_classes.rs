@@ -39,7 +39,12 @@ fn check(sources: &[String]) {
 
 #[test]
 fn reference_agrees_with_cpython_on_the_vm_class_programs() {
-    check(&CLASS_PROGRAMS.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    check(
+        &CLASS_PROGRAMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    );
 }
 
 #[test]
@@ -112,10 +117,16 @@ fn hand_built_class_trees_get_a_defined_result() {
         })
     };
     let trees = vec![
-        vec![class(vec![], vec![]), class(vec![name("C"), name("C")], vec![])],
+        vec![
+            class(vec![], vec![]),
+            class(vec![name("C"), name("C")], vec![]),
+        ],
         vec![Stmt::Expr(Expr::Super)],
         vec![Stmt::Expr(super_m.clone())],
-        vec![def("f", &[], vec![Stmt::Return(Some(super_m.clone()))]), call(name("f"))],
+        vec![
+            def("f", &[], vec![Stmt::Return(Some(super_m.clone()))]),
+            call(name("f")),
+        ],
         vec![Stmt::Decorated {
             decorator: "staticmethod".into(),
             def: Box::new(def("f", &[], vec![])),
