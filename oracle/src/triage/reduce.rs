@@ -1261,6 +1261,24 @@ mod tests {
         assert!(!r.timed_out);
     }
 
+    /// Methods, class attributes and whole classes go; method bodies
+    /// shrink; the names stay (attributes are never renamed).
+    #[test]
+    fn reduces_classes() {
+        let src = "class Base:\n    n = 1\n    def other(self):\n        return 2\nclass Kept(Base):\n    count = 0\n    @staticmethod\n    def helper(x):\n        return x\n    def keep(self, a):\n        self.v = a\n        print(a * 7)\n        return super().other()\no = Kept()\no.w = 3\no.keep(1)\nKept.count += 1\n";
+        let m = parse_program(src).unwrap();
+        let mut keeps = |c: &Module| {
+            let t = unparse(c);
+            t.contains("def keep") && t.contains(" * 7")
+        };
+        let r = reduce(&m, Duration::from_secs(20), &mut keeps, &mut |_, _| {});
+        let out = unparse(&r.module);
+        assert!(keeps(&r.module));
+        assert!(!out.contains("Base") && !out.contains("helper"), "{out}");
+        assert!(!out.contains("count") && !out.contains("o.w"), "{out}");
+        assert!(out.contains("class Kept"), "{out}");
+    }
+
     #[test]
     fn renaming_keeps_programs_valid() {
         let m = parse_program("def long_name(p_one):\n    global counter\n    counter = p_one\ncounter = 0\nlong_name(3)\nprint(counter)\n").unwrap();
