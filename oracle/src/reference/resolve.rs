@@ -74,6 +74,10 @@ pub struct SuperEx {
     /// The method's first parameter; `None` outside a plain method (only
     /// in a hand-built AST), which poisons.
     pub self_slot: Option<usize>,
+    /// Inside a comprehension, a function of its own in CPython 3.11,
+    /// whose first argument is the iterator it walks: `super()` there
+    /// always fails its instance check.
+    pub in_comprehension: bool,
     pub name: Rc<str>,
     pub args: Option<Vec<Ex>>,
 }
@@ -221,6 +225,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_locals: Vec::new(),
         local_base: 0,
         super_self: None,
+        comp_depth: 0,
     };
     let module_scope = Scope { locals: None };
     let mut body = r.block(&module.body, &module_scope)?;
@@ -269,6 +274,9 @@ struct Resolver<'g> {
     /// Inside a plain method: its first parameter's slot (what `super()`
     /// reads).
     super_self: Option<usize>,
+    /// How many comprehensions (past their first iterable) enclose the
+    /// code being resolved, within the current function.
+    comp_depth: usize,
 }
 
 impl Resolver<'_> {
@@ -495,6 +503,7 @@ impl Resolver<'_> {
         };
         Ok(Ex::Super(Box::new(SuperEx {
             self_slot: self.super_self,
+            in_comprehension: self.comp_depth > 0,
             name: Rc::from(name),
             args,
         })))
@@ -544,8 +553,9 @@ impl Resolver<'_> {
             None
         };
         let outer_super = std::mem::replace(&mut self.super_self, self_slot);
+        let outer_depth = std::mem::replace(&mut self.comp_depth, 0);
         let body = self.block(body, &scope);
-        self.super_self = outer_super;
+        (self.super_self, self.comp_depth) = (outer_super, outer_depth);
         local_names.append(&mut self.comp_locals);
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
@@ -628,6 +638,7 @@ impl Resolver<'_> {
             return Ok(Ex::List(vec![]));
         };
         let first_iter = self.expr(&first.iter, scope)?;
+        self.comp_depth += 1;
         let outer_len = self.comp_scope.len();
         let mut own = vec![];
         for g in generators {
@@ -659,6 +670,7 @@ impl Resolver<'_> {
         }
         let elt = self.expr(elt, scope)?;
         self.comp_scope.truncate(outer_len);
+        self.comp_depth -= 1;
         Ok(Ex::ListComp(Box::new(Comp { own, clauses, elt })))
     }
 
