@@ -13,7 +13,6 @@ use super::builtins;
 use super::compare::{self, compare};
 use super::dict_methods;
 use super::float::{self, Num};
-use super::iters;
 use super::math;
 use super::methods::{self, Meth};
 use super::resolve::{Dest, Ex, FuncCode, Index, Program, Slot, St};
@@ -27,7 +26,7 @@ mod comprehension;
 #[path = "eval_classes.rs"]
 mod eval_classes;
 use super::classes::{self, ClassCell};
-use super::value::{Builtin, FuncObj, Int, Value};
+use super::value::{FuncObj, Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -600,41 +599,6 @@ impl<'p> Interp<'p> {
         };
         self.stack.truncate(base);
         result
-    }
-
-    /// A builtin's result (its arguments are `stack[base..]`); every int it
-    /// makes is checked against the run's width.
-    fn call_builtin(&mut self, b: Builtin, base: usize) -> Res<Value> {
-        let args = self.stack.get(base..).unwrap_or(&[]);
-        let int_bits = self.limits.int_bits;
-        match b {
-            Builtin::Print => {
-                strs::print(&mut self.out, args, None, None)?;
-                Ok(Value::None)
-            }
-            Builtin::Range => builtins::range(args),
-            Builtin::Float => builtins::float(args),
-            Builtin::Int => builtins::int(args, int_bits),
-            Builtin::Abs => builtins::abs(args, int_bits),
-            Builtin::Round => builtins::round(args, int_bits),
-            Builtin::Len => methods::len(args),
-            Builtin::List => methods::make(&mut self.heap, args, true),
-            Builtin::Tuple => methods::make(&mut self.heap, args, false),
-            Builtin::Sum => methods::sum(&mut self.heap, args, int_bits),
-            Builtin::Min => methods::min_max(&mut self.heap, args, false),
-            Builtin::Max => methods::min_max(&mut self.heap, args, true),
-            Builtin::Str => strs::str_builtin(&mut self.heap, args),
-            Builtin::Repr => strs::repr_builtin(&mut self.heap, args),
-            Builtin::Ord => strs::ord(args),
-            Builtin::Chr => strs::chr(args),
-            Builtin::Dict => dict_methods::make(&mut self.heap, args),
-            Builtin::Enumerate => iters::enumerate(args, int_bits),
-            Builtin::Zip => iters::zip(args),
-            Builtin::Reversed => iters::reversed(args, int_bits),
-            Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
-            Builtin::Isinstance => iters::isinstance(args),
-            Builtin::Exc(c) => Ok(super::exceptions::make(c, args)),
-        }
     }
 
     fn call_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {

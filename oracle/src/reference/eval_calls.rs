@@ -2,11 +2,12 @@
 //! callee, the positional arguments, the keyword values, then fuel; a user
 //! function's parameters bound by name, `print`'s `sep` and `end`,
 //! `reverse=` of `sorted` and `list.sort`, and CPython's TypeError for
-//! every other callee.
+//! every other callee; and the builtins' calls without keywords.
 
 use std::rc::Rc;
 
 use super::super::builtins;
+use super::super::dict_methods;
 use super::super::iters;
 use super::super::math;
 use super::super::methods;
@@ -129,5 +130,40 @@ impl<'p> Interp<'p> {
         let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
         self.stack.extend(bound);
         self.call_user(code, func, base)
+    }
+
+    /// A builtin's result (its arguments are `stack[base..]`); every int it
+    /// makes is checked against the run's width.
+    pub(super) fn call_builtin(&mut self, b: Builtin, base: usize) -> Res<Value> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        let int_bits = self.limits.int_bits;
+        match b {
+            Builtin::Print => {
+                strs::print(&mut self.out, args, None, None)?;
+                Ok(Value::None)
+            }
+            Builtin::Range => builtins::range(args),
+            Builtin::Float => builtins::float(args),
+            Builtin::Int => builtins::int(args, int_bits),
+            Builtin::Abs => builtins::abs(args, int_bits),
+            Builtin::Round => builtins::round(args, int_bits),
+            Builtin::Len => methods::len(args),
+            Builtin::List => methods::make(&mut self.heap, args, true),
+            Builtin::Tuple => methods::make(&mut self.heap, args, false),
+            Builtin::Sum => methods::sum(&mut self.heap, args, int_bits),
+            Builtin::Min => methods::min_max(&mut self.heap, args, false),
+            Builtin::Max => methods::min_max(&mut self.heap, args, true),
+            Builtin::Str => strs::str_builtin(&mut self.heap, args),
+            Builtin::Repr => strs::repr_builtin(&mut self.heap, args),
+            Builtin::Ord => strs::ord(args),
+            Builtin::Chr => strs::chr(args),
+            Builtin::Dict => dict_methods::make(&mut self.heap, args),
+            Builtin::Enumerate => iters::enumerate(args, int_bits),
+            Builtin::Zip => iters::zip(args),
+            Builtin::Reversed => iters::reversed(args, int_bits),
+            Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
+            Builtin::Isinstance => iters::isinstance(args),
+            Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
+        }
     }
 }

@@ -240,6 +240,11 @@ impl<'p> Interp<'p> {
     /// holds.
     #[inline(never)]
     pub(super) fn super_attr(&mut self, s: &'p SuperEx, frame: &mut Frame<'p>) -> Res<Value> {
+        if s.in_comprehension && frame.cell.is_some() {
+            return Err(type_error(
+                "super(type, obj): obj must be an instance or subtype of type".into(),
+            ));
+        }
         let first = s
             .self_slot
             .and_then(|i| frame.slots.get(i).cloned().flatten());

@@ -74,6 +74,10 @@ pub struct SuperEx {
     /// The method's first parameter; `None` outside a plain method (only
     /// in a hand-built AST), which poisons.
     pub self_slot: Option<usize>,
+    /// Inside a comprehension, a function of its own in CPython 3.11,
+    /// whose first argument is the iterator it walks: `super()` there
+    /// always fails its instance check.
+    pub in_comprehension: bool,
     pub name: Rc<str>,
     pub args: Option<Vec<Ex>>,
 }
@@ -225,6 +229,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_locals: Vec::new(),
         local_base: 0,
         super_self: None,
+        comp_depth: 0,
     };
     let module_scope = Scope { locals: None };
     let mut body = r.block(&module.body, &module_scope)?;
@@ -273,6 +278,9 @@ struct Resolver<'g> {
     /// Inside a plain method: its first parameter's slot (what `super()`
     /// reads).
     super_self: Option<usize>,
+    /// How many comprehensions (past their first iterable) enclose the
+    /// code being resolved, within the current function.
+    comp_depth: usize,
 }
 
 impl Resolver<'_> {
@@ -504,6 +512,7 @@ impl Resolver<'_> {
         };
         Ok(Ex::Super(Box::new(SuperEx {
             self_slot: self.super_self,
+            in_comprehension: self.comp_depth > 0,
             name: Rc::from(name),
             args,
         })))
@@ -553,8 +562,9 @@ impl Resolver<'_> {
             None
         };
         let outer_super = std::mem::replace(&mut self.super_self, self_slot);
+        let outer_depth = std::mem::replace(&mut self.comp_depth, 0);
         let body = self.block(body, &scope);
-        self.super_self = outer_super;
+        (self.super_self, self.comp_depth) = (outer_super, outer_depth);
         local_names.append(&mut self.comp_locals);
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
@@ -637,6 +647,7 @@ impl Resolver<'_> {
             return Ok(Ex::List(vec![]));
         };
         let first_iter = self.expr(&first.iter, scope)?;
+        self.comp_depth += 1;
         let outer_len = self.comp_scope.len();
         let mut own = vec![];
         for g in generators {
@@ -668,6 +679,7 @@ impl Resolver<'_> {
         }
         let elt = self.expr(elt, scope)?;
         self.comp_scope.truncate(outer_len);
+        self.comp_depth -= 1;
         Ok(Ex::ListComp(Box::new(Comp { own, clauses, elt })))
     }
 
@@ -771,40 +783,5 @@ fn int_literal(digits: &str, int_bits: u64) -> Ex {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literals() {
-        assert!(matches!(
-            int_literal("0", 8192),
-            Ex::Const(Value::Int(Int::Small(0)))
-        ));
-        assert!(matches!(
-            int_literal("000", 8192),
-            Ex::Const(Value::Int(Int::Small(0)))
-        ));
-        assert!(matches!(
-            int_literal("9223372036854775807", 8192),
-            Ex::Const(Value::Int(Int::Small(i64::MAX)))
-        ));
-        assert!(matches!(
-            int_literal("9223372036854775808", 8192),
-            Ex::Const(Value::Int(Int::Big(_)))
-        ));
-        assert!(matches!(int_literal("", 8192), Ex::BadInt));
-        assert!(matches!(int_literal("-1", 8192), Ex::BadInt));
-        assert!(matches!(int_literal("1_0", 8192), Ex::BadInt));
-        // 2^8192 - 1 has exactly 8192 bits; 2^8192 has 8193.
-        let max: BigInt = (BigInt::from(1u8) << 8192u32) - 1u8;
-        assert!(matches!(int_literal(&max.to_string(), 8192), Ex::Const(_)));
-        assert!(matches!(
-            int_literal(&(max + 1u8).to_string(), 8192),
-            Ex::BadInt
-        ));
-        assert!(matches!(
-            int_literal(&"9".repeat(100_000), 8192),
-            Ex::BadInt
-        ));
-    }
-}
+#[path = "resolve_tests.rs"]
+mod tests;

@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 use jitdiff_vm::lang::ast::{Comprehension, Keyword, Target};
 use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
+#[path = "reduce_classes.rs"]
+mod classes;
+
 pub struct Reduced {
     pub module: Module,
     /// Candidates tried and accepted.
@@ -443,59 +446,10 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::Return(Some(v))]);
             }
         }
-        Stmt::ClassDef { name, bases, body } => {
-            // Members deleted (methods, class attributes) or shrunk, as
-            // any block; the base dropped. Deleting the whole class is the
-            // enclosing list's business.
-            let rebuild = |bases: Vec<Expr>, body: Vec<Stmt>| {
-                vec![Stmt::ClassDef {
-                    name: name.clone(),
-                    bases,
-                    body,
-                }]
-            };
-            if structure && !bases.is_empty() {
-                out.push(rebuild(vec![], body.clone()));
-            }
-            for b in list_variants(body) {
-                out.push(rebuild(bases.clone(), nonempty(b)));
-            }
-        }
-        Stmt::Decorated { decorator, def } => {
-            if structure {
-                out.push(vec![(**def).clone()]);
-            }
-            for d in stmt_variants(def, pass) {
-                if let [d] = &d[..] {
-                    out.push(vec![Stmt::Decorated {
-                        decorator: decorator.clone(),
-                        def: Box::new(d.clone()),
-                    }]);
-                }
-            }
-        }
-        Stmt::AssignAttr {
-            object,
-            attr,
-            value,
-        } => {
-            if structure {
-                out.push(vec![Stmt::Expr(value.clone())]);
-            }
-            let rebuild = |o: &Expr, v: &Expr| {
-                vec![Stmt::AssignAttr {
-                    object: o.clone(),
-                    attr: attr.clone(),
-                    value: v.clone(),
-                }]
-            };
-            for v in expr_variants(value) {
-                out.push(rebuild(object, &v));
-            }
-            for o in expr_variants(object) {
-                out.push(rebuild(&o, value));
-            }
-        }
+        Stmt::ClassDef { .. }
+        | Stmt::Decorated { .. }
+        | Stmt::AssignAttr { .. }
+        | Stmt::AugAssignAttr { .. } => out = classes::variants(s, pass),
         // `raise e` becomes `e` (the value may be what matters), an
         // `assert` its test; the expressions shrink in place.
         Stmt::Raise(Some(e)) => {
@@ -521,28 +475,6 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 out.push(vec![Stmt::Assert {
                     test: t,
                     msg: msg.clone(),
-                }]);
-            }
-        }
-        Stmt::AugAssignAttr {
-            object,
-            attr,
-            op,
-            value,
-        } => {
-            if structure {
-                out.push(vec![Stmt::AssignAttr {
-                    object: object.clone(),
-                    attr: attr.clone(),
-                    value: value.clone(),
-                }]);
-            }
-            for v in expr_variants(value) {
-                out.push(vec![Stmt::AugAssignAttr {
-                    object: object.clone(),
-                    attr: attr.clone(),
-                    op: *op,
-                    value: v,
                 }]);
             }
         }

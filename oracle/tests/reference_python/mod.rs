@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 /// Reads a JSON list of sources; captures each program's prints, its
 /// uncaught exception and its globals. Functions are shown as
-/// `<function NAME>` (the reference's documented deviation: CPython's
-/// repr carries an address), and the math module as `<module 'math'
+/// `<function NAME>` and instances as `<__main__.C object>` (the
+/// reference's documented deviation: CPython's reprs carry an address), and the math module as `<module 'math'
 /// (built-in)>` (CPython's names the file it was loaded from), in the
 /// globals and in printed text alike.
 const DRIVER: &str = r#"
@@ -19,6 +19,8 @@ import io, json, re, sys
 
 def norm(text):
     text = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", text)
+    # Instances (also inside bound methods' reprs) lose theirs likewise.
+    text = re.sub(r"<(\S+) object at 0x[0-9a-f]+>", r"<\1 object>", text)
     return re.sub(r"<module 'math' from '[^']*'>", "<module 'math' (built-in)>", text)
 
 def rep(v):
