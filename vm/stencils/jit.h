@@ -65,6 +65,10 @@ typedef uint64_t Value;
 #define STR_BYTES 16
 #define FUNCTION_CODE 8
 #define FUNCTION_DEFAULTS 24
+#define FUNCTION_CLOSURE 32
+#define CELL_REF 8
+/* Or'ed into jit_unbound_local's index: the slot holds an unbound cell. */
+#define UNBOUND_DEREF 0x80000000
 #define ITER_NEXT 8
 #define ITER_STEP 16
 #define ITER_REMAINING 24

@@ -113,6 +113,7 @@ fn calls_in(body: &[Stmt]) -> u64 {
             | Stmt::Continue
             | Stmt::Pass
             | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
             | Stmt::Import { .. }
             | Stmt::ImportFrom { .. } => 0,
         };

@@ -22,6 +22,8 @@ use super::strs;
 
 #[path = "eval_calls.rs"]
 mod calls;
+#[path = "eval_closures.rs"]
+mod closures;
 #[path = "comprehension.rs"]
 mod comprehension;
 use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
@@ -64,10 +66,14 @@ enum Flow {
     Return(Value),
 }
 
-/// One function activation: local slots (`None` = unbound) and their names.
+/// One function activation: local slots (`None` = unbound) and their
+/// names, and the cells it shares with nested functions.
 struct Frame<'p> {
     slots: Vec<Option<Value>>,
     names: &'p [String],
+    cells: Vec<closures::CellRef>,
+    /// The function's code (`None` for the module): names its cells.
+    code: Option<&'p FuncCode>,
 }
 
 pub struct Interp<'p> {
@@ -108,6 +114,8 @@ impl<'p> Interp<'p> {
         let mut frame = Frame {
             slots: vec![None; self.prog.module_local_names.len()],
             names: &self.prog.module_local_names,
+            cells: vec![],
+            code: None,
         };
         self.exec_block(&self.prog.module, &mut frame).map(|_| ())
     }
@@ -148,6 +156,7 @@ impl<'p> Interp<'p> {
                     ))
                 }
             },
+            Slot::Cell(i) => closures::load_cell(frame, i),
             Slot::Global(i) => match (self.globals.get(i), self.prog.builtins.get(i)) {
                 (Some(Some(v)), _) | (_, Some(Some(v))) => Ok(v.clone()),
                 _ => {
@@ -165,6 +174,12 @@ impl<'p> Interp<'p> {
         let cell = match slot {
             Slot::Local(i) => frame.slots.get_mut(i),
             Slot::Global(i) => self.globals.get_mut(i),
+            Slot::Cell(i) => {
+                if let Some(c) = frame.cells.get(i) {
+                    *c.borrow_mut() = Some(v);
+                }
+                return;
+            }
         };
         if let Some(cell) = cell {
             *cell = Some(v);
@@ -296,20 +311,7 @@ impl<'p> Interp<'p> {
                 return Ok(Flow::Return(v));
             }
             St::Def(slot, code, defaults) => {
-                let defaults = defaults
-                    .iter()
-                    .map(|d| self.eval(d, frame))
-                    .collect::<Res<Vec<_>>>()?;
-                let name = self
-                    .prog
-                    .funcs
-                    .get(*code)
-                    .map_or_else(|| Rc::from("?"), |c| c.name.clone());
-                let f = Value::Func(Rc::new(FuncObj {
-                    code: *code,
-                    name,
-                    defaults,
-                }));
+                let f = self.make_function(*code, defaults, frame)?;
                 self.store(*slot, f, frame);
             }
             St::Nothing => {}
@@ -409,6 +411,7 @@ impl<'p> Interp<'p> {
                 })))
             }
             Ex::ListComp(c) => self.list_comp(c, frame),
+            Ex::Lambda(code, defaults) => self.make_function(*code, defaults, frame),
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;
@@ -549,7 +552,7 @@ impl<'p> Interp<'p> {
         self.charge()?;
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user(code, &func.defaults, base),
+                Some(code) => return self.call_user(code, &func, base),
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => self.call_builtin(b, base),
@@ -610,7 +613,8 @@ impl<'p> Interp<'p> {
         }
     }
 
-    fn call_user(&mut self, code: &'p FuncCode, defaults: &[Value], base: usize) -> Res<Value> {
+    fn call_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {
+        let defaults = &func.defaults;
         let base = base.min(self.stack.len());
         let given = self.stack.len() - base;
         let want = code.params.len();
@@ -638,8 +642,10 @@ impl<'p> Interp<'p> {
             }
         }
         let mut frame = Frame {
+            cells: closures::frame_cells(code, func, &mut slots),
             slots,
             names: &code.local_names,
+            code: Some(code),
         };
         self.depth += 1;
         let flow = self.exec_block(&code.body, &mut frame);

@@ -12,7 +12,7 @@ use super::super::math;
 use super::super::methods;
 use super::super::resolve::{CallKw, FuncCode};
 use super::super::strs;
-use super::super::value::{Builtin, Value};
+use super::super::value::{Builtin, FuncObj, Value};
 use super::{Frame, Interp, Res, type_error};
 
 impl<'p> Interp<'p> {
@@ -53,7 +53,7 @@ impl<'p> Interp<'p> {
         }
         let result = match f {
             Value::Func(func) => match self.prog.funcs.get(func.code) {
-                Some(code) => return self.call_user_kw(code, &func.defaults, base, kws),
+                Some(code) => return self.call_user_kw(code, &func, base, kws),
                 None => Ok(Value::None),
             },
             Value::Builtin(Builtin::Print) => {
@@ -110,14 +110,15 @@ impl<'p> Interp<'p> {
     fn call_user_kw(
         &mut self,
         code: &'p FuncCode,
-        defaults: &[Value],
+        func: &FuncObj,
         base: usize,
         kws: Vec<(Rc<str>, Value)>,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
         let given: Vec<Value> = self.stack.drain(base..).collect();
+        let defaults = &func.defaults;
         let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
         self.stack.extend(bound);
-        self.call_user(code, defaults, base)
+        self.call_user(code, func, base)
     }
 }

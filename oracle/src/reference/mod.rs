@@ -31,6 +31,7 @@
 //! later entry's evaluation fails after an earlier key was unhashable).
 
 mod builtins;
+mod cells;
 mod compare;
 mod dict;
 mod dict_methods;

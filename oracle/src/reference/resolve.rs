@@ -21,6 +21,9 @@ use super::value::{Builtin, Int, Value};
 pub enum Slot {
     Local(usize),
     Global(usize),
+    /// A variable shared with nested functions: the frame's cell `i` (its
+    /// own cells first, then its free variables').
+    Cell(usize),
 }
 
 /// Where an unpacking stores an item: a variable, or a nested unpacking.
@@ -61,6 +64,9 @@ pub enum Ex {
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
     ListComp(Box<Comp>),
+    /// `lambda`: a new function object for `funcs[code]` (with the default
+    /// values' expressions).
+    Lambda(usize, Vec<Ex>),
 }
 
 /// `[elt for dest in iter if cond ...]`. The comprehension's variables are
@@ -135,6 +141,15 @@ pub struct FuncCode {
     /// Name of each local slot (for `UnboundLocalError`).
     pub local_names: Vec<String>,
     pub body: Vec<St>,
+    /// Name of each cell of a frame: the function's own cell variables
+    /// (`own_cells` of them), then its free variables.
+    pub cell_names: Vec<String>,
+    pub own_cells: usize,
+    /// `(parameter slot, cell)`: parameters that live in cells.
+    pub param_cells: Vec<(usize, usize)>,
+    /// The cells of the defining frame the new function's free variables
+    /// are (its closure, taken when the `def` or `lambda` runs).
+    pub captures: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -165,7 +180,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_locals: Vec::new(),
         local_base: 0,
     };
-    let module_scope = Scope { locals: None };
+    let module_scope = Scope::default();
     let mut body = r.block(&module.body, &module_scope)?;
     // A module docstring is compiled as `__doc__ = '...'` (CPython binds
     // the global; a docstring anywhere else is just an expression).
@@ -192,8 +207,13 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
 }
 
 /// `locals` is `None` at module level, where every name is global.
+#[derive(Default)]
 struct Scope {
     locals: Option<HashMap<String, usize>>,
+    /// Cell and free variables: the frame's cell of each.
+    cells: HashMap<String, usize>,
+    /// The names the functions nested here find in enclosing functions.
+    child_bound: std::collections::BTreeSet<String>,
 }
 
 struct Resolver<'g> {
@@ -215,6 +235,9 @@ impl Resolver<'_> {
     fn slot(&mut self, name: &str, scope: &Scope) -> Slot {
         if let Some((_, i)) = self.comp_scope.iter().rev().find(|(n, _)| n == name) {
             return Slot::Local(*i);
+        }
+        if let Some(i) = scope.cells.get(name) {
+            return Slot::Cell(*i);
         }
         if let Some(i) = scope.locals.as_ref().and_then(|l| l.get(name)) {
             return Slot::Local(*i);
@@ -314,7 +337,7 @@ impl Resolver<'_> {
             }
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
-            Stmt::Pass | Stmt::Global(_) => St::Nothing,
+            Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => St::Nothing,
             Stmt::Import { name, .. } => {
                 St::Assign(self.slot(name, scope), Ex::Const(Value::Module))
             }
@@ -335,12 +358,9 @@ impl Resolver<'_> {
                 defaults,
                 body,
             } => {
-                // A `def` nested in a function (not S0, but any AST must run)
-                // binds a local of the outer function; its body sees only its
-                // own locals and globals (no closures). Defaults are
-                // evaluated in the enclosing scope.
+                // Defaults are evaluated in the enclosing scope.
                 let defaults = self.exprs(defaults, scope)?;
-                let code = self.function(name, params, body)?;
+                let code = self.function(name, params, body, scope)?;
                 St::Def(self.slot(name, scope), code, defaults)
             }
         })
@@ -356,8 +376,15 @@ impl Resolver<'_> {
             .collect()
     }
 
-    fn function(&mut self, name: &str, params: &[String], body: &[Stmt]) -> R<usize> {
-        let (mut local_names, _declared_globals) = function_locals(params, body);
+    fn function(
+        &mut self,
+        name: &str,
+        params: &[String],
+        body: &[Stmt],
+        outer: &Scope,
+    ) -> R<usize> {
+        let (mut local_names, declared_globals) = function_locals(params, body);
+        let analysis = super::cells::analyze(params, body, &outer.child_bound);
         let mut locals = HashMap::new();
         for (i, n) in local_names.iter().enumerate() {
             // First occurrence wins if a hand-built AST repeats a parameter.
@@ -373,8 +400,40 @@ impl Resolver<'_> {
             }
             param_slots.push(i);
         }
+        let cell_names: Vec<String> = analysis
+            .cells
+            .iter()
+            .chain(&analysis.frees)
+            .cloned()
+            .collect();
+        let cells: HashMap<String, usize> = cell_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let param_cells = param_slots
+            .iter()
+            .zip(params)
+            .filter_map(|(slot, p)| cells.get(p).map(|c| (*slot, *c)))
+            .collect();
+        // A capture the defining scope lacks (impossible by the analysis)
+        // would read cell 0: stay total.
+        let captures = analysis
+            .frees
+            .iter()
+            .map(|n| outer.cells.get(n).copied().unwrap_or(0))
+            .collect();
+        let mut child_bound: std::collections::BTreeSet<String> = outer
+            .child_bound
+            .iter()
+            .filter(|n| !declared_globals.contains(*n))
+            .cloned()
+            .collect();
+        child_bound.extend(local_names.iter().cloned());
         let scope = Scope {
             locals: Some(locals),
+            cells,
+            child_bound,
         };
         // The function's comprehensions get slots after its locals; the
         // enclosing code's comprehension scope does not reach inside.
@@ -393,6 +452,10 @@ impl Resolver<'_> {
             param_slots,
             local_names,
             body,
+            own_cells: analysis.cells.len(),
+            cell_names,
+            param_cells,
+            captures,
         });
         Ok(self.funcs.len() - 1)
     }
@@ -452,6 +515,15 @@ impl Resolver<'_> {
             | Expr::Slice { .. }
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
             Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
+            Expr::Lambda {
+                params,
+                defaults,
+                body,
+            } => {
+                let defaults = self.exprs(defaults, scope)?;
+                let body = super::cells::lambda_body(body);
+                Ex::Lambda(self.function("<lambda>", params, &body, scope)?, defaults)
+            }
         })
     }
 

@@ -289,6 +289,8 @@ pub struct FuncObj {
     pub name: Rc<str>,
     /// The values of the last parameters' defaults, evaluated by the `def`.
     pub defaults: Vec<Value>,
+    /// The cells of its free variables, shared with the frame that made it.
+    pub closure: Vec<std::rc::Rc<std::cell::RefCell<Option<Value>>>>,
 }
 
 /// A method bound to its receiver (`push = xs.append`).

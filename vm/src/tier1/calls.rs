@@ -12,11 +12,12 @@ use crate::lang::bytecode::{Code, Instr};
 use crate::runtime::frame::{FRAME_IP, FRAME_SP, fset};
 
 impl Run<'_> {
-    /// Enters user function code `cid` with its bound `args` from the
-    /// frame `r` holds (whose stack no longer holds the call's inputs).
+    /// Enters user function `func` (code `cid`) with its bound `args` from
+    /// the frame `r` holds (whose stack no longer holds the call's inputs).
     pub(super) fn enter_function(
         &mut self,
         r: &mut Regs,
+        func: Value,
         cid: usize,
         args: &[Value],
     ) -> Result<(), Raise> {
@@ -26,7 +27,7 @@ impl Run<'_> {
         // Save the caller, enter the callee.
         fset(r.frame, FRAME_IP, r.ip as u64);
         fset(r.frame, FRAME_SP, r.sp as u64);
-        let frame = self.push_frame(cid, r.frame, args)?;
+        let frame = self.push_frame(cid, r.frame, args, closure_of(func))?;
         self.depth += 1;
         *r = self.regs(frame)?;
         self.safe_point(r);
@@ -54,11 +55,11 @@ impl Run<'_> {
         let inputs: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
         let args = self.bind_kw_args(callable, cid, &inputs, ins.arg)?;
         r.sp = unsafe { r.sp.sub(n + 1) };
-        self.enter_function(r, cid, &args)
+        self.enter_function(r, callable, cid, &args)
     }
 
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
-        let addr = self.arena.alloc(Kind::Function, 4)?;
+        let addr = self.arena.alloc(Kind::Function, 5)?;
         let name_id = self
             .program
             .name_id(&self.program.codes[cid as usize].name)
@@ -68,6 +69,7 @@ impl Run<'_> {
             object::write(addr, FUNCTION_CODE, cid as u64);
             object::write(addr, FUNCTION_NAME, name_id as u64);
             object::write(addr, FUNCTION_DEFAULTS, 0);
+            object::write(addr, object::FUNCTION_CLOSURE, 0);
         }
         Ok(Value(addr))
     }
@@ -398,4 +400,15 @@ fn builtin_keywords_error(name: &str, npos: usize, kws: &[String]) -> Raise {
         }
         _ => format!("{name}() takes no keyword arguments"),
     })
+}
+
+/// A function's closure tuple, or NULL (no free variables, or `func` is
+/// not a function).
+pub(crate) fn closure_of(func: Value) -> Value {
+    if func.is_ptr() && object::kind_of(func) == Kind::Function {
+        // SAFETY: a live Function.
+        Value(unsafe { object::read(func.0, object::FUNCTION_CLOSURE) })
+    } else {
+        Value::NULL
+    }
 }

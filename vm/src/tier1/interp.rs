@@ -19,17 +19,17 @@ use super::specialize::{MISS_LIMIT, Outcome as Spec};
 /// The executing frame's registers.
 pub(super) struct Regs {
     pub(super) frame: u64,
-    code: *mut Code,
-    cid: usize,
+    pub(super) code: *mut Code,
+    pub(super) cid: usize,
     pub(super) ip: usize,
     pub(super) sp: *mut u64,
-    locals: *mut u64,
+    pub(super) locals: *mut u64,
 }
 
 impl Run<'_> {
     /// Runs the module body to completion.
     pub(super) fn execute(&mut self) -> Result<(), Raise> {
-        let frame = self.push_frame(0, 0, &[])?;
+        let frame = self.push_frame(0, 0, &[], Value::NULL)?;
         self.run_frame(frame).map(|_| ())
     }
 
@@ -66,6 +66,7 @@ impl Run<'_> {
         cid: usize,
         prev: u64,
         args: &[Value],
+        closure: Value,
     ) -> Result<u64, Raise> {
         let code = &self.program.codes[cid];
         let nlocals = code.local_names.len() as u32;
@@ -85,6 +86,7 @@ impl Run<'_> {
             let v = args.get(i as usize).copied().unwrap_or(Value::NULL);
             fset(frame, FRAME_LOCALS + 8 * i, v.0);
         }
+        self.copy_free_vars(frame, code.free_start, code.nfree, closure);
         fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
         self.arena.roots.top_frame = frame;
         Ok(frame)
@@ -506,9 +508,17 @@ impl Run<'_> {
                     r.sp = unsafe { r.sp.sub(n + 1) };
                     let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
                     let args = self.bind_args(callable, cid, &args)?;
-                    self.enter_function(r, cid, &args)?;
+                    self.enter_function(r, callable, cid, &args)?;
                 }
                 Op::CallKw => self.call_kw_instr(r, code, at, ins)?,
+                Op::MakeCell
+                | Op::LoadClosure
+                | Op::LoadDeref
+                | Op::StoreDeref
+                | Op::SetFunctionClosure => {
+                    sync!();
+                    self.cell_instr(r, ins)?
+                }
                 Op::MakeFunction => {
                     sync!();
                     push!(self.make_function(ins.arg)?)

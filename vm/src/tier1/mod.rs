@@ -2,10 +2,13 @@
 //! arena and runs whole programs.
 
 mod calls;
+mod cells;
 mod interp;
 mod seq_instr;
 mod specialize;
 
+pub(crate) use calls::closure_of;
+pub(crate) use cells::store_deref;
 pub(crate) use interp::{cmp_holds, compare};
 
 use crate::config::VmConfig;
