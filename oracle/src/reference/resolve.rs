@@ -214,6 +214,9 @@ struct Scope {
     cells: HashMap<String, usize>,
     /// The names the functions nested here find in enclosing functions.
     child_bound: std::collections::BTreeSet<String>,
+    /// The function's qualified name (`None` at module level): a nested
+    /// function's is `outer.<locals>.name`, as CPython's `__qualname__`.
+    qualname: Option<String>,
 }
 
 struct Resolver<'g> {
@@ -430,10 +433,15 @@ impl Resolver<'_> {
             .cloned()
             .collect();
         child_bound.extend(local_names.iter().cloned());
+        let qualname = match &outer.qualname {
+            Some(q) => format!("{q}.<locals>.{name}"),
+            None => name.to_string(),
+        };
         let scope = Scope {
             locals: Some(locals),
             cells,
             child_bound,
+            qualname: Some(qualname.clone()),
         };
         // The function's comprehensions get slots after its locals; the
         // enclosing code's comprehension scope does not reach inside.
@@ -447,7 +455,7 @@ impl Resolver<'_> {
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
         self.funcs.push(FuncCode {
-            name: Rc::from(name),
+            name: Rc::from(qualname.as_str()),
             params: params.to_vec(),
             param_slots,
             local_names,

@@ -32,7 +32,13 @@ impl CodeBuilder<'_> {
         let outer: Vec<&FnScope> = enclosing.iter().map(|s| &**s).collect();
         let fscope = FnScope::new(params, body, &outer);
         let frees = fscope.frees.clone();
-        // The function's repr names it: the name must be in the table.
+        // CPython's qualified name (`f.<locals>.g`) is what its repr and
+        // its TypeErrors show; the repr reads it from the name table.
+        let name = match self.scope {
+            Some(_) => format!("{}.<locals>.{name}", self.code.name),
+            None => name.to_string(),
+        };
+        let name = name.as_str();
         self.global_id(name);
         let int_bits = self.int_bits;
         let mut fc = CodeBuilder::new(

@@ -160,6 +160,9 @@ struct DeclCheck<'b> {
     assigned: BTreeSet<String>,
     globals: BTreeSet<String>,
     nonlocals: BTreeSet<String>,
+    /// Where each name was first declared (CPython reports a conflict
+    /// between declarations at the first one).
+    first: std::collections::BTreeMap<String, TextRange>,
     err: Option<(TextRange, String)>,
 }
 
@@ -190,8 +193,10 @@ impl DeclCheck<'_> {
             } else if (global && self.nonlocals.contains(&n))
                 || (!global && self.globals.contains(&n))
             {
-                self.fail(s.range(), format!("name '{n}' is nonlocal and global"));
+                let at = self.first.get(&n).copied().unwrap_or(s.range());
+                self.fail(at, format!("name '{n}' is nonlocal and global"));
             }
+            self.first.entry(n.clone()).or_insert(s.range());
             if global {
                 self.globals.insert(n);
             } else {
