@@ -26,7 +26,7 @@ mod calls;
 mod closures;
 #[path = "comprehension.rs"]
 mod comprehension;
-use super::value::{BoundObj, Builtin, FuncObj, Int, Value};
+use super::value::{BoundObj, Builtin, Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -611,53 +611,6 @@ impl<'p> Interp<'p> {
             Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
             Builtin::Isinstance => iters::isinstance(args),
         }
-    }
-
-    fn call_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {
-        let defaults = &func.defaults;
-        let base = base.min(self.stack.len());
-        let given = self.stack.len() - base;
-        let want = code.params.len();
-        // The missing trailing parameters take their defaults.
-        let required = want - defaults.len().min(want);
-        if given >= required && given < want {
-            let from = defaults.len() - (want - given);
-            self.stack.extend(defaults[from..].iter().cloned());
-        } else if given != want {
-            return Err(type_error(builtins::arity_message(
-                &code.name,
-                &code.params,
-                required,
-                given,
-            )));
-        }
-        if self.depth >= self.limits.depth {
-            return Err(poison(Poison::Recursion));
-        }
-        let mut slots = self.spare_frames.pop().unwrap_or_default();
-        slots.resize(code.local_names.len(), None);
-        for (slot, v) in code.param_slots.iter().zip(self.stack.drain(base..)) {
-            if let Some(cell) = slots.get_mut(*slot) {
-                *cell = Some(v);
-            }
-        }
-        let mut frame = Frame {
-            cells: closures::frame_cells(code, func, &mut slots),
-            slots,
-            names: &code.local_names,
-            code: Some(code),
-        };
-        self.depth += 1;
-        let flow = self.exec_block(&code.body, &mut frame);
-        self.depth -= 1;
-        frame.slots.clear();
-        self.spare_frames.push(frame.slots);
-        // Falling off the end (or a stray break/continue in a hand-built
-        // AST) returns None.
-        Ok(match flow? {
-            Flow::Return(v) => v,
-            _ => Value::None,
-        })
     }
 }
 

@@ -9,7 +9,10 @@ use super::Run;
 use super::interp::Regs;
 use crate::lang::Poison;
 use crate::lang::bytecode::{Code, Instr};
-use crate::runtime::frame::{FRAME_IP, FRAME_SP, fset};
+use crate::runtime::frame::{
+    FRAME_CODE, FRAME_IP, FRAME_LOCALS, FRAME_NLOCALS, FRAME_PREV, FRAME_SLOT, FRAME_SP,
+    MAX_FRAME_BYTES, frame_bytes, fset,
+};
 
 impl Run<'_> {
     /// Enters user function `func` (code `cid`) with its bound `args` from
@@ -56,6 +59,38 @@ impl Run<'_> {
         let args = self.bind_kw_args(callable, cid, &inputs, ins.arg)?;
         r.sp = unsafe { r.sp.sub(n + 1) };
         self.enter_function(r, callable, cid, &args)
+    }
+
+    /// Pushes a frame for code `cid` with `args` as its first locals.
+    pub(crate) fn push_frame(
+        &mut self,
+        cid: usize,
+        prev: u64,
+        args: &[Value],
+        closure: Value,
+    ) -> Result<u64, Raise> {
+        let code = &self.program.codes[cid];
+        let nlocals = code.local_names.len() as u32;
+        let size = frame_bytes(nlocals, code.stack_size);
+        // The next slot; the frame sits at the end of the slot's frame page.
+        let slot = self.frame_top;
+        if size > MAX_FRAME_BYTES || slot + FRAME_SLOT > self.arena.frame_region().1 {
+            return Err(Raise::Poison(Poison::OutOfMemory));
+        }
+        let frame = slot + MAX_FRAME_BYTES - size;
+        self.frame_top = slot + FRAME_SLOT;
+        fset(frame, FRAME_PREV, prev);
+        fset(frame, FRAME_CODE, cid as u64);
+        fset(frame, FRAME_IP, 0);
+        fset(frame, FRAME_NLOCALS, nlocals as u64);
+        for i in 0..nlocals as u64 {
+            let v = args.get(i as usize).copied().unwrap_or(Value::NULL);
+            fset(frame, FRAME_LOCALS + 8 * i, v.0);
+        }
+        self.copy_free_vars(frame, code.free_start, code.nfree, closure);
+        fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
+        self.arena.roots.top_frame = frame;
+        Ok(frame)
     }
 
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
