@@ -175,6 +175,11 @@ enum Command {
         /// and math calls) on; combines with the others.
         #[arg(long)]
         iteration: bool,
+        /// Force the `closures` feature (`nonlocal` counters called from
+        /// loops, nested helpers over a function's variables, lambdas) on;
+        /// combines with the others.
+        #[arg(long)]
+        closures: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -297,6 +302,7 @@ fn main() -> ExitCode {
             syntax,
             dicts,
             iteration,
+            closures,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -304,6 +310,7 @@ fn main() -> ExitCode {
                 ("--syntax", syntax),
                 ("--dicts", dicts),
                 ("--iteration", iteration),
+                ("--closures", closures),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -317,6 +324,7 @@ fn main() -> ExitCode {
                         c.syntax |= syntax;
                         c.dicts |= dicts;
                         c.iteration |= iteration;
+                        c.closures |= closures;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -26,12 +26,12 @@ fn fnv(src: &str) -> u64 {
 }
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
-/// added after the recorded hashes: `dicts`, `syntax` or `iteration` (each
-/// reads an existing coin's byte, so with all off the program is the old
-/// one).
+/// added after the recorded hashes: `dicts`, `syntax`, `iteration` or
+/// `closures` (each reads an existing coin's byte, so with all off the
+/// program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
     GenConfig::arbitrary(&mut Unstructured::new(bytes))
-        .is_ok_and(|c| c.dicts || c.syntax || c.iteration)
+        .is_ok_and(|c| c.dicts || c.syntax || c.iteration || c.closures)
 }
 
 /// Every program drawn the ways the campaign, `jitdiff gen` and the fuzz
@@ -80,9 +80,11 @@ fn programs_without_dicts_are_unchanged() {
             );
         }
     }
+    // Each feature added since the recording turns some programs off this
+    // check (four features now: about one program in five is compared).
     assert!(
-        compared >= 240,
-        "only {compared} programs with dicts, syntax and iteration off"
+        compared >= 180,
+        "only {compared} programs with dicts, syntax, iteration and closures off"
     );
 }
 

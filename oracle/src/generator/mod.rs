@@ -24,6 +24,7 @@
 //! features plus size knobs), so feature interactions are explored without
 //! every program containing everything.
 
+mod closures;
 mod dicts;
 mod expr;
 mod floats;
@@ -115,6 +116,11 @@ pub struct GenConfig {
     /// `isinstance` tests, `math.pi` and math calls, rewritten after
     /// generation (see `iteration.rs`).
     pub iteration: bool,
+    /// Closures and lambdas rewritten into functions after generation:
+    /// `nonlocal` counters called from loops, nested helpers reading a
+    /// function's variables, `(lambda: e)()` and lambdas bound to globals
+    /// (see `closures.rs`).
+    pub closures: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -182,6 +188,7 @@ impl Default for GenConfig {
             strings: false,
             syntax: false,
             iteration: false,
+            closures: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -258,6 +265,13 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.line_budget = in_range(u, 4, 40);
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
+        // `closures` reads the cond_exprs coin's byte instead of drawing
+        // one, so every other decision (and every program without
+        // closures) stays what it was: `cond_exprs` is `byte % 100 < 40`,
+        // `closures` is `(byte / 5) % 4 == 0` (about one in four, about
+        // independent of `cond_exprs` and of the other peeked bytes).
+        let cond_exprs_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.closures = cond_exprs_byte.is_some_and(|b| (b / 5) % 4 == 0);
         c.cond_exprs = coin(u, 40);
         // `iteration` reads the floats coin's byte instead of drawing one
         // (as `syntax` and `dicts` do below): `floats` is `byte % 100 <
@@ -301,6 +315,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.iteration {
         iteration::rewrite(&mut m, u);
+    }
+    if cfg.closures {
+        closures::rewrite(&mut m, u);
     }
     Ok(m)
 }
