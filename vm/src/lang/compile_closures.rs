@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(&f[..2], [Op::MakeCell, Op::MakeCell]);
         assert!(f.contains(&Op::LoadClosure) && f.contains(&Op::SetFunctionClosure));
         assert!(f.contains(&Op::StoreDeref));
-        let g = code("g");
+        let g = code("f.<locals>.g");
         assert!(ops(g).contains(&Op::LoadDeref) && ops(g).contains(&Op::StoreDeref));
         assert_eq!((p.codes[g].free_start, p.codes[g].nfree), (0, 2));
     }
