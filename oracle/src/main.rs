@@ -181,6 +181,11 @@ enum Command {
         /// `super()` chains) on; combines with the others.
         #[arg(long)]
         classes: bool,
+        /// Force the `closures` feature (`nonlocal` counters called from
+        /// loops, nested helpers over a function's variables, lambdas) on;
+        /// combines with the others.
+        #[arg(long)]
+        closures: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -304,6 +309,7 @@ fn main() -> ExitCode {
             dicts,
             iteration,
             classes,
+            closures,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -312,6 +318,7 @@ fn main() -> ExitCode {
                 ("--dicts", dicts),
                 ("--iteration", iteration),
                 ("--classes", classes),
+                ("--closures", closures),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -326,6 +333,7 @@ fn main() -> ExitCode {
                         c.dicts |= dicts;
                         c.iteration |= iteration;
                         c.classes |= classes;
+                        c.closures |= closures;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -179,6 +179,18 @@ fn reference_agrees_with_cpython_on_generated_class_programs() {
     );
 }
 
+/// The closures feature against CPython: 300 generated programs with
+/// closures forced on (`nonlocal` counters called from loops, nested
+/// helpers over a function's variables, `(lambda: e)()`, lambdas bound to
+/// globals) print and end the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_closure_programs() {
+    assert_agree(
+        generated(16000..16500, " --closures", |c| c.closures = true),
+        300,
+    );
+}
+
 /// The dicts feature against CPython: 500 generated programs with dicts
 /// forced on (displays with colliding keys of several types, hot loops of
 /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, dicts

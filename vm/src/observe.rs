@@ -321,6 +321,15 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::Function => h.write_u64(object::read(v.0, FUNCTION_CODE)),
+            // A frame's cell variable: its contents are the variable's value.
+            Kind::Cell => {
+                let x = Value(object::read(v.0, object::CELL_REF));
+                if x.is_null() {
+                    h.write_u8(0);
+                } else {
+                    hash_value(h, x, heap, nesting + 1);
+                }
+            }
             // Every NaN is the same value: x86-64 makes NaNs with the sign
             // bit set and AArch64 without, and Python cannot tell them apart.
             Kind::Float => {
@@ -513,6 +522,10 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 render(Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
             ),
             Kind::ListItems => "<list items>".into(),
+            Kind::Cell => match Value(object::read(v.0, object::CELL_REF)) {
+                x if x.is_null() => "<cell (unbound)>".into(),
+                x => format!("<cell {}>", render(x, heap, nesting + 1)),
+            },
             Kind::BoundMethod => format!(
                 "<method {:#x} of {}>",
                 object::read(v.0, object::BOUND_METHOD),

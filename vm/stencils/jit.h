@@ -65,6 +65,10 @@ typedef uint64_t Value;
 #define STR_BYTES 16
 #define FUNCTION_CODE 8
 #define FUNCTION_DEFAULTS 24
+#define FUNCTION_CLOSURE 32
+#define CELL_REF 8
+/* Or'ed into jit_unbound_local's index: the slot holds an unbound cell. */
+#define UNBOUND_DEREF 0x80000000
 #define ITER_NEXT 8
 #define ITER_STEP 16
 #define ITER_REMAINING 24
@@ -72,8 +76,8 @@ typedef uint64_t Value;
 #define DICT_ENTRIES 32
 #define KIND_PYDICT 15
 #define PYDICT_USED 8
-#define KIND_TYPE 23
-#define KIND_INSTANCE 24
+#define KIND_TYPE 24
+#define KIND_INSTANCE 25
 #define TYPE_VERSION 8
 #define INSTANCE_TYPE 8
 #define INSTANCE_VALUES 16

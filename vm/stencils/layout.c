@@ -60,6 +60,9 @@
     CONST(E, STR_BYTES)                     \
     CONST(E, FUNCTION_CODE)                 \
     CONST(E, FUNCTION_DEFAULTS)             \
+    CONST(E, FUNCTION_CLOSURE)              \
+    CONST(E, CELL_REF)                      \
+    CONST(E, UNBOUND_DEREF)                 \
     CONST(E, ITER_NEXT)                     \
     CONST(E, ITER_STEP)                     \
     CONST(E, ITER_REMAINING)                \

@@ -35,6 +35,30 @@ STENCIL {
 }
 #endif
 
+/* A cell variable: can raise (an unbound cell), so no register inputs. */
+#if defined(STENCIL__LOAD_DEREF)
+STENCIL {
+    Value cell = LOCALS(frame)[OPARG];
+    Value v = WORD(cell, CELL_REF);
+    if (v == VALUE_NULL) {
+        SYNC_SP();
+        jit_unbound_local(tstate, frame, OPARG | UNBOUND_DEREF);
+        ERROR();
+    }
+    OUTPUT(0, v);
+    CONTINUE_UOP();
+}
+#endif
+
+/* The local keeps its cell; the value goes into the cell. */
+#if defined(STENCIL__STORE_DEREF)
+STENCIL {
+    Value cell = LOCALS(frame)[OPARG];
+    WORD(cell, CELL_REF) = INPUT(0);
+    CONTINUE_UOP();
+}
+#endif
+
 #if defined(STENCIL__STORE_FAST)
 STENCIL {
     LOCALS(frame)[OPARG] = INPUT(0);
@@ -811,6 +835,16 @@ STENCIL {
     Value defaults = INPUT(0);
     Value f = INPUT(1);
     WORD(f, FUNCTION_DEFAULTS) = defaults;
+    OUTPUT(0, f);
+    CONTINUE_UOP();
+}
+#endif
+
+#if defined(STENCIL__SET_FUNCTION_CLOSURE)
+STENCIL {
+    Value closure = INPUT(0);
+    Value f = INPUT(1);
+    WORD(f, FUNCTION_CLOSURE) = closure;
     OUTPUT(0, f);
     CONTINUE_UOP();
 }

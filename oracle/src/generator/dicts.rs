@@ -124,6 +124,7 @@ fn calls_in(body: &[Stmt]) -> u64 {
             | Stmt::Continue
             | Stmt::Pass
             | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
             | Stmt::Import { .. }
             | Stmt::ImportFrom { .. } => 0,
         };

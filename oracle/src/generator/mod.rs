@@ -25,6 +25,7 @@
 //! every program containing everything.
 
 mod classes;
+mod closures;
 mod dicts;
 mod expr;
 mod floats;
@@ -120,6 +121,11 @@ pub struct GenConfig {
     /// whose methods, class attributes, instance layouts and `__class__`
     /// change mid-loop (see `classes.rs`).
     pub classes: bool,
+    /// Closures and lambdas rewritten into functions after generation:
+    /// `nonlocal` counters called from loops, nested helpers reading a
+    /// function's variables, `(lambda: e)()` and lambdas bound to globals
+    /// (see `closures.rs`).
+    pub closures: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -188,6 +194,7 @@ impl Default for GenConfig {
             syntax: false,
             iteration: false,
             classes: false,
+            closures: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -269,6 +276,13 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.line_budget = in_range(u, 4, 40);
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
+        // `closures` reads the cond_exprs coin's byte instead of drawing
+        // one, so every other decision (and every program without
+        // closures) stays what it was: `cond_exprs` is `byte % 100 < 40`,
+        // `closures` is `(byte / 5) % 4 == 0` (about one in four, about
+        // independent of `cond_exprs` and of the other peeked bytes).
+        let cond_exprs_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.closures = cond_exprs_byte.is_some_and(|b| (b / 5) % 4 == 0);
         c.cond_exprs = coin(u, 40);
         // `iteration` reads the floats coin's byte instead of drawing one
         // (as `syntax` and `dicts` do below): `floats` is `byte % 100 <
@@ -313,6 +327,11 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     if cfg.iteration {
         iteration::rewrite(&mut m, u);
     }
+    if cfg.closures {
+        closures::rewrite(&mut m, u);
+    }
+    // Last: class kernels are appended after every rewrite, which leaves
+    // them as their templates make them.
     if cfg.classes {
         classes::rewrite(&mut m, u);
     }

@@ -9,7 +9,6 @@ use jitdiff_vm::lang::outcome::Poison;
 use std::rc::Rc;
 
 use super::StackGuard;
-use super::builtins;
 use super::compare::{self, compare};
 use super::dict_methods;
 use super::float::{self, Num};
@@ -21,12 +20,14 @@ use super::strs;
 
 #[path = "eval_calls.rs"]
 mod calls;
+#[path = "eval_closures.rs"]
+mod closures;
 #[path = "comprehension.rs"]
 mod comprehension;
 #[path = "eval_classes.rs"]
 mod eval_classes;
 use super::classes::{self, ClassCell};
-use super::value::{FuncObj, Int, Value};
+use super::value::{Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -66,12 +67,16 @@ enum Flow {
     Return(Value),
 }
 
-/// One function activation: local slots (`None` = unbound) and their names.
+/// One function activation: local slots (`None` = unbound) and their
+/// names, and the cells it shares with nested functions.
 struct Frame<'p> {
     slots: Vec<Option<Value>>,
     names: &'p [String],
     /// The running method's `__class__` cell (for `super()`).
     cell: Option<Rc<ClassCell>>,
+    cells: Vec<closures::CellRef>,
+    /// The function's code (`None` for the module): names its cells.
+    code: Option<&'p FuncCode>,
 }
 
 pub struct Interp<'p> {
@@ -113,6 +118,8 @@ impl<'p> Interp<'p> {
             slots: vec![None; self.prog.module_local_names.len()],
             names: &self.prog.module_local_names,
             cell: None,
+            cells: vec![],
+            code: None,
         };
         self.exec_block(&self.prog.module, &mut frame).map(|_| ())
     }
@@ -153,6 +160,7 @@ impl<'p> Interp<'p> {
                     ))
                 }
             },
+            Slot::Cell(i) => closures::load_cell(frame, i),
             Slot::Global(i) => match (self.globals.get(i), self.prog.builtins.get(i)) {
                 (Some(Some(v)), _) | (_, Some(Some(v))) => Ok(v.clone()),
                 _ => {
@@ -170,6 +178,12 @@ impl<'p> Interp<'p> {
         let cell = match slot {
             Slot::Local(i) => frame.slots.get_mut(i),
             Slot::Global(i) => self.globals.get_mut(i),
+            Slot::Cell(i) => {
+                if let Some(c) = frame.cells.get(i) {
+                    *c.borrow_mut() = Some(v);
+                }
+                return;
+            }
         };
         if let Some(cell) = cell {
             *cell = Some(v);
@@ -301,21 +315,7 @@ impl<'p> Interp<'p> {
                 return Ok(Flow::Return(v));
             }
             St::Def(slot, code, defaults) => {
-                let defaults = defaults
-                    .iter()
-                    .map(|d| self.eval(d, frame))
-                    .collect::<Res<Vec<_>>>()?;
-                let name = self
-                    .prog
-                    .funcs
-                    .get(*code)
-                    .map_or_else(|| Rc::from("?"), |c| c.name.clone());
-                let f = Value::Func(Rc::new(FuncObj {
-                    code: *code,
-                    name,
-                    defaults,
-                    cell: None,
-                }));
+                let f = self.make_function(*code, defaults, frame)?;
                 self.store(*slot, f, frame);
             }
             St::Nothing => {}
@@ -421,6 +421,7 @@ impl<'p> Interp<'p> {
             Ex::Super(s) => self.super_attr(s, frame),
             Ex::Unmodelled => Err(poison(Poison::Unmodelled)),
             Ex::ListComp(c) => self.list_comp(c, frame),
+            Ex::Lambda(code, defaults) => self.make_function(*code, defaults, frame),
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;
@@ -599,52 +600,6 @@ impl<'p> Interp<'p> {
         };
         self.stack.truncate(base);
         result
-    }
-
-    fn call_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {
-        let defaults = &func.defaults[..];
-        let base = base.min(self.stack.len());
-        let given = self.stack.len() - base;
-        let want = code.params.len();
-        // The missing trailing parameters take their defaults.
-        let required = want - defaults.len().min(want);
-        if given >= required && given < want {
-            let from = defaults.len() - (want - given);
-            self.stack.extend(defaults[from..].iter().cloned());
-        } else if given != want {
-            return Err(type_error(builtins::arity_message(
-                &code.name,
-                &code.params,
-                required,
-                given,
-            )));
-        }
-        if self.depth >= self.limits.depth {
-            return Err(poison(Poison::Recursion));
-        }
-        let mut slots = self.spare_frames.pop().unwrap_or_default();
-        slots.resize(code.local_names.len(), None);
-        for (slot, v) in code.param_slots.iter().zip(self.stack.drain(base..)) {
-            if let Some(cell) = slots.get_mut(*slot) {
-                *cell = Some(v);
-            }
-        }
-        let mut frame = Frame {
-            slots,
-            names: &code.local_names,
-            cell: func.cell.clone(),
-        };
-        self.depth += 1;
-        let flow = self.exec_block(&code.body, &mut frame);
-        self.depth -= 1;
-        frame.slots.clear();
-        self.spare_frames.push(frame.slots);
-        // Falling off the end (or a stray break/continue in a hand-built
-        // AST) returns None.
-        Ok(match flow? {
-            Flow::Return(v) => v,
-            _ => Value::None,
-        })
     }
 }
 

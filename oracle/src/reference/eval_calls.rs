@@ -1,4 +1,5 @@
-//! The reference's calls with keyword arguments (out of eval.rs): the
+//! The reference's calls of user functions and calls with keyword
+//! arguments (out of eval.rs): for the latter, the
 //! callee, the positional arguments, the keyword values, then fuel; a user
 //! function's parameters bound by name, `print`'s `sep` and `end`,
 //! `reverse=` of `sorted` and `list.sort`, and CPython's TypeError for
@@ -14,9 +15,66 @@ use super::super::methods;
 use super::super::resolve::{CallKw, FuncCode};
 use super::super::strs;
 use super::super::value::{Builtin, FuncObj, Value};
-use super::{Frame, Interp, Res, type_error};
+use super::{Flow, Frame, Interp, Res, closures, poison, type_error};
+use jitdiff_vm::lang::outcome::Poison;
 
 impl<'p> Interp<'p> {
+    /// A user function's call (its arguments are `stack[base..]`): the
+    /// defaults, the arity check, the depth limit, then the body in a new
+    /// frame with its cells.
+    pub(super) fn call_user(
+        &mut self,
+        code: &'p FuncCode,
+        func: &FuncObj,
+        base: usize,
+    ) -> Res<Value> {
+        let defaults = &func.defaults;
+        let base = base.min(self.stack.len());
+        let given = self.stack.len() - base;
+        let want = code.params.len();
+        // The missing trailing parameters take their defaults.
+        let required = want - defaults.len().min(want);
+        if given >= required && given < want {
+            let from = defaults.len() - (want - given);
+            self.stack.extend(defaults[from..].iter().cloned());
+        } else if given != want {
+            return Err(type_error(builtins::arity_message(
+                &code.name,
+                &code.params,
+                required,
+                given,
+            )));
+        }
+        if self.depth >= self.limits.depth {
+            return Err(poison(Poison::Recursion));
+        }
+        let mut slots = self.spare_frames.pop().unwrap_or_default();
+        slots.resize(code.local_names.len(), None);
+        for (slot, v) in code.param_slots.iter().zip(self.stack.drain(base..)) {
+            if let Some(cell) = slots.get_mut(*slot) {
+                *cell = Some(v);
+            }
+        }
+        let mut frame = Frame {
+            cells: closures::frame_cells(code, func, &mut slots),
+            slots,
+            names: &code.local_names,
+            code: Some(code),
+            cell: func.cell.clone(),
+        };
+        self.depth += 1;
+        let flow = self.exec_block(&code.body, &mut frame);
+        self.depth -= 1;
+        frame.slots.clear();
+        self.spare_frames.push(frame.slots);
+        // Falling off the end (or a stray break/continue in a hand-built
+        // AST) returns None.
+        Ok(match flow? {
+            Flow::Return(v) => v,
+            _ => Value::None,
+        })
+    }
+
     /// `func(args..., name=value...)`: the callee, the positional
     /// arguments, the keyword values, left to right; then fuel and the call.
     #[inline(never)]

@@ -89,6 +89,8 @@ impl<'p> Interp<'p> {
                         code: *code,
                         name: qualname,
                         defaults,
+                        // A class body is at module level: nothing to close over.
+                        closure: vec![],
                         cell: Some(cell.clone()),
                     }));
                     let attr = match kind {

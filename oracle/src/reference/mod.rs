@@ -35,6 +35,7 @@
 //! later entry's evaluation fails after an earlier key was unhashable).
 
 mod builtins;
+mod cells;
 mod classes;
 mod compare;
 mod dict;

@@ -21,6 +21,9 @@ use super::value::{Builtin, Int, Value};
 pub enum Slot {
     Local(usize),
     Global(usize),
+    /// A variable shared with nested functions: the frame's cell `i` (its
+    /// own cells first, then its free variables').
+    Cell(usize),
 }
 
 /// Where an unpacking stores an item: a variable, or a nested unpacking.
@@ -61,6 +64,9 @@ pub enum Ex {
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
     ListComp(Box<Comp>),
+    /// `lambda`: a new function object for `funcs[code]` (with the default
+    /// values' expressions).
+    Lambda(usize, Vec<Ex>),
     /// `super().name` or `super().name(args)`.
     Super(Box<SuperEx>),
     /// Something only a hand-built AST has and CPython gives a meaning
@@ -199,6 +205,15 @@ pub struct FuncCode {
     /// Name of each local slot (for `UnboundLocalError`).
     pub local_names: Vec<String>,
     pub body: Vec<St>,
+    /// Name of each cell of a frame: the function's own cell variables
+    /// (`own_cells` of them), then its free variables.
+    pub cell_names: Vec<String>,
+    pub own_cells: usize,
+    /// `(parameter slot, cell)`: parameters that live in cells.
+    pub param_cells: Vec<(usize, usize)>,
+    /// The cells of the defining frame the new function's free variables
+    /// are (its closure, taken when the `def` or `lambda` runs).
+    pub captures: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -231,7 +246,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         super_self: None,
         comp_depth: 0,
     };
-    let module_scope = Scope { locals: None };
+    let module_scope = Scope::default();
     let mut body = r.block(&module.body, &module_scope)?;
     // A module docstring is compiled as `__doc__ = '...'` (CPython binds
     // the global; a docstring anywhere else is just an expression).
@@ -258,8 +273,16 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
 }
 
 /// `locals` is `None` at module level, where every name is global.
+#[derive(Default)]
 struct Scope {
     locals: Option<HashMap<String, usize>>,
+    /// Cell and free variables: the frame's cell of each.
+    cells: HashMap<String, usize>,
+    /// The names the functions nested here find in enclosing functions.
+    child_bound: std::collections::BTreeSet<String>,
+    /// The function's qualified name (`None` at module level): a nested
+    /// function's is `outer.<locals>.name`, as CPython's `__qualname__`.
+    qualname: Option<String>,
 }
 
 struct Resolver<'g> {
@@ -287,6 +310,9 @@ impl Resolver<'_> {
     fn slot(&mut self, name: &str, scope: &Scope) -> Slot {
         if let Some((_, i)) = self.comp_scope.iter().rev().find(|(n, _)| n == name) {
             return Slot::Local(*i);
+        }
+        if let Some(i) = scope.cells.get(name) {
+            return Slot::Cell(*i);
         }
         if let Some(i) = scope.locals.as_ref().and_then(|l| l.get(name)) {
             return Slot::Local(*i);
@@ -386,7 +412,7 @@ impl Resolver<'_> {
             }
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
-            Stmt::Pass | Stmt::Global(_) => St::Nothing,
+            Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => St::Nothing,
             Stmt::Import { name, .. } => {
                 St::Assign(self.slot(name, scope), Ex::Const(Value::Module))
             }
@@ -407,12 +433,9 @@ impl Resolver<'_> {
                 defaults,
                 body,
             } => {
-                // A `def` nested in a function (not S0, but any AST must run)
-                // binds a local of the outer function; its body sees only its
-                // own locals and globals (no closures). Defaults are
-                // evaluated in the enclosing scope.
+                // Defaults are evaluated in the enclosing scope.
                 let defaults = self.exprs(defaults, scope)?;
-                let code = self.function(name, params, body, false)?;
+                let code = self.function(name, params, body, scope, false)?;
                 St::Def(self.slot(name, scope), code, defaults)
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
@@ -478,7 +501,7 @@ impl Resolver<'_> {
                     let defaults = self.exprs(defaults, scope)?;
                     let qualname = format!("{name}.{m}");
                     let plain = matches!(kind, DefKind::Plain);
-                    let code = self.function(&qualname, params, body, plain)?;
+                    let code = self.function(&qualname, params, body, scope, plain)?;
                     items.push(ClassItem::Def {
                         name: Rc::from(m.as_str()),
                         code,
@@ -529,8 +552,16 @@ impl Resolver<'_> {
     }
 
     /// `method`: a plain method, whose body may use `super()`.
-    fn function(&mut self, name: &str, params: &[String], body: &[Stmt], method: bool) -> R<usize> {
-        let (mut local_names, _declared_globals) = function_locals(params, body);
+    fn function(
+        &mut self,
+        name: &str,
+        params: &[String],
+        body: &[Stmt],
+        outer: &Scope,
+        method: bool,
+    ) -> R<usize> {
+        let (mut local_names, declared_globals) = function_locals(params, body);
+        let analysis = super::cells::analyze(params, body, &outer.child_bound);
         let mut locals = HashMap::new();
         for (i, n) in local_names.iter().enumerate() {
             // First occurrence wins if a hand-built AST repeats a parameter.
@@ -546,8 +577,45 @@ impl Resolver<'_> {
             }
             param_slots.push(i);
         }
+        let cell_names: Vec<String> = analysis
+            .cells
+            .iter()
+            .chain(&analysis.frees)
+            .cloned()
+            .collect();
+        let cells: HashMap<String, usize> = cell_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        let param_cells = param_slots
+            .iter()
+            .zip(params)
+            .filter_map(|(slot, p)| cells.get(p).map(|c| (*slot, *c)))
+            .collect();
+        // A capture the defining scope lacks (impossible by the analysis)
+        // would read cell 0: stay total.
+        let captures = analysis
+            .frees
+            .iter()
+            .map(|n| outer.cells.get(n).copied().unwrap_or(0))
+            .collect();
+        let mut child_bound: std::collections::BTreeSet<String> = outer
+            .child_bound
+            .iter()
+            .filter(|n| !declared_globals.contains(*n))
+            .cloned()
+            .collect();
+        child_bound.extend(local_names.iter().cloned());
+        let qualname = match &outer.qualname {
+            Some(q) => format!("{q}.<locals>.{name}"),
+            None => name.to_string(),
+        };
         let scope = Scope {
             locals: Some(locals),
+            cells,
+            child_bound,
+            qualname: Some(qualname.clone()),
         };
         // The function's comprehensions get slots after its locals; the
         // enclosing code's comprehension scope does not reach inside.
@@ -569,11 +637,15 @@ impl Resolver<'_> {
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
         self.funcs.push(FuncCode {
-            name: Rc::from(name),
+            name: Rc::from(qualname.as_str()),
             params: params.to_vec(),
             param_slots,
             local_names,
             body,
+            own_cells: analysis.cells.len(),
+            cell_names,
+            param_cells,
+            captures,
         });
         Ok(self.funcs.len() - 1)
     }
@@ -634,6 +706,18 @@ impl Resolver<'_> {
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
             Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
             Expr::Super => Ex::Unmodelled,
+            Expr::Lambda {
+                params,
+                defaults,
+                body,
+            } => {
+                let defaults = self.exprs(defaults, scope)?;
+                let body = super::cells::lambda_body(body);
+                Ex::Lambda(
+                    self.function("<lambda>", params, &body, scope, false)?,
+                    defaults,
+                )
+            }
         })
     }
 

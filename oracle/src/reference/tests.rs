@@ -170,7 +170,8 @@ fn hand_built_asts_still_get_a_result() {
         call_print(Expr::int(2)),
     ]);
     assert!(matches!(r, RunResult::Completed(o) if o.output.is_empty()));
-    // Nested def binds a local of the outer function; no closures.
+    // A nested def closes over the outer function's parameter (not the
+    // global of the same name), as in Python.
     let inner = Stmt::FunctionDef {
         name: "g".into(),
         params: vec![],
@@ -192,7 +193,7 @@ fn hand_built_asts_still_get_a_result() {
         call_print(Expr::call("f", vec![Expr::int(1)])),
     ]);
     assert!(
-        matches!(&r, RunResult::Completed(o) if o.output == "7\n"),
+        matches!(&r, RunResult::Completed(o) if o.output == "1\n"),
         "{r:?}"
     );
     // Degenerate expressions.

@@ -294,6 +294,8 @@ pub struct FuncObj {
     /// the class statement that ran this `def` made. `None` outside a
     /// class body.
     pub cell: Option<Rc<super::classes::ClassCell>>,
+    /// The cells of its free variables, shared with the frame that made it.
+    pub closure: Vec<std::rc::Rc<std::cell::RefCell<Option<Value>>>>,
 }
 
 /// A method bound to its receiver (`push = xs.append`).

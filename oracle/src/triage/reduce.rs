@@ -483,6 +483,7 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
         | Stmt::Continue
         | Stmt::Pass
         | Stmt::Global(_)
+        | Stmt::Nonlocal(_)
         | Stmt::Import { .. }
         | Stmt::ImportFrom { .. } => {}
     }
@@ -895,7 +896,7 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 collect_names(orelse, f);
             }
             Stmt::Expr(e) | Stmt::Return(Some(e)) => collect_expr_names(e, f),
-            Stmt::Global(names) => names.iter().for_each(|n| f(n, false)),
+            Stmt::Global(names) | Stmt::Nonlocal(names) => names.iter().for_each(|n| f(n, false)),
             Stmt::Import { name, .. } => f(name, false),
             Stmt::ImportFrom { names, .. } => names.iter().for_each(|(_, n)| f(n, false)),
             _ => {}
@@ -967,6 +968,15 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 g.ifs.iter().for_each(|c| collect_expr_names(c, f));
             }
             collect_expr_names(elt, f);
+        }
+        Expr::Lambda {
+            params,
+            defaults,
+            body,
+        } => {
+            params.iter().for_each(|p| f(p, false));
+            defaults.iter().for_each(|d| collect_expr_names(d, f));
+            collect_expr_names(body, f);
         }
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
         }
@@ -1068,6 +1078,7 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             msg: msg.as_ref().map(|m| rename_expr(m, map)),
         },
         Stmt::Global(names) => Stmt::Global(names.iter().map(|n| rn(n, map)).collect()),
+        Stmt::Nonlocal(names) => Stmt::Nonlocal(names.iter().map(|n| rn(n, map)).collect()),
         Stmt::Break | Stmt::Continue | Stmt::Pass => s.clone(),
         Stmt::Import { module, name } => Stmt::Import {
             module: module.clone(),
@@ -1196,6 +1207,15 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
                     ifs: g.ifs.iter().map(|c| rename_expr(c, map)).collect(),
                 })
                 .collect(),
+        },
+        Expr::Lambda {
+            params,
+            defaults,
+            body,
+        } => Expr::Lambda {
+            params: params.iter().map(|p| rn(p, map)).collect(),
+            defaults: defaults.iter().map(|d| rename_expr(d, map)).collect(),
+            body: b(body),
         },
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
             e.clone()

@@ -54,13 +54,23 @@ fn with_run<R>(
     out
 }
 
+/// Or'ed into `jit_unbound_local`'s index by `_LOAD_DEREF`: the local is
+/// an unbound cell (CPython's error then depends on whose variable it is).
+pub const UNBOUND_DEREF: u64 = 0x8000_0000;
+
 pub(crate) unsafe extern "C" fn jit_unbound_local(
     st: *mut JitState,
     frame: u64,
     index: u64,
 ) -> Value {
     with_run(st, Value::NULL, |run| {
-        Err(run.unbound_local(fget(frame, FRAME_CODE) as usize, index as u32))
+        let cid = fget(frame, FRAME_CODE) as usize;
+        let slot = (index & !UNBOUND_DEREF) as u32;
+        Err(if index & UNBOUND_DEREF != 0 {
+            run.unbound_deref(cid, slot)
+        } else {
+            run.unbound_local(cid, slot)
+        })
     })
 }
 

@@ -90,8 +90,8 @@ pub enum Stmt {
     Break,
     Continue,
     Pass,
-    /// `def name(params): body`. Only at module level (possibly nested in
-    /// module-level `if`/loops); nested functions would need closures.
+    /// `def name(params): body`, at module level or nested in a function
+    /// (then a closure over the enclosing functions' variables).
     FunctionDef {
         name: String,
         params: Vec<String>,
@@ -102,6 +102,8 @@ pub enum Stmt {
     },
     Return(Option<Expr>),
     Global(Vec<String>),
+    /// `nonlocal a, b`: the names are variables of an enclosing function.
+    Nonlocal(Vec<String>),
     /// `import math` (`as name`): binds `name` to the module. `math` is the
     /// only module (the front end rejects others).
     Import {
@@ -244,6 +246,13 @@ pub enum Expr {
     ListComp {
         elt: Box<Expr>,
         generators: Vec<Comprehension>,
+    },
+    /// `lambda params: body`: a function named `<lambda>` whose body
+    /// returns `body`; trailing parameters may have defaults.
+    Lambda {
+        params: Vec<String>,
+        defaults: Vec<Expr>,
+        body: Box<Expr>,
     },
 }
 
@@ -494,6 +503,7 @@ impl Stmt {
             | Stmt::Continue
             | Stmt::Pass
             | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
             | Stmt::Import { .. }
             | Stmt::ImportFrom { .. } => {}
         }
@@ -562,6 +572,7 @@ impl Stmt {
             | Stmt::Continue
             | Stmt::Pass
             | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
             | Stmt::Import { .. }
             | Stmt::ImportFrom { .. } => {}
         }
@@ -625,6 +636,12 @@ impl Expr {
                     g.ifs.iter().for_each(&mut *f);
                 }
                 f(elt);
+            }
+            // The defaults run where the lambda is; its body (another
+            // scope) only when it is called.
+            Expr::Lambda { defaults, body, .. } => {
+                defaults.iter().for_each(&mut *f);
+                f(body);
             }
             Expr::Int(_)
             | Expr::Float(_)
@@ -691,6 +708,10 @@ impl Expr {
                 }
                 f(elt);
             }
+            Expr::Lambda { defaults, body, .. } => {
+                defaults.iter_mut().for_each(&mut *f);
+                f(body);
+            }
             Expr::Int(_)
             | Expr::Float(_)
             | Expr::Bool(_)
@@ -742,37 +763,44 @@ impl Expr {
 
 /// Python's scoping rule for a function body: a name is local if it is a
 /// parameter or is bound anywhere in the body (assignment, augmented
-/// assignment, `for` target, nested `def`) and not declared `global`.
-/// Shared because it is syntax (decided at compile time), not semantics.
+/// assignment, `for` target, nested `def`) and not declared `global` or
+/// `nonlocal`. Returns the locals (parameters first) and the names
+/// declared `global`. Shared because it is syntax (decided at compile
+/// time), not semantics.
 pub fn function_locals(params: &[String], body: &[Stmt]) -> (Vec<String>, BTreeSet<String>) {
-    let mut globals = BTreeSet::new();
-    collect_globals(body, &mut globals);
+    let globals = declared(body, false);
+    let nonlocals = declared(body, true);
     let mut locals: Vec<String> = params.to_vec();
     collect_bound(body, &mut |n: &str| {
-        if !globals.contains(n) && !locals.iter().any(|l| l == n) {
+        if !globals.contains(n) && !nonlocals.contains(n) && !locals.iter().any(|l| l == n) {
             locals.push(n.to_string());
         }
     });
     (locals, globals)
 }
 
-fn collect_globals(body: &[Stmt], out: &mut BTreeSet<String>) {
-    for s in body {
-        match s {
-            Stmt::Global(names) => out.extend(names.iter().cloned()),
-            Stmt::If { body, orelse, .. } => {
-                collect_globals(body, out);
-                collect_globals(orelse, out);
+/// The names `body` declares `global` (or, with `nonlocal`, `nonlocal`),
+/// not looking inside nested functions.
+pub fn declared(body: &[Stmt], nonlocal: bool) -> BTreeSet<String> {
+    fn walk(body: &[Stmt], nonlocal: bool, out: &mut BTreeSet<String>) {
+        for s in body {
+            match s {
+                Stmt::Global(names) if !nonlocal => out.extend(names.iter().cloned()),
+                Stmt::Nonlocal(names) if nonlocal => out.extend(names.iter().cloned()),
+                Stmt::If { body, orelse, .. }
+                | Stmt::While { body, orelse, .. }
+                | Stmt::For { body, orelse, .. }
+                | Stmt::ForUnpack { body, orelse, .. } => {
+                    walk(body, nonlocal, out);
+                    walk(orelse, nonlocal, out);
+                }
+                _ => {}
             }
-            Stmt::While { body, orelse, .. }
-            | Stmt::For { body, orelse, .. }
-            | Stmt::ForUnpack { body, orelse, .. } => {
-                collect_globals(body, out);
-                collect_globals(orelse, out);
-            }
-            _ => {}
         }
     }
+    let mut out = BTreeSet::new();
+    walk(body, nonlocal, &mut out);
+    out
 }
 
 /// Calls `f` with every name bound by `body` (not descending into nested defs'

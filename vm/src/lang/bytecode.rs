@@ -155,6 +155,22 @@ pub enum Op {
     RaiseVarargs,
     /// Pushes the `AssertionError` class (whatever the name is bound to).
     LoadAssertionError,
+    /// Replaces local `arg` by a new cell holding its value (NULL: an
+    /// unbound cell), as CPython's `MAKE_CELL`: the first instructions of
+    /// a function whose variables a nested function uses.
+    MakeCell,
+    /// Pushes the cell in local `arg` itself (for a closure tuple), as
+    /// CPython 3.11's `LOAD_CLOSURE`.
+    LoadClosure,
+    /// Pushes the value in the cell in local `arg`; an unbound cell raises
+    /// `UnboundLocalError` (a cell of this function) or `NameError` (a
+    /// free variable), as CPython's `LOAD_DEREF`.
+    LoadDeref,
+    /// Pops a value into the cell in local `arg` (`STORE_DEREF`).
+    StoreDeref,
+    /// `[closure, function] -> [function]`: sets the function's closure (a
+    /// tuple of cells), as CPython's SET_FUNCTION_ATTRIBUTE 8.
+    SetFunctionClosure,
 }
 
 impl Op {
@@ -226,17 +242,19 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         // limit: it poisons instead of pushing, but keeps the layout and
         // the stack depths of a compile with a higher limit.
         PoisonIntTooLarge => (0, 1),
-        LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction | PushNull => (0, 1),
+        MakeCell => (0, 0),
+        LoadConst | LoadFast | LoadFastCheck | LoadGlobal | MakeFunction | LoadClosure
+        | LoadDeref | PushNull | LoadAssertionError => (0, 1),
         BuildClass => (build_class_count(arg) + 1, 1),
         StoreAttr => (2, 0),
         LoadSuperAttr => (1, 1),
-        RaiseVarargs => (arg, 0),
-        LoadAssertionError => (0, 1),
         LoadSuperMethod => (1, 2),
-        StoreFast | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue | ReturnValue => (1, 0),
+        RaiseVarargs => (arg, 0),
+        StoreFast | StoreDeref | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue
+        | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),
         Swap => (arg, arg),
-        BinaryOp | CompareOp | SetFunctionDefaults => (2, 1),
+        BinaryOp | CompareOp | SetFunctionDefaults | SetFunctionClosure => (2, 1),
         UnaryNegative | UnaryPositive | UnaryInvert | UnaryNot | ToBool | GetIter => (1, 1),
         ForIter => (1, 2),
         Call => (arg + 1, 1),
@@ -401,6 +419,11 @@ pub struct Code {
     /// like there. Tier-2 exits are checked against it.
     pub depth_at: Vec<u32>,
     pub consts: Vec<Const>,
+    /// The free variables' slots: `nfree` locals from `free_start`, which
+    /// a call fills with the cells of the function's closure (what
+    /// CPython's `COPY_FREE_VARS` does as a function starts).
+    pub free_start: u32,
+    pub nfree: u32,
 }
 
 /// A constant as the compiler sees it; the VM materializes it as a Value.

@@ -5,10 +5,13 @@
 
 use super::ast::*;
 use super::bytecode::*;
+use super::scope;
 use crate::runtime::Value;
 
 #[path = "compile_class.rs"]
 mod class;
+#[path = "compile_closures.rs"]
+mod closures;
 #[path = "compile_comprehension.rs"]
 mod comprehension;
 
@@ -31,7 +34,7 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
-        let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
+        let mut c = CodeBuilder::new("<module>", None, vec![], &mut names, &mut codes, int_bits);
         c.kw_names = Some(&mut kw_names);
         c.classes = Some(&mut classes);
         // A module docstring is not executed: CPython binds it to `__doc__`.
@@ -44,7 +47,7 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
             }
             _ => &module.body[..],
         };
-        c.block(body, &mut codes);
+        c.block(body);
         c.emit(Op::LoadConst, 0);
         c.emit(Op::ReturnValue, 0);
         c.finish()
@@ -79,6 +82,15 @@ struct Loop {
 struct CodeBuilder<'n> {
     code: Code,
     names: &'n mut Vec<String>,
+    /// Every function's code so far (a nested `def` or `lambda` adds its
+    /// own as it is compiled).
+    codes: &'n mut Vec<Code>,
+    /// This function's scope (`None` at module level) and those of the
+    /// functions it is nested in, outermost first.
+    scope: Option<std::rc::Rc<crate::lang::scope::FnScope>>,
+    enclosing: Vec<std::rc::Rc<crate::lang::scope::FnScope>>,
+    /// Local slots holding cells (cell and free variables).
+    derefs: std::collections::BTreeSet<u32>,
     /// The program's CALL_KW names tuples (set right after `new`).
     kw_names: Option<&'n mut Vec<Vec<String>>>,
     /// The program's class statements (set right after `new`).
@@ -100,19 +112,35 @@ struct CodeBuilder<'n> {
 }
 
 impl<'n> CodeBuilder<'n> {
+    /// A builder for code `name`: a function with `params` and `scope`
+    /// (nested in `enclosing`), or the module (`None`).
     fn new(
         name: &str,
-        params: &[String],
-        body: Option<&[Stmt]>,
+        scope: Option<(&[String], crate::lang::scope::FnScope)>,
+        enclosing: Vec<std::rc::Rc<crate::lang::scope::FnScope>>,
         names: &'n mut Vec<String>,
+        codes: &'n mut Vec<Code>,
         int_bits: u64,
     ) -> Self {
-        // Only function locals are checked; module names are globals.
-        let locals = body.map(|b| function_locals(params, b).0);
+        let nparams = scope.as_ref().map_or(0, |(p, _)| p.len());
+        let scope = scope.map(|(_, s)| std::rc::Rc::new(s));
+        // Only function locals are checked; module names are globals. The
+        // free variables' slots follow the locals.
+        let locals = scope.as_ref().map(|s| {
+            let mut l = s.locals.clone();
+            l.extend(s.frees.iter().cloned());
+            l
+        });
+        let derefs = scope.as_ref().map_or_else(Default::default, |s| {
+            (0..s.locals.len() + s.frees.len())
+                .filter(|&i| i >= s.locals.len() || s.cells.contains(&s.locals[i]))
+                .map(|i| i as u32)
+                .collect()
+        });
         CodeBuilder {
             code: Code {
                 name: name.to_string(),
-                nparams: params.len() as u32,
+                nparams: nparams as u32,
                 local_names: locals.clone().unwrap_or_default(),
                 stack_size: 0,
                 instrs: vec![],
@@ -120,13 +148,19 @@ impl<'n> CodeBuilder<'n> {
                 depth_at: vec![],
                 // Const 0 is always None.
                 consts: vec![Const::Value(Value::NONE)],
+                free_start: scope.as_ref().map_or(0, |s| s.locals.len() as u32),
+                nfree: scope.as_ref().map_or(0, |s| s.frees.len() as u32),
             },
             names,
+            codes,
+            scope,
+            enclosing,
+            derefs,
             kw_names: None,
             classes: None,
             super_class: None,
             locals,
-            assigned: (0..params.len() as u32).collect(),
+            assigned: (0..nparams as u32).collect(),
             depth: 0,
             int_bits,
             loops: vec![],
@@ -184,6 +218,7 @@ impl<'n> CodeBuilder<'n> {
 
     fn load_name(&mut self, name: &str) {
         match self.comp_slot(name).or_else(|| self.local_index(name)) {
+            Some(i) if self.derefs.contains(&i) => self.emit(Op::LoadDeref, i),
             Some(i) if self.assigned.contains(&i) => self.emit(Op::LoadFast, i),
             Some(i) => self.emit(Op::LoadFastCheck, i),
             None => {
@@ -195,6 +230,7 @@ impl<'n> CodeBuilder<'n> {
 
     fn store_name(&mut self, name: &str) {
         match self.comp_slot(name).or_else(|| self.local_index(name)) {
+            Some(i) if self.derefs.contains(&i) => self.emit(Op::StoreDeref, i),
             Some(i) => {
                 self.assigned.insert(i);
                 self.emit(Op::StoreFast, i)
@@ -206,13 +242,13 @@ impl<'n> CodeBuilder<'n> {
         };
     }
 
-    fn block(&mut self, body: &[Stmt], codes: &mut Vec<Code>) {
+    fn block(&mut self, body: &[Stmt]) {
         for s in body {
-            self.stmt(s, codes);
+            self.stmt(s);
         }
     }
 
-    fn stmt(&mut self, s: &Stmt, codes: &mut Vec<Code>) {
+    fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::Expr(e) => {
                 self.expr(e);
@@ -285,7 +321,7 @@ impl<'n> CodeBuilder<'n> {
                 self.condition(test);
                 let jump_else = self.emit(Op::PopJumpIfFalse, 0);
                 let before = self.assigned.clone();
-                self.block(body, codes);
+                self.block(body);
                 let after_body = std::mem::replace(&mut self.assigned, before);
                 if orelse.is_empty() {
                     let end = self.here();
@@ -294,7 +330,7 @@ impl<'n> CodeBuilder<'n> {
                     let jump_end = self.emit(Op::JumpForward, 0);
                     let else_at = self.here();
                     self.patch(jump_else, else_at);
-                    self.block(orelse, codes);
+                    self.block(orelse);
                     let end = self.here();
                     self.patch(jump_end, end);
                 }
@@ -312,14 +348,14 @@ impl<'n> CodeBuilder<'n> {
                 });
                 // The body may run zero times: its assignments don't count after.
                 let before = self.assigned.clone();
-                self.block(body, codes);
+                self.block(body);
                 self.assigned = before.clone();
                 self.emit(Op::JumpBackward, head);
                 // The test turned false: the `else:` block, which a `break`
                 // skips.
                 let else_at = self.here();
                 self.patch(exit_jump, else_at);
-                self.block(orelse, codes);
+                self.block(orelse);
                 self.assigned = before;
                 self.close_loop();
             }
@@ -348,7 +384,7 @@ impl<'n> CodeBuilder<'n> {
                     breaks: vec![],
                     is_for: true,
                 });
-                self.block(body, codes);
+                self.block(body);
                 self.assigned = before.clone();
                 self.emit(Op::JumpBackward, head);
                 // On exhaustion FOR_ITER pops the iterator itself and jumps to
@@ -356,7 +392,7 @@ impl<'n> CodeBuilder<'n> {
                 self.depth -= 1;
                 let else_at = self.here();
                 self.patch(for_iter, else_at);
-                self.block(orelse, codes);
+                self.block(orelse);
                 self.assigned = before;
                 self.close_loop();
             }
@@ -385,7 +421,7 @@ impl<'n> CodeBuilder<'n> {
                     .head;
                 self.emit(Op::JumpBackward, head);
             }
-            Stmt::Pass | Stmt::Global(_) => {}
+            Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             // The module is a constant: CPython's IMPORT_NAME of a module
             // already imported, then a store.
             Stmt::Import { name, .. } => {
@@ -406,12 +442,12 @@ impl<'n> CodeBuilder<'n> {
                 defaults,
                 body,
             } => {
-                self.function(name, params, defaults, body, None, codes);
+                self.function_object(name, params, defaults, scope::Body::Stmts(body), None);
                 self.store_name(name);
             }
-            Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, codes),
+            Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body),
             // Only ever in a class body, which `class_def` compiles.
-            Stmt::Decorated { def, .. } => self.stmt(def, codes),
+            Stmt::Decorated { def, .. } => self.stmt(def),
             Stmt::AssignAttr {
                 object,
                 attr,
@@ -667,45 +703,16 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::LoadConst, c);
             }
             Expr::ListComp { elt, generators } => self.list_comp(elt, generators),
+            Expr::Lambda {
+                params,
+                defaults,
+                body,
+            } => self.function_object("<lambda>", params, defaults, scope::Body::Expr(body), None),
         }
     }
 }
 
 impl CodeBuilder<'_> {
-    /// Leaves a new function object on the stack: a module-level function
-    /// or a method (`super_class` when it may use `super()`).
-    fn function(
-        &mut self,
-        name: &str,
-        params: &[String],
-        defaults: &[Expr],
-        body: &[Stmt],
-        super_class: Option<u32>,
-        codes: &mut Vec<Code>,
-    ) {
-        // CPython's order: the defaults are evaluated before the
-        // function object exists.
-        for d in defaults {
-            self.expr(d);
-        }
-        if !defaults.is_empty() {
-            self.emit(Op::BuildTuple, defaults.len() as u32);
-        }
-        let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
-        fc.kw_names = self.kw_names.as_deref_mut();
-        fc.super_class = super_class;
-        fc.block(body, codes);
-        fc.emit(Op::LoadConst, 0);
-        fc.emit(Op::ReturnValue, 0);
-        let code = fc.finish();
-        let id = codes.len() as u32;
-        codes.push(code);
-        self.emit(Op::MakeFunction, id);
-        if !defaults.is_empty() {
-            self.emit(Op::SetFunctionDefaults, 0);
-        }
-    }
-
     /// The index of keyword names tuple `names` in the program's table
     /// (shared by equal tuples).
     fn kw_names_index(&mut self, names: Vec<String>) -> usize {

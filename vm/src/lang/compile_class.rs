@@ -10,17 +10,11 @@
 use super::CodeBuilder;
 use crate::lang::ast::{BinOp, Expr, Stmt};
 use crate::lang::bytecode::{
-    AttrKind, ClassInfo, Code, INPLACE, Op, binop_arg, build_class_arg, super_arg,
+    AttrKind, ClassInfo, INPLACE, Op, binop_arg, build_class_arg, super_arg,
 };
 
 impl CodeBuilder<'_> {
-    pub(super) fn class_def(
-        &mut self,
-        name: &str,
-        bases: &[Expr],
-        body: &[Stmt],
-        codes: &mut Vec<Code>,
-    ) {
+    pub(super) fn class_def(&mut self, name: &str, bases: &[Expr], body: &[Stmt]) {
         match bases.first() {
             Some(b) => self.expr(b),
             None => {
@@ -54,7 +48,13 @@ impl CodeBuilder<'_> {
                     self.global_id(&qualname);
                     // `super()` is only in plain methods (the front end's rule).
                     let super_class = (kind == AttrKind::Value).then_some(index as u32);
-                    self.function(&qualname, params, defaults, body, super_class, codes);
+                    self.function_object(
+                        &qualname,
+                        params,
+                        defaults,
+                        crate::lang::scope::Body::Stmts(body),
+                        super_class,
+                    );
                     attrs.push((self.global_id(method), kind));
                 }
                 Stmt::Assign { target, value } => {

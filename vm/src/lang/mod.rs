@@ -5,6 +5,7 @@ pub mod ast;
 pub mod limits;
 pub mod outcome;
 pub mod parse;
+pub mod scope;
 pub mod unparse;
 
 pub use ast::*;

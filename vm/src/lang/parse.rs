@@ -5,8 +5,6 @@
 //! `SyntaxError` (`break` outside a loop, `return` outside a function, `global`
 //! after use), so every accepted program is one CPython accepts.
 
-use std::collections::BTreeSet;
-
 use ruff_python_ast as py;
 use ruff_python_ast::token::TokenKind;
 use ruff_source_file::LineIndex;
@@ -20,6 +18,8 @@ mod calls;
 mod class;
 
 pub use class::DUNDERS;
+#[path = "parse_closures.rs"]
+mod closures;
 
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,9 +116,13 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         kw_calls: Default::default(),
         super_ok: Default::default(),
         classes: Default::default(),
+        in_comp: Default::default(),
+        nonlocal_ranges: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
-    Ok(Module { body })
+    let module = Module { body };
+    lower.check_nonlocal_bindings(&module)?;
+    Ok(module)
 }
 
 /// Where a statement sits, for CPython's compile-time checks.
@@ -153,6 +157,10 @@ struct Lowering<'a> {
     super_ok: std::cell::Cell<bool>,
     /// Class statements lowered so far.
     classes: std::cell::Cell<usize>,
+    /// Comprehensions being lowered (a lambda inside one is refused).
+    in_comp: std::cell::Cell<usize>,
+    /// Where each `nonlocal` statement is, in source order.
+    nonlocal_ranges: std::cell::RefCell<Vec<TextRange>>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -262,6 +270,13 @@ impl Lowering<'_> {
     /// `[elt for target in iter if cond ...]`. Each clause nests one level
     /// deeper, as the loops it compiles to do.
     fn list_comp(&self, lc: &py::ExprListComp) -> R<Expr> {
+        self.in_comp.set(self.in_comp.get() + 1);
+        let r = self.list_comp_inner(lc);
+        self.in_comp.set(self.in_comp.get() - 1);
+        r
+    }
+
+    fn list_comp_inner(&self, lc: &py::ExprListComp) -> R<Expr> {
         let mut generators = Vec::with_capacity(lc.generators.len());
         for g in &lc.generators {
             if g.is_async {
@@ -276,7 +291,13 @@ impl Lowering<'_> {
                 }
                 t => Target::Name(self.name_target(t, "comprehension target that is not a name")?),
             };
-            let iter = self.expr(&g.iter)?;
+            // The first iterable is evaluated in the enclosing scope: a
+            // lambda there is not the comprehension's.
+            let first = generators.is_empty();
+            self.in_comp.set(self.in_comp.get() - first as usize);
+            let iter = self.expr(&g.iter);
+            self.in_comp.set(self.in_comp.get() + first as usize);
+            let iter = iter?;
             let ifs = g.ifs.iter().map(|c| self.expr(c)).collect::<R<Vec<_>>>()?;
             generators.push(Comprehension { target, iter, ifs });
         }
@@ -469,16 +490,16 @@ impl Lowering<'_> {
             },
             py::Stmt::Import(i) => self.import(i, s)?,
             py::Stmt::ImportFrom(i) => self.import_from(i, s)?,
-            py::Stmt::Nonlocal(_) => return Err(self.unsupported(s, "nonlocal statement")),
+            py::Stmt::Nonlocal(n) => self.nonlocal(n, s, ctx)?,
             py::Stmt::IpyEscapeCommand(_) => {
                 return Err(self.unsupported(s, "IPython escape command"));
             }
         })
     }
 
-    /// `def`, at module level or as a method (`ctx.in_class`, whose
-    /// decorator the class body has checked); `super_ok` when the body may
-    /// use `super()`.
+    /// `def`, at module level, nested in a function, or as a method
+    /// (`ctx.in_class`, whose decorator the class body has checked);
+    /// `super_ok` when the body may use `super()`.
     fn function_def(
         &self,
         d: &py::StmtFunctionDef,
@@ -486,9 +507,6 @@ impl Lowering<'_> {
         ctx: Ctx,
         super_ok: bool,
     ) -> R<Stmt> {
-        if ctx.in_function {
-            return Err(self.unsupported(s, "nested function definition"));
-        }
         if d.is_async {
             return Err(self.unsupported(s, "async def"));
         }
@@ -498,32 +516,7 @@ impl Lowering<'_> {
         if d.type_params.is_some() || d.returns.is_some() {
             return Err(self.unsupported(s, "type annotations"));
         }
-        let p = &d.parameters;
-        if !p.posonlyargs.is_empty()
-            || p.vararg.is_some()
-            || !p.kwonlyargs.is_empty()
-            || p.kwarg.is_some()
-        {
-            return Err(self.unsupported(p.as_ref(), "parameters other than plain positional ones"));
-        }
-        let mut params = Vec::new();
-        let mut defaults = Vec::new();
-        for a in &p.args {
-            if a.parameter.annotation.is_some() {
-                return Err(self.unsupported(a, "type annotations"));
-            }
-            match &a.default {
-                Some(d) => defaults.push(self.expr(d)?),
-                None if !defaults.is_empty() => {
-                    return Err((self.err_at)(
-                        a.range(),
-                        "SyntaxError: non-default argument follows default argument".into(),
-                    ));
-                }
-                None => {}
-            }
-            params.push(a.parameter.name.id.to_string());
-        }
+        let (params, defaults) = self.parameters(&d.parameters)?;
         let outer_super_ok = self.super_ok.replace(super_ok);
         let body = self.block(
             &d.body,
@@ -536,69 +529,13 @@ impl Lowering<'_> {
         );
         self.super_ok.set(outer_super_ok);
         let body = body?;
-        self.check_global_rules(&d.body, &params)?;
+        self.check_declarations(&d.body, &params)?;
         Ok(Stmt::FunctionDef {
             name: d.name.id.to_string(),
             params,
             defaults,
             body,
         })
-    }
-
-    /// CPython rejects `global x` when `x` is a parameter or was used or bound
-    /// earlier in the function. Walks the body in source order.
-    fn check_global_rules(&self, body: &[py::Stmt], params: &[String]) -> R<()> {
-        use py::visitor::{Visitor, walk_expr, walk_stmt};
-        struct Check<'b> {
-            seen: BTreeSet<String>,
-            params: &'b [String],
-            err: Option<(TextRange, String)>,
-        }
-        impl<'a> Visitor<'a> for Check<'_> {
-            fn visit_stmt(&mut self, s: &'a py::Stmt) {
-                if self.err.is_some() {
-                    return;
-                }
-                if let py::Stmt::Global(g) = s {
-                    for n in &g.names {
-                        let n = n.id.to_string();
-                        if self.params.contains(&n) {
-                            self.err = Some((
-                                s.range(),
-                                format!("SyntaxError: name '{n}' is parameter and global"),
-                            ));
-                        } else if self.seen.contains(&n) {
-                            self.err = Some((
-                                s.range(),
-                                format!(
-                                    "SyntaxError: name '{n}' is used prior to global declaration"
-                                ),
-                            ));
-                        }
-                    }
-                    return;
-                }
-                walk_stmt(self, s);
-            }
-            fn visit_expr(&mut self, e: &'a py::Expr) {
-                if let py::Expr::Name(n) = e {
-                    self.seen.insert(n.id.to_string());
-                }
-                walk_expr(self, e);
-            }
-        }
-        let mut c = Check {
-            seen: BTreeSet::new(),
-            params,
-            err: None,
-        };
-        for s in body {
-            c.visit_stmt(s);
-        }
-        match c.err {
-            Some((range, msg)) => Err((self.err_at)(range, msg)),
-            None => Ok(()),
-        }
     }
 
     fn binop(&self, op: py::Operator, node: &impl Ranged) -> R<BinOp> {
@@ -732,6 +669,7 @@ impl Lowering<'_> {
                 index: Box::new(self.index(&sub.slice)?),
             },
             py::Expr::ListComp(lc) => self.list_comp(lc)?,
+            py::Expr::Lambda(l) => self.lambda(l)?,
             other => return Err(self.unsupported(other, expr_kind(other))),
         })
     }
@@ -842,12 +780,10 @@ mod tests {
         // Attribute stores are statements; lambdas are not in the language.
         assert!(parse_program("x = [1]\nx.y = 2\n").is_ok());
         assert!(parse_program("x = [1]\nprint(x.append)\n").is_ok());
-        let e = parse_program("f = lambda: 1\n").unwrap_err();
-        assert!(e.message.contains("lambda"), "{e}");
+        let e = parse_program("f = [lambda: x for x in y]\n").unwrap_err();
+        assert!(e.message.contains("lambda in a comprehension"), "{e}");
         let e = parse_program("a, *b = [1]\n").unwrap_err();
         assert!(e.message.contains("not a name"), "{e}");
-        let e = parse_program("def f():\n    def g():\n        pass\n").unwrap_err();
-        assert_eq!(e.line, 2);
         assert!(
             parse_program("x = 1j")
                 .unwrap_err()
@@ -919,7 +855,7 @@ mod tests {
                 .contains("outside function")
         );
         let e = parse_program("def f():\n    x = 1\n    global x\n").unwrap_err();
-        assert!(e.message.contains("prior to global"), "{e}");
+        assert!(e.message.contains("assigned to before global"), "{e}");
         assert!(parse_program("def f(a):\n    global a\n").is_err());
         // `def` resets the loop context: break in a function in a loop is an error.
         assert!(parse_program("while 1:\n    def f():\n        break\n").is_err());

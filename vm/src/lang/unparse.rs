@@ -158,17 +158,8 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             defaults,
             body,
         } => {
-            // The defaults belong to the last parameters.
-            let first_default = params.len().saturating_sub(defaults.len());
-            let params: Vec<String> = params
-                .iter()
-                .enumerate()
-                .map(|(i, p)| match i.checked_sub(first_default) {
-                    Some(d) if d < defaults.len() => format!("{p}={}", unparse_expr(&defaults[d])),
-                    _ => p.clone(),
-                })
-                .collect();
-            line(depth, &format!("def {name}({}):", params.join(", ")), out);
+            let params = params_text(params, defaults);
+            line(depth, &format!("def {name}({params}):"), out);
             block(body, depth + 1, out);
         }
         Stmt::ClassDef { name, bases, body } => {
@@ -215,6 +206,7 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Return(None) => line(depth, "return", out),
         Stmt::Return(Some(e)) => line(depth, &format!("return {}", unparse_expr(e)), out),
         Stmt::Global(names) => line(depth, &format!("global {}", names.join(", ")), out),
+        Stmt::Nonlocal(names) => line(depth, &format!("nonlocal {}", names.join(", ")), out),
         Stmt::Import { module, name } if module == name => {
             line(depth, &format!("import {module}"), out)
         }
@@ -237,6 +229,20 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             )
         }
     }
+}
+
+/// `a, b=1, c=2`: the defaults belong to the last parameters.
+fn params_text(params: &[String], defaults: &[Expr]) -> String {
+    let first_default = params.len().saturating_sub(defaults.len());
+    let params: Vec<String> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match i.checked_sub(first_default) {
+            Some(d) if d < defaults.len() => format!("{p}={}", unparse_expr(&defaults[d])),
+            _ => p.clone(),
+        })
+        .collect();
+    params.join(", ")
 }
 
 /// Python's precedence levels, lowest first (the subset S0 uses).
@@ -458,6 +464,21 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             out.push('}');
         }
         Expr::Subscript { value, index } => subscript(value, index, out),
+        // The lowest precedence of all: parenthesized anywhere but where
+        // any expression goes.
+        Expr::Lambda {
+            params,
+            defaults,
+            body,
+        } => paren_if(ctx > Prec::Lowest, out, |out| {
+            out.push_str("lambda");
+            if !params.is_empty() {
+                out.push(' ');
+                out.push_str(&params_text(params, defaults));
+            }
+            out.push_str(": ");
+            expr(body, Prec::Lowest, out);
+        }),
         Expr::Slice { lower, upper, step } => {
             let part = |p: &Option<Box<Expr>>, out: &mut String| {
                 if let Some(p) = p {
@@ -619,6 +640,14 @@ mod tests {
         assert!(parse_program("print(1, flush=True)\n").is_err());
         let src = "import math\nimport math as m\nfrom math import sqrt, pi as p\nprint(f(1, b=2, c=m.pi), math.sqrt)\n";
         let m = parse_program(src).unwrap();
+        assert_eq!(unparse(&m), src);
+    }
+
+    #[test]
+    fn closures_and_lambdas_round_trip() {
+        let src = "def f(a, b=2):\n    n = 0\n    def g(x, y=lambda: 1):\n        nonlocal n\n        n += x\n        return lambda z, w=n: z + w + a\n    return g\nh = lambda: (lambda q: q)(1)\nk = [lambda: 1, (lambda x: x) if t else lambda: 2, {1: lambda a, b=3: a}]\nprint((lambda: 0)(), (lambda x: x if x else -x)(1))\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
         assert_eq!(unparse(&m), src);
     }
 }

@@ -38,6 +38,7 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::Zip
             | Kind::Reversed => true,
             Kind::Free
+            | Kind::Cell
             | Kind::BigInt
             | Kind::Function
             | Kind::Range
@@ -319,6 +320,7 @@ pub fn is_exhausted(it: Value) -> bool {
             i < 0 || i as usize >= n
         }
         Kind::Free
+        | Kind::Cell
         | Kind::BigInt
         | Kind::Function
         | Kind::Range

@@ -97,6 +97,7 @@ pub fn type_name(v: Value) -> &'static str {
     match object::kind_of(v) {
         Kind::BigInt => "int",
         Kind::Function => "function",
+        Kind::Cell => "cell",
         Kind::Range => "range",
         Kind::RangeIter | Kind::LongRangeIter => "range_iterator",
         Kind::Dict => "dict",
@@ -287,6 +288,7 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
             format!("<{} object>", type_name(v))
         }
+        Kind::Cell => "<cell>".into(),
         Kind::Free => "<freed object>".into(),
     }
 }

@@ -12,7 +12,8 @@ pub enum Kind {
     /// `[hdr][sign_len: i64][limbs: u64 * |sign_len|]`, little-endian limbs,
     /// `sign_len < 0` for negative values. Never holds a small-range value.
     BigInt = 1,
-    /// `[hdr][code_id][name_id][defaults: Tuple or NULL]`
+    /// `[hdr][code_id][name_id][defaults: Tuple or NULL][closure: Tuple of
+    /// Cells or NULL]`
     Function = 2,
     /// `[hdr][start][stop][step]` (Values)
     Range = 3,
@@ -65,24 +66,30 @@ pub enum Kind {
     /// the raw index of the next item (exhausted below 0 or past the end;
     /// -1 once a step found it exhausted).
     Reversed = 22,
+    /// A variable a nested function shares (CPython's cell object):
+    /// `[hdr][value, or NULL while unbound]`. Only frames' locals and
+    /// functions' closure tuples refer to cells; no program sees one.
+    Cell = 23,
     /// A class (see `runtime::class` for its layout).
-    Type = 23,
+    Type = 24,
     /// An instance of a class: `[hdr][type][values: InstanceValues or 0]`.
-    Instance = 24,
+    Instance = 25,
     /// An instance's attribute values by shared-keys index: `[hdr][Value *
     /// capacity]`, NULL where the instance lacks the attribute.
-    InstanceValues = 25,
+    InstanceValues = 26,
     /// `@staticmethod`/`@classmethod` in a class namespace: `[hdr][function]
     /// [which: raw, 1 for a class method]`.
-    MethodWrapper = 26,
+    MethodWrapper = 27,
     /// An exception object: `[hdr][class: an immediate][args: Tuple]`.
-    Exception = 27,
+    Exception = 28,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
     pub const LAST: Kind = Kind::Exception;
 }
+
+pub const CELL_REF: u64 = 8;
 
 pub const BOUND_RECEIVER: u64 = 8;
 pub const BOUND_METHOD: u64 = 16;
@@ -101,6 +108,8 @@ pub const FUNCTION_CODE: u64 = 8;
 pub const FUNCTION_NAME: u64 = 16;
 /// A Tuple of the default values of the last parameters, or NULL.
 pub const FUNCTION_DEFAULTS: u64 = 24;
+/// A Tuple of the Cells of the function's free variables, or NULL.
+pub const FUNCTION_CLOSURE: u64 = 32;
 pub const RANGE_START: u64 = 8;
 pub const RANGE_STOP: u64 = 16;
 pub const RANGE_STEP: u64 = 24;
@@ -169,11 +178,12 @@ pub fn header_kind(h: u64) -> Kind {
         20 => Kind::Enumerate,
         21 => Kind::Zip,
         22 => Kind::Reversed,
-        23 => Kind::Type,
-        24 => Kind::Instance,
-        25 => Kind::InstanceValues,
-        26 => Kind::MethodWrapper,
-        27 => Kind::Exception,
+        23 => Kind::Cell,
+        24 => Kind::Type,
+        25 => Kind::Instance,
+        26 => Kind::InstanceValues,
+        27 => Kind::MethodWrapper,
+        28 => Kind::Exception,
         _ => Kind::Free,
     }
 }
@@ -317,9 +327,18 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
             Kind::MethodWrapper => f(Value(read(addr, super::class::WRAPPER_FUNCTION))),
             Kind::Exception => f(Value(read(addr, super::exceptions::EXC_ARGS))),
             Kind::Function => {
-                let defaults = read(addr, FUNCTION_DEFAULTS);
-                if defaults != 0 {
-                    f(Value(defaults));
+                for off in [FUNCTION_DEFAULTS, FUNCTION_CLOSURE] {
+                    let t = read(addr, off);
+                    if t != 0 {
+                        f(Value(t));
+                    }
+                }
+            }
+            // An unbound cell holds NULL.
+            Kind::Cell => {
+                let v = read(addr, CELL_REF);
+                if v != 0 {
+                    f(Value(v));
                 }
             }
             Kind::Free | Kind::BigInt | Kind::RangeIter | Kind::Float | Kind::Str => {}
@@ -334,4 +353,11 @@ pub fn set_function_defaults(f: Value, defaults: Value) {
     // SAFETY: `f` is a live Function (SET_FUNCTION_DEFAULTS follows the
     // MAKE_FUNCTION that made it).
     unsafe { write(f.0, FUNCTION_DEFAULTS, defaults.0) };
+}
+
+/// Stores `closure` (a Tuple of Cells) as function `f`'s closure.
+pub fn set_function_closure(f: Value, closure: Value) {
+    debug_assert!(kind_of(f) == Kind::Function);
+    // SAFETY: as `set_function_defaults`.
+    unsafe { write(f.0, FUNCTION_CLOSURE, closure.0) };
 }

@@ -27,9 +27,9 @@
 
 use super::arena::{Arena, POISON_WORD, RootPlace};
 use super::object::{
-    self, BIGINT_SIGN_LEN, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, FUNCTION_DEFAULTS, ITER_NEXT,
-    ITER_REMAINING, ITER_STEP, Kind, LIST_ITEMS, LIST_LEN, RANGE_START, RANGE_STEP, RANGE_STOP,
-    SEQ_ITER_SEQ, STR_LEN, TUPLE_ITEMS, TUPLE_LEN,
+    self, BIGINT_SIGN_LEN, CELL_REF, DICT_CAPACITY, DICT_ENTRIES, DICT_LEN, FUNCTION_CLOSURE,
+    FUNCTION_DEFAULTS, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, LIST_ITEMS, LIST_LEN,
+    RANGE_START, RANGE_STEP, RANGE_STOP, SEQ_ITER_SEQ, STR_LEN, TUPLE_ITEMS, TUPLE_LEN,
 };
 use super::value::Value;
 
@@ -160,13 +160,22 @@ fn check_value(
             vec![]
         }
         Kind::Function => {
-            if words != 4 {
+            if words != 5 {
                 return bad(format!("a malformed function ({words} words)"));
             }
-            if read(FUNCTION_DEFAULTS) == 0 {
+            [FUNCTION_DEFAULTS, FUNCTION_CLOSURE]
+                .into_iter()
+                .filter(|&off| read(off) != 0)
+                .collect()
+        }
+        Kind::Cell => {
+            if words != 2 {
+                return bad(format!("a malformed cell ({words} words)"));
+            }
+            if read(CELL_REF) == 0 {
                 vec![]
             } else {
-                vec![FUNCTION_DEFAULTS]
+                vec![CELL_REF]
             }
         }
         Kind::Range | Kind::LongRangeIter | Kind::RangeIter => {

@@ -9,14 +9,18 @@ use super::Run;
 use super::interp::Regs;
 use crate::lang::Poison;
 use crate::lang::bytecode::{Code, Instr};
-use crate::runtime::frame::{FRAME_IP, FRAME_SP, fset};
+use crate::runtime::frame::{
+    FRAME_CODE, FRAME_IP, FRAME_LOCALS, FRAME_NLOCALS, FRAME_PREV, FRAME_SLOT, FRAME_SP,
+    MAX_FRAME_BYTES, frame_bytes, fset,
+};
 
 impl Run<'_> {
-    /// Enters user function code `cid` with its bound `args` from the
-    /// frame `r` holds (whose stack no longer holds the call's inputs).
+    /// Enters user function `func` (code `cid`) with its bound `args` from
+    /// the frame `r` holds (whose stack no longer holds the call's inputs).
     pub(super) fn enter_function(
         &mut self,
         r: &mut Regs,
+        func: Value,
         cid: usize,
         args: &[Value],
     ) -> Result<(), Raise> {
@@ -26,7 +30,7 @@ impl Run<'_> {
         // Save the caller, enter the callee.
         fset(r.frame, FRAME_IP, r.ip as u64);
         fset(r.frame, FRAME_SP, r.sp as u64);
-        let frame = self.push_frame(cid, r.frame, args)?;
+        let frame = self.push_frame(cid, r.frame, args, closure_of(func))?;
         self.depth += 1;
         *r = self.regs(frame)?;
         self.safe_point(r);
@@ -54,7 +58,39 @@ impl Run<'_> {
         let inputs: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
         let args = self.bind_kw_args(callable, cid, &inputs, ins.arg)?;
         r.sp = unsafe { r.sp.sub(n + 1) };
-        self.enter_function(r, cid, &args)
+        self.enter_function(r, callable, cid, &args)
+    }
+
+    /// Pushes a frame for code `cid` with `args` as its first locals.
+    pub(crate) fn push_frame(
+        &mut self,
+        cid: usize,
+        prev: u64,
+        args: &[Value],
+        closure: Value,
+    ) -> Result<u64, Raise> {
+        let code = &self.program.codes[cid];
+        let nlocals = code.local_names.len() as u32;
+        let size = frame_bytes(nlocals, code.stack_size);
+        // The next slot; the frame sits at the end of the slot's frame page.
+        let slot = self.frame_top;
+        if size > MAX_FRAME_BYTES || slot + FRAME_SLOT > self.arena.frame_region().1 {
+            return Err(Raise::Poison(Poison::OutOfMemory));
+        }
+        let frame = slot + MAX_FRAME_BYTES - size;
+        self.frame_top = slot + FRAME_SLOT;
+        fset(frame, FRAME_PREV, prev);
+        fset(frame, FRAME_CODE, cid as u64);
+        fset(frame, FRAME_IP, 0);
+        fset(frame, FRAME_NLOCALS, nlocals as u64);
+        for i in 0..nlocals as u64 {
+            let v = args.get(i as usize).copied().unwrap_or(Value::NULL);
+            fset(frame, FRAME_LOCALS + 8 * i, v.0);
+        }
+        self.copy_free_vars(frame, code.free_start, code.nfree, closure);
+        fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
+        self.arena.roots.top_frame = frame;
+        Ok(frame)
     }
 
     /// What `raise exc` (or a bare `raise`, with nothing being handled)
@@ -73,7 +109,7 @@ impl Run<'_> {
     }
 
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
-        let addr = self.arena.alloc(Kind::Function, 4)?;
+        let addr = self.arena.alloc(Kind::Function, 5)?;
         let name_id = self
             .program
             .name_id(&self.program.codes[cid as usize].name)
@@ -83,6 +119,7 @@ impl Run<'_> {
             object::write(addr, FUNCTION_CODE, cid as u64);
             object::write(addr, FUNCTION_NAME, name_id as u64);
             object::write(addr, FUNCTION_DEFAULTS, 0);
+            object::write(addr, object::FUNCTION_CLOSURE, 0);
         }
         Ok(Value(addr))
     }
@@ -419,4 +456,15 @@ fn builtin_keywords_error(name: &str, npos: usize, kws: &[String]) -> Raise {
         }
         _ => format!("{name}() takes no keyword arguments"),
     })
+}
+
+/// A function's closure tuple, or NULL (no free variables, or `func` is
+/// not a function).
+pub(crate) fn closure_of(func: Value) -> Value {
+    if func.is_ptr() && object::kind_of(func) == Kind::Function {
+        // SAFETY: a live Function.
+        Value(unsafe { object::read(func.0, object::FUNCTION_CLOSURE) })
+    } else {
+        Value::NULL
+    }
 }

@@ -19,17 +19,17 @@ use super::specialize::{MISS_LIMIT, Outcome as Spec};
 /// The executing frame's registers.
 pub(super) struct Regs {
     pub(super) frame: u64,
-    code: *mut Code,
-    cid: usize,
+    pub(super) code: *mut Code,
+    pub(super) cid: usize,
     pub(super) ip: usize,
     pub(super) sp: *mut u64,
-    locals: *mut u64,
+    pub(super) locals: *mut u64,
 }
 
 impl Run<'_> {
     /// Runs the module body to completion.
     pub(super) fn execute(&mut self) -> Result<(), Raise> {
-        let frame = self.push_frame(0, 0, &[])?;
+        let frame = self.push_frame(0, 0, &[], Value::NULL)?;
         self.run_frame(frame).map(|_| ())
     }
 
@@ -58,36 +58,6 @@ impl Run<'_> {
             sp: fget(frame, FRAME_SP) as *mut u64,
             locals: (frame + FRAME_LOCALS) as *mut u64,
         })
-    }
-
-    /// Pushes a frame for code `cid` with `args` as its first locals.
-    pub(crate) fn push_frame(
-        &mut self,
-        cid: usize,
-        prev: u64,
-        args: &[Value],
-    ) -> Result<u64, Raise> {
-        let code = &self.program.codes[cid];
-        let nlocals = code.local_names.len() as u32;
-        let size = frame_bytes(nlocals, code.stack_size);
-        // The next slot; the frame sits at the end of the slot's frame page.
-        let slot = self.frame_top;
-        if size > MAX_FRAME_BYTES || slot + FRAME_SLOT > self.arena.frame_region().1 {
-            return Err(Raise::Poison(Poison::OutOfMemory));
-        }
-        let frame = slot + MAX_FRAME_BYTES - size;
-        self.frame_top = slot + FRAME_SLOT;
-        fset(frame, FRAME_PREV, prev);
-        fset(frame, FRAME_CODE, cid as u64);
-        fset(frame, FRAME_IP, 0);
-        fset(frame, FRAME_NLOCALS, nlocals as u64);
-        for i in 0..nlocals as u64 {
-            let v = args.get(i as usize).copied().unwrap_or(Value::NULL);
-            fset(frame, FRAME_LOCALS + 8 * i, v.0);
-        }
-        fset(frame, FRAME_SP, frame + FRAME_LOCALS + 8 * nlocals as u64);
-        self.arena.roots.top_frame = frame;
-        Ok(frame)
     }
 
     /// Adds the fuel the last instruction's bulk work cost (see
@@ -513,9 +483,17 @@ impl Run<'_> {
                     r.sp = unsafe { r.sp.sub(n + 1) };
                     let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
                     let args = self.bind_args(callable, cid, &args)?;
-                    self.enter_function(r, cid, &args)?;
+                    self.enter_function(r, callable, cid, &args)?;
                 }
                 Op::CallKw => self.call_kw_instr(r, code, at, ins)?,
+                Op::MakeCell
+                | Op::LoadClosure
+                | Op::LoadDeref
+                | Op::StoreDeref
+                | Op::SetFunctionClosure => {
+                    sync!();
+                    self.cell_instr(r, ins)?
+                }
                 Op::MakeFunction => {
                     sync!();
                     push!(self.make_function(ins.arg)?)

@@ -3,11 +3,14 @@
 
 mod attr_instr;
 mod calls;
+mod cells;
 mod classes;
 mod interp;
 mod seq_instr;
 mod specialize;
 
+pub(crate) use calls::closure_of;
+pub(crate) use cells::store_deref;
 pub(crate) use interp::{cmp_holds, compare};
 
 use crate::config::VmConfig;

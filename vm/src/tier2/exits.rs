@@ -297,7 +297,8 @@ impl Run<'_> {
                 return Err(Raise::Poison(Poison::Recursion));
             }
             let depth = self.depth;
-            let frame = self.push_frame(cid, caller, &args)?;
+            let closure = crate::tier1::closure_of(callable);
+            let frame = self.push_frame(cid, caller, &args, closure)?;
             self.depth += 1;
             self.safe_point_at(frame);
             let v = self.run_frame(frame);

@@ -93,6 +93,9 @@ pub fn removed_guard_holds(
         | Uop::Call
         | Uop::MakeFunction
         | Uop::SetFunctionDefaults
+        | Uop::SetFunctionClosure
+        | Uop::LoadDeref
+        | Uop::StoreDeref
         | Uop::SetIp
         | Uop::CheckPeriodic
         | Uop::JumpToTop

@@ -643,6 +643,24 @@ impl Run<'_> {
                         object::set_function_defaults(f, defaults);
                         push!(f)
                     }
+                    Uop::SetFunctionClosure => {
+                        let f = pop!();
+                        let closure = pop!();
+                        object::set_function_closure(f, closure);
+                        push!(f)
+                    }
+                    Uop::LoadDeref => {
+                        // SAFETY: oparg < nlocals.
+                        let cell = unsafe { Value(*locals.add(inst.oparg as usize)) };
+                        let cid = fget(frame, FRAME_CODE) as usize;
+                        push!(self.load_deref(cid, cell, inst.oparg)?)
+                    }
+                    Uop::StoreDeref => {
+                        let v = pop!();
+                        // SAFETY: oparg < nlocals.
+                        let cell = unsafe { Value(*locals.add(inst.oparg as usize)) };
+                        crate::tier1::store_deref(cell, v)?
+                    }
                     Uop::CheckPeriodic => {
                         self.charge_fuel()?;
                         self.safe_point_at(frame);

@@ -259,6 +259,14 @@ fn interpret(
                 st.locals[inst.oparg as usize] =
                     st.new_sym(Sym::Unknown, format!("unbound by {at}"));
             }
+            // A cell's contents change behind the trace's back (a closure
+            // it calls may store into it): nothing is known about what a
+            // load finds, and a store changes no fact about the local,
+            // which still holds the same cell.
+            Uop::LoadDeref => st.push(Sym::Unknown, format!("cell contents read by {at}")),
+            Uop::StoreDeref => {
+                st.pop();
+            }
             Uop::LoadConst | Uop::LoadConstInline => st.push(Sym::Const(Value(inst.operand)), at),
             Uop::PopTop => {
                 st.pop();

@@ -28,7 +28,14 @@ pub fn bytecode(program: &Program) -> String {
                 Op::LoadGlobal | Op::StoreGlobal => {
                     format!("({})", program.names[ins.arg as usize])
                 }
-                Op::LoadFast | Op::LoadFastCheck | Op::StoreFast | Op::DeleteFast => {
+                Op::LoadFast
+                | Op::LoadFastCheck
+                | Op::StoreFast
+                | Op::DeleteFast
+                | Op::MakeCell
+                | Op::LoadClosure
+                | Op::LoadDeref
+                | Op::StoreDeref => {
                     format!("({})", code.local_names[ins.arg as usize])
                 }
                 Op::BinaryOp => format!(

@@ -65,6 +65,12 @@ pub fn project(
             Op::LoadFastCheck => emit(Uop::LoadFastCheck, arg, 0),
             Op::StoreFast => emit(Uop::StoreFast, arg, 0),
             Op::DeleteFast => emit(Uop::DeleteFast, arg, 0),
+            // The cell itself, as CPython 3.12 turns LOAD_CLOSURE into
+            // LOAD_FAST.
+            Op::LoadClosure => emit(Uop::LoadFast, arg, 0),
+            Op::LoadDeref => emit(Uop::LoadDeref, arg, 0),
+            Op::StoreDeref => emit(Uop::StoreDeref, arg, 0),
+            Op::SetFunctionClosure => emit(Uop::SetFunctionClosure, 0, 0),
             Op::LoadGlobal => emit(Uop::LoadGlobal, arg, 0),
             Op::LoadGlobalModule => {
                 emit(Uop::GuardGlobalsVersion, 0, cache.version);
@@ -308,8 +314,11 @@ pub fn project(
                 emit(uop, 0, cache.index);
             }
             // A class statement is module-level code run once or so:
-            // tier 1 builds the class.
+            // tier 1 builds the class. MAKE_CELL only starts a function,
+            // before any loop: never on a projected path, but leave if it
+            // ever is.
             Op::ReturnValue
+            | Op::MakeCell
             | Op::PoisonIntTooLarge
             | Op::PushNull
             | Op::BuildClass

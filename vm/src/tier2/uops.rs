@@ -315,6 +315,14 @@ uops! {
     GuardCallableIsinstance  "_GUARD_CALLABLE_ISINSTANCE"    3 3 Deopt;
     /// `isinstance(x, cls)` through the call helper (a bad `cls` raises).
     CallIsinstance           "_CALL_ISINSTANCE"              3 1 None escapes error;
+    /// The value in the cell in local `oparg`; an unbound cell raises
+    /// (`UnboundLocalError` or `NameError`, through a helper).
+    LoadDeref                "_LOAD_DEREF"                   0 1 None error;
+    /// Stores TOS into the cell in local `oparg` (the slot keeps its cell).
+    StoreDeref               "_STORE_DEREF"                  1 0 None;
+    /// `[closure, function] -> [function]`: a field store, as
+    /// `_SET_FUNCTION_DEFAULTS`.
+    SetFunctionClosure       "_SET_FUNCTION_CLOSURE"         2 1 None;
 }
 
 impl Uop {

@@ -1,0 +1,127 @@
+//! The reference's closure scoping, written from CPython 3.11's
+//! `symtable.c` (`analyze_block`) and independent of the VM's compiler:
+//! each function is analyzed with the set of names the functions around
+//! it bind (`bound`), its nested functions first; a name a nested function
+//! needs and this one binds is a *cell* here, and a name this function
+//! (or one nested in it) uses, does not bind and finds in `bound` is
+//! *free* here. A `global` declaration hides the name from the functions
+//! nested inside.
+
+use std::collections::BTreeSet;
+
+use jitdiff_vm::lang::ast::{Expr, Stmt, function_locals};
+
+/// What the analysis says about one function.
+pub struct Analysis {
+    /// The function's own variables that live in cells (in local order).
+    pub cells: Vec<String>,
+    /// The enclosing functions' variables it needs, sorted.
+    pub frees: Vec<String>,
+}
+
+/// Analyzes a function with `params` and `body` (a lambda's body is one
+/// `return`), nested in functions binding `bound`.
+pub fn analyze(params: &[String], body: &[Stmt], bound: &BTreeSet<String>) -> Analysis {
+    let (locals, globals) = function_locals(params, body);
+    let mut nonlocals = BTreeSet::new();
+    let mut uses = BTreeSet::new();
+    let mut children: Vec<(&[String], Vec<Stmt>)> = Vec::new();
+    walk_block(body, &mut nonlocals, &mut uses, &mut children);
+    let mut inner_bound: BTreeSet<String> = bound
+        .iter()
+        .filter(|n| !globals.contains(*n))
+        .cloned()
+        .collect();
+    inner_bound.extend(locals.iter().cloned());
+    let mut child_frees = BTreeSet::new();
+    for (p, b) in &children {
+        child_frees.extend(analyze(p, b, &inner_bound).frees);
+    }
+    let cells = locals
+        .iter()
+        .filter(|l| child_frees.contains(*l))
+        .cloned()
+        .collect();
+    let frees = uses
+        .into_iter()
+        .chain(nonlocals)
+        .chain(child_frees)
+        .filter(|n| !locals.contains(n) && !globals.contains(n) && bound.contains(n))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Analysis { cells, frees }
+}
+
+/// A lambda as the function it is: its body returned.
+pub fn lambda_body(body: &Expr) -> Vec<Stmt> {
+    vec![Stmt::Return(Some(body.clone()))]
+}
+
+type Children<'a> = Vec<(&'a [String], Vec<Stmt>)>;
+
+fn walk_block<'a>(
+    body: &'a [Stmt],
+    nonlocals: &mut BTreeSet<String>,
+    uses: &mut BTreeSet<String>,
+    children: &mut Children<'a>,
+) {
+    for s in body {
+        match s {
+            Stmt::Nonlocal(names) => nonlocals.extend(names.iter().cloned()),
+            Stmt::FunctionDef {
+                params,
+                defaults,
+                body,
+                ..
+            } => {
+                for d in defaults {
+                    walk_expr(d, uses, children);
+                }
+                children.push((params, body.clone()));
+            }
+            Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
+                walk_expr(test, uses, children);
+                walk_block(body, nonlocals, uses, children);
+                walk_block(orelse, nonlocals, uses, children);
+            }
+            Stmt::For {
+                iter, body, orelse, ..
+            }
+            | Stmt::ForUnpack {
+                iter, body, orelse, ..
+            } => {
+                walk_expr(iter, uses, children);
+                walk_block(body, nonlocals, uses, children);
+                walk_block(orelse, nonlocals, uses, children);
+            }
+            // Augmented assignment reads its target too.
+            Stmt::AugAssign { target, value, .. } => {
+                uses.insert(target.clone());
+                walk_expr(value, uses, children);
+            }
+            other => other.for_each_expr(&mut |e| walk_expr(e, uses, children)),
+        }
+    }
+}
+
+fn walk_expr<'a>(e: &'a Expr, uses: &mut BTreeSet<String>, children: &mut Children<'a>) {
+    match e {
+        Expr::Name(n) => {
+            uses.insert(n.clone());
+        }
+        Expr::Lambda {
+            params,
+            defaults,
+            body,
+        } => {
+            for d in defaults {
+                walk_expr(d, uses, children);
+            }
+            children.push((params, lambda_body(body)));
+        }
+        // A comprehension's variables are hidden slots of this function:
+        // counting them as uses only ever adds a cell nobody can observe.
+        _ => e.for_each_child(&mut |c| walk_expr(c, uses, children)),
+    }
+}

@@ -1,0 +1,254 @@
+//! Lowering of what closures bring: parameter lists (shared by `def` and
+//! `lambda`), `lambda`, `nonlocal`, and CPython 3.11's compile-time checks
+//! of `global`/`nonlocal` declarations (its symtable's SyntaxErrors).
+
+use std::collections::BTreeSet;
+
+use ruff_python_ast as py;
+use ruff_text_size::{Ranged, TextRange};
+
+use super::{Ctx, Lowering, R};
+use crate::lang::ast::*;
+use crate::lang::scope::{Body, FnScope, resolves_to_enclosing};
+
+impl Lowering<'_> {
+    /// Plain positional parameters, trailing ones with defaults.
+    pub(super) fn parameters(&self, p: &py::Parameters) -> R<(Vec<String>, Vec<Expr>)> {
+        if !p.posonlyargs.is_empty()
+            || p.vararg.is_some()
+            || !p.kwonlyargs.is_empty()
+            || p.kwarg.is_some()
+        {
+            return Err(self.unsupported(p, "parameters other than plain positional ones"));
+        }
+        let mut params: Vec<String> = Vec::new();
+        let mut defaults = Vec::new();
+        for a in &p.args {
+            if a.parameter.annotation.is_some() {
+                return Err(self.unsupported(a, "type annotations"));
+            }
+            match &a.default {
+                Some(d) => defaults.push(self.expr(d)?),
+                None if !defaults.is_empty() => {
+                    return Err((self.err_at)(
+                        a.range(),
+                        "SyntaxError: non-default argument follows default argument".into(),
+                    ));
+                }
+                None => {}
+            }
+            let name = a.parameter.name.id.to_string();
+            if params.contains(&name) {
+                return Err((self.err_at)(
+                    a.range(),
+                    format!("SyntaxError: duplicate argument '{name}' in function definition"),
+                ));
+            }
+            params.push(name);
+        }
+        Ok((params, defaults))
+    }
+
+    /// `lambda params: body`. Not inside a comprehension: CPython 3.11
+    /// gives a comprehension a function scope of its own, which a lambda
+    /// there would close over (and the language compiles comprehensions
+    /// inline).
+    pub(super) fn lambda(&self, l: &py::ExprLambda) -> R<Expr> {
+        if self.in_comp.get() > 0 {
+            return Err(self.unsupported(l, "lambda in a comprehension"));
+        }
+        let (params, defaults) = match &l.parameters {
+            Some(p) => self.parameters(p)?,
+            None => (vec![], vec![]),
+        };
+        Ok(Expr::Lambda {
+            params,
+            defaults,
+            body: Box::new(self.expr(&l.body)?),
+        })
+    }
+
+    pub(super) fn nonlocal(&self, n: &py::StmtNonlocal, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        if !ctx.in_function {
+            return Err((self.err_at)(
+                s.range(),
+                "SyntaxError: nonlocal declaration not allowed at module level".into(),
+            ));
+        }
+        self.nonlocal_ranges.borrow_mut().push(s.range());
+        Ok(Stmt::Nonlocal(
+            n.names.iter().map(|n| n.id.to_string()).collect(),
+        ))
+    }
+
+    /// CPython rejects `global x` / `nonlocal x` when `x` is a parameter,
+    /// was used or assigned earlier in the function, or is declared both
+    /// ways. Walks the body in source order, not into nested functions'
+    /// bodies (other scopes).
+    pub(super) fn check_declarations(&self, body: &[py::Stmt], params: &[String]) -> R<()> {
+        let mut c = DeclCheck {
+            params,
+            ..Default::default()
+        };
+        for s in body {
+            c.stmt(s);
+        }
+        match c.err {
+            Some((range, msg)) => Err((self.err_at)(range, msg)),
+            None => Ok(()),
+        }
+    }
+
+    /// CPython's `no binding for nonlocal 'x' found`: each `nonlocal`
+    /// name must be a variable of an enclosing function.
+    pub(super) fn check_nonlocal_bindings(&self, module: &Module) -> R<()> {
+        let ranges = self.nonlocal_ranges.borrow();
+        let mut seen = 0;
+        let mut found = None;
+        check_block(&module.body, &[], &mut seen, &mut found);
+        match found {
+            Some((i, name)) => Err((self.err_at)(
+                ranges.get(i).copied().unwrap_or_default(),
+                format!("SyntaxError: no binding for nonlocal '{name}' found"),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Walks functions in source order, counting `nonlocal` statements (the
+/// lowering recorded their positions in the same order).
+fn check_block(
+    body: &[Stmt],
+    enclosing: &[&FnScope],
+    seen: &mut usize,
+    found: &mut Option<(usize, String)>,
+) {
+    for s in body {
+        if found.is_some() {
+            return;
+        }
+        match s {
+            Stmt::Nonlocal(names) => {
+                if let Some(n) = names.iter().find(|n| !resolves_to_enclosing(n, enclosing)) {
+                    *found = Some((*seen, n.clone()));
+                }
+                *seen += 1;
+            }
+            Stmt::FunctionDef { params, body, .. } => {
+                let scope = FnScope::new(params, Body::Stmts(body), enclosing);
+                let mut inner = enclosing.to_vec();
+                inner.push(&scope);
+                check_block(body, &inner, seen, found);
+            }
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::ForUnpack { body, orelse, .. } => {
+                check_block(body, enclosing, seen, found);
+                check_block(orelse, enclosing, seen, found);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct DeclCheck<'b> {
+    params: &'b [String],
+    used: BTreeSet<String>,
+    assigned: BTreeSet<String>,
+    globals: BTreeSet<String>,
+    nonlocals: BTreeSet<String>,
+    /// Where each name was first declared (CPython reports a conflict
+    /// between declarations at the first one).
+    first: std::collections::BTreeMap<String, TextRange>,
+    err: Option<(TextRange, String)>,
+}
+
+impl DeclCheck<'_> {
+    fn fail(&mut self, range: TextRange, msg: String) {
+        if self.err.is_none() {
+            self.err = Some((range, format!("SyntaxError: {msg}")));
+        }
+    }
+
+    /// CPython's checks in its order: parameter, use, assignment.
+    fn declare(&mut self, s: &py::Stmt, names: &[py::Identifier], global: bool) {
+        let kind = if global { "global" } else { "nonlocal" };
+        for n in names {
+            let n = n.id.to_string();
+            if self.params.contains(&n) {
+                self.fail(s.range(), format!("name '{n}' is parameter and {kind}"));
+            } else if self.used.contains(&n) {
+                self.fail(
+                    s.range(),
+                    format!("name '{n}' is used prior to {kind} declaration"),
+                );
+            } else if self.assigned.contains(&n) {
+                self.fail(
+                    s.range(),
+                    format!("name '{n}' is assigned to before {kind} declaration"),
+                );
+            } else if (global && self.nonlocals.contains(&n))
+                || (!global && self.globals.contains(&n))
+            {
+                let at = self.first.get(&n).copied().unwrap_or(s.range());
+                self.fail(at, format!("name '{n}' is nonlocal and global"));
+            }
+            self.first.entry(n.clone()).or_insert(s.range());
+            if global {
+                self.globals.insert(n);
+            } else {
+                self.nonlocals.insert(n);
+            }
+        }
+    }
+
+    fn stmt(&mut self, s: &py::Stmt) {
+        use py::visitor::{Visitor, walk_stmt};
+        if self.err.is_some() {
+            return;
+        }
+        match s {
+            py::Stmt::Global(g) => self.declare(s, &g.names, true),
+            py::Stmt::Nonlocal(n) => self.declare(s, &n.names, false),
+            // The defaults run in this scope; the name is bound here.
+            py::Stmt::FunctionDef(d) => {
+                for a in &d.parameters.args {
+                    if let Some(e) = &a.default {
+                        self.visit_expr(e);
+                    }
+                }
+                self.assigned.insert(d.name.id.to_string());
+            }
+            _ => walk_stmt(self, s),
+        }
+    }
+}
+
+impl<'a> py::visitor::Visitor<'a> for DeclCheck<'_> {
+    fn visit_stmt(&mut self, s: &'a py::Stmt) {
+        self.stmt(s);
+    }
+
+    fn visit_expr(&mut self, e: &'a py::Expr) {
+        use py::visitor::walk_expr;
+        match e {
+            py::Expr::Name(n) if n.ctx == py::ExprContext::Load => {
+                self.used.insert(n.id.to_string());
+            }
+            py::Expr::Name(n) => {
+                self.assigned.insert(n.id.to_string());
+            }
+            py::Expr::Lambda(l) => {
+                for a in l.parameters.iter().flat_map(|p| p.args.iter()) {
+                    if let Some(d) = &a.default {
+                        self.visit_expr(d);
+                    }
+                }
+            }
+            _ => walk_expr(self, e),
+        }
+    }
+}
