@@ -123,6 +123,17 @@ pub enum Op {
     /// Unbinds local `arg` (CPython's `DELETE_FAST`): a comprehension's
     /// variables start every run unbound.
     DeleteFast,
+    /// Pop `arg` items, push a set of them, added in order (`BUILD_SET`).
+    BuildSet,
+    /// `[set, x1..x(arg-1), v] -> [set, x1..x(arg-1)]`: adds `v` to the set
+    /// `arg` slots below it, as CPython's `SET_ADD`.
+    SetAdd,
+    /// `[set, x1..x(arg-1), it] -> [set, x1..x(arg-1)]`: updates the set by
+    /// the iterable (CPython's `SET_UPDATE`: a constant display's merge).
+    SetUpdate,
+    /// `[dict, x1..x(arg-1), k, v] -> [dict, x1..x(arg-1)]`: `dict[k] = v`
+    /// for the dict `arg` slots below the pair, as CPython's `MAP_ADD`.
+    MapAdd,
 }
 
 impl Op {
@@ -202,7 +213,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildTuple | BuildList => (arg, 1),
         BinarySubscr | ContainsOp | IsOp => (2, 1),
         BuildMap => (2 * arg, 1),
-        ListAppend => (arg + 1, arg),
+        ListAppend | SetAdd | SetUpdate => (arg + 1, arg),
+        MapAdd => (arg + 2, arg),
+        BuildSet => (arg, 1),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),

@@ -452,6 +452,23 @@ impl<'n> CodeBuilder<'n> {
         }
     }
 
+    /// `{a, b, c}`: the items added in order (`BUILD_SET`). CPython 3.11
+    /// compiles a display of more than two constants to a frozenset
+    /// constant merged into a new set (`BUILD_SET 0`, `SET_UPDATE`), whose
+    /// table may differ from the one sequential adds make; the same shape
+    /// here: a set built in order, merged into an empty one.
+    fn set_display(&mut self, items: &[Expr]) {
+        for x in items {
+            self.expr(x);
+        }
+        self.emit(Op::BuildSet, items.len() as u32);
+        if items.len() > 2 && items.iter().all(is_folded_constant) {
+            self.emit(Op::BuildSet, 0);
+            self.emit(Op::Swap, 2);
+            self.emit(Op::SetUpdate, 1);
+        }
+    }
+
     /// Evaluates `e` to an exact bool for a conditional jump.
     fn condition(&mut self, e: &Expr) {
         self.expr(e);
@@ -647,7 +664,18 @@ impl<'n> CodeBuilder<'n> {
                 let c = self.constant(Const::Str(s.clone()));
                 self.emit(Op::LoadConst, c);
             }
-            Expr::ListComp { elt, generators } => self.list_comp(elt, generators),
+            Expr::ListComp { elt, generators } => {
+                self.comprehension(comprehension::CompKind::List(elt), generators)
+            }
+            Expr::SetComp { elt, generators } => {
+                self.comprehension(comprehension::CompKind::Set(elt), generators)
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => self.comprehension(comprehension::CompKind::Dict(key, value), generators),
+            Expr::Set(items) => self.set_display(items),
         }
     }
 }
@@ -770,5 +798,20 @@ mod tests {
     fn stack_size_covers_chains_and_calls() {
         let p = compile(&parse_program("print(1 < 2 < 3, 4 and 5 or 6, f(1, 2, 3))\n").unwrap());
         assert!(p.codes[0].stack_size >= 5, "{}", p.codes[0].stack_size);
+    }
+}
+
+/// Whether CPython 3.11's AST optimizer makes `e` a constant: literals,
+/// signs of numbers and tuples of constants (arithmetic it may fold is not
+/// recognised; see the README's set section).
+pub fn is_folded_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,
+        Expr::UnaryOp {
+            op: UnaryOp::Neg | UnaryOp::Pos,
+            operand,
+        } => matches!(**operand, Expr::Int(_) | Expr::Float(_)),
+        Expr::Tuple(items) => items.iter().all(is_folded_constant),
+        _ => false,
     }
 }

@@ -19,6 +19,8 @@ pub mod object;
 pub mod pydict;
 pub mod pydict_hash;
 pub mod pydict_ops;
+pub mod pyset;
+pub mod pyset_ops;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
@@ -81,7 +83,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_STR
         | Value::BUILTIN_ENUMERATE
         | Value::BUILTIN_ZIP
-        | Value::BUILTIN_REVERSED => return "type",
+        | Value::BUILTIN_REVERSED
+        | Value::BUILTIN_SET => return "type",
         Value::MODULE_MATH => return "module",
         _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
             return "builtin_function_or_method";
@@ -124,6 +127,9 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Enumerate => "enumerate",
         Kind::Zip => "zip",
         Kind::Reversed => iters::reversed_type_name(v),
+        Kind::PySet => "set",
+        Kind::SetEntries => "set entries",
+        Kind::SetIter => "set_iterator",
         Kind::Free => "freed object",
     }
 }
@@ -144,6 +150,7 @@ pub fn truthy(v: Value) -> bool {
         _ if seq::is_seq(v) => seq::len(v) != 0,
         _ if strs::is_str(v) => strs::len(v) != 0,
         _ if pydict::is_dict(v) || pydict::is_view(v) => pydict_ops::len(v) != 0,
+        _ if pyset::is_set(v) => pyset::len(v) != 0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -181,7 +188,7 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
 /// deeper than the language allows.
 pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
-    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) {
+    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
         let mut out = String::new();
         let item = |x: Value| scalar_repr(x, function_name);
         seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
@@ -245,11 +252,12 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
                 type_name(receiver)
             )
         }
-        Kind::PyDict | Kind::DictView => {
+        Kind::PyDict | Kind::DictView | Kind::PySet => {
             try_repr(v, function_name).unwrap_or_else(|_| "...".into())
         }
         Kind::DictEntries => "<dict entries>".into(),
-        Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
+        Kind::SetEntries => "<set entries>".into(),
+        Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed | Kind::SetIter => {
             format!("<{} object>", type_name(v))
         }
         Kind::Free => "<freed object>".into(),

@@ -65,11 +65,23 @@ pub enum Kind {
     /// the raw index of the next item (exhausted below 0 or past the end;
     /// -1 once a step found it exhausted).
     Reversed = 22,
+    /// A Python set (CPython 3.11's open-addressing table, see
+    /// `runtime::pyset`): `[hdr][used][fill][mask][table: a SetEntries]
+    /// [finger][unordered]` (raw counts; `unordered` counts the elements
+    /// whose hash is not CPython's in every process).
+    PySet = 23,
+    /// A set's table: `[hdr][(key, hash) * (mask + 1)]`; an unused slot
+    /// has a NULL key and hash 0, a deleted one the dummy key and hash -1.
+    /// Hashes are raw words: only the key words are Values.
+    SetEntries = 24,
+    /// `iter(s)`: `[hdr][set, or NULL once exhausted][used at start]
+    /// [position][remaining]` (raw counts).
+    SetIter = 25,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::Reversed;
+    pub const LAST: Kind = Kind::SetIter;
 }
 
 pub const BOUND_RECEIVER: u64 = 8;
@@ -79,6 +91,17 @@ pub const ENUMERATE_COUNT: u64 = 16;
 pub const ZIP_ITERS: u64 = 8;
 pub const REVERSED_SEQ: u64 = 8;
 pub const REVERSED_INDEX: u64 = 16;
+
+pub const PYSET_USED: u64 = 8;
+pub const PYSET_FILL: u64 = 16;
+pub const PYSET_MASK: u64 = 24;
+pub const PYSET_TABLE: u64 = 32;
+pub const PYSET_FINGER: u64 = 40;
+pub const PYSET_UNORDERED: u64 = 48;
+pub const SET_ITER_SET: u64 = 8;
+pub const SET_ITER_USED: u64 = 16;
+pub const SET_ITER_POS: u64 = 24;
+pub const SET_ITER_REMAINING: u64 = 32;
 
 pub const KIND_MASK: u64 = 0xff;
 pub const MARK_BIT: u64 = 1 << 8;
@@ -157,6 +180,9 @@ pub fn header_kind(h: u64) -> Kind {
         20 => Kind::Enumerate,
         21 => Kind::Zip,
         22 => Kind::Reversed,
+        23 => Kind::PySet,
+        24 => Kind::SetEntries,
+        25 => Kind::SetIter,
         _ => Kind::Free,
     }
 }
@@ -263,6 +289,24 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::Reversed => f(Value(read(addr, REVERSED_SEQ))),
+            Kind::PySet => f(Value(read(addr, PYSET_TABLE))),
+            // Only the key words: hashes are raw, and the dummy key is an
+            // immediate.
+            Kind::SetEntries => {
+                for i in 0..(header_words(h) as u64 - 1) / 2 {
+                    let v = Value(read(addr, 8 + 16 * i));
+                    if v.is_ptr() {
+                        f(v);
+                    }
+                }
+            }
+            // An exhausted iterator drops its set.
+            Kind::SetIter => {
+                let s = read(addr, SET_ITER_SET);
+                if s != 0 {
+                    f(Value(s));
+                }
+            }
             // The method is an immediate, not an object.
             Kind::BoundMethod => f(Value(read(addr, BOUND_RECEIVER))),
             Kind::Function => {

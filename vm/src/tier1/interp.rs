@@ -558,7 +558,11 @@ impl Run<'_> {
                 | Op::BinarySubscrDict
                 | Op::StoreSubscrDict
                 | Op::ContainsOpDict
-                | Op::ListAppend => self.seq_instr(r, code, at, ins)?,
+                | Op::ListAppend
+                | Op::BuildSet
+                | Op::SetAdd
+                | Op::SetUpdate
+                | Op::MapAdd => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -647,6 +651,22 @@ impl Run<'_> {
             Op::ListAppend => {
                 let (v, below) = ins.split_last().expect("LIST_APPEND pops at least two");
                 seq::append(arena, below[0], *v)?;
+                below.to_vec()
+            }
+            Op::BuildSet => vec![crate::runtime::pyset_ops::build(arena, ins)?],
+            Op::SetAdd => {
+                let (v, below) = ins.split_last().expect("SET_ADD pops at least two");
+                crate::runtime::pyset::add(arena, below[0], *v)?;
+                below.to_vec()
+            }
+            Op::SetUpdate => {
+                let (v, below) = ins.split_last().expect("SET_UPDATE pops at least two");
+                crate::runtime::pyset_ops::set_update(arena, below[0], *v)?;
+                below.to_vec()
+            }
+            Op::MapAdd => {
+                let (pair, below) = ins.split_at(ins.len() - 2);
+                pydict::set(arena, below[0], pair[0], pair[1])?;
                 below.to_vec()
             }
             Op::IsOp => vec![Value::bool(
@@ -782,6 +802,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
     methods::check_bound_eq(a, b)?;
+    if let Some(r) = crate::runtime::pyset_ops::rich_compare(op, a, b) {
+        return Ok(Value::bool(r?));
+    }
     if let Some(r) = crate::runtime::pydict_ops::rich_compare(op, a, b, 0) {
         return Ok(Value::bool(r?));
     }

@@ -174,7 +174,11 @@ impl Run<'_> {
             | Op::LoadMethod
             | Op::LoadAttr
             | Op::CallKw
-            | Op::ListAppend => {
+            | Op::ListAppend
+            | Op::BuildSet
+            | Op::SetAdd
+            | Op::SetUpdate
+            | Op::MapAdd => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.
                 let inputs: Vec<Value> = (0..pops as usize)

@@ -260,7 +260,11 @@ pub fn project(
             | Op::LoadMethod
             | Op::LoadAttr
             | Op::CallKw
-            | Op::ListAppend => {
+            | Op::ListAppend
+            | Op::BuildSet
+            | Op::SetAdd
+            | Op::SetUpdate
+            | Op::MapAdd => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -275,6 +279,10 @@ pub fn project(
                     Op::CallKw => Uop::CallKw,
                     Op::LoadAttr => Uop::LoadAttr,
                     Op::ListAppend => Uop::ListAppend,
+                    Op::BuildSet => Uop::BuildSet,
+                    Op::SetAdd => Uop::SetAdd,
+                    Op::SetUpdate => Uop::SetUpdate,
+                    Op::MapAdd => Uop::MapAdd,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -319,6 +327,10 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::StoreSubscrDict,
         Op::ContainsOpDict,
         Op::ListAppend,
+        Op::BuildSet,
+        Op::SetAdd,
+        Op::SetUpdate,
+        Op::MapAdd,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;
