@@ -444,11 +444,7 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
             }
             // Dicts (globals, builtins) never sit in frames, item and entry
             // arrays only in their containers; a freed object is just "freed".
-            Kind::Dict
-            | Kind::ListItems
-            | Kind::DictEntries
-            | Kind::SetEntries
-            | Kind::Free => {}
+            Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::SetEntries | Kind::Free => {}
         }
     }
 }
@@ -581,7 +577,10 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             Kind::SetEntries => "<set entries>".into(),
             Kind::SetIter => {
                 let (s, pos) = crate::runtime::pyset::iter_parts(v);
-                format!("<set iterator at {pos} over {}>", render(s, heap, nesting + 1))
+                format!(
+                    "<set iterator at {pos} over {}>",
+                    render(s, heap, nesting + 1)
+                )
             }
             Kind::Reversed => format!(
                 "<reversed at {} over {}>",

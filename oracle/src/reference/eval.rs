@@ -409,6 +409,13 @@ impl<'p> Interp<'p> {
                 })))
             }
             Ex::ListComp(c) => self.list_comp(c, frame),
+            Ex::Set(items, constant) => {
+                let mut vs = Vec::with_capacity(items.len());
+                for x in items {
+                    vs.push(self.eval(x, frame)?);
+                }
+                super::set::display(&mut self.heap, vs, *constant)
+            }
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;
@@ -607,6 +614,7 @@ impl<'p> Interp<'p> {
             Builtin::Reversed => iters::reversed(args, int_bits),
             Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
             Builtin::Isinstance => iters::isinstance(args),
+            Builtin::Set => super::set::make(&mut self.heap, args),
         }
     }
 
@@ -716,6 +724,9 @@ fn binop_full(
     }
     if matches!(a, Value::Str(_)) || matches!(b, Value::Str(_)) {
         return strs::binop(h, op, a, b, inplace);
+    }
+    if matches!(a, Value::Set(_)) || matches!(b, Value::Set(_)) {
+        return super::set::binop(h, op, a, b, inplace);
     }
     if a.is_sequence() || b.is_sequence() {
         return seq::binop(h, op, a, b, inplace);

@@ -61,6 +61,18 @@ pub enum Ex {
     /// are evaluated, then it is None.
     StraySlice(Vec<Ex>),
     ListComp(Box<Comp>),
+    /// A set display; `true`: CPython 3.11 folds it to a frozenset
+    /// constant (more than two constant elements) and merges that.
+    Set(Vec<Ex>, bool),
+}
+
+/// What a comprehension builds.
+#[derive(Debug)]
+pub enum CompKind {
+    List,
+    Set,
+    /// The key; the value is the comprehension's `elt`.
+    Dict(Ex),
 }
 
 /// `[elt for dest in iter if cond ...]`. The comprehension's variables are
@@ -72,6 +84,7 @@ pub struct Comp {
     pub own: Vec<usize>,
     pub clauses: Vec<Clause>,
     pub elt: Ex,
+    pub kind: CompKind,
 }
 
 /// One `for dest in iter if cond...` of a comprehension.
@@ -451,7 +464,21 @@ impl Resolver<'_> {
             | Expr::Attribute { .. }
             | Expr::Slice { .. }
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
-            Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
+            Expr::ListComp { elt, generators } => {
+                self.list_comp(None, elt, generators, Kind::List, scope)?
+            }
+            Expr::SetComp { elt, generators } => {
+                self.list_comp(None, elt, generators, Kind::Set, scope)?
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => self.list_comp(Some(key), value, generators, Kind::Dict, scope)?,
+            Expr::Set(items) => Ex::Set(
+                self.exprs(items, scope)?,
+                items.len() > 2 && items.iter().all(folded_constant),
+            ),
         })
     }
 
@@ -459,7 +486,14 @@ impl Resolver<'_> {
     /// else sees every target of the comprehension (one name, one variable)
     /// before the enclosing scope's names.
     #[inline(never)]
-    fn list_comp(&mut self, elt: &Expr, generators: &[Comprehension], scope: &Scope) -> R<Ex> {
+    fn list_comp(
+        &mut self,
+        key: Option<&Expr>,
+        elt: &Expr,
+        generators: &[Comprehension],
+        which: Kind,
+        scope: &Scope,
+    ) -> R<Ex> {
         let Some(first) = generators.first() else {
             // Only a hand-built AST has no clause: nothing to iterate.
             return Ok(Ex::List(vec![]));
@@ -494,9 +528,19 @@ impl Resolver<'_> {
                 ifs: self.exprs(&g.ifs, scope)?,
             });
         }
+        let kind = match (which, key) {
+            (Kind::Set, _) => CompKind::Set,
+            (Kind::Dict, Some(k)) => CompKind::Dict(self.expr(k, scope)?),
+            _ => CompKind::List,
+        };
         let elt = self.expr(elt, scope)?;
         self.comp_scope.truncate(outer_len);
-        Ok(Ex::ListComp(Box::new(Comp { own, clauses, elt })))
+        Ok(Ex::ListComp(Box::new(Comp {
+            own,
+            clauses,
+            elt,
+            kind,
+        })))
     }
 
     /// The sequence expressions and keyword calls, out of line so that
@@ -626,5 +670,28 @@ mod tests {
             int_literal(&"9".repeat(100_000), 8192),
             Ex::BadInt
         ));
+    }
+}
+
+/// Which comprehension [`Resolver::list_comp`] resolves.
+#[derive(Clone, Copy)]
+enum Kind {
+    List,
+    Set,
+    Dict,
+}
+
+/// Whether CPython 3.11's AST optimizer turns `e` into a constant: the
+/// literals, a sign on a number, and tuples of constants (the rule is
+/// the reference's own reading of CPython's `fold_tuple`/`fold_unaryop`).
+fn folded_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,
+        Expr::UnaryOp { op, operand } => {
+            matches!(op, UnaryOp::Neg | UnaryOp::Pos)
+                && matches!(**operand, Expr::Int(_) | Expr::Float(_))
+        }
+        Expr::Tuple(items) => items.iter().all(folded_constant),
+        _ => false,
     }
 }

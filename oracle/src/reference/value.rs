@@ -425,10 +425,11 @@ pub enum Builtin {
     Reversed,
     Sorted,
     Isinstance,
+    Set,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 22] = [
+    pub const ALL: [Builtin; 23] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -451,6 +452,7 @@ impl Builtin {
         Builtin::Reversed,
         Builtin::Sorted,
         Builtin::Isinstance,
+        Builtin::Set,
     ];
 
     pub fn name(self) -> &'static str {
@@ -477,6 +479,7 @@ impl Builtin {
             Builtin::Reversed => "reversed",
             Builtin::Sorted => "sorted",
             Builtin::Isinstance => "isinstance",
+            Builtin::Set => "set",
         }
     }
 
@@ -495,6 +498,7 @@ impl Builtin {
                 | Builtin::Tuple
                 | Builtin::Str
                 | Builtin::Dict
+                | Builtin::Set
                 | Builtin::Enumerate
                 | Builtin::Zip
                 | Builtin::Reversed
@@ -594,6 +598,7 @@ pub enum Value {
     View(Rc<ViewObj>),
     /// An iterator object (`enumerate`, `zip`, `reversed`).
     Iter(Rc<super::iters::IterObj>),
+    Set(Rc<super::set::SetObj>),
 }
 
 impl Value {
@@ -633,13 +638,14 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::View(v) => v.kind.type_name(),
             Value::Iter(it) => it.type_name(),
+            Value::Set(_) => "set",
         }
     }
 
     pub fn is_container(&self) -> bool {
         matches!(
             self,
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_)
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_)
         )
     }
 
@@ -665,6 +671,7 @@ impl Value {
             Value::Dict(d) => d.len() > 0,
             Value::View(v) => v.dict.len() > 0,
             Value::Iter(_) => true,
+            Value::Set(s) => s.data.borrow().len() > 0,
         }
     }
 
@@ -682,6 +689,7 @@ impl Value {
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
             (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
             (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -714,7 +722,7 @@ pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) => {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_) => {
                 f.write_str(&super::compare::repr(self).unwrap_or_else(|_| "<...>".into()))
             }
             Value::Int(i) => write!(f, "{i}"),

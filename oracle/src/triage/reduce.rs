@@ -929,7 +929,10 @@ fn collect_clause_names(generators: &[Comprehension], f: &mut dyn FnMut(&str, bo
     }
 }
 
-fn rename_clauses(generators: &[Comprehension], map: &BTreeMap<String, String>) -> Vec<Comprehension> {
+fn rename_clauses(
+    generators: &[Comprehension],
+    map: &BTreeMap<String, String>,
+) -> Vec<Comprehension> {
     generators
         .iter()
         .map(|g| Comprehension {

@@ -124,6 +124,8 @@ pub enum Op {
     /// variables start every run unbound.
     DeleteFast,
     /// Pop `arg` items, push a set of them, added in order (`BUILD_SET`).
+    /// With [`SET_CONSTANT`] in `arg`, the set CPython 3.11's compiler
+    /// makes for a constant display's frozenset (see `pyset_ops`).
     BuildSet,
     /// `[set, x1..x(arg-1), v] -> [set, x1..x(arg-1)]`: adds `v` to the set
     /// `arg` slots below it, as CPython's `SET_ADD`.
@@ -193,6 +195,9 @@ impl Op {
     }
 }
 
+/// `BUILD_SET`'s flag for the frozenset constant of a constant display.
+pub const SET_CONSTANT: u32 = 1 << 20;
+
 /// Stack effect `(pops, pushes)` of an instruction on its fall-through path.
 pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
     use Op::*;
@@ -215,7 +220,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildMap => (2 * arg, 1),
         ListAppend | SetAdd | SetUpdate => (arg + 1, arg),
         MapAdd => (arg + 2, arg),
-        BuildSet => (arg, 1),
+        BuildSet => (arg & !SET_CONSTANT, 1),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),

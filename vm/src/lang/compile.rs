@@ -454,18 +454,21 @@ impl<'n> CodeBuilder<'n> {
 
     /// `{a, b, c}`: the items added in order (`BUILD_SET`). CPython 3.11
     /// compiles a display of more than two constants to a frozenset
-    /// constant merged into a new set (`BUILD_SET 0`, `SET_UPDATE`), whose
-    /// table may differ from the one sequential adds make; the same shape
-    /// here: a set built in order, merged into an empty one.
+    /// constant merged into a new set (`BUILD_SET 0`, `LOAD_CONST`,
+    /// `SET_UPDATE`), whose table may differ from the one sequential adds
+    /// make; the same shape here, the constant made by a flagged
+    /// `BUILD_SET` (the items are literals: evaluating them has no effect).
     fn set_display(&mut self, items: &[Expr]) {
         for x in items {
             self.expr(x);
         }
-        self.emit(Op::BuildSet, items.len() as u32);
         if items.len() > 2 && items.iter().all(is_folded_constant) {
+            self.emit(Op::BuildSet, items.len() as u32 | SET_CONSTANT);
             self.emit(Op::BuildSet, 0);
             self.emit(Op::Swap, 2);
             self.emit(Op::SetUpdate, 1);
+        } else {
+            self.emit(Op::BuildSet, items.len() as u32);
         }
     }
 

@@ -64,7 +64,11 @@ fn float_hash(v: f64) -> u64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) } as u32;
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    } as u32;
     x = ((x << e) & MODULUS) | x >> (61 - e);
     fix_minus_one((x as i64).wrapping_mul(sign)) as u64
 }

@@ -16,9 +16,9 @@ use super::pyset::{self, is_set};
 use super::seq::{self, charge, rooted};
 use super::value::Value;
 use super::{Raise, type_name};
+use crate::lang::Poison;
 use crate::lang::ast::{BinOp, CmpOp};
 use crate::lang::limits::MAX_CONTAINER_NESTING;
-use crate::lang::Poison;
 
 /// BUILD_SET: the items added one by one, in source order.
 pub fn build(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
@@ -33,6 +33,27 @@ pub fn build(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
     })?;
     charge(arena, pyset::len(s));
     Ok(s)
+}
+
+/// The frozenset CPython 3.11's compiler leaves for a display of more than
+/// two constants: one built from the items in order, then (merging the
+/// code's constants) a second built from the first's iteration order.
+/// Charges nothing: the `SET_UPDATE` that merges it charges.
+pub fn build_constant(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
+    seq::check_len(items.len())?;
+    rooted(arena, |arena| {
+        let first = pyset::new(arena)?;
+        arena.roots.temps.push(first);
+        for x in items {
+            pyset::add(arena, first, *x)?;
+        }
+        let second = pyset::new(arena)?;
+        arena.roots.temps.push(second);
+        for x in pyset::keys(first) {
+            pyset::add(arena, second, x)?;
+        }
+        Ok(second)
+    })
 }
 
 /// CPython's `set_update_internal`: a set merges, a dict is presized for
@@ -281,11 +302,16 @@ fn key_error(x: Value) -> Raise {
     let r = if is_set(x) {
         text.push_str("frozenset(");
         let mut inner = String::new();
-        repr_into(x, &|v| super::repr(v, &|_| String::new()), &mut vec![], &mut inner)
-            .map(|_| {
-                text.push_str(if inner == "set()" { "" } else { &inner });
-                text.push(')');
-            })
+        repr_into(
+            x,
+            &|v| super::repr(v, &|_| String::new()),
+            &mut vec![],
+            &mut inner,
+        )
+        .map(|_| {
+            text.push_str(if inner == "set()" { "" } else { &inner });
+            text.push(')');
+        })
     } else {
         super::try_repr(x, &|_| String::new()).map(|r| text = r)
     };
@@ -349,9 +375,8 @@ pub fn call(arena: &mut Arena, m: Value, s: Value, args: &[Value]) -> Result<Val
         }
         Value::METHOD_SET_POP => {
             no_arguments("pop", args)?;
-            return pyset::pop(s)?.ok_or_else(|| {
-                Raise::exc("KeyError", "'pop from an empty set'".into())
-            });
+            return pyset::pop(s)?
+                .ok_or_else(|| Raise::exc("KeyError", "'pop from an empty set'".into()));
         }
         Value::METHOD_SET_CLEAR => {
             no_arguments("clear", args)?;

@@ -653,6 +653,9 @@ impl Run<'_> {
                 seq::append(arena, below[0], *v)?;
                 below.to_vec()
             }
+            Op::BuildSet if arg & crate::lang::bytecode::SET_CONSTANT != 0 => {
+                vec![crate::runtime::pyset_ops::build_constant(arena, ins)?]
+            }
             Op::BuildSet => vec![crate::runtime::pyset_ops::build(arena, ins)?],
             Op::SetAdd => {
                 let (v, below) = ins.split_last().expect("SET_ADD pops at least two");
@@ -665,7 +668,7 @@ impl Run<'_> {
                 below.to_vec()
             }
             Op::MapAdd => {
-                let (pair, below) = ins.split_at(ins.len() - 2);
+                let (below, pair) = ins.split_at(ins.len() - 2);
                 pydict::set(arena, below[0], pair[0], pair[1])?;
                 below.to_vec()
             }

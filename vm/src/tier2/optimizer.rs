@@ -452,7 +452,7 @@ fn interpret(
             }
             // No symbol for sets: nothing guards on them.
             Uop::BuildSet => {
-                for _ in 0..inst.oparg {
+                for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
                     st.pop();
                 }
                 st.push(Sym::Unknown, format!("result of {at}"));

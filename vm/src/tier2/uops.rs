@@ -315,7 +315,7 @@ impl Uop {
             Uop::BuildMap => (2 * oparg, 1),
             Uop::ListAppend | Uop::SetAdd | Uop::SetUpdate => (oparg + 1, oparg),
             Uop::MapAdd => (oparg + 2, oparg),
-            Uop::BuildSet => (oparg, 1),
+            Uop::BuildSet => (oparg & !crate::lang::bytecode::SET_CONSTANT, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             Uop::CallKw => {
                 crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)
