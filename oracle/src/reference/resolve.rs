@@ -177,6 +177,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_scope: Vec::new(),
         comp_locals: Vec::new(),
         local_base: 0,
+        set_consts: Vec::new(),
     };
     let module_scope = Scope { locals: None };
     let mut body = r.block(&module.body, &module_scope)?;
@@ -222,6 +223,42 @@ struct Resolver<'g> {
     /// ordinary locals.
     comp_locals: Vec<String>,
     local_base: usize,
+    /// The constant set displays met so far: each one's typed elements
+    /// (as a set) and items. CPython's compiler shares one frozenset
+    /// constant between equal displays of a module, the first one's.
+    set_consts: Vec<(Vec<ConstItem>, Vec<Expr>)>,
+}
+
+/// An element of a constant display as CPython's constant cache keys it:
+/// its type and value.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum ConstItem {
+    Int(BigInt),
+    Float(u64),
+    Str(String),
+    Bool(bool),
+    None,
+    Tuple(Vec<ConstItem>),
+}
+
+fn const_item(e: &Expr) -> Option<ConstItem> {
+    Some(match e {
+        Expr::Int(d) => ConstItem::Int(d.parse().ok()?),
+        Expr::Float(bits) => ConstItem::Float(*bits),
+        Expr::Str(s) => ConstItem::Str(s.clone()),
+        Expr::Bool(b) => ConstItem::Bool(*b),
+        Expr::None => ConstItem::None,
+        Expr::UnaryOp { op, operand } => match (op, const_item(operand)?) {
+            (UnaryOp::Neg, ConstItem::Int(i)) => ConstItem::Int(-i),
+            (UnaryOp::Neg, ConstItem::Float(b)) => ConstItem::Float((-f64::from_bits(b)).to_bits()),
+            (UnaryOp::Pos, x @ (ConstItem::Int(_) | ConstItem::Float(_))) => x,
+            _ => return None,
+        },
+        Expr::Tuple(items) => {
+            ConstItem::Tuple(items.iter().map(const_item).collect::<Option<_>>()?)
+        }
+        _ => return None,
+    })
 }
 
 impl Resolver<'_> {
@@ -475,11 +512,27 @@ impl Resolver<'_> {
                 value,
                 generators,
             } => self.list_comp(Some(key), value, generators, Kind::Dict, scope)?,
-            Expr::Set(items) => Ex::Set(
-                self.exprs(items, scope)?,
-                items.len() > 2 && items.iter().all(folded_constant),
-            ),
+            Expr::Set(items) => self.set_display(items, scope)?,
         })
+    }
+
+    /// A set display; a constant one (see [`Ex::Set`]) equal to an earlier
+    /// one as a set of typed values evaluates that one's items instead.
+    fn set_display(&mut self, items: &[Expr], scope: &Scope) -> R<Ex> {
+        if !(items.len() > 2 && items.iter().all(folded_constant)) {
+            return Ok(Ex::Set(self.exprs(items, scope)?, false));
+        }
+        let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
+        key.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        key.dedup();
+        let first = match self.set_consts.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) => first.clone(),
+            None => {
+                self.set_consts.push((key, items.to_vec()));
+                items.to_vec()
+            }
+        };
+        Ok(Ex::Set(self.exprs(&first, scope)?, true))
     }
 
     /// The first iterable is resolved in the enclosing scope; everything

@@ -729,20 +729,10 @@ fn no_args(name: &str, args: &[Value]) -> Res<()> {
     )))
 }
 
-/// The KeyError of `remove` (a set argument is looked up as a frozenset).
+/// The KeyError of `remove`: the argument's repr (a set argument, looked
+/// up as a frozenset, is still named as given).
 fn missing(x: &Value) -> Res<Box<Stop>> {
-    let text = match x {
-        Value::Set(s) => {
-            let t = s.data.borrow();
-            if t.len() == 0 {
-                "frozenset()".to_string()
-            } else {
-                format!("frozenset({})", compare::repr(x)?)
-            }
-        }
-        other => compare::repr(other)?,
-    };
-    Ok(exception("KeyError", text))
+    Ok(exception("KeyError", compare::repr(x)?))
 }
 
 /// Calls set method `name` (`add`, `discard`, `remove`, `pop`, `clear`,

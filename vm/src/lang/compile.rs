@@ -25,11 +25,13 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         .map(|(n, _)| n.to_string())
         .collect();
     let mut kw_names = vec![];
+    let mut set_consts = vec![];
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", &[], None, &mut names, int_bits);
         c.kw_names = Some(&mut kw_names);
+        c.set_consts = Some(&mut set_consts);
         // A module docstring is not executed: CPython binds it to `__doc__`.
         let body = match module.body.split_first() {
             Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
@@ -76,6 +78,9 @@ struct CodeBuilder<'n> {
     names: &'n mut Vec<String>,
     /// The program's CALL_KW names tuples (set right after `new`).
     kw_names: Option<&'n mut Vec<Vec<String>>>,
+    /// The module's constant set displays so far: CPython's constant key
+    /// and the items of the first display with it (set right after `new`).
+    set_consts: Option<&'n mut Vec<(String, Vec<Expr>)>>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
     /// Locals definitely assigned at this point of the code (a conservative
@@ -114,6 +119,7 @@ impl<'n> CodeBuilder<'n> {
             },
             names,
             kw_names: None,
+            set_consts: None,
             locals,
             assigned: (0..params.len() as u32).collect(),
             depth: 0,
@@ -405,6 +411,7 @@ impl<'n> CodeBuilder<'n> {
                 }
                 let mut fc = CodeBuilder::new(name, params, Some(body), self.names, self.int_bits);
                 fc.kw_names = self.kw_names.as_deref_mut();
+                fc.set_consts = self.set_consts.as_deref_mut();
                 fc.block(body, codes);
                 fc.emit(Op::LoadConst, 0);
                 fc.emit(Op::ReturnValue, 0);
@@ -458,11 +465,36 @@ impl<'n> CodeBuilder<'n> {
     /// `SET_UPDATE`), whose table may differ from the one sequential adds
     /// make; the same shape here, the constant made by a flagged
     /// `BUILD_SET` (the items are literals: evaluating them has no effect).
+    ///
+    /// CPython also merges equal constants module-wide (equal as sets of
+    /// typed values: `{1, 2, 3}` and `{3, 2, 1}`), so a later display
+    /// equal to an earlier one gets the earlier one's frozenset, built
+    /// from the earlier one's items.
     fn set_display(&mut self, items: &[Expr]) {
-        for x in items {
+        let constant = items.len() > 2 && items.iter().all(is_folded_constant);
+        let items = if constant {
+            let mut keys: Vec<String> = items.iter().map(constant_key).collect();
+            keys.sort();
+            keys.dedup();
+            let key = keys.join(",");
+            let table = self.set_consts.as_deref_mut();
+            match table {
+                Some(t) => match t.iter().find(|(k, _)| *k == key) {
+                    Some((_, first)) => first.clone(),
+                    None => {
+                        t.push((key, items.to_vec()));
+                        items.to_vec()
+                    }
+                },
+                None => items.to_vec(),
+            }
+        } else {
+            items.to_vec()
+        };
+        for x in &items {
             self.expr(x);
         }
-        if items.len() > 2 && items.iter().all(is_folded_constant) {
+        if constant {
             self.emit(Op::BuildSet, items.len() as u32 | SET_CONSTANT);
             self.emit(Op::BuildSet, 0);
             self.emit(Op::Swap, 2);
@@ -816,5 +848,32 @@ pub fn is_folded_constant(e: &Expr) -> bool {
         } => matches!(**operand, Expr::Int(_) | Expr::Float(_)),
         Expr::Tuple(items) => items.iter().all(is_folded_constant),
         _ => false,
+    }
+}
+
+/// CPython's `_PyCode_ConstantKey` of a folded constant, as text: the type
+/// with the value (`1`, `1.0` and `True` differ; `-0.0` is not `0.0`).
+fn constant_key(e: &Expr) -> String {
+    match e {
+        Expr::Int(d) => format!("i{d}"),
+        Expr::Float(bits) => format!("f{bits}"),
+        Expr::Str(s) => format!("s{s:?}"),
+        Expr::Bool(b) => format!("b{b}"),
+        Expr::None => "n".into(),
+        Expr::UnaryOp {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &**operand {
+            Expr::Int(d) if d.trim_start_matches('0').is_empty() => "i0".into(),
+            Expr::Int(d) => format!("i-{d}"),
+            Expr::Float(bits) => format!("f{}", (-f64::from_bits(*bits)).to_bits()),
+            other => constant_key(other),
+        },
+        Expr::UnaryOp { operand, .. } => constant_key(operand),
+        Expr::Tuple(items) => format!(
+            "t({})",
+            items.iter().map(constant_key).collect::<Vec<_>>().join(",")
+        ),
+        _ => "?".into(),
     }
 }

@@ -295,28 +295,11 @@ pub fn contains(s: Value, x: Value) -> Result<bool, Raise> {
     pyset::contains(s, x)
 }
 
-/// KeyError's message for a missing element: its repr (a set as the
-/// frozenset CPython looked up).
+/// KeyError's message for a missing element: its repr (a set too: CPython
+/// looked it up as a frozenset but names the set it was given).
 fn key_error(x: Value) -> Raise {
-    let mut text = String::new();
-    let r = if is_set(x) {
-        text.push_str("frozenset(");
-        let mut inner = String::new();
-        repr_into(
-            x,
-            &|v| super::repr(v, &|_| String::new()),
-            &mut vec![],
-            &mut inner,
-        )
-        .map(|_| {
-            text.push_str(if inner == "set()" { "" } else { &inner });
-            text.push(')');
-        })
-    } else {
-        super::try_repr(x, &|_| String::new()).map(|r| text = r)
-    };
-    match r {
-        Ok(()) => Raise::exc("KeyError", text),
+    match super::try_repr(x, &|_| String::new()) {
+        Ok(text) => Raise::exc("KeyError", text),
         Err(e) => e,
     }
 }
