@@ -20,6 +20,46 @@ use crate::lang::Poison;
 use crate::lang::ast::{BinOp, CmpOp};
 use crate::lang::limits::MAX_CONTAINER_NESTING;
 
+/// `BUILD_SET`, `SET_ADD`, `SET_UPDATE` and `MAP_ADD` on their stack
+/// inputs (bottom first): the outputs, bottom first (see tier 1's
+/// `stack_op`, which every tier runs them through).
+pub fn stack_op(
+    arena: &mut Arena,
+    op: crate::lang::bytecode::Op,
+    arg: u32,
+    ins: &[Value],
+) -> Result<Vec<Value>, Raise> {
+    use crate::lang::bytecode::{Op, SET_CONSTANT};
+    // The container sits `arg` slots below the added item (or pair).
+    let (below, added) =
+        ins.split_at(
+            ins.len()
+                .saturating_sub(if op == Op::MapAdd { 2 } else { 1 }),
+        );
+    Ok(match (op, below.first(), added) {
+        (Op::BuildSet, ..) if arg & SET_CONSTANT != 0 => vec![build_constant(arena, ins)?],
+        (Op::BuildSet, ..) => vec![build(arena, ins)?],
+        (Op::SetAdd, Some(s), [v]) => {
+            pyset::add(arena, *s, *v)?;
+            below.to_vec()
+        }
+        (Op::SetUpdate, Some(s), [v]) => {
+            set_update(arena, *s, *v)?;
+            below.to_vec()
+        }
+        (Op::MapAdd, Some(d), [k, v]) => {
+            pydict::set(arena, *d, *k, *v)?;
+            below.to_vec()
+        }
+        _ => {
+            return Err(Raise::Internal(format!(
+                "{op:?} {arg} on {} inputs",
+                ins.len()
+            )));
+        }
+    })
+}
+
 /// BUILD_SET: the items added one by one, in source order.
 pub fn build(arena: &mut Arena, items: &[Value]) -> Result<Value, Raise> {
     seq::check_len(items.len())?;

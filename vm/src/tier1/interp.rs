@@ -653,24 +653,8 @@ impl Run<'_> {
                 seq::append(arena, below[0], *v)?;
                 below.to_vec()
             }
-            Op::BuildSet if arg & crate::lang::bytecode::SET_CONSTANT != 0 => {
-                vec![crate::runtime::pyset_ops::build_constant(arena, ins)?]
-            }
-            Op::BuildSet => vec![crate::runtime::pyset_ops::build(arena, ins)?],
-            Op::SetAdd => {
-                let (v, below) = ins.split_last().expect("SET_ADD pops at least two");
-                crate::runtime::pyset::add(arena, below[0], *v)?;
-                below.to_vec()
-            }
-            Op::SetUpdate => {
-                let (v, below) = ins.split_last().expect("SET_UPDATE pops at least two");
-                crate::runtime::pyset_ops::set_update(arena, below[0], *v)?;
-                below.to_vec()
-            }
-            Op::MapAdd => {
-                let (below, pair) = ins.split_at(ins.len() - 2);
-                pydict::set(arena, below[0], pair[0], pair[1])?;
-                below.to_vec()
+            Op::BuildSet | Op::SetAdd | Op::SetUpdate | Op::MapAdd => {
+                crate::runtime::pyset_ops::stack_op(arena, op, arg, ins)?
             }
             Op::IsOp => vec![Value::bool(
                 crate::runtime::is_same(ins[0], ins[1])? != (arg == 1),
