@@ -175,6 +175,11 @@ enum Command {
         /// and math calls) on; combines with the others.
         #[arg(long)]
         iteration: bool,
+        /// Force the `sets` feature (sets built in hot range loops and
+        /// printed, membership in set displays, dict comprehensions) on;
+        /// combines with the others.
+        #[arg(long)]
+        sets: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -297,6 +302,7 @@ fn main() -> ExitCode {
             syntax,
             dicts,
             iteration,
+            sets,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -304,6 +310,7 @@ fn main() -> ExitCode {
                 ("--syntax", syntax),
                 ("--dicts", dicts),
                 ("--iteration", iteration),
+                ("--sets", sets),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -317,6 +324,7 @@ fn main() -> ExitCode {
                         c.syntax |= syntax;
                         c.dicts |= dicts;
                         c.iteration |= iteration;
+                        c.sets |= sets;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");
