@@ -42,21 +42,35 @@ fn stmts(src: &str) -> Vec<Stmt> {
     parse_program(src).map(|m| m.body).unwrap_or_default()
 }
 
-/// Whether `body` may rebind `name` (conservatively, from its text).
+/// Whether `body` may rebind `name` (conservatively, from its text: a
+/// `for` target, the left side of an assignment, a `global`).
 fn rebinds(body: &[Stmt], name: &str) -> bool {
     let text = unparse(&Module {
         body: body.to_vec(),
     });
+    let names_it = |part: &str| {
+        part.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| w == name)
+    };
     text.lines().any(|line| {
         let line = line.trim_start();
-        let assigns = line.starts_with(&format!("{name} "))
-            && line.contains('=')
-            && !line.starts_with(&format!("{name} =="));
-        assigns
-            || line.starts_with("global ")
-            || line.contains(&format!(", {name}"))
-            || line.contains(&format!("{name},"))
-            || line.contains(&format!("for {name} "))
+        if let Some(rest) = line.strip_prefix("for ") {
+            return names_it(rest.split(" in ").next().unwrap_or(rest));
+        }
+        if line.starts_with("global ") || line.starts_with("def ") {
+            return names_it(line);
+        }
+        // The left side of `=` or `op=` (not `==`, `<=`, `>=`, `!=`).
+        let bytes = line.as_bytes();
+        (0..bytes.len()).any(|k| {
+            bytes[k] == b'='
+                && bytes.get(k + 1) != Some(&b'=')
+                && !matches!(
+                    k.checked_sub(1).map(|p| bytes[p]),
+                    Some(b'=' | b'<' | b'>' | b'!')
+                )
+                && names_it(&line[..k])
+        })
     })
 }
 
