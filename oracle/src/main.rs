@@ -186,6 +186,11 @@ enum Command {
         /// combines with the others.
         #[arg(long)]
         closures: bool,
+        /// Force the `sets` feature (sets built in hot range loops and
+        /// printed, membership in set displays, dict comprehensions) on;
+        /// combines with the others.
+        #[arg(long)]
+        sets: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -310,6 +315,7 @@ fn main() -> ExitCode {
             iteration,
             classes,
             closures,
+            sets,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -319,6 +325,7 @@ fn main() -> ExitCode {
                 ("--iteration", iteration),
                 ("--classes", classes),
                 ("--closures", closures),
+                ("--sets", sets),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -334,6 +341,7 @@ fn main() -> ExitCode {
                         c.iteration |= iteration;
                         c.classes |= classes;
                         c.closures |= closures;
+                        c.sets |= sets;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -26,12 +26,12 @@ fn fnv(src: &str) -> u64 {
 }
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
-/// added after the recorded hashes: `dicts`, `syntax`, `iteration` or
-/// `classes` or `closures` (each reads an existing coin's byte, so with all
-/// off the program is the old one).
+/// added after the recorded hashes: `dicts`, `syntax`, `iteration`,
+/// `classes`, `closures` or `sets` (each reads an existing coin's byte, so
+/// with all off the program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
     GenConfig::arbitrary(&mut Unstructured::new(bytes))
-        .is_ok_and(|c| c.dicts || c.syntax || c.iteration || c.classes || c.closures)
+        .is_ok_and(|c| c.dicts || c.syntax || c.iteration || c.classes || c.closures || c.sets)
 }
 
 /// Every program drawn the ways the campaign, `jitdiff gen` and the fuzz
@@ -141,8 +141,12 @@ fn ast_has(body: &[Stmt]) -> bool {
     })
 }
 
+/// With `sets` off: its set displays would open `{` too.
 fn dict_program(seed: u64) -> Module {
-    generate_from_seed_with(seed, |c| c.dicts = true)
+    generate_from_seed_with(seed, |c| {
+        c.dicts = true;
+        c.sets = false;
+    })
 }
 
 #[test]
@@ -156,7 +160,10 @@ fn dict_feature_uses_dict_nodes_and_only_when_on() {
         for k in kinds {
             *seen.entry(k).or_insert(0) += 1;
         }
-        let off = generate_from_seed_with(seed, |c| c.dicts = false);
+        let off = generate_from_seed_with(seed, |c| {
+            c.dicts = false;
+            c.sets = false;
+        });
         assert!(!ast_has(&off.body), "seed {seed}: {}", unparse(&off));
     }
     assert!(with_displays >= 200, "{with_displays} of 300: {seen:?}");

@@ -457,9 +457,27 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     nesting + 1,
                 );
             }
+            // Slot order: every configuration builds the same table.
+            Kind::PySet => {
+                let keys = crate::runtime::pyset::keys(v);
+                h.write_usize(keys.len());
+                for k in keys.into_iter().take(MAX_ITEMS) {
+                    hash_value(h, k, heap, nesting + 1);
+                }
+            }
+            // Exhausted and about to find itself exhausted hash alike.
+            Kind::SetIter => {
+                let (s, pos) = crate::runtime::pyset::iter_parts(v);
+                if crate::runtime::pyset::iter_exhausted(v) {
+                    h.write_u8(0xe0);
+                } else {
+                    h.write_u64(pos);
+                    hash_value(h, s, heap, nesting + 1);
+                }
+            }
             // Dicts (globals, builtins) never sit in frames, item and entry
             // arrays only in their containers; a freed object is just "freed".
-            Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::Free => {}
+            Kind::Dict | Kind::ListItems | Kind::DictEntries | Kind::SetEntries | Kind::Free => {}
         }
     }
 }
@@ -604,6 +622,26 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 )
             ),
             Kind::Zip => "<zip>".into(),
+            Kind::PySet => {
+                let keys = crate::runtime::pyset::keys(v);
+                let mut parts: Vec<String> = keys
+                    .iter()
+                    .take(MAX_ITEMS)
+                    .map(|k| render(*k, heap, nesting + 1))
+                    .collect();
+                if keys.len() > MAX_ITEMS {
+                    parts.push(format!("... {} more", keys.len() - MAX_ITEMS));
+                }
+                format!("set({{{}}})", parts.join(", "))
+            }
+            Kind::SetEntries => "<set entries>".into(),
+            Kind::SetIter => {
+                let (s, pos) = crate::runtime::pyset::iter_parts(v);
+                format!(
+                    "<set iterator at {pos} over {}>",
+                    render(s, heap, nesting + 1)
+                )
+            }
             Kind::Reversed => format!(
                 "<reversed at {} over {}>",
                 object::read(v.0, object::REVERSED_INDEX) as i64,

@@ -703,7 +703,9 @@ STENCIL {
     || defined(STENCIL__CALL_KW) \
     || defined(STENCIL__BUILD_MAP) || defined(STENCIL__IS_OP) \
     || defined(STENCIL__BINARY_SUBSCR_DICT) || defined(STENCIL__STORE_SUBSCR_DICT) \
-    || defined(STENCIL__CONTAINS_OP_DICT) || defined(STENCIL__LIST_APPEND)
+    || defined(STENCIL__CONTAINS_OP_DICT) || defined(STENCIL__LIST_APPEND) \
+    || defined(STENCIL__BUILD_SET) || defined(STENCIL__SET_ADD) \
+    || defined(STENCIL__SET_UPDATE) || defined(STENCIL__MAP_ADD)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);

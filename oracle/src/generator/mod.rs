@@ -36,6 +36,7 @@ mod loops;
 mod poison;
 mod seqs;
 mod seqs_stmt;
+mod sets;
 mod state;
 mod stmt;
 mod strs;
@@ -126,6 +127,11 @@ pub struct GenConfig {
     /// function's variables, `(lambda: e)()` and lambdas bound to globals
     /// (see `closures.rs`).
     pub closures: bool,
+    /// Sets built in hot range loops and printed (order, algebra,
+    /// comprehensions), membership in set displays, dict comprehensions
+    /// in place of some dict displays: a rewrite after generation (see
+    /// `sets.rs`).
+    pub sets: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -195,6 +201,7 @@ impl Default for GenConfig {
             iteration: false,
             classes: false,
             closures: false,
+            sets: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -283,6 +290,12 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // independent of `cond_exprs` and of the other peeked bytes).
         let cond_exprs_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.closures = cond_exprs_byte.is_some_and(|b| (b / 5) % 4 == 0);
+        // `sets` reads the cond_exprs coin's byte instead of drawing one
+        // (no other feature reads it): `cond_exprs` is `byte % 100 < 40`,
+        // `sets` is `(byte / 11) % 5 == 3` (one in five, about independent),
+        // and only with one of the other rewrites on (below): a program the
+        // recorded generator streams had stays byte for byte the same.
+        let cond_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.cond_exprs = coin(u, 40);
         // `iteration` reads the floats coin's byte instead of drawing one
         // (as `syntax` and `dicts` do below): `floats` is `byte % 100 <
@@ -305,6 +318,8 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // what it was: `strings` is `byte % 100 < 50`, `dicts` is
         // `byte % 4 == 3` (one in four, about independent of `strings`).
         c.dicts = strings_byte.is_some_and(|b| b % 4 == 3);
+        c.sets =
+            cond_byte.is_some_and(|b| (b / 11) % 5 == 3) && (c.dicts || c.syntax || c.iteration);
         Ok(c)
     }
 }
@@ -329,6 +344,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.closures {
         closures::rewrite(&mut m, u);
+    }
+    if cfg.sets {
+        sets::rewrite(&mut m, u);
     }
     // Last: class kernels are appended after every rewrite, which leaves
     // them as their templates make them.

@@ -96,6 +96,24 @@ impl Repr {
                 self.out.push(')');
                 Ok(())
             }
+            Value::Set(s) => match super::set::repr_elements(s)? {
+                None => {
+                    self.out.push_str("set()");
+                    Ok(())
+                }
+                Some(items) => {
+                    let level = enter(level)?;
+                    self.out.push('{');
+                    for (i, x) in items.iter().enumerate() {
+                        if i > 0 {
+                            self.out.push_str(", ");
+                        }
+                        self.write(x, level)?;
+                    }
+                    self.out.push('}');
+                    Ok(())
+                }
+            },
             other => {
                 // Writing to a String cannot fail.
                 let _ = write!(self.out, "{other}");
@@ -217,6 +235,9 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
     {
         return Err(poison(Poison::Identity));
     }
+    if let Some(r) = super::set::rich(op, a, b) {
+        return r;
+    }
     match (a, b) {
         (Value::List(x), Value::List(y)) => {
             seq_rich(op, &x.items.borrow(), &y.items.borrow(), true, level)
@@ -254,6 +275,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
+        (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
         (Value::Module, Value::Module) => true,
         (Value::Math(x), Value::Math(y)) => x == y,
         (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
@@ -275,6 +297,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Builtin(_)
             | Value::Bound(_)
             | Value::Iter(_)
+            | Value::Set(_)
             | Value::Module
             | Value::Math(_)
             | Value::Class(_)
@@ -316,6 +339,7 @@ pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
         (Value::Tuple(x), Value::Tuple(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::Dict(x), Value::Dict(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::View(x), Value::View(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        (Value::Set(x), Value::Set(y)) if Rc::ptr_eq(x, y) => Ok(true),
         // CPython's answer depends on whether they are one object.
         (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
             Err(poison(Poison::Identity))
@@ -391,6 +415,7 @@ pub fn contains(container: &Value, x: &Value) -> Res<bool> {
         Value::Str(s) => super::strs::contains(s, x),
         Value::Dict(d) => d.contains(x),
         Value::View(v) => dict::view_contains(v, x),
+        Value::Set(s) => s.data.borrow().contains(x),
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

@@ -1,9 +1,11 @@
-//! List comprehensions: nested loops over the clauses, each item bound to
-//! the clause's destination, filtered by its conditions, the innermost
-//! clause appending `elt`. Fuel is one unit per item of every clause, as
-//! a `for` statement's back edge costs.
+//! List, set and dict comprehensions: nested loops over the clauses, each
+//! item bound to the clause's destination, filtered by its conditions, the
+//! innermost clause appending `elt` (adding it to the set, or storing
+//! `key: elt` in the dict, one at a time as CPython's `SET_ADD` and
+//! `MAP_ADD`). Fuel is one unit per item of every clause, as a `for`
+//! statement's back edge costs.
 
-use super::super::resolve::{Comp, Dest};
+use super::super::resolve::{Comp, CompKind, Dest};
 use super::super::seq::{self, Items};
 use super::{Frame, Interp, Res};
 use crate::reference::value::Value;
@@ -13,6 +15,11 @@ impl<'p> Interp<'p> {
         let Some(first) = c.clauses.first() else {
             return Ok(self.heap.list(vec![]));
         };
+        let target = match c.kind {
+            CompKind::List => Target::List(Vec::new()),
+            CompKind::Set => Target::Set(super::super::set::new_set(Default::default())),
+            CompKind::Dict(_) => Target::Dict(self.heap.dict()),
+        };
         // In the enclosing scope, before the comprehension's own begins.
         let iterable = self.eval(&first.iter, frame)?;
         for &slot in &c.own {
@@ -20,9 +27,13 @@ impl<'p> Interp<'p> {
                 *cell = None;
             }
         }
-        let mut out = Vec::new();
+        let mut out = target;
         self.comp_clause(c, 0, iterable, &mut out, frame)?;
-        Ok(self.heap.list(out))
+        Ok(match out {
+            Target::List(items) => self.heap.list(items),
+            Target::Set(s) => Value::Set(s),
+            Target::Dict(d) => Value::Dict(d),
+        })
     }
 
     fn comp_clause(
@@ -30,7 +41,7 @@ impl<'p> Interp<'p> {
         c: &'p Comp,
         level: usize,
         iterable: Value,
-        out: &mut Vec<Value>,
+        out: &mut Target,
         frame: &mut Frame<'p>,
     ) -> Res<()> {
         let clause = &c.clauses[level];
@@ -52,13 +63,30 @@ impl<'p> Interp<'p> {
                     let inner = self.eval(&next.iter, frame)?;
                     self.comp_clause(c, level + 1, inner, out, frame)?;
                 } else {
+                    let key = match &c.kind {
+                        CompKind::Dict(k) => Some(self.eval(k, frame)?),
+                        _ => None,
+                    };
                     let v = self.eval(&c.elt, frame)?;
-                    seq::check_len(out.len() as u128 + 1)?;
-                    out.push(v);
+                    match out {
+                        Target::List(items) => {
+                            seq::check_len(items.len() as u128 + 1)?;
+                            items.push(v);
+                        }
+                        Target::Set(s) => s.data.borrow_mut().add(v)?,
+                        Target::Dict(d) => d.store(&key.unwrap_or(Value::None), v)?,
+                    }
                 }
             }
             self.charge()?;
         }
         Ok(())
     }
+}
+
+/// What a comprehension is building.
+enum Target {
+    List(Vec<Value>),
+    Set(std::rc::Rc<super::super::set::SetObj>),
+    Dict(std::rc::Rc<super::super::dict::DictObj>),
 }

@@ -152,7 +152,9 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         Value::Module => 9u8.hash(h),
         Value::Math(m) => (10u8, m.name()).hash(h),
         Value::View(v) if v.kind == ViewKind::Values => (8u8, Rc::as_ptr(v) as usize).hash(h),
-        Value::List(_) | Value::Dict(_) | Value::View(_) => return Err(unhashable(v)),
+        Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_) => {
+            return Err(unhashable(v));
+        }
         // Hashed and compared by the receiver's identity in CPython.
         Value::Bound(_) => return Err(poison(Poison::Identity)),
     }

@@ -422,6 +422,13 @@ impl<'p> Interp<'p> {
             Ex::Unmodelled => Err(poison(Poison::Unmodelled)),
             Ex::ListComp(c) => self.list_comp(c, frame),
             Ex::Lambda(code, defaults) => self.make_function(*code, defaults, frame),
+            Ex::Set(items, constant) => {
+                let mut vs = Vec::with_capacity(items.len());
+                for x in items {
+                    vs.push(self.eval(x, frame)?);
+                }
+                super::set::display(&mut self.heap, vs, *constant)
+            }
             Ex::StraySlice(parts) => {
                 for p in parts {
                     self.eval(p, frame)?;
@@ -664,6 +671,9 @@ fn binop_full(
     }
     if matches!(a, Value::Str(_)) || matches!(b, Value::Str(_)) {
         return strs::binop(h, op, a, b, inplace);
+    }
+    if matches!(a, Value::Set(_)) || matches!(b, Value::Set(_)) {
+        return super::set::binop(h, op, a, b, inplace);
     }
     if a.is_sequence() || b.is_sequence() {
         return seq::binop(h, op, a, b, inplace);

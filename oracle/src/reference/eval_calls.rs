@@ -221,6 +221,7 @@ impl<'p> Interp<'p> {
             Builtin::Reversed => iters::reversed(args, int_bits),
             Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
             Builtin::Isinstance => iters::isinstance(args),
+            Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
         }
     }

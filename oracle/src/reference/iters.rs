@@ -264,6 +264,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         Builtin::List => matches!(x, Value::List(_)),
         Builtin::Tuple => matches!(x, Value::Tuple(_)),
         Builtin::Dict => matches!(x, Value::Dict(_)),
+        Builtin::Set => matches!(x, Value::Set(_)),
         Builtin::Range => matches!(x, Value::Range(_)),
         Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
             matches!(x, Value::Iter(it) if it.type_name() == b.name())

@@ -142,6 +142,10 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
                 | Meth::Find
         ),
         Value::Dict(_) => super::dict_methods::has(m),
+        Value::Set(_) => matches!(
+            m.name(),
+            "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
+        ),
         _ => false,
     };
     if found {
@@ -199,6 +203,8 @@ pub fn call_method(
         Value::List(l) => list_method(h, l, m, args),
         Value::Str(s) => super::str_methods::call(h, s, m, args),
         Value::Dict(d) => super::dict_methods::call(h, d, m, args),
+        Value::Set(s) => super::set::call(h, s, m.name(), args)
+            .unwrap_or_else(|| Err(type_error(format!("no set method {}", m.name())))),
         Value::Tuple(t) => match m {
             Meth::Index => seq_index(&t.items, args, "tuple"),
             _ => count(&t.items, one_arg("tuple", m, args)?),
@@ -357,6 +363,7 @@ pub fn len(args: &[Value]) -> Res<Value> {
         Value::Str(s) => s.len(),
         Value::Dict(d) => d.len(),
         Value::View(v) => v.dict.len(),
+        Value::Set(s) => s.data.borrow().len(),
         Value::Range(r) => r.len().to_i64().ok_or_else(|| {
             exception(
                 "OverflowError",

@@ -51,6 +51,7 @@ mod methods;
 mod numparse;
 mod resolve;
 mod seq;
+mod set;
 mod str_methods;
 mod strs;
 mod value;

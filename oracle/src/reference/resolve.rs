@@ -72,6 +72,9 @@ pub enum Ex {
     /// Something only a hand-built AST has and CPython gives a meaning
     /// the language does not model (a bare `super()`): poisons when run.
     Unmodelled,
+    /// A set display; `true`: CPython 3.11 folds it to a frozenset
+    /// constant (more than two constant elements) and merges that.
+    Set(Vec<Ex>, bool),
 }
 
 /// `super().name` (`args: None`) or `super().name(args)`.
@@ -121,6 +124,15 @@ pub enum DefKind {
     Class,
 }
 
+/// What a comprehension builds.
+#[derive(Debug)]
+pub enum CompKind {
+    List,
+    Set,
+    /// The key; the value is the comprehension's `elt`.
+    Dict(Ex),
+}
+
 /// `[elt for dest in iter if cond ...]`. The comprehension's variables are
 /// extra local slots of the code it sits in (`own` lists them), unbound
 /// afresh at the start of every run: the same fresh scope CPython gives
@@ -130,6 +142,7 @@ pub struct Comp {
     pub own: Vec<usize>,
     pub clauses: Vec<Clause>,
     pub elt: Ex,
+    pub kind: CompKind,
 }
 
 /// One `for dest in iter if cond...` of a comprehension.
@@ -245,6 +258,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         local_base: 0,
         super_self: None,
         comp_depth: 0,
+        set_consts: Vec::new(),
     };
     let module_scope = Scope::default();
     let mut body = r.block(&module.body, &module_scope)?;
@@ -304,6 +318,42 @@ struct Resolver<'g> {
     /// How many comprehensions (past their first iterable) enclose the
     /// code being resolved, within the current function.
     comp_depth: usize,
+    /// The constant set displays met so far: each one's typed elements
+    /// (as a set) and items. CPython's compiler shares one frozenset
+    /// constant between equal displays of a module, the first one's.
+    set_consts: Vec<(Vec<ConstItem>, Vec<Expr>)>,
+}
+
+/// An element of a constant display as CPython's constant cache keys it:
+/// its type and value.
+#[derive(Debug, Clone, PartialEq, PartialOrd)]
+enum ConstItem {
+    Int(BigInt),
+    Float(u64),
+    Str(String),
+    Bool(bool),
+    None,
+    Tuple(Vec<ConstItem>),
+}
+
+fn const_item(e: &Expr) -> Option<ConstItem> {
+    Some(match e {
+        Expr::Int(d) => ConstItem::Int(d.parse().ok()?),
+        Expr::Float(bits) => ConstItem::Float(*bits),
+        Expr::Str(s) => ConstItem::Str(s.clone()),
+        Expr::Bool(b) => ConstItem::Bool(*b),
+        Expr::None => ConstItem::None,
+        Expr::UnaryOp { op, operand } => match (op, const_item(operand)?) {
+            (UnaryOp::Neg, ConstItem::Int(i)) => ConstItem::Int(-i),
+            (UnaryOp::Neg, ConstItem::Float(b)) => ConstItem::Float((-f64::from_bits(b)).to_bits()),
+            (UnaryOp::Pos, x @ (ConstItem::Int(_) | ConstItem::Float(_))) => x,
+            _ => return None,
+        },
+        Expr::Tuple(items) => {
+            ConstItem::Tuple(items.iter().map(const_item).collect::<Option<_>>()?)
+        }
+        _ => return None,
+    })
 }
 
 impl Resolver<'_> {
@@ -704,7 +754,18 @@ impl Resolver<'_> {
             | Expr::Attribute { .. }
             | Expr::Slice { .. }
             | Expr::Dict(_) => self.seq_expr(e, scope)?,
-            Expr::ListComp { elt, generators } => self.list_comp(elt, generators, scope)?,
+            Expr::ListComp { elt, generators } => {
+                self.list_comp(None, elt, generators, Kind::List, scope)?
+            }
+            Expr::SetComp { elt, generators } => {
+                self.list_comp(None, elt, generators, Kind::Set, scope)?
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => self.list_comp(Some(key), value, generators, Kind::Dict, scope)?,
+            Expr::Set(items) => self.set_display(items, scope)?,
             Expr::Super => Ex::Unmodelled,
             Expr::Lambda {
                 params,
@@ -721,11 +782,37 @@ impl Resolver<'_> {
         })
     }
 
+    /// A set display; a constant one (see [`Ex::Set`]) equal to an earlier
+    /// one as a set of typed values evaluates that one's items instead.
+    fn set_display(&mut self, items: &[Expr], scope: &Scope) -> R<Ex> {
+        if !(items.len() > 2 && items.iter().all(folded_constant)) {
+            return Ok(Ex::Set(self.exprs(items, scope)?, false));
+        }
+        let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
+        key.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        key.dedup();
+        let first = match self.set_consts.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) => first.clone(),
+            None => {
+                self.set_consts.push((key, items.to_vec()));
+                items.to_vec()
+            }
+        };
+        Ok(Ex::Set(self.exprs(&first, scope)?, true))
+    }
+
     /// The first iterable is resolved in the enclosing scope; everything
     /// else sees every target of the comprehension (one name, one variable)
     /// before the enclosing scope's names.
     #[inline(never)]
-    fn list_comp(&mut self, elt: &Expr, generators: &[Comprehension], scope: &Scope) -> R<Ex> {
+    fn list_comp(
+        &mut self,
+        key: Option<&Expr>,
+        elt: &Expr,
+        generators: &[Comprehension],
+        which: Kind,
+        scope: &Scope,
+    ) -> R<Ex> {
         let Some(first) = generators.first() else {
             // Only a hand-built AST has no clause: nothing to iterate.
             return Ok(Ex::List(vec![]));
@@ -761,10 +848,20 @@ impl Resolver<'_> {
                 ifs: self.exprs(&g.ifs, scope)?,
             });
         }
+        let kind = match (which, key) {
+            (Kind::Set, _) => CompKind::Set,
+            (Kind::Dict, Some(k)) => CompKind::Dict(self.expr(k, scope)?),
+            _ => CompKind::List,
+        };
         let elt = self.expr(elt, scope)?;
         self.comp_scope.truncate(outer_len);
         self.comp_depth -= 1;
-        Ok(Ex::ListComp(Box::new(Comp { own, clauses, elt })))
+        Ok(Ex::ListComp(Box::new(Comp {
+            own,
+            clauses,
+            elt,
+            kind,
+        })))
     }
 
     /// The sequence expressions and keyword calls, out of line so that
@@ -869,3 +966,26 @@ fn int_literal(digits: &str, int_bits: u64) -> Ex {
 #[cfg(test)]
 #[path = "resolve_tests.rs"]
 mod tests;
+
+/// Which comprehension [`Resolver::list_comp`] resolves.
+#[derive(Clone, Copy)]
+enum Kind {
+    List,
+    Set,
+    Dict,
+}
+
+/// Whether CPython 3.11's AST optimizer turns `e` into a constant: the
+/// literals, a sign on a number, and tuples of constants (the rule is
+/// the reference's own reading of CPython's `fold_tuple`/`fold_unaryop`).
+fn folded_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,
+        Expr::UnaryOp { op, operand } => {
+            matches!(op, UnaryOp::Neg | UnaryOp::Pos)
+                && matches!(**operand, Expr::Int(_) | Expr::Float(_))
+        }
+        Expr::Tuple(items) => items.iter().all(folded_constant),
+        _ => false,
+    }
+}

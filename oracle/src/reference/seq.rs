@@ -127,6 +127,46 @@ pub enum Items {
     Dict(DictIter),
     /// An iterator object, shared with every name bound to it.
     Obj(Rc<super::iters::IterObj>),
+    Set(SetIter),
+}
+
+/// A set's iterator: its elements in slot order, checked against the size
+/// at each step (CPython's "Set changed size during iteration", sticky).
+pub struct SetIter {
+    set: Rc<super::set::SetObj>,
+    used: Option<usize>,
+    taken: usize,
+}
+
+impl SetIter {
+    pub fn new(set: Rc<super::set::SetObj>) -> SetIter {
+        let used = Some(set.data.borrow().len());
+        SetIter {
+            set,
+            used,
+            taken: 0,
+        }
+    }
+
+    /// Elements are re-listed each step (the table may have changed at
+    /// the same size): the next one is the first live slot after the last
+    /// one taken, found by position in slot order.
+    pub fn step(&mut self) -> Res<Option<Value>> {
+        let t = self.set.data.borrow();
+        if self.used != Some(t.len()) {
+            self.used = None;
+            return Err(super::eval::exception(
+                "RuntimeError",
+                "Set changed size during iteration".into(),
+            ));
+        }
+        let (slot, x) = match t.live_after(self.taken)? {
+            Some(found) => found,
+            None => return Ok(None),
+        };
+        self.taken = slot + 1;
+        Ok(Some(x))
+    }
 }
 
 impl Items {
@@ -139,6 +179,7 @@ impl Items {
             Value::Dict(d) => Items::Dict(DictIter::new(d.clone(), ViewKind::Keys)),
             Value::View(v) => Items::Dict(DictIter::new(v.dict.clone(), v.kind)),
             Value::Iter(it) => Items::Obj(it.clone()),
+            Value::Set(s) => Items::Set(SetIter::new(s.clone())),
             Value::Int(_)
             | Value::Float(_)
             | Value::Bool(_)
@@ -161,6 +202,7 @@ impl Items {
         match self {
             Items::Dict(it) => it.step(),
             Items::Obj(it) => it.step(),
+            Items::Set(it) => it.step(),
             _ => Ok(self.next()),
         }
     }
@@ -190,6 +232,7 @@ impl Iterator for Items {
             // can change the dict between its steps.
             Items::Dict(it) => it.step().ok().flatten(),
             Items::Obj(it) => it.step().ok().flatten(),
+            Items::Set(it) => it.step().ok().flatten(),
         }
     }
 }
@@ -214,6 +257,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
         Value::Str(s) => strs::chars(s),
         Value::Dict(d) => super::dict::view_items(d, ViewKind::Keys),
         Value::View(v) => super::dict::view_items(&v.dict, v.kind),
+        Value::Set(s) => s.data.borrow().ordered()?,
         Value::Iter(it) => {
             let mut out = Vec::new();
             while let Some(x) = it.step()? {

@@ -432,12 +432,13 @@ pub enum Builtin {
     Reversed,
     Sorted,
     Isinstance,
+    Set,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 40] = [
+    pub const ALL: [Builtin; 41] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -460,6 +461,7 @@ impl Builtin {
         Builtin::Reversed,
         Builtin::Sorted,
         Builtin::Isinstance,
+        Builtin::Set,
         Builtin::Exc(0),
         Builtin::Exc(1),
         Builtin::Exc(2),
@@ -505,6 +507,7 @@ impl Builtin {
             Builtin::Sorted => "sorted",
             Builtin::Isinstance => "isinstance",
             Builtin::Exc(c) => super::exceptions::name(c),
+            Builtin::Set => "set",
         }
     }
 
@@ -523,6 +526,7 @@ impl Builtin {
                 | Builtin::Tuple
                 | Builtin::Str
                 | Builtin::Dict
+                | Builtin::Set
                 | Builtin::Enumerate
                 | Builtin::Zip
                 | Builtin::Reversed
@@ -648,6 +652,7 @@ pub enum Value {
     Method(Rc<super::classes::MethodObj>),
     /// An exception object.
     Exc(Rc<super::exceptions::ExcObj>),
+    Set(Rc<super::set::SetObj>),
 }
 
 impl Value {
@@ -692,13 +697,14 @@ impl Value {
             Value::Dict(_) => "dict",
             Value::View(v) => v.kind.type_name(),
             Value::Iter(it) => it.type_name(),
+            Value::Set(_) => "set",
         })
     }
 
     pub fn is_container(&self) -> bool {
         matches!(
             self,
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_)
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_)
         )
     }
 
@@ -723,6 +729,7 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Dict(d) => d.len() > 0,
             Value::View(v) => v.dict.len() > 0,
+            Value::Set(s) => s.data.borrow().len() > 0,
             Value::Iter(_)
             | Value::Class(_)
             | Value::Instance(_)
@@ -745,6 +752,7 @@ impl Value {
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
             (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
             (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
+            (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -782,7 +790,7 @@ pub fn num_cmp(a: &Num, b: &Num) -> Option<Ordering> {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) => {
+            Value::Tuple(_) | Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_) => {
                 f.write_str(&super::compare::repr(self).unwrap_or_else(|_| "<...>".into()))
             }
             Value::Int(i) => write!(f, "{i}"),

@@ -939,7 +939,7 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 .iter()
                 .for_each(|k| collect_expr_names(&k.value, f));
         }
-        Expr::Tuple(items) | Expr::List(items) => {
+        Expr::Tuple(items) | Expr::List(items) | Expr::Set(items) => {
             items.iter().for_each(|v| collect_expr_names(v, f));
         }
         Expr::Dict(items) => items.iter().for_each(|(k, v)| {
@@ -961,12 +961,8 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(p, f);
             }
         }
-        Expr::ListComp { elt, generators } => {
-            for g in generators {
-                g.target.for_each_name(&mut |n| f(n, false));
-                collect_expr_names(&g.iter, f);
-                g.ifs.iter().for_each(|c| collect_expr_names(c, f));
-            }
+        Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
+            collect_clause_names(generators, f);
             collect_expr_names(elt, f);
         }
         Expr::Lambda {
@@ -978,9 +974,40 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
             defaults.iter().for_each(|d| collect_expr_names(d, f));
             collect_expr_names(body, f);
         }
+        Expr::DictComp {
+            key,
+            value,
+            generators,
+        } => {
+            collect_clause_names(generators, f);
+            collect_expr_names(key, f);
+            collect_expr_names(value, f);
+        }
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
         }
     }
+}
+
+fn collect_clause_names(generators: &[Comprehension], f: &mut dyn FnMut(&str, bool)) {
+    for g in generators {
+        g.target.for_each_name(&mut |n| f(n, false));
+        collect_expr_names(&g.iter, f);
+        g.ifs.iter().for_each(|c| collect_expr_names(c, f));
+    }
+}
+
+fn rename_clauses(
+    generators: &[Comprehension],
+    map: &BTreeMap<String, String>,
+) -> Vec<Comprehension> {
+    generators
+        .iter()
+        .map(|g| Comprehension {
+            target: rename_target(&g.target, map),
+            iter: rename_expr(&g.iter, map),
+            ifs: g.ifs.iter().map(|c| rename_expr(c, map)).collect(),
+        })
+        .collect()
 }
 
 fn rn(n: &str, map: &BTreeMap<String, String>) -> String {
@@ -1199,14 +1226,7 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
         },
         Expr::ListComp { elt, generators } => Expr::ListComp {
             elt: b(elt),
-            generators: generators
-                .iter()
-                .map(|g| Comprehension {
-                    target: rename_target(&g.target, map),
-                    iter: rename_expr(&g.iter, map),
-                    ifs: g.ifs.iter().map(|c| rename_expr(c, map)).collect(),
-                })
-                .collect(),
+            generators: rename_clauses(generators, map),
         },
         Expr::Lambda {
             params,
@@ -1217,6 +1237,20 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             defaults: defaults.iter().map(|d| rename_expr(d, map)).collect(),
             body: b(body),
         },
+        Expr::SetComp { elt, generators } => Expr::SetComp {
+            elt: b(elt),
+            generators: rename_clauses(generators, map),
+        },
+        Expr::DictComp {
+            key,
+            value,
+            generators,
+        } => Expr::DictComp {
+            key: b(key),
+            value: b(value),
+            generators: rename_clauses(generators, map),
+        },
+        Expr::Set(items) => Expr::Set(items.iter().map(|v| rename_expr(v, map)).collect()),
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None | Expr::Super => {
             e.clone()
         }

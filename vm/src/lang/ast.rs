@@ -254,6 +254,20 @@ pub enum Expr {
         defaults: Vec<Expr>,
         body: Box<Expr>,
     },
+    /// `{a, b}`: at least one element (`{}` is a dict).
+    Set(Vec<Expr>),
+    /// `{elt for target in iter ...}`, scoped as [`Expr::ListComp`].
+    SetComp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+    /// `{key: value for target in iter ...}`, scoped as [`Expr::ListComp`];
+    /// the key is evaluated before the value (Python 3.8+).
+    DictComp {
+        key: Box<Expr>,
+        value: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.
@@ -590,9 +604,10 @@ impl Expr {
                 f(left);
                 f(right);
             }
-            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-                values.iter().for_each(f)
-            }
+            Expr::BoolOp { values, .. }
+            | Expr::Tuple(values)
+            | Expr::List(values)
+            | Expr::Set(values) => values.iter().for_each(f),
             Expr::Compare {
                 left, comparators, ..
             } => {
@@ -630,7 +645,7 @@ impl Expr {
                 f(k);
                 f(v);
             }),
-            Expr::ListComp { elt, generators } => {
+            Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
                 for g in generators {
                     f(&g.iter);
                     g.ifs.iter().for_each(&mut *f);
@@ -642,6 +657,18 @@ impl Expr {
             Expr::Lambda { defaults, body, .. } => {
                 defaults.iter().for_each(&mut *f);
                 f(body);
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => {
+                for g in generators {
+                    f(&g.iter);
+                    g.ifs.iter().for_each(&mut *f);
+                }
+                f(key);
+                f(value);
             }
             Expr::Int(_)
             | Expr::Float(_)
@@ -661,9 +688,10 @@ impl Expr {
                 f(left);
                 f(right);
             }
-            Expr::BoolOp { values, .. } | Expr::Tuple(values) | Expr::List(values) => {
-                values.iter_mut().for_each(f)
-            }
+            Expr::BoolOp { values, .. }
+            | Expr::Tuple(values)
+            | Expr::List(values)
+            | Expr::Set(values) => values.iter_mut().for_each(f),
             Expr::Compare {
                 left, comparators, ..
             } => {
@@ -701,7 +729,7 @@ impl Expr {
                 f(k);
                 f(v);
             }),
-            Expr::ListComp { elt, generators } => {
+            Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
                 for g in generators {
                     f(&mut g.iter);
                     g.ifs.iter_mut().for_each(&mut *f);
@@ -711,6 +739,18 @@ impl Expr {
             Expr::Lambda { defaults, body, .. } => {
                 defaults.iter_mut().for_each(&mut *f);
                 f(body);
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => {
+                for g in generators {
+                    f(&mut g.iter);
+                    g.ifs.iter_mut().for_each(&mut *f);
+                }
+                f(key);
+                f(value);
             }
             Expr::Int(_)
             | Expr::Float(_)

@@ -171,6 +171,19 @@ pub enum Op {
     /// `[closure, function] -> [function]`: sets the function's closure (a
     /// tuple of cells), as CPython's SET_FUNCTION_ATTRIBUTE 8.
     SetFunctionClosure,
+    /// Pop `arg` items, push a set of them, added in order (`BUILD_SET`).
+    /// With [`SET_CONSTANT`] in `arg`, the set CPython 3.11's compiler
+    /// makes for a constant display's frozenset (see `pyset_ops`).
+    BuildSet,
+    /// `[set, x1..x(arg-1), v] -> [set, x1..x(arg-1)]`: adds `v` to the set
+    /// `arg` slots below it, as CPython's `SET_ADD`.
+    SetAdd,
+    /// `[set, x1..x(arg-1), it] -> [set, x1..x(arg-1)]`: updates the set by
+    /// the iterable (CPython's `SET_UPDATE`: a constant display's merge).
+    SetUpdate,
+    /// `[dict, x1..x(arg-1), k, v] -> [dict, x1..x(arg-1)]`: `dict[k] = v`
+    /// for the dict `arg` slots below the pair, as CPython's `MAP_ADD`.
+    MapAdd,
 }
 
 impl Op {
@@ -233,6 +246,9 @@ impl Op {
     }
 }
 
+/// `BUILD_SET`'s flag for the frozenset constant of a constant display.
+pub const SET_CONSTANT: u32 = 1 << 20;
+
 /// Stack effect `(pops, pushes)` of an instruction on its fall-through path.
 pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
     use Op::*;
@@ -261,7 +277,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildTuple | BuildList => (arg, 1),
         BinarySubscr | ContainsOp | IsOp => (2, 1),
         BuildMap => (2 * arg, 1),
-        ListAppend => (arg + 1, arg),
+        ListAppend | SetAdd | SetUpdate => (arg + 1, arg),
+        MapAdd => (arg + 2, arg),
+        BuildSet => (arg & !SET_CONSTANT, 1),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),

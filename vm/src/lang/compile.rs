@@ -14,6 +14,8 @@ mod class;
 mod closures;
 #[path = "compile_comprehension.rs"]
 mod comprehension;
+#[path = "compile_set.rs"]
+mod set_display;
 
 /// Compiles a module with the default limits. Never fails: the front end
 /// already rejected everything outside S0.
@@ -31,12 +33,14 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         .collect();
     let mut kw_names = vec![];
     let mut classes = vec![];
+    let mut set_consts = vec![];
     let mut codes = vec![];
     let int_bits = limits.int_bits;
     let module_code = {
         let mut c = CodeBuilder::new("<module>", None, vec![], &mut names, &mut codes, int_bits);
         c.kw_names = Some(&mut kw_names);
         c.classes = Some(&mut classes);
+        c.set_consts = Some(&mut set_consts);
         // A module docstring is not executed: CPython binds it to `__doc__`.
         let body = match module.body.split_first() {
             Some((Stmt::Expr(Expr::Str(doc)), rest)) => {
@@ -97,6 +101,9 @@ struct CodeBuilder<'n> {
     classes: Option<&'n mut Vec<crate::lang::bytecode::ClassInfo>>,
     /// In a method that may use `super()`: its class statement's index.
     super_class: Option<u32>,
+    /// The module's constant set displays so far: CPython's constant key
+    /// and the items of the first display with it (set right after `new`).
+    set_consts: Option<&'n mut Vec<(String, Vec<Expr>)>>,
     /// `None` at module level: every name is global.
     locals: Option<Vec<String>>,
     /// Locals definitely assigned at this point of the code (a conservative
@@ -159,6 +166,7 @@ impl<'n> CodeBuilder<'n> {
             kw_names: None,
             classes: None,
             super_class: None,
+            set_consts: None,
             locals,
             assigned: (0..nparams as u32).collect(),
             depth: 0,
@@ -702,7 +710,18 @@ impl<'n> CodeBuilder<'n> {
                 let c = self.constant(Const::Str(s.clone()));
                 self.emit(Op::LoadConst, c);
             }
-            Expr::ListComp { elt, generators } => self.list_comp(elt, generators),
+            Expr::ListComp { elt, generators } => {
+                self.comprehension(comprehension::CompKind::List(elt), generators)
+            }
+            Expr::SetComp { elt, generators } => {
+                self.comprehension(comprehension::CompKind::Set(elt), generators)
+            }
+            Expr::DictComp {
+                key,
+                value,
+                generators,
+            } => self.comprehension(comprehension::CompKind::Dict(key, value), generators),
+            Expr::Set(items) => self.set_display(items),
             Expr::Lambda {
                 params,
                 defaults,

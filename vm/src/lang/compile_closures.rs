@@ -51,6 +51,7 @@ impl CodeBuilder<'_> {
             int_bits,
         );
         fc.kw_names = self.kw_names.as_deref_mut();
+        fc.set_consts = self.set_consts.as_deref_mut();
         fc.super_class = super_class;
         fc.make_cells();
         match body {

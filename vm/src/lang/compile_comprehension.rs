@@ -1,6 +1,7 @@
-//! List comprehensions, compiled inline as CPython 3.12 does (PEP 709):
-//! no function object and no frame, just nested `FOR_ITER` loops feeding a
-//! `LIST_APPEND` into the list kept below the iterators.
+//! List, set and dict comprehensions, compiled inline as CPython 3.12 does
+//! (PEP 709): no function object and no frame, just nested `FOR_ITER` loops
+//! feeding a `LIST_APPEND`, `SET_ADD` or `MAP_ADD` into the container kept
+//! below the iterators.
 //!
 //! Python 3 gives a comprehension its own scope: its targets never leak
 //! into (or clobber) the enclosing scope's variables. Each target gets a
@@ -13,6 +14,15 @@
 //! on every run, as in CPython).
 
 use super::*;
+
+/// What a comprehension builds, with its element expressions.
+#[derive(Clone, Copy)]
+pub(super) enum CompKind<'e> {
+    List(&'e Expr),
+    Set(&'e Expr),
+    /// Key, then value.
+    Dict(&'e Expr, &'e Expr),
+}
 
 impl CodeBuilder<'_> {
     /// The hidden slot of comprehension variable `name`, if one is in scope.
@@ -64,13 +74,17 @@ impl CodeBuilder<'_> {
     ///
     /// The first iterable is evaluated in the enclosing scope, before any
     /// target is bound; the others inside.
-    pub(super) fn list_comp(&mut self, elt: &Expr, generators: &[Comprehension]) {
+    pub(super) fn comprehension(&mut self, kind: CompKind, generators: &[Comprehension]) {
         let scopes_before = self.comp_scopes.len();
         let assigned_before = self.assigned.clone();
         let first = &generators[0];
         self.expr(&first.iter);
         self.emit(Op::GetIter, 0);
-        self.emit(Op::BuildList, 0);
+        match kind {
+            CompKind::List(_) => self.emit(Op::BuildList, 0),
+            CompKind::Set(_) => self.emit(Op::BuildSet, 0),
+            CompKind::Dict(..) => self.emit(Op::BuildMap, 0),
+        };
         self.emit(Op::Swap, 2);
         // Every target is the comprehension's from the start (a later
         // clause's variable read in an earlier clause is unbound, not the
@@ -86,12 +100,12 @@ impl CodeBuilder<'_> {
                 }
             }
         }
-        self.comp_level(elt, generators, 0);
+        self.comp_level(kind, generators, 0);
         self.comp_scopes.truncate(scopes_before);
         self.assigned = assigned_before;
     }
 
-    fn comp_level(&mut self, elt: &Expr, generators: &[Comprehension], level: usize) {
+    fn comp_level(&mut self, kind: CompKind, generators: &[Comprehension], level: usize) {
         let g = &generators[level];
         if level > 0 {
             self.expr(&g.iter);
@@ -106,11 +120,25 @@ impl CodeBuilder<'_> {
             skips.push(self.emit(Op::PopJumpIfFalse, 0));
         }
         if level + 1 < generators.len() {
-            self.comp_level(elt, generators, level + 1);
+            self.comp_level(kind, generators, level + 1);
         } else {
-            self.expr(elt);
-            // The list sits below one iterator per clause.
-            self.emit(Op::ListAppend, generators.len() as u32 + 1);
+            // The container sits below one iterator per clause.
+            let depth = generators.len() as u32 + 1;
+            match kind {
+                CompKind::List(elt) => {
+                    self.expr(elt);
+                    self.emit(Op::ListAppend, depth);
+                }
+                CompKind::Set(elt) => {
+                    self.expr(elt);
+                    self.emit(Op::SetAdd, depth);
+                }
+                CompKind::Dict(key, value) => {
+                    self.expr(key);
+                    self.expr(value);
+                    self.emit(Op::MapAdd, depth);
+                }
+            }
         }
         let back_edge = self.here();
         for j in skips {

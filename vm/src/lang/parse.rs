@@ -270,15 +270,59 @@ impl Lowering<'_> {
     /// `[elt for target in iter if cond ...]`. Each clause nests one level
     /// deeper, as the loops it compiles to do.
     fn list_comp(&self, lc: &py::ExprListComp) -> R<Expr> {
+        self.in_comprehension(|| {
+            let generators = self.comp_clauses(&lc.generators)?;
+            let elt = self.nested(&*lc.elt, lc.generators.len(), || self.expr(&lc.elt))?;
+            Ok(Expr::ListComp {
+                elt: Box::new(elt),
+                generators,
+            })
+        })
+    }
+
+    /// Lowers a comprehension's parts with the comprehension counted (a
+    /// lambda inside one is refused; its first iterable is not inside).
+    fn in_comprehension<T>(&self, f: impl FnOnce() -> R<T>) -> R<T> {
         self.in_comp.set(self.in_comp.get() + 1);
-        let r = self.list_comp_inner(lc);
+        let r = f();
         self.in_comp.set(self.in_comp.get() - 1);
         r
     }
 
-    fn list_comp_inner(&self, lc: &py::ExprListComp) -> R<Expr> {
-        let mut generators = Vec::with_capacity(lc.generators.len());
-        for g in &lc.generators {
+    /// `{elt for target in iter if cond ...}`, as [`Self::list_comp`].
+    fn set_comp(&self, sc: &py::ExprSetComp) -> R<Expr> {
+        self.in_comprehension(|| {
+            let generators = self.comp_clauses(&sc.generators)?;
+            let elt = self.nested(&*sc.elt, sc.generators.len(), || self.expr(&sc.elt))?;
+            Ok(Expr::SetComp {
+                elt: Box::new(elt),
+                generators,
+            })
+        })
+    }
+
+    /// `{key: value for target in iter if cond ...}`, as [`Self::list_comp`].
+    fn dict_comp(&self, dc: &py::ExprDictComp) -> R<Expr> {
+        self.in_comprehension(|| {
+            let generators = self.comp_clauses(&dc.generators)?;
+            let n = dc.generators.len();
+            let Some(key_expr) = dc.key.as_deref() else {
+                return Err(self.unsupported(&*dc.value, "`**` in a dict comprehension"));
+            };
+            let key = self.nested(key_expr, n, || self.expr(key_expr))?;
+            let value = self.nested(&*dc.value, n, || self.expr(&dc.value))?;
+            Ok(Expr::DictComp {
+                key: Box::new(key),
+                value: Box::new(value),
+                generators,
+            })
+        })
+    }
+
+    /// A comprehension's clauses (the caller counts the comprehension).
+    fn comp_clauses(&self, clauses: &[py::Comprehension]) -> R<Vec<Comprehension>> {
+        let mut generators = Vec::with_capacity(clauses.len());
+        for g in clauses {
             if g.is_async {
                 return Err(self.unsupported(&g.target, "async comprehension"));
             }
@@ -301,11 +345,7 @@ impl Lowering<'_> {
             let ifs = g.ifs.iter().map(|c| self.expr(c)).collect::<R<Vec<_>>>()?;
             generators.push(Comprehension { target, iter, ifs });
         }
-        let elt = self.nested(&*lc.elt, lc.generators.len(), || self.expr(&lc.elt))?;
-        Ok(Expr::ListComp {
-            elt: Box::new(elt),
-            generators,
-        })
+        Ok(generators)
     }
 
     /// A subscript's index: an expression or a slice (not a tuple of slices).
@@ -670,6 +710,9 @@ impl Lowering<'_> {
             },
             py::Expr::ListComp(lc) => self.list_comp(lc)?,
             py::Expr::Lambda(l) => self.lambda(l)?,
+            py::Expr::SetComp(sc) => self.set_comp(sc)?,
+            py::Expr::DictComp(dc) => self.dict_comp(dc)?,
+            py::Expr::Set(s) => Expr::Set(self.elements(&s.elts)?),
             other => return Err(self.unsupported(other, expr_kind(other))),
         })
     }

@@ -431,24 +431,29 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         }
         Expr::Tuple(items) => elements(items, "(", ")", out),
         Expr::List(items) => elements(items, "[", "]", out),
+        Expr::Set(items) => elements(items, "{", "}", out),
+        Expr::SetComp { elt, generators } => {
+            out.push('{');
+            expr(elt, Prec::Lowest, out);
+            clauses(generators, out);
+            out.push('}');
+        }
+        Expr::DictComp {
+            key,
+            value,
+            generators,
+        } => {
+            out.push('{');
+            expr(key, Prec::Lowest, out);
+            out.push_str(": ");
+            expr(value, Prec::Lowest, out);
+            clauses(generators, out);
+            out.push('}');
+        }
         Expr::ListComp { elt, generators } => {
             out.push('[');
             expr(elt, Prec::Lowest, out);
-            for g in generators {
-                out.push_str(" for ");
-                match &g.target {
-                    Target::Name(n) => out.push_str(n),
-                    Target::Unpack(ts) => out.push_str(&unpack_targets(ts)),
-                }
-                out.push_str(" in ");
-                // The grammar takes a disjunction here: a conditional
-                // expression needs parentheses.
-                expr(&g.iter, Prec::Or, out);
-                for c in &g.ifs {
-                    out.push_str(" if ");
-                    expr(c, Prec::Or, out);
-                }
-            }
+            clauses(generators, out);
             out.push(']');
         }
         Expr::Dict(items) => {
@@ -517,6 +522,25 @@ fn loop_else(orelse: &[Stmt], depth: usize, out: &mut String) {
     if !orelse.is_empty() {
         line(depth, "else:", out);
         block(orelse, depth + 1, out);
+    }
+}
+
+/// A comprehension's ` for target in iter if cond` clauses.
+fn clauses(generators: &[Comprehension], out: &mut String) {
+    for g in generators {
+        out.push_str(" for ");
+        match &g.target {
+            Target::Name(n) => out.push_str(n),
+            Target::Unpack(ts) => out.push_str(&unpack_targets(ts)),
+        }
+        out.push_str(" in ");
+        // The grammar takes a disjunction here: a conditional
+        // expression needs parentheses.
+        expr(&g.iter, Prec::Or, out);
+        for c in &g.ifs {
+            out.push_str(" if ");
+            expr(c, Prec::Or, out);
+        }
     }
 }
 

@@ -191,6 +191,9 @@ pub fn binop(
     if a_str || (b_str && !super::seq::is_seq(a)) {
         return super::str_ops::binop(arena, op, inplace, a, b);
     }
+    if super::pyset::is_set(a) || super::pyset::is_set(b) {
+        return super::pyset_ops::binop(arena, op, inplace, a, b);
+    }
     if super::seq::is_seq(a) || super::seq::is_seq(b) {
         return super::seq_ops::binop(arena, op, inplace, a, b);
     }

@@ -32,6 +32,7 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
         Value::BUILTIN_LIST => seq::is_list(x),
         Value::BUILTIN_TUPLE => seq::is_tuple(x),
         Value::BUILTIN_DICT => pydict::is_dict(x),
+        Value::BUILTIN_SET => super::pyset::is_set(x),
         Value::BUILTIN_RANGE => kind_is(x, Kind::Range),
         Value::BUILTIN_ENUMERATE => kind_is(x, Kind::Enumerate),
         Value::BUILTIN_ZIP => kind_is(x, Kind::Zip),

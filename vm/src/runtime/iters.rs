@@ -36,7 +36,9 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::DictIter
             | Kind::Enumerate
             | Kind::Zip
-            | Kind::Reversed => true,
+            | Kind::Reversed
+            | Kind::SetIter => true,
+            Kind::PySet | Kind::SetEntries => false,
             Kind::Free
             | Kind::Cell
             | Kind::BigInt
@@ -68,6 +70,8 @@ pub fn get_iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
         strs::iter(arena, v)
     } else if pydict::is_dict(v) || pydict::is_view(v) {
         pydict::iter(arena, v)
+    } else if super::pyset::is_set(v) {
+        super::pyset::iter(arena, v)
     } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
         range::iter(arena, v)
     } else if is_iterator(v) {
@@ -89,6 +93,7 @@ pub fn next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
         Kind::Enumerate => enumerate_next(arena, it),
         Kind::Zip => zip_next(arena, it),
         Kind::Reversed => Ok(reversed_next(arena, it)),
+        Kind::SetIter => super::pyset::iter_next(it),
         other => Err(Raise::Internal(format!("next() of a {other:?}"))),
     }
 }
@@ -319,6 +324,8 @@ pub fn is_exhausted(it: Value) -> bool {
             let i = field(it, REVERSED_INDEX) as i64;
             i < 0 || i as usize >= n
         }
+        Kind::SetIter => super::pyset::iter_exhausted(it),
+        Kind::PySet | Kind::SetEntries => false,
         Kind::Free
         | Kind::Cell
         | Kind::BigInt

@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 32] = [
+pub const METHODS: [(&str, &str, Value); 39] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -46,6 +46,13 @@ pub const METHODS: [(&str, &str, Value); 32] = [
     ("dict", "clear", Value::METHOD_DICT_CLEAR),
     ("dict", "copy", Value::METHOD_DICT_COPY),
     ("list", "sort", Value::METHOD_LIST_SORT),
+    ("set", "add", Value::METHOD_SET_ADD),
+    ("set", "discard", Value::METHOD_SET_DISCARD),
+    ("set", "remove", Value::METHOD_SET_REMOVE),
+    ("set", "pop", Value::METHOD_SET_POP),
+    ("set", "clear", Value::METHOD_SET_CLEAR),
+    ("set", "copy", Value::METHOD_SET_COPY),
+    ("set", "update", Value::METHOD_SET_UPDATE),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -180,7 +187,8 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
         || is_tuple(receiver)
         || is_range
         || super::strs::is_str(receiver)
-        || super::pydict::is_dict(receiver);
+        || super::pydict::is_dict(receiver)
+        || super::pyset::is_set(receiver);
     if let Some((_, _, m)) = METHODS
         .iter()
         .find(|(t, n, _)| has_methods && *t == ty && *n == name)
@@ -246,6 +254,7 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
         }
         Value::METHOD_LIST_POP => pop(arena, xs, args),
         Value::METHOD_LIST_SORT => list_sort(arena, xs, args, Value::NULL),
+        m if super::pyset_ops::is_set_method(m) => super::pyset_ops::call(arena, m, receiver, args),
         m if super::dict_methods::is_dict_method(m) => {
             super::dict_methods::call(arena, m, receiver, args)
         }

@@ -21,6 +21,8 @@ pub mod object;
 pub mod pydict;
 pub mod pydict_hash;
 pub mod pydict_ops;
+pub mod pyset;
+pub mod pyset_ops;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
@@ -83,7 +85,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_STR
         | Value::BUILTIN_ENUMERATE
         | Value::BUILTIN_ZIP
-        | Value::BUILTIN_REVERSED => return "type",
+        | Value::BUILTIN_REVERSED
+        | Value::BUILTIN_SET => return "type",
         Value::MODULE_MATH => return "module",
         c if exceptions::is_class(c) => return "type",
         _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
@@ -137,6 +140,9 @@ pub fn type_name(v: Value) -> &'static str {
             Some((_, true)) => "classmethod",
             _ => "staticmethod",
         },
+        Kind::PySet => "set",
+        Kind::SetEntries => "set entries",
+        Kind::SetIter => "set_iterator",
         Kind::Free => "freed object",
     }
 }
@@ -157,6 +163,7 @@ pub fn truthy(v: Value) -> bool {
         _ if seq::is_seq(v) => seq::len(v) != 0,
         _ if strs::is_str(v) => strs::len(v) != 0,
         _ if pydict::is_dict(v) || pydict::is_view(v) => pydict_ops::len(v) != 0,
+        _ if pyset::is_set(v) => pyset::len(v) != 0,
         // Big ints are never zero (canonical form); everything else is true.
         _ => true,
     }
@@ -203,7 +210,7 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
 /// deeper than the language allows.
 pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
-    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) {
+    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
         let mut out = String::new();
         let item = |x: Value| scalar_repr(x, function_name);
         seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
@@ -274,7 +281,7 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
                 type_name(receiver)
             )
         }
-        Kind::PyDict | Kind::DictView => {
+        Kind::PyDict | Kind::DictView | Kind::PySet => {
             try_repr(v, function_name).unwrap_or_else(|_| "...".into())
         }
         Kind::DictEntries => "<dict entries>".into(),
@@ -285,7 +292,9 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::Exception => {
             exceptions::repr_of(v, &|x| try_repr(x, function_name)).unwrap_or_else(|_| "...".into())
         }
-        Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed => {
+
+        Kind::SetEntries => "<set entries>".into(),
+        Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed | Kind::SetIter => {
             format!("<{} object>", type_name(v))
         }
         Kind::Cell => "<cell>".into(),

@@ -82,11 +82,23 @@ pub enum Kind {
     MethodWrapper = 27,
     /// An exception object: `[hdr][class: an immediate][args: Tuple]`.
     Exception = 28,
+    /// A Python set (CPython 3.11's open-addressing table, see
+    /// `runtime::pyset`): `[hdr][used][fill][mask][table: a SetEntries]
+    /// [finger][unordered]` (raw counts; `unordered` counts the elements
+    /// whose hash is not CPython's in every process).
+    PySet = 29,
+    /// A set's table: `[hdr][(key, hash) * (mask + 1)]`; an unused slot
+    /// has a NULL key and hash 0, a deleted one the dummy key and hash -1.
+    /// Hashes are raw words: only the key words are Values.
+    SetEntries = 30,
+    /// `iter(s)`: `[hdr][set, or NULL once exhausted][used at start]
+    /// [position][remaining]` (raw counts).
+    SetIter = 31,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::Exception;
+    pub const LAST: Kind = Kind::SetIter;
 }
 
 pub const CELL_REF: u64 = 8;
@@ -98,6 +110,17 @@ pub const ENUMERATE_COUNT: u64 = 16;
 pub const ZIP_ITERS: u64 = 8;
 pub const REVERSED_SEQ: u64 = 8;
 pub const REVERSED_INDEX: u64 = 16;
+
+pub const PYSET_USED: u64 = 8;
+pub const PYSET_FILL: u64 = 16;
+pub const PYSET_MASK: u64 = 24;
+pub const PYSET_TABLE: u64 = 32;
+pub const PYSET_FINGER: u64 = 40;
+pub const PYSET_UNORDERED: u64 = 48;
+pub const SET_ITER_SET: u64 = 8;
+pub const SET_ITER_USED: u64 = 16;
+pub const SET_ITER_POS: u64 = 24;
+pub const SET_ITER_REMAINING: u64 = 32;
 
 pub const KIND_MASK: u64 = 0xff;
 pub const MARK_BIT: u64 = 1 << 8;
@@ -184,6 +207,9 @@ pub fn header_kind(h: u64) -> Kind {
         26 => Kind::InstanceValues,
         27 => Kind::MethodWrapper,
         28 => Kind::Exception,
+        29 => Kind::PySet,
+        30 => Kind::SetEntries,
+        31 => Kind::SetIter,
         _ => Kind::Free,
     }
 }
@@ -324,8 +350,26 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     }
                 }
             }
+            Kind::PySet => f(Value(read(addr, PYSET_TABLE))),
+            // Only the key words: hashes are raw, and the dummy key is an
+            // immediate.
+            Kind::SetEntries => {
+                for i in 0..(header_words(h) as u64 - 1) / 2 {
+                    let v = Value(read(addr, 8 + 16 * i));
+                    if v.is_ptr() {
+                        f(v);
+                    }
+                }
+            }
             Kind::MethodWrapper => f(Value(read(addr, super::class::WRAPPER_FUNCTION))),
             Kind::Exception => f(Value(read(addr, super::exceptions::EXC_ARGS))),
+            // An exhausted iterator drops its set.
+            Kind::SetIter => {
+                let s = read(addr, SET_ITER_SET);
+                if s != 0 {
+                    f(Value(s));
+                }
+            }
             Kind::Function => {
                 for off in [FUNCTION_DEFAULTS, FUNCTION_CLOSURE] {
                     let t = read(addr, off);

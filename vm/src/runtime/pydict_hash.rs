@@ -1,8 +1,9 @@
-//! Key hashing for dicts: equal keys (by the language's `==`, so `1`,
-//! `1.0` and `True`) hash alike. Numbers hash by their value modulo the
-//! Mersenne prime 2^61 - 1, as CPython does, so an int and an integral
-//! float agree without converting one into the other. The hash itself
-//! never shows (iteration follows insertion order).
+//! Key hashing for dicts and sets: equal keys (by the language's `==`, so
+//! `1`, `1.0` and `True`) hash alike. Ints, bools, floats and tuples of
+//! them hash exactly as CPython 3.11 does (numbers by their value modulo
+//! the Mersenne prime 2^61 - 1, tuples by its xxHash-based mix), because a
+//! set's iteration order is its table layout, which follows the hashes.
+//! A dict's hash never shows (iteration follows insertion order).
 
 use ibig::IBig;
 
@@ -12,14 +13,23 @@ use crate::lang::Poison;
 use crate::lang::limits::MAX_CONTAINER_NESTING;
 
 const MODULUS: u64 = (1 << 61) - 1;
+/// CPython's `_PyHASH_INF`.
+const HASH_INF: i64 = 314_159;
 
-/// The hash of a number `±magnitude` given its magnitude modulo 2^61 - 1.
+/// CPython's hash of `±magnitude` given its magnitude modulo 2^61 - 1
+/// (`long_hash`: the sign applied to the residue, -1 reserved).
 fn number(negative: bool, residue: u64) -> u64 {
-    if negative {
-        (MODULUS - residue) % MODULUS
+    let h = if negative {
+        -(residue as i64)
     } else {
-        residue
-    }
+        residue as i64
+    };
+    fix_minus_one(h) as u64
+}
+
+/// -1 is CPython's error code: a hash that comes out -1 is -2.
+fn fix_minus_one(h: i64) -> i64 {
+    if h == -1 { -2 } else { h }
 }
 
 fn big(b: &IBig) -> u64 {
@@ -29,41 +39,101 @@ fn big(b: &IBig) -> u64 {
     number(negative, residue)
 }
 
-/// An integral finite float: `m * 2^e` reduced with `2^61 = 1 (mod P)`.
-fn integral_float(x: f64) -> u64 {
-    if x == 0.0 {
-        return 0;
+/// CPython's `_Py_HashDouble` of a finite float: the value modulo
+/// 2^61 - 1, its mantissa taken 28 bits at a time from `frexp`.
+fn float_hash(v: f64) -> u64 {
+    if v.is_infinite() {
+        return (if v > 0.0 { HASH_INF } else { -HASH_INF }) as u64;
     }
-    let bits = x.to_bits();
-    let raw_exp = ((bits >> 52) & 0x7ff) as i64;
-    let mut mantissa = (bits & ((1 << 52) - 1)) | (1 << 52);
-    let mut exp = raw_exp - 1075;
-    // Integral: the low `-exp` bits are zero, so shifting them out is exact.
-    while exp < 0 {
-        mantissa >>= 1;
-        exp += 1;
+    let (mut m, mut e) = frexp(v);
+    let sign: i64 = if m < 0.0 {
+        m = -m;
+        -1
+    } else {
+        1
+    };
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & MODULUS) | x >> (61 - 28);
+        m *= 268_435_456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= MODULUS {
+            x -= MODULUS;
+        }
     }
-    let power = 1u128 << (exp % 61);
-    let residue = ((mantissa as u128 % MODULUS as u128) * power % MODULUS as u128) as u64;
-    number(x < 0.0, residue)
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    } as u32;
+    x = ((x << e) & MODULUS) | x >> (61 - e);
+    fix_minus_one((x as i64).wrapping_mul(sign)) as u64
+}
+
+/// C's `frexp` for a finite `v`: `v = m * 2^e` with `0.5 <= |m| < 1`.
+fn frexp(v: f64) -> (f64, i32) {
+    if v == 0.0 {
+        return (v, 0);
+    }
+    let bits = v.to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i32;
+    if raw_exp == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(v * f64::from_bits(0x4350_0000_0000_0000)); // 2^54
+        return (m, e - 54);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, raw_exp - 1022)
+}
+
+/// CPython's tuple hash (xxHash's mixing of the items' hashes).
+fn tuple_hash(lanes: &[u64]) -> u64 {
+    const P1: u64 = 11_400_714_785_074_694_791;
+    const P2: u64 = 14_029_467_366_897_019_727;
+    const P5: u64 = 2_870_177_450_012_600_261;
+    let mut acc = P5;
+    for &lane in lanes {
+        acc = acc.wrapping_add(lane.wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add(lanes.len() as u64 ^ (P5 ^ 3_527_539));
+    if acc == u64::MAX {
+        return 1_546_275_796;
+    }
+    acc
 }
 
 fn mix(h: u64, x: u64) -> u64 {
     (h ^ x).wrapping_mul(0x100_0000_01b3).rotate_left(17)
 }
 
-/// The hash of `key`: `TypeError: unhashable type` for a list, dict or
-/// set-like view (also inside a tuple), then poison if it holds a NaN.
+/// The hash of `key`: `TypeError: unhashable type` for a list, dict,
+/// set or set-like view (also inside a tuple), then poison if it holds a
+/// NaN.
 pub fn key_hash(key: Value) -> Result<u64, Raise> {
+    set_hash(key).map(|(h, _)| h)
+}
+
+/// The hash of `key` as [`key_hash`], and whether it is CPython's in every
+/// process: ints, bools, floats and tuples of those hash as CPython's
+/// (so a set of them has CPython's table layout and iteration order);
+/// a str (randomized per process), None (its address, in 3.11), a range
+/// (a tuple holding None) or an identity-hashed value is the VM's own.
+pub fn set_hash(key: Value) -> Result<(u64, bool), Raise> {
     let mut nan = false;
-    let h = hash(key, &mut nan, 0)?;
+    let mut reproducible = true;
+    let h = hash(key, &mut nan, &mut reproducible, 0)?;
     if nan {
         return Err(Raise::Poison(Poison::Identity));
     }
-    Ok(h)
+    Ok((h, reproducible))
 }
 
-fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
+fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64, Raise> {
     if v.is_small_int() {
         let x = v.small_value();
         return Ok(number(x < 0, (x.unsigned_abs()) % MODULUS));
@@ -72,6 +142,7 @@ fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
         return Ok((v == Value::TRUE) as u64);
     }
     if v == Value::NONE {
+        *repro = false;
         return Ok(0x5eed_0f00);
     }
     if int::is_int(v) {
@@ -83,12 +154,10 @@ fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
             *nan = true;
             return Ok(0);
         }
-        if x.is_finite() && x.fract() == 0.0 {
-            return Ok(integral_float(x));
-        }
-        return Ok(mix(1, x.to_bits()));
+        return Ok(float_hash(x));
     }
     if strs::is_str(v) {
+        *repro = false;
         return Ok(strs::text(v)
             .bytes()
             .fold(0xcbf2_9ce4_8422_2325, |h, b| mix(h, b as u64)));
@@ -97,14 +166,15 @@ fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
         if depth >= MAX_CONTAINER_NESTING {
             return Err(Raise::Poison(Poison::Recursion));
         }
-        let mut h = mix(4, seq::len(v) as u64);
         // Every item is hashed (an unhashable one raises even after a NaN).
+        let mut lanes = Vec::with_capacity(seq::len(v));
         for x in seq::items(v) {
-            h = mix(h, hash(x, nan, depth + 1)?);
+            lanes.push(hash(x, nan, repro, depth + 1)?);
         }
-        return Ok(h);
+        return Ok(tuple_hash(&lanes));
     }
     if v.is_ptr() && object::kind_of(v) == object::Kind::Range {
+        *repro = false;
         // Ranges are equal as sequences: the length, then the start of a
         // non-empty one and the step of a longer one.
         let n = range::len(v);
@@ -119,7 +189,7 @@ fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
         return Ok(h);
     }
     let set_like_view = pydict::is_view(v) && pydict::view_parts(v).1 != pydict::Which::Values;
-    if seq::is_list(v) || pydict::is_dict(v) || set_like_view {
+    if seq::is_list(v) || pydict::is_dict(v) || set_like_view || super::pyset::is_set(v) {
         return Err(Raise::type_error(format!(
             "unhashable type: '{}'",
             type_name(v)
@@ -127,6 +197,7 @@ fn hash(v: Value, nan: &mut bool, depth: usize) -> Result<u64, Raise> {
     }
     // Functions, builtins and values views: identity (the collector never
     // moves objects).
+    *repro = false;
     Ok(mix(6, v.0))
 }
 
@@ -148,5 +219,34 @@ mod tests {
         assert_eq!(key_hash(minus), key_hash(Value::small(-3)));
         let zero = float::new(&mut a, -0.0).unwrap();
         assert_eq!(key_hash(zero), key_hash(Value::FALSE));
+    }
+
+    /// Hand-checked against CPython 3.11's `hash()`.
+    #[test]
+    fn hashes_are_cpythons() {
+        let mut a = Arena::new();
+        let h = |v: Value| key_hash(v).unwrap() as i64;
+        assert_eq!(h(Value::small(-1)), -2);
+        assert_eq!(h(Value::small((1 << 61) - 1)), 0);
+        let f = |a: &mut Arena, x: f64| float::new(a, x).unwrap();
+        let half = f(&mut a, 0.5);
+        assert_eq!(h(half), 1_152_921_504_606_846_976);
+        let minus_half = f(&mut a, -0.5);
+        assert_eq!(h(minus_half), -1_152_921_504_606_846_976);
+        let big = f(&mut a, 1e300);
+        assert_eq!(h(big), 1_224_995_262_755_759_164);
+        let tiny = f(&mut a, 1.5e-300);
+        assert_eq!(h(tiny), 1_876_877_353_711_978_326);
+        let inf = f(&mut a, f64::INFINITY);
+        assert_eq!(h(inf), 314_159);
+        let pair = seq::new_tuple(&mut a, &[Value::small(1), Value::small(2)]).unwrap();
+        assert_eq!(h(pair), -3_550_055_125_485_641_917);
+        let empty = seq::new_tuple(&mut a, &[]).unwrap();
+        assert_eq!(h(empty), 5_740_354_900_026_072_187);
+        let minus_one = seq::new_tuple(&mut a, &[Value::small(-1)]).unwrap();
+        assert_eq!(h(minus_one), 8_078_679_518_589_016_365);
+        let x = f(&mut a, 3.5);
+        let nested = seq::new_tuple(&mut a, &[pair, x]).unwrap();
+        assert_eq!(h(nested), 8_011_440_717_425_436_011);
     }
 }

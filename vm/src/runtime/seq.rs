@@ -251,6 +251,10 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
     if pydict::is_dict(v) || pydict::is_view(v) {
         return super::pydict_ops::collect(arena, v);
     }
+    if super::pyset::is_set(v) {
+        super::pyset::check_ordered(v)?;
+        return Ok(super::pyset::keys(v));
+    }
     if v.is_ptr() && object::kind_of(v) == Kind::Range {
         let n = range::len(v);
         let n = usize::try_from(&n)
@@ -310,6 +314,9 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
 /// pair of containers deeper than the language allows poisons.
 pub fn eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     super::methods::check_bound_eq(a, b)?;
+    if let Some(r) = super::pyset_ops::rich_compare(crate::lang::CmpOp::Eq, a, b) {
+        return r;
+    }
     if let Some(r) = super::pydict_ops::rich_compare(crate::lang::CmpOp::Eq, a, b, depth) {
         return r;
     }
@@ -403,6 +410,9 @@ pub fn contains(container: Value, x: Value) -> Result<bool, Raise> {
     if pydict::is_dict(container) || pydict::is_view(container) {
         return super::pydict_ops::contains(container, x);
     }
+    if super::pyset::is_set(container) {
+        return super::pyset_ops::contains(container, x);
+    }
     Err(Raise::type_error(format!(
         "argument of type '{}' is not iterable",
         type_name(container)
@@ -459,6 +469,8 @@ pub fn repr_item(
         repr_into(x, item_repr, active, out)
     } else if pydict::is_dict(x) || pydict::is_view(x) {
         super::pydict_ops::repr_into(x, item_repr, active, out)
+    } else if super::pyset::is_set(x) {
+        super::pyset_ops::repr_into(x, item_repr, active, out)
     } else {
         out.push_str(&item_repr(x));
         Ok(())

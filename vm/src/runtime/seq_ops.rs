@@ -414,6 +414,8 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
         (range::len(v), true)
     } else if pydict::is_dict(v) || pydict::is_view(v) {
         (IBig::from(pydict_ops::len(v)), false)
+    } else if super::pyset::is_set(v) {
+        (IBig::from(super::pyset::len(v)), false)
     } else if super::iters::is_iterator(v) {
         return unpack_iterator(arena, v, n);
     } else {
@@ -436,6 +438,10 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
     }
     if strs::is_str(v) {
         return Ok(super::str_ops::chars(arena, v));
+    }
+    if super::pyset::is_set(v) {
+        super::pyset::check_ordered(v)?;
+        return Ok(super::pyset::keys(v));
     }
     if pydict::is_dict(v) || pydict::is_view(v) {
         // The caller roots the item tuples as it pushes them.
@@ -518,6 +524,7 @@ pub fn call_builtin(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value
             }
         }
         Value::BUILTIN_DICT => pydict_ops::dict_builtin(arena, args),
+        Value::BUILTIN_SET => super::pyset_ops::set_builtin(arena, args),
         Value::BUILTIN_SUM => sum(arena, args),
         Value::BUILTIN_MIN | Value::BUILTIN_MAX => min_max(arena, f == Value::BUILTIN_MIN, args),
         other => Err(Raise::Internal(format!(
@@ -535,6 +542,9 @@ fn length(arena: &mut Arena, x: Value) -> Result<Value, Raise> {
     }
     if pydict::is_dict(x) || pydict::is_view(x) {
         return Ok(Value::small(pydict_ops::len(x) as i64));
+    }
+    if super::pyset::is_set(x) {
+        return Ok(Value::small(super::pyset::len(x) as i64));
     }
     if is_range(x) {
         let n = range::len(x);

@@ -18,9 +18,9 @@ pub struct Value(pub u64);
 /// The builtins, in the order of the global name table's first entries
 /// (the compiler's names and the builtins dict both start with these).
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
-/// `zip` and `reversed` are types, and so are the exception classes at the
-/// end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 40] = [
+/// `zip`, `reversed` and `set` are types, and so are the exception classes
+/// at the end (see `runtime::exceptions`); the rest are functions.
+pub const BUILTINS: [(&str, Value); 41] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -43,6 +43,7 @@ pub const BUILTINS: [(&str, Value); 40] = [
     ("reversed", Value::BUILTIN_REVERSED),
     ("sorted", Value::BUILTIN_SORTED),
     ("isinstance", Value::BUILTIN_ISINSTANCE),
+    ("set", Value::BUILTIN_SET),
     ("BaseException", super::exceptions::class_value(0)),
     ("Exception", super::exceptions::class_value(1)),
     ("ArithmeticError", super::exceptions::class_value(2)),
@@ -128,6 +129,14 @@ impl Value {
     pub const BUILTIN_SORTED: Value = Value((54 << 2) | 2);
     pub const BUILTIN_ISINSTANCE: Value = Value((55 << 2) | 2);
     pub const METHOD_LIST_SORT: Value = Value((56 << 2) | 2);
+    pub const METHOD_SET_ADD: Value = Value((57 << 2) | 2);
+    pub const METHOD_SET_DISCARD: Value = Value((58 << 2) | 2);
+    pub const METHOD_SET_REMOVE: Value = Value((59 << 2) | 2);
+    pub const METHOD_SET_POP: Value = Value((60 << 2) | 2);
+    pub const METHOD_SET_CLEAR: Value = Value((61 << 2) | 2);
+    pub const METHOD_SET_COPY: Value = Value((62 << 2) | 2);
+    pub const METHOD_SET_UPDATE: Value = Value((63 << 2) | 2);
+    pub const BUILTIN_SET: Value = Value((64 << 2) | 2);
     // The math module and its functions (see `runtime::math`): 70..=89.
     pub const MODULE_MATH: Value = Value((70 << 2) | 2);
     pub const MATH_SQRT: Value = Value((71 << 2) | 2);

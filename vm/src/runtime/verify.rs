@@ -364,6 +364,45 @@ fn check_value(
             }
             vec![object::REVERSED_SEQ]
         }
+        Kind::PySet => {
+            let (used, fill, mask) = (
+                read(object::PYSET_USED),
+                read(object::PYSET_FILL),
+                read(object::PYSET_MASK),
+            );
+            let table = read(object::PYSET_TABLE);
+            let table_words = match starts.binary_search_by_key(&table, |s| s.0) {
+                Ok(j) if starts[j].1 == Kind::SetEntries => starts[j].2 as u64,
+                _ => 0,
+            };
+            // The table has the set's geometry and keeps an unused slot.
+            if words != 7
+                || used > fill
+                || !(mask + 1).is_power_of_two()
+                || fill > mask
+                || table_words != 1 + 2 * (mask + 1)
+            {
+                return bad(format!(
+                    "a malformed set ({words} words, {used}/{fill}, mask {mask}, table of {table_words} words)"
+                ));
+            }
+            vec![object::PYSET_TABLE]
+        }
+        // The live keys (NULL is unused; the dummy key is no value).
+        Kind::SetEntries => (0..(words as u64 - 1) / 2)
+            .map(|i| 8 + 16 * i)
+            .filter(|&off| read(off) != 0 && Value(read(off)) != super::pyset::DUMMY)
+            .collect(),
+        Kind::SetIter => {
+            if words != 5 {
+                return bad(format!("a malformed set iterator ({words} words)"));
+            }
+            if read(object::SET_ITER_SET) == 0 {
+                vec![]
+            } else {
+                vec![object::SET_ITER_SET]
+            }
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

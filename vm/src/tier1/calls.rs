@@ -181,6 +181,7 @@ impl Run<'_> {
             | Value::BUILTIN_LIST
             | Value::BUILTIN_TUPLE
             | Value::BUILTIN_DICT
+            | Value::BUILTIN_SET
             | Value::BUILTIN_SUM
             | Value::BUILTIN_MIN
             | Value::BUILTIN_MAX => seq_ops::call_builtin(self.arena, callable, args),

@@ -552,7 +552,11 @@ impl Run<'_> {
                 | Op::ListAppend
                 | Op::BuildClass
                 | Op::LoadSuperAttr
-                | Op::LoadSuperMethod => self.seq_instr(r, code, at, ins)?,
+                | Op::LoadSuperMethod
+                | Op::BuildSet
+                | Op::SetAdd
+                | Op::SetUpdate
+                | Op::MapAdd => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -645,6 +649,9 @@ impl Run<'_> {
                 let (v, below) = ins.split_last().expect("LIST_APPEND pops at least two");
                 seq::append(arena, below[0], *v)?;
                 below.to_vec()
+            }
+            Op::BuildSet | Op::SetAdd | Op::SetUpdate | Op::MapAdd => {
+                crate::runtime::pyset_ops::stack_op(arena, op, arg, ins)?
             }
             Op::IsOp => vec![Value::bool(
                 crate::runtime::is_same(ins[0], ins[1])? != (arg == 1),
@@ -779,6 +786,9 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
     methods::check_bound_eq(a, b)?;
+    if let Some(r) = crate::runtime::pyset_ops::rich_compare(op, a, b) {
+        return Ok(Value::bool(r?));
+    }
     if let Some(r) = crate::runtime::pydict_ops::rich_compare(op, a, b, 0) {
         return Ok(Value::bool(r?));
     }

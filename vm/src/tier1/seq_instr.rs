@@ -178,7 +178,11 @@ impl Run<'_> {
             | Op::BuildClass
             | Op::StoreAttr
             | Op::LoadSuperAttr
-            | Op::LoadSuperMethod => {
+            | Op::LoadSuperMethod
+            | Op::BuildSet
+            | Op::SetAdd
+            | Op::SetUpdate
+            | Op::MapAdd => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.
                 let inputs: Vec<Value> = (0..pops as usize)

@@ -152,6 +152,10 @@ pub fn removed_guard_holds(
         | Uop::StoreSubscrDict
         | Uop::ContainsOpDict
         | Uop::ListAppend
+        | Uop::BuildSet
+        | Uop::SetAdd
+        | Uop::SetUpdate
+        | Uop::MapAdd
         | Uop::CallLen
         | Uop::CallIsinstance => return None,
     })

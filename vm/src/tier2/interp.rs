@@ -558,7 +558,11 @@ impl Run<'_> {
                     | Uop::BinarySubscrDict
                     | Uop::StoreSubscrDict
                     | Uop::ContainsOpDict
-                    | Uop::ListAppend => sp = self.tier2_stack_op(&inst, sp)?,
+                    | Uop::ListAppend
+                    | Uop::BuildSet
+                    | Uop::SetAdd
+                    | Uop::SetUpdate
+                    | Uop::MapAdd => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)

@@ -512,8 +512,20 @@ fn interpret(
                 }
             }
             // The list and the iterators under it stay what they were.
-            Uop::ListAppend => {
+            Uop::ListAppend | Uop::SetAdd | Uop::SetUpdate => {
                 st.pop();
+            }
+            // The dict and the iterators under the pair stay what they were.
+            Uop::MapAdd => {
+                st.pop();
+                st.pop();
+            }
+            // No symbol for sets: nothing guards on them.
+            Uop::BuildSet => {
+                for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
+                    st.pop();
+                }
+                st.push(Sym::Unknown, format!("result of {at}"));
             }
             Uop::BuildList | Uop::BuildTuple | Uop::BuildMap => {
                 for _ in 0..inst.uop.stack_effect(inst.oparg).0 {

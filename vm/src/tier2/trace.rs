@@ -269,7 +269,11 @@ pub fn project(
             | Op::ListAppend
             | Op::StoreAttr
             | Op::LoadSuperAttr
-            | Op::LoadSuperMethod => {
+            | Op::LoadSuperMethod
+            | Op::BuildSet
+            | Op::SetAdd
+            | Op::SetUpdate
+            | Op::MapAdd => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -287,6 +291,10 @@ pub fn project(
                     Op::StoreAttr => Uop::StoreAttr,
                     Op::LoadSuperAttr => Uop::LoadSuperAttr,
                     Op::LoadSuperMethod => Uop::LoadSuperMethod,
+                    Op::BuildSet => Uop::BuildSet,
+                    Op::SetAdd => Uop::SetAdd,
+                    Op::SetUpdate => Uop::SetUpdate,
+                    Op::MapAdd => Uop::MapAdd,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -366,6 +374,10 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::StoreAttr,
         Op::LoadSuperAttr,
         Op::LoadSuperMethod,
+        Op::BuildSet,
+        Op::SetAdd,
+        Op::SetUpdate,
+        Op::MapAdd,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -323,6 +323,15 @@ uops! {
     /// `[closure, function] -> [function]`: a field store, as
     /// `_SET_FUNCTION_DEFAULTS`.
     SetFunctionClosure       "_SET_FUNCTION_CLOSURE"         2 1 None;
+    /// A set display (through the generic helper: adding hashes and may
+    /// raise `unhashable type`).
+    BuildSet                 "_BUILD_SET"                  255 1 None escapes error;
+    /// A set comprehension's add, as `_LIST_APPEND`.
+    SetAdd                   "_SET_ADD"                    255 255 None escapes error;
+    /// A constant set display's merge (`SET_UPDATE`).
+    SetUpdate                "_SET_UPDATE"                 255 255 None escapes error;
+    /// A dict comprehension's store, as `_LIST_APPEND` with a key and value.
+    MapAdd                   "_MAP_ADD"                    255 255 None escapes error;
 }
 
 impl Uop {
@@ -336,7 +345,9 @@ impl Uop {
             Uop::CallPy | Uop::CallBuiltin | Uop::Call => (oparg + 1, 1),
             Uop::BuildTuple | Uop::BuildList => (oparg, 1),
             Uop::BuildMap => (2 * oparg, 1),
-            Uop::ListAppend => (oparg + 1, oparg),
+            Uop::ListAppend | Uop::SetAdd | Uop::SetUpdate => (oparg + 1, oparg),
+            Uop::MapAdd => (oparg + 2, oparg),
+            Uop::BuildSet => (oparg & !crate::lang::bytecode::SET_CONSTANT, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             Uop::CallKw => {
                 crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)

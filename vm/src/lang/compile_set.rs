@@ -1,0 +1,96 @@
+//! Set displays as CPython 3.11 compiles them: `BUILD_SET n`, except a
+//! display of more than two constants, which CPython folds into a frozenset
+//! constant merged into a new set (`BUILD_SET 0`, `LOAD_CONST`,
+//! `SET_UPDATE 1`). The constant's table (so the set's order) is not the
+//! one sequential adds make, and equal constants share one frozenset.
+
+use super::*;
+
+impl CodeBuilder<'_> {
+    /// `{a, b, c}`: the items added in order (`BUILD_SET`). CPython 3.11
+    /// compiles a display of more than two constants to a frozenset
+    /// constant merged into a new set (`BUILD_SET 0`, `LOAD_CONST`,
+    /// `SET_UPDATE`), whose table may differ from the one sequential adds
+    /// make; the same shape here, the constant made by a flagged
+    /// `BUILD_SET` (the items are literals: evaluating them has no effect).
+    ///
+    /// CPython also merges equal constants module-wide (equal as sets of
+    /// typed values: `{1, 2, 3}` and `{3, 2, 1}`), so a later display
+    /// equal to an earlier one gets the earlier one's frozenset, built
+    /// from the earlier one's items.
+    pub(super) fn set_display(&mut self, items: &[Expr]) {
+        let constant = items.len() > 2 && items.iter().all(is_folded_constant);
+        let items = if constant {
+            let mut keys: Vec<String> = items.iter().map(constant_key).collect();
+            keys.sort();
+            keys.dedup();
+            let key = keys.join(",");
+            let table = self.set_consts.as_deref_mut();
+            match table {
+                Some(t) => match t.iter().find(|(k, _)| *k == key) {
+                    Some((_, first)) => first.clone(),
+                    None => {
+                        t.push((key, items.to_vec()));
+                        items.to_vec()
+                    }
+                },
+                None => items.to_vec(),
+            }
+        } else {
+            items.to_vec()
+        };
+        for x in &items {
+            self.expr(x);
+        }
+        if constant {
+            self.emit(Op::BuildSet, items.len() as u32 | SET_CONSTANT);
+            self.emit(Op::BuildSet, 0);
+            self.emit(Op::Swap, 2);
+            self.emit(Op::SetUpdate, 1);
+        } else {
+            self.emit(Op::BuildSet, items.len() as u32);
+        }
+    }
+}
+
+/// Whether CPython 3.11's AST optimizer makes `e` a constant: literals,
+/// signs of numbers and tuples of constants (arithmetic it may fold is not
+/// recognised; see the README's set section).
+fn is_folded_constant(e: &Expr) -> bool {
+    match e {
+        Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,
+        Expr::UnaryOp {
+            op: UnaryOp::Neg | UnaryOp::Pos,
+            operand,
+        } => matches!(**operand, Expr::Int(_) | Expr::Float(_)),
+        Expr::Tuple(items) => items.iter().all(is_folded_constant),
+        _ => false,
+    }
+}
+
+/// CPython's `_PyCode_ConstantKey` of a folded constant, as text: the type
+/// with the value (`1`, `1.0` and `True` differ; `-0.0` is not `0.0`).
+fn constant_key(e: &Expr) -> String {
+    match e {
+        Expr::Int(d) => format!("i{d}"),
+        Expr::Float(bits) => format!("f{bits}"),
+        Expr::Str(s) => format!("s{s:?}"),
+        Expr::Bool(b) => format!("b{b}"),
+        Expr::None => "n".into(),
+        Expr::UnaryOp {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &**operand {
+            Expr::Int(d) if d.trim_start_matches('0').is_empty() => "i0".into(),
+            Expr::Int(d) => format!("i-{d}"),
+            Expr::Float(bits) => format!("f{}", (-f64::from_bits(*bits)).to_bits()),
+            other => constant_key(other),
+        },
+        Expr::UnaryOp { operand, .. } => constant_key(operand),
+        Expr::Tuple(items) => format!(
+            "t({})",
+            items.iter().map(constant_key).collect::<Vec<_>>().join(",")
+        ),
+        _ => "?".into(),
+    }
+}

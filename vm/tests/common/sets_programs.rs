@@ -1,0 +1,159 @@
+//! Hand-written set and comprehension programs, run against python3 by the
+//! VM's end-to-end tests and by the reference's (each a whole program; the
+//! short ones end with CPython's exception).
+
+pub const PROGRAMS: &[&str] = &[
+    r#"s = {5, 3, 17, 9, 1, 100, 33, -1}
+print(s, len(s), set(), {1}, {-1, -2, -3}, {2**61 - 1, 2**61, 2**64 + 5, -(2**70)})
+t = set()
+for x in [5, 3, 17, 9, 1, 100, 33, -1]:
+    t.add(x)
+print(t, s == t, s != t)
+t.discard(33)
+t.add(65)
+print(t)
+print({0.5, 1e300, -2.5, 1.0, 1, True, 1e-300, float('inf'), -float('inf')})
+print({(1, 2), (3, 4), (1, 2.0), (), ((1, 2), 3), (-1,)})
+print({10, 1, 2, 99}, {1, 2, 10, 99}, {a for a in (1, 2, 10, 99)})
+"#,
+    r#"a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+b = {x * 3 for x in range(10)}
+print(a | b, a & b, a - b, a ^ b)
+print(b | a, b & a, b - a, b ^ a)
+print(sorted(a ^ b), sum(a), min(b), max(b), list(b), tuple(a))
+c = {i * 8 for i in range(20)}
+d = {i * 16 for i in range(30)}
+print(c & d, d & c, c - d, d - c, c ^ d)
+big = set(range(100))
+small = {3, 50, 200}
+print(big - small == set(range(100)) - {3, 50}, small - big, len(big - small))
+print(small & big, big & small)
+"#,
+    r#"e = set([3, 1, 2, 3])
+e |= {10, 20}
+print(e)
+e &= {1, 2, 10, 99}
+print(e, e == {1, 2, 10})
+e -= {1}
+e ^= {7, 2, 64}
+print(e)
+x = e
+x |= {8, 16, 24}
+print(e is x, e)
+f = {i for i in range(2000)}
+for i in range(0, 2000, 3):
+    f.discard(i)
+print(len(f), list(f)[:12])
+f -= set(range(1000))
+print(len(f), list(f)[:8])
+g = set(range(50))
+while len(g) > 40:
+    print(g.pop(), end=' ')
+print(g)
+g.clear()
+print(g, len(g), not g, 1 if g else 0)
+g.add(5)
+print(g.pop(), g)
+"#,
+    r#"n = 0
+s = {1, 3, 5, 7, 11}
+for i in range(3000):
+    if i % 13 in s:
+        n += 1
+    if i not in s:
+        n += 2
+print(n)
+g = set()
+for i in range(3000):
+    g.add(i * 7919 % 1000)
+print(len(g), sorted(g)[:5], 999 in g)
+h = set()
+for i in range(2000):
+    h.add((i % 37, i % 11))
+    if i % 3 == 0:
+        h.discard((i % 5, i % 7))
+print(len(h), list(h)[:6])
+sq = {k: k * k for k in range(1000) if k % 3}
+print(len(sq), sq[2], sq[998], list(sq)[:4])
+evens = {v for v in sq.values() if v % 2 == 0}
+print(len(evens), 4 in evens)
+pairs = {(a, b) for a in range(20) for b in range(a) if (a + b) % 5 == 0}
+print(len(pairs), list(pairs)[:5])
+inv = {v: k for k, v in sq.items() if k < 10}
+print(inv)
+"#,
+    r#"s = {1, 2}
+print({1} < {1, 2}, {1, 2} <= {1, 2}, {3} > {1}, {1, 2} >= {2}, {1} == [1], {1} != (1,))
+d = {1: 'a', 2: 'b'}
+print(s == d.keys(), d.keys() == s, s != d.keys())
+print(set({5: 1, 3: 2, 64: 0}), set((1, 1, 2)), set([(1, 2), (1, 2)]), set(range(5)))
+print(isinstance(s, set), isinstance([], set), isinstance(s, (list, set)), set, len(set()))
+print(sorted({-5, 3, -1, 0.5}), sum({1.5, 2.5}), max({(1, 2), (1, 3)}), min({-(2**70), 3}))
+t = s.copy()
+t.update([3, 4], {5}, range(6, 8))
+print(s, t, s is t, s.copy() == s)
+for x in {9, 18, 27}:
+    print(x, end=' ')
+print()
+u, v = {7, 15}
+print(u, v, [x for x in {40, 8, 24}], {x: 0 for x in {1, 9}})
+print(repr({1, (2, 3)}), str({4}), [{1, 2}, {3}], ({5},), {1: {6}})
+"#,
+    r#"s = {1, 2, 3}
+s.remove(4)
+"#,
+    r#"s = set()
+s.pop()
+"#,
+    r#"s = {1}
+s.add([1, 2])
+"#,
+    r#"s = {1, 2}
+print({(1, [2])})
+"#,
+    r#"print({1} | [1])
+"#,
+    r#"s = {1}
+s &= [1]
+"#,
+    r#"d = {}
+d[{1}] = 2
+"#,
+    r#"print({1, 2} < [1, 2])
+"#,
+    r#"s = {1, 2, 3}
+for x in s:
+    s.add(x + 10)
+"#,
+    r#"s = {3}
+s.add(1, 2)
+"#,
+    r#"print(set(1))
+"#,
+    r#"print(set([1], [2]))
+"#,
+    r#"s = {1}
+s.remove((1, 2))
+"#,
+    r#"print({1, 2}.pop(1))
+"#,
+    r#"s = {1, 2}
+print({1} in s, s.discard({1}), s)
+s.remove({1, 2})
+"#,
+    r#"print({1, 2} + {3})
+"#,
+    r#"def f(n):
+    seen = set()
+    dup = 0
+    for i in range(n):
+        k = i * i % 97
+        if k in seen:
+            dup += 1
+        else:
+            seen.add(k)
+    return dup, len(seen), {k % 10 for k in seen}, {k: k % 7 for k in range(i % 20)}
+print(f(3000))
+print(f(500))
+"#,
+];
