@@ -3,7 +3,8 @@
 //! comprehensions, so hot loops run `BUILD_SET`, `SET_ADD`, `MAP_ADD` and
 //! `in` on sets, and printed sets check the VM's table order:
 //!
-//! - some `for v in range(...)` loops (whose body never rebinds `v`) get a
+//! - some module-level `for v in range(...)` loops outside other loops
+//!   (whose body never rebinds `v`; the report below then prints once) get a
 //!   fresh set `sxN` built before the loop: the body adds `v` (or `v * k`)
 //!   and sometimes discards an earlier element when `v % 5 in {0, 2, 3}`
 //!   (dummies, and a membership test on a constant set every iteration);
@@ -31,7 +32,7 @@ struct Rewriter<'u, 'a> {
 /// Rewrites `m` in place (see the module comment).
 pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     let mut r = Rewriter { u, fresh: 0 };
-    r.block(&mut m.body);
+    r.block(&mut m.body, true);
     for s in &mut m.body {
         s.for_each_expr_mut(&mut |e| r.expr(e));
     }
@@ -88,20 +89,28 @@ impl Rewriter<'_, '_> {
     }
 
     /// Every block, nested ones first; then some range loops of this one
-    /// get a set.
-    fn block(&mut self, body: &mut Vec<Stmt>) {
+    /// get a set. Only where the printed report runs once (`once`: at
+    /// module level, outside loops): in a loop or a function called from
+    /// one it would print on every iteration, past the line budget.
+    fn block(&mut self, body: &mut Vec<Stmt>, once: bool) {
         for s in body.iter_mut() {
             match s {
                 Stmt::For { body, orelse, .. }
                 | Stmt::ForUnpack { body, orelse, .. }
-                | Stmt::If { body, orelse, .. }
                 | Stmt::While { body, orelse, .. } => {
-                    self.block(body);
-                    self.block(orelse);
+                    self.block(body, false);
+                    self.block(orelse, false);
                 }
-                Stmt::FunctionDef { body, .. } => self.block(body),
+                Stmt::If { body, orelse, .. } => {
+                    self.block(body, once);
+                    self.block(orelse, once);
+                }
+                Stmt::FunctionDef { body, .. } => self.block(body, false),
                 _ => {}
             }
+        }
+        if !once {
+            return;
         }
         let mut i = 0;
         while i < body.len() {
