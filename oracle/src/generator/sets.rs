@@ -75,9 +75,37 @@ fn rebinds(body: &[Stmt], name: &str) -> bool {
     })
 }
 
+/// `range(...)` of literal bounds spanning at most [`MAX_SET_LOOP`]
+/// values: a set grown in a longer loop (the poison feature's loops run
+/// past the fuel limit) makes GC-stress configurations quadratic.
 fn is_range_call(e: &Expr) -> bool {
-    matches!(e, Expr::Call { func, .. } if matches!(&**func, Expr::Name(n) if n == "range"))
+    let Expr::Call { func, args, .. } = e else {
+        return false;
+    };
+    if !matches!(&**func, Expr::Name(n) if n == "range") {
+        return false;
+    }
+    let literal = |e: &Expr| match e {
+        Expr::Int(d) => d.parse::<i64>().ok(),
+        Expr::UnaryOp {
+            op: jitdiff_vm::lang::ast::UnaryOp::Neg,
+            operand,
+        } => match &**operand {
+            Expr::Int(d) => d.parse::<i64>().ok().map(|v| -v),
+            _ => None,
+        },
+        _ => None,
+    };
+    let bounds: Option<Vec<i64>> = args.iter().map(literal).collect();
+    match bounds.as_deref() {
+        Some([stop]) => *stop <= MAX_SET_LOOP,
+        Some([start, stop, ..]) => stop.saturating_sub(*start) <= MAX_SET_LOOP,
+        _ => false,
+    }
 }
+
+/// The longest range loop that builds a set.
+const MAX_SET_LOOP: i64 = 4096;
 
 impl Rewriter<'_, '_> {
     fn chance(&mut self, pct: u32) -> bool {

@@ -267,6 +267,11 @@ impl Lowering<'_> {
         if !self.super_ok.get() {
             return Err(self.unsupported(c, "super() outside a method with a first parameter"));
         }
+        // CPython 3.11 runs a comprehension as a function of its own, whose
+        // first argument `super()` would take; ours are inline.
+        if self.in_comp.get() > 0 {
+            return Err(self.unsupported(c, "super() inside a comprehension"));
+        }
         Ok(Expr::Super)
     }
 }

@@ -178,6 +178,10 @@ fn not_subscriptable(c: Value) -> Raise {
         Some((class, _)) if type_name(c) == "type" => {
             Raise::type_error(format!("type '{class}' is not subscriptable"))
         }
+        _ if super::class::is_type(c) => Raise::type_error(format!(
+            "type '{}' is not subscriptable",
+            super::class::name(c)
+        )),
         _ => Raise::type_error(format!("'{}' object is not subscriptable", type_name(c))),
     }
 }

@@ -225,6 +225,9 @@ impl Run<'_> {
             let caller = self.arena.roots.top_frame;
             return self.call_value_kw(callable, ins, Some(arg), caller);
         }
+        if let Some(r) = self.call_class_value_kw(callable, ins, arg) {
+            return r;
+        }
         self.charge_fuel()?;
         let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
         let names = self.kw_names(arg);

@@ -30,6 +30,12 @@ pub(crate) struct TypeMeta {
     /// Every `__slots__` name declared along the MRO: CPython has a member
     /// descriptor for each on the class, which the language does not model.
     pub slot_names: Vec<u32>,
+    /// The class's own `__slots__`, if it declares them.
+    pub own_slots: Option<Vec<u32>>,
+    /// Its instances are laid out unlike its base's (CPython's
+    /// `compatible_with_tp_base` failing): it adds slots, or a `__dict__`
+    /// the base lacks.
+    pub adds_layout: bool,
     pub class: Value,
 }
 
@@ -127,6 +133,11 @@ impl Run<'_> {
         };
         let mut slot_names = base_meta.map_or(vec![], |b| b.slot_names.clone());
         slot_names.extend(info.slots.iter().flatten());
+        let base_dict = base_meta.is_some_and(|b| b.allowed.is_none());
+        let adds_layout = match &info.slots {
+            Some(own) => !own.is_empty(),
+            None => !base_dict,
+        };
         let version = self.next_type_version();
         let meta = self.classes.metas.len();
         let t = class::new_type(self.arena, version, name, base, ns, meta)?;
@@ -135,6 +146,8 @@ impl Run<'_> {
             keys,
             allowed,
             slot_names,
+            own_slots: info.slots.clone(),
+            adds_layout,
             class: t,
         });
         self.classes.latest.insert(index, t);
@@ -264,6 +277,18 @@ impl Run<'_> {
             let m = class::meta(t);
             let meta = &self.classes.metas[m];
             if meta.allowed.as_ref().is_some_and(|a| !a.contains(&name)) {
+                // CPython finds the class attribute (a method, a constant)
+                // first: it has no setter for instances.
+                if class::lookup(t, name).is_some() {
+                    return Err(Raise::exc(
+                        "AttributeError",
+                        format!(
+                            "'{}' object attribute '{}' is read-only",
+                            class::name(t),
+                            self.name(name)
+                        ),
+                    ));
+                }
                 return Err(self.no_attribute(obj, name));
             }
             let i = match meta.keys.iter().position(|k| *k == name) {
@@ -338,8 +363,8 @@ impl Run<'_> {
             )));
         }
         let old = class::type_of(obj);
-        let (om, nm) = (class::meta(old), class::meta(v));
-        if self.classes.metas[om].allowed != self.classes.metas[nm].allowed {
+        let om = class::meta(old);
+        if !self.layout_compatible(old, v) {
             return Err(Raise::type_error(format!(
                 "__class__ assignment: '{}' object layout differs from '{}'",
                 class::name(v),
@@ -370,6 +395,32 @@ impl Run<'_> {
         let n = self.arena.roots.temps.len() - pairs.len();
         self.arena.roots.temps.truncate(n);
         r
+    }
+
+    /// CPython's `compatible_for_assignment`: the nearest classes of the two
+    /// chains that change the layout are the same, or have the same base and
+    /// add the same (a `__dict__` both, or the same slot names in any order).
+    fn layout_compatible(&self, old: Value, new: Value) -> bool {
+        let solid =
+            |t: Value| class::mro(t).find(|c| self.classes.metas[class::meta(*c)].adds_layout);
+        let (a, b) = match (solid(old), solid(new)) {
+            (None, None) => return true,
+            (Some(a), Some(b)) => (a, b),
+            _ => return false,
+        };
+        if a == b {
+            return true;
+        }
+        let sorted = |c: Value| {
+            self.classes.metas[class::meta(c)]
+                .own_slots
+                .clone()
+                .map(|mut s| {
+                    s.sort_by_key(|id| self.program.names.get(*id as usize).cloned());
+                    s
+                })
+        };
+        class::base(a) == class::base(b) && sorted(a) == sorted(b)
     }
 
     /// `super().name` (`method`: as LOAD_METHOD's pair).
@@ -422,10 +473,21 @@ impl Run<'_> {
             },
             Value::OBJECT_INIT => {
                 if args.len() > 1 {
-                    Err(Raise::type_error(
-                        "object.__init__() takes exactly one argument (the instance to initialize)"
-                            .into(),
-                    ))
+                    // CPython names `object` when the instance's class
+                    // overrides `__init__`, the class itself otherwise.
+                    let t = args.first().copied().filter(|o| class::is_instance(*o));
+                    let overrides = t.is_some_and(|o| {
+                        self.program
+                            .name_id("__init__")
+                            .is_some_and(|id| class::lookup(class::type_of(o), id).is_some())
+                    });
+                    let who = match t {
+                        Some(o) if !overrides => class::name(class::type_of(o)),
+                        _ => "object",
+                    };
+                    Err(Raise::type_error(format!(
+                        "{who}.__init__() takes exactly one argument (the instance to initialize)"
+                    )))
                 } else {
                     Ok(Value::NONE)
                 }
@@ -442,6 +504,39 @@ impl Run<'_> {
         })
     }
 
+    /// CALL_KW of a class or of a bound user method: the instance or the
+    /// receiver joins the positional arguments, and the function binds
+    /// the keywords as any function does. None for other callables.
+    pub(crate) fn call_class_value_kw(
+        &mut self,
+        callable: Value,
+        ins: &[Value],
+        arg: u32,
+    ) -> Option<Result<Value, Raise>> {
+        use crate::lang::bytecode::{
+            MAX_CALL_ARGS, call_kw_arg, call_kw_counts, call_kw_names_index,
+        };
+        let (nargs, nkw) = call_kw_counts(arg);
+        // One more positional argument; past the arg's byte, unmodelled.
+        let shifted = ((nargs as usize) < MAX_CALL_ARGS)
+            .then(|| call_kw_arg(nargs as usize + 1, nkw as usize, call_kw_names_index(arg)));
+        let caller = self.arena.roots.top_frame;
+        if class::is_type(callable) {
+            return Some(self.instantiate_with(callable, ins, shifted.ok_or(()).map(Some)));
+        }
+        if methods::is_bound(callable) && methods::bound_parts(callable).1.is_ptr() {
+            let (receiver, f) = methods::bound_parts(callable);
+            let Some(shifted) = shifted else {
+                return Some(Err(Raise::Poison(Poison::Unmodelled)));
+            };
+            let mut full = Vec::with_capacity(ins.len() + 1);
+            full.push(receiver);
+            full.extend_from_slice(ins);
+            return Some(self.call_value_kw(f, &full, Some(shifted), caller));
+        }
+        None
+    }
+
     /// Calls any callable from Rust (a Python function runs in a nested
     /// dispatch whose caller is the current frame).
     pub(crate) fn call_any(&mut self, f: Value, args: &[Value]) -> Result<Value, Raise> {
@@ -455,6 +550,18 @@ impl Run<'_> {
     /// `C(args...)`: a new instance, initialized by `__init__` if the class
     /// has one.
     fn instantiate(&mut self, t: Value, args: &[Value]) -> Result<Value, Raise> {
+        self.instantiate_with(t, args, Ok(None))
+    }
+
+    /// `C(args...)`, or with keywords (`kw`: CALL_KW's arg with the instance
+    /// counted among the positional arguments; `Err` when that count
+    /// overflows the arg).
+    fn instantiate_with(
+        &mut self,
+        t: Value,
+        args: &[Value],
+        kw: Result<Option<u32>, ()>,
+    ) -> Result<Value, Raise> {
         let init = self
             .program
             .name_id("__init__")
@@ -479,7 +586,14 @@ impl Run<'_> {
         full.push(o);
         full.extend_from_slice(args);
         self.arena.roots.temps.push(o);
-        let r = self.call_any(init, &full);
+        let r = match kw {
+            Ok(None) => self.call_any(init, &full),
+            Ok(Some(arg)) => {
+                let caller = self.arena.roots.top_frame;
+                self.call_value_kw(init, &full, Some(arg), caller)
+            }
+            Err(()) => Err(Raise::Poison(Poison::Unmodelled)),
+        };
         self.arena.roots.temps.pop();
         let r = r?;
         if r != Value::NONE {

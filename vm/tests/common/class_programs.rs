@@ -237,4 +237,98 @@ assert False
 "#,
     r#"raise Exception
 "#,
+    r#"# Slots: allowed names, unset slot, inherited slots, sorted compatibility.
+class S:
+    __slots__ = ('a', 'b')
+    def __init__(self):
+        self.a = 1
+class T(S):
+    __slots__ = ['c']
+class U:
+    __slots__ = ('b', 'a')
+s = S()
+s.b = 2
+t = T()
+t.c = 3
+print(s.a + s.b, t.a, t.c)
+for i in range(100):
+    s.a += i
+print(s.a)
+s.__class__ = U
+print(s.__class__, s.a)
+"#,
+    r#"class S:
+    __slots__ = 'a'
+    x = 1
+s = S()
+s.x = 2
+"#,
+    r#"class S:
+    __slots__ = ('a',)
+    def m(self):
+        return 1
+S().m = 2
+"#,
+    r#"class A:
+    def m(self):
+        return super().__init__(1)
+class B(A):
+    pass
+B().m()
+"#,
+    r#"class A:
+    def __init__(self, x):
+        self.x = x
+print(A(x=4).x)
+A(y=1)
+"#,
+    r#"class A:
+    def m(self, a, b=2):
+        return a * b
+o = A()
+f = o.m
+print(f(b=3, a=2), A.m(o, 5))
+f(1, a=1)
+"#,
+    r#"class A:
+    pass
+A[0]
+"#,
+    r#"# __class__ assignment follows CPython's layouts: a __dict__ added over a
+# slotted base differs from a plain class's; slots added over different
+# bases differ; empty slots add nothing.
+class A:
+    __slots__ = ('x',)
+class B(A):
+    pass
+class P:
+    pass
+class Q:
+    pass
+class PE(P):
+    __slots__ = ()
+class BP(P):
+    __slots__ = ('x',)
+class BP2(P):
+    __slots__ = ('x',)
+o = PE()
+o.__class__ = Q
+print(o.__class__)
+o = BP()
+o.__class__ = BP2
+print(o.__class__)
+b = B()
+b.__class__ = P
+"#,
+    r#"class P:
+    pass
+class Q:
+    pass
+class BP(P):
+    __slots__ = ('x',)
+class BQ(Q):
+    __slots__ = ('x',)
+o = BP()
+o.__class__ = BQ
+"#,
 ];
