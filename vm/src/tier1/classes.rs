@@ -76,11 +76,53 @@ impl Run<'_> {
                 "type '{}' is not subscriptable",
                 class::name(ins[0])
             ))),
-            Op::LoadAttr | Op::LoadMethod if self.name_is(arg, "__class__") => {
-                Err(Raise::Poison(Poison::Unmodelled))
+            Op::LoadAttr if self.name_is(arg, "__name__") => {
+                self.other_name(ins[0]).map(|v| vec![v])
+            }
+            Op::LoadMethod if self.name_is(arg, "__name__") => self
+                .other_name(ins[0])
+                .map(|v| vec![Value::METHOD_CALL_RECEIVER, v]),
+            Op::LoadAttr if self.name_is(arg, "__class__") => {
+                builtin_class(ins[0]).map(|v| vec![v])
+            }
+            Op::LoadMethod if self.name_is(arg, "__class__") => {
+                builtin_class(ins[0]).map(|v| vec![Value::METHOD_CALL_RECEIVER, v])
             }
             _ => return None,
         })
+    }
+
+    /// `x.__name__` of a function (its name without the qualifying
+    /// prefix), a user method, a builtin, a math function or the module;
+    /// anything else (but a class) has none.
+    fn other_name(&mut self, v: Value) -> Result<Value, Raise> {
+        let f = if methods::is_bound(v) && methods::bound_parts(v).1.is_ptr() {
+            methods::bound_parts(v).1
+        } else {
+            v
+        };
+        let text: String = if is_function(f) {
+            // SAFETY: a live Function.
+            let id =
+                unsafe { crate::runtime::object::read(f.0, crate::runtime::object::FUNCTION_NAME) };
+            let q = self.name(id as u32);
+            q.rsplit('.').next().unwrap_or(q).to_string()
+        } else if let Some((n, _)) = crate::runtime::value::BUILTINS
+            .iter()
+            .find(|(_, b)| *b == v)
+        {
+            n.to_string()
+        } else if crate::runtime::math::is_function(v) {
+            crate::runtime::math::name_of(v).to_string()
+        } else if v == Value::MODULE_MATH {
+            "math".to_string()
+        } else {
+            return Err(Raise::exc(
+                "AttributeError",
+                format!("'{}' object has no attribute '__name__'", type_name(v)),
+            ));
+        };
+        strs::new(self.arena, &text)
     }
 
     fn name_is(&self, id: u32, name: &str) -> bool {
@@ -320,6 +362,12 @@ impl Run<'_> {
         {
             // CPython stores these (functions and modules have a __dict__).
             return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        if self.name_is(name, "__class__") {
+            return Err(Raise::type_error(
+                "__class__ assignment only supported for mutable types or ModuleType subclasses"
+                    .into(),
+            ));
         }
         let attr = self.name(name);
         let message = if methods::lookup(obj, attr).is_ok() {
@@ -604,6 +652,31 @@ impl Run<'_> {
         }
         Ok(o)
     }
+}
+
+/// `x.__class__` of a value of a builtin type the language has as a class
+/// value; any other (a bool, None, a function...) is unmodelled.
+fn builtin_class(v: Value) -> Result<Value, Raise> {
+    use crate::runtime::{float, pydict, seq, strs};
+    Ok(if crate::runtime::int::is_int(v) && !v.is_bool() {
+        Value::BUILTIN_INT
+    } else if float::is_float(v) {
+        Value::BUILTIN_FLOAT
+    } else if strs::is_str(v) {
+        Value::BUILTIN_STR
+    } else if seq::is_list(v) {
+        Value::BUILTIN_LIST
+    } else if seq::is_tuple(v) {
+        Value::BUILTIN_TUPLE
+    } else if pydict::is_dict(v) {
+        Value::BUILTIN_DICT
+    } else if v.is_ptr()
+        && crate::runtime::object::kind_of(v) == crate::runtime::object::Kind::Range
+    {
+        Value::BUILTIN_RANGE
+    } else {
+        return Err(Raise::Poison(Poison::Unmodelled));
+    })
 }
 
 fn is_function(v: Value) -> bool {

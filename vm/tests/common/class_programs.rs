@@ -331,4 +331,20 @@ class BQ(Q):
 o = BP()
 o.__class__ = BQ
 "#,
+    r#"class A:
+    def m(self):
+        return 1
+print(A().m.__name__, A.m.__name__, A().__name__)
+"#,
+    r#"# __class__ and __name__ of values of builtin types.
+def f():
+    pass
+class A:
+    def m(self):
+        pass
+print((1).__class__, [].__class__, "a".__class__, {}.__class__, (1.5).__class__)
+print(print.__name__, f.__name__, A.m.__name__, A().m.__name__, len.__name__)
+xs = [1]
+xs.__class__ = list
+"#,
 ];
