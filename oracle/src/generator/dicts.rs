@@ -116,6 +116,21 @@ fn calls_in(body: &[Stmt]) -> u64 {
                 calls(object) + calls(value)
             }
             Stmt::Raise(e) => e.as_ref().map_or(0, calls),
+            Stmt::RaiseFrom { exc, cause } => calls(exc) + calls(cause),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                calls_in(body)
+                    + handlers
+                        .iter()
+                        .map(|h| h.typ.as_ref().map_or(0, calls) + calls_in(&h.body))
+                        .sum::<u64>()
+                    + calls_in(orelse)
+                    + calls_in(finalbody)
+            }
             Stmt::Assert { test, msg } => calls(test) + msg.as_ref().map_or(0, calls),
             Stmt::FunctionDef { .. }
             | Stmt::Decorated { .. }

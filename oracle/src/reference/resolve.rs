@@ -490,6 +490,7 @@ impl Resolver<'_> {
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
             Stmt::Decorated { .. } => St::Unmodelled,
+            Stmt::Try { .. } | Stmt::RaiseFrom { .. } => St::Unmodelled,
             Stmt::AssignAttr {
                 object,
                 attr,
@@ -767,6 +768,7 @@ impl Resolver<'_> {
             } => self.list_comp(Some(key), value, generators, Kind::Dict, scope)?,
             Expr::Set(items) => self.set_display(items, scope)?,
             Expr::Super => Ex::Unmodelled,
+            Expr::GeneratorExp { .. } | Expr::Yield(_) | Expr::YieldFrom(_) => Ex::Unmodelled,
             Expr::Lambda {
                 params,
                 defaults,

@@ -14,6 +14,8 @@ use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
 #[path = "reduce_classes.rs"]
 mod classes;
+#[path = "reduce_exceptions.rs"]
+mod exceptions;
 
 pub struct Reduced {
     pub module: Module,
@@ -450,6 +452,7 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
         | Stmt::Decorated { .. }
         | Stmt::AssignAttr { .. }
         | Stmt::AugAssignAttr { .. } => out = classes::variants(s, pass),
+        Stmt::Try { .. } | Stmt::RaiseFrom { .. } => out = exceptions::variants(s, pass),
         // `raise e` becomes `e` (the value may be what matters), an
         // `assert` its test; the expressions shrink in place.
         Stmt::Raise(Some(e)) => {
@@ -895,6 +898,25 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 collect_names(body, f);
                 collect_names(orelse, f);
             }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_names(body, f);
+                for h in handlers {
+                    h.typ.iter().for_each(|t| collect_expr_names(t, f));
+                    h.name.iter().for_each(|n| f(n, false));
+                    collect_names(&h.body, f);
+                }
+                collect_names(orelse, f);
+                collect_names(finalbody, f);
+            }
+            Stmt::RaiseFrom { exc, cause } => {
+                collect_expr_names(exc, f);
+                collect_expr_names(cause, f);
+            }
             Stmt::Expr(e) | Stmt::Return(Some(e)) => collect_expr_names(e, f),
             Stmt::Global(names) | Stmt::Nonlocal(names) => names.iter().for_each(|n| f(n, false)),
             Stmt::Import { name, .. } => f(name, false),
@@ -961,10 +983,14 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
                 collect_expr_names(p, f);
             }
         }
-        Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
+        Expr::ListComp { elt, generators }
+        | Expr::SetComp { elt, generators }
+        | Expr::GeneratorExp { elt, generators } => {
             collect_clause_names(generators, f);
             collect_expr_names(elt, f);
         }
+        Expr::Yield(v) => v.iter().for_each(|v| collect_expr_names(v, f)),
+        Expr::YieldFrom(v) => collect_expr_names(v, f),
         Expr::Lambda {
             params,
             defaults,
@@ -1100,6 +1126,28 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
         },
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),
         Stmt::Raise(e) => Stmt::Raise(e.as_ref().map(|e| rename_expr(e, map))),
+        Stmt::RaiseFrom { exc, cause } => Stmt::RaiseFrom {
+            exc: rename_expr(exc, map),
+            cause: rename_expr(cause, map),
+        },
+        Stmt::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => Stmt::Try {
+            body: block(body),
+            handlers: handlers
+                .iter()
+                .map(|h| jitdiff_vm::lang::ast::ExceptHandler {
+                    typ: h.typ.as_ref().map(|t| rename_expr(t, map)),
+                    name: h.name.as_ref().map(|n| rn(n, map)),
+                    body: block(&h.body),
+                })
+                .collect(),
+            orelse: block(orelse),
+            finalbody: block(finalbody),
+        },
         Stmt::Assert { test, msg } => Stmt::Assert {
             test: rename_expr(test, map),
             msg: msg.as_ref().map(|m| rename_expr(m, map)),
@@ -1241,6 +1289,12 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
             elt: b(elt),
             generators: rename_clauses(generators, map),
         },
+        Expr::GeneratorExp { elt, generators } => Expr::GeneratorExp {
+            elt: b(elt),
+            generators: rename_clauses(generators, map),
+        },
+        Expr::Yield(v) => Expr::Yield(v.as_ref().map(|v| b(v))),
+        Expr::YieldFrom(v) => Expr::YieldFrom(b(v)),
         Expr::DictComp {
             key,
             value,

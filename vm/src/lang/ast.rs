@@ -154,6 +154,32 @@ pub enum Stmt {
         op: BinOp,
         value: Expr,
     },
+    /// `try: body` with `except` clauses (tried in order), an `else:` run
+    /// when the body raised nothing, and a `finally:` run however the
+    /// statement is left. At least one handler or a `finally`; a bare
+    /// `except:` only last. No `return`, `break` or `continue` leaves a
+    /// `finally` block (the front end refuses them).
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<ExceptHandler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    /// `raise exc from cause` (`cause` an exception or `None`).
+    RaiseFrom {
+        exc: Expr,
+        cause: Expr,
+    },
+}
+
+/// `except typ as name: body`; no `typ` is a bare `except:`. `typ` may be a
+/// tuple of classes. `name` is unbound again when the handler ends, as
+/// CPython deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ExceptHandler {
+    pub typ: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -268,6 +294,19 @@ pub enum Expr {
         value: Box<Expr>,
         generators: Vec<Comprehension>,
     },
+    /// `(elt for target in iter ...)`: a generator, scoped as
+    /// [`Expr::ListComp`]; its first iterable is evaluated (and `iter()`
+    /// taken) where the expression is, the rest lazily.
+    GeneratorExp {
+        elt: Box<Expr>,
+        generators: Vec<Comprehension>,
+    },
+    /// `yield value` (`None` without one). Only ever a whole expression
+    /// statement in a function body: the front end refuses it elsewhere,
+    /// so a generator resumes at a statement boundary.
+    Yield(Option<Box<Expr>>),
+    /// `yield from iterable`, placed as [`Expr::Yield`].
+    YieldFrom(Box<Expr>),
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.
@@ -504,6 +543,26 @@ impl Stmt {
             }
             Stmt::Decorated { def, .. } => def.for_each_expr(f),
             Stmt::Raise(e) => e.iter().for_each(&mut *f),
+            Stmt::RaiseFrom { exc, cause } => {
+                f(exc);
+                f(cause);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                body.iter().for_each(|s| s.for_each_expr(f));
+                for h in handlers {
+                    h.typ.iter().for_each(&mut *f);
+                    h.body.iter().for_each(|s| s.for_each_expr(f));
+                }
+                orelse
+                    .iter()
+                    .chain(finalbody)
+                    .for_each(|s| s.for_each_expr(f));
+            }
             Stmt::Assert { test, msg } => {
                 f(test);
                 msg.iter().for_each(&mut *f);
@@ -573,6 +632,26 @@ impl Stmt {
             }
             Stmt::Decorated { def, .. } => def.for_each_expr_mut(f),
             Stmt::Raise(e) => e.iter_mut().for_each(&mut *f),
+            Stmt::RaiseFrom { exc, cause } => {
+                f(exc);
+                f(cause);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
+                for h in handlers {
+                    h.typ.iter_mut().for_each(&mut *f);
+                    h.body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
+                }
+                orelse
+                    .iter_mut()
+                    .chain(finalbody.iter_mut())
+                    .for_each(|s| s.for_each_expr_mut(f));
+            }
             Stmt::Assert { test, msg } => {
                 f(test);
                 msg.iter_mut().for_each(&mut *f);
@@ -636,7 +715,8 @@ impl Expr {
                 .into_iter()
                 .flatten()
                 .for_each(|p| f(p)),
-            Expr::Attribute { value, .. } => f(value),
+            Expr::Attribute { value, .. } | Expr::YieldFrom(value) => f(value),
+            Expr::Yield(value) => value.iter().for_each(|v| f(v)),
             Expr::MethodCall { receiver, args, .. } => {
                 f(receiver);
                 args.iter().for_each(f);
@@ -645,7 +725,9 @@ impl Expr {
                 f(k);
                 f(v);
             }),
-            Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
+            Expr::ListComp { elt, generators }
+            | Expr::SetComp { elt, generators }
+            | Expr::GeneratorExp { elt, generators } => {
                 for g in generators {
                     f(&g.iter);
                     g.ifs.iter().for_each(&mut *f);
@@ -720,7 +802,8 @@ impl Expr {
                 .into_iter()
                 .flatten()
                 .for_each(|p| f(p)),
-            Expr::Attribute { value, .. } => f(value),
+            Expr::Attribute { value, .. } | Expr::YieldFrom(value) => f(value),
+            Expr::Yield(value) => value.iter_mut().for_each(|v| f(v)),
             Expr::MethodCall { receiver, args, .. } => {
                 f(receiver);
                 args.iter_mut().for_each(f);
@@ -729,7 +812,9 @@ impl Expr {
                 f(k);
                 f(v);
             }),
-            Expr::ListComp { elt, generators } | Expr::SetComp { elt, generators } => {
+            Expr::ListComp { elt, generators }
+            | Expr::SetComp { elt, generators }
+            | Expr::GeneratorExp { elt, generators } => {
                 for g in generators {
                     f(&mut g.iter);
                     g.ifs.iter_mut().for_each(&mut *f);
@@ -834,6 +919,17 @@ pub fn declared(body: &[Stmt], nonlocal: bool) -> BTreeSet<String> {
                     walk(body, nonlocal, out);
                     walk(orelse, nonlocal, out);
                 }
+                Stmt::Try {
+                    body,
+                    handlers,
+                    orelse,
+                    finalbody,
+                } => {
+                    walk(body, nonlocal, out);
+                    handlers.iter().for_each(|h| walk(&h.body, nonlocal, out));
+                    walk(orelse, nonlocal, out);
+                    walk(finalbody, nonlocal, out);
+                }
                 _ => {}
             }
         }
@@ -884,7 +980,48 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
                 collect_bound(body, f);
                 collect_bound(orelse, f);
             }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_bound(body, f);
+                for h in handlers {
+                    if let Some(n) = &h.name {
+                        f(n);
+                    }
+                    collect_bound(&h.body, f);
+                }
+                collect_bound(orelse, f);
+                collect_bound(finalbody, f);
+            }
             _ => {}
         }
     }
+}
+
+/// Whether a function with this body is a generator: a `yield` anywhere in
+/// it, not counting nested functions and classes (whose bodies are their
+/// own). Yields are whole statements (see [`Expr::Yield`]).
+pub fn is_generator(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::Expr(Expr::Yield(_) | Expr::YieldFrom(_)) => true,
+        Stmt::If { body, orelse, .. }
+        | Stmt::While { body, orelse, .. }
+        | Stmt::For { body, orelse, .. }
+        | Stmt::ForUnpack { body, orelse, .. } => is_generator(body) || is_generator(orelse),
+        Stmt::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            is_generator(body)
+                || handlers.iter().any(|h| is_generator(&h.body))
+                || is_generator(orelse)
+                || is_generator(finalbody)
+        }
+        _ => false,
+    })
 }

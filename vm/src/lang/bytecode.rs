@@ -470,6 +470,9 @@ pub struct Program {
     /// Each class statement's static description (BUILD_CLASS's arg
     /// indexes this), in source order.
     pub classes: Vec<ClassInfo>,
+    /// A construct the front end accepts but this VM does not run yet
+    /// (the run poisons as unmodelled before executing anything).
+    pub unimplemented: Option<&'static str>,
 }
 
 impl Program {

@@ -71,7 +71,44 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         names,
         kw_names,
         classes,
+        unimplemented: unimplemented(&module.body),
     }
+}
+
+/// The first construct in `body` the VM cannot run yet.
+fn unimplemented(body: &[Stmt]) -> Option<&'static str> {
+    fn in_expr(e: &Expr) -> Option<&'static str> {
+        let here = match e {
+            Expr::Yield(_) | Expr::YieldFrom(_) => Some("yield"),
+            Expr::GeneratorExp { .. } => Some("generator expression"),
+            _ => None,
+        };
+        let mut found = here;
+        e.for_each_child(&mut |c| found = found.or_else(|| in_expr(c)));
+        found
+    }
+    let mut found = None;
+    for s in body {
+        found = found.or(match s {
+            Stmt::Try { .. } => Some("try statement"),
+            Stmt::RaiseFrom { .. } => Some("raise ... from"),
+            _ => None,
+        });
+        s.for_each_expr(&mut |e| found = found.or_else(|| in_expr(e)));
+        let nested: &[&[Stmt]] = match s {
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::ForUnpack { body, orelse, .. } => &[body, orelse],
+            Stmt::FunctionDef { body, .. } | Stmt::ClassDef { body, .. } => &[body],
+            Stmt::Decorated { def, .. } => &[std::slice::from_ref(&**def)],
+            _ => &[],
+        };
+        for b in nested {
+            found = found.or_else(|| unimplemented(b));
+        }
+    }
+    found
 }
 
 struct Loop {
@@ -461,6 +498,8 @@ impl<'n> CodeBuilder<'n> {
                 attr,
                 value,
             } => self.assign_attr(object, attr, value),
+            // Never run: `unimplemented` poisons the program at setup.
+            Stmt::Try { .. } | Stmt::RaiseFrom { .. } => {}
             Stmt::Raise(exc) => {
                 if let Some(e) = exc {
                     self.expr(e);
@@ -531,6 +570,11 @@ impl<'n> CodeBuilder<'n> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
+            // Never run: `unimplemented` poisons the program at setup. A
+            // placeholder keeps the static stack depth right.
+            Expr::Yield(_) | Expr::YieldFrom(_) | Expr::GeneratorExp { .. } => {
+                self.emit(Op::LoadConst, 0);
+            }
             Expr::Tuple(items) | Expr::List(items) => {
                 for x in items {
                     self.expr(x);

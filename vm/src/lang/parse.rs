@@ -132,6 +132,9 @@ struct Ctx {
     /// Directly in a class body.
     in_class: bool,
     in_loop: bool,
+    /// Inside a `finally:` block, not inside a loop or function nested in
+    /// it (`return`, `break` and `continue` there are refused).
+    in_finally: bool,
     /// Blocks the statement sits in (module level is 1).
     blocks: usize,
 }
@@ -141,6 +144,7 @@ impl Ctx {
         in_function: false,
         in_class: false,
         in_loop: false,
+        in_finally: false,
         blocks: 0,
     };
 }
@@ -376,8 +380,14 @@ impl Lowering<'_> {
 
     fn stmt_at_depth(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
         Ok(match s {
-            py::Stmt::Expr(e) => Stmt::Expr(self.expr(&e.value)?),
+            py::Stmt::Expr(e) => Stmt::Expr(self.expr_stmt(&e.value, ctx)?),
             py::Stmt::Pass(_) => Stmt::Pass,
+            py::Stmt::Break(_) | py::Stmt::Continue(_) if ctx.in_finally => {
+                return Err(self.unsupported(s, "`break` or `continue` leaving a `finally` block"));
+            }
+            py::Stmt::Return(_) if ctx.in_finally => {
+                return Err(self.unsupported(s, "`return` in a `finally` block"));
+            }
             py::Stmt::Break(_) | py::Stmt::Continue(_) => {
                 if !ctx.in_loop {
                     let kw = if matches!(s, py::Stmt::Break(_)) {
@@ -461,6 +471,7 @@ impl Lowering<'_> {
                     &w.body,
                     Ctx {
                         in_loop: true,
+                        in_finally: false,
                         ..ctx
                     },
                 )?,
@@ -475,6 +486,7 @@ impl Lowering<'_> {
                     &f.body,
                     Ctx {
                         in_loop: true,
+                        in_finally: false,
                         ..ctx
                     },
                 )?;
@@ -517,13 +529,14 @@ impl Lowering<'_> {
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
             py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
-            py::Stmt::Raise(r) => {
-                if let Some(cause) = &r.cause {
-                    return Err(self.unsupported(cause.as_ref(), "`raise ... from`"));
-                }
-                Stmt::Raise(r.exc.as_deref().map(|e| self.expr(e)).transpose()?)
-            }
-            py::Stmt::Try(_) => return Err(self.unsupported(s, "try statement")),
+            py::Stmt::Raise(r) => match (&r.exc, &r.cause) {
+                (Some(exc), Some(cause)) => Stmt::RaiseFrom {
+                    exc: self.expr(exc)?,
+                    cause: self.expr(cause)?,
+                },
+                (exc, _) => Stmt::Raise(exc.as_deref().map(|e| self.expr(e)).transpose()?),
+            },
+            py::Stmt::Try(t) => self.try_stmt(t, s, ctx)?,
             py::Stmt::Assert(a) => Stmt::Assert {
                 test: self.expr(&a.test)?,
                 msg: a.msg.as_deref().map(|m| self.expr(m)).transpose()?,
@@ -564,6 +577,7 @@ impl Lowering<'_> {
                 in_function: true,
                 in_class: false,
                 in_loop: false,
+                in_finally: false,
                 ..ctx
             },
         );
@@ -713,12 +727,81 @@ impl Lowering<'_> {
             py::Expr::SetComp(sc) => self.set_comp(sc)?,
             py::Expr::DictComp(dc) => self.dict_comp(dc)?,
             py::Expr::Set(s) => Expr::Set(self.elements(&s.elts)?),
+            py::Expr::Generator(g) => self.generator_exp(g)?,
             other => return Err(self.unsupported(other, expr_kind(other))),
         })
     }
 }
 
 impl Lowering<'_> {
+    /// An expression statement: `yield` and `yield from` may only be one
+    /// (in a function), so a generator always suspends between statements.
+    fn expr_stmt(&self, e: &py::Expr, ctx: Ctx) -> R<Expr> {
+        let value = match e {
+            py::Expr::Yield(y) => y.value.as_deref(),
+            py::Expr::YieldFrom(y) => Some(&*y.value),
+            _ => return self.expr(e),
+        };
+        if !ctx.in_function {
+            return Err((self.err_at)(
+                e.range(),
+                "SyntaxError: 'yield' outside function".into(),
+            ));
+        }
+        let value = value.map(|v| self.expr(v)).transpose()?;
+        Ok(match (e, value) {
+            (py::Expr::YieldFrom(_), Some(v)) => Expr::YieldFrom(Box::new(v)),
+            (_, v) => Expr::Yield(v.map(Box::new)),
+        })
+    }
+
+    /// `(elt for ...)`, lowered as a list comprehension is.
+    fn generator_exp(&self, g: &py::ExprGenerator) -> R<Expr> {
+        self.in_comprehension(|| {
+            let generators = self.comp_clauses(&g.generators)?;
+            let elt = self.nested(&*g.elt, g.generators.len(), || self.expr(&g.elt))?;
+            Ok(Expr::GeneratorExp {
+                elt: Box::new(elt),
+                generators,
+            })
+        })
+    }
+
+    /// `try`/`except`/`else`/`finally` (not `except*`).
+    fn try_stmt(&self, t: &py::StmtTry, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
+        if t.is_star {
+            return Err(self.unsupported(s, "except*"));
+        }
+        let body = self.block(&t.body, ctx)?;
+        let mut handlers = Vec::with_capacity(t.handlers.len());
+        for (i, h) in t.handlers.iter().enumerate() {
+            let py::ExceptHandler::ExceptHandler(h) = h;
+            if h.type_.is_none() && i + 1 < t.handlers.len() {
+                return Err((self.err_at)(
+                    h.range(),
+                    "SyntaxError: default 'except:' must be last".into(),
+                ));
+            }
+            handlers.push(ExceptHandler {
+                typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?,
+                name: h.name.as_ref().map(|n| n.id.to_string()),
+                body: self.block(&h.body, ctx)?,
+            });
+        }
+        Ok(Stmt::Try {
+            body,
+            handlers,
+            orelse: self.block(&t.orelse, ctx)?,
+            finalbody: self.block(
+                &t.finalbody,
+                Ctx {
+                    in_finally: true,
+                    ..ctx
+                },
+            )?,
+        })
+    }
+
     fn elements(&self, elts: &[py::Expr]) -> R<Vec<Expr>> {
         elts.iter()
             .map(|x| match x {

@@ -148,6 +148,19 @@ fn check_block(
                 check_block(body, enclosing, seen, found);
                 check_block(orelse, enclosing, seen, found);
             }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                check_block(body, enclosing, seen, found);
+                for h in handlers {
+                    check_block(&h.body, enclosing, seen, found);
+                }
+                check_block(orelse, enclosing, seen, found);
+                check_block(finalbody, enclosing, seen, found);
+            }
             _ => {}
         }
     }

@@ -139,6 +139,20 @@ fn scan_stmts(body: &[Stmt], uses: &mut BTreeSet<String>, nested: &mut BTreeSet<
                 scan_stmts(body, uses, nested);
                 scan_stmts(orelse, uses, nested);
             }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                scan_stmts(body, uses, nested);
+                for h in handlers {
+                    h.typ.iter().for_each(|t| scan_expr(t, uses, nested));
+                    scan_stmts(&h.body, uses, nested);
+                }
+                scan_stmts(orelse, uses, nested);
+                scan_stmts(finalbody, uses, nested);
+            }
             // A simple statement: `for_each_expr` reaches no nested body.
             other => other.for_each_expr(&mut |e| scan_expr(e, uses, nested)),
         }

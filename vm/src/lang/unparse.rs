@@ -172,6 +172,37 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             line(depth, &head, out);
             block(body, depth + 1, out);
         }
+        Stmt::RaiseFrom { exc, cause } => line(
+            depth,
+            &format!("raise {} from {}", unparse_expr(exc), unparse_expr(cause)),
+            out,
+        ),
+        Stmt::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            line(depth, "try:", out);
+            block(body, depth + 1, out);
+            for h in handlers {
+                let head = match (&h.typ, &h.name) {
+                    (None, _) => "except:".to_string(),
+                    (Some(t), None) => format!("except {}:", unparse_expr(t)),
+                    (Some(t), Some(n)) => format!("except {} as {n}:", unparse_expr(t)),
+                };
+                line(depth, &head, out);
+                block(&h.body, depth + 1, out);
+            }
+            if !orelse.is_empty() {
+                line(depth, "else:", out);
+                block(orelse, depth + 1, out);
+            }
+            if !finalbody.is_empty() {
+                line(depth, "finally:", out);
+                block(finalbody, depth + 1, out);
+            }
+        }
         Stmt::Raise(None) => line(depth, "raise", out),
         Stmt::Raise(Some(e)) => line(depth, &format!("raise {}", unparse_expr(e)), out),
         Stmt::Assert { test, msg } => {
@@ -450,6 +481,23 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             clauses(generators, out);
             out.push('}');
         }
+        Expr::GeneratorExp { elt, generators } => {
+            out.push('(');
+            expr(elt, Prec::Lowest, out);
+            clauses(generators, out);
+            out.push(')');
+        }
+        // Only ever a whole statement (the front end's rule), where it
+        // needs no parentheses.
+        Expr::Yield(None) => out.push_str("yield"),
+        Expr::Yield(Some(v)) => {
+            out.push_str("yield ");
+            expr(v, Prec::Lowest, out);
+        }
+        Expr::YieldFrom(v) => {
+            out.push_str("yield from ");
+            expr(v, Prec::Lowest, out);
+        }
         Expr::ListComp { elt, generators } => {
             out.push('[');
             expr(elt, Prec::Lowest, out);
@@ -673,5 +721,40 @@ mod tests {
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
         assert_eq!(unparse(&m), src);
+    }
+
+    #[test]
+    fn exceptions_and_generators_round_trip() {
+        let src = "def g(n):\n    try:\n        yield n\n        yield from range(n)\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        yield\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+        assert_eq!(unparse(&m), src);
+        assert!(crate::lang::ast::is_generator(match &m.body[0] {
+            Stmt::FunctionDef { body, .. } => body,
+            _ => unreachable!(),
+        }));
+        for (bad, why) in [
+            ("yield 1\n", "'yield' outside function"),
+            ("def f():\n    x = yield 1\n", "yield"),
+            ("def f():\n    return [(yield) for i in x]\n", "yield"),
+            (
+                "try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n",
+                "must be last",
+            ),
+            (
+                "def f():\n    try:\n        pass\n    finally:\n        return 1\n",
+                "finally",
+            ),
+            (
+                "for i in x:\n    try:\n        pass\n    finally:\n        break\n",
+                "finally",
+            ),
+            ("try:\n    pass\nexcept* E:\n    pass\n", "except*"),
+        ] {
+            let e = parse_program(bad).expect_err(bad).to_string();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        // A loop inside a `finally` may break out of itself.
+        parse_program("try:\n    pass\nfinally:\n    for i in x:\n        break\n").unwrap();
     }
 }

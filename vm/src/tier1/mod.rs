@@ -251,6 +251,7 @@ impl Vm {
                         names: vec![],
                         kw_names: vec![],
                         classes: vec![],
+                        unimplemented: None,
                     },
                     vec![],
                 );
@@ -315,6 +316,9 @@ impl<'a> Run<'a> {
         jit: Option<&'a mut crate::jit::Jit>,
         observe: crate::observe::Observe,
     ) -> Result<Run<'a>, Raise> {
+        if program.unimplemented.is_some() {
+            return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+        }
         crate::runtime::strs::make_chars(arena)?;
         arena.names = program.names.clone();
         let mut consts = Vec::with_capacity(program.codes.len());
