@@ -135,6 +135,10 @@ struct Ctx {
     /// Inside a `finally:` block, not inside a loop or function nested in
     /// it (`return`, `break` and `continue` there are refused).
     in_finally: bool,
+    /// Inside any part of a `try` statement of this function (a `yield`
+    /// there is refused: when an unfinished generator's `finally` or
+    /// handler runs is CPython's reference counting).
+    in_try: bool,
     /// Blocks the statement sits in (module level is 1).
     blocks: usize,
 }
@@ -145,6 +149,7 @@ impl Ctx {
         in_class: false,
         in_loop: false,
         in_finally: false,
+        in_try: false,
         blocks: 0,
     };
 }
@@ -578,6 +583,7 @@ impl Lowering<'_> {
                 in_class: false,
                 in_loop: false,
                 in_finally: false,
+                in_try: false,
                 ..ctx
             },
         );
@@ -748,6 +754,9 @@ impl Lowering<'_> {
                 "SyntaxError: 'yield' outside function".into(),
             ));
         }
+        if ctx.in_try {
+            return Err(self.unsupported(e, "yield inside a try statement"));
+        }
         let value = value.map(|v| self.expr(v)).transpose()?;
         Ok(match (e, value) {
             (py::Expr::YieldFrom(_), Some(v)) => Expr::YieldFrom(Box::new(v)),
@@ -772,6 +781,10 @@ impl Lowering<'_> {
         if t.is_star {
             return Err(self.unsupported(s, "except*"));
         }
+        let ctx = Ctx {
+            in_try: true,
+            ..ctx
+        };
         let body = self.block(&t.body, ctx)?;
         let mut handlers = Vec::with_capacity(t.handlers.len());
         for (i, h) in t.handlers.iter().enumerate() {

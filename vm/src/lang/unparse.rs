@@ -725,7 +725,7 @@ mod tests {
 
     #[test]
     fn exceptions_and_generators_round_trip() {
-        let src = "def g(n):\n    try:\n        yield n\n        yield from range(n)\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        yield\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
+        let src = "def g(n):\n    yield n\n    yield from range(n)\n    if n:\n        yield\n    try:\n        pass\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        pass\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
         assert_eq!(unparse(&m), src);
@@ -736,6 +736,14 @@ mod tests {
         for (bad, why) in [
             ("yield 1\n", "'yield' outside function"),
             ("def f():\n    x = yield 1\n", "yield"),
+            (
+                "def f():\n    try:\n        yield 1\n    except E:\n        pass\n",
+                "yield inside a try",
+            ),
+            (
+                "def f():\n    try:\n        pass\n    finally:\n        yield 1\n",
+                "yield inside a try",
+            ),
             ("def f():\n    return [(yield) for i in x]\n", "yield"),
             (
                 "try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n",
