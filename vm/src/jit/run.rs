@@ -155,7 +155,9 @@ impl Run<'_> {
                     let err = self.pending.take().unwrap_or_else(|| {
                         Raise::Internal("JIT error stub without an exception".into())
                     });
-                    if matches!(err, Raise::Exc { .. }) && left < self.executors.len() {
+                    if matches!(err, Raise::Exc { .. } | Raise::Thrown(_))
+                        && left < self.executors.len()
+                    {
                         self.record_error(left, frame);
                     }
                     return Err(err);

@@ -184,6 +184,18 @@ pub enum Op {
     /// `[dict, x1..x(arg-1), k, v] -> [dict, x1..x(arg-1)]`: `dict[k] = v`
     /// for the dict `arg` slots below the pair, as CPython's `MAP_ADD`.
     MapAdd,
+    /// `[exc] -> [prev, exc]`: the exception a handler starts with becomes
+    /// the one being handled; the one it hides (or NULL) is saved below.
+    PushExcInfo,
+    /// `[prev] -> []`: a handler is done; `prev` is handled again.
+    PopExcept,
+    /// `[exc, cls] -> [exc, bool]`: whether `exc` matches an `except`
+    /// clause's class or tuple of classes.
+    CheckExcMatch,
+    /// `[exc] -> raises exc` again (the same object).
+    Reraise,
+    /// Removes global `arg` (`except E as e:` unbinds `e` at its end).
+    DeleteGlobal,
 }
 
 impl Op {
@@ -266,6 +278,10 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         LoadSuperAttr => (1, 1),
         LoadSuperMethod => (1, 2),
         RaiseVarargs => (arg, 0),
+        PushExcInfo => (1, 2),
+        PopExcept | Reraise => (1, 0),
+        CheckExcMatch => (2, 2),
+        DeleteGlobal => (0, 0),
         StoreFast | StoreDeref | StoreGlobal | PopTop | PopJumpIfFalse | PopJumpIfTrue
         | ReturnValue => (1, 0),
         Copy => (arg, arg + 1),
@@ -442,6 +458,29 @@ pub struct Code {
     /// CPython's `COPY_FREE_VARS` does as a function starts).
     pub free_start: u32,
     pub nfree: u32,
+    /// The exception table (CPython 3.11's zero-cost `try`): sorted,
+    /// disjoint instruction ranges and where an exception raised inside
+    /// one goes. No instruction runs to enter or leave a `try`.
+    pub exc_table: Vec<ExcEntry>,
+}
+
+/// One exception-table range: an exception raised by an instruction in
+/// `start..end` truncates the value stack to `depth`, pushes the
+/// exception and jumps to `target`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExcEntry {
+    pub start: u32,
+    pub end: u32,
+    pub target: u32,
+    pub depth: u32,
+}
+
+impl Code {
+    /// Where an exception raised by instruction `at` goes, if anywhere.
+    pub fn handler_for(&self, at: u32) -> Option<ExcEntry> {
+        let i = self.exc_table.partition_point(|e| e.end <= at);
+        self.exc_table.get(i).copied().filter(|e| e.start <= at)
+    }
 }
 
 /// A constant as the compiler sees it; the VM materializes it as a Value.

@@ -16,6 +16,8 @@ mod closures;
 mod comprehension;
 #[path = "compile_set.rs"]
 mod set_display;
+#[path = "compile_try.rs"]
+mod try_stmt;
 
 /// Compiles a module with the default limits. Never fails: the front end
 /// already rejected everything outside S0.
@@ -56,6 +58,11 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         c.emit(Op::ReturnValue, 0);
         c.finish()
     };
+    // An exception class's `args` lives in its instances' shared keys,
+    // which are keyed by name id.
+    if !classes.is_empty() && !names.iter().any(|n| n == "args") {
+        names.push("args".into());
+    }
     // Functions were appended as found; the module body is code 0.
     codes.insert(0, module_code);
     // MAKE_FUNCTION args were assigned as `codes.len()` before the insert.
@@ -89,11 +96,6 @@ fn unimplemented(body: &[Stmt]) -> Option<&'static str> {
     }
     let mut found = None;
     for s in body {
-        found = found.or(match s {
-            Stmt::Try { .. } => Some("try statement"),
-            Stmt::RaiseFrom { .. } => Some("raise ... from"),
-            _ => None,
-        });
         s.for_each_expr(&mut |e| found = found.or_else(|| in_expr(e)));
         let nested: &[&[Stmt]] = match s {
             Stmt::If { body, orelse, .. }
@@ -102,8 +104,19 @@ fn unimplemented(body: &[Stmt]) -> Option<&'static str> {
             | Stmt::ForUnpack { body, orelse, .. } => &[body, orelse],
             Stmt::FunctionDef { body, .. } | Stmt::ClassDef { body, .. } => &[body],
             Stmt::Decorated { def, .. } => &[std::slice::from_ref(&**def)],
+            Stmt::Try {
+                body,
+                orelse,
+                finalbody,
+                ..
+            } => &[body, orelse, finalbody],
             _ => &[],
         };
+        if let Stmt::Try { handlers, .. } = s {
+            for h in handlers {
+                found = found.or_else(|| unimplemented(&h.body));
+            }
+        }
         for b in nested {
             found = found.or_else(|| unimplemented(b));
         }
@@ -118,6 +131,9 @@ struct Loop {
     breaks: Vec<usize>,
     /// `for` loops keep their iterator on the stack; `break` pops it.
     is_for: bool,
+    /// `unwinds.len()` inside the loop: what a `break` or `continue`
+    /// leaves is above.
+    unwinds: usize,
 }
 
 struct CodeBuilder<'n> {
@@ -148,6 +164,14 @@ struct CodeBuilder<'n> {
     assigned: std::collections::BTreeSet<u32>,
     depth: u32,
     loops: Vec<Loop>,
+    /// Blocks a `break`, `continue` or `return` must undo, innermost last.
+    unwinds: Vec<try_stmt::Unwind>,
+    /// Handlers protecting the code being emitted, innermost last.
+    handler_stack: Vec<u32>,
+    /// Each handler's target and stack depth.
+    exc_handlers: Vec<(u32, u32)>,
+    /// The handler protecting each instruction emitted.
+    handler_at: Vec<u32>,
     /// The run's int width: wider literals poison when evaluated.
     int_bits: u64,
     /// The comprehension variables in scope, innermost last: each a hidden
@@ -194,6 +218,7 @@ impl<'n> CodeBuilder<'n> {
                 consts: vec![Const::Value(Value::NONE)],
                 free_start: scope.as_ref().map_or(0, |s| s.locals.len() as u32),
                 nfree: scope.as_ref().map_or(0, |s| s.frees.len() as u32),
+                exc_table: vec![],
             },
             names,
             codes,
@@ -209,11 +234,16 @@ impl<'n> CodeBuilder<'n> {
             depth: 0,
             int_bits,
             loops: vec![],
+            unwinds: vec![],
+            handler_stack: vec![],
+            exc_handlers: vec![],
+            handler_at: vec![],
             comp_scopes: vec![],
         }
     }
 
     fn finish(mut self) -> Code {
+        self.finish_exc_table();
         self.code.caches = vec![Cache::default(); self.code.instrs.len()];
         self.code
     }
@@ -224,6 +254,7 @@ impl<'n> CodeBuilder<'n> {
 
     fn emit(&mut self, op: Op, arg: u32) -> usize {
         self.code.depth_at.push(self.depth);
+        self.handler_at.push(self.current_handler());
         let (pops, pushes) = stack_effect(op, arg);
         self.depth = self.depth - pops + pushes;
         self.code.stack_size = self.code.stack_size.max(self.depth);
@@ -386,10 +417,12 @@ impl<'n> CodeBuilder<'n> {
                 let head = self.here();
                 self.condition(test);
                 let exit_jump = self.emit(Op::PopJumpIfFalse, 0);
+                self.unwinds.push(try_stmt::Unwind::Loop { is_for: false });
                 self.loops.push(Loop {
                     head,
                     breaks: vec![],
                     is_for: false,
+                    unwinds: self.unwinds.len(),
                 });
                 // The body may run zero times: its assignments don't count after.
                 let before = self.assigned.clone();
@@ -400,9 +433,12 @@ impl<'n> CodeBuilder<'n> {
                 // skips.
                 let else_at = self.here();
                 self.patch(exit_jump, else_at);
+                // The `else:` block belongs to the enclosing loop (a
+                // `break` there leaves that one).
+                let l = self.close_loop();
                 self.block(orelse);
+                self.patch_breaks(l);
                 self.assigned = before;
-                self.close_loop();
             }
             Stmt::For { .. } | Stmt::ForUnpack { .. } => {
                 let (iter, body, orelse) = match s {
@@ -424,10 +460,12 @@ impl<'n> CodeBuilder<'n> {
                     Stmt::ForUnpack { targets, .. } => self.unpack(targets),
                     _ => unreachable!(),
                 }
+                self.unwinds.push(try_stmt::Unwind::Loop { is_for: true });
                 self.loops.push(Loop {
                     head,
                     breaks: vec![],
                     is_for: true,
+                    unwinds: self.unwinds.len(),
                 });
                 self.block(body);
                 self.assigned = before.clone();
@@ -437,34 +475,38 @@ impl<'n> CodeBuilder<'n> {
                 self.depth -= 1;
                 let else_at = self.here();
                 self.patch(for_iter, else_at);
+                let l = self.close_loop();
                 self.block(orelse);
+                self.patch_breaks(l);
                 self.assigned = before;
-                self.close_loop();
             }
             Stmt::Break => {
-                let is_for = self
+                let l = self
                     .loops
                     .last()
-                    .expect("front end checks break is in a loop")
-                    .is_for;
+                    .expect("front end checks break is in a loop");
+                let (is_for, keep) = (l.is_for, l.unwinds);
+                let depth = self.depth;
+                self.unwind_blocks(keep, false);
                 if is_for {
                     self.emit(Op::PopTop, 0);
                 }
                 let j = self.emit(Op::JumpForward, 0);
                 // The code after `break` is unreachable; restore the depth the
                 // enclosing block expects.
-                if is_for {
-                    self.depth += 1;
-                }
+                self.depth = depth;
                 self.loops.last_mut().unwrap().breaks.push(j);
             }
             Stmt::Continue => {
-                let head = self
+                let l = self
                     .loops
                     .last()
-                    .expect("front end checks continue is in a loop")
-                    .head;
+                    .expect("front end checks continue is in a loop");
+                let (head, keep) = (l.head, l.unwinds);
+                let depth = self.depth;
+                self.unwind_blocks(keep, false);
                 self.emit(Op::JumpBackward, head);
+                self.depth = depth;
             }
             Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             // The module is a constant: CPython's IMPORT_NAME of a module
@@ -498,8 +540,17 @@ impl<'n> CodeBuilder<'n> {
                 attr,
                 value,
             } => self.assign_attr(object, attr, value),
-            // Never run: `unimplemented` poisons the program at setup.
-            Stmt::Try { .. } | Stmt::RaiseFrom { .. } => {}
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_stmt(body, handlers, orelse, finalbody),
+            Stmt::RaiseFrom { exc, cause } => {
+                self.expr(exc);
+                self.expr(cause);
+                self.emit(Op::RaiseVarargs, 2);
+            }
             Stmt::Raise(exc) => {
                 if let Some(e) = exc {
                     self.expr(e);
@@ -533,6 +584,7 @@ impl<'n> CodeBuilder<'n> {
                     }
                 }
                 let d = self.depth;
+                self.unwind_for_return();
                 self.emit(Op::ReturnValue, 0);
                 // Unreachable after return: keep the block's depth unchanged.
                 self.depth = d - 1;
@@ -552,8 +604,16 @@ impl<'n> CodeBuilder<'n> {
         }
     }
 
-    fn close_loop(&mut self) {
+    /// Ends a loop's body: what follows (its `else:` block) is in the
+    /// enclosing loop. Returns the loop, whose breaks `patch_breaks`
+    /// points at the end of the whole statement.
+    fn close_loop(&mut self) -> Loop {
         let l = self.loops.pop().unwrap();
+        self.unwinds.truncate(l.unwinds - 1);
+        l
+    }
+
+    fn patch_breaks(&mut self, l: Loop) {
         let end = self.here();
         for j in l.breaks {
             self.patch(j, end);

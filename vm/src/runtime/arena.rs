@@ -75,6 +75,13 @@ pub struct Roots {
     /// The innermost frame (0: none); frames link outward through
     /// `FRAME_PREV`.
     pub top_frame: u64,
+    /// The exception being raised, from `raise` until a handler has it on
+    /// its value stack (NULL: none).
+    pub thrown: Value,
+    /// The exception the innermost running `except` block handles (a bare
+    /// `raise` re-raises it); the ones it hides are saved on value stacks
+    /// by PUSH_EXC_INFO. NULL: none.
+    pub handling: Value,
 }
 
 impl Roots {
@@ -85,6 +92,11 @@ impl Roots {
         }
         for &v in &self.temps {
             f(v, RootPlace::Temp);
+        }
+        for v in [self.thrown, self.handling] {
+            if !v.is_null() {
+                f(v, RootPlace::Temp);
+            }
         }
         let mut frame = self.top_frame;
         while frame != 0 {

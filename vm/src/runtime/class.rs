@@ -25,7 +25,10 @@ pub const TYPE_NAME: u64 = 16;
 pub const TYPE_BASE: u64 = 24;
 pub const TYPE_NS: u64 = 32;
 pub const TYPE_META: u64 = 40;
-pub const TYPE_WORDS: usize = 6;
+/// NULL, or the built-in exception class an exception class derives
+/// from (a class whose base is `Exception`, say, or a subclass of one).
+pub const TYPE_EXC: u64 = 48;
+pub const TYPE_WORDS: usize = 7;
 pub const INSTANCE_TYPE: u64 = 8;
 pub const INSTANCE_VALUES: u64 = 16;
 pub const INSTANCE_WORDS: usize = 3;
@@ -53,12 +56,12 @@ fn set_field(v: Value, off: u64, x: u64) {
     unsafe { object::write(v.0, off, x) }
 }
 
-/// A new class: `name` a Str, `base` a Type or NULL, `ns` a PyDict.
+/// A new class: `name` a Str, `base` a Type or NULL, `ns` a PyDict,
+/// `exc` NULL or the built-in exception class it derives from.
 pub fn new_type(
     arena: &mut Arena,
     version: u64,
-    name: Value,
-    base: Value,
+    (name, base, exc): (Value, Value, Value),
     ns: Value,
     meta: usize,
 ) -> Result<Value, Raise> {
@@ -71,7 +74,20 @@ pub fn new_type(
     set_field(t, TYPE_BASE, base.0);
     set_field(t, TYPE_NS, ns.0);
     set_field(t, TYPE_META, meta as u64);
+    set_field(t, TYPE_EXC, exc.0);
     Ok(t)
+}
+
+/// NULL, or the built-in exception class `t` derives from.
+pub fn exc_base(t: Value) -> Value {
+    Value(field(t, TYPE_EXC))
+}
+
+/// An instance of a user exception class. Its `args` is value slot 0
+/// (the class's shared keys start with `args`, as BaseException's C
+/// field comes before any `__dict__`).
+pub fn is_exception_instance(v: Value) -> bool {
+    is_instance(v) && !exc_base(type_of(v)).is_null()
 }
 
 pub fn version(t: Value) -> u64 {

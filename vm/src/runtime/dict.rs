@@ -2,8 +2,9 @@
 //! entries with a *keys version* that changes whenever a key is added, as in
 //! CPython. Specialized `LOAD_GLOBAL_MODULE` caches `(keys_version, index)`:
 //! while the keys version holds, the entry index is valid. Keys are global
-//! name ids; S0 has no `del`, so entries are never removed and capacity is
-//! the number of distinct global names in the program.
+//! name ids; only `except E as name:` at module level removes one (`del`
+//! is not in the language), and capacity is the number of distinct global
+//! names in the program.
 
 use super::arena::{Arena, OutOfMemory};
 use super::object::{self, DICT_CAPACITY, DICT_ENTRIES, DICT_KEYS_VERSION, DICT_LEN, Kind};
@@ -70,4 +71,24 @@ pub fn set(d: Value, key: u64, value: Value, new_version: u64) -> bool {
         object::write(d.0, DICT_KEYS_VERSION, new_version);
         true
     }
+}
+
+/// Removes `key` (later entries move down, keeping insertion order) and
+/// bumps the keys version to `new_version`. Returns whether it was there.
+pub fn remove(d: Value, key: u64, new_version: u64) -> bool {
+    let Some(i) = index_of(d, key) else {
+        return false;
+    };
+    let n = len(d);
+    // SAFETY: entries `0..n` are initialized; `i < n`.
+    unsafe {
+        for j in i + 1..n {
+            let (k, v) = entry(d, j);
+            object::write(d.0, DICT_ENTRIES + 16 * (j - 1), k);
+            object::write(d.0, DICT_ENTRIES + 16 * (j - 1) + 8, v.0);
+        }
+        object::write(d.0, DICT_LEN, n - 1);
+        object::write(d.0, DICT_KEYS_VERSION, new_version);
+    }
+    true
 }

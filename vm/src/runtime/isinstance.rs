@@ -40,8 +40,7 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
             kind_is(x, Kind::Reversed) && super::iters::reversed_type_name(x) == "reversed"
         }
         t if super::exceptions::is_class(t) => {
-            super::exceptions::is_exception(x)
-                && super::exceptions::is_subclass(super::exceptions::parts(x).0, t)
+            super::exceptions::view(x).is_some_and(|e| super::exceptions::class_derives(e.class, t))
         }
         t if super::class::is_type(t) => {
             super::class::is_instance(x) && super::class::is_subclass(super::class::type_of(x), t)

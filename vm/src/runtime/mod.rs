@@ -45,6 +45,11 @@ pub enum Raise {
         kind: &'static str,
         message: String,
     },
+    /// An exception object being raised (a user exception, or one
+    /// re-raised or raised by value): it is also `arena.roots.thrown`, so
+    /// it survives collections on its way to a handler. Built-in errors
+    /// the runtime raises are [`Raise::Exc`] until a handler catches them.
+    Thrown(Value),
     Poison(Poison),
     /// The VM caught itself in an inconsistent state (a VM bug, reported as
     /// a crash finding instead of corrupting memory).
@@ -195,7 +200,7 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
     if strs::is_str(v) {
         return Ok(strs::text(v).to_string());
     }
-    if exceptions::is_exception(v) {
+    if exceptions::is_exception_value(v) {
         return exceptions::str_of(v, &|x, repr| {
             if repr {
                 try_repr(x, function_name)
@@ -215,6 +220,9 @@ pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<Strin
         let item = |x: Value| scalar_repr(x, function_name);
         seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
         return Ok(out);
+    }
+    if exceptions::is_exception_value(v) {
+        return exceptions::repr_of(v, &|x| try_repr(x, function_name));
     }
     Ok(scalar_repr(v, function_name))
 }
@@ -286,6 +294,9 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         }
         Kind::DictEntries => "<dict entries>".into(),
         Kind::Type => class::type_repr(v),
+        Kind::Instance if class::is_exception_instance(v) => {
+            exceptions::repr_of(v, &|x| try_repr(x, function_name)).unwrap_or_else(|_| "...".into())
+        }
         Kind::Instance => class::instance_repr(v),
         Kind::InstanceValues => "<instance values>".into(),
         Kind::MethodWrapper => format!("<{} object>", type_name(v)),

@@ -159,6 +159,9 @@ impl Value {
     /// `object.__init__`, which `super().__init__()` reaches in a class
     /// without a base.
     pub const OBJECT_INIT: Value = Value((91 << 2) | 2);
+    /// `BaseException.__init__`, which `super().__init__(...)` reaches in
+    /// an exception class: it sets the instance's `args`.
+    pub const EXC_INIT: Value = Value((92 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

@@ -109,7 +109,8 @@ fn check_value(
         || v.is_builtin()
         || super::math::is_math_value(v)
         || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
-        || v == Value::OBJECT_INIT;
+        || v == Value::OBJECT_INIT
+        || v == Value::EXC_INIT;
     if v.is_small_int() || valid_immediate {
         return Ok(());
     }
@@ -237,7 +238,10 @@ fn check_value(
         }
         Kind::BoundMethod => {
             let m = Value(read(object::BOUND_METHOD));
-            let method_ok = super::methods::is_method(m) || m == Value::OBJECT_INIT || m.is_ptr();
+            let method_ok = super::methods::is_method(m)
+                || m == Value::OBJECT_INIT
+                || m == Value::EXC_INIT
+                || m.is_ptr();
             if words != 3 || !method_ok {
                 return bad(format!("a malformed bound method ({words} words)"));
             }
@@ -275,7 +279,8 @@ fn check_value(
             .filter(|&off| read(off) != 0)
             .collect(),
         Kind::Exception => {
-            if words != 3 || !super::exceptions::is_class(Value(read(super::exceptions::EXC_CLASS)))
+            if words != super::exceptions::EXC_WORDS
+                || !super::exceptions::is_class(Value(read(super::exceptions::EXC_CLASS)))
             {
                 return bad(format!("a malformed exception ({words} words)"));
             }

@@ -93,21 +93,6 @@ impl Run<'_> {
         Ok(frame)
     }
 
-    /// What `raise exc` (or a bare `raise`, with nothing being handled)
-    /// raises.
-    pub(crate) fn raise_value(&mut self, exc: Option<Value>) -> Raise {
-        let Some(v) = exc else {
-            return Raise::exc("RuntimeError", "No active exception to reraise".into());
-        };
-        crate::runtime::exceptions::to_raise(self.arena, v, &|arena, x, repr| {
-            if repr {
-                crate::runtime::arena_repr(arena, x)
-            } else {
-                crate::runtime::arena_str(arena, x)
-            }
-        })
-    }
-
     pub(crate) fn make_function(&mut self, cid: u32) -> Result<Value, Raise> {
         let addr = self.arena.alloc(Kind::Function, 5)?;
         let name_id = self

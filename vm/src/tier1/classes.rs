@@ -15,6 +15,7 @@
 use crate::lang::Poison;
 use crate::lang::bytecode::{AttrKind, Op, build_class_index, super_class, super_name};
 use crate::runtime::class;
+use crate::runtime::exceptions;
 use crate::runtime::{Raise, Value, methods, pydict, strs, type_name};
 
 use super::Run;
@@ -76,6 +77,9 @@ impl Run<'_> {
                 "type '{}' is not subscriptable",
                 class::name(ins[0])
             ))),
+            Op::LoadAttr if exceptions::is_exception(ins[0]) => {
+                self.exception_attr(ins[0], arg).map(|v| vec![v])
+            }
             Op::LoadAttr if self.name_is(arg, "__name__") => {
                 self.other_name(ins[0]).map(|v| vec![v])
             }
@@ -150,8 +154,15 @@ impl Run<'_> {
             .cloned()
             .ok_or_else(|| Raise::Internal(format!("BUILD_CLASS of unknown class {index}")))?;
         let (base, values) = ins.split_first().expect("BUILD_CLASS pops its base");
-        let base = *base;
-        if !base.is_null() && !class::is_type(base) {
+        // A built-in exception class as the base is not a class object of
+        // ours: the class is a root one that remembers it (`TYPE_EXC`).
+        let (base, exc) = match *base {
+            b if exceptions::is_class(b) => (Value::NULL, b),
+            b if class::is_type(b) => (b, class::exc_base(b)),
+            Value::NULL => (Value::NULL, Value::NULL),
+            _ => return Err(Raise::Poison(Poison::Unmodelled)),
+        };
+        if !exc.is_null() && info.slots.is_some() {
             return Err(Raise::Poison(Poison::Unmodelled));
         }
         let ns = pydict::new(self.arena)?;
@@ -171,6 +182,8 @@ impl Run<'_> {
                 keys.extend(own.iter().filter(|n| !keys.contains(n)).collect::<Vec<_>>());
                 (keys.clone(), Some(keys))
             }
+            // An exception's `args` is its first value (see `class.rs`).
+            _ if !exc.is_null() => (vec![self.args_name()?], None),
             _ => (vec![], None),
         };
         let mut slot_names = base_meta.map_or(vec![], |b| b.slot_names.clone());
@@ -182,7 +195,7 @@ impl Run<'_> {
         };
         let version = self.next_type_version();
         let meta = self.classes.metas.len();
-        let t = class::new_type(self.arena, version, name, base, ns, meta)?;
+        let t = class::new_type(self.arena, version, (name, base, exc), ns, meta)?;
         self.arena.roots.fixed.push(t);
         self.classes.metas.push(TypeMeta {
             keys,
@@ -194,6 +207,14 @@ impl Run<'_> {
         });
         self.classes.latest.insert(index, t);
         Ok(t)
+    }
+
+    /// The name id of `args` (the compiler interns it in programs with
+    /// classes).
+    fn args_name(&self) -> Result<u32, Raise> {
+        self.program
+            .name_id("args")
+            .ok_or_else(|| Raise::Internal("no name id for `args`".into()))
     }
 
     fn fill_namespace(
@@ -411,6 +432,10 @@ impl Run<'_> {
             )));
         }
         let old = class::type_of(obj);
+        if !class::exc_base(old).is_null() || !class::exc_base(v).is_null() {
+            // BaseException's layout rules are not modelled.
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         let om = class::meta(old);
         if !self.layout_compatible(old, v) {
             return Err(Raise::type_error(format!(
@@ -497,6 +522,9 @@ impl Run<'_> {
             Some((v, _)) => self.bind_found(v, obj, t).map(|v| vec![v]),
             // `object.__init__` as a value is a method-wrapper, which the
             // language does not model; called, it is `OBJECT_INIT`.
+            None if self.name_is(name, "__init__") && method && !class::exc_base(t).is_null() => {
+                Ok(vec![Value::EXC_INIT, obj])
+            }
             None if self.name_is(name, "__init__") && method => Ok(vec![Value::OBJECT_INIT, obj]),
             None if self.name_is(name, "__init__") => Err(Raise::Poison(Poison::Unmodelled)),
             None => Err(Raise::exc(
@@ -540,6 +568,13 @@ impl Run<'_> {
                     Ok(Value::NONE)
                 }
             }
+            // BaseException.__init__: the arguments become `args`.
+            Value::EXC_INIT => match args.split_first() {
+                Some((o, rest)) if class::is_exception_instance(*o) => {
+                    self.set_exception_args(*o, rest).map(|_| Value::NONE)
+                }
+                _ => Err(Raise::Poison(Poison::Unmodelled)),
+            },
             c if class::is_type(c) => self.instantiate(c, args),
             b if methods::is_bound(b) && methods::bound_parts(b).1.is_ptr() => {
                 let (receiver, f) = methods::bound_parts(b);
@@ -618,8 +653,21 @@ impl Run<'_> {
         // that `__init__`'s stores find their slots (STORE_ATTR_INSTANCE_VALUE).
         let slots = self.classes.metas[class::meta(t)].keys.len();
         let o = class::new_instance(self.arena, t, slots)?;
+        let exception = !class::exc_base(t).is_null();
+        if exception {
+            // BaseException.__new__ keeps the arguments as `args`, whatever
+            // `__init__` does (keywords: CPython refuses them without an
+            // `__init__` that takes them; not modelled).
+            if kw != Ok(None) {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            self.arena.roots.temps.push(o);
+            let r = self.set_exception_args(o, args);
+            self.arena.roots.temps.pop();
+            r?;
+        }
         let Some((init, _)) = init else {
-            if !args.is_empty() {
+            if !args.is_empty() && !exception {
                 return Err(Raise::type_error(format!(
                     "{}() takes no arguments",
                     class::name(t)
@@ -692,5 +740,35 @@ fn method_pair(v: Value, obj: Value, t: Value) -> Vec<Value> {
         Some((f, false)) => vec![Value::METHOD_CALL_RECEIVER, f],
         Some((f, true)) => vec![f, t],
         None => vec![Value::METHOD_CALL_RECEIVER, v],
+    }
+}
+
+impl Run<'_> {
+    /// `e.args = tuple(args)` for an instance of a user exception class.
+    fn set_exception_args(&mut self, o: Value, args: &[Value]) -> Result<(), Raise> {
+        let tuple = crate::runtime::seq::new_tuple(self.arena, args)?;
+        self.arena.roots.temps.push(tuple);
+        let r = self.store_attr(o, self.args_name()?, tuple);
+        self.arena.roots.temps.pop();
+        r
+    }
+
+    /// `e.args` and `e.__class__` of a built-in exception object.
+    fn exception_attr(&mut self, e: Value, name: u32) -> Result<Value, Raise> {
+        let v = exceptions::view(e).ok_or_else(|| Raise::Internal("not an exception".into()))?;
+        if self.name_is(name, "args") && !v.key_text {
+            return Ok(v.args);
+        }
+        if self.name_is(name, "__class__") {
+            return Ok(v.class);
+        }
+        if self.name_is(name, "args") {
+            // A runtime KeyError keeps only its key's repr.
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        Err(Raise::exc(
+            "AttributeError",
+            format!("'{}' object has no attribute '{}'", v.name, self.name(name)),
+        ))
     }
 }

@@ -98,12 +98,23 @@ impl Run<'_> {
         }
     }
 
-    fn next_version(&mut self) -> u64 {
+    pub(super) fn next_version(&mut self) -> u64 {
         self.next_keys_version += 1;
         self.next_keys_version
     }
 
+    /// Runs frames from `r` until `entry` returns; an exception goes to
+    /// its handler (see `unwind.rs`), or on to the caller.
     fn dispatch(&mut self, r: &mut Regs, entry: u64) -> Result<Value, Raise> {
+        loop {
+            match self.dispatch_loop(r, entry) {
+                Ok(v) => return Ok(v),
+                Err(e) => self.unwind(r, entry, e)?,
+            }
+        }
+    }
+
+    fn dispatch_loop(&mut self, r: &mut Regs, entry: u64) -> Result<Value, Raise> {
         macro_rules! push {
             ($v:expr) => {{
                 let v: Value = $v;
@@ -179,10 +190,24 @@ impl Run<'_> {
                 Op::DeleteFast => unsafe { *r.locals.add(ins.arg as usize) = Value::NULL.0 },
                 Op::PushNull => push!(Value::NULL),
                 Op::LoadAssertionError => push!(crate::runtime::exceptions::ASSERTION_ERROR),
+                Op::RaiseVarargs if ins.arg == 2 => {
+                    let cause = pop!();
+                    let exc = pop!();
+                    sync!();
+                    return Err(self.raise_from(exc, cause));
+                }
                 Op::RaiseVarargs => {
                     let exc = (ins.arg == 1).then(|| pop!());
                     sync!();
                     return Err(self.raise_value(exc));
+                }
+                Op::PushExcInfo
+                | Op::PopExcept
+                | Op::CheckExcMatch
+                | Op::Reraise
+                | Op::DeleteGlobal => {
+                    sync!();
+                    self.exc_instr(r, ins)?
                 }
                 Op::LoadGlobal => {
                     let v = self.load_global_generic(code, at, ins.arg)?;
@@ -399,7 +424,16 @@ impl Run<'_> {
                     if self.config.tier2.is_some()
                         && let Some(eid) = self.hot_loop(r.cid, at, ins.arg)
                     {
-                        let resume = self.run_executor(eid, r.frame)?;
+                        let resume = match self.run_executor(eid, r.frame) {
+                            Ok(ip) => ip,
+                            Err(e) => {
+                                // The trace wrote back the failing
+                                // instruction (`_SET_IP`) and the stack.
+                                r.ip = fget(r.frame, FRAME_IP) as usize + 1;
+                                r.sp = fget(r.frame, FRAME_SP) as *mut u64;
+                                return Err(e);
+                            }
+                        };
                         r.sp = fget(r.frame, FRAME_SP) as *mut u64;
                         r.ip = resume as usize;
                     }

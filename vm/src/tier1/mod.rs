@@ -8,6 +8,7 @@ mod classes;
 mod interp;
 mod seq_instr;
 mod specialize;
+mod unwind;
 
 pub(crate) use calls::closure_of;
 pub(crate) use cells::store_deref;
@@ -262,7 +263,18 @@ impl Vm {
         // the program ended: an exception caused by reading freed memory is
         // a heap bug first.
         let result = match run.execute() {
-            r @ (Ok(()) | Err(Raise::Exc { .. })) => run.heap_check("at the end of the run").and(r),
+            r @ (Ok(()) | Err(Raise::Exc { .. } | Raise::Thrown(_))) => {
+                run.heap_check("at the end of the run").and(r)
+            }
+            r => r,
+        };
+        // An uncaught exception object ends the run as a runtime error
+        // does: its class name and `str()`.
+        let result = match result {
+            Err(Raise::Thrown(e)) => run
+                .uncaught(e)
+                .map(|(kind, message)| Raise::Exc { kind, message })
+                .and_then(Err),
             r => r,
         };
         let result = match result {
@@ -271,7 +283,9 @@ impl Vm {
                 kind: kind.to_string(),
                 message,
             }),
+
             Err(Raise::Poison(p)) => RunResult::Poisoned(p),
+            Err(Raise::Thrown(_)) => unreachable!("converted above"),
             Err(Raise::Internal(msg)) => {
                 // A specific oracle (fault, deopt state, heap...) may have
                 // stopped the run. Otherwise the VM caught itself in an

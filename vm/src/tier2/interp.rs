@@ -51,7 +51,7 @@ impl Run<'_> {
     pub(crate) fn interpret_executor(&mut self, first: usize, frame: u64) -> Result<u32, Raise> {
         let mut current = first;
         let r = self.interpret_loop(&mut current, frame);
-        if let Err(Raise::Exc { .. }) = &r {
+        if let Err(Raise::Exc { .. } | Raise::Thrown(_)) = &r {
             self.record_error(current, frame);
         }
         r

@@ -331,6 +331,12 @@ pub fn project(
             | Op::PushNull
             | Op::BuildClass
             | Op::RaiseVarargs
+            // Handler code runs in tier 1 (only the `try` body is traced).
+            | Op::PushExcInfo
+            | Op::PopExcept
+            | Op::CheckExcMatch
+            | Op::Reraise
+            | Op::DeleteGlobal
             | Op::LoadAssertionError => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
