@@ -114,10 +114,16 @@ pub enum Injection {
     /// after it reads another class's layout (or a class whose layout
     /// changed under `__class__`). Frame state or outcome.
     TypeGuardIgnoresVersion,
+    /// An exception raised inside a trace leaves with the frame's `ip` one
+    /// instruction past the one that raised (the error path writes back
+    /// `ip + 1`): tier 1 looks the wrong instruction up in the exception
+    /// table, and the error transition names a point tier 1 never reaches.
+    /// Frame state at the exception.
+    ErrorResumesLate,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 26] = [
+    pub const ALL: [Injection; 27] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -144,6 +150,7 @@ impl Injection {
         Injection::DictStoreIgnoresResize,
         Injection::TypeWatcherMissesBase,
         Injection::TypeGuardIgnoresVersion,
+        Injection::ErrorResumesLate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -174,6 +181,7 @@ impl Injection {
             Injection::DictStoreIgnoresResize => "dict-store-ignores-resize",
             Injection::TypeWatcherMissesBase => "type-watcher-misses-base",
             Injection::TypeGuardIgnoresVersion => "type-guard-ignores-version",
+            Injection::ErrorResumesLate => "error-resumes-late",
         }
     }
 
@@ -186,6 +194,15 @@ impl Injection {
 /// from the one modified (its version still changes).
 pub fn watcher_misses_subclasses(inject: Option<Injection>) -> bool {
     inject == Some(Injection::TypeWatcherMissesBase)
+}
+
+/// On an exception leaving a trace, before tier 1 or an oracle reads the
+/// frame the trace wrote back.
+pub fn at_error_exit(inject: Option<Injection>, frame: u64) {
+    if inject == Some(Injection::ErrorResumesLate) {
+        use crate::runtime::frame::FRAME_IP;
+        fset(frame, FRAME_IP, fget(frame, FRAME_IP) + 1);
+    }
 }
 
 /// Whether the specialized dict store skips growing a full entry array.

@@ -158,6 +158,7 @@ impl Run<'_> {
                     if matches!(err, Raise::Exc { .. } | Raise::Thrown(_))
                         && left < self.executors.len()
                     {
+                        crate::planted::at_error_exit(self.config.inject, frame);
                         self.record_error(left, frame);
                     }
                     return Err(err);

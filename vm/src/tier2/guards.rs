@@ -196,7 +196,8 @@ mod tests {
             strs::new(&mut arena, "C").unwrap(),
             pydict::new(&mut arena).unwrap(),
         );
-        let a_class = class::new_type(&mut arena, 7, (name, Value::NULL, Value::NULL), ns, 0).unwrap();
+        let a_class =
+            class::new_type(&mut arena, 7, (name, Value::NULL, Value::NULL), ns, 0).unwrap();
         let an_instance = class::new_instance(&mut arena, a_class, 0).unwrap();
         let values = [
             a_class,

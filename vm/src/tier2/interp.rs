@@ -52,6 +52,7 @@ impl Run<'_> {
         let mut current = first;
         let r = self.interpret_loop(&mut current, frame);
         if let Err(Raise::Exc { .. } | Raise::Thrown(_)) = &r {
+            crate::planted::at_error_exit(self.config.inject, frame);
             self.record_error(current, frame);
         }
         r

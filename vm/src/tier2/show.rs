@@ -25,7 +25,7 @@ pub fn bytecode(program: &Program) -> String {
         );
         for (i, ins) in code.instrs.iter().enumerate() {
             let detail = match ins.op.generic() {
-                Op::LoadGlobal | Op::StoreGlobal => {
+                Op::LoadGlobal | Op::StoreGlobal | Op::DeleteGlobal => {
                     format!("({})", program.names[ins.arg as usize])
                 }
                 Op::LoadFast
@@ -71,6 +71,19 @@ pub fn bytecode(program: &Program) -> String {
                 ins.arg,
                 code.depth_at[i]
             );
+        }
+        if !code.exc_table.is_empty() {
+            let _ = writeln!(s, "  exception table:");
+            for e in &code.exc_table {
+                let _ = writeln!(
+                    s,
+                    "    {} to {} -> {} [{}]",
+                    e.start,
+                    e.end - 1,
+                    e.target,
+                    e.depth
+                );
+            }
         }
     }
     s
