@@ -18,6 +18,8 @@ mod calls;
 mod class;
 
 pub use class::DUNDERS;
+#[path = "parse_annotations.rs"]
+mod annotations;
 #[path = "parse_closures.rs"]
 mod closures;
 
@@ -118,10 +120,13 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         classes: Default::default(),
         in_comp: Default::default(),
         nonlocal_ranges: Default::default(),
+        future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
+        annotation_names: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
     let module = Module { body };
     lower.check_nonlocal_bindings(&module)?;
+    lower.check_annotation_names(&module)?;
     Ok(module)
 }
 
@@ -170,6 +175,11 @@ struct Lowering<'a> {
     in_comp: std::cell::Cell<usize>,
     /// Where each `nonlocal` statement is, in source order.
     nonlocal_ranges: std::cell::RefCell<Vec<TextRange>>,
+    /// The module starts with `from __future__ import annotations`:
+    /// annotations are dropped (see `parse_annotations.rs`).
+    future_annotations: bool,
+    /// Names imported from `typing`/`collections.abc` for annotations.
+    annotation_names: std::cell::RefCell<Vec<(String, TextRange)>>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -530,7 +540,7 @@ impl Lowering<'_> {
             py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
             py::Stmt::ClassDef(c) => self.class_def(c, s, ctx)?,
             py::Stmt::Delete(_) => return Err(self.unsupported(s, "del statement")),
-            py::Stmt::AnnAssign(_) => return Err(self.unsupported(s, "annotated assignment")),
+            py::Stmt::AnnAssign(a) => self.ann_assign(a, s)?,
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
             py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
@@ -547,7 +557,10 @@ impl Lowering<'_> {
                 msg: a.msg.as_deref().map(|m| self.expr(m)).transpose()?,
             },
             py::Stmt::Import(i) => self.import(i, s)?,
-            py::Stmt::ImportFrom(i) => self.import_from(i, s)?,
+            py::Stmt::ImportFrom(i) => match self.special_import(i, s) {
+                Some(r) => r?,
+                None => self.import_from(i, s)?,
+            },
             py::Stmt::Nonlocal(n) => self.nonlocal(n, s, ctx)?,
             py::Stmt::IpyEscapeCommand(_) => {
                 return Err(self.unsupported(s, "IPython escape command"));
@@ -571,8 +584,11 @@ impl Lowering<'_> {
         if !d.decorator_list.is_empty() && !ctx.in_class {
             return Err(self.unsupported(&d.decorator_list[0], "decorator"));
         }
-        if d.type_params.is_some() || d.returns.is_some() {
-            return Err(self.unsupported(s, "type annotations"));
+        if d.type_params.is_some() {
+            return Err(self.unsupported(s, "type parameters"));
+        }
+        if let Some(r) = &d.returns {
+            self.annotation(r.as_ref())?;
         }
         let (params, defaults) = self.parameters(&d.parameters)?;
         let outer_super_ok = self.super_ok.replace(super_ok);

@@ -24,8 +24,8 @@ impl Lowering<'_> {
         let mut params: Vec<String> = Vec::new();
         let mut defaults = Vec::new();
         for a in &p.args {
-            if a.parameter.annotation.is_some() {
-                return Err(self.unsupported(a, "type annotations"));
+            if let Some(ann) = &a.parameter.annotation {
+                self.annotation(ann.as_ref())?;
             }
             match &a.default {
                 Some(d) => defaults.push(self.expr(d)?),
