@@ -10,7 +10,8 @@
 //!   once, deterministically;
 //! - campaign: ten generated programs through the full configuration matrix;
 //! - kernels: pyperformance's nbody (20,000 steps), fannkuch (n = 8) and
-//!   spectral_norm (n = 50) on t1 and jit-native, and under `python3` in
+//!   spectral_norm (n = 50), and richards (one run, `vm/tests/data/kernels`)
+//!   on t1 and jit-native, and under `python3` in
 //!   one process (best of ten runs timed by python3 itself, printed once).
 
 use std::hint::black_box;
@@ -165,6 +166,14 @@ fn kernel(file: &str, from: &str, to: &str) -> String {
     src.replace(from, to)
 }
 
+/// A kernel from the VM's kernel tests, as they run it.
+fn vm_kernel(file: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vm/tests/data/kernels")
+        .join(file);
+    std::fs::read_to_string(path).expect("kernel source")
+}
+
 fn kernels(c: &mut Criterion) {
     let programs = [
         (
@@ -191,6 +200,7 @@ fn kernels(c: &mut Criterion) {
                 "DEFAULT_N = 50",
             ),
         ),
+        ("richards", vm_kernel("richards.py")),
     ];
     let mut g = c.benchmark_group("kernels");
     g.sample_size(10);
