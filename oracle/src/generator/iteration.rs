@@ -200,6 +200,14 @@ impl Rewriter<'_, '_> {
                         body,
                         orelse,
                     },
+                    // Never: a `for` statement's target above is a name or
+                    // an unpacking.
+                    attr @ Target::Attr { .. } => Stmt::ForUnpack {
+                        targets: vec![attr],
+                        iter,
+                        body,
+                        orelse,
+                    },
                 };
                 return;
             }

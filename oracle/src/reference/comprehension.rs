@@ -5,7 +5,7 @@
 //! `MAP_ADD`). Fuel is one unit per item of every clause, as a `for`
 //! statement's back edge costs.
 
-use super::super::resolve::{Comp, CompKind, Dest};
+use super::super::resolve::{Comp, CompKind};
 use super::super::seq::{self, Items};
 use super::{Frame, Interp, Res};
 use crate::reference::value::Value;
@@ -47,10 +47,7 @@ impl<'p> Interp<'p> {
         let clause = &c.clauses[level];
         let mut items = Items::of(&iterable).ok_or_else(|| seq::not_iterable(&iterable))?;
         while let Some(item) = items.step()? {
-            match &clause.dest {
-                Dest::Slot(slot) => self.store(*slot, item, frame),
-                Dest::Unpack(inner) => self.unpack_into(inner, &item, frame)?,
-            }
+            self.store_dest(&clause.dest, item, frame)?;
             let mut keep = true;
             for cond in &clause.ifs {
                 if !self.eval(cond, frame)?.truthy() {

@@ -251,10 +251,7 @@ impl<'p> Interp<'p> {
             St::AssignChain(dests, value) => {
                 let v = self.eval(value, frame)?;
                 for dest in dests {
-                    match dest {
-                        Dest::Slot(slot) => self.store(*slot, v.clone(), frame),
-                        Dest::Unpack(inner) => self.unpack_into(inner, &v, frame)?,
-                    }
+                    self.store_dest(dest, v.clone(), frame)?;
                 }
             }
             St::If(test, body, orelse) => {
@@ -337,11 +334,22 @@ impl<'p> Interp<'p> {
     /// Unpacks `v` into `dests` as CPython does: all of `v`'s items first
     /// (a count mismatch raises before anything is stored), then each
     /// destination left to right, a nested one unpacking its item.
-    fn unpack_into(&mut self, dests: &[Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
+    fn unpack_into(&mut self, dests: &'p [Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
         for (dest, item) in dests.iter().zip(seq::unpack(v, dests.len())?) {
-            match dest {
-                Dest::Slot(slot) => self.store(*slot, item, frame),
-                Dest::Unpack(inner) => self.unpack_into(inner, &item, frame)?,
+            self.store_dest(dest, item, frame)?;
+        }
+        Ok(())
+    }
+
+    /// Stores `v` into one destination (an attribute's object is evaluated
+    /// now, after the value: CPython's order).
+    fn store_dest(&mut self, dest: &'p Dest, v: Value, frame: &mut Frame<'p>) -> Res<()> {
+        match dest {
+            Dest::Slot(slot) => self.store(*slot, v, frame),
+            Dest::Unpack(inner) => self.unpack_into(inner, &v, frame)?,
+            Dest::Attr(object, attr) => {
+                let o = self.eval(object, frame)?;
+                classes::set_attr(&o, attr, v)?;
             }
         }
         Ok(())

@@ -31,6 +31,8 @@ pub enum Slot {
 pub enum Dest {
     Slot(Slot),
     Unpack(Vec<Dest>),
+    /// `object.attr` (a chained assignment's target).
+    Attr(Ex, Rc<str>),
 }
 
 #[derive(Debug)]
@@ -400,11 +402,11 @@ impl Resolver<'_> {
             ),
             Stmt::Unpack { targets, value } => {
                 let value = self.expr(value, scope)?;
-                St::Unpack(self.dests(targets, scope), value)
+                St::Unpack(self.dests(targets, scope)?, value)
             }
             Stmt::AssignChain { targets, value } => {
                 let value = self.expr(value, scope)?;
-                St::AssignChain(self.dests(targets, scope), value)
+                St::AssignChain(self.dests(targets, scope)?, value)
             }
             Stmt::AugAssign { target, op, value } => {
                 let value = self.expr(value, scope)?;
@@ -454,7 +456,7 @@ impl Resolver<'_> {
             } => {
                 let iter = self.expr(iter, scope)?;
                 St::ForUnpack(
-                    self.dests(targets, scope),
+                    self.dests(targets, scope)?,
                     iter,
                     self.block(body, scope)?,
                     self.block(orelse, scope)?,
@@ -592,12 +594,17 @@ impl Resolver<'_> {
         })))
     }
 
-    fn dests(&mut self, targets: &[Target], scope: &Scope) -> Vec<Dest> {
+    fn dests(&mut self, targets: &[Target], scope: &Scope) -> R<Vec<Dest>> {
         targets
             .iter()
-            .map(|t| match t {
-                Target::Name(n) => Dest::Slot(self.slot(n, scope)),
-                Target::Unpack(inner) => Dest::Unpack(self.dests(inner, scope)),
+            .map(|t| {
+                Ok(match t {
+                    Target::Name(n) => Dest::Slot(self.slot(n, scope)),
+                    Target::Unpack(inner) => Dest::Unpack(self.dests(inner, scope)?),
+                    Target::Attr { object, attr } => {
+                        Dest::Attr(self.expr(object, scope)?, Rc::from(attr.as_str()))
+                    }
+                })
             })
             .collect()
     }
@@ -841,7 +848,7 @@ impl Resolver<'_> {
                 None => self.expr(&g.iter, scope)?,
             };
             let dest = self
-                .dests(std::slice::from_ref(&g.target), scope)
+                .dests(std::slice::from_ref(&g.target), scope)?
                 .pop()
                 .expect("one target, one destination");
             clauses.push(Clause {

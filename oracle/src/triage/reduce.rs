@@ -1193,6 +1193,10 @@ fn rename_target(t: &Target, map: &BTreeMap<String, String>) -> Target {
     match t {
         Target::Name(n) => Target::Name(rn(n, map)),
         Target::Unpack(ts) => Target::Unpack(ts.iter().map(|t| rename_target(t, map)).collect()),
+        Target::Attr { object, attr } => Target::Attr {
+            object: Box::new(rename_expr(object, map)),
+            attr: attr.clone(),
+        },
     }
 }
 

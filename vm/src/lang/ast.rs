@@ -323,6 +323,12 @@ pub struct Comprehension {
 pub enum Target {
     Name(String),
     Unpack(Vec<Target>),
+    /// `object.attr`: only a whole target of a chained assignment
+    /// (`self.x = x = v`); the object is evaluated when its turn comes.
+    Attr {
+        object: Box<Expr>,
+        attr: String,
+    },
 }
 
 impl Target {
@@ -336,6 +342,7 @@ impl Target {
         match self {
             Target::Name(n) => f(n),
             Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_name(f)),
+            Target::Attr { .. } => {}
         }
     }
 
@@ -503,8 +510,15 @@ impl Stmt {
             Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
             Stmt::Assign { value, .. }
             | Stmt::AugAssign { value, .. }
-            | Stmt::Unpack { value, .. }
-            | Stmt::AssignChain { value, .. } => f(value),
+            | Stmt::Unpack { value, .. } => f(value),
+            Stmt::AssignChain { targets, value } => {
+                f(value);
+                for t in targets {
+                    if let Target::Attr { object, .. } = t {
+                        f(object);
+                    }
+                }
+            }
             Stmt::AssignSubscript {
                 container,
                 index,
@@ -588,8 +602,15 @@ impl Stmt {
             Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
             Stmt::Assign { value, .. }
             | Stmt::AugAssign { value, .. }
-            | Stmt::Unpack { value, .. }
-            | Stmt::AssignChain { value, .. } => f(value),
+            | Stmt::Unpack { value, .. } => f(value),
+            Stmt::AssignChain { targets, value } => {
+                f(value);
+                for t in targets {
+                    if let Target::Attr { object, .. } = t {
+                        f(object);
+                    }
+                }
+            }
             Stmt::AssignSubscript {
                 container,
                 index,

@@ -381,10 +381,7 @@ impl<'n> CodeBuilder<'n> {
                     if i + 1 < targets.len() {
                         self.emit(Op::Copy, 1);
                     }
-                    match t {
-                        Target::Name(n) => self.store_name(n),
-                        Target::Unpack(ts) => self.unpack(ts),
-                    }
+                    self.store_target(t);
                 }
             }
             Stmt::AugAssign { target, op, value } => {
@@ -597,9 +594,19 @@ impl<'n> CodeBuilder<'n> {
     fn unpack(&mut self, targets: &[Target]) {
         self.emit(Op::UnpackSequence, targets.len() as u32);
         for t in targets {
-            match t {
-                Target::Name(n) => self.store_name(n),
-                Target::Unpack(inner) => self.unpack(inner),
+            self.store_target(t);
+        }
+    }
+
+    /// Stores TOS into one target.
+    fn store_target(&mut self, target: &Target) {
+        match target {
+            Target::Name(n) => self.store_name(n),
+            Target::Unpack(ts) => self.unpack(ts),
+            Target::Attr { object, attr } => {
+                self.expr(object);
+                let id = self.global_id(attr);
+                self.emit(Op::StoreAttr, id);
             }
         }
     }

@@ -52,13 +52,6 @@ impl CodeBuilder<'_> {
         }
     }
 
-    fn store_target(&mut self, target: &Target) {
-        match target {
-            Target::Name(n) => self.store_name(n),
-            Target::Unpack(ts) => self.unpack(ts),
-        }
-    }
-
     /// `[elt for t0 in it0 if c0 for t1 in it1 ...]`:
     ///
     /// ```text

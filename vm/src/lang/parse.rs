@@ -433,6 +433,17 @@ impl Lowering<'_> {
                             Ok(Target::Unpack(self.unpack_targets(elts)?))
                         }
                         py::Expr::Name(n) => Ok(Target::Name(n.id.to_string())),
+                        py::Expr::Attribute(at) => {
+                            // The checks of `obj.attr = v` (the value is a placeholder).
+                            let stored = self.attribute_store(at, None, Expr::None)?;
+                            let Stmt::AssignAttr { object, attr, .. } = stored else {
+                                return Err(self.unsupported(at, "this attribute target"));
+                            };
+                            Ok(Target::Attr {
+                                object: Box::new(object),
+                                attr,
+                            })
+                        }
                         other => Err(self.unsupported(other, "chained assignment to this target")),
                     })
                     .collect::<R<Vec<_>>>()?;

@@ -80,8 +80,8 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             let mut text = String::new();
             for t in targets {
                 match t {
-                    Target::Name(n) => text.push_str(n),
                     Target::Unpack(ts) => text.push_str(&unpack_targets(ts)),
+                    other => text.push_str(&target_text(other)),
                 }
                 text.push_str(" = ");
             }
@@ -549,15 +549,18 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
     }
 }
 
+/// One target as source (an unpacking in parentheses).
+fn target_text(t: &Target) -> String {
+    match t {
+        Target::Name(n) => n.clone(),
+        Target::Unpack(ts) => format!("({})", unpack_targets(ts)),
+        Target::Attr { object, attr } => attribute_target(object, attr),
+    }
+}
+
 /// `a, (b, c)` (a single target keeps its comma: `a,`).
 fn unpack_targets(targets: &[Target]) -> String {
-    fn one(t: &Target) -> String {
-        match t {
-            Target::Name(n) => n.clone(),
-            Target::Unpack(ts) => format!("({})", unpack_targets(ts)),
-        }
-    }
-    let parts: Vec<String> = targets.iter().map(one).collect();
+    let parts: Vec<String> = targets.iter().map(target_text).collect();
     if parts.len() == 1 {
         format!("{},", parts[0])
     } else {
@@ -578,8 +581,8 @@ fn clauses(generators: &[Comprehension], out: &mut String) {
     for g in generators {
         out.push_str(" for ");
         match &g.target {
-            Target::Name(n) => out.push_str(n),
             Target::Unpack(ts) => out.push_str(&unpack_targets(ts)),
+            other => out.push_str(&target_text(other)),
         }
         out.push_str(" in ");
         // The grammar takes a disjunction here: a conditional
@@ -725,11 +728,11 @@ mod tests {
 
     #[test]
     fn exceptions_and_generators_round_trip() {
-        let src = "def g(n):\n    yield n\n    yield from range(n)\n    if n:\n        yield\n    try:\n        pass\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        pass\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
+        let src = "p.x = x = q.y = [1]\ndef g(n):\n    yield n\n    yield from range(n)\n    if n:\n        yield\n    try:\n        pass\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        pass\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
         assert_eq!(unparse(&m), src);
-        assert!(crate::lang::ast::is_generator(match &m.body[0] {
+        assert!(crate::lang::ast::is_generator(match &m.body[1] {
             Stmt::FunctionDef { body, .. } => body,
             _ => unreachable!(),
         }));
