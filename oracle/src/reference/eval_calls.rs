@@ -45,6 +45,12 @@ impl<'p> Interp<'p> {
                 given,
             )));
         }
+        if code.is_gen {
+            // The body waits for the first resume (which checks the depth).
+            let args: Vec<Value> = self.stack.drain(base..).collect();
+            let frame = self.frame_for(code, func, args);
+            return Ok(self.new_generator(code, frame));
+        }
         if self.depth >= self.limits.depth {
             return Err(poison(Poison::Recursion));
         }
@@ -223,6 +229,8 @@ impl<'p> Interp<'p> {
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
+            Builtin::Next => self.next_builtin(base),
+            Builtin::Iter => self.iter_builtin(base),
         }
     }
 }

@@ -269,7 +269,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
             matches!(x, Value::Iter(it) if it.type_name() == b.name())
         }
-        Builtin::Exc(c) => matches!(x, Value::Exc(e) if super::exceptions::derives(e.class, c)),
+        Builtin::Exc(c) => super::exceptions::is_a(x, c),
         Builtin::Print
         | Builtin::Abs
         | Builtin::Round
@@ -281,7 +281,9 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Ord
         | Builtin::Chr
         | Builtin::Sorted
-        | Builtin::Isinstance => false,
+        | Builtin::Isinstance
+        | Builtin::Next
+        | Builtin::Iter => false,
     })
 }
 

@@ -134,6 +134,13 @@ fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<Run
                 kind: kind.to_string(),
                 message,
             },
+            Stop::Raised(v) => match exceptions::ending(&v) {
+                Ok((kind, message)) => Ending::Exception { kind, message },
+                Err(stop) => match *stop {
+                    Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+                    _ => return None,
+                },
+            },
             Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
             Stop::TooDeep => return None,
         },

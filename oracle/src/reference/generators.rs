@@ -1,0 +1,516 @@
+//! Generators, written from CPython 3.11's `genobject.c` and PEP 479. The
+//! front end only allows `yield`/`yield from` as whole statements, never
+//! inside a `try`, so a generator always suspends between statements: its
+//! state is its frame plus a stack of cursors (a block and the next
+//! statement in it, and the loops and `yield from`s that contain a yield),
+//! resumed by a small executor here. Statements containing no yield run
+//! through the ordinary `exec`. No threads, no unsafe.
+//!
+//! Generator states live in a table in the interpreter (they borrow the
+//! program); the `generator` value holds an index into it. Entries whose
+//! value is gone are recycled.
+//!
+//! Fuel (the VM must charge the same): creating a generator (calling a
+//! generator function) is a call like any other (1 unit, charged by the
+//! call); a generator expression is not a call (0 units). Every resume of
+//! an unfinished generator frame costs 1 unit, charged before it runs:
+//! each `next(g)` and each item a `for` loop, a comprehension, a `yield
+//! from`, an unpacking, `in` or a builtin pulls from it, including the
+//! resume that finds the body's end (pulling from a finished generator is
+//! free). Loops inside the body charge their back edges as anywhere else.
+//! A resume counts as one call level (the depth limit) while it runs.
+//! `try` costs nothing.
+
+use std::rc::{Rc, Weak};
+
+use jitdiff_vm::lang::outcome::Poison;
+
+use super::super::exceptions;
+use super::super::resolve::{Dest, Ex, FuncCode, Slot, St};
+use super::super::seq::{self, Items};
+use super::super::value::{FuncObj, Value};
+use super::{Flow, Frame, Interp, Res, closures, exception, poison, type_error};
+
+/// A generator object: an index into the interpreter's table.
+#[derive(Debug)]
+pub struct GenObj {
+    pub id: usize,
+}
+
+#[derive(Default)]
+pub struct Table<'p> {
+    entries: Vec<Entry<'p>>,
+    free: Vec<usize>,
+    /// The table length that triggers the next sweep for dead entries.
+    sweep_at: usize,
+}
+
+struct Entry<'p> {
+    handle: Weak<GenObj>,
+    /// `None` while it runs (or once finished).
+    state: Option<State<'p>>,
+    done: bool,
+}
+
+struct State<'p> {
+    frame: Frame<'p>,
+    cursors: Vec<Cursor<'p>>,
+}
+
+enum Cursor<'p> {
+    Block(&'p [St], usize),
+    While {
+        test: &'p Ex,
+        body: &'p [St],
+        orelse: &'p [St],
+        started: bool,
+    },
+    For {
+        target: Target<'p>,
+        src: Src,
+        body: &'p [St],
+        orelse: &'p [St],
+        started: bool,
+    },
+    YieldFrom(Src),
+}
+
+#[derive(Clone, Copy)]
+enum Target<'p> {
+    Slot(Slot),
+    Unpack(&'p [Dest]),
+}
+
+/// What an iteration walks: a builtin iterable's items or a generator.
+pub enum Src {
+    Items(Items),
+    Gen(Rc<GenObj>),
+}
+
+/// The outcome of one resume.
+pub enum Step {
+    Yield(Value),
+    /// Finished: the `return` value (None also for falling off the end
+    /// and for an already finished generator).
+    Done(Value),
+}
+
+/// Whether a statement holds a `yield` the executor must reach (nested
+/// functions and classes are other code).
+fn has_yield(s: &St) -> bool {
+    let any = |b: &[St]| b.iter().any(has_yield);
+    match s {
+        St::Yield(_) | St::YieldFrom(_) => true,
+        St::If(_, b, o) | St::While(_, b, o) | St::For(_, _, b, o) | St::ForUnpack(_, _, b, o) => {
+            any(b) || any(o)
+        }
+        _ => false,
+    }
+}
+
+impl<'p> Interp<'p> {
+    /// A generator function's call, after its arguments are bound into
+    /// `frame`: the new generator, whose body has not started.
+    pub(super) fn new_generator(&mut self, code: &'p FuncCode, frame: Frame<'p>) -> Value {
+        let state = State {
+            frame,
+            cursors: vec![Cursor::Block(&code.body, 0)],
+        };
+        let t = &mut self.gens;
+        if t.free.is_empty() && t.entries.len() >= t.sweep_at {
+            for (i, e) in t.entries.iter_mut().enumerate() {
+                if (e.state.is_some() || e.done) && e.handle.strong_count() == 0 {
+                    e.state = None;
+                    e.done = false;
+                    t.free.push(i);
+                }
+            }
+            t.sweep_at = (t.entries.len() - t.free.len()).max(64) * 2;
+        }
+        let id = t.free.pop().unwrap_or(t.entries.len());
+        let g = Rc::new(GenObj { id });
+        let entry = Entry {
+            handle: Rc::downgrade(&g),
+            state: Some(state),
+            done: false,
+        };
+        match t.entries.get_mut(id) {
+            Some(e) => *e = entry,
+            None => t.entries.push(entry),
+        }
+        Value::Gen(g)
+    }
+
+    /// A frame for `code` with `args` bound (no arity check: a generator
+    /// expression's one argument).
+    pub(super) fn frame_for(&mut self, code: &'p FuncCode, func: &FuncObj, args: Vec<Value>) -> Frame<'p> {
+        let mut slots = vec![None; code.local_names.len()];
+        for (slot, v) in code.param_slots.iter().zip(args) {
+            if let Some(cell) = slots.get_mut(*slot) {
+                *cell = Some(v);
+            }
+        }
+        Frame {
+            cells: closures::frame_cells(code, func, &mut slots),
+            slots,
+            names: &code.local_names,
+            code: Some(code),
+            cell: func.cell.clone(),
+        }
+    }
+
+    /// A generator expression: the first iterable (checked iterable here,
+    /// as CPython's eager `iter()`), then the generator.
+    #[inline(never)]
+    pub(super) fn genexp(&mut self, code: usize, first: &'p Ex, frame: &mut Frame<'p>) -> Res<Value> {
+        let it = self.eval(first, frame)?;
+        if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
+            return Err(seq::not_iterable(&it));
+        }
+        let f = self.make_function(code, &[], frame)?;
+        let (Value::Func(func), Some(fc)) = (f, self.prog.funcs.get(code)) else {
+            return Err(poison(Poison::Unmodelled));
+        };
+        let fr = self.frame_for(fc, &func, vec![it]);
+        Ok(self.new_generator(fc, fr))
+    }
+
+    /// One resume of `g` (see the module's fuel rule).
+    pub(super) fn resume(&mut self, g: &GenObj) -> Res<Step> {
+        match self.gens.entries.get(g.id) {
+            Some(e) if e.done => return Ok(Step::Done(Value::None)),
+            Some(e) if e.state.is_none() => {
+                return Err(exception(
+                    "ValueError",
+                    "generator already executing".into(),
+                ));
+            }
+            Some(_) => {}
+            None => return Ok(Step::Done(Value::None)),
+        }
+        self.charge()?;
+        if self.depth >= self.limits.depth {
+            return Err(poison(Poison::Recursion));
+        }
+        let Some(mut st) = self.gens.entries.get_mut(g.id).and_then(|e| e.state.take()) else {
+            return Ok(Step::Done(Value::None));
+        };
+        self.depth += 1;
+        let r = self.drive(&mut st);
+        self.depth -= 1;
+        let Some(entry) = self.gens.entries.get_mut(g.id) else {
+            return r;
+        };
+        match r {
+            Ok(Step::Yield(v)) => {
+                entry.state = Some(st);
+                Ok(Step::Yield(v))
+            }
+            Ok(done) => {
+                entry.done = true;
+                Ok(done)
+            }
+            Err(stop) => {
+                entry.done = true;
+                // PEP 479: a StopIteration leaving the body is an error.
+                if super::eval_try::is_stop_iteration(&stop) {
+                    return Err(exception(
+                        "RuntimeError",
+                        "generator raised StopIteration".into(),
+                    ));
+                }
+                Err(stop)
+            }
+        }
+    }
+
+    /// Runs the body from its cursors to the next yield or its end.
+    fn drive(&mut self, st: &mut State<'p>) -> Res<Step> {
+        let State { frame, cursors } = st;
+        loop {
+            let Some(top) = cursors.last_mut() else {
+                return Ok(Step::Done(Value::None));
+            };
+            match top {
+                Cursor::Block(stmts, i) => {
+                    let stmts: &'p [St] = stmts;
+                    let Some(s) = stmts.get(*i) else {
+                        cursors.pop();
+                        continue;
+                    };
+                    *i += 1;
+                    if !has_yield(s) {
+                        match self.exec(s, frame)? {
+                            Flow::Normal => {}
+                            Flow::Return(v) => return Ok(Step::Done(v)),
+                            Flow::Break => {
+                                // Up to and including the innermost loop.
+                                while let Some(c) = cursors.pop() {
+                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
+                                        break;
+                                    }
+                                }
+                            }
+                            Flow::Continue => {
+                                while let Some(c) = cursors.last() {
+                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
+                                        break;
+                                    }
+                                    cursors.pop();
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    match s {
+                        St::Yield(e) => {
+                            let v = match e {
+                                Some(e) => self.eval(e, frame)?,
+                                None => Value::None,
+                            };
+                            return Ok(Step::Yield(v));
+                        }
+                        St::YieldFrom(e) => {
+                            let v = self.eval(e, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::YieldFrom(src));
+                        }
+                        St::If(test, body, orelse) => {
+                            let b = if self.eval(test, frame)?.truthy() {
+                                body
+                            } else {
+                                orelse
+                            };
+                            cursors.push(Cursor::Block(b, 0));
+                        }
+                        St::While(test, body, orelse) => cursors.push(Cursor::While {
+                            test,
+                            body,
+                            orelse,
+                            started: false,
+                        }),
+                        St::For(slot, iter, body, orelse) => {
+                            let v = self.eval(iter, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::For {
+                                target: Target::Slot(*slot),
+                                src,
+                                body,
+                                orelse,
+                                started: false,
+                            });
+                        }
+                        St::ForUnpack(dests, iter, body, orelse) => {
+                            let v = self.eval(iter, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::For {
+                                target: Target::Unpack(dests),
+                                src,
+                                body,
+                                orelse,
+                                started: false,
+                            });
+                        }
+                        _ => return Err(poison(Poison::Unmodelled)),
+                    }
+                }
+                Cursor::While {
+                    test,
+                    body,
+                    orelse,
+                    started,
+                } => {
+                    let (test, body, orelse): (&'p Ex, &'p [St], &'p [St]) = (test, body, orelse);
+                    // Back edge: charged before the test is re-evaluated.
+                    if *started {
+                        self.charge()?;
+                    }
+                    *started = true;
+                    if self.eval(test, frame)?.truthy() {
+                        cursors.push(Cursor::Block(body, 0));
+                    } else {
+                        cursors.pop();
+                        cursors.push(Cursor::Block(orelse, 0));
+                    }
+                }
+                Cursor::For {
+                    target,
+                    src,
+                    body,
+                    orelse,
+                    started,
+                } => {
+                    let (target, body, orelse): (Target<'p>, &'p [St], &'p [St]) =
+                        (*target, body, orelse);
+                    if *started {
+                        self.charge()?;
+                    }
+                    *started = true;
+                    match self.step_src(src)? {
+                        Some(item) => {
+                            match target {
+                                Target::Slot(slot) => self.store(slot, item, frame),
+                                Target::Unpack(d) => self.unpack_into(d, &item, frame)?,
+                            }
+                            cursors.push(Cursor::Block(body, 0));
+                        }
+                        None => {
+                            cursors.pop();
+                            cursors.push(Cursor::Block(orelse, 0));
+                        }
+                    }
+                }
+                Cursor::YieldFrom(src) => match self.step_src(src)? {
+                    Some(v) => return Ok(Step::Yield(v)),
+                    None => {
+                        cursors.pop();
+                    }
+                },
+            }
+        }
+    }
+
+    /// `iter(v)` for a loop: a generator, or a builtin iterable's items.
+    pub(super) fn src_of(&mut self, v: &Value) -> Res<Src> {
+        match v {
+            Value::Gen(g) => Ok(Src::Gen(g.clone())),
+            _ => Items::of(v)
+                .map(Src::Items)
+                .ok_or_else(|| seq::not_iterable(v)),
+        }
+    }
+
+    /// The next item of a walk (`None`: exhausted).
+    pub(super) fn step_src(&mut self, src: &mut Src) -> Res<Option<Value>> {
+        match src {
+            Src::Items(items) => items.step(),
+            Src::Gen(g) => {
+                let g = g.clone();
+                Ok(match self.resume(&g)? {
+                    Step::Yield(v) => Some(v),
+                    Step::Done(_) => None,
+                })
+            }
+        }
+    }
+
+    /// Every remaining item of generator `g`, as a list (what a builtin
+    /// consuming an iterable sees).
+    pub(super) fn drain(&mut self, g: &Rc<GenObj>) -> Res<Value> {
+        let mut items = Vec::new();
+        while let Step::Yield(v) = self.resume(g)? {
+            seq::check_len(items.len() as u128 + 1)?;
+            items.push(v);
+        }
+        Ok(self.heap.list(items))
+    }
+
+    /// Replaces each generator among `stack[base..]` by the list of its
+    /// items, left to right (a builtin or method consuming them).
+    pub(super) fn drain_args(&mut self, base: usize) -> Res<()> {
+        for i in base..self.stack.len() {
+            if let Some(Value::Gen(g)) = self.stack.get(i) {
+                let g = g.clone();
+                let list = self.drain(&g)?;
+                if let Some(slot) = self.stack.get_mut(i) {
+                    *slot = list;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `next(it)` / `next(it, default)`.
+    pub(super) fn next_builtin(&mut self, base: usize) -> Res<Value> {
+        let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let (it, default) = match &args[..] {
+            [it] => (it, None),
+            [it, d] => (it, Some(d.clone())),
+            [] => {
+                return Err(type_error("next expected at least 1 argument, got 0".into()));
+            }
+            more => {
+                return Err(type_error(format!(
+                    "next expected at most 2 arguments, got {}",
+                    more.len()
+                )));
+            }
+        };
+        let ret = match it {
+            Value::Gen(g) => match self.resume(g)? {
+                Step::Yield(v) => return Ok(v),
+                Step::Done(r) => r,
+            },
+            Value::Iter(o) => match o.step()? {
+                Some(v) => return Ok(v),
+                None => Value::None,
+            },
+            other => {
+                return Err(type_error(format!(
+                    "'{}' object is not an iterator",
+                    other.type_name()
+                )));
+            }
+        };
+        if let Some(d) = default {
+            return Ok(d);
+        }
+        let args = if matches!(ret, Value::None) {
+            vec![]
+        } else {
+            vec![ret]
+        };
+        Err(Box::new(super::Stop::Raised(exceptions::make(
+            exceptions::STOP_ITERATION,
+            &args,
+        ))))
+    }
+
+    /// `iter(x)` of a generator or an iterator: itself. Iterators of the
+    /// builtin iterables are not modelled.
+    pub(super) fn iter_builtin(&mut self, base: usize) -> Res<Value> {
+        match self.stack.get(base..).unwrap_or(&[]) {
+            [v @ (Value::Gen(_) | Value::Iter(_))] => Ok(v.clone()),
+            [v] if Items::of(v).is_none() => Err(seq::not_iterable(v)),
+            [_] => Err(poison(Poison::Unmodelled)),
+            args => Err(type_error(format!(
+                "iter expected 1 argument, got {}",
+                args.len()
+            ))),
+        }
+    }
+
+    /// `a, b = g` for a generator: at most one item past the targets is
+    /// pulled, as CPython's `UNPACK_SEQUENCE` does.
+    pub(super) fn unpack_gen(&mut self, g: &Rc<GenObj>, n: usize) -> Res<Vec<Value>> {
+        let mut got = Vec::with_capacity(n + 1);
+        while got.len() <= n {
+            match self.resume(g)? {
+                Step::Yield(v) => got.push(v),
+                Step::Done(_) => break,
+            }
+        }
+        if got.len() < n {
+            return Err(super::value_error(format!(
+                "not enough values to unpack (expected {n}, got {})",
+                got.len()
+            )));
+        }
+        if got.len() > n {
+            return Err(super::value_error(format!(
+                "too many values to unpack (expected {n})"
+            )));
+        }
+        Ok(got)
+    }
+
+    /// `x in g`: items are pulled until one is `x` or equal to it.
+    pub(super) fn gen_contains(&mut self, x: &Value, g: &Rc<GenObj>) -> Res<bool> {
+        while let Step::Yield(v) = self.resume(g)? {
+            if super::super::compare::compare(jitdiff_vm::lang::ast::CmpOp::Eq, &v, x)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
