@@ -359,10 +359,7 @@ pub fn display(h: &mut super::seq::Heap, pairs: Vec<(Value, Value)>) -> Res<Valu
 }
 
 pub fn key_error(k: &Value) -> Box<Stop> {
-    match compare::repr(k) {
-        Ok(r) => exception("KeyError", r),
-        Err(stop) => stop,
-    }
+    super::exceptions::key_error(k.clone())
 }
 
 /// Where a dict iteration stands: the next entry position, and the size

@@ -570,6 +570,10 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
+        // A generator's methods (send, throw, close) are outside the language.
+        if let Value::Gen(_) = recv {
+            return Err(poison(Poison::Unmodelled));
+        }
         if classes::generic_attr(&recv, m.name()) {
             return self.attr_call(recv, m, args, frame);
         }

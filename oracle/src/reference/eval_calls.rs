@@ -96,6 +96,11 @@ impl<'p> Interp<'p> {
             kws.push((name.clone(), self.eval(e, frame)?));
         }
         self.charge()?;
+        if let Value::Builtin(b) = &f
+            && !matches!(b, Builtin::Print)
+        {
+            self.drain_args(base)?;
+        }
         let npos = self.stack.len() - base;
         let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
         let callee = match &f {

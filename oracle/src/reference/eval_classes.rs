@@ -113,6 +113,7 @@ impl<'p> Interp<'p> {
     pub(super) fn get_attr(&mut self, recv: Value, m: &Meth) -> Res<Value> {
         let name = m.name();
         match &recv {
+            Value::Gen(_) => Err(poison(Poison::Unmodelled)),
             Value::Exc(e) if name == "args" => Ok(Value::Tuple(e.args.clone())),
             Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => {
                 Ok(Value::Tuple(o.exc_args()))

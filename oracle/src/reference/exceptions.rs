@@ -87,6 +87,15 @@ pub fn str_of(
     }
 }
 
+/// `KeyError(key)` as raised: its str (the key's repr) is made only if
+/// it goes uncaught or is printed.
+pub fn key_error(key: Value) -> Box<Stop> {
+    Box::new(Stop::Raised(make(KEY_ERROR, &[key])))
+}
+
+/// `KeyError`'s index.
+pub const KEY_ERROR: u8 = 11;
+
 /// The class index of a builtin exception class name.
 pub fn class_named(kind: &str) -> Option<u8> {
     CLASSES
