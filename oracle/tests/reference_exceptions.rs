@@ -73,8 +73,14 @@ fn poisoned(src: &str) -> Option<Poison> {
 #[test]
 fn identity_and_generator_methods_poison() {
     let genf = "def g():\n    yield 1\n";
-    assert_eq!(poisoned(&format!("{genf}print(g())\n")), Some(Poison::Identity));
-    assert_eq!(poisoned(&format!("{genf}x = g()\n")), Some(Poison::Identity));
+    assert_eq!(
+        poisoned(&format!("{genf}print(g())\n")),
+        Some(Poison::Identity)
+    );
+    assert_eq!(
+        poisoned(&format!("{genf}x = g()\n")),
+        Some(Poison::Identity)
+    );
     for m in ["send(None)", "close()", "throw(ValueError)"] {
         let src = format!("{genf}def f():\n    h = g()\n    h.{m}\nf()\n");
         assert!(poisoned(&src).is_some(), "{src}");
@@ -89,7 +95,8 @@ fn poison_passes_through_handlers() {
     assert_eq!(poisoned(fuel), Some(Poison::Fuel));
     let deep = "def f():\n    try:\n        f()\n    except Exception:\n        pass\nf()\n";
     assert_eq!(poisoned(deep), Some(Poison::Recursion));
-    let gen_fuel = "def g():\n    while True:\n        yield 1\ndef f():\n    return sum(g())\nf()\n";
+    let gen_fuel =
+        "def g():\n    while True:\n        yield 1\ndef f():\n    return sum(g())\nf()\n";
     assert_eq!(poisoned(gen_fuel), Some(Poison::Fuel));
     let gen_deep = "def g(n):\n    yield from g(n + 1)\ndef f():\n    return list(g(0))\nf()\n";
     assert_eq!(poisoned(gen_deep), Some(Poison::Recursion));

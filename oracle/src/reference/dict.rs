@@ -137,7 +137,11 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         Value::Instance(o) => (12u8, Rc::as_ptr(o) as usize).hash(h),
         Value::Exc(e) => (14u8, Rc::as_ptr(e) as usize).hash(h),
         // Where it lands in a table depends on its address.
-        Value::Gen(_) => return Err(super::eval::poison(jitdiff_vm::lang::outcome::Poison::Identity)),
+        Value::Gen(_) => {
+            return Err(super::eval::poison(
+                jitdiff_vm::lang::outcome::Poison::Identity,
+            ));
+        }
         // Equal methods (the same function bound to the same object) hash
         // alike.
         Value::Method(m) => {

@@ -1,7 +1,7 @@
 //! The tree-walking evaluator: statements, expressions, calls, fuel and the
 //! resource limits. Exceptions and poisoning travel as `Err(Box<Stop>)`
-//! (boxed so the common `Ok` path stays small); S0 has no `try`, so any
-//! exception ends the program.
+//! (boxed so the common `Ok` path stays small); `try` (in `eval_try.rs`)
+//! catches exceptions, generators run in `generators.rs`.
 
 use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
 use jitdiff_vm::lang::limits::Limits;
@@ -31,7 +31,7 @@ mod eval_try;
 #[path = "generators.rs"]
 pub(super) mod generators;
 use super::classes::{self, ClassCell};
-use super::value::{Builtin, Int, Value};
+use super::value::{Int, Value};
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -594,7 +594,7 @@ impl<'p> Interp<'p> {
             self.stack.push(v);
         }
         self.charge()?;
-        self.drain_args(base)?;
+        self.drain_for_method(m, base)?;
         let args = self.stack.split_off(base.min(self.stack.len()));
         methods::call_method(&mut self.heap, &recv, m, &args, self.limits.int_bits)
     }
@@ -620,10 +620,7 @@ impl<'p> Interp<'p> {
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => {
-                // A builtin consuming a generator sees its items as a list.
-                if !matches!(b, Builtin::Next | Builtin::Iter | Builtin::Print) {
-                    self.drain_args(base)?;
-                }
+                self.drain_for_builtin(b, base)?;
                 self.call_builtin(b, base)
             }
             Value::Math(m) => {

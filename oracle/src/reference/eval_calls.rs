@@ -96,10 +96,10 @@ impl<'p> Interp<'p> {
             kws.push((name.clone(), self.eval(e, frame)?));
         }
         self.charge()?;
-        if let Value::Builtin(b) = &f
-            && !matches!(b, Builtin::Print)
-        {
-            self.drain_args(base)?;
+        // `sorted(g, reverse=...)`; any other keyword call of a builtin
+        // is an error before it would consume anything.
+        if let Value::Builtin(Builtin::Sorted) = &f {
+            self.drain_for_builtin(Builtin::Sorted, base)?;
         }
         let npos = self.stack.len() - base;
         let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();

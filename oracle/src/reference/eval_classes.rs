@@ -10,12 +10,12 @@ use jitdiff_vm::lang::ast::BinOp;
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::classes::{self, Attr, ClassObj, Found, InstObj};
+use super::super::exceptions;
 use super::super::math;
 use super::super::methods::{self, Meth};
 use super::super::resolve::{ClassItem, ClassSt, DefKind, Ex, SuperEx};
 use super::super::seq;
 use super::super::value::{BoundObj, Builtin, FuncObj, Value};
-use super::super::exceptions;
 use super::{Frame, Interp, Res, Stop, exception, poison, type_error};
 
 impl<'p> Interp<'p> {
@@ -215,7 +215,10 @@ impl<'p> Interp<'p> {
             if c.lookup("__init__").is_none() {
                 self.stack.truncate(base);
                 if kws.is_some_and(|k| !k.is_empty()) {
-                    return Err(type_error(format!("{}() takes no keyword arguments", c.name)));
+                    return Err(type_error(format!(
+                        "{}() takes no keyword arguments",
+                        c.name
+                    )));
                 }
                 return Ok(Value::Instance(inst));
             }

@@ -130,7 +130,10 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Box<Stop> {
         // Both are evaluated before either is instantiated.
-        let (v, c) = match self.eval(e, frame).and_then(|v| Ok((v, self.eval(cause, frame)?))) {
+        let (v, c) = match self
+            .eval(e, frame)
+            .and_then(|v| Ok((v, self.eval(cause, frame)?)))
+        {
             Ok(pair) => pair,
             Err(stop) => return stop,
         };

@@ -1,7 +1,8 @@
-//! The reference's built-in exception classes and exception objects, for
-//! `raise` and `assert`: nothing catches them yet, so a raised exception
-//! ends the run with its class name and `str()`, as an uncaught one ends
-//! CPython's.
+//! The reference's built-in exception classes and exception objects:
+//! what `raise`, `assert` and the reference's own errors make, what
+//! `except` catches (see `eval_try.rs`), and an uncaught one's ending (its
+//! class name and `str()`, as CPython's). Instances of user classes
+//! deriving from one of these are exception objects too.
 
 use std::rc::Rc;
 

@@ -26,9 +26,10 @@ use std::rc::{Rc, Weak};
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::exceptions;
+use super::super::methods::Meth;
 use super::super::resolve::{Dest, Ex, FuncCode, Slot, St};
 use super::super::seq::{self, Items};
-use super::super::value::{FuncObj, Value};
+use super::super::value::{Builtin, FuncObj, Value};
 use super::{Flow, Frame, Interp, Res, closures, exception, poison, type_error};
 
 /// A generator object: an index into the interpreter's table.
@@ -143,7 +144,12 @@ impl<'p> Interp<'p> {
 
     /// A frame for `code` with `args` bound (no arity check: a generator
     /// expression's one argument).
-    pub(super) fn frame_for(&mut self, code: &'p FuncCode, func: &FuncObj, args: Vec<Value>) -> Frame<'p> {
+    pub(super) fn frame_for(
+        &mut self,
+        code: &'p FuncCode,
+        func: &FuncObj,
+        args: Vec<Value>,
+    ) -> Frame<'p> {
         let mut slots = vec![None; code.local_names.len()];
         for (slot, v) in code.param_slots.iter().zip(args) {
             if let Some(cell) = slots.get_mut(*slot) {
@@ -162,7 +168,12 @@ impl<'p> Interp<'p> {
     /// A generator expression: the first iterable (checked iterable here,
     /// as CPython's eager `iter()`), then the generator.
     #[inline(never)]
-    pub(super) fn genexp(&mut self, code: usize, first: &'p Ex, frame: &mut Frame<'p>) -> Res<Value> {
+    pub(super) fn genexp(
+        &mut self,
+        code: usize,
+        first: &'p Ex,
+        frame: &mut Frame<'p>,
+    ) -> Res<Value> {
         let it = self.eval(first, frame)?;
         if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
             return Err(seq::not_iterable(&it));
@@ -405,16 +416,71 @@ impl<'p> Interp<'p> {
         Ok(self.heap.list(items))
     }
 
-    /// Replaces each generator among `stack[base..]` by the list of its
-    /// items, left to right (a builtin or method consuming them).
-    pub(super) fn drain_args(&mut self, base: usize) -> Res<()> {
-        for i in base..self.stack.len() {
-            if let Some(Value::Gen(g)) = self.stack.get(i) {
-                let g = g.clone();
-                let list = self.drain(&g)?;
-                if let Some(slot) = self.stack.get_mut(i) {
-                    *slot = list;
+    /// Replaces a generator at `stack[i]` by the list of its items.
+    fn drain_at(&mut self, i: usize) -> Res<()> {
+        if let Some(Value::Gen(g)) = self.stack.get(i) {
+            let g = g.clone();
+            let list = self.drain(&g)?;
+            if let Some(slot) = self.stack.get_mut(i) {
+                *slot = list;
+            }
+        }
+        Ok(())
+    }
+
+    /// Before builtin `b` runs on `stack[base..]`: a generator it consumes
+    /// whole (the iterable of `list`, `tuple`, `sum`, `sorted`, `set`,
+    /// `dict`, and of `min`/`max` given one argument) becomes the list of
+    /// its items, which is exact as long as the consumer does not fail
+    /// part way (`sum`, `min`, `max`, `set`, `dict` raising on an item see
+    /// the generator run to its end first). The lazy `enumerate` and `zip`
+    /// of a generator are not modelled; every other builtin sees the
+    /// generator itself.
+    pub(super) fn drain_for_builtin(&mut self, b: Builtin, base: usize) -> Res<()> {
+        let n = self.stack.len().saturating_sub(base);
+        match b {
+            Builtin::List
+            | Builtin::Tuple
+            | Builtin::Sum
+            | Builtin::Sorted
+            | Builtin::Set
+            | Builtin::Dict => self.drain_at(base),
+            Builtin::Min | Builtin::Max if n == 1 => self.drain_at(base),
+            Builtin::Enumerate | Builtin::Zip => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                if args.iter().any(|a| matches!(a, Value::Gen(_))) {
+                    return Err(poison(Poison::Unmodelled));
                 }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Before method `m` runs on `stack[base..]`: the iterables of the
+    /// methods that consume them whole (`extend`, `join`, `update` and the
+    /// set operations) drained as for builtins.
+    pub(super) fn drain_for_method(&mut self, m: &Meth, base: usize) -> Res<()> {
+        let consumes = match m {
+            Meth::Extend | Meth::Join | Meth::Update => true,
+            Meth::Other(name) => matches!(
+                &**name,
+                "union"
+                    | "intersection"
+                    | "difference"
+                    | "symmetric_difference"
+                    | "issubset"
+                    | "issuperset"
+                    | "isdisjoint"
+                    | "intersection_update"
+                    | "difference_update"
+                    | "symmetric_difference_update"
+            ),
+            _ => false,
+        };
+        if consumes {
+            for i in base..self.stack.len() {
+                self.drain_at(i)?;
             }
         }
         Ok(())
@@ -427,7 +493,9 @@ impl<'p> Interp<'p> {
             [it] => (it, None),
             [it, d] => (it, Some(d.clone())),
             [] => {
-                return Err(type_error("next expected at least 1 argument, got 0".into()));
+                return Err(type_error(
+                    "next expected at least 1 argument, got 0".into(),
+                ));
             }
             more => {
                 return Err(type_error(format!(

@@ -274,6 +274,9 @@ pub struct Program {
 /// The resolver ran out of its stack budget (absurdly deep AST).
 pub struct TooDeep;
 
+#[path = "resolve_flow.rs"]
+mod flow;
+
 type R<T> = Result<T, TooDeep>;
 
 pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program> {
@@ -531,22 +534,7 @@ impl Resolver<'_> {
                 handlers,
                 orelse,
                 finalbody,
-            } => {
-                let mut hs = Vec::with_capacity(handlers.len());
-                for h in handlers {
-                    hs.push(Handler {
-                        typ: h.typ.as_ref().map(|t| self.expr(t, scope)).transpose()?,
-                        name: h.name.as_ref().map(|n| self.slot(n, scope)),
-                        body: self.block(&h.body, scope)?,
-                    });
-                }
-                St::Try(Box::new(TrySt {
-                    body: self.block(body, scope)?,
-                    handlers: hs,
-                    orelse: self.block(orelse, scope)?,
-                    finalbody: self.block(finalbody, scope)?,
-                }))
-            }
+            } => self.try_stmt(body, handlers, orelse, finalbody, scope)?,
             Stmt::RaiseFrom { exc, cause } => {
                 St::RaiseFrom(self.expr(exc, scope)?, self.expr(cause, scope)?)
             }
@@ -864,28 +852,6 @@ impl Resolver<'_> {
             }
         };
         Ok(Ex::Set(self.exprs(&first, scope)?, true))
-    }
-
-    /// A generator expression as the generator function it is in CPython:
-    /// the first iterable resolved here, the rest inside the function. One
-    /// reading a comprehension variable of the enclosing code (a hidden
-    /// slot here, not a cell) is not modelled.
-    #[inline(never)]
-    fn genexp(&mut self, elt: &Expr, generators: &[Comprehension], scope: &Scope) -> R<Ex> {
-        let Some(first) = generators.first() else {
-            return Ok(Ex::Unmodelled);
-        };
-        let (params, body) = super::cells::genexp_function(elt, generators);
-        let mut uses = std::collections::BTreeSet::new();
-        for s in &body {
-            s.for_each_expr(&mut |e| super::cells::names_used(e, &mut uses));
-        }
-        if self.comp_scope.iter().any(|(n, _)| uses.contains(n)) {
-            return Ok(Ex::Unmodelled);
-        }
-        let first_iter = self.expr(&first.iter, scope)?;
-        let code = self.function("<genexpr>", &params, &body, scope, false)?;
-        Ok(Ex::GenExp(code, Box::new(first_iter)))
     }
 
     /// The first iterable is resolved in the enclosing scope; everything
