@@ -431,7 +431,25 @@ pub fn set_class_attr(c: &Rc<ClassObj>, name: &str, v: Value) -> Res<()> {
 
 /// `x.name = v`.
 pub fn set_attr(x: &Value, name: &str, v: Value) -> Res<()> {
+    if super::exceptions::unmodelled_attr(x, name) {
+        return Err(poison(Poison::Unmodelled));
+    }
     match x {
+        // `e.args = v` stores `tuple(v)`.
+        Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => match v {
+            Value::Tuple(t) => {
+                o.set_exc_args(t.items.clone());
+                Ok(())
+            }
+            Value::List(l) => {
+                o.set_exc_args(l.items.borrow().clone());
+                Ok(())
+            }
+            _ => Err(poison(Poison::Unmodelled)),
+        },
+        // A builtin exception object's attributes (it has a `__dict__`)
+        // and a generator's are not modelled.
+        Value::Exc(_) | Value::Gen(_) => Err(poison(Poison::Unmodelled)),
         Value::Instance(o) => set_instance_attr(o, name, v),
         Value::Class(c) => set_class_attr(c, name, v),
         _ => set_other_attr(x, name, v),

@@ -570,9 +570,14 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
-        // A generator's methods (send, throw, close) are outside the language.
-        if let Value::Gen(_) = recv {
+        // A generator's methods (send, throw, close) and an exception's
+        // (with_traceback, add_note) are outside the language.
+        if matches!(recv, Value::Gen(_)) || super::exceptions::unmodelled_attr(&recv, m.name()) {
             return Err(poison(Poison::Unmodelled));
+        }
+        // Any other method of an exception object is an attribute call.
+        if let Value::Exc(_) = recv {
+            return self.attr_call(recv, m, args, frame);
         }
         if classes::generic_attr(&recv, m.name()) {
             return self.attr_call(recv, m, args, frame);

@@ -112,8 +112,18 @@ impl<'p> Interp<'p> {
     /// `recv.name` on any value.
     pub(super) fn get_attr(&mut self, recv: Value, m: &Meth) -> Res<Value> {
         let name = m.name();
+        if exceptions::unmodelled_attr(&recv, name) {
+            return Err(poison(Poison::Unmodelled));
+        }
         match &recv {
             Value::Gen(_) => Err(poison(Poison::Unmodelled)),
+            // Any other attribute of an exception object: CPython's message.
+            Value::Exc(_) if name != "args" && name != "__class__" && name != "__name__" => {
+                Err(exception(
+                    "AttributeError",
+                    format!("'{}' object has no attribute '{name}'", recv.type_name()),
+                ))
+            }
             Value::Exc(e) if name == "args" => Ok(Value::Tuple(e.args.clone())),
             Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => {
                 Ok(Value::Tuple(o.exc_args()))
@@ -343,6 +353,7 @@ fn builtin_class(x: &Value) -> Res<Value> {
         Value::Tuple(_) => Builtin::Tuple,
         Value::Dict(_) => Builtin::Dict,
         Value::Range(_) => Builtin::Range,
+        Value::Exc(e) => Builtin::Exc(e.class),
         _ => return Err(poison(Poison::Unmodelled)),
     };
     Ok(Value::Builtin(b))

@@ -109,14 +109,14 @@ pub fn class_named(kind: &str) -> Option<u8> {
 /// raised object as it is, an error the reference raised itself as its
 /// class made with its message (none: no arguments). Poison never is.
 pub fn caught(stop: Box<Stop>) -> Result<Value, Box<Stop>> {
-    match *stop {
-        Stop::Raised(v) => Ok(v),
+    match &*stop {
+        Stop::Raised(v) => Ok(v.clone()),
         Stop::Exception { kind, message } => match class_named(kind) {
             Some(c) if message.is_empty() => Ok(make(c, &[])),
-            Some(c) => Ok(make(c, &[Value::Str(Rc::from(message))])),
-            None => Err(Box::new(Stop::Exception { kind, message })),
+            Some(c) => Ok(make(c, &[Value::Str(Rc::from(message.as_str()))])),
+            None => Err(stop),
         },
-        other => Err(Box::new(other)),
+        _ => Err(stop),
     }
 }
 
@@ -143,6 +143,28 @@ pub fn str_any(v: &Value) -> Option<Res<String>> {
     let (class, args) = parts(v)?;
     let e = ExcObj { class, args };
     Some(str_of(&e, &super::strs::str_of, &super::compare::repr))
+}
+
+/// BaseException's attributes and methods other than `args`
+/// (tracebacks, causes, notes): outside the language, so reading,
+/// calling or setting them poisons.
+pub fn unmodelled_attr(v: &Value, name: &str) -> bool {
+    parts(v).is_some()
+        && matches!(
+            name,
+            "with_traceback"
+                | "add_note"
+                | "__traceback__"
+                | "__cause__"
+                | "__context__"
+                | "__suppress_context__"
+                | "__notes__"
+                | "__dict__"
+                | "__str__"
+                | "__repr__"
+                | "__reduce__"
+                | "__setstate__"
+        )
 }
 
 /// An uncaught exception's ending: its class name and `str()`.
