@@ -357,9 +357,9 @@ impl<'p> Interp<'p> {
     /// (a count mismatch raises before anything is stored), then each
     /// destination left to right, a nested one unpacking its item.
     fn unpack_into(&mut self, dests: &[Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
-        let items = match v {
-            Value::Gen(g) => self.unpack_gen(g, dests.len())?,
-            _ => seq::unpack(v, dests.len())?,
+        let items = match generators::lazy_src(v) {
+            Some(src) => self.unpack_lazy(src, dests.len())?,
+            None => seq::unpack(v, dests.len())?,
         };
         for (dest, item) in dests.iter().zip(items) {
             match dest {
@@ -413,10 +413,13 @@ impl<'p> Interp<'p> {
                 let mut left = self.eval(first, frame)?;
                 for (op, e) in rest {
                     let right = self.eval(e, frame)?;
-                    let holds = match (&right, op) {
-                        (Value::Gen(g), CmpOp::In) => self.gen_contains(&left, g)?,
-                        (Value::Gen(g), CmpOp::NotIn) => !self.gen_contains(&left, g)?,
-                        _ => compare(*op, &left, &right)?,
+                    let lazy = match op {
+                        CmpOp::In | CmpOp::NotIn => generators::lazy_src(&right),
+                        _ => None,
+                    };
+                    let holds = match lazy {
+                        Some(src) => self.lazy_contains(&left, src)? == (*op == CmpOp::In),
+                        None => compare(*op, &left, &right)?,
                     };
                     if !holds {
                         return Ok(Value::Bool(false));
@@ -625,6 +628,9 @@ impl<'p> Interp<'p> {
                 None => Ok(Value::None),
             },
             Value::Builtin(b) => {
+                if let Some(it) = self.gen_iterator(b, base)? {
+                    return Ok(it);
+                }
                 self.drain_for_builtin(b, base)?;
                 self.call_builtin(b, base)
             }

@@ -26,11 +26,12 @@ use std::rc::{Rc, Weak};
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::exceptions;
+use super::super::iters::{IterObj, IterState, Part};
 use super::super::methods::Meth;
 use super::super::resolve::{Dest, Ex, FuncCode, Slot, St};
 use super::super::seq::{self, Items};
-use super::super::value::{Builtin, FuncObj, Value};
-use super::{Flow, Frame, Interp, Res, closures, exception, poison, type_error};
+use super::super::value::{Builtin, FuncObj, Int, Value};
+use super::{Flow, Frame, Interp, Res, checked, closures, exception, poison, type_error};
 
 /// A generator object: an index into the interpreter's table.
 #[derive(Debug)]
@@ -94,6 +95,22 @@ pub enum Step {
     /// Finished: the `return` value (None also for falling off the end
     /// and for an already finished generator).
     Done(Value),
+}
+
+/// A generator, or an iterator the evaluator steps over one, as a walk.
+pub fn lazy_src(v: &Value) -> Option<Src> {
+    match v {
+        Value::Gen(g) => Some(Src::Gen(g.clone())),
+        Value::Iter(o)
+            if matches!(
+                &*o.state.borrow(),
+                IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_)
+            ) =>
+        {
+            Some(Src::Items(Items::Obj(o.clone())))
+        }
+        _ => None,
+    }
 }
 
 /// Whether a statement holds a `yield` the executor must reach (nested
@@ -394,6 +411,13 @@ impl<'p> Interp<'p> {
     /// The next item of a walk (`None`: exhausted).
     pub(super) fn step_src(&mut self, src: &mut Src) -> Res<Option<Value>> {
         match src {
+            Src::Items(Items::Obj(o)) => {
+                let o = o.clone();
+                match self.step_gen_iter(&o) {
+                    Some(r) => r,
+                    None => o.step(),
+                }
+            }
             Src::Items(items) => items.step(),
             Src::Gen(g) => {
                 let g = g.clone();
@@ -405,25 +429,19 @@ impl<'p> Interp<'p> {
         }
     }
 
-    /// Every remaining item of generator `g`, as a list (what a builtin
-    /// consuming an iterable sees).
-    pub(super) fn drain(&mut self, g: &Rc<GenObj>) -> Res<Value> {
+    /// Replaces a generator at `stack[i]` by the list of its items.
+    fn drain_at(&mut self, i: usize) -> Res<()> {
+        let Some(mut src) = self.stack.get(i).and_then(lazy_src) else {
+            return Ok(());
+        };
         let mut items = Vec::new();
-        while let Step::Yield(v) = self.resume(g)? {
+        while let Some(v) = self.step_src(&mut src)? {
             seq::check_len(items.len() as u128 + 1)?;
             items.push(v);
         }
-        Ok(self.heap.list(items))
-    }
-
-    /// Replaces a generator at `stack[i]` by the list of its items.
-    fn drain_at(&mut self, i: usize) -> Res<()> {
-        if let Some(Value::Gen(g)) = self.stack.get(i) {
-            let g = g.clone();
-            let list = self.drain(&g)?;
-            if let Some(slot) = self.stack.get_mut(i) {
-                *slot = list;
-            }
+        let list = self.heap.list(items);
+        if let Some(slot) = self.stack.get_mut(i) {
+            *slot = list;
         }
         Ok(())
     }
@@ -446,13 +464,6 @@ impl<'p> Interp<'p> {
             | Builtin::Set
             | Builtin::Dict => self.drain_at(base),
             Builtin::Min | Builtin::Max if n == 1 => self.drain_at(base),
-            Builtin::Enumerate | Builtin::Zip => {
-                let args = self.stack.get(base..).unwrap_or(&[]);
-                if args.iter().any(|a| matches!(a, Value::Gen(_))) {
-                    return Err(poison(Poison::Unmodelled));
-                }
-                Ok(())
-            }
             _ => Ok(()),
         }
     }
@@ -509,7 +520,7 @@ impl<'p> Interp<'p> {
                 Step::Yield(v) => return Ok(v),
                 Step::Done(r) => r,
             },
-            Value::Iter(o) => match o.step()? {
+            Value::Iter(o) => match self.step_gen_iter(o).unwrap_or_else(|| o.step())? {
                 Some(v) => return Ok(v),
                 None => Value::None,
             },
@@ -548,14 +559,14 @@ impl<'p> Interp<'p> {
         }
     }
 
-    /// `a, b = g` for a generator: at most one item past the targets is
-    /// pulled, as CPython's `UNPACK_SEQUENCE` does.
-    pub(super) fn unpack_gen(&mut self, g: &Rc<GenObj>, n: usize) -> Res<Vec<Value>> {
+    /// `a, b = g` for a generator (or an iterator over one): at most one
+    /// item past the targets is pulled, as CPython's `UNPACK_SEQUENCE`.
+    pub(super) fn unpack_lazy(&mut self, mut src: Src, n: usize) -> Res<Vec<Value>> {
         let mut got = Vec::with_capacity(n + 1);
         while got.len() <= n {
-            match self.resume(g)? {
-                Step::Yield(v) => got.push(v),
-                Step::Done(_) => break,
+            match self.step_src(&mut src)? {
+                Some(v) => got.push(v),
+                None => break,
             }
         }
         if got.len() < n {
@@ -573,12 +584,155 @@ impl<'p> Interp<'p> {
     }
 
     /// `x in g`: items are pulled until one is `x` or equal to it.
-    pub(super) fn gen_contains(&mut self, x: &Value, g: &Rc<GenObj>) -> Res<bool> {
-        while let Step::Yield(v) = self.resume(g)? {
+    pub(super) fn lazy_contains(&mut self, x: &Value, mut src: Src) -> Res<bool> {
+        while let Some(v) = self.step_src(&mut src)? {
             if super::super::compare::compare(jitdiff_vm::lang::ast::CmpOp::Eq, &v, x)? {
                 return Ok(true);
             }
         }
         Ok(false)
+    }
+}
+
+impl<'p> Interp<'p> {
+    /// `enumerate(...)` or `zip(...)` with a generator argument: an
+    /// iterator the evaluator steps lazily, as CPython's.
+    pub(super) fn gen_iterator(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        if !args.iter().any(|a| matches!(a, Value::Gen(_))) {
+            return Ok(None);
+        }
+        let state = match (b, args) {
+            (Builtin::Enumerate, [g @ Value::Gen(_)]) => IterState::GenEnumerate {
+                source: g.clone(),
+                count: Int::Small(0),
+                int_bits: self.limits.int_bits,
+            },
+            (Builtin::Enumerate, [g @ Value::Gen(_), s]) => IterState::GenEnumerate {
+                source: g.clone(),
+                count: s.as_int().ok_or_else(|| {
+                    type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        s.type_name()
+                    ))
+                })?,
+                int_bits: self.limits.int_bits,
+            },
+            (Builtin::Zip, args) => {
+                let mut parts = Vec::with_capacity(args.len());
+                for a in args {
+                    parts.push(match a {
+                        Value::Gen(_) => Part::Gen(a.clone()),
+                        _ => Part::Items(Items::of(a).ok_or_else(|| seq::not_iterable(a))?),
+                    });
+                }
+                IterState::GenZip(Some(parts))
+            }
+            // Argument errors as the builtin itself reports them.
+            _ => return Ok(None),
+        };
+        self.stack.truncate(base);
+        Ok(Some(IterObj::value(state)))
+    }
+
+    /// The next item of an iterator the evaluator steps (`None` if `o` is
+    /// another kind: its own `step` applies).
+    fn step_gen_iter(&mut self, o: &Rc<IterObj>) -> Option<Res<Option<Value>>> {
+        let busy = |s: &IterState| {
+            IterState::Busy(if matches!(s, IterState::GenZip(_)) {
+                "zip"
+            } else {
+                "enumerate"
+            })
+        };
+        let taken = {
+            let mut st = o.state.borrow_mut();
+            match &*st {
+                IterState::GenEnumerate { .. } | IterState::GenZip(Some(_)) => {
+                    let b = busy(&st);
+                    std::mem::replace(&mut *st, b)
+                }
+                IterState::GenZip(None) => return Some(Ok(None)),
+                _ => return None,
+            }
+        };
+        Some(self.step_taken(o, taken))
+    }
+
+    fn step_taken(&mut self, o: &Rc<IterObj>, taken: IterState) -> Res<Option<Value>> {
+        let (next_state, r) = match taken {
+            IterState::GenEnumerate {
+                source,
+                count,
+                int_bits,
+            } => {
+                let Value::Gen(g) = &source else {
+                    return Err(poison(Poison::Unmodelled));
+                };
+                match self.resume(g) {
+                    Ok(Step::Yield(x)) => match checked(count.add(&Int::Small(1)), int_bits) {
+                        Ok(Value::Int(next)) => {
+                            let pair = self.heap.tuple(vec![Value::Int(count), x]);
+                            (
+                                IterState::GenEnumerate {
+                                    source: source.clone(),
+                                    count: next,
+                                    int_bits,
+                                },
+                                Ok(Some(pair)),
+                            )
+                        }
+                        Ok(_) => return Err(poison(Poison::Unmodelled)),
+                        Err(e) => return Err(e),
+                    },
+                    Ok(Step::Done(_)) => (IterState::Exhausted, Ok(None)),
+                    Err(e) => (
+                        IterState::GenEnumerate {
+                            source: source.clone(),
+                            count,
+                            int_bits,
+                        },
+                        Err(e),
+                    ),
+                }
+            }
+            IterState::GenZip(Some(mut parts)) => {
+                let mut items = Vec::with_capacity(parts.len());
+                let mut r = Ok(None);
+                let mut exhausted = parts.is_empty();
+                for p in parts.iter_mut() {
+                    let got = match p {
+                        Part::Items(it) => it.step(),
+                        Part::Gen(Value::Gen(g)) => self.resume(g).map(|s| match s {
+                            Step::Yield(v) => Some(v),
+                            Step::Done(_) => None,
+                        }),
+                        Part::Gen(_) => Err(poison(Poison::Unmodelled)),
+                    };
+                    match got {
+                        Ok(Some(v)) => items.push(v),
+                        Ok(None) => {
+                            exhausted = true;
+                            break;
+                        }
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                }
+                if r.is_err() {
+                    (IterState::GenZip(Some(parts)), r)
+                } else if exhausted {
+                    (IterState::GenZip(None), Ok(None))
+                } else {
+                    let t = self.heap.tuple(items);
+                    (IterState::GenZip(Some(parts)), Ok(Some(t)))
+                }
+            }
+            other => (other, Err(poison(Poison::Unmodelled))),
+        };
+        *o.state.borrow_mut() = next_state;
+        r
     }
 }

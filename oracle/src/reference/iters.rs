@@ -40,6 +40,22 @@ pub enum IterState {
     Exhausted,
     /// `reversed(d)` or `reversed(view)`.
     DictRev(super::dict::DictIter),
+    /// `enumerate(g)` of a generator (only the evaluator steps these).
+    GenEnumerate {
+        source: Value,
+        count: Int,
+        int_bits: u64,
+    },
+    /// `zip(...)` with a generator among its iterables (None: exhausted).
+    GenZip(Option<Vec<Part>>),
+    /// One of the two above while the evaluator steps it.
+    Busy(&'static str),
+}
+
+/// One iterable of a zip: a builtin iterable's items or a generator.
+pub enum Part {
+    Items(Items),
+    Gen(Value),
 }
 
 impl IterObj {
@@ -60,6 +76,9 @@ impl IterObj {
             } => "list_reverseiterator",
             IterState::Reversed { .. } => "reversed",
             IterState::DictRev(it) => it.reverse_type_name(),
+            IterState::GenEnumerate { .. } => "enumerate",
+            IterState::GenZip(_) => "zip",
+            IterState::Busy(name) => name,
         }
     }
 
@@ -70,6 +89,9 @@ impl IterObj {
         match &mut *st {
             IterState::Range(it) => it.step(),
             IterState::DictRev(it) => it.step(),
+            IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_) => {
+                Err(poison(Poison::Unmodelled))
+            }
             IterState::Enumerate {
                 inner,
                 count,
