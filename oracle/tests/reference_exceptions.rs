@@ -101,3 +101,49 @@ fn poison_passes_through_handlers() {
     let gen_deep = "def g(n):\n    yield from g(n + 1)\ndef f():\n    return list(g(0))\nf()\n";
     assert_eq!(poisoned(gen_deep), Some(Poison::Recursion));
 }
+
+/// The generator fuel rule (see `reference/generators.rs`), to the unit:
+/// calling a generator function is a call (1), a generator expression is
+/// free, every resume of an unfinished generator is 1 (the final one that
+/// finds the end included), back edges inside the body count as anywhere
+/// else, and `try` is free.
+#[test]
+fn generator_fuel_is_counted_to_the_unit() {
+    use jitdiff_vm::lang::limits::Limits;
+    let cases = [
+        // g() 1, three resumes 3, the for loop's two back edges 2.
+        ("def g():\n    yield 1\n    yield 2\nfor x in g():\n    pass\n", 6),
+        // sum() 1, three resumes 3, the body's loop's two back edges 2.
+        ("t = sum(x for x in [1, 2])\n", 6),
+        // next() twice 2 and two resumes 2, g() 1; a finished generator's
+        // next() is one call and no resume.
+        (
+            "def g():\n    yield 1\nh = g()\na = next(h)\nb = next(h, 0)\nc = next(h, 0)\nh = None\n",
+            6,
+        ),
+        // try/except/finally cost nothing: the one call to int() only.
+        (
+            "try:\n    int('x')\nexcept ValueError:\n    pass\nfinally:\n    y = 1\n",
+            1,
+        ),
+    ];
+    for (src, units) in cases {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let limits = |fuel| Limits {
+            fuel,
+            ..Limits::default()
+        };
+        assert!(
+            matches!(
+                reference::run_with_limits(&module, limits(units)),
+                RunResult::Completed(_)
+            ),
+            "{src} completes with {units} units"
+        );
+        assert_eq!(
+            reference::run_with_limits(&module, limits(units - 1)),
+            RunResult::Poisoned(Poison::Fuel),
+            "{src} needs {units} units"
+        );
+    }
+}

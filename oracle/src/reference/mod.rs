@@ -33,6 +33,17 @@
 //! and a display with more than 16 entries evaluates all of them before
 //! storing any (CPython stores them in chunks, which only shows when a
 //! later entry's evaluation fails after an earlier key was unhashable).
+//!
+//! Exceptions and generators: `try` and `raise` are in `eval_try.rs`
+//! (poison is never caught), generators in `generators.rs` (its header
+//! has the fuel rule the VM shares). Not modelled (the run poisons): a
+//! generator's repr, hash and attributes (`send`, `throw`, `close`...),
+//! `iter()` of anything but a generator or iterator, a generator
+//! expression reading a variable of an enclosing comprehension, and
+//! exceptions' tracebacks, causes and notes. Deviation: `sum`, `min`,
+//! `max`, `set`, `dict` and the set methods take all of a generator's
+//! items before looking at them, so one that fails part way has let the
+//! generator run to its end first (CPython stops pulling at the failure).
 
 mod builtins;
 mod cells;
