@@ -112,7 +112,10 @@ fn generator_fuel_is_counted_to_the_unit() {
     use jitdiff_vm::lang::limits::Limits;
     let cases = [
         // g() 1, three resumes 3, the for loop's two back edges 2.
-        ("def g():\n    yield 1\n    yield 2\nfor x in g():\n    pass\n", 6),
+        (
+            "def g():\n    yield 1\n    yield 2\nfor x in g():\n    pass\n",
+            6,
+        ),
         // sum() 1, three resumes 3, the body's loop's two back edges 2.
         ("t = sum(x for x in [1, 2])\n", 6),
         // next() twice 2 and two resumes 2, g() 1; a finished generator's

@@ -404,6 +404,15 @@ impl DictIter {
         it
     }
 
+    /// The type name of a forward iterator (CPython's).
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            ViewKind::Keys => "dict_keyiterator",
+            ViewKind::Values => "dict_valueiterator",
+            ViewKind::Items => "dict_itemiterator",
+        }
+    }
+
     /// The type name of a reverse iterator (CPython's).
     pub fn reverse_type_name(&self) -> &'static str {
         match self.kind {

@@ -545,15 +545,19 @@ impl<'p> Interp<'p> {
         ))))
     }
 
-    /// `iter(x)` of a generator or an iterator: itself. Iterators of the
-    /// builtin iterables are not modelled.
+    /// `iter(x)`: a generator or an iterator itself, a new iterator over
+    /// a builtin iterable.
     pub(super) fn iter_builtin(&mut self, base: usize) -> Res<Value> {
         match self.stack.get(base..).unwrap_or(&[]) {
-            [v @ (Value::Gen(_) | Value::Iter(_))] => Ok(v.clone()),
-            [v] if Items::of(v).is_none() => Err(seq::not_iterable(v)),
-            [_] => Err(poison(Poison::Unmodelled)),
+            [v @ Value::Gen(_)] => Ok(v.clone()),
+            [v] => super::super::iters::iter_of(v).ok_or_else(|| seq::not_iterable(v)),
+            // `iter(callable, sentinel)` is outside the language.
+            [_, _] => Err(poison(Poison::Unmodelled)),
+            [] => Err(type_error(
+                "iter expected at least 1 argument, got 0".into(),
+            )),
             args => Err(type_error(format!(
-                "iter expected 1 argument, got {}",
+                "iter expected at most 2 arguments, got {}",
                 args.len()
             ))),
         }

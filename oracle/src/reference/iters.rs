@@ -50,6 +50,27 @@ pub enum IterState {
     GenZip(Option<Vec<Part>>),
     /// One of the two above while the evaluator steps it.
     Busy(&'static str),
+    /// `iter(x)` of a builtin iterable, with its type name; `None` once
+    /// exhausted (it stays so, as CPython's sequence iterators drop their
+    /// sequence).
+    Plain(Option<Items>, &'static str),
+}
+
+/// `iter(x)` of a builtin iterable (`None`: not iterable).
+pub fn iter_of(v: &Value) -> Option<Value> {
+    let items = Items::of(v)?;
+    let name = match &items {
+        Items::List(..) => "list_iterator",
+        Items::Tuple(..) => "tuple_iterator",
+        Items::Range(super::value::RangeIter::Small { .. }) => "range_iterator",
+        Items::Range(_) => "longrange_iterator",
+        Items::Str(..) => "str_ascii_iterator",
+        Items::Dict(it) => it.type_name(),
+        Items::Set(_) => "set_iterator",
+        // An iterator's `iter()` is itself.
+        Items::Obj(_) => return Some(v.clone()),
+    };
+    Some(IterObj::value(IterState::Plain(Some(items), name)))
 }
 
 /// One iterable of a zip: a builtin iterable's items or a generator.
@@ -78,7 +99,7 @@ impl IterObj {
             IterState::DictRev(it) => it.reverse_type_name(),
             IterState::GenEnumerate { .. } => "enumerate",
             IterState::GenZip(_) => "zip",
-            IterState::Busy(name) => name,
+            IterState::Busy(name) | IterState::Plain(_, name) => name,
         }
     }
 
@@ -91,6 +112,16 @@ impl IterObj {
             IterState::DictRev(it) => it.step(),
             IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_) => {
                 Err(poison(Poison::Unmodelled))
+            }
+            IterState::Plain(None, _) => Ok(None),
+            IterState::Plain(Some(items), _) => {
+                let r = items.step()?;
+                if r.is_none()
+                    && let IterState::Plain(items, _) = &mut *st
+                {
+                    *items = None;
+                }
+                Ok(r)
             }
             IterState::Enumerate {
                 inner,

@@ -38,7 +38,7 @@
 //! (poison is never caught), generators in `generators.rs` (its header
 //! has the fuel rule the VM shares). Not modelled (the run poisons): a
 //! generator's repr, hash and attributes (`send`, `throw`, `close`...),
-//! `iter()` of anything but a generator or iterator, a generator
+//! a generator
 //! expression reading a variable of an enclosing comprehension, and
 //! exceptions' tracebacks, causes and notes. Deviation: `sum`, `min`,
 //! `max`, `set`, `dict` and the set methods take all of a generator's
