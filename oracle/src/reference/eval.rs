@@ -631,6 +631,9 @@ impl<'p> Interp<'p> {
                 if let Some(it) = self.gen_iterator(b, base)? {
                     return Ok(it);
                 }
+                if let Some(r) = self.lazy_reduce(b, base)? {
+                    return Ok(r);
+                }
                 self.drain_for_builtin(b, base)?;
                 self.call_builtin(b, base)
             }

@@ -19,7 +19,11 @@
 //! resume that finds the body's end (pulling from a finished generator is
 //! free). Loops inside the body charge their back edges as anywhere else.
 //! A resume counts as one call level (the depth limit) while it runs.
-//! `try` costs nothing.
+//! `try` costs nothing. Beyond the resumes, a builtin or method consuming
+//! a generator costs what it costs for a list of the generator's items
+//! (its call unit and the bulk charge of `n` items, `n >> 10`); `sum`,
+//! `min` and `max` pull lazily and build no list (no length cap), and
+//! so do `enumerate`/`zip` of a generator, `in`, unpacking and `next`.
 
 use std::rc::{Rc, Weak};
 
@@ -439,7 +443,8 @@ impl<'p> Interp<'p> {
             seq::check_len(items.len() as u128 + 1)?;
             items.push(v);
         }
-        let list = self.heap.list(items);
+        // Uncharged: the consumer charges as for any list it is given.
+        let list = self.heap.list_uncharged(items);
         if let Some(slot) = self.stack.get_mut(i) {
             *slot = list;
         }
@@ -447,25 +452,78 @@ impl<'p> Interp<'p> {
     }
 
     /// Before builtin `b` runs on `stack[base..]`: a generator it consumes
-    /// whole (the iterable of `list`, `tuple`, `sum`, `sorted`, `set`,
-    /// `dict`, and of `min`/`max` given one argument) becomes the list of
-    /// its items, which is exact as long as the consumer does not fail
-    /// part way (`sum`, `min`, `max`, `set`, `dict` raising on an item see
-    /// the generator run to its end first). The lazy `enumerate` and `zip`
-    /// of a generator are not modelled; every other builtin sees the
-    /// generator itself.
+    /// whole (the iterable of `list`, `tuple`, `sorted`, `set` and `dict`)
+    /// becomes the list of its items, which is exact as long as the
+    /// consumer does not fail part way (`set` and `dict` raising on an
+    /// item see the generator run to its end first); `sum`, `min` and
+    /// `max` pull lazily ([`Self::lazy_reduce`]). Every other builtin sees
+    /// the generator itself.
     pub(super) fn drain_for_builtin(&mut self, b: Builtin, base: usize) -> Res<()> {
-        let n = self.stack.len().saturating_sub(base);
         match b {
-            Builtin::List
-            | Builtin::Tuple
-            | Builtin::Sum
-            | Builtin::Sorted
-            | Builtin::Set
-            | Builtin::Dict => self.drain_at(base),
-            Builtin::Min | Builtin::Max if n == 1 => self.drain_at(base),
+            Builtin::List | Builtin::Tuple | Builtin::Sorted | Builtin::Set | Builtin::Dict => {
+                self.drain_at(base)
+            }
             _ => Ok(()),
         }
+    }
+
+    /// `sum(g[, start])`, `min(g)`, `max(g)` of a generator (or an
+    /// iterator over one): items pulled one at a time, so a failing item
+    /// stops the pulling as in CPython; the same bulk fuel as for a list
+    /// of the items. `None`: not such a call.
+    pub(super) fn lazy_reduce(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        let (src, start) = match (b, args) {
+            (Builtin::Sum, [it]) => (lazy_src(it), Value::Int(Int::Small(0))),
+            (Builtin::Sum, [it, start]) => (lazy_src(it), start.clone()),
+            (Builtin::Min | Builtin::Max, [it]) => (lazy_src(it), Value::None),
+            _ => return Ok(None),
+        };
+        let Some(mut src) = src else {
+            return Ok(None);
+        };
+        self.stack.truncate(base);
+        let mut n = 0usize;
+        let r = if b == Builtin::Sum {
+            if let Value::Str(_) = start {
+                return Err(type_error(
+                    "sum() can't sum strings [use ''.join(seq) instead]".into(),
+                ));
+            }
+            let mut acc = start;
+            while let Some(x) = self.step_src(&mut src)? {
+                n += 1;
+                acc = super::binop_any(
+                    &mut self.heap,
+                    jitdiff_vm::lang::ast::BinOp::Add,
+                    &acc,
+                    &x,
+                    self.limits.int_bits,
+                )?;
+            }
+            acc
+        } else {
+            let (name, op) = if b == Builtin::Max {
+                ("max", jitdiff_vm::lang::ast::CmpOp::Gt)
+            } else {
+                ("min", jitdiff_vm::lang::ast::CmpOp::Lt)
+            };
+            let Some(mut best) = self.step_src(&mut src)? else {
+                return Err(super::value_error(format!(
+                    "{name}() arg is an empty sequence"
+                )));
+            };
+            n += 1;
+            while let Some(x) = self.step_src(&mut src)? {
+                n += 1;
+                if super::super::compare::rich(op, &x, &best, 0)? {
+                    best = x;
+                }
+            }
+            best
+        };
+        self.heap.bulk(n);
+        Ok(Some(r))
     }
 
     /// Before method `m` runs on `stack[base..]`: the iterables of the
