@@ -38,12 +38,12 @@
 //! (poison is never caught), generators in `generators.rs` (its header
 //! has the fuel rule the VM shares). Not modelled (the run poisons): a
 //! generator's repr, hash and attributes (`send`, `throw`, `close`...),
-//! a generator
-//! expression reading a variable of an enclosing comprehension, and
-//! exceptions' tracebacks, causes and notes. Deviation: `sum`, `min`,
-//! `max`, `set`, `dict` and the set methods take all of a generator's
-//! items before looking at them, so one that fails part way has let the
-//! generator run to its end first (CPython stops pulling at the failure).
+//! a generator expression reading a variable of an enclosing
+//! comprehension, `iter(callable, sentinel)`, and exceptions'
+//! tracebacks, causes and notes. Deviation: `set()`, `dict()` and the set
+//! methods take all of a generator's items before looking at them, so one
+//! failing part way (an unhashable item) has let the generator run to its
+//! end first (CPython stops pulling there).
 
 mod builtins;
 mod cells;
