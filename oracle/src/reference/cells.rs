@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use jitdiff_vm::lang::ast::{Expr, Stmt, function_locals};
+use jitdiff_vm::lang::ast::{Comprehension, Expr, Stmt, Target, function_locals};
 
 /// What the analysis says about one function.
 pub struct Analysis {
@@ -25,7 +25,7 @@ pub fn analyze(params: &[String], body: &[Stmt], bound: &BTreeSet<String>) -> An
     let (locals, globals) = function_locals(params, body);
     let mut nonlocals = BTreeSet::new();
     let mut uses = BTreeSet::new();
-    let mut children: Vec<(&[String], Vec<Stmt>)> = Vec::new();
+    let mut children: Children = Vec::new();
     walk_block(body, &mut nonlocals, &mut uses, &mut children);
     let mut inner_bound: BTreeSet<String> = bound
         .iter()
@@ -58,7 +58,7 @@ pub fn lambda_body(body: &Expr) -> Vec<Stmt> {
     vec![Stmt::Return(Some(body.clone()))]
 }
 
-type Children<'a> = Vec<(&'a [String], Vec<Stmt>)>;
+type Children<'a> = Vec<(std::borrow::Cow<'a, [String]>, Vec<Stmt>)>;
 
 fn walk_block<'a>(
     body: &'a [Stmt],
@@ -78,7 +78,7 @@ fn walk_block<'a>(
                 for d in defaults {
                     walk_expr(d, uses, children);
                 }
-                children.push((params, body.clone()));
+                children.push((params.into(), body.clone()));
             }
             Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
                 walk_expr(test, uses, children);
@@ -94,6 +94,25 @@ fn walk_block<'a>(
                 walk_expr(iter, uses, children);
                 walk_block(body, nonlocals, uses, children);
                 walk_block(orelse, nonlocals, uses, children);
+            }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                walk_block(body, nonlocals, uses, children);
+                for h in handlers {
+                    if let Some(t) = &h.typ {
+                        walk_expr(t, uses, children);
+                    }
+                    if let Some(n) = &h.name {
+                        uses.insert(n.clone());
+                    }
+                    walk_block(&h.body, nonlocals, uses, children);
+                }
+                walk_block(orelse, nonlocals, uses, children);
+                walk_block(finalbody, nonlocals, uses, children);
             }
             // Augmented assignment reads its target too.
             Stmt::AugAssign { target, value, .. } => {
@@ -118,10 +137,67 @@ fn walk_expr<'a>(e: &'a Expr, uses: &mut BTreeSet<String>, children: &mut Childr
             for d in defaults {
                 walk_expr(d, uses, children);
             }
-            children.push((params, lambda_body(body)));
+            children.push((params.into(), lambda_body(body)));
+        }
+        // A generator expression is a function of its own; its first
+        // iterable is evaluated here.
+        Expr::GeneratorExp { elt, generators } => {
+            if let Some(first) = generators.first() {
+                walk_expr(&first.iter, uses, children);
+            }
+            let (params, body) = genexp_function(elt, generators);
+            children.push((params.into(), body));
         }
         // A comprehension's variables are hidden slots of this function:
         // counting them as uses only ever adds a cell nobody can observe.
         _ => e.for_each_child(&mut |c| walk_expr(c, uses, children)),
     }
+}
+
+/// `(elt for t in it if c ...)` as CPython compiles it: a generator
+/// function of one parameter `.0` (the first iterable's iterator) whose
+/// body nests the clauses' loops and conditions around `yield elt`.
+pub fn genexp_function(elt: &Expr, generators: &[Comprehension]) -> (Vec<String>, Vec<Stmt>) {
+    let mut body = vec![Stmt::Expr(Expr::Yield(Some(Box::new(elt.clone()))))];
+    for (i, g) in generators.iter().enumerate().rev() {
+        for cond in g.ifs.iter().rev() {
+            body = vec![Stmt::If {
+                test: cond.clone(),
+                body,
+                orelse: vec![],
+            }];
+        }
+        let iter = if i == 0 {
+            Expr::Name(".0".into())
+        } else {
+            g.iter.clone()
+        };
+        body = vec![match &g.target {
+            Target::Name(n) => Stmt::For {
+                target: n.clone(),
+                iter,
+                body,
+                orelse: vec![],
+            },
+            // (A comprehension's target is never an attribute.)
+            Target::Unpack(_) | Target::Attr { .. } => Stmt::ForUnpack {
+                targets: match &g.target {
+                    Target::Unpack(ts) => ts.clone(),
+                    other => vec![other.clone()],
+                },
+                iter,
+                body,
+                orelse: vec![],
+            },
+        }];
+    }
+    (vec![".0".into()], body)
+}
+
+/// Every name `e` (and anything nested in it) reads.
+pub fn names_used(e: &Expr, uses: &mut BTreeSet<String>) {
+    if let Expr::Name(n) = e {
+        uses.insert(n.clone());
+    }
+    e.for_each_child(&mut |c| names_used(c, uses));
 }

@@ -50,6 +50,9 @@ pub struct ClassObj {
     /// (CPython's `compatible_with_tp_base` failing): it adds slots, or a
     /// `__dict__` the base lacks.
     adds_layout: bool,
+    /// The builtin exception class it derives from (an exception class),
+    /// if any: its base chain of user classes ends there.
+    pub exc_base: Option<u8>,
 }
 
 /// What an attribute lookup along a class chain found first.
@@ -66,6 +69,7 @@ impl ClassObj {
         name: Rc<str>,
         base: Option<Rc<ClassObj>>,
         attrs: Vec<(Rc<str>, Attr)>,
+        exc_base: Option<u8>,
     ) -> Res<ClassObj> {
         let attrs: HashMap<Rc<str>, Attr> = attrs.into_iter().collect();
         let slots = match attrs.get("__slots__") {
@@ -79,6 +83,7 @@ impl ClassObj {
             Some(s) => (base_dict, !s.is_empty()),
             None => (true, !base_dict),
         };
+        let exc_base = exc_base.or_else(|| base.as_ref().and_then(|b| b.exc_base));
         Ok(ClassObj {
             name,
             base,
@@ -86,6 +91,7 @@ impl ClassObj {
             slots,
             has_dict,
             adds_layout,
+            exc_base,
         })
     }
 
@@ -222,6 +228,9 @@ pub struct InstObj {
     slots: RefCell<HashMap<Rc<str>, Value>>,
     /// The `__dict__` (empty, and never written, without one).
     dict: RefCell<HashMap<Rc<str>, Value>>,
+    /// An exception instance's `args` (set by the constructor call, reset
+    /// by `super().__init__(...)`).
+    exc_args: RefCell<Option<Rc<super::value::TupleObj>>>,
 }
 
 impl InstObj {
@@ -230,7 +239,17 @@ impl InstObj {
             class: RefCell::new(class),
             slots: RefCell::default(),
             dict: RefCell::default(),
+            exc_args: RefCell::default(),
         }
+    }
+
+    /// An exception instance's `args` (empty if never set).
+    pub fn exc_args(&self) -> Rc<super::value::TupleObj> {
+        self.exc_args.borrow().clone().unwrap_or_default()
+    }
+
+    pub fn set_exc_args(&self, args: Vec<Value>) {
+        *self.exc_args.borrow_mut() = Some(Rc::new(super::value::TupleObj { items: args }));
     }
 
     pub fn class(&self) -> Ref<'_, Rc<ClassObj>> {
@@ -412,7 +431,25 @@ pub fn set_class_attr(c: &Rc<ClassObj>, name: &str, v: Value) -> Res<()> {
 
 /// `x.name = v`.
 pub fn set_attr(x: &Value, name: &str, v: Value) -> Res<()> {
+    if super::exceptions::unmodelled_attr(x, name) {
+        return Err(poison(Poison::Unmodelled));
+    }
     match x {
+        // `e.args = v` stores `tuple(v)`.
+        Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => match v {
+            Value::Tuple(t) => {
+                o.set_exc_args(t.items.clone());
+                Ok(())
+            }
+            Value::List(l) => {
+                o.set_exc_args(l.items.borrow().clone());
+                Ok(())
+            }
+            _ => Err(poison(Poison::Unmodelled)),
+        },
+        // A builtin exception object's attributes (it has a `__dict__`)
+        // and a generator's are not modelled.
+        Value::Exc(_) | Value::Gen(_) => Err(poison(Poison::Unmodelled)),
         Value::Instance(o) => set_instance_attr(o, name, v),
         Value::Class(c) => set_class_attr(c, name, v),
         _ => set_other_attr(x, name, v),

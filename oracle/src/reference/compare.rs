@@ -81,13 +81,18 @@ impl Repr {
                 self.items(id, &t.items, ["(", ")", "(...)"], level)
             }
             Value::Dict(d) => self.dict(d, level),
+            // CPython's repr shows the generator's address.
+            Value::Gen(_) => Err(poison(Poison::Identity)),
             Value::View(view) => self.view(view, level),
-            // `ValueError('x', 2)`.
-            Value::Exc(e) => {
+            // `ValueError('x', 2)`, `MyError('x')` for a user class.
+            Value::Exc(_) | Value::Instance(_) if super::exceptions::parts(v).is_some() => {
+                let Some((_, args)) = super::exceptions::parts(v) else {
+                    return Ok(());
+                };
                 let level = enter(level)?;
-                self.out.push_str(super::exceptions::name(e.class));
+                self.out.push_str(&v.type_name());
                 self.out.push('(');
-                for (i, a) in e.args.items.iter().enumerate() {
+                for (i, a) in args.items.iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
@@ -276,6 +281,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
+        (Value::Gen(x), Value::Gen(y)) => Rc::ptr_eq(x, y),
         (Value::Module, Value::Module) => true,
         (Value::Math(x), Value::Math(y)) => x == y,
         (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
@@ -303,7 +309,8 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Class(_)
             | Value::Instance(_)
             | Value::Method(_)
-            | Value::Exc(_),
+            | Value::Exc(_)
+            | Value::Gen(_),
             _,
         ) => false,
     })

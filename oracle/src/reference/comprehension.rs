@@ -6,7 +6,7 @@
 //! statement's back edge costs.
 
 use super::super::resolve::{Comp, CompKind};
-use super::super::seq::{self, Items};
+use super::super::seq;
 use super::{Frame, Interp, Res};
 use crate::reference::value::Value;
 
@@ -45,8 +45,8 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<()> {
         let clause = &c.clauses[level];
-        let mut items = Items::of(&iterable).ok_or_else(|| seq::not_iterable(&iterable))?;
-        while let Some(item) = items.step()? {
+        let mut items = self.src_of(&iterable)?;
+        while let Some(item) = self.step_src(&mut items)? {
             self.store_dest(&clause.dest, item, frame)?;
             let mut keep = true;
             for cond in &clause.ifs {

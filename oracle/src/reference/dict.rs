@@ -136,6 +136,12 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         Value::Class(c) => (11u8, Rc::as_ptr(c) as usize).hash(h),
         Value::Instance(o) => (12u8, Rc::as_ptr(o) as usize).hash(h),
         Value::Exc(e) => (14u8, Rc::as_ptr(e) as usize).hash(h),
+        // Where it lands in a table depends on its address.
+        Value::Gen(_) => {
+            return Err(super::eval::poison(
+                jitdiff_vm::lang::outcome::Poison::Identity,
+            ));
+        }
         // Equal methods (the same function bound to the same object) hash
         // alike.
         Value::Method(m) => {
@@ -357,10 +363,7 @@ pub fn display(h: &mut super::seq::Heap, pairs: Vec<(Value, Value)>) -> Res<Valu
 }
 
 pub fn key_error(k: &Value) -> Box<Stop> {
-    match compare::repr(k) {
-        Ok(r) => exception("KeyError", r),
-        Err(stop) => stop,
-    }
+    super::exceptions::key_error(k.clone())
 }
 
 /// Where a dict iteration stands: the next entry position, and the size
@@ -399,6 +402,15 @@ impl DictIter {
         it.pos = it.dict.data.borrow().entries.len();
         it.reverse = true;
         it
+    }
+
+    /// The type name of a forward iterator (CPython's).
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            ViewKind::Keys => "dict_keyiterator",
+            ViewKind::Values => "dict_valueiterator",
+            ViewKind::Items => "dict_itemiterator",
+        }
     }
 
     /// The type name of a reverse iterator (CPython's).

@@ -1,9 +1,9 @@
 //! The tree-walking evaluator: statements, expressions, calls, fuel and the
 //! resource limits. Exceptions and poisoning travel as `Err(Box<Stop>)`
-//! (boxed so the common `Ok` path stays small); S0 has no `try`, so any
-//! exception ends the program.
+//! (boxed so the common `Ok` path stays small); `try` (in `eval_try.rs`)
+//! catches exceptions, generators run in `generators.rs`.
 
-use jitdiff_vm::lang::ast::{BinOp, BoolOp, UnaryOp};
+use jitdiff_vm::lang::ast::{BinOp, BoolOp, CmpOp, UnaryOp};
 use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::outcome::Poison;
 use std::rc::Rc;
@@ -15,7 +15,7 @@ use super::float::{self, Num};
 use super::math;
 use super::methods::{self, Meth};
 use super::resolve::{Dest, Ex, FuncCode, Index, Program, Slot, St};
-use super::seq::{self, Heap, Items, SliceArgs};
+use super::seq::{self, Heap, SliceArgs};
 use super::strs;
 
 #[path = "eval_calls.rs"]
@@ -26,6 +26,10 @@ mod closures;
 mod comprehension;
 #[path = "eval_classes.rs"]
 mod eval_classes;
+#[path = "eval_try.rs"]
+mod eval_try;
+#[path = "generators.rs"]
+pub(super) mod generators;
 use super::classes::{self, ClassCell};
 use super::value::{Int, Value};
 
@@ -36,6 +40,9 @@ pub enum Stop {
         kind: &'static str,
         message: String,
     },
+    /// A raised exception object (an `Exc`, or an instance of a user
+    /// exception class): what `raise` and every caught error become.
+    Raised(Value),
     Poison(Poison),
     /// The stack budget ran out: the caller reruns on a bigger stack.
     TooDeep,
@@ -94,6 +101,11 @@ pub struct Interp<'p> {
     stack: Vec<Value>,
     /// Cleared slot vectors of finished calls, reused by the next calls.
     spare_frames: Vec<Vec<Option<Value>>>,
+    /// The exceptions being handled, innermost last (CPython's exc_info
+    /// stack): what a bare `raise` re-raises.
+    handling: Vec<Value>,
+    /// Every live generator's state (see [`generators`]).
+    gens: generators::Table<'p>,
 }
 
 impl<'p> Interp<'p> {
@@ -108,6 +120,8 @@ impl<'p> Interp<'p> {
             limits,
             stack: Vec::new(),
             spare_frames: Vec::new(),
+            handling: Vec::new(),
+            gens: generators::Table::default(),
         }
     }
 
@@ -277,8 +291,8 @@ impl<'p> Interp<'p> {
             St::For(target, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 // A list is walked by index: appends in the body are seen.
-                let mut items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
-                while let Some(item) = items.step()? {
+                let mut items = self.src_of(&v)?;
+                while let Some(item) = self.step_src(&mut items)? {
                     self.store(*target, item, frame);
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the next item is fetched.
@@ -291,8 +305,8 @@ impl<'p> Interp<'p> {
             }
             St::ForUnpack(dests, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
-                let mut items = Items::of(&v).ok_or_else(|| seq::not_iterable(&v))?;
-                while let Some(item) = items.step()? {
+                let mut items = self.src_of(&v)?;
+                while let Some(item) = self.step_src(&mut items)? {
                     self.unpack_into(dests, &item, frame)?;
                     match self.exec_block(body, frame)? {
                         Flow::Normal | Flow::Continue => self.charge()?,
@@ -327,6 +341,11 @@ impl<'p> Interp<'p> {
             St::Raise(e) => return Err(self.raise(e.as_ref(), frame)),
             St::Assert(test, msg) => self.assert(test, msg.as_ref(), frame)?,
             St::Unmodelled => return Err(poison(Poison::Unmodelled)),
+            St::Try(t) => return self.exec_try(t, frame),
+            St::RaiseFrom(e, cause) => return Err(self.raise_from(e, cause, frame)),
+            // A generator's yields run in its own executor; anywhere else
+            // (only a hand-built AST) they are not modelled.
+            St::Yield(_) | St::YieldFrom(_) => return Err(poison(Poison::Unmodelled)),
         }
         Ok(Flow::Normal)
     }
@@ -335,7 +354,11 @@ impl<'p> Interp<'p> {
     /// (a count mismatch raises before anything is stored), then each
     /// destination left to right, a nested one unpacking its item.
     fn unpack_into(&mut self, dests: &'p [Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
-        for (dest, item) in dests.iter().zip(seq::unpack(v, dests.len())?) {
+        let items = match generators::lazy_src(v) {
+            Some(src) => self.unpack_lazy(src, dests.len())?,
+            None => seq::unpack(v, dests.len())?,
+        };
+        for (dest, item) in dests.iter().zip(items) {
             self.store_dest(dest, item, frame)?;
         }
         Ok(())
@@ -398,7 +421,15 @@ impl<'p> Interp<'p> {
                 let mut left = self.eval(first, frame)?;
                 for (op, e) in rest {
                     let right = self.eval(e, frame)?;
-                    if !compare(*op, &left, &right)? {
+                    let lazy = match op {
+                        CmpOp::In | CmpOp::NotIn => generators::lazy_src(&right),
+                        _ => None,
+                    };
+                    let holds = match lazy {
+                        Some(src) => self.lazy_contains(&left, src)? == (*op == CmpOp::In),
+                        None => compare(*op, &left, &right)?,
+                    };
+                    if !holds {
                         return Ok(Value::Bool(false));
                     }
                     left = right;
@@ -428,6 +459,7 @@ impl<'p> Interp<'p> {
             }
             Ex::Super(s) => self.super_attr(s, frame),
             Ex::Unmodelled => Err(poison(Poison::Unmodelled)),
+            Ex::GenExp(code, first) => self.genexp(*code, first, frame),
             Ex::ListComp(c) => self.list_comp(c, frame),
             Ex::Lambda(code, defaults) => self.make_function(*code, defaults, frame),
             Ex::Set(items, constant) => {
@@ -549,6 +581,15 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
+        // A generator's methods (send, throw, close) and an exception's
+        // (with_traceback, add_note) are outside the language.
+        if matches!(recv, Value::Gen(_)) || super::exceptions::unmodelled_attr(&recv, m.name()) {
+            return Err(poison(Poison::Unmodelled));
+        }
+        // Any other method of an exception object is an attribute call.
+        if let Value::Exc(_) = recv {
+            return self.attr_call(recv, m, args, frame);
+        }
         if classes::generic_attr(&recv, m.name()) {
             return self.attr_call(recv, m, args, frame);
         }
@@ -569,6 +610,7 @@ impl<'p> Interp<'p> {
             self.stack.push(v);
         }
         self.charge()?;
+        self.drain_for_method(m, base)?;
         let args = self.stack.split_off(base.min(self.stack.len()));
         methods::call_method(&mut self.heap, &recv, m, &args, self.limits.int_bits)
     }
@@ -593,7 +635,16 @@ impl<'p> Interp<'p> {
                 }
                 None => Ok(Value::None),
             },
-            Value::Builtin(b) => self.call_builtin(b, base),
+            Value::Builtin(b) => {
+                if let Some(it) = self.gen_iterator(b, base)? {
+                    return Ok(it);
+                }
+                if let Some(r) = self.lazy_reduce(b, base)? {
+                    return Ok(r);
+                }
+                self.drain_for_builtin(b, base)?;
+                self.call_builtin(b, base)
+            }
             Value::Math(m) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 math::call(m, args, self.limits.int_bits)

@@ -45,6 +45,12 @@ impl<'p> Interp<'p> {
                 given,
             )));
         }
+        if code.is_gen {
+            // The body waits for the first resume (which checks the depth).
+            let args: Vec<Value> = self.stack.drain(base..).collect();
+            let frame = self.frame_for(code, func, args);
+            return Ok(self.new_generator(code, frame));
+        }
         if self.depth >= self.limits.depth {
             return Err(poison(Poison::Recursion));
         }
@@ -90,6 +96,11 @@ impl<'p> Interp<'p> {
             kws.push((name.clone(), self.eval(e, frame)?));
         }
         self.charge()?;
+        // `sorted(g, reverse=...)`; any other keyword call of a builtin
+        // is an error before it would consume anything.
+        if let Value::Builtin(Builtin::Sorted) = &f {
+            self.drain_for_builtin(Builtin::Sorted, base)?;
+        }
         let npos = self.stack.len() - base;
         let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
         let callee = match &f {
@@ -223,6 +234,8 @@ impl<'p> Interp<'p> {
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
+            Builtin::Next => self.next_builtin(base),
+            Builtin::Iter => self.iter_builtin(base),
         }
     }
 }

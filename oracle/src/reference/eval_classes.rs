@@ -10,27 +10,15 @@ use jitdiff_vm::lang::ast::BinOp;
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::classes::{self, Attr, ClassObj, Found, InstObj};
+use super::super::exceptions;
 use super::super::math;
 use super::super::methods::{self, Meth};
 use super::super::resolve::{ClassItem, ClassSt, DefKind, Ex, SuperEx};
 use super::super::seq;
 use super::super::value::{BoundObj, Builtin, FuncObj, Value};
-use super::super::{compare, exceptions, strs};
 use super::{Frame, Interp, Res, Stop, exception, poison, type_error};
 
 impl<'p> Interp<'p> {
-    /// `raise exc` (a class is made with no arguments), or a bare `raise`,
-    /// which with nothing being handled is CPython's RuntimeError.
-    pub(super) fn raise(&mut self, e: Option<&'p Ex>, frame: &mut Frame<'p>) -> Box<Stop> {
-        let Some(e) = e else {
-            return exception("RuntimeError", "No active exception to reraise".into());
-        };
-        match self.eval(e, frame) {
-            Ok(v) => exceptions::raise(&v, &strs::str_of, &compare::repr),
-            Err(stop) => stop,
-        }
-    }
-
     /// `assert test, msg`: `AssertionError(msg)` when the test is false
     /// (the message is evaluated only then).
     pub(super) fn assert(
@@ -46,8 +34,10 @@ impl<'p> Interp<'p> {
             Some(m) => vec![self.eval(m, frame)?],
             None => vec![],
         };
-        let e = exceptions::make(exceptions::ASSERTION_ERROR, &args);
-        Err(exceptions::raise(&e, &strs::str_of, &compare::repr))
+        Err(Box::new(Stop::Raised(exceptions::make(
+            exceptions::ASSERTION_ERROR,
+            &args,
+        ))))
     }
 
     /// A class statement: the base, then the body's bindings in source
@@ -58,10 +48,17 @@ impl<'p> Interp<'p> {
         if c.unmodelled {
             return Err(poison(Poison::Unmodelled));
         }
+        let mut exc_base = None;
         let base = match &c.base {
             None => None,
             Some(e) => match self.eval(e, frame)? {
                 Value::Class(b) => Some(b),
+                // A builtin exception class as the base: its instances carry
+                // `args` and print as exceptions.
+                Value::Builtin(Builtin::Exc(k)) => {
+                    exc_base = Some(k);
+                    None
+                }
                 // A builtin type or any other value as a base.
                 _ => return Err(poison(Poison::Unmodelled)),
             },
@@ -106,7 +103,7 @@ impl<'p> Interp<'p> {
                 }
             }
         }
-        let class = Rc::new(ClassObj::new(c.name.clone(), base, attrs)?);
+        let class = Rc::new(ClassObj::new(c.name.clone(), base, attrs, exc_base)?);
         *cell.borrow_mut() = Rc::downgrade(&class);
         self.store(c.slot, Value::Class(class), frame);
         Ok(())
@@ -115,7 +112,22 @@ impl<'p> Interp<'p> {
     /// `recv.name` on any value.
     pub(super) fn get_attr(&mut self, recv: Value, m: &Meth) -> Res<Value> {
         let name = m.name();
+        if exceptions::unmodelled_attr(&recv, name) {
+            return Err(poison(Poison::Unmodelled));
+        }
         match &recv {
+            Value::Gen(_) => Err(poison(Poison::Unmodelled)),
+            // Any other attribute of an exception object: CPython's message.
+            Value::Exc(_) if name != "args" && name != "__class__" && name != "__name__" => {
+                Err(exception(
+                    "AttributeError",
+                    format!("'{}' object has no attribute '{name}'", recv.type_name()),
+                ))
+            }
+            Value::Exc(e) if name == "args" => Ok(Value::Tuple(e.args.clone())),
+            Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => {
+                Ok(Value::Tuple(o.exc_args()))
+            }
             Value::Instance(o) => classes::instance_attr(o, name),
             Value::Class(c) => classes::class_attr(c, name),
             _ if name == "__class__" => builtin_class(&recv),
@@ -205,7 +217,23 @@ impl<'p> Interp<'p> {
         kws: Option<Vec<(Rc<str>, Value)>>,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
-        let obj = Value::Instance(Rc::new(InstObj::new(c.clone())));
+        let inst = Rc::new(InstObj::new(c.clone()));
+        if c.exc_base.is_some() {
+            // BaseException.__new__ keeps the positional arguments as `args`
+            // (keywords are its TypeError, without an `__init__` taking them).
+            inst.set_exc_args(self.stack.get(base..).unwrap_or(&[]).to_vec());
+            if c.lookup("__init__").is_none() {
+                self.stack.truncate(base);
+                if kws.is_some_and(|k| !k.is_empty()) {
+                    return Err(type_error(format!(
+                        "{}() takes no keyword arguments",
+                        c.name
+                    )));
+                }
+                return Ok(Value::Instance(inst));
+            }
+        }
+        let obj = Value::Instance(inst);
         let init = match c.lookup("__init__") {
             None => {
                 let given = self.stack.len() > base || kws.is_some_and(|k| !k.is_empty());
@@ -271,6 +299,21 @@ impl<'p> Interp<'p> {
             Some(Found::Attr(a)) => classes::bind(a, &obj, &t)?,
             // A member descriptor read through `super()`.
             Some(Found::Slot) => return Err(poison(Poison::Unmodelled)),
+            None if &*s.name == "__init__" && cls.exc_base.is_some() => {
+                let Some(args) = &s.args else {
+                    return Err(poison(Poison::Unmodelled));
+                };
+                // BaseException.__init__: the arguments become `args`.
+                let mut vs = Vec::with_capacity(args.len());
+                for a in args {
+                    vs.push(self.eval(a, frame)?);
+                }
+                self.charge()?;
+                if let Value::Instance(o) = &obj {
+                    o.set_exc_args(vs);
+                }
+                return Ok(Value::None);
+            }
             None if &*s.name == "__init__" => {
                 let Some(args) = &s.args else {
                     // `object.__init__` as a method-wrapper value.
@@ -310,6 +353,7 @@ fn builtin_class(x: &Value) -> Res<Value> {
         Value::Tuple(_) => Builtin::Tuple,
         Value::Dict(_) => Builtin::Dict,
         Value::Range(_) => Builtin::Range,
+        Value::Exc(e) => Builtin::Exc(e.class),
         _ => return Err(poison(Poison::Unmodelled)),
     };
     Ok(Value::Builtin(b))

@@ -1,11 +1,12 @@
-//! The reference's built-in exception classes and exception objects, for
-//! `raise` and `assert`: nothing catches them yet, so a raised exception
-//! ends the run with its class name and `str()`, as an uncaught one ends
-//! CPython's.
+//! The reference's built-in exception classes and exception objects:
+//! what `raise`, `assert` and the reference's own errors make, what
+//! `except` catches (see `eval_try.rs`), and an uncaught one's ending (its
+//! class name and `str()`, as CPython's). Instances of user classes
+//! deriving from one of these are exception objects too.
 
 use std::rc::Rc;
 
-use super::eval::{Res, Stop, exception, type_error};
+use super::eval::{Res, Stop};
 use super::value::{TupleObj, Value};
 
 /// The classes, each with its base (an index here; `BaseException` is the
@@ -33,6 +34,8 @@ pub const CLASSES: [(&str, usize); 18] = [
 
 /// `AssertionError`'s index, what `assert` raises.
 pub const ASSERTION_ERROR: u8 = 16;
+/// `StopIteration`'s index, what `next()` raises.
+pub const STOP_ITERATION: u8 = 17;
 
 pub fn name(class: u8) -> &'static str {
     CLASSES[class as usize].0
@@ -85,24 +88,87 @@ pub fn str_of(
     }
 }
 
-/// What `raise v` stops with (`v` a class is made with no arguments).
-pub fn raise(
-    v: &Value,
-    str_fn: &dyn Fn(&Value) -> Res<String>,
-    repr_fn: &dyn Fn(&Value) -> Res<String>,
-) -> Box<Stop> {
-    let obj = match v {
-        Value::Builtin(super::value::Builtin::Exc(c)) => ExcObj {
-            class: *c,
-            args: Rc::new(TupleObj { items: vec![] }),
+/// `KeyError(key)` as raised: its str (the key's repr) is made only if
+/// it goes uncaught or is printed.
+pub fn key_error(key: Value) -> Box<Stop> {
+    Box::new(Stop::Raised(make(KEY_ERROR, &[key])))
+}
+
+/// `KeyError`'s index.
+pub const KEY_ERROR: u8 = 11;
+
+/// The class index of a builtin exception class name.
+pub fn class_named(kind: &str) -> Option<u8> {
+    CLASSES
+        .iter()
+        .position(|(n, _)| *n == kind)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+/// The exception object an error stop stands for, if it is catchable: a
+/// raised object as it is, an error the reference raised itself as its
+/// class made with its message (none: no arguments). Poison never is.
+pub fn caught(stop: Box<Stop>) -> Result<Value, Box<Stop>> {
+    match &*stop {
+        Stop::Raised(v) => Ok(v.clone()),
+        Stop::Exception { kind, message } => match class_named(kind) {
+            Some(c) if message.is_empty() => Ok(make(c, &[])),
+            Some(c) => Ok(make(c, &[Value::Str(Rc::from(message.as_str()))])),
+            None => Err(stop),
         },
-        Value::Exc(e) => {
-            return match str_of(e, str_fn, repr_fn) {
-                Ok(message) => exception(name(e.class), message),
-                Err(stop) => stop,
-            };
+        _ => Err(stop),
+    }
+}
+
+/// The builtin class an exception object's class is or derives from, and
+/// its arguments (`None`: not an exception object).
+pub fn parts(v: &Value) -> Option<(u8, Rc<TupleObj>)> {
+    match v {
+        Value::Exc(e) => Some((e.class, e.args.clone())),
+        Value::Instance(o) => {
+            let base = o.class().exc_base?;
+            Some((base, o.exc_args()))
         }
-        _ => return type_error("exceptions must derive from BaseException".into()),
-    };
-    exception(name(obj.class), String::new())
+        _ => None,
+    }
+}
+
+/// Whether exception object `v` is an instance of builtin class `c`.
+pub fn is_a(v: &Value, c: u8) -> bool {
+    parts(v).is_some_and(|(k, _)| derives(k, c))
+}
+
+/// `str(e)` of any exception object (`None`: not one).
+pub fn str_any(v: &Value) -> Option<Res<String>> {
+    let (class, args) = parts(v)?;
+    let e = ExcObj { class, args };
+    Some(str_of(&e, &super::strs::str_of, &super::compare::repr))
+}
+
+/// BaseException's attributes and methods other than `args`
+/// (tracebacks, causes, notes): outside the language, so reading,
+/// calling or setting them poisons.
+pub fn unmodelled_attr(v: &Value, name: &str) -> bool {
+    parts(v).is_some()
+        && matches!(
+            name,
+            "with_traceback"
+                | "add_note"
+                | "__traceback__"
+                | "__cause__"
+                | "__context__"
+                | "__suppress_context__"
+                | "__notes__"
+                | "__dict__"
+                | "__str__"
+                | "__repr__"
+                | "__reduce__"
+                | "__setstate__"
+        )
+}
+
+/// An uncaught exception's ending: its class name and `str()`.
+pub fn ending(v: &Value) -> Res<(String, String)> {
+    let message = str_any(v).unwrap_or_else(|| Ok(String::new()))?;
+    Ok((v.type_name().to_string(), message))
 }

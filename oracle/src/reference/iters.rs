@@ -40,6 +40,43 @@ pub enum IterState {
     Exhausted,
     /// `reversed(d)` or `reversed(view)`.
     DictRev(super::dict::DictIter),
+    /// `enumerate(g)` of a generator (only the evaluator steps these).
+    GenEnumerate {
+        source: Value,
+        count: Int,
+        int_bits: u64,
+    },
+    /// `zip(...)` with a generator among its iterables (None: exhausted).
+    GenZip(Option<Vec<Part>>),
+    /// One of the two above while the evaluator steps it.
+    Busy(&'static str),
+    /// `iter(x)` of a builtin iterable, with its type name; `None` once
+    /// exhausted (it stays so, as CPython's sequence iterators drop their
+    /// sequence).
+    Plain(Option<Items>, &'static str),
+}
+
+/// `iter(x)` of a builtin iterable (`None`: not iterable).
+pub fn iter_of(v: &Value) -> Option<Value> {
+    let items = Items::of(v)?;
+    let name = match &items {
+        Items::List(..) => "list_iterator",
+        Items::Tuple(..) => "tuple_iterator",
+        Items::Range(super::value::RangeIter::Small { .. }) => "range_iterator",
+        Items::Range(_) => "longrange_iterator",
+        Items::Str(..) => "str_ascii_iterator",
+        Items::Dict(it) => it.type_name(),
+        Items::Set(_) => "set_iterator",
+        // An iterator's `iter()` is itself.
+        Items::Obj(_) => return Some(v.clone()),
+    };
+    Some(IterObj::value(IterState::Plain(Some(items), name)))
+}
+
+/// One iterable of a zip: a builtin iterable's items or a generator.
+pub enum Part {
+    Items(Items),
+    Gen(Value),
 }
 
 impl IterObj {
@@ -60,6 +97,9 @@ impl IterObj {
             } => "list_reverseiterator",
             IterState::Reversed { .. } => "reversed",
             IterState::DictRev(it) => it.reverse_type_name(),
+            IterState::GenEnumerate { .. } => "enumerate",
+            IterState::GenZip(_) => "zip",
+            IterState::Busy(name) | IterState::Plain(_, name) => name,
         }
     }
 
@@ -70,6 +110,19 @@ impl IterObj {
         match &mut *st {
             IterState::Range(it) => it.step(),
             IterState::DictRev(it) => it.step(),
+            IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_) => {
+                Err(poison(Poison::Unmodelled))
+            }
+            IterState::Plain(None, _) => Ok(None),
+            IterState::Plain(Some(items), _) => {
+                let r = items.step()?;
+                if r.is_none()
+                    && let IterState::Plain(items, _) = &mut *st
+                {
+                    *items = None;
+                }
+                Ok(r)
+            }
             IterState::Enumerate {
                 inner,
                 count,
@@ -269,7 +322,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         Builtin::Enumerate | Builtin::Zip | Builtin::Reversed => {
             matches!(x, Value::Iter(it) if it.type_name() == b.name())
         }
-        Builtin::Exc(c) => matches!(x, Value::Exc(e) if super::exceptions::derives(e.class, c)),
+        Builtin::Exc(c) => super::exceptions::is_a(x, c),
         Builtin::Print
         | Builtin::Abs
         | Builtin::Round
@@ -281,7 +334,9 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Ord
         | Builtin::Chr
         | Builtin::Sorted
-        | Builtin::Isinstance => false,
+        | Builtin::Isinstance
+        | Builtin::Next
+        | Builtin::Iter => false,
     })
 }
 

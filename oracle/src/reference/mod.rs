@@ -33,6 +33,17 @@
 //! and a display with more than 16 entries evaluates all of them before
 //! storing any (CPython stores them in chunks, which only shows when a
 //! later entry's evaluation fails after an earlier key was unhashable).
+//!
+//! Exceptions and generators: `try` and `raise` are in `eval_try.rs`
+//! (poison is never caught), generators in `generators.rs` (its header
+//! has the fuel rule the VM shares). Not modelled (the run poisons): a
+//! generator's repr, hash and attributes (`send`, `throw`, `close`...),
+//! a generator expression reading a variable of an enclosing
+//! comprehension, `iter(callable, sentinel)`, and exceptions'
+//! tracebacks, causes and notes. Deviation: `set()`, `dict()` and the set
+//! methods take all of a generator's items before looking at them, so one
+//! failing part way (an unhashable item) has let the generator run to its
+//! end first (CPython stops pulling there).
 
 mod builtins;
 mod cells;
@@ -133,6 +144,13 @@ fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<Run
             Stop::Exception { kind, message } => Ending::Exception {
                 kind: kind.to_string(),
                 message,
+            },
+            Stop::Raised(v) => match exceptions::ending(&v) {
+                Ok((kind, message)) => Ending::Exception { kind, message },
+                Err(stop) => match *stop {
+                    Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+                    _ => return None,
+                },
             },
             Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
             Stop::TooDeep => return None,

@@ -77,6 +77,10 @@ pub enum Ex {
     /// A set display; `true`: CPython 3.11 folds it to a frozenset
     /// constant (more than two constant elements) and merges that.
     Set(Vec<Ex>, bool),
+    /// A generator expression: the generator function `funcs[code]` (see
+    /// [`super::cells::genexp_function`]) called with `iter()` of the
+    /// first iterable.
+    GenExp(usize, Box<Ex>),
 }
 
 /// `super().name` (`args: None`) or `super().name(args)`.
@@ -209,6 +213,30 @@ pub enum St {
     Raise(Option<Ex>),
     /// `assert test, msg`.
     Assert(Ex, Option<Ex>),
+    Try(Box<TrySt>),
+    /// `raise exc from cause`.
+    RaiseFrom(Ex, Ex),
+    /// `yield value` as a whole statement of a generator's body.
+    Yield(Option<Ex>),
+    /// `yield from iterable` as a whole statement.
+    YieldFrom(Ex),
+}
+
+/// `try: body except...: else: orelse finally: finalbody`.
+#[derive(Debug)]
+pub struct TrySt {
+    pub body: Vec<St>,
+    pub handlers: Vec<Handler>,
+    pub orelse: Vec<St>,
+    pub finalbody: Vec<St>,
+}
+
+/// `except typ as name: body` (`typ` None: a bare `except:`).
+#[derive(Debug)]
+pub struct Handler {
+    pub typ: Option<Ex>,
+    pub name: Option<Slot>,
+    pub body: Vec<St>,
 }
 
 #[derive(Debug)]
@@ -229,6 +257,8 @@ pub struct FuncCode {
     /// The cells of the defining frame the new function's free variables
     /// are (its closure, taken when the `def` or `lambda` runs).
     pub captures: Vec<usize>,
+    /// A generator function: a call makes a generator object.
+    pub is_gen: bool,
 }
 
 #[derive(Debug)]
@@ -245,6 +275,9 @@ pub struct Program {
 
 /// The resolver ran out of its stack budget (absurdly deep AST).
 pub struct TooDeep;
+
+#[path = "resolve_flow.rs"]
+mod flow;
 
 type R<T> = Result<T, TooDeep>;
 
@@ -386,6 +419,12 @@ impl Resolver<'_> {
 
     fn stmt(&mut self, s: &Stmt, scope: &Scope) -> R<St> {
         Ok(match s {
+            Stmt::Expr(Expr::Yield(v)) if scope.locals.is_some() => {
+                St::Yield(v.as_ref().map(|e| self.expr(e, scope)).transpose()?)
+            }
+            Stmt::Expr(Expr::YieldFrom(v)) if scope.locals.is_some() => {
+                St::YieldFrom(self.expr(v, scope)?)
+            }
             Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
             Stmt::Assign { target, value } => {
                 let value = self.expr(value, scope)?;
@@ -492,7 +531,16 @@ impl Resolver<'_> {
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
             Stmt::Decorated { .. } => St::Unmodelled,
-            Stmt::Try { .. } | Stmt::RaiseFrom { .. } => St::Unmodelled,
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.try_stmt(body, handlers, orelse, finalbody, scope)?,
+            Stmt::RaiseFrom { exc, cause } => {
+                St::RaiseFrom(self.expr(exc, scope)?, self.expr(cause, scope)?)
+            }
+
             Stmt::AssignAttr {
                 object,
                 attr,
@@ -619,6 +667,7 @@ impl Resolver<'_> {
         method: bool,
     ) -> R<usize> {
         let (mut local_names, declared_globals) = function_locals(params, body);
+        let is_gen = jitdiff_vm::lang::ast::is_generator(body);
         let analysis = super::cells::analyze(params, body, &outer.child_bound);
         let mut locals = HashMap::new();
         for (i, n) in local_names.iter().enumerate() {
@@ -704,6 +753,7 @@ impl Resolver<'_> {
             cell_names,
             param_cells,
             captures,
+            is_gen,
         });
         Ok(self.funcs.len() - 1)
     }
@@ -775,7 +825,8 @@ impl Resolver<'_> {
             } => self.list_comp(Some(key), value, generators, Kind::Dict, scope)?,
             Expr::Set(items) => self.set_display(items, scope)?,
             Expr::Super => Ex::Unmodelled,
-            Expr::GeneratorExp { .. } | Expr::Yield(_) | Expr::YieldFrom(_) => Ex::Unmodelled,
+            Expr::GeneratorExp { elt, generators } => self.genexp(elt, generators, scope)?,
+            Expr::Yield(_) | Expr::YieldFrom(_) => Ex::Unmodelled,
             Expr::Lambda {
                 params,
                 defaults,

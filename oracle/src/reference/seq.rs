@@ -192,7 +192,8 @@ impl Items {
             | Value::Exc(_)
             | Value::Class(_)
             | Value::Instance(_)
-            | Value::Method(_) => return None,
+            | Value::Method(_)
+            | Value::Gen(_) => return None,
         })
     }
 
@@ -239,6 +240,11 @@ impl Iterator for Items {
 
 /// `'int' object is not iterable`.
 pub fn not_iterable(v: &Value) -> Box<super::eval::Stop> {
+    // Only the evaluator steps generators: a path that reaches here with
+    // one is not modelled rather than wrong.
+    if let Value::Gen(_) = v {
+        return super::eval::poison(jitdiff_vm::lang::outcome::Poison::Unmodelled);
+    }
     type_error(format!("'{}' object is not iterable", v.type_name()))
 }
 
@@ -247,6 +253,9 @@ pub fn not_iterable(v: &Value) -> Box<super::eval::Stop> {
 /// poisons before any item is made; `msg` is the TypeError for a
 /// non-iterable.
 pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<Vec<Value>> {
+    if let Value::Gen(_) = v {
+        return Err(not_iterable(v));
+    }
     Ok(match v {
         Value::List(l) => l.items.borrow().clone(),
         Value::Tuple(t) => t.items.clone(),
@@ -686,6 +695,9 @@ pub fn extend(h: &mut Heap, l: &Rc<ListObj>, it: &Value) -> Res<()> {
 /// `a, b = v`: exactly `n` items of an iterable (at most `n + 1` are ever
 /// taken, so a huge range costs nothing).
 pub fn unpack(v: &Value, n: usize) -> Res<Vec<Value>> {
+    if let Value::Gen(_) = v {
+        return Err(not_iterable(v));
+    }
     let Some(items) = Items::of(v) else {
         return Err(type_error(format!(
             "cannot unpack non-iterable {} object",

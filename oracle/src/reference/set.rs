@@ -27,7 +27,7 @@ use jitdiff_vm::lang::limits::{MAX_CONTAINER_NESTING, MAX_SEQUENCE_LEN};
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::compare;
-use super::eval::{Res, Stop, exception, poison, type_error};
+use super::eval::{Res, Stop, poison, type_error};
 use super::value::{Int, Value};
 
 /// A set: shared and mutable, so aliasing and `is` are CPython's.
@@ -397,7 +397,9 @@ impl Table {
 
     pub fn pop(&mut self) -> Res<Value> {
         if self.used == 0 {
-            return Err(exception("KeyError", "'pop from an empty set'".into()));
+            return Err(super::exceptions::key_error(Value::Str(
+                "pop from an empty set".into(),
+            )));
         }
         if !self.stable() {
             return Err(poison(Poison::Identity));

@@ -6,8 +6,7 @@ use std::rc::Rc;
 
 use jitdiff_vm::lang::ast::{BinOp, CmpOp};
 
-use super::super::compare;
-use super::super::eval::{Res, Stop, exception, type_error};
+use super::super::eval::{Res, Stop, type_error};
 use super::super::value::Value;
 use super::{SetObj, Table};
 
@@ -220,7 +219,7 @@ fn no_args(name: &str, args: &[Value]) -> Res<()> {
 /// The KeyError of `remove`: the argument's repr (a set argument, looked
 /// up as a frozenset, is still named as given).
 fn missing(x: &Value) -> Res<Box<Stop>> {
-    Ok(exception("KeyError", compare::repr(x)?))
+    Ok(super::super::exceptions::key_error(x.clone()))
 }
 
 /// Calls set method `name` (`add`, `discard`, `remove`, `pop`, `clear`,

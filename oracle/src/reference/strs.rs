@@ -77,6 +77,7 @@ pub fn str_of(v: &Value) -> Res<String> {
     match v {
         Value::Str(s) => Ok(s.to_string()),
         Value::Exc(e) => super::exceptions::str_of(e, &str_of, &compare::repr),
+        Value::Instance(_) => super::exceptions::str_any(v).unwrap_or_else(|| compare::repr(v)),
         other => compare::repr(other),
     }
 }
@@ -87,6 +88,9 @@ pub fn to_str_value(h: &mut Heap, v: &Value, as_str: bool) -> Res<Value> {
     match v {
         Value::Str(_) if as_str => Ok(v.clone()),
         Value::Exc(_) if as_str => new_str(h, str_of(v)?),
+        Value::Instance(_) if as_str && super::exceptions::parts(v).is_some() => {
+            new_str(h, str_of(v)?)
+        }
         Value::Str(s) => {
             let r = repr_str(s);
             check_len(r.len() as u128)?;

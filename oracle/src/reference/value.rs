@@ -433,12 +433,14 @@ pub enum Builtin {
     Sorted,
     Isinstance,
     Set,
+    Next,
+    Iter,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 41] = [
+    pub const ALL: [Builtin; 43] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -480,6 +482,8 @@ impl Builtin {
         Builtin::Exc(15),
         Builtin::Exc(16),
         Builtin::Exc(17),
+        Builtin::Next,
+        Builtin::Iter,
     ];
 
     pub fn name(self) -> &'static str {
@@ -508,6 +512,8 @@ impl Builtin {
             Builtin::Isinstance => "isinstance",
             Builtin::Exc(c) => super::exceptions::name(c),
             Builtin::Set => "set",
+            Builtin::Next => "next",
+            Builtin::Iter => "iter",
         }
     }
 
@@ -653,6 +659,8 @@ pub enum Value {
     /// An exception object.
     Exc(Rc<super::exceptions::ExcObj>),
     Set(Rc<super::set::SetObj>),
+    /// A generator object (its state is in the interpreter's table).
+    Gen(Rc<super::eval::generators::GenObj>),
 }
 
 impl Value {
@@ -698,6 +706,7 @@ impl Value {
             Value::View(v) => v.kind.type_name(),
             Value::Iter(it) => it.type_name(),
             Value::Set(_) => "set",
+            Value::Gen(_) => "generator",
         })
     }
 
@@ -734,7 +743,8 @@ impl Value {
             | Value::Class(_)
             | Value::Instance(_)
             | Value::Method(_)
-            | Value::Exc(_) => true,
+            | Value::Exc(_)
+            | Value::Gen(_) => true,
         }
     }
 
@@ -753,6 +763,7 @@ impl Value {
             (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
             (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
             (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::Gen(a), Value::Gen(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -813,6 +824,7 @@ impl fmt::Display for Value {
             ),
             // Without CPython's address, as functions.
             Value::Iter(it) => write!(f, "<{} object>", it.type_name()),
+            Value::Gen(_) => write!(f, "<generator object>"),
             Value::Class(c) => write!(f, "<class '__main__.{}'>", c.name),
             Value::Instance(o) => write!(f, "<__main__.{} object>", o.class().name),
             Value::Exc(e) => {

@@ -1,0 +1,800 @@
+//! Generators, written from CPython 3.11's `genobject.c` and PEP 479. The
+//! front end only allows `yield`/`yield from` as whole statements, never
+//! inside a `try`, so a generator always suspends between statements: its
+//! state is its frame plus a stack of cursors (a block and the next
+//! statement in it, and the loops and `yield from`s that contain a yield),
+//! resumed by a small executor here. Statements containing no yield run
+//! through the ordinary `exec`. No threads, no unsafe.
+//!
+//! Generator states live in a table in the interpreter (they borrow the
+//! program); the `generator` value holds an index into it. Entries whose
+//! value is gone are recycled.
+//!
+//! Fuel (the VM must charge the same): creating a generator (calling a
+//! generator function) is a call like any other (1 unit, charged by the
+//! call); a generator expression is not a call (0 units). Every resume of
+//! an unfinished generator frame costs 1 unit, charged before it runs:
+//! each `next(g)` and each item a `for` loop, a comprehension, a `yield
+//! from`, an unpacking, `in` or a builtin pulls from it, including the
+//! resume that finds the body's end (pulling from a finished generator is
+//! free). Loops inside the body charge their back edges as anywhere else.
+//! A resume counts as one call level (the depth limit) while it runs.
+//! `try` costs nothing. Beyond the resumes, a builtin or method consuming
+//! a generator costs what it costs for a list of the generator's items
+//! (its call unit and the bulk charge of `n` items, `n >> 10`); `sum`,
+//! `min` and `max` pull lazily and build no list (no length cap), and
+//! so do `enumerate`/`zip` of a generator, `in`, unpacking and `next`.
+
+use std::rc::{Rc, Weak};
+
+use jitdiff_vm::lang::outcome::Poison;
+
+use super::super::exceptions;
+use super::super::iters::{IterObj, IterState, Part};
+use super::super::methods::Meth;
+use super::super::resolve::{Dest, Ex, FuncCode, Slot, St};
+use super::super::seq::{self, Items};
+use super::super::value::{Builtin, FuncObj, Int, Value};
+use super::{Flow, Frame, Interp, Res, checked, closures, exception, poison, type_error};
+
+/// A generator object: an index into the interpreter's table.
+#[derive(Debug)]
+pub struct GenObj {
+    pub id: usize,
+}
+
+#[derive(Default)]
+pub struct Table<'p> {
+    entries: Vec<Entry<'p>>,
+    free: Vec<usize>,
+    /// The table length that triggers the next sweep for dead entries.
+    sweep_at: usize,
+}
+
+struct Entry<'p> {
+    handle: Weak<GenObj>,
+    /// `None` while it runs (or once finished).
+    state: Option<State<'p>>,
+    done: bool,
+}
+
+struct State<'p> {
+    frame: Frame<'p>,
+    cursors: Vec<Cursor<'p>>,
+}
+
+enum Cursor<'p> {
+    Block(&'p [St], usize),
+    While {
+        test: &'p Ex,
+        body: &'p [St],
+        orelse: &'p [St],
+        started: bool,
+    },
+    For {
+        target: Target<'p>,
+        src: Src,
+        body: &'p [St],
+        orelse: &'p [St],
+        started: bool,
+    },
+    YieldFrom(Src),
+}
+
+#[derive(Clone, Copy)]
+enum Target<'p> {
+    Slot(Slot),
+    Unpack(&'p [Dest]),
+}
+
+/// What an iteration walks: a builtin iterable's items or a generator.
+pub enum Src {
+    Items(Items),
+    Gen(Rc<GenObj>),
+}
+
+/// The outcome of one resume.
+pub enum Step {
+    Yield(Value),
+    /// Finished: the `return` value (None also for falling off the end
+    /// and for an already finished generator).
+    Done(Value),
+}
+
+/// A generator, or an iterator the evaluator steps over one, as a walk.
+pub fn lazy_src(v: &Value) -> Option<Src> {
+    match v {
+        Value::Gen(g) => Some(Src::Gen(g.clone())),
+        Value::Iter(o)
+            if matches!(
+                &*o.state.borrow(),
+                IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_)
+            ) =>
+        {
+            Some(Src::Items(Items::Obj(o.clone())))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a statement holds a `yield` the executor must reach (nested
+/// functions and classes are other code).
+fn has_yield(s: &St) -> bool {
+    let any = |b: &[St]| b.iter().any(has_yield);
+    match s {
+        St::Yield(_) | St::YieldFrom(_) => true,
+        St::If(_, b, o) | St::While(_, b, o) | St::For(_, _, b, o) | St::ForUnpack(_, _, b, o) => {
+            any(b) || any(o)
+        }
+        _ => false,
+    }
+}
+
+impl<'p> Interp<'p> {
+    /// A generator function's call, after its arguments are bound into
+    /// `frame`: the new generator, whose body has not started.
+    pub(super) fn new_generator(&mut self, code: &'p FuncCode, frame: Frame<'p>) -> Value {
+        let state = State {
+            frame,
+            cursors: vec![Cursor::Block(&code.body, 0)],
+        };
+        let t = &mut self.gens;
+        if t.free.is_empty() && t.entries.len() >= t.sweep_at {
+            for (i, e) in t.entries.iter_mut().enumerate() {
+                if (e.state.is_some() || e.done) && e.handle.strong_count() == 0 {
+                    e.state = None;
+                    e.done = false;
+                    t.free.push(i);
+                }
+            }
+            t.sweep_at = (t.entries.len() - t.free.len()).max(64) * 2;
+        }
+        let id = t.free.pop().unwrap_or(t.entries.len());
+        let g = Rc::new(GenObj { id });
+        let entry = Entry {
+            handle: Rc::downgrade(&g),
+            state: Some(state),
+            done: false,
+        };
+        match t.entries.get_mut(id) {
+            Some(e) => *e = entry,
+            None => t.entries.push(entry),
+        }
+        Value::Gen(g)
+    }
+
+    /// A frame for `code` with `args` bound (no arity check: a generator
+    /// expression's one argument).
+    pub(super) fn frame_for(
+        &mut self,
+        code: &'p FuncCode,
+        func: &FuncObj,
+        args: Vec<Value>,
+    ) -> Frame<'p> {
+        let mut slots = vec![None; code.local_names.len()];
+        for (slot, v) in code.param_slots.iter().zip(args) {
+            if let Some(cell) = slots.get_mut(*slot) {
+                *cell = Some(v);
+            }
+        }
+        Frame {
+            cells: closures::frame_cells(code, func, &mut slots),
+            slots,
+            names: &code.local_names,
+            code: Some(code),
+            cell: func.cell.clone(),
+        }
+    }
+
+    /// A generator expression: the first iterable (checked iterable here,
+    /// as CPython's eager `iter()`), then the generator.
+    #[inline(never)]
+    pub(super) fn genexp(
+        &mut self,
+        code: usize,
+        first: &'p Ex,
+        frame: &mut Frame<'p>,
+    ) -> Res<Value> {
+        let it = self.eval(first, frame)?;
+        if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
+            return Err(seq::not_iterable(&it));
+        }
+        let f = self.make_function(code, &[], frame)?;
+        let (Value::Func(func), Some(fc)) = (f, self.prog.funcs.get(code)) else {
+            return Err(poison(Poison::Unmodelled));
+        };
+        let fr = self.frame_for(fc, &func, vec![it]);
+        Ok(self.new_generator(fc, fr))
+    }
+
+    /// One resume of `g` (see the module's fuel rule).
+    pub(super) fn resume(&mut self, g: &GenObj) -> Res<Step> {
+        match self.gens.entries.get(g.id) {
+            Some(e) if e.done => return Ok(Step::Done(Value::None)),
+            Some(e) if e.state.is_none() => {
+                return Err(exception(
+                    "ValueError",
+                    "generator already executing".into(),
+                ));
+            }
+            Some(_) => {}
+            None => return Ok(Step::Done(Value::None)),
+        }
+        self.charge()?;
+        if self.depth >= self.limits.depth {
+            return Err(poison(Poison::Recursion));
+        }
+        let Some(mut st) = self.gens.entries.get_mut(g.id).and_then(|e| e.state.take()) else {
+            return Ok(Step::Done(Value::None));
+        };
+        self.depth += 1;
+        let r = self.drive(&mut st);
+        self.depth -= 1;
+        let Some(entry) = self.gens.entries.get_mut(g.id) else {
+            return r;
+        };
+        match r {
+            Ok(Step::Yield(v)) => {
+                entry.state = Some(st);
+                Ok(Step::Yield(v))
+            }
+            Ok(done) => {
+                entry.done = true;
+                Ok(done)
+            }
+            Err(stop) => {
+                entry.done = true;
+                // PEP 479: a StopIteration leaving the body is an error.
+                if super::eval_try::is_stop_iteration(&stop) {
+                    return Err(exception(
+                        "RuntimeError",
+                        "generator raised StopIteration".into(),
+                    ));
+                }
+                Err(stop)
+            }
+        }
+    }
+
+    /// Runs the body from its cursors to the next yield or its end.
+    fn drive(&mut self, st: &mut State<'p>) -> Res<Step> {
+        let State { frame, cursors } = st;
+        loop {
+            let Some(top) = cursors.last_mut() else {
+                return Ok(Step::Done(Value::None));
+            };
+            match top {
+                Cursor::Block(stmts, i) => {
+                    let stmts: &'p [St] = stmts;
+                    let Some(s) = stmts.get(*i) else {
+                        cursors.pop();
+                        continue;
+                    };
+                    *i += 1;
+                    if !has_yield(s) {
+                        match self.exec(s, frame)? {
+                            Flow::Normal => {}
+                            Flow::Return(v) => return Ok(Step::Done(v)),
+                            Flow::Break => {
+                                // Up to and including the innermost loop.
+                                while let Some(c) = cursors.pop() {
+                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
+                                        break;
+                                    }
+                                }
+                            }
+                            Flow::Continue => {
+                                while let Some(c) = cursors.last() {
+                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
+                                        break;
+                                    }
+                                    cursors.pop();
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    match s {
+                        St::Yield(e) => {
+                            let v = match e {
+                                Some(e) => self.eval(e, frame)?,
+                                None => Value::None,
+                            };
+                            return Ok(Step::Yield(v));
+                        }
+                        St::YieldFrom(e) => {
+                            let v = self.eval(e, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::YieldFrom(src));
+                        }
+                        St::If(test, body, orelse) => {
+                            let b = if self.eval(test, frame)?.truthy() {
+                                body
+                            } else {
+                                orelse
+                            };
+                            cursors.push(Cursor::Block(b, 0));
+                        }
+                        St::While(test, body, orelse) => cursors.push(Cursor::While {
+                            test,
+                            body,
+                            orelse,
+                            started: false,
+                        }),
+                        St::For(slot, iter, body, orelse) => {
+                            let v = self.eval(iter, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::For {
+                                target: Target::Slot(*slot),
+                                src,
+                                body,
+                                orelse,
+                                started: false,
+                            });
+                        }
+                        St::ForUnpack(dests, iter, body, orelse) => {
+                            let v = self.eval(iter, frame)?;
+                            let src = self.src_of(&v)?;
+                            cursors.push(Cursor::For {
+                                target: Target::Unpack(dests),
+                                src,
+                                body,
+                                orelse,
+                                started: false,
+                            });
+                        }
+                        _ => return Err(poison(Poison::Unmodelled)),
+                    }
+                }
+                Cursor::While {
+                    test,
+                    body,
+                    orelse,
+                    started,
+                } => {
+                    let (test, body, orelse): (&'p Ex, &'p [St], &'p [St]) = (test, body, orelse);
+                    // Back edge: charged before the test is re-evaluated.
+                    if *started {
+                        self.charge()?;
+                    }
+                    *started = true;
+                    if self.eval(test, frame)?.truthy() {
+                        cursors.push(Cursor::Block(body, 0));
+                    } else {
+                        cursors.pop();
+                        cursors.push(Cursor::Block(orelse, 0));
+                    }
+                }
+                Cursor::For {
+                    target,
+                    src,
+                    body,
+                    orelse,
+                    started,
+                } => {
+                    let (target, body, orelse): (Target<'p>, &'p [St], &'p [St]) =
+                        (*target, body, orelse);
+                    if *started {
+                        self.charge()?;
+                    }
+                    *started = true;
+                    match self.step_src(src)? {
+                        Some(item) => {
+                            match target {
+                                Target::Slot(slot) => self.store(slot, item, frame),
+                                Target::Unpack(d) => self.unpack_into(d, &item, frame)?,
+                            }
+                            cursors.push(Cursor::Block(body, 0));
+                        }
+                        None => {
+                            cursors.pop();
+                            cursors.push(Cursor::Block(orelse, 0));
+                        }
+                    }
+                }
+                Cursor::YieldFrom(src) => match self.step_src(src)? {
+                    Some(v) => return Ok(Step::Yield(v)),
+                    None => {
+                        cursors.pop();
+                    }
+                },
+            }
+        }
+    }
+
+    /// `iter(v)` for a loop: a generator, or a builtin iterable's items.
+    pub(super) fn src_of(&mut self, v: &Value) -> Res<Src> {
+        match v {
+            Value::Gen(g) => Ok(Src::Gen(g.clone())),
+            _ => Items::of(v)
+                .map(Src::Items)
+                .ok_or_else(|| seq::not_iterable(v)),
+        }
+    }
+
+    /// The next item of a walk (`None`: exhausted).
+    pub(super) fn step_src(&mut self, src: &mut Src) -> Res<Option<Value>> {
+        match src {
+            Src::Items(Items::Obj(o)) => {
+                let o = o.clone();
+                match self.step_gen_iter(&o) {
+                    Some(r) => r,
+                    None => o.step(),
+                }
+            }
+            Src::Items(items) => items.step(),
+            Src::Gen(g) => {
+                let g = g.clone();
+                Ok(match self.resume(&g)? {
+                    Step::Yield(v) => Some(v),
+                    Step::Done(_) => None,
+                })
+            }
+        }
+    }
+
+    /// Replaces a generator at `stack[i]` by the list of its items.
+    fn drain_at(&mut self, i: usize) -> Res<()> {
+        let Some(mut src) = self.stack.get(i).and_then(lazy_src) else {
+            return Ok(());
+        };
+        let mut items = Vec::new();
+        while let Some(v) = self.step_src(&mut src)? {
+            seq::check_len(items.len() as u128 + 1)?;
+            items.push(v);
+        }
+        // Uncharged: the consumer charges as for any list it is given.
+        let list = self.heap.list_uncharged(items);
+        if let Some(slot) = self.stack.get_mut(i) {
+            *slot = list;
+        }
+        Ok(())
+    }
+
+    /// Before builtin `b` runs on `stack[base..]`: a generator it consumes
+    /// whole (the iterable of `list`, `tuple`, `sorted`, `set` and `dict`)
+    /// becomes the list of its items, which is exact as long as the
+    /// consumer does not fail part way (`set` and `dict` raising on an
+    /// item see the generator run to its end first); `sum`, `min` and
+    /// `max` pull lazily ([`Self::lazy_reduce`]). Every other builtin sees
+    /// the generator itself.
+    pub(super) fn drain_for_builtin(&mut self, b: Builtin, base: usize) -> Res<()> {
+        match b {
+            Builtin::List | Builtin::Tuple | Builtin::Sorted | Builtin::Set | Builtin::Dict => {
+                self.drain_at(base)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `sum(g[, start])`, `min(g)`, `max(g)` of a generator (or an
+    /// iterator over one): items pulled one at a time, so a failing item
+    /// stops the pulling as in CPython; the same bulk fuel as for a list
+    /// of the items. `None`: not such a call.
+    pub(super) fn lazy_reduce(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        let (src, start) = match (b, args) {
+            (Builtin::Sum, [it]) => (lazy_src(it), Value::Int(Int::Small(0))),
+            (Builtin::Sum, [it, start]) => (lazy_src(it), start.clone()),
+            (Builtin::Min | Builtin::Max, [it]) => (lazy_src(it), Value::None),
+            _ => return Ok(None),
+        };
+        let Some(mut src) = src else {
+            return Ok(None);
+        };
+        self.stack.truncate(base);
+        let mut n = 0usize;
+        let r = if b == Builtin::Sum {
+            if let Value::Str(_) = start {
+                return Err(type_error(
+                    "sum() can't sum strings [use ''.join(seq) instead]".into(),
+                ));
+            }
+            let mut acc = start;
+            while let Some(x) = self.step_src(&mut src)? {
+                n += 1;
+                acc = super::binop_any(
+                    &mut self.heap,
+                    jitdiff_vm::lang::ast::BinOp::Add,
+                    &acc,
+                    &x,
+                    self.limits.int_bits,
+                )?;
+            }
+            acc
+        } else {
+            let (name, op) = if b == Builtin::Max {
+                ("max", jitdiff_vm::lang::ast::CmpOp::Gt)
+            } else {
+                ("min", jitdiff_vm::lang::ast::CmpOp::Lt)
+            };
+            let Some(mut best) = self.step_src(&mut src)? else {
+                return Err(super::value_error(format!(
+                    "{name}() arg is an empty sequence"
+                )));
+            };
+            n += 1;
+            while let Some(x) = self.step_src(&mut src)? {
+                n += 1;
+                if super::super::compare::rich(op, &x, &best, 0)? {
+                    best = x;
+                }
+            }
+            best
+        };
+        self.heap.bulk(n);
+        Ok(Some(r))
+    }
+
+    /// Before method `m` runs on `stack[base..]`: the iterables of the
+    /// methods that consume them whole (`extend`, `join`, `update` and the
+    /// set operations) drained as for builtins.
+    pub(super) fn drain_for_method(&mut self, m: &Meth, base: usize) -> Res<()> {
+        let consumes = match m {
+            Meth::Extend | Meth::Join | Meth::Update => true,
+            Meth::Other(name) => matches!(
+                &**name,
+                "union"
+                    | "intersection"
+                    | "difference"
+                    | "symmetric_difference"
+                    | "issubset"
+                    | "issuperset"
+                    | "isdisjoint"
+                    | "intersection_update"
+                    | "difference_update"
+                    | "symmetric_difference_update"
+            ),
+            _ => false,
+        };
+        if consumes {
+            for i in base..self.stack.len() {
+                self.drain_at(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `next(it)` / `next(it, default)`.
+    pub(super) fn next_builtin(&mut self, base: usize) -> Res<Value> {
+        let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let (it, default) = match &args[..] {
+            [it] => (it, None),
+            [it, d] => (it, Some(d.clone())),
+            [] => {
+                return Err(type_error(
+                    "next expected at least 1 argument, got 0".into(),
+                ));
+            }
+            more => {
+                return Err(type_error(format!(
+                    "next expected at most 2 arguments, got {}",
+                    more.len()
+                )));
+            }
+        };
+        let ret = match it {
+            Value::Gen(g) => match self.resume(g)? {
+                Step::Yield(v) => return Ok(v),
+                Step::Done(r) => r,
+            },
+            Value::Iter(o) => match self.step_gen_iter(o).unwrap_or_else(|| o.step())? {
+                Some(v) => return Ok(v),
+                None => Value::None,
+            },
+            other => {
+                return Err(type_error(format!(
+                    "'{}' object is not an iterator",
+                    other.type_name()
+                )));
+            }
+        };
+        if let Some(d) = default {
+            return Ok(d);
+        }
+        let args = if matches!(ret, Value::None) {
+            vec![]
+        } else {
+            vec![ret]
+        };
+        Err(Box::new(super::Stop::Raised(exceptions::make(
+            exceptions::STOP_ITERATION,
+            &args,
+        ))))
+    }
+
+    /// `iter(x)`: a generator or an iterator itself, a new iterator over
+    /// a builtin iterable.
+    pub(super) fn iter_builtin(&mut self, base: usize) -> Res<Value> {
+        match self.stack.get(base..).unwrap_or(&[]) {
+            [v @ Value::Gen(_)] => Ok(v.clone()),
+            [v] => super::super::iters::iter_of(v).ok_or_else(|| seq::not_iterable(v)),
+            // `iter(callable, sentinel)` is outside the language.
+            [_, _] => Err(poison(Poison::Unmodelled)),
+            [] => Err(type_error(
+                "iter expected at least 1 argument, got 0".into(),
+            )),
+            args => Err(type_error(format!(
+                "iter expected at most 2 arguments, got {}",
+                args.len()
+            ))),
+        }
+    }
+
+    /// `a, b = g` for a generator (or an iterator over one): at most one
+    /// item past the targets is pulled, as CPython's `UNPACK_SEQUENCE`.
+    pub(super) fn unpack_lazy(&mut self, mut src: Src, n: usize) -> Res<Vec<Value>> {
+        let mut got = Vec::with_capacity(n + 1);
+        while got.len() <= n {
+            match self.step_src(&mut src)? {
+                Some(v) => got.push(v),
+                None => break,
+            }
+        }
+        if got.len() < n {
+            return Err(super::value_error(format!(
+                "not enough values to unpack (expected {n}, got {})",
+                got.len()
+            )));
+        }
+        if got.len() > n {
+            return Err(super::value_error(format!(
+                "too many values to unpack (expected {n})"
+            )));
+        }
+        Ok(got)
+    }
+
+    /// `x in g`: items are pulled until one is `x` or equal to it.
+    pub(super) fn lazy_contains(&mut self, x: &Value, mut src: Src) -> Res<bool> {
+        while let Some(v) = self.step_src(&mut src)? {
+            if super::super::compare::compare(jitdiff_vm::lang::ast::CmpOp::Eq, &v, x)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+impl<'p> Interp<'p> {
+    /// `enumerate(...)` or `zip(...)` with a generator argument: an
+    /// iterator the evaluator steps lazily, as CPython's.
+    pub(super) fn gen_iterator(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        if !args.iter().any(|a| matches!(a, Value::Gen(_))) {
+            return Ok(None);
+        }
+        let state = match (b, args) {
+            (Builtin::Enumerate, [g @ Value::Gen(_)]) => IterState::GenEnumerate {
+                source: g.clone(),
+                count: Int::Small(0),
+                int_bits: self.limits.int_bits,
+            },
+            (Builtin::Enumerate, [g @ Value::Gen(_), s]) => IterState::GenEnumerate {
+                source: g.clone(),
+                count: s.as_int().ok_or_else(|| {
+                    type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        s.type_name()
+                    ))
+                })?,
+                int_bits: self.limits.int_bits,
+            },
+            (Builtin::Zip, args) => {
+                let mut parts = Vec::with_capacity(args.len());
+                for a in args {
+                    parts.push(match a {
+                        Value::Gen(_) => Part::Gen(a.clone()),
+                        _ => Part::Items(Items::of(a).ok_or_else(|| seq::not_iterable(a))?),
+                    });
+                }
+                IterState::GenZip(Some(parts))
+            }
+            // Argument errors as the builtin itself reports them.
+            _ => return Ok(None),
+        };
+        self.stack.truncate(base);
+        Ok(Some(IterObj::value(state)))
+    }
+
+    /// The next item of an iterator the evaluator steps (`None` if `o` is
+    /// another kind: its own `step` applies).
+    fn step_gen_iter(&mut self, o: &Rc<IterObj>) -> Option<Res<Option<Value>>> {
+        let busy = |s: &IterState| {
+            IterState::Busy(if matches!(s, IterState::GenZip(_)) {
+                "zip"
+            } else {
+                "enumerate"
+            })
+        };
+        let taken = {
+            let mut st = o.state.borrow_mut();
+            match &*st {
+                IterState::GenEnumerate { .. } | IterState::GenZip(Some(_)) => {
+                    let b = busy(&st);
+                    std::mem::replace(&mut *st, b)
+                }
+                IterState::GenZip(None) => return Some(Ok(None)),
+                _ => return None,
+            }
+        };
+        Some(self.step_taken(o, taken))
+    }
+
+    fn step_taken(&mut self, o: &Rc<IterObj>, taken: IterState) -> Res<Option<Value>> {
+        let (next_state, r) = match taken {
+            IterState::GenEnumerate {
+                source,
+                count,
+                int_bits,
+            } => {
+                let Value::Gen(g) = &source else {
+                    return Err(poison(Poison::Unmodelled));
+                };
+                match self.resume(g) {
+                    Ok(Step::Yield(x)) => match checked(count.add(&Int::Small(1)), int_bits) {
+                        Ok(Value::Int(next)) => {
+                            let pair = self.heap.tuple(vec![Value::Int(count), x]);
+                            (
+                                IterState::GenEnumerate {
+                                    source: source.clone(),
+                                    count: next,
+                                    int_bits,
+                                },
+                                Ok(Some(pair)),
+                            )
+                        }
+                        Ok(_) => return Err(poison(Poison::Unmodelled)),
+                        Err(e) => return Err(e),
+                    },
+                    Ok(Step::Done(_)) => (IterState::Exhausted, Ok(None)),
+                    Err(e) => (
+                        IterState::GenEnumerate {
+                            source: source.clone(),
+                            count,
+                            int_bits,
+                        },
+                        Err(e),
+                    ),
+                }
+            }
+            IterState::GenZip(Some(mut parts)) => {
+                let mut items = Vec::with_capacity(parts.len());
+                let mut r = Ok(None);
+                let mut exhausted = parts.is_empty();
+                for p in parts.iter_mut() {
+                    let got = match p {
+                        Part::Items(it) => it.step(),
+                        Part::Gen(Value::Gen(g)) => self.resume(g).map(|s| match s {
+                            Step::Yield(v) => Some(v),
+                            Step::Done(_) => None,
+                        }),
+                        Part::Gen(_) => Err(poison(Poison::Unmodelled)),
+                    };
+                    match got {
+                        Ok(Some(v)) => items.push(v),
+                        Ok(None) => {
+                            exhausted = true;
+                            break;
+                        }
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                }
+                if r.is_err() {
+                    (IterState::GenZip(Some(parts)), r)
+                } else if exhausted {
+                    (IterState::GenZip(None), Ok(None))
+                } else {
+                    let t = self.heap.tuple(items);
+                    (IterState::GenZip(Some(parts)), Ok(Some(t)))
+                }
+            }
+            other => (other, Err(poison(Poison::Unmodelled))),
+        };
+        *o.state.borrow_mut() = next_state;
+        r
+    }
+}
