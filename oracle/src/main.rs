@@ -181,6 +181,12 @@ enum Command {
         /// `super()` chains) on; combines with the others.
         #[arg(long)]
         classes: bool,
+        /// Force the `exceptions` feature (exception kernels appended:
+        /// `try` in hot loops, callees raising at iteration K, exceptions
+        /// raised inside traces, user exception classes, re-raising,
+        /// `finally` on every way out) on; combines with the others.
+        #[arg(long)]
+        exceptions: bool,
         /// Force the `closures` feature (`nonlocal` counters called from
         /// loops, nested helpers over a function's variables, lambdas) on;
         /// combines with the others.
@@ -314,6 +320,7 @@ fn main() -> ExitCode {
             dicts,
             iteration,
             classes,
+            exceptions,
             closures,
             sets,
         } => {
@@ -324,6 +331,7 @@ fn main() -> ExitCode {
                 ("--dicts", dicts),
                 ("--iteration", iteration),
                 ("--classes", classes),
+                ("--exceptions", exceptions),
                 ("--closures", closures),
                 ("--sets", sets),
             ]
@@ -340,6 +348,7 @@ fn main() -> ExitCode {
                         c.dicts |= dicts;
                         c.iteration |= iteration;
                         c.classes |= classes;
+                        c.exceptions |= exceptions;
                         c.closures |= closures;
                         c.sets |= sets;
                     })

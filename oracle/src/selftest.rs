@@ -187,6 +187,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-x86+stress+inject=type-guard-ignores-version",
         "frame_state|outcome",
     ),
+    bug(
+        "error-resumes-late",
+        "t2+stress+inject=error-resumes-late",
+        "frame_state",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

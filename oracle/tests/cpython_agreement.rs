@@ -179,6 +179,14 @@ fn reference_agrees_with_cpython_on_generated_class_programs() {
     );
 }
 
+#[test]
+fn reference_agrees_with_cpython_on_generated_exception_programs() {
+    assert_agree(
+        generated(19000..19600, " --exceptions", |c| c.exceptions = true),
+        500,
+    );
+}
+
 /// The closures feature against CPython: 300 generated programs with
 /// closures forced on (`nonlocal` counters called from loops, nested
 /// helpers over a function's variables, `(lambda: e)()`, lambdas bound to

@@ -389,3 +389,16 @@ fn a_type_guard_ignoring_the_version_is_caught_at_the_next_exit() {
         &["jit-x86+stress+inject=type-guard-ignores-version"],
     );
 }
+
+/// An exception leaving a trace with `ip + 1` written back names a point
+/// tier 1 never reaches: the frame-state oracle's check at the exception.
+#[test]
+fn an_exception_resuming_one_instruction_late_is_caught_at_the_error() {
+    caught(
+        "error-resumes-late",
+        400,
+        DivergenceKind::FrameState,
+        "error",
+        &["t2+stress+inject=error-resumes-late"],
+    );
+}

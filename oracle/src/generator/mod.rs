@@ -27,6 +27,7 @@
 mod classes;
 mod closures;
 mod dicts;
+mod exceptions;
 mod expr;
 mod floats;
 mod func;
@@ -122,6 +123,11 @@ pub struct GenConfig {
     /// whose methods, class attributes, instance layouts and `__class__`
     /// change mid-loop (see `classes.rs`).
     pub classes: bool,
+    /// Exception kernels appended after generation: `try` statements in
+    /// hot loops meeting exceptions raised by callees and inside traces,
+    /// user exception classes, re-raising, `finally` on every way out (see
+    /// `exceptions.rs`).
+    pub exceptions: bool,
     /// Closures and lambdas rewritten into functions after generation:
     /// `nonlocal` counters called from loops, nested helpers reading a
     /// function's variables, `(lambda: e)()` and lambdas bound to globals
@@ -200,6 +206,7 @@ impl Default for GenConfig {
             syntax: false,
             iteration: false,
             classes: false,
+            exceptions: false,
             closures: false,
             sets: false,
             // Off by default until every tier runs them.
@@ -282,6 +289,11 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.classes = budget_byte.is_some_and(|b| (b / 37) % 3 == 1);
         c.line_budget = in_range(u, 4, 40);
         // Drawn last, so the features above stay what they were per input.
+        // `exceptions` reads the bitwise coin's byte instead of drawing
+        // one: `bitwise` is `byte % 100 < 45`, `exceptions` is
+        // `(byte / 9) % 3 == 2` (about one in three, about independent).
+        let bitwise_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.exceptions = bitwise_byte.is_some_and(|b| (b / 9) % 3 == 2);
         c.bitwise = coin(u, 45);
         // `closures` reads the cond_exprs coin's byte instead of drawing
         // one, so every other decision (and every program without
@@ -352,6 +364,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // them as their templates make them.
     if cfg.classes {
         classes::rewrite(&mut m, u);
+    }
+    if cfg.exceptions {
+        exceptions::rewrite(&mut m, u);
     }
     Ok(m)
 }
