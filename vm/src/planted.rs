@@ -114,10 +114,14 @@ pub enum Injection {
     /// after it reads another class's layout (or a class whose layout
     /// changed under `__class__`). Frame state or outcome.
     TypeGuardIgnoresVersion,
+    /// The collector does not trace a suspended generator's saved frame
+    /// (its locals and loop iterators): only the object's function. GC
+    /// stress + heap verifier.
+    GenFrameNotRooted,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 26] = [
+    pub const ALL: [Injection; 27] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -144,6 +148,7 @@ impl Injection {
         Injection::DictStoreIgnoresResize,
         Injection::TypeWatcherMissesBase,
         Injection::TypeGuardIgnoresVersion,
+        Injection::GenFrameNotRooted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -174,6 +179,7 @@ impl Injection {
             Injection::DictStoreIgnoresResize => "dict-store-ignores-resize",
             Injection::TypeWatcherMissesBase => "type-watcher-misses-base",
             Injection::TypeGuardIgnoresVersion => "type-guard-ignores-version",
+            Injection::GenFrameNotRooted => "gen-frame-not-rooted",
         }
     }
 
@@ -360,5 +366,27 @@ pub fn exit_stub(inject: Option<Injection>, depth: u8) -> String {
         "_PLANTED_EXIT_STUB_r20".into()
     } else {
         crate::jit::stencil::exit_stub(depth)
+    }
+}
+
+/// `gen-frame-not-rooted`: the collector marks the children of the object
+/// at `addr`, but of a generator only its function, not its saved frame.
+///
+/// # Safety
+/// `addr` must be a live object.
+pub unsafe fn gc_children(
+    inject: Option<Injection>,
+    addr: u64,
+    f: &mut dyn FnMut(crate::runtime::Value),
+) {
+    use crate::runtime::object::{self, Kind};
+    // SAFETY: per the contract.
+    unsafe {
+        let generator = object::header_kind(object::read(addr, 0)) == Kind::Generator;
+        if generator && inject == Some(Injection::GenFrameNotRooted) {
+            crate::runtime::generator::for_each_child(addr, f, true);
+        } else {
+            object::for_each_child(addr, f);
+        }
     }
 }

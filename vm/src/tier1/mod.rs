@@ -5,6 +5,7 @@ mod attr_instr;
 mod calls;
 mod cells;
 mod classes;
+mod generators;
 mod interp;
 mod seq_instr;
 mod specialize;
@@ -149,6 +150,9 @@ pub(crate) struct Run<'a> {
     pub program_seed: u64,
     /// The classes the program made.
     pub classes: classes::Classes,
+    /// The dispatch that just returned left a generator's frame at a
+    /// `YIELD_VALUE` (not at a return).
+    pub gen_yielded: bool,
 }
 
 impl Vm {
@@ -211,6 +215,7 @@ impl Vm {
     pub fn run_program(&mut self, mut program: Program) -> (RunOutput, Program, Vec<Executor>) {
         self.arena.reset();
         self.arena.gc_stress = self.config.gc_stress;
+        self.arena.inject = self.config.inject;
         self.arena.int_bits = self.config.limits.int_bits;
         for code in &mut program.codes {
             for (c, ins) in code.caches.iter_mut().zip(&code.instrs) {
@@ -405,6 +410,7 @@ impl<'a> Run<'a> {
             uops_at_tick: 0,
             program_seed,
             classes: Default::default(),
+            gen_yielded: false,
         })
     }
 
