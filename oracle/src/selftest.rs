@@ -187,6 +187,13 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-x86+stress+inject=type-guard-ignores-version",
         "frame_state|outcome",
     ),
+    // Hunted by the campaign: one program in four has generator kernels,
+    // whose suspended frames hold loop iterators only they reach.
+    bug(
+        "gen-frame-not-rooted",
+        "t1+gcstress+inject=gen-frame-not-rooted",
+        "heap",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

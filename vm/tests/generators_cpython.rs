@@ -16,7 +16,8 @@ include!("common/generator_programs.rs");
 #[test]
 fn every_tier_prints_what_cpython_prints_for_generators() {
     assert!(GENERATOR_PROGRAMS.len() >= 30);
-    let sources: Vec<String> = GENERATOR_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    let mut sources: Vec<String> = GENERATOR_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    sources.push(include_str!("../../corpus/48_generators.py").to_string());
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 20,
