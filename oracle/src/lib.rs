@@ -10,6 +10,7 @@ pub mod fuzz_target;
 pub mod generator;
 pub mod oracles;
 pub mod reference;
+pub mod reference_gate;
 pub mod report;
 pub mod runner;
 pub mod selftest;

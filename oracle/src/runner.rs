@@ -19,10 +19,10 @@ use jitdiff_vm::{RunOutput, VmStats};
 use serde::Serialize;
 
 use crate::config::{Config, Target};
+use crate::cpython;
 use crate::execute::{Job, JobOutcome, Local};
 use crate::oracles::{self, ConfigRun, exit_sequence, frame_state};
 use crate::worker::Worker;
-use crate::{cpython, reference};
 
 pub use crate::oracles::{ConfigResult, DivergenceKind, OracleFinding};
 
@@ -152,7 +152,7 @@ impl Runner {
     /// Runs `module` everywhere and asks every oracle.
     pub fn run(&mut self, module: &Module) -> Report {
         self.program_counter += 1;
-        let reference = reference::run_with_limits(module, self.limits);
+        let reference = crate::reference_gate::run(module, self.limits);
         if let RunResult::Poisoned(p @ Poison::Nesting) = reference {
             return Report {
                 reference,

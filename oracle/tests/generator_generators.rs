@@ -37,7 +37,11 @@ fn generator_programs_agree_with_python3_on_the_vm() {
         let want = want.unwrap_or_else(|e| panic!("python3 is required (run ci/setup): {e}"));
         for config in &configs {
             let out = Vm::new(config.clone()).run_module(module);
-            assert!(out.findings.is_empty(), "seed {seed}: {:?}\n{src}", out.findings);
+            assert!(
+                out.findings.is_empty(),
+                "seed {seed}: {:?}\n{src}",
+                out.findings
+            );
             // A program past a limit (fuel, depth, int width) has no verdict.
             let RunResult::Completed(got) = out.result else {
                 continue;

@@ -426,9 +426,7 @@ fn generated_programs_run_and_terminate_under_python3() {
         let ctx = || format!("seed {seed}: {r}\n{src}");
         // A small share crosses a limit on purpose: CPython (no limits)
         // must see it cross that very limit, and finish.
-        if let RunResult::Poisoned(p) =
-            jitdiff_oracle::reference::run(&program(seed as u64))
-        {
+        if let RunResult::Poisoned(p) = jitdiff_oracle::reference::run(&program(seed as u64)) {
             poisoned += 1;
             assert_ne!(kind, "timeout", "{}", ctx());
             let crossed = match p {
