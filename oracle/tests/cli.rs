@@ -40,7 +40,20 @@ fn corpus_agrees_on_all_configurations() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(stdout.matches(": agree").count(), files.len(), "{stdout}");
+    // The generators corpus has no verdict while the reference does not
+    // run generators (`generators_cpython` checks it against python3).
+    let unmodelled = stdout
+        .lines()
+        .filter(|l| {
+            l.starts_with("== ") && l.ends_with("(a construct the language does not model)")
+        })
+        .count();
+    assert!(unmodelled <= 1, "{stdout}");
+    assert_eq!(
+        stdout.matches(": agree").count() + unmodelled,
+        files.len(),
+        "{stdout}"
+    );
 }
 
 /// The sequence limits are semantics: bulk work costs the same fuel, and a
