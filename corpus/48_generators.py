@@ -1,6 +1,6 @@
-"""Generators: yield, yield from, generator expressions, next() with and
-without a default, StopIteration from returns, and generators consumed by
-hot loops and builtins (each loop runs long enough to become a trace)."""
+# Generators: yield, yield from, generator expressions, next() with and
+# without a default, StopIteration from returns, and generators consumed by
+# hot loops and builtins (each loop runs long enough to become a trace).
 
 
 def count_up(n):
