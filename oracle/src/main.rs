@@ -197,6 +197,12 @@ enum Command {
         /// combines with the others.
         #[arg(long)]
         sets: bool,
+        /// Force the `generators` feature (generator kernels appended:
+        /// `next` at iteration K of hot loops, loops inside generators,
+        /// `yield from` chains, late-bound generator expressions, early
+        /// returns) on; combines with the others.
+        #[arg(long)]
+        generators: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -323,6 +329,7 @@ fn main() -> ExitCode {
             exceptions,
             closures,
             sets,
+            generators,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -334,6 +341,7 @@ fn main() -> ExitCode {
                 ("--exceptions", exceptions),
                 ("--closures", closures),
                 ("--sets", sets),
+                ("--generators", generators),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -351,6 +359,7 @@ fn main() -> ExitCode {
                         c.exceptions |= exceptions;
                         c.closures |= closures;
                         c.sets |= sets;
+                        c.generators |= generators;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -192,6 +192,13 @@ pub const PLANTED: &[PlantedBug] = &[
         "t2+stress+inject=error-resumes-late",
         "frame_state",
     ),
+    // Hunted by the campaign: one program in four has generator kernels,
+    // whose suspended frames hold loop iterators only they reach.
+    bug(
+        "gen-frame-not-rooted",
+        "t1+gcstress+inject=gen-frame-not-rooted",
+        "heap",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

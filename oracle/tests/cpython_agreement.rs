@@ -180,6 +180,14 @@ fn reference_agrees_with_cpython_on_generated_class_programs() {
 }
 
 #[test]
+fn reference_agrees_with_cpython_on_generated_generator_programs() {
+    assert_agree(
+        generated(20000..20600, " --generators", |c| c.generators = true),
+        500,
+    );
+}
+
+#[test]
 fn reference_agrees_with_cpython_on_generated_exception_programs() {
     assert_agree(
         generated(19000..19600, " --exceptions", |c| c.exceptions = true),

@@ -27,11 +27,18 @@ fn fnv(src: &str) -> u64 {
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
 /// added after the recorded hashes: `dicts`, `syntax`, `iteration`,
-/// `classes`, `exceptions`, `closures` or `sets` (each reads an existing coin's byte, so
-/// with all off the program is the old one).
+/// `classes`, `exceptions`, `closures`, `sets` or `generators` (each reads an existing
+/// coin's byte, so with all off the program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
     GenConfig::arbitrary(&mut Unstructured::new(bytes)).is_ok_and(|c| {
-        c.dicts || c.syntax || c.iteration || c.classes || c.exceptions || c.closures || c.sets
+        c.dicts
+            || c.syntax
+            || c.iteration
+            || c.classes
+            || c.exceptions
+            || c.closures
+            || c.sets
+            || c.generators
     })
 }
 

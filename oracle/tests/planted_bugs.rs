@@ -326,8 +326,10 @@ fn a_unicode_guard_checking_one_operand_is_a_contained_internal_error() {
     );
 }
 
-/// Where the heap verifier reports the dict store's write.
-const DICT_STORE_PLACE: &str = "heap";
+/// Where the heap verifier reports the dict store's write: over a freed
+/// object's poison, with the heap laid out as the builtins dict (with
+/// `next` and `iter`) leaves it.
+const DICT_STORE_PLACE: &str = "use-after-free-write";
 
 /// The specialized dict store that skips its resize writes past the entry
 /// array over the next object's header: under GC stress the heap verifier
@@ -400,5 +402,41 @@ fn an_exception_resuming_one_instruction_late_is_caught_at_the_error() {
         DivergenceKind::FrameState,
         "error",
         &["t2+stress+inject=error-resumes-late"],
+    );
+}
+
+/// A suspended generator whose saved frame alone holds a list and its
+/// iterator, stepped by `next` from a loop that allocates between steps.
+const GEN_FRAME_PROGRAM: &str = "def src(n):\n    data = [[j] for j in range(n)]\n    for x in data:\n        yield x[0]\ndef run():\n    g = src(20)\n    t = 0\n    for i in range(30):\n        t += next(g, 0)\n        s = [i] * 3\n    return t\nprint(run())\n";
+
+/// A collector that does not trace a suspended generator's saved frame
+/// frees the list and iterator only that frame holds: under GC stress the
+/// heap verifier finds freed objects reachable from the roots (through the
+/// generator the running frame holds). The same
+/// configuration without the bug finds nothing.
+#[test]
+fn a_generator_frame_the_collector_does_not_trace_is_caught_by_the_heap_verifier() {
+    let bug = PLANTED
+        .iter()
+        .find(|b| b.injection == "gen-frame-not-rooted")
+        .unwrap();
+    assert!(bug.caught_by(DivergenceKind::Heap.oracle()));
+    let (first, _) = run_fixed(GEN_FRAME_PROGRAM, &Config::parse_list(bug.configs).unwrap());
+    let sig = first
+        .and_then(|(_, sig)| sig)
+        .expect("gen-frame-not-rooted: not found");
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (DivergenceKind::Heap, "dangling-root"),
+        "caught by the wrong oracle or place: {sig}"
+    );
+    let found: Vec<&str> = sig.configs.iter().map(String::as_str).collect();
+    assert_eq!(found, ["t1+gcstress+inject=gen-frame-not-rooted"], "{sig}");
+    let control_configs = Config::parse_list(&control(bug.configs)).unwrap();
+    let (control_first, _) = run_fixed(GEN_FRAME_PROGRAM, &control_configs);
+    assert!(
+        control_first.is_none(),
+        "the control run diverged: {:?}",
+        control_first.map(|(_, s)| s.map(|s| s.to_string()))
     );
 }

@@ -465,6 +465,14 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, k, heap, nesting + 1);
                 }
             }
+            Kind::Generator => {
+                use crate::runtime::generator as gn;
+                h.write_u64(gn::state(v));
+                h.write_u64(gn::ip(v));
+                for i in 0..gn::capacity(v.0).min(MAX_ITEMS as u64) {
+                    hash_value(h, gn::saved(v, i), heap, nesting + 1);
+                }
+            }
             // Exhausted and about to find itself exhausted hash alike.
             Kind::SetIter => {
                 let (s, pos) = crate::runtime::pyset::iter_parts(v);
@@ -635,6 +643,11 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 format!("set({{{}}})", parts.join(", "))
             }
             Kind::SetEntries => "<set entries>".into(),
+            Kind::Generator => format!(
+                "<generator state {} at {}>",
+                crate::runtime::generator::state(v),
+                crate::runtime::generator::ip(v)
+            ),
             Kind::SetIter => {
                 let (s, pos) = crate::runtime::pyset::iter_parts(v);
                 format!(

@@ -120,10 +120,14 @@ pub enum Injection {
     /// table, and the error transition names a point tier 1 never reaches.
     /// Frame state at the exception.
     ErrorResumesLate,
+    /// The collector does not trace a suspended generator's saved frame
+    /// (its locals and loop iterators): only the object's function. GC
+    /// stress + heap verifier.
+    GenFrameNotRooted,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 27] = [
+    pub const ALL: [Injection; 28] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -151,6 +155,7 @@ impl Injection {
         Injection::TypeWatcherMissesBase,
         Injection::TypeGuardIgnoresVersion,
         Injection::ErrorResumesLate,
+        Injection::GenFrameNotRooted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -182,6 +187,7 @@ impl Injection {
             Injection::TypeWatcherMissesBase => "type-watcher-misses-base",
             Injection::TypeGuardIgnoresVersion => "type-guard-ignores-version",
             Injection::ErrorResumesLate => "error-resumes-late",
+            Injection::GenFrameNotRooted => "gen-frame-not-rooted",
         }
     }
 
@@ -377,5 +383,27 @@ pub fn exit_stub(inject: Option<Injection>, depth: u8) -> String {
         "_PLANTED_EXIT_STUB_r20".into()
     } else {
         crate::jit::stencil::exit_stub(depth)
+    }
+}
+
+/// `gen-frame-not-rooted`: the collector marks the children of the object
+/// at `addr`, but of a generator only its function, not its saved frame.
+///
+/// # Safety
+/// `addr` must be a live object.
+pub unsafe fn gc_children(
+    inject: Option<Injection>,
+    addr: u64,
+    f: &mut dyn FnMut(crate::runtime::Value),
+) {
+    use crate::runtime::object::{self, Kind};
+    // SAFETY: per the contract.
+    unsafe {
+        let generator = object::header_kind(object::read(addr, 0)) == Kind::Generator;
+        if generator && inject == Some(Injection::GenFrameNotRooted) {
+            crate::runtime::generator::for_each_child(addr, f, true);
+        } else {
+            object::for_each_child(addr, f);
+        }
     }
 }

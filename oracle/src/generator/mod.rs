@@ -31,6 +31,7 @@ mod exceptions;
 mod expr;
 mod floats;
 mod func;
+mod generators;
 mod iteration;
 mod keywords;
 mod loops;
@@ -138,6 +139,11 @@ pub struct GenConfig {
     /// in place of some dict displays: a rewrite after generation (see
     /// `sets.rs`).
     pub sets: bool,
+    /// Generator kernels appended after generation: generators stepped by
+    /// `next` from hot loops, loops inside generator bodies, `yield from`
+    /// chains, generator expressions with late-bound variables, early
+    /// returns (see `generators.rs`).
+    pub generators: bool,
     /// Dicts: displays with colliding keys of several types, hot loops of
     /// `d[k]`/`d[k] = v`/`d[k] += v`/`in`/`get`/`setdefault`/`pop`, views
     /// and their iteration, list/dict type changes mid-loop, aliasing,
@@ -209,6 +215,7 @@ impl Default for GenConfig {
             exceptions: false,
             closures: false,
             sets: false,
+            generators: false,
             // Off by default until every tier runs them.
             dicts: false,
             prints_in_loops: true,
@@ -288,12 +295,15 @@ impl<'a> Arbitrary<'a> for GenConfig {
         let budget_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.classes = budget_byte.is_some_and(|b| (b / 37) % 3 == 1);
         c.line_budget = in_range(u, 4, 40);
-        // Drawn last, so the features above stay what they were per input.
-        // `exceptions` reads the bitwise coin's byte instead of drawing
-        // one: `bitwise` is `byte % 100 < 45`, `exceptions` is
-        // `(byte / 9) % 3 == 2` (about one in three, about independent).
+        // `generators` and `exceptions` read the bitwise coin's byte
+        // instead of drawing one, so every other decision (and every
+        // program without them) stays what it was: `bitwise` is `byte %
+        // 100 < 45`, `generators` is `(byte / 13) % 4 == 2` (about one in
+        // four), `exceptions` is `(byte / 9) % 3 == 2` (about one in three).
         let bitwise_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
+        c.generators = bitwise_byte.is_some_and(|b| (b / 13) % 4 == 2);
         c.exceptions = bitwise_byte.is_some_and(|b| (b / 9) % 3 == 2);
+        // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
         // `closures` reads the cond_exprs coin's byte instead of drawing
         // one, so every other decision (and every program without
@@ -367,6 +377,10 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.exceptions {
         exceptions::rewrite(&mut m, u);
+    }
+    // After the class kernels, from the bytes they left.
+    if cfg.generators {
+        generators::rewrite(&mut m, u);
     }
     Ok(m)
 }

@@ -196,6 +196,15 @@ pub enum Op {
     Reraise,
     /// Removes global `arg` (`except E as e:` unbinds `e` at its end).
     DeleteGlobal,
+    /// `[value] -> [None]`: suspends the generator frame (the entry frame
+    /// of its own dispatch), handing `value` to whatever resumed it; the
+    /// frame continues after it with None pushed, as CPython's
+    /// `YIELD_VALUE` + `RESUME` when nothing is sent.
+    YieldValue,
+    /// A back edge that is no loop of the source (`yield from`'s), as
+    /// CPython's `JUMP_BACKWARD_NO_INTERRUPT`: no fuel, no safe point, never
+    /// hot. `arg` is the absolute target.
+    JumpBackwardNoInterrupt,
 }
 
 impl Op {
@@ -241,6 +250,7 @@ impl Op {
                 | Op::ForIterRange
                 | Op::ForIterList
                 | Op::ForIterTuple
+                | Op::JumpBackwardNoInterrupt
         )
     }
 
@@ -258,6 +268,10 @@ impl Op {
     }
 }
 
+/// A generic FOR_ITER's `Cache::index` once tier 1 stepped a generator
+/// (or an iterator over one) there: a trace leaves before it.
+pub const FOR_ITER_GEN_SEEN: u64 = 1;
+
 /// `BUILD_SET`'s flag for the frozenset constant of a constant display.
 pub const SET_CONSTANT: u32 = 1 << 20;
 
@@ -265,7 +279,8 @@ pub const SET_CONSTANT: u32 = 1 << 20;
 pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
     use Op::*;
     match op.generic() {
-        Nop | JumpForward | JumpBackward | DeleteFast => (0, 0),
+        Nop | JumpForward | JumpBackward | DeleteFast | JumpBackwardNoInterrupt => (0, 0),
+        YieldValue => (1, 1),
         // In place of a `LOAD_CONST` of a literal wider than the run's
         // limit: it poisons instead of pushing, but keeps the layout and
         // the stack depths of a compile with a higher limit.
@@ -458,6 +473,9 @@ pub struct Code {
     /// CPython's `COPY_FREE_VARS` does as a function starts).
     pub free_start: u32,
     pub nfree: u32,
+    /// A generator function's code: a call makes a generator object.
+    pub is_generator: bool,
+
     /// The exception table (CPython 3.11's zero-cost `try`): sorted,
     /// disjoint instruction ranges and where an exception raised inside
     /// one goes. No instruction runs to enter or leave a `try`.
@@ -509,9 +527,6 @@ pub struct Program {
     /// Each class statement's static description (BUILD_CLASS's arg
     /// indexes this), in source order.
     pub classes: Vec<ClassInfo>,
-    /// A construct the front end accepts but this VM does not run yet
-    /// (the run poisons as unmodelled before executing anything).
-    pub unimplemented: Option<&'static str>,
 }
 
 impl Program {

@@ -14,6 +14,8 @@ mod class;
 mod closures;
 #[path = "compile_comprehension.rs"]
 mod comprehension;
+#[path = "compile_generator.rs"]
+mod generator;
 #[path = "compile_set.rs"]
 mod set_display;
 #[path = "compile_try.rs"]
@@ -78,50 +80,7 @@ pub fn compile_with_limits(module: &Module, limits: &crate::lang::limits::Limits
         names,
         kw_names,
         classes,
-        unimplemented: unimplemented(&module.body),
     }
-}
-
-/// The first construct in `body` the VM cannot run yet.
-fn unimplemented(body: &[Stmt]) -> Option<&'static str> {
-    fn in_expr(e: &Expr) -> Option<&'static str> {
-        let here = match e {
-            Expr::Yield(_) | Expr::YieldFrom(_) => Some("yield"),
-            Expr::GeneratorExp { .. } => Some("generator expression"),
-            _ => None,
-        };
-        let mut found = here;
-        e.for_each_child(&mut |c| found = found.or_else(|| in_expr(c)));
-        found
-    }
-    let mut found = None;
-    for s in body {
-        s.for_each_expr(&mut |e| found = found.or_else(|| in_expr(e)));
-        let nested: &[&[Stmt]] = match s {
-            Stmt::If { body, orelse, .. }
-            | Stmt::While { body, orelse, .. }
-            | Stmt::For { body, orelse, .. }
-            | Stmt::ForUnpack { body, orelse, .. } => &[body, orelse],
-            Stmt::FunctionDef { body, .. } | Stmt::ClassDef { body, .. } => &[body],
-            Stmt::Decorated { def, .. } => &[std::slice::from_ref(&**def)],
-            Stmt::Try {
-                body,
-                orelse,
-                finalbody,
-                ..
-            } => &[body, orelse, finalbody],
-            _ => &[],
-        };
-        if let Stmt::Try { handlers, .. } = s {
-            for h in handlers {
-                found = found.or_else(|| unimplemented(&h.body));
-            }
-        }
-        for b in nested {
-            found = found.or_else(|| unimplemented(b));
-        }
-    }
-    found
 }
 
 struct Loop {
@@ -219,6 +178,7 @@ impl<'n> CodeBuilder<'n> {
                 free_start: scope.as_ref().map_or(0, |s| s.locals.len() as u32),
                 nfree: scope.as_ref().map_or(0, |s| s.frees.len() as u32),
                 exc_table: vec![],
+                is_generator: false,
             },
             names,
             codes,
@@ -637,11 +597,9 @@ impl<'n> CodeBuilder<'n> {
 
     fn expr(&mut self, e: &Expr) {
         match e {
-            // Never run: `unimplemented` poisons the program at setup. A
-            // placeholder keeps the static stack depth right.
-            Expr::Yield(_) | Expr::YieldFrom(_) | Expr::GeneratorExp { .. } => {
-                self.emit(Op::LoadConst, 0);
-            }
+            Expr::Yield(v) => self.yield_value(v.as_deref()),
+            Expr::YieldFrom(v) => self.yield_from(v),
+            Expr::GeneratorExp { elt, generators } => self.generator_exp(elt, generators),
             Expr::Tuple(items) | Expr::List(items) => {
                 for x in items {
                     self.expr(x);

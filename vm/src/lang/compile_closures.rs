@@ -53,6 +53,7 @@ impl CodeBuilder<'_> {
         fc.kw_names = self.kw_names.as_deref_mut();
         fc.set_consts = self.set_consts.as_deref_mut();
         fc.super_class = super_class;
+        fc.code.is_generator = matches!(body, Body::Stmts(b) if crate::lang::ast::is_generator(b));
         fc.make_cells();
         match body {
             Body::Stmts(b) => {

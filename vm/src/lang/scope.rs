@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{Expr, Stmt, declared, function_locals};
+use super::ast::{Comprehension, Expr, Stmt, Target, declared, function_locals};
 
 /// A function's body: statements, or a lambda's one expression.
 #[derive(Clone, Copy)]
@@ -172,6 +172,15 @@ fn scan_expr(e: &Expr, uses: &mut BTreeSet<String>, nested: &mut BTreeSet<String
             defaults.iter().for_each(|d| scan_expr(d, uses, nested));
             nested.extend(free_candidates(params, Body::Expr(body)));
         }
+        // A generator expression is a nested function taking its first
+        // iterable's iterator (evaluated here) as `.0`.
+        Expr::GeneratorExp { elt, generators } => {
+            if let Some(first) = generators.first() {
+                scan_expr(&first.iter, uses, nested);
+            }
+            let body = genexpr_body(elt, generators);
+            nested.extend(free_candidates(&[".0".to_string()], Body::Stmts(&body)));
+        }
         // A comprehension's targets shadow the enclosing names everywhere
         // but in its first iterable.
         Expr::ListComp { elt, generators } => {
@@ -194,6 +203,46 @@ fn scan_expr(e: &Expr, uses: &mut BTreeSet<String>, nested: &mut BTreeSet<String
         }
         _ => e.for_each_child(&mut |c| scan_expr(c, uses, nested)),
     }
+}
+
+/// The body of the `<genexpr>` function of `(elt for ...)`: the clauses
+/// as nested `for`/`if` statements over `.0` (the first iterable's
+/// iterator, its one parameter), yielding `elt` innermost.
+pub fn genexpr_body(elt: &Expr, generators: &[Comprehension]) -> Vec<Stmt> {
+    let mut body = vec![Stmt::Expr(Expr::Yield(Some(Box::new(elt.clone()))))];
+    for (level, g) in generators.iter().enumerate().rev() {
+        for cond in g.ifs.iter().rev() {
+            body = vec![Stmt::If {
+                test: cond.clone(),
+                body,
+                orelse: vec![],
+            }];
+        }
+        let iter = if level == 0 {
+            Expr::Name(".0".into())
+        } else {
+            g.iter.clone()
+        };
+        body = vec![match &g.target {
+            Target::Name(n) => Stmt::For {
+                target: n.clone(),
+                iter,
+                body,
+                orelse: vec![],
+            },
+            // (A comprehension's target is never an attribute.)
+            Target::Unpack(_) | Target::Attr { .. } => Stmt::ForUnpack {
+                targets: match &g.target {
+                    Target::Unpack(ts) => ts.clone(),
+                    other => vec![other.clone()],
+                },
+                iter,
+                body,
+                orelse: vec![],
+            },
+        }];
+    }
+    body
 }
 
 #[cfg(test)]

@@ -61,6 +61,8 @@ pub struct Arena {
     /// The program's global names (a function's repr names it): set by
     /// the run, read by `repr`/`str` wherever the runtime renders values.
     pub names: Vec<String>,
+    /// The run's planted bug, for the collector's one hook.
+    pub inject: Option<crate::planted::Injection>,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -182,6 +184,7 @@ impl Arena {
             bulk_fuel: 0,
             chars: Vec::new(),
             names: Vec::new(),
+            inject: None,
         }
     }
 
@@ -282,7 +285,7 @@ impl Arena {
                     continue;
                 }
                 *(addr as *mut u64) = object::set_mark(h, true);
-                object::for_each_child(addr, &mut |v: Value| {
+                crate::planted::gc_children(self.inject, addr, &mut |v: Value| {
                     if v.is_ptr() {
                         stack.push(v.0)
                     }

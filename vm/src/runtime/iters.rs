@@ -37,7 +37,8 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::Enumerate
             | Kind::Zip
             | Kind::Reversed
-            | Kind::SetIter => true,
+            | Kind::SetIter
+            | Kind::Generator => true,
             Kind::PySet | Kind::SetEntries => false,
             Kind::Free
             | Kind::Cell
@@ -94,6 +95,11 @@ pub fn next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
         Kind::Zip => zip_next(arena, it),
         Kind::Reversed => Ok(reversed_next(arena, it)),
         Kind::SetIter => super::pyset::iter_next(it),
+        // Running Python code needs the VM: tier 1's `iter_next` steps
+        // generators (and the iterators wrapping them) itself, and the
+        // builtins that consume iterables drain them first. A path that
+        // still gets here is one the VM does not model.
+        Kind::Generator => Err(Raise::Poison(crate::lang::Poison::Unmodelled)),
         other => Err(Raise::Internal(format!("next() of a {other:?}"))),
     }
 }
@@ -325,6 +331,7 @@ pub fn is_exhausted(it: Value) -> bool {
             i < 0 || i as usize >= n
         }
         Kind::SetIter => super::pyset::iter_exhausted(it),
+        Kind::Generator => super::generator::state(it) == super::generator::FINISHED,
         Kind::PySet | Kind::SetEntries => false,
         Kind::Free
         | Kind::Cell

@@ -10,6 +10,7 @@ pub mod exceptions;
 pub mod float;
 pub mod format;
 pub mod frame;
+pub mod generator;
 pub mod int;
 pub mod isinstance;
 pub mod iters;
@@ -148,6 +149,7 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::PySet => "set",
         Kind::SetEntries => "set entries",
         Kind::SetIter => "set_iterator",
+        Kind::Generator => "generator",
         Kind::Free => "freed object",
     }
 }
@@ -215,6 +217,10 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
 /// deeper than the language allows.
 pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    // CPython's repr shows the generator's address.
+    if generator::is_generator(v) {
+        return Err(Raise::Poison(Poison::Identity));
+    }
     if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
         let mut out = String::new();
         let item = |x: Value| scalar_repr(x, function_name);
@@ -305,6 +311,8 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         }
 
         Kind::SetEntries => "<set entries>".into(),
+        // Printed only inside a container (see `try_repr`).
+        Kind::Generator => "<generator object>".into(),
         Kind::DictIter | Kind::Enumerate | Kind::Zip | Kind::Reversed | Kind::SetIter => {
             format!("<{} object>", type_name(v))
         }

@@ -94,11 +94,14 @@ pub enum Kind {
     /// `iter(s)`: `[hdr][set, or NULL once exhausted][used at start]
     /// [position][remaining]` (raw counts).
     SetIter = 31,
+    /// A generator, its suspended frame embedded (see
+    /// `runtime::generator` for its layout).
+    Generator = 32,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::SetIter;
+    pub const LAST: Kind = Kind::Generator;
 }
 
 pub const CELL_REF: u64 = 8;
@@ -210,6 +213,7 @@ pub fn header_kind(h: u64) -> Kind {
         29 => Kind::PySet,
         30 => Kind::SetEntries,
         31 => Kind::SetIter,
+        32 => Kind::Generator,
         _ => Kind::Free,
     }
 }
@@ -385,6 +389,7 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     f(Value(v));
                 }
             }
+            Kind::Generator => super::generator::for_each_child(addr, f, false),
             Kind::Free | Kind::BigInt | Kind::RangeIter | Kind::Float | Kind::Str => {}
         }
     }

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed` and `set` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 41] = [
+pub const BUILTINS: [(&str, Value); 43] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -62,6 +62,8 @@ pub const BUILTINS: [(&str, Value); 41] = [
     ("RecursionError", super::exceptions::class_value(15)),
     ("AssertionError", super::exceptions::class_value(16)),
     ("StopIteration", super::exceptions::class_value(17)),
+    ("next", Value::BUILTIN_NEXT),
+    ("iter", Value::BUILTIN_ITER),
 ];
 
 /// Smallest and largest inline ints.
@@ -137,6 +139,8 @@ impl Value {
     pub const METHOD_SET_COPY: Value = Value((62 << 2) | 2);
     pub const METHOD_SET_UPDATE: Value = Value((63 << 2) | 2);
     pub const BUILTIN_SET: Value = Value((64 << 2) | 2);
+    pub const BUILTIN_NEXT: Value = Value((65 << 2) | 2);
+    pub const BUILTIN_ITER: Value = Value((66 << 2) | 2);
     // The math module and its functions (see `runtime::math`): 70..=89.
     pub const MODULE_MATH: Value = Value((70 << 2) | 2);
     pub const MATH_SQRT: Value = Value((71 << 2) | 2);

@@ -408,6 +408,15 @@ fn check_value(
                 vec![object::SET_ITER_SET]
             }
         }
+        Kind::Generator => {
+            let state = read(super::generator::GEN_STATE);
+            if words <= super::generator::GEN_HEADER_WORDS || state > super::generator::FINISHED {
+                return bad(format!(
+                    "a malformed generator ({words} words, state {state})"
+                ));
+            }
+            super::generator::verified_fields(addr)
+        }
         Kind::Free => unreachable!("checked above"),
     };
     for off in fields {

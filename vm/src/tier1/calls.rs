@@ -24,6 +24,17 @@ impl Run<'_> {
         cid: usize,
         args: &[Value],
     ) -> Result<(), Raise> {
+        if self.program.codes[cid].is_generator {
+            // No frame is entered: the call makes a generator object.
+            fset(r.frame, FRAME_SP, r.sp as u64);
+            let g = self.make_generator(func, cid, args)?;
+            // SAFETY: the call's inputs were popped; its result fits.
+            unsafe {
+                *r.sp = g.0;
+                r.sp = r.sp.add(1);
+            }
+            return Ok(());
+        }
         if self.depth + 1 > self.config.limits.depth {
             return Err(Raise::Poison(Poison::Recursion));
         }
@@ -152,6 +163,9 @@ impl Run<'_> {
         if let Some(r) = self.call_class_value(callable, args) {
             return r;
         }
+        if let Some(r) = self.gen_builtin(callable, args) {
+            return r;
+        }
         match callable {
             Value::BUILTIN_PRINT => self.print(args, Value::NONE, Value::NONE),
             Value::BUILTIN_STR | Value::BUILTIN_REPR | Value::BUILTIN_ORD | Value::BUILTIN_CHR => {
@@ -211,6 +225,9 @@ impl Run<'_> {
             return self.call_value_kw(callable, ins, Some(arg), caller);
         }
         if let Some(r) = self.call_class_value_kw(callable, ins, arg) {
+            return r;
+        }
+        if let Some(r) = self.gen_call_kw(callable, ins, arg) {
             return r;
         }
         self.charge_fuel()?;

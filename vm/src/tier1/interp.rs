@@ -416,7 +416,8 @@ impl Run<'_> {
                         r.ip = ins.arg as usize;
                     }
                 }
-                Op::JumpForward => r.ip = ins.arg as usize,
+                Op::JumpForward | Op::JumpBackwardNoInterrupt => r.ip = ins.arg as usize,
+                Op::YieldValue => return self.yield_value(r, entry),
                 Op::JumpBackward => {
                     self.charge_fuel()?;
                     self.safe_point(r);
@@ -450,6 +451,9 @@ impl Run<'_> {
                     adapt(self.config.specialize, &mut self.stats, code, at, || {
                         Spec::for_iter(it)
                     });
+                    if super::generators::needs_vm(it) {
+                        code.caches[at].index = crate::lang::bytecode::FOR_ITER_GEN_SEEN;
+                    }
                     sync!();
                     match self.iter_next(it)? {
                         Some(v) => push!(v),
@@ -647,6 +651,9 @@ impl Run<'_> {
     /// The next item of any iterator the language has, or None when it is
     /// exhausted.
     pub(crate) fn iter_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        if super::generators::needs_vm(it) {
+            return self.gen_iter_next(it);
+        }
         crate::runtime::iters::next(self.arena, it)
     }
 
@@ -666,6 +673,9 @@ impl Run<'_> {
             self.heap_check("before a helper")?;
         }
         if let Some(r) = self.class_stack_op(op, arg, ins) {
+            return r;
+        }
+        if let Some(r) = self.gen_stack_op(op, arg, ins) {
             return r;
         }
         let arena = &mut *self.arena;

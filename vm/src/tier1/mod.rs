@@ -5,6 +5,7 @@ mod attr_instr;
 mod calls;
 mod cells;
 mod classes;
+mod generators;
 mod interp;
 mod seq_instr;
 mod specialize;
@@ -150,6 +151,9 @@ pub(crate) struct Run<'a> {
     pub program_seed: u64,
     /// The classes the program made.
     pub classes: classes::Classes,
+    /// The dispatch that just returned left a generator's frame at a
+    /// `YIELD_VALUE` (not at a return).
+    pub gen_yielded: bool,
 }
 
 impl Vm {
@@ -212,6 +216,7 @@ impl Vm {
     pub fn run_program(&mut self, mut program: Program) -> (RunOutput, Program, Vec<Executor>) {
         self.arena.reset();
         self.arena.gc_stress = self.config.gc_stress;
+        self.arena.inject = self.config.inject;
         self.arena.int_bits = self.config.limits.int_bits;
         for code in &mut program.codes {
             for (c, ins) in code.caches.iter_mut().zip(&code.instrs) {
@@ -252,7 +257,6 @@ impl Vm {
                         names: vec![],
                         kw_names: vec![],
                         classes: vec![],
-                        unimplemented: None,
                     },
                     vec![],
                 );
@@ -330,9 +334,6 @@ impl<'a> Run<'a> {
         jit: Option<&'a mut crate::jit::Jit>,
         observe: crate::observe::Observe,
     ) -> Result<Run<'a>, Raise> {
-        if program.unimplemented.is_some() {
-            return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
-        }
         crate::runtime::strs::make_chars(arena)?;
         arena.names = program.names.clone();
         let mut consts = Vec::with_capacity(program.codes.len());
@@ -419,6 +420,7 @@ impl<'a> Run<'a> {
             uops_at_tick: 0,
             program_seed,
             classes: Default::default(),
+            gen_yielded: false,
         })
     }
 

@@ -87,7 +87,11 @@ impl Run<'_> {
                 } else if !pydict::is_dict(c) {
                     self.miss(code, at);
                 }
-                let v = seq_ops::contains_op(x, c, ins.arg == 1)?;
+                sync!();
+                let v = match self.gen_stack_op(Op::ContainsOp, ins.arg, &[x, c]) {
+                    Some(r) => r?[0],
+                    None => seq_ops::contains_op(x, c, ins.arg == 1)?,
+                };
                 pop!();
                 pop!();
                 push!(v)

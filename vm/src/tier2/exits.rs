@@ -293,6 +293,9 @@ impl Run<'_> {
                 Some(arg) => std::borrow::Cow::Owned(self.bind_kw_args(callable, cid, args, arg)?),
                 None => self.bind_args(callable, cid, args)?,
             };
+            if self.program.codes[cid].is_generator {
+                return self.make_generator(callable, cid, &args);
+            }
             if self.depth + 1 > self.config.limits.depth {
                 return Err(Raise::Poison(Poison::Recursion));
             }

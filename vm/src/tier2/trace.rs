@@ -184,10 +184,20 @@ pub fn project(
                 emit(Uop::GuardNotExhaustedRange, 0, 0);
                 emit(Uop::IterNextRange, 0, 0);
             }
+            // Resuming a generator (seen here by tier 1) ends the trace,
+            // as CPython's FOR_ITER_GEN does: tier 1 runs the frame.
+            Op::ForIter if cache.index == crate::lang::bytecode::FOR_ITER_GEN_SEEN => {
+                out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
+                break;
+            }
             Op::ForIter => emit(Uop::ForIterTier2, 0, 0),
             Op::CallPyExactArgs => {
                 emit(Uop::CheckFunctionExactArgs, arg, cache.index);
                 emit(Uop::CallPy, arg, 0);
+            }
+            Op::CallBuiltin if cache.index == Value::BUILTIN_NEXT.0 => {
+                out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
+                break;
             }
             Op::CallBuiltin => {
                 emit(Uop::CheckCallableBuiltin, arg, cache.index);
@@ -337,7 +347,11 @@ pub fn project(
             | Op::CheckExcMatch
             | Op::Reraise
             | Op::DeleteGlobal
-            | Op::LoadAssertionError => {
+            | Op::LoadAssertionError
+            // A generator suspends (its frame leaves the dispatch), and
+            // `yield from`'s back edge follows a YIELD_VALUE.
+            | Op::YieldValue
+            | Op::JumpBackwardNoInterrupt => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
                 break;

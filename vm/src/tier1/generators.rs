@@ -1,0 +1,520 @@
+//! Generators in the VM: calling a generator function makes a generator
+//! object (its arguments bound in the frame it saves), and every step of
+//! it (`next`, `for`, a consuming builtin, `yield from`) resumes its
+//! frame in a nested dispatch, from any tier, as `call_value` runs a
+//! Python function from a helper. The frame is copied from the object
+//! into a fresh frame slot, runs until `YIELD_VALUE`, a return or an
+//! exception, and is copied back: a suspended generator holds no frame
+//! slot. Each resume costs one unit of fuel, as a call does, and counts
+//! one level of depth while it runs.
+
+use super::Run;
+use super::interp::Regs;
+use crate::lang::Poison;
+use crate::lang::bytecode::Op;
+use crate::runtime::frame::{FRAME_IP, FRAME_LOCALS, FRAME_SP, fget, fset};
+use crate::runtime::generator::{
+    self as gn, CREATED, FINISHED, GEN_FUNCTION, GEN_HEADER_WORDS, RUNNING, SUSPENDED,
+};
+use crate::runtime::object::{self, ENUMERATE_COUNT, ENUMERATE_ITER, Kind, ZIP_ITERS};
+use crate::runtime::{Raise, Value, int, iters, seq, type_name};
+
+/// What one resume of a generator came to.
+pub(crate) enum GenStep {
+    Yielded(Value),
+    /// The body returned this value (StopIteration's value for `next`).
+    Returned(Value),
+    /// It had finished before: nothing ran.
+    Exhausted,
+}
+
+/// Whether stepping iterator `v` runs Python code: a generator, or an
+/// `enumerate`/`zip` over one. Those are stepped by [`Run::gen_iter_next`];
+/// the runtime's iterator protocol cannot run frames.
+pub(crate) fn needs_vm(v: Value) -> bool {
+    if !v.is_ptr() {
+        return false;
+    }
+    let field = |off: u64| {
+        // SAFETY: a live object of the kind matched below.
+        Value(unsafe { object::read(v.0, off) })
+    };
+    match object::kind_of(v) {
+        Kind::Generator => true,
+        Kind::Enumerate => needs_vm(field(ENUMERATE_ITER)),
+        Kind::Zip => {
+            let iters = field(ZIP_ITERS);
+            !iters.is_null() && (0..seq::len(iters)).any(|i| needs_vm(seq::get(iters, i)))
+        }
+        _ => false,
+    }
+}
+
+/// The builtins and methods that consume a whole iterable argument: a
+/// generator argument is drained into a list first (same items, same
+/// order, and the builtin then never steps a generator itself).
+fn consumes_iterables(callable: Value) -> bool {
+    matches!(
+        callable,
+        Value::BUILTIN_LIST
+            | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_SUM
+            | Value::BUILTIN_MIN
+            | Value::BUILTIN_MAX
+            | Value::BUILTIN_SORTED
+            | Value::BUILTIN_SET
+            | Value::BUILTIN_DICT
+            | Value::METHOD_STR_JOIN
+            | Value::METHOD_LIST_EXTEND
+            | Value::METHOD_SET_UPDATE
+            | Value::METHOD_DICT_UPDATE
+    )
+}
+
+impl Run<'_> {
+    /// A call of generator function `func` (code `cid`) with its bound
+    /// `args`: the generator object. The caller's frame has its stack
+    /// pointer written back; `func` and `args` need not be rooted.
+    pub(crate) fn make_generator(
+        &mut self,
+        func: Value,
+        cid: usize,
+        args: &[Value],
+    ) -> Result<Value, Raise> {
+        let caller = self.arena.roots.top_frame;
+        let top = self.frame_top;
+        // A frame binds the arguments and the closure's cells as a call
+        // does, and roots them while the object is allocated.
+        let frame = self.push_frame(cid, caller, args, super::closure_of(func))?;
+        let code = &self.program.codes[cid];
+        let nlocals = code.local_names.len();
+        let words = GEN_HEADER_WORDS + nlocals + code.stack_size as usize;
+        let made = seq::rooted(self.arena, |arena| {
+            arena.roots.temps.push(func);
+            Ok(arena.alloc(Kind::Generator, words)?)
+        });
+        let made = made.map(|addr| {
+            let g = Value(addr);
+            // SAFETY: a fresh Generator of `words` words.
+            unsafe { object::write(addr, GEN_FUNCTION, func.0) };
+            gn::set_state(g, CREATED);
+            for i in 0..nlocals as u64 {
+                gn::set_saved(g, i, Value(fget(frame, FRAME_LOCALS + 8 * i)));
+            }
+            g
+        });
+        self.frame_top = top;
+        self.arena.roots.top_frame = caller;
+        made
+    }
+
+    /// Resumes generator `g` (rooted by the caller, whose frame is
+    /// written back) until it yields, returns or raises.
+    pub(crate) fn gen_resume(&mut self, g: Value) -> Result<GenStep, Raise> {
+        match gn::state(g) {
+            FINISHED => return Ok(GenStep::Exhausted),
+            RUNNING => {
+                return Err(Raise::exc(
+                    "ValueError",
+                    "generator already executing".into(),
+                ));
+            }
+            _ => {}
+        }
+        let fuel_at_resume = self.fuel;
+        let r = self.gen_run(g);
+        if r.is_err() {
+            // As a failing call from a trace (see `call_value_kw`).
+            self.error_fuel = Some(fuel_at_resume);
+            self.error_in_callee = true;
+        }
+        r
+    }
+
+    fn gen_run(&mut self, g: Value) -> Result<GenStep, Raise> {
+        self.charge_fuel()?;
+        if self.depth + 1 > self.config.limits.depth {
+            return Err(Raise::Poison(Poison::Recursion));
+        }
+        let caller = self.arena.roots.top_frame;
+        let (depth, top) = (self.depth, self.frame_top);
+        let cid = gn::code_id(g);
+        let nlocals = self.program.codes[cid].local_names.len() as u64;
+        let frame = self.push_frame(cid, caller, &[], Value::NULL)?;
+        let nstack = gn::nstack(g);
+        for i in 0..nlocals + nstack {
+            fset(frame, FRAME_LOCALS + 8 * i, gn::saved(g, i).0);
+        }
+        fset(frame, FRAME_IP, gn::ip(g));
+        fset(
+            frame,
+            FRAME_SP,
+            frame + FRAME_LOCALS + 8 * (nlocals + nstack),
+        );
+        gn::set_state(g, RUNNING);
+        self.depth += 1;
+        self.gen_yielded = false;
+        self.safe_point_at(frame);
+        let r = self.run_frame(frame);
+        let yielded = std::mem::take(&mut self.gen_yielded);
+        // Also after an exception, which leaves from deeper frames.
+        self.depth = depth;
+        self.arena.roots.top_frame = caller;
+        self.frame_top = top;
+        match r {
+            Ok(v) if yielded => {
+                // The slot is free again but untouched: copy the frame back
+                // before anything allocates.
+                let sp = fget(frame, FRAME_SP);
+                let nstack = (sp - (frame + FRAME_LOCALS)) / 8 - nlocals;
+                let capacity = gn::capacity(g.0);
+                if nlocals + nstack > capacity {
+                    return Err(Raise::Internal(
+                        "a generator frame outgrew its object".into(),
+                    ));
+                }
+                for i in 0..capacity {
+                    let v = if i < nlocals + nstack {
+                        Value(fget(frame, FRAME_LOCALS + 8 * i))
+                    } else {
+                        Value::NULL
+                    };
+                    gn::set_saved(g, i, v);
+                }
+                gn::set_position(g, fget(frame, FRAME_IP), nstack);
+                gn::set_state(g, SUSPENDED);
+                Ok(GenStep::Yielded(v))
+            }
+            Ok(v) => {
+                gn::set_state(g, FINISHED);
+                gn::clear(g);
+                Ok(GenStep::Returned(v))
+            }
+            Err(e) => {
+                gn::set_state(g, FINISHED);
+                gn::clear(g);
+                Err(match e {
+                    // PEP 479.
+                    Raise::Exc {
+                        kind: "StopIteration",
+                        ..
+                    } => Raise::exc("RuntimeError", "generator raised StopIteration".into()),
+                    other => other,
+                })
+            }
+        }
+    }
+
+    /// YIELD_VALUE: the yielded value leaves the dispatch of the
+    /// generator's frame (always that dispatch's entry), None takes its
+    /// place for the resume, and the frame records where to go on.
+    pub(super) fn yield_value(&mut self, r: &mut Regs, entry: u64) -> Result<Value, Raise> {
+        if r.frame != entry || !self.program.codes[r.cid].is_generator {
+            return Err(Raise::Internal(
+                "YIELD_VALUE outside a generator frame".into(),
+            ));
+        }
+        // SAFETY: the compiler guarantees the yielded value on the stack.
+        let v = unsafe {
+            r.sp = r.sp.sub(1);
+            let v = Value(*r.sp);
+            *r.sp = Value::NONE.0;
+            r.sp = r.sp.add(1);
+            v
+        };
+        fset(r.frame, FRAME_IP, r.ip as u64);
+        fset(r.frame, FRAME_SP, r.sp as u64);
+        self.gen_yielded = true;
+        Ok(v)
+    }
+
+    /// The next item of an iterator [`needs_vm`] says runs Python code.
+    pub(crate) fn gen_iter_next(&mut self, it: Value) -> Result<Option<Value>, Raise> {
+        let field = |off: u64| {
+            // SAFETY: a live object of the kind matched below.
+            Value(unsafe { object::read(it.0, off) })
+        };
+        let set_field = |off: u64, v: Value| {
+            // SAFETY: as above.
+            unsafe { object::write(it.0, off, v.0) }
+        };
+        match object::kind_of(it) {
+            Kind::Generator => Ok(match self.gen_resume(it)? {
+                GenStep::Yielded(v) => Some(v),
+                GenStep::Returned(_) | GenStep::Exhausted => None,
+            }),
+            // As `iters::enumerate_next`; exhaustion drops the iterator.
+            Kind::Enumerate => {
+                let inner = field(ENUMERATE_ITER);
+                if inner.is_null() {
+                    return Ok(None);
+                }
+                let Some(x) = self.iter_next(inner)? else {
+                    set_field(ENUMERATE_ITER, Value::NULL);
+                    return Ok(None);
+                };
+                seq::rooted(self.arena, |arena| {
+                    arena.roots.temps.push(x);
+                    let count = field(ENUMERATE_COUNT);
+                    let pair = seq::new_tuple(arena, &[count, x])?;
+                    arena.roots.temps.push(pair);
+                    let succ = int::binop(
+                        arena,
+                        crate::lang::BinOp::Add,
+                        false,
+                        count,
+                        Value::small(1),
+                    )?;
+                    set_field(ENUMERATE_COUNT, succ);
+                    Ok(Some(pair))
+                })
+            }
+            // As `iters::zip_next`; exhaustion drops the iterators.
+            Kind::Zip => {
+                let iters = field(ZIP_ITERS);
+                if iters.is_null() || seq::len(iters) == 0 {
+                    return Ok(None);
+                }
+                let mark = self.arena.roots.temps.len();
+                let r = self.zip_items(iters);
+                self.arena.roots.temps.truncate(mark);
+                match r? {
+                    Some(t) => Ok(Some(t)),
+                    None => {
+                        set_field(ZIP_ITERS, Value::NULL);
+                        Ok(None)
+                    }
+                }
+            }
+            _ => iters::next(self.arena, it),
+        }
+    }
+
+    /// One tuple of a zip's iterators' next items (rooted in temps as they
+    /// come), or None when one is exhausted.
+    fn zip_items(&mut self, iters: Value) -> Result<Option<Value>, Raise> {
+        let mut items = Vec::with_capacity(seq::len(iters));
+        for i in 0..seq::len(iters) {
+            match self.iter_next(seq::get(iters, i))? {
+                Some(x) => {
+                    self.arena.roots.temps.push(x);
+                    items.push(x);
+                }
+                None => return Ok(None),
+            }
+        }
+        seq::new_tuple(self.arena, &items).map(Some)
+    }
+
+    /// Every remaining item of `it`, as a new list (rooted in temps).
+    fn drain_to_list(&mut self, it: Value) -> Result<Value, Raise> {
+        let mark = self.arena.roots.temps.len();
+        let mut items = vec![];
+        let r = loop {
+            match self.iter_next(it) {
+                Ok(Some(x)) => {
+                    self.arena.roots.temps.push(x);
+                    items.push(x);
+                    if let Err(e) = seq::check_len(items.len()) {
+                        break Err(e);
+                    }
+                }
+                Ok(None) => break seq::new_list(self.arena, &items),
+                Err(e) => break Err(e),
+            }
+        };
+        self.arena.roots.temps.truncate(mark);
+        let list = r?;
+        self.arena.roots.temps.push(list);
+        Ok(list)
+    }
+
+    /// `args` with every argument that steps Python code drained into a
+    /// list, or None when there is none. The lists stay rooted in temps
+    /// from `mark` on (the caller truncates).
+    fn drained_args(&mut self, args: &[Value]) -> Result<Option<Vec<Value>>, Raise> {
+        if !args.iter().any(|&a| needs_vm(a)) {
+            return Ok(None);
+        }
+        let mut out = Vec::with_capacity(args.len());
+        for &a in args {
+            out.push(if needs_vm(a) {
+                self.drain_to_list(a)?
+            } else {
+                a
+            });
+        }
+        Ok(Some(out))
+    }
+
+    /// The builtins that step generators, and the consuming builtins
+    /// called with one: their result, or None for every other call.
+    pub(crate) fn gen_builtin(
+        &mut self,
+        callable: Value,
+        args: &[Value],
+    ) -> Option<Result<Value, Raise>> {
+        match callable {
+            Value::BUILTIN_NEXT => Some(self.builtin_next(args)),
+            Value::BUILTIN_ITER => Some(match args {
+                [x] => self.get_iter(*x),
+                [_, _] => Err(Raise::Poison(Poison::Unmodelled)),
+                _ if args.is_empty() => Err(Raise::type_error(
+                    "iter expected at least 1 argument, got 0".into(),
+                )),
+                _ => Err(Raise::type_error(format!(
+                    "iter expected at most 2 arguments, got {}",
+                    args.len()
+                ))),
+            }),
+            c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
+                let mark = self.arena.roots.temps.len();
+                let r = match self.drained_args(args) {
+                    Ok(Some(drained)) => self.call_builtin(callable, &drained),
+                    Ok(None) => self.call_builtin(callable, args),
+                    Err(e) => Err(e),
+                };
+                self.arena.roots.temps.truncate(mark);
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
+    /// `sorted(gen, reverse=...)` and the like: CALL_KW's positional
+    /// arguments drained as [`Self::gen_builtin`] drains them.
+    pub(crate) fn gen_call_kw(
+        &mut self,
+        callable: Value,
+        ins: &[Value],
+        arg: u32,
+    ) -> Option<Result<Value, Raise>> {
+        if !(consumes_iterables(callable) && ins.iter().any(|&a| needs_vm(a))) {
+            return None;
+        }
+        let mark = self.arena.roots.temps.len();
+        let r = match self.drained_args(ins) {
+            Ok(Some(drained)) => self.call_kw(callable, &drained, arg),
+            Ok(None) => self.call_kw(callable, ins, arg),
+            Err(e) => Err(e),
+        };
+        self.arena.roots.temps.truncate(mark);
+        Some(r)
+    }
+
+    /// `next(it)` and `next(it, default)`.
+    fn builtin_next(&mut self, args: &[Value]) -> Result<Value, Raise> {
+        let (it, default) = match args {
+            [it] => (*it, None),
+            [it, d] => (*it, Some(*d)),
+            [] => {
+                return Err(Raise::type_error(
+                    "next expected at least 1 argument, got 0".into(),
+                ));
+            }
+            _ => {
+                return Err(Raise::type_error(format!(
+                    "next expected at most 2 arguments, got {}",
+                    args.len()
+                )));
+            }
+        };
+        if !iters::is_iterator(it) {
+            return Err(Raise::type_error(format!(
+                "'{}' object is not an iterator",
+                type_name(it)
+            )));
+        }
+        let step = if gn::is_generator(it) {
+            self.gen_resume(it)?
+        } else {
+            match self.iter_next(it)? {
+                Some(v) => GenStep::Yielded(v),
+                None => GenStep::Exhausted,
+            }
+        };
+        match (step, default) {
+            (GenStep::Yielded(v), _) => Ok(v),
+            (_, Some(d)) => Ok(d),
+            (GenStep::Returned(v), None) if v != Value::NONE => {
+                let message = crate::runtime::arena_str(self.arena, v)?;
+                Err(Raise::exc("StopIteration", message))
+            }
+            (_, None) => Err(Raise::exc("StopIteration", String::new())),
+        }
+    }
+
+    /// The stack instructions whose generic semantics would step a
+    /// generator or read one's attributes: their outputs, or None.
+    pub(crate) fn gen_stack_op(
+        &mut self,
+        op: Op,
+        arg: u32,
+        ins: &[Value],
+    ) -> Option<Result<Vec<Value>, Raise>> {
+        match op {
+            Op::ContainsOp if needs_vm(ins[1]) => Some(
+                self.gen_contains(ins[0], ins[1])
+                    .map(|found| vec![Value::bool(found != (arg == 1))]),
+            ),
+            Op::UnpackSequence if needs_vm(ins[0]) => Some(self.gen_unpack(ins[0], arg as usize)),
+            // `send`, `throw`, `close` and the `gi_*` attributes.
+            Op::LoadMethod | Op::LoadAttr if gn::is_generator(ins[0]) => {
+                Some(Err(Raise::Poison(Poison::Unmodelled)))
+            }
+            Op::StoreAttr if gn::is_generator(ins[1]) => {
+                Some(Err(Raise::Poison(Poison::Unmodelled)))
+            }
+            _ => None,
+        }
+    }
+
+    /// `x in it`: steps `it` until an item equals `x`.
+    fn gen_contains(&mut self, x: Value, it: Value) -> Result<bool, Raise> {
+        while let Some(v) = self.iter_next(it)? {
+            if seq::item_eq(v, x, 0)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// UNPACK_SEQUENCE of an iterator that runs Python code, as CPython's
+    /// `unpack_iterable` (at most `n + 1` steps); item 0 last (on top).
+    fn gen_unpack(&mut self, it: Value, n: usize) -> Result<Vec<Value>, Raise> {
+        let mark = self.arena.roots.temps.len();
+        let r = self.gen_unpack_rooted(it, n);
+        self.arena.roots.temps.truncate(mark);
+        let mut items = r?;
+        items.reverse();
+        Ok(items)
+    }
+
+    fn gen_unpack_rooted(&mut self, it: Value, n: usize) -> Result<Vec<Value>, Raise> {
+        let mut items = Vec::with_capacity(n);
+        while items.len() < n {
+            match self.iter_next(it)? {
+                Some(x) => {
+                    self.arena.roots.temps.push(x);
+                    items.push(x);
+                }
+                None => {
+                    return Err(Raise::exc(
+                        "ValueError",
+                        format!(
+                            "not enough values to unpack (expected {n}, got {})",
+                            items.len()
+                        ),
+                    ));
+                }
+            }
+        }
+        if self.iter_next(it)?.is_some() {
+            return Err(Raise::exc(
+                "ValueError",
+                format!("too many values to unpack (expected {n})"),
+            ));
+        }
+        Ok(items)
+    }
+}

@@ -1,0 +1,75 @@
+//! End-to-end: generator functions, `yield`, `yield from`, generator
+//! expressions, `next`/`iter`, `StopIteration` and the builtins that
+//! consume generators print what CPython prints and raise what it raises
+//! in every tier (tier 1, GC stress, forced exits, the three JIT backends
+//! under GC stress).
+
+mod common;
+
+use common::check_against_cpython;
+use jitdiff_vm::lang::{RunResult, parse_program};
+use jitdiff_vm::tier2::Tier2Config;
+use jitdiff_vm::{Vm, VmConfig};
+
+include!("common/generator_programs.rs");
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_generators() {
+    assert!(GENERATOR_PROGRAMS.len() >= 30);
+    let mut sources: Vec<String> = GENERATOR_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    sources.push(include_str!("../../corpus/48_generators.py").to_string());
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 20,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+/// A loop inside a generator's body becomes a trace, and the trace that
+/// resumes the generator ends before it resumes it.
+#[test]
+fn traces_form_inside_generator_bodies_and_end_at_yields() {
+    let src = "def gen(n):\n    t = 0\n    for i in range(n):\n        t += i\n        if i % 50 == 49:\n            yield t\ndef main():\n    s = 0\n    for v in gen(1000):\n        s += v\n    print(s)\nmain()\n";
+    let module = parse_program(src).expect("parses");
+    let config = VmConfig {
+        tier2: Some(Tier2Config::default()),
+        ..VmConfig::default()
+    };
+    let (out, dump) = Vm::new(config).show(&module);
+    assert!(out.findings.is_empty(), "{:?}", out.findings);
+    let RunResult::Completed(o) = out.result else {
+        panic!("{:?}", out.result)
+    };
+    assert_eq!(o.output, "3582250\n");
+    assert!(dump.contains("YIELD_VALUE"), "{dump}");
+    assert!(out.tier2.traces >= 1, "{dump}");
+}
+
+/// Printing a generator shows its address in CPython: identity poison.
+#[test]
+fn a_generators_repr_poisons_as_identity() {
+    let src = "def gen():\n    yield 1\nprint(gen())\n";
+    let module = parse_program(src).expect("parses");
+    let out = Vm::new(VmConfig::default()).run_module(&module);
+    assert_eq!(
+        out.result,
+        RunResult::Poisoned(jitdiff_vm::lang::Poison::Identity)
+    );
+}
+
+/// The generator's attributes beyond iteration are not modelled.
+#[test]
+fn send_and_close_poison_as_unmodelled() {
+    for src in [
+        "def gen():\n    yield 1\ndef f():\n    g = gen()\n    g.send(None)\nf()\n",
+        "def gen():\n    yield 1\ndef f():\n    gen().close()\nf()\n",
+    ] {
+        let module = parse_program(src).expect("parses");
+        let out = Vm::new(VmConfig::default()).run_module(&module);
+        assert_eq!(
+            out.result,
+            RunResult::Poisoned(jitdiff_vm::lang::Poison::Unmodelled),
+            "{src}"
+        );
+    }
+}
