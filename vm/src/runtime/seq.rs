@@ -306,6 +306,12 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     if a == b {
         return Ok(true);
     }
+    // CPython would call the user's comparison here (containers, `in`).
+    if super::class::has_dunder(a, super::class::D_CMP)
+        || super::class::has_dunder(b, super::class::D_CMP)
+    {
+        return Err(Raise::Poison(Poison::Unmodelled));
+    }
     eq(a, b, depth)
 }
 

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed` and `set` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 41] = [
+pub const BUILTINS: [(&str, Value); 42] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -62,6 +62,7 @@ pub const BUILTINS: [(&str, Value); 41] = [
     ("RecursionError", super::exceptions::class_value(15)),
     ("AssertionError", super::exceptions::class_value(16)),
     ("StopIteration", super::exceptions::class_value(17)),
+    ("iter", Value::BUILTIN_ITER),
 ];
 
 /// Smallest and largest inline ints.
@@ -159,6 +160,8 @@ impl Value {
     /// `object.__init__`, which `super().__init__()` reaches in a class
     /// without a base.
     pub const OBJECT_INIT: Value = Value((91 << 2) | 2);
+    /// `iter(x)`: what a user `__iter__` returns (`iter(self.items)`).
+    pub const BUILTIN_ITER: Value = Value((92 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {
