@@ -21,3 +21,20 @@ fn every_tier_prints_what_cpython_prints_for_dunders() {
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }
+
+#[test]
+fn dunders_only_a_call_could_answer_poison_every_tier() {
+    use jitdiff_vm::Vm;
+    use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+    for src in DUNDER_POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        for (name, config) in common::configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert_eq!(
+                out.result,
+                RunResult::Poisoned(Poison::Unmodelled),
+                "{name}: {src}"
+            );
+        }
+    }
+}

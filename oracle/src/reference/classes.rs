@@ -50,6 +50,9 @@ pub struct ClassObj {
     /// (CPython's `compatible_with_tp_base` failing): it adds slots, or a
     /// `__dict__` the base lacks.
     adds_layout: bool,
+    /// Its body or a base's defined `__eq__`, which makes CPython set
+    /// `__hash__` to None: its instances are unhashable.
+    pub unhashable: bool,
 }
 
 /// What an attribute lookup along a class chain found first.
@@ -79,7 +82,10 @@ impl ClassObj {
             Some(s) => (base_dict, !s.is_empty()),
             None => (true, !base_dict),
         };
+        let unhashable =
+            attrs.contains_key("__eq__") || base.as_ref().is_some_and(|b| b.unhashable);
         Ok(ClassObj {
+            unhashable,
             name,
             base,
             attrs: RefCell::new(attrs),

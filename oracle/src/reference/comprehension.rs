@@ -6,7 +6,7 @@
 //! statement's back edge costs.
 
 use super::super::resolve::{Comp, CompKind, Dest};
-use super::super::seq::{self, Items};
+use super::super::seq;
 use super::{Frame, Interp, Res};
 use crate::reference::value::Value;
 
@@ -45,7 +45,7 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<()> {
         let clause = &c.clauses[level];
-        let mut items = Items::of(&iterable).ok_or_else(|| seq::not_iterable(&iterable))?;
+        let mut items = self.items_any(&iterable)?;
         while let Some(item) = items.step()? {
             match &clause.dest {
                 Dest::Slot(slot) => self.store(*slot, item, frame),
@@ -53,7 +53,8 @@ impl<'p> Interp<'p> {
             }
             let mut keep = true;
             for cond in &clause.ifs {
-                if !self.eval(cond, frame)?.truthy() {
+                let t = self.eval(cond, frame)?;
+                if !self.truth(&t)? {
                     keep = false;
                     break;
                 }

@@ -136,6 +136,19 @@ impl<'p> Interp<'p> {
                         }
                     }
                 }
+                // Once `sep` and `end` are valid, each argument's `str()`
+                // (a user `__str__` may run), as CPython's print does.
+                let text =
+                    |v: &Option<&Value>| matches!(v, None | Some(Value::None | Value::Str(_)));
+                if sep_end.iter().all(text) {
+                    let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                    let mut texts = Vec::with_capacity(args.len());
+                    for a in &args {
+                        texts.push(Value::Str(std::rc::Rc::from(self.str_any(a)?)));
+                    }
+                    return strs::print(&mut self.out, &texts, sep_end[0], sep_end[1])
+                        .map(|()| Value::None);
+                }
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
             }
@@ -223,6 +236,8 @@ impl<'p> Interp<'p> {
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
+            // Only `builtin_dunder` answers it; a hand-built call lands here.
+            Builtin::Iter => Err(poison(Poison::Unmodelled)),
         }
     }
 }

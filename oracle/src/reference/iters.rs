@@ -40,6 +40,9 @@ pub enum IterState {
     Exhausted,
     /// `reversed(d)` or `reversed(view)`.
     DictRev(super::dict::DictIter),
+    /// `iter(x)` of a list, tuple, range, str, dict, view or set, and its
+    /// CPython type name.
+    Plain(Items, &'static str),
 }
 
 impl IterObj {
@@ -60,6 +63,7 @@ impl IterObj {
             } => "list_reverseiterator",
             IterState::Reversed { .. } => "reversed",
             IterState::DictRev(it) => it.reverse_type_name(),
+            IterState::Plain(_, name) => name,
         }
     }
 
@@ -68,7 +72,7 @@ impl IterObj {
     pub fn step(&self) -> Res<Option<Value>> {
         let mut st = self.state.borrow_mut();
         match &mut *st {
-            IterState::Range(it) => it.step(),
+            IterState::Range(it) | IterState::Plain(it, _) => it.step(),
             IterState::DictRev(it) => it.step(),
             IterState::Enumerate {
                 inner,
@@ -212,6 +216,10 @@ pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
             let rev = super::builtins::range(&parts)?;
             return Ok(IterObj::value(IterState::Range(items_of(&rev)?)));
         }
+        // CPython's sequence protocol (`__len__` and `__getitem__`).
+        other if super::eval::dunders::has_dunder(other, &["__getitem__"]) => {
+            return Err(poison(Poison::Unmodelled));
+        }
         _ => {
             return Err(type_error(format!(
                 "'{}' object is not reversible",
@@ -281,7 +289,8 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Ord
         | Builtin::Chr
         | Builtin::Sorted
-        | Builtin::Isinstance => false,
+        | Builtin::Isinstance
+        | Builtin::Iter => false,
     })
 }
 

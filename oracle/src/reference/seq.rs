@@ -239,6 +239,9 @@ impl Iterator for Items {
 
 /// `'int' object is not iterable`.
 pub fn not_iterable(v: &Value) -> Box<super::eval::Stop> {
+    if let Some(p) = super::eval::dunders::iteration_poison(v) {
+        return p;
+    }
     type_error(format!("'{}' object is not iterable", v.type_name()))
 }
 
@@ -266,7 +269,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
             }
             out
         }
-        _ => return Err(msg()),
+        _ => return Err(super::eval::dunders::iteration_poison(v).unwrap_or_else(msg)),
     })
 }
 

@@ -435,10 +435,12 @@ pub enum Builtin {
     Set,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
+    /// `iter(x)`.
+    Iter,
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 41] = [
+    pub const ALL: [Builtin; 42] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -480,6 +482,7 @@ impl Builtin {
         Builtin::Exc(15),
         Builtin::Exc(16),
         Builtin::Exc(17),
+        Builtin::Iter,
     ];
 
     pub fn name(self) -> &'static str {
@@ -508,6 +511,7 @@ impl Builtin {
             Builtin::Isinstance => "isinstance",
             Builtin::Exc(c) => super::exceptions::name(c),
             Builtin::Set => "set",
+            Builtin::Iter => "iter",
         }
     }
 

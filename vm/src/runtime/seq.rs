@@ -277,6 +277,11 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
 
 /// `TypeError: 'int' object is not iterable`.
 pub fn not_iterable(v: Value) -> Raise {
+    // Iterated by a builtin's or a method's own code: CPython would call
+    // the instance's `__iter__` (or `__getitem__`) there.
+    if super::class::has_dunder(v, super::class::D_ITER | super::class::D_GETITEM) {
+        return Raise::Poison(Poison::Unmodelled);
+    }
     Raise::type_error(format!("'{}' object is not iterable", type_name(v)))
 }
 

@@ -524,3 +524,17 @@ print(1 - A())
 print(A() - A())
 "#,
 ];
+
+// Where CPython would call a user dunder from code that cannot call
+// Python here (a builtin's item comparisons, `sum`, `'%s'`, a method's
+// iteration, the old `__getitem__` iteration), the VM and the reference
+// both poison.
+const DUNDER_POISONED: &[&str] = &[
+    "class E:\n    def __eq__(self, o):\n        return True\nxs = [E(), E()]\nprint(xs.count(xs[1]))\n",
+    "class E:\n    def __lt__(self, o):\n        return True\nprint(sorted([E(), E()]))\n",
+    "class A:\n    def __add__(self, o):\n        return 1\nprint(sum([A(), A()], A()))\n",
+    "class S:\n    def __str__(self):\n        return 's'\nprint('%s' % S())\n",
+    "class I:\n    def __iter__(self):\n        return iter([1])\nxs = []\nxs.extend(I())\n",
+    "class G:\n    def __getitem__(self, i):\n        return i\nfor x in G():\n    break\n",
+    "class E:\n    def __eq__(self, o):\n        return 1\nprint(E() == E())\n",
+];
