@@ -181,6 +181,11 @@ enum Command {
         /// `super()` chains) on; combines with the others.
         #[arg(long)]
         classes: bool,
+        /// Force the `dunders` feature (dunder kernels appended: `__bool__`
+        /// and `__eq__` with side effects, `__add__` rebound mid-loop, a
+        /// container class, reflected comparisons, reprs) on.
+        #[arg(long)]
+        dunders: bool,
         /// Force the `closures` feature (`nonlocal` counters called from
         /// loops, nested helpers over a function's variables, lambdas) on;
         /// combines with the others.
@@ -314,6 +319,7 @@ fn main() -> ExitCode {
             dicts,
             iteration,
             classes,
+            dunders,
             closures,
             sets,
         } => {
@@ -324,6 +330,7 @@ fn main() -> ExitCode {
                 ("--dicts", dicts),
                 ("--iteration", iteration),
                 ("--classes", classes),
+                ("--dunders", dunders),
                 ("--closures", closures),
                 ("--sets", sets),
             ]
@@ -340,6 +347,7 @@ fn main() -> ExitCode {
                         c.dicts |= dicts;
                         c.iteration |= iteration;
                         c.classes |= classes;
+                        c.dunders |= dunders;
                         c.closures |= closures;
                         c.sets |= sets;
                     })

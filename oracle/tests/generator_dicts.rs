@@ -27,11 +27,12 @@ fn fnv(src: &str) -> u64 {
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
 /// added after the recorded hashes: `dicts`, `syntax`, `iteration`,
-/// `classes`, `closures` or `sets` (each reads an existing coin's byte, so
+/// `classes`, `dunders`, `closures` or `sets` (each reads an existing coin's byte, so
 /// with all off the program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
-    GenConfig::arbitrary(&mut Unstructured::new(bytes))
-        .is_ok_and(|c| c.dicts || c.syntax || c.iteration || c.classes || c.closures || c.sets)
+    GenConfig::arbitrary(&mut Unstructured::new(bytes)).is_ok_and(|c| {
+        c.dicts || c.syntax || c.iteration || c.classes || c.dunders || c.closures || c.sets
+    })
 }
 
 /// Every program drawn the ways the campaign, `jitdiff gen` and the fuzz

@@ -27,6 +27,7 @@
 mod classes;
 mod closures;
 mod dicts;
+mod dunders;
 mod expr;
 mod floats;
 mod func;
@@ -122,6 +123,10 @@ pub struct GenConfig {
     /// whose methods, class attributes, instance layouts and `__class__`
     /// change mid-loop (see `classes.rs`).
     pub classes: bool,
+    /// Dunder kernels appended after generation: user classes whose
+    /// operator and protocol methods run in hot loops, with side effects,
+    /// rebound mid-loop, reflected (see `dunders.rs`).
+    pub dunders: bool,
     /// Closures and lambdas rewritten into functions after generation:
     /// `nonlocal` counters called from loops, nested helpers reading a
     /// function's variables, `(lambda: e)()` and lambdas bound to globals
@@ -200,6 +205,7 @@ impl Default for GenConfig {
             syntax: false,
             iteration: false,
             classes: false,
+            dunders: false,
             closures: false,
             sets: false,
             // Off by default until every tier runs them.
@@ -280,6 +286,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // 1` (about one in three, about independent of the budget).
         let budget_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.classes = budget_byte.is_some_and(|b| (b / 37) % 3 == 1);
+        // `dunders` reads the same byte: `(byte / 37) % 3 == 2` on even
+        // bytes (about one in six, never with `classes`).
+        c.dunders = budget_byte.is_some_and(|b| (b / 37) % 3 == 2 && b % 2 == 0);
         c.line_budget = in_range(u, 4, 40);
         // Drawn last, so the features above stay what they were per input.
         c.bitwise = coin(u, 45);
@@ -352,6 +361,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // them as their templates make them.
     if cfg.classes {
         classes::rewrite(&mut m, u);
+    }
+    if cfg.dunders {
+        dunders::rewrite(&mut m, u);
     }
     Ok(m)
 }

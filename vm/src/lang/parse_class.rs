@@ -345,8 +345,8 @@ mod tests {
                 "reading its own name `x`",
             ),
             (
-                "class A:\n    def __add__(self, o):\n        return 1\n",
-                "`__add__`",
+                "class A:\n    def __iadd__(self, o):\n        return 1\n",
+                "`__iadd__`",
             ),
             (
                 "class A:\n    @property\n    def p(self):\n        return 1\n",

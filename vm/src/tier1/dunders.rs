@@ -508,13 +508,14 @@ impl Run<'_> {
         f: Value,
         args: &[Value],
     ) -> Option<Result<Value, Raise>> {
-        if !args
-            .iter()
-            .any(|a| self.shows_user_repr(*a) || class::is_instance(*a))
+        let one = args.len() == 1;
+        // Only `str`/`repr` look inside a container (a scan per call).
+        let text = matches!(f, Value::BUILTIN_STR | Value::BUILTIN_REPR);
+        if !args.iter().any(|a| class::is_instance(*a))
+            && !(text && one && self.shows_user_repr(args[0]))
         {
             return None;
         }
-        let one = args.len() == 1;
         Some(match f {
             Value::BUILTIN_LEN if one => match self.len_dunder(args[0]) {
                 Ok(Some(n)) => Ok(Value::small(n)),
