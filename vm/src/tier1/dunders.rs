@@ -511,9 +511,9 @@ impl Run<'_> {
         let one = args.len() == 1;
         // Only `str`/`repr` look inside a container (a scan per call).
         let text = matches!(f, Value::BUILTIN_STR | Value::BUILTIN_REPR);
-        if !args.iter().any(|a| class::is_instance(*a))
-            && !(text && one && self.shows_user_repr(args[0]))
-        {
+        let relevant = args.iter().any(|a| class::is_instance(*a))
+            || (text && one && self.shows_user_repr(args[0]));
+        if !relevant {
             return None;
         }
         Some(match f {
