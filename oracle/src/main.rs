@@ -187,6 +187,11 @@ enum Command {
         /// `finally` on every way out) on; combines with the others.
         #[arg(long)]
         exceptions: bool,
+        /// Force the `dunders` feature (dunder kernels appended: `__bool__`
+        /// and `__eq__` with side effects, `__add__` rebound mid-loop, a
+        /// container class, reflected comparisons, reprs) on.
+        #[arg(long)]
+        dunders: bool,
         /// Force the `closures` feature (`nonlocal` counters called from
         /// loops, nested helpers over a function's variables, lambdas) on;
         /// combines with the others.
@@ -327,6 +332,7 @@ fn main() -> ExitCode {
             iteration,
             classes,
             exceptions,
+            dunders,
             closures,
             sets,
             generators,
@@ -339,6 +345,7 @@ fn main() -> ExitCode {
                 ("--iteration", iteration),
                 ("--classes", classes),
                 ("--exceptions", exceptions),
+                ("--dunders", dunders),
                 ("--closures", closures),
                 ("--sets", sets),
                 ("--generators", generators),
@@ -357,6 +364,7 @@ fn main() -> ExitCode {
                         c.iteration |= iteration;
                         c.classes |= classes;
                         c.exceptions |= exceptions;
+                        c.dunders |= dunders;
                         c.closures |= closures;
                         c.sets |= sets;
                         c.generators |= generators;

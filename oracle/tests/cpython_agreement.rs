@@ -195,6 +195,18 @@ fn reference_agrees_with_cpython_on_generated_exception_programs() {
     );
 }
 
+/// The dunders feature against CPython: 200 generated programs with dunder
+/// kernels (`__bool__`/`__eq__` with side effects, `__add__` rebound at
+/// iteration K, a container class, reflected comparisons, reprs) print and
+/// end the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_dunder_programs() {
+    assert_agree(
+        generated(19000..19250, " --dunders", |c| c.dunders = true),
+        200,
+    );
+}
+
 /// The closures feature against CPython: 300 generated programs with
 /// closures forced on (`nonlocal` counters called from loops, nested
 /// helpers over a function's variables, `(lambda: e)()`, lambdas bound to

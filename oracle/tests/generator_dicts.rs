@@ -27,7 +27,7 @@ fn fnv(src: &str) -> u64 {
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
 /// added after the recorded hashes: `dicts`, `syntax`, `iteration`,
-/// `classes`, `exceptions`, `closures`, `sets` or `generators` (each reads an existing
+/// `classes`, `exceptions`, `dunders`, `closures`, `sets` or `generators` (each reads an existing
 /// coin's byte, so with all off the program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
     GenConfig::arbitrary(&mut Unstructured::new(bytes)).is_ok_and(|c| {
@@ -36,6 +36,7 @@ fn draws_dicts(bytes: &[u8]) -> bool {
             || c.iteration
             || c.classes
             || c.exceptions
+            || c.dunders
             || c.closures
             || c.sets
             || c.generators

@@ -265,8 +265,14 @@ STENCIL {
 
 /* jit_truthy never allocates or raises: cached values may stay live. */
 #if defined(STENCIL__TO_BOOL)
+/* Escapes: a user `__bool__` or `__len__` runs in a nested call. */
 STENCIL {
-    OUTPUT(0, MAKE_BOOL(jit_truthy(tstate, INPUT(0))));
+    SYNC_SP();
+    uint64_t t = jit_truthy(tstate, INPUT(0));
+    if (t == 2) {
+        ERROR();
+    }
+    OUTPUT(0, MAKE_BOOL(t));
     CONTINUE_UOP();
 }
 #endif

@@ -88,3 +88,13 @@ fn check(file: &str) {
 fn richards_agrees_with_python3_on_every_backend() {
     check("richards.py");
 }
+
+#[test]
+fn float_agrees_with_python3_on_every_backend() {
+    check("float.py");
+}
+
+#[test]
+fn generators_agrees_with_python3_on_every_backend() {
+    check("generators.py");
+}

@@ -27,6 +27,7 @@
 mod classes;
 mod closures;
 mod dicts;
+mod dunders;
 mod exceptions;
 mod expr;
 mod floats;
@@ -129,6 +130,10 @@ pub struct GenConfig {
     /// user exception classes, re-raising, `finally` on every way out (see
     /// `exceptions.rs`).
     pub exceptions: bool,
+    /// Dunder kernels appended after generation: user classes whose
+    /// operator and protocol methods run in hot loops, with side effects,
+    /// rebound mid-loop, reflected (see `dunders.rs`).
+    pub dunders: bool,
     /// Closures and lambdas rewritten into functions after generation:
     /// `nonlocal` counters called from loops, nested helpers reading a
     /// function's variables, `(lambda: e)()` and lambdas bound to globals
@@ -213,6 +218,7 @@ impl Default for GenConfig {
             iteration: false,
             classes: false,
             exceptions: false,
+            dunders: false,
             closures: false,
             sets: false,
             generators: false,
@@ -294,6 +300,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // 1` (about one in three, about independent of the budget).
         let budget_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.classes = budget_byte.is_some_and(|b| (b / 37) % 3 == 1);
+        // `dunders` reads the same byte: `(byte / 37) % 3 == 2` on even
+        // bytes (about one in six, never with `classes`).
+        c.dunders = budget_byte.is_some_and(|b| (b / 37) % 3 == 2 && b % 2 == 0);
         c.line_budget = in_range(u, 4, 40);
         // `generators` and `exceptions` read the bitwise coin's byte
         // instead of drawing one, so every other decision (and every
@@ -381,6 +390,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // After the class kernels, from the bytes they left.
     if cfg.generators {
         generators::rewrite(&mut m, u);
+    }
+    if cfg.dunders {
+        dunders::rewrite(&mut m, u);
     }
     Ok(m)
 }

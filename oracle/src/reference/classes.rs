@@ -53,6 +53,9 @@ pub struct ClassObj {
     /// The builtin exception class it derives from (an exception class),
     /// if any: its base chain of user classes ends there.
     pub exc_base: Option<u8>,
+    /// Its body or a base's defined `__eq__`, which makes CPython set
+    /// `__hash__` to None: its instances are unhashable.
+    pub unhashable: bool,
 }
 
 /// What an attribute lookup along a class chain found first.
@@ -84,7 +87,10 @@ impl ClassObj {
             None => (true, !base_dict),
         };
         let exc_base = exc_base.or_else(|| base.as_ref().and_then(|b| b.exc_base));
+        let unhashable =
+            attrs.contains_key("__eq__") || base.as_ref().is_some_and(|b| b.unhashable);
         Ok(ClassObj {
+            unhashable,
             name,
             base,
             attrs: RefCell::new(attrs),

@@ -46,27 +46,65 @@ pub fn repr(v: &Value) -> Res<String> {
     repr_capped(v, usize::MAX)
 }
 
-/// `repr(v)` as a string value: poisons with `SequenceTooLong` as soon as
-/// the text passes `limit` characters (so a list of a million references
-/// to a long string costs no more than the cap).
-pub fn repr_capped(v: &Value, limit: usize) -> Res<String> {
+/// What a repr does with an instance whose class has a user `__repr__`.
+enum UserRepr<'a> {
+    /// Poison: only a call could give its text, which this code cannot make.
+    Poison,
+    /// The default `<__main__.C object>` (the globals dump runs no code).
+    Default,
+    /// The evaluator's call of it.
+    Call(&'a mut dyn FnMut(&Value) -> Res<String>),
+}
+
+/// `repr(v)` for the globals dump: instances as their default repr.
+pub fn repr_dump(v: &Value) -> Res<String> {
+    repr_mode(v, usize::MAX, UserRepr::Default)
+}
+
+/// `repr(v)` calling `user` for each instance with a user `__repr__`, in
+/// CPython's order.
+pub fn repr_hooked(v: &Value, user: &mut dyn FnMut(&Value) -> Res<String>) -> Res<String> {
+    repr_mode(v, usize::MAX, UserRepr::Call(user))
+}
+
+/// Whether `repr(v)` would call a user `__repr__` (of `v` or an item).
+pub fn shows_user_repr(v: &Value) -> bool {
+    let mut any = false;
+    let mut note = |_: &Value| {
+        any = true;
+        Ok(String::new())
+    };
+    let _ = repr_mode(v, usize::MAX, UserRepr::Call(&mut note));
+    any
+}
+
+fn repr_mode(v: &Value, limit: usize, user: UserRepr) -> Res<String> {
     let mut r = Repr {
         out: String::new(),
         active: Vec::new(),
         limit,
+        user,
     };
     r.write(v, 0)?;
     Ok(r.out)
 }
 
-struct Repr {
+/// `repr(v)` as a string value: poisons with `SequenceTooLong` as soon as
+/// the text passes `limit` characters (so a list of a million references
+/// to a long string costs no more than the cap).
+pub fn repr_capped(v: &Value, limit: usize) -> Res<String> {
+    repr_mode(v, limit, UserRepr::Poison)
+}
+
+struct Repr<'a> {
     out: String,
     /// The containers being printed (CPython's `Py_ReprEnter` list).
     active: Vec<*const ()>,
     limit: usize,
+    user: UserRepr<'a>,
 }
 
-impl Repr {
+impl Repr<'_> {
     fn write(&mut self, v: &Value, level: usize) -> Res<()> {
         if self.out.len() > self.limit {
             return Err(poison(Poison::SequenceTooLong));
@@ -119,6 +157,19 @@ impl Repr {
                     Ok(())
                 }
             },
+            Value::Instance(_)
+                if !matches!(self.user, UserRepr::Default)
+                    && super::eval::dunders::has_dunder(v, &["__repr__"]) =>
+            {
+                match &mut self.user {
+                    UserRepr::Call(f) => {
+                        let text = f(v)?;
+                        self.out.push_str(&text);
+                        Ok(())
+                    }
+                    _ => Err(poison(Poison::Unmodelled)),
+                }
+            }
             other => {
                 // Writing to a String cannot fail.
                 let _ = write!(self.out, "{other}");
@@ -233,6 +284,12 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
 
 /// A rich comparison (`==` ... `>=`) below `level` container levels.
 pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
+    // The evaluator's own comparisons of instances call their dunders:
+    // here (items of containers, sorting, min/max) CPython would too.
+    use super::eval::dunders::{CMP, has_dunder};
+    if has_dunder(a, CMP) || has_dunder(b, CMP) {
+        return Err(poison(Poison::Unmodelled));
+    }
     // CPython compares two bound methods' receivers by identity, which for
     // an immutable receiver is outside the language.
     if let (Value::Bound(x), Value::Bound(y)) = (a, b)
@@ -347,6 +404,7 @@ pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
         (Value::Dict(x), Value::Dict(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::View(x), Value::View(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::Set(x), Value::Set(y)) if Rc::ptr_eq(x, y) => Ok(true),
+        (Value::Instance(x), Value::Instance(y)) if Rc::ptr_eq(x, y) => Ok(true),
         // CPython's answer depends on whether they are one object.
         (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
             Err(poison(Poison::Identity))

@@ -45,12 +45,13 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<()> {
         let clause = &c.clauses[level];
-        let mut items = self.src_of(&iterable)?;
+        let mut items = self.src_any(&iterable)?;
         while let Some(item) = self.step_src(&mut items)? {
             self.store_dest(&clause.dest, item, frame)?;
             let mut keep = true;
             for cond in &clause.ifs {
-                if !self.eval(cond, frame)?.truthy() {
+                let t = self.eval(cond, frame)?;
+                if !self.truth(&t)? {
                     keep = false;
                     break;
                 }

@@ -134,6 +134,7 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         }
         Value::Func(f) => (6u8, Rc::as_ptr(f) as usize).hash(h),
         Value::Class(c) => (11u8, Rc::as_ptr(c) as usize).hash(h),
+        Value::Instance(o) if o.class().unhashable => return Err(unhashable(v)),
         Value::Instance(o) => (12u8, Rc::as_ptr(o) as usize).hash(h),
         Value::Exc(e) => (14u8, Rc::as_ptr(e) as usize).hash(h),
         // Where it lands in a table depends on its address.

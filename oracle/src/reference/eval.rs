@@ -9,7 +9,7 @@ use jitdiff_vm::lang::outcome::Poison;
 use std::rc::Rc;
 
 use super::StackGuard;
-use super::compare::{self, compare};
+use super::compare;
 use super::dict_methods;
 use super::float::{self, Num};
 use super::math;
@@ -24,6 +24,8 @@ mod calls;
 mod closures;
 #[path = "comprehension.rs"]
 mod comprehension;
+#[path = "dunders.rs"]
+pub(super) mod dunders;
 #[path = "eval_classes.rs"]
 mod eval_classes;
 #[path = "eval_try.rs"]
@@ -143,7 +145,7 @@ impl<'p> Interp<'p> {
         let mut g = Vec::new();
         for (n, v) in self.prog.global_names.iter().zip(&self.globals) {
             if let Some(v) = v {
-                g.push((n.clone(), compare::repr(v)?));
+                g.push((n.clone(), compare::repr_dump(v)?));
             }
         }
         g.sort();
@@ -247,7 +249,7 @@ impl<'p> Interp<'p> {
                 match index {
                     Index::Item(i) => {
                         let i = self.eval(i, frame)?;
-                        seq::store_item(&c, &i, v)?;
+                        self.store_item(&c, &i, v)?;
                     }
                     Index::Slice(parts) => {
                         let s = self.slice_args(parts, frame)?;
@@ -269,16 +271,16 @@ impl<'p> Interp<'p> {
                 }
             }
             St::If(test, body, orelse) => {
-                let branch = if self.eval(test, frame)?.truthy() {
-                    body
-                } else {
-                    orelse
-                };
+                let test = self.eval(test, frame)?;
+                let branch = if self.truth(&test)? { body } else { orelse };
                 return self.exec_block(branch, frame);
             }
             // A loop's `else:` block runs unless the loop ended in a `break`.
             St::While(test, body, orelse) => {
-                while self.eval(test, frame)?.truthy() {
+                while {
+                    let t = self.eval(test, frame)?;
+                    self.truth(&t)?
+                } {
                     match self.exec_block(body, frame)? {
                         // Back edge: charged before the test is re-evaluated.
                         Flow::Normal | Flow::Continue => self.charge()?,
@@ -291,7 +293,7 @@ impl<'p> Interp<'p> {
             St::For(target, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
                 // A list is walked by index: appends in the body are seen.
-                let mut items = self.src_of(&v)?;
+                let mut items = self.src_any(&v)?;
                 while let Some(item) = self.step_src(&mut items)? {
                     self.store(*target, item, frame);
                     match self.exec_block(body, frame)? {
@@ -305,7 +307,7 @@ impl<'p> Interp<'p> {
             }
             St::ForUnpack(dests, iter, body, orelse) => {
                 let v = self.eval(iter, frame)?;
-                let mut items = self.src_of(&v)?;
+                let mut items = self.src_any(&v)?;
                 while let Some(item) = self.step_src(&mut items)? {
                     self.unpack_into(dests, &item, frame)?;
                     match self.exec_block(body, frame)? {
@@ -354,6 +356,7 @@ impl<'p> Interp<'p> {
     /// (a count mismatch raises before anything is stored), then each
     /// destination left to right, a nested one unpacking its item.
     fn unpack_into(&mut self, dests: &'p [Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
+        let v = &self.unpack_source(v)?;
         let items = match generators::lazy_src(v) {
             Some(src) => self.unpack_lazy(src, dests.len())?,
             None => seq::unpack(v, dests.len())?,
@@ -388,6 +391,9 @@ impl<'p> Interp<'p> {
             Ex::Load(slot) => self.load(*slot, frame),
             Ex::Unary(op, operand) => {
                 let v = self.eval(operand, frame)?;
+                if *op == UnaryOp::Not {
+                    return Ok(Value::Bool(!self.truth(&v)?));
+                }
                 unary(*op, &v, self.limits.int_bits)
             }
             Ex::Bin(op, l, r) => {
@@ -396,7 +402,8 @@ impl<'p> Interp<'p> {
                 self.binop(*op, &a, &b, false)
             }
             Ex::IfExp(test, body, orelse) => {
-                if self.eval(test, frame)?.truthy() {
+                let t = self.eval(test, frame)?;
+                if self.truth(&t)? {
                     self.eval(body, frame)
                 } else {
                     self.eval(orelse, frame)
@@ -409,7 +416,7 @@ impl<'p> Interp<'p> {
                 let mut last = Value::None;
                 for (i, e) in values.iter().enumerate() {
                     last = self.eval(e, frame)?;
-                    if i + 1 < values.len() && last.truthy() == stop_when {
+                    if i + 1 < values.len() && self.truth(&last)? == stop_when {
                         break;
                     }
                 }
@@ -427,7 +434,7 @@ impl<'p> Interp<'p> {
                     };
                     let holds = match lazy {
                         Some(src) => self.lazy_contains(&left, src)? == (*op == CmpOp::In),
-                        None => compare(*op, &left, &right)?,
+                        None => self.compare_value(*op, &left, &right)?,
                     };
                     if !holds {
                         return Ok(Value::Bool(false));
@@ -514,7 +521,7 @@ impl<'p> Interp<'p> {
         match index {
             Index::Item(i) => {
                 let i = self.eval(i, frame)?;
-                seq::item(&v, &i, self.limits.int_bits)
+                self.item(&v, &i)
             }
             Index::Slice(parts) => {
                 let s = self.slice_args(parts, frame)?;
@@ -537,7 +544,7 @@ impl<'p> Interp<'p> {
     ) -> Res<()> {
         let c = self.eval(container, frame)?;
         let i = self.eval(index, frame)?;
-        let cur = seq::item(&c, &i, self.limits.int_bits)?;
+        let cur = self.item(&c, &i)?;
         let rhs = self.eval(value, frame)?;
         let new = if let Value::List(l) = &cur
             && let Some(done) = seq::inplace_list(&mut self.heap, op, l, &rhs)
@@ -547,12 +554,33 @@ impl<'p> Interp<'p> {
         } else {
             self.binop(op, &cur, &rhs, true)?
         };
-        seq::store_item(&c, &i, new)
+        self.store_item(&c, &i, new)
+    }
+
+    /// `c[i]`: `__getitem__` of an instance, else the builtin's.
+    fn item(&mut self, c: &Value, i: &Value) -> Res<Value> {
+        if let Some(v) = self.getitem_dunder(c, i)? {
+            return Ok(v);
+        }
+        seq::item(c, i, self.limits.int_bits)
+    }
+
+    /// `c[i] = v`: `__setitem__` of an instance, else the builtin's.
+    fn store_item(&mut self, c: &Value, i: &Value, v: Value) -> Res<()> {
+        if self.setitem_dunder(c, i, &v)? {
+            return Ok(());
+        }
+        seq::store_item(c, i, v)
     }
 
     /// `a op b`, sequences and strings included (`inplace` words errors
     /// as `+=`).
     fn binop(&mut self, op: BinOp, a: &Value, b: &Value, inplace: bool) -> Res<Value> {
+        if (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
+            && let Some(v) = self.binop_dunder(op, a, b)?
+        {
+            return Ok(v);
+        }
         binop_full(&mut self.heap, op, a, b, inplace, self.limits.int_bits)
     }
 
@@ -635,16 +663,21 @@ impl<'p> Interp<'p> {
                 }
                 None => Ok(Value::None),
             },
-            Value::Builtin(b) => {
-                if let Some(it) = self.gen_iterator(b, base)? {
-                    return Ok(it);
+            // A user `__iter__`, `__len__`, `__str__`... first (it may hand
+            // a generator on to the paths below).
+            Value::Builtin(b) => match self.builtin_dunder(b, base)? {
+                Some(v) => Ok(v),
+                None => {
+                    if let Some(it) = self.gen_iterator(b, base)? {
+                        return Ok(it);
+                    }
+                    if let Some(r) = self.lazy_reduce(b, base)? {
+                        return Ok(r);
+                    }
+                    self.drain_for_builtin(b, base)?;
+                    self.call_builtin(b, base)
                 }
-                if let Some(r) = self.lazy_reduce(b, base)? {
-                    return Ok(r);
-                }
-                self.drain_for_builtin(b, base)?;
-                self.call_builtin(b, base)
-            }
+            },
             Value::Math(m) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 math::call(m, args, self.limits.int_bits)
@@ -713,6 +746,10 @@ fn unary(op: UnaryOp, v: &Value, int_bits: u64) -> Res<Value> {
 /// `a op b` with sequences and strings too, outside any statement (as
 /// `sum` uses it).
 pub fn binop_any(h: &mut Heap, op: BinOp, a: &Value, b: &Value, int_bits: u64) -> Res<Value> {
+    // A builtin's own arithmetic (sum): CPython would call the operators.
+    if dunders::has_dunder(a, dunders::ARITH) || dunders::has_dunder(b, dunders::ARITH) {
+        return Err(poison(Poison::Unmodelled));
+    }
     binop_full(h, op, a, b, false, int_bits)
 }
 

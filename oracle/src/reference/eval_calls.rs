@@ -147,6 +147,19 @@ impl<'p> Interp<'p> {
                         }
                     }
                 }
+                // Once `sep` and `end` are valid, each argument's `str()`
+                // (a user `__str__` may run), as CPython's print does.
+                let text =
+                    |v: &Option<&Value>| matches!(v, None | Some(Value::None | Value::Str(_)));
+                if sep_end.iter().all(text) {
+                    let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                    let mut texts = Vec::with_capacity(args.len());
+                    for a in &args {
+                        texts.push(Value::Str(std::rc::Rc::from(self.str_any(a)?)));
+                    }
+                    return strs::print(&mut self.out, &texts, sep_end[0], sep_end[1])
+                        .map(|()| Value::None);
+                }
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
             }

@@ -27,7 +27,8 @@ impl<'p> Interp<'p> {
         msg: Option<&'p Ex>,
         frame: &mut Frame<'p>,
     ) -> Res<()> {
-        if self.eval(test, frame)?.truthy() {
+        let t = self.eval(test, frame)?;
+        if self.truth(&t)? {
             return Ok(());
         }
         let args = match msg {

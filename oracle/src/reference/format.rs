@@ -197,6 +197,10 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
     let piece = match conv {
         b's' | b'r' | b'a' => {
             let text = if conv == b's' {
+                // A user `__str__`: only the evaluator could call it.
+                if super::eval::dunders::has_dunder(v, &["__str__"]) {
+                    return Err(super::eval::poison(Poison::Unmodelled));
+                }
                 if let Value::Str(s) = v {
                     s.to_string()
                 } else {

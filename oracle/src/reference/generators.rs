@@ -304,7 +304,7 @@ impl<'p> Interp<'p> {
                         }
                         St::YieldFrom(e) => {
                             let v = self.eval(e, frame)?;
-                            let src = self.src_of(&v)?;
+                            let src = self.src_any(&v)?;
                             cursors.push(Cursor::YieldFrom(src));
                         }
                         St::If(test, body, orelse) => {
@@ -323,7 +323,7 @@ impl<'p> Interp<'p> {
                         }),
                         St::For(slot, iter, body, orelse) => {
                             let v = self.eval(iter, frame)?;
-                            let src = self.src_of(&v)?;
+                            let src = self.src_any(&v)?;
                             cursors.push(Cursor::For {
                                 target: Target::Slot(*slot),
                                 src,
@@ -334,7 +334,7 @@ impl<'p> Interp<'p> {
                         }
                         St::ForUnpack(dests, iter, body, orelse) => {
                             let v = self.eval(iter, frame)?;
-                            let src = self.src_of(&v)?;
+                            let src = self.src_any(&v)?;
                             cursors.push(Cursor::For {
                                 target: Target::Unpack(dests),
                                 src,

@@ -265,6 +265,10 @@ pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {
             let rev = super::builtins::range(&parts)?;
             return Ok(IterObj::value(IterState::Range(items_of(&rev)?)));
         }
+        // CPython's sequence protocol (`__len__` and `__getitem__`).
+        other if super::eval::dunders::has_dunder(other, &["__getitem__"]) => {
+            return Err(poison(Poison::Unmodelled));
+        }
         _ => {
             return Err(type_error(format!(
                 "'{}' object is not reversible",

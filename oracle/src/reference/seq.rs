@@ -245,6 +245,9 @@ pub fn not_iterable(v: &Value) -> Box<super::eval::Stop> {
     if let Value::Gen(_) = v {
         return super::eval::poison(jitdiff_vm::lang::outcome::Poison::Unmodelled);
     }
+    if let Some(p) = super::eval::dunders::iteration_poison(v) {
+        return p;
+    }
     type_error(format!("'{}' object is not iterable", v.type_name()))
 }
 
@@ -275,7 +278,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
             }
             out
         }
-        _ => return Err(msg()),
+        _ => return Err(super::eval::dunders::iteration_poison(v).unwrap_or_else(msg)),
     })
 }
 

@@ -175,6 +175,7 @@ fn hash_rec(v: &Value, nan: &mut bool, stable: &mut bool, level: usize) -> Res<u
             }
             h
         }
+        Value::Instance(o) if o.class().unhashable => return Err(unhashable(v)),
         _ => {
             *stable = false;
             // Identity-hashed values are equal only to themselves.

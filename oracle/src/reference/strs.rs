@@ -74,6 +74,12 @@ pub fn repr_str(s: &str) -> String {
 /// `str(v)` for output (`print`): a string is itself, anything else its
 /// repr. Not capped (printing builds no string value).
 pub fn str_of(v: &Value) -> Res<String> {
+    // A user `__str__` only the evaluator can call (`'%s' % x` cannot).
+    if super::eval::dunders::has_dunder(v, &["__str__"]) {
+        return Err(super::eval::poison(
+            jitdiff_vm::lang::outcome::Poison::Unmodelled,
+        ));
+    }
     match v {
         Value::Str(s) => Ok(s.to_string()),
         Value::Exc(e) => super::exceptions::str_of(e, &str_of, &compare::repr),

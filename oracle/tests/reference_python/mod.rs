@@ -39,6 +39,13 @@ def run(src):
     finally:
         sys.stdout = real
     out = norm(buf.getvalue())
+    # The globals show instances with the default repr: a user __repr__
+    # (or __str__) is not run for the dump, by the VM or the reference.
+    for v in list(g.values()):
+        if isinstance(v, type) and v.__module__ == "__main__":
+            for d in ("__repr__", "__str__"):
+                if d in vars(v):
+                    delattr(v, d)
     names = sorted(k for k in g if k not in ("__builtins__", "__name__"))
     return {"output": out, "ending": ending, "globals": [[k, rep(g[k])] for k in names]}
 

@@ -9,8 +9,8 @@
 
 use crate::lang::bytecode::{arg_binop, arg_cmp, arg_inplace};
 use crate::runtime::frame::{FRAME_CODE, FRAME_SP, fget};
-use crate::runtime::{Raise, Value, int, truthy};
-use crate::tier1::{Run, compare};
+use crate::runtime::{Raise, Value, int};
+use crate::tier1::Run;
 
 use super::state::JitState;
 
@@ -87,13 +87,7 @@ pub(crate) unsafe extern "C" fn jit_binary_op(
     oparg: u64,
 ) -> Value {
     with_run(st, Value::NULL, |run| {
-        int::binop(
-            run.arena,
-            arg_binop(oparg as u32),
-            arg_inplace(oparg as u32),
-            a,
-            b,
-        )
+        run.binop_any(arg_binop(oparg as u32), arg_inplace(oparg as u32), a, b)
     })
 }
 
@@ -104,8 +98,9 @@ pub(crate) unsafe extern "C" fn jit_unary(st: *mut JitState, a: Value, op: u64) 
     })
 }
 
-pub(crate) unsafe extern "C" fn jit_truthy(_st: *mut JitState, a: Value) -> u64 {
-    truthy(a) as u64
+/// 0 or 1: `a`'s truth; 2: raised (a user `__bool__` or `__len__`).
+pub(crate) unsafe extern "C" fn jit_truthy(st: *mut JitState, a: Value) -> u64 {
+    with_run(st, 2, |run| run.truthy_any(a).map(u64::from))
 }
 
 pub(crate) unsafe extern "C" fn jit_compare_op(
@@ -114,7 +109,9 @@ pub(crate) unsafe extern "C" fn jit_compare_op(
     b: Value,
     oparg: u64,
 ) -> Value {
-    with_run(st, Value::NULL, |_| compare(arg_cmp(oparg as u32), a, b))
+    with_run(st, Value::NULL, |run| {
+        run.compare_any(arg_cmp(oparg as u32), a, b)
+    })
 }
 
 pub(crate) unsafe extern "C" fn jit_get_iter(st: *mut JitState, a: Value) -> Value {

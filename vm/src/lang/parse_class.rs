@@ -15,9 +15,32 @@ use crate::lang::bytecode::{MAX_CLASS_ATTRS, MAX_CLASSES};
 
 /// The special methods the language implements (defined in a class body,
 /// assigned to a class, or read as attributes). Any other dunder name is
-/// refused, since CPython would call it where we would not. Operator
-/// dunders (`__add__`, `__eq__`, `__repr__`...) are not in the language yet.
-pub const DUNDERS: &[&str] = &["__init__"];
+/// refused, since CPython would call it where we would not. The operator
+/// and protocol dunders after `__init__` run in every tier (`tier1::dunders`)
+/// and in the reference; their order is their flag bit (`class::DUNDER_*`).
+pub const DUNDERS: &[&str] = &[
+    "__init__",
+    "__repr__",
+    "__str__",
+    "__eq__",
+    "__ne__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__add__",
+    "__sub__",
+    "__mul__",
+    "__radd__",
+    "__rsub__",
+    "__rmul__",
+    "__len__",
+    "__getitem__",
+    "__setitem__",
+    "__iter__",
+    "__contains__",
+    "__bool__",
+];
 
 /// Dunder attributes other than methods: `obj.__class__` (read and
 /// assigned) and `cls.__name__` (read).
@@ -322,8 +345,8 @@ mod tests {
                 "reading its own name `x`",
             ),
             (
-                "class A:\n    def __add__(self, o):\n        return 1\n",
-                "`__add__`",
+                "class A:\n    def __iadd__(self, o):\n        return 1\n",
+                "`__iadd__`",
             ),
             (
                 "class A:\n    @property\n    def p(self):\n        return 1\n",

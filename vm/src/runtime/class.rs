@@ -113,7 +113,48 @@ pub fn namespace(t: Value) -> Value {
 
 /// The run's index of the class's metadata.
 pub fn meta(t: Value) -> usize {
-    field(t, TYPE_META) as usize
+    (field(t, TYPE_META) & META_INDEX) as usize
+}
+
+/// TYPE_META's low half is the meta index; its high half, bit `i` set
+/// when the class (along its MRO) has `DUNDERS[i]`, which lets runtime
+/// code that cannot call Python (container reprs, element equality,
+/// hashing) see that CPython would call a user method there.
+const META_INDEX: u64 = 0xffff_ffff;
+
+/// Dunder bits (`DUNDERS[i]` is bit `i`; `lang::parse::DUNDERS`).
+pub const D_REPR: u32 = 1 << 1;
+pub const D_STR: u32 = 1 << 2;
+pub const D_EQ: u32 = 1 << 3;
+/// `__eq__` .. `__ge__`: the rich comparisons.
+pub const D_CMP: u32 = 0b11_1111 << 3;
+/// `__add__` .. `__rmul__`.
+pub const D_ARITH: u32 = 0b11_1111 << 9;
+pub const D_LEN: u32 = 1 << 15;
+pub const D_GETITEM: u32 = 1 << 16;
+pub const D_ITER: u32 = 1 << 18;
+/// Not a dunder: the class or a base defined `__eq__` in its body, which
+/// sets CPython's `__hash__` to None (instances are unhashable).
+pub const D_UNHASHABLE: u32 = 1 << 31;
+
+/// Sets the class's dunder bits (see [`has_dunder`]).
+pub fn set_dunder_bits(t: Value, bits: u32) {
+    set_field(
+        t,
+        TYPE_META,
+        (field(t, TYPE_META) & META_INDEX) | (u64::from(bits) << 32),
+    );
+}
+
+/// The class's dunder bits.
+pub fn dunder_bits(t: Value) -> u32 {
+    (field(t, TYPE_META) >> 32) as u32
+}
+
+/// Whether `v` is an instance whose class has any dunder of `mask` (bit
+/// `i` for `DUNDERS[i]`).
+pub fn has_dunder(v: Value, mask: u32) -> bool {
+    is_instance(v) && (field(type_of(v), TYPE_META) >> 32) as u32 & mask != 0
 }
 
 /// `t` and its bases, nearest first (single inheritance: the MRO).

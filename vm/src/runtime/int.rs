@@ -179,6 +179,26 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    // Only a builtin's own arithmetic (sum) gets here with an instance
+    // whose class has operator dunders (every tier's `a + b` goes through
+    // `Run::binop_any`): CPython would call them.
+    if super::class::has_dunder(a, super::class::D_ARITH)
+        || super::class::has_dunder(b, super::class::D_ARITH)
+    {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
+    binop_plain(arena, op, inplace, a, b)
+}
+
+/// [`binop`] after the user's operators declined: the builtin operation,
+/// or its TypeError.
+pub fn binop_plain(
+    arena: &mut Arena,
+    op: BinOp,
+    inplace: bool,
+    a: Value,
+    b: Value,
+) -> Result<Value, Raise> {
     // `d |= x` takes any iterable of pairs, whatever `x` is.
     if op == BinOp::BitOr && inplace && super::pydict::is_dict(a) {
         super::pydict_ops::update(arena, a, b)?;

@@ -77,6 +77,10 @@ pub fn get_iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
         range::iter(arena, v)
     } else if is_iterator(v) {
         Ok(v)
+    } else if super::class::has_dunder(v, super::class::D_ITER | super::class::D_GETITEM) {
+        // Iterated by a builtin's own code (a method's argument): CPython
+        // would call `__iter__` (or `__getitem__`) there.
+        Err(Raise::Poison(crate::lang::Poison::Unmodelled))
     } else {
         Err(seq::not_iterable(v))
     }
@@ -245,6 +249,9 @@ pub fn reversed(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         seq::len(x)
     } else if strs::is_str(x) {
         strs::len(x)
+    } else if super::class::has_dunder(x, super::class::D_GETITEM) {
+        // CPython's sequence protocol (`__len__` and `__getitem__`).
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
     } else {
         return Err(Raise::type_error(format!(
             "'{}' object is not reversible",

@@ -199,6 +199,9 @@ pub fn arena_str(arena: &Arena, v: Value) -> Result<String, Raise> {
 
 /// `str(v)`: a string is itself, everything else its repr.
 pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    if class::has_dunder(v, class::D_STR) {
+        return Err(Raise::Poison(Poison::Unmodelled));
+    }
     if strs::is_str(v) {
         return Ok(strs::text(v).to_string());
     }
@@ -217,20 +220,60 @@ pub fn try_str(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String
 /// `repr(v)`, poisoning ([`Poison::Recursion`]) on containers nested
 /// deeper than the language allows.
 pub fn try_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    repr_checked(v, function_name, Some(&|_| None))
+}
+
+/// `repr(v)` whose instances with a user `__repr__` show `user`'s text
+/// for them (in visiting order; None poisons): `Run::repr_any` records
+/// them in one pass, calls their dunders, then fills them in.
+pub fn repr_with(
+    v: Value,
+    function_name: &dyn Fn(u64) -> String,
+    user: &dyn Fn(Value) -> Option<String>,
+) -> Result<String, Raise> {
+    repr_checked(v, function_name, Some(user))
+}
+
+/// `repr(v)` for the globals dump: instances as the language's default
+/// repr, whatever their class's `__repr__` (which the run did not call).
+pub fn dump_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> Result<String, Raise> {
+    repr_checked(v, function_name, None)
+}
+
+/// `repr(v)`; an instance with a user `__repr__` (whose result only a
+/// call could give) shows `user`'s text, or poisons when it has none;
+/// without `user` (the globals dump) it shows the default repr.
+fn repr_checked(
+    v: Value,
+    function_name: &dyn Fn(u64) -> String,
+    user: Option<&dyn Fn(Value) -> Option<String>>,
+) -> Result<String, Raise> {
     // CPython's repr shows the generator's address.
     if generator::is_generator(v) {
         return Err(Raise::Poison(Poison::Identity));
     }
-    if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
+    if exceptions::is_exception_value(v) && !class::has_dunder(v, class::D_REPR) {
+        return exceptions::repr_of(v, &|x| repr_checked(x, function_name, user));
+    }
+    let missing = std::cell::Cell::new(false);
+    let item = |x: Value| match user {
+        Some(user) if class::has_dunder(x, class::D_REPR) => user(x).unwrap_or_else(|| {
+            missing.set(true);
+            String::new()
+        }),
+        _ => scalar_repr(x, function_name),
+    };
+    let out = if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
         let mut out = String::new();
-        let item = |x: Value| scalar_repr(x, function_name);
         seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
-        return Ok(out);
+        out
+    } else {
+        item(v)
+    };
+    if missing.get() {
+        return Err(Raise::Poison(Poison::Unmodelled));
     }
-    if exceptions::is_exception_value(v) {
-        return exceptions::repr_of(v, &|x| try_repr(x, function_name));
-    }
-    Ok(scalar_repr(v, function_name))
+    Ok(out)
 }
 
 fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {

@@ -188,6 +188,12 @@ fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64,
         }
         return Ok(h);
     }
+    if super::class::has_dunder(v, super::class::D_UNHASHABLE) {
+        return Err(Raise::type_error(format!(
+            "unhashable type: '{}'",
+            type_name(v)
+        )));
+    }
     let set_like_view = pydict::is_view(v) && pydict::view_parts(v).1 != pydict::Which::Values;
     if seq::is_list(v) || pydict::is_dict(v) || set_like_view || super::pyset::is_set(v) {
         return Err(Raise::type_error(format!(

@@ -277,6 +277,11 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
 
 /// `TypeError: 'int' object is not iterable`.
 pub fn not_iterable(v: Value) -> Raise {
+    // Iterated by a builtin's or a method's own code: CPython would call
+    // the instance's `__iter__` (or `__getitem__`) there.
+    if super::class::has_dunder(v, super::class::D_ITER | super::class::D_GETITEM) {
+        return Raise::Poison(Poison::Unmodelled);
+    }
     Raise::type_error(format!("'{}' object is not iterable", type_name(v)))
 }
 
@@ -305,6 +310,12 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     }
     if a == b {
         return Ok(true);
+    }
+    // CPython would call the user's comparison here (containers, `in`).
+    if super::class::has_dunder(a, super::class::D_CMP)
+        || super::class::has_dunder(b, super::class::D_CMP)
+    {
+        return Err(Raise::Poison(Poison::Unmodelled));
     }
     eq(a, b, depth)
 }

@@ -163,6 +163,9 @@ impl Run<'_> {
         if let Some(r) = self.call_class_value(callable, args) {
             return r;
         }
+        if let Some(r) = self.dunder_builtin(callable, args) {
+            return r;
+        }
         if let Some(r) = self.gen_builtin(callable, args) {
             return r;
         }
@@ -189,6 +192,7 @@ impl Run<'_> {
             Value::BUILTIN_REVERSED => crate::runtime::iters::reversed(self.arena, args),
             Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
+            Value::BUILTIN_ITER => self.iter_builtin(args),
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
             }
@@ -381,7 +385,7 @@ impl Run<'_> {
             if i > 0 {
                 line.push_str(&sep);
             }
-            line.push_str(&crate::runtime::arena_str(self.arena, *a)?);
+            line.push_str(&self.str_any(*a)?);
         }
         line.push_str(&end);
         self.output.push_str(&line);

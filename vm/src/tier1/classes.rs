@@ -206,6 +206,11 @@ impl Run<'_> {
             class: t,
         });
         self.classes.latest.insert(index, t);
+        let body_eq = self
+            .program
+            .name_id("__eq__")
+            .is_some_and(|id| class::own_attr(t, id).is_some());
+        self.refresh_dunder_bits(t, body_eq);
         Ok(t)
     }
 
@@ -417,6 +422,7 @@ impl Run<'_> {
             let old = class::version(c);
             let v = self.next_type_version();
             class::set_version(c, v);
+            self.refresh_dunder_bits(c, false);
             if !(planted && c != t) {
                 self.type_version_retired(old);
             }

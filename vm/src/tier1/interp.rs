@@ -252,7 +252,7 @@ impl Run<'_> {
                         Spec::binary_op(arg_binop(ins.arg), a, b)
                     });
                     sync!();
-                    let v = int::binop(self.arena, arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
+                    let v = self.binop_any(arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
                     pop!();
                     pop!();
                     push!(v)
@@ -285,12 +285,12 @@ impl Run<'_> {
                         // division raises: the general path handles both.
                         Some(None) => {
                             sync!();
-                            int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
+                            self.binop_any(op, arg_inplace(ins.arg), a, b)?
                         }
                         None => {
                             self.miss(code, at);
                             sync!();
-                            int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
+                            self.binop_any(op, arg_inplace(ins.arg), a, b)?
                         }
                     };
                     pop!();
@@ -313,7 +313,7 @@ impl Run<'_> {
                     } else {
                         self.miss(code, at);
                         let op = arg_binop(ins.arg);
-                        int::binop(self.arena, op, arg_inplace(ins.arg), a, b)?
+                        self.binop_any(op, arg_inplace(ins.arg), a, b)?
                     };
                     pop!();
                     pop!();
@@ -337,11 +337,15 @@ impl Run<'_> {
                     push!(Value::bool(a == Value::FALSE))
                 }
                 Op::ToBool => {
-                    let a = pop!();
+                    let a = peek!(1);
                     adapt(self.config.specialize, &mut self.stats, code, at, || {
                         Spec::to_bool(a)
                     });
-                    push!(Value::bool(truthy(a)))
+                    // A `__bool__` runs with the operand still rooted.
+                    sync!();
+                    let t = self.truthy_any(a)?;
+                    pop!();
+                    push!(Value::bool(t))
                 }
                 Op::ToBoolBool
                 | Op::ToBoolInt
@@ -358,6 +362,12 @@ impl Run<'_> {
                     };
                     if !hit {
                         self.miss(code, at);
+                        push!(a);
+                        sync!();
+                        let t = self.truthy_any(a)?;
+                        pop!();
+                        push!(Value::bool(t));
+                        continue;
                     }
                     push!(Value::bool(truthy(a)))
                 }
@@ -366,9 +376,12 @@ impl Run<'_> {
                     adapt(self.config.specialize, &mut self.stats, code, at, || {
                         Spec::compare_op(a, b)
                     });
+                    // A user comparison runs with the operands rooted.
+                    sync!();
+                    let v = self.compare_any(arg_cmp(ins.arg), a, b)?;
                     pop!();
                     pop!();
-                    push!(compare(arg_cmp(ins.arg), a, b)?)
+                    push!(v)
                 }
                 Op::CompareOpInt => {
                     let (b, a) = (pop!(), pop!());
@@ -379,7 +392,13 @@ impl Run<'_> {
                         )))
                     } else {
                         self.miss(code, at);
-                        push!(compare(arg_cmp(ins.arg), a, b)?)
+                        push!(a);
+                        push!(b);
+                        sync!();
+                        let v = self.compare_any(arg_cmp(ins.arg), a, b)?;
+                        pop!();
+                        pop!();
+                        push!(v)
                     }
                 }
                 Op::CompareOpFloat | Op::CompareOpStr => {
@@ -389,10 +408,16 @@ impl Run<'_> {
                     } else {
                         strs::is_str(a) && strs::is_str(b)
                     };
+                    push!(a);
+                    push!(b);
                     if !hit {
                         self.miss(code, at);
+                        sync!();
                     }
-                    push!(compare(arg_cmp(ins.arg), a, b)?)
+                    let v = self.compare_any(arg_cmp(ins.arg), a, b)?;
+                    pop!();
+                    pop!();
+                    push!(v)
                 }
                 Op::BinaryOpAddUnicode => {
                     let (a, b) = (peek!(2), peek!(1));
@@ -400,7 +425,7 @@ impl Run<'_> {
                         self.miss(code, at);
                     }
                     sync!();
-                    let v = int::binop(self.arena, arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
+                    let v = self.binop_any(arg_binop(ins.arg), arg_inplace(ins.arg), a, b)?;
                     pop!();
                     pop!();
                     push!(v)
@@ -672,6 +697,9 @@ impl Run<'_> {
         if !self.arena.heap_errors.is_empty() {
             self.heap_check("before a helper")?;
         }
+        if let Some(r) = self.dunder_stack_op(op, arg, ins) {
+            return r;
+        }
         if let Some(r) = self.class_stack_op(op, arg, ins) {
             return r;
         }
@@ -748,7 +776,7 @@ impl Run<'_> {
     }
 
     pub(crate) fn get_iter(&mut self, v: Value) -> Result<Value, Raise> {
-        crate::runtime::iters::get_iter(self.arena, v)
+        self.get_iter_any(v)
     }
 
     /// A specialized instruction's guard failed: count it, and return to the
@@ -829,6 +857,14 @@ pub(crate) fn cmp_holds(op: crate::lang::CmpOp, ord: std::cmp::Ordering) -> bool
 /// The generic comparison: numbers by value, `==`/`!=` on anything.
 pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
     use crate::lang::CmpOp::*;
+    // Every tier's own comparison of an instance goes through
+    // `Run::compare_any`: only builtins (sort, min, containers) get here
+    // with one, where CPython would call the user's method.
+    if crate::runtime::class::has_dunder(a, crate::runtime::class::D_CMP)
+        || crate::runtime::class::has_dunder(b, crate::runtime::class::D_CMP)
+    {
+        return Err(Raise::Poison(Poison::Unmodelled));
+    }
     methods::check_bound_eq(a, b)?;
     if let Some(r) = crate::runtime::pyset_ops::rich_compare(op, a, b) {
         return Ok(Value::bool(r?));

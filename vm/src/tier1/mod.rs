@@ -5,6 +5,7 @@ mod attr_instr;
 mod calls;
 mod cells;
 mod classes;
+mod dunders;
 mod generators;
 mod interp;
 mod seq_instr;
@@ -506,9 +507,10 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// `repr(v)` as `print` needs it: containers nested too deep poison.
-    pub(crate) fn try_repr(&self, v: Value) -> Result<String, Raise> {
-        crate::runtime::try_repr(v, &|id| {
+    /// `repr(v)` for the globals dump: containers nested too deep poison;
+    /// instances show the default repr (no `__repr__` runs at the end).
+    fn dump_repr(&self, v: Value) -> Result<String, Raise> {
+        crate::runtime::dump_repr(v, &|id| {
             self.program
                 .names
                 .get(id as usize)
@@ -521,7 +523,7 @@ impl<'a> Run<'a> {
         let mut out: Vec<(String, String)> = (0..dict::len(self.globals))
             .map(|i| {
                 let (k, v) = dict::entry(self.globals, i);
-                Ok((self.program.names[k as usize].clone(), self.try_repr(v)?))
+                Ok((self.program.names[k as usize].clone(), self.dump_repr(v)?))
             })
             .collect::<Result<_, Raise>>()?;
         out.sort();

@@ -6,7 +6,7 @@
 use crate::lang::bytecode::{Code, Instr, Op};
 use crate::runtime::frame::{FRAME_SP, fset};
 use crate::runtime::object::{self, Kind};
-use crate::runtime::{Raise, Value, pydict, pydict_ops, seq, seq_ops, strs};
+use crate::runtime::{Raise, Value, pydict, pydict_ops, seq, strs};
 
 use super::Run;
 use super::interp::{Regs, adapt, small_item};
@@ -61,7 +61,7 @@ impl Run<'_> {
                 let v = if pydict::is_dict(c) {
                     pydict_ops::subscript(c, k)?
                 } else {
-                    seq_ops::subscript(self.arena, c, k)?
+                    self.subscript_any(c, k)?
                 };
                 pop!();
                 pop!();
@@ -73,7 +73,7 @@ impl Run<'_> {
                     self.miss(code, at);
                 }
                 sync!();
-                seq_ops::store_subscript(self.arena, c, k, v)?;
+                self.store_subscript_any(c, k, v)?;
                 pop!();
                 pop!();
                 pop!();
@@ -87,10 +87,11 @@ impl Run<'_> {
                 } else if !pydict::is_dict(c) {
                     self.miss(code, at);
                 }
+                // A `__contains__` runs with the operands rooted.
                 sync!();
                 let v = match self.gen_stack_op(Op::ContainsOp, ins.arg, &[x, c]) {
                     Some(r) => r?[0],
-                    None => seq_ops::contains_op(x, c, ins.arg == 1)?,
+                    None => self.contains_op_any(x, c, ins.arg == 1)?,
                 };
                 pop!();
                 pop!();
@@ -120,7 +121,7 @@ impl Run<'_> {
                             self.miss(code, at);
                         }
                         sync!();
-                        seq_ops::subscript(self.arena, c, i)?
+                        self.subscript_any(c, i)?
                     }
                 };
                 pop!();
@@ -137,7 +138,7 @@ impl Run<'_> {
                     self.miss(code, at);
                 }
                 sync!();
-                seq_ops::store_subscript(self.arena, c, i, v)?;
+                self.store_subscript_any(c, i, v)?;
                 pop!();
                 pop!();
                 pop!();

@@ -13,8 +13,8 @@ use crate::runtime::frame::*;
 use crate::runtime::object::{
     self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, SEQ_ITER_INDEX, SEQ_ITER_SEQ,
 };
-use crate::runtime::{Raise, Value, class, dict, float, int, seq, strs, truthy};
-use crate::tier1::{FindingKind, Run, cmp_holds, compare};
+use crate::runtime::{Raise, Value, class, dict, float, int, seq, strs};
+use crate::tier1::{FindingKind, Run, cmp_holds};
 
 use super::trace::stack_op_of_operand;
 use super::uops::{Uop, UopInst};
@@ -234,8 +234,7 @@ impl Run<'_> {
                     }
                     Uop::BinaryOp => {
                         let (b, a) = (pop!(), pop!());
-                        push!(int::binop(
-                            self.arena,
+                        push!(self.binop_any(
                             arg_binop(inst.oparg),
                             arg_inplace(inst.oparg),
                             a,
@@ -259,8 +258,9 @@ impl Run<'_> {
                         push!(Value::bool(a == Value::FALSE))
                     }
                     Uop::ToBool => {
-                        let a = pop!();
-                        push!(Value::bool(truthy(a)))
+                        let t = self.truthy_any(peek!(1))?;
+                        pop!();
+                        push!(Value::bool(t))
                     }
                     Uop::ToBoolBool => {
                         if !peek!(1).is_bool() {
@@ -354,7 +354,7 @@ impl Run<'_> {
                     }
                     Uop::CompareOp => {
                         let (b, a) = (pop!(), pop!());
-                        push!(compare(arg_cmp(inst.oparg), a, b)?)
+                        push!(self.compare_any(arg_cmp(inst.oparg), a, b)?)
                     }
                     Uop::GuardIsTruePop | Uop::GuardIsFalsePop => {
                         let v = pop!();

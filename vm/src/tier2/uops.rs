@@ -137,7 +137,8 @@ uops! {
     UnaryPositive            "_UNARY_POSITIVE"               1 1 None escapes error;
     UnaryInvert              "_UNARY_INVERT"                 1 1 None escapes error;
     UnaryNot                 "_UNARY_NOT"                    1 1 None pure;
-    ToBool                   "_TO_BOOL"                      1 1 None;
+    /// A user `__bool__` or `__len__` may run (a nested call): escapes.
+    ToBool                   "_TO_BOOL"                      1 1 None escapes error;
     ToBoolBool               "_TO_BOOL_BOOL"                 1 1 Exit;
     ToBoolInt                "_TO_BOOL_INT"                  1 1 Exit;
     ToBoolNone               "_TO_BOOL_NONE"                 1 1 Exit;
@@ -145,7 +146,8 @@ uops! {
     ToBoolList               "_TO_BOOL_LIST"                 1 1 Exit;
     CompareOpInt             "_COMPARE_OP_INT"               2 1 None pure;
     CompareOpFloat           "_COMPARE_OP_FLOAT"             2 1 None pure;
-    CompareOp                "_COMPARE_OP"                   2 1 None error;
+    /// A user comparison may run (a nested call): escapes.
+    CompareOp                "_COMPARE_OP"                   2 1 None escapes error;
     GuardIsTruePop           "_GUARD_IS_TRUE_POP"            1 0 Exit popexit;
     GuardIsFalsePop          "_GUARD_IS_FALSE_POP"           1 0 Exit popexit;
     /// Deopts unless TOS is a compact range iterator whose next value (if

@@ -1,0 +1,228 @@
+//! The `dunders` swarm feature: after a program is generated, append one
+//! or two *dunder kernels*, user classes whose operator and protocol
+//! methods run in hot loops, in the shapes that break a JIT that trusts
+//! what it saw a dunder do (lafleur's mutators):
+//!
+//! - `__bool__` and `__eq__` with side effects (a global counter) tested
+//!   in a hot loop's conditions, `not` and `!=`;
+//! - `__add__` (and `__radd__`) rebound on the class at iteration K,
+//!   inline or from a callee, while the loop adds instances;
+//! - a container class (`__len__`, `__getitem__`, `__setitem__`,
+//!   `__iter__`, `__contains__`) read and written in hot loops;
+//! - rich comparisons reflected across a subclass (`__lt__` on one side,
+//!   `__gt__` on the other) tracking a minimum;
+//! - `__repr__` and `__str__` printed alone and inside lists.
+//!
+//! Kernels are Python templates whose constants, operators, trip counts
+//! and iteration K come from the bytes left after the program, parsed by
+//! the front end and appended, so programs without the feature are
+//! unchanged. Names start with `Dun`/`dun` and a kernel number, which the
+//! other features never use. Every result stays a small int.
+
+use arbitrary::Unstructured;
+use jitdiff_vm::lang::ast::Module;
+use jitdiff_vm::lang::parse_program;
+
+/// The kernels, by shape. Each takes its holes from [`Holes`].
+const KERNELS: [fn(&Holes) -> String; 5] = [
+    bool_eq_effects,
+    add_rebound,
+    container,
+    reflected_order,
+    reprs,
+];
+
+struct Holes {
+    cls: String,
+    fun: String,
+    /// Small constants, never 0.
+    k: [i64; 3],
+    /// Arithmetic operators (`+ - *`).
+    op: [&'static str; 2],
+    /// Loop trip count and the iteration the mutation happens at.
+    n: u32,
+    at: u32,
+    from_callee: bool,
+    pick: [bool; 2],
+}
+
+/// Appends kernels to `m` (see the module comment).
+pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
+    let count = 1 + usize::from(chance(u, 35));
+    for i in 0..count {
+        let which = u.choose_index(KERNELS.len()).unwrap_or(0);
+        let holes = holes(u, i);
+        let src = KERNELS[which](&holes);
+        // Every template parses (a test checks each); should one not, the
+        // program is simply left as it was.
+        if let Ok(k) = parse_program(&src) {
+            m.body.extend(k.body);
+        }
+    }
+}
+
+fn chance(u: &mut Unstructured, pct: u32) -> bool {
+    !u.is_empty() && u.int_in_range(0..=99u32).unwrap_or(99) < pct
+}
+
+fn holes(u: &mut Unstructured, index: usize) -> Holes {
+    let small = |u: &mut Unstructured| -> i64 {
+        let v = u.int_in_range(1..=9i64).unwrap_or(1);
+        if chance(u, 30) { -v } else { v }
+    };
+    let k = [small(u), small(u), small(u)];
+    let mut op = || -> &'static str {
+        match u.int_in_range(0..=2u8).unwrap_or(0) {
+            0 => "+",
+            1 => "-",
+            _ => "*",
+        }
+    };
+    let op = [op(), op()];
+    let n = 40 + u.int_in_range(0..=260u32).unwrap_or(0);
+    let at = u.int_in_range(0..=n - 1).unwrap_or(0);
+    Holes {
+        cls: format!("Dun{index}"),
+        fun: format!("dun{index}"),
+        k,
+        op,
+        n,
+        at,
+        from_callee: chance(u, 50),
+        pick: [chance(u, 50), chance(u, 50)],
+    }
+}
+
+/// `__bool__` and `__eq__` counting their calls in a global, tested in a
+/// hot loop (`if`, `not`, `!=`, `and`).
+fn bool_eq_effects(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let test = if h.pick[0] {
+        format!(
+            "if {c}(i % 5) == {c}({k0} % 5) and not {c}(i % 3):",
+            k0 = h.k[0]
+        )
+    } else {
+        format!(
+            "if {c}(i % 4) != {c}(i % 2) or {c}(i % {m}):",
+            m = h.k[1].abs() + 1
+        )
+    };
+    format!(
+        "{f}_calls = 0\n\
+         class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __eq__(self, o):\n        global {f}_calls\n        {f}_calls += 1\n        return self.v == o.v\n    def __bool__(self):\n        global {f}_calls\n        {f}_calls += 1\n        return self.v != 0\n\
+         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        {test}\n            t += i {o0} {k2}\n    return t\n\
+         print({f}_run({n}), {f}_calls)\n",
+        o0 = h.op[0],
+        k2 = h.k[2],
+        n = h.n,
+    )
+}
+
+/// `__add__` rebound on the class at iteration K (inline or from a
+/// callee) while the loop adds instances and ints (`__radd__`).
+fn add_rebound(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let change = format!("{c}.__add__ = {f}_alt");
+    let (poke_def, poke_call) = if h.from_callee {
+        (
+            format!(
+                "def {f}_poke(i):\n    if i == {}:\n        {change}\n",
+                h.at
+            ),
+            format!("        {f}_poke(i)\n"),
+        )
+    } else {
+        (
+            String::new(),
+            format!("        if i == {}:\n            {change}\n", h.at),
+        )
+    };
+    let radd = if h.pick[0] {
+        format!("        a = {k1} + a\n", k1 = h.k[1])
+    } else {
+        String::new()
+    };
+    format!(
+        "class {c}:\n    def __init__(self, v):\n        self.v = v % 1000\n    def __add__(self, o):\n        return {c}(self.v {o0} o)\n    def __radd__(self, o):\n        return {c}(o + self.v)\n\
+         def {f}_alt(self, o):\n    return {c}(self.v {o1} o {o0} {k0})\n\
+         {poke_def}\
+         def {f}_run(n):\n    a = {c}(1)\n    for i in range(n):\n{poke_call}        a = a + i\n{radd}    return a.v\n\
+         print({f}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        n = h.n,
+    )
+}
+
+/// A container class read, written and iterated in hot loops.
+fn container(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let size = h.k[0].unsigned_abs() + 2;
+    let probe = if h.pick[0] {
+        format!("        if i % {size} in box:\n            t += 1\n")
+    } else {
+        "        if box:\n            t += len(box)\n".to_string()
+    };
+    format!(
+        "class {c}:\n    def __init__(self, n):\n        self.items = [0] * n\n    def __len__(self):\n        return len(self.items)\n    def __getitem__(self, i):\n        return self.items[i % len(self.items)]\n    def __setitem__(self, i, v):\n        self.items[i % len(self.items)] = v % 1000\n    def __iter__(self):\n        return iter(self.items)\n    def __contains__(self, x):\n        return x in self.items\n\
+         def {f}_run(n):\n    box = {c}({size})\n    t = 0\n    for i in range(n):\n        box[i] += i {o0} {k1}\n{probe}        t += box[i + 1]\n    for x in box:\n        t += x\n    return t % 100000\n\
+         print({f}_run({n}), len({c}({size})))\n",
+        o0 = h.op[0],
+        k1 = h.k[1],
+        n = h.n,
+    )
+}
+
+/// `__lt__` on a base, `__gt__` on a subclass: `a < b` with the subclass
+/// on the right tries its reflected `__gt__` first.
+fn reflected_order(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    format!(
+        "class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __lt__(self, o):\n        return self.v < o.v\n\
+         class {c}Sub({c}):\n    def __gt__(self, o):\n        return self.v {cmp} o.v\n\
+         def {f}_run(n):\n    best = {c}(100000)\n    hits = 0\n    for i in range(n):\n        x = {c}Sub((i * {k0}) % 97)\n        if x < best:\n            best = x\n        if {c}(i % 7) < x:\n            hits += 1\n    return best.v, hits\n\
+         print({f}_run({n}))\n",
+        cmp = if h.pick[0] { ">" } else { "<" },
+        k0 = h.k[0].abs() + 1,
+        n = h.n,
+    )
+}
+
+/// `__repr__` and `__str__` printed alone, through `str()` in a hot loop,
+/// and inside a list.
+fn reprs(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    format!(
+        "class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __repr__(self):\n        return '{c}(' + str(self.v) + ')'\n\
+         class {c}S({c}):\n    def __str__(self):\n        return 's' + str(self.v {o0} {k0})\n\
+         def {f}_run(n):\n    out = []\n    t = 0\n    for i in range(n):\n        t += len(str({c}S(i))) + len(repr({c}(i)))\n        if i % {m} == 0:\n            out.append({c}(i))\n    return t, out\n\
+         print({f}_run({n}), {c}S(1), [{c}S(2)])\n",
+        o0 = h.op[0],
+        k0 = h.k[0],
+        m = h.k[1].unsigned_abs() * 10 + 7,
+        n = h.n,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kernel, for a spread of holes, parses in the language.
+    #[test]
+    fn every_kernel_parses() {
+        for seed in 0..40u8 {
+            let bytes: Vec<u8> = (0..64)
+                .map(|i| seed.wrapping_mul(31).wrapping_add(i))
+                .collect();
+            let mut u = Unstructured::new(&bytes);
+            let h = holes(&mut u, 0);
+            for k in KERNELS {
+                let src = k(&h);
+                parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The reference against CPython 3.11 on operator and protocol dunders of
+//! user classes: every program the VM's tiers are checked with
+//! (vm/tests/common/dunder_programs.rs) gives the same output, ending and
+//! globals on the reference as on python3; and what the language leaves
+//! to code that cannot call Python poisons.
+
+use jitdiff_oracle::reference;
+use jitdiff_vm::lang::outcome::{Poison, RunResult};
+use jitdiff_vm::lang::parse_program;
+
+mod reference_python;
+use reference_python as python;
+
+include!("../../vm/tests/common/dunder_programs.rs");
+
+#[test]
+fn reference_agrees_with_cpython_on_the_vm_dunder_programs() {
+    let sources: Vec<String> = DUNDER_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    let cpython = python::run_all(&sources);
+    let mut failures = Vec::new();
+    for (i, (src, theirs)) in sources.iter().zip(&cpython).enumerate() {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("program {i}: {e}"));
+        match reference::run(&module) {
+            RunResult::Completed(ours) if ours == *theirs => {}
+            other => failures.push(format!(
+                "--- program {i}\n{src}reference: {other:#?}\ncpython:   {theirs:#?}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn dunders_only_a_call_could_answer_poison_the_reference() {
+    for src in DUNDER_POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Poisoned(Poison::Unmodelled),
+            "{src}"
+        );
+    }
+}

@@ -1,0 +1,599 @@
+//! Operator and protocol dunders of user classes (`__add__`, `__eq__`,
+//! `__len__`, `__iter__`, `__repr__`...), with CPython 3.11's dispatch
+//! (`binary_op1`'s and `do_richcompare`'s order, reflected operands,
+//! subclass priority) and messages.
+//!
+//! Every tier runs an operation on an instance through these `Run` methods:
+//! tier 1's generic instructions (and its specialized ones after a miss),
+//! tier 2's generic uops and the JIT's helpers, which all escape (the frame
+//! is synced, so a dunder runs in a nested dispatch like `Run::call_value`).
+//! Dunders are looked up on the class, never the instance, on every use: a
+//! class rebound at run time (`A.__add__ = f`) is seen at once.
+//!
+//! Runtime code that cannot call Python (a container's repr, element
+//! equality, `sum`, a method's iteration) poisons instead where CPython
+//! would call a user dunder (`class::has_dunder`), as the reference does.
+
+use crate::lang::Poison;
+use crate::lang::ast::{BinOp, CmpOp};
+use crate::lang::parse::DUNDERS;
+use crate::runtime::class::{self, D_GETITEM, D_ITER, D_REPR, D_STR, D_UNHASHABLE};
+use crate::runtime::object::{self, Kind};
+use crate::runtime::{Raise, Value, int, iters, seq, strs, truthy, type_name};
+
+use super::Run;
+
+fn is_function(v: Value) -> bool {
+    v.is_ptr() && object::kind_of(v) == Kind::Function
+}
+
+/// The reflected comparison (`a < b` is `b > a`).
+fn swapped(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::LtE => CmpOp::GtE,
+        CmpOp::GtE => CmpOp::LtE,
+        other => other,
+    }
+}
+
+fn cmp_name(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "__eq__",
+        CmpOp::NotEq => "__ne__",
+        CmpOp::Lt => "__lt__",
+        CmpOp::LtE => "__le__",
+        CmpOp::Gt => "__gt__",
+        _ => "__ge__",
+    }
+}
+
+impl Run<'_> {
+    /// The function `type(v)` has for dunder `name`, if `v` is an instance
+    /// and its class (or a base) has one. Anything but a plain function
+    /// there (a number, a static method) is unmodelled.
+    pub(crate) fn dunder(&self, v: Value, name: &str) -> Result<Option<Value>, Raise> {
+        if !class::is_instance(v) {
+            return Ok(None);
+        }
+        let Some(id) = self.program.name_id(name) else {
+            return Ok(None);
+        };
+        match class::lookup(class::type_of(v), id) {
+            None => Ok(None),
+            Some((f, _)) if is_function(f) => Ok(Some(f)),
+            Some(_) => Err(Raise::Poison(Poison::Unmodelled)),
+        }
+    }
+
+    /// Calls dunder `f` with `args` (the instance first), all rooted for
+    /// the call's duration: the class may be rebound while it runs.
+    fn call_dunder(&mut self, f: Value, args: &[Value]) -> Result<Value, Raise> {
+        let n = self.arena.roots.temps.len();
+        self.arena.roots.temps.push(f);
+        self.arena.roots.temps.extend_from_slice(args);
+        let r = self.call_any(f, args);
+        self.arena.roots.temps.truncate(n);
+        r
+    }
+
+    /// Recomputes class `t`'s dunder bits (at creation and whenever it or
+    /// a base is modified); `unhashable` is kept once set, since CPython
+    /// sets `__hash__ = None` only for an `__eq__` in a class body.
+    pub(crate) fn refresh_dunder_bits(&mut self, t: Value, body_eq: bool) {
+        let base = class::base(t);
+        let mut bits = class::dunder_bits(t) & D_UNHASHABLE;
+        if body_eq || (!base.is_null() && class::dunder_bits(base) & D_UNHASHABLE != 0) {
+            bits |= D_UNHASHABLE;
+        }
+        for (i, name) in DUNDERS.iter().enumerate().skip(1) {
+            if let Some(id) = self.program.name_id(name)
+                && class::lookup(t, id).is_some()
+            {
+                bits |= 1 << i;
+            }
+        }
+        class::set_dunder_bits(t, bits);
+    }
+
+    /// `a op b` (and `a op= b`, which has no in-place dunder here) in every
+    /// tier: a user class's operator first, then the builtin operation.
+    pub(crate) fn binop_any(
+        &mut self,
+        op: BinOp,
+        inplace: bool,
+        a: Value,
+        b: Value,
+    ) -> Result<Value, Raise> {
+        if (class::is_instance(a) || class::is_instance(b))
+            && let Some(v) = self.binop_dunder(op, a, b)?
+        {
+            return Ok(v);
+        }
+        int::binop_plain(self.arena, op, inplace, a, b)
+    }
+
+    /// CPython's `SLOT1BINFULL` for `+ - *`: None when neither operand's
+    /// class answers (the builtin operation then raises its TypeError).
+    fn binop_dunder(&mut self, op: BinOp, a: Value, b: Value) -> Result<Option<Value>, Raise> {
+        let (fwd, refl) = match op {
+            BinOp::Add => ("__add__", "__radd__"),
+            BinOp::Sub => ("__sub__", "__rsub__"),
+            BinOp::Mul => ("__mul__", "__rmul__"),
+            _ => return Ok(None),
+        };
+        let same = class::is_instance(a)
+            && class::is_instance(b)
+            && class::type_of(a) == class::type_of(b);
+        let (a_fwd, a_refl) = (self.dunder(a, fwd)?, self.dunder(a, refl)?);
+        let b_refl = if same { None } else { self.dunder(b, refl)? };
+        // A class has the operator's slot when it defines either method.
+        let b_slot = !same && (b_refl.is_some() || self.dunder(b, fwd)?.is_some());
+        let mut do_other = b_slot;
+        if a_fwd.is_some() || a_refl.is_some() {
+            if do_other && class::is_subclass(class::type_of(b), class::type_of(a)) {
+                // The subclass's reflected method first, if it overrides.
+                if let Some(f) = b_refl
+                    && Some(f) != a_refl
+                {
+                    return self.call_dunder(f, &[b, a]).map(Some);
+                }
+                do_other = false;
+            }
+            if let Some(f) = a_fwd {
+                return self.call_dunder(f, &[a, b]).map(Some);
+            }
+            if same {
+                return Ok(None);
+            }
+        }
+        match b_refl {
+            Some(f) if do_other => self.call_dunder(f, &[b, a]).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// `a op b` for a comparison in every tier: CPython's
+    /// `do_richcompare` when an operand is an instance.
+    pub(crate) fn compare_any(&mut self, op: CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
+        if !(class::is_instance(a) || class::is_instance(b)) {
+            return super::compare(op, a, b);
+        }
+        let (ta, tb) = (class::is_instance(a), class::is_instance(b));
+        let reverse_first = ta
+            && tb
+            && class::type_of(a) != class::type_of(b)
+            && class::is_subclass(class::type_of(b), class::type_of(a));
+        if reverse_first && let Some(r) = self.rich_one(b, a, swapped(op))? {
+            return Ok(r);
+        }
+        if let Some(r) = self.rich_one(a, b, op)? {
+            return Ok(r);
+        }
+        if !reverse_first && let Some(r) = self.rich_one(b, a, swapped(op))? {
+            return Ok(r);
+        }
+        match op {
+            CmpOp::Eq => Ok(Value::bool(a == b)),
+            CmpOp::NotEq => Ok(Value::bool(a != b)),
+            _ => Err(Raise::type_error(format!(
+                "'{}' not supported between instances of '{}' and '{}'",
+                op.symbol(),
+                type_name(a),
+                type_name(b)
+            ))),
+        }
+    }
+
+    /// `type(x)`'s comparison slot: the user method, else `object`'s
+    /// (identity for `==`, the inverse of `__eq__` for `!=`); None is
+    /// `NotImplemented`. A user method's result must be a bool: anything
+    /// else would flow into the compiler's exact-bool conditions.
+    fn rich_one(&mut self, x: Value, y: Value, op: CmpOp) -> Result<Option<Value>, Raise> {
+        if !class::is_instance(x) {
+            return Ok(None);
+        }
+        if let Some(f) = self.dunder(x, cmp_name(op))? {
+            let r = self.call_dunder(f, &[x, y])?;
+            if !r.is_bool() {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            return Ok(Some(r));
+        }
+        Ok(match op {
+            CmpOp::Eq => (x == y).then_some(Value::TRUE),
+            CmpOp::NotEq => self
+                .rich_one(x, y, CmpOp::Eq)?
+                .map(|r| Value::bool(r == Value::FALSE)),
+            _ => None,
+        })
+    }
+
+    /// Truthiness in every tier: `__bool__`, else `__len__`, else true.
+    pub(crate) fn truthy_any(&mut self, v: Value) -> Result<bool, Raise> {
+        if !class::is_instance(v) {
+            return Ok(truthy(v));
+        }
+        if let Some(f) = self.dunder(v, "__bool__")? {
+            let r = self.call_dunder(f, &[v])?;
+            if !r.is_bool() {
+                return Err(Raise::type_error(format!(
+                    "__bool__ should return bool, returned {}",
+                    type_name(r)
+                )));
+            }
+            return Ok(r == Value::TRUE);
+        }
+        if let Some(n) = self.len_dunder(v)? {
+            return Ok(n != 0);
+        }
+        Ok(true)
+    }
+
+    /// `len(v)` by `__len__`, or None when `v`'s class has none.
+    fn len_dunder(&mut self, v: Value) -> Result<Option<i64>, Raise> {
+        let Some(f) = self.dunder(v, "__len__")? else {
+            return Ok(None);
+        };
+        let r = self.call_dunder(f, &[v])?;
+        if r.is_small_int() || r.is_bool() {
+            let n = if r.is_bool() {
+                (r == Value::TRUE) as i64
+            } else {
+                r.small_value()
+            };
+            if n < 0 {
+                return Err(Raise::exc(
+                    "ValueError",
+                    "__len__() should return >= 0".into(),
+                ));
+            }
+            return Ok(Some(n));
+        }
+        if int::is_int(r) {
+            // Past an index-sized integer: CPython's OverflowError or
+            // ValueError, which the language does not reach.
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        Err(Raise::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(r)
+        )))
+    }
+
+    /// `str(v)` as text: `__str__`, else `__repr__`, else the builtin's.
+    pub(crate) fn str_any(&mut self, v: Value) -> Result<String, Raise> {
+        if class::has_dunder(v, D_STR)
+            && let Some(f) = self.dunder(v, "__str__")?
+        {
+            return self.text_result(f, v, "__str__");
+        }
+        if class::has_dunder(v, D_REPR) || self.shows_user_repr(v) {
+            return self.repr_any(v);
+        }
+        crate::runtime::arena_str(self.arena, v)
+    }
+
+    /// `repr(v)` as text: `__repr__`, else the builtin's, which calls the
+    /// `__repr__` of each instance inside a container in its order.
+    pub(crate) fn repr_any(&mut self, v: Value) -> Result<String, Raise> {
+        if let Some(f) = self.dunder(v, "__repr__")? {
+            return self.text_result(f, v, "__repr__");
+        }
+        if class::is_instance(v) || !self.shows_user_repr(v) {
+            return crate::runtime::arena_repr(self.arena, v);
+        }
+        // Which instances the repr shows, in order (the text is dropped).
+        let found = std::cell::RefCell::new(Vec::new());
+        crate::runtime::repr_with(v, &|_| String::new(), &|x| {
+            found.borrow_mut().push(x);
+            Some(String::new())
+        })?;
+        let found = found.into_inner();
+        if found.is_empty() {
+            return crate::runtime::arena_repr(self.arena, v);
+        }
+        // Their dunders may drop them from the container: rooted meanwhile.
+        let mark = self.arena.roots.temps.len();
+        self.arena.roots.temps.extend_from_slice(&found);
+        let mut texts = std::collections::VecDeque::with_capacity(found.len());
+        let mut r = Ok(());
+        for x in found {
+            match self.repr_any(x) {
+                Ok(t) => texts.push_back(t),
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
+        }
+        self.arena.roots.temps.truncate(mark);
+        r?;
+        let texts = std::cell::RefCell::new(texts);
+        let arena = &*self.arena;
+        crate::runtime::repr_with(
+            v,
+            &|id| arena.names.get(id as usize).cloned().unwrap_or_default(),
+            &|_| texts.borrow_mut().pop_front(),
+        )
+    }
+
+    fn text_result(&mut self, f: Value, v: Value, name: &str) -> Result<String, Raise> {
+        let r = self.call_dunder(f, &[v])?;
+        if !strs::is_str(r) {
+            return Err(Raise::type_error(format!(
+                "{name} returned non-string (type {})",
+                type_name(r)
+            )));
+        }
+        Ok(strs::text(r).to_string())
+    }
+
+    /// `iter(v)` in every tier: `__iter__`, whose result must be an
+    /// iterator, else the builtin's (which poisons on an old-style
+    /// `__getitem__` iteration).
+    pub(crate) fn get_iter_any(&mut self, v: Value) -> Result<Value, Raise> {
+        if let Some(f) = self.dunder(v, "__iter__")? {
+            let r = self.call_dunder(f, &[v])?;
+            if !iters::is_iterator(r) {
+                return Err(Raise::type_error(format!(
+                    "iter() returned non-iterator of type '{}'",
+                    type_name(r)
+                )));
+            }
+            return Ok(r);
+        }
+        iters::get_iter(self.arena, v)
+    }
+
+    /// `c[i]` in tier 1 (the generic stack op elsewhere).
+    pub(crate) fn subscript_any(&mut self, c: Value, i: Value) -> Result<Value, Raise> {
+        use crate::lang::bytecode::Op;
+        match self.dunder_stack_op(Op::BinarySubscr, 0, &[c, i]) {
+            Some(r) => r.map(|v| v[0]),
+            None => crate::runtime::seq_ops::subscript(self.arena, c, i),
+        }
+    }
+
+    /// `c[i] = v` in tier 1.
+    pub(crate) fn store_subscript_any(
+        &mut self,
+        c: Value,
+        i: Value,
+        v: Value,
+    ) -> Result<(), Raise> {
+        use crate::lang::bytecode::Op;
+        match self.dunder_stack_op(Op::StoreSubscr, 0, &[v, c, i]) {
+            Some(r) => r.map(|_| ()),
+            None => crate::runtime::seq_ops::store_subscript(self.arena, c, i, v),
+        }
+    }
+
+    /// `x in c` (`x not in c` when `negate`) in tier 1.
+    pub(crate) fn contains_op_any(
+        &mut self,
+        x: Value,
+        c: Value,
+        negate: bool,
+    ) -> Result<Value, Raise> {
+        use crate::lang::bytecode::Op;
+        match self.dunder_stack_op(Op::ContainsOp, negate as u32, &[x, c]) {
+            Some(r) => r.map(|v| v[0]),
+            None => crate::runtime::seq_ops::contains_op(x, c, negate),
+        }
+    }
+
+    /// `iter(x)`; the two-argument form (a callable and a sentinel) is
+    /// not in the language.
+    pub(crate) fn iter_builtin(&mut self, args: &[Value]) -> Result<Value, Raise> {
+        match args {
+            [x] => self.get_iter_any(*x),
+            [] => Err(Raise::type_error(
+                "iter expected at least 1 argument, got 0".into(),
+            )),
+            [_, _] => Err(Raise::Poison(Poison::Unmodelled)),
+            _ => Err(Raise::type_error(format!(
+                "iter expected at most 2 arguments, got {}",
+                args.len()
+            ))),
+        }
+    }
+
+    /// The generic stack ops on an instance with the protocol's dunder
+    /// (subscripts, `in`, unpacking); None for everything else.
+    pub(crate) fn dunder_stack_op(
+        &mut self,
+        op: crate::lang::bytecode::Op,
+        arg: u32,
+        ins: &[Value],
+    ) -> Option<Result<Vec<Value>, Raise>> {
+        use crate::lang::bytecode::Op;
+        let subject = match op {
+            Op::BinarySubscr => ins[0],
+            Op::StoreSubscr => ins[1],
+            Op::ContainsOp => ins[1],
+            Op::UnpackSequence => ins[0],
+            _ => return None,
+        };
+        if !class::is_instance(subject) {
+            return None;
+        }
+        Some(match op {
+            Op::BinarySubscr => match self.dunder(subject, "__getitem__") {
+                Ok(Some(f)) => self.call_dunder(f, &[ins[0], ins[1]]).map(|v| vec![v]),
+                Ok(None) => return None,
+                Err(e) => Err(e),
+            },
+            Op::StoreSubscr => match self.dunder(subject, "__setitem__") {
+                Ok(Some(f)) => self
+                    .call_dunder(f, &[ins[1], ins[2], ins[0]])
+                    .map(|_| vec![]),
+                Ok(None) => return None,
+                Err(e) => Err(e),
+            },
+            Op::ContainsOp => self
+                .contains_any(ins[0], subject)
+                .map(|r| vec![Value::bool(r != (arg == 1))]),
+            _ => self.unpack_any(subject, arg as usize),
+        })
+    }
+
+    /// `x in c` for an instance `c`: `__contains__`, else a search of
+    /// `iter(c)` (identity, then `==`), else the builtin's TypeError.
+    fn contains_any(&mut self, x: Value, c: Value) -> Result<bool, Raise> {
+        if let Some(f) = self.dunder(c, "__contains__")? {
+            let r = self.call_dunder(f, &[c, x])?;
+            let n = self.arena.roots.temps.len();
+            self.arena.roots.temps.push(r);
+            let t = self.truthy_any(r);
+            self.arena.roots.temps.truncate(n);
+            return t;
+        }
+        if !class::has_dunder(c, D_ITER) {
+            if class::has_dunder(c, D_GETITEM) {
+                // CPython's old-style search by `__getitem__`: unmodelled.
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            return seq::contains(c, x);
+        }
+        let it = self.get_iter_any(c)?;
+        let n = self.arena.roots.temps.len();
+        self.arena.roots.temps.extend([it, x]);
+        let r = self.search(it, x);
+        self.arena.roots.temps.truncate(n);
+        r
+    }
+
+    fn search(&mut self, it: Value, x: Value) -> Result<bool, Raise> {
+        while let Some(item) = self.iter_next(it)? {
+            if item == x {
+                return Ok(true);
+            }
+            self.arena.roots.temps.push(item);
+            let eq = self.compare_any(CmpOp::Eq, item, x);
+            self.arena.roots.temps.pop();
+            if eq? == Value::TRUE {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `a, b = c` for an instance `c`: its `__iter__`'s items.
+    fn unpack_any(&mut self, c: Value, n: usize) -> Result<Vec<Value>, Raise> {
+        if self.dunder(c, "__iter__")?.is_none() {
+            if class::has_dunder(c, D_GETITEM) {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            return crate::runtime::seq_ops::unpack(self.arena, c, n);
+        }
+        let it = self.get_iter_any(c)?;
+        self.arena.roots.temps.push(it);
+        let r = seq::rooted(self.arena, |arena| {
+            crate::runtime::seq_ops::unpack(arena, it, n)
+        });
+        self.arena.roots.temps.pop();
+        let mut items = r?;
+        items.reverse();
+        Ok(items)
+    }
+
+    /// The builtins whose work on an instance is its dunder (`len`,
+    /// `str`, `repr`), and those that iterate their argument, which gets
+    /// `iter()` first as CPython's `PyObject_GetIter` does; None when no
+    /// argument is an instance with the dunder.
+    pub(crate) fn dunder_builtin(
+        &mut self,
+        f: Value,
+        args: &[Value],
+    ) -> Option<Result<Value, Raise>> {
+        let one = args.len() == 1;
+        // Only `str`/`repr` look inside a container (a scan per call).
+        let text = matches!(f, Value::BUILTIN_STR | Value::BUILTIN_REPR);
+        let relevant = args.iter().any(|a| class::is_instance(*a))
+            || (text && one && self.shows_user_repr(args[0]));
+        if !relevant {
+            return None;
+        }
+        Some(match f {
+            Value::BUILTIN_LEN if one => match self.len_dunder(args[0]) {
+                Ok(Some(n)) => Ok(Value::small(n)),
+                Ok(None) => return None,
+                Err(e) => Err(e),
+            },
+            Value::BUILTIN_STR if one && self.shows_user_repr(args[0]) => self
+                .str_any(args[0])
+                .and_then(|s| strs::new(self.arena, &s)),
+            Value::BUILTIN_REPR if one && self.shows_user_repr(args[0]) => self
+                .repr_any(args[0])
+                .and_then(|s| strs::new(self.arena, &s)),
+            Value::BUILTIN_LIST
+            | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_SET
+            | Value::BUILTIN_SORTED
+            | Value::BUILTIN_SUM
+            | Value::BUILTIN_ENUMERATE
+                if class::has_dunder(args[0], D_ITER) =>
+            {
+                self.with_iterators(f, args, 1)
+            }
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX
+                if one && class::has_dunder(args[0], D_ITER) =>
+            {
+                self.with_iterators(f, args, 1)
+            }
+            Value::BUILTIN_ZIP if args.iter().any(|a| class::has_dunder(*a, D_ITER)) => {
+                self.with_iterators(f, args, args.len())
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether `str(v)`/`repr(v)` would call a user dunder: `v` is an
+    /// instance with one, or a list, tuple or dict holding one (at any
+    /// depth; `repr_any` finds which).
+    fn shows_user_repr(&self, v: Value) -> bool {
+        if class::is_instance(v) {
+            return class::has_dunder(v, D_STR | D_REPR);
+        }
+        // No class of the program can have one.
+        if self.program.name_id("__repr__").is_none()
+            || !(seq::is_seq(v) || crate::runtime::pydict::is_dict(v))
+        {
+            return false;
+        }
+        let any = std::cell::Cell::new(false);
+        let _ = crate::runtime::repr_with(v, &|_| String::new(), &|_| {
+            any.set(true);
+            Some(String::new())
+        });
+        any.get()
+    }
+
+    /// Calls builtin `f` with its first `n` arguments replaced by their
+    /// iterators (rooted until it returns).
+    fn with_iterators(&mut self, f: Value, args: &[Value], n: usize) -> Result<Value, Raise> {
+        let mark = self.arena.roots.temps.len();
+        let mut full = args.to_vec();
+        let mut r = Ok(());
+        for a in full.iter_mut().take(n) {
+            if !class::has_dunder(*a, D_ITER) {
+                continue;
+            }
+            match self.get_iter_any(*a) {
+                Ok(it) => {
+                    self.arena.roots.temps.push(it);
+                    *a = it;
+                }
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
+        }
+        let v = r.and_then(|_| self.call_builtin(f, &full));
+        self.arena.roots.temps.truncate(mark);
+        v
+    }
+}

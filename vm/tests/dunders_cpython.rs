@@ -1,0 +1,40 @@
+//! End-to-end: operator and protocol dunders of user classes (`__add__`
+//! and its reflection, rich comparisons, `__len__`, `__getitem__`,
+//! `__setitem__`, `__iter__`, `__contains__`, `__bool__`, `__repr__`,
+//! `__str__`), inherited and rebound at run time in hot loops, print what
+//! CPython prints and raise what it raises in every tier, under GC stress,
+//! forced exits and every JIT backend.
+
+mod common;
+
+use common::check_against_cpython;
+
+include!("common/dunder_programs.rs");
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_dunders() {
+    assert!(DUNDER_PROGRAMS.len() >= 30);
+    let sources: Vec<String> = DUNDER_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 10,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+#[test]
+fn dunders_only_a_call_could_answer_poison_every_tier() {
+    use jitdiff_vm::Vm;
+    use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+    for src in DUNDER_POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        for (name, config) in common::configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert_eq!(
+                out.result,
+                RunResult::Poisoned(Poison::Unmodelled),
+                "{name}: {src}"
+            );
+        }
+    }
+}
