@@ -90,10 +90,11 @@ fn programs_without_dicts_are_unchanged() {
         }
     }
     // Each later feature is on for a share of the programs, so the share
-    // left to compare shrinks with every one (five features now).
+    // left to compare shrinks with every one (eight features now: 68 of
+    // the recorded programs have them all off).
     assert!(
-        compared >= 100,
-        "only {compared} programs with dicts, syntax, iteration, classes and closures off"
+        compared >= 60,
+        "only {compared} programs with the later features off"
     );
 }
 
@@ -172,6 +173,10 @@ fn dict_feature_uses_dict_nodes_and_only_when_on() {
         let off = generate_from_seed_with(seed, |c| {
             c.dicts = false;
             c.sets = false;
+            // Exception and dunder kernels hold dicts.
+            c.exceptions = false;
+            c.generators = false;
+            c.dunders = false;
         });
         assert!(!ast_has(&off.body), "seed {seed}: {}", unparse(&off));
     }

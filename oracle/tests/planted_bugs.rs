@@ -307,7 +307,7 @@ fn a_list_subscript_without_its_bounds_check_is_caught_in_the_frame() {
         "list-subscript-no-bounds-check",
         300,
         DivergenceKind::FrameState,
-        "_EXIT_TRACE",
+        "_GUARD_TOS_INT",
         &["jit-x86+stress+inject=list-subscript-no-bounds-check"],
     );
 }

@@ -15,12 +15,23 @@ impl<'p> Interp<'p> {
     /// a body that raised nothing; then `finally:` however the statement is
     /// left (an exception or flow out of `finally:` replaces the pending one).
     pub(super) fn exec_try(&mut self, t: &'p TrySt, frame: &mut Frame<'p>) -> Res<Flow> {
-        let r = match self.exec_block(&t.body, frame) {
+        // An exception leaves the operands of whatever raised on the value
+        // stack: a handler (or `finally:`) starts at the `try`'s height, as
+        // CPython's exception table truncates to the handler's depth.
+        let height = self.stack.len();
+        let body = self.exec_block(&t.body, frame);
+        if body.is_err() {
+            self.stack.truncate(height);
+        }
+        let r = match body {
             Ok(Flow::Normal) => self.exec_block(&t.orelse, frame),
             Ok(other) => Ok(other),
             Err(stop) if t.handlers.is_empty() => Err(stop),
             Err(stop) => self.handle(&t.handlers, stop, frame),
         };
+        if r.is_err() {
+            self.stack.truncate(height);
+        }
         if t.finalbody.is_empty() {
             return r;
         }
