@@ -25,6 +25,8 @@
 //! features never use.
 
 use arbitrary::Unstructured;
+
+use super::chance;
 use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
@@ -73,10 +75,6 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
             m.body.extend(k.body);
         }
     }
-}
-
-fn chance(u: &mut Unstructured, pct: u32) -> bool {
-    !u.is_empty() && u.int_in_range(0..=99u32).unwrap_or(99) < pct
 }
 
 fn holes(u: &mut Unstructured, index: usize) -> Holes {

@@ -355,6 +355,12 @@ impl<'a> Arbitrary<'a> for GenConfig {
     }
 }
 
+/// A kernel feature's choice: true `pct` percent of the time, never once
+/// the bytes have run out (shared by the features that append kernels).
+fn chance(u: &mut Unstructured, pct: u32) -> bool {
+    !u.is_empty() && u.int_in_range(0..=99u32).unwrap_or(99) < pct
+}
+
 /// Draws a swarm configuration from `u`, then a program.
 pub fn generate(u: &mut Unstructured) -> arbitrary::Result<Module> {
     let cfg = GenConfig::arbitrary(u)?;

@@ -356,17 +356,6 @@ impl Run<'_> {
     ) -> Option<Result<Value, Raise>> {
         match callable {
             Value::BUILTIN_NEXT => Some(self.builtin_next(args)),
-            Value::BUILTIN_ITER => Some(match args {
-                [x] => self.get_iter(*x),
-                [_, _] => Err(Raise::Poison(Poison::Unmodelled)),
-                _ if args.is_empty() => Err(Raise::type_error(
-                    "iter expected at least 1 argument, got 0".into(),
-                )),
-                _ => Err(Raise::type_error(format!(
-                    "iter expected at most 2 arguments, got {}",
-                    args.len()
-                ))),
-            }),
             c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
                 let mark = self.arena.roots.temps.len();
                 let r = match self.drained_args(args) {
