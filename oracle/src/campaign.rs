@@ -35,9 +35,21 @@ pub struct CampaignOptions {
     pub isolation: Isolation,
     /// Wall-clock seconds before a run is suspected of hanging.
     pub hang_seconds: f64,
+    /// Adjusts each program's drawn generator configuration (the
+    /// self-test steers a planted bug's hunt toward the features that
+    /// reach it); None: the seed's own draw.
+    pub steer: Option<fn(&mut generator::GenConfig)>,
 }
 
 impl CampaignOptions {
+    /// The program of program seed `pseed` in this campaign.
+    pub fn program(&self, pseed: u64) -> jitdiff_vm::lang::Module {
+        match self.steer {
+            Some(adjust) => generator::generate_from_seed_with(pseed, adjust),
+            None => generator::generate_from_seed(pseed),
+        }
+    }
+
     /// `count` programs of campaign `seed` on `configs`, no output files,
     /// no progress line, worker isolation: what tests and the self-test use.
     pub fn quiet(
@@ -57,6 +69,7 @@ impl CampaignOptions {
             stop_after: None,
             isolation: Isolation::Worker,
             hang_seconds: 20.0,
+            steer: None,
         }
     }
 }
@@ -246,7 +259,7 @@ pub fn run(
             break;
         }
         let pseed = program_seed(opts.seed, index);
-        let module = generator::generate_from_seed(pseed);
+        let module = opts.program(pseed);
         if let Some(dir) = &opts.out {
             // On disk before it runs: if this process dies with it (the
             // worker contains VM crashes, but not, say, the OOM killer), the

@@ -192,6 +192,11 @@ enum Command {
         /// container class, reflected comparisons, reprs) on.
         #[arg(long)]
         dunders: bool,
+        /// Force the `star_calls` rewrite (unused `*args`/`**kwargs` added
+        /// to module-level functions, calls of them that unpack their
+        /// arguments: `f(a, *(b,))`, `f(*[a], b)`, `f(**{'q': a})`) on.
+        #[arg(long)]
+        star_calls: bool,
         /// Force the `closures` feature (`nonlocal` counters called from
         /// loops, nested helpers over a function's variables, lambdas) on;
         /// combines with the others.
@@ -333,6 +338,7 @@ fn main() -> ExitCode {
             classes,
             exceptions,
             dunders,
+            star_calls,
             closures,
             sets,
             generators,
@@ -346,6 +352,7 @@ fn main() -> ExitCode {
                 ("--classes", classes),
                 ("--exceptions", exceptions),
                 ("--dunders", dunders),
+                ("--star-calls", star_calls),
                 ("--closures", closures),
                 ("--sets", sets),
                 ("--generators", generators),
@@ -365,6 +372,7 @@ fn main() -> ExitCode {
                         c.classes |= classes;
                         c.exceptions |= exceptions;
                         c.dunders |= dunders;
+                        c.star_calls |= star_calls;
                         c.closures |= closures;
                         c.sets |= sets;
                         c.generators |= generators;
@@ -405,6 +413,7 @@ fn main() -> ExitCode {
                 progress: true,
                 isolation: jitdiff_oracle::runner::Isolation::Worker,
                 hang_seconds,
+                steer: None,
             };
             let stats = match campaign::run(&opts, |pseed, report| {
                 eprintln!(

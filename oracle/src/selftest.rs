@@ -9,7 +9,7 @@ use jitdiff_vm::lang::unparse;
 
 use crate::campaign::{self, CampaignOptions};
 use crate::config::Config;
-use crate::generator;
+use crate::generator::GenConfig;
 use crate::runner::Runner;
 use crate::triage::{Signature, reduce};
 
@@ -26,6 +26,11 @@ pub struct PlantedBug {
     /// feature the generator does not draw yet: the self-test runs it
     /// through the same runner and oracles instead of a campaign.
     pub program: Option<&'static str>,
+    /// How the hunt's campaign adjusts each drawn generator configuration
+    /// (a bug only one feature reaches: that feature on, the heavy kernel
+    /// features that do not reach it off, so more programs per second
+    /// exercise it). None: the campaign's own draws.
+    pub steer: Option<fn(&mut GenConfig)>,
 }
 
 impl PlantedBug {
@@ -41,7 +46,35 @@ const fn bug(injection: &'static str, configs: &'static str, oracle: &'static st
         configs,
         oracle,
         program: None,
+        steer: None,
     }
+}
+
+/// A planted bug whose hunt is steered (see [`PlantedBug::steer`]).
+const fn bug_steered(
+    injection: &'static str,
+    configs: &'static str,
+    oracle: &'static str,
+    steer: fn(&mut GenConfig),
+) -> PlantedBug {
+    PlantedBug {
+        injection,
+        configs,
+        oracle,
+        program: None,
+        steer: Some(steer),
+    }
+}
+
+/// Floats on (their type changes mid-loop are what reach a float guard
+/// in machine code); the kernel features, which run long hot loops of
+/// their own without floats, off.
+fn float_programs(c: &mut GenConfig) {
+    c.floats = true;
+    c.classes = false;
+    c.exceptions = false;
+    c.generators = false;
+    c.dunders = false;
 }
 
 /// A planted bug hunted with a fixed program (see [`PlantedBug::program`]).
@@ -56,6 +89,7 @@ const fn bug_in(
         configs,
         oracle,
         program: Some(program),
+        steer: None,
     }
 }
 
@@ -156,10 +190,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "jit-x86+stress+inject=invert-as-negate",
         "frame_state",
     ),
-    bug(
+    bug_steered(
         "float-guard-accepts-int",
         "jit-x86+stress+inject=float-guard-accepts-int",
         "fault",
+        float_programs,
     ),
     bug(
         "list-subscript-no-bounds-check",
@@ -237,12 +272,10 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
                     CampaignOptions::quiet(configs.clone(), seed, None, Some(seconds_per_bug));
                 opts.stop_after = Some(1);
                 opts.hang_seconds = HANG_SECONDS;
+                opts.steer = b.steer;
                 let mut first = None;
                 let stats = campaign::run(&opts, |pseed, report| {
-                    first.get_or_insert((
-                        generator::generate_from_seed(pseed),
-                        Signature::of(report),
-                    ));
+                    first.get_or_insert((opts.program(pseed), Signature::of(report)));
                 })
                 .expect("no output directory, no I/O");
                 (first, (stats.programs, stats.first_divergence_seconds))

@@ -207,6 +207,21 @@ fn reference_agrees_with_cpython_on_generated_dunder_programs() {
     );
 }
 
+/// The star-calls rewrite against CPython: 200 generated programs whose
+/// module-level functions gained unused `*args`/`**kwargs` and whose calls
+/// of them unpack (`f(a, *(b,))`, `f(*[a], b)`, `f(**{'q': a})`) print and
+/// end the same under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_star_call_programs() {
+    assert_agree(
+        generated(21000..21250, " --star-calls", |c| {
+            c.syntax = true;
+            c.star_calls = true;
+        }),
+        200,
+    );
+}
+
 /// The closures feature against CPython: 300 generated programs with
 /// closures forced on (`nonlocal` counters called from loops, nested
 /// helpers over a function's variables, `(lambda: e)()`, lambdas bound to

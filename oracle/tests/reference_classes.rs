@@ -117,6 +117,7 @@ fn hand_built_class_trees_get_a_defined_result() {
         name: name.into(),
         params: params.iter().map(|p| p.to_string()).collect(),
         defaults: vec![],
+        star: Default::default(),
         body,
     };
     let super_m = Expr::MethodCall {

@@ -266,6 +266,7 @@ impl Gen {
             name,
             params,
             defaults: vec![],
+            star: Default::default(),
             body,
         }
     }

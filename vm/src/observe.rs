@@ -355,7 +355,7 @@ fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, Value(object::read(v.0, off)), heap, nesting + 1);
                 }
             }
-            Kind::Tuple | Kind::List => {
+            Kind::Tuple | Kind::List | Kind::ByteArray => {
                 let n = seq::len(v);
                 h.write_usize(n);
                 for i in 0..n.min(MAX_ITEMS) {
@@ -542,6 +542,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 format!("{open}{}{close}", parts.join(", "))
             }
             Kind::Str => crate::runtime::strs::repr(crate::runtime::strs::text(v)),
+            Kind::ByteArray => crate::runtime::array::repr(v),
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => format!(
                 "<sequence iterator at {} over {}>",
                 object::read(v.0, SEQ_ITER_INDEX),

@@ -711,7 +711,9 @@ STENCIL {
     || defined(STENCIL__BINARY_SUBSCR_DICT) || defined(STENCIL__STORE_SUBSCR_DICT) \
     || defined(STENCIL__CONTAINS_OP_DICT) || defined(STENCIL__LIST_APPEND) \
     || defined(STENCIL__BUILD_SET) || defined(STENCIL__SET_ADD) \
-    || defined(STENCIL__SET_UPDATE) || defined(STENCIL__MAP_ADD)
+    || defined(STENCIL__SET_UPDATE) || defined(STENCIL__MAP_ADD) \
+    || defined(STENCIL__LIST_EXTEND) || defined(STENCIL__DICT_MERGE) \
+    || defined(STENCIL__CALL_FUNCTION_EX)
 STENCIL {
     SYNC_SP();
     Value *sp = jit_stack_op(tstate, frame, stack_pointer, OPERAND0);

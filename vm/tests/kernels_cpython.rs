@@ -98,3 +98,8 @@ fn float_agrees_with_python3_on_every_backend() {
 fn generators_agrees_with_python3_on_every_backend() {
     check("generators.py");
 }
+
+#[test]
+fn raytrace_agrees_with_python3_on_every_backend() {
+    check("raytrace.py");
+}

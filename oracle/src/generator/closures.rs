@@ -134,6 +134,7 @@ impl Rewriter<'_, '_> {
                 name: name.clone(),
                 params: vec![],
                 defaults: vec![],
+                star: Default::default(),
                 body: vec![Stmt::Return(Some(e))],
             });
             body.push(Stmt::Return(Some(Expr::call(&name, vec![]))));
@@ -165,6 +166,7 @@ impl Rewriter<'_, '_> {
                 name,
                 params: vec!["clo_d".into()],
                 defaults: vec![],
+                star: Default::default(),
                 body: vec![
                     Stmt::Nonlocal(vec![target.clone()]),
                     Stmt::AugAssign {

@@ -234,6 +234,7 @@ impl Gen<'_, '_> {
             name,
             params: names,
             defaults: vec![],
+            star: Default::default(),
             body: out,
         }
     }
@@ -400,6 +401,7 @@ impl Gen<'_, '_> {
             name,
             params: params.into_iter().map(|p| p.0).collect(),
             defaults: vec![],
+            star: Default::default(),
             body,
         }
     }

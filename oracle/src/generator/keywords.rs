@@ -14,6 +14,18 @@ use super::syntax::is_literal;
 
 /// Rewrites calls in `m` (see the module comment).
 pub fn keyword_calls(m: &mut Module, u: &mut Unstructured) {
+    let params = callable_functions(m);
+    if params.is_empty() {
+        return;
+    }
+    for s in &mut m.body {
+        s.for_each_expr_mut(&mut |e| keywords_in(e, &params, u));
+    }
+}
+
+/// The module-level functions whose calls by name always reach them (the
+/// name is defined once and bound nowhere else), with their parameters.
+pub(super) fn callable_functions(m: &Module) -> BTreeMap<String, Vec<String>> {
     let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut unusable = BTreeSet::new();
     for s in &m.body {
@@ -39,12 +51,7 @@ pub fn keyword_calls(m: &mut Module, u: &mut Unstructured) {
         }
     }
     params.retain(|n, _| !unusable.contains(n));
-    if params.is_empty() {
-        return;
-    }
-    for s in &mut m.body {
-        s.for_each_expr_mut(&mut |e| keywords_in(e, &params, u));
-    }
+    params
 }
 
 fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Unstructured) {
@@ -75,7 +82,7 @@ fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Uns
         .drain(start..)
         .zip(&ps[start..])
         .map(|(value, arg)| Keyword {
-            arg: arg.clone(),
+            arg: Some(arg.clone()),
             value,
         })
         .collect();

@@ -40,6 +40,7 @@ mod poison;
 mod seqs;
 mod seqs_stmt;
 mod sets;
+mod star_calls;
 mod state;
 mod stmt;
 mod strs;
@@ -144,6 +145,11 @@ pub struct GenConfig {
     /// in place of some dict displays: a rewrite after generation (see
     /// `sets.rs`).
     pub sets: bool,
+    /// Unused `*args`/`**kwargs` added to some module-level functions and
+    /// calls of them that unpack their arguments (`f(a, *(b,))`,
+    /// `f(*[a], b)`, `f(**{'q': a})`): a rewrite after generation, drawn
+    /// in half of the programs with `syntax` (see `star_calls.rs`).
+    pub star_calls: bool,
     /// Generator kernels appended after generation: generators stepped by
     /// `next` from hot loops, loops inside generator bodies, `yield from`
     /// chains, generator expressions with late-bound variables, early
@@ -221,6 +227,7 @@ impl Default for GenConfig {
             dunders: false,
             closures: false,
             sets: false,
+            star_calls: false,
             generators: false,
             // Off by default until every tier runs them.
             dicts: false,
@@ -340,6 +347,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // in three, about independent of `sequences`).
         let sequences_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.syntax = sequences_byte.is_some_and(|b| (b / 7) % 3 == 0);
+        // `star_calls` reads the same byte, only with `syntax` on (half of
+        // those programs): a program without `syntax` is unchanged.
+        c.star_calls = sequences_byte.is_some_and(|b| (b / 7) % 3 == 0 && (b / 21) % 2 == 1);
         c.sequences = coin(u, 50);
         // Drawn last, so the features before it keep their draws.
         let strings_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
@@ -384,6 +394,9 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.sets {
         sets::rewrite(&mut m, u);
+    }
+    if cfg.star_calls {
+        star_calls::rewrite(&mut m, u);
     }
     // Last: class kernels are appended after every rewrite, which leaves
     // them as their templates make them.

@@ -87,6 +87,7 @@ impl Gen<'_, '_> {
                     name: f.clone(),
                     params: vec!["n".into()],
                     defaults: vec![],
+                    star: Default::default(),
                     body: vec![
                         Stmt::If {
                             test: cmp(n(), CmpOp::LtE, Expr::int(0)),

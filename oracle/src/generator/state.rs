@@ -585,7 +585,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         // The last line keeps the default `end`: a program always prints
         // something (even when its last values are empty strs).
         if let Some(Stmt::Expr(Expr::Call { keywords, .. })) = out.last_mut() {
-            keywords.retain(|k| k.arg != "end");
+            keywords.retain(|k| k.arg.as_deref() != Some("end"));
         }
         out
     }

@@ -179,7 +179,7 @@ impl Gen<'_, '_> {
                     lit(self.pick(&SEPS))
                 };
                 keywords.push(Keyword {
-                    arg: "sep".into(),
+                    arg: Some("sep".into()),
                     value,
                 });
             }
@@ -190,7 +190,7 @@ impl Gen<'_, '_> {
                     lit(self.pick(&ENDS))
                 };
                 keywords.push(Keyword {
-                    arg: "end".into(),
+                    arg: Some("end".into()),
                     value,
                 });
             }

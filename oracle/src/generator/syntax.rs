@@ -153,11 +153,13 @@ impl Rewriter<'_, '_> {
                 params,
                 defaults,
                 body,
+                star,
             } => out.push(Stmt::FunctionDef {
                 name,
                 params,
                 defaults,
                 body: self.block(body, true),
+                star,
             }),
             other => out.push(other),
         }

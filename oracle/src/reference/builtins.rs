@@ -188,13 +188,49 @@ pub fn bind_keywords(
     given: Vec<Value>,
     kws: Vec<(Rc<str>, Value)>,
 ) -> Res<Vec<Value>> {
+    bind_star(name, params, defaults, given, kws, false, false).map(|b| b.params)
+}
+
+/// A call's arguments bound to a function's parameters: the positional
+/// ones, then the extra positional arguments (its `*args`) and the extra
+/// keywords in call order (its `**kwargs`).
+pub struct Bound {
+    pub params: Vec<Value>,
+    pub extra_args: Vec<Value>,
+    pub extra_kws: Vec<(Rc<str>, Value)>,
+}
+
+/// [`bind_keywords`] for a function that may have `*args` (`vararg`),
+/// which takes the extra positional arguments, and `**kwargs` (`varkw`),
+/// which takes the unknown keywords. CPython's order of errors: an
+/// unknown or already bound keyword, then too many positional arguments,
+/// then missing ones.
+pub fn bind_star(
+    name: &str,
+    params: &[String],
+    defaults: &[Value],
+    mut given: Vec<Value>,
+    kws: Vec<(Rc<str>, Value)>,
+    vararg: bool,
+    varkw: bool,
+) -> Res<Bound> {
     let n_given = given.len();
+    let extra_args = if vararg && n_given > params.len() {
+        given.split_off(params.len())
+    } else {
+        Vec::new()
+    };
+    let mut extra_kws = Vec::new();
     let mut bound: Vec<Option<Value>> = vec![None; params.len()];
     for (cell, v) in bound.iter_mut().zip(given) {
         *cell = Some(v);
     }
     for (k, v) in kws {
         let Some(i) = params.iter().position(|p| **p == *k) else {
+            if varkw {
+                extra_kws.push((k, v));
+                continue;
+            }
             return Err(type_error(format!(
                 "{name}() got an unexpected keyword argument '{k}'"
             )));
@@ -207,7 +243,7 @@ pub fn bind_keywords(
         bound[i] = Some(v);
     }
     let required = params.len() - defaults.len().min(params.len());
-    if n_given > params.len() {
+    if n_given > params.len() && !vararg {
         return Err(type_error(arity_message(name, params, required, n_given)));
     }
     for (cell, d) in bound[required..].iter_mut().zip(defaults) {
@@ -224,7 +260,11 @@ pub fn bind_keywords(
     if !missing.is_empty() {
         return Err(type_error(missing_message(name, &missing)));
     }
-    Ok(bound.into_iter().flatten().collect())
+    Ok(Bound {
+        params: bound.into_iter().flatten().collect(),
+        extra_args,
+        extra_kws,
+    })
 }
 
 /// The TypeError message CPython gives for calling `name(params)`, whose

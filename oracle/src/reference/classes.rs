@@ -437,7 +437,7 @@ pub fn set_class_attr(c: &Rc<ClassObj>, name: &str, v: Value) -> Res<()> {
 
 /// `x.name = v`.
 pub fn set_attr(x: &Value, name: &str, v: Value) -> Res<()> {
-    if super::exceptions::unmodelled_attr(x, name) {
+    if super::exceptions::unmodelled_attr(x, name) || matches!(x, Value::Arr(_)) {
         return Err(poison(Poison::Unmodelled));
     }
     match x {

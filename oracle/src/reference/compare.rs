@@ -290,6 +290,11 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
     if has_dunder(a, CMP) || has_dunder(b, CMP) {
         return Err(poison(Poison::Unmodelled));
     }
+    // Arrays compare item-wise with arrays only: not modelled (nor the
+    // array module and type, compared by identity).
+    if matches!(a, Value::Arr(_)) || matches!(b, Value::Arr(_)) {
+        return Err(poison(Poison::Unmodelled));
+    }
     // CPython compares two bound methods' receivers by identity, which for
     // an immutable receiver is outside the language.
     if let (Value::Bound(x), Value::Bound(y)) = (a, b)
@@ -340,6 +345,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
         (Value::Gen(x), Value::Gen(y)) => Rc::ptr_eq(x, y),
         (Value::Module, Value::Module) => true,
+        (Value::Arr(x), Value::Arr(y)) => x.is(y),
         (Value::Math(x), Value::Math(y)) => x == y,
         (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
         (Value::Instance(x), Value::Instance(y)) => Rc::ptr_eq(x, y),
@@ -367,7 +373,8 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Instance(_)
             | Value::Method(_)
             | Value::Exc(_)
-            | Value::Gen(_),
+            | Value::Gen(_)
+            | Value::Arr(_),
             _,
         ) => false,
     })
@@ -481,6 +488,8 @@ pub fn contains(container: &Value, x: &Value) -> Res<bool> {
         Value::Dict(d) => d.contains(x),
         Value::View(v) => dict::view_contains(v, x),
         Value::Set(s) => s.data.borrow().contains(x),
+        // `x in array`: item-wise equality, not modelled.
+        Value::Arr(_) => Err(poison(Poison::Unmodelled)),
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

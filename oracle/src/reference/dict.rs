@@ -157,6 +157,9 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         Value::Iter(it) => (9u8, Rc::as_ptr(it) as usize).hash(h),
         Value::Builtin(b) => (7u8, b.name()).hash(h),
         Value::Module => 9u8.hash(h),
+        // Arrays are unhashable, the module and type hashed by identity:
+        // neither is modelled.
+        Value::Arr(_) => return Err(super::eval::poison(Poison::Unmodelled)),
         Value::Math(m) => (10u8, m.name()).hash(h),
         Value::View(v) if v.kind == ViewKind::Values => (8u8, Rc::as_ptr(v) as usize).hash(h),
         Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_) => {

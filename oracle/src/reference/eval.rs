@@ -9,6 +9,7 @@ use jitdiff_vm::lang::outcome::Poison;
 use std::rc::Rc;
 
 use super::StackGuard;
+use super::array::{self, Arr};
 use super::compare;
 use super::dict_methods;
 use super::float::{self, Num};
@@ -455,6 +456,7 @@ impl<'p> Interp<'p> {
                 self.call(f, base)
             }
             Ex::CallKw(c) => self.call_kw(c, frame),
+            Ex::CallStar(c) => self.call_ex(c, frame),
             Ex::Tuple(items) => self.display(items, false, frame),
             Ex::List(items) => self.display(items, true, frame),
             Ex::Dict(pairs) => self.dict_display(pairs, frame),
@@ -609,6 +611,20 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let recv = self.eval(receiver, frame)?;
+        // `array.array(args)`: a plain call of the type; any other method
+        // of the module, the type or an array is not modelled.
+        if let Value::Arr(a) = &recv {
+            let f = match a {
+                Arr::Module => array::module_attr(m.name())?,
+                _ => return Err(poison(Poison::Unmodelled)),
+            };
+            let base = self.stack.len();
+            for a in args {
+                let v = self.eval(a, frame)?;
+                self.stack.push(v);
+            }
+            return self.call(f, base);
+        }
         // A generator's methods (send, throw, close) and an exception's
         // (with_traceback, add_note) are outside the language.
         if matches!(recv, Value::Gen(_)) || super::exceptions::unmodelled_attr(&recv, m.name()) {
@@ -648,7 +664,9 @@ impl<'p> Interp<'p> {
     /// order the VM follows too.
     fn call(&mut self, f: Value, base: usize) -> Res<Value> {
         self.charge()?;
+        self.poison_array_args(&f, base)?;
         let result = match f {
+            Value::Arr(Arr::Type) => return self.array_new(base),
             Value::Func(func) => match self.prog.funcs.get(func.code) {
                 Some(code) => return self.call_user(code, &func, base),
                 None => Ok(Value::None),
@@ -761,6 +779,12 @@ fn binop_full(
     inplace: bool,
     int_bits: u64,
 ) -> Res<Value> {
+    // An array's `+` and `*` (concatenation, repetition, CPython's own
+    // messages for other operands) are not modelled; its other operators
+    // are unsupported as for any object.
+    if matches!(op, BinOp::Add | BinOp::Mul) && (array::is_array(a) || array::is_array(b)) {
+        return Err(poison(Poison::Unmodelled));
+    }
     // `d |= x` takes any iterable of pairs, so it goes first.
     if inplace && op == BinOp::BitOr && matches!(a, Value::Dict(_)) {
         return dict_methods::or(h, a, b, true);

@@ -7,14 +7,18 @@
 
 use std::rc::Rc;
 
+use super::super::array;
 use super::super::builtins;
+use super::super::dict;
 use super::super::dict_methods;
 use super::super::iters;
 use super::super::math;
 use super::super::methods;
-use super::super::resolve::{CallKw, FuncCode};
+use super::super::resolve::{CallEx, CallKw, FuncCode};
+use super::super::seq;
 use super::super::strs;
-use super::super::value::{Builtin, FuncObj, Value};
+use super::super::value::{Builtin, FuncObj, TupleObj, Value};
+use super::dunders::has_dunder;
 use super::{Flow, Frame, Interp, Res, closures, poison, type_error};
 use jitdiff_vm::lang::outcome::Poison;
 
@@ -28,8 +32,11 @@ impl<'p> Interp<'p> {
         func: &FuncObj,
         base: usize,
     ) -> Res<Value> {
-        let defaults = &func.defaults;
         let base = base.min(self.stack.len());
+        if code.vararg || code.varkw {
+            return self.call_user_kw(code, func, base, Vec::new());
+        }
+        let defaults = &func.defaults;
         let given = self.stack.len() - base;
         let want = code.params.len();
         // The missing trailing parameters take their defaults.
@@ -45,6 +52,13 @@ impl<'p> Interp<'p> {
                 given,
             )));
         }
+        self.enter_user(code, func, base)
+    }
+
+    /// A user function's call once its arguments are bound (they are
+    /// `stack[base..]`, one per parameter slot): the depth limit, then
+    /// the body in a new frame with its cells (or a new generator).
+    fn enter_user(&mut self, code: &'p FuncCode, func: &FuncObj, base: usize) -> Res<Value> {
         if code.is_gen {
             // The body waits for the first resume (which checks the depth).
             let args: Vec<Value> = self.stack.drain(base..).collect();
@@ -95,7 +109,24 @@ impl<'p> Interp<'p> {
         for (name, e) in &c.keywords {
             kws.push((name.clone(), self.eval(e, frame)?));
         }
+        self.call_with_keywords(f, base, kws)
+    }
+
+    /// A keyword call after its operands are evaluated (the positional
+    /// ones are `stack[base..]`): fuel, then the call.
+    pub(super) fn call_with_keywords(
+        &mut self,
+        f: Value,
+        base: usize,
+        kws: Vec<(Rc<str>, Value)>,
+    ) -> Res<Value> {
         self.charge()?;
+        self.poison_array_args(&f, base)?;
+        if let Value::Arr(super::super::array::Arr::Type) = f {
+            return Err(type_error(
+                "array.array() takes no keyword arguments".into(),
+            ));
+        }
         // `sorted(g, reverse=...)`; any other keyword call of a builtin
         // is an error before it would consume anything.
         if let Value::Builtin(Builtin::Sorted) = &f {
@@ -209,9 +240,201 @@ impl<'p> Interp<'p> {
         let base = base.min(self.stack.len());
         let given: Vec<Value> = self.stack.drain(base..).collect();
         let defaults = &func.defaults;
-        let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
-        self.stack.extend(bound);
-        self.call_user(code, func, base)
+        if !(code.vararg || code.varkw) {
+            let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
+            self.stack.extend(bound);
+            return self.call_user(code, func, base);
+        }
+        let (name, params) = (&code.name, &code.params);
+        let bound =
+            builtins::bind_star(name, params, defaults, given, kws, code.vararg, code.varkw)?;
+        self.stack.extend(bound.params);
+        // Unshared new objects, made without the bulk charge (the VM's
+        // CALL makes them so too).
+        if code.vararg {
+            let items = bound.extra_args;
+            self.stack.push(Value::Tuple(Rc::new(TupleObj { items })));
+        }
+        if code.varkw {
+            let d = self.heap.dict();
+            for (k, v) in bound.extra_kws {
+                d.store(&Value::Str(k), v)?;
+            }
+            self.stack.push(Value::Dict(d));
+        }
+        self.enter_user(code, func, base)
+    }
+
+    /// `func(a, *xs, k=v, **m)`: the callee, then the positional arguments
+    /// left to right (each `*xs` iterated there), then the keywords left
+    /// to right (each `**m` merged there, a name given twice a TypeError),
+    /// then the call exactly as if written out: a plain call if no keyword
+    /// is left, else a keyword call (both charge their one unit of fuel;
+    /// the unpacking itself is free, beyond the resumes of a generator).
+    #[inline(never)]
+    pub(super) fn call_ex(&mut self, c: &'p CallEx, frame: &mut Frame<'p>) -> Res<Value> {
+        let f = self.eval(&c.func, frame)?;
+        let base = self.stack.len();
+        for (starred, a) in &c.args {
+            let v = self.eval(a, frame)?;
+            if !*starred {
+                self.stack.push(v);
+                continue;
+            }
+            let iterable = match &v {
+                Value::Gen(_) => true,
+                Value::Instance(_) => has_dunder(&v, &["__iter__", "__getitem__"]),
+                _ => seq::Items::of(&v).is_some(),
+            };
+            if !iterable {
+                return Err(type_error(format!(
+                    "{} argument after * must be an iterable, not {}",
+                    self.function_str(&f)?,
+                    v.type_name()
+                )));
+            }
+            let mut src = self.src_any(&v)?;
+            while let Some(x) = self.step_src(&mut src)? {
+                seq::check_len((self.stack.len() - base) as u128 + 1)?;
+                self.stack.push(x);
+            }
+        }
+        // A run of named keywords is evaluated whole, then merged (as
+        // CPython's BUILD_MAP then DICT_MERGE): a name it repeats from an
+        // earlier `**` raises after the run's last value.
+        let kwd = self.heap.dict();
+        let mut run = Vec::new();
+        for (name, e) in &c.keywords {
+            let v = self.eval(e, frame)?;
+            let pairs = match (name, v) {
+                (Some(n), v) => {
+                    run.push((Value::Str(n.clone()), v));
+                    continue;
+                }
+                (None, Value::Dict(d)) => d.pairs(),
+                // A user mapping (`keys` and `__getitem__`): not modelled.
+                (None, Value::Instance(_)) => return Err(poison(Poison::Unmodelled)),
+                (None, other) => {
+                    return Err(type_error(format!(
+                        "{} argument after ** must be a mapping, not {}",
+                        self.function_str(&f)?,
+                        other.type_name()
+                    )));
+                }
+            };
+            self.merge_keywords(&f, &kwd, std::mem::take(&mut run))?;
+            self.merge_keywords(&f, &kwd, pairs)?;
+        }
+        self.merge_keywords(&f, &kwd, run)?;
+        let pairs = kwd.pairs();
+        if pairs.is_empty() {
+            return self.call(f, base);
+        }
+        let mut kws = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match k {
+                Value::Str(k) => kws.push((k, v)),
+                _ => return Err(type_error("keywords must be strings".into())),
+            }
+        }
+        let names: Vec<&str> = kws.iter().map(|(n, _)| &**n).collect();
+        if unmodelled_keywords(&f, &names) {
+            return Err(poison(Poison::Unmodelled));
+        }
+        self.call_with_keywords(f, base, kws)
+    }
+
+    /// Merges keywords `pairs` into the call's `kwd` (DICT_MERGE): a name
+    /// already there is CPython's TypeError.
+    fn merge_keywords(
+        &self,
+        f: &Value,
+        kwd: &dict::DictObj,
+        pairs: Vec<(Value, Value)>,
+    ) -> Res<()> {
+        for (k, v) in pairs {
+            if kwd.contains(&k)? {
+                let Value::Str(k) = k else {
+                    // CPython then words it from the key's repr.
+                    return Err(poison(Poison::Unmodelled));
+                };
+                return Err(type_error(format!(
+                    "{} got multiple values for keyword argument '{k}'",
+                    self.function_str(f)?
+                )));
+            }
+            kwd.store(&k, v)?;
+        }
+        Ok(())
+    }
+
+    /// An array given to a builtin or math function that does more than
+    /// iterate it, take its length or its repr: not modelled.
+    pub(super) fn poison_array_args(&self, f: &Value, base: usize) -> Res<()> {
+        let args = self.stack.get(base..).unwrap_or(&[]);
+        if !args.iter().any(array::is_array) {
+            return Ok(());
+        }
+        match f {
+            Value::Builtin(b) if array::builtin_takes_arrays(*b) => Ok(()),
+            Value::Builtin(_) | Value::Math(_) => Err(poison(Poison::Unmodelled)),
+            _ => Ok(()),
+        }
+    }
+
+    /// `array.array(typecode[, initializer])` (its arguments are
+    /// `stack[base..]`): the typecode, then each item of the initializer
+    /// in turn (a generator is pulled one item at a time and stops at a
+    /// bad one, as CPython's). The new array is bulk-charged as a list of
+    /// its items.
+    pub(super) fn array_new(&mut self, base: usize) -> Res<Value> {
+        let args = self.stack.split_off(base.min(self.stack.len()));
+        match args.len() {
+            0 => {
+                return Err(type_error(
+                    "array() takes at least 1 argument (0 given)".into(),
+                ));
+            }
+            1 | 2 => {}
+            n => {
+                return Err(type_error(format!(
+                    "array() takes at most 2 arguments ({n} given)"
+                )));
+            }
+        }
+        array::check_typecode(&args[0])?;
+        let mut items = Vec::new();
+        if let Some(init) = args.get(1) {
+            if let Value::Str(_) = init {
+                return Err(type_error(
+                    "cannot use a str to initialize an array with typecode 'B'".into(),
+                ));
+            }
+            let mut src = self.src_any(init)?;
+            while let Some(x) = self.step_src(&mut src)? {
+                seq::check_len(items.len() as u128 + 1)?;
+                items.push(array::check_byte(&x)?);
+            }
+        }
+        self.heap.bulk(items.len());
+        Ok(array::make(items))
+    }
+
+    /// How CPython's call errors name a callable (`_PyObject_FunctionStr`):
+    /// `__main__.f()`, `__main__.C.m()`, `__main__.C()`, `print()`,
+    /// `math.sqrt()`, `list.append()`. Anything else is named by its
+    /// `str()` there, which the reference does not model (poison).
+    pub(super) fn function_str(&self, f: &Value) -> Res<String> {
+        Ok(match f {
+            Value::Func(func) => format!("__main__.{}()", func.name),
+            Value::Method(m) => format!("__main__.{}()", m.func.name),
+            Value::Class(c) => format!("__main__.{}()", c.name),
+            Value::Builtin(b) => format!("{}()", b.name()),
+            Value::Math(m) => format!("math.{}()", m.name()),
+            Value::Bound(b) => format!("{}.{}()", b.receiver.type_name(), b.meth.name()),
+            Value::Arr(super::super::array::Arr::Type) => "array.array()".into(),
+            _ => return Err(poison(Poison::Unmodelled)),
+        })
     }
 
     /// A builtin's result (its arguments are `stack[base..]`); every int it
@@ -250,5 +473,51 @@ impl<'p> Interp<'p> {
             Builtin::Next => self.next_builtin(base),
             Builtin::Iter => self.iter_builtin(base),
         }
+    }
+}
+
+/// Whether keywords `names` (only `**` brings arbitrary ones to a
+/// builtin) make a call of builtin callable `f` one the reference does
+/// not model: a keyword CPython's builtin takes (`print(file=)`,
+/// `int(base=)`, `sorted(key=)`, `dict(**kw)`, `str.split(sep=)`,
+/// `dict.update(**kw)`...), or a callee whose CPython error for an
+/// unknown keyword the reference does not word (`enumerate`, `zip`,
+/// `sorted`, `list.sort`). The builtins that take no keyword at all keep
+/// their "takes no keyword arguments".
+fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
+    let any = |taken: &[&str]| names.iter().any(|n| taken.contains(n));
+    match f {
+        Value::Builtin(b) => match b {
+            Builtin::Print => any(&["file", "flush"]),
+            Builtin::Sorted => names != ["reverse"],
+            Builtin::Int => any(&["base"]),
+            Builtin::Round => any(&["number", "ndigits"]),
+            Builtin::Sum => any(&["start"]),
+            Builtin::Min | Builtin::Max => any(&["key", "default"]),
+            Builtin::Str => any(&["object", "encoding", "errors"]),
+            Builtin::Float
+            | Builtin::Range
+            | Builtin::Len
+            | Builtin::Abs
+            | Builtin::List
+            | Builtin::Tuple
+            | Builtin::Set
+            | Builtin::Repr
+            | Builtin::Ord
+            | Builtin::Chr
+            | Builtin::Isinstance
+            | Builtin::Iter
+            | Builtin::Next
+            | Builtin::Reversed
+            | Builtin::Exc(_) => false,
+            Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
+        },
+        Value::Bound(b) => match b.meth {
+            methods::Meth::Sort => names != ["reverse"],
+            methods::Meth::Split => true,
+            methods::Meth::Update => matches!(b.receiver, Value::Dict(_)),
+            _ => false,
+        },
+        _ => false,
     }
 }

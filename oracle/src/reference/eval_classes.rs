@@ -116,6 +116,14 @@ impl<'p> Interp<'p> {
         if exceptions::unmodelled_attr(&recv, name) {
             return Err(poison(Poison::Unmodelled));
         }
+        // `array.array`; any other attribute of the array module, type or
+        // an array is not modelled.
+        if let Value::Arr(a) = &recv {
+            return match a {
+                super::super::array::Arr::Module => super::super::array::module_attr(name),
+                _ => Err(poison(Poison::Unmodelled)),
+            };
+        }
         match &recv {
             Value::Gen(_) => Err(poison(Poison::Unmodelled)),
             // Any other attribute of an exception object: CPython's message.

@@ -67,6 +67,7 @@ pub fn iter_of(v: &Value) -> Option<Value> {
         Items::Str(..) => "str_ascii_iterator",
         Items::Dict(it) => it.type_name(),
         Items::Set(_) => "set_iterator",
+        Items::Array(..) => "array.arrayiterator",
         // An iterator's `iter()` is itself.
         Items::Obj(_) => return Some(v.clone()),
     };

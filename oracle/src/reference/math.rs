@@ -26,10 +26,11 @@ pub enum MathFn {
     IsNan,
     IsInf,
     Hypot,
+    Tan,
 }
 
 impl MathFn {
-    const ALL: [MathFn; 13] = [
+    const ALL: [MathFn; 14] = [
         MathFn::Sqrt,
         MathFn::Sin,
         MathFn::Cos,
@@ -43,6 +44,7 @@ impl MathFn {
         MathFn::IsNan,
         MathFn::IsInf,
         MathFn::Hypot,
+        MathFn::Tan,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,6 +62,7 @@ impl MathFn {
             MathFn::IsNan => "isnan",
             MathFn::IsInf => "isinf",
             MathFn::Hypot => "hypot",
+            MathFn::Tan => "tan",
         }
     }
 }
@@ -138,6 +141,7 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
                 MathFn::Sqrt => v.sqrt(),
                 MathFn::Sin => v.sin(),
                 MathFn::Cos => v.cos(),
+                MathFn::Tan => v.tan(),
                 MathFn::Fabs => v.abs(),
                 _ => v.exp(),
             };

@@ -364,6 +364,7 @@ pub fn len(args: &[Value]) -> Res<Value> {
         Value::Dict(d) => d.len(),
         Value::View(v) => v.dict.len(),
         Value::Set(s) => s.data.borrow().len(),
+        Value::Arr(super::array::Arr::Obj(a)) => a.items.borrow().len(),
         Value::Range(r) => r.len().to_i64().ok_or_else(|| {
             exception(
                 "OverflowError",

@@ -34,6 +34,14 @@
 //! storing any (CPython stores them in chunks, which only shows when a
 //! later entry's evaluation fails after an earlier key was unhashable).
 //!
+//! Calls: `*args`/`**kwargs` parameters are bound after the positional
+//! ones (`builtins::bind_star`); a call unpacking `*iterable` or
+//! `**mapping` (`eval_calls.rs`) builds its arguments with CPython's
+//! errors, then is the written-out call (one unit of fuel, as that call);
+//! a user mapping after `**`, and a keyword `**` hands a builtin that the
+//! builtin takes in CPython (`print(file=)`, `dict(**kw)`...), poison. The
+//! `array` module is in [`array`] (typecode `'B'` only).
+//!
 //! Exceptions and generators: `try` and `raise` are in `eval_try.rs`
 //! (poison is never caught), generators in `generators.rs` (its header
 //! has the fuel rule the VM shares). Not modelled (the run poisons): a
@@ -45,6 +53,7 @@
 //! failing part way (an unhashable item) has let the generator run to its
 //! end first (CPython stops pulling there).
 
+mod array;
 mod builtins;
 mod cells;
 mod classes;

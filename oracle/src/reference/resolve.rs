@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use jitdiff_vm::lang::ast::{
-    BinOp, BoolOp, CmpOp, Comprehension, Expr, Module, Stmt, Target, UnaryOp, function_locals,
+    BinOp, BoolOp, CmpOp, Comprehension, Expr, Module, StarParams, Stmt, Target, UnaryOp,
+    function_locals,
 };
 use num_bigint::BigInt;
 
@@ -51,6 +52,8 @@ pub enum Ex {
     Call(Box<Ex>, Vec<Ex>),
     /// A call with keyword arguments (boxed: rare, and keeps `Ex` small).
     CallKw(Box<CallKw>),
+    /// A call unpacking `*iterable` or `**mapping` arguments.
+    CallStar(Box<CallEx>),
     /// `body if test else orelse`: (test, body, orelse).
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
     Tuple(Vec<Ex>),
@@ -167,6 +170,15 @@ pub struct CallKw {
     pub keywords: Vec<(Rc<str>, Ex)>,
 }
 
+/// `func(a, *xs, k=v, **m)`: each positional argument with whether it is
+/// starred, each keyword with its name (`None`: a `**mapping`).
+#[derive(Debug)]
+pub struct CallEx {
+    pub func: Ex,
+    pub args: Vec<(bool, Ex)>,
+    pub keywords: Vec<(Option<Rc<str>>, Ex)>,
+}
+
 /// A subscript's index: an expression, or a slice's optional parts.
 #[derive(Debug)]
 pub enum Index {
@@ -242,9 +254,14 @@ pub struct Handler {
 #[derive(Debug)]
 pub struct FuncCode {
     pub name: Rc<str>,
+    /// The positional parameters (not `*args`/`**kwargs`).
     pub params: Vec<String>,
-    /// Local slot of each parameter, in order.
+    /// Local slot of each parameter, in order, then of `*args`, then of
+    /// `**kwargs`, for those it has.
     pub param_slots: Vec<usize>,
+    /// Whether it has `*args`, and `**kwargs`.
+    pub vararg: bool,
+    pub varkw: bool,
     /// Name of each local slot (for `UnboundLocalError`).
     pub local_names: Vec<String>,
     pub body: Vec<St>,
@@ -504,9 +521,15 @@ impl Resolver<'_> {
             Stmt::Break => St::Break,
             Stmt::Continue => St::Continue,
             Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => St::Nothing,
-            Stmt::Import { name, .. } => {
-                St::Assign(self.slot(name, scope), Ex::Const(Value::Module))
+            Stmt::Import { module, name } => {
+                let m = match module.as_str() {
+                    "array" => Value::Arr(super::array::Arr::Module),
+                    _ => Value::Module,
+                };
+                St::Assign(self.slot(name, scope), Ex::Const(m))
             }
+            // Only `import array` is in the language.
+            Stmt::ImportFrom { module, .. } if module == "array" => St::Unmodelled,
             // Bound left to right, as a tuple unpacked.
             Stmt::ImportFrom { names, .. } => {
                 let mut dests = Vec::new();
@@ -523,10 +546,11 @@ impl Resolver<'_> {
                 params,
                 defaults,
                 body,
+                star,
             } => {
                 // Defaults are evaluated in the enclosing scope.
                 let defaults = self.exprs(defaults, scope)?;
-                let code = self.function(name, params, body, scope, false)?;
+                let code = self.function(name, params, star, body, scope, false)?;
                 St::Def(self.slot(name, scope), code, defaults)
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
@@ -598,11 +622,12 @@ impl Resolver<'_> {
                     params,
                     defaults,
                     body,
+                    star,
                 } => {
                     let defaults = self.exprs(defaults, scope)?;
                     let qualname = format!("{name}.{m}");
                     let plain = matches!(kind, DefKind::Plain);
-                    let code = self.function(&qualname, params, body, scope, plain)?;
+                    let code = self.function(&qualname, params, star, body, scope, plain)?;
                     items.push(ClassItem::Def {
                         name: Rc::from(m.as_str()),
                         code,
@@ -661,11 +686,16 @@ impl Resolver<'_> {
     fn function(
         &mut self,
         name: &str,
-        params: &[String],
+        positional: &[String],
+        star: &StarParams,
         body: &[Stmt],
         outer: &Scope,
         method: bool,
     ) -> R<usize> {
+        // `*args` and `**kwargs` are parameters like the others, bound
+        // after them.
+        let params: Vec<String> = positional.iter().chain(star.names()).cloned().collect();
+        let params = params.as_slice();
         let (mut local_names, declared_globals) = function_locals(params, body);
         let is_gen = jitdiff_vm::lang::ast::is_generator(body);
         let analysis = super::cells::analyze(params, body, &outer.child_bound);
@@ -745,8 +775,10 @@ impl Resolver<'_> {
         let body = body?;
         self.funcs.push(FuncCode {
             name: Rc::from(qualname.as_str()),
-            params: params.to_vec(),
+            params: positional.to_vec(),
             param_slots,
+            vararg: star.vararg.is_some(),
+            varkw: star.varkw.is_some(),
             local_names,
             body,
             own_cells: analysis.cells.len(),
@@ -800,7 +832,7 @@ impl Resolver<'_> {
                 func,
                 args,
                 keywords,
-            } if keywords.is_empty() => {
+            } if keywords.is_empty() && !args.iter().any(|a| matches!(a, Expr::Starred(_))) => {
                 Ex::Call(Box::new(self.expr(func, scope)?), self.exprs(args, scope)?)
             }
             Expr::Str(s) => Ex::Const(Value::Str(Rc::from(s.as_str()))),
@@ -826,7 +858,8 @@ impl Resolver<'_> {
             Expr::Set(items) => self.set_display(items, scope)?,
             Expr::Super => Ex::Unmodelled,
             Expr::GeneratorExp { elt, generators } => self.genexp(elt, generators, scope)?,
-            Expr::Yield(_) | Expr::YieldFrom(_) => Ex::Unmodelled,
+            // A `*x` outside a call's arguments: only a hand-built AST.
+            Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Starred(_) => Ex::Unmodelled,
             Expr::Lambda {
                 params,
                 defaults,
@@ -834,8 +867,9 @@ impl Resolver<'_> {
             } => {
                 let defaults = self.exprs(defaults, scope)?;
                 let body = super::cells::lambda_body(body);
+                let star = StarParams::default();
                 Ex::Lambda(
-                    self.function("<lambda>", params, &body, scope, false)?,
+                    self.function("<lambda>", params, &star, &body, scope, false)?,
                     defaults,
                 )
             }
@@ -969,12 +1003,45 @@ impl Resolver<'_> {
                 func,
                 args,
                 keywords,
+            } if args.iter().any(|a| matches!(a, Expr::Starred(_)))
+                || keywords.iter().any(|k| k.arg.is_none()) =>
+            {
+                let func = self.expr(func, scope)?;
+                let args = args
+                    .iter()
+                    .map(|a| {
+                        Ok(match a {
+                            Expr::Starred(inner) => (true, self.expr(inner, scope)?),
+                            other => (false, self.expr(other, scope)?),
+                        })
+                    })
+                    .collect::<R<_>>()?;
+                let keywords = keywords
+                    .iter()
+                    .map(|k| {
+                        let name = k.arg.as_deref().map(Rc::from);
+                        Ok((name, self.expr(&k.value, scope)?))
+                    })
+                    .collect::<R<_>>()?;
+                Ex::CallStar(Box::new(CallEx {
+                    func,
+                    args,
+                    keywords,
+                }))
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
             } => {
                 let func = self.expr(func, scope)?;
                 let args = self.exprs(args, scope)?;
                 let keywords = keywords
                     .iter()
-                    .map(|k| Ok((Rc::from(k.arg.as_str()), self.expr(&k.value, scope)?)))
+                    .map(|k| {
+                        let name = Rc::from(k.arg.as_deref().unwrap_or_default());
+                        Ok((name, self.expr(&k.value, scope)?))
+                    })
                     .collect::<R<_>>()?;
                 Ex::CallKw(Box::new(CallKw {
                     func,

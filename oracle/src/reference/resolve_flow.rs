@@ -61,7 +61,8 @@ impl Resolver<'_> {
             return Ok(Ex::Unmodelled);
         }
         let first_iter = self.expr(&first.iter, scope)?;
-        let code = self.function("<genexpr>", &params, &body, scope, false)?;
+        let star = jitdiff_vm::lang::ast::StarParams::default();
+        let code = self.function("<genexpr>", &params, &star, &body, scope, false)?;
         Ok(Ex::GenExp(code, Box::new(first_iter)))
     }
 }

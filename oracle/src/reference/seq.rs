@@ -128,6 +128,8 @@ pub enum Items {
     /// An iterator object, shared with every name bound to it.
     Obj(Rc<super::iters::IterObj>),
     Set(SetIter),
+    /// An array, read by index (an item stored meanwhile is seen).
+    Array(Rc<super::array::ArrayObj>, usize),
 }
 
 /// A set's iterator: its elements in slot order, checked against the size
@@ -180,6 +182,8 @@ impl Items {
             Value::View(v) => Items::Dict(DictIter::new(v.dict.clone(), v.kind)),
             Value::Iter(it) => Items::Obj(it.clone()),
             Value::Set(s) => Items::Set(SetIter::new(s.clone())),
+            Value::Arr(super::array::Arr::Obj(a)) => Items::Array(a.clone(), 0),
+            Value::Arr(_) => return None,
             Value::Int(_)
             | Value::Float(_)
             | Value::Bool(_)
@@ -234,6 +238,11 @@ impl Iterator for Items {
             Items::Dict(it) => it.step().ok().flatten(),
             Items::Obj(it) => it.step().ok().flatten(),
             Items::Set(it) => it.step().ok().flatten(),
+            Items::Array(a, i) => {
+                let b = a.items.borrow().get(*i).copied();
+                *i += 1;
+                b.map(|b| Value::Int(Int::Small(i64::from(b))))
+            }
         }
     }
 }
@@ -270,6 +279,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
         Value::Dict(d) => super::dict::view_items(d, ViewKind::Keys),
         Value::View(v) => super::dict::view_items(&v.dict, v.kind),
         Value::Set(s) => s.data.borrow().ordered()?,
+        Value::Arr(super::array::Arr::Obj(a)) => Items::Array(a.clone(), 0).collect(),
         Value::Iter(it) => {
             let mut out = Vec::new();
             while let Some(x) = it.step()? {
@@ -331,6 +341,9 @@ pub fn item(v: &Value, idx: &Value, int_bits: u64) -> Res<Value> {
         Value::Range(r) => return range_item(r, idx, int_bits),
         Value::Str(s) => return strs::item(s, idx),
         Value::Dict(d) => return d.subscript(idx),
+        Value::Arr(super::array::Arr::Obj(a)) => return super::array::get(a, idx),
+        // `array.array[int]`, a generic alias: not modelled.
+        Value::Arr(super::array::Arr::Type) => return Err(poison(Poison::Unmodelled)),
         _ => return Err(not_subscriptable(v)),
     };
     let i = idx.as_int().ok_or_else(|| bad_index(name, idx))?;
@@ -453,6 +466,8 @@ pub fn span(s: &SliceArgs, len: usize) -> Res<Span> {
 /// `v[a:b:c]`: a new list or tuple (bulk-charged), or a range.
 pub fn slice(h: &mut Heap, v: &Value, s: &SliceArgs, int_bits: u64) -> Res<Value> {
     match v {
+        // Array slices are not modelled.
+        Value::Arr(_) => Err(poison(Poison::Unmodelled)),
         Value::List(l) => {
             let items = l.items.borrow();
             let sp = span(s, items.len())?;
@@ -526,6 +541,9 @@ pub fn store_item(container: &Value, idx: &Value, value: Value) -> Res<()> {
     if let Value::Dict(d) = container {
         return d.store(idx, value);
     }
+    if let Value::Arr(super::array::Arr::Obj(a)) = container {
+        return super::array::set(a, idx, &value);
+    }
     let Value::List(l) = container else {
         return Err(no_item_assignment(container));
     };
@@ -547,6 +565,9 @@ fn no_item_assignment(v: &Value) -> Box<super::eval::Stop> {
 
 /// `container[a:b:c] = value` (CPython's `list_ass_subscript`).
 pub fn store_slice(h: &mut Heap, container: &Value, s: &SliceArgs, value: &Value) -> Res<()> {
+    if let Value::Arr(_) = container {
+        return Err(poison(Poison::Unmodelled));
+    }
     if let Value::Dict(_) = container {
         return Err(type_error("unhashable type: 'slice'".into()));
     }

@@ -173,12 +173,14 @@ fn hand_built_asts_still_get_a_result() {
     // A nested def closes over the outer function's parameter (not the
     // global of the same name), as in Python.
     let inner = Stmt::FunctionDef {
+        star: Default::default(),
         name: "g".into(),
         params: vec![],
         defaults: vec![],
         body: vec![Stmt::Return(Some(name("x")))],
     };
     let outer = Stmt::FunctionDef {
+        star: Default::default(),
         name: "f".into(),
         params: vec!["x".into()],
         defaults: vec![],
@@ -227,6 +229,7 @@ fn hand_built_asts_still_get_a_result() {
     assert_eq!(r, RunResult::Poisoned(Poison::IntTooLarge));
     // Duplicate parameters, global declared for a parameter.
     let f = Stmt::FunctionDef {
+        star: Default::default(),
         name: "f".into(),
         params: vec!["a".into(), "a".into()],
         defaults: vec![],
@@ -291,6 +294,7 @@ fn absurdly_deep_asts_do_not_overflow_the_stack() {
                 ))),
             ];
             let f = Stmt::FunctionDef {
+                star: Default::default(),
                 name: "f".into(),
                 params: vec!["n".into()],
                 defaults: vec![],
@@ -470,7 +474,7 @@ fn random_expr(rng: &mut StdRng, depth: u32) -> Expr {
             // Any names, on any callee: only `print`'s sep/end parse.
             keywords: (0..rng.random_range(0..3) / 2 * rng.random_range(1..3))
                 .map(|_| Keyword {
-                    arg: ["sep", "end", "x", "sep"][rng.random_range(0..4)].to_string(),
+                    arg: Some(["sep", "end", "x", "sep"][rng.random_range(0..4)].to_string()),
                     value: random_expr(rng, depth - 1),
                 })
                 .collect(),
@@ -540,6 +544,7 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
         5 => Stmt::Break,
         6 => Stmt::Continue,
         7 => Stmt::FunctionDef {
+            star: Default::default(),
             name: target,
             params: (0..rng.random_range(0..3))
                 .map(|_| NAMES[rng.random_range(0..2)].to_string())

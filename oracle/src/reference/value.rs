@@ -661,6 +661,8 @@ pub enum Value {
     Set(Rc<super::set::SetObj>),
     /// A generator object (its state is in the interpreter's table).
     Gen(Rc<super::eval::generators::GenObj>),
+    /// The array module, its `array` type, or an array.
+    Arr(super::array::Arr),
 }
 
 impl Value {
@@ -707,6 +709,7 @@ impl Value {
             Value::Iter(it) => it.type_name(),
             Value::Set(_) => "set",
             Value::Gen(_) => "generator",
+            Value::Arr(a) => a.type_name(),
         })
     }
 
@@ -733,6 +736,7 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::Func(_) | Value::Builtin(_) | Value::Bound(_) => true,
             Value::Module | Value::Math(_) => true,
+            Value::Arr(a) => a.truthy(),
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
@@ -769,6 +773,7 @@ impl Value {
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Builtin(a), Value::Builtin(b)) => a == b,
             (Value::Module, Value::Module) => true,
+            (Value::Arr(a), Value::Arr(b)) => a.is(b),
             (Value::Math(a), Value::Math(b)) => a == b,
             (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
             (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
@@ -815,6 +820,7 @@ impl fmt::Display for Value {
             Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),
             Value::Math(m) => write!(f, "<built-in function {}>", m.name()),
             Value::Module => f.write_str("<module 'math' (built-in)>"),
+            Value::Arr(a) => write!(f, "{a}"),
             // Without CPython's address, as functions.
             Value::Bound(b) => write!(
                 f,

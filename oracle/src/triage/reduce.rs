@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use jitdiff_vm::lang::ast::{Comprehension, Keyword, Target};
+use jitdiff_vm::lang::ast::{Comprehension, Keyword, StarParams, Target};
 use jitdiff_vm::lang::{Expr, Module, Stmt, parse_program, unparse};
 
 #[path = "reduce_classes.rs"]
@@ -297,6 +297,7 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
             params,
             defaults,
             body,
+            star,
         } => {
             let rebuild = |defaults: Vec<Expr>, body: Vec<Stmt>| {
                 vec![Stmt::FunctionDef {
@@ -304,6 +305,7 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                     params: params.clone(),
                     defaults,
                     body,
+                    star: star.clone(),
                 }]
             };
             for b in list_variants(body) {
@@ -833,9 +835,10 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
                 params,
                 defaults,
                 body,
+                star,
             } => {
                 f(name, true);
-                params.iter().for_each(|p| f(p, false));
+                params.iter().chain(star.names()).for_each(|p| f(p, false));
                 defaults.iter().for_each(|d| collect_expr_names(d, f));
                 collect_names(body, f);
             }
@@ -929,7 +932,7 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
 fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
     match e {
         Expr::Name(n) => f(n, false),
-        Expr::UnaryOp { operand, .. } => collect_expr_names(operand, f),
+        Expr::UnaryOp { operand, .. } | Expr::Starred(operand) => collect_expr_names(operand, f),
         Expr::BinOp { left, right, .. } => {
             collect_expr_names(left, f);
             collect_expr_names(right, f);
@@ -1118,11 +1121,16 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             params,
             defaults,
             body,
+            star,
         } => Stmt::FunctionDef {
             name: rn(name, map),
             params: params.iter().map(|p| rn(p, map)).collect(),
             defaults: defaults.iter().map(|d| rename_expr(d, map)).collect(),
             body: block(body),
+            star: StarParams {
+                vararg: star.vararg.as_ref().map(|n| rn(n, map)),
+                varkw: star.varkw.as_ref().map(|n| rn(n, map)),
+            },
         },
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),
         Stmt::Raise(e) => Stmt::Raise(e.as_ref().map(|e| rename_expr(e, map))),
@@ -1204,6 +1212,7 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
     let b = |x: &Expr| Box::new(rename_expr(x, map));
     match e {
         Expr::Name(n) => Expr::Name(rn(n, map)),
+        Expr::Starred(value) => Expr::Starred(b(value)),
         Expr::UnaryOp { op, operand } => Expr::UnaryOp {
             op: *op,
             operand: b(operand),

@@ -99,6 +99,8 @@ pub enum Stmt {
         /// once when the `def` runs (as Python's `args.defaults`).
         defaults: Vec<Expr>,
         body: Vec<Stmt>,
+        /// `*args` and `**kwargs` after the positional parameters.
+        star: StarParams,
     },
     Return(Option<Expr>),
     Global(Vec<String>),
@@ -215,7 +217,9 @@ pub enum Expr {
         comparators: Vec<Expr>,
     },
     /// `func(args..., kw=value...)`: keywords follow the positional
-    /// arguments, their names distinct.
+    /// arguments, their names distinct. An argument may be `Starred`
+    /// (`*xs`: the iterable's items are positional arguments) and a keyword
+    /// `**mapping`.
     Call {
         func: Box<Expr>,
         args: Vec<Expr>,
@@ -231,6 +235,8 @@ pub enum Expr {
     Str(String),
     /// `(a, b)`, `(a,)`, `()`.
     Tuple(Vec<Expr>),
+    /// `*xs`, only as an argument of a `Call`.
+    Starred(Box<Expr>),
     /// `[a, b]`.
     List(Vec<Expr>),
     /// `{k0: v0, k1: v1}` as (key, value) pairs in source order (`{**d}` is
@@ -354,11 +360,32 @@ impl Target {
     }
 }
 
-/// `arg=value` in a call.
+/// `arg=value` in a call, or `**value` (`arg` None: the mapping's items
+/// are keyword arguments).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Keyword {
-    pub arg: String,
+    pub arg: Option<String>,
     pub value: Expr,
+}
+
+/// A `def`'s `*args` (the extra positional arguments, a tuple) and
+/// `**kwargs` (the extra keyword arguments, a dict). Their local slots
+/// follow the positional parameters', in that order, as in CPython.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+pub struct StarParams {
+    pub vararg: Option<String>,
+    pub varkw: Option<String>,
+}
+
+impl StarParams {
+    pub fn is_empty(&self) -> bool {
+        self.vararg.is_none() && self.varkw.is_none()
+    }
+
+    /// The names, `*args`'s first.
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.vararg.iter().chain(self.varkw.iter())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -708,6 +735,7 @@ impl Expr {
             | Expr::Tuple(values)
             | Expr::List(values)
             | Expr::Set(values) => values.iter().for_each(f),
+            Expr::Starred(value) => f(value),
             Expr::Compare {
                 left, comparators, ..
             } => {
@@ -795,6 +823,7 @@ impl Expr {
             | Expr::Tuple(values)
             | Expr::List(values)
             | Expr::Set(values) => values.iter_mut().for_each(f),
+            Expr::Starred(value) => f(value),
             Expr::Compare {
                 left, comparators, ..
             } => {

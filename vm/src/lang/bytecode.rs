@@ -181,6 +181,17 @@ pub enum Op {
     /// `[set, x1..x(arg-1), it] -> [set, x1..x(arg-1)]`: updates the set by
     /// the iterable (CPython's `SET_UPDATE`: a constant display's merge).
     SetUpdate,
+    /// `[func, list, it] -> [func, list]`: extends a call's positional
+    /// arguments by an iterable (`f(*it)`; `func` names the call in
+    /// CPython's TypeError).
+    ListExtend,
+    /// `[func, list, dict, m] -> [func, list, dict]`: merges a mapping's
+    /// items into a call's keywords, raising on a name already there.
+    DictMerge,
+    /// `[func, list] -> [result]` (`arg` 0) or `[func, list, dict] ->
+    /// [result]` (`arg` 1): calls `func` with the list as positional and
+    /// the dict's items as keyword arguments.
+    CallFunctionEx,
     /// `[dict, x1..x(arg-1), k, v] -> [dict, x1..x(arg-1)]`: `dict[k] = v`
     /// for the dict `arg` slots below the pair, as CPython's `MAP_ADD`.
     MapAdd,
@@ -310,6 +321,9 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         BuildMap => (2 * arg, 1),
         ListAppend | SetAdd | SetUpdate => (arg + 1, arg),
         MapAdd => (arg + 2, arg),
+        ListExtend => (3, 2),
+        DictMerge => (4, 3),
+        CallFunctionEx => (2 + arg, 1),
         BuildSet => (arg & !SET_CONSTANT, 1),
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
@@ -458,7 +472,11 @@ pub fn arg_cmp(arg: u32) -> CmpOp {
 #[derive(Clone, Debug)]
 pub struct Code {
     pub name: String,
+    /// Positional parameters; `*args`'s local slot follows them when
+    /// `vararg`, then `**kwargs`'s when `varkw`.
     pub nparams: u32,
+    pub vararg: bool,
+    pub varkw: bool,
     /// Local variable names; parameters first.
     pub local_names: Vec<String>,
     pub stack_size: u32,

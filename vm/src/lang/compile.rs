@@ -8,6 +8,8 @@ use super::bytecode::*;
 use super::scope;
 use crate::runtime::Value;
 
+#[path = "compile_call_ex.rs"]
+mod call_ex;
 #[path = "compile_class.rs"]
 mod class;
 #[path = "compile_closures.rs"]
@@ -168,6 +170,8 @@ impl<'n> CodeBuilder<'n> {
             code: Code {
                 name: name.to_string(),
                 nparams: nparams as u32,
+                vararg: false,
+                varkw: false,
                 local_names: locals.clone().unwrap_or_default(),
                 stack_size: 0,
                 instrs: vec![],
@@ -468,8 +472,12 @@ impl<'n> CodeBuilder<'n> {
             Stmt::Pass | Stmt::Global(_) | Stmt::Nonlocal(_) => {}
             // The module is a constant: CPython's IMPORT_NAME of a module
             // already imported, then a store.
-            Stmt::Import { name, .. } => {
-                let k = self.constant(Const::Value(Value::MODULE_MATH));
+            Stmt::Import { module, name } => {
+                let m = match module.as_str() {
+                    "array" => Value::MODULE_ARRAY,
+                    _ => Value::MODULE_MATH,
+                };
+                let k = self.constant(Const::Value(m));
                 self.emit(Op::LoadConst, k);
                 self.store_name(name);
             }
@@ -485,8 +493,10 @@ impl<'n> CodeBuilder<'n> {
                 params,
                 defaults,
                 body,
+                star,
             } => {
-                self.function_object(name, params, defaults, scope::Body::Stmts(body), None);
+                let body = scope::Body::Stmts(body);
+                self.function_object(name, params, star, defaults, body, None);
                 self.store_name(name);
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body),
@@ -758,6 +768,18 @@ impl<'n> CodeBuilder<'n> {
                 func,
                 args,
                 keywords,
+            } if args.iter().any(|a| matches!(a, Expr::Starred(_)))
+                || keywords.iter().any(|k| k.arg.is_none()) =>
+            {
+                self.call_ex(func, args, keywords)
+            }
+            Expr::Starred(_) => {
+                unreachable!("the parser keeps starred expressions inside call arguments")
+            }
+            Expr::Call {
+                func,
+                args,
+                keywords,
             } => {
                 self.expr(func);
                 for a in args {
@@ -769,7 +791,7 @@ impl<'n> CodeBuilder<'n> {
                     for k in keywords {
                         self.expr(&k.value);
                     }
-                    let names: Vec<String> = keywords.iter().map(|k| k.arg.clone()).collect();
+                    let names: Vec<String> = keywords.iter().flat_map(|k| k.arg.clone()).collect();
                     let index = self.kw_names_index(names);
                     let arg = call_kw_arg(args.len(), keywords.len(), index);
                     self.emit(Op::CallKw, arg);
@@ -795,7 +817,17 @@ impl<'n> CodeBuilder<'n> {
                 params,
                 defaults,
                 body,
-            } => self.function_object("<lambda>", params, defaults, scope::Body::Expr(body), None),
+            } => {
+                let body = scope::Body::Expr(body);
+                self.function_object(
+                    "<lambda>",
+                    params,
+                    &StarParams::default(),
+                    defaults,
+                    body,
+                    None,
+                )
+            }
         }
     }
 }

@@ -42,6 +42,7 @@ impl CodeBuilder<'_> {
                     params,
                     defaults,
                     body,
+                    star,
                 } => {
                     let qualname = format!("{name}.{method}");
                     // MAKE_FUNCTION names the function by a name id.
@@ -51,6 +52,7 @@ impl CodeBuilder<'_> {
                     self.function_object(
                         &qualname,
                         params,
+                        star,
                         defaults,
                         crate::lang::scope::Body::Stmts(body),
                         super_class,

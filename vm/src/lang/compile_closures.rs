@@ -16,6 +16,7 @@ impl CodeBuilder<'_> {
         &mut self,
         name: &str,
         params: &[String],
+        star: &StarParams,
         defaults: &[Expr],
         body: Body,
         super_class: Option<u32>,
@@ -31,7 +32,10 @@ impl CodeBuilder<'_> {
         let mut enclosing = self.enclosing.clone();
         enclosing.extend(self.scope.clone());
         let outer: Vec<&FnScope> = enclosing.iter().map(|s| &**s).collect();
-        let fscope = FnScope::new(params, body, &outer);
+        // `*args` and `**kwargs` are locals bound by the call, after the
+        // positional parameters.
+        let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
+        let fscope = FnScope::new(&all_params, body, &outer);
         let frees = fscope.frees.clone();
         // CPython's qualified name (`f.<locals>.g`) is what its repr and
         // its TypeErrors show; the repr reads it from the name table.
@@ -44,7 +48,7 @@ impl CodeBuilder<'_> {
         let int_bits = self.int_bits;
         let mut fc = CodeBuilder::new(
             name,
-            Some((params, fscope)),
+            Some((&all_params, fscope)),
             enclosing,
             &mut *self.names,
             &mut *self.codes,
@@ -53,6 +57,9 @@ impl CodeBuilder<'_> {
         fc.kw_names = self.kw_names.as_deref_mut();
         fc.set_consts = self.set_consts.as_deref_mut();
         fc.super_class = super_class;
+        fc.code.nparams = params.len() as u32;
+        fc.code.vararg = star.vararg.is_some();
+        fc.code.varkw = star.varkw.is_some();
         fc.code.is_generator = matches!(body, Body::Stmts(b) if crate::lang::ast::is_generator(b));
         fc.make_cells();
         match body {

@@ -41,7 +41,8 @@ impl CodeBuilder<'_> {
     pub(super) fn generator_exp(&mut self, elt: &Expr, generators: &[Comprehension]) {
         let body = genexpr_body(elt, generators);
         let params = [".0".to_string()];
-        self.function_object("<genexpr>", &params, &[], Body::Stmts(&body), None);
+        let star = crate::lang::ast::StarParams::default();
+        self.function_object("<genexpr>", &params, &star, &[], Body::Stmts(&body), None);
         if let Some(first) = generators.first() {
             self.expr(&first.iter);
         } else {

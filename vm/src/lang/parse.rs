@@ -601,7 +601,7 @@ impl Lowering<'_> {
         if let Some(r) = &d.returns {
             self.annotation(r.as_ref())?;
         }
-        let (params, defaults) = self.parameters(&d.parameters)?;
+        let (params, defaults, star) = self.parameters(&d.parameters)?;
         let outer_super_ok = self.super_ok.replace(super_ok);
         let body = self.block(
             &d.body,
@@ -616,12 +616,14 @@ impl Lowering<'_> {
         );
         self.super_ok.set(outer_super_ok);
         let body = body?;
-        self.check_declarations(&d.body, &params)?;
+        let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
+        self.check_declarations(&d.body, &all_params)?;
         Ok(Stmt::FunctionDef {
             name: d.name.id.to_string(),
             params,
             defaults,
             body,
+            star,
         })
     }
 
@@ -973,12 +975,17 @@ mod tests {
         assert!(parse_program("print(1, sep='', end='')").is_ok());
         assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_ok());
         assert!(parse_program("f(1, b=2, a=3)").is_ok());
+        assert!(
+            parse_program("f(*xs, **d)\nx.m(1, *t, k=2)\ndef g(a, *b, **c):\n    pass\n").is_ok()
+        );
         for bad in [
             "int('5', base=2)",
             "dict(a=1)",
             "max([1], key=f)",
-            "f(**d)",
             "x.f(a=1)",
+            "def f(*, a):\n    pass\n",
+            "def f(a, /):\n    pass\n",
+            "g = lambda **k: k",
         ] {
             let e = parse_program(bad).unwrap_err();
             assert!(e.message.contains("unsupported"), "{bad}: {e}");

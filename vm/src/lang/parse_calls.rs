@@ -1,5 +1,6 @@
 //! Lowering of calls (positional and keyword arguments) and of `import`
-//! statements: the only module is `math`.
+//! statements: the modules are `math` and `array` (whose `array` type is
+//! all `import array` gives).
 
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
@@ -37,9 +38,13 @@ impl Lowering<'_> {
         let mut keywords: Vec<Keyword> = Vec::new();
         for k in c.arguments.keywords.iter() {
             let Some(arg) = k.arg.as_ref().map(|a| a.id.to_string()) else {
-                return Err(self.unsupported(k, "`**` argument"));
+                keywords.push(Keyword {
+                    arg: None,
+                    value: self.expr(&k.value)?,
+                });
+                continue;
             };
-            if keywords.iter().any(|x| x.arg == arg) {
+            if keywords.iter().any(|x| x.arg.as_ref() == Some(&arg)) {
                 return Err((self.err_at)(
                     k.range(),
                     format!("SyntaxError: keyword argument repeated: {arg}"),
@@ -57,16 +62,27 @@ impl Lowering<'_> {
                 return Err(self.unsupported(k, &format!("keyword argument `{arg}` to `{f}`")));
             }
             keywords.push(Keyword {
-                arg,
+                arg: Some(arg),
                 value: self.expr(&k.value)?,
             });
         }
         let mut args = Vec::new();
         for a in c.arguments.args.iter() {
-            if let py::Expr::Starred(_) = a {
-                return Err(self.unsupported(a, "starred argument"));
-            }
-            args.push(self.expr(a)?);
+            args.push(match a {
+                py::Expr::Starred(s) => Expr::Starred(Box::new(self.expr(&s.value)?)),
+                _ => self.expr(a)?,
+            });
+        }
+        // `f(*xs, **kw)`: CALL_FUNCTION_EX, whose arguments are built at
+        // run time (any callee, methods included).
+        let unpacks = args.iter().any(|a| matches!(a, Expr::Starred(_)))
+            || keywords.iter().any(|k| k.arg.is_none());
+        if unpacks {
+            return Ok(Expr::Call {
+                func: Box::new(self.expr(&c.func)?),
+                args,
+                keywords,
+            });
         }
         if !keywords.is_empty() {
             if args.len() > MAX_CALL_ARGS || keywords.len() > MAX_CALL_ARGS {
@@ -94,13 +110,14 @@ impl Lowering<'_> {
         })
     }
 
-    /// `import math` or `import math as m`, one module per statement.
+    /// `import math` or `import math as m` (`array` alike), one module per
+    /// statement.
     pub(super) fn import(&self, i: &py::StmtImport, s: &py::Stmt) -> R<Stmt> {
         let [alias] = &i.names[..] else {
             return Err(self.unsupported(s, "import of several modules in one statement"));
         };
         let module = alias.name.id.to_string();
-        if module != "math" {
+        if module != "math" && module != "array" {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
         let name = alias

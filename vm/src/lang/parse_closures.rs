@@ -12,14 +12,11 @@ use crate::lang::ast::*;
 use crate::lang::scope::{Body, FnScope, resolves_to_enclosing};
 
 impl Lowering<'_> {
-    /// Plain positional parameters, trailing ones with defaults.
-    pub(super) fn parameters(&self, p: &py::Parameters) -> R<(Vec<String>, Vec<Expr>)> {
-        if !p.posonlyargs.is_empty()
-            || p.vararg.is_some()
-            || !p.kwonlyargs.is_empty()
-            || p.kwarg.is_some()
-        {
-            return Err(self.unsupported(p, "parameters other than plain positional ones"));
+    /// Positional parameters, trailing ones with defaults, then `*args`
+    /// and `**kwargs`.
+    pub(super) fn parameters(&self, p: &py::Parameters) -> R<(Vec<String>, Vec<Expr>, StarParams)> {
+        if !p.posonlyargs.is_empty() || !p.kwonlyargs.is_empty() {
+            return Err(self.unsupported(p, "positional-only or keyword-only parameters"));
         }
         let mut params: Vec<String> = Vec::new();
         let mut defaults = Vec::new();
@@ -46,7 +43,26 @@ impl Lowering<'_> {
             }
             params.push(name);
         }
-        Ok((params, defaults))
+        let mut star = StarParams::default();
+        for (is_varkw, param) in [(false, &p.vararg), (true, &p.kwarg)] {
+            let Some(param) = param else { continue };
+            if let Some(ann) = &param.annotation {
+                self.annotation(ann.as_ref())?;
+            }
+            let name = param.name.id.to_string();
+            if params.contains(&name) || star.vararg.as_ref() == Some(&name) {
+                return Err((self.err_at)(
+                    param.range(),
+                    format!("SyntaxError: duplicate argument '{name}' in function definition"),
+                ));
+            }
+            if is_varkw {
+                star.varkw = Some(name);
+            } else {
+                star.vararg = Some(name);
+            }
+        }
+        Ok((params, defaults, star))
     }
 
     /// `lambda params: body`. Not inside a comprehension: CPython 3.11
@@ -58,7 +74,10 @@ impl Lowering<'_> {
             return Err(self.unsupported(l, "lambda in a comprehension"));
         }
         let (params, defaults) = match &l.parameters {
-            Some(p) => self.parameters(p)?,
+            Some(p) => match self.parameters(p)? {
+                (params, defaults, star) if star.is_empty() => (params, defaults),
+                _ => return Err(self.unsupported(p.as_ref(), "`*args` or `**kwargs` in a lambda")),
+            },
             None => (vec![], vec![]),
         };
         Ok(Expr::Lambda {

@@ -157,8 +157,20 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             params,
             defaults,
             body,
+            star,
         } => {
-            let params = params_text(params, defaults);
+            let mut params = params_text(params, defaults);
+            let stars = star
+                .vararg
+                .iter()
+                .map(|n| format!("*{n}"))
+                .chain(star.varkw.iter().map(|n| format!("**{n}")));
+            for s in stars {
+                if !params.is_empty() {
+                    params.push_str(", ");
+                }
+                params.push_str(&s);
+            }
             line(depth, &format!("def {name}({params}):"), out);
             block(body, depth + 1, out);
         }
@@ -429,8 +441,13 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
                 if i > 0 || !args.is_empty() {
                     out.push_str(", ");
                 }
-                out.push_str(&k.arg);
-                out.push('=');
+                match &k.arg {
+                    Some(name) => {
+                        out.push_str(name);
+                        out.push('=');
+                    }
+                    None => out.push_str("**"),
+                }
                 expr(&k.value, Prec::Lowest, out);
             }
             out.push(')');
@@ -461,6 +478,10 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             out.push_str(",)");
         }
         Expr::Tuple(items) => elements(items, "(", ")", out),
+        Expr::Starred(value) => {
+            out.push('*');
+            expr(value, Prec::Or, out);
+        }
         Expr::List(items) => elements(items, "[", "]", out),
         Expr::Set(items) => elements(items, "{", "}", out),
         Expr::SetComp { elt, generators } => {

@@ -199,6 +199,13 @@ pub fn binop_plain(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
+    // Arrays concatenate and repeat in CPython: not modelled (the other
+    // operators raise the TypeError below, as CPython's do).
+    if matches!(op, BinOp::Add | BinOp::Mul)
+        && (super::array::is_array(a) || super::array::is_array(b))
+    {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     // `d |= x` takes any iterable of pairs, whatever `x` is.
     if op == BinOp::BitOr && inplace && super::pydict::is_dict(a) {
         super::pydict_ops::update(arena, a, b)?;

@@ -59,13 +59,14 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::Instance
             | Kind::InstanceValues
             | Kind::MethodWrapper
-            | Kind::Exception => false,
+            | Kind::Exception
+            | Kind::ByteArray => false,
         }
 }
 
 /// `iter(v)` (the result rooted by the caller).
 pub fn get_iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
-    if seq::is_seq(v) {
+    if seq::is_seq(v) || super::array::is_array(v) {
         seq::iter(arena, v)
     } else if strs::is_str(v) {
         strs::iter(arena, v)
@@ -359,7 +360,8 @@ pub fn is_exhausted(it: Value) -> bool {
         | Kind::Instance
         | Kind::InstanceValues
         | Kind::MethodWrapper
-        | Kind::Exception => false,
+        | Kind::Exception
+        | Kind::ByteArray => false,
     }
 }
 

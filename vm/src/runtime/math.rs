@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{Raise, float, int, type_name};
 
 /// The module's functions: `(name, value)`.
-pub const FUNCTIONS: [(&str, Value); 13] = [
+pub const FUNCTIONS: [(&str, Value); 14] = [
     ("sqrt", Value::MATH_SQRT),
     ("sin", Value::MATH_SIN),
     ("cos", Value::MATH_COS),
@@ -24,6 +24,7 @@ pub const FUNCTIONS: [(&str, Value); 13] = [
     ("isnan", Value::MATH_ISNAN),
     ("isinf", Value::MATH_ISINF),
     ("hypot", Value::MATH_HYPOT),
+    ("tan", Value::MATH_TAN),
 ];
 
 /// The module's float constants.
@@ -133,6 +134,7 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
                 Value::MATH_SQRT => (x.sqrt(), false),
                 Value::MATH_SIN => (x.sin(), false),
                 Value::MATH_COS => (x.cos(), false),
+                Value::MATH_TAN => (x.tan(), false),
                 Value::MATH_FABS => (x.abs(), false),
                 _ => (x.exp(), true),
             };

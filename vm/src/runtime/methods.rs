@@ -181,6 +181,10 @@ fn list_sort(arena: &mut Arena, xs: Value, args: &[Value], reverse: Value) -> Re
 
 /// The method `name` of `receiver`, or CPython's AttributeError.
 pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
+    // An array's methods are outside the language.
+    if super::array::is_array(receiver) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     let ty = type_name(receiver);
     let is_range = receiver.is_ptr() && object::kind_of(receiver) == Kind::Range;
     let has_methods = is_list(receiver)

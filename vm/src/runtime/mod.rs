@@ -2,6 +2,7 @@
 //! shares (the slow paths the specialized code falls back to).
 
 pub mod arena;
+pub mod array;
 pub mod class;
 pub mod dict;
 pub mod dict_methods;
@@ -93,7 +94,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_ZIP
         | Value::BUILTIN_REVERSED
         | Value::BUILTIN_SET => return "type",
-        Value::MODULE_MATH => return "module",
+        Value::MODULE_MATH | Value::MODULE_ARRAY => return "module",
+        Value::ARRAY_ARRAY => return "type",
         c if exceptions::is_class(c) => return "type",
         _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
             return "builtin_function_or_method";
@@ -112,9 +114,12 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Dict => "dict",
         Kind::Float => "float",
         Kind::Tuple => "tuple",
+        Kind::ByteArray => "array.array",
         Kind::List => "list",
         Kind::ListItems => "list items",
         Kind::ListIter => "list_iterator",
+        // An array's iterator is a tuple iterator over it (same layout).
+        Kind::TupleIter if array::is_array(seq::iter_seq(v)) => "array.arrayiterator",
         Kind::TupleIter => "tuple_iterator",
         Kind::Str => "str",
         Kind::StrIter => "str_ascii_iterator",
@@ -167,7 +172,7 @@ pub fn truthy(v: Value) -> bool {
         }
         // NaN is true, as in C.
         _ if float::is_float(v) => float::value(v) != 0.0,
-        _ if seq::is_seq(v) => seq::len(v) != 0,
+        _ if seq::is_seq(v) || array::is_array(v) => seq::len(v) != 0,
         _ if strs::is_str(v) => strs::len(v) != 0,
         _ if pydict::is_dict(v) || pydict::is_view(v) => pydict_ops::len(v) != 0,
         _ if pyset::is_set(v) => pyset::len(v) != 0,
@@ -285,6 +290,10 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Value::FALSE => return "False".into(),
         Value::NONE => return "None".into(),
         Value::MODULE_MATH => return "<module 'math' (built-in)>".into(),
+        // CPython's names the extension module's file, which depends on
+        // the installation (as for `math`, the built-in form is printed).
+        Value::MODULE_ARRAY => return "<module 'array' (built-in)>".into(),
+        Value::ARRAY_ARRAY => return "<class 'array.array'>".into(),
         f if math::is_function(f) => return format!("<built-in function {}>", math::name_of(f)),
         _ => {}
     }
@@ -310,8 +319,12 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Kind::Dict => "<dict>".into(),
         Kind::Float => float::repr(float::value(v)),
         Kind::Tuple | Kind::List => try_repr(v, function_name).unwrap_or_else(|_| "...".into()),
+        Kind::ByteArray => array::repr(v),
         Kind::ListItems => "<list items>".into(),
         Kind::ListIter => "<list_iterator object>".into(),
+        Kind::TupleIter if array::is_array(seq::iter_seq(v)) => {
+            "<array.arrayiterator object>".into()
+        }
         Kind::TupleIter => "<tuple_iterator object>".into(),
         Kind::Str => strs::repr(strs::text(v)),
         Kind::StrIter => "<str_ascii_iterator object>".into(),

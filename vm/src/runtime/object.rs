@@ -97,11 +97,14 @@ pub enum Kind {
     /// A generator, its suspended frame embedded (see
     /// `runtime::generator` for its layout).
     Generator = 32,
+    /// `array.array('B', ...)`: `[hdr][len][items: small-int Value * len]`
+    /// (a tuple's layout, its items mutable; see `runtime::array`).
+    ByteArray = 33,
 }
 
 impl Kind {
     /// The kind with the largest tag: any larger tag is a corrupt header.
-    pub const LAST: Kind = Kind::Generator;
+    pub const LAST: Kind = Kind::ByteArray;
 }
 
 pub const CELL_REF: u64 = 8;
@@ -214,6 +217,7 @@ pub fn header_kind(h: u64) -> Kind {
         30 => Kind::SetEntries,
         31 => Kind::SetIter,
         32 => Kind::Generator,
+        33 => Kind::ByteArray,
         _ => Kind::Free,
     }
 }
@@ -390,7 +394,13 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                 }
             }
             Kind::Generator => super::generator::for_each_child(addr, f, false),
-            Kind::Free | Kind::BigInt | Kind::RangeIter | Kind::Float | Kind::Str => {}
+            // An array's items are small ints.
+            Kind::Free
+            | Kind::BigInt
+            | Kind::RangeIter
+            | Kind::Float
+            | Kind::Str
+            | Kind::ByteArray => {}
         }
     }
 }

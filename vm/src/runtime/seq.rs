@@ -219,6 +219,12 @@ pub fn iter(arena: &mut Arena, seq: Value) -> Result<Value, Raise> {
     Ok(Value(addr))
 }
 
+/// The list or tuple (or array) a sequence iterator walks.
+pub fn iter_seq(it: Value) -> Value {
+    // SAFETY: a live ListIter or TupleIter.
+    Value(unsafe { object::read(it.0, SEQ_ITER_SEQ) })
+}
+
 pub fn is_seq_iter(v: Value) -> bool {
     v.is_ptr() && matches!(object::kind_of(v), Kind::ListIter | Kind::TupleIter)
 }
@@ -242,7 +248,7 @@ pub fn iter_next(it: Value) -> Option<Value> {
 /// operations that consume a whole iterable. Range items are created here
 /// and rooted in `roots.temps`: call it inside [`rooted`].
 pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
-    if is_seq(v) {
+    if is_seq(v) || super::array::is_array(v) {
         return Ok(items(v));
     }
     if super::strs::is_str(v) {

@@ -127,6 +127,9 @@ pub fn index_value(v: Value, exc: &'static str) -> Result<i64, Raise> {
 
 /// `container[index]` with an int-like index.
 pub fn subscript(arena: &mut Arena, c: Value, index: Value) -> Result<Value, Raise> {
+    if super::array::is_array(c) {
+        return super::array::subscript(c, index);
+    }
     if strs::is_str(c) {
         return super::str_ops::subscript(arena, c, index);
     }
@@ -198,6 +201,9 @@ pub fn normalize(i: i64, n: usize) -> Option<usize> {
 
 /// `container[index] = v` with an int-like index.
 pub fn store_subscript(arena: &mut Arena, c: Value, index: Value, v: Value) -> Result<(), Raise> {
+    if super::array::is_array(c) {
+        return super::array::store(c, index, v);
+    }
     if pydict::is_dict(c) {
         return pydict::set(arena, c, index, v);
     }
@@ -410,7 +416,7 @@ pub fn store_slice(
 
 /// `t0, ..., t(n-1) = v`: the items, first item first.
 pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise> {
-    let (have, is_r) = if is_seq(v) {
+    let (have, is_r) = if is_seq(v) || super::array::is_array(v) {
         (IBig::from(len(v)), false)
     } else if strs::is_str(v) {
         (IBig::from(strs::len(v)), false)
@@ -492,6 +498,9 @@ fn unpack_iterator(arena: &mut Arena, it: Value, n: usize) -> Result<Vec<Value>,
 
 /// `x in c` / `x not in c`.
 pub fn contains_op(x: Value, c: Value, negate: bool) -> Result<Value, Raise> {
+    if super::array::is_array(c) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     Ok(Value::bool(seq::contains(c, x)? != negate))
 }
 
@@ -538,7 +547,7 @@ pub fn call_builtin(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value
 }
 
 fn length(arena: &mut Arena, x: Value) -> Result<Value, Raise> {
-    if is_seq(x) {
+    if is_seq(x) || super::array::is_array(x) {
         return Ok(Value::small(len(x) as i64));
     }
     if strs::is_str(x) {

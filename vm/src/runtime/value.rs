@@ -156,6 +156,7 @@ impl Value {
     pub const MATH_ISNAN: Value = Value((81 << 2) | 2);
     pub const MATH_ISINF: Value = Value((82 << 2) | 2);
     pub const MATH_HYPOT: Value = Value((83 << 2) | 2);
+    pub const MATH_TAN: Value = Value((84 << 2) | 2);
     /// LOAD_METHOD found a value to call as it is (an instance attribute,
     /// a static method, a function on a class): it pushes this below the
     /// value, and CALL calls the value with the arguments after it.
@@ -166,6 +167,9 @@ impl Value {
     /// `BaseException.__init__`, which `super().__init__(...)` reaches in
     /// an exception class: it sets the instance's `args`.
     pub const EXC_INIT: Value = Value((92 << 2) | 2);
+    /// The `array` module and its type `array.array` (see `runtime::array`).
+    pub const MODULE_ARRAY: Value = Value((93 << 2) | 2);
+    pub const ARRAY_ARRAY: Value = Value((94 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

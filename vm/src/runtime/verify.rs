@@ -110,7 +110,9 @@ fn check_value(
         || super::math::is_math_value(v)
         || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
         || v == Value::OBJECT_INIT
-        || v == Value::EXC_INIT;
+        || v == Value::EXC_INIT
+        || v == Value::MODULE_ARRAY
+        || v == Value::ARRAY_ARRAY;
     if v.is_small_int() || valid_immediate {
         return Ok(());
     }
@@ -202,6 +204,20 @@ fn check_value(
                 return bad(format!("a malformed tuple ({words} words, {n} items)"));
             }
             (0..n).map(|i| TUPLE_ITEMS + 8 * i).collect()
+        }
+        Kind::ByteArray => {
+            let n = read(TUPLE_LEN);
+            if words as u64 != 2 + n {
+                return bad(format!("a malformed array ({words} words, {n} items)"));
+            }
+            let byte = |i: u64| {
+                let v = Value(read(TUPLE_ITEMS + 8 * i));
+                v.is_small_int() && (0..=255).contains(&v.small_value())
+            };
+            if let Some(i) = (0..n).find(|&i| !byte(i)) {
+                return bad(format!("an array whose item {i} is no byte"));
+            }
+            vec![]
         }
         Kind::List => {
             let (n, items) = (read(LIST_LEN), read(LIST_ITEMS));

@@ -3,7 +3,7 @@
 //! arity errors, builtins, keyword calls, and `print`.
 
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_DEFAULTS, FUNCTION_NAME, Kind};
-use crate::runtime::{Raise, Value, math, methods, range, seq_ops, strs, type_name};
+use crate::runtime::{Raise, Value, math, methods, pydict, range, seq, seq_ops, strs, type_name};
 
 use super::Run;
 use super::interp::Regs;
@@ -67,6 +67,9 @@ impl Run<'_> {
         self.charge_fuel()?;
         // SAFETY: as above.
         let inputs: Vec<Value> = (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();
+        // Binding `*args`/`**kwargs` allocates: the caller's stack, the
+        // call's inputs included, stays rooted.
+        fset(r.frame, FRAME_SP, r.sp as u64);
         let args = self.bind_kw_args(callable, cid, &inputs, ins.arg)?;
         r.sp = unsafe { r.sp.sub(n + 1) };
         self.enter_function(r, callable, cid, &args)
@@ -125,12 +128,17 @@ impl Run<'_> {
     /// function's defaults for the missing trailing parameters. CPython's
     /// TypeError when no binding exists.
     pub(crate) fn bind_args<'a>(
-        &self,
+        &mut self,
         func: Value,
         cid: usize,
         args: &'a [Value],
     ) -> Result<std::borrow::Cow<'a, [Value]>, Raise> {
         let code = &self.program.codes[cid];
+        if code.vararg || code.varkw {
+            return self
+                .bind_all(func, cid, args, &[], &[])
+                .map(std::borrow::Cow::Owned);
+        }
         let want = code.nparams as usize;
         let given = args.len();
         if given == want {
@@ -193,6 +201,7 @@ impl Run<'_> {
             Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
             Value::BUILTIN_ITER => self.iter_builtin(args),
+            Value::ARRAY_ARRAY => self.new_array(args),
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
             }
@@ -273,6 +282,11 @@ impl Run<'_> {
         if math::is_function(callable) {
             return Err(math::keywords_error(callable));
         }
+        if callable == Value::ARRAY_ARRAY {
+            return Err(Raise::type_error(
+                "array.array() takes no keyword arguments".into(),
+            ));
+        }
         if methods::is_bound(callable) {
             return Err(methods::bound_keywords_error(callable));
         }
@@ -300,7 +314,7 @@ impl Run<'_> {
     /// order of errors: an unknown keyword or one already bound, then too
     /// many positional arguments, then missing ones.
     pub(crate) fn bind_kw_args(
-        &self,
+        &mut self,
         func: Value,
         cid: usize,
         ins: &[Value],
@@ -309,6 +323,21 @@ impl Run<'_> {
         let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
         let names = self.kw_names(arg);
         let (args, kw) = ins.split_at((nargs as usize).min(ins.len()));
+        self.bind_all(func, cid, args, &names, kw)
+    }
+
+    /// Binds positional `args` and keywords `names` = `kw` to the
+    /// parameters of `func` (code `cid`), then `*args` (a tuple of the
+    /// extra positional arguments) and `**kwargs` (a dict of the extra
+    /// keywords) if the code has them.
+    fn bind_all(
+        &mut self,
+        func: Value,
+        cid: usize,
+        args: &[Value],
+        names: &[String],
+        kw: &[Value],
+    ) -> Result<Vec<Value>, Raise> {
         let code = &self.program.codes[cid];
         let want = code.nparams as usize;
         let params = &code.local_names[..want];
@@ -316,8 +345,13 @@ impl Run<'_> {
         for (slot, v) in bound.iter_mut().zip(args) {
             *slot = *v;
         }
+        let mut extra_kw: Vec<(&String, Value)> = Vec::new();
         for (name, v) in names.iter().zip(kw) {
             let Some(i) = params.iter().position(|p| p == name) else {
+                if code.varkw {
+                    extra_kw.push((name, *v));
+                    continue;
+                }
                 return Err(Raise::type_error(format!(
                     "{}() got an unexpected keyword argument '{name}'",
                     code.name
@@ -339,7 +373,7 @@ impl Run<'_> {
             crate::runtime::seq::len(Value(defaults))
         };
         let required = want - ndefaults.min(want);
-        if args.len() > want {
+        if args.len() > want && !code.vararg {
             return Err(Raise::type_error(arity_message(
                 &code.name,
                 params,
@@ -361,7 +395,38 @@ impl Run<'_> {
         if !missing.is_empty() {
             return Err(Raise::type_error(missing_message(&code.name, &missing)));
         }
-        Ok(bound)
+        let (vararg, varkw) = (code.vararg, code.varkw);
+        if !(vararg || varkw) {
+            return Ok(bound);
+        }
+        // The collections allocate: every argument stays rooted meanwhile.
+        let extra_args = args.get(want..).unwrap_or_default();
+        let extra_kw: Vec<(String, Value)> =
+            extra_kw.into_iter().map(|(n, v)| (n.clone(), v)).collect();
+        let arena = &mut *self.arena;
+        let mark = arena.roots.temps.len();
+        arena.roots.temps.extend_from_slice(args);
+        arena.roots.temps.extend_from_slice(kw);
+        let r = (|| {
+            if vararg {
+                let t = seq::new_tuple(arena, extra_args)?;
+                arena.roots.temps.push(t);
+                bound.push(t);
+            }
+            if varkw {
+                let d = pydict::new(arena)?;
+                arena.roots.temps.push(d);
+                for (name, v) in &extra_kw {
+                    let k = strs::new(arena, name)?;
+                    arena.roots.temps.push(k);
+                    pydict::set(arena, d, k, *v)?;
+                }
+                bound.push(d);
+            }
+            Ok(())
+        })();
+        arena.roots.temps.truncate(mark);
+        r.map(|()| bound)
     }
 
     /// `print(*args, sep=sep, end=end)` (NONE: the default).

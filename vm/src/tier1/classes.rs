@@ -120,6 +120,8 @@ impl Run<'_> {
             crate::runtime::math::name_of(v).to_string()
         } else if v == Value::MODULE_MATH {
             "math".to_string()
+        } else if v == Value::MODULE_ARRAY || v == Value::ARRAY_ARRAY {
+            "array".to_string()
         } else {
             return Err(Raise::exc(
                 "AttributeError",
@@ -385,6 +387,7 @@ impl Run<'_> {
                 crate::runtime::object::Kind::Function
             )
             || obj == Value::MODULE_MATH
+            || obj == Value::MODULE_ARRAY
         {
             // CPython stores these (functions and modules have a __dict__).
             return Err(Raise::Poison(Poison::Unmodelled));

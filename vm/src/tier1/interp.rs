@@ -543,9 +543,12 @@ impl Run<'_> {
                         push!(v);
                         continue;
                     }
-                    r.sp = unsafe { r.sp.sub(n + 1) };
                     let cid = unsafe { object::read(callable.0, FUNCTION_CODE) } as usize;
+                    // Binding `*args`/`**kwargs` allocates: the caller's
+                    // stack, the call's inputs included, stays rooted.
+                    sync!();
                     let args = self.bind_args(callable, cid, &args)?;
+                    r.sp = unsafe { r.sp.sub(n + 1) };
                     self.enter_function(r, callable, cid, &args)?;
                 }
                 Op::CallKw => self.call_kw_instr(r, code, at, ins)?,
@@ -619,7 +622,10 @@ impl Run<'_> {
                 | Op::BuildSet
                 | Op::SetAdd
                 | Op::SetUpdate
-                | Op::MapAdd => self.seq_instr(r, code, at, ins)?,
+                | Op::MapAdd
+                | Op::ListExtend
+                | Op::DictMerge
+                | Op::CallFunctionEx => self.seq_instr(r, code, at, ins)?,
             }
         }
     }
@@ -706,6 +712,9 @@ impl Run<'_> {
         if let Some(r) = self.gen_stack_op(op, arg, ins) {
             return r;
         }
+        if let Some(r) = self.call_ex_stack_op(op, ins) {
+            return r;
+        }
         let arena = &mut *self.arena;
         Ok(match op {
             Op::BuildTuple | Op::BuildList => {
@@ -761,6 +770,14 @@ impl Run<'_> {
             Op::LoadAttr if ins[0] == Value::MODULE_MATH => {
                 let name = &self.program.names[arg as usize];
                 vec![math::attr(arena, name)?]
+            }
+            Op::LoadMethod if ins[0] == Value::MODULE_ARRAY => {
+                let name = &self.program.names[arg as usize];
+                vec![crate::runtime::array::attr(name)?, Value::NULL]
+            }
+            Op::LoadAttr if ins[0] == Value::MODULE_ARRAY => {
+                let name = &self.program.names[arg as usize];
+                vec![crate::runtime::array::attr(name)?]
             }
             Op::LoadMethod => {
                 let name = &self.program.names[arg as usize];
@@ -860,8 +877,11 @@ pub(crate) fn compare(op: crate::lang::CmpOp, a: Value, b: Value) -> Result<Valu
     // Every tier's own comparison of an instance goes through
     // `Run::compare_any`: only builtins (sort, min, containers) get here
     // with one, where CPython would call the user's method.
+    // Arrays compare item by item in CPython: not modelled.
     if crate::runtime::class::has_dunder(a, crate::runtime::class::D_CMP)
         || crate::runtime::class::has_dunder(b, crate::runtime::class::D_CMP)
+        || crate::runtime::array::is_array(a)
+        || crate::runtime::array::is_array(b)
     {
         return Err(Raise::Poison(Poison::Unmodelled));
     }

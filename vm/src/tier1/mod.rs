@@ -2,6 +2,7 @@
 //! arena and runs whole programs.
 
 mod attr_instr;
+mod call_ex;
 mod calls;
 mod cells;
 mod classes;

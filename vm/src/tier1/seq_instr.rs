@@ -187,7 +187,10 @@ impl Run<'_> {
             | Op::BuildSet
             | Op::SetAdd
             | Op::SetUpdate
-            | Op::MapAdd => {
+            | Op::MapAdd
+            | Op::ListExtend
+            | Op::DictMerge
+            | Op::CallFunctionEx => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);
                 // SAFETY: the stack holds the instruction's inputs.
                 let inputs: Vec<Value> = (0..pops as usize)

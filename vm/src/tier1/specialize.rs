@@ -169,7 +169,9 @@ impl Outcome {
         if callable.is_ptr() && object::kind_of(callable) == Kind::Function {
             // SAFETY: a live Function object.
             let cid = unsafe { object::read(callable.0, FUNCTION_CODE) };
-            if program.codes[cid as usize].nparams as usize == nargs {
+            let code = &program.codes[cid as usize];
+            // `*args`/`**kwargs` are built by the generic call's binding.
+            if code.nparams as usize == nargs && !code.vararg && !code.varkw {
                 return Some((Op::CallPyExactArgs, 0, cid));
             }
         }

@@ -156,6 +156,9 @@ pub fn removed_guard_holds(
         | Uop::SetAdd
         | Uop::SetUpdate
         | Uop::MapAdd
+        | Uop::ListExtend
+        | Uop::DictMerge
+        | Uop::CallFunctionEx
         | Uop::CallLen
         | Uop::CallIsinstance => return None,
     })

@@ -563,7 +563,10 @@ impl Run<'_> {
                     | Uop::BuildSet
                     | Uop::SetAdd
                     | Uop::SetUpdate
-                    | Uop::MapAdd => sp = self.tier2_stack_op(&inst, sp)?,
+                    | Uop::MapAdd
+                    | Uop::ListExtend
+                    | Uop::DictMerge
+                    | Uop::CallFunctionEx => sp = self.tier2_stack_op(&inst, sp)?,
                     Uop::GetIter => {
                         let v = pop!();
                         push!(self.get_iter(v)?)

@@ -520,8 +520,14 @@ fn interpret(
                 st.pop();
                 st.pop();
             }
-            // No symbol for sets: nothing guards on them.
-            Uop::BuildSet => {
+            // The callable and the argument list stay; the dict's symbol is
+            // a dict's.
+            Uop::ListExtend | Uop::DictMerge => {
+                st.pop();
+            }
+            // No symbol for sets: nothing guards on them. A call's result
+            // is anything.
+            Uop::BuildSet | Uop::CallFunctionEx => {
                 for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
                     st.pop();
                 }

@@ -283,7 +283,10 @@ pub fn project(
             | Op::BuildSet
             | Op::SetAdd
             | Op::SetUpdate
-            | Op::MapAdd => {
+            | Op::MapAdd
+            | Op::ListExtend
+            | Op::DictMerge
+            | Op::CallFunctionEx => {
                 let uop = match ins.op {
                     Op::BuildTuple => Uop::BuildTuple,
                     Op::BuildList => Uop::BuildList,
@@ -305,6 +308,9 @@ pub fn project(
                     Op::SetAdd => Uop::SetAdd,
                     Op::SetUpdate => Uop::SetUpdate,
                     Op::MapAdd => Uop::MapAdd,
+                    Op::ListExtend => Uop::ListExtend,
+                    Op::DictMerge => Uop::DictMerge,
+                    Op::CallFunctionEx => Uop::CallFunctionEx,
                     _ => Uop::LoadMethod,
                 };
                 emit(uop, arg, stack_op_operand(ins.op, arg));
@@ -398,6 +404,9 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::SetAdd,
         Op::SetUpdate,
         Op::MapAdd,
+        Op::ListExtend,
+        Op::DictMerge,
+        Op::CallFunctionEx,
     ]
     .into_iter()
     .find(|o| *o as u8 as u64 == operand >> 32)?;

@@ -334,6 +334,13 @@ uops! {
     SetUpdate                "_SET_UPDATE"                 255 255 None escapes error;
     /// A dict comprehension's store, as `_LIST_APPEND` with a key and value.
     MapAdd                   "_MAP_ADD"                    255 255 None escapes error;
+    /// `f(*it)`'s merge into the positional list (`LIST_EXTEND`).
+    ListExtend               "_LIST_EXTEND"                  3 2 None escapes error;
+    /// `f(**m)`'s merge into the keyword dict (`DICT_MERGE`).
+    DictMerge                "_DICT_MERGE"                   4 3 None escapes error;
+    /// A call with unpacked arguments, through the generic helper (a user
+    /// function runs in a nested dispatch, as `_CALL_KW`'s).
+    CallFunctionEx           "_CALL_FUNCTION_EX"           255 1 None escapes error;
 }
 
 impl Uop {
@@ -349,6 +356,7 @@ impl Uop {
             Uop::BuildMap => (2 * oparg, 1),
             Uop::ListAppend | Uop::SetAdd | Uop::SetUpdate => (oparg + 1, oparg),
             Uop::MapAdd => (oparg + 2, oparg),
+            Uop::CallFunctionEx => (2 + oparg, 1),
             Uop::BuildSet => (oparg & !crate::lang::bytecode::SET_CONSTANT, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
             Uop::CallKw => {
