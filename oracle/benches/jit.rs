@@ -10,8 +10,9 @@
 //!   once, deterministically;
 //! - campaign: ten generated programs through the full configuration matrix;
 //! - kernels: pyperformance's nbody (20,000 steps), fannkuch (n = 8) and
-//!   spectral_norm (n = 50), richards (one run) and float (100,000 points;
-//!   both as `vm/tests/data/kernels` has them)
+//!   spectral_norm (n = 50), richards (one run), float (100,000 points)
+//!   and raytrace (32 x 32 pixels; the last three as
+//!   `vm/tests/data/kernels` has them)
 //!   on t1 and jit-native, and under `python3` in
 //!   one process (best of ten runs timed by python3 itself, printed once).
 
@@ -203,6 +204,7 @@ fn kernels(c: &mut Criterion) {
         ),
         ("richards", vm_kernel("richards.py")),
         ("float", vm_kernel("float.py")),
+        ("raytrace", vm_kernel("raytrace.py")),
     ];
     let mut g = c.benchmark_group("kernels");
     g.sample_size(10);
