@@ -7,19 +7,16 @@
 //! reference as on `python3`. `UNMODELLED` holds programs the reference
 //! must poison instead.
 //!
-//! The python3 driver is the shared one of `reference_python` plus one
-//! normalization: the array module's repr names the file CPython loaded
-//! it from, shown here as `<module 'array' (built-in)>`, the reference's.
+//! The python3 driver is the shared one of `reference_python` (which shows
+//! the array module as `<module 'array' (built-in)>`, the reference's).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod reference_python;
 
 use jitdiff_oracle::reference;
 use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::limits::Limits;
-use jitdiff_vm::lang::outcome::{Ending, Outcome, Poison, RunResult};
+use jitdiff_vm::lang::outcome::{Ending, Poison, RunResult};
 use jitdiff_vm::lang::parse_program;
-use serde::Deserialize;
 
 /// Programs separated by `#----` lines.
 const TABLE: &str = r##"def f(a, b=2, *args, **kwargs):
@@ -429,88 +426,6 @@ def v(t):
 f(**{'a': 1}, a=v(1), b=v(2))
 "##;
 
-const DRIVER: &str = r#"
-import io, json, re, sys
-
-def norm(text):
-    text = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", text)
-    # Instances (also inside bound methods' reprs) lose theirs likewise.
-    text = re.sub(r"<(\S+) object at 0x[0-9a-f]+>", r"<\1 object>", text)
-    # Both modules are shown as built in (CPython's names the file it
-    # loaded them from, which depends on the build).
-    return re.sub(r"<module '(math|array)' from '[^']*'>", r"<module '\1' (built-in)>", text)
-
-def rep(v):
-    # Also inside containers: `[f]` holds `<function f at 0x...>`.
-    return norm(repr(v))
-
-def run(src):
-    g = {"__name__": "__main__"}
-    buf, real = io.StringIO(), sys.stdout
-    sys.stdout = buf
-    ending = None
-    try:
-        exec(compile(src, "<program>", "exec"), g)
-    except Exception as e:
-        ending = [type(e).__name__, str(e)]
-    finally:
-        sys.stdout = real
-    out = norm(buf.getvalue())
-    # The globals show instances with the default repr: a user __repr__
-    # (or __str__) is not run for the dump, by the VM or the reference.
-    for v in list(g.values()):
-        if isinstance(v, type) and v.__module__ == "__main__":
-            for d in ("__repr__", "__str__"):
-                if d in vars(v):
-                    delattr(v, d)
-    names = sorted(k for k in g if k not in ("__builtins__", "__name__"))
-    return {"output": out, "ending": ending, "globals": [[k, rep(g[k])] for k in names]}
-
-json.dump([run(s) for s in json.load(sys.stdin)], sys.stdout)
-"#;
-
-#[derive(Deserialize)]
-struct Raw {
-    output: String,
-    ending: Option<(String, String)>,
-    globals: Vec<(String, String)>,
-}
-
-/// Runs every source under `python3`. A missing python3 fails the test
-/// (never a skip, under `CI=true` or not): `ci/setup` installs it.
-fn run_python(sources: &[String]) -> Vec<Outcome> {
-    let mut child = match Command::new("python3")
-        .args(["-c", DRIVER])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => panic!("python3 is required (run ci/setup): cannot start it: {e}"),
-    };
-    let input = serde_json::to_vec(sources).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python3 driver failed: {}",
-        out.status
-    );
-    let raw: Vec<Raw> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(raw.len(), sources.len());
-    raw.into_iter()
-        .map(|r| Outcome {
-            output: r.output,
-            ending: match r.ending {
-                None => Ending::Normal,
-                Some((kind, message)) => Ending::Exception { kind, message },
-            },
-            globals: r.globals,
-        })
-        .collect()
-}
-
 fn parse(src: &str) -> Result<Module, String> {
     parse_program(src).map_err(|e| e.to_string())
 }
@@ -526,7 +441,7 @@ fn programs() -> Vec<String> {
 fn reference_agrees_with_cpython_on_star_calls_and_arrays() {
     let sources = programs();
     assert!(sources.len() >= 30, "the table is split into its programs");
-    let cpython = run_python(&sources);
+    let cpython = reference_python::run_all(&sources);
     let mut failures = Vec::new();
     for (i, (src, theirs)) in sources.iter().zip(&cpython).enumerate() {
         let module = match parse(src) {
@@ -557,7 +472,7 @@ fn reference_agrees_with_cpython_on_star_calls_and_arrays() {
 #[test]
 fn the_table_exercises_errors() {
     let sources = programs();
-    let cpython = run_python(&sources);
+    let cpython = reference_python::run_all(&sources);
     let errors = cpython
         .iter()
         .filter(|o| matches!(o.ending, Ending::Exception { .. }))

@@ -11,8 +11,8 @@ use serde::Deserialize;
 /// Reads a JSON list of sources; captures each program's prints, its
 /// uncaught exception and its globals. Functions are shown as
 /// `<function NAME>` and instances as `<__main__.C object>` (the
-/// reference's documented deviation: CPython's reprs carry an address), and the math module as `<module 'math'
-/// (built-in)>` (CPython's names the file it was loaded from), in the
+/// reference's documented deviation: CPython's reprs carry an address), and the math and array modules as
+/// `<module 'math' (built-in)>` (CPython's names the file it was loaded from), in the
 /// globals and in printed text alike.
 const DRIVER: &str = r#"
 import io, json, re, sys
@@ -21,7 +21,7 @@ def norm(text):
     text = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", text)
     # Instances (also inside bound methods' reprs) lose theirs likewise.
     text = re.sub(r"<(\S+) object at 0x[0-9a-f]+>", r"<\1 object>", text)
-    return re.sub(r"<module 'math' from '[^']*'>", "<module 'math' (built-in)>", text)
+    return re.sub(r"<module '(math|array)' from '[^']*'>", r"<module '\1' (built-in)>", text)
 
 def rep(v):
     # Also inside containers: `[f]` holds `<function f at 0x...>`.
