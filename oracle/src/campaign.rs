@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::generator;
 use crate::runner::{Isolation, OracleStats, Report, Runner, Verdict};
+use crate::timing::{Timing, since};
 
 pub struct CampaignOptions {
     /// Stop after this much wall-clock time...
@@ -99,6 +100,8 @@ pub struct CampaignStats {
     pub jit: std::collections::BTreeMap<String, jitdiff_vm::jit::JitStats>,
     /// What the deep oracles checked.
     pub oracles: OracleStats,
+    /// Where the wall-clock time went.
+    pub timing: Timing,
 }
 
 impl CampaignStats {
@@ -122,6 +125,8 @@ impl CampaignStats {
             o.hangs_confirmed,
             o.worker_deaths
         ));
+        s.push('\n');
+        s.push_str(&self.timing.render());
         for (config, j) in &self.jit {
             s.push_str(&format!(
                 "\njit {config}: {} traces compiled ({} failed), {:.0} ns/uop to compile, {:.0} code bytes/trace, {} values spilled or reloaded, {} entries, {} faults, {} traces interpreted",
@@ -259,7 +264,9 @@ pub fn run(
             break;
         }
         let pseed = program_seed(opts.seed, index);
+        let generating = Instant::now();
         let module = opts.program(pseed);
+        stats.timing.generate_ns += since(generating);
         if let Some(dir) = &opts.out {
             // On disk before it runs: if this process dies with it (the
             // worker contains VM crashes, but not, say, the OOM killer), the
@@ -330,6 +337,7 @@ pub fn run(
     stats.tier2 = runner.tier2.clone();
     stats.jit = runner.jit.clone();
     stats.oracles = runner.oracle_stats;
+    stats.timing.add(&runner.timing);
     if let Some(dir) = &opts.out {
         let _ = std::fs::remove_file(dir.join(IN_FLIGHT));
     }

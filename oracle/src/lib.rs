@@ -13,5 +13,6 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod selftest;
+pub mod timing;
 pub mod triage;
 pub mod worker;

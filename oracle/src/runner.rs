@@ -7,7 +7,7 @@
 //! transitions and exits; the program then runs once more on tier 1 alone
 //! (the replay) for the frame-state oracle.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jitdiff_vm::jit::JitStats;
 use jitdiff_vm::lang::compile::compile_with_limits;
@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::config::{Config, Target};
 use crate::execute::{Job, JobOutcome, Local};
 use crate::oracles::{self, ConfigRun, exit_sequence, frame_state};
+use crate::timing::{Timing, since};
 use crate::worker::Worker;
 use crate::{cpython, reference};
 
@@ -110,6 +111,8 @@ pub struct Runner {
     /// The limits every program runs under, on the reference and on every
     /// configuration alike.
     pub limits: Limits,
+    /// Where the time went (statistics only).
+    pub timing: Timing,
 }
 
 /// The tier-1 configuration the frame-state replay runs on.
@@ -142,6 +145,7 @@ impl Runner {
             oracle_stats: OracleStats::default(),
             cpython_timeout: 10,
             limits: Limits::default(),
+            timing: Timing::default(),
         }
     }
 
@@ -152,7 +156,9 @@ impl Runner {
     /// Runs `module` everywhere and asks every oracle.
     pub fn run(&mut self, module: &Module) -> Report {
         self.program_counter += 1;
+        let started = Instant::now();
         let reference = reference::run_with_limits(module, self.limits);
+        self.timing.reference_ns += since(started);
         if let RunResult::Poisoned(p @ Poison::Nesting) = reference {
             return Report {
                 reference,
@@ -164,6 +170,7 @@ impl Runner {
         let runs: Vec<ConfigRun> = (0..self.configs.len())
             .map(|i| self.run_config(i, module, uop_logs[i]))
             .collect();
+        let checking = Instant::now();
         let mut found: Vec<(usize, OracleFinding)> = vec![];
         for (i, run) in runs.iter().enumerate() {
             let vm = self.configs[i].target != Target::CPython;
@@ -179,10 +186,16 @@ impl Runner {
             ];
             found.extend(per_run.into_iter().flatten().map(|f| (i, f)));
         }
+        let mut oracle_ns = since(checking);
+        let following = Instant::now();
         found.extend(self.frame_state(module, &runs));
         found.extend(self.register_logs(module, &runs));
+        self.timing.follow_up_ns += since(following);
+        let checking = Instant::now();
         let mut compared = exit_sequence::Compared::default();
         found.extend(exit_sequence::check(&runs, &mut compared));
+        oracle_ns += since(checking);
+        self.timing.oracle_ns += oracle_ns;
         self.oracle_stats.sequences_compared += compared.sequences;
         self.oracle_stats.exits_compared += compared.exits;
         verdict(reference, runs, found)
@@ -227,7 +240,10 @@ impl Runner {
         let limits = self.limits;
         let config = self.configs[i].clone();
         let Target::Vm(vm_config) = &config.target else {
-            let result = match cpython::run(&unparse(module), self.cpython_timeout) {
+            let started = Instant::now();
+            let ran = cpython::run(&unparse(module), self.cpython_timeout);
+            self.timing.config_ran(&config.name, since(started), None);
+            let result = match ran {
                 Ok(o) => ConfigResult::Run(RunResult::Completed(o), vec![]),
                 Err(e) => ConfigResult::Error(e),
             };
@@ -252,7 +268,15 @@ impl Runner {
                 ..Default::default()
             },
         };
+        let started = Instant::now();
         let outcome = self.execute(module, &job);
+        let wall_ns = since(started);
+        let phases = match &outcome {
+            JobOutcome::Done(out) => Some(out.phases),
+            _ => None,
+        };
+        self.timing
+            .config_ran(&config.name, wall_ns, phases.as_ref());
         let mut run = ConfigRun {
             name: config.name.clone(),
             result: ConfigResult::Error(String::new()),
@@ -267,7 +291,7 @@ impl Runner {
             uop_logged: uop_log,
         };
         let outcome = match outcome {
-            JobOutcome::TimedOut => match self.confirm_hang(module, &job) {
+            JobOutcome::TimedOut => match self.timed_follow_up(|r| r.confirm_hang(module, &job)) {
                 Ok(out) => JobOutcome::Done(out),
                 Err(result) => {
                     run.result = result;
@@ -338,6 +362,14 @@ impl Runner {
         let found = oracles::register_state::check_logs(runs, &mut render);
         self.oracle_stats.register_logs_compared += found.1;
         found.0
+    }
+
+    /// Runs `f`, counting its time as the oracles' follow-up.
+    fn timed_follow_up<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let started = Instant::now();
+        let r = f(self);
+        self.timing.follow_up_ns += since(started);
+        r
     }
 
     /// Runs one job where this runner runs VMs.

@@ -14,4 +14,4 @@ pub mod tier1;
 pub mod tier2;
 
 pub use config::{Injection, VmConfig};
-pub use tier1::{FindingKind, RunOutput, Vm, VmFinding, VmStats};
+pub use tier1::{FindingKind, Phases, RunOutput, Vm, VmFinding, VmStats};

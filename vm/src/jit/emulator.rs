@@ -26,7 +26,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use unicorn_engine::{Arch as UcArch, HookType, Mode, Prot, RegisterARM64, RegisterX86, Unicorn};
+use unicorn_engine::{
+    Arch as UcArch, HookType, MemType, Mode, Prot, RegisterARM64, RegisterX86, TlbEntry, TlbType,
+    Unicorn,
+};
 
 use super::helpers;
 use super::reloc::Arch;
@@ -288,12 +291,54 @@ impl Emulator {
             .map_err(|e| format!("unicorn mem_map_ptr({addr:#x}): {e:?}"))?;
         }
         let bad_access = Rc::new(Cell::new(None));
-        let bad = bad_access.clone();
-        uc.add_mem_hook(HookType::MEM_INVALID, 1, 0, move |_, _, addr, _, _| {
-            bad.set(Some(addr));
-            false
+        let spans: Vec<(u64, u64)> = all
+            .iter()
+            .map(|&(a, l, _)| (a, a + (l as u64).next_multiple_of(PAGE)))
+            .collect();
+        let code_spans = [
+            (spec.code.0, spec.code.0 + spec.code.1 as u64),
+            (trap_base, trap_base + TRAP_MAPPING),
+        ];
+        let mut watched: Vec<(HookType, u64, u64)> = unmapped_gaps(&spans)
+            .into_iter()
+            .map(|(lo, hi)| (HookType::MEM_UNMAPPED, lo, hi))
+            .collect();
+        watched.extend(
+            code_spans
+                .iter()
+                .map(|&(lo, hi)| (HookType::MEM_WRITE_PROT, lo, hi - 1)),
+        );
+        // Unicorn's default (CPU) TLB has the guest's MMU off, so every page
+        // it fills is executable, and unicorn never marks an executable
+        // page's TLB entry dirty: every guest store took the slow path
+        // through `notdirty_write`. With a virtual TLB whose fill gives each
+        // page its mapping's protection, data pages are not executable and
+        // stores stay on the fast path after the first. Unicorn still checks
+        // each access against its mapping; an access the fill would deny
+        // (a fetch from data, a store into code) is let through to that
+        // check, so it fails as FETCH_PROT / WRITE_PROT, and the TLB is
+        // flushed after any fault.
+        uc.ctl_set_tlb_type(TlbType::VIRTUAL)
+            .map_err(|e| format!("unicorn virtual TLB: {e:?}"))?;
+        let executable = code_spans;
+        uc.add_tlb_hook(1, 0, move |_, addr, access| {
+            let code = executable.iter().any(|&(lo, hi)| (lo..hi).contains(&addr));
+            let perms = match (code, access) {
+                (true, MemType::WRITE) | (false, MemType::FETCH) => Prot::ALL,
+                (true, _) => Prot::READ | Prot::EXEC,
+                (false, _) => Prot::READ | Prot::WRITE,
+            };
+            Some(TlbEntry { paddr: addr, perms })
         })
-        .map_err(|e| format!("unicorn hook: {e:?}"))?;
+        .map_err(|e| format!("unicorn TLB hook: {e:?}"))?;
+        for (kind, lo, hi) in watched {
+            let bad = bad_access.clone();
+            uc.add_mem_hook(kind, lo, hi, move |_, _, addr, _, _| {
+                bad.set(Some(addr));
+                false
+            })
+            .map_err(|e| format!("unicorn hook: {e:?}"))?;
+        }
         uc.add_code_hook(trap_base, trap_base + PAGE - 1, move |uc, addr, _| {
             trap_hook(uc, arch, trap_base, addr)
         })
@@ -453,6 +498,11 @@ impl Emulator {
                 hang: false,
             }),
         };
+        if status.is_err() {
+            // A denied access may have left a page's entry with every
+            // permission (see the TLB fill hook).
+            let _ = self.uc.ctl_flush_tlb();
+        }
         if let Some(ctx) = outer {
             self.uc.context_restore(&ctx).map_err(|e| {
                 Self::fault(pc, format!("restoring the outer emulation context: {e:?}"))
@@ -464,6 +514,33 @@ impl Emulator {
         }
         status
     }
+}
+
+/// The unmapped stretches of the address space around `mapped` (half-open
+/// spans), as inclusive ranges: where the invalid-access hooks go.
+///
+/// Not one hook over everything: unicorn treats a page that any
+/// invalid-access hook covers as watched, and never marks a watched page's
+/// TLB entry dirty, so every guest store to it took the slow path through
+/// `notdirty_write` and a physical-map walk (a third of an emulated
+/// trace's time). An access to a mapped page can only be invalid by its
+/// protection: a fetch from data (the PC says where) or a store into code
+/// memory (watched on its own, no data page shares it).
+fn unmapped_gaps(mapped: &[(u64, u64)]) -> Vec<(u64, u64)> {
+    let mut spans = mapped.to_vec();
+    spans.sort_unstable();
+    let mut gaps = vec![];
+    let mut next = 0u64;
+    for (lo, hi) in spans {
+        if lo > next {
+            gaps.push((next, lo - 1));
+        }
+        next = next.max(hi);
+    }
+    if next != 0 {
+        gaps.push((next, u64::MAX));
+    }
+    gaps
 }
 
 /// The trap-page hook: call helper `(addr - base) / 16`, then return.
@@ -522,6 +599,20 @@ mod tests {
         assert!(!flush_due(usize::MAX, false));
     }
 
+    /// The hooks cover exactly what is not mapped: overlapping and
+    /// touching spans merge, and nothing before the first or after the
+    /// last span is left out.
+    #[test]
+    fn invalid_access_hooks_cover_exactly_the_unmapped_gaps() {
+        let gaps = unmapped_gaps(&[(0x5000, 0x6000), (0x1000, 0x2000), (0x2000, 0x3000)]);
+        assert_eq!(gaps, vec![(0, 0xfff), (0x3000, 0x4fff), (0x6000, u64::MAX)]);
+        assert_eq!(unmapped_gaps(&[(0, 0x1000)]), vec![(0x1000, u64::MAX)]);
+        assert_eq!(
+            unmapped_gaps(&[(0x1000, 0x4000), (0x2000, 0x3000)]),
+            vec![(0, 0xfff), (0x4000, u64::MAX)]
+        );
+    }
+
     /// Data is mapped read-write and code read-execute, as natively: a
     /// return instruction runs from code memory, the same bytes in a data
     /// region fault on fetch, and a store into code memory faults.
@@ -566,8 +657,18 @@ mod tests {
             assert_eq!(unsafe { *(data_at as *const u64) }, 7, "{arch:?}");
             let fetch = pool.run(data_at + 8, 0, state).unwrap_err();
             assert_eq!(fetch.pc, data_at + 8, "{arch:?}: {fetch:?}");
+            assert_eq!(fetch.message, "FETCH_PROT", "{arch:?}");
             let write = pool.run(code_at, 7, (code_at + 64) as *mut JitState);
-            assert!(write.is_err(), "{arch:?}: a store into code memory ran");
+            let write = write.expect_err("a store into code memory ran");
+            assert_eq!(write.address, Some(code_at + 64), "{arch:?}: {write:?}");
+            assert_eq!(write.message, "WRITE_PROT", "{arch:?}");
+            // A load from an unmapped page names its address.
+            let unmapped = data_at + 16 * PAGE;
+            let read = pool.run(code_at, 0, unmapped as *mut JitState);
+            let read = read.expect_err("a store to an unmapped page ran");
+            assert_eq!(read.address, Some(unmapped), "{arch:?}: {read:?}");
+            // And the engine runs on afterwards.
+            assert!(pool.run(code_at, 7, state).is_ok(), "{arch:?}");
         }
     }
 }

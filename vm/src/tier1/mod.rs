@@ -67,6 +67,35 @@ pub struct RunOutput {
     pub findings: Vec<VmFinding>,
     /// What the run recorded for the oracles (empty unless asked).
     pub events: crate::observe::RunEvents,
+    /// Where the run's wall-clock time went (statistics only: no verdict
+    /// reads it).
+    pub phases: Phases,
+}
+
+/// Wall-clock nanoseconds of one run by phase. `run` is what is left of
+/// the whole: interpreting, running traces, collecting.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct Phases {
+    /// Source to bytecode.
+    pub compile_ns: u64,
+    /// Trace projection and the optimizer.
+    pub trace_ns: u64,
+    /// Variant selection, the register checker and copy-and-patch.
+    pub jit_compile_ns: u64,
+    pub run_ns: u64,
+}
+
+impl Phases {
+    pub fn add(&mut self, o: &Phases) {
+        self.compile_ns += o.compile_ns;
+        self.trace_ns += o.trace_ns;
+        self.jit_compile_ns += o.jit_compile_ns;
+        self.run_ns += o.run_ns;
+    }
+
+    pub fn total_ns(&self) -> u64 {
+        self.compile_ns + self.trace_ns + self.jit_compile_ns + self.run_ns
+    }
 }
 
 /// Counters a run reports (summed by the fuzz campaign's stats).
@@ -133,6 +162,8 @@ pub(crate) struct Run<'a> {
     /// The executor whose machine code is running (for helpers).
     pub jit_current: Option<usize>,
     pub jit_stats: crate::jit::JitStats,
+    /// Time spent forming traces and compiling them (see [`Phases`]).
+    pub phases: Phases,
     /// Exit slots linked in machine code, and the executor each enters.
     pub jit_links: crate::jit::run::LinkTargets,
     /// What to record, and what was recorded.
@@ -199,9 +230,13 @@ impl Vm {
         observe: &crate::observe::Observe,
     ) -> RunOutput {
         self.observe = observe.clone();
-        let out = self
-            .run_program(compile_with_limits(module, &self.config.limits))
-            .0;
+        let start = std::time::Instant::now();
+        let program = compile_with_limits(module, &self.config.limits);
+        let compile_ns = start.elapsed().as_nanos() as u64;
+        let mut out = self.run_program(program).0;
+        out.phases.compile_ns = compile_ns;
+        out.phases.run_ns = (start.elapsed().as_nanos() as u64)
+            .saturating_sub(compile_ns + out.phases.trace_ns + out.phases.jit_compile_ns);
         self.observe = Default::default();
         out
     }
@@ -251,6 +286,7 @@ impl Vm {
                     jit: Default::default(),
                     findings: vec![],
                     events: Default::default(),
+                    phases: Phases::default(),
                 };
                 return (
                     out,
@@ -323,6 +359,7 @@ impl Vm {
             jit: std::mem::take(&mut run.jit_stats),
             findings: std::mem::take(&mut run.findings),
             events: std::mem::take(&mut run.events),
+            phases: run.phases,
         };
         (out, run.program, run.executors)
     }
@@ -412,6 +449,7 @@ impl<'a> Run<'a> {
             pending: None,
             jit_current: None,
             jit_stats: Default::default(),
+            phases: Phases::default(),
             jit_links: Default::default(),
             observe,
             events,

@@ -56,11 +56,13 @@ impl Run<'_> {
         parent: Option<(usize, usize)>,
     ) -> Option<usize> {
         let t2 = self.config.tier2.clone()?;
+        let started = std::time::Instant::now();
         let code = &self.program.codes[cid];
         let raw = match trace::project(code, &self.consts[cid], start, t2.max_len) {
             Ok(r) => r,
             Err(_) => {
                 self.tier2_stats.aborted += 1;
+                self.phases.trace_ns += started.elapsed().as_nanos() as u64;
                 return None;
             }
         };
@@ -110,7 +112,10 @@ impl Run<'_> {
         self.globals_watched |= ex.depends_on_globals;
         let eid = self.executors.len();
         self.executors.push(ex);
+        let traced = std::time::Instant::now();
+        self.phases.trace_ns += (traced - started).as_nanos() as u64;
         self.jit_compile(eid);
+        self.phases.jit_compile_ns += traced.elapsed().as_nanos() as u64;
         if parent.is_none() {
             self.executor_index.insert((cid, start), eid);
         }
