@@ -4,14 +4,14 @@
 //! `S` is always the same program, so a finding is reproduced by its seeds.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use jitdiff_vm::VmStats;
 use jitdiff_vm::lang::{Poison, unparse};
 use jitdiff_vm::tier2::Tier2Stats;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::generator;
@@ -75,7 +75,7 @@ impl CampaignOptions {
     }
 }
 
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct CampaignStats {
     pub programs: u64,
     pub agree: u64,
@@ -102,9 +102,65 @@ pub struct CampaignStats {
     pub oracles: OracleStats,
     /// Where the wall-clock time went.
     pub timing: Timing,
+    /// Campaign worker processes that died and were replaced (`--jobs`).
+    pub workers_restarted: u64,
 }
 
 impl CampaignStats {
+    /// Counts one program's verdict.
+    fn count(&mut self, verdict: &Verdict) {
+        self.programs += 1;
+        match verdict {
+            Verdict::Agree => self.agree += 1,
+            Verdict::Poisoned(p) => {
+                self.poisoned += 1;
+                match p {
+                    Poison::Fuel => self.poisoned_fuel += 1,
+                    Poison::Recursion => self.poisoned_recursion += 1,
+                    Poison::IntTooLarge => self.poisoned_int += 1,
+                    Poison::OutOfMemory => self.poisoned_memory += 1,
+                    Poison::Nesting => self.poisoned_nesting += 1,
+                    Poison::Complex => self.poisoned_complex += 1,
+                    Poison::SequenceTooLong => self.poisoned_sequence += 1,
+                    // Sorts whose answer depends on CPython's steps: like identity.
+                    Poison::Identity | Poison::SortOrder => self.poisoned_identity += 1,
+                    Poison::NonAscii => self.poisoned_ascii += 1,
+                    Poison::Unmodelled => self.poisoned_unmodelled += 1,
+                }
+            }
+            Verdict::Error(_) => self.errors += 1,
+            Verdict::Diverge(_) => self.divergences += 1,
+        }
+    }
+
+    /// Adds another share of a campaign (counters only: `seconds`, the
+    /// first divergence's time and the saved paths are the merger's).
+    pub fn add(&mut self, o: &CampaignStats) {
+        self.programs += o.programs;
+        self.agree += o.agree;
+        self.poisoned += o.poisoned;
+        self.poisoned_fuel += o.poisoned_fuel;
+        self.poisoned_recursion += o.poisoned_recursion;
+        self.poisoned_int += o.poisoned_int;
+        self.poisoned_memory += o.poisoned_memory;
+        self.poisoned_nesting += o.poisoned_nesting;
+        self.poisoned_complex += o.poisoned_complex;
+        self.poisoned_sequence += o.poisoned_sequence;
+        self.poisoned_identity += o.poisoned_identity;
+        self.poisoned_ascii += o.poisoned_ascii;
+        self.poisoned_unmodelled += o.poisoned_unmodelled;
+        self.divergences += o.divergences;
+        self.errors += o.errors;
+        self.vm.add(&o.vm);
+        self.tier2.add(&o.tier2);
+        for (k, v) in &o.jit {
+            self.jit.entry(k.clone()).or_default().add(v);
+        }
+        self.oracles.add(&o.oracles);
+        self.timing.add(&o.timing);
+        self.workers_restarted += o.workers_restarted;
+    }
+
     pub fn programs_per_second(&self) -> f64 {
         self.programs as f64 / self.seconds.max(1e-9)
     }
@@ -241,110 +297,188 @@ pub fn program_seed(seed: u64, index: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Runs a campaign; `on_finding` sees each divergent program's report.
-pub fn run(
+/// One program checked: what the campaign adds to its statistics and, for
+/// a finding or an error, the files it saves. A campaign worker process
+/// sends these to the coordinator ([`crate::shards`]); the in-process
+/// campaign makes the same ones, so both save and count alike.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProgramDone {
+    pub index: u64,
+    pub pseed: u64,
+    /// This program's share of the statistics (`programs` is 1).
+    pub delta: CampaignStats,
+    /// A finding or an error: the files to save.
+    pub files: Option<Finding>,
+}
+
+/// A program kept: `<what>-<seed>-<index>.py` and `.json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Finding {
+    /// `finding` or `error`.
+    pub what: String,
+    /// One line on what diverged (for the campaign's log).
+    pub verdict: String,
+    pub py: String,
+    pub json: String,
+}
+
+/// Generates program `index` of the campaign and checks it on `runner`.
+/// Also returns the full report (for callers that look at it).
+pub fn check_program(
+    runner: &mut Runner,
     opts: &CampaignOptions,
-    mut on_finding: impl FnMut(u64, &Report),
-) -> std::io::Result<CampaignStats> {
-    if let Some(dir) = &opts.out {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut runner = Runner::with_isolation(opts.configs.clone(), opts.isolation);
-    runner.hang_seconds = opts.hang_seconds;
-    let mut stats = CampaignStats::default();
-    let start = Instant::now();
-    let deadline = opts.seconds.map(|s| start + Duration::from_secs_f64(s));
-    let bar = live_line(opts.progress);
-    let mut last_plain = Instant::now();
-    for index in 0.. {
-        if opts.count.is_some_and(|c| index >= c)
-            || deadline.is_some_and(|d| Instant::now() >= d)
-            || opts.stop_after.is_some_and(|n| stats.divergences >= n)
-        {
-            break;
-        }
-        let pseed = program_seed(opts.seed, index);
-        let generating = Instant::now();
-        let module = opts.program(pseed);
-        stats.timing.generate_ns += since(generating);
+    index: u64,
+) -> (ProgramDone, Report) {
+    let pseed = program_seed(opts.seed, index);
+    let mut delta = CampaignStats::default();
+    let generating = Instant::now();
+    let module = opts.program(pseed);
+    delta.timing.generate_ns += since(generating);
+    let report = runner.run(&module);
+    delta.count(&report.verdict);
+    delta.vm = std::mem::take(&mut runner.stats);
+    delta.tier2 = std::mem::take(&mut runner.tier2);
+    delta.jit = std::mem::take(&mut runner.jit);
+    delta.oracles = std::mem::take(&mut runner.oracle_stats);
+    delta.timing.add(&std::mem::take(&mut runner.timing));
+    let what = match &report.verdict {
+        Verdict::Diverge(_) => Some("finding"),
+        Verdict::Error(_) => Some("error"),
+        _ => None,
+    };
+    let files =
+        what.map(|what| finding_files(what, (opts.seed, index, pseed), &unparse(&module), &report));
+    let done = ProgramDone {
+        index,
+        pseed,
+        delta,
+        files,
+    };
+    (done, report)
+}
+
+/// Folds checked programs into a campaign's statistics, in index order,
+/// and saves their findings: the one place both campaigns (in process and
+/// across worker processes) count and save.
+pub struct Merger<'a> {
+    opts: &'a CampaignOptions,
+    pub stats: CampaignStats,
+    start: Instant,
+    bar: Option<ProgressBar>,
+    last_plain: Instant,
+}
+
+impl<'a> Merger<'a> {
+    pub fn new(opts: &'a CampaignOptions) -> std::io::Result<Merger<'a>> {
         if let Some(dir) = &opts.out {
-            // On disk before it runs: if this process dies with it (the
-            // worker contains VM crashes, but not, say, the OOM killer), the
-            // program is not lost.
-            let header = format!(
-                "# jitdiff in flight: campaign seed {}, program {index}, program seed {pseed}\n",
-                opts.seed
-            );
-            std::fs::write(dir.join(IN_FLIGHT), format!("{header}{}", unparse(&module)))?;
+            std::fs::create_dir_all(dir)?;
         }
-        let report = runner.run(&module);
-        stats.programs += 1;
-        match &report.verdict {
-            Verdict::Agree => stats.agree += 1,
-            Verdict::Poisoned(p) => {
-                stats.poisoned += 1;
-                match p {
-                    Poison::Fuel => stats.poisoned_fuel += 1,
-                    Poison::Recursion => stats.poisoned_recursion += 1,
-                    Poison::IntTooLarge => stats.poisoned_int += 1,
-                    Poison::OutOfMemory => stats.poisoned_memory += 1,
-                    Poison::Nesting => stats.poisoned_nesting += 1,
-                    Poison::Complex => stats.poisoned_complex += 1,
-                    Poison::SequenceTooLong => stats.poisoned_sequence += 1,
-                    // Sorts whose answer depends on CPython's steps: like identity.
-                    Poison::Identity | Poison::SortOrder => stats.poisoned_identity += 1,
-                    Poison::NonAscii => stats.poisoned_ascii += 1,
-                    Poison::Unmodelled => stats.poisoned_unmodelled += 1,
-                }
-            }
-            Verdict::Error(_) => stats.errors += 1,
-            Verdict::Diverge(_) => {
-                stats.divergences += 1;
-                stats
-                    .first_divergence_seconds
-                    .get_or_insert(start.elapsed().as_secs_f64());
-                on_finding(pseed, &report);
-            }
+        Ok(Merger {
+            opts,
+            stats: CampaignStats::default(),
+            start: Instant::now(),
+            bar: live_line(opts.progress),
+            last_plain: Instant::now(),
+        })
+    }
+
+    /// Whether the campaign should hand out program `index`.
+    pub fn wants(&self, index: u64) -> bool {
+        let deadline = self
+            .opts
+            .seconds
+            .map(|s| self.start + Duration::from_secs_f64(s));
+        !(self.opts.count.is_some_and(|c| index >= c)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+            || self.stopped())
+    }
+
+    /// Enough divergences were found (`stop_after`).
+    pub fn stopped(&self) -> bool {
+        self.opts
+            .stop_after
+            .is_some_and(|n| self.stats.divergences >= n)
+    }
+
+    /// Adds one program (the next in index order).
+    pub fn merge(&mut self, done: &ProgramDone) -> std::io::Result<()> {
+        let d = &done.delta;
+        if d.divergences > 0 {
+            self.stats
+                .first_divergence_seconds
+                .get_or_insert(self.start.elapsed().as_secs_f64());
         }
-        // Findings, and programs a configuration could not run, are kept.
-        let what = match &report.verdict {
-            Verdict::Diverge(_) => Some("finding"),
-            Verdict::Error(_) => Some("error"),
-            _ => None,
-        };
-        if let (Some(what), Some(dir)) = (what, opts.out.as_ref())
-            && stats.saved.len() < opts.max_saved
+        self.stats.add(d);
+        if let (Some(f), Some(dir)) = (&done.files, self.opts.out.as_ref())
+            && self.stats.saved.len() < self.opts.max_saved
         {
-            let program = (opts.seed, index, pseed);
-            let path = save(dir, what, program, &unparse(&module), &report)?;
-            stats.saved.push(path.display().to_string());
+            let stem = format!("{}-{}-{}", f.what, self.opts.seed, done.index);
+            let py = dir.join(format!("{stem}.py"));
+            std::fs::write(&py, &f.py)?;
+            std::fs::write(dir.join(format!("{stem}.json")), &f.json)?;
+            self.stats.saved.push(py.display().to_string());
         }
-        if index % 64 == 0 {
-            stats.seconds = start.elapsed().as_secs_f64();
-            let line = live_message(&stats);
-            match &bar {
+        if done.index.is_multiple_of(64) {
+            self.stats.seconds = self.start.elapsed().as_secs_f64();
+            let line = live_message(&self.stats);
+            match &self.bar {
                 Some(b) => b.set_message(line),
-                None if opts.progress && last_plain.elapsed() >= Duration::from_secs(10) => {
+                None if self.opts.progress
+                    && self.last_plain.elapsed() >= Duration::from_secs(10) =>
+                {
                     eprintln!("{line}");
-                    last_plain = Instant::now();
+                    self.last_plain = Instant::now();
                 }
                 None => {}
             }
         }
+        Ok(())
     }
-    stats.seconds = start.elapsed().as_secs_f64();
-    stats.vm = runner.stats;
-    stats.tier2 = runner.tier2.clone();
-    stats.jit = runner.jit.clone();
-    stats.oracles = runner.oracle_stats;
-    stats.timing.add(&runner.timing);
-    if let Some(dir) = &opts.out {
-        let _ = std::fs::remove_file(dir.join(IN_FLIGHT));
+
+    pub fn finish(mut self) -> CampaignStats {
+        self.stats.seconds = self.start.elapsed().as_secs_f64();
+        if let Some(dir) = &self.opts.out {
+            let _ = std::fs::remove_file(dir.join(IN_FLIGHT));
+        }
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+        self.stats
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
+}
+
+/// Runs a campaign in this process; `on_finding` sees each divergent
+/// program's report.
+pub fn run(
+    opts: &CampaignOptions,
+    mut on_finding: impl FnMut(u64, &Report),
+) -> std::io::Result<CampaignStats> {
+    let mut merger = Merger::new(opts)?;
+    let mut runner = Runner::with_isolation(opts.configs.clone(), opts.isolation);
+    runner.hang_seconds = opts.hang_seconds;
+    for index in 0.. {
+        if !merger.wants(index) {
+            break;
+        }
+        if let Some(dir) = &opts.out {
+            // On disk before it runs: if this process dies with it (the
+            // worker contains VM crashes, but not, say, the OOM killer), the
+            // program is not lost.
+            let pseed = program_seed(opts.seed, index);
+            let header = format!(
+                "# jitdiff in flight: campaign seed {}, program {index}, program seed {pseed}\n",
+                opts.seed
+            );
+            let source = unparse(&opts.program(pseed));
+            std::fs::write(dir.join(IN_FLIGHT), format!("{header}{source}"))?;
+        }
+        let (done, report) = check_program(&mut runner, opts, index);
+        if matches!(report.verdict, Verdict::Diverge(_)) {
+            on_finding(done.pseed, &report);
+        }
+        merger.merge(&done)?;
     }
-    Ok(stats)
+    Ok(merger.finish())
 }
 
 fn live_line(progress: bool) -> Option<ProgressBar> {
@@ -372,17 +506,14 @@ fn live_message(s: &CampaignStats) -> String {
 /// The program being run, written before it runs (removed at the end).
 pub const IN_FLIGHT: &str = "in-flight.py";
 
-/// Writes `<dir>/<what>-<seed>-<index>.py` (runnable, with a header) and a
-/// `.json` with the full report. Returns the `.py` path.
-fn save(
-    dir: &Path,
+/// The `.py` (runnable, with a header) and `.json` (the full report) of a
+/// program kept as `<what>-<seed>-<index>`.
+fn finding_files(
     what: &str,
     (seed, index, pseed): (u64, u64, u64),
     source: &str,
     report: &Report,
-) -> std::io::Result<PathBuf> {
-    let stem = format!("{what}-{seed}-{index}");
-    let py = dir.join(format!("{stem}.py"));
+) -> Finding {
     let mut header =
         format!("# jitdiff {what}: campaign seed {seed}, program {index}, program seed {pseed}\n");
     match &report.verdict {
@@ -394,16 +525,16 @@ fn save(
         Verdict::Error(e) => header.push_str(&format!("# error: {}\n", e.replace('\n', " "))),
         _ => {}
     }
-    std::fs::write(&py, format!("{header}{source}"))?;
     let json = serde_json::json!({
         "campaign_seed": seed,
         "index": index,
         "program_seed": pseed,
         "report": report,
     });
-    std::fs::write(
-        dir.join(format!("{stem}.json")),
-        serde_json::to_string_pretty(&json).expect("serializable"),
-    )?;
-    Ok(py)
+    Finding {
+        what: what.into(),
+        verdict: crate::report::verdict_word(&report.verdict),
+        py: format!("{header}{source}"),
+        json: serde_json::to_string_pretty(&json).expect("serializable"),
+    }
 }

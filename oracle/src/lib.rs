@@ -13,6 +13,7 @@ pub mod reference;
 pub mod report;
 pub mod runner;
 pub mod selftest;
+pub mod shards;
 pub mod timing;
 pub mod triage;
 pub mod worker;

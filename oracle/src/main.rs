@@ -4,11 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use jitdiff_oracle::campaign::{self, CampaignOptions};
+use jitdiff_oracle::campaign::CampaignOptions;
 use jitdiff_oracle::config::{self, Config, Target};
 use jitdiff_oracle::generator;
-use jitdiff_oracle::report::{print_report_table, verdict_word};
+use jitdiff_oracle::report::print_report_table;
 use jitdiff_oracle::runner::{Runner, Verdict};
+use jitdiff_oracle::shards;
 use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
 use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
@@ -241,6 +242,25 @@ enum Command {
         /// file's header) raises the fuel.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         hang_seconds: f64,
+        /// Worker processes checking programs side by side (default: one
+        /// per core). Program indices are dealt out to free workers and the
+        /// answers folded in index order, so with --count the programs,
+        /// counts and saved findings are the same for any N. A worker that
+        /// dies is restarted and its program checked again (kept as an
+        /// error if it kills a second worker).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+        jobs: Option<u64>,
+    },
+    /// A campaign worker process of `fuzz --jobs` (internal): reads program
+    /// indices on stdin, answers each with one JSON line on stdout.
+    #[command(name = "fuzz-worker", hide = true)]
+    FuzzWorker {
+        #[arg(long)]
+        seed: u64,
+        #[arg(long)]
+        config: String,
+        #[arg(long, value_parser = parse_seconds)]
+        hang_seconds: f64,
     },
 }
 
@@ -385,6 +405,25 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::FuzzWorker {
+            seed,
+            config,
+            hang_seconds,
+        } => {
+            let configs = match Config::parse_list(&config) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e),
+            };
+            let mut opts = CampaignOptions::quiet(configs, seed, None, None);
+            opts.hang_seconds = hang_seconds;
+            match shards::serve(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("jitdiff fuzz-worker: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Fuzz {
             seconds,
             count,
@@ -393,6 +432,7 @@ fn main() -> ExitCode {
             out,
             json,
             hang_seconds,
+            jobs,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
@@ -415,11 +455,19 @@ fn main() -> ExitCode {
                 hang_seconds,
                 steer: None,
             };
-            let stats = match campaign::run(&opts, |pseed, report| {
-                eprintln!(
-                    "divergence: program seed {pseed}: {}",
-                    verdict_word(&report.verdict)
-                );
+            let jobs = jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                |n| n as usize,
+            );
+            let exe = match std::env::current_exe() {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("jitdiff: cannot find its own binary for the workers: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let stats = match shards::run(&opts, jobs, &exe, |pseed, verdict| {
+                eprintln!("divergence: program seed {pseed}: {verdict}");
             }) {
                 Ok(s) => s,
                 Err(e) => {

@@ -64,7 +64,7 @@ pub enum Isolation {
 }
 
 /// What the deep oracles checked, summed over programs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct OracleStats {
     /// Trace transitions (exits, deopts, handovers, errors) whose frame was
     /// compared with the replay's.
@@ -117,6 +117,19 @@ pub struct Runner {
 
 /// The tier-1 configuration the frame-state replay runs on.
 const REPLAY_CONFIG: &str = "t1";
+
+impl OracleStats {
+    pub fn add(&mut self, o: &OracleStats) {
+        self.frames_checked += o.frames_checked;
+        self.replays += o.replays;
+        self.sequences_compared += o.sequences_compared;
+        self.exits_compared += o.exits_compared;
+        self.hangs_suspected += o.hangs_suspected;
+        self.hangs_confirmed += o.hangs_confirmed;
+        self.worker_deaths += o.worker_deaths;
+        self.register_logs_compared += o.register_logs_compared;
+    }
+}
 
 impl Runner {
     /// A runner whose VM configurations run in a worker process.
