@@ -4,7 +4,7 @@
 //! `S` is always the same program, so a finding is reproduced by its seeds.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -324,16 +324,28 @@ pub struct Finding {
 
 /// Generates program `index` of the campaign and checks it on `runner`.
 /// Also returns the full report (for callers that look at it).
+///
+/// With `in_flight`, the program is written there before it runs: if the
+/// process dies with it (the worker contains VM crashes, but not, say, the
+/// OOM killer), the program is not lost.
 pub fn check_program(
     runner: &mut Runner,
     opts: &CampaignOptions,
     index: u64,
-) -> (ProgramDone, Report) {
+    in_flight: Option<&Path>,
+) -> std::io::Result<(ProgramDone, Report)> {
     let pseed = program_seed(opts.seed, index);
     let mut delta = CampaignStats::default();
     let generating = Instant::now();
     let module = opts.program(pseed);
     delta.timing.generate_ns += since(generating);
+    if let Some(path) = in_flight {
+        let header = format!(
+            "# jitdiff in flight: campaign seed {}, program {index}, program seed {pseed}\n",
+            opts.seed
+        );
+        std::fs::write(path, format!("{header}{}", unparse(&module)))?;
+    }
     let report = runner.run(&module);
     delta.count(&report.verdict);
     delta.vm = std::mem::take(&mut runner.stats);
@@ -354,7 +366,7 @@ pub fn check_program(
         delta,
         files,
     };
-    (done, report)
+    Ok((done, report))
 }
 
 /// Folds checked programs into a campaign's statistics, in index order,
@@ -439,6 +451,11 @@ impl<'a> Merger<'a> {
         self.stats.seconds = self.start.elapsed().as_secs_f64();
         if let Some(dir) = &self.opts.out {
             let _ = std::fs::remove_file(dir.join(IN_FLIGHT));
+            for slot in 0.. {
+                if std::fs::remove_file(dir.join(in_flight_of(slot))).is_err() {
+                    break;
+                }
+            }
         }
         if let Some(b) = self.bar.take() {
             b.finish_and_clear();
@@ -460,19 +477,8 @@ pub fn run(
         if !merger.wants(index) {
             break;
         }
-        if let Some(dir) = &opts.out {
-            // On disk before it runs: if this process dies with it (the
-            // worker contains VM crashes, but not, say, the OOM killer), the
-            // program is not lost.
-            let pseed = program_seed(opts.seed, index);
-            let header = format!(
-                "# jitdiff in flight: campaign seed {}, program {index}, program seed {pseed}\n",
-                opts.seed
-            );
-            let source = unparse(&opts.program(pseed));
-            std::fs::write(dir.join(IN_FLIGHT), format!("{header}{source}"))?;
-        }
-        let (done, report) = check_program(&mut runner, opts, index);
+        let in_flight = opts.out.as_ref().map(|d| d.join(IN_FLIGHT));
+        let (done, report) = check_program(&mut runner, opts, index, in_flight.as_deref())?;
         if matches!(report.verdict, Verdict::Diverge(_)) {
             on_finding(done.pseed, &report);
         }
@@ -505,6 +511,11 @@ fn live_message(s: &CampaignStats) -> String {
 
 /// The program being run, written before it runs (removed at the end).
 pub const IN_FLIGHT: &str = "in-flight.py";
+
+/// The same for worker `slot` of a `--jobs` campaign.
+pub fn in_flight_of(slot: usize) -> String {
+    format!("in-flight-{slot}.py")
+}
 
 /// The `.py` (runnable, with a header) and `.json` (the full report) of a
 /// program kept as `<what>-<seed>-<index>`.

@@ -261,6 +261,9 @@ enum Command {
         config: String,
         #[arg(long, value_parser = parse_seconds)]
         hang_seconds: f64,
+        /// Where to write each program before it runs.
+        #[arg(long)]
+        in_flight: Option<PathBuf>,
     },
 }
 
@@ -409,6 +412,7 @@ fn main() -> ExitCode {
             seed,
             config,
             hang_seconds,
+            in_flight,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
@@ -416,7 +420,7 @@ fn main() -> ExitCode {
             };
             let mut opts = CampaignOptions::quiet(configs, seed, None, None);
             opts.hang_seconds = hang_seconds;
-            match shards::serve(&opts) {
+            match shards::serve(&opts, in_flight.as_deref()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("jitdiff fuzz-worker: {e}");

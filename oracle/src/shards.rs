@@ -25,7 +25,8 @@ use std::sync::mpsc;
 use jitdiff_vm::lang::unparse;
 
 use crate::campaign::{
-    CampaignOptions, CampaignStats, Finding, Merger, ProgramDone, check_program, program_seed,
+    CampaignOptions, CampaignStats, Finding, Merger, ProgramDone, check_program, in_flight_of,
+    program_seed,
 };
 use crate::runner::Runner;
 
@@ -37,7 +38,8 @@ pub const WORKER_COMMAND: &str = "fuzz-worker";
 
 /// A worker's side: reads program indices (one per line) on stdin, answers
 /// each with a [`ProgramDone`] line on stdout, until stdin closes.
-pub fn serve(opts: &CampaignOptions) -> std::io::Result<()> {
+/// With `in_flight`, each program is written there before it runs.
+pub fn serve(opts: &CampaignOptions, in_flight: Option<&Path>) -> std::io::Result<()> {
     let mut runner = Runner::with_isolation(opts.configs.clone(), opts.isolation);
     runner.hang_seconds = opts.hang_seconds;
     let stdin = std::io::stdin();
@@ -50,7 +52,7 @@ pub fn serve(opts: &CampaignOptions) -> std::io::Result<()> {
                 format!("fuzz-worker: expected a program index, got {line:?}"),
             )
         })?;
-        let (done, _) = check_program(&mut runner, opts, index);
+        let (done, _) = check_program(&mut runner, opts, index, in_flight)?;
         let mut text = serde_json::to_string(&done).expect("serializable");
         text.push('\n');
         stdout.write_all(text.as_bytes())?;
@@ -185,7 +187,11 @@ fn spawn(
         .arg("--config")
         .arg(configs.join(","))
         .arg("--hang-seconds")
-        .arg(opts.hang_seconds.to_string())
+        .arg(opts.hang_seconds.to_string());
+    if let Some(dir) = &opts.out {
+        command.arg("--in-flight").arg(dir.join(in_flight_of(slot)));
+    }
+    command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
