@@ -9,10 +9,11 @@ use super::emulator::{EmuPool, EmuSpec, Fault};
 use super::helpers;
 use super::reloc::Arch;
 use super::state::{JitState, StateRegion};
-use super::stencil::StencilTable;
+use super::stencil::{StencilIndex, StencilTable};
 use super::stencils;
 use crate::runtime::mapping::Mapping;
 use crate::tier2::Executor;
+use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BackendKind {
@@ -36,6 +37,17 @@ impl BackendKind {
             Arch::X86_64 => &stencils::x86_64::TABLE,
             Arch::Aarch64 => &stencils::aarch64::TABLE,
         }
+    }
+
+    /// The table's index (built on first use).
+    pub fn index(self) -> &'static StencilIndex {
+        static X86_64: OnceLock<StencilIndex> = OnceLock::new();
+        static AARCH64: OnceLock<StencilIndex> = OnceLock::new();
+        let cell = match self.arch() {
+            Arch::X86_64 => &X86_64,
+            Arch::Aarch64 => &AARCH64,
+        };
+        cell.get_or_init(|| StencilIndex::build(self.table()))
     }
 }
 
@@ -183,6 +195,8 @@ pub struct Jit {
     pub count_stencils: bool,
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
+    /// Every runtime helper's address for this backend, resolved once.
+    helper_addresses: std::collections::HashMap<&'static str, u64>,
 }
 
 impl Jit {
@@ -229,6 +243,16 @@ impl Jit {
         } else {
             None
         };
+        let helper_addresses = helpers::HELPERS
+            .iter()
+            .filter_map(|&name| {
+                let at = match &emu {
+                    Some(e) => e.helper_address(name),
+                    None => helpers::native_address(name),
+                };
+                at.map(|a| (name, a))
+            })
+            .collect();
         Ok(Jit {
             kind,
             code,
@@ -239,6 +263,7 @@ impl Jit {
             check_regs: false,
             count_stencils: false,
             next_link: 1,
+            helper_addresses,
         })
     }
 
@@ -274,10 +299,7 @@ impl Jit {
     }
 
     fn helper_address(&self, name: &str) -> Option<u64> {
-        match &self.emu {
-            Some(e) => e.helper_address(name),
-            None => helpers::native_address(name),
-        }
+        self.helper_addresses.get(name).copied()
     }
 
     /// Compiles and installs executor `eid`, its uops in the variants
@@ -305,7 +327,7 @@ impl Jit {
             entry,
             placed,
         } = codegen::compile(
-            self.kind.table(),
+            self.kind.index(),
             self.kind.arch(),
             &codegen::Input {
                 ex,

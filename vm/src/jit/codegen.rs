@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::patch::{self, PatchError};
 use super::reloc::{Arch, RelocKind};
 use super::select::Step;
-use super::stencil::{Hole, HoleValue, Stencil, StencilTable};
+use super::stencil::{Hole, HoleValue, Stencil, StencilIndex};
 use crate::tier2::Executor;
 use crate::tier2::uops::Variant;
 
@@ -60,7 +60,7 @@ pub struct Input<'a> {
 /// Compiles an executor for a table, to run at address `base`. `helper`
 /// gives each runtime helper's address for the backend.
 pub fn compile(
-    table: &StencilTable,
+    stencils: &StencilIndex,
     arch: Arch,
     input: &Input,
     base: u64,
@@ -76,14 +76,9 @@ pub fn compile(
         check_regs,
         count_stencils,
     } = *input;
-    let get = |name: &str| {
-        table
-            .get(name)
-            .ok_or_else(|| format!("no stencil `{name}` in the table"))
-    };
-    let shim = get("_SHIM")?;
-    let error_stub = get("_ERROR_STUB")?;
-    let fatal = get("_FATAL_ERROR")?;
+    let shim = stencils.named("_SHIM")?;
+    let error_stub = stencils.named("_ERROR_STUB")?;
+    let fatal = stencils.named("_FATAL_ERROR")?;
     // One stencil per step; a uop step also names its uop and variant.
     let mut uops: Vec<&Stencil> = Vec::with_capacity(steps.len());
     let mut step_uop: Vec<Option<usize>> = Vec::with_capacity(steps.len());
@@ -99,7 +94,7 @@ pub fn compile(
                 Step::Uop { variant, .. } => variant,
                 Step::Spill { from, to } => Variant::new(from, to),
             };
-            uops.push(get(&super::stencil::count_stencils(v.inputs))?);
+            uops.push(stencils.count_stencils(v.inputs)?);
             step_uop.push(None);
             step_variant.push(Variant::new(v.inputs, v.inputs));
             step_check.push(Some((v.inputs * 4 + v.outputs) as usize));
@@ -112,12 +107,12 @@ pub fn compile(
                     .ok_or("a step names a uop past the trace")?;
                 if check_regs {
                     let d = variant.inputs;
-                    uops.push(get(&super::stencil::check_regs(d))?);
+                    uops.push(stencils.check_regs(d)?);
                     step_uop.push(None);
                     step_variant.push(Variant::new(d, d));
                     step_check.push(Some(index));
                 }
-                uops.push(get(&super::stencil::uop_stencil(inst.uop, variant))?);
+                uops.push(stencils.uop(inst.uop, variant)?);
                 step_uop.push(Some(index));
                 step_variant.push(variant);
                 step_check.push(None);
@@ -127,7 +122,7 @@ pub fn compile(
             }
             Step::Spill { from, to } => {
                 let (f, t) = crate::planted::spill_stencil(inject, from, to);
-                uops.push(get(&super::stencil::spill_or_reload(f, t))?);
+                uops.push(stencils.spill_or_reload(f, t)?);
                 step_uop.push(None);
                 step_variant.push(Variant::new(from, to));
                 step_check.push(None);
@@ -136,7 +131,10 @@ pub fn compile(
     }
     let exit_stubs: Vec<&Stencil> = exit_depth
         .iter()
-        .map(|&d| get(&crate::planted::exit_stub(inject, d)))
+        .map(|&d| match inject {
+            None => stencils.exit_stub(d),
+            Some(_) => stencils.named(&crate::planted::exit_stub(inject, d)),
+        })
         .collect::<Result<_, _>>()?;
 
     // Pass 1: addresses. A uop stencil followed by another drops its

@@ -33,9 +33,16 @@ impl Run<'_> {
             self.jit_stats.compile_failures += 1;
             return;
         }
-        let mut ex = self.executors[eid].clone();
-        let cid = ex.cid;
-        planted::rewrite_for_jit(self.config.inject, &mut ex, &self.program.codes[cid]);
+        // Cloned only for a planted bug that rewrites the uops.
+        let ex = match self.config.inject {
+            None => std::borrow::Cow::Borrowed(&self.executors[eid]),
+            Some(_) => {
+                let mut ex = self.executors[eid].clone();
+                let code = &self.program.codes[ex.cid];
+                planted::rewrite_for_jit(self.config.inject, &mut ex, code);
+                std::borrow::Cow::Owned(ex)
+            }
+        };
         let policy = self
             .config
             .tier2

@@ -61,6 +61,100 @@ impl StencilTable {
     }
 }
 
+/// Register variants by index (`inputs * 4 + outputs`).
+const VARIANTS: usize = 16;
+const DEPTHS: usize = crate::tier2::uops::MAX_CACHED as usize + 1;
+
+/// A table's stencils by what the compiler asks for, found once per table,
+/// so the compile path formats and compares no names.
+pub struct StencilIndex {
+    pub table: &'static StencilTable,
+    /// By `Uop as usize`, then variant.
+    uops: Vec<[Option<&'static Stencil>; VARIANTS]>,
+    exit_stubs: [Option<&'static Stencil>; DEPTHS],
+    spills: [[Option<&'static Stencil>; DEPTHS]; DEPTHS],
+    check_regs: [Option<&'static Stencil>; DEPTHS],
+    count_stencils: [Option<&'static Stencil>; DEPTHS],
+}
+
+fn variant_slot(v: crate::tier2::uops::Variant) -> usize {
+    v.inputs as usize * 4 + v.outputs as usize
+}
+
+impl StencilIndex {
+    pub fn build(table: &'static StencilTable) -> StencilIndex {
+        use crate::tier2::uops::Uop;
+        let mut uops = vec![[None; VARIANTS]; Uop::ALL.len()];
+        for (i, &u) in Uop::ALL.iter().enumerate() {
+            assert_eq!(u as usize, i, "Uop::ALL is in declaration order");
+            for v in u.variants() {
+                uops[i][variant_slot(v)] = table.get(&uop_stencil(u, v));
+            }
+        }
+        let by_depth = |name: fn(u8) -> String| std::array::from_fn(|d| table.get(&name(d as u8)));
+        StencilIndex {
+            table,
+            uops,
+            exit_stubs: by_depth(exit_stub),
+            spills: std::array::from_fn(|from| {
+                std::array::from_fn(|to| table.get(&spill_or_reload(from as u8, to as u8)))
+            }),
+            check_regs: by_depth(check_regs),
+            count_stencils: by_depth(count_stencils),
+        }
+    }
+
+    /// Any stencil by its table name (the slow path: support stencils,
+    /// planted ones).
+    pub fn named(&self, name: &str) -> Result<&'static Stencil, String> {
+        self.table
+            .get(name)
+            .ok_or_else(|| format!("no stencil `{name}` in the table"))
+    }
+
+    pub fn uop(
+        &self,
+        uop: crate::tier2::uops::Uop,
+        variant: crate::tier2::uops::Variant,
+    ) -> Result<&'static Stencil, String> {
+        self.uops
+            .get(uop as usize)
+            .and_then(|row| row.get(variant_slot(variant)).copied().flatten())
+            .ok_or_else(|| format!("no stencil `{}` in the table", uop_stencil(uop, variant)))
+    }
+
+    fn depth(
+        stencils: &[Option<&'static Stencil>],
+        d: u8,
+        name: fn(u8) -> String,
+    ) -> Result<&'static Stencil, String> {
+        stencils
+            .get(d as usize)
+            .copied()
+            .flatten()
+            .ok_or_else(|| format!("no stencil `{}` in the table", name(d)))
+    }
+
+    pub fn exit_stub(&self, depth: u8) -> Result<&'static Stencil, String> {
+        Self::depth(&self.exit_stubs, depth, exit_stub)
+    }
+
+    pub fn check_regs(&self, depth: u8) -> Result<&'static Stencil, String> {
+        Self::depth(&self.check_regs, depth, check_regs)
+    }
+
+    pub fn count_stencils(&self, depth: u8) -> Result<&'static Stencil, String> {
+        Self::depth(&self.count_stencils, depth, count_stencils)
+    }
+
+    pub fn spill_or_reload(&self, from: u8, to: u8) -> Result<&'static Stencil, String> {
+        self.spills
+            .get(from as usize)
+            .and_then(|row| row.get(to as usize).copied().flatten())
+            .ok_or_else(|| format!("no stencil `{}` in the table", spill_or_reload(from, to)))
+    }
+}
+
 /// One stencil the builder must produce: the C block it is compiled from
 /// (`STENCIL_<block>` in vm/stencils/uops.c), its name in the table, its
 /// register variant and the stack effect the block's macros need.

@@ -36,7 +36,9 @@ use super::value::Value;
 /// Checks the whole heap; the first violation found, described.
 pub fn verify(arena: &Arena) -> Result<(), String> {
     let starts = parse_heap(arena)?;
-    let mut checked = std::collections::HashSet::new();
+    // By position in `starts`: a flag per object, not a hash set (the
+    // verifier runs after every collection under GC stress).
+    let mut checked = vec![false; starts.len()];
     let mut error = None;
     arena.roots.for_each(&mut |v, place| {
         if error.is_none()
@@ -48,12 +50,46 @@ pub fn verify(arena: &Arena) -> Result<(), String> {
     error.map_or(Ok(()), Err)
 }
 
-/// Object starts in address order, with their kind and size in words.
-type Starts = Vec<(u64, Kind, usize)>;
+/// Object starts in address order, with their kind and size in words, and
+/// which heap word each starts at: finding an object by address is one
+/// lookup (the verifier runs after every collection under GC stress).
+struct Starts {
+    list: Vec<(u64, Kind, usize)>,
+    base: u64,
+    /// By heap word: the object's position in `list` plus one (0: no
+    /// object starts there).
+    by_word: Vec<u32>,
+}
+
+impl Starts {
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The position of the object starting at `addr`.
+    fn find(&self, addr: u64) -> Option<usize> {
+        if addr < self.base || !addr.is_multiple_of(8) {
+            return None;
+        }
+        let slot = *self.by_word.get(((addr - self.base) / 8) as usize)?;
+        slot.checked_sub(1).map(|i| i as usize)
+    }
+}
+
+impl std::ops::Index<usize> for Starts {
+    type Output = (u64, Kind, usize);
+    fn index(&self, i: usize) -> &Self::Output {
+        &self.list[i]
+    }
+}
 
 fn parse_heap(arena: &Arena) -> Result<Starts, String> {
     let (start, end) = arena.heap_bounds();
-    let mut starts = Vec::new();
+    let mut starts = Starts {
+        list: Vec::new(),
+        base: start,
+        by_word: vec![0; (end.saturating_sub(start) / 8) as usize],
+    };
     let mut addr = start;
     while addr < end {
         // SAFETY: `addr` is inside the allocated heap.
@@ -74,7 +110,8 @@ fn parse_heap(arena: &Arena) -> Result<Starts, String> {
         if kind == Kind::Free {
             check_poisoned(addr, words)?;
         }
-        starts.push((addr, kind, words));
+        starts.list.push((addr, kind, words));
+        starts.by_word[((addr - start) / 8) as usize] = starts.list.len() as u32;
         addr += 8 * words as u64;
     }
     Ok(starts)
@@ -100,7 +137,7 @@ pub fn check_poisoned(addr: u64, words: usize) -> Result<(), String> {
 
 fn check_value(
     starts: &Starts,
-    checked: &mut std::collections::HashSet<u64>,
+    checked: &mut [bool],
     v: Value,
     place: &RootPlace,
     depth: u32,
@@ -126,7 +163,7 @@ fn check_value(
     if !v.is_ptr() {
         return Err(format!("{} holds {:#x}, which is no value", path(), v.0));
     }
-    let Ok(i) = starts.binary_search_by_key(&v.0, |s| s.0) else {
+    let Some(i) = starts.find(v.0) else {
         return Err(format!(
             "{} points to {:#x}, which is not an object start",
             path(),
@@ -140,7 +177,7 @@ fn check_value(
             path()
         ));
     }
-    if !checked.insert(addr) {
+    if std::mem::replace(&mut checked[i], true) {
         return Ok(());
     }
     let read = |off: u64| {
@@ -323,9 +360,9 @@ fn check_value(
                 // The entry array has the dict's geometry and holds every
                 // entry the dict counts.
                 let (want_words, slots) = crate::runtime::pydict::expected_array(Value(addr));
-                let words = match starts.binary_search_by_key(&entries, |s| s.0) {
-                    Ok(j) => starts[j].2,
-                    Err(_) => 0,
+                let words = match starts.find(entries) {
+                    Some(j) => starts[j].2,
+                    None => 0,
                 };
                 if words != want_words || n > slots {
                     return bad(format!(
@@ -392,8 +429,8 @@ fn check_value(
                 read(object::PYSET_MASK),
             );
             let table = read(object::PYSET_TABLE);
-            let table_words = match starts.binary_search_by_key(&table, |s| s.0) {
-                Ok(j) if starts[j].1 == Kind::SetEntries => starts[j].2 as u64,
+            let table_words = match starts.find(table) {
+                Some(j) if starts[j].1 == Kind::SetEntries => starts[j].2 as u64,
                 _ => 0,
             };
             // The table has the set's geometry and keeps an unused slot.
