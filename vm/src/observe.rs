@@ -15,7 +15,11 @@
 //! addresses: an int by its digits, a range iterator by its position, a
 //! function by its code. Two runs that allocate differently hash alike.
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
+
+// A fast hasher: every exit and checkpoint hashes a frame, and SipHash
+// was a tenth of an emulated run. Both sides of a comparison use it.
+use rustc_hash::FxHasher as FrameHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -165,7 +169,7 @@ impl RunEvents {
 
     pub fn record_exit(&mut self, e: ExitEvent) {
         self.exits_total += 1;
-        let mut h = DefaultHasher::new();
+        let mut h = FrameHasher::default();
         h.write_u64(self.exits_hash);
         h.write_u32(e.executor);
         h.write_u32(e.exit);
@@ -220,13 +224,13 @@ fn slots(frame: u64, sp: u64) -> (Vec<Value>, Vec<Value>, u32) {
 pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> FrameHash {
     let (locals, stack, depth) = slots(frame, sp);
     let hash_all = |vs: &[Value]| {
-        let mut h = DefaultHasher::new();
+        let mut h = FrameHasher::default();
         for &v in vs {
             hash_value(&mut h, v, heap, 0);
         }
         h.finish()
     };
-    let mut g = DefaultHasher::new();
+    let mut g = FrameHasher::default();
     for i in 0..dict::len(globals) {
         let (key, v) = dict::entry(globals, i);
         g.write_u64(key);
@@ -242,7 +246,7 @@ pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> Frame
 
 /// Hashes a value stack (as Python values) and renders it.
 pub fn stack_hash(values: &[Value], heap: HeapRange) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = FrameHasher::default();
     for &v in values {
         hash_value(&mut h, v, heap, 0);
     }
@@ -293,7 +297,7 @@ const MAX_NESTING: u32 = 8;
 /// is): keeps a check at every exit cheap on big lists.
 const MAX_ITEMS: usize = 64;
 
-fn hash_value(h: &mut DefaultHasher, v: Value, heap: HeapRange, nesting: u32) {
+fn hash_value(h: &mut FrameHasher, v: Value, heap: HeapRange, nesting: u32) {
     if !v.is_ptr() {
         h.write_u64(v.0);
         return;
@@ -685,7 +689,7 @@ mod tests {
         let (lo, hi) = a.heap_bounds();
         let heap = HeapRange(lo, hi);
         let hash = |v| {
-            let mut h = DefaultHasher::new();
+            let mut h = FrameHasher::default();
             hash_value(&mut h, v, heap, 0);
             h.finish()
         };
