@@ -270,14 +270,22 @@ pub fn compile(
                     }
                     _ => target,
                 };
-                patch::patch(
-                    &mut bytes,
-                    (region_at + h.offset as u64) as usize,
-                    h.kind,
-                    target,
-                    location,
-                )
-                .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
+                let in_code = (region_at + h.offset as u64) as usize;
+                let code_end = (at as usize) + len;
+                let direct = arch == Arch::X86_64
+                    && region_at == at
+                    && matches!(
+                        h.value,
+                        HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
+                    )
+                    // A branch landing on the `jmp *%reg` joins paths that
+                    // set the register differently: keep that one.
+                    && !stencils.branched_to(s, h.offset + 8)
+                    && direct_jump(&mut bytes[..code_end], in_code, target, base);
+                if !direct {
+                    patch::patch(&mut bytes, in_code, h.kind, target, location)
+                        .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
+                }
                 record.push((h.offset, h.kind, h.value, target));
             }
         }
@@ -353,6 +361,44 @@ pub fn tail_continue(s: &Stencil, arch: Arch) -> usize {
     }
 }
 
+/// x86-64: a jump to an address of this trace, which the large code model
+/// writes as `movabs $target, %reg; jmp *%reg` with the immediate at
+/// `hole`, becomes `jmp rel32` padded with `int3`. The same length and the
+/// same meaning (the scratch register is dead wherever a stencil starts;
+/// the caller keeps pairs whose `jmp` a branch lands on, so branches land
+/// on the `movabs`, now the `jmp`),
+/// but a direct jump, which an emulator chains from block to block where
+/// an indirect one is looked up at every pass. `buf` ends where this
+/// stencil's code does; `base` is the address of `buf[0]`. False (nothing
+/// written) when the bytes around the hole are not that pair.
+fn direct_jump(buf: &mut [u8], hole: usize, target: u64, base: u64) -> bool {
+    let Some(start) = hole.checked_sub(2) else {
+        return false;
+    };
+    let (rex, mov) = (buf[start], buf[start + 1]);
+    if !matches!(rex, 0x48 | 0x49) || mov & 0xf8 != 0xb8 {
+        return false;
+    }
+    let reg = mov & 7;
+    let jmp: &[u8] = if rex == 0x49 {
+        &[0x41, 0xff, 0xe0 + reg]
+    } else {
+        &[0xff, 0xe0 + reg]
+    };
+    let end = hole + 8 + jmp.len();
+    if end > buf.len() || &buf[hole + 8..end] != jmp {
+        return false;
+    }
+    let next = base + start as u64 + 5;
+    let Ok(rel) = i32::try_from(target.wrapping_sub(next) as i64) else {
+        return false;
+    };
+    buf[start] = 0xe9;
+    buf[start + 1..start + 5].copy_from_slice(&rel.to_le_bytes());
+    buf[start + 5..end].fill(0xcc);
+    true
+}
+
 fn is_branch26(kind: RelocKind) -> bool {
     matches!(kind, RelocKind::Aarch64Call26 | RelocKind::Aarch64Jump26)
 }
@@ -360,4 +406,41 @@ fn is_branch26(kind: RelocKind) -> bool {
 /// The holes of a stencil, for tests.
 pub fn holes(s: &Stencil) -> &[Hole] {
     s.code_holes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::direct_jump;
+
+    /// `movabs $imm, %reg; jmp *%reg` becomes `jmp rel32` + `int3`s, for
+    /// the low and the high registers; anything else is left alone.
+    #[test]
+    fn only_an_absolute_indirect_jump_becomes_a_direct_one() {
+        let base = 0x1000_0000u64;
+        // movabs $0, %rax; jmp *%rax
+        let mut rax = vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        assert!(direct_jump(&mut rax, 2, base + 0x100, base));
+        let rel = (0x100i32 - 5).to_le_bytes();
+        assert_eq!(rax[..5], [0xe9, rel[0], rel[1], rel[2], rel[3]]);
+        assert!(rax[5..].iter().all(|&b| b == 0xcc));
+        // movabs $0, %r11; jmp *%r11
+        let mut r11 = vec![0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3];
+        assert!(direct_jump(&mut r11, 2, base, base));
+        assert_eq!(r11[0], 0xe9);
+        assert_eq!(r11[5..].len(), 8);
+        // movabs $0, %rax; call *%rax (a helper call) stays.
+        let call = vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xd0];
+        let mut same = call.clone();
+        assert!(!direct_jump(&mut same, 2, base, base));
+        assert_eq!(same, call);
+        // A register mismatch (movabs into %rcx, jmp *%rax) stays.
+        let mixed = vec![0x48, 0xb9, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        let mut same = mixed.clone();
+        assert!(!direct_jump(&mut same, 2, base, base));
+        assert_eq!(same, mixed);
+        // A jump cut off by the end of the stencil stays.
+        let mut short = rax[..11].to_vec();
+        short[..2].copy_from_slice(&[0x48, 0xb8]);
+        assert!(!direct_jump(&mut short, 2, base, base));
+    }
 }

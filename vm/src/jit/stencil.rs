@@ -75,6 +75,33 @@ pub struct StencilIndex {
     spills: [[Option<&'static Stencil>; DEPTHS]; DEPTHS],
     check_regs: [Option<&'static Stencil>; DEPTHS],
     count_stencils: [Option<&'static Stencil>; DEPTHS],
+    /// x86-64: offsets (in the code) of branch targets inside each stencil,
+    /// by the stencil's address, for [`StencilIndex::branched_to`].
+    branch_targets: std::collections::HashMap<usize, Vec<u32>>,
+}
+
+/// Where the near branches of x86-64 `code` (decoded from offset 0) land,
+/// sorted; empty for other machine code, which nothing asks about.
+fn x86_branch_targets(code: &[u8]) -> Vec<u32> {
+    use iced_x86::{Decoder, DecoderOptions, OpKind};
+    let mut targets = vec![];
+    let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
+    while decoder.can_decode() {
+        let insn = decoder.decode();
+        // Jumps, conditional jumps and calls with a relative target.
+        if insn.op_count() > 0
+            && matches!(
+                insn.op0_kind(),
+                OpKind::NearBranch16 | OpKind::NearBranch32 | OpKind::NearBranch64
+            )
+            && insn.near_branch_target() < code.len() as u64
+        {
+            targets.push(insn.near_branch_target() as u32);
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    targets
 }
 
 fn variant_slot(v: crate::tier2::uops::Variant) -> usize {
@@ -92,7 +119,13 @@ impl StencilIndex {
             }
         }
         let by_depth = |name: fn(u8) -> String| std::array::from_fn(|d| table.get(&name(d as u8)));
+        let branch_targets = table
+            .stencils
+            .iter()
+            .map(|st| (st as *const Stencil as usize, x86_branch_targets(st.code)))
+            .collect();
         StencilIndex {
+            branch_targets,
             table,
             uops,
             exit_stubs: by_depth(exit_stub),
@@ -102,6 +135,13 @@ impl StencilIndex {
             check_regs: by_depth(check_regs),
             count_stencils: by_depth(count_stencils),
         }
+    }
+
+    /// Whether a branch inside `stencil` (x86-64) lands at `offset`.
+    pub fn branched_to(&self, stencil: &Stencil, offset: u32) -> bool {
+        self.branch_targets
+            .get(&(stencil as *const Stencil as usize))
+            .is_none_or(|t| t.binary_search(&offset).is_ok())
     }
 
     /// Any stencil by its table name (the slow path: support stencils,
@@ -247,4 +287,24 @@ pub fn stencil_specs() -> Vec<StencilSpec> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::x86_branch_targets;
+
+    /// Relative jumps, conditional jumps and calls inside the code count;
+    /// an indirect jump and a branch out of the code do not.
+    #[test]
+    fn finds_where_branches_inside_a_stencil_land() {
+        let code = [
+            0x74, 0x03, // je +3 -> 5
+            0xff, 0xe0, // jmp *%rax
+            0x90, // nop
+            0xe9, 0x00, 0x01, 0x00, 0x00, // jmp far outside
+            0xeb, 0xf8, // jmp -8 -> 4
+            0xc3, // ret
+        ];
+        assert_eq!(x86_branch_targets(&code), vec![4, 5]);
+    }
 }
