@@ -104,6 +104,27 @@ pub struct CampaignStats {
     pub timing: Timing,
     /// Campaign worker processes that died and were replaced (`--jobs`).
     pub workers_restarted: u64,
+    /// What each configuration reached of the JIT pipeline.
+    #[serde(default)]
+    pub coverage: std::collections::BTreeMap<String, jitdiff_vm::coverage::Coverage>,
+    /// Every divergence, in program order (the merger's: reports read it).
+    #[serde(default)]
+    pub findings: Vec<FindingRecord>,
+}
+
+/// One divergent program of a campaign, as reports show it: no message
+/// text (messages may hold run-specific addresses), only what the same
+/// seed reproduces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRecord {
+    pub index: u64,
+    pub program_seed: u64,
+    /// `kind@place` of the most specific oracle (triage's signature).
+    pub signature: String,
+    /// Each diverging configuration with its divergence kinds.
+    pub configs: Vec<(String, Vec<String>)>,
+    /// The saved `.py`, if it was saved (`--out`, under `max_saved`).
+    pub path: Option<String>,
 }
 
 impl CampaignStats {
@@ -159,6 +180,9 @@ impl CampaignStats {
         self.oracles.add(&o.oracles);
         self.timing.add(&o.timing);
         self.workers_restarted += o.workers_restarted;
+        for (k, v) in &o.coverage {
+            self.coverage.entry(k.clone()).or_default().add(v);
+        }
     }
 
     pub fn programs_per_second(&self) -> f64 {
@@ -320,6 +344,12 @@ pub struct Finding {
     pub verdict: String,
     pub py: String,
     pub json: String,
+    /// `kind@place` (divergences; empty for errors).
+    #[serde(default)]
+    pub signature: String,
+    /// Each diverging configuration with its kinds.
+    #[serde(default)]
+    pub configs: Vec<(String, Vec<String>)>,
 }
 
 /// Generates program `index` of the campaign and checks it on `runner`.
@@ -353,6 +383,7 @@ pub fn check_program(
     delta.jit = std::mem::take(&mut runner.jit);
     delta.oracles = std::mem::take(&mut runner.oracle_stats);
     delta.timing.add(&std::mem::take(&mut runner.timing));
+    delta.coverage = std::mem::take(&mut runner.coverage);
     let what = match &report.verdict {
         Verdict::Diverge(_) => Some("finding"),
         Verdict::Error(_) => Some("error"),
@@ -421,6 +452,7 @@ impl<'a> Merger<'a> {
                 .get_or_insert(self.start.elapsed().as_secs_f64());
         }
         self.stats.add(d);
+        let mut path = None;
         if let (Some(f), Some(dir)) = (&done.files, self.opts.out.as_ref())
             && self.stats.saved.len() < self.opts.max_saved
         {
@@ -429,6 +461,16 @@ impl<'a> Merger<'a> {
             std::fs::write(&py, &f.py)?;
             std::fs::write(dir.join(format!("{stem}.json")), &f.json)?;
             self.stats.saved.push(py.display().to_string());
+            path = Some(py.display().to_string());
+        }
+        if let Some(f) = done.files.as_ref().filter(|_| d.divergences > 0) {
+            self.stats.findings.push(FindingRecord {
+                index: done.index,
+                program_seed: done.pseed,
+                signature: f.signature.clone(),
+                configs: f.configs.clone(),
+                path,
+            });
         }
         if done.index.is_multiple_of(64) {
             self.stats.seconds = self.start.elapsed().as_secs_f64();
@@ -527,10 +569,13 @@ fn finding_files(
 ) -> Finding {
     let mut header =
         format!("# jitdiff {what}: campaign seed {seed}, program {index}, program seed {pseed}\n");
+    let mut configs = vec![];
     match &report.verdict {
         Verdict::Diverge(divs) => {
             for d in divs {
                 header.push_str(&format!("# diverges: {} ({:?})\n", d.config, d.kinds));
+                let kinds = d.kinds.iter().map(|k| format!("{k:?}")).collect();
+                configs.push((d.config.clone(), kinds));
             }
         }
         Verdict::Error(e) => header.push_str(&format!("# error: {}\n", e.replace('\n', " "))),
@@ -547,5 +592,9 @@ fn finding_files(
         verdict: crate::report::verdict_word(&report.verdict),
         py: format!("{header}{source}"),
         json: serde_json::to_string_pretty(&json).expect("serializable"),
+        signature: crate::triage::Signature::of(report)
+            .map(|s| format!("{:?}@{}", s.kind, s.place))
+            .unwrap_or_default(),
+        configs,
     }
 }

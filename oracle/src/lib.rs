@@ -4,6 +4,7 @@
 
 pub mod campaign;
 pub mod config;
+pub mod coverage;
 pub mod cpython;
 pub mod execute;
 pub mod fuzz_target;
@@ -11,6 +12,7 @@ pub mod generator;
 pub mod oracles;
 pub mod reference;
 pub mod report;
+pub mod reports;
 pub mod runner;
 pub mod selftest;
 pub mod shards;

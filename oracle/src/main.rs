@@ -8,8 +8,11 @@ use jitdiff_oracle::campaign::CampaignOptions;
 use jitdiff_oracle::config::{self, Config, Target};
 use jitdiff_oracle::generator;
 use jitdiff_oracle::report::print_report_table;
+use jitdiff_oracle::reports;
 use jitdiff_oracle::runner::{Runner, Verdict};
 use jitdiff_oracle::shards;
+
+mod cli_campaign;
 use jitdiff_vm::lang::limits::{LimitOverrides, Limits};
 use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 
@@ -76,6 +79,12 @@ enum Command {
         hang_seconds: f64,
         #[command(flatten)]
         limits: LimitArgs,
+        /// Write a JUnit XML report here (one test case per file and configuration).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Write a Markdown summary here (for a CI job summary).
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// Run one file on one configuration and print its bytecode (with
     /// specializations) and every trace: projected, optimized (removed guards
@@ -143,6 +152,12 @@ enum Command {
         only: Vec<String>,
         #[arg(long)]
         json: bool,
+        /// Write a JUnit XML report here (one test case per planted bug).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Write a Markdown summary here (for a CI job summary).
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// Print generated programs.
     Gen {
@@ -250,6 +265,43 @@ enum Command {
         /// error if it kills a second worker).
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
         jobs: Option<u64>,
+        /// Write a JUnit XML report here (one test case per configuration; a divergence fails the configurations it involves).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Write a Markdown summary here (for a CI job summary).
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
+        /// With --summary: seconds to reduce the first program of each
+        /// signature (at most 5) for the summary's repros.
+        #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
+        reduce_seconds: f64,
+    },
+    /// Run a campaign and list what it reached of the JIT against what the
+    /// VM declares, never-reached first: uops run by the tier-2
+    /// interpreter; stencil variants compiled and run per backend (JIT
+    /// configurations get +count-stencils); uops that can leave a trace vs
+    /// exits taken; exit kinds; optimizer rules fired; specializations.
+    Coverage {
+        /// Wall-clock budget (default 60 unless --count is given).
+        #[arg(long, value_parser = parse_seconds)]
+        seconds: Option<f64>,
+        /// Run exactly this many programs instead.
+        #[arg(long)]
+        count: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Comma-separated configurations, or `all`.
+        #[arg(long, default_value = "all", long_help = config::SYNTAX)]
+        config: String,
+        /// Worker processes (default: one per core).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+        jobs: Option<u64>,
+        /// Print the sections as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Write the coverage as Markdown here.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
     /// A campaign worker process of `fuzz --jobs` (internal): reads program
     /// indices on stdin, answers each with one JSON line on stdout.
@@ -283,7 +335,16 @@ fn main() -> ExitCode {
             json,
             hang_seconds,
             limits,
-        } => cmd_run(&files, &config, json, hang_seconds, limits.overrides()),
+            junit,
+            summary,
+        } => cmd_run(
+            &files,
+            &config,
+            json,
+            hang_seconds,
+            limits.overrides(),
+            (junit, summary),
+        ),
         Command::Show {
             file,
             config,
@@ -317,6 +378,8 @@ fn main() -> ExitCode {
             reduce_seconds,
             only,
             json,
+            junit,
+            summary,
         } => {
             let known = jitdiff_oracle::selftest::PLANTED;
             if let Some(bad) = only
@@ -343,6 +406,19 @@ fn main() -> ExitCode {
                 );
             } else {
                 print!("{}", jitdiff_oracle::selftest::table(&rows));
+            }
+            let written = junit
+                .iter()
+                .map(|p| reports::write(p, &reports::selftest_junit(&rows, seed)))
+                .chain(
+                    summary
+                        .iter()
+                        .map(|p| reports::write(p, &reports::selftest_summary(&rows))),
+                )
+                .collect::<Result<Vec<()>, String>>();
+            if let Err(e) = written {
+                eprintln!("jitdiff: {e}");
+                return ExitCode::from(2);
             }
             if rows.iter().all(|r| r.found) {
                 ExitCode::SUCCESS
@@ -437,63 +513,53 @@ fn main() -> ExitCode {
             json,
             hang_seconds,
             jobs,
+            junit,
+            summary,
+            reduce_seconds,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
                 Err(e) => return usage_error(&e),
             };
-            let opts = CampaignOptions {
-                seconds: if count.is_some() {
-                    seconds
-                } else {
-                    Some(seconds.unwrap_or(60.0))
-                },
+            let args = cli_campaign::CampaignArgs {
+                seconds,
                 count,
                 seed,
                 configs,
                 out: Some(out),
-                max_saved: 100,
-                stop_after: None,
-                progress: true,
-                isolation: jitdiff_oracle::runner::Isolation::Worker,
                 hang_seconds,
-                steer: None,
+                jobs,
             };
-            let jobs = jobs.map_or_else(
-                || std::thread::available_parallelism().map_or(1, |n| n.get()),
-                |n| n as usize,
-            );
-            let exe = match std::env::current_exe() {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("jitdiff: cannot find its own binary for the workers: {e}");
-                    return ExitCode::from(2);
-                }
+            let rep = cli_campaign::ReportArgs {
+                junit,
+                summary,
+                reduce_seconds,
             };
-            let stats = match shards::run(&opts, jobs, &exe, |pseed, verdict| {
-                eprintln!("divergence: program seed {pseed}: {verdict}");
-            }) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("jitdiff: {e}");
-                    return ExitCode::from(2);
-                }
+            cli_campaign::cmd_fuzz(args, json, rep)
+        }
+        Command::Coverage {
+            seconds,
+            count,
+            seed,
+            config,
+            jobs,
+            json,
+            summary,
+        } => {
+            let configs = match Config::parse_list(&config) {
+                Ok(c) => c,
+                Err(e) => return usage_error(&e),
             };
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&stats).expect("serializable")
-                );
-            }
-            eprintln!("{}", stats.summary());
-            for p in &stats.saved {
-                eprintln!("saved {p}");
-            }
-            if stats.divergences > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            let args = cli_campaign::CampaignArgs {
+                seconds,
+                count,
+                seed,
+                configs,
+                out: None,
+                hang_seconds: 20.0,
+                jobs,
+            };
+            cli_campaign::cmd_coverage(args, json, summary)
         }
     }
 }
@@ -706,21 +772,26 @@ fn cmd_run(
     json: bool,
     hang_seconds: f64,
     limits: LimitOverrides,
+    (junit, summary): (Option<PathBuf>, Option<PathBuf>),
 ) -> ExitCode {
     let configs = match Config::parse_list(config) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    let names: Vec<String> = configs.iter().map(|c| c.name.clone()).collect();
+    let mut reps = reports::RunReports::new();
     let mut runner = Runner::new(configs);
     runner.hang_seconds = hang_seconds;
     let (mut errors, mut diverged) = (false, false);
     for file in files {
         let Some((module, limits)) = load(file, limits) else {
             errors = true;
+            reps.add_error(&file.display().to_string());
             continue;
         };
         runner.limits = limits;
         let report = runner.run(&module);
+        reps.add(&file.display().to_string(), &names, &report);
         match &report.verdict {
             Verdict::Diverge(_) => diverged = true,
             Verdict::Error(_) => errors = true,
@@ -739,6 +810,15 @@ fn cmd_run(
                 println!("   poisoned: {}", limits.how_to_raise(p));
             }
         }
+    }
+    let written = junit
+        .iter()
+        .map(|p| reports::write(p, &reps.junit()))
+        .chain(summary.iter().map(|p| reports::write(p, &reps.summary())))
+        .collect::<Result<Vec<()>, String>>();
+    if let Err(e) = written {
+        eprintln!("jitdiff: {e}");
+        errors = true;
     }
     if diverged {
         ExitCode::from(1)

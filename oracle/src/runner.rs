@@ -105,6 +105,8 @@ pub struct Runner {
     pub tier2: Tier2Stats,
     /// JIT counters per configuration that compiles.
     pub jit: std::collections::BTreeMap<String, JitStats>,
+    /// What each configuration reached of the JIT pipeline.
+    pub coverage: std::collections::BTreeMap<String, jitdiff_vm::coverage::Coverage>,
     pub oracle_stats: OracleStats,
     /// Seconds allowed for one `python3` run.
     pub cpython_timeout: u64,
@@ -155,6 +157,7 @@ impl Runner {
             stats: VmStats::default(),
             tier2: Tier2Stats::default(),
             jit: Default::default(),
+            coverage: Default::default(),
             oracle_stats: OracleStats::default(),
             cpython_timeout: 10,
             limits: Limits::default(),
@@ -323,6 +326,10 @@ impl Runner {
                         .or_default()
                         .add(&out.jit);
                 }
+                self.coverage
+                    .entry(config.name.clone())
+                    .or_default()
+                    .add(&out.coverage);
                 let messages = out.findings.iter().map(|f| f.message.clone()).collect();
                 run.result = ConfigResult::Run(out.result, messages);
                 run.findings = out.findings;

@@ -251,6 +251,8 @@ pub struct Row {
     pub lines_before: usize,
     pub reduced_lines: usize,
     pub reduce_seconds: f64,
+    /// The reduced repro (with its limits header), when found.
+    pub reduced: Option<String>,
 }
 
 /// Seconds a run may take before it is suspected of hanging, in the
@@ -292,6 +294,7 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
             lines_before: 0,
             reduced_lines: 0,
             reduce_seconds: 0.0,
+            reduced: None,
         };
         if let Some((module, Some(sig))) = first {
             row.found = b.caught_by(sig.kind.oracle());
@@ -304,6 +307,7 @@ pub fn run(seconds_per_bug: f64, reduce_budget: Duration, seed: u64, only: &[Str
             row.lines_before = unparse(&module).lines().count();
             row.reduced_lines = unparse(&r.module).lines().count();
             row.reduce_seconds = r.seconds;
+            row.reduced = Some(unparse(&r.module));
         }
         rows.push(row);
     }

@@ -277,6 +277,8 @@ fn killed_worker(opts: &CampaignOptions, index: u64, how: &str) -> ProgramDone {
                 opts.seed
             ),
             json: serde_json::to_string_pretty(&json).expect("serializable"),
+            signature: String::new(),
+            configs: vec![],
         }),
     }
 }

@@ -5,6 +5,7 @@
 //! the oracles check (`observe`); every planted bug lives in `planted`.
 
 pub mod config;
+pub mod coverage;
 pub mod jit;
 pub mod lang;
 pub mod observe;

@@ -124,7 +124,7 @@ typedef struct JitState {
     Value builtins;       /* the builtins dict */
     uint64_t *valid;      /* executor validity flags, by executor id */
     void *run;            /* opaque to C: the Rust run the helpers act on */
-    uint64_t executed[16]; /* `+count-stencils`: steps run, by variant (in * 4 + out) */
+    uint64_t *executed;   /* `+count-stencils`: steps run, by (uop, variant); see jit/state.rs */
     uint64_t *links;      /* per exit: machine code of the trace it is linked to, or 0 */
     uint64_t guard_evals; /* guard evaluations counted by forced failures */
     uint64_t observe;     /* nonzero: linked exits report themselves */

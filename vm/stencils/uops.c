@@ -937,8 +937,8 @@ STENCIL {
 }
 #endif
 
-/* `+count-stencils`, before each step: counts the step by its variant
- * (OPERAND0 = in * 4 + out). */
+/* `+count-stencils`, before each step: counts the step by its uop and
+ * variant (OPERAND0: the counter's index, jit/state.rs `step_counter`). */
 #if defined(STENCIL__COUNT_STENCILS)
 STENCIL {
     tstate->executed[OPERAND0] += 1;

@@ -84,20 +84,22 @@ pub fn compile(
     let mut step_uop: Vec<Option<usize>> = Vec::with_capacity(steps.len());
     let mut step_variant: Vec<Variant> = Vec::with_capacity(steps.len());
     // For a `_CHECK_REGS` stencil: the uop it checks the stack before; for
-    // a counting stencil: the variant it counts (`in * 4 + out`).
+    // a counting stencil: the counter it bumps (`state::step_counter`).
     let mut step_check: Vec<Option<usize>> = Vec::with_capacity(steps.len());
     // The variant each exit's stub runs in: the depth cached at the exit.
     let mut exit_depth = vec![0u8; ex.exits.len()];
     for step in steps {
         if count_stencils {
-            let v = match *step {
-                Step::Uop { variant, .. } => variant,
-                Step::Spill { from, to } => Variant::new(from, to),
+            let (uop, v) = match *step {
+                Step::Uop { index, variant } => {
+                    (ex.uops.get(index).map(|i| i.uop.index()), variant)
+                }
+                Step::Spill { from, to } => (None, Variant::new(from, to)),
             };
             uops.push(stencils.count_stencils(v.inputs)?);
             step_uop.push(None);
             step_variant.push(Variant::new(v.inputs, v.inputs));
-            step_check.push(Some((v.inputs * 4 + v.outputs) as usize));
+            step_check.push(Some(super::state::step_counter(uop, v.inputs, v.outputs)));
         }
         match *step {
             Step::Uop { index, variant } => {

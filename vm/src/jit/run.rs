@@ -75,6 +75,19 @@ impl Run<'_> {
                 self.jit_stats.uops_compiled += ex.uops.len() as u64;
                 self.jit_stats.compile_ns += code.compile_ns;
                 self.jit_stats.code_bytes += code.bytes.len() as u64;
+                for step in &steps {
+                    let counter = match *step {
+                        select::Step::Uop { index, variant } => super::state::step_counter(
+                            Some(ex.uops[index].uop.index()),
+                            variant.inputs,
+                            variant.outputs,
+                        ),
+                        select::Step::Spill { from, to } => {
+                            super::state::step_counter(None, from, to)
+                        }
+                    };
+                    *self.coverage.steps_compiled.entry(counter).or_default() += 1;
+                }
                 self.executors[eid].code = Some(code);
             }
             Err(e) => {
@@ -133,6 +146,7 @@ impl Run<'_> {
                     (*st).builtins = self.builtins;
                     (*st).valid = jit.state.valid_flags();
                     (*st).links = jit.state.links();
+                    (*st).executed = jit.state.step_counters();
                     (*st).run = run_ptr;
                     (*st).guard_evals = self.guard_evals;
                     // The one-character strings are new for every run.
@@ -298,21 +312,30 @@ impl Run<'_> {
         Raise::Internal(msg)
     }
 
-    /// Folds the machine code's own counters into the run's stats.
-    pub(crate) fn finish_jit_stats(&mut self) {
+    /// Folds the machine code's own counters into the run's stats; returns
+    /// the step counters (`+count-stencils`) for the run's coverage.
+    pub(crate) fn finish_jit_stats(&mut self) -> Option<Vec<u64>> {
         self.jit_stats.exits_by_uop = self.tier2_stats.exits_by_uop.clone();
         if let Some(jit) = self.jit.as_deref_mut() {
             self.jit_stats.emulated_instructions = jit.take_instruction_count();
             self.jit_stats.memory_accesses = jit.take_memory_count();
-            // SAFETY: the state region is ours; reset for the next program.
-            let counts = unsafe { std::mem::take(&mut (*jit.state.state()).executed) };
-            self.jit_stats.stencils_executed = counts.iter().sum();
-            self.jit_stats.stencils_by_variant = counts
+            if !jit.count_stencils {
+                return None;
+            }
+            let counters = jit.state.take_step_counters();
+            let mut by_variant = [0u64; 16];
+            for (i, &n) in counters.iter().enumerate() {
+                by_variant[i % 16] += n;
+            }
+            self.jit_stats.stencils_executed = by_variant.iter().sum();
+            self.jit_stats.stencils_by_variant = by_variant
                 .iter()
                 .enumerate()
                 .filter(|&(_, &n)| n > 0)
                 .map(|(k, &n)| (format!("r{}{}", k / 4, k % 4), n))
                 .collect();
+            return Some(counters);
         }
+        None
     }
 }

@@ -19,8 +19,8 @@ pub struct JitState {
     pub valid: *mut u64,
     /// The Rust `Run` the helpers act on (opaque to C).
     pub run: *mut u8,
-    /// `+count-stencils`: steps run, by variant (`in * 4 + out`).
-    pub executed: [u64; 16],
+    /// `+count-stencils`: steps run, by [`step_counter`] index.
+    pub executed: *mut u64,
     /// Per exit slot: the machine code the exit is linked to, or 0.
     pub links: *mut u64,
     /// Guard evaluations counted by forced-failure stencils (`+deopt=N`).
@@ -49,8 +49,21 @@ pub const MAX_EXECUTORS: usize = 16 * 1024;
 /// the slots run out).
 pub const MAX_LINKS: usize = 64 * 1024;
 
+/// Step counters of `+count-stencils`: 16 variants (`in * 4 + out`) for
+/// each uop, then 16 for the spills and reloads.
+pub const STEP_COUNTERS: usize = 16 * 512;
+const _: () = assert!((crate::tier2::uops::Uop::ALL.len() + 1) * 16 <= STEP_COUNTERS);
+
+/// The counter a `+count-stencils` counting stencil bumps before a step:
+/// the uop's (by its index in `Uop::ALL`) at its variant, or, for a spill
+/// or reload (`uop` None), the spill's.
+pub fn step_counter(uop: Option<usize>, inputs: u8, outputs: u8) -> usize {
+    let row = uop.unwrap_or(crate::tier2::uops::Uop::ALL.len());
+    row * 16 + inputs as usize * 4 + outputs as usize
+}
+
 /// The host region holding the `JitState` and the validity flags:
-/// `[JitState (one page)][valid flags][exit links]`.
+/// `[JitState (one page)][valid flags][exit links][step counters]`.
 pub struct StateRegion {
     mapping: Mapping,
 }
@@ -59,7 +72,7 @@ impl StateRegion {
     pub fn new() -> StateRegion {
         StateRegion {
             mapping: Mapping::new(
-                4096 + MAX_EXECUTORS * 8 + MAX_LINKS * 8,
+                4096 + MAX_EXECUTORS * 8 + MAX_LINKS * 8 + STEP_COUNTERS * 8,
                 false,
                 "JIT state region",
             ),
@@ -82,6 +95,26 @@ impl StateRegion {
     pub fn links(&self) -> *mut u64 {
         // SAFETY: within the mapping.
         unsafe { self.mapping.base().add(4096 + MAX_EXECUTORS * 8) as *mut u64 }
+    }
+
+    pub fn step_counters(&self) -> *mut u64 {
+        // SAFETY: within the mapping.
+        unsafe {
+            self.mapping
+                .base()
+                .add(4096 + MAX_EXECUTORS * 8 + MAX_LINKS * 8) as *mut u64
+        }
+    }
+
+    /// Reads the step counters and zeroes them (for the next program).
+    pub fn take_step_counters(&self) -> Vec<u64> {
+        // SAFETY: the counters array lies within the mapping; nothing runs.
+        unsafe {
+            let counters = std::slice::from_raw_parts_mut(self.step_counters(), STEP_COUNTERS);
+            let out = counters.to_vec();
+            counters.fill(0);
+            out
+        }
     }
 
     /// Links exit slot `slot` to machine code at `target` (0 unlinks).

@@ -279,6 +279,55 @@ impl Op {
     }
 }
 
+/// Every specialized instruction and the generic one it rewrites (what
+/// [`Op::generic`] undoes; a test checks the two agree both ways).
+pub const SPECIALIZATIONS: &[(Op, Op)] = {
+    use Op::*;
+    &[
+        (LoadGlobalModule, LoadGlobal),
+        (LoadGlobalBuiltin, LoadGlobal),
+        (BinaryOpAddInt, BinaryOp),
+        (BinaryOpSubtractInt, BinaryOp),
+        (BinaryOpMultiplyInt, BinaryOp),
+        (BinaryOpFloorDivideInt, BinaryOp),
+        (BinaryOpModuloInt, BinaryOp),
+        (BinaryOpAddFloat, BinaryOp),
+        (BinaryOpSubtractFloat, BinaryOp),
+        (BinaryOpMultiplyFloat, BinaryOp),
+        (BinaryOpAddUnicode, BinaryOp),
+        (ToBoolBool, ToBool),
+        (ToBoolInt, ToBool),
+        (ToBoolNone, ToBool),
+        (ToBoolList, ToBool),
+        (ToBoolStr, ToBool),
+        (CompareOpInt, CompareOp),
+        (CompareOpFloat, CompareOp),
+        (CompareOpStr, CompareOp),
+        (ForIterRange, ForIter),
+        (ForIterList, ForIter),
+        (ForIterTuple, ForIter),
+        (BinarySubscrListInt, BinarySubscr),
+        (BinarySubscrTupleInt, BinarySubscr),
+        (BinarySubscrStrInt, BinarySubscr),
+        (BinarySubscrDict, BinarySubscr),
+        (StoreSubscrListInt, StoreSubscr),
+        (StoreSubscrDict, StoreSubscr),
+        (ContainsOpDict, ContainsOp),
+        (UnpackSequenceTwoTuple, UnpackSequence),
+        (UnpackSequenceTuple, UnpackSequence),
+        (UnpackSequenceList, UnpackSequence),
+        (CallPyExactArgs, Call),
+        (CallBuiltin, Call),
+        (CallLen, Call),
+        (CallIsinstance, Call),
+        (LoadAttrInstanceValue, LoadAttr),
+        (LoadAttrClass, LoadAttr),
+        (LoadAttrMethodWithValues, LoadMethod),
+        (LoadMethodClass, LoadMethod),
+        (StoreAttrInstanceValue, StoreAttr),
+    ]
+};
+
 /// A generic FOR_ITER's `Cache::index` once tier 1 stepped a generator
 /// (or an iterator over one) there: a trace leaves before it.
 pub const FOR_ITER_GEN_SEEN: u64 = 1;
@@ -550,5 +599,35 @@ pub struct Program {
 impl Program {
     pub fn name_id(&self, name: &str) -> Option<u32> {
         self.names.iter().position(|n| n == name).map(|i| i as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every instruction, by discriminant (`Op` is `repr(u8)` with implicit,
+    /// hence contiguous, discriminants ending at `JumpBackwardNoInterrupt`).
+    fn every_op() -> Vec<Op> {
+        (0..=Op::JumpBackwardNoInterrupt as u8)
+            // SAFETY: every value in the range is a discriminant of Op.
+            .map(|b| unsafe { std::mem::transmute::<u8, Op>(b) })
+            .collect()
+    }
+
+    #[test]
+    fn the_specialization_table_is_what_generic_undoes() {
+        let table: Vec<Op> = SPECIALIZATIONS.iter().map(|&(s, _)| s).collect();
+        for &(special, generic) in SPECIALIZATIONS {
+            assert_eq!(special.generic(), generic, "{special:?}");
+        }
+        for op in every_op() {
+            if op.generic() != op {
+                assert!(
+                    table.contains(&op),
+                    "{op:?} is missing from SPECIALIZATIONS"
+                );
+            }
+        }
     }
 }

@@ -846,6 +846,7 @@ pub(super) fn adapt(
             c.version = version;
             c.index = index;
             stats.specializations += 1;
+            stats.specialized |= 1 << (op as u8);
         }
         None => {
             // Exponential backoff before trying again.

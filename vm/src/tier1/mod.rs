@@ -67,6 +67,9 @@ pub struct RunOutput {
     pub findings: Vec<VmFinding>,
     /// What the run recorded for the oracles (empty unless asked).
     pub events: crate::observe::RunEvents,
+    /// What the run reached of the JIT pipeline.
+    #[serde(default)]
+    pub coverage: crate::coverage::Coverage,
     /// Where the run's wall-clock time went (statistics only: no verdict
     /// reads it).
     pub phases: Phases,
@@ -106,6 +109,10 @@ pub struct VmStats {
     pub misses: u64,
     pub despecializations: u64,
     pub collections: u64,
+    /// Which specialized instructions were made (bit `Op as u8`), for the
+    /// run's coverage.
+    #[serde(skip)]
+    pub specialized: u128,
 }
 
 impl VmStats {
@@ -115,6 +122,7 @@ impl VmStats {
         self.misses += o.misses;
         self.despecializations += o.despecializations;
         self.collections += o.collections;
+        self.specialized |= o.specialized;
     }
 }
 
@@ -187,6 +195,8 @@ pub(crate) struct Run<'a> {
     /// The dispatch that just returned left a generator's frame at a
     /// `YIELD_VALUE` (not at a return).
     pub gen_yielded: bool,
+    /// What the run reached of the JIT pipeline.
+    pub coverage: crate::coverage::Recorder,
 }
 
 impl Vm {
@@ -286,6 +296,7 @@ impl Vm {
                     jit: Default::default(),
                     findings: vec![],
                     events: Default::default(),
+                    coverage: Default::default(),
                     phases: Phases::default(),
                 };
                 return (
@@ -351,8 +362,16 @@ impl Vm {
         };
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
-        run.finish_jit_stats();
+        let counters = run.finish_jit_stats();
+        let coverage = crate::coverage::Coverage::from_run(
+            &run.coverage,
+            counters.as_deref(),
+            &run.tier2_stats.exits_by_uop,
+            stats.specialized,
+            &run.executors,
+        );
         let out = RunOutput {
+            coverage,
             result,
             stats,
             tier2: std::mem::take(&mut run.tier2_stats),
@@ -461,6 +480,7 @@ impl<'a> Run<'a> {
             program_seed,
             classes: Default::default(),
             gen_yielded: false,
+            coverage: Default::default(),
         })
     }
 

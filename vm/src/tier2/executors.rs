@@ -2,6 +2,7 @@
 //! installing them, and invalidating them when the globals they promoted
 //! change (the dictionary watcher).
 
+use crate::coverage::ExitWay;
 use crate::planted;
 use crate::tier1::Run;
 
@@ -92,6 +93,9 @@ impl Run<'_> {
         self.tier2_stats.uops += o.uops.len() as u64;
         self.tier2_stats.guards_removed += o.removed.len() as u64;
         self.tier2_stats.folded += o.folded as u64;
+        for rule in &o.fired {
+            *self.coverage.rules.entry(rule.name()).or_default() += 1;
+        }
         let ex = Executor {
             cid,
             start,
@@ -138,6 +142,7 @@ impl Run<'_> {
         {
             ex.valid = false;
             self.tier2_stats.invalidations += 1;
+            self.coverage.exit(ExitWay::Invalidation);
             invalidated.push(eid);
         }
         if !invalidated.is_empty() {
@@ -159,6 +164,7 @@ impl Run<'_> {
         {
             ex.valid = false;
             self.tier2_stats.invalidations += 1;
+            self.coverage.exit(ExitWay::Invalidation);
             invalidated.push(eid);
         }
         if !invalidated.is_empty() {

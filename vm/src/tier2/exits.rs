@@ -4,6 +4,7 @@
 //! entry depth of the trace entered, frame hashes, the exit sequence, the
 //! heap verifier under GC stress).
 
+use crate::coverage::ExitWay;
 use crate::lang::Poison;
 use crate::observe::{ExitEvent, HeapRange, Point, Transition, TransitionKind, frame_hash_synced};
 use crate::planted;
@@ -33,6 +34,7 @@ impl Run<'_> {
             (exit.kind, exit.resume, exit.link, ex.chain_depth, ex.cid);
         let attempt = exit.taken >= (t2.exit_threshold as u64).max(exit.next_attempt);
         if kind == ExitKind::Deopt {
+            self.coverage.exit(ExitWay::Deopt);
             let resume = planted::deopt_target(self.config.inject, resume);
             return self
                 .resume_checked(eid, inst, resume, frame)
@@ -42,6 +44,7 @@ impl Run<'_> {
             planted::at_side_exit(self.config.inject, frame);
         }
         if let Some(next) = link.filter(|&l| self.executors[l].valid) {
+            self.coverage.exit(ExitWay::SideExitIntoSideTrace);
             planted::at_side_entry(self.config.inject, frame);
             self.record_handover(eid, inst, next, frame);
             return Ok(Next::Enter(next));
@@ -49,12 +52,14 @@ impl Run<'_> {
         // A trace that ends at a loop head chains into that loop's trace.
         if inst.uop == Uop::ExitTrace {
             if let Some(next) = self.executor_at(cid, resume) {
+                self.coverage.exit(ExitWay::ExitTraceIntoLoopTrace);
                 self.record_handover(eid, inst, next, frame);
                 return Ok(Next::Enter(next));
             }
         } else if attempt && depth < t2.max_chain {
             if let Some(side) = self.form_trace(cid, resume, Some((eid, inst.exit as usize))) {
                 self.executors[eid].exits[inst.exit as usize].link = Some(side);
+                self.coverage.exit(ExitWay::SideTraceGrown);
                 planted::at_side_entry(self.config.inject, frame);
                 self.record_handover(eid, inst, side, frame);
                 return Ok(Next::Enter(side));
@@ -62,6 +67,7 @@ impl Run<'_> {
             let exit = &mut self.executors[eid].exits[inst.exit as usize];
             exit.next_attempt = exit.taken * 2;
         }
+        self.coverage.exit(ExitWay::SideExitToTier1);
         self.resume_checked(eid, inst, resume, frame)
             .map(Next::Resume)
     }
@@ -82,6 +88,10 @@ impl Run<'_> {
         }
         if matches!(inst.uop, Uop::ForceDeopt | Uop::ForceSideExit) {
             self.tier2_stats.forced_failures += 1;
+            self.coverage.exit(ExitWay::ForcedFailure);
+        }
+        if linked {
+            self.coverage.exit(ExitWay::LinkedInMachineCode);
         }
         if self.observe.events {
             self.events.record_exit(ExitEvent {
@@ -210,8 +220,10 @@ impl Run<'_> {
     pub(crate) fn record_error(&mut self, eid: usize, frame: u64) {
         let fuel = self.error_fuel.take().unwrap_or(self.fuel);
         let kind = if std::mem::take(&mut self.error_in_callee) {
+            self.coverage.exit(ExitWay::ErrorInCallee);
             TransitionKind::CalleeError
         } else {
+            self.coverage.exit(ExitWay::ErrorInTrace);
             TransitionKind::Error
         };
         if !self.observe.events {

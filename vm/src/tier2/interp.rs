@@ -113,6 +113,7 @@ impl Run<'_> {
                 }
                 pc += 1;
                 self.tier2_stats.uops_executed += 1;
+                self.coverage.uops[inst.uop.index()] += 1;
                 if self.tier2_stats.uops_executed - self.uops_at_tick > UOP_BUDGET {
                     return Err(self.hang(format!(
                         "executor {eid} ran {UOP_BUDGET} uops without a fuel tick (at uop #{} {})",

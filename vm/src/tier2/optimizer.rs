@@ -80,6 +80,74 @@ pub struct Optimized {
     pub type_versions: Vec<u64>,
     pub folded: u32,
     pub set_ip_removed: u32,
+    /// The rules that fired, in order (coverage).
+    pub fired: Vec<Rule>,
+}
+
+/// The optimizer's rewrites, for coverage: every place that removes,
+/// folds, promotes or drops a uop names its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A type guard whose operand's type is known (int, float, list,
+    /// tuple, dict, str, bool).
+    RemoveTypeGuard,
+    /// A class-version guard the type watcher covers.
+    RemoveVersionGuard,
+    /// `len` / `isinstance` guards on a known callable.
+    RemoveCallableGuard,
+    /// `_GUARD_IS_TRUE_POP`/`_FALSE_POP` on a known condition.
+    RemoveConstantCondition,
+    /// The globals-version guard the globals watcher covers.
+    RemoveGlobalsGuard,
+    /// A global load after a removed globals guard becomes a constant.
+    PromoteGlobal,
+    FoldIntArithmetic,
+    FoldIntComparison,
+    /// `_CHECK_VALIDITY` with no escaping uop since the last one.
+    RemoveCheckValidity,
+    /// `_SET_IP` that no escaping or raising uop needs.
+    RemoveSetIp,
+    /// A pure push and the `_POP_TOP` of it.
+    DeadPushPop,
+    /// Two pure pushes under a folded constant.
+    DeadConstantPair,
+    DropNop,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 13] = [
+        Rule::RemoveTypeGuard,
+        Rule::RemoveVersionGuard,
+        Rule::RemoveCallableGuard,
+        Rule::RemoveConstantCondition,
+        Rule::RemoveGlobalsGuard,
+        Rule::PromoteGlobal,
+        Rule::FoldIntArithmetic,
+        Rule::FoldIntComparison,
+        Rule::RemoveCheckValidity,
+        Rule::RemoveSetIp,
+        Rule::DeadPushPop,
+        Rule::DeadConstantPair,
+        Rule::DropNop,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::RemoveTypeGuard => "remove type guard",
+            Rule::RemoveVersionGuard => "remove class-version guard",
+            Rule::RemoveCallableGuard => "remove callable guard",
+            Rule::RemoveConstantCondition => "remove guard on a constant condition",
+            Rule::RemoveGlobalsGuard => "remove globals-version guard",
+            Rule::PromoteGlobal => "promote global to constant",
+            Rule::FoldIntArithmetic => "fold int arithmetic",
+            Rule::FoldIntComparison => "fold int comparison",
+            Rule::RemoveCheckValidity => "remove _CHECK_VALIDITY",
+            Rule::RemoveSetIp => "remove _SET_IP",
+            Rule::DeadPushPop => "dead push + _POP_TOP",
+            Rule::DeadConstantPair => "dead pushes under a folded constant",
+            Rule::DropNop => "drop _NOP",
+        }
+    }
 }
 
 /// The abstract value of a stack slot or local.
@@ -205,7 +273,7 @@ pub fn optimize(raw: &[UopInst], cx: &OptContext, cfg: &OptConfig) -> Optimized 
         remove_unneeded_ip(&mut out, cfg);
     }
     if cfg.dce {
-        dead_code(&mut out.uops);
+        dead_code(&mut out.uops, &mut out.fired);
     }
     out
 }
@@ -239,12 +307,14 @@ fn interpret(
         type_versions: vec![],
         folded: 0,
         set_ip_removed: 0,
+        fired: vec![],
     };
     let mut promote_next = false;
     for (n, &inst) in raw.iter().enumerate() {
         let at = format!("#{n} {}", inst.uop.name());
         let mut keep = inst;
         let mut remove_reason: Option<String> = None;
+        let mut remove_rule: Option<Rule> = None;
         match inst.uop {
             Uop::LoadFast | Uop::LoadFastCheck => {
                 let id = st.locals[inst.oparg as usize];
@@ -308,6 +378,7 @@ fn interpret(
                 };
                 let id = st.peek(depth);
                 if cfg.types && proven(st.sym(id)) {
+                    remove_rule = Some(Rule::RemoveTypeGuard);
                     remove_reason = Some(format!("operand is {}", st.why(id)));
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
                     st.syms[id] = (fact, format!("guarded by {at}"));
@@ -316,6 +387,7 @@ fn interpret(
             Uop::GuardTypeVersion => {
                 let id = st.peek(1);
                 if cfg.types && st.sym(id) == Sym::TypeVersion(inst.operand) {
+                    remove_rule = Some(Rule::RemoveVersionGuard);
                     remove_reason = Some(format!(
                         "operand is {}: the type watcher invalidates the executor if that class changes",
                         st.why(id)
@@ -333,6 +405,7 @@ fn interpret(
                     _ => false,
                 };
                 if cfg.types && known {
+                    remove_rule = Some(Rule::RemoveVersionGuard);
                     remove_reason = Some(format!(
                         "operand is {}: the type watcher invalidates the executor if that class changes",
                         st.why(id)
@@ -369,6 +442,7 @@ fn interpret(
             Uop::GuardBothUnicode => {
                 let (tos, nos) = (st.peek(1), st.peek(2));
                 if cfg.types && st.sym(tos).is_str() && st.sym(nos).is_str() {
+                    remove_rule = Some(Rule::RemoveTypeGuard);
                     remove_reason =
                         Some(format!("operands are {} and {}", st.why(nos), st.why(tos)));
                 } else if cfg.types {
@@ -415,6 +489,7 @@ fn interpret(
                         let v = Value::small(r);
                         keep = UopInst::new(Uop::PopTwoLoadConstInline, 0, inst.target, v.0);
                         out.folded += 1;
+                        out.fired.push(Rule::FoldIntArithmetic);
                         st.push(Sym::Const(v), format!("folded {at}"));
                     }
                     None => st.push(
@@ -446,6 +521,7 @@ fn interpret(
                             Value::bool(r).0,
                         );
                         out.folded += 1;
+                        out.fired.push(Rule::FoldIntComparison);
                         st.push(Sym::Const(Value::bool(r)), format!("folded {at}"));
                     }
                     None => st.push(Sym::Bool, format!("result of {at}")),
@@ -471,6 +547,7 @@ fn interpret(
             Uop::ToBoolBool => {
                 let id = st.peek(1);
                 if cfg.types && st.sym(id).is_bool() {
+                    remove_rule = Some(Rule::RemoveTypeGuard);
                     remove_reason = Some(format!("operand is {}", st.why(id)));
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
                     st.syms[id] = (Sym::Bool, format!("guarded by {at}"));
@@ -484,6 +561,7 @@ fn interpret(
                 };
                 let id = st.peek(depth);
                 if cfg.types && st.sym(id) == Sym::Const(Value(inst.operand)) {
+                    remove_rule = Some(Rule::RemoveCallableGuard);
                     remove_reason = Some(format!("callable is {}", st.why(id)));
                 }
             }
@@ -508,6 +586,7 @@ fn interpret(
                 let id = st.pop();
                 let want = Value::bool(inst.uop == Uop::GuardIsTruePop);
                 if cfg.types && st.sym(id) == Sym::Const(want) {
+                    remove_rule = Some(Rule::RemoveConstantCondition);
                     remove_reason = Some(format!("condition is {}", st.why(id)));
                 }
             }
@@ -555,6 +634,7 @@ fn interpret(
             ),
             Uop::GuardGlobalsVersion => {
                 if cfg.globals && cx.may_promote && inst.operand == dict::keys_version(cx.globals) {
+                    remove_rule = Some(Rule::RemoveGlobalsGuard);
                     remove_reason = Some(format!(
                         "globals dict watched at keys version {}: any store invalidates the executor",
                         inst.operand
@@ -571,6 +651,7 @@ fn interpret(
                 };
                 let v = dict::entry(d, inst.oparg as u64).1;
                 keep = UopInst::new(Uop::LoadConstInline, 0, inst.target, v.0);
+                out.fired.push(Rule::PromoteGlobal);
                 st.push(Sym::Const(v), format!("global promoted by {at}"));
                 promote_next = false;
             }
@@ -587,7 +668,11 @@ fn interpret(
             }
         }
         match remove_reason {
-            Some(reason) => remove(&mut out, inst, reason, cfg),
+            Some(reason) => {
+                debug_assert!(remove_rule.is_some(), "a removal names its rule");
+                out.fired.extend(remove_rule);
+                remove(&mut out, inst, reason, cfg)
+            }
             None => out.uops.push(keep),
         }
     }
@@ -654,6 +739,7 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
                     original: inst,
                     reason: "no escaping uop since the last validity check".into(),
                 });
+                out.fired.push(Rule::RemoveCheckValidity);
             }
             continue;
         }
@@ -673,6 +759,7 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
                 result.push(inst);
             } else {
                 out.set_ip_removed += 1;
+                out.fired.push(Rule::RemoveSetIp);
             }
             continue;
         }
@@ -687,7 +774,7 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
 
 /// Adjacent dead pure pushes: `push; _POP_TOP` vanish, and a folded
 /// `_POP_TWO_LOAD_CONST_INLINE` over two pure pushes becomes one constant.
-fn dead_code(uops: &mut Vec<UopInst>) {
+fn dead_code(uops: &mut Vec<UopInst>, fired: &mut Vec<Rule>) {
     let pure_push = |u: &UopInst| {
         matches!(u.uop, Uop::LoadFast | Uop::LoadConst | Uop::LoadConstInline)
             || (u.uop == Uop::Copy && u.oparg == 1)
@@ -698,15 +785,20 @@ fn dead_code(uops: &mut Vec<UopInst>) {
         for inst in uops.drain(..) {
             let n = out.len();
             match inst.uop {
-                Uop::Nop => continue,
+                Uop::Nop => {
+                    fired.push(Rule::DropNop);
+                    continue;
+                }
                 Uop::PopTop if n >= 1 && pure_push(&out[n - 1]) => {
                     out.pop();
+                    fired.push(Rule::DeadPushPop);
                     continue;
                 }
                 Uop::PopTwoLoadConstInline
                     if n >= 2 && pure_push(&out[n - 1]) && pure_push(&out[n - 2]) =>
                 {
                     out.truncate(n - 2);
+                    fired.push(Rule::DeadConstantPair);
                     out.push(UopInst::new(
                         Uop::LoadConstInline,
                         0,
