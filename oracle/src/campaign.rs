@@ -40,6 +40,9 @@ pub struct CampaignOptions {
     /// self-test steers a planted bug's hunt toward the features that
     /// reach it); None: the seed's own draw.
     pub steer: Option<fn(&mut generator::GenConfig)>,
+    /// Coverage-guided (`--guided`, worker campaigns only): half the
+    /// programs are mutants of those that reached new JIT behaviour.
+    pub guided: bool,
 }
 
 impl CampaignOptions {
@@ -71,6 +74,7 @@ impl CampaignOptions {
             isolation: Isolation::Worker,
             hang_seconds: 20.0,
             steer: None,
+            guided: false,
         }
     }
 }
@@ -110,6 +114,12 @@ pub struct CampaignStats {
     /// Every divergence, in program order (the merger's: reports read it).
     #[serde(default)]
     pub findings: Vec<FindingRecord>,
+    /// Distinct JIT behaviours reached (`coverage::features`; the merger's).
+    #[serde(default)]
+    pub behaviours: u64,
+    /// The guided campaign's counters (`--guided`).
+    #[serde(default)]
+    pub guided: Option<crate::guided::GuideStats>,
 }
 
 /// One divergent program of a campaign, as reports show it: no message
@@ -125,6 +135,10 @@ pub struct FindingRecord {
     pub configs: Vec<(String, Vec<String>)>,
     /// The saved `.py`, if it was saved (`--out`, under `max_saved`).
     pub path: Option<String>,
+    /// The program as saved (header comments, then the source): what the
+    /// summary's reduction starts from.
+    #[serde(skip)]
+    pub source: String,
 }
 
 impl CampaignStats {
@@ -205,6 +219,16 @@ impl CampaignStats {
             o.hangs_confirmed,
             o.worker_deaths
         ));
+        s.push_str(&format!(
+            "\ncoverage: {} distinct JIT behaviours reached (`jitdiff coverage` lists them)",
+            self.behaviours
+        ));
+        if let Some(g) = &self.guided {
+            s.push_str(&format!(
+                "\nguided: {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus",
+                g.fresh, g.mutants, g.rejected, g.corpus
+            ));
+        }
         s.push('\n');
         s.push_str(&self.timing.render());
         for (config, j) in &self.jit {
@@ -364,10 +388,23 @@ pub fn check_program(
     index: u64,
     in_flight: Option<&Path>,
 ) -> std::io::Result<(ProgramDone, Report)> {
+    check_program_source(runner, opts, index, None, in_flight)
+}
+
+/// [`check_program`], or with `given` (a guided campaign's program, as the
+/// coordinator drew it) in place of the generated one.
+pub fn check_program_source(
+    runner: &mut Runner,
+    opts: &CampaignOptions,
+    index: u64,
+    given: Option<jitdiff_vm::lang::Module>,
+    in_flight: Option<&Path>,
+) -> std::io::Result<(ProgramDone, Report)> {
     let pseed = program_seed(opts.seed, index);
     let mut delta = CampaignStats::default();
     let generating = Instant::now();
-    let module = opts.program(pseed);
+    let guided = given.is_some();
+    let module = given.unwrap_or_else(|| opts.program(pseed));
     delta.timing.generate_ns += since(generating);
     if let Some(path) = in_flight {
         let header = format!(
@@ -389,8 +426,15 @@ pub fn check_program(
         Verdict::Error(_) => Some("error"),
         _ => None,
     };
-    let files =
-        what.map(|what| finding_files(what, (opts.seed, index, pseed), &unparse(&module), &report));
+    let files = what.map(|what| {
+        let mut f = finding_files(what, (opts.seed, index, pseed), &unparse(&module), &report);
+        if guided {
+            // The program seed names the fresh program of this index; a
+            // mutant is reproduced by its text only.
+            f.py = format!("# jitdiff --guided: the program below is this index's draw (fresh or a mutant)\n{}", f.py);
+        }
+        f
+    });
     let done = ProgramDone {
         index,
         pseed,
@@ -409,6 +453,8 @@ pub struct Merger<'a> {
     start: Instant,
     bar: Option<ProgressBar>,
     last_plain: Instant,
+    /// Behaviours reached so far.
+    seen: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Merger<'a> {
@@ -422,6 +468,7 @@ impl<'a> Merger<'a> {
             start: Instant::now(),
             bar: live_line(opts.progress),
             last_plain: Instant::now(),
+            seen: Default::default(),
         })
     }
 
@@ -470,8 +517,13 @@ impl<'a> Merger<'a> {
                 signature: f.signature.clone(),
                 configs: f.configs.clone(),
                 path,
+                source: f.py.clone(),
             });
         }
+        for f in crate::coverage::features(&d.coverage) {
+            self.seen.insert(f);
+        }
+        self.stats.behaviours = self.seen.len() as u64;
         if done.index.is_multiple_of(64) {
             self.stats.seconds = self.start.elapsed().as_secs_f64();
             let line = live_message(&self.stats);
@@ -543,11 +595,12 @@ fn live_line(progress: bool) -> Option<ProgressBar> {
 
 fn live_message(s: &CampaignStats) -> String {
     format!(
-        "{} programs, {:.0}/s, {} divergences, {:.2}% poisoned",
+        "{} programs, {:.0}/s, {} divergences, {:.2}% poisoned, {} JIT behaviours",
         s.programs,
         s.programs_per_second(),
         s.divergences,
-        s.poisoned_percent()
+        s.poisoned_percent(),
+        s.behaviours
     )
 }
 

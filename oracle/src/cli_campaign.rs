@@ -18,6 +18,7 @@ pub struct CampaignArgs {
     pub out: Option<PathBuf>,
     pub hang_seconds: f64,
     pub jobs: Option<u64>,
+    pub guided: bool,
 }
 
 /// Report files and their reduction budget.
@@ -44,6 +45,7 @@ fn options(a: CampaignArgs) -> CampaignOptions {
         isolation: jitdiff_oracle::runner::Isolation::Worker,
         hang_seconds: a.hang_seconds,
         steer: None,
+        guided: a.guided,
     }
 }
 

@@ -132,40 +132,48 @@ pub fn sections(by_config: &BTreeMap<String, Coverage>) -> Vec<Section> {
     out
 }
 
-/// Distinct JIT behaviours reached: reached items over every section plus
-/// distinct pairs of consecutive uops in entered traces (the guided
-/// campaign's measure).
-pub fn distinct_behaviours(by_config: &BTreeMap<String, Coverage>) -> usize {
-    let mut all = Coverage::default();
+/// The JIT behaviours a campaign reached, each as one string: every
+/// reached item of every section (stencils, exits and exit kinds keyed by
+/// backend, since each backend is its own code) plus each pair of
+/// consecutive uops in an entered trace. What the guided campaign keeps
+/// programs for, and what `distinct_behaviours` counts.
+pub fn features(by_config: &BTreeMap<String, Coverage>) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
     for (config, c) in by_config {
-        // Keyed by backend so a stencil run natively and under unicorn
-        // counts twice: each backend is its own code.
         let b = backend_of(config);
-        let mut keyed = Coverage::default();
-        for (mine, theirs) in [
-            (&mut keyed.stencils_compiled, &c.stencils_compiled),
-            (&mut keyed.stencils_executed, &c.stencils_executed),
-            (&mut keyed.exits_by_uop, &c.exits_by_uop),
-            (&mut keyed.exit_ways, &c.exit_ways),
+        for (tag, map) in [
+            ("compiled", &c.stencils_compiled),
+            ("ran", &c.stencils_executed),
+            ("left by", &c.exits_by_uop),
+            ("exit", &c.exit_ways),
         ] {
-            for (k, v) in theirs {
-                mine.insert(format!("{b}: {k}"), *v);
+            for (k, &n) in map {
+                if n > 0 {
+                    out.insert(format!("{b}: {tag} {k}"));
+                }
             }
         }
-        keyed.uops_interpreted = c.uops_interpreted.clone();
-        keyed.optimizer_rules = c.optimizer_rules.clone();
-        keyed.specializations = c.specializations.clone();
-        keyed.uop_pairs = c.uop_pairs.clone();
-        all.add(&keyed);
+        for (tag, map) in [
+            ("uop", &c.uops_interpreted),
+            ("rule", &c.optimizer_rules),
+            ("specialized", &c.specializations),
+        ] {
+            for (k, &n) in map {
+                if n > 0 {
+                    out.insert(format!("{tag} {k}"));
+                }
+            }
+        }
+        for &p in &c.uop_pairs {
+            out.insert(format!("pair {}", pair_name(p)));
+        }
     }
-    all.uops_interpreted.len()
-        + all.stencils_compiled.len()
-        + all.stencils_executed.len()
-        + all.exits_by_uop.len()
-        + all.exit_ways.len()
-        + all.optimizer_rules.len()
-        + all.specializations.len()
-        + all.uop_pairs.len()
+    out
+}
+
+/// How many distinct JIT behaviours ([`features`]) a campaign reached.
+pub fn distinct_behaviours(by_config: &BTreeMap<String, Coverage>) -> usize {
+    features(by_config).len()
 }
 
 /// Plain text: every section's never-reached items first, then what was

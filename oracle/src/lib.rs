@@ -9,6 +9,7 @@ pub mod cpython;
 pub mod execute;
 pub mod fuzz_target;
 pub mod generator;
+pub mod guided;
 pub mod oracles;
 pub mod reference;
 pub mod report;

@@ -275,6 +275,14 @@ enum Command {
         /// signature (at most 5) for the summary's repros.
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
+        /// Coverage-guided: keep the programs that reach a JIT behaviour
+        /// no earlier one reached, and make half the programs mutants of
+        /// them (boundary constants, loop counts, duplicated or swapped
+        /// statements, a global rebound at iteration K). Programs are
+        /// drawn in batches of 32 from the corpus as of the batch's start,
+        /// so a seed and --count give the same run for any --jobs.
+        #[arg(long)]
+        guided: bool,
     },
     /// Run a campaign and list what it reached of the JIT against what the
     /// VM declares, never-reached first: uops run by the tier-2
@@ -516,6 +524,7 @@ fn main() -> ExitCode {
             junit,
             summary,
             reduce_seconds,
+            guided,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
@@ -529,6 +538,7 @@ fn main() -> ExitCode {
                 out: Some(out),
                 hang_seconds,
                 jobs,
+                guided,
             };
             let rep = cli_campaign::ReportArgs {
                 junit,
@@ -558,6 +568,7 @@ fn main() -> ExitCode {
                 out: None,
                 hang_seconds: 20.0,
                 jobs,
+                guided: false,
             };
             cli_campaign::cmd_coverage(args, json, summary)
         }

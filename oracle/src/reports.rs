@@ -200,7 +200,11 @@ pub fn reduce_findings(
         if out.len() >= max || !seen.insert(f.signature.clone()) {
             continue;
         }
-        let module: Module = opts.program(f.program_seed);
+        // The program as saved (a guided campaign's mutant has no seed).
+        let module: Module = match jitdiff_vm::lang::parse_program(&f.source) {
+            Ok(m) => m,
+            Err(_) => opts.program(f.program_seed),
+        };
         let Some(sig) = Signature::of(&runner.run(&module)) else {
             continue; // did not reproduce in this process: the table says so
         };

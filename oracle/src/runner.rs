@@ -199,6 +199,7 @@ impl Runner {
                 oracles::entry_depth::check(run),
                 oracles::removed_guards::check(run),
                 oracles::register_state::check(run),
+                oracles::perf_cliff::check(run),
             ];
             found.extend(per_run.into_iter().flatten().map(|f| (i, f)));
         }
@@ -272,6 +273,7 @@ impl Runner {
                 observed: false,
                 check_regs: false,
                 uop_logged: false,
+                perf: None,
             };
         };
         let observed = self.deep && vm_config.tier2.is_some();
@@ -305,6 +307,7 @@ impl Runner {
                 .as_ref()
                 .is_some_and(|t| t.check_regs && t.jit.is_some()),
             uop_logged: uop_log,
+            perf: None,
         };
         let outcome = match outcome {
             JobOutcome::TimedOut => match self.timed_follow_up(|r| r.confirm_hang(module, &job)) {
@@ -330,6 +333,14 @@ impl Runner {
                     .entry(config.name.clone())
                     .or_default()
                     .add(&out.coverage);
+                let measured = vm_config.tier2.as_ref().is_some_and(|t| t.forced.is_none());
+                if measured {
+                    run.perf = Some(oracles::perf_cliff::PerfCounts {
+                        fuel: out.stats.fuel,
+                        traces: out.tier2.traces,
+                        max_formations_at_one_start: out.tier2.max_formations_at_one_start,
+                    });
+                }
                 let messages = out.findings.iter().map(|f| f.message.clone()).collect();
                 run.result = ConfigResult::Run(out.result, messages);
                 run.findings = out.findings;

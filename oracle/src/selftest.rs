@@ -234,6 +234,13 @@ pub const PLANTED: &[PlantedBug] = &[
         "t1+gcstress+inject=gen-frame-not-rooted",
         "heap",
     ),
+    // Hunted by the campaign: right answers, a trace rebuilt at its loop
+    // head every time tier 1 gets back there.
+    bug(
+        "retrace-storm",
+        "t2+stress+inject=retrace-storm",
+        "perf_cliff",
+    ),
 ];
 
 #[derive(Debug, serde::Serialize)]

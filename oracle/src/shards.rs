@@ -25,9 +25,10 @@ use std::sync::mpsc;
 use jitdiff_vm::lang::unparse;
 
 use crate::campaign::{
-    CampaignOptions, CampaignStats, Finding, Merger, ProgramDone, check_program, in_flight_of,
-    program_seed,
+    CampaignOptions, CampaignStats, Finding, Merger, ProgramDone, check_program_source,
+    in_flight_of, program_seed,
 };
+use crate::guided::{self, Guide};
 use crate::runner::Runner;
 
 /// Times a program may take a worker down before it is kept as an error.
@@ -44,21 +45,42 @@ pub fn serve(opts: &CampaignOptions, in_flight: Option<&Path>) -> std::io::Resul
     runner.hang_seconds = opts.hang_seconds;
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
+    let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
     for line in stdin.lock().lines() {
         let line = line?;
-        let index: u64 = line.trim().parse().map_err(|_| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("fuzz-worker: expected a program index, got {line:?}"),
-            )
-        })?;
-        let (done, _) = check_program(&mut runner, opts, index, in_flight)?;
+        // An index, or (guided) `{"index": I, "source": "..."}`.
+        let (index, given) = if line.starts_with('{') {
+            let job: GuidedJob = serde_json::from_str(&line)
+                .map_err(|e| bad(format!("fuzz-worker: unreadable job: {e}")))?;
+            let module = jitdiff_vm::lang::parse_program(&job.source).map_err(|e| {
+                bad(format!(
+                    "fuzz-worker: program {} does not parse: {}",
+                    job.index, e.message
+                ))
+            })?;
+            (job.index, Some(module))
+        } else {
+            let index = line.trim().parse().map_err(|_| {
+                bad(format!(
+                    "fuzz-worker: expected a program index, got {line:?}"
+                ))
+            })?;
+            (index, None)
+        };
+        let (done, _) = check_program_source(&mut runner, opts, index, given, in_flight)?;
         let mut text = serde_json::to_string(&done).expect("serializable");
         text.push('\n');
         stdout.write_all(text.as_bytes())?;
         stdout.flush()?;
     }
     Ok(())
+}
+
+/// A guided campaign's job: the program, drawn by the coordinator.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct GuidedJob {
+    index: u64,
+    source: String,
 }
 
 /// What a worker's reader thread reports.
@@ -99,11 +121,23 @@ pub fn run(
     let mut deaths: BTreeMap<u64, u32> = BTreeMap::new();
     let mut retry: Vec<u64> = vec![];
     let mut restarted = 0u64;
+    let mut guide = opts.guided.then(|| Guide::new(opts.seed));
     loop {
         for shard in shards.iter_mut().filter(|s| s.in_flight.is_none()) {
             let index = match retry.pop() {
                 Some(i) => i,
                 None if merger.wants(next) => {
+                    if let Some(g) = guide
+                        .as_mut()
+                        .filter(|_| next.is_multiple_of(guided::BATCH))
+                    {
+                        // A batch is drawn only from a corpus that holds
+                        // every earlier program: wait for the stragglers.
+                        if expected < next {
+                            break;
+                        }
+                        g.draw_batch(opts, next);
+                    }
                     next += 1;
                     next - 1
                 }
@@ -112,7 +146,15 @@ pub fn run(
             shard.in_flight = Some(index);
             // A worker that cannot be written to has died: its reader
             // thread reports that, and the program is retried.
-            let _ = writeln!(shard.stdin, "{index}").and_then(|_| shard.stdin.flush());
+            let job = match guide.as_ref().and_then(|g| g.source(index)) {
+                Some(source) => serde_json::to_string(&GuidedJob {
+                    index,
+                    source: source.to_string(),
+                })
+                .expect("serializable"),
+                None => index.to_string(),
+            };
+            let _ = writeln!(shard.stdin, "{job}").and_then(|_| shard.stdin.flush());
         }
         if shards.iter().all(|s| s.in_flight.is_none()) {
             break;
@@ -145,7 +187,8 @@ pub fn run(
                     if *n < DEATHS_PER_PROGRAM {
                         retry.push(index);
                     } else {
-                        answered.insert(index, killed_worker(opts, index, &how));
+                        let source = guide.as_ref().and_then(|g| g.source(index));
+                        answered.insert(index, killed_worker(opts, index, &how, source));
                     }
                 }
             }
@@ -159,6 +202,9 @@ pub fn run(
                 on_finding(done.pseed, &f.verdict);
             }
             merger.merge(&done)?;
+            if let Some(g) = guide.as_mut() {
+                g.observe(done.index, &done.delta.coverage);
+            }
         }
     }
     for mut shard in shards {
@@ -167,6 +213,7 @@ pub fn run(
     }
     let mut stats = merger.finish();
     stats.workers_restarted = restarted;
+    stats.guided = guide.map(|g| g.stats);
     Ok(stats)
 }
 
@@ -250,11 +297,16 @@ fn bury(child: &mut Child, why: &str) -> String {
 
 /// Program `index` took down every worker that checked it: kept as an
 /// error, with its source, like a program a configuration could not run.
-fn killed_worker(opts: &CampaignOptions, index: u64, how: &str) -> ProgramDone {
+fn killed_worker(
+    opts: &CampaignOptions,
+    index: u64,
+    how: &str,
+    given: Option<&str>,
+) -> ProgramDone {
     let pseed = program_seed(opts.seed, index);
     let message =
         format!("the campaign worker died checking it, {DEATHS_PER_PROGRAM} times ({how})");
-    let source = unparse(&opts.program(pseed));
+    let source = given.map_or_else(|| unparse(&opts.program(pseed)), str::to_string);
     let json = serde_json::json!({
         "campaign_seed": opts.seed,
         "index": index,
@@ -293,7 +345,7 @@ mod tests {
     #[test]
     fn a_program_that_kills_its_workers_is_kept_as_an_error() {
         let opts = CampaignOptions::quiet(Config::parse_list("t1").unwrap(), 5, Some(1), None);
-        let done = killed_worker(&opts, 0, "signal 11");
+        let done = killed_worker(&opts, 0, "signal 11", None);
         assert_eq!((done.delta.programs, done.delta.errors), (1, 1));
         let f = done.files.expect("kept");
         assert_eq!(f.what, "error");

@@ -89,6 +89,20 @@ fn one_worker_and_two_find_the_same_programs_and_findings() {
     assert_eq!(files, saved(&d2));
 }
 
+#[test]
+fn a_guided_campaign_is_the_same_for_one_worker_and_two() {
+    let (d1, d2) = (temp_dir("guided-one"), temp_dir("guided-two"));
+    let one = finished(fuzz("1", "192", &d1).arg("--guided"));
+    let two = finished(fuzz("2", "192", &d2).arg("--guided"));
+    let counts = counters(&one.stdout);
+    let guided = &counts["guided"];
+    assert!(guided["mutants"].as_u64().unwrap() > 0, "{counts}");
+    assert!(guided["corpus"].as_u64().unwrap() > 0, "{counts}");
+    assert_eq!(guided["curve"].as_array().unwrap().len(), 192 / 32);
+    assert_eq!(counts, counters(&two.stdout));
+    assert_eq!(saved(&d1), saved(&d2));
+}
+
 /// The workers of campaign process `parent` (found through /proc).
 fn workers_of(parent: u32) -> Vec<i32> {
     let mut pids = vec![];

@@ -440,3 +440,37 @@ fn a_generator_frame_the_collector_does_not_trace_is_caught_by_the_heap_verifier
         control_first.map(|(_, s)| s.map(|s| s.to_string()))
     );
 }
+
+#[test]
+fn a_loop_trace_rebuilt_forever_is_a_performance_cliff() {
+    caught(
+        "retrace-storm",
+        300,
+        DivergenceKind::PerfCliff,
+        "retrace-storm",
+        &["t2+stress+inject=retrace-storm"],
+    );
+}
+
+/// The same bug on a fixed loop: a branch leaves the loop trace one
+/// iteration in three. Healthy, the exit grows a side trace and the loop
+/// trace is built once; planted, it is built again every time tier 1 gets
+/// back to the loop head. Right answers either way.
+#[test]
+fn a_retrace_storm_on_a_fixed_loop_and_its_control() {
+    let src = "t = 0\nfor i in range(3000):\n    if i % 3 == 0:\n        t += 1\n    else:\n        t -= 1\nprint(t)\n";
+    let planted = Config::parse_list("t2+stress+inject=retrace-storm").unwrap();
+    let (first, _) = run_fixed(src, &planted);
+    let (_, sig) = first.expect("the planted bug is found");
+    let sig = sig.unwrap();
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (DivergenceKind::PerfCliff, "retrace-storm"),
+        "{sig}"
+    );
+    let (clean, _) = run_fixed(
+        src,
+        &Config::parse_list("t2+stress,jit-native+stress").unwrap(),
+    );
+    assert!(clean.is_none(), "the control diverged");
+}

@@ -124,10 +124,15 @@ pub enum Injection {
     /// (its locals and loop iterators): only the object's function. GC
     /// stress + heap verifier.
     GenFrameNotRooted,
+    /// A loop trace is installed without being registered at its loop
+    /// head (a lost update of the executor index): each time tier 1 gets
+    /// back to the head, the loop is hot again and a new trace is built,
+    /// forever. Right answers, a retrace storm. Performance cliff.
+    RetraceStorm,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 28] = [
+    pub const ALL: [Injection; 29] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -156,6 +161,7 @@ impl Injection {
         Injection::TypeGuardIgnoresVersion,
         Injection::ErrorResumesLate,
         Injection::GenFrameNotRooted,
+        Injection::RetraceStorm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -188,6 +194,7 @@ impl Injection {
             Injection::TypeGuardIgnoresVersion => "type-guard-ignores-version",
             Injection::ErrorResumesLate => "error-resumes-late",
             Injection::GenFrameNotRooted => "gen-frame-not-rooted",
+            Injection::RetraceStorm => "retrace-storm",
         }
     }
 
@@ -326,6 +333,11 @@ pub fn mispatch(inject: Option<Injection>) -> Option<crate::jit::codegen::Mispat
 }
 
 /// `stale-global`: the globals watcher forgets its dependents.
+/// `retrace-storm`: a new loop trace is not registered at its head.
+pub fn forgets_loop_trace(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::RetraceStorm)
+}
+
 pub fn forgets_global_dependency(inject: Option<Injection>) -> bool {
     inject == Some(Injection::StaleGlobal)
 }

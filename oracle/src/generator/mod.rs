@@ -36,6 +36,7 @@ mod generators;
 mod iteration;
 mod keywords;
 mod loops;
+pub mod mutate;
 mod poison;
 mod seqs;
 mod seqs_stmt;

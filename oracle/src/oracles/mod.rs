@@ -15,6 +15,7 @@
 //! | [`register_state`] | the JIT's cached registers hold the stack the interpreter has |
 //! | [`frame_state`] | at every trace transition, the frame equals tier 1's without traces |
 //! | [`exit_sequence`] | the tier-2 interpreter and every JIT backend take the same exits |
+//! | [`perf_cliff`] | no trace is rebuilt without end, no hot loop leaves its traces on nearly every iteration |
 
 pub mod containment;
 pub mod deopt_state;
@@ -24,6 +25,7 @@ pub mod fault;
 pub mod frame_state;
 pub mod heap;
 pub mod outcome;
+pub mod perf_cliff;
 pub mod register_state;
 pub mod removed_guards;
 
@@ -62,6 +64,9 @@ pub enum DivergenceKind {
     /// A register-variant selection the checker rejects, or (`+checkregs`)
     /// cached registers that do not hold the interpreter's stack.
     RegisterState,
+    /// Right answers at a cliff: a trace rebuilt without end, or a hot loop
+    /// that leaves its traces on nearly every iteration.
+    PerfCliff,
 }
 
 impl DivergenceKind {
@@ -81,6 +86,7 @@ impl DivergenceKind {
             DivergenceKind::Heap => "heap",
             DivergenceKind::Fault => "fault",
             DivergenceKind::RegisterState => "register_state",
+            DivergenceKind::PerfCliff => "perf_cliff",
         }
     }
 
@@ -104,6 +110,8 @@ impl DivergenceKind {
             DivergenceKind::Exception => 3,
             DivergenceKind::Output => 2,
             DivergenceKind::Globals => 1,
+            // Right answers: any wrong one says more.
+            DivergenceKind::PerfCliff => 0,
         }
     }
 }
@@ -161,6 +169,9 @@ pub struct ConfigRun {
     pub check_regs: bool,
     /// It logged the stack before every uop.
     pub uop_logged: bool,
+    /// Work counts for the performance-cliff oracle (tier-2 runs without
+    /// forced failures).
+    pub perf: Option<perf_cliff::PerfCounts>,
 }
 
 /// The VM-internal findings of `kind` as oracle findings, with a place read

@@ -148,6 +148,7 @@ mod tests {
             observed: false,
             check_regs: false,
             uop_logged: false,
+            perf: None,
         }
     }
 

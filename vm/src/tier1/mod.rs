@@ -109,6 +109,10 @@ pub struct VmStats {
     pub misses: u64,
     pub despecializations: u64,
     pub collections: u64,
+    /// Fuel the run used (loop back edges plus calls): the logical clock
+    /// the performance-cliff oracle measures rates against.
+    #[serde(default)]
+    pub fuel: u64,
     /// Which specialized instructions were made (bit `Op as u8`), for the
     /// run's coverage.
     #[serde(skip)]
@@ -122,6 +126,7 @@ impl VmStats {
         self.misses += o.misses;
         self.despecializations += o.despecializations;
         self.collections += o.collections;
+        self.fuel += o.fuel;
         self.specialized |= o.specialized;
     }
 }
@@ -197,6 +202,8 @@ pub(crate) struct Run<'a> {
     pub gen_yielded: bool,
     /// What the run reached of the JIT pipeline.
     pub coverage: crate::coverage::Recorder,
+    /// Traces formed by start `(code, instruction)`.
+    pub formations: std::collections::HashMap<(usize, u32), u64>,
 }
 
 impl Vm {
@@ -362,6 +369,9 @@ impl Vm {
         };
         let mut stats = run.stats;
         stats.collections = run.arena.stats.collections;
+        stats.fuel = run.fuel;
+        run.tier2_stats.max_formations_at_one_start =
+            run.formations.values().copied().max().unwrap_or(0);
         let counters = run.finish_jit_stats();
         let coverage = crate::coverage::Coverage::from_run(
             &run.coverage,
@@ -481,6 +491,7 @@ impl<'a> Run<'a> {
             classes: Default::default(),
             gen_yielded: false,
             coverage: Default::default(),
+            formations: Default::default(),
         })
     }
 

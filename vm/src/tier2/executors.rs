@@ -88,6 +88,7 @@ impl Run<'_> {
         }
         let chain_depth = parent.map_or(0, |(p, _)| self.executors[p].chain_depth + 1);
         self.tier2_stats.traces += 1;
+        *self.formations.entry((cid, start)).or_default() += 1;
         self.tier2_stats.side_traces += parent.is_some() as u64;
         self.tier2_stats.raw_uops += raw.len() as u64;
         self.tier2_stats.uops += o.uops.len() as u64;
@@ -120,7 +121,7 @@ impl Run<'_> {
         self.phases.trace_ns += (traced - started).as_nanos() as u64;
         self.jit_compile(eid);
         self.phases.jit_compile_ns += traced.elapsed().as_nanos() as u64;
-        if parent.is_none() {
+        if parent.is_none() && !planted::forgets_loop_trace(self.config.inject) {
             self.executor_index.insert((cid, start), eid);
         }
         Some(eid)

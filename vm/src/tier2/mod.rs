@@ -167,6 +167,12 @@ pub struct Tier2Stats {
     pub forced_failures: u64,
     pub invalidations: u64,
     pub removed_guard_checks: u64,
+    /// The most traces formed from one start (a loop head, or a side
+    /// exit's resume point) in one run: the performance-cliff oracle's
+    /// measure of a trace rebuilt over and over. A maximum, also when
+    /// stats are added.
+    #[serde(default)]
+    pub max_formations_at_one_start: u64,
 }
 
 impl Tier2Stats {
@@ -185,6 +191,9 @@ impl Tier2Stats {
         self.forced_failures += o.forced_failures;
         self.invalidations += o.invalidations;
         self.removed_guard_checks += o.removed_guard_checks;
+        self.max_formations_at_one_start = self
+            .max_formations_at_one_start
+            .max(o.max_formations_at_one_start);
         for (k, v) in &o.exits_by_uop {
             *self.exits_by_uop.entry(k).or_default() += v;
         }

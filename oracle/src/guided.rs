@@ -1,0 +1,161 @@
+//! The coverage-guided campaign (`jitdiff fuzz --guided`): keep the
+//! programs that reached a JIT behaviour no earlier program reached, and
+//! spend half of the campaign on mutants of them (`generator::mutate`),
+//! the other half on fresh programs (the blind campaign's, index for
+//! index).
+//!
+//! **Behaviours** are [`coverage::features`]: a pair of consecutive uops in
+//! an entered trace, a uop leaving a trace (a guard failing) for the first
+//! time, an exit kind, a stencil variant compiled or run on a backend, an
+//! optimizer rule, a specialization.
+//!
+//! **Determinism for any number of workers.** Programs are drawn in
+//! batches of [`BATCH`]: batch `b` is drawn, all at once, from the corpus
+//! as it stands after every program of batches `0..b` was folded in, in
+//! index order. The coordinator hands out batch `b` only then, so a seed
+//! and `--count` give the same programs, corpus and findings whatever
+//! `--jobs` is. (The cost: workers idle at a batch's end.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jitdiff_vm::coverage::Coverage;
+use jitdiff_vm::lang::{Module, parse_program, unparse};
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::{CampaignOptions, program_seed};
+use crate::coverage;
+use crate::generator::mutate::{Mutation, mutate};
+
+/// Programs drawn at once from one state of the corpus.
+pub const BATCH: u64 = 32;
+
+/// Keeps the guided campaign's different seed stream apart from the
+/// campaign's own.
+const MUTATION_SALT: u64 = 0x6775_6964_6564_0001;
+
+/// Where a guided program came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Origin {
+    /// The blind campaign's program of this index.
+    Fresh,
+    /// Corpus entry `parent` under these mutations.
+    Mutant {
+        parent: usize,
+        mutations: Vec<String>,
+    },
+}
+
+/// The guided campaign's counters (in the final statistics).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideStats {
+    pub fresh: u64,
+    pub mutants: u64,
+    /// Mutations the front end rejected (replaced by fresh programs).
+    pub rejected: u64,
+    /// Programs kept for reaching something new.
+    pub corpus: u64,
+    /// Distinct behaviours reached, after every batch: `(programs, behaviours)`.
+    pub curve: Vec<(u64, u64)>,
+}
+
+pub struct Guide {
+    seed: u64,
+    seen: BTreeSet<String>,
+    corpus: Vec<Module>,
+    /// The current batch's programs by index, as source text (what the
+    /// workers parse).
+    batch: BTreeMap<u64, (String, Origin)>,
+    pub stats: GuideStats,
+}
+
+impl Guide {
+    pub fn new(seed: u64) -> Guide {
+        Guide {
+            seed,
+            seen: BTreeSet::new(),
+            corpus: vec![],
+            batch: BTreeMap::new(),
+            stats: GuideStats::default(),
+        }
+    }
+
+    /// Draws the batch starting at `first` (a multiple of [`BATCH`]), from
+    /// the corpus as it stands.
+    pub fn draw_batch(&mut self, opts: &CampaignOptions, first: u64) {
+        debug_assert_eq!(first % BATCH, 0);
+        self.batch.clear();
+        for index in first..first + BATCH {
+            let (module, origin) = self.draw(opts, index);
+            match origin {
+                Origin::Fresh => self.stats.fresh += 1,
+                Origin::Mutant { .. } => self.stats.mutants += 1,
+            }
+            self.batch.insert(index, (unparse(&module), origin));
+        }
+    }
+
+    /// The source of program `index` of the current batch.
+    pub fn source(&self, index: u64) -> Option<&str> {
+        self.batch.get(&index).map(|(s, _)| s.as_str())
+    }
+
+    fn draw(&mut self, opts: &CampaignOptions, index: u64) -> (Module, Origin) {
+        let fresh = || opts.program(program_seed(opts.seed, index));
+        let mut rng = StdRng::seed_from_u64(program_seed(self.seed ^ MUTATION_SALT, index));
+        if self.corpus.is_empty() || rng.next_u64() % 2 == 0 {
+            return (fresh(), Origin::Fresh);
+        }
+        // Recent entries reached the newest behaviours: favour them.
+        let n = self.corpus.len() as u64;
+        let parent = if rng.next_u64() % 2 == 0 {
+            (n - 1 - rng.next_u64() % n.min(8)) as usize
+        } else {
+            (rng.next_u64() % n) as usize
+        };
+        let mut module = self.corpus[parent].clone();
+        let mut applied = vec![];
+        for _ in 0..1 + rng.next_u64() % 3 {
+            let m = Mutation::ALL[(rng.next_u64() % Mutation::ALL.len() as u64) as usize];
+            if let Some(out) = mutate(&module, m, &mut rng) {
+                module = out;
+                applied.push(format!("{m:?}"));
+            }
+        }
+        // The workers parse the text: it must pass the front end's checks.
+        match parse_program(&unparse(&module)) {
+            Ok(parsed) if !applied.is_empty() => (
+                parsed,
+                Origin::Mutant {
+                    parent,
+                    mutations: applied,
+                },
+            ),
+            _ => {
+                self.stats.rejected += 1;
+                (fresh(), Origin::Fresh)
+            }
+        }
+    }
+
+    /// Folds in program `index` (in index order): keeps it if it reached a
+    /// behaviour not seen before. Returns whether it was kept.
+    pub fn observe(&mut self, index: u64, by_config: &BTreeMap<String, Coverage>) -> bool {
+        let mut new = false;
+        for f in coverage::features(by_config) {
+            new |= self.seen.insert(f);
+        }
+        if new
+            && let Some((src, _)) = self.batch.get(&index)
+            && let Ok(m) = parse_program(src)
+        {
+            self.corpus.push(m);
+            self.stats.corpus += 1;
+        }
+        if (index + 1).is_multiple_of(BATCH) {
+            self.stats.curve.push((index + 1, self.seen.len() as u64));
+        }
+        new
+    }
+}
