@@ -11,10 +11,11 @@
 //!
 //! **Determinism for any number of workers.** Programs are drawn in
 //! batches of [`BATCH`]: batch `b` is drawn, all at once, from the corpus
-//! as it stands after every program of batches `0..b` was folded in, in
-//! index order. The coordinator hands out batch `b` only then, so a seed
-//! and `--count` give the same programs, corpus and findings whatever
-//! `--jobs` is. (The cost: workers idle at a batch's end.)
+//! entries of programs of batches `0..b-1` (the entries are decided in
+//! index order). The coordinator draws batch `b` once every program of
+//! those batches was folded in, while batch `b-1` may still be running, so
+//! workers need not idle at a batch's end, and a seed and `--count` give
+//! the same programs, corpus and findings whatever `--jobs` is.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,9 +64,10 @@ pub struct GuideStats {
 pub struct Guide {
     seed: u64,
     seen: BTreeSet<String>,
-    corpus: Vec<Module>,
-    /// The current batch's programs by index, as source text (what the
-    /// workers parse).
+    /// Kept programs with the index they ran at.
+    corpus: Vec<(u64, Module)>,
+    /// Programs drawn and not folded in yet, by index, as source text
+    /// (what the workers parse).
     batch: BTreeMap<u64, (String, Origin)>,
     pub stats: GuideStats,
 }
@@ -81,13 +83,20 @@ impl Guide {
         }
     }
 
-    /// Draws the batch starting at `first` (a multiple of [`BATCH`]), from
-    /// the corpus as it stands.
+    /// Programs folded in before batch `first` may be drawn: all of the
+    /// batches before the previous one.
+    pub fn may_draw(first: u64, folded: u64) -> bool {
+        folded + BATCH >= first
+    }
+
+    /// Draws the batch starting at `first` (a multiple of [`BATCH`]) from
+    /// the corpus entries of the batches before the previous one (see
+    /// [`Guide::may_draw`]).
     pub fn draw_batch(&mut self, opts: &CampaignOptions, first: u64) {
-        debug_assert_eq!(first % BATCH, 0);
-        self.batch.clear();
+        debug_assert!(first.is_multiple_of(BATCH));
+        let visible = self.corpus.partition_point(|(i, _)| *i + BATCH < first);
         for index in first..first + BATCH {
-            let (module, origin) = self.draw(opts, index);
+            let (module, origin) = self.draw(opts, index, visible);
             match origin {
                 Origin::Fresh => self.stats.fresh += 1,
                 Origin::Mutant { .. } => self.stats.mutants += 1,
@@ -101,20 +110,21 @@ impl Guide {
         self.batch.get(&index).map(|(s, _)| s.as_str())
     }
 
-    fn draw(&mut self, opts: &CampaignOptions, index: u64) -> (Module, Origin) {
+    /// Program `index`, from the first `visible` corpus entries.
+    fn draw(&mut self, opts: &CampaignOptions, index: u64, visible: usize) -> (Module, Origin) {
         let fresh = || opts.program(program_seed(opts.seed, index));
         let mut rng = StdRng::seed_from_u64(program_seed(self.seed ^ MUTATION_SALT, index));
-        if self.corpus.is_empty() || rng.next_u64() % 2 == 0 {
+        if visible == 0 || rng.next_u64() % 2 == 0 {
             return (fresh(), Origin::Fresh);
         }
         // Recent entries reached the newest behaviours: favour them.
-        let n = self.corpus.len() as u64;
+        let n = visible as u64;
         let parent = if rng.next_u64() % 2 == 0 {
             (n - 1 - rng.next_u64() % n.min(8)) as usize
         } else {
             (rng.next_u64() % n) as usize
         };
-        let mut module = self.corpus[parent].clone();
+        let mut module = self.corpus[parent].1.clone();
         let mut applied = vec![];
         for _ in 0..1 + rng.next_u64() % 3 {
             let m = Mutation::ALL[(rng.next_u64() % Mutation::ALL.len() as u64) as usize];
@@ -146,11 +156,11 @@ impl Guide {
         for f in coverage::features(by_config) {
             new |= self.seen.insert(f);
         }
-        if new
-            && let Some((src, _)) = self.batch.get(&index)
-            && let Ok(m) = parse_program(src)
+        if let Some((src, _)) = self.batch.remove(&index)
+            && new
+            && let Ok(m) = parse_program(&src)
         {
-            self.corpus.push(m);
+            self.corpus.push((index, m));
             self.stats.corpus += 1;
         }
         if (index + 1).is_multiple_of(BATCH) {

@@ -131,9 +131,10 @@ pub fn run(
                         .as_mut()
                         .filter(|_| next.is_multiple_of(guided::BATCH))
                     {
-                        // A batch is drawn only from a corpus that holds
-                        // every earlier program: wait for the stragglers.
-                        if expected < next {
+                        // A batch is drawn from a corpus that holds every
+                        // program before the previous batch: wait for the
+                        // stragglers.
+                        if !Guide::may_draw(next, expected) {
                             break;
                         }
                         g.draw_batch(opts, next);

@@ -261,3 +261,76 @@ fn selftest_reports_one_case_per_planted_bug() {
     );
     assert!(md.contains("reduced repro"), "{md}");
 }
+
+#[test]
+fn coverage_lists_never_reached_items_per_backend_with_what_ran() {
+    let d = temp_dir("coverage");
+    let md = d.join("coverage.md");
+    let o = jitdiff(&[
+        "coverage",
+        "--count",
+        "30",
+        "--seed",
+        "4",
+        "--config",
+        "t2+stress,jit-native+stress",
+        "--json",
+        "--summary",
+        md.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sections = v["sections"].as_array().unwrap();
+    let find = |title: &str, backend: &str| {
+        sections
+            .iter()
+            .find(|s| s["title"] == title && s["backend"] == backend)
+            .unwrap_or_else(|| panic!("no section {title} [{backend}]: {v}"))
+    };
+    // Machine code is counted as run (the command adds +count-stencils),
+    // and what ran was compiled.
+    let ran = find("stencils run (+count-stencils)", "native x86-64");
+    let compiled = find("stencils compiled", "native x86-64");
+    for (name, _) in ran["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_str().unwrap(), r[1].clone()))
+    {
+        assert!(
+            compiled["reached"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c[0] == name),
+            "{name} ran but was never compiled"
+        );
+    }
+    // Declared = never reached + reached, for every section.
+    for s in sections {
+        let (declared, never, reached) = (
+            s["declared"].as_u64().unwrap() as usize,
+            s["never"].as_array().unwrap().len(),
+            s["reached"].as_array().unwrap().len(),
+        );
+        assert!(never + reached >= declared, "{s}");
+        assert!(never <= declared, "{s}");
+    }
+    let uops = find("uops run", "tier-2 interpreter");
+    assert!(
+        !uops["never"].as_array().unwrap().is_empty(),
+        "30 programs reach every uop?"
+    );
+    assert!(v["distinct_behaviours"].as_u64().unwrap() > 100, "{v}");
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(
+        md.starts_with("## jitdiff coverage: seed 4, 30 programs"),
+        "{md}"
+    );
+    assert!(md.find("never reached").unwrap() < md.find("Coverage: reached").unwrap());
+}

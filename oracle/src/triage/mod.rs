@@ -18,7 +18,7 @@ use jitdiff_vm::lang::{Module, RunResult, parse_program, unparse};
 use crate::config::{Config, Target};
 use crate::generator;
 use crate::report::verdict_word;
-use crate::runner::{Report, Runner};
+use crate::runner::{DivergenceKind, Report, Runner};
 pub use signature::Signature;
 
 /// A program to triage and where it came from.
@@ -271,9 +271,25 @@ fn markdown(sig: &Signature, input: &Input, module: &Module, report: &Report) ->
         target: Target::Vm(mut vm),
     }) = first
     {
+        // The listing runs the VM in this process: a program that crashes
+        // or hangs it would take triage down with it.
+        if matches!(sig.kind, DivergenceKind::Crash | DivergenceKind::Hang) {
+            s.push_str(&format!(
+                "\n## Traces on `{name}`\n\nNot listed: the run {} the VM (`jitdiff show --config {name}` lists them, in its own process).\n",
+                if sig.kind == DivergenceKind::Crash { "crashes" } else { "hangs" }
+            ));
+            return s;
+        }
         vm.limits = input.limits;
-        let (_, text) = jitdiff_vm::Vm::new(vm).show(module);
-        s.push_str(&format!("\n## Traces on `{name}`\n\n```\n{text}```\n"));
+        let shown = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            jitdiff_vm::Vm::new(vm).show(module).1
+        }));
+        match shown {
+            Ok(text) => s.push_str(&format!("\n## Traces on `{name}`\n\n```\n{text}```\n")),
+            Err(_) => s.push_str(&format!(
+                "\n## Traces on `{name}`\n\nNot listed: the VM panicked while listing them.\n"
+            )),
+        }
     }
     s
 }

@@ -144,7 +144,12 @@ pub fn iter(arena: &mut Arena, r: Value) -> Result<Value, Raise> {
         return Ok(Value(addr));
     }
     let remaining = from_ibig(arena, &n)?;
-    let addr = arena.alloc(Kind::LongRangeIter, 4)?;
+    // Rooted across the iterator's allocation (a collection there would
+    // free a wide `remaining`).
+    arena.roots.temps.push(remaining);
+    let addr = arena.alloc(Kind::LongRangeIter, 4);
+    arena.roots.temps.pop();
+    let addr = addr?;
     // SAFETY: freshly allocated LongRangeIter; its fields are int values.
     unsafe {
         object::write(addr, ITER_NEXT, a.0);
