@@ -225,8 +225,8 @@ impl CampaignStats {
         ));
         if let Some(g) = &self.guided {
             s.push_str(&format!(
-                "\nguided: {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus",
-                g.fresh, g.mutants, g.rejected, g.corpus
+                "\nguided: {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus; new behaviours first reached by fresh programs {}, by mutants {}",
+                g.fresh, g.mutants, g.rejected, g.corpus, g.new_by_fresh, g.new_by_mutants
             ));
         }
         s.push('\n');

@@ -1,8 +1,9 @@
 //! The coverage-guided campaign (`jitdiff fuzz --guided`): keep the
 //! programs that reached a JIT behaviour no earlier program reached, and
-//! spend half of the campaign on mutants of them (`generator::mutate`),
-//! the other half on fresh programs (the blind campaign's, index for
-//! index).
+//! spend part of the campaign on mutants of them (`generator::mutate`),
+//! the rest on fresh programs (the blind campaign's, index for index).
+//! The mutants' share follows their yield: new behaviours per mutant
+//! against new behaviours per fresh program, between 1/8 and 7/8.
 //!
 //! **Behaviours** are [`coverage::features`]: a pair of consecutive uops in
 //! an entered trace, a uop leaving a trace (a guard failing) for the first
@@ -59,7 +60,14 @@ pub struct GuideStats {
     pub corpus: u64,
     /// Distinct behaviours reached, after every batch: `(programs, behaviours)`.
     pub curve: Vec<(u64, u64)>,
+    /// New behaviours first reached by fresh programs, and by mutants.
+    pub new_by_fresh: u64,
+    pub new_by_mutants: u64,
 }
+
+/// Yields at a batch's end: `(fresh run, their new behaviours, mutants
+/// run, theirs)`, for the share of mutants in later batches.
+type Yields = (u64, u64, u64, u64);
 
 pub struct Guide {
     seed: u64,
@@ -69,6 +77,9 @@ pub struct Guide {
     /// Programs drawn and not folded in yet, by index, as source text
     /// (what the workers parse).
     batch: BTreeMap<u64, (String, Origin)>,
+    /// Running yields, and their value at the end of each batch.
+    yields: Yields,
+    yields_at: Vec<Yields>,
     pub stats: GuideStats,
 }
 
@@ -79,6 +90,8 @@ impl Guide {
             seen: BTreeSet::new(),
             corpus: vec![],
             batch: BTreeMap::new(),
+            yields: (0, 0, 0, 0),
+            yields_at: vec![],
             stats: GuideStats::default(),
         }
     }
@@ -95,8 +108,9 @@ impl Guide {
     pub fn draw_batch(&mut self, opts: &CampaignOptions, first: u64) {
         debug_assert!(first.is_multiple_of(BATCH));
         let visible = self.corpus.partition_point(|(i, _)| *i + BATCH < first);
+        let share = self.mutant_share(first);
         for index in first..first + BATCH {
-            let (module, origin) = self.draw(opts, index, visible);
+            let (module, origin) = self.draw(opts, index, visible, share);
             match origin {
                 Origin::Fresh => self.stats.fresh += 1,
                 Origin::Mutant { .. } => self.stats.mutants += 1,
@@ -110,11 +124,39 @@ impl Guide {
         self.batch.get(&index).map(|(s, _)| s.as_str())
     }
 
-    /// Program `index`, from the first `visible` corpus entries.
-    fn draw(&mut self, opts: &CampaignOptions, index: u64, visible: usize) -> (Module, Origin) {
+    /// The share of mutants (per mille) in the batch starting at `first`:
+    /// as productive as they were, in new behaviours per program, against
+    /// fresh programs, over the batches before the previous one (as the
+    /// corpus is); between 1/8 and 7/8, and one half until both have run.
+    fn mutant_share(&self, first: u64) -> u64 {
+        let Some(&(fresh, fresh_new, mutants, mutants_new)) = (first / BATCH)
+            .checked_sub(2)
+            .and_then(|b| self.yields_at.get(b as usize))
+        else {
+            return 500;
+        };
+        if fresh == 0 || mutants == 0 {
+            return 500;
+        }
+        let (yf, ym) = (
+            (fresh_new as f64 + 1.0) / fresh as f64,
+            (mutants_new as f64 + 1.0) / mutants as f64,
+        );
+        ((1000.0 * ym / (ym + yf)) as u64).clamp(125, 875)
+    }
+
+    /// Program `index`, from the first `visible` corpus entries; a mutant
+    /// with probability `share` per mille.
+    fn draw(
+        &mut self,
+        opts: &CampaignOptions,
+        index: u64,
+        visible: usize,
+        share: u64,
+    ) -> (Module, Origin) {
         let fresh = || opts.program(program_seed(opts.seed, index));
         let mut rng = StdRng::seed_from_u64(program_seed(self.seed ^ MUTATION_SALT, index));
-        if visible == 0 || rng.next_u64() % 2 == 0 {
+        if visible == 0 || rng.next_u64() % 1000 >= share {
             return (fresh(), Origin::Fresh);
         }
         // Recent entries reached the newest behaviours: favour them.
@@ -152,19 +194,29 @@ impl Guide {
     /// Folds in program `index` (in index order): keeps it if it reached a
     /// behaviour not seen before. Returns whether it was kept.
     pub fn observe(&mut self, index: u64, by_config: &BTreeMap<String, Coverage>) -> bool {
-        let mut new = false;
+        let mut found = 0;
         for f in coverage::features(by_config) {
-            new |= self.seen.insert(f);
+            found += self.seen.insert(f) as u64;
         }
-        if let Some((src, _)) = self.batch.remove(&index)
-            && new
-            && let Ok(m) = parse_program(&src)
-        {
-            self.corpus.push((index, m));
-            self.stats.corpus += 1;
+        let new = found > 0;
+        if let Some((src, origin)) = self.batch.remove(&index) {
+            if matches!(origin, Origin::Fresh) {
+                self.yields.0 += 1;
+                self.yields.1 += found;
+                self.stats.new_by_fresh += found;
+            } else {
+                self.yields.2 += 1;
+                self.yields.3 += found;
+                self.stats.new_by_mutants += found;
+            }
+            if new && let Ok(m) = parse_program(&src) {
+                self.corpus.push((index, m));
+                self.stats.corpus += 1;
+            }
         }
         if (index + 1).is_multiple_of(BATCH) {
             self.stats.curve.push((index + 1, self.seen.len() as u64));
+            self.yields_at.push(self.yields);
         }
         new
     }
