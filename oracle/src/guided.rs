@@ -12,11 +12,12 @@
 //!
 //! **Determinism for any number of workers.** Programs are drawn in
 //! batches of [`BATCH`]: batch `b` is drawn, all at once, from the corpus
-//! entries of programs of batches `0..b-1` (the entries are decided in
+//! entries of programs of batches `0..b-LAG` (the entries are decided in
 //! index order). The coordinator draws batch `b` once every program of
-//! those batches was folded in, while batch `b-1` may still be running, so
-//! workers need not idle at a batch's end, and a seed and `--count` give
-//! the same programs, corpus and findings whatever `--jobs` is.
+//! those batches was folded in, while the [`LAG`] - 1 batches after them
+//! may still be running, so one slow program does not idle the other
+//! workers, and a seed and `--count` give the same programs, corpus and
+//! findings whatever `--jobs` is.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +33,9 @@ use crate::generator::mutate::{Mutation, mutate};
 
 /// Programs drawn at once from one state of the corpus.
 pub const BATCH: u64 = 32;
+
+/// Batches between a program and the first batch drawn knowing it.
+pub const LAG: u64 = 4;
 
 /// Keeps the guided campaign's different seed stream apart from the
 /// campaign's own.
@@ -96,18 +100,21 @@ impl Guide {
         }
     }
 
-    /// Programs folded in before batch `first` may be drawn: all of the
-    /// batches before the previous one.
+    /// Whether the batch starting at `first` may be drawn once `folded`
+    /// programs were folded in: all of those before its last [`LAG`] - 1
+    /// batches.
     pub fn may_draw(first: u64, folded: u64) -> bool {
-        folded + BATCH >= first
+        folded + LAG * BATCH >= first + BATCH
     }
 
     /// Draws the batch starting at `first` (a multiple of [`BATCH`]) from
-    /// the corpus entries of the batches before the previous one (see
-    /// [`Guide::may_draw`]).
+    /// the corpus entries of programs before `first - (LAG - 1) * BATCH`
+    /// (see [`Guide::may_draw`]).
     pub fn draw_batch(&mut self, opts: &CampaignOptions, first: u64) {
         debug_assert!(first.is_multiple_of(BATCH));
-        let visible = self.corpus.partition_point(|(i, _)| *i + BATCH < first);
+        let visible = self
+            .corpus
+            .partition_point(|(i, _)| *i + (LAG - 1) * BATCH < first);
         let share = self.mutant_share(first);
         for index in first..first + BATCH {
             let (module, origin) = self.draw(opts, index, visible, share);
@@ -126,11 +133,12 @@ impl Guide {
 
     /// The share of mutants (per mille) in the batch starting at `first`:
     /// as productive as they were, in new behaviours per program, against
-    /// fresh programs, over the batches before the previous one (as the
-    /// corpus is); between 1/8 and 7/8, and one half until both have run.
+    /// fresh programs, over the programs the corpus knows (see
+    /// [`Guide::draw_batch`]); between 1/8 and 7/8, and one half until both
+    /// have run.
     fn mutant_share(&self, first: u64) -> u64 {
         let Some(&(fresh, fresh_new, mutants, mutants_new)) = (first / BATCH)
-            .checked_sub(2)
+            .checked_sub(LAG)
             .and_then(|b| self.yields_at.get(b as usize))
         else {
             return 500;

@@ -132,8 +132,8 @@ pub fn run(
                         .filter(|_| next.is_multiple_of(guided::BATCH))
                     {
                         // A batch is drawn from a corpus that holds every
-                        // program before the previous batch: wait for the
-                        // stragglers.
+                        // program before its last LAG - 1 batches: wait
+                        // for the stragglers.
                         if !Guide::may_draw(next, expected) {
                             break;
                         }
