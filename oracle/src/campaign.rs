@@ -40,8 +40,9 @@ pub struct CampaignOptions {
     /// self-test steers a planted bug's hunt toward the features that
     /// reach it); None: the seed's own draw.
     pub steer: Option<fn(&mut generator::GenConfig)>,
-    /// Coverage-guided (`--guided`, worker campaigns only): half the
-    /// programs are mutants of those that reached new JIT behaviour.
+    /// Coverage-guided (`--guided`, worker campaigns only): some programs
+    /// are mutants of those that reached new JIT behaviour
+    /// (`crate::guided`).
     pub guided: bool,
 }
 

@@ -276,11 +276,12 @@ enum Command {
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
         /// Coverage-guided: keep the programs that reach a JIT behaviour
-        /// no earlier one reached, and make half the programs mutants of
-        /// them (boundary constants, loop counts, duplicated or swapped
-        /// statements, a global rebound at iteration K). Programs are
-        /// drawn in batches of 32 from the corpus as of the batch's start,
-        /// so a seed and --count give the same run for any --jobs.
+        /// no earlier one reached, and make some programs mutants of them
+        /// (boundary constants, loop counts, duplicated or swapped
+        /// statements, a global rebound at iteration K), their share
+        /// following their yield (1/8 to 7/8). Programs are drawn in
+        /// batches of 32 from the corpus of programs four batches back, so
+        /// a seed and --count give the same run for any --jobs.
         #[arg(long)]
         guided: bool,
     },

@@ -9,10 +9,13 @@
 //!
 //! - *retrace storm*: the most traces formed from one start (a loop head,
 //!   or a side exit's resume point). The VM forms a trace once per start,
-//!   again only after an invalidation or when the trace it had is gone,
-//!   and the watchers' budget keeps invalidate-and-rebuild from repeating
-//!   without bound; more than `MAX_FORMATIONS_AT_ONE_START` builds of one
-//!   trace is far past anything a healthy run needs (calibrated below).
+//!   again only after an invalidation or when the trace it had is gone.
+//!   The globals watcher stops promoting after its budget; the type
+//!   watcher has no budget, so a program that changes a class on every
+//!   iteration rebuilds its trace each time, and past the threshold it is
+//!   flagged (a real cliff of this VM, not a false alarm). More than
+//!   `MAX_FORMATIONS_AT_ONE_START` builds of one trace is far past
+//!   anything the healthy campaigns below needed.
 //!
 //! **Not measured: exit storms.** Resumes to tier 1 per unit of fuel do
 //! not separate a bug from a healthy program: a loop whose body the
