@@ -278,8 +278,9 @@ enum Command {
         /// Coverage-guided: keep the programs that reach a JIT behaviour
         /// no earlier one reached, and make some programs mutants of them
         /// (boundary constants, loop counts, duplicated or swapped
-        /// statements, a global rebound at iteration K), their share
-        /// following their yield (1/8 to 7/8). Programs are drawn in
+        /// statements, a variable rebound to another type at iteration K,
+        /// operators and comparisons swapped, operands retyped, wrapped or
+        /// pushed deeper), their share following their yield (1/8 to 7/8). Programs are drawn in
         /// batches of 32 from the corpus of programs four batches back, so
         /// a seed and --count give the same run for any --jobs.
         #[arg(long)]
