@@ -63,6 +63,8 @@ pub struct Arena {
     pub names: Vec<String>,
     /// The run's planted bug, for the collector's one hook.
     pub inject: Option<crate::planted::Injection>,
+    /// The collector's mark stack, kept between collections (empty).
+    mark_stack: Vec<u64>,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -185,6 +187,7 @@ impl Arena {
             chars: Vec::new(),
             names: Vec::new(),
             inject: None,
+            mark_stack: Vec::new(),
         }
     }
 
@@ -265,7 +268,8 @@ impl Arena {
     pub fn collect(&mut self) {
         self.stats.collections += 1;
         self.allocated_since_gc = 0;
-        let mut stack: Vec<u64> = Vec::new();
+        // Reused: under GC stress this runs at every allocation.
+        let mut stack = std::mem::take(&mut self.mark_stack);
         self.roots.for_each(&mut |v, _| {
             if v.is_ptr() {
                 stack.push(v.0)
@@ -292,9 +296,10 @@ impl Arena {
                 });
             }
         }
+        self.mark_stack = stack;
         self.sweep();
         if self.gc_stress
-            && let Err(e) = super::verify::verify(self)
+            && let Err(e) = super::verify::verify_after_sweep(self)
         {
             self.heap_errors
                 .push(format!("after collection {}: {e}", self.stats.collections));

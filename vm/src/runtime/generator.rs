@@ -120,8 +120,8 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value), frame_unrooted
 }
 
 /// The verifier's field offsets: the function and every bound saved value.
-pub fn verified_fields(addr: u64) -> Vec<u64> {
-    let mut out = vec![GEN_FUNCTION];
+pub fn verified_fields(addr: u64, out: &mut Vec<u64>) {
+    out.push(GEN_FUNCTION);
     for i in 0..capacity(addr) {
         let off = GEN_VALUES + 8 * i;
         // SAFETY: within the live object.
@@ -129,5 +129,4 @@ pub fn verified_fields(addr: u64) -> Vec<u64> {
             out.push(off);
         }
     }
-    out
 }

@@ -35,60 +35,116 @@ use super::value::Value;
 
 /// Checks the whole heap; the first violation found, described.
 pub fn verify(arena: &Arena) -> Result<(), String> {
-    let starts = parse_heap(arena)?;
-    // By position in `starts`: a flag per object, not a hash set (the
-    // verifier runs after every collection under GC stress).
-    let mut checked = vec![false; starts.len()];
+    verify_heap(arena, true)
+}
+
+/// [`verify`] right after a stressed sweep, which has just checked the
+/// poison of every object that was already free and poisoned every object it
+/// freed: the free objects need no second look.
+pub(crate) fn verify_after_sweep(arena: &Arena) -> Result<(), String> {
+    verify_heap(arena, false)
+}
+
+fn verify_heap(arena: &Arena, check_free: bool) -> Result<(), String> {
+    let starts = parse_heap(arena, check_free)?;
+    // The objects already checked, by heap word.
+    let mut checked = WordBits::new(starts.bits.0.len() * 64);
+    // The walk is iterative with buffers shared by every object (no
+    // allocation per object): this runs at every allocation under GC stress.
+    let mut work: Vec<(Value, u32)> = Vec::new();
+    let mut fields: Vec<u64> = Vec::new();
     let mut error = None;
-    arena.roots.for_each(&mut |v, place| {
-        if error.is_none()
-            && let Err(e) = check_value(&starts, &mut checked, v, &place, 0)
-        {
-            error = Some(e);
+    arena.roots.for_each(&mut |root, place| {
+        if error.is_some() {
+            return;
+        }
+        work.clear();
+        work.push((root, 0));
+        while let Some((v, depth)) = work.pop() {
+            let walk = Walk {
+                starts: &starts,
+                place: &place,
+                fields: &mut fields,
+                work: &mut work,
+            };
+            if let Err(e) = check_value(walk, &mut checked, v, depth) {
+                error = Some(e);
+                return;
+            }
         }
     });
     error.map_or(Ok(()), Err)
 }
 
-/// Object starts in address order, with their kind and size in words, and
-/// which heap word each starts at: finding an object by address is one
-/// lookup (the verifier runs after every collection under GC stress).
+/// What [`check_value`] reads and where it leaves the values still to check.
+struct Walk<'a> {
+    starts: &'a Starts,
+    /// The root the walk started from (for the report).
+    place: &'a RootPlace,
+    /// Scratch: the field offsets of the object being checked.
+    fields: &'a mut Vec<u64>,
+    /// Values still to check, with their distance from the root.
+    work: &'a mut Vec<(Value, u32)>,
+}
+
+/// Which heap words start an object, one bit per word. Finding an object
+/// by address is one bit test (the verifier runs after every collection
+/// under GC stress, so neither a search nor a table of a word per heap word
+/// would do), and its kind and size are then read from its header.
 struct Starts {
-    list: Vec<(u64, Kind, usize)>,
     base: u64,
-    /// By heap word: the object's position in `list` plus one (0: no
-    /// object starts there).
-    by_word: Vec<u32>,
+    end: u64,
+    bits: WordBits,
 }
 
 impl Starts {
-    fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    /// The position of the object starting at `addr`.
-    fn find(&self, addr: u64) -> Option<usize> {
-        if addr < self.base || !addr.is_multiple_of(8) {
+    /// The object starting at `addr`: its heap word, kind and size in words.
+    fn find(&self, addr: u64) -> Option<(usize, Kind, usize)> {
+        let word = self.word(addr)?;
+        if !self.bits.get(word) {
             return None;
         }
-        let slot = *self.by_word.get(((addr - self.base) / 8) as usize)?;
-        slot.checked_sub(1).map(|i| i as usize)
+        // SAFETY: the heap walk found a header at `addr`.
+        let h = unsafe { object::read(addr, 0) };
+        Some((word, object::header_kind(h), object::header_words(h)))
+    }
+
+    /// The heap word at `addr` (None outside the heap or unaligned).
+    fn word(&self, addr: u64) -> Option<usize> {
+        (addr >= self.base && addr < self.end && addr.is_multiple_of(8))
+            .then(|| ((addr - self.base) / 8) as usize)
     }
 }
 
-impl std::ops::Index<usize> for Starts {
-    type Output = (u64, Kind, usize);
-    fn index(&self, i: usize) -> &Self::Output {
-        &self.list[i]
+/// A bit per heap word.
+struct WordBits(Vec<u64>);
+
+impl WordBits {
+    fn new(words: usize) -> WordBits {
+        WordBits(vec![0; words.div_ceil(64)])
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Sets bit `i`; whether it was set before.
+    fn replace(&mut self, i: usize) -> bool {
+        let was = self.get(i);
+        self.0[i / 64] |= 1 << (i % 64);
+        was
     }
 }
 
-fn parse_heap(arena: &Arena) -> Result<Starts, String> {
+/// Walks the heap from its start (checking the poison of free objects if
+/// `check_free`).
+fn parse_heap(arena: &Arena, check_free: bool) -> Result<Starts, String> {
     let (start, end) = arena.heap_bounds();
+    let heap_words = (end.saturating_sub(start) / 8) as usize;
     let mut starts = Starts {
-        list: Vec::new(),
         base: start,
-        by_word: vec![0; (end.saturating_sub(start) / 8) as usize],
+        end,
+        bits: WordBits::new(heap_words),
     };
     let mut addr = start;
     while addr < end {
@@ -107,11 +163,10 @@ fn parse_heap(arena: &Arena) -> Result<Starts, String> {
             ));
         }
         let kind = object::header_kind(h);
-        if kind == Kind::Free {
+        if check_free && kind == Kind::Free {
             check_poisoned(addr, words)?;
         }
-        starts.list.push((addr, kind, words));
-        starts.by_word[((addr - start) / 8) as usize] = starts.list.len() as u32;
+        starts.bits.replace(((addr - start) / 8) as usize);
         addr += 8 * words as u64;
     }
     Ok(starts)
@@ -135,22 +190,26 @@ pub fn check_poisoned(addr: u64, words: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn check_value(
-    starts: &Starts,
-    checked: &mut [bool],
-    v: Value,
-    place: &RootPlace,
-    depth: u32,
-) -> Result<(), String> {
-    let valid_immediate = matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
-        || v.is_builtin()
-        || super::math::is_math_value(v)
-        || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
-        || v == Value::OBJECT_INIT
-        || v == Value::EXC_INIT
-        || v == Value::MODULE_ARRAY
-        || v == Value::ARRAY_ARRAY;
-    if v.is_small_int() || valid_immediate {
+/// Checks one value; an object's fields go on `walk.work`.
+fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Result<(), String> {
+    let Walk {
+        starts,
+        place,
+        fields,
+        work,
+    } = walk;
+    // Immediates are never pointers: a pointer skips their table lookups.
+    let valid_immediate = || {
+        matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
+            || v.is_builtin()
+            || super::math::is_math_value(v)
+            || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
+            || v == Value::OBJECT_INIT
+            || v == Value::EXC_INIT
+            || v == Value::MODULE_ARRAY
+            || v == Value::ARRAY_ARRAY
+    };
+    if v.is_small_int() || (!v.is_ptr() && valid_immediate()) {
         return Ok(());
     }
     let path = || {
@@ -163,21 +222,21 @@ fn check_value(
     if !v.is_ptr() {
         return Err(format!("{} holds {:#x}, which is no value", path(), v.0));
     }
-    let Some(i) = starts.find(v.0) else {
+    let addr = v.0;
+    let Some((word, kind, words)) = starts.find(addr) else {
         return Err(format!(
             "{} points to {:#x}, which is not an object start",
             path(),
             v.0
         ));
     };
-    let (addr, kind, words) = starts[i];
     if kind == Kind::Free {
         return Err(format!(
             "{} points to a freed object at {addr:#x} ({words} words)",
             path()
         ));
     }
-    if std::mem::replace(&mut checked[i], true) {
+    if checked.replace(word) {
         return Ok(());
     }
     let read = |off: u64| {
@@ -185,37 +244,39 @@ fn check_value(
         unsafe { object::read(addr, off) }
     };
     let bad = |what: String| Err(format!("{} points to {what} at {addr:#x}", path()));
-    let fields: Vec<u64> = match kind {
+    fields.clear();
+    match kind {
         Kind::BigInt => {
             let n = (read(BIGINT_SIGN_LEN) as i64).unsigned_abs() as usize;
             if n == 0 || words != 2 + n {
                 return bad(format!("a malformed int ({words} words, {n} limbs)"));
             }
-            vec![]
+            {}
         }
         Kind::Float => {
             if words != 2 {
                 return bad(format!("a malformed float ({words} words)"));
             }
-            vec![]
+            {}
         }
         Kind::Function => {
             if words != 5 {
                 return bad(format!("a malformed function ({words} words)"));
             }
-            [FUNCTION_DEFAULTS, FUNCTION_CLOSURE]
-                .into_iter()
-                .filter(|&off| read(off) != 0)
-                .collect()
+            fields.extend(
+                [FUNCTION_DEFAULTS, FUNCTION_CLOSURE]
+                    .into_iter()
+                    .filter(|&off| read(off) != 0),
+            )
         }
         Kind::Cell => {
             if words != 2 {
                 return bad(format!("a malformed cell ({words} words)"));
             }
             if read(CELL_REF) == 0 {
-                vec![]
+                {}
             } else {
-                vec![CELL_REF]
+                fields.extend([CELL_REF])
             }
         }
         Kind::Range | Kind::LongRangeIter | Kind::RangeIter => {
@@ -223,9 +284,9 @@ fn check_value(
                 return bad(format!("a malformed {kind:?} ({words} words)"));
             }
             match kind {
-                Kind::Range => vec![RANGE_START, RANGE_STOP, RANGE_STEP],
-                Kind::LongRangeIter => vec![ITER_NEXT, ITER_STEP, ITER_REMAINING],
-                _ => vec![],
+                Kind::Range => fields.extend([RANGE_START, RANGE_STOP, RANGE_STEP]),
+                Kind::LongRangeIter => fields.extend([ITER_NEXT, ITER_STEP, ITER_REMAINING]),
+                _ => {}
             }
         }
         Kind::Dict => {
@@ -233,14 +294,14 @@ fn check_value(
             if len > cap || words as u64 != 4 + 2 * cap.max(1) {
                 return bad(format!("a malformed dict ({words} words, {len}/{cap})"));
             }
-            (0..len).map(|i| DICT_ENTRIES + 16 * i + 8).collect()
+            fields.extend((0..len).map(|i| DICT_ENTRIES + 16 * i + 8))
         }
         Kind::Tuple => {
             let n = read(TUPLE_LEN);
             if words as u64 != 2 + n {
                 return bad(format!("a malformed tuple ({words} words, {n} items)"));
             }
-            (0..n).map(|i| TUPLE_ITEMS + 8 * i).collect()
+            fields.extend((0..n).map(|i| TUPLE_ITEMS + 8 * i))
         }
         Kind::ByteArray => {
             let n = read(TUPLE_LEN);
@@ -254,7 +315,7 @@ fn check_value(
             if let Some(i) = (0..n).find(|&i| !byte(i)) {
                 return bad(format!("an array whose item {i} is no byte"));
             }
-            vec![]
+            {}
         }
         Kind::List => {
             let (n, items) = (read(LIST_LEN), read(LIST_ITEMS));
@@ -265,29 +326,30 @@ fn check_value(
                 if n != 0 {
                     return bad(format!("a list of {n} items without an item array"));
                 }
-                vec![]
+                {}
             } else {
                 // SAFETY: checked as a value below before anything reads it.
-                vec![LIST_ITEMS]
+                fields.extend([LIST_ITEMS])
             }
         }
         // Every non-NULL slot is an item (slots past the length are NULL).
-        Kind::ListItems => (1..words as u64)
-            .map(|i| 8 * i)
-            .filter(|&off| read(off) != 0)
-            .collect(),
+        Kind::ListItems => fields.extend(
+            (1..words as u64)
+                .map(|i| 8 * i)
+                .filter(|&off| read(off) != 0),
+        ),
         Kind::Str => {
             let n = read(STR_LEN) as usize;
             if words != 2 + n.div_ceil(8) {
                 return bad(format!("a malformed str ({words} words, {n} bytes)"));
             }
-            vec![]
+            {}
         }
         Kind::ListIter | Kind::TupleIter | Kind::StrIter => {
             if words != 3 {
                 return bad(format!("a malformed {kind:?} ({words} words)"));
             }
-            vec![SEQ_ITER_SEQ]
+            fields.extend([SEQ_ITER_SEQ])
         }
         Kind::BoundMethod => {
             let m = Value(read(object::BOUND_METHOD));
@@ -299,9 +361,9 @@ fn check_value(
                 return bad(format!("a malformed bound method ({words} words)"));
             }
             if m.is_ptr() {
-                vec![object::BOUND_RECEIVER, object::BOUND_METHOD]
+                fields.extend([object::BOUND_RECEIVER, object::BOUND_METHOD])
             } else {
-                vec![object::BOUND_RECEIVER]
+                fields.extend([object::BOUND_RECEIVER])
             }
         }
         Kind::Type => {
@@ -309,11 +371,10 @@ fn check_value(
             if words != TYPE_WORDS {
                 return bad(format!("a malformed class ({words} words)"));
             }
-            let mut f = vec![TYPE_NAME, TYPE_NS];
+            fields.extend([TYPE_NAME, TYPE_NS]);
             if read(TYPE_BASE) != 0 {
-                f.push(TYPE_BASE);
+                fields.push(TYPE_BASE);
             }
-            f
         }
         Kind::Instance => {
             use super::class::{INSTANCE_TYPE, INSTANCE_VALUES, INSTANCE_WORDS};
@@ -321,29 +382,30 @@ fn check_value(
                 return bad(format!("a malformed instance ({words} words)"));
             }
             if read(INSTANCE_VALUES) == 0 {
-                vec![INSTANCE_TYPE]
+                fields.extend([INSTANCE_TYPE])
             } else {
-                vec![INSTANCE_TYPE, INSTANCE_VALUES]
+                fields.extend([INSTANCE_TYPE, INSTANCE_VALUES])
             }
         }
         // Every non-NULL slot is an attribute value.
-        Kind::InstanceValues => (1..words as u64)
-            .map(|i| 8 * i)
-            .filter(|&off| read(off) != 0)
-            .collect(),
+        Kind::InstanceValues => fields.extend(
+            (1..words as u64)
+                .map(|i| 8 * i)
+                .filter(|&off| read(off) != 0),
+        ),
         Kind::Exception => {
             if words != super::exceptions::EXC_WORDS
                 || !super::exceptions::is_class(Value(read(super::exceptions::EXC_CLASS)))
             {
                 return bad(format!("a malformed exception ({words} words)"));
             }
-            vec![super::exceptions::EXC_ARGS]
+            fields.extend([super::exceptions::EXC_ARGS])
         }
         Kind::MethodWrapper => {
             if words != 3 {
                 return bad(format!("a malformed method wrapper ({words} words)"));
             }
-            vec![super::class::WRAPPER_FUNCTION]
+            fields.extend([super::class::WRAPPER_FUNCTION])
         }
         Kind::PyDict => {
             let entries = read(object::PYDICT_ENTRIES);
@@ -355,13 +417,13 @@ fn check_value(
                 if n != 0 {
                     return bad(format!("a dict of {n} entries without an entry array"));
                 }
-                vec![]
+                {}
             } else {
                 // The entry array has the dict's geometry and holds every
                 // entry the dict counts.
                 let (want_words, slots) = crate::runtime::pydict::expected_array(Value(addr));
                 let words = match starts.find(entries) {
-                    Some(j) => starts[j].2,
+                    Some((_, _, words)) => words,
                     None => 0,
                 };
                 if words != want_words || n > slots {
@@ -369,18 +431,19 @@ fn check_value(
                         "a dict of {n} entries whose entry array has {words} words for {slots} slots"
                     ));
                 }
-                vec![object::PYDICT_ENTRIES]
+                fields.extend([object::PYDICT_ENTRIES])
             }
         }
-        Kind::DictEntries => (1..words as u64)
-            .map(|i| 8 * i)
-            .filter(|&off| read(off) != 0)
-            .collect(),
+        Kind::DictEntries => fields.extend(
+            (1..words as u64)
+                .map(|i| 8 * i)
+                .filter(|&off| read(off) != 0),
+        ),
         Kind::DictView => {
             if words != 3 {
                 return bad(format!("a malformed dict view ({words} words)"));
             }
-            vec![object::DICT_VIEW_DICT]
+            fields.extend([object::DICT_VIEW_DICT])
         }
         Kind::DictIter => {
             if words != 7 {
@@ -388,9 +451,9 @@ fn check_value(
             }
             // An exhausted iterator drops its dict.
             if read(object::DICT_ITER_DICT) == 0 {
-                vec![]
+                {}
             } else {
-                vec![object::DICT_ITER_DICT]
+                fields.extend([object::DICT_ITER_DICT])
             }
         }
         Kind::Enumerate => {
@@ -398,9 +461,9 @@ fn check_value(
                 return bad(format!("a malformed enumerate ({words} words)"));
             }
             if read(object::ENUMERATE_ITER) == 0 {
-                vec![object::ENUMERATE_COUNT]
+                fields.extend([object::ENUMERATE_COUNT])
             } else {
-                vec![object::ENUMERATE_ITER, object::ENUMERATE_COUNT]
+                fields.extend([object::ENUMERATE_ITER, object::ENUMERATE_COUNT])
             }
         }
         Kind::Zip => {
@@ -409,18 +472,18 @@ fn check_value(
             }
             let iters = Value(read(object::ZIP_ITERS));
             if iters.is_null() {
-                vec![]
+                {}
             } else if !super::seq::is_tuple(iters) {
                 return bad("a zip whose iterators are not a tuple".into());
             } else {
-                vec![object::ZIP_ITERS]
+                fields.extend([object::ZIP_ITERS])
             }
         }
         Kind::Reversed => {
             if words != 3 {
                 return bad(format!("a malformed reversed iterator ({words} words)"));
             }
-            vec![object::REVERSED_SEQ]
+            fields.extend([object::REVERSED_SEQ])
         }
         Kind::PySet => {
             let (used, fill, mask) = (
@@ -430,7 +493,7 @@ fn check_value(
             );
             let table = read(object::PYSET_TABLE);
             let table_words = match starts.find(table) {
-                Some(j) if starts[j].1 == Kind::SetEntries => starts[j].2 as u64,
+                Some((_, Kind::SetEntries, words)) => words as u64,
                 _ => 0,
             };
             // The table has the set's geometry and keeps an unused slot.
@@ -444,21 +507,22 @@ fn check_value(
                     "a malformed set ({words} words, {used}/{fill}, mask {mask}, table of {table_words} words)"
                 ));
             }
-            vec![object::PYSET_TABLE]
+            fields.extend([object::PYSET_TABLE])
         }
         // The live keys (NULL is unused; the dummy key is no value).
-        Kind::SetEntries => (0..(words as u64 - 1) / 2)
-            .map(|i| 8 + 16 * i)
-            .filter(|&off| read(off) != 0 && Value(read(off)) != super::pyset::DUMMY)
-            .collect(),
+        Kind::SetEntries => fields.extend(
+            (0..(words as u64 - 1) / 2)
+                .map(|i| 8 + 16 * i)
+                .filter(|&off| read(off) != 0 && Value(read(off)) != super::pyset::DUMMY),
+        ),
         Kind::SetIter => {
             if words != 5 {
                 return bad(format!("a malformed set iterator ({words} words)"));
             }
             if read(object::SET_ITER_SET) == 0 {
-                vec![]
+                {}
             } else {
-                vec![object::SET_ITER_SET]
+                fields.extend([object::SET_ITER_SET])
             }
         }
         Kind::Generator => {
@@ -468,11 +532,11 @@ fn check_value(
                     "a malformed generator ({words} words, state {state})"
                 ));
             }
-            super::generator::verified_fields(addr)
+            super::generator::verified_fields(addr, fields)
         }
         Kind::Free => unreachable!("checked above"),
-    };
-    for off in fields {
+    }
+    for &off in fields.iter() {
         let field = Value(read(off));
         if matches!(kind, Kind::Range | Kind::LongRangeIter)
             && !(field.is_small_int() || field.is_ptr())
@@ -482,8 +546,14 @@ fn check_value(
                 field.0
             ));
         }
-        check_value(starts, checked, field, place, depth + 1)?;
     }
+    // Reversed, so the fields are checked first to last (depth first).
+    work.extend(
+        fields
+            .iter()
+            .rev()
+            .map(|&off| (Value(read(off)), depth + 1)),
+    );
     Ok(())
 }
 
