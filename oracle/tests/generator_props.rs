@@ -1251,3 +1251,60 @@ fn iteration_feature_rewrites_into_every_form_and_only_when_on() {
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");
     }
 }
+
+/// The str pair flip turns both operands of its `+` into ints, or only one
+/// of them (a guard that checks one operand lets the other through): all
+/// three shapes occur among string programs.
+#[test]
+fn string_pair_flips_change_one_operand_or_both() {
+    fn flips(body: &[Stmt], out: &mut [usize; 3]) {
+        for s in body {
+            if let Stmt::If { body: then, .. } = s {
+                match then.as_slice() {
+                    [
+                        Stmt::Assign {
+                            target,
+                            value: Expr::Int(_),
+                        },
+                    ] if target.starts_with("pa") => out[0] += 1,
+                    [
+                        Stmt::Assign {
+                            target,
+                            value: Expr::Int(_),
+                        },
+                    ] if target.starts_with("pb") => out[1] += 1,
+                    [
+                        Stmt::Unpack {
+                            targets,
+                            value: Expr::Tuple(v),
+                        },
+                    ] if matches!(v.as_slice(), [Expr::Int(_), Expr::Int(_)])
+                        && format!("{targets:?}").contains("\"pa") =>
+                    {
+                        out[2] += 1
+                    }
+                    _ => {}
+                }
+            }
+            match s {
+                Stmt::If { body, orelse, .. }
+                | Stmt::While { body, orelse, .. }
+                | Stmt::For { body, orelse, .. } => {
+                    flips(body, out);
+                    flips(orelse, out);
+                }
+                Stmt::FunctionDef { body, .. } => flips(body, out),
+                _ => {}
+            }
+        }
+    }
+    let mut seen = [0usize; 3];
+    for seed in 0..400 {
+        let m = generate_from_seed_with(seed, |c| c.strings = true);
+        flips(&m.body, &mut seen);
+    }
+    assert!(
+        seen.iter().all(|&n| n > 0),
+        "pa only, pb only, both: {seen:?}"
+    );
+}

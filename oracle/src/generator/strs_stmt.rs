@@ -233,7 +233,10 @@ impl Gen<'_, '_> {
 
     /// `pa, pb` start as strs, `pc = pa + pb` every iteration, and both
     /// become ints at iteration K (maybe strs again later): valid, but the
-    /// `+` changes from concatenation to int addition mid-loop.
+    /// `+` changes from concatenation to int addition mid-loop. In one
+    /// program in five only `pb` becomes an int, in one in five only `pa`:
+    /// the `+` then raises `TypeError` inside the trace, which only a guard
+    /// checking *both* operands lets leave correctly (gh-130903's class).
     fn pair_flip(&mut self) -> Vec<Stmt> {
         let l = self.loops.last().cloned().expect("in a loop");
         let (pa, pb, pc) = (
@@ -255,7 +258,14 @@ impl Gen<'_, '_> {
             value: Expr::Tuple(vec![a, b]),
         };
         let (x, y) = (self.between(0, 9) as i128, self.between(0, 9) as i128);
-        let mut out = vec![if_(at(self), vec![pair(Expr::int(x), Expr::int(y))])];
+        // Which operands flip reads `x` instead of drawing: the rest of the
+        // program stays what the seed made it.
+        let flip = match x % 5 {
+            0 => assign(&pb, Expr::int(y)),
+            1 => assign(&pa, Expr::int(x)),
+            _ => pair(Expr::int(x), Expr::int(y)),
+        };
+        let mut out = vec![if_(at(self), vec![flip])];
         if self.chance(30) {
             out.push(if_(at(self), vec![pair(lit(la), lit(lb))]));
         }
