@@ -70,9 +70,11 @@ fn programs() -> Vec<(String, bool)> {
 
 /// The programs' hashes recorded at the commit before the feature
 /// existed (bb9b3ab): every program whose input draws dicts off is
-/// unchanged, byte for byte. Two were re-recorded on purpose since
-/// (programs 210 and 494, string programs whose str pair flip now turns
-/// only one operand into an int: `strs_stmt.rs::pair_flip`).
+/// unchanged, byte for byte. Some were re-recorded on purpose since:
+/// programs 210 and 494 when the str pair flip began turning only one
+/// operand into an int (`strs_stmt.rs::pair_flip`), and 44, 70, 153, 256,
+/// 389, 494 and 569 when a float variable's rebind to an int began to be
+/// followed by a use of it (`floats.rs::float_rebind_use`).
 #[test]
 fn programs_without_dicts_are_unchanged() {
     let base: Vec<&str> = include_str!("data/generator_base_hashes.txt")

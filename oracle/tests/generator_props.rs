@@ -1308,3 +1308,82 @@ fn string_pair_flips_change_one_operand_or_both() {
         "pa only, pb only, both: {seen:?}"
     );
 }
+
+/// A float variable rebound to an int at iteration K of a loop is read
+/// right after, in the same loop body, as the right operand of float
+/// arithmetic (`flY = float(flY op flX)`), so every later iteration of the
+/// loop's trace meets the int where a float guard stands.
+#[test]
+fn float_rebinds_are_followed_by_a_use_as_right_operand() {
+    /// The rebound variable of `if v == K: flX = <constant>`.
+    fn rebound(s: &Stmt) -> Option<&str> {
+        let Stmt::If { body, orelse, .. } = s else {
+            return None;
+        };
+        match (body.as_slice(), orelse.is_empty()) {
+            ([Stmt::Assign { target, value }], true)
+                if target
+                    .strip_prefix("fl")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                    && matches!(value, Expr::Int(_) | Expr::Float(_) | Expr::UnaryOp { .. }) =>
+            {
+                Some(target)
+            }
+            _ => None,
+        }
+    }
+    /// Whether `s` is `flY = float(flY op x)`, reading `x` on the right.
+    fn uses_on_the_right(s: &Stmt, x: &str) -> bool {
+        let Stmt::Assign {
+            target,
+            value: Expr::Call { func, args, .. },
+        } = s
+        else {
+            return false;
+        };
+        let [Expr::BinOp { left, right, .. }] = args.as_slice() else {
+            return false;
+        };
+        **func == Expr::Name("float".into())
+            && **left == Expr::Name(target.clone())
+            && **right == Expr::Name(x.into())
+    }
+    fn walk(body: &[Stmt], counts: &mut [usize; 2]) {
+        for (i, s) in body.iter().enumerate() {
+            if let Some(x) = rebound(s) {
+                counts[0] += 1;
+                if body.get(i + 1).is_some_and(|n| uses_on_the_right(n, x)) {
+                    counts[1] += 1;
+                }
+            }
+            match s {
+                Stmt::If { body, orelse, .. }
+                | Stmt::While { body, orelse, .. }
+                | Stmt::For { body, orelse, .. } => {
+                    walk(body, counts);
+                    walk(orelse, counts);
+                }
+                Stmt::FunctionDef { body, .. } => walk(body, counts),
+                _ => {}
+            }
+        }
+    }
+    // [rebinds, followed by a use of the rebound variable]
+    let mut counts = [0usize; 2];
+    for seed in 0..300 {
+        // Without `syntax` and `closures`, which may rewrite the use into
+        // a chained assignment or a lambda's call.
+        let m = generate_from_seed_with(seed, |c| {
+            c.floats = true;
+            c.syntax = false;
+            c.closures = false;
+        });
+        walk(&m.body, &mut counts);
+    }
+    assert!(
+        counts[0] >= 20 && counts[1] == counts[0],
+        "{} of {} rebinds followed by a use",
+        counts[1],
+        counts[0]
+    );
+}

@@ -4,7 +4,8 @@
 //! smallest subnormal, the largest float), mixed int/float arithmetic, and
 //! the type-unstable shape that breaks JIT float guards: a float variable
 //! rebound to an int (small or past the inline range) at iteration K of a
-//! hot loop, and back.
+//! hot loop, and back, and read as the right operand of float arithmetic
+//! in that loop after the rebind (so the trace's float guards meet it).
 //!
 //! A float variable is only ever read where any number is fine (float
 //! expressions, comparisons, `print`), never where the int machinery's bit
@@ -218,9 +219,10 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// A float statement at module scope: an assignment, an augmented one,
-    /// or (in a loop) the type-unstable rebind at iteration K.
-    pub fn float_stmt(&mut self) -> Stmt {
+    /// Float statements at module scope: an assignment, an augmented one,
+    /// or (in a loop) the type-unstable rebind at iteration K and a use of
+    /// the rebound variable after it.
+    pub fn float_stmts(&mut self) -> Vec<Stmt> {
         let vars = self.float_vars();
         let target = if vars.is_empty() || self.chance(10) {
             self.fresh_float_global()
@@ -235,25 +237,49 @@ impl Gen<'_, '_> {
             } else {
                 self.float_const()
             };
-            return Stmt::If {
+            let rebind = Stmt::If {
                 test: cmp(Expr::name(&l.var), CmpOp::Eq, Expr::int(k)),
-                body: vec![Stmt::Assign { target, value }],
+                body: vec![Stmt::Assign {
+                    target: target.clone(),
+                    value,
+                }],
                 orelse: vec![],
             };
+            return vec![rebind, self.float_rebind_use(&target, k)];
         }
         let d = self.depth();
         let (value, maybe_int) = self.float_expr_typed(d);
         // `v op= e` with a float `e` is a float, whatever `v` holds.
         if !maybe_int && self.chance(30) {
             let op = self.pick(&[BinOp::Add, BinOp::Sub, BinOp::Mul]);
-            return Stmt::AugAssign { target, op, value };
+            return vec![Stmt::AugAssign { target, op, value }];
         }
         let value = if maybe_int {
             call1("float", value)
         } else {
             value
         };
-        Stmt::Assign { target, value }
+        vec![Stmt::Assign { target, value }]
+    }
+
+    /// After the rebind of `flX` at iteration K, a use of `flX` as the right
+    /// operand of float arithmetic in the same loop body: every later
+    /// iteration of the loop's trace then meets an int where the float op
+    /// was specialized, so a float guard that lets the int through (or a
+    /// removed one) is run. Without it the rebound variable is rarely read
+    /// in that loop. The operator comes from K; the other operand is the
+    /// first other float variable, or a new one.
+    fn float_rebind_use(&mut self, target: &str, k: i128) -> Stmt {
+        let other = match self.float_vars().into_iter().find(|v| v != target) {
+            Some(v) => v,
+            None => self.fresh_float_global(),
+        };
+        let op = [BinOp::Add, BinOp::Sub, BinOp::Mul][k.rem_euclid(3) as usize];
+        let value = bin(op, Expr::name(&other), Expr::name(target));
+        Stmt::Assign {
+            target: other,
+            value: call1("float", value),
+        }
     }
 
     /// Initializations of the float globals (at the top of the program).

@@ -101,7 +101,7 @@ impl Gen<'_, '_> {
             Some(12) => self.none_assign(&procs).map(|s| vec![s]),
             Some(13) => Some(self.error_in_loop_block()),
             Some(14) => self.assign_call().map(|s| vec![s]),
-            Some(15) => Some(vec![self.float_stmt()]),
+            Some(15) => Some(self.float_stmts()),
             Some(16) => self.seq_stmt(),
             Some(17) => self.str_stmt(),
             Some(18) => self.dict_block(),
