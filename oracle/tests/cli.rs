@@ -19,17 +19,22 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     d
 }
 
+/// `jitdiff run --config all` on several files: one verdict line each, exit 0.
+/// A few corpus programs of different kinds are enough here: the whole
+/// corpus runs on every configuration in `tests/regressions.rs`.
 #[test]
-fn corpus_agrees_on_all_configurations() {
-    let mut files: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus"))
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "py"))
-            .map(|p| p.display().to_string())
-            .collect();
-    files.sort();
-    assert!(files.len() >= 15, "corpus has {} programs", files.len());
+fn run_agrees_on_all_configurations() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let files: Vec<String> = [
+        "01_sum_range.py",
+        "26_float_kernels.py",
+        "30_string_processing.py",
+        "46_classes.py",
+        "50_exceptions.py",
+    ]
+    .iter()
+    .map(|f| corpus.join(f).display().to_string())
+    .collect();
     let mut args = vec!["run", "--config", "all"];
     args.extend(files.iter().map(String::as_str));
     let out = jitdiff(&args);
