@@ -1,7 +1,7 @@
 //! `cargo bench -p jitdiff-oracle`: the JIT's figures of merit.
 //! - compile: variant selection, the register checker and copy-and-patch
 //!   for the sum_range trace, per policy (per uop: divide by the uop count
-//!   printed once at start);
+//!   printed once at start), then each of the three alone (greedy);
 //! - sum_range: the seed article's loop on t1, t2 and jit-native;
 //! - emulated vs native: the same program under jit-x86 / jit-a64;
 //! - policies: sum_range and three integer loops from the corpus on
@@ -81,6 +81,35 @@ fn compile_time(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+    // Where that time goes, for the greedy policy: variant selection, the
+    // register checker, and copy-and-patch into code memory, each alone.
+    let policy = CachePolicy::Greedy;
+    let steps = select(&ex.uops, ex.entry_depth, policy, 1, None);
+    let code = jit.compile(&ex, 0, &steps).unwrap();
+    eprintln!(
+        "sum_range trace, greedy: {} steps, {} stencils placed, {} holes patched, {} bytes",
+        steps.len(),
+        code.placed.len(),
+        code.placed.iter().map(|p| p.holes.len()).sum::<usize>(),
+        code.bytes.len()
+    );
+    let mut g = c.benchmark_group("compile/sum_range_trace/greedy_phase");
+    g.bench_function("select", |b| {
+        b.iter(|| black_box(select(&ex.uops, ex.entry_depth, policy, 1, None).len()))
+    });
+    g.bench_function("regcheck", |b| {
+        b.iter(|| black_box(regcheck::check(&ex.uops, &steps, ex.entry_depth).is_ok()))
+    });
+    g.bench_function("copy_and_patch", |b| {
+        b.iter(|| {
+            n += 1;
+            if n.is_multiple_of(4096) {
+                jit.reset();
+            }
+            black_box(jit.compile(&ex, 0, &steps).unwrap().entry)
+        })
+    });
     g.finish();
 }
 

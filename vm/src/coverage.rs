@@ -244,7 +244,7 @@ fn planted(u: Uop) -> bool {
 pub fn declared() -> Declared {
     let mut stencils = Vec::new();
     for &u in Uop::ALL.iter().filter(|&&u| !planted(u)) {
-        for v in u.variants() {
+        for &v in u.variants() {
             stencils.push(crate::jit::stencil::uop_stencil(u, v));
         }
     }
@@ -285,7 +285,7 @@ mod tests {
     fn every_step_counter_names_a_declared_stencil() {
         let d = declared();
         for &u in Uop::ALL.iter().filter(|&&u| !planted(u)) {
-            for v in u.variants() {
+            for &v in u.variants() {
                 let i = crate::jit::state::step_counter(Some(u.index()), v.inputs, v.outputs);
                 assert!(d.stencils.contains(&step_name(i)), "{}", step_name(i));
             }

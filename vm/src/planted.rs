@@ -352,20 +352,20 @@ pub fn drops_set_ip(inject: Option<Injection>) -> bool {
     inject == Some(Injection::SetIpDropped)
 }
 
-/// The variants selection may choose for `uop` (`variant-off-by-one`:
+/// A variant of `uop` as selection sees it (`variant-off-by-one`:
 /// `_LOAD_FAST`'s `r01` declared as `r02`).
-pub fn selectable_variants(
+pub fn selectable_variant(
     inject: Option<Injection>,
     uop: Uop,
-) -> Vec<crate::tier2::uops::Variant> {
+    v: crate::tier2::uops::Variant,
+) -> crate::tier2::uops::Variant {
     use crate::tier2::uops::Variant;
-    let mut v = uop.variants();
-    if inject == Some(Injection::VariantOffByOne) && uop == Uop::LoadFast {
-        for x in v.iter_mut().filter(|x| **x == Variant::new(0, 1)) {
-            *x = Variant::new(0, 2);
-        }
+    if inject == Some(Injection::VariantOffByOne) && uop == Uop::LoadFast && v == Variant::new(0, 1)
+    {
+        Variant::new(0, 2)
+    } else {
+        v
     }
-    v
 }
 
 /// `spill-dropped`: selection skips the spill to depth 0 before an escaping

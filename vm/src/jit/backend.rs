@@ -1,5 +1,6 @@
 //! Where compiled traces run. `Native` executes the x86-64 code on this
-//! machine (W^X: written while read-write, then made read+exec, never both).
+//! machine (W^X: code runs at a read+exec view of pages it is written
+//! through a second, read-write view of; see [`CodeMemory`]).
 //! `EmuX86` and `EmuA64` run x86-64 / AArch64 code under unicorn (see
 //! [`super::emulator`]), where a fault is reported with PC and address,
 //! never a crash of the fuzzer.
@@ -56,16 +57,33 @@ const CODE_REGION: usize = 32 << 20;
 const PAGE: u64 = 4096;
 
 /// One machine-code region, bump-allocated in whole pages per trace so a
-/// page is never written after it became executable.
+/// page is never written after code in it ran (an emulator's translations
+/// of it would go stale).
+///
+/// Native code memory is W^X by two views of the same pages: traces run at
+/// the read+execute view and are copied in through a read+write one, so no
+/// address is ever writable and executable, and installing a trace costs no
+/// `mprotect` (which, with its TLB flush, was a third of compile time).
+/// Emulated code memory is one read-write mapping: the emulator maps it at
+/// the same address, and the host never executes it.
 pub struct CodeMemory {
     mapping: Mapping,
+    /// Native: the read+write view of `mapping`'s pages.
+    write_view: Option<Mapping>,
     used: usize,
 }
 
 impl CodeMemory {
-    fn new() -> CodeMemory {
+    fn new(executable: bool) -> CodeMemory {
+        let (mapping, write_view) = if executable {
+            let (exec, write) = Mapping::code_views(CODE_REGION, "JIT code memory");
+            (exec, Some(write))
+        } else {
+            (Mapping::new(CODE_REGION, false, "JIT code memory"), None)
+        };
         CodeMemory {
-            mapping: Mapping::new(CODE_REGION, false, "JIT code memory"),
+            mapping,
+            write_view,
             used: 0,
         }
     }
@@ -73,39 +91,23 @@ impl CodeMemory {
         self.mapping.addr() + self.used as u64
     }
     /// Copies `bytes` to the next free pages (which must be at `at`).
-    fn write(&mut self, at: u64, bytes: &[u8], executable: bool) -> Result<(), String> {
+    fn write(&mut self, at: u64, bytes: &[u8]) -> Result<(), String> {
         let size = (bytes.len() as u64).next_multiple_of(PAGE) as usize;
         if at != self.next() || self.used + size > self.mapping.len() {
             return Err("JIT code memory is full".into());
         }
-        // SAFETY: the pages are inside the mapping and still read-write.
-        unsafe {
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), at as *mut u8, bytes.len());
-            if executable
-                && libc::mprotect(
-                    at as *mut libc::c_void,
-                    size,
-                    libc::PROT_READ | libc::PROT_EXEC,
-                ) != 0
-            {
-                return Err("mprotect(read+exec) of JIT code failed".into());
-            }
-        }
+        let dest = match &self.write_view {
+            Some(view) => view.base().wrapping_add(self.used),
+            None => at as *mut u8,
+        };
+        // SAFETY: `dest` starts `size` writable bytes inside a view this
+        // region owns, and nothing has run in those pages since the reset.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dest, bytes.len()) };
         self.used += size;
         Ok(())
     }
-    /// Makes the whole region writable and empty again (between programs).
+    /// Makes the whole region free again (between programs).
     fn reset(&mut self) {
-        if self.used > 0 {
-            // SAFETY: the region is ours; nothing runs in it between programs.
-            unsafe {
-                libc::mprotect(
-                    self.mapping.base() as *mut libc::c_void,
-                    self.used,
-                    libc::PROT_READ | libc::PROT_WRITE,
-                );
-            }
-        }
         self.used = 0;
     }
 }
@@ -196,7 +198,7 @@ pub struct Jit {
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
     /// Every runtime helper's address for this backend, resolved once.
-    helper_addresses: std::collections::HashMap<&'static str, u64>,
+    helper_addresses: rustc_hash::FxHashMap<&'static str, u64>,
 }
 
 impl Jit {
@@ -211,7 +213,7 @@ impl Jit {
         budget: bool,
         max_depth: usize,
     ) -> Result<Jit, String> {
-        let code = CodeMemory::new();
+        let code = CodeMemory::new(!kind.emulated());
         let state = StateRegion::new();
         let emu = if kind.emulated() {
             // Each frame slot's frame page is mapped on its own and its guard
@@ -342,7 +344,7 @@ impl Jit {
             &|n| self.helper_address(n),
             self.mispatch,
         )?;
-        self.code.write(base, &bytes, !self.kind.emulated())?;
+        self.code.write(base, &bytes)?;
         if let Some(e) = &mut self.emu {
             e.note_code(bytes.len());
         }

@@ -76,9 +76,7 @@ pub fn compile(
         check_regs,
         count_stencils,
     } = *input;
-    let shim = stencils.named("_SHIM")?;
-    let error_stub = stencils.named("_ERROR_STUB")?;
-    let fatal = stencils.named("_FATAL_ERROR")?;
+    let (shim, error_stub, fatal) = stencils.support()?;
     // One stencil per step; a uop step also names its uop and variant.
     let mut uops: Vec<&Stencil> = Vec::with_capacity(steps.len());
     let mut step_uop: Vec<Option<usize>> = Vec::with_capacity(steps.len());
@@ -213,7 +211,7 @@ pub fn compile(
             (Some(i), _) if (i.exit as usize) < exit_at.len() => exit_at[i.exit as usize],
             _ => fatal_at,
         };
-        let mut record = Vec::new();
+        let mut record = Vec::with_capacity(s.code_holes.len() + s.data_holes.len());
         for (holes, region_at, limit) in [
             (s.code_holes, at, len as u32),
             (s.data_holes, data, u32::MAX),

@@ -66,11 +66,17 @@ pub fn select(
     let mut depth = 0u8;
     // The logical stack's height: a variant can only cache values that exist.
     let mut height = entry_depth as usize;
+    // One buffer for every uop's candidates: this runs per compiled trace.
+    let mut variants: Vec<Variant> = Vec::new();
     for (index, inst) in uops.iter().enumerate() {
-        let variants: Vec<Variant> = planted::selectable_variants(inject, inst.uop)
-            .into_iter()
-            .filter(|v| v.inputs as usize <= height)
-            .collect();
+        variants.clear();
+        variants.extend(
+            inst.uop
+                .variants()
+                .iter()
+                .map(|&v| planted::selectable_variant(inject, inst.uop, v))
+                .filter(|v| v.inputs as usize <= height),
+        );
         let variant = match policy {
             CachePolicy::None => Variant::MEMORY,
             CachePolicy::Greedy => greedy(inst, &variants, depth),

@@ -77,7 +77,11 @@ pub struct StencilIndex {
     count_stencils: [Option<&'static Stencil>; DEPTHS],
     /// x86-64: offsets (in the code) of branch targets inside each stencil,
     /// by the stencil's address, for [`StencilIndex::branched_to`].
-    branch_targets: std::collections::HashMap<usize, Vec<u32>>,
+    branch_targets: rustc_hash::FxHashMap<usize, Vec<u32>>,
+    /// The support stencils every trace has.
+    shim: Option<&'static Stencil>,
+    error_stub: Option<&'static Stencil>,
+    fatal: Option<&'static Stencil>,
 }
 
 /// Where the near branches of x86-64 `code` (decoded from offset 0) land,
@@ -114,7 +118,7 @@ impl StencilIndex {
         let mut uops = vec![[None; VARIANTS]; Uop::ALL.len()];
         for (i, &u) in Uop::ALL.iter().enumerate() {
             assert_eq!(u as usize, i, "Uop::ALL is in declaration order");
-            for v in u.variants() {
+            for &v in u.variants() {
                 uops[i][variant_slot(v)] = table.get(&uop_stencil(u, v));
             }
         }
@@ -126,6 +130,9 @@ impl StencilIndex {
             .collect();
         StencilIndex {
             branch_targets,
+            shim: table.get("_SHIM"),
+            error_stub: table.get("_ERROR_STUB"),
+            fatal: table.get("_FATAL_ERROR"),
             table,
             uops,
             exit_stubs: by_depth(exit_stub),
@@ -144,8 +151,17 @@ impl StencilIndex {
             .is_none_or(|t| t.binary_search(&offset).is_ok())
     }
 
-    /// Any stencil by its table name (the slow path: support stencils,
-    /// planted ones).
+    /// The trace's entry shim, error stub and overrun guard.
+    pub fn support(
+        &self,
+    ) -> Result<(&'static Stencil, &'static Stencil, &'static Stencil), String> {
+        match (self.shim, self.error_stub, self.fatal) {
+            (Some(shim), Some(error), Some(fatal)) => Ok((shim, error, fatal)),
+            _ => Err("the table lacks _SHIM, _ERROR_STUB or _FATAL_ERROR".into()),
+        }
+    }
+
+    /// Any stencil by its table name (the slow path: planted stencils).
     pub fn named(&self, name: &str) -> Result<&'static Stencil, String> {
         self.table
             .get(name)
@@ -241,7 +257,7 @@ pub fn stencil_specs() -> Vec<StencilSpec> {
     let mut out = Vec::new();
     for &u in Uop::ALL {
         let i = u.info();
-        for v in u.variants() {
+        for &v in u.variants() {
             out.push(StencilSpec {
                 block: i.name,
                 name: uop_stencil(u, v),

@@ -1,6 +1,7 @@
-//! An owned anonymous `mmap` region. The arena, the JIT's code memory and
-//! its state region are each one of these: fixed host addresses that the
-//! emulators can map at the same address.
+//! An owned `mmap` region. The arena, the JIT's code memory and its state
+//! region are each one of these: fixed host addresses that the emulators
+//! can map at the same address. Native code memory is two views of one
+//! anonymous file ([`Mapping::code_views`]).
 
 pub struct Mapping {
     base: *mut u8,
@@ -31,6 +32,36 @@ impl Mapping {
         Mapping {
             base: base as *mut u8,
             len,
+        }
+    }
+
+    /// Maps `len` bytes of one anonymous file twice: a read+execute view and
+    /// a read+write view of the same pages (`(exec, write)`). Neither view
+    /// is inherited by a forked child (a worker makes its own VMs; a shared
+    /// code page between two processes would be a silent bug).
+    pub fn code_views(len: usize, what: &str) -> (Mapping, Mapping) {
+        // SAFETY: a fresh anonymous file, sized, mapped twice, then closed
+        // (the mappings keep the pages); every failure is checked.
+        unsafe {
+            let fd = libc::memfd_create(c"jitdiff-code".as_ptr(), libc::MFD_CLOEXEC);
+            assert!(fd >= 0, "memfd_create for the {what} failed");
+            assert!(
+                libc::ftruncate(fd, len as libc::off_t) == 0,
+                "sizing the {what} failed"
+            );
+            let view = |prot| {
+                let base = libc::mmap(std::ptr::null_mut(), len, prot, libc::MAP_SHARED, fd, 0);
+                assert!(base != libc::MAP_FAILED, "mmap of the {what} failed");
+                libc::madvise(base, len, libc::MADV_DONTFORK);
+                Mapping {
+                    base: base as *mut u8,
+                    len,
+                }
+            };
+            let exec = view(libc::PROT_READ | libc::PROT_EXEC);
+            let write = view(libc::PROT_READ | libc::PROT_WRITE);
+            libc::close(fd);
+            (exec, write)
         }
     }
 

@@ -419,7 +419,16 @@ impl Uop {
     /// - every other uop takes its inputs from and leaves its outputs in
     ///   registers, and has shifted copies with more values cached below
     ///   (`_LOAD_FAST`: `r01`, `r12`, `r23`).
-    pub fn variants(self) -> Vec<Variant> {
+    ///
+    /// Worked out once per uop: selection and the checker ask for every uop
+    /// of every trace they compile.
+    pub fn variants(self) -> &'static [Variant] {
+        static TABLE: std::sync::OnceLock<Vec<Vec<Variant>>> = std::sync::OnceLock::new();
+        &TABLE.get_or_init(|| Uop::ALL.iter().map(|u| u.declared_variants()).collect())
+            [self.index()]
+    }
+
+    fn declared_variants(self) -> Vec<Variant> {
         let i = self.info();
         let mut out = vec![Variant::MEMORY];
         if i.exit_like {
