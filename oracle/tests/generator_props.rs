@@ -1252,6 +1252,24 @@ fn iteration_feature_rewrites_into_every_form_and_only_when_on() {
     }
 }
 
+/// Calls `f` on `body` and on every statement list nested in it (the
+/// bodies of ifs, loops, loop `else:` blocks and functions).
+fn each_block(body: &[Stmt], f: &mut dyn FnMut(&[Stmt])) {
+    f(body);
+    for s in body {
+        match s {
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. } => {
+                each_block(body, f);
+                each_block(orelse, f);
+            }
+            Stmt::FunctionDef { body, .. } => each_block(body, f),
+            _ => {}
+        }
+    }
+}
+
 /// The str pair flip turns both operands of its `+` into ints, or only one
 /// of them (a guard that checks one operand lets the other through): all
 /// three shapes occur among string programs.
@@ -1286,22 +1304,12 @@ fn string_pair_flips_change_one_operand_or_both() {
                     _ => {}
                 }
             }
-            match s {
-                Stmt::If { body, orelse, .. }
-                | Stmt::While { body, orelse, .. }
-                | Stmt::For { body, orelse, .. } => {
-                    flips(body, out);
-                    flips(orelse, out);
-                }
-                Stmt::FunctionDef { body, .. } => flips(body, out),
-                _ => {}
-            }
         }
     }
     let mut seen = [0usize; 3];
     for seed in 0..400 {
         let m = generate_from_seed_with(seed, |c| c.strings = true);
-        flips(&m.body, &mut seen);
+        each_block(&m.body, &mut |b| flips(b, &mut seen));
     }
     assert!(
         seen.iter().all(|&n| n > 0),
@@ -1348,23 +1356,13 @@ fn float_rebinds_are_followed_by_a_use_as_right_operand() {
             && **left == Expr::Name(target.clone())
             && **right == Expr::Name(x.into())
     }
-    fn walk(body: &[Stmt], counts: &mut [usize; 2]) {
+    fn count(body: &[Stmt], counts: &mut [usize; 2]) {
         for (i, s) in body.iter().enumerate() {
             if let Some(x) = rebound(s) {
                 counts[0] += 1;
                 if body.get(i + 1).is_some_and(|n| uses_on_the_right(n, x)) {
                     counts[1] += 1;
                 }
-            }
-            match s {
-                Stmt::If { body, orelse, .. }
-                | Stmt::While { body, orelse, .. }
-                | Stmt::For { body, orelse, .. } => {
-                    walk(body, counts);
-                    walk(orelse, counts);
-                }
-                Stmt::FunctionDef { body, .. } => walk(body, counts),
-                _ => {}
             }
         }
     }
@@ -1378,7 +1376,7 @@ fn float_rebinds_are_followed_by_a_use_as_right_operand() {
             c.syntax = false;
             c.closures = false;
         });
-        walk(&m.body, &mut counts);
+        each_block(&m.body, &mut |b| count(b, &mut counts));
     }
     assert!(
         counts[0] >= 20 && counts[1] == counts[0],
