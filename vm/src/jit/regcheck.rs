@@ -78,26 +78,32 @@ impl Machine {
                 ));
             }
         }
-        let machine: Vec<Sym> = self
-            .memory
-            .iter()
-            .copied()
-            .chain(self.regs[..self.depth as usize].iter().flatten().copied())
-            .collect();
-        if machine != self.logical {
+        let regs = &self.regs[..self.depth as usize];
+        if !stack_eq(&self.memory, regs, &self.logical) {
+            let machine = self.memory.iter().chain(regs.iter().flatten());
             let at = machine
-                .iter()
                 .zip(&self.logical)
                 .position(|(a, b)| a != b)
-                .unwrap_or(machine.len().min(self.logical.len()));
+                .unwrap_or((self.memory.len() + regs.len()).min(self.logical.len()));
             return Err(format!(
                 "memory plus the cached registers hold {} values, the logical stack {}; they first differ at slot {at}",
-                machine.len(),
+                self.memory.len() + regs.len(),
                 self.logical.len()
             ));
         }
         Ok(())
     }
+}
+
+/// Whether `memory` followed by the (all full) `regs` is exactly `want`;
+/// compared in place, since the checker runs for every compiled trace.
+fn stack_eq(memory: &[Sym], regs: &[Option<Sym>], want: &[Sym]) -> bool {
+    memory.len() + regs.len() == want.len()
+        && memory == &want[..memory.len()]
+        && regs
+            .iter()
+            .zip(&want[memory.len()..])
+            .all(|(r, w)| *r == Some(*w))
 }
 
 /// Proves `steps` (a selection for `uops`, entered with `entry_depth`
@@ -229,18 +235,17 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
         let d = u.exit_depth(v) as usize;
         let popped = if info.pops_before_exit { pops } else { 0 };
         let mem_popped = popped.saturating_sub(from_regs);
-        let mut frame: Vec<Sym> = m.memory[..m.memory.len() - mem_popped].to_vec();
+        let frame = &m.memory[..m.memory.len() - mem_popped];
         if m.regs[..d].iter().any(Option::is_none) {
             return Err(format!(
                 "its exit stub writes back {d} registers, some hold nothing"
             ));
         }
-        frame.extend(m.regs[..d].iter().flatten());
         let want = &m.logical[..m.logical.len() - popped];
-        if frame != want {
+        if !stack_eq(frame, &m.regs[..d], want) {
             return Err(format!(
                 "at its exit the frame would hold {} values, tier 1 needs {} (exit stub r{d}0)",
-                frame.len(),
+                frame.len() + d,
                 want.len()
             ));
         }
