@@ -173,3 +173,57 @@ fn every_backend_takes_the_tier2_interpreters_exits() {
         }
     }
 }
+
+/// The permissions `/proc/self/maps` gives the mapping holding `addr`.
+fn permissions_at(addr: u64) -> String {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    maps.lines()
+        .find_map(|l| {
+            let (range, rest) = l.split_once(' ')?;
+            let (start, end) = range.split_once('-')?;
+            let (start, end) = (
+                u64::from_str_radix(start, 16).ok()?,
+                u64::from_str_radix(end, 16).ok()?,
+            );
+            (start <= addr && addr < end).then(|| rest[..4].to_string())
+        })
+        .unwrap_or_else(|| panic!("nothing mapped at {addr:#x}"))
+}
+
+/// W^X natively: a compiled trace runs from memory that is executable and
+/// not writable (it was copied in through another view of the same pages).
+#[test]
+fn native_traces_run_from_memory_that_is_never_writable() {
+    use jitdiff_vm::jit::Jit;
+    use jitdiff_vm::jit::select::{CachePolicy, select};
+    use jitdiff_vm::lang::compile::compile;
+    use jitdiff_vm::runtime::Arena;
+    let module = parse_program(LOOPS).unwrap();
+    let (_, _, executors) = Vm::new(VmConfig {
+        tier2: Some(Tier2Config::default()),
+        ..VmConfig::default()
+    })
+    .run_program(compile(&module));
+    let ex = executors.first().expect("the loops form a trace");
+    let arena = Arena::new();
+    let mut jit = Jit::new(
+        BackendKind::Native,
+        arena.mapping(),
+        arena.frame_region(),
+        false,
+        false,
+        false,
+        jitdiff_vm::lang::limits::DEFAULT_DEPTH,
+    )
+    .unwrap();
+    let steps = select(&ex.uops, ex.entry_depth, CachePolicy::Greedy, 0, None);
+    let code = jit.compile(ex, 0, &steps).unwrap();
+    for addr in [
+        code.entry,
+        code.first_uop,
+        code.base + code.bytes.len() as u64 - 1,
+    ] {
+        let p = permissions_at(addr);
+        assert!(p.starts_with("r-x"), "{addr:#x}: {p}");
+    }
+}

@@ -57,8 +57,9 @@ const CODE_REGION: usize = 32 << 20;
 const PAGE: u64 = 4096;
 
 /// One machine-code region, bump-allocated in whole pages per trace so a
-/// page is never written after code in it ran (an emulator's translations
-/// of it would go stale).
+/// page is never written while code in it may run again: only after a
+/// reset (natively between programs; under emulation together with a
+/// flush of every translation, which would otherwise go stale).
 ///
 /// Native code memory is W^X by two views of the same pages: traces run at
 /// the read+execute view and are copied in through a read+write one, so no

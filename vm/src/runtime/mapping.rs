@@ -90,3 +90,37 @@ impl Drop for Mapping {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Mapping;
+
+    /// The permissions `/proc/self/maps` gives the mapping starting at
+    /// `addr` (`r-xs`, `rw-s`, ...).
+    fn permissions(addr: u64) -> String {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        maps.lines()
+            .find_map(|l| {
+                let (range, rest) = l.split_once(' ')?;
+                let start = u64::from_str_radix(range.split_once('-')?.0, 16).ok()?;
+                (start == addr).then(|| rest[..4].to_string())
+            })
+            .unwrap_or_else(|| panic!("no mapping at {addr:#x}"))
+    }
+
+    /// W^X by two views: what is written through the read-write view is
+    /// read at the executable one, which is never writable.
+    #[test]
+    fn code_views_share_pages_and_the_executable_one_is_never_writable() {
+        let (exec, write) = Mapping::code_views(1 << 16, "test code memory");
+        assert_ne!(exec.addr(), write.addr());
+        let code = [0xc3u8, 0x90, 0xcc];
+        // SAFETY: both views map the same 64 KiB; the write view is writable.
+        unsafe {
+            std::ptr::copy_nonoverlapping(code.as_ptr(), write.base().add(4096), code.len());
+            assert_eq!(std::slice::from_raw_parts(exec.base().add(4096), 3), code);
+        }
+        assert_eq!(permissions(exec.addr()), "r-xs");
+        assert_eq!(permissions(write.addr()), "rw-s");
+    }
+}
