@@ -63,7 +63,8 @@ with cache policies greedy, none and random, the emulated +stress ones with +che
 unoptimized; jit-native). Knobs: +cache=none|greedy|random|random:SEED (JIT register-variant policy, greedy by \
 default; random without a seed draws per program), +checkregs (JIT: log the stack held in memory and cache \
 registers before every uop and compare it with the tier-2 interpreter of the same configuration), +warmup=N (executions before specializing), +gcstress (collect at every \
-allocation and safe point, poison freed memory, verify the heap after every collection and exit), +hot=N (back \
+allocation and safe point until 2**28 heap words were walked, then at a linear pace; poison freed memory, verify the heap \
+after every collection and exit), +hot=N (back \
 edges before a loop is traced), +exit=N (exit uses before a side trace grows), +chain=N (side-trace depth limit), \
 +stress (= +hot=2+exit=2+warmup=0), +noopt (all optimizer passes off), +no-types, +no-fold, +no-globals, \
 +no-ip, +no-dce (one pass off), +checkguards (re-evaluate removed guards and check _SET_IP before escaping uops), \

@@ -113,6 +113,35 @@ fn each_limit_poisons_by_default_and_a_raised_one_completes_everywhere() {
     }
 }
 
+/// Under GC stress a heap that grows with every iteration is walked at
+/// every allocation and back edge only until the run's stress budget is
+/// spent (`arena::STRESS_WORK_BUDGET`), then at a linear pace: each of
+/// these took a stressed configuration minutes (a suspected hang, no
+/// verdict) when every walk was of the whole, growing heap.
+#[test]
+fn growing_heaps_under_gc_stress_get_their_verdict() {
+    let stressed = "t1+warmup=0+gcstress,t2+stress+deopt=7+gcstress,\
+                    jit-native+stress+deopt=7+gcstress+cache=none";
+    let run = |src: &str, limits: Limits| {
+        let mut runner = Runner::new(Config::parse_list(stressed).unwrap());
+        runner.limits = limits;
+        runner.run(&parse_program(src).unwrap()).verdict
+    };
+    // A range past 2**63 allocates its every int; fuel ends it.
+    let endless = "x = [t for t in range(9223372036854775807)]\nprint(len(x))\n";
+    assert_eq!(
+        run(endless, Limits::default()),
+        Verdict::Poisoned(Poison::Fuel)
+    );
+    let list_of_60000 =
+        "x = []\nfor i in range(60000):\n    x.append(i * 3)\nprint(len(x), x[-1])\n";
+    let limits = Limits {
+        fuel: 200_000,
+        ..Limits::default()
+    };
+    assert_eq!(run(list_of_60000, limits), Verdict::Agree);
+}
+
 #[test]
 fn the_outputs_under_raised_limits_are_python_s() {
     // Fixed values (what CPython prints for these programs), not computed by

@@ -9,8 +9,9 @@ pub struct VmConfig {
     pub specialize: bool,
     /// Executions of a generic instruction before it tries to specialize.
     pub warmup: u16,
-    /// GC stress: collect at every allocation and safe point, poison freed
-    /// memory, verify the heap (see `runtime::arena`).
+    /// GC stress: collect at every allocation and safe point (within the
+    /// run's stress budget), poison freed memory, verify the heap (see
+    /// `runtime::arena`).
     pub gc_stress: bool,
     pub inject: Option<Injection>,
     /// Tier 2 (traces + optimizer + tier-2 interpreter), if enabled.

@@ -10,7 +10,9 @@
 //! stress it also runs at *every allocation*, so every value some tier holds
 //! across an allocation must be rooted: in a frame below its written-back
 //! stack pointer, or in [`Roots::temps`]. A consequence the JIT must respect:
-//! a uop that can allocate must not keep values cached in registers.
+//! a uop that can allocate must not keep values cached in registers. (A
+//! stressed run whose heap walks exceed [`STRESS_WORK_BUDGET`] words goes on
+//! collecting at a linear pace instead: see there.)
 
 use super::frame::{FRAME_CODE, FRAME_IP, FRAME_LOCALS, FRAME_NLOCALS, FRAME_PREV, FRAME_SP, fget};
 use super::mapping::Mapping;
@@ -28,6 +30,18 @@ pub const FRAME_REGION: usize = 4 << 20;
 pub const HEAP_REGION: usize = 60 << 20;
 /// Collect once this many bytes were allocated since the last collection.
 const GC_THRESHOLD: usize = 2 << 20;
+/// Heap words a GC-stress run may walk (a collection or a verification
+/// walks the whole allocated heap) while it still collects at every
+/// allocation and safe point and verifies before every helper. A run whose
+/// heap grows large would otherwise be quadratic (a 100,000-item list
+/// walked at each of 100,000 back edges took minutes and ended with no
+/// verdict). Past the budget a stressed run collects only once it has
+/// allocated as many bytes as the heap spans, still verifying after every
+/// collection: linear, and still every freed object poisoned. Counted in
+/// words walked, not time, so a run's verdict never depends on the machine.
+/// 2**28 words is about a second of walking; about one generated program
+/// in 200 and a few of the corpus's biggest (sets, lists) reach it.
+pub const STRESS_WORK_BUDGET: u64 = 1 << 28;
 /// Objects up to this many words get exact-size free lists; bigger ones are
 /// only bump-allocated (the largest int is `MAX_INT_BITS_CAP / 64 + 2` words).
 const MAX_LISTED_WORDS: usize = 256;
@@ -39,6 +53,11 @@ pub struct Arena {
     bump: u64,
     free_lists: Vec<u64>,
     allocated_since_gc: usize,
+    /// Heap words walked by this run's collections and verifications
+    /// (see [`STRESS_WORK_BUDGET`]).
+    pub stress_work: u64,
+    /// [`STRESS_WORK_BUDGET`], lowered by tests.
+    pub stress_budget: u64,
     /// Collect at every safe point *and* at every allocation (GC stress);
     /// also poisons freed memory and verifies the heap after every
     /// collection (see [`super::verify`]).
@@ -177,6 +196,8 @@ impl Arena {
             bump: heap_start,
             free_lists: vec![0; MAX_LISTED_WORDS + 1],
             allocated_since_gc: 0,
+            stress_work: 0,
+            stress_budget: STRESS_WORK_BUDGET,
             gc_stress: false,
             roots: Roots::default(),
             roots_ready: false,
@@ -206,6 +227,7 @@ impl Arena {
         self.bump = self.heap_start;
         self.free_lists.iter_mut().for_each(|h| *h = 0);
         self.allocated_since_gc = 0;
+        self.stress_work = 0;
         self.stats = ArenaStats::default();
         self.roots = Roots::default();
         self.roots_ready = false;
@@ -228,7 +250,7 @@ impl Arena {
     /// header. The payload is zeroed.
     pub fn alloc(&mut self, kind: Kind, words: usize) -> Result<u64, OutOfMemory> {
         debug_assert!(words >= 1);
-        if self.gc_stress && self.roots_ready {
+        if self.roots_ready && self.stress_due() {
             // Anything not rooted now is garbage: a value some tier holds
             // only in a register or a Rust local is freed (and poisoned).
             self.collect();
@@ -260,7 +282,27 @@ impl Arena {
 
     /// Whether a safe point should collect now.
     pub fn wants_gc(&self) -> bool {
-        self.gc_stress || self.allocated_since_gc >= GC_THRESHOLD
+        self.stress_due() || self.allocated_since_gc >= GC_THRESHOLD
+    }
+
+    /// Whether GC stress collects (and verifies) now: always while the run
+    /// is inside its [`STRESS_WORK_BUDGET`], then once it has allocated as
+    /// many bytes as the heap spans.
+    pub fn stress_due(&self) -> bool {
+        self.gc_stress
+            && (self.within_stress_budget()
+                || self.allocated_since_gc as u64 >= self.bump - self.heap_start)
+    }
+
+    /// Whether a stressed run is still inside its [`STRESS_WORK_BUDGET`]
+    /// (it verifies the heap before every helper then).
+    pub fn within_stress_budget(&self) -> bool {
+        self.stress_work < self.stress_budget
+    }
+
+    /// Counts a walk of the whole allocated heap against the stress budget.
+    pub fn charge_heap_walk(&mut self) {
+        self.stress_work += (self.bump - self.heap_start) / 8;
     }
 
     /// Mark-sweep collection from [`Arena::roots`]. Under GC stress, freed
@@ -268,6 +310,11 @@ impl Arena {
     pub fn collect(&mut self) {
         self.stats.collections += 1;
         self.allocated_since_gc = 0;
+        if self.gc_stress {
+            // The sweep and the verification each walk the heap.
+            self.charge_heap_walk();
+            self.charge_heap_walk();
+        }
         // Reused: under GC stress this runs at every allocation.
         let mut stack = std::mem::take(&mut self.mark_stack);
         self.roots.for_each(&mut |v, _| {
@@ -385,5 +432,45 @@ mod tests {
         }
         assert!(n > 0);
         assert_eq!(a.alloc(Kind::BigInt, 1 << 17), Err(OutOfMemory));
+    }
+
+    /// Past its budget a stressed run's collections keep a linear pace: a
+    /// heap that only grows (every object rooted) is collected a
+    /// logarithmic number of times more, each walk charged, and nothing
+    /// rooted is freed.
+    #[test]
+    fn stress_past_its_budget_collects_at_a_linear_pace() {
+        let mut a = Arena::new();
+        a.gc_stress = true;
+        a.roots_ready = true;
+        a.stress_budget = 10_000;
+        let mut collections_in_budget = 0;
+        for i in 0..20_000 {
+            let obj = a.alloc(Kind::Float, 2).unwrap();
+            a.roots.temps.push(Value(obj));
+            if a.wants_gc() {
+                a.collect();
+            }
+            if a.within_stress_budget() {
+                collections_in_budget = a.stats.collections;
+            }
+            assert!(a.heap_errors.is_empty(), "object {i}: {:?}", a.heap_errors);
+        }
+        assert_eq!(a.stats.freed_objects, 0);
+        // Inside the budget: a collection at every allocation and safe point.
+        assert!(collections_in_budget > 50, "{collections_in_budget}");
+        let past = a.stats.collections - collections_in_budget;
+        assert!(
+            (1..=20).contains(&past),
+            "{past} collections past the budget"
+        );
+        let heap_words = (a.bump - a.heap_start) / 8;
+        // Each walk past the budget covers at most the final heap, and the
+        // heap at least doubles between them: four heaps' worth in all.
+        assert!(
+            a.stress_work <= a.stress_budget + 2 * 2 * heap_words * 2,
+            "{} words walked for a {heap_words}-word heap",
+            a.stress_work
+        );
     }
 }

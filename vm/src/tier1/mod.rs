@@ -324,7 +324,7 @@ impl Vm {
         // a heap bug first.
         let result = match run.execute() {
             r @ (Ok(()) | Err(Raise::Exc { .. } | Raise::Thrown(_))) => {
-                run.heap_check("at the end of the run").and(r)
+                run.heap_check_final("at the end of the run").and(r)
             }
             r => r,
         };
@@ -352,7 +352,7 @@ impl Vm {
                 // inconsistent state: under GC stress, ask the heap verifier
                 // why (a freed object read back is a heap bug, not a crash).
                 if run.findings.is_empty() {
-                    let _ = run.heap_check("after the VM stopped on an internal error");
+                    let _ = run.heap_check_final("after the VM stopped on an internal error");
                 }
                 if run.findings.is_empty() {
                     run.finding(FindingKind::Internal, msg);
@@ -559,13 +559,31 @@ impl<'a> Run<'a> {
     /// The heap verifier's verdict so far (GC stress only): a corrupt heap
     /// is a finding, and the run stops before it can crash on it.
     pub(crate) fn heap_check(&mut self, when: &str) -> Result<(), Raise> {
+        if !self.arena.within_stress_budget() {
+            // Past the budget only collections verify (linear pace).
+            return self.heap_verdict(when);
+        }
+        self.heap_check_final(when)
+    }
+
+    /// [`Run::heap_check`] whatever the stress budget (at the end of a run).
+    pub(crate) fn heap_check_final(&mut self, when: &str) -> Result<(), Raise> {
         if !self.config.gc_stress {
             return Ok(());
         }
-        if self.arena.heap_errors.is_empty()
-            && let Err(e) = crate::runtime::verify::verify(self.arena)
-        {
-            self.arena.heap_errors.push(e);
+        if self.arena.heap_errors.is_empty() {
+            self.arena.charge_heap_walk();
+            if let Err(e) = crate::runtime::verify::verify(self.arena) {
+                self.arena.heap_errors.push(e);
+            }
+        }
+        self.heap_verdict(when)
+    }
+
+    /// A finding for the first heap error found so far, if any.
+    fn heap_verdict(&mut self, when: &str) -> Result<(), Raise> {
+        if !self.config.gc_stress {
+            return Ok(());
         }
         match self.arena.heap_errors.first().cloned() {
             None => Ok(()),
