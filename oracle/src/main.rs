@@ -229,6 +229,13 @@ enum Command {
         /// returns) on; combines with the others.
         #[arg(long)]
         generators: bool,
+        /// Force the `shape_changes` feature (shape-change kernels
+        /// appended: a local changing container type before the use site
+        /// that specialized on it, a builtin bound to a local and rebound,
+        /// class attributes rebound and shadowed, `super()` and cells in
+        /// loops) on; combines with the others.
+        #[arg(long)]
+        shape_changes: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -451,6 +458,7 @@ fn main() -> ExitCode {
             closures,
             sets,
             generators,
+            shape_changes,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -465,6 +473,7 @@ fn main() -> ExitCode {
                 ("--closures", closures),
                 ("--sets", sets),
                 ("--generators", generators),
+                ("--shape-changes", shape_changes),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -485,6 +494,7 @@ fn main() -> ExitCode {
                         c.closures |= closures;
                         c.sets |= sets;
                         c.generators |= generators;
+                        c.shape_changes |= shape_changes;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

@@ -256,3 +256,17 @@ fn reference_agrees_with_cpython_on_generated_set_programs() {
 fn reference_agrees_with_cpython_on_generated_dict_programs() {
     assert_agree(generated(12000..12600, " --dicts", |c| c.dicts = true), 500);
 }
+
+/// The shape-changes feature against CPython: 200 generated programs with
+/// shape-change kernels (a local turning from list to tuple, str, dict or
+/// None before the one use that specialized on it; a builtin bound to a
+/// local and rebound; class attributes rebound and shadowed; `super()`,
+/// cells and defaults in loops) print and end the same under `python3` as
+/// under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_shape_change_programs() {
+    assert_agree(
+        generated(22000..22250, " --shape-changes", |c| c.shape_changes = true),
+        200,
+    );
+}

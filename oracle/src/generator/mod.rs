@@ -41,6 +41,7 @@ mod poison;
 mod seqs;
 mod seqs_stmt;
 mod sets;
+mod shapes;
 mod star_calls;
 mod state;
 mod stmt;
@@ -136,6 +137,12 @@ pub struct GenConfig {
     /// operator and protocol methods run in hot loops, with side effects,
     /// rebound mid-loop, reflected (see `dunders.rs`).
     pub dunders: bool,
+    /// Shape-change kernels appended after generation: a local changing
+    /// container type before the one use site that specialized on it, a
+    /// builtin bound to a local and rebound, class attributes rebound and
+    /// shadowed, `super()` and cells in loops: the guards and uops a long
+    /// campaign otherwise never exercised (see `shapes.rs`).
+    pub shape_changes: bool,
     /// Closures and lambdas rewritten into functions after generation:
     /// `nonlocal` counters called from loops, nested helpers reading a
     /// function's variables, `(lambda: e)()` and lambdas bound to globals
@@ -226,6 +233,7 @@ impl Default for GenConfig {
             classes: false,
             exceptions: false,
             dunders: false,
+            shape_changes: false,
             closures: false,
             sets: false,
             star_calls: false,
@@ -311,6 +319,13 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // `dunders` reads the same byte: `(byte / 37) % 3 == 2` on even
         // bytes (about one in six, never with `classes`).
         c.dunders = budget_byte.is_some_and(|b| (b / 37) % 3 == 2 && b % 2 == 0);
+        // `shape_changes` reads it too: `(byte / 37) % 3 == 2` on odd bytes
+        // or `(byte / 37) % 3 == 0` on bytes `== 1 (mod 4)` (about one in
+        // four, never with `classes` or `dunders`).
+        c.shape_changes = budget_byte.is_some_and(|b| {
+            let third = (b / 37) % 3;
+            (third == 2 && b % 2 == 1) || (third == 0 && b % 4 == 1)
+        });
         c.line_budget = in_range(u, 4, 40);
         // `generators` and `exceptions` read the bitwise coin's byte
         // instead of drawing one, so every other decision (and every
@@ -413,6 +428,10 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     }
     if cfg.dunders {
         dunders::rewrite(&mut m, u);
+    }
+    // Last, from the bytes every other feature left.
+    if cfg.shape_changes {
+        shapes::rewrite(&mut m, u);
     }
     Ok(m)
 }

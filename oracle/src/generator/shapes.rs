@@ -1,0 +1,307 @@
+//! The `shape_changes` swarm feature: after a program is generated, append
+//! one to three *shape-change kernels*, each a hot loop whose use site of a
+//! value specialized on it (a type, a builtin, a class attribute) until the
+//! value changes at iteration K. They exist because a long campaign's
+//! coverage (`jitdiff coverage`) showed these guards never failing and
+//! these uops never traced: a bug in their exits (the frame they restore,
+//! the stack they keep) could not be found.
+//!
+//! - a local that changes container type (list, tuple, str, dict, None)
+//!   before one use: unpacking (`_GUARD_TOS_LIST`/`_TUPLE`), truth
+//!   (`_TO_BOOL_LIST`/`_STR`/`_NONE`), iteration (`_ITER_CHECK_LIST`/
+//!   `_TUPLE`), subscripts (`_GUARD_NOS_TUPLE`/`_UNICODE`), `in`
+//!   (`_GUARD_TOS_DICT`);
+//! - a local bound to a builtin (`len`, `isinstance`, `abs`, `max`) rebound
+//!   to a function of the same arity (`_GUARD_CALLABLE_LEN`/`_ISINSTANCE`,
+//!   `_CHECK_CALLABLE_BUILTIN`);
+//! - a class attribute read through the class and rebound (inline or from
+//!   a callee), next to an instance attribute that some instances shadow
+//!   and others do not (`_CHECK_ATTR_CLASS`, `_LOAD_ATTR_INSTANCE_VALUE`);
+//! - `super()` and a static method in a method's loop (`_LOAD_SUPER_ATTR`,
+//!   `_LOAD_METHOD_CLASS`), a cell
+//!   stored in a loop (`_STORE_DEREF`) and a function with a default made
+//!   in one (`_SET_FUNCTION_DEFAULTS`).
+//!
+//! Kernels are Python templates whose types, use sites, constants, trip
+//! counts and iteration K come from the bytes left after the program,
+//! parsed by the front end and appended, so programs without the feature
+//! are unchanged. Names start with `Shp`/`shp` and a kernel number, which
+//! the other features never use.
+
+use arbitrary::Unstructured;
+
+use super::chance;
+use jitdiff_vm::lang::ast::Module;
+use jitdiff_vm::lang::parse_program;
+
+/// A container type a local starts or ends as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    List,
+    Tuple,
+    Str,
+    Dict,
+    None,
+}
+
+/// Where the changing local is used in the loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Use {
+    Unpack,
+    Truth,
+    Iterate,
+    Subscript,
+    Contains,
+}
+
+const SHAPES: [Shape; 5] = [
+    Shape::List,
+    Shape::Tuple,
+    Shape::Str,
+    Shape::Dict,
+    Shape::None,
+];
+const USES: [Use; 5] = [
+    Use::Unpack,
+    Use::Truth,
+    Use::Iterate,
+    Use::Subscript,
+    Use::Contains,
+];
+
+impl Use {
+    /// Whether `shape` works at this use (same result in Python for every
+    /// shape it allows: two items, both ints except in a str).
+    fn allows(self, shape: Shape) -> bool {
+        match self {
+            Use::Truth => true,
+            Use::Unpack | Use::Iterate => shape != Shape::None,
+            Use::Subscript => matches!(shape, Shape::List | Shape::Tuple | Shape::Str),
+            Use::Contains => matches!(shape, Shape::List | Shape::Tuple | Shape::Dict),
+        }
+    }
+
+    /// The loop body's lines for this use of `v` (eight spaces in).
+    fn body(self) -> &'static str {
+        match self {
+            Use::Unpack => "        a, b = v\n        t += (a == b) + 1\n",
+            Use::Truth => "        if v:\n            t += 1\n",
+            Use::Iterate => "        for x in v:\n            c += 1\n",
+            Use::Subscript => "        t += (v[i % 2] == v[0]) + 2\n",
+            Use::Contains => "        if K in v:\n            t += 3\n",
+        }
+    }
+}
+
+/// A value of `shape` holding `a` and `b` (two items).
+fn literal(shape: Shape, a: i64, b: i64) -> String {
+    match shape {
+        Shape::List => format!("[{a}, {b}]"),
+        Shape::Tuple => format!("({a}, {b})"),
+        Shape::Str => format!("'{}{}'", a.rem_euclid(10), b.rem_euclid(10)),
+        Shape::Dict => format!("{{{a}: 1, {b}: 2}}"),
+        Shape::None => "None".into(),
+    }
+}
+
+/// The kernels, by kind. Each takes its holes from [`Holes`].
+const KERNELS: [fn(&Holes) -> String; 4] = [retype, rebind_builtin, class_attribute, super_cells];
+
+/// The random parts of one kernel.
+struct Holes {
+    /// Prefix of every name (`shp0`, class `Shp0`).
+    fun: String,
+    cls: String,
+    /// Small constants.
+    k: [i64; 3],
+    /// Loop trip count and the iteration the change happens at.
+    n: u32,
+    at: u32,
+    /// Index choices (a shape pair, a use, a builtin).
+    pick: [usize; 3],
+    /// Change from a callee rather than inline.
+    from_callee: bool,
+}
+
+/// Appends kernels to `m` (see the module comment).
+pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
+    let count = 1 + usize::from(chance(u, 50)) + usize::from(chance(u, 25));
+    for i in 0..count {
+        let which = u.choose_index(KERNELS.len()).unwrap_or(0);
+        let holes = holes(u, i);
+        // Every template parses (a test checks each); should one not, the
+        // program is simply left as it was.
+        if let Ok(k) = parse_program(&KERNELS[which](&holes)) {
+            m.body.extend(k.body);
+        }
+    }
+}
+
+fn holes(u: &mut Unstructured, index: usize) -> Holes {
+    let mut k = [
+        u.int_in_range(-9..=9i64).unwrap_or(1),
+        u.int_in_range(-9..=9i64).unwrap_or(2),
+        u.int_in_range(-9..=9i64).unwrap_or(3),
+    ];
+    // Two distinct items: a dict display of them has two keys.
+    if k[1] == k[0] {
+        k[1] = k[0] + 1;
+    }
+    let n = 30 + u.int_in_range(0..=170u32).unwrap_or(0);
+    // Late enough that the loop is hot (and traced) before the change.
+    let at = n / 4 + u.int_in_range(0..=n - n / 4 - 1).unwrap_or(0);
+    let pick = [
+        u.int_in_range(0..=63usize).unwrap_or(0),
+        u.int_in_range(0..=63usize).unwrap_or(0),
+        u.int_in_range(0..=63usize).unwrap_or(0),
+    ];
+    Holes {
+        fun: format!("shp{index}"),
+        cls: format!("Shp{index}"),
+        k,
+        n,
+        at,
+        pick,
+        from_callee: chance(u, 50),
+    }
+}
+
+/// A local of one shape used at one site of a hot loop, rebound to another
+/// shape the site also accepts at iteration K.
+fn retype(h: &Holes) -> String {
+    let used = USES[h.pick[0] % USES.len()];
+    let shapes: Vec<Shape> = SHAPES.into_iter().filter(|&s| used.allows(s)).collect();
+    let from = shapes[h.pick[1] % shapes.len()];
+    let others: Vec<Shape> = shapes.into_iter().filter(|&s| s != from).collect();
+    let to = others[h.pick[2] % others.len()];
+    let [a, b, _] = h.k;
+    let f = &h.fun;
+    format!(
+        "def {f}_run(n):\n    v = {start}\n    t = 0\n    c = 0\n    for i in range(n):\n        \
+         if i == {at}:\n            v = {next}\n{body}    return (t, c, v)\n\
+         print({f}_run({n}))\n",
+        start = literal(from, a, b),
+        next = literal(to, b, a),
+        at = h.at,
+        body = used.body().replace('K', &a.to_string()),
+        n = h.n,
+    )
+}
+
+/// A local bound to a builtin, called in a hot loop, rebound at iteration
+/// K to a Python function of the same arity.
+fn rebind_builtin(h: &Holes) -> String {
+    let (f, [k0, k1, _]) = (&h.fun, h.k);
+    let (builtin, params, call, alt_body) = match h.pick[0] % 4 {
+        0 => ("len", "s", "g(v)", format!("return {}", k0.abs())),
+        1 => (
+            "isinstance",
+            "a, b",
+            "g(i, int)",
+            "return False".to_string(),
+        ),
+        2 => ("abs", "a", "g(i - {k1})", format!("return a + {k0}")),
+        _ => ("max", "a, b", "g(i, {k1})", "return a - b".to_string()),
+    };
+    let call = call.replace("{k1}", &k1.to_string());
+    format!(
+        "def {f}_alt({params}):\n    {alt_body}\n\
+         def {f}_run(n):\n    g = {builtin}\n    v = [{k0}, {k1}]\n    t = 0\n    \
+         for i in range(n):\n        if i == {at}:\n            g = {f}_alt\n        \
+         t += {call}\n    return t\n\
+         print({f}_run({n}))\n",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A class attribute read through the class in a hot loop and rebound at
+/// iteration K (inline or from a callee), next to an attribute that some
+/// instances set and others leave to the class.
+fn class_attribute(h: &Holes) -> String {
+    let (f, c, [k0, k1, k2]) = (&h.fun, &h.cls, h.k);
+    let rebind = if h.from_callee {
+        format!("            {f}_poke()\n")
+    } else {
+        format!("            {c}.k = {k2}\n")
+    };
+    let latecomer = if h.pick[0].is_multiple_of(2) {
+        "False"
+    } else {
+        "True"
+    };
+    format!(
+        "class {c}:\n    k = {k0}\n    b = {k1}\n    def __init__(self, own):\n        \
+         self.a = 1\n        if own:\n            self.b = {k2}\n\
+         def {f}_poke():\n    {c}.k = {k2}\n\
+         def {f}_run(n):\n    objs = [{c}(True), {c}(True)]\n    t = 0\n    \
+         for i in range(n):\n        t += {c}.k\n        for o in objs:\n            \
+         o.a = i\n            t += o.a + o.b\n        if i == {at}:\n{rebind}            \
+         objs.append({c}({latecomer}))\n    return (t, {c}.k)\n\
+         print({f}_run({n}))\n",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// `super()` methods and attributes and a static method through its
+/// class in a method's hot loop (`_LOAD_SUPER_ATTR`, `_LOAD_METHOD_CLASS`),
+/// a cell stored in a loop, and a function with a default made in one; the
+/// overriding method is rebound at iteration K.
+fn super_cells(h: &Holes) -> String {
+    let (f, c, [k0, k1, _]) = (&h.fun, &h.cls, h.k);
+    format!(
+        "class {c}:\n    z = {k0}\n    def m(self, j):\n        return j * {k0}\n    \
+         @staticmethod\n    def sm(j):\n        return j - {k1}\n\
+         class {c}Kid({c}):\n    def m(self, j):\n        return j + {k1}\n    \
+         def total(self, n):\n        t = 0\n        for j in range(n):\n            \
+         t += super().m(j) + self.m(j) + super().z + {c}.sm(j)\n        return t\n\
+         def {f}_m(self, j):\n    return -j\n\
+         def {f}_run(n):\n    c = 0\n    t = 0\n    def seen():\n        return c\n    \
+         for i in range(n):\n        c = c + 1\n        def g(a, b=i):\n            \
+         return a + b\n        t += g({k1})\n        if i == {at}:\n            \
+         {c}Kid.m = {f}_m\n    return (t, seen(), {c}Kid().total(n))\n\
+         print({f}_run({n}))\n",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kernel, with every pick of shapes, uses and builtins, parses.
+    #[test]
+    fn every_kernel_parses_in_every_variant() {
+        for (i, kernel) in KERNELS.iter().enumerate() {
+            for p in 0..64usize {
+                let h = Holes {
+                    fun: "shp0".into(),
+                    cls: "Shp0".into(),
+                    k: [3, -2, 5],
+                    n: 50,
+                    at: 20,
+                    pick: [p % 8, p / 8, p % 5],
+                    from_callee: p % 2 == 1,
+                };
+                let src = kernel(&h);
+                if let Err(e) = parse_program(&src) {
+                    panic!("kernel {i} pick {p}: {e}\n{src}");
+                }
+            }
+        }
+    }
+
+    /// Each use site, with the shapes it allows, covers two shapes or more
+    /// (so a change always exists).
+    #[test]
+    fn every_use_has_a_shape_to_change_to() {
+        for u in USES {
+            assert!(
+                SHAPES.iter().filter(|&&s| u.allows(s)).count() >= 2,
+                "{u:?}"
+            );
+        }
+    }
+}
