@@ -105,6 +105,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "removed_guards",
     ),
     bug(
+        "callable-guard-trusts-unknown",
+        "t2+stress+checkguards+inject=callable-guard-trusts-unknown",
+        "removed_guards",
+    ),
+    bug(
         "deopt-resume-late",
         "t2+stress+deopt=5+inject=deopt-resume-late",
         "deopt_state",

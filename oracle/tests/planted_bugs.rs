@@ -107,6 +107,19 @@ fn unsound_guard_removal_is_caught_by_the_removed_guard_check() {
     );
 }
 
+/// Reached only by the shape-change kernels (a local bound to a builtin and
+/// rebound mid-loop): seed 11's thirteenth program.
+#[test]
+fn callable_guard_removed_on_an_unknown_operand_is_caught_by_the_removed_guard_check() {
+    caught(
+        "callable-guard-trusts-unknown",
+        100,
+        DivergenceKind::RemovedGuardFailed,
+        "_GUARD_CALLABLE_ISINSTANCE",
+        &["t2+stress+checkguards+inject=callable-guard-trusts-unknown"],
+    );
+}
+
 #[test]
 fn deopt_resuming_one_instruction_late_is_caught_at_the_deopt() {
     caught(

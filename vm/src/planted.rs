@@ -129,10 +129,16 @@ pub enum Injection {
     /// back to the head, the loop is hot again and a new trace is built,
     /// forever. Right answers, a retrace storm. Performance cliff.
     RetraceStorm,
+    /// The optimizer's callable-guard rule treats an operand it knows
+    /// nothing about as the builtin the guard expects (a lattice's top
+    /// taken for a match): `_GUARD_CALLABLE_LEN`/`_ISINSTANCE` are removed
+    /// where a local holds the callable, so a local rebound from `len` to a
+    /// Python function mid-loop still runs `len`. Removed-guard check.
+    CallableGuardTrustsUnknown,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 29] = [
+    pub const ALL: [Injection; 30] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -162,6 +168,7 @@ impl Injection {
         Injection::ErrorResumesLate,
         Injection::GenFrameNotRooted,
         Injection::RetraceStorm,
+        Injection::CallableGuardTrustsUnknown,
     ];
 
     pub fn name(self) -> &'static str {
@@ -195,12 +202,19 @@ impl Injection {
             Injection::ErrorResumesLate => "error-resumes-late",
             Injection::GenFrameNotRooted => "gen-frame-not-rooted",
             Injection::RetraceStorm => "retrace-storm",
+            Injection::CallableGuardTrustsUnknown => "callable-guard-trusts-unknown",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Injection> {
         Self::ALL.into_iter().find(|i| i.name() == s)
     }
+}
+
+/// Whether the optimizer removes a callable guard whose operand it knows
+/// nothing about.
+pub fn callable_guard_trusts_unknown(inject: Option<Injection>) -> bool {
+    inject == Some(Injection::CallableGuardTrustsUnknown)
 }
 
 /// Whether the type watcher forgets executors that watch a class deriving

@@ -70,6 +70,8 @@ impl Run<'_> {
         let mut opt = t2.opt;
         opt.inject_loop_carried_types = planted::assumes_loop_carried_types(self.config.inject);
         opt.inject_drop_set_ip = planted::drops_set_ip(self.config.inject);
+        opt.inject_callable_guard_trusts_unknown =
+            planted::callable_guard_trusts_unknown(self.config.inject);
         let entry_depth = code.depth_at[start as usize];
         let cx = OptContext {
             globals: self.globals,

@@ -27,6 +27,8 @@ pub struct OptConfig {
     pub inject_loop_carried_types: bool,
     /// Planted bug: the `ip` pass drops every `_SET_IP`, needed or not.
     pub inject_drop_set_ip: bool,
+    /// Planted bug: a callable guard on an unknown operand is removed.
+    pub inject_callable_guard_trusts_unknown: bool,
 }
 
 impl OptConfig {
@@ -39,6 +41,7 @@ impl OptConfig {
         check_guards: false,
         inject_loop_carried_types: false,
         inject_drop_set_ip: false,
+        inject_callable_guard_trusts_unknown: false,
     };
     pub const ALL_OFF: OptConfig = OptConfig {
         types: false,
@@ -49,6 +52,7 @@ impl OptConfig {
         check_guards: false,
         inject_loop_carried_types: false,
         inject_drop_set_ip: false,
+        inject_callable_guard_trusts_unknown: false,
     };
 }
 
@@ -560,7 +564,9 @@ fn interpret(
                     3
                 };
                 let id = st.peek(depth);
-                if cfg.types && st.sym(id) == Sym::Const(Value(inst.operand)) {
+                let known = st.sym(id) == Sym::Const(Value(inst.operand))
+                    || (cfg.inject_callable_guard_trusts_unknown && st.sym(id) == Sym::Unknown);
+                if cfg.types && known {
                     remove_rule = Some(Rule::RemoveCallableGuard);
                     remove_reason = Some(format!("callable is {}", st.why(id)));
                 }
