@@ -23,7 +23,7 @@ use jitdiff_oracle::config::{Config, Target};
 use jitdiff_oracle::generator;
 use jitdiff_oracle::runner::Runner;
 use jitdiff_vm::jit::select::{CachePolicy, select};
-use jitdiff_vm::jit::{BackendKind, Jit, regcheck};
+use jitdiff_vm::jit::{Jit, regcheck};
 use jitdiff_vm::lang::compile::compile;
 use jitdiff_vm::lang::parse_program;
 use jitdiff_vm::runtime::Arena;
@@ -51,16 +51,7 @@ fn compile_time(c: &mut Criterion) {
         .expect("sum_range forms a trace");
     eprintln!("sum_range trace: {} uops", ex.uops.len());
     let arena = Arena::new();
-    let mut jit = Jit::new(
-        BackendKind::Native,
-        arena.mapping(),
-        arena.frame_region(),
-        false,
-        false,
-        false,
-        jitdiff_vm::lang::limits::DEFAULT_DEPTH,
-    )
-    .unwrap();
+    let mut jit = Jit::native(&arena).unwrap();
     // Code memory is bump-allocated: start afresh every few thousand traces.
     let mut n = 0u32;
     let mut g = c.benchmark_group("compile/sum_range_trace");

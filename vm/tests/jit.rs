@@ -206,16 +206,7 @@ fn native_traces_run_from_memory_that_is_never_writable() {
     .run_program(compile(&module));
     let ex = executors.first().expect("the loops form a trace");
     let arena = Arena::new();
-    let mut jit = Jit::new(
-        BackendKind::Native,
-        arena.mapping(),
-        arena.frame_region(),
-        false,
-        false,
-        false,
-        jitdiff_vm::lang::limits::DEFAULT_DEPTH,
-    )
-    .unwrap();
+    let mut jit = Jit::native(&arena).unwrap();
     let steps = select(&ex.uops, ex.entry_depth, CachePolicy::Greedy, 0, None);
     let code = jit.compile(ex, 0, &steps).unwrap();
     for addr in [

@@ -70,8 +70,9 @@ const USES: [Use; 5] = [
 ];
 
 impl Use {
-    /// Whether `shape` works at this use (same result in Python for every
-    /// shape it allows: two items, both ints except in a str).
+    /// Whether `shape` works at this use without raising (a str's items
+    /// are digits, which `in` with an int key would reject; None has no
+    /// items).
     fn allows(self, shape: Shape) -> bool {
         match self {
             Use::Truth => true,

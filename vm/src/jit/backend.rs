@@ -203,6 +203,20 @@ pub struct Jit {
 }
 
 impl Jit {
+    /// A native JIT over `arena`, default call depth, no counters (what
+    /// tests and benchmarks compile traces with).
+    pub fn native(arena: &crate::runtime::Arena) -> Result<Jit, String> {
+        Jit::new(
+            BackendKind::Native,
+            arena.mapping(),
+            arena.frame_region(),
+            false,
+            false,
+            false,
+            crate::lang::limits::DEFAULT_DEPTH,
+        )
+    }
+
     /// `arena` is the VM arena's mapping (mapped into the emulator) and
     /// `frames` its frame region, whose slots' guard pages stay unmapped.
     pub fn new(
