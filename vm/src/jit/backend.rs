@@ -5,12 +5,13 @@
 //! [`super::emulator`]), where a fault is reported with PC and address,
 //! never a crash of the fuzzer.
 
-use super::codegen::{self, Compiled, Mispatch, Placed};
+use super::codegen::{self, Compiled, Mispatch, PatchedHole, Placed};
 use super::emulator::{EmuPool, EmuSpec, Fault};
 use super::helpers;
+use super::index::StencilIndex;
 use super::reloc::Arch;
 use super::state::{JitState, StateRegion};
-use super::stencil::{StencilIndex, StencilTable};
+use super::stencil::StencilTable;
 use super::stencils;
 use crate::runtime::mapping::Mapping;
 use crate::tier2::Executor;
@@ -48,7 +49,7 @@ impl BackendKind {
             Arch::X86_64 => &X86_64,
             Arch::Aarch64 => &AARCH64,
         };
-        cell.get_or_init(|| StencilIndex::build(self.table()))
+        cell.get_or_init(|| StencilIndex::build(self.table(), self.arch()))
     }
 }
 
@@ -125,6 +126,8 @@ pub struct CompiledCode {
     pub base: u64,
     pub bytes: Vec<u8>,
     pub placed: Vec<Placed>,
+    /// Every patched hole; a placed stencil's are `holes[placed.holes]`.
+    pub holes: Vec<PatchedHole>,
     pub compile_ns: u64,
 }
 
@@ -198,8 +201,9 @@ pub struct Jit {
     pub count_stencils: bool,
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
-    /// Every runtime helper's address for this backend, resolved once.
-    helper_addresses: rustc_hash::FxHashMap<&'static str, u64>,
+    /// Every runtime helper's address for this backend, resolved once, by
+    /// its position in `helpers::HELPERS`.
+    helper_addresses: Vec<Option<u64>>,
 }
 
 impl Jit {
@@ -262,12 +266,9 @@ impl Jit {
         };
         let helper_addresses = helpers::HELPERS
             .iter()
-            .filter_map(|&name| {
-                let at = match &emu {
-                    Some(e) => e.helper_address(name),
-                    None => helpers::native_address(name),
-                };
-                at.map(|a| (name, a))
+            .map(|&name| match &emu {
+                Some(e) => e.helper_address(name),
+                None => helpers::native_address(name),
             })
             .collect();
         Ok(Jit {
@@ -315,10 +316,6 @@ impl Jit {
         }
     }
 
-    fn helper_address(&self, name: &str) -> Option<u64> {
-        self.helper_addresses.get(name).copied()
-    }
-
     /// Compiles and installs executor `eid`, its uops in the variants
     /// `steps` selects (see [`super::select`]).
     pub fn compile(
@@ -343,6 +340,7 @@ impl Jit {
             bytes,
             entry,
             placed,
+            holes,
         } = codegen::compile(
             self.kind.index(),
             self.kind.arch(),
@@ -356,7 +354,7 @@ impl Jit {
                 count_stencils: self.count_stencils,
             },
             base,
-            &|n| self.helper_address(n),
+            &self.helper_addresses,
             self.mispatch,
         )?;
         self.code.write(base, &bytes)?;
@@ -373,6 +371,7 @@ impl Jit {
             base,
             bytes,
             placed,
+            holes,
             compile_ns,
         })
     }

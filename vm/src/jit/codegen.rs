@@ -5,12 +5,11 @@
 //! hole. Layout, as in CPython's `_PyJIT_Compile`:
 //! `[shim][step 0]..[step n-1][exit stubs][error stub][fatal][trampolines][data]`.
 
-use std::collections::HashMap;
-
+use super::index::{self, Prepared, StencilIndex};
 use super::patch::{self, PatchError};
 use super::reloc::{Arch, RelocKind};
 use super::select::Step;
-use super::stencil::{Hole, HoleValue, Stencil, StencilIndex};
+use super::stencil::HoleValue;
 use crate::tier2::Executor;
 use crate::tier2::uops::Variant;
 
@@ -24,9 +23,12 @@ pub struct Placed {
     pub variant: Variant,
     pub addr: u64,
     pub len: usize,
-    /// Every patched hole: (offset in the stencil, kind, what, value).
-    pub holes: Vec<(u32, RelocKind, HoleValue, u64)>,
+    /// Its patched holes, in [`Compiled::holes`].
+    pub holes: std::ops::Range<usize>,
 }
+
+/// A patched hole: (offset in the stencil, kind, what, value).
+pub type PatchedHole = (u32, RelocKind, HoleValue, u64);
 
 /// A compiled trace, before it is copied into code memory.
 pub struct Compiled {
@@ -34,6 +36,8 @@ pub struct Compiled {
     /// Address of the shim (the C-ABI entry).
     pub entry: u64,
     pub placed: Vec<Placed>,
+    /// Every patched hole, stencil after stencil.
+    pub holes: Vec<PatchedHole>,
 }
 
 /// Planted bug (`+inject=a64-movw-g1`): the AArch64 MOVW_UABS_G1_NC patch
@@ -57,49 +61,142 @@ pub struct Input<'a> {
     pub count_stencils: bool,
 }
 
-/// Compiles an executor for a table, to run at address `base`. `helper`
-/// gives each runtime helper's address for the backend.
+/// What a placed stencil is in the trace.
+#[derive(Clone, Copy)]
+enum Role {
+    Shim,
+    /// Step `i` of the selection (a uop, a spill or reload, or a probe):
+    /// the uop it runs, its variant, and for a probe the `_JIT_OPERAND0` it
+    /// reads (the uop a `_CHECK_REGS` checks, the counter a counting
+    /// stencil bumps).
+    Step {
+        uop: Option<usize>,
+        variant: Variant,
+        probe: Option<usize>,
+    },
+    /// The stub of exit `e`, writing back `depth` cached values.
+    Exit {
+        e: usize,
+        depth: u8,
+    },
+    ErrorStub,
+    Fatal,
+}
+
+/// One stencil of the trace being compiled, and where it goes.
+struct Part<'t> {
+    stencil: &'t Prepared,
+    role: Role,
+    /// Offset of its code, and of its data, from the trace's start.
+    at: u64,
+    data_at: u64,
+    /// Code bytes copied (without a dropped trailing jump).
+    len: usize,
+}
+
+/// Compiles an executor for a table, to run at address `base`. `helpers`
+/// gives each runtime helper's address for the backend, by its position in
+/// `helpers::HELPERS`.
 pub fn compile(
     stencils: &StencilIndex,
     arch: Arch,
     input: &Input,
     base: u64,
-    helper: &dyn Fn(&str) -> Option<u64>,
+    helpers: &[Option<u64>],
     mispatch: Option<Mispatch>,
 ) -> Result<Compiled, String> {
+    let mut parts = parts(stencils, input)?;
+    let layout = layout(&mut parts);
+    let mut bytes = vec![0u8; layout.end as usize];
+    let mut placed = Vec::with_capacity(parts.len());
+    let mut holes = Vec::with_capacity(parts.iter().map(|p| p.stencil.holes_len()).sum());
+    let mut patcher = Patcher {
+        stencils,
+        arch,
+        input,
+        base,
+        helpers,
+        mispatch,
+        layout: &layout,
+        trampolines: Vec::new(),
+        next_tramp: layout.tramp_at,
+    };
+    for (k, part) in parts.iter().enumerate() {
+        let s = part.stencil.stencil;
+        let (at, data) = (part.at as usize, part.data_at as usize);
+        bytes[at..at + part.len].copy_from_slice(&s.code[..part.len]);
+        bytes[data..data + s.data.len()].copy_from_slice(s.data);
+        let first = holes.len();
+        patcher.patch_part(&parts, k, &mut bytes, &mut holes)?;
+        let (uop, variant) = match part.role {
+            Role::Step { uop, variant, .. } => (uop, variant),
+            Role::Exit { depth, .. } => (None, Variant::new(depth, 0)),
+            Role::Shim | Role::ErrorStub | Role::Fatal => (None, Variant::MEMORY),
+        };
+        placed.push(Placed {
+            name: s.name,
+            uop,
+            variant,
+            addr: base + part.at,
+            len: part.len,
+            holes: first..holes.len(),
+        });
+    }
+    debug_assert!(arch == Arch::Aarch64 || patcher.trampolines.is_empty());
+    Ok(Compiled {
+        bytes,
+        entry: base + parts[0].at,
+        placed,
+        holes,
+    })
+}
+
+/// The trace's stencils in layout order: the shim, one per step (with a
+/// probe before a uop under `+checkregs` and before every step under
+/// `+count-stencils`), the exit stubs, the error stub and the overrun guard.
+fn parts<'t>(stencils: &'t StencilIndex, input: &Input) -> Result<Vec<Part<'t>>, String> {
     let Input {
         ex,
-        eid,
         steps,
-        link_base,
         inject,
         check_regs,
         count_stencils,
+        ..
     } = *input;
     let (shim, error_stub, fatal) = stencils.support()?;
-    // One stencil per step; a uop step also names its uop and variant.
-    let mut uops: Vec<&Stencil> = Vec::with_capacity(steps.len());
-    let mut step_uop: Vec<Option<usize>> = Vec::with_capacity(steps.len());
-    let mut step_variant: Vec<Variant> = Vec::with_capacity(steps.len());
-    // For a `_CHECK_REGS` stencil: the uop it checks the stack before; for
-    // a counting stencil: the counter it bumps (`state::step_counter`).
-    let mut step_check: Vec<Option<usize>> = Vec::with_capacity(steps.len());
+    let probes = check_regs as usize + count_stencils as usize;
+    let mut parts = Vec::with_capacity(steps.len() * (1 + probes) + ex.exits.len() + 3);
+    let part = |stencil, role| Part {
+        stencil,
+        role,
+        at: 0,
+        data_at: 0,
+        len: 0,
+    };
+    let step = |uop, variant, probe| Role::Step {
+        uop,
+        variant,
+        probe,
+    };
+    parts.push(part(shim, Role::Shim));
     // The variant each exit's stub runs in: the depth cached at the exit.
     let mut exit_depth = vec![0u8; ex.exits.len()];
-    for step in steps {
+    for s in steps {
         if count_stencils {
-            let (uop, v) = match *step {
+            let (uop, v) = match *s {
                 Step::Uop { index, variant } => {
                     (ex.uops.get(index).map(|i| i.uop.index()), variant)
                 }
                 Step::Spill { from, to } => (None, Variant::new(from, to)),
             };
-            uops.push(stencils.count_stencils(v.inputs)?);
-            step_uop.push(None);
-            step_variant.push(Variant::new(v.inputs, v.inputs));
-            step_check.push(Some(super::state::step_counter(uop, v.inputs, v.outputs)));
+            let counter = super::state::step_counter(uop, v.inputs, v.outputs);
+            let d = Variant::new(v.inputs, v.inputs);
+            parts.push(part(
+                stencils.count_stencils(v.inputs)?,
+                step(None, d, Some(counter)),
+            ));
         }
-        match *step {
+        match *s {
             Step::Uop { index, variant } => {
                 let inst = ex
                     .uops
@@ -107,288 +204,238 @@ pub fn compile(
                     .ok_or("a step names a uop past the trace")?;
                 if check_regs {
                     let d = variant.inputs;
-                    uops.push(stencils.check_regs(d)?);
-                    step_uop.push(None);
-                    step_variant.push(Variant::new(d, d));
-                    step_check.push(Some(index));
+                    parts.push(part(
+                        stencils.check_regs(d)?,
+                        step(None, Variant::new(d, d), Some(index)),
+                    ));
                 }
-                uops.push(stencils.uop(inst.uop, variant)?);
-                step_uop.push(Some(index));
-                step_variant.push(variant);
-                step_check.push(None);
+                parts.push(part(
+                    stencils.uop(inst.uop, variant)?,
+                    step(Some(index), variant, None),
+                ));
                 if let Some(d) = exit_depth.get_mut(inst.exit as usize) {
                     *d = inst.uop.exit_depth(variant);
                 }
             }
             Step::Spill { from, to } => {
                 let (f, t) = crate::planted::spill_stencil(inject, from, to);
-                uops.push(stencils.spill_or_reload(f, t)?);
-                step_uop.push(None);
-                step_variant.push(Variant::new(from, to));
-                step_check.push(None);
+                parts.push(part(
+                    stencils.spill_or_reload(f, t)?,
+                    step(None, Variant::new(from, to), None),
+                ));
             }
         }
     }
-    let exit_stubs: Vec<&Stencil> = exit_depth
-        .iter()
-        .map(|&d| match inject {
-            None => stencils.exit_stub(d),
-            Some(_) => stencils.named(&crate::planted::exit_stub(inject, d)),
-        })
-        .collect::<Result<_, _>>()?;
-
-    // Pass 1: addresses. A uop stencil followed by another drops its
-    // trailing jump to `_JIT_CONTINUE` and falls through (CPython's
-    // assembly pass does the same): fewer jumps, and larger blocks for the
-    // emulators to translate.
-    let n_uops = uops.len();
-    let kept: Vec<usize> = uops
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            if i + 1 < n_uops {
-                s.code.len() - tail_continue(s, arch)
-            } else {
-                s.code.len()
-            }
-        })
-        .collect();
-    let mut offset = 0u64;
-    let mut place = |len: usize| {
-        let at = offset;
-        offset += len as u64;
-        at
-    };
-    let shim_at = place(shim.code.len());
-    let uop_at: Vec<u64> = kept.iter().map(|&len| place(len)).collect();
-    let exit_at: Vec<u64> = exit_stubs.iter().map(|s| place(s.code.len())).collect();
-    let error_at = place(error_stub.code.len());
-    let fatal_at = place(fatal.code.len());
-    let branch_holes =
-        |s: &Stencil| s.code_holes.iter().filter(|h| is_branch26(h.kind)).count() as u64;
-    let all: Vec<&Stencil> = std::iter::once(shim)
-        .chain(uops.iter().copied())
-        .chain(exit_stubs.iter().copied())
-        .chain([error_stub, fatal])
-        .collect();
-    let tramp_at = offset.next_multiple_of(16);
-    let tramp_room = all.iter().map(|s| branch_holes(s)).sum::<u64>() * 16;
-    let mut data_at = (tramp_at + tramp_room).next_multiple_of(16);
-    let mut data_offsets = Vec::with_capacity(all.len());
-    for s in &all {
-        data_offsets.push(data_at);
-        data_at = (data_at + s.data.len() as u64).next_multiple_of(16);
+    for (e, &depth) in exit_depth.iter().enumerate() {
+        let stub = match inject {
+            None => stencils.exit_stub(depth)?,
+            Some(_) => stencils.named(&crate::planted::exit_stub(inject, depth))?,
+        };
+        parts.push(part(stub, Role::Exit { e, depth }));
     }
-    let mut bytes = vec![0u8; data_at as usize];
+    parts.push(part(error_stub, Role::ErrorStub));
+    parts.push(part(fatal, Role::Fatal));
+    Ok(parts)
+}
 
-    // Pass 2: copy and patch.
-    let mut trampolines: HashMap<u64, u64> = HashMap::new();
-    let mut next_tramp = tramp_at;
-    let mut placed = Vec::with_capacity(all.len());
-    for (k, s) in all.iter().enumerate() {
-        let at = match k {
-            0 => shim_at,
-            k if k <= n_uops => uop_at[k - 1],
-            k if k <= n_uops + ex.exits.len() => exit_at[k - 1 - n_uops],
-            k if k == n_uops + ex.exits.len() + 1 => error_at,
-            _ => fatal_at,
+/// Where the parts went, as offsets from the trace's start.
+struct Layout {
+    /// The first step's code (the fatal guard when there is none).
+    first_step: u64,
+    /// Each exit's stub, by exit.
+    exit_at: Vec<u64>,
+    error_at: u64,
+    fatal_at: u64,
+    tramp_at: u64,
+    end: u64,
+}
+
+/// Pass 1: addresses. A step followed by another drops its trailing jump
+/// to `_JIT_CONTINUE` and falls through (CPython's assembly pass does the
+/// same): fewer jumps, and larger blocks for the emulators to translate.
+/// Then room for AArch64 trampolines, then each stencil's data.
+fn layout(parts: &mut [Part]) -> Layout {
+    let n = parts.len();
+    let mut offset = 0u64;
+    let mut branch26 = 0u64;
+    let mut exit_at = Vec::with_capacity(n);
+    for k in 0..n {
+        let followed = matches!(parts[k].role, Role::Step { .. })
+            && matches!(parts.get(k + 1).map(|p| p.role), Some(Role::Step { .. }));
+        let part = &mut parts[k];
+        let s = part.stencil;
+        part.len = if followed {
+            s.followed_len as usize
+        } else {
+            s.stencil.code.len()
         };
-        let step_index = (1..=n_uops).contains(&k).then(|| k - 1);
-        let uop_index = step_index.and_then(|i| step_uop[i]);
-        let exit_index = (k > n_uops && k <= n_uops + ex.exits.len()).then(|| k - 1 - n_uops);
-        let len = step_index.map_or(s.code.len(), |i| kept[i]);
-        bytes[at as usize..at as usize + len].copy_from_slice(&s.code[..len]);
-        let data = data_offsets[k];
-        bytes[data as usize..data as usize + s.data.len()].copy_from_slice(s.data);
-        let inst = uop_index.map(|i| ex.uops[i]);
-        let next = match k {
-            0 => uop_at.first().copied().unwrap_or(fatal_at),
-            k if k < n_uops => uop_at[k],
+        part.at = offset;
+        offset += part.len as u64;
+        branch26 += s.branch26 as u64;
+        if let Role::Exit { .. } = part.role {
+            exit_at.push(part.at);
+        }
+    }
+    let tramp_at = offset.next_multiple_of(16);
+    // Only AArch64 code has branch holes.
+    let tramp_room = branch26 * patch::AARCH64_TRAMPOLINE_SIZE as u64;
+    let mut data_at = (tramp_at + tramp_room).next_multiple_of(16);
+    for part in parts.iter_mut() {
+        part.data_at = data_at;
+        data_at = (data_at + part.stencil.stencil.data.len() as u64).next_multiple_of(16);
+    }
+    let fatal_at = parts[n - 1].at;
+    Layout {
+        first_step: match parts[1].role {
+            Role::Step { .. } => parts[1].at,
             _ => fatal_at,
+        },
+        exit_at,
+        error_at: parts[n - 2].at,
+        fatal_at,
+        tramp_at,
+        end: data_at,
+    }
+}
+
+/// Pass 2: patching, with what every part shares.
+struct Patcher<'a> {
+    stencils: &'a StencilIndex,
+    arch: Arch,
+    input: &'a Input<'a>,
+    base: u64,
+    helpers: &'a [Option<u64>],
+    mispatch: Option<Mispatch>,
+    layout: &'a Layout,
+    /// AArch64: the trampolines written so far, by target.
+    trampolines: Vec<(u64, u64)>,
+    next_tramp: u64,
+}
+
+impl Patcher<'_> {
+    /// Patches every hole of part `k` (already copied into `bytes`),
+    /// recording each in `record`.
+    fn patch_part(
+        &mut self,
+        parts: &[Part],
+        k: usize,
+        bytes: &mut [u8],
+        record: &mut Vec<PatchedHole>,
+    ) -> Result<(), String> {
+        let part = &parts[k];
+        let Input {
+            ex, eid, link_base, ..
+        } = *self.input;
+        let layout = self.layout;
+        let (uop, probe, exit) = match part.role {
+            Role::Step { uop, probe, .. } => (uop, probe, None),
+            Role::Exit { e, .. } => (None, None, Some(e)),
+            _ => (None, None, None),
         };
-        let jump = match (inst, exit_index) {
-            (Some(i), _) if i.uop == crate::tier2::uops::Uop::JumpToTop => uop_at[0],
-            (Some(i), _) if (i.exit as usize) < exit_at.len() => exit_at[i.exit as usize],
-            _ => fatal_at,
+        let inst = uop.map(|i| ex.uops[i]);
+        // The next stencil: the following step, or the overrun guard.
+        let next = match (part.role, parts.get(k + 1).map(|p| p.role)) {
+            (Role::Shim, _) => layout.first_step,
+            (Role::Step { .. }, Some(Role::Step { .. })) => parts[k + 1].at,
+            _ => layout.fatal_at,
         };
-        let mut record = Vec::with_capacity(s.code_holes.len() + s.data_holes.len());
-        for (holes, region_at, limit) in [
-            (s.code_holes, at, len as u32),
-            (s.data_holes, data, u32::MAX),
-        ] {
+        let jump = match inst {
+            Some(i) if i.uop == crate::tier2::uops::Uop::JumpToTop => layout.first_step,
+            Some(i) if (i.exit as usize) < layout.exit_at.len() => layout.exit_at[i.exit as usize],
+            _ => layout.fatal_at,
+        };
+        let s = part.stencil.stencil;
+        for ph in self.stencils.holes(part.stencil) {
+            let h = &ph.hole;
             // Holes in a dropped tail jump are gone with it.
-            for h in holes.iter().filter(|h| h.offset < limit) {
-                let value = match h.value {
-                    HoleValue::Continue => next,
-                    HoleValue::JumpTarget => jump,
-                    HoleValue::ErrorTarget => error_at,
-                    HoleValue::Oparg => exit_index
-                        // An exit stub reports its executor and exit: linked
-                        // exits mean the code that leaves need not be the
-                        // code that was entered.
-                        .map(|e| ((eid as u64) << 32) | e as u64)
-                        .or(inst.map(|i| i.oparg as u64))
-                        .unwrap_or(0),
-                    // An exit stub's operand is its link slot (0: never linked).
-                    HoleValue::Operand0 => match (inst, exit_index) {
-                        (Some(i), _) => i.operand,
-                        (None, Some(e)) if link_base != 0 => (link_base + e as u32) as u64,
-                        _ => step_index
-                            .and_then(|i| step_check[i])
-                            .map_or(0, |u| u as u64),
-                    },
-                    HoleValue::Target => inst.map_or(0, |i| i.target as u64),
-                    HoleValue::Executor => eid as u64,
-                    HoleValue::Data => base + data,
-                    HoleValue::Helper(name) => {
-                        helper(name).ok_or_else(|| format!("no address for helper `{name}`"))?
-                    }
-                };
-                // Hole values that are code offsets become addresses.
-                let value = match h.value {
-                    HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget => {
-                        base + value
-                    }
-                    _ => value,
-                };
-                let target = value.wrapping_add(h.addend as u64);
-                let location = base + region_at + h.offset as u64;
-                let target = if is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
-                    // Out of reach (a Rust helper): go through a trampoline.
-                    *trampolines.entry(target).or_insert_with(|| {
-                        let t = next_tramp;
-                        patch::write_aarch64_trampoline(&mut bytes, t as usize, target);
-                        next_tramp += 16;
-                        base + t
-                    })
+            if !ph.in_data && h.offset as usize >= part.len {
+                continue;
+            }
+            let region_at = if ph.in_data { part.data_at } else { part.at };
+            let value = match h.value {
+                // Code offsets become addresses.
+                HoleValue::Continue => self.base + next,
+                HoleValue::JumpTarget => self.base + jump,
+                HoleValue::ErrorTarget => self.base + layout.error_at,
+                HoleValue::Oparg => match (exit, inst) {
+                    // An exit stub reports its executor and exit: linked
+                    // exits mean the code that leaves need not be the code
+                    // that was entered.
+                    (Some(e), _) => ((eid as u64) << 32) | e as u64,
+                    (None, Some(i)) => i.oparg as u64,
+                    (None, None) => 0,
+                },
+                // An exit stub's operand is its link slot (0: never linked).
+                HoleValue::Operand0 => match (inst, exit) {
+                    (Some(i), _) => i.operand,
+                    (None, Some(e)) if link_base != 0 => (link_base + e as u32) as u64,
+                    _ => probe.map_or(0, |u| u as u64),
+                },
+                HoleValue::Target => inst.map_or(0, |i| i.target as u64),
+                HoleValue::Executor => eid as u64,
+                HoleValue::Data => self.base + part.data_at,
+                HoleValue::Helper(name) => ph
+                    .helper
+                    .and_then(|i| self.helpers.get(i as usize).copied().flatten())
+                    .ok_or_else(|| format!("no address for helper `{name}`"))?,
+            };
+            let target = value.wrapping_add(h.addend as u64);
+            let location = self.base + region_at + h.offset as u64;
+            let target =
+                if index::is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
+                    self.trampoline(bytes, target)
                 } else {
                     target
                 };
-                let target = match mispatch {
-                    Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => {
-                        target ^ (1 << 30)
-                    }
-                    _ => target,
-                };
-                let in_code = (region_at + h.offset as u64) as usize;
-                let code_end = (at as usize) + len;
-                let direct = arch == Arch::X86_64
-                    && region_at == at
-                    && matches!(
-                        h.value,
-                        HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
-                    )
-                    // A branch landing on the `jmp *%reg` joins paths that
-                    // set the register differently: keep that one.
-                    && !stencils.branched_to(s, h.offset + 8)
-                    && direct_jump(&mut bytes[..code_end], in_code, target, base);
-                if !direct {
-                    patch::patch(&mut bytes, in_code, h.kind, target, location)
-                        .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
-                }
-                record.push((h.offset, h.kind, h.value, target));
+            let target = match self.mispatch {
+                Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => target ^ (1 << 30),
+                _ => target,
+            };
+            let in_buf = (region_at + h.offset as u64) as usize;
+            let direct = self.arch == Arch::X86_64
+                && ph.direct_until.is_some_and(|end| end as usize <= part.len)
+                && direct_jump(
+                    bytes,
+                    in_buf,
+                    part.at as usize + ph.direct_until.unwrap_or(0) as usize,
+                    target,
+                    self.base,
+                );
+            if !direct {
+                patch::patch(bytes, in_buf, h.kind, target, location)
+                    .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
             }
+            record.push((h.offset, h.kind, h.value, target));
         }
-        let variant = match (step_index, exit_index) {
-            (Some(i), _) => step_variant[i],
-            (None, Some(e)) => Variant::new(exit_depth[e], 0),
-            _ => Variant::MEMORY,
-        };
-        placed.push(Placed {
-            name: s.name,
-            uop: uop_index,
-            variant,
-            addr: base + at,
-            // Without a dropped trailing jump: the bytes it occupies.
-            len: step_index.map_or(s.code.len(), |i| kept[i]),
-            holes: record,
-        });
+        Ok(())
     }
-    debug_assert!(arch == Arch::Aarch64 || trampolines.is_empty());
-    Ok(Compiled {
-        bytes,
-        entry: base + shim_at,
-        placed,
-    })
-}
 
-/// Length of a stencil's trailing jump to `_JIT_CONTINUE`, which can be
-/// dropped when the next stencil follows: x86-64 `movabs $_JIT_CONTINUE,
-/// %reg; jmp *%reg`, AArch64 `b _JIT_CONTINUE`. 0 if the stencil does not
-/// end that way. Branches inside the stencil that target the dropped jump
-/// land on the next stencil, exactly where the jump went.
-pub fn tail_continue(s: &Stencil, arch: Arch) -> usize {
-    let code = s.code;
-    let n = code.len();
-    let continue_hole_at = |offset: usize, kind: RelocKind| {
-        s.code_holes.iter().any(|h| {
-            h.offset as usize == offset
-                && h.kind == kind
-                && h.value == HoleValue::Continue
-                && h.addend == 0
-        })
-    };
-    match arch {
-        Arch::Aarch64 => {
-            let is_b = n >= 4 && code[n - 1] & 0xfc == 0x14;
-            if is_b && continue_hole_at(n - 4, RelocKind::Aarch64Jump26) {
-                4
-            } else {
-                0
-            }
+    /// AArch64: a branch out of reach (a Rust helper) goes through a
+    /// trampoline, one per target.
+    fn trampoline(&mut self, bytes: &mut [u8], target: u64) -> u64 {
+        if let Some(&(_, t)) = self.trampolines.iter().find(|(to, _)| *to == target) {
+            return t;
         }
-        Arch::X86_64 => {
-            // jmp *%reg: `ff e0+r`, or `41 ff e0+r` for r8..r15.
-            let (jmp_len, rex_b, reg) = match code {
-                [.., 0x41, 0xff, m] if m & 0xf8 == 0xe0 => (3, true, m & 7),
-                [.., 0xff, m] if m & 0xf8 == 0xe0 => (2, false, m & 7),
-                _ => return 0,
-            };
-            // movabs $imm64, %reg: `48 b8+r` (or `49 b8+r` for r8..r15).
-            let Some(mov) = n.checked_sub(jmp_len + 10) else {
-                return 0;
-            };
-            let rex = if rex_b { 0x49 } else { 0x48 };
-            if code[mov] == rex
-                && code[mov + 1] == 0xb8 + reg
-                && continue_hole_at(mov + 2, RelocKind::X86_64_64)
-            {
-                jmp_len + 10
-            } else {
-                0
-            }
-        }
+        let t = self.next_tramp;
+        patch::write_aarch64_trampoline(bytes, t as usize, target);
+        self.next_tramp += patch::AARCH64_TRAMPOLINE_SIZE as u64;
+        self.trampolines.push((target, self.base + t));
+        self.base + t
     }
 }
 
 /// x86-64: a jump to an address of this trace, which the large code model
 /// writes as `movabs $target, %reg; jmp *%reg` with the immediate at
-/// `hole`, becomes `jmp rel32` padded with `int3`. The same length and the
-/// same meaning (the scratch register is dead wherever a stencil starts;
-/// the caller keeps pairs whose `jmp` a branch lands on, so branches land
-/// on the `movabs`, now the `jmp`),
-/// but a direct jump, which an emulator chains from block to block where
-/// an indirect one is looked up at every pass. `buf` ends where this
-/// stencil's code does; `base` is the address of `buf[0]`. False (nothing
-/// written) when the bytes around the hole are not that pair.
-fn direct_jump(buf: &mut [u8], hole: usize, target: u64, base: u64) -> bool {
-    let Some(start) = hole.checked_sub(2) else {
-        return false;
-    };
-    let (rex, mov) = (buf[start], buf[start + 1]);
-    if !matches!(rex, 0x48 | 0x49) || mov & 0xf8 != 0xb8 {
-        return false;
-    }
-    let reg = mov & 7;
-    let jmp: &[u8] = if rex == 0x49 {
-        &[0x41, 0xff, 0xe0 + reg]
-    } else {
-        &[0xff, 0xe0 + reg]
-    };
-    let end = hole + 8 + jmp.len();
-    if end > buf.len() || &buf[hole + 8..end] != jmp {
-        return false;
-    }
+/// `hole` and the `jmp` ending at `end` (found by
+/// [`index::movabs_jmp_end`]), becomes `jmp rel32` padded with `int3`.
+/// The same length and the same meaning (the scratch register is dead
+/// wherever a stencil starts; pairs whose `jmp` a branch lands on are never
+/// offered, so branches land on the `movabs`, now the `jmp`), but a direct
+/// jump, which an emulator chains from block to block where an indirect
+/// one is looked up at every pass. `base` is the address of `buf[0]`.
+/// False (nothing written) when the target is out of `rel32`'s reach.
+fn direct_jump(buf: &mut [u8], hole: usize, end: usize, target: u64, base: u64) -> bool {
+    let start = hole - 2;
     let next = base + start as u64 + 5;
     let Ok(rel) = i32::try_from(target.wrapping_sub(next) as i64) else {
         return false;
@@ -399,48 +446,33 @@ fn direct_jump(buf: &mut [u8], hole: usize, target: u64, base: u64) -> bool {
     true
 }
 
-fn is_branch26(kind: RelocKind) -> bool {
-    matches!(kind, RelocKind::Aarch64Call26 | RelocKind::Aarch64Jump26)
-}
-
-/// The holes of a stencil, for tests.
-pub fn holes(s: &Stencil) -> &[Hole] {
-    s.code_holes
-}
-
 #[cfg(test)]
 mod tests {
     use super::direct_jump;
+    use crate::jit::index::movabs_jmp_end;
 
     /// `movabs $imm, %reg; jmp *%reg` becomes `jmp rel32` + `int3`s, for
-    /// the low and the high registers; anything else is left alone.
+    /// the low and the high registers; a target out of reach stays.
     #[test]
-    fn only_an_absolute_indirect_jump_becomes_a_direct_one() {
+    fn an_absolute_indirect_jump_becomes_a_direct_one() {
         let base = 0x1000_0000u64;
         // movabs $0, %rax; jmp *%rax
         let mut rax = vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
-        assert!(direct_jump(&mut rax, 2, base + 0x100, base));
+        let end = movabs_jmp_end(&rax, 2).unwrap() as usize;
+        assert!(direct_jump(&mut rax, 2, end, base + 0x100, base));
         let rel = (0x100i32 - 5).to_le_bytes();
         assert_eq!(rax[..5], [0xe9, rel[0], rel[1], rel[2], rel[3]]);
         assert!(rax[5..].iter().all(|&b| b == 0xcc));
         // movabs $0, %r11; jmp *%r11
         let mut r11 = vec![0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3];
-        assert!(direct_jump(&mut r11, 2, base, base));
+        let end = movabs_jmp_end(&r11, 2).unwrap() as usize;
+        assert!(direct_jump(&mut r11, 2, end, base, base));
         assert_eq!(r11[0], 0xe9);
         assert_eq!(r11[5..].len(), 8);
-        // movabs $0, %rax; call *%rax (a helper call) stays.
-        let call = vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xd0];
-        let mut same = call.clone();
-        assert!(!direct_jump(&mut same, 2, base, base));
-        assert_eq!(same, call);
-        // A register mismatch (movabs into %rcx, jmp *%rax) stays.
-        let mixed = vec![0x48, 0xb9, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
-        let mut same = mixed.clone();
-        assert!(!direct_jump(&mut same, 2, base, base));
-        assert_eq!(same, mixed);
-        // A jump cut off by the end of the stencil stays.
-        let mut short = rax[..11].to_vec();
-        short[..2].copy_from_slice(&[0x48, 0xb8]);
-        assert!(!direct_jump(&mut short, 2, base, base));
+        // 4 GiB away: out of rel32's reach, nothing written.
+        let far = vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        let mut same = far.clone();
+        assert!(!direct_jump(&mut same, 2, 12, base + (1 << 32), base));
+        assert_eq!(same, far);
     }
 }

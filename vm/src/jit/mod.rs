@@ -7,6 +7,7 @@ pub mod codegen;
 pub mod disasm;
 pub mod emulator;
 pub mod helpers;
+pub mod index;
 pub mod patch;
 pub mod regcheck;
 pub mod reloc;

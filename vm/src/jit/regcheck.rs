@@ -63,11 +63,6 @@ struct Machine {
 }
 
 impl Machine {
-    fn fresh(&mut self) -> Sym {
-        self.next += 1;
-        self.next
-    }
-
     /// Invariant (2): memory ++ registers[..depth] == logical.
     fn consistent(&self) -> Result<(), String> {
         for r in 0..self.depth as usize {
@@ -161,10 +156,17 @@ pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), R
 }
 
 fn spill(m: &mut Machine, from: u8, to: u8) -> Result<(), String> {
-    let mut cached: Vec<Sym> = m.regs[..from as usize].iter().flatten().copied().collect();
+    // In place (the checker runs for every compiled trace): `from` is the
+    // depth, whose registers `consistent` proved full.
+    let held = m.regs;
+    let mut cached = held[..from as usize].iter().flatten().copied();
+    m.regs = [None; MAX_CACHED as usize];
     if to < from {
         let k = (from - to) as usize;
-        m.memory.extend(cached.drain(..k));
+        m.memory.extend(cached.by_ref().take(k));
+        for (r, s) in cached.enumerate() {
+            m.regs[r] = Some(s);
+        }
     } else {
         let k = (to - from) as usize;
         if m.memory.len() < k {
@@ -173,12 +175,11 @@ fn spill(m: &mut Machine, from: u8, to: u8) -> Result<(), String> {
                 m.memory.len()
             ));
         }
-        let top = m.memory.split_off(m.memory.len() - k);
-        cached.splice(0..0, top);
-    }
-    m.regs = [None; MAX_CACHED as usize];
-    for (r, s) in cached.into_iter().enumerate() {
-        m.regs[r] = Some(s);
+        let top = m.memory.len() - k;
+        for (r, s) in m.memory[top..].iter().copied().chain(cached).enumerate() {
+            m.regs[r] = Some(s);
+        }
+        m.memory.truncate(top);
     }
     m.depth = to;
     Ok(())
@@ -254,21 +255,25 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
         return Err("jumps to the trace top with values cached".into());
     }
     // The effect: logical first, then the machine as the stencil moves it.
+    // Outputs are the next `pushes` fresh symbols, `first_out..`.
     m.logical.truncate(m.logical.len() - pops);
-    let out_syms: Vec<Sym> = (0..pushes).map(|_| m.fresh()).collect();
-    m.logical.extend(&out_syms);
+    let first_out = m.next + 1;
+    m.next += pushes as Sym;
+    m.logical.extend(first_out..=m.next);
     if u == Uop::ExitTrace {
         return Ok(());
     }
     let mem_inputs = pops - from_regs;
     m.memory.truncate(m.memory.len() - mem_inputs);
-    let below: Vec<Sym> = m.regs[..keep].iter().flatten().copied().collect();
-    let mem_outputs = mem_outputs.unwrap_or(0);
-    m.memory.extend(&out_syms[..mem_outputs]);
+    let below = m.regs;
+    let mem_outputs = mem_outputs.unwrap_or(0) as Sym;
+    m.memory.extend(first_out..first_out + mem_outputs);
     m.regs = [None; MAX_CACHED as usize];
-    for (r, s) in below
-        .into_iter()
-        .chain(out_syms[mem_outputs..].iter().copied())
+    for (r, s) in below[..keep]
+        .iter()
+        .flatten()
+        .copied()
+        .chain(first_out + mem_outputs..=m.next)
         .enumerate()
     {
         m.regs[r] = Some(s);

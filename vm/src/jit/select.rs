@@ -61,7 +61,8 @@ pub fn select(
     seed: u64,
     inject: Option<Injection>,
 ) -> Vec<Step> {
-    let mut rng = StdRng::seed_from_u64(seed);
+    // Seeded only for `random`: seeding costs more than a greedy pass.
+    let mut rng = matches!(policy, CachePolicy::Random(_)).then(|| StdRng::seed_from_u64(seed));
     let mut steps = Vec::with_capacity(uops.len() * 2);
     let mut depth = 0u8;
     // The logical stack's height: a variant can only cache values that exist.
@@ -80,7 +81,10 @@ pub fn select(
         let variant = match policy {
             CachePolicy::None => Variant::MEMORY,
             CachePolicy::Greedy => greedy(inst, &variants, depth),
-            CachePolicy::Random(_) => variants[rng.random_range(0..variants.len())],
+            CachePolicy::Random(_) => {
+                let rng = rng.as_mut().expect("seeded for random");
+                variants[rng.random_range(0..variants.len())]
+            }
         };
         let (pops, pushes) = inst.uop.stack_effect(inst.oparg);
         height = (height + pushes as usize).saturating_sub(pops as usize);

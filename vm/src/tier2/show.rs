@@ -261,7 +261,7 @@ fn machine_code(code: &crate::jit::CompiledCode) -> String {
     for p in &code.placed {
         let uop = p.uop.map(|i| format!(" (uop #{i})")).unwrap_or_default();
         let _ = writeln!(s, "    -- {}{uop} @ {:#x}, {} bytes", p.name, p.addr, p.len);
-        for (offset, kind, what, value) in &p.holes {
+        for (offset, kind, what, value) in &code.holes[p.holes.clone()] {
             let _ = writeln!(
                 s,
                 "       hole +{offset:#x} {} {what:?} = {value:#x}",

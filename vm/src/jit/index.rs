@@ -1,0 +1,358 @@
+//! A stencil table prepared for the compiler, once per table: each stencil
+//! the compile path asks for is found by uop and variant (no name is
+//! formatted or compared), and what about a stencil does not depend on the
+//! trace is worked out ahead: the length it keeps when another stencil
+//! follows, which of its jumps may become direct, which runtime helper each
+//! of its calls needs. Compiling a trace is then copying and patching alone
+//! (`codegen`).
+
+use super::helpers::HELPERS;
+use super::reloc::{Arch, RelocKind};
+use super::stencil::{
+    Hole, HoleValue, Stencil, StencilTable, check_regs, count_stencils, exit_stub, spill_or_reload,
+    uop_stencil,
+};
+use crate::tier2::uops::{MAX_CACHED, Uop, Variant};
+
+/// Register variants by index (`inputs * 4 + outputs`).
+const VARIANTS: usize = 16;
+const DEPTHS: usize = MAX_CACHED as usize + 1;
+
+/// A stencil's hole with what patching it needs beyond the trace.
+#[derive(Clone, Copy, Debug)]
+pub struct PreparedHole {
+    pub hole: Hole,
+    /// In the stencil's data rather than its code.
+    pub in_data: bool,
+    /// A `Helper` hole: the helper's position in `helpers::HELPERS` (`None`
+    /// for a helper the JIT does not know, an error when compiled).
+    pub helper: Option<u16>,
+    /// x86-64: this hole is the immediate of `movabs $target, %reg; jmp
+    /// *%reg` to an address of the trace, and no branch inside the stencil
+    /// lands on that `jmp`: where the `jmp` ends in the stencil's code. The
+    /// pair may become `jmp rel32` (`codegen::direct_jump`) when the code
+    /// kept reaches that far and the target is in reach.
+    pub direct_until: Option<u32>,
+}
+
+/// A stencil as the compiler uses it.
+#[derive(Clone, Copy, Debug)]
+pub struct Prepared {
+    pub stencil: &'static Stencil,
+    /// Code bytes kept when another stencil follows: all but a trailing
+    /// jump to `_JIT_CONTINUE` ([`tail_continue`]).
+    pub followed_len: u32,
+    /// AArch64 branch holes: each may need a 16-byte trampoline.
+    pub branch26: u32,
+    /// Its holes in [`StencilIndex::holes`]: code, then data, in table order.
+    holes: (u32, u32),
+}
+
+impl Prepared {
+    /// How many holes it has.
+    pub fn holes_len(&self) -> usize {
+        (self.holes.1 - self.holes.0) as usize
+    }
+}
+
+/// A table's stencils by what the compiler asks for.
+pub struct StencilIndex {
+    pub table: &'static StencilTable,
+    /// One per stencil of the table, in table order.
+    prepared: Vec<Prepared>,
+    all_holes: Vec<PreparedHole>,
+    /// By `Uop as usize`, then variant: positions in `prepared`.
+    uops: Vec<[Option<u16>; VARIANTS]>,
+    exit_stubs: [Option<u16>; DEPTHS],
+    spills: [[Option<u16>; DEPTHS]; DEPTHS],
+    check_regs: [Option<u16>; DEPTHS],
+    count_stencils: [Option<u16>; DEPTHS],
+    /// The support stencils every trace has.
+    shim: Option<u16>,
+    error_stub: Option<u16>,
+    fatal: Option<u16>,
+}
+
+fn variant_slot(v: Variant) -> usize {
+    v.inputs as usize * 4 + v.outputs as usize
+}
+
+pub fn is_branch26(kind: RelocKind) -> bool {
+    matches!(kind, RelocKind::Aarch64Call26 | RelocKind::Aarch64Jump26)
+}
+
+impl StencilIndex {
+    /// Prepares `table`, whose code is for `arch`.
+    pub fn build(table: &'static StencilTable, arch: Arch) -> StencilIndex {
+        let find = |name: &str| {
+            table
+                .stencils
+                .iter()
+                .position(|s| s.name == name)
+                .map(|i| u16::try_from(i).expect("a table holds fewer than 65536 stencils"))
+        };
+        let mut all_holes = Vec::new();
+        let prepared = table
+            .stencils
+            .iter()
+            .map(|s| {
+                let start = all_holes.len() as u32;
+                all_holes.extend(prepare_holes(s, arch));
+                Prepared {
+                    stencil: s,
+                    followed_len: (s.code.len() - tail_continue(s, arch)) as u32,
+                    branch26: s.code_holes.iter().filter(|h| is_branch26(h.kind)).count() as u32,
+                    holes: (start, all_holes.len() as u32),
+                }
+            })
+            .collect();
+        let mut uops = vec![[None; VARIANTS]; Uop::ALL.len()];
+        for (i, &u) in Uop::ALL.iter().enumerate() {
+            assert_eq!(u as usize, i, "Uop::ALL is in declaration order");
+            for &v in u.variants() {
+                uops[i][variant_slot(v)] = find(&uop_stencil(u, v));
+            }
+        }
+        let by_depth = |name: fn(u8) -> String| std::array::from_fn(|d| find(&name(d as u8)));
+        StencilIndex {
+            shim: find("_SHIM"),
+            error_stub: find("_ERROR_STUB"),
+            fatal: find("_FATAL_ERROR"),
+            uops,
+            exit_stubs: by_depth(exit_stub),
+            spills: std::array::from_fn(|from| {
+                std::array::from_fn(|to| find(&spill_or_reload(from as u8, to as u8)))
+            }),
+            check_regs: by_depth(check_regs),
+            count_stencils: by_depth(count_stencils),
+            table,
+            prepared,
+            all_holes,
+        }
+    }
+
+    fn get(&self, at: Option<u16>, name: impl FnOnce() -> String) -> Result<&Prepared, String> {
+        at.and_then(|i| self.prepared.get(i as usize))
+            .ok_or_else(|| format!("no stencil `{}` in the table", name()))
+    }
+
+    /// A stencil's holes, code then data.
+    pub fn holes(&self, p: &Prepared) -> &[PreparedHole] {
+        &self.all_holes[p.holes.0 as usize..p.holes.1 as usize]
+    }
+
+    /// The trace's entry shim, error stub and overrun guard.
+    pub fn support(&self) -> Result<(&Prepared, &Prepared, &Prepared), String> {
+        let missing = || "the table lacks _SHIM, _ERROR_STUB or _FATAL_ERROR".to_string();
+        let get = |at: Option<u16>| at.and_then(|i| self.prepared.get(i as usize));
+        match (get(self.shim), get(self.error_stub), get(self.fatal)) {
+            (Some(shim), Some(error), Some(fatal)) => Ok((shim, error, fatal)),
+            _ => Err(missing()),
+        }
+    }
+
+    /// Any stencil by its table name (the slow path: planted stencils).
+    pub fn named(&self, name: &str) -> Result<&Prepared, String> {
+        let at = self.table.stencils.iter().position(|s| s.name == name);
+        self.get(at.map(|i| i as u16), || name.to_string())
+    }
+
+    pub fn uop(&self, uop: Uop, variant: Variant) -> Result<&Prepared, String> {
+        let at = self
+            .uops
+            .get(uop as usize)
+            .and_then(|row| row.get(variant_slot(variant)).copied().flatten());
+        self.get(at, || uop_stencil(uop, variant))
+    }
+
+    pub fn exit_stub(&self, depth: u8) -> Result<&Prepared, String> {
+        let at = self.exit_stubs.get(depth as usize).copied().flatten();
+        self.get(at, || exit_stub(depth))
+    }
+
+    pub fn check_regs(&self, depth: u8) -> Result<&Prepared, String> {
+        let at = self.check_regs.get(depth as usize).copied().flatten();
+        self.get(at, || check_regs(depth))
+    }
+
+    pub fn count_stencils(&self, depth: u8) -> Result<&Prepared, String> {
+        let at = self.count_stencils.get(depth as usize).copied().flatten();
+        self.get(at, || count_stencils(depth))
+    }
+
+    pub fn spill_or_reload(&self, from: u8, to: u8) -> Result<&Prepared, String> {
+        let at = self
+            .spills
+            .get(from as usize)
+            .and_then(|row| row.get(to as usize).copied().flatten());
+        self.get(at, || spill_or_reload(from, to))
+    }
+}
+
+/// `s`'s holes, code then data, prepared for `arch`.
+fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> + '_ {
+    let landings = match arch {
+        Arch::X86_64 => x86_branch_targets(s.code),
+        Arch::Aarch64 => vec![],
+    };
+    let code = s.code_holes.iter().map(|h| (h, false));
+    let data = s.data_holes.iter().map(|h| (h, true));
+    code.chain(data).map(move |(h, in_data)| {
+        let jumps_in_trace = matches!(
+            h.value,
+            HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
+        );
+        PreparedHole {
+            hole: *h,
+            in_data,
+            helper: match h.value {
+                HoleValue::Helper(name) => {
+                    HELPERS.iter().position(|&n| n == name).map(|i| i as u16)
+                }
+                _ => None,
+            },
+            direct_until: if arch == Arch::X86_64 && !in_data && jumps_in_trace {
+                // A branch landing on the `jmp *%reg` joins paths that set
+                // the register differently: that pair stays.
+                movabs_jmp_end(s.code, h.offset as usize)
+                    .filter(|_| landings.binary_search(&(h.offset + 8)).is_err())
+            } else {
+                None
+            },
+        }
+    })
+}
+
+/// Where the `jmp *%reg` of `movabs $imm64, %reg; jmp *%reg` ends, when
+/// the immediate is at `hole` in `code`; `None` for anything else (a
+/// `call *%reg`, another register, a pair cut off by the end of the code).
+pub fn movabs_jmp_end(code: &[u8], hole: usize) -> Option<u32> {
+    let start = hole.checked_sub(2)?;
+    let (rex, mov) = (code[start], code[start + 1]);
+    if !matches!(rex, 0x48 | 0x49) || mov & 0xf8 != 0xb8 {
+        return None;
+    }
+    let reg = mov & 7;
+    let jmp: &[u8] = if rex == 0x49 {
+        &[0x41, 0xff, 0xe0 + reg]
+    } else {
+        &[0xff, 0xe0 + reg]
+    };
+    let end = hole + 8 + jmp.len();
+    (end <= code.len() && &code[hole + 8..end] == jmp).then_some(end as u32)
+}
+
+/// Where the near branches of x86-64 `code` (decoded from offset 0) land,
+/// sorted.
+fn x86_branch_targets(code: &[u8]) -> Vec<u32> {
+    use iced_x86::{Decoder, DecoderOptions, OpKind};
+    let mut targets = vec![];
+    let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
+    while decoder.can_decode() {
+        let insn = decoder.decode();
+        // Jumps, conditional jumps and calls with a relative target.
+        if insn.op_count() > 0
+            && matches!(
+                insn.op0_kind(),
+                OpKind::NearBranch16 | OpKind::NearBranch32 | OpKind::NearBranch64
+            )
+            && insn.near_branch_target() < code.len() as u64
+        {
+            targets.push(insn.near_branch_target() as u32);
+        }
+    }
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// Length of a stencil's trailing jump to `_JIT_CONTINUE`, which can be
+/// dropped when the next stencil follows: x86-64 `movabs $_JIT_CONTINUE,
+/// %reg; jmp *%reg`, AArch64 `b _JIT_CONTINUE`. 0 if the stencil does not
+/// end that way. Branches inside the stencil that target the dropped jump
+/// land on the next stencil, exactly where the jump went.
+pub fn tail_continue(s: &Stencil, arch: Arch) -> usize {
+    let code = s.code;
+    let n = code.len();
+    let continue_hole_at = |offset: usize, kind: RelocKind| {
+        s.code_holes.iter().any(|h| {
+            h.offset as usize == offset
+                && h.kind == kind
+                && h.value == HoleValue::Continue
+                && h.addend == 0
+        })
+    };
+    match arch {
+        Arch::Aarch64 => {
+            let is_b = n >= 4 && code[n - 1] & 0xfc == 0x14;
+            if is_b && continue_hole_at(n - 4, RelocKind::Aarch64Jump26) {
+                4
+            } else {
+                0
+            }
+        }
+        Arch::X86_64 => {
+            // jmp *%reg: `ff e0+r`, or `41 ff e0+r` for r8..r15.
+            let (jmp_len, rex_b, reg) = match code {
+                [.., 0x41, 0xff, m] if m & 0xf8 == 0xe0 => (3, true, m & 7),
+                [.., 0xff, m] if m & 0xf8 == 0xe0 => (2, false, m & 7),
+                _ => return 0,
+            };
+            // movabs $imm64, %reg: `48 b8+r` (or `49 b8+r` for r8..r15).
+            let Some(mov) = n.checked_sub(jmp_len + 10) else {
+                return 0;
+            };
+            let rex = if rex_b { 0x49 } else { 0x48 };
+            if code[mov] == rex
+                && code[mov + 1] == 0xb8 + reg
+                && continue_hole_at(mov + 2, RelocKind::X86_64_64)
+            {
+                jmp_len + 10
+            } else {
+                0
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{movabs_jmp_end, x86_branch_targets};
+
+    /// Relative jumps, conditional jumps and calls inside the code count;
+    /// an indirect jump and a branch out of the code do not.
+    #[test]
+    fn finds_where_branches_inside_a_stencil_land() {
+        let code = [
+            0x74, 0x03, // je +3 -> 5
+            0xff, 0xe0, // jmp *%rax
+            0x90, // nop
+            0xe9, 0x00, 0x01, 0x00, 0x00, // jmp far outside
+            0xeb, 0xf8, // jmp -8 -> 4
+            0xc3, // ret
+        ];
+        assert_eq!(x86_branch_targets(&code), vec![4, 5]);
+    }
+
+    /// `movabs $imm, %reg; jmp *%reg` is found for the low and the high
+    /// registers; a call, a register mismatch or a cut-off jump is not.
+    #[test]
+    fn finds_only_an_absolute_indirect_jump() {
+        // movabs $0, %rax; jmp *%rax
+        let rax = [0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        assert_eq!(movabs_jmp_end(&rax, 2), Some(12));
+        // movabs $0, %r11; jmp *%r11
+        let r11 = [0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3];
+        assert_eq!(movabs_jmp_end(&r11, 2), Some(13));
+        // movabs $0, %rax; call *%rax (a helper call)
+        let call = [0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xd0];
+        assert_eq!(movabs_jmp_end(&call, 2), None);
+        // movabs into %rcx, jmp *%rax
+        let mixed = [0x48, 0xb9, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        assert_eq!(movabs_jmp_end(&mixed, 2), None);
+        // the jump cut off by the end of the code
+        assert_eq!(movabs_jmp_end(&rax[..11], 2), None);
+        // no room for the prefix
+        assert_eq!(movabs_jmp_end(&rax, 1), None);
+    }
+}
