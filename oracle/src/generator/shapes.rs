@@ -7,7 +7,8 @@
 //! the stack they keep) could not be found.
 //!
 //! - a local that changes container type (list, tuple, str, dict, None)
-//!   before one use: unpacking (`_GUARD_TOS_LIST`/`_TUPLE`), truth
+//!   before one use: unpacking (`_GUARD_TOS_LIST`/`_TUPLE`; or a list or
+//!   tuple of another length, `_UNPACK_SEQUENCE_*`), truth
 //!   (`_TO_BOOL_LIST`/`_STR`/`_NONE`), iteration (`_ITER_CHECK_LIST`/
 //!   `_TUPLE`), subscripts (`_GUARD_NOS_TUPLE`/`_UNICODE`), `in`
 //!   (`_GUARD_TOS_DICT`);
@@ -168,11 +169,15 @@ fn holes(u: &mut Unstructured, index: usize) -> Holes {
 }
 
 /// A local of one shape used at one site of a hot loop, rebound to another
-/// shape the site also accepts at iteration K.
+/// shape the site also accepts at iteration K; or, for half the unpackings
+/// of a list or tuple, to one of the same type and another length.
 fn retype(h: &Holes) -> String {
     let used = USES[h.pick[0] % USES.len()];
     let shapes: Vec<Shape> = SHAPES.into_iter().filter(|&s| used.allows(s)).collect();
     let from = shapes[h.pick[1] % shapes.len()];
+    if used == Use::Unpack && matches!(from, Shape::List | Shape::Tuple) && h.pick[2] >= 32 {
+        return unpack_length(h, from);
+    }
     let others: Vec<Shape> = shapes.into_iter().filter(|&s| s != from).collect();
     let to = others[h.pick[2] % others.len()];
     let [a, b, _] = h.k;
@@ -185,6 +190,49 @@ fn retype(h: &Holes) -> String {
         next = literal(to, b, a),
         at = h.at,
         body = used.body().replace('K', &a.to_string()),
+        n = h.n,
+    )
+}
+
+/// A list or tuple of two or three items unpacked in a hot loop, replaced
+/// at iteration K by one of the same type and another length: the type
+/// guard holds and the unpacking's own length check
+/// (`_UNPACK_SEQUENCE_TWO_TUPLE`/`_TUPLE`/`_LIST`) leaves the trace, into a
+/// ValueError the loop catches at every later iteration.
+fn unpack_length(h: &Holes, shape: Shape) -> String {
+    let [a, b, c] = h.k;
+    let three = (h.pick[0] / 8).is_multiple_of(2);
+    let items = |xs: &[i64]| {
+        let xs: Vec<String> = xs.iter().map(i64::to_string).collect();
+        match (shape, xs.len()) {
+            (Shape::Tuple, 1) => format!("({},)", xs[0]),
+            (Shape::Tuple, _) => format!("({})", xs.join(", ")),
+            _ => format!("[{}]", xs.join(", ")),
+        }
+    };
+    let (targets, start, next, sum) = if three {
+        let next = if h.pick[1] >= 32 {
+            items(&[b, a])
+        } else {
+            items(&[c, b, a, c])
+        };
+        ("x, y, z", items(&[a, b, c]), next, "x + y * z")
+    } else {
+        let next = if h.pick[1] >= 32 {
+            items(&[b])
+        } else {
+            items(&[b, c, a])
+        };
+        ("x, y", items(&[a, b]), next, "x - y")
+    };
+    let f = &h.fun;
+    format!(
+        "def {f}_run(n):\n    v = {start}\n    t = 0\n    bad = 0\n    for i in range(n):\n        \
+         if i == {at}:\n            v = {next}\n        try:\n            {targets} = v\n        \
+         except ValueError:\n            bad += 1\n        else:\n            t += {sum}\n    \
+         return (t, bad, v)\n\
+         print({f}_run({n}))\n",
+        at = h.at,
         n = h.n,
     )
 }
@@ -276,14 +324,16 @@ mod tests {
     #[test]
     fn every_kernel_parses_in_every_variant() {
         for (i, kernel) in KERNELS.iter().enumerate() {
-            for p in 0..64usize {
+            // Picks past 32 choose the other half of some kernels (another
+            // length rather than another type, ...).
+            for p in 0..256usize {
                 let h = Holes {
                     fun: "shp0".into(),
                     cls: "Shp0".into(),
                     k: [3, -2, 5],
                     n: 50,
                     at: 20,
-                    pick: [p % 8, p / 8, p % 5],
+                    pick: [p % 16, p / 16 % 4 * 16, p % 5 + p / 64 * 32],
                     from_callee: p % 2 == 1,
                 };
                 let src = kernel(&h);
