@@ -232,6 +232,11 @@ pub const PLANTED: &[PlantedBug] = &[
         "frame_state|outcome",
     ),
     bug(
+        "unpack-ignores-extra-items",
+        "jit-x86+stress+inject=unpack-ignores-extra-items",
+        "frame_state|outcome",
+    ),
+    bug(
         "error-resumes-late",
         "t2+stress+inject=error-resumes-late",
         "frame_state",

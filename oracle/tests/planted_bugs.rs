@@ -108,14 +108,14 @@ fn unsound_guard_removal_is_caught_by_the_removed_guard_check() {
 }
 
 /// Reached only by the shape-change kernels (a local bound to a builtin and
-/// rebound mid-loop): seed 11's thirteenth program.
+/// rebound mid-loop): seed 11's fourteenth program.
 #[test]
 fn callable_guard_removed_on_an_unknown_operand_is_caught_by_the_removed_guard_check() {
     caught(
         "callable-guard-trusts-unknown",
         100,
         DivergenceKind::RemovedGuardFailed,
-        "_GUARD_CALLABLE_ISINSTANCE",
+        "_GUARD_CALLABLE_LEN",
         &["t2+stress+checkguards+inject=callable-guard-trusts-unknown"],
     );
 }
@@ -402,6 +402,21 @@ fn a_type_guard_ignoring_the_version_is_caught_at_the_next_exit() {
         DivergenceKind::FrameState,
         "_GUARD_IS_TRUE_POP",
         &["jit-x86+stress+inject=type-guard-ignores-version"],
+    );
+}
+
+/// Reached only by the shape-change kernels' length changes (a tuple
+/// unpacked into two targets grows a third item mid-loop): the stencil
+/// unpacks two items where tier 1 raises ValueError, and the loop's
+/// counters in the frame differ at the next exit. Seed 11's 85th program.
+#[test]
+fn an_unpacking_ignoring_extra_items_is_caught_at_the_next_exit() {
+    caught(
+        "unpack-ignores-extra-items",
+        200,
+        DivergenceKind::FrameState,
+        "_GUARD_IS_TRUE_POP",
+        &["jit-x86+stress+inject=unpack-ignores-extra-items"],
     );
 }
 

@@ -135,10 +135,15 @@ pub enum Injection {
     /// where a local holds the callable, so a local rebound from `len` to a
     /// Python function mid-loop still runs `len`. Removed-guard check.
     CallableGuardTrustsUnknown,
+    /// `_UNPACK_SEQUENCE_TWO_TUPLE`'s stencil checks that the tuple has at
+    /// least two items where it needs exactly two (`<` for `!=`): `a, b =
+    /// (1, 2, 3)` unpacks the first two instead of raising ValueError.
+    /// Frame state at the next exit, or outcome.
+    UnpackIgnoresExtraItems,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 30] = [
+    pub const ALL: [Injection; 31] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -169,6 +174,7 @@ impl Injection {
         Injection::GenFrameNotRooted,
         Injection::RetraceStorm,
         Injection::CallableGuardTrustsUnknown,
+        Injection::UnpackIgnoresExtraItems,
     ];
 
     pub fn name(self) -> &'static str {
@@ -203,6 +209,7 @@ impl Injection {
             Injection::GenFrameNotRooted => "gen-frame-not-rooted",
             Injection::RetraceStorm => "retrace-storm",
             Injection::CallableGuardTrustsUnknown => "callable-guard-trusts-unknown",
+            Injection::UnpackIgnoresExtraItems => "unpack-ignores-extra-items",
         }
     }
 
@@ -272,6 +279,9 @@ pub fn rewrite_for_jit(inject: Option<Injection>, ex: &mut Executor, code: &Code
         }
         Injection::TypeGuardIgnoresVersion => {
             |u| (u == Uop::GuardTypeVersion).then_some(Uop::PlantedGuardTypeVersionKindOnly)
+        }
+        Injection::UnpackIgnoresExtraItems => {
+            |u| (u == Uop::UnpackSequenceTwoTuple).then_some(Uop::PlantedUnpackTwoTupleAtLeast)
         }
         _ => return,
     };

@@ -685,6 +685,18 @@ STENCIL {
 }
 #endif
 
+/* unpack-ignores-extra-items: `_UNPACK_SEQUENCE_TWO_TUPLE` that checks for
+ * at least two items where it needs exactly two. */
+#if defined(STENCIL__PLANTED_UNPACK_SEQUENCE_TWO_TUPLE_AT_LEAST)
+STENCIL {
+    Value t = INPUT(0);
+    EXIT_IF(WORD(t, TUPLE_LEN) < 2);
+    OUTPUT(0, TUPLE_ITEM(t, 1));
+    OUTPUT(1, TUPLE_ITEM(t, 0));
+    CONTINUE_UOP();
+}
+#endif
+
 /* oparg items: memory variant only. */
 #if defined(STENCIL__UNPACK_SEQUENCE_TUPLE) || defined(STENCIL__UNPACK_SEQUENCE_LIST)
 STENCIL {

@@ -7,11 +7,12 @@
 //! the stack they keep) could not be found.
 //!
 //! - a local that changes container type (list, tuple, str, dict, None)
-//!   before one use: unpacking (`_GUARD_TOS_LIST`/`_TUPLE`; or a list or
-//!   tuple of another length, `_UNPACK_SEQUENCE_*`), truth
+//!   before one use: unpacking (`_GUARD_TOS_LIST`/`_TUPLE`), truth
 //!   (`_TO_BOOL_LIST`/`_STR`/`_NONE`), iteration (`_ITER_CHECK_LIST`/
 //!   `_TUPLE`), subscripts (`_GUARD_NOS_TUPLE`/`_UNICODE`), `in`
 //!   (`_GUARD_TOS_DICT`);
+//! - a list or tuple unpacked in a loop that changes length (the type guard
+//!   holds, the unpacking's length check fails: `_UNPACK_SEQUENCE_*`);
 //! - a local bound to a builtin (`len`, `isinstance`, `abs`, `max`) rebound
 //!   to a function of the same arity (`_GUARD_CALLABLE_LEN`/`_ISINSTANCE`,
 //!   `_CHECK_CALLABLE_BUILTIN`);
@@ -107,7 +108,13 @@ fn literal(shape: Shape, a: i64, b: i64) -> String {
 }
 
 /// The kernels, by kind. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 4] = [retype, rebind_builtin, class_attribute, super_cells];
+const KERNELS: [fn(&Holes) -> String; 5] = [
+    retype,
+    rebind_builtin,
+    class_attribute,
+    super_cells,
+    unpack_length,
+];
 
 /// The random parts of one kernel.
 struct Holes {
@@ -169,15 +176,11 @@ fn holes(u: &mut Unstructured, index: usize) -> Holes {
 }
 
 /// A local of one shape used at one site of a hot loop, rebound to another
-/// shape the site also accepts at iteration K; or, for half the unpackings
-/// of a list or tuple, to one of the same type and another length.
+/// shape the site also accepts at iteration K.
 fn retype(h: &Holes) -> String {
     let used = USES[h.pick[0] % USES.len()];
     let shapes: Vec<Shape> = SHAPES.into_iter().filter(|&s| used.allows(s)).collect();
     let from = shapes[h.pick[1] % shapes.len()];
-    if used == Use::Unpack && matches!(from, Shape::List | Shape::Tuple) && h.pick[2] >= 32 {
-        return unpack_length(h, from);
-    }
     let others: Vec<Shape> = shapes.into_iter().filter(|&s| s != from).collect();
     let to = others[h.pick[2] % others.len()];
     let [a, b, _] = h.k;
@@ -199,9 +202,15 @@ fn retype(h: &Holes) -> String {
 /// guard holds and the unpacking's own length check
 /// (`_UNPACK_SEQUENCE_TWO_TUPLE`/`_TUPLE`/`_LIST`) leaves the trace, into a
 /// ValueError the loop catches at every later iteration.
-fn unpack_length(h: &Holes, shape: Shape) -> String {
+fn unpack_length(h: &Holes) -> String {
     let [a, b, c] = h.k;
-    let three = (h.pick[0] / 8).is_multiple_of(2);
+    let shape = if h.pick[0].is_multiple_of(2) {
+        Shape::Tuple
+    } else {
+        Shape::List
+    };
+    let three = h.pick[1].is_multiple_of(2);
+    let longer = h.pick[2].is_multiple_of(2);
     let items = |xs: &[i64]| {
         let xs: Vec<String> = xs.iter().map(i64::to_string).collect();
         match (shape, xs.len()) {
@@ -211,17 +220,17 @@ fn unpack_length(h: &Holes, shape: Shape) -> String {
         }
     };
     let (targets, start, next, sum) = if three {
-        let next = if h.pick[1] >= 32 {
-            items(&[b, a])
-        } else {
+        let next = if longer {
             items(&[c, b, a, c])
+        } else {
+            items(&[b, a])
         };
         ("x, y, z", items(&[a, b, c]), next, "x + y * z")
     } else {
-        let next = if h.pick[1] >= 32 {
-            items(&[b])
-        } else {
+        let next = if longer {
             items(&[b, c, a])
+        } else {
+            items(&[b])
         };
         ("x, y", items(&[a, b]), next, "x - y")
     };
@@ -324,8 +333,6 @@ mod tests {
     #[test]
     fn every_kernel_parses_in_every_variant() {
         for (i, kernel) in KERNELS.iter().enumerate() {
-            // Picks past 32 choose the other half of some kernels (another
-            // length rather than another type, ...).
             for p in 0..256usize {
                 let h = Holes {
                     fun: "shp0".into(),
@@ -333,7 +340,7 @@ mod tests {
                     k: [3, -2, 5],
                     n: 50,
                     at: 20,
-                    pick: [p % 16, p / 16 % 4 * 16, p % 5 + p / 64 * 32],
+                    pick: [p % 16, p / 16 % 4 * 17, p % 5 + p / 64 * 32],
                     from_callee: p % 2 == 1,
                 };
                 let src = kernel(&h);

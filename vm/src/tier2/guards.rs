@@ -123,6 +123,7 @@ pub fn removed_guard_holds(
         | Uop::GuardNotExhaustedTuple
         | Uop::IterNextTuple
         | Uop::UnpackSequenceTwoTuple
+        | Uop::PlantedUnpackTwoTupleAtLeast
         | Uop::UnpackSequenceTuple
         | Uop::UnpackSequenceList
         | Uop::BuildTuple

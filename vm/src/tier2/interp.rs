@@ -424,6 +424,16 @@ impl Run<'_> {
                         }
                     }
                     // Only the JIT's copy of a trace holds it (planted.rs).
+                    Uop::PlantedUnpackTwoTupleAtLeast => {
+                        let s = peek!(1);
+                        if seq::len(s) < 2 {
+                            exit!()
+                        }
+                        pop!();
+                        push!(seq::get(s, 1));
+                        push!(seq::get(s, 0))
+                    }
+                    // Only the JIT's copy of a trace holds it (planted.rs).
                     Uop::PlantedGuardTypeVersionKindOnly => {
                         if !class::is_instance(peek!(1)) {
                             exit!()

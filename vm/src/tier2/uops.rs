@@ -308,6 +308,10 @@ uops! {
     /// Planted JIT bug only (`+inject=type-guard-ignores-version`):
     /// `_GUARD_TYPE_VERSION` whose stencil checks only for an instance.
     PlantedGuardTypeVersionKindOnly "_PLANTED_GUARD_TYPE_VERSION_KIND_ONLY" 1 1 Exit;
+    /// Planted JIT bug only (`+inject=unpack-ignores-extra-items`):
+    /// `_UNPACK_SEQUENCE_TWO_TUPLE` whose stencil takes any tuple of two
+    /// items or more.
+    PlantedUnpackTwoTupleAtLeast "_PLANTED_UNPACK_SEQUENCE_TWO_TUPLE_AT_LEAST" 1 2 Exit;
     /// `[callable, x]`: deopts unless the callable is `len` (the operand).
     GuardCallableLen         "_GUARD_CALLABLE_LEN"           2 2 Deopt;
     /// `len(x)` of a list, tuple, str or dict, read in place; leaves for
@@ -396,6 +400,7 @@ impl Uop {
                 | Uop::PlantedSubscrListNoBounds
                 | Uop::PlantedGuardUnicodeNosOnly
                 | Uop::PlantedGuardTypeVersionKindOnly
+                | Uop::PlantedUnpackTwoTupleAtLeast
         )
     }
 
