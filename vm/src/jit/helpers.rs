@@ -179,8 +179,9 @@ pub(crate) unsafe extern "C" fn jit_concat_str(st: *mut JitState, a: Value, b: V
                 crate::runtime::type_name(b)
             )));
         }
-        let joined = format!("{}{}", strs::text(a), strs::text(b));
-        strs::new(run.arena, &joined)
+        // Tier 1's concatenation, so the length check and the bulk fuel the
+        // result costs are the same in every tier.
+        crate::runtime::str_ops::binop(run.arena, crate::lang::ast::BinOp::Add, false, a, b)
     })
 }
 
