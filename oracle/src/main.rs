@@ -231,7 +231,8 @@ enum Command {
         generators: bool,
         /// Force the `shape_changes` feature (shape-change kernels
         /// appended: a local changing container type before the use site
-        /// that specialized on it, a builtin bound to a local and rebound,
+        /// that specialized on it, a list or tuple changing length where
+        /// it is unpacked, a builtin bound to a local and rebound,
         /// class attributes rebound and shadowed, `super()` and cells in
         /// loops) on; combines with the others.
         #[arg(long)]
