@@ -65,8 +65,8 @@ pub struct Input<'a> {
 #[derive(Clone, Copy)]
 enum Role {
     Shim,
-    /// Step `i` of the selection (a uop, a spill or reload, or a probe):
-    /// the uop it runs, its variant, and for a probe the `_JIT_OPERAND0` it
+    /// A step of the selection (a uop, a spill or reload, or a probe): the
+    /// uop it runs, its variant, and for a probe the `_JIT_OPERAND0` it
     /// reads (the uop a `_CHECK_REGS` checks, the counter a counting
     /// stencil bumps).
     Step {

@@ -61,7 +61,7 @@ pub fn select(
     seed: u64,
     inject: Option<Injection>,
 ) -> Vec<Step> {
-    // Seeded only for `random`: seeding costs more than a greedy pass.
+    // Seeded only for `random`, the one policy that draws.
     let mut rng = matches!(policy, CachePolicy::Random(_)).then(|| StdRng::seed_from_u64(seed));
     let mut steps = Vec::with_capacity(uops.len() * 2);
     let mut depth = 0u8;
