@@ -5,10 +5,23 @@
 # `cargo fuzz` picks the sanitizer from the environment. Locally (this is
 # what oracle/tests/clusterfuzzlite.rs runs):
 #   JITDIFF_ROOT=$PWD OUT=/tmp/out RUSTC_BOOTSTRAP=1 .clusterfuzzlite/build.sh
+# JITDIFF_FUZZ_PROFILE=dev builds the same targets, with the same
+# sanitizer, unoptimized (`cargo fuzz build --dev`): ci/test and the test
+# above use it to prove every target compiles and runs in half the build
+# time. Fuzzing itself wants the default, optimized with debug assertions.
 root="${JITDIFF_ROOT:-$SRC/jitdiff}"
 cd "$root/fuzz"
-cargo fuzz build -O --debug-assertions
-built=target/x86_64-unknown-linux-gnu/release
+case "${JITDIFF_FUZZ_PROFILE:-release}" in
+  release)
+    cargo fuzz build -O --debug-assertions
+    built=target/x86_64-unknown-linux-gnu/release ;;
+  dev)
+    cargo fuzz build --dev
+    built=target/x86_64-unknown-linux-gnu/debug ;;
+  *)
+    echo "build.sh: JITDIFF_FUZZ_PROFILE must be release or dev, not '$JITDIFF_FUZZ_PROFILE'" >&2
+    exit 2 ;;
+esac
 for source in fuzz_targets/*.rs; do
   target=$(basename "${source%.rs}")
   cp "$built/$target" "$OUT/"

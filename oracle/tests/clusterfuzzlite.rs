@@ -2,7 +2,10 @@
 //! cargo-fuzz targets from. Its build script runs here as it runs there,
 //! minus the Docker image: `cargo fuzz build` of every target, copied to
 //! `$OUT`. So a target that stops compiling, or a build script that forgets
-//! one, fails this test. Needs `cargo fuzz` (`ci/setup` installs it).
+//! one, fails this test. Needs `cargo fuzz` (`ci/setup` installs it). It
+//! builds the script's `dev` profile (unoptimized, same sanitizer), the one
+//! `ci/test` has just built, so the suite does not build the targets twice;
+//! the optimized build differs only in cargo's flags.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -57,6 +60,7 @@ fn the_build_script_builds_every_cargo_fuzz_target() {
         .env("OUT", &out)
         // The image's toolchain is nightly; stable with this is the same.
         .env("RUSTC_BOOTSTRAP", "1")
+        .env("JITDIFF_FUZZ_PROFILE", "dev")
         .output()
         .expect("run .clusterfuzzlite/build.sh");
     assert!(
