@@ -58,7 +58,7 @@ const SEQ_CASES: &[(&str, &str)] = &[
         "[<function f>] (<function f>,)\n",
     ),
     (
-        "print(not [], not (), not [0], not (0,), bool([]) if False else 1)",
+        "print(not [], not (), not [0], not (0,), len([]) if False else 1)",
         "True True False False 1\n",
     ),
     (

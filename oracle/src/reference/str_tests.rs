@@ -41,7 +41,7 @@ const STR_CASES: &[(&str, &str)] = &[
         "12 's' [None, 's'] <class 'str'> <built-in function repr> <built-in function ord> <built-in function chr> [<class 'str'>, <built-in function repr>, <built-in function ord>, <built-in function chr>]\n",
     ),
     (
-        "print(not '', not 'a', bool('') if False else 0, '' or 'x', 'a' and 'b', 'x' if '' else 'y')",
+        "print(not '', not 'a', len('') if False else 0, '' or 'x', 'a' and 'b', 'x' if '' else 'y')",
         "True False 0 x b y\n",
     ),
     (
@@ -418,7 +418,7 @@ const STR_CASES: &[(&str, &str)] = &[
         "TypeError: chr() takes exactly one argument (2 given)\n",
     ),
     (
-        "print(type('a') if False else len)",
+        "print(str('a') if False else len)",
         "<built-in function len>\n",
     ),
     (

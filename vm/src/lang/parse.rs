@@ -20,6 +20,8 @@ mod class;
 pub use class::DUNDERS;
 #[path = "parse_annotations.rs"]
 mod annotations;
+#[path = "parse_builtins.rs"]
+pub mod builtins;
 #[path = "parse_closures.rs"]
 mod closures;
 
@@ -127,6 +129,12 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
     let module = Module { body };
     lower.check_nonlocal_bindings(&module)?;
     lower.check_annotation_names(&module)?;
+    if let Some((name, range)) = builtins::first_missing_builtin(&parsed.syntax().body) {
+        return Err(err_at(
+            range,
+            format!("unsupported construct: builtin `{name}` (outside S0)"),
+        ));
+    }
     Ok(module)
 }
 

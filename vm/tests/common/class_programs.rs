@@ -56,7 +56,7 @@ print(Point)
 o = Point(5, 6)
 f = o.norm2
 print(f())
-print(type(o) if False else 1)
+print(o.norm2 if False else 1)
 class S:
     __slots__ = ('a', 'b')
     def __init__(self):

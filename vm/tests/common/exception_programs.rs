@@ -205,7 +205,7 @@ try:
     raise ValueError("x")
 except ValueError as err:
     print(err)
-print("err" in globals() if False else 0)
+print("err" in [] if False else 0)
 try:
     err
 except NameError as ne:
@@ -345,7 +345,7 @@ class E2(E1):
 try:
     raise E2(5, 6)
 except E1 as x:
-    print(type(x) if False else x.args, str(x))
+    print(x if False else x.args, str(x))
 class E3(LookupError):
     pass
 try:

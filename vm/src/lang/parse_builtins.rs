@@ -1,0 +1,304 @@
+//! CPython builtins the language does not have. A program that reads
+//! `any`, `bool` or `__name__` without binding it runs in CPython but
+//! would raise NameError in every tier and in the reference alike: all
+//! configurations would agree on an answer CPython never gives. So the
+//! front end refuses such a read as outside S0, like any other construct
+//! it does not support, and `jitdiff run` says which name it was.
+//!
+//! A name the program binds anywhere (an assignment, a `def`, a class, a
+//! parameter, an import, a loop or `except` target, in any scope) is left
+//! alone: the check is a lookup, not scope analysis, so it never refuses a
+//! program whose own binding is what the read finds.
+
+use ruff_python_ast as py;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_text_size::{Ranged, TextRange};
+
+/// CPython 3.11's builtins (`dir(builtins)`, plus the module attributes
+/// every script sees and 3.13's one new exception) that the language does
+/// not define. `super`, `staticmethod` and `classmethod` are handled where
+/// the front end lowers them. The test below checks this list against the
+/// language's builtins and python3's.
+pub const MISSING_BUILTINS: &[&str] = &[
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "ExceptionGroup",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyboardInterrupt",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NotADirectoryError",
+    "NotImplemented",
+    "OSError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "Warning",
+    "__build_class__",
+    "__builtins__",
+    "__debug__",
+    "__doc__",
+    "__file__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__spec__",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dir",
+    "divmod",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "issubclass",
+    "license",
+    "locals",
+    "map",
+    "memoryview",
+    "object",
+    "oct",
+    "open",
+    "pow",
+    "property",
+    "quit",
+    "setattr",
+    "slice",
+    "type",
+    "vars",
+];
+
+/// Names read and names bound anywhere in a module.
+#[derive(Default)]
+struct Names<'a> {
+    /// Reads of a missing builtin, in source order.
+    reads: Vec<(&'a str, TextRange)>,
+    bound: std::collections::BTreeSet<&'a str>,
+}
+
+impl<'a> Visitor<'a> for Names<'a> {
+    fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+        match stmt {
+            py::Stmt::FunctionDef(f) => {
+                self.bound.insert(f.name.as_str());
+            }
+            py::Stmt::ClassDef(c) => {
+                self.bound.insert(c.name.as_str());
+                // `class C(object):` is S0 (the front end drops the base);
+                // `object` anywhere else is not.
+                for d in &c.decorator_list {
+                    self.visit_decorator(d);
+                }
+                if let Some(args) = &c.arguments {
+                    for base in args.args.iter() {
+                        if !matches!(base, py::Expr::Name(n) if n.id.as_str() == "object") {
+                            self.visit_expr(base);
+                        }
+                    }
+                    for k in args.keywords.iter() {
+                        self.visit_keyword(k);
+                    }
+                }
+                self.visit_body(&c.body);
+                return;
+            }
+            _ => {}
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        if let py::Expr::Name(n) = expr {
+            let name = n.id.as_str();
+            if n.ctx.is_load() {
+                if MISSING_BUILTINS.binary_search(&name).is_ok() {
+                    self.reads.push((name, n.range()));
+                }
+            } else {
+                self.bound.insert(name);
+            }
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_parameter(&mut self, parameter: &'a py::Parameter) {
+        self.bound.insert(parameter.name.as_str());
+        visitor::walk_parameter(self, parameter);
+    }
+
+    fn visit_alias(&mut self, alias: &'a py::Alias) {
+        let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+        // `import a.b` binds `a`.
+        self.bound.insert(name.split('.').next().unwrap_or(name));
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a py::ExceptHandler) {
+        let py::ExceptHandler::ExceptHandler(h) = handler;
+        if let Some(name) = &h.name {
+            self.bound.insert(name.as_str());
+        }
+        visitor::walk_except_handler(self, handler);
+    }
+}
+
+/// The first read of a CPython builtin the language lacks and the program
+/// does not bind: its name and where it is.
+pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(&str, TextRange)> {
+    let mut names = Names::default();
+    names.visit_body(body);
+    names
+        .reads
+        .into_iter()
+        .find(|(name, _)| !names.bound.contains(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse_program;
+    use crate::runtime::value::BUILTINS;
+
+    #[test]
+    fn the_list_is_sorted_and_disjoint_from_the_languages_builtins() {
+        assert!(MISSING_BUILTINS.windows(2).all(|w| w[0] < w[1]));
+        for (name, _) in BUILTINS {
+            assert!(!MISSING_BUILTINS.contains(&name), "{name}");
+        }
+    }
+
+    /// Every builtin of the python3 here is either the language's or in
+    /// the list (needs python3, like every CPython comparison).
+    #[test]
+    fn every_cpython_builtin_is_known() {
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import builtins\nprint('\\n'.join(dir(builtins)))"])
+            .output()
+            .expect("python3 is required for this test (run ci/setup)");
+        assert!(out.status.success());
+        let special = [
+            "super",
+            "staticmethod",
+            "classmethod",
+            "True",
+            "False",
+            "None",
+        ];
+        let unknown: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|n| !n.starts_with('_') || MISSING_BUILTINS.contains(n))
+            .filter(|n| {
+                !MISSING_BUILTINS.contains(n)
+                    && !special.contains(n)
+                    && !BUILTINS.iter().any(|(b, _)| b == n)
+            })
+            .map(String::from)
+            .collect();
+        assert!(
+            unknown.is_empty(),
+            "builtins neither supported nor refused: {unknown:?}"
+        );
+    }
+
+    #[test]
+    fn a_read_of_a_missing_builtin_is_refused_where_it_is() {
+        let err = parse_program("x = [1, 2]\nprint(any(x))\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 7));
+        assert_eq!(
+            err.message,
+            "unsupported construct: builtin `any` (outside S0)"
+        );
+        let err = parse_program("if __name__ == '__main__':\n    print(1)\n").unwrap_err();
+        assert!(err.message.contains("`__name__`"), "{}", err.message);
+        let err = parse_program("class P(object):\n    x = object()\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 9));
+        let err = parse_program("try:\n    pass\nexcept OSError:\n    pass\n").unwrap_err();
+        assert!(err.message.contains("`OSError`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_name_the_program_binds_is_its_own() {
+        for src in [
+            "def any(x):\n    return 1\nprint(any([]))\n",
+            "all = 3\nprint(all)\n",
+            "def f(type):\n    return type\nprint(f(2))\n",
+            "for map in range(2):\n    print(map)\n",
+            "class bool:\n    pass\nprint(bool is bool)\n",
+            "class P(object):\n    pass\nprint(P)\n",
+            "import math as hex\nprint(hex.pi)\n",
+            "try:\n    1 / 0\nexcept ZeroDivisionError as id:\n    print(1)\nprint(2)\n",
+            "def f():\n    global pow\n    pow = 2\nf()\nprint(pow)\n",
+            "print([1 for filter in range(2)])\n",
+        ] {
+            assert!(
+                parse_program(src).is_ok(),
+                "{src}: {:?}",
+                parse_program(src)
+            );
+        }
+    }
+}
