@@ -151,6 +151,14 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
     if found {
         return Ok(());
     }
+    // As the VM's lookup: a method CPython has and the language lacks
+    // poisons (`jitdiff_vm::runtime::cpython_attrs`).
+    let class = matches!(recv, Value::Builtin(b) if b.is_class());
+    if !class && jitdiff_vm::runtime::cpython_attrs::cpython_has(&recv.type_name(), m.name()) {
+        return Err(super::eval::poison(
+            jitdiff_vm::lang::outcome::Poison::Unmodelled,
+        ));
+    }
     let message = match recv {
         Value::Builtin(b) if b.is_class() => {
             format!("type object '{}' has no attribute '{}'", b.name(), m.name())

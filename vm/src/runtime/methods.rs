@@ -199,6 +199,11 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     {
         return Ok(*m);
     }
+    // A method CPython's type has and the language lacks: an
+    // AttributeError here would be an answer CPython does not give.
+    if ty != "type" && super::cpython_attrs::cpython_has(ty, name) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     // A class (`list.foo`) names itself; unbound methods are not in the
     // language, so every attribute of a class is missing.
     let message = match BUILTINS.iter().find(|(_, b)| *b == receiver) {

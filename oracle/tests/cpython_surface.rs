@@ -1,0 +1,68 @@
+//! What CPython has and the language lacks is never an answer. A builtin
+//! S0 does not define is refused by the front end (see
+//! `vm/src/lang/parse_builtins.rs`); a method of a built-in type S0 does
+//! not define poisons the reference and every configuration alike, where
+//! before both raised an AttributeError CPython never raises. A name CPython
+//! lacks too keeps CPython's AttributeError, which python3 confirms.
+
+use jitdiff_oracle::config::Config;
+use jitdiff_oracle::oracles::ConfigResult;
+use jitdiff_oracle::runner::{Runner, Verdict};
+use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+
+/// Each calls a method CPython 3.11 has and S0 lacks; the first only from
+/// iteration 51 of a loop, once the configurations that trace run it in a
+/// trace.
+const UNMODELLED: &[&str] = &[
+    "s = 'abc1'\nn = 0\nfor i in range(100):\n    if i > 50 and s[i % 4].isalpha():\n        n += 1\nprint(n)\n",
+    "print((7).bit_length())\n",
+    "x = [1, 2]\ny = x.copy()\nprint(y)\n",
+    "d = {1: 2}\nprint(d.popitem())\n",
+    "print('ab cd'.title())\n",
+    "t = (1, 2)\ntry:\n    t.nosuch()\nexcept AttributeError:\n    pass\nprint(t.__len__())\n",
+];
+
+#[test]
+fn a_method_cpython_has_and_s0_lacks_poisons_everywhere() {
+    for src in UNMODELLED {
+        let module = parse_program(src).unwrap();
+        let mut runner = Runner::new(Config::parse_list("all").unwrap());
+        let report = runner.run(&module);
+        assert_eq!(
+            report.reference,
+            RunResult::Poisoned(Poison::Unmodelled),
+            "{src}"
+        );
+        assert_eq!(
+            report.verdict,
+            Verdict::Poisoned(Poison::Unmodelled),
+            "{src}"
+        );
+        assert_eq!(report.results.len(), 18);
+        for (config, result) in &report.results {
+            assert!(
+                matches!(
+                    result,
+                    ConfigResult::Run(RunResult::Poisoned(Poison::Unmodelled), _)
+                ),
+                "{src}\n{config}: {result:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_method_cpython_lacks_too_is_cpythons_attribute_error() {
+    let src =
+        "s = 'abc'\ntry:\n    s.isalphabet()\nexcept AttributeError as e:\n    print('no', e)\n";
+    let mut runner = Runner::new(Config::parse_list("all,cpython").unwrap());
+    let report = runner.run(&parse_program(src).unwrap());
+    assert_eq!(report.verdict, Verdict::Agree);
+    let RunResult::Completed(outcome) = &report.reference else {
+        panic!("{:?}", report.reference)
+    };
+    assert_eq!(
+        outcome.output,
+        "no 'str' object has no attribute 'isalphabet'\n"
+    );
+}

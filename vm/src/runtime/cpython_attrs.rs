@@ -1,0 +1,165 @@
+//! The attributes CPython 3.11's built-in types have (`dir(str)`, ...).
+//! A method the language lacks on a type it has (`s.isalpha()`,
+//! `x.bit_length()`) would raise AttributeError on the reference and on
+//! every configuration alike, where CPython returns a value: so the method
+//! lookups of both (`runtime::methods::lookup`, the reference's
+//! `methods::lookup`) poison such a call as unmodelled instead, and keep
+//! CPython's AttributeError for names CPython does not have either.
+//! A test checks the table against python3.
+
+/// `(type name, its attribute names separated by spaces)`.
+pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
+    (
+        "str",
+        concat!(
+            "__add__ __class__ __contains__ __delattr__ __dir__ __doc__ __eq__ __format__ ",
+            "__ge__ __getattribute__ __getitem__ __getnewargs__ __getstate__ __gt__ __hash__ ",
+            "__init__ __init_subclass__ __iter__ __le__ __len__ __lt__ __mod__ __mul__ __ne__ ",
+            "__new__ __reduce__ __reduce_ex__ __repr__ __rmod__ __rmul__ __setattr__ ",
+            "__sizeof__ __str__ __subclasshook__ capitalize casefold center count encode ",
+            "endswith expandtabs find format format_map index isalnum isalpha isascii ",
+            "isdecimal isdigit isidentifier islower isnumeric isprintable isspace istitle ",
+            "isupper join ljust lower lstrip maketrans partition removeprefix removesuffix ",
+            "replace rfind rindex rjust rpartition rsplit rstrip split splitlines startswith ",
+            "strip swapcase title translate upper zfill",
+        ),
+    ),
+    (
+        "list",
+        concat!(
+            "__add__ __class__ __class_getitem__ __contains__ __delattr__ __delitem__ __dir__ ",
+            "__doc__ __eq__ __format__ __ge__ __getattribute__ __getitem__ __getstate__ ",
+            "__gt__ __hash__ __iadd__ __imul__ __init__ __init_subclass__ __iter__ __le__ ",
+            "__len__ __lt__ __mul__ __ne__ __new__ __reduce__ __reduce_ex__ __repr__ ",
+            "__reversed__ __rmul__ __setattr__ __setitem__ __sizeof__ __str__ ",
+            "__subclasshook__ append clear copy count extend index insert pop remove reverse ",
+            "sort",
+        ),
+    ),
+    (
+        "tuple",
+        concat!(
+            "__add__ __class__ __class_getitem__ __contains__ __delattr__ __dir__ __doc__ ",
+            "__eq__ __format__ __ge__ __getattribute__ __getitem__ __getnewargs__ ",
+            "__getstate__ __gt__ __hash__ __init__ __init_subclass__ __iter__ __le__ __len__ ",
+            "__lt__ __mul__ __ne__ __new__ __reduce__ __reduce_ex__ __repr__ __rmul__ ",
+            "__setattr__ __sizeof__ __str__ __subclasshook__ count index",
+        ),
+    ),
+    (
+        "range",
+        concat!(
+            "__bool__ __class__ __contains__ __delattr__ __dir__ __doc__ __eq__ __format__ ",
+            "__ge__ __getattribute__ __getitem__ __getstate__ __gt__ __hash__ __init__ ",
+            "__init_subclass__ __iter__ __le__ __len__ __lt__ __ne__ __new__ __reduce__ ",
+            "__reduce_ex__ __repr__ __reversed__ __setattr__ __sizeof__ __str__ ",
+            "__subclasshook__ count index start step stop",
+        ),
+    ),
+    (
+        "dict",
+        concat!(
+            "__class__ __class_getitem__ __contains__ __delattr__ __delitem__ __dir__ __doc__ ",
+            "__eq__ __format__ __ge__ __getattribute__ __getitem__ __getstate__ __gt__ ",
+            "__hash__ __init__ __init_subclass__ __ior__ __iter__ __le__ __len__ __lt__ ",
+            "__ne__ __new__ __or__ __reduce__ __reduce_ex__ __repr__ __reversed__ __ror__ ",
+            "__setattr__ __setitem__ __sizeof__ __str__ __subclasshook__ clear copy fromkeys ",
+            "get items keys pop popitem setdefault update values",
+        ),
+    ),
+    (
+        "set",
+        concat!(
+            "__and__ __class__ __class_getitem__ __contains__ __delattr__ __dir__ __doc__ ",
+            "__eq__ __format__ __ge__ __getattribute__ __getstate__ __gt__ __hash__ __iand__ ",
+            "__init__ __init_subclass__ __ior__ __isub__ __iter__ __ixor__ __le__ __len__ ",
+            "__lt__ __ne__ __new__ __or__ __rand__ __reduce__ __reduce_ex__ __repr__ __ror__ ",
+            "__rsub__ __rxor__ __setattr__ __sizeof__ __str__ __sub__ __subclasshook__ ",
+            "__xor__ add clear copy difference difference_update discard intersection ",
+            "intersection_update isdisjoint issubset issuperset pop remove ",
+            "symmetric_difference symmetric_difference_update union update",
+        ),
+    ),
+    (
+        "int",
+        concat!(
+            "__abs__ __add__ __and__ __bool__ __ceil__ __class__ __delattr__ __dir__ ",
+            "__divmod__ __doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
+            "__getattribute__ __getnewargs__ __getstate__ __gt__ __hash__ __index__ __init__ ",
+            "__init_subclass__ __int__ __invert__ __le__ __lshift__ __lt__ __mod__ __mul__ ",
+            "__ne__ __neg__ __new__ __or__ __pos__ __pow__ __radd__ __rand__ __rdivmod__ ",
+            "__reduce__ __reduce_ex__ __repr__ __rfloordiv__ __rlshift__ __rmod__ __rmul__ ",
+            "__ror__ __round__ __rpow__ __rrshift__ __rshift__ __rsub__ __rtruediv__ __rxor__ ",
+            "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
+            "__xor__ as_integer_ratio bit_count bit_length conjugate denominator from_bytes ",
+            "imag numerator real to_bytes",
+        ),
+    ),
+    (
+        "float",
+        concat!(
+            "__abs__ __add__ __bool__ __ceil__ __class__ __delattr__ __dir__ __divmod__ ",
+            "__doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
+            "__getattribute__ __getformat__ __getnewargs__ __getstate__ __gt__ __hash__ ",
+            "__init__ __init_subclass__ __int__ __le__ __lt__ __mod__ __mul__ __ne__ __neg__ ",
+            "__new__ __pos__ __pow__ __radd__ __rdivmod__ __reduce__ __reduce_ex__ __repr__ ",
+            "__rfloordiv__ __rmod__ __rmul__ __round__ __rpow__ __rsub__ __rtruediv__ ",
+            "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
+            "as_integer_ratio conjugate fromhex hex imag is_integer real",
+        ),
+    ),
+    (
+        "bool",
+        concat!(
+            "__abs__ __add__ __and__ __bool__ __ceil__ __class__ __delattr__ __dir__ ",
+            "__divmod__ __doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
+            "__getattribute__ __getnewargs__ __getstate__ __gt__ __hash__ __index__ __init__ ",
+            "__init_subclass__ __int__ __invert__ __le__ __lshift__ __lt__ __mod__ __mul__ ",
+            "__ne__ __neg__ __new__ __or__ __pos__ __pow__ __radd__ __rand__ __rdivmod__ ",
+            "__reduce__ __reduce_ex__ __repr__ __rfloordiv__ __rlshift__ __rmod__ __rmul__ ",
+            "__ror__ __round__ __rpow__ __rrshift__ __rshift__ __rsub__ __rtruediv__ __rxor__ ",
+            "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
+            "__xor__ as_integer_ratio bit_count bit_length conjugate denominator from_bytes ",
+            "imag numerator real to_bytes",
+        ),
+    ),
+    (
+        "NoneType",
+        concat!(
+            "__bool__ __class__ __delattr__ __dir__ __doc__ __eq__ __format__ __ge__ ",
+            "__getattribute__ __getstate__ __gt__ __hash__ __init__ __init_subclass__ __le__ ",
+            "__lt__ __ne__ __new__ __reduce__ __reduce_ex__ __repr__ __setattr__ __sizeof__ ",
+            "__str__ __subclasshook__",
+        ),
+    ),
+];
+
+/// Whether CPython's type `type_name` has the attribute `name`.
+pub fn cpython_has(type_name: &str, name: &str) -> bool {
+    CPYTHON_ATTRIBUTES
+        .iter()
+        .any(|(t, names)| *t == type_name && names.split(' ').any(|n| n == name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table is python3's (needs python3, like every CPython comparison).
+    #[test]
+    fn the_table_is_cpythons() {
+        for (ty, names) in CPYTHON_ATTRIBUTES {
+            let expr = if *ty == "NoneType" { "type(None)" } else { ty };
+            let out = std::process::Command::new("python3")
+                .args(["-c", &format!("print(' '.join(sorted(dir({expr}))))")])
+                .output()
+                .expect("python3 is required for this test (run ci/setup)");
+            assert!(out.status.success());
+            let theirs = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(*names, theirs.trim_end(), "{ty}");
+        }
+        assert!(cpython_has("str", "isalpha"));
+        assert!(!cpython_has("str", "isalphabet"));
+        assert!(cpython_has("int", "bit_length"));
+    }
+}
