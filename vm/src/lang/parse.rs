@@ -24,6 +24,8 @@ mod annotations;
 pub mod builtins;
 #[path = "parse_closures.rs"]
 mod closures;
+#[path = "parse_fstring.rs"]
+mod fstring;
 
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,10 +131,10 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
     let module = Module { body };
     lower.check_nonlocal_bindings(&module)?;
     lower.check_annotation_names(&module)?;
-    if let Some((name, range)) = builtins::first_missing_builtin(&parsed.syntax().body) {
+    if let Some((what, range)) = builtins::first_missing_builtin(&parsed.syntax().body) {
         return Err(err_at(
             range,
-            format!("unsupported construct: builtin `{name}` (outside S0)"),
+            format!("unsupported construct: {what} (outside S0)"),
         ));
     }
     Ok(module)
@@ -677,6 +679,7 @@ impl Lowering<'_> {
                 Expr::Str(text.to_string())
             }
             py::Expr::NoneLiteral(_) => Expr::None,
+            py::Expr::FString(f) => self.fstring(f)?,
             py::Expr::Name(n) if n.id.as_str() == "super" => {
                 return Err(self.unsupported(e, "`super` other than `super()` in a method"));
             }
@@ -903,7 +906,8 @@ fn normalize_int_literal(text: &str) -> Result<String, String> {
 
 fn expr_kind(e: &py::Expr) -> &'static str {
     match e {
-        py::Expr::FString(_) | py::Expr::TString(_) => "f-string",
+        py::Expr::FString(_) => "f-string",
+        py::Expr::TString(_) => "t-string",
         py::Expr::BytesLiteral(_) => "bytes literal",
         py::Expr::ListComp(_) => "list comprehension",
         py::Expr::Dict(_) | py::Expr::DictComp(_) => "dict",

@@ -139,6 +139,9 @@ struct Names<'a> {
     /// Reads of a missing builtin, in source order.
     reads: Vec<(&'a str, TextRange)>,
     bound: std::collections::BTreeSet<&'a str>,
+    /// The first f-string: it is lowered to calls of `str` and `repr`
+    /// (`parse_fstring.rs`), so the program must not rebind them.
+    fstring: Option<TextRange>,
 }
 
 impl<'a> Visitor<'a> for Names<'a> {
@@ -173,6 +176,9 @@ impl<'a> Visitor<'a> for Names<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a py::Expr) {
+        if let py::Expr::FString(f) = expr {
+            self.fstring.get_or_insert(f.range());
+        }
         if let py::Expr::Name(n) = expr {
             let name = n.id.as_str();
             if n.ctx.is_load() {
@@ -207,14 +213,33 @@ impl<'a> Visitor<'a> for Names<'a> {
 }
 
 /// The first read of a CPython builtin the language lacks and the program
-/// does not bind: its name and where it is.
-pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(&str, TextRange)> {
+/// does not bind (or an f-string in a program that binds `str` or
+/// `repr`): what it is and where.
+pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     let mut names = Names::default();
+    // A module docstring binds `__doc__` (in S0, as in CPython).
+    if let Some(py::Stmt::Expr(e)) = body.first()
+        && matches!(*e.value, py::Expr::StringLiteral(_))
+    {
+        names.bound.insert("__doc__");
+    }
     names.visit_body(body);
-    names
+    if let Some((name, range)) = names
         .reads
-        .into_iter()
+        .iter()
         .find(|(name, _)| !names.bound.contains(name))
+    {
+        return Some((format!("builtin `{name}`"), *range));
+    }
+    let rebound = ["str", "repr"]
+        .into_iter()
+        .find(|n| names.bound.contains(n));
+    match (names.fstring, rebound) {
+        (Some(range), Some(name)) => {
+            Some((format!("f-string in a program that binds `{name}`"), range))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +318,7 @@ mod tests {
             "try:\n    1 / 0\nexcept ZeroDivisionError as id:\n    print(1)\nprint(2)\n",
             "def f():\n    global pow\n    pow = 2\nf()\nprint(pow)\n",
             "print([1 for filter in range(2)])\n",
+            "'''Doc.'''\nprint(__doc__)\n",
         ] {
             assert!(
                 parse_program(src).is_ok(),
