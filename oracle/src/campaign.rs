@@ -229,6 +229,17 @@ impl CampaignStats {
                 "\nguided: {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus; new behaviours first reached by fresh programs {}, by mutants {}",
                 g.fresh, g.mutants, g.rejected, g.corpus, g.new_by_fresh, g.new_by_mutants
             ));
+            let yields: Vec<String> = g
+                .by_mutation
+                .iter()
+                .map(|(m, (runs, new))| format!("{m} {new}/{runs}"))
+                .collect();
+            if !yields.is_empty() {
+                s.push_str(&format!(
+                    "\nguided: new behaviours / mutants, by mutation: {}",
+                    yields.join(", ")
+                ));
+            }
         }
         s.push('\n');
         s.push_str(&self.timing.render());

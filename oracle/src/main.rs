@@ -288,9 +288,11 @@ enum Command {
         /// (boundary constants, loop counts, duplicated or swapped
         /// statements, a variable rebound to another type at iteration K,
         /// operators and comparisons swapped, operands retyped, wrapped or
-        /// pushed deeper), their share following their yield (1/8 to 7/8). Programs are drawn in
-        /// batches of 32 from the corpus of programs four batches back, so
-        /// a seed and --count give the same run for any --jobs.
+        /// pushed deeper, a statement spliced in from another kept
+        /// program's loop), their share following their yield over the
+        /// last eight batches (1/8 to 7/8). Programs are drawn in batches
+        /// of 32 from the corpus of programs four batches back, so a seed
+        /// and --count give the same run for any --jobs.
         #[arg(long)]
         guided: bool,
     },

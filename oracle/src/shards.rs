@@ -204,7 +204,8 @@ pub fn run(
             }
             merger.merge(&done)?;
             if let Some(g) = guide.as_mut() {
-                g.observe(done.index, &done.delta.coverage);
+                let cost = done.delta.vm.instructions + done.delta.tier2.uops_executed;
+                g.observe(done.index, &done.delta.coverage, cost);
             }
         }
     }

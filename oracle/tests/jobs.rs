@@ -99,6 +99,7 @@ fn a_guided_campaign_is_the_same_for_one_worker_and_two() {
     assert!(guided["mutants"].as_u64().unwrap() > 0, "{counts}");
     assert!(guided["corpus"].as_u64().unwrap() > 0, "{counts}");
     assert_eq!(guided["curve"].as_array().unwrap().len(), 192 / 32);
+    assert!(guided["by_mutation"].get("Splice").is_some(), "{counts}");
     assert_eq!(counts, counters(&two.stdout));
     assert_eq!(saved(&d1), saved(&d2));
 }

@@ -42,6 +42,7 @@ mod seqs;
 mod seqs_stmt;
 mod sets;
 mod shapes;
+pub mod splice;
 mod star_calls;
 mod state;
 mod stmt;

@@ -21,6 +21,9 @@
 //!   an operation pushed one stack slot deeper (`e` becomes `K op e`, so
 //!   its uops run with another register variant).
 //!
+//! Splicing a statement from another program needs the corpus: it is
+//! `generator::splice`, which the guided campaign calls itself.
+//!
 //! Loop termination is by construction in the generator; an edit must not
 //! undo it, so the tests of `while` loops and of `if`s that `break` are set
 //! aside while expressions are edited (a loop bound may still change: a
