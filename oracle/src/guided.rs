@@ -4,9 +4,9 @@
 //! the rest on fresh programs (the blind campaign's, index for index).
 //! One edit in three is a splice (`generator::splice`): a statement of
 //! another kept program's loop put into a loop of this one. The mutants'
-//! share follows their yield: new behaviours per mutant against new
-//! behaviours per fresh program over the last [`WINDOW`] batches, between
-//! 1/8 and 7/8.
+//! share follows their yield: new behaviours per unit of interpreter work
+//! by mutants against fresh programs over the last [`WINDOW`] batches,
+//! between 1/8 and 7/8 (see [`odds`]).
 //!
 //! **Behaviours** are [`coverage::features`]: a pair of consecutive uops in
 //! an entered trace, a uop leaving a trace (a guard failing) for the first
@@ -80,9 +80,51 @@ pub struct GuideStats {
     pub by_mutation: BTreeMap<String, (u64, u64)>,
 }
 
-/// Yields at a batch's end: `(fresh run, their new behaviours, mutants
-/// run, theirs)`, for the share of mutants in later batches.
-type Yields = (u64, u64, u64, u64);
+/// What a group of programs did: how many ran, the new behaviours they
+/// reached first, and the work they cost (see [`Guide::observe`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Tally {
+    programs: u64,
+    new: u64,
+    cost: u64,
+}
+
+impl Tally {
+    fn add(&mut self, new: u64, cost: u64) {
+        self.programs += 1;
+        self.new += new;
+        self.cost += cost;
+    }
+
+    fn since(self, before: Tally) -> Tally {
+        Tally {
+            programs: self.programs - before.programs,
+            new: self.new - before.new,
+            cost: self.cost - before.cost,
+        }
+    }
+}
+
+/// The odds (per mille, 1/8 to 7/8) that `a` is the better spend than
+/// `b`: new behaviours per unit of work, what a campaign of fixed length
+/// maximizes (per program, costly programs win and the campaign runs
+/// fewer of them). Each rate is shrunk toward the two groups' pooled rate
+/// by four programs' worth of work, so a group that found nothing yet is
+/// not judged on its cost alone.
+fn odds(a: Tally, b: Tally) -> u64 {
+    let cost = (a.cost + b.cost).max(1) as f64;
+    let pooled = (a.new + b.new) as f64 / cost;
+    let prior = 4.0 * cost / (a.programs + b.programs).max(1) as f64;
+    let rate = |t: Tally| (t.new as f64 + pooled * prior) / (t.cost as f64 + prior);
+    let (ya, yb) = (rate(a), rate(b));
+    if ya + yb <= 0.0 {
+        return 500;
+    }
+    ((1000.0 * ya / (ya + yb)) as u64).clamp(125, 875)
+}
+
+/// Fresh programs and mutants, for the share of mutants in later batches.
+type Yields = (Tally, Tally);
 
 pub struct Guide {
     seed: u64,
@@ -106,7 +148,7 @@ impl Guide {
             seen: BTreeSet::new(),
             corpus: vec![],
             batch: BTreeMap::new(),
-            yields: (0, 0, 0, 0),
+            yields: Default::default(),
             yields_at: vec![],
             stats: GuideStats::default(),
         }
@@ -144,10 +186,9 @@ impl Guide {
     }
 
     /// The share of mutants (per mille) in the batch starting at `first`:
-    /// as productive as they were, in new behaviours per program, against
-    /// fresh programs, over the last [`WINDOW`] batches the corpus knows
-    /// (see [`Guide::draw_batch`]); between 1/8 and 7/8, and one half until
-    /// both have run in that window. A window, not the whole campaign:
+    /// the [`odds`] of mutants against fresh programs over the last
+    /// [`WINDOW`] batches the corpus knows (see [`Guide::draw_batch`]), and
+    /// one half until both have run in that window. A window, not the whole campaign:
     /// the first fresh programs find hundreds of behaviours each, easy ones
     /// a later fresh program no longer finds, and a campaign-long average
     /// would hold mutants at 1/8 long after fresh programs stopped paying.
@@ -155,23 +196,20 @@ impl Guide {
         let Some(last) = (first / BATCH).checked_sub(LAG) else {
             return 500;
         };
-        let Some(&(f1, fn1, m1, mn1)) = self.yields_at.get(last as usize) else {
+        let Some(&(fresh_now, mutants_now)) = self.yields_at.get(last as usize) else {
             return 500;
         };
-        let (f0, fn0, m0, mn0) = last
+        let (fresh_before, mutants_before) = last
             .checked_sub(WINDOW)
             .and_then(|b| self.yields_at.get(b as usize))
             .copied()
             .unwrap_or_default();
-        let (fresh, fresh_new, mutants, mutants_new) = (f1 - f0, fn1 - fn0, m1 - m0, mn1 - mn0);
-        if fresh == 0 || mutants == 0 {
+        let fresh = fresh_now.since(fresh_before);
+        let mutants = mutants_now.since(mutants_before);
+        if fresh.programs == 0 || mutants.programs == 0 {
             return 500;
         }
-        let (yf, ym) = (
-            (fresh_new as f64 + 1.0) / fresh as f64,
-            (mutants_new as f64 + 1.0) / mutants as f64,
-        );
-        ((1000.0 * ym / (ym + yf)) as u64).clamp(125, 875)
+        odds(mutants, fresh)
     }
 
     /// Program `index`, from the first `visible` corpus entries; a mutant
@@ -261,12 +299,10 @@ impl Guide {
         let new = found > 0;
         if let Some((src, origin)) = self.batch.remove(&index) {
             if matches!(origin, Origin::Fresh) {
-                self.yields.0 += 1;
-                self.yields.1 += found;
+                self.yields.0.add(found, cost);
                 self.stats.new_by_fresh += found;
             } else {
-                self.yields.2 += 1;
-                self.yields.3 += found;
+                self.yields.1.add(found, cost);
                 self.stats.new_by_mutants += found;
             }
             if let Origin::Mutant { mutations, .. } = &origin {
@@ -294,32 +330,56 @@ impl Guide {
 mod tests {
     use super::*;
 
+    /// `programs` programs costing 100 each that found `new` behaviours.
+    fn tally(programs: u64, new: u64) -> Tally {
+        Tally {
+            programs,
+            new,
+            cost: 100 * programs,
+        }
+    }
+
     /// Cumulative yields after each batch: fresh programs find 3,000
     /// behaviours in the first batch and nothing after it; mutants, half
     /// of each later batch, one behaviour each.
     fn guide_with_yields(batches: u64) -> Guide {
         let mut g = Guide::new(1);
-        let mut y: Yields = (32, 3000, 0, 0);
-        g.yields_at.push(y);
-        for _ in 1..batches {
-            y = (y.0 + 16, y.1, y.2 + 16, y.3 + 16);
-            g.yields_at.push(y);
+        g.yields_at.push((tally(32, 3000), tally(0, 0)));
+        for b in 1..batches {
+            g.yields_at
+                .push((tally(32 + 16 * b, 3000), tally(16 * b, 16 * b)));
         }
         g
     }
 
     /// The share follows the last WINDOW batches: once the first batch's
     /// easy finds are out of the window, productive mutants get the most
-    /// programs; while it is in, they get the least.
+    /// programs; while it is in, they get few.
     #[test]
     fn the_mutant_share_follows_recent_yields() {
         let g = guide_with_yields(40);
         // Batch LAG + 1 is drawn from yields up to batch 1: the first
         // batch's 3,000 finds weigh in.
-        assert_eq!(g.mutant_share((LAG + 1) * BATCH), 125);
+        assert!(g.mutant_share((LAG + 1) * BATCH) < 200);
         // Batch 30 sees batches 19 to 26: fresh programs found nothing there.
         assert_eq!(g.mutant_share(30 * BATCH), 875);
         // Too early to know: one half.
         assert_eq!(g.mutant_share(BATCH), 500);
+    }
+
+    /// Per unit of work, not per program: programs three times as costly
+    /// that find twice as much are the worse spend.
+    #[test]
+    fn odds_are_per_unit_of_work() {
+        let cheap = tally(100, 100);
+        let costly = Tally {
+            programs: 100,
+            new: 200,
+            cost: 30_000,
+        };
+        assert!(odds(cheap, costly) > 500, "{}", odds(cheap, costly));
+        assert!(odds(costly, cheap) < 500);
+        // Nothing found by either: even.
+        assert_eq!(odds(tally(50, 0), tally(50, 0)), 500);
     }
 }

@@ -289,8 +289,8 @@ enum Command {
         /// statements, a variable rebound to another type at iteration K,
         /// operators and comparisons swapped, operands retyped, wrapped or
         /// pushed deeper, a statement spliced in from another kept
-        /// program's loop), their share following their yield over the
-        /// last eight batches (1/8 to 7/8). Programs are drawn in batches
+        /// program's loop), their share following their yield per unit of
+        /// interpreter work over the last eight batches (1/8 to 7/8). Programs are drawn in batches
         /// of 32 from the corpus of programs four batches back, so a seed
         /// and --count give the same run for any --jobs.
         #[arg(long)]
