@@ -11,8 +11,9 @@ use jitdiff_oracle::runner::{Runner, Verdict};
 use jitdiff_vm::lang::{Poison, RunResult, parse_program};
 
 /// Each calls a method CPython 3.11 has and S0 lacks; the first only from
-/// iteration 51 of a loop, once the configurations that trace run it in a
-/// trace.
+/// iteration 51 of a loop, which every configuration that traces has
+/// traced by then (the hot threshold is 16, or 2 under +stress), whether
+/// the call then runs inside a trace or after an exit from it.
 const UNMODELLED: &[&str] = &[
     "s = 'abc1'\nn = 0\nfor i in range(100):\n    if i > 50 and s[i % 4].isalpha():\n        n += 1\nprint(n)\n",
     "print((7).bit_length())\n",

@@ -7,6 +7,20 @@
 //! CPython's AttributeError for names CPython does not have either.
 //! A test checks the table against python3.
 
+/// `dir(int)`, which is also `dir(bool)`.
+const INT_ATTRIBUTES: &str = concat!(
+    "__abs__ __add__ __and__ __bool__ __ceil__ __class__ __delattr__ __dir__ ",
+    "__divmod__ __doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
+    "__getattribute__ __getnewargs__ __getstate__ __gt__ __hash__ __index__ __init__ ",
+    "__init_subclass__ __int__ __invert__ __le__ __lshift__ __lt__ __mod__ __mul__ ",
+    "__ne__ __neg__ __new__ __or__ __pos__ __pow__ __radd__ __rand__ __rdivmod__ ",
+    "__reduce__ __reduce_ex__ __repr__ __rfloordiv__ __rlshift__ __rmod__ __rmul__ ",
+    "__ror__ __round__ __rpow__ __rrshift__ __rshift__ __rsub__ __rtruediv__ __rxor__ ",
+    "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
+    "__xor__ as_integer_ratio bit_count bit_length conjugate denominator from_bytes ",
+    "imag numerator real to_bytes",
+);
+
 /// `(type name, its attribute names separated by spaces)`.
 pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
     (
@@ -80,21 +94,7 @@ pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
             "symmetric_difference symmetric_difference_update union update",
         ),
     ),
-    (
-        "int",
-        concat!(
-            "__abs__ __add__ __and__ __bool__ __ceil__ __class__ __delattr__ __dir__ ",
-            "__divmod__ __doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
-            "__getattribute__ __getnewargs__ __getstate__ __gt__ __hash__ __index__ __init__ ",
-            "__init_subclass__ __int__ __invert__ __le__ __lshift__ __lt__ __mod__ __mul__ ",
-            "__ne__ __neg__ __new__ __or__ __pos__ __pow__ __radd__ __rand__ __rdivmod__ ",
-            "__reduce__ __reduce_ex__ __repr__ __rfloordiv__ __rlshift__ __rmod__ __rmul__ ",
-            "__ror__ __round__ __rpow__ __rrshift__ __rshift__ __rsub__ __rtruediv__ __rxor__ ",
-            "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
-            "__xor__ as_integer_ratio bit_count bit_length conjugate denominator from_bytes ",
-            "imag numerator real to_bytes",
-        ),
-    ),
+    ("int", INT_ATTRIBUTES),
     (
         "float",
         concat!(
@@ -108,21 +108,8 @@ pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
             "as_integer_ratio conjugate fromhex hex imag is_integer real",
         ),
     ),
-    (
-        "bool",
-        concat!(
-            "__abs__ __add__ __and__ __bool__ __ceil__ __class__ __delattr__ __dir__ ",
-            "__divmod__ __doc__ __eq__ __float__ __floor__ __floordiv__ __format__ __ge__ ",
-            "__getattribute__ __getnewargs__ __getstate__ __gt__ __hash__ __index__ __init__ ",
-            "__init_subclass__ __int__ __invert__ __le__ __lshift__ __lt__ __mod__ __mul__ ",
-            "__ne__ __neg__ __new__ __or__ __pos__ __pow__ __radd__ __rand__ __rdivmod__ ",
-            "__reduce__ __reduce_ex__ __repr__ __rfloordiv__ __rlshift__ __rmod__ __rmul__ ",
-            "__ror__ __round__ __rpow__ __rrshift__ __rshift__ __rsub__ __rtruediv__ __rxor__ ",
-            "__setattr__ __sizeof__ __str__ __sub__ __subclasshook__ __truediv__ __trunc__ ",
-            "__xor__ as_integer_ratio bit_count bit_length conjugate denominator from_bytes ",
-            "imag numerator real to_bytes",
-        ),
-    ),
+    // CPython 3.11: dir(bool) == dir(int).
+    ("bool", INT_ATTRIBUTES),
     (
         "NoneType",
         concat!(
