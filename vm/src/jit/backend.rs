@@ -55,6 +55,11 @@ impl BackendKind {
 
 /// Bytes of code memory per VM.
 const CODE_REGION: usize = 32 << 20;
+/// Frame slots whose guard pages carry an invalid-access hook under
+/// emulation, so a fault there names its address: enough for every call
+/// depth but deep recursion. Every hook is walked whenever unicorn
+/// translates a block, so not all of them (see `EmuSpec::unwatched`).
+const WATCHED_FRAME_SLOTS: u64 = 16;
 const PAGE: u64 = 4096;
 
 /// One machine-code region, bump-allocated in whole pages per trace so a
@@ -250,12 +255,17 @@ impl Jit {
             debug_assert_eq!(frames.1, arena.0 + (frames.1 - frames.0));
             regions.push((frames.1, arena.1 - (frames.1 - arena.0) as usize));
             regions.push(state.mapping());
+            // Guard pages past the first WATCHED_FRAME_SLOTS slots fault
+            // without naming the address (see EmuSpec::unwatched).
+            let watched_end = frames.0 + WATCHED_FRAME_SLOTS * slot;
+            let unwatched = (watched_end < end).then_some((watched_end, end));
             // SAFETY: the state region lives as long as the JIT.
             let fuel = unsafe { &raw const (*state.state()).fuel };
             Some(EmuPool::new(EmuSpec {
                 arch: kind.arch(),
                 regions,
                 code: (code.mapping.addr(), code.mapping.len()),
+                unwatched,
                 count: count_instructions,
                 count_mem: count_memory,
                 budget,

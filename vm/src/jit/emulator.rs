@@ -95,6 +95,10 @@ pub struct EmuSpec {
     pub regions: Vec<(u64, usize)>,
     /// Code memory, mapped read-execute.
     pub code: (u64, usize),
+    /// A span whose unmapped pages get no invalid-access hook (the guard
+    /// pages of deep frame slots): an access there still faults, but its
+    /// fault names no address. See [`unmapped_gaps`] for why hooks cost.
+    pub unwatched: Option<(u64, u64)>,
     pub count: bool,
     /// Count data memory accesses (`+count-mem`).
     pub count_mem: bool,
@@ -299,8 +303,10 @@ impl Emulator {
             (spec.code.0, spec.code.0 + spec.code.1 as u64),
             (trap_base, trap_base + TRAP_MAPPING),
         ];
+        let unwatched = spec.unwatched.unwrap_or((0, 0));
         let mut watched: Vec<(HookType, u64, u64)> = unmapped_gaps(&spans)
             .into_iter()
+            .filter(|&(lo, hi)| !(lo >= unwatched.0 && hi < unwatched.1))
             .map(|(lo, hi)| (HookType::MEM_UNMAPPED, lo, hi))
             .collect();
         watched.extend(
@@ -526,6 +532,13 @@ impl Emulator {
 /// trace's time). An access to a mapped page can only be invalid by its
 /// protection: a fetch from data (the PC says where) or a store into code
 /// memory (watched on its own, no data page shares it).
+///
+/// Nor one hook per gap everywhere: unicorn walks its invalid-access hook
+/// lists (one per access kind, each hook in all three) for every block it
+/// translates, to learn whether the block's page is watched. With a hook
+/// per frame slot's guard page (201 slots) that walk was a tenth of an
+/// emulated campaign's time, so only the shallow slots' guard pages are
+/// watched (see `EmuSpec::unwatched`).
 fn unmapped_gaps(mapped: &[(u64, u64)]) -> Vec<(u64, u64)> {
     let mut spans = mapped.to_vec();
     spans.sort_unstable();
@@ -643,6 +656,7 @@ mod tests {
                 arch,
                 regions: vec![(aligned(&data), 2 * PAGE as usize)],
                 code: (aligned(&code), 2 * PAGE as usize),
+                unwatched: None,
                 count: false,
                 count_mem: false,
                 budget: false,
@@ -669,6 +683,52 @@ mod tests {
             assert_eq!(read.address, Some(unmapped), "{arch:?}: {read:?}");
             // And the engine runs on afterwards.
             assert!(pool.run(code_at, 7, state).is_ok(), "{arch:?}");
+        }
+    }
+
+    /// A gap inside `unwatched` (a deep frame slot's guard page) has no
+    /// hook: a store there still faults, naming no address, while a gap
+    /// outside it names the address; the engine runs on after both.
+    #[test]
+    fn an_unwatched_gap_still_faults_without_its_address() {
+        // x86-64 `mov [rsi], rdi; ret`; AArch64 `str x0, [x1]; ret`.
+        for (arch, store) in [
+            (Arch::X86_64, vec![0x48, 0x89, 0x3e, 0xc3]),
+            (
+                Arch::Aarch64,
+                vec![0x20, 0x00, 0x00, 0xf9, 0xc0, 0x03, 0x5f, 0xd6],
+            ),
+        ] {
+            let data = vec![0u8; 6 * PAGE as usize];
+            let mut code = vec![0u8; 2 * PAGE as usize];
+            let base = (data.as_ptr() as u64).next_multiple_of(PAGE);
+            let code_at = (code.as_ptr() as u64).next_multiple_of(PAGE);
+            let at = (code_at - code.as_ptr() as u64) as usize;
+            code[at..at + store.len()].copy_from_slice(&store);
+            // Pages 0, 2 and 4 mapped; 1 watched, 3 not.
+            let spec = EmuSpec {
+                arch,
+                regions: vec![
+                    (base, 4096),
+                    (base + 2 * PAGE, 4096),
+                    (base + 4 * PAGE, 4096),
+                ],
+                code: (code_at, PAGE as usize),
+                unwatched: Some((base + 3 * PAGE, base + 4 * PAGE)),
+                count: false,
+                count_mem: false,
+                budget: false,
+                fuel: std::ptr::null(),
+            };
+            let mut pool = EmuPool::new(spec).unwrap();
+            let to = |page: u64| (base + page * PAGE) as *mut JitState;
+            assert!(pool.run(code_at, 7, to(2)).is_ok(), "{arch:?}");
+            let watched = pool.run(code_at, 7, to(1)).expect_err("stored into a gap");
+            assert_eq!(watched.address, Some(base + PAGE), "{arch:?}: {watched:?}");
+            let unwatched = pool.run(code_at, 7, to(3)).expect_err("stored into a gap");
+            assert_eq!(unwatched.address, None, "{arch:?}: {unwatched:?}");
+            assert_eq!(unwatched.message, "WRITE_UNMAPPED", "{arch:?}");
+            assert!(pool.run(code_at, 7, to(4)).is_ok(), "{arch:?}");
         }
     }
 }
