@@ -44,6 +44,10 @@ pub struct CampaignOptions {
     /// are mutants of those that reached new JIT behaviour
     /// (`crate::guided`).
     pub guided: bool,
+    /// Guided: the seed corpus (`--corpus`), run as the campaign's first
+    /// programs and kept as parents like any program that reached
+    /// something new.
+    pub seed_corpus: Vec<(String, jitdiff_vm::lang::Module)>,
 }
 
 impl CampaignOptions {
@@ -76,6 +80,7 @@ impl CampaignOptions {
             hang_seconds: 20.0,
             steer: None,
             guided: false,
+            seed_corpus: vec![],
         }
     }
 }
@@ -226,8 +231,8 @@ impl CampaignStats {
         ));
         if let Some(g) = &self.guided {
             s.push_str(&format!(
-                "\nguided: {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus; new behaviours first reached by fresh programs {}, by mutants {}",
-                g.fresh, g.mutants, g.rejected, g.corpus, g.new_by_fresh, g.new_by_mutants
+                "\nguided: {} seed-corpus programs, {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus; new behaviours first reached by seed-corpus programs {}, by fresh programs {}, by mutants {}",
+                g.seeds, g.fresh, g.mutants, g.rejected, g.corpus, g.new_by_seeds, g.new_by_fresh, g.new_by_mutants
             ));
             let yields: Vec<String> = g
                 .by_mutation
@@ -442,8 +447,8 @@ pub fn check_program_source(
         let mut f = finding_files(what, (opts.seed, index, pseed), &unparse(&module), &report);
         if guided {
             // The program seed names the fresh program of this index; a
-            // mutant is reproduced by its text only.
-            f.py = format!("# jitdiff --guided: the program below is this index's draw (fresh or a mutant)\n{}", f.py);
+            // mutant or a seed-corpus program is reproduced by its text only.
+            f.py = format!("# jitdiff --guided: the program below is this index's draw (a seed-corpus program, fresh or a mutant)\n{}", f.py);
         }
         f
     });

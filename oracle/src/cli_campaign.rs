@@ -19,6 +19,8 @@ pub struct CampaignArgs {
     pub hang_seconds: f64,
     pub jobs: Option<u64>,
     pub guided: bool,
+    /// Guided: the seed corpus's programs (see `guided::load_seed_corpus`).
+    pub seed_corpus: Vec<(String, jitdiff_vm::lang::Module)>,
 }
 
 /// Report files and their reduction budget.
@@ -46,6 +48,7 @@ fn options(a: CampaignArgs) -> CampaignOptions {
         hang_seconds: a.hang_seconds,
         steer: None,
         guided: a.guided,
+        seed_corpus: a.seed_corpus,
     }
 }
 

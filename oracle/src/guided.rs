@@ -54,6 +54,8 @@ const MUTATION_SALT: u64 = 0x6775_6964_6564_0001;
 pub enum Origin {
     /// The blind campaign's program of this index.
     Fresh,
+    /// A program of the seed corpus (`--corpus`), by file name.
+    Seed(String),
     /// Corpus entry `parent` under these mutations.
     Mutant {
         parent: usize,
@@ -64,6 +66,8 @@ pub enum Origin {
 /// The guided campaign's counters (in the final statistics).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideStats {
+    /// Seed-corpus programs run (the first programs of the campaign).
+    pub seeds: u64,
     pub fresh: u64,
     pub mutants: u64,
     /// Mutations the front end rejected (replaced by fresh programs).
@@ -72,7 +76,9 @@ pub struct GuideStats {
     pub corpus: u64,
     /// Distinct behaviours reached, after every batch: `(programs, behaviours)`.
     pub curve: Vec<(u64, u64)>,
-    /// New behaviours first reached by fresh programs, and by mutants.
+    /// New behaviours first reached by seed-corpus programs, by fresh
+    /// programs, and by mutants.
+    pub new_by_seeds: u64,
     pub new_by_fresh: u64,
     pub new_by_mutants: u64,
     /// By mutation: mutants it made (with others, for mutants edited more
@@ -128,6 +134,8 @@ type Yields = (Tally, Tally);
 
 pub struct Guide {
     seed: u64,
+    /// The seed corpus, by name: programs `0..seeds.len()` of the campaign.
+    seeds: Vec<(String, Module)>,
     seen: BTreeSet<String>,
     /// Kept programs with the index they ran at and their cost (see
     /// [`Guide::observe`]).
@@ -142,9 +150,12 @@ pub struct Guide {
 }
 
 impl Guide {
-    pub fn new(seed: u64) -> Guide {
+    /// A guide for campaign `seed` whose first programs are `seeds` (see
+    /// [`load_seed_corpus`]).
+    pub fn new(seed: u64, seeds: Vec<(String, Module)>) -> Guide {
         Guide {
             seed,
+            seeds,
             seen: BTreeSet::new(),
             corpus: vec![],
             batch: BTreeMap::new(),
@@ -173,6 +184,7 @@ impl Guide {
         for index in first..first + BATCH {
             let (module, origin) = self.draw(opts, index, visible, share);
             match origin {
+                Origin::Seed(_) => self.stats.seeds += 1,
                 Origin::Fresh => self.stats.fresh += 1,
                 Origin::Mutant { .. } => self.stats.mutants += 1,
             }
@@ -221,6 +233,9 @@ impl Guide {
         visible: usize,
         share: u64,
     ) -> (Module, Origin) {
+        if let Some((name, module)) = self.seeds.get(index as usize) {
+            return (module.clone(), Origin::Seed(name.clone()));
+        }
         let fresh = || opts.program(program_seed(opts.seed, index));
         let mut rng = StdRng::seed_from_u64(program_seed(self.seed ^ MUTATION_SALT, index));
         if visible == 0 || rng.next_u64() % 1000 >= share {
@@ -298,12 +313,18 @@ impl Guide {
         }
         let new = found > 0;
         if let Some((src, origin)) = self.batch.remove(&index) {
-            if matches!(origin, Origin::Fresh) {
-                self.yields.0.add(found, cost);
-                self.stats.new_by_fresh += found;
-            } else {
-                self.yields.1.add(found, cost);
-                self.stats.new_by_mutants += found;
+            // Seeds are in neither yield: they say nothing of what fresh
+            // programs or mutants pay.
+            match origin {
+                Origin::Seed(_) => self.stats.new_by_seeds += found,
+                Origin::Fresh => {
+                    self.yields.0.add(found, cost);
+                    self.stats.new_by_fresh += found;
+                }
+                Origin::Mutant { .. } => {
+                    self.yields.1.add(found, cost);
+                    self.stats.new_by_mutants += found;
+                }
             }
             if let Origin::Mutant { mutations, .. } = &origin {
                 let distinct: BTreeSet<&String> = mutations.iter().collect();
@@ -326,6 +347,38 @@ impl Guide {
     }
 }
 
+/// The programs of a seed corpus by file name, and the files left out
+/// (each with why).
+pub type SeedCorpus = (Vec<(String, Module)>, Vec<String>);
+
+/// The seed corpus: every `*.py` file of `dir`, in name order, that the
+/// front end accepts (the rest are named in the returned warnings and left
+/// out). A file's `# jitdiff limits:` header is not applied: seeds run under
+/// the campaign's limits, like every program of it.
+pub fn load_seed_corpus(dir: &std::path::Path) -> Result<SeedCorpus, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("seed corpus {}: {e}", dir.display()))?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py") && p.is_file())
+        .collect();
+    files.sort();
+    let (mut seeds, mut skipped) = (vec![], vec![]);
+    for path in files {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let parsed = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|src| parse_program(&src).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(module) => seeds.push((name, module)),
+            Err(e) => skipped.push(format!("{}: {e}", path.display())),
+        }
+    }
+    Ok((seeds, skipped))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,13 +396,52 @@ mod tests {
     /// behaviours in the first batch and nothing after it; mutants, half
     /// of each later batch, one behaviour each.
     fn guide_with_yields(batches: u64) -> Guide {
-        let mut g = Guide::new(1);
+        let mut g = Guide::new(1, vec![]);
         g.yields_at.push((tally(32, 3000), tally(0, 0)));
         for b in 1..batches {
             g.yields_at
                 .push((tally(32 + 16 * b, 3000), tally(16 * b, 16 * b)));
         }
         g
+    }
+
+    /// The seed corpus: `*.py` files in name order, a file the front end
+    /// refuses named and left out, other files ignored.
+    #[test]
+    fn a_seed_corpus_is_its_parsable_python_files_in_name_order() {
+        let dir = std::env::temp_dir().join(format!("jitdiff-seeds-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("b.py"), "print(2)\n").unwrap();
+        std::fs::write(dir.join("a.py"), "print(1)\n").unwrap();
+        std::fs::write(dir.join("c.py"), "print(\n").unwrap();
+        std::fs::write(dir.join("d.txt"), "print(4)\n").unwrap();
+        let (seeds, skipped) = load_seed_corpus(&dir).unwrap();
+        let names: Vec<&str> = seeds.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a.py", "b.py"]);
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].contains("c.py"), "{skipped:?}");
+        assert!(load_seed_corpus(&dir.join("missing")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Seeds are the campaign's first programs, then fresh programs take
+    /// over at their own indices (a mutant needs a corpus LAG batches old).
+    #[test]
+    fn seeds_come_first() {
+        let seeds: Vec<(String, Module)> = ["print(1)\n", "print(2)\n"]
+            .iter()
+            .enumerate()
+            .map(|(i, src)| (format!("{i}.py"), parse_program(src).unwrap()))
+            .collect();
+        let mut g = Guide::new(5, seeds.clone());
+        let opts = CampaignOptions::quiet(vec![], 5, Some(64), None);
+        g.draw_batch(&opts, 0);
+        assert_eq!(g.source(0), Some(unparse(&seeds[0].1).as_str()));
+        assert_eq!(g.source(1), Some(unparse(&seeds[1].1).as_str()));
+        let fresh = unparse(&opts.program(program_seed(5, 2)));
+        assert_eq!(g.source(2), Some(fresh.as_str()));
+        assert_eq!((g.stats.seeds, g.stats.fresh), (2, BATCH - 2));
     }
 
     /// The share follows the last WINDOW batches: once the first batch's

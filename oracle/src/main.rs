@@ -234,7 +234,8 @@ enum Command {
         /// that specialized on it, a list or tuple changing length where
         /// it is unpacked, a builtin bound to a local and rebound,
         /// class attributes rebound and shadowed, `super()` and cells in
-        /// loops) on; combines with the others.
+        /// loops, an operand of a specialized operation retyped so its
+        /// guard fails) on; combines with the others.
         #[arg(long)]
         shape_changes: bool,
     },
@@ -295,6 +296,22 @@ enum Command {
         /// and --count give the same run for any --jobs.
         #[arg(long)]
         guided: bool,
+        /// With --guided: the seed corpus, run as the campaign's first
+        /// programs (every *.py file of DIR that the front end accepts, in
+        /// name order, under the campaign's limits) and kept as parents
+        /// like any program that reached something new. Default: the
+        /// repository's corpus/ (hand-written kernels and regressions)
+        /// when it exists.
+        #[arg(
+            long,
+            value_name = "DIR",
+            requires = "guided",
+            conflicts_with = "no_corpus"
+        )]
+        corpus: Option<PathBuf>,
+        /// With --guided: no seed corpus; the first programs are fresh.
+        #[arg(long, requires = "guided")]
+        no_corpus: bool,
     },
     /// Run a campaign and list what it reached of the JIT against what the
     /// VM declares, never-reached first: uops run by the tier-2
@@ -540,10 +557,17 @@ fn main() -> ExitCode {
             summary,
             reduce_seconds,
             guided,
+            corpus,
+            no_corpus,
         } => {
             let configs = match Config::parse_list(&config) {
                 Ok(c) => c,
                 Err(e) => return usage_error(&e),
+            };
+            let seed_corpus = match (guided && !no_corpus).then(|| seed_corpus(corpus)) {
+                None => vec![],
+                Some(Ok(seeds)) => seeds,
+                Some(Err(e)) => return usage_error(&e),
             };
             let args = cli_campaign::CampaignArgs {
                 seconds,
@@ -554,6 +578,7 @@ fn main() -> ExitCode {
                 hang_seconds,
                 jobs,
                 guided,
+                seed_corpus,
             };
             let rep = cli_campaign::ReportArgs {
                 junit,
@@ -584,10 +609,33 @@ fn main() -> ExitCode {
                 hang_seconds: 20.0,
                 jobs,
                 guided: false,
+                seed_corpus: vec![],
             };
             cli_campaign::cmd_coverage(args, json, summary)
         }
     }
+}
+
+/// The guided campaign's seed corpus: `dir`, or by default the
+/// repository's `corpus/` if it exists. Says what it loaded on stderr.
+fn seed_corpus(dir: Option<PathBuf>) -> Result<Vec<(String, Module)>, String> {
+    let explicit = dir.is_some();
+    let dir =
+        dir.unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
+    if !explicit && !dir.is_dir() {
+        eprintln!("guided: no seed corpus ({} not found)", dir.display());
+        return Ok(vec![]);
+    }
+    let (seeds, skipped) = jitdiff_oracle::guided::load_seed_corpus(&dir)?;
+    for s in &skipped {
+        eprintln!("guided: seed corpus file left out: {s}");
+    }
+    eprintln!(
+        "guided: seed corpus {}: {} programs",
+        dir.display(),
+        seeds.len()
+    );
+    Ok(seeds)
 }
 
 fn usage_error(msg: &str) -> ExitCode {

@@ -121,7 +121,9 @@ pub fn run(
     let mut deaths: BTreeMap<u64, u32> = BTreeMap::new();
     let mut retry: Vec<u64> = vec![];
     let mut restarted = 0u64;
-    let mut guide = opts.guided.then(|| Guide::new(opts.seed));
+    let mut guide = opts
+        .guided
+        .then(|| Guide::new(opts.seed, opts.seed_corpus.clone()));
     loop {
         for shard in shards.iter_mut().filter(|s| s.in_flight.is_none()) {
             let index = match retry.pop() {

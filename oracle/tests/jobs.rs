@@ -89,16 +89,42 @@ fn one_worker_and_two_find_the_same_programs_and_findings() {
     assert_eq!(files, saved(&d2));
 }
 
+/// A seed corpus of two programs the front end accepts and one it does
+/// not (left out with a warning), plus a file that is not Python.
+fn seed_corpus() -> PathBuf {
+    let d = temp_dir("seeds");
+    let hot_loop = "total = 0\nfor i in range(300):\n    total += i * 3\nprint(total)\n";
+    std::fs::write(d.join("b_loop.py"), hot_loop).unwrap();
+    let strings = "s = ''\nfor i in range(200):\n    s = s + str(i % 7)\nprint(len(s), s[:9])\n";
+    std::fs::write(d.join("a_strings.py"), strings).unwrap();
+    std::fs::write(d.join("c_broken.py"), "for i in range(:\n").unwrap();
+    std::fs::write(d.join("notes.txt"), "not a program").unwrap();
+    d
+}
+
 #[test]
 fn a_guided_campaign_is_the_same_for_one_worker_and_two() {
     let (d1, d2) = (temp_dir("guided-one"), temp_dir("guided-two"));
-    let one = finished(fuzz("1", "192", &d1).arg("--guided"));
-    let two = finished(fuzz("2", "192", &d2).arg("--guided"));
+    let seeds = seed_corpus();
+    let guided = |jobs, out| {
+        let mut c = fuzz(jobs, "256", out);
+        c.arg("--guided").arg("--corpus").arg(&seeds);
+        finished(&mut c)
+    };
+    let (one, two) = (guided("1", &d1), guided("2", &d2));
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert!(stderr.contains("c_broken.py"), "{stderr}");
+    assert!(
+        stderr.contains("seed corpus") && stderr.contains(": 2 programs"),
+        "{stderr}"
+    );
     let counts = counters(&one.stdout);
     let guided = &counts["guided"];
+    assert_eq!(guided["seeds"], 2, "{counts}");
+    assert!(guided["new_by_seeds"].as_u64().unwrap() > 0, "{counts}");
     assert!(guided["mutants"].as_u64().unwrap() > 0, "{counts}");
     assert!(guided["corpus"].as_u64().unwrap() > 0, "{counts}");
-    assert_eq!(guided["curve"].as_array().unwrap().len(), 192 / 32);
+    assert_eq!(guided["curve"].as_array().unwrap().len(), 256 / 32);
     assert!(guided["by_mutation"].get("Splice").is_some(), "{counts}");
     assert_eq!(counts, counters(&two.stdout));
     assert_eq!(saved(&d1), saved(&d2));

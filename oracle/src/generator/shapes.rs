@@ -22,7 +22,13 @@
 //! - `super()` and a static method in a method's loop (`_LOAD_SUPER_ATTR`,
 //!   `_LOAD_METHOD_CLASS`), a cell
 //!   stored in a loop (`_STORE_DEREF`) and a function with a default made
-//!   in one (`_SET_FUNCTION_DEFAULTS`).
+//!   in one (`_SET_FUNCTION_DEFAULTS`);
+//! - an operand of a specialized operation retyped: floats in arithmetic
+//!   and comparisons becoming ints, a str subscripted or a dict subscripted
+//!   or searched becoming a list, ints and None tested for truth becoming
+//!   other types, a called function rebound to one with a default, a
+//!   divisor becoming 0, a list unpacked becoming a tuple (see
+//!   [`operand_retype`] for the guard each makes fail).
 //!
 //! Kernels are Python templates whose types, use sites, constants, trip
 //! counts and iteration K come from the bytes left after the program,
@@ -108,12 +114,16 @@ fn literal(shape: Shape, a: i64, b: i64) -> String {
 }
 
 /// The kernels, by kind. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 5] = [
+/// `operand_retype` is listed twice: it stands for eleven guards, the
+/// others for one to four.
+const KERNELS: [fn(&Holes) -> String; 7] = [
     retype,
     rebind_builtin,
     class_attribute,
     super_cells,
     unpack_length,
+    operand_retype,
+    operand_retype,
 ];
 
 /// The random parts of one kernel.
@@ -193,6 +203,169 @@ fn retype(h: &Holes) -> String {
         next = literal(to, b, a),
         at = h.at,
         body = used.body().replace('K', &a.to_string()),
+        n = h.n,
+    )
+}
+
+/// The kinds of [`operand_retype`]: the guard each one makes fail.
+const OPERAND_RETYPES: usize = 17;
+
+/// One operand of a specialized operation in a hot loop changes type (or
+/// value) at iteration K, so the guard the specialization put in the trace
+/// fails: a float operand becoming an int below (`_GUARD_NOS_FLOAT`) and
+/// on top of the stack (`_GUARD_TOS_FLOAT`) of arithmetic, and below a
+/// comparison; a str subscripted becoming a list (`_GUARD_NOS_UNICODE`); a
+/// dict subscripted and stored into becoming a list (`_GUARD_NOS_DICT`); a
+/// dict tested with `in` becoming a list, tuple or set (`_GUARD_TOS_DICT`);
+/// an int tested for truth becoming another type (`_TO_BOOL_INT`); None
+/// tested for truth becoming an int or a str (`_TO_BOOL_NONE`); a local
+/// function called with one argument rebound to one with a default
+/// (`_CHECK_FUNCTION_EXACT_ARGS`); a divisor becoming 0 inside a `try`
+/// (`_BINARY_OP_MODULO_INT` and `_FLOOR_DIVIDE_INT` leave the trace); a
+/// list unpacked becoming a tuple (`_GUARD_TOS_LIST`) and a tuple a list
+/// (`_GUARD_TOS_TUPLE`); a list and a str tested for truth becoming other
+/// types (`_TO_BOOL_LIST`, `_TO_BOOL_STR`); a tuple iterated becoming a
+/// list (`_ITER_CHECK_TUPLE`); an instance joining a loop over instances
+/// that lacks the attribute read (its class has it:
+/// `_LOAD_ATTR_INSTANCE_VALUE`) or has no room for the one stored (made
+/// before the class's instances had it: `_STORE_ATTR_INSTANCE_VALUE`). A
+/// long campaign's coverage showed each of these guards compiled thousands
+/// of times and never failing: a bug in its exit could not be found.
+fn operand_retype(h: &Holes) -> String {
+    let (f, [k0, k1, k2]) = (&h.fun, h.k);
+    // Nonzero, for divisors and truth.
+    let nz = |k: i64| if k == 0 { 7 } else { k };
+    let op = ["+", "-", "*"][h.pick[1] % 3];
+    let (start, next, body) = match h.pick[0] % OPERAND_RETYPES {
+        0 => (
+            format!("{k0}.5"),
+            k1.to_string(),
+            format!("        t = t + (v {op} {k2}.25)\n"),
+        ),
+        1 => (
+            format!("{k0}.5"),
+            k1.to_string(),
+            format!("        t = t + ({k2}.25 {op} v)\n"),
+        ),
+        2 => (
+            format!("{k0}.5"),
+            k1.to_string(),
+            format!("        if v < {k2}.75:\n            t += 1\n"),
+        ),
+        3 => (
+            "'abcdefgh'".to_string(),
+            ["list(v)", "tuple(v)"][h.pick[1] % 2].to_string(),
+            "        if v[i % 8] == 'c':\n            t += 1\n".to_string(),
+        ),
+        4 => (
+            format!("{{0: {k0}, 1: {k1}}}"),
+            format!("[{k1}, {k2}]"),
+            "        t += v[i % 2]\n        v[(i + 1) % 2] = i\n".to_string(),
+        ),
+        5 => (
+            format!("{{{k0}: 1, {}: 2}}", k0 + 1),
+            [
+                format!("[{k0}]"),
+                format!("({k1}, {k0})"),
+                format!("{{{k2}}}"),
+            ][h.pick[1] % 3]
+                .clone(),
+            format!("        if {k0} in v:\n            t += 1\n"),
+        ),
+        6 => (
+            nz(k0).to_string(),
+            ["[]", "'x'", "None", "0.5", "({k1},)"][h.pick[1] % 5].replace("{k1}", &k1.to_string()),
+            "        if v:\n            t += 1\n        else:\n            t -= 1\n".to_string(),
+        ),
+        7 => (
+            "None".to_string(),
+            [k1.to_string(), "'x'".to_string(), "''".to_string()][h.pick[1] % 3].clone(),
+            "        if v:\n            t += 1\n        else:\n            t += 2\n".to_string(),
+        ),
+        8 => {
+            return format!(
+                "def {f}_one(a):\n    return a + {k0}\n\
+                 def {f}_two(a, b={k1}):\n    return a * b\n\
+                 def {f}_run(n):\n    g = {f}_one\n    t = 0\n    for i in range(n):\n        \
+                 if i == {at}:\n            g = {f}_two\n        t += g(i)\n    return t\n\
+                 print({f}_run({n}))\n",
+                at = h.at,
+                n = h.n,
+            );
+        }
+        9 => (
+            nz(k0).to_string(),
+            "0".to_string(),
+            format!(
+                "        try:\n            t += i {} v\n        except ZeroDivisionError:\n            \
+                 t -= 1\n",
+                ["%", "//"][h.pick[1] % 2]
+            ),
+        ),
+        10 => (
+            format!("[{k0}, {k1}]"),
+            format!("({k1}, {k2})"),
+            "        a, b = v\n        t += a - b\n".to_string(),
+        ),
+        11 => (
+            format!("[{k0}]"),
+            ["''", "0", "None"][h.pick[1] % 3].to_string(),
+            "        if v:\n            t += 1\n".to_string(),
+        ),
+        12 => (
+            "'ab'".to_string(),
+            ["[]", "0", "(1,)"][h.pick[1] % 3].to_string(),
+            "        if v:\n            t += 1\n".to_string(),
+        ),
+        13 => (
+            format!("({k0}, {k1})"),
+            format!("[{k1}, {k2}]"),
+            "        a, b = v\n        t += a * b\n".to_string(),
+        ),
+        14 => (
+            format!("({k0}, {k1}, {k2})"),
+            format!("[{k2}, {k0}]"),
+            "        for x in v:\n            t += x\n".to_string(),
+        ),
+        15 => return attribute_latecomer(h, false),
+        _ => return attribute_latecomer(h, true),
+    };
+    format!(
+        "def {f}_run(n):\n    v = {start}\n    t = 0\n    for i in range(n):\n        \
+         if i == {at}:\n            v = {next}\n{body}    return (t, v)\n\
+         print({f}_run({n}))\n",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Instances of one class read (`store`: stored into) in a loop over
+/// them, joined at iteration K by one that has no value for the attribute
+/// (the class has it) or, made before any instance had the stored
+/// attribute, no room for it.
+fn attribute_latecomer(h: &Holes, store: bool) -> String {
+    let (f, c, [k0, k1, k2]) = (&h.fun, &h.cls, h.k);
+    let (init, late, body) = if store {
+        (
+            "        self.a = a\n",
+            format!("{c}({k2})"),
+            "            o.b = i\n            t += o.a + o.b\n",
+        )
+    } else {
+        (
+            "        if own:\n            self.a = a\n",
+            format!("{c}({k2}, False)"),
+            "            t += o.a\n",
+        )
+    };
+    let params = if store { "a" } else { "a, own=True" };
+    format!(
+        "class {c}:\n    a = {k0}\n    def __init__(self, {params}):\n{init}\
+         def {f}_run(n):\n    objs = [{c}({k1}), {c}({k2})]\n    late = {late}\n    t = 0\n    \
+         for i in range(n):\n        if i == {at}:\n            objs.append(late)\n        \
+         for o in objs:\n{body}    return (t, len(objs))\n\
+         print({f}_run({n}))\n",
+        at = h.at,
         n = h.n,
     )
 }
@@ -333,20 +506,86 @@ mod tests {
     #[test]
     fn every_kernel_parses_in_every_variant() {
         for (i, kernel) in KERNELS.iter().enumerate() {
-            for p in 0..256usize {
+            for p in 0..1024usize {
                 let h = Holes {
                     fun: "shp0".into(),
                     cls: "Shp0".into(),
                     k: [3, -2, 5],
                     n: 50,
                     at: 20,
-                    pick: [p % 16, p / 16 % 4 * 17, p % 5 + p / 64 * 32],
+                    pick: [p % 32, p / 32 % 16, p % 5 + p / 512 * 32],
                     from_callee: p % 2 == 1,
                 };
                 let src = kernel(&h);
                 if let Err(e) = parse_program(&src) {
                     panic!("kernel {i} pick {p}: {e}\n{src}");
                 }
+            }
+        }
+    }
+
+    /// Every operand retype, for each of its variants, makes the guard it
+    /// names fail on the tier-2 interpreter, and CPython would print the
+    /// same (the reference agrees with the VM on it).
+    #[test]
+    fn every_operand_retype_makes_its_guard_fail() {
+        let guard = [
+            "_GUARD_NOS_FLOAT",
+            "_GUARD_TOS_FLOAT",
+            "_GUARD_NOS_FLOAT",
+            "_GUARD_NOS_UNICODE",
+            "_GUARD_NOS_DICT",
+            "_GUARD_TOS_DICT",
+            "_TO_BOOL_INT",
+            "_TO_BOOL_NONE",
+            "_CHECK_FUNCTION_EXACT_ARGS",
+            "_BINARY_OP_MODULO_INT",
+            "_GUARD_TOS_LIST",
+            "_TO_BOOL_LIST",
+            "_TO_BOOL_STR",
+            "_GUARD_TOS_TUPLE",
+            "_ITER_CHECK_TUPLE",
+            "_LOAD_ATTR_INSTANCE_VALUE",
+            "_STORE_ATTR_INSTANCE_VALUE",
+        ];
+        assert_eq!(guard.len(), OPERAND_RETYPES);
+        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
+        else {
+            unreachable!()
+        };
+        for (kind, &want) in guard.iter().enumerate() {
+            for variant in 0..6 {
+                let h = Holes {
+                    fun: "shp0".into(),
+                    cls: "Shp0".into(),
+                    k: [3, -2, 5],
+                    n: 120,
+                    at: 60,
+                    pick: [kind, variant, 0],
+                    from_callee: false,
+                };
+                let src = operand_retype(&h);
+                let module = parse_program(&src).unwrap();
+                let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+                let want = match (kind, variant % 2) {
+                    (9, 1) => "_BINARY_OP_FLOOR_DIVIDE_INT",
+                    _ => want,
+                };
+                assert!(
+                    out.tier2.exits_by_uop.contains_key(want),
+                    "kind {kind} variant {variant}: {want} never failed: {:?}\n{src}",
+                    out.tier2.exits_by_uop
+                );
+                let reference = crate::reference::run(&module);
+                assert!(
+                    matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
+                        if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
+                    "kind {kind} variant {variant}: {reference:?}\n{src}"
+                );
+                assert_eq!(
+                    out.result, reference,
+                    "kind {kind} variant {variant}\n{src}"
+                );
             }
         }
     }
