@@ -21,6 +21,13 @@ const UNMODELLED: &[&str] = &[
     "d = {1: 2}\nprint(d.popitem())\n",
     "print('ab cd'.title())\n",
     "t = (1, 2)\ntry:\n    t.nosuch()\nexcept AttributeError:\n    pass\nprint(t.__len__())\n",
+    // An attribute CPython's exception objects have and S0 lacks.
+    "try:\n    [][1]\nexcept IndexError as e:\n    print(e.with_traceback)\n",
+    "try:\n    x = undefined_name\nexcept NameError as e:\n    print(e.name)\n",
+    // `%(key)` with a dict: CPython looks the key up (S0 does not).
+    "print('%(a)s' % {'a': 1})\n",
+    // dict() of an instance CPython iterates by `__iter__`.
+    "class W:\n    def __iter__(self):\n        return iter([1, 2])\nprint(dict([W()]))\n",
 ];
 
 #[test]

@@ -28,9 +28,10 @@
 //! hide. A point the replay never reaches is a finding too: the traced run
 //! went somewhere tier 1 does not. At an exception only the locals and
 //! globals are compared: the value stack is being unwound. An exception a
-//! Python callee raised is checked for reachability only: the point is the
-//! call before it ran, but the callee may already have changed globals and
-//! the containers the caller holds.
+//! call raised after Python code ran in it (a callee's own, or a builtin's
+//! after it resumed a generator: `next(g)` at its end) is checked for
+//! reachability only: the point is the call before it ran, but that code
+//! may already have changed globals and the objects the caller holds.
 
 use jitdiff_vm::lang::bytecode::Program;
 use jitdiff_vm::observe::{FrameHash, FrameView, Point, Transition, TransitionKind};
@@ -143,7 +144,7 @@ fn where_(t: &Transition, program: &Program) -> String {
         ),
         TransitionKind::Error => format!("an exception leaving executor {}", t.executor),
         TransitionKind::CalleeError => format!(
-            "an exception raised by a function executor {} called",
+            "an exception raised by a call executor {} made, after Python code ran in it",
             t.executor
         ),
     };

@@ -15,7 +15,7 @@ use jitdiff_vm::lang::ast::{BinOp, CmpOp};
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::classes::{Attr, Found};
-use super::super::seq::{self, Items};
+use super::super::seq;
 use super::super::value::{Builtin, FuncObj, Int, Value};
 use super::{Interp, Res, poison, type_error, value_error};
 
@@ -328,8 +328,9 @@ impl<'p> Interp<'p> {
             return super::super::compare::contains(c, x);
         }
         let it = self.iter_any(c)?;
-        let mut items = Items::of(&it).ok_or_else(|| seq::not_iterable(&it))?;
-        while let Some(item) = items.step()? {
+        // `src_of`: the iterator may be a generator (`__iter__` yields).
+        let mut src = self.src_of(&it)?;
+        while let Some(item) = self.step_src(&mut src)? {
             if let (Value::Instance(p), Value::Instance(q)) = (&item, x)
                 && Rc::ptr_eq(p, q)
             {

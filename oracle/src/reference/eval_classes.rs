@@ -127,10 +127,21 @@ impl<'p> Interp<'p> {
         match &recv {
             Value::Gen(_) => Err(poison(Poison::Unmodelled)),
             // Any other attribute of an exception object: CPython's message.
+            // StopIteration(value): its first arg, None without one.
+            Value::Exc(e) if name == "value" && recv.type_name() == "StopIteration" => {
+                Ok(e.args.items.first().cloned().unwrap_or(Value::None))
+            }
+            // What CPython's exception objects have and the language does
+            // not model (`__cause__`, `with_traceback`, `name`...) poisons;
+            // anything else is CPython's AttributeError.
             Value::Exc(_) if name != "args" && name != "__class__" && name != "__name__" => {
+                let ty = recv.type_name();
+                if jitdiff_vm::runtime::cpython_attrs::cpython_exception_has(&ty, name) {
+                    return Err(poison(Poison::Unmodelled));
+                }
                 Err(exception(
                     "AttributeError",
-                    format!("'{}' object has no attribute '{name}'", recv.type_name()),
+                    format!("'{ty}' object has no attribute '{name}'"),
                 ))
             }
             Value::Exc(e) if name == "args" => Ok(Value::Tuple(e.args.clone())),

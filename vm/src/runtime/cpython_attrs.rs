@@ -21,6 +21,20 @@ const INT_ATTRIBUTES: &str = concat!(
     "imag numerator real to_bytes",
 );
 
+/// The dunders of `dir(BaseException)`, which every built-in exception
+/// class of the language has (a macro: `concat!` takes only literals).
+macro_rules! exception_dunders {
+    () => {
+        concat!(
+            "__cause__ __class__ __context__ __delattr__ __dict__ __dir__ __doc__ __eq__ ",
+            "__format__ __ge__ __getattribute__ __getstate__ __gt__ __hash__ __init__ ",
+            "__init_subclass__ __le__ __lt__ __ne__ __new__ __reduce__ __reduce_ex__ __repr__ ",
+            "__setattr__ __setstate__ __sizeof__ __str__ __subclasshook__ __suppress_context__ ",
+            "__traceback__ ",
+        )
+    };
+}
+
 /// `(type name, its attribute names separated by spaces)`.
 pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
     (
@@ -119,7 +133,42 @@ pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
             "__str__ __subclasshook__",
         ),
     ),
+    // The other exception classes of the language have BaseException's.
+    (
+        "BaseException",
+        concat!(exception_dunders!(), "add_note args with_traceback"),
+    ),
+    (
+        "StopIteration",
+        concat!(exception_dunders!(), "add_note args value with_traceback"),
+    ),
+    (
+        "NameError",
+        concat!(exception_dunders!(), "add_note args name with_traceback"),
+    ),
+    (
+        "UnboundLocalError",
+        concat!(exception_dunders!(), "add_note args name with_traceback"),
+    ),
+    (
+        "AttributeError",
+        concat!(
+            exception_dunders!(),
+            "add_note args name obj with_traceback"
+        ),
+    ),
 ];
+
+/// Whether an object of CPython's built-in exception class `class_name`
+/// (one of the language's) has the attribute `name`.
+pub fn cpython_exception_has(class_name: &str, name: &str) -> bool {
+    let row = if CPYTHON_ATTRIBUTES.iter().any(|(t, _)| *t == class_name) {
+        class_name
+    } else {
+        "BaseException"
+    };
+    cpython_has(row, name)
+}
 
 /// Whether CPython's type `type_name` has the attribute `name`.
 pub fn cpython_has(type_name: &str, name: &str) -> bool {

@@ -349,6 +349,12 @@ pub fn update(arena: &mut Arena, d: Value, x: Value) -> Result<(), Raise> {
                 super::str_ops::chars(arena, item)
             } else if is_dict(item) || is_view(item) {
                 collect(arena, item)?
+            } else if super::iters::is_iterator(item) {
+                seq::collect(arena, item)?
+            } else if super::class::is_instance(item) {
+                // CPython iterates it (`__iter__`): not modelled here, as
+                // on the reference.
+                return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
             } else {
                 return Err(Raise::type_error(format!(
                     "cannot convert dictionary update sequence element #{n} to a sequence"

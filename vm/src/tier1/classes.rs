@@ -775,6 +775,23 @@ impl Run<'_> {
             // A runtime KeyError keeps only its key's repr.
             return Err(Raise::Poison(Poison::Unmodelled));
         }
+        let builtin = exceptions::class_name(v.builtin);
+        if builtin == "StopIteration" && self.name_is(name, "value") {
+            // StopIteration(value): its first arg, None without one.
+            let args = v.args;
+            if !crate::runtime::seq::is_tuple(args) {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            return Ok(match crate::runtime::seq::len(args) {
+                0 => Value::NONE,
+                _ => crate::runtime::seq::get(args, 0),
+            });
+        }
+        // CPython has it (`__cause__`, `with_traceback`, `name`...): no
+        // AttributeError CPython would not raise.
+        if crate::runtime::cpython_attrs::cpython_exception_has(builtin, self.name(name)) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         Err(Raise::exc(
             "AttributeError",
             format!("'{}' object has no attribute '{}'", v.name, self.name(name)),

@@ -489,6 +489,13 @@ impl Run<'_> {
             return crate::runtime::seq_ops::unpack(self.arena, c, n);
         }
         let it = self.get_iter_any(c)?;
+        if super::generators::needs_vm(it) {
+            // A generator `__iter__`: only the VM can step it.
+            self.arena.roots.temps.push(it);
+            let r = self.gen_unpack(it, n);
+            self.arena.roots.temps.pop();
+            return r;
+        }
         self.arena.roots.temps.push(it);
         let r = seq::rooted(self.arena, |arena| {
             crate::runtime::seq_ops::unpack(arena, it, n)

@@ -17,7 +17,7 @@ use crate::runtime::generator::{
     self as gn, CREATED, FINISHED, GEN_FUNCTION, GEN_HEADER_WORDS, RUNNING, SUSPENDED,
 };
 use crate::runtime::object::{self, ENUMERATE_COUNT, ENUMERATE_ITER, Kind, ZIP_ITERS};
-use crate::runtime::{Raise, Value, int, iters, seq, type_name};
+use crate::runtime::{Raise, Value, exceptions, int, iters, seq, type_name};
 
 /// What one resume of a generator came to.
 pub(crate) enum GenStep {
@@ -193,14 +193,22 @@ impl Run<'_> {
             Err(e) => {
                 gn::set_state(g, FINISHED);
                 gn::clear(g);
-                Err(match e {
-                    // PEP 479.
-                    Raise::Exc {
-                        kind: "StopIteration",
-                        ..
-                    } => Raise::exc("RuntimeError", "generator raised StopIteration".into()),
-                    other => other,
-                })
+                // PEP 479: a StopIteration leaving a generator's frame,
+                // raised by the runtime or by a `raise` statement (an
+                // object of StopIteration or a subclass), is a RuntimeError.
+                let stop = match &e {
+                    Raise::Exc { kind, .. } => *kind == "StopIteration",
+                    Raise::Thrown(v) => is_stop_iteration(*v),
+                    _ => false,
+                };
+                if !stop {
+                    return Err(e);
+                }
+                self.arena.roots.thrown = Value::NULL;
+                Err(Raise::exc(
+                    "RuntimeError",
+                    "generator raised StopIteration".into(),
+                ))
             }
         }
     }
@@ -425,9 +433,14 @@ impl Run<'_> {
         match (step, default) {
             (GenStep::Yielded(v), _) => Ok(v),
             (_, Some(d)) => Ok(d),
+            // StopIteration(v): its one arg is the returned value itself.
             (GenStep::Returned(v), None) if v != Value::NONE => {
-                let message = crate::runtime::arena_str(self.arena, v)?;
-                Err(Raise::exc("StopIteration", message))
+                let cls = exceptions::class_named("StopIteration")
+                    .ok_or_else(|| Raise::Internal("no StopIteration class".into()))?;
+                self.arena.roots.temps.push(v);
+                let e = exceptions::new(self.arena, cls, &[v]);
+                self.arena.roots.temps.pop();
+                Err(self.throw(e?))
             }
             (_, None) => Err(Raise::exc("StopIteration", String::new())),
         }
@@ -470,7 +483,9 @@ impl Run<'_> {
 
     /// UNPACK_SEQUENCE of an iterator that runs Python code, as CPython's
     /// `unpack_iterable` (at most `n + 1` steps); item 0 last (on top).
-    fn gen_unpack(&mut self, it: Value, n: usize) -> Result<Vec<Value>, Raise> {
+    /// `a, b = it` for an iterator only the VM can step: the items, last
+    /// first (as the stack takes them).
+    pub(super) fn gen_unpack(&mut self, it: Value, n: usize) -> Result<Vec<Value>, Raise> {
         let mark = self.arena.roots.temps.len();
         let r = self.gen_unpack_rooted(it, n);
         self.arena.roots.temps.truncate(mark);
@@ -506,4 +521,10 @@ impl Run<'_> {
         }
         Ok(items)
     }
+}
+
+/// Whether exception object `v` is a StopIteration (or of a subclass).
+fn is_stop_iteration(v: Value) -> bool {
+    let stop = exceptions::class_named("StopIteration");
+    exceptions::view(v).is_some_and(|e| Some(e.builtin) == stop)
 }

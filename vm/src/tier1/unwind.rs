@@ -172,6 +172,10 @@ impl Run<'_> {
                     _ => unreachable!("checked above"),
                 };
                 self.arena.roots.thrown = Value::NULL;
+                // Handled: where it was raised no longer describes an error
+                // in flight (a later one leaving a trace must not take it).
+                self.error_fuel = None;
+                self.error_in_callee = false;
                 // SAFETY: the handler's depth is below the stack size.
                 unsafe {
                     *r.sp = exc.0;

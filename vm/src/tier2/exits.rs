@@ -283,9 +283,15 @@ impl Run<'_> {
         let r = self.call_value_inner(callable, args, kw, caller);
         if r.is_err() {
             self.error_fuel = Some(fuel_at_call);
-            self.error_in_callee = callable.is_ptr()
-                && crate::runtime::object::kind_of(callable)
-                    == crate::runtime::object::Kind::Function;
+            // Python code ran before the error: a function called, or one
+            // a builtin ran (`next(g)` resuming a generator to its end,
+            // which then raises StopIteration), each a fuel tick beyond
+            // the call's own. (Bulk fuel folded in at that tick counts too:
+            // such an error is then checked for reachability only.)
+            self.error_in_callee = self.fuel > fuel_at_call + 1
+                || (callable.is_ptr()
+                    && crate::runtime::object::kind_of(callable)
+                        == crate::runtime::object::Kind::Function);
         }
         r
     }
