@@ -109,6 +109,7 @@ pub fn run(
     mut on_finding: impl FnMut(u64, &str),
 ) -> std::io::Result<CampaignStats> {
     assert!(jobs >= 1, "at least one worker");
+    let _sigpipe = IgnoreSigpipe::new();
     let mut merger = Merger::new(opts)?;
     let (tx, rx) = mpsc::channel::<(usize, u64, Message)>();
     let mut shards: Vec<Shard> = vec![];
@@ -219,6 +220,30 @@ pub fn run(
     stats.workers_restarted = restarted;
     stats.guided = guide.map(|g| g.stats);
     Ok(stats)
+}
+
+/// SIGPIPE ignored while it lives. A worker that died leaves a closed
+/// pipe, and the job written to it before its reader thread reports the
+/// death must fail as a write error (ignored: the program is retried), not
+/// kill the campaign with SIGPIPE, whose default `main` restores so that
+/// `jitdiff gen | head` ends quietly. (Found by tests/jobs.rs's killed
+/// worker on a loaded machine: the campaign died silently.)
+struct IgnoreSigpipe(libc::sighandler_t);
+
+impl IgnoreSigpipe {
+    fn new() -> IgnoreSigpipe {
+        // SAFETY: changes only SIGPIPE's disposition; restored on drop.
+        IgnoreSigpipe(unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) })
+    }
+}
+
+impl Drop for IgnoreSigpipe {
+    fn drop(&mut self) {
+        // SAFETY: puts back the disposition `new` found.
+        unsafe {
+            libc::signal(libc::SIGPIPE, self.0);
+        }
+    }
 }
 
 /// Starts worker `slot` and the thread that reads its answers.

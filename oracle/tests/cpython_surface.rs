@@ -28,6 +28,13 @@ const UNMODELLED: &[&str] = &[
     "print('%(a)s' % {'a': 1})\n",
     // dict() of an instance CPython iterates by `__iter__`.
     "class W:\n    def __iter__(self):\n        return iter([1, 2])\nprint(dict([W()]))\n",
+    // What the README lists as unmodelled for exceptions, on both sides:
+    // keywords to an exception class, `e.args` of a KeyError the runtime
+    // raised, `__slots__` on an exception class, `__class__` assignment.
+    "class E(Exception):\n    def __init__(self, m=0):\n        self.m = m\ne = E(m=1)\nprint(e.m)\n",
+    "d = {}\ntry:\n    d['k']\nexcept KeyError as e:\n    print(e.args)\n",
+    "class E(Exception):\n    __slots__ = ('a',)\nprint(E('x'))\n",
+    "class E(Exception):\n    pass\nclass G(Exception):\n    pass\ne = E()\ne.__class__ = G\nprint(repr(e))\n",
 ];
 
 #[test]

@@ -87,6 +87,11 @@ impl ClassObj {
             None => (true, !base_dict),
         };
         let exc_base = exc_base.or_else(|| base.as_ref().and_then(|b| b.exc_base));
+        // `__slots__` on an exception class: outside the language, as in
+        // the VM.
+        if exc_base.is_some() && slots.is_some() {
+            return Err(poison(Poison::Unmodelled));
+        }
         let unhashable =
             attrs.contains_key("__eq__") || base.as_ref().is_some_and(|b| b.unhashable);
         Ok(ClassObj {
@@ -382,6 +387,10 @@ pub fn class_attr(c: &Rc<ClassObj>, name: &str) -> Res<Value> {
 /// `o.name = v` on an instance.
 pub fn set_instance_attr(o: &Rc<InstObj>, name: &str, v: Value) -> Res<()> {
     if name == "__class__" {
+        // On an exception: outside the language, as in the VM.
+        if o.class().exc_base.is_some() {
+            return Err(poison(Poison::Unmodelled));
+        }
         return set_class(o, v);
     }
     let class = o.class().clone();

@@ -184,6 +184,9 @@ impl<'p> Interp<'p> {
                     |v: &Option<&Value>| matches!(v, None | Some(Value::None | Value::Str(_)));
                 if sep_end.iter().all(text) {
                     let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                    // The arguments leave the stack whatever happens (the
+                    // call may sit inside another call's arguments).
+                    self.stack.truncate(base);
                     let mut texts = Vec::with_capacity(args.len());
                     for a in &args {
                         texts.push(Value::Str(std::rc::Rc::from(self.str_any(a)?)));

@@ -144,6 +144,7 @@ impl<'p> Interp<'p> {
                     format!("'{ty}' object has no attribute '{name}'"),
                 ))
             }
+            Value::Exc(e) if name == "args" && e.runtime_key => Err(poison(Poison::Unmodelled)),
             Value::Exc(e) if name == "args" => Ok(Value::Tuple(e.args.clone())),
             Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => {
                 Ok(Value::Tuple(o.exc_args()))
@@ -237,6 +238,12 @@ impl<'p> Interp<'p> {
         kws: Option<Vec<(Rc<str>, Value)>>,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
+        // Keywords to an exception class are outside the language (the VM
+        // poisons on them): no verdict here either.
+        if c.exc_base.is_some() && kws.as_ref().is_some_and(|k| !k.is_empty()) {
+            self.stack.truncate(base);
+            return Err(poison(Poison::Unmodelled));
+        }
         let inst = Rc::new(InstObj::new(c.clone()));
         if c.exc_base.is_some() {
             // BaseException.__new__ keeps the positional arguments as `args`

@@ -61,6 +61,9 @@ pub fn derives(sub: u8, sup: u8) -> bool {
 pub struct ExcObj {
     pub class: u8,
     pub args: Rc<TupleObj>,
+    /// A KeyError the runtime raised (a missing key): its `args` are
+    /// outside the language, as in the VM, which keeps only the key's repr.
+    pub runtime_key: bool,
 }
 
 /// `cls(*args)`.
@@ -70,6 +73,7 @@ pub fn make(class: u8, args: &[Value]) -> Value {
         args: Rc::new(TupleObj {
             items: args.to_vec(),
         }),
+        runtime_key: false,
     }))
 }
 
@@ -91,7 +95,11 @@ pub fn str_of(
 /// `KeyError(key)` as raised: its str (the key's repr) is made only if
 /// it goes uncaught or is printed.
 pub fn key_error(key: Value) -> Box<Stop> {
-    Box::new(Stop::Raised(make(KEY_ERROR, &[key])))
+    Box::new(Stop::Raised(Value::Exc(Rc::new(ExcObj {
+        class: KEY_ERROR,
+        args: Rc::new(TupleObj { items: vec![key] }),
+        runtime_key: true,
+    }))))
 }
 
 /// `KeyError`'s index.
@@ -141,7 +149,11 @@ pub fn is_a(v: &Value, c: u8) -> bool {
 /// `str(e)` of any exception object (`None`: not one).
 pub fn str_any(v: &Value) -> Option<Res<String>> {
     let (class, args) = parts(v)?;
-    let e = ExcObj { class, args };
+    let e = ExcObj {
+        class,
+        args,
+        runtime_key: false,
+    };
     Some(str_of(&e, &super::strs::str_of, &super::compare::repr))
 }
 

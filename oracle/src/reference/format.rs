@@ -202,10 +202,11 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
                 if super::eval::dunders::has_dunder(v, &["__str__"]) {
                     return Err(super::eval::poison(Poison::Unmodelled));
                 }
-                if let Value::Str(s) = v {
-                    s.to_string()
-                } else {
-                    super::compare::repr_capped(v, MAX_SEQUENCE_LEN)?
+                match v {
+                    Value::Str(s) => s.to_string(),
+                    // An exception's str() is its message, not its repr.
+                    Value::Exc(_) => strs::str_of(v)?,
+                    _ => super::compare::repr_capped(v, MAX_SEQUENCE_LEN)?,
                 }
             } else {
                 match v {
