@@ -502,20 +502,26 @@ fn super_cells(h: &Holes) -> String {
 mod tests {
     use super::*;
 
+    /// The holes the tests fill kernels with: fixed names and constants.
+    fn test_holes(n: u32, at: u32, pick: [usize; 3], from_callee: bool) -> Holes {
+        Holes {
+            fun: "shp0".into(),
+            cls: "Shp0".into(),
+            k: [3, -2, 5],
+            n,
+            at,
+            pick,
+            from_callee,
+        }
+    }
+
     /// Every kernel, with every pick of shapes, uses and builtins, parses.
     #[test]
     fn every_kernel_parses_in_every_variant() {
         for (i, kernel) in KERNELS.iter().enumerate() {
             for p in 0..1024usize {
-                let h = Holes {
-                    fun: "shp0".into(),
-                    cls: "Shp0".into(),
-                    k: [3, -2, 5],
-                    n: 50,
-                    at: 20,
-                    pick: [p % 32, p / 32 % 16, p % 5 + p / 512 * 32],
-                    from_callee: p % 2 == 1,
-                };
+                let pick = [p % 32, p / 32 % 16, p % 5 + p / 512 * 32];
+                let h = test_holes(50, 20, pick, p % 2 == 1);
                 let src = kernel(&h);
                 if let Err(e) = parse_program(&src) {
                     panic!("kernel {i} pick {p}: {e}\n{src}");
@@ -525,8 +531,8 @@ mod tests {
     }
 
     /// Every operand retype, for each of its variants, makes the guard it
-    /// names fail on the tier-2 interpreter, and CPython would print the
-    /// same (the reference agrees with the VM on it).
+    /// names fail on the tier-2 interpreter, completes normally on the
+    /// reference, and the VM's outcome is the reference's.
     #[test]
     fn every_operand_retype_makes_its_guard_fail() {
         let guard = [
@@ -555,15 +561,7 @@ mod tests {
         };
         for (kind, &want) in guard.iter().enumerate() {
             for variant in 0..6 {
-                let h = Holes {
-                    fun: "shp0".into(),
-                    cls: "Shp0".into(),
-                    k: [3, -2, 5],
-                    n: 120,
-                    at: 60,
-                    pick: [kind, variant, 0],
-                    from_callee: false,
-                };
+                let h = test_holes(120, 60, [kind, variant, 0], false);
                 let src = operand_retype(&h);
                 let module = parse_program(&src).unwrap();
                 let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
