@@ -76,7 +76,10 @@ fn programs() -> Vec<(String, bool)> {
 /// programs 210 and 494 when the str pair flip began turning only one
 /// operand into an int (`strs_stmt.rs::pair_flip`), and 44, 70, 153, 256,
 /// 389, 494 and 569 when a float variable's rebind to an int began to be
-/// followed by a use of it (`floats.rs::float_rebind_use`).
+/// followed by a use of it (`floats.rs::float_rebind_use`), and 44, 256,
+/// 282, 289 and 389 when str methods began to take their optional
+/// arguments (`strip(chars)`, a `replace` count, `split`'s maxsplit, start
+/// and end of `find`/`count`/`startswith`/`endswith`).
 #[test]
 fn programs_without_dicts_are_unchanged() {
     let base: Vec<&str> = include_str!("data/generator_base_hashes.txt")

@@ -5,8 +5,9 @@
 //!
 //! - some module-level `for v in range(...)` loops outside other loops
 //!   (whose body never rebinds `v`; the report below then prints once) get a
-//!   fresh set `sxN` built before the loop: the body adds `v` (or `v * k`)
-//!   and sometimes discards an earlier element when `v % 5 in {0, 2, 3}`
+//!   fresh set `sxN` built before the loop: the body adds `v`, `v * k`, or
+//!   a tuple, float or wide int made of `v`, and sometimes discards an
+//!   earlier element when `v % 5 in {0, 2, 3}`
 //!   (dummies, and a membership test on a constant set every iteration);
 //!   after the loop the set is printed: its length and first elements (its
 //!   table order), its algebra with constant sets, or comprehensions of it;
@@ -16,8 +17,10 @@
 //!   `{k: v for k, v in [(k0, v0), ...]}` (the same dict: keys and values
 //!   are evaluated in the same order, later duplicates win).
 //!
-//! Elements are ints (range values), so every printed order is CPython's
-//! in every process. Choices come from the bytes left after the program,
+//! Elements are ints made from range values, or heap objects made from
+//! them (tuples, floats, ints wider than a word, so the collector traces
+//! the table's keys); all hash the same in every process, so every printed
+//! order is CPython's. Choices come from the bytes left after the program,
 //! so programs without the feature are unchanged.
 
 use arbitrary::Unstructured;
@@ -166,16 +169,22 @@ impl Rewriter<'_, '_> {
         };
         let v = target.clone();
         let scale = [1, 1, 3, 8, 32][self.pick(5) as usize];
-        let elem = if scale == 1 {
-            v.clone()
-        } else {
-            format!("{v} * {scale}")
+        // The element made of `x`: an int, or an object on the heap (a
+        // tuple, a float, an int wider than a word), whose table slot the
+        // collector must trace; all hash alike in every process.
+        let elem = |x: &str| match scale {
+            1 => x.to_string(),
+            3 => format!("({x}, {x} % 3)"),
+            8 => format!("{x} * 0.5"),
+            32 => format!("{x} * 9223372036854775808"),
+            _ => format!("{x} * {scale}"),
         };
-        let mut added = stmts(&format!("{s}.add({elem})\n"));
+        let mut added = stmts(&format!("{s}.add({})\n", elem(&v)));
         if self.chance(50) {
+            let gone = format!("{v} - {}", 1 + self.pick(9));
             added.extend(stmts(&format!(
-                "if {v} % 5 in {{0, 2, 3}}:\n    {s}.discard({v} - {})\n",
-                1 + self.pick(9)
+                "if {v} % 5 in {{0, 2, 3}}:\n    {s}.discard({})\n",
+                elem(&gone)
             )));
         }
         loop_body.splice(0..0, added);
@@ -185,6 +194,13 @@ impl Rewriter<'_, '_> {
             _ => format!("{s} = {{k * 16 for k in range(4)}}\n"),
         };
         let report = match self.pick(5) {
+            // Tuples and floats have no `%` or `&` with ints: these print
+            // the table order and membership, which every element has.
+            _ if scale == 3 => format!("print(len({s}), list({s})[:12], {} in {s})\n", elem("4")),
+            _ if scale == 8 => format!(
+                "print(len({s}), list({s})[:12], {} in {s}, sorted({s})[-3:])\n",
+                elem("4")
+            ),
             0 => format!("print(len({s}), list({s})[:12])\n"),
             1 => format!(
                 "print(sorted({s} & {{0, 1, 2, 3, 5, 8, 13, 21, 34}}), len({s} | {{1, 2, 3}}), list({s} - {{k for k in range(10)}})[:6])\n"

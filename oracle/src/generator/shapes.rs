@@ -30,6 +30,10 @@
 //!   divisor becoming 0, a list unpacked becoming a tuple (see
 //!   [`operand_retype`] for the guard each makes fail).
 //!
+//! - a subscript (of a str, list or tuple, or a store into a list) whose
+//!   index in a hot loop runs through every valid index and then exactly
+//!   one past the bound, in a `try` (see [`index_bounds`]).
+//!
 //! Kernels are Python templates whose types, use sites, constants, trip
 //! counts and iteration K come from the bytes left after the program,
 //! parsed by the front end and appended, so programs without the feature
@@ -114,9 +118,9 @@ fn literal(shape: Shape, a: i64, b: i64) -> String {
 }
 
 /// The kernels, by kind. Each takes its holes from [`Holes`].
-/// `operand_retype` is listed twice: it stands for eleven guards, the
+/// `operand_retype` is listed twice: it stands for seventeen guards, the
 /// others for one to four.
-const KERNELS: [fn(&Holes) -> String; 7] = [
+const KERNELS: [fn(&Holes) -> String; 8] = [
     retype,
     rebind_builtin,
     class_attribute,
@@ -124,6 +128,7 @@ const KERNELS: [fn(&Holes) -> String; 7] = [
     unpack_length,
     operand_retype,
     operand_retype,
+    index_bounds,
 ];
 
 /// The random parts of one kernel.
@@ -498,6 +503,62 @@ fn super_cells(h: &Holes) -> String {
     )
 }
 
+/// The containers and sites of [`index_bounds`].
+const INDEX_SITES: usize = 4;
+
+/// A subscript in a hot loop whose index cycles through every valid index
+/// and then exactly one past the bound (`i % (L + 1)`, or its mirror
+/// `-1 - i % (L + 1)`), inside a `try`. The index is arithmetic, not a
+/// branch, so the out-of-range index reaches the very trace (and stencil)
+/// that ran the valid ones: `_BINARY_SUBSCR_STR_INT`, `_LIST_INT` and
+/// `_TUPLE_INT` and `_STORE_SUBSCR_LIST_INT` must leave it for tier 1 to
+/// raise IndexError, where a bound check off by one would read or write
+/// one item past the end. Negative indices leave those uops every time.
+fn index_bounds(h: &Holes) -> String {
+    let (f, [k0, k1, _]) = (&h.fun, h.k);
+    let len = 1 + h.pick[2] % 6;
+    let items: Vec<String> = (0..len as i64).map(|x| (k0 + x * k1).to_string()).collect();
+    let (start, body) = match h.pick[0] % INDEX_SITES {
+        0 => (
+            format!("'{}'", &"qwerty"[..len]),
+            "            t += ord(v[j])
+"
+            .to_string(),
+        ),
+        1 => (
+            format!("[{}]", items.join(", ")),
+            "            t += v[j]
+"
+            .to_string(),
+        ),
+        2 => (
+            format!("({},)", items.join(", ")),
+            "            t += v[j]
+"
+            .to_string(),
+        ),
+        _ => (
+            format!("[{}]", items.join(", ")),
+            "            v[j] = i
+            t += v[0]
+"
+            .to_string(),
+        ),
+    };
+    let j = if h.pick[1] % 3 == 2 {
+        format!("-1 - i % {}", len + 1)
+    } else {
+        format!("i % {}", len + 1)
+    };
+    format!(
+        "def {f}_run(n):\n    v = {start}\n    t = 0\n    c = 0\n    for i in range(n):\n        \
+         j = {j}\n        try:\n{body}        except IndexError:\n            c += 1\n    \
+         return (t, c, v)\n\
+         print({f}_run({n}))\n",
+        n = h.n,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,6 +645,45 @@ mod tests {
                     out.result, reference,
                     "kind {kind} variant {variant}\n{src}"
                 );
+            }
+        }
+    }
+
+    /// Every index site leaves its specialized uop at the out-of-range
+    /// index (the subscript uop itself, not a guard before it: the index
+    /// is a small int and the container keeps its type), the IndexError is
+    /// caught, and the VM's outcome is the reference's.
+    #[test]
+    fn every_index_site_leaves_its_subscript_uop_at_the_bound() {
+        let uop = [
+            "_BINARY_SUBSCR_STR_INT",
+            "_BINARY_SUBSCR_LIST_INT",
+            "_BINARY_SUBSCR_TUPLE_INT",
+            "_STORE_SUBSCR_LIST_INT",
+        ];
+        assert_eq!(uop.len(), INDEX_SITES);
+        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
+        else {
+            unreachable!()
+        };
+        for (site, &want) in uop.iter().enumerate() {
+            for len in 0..6 {
+                let h = test_holes(120, 60, [site, 0, len], false);
+                let src = index_bounds(&h);
+                let module = parse_program(&src).unwrap();
+                let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+                assert!(
+                    out.tier2.exits_by_uop.contains_key(want),
+                    "site {site} len {len}: {want} never left its trace: {:?}\n{src}",
+                    out.tier2.exits_by_uop
+                );
+                let reference = crate::reference::run(&module);
+                assert!(
+                    matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
+                        if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
+                    "site {site} len {len}: {reference:?}\n{src}"
+                );
+                assert_eq!(out.result, reference, "site {site} len {len}\n{src}");
             }
         }
     }

@@ -549,7 +549,8 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// `upper`, `lower`, `strip`, `replace`.
+    /// `upper`, `lower`, `strip` (of whitespace or given characters),
+    /// `replace` (sometimes with a count).
     fn str_method(&mut self, depth: u32) -> S {
         self.charge_calls(1);
         let a = self.str_expr(depth);
@@ -564,14 +565,22 @@ impl Gen<'_, '_> {
                 len: a.len,
                 ne: a.ne,
             },
+            // `strip(chars)` strips any of the characters, from both ends.
             2 => S {
-                e: method(recv, "strip", vec![]),
+                e: if self.chance(60) {
+                    method(recv, "strip", vec![])
+                } else {
+                    let chars = self.pick(&["a", " a", "ab,", "\n ", "", "%d"]);
+                    method(recv, "strip", vec![lit(chars)])
+                },
                 len: a.len,
                 ne: false,
             },
             _ => {
                 let old = self.pick(&["a", " ", ",", "ab", "l", "\n", ""]);
                 let new = self.pick(&["", "-", "AB", "_", "  "]);
+                // A count of at most 0 replaces nothing, -1 everything.
+                let count = (self.chance(30)).then(|| Expr::int(self.below(4) as i128 - 1));
                 let n = new.len() as u32;
                 let len = if old.is_empty() {
                     (a.len + 1) * (n + 1)
@@ -579,7 +588,11 @@ impl Gen<'_, '_> {
                     a.len * n.max(1)
                 };
                 S {
-                    e: method(recv, "replace", vec![lit(old), lit(new)]),
+                    e: method(
+                        recv,
+                        "replace",
+                        [lit(old), lit(new)].into_iter().chain(count).collect(),
+                    ),
                     len,
                     ne: a.ne && !new.is_empty(),
                 }
@@ -607,11 +620,19 @@ impl Gen<'_, '_> {
             Some(2) => {
                 self.charge_calls(1);
                 let a = self.str_expr(depth);
-                let args = if self.chance(50) {
+                let mut args = if self.chance(50) {
                     vec![]
                 } else {
                     vec![lit(self.pick(&[",", " ", "a", ", "]))]
                 };
+                // maxsplit: the rest stays whole (after whitespace, with
+                // its trailing whitespace); a negative one splits all.
+                if self.chance(30) {
+                    if args.is_empty() {
+                        args.push(Expr::None);
+                    }
+                    args.push(Expr::int(self.below(4) as i128 - 1));
+                }
                 (method(a.e, "split", args), a.len, a.len + 1)
             }
             Some(3) => {
@@ -798,8 +819,20 @@ impl Gen<'_, '_> {
             self.str_expr(0).e
         };
         let m = self.pick(&["find", "count", "startswith", "endswith"]);
+        let mut args = vec![needle];
+        if m.ends_with("with") && self.chance(15) {
+            // A tuple of prefixes: any of them.
+            args[0] = Expr::Tuple(vec![args[0].clone(), lit(self.pick(&["x", " ", ""]))]);
+        }
+        // start and end, clamped like slice bounds (negative from the end).
+        if self.chance(30) {
+            args.push(Expr::int(self.below(7) as i128 - 2));
+            if self.chance(50) {
+                args.push(Expr::int(self.below(9) as i128 - 3));
+            }
+        }
         E {
-            e: method(a.e, m, vec![needle]),
+            e: method(a.e, m, args),
             bits: if m.ends_with("with") { 1 } else { lbits },
         }
     }

@@ -223,14 +223,15 @@ pub fn call_method(
         "startswith" | "endswith" => {
             at_least_at_most(name, args, 1, 3)?;
             let (lo, hi) = bounds(&args[1..], t.len())?;
-            // Python tests the prefix against `t[start:end]`.
-            let window = if lo <= hi { &t[lo..hi] } else { "" };
+            // Python tests the prefix against `t[start:end]`, and an empty
+            // window whose start is past its end holds not even ''
+            // (CPython's `tailmatch`: `'a'.startswith('', 1, 0)` is False).
             let fits = |o: &str| {
-                lo <= t.len()
+                lo <= hi
                     && if name == "startswith" {
-                        window.starts_with(o)
+                        t[lo..hi].starts_with(o)
                     } else {
-                        window.ends_with(o)
+                        t[lo..hi].ends_with(o)
                     }
             };
             if seq::is_tuple(args[0]) {
