@@ -32,7 +32,10 @@
 //!
 //! - a subscript (of a str, list or tuple, or a store into a list) whose
 //!   index in a hot loop runs through every valid index and then exactly
-//!   one past the bound, in a `try` (see [`index_bounds`]).
+//!   one past the bound, in a `try` (see [`index_bounds`]);
+//! - int arithmetic and comparisons of constants in a hot loop (promoted
+//!   globals, locals bound to literals) with boundary values, which the
+//!   optimizer folds (see [`constant_operands`]).
 //!
 //! Kernels are Python templates whose types, use sites, constants, trip
 //! counts and iteration K come from the bytes left after the program,
@@ -120,7 +123,7 @@ fn literal(shape: Shape, a: i64, b: i64) -> String {
 /// The kernels, by kind. Each takes its holes from [`Holes`].
 /// `operand_retype` is listed twice: it stands for seventeen guards, the
 /// others for one to four.
-const KERNELS: [fn(&Holes) -> String; 8] = [
+const KERNELS: [fn(&Holes) -> String; 9] = [
     retype,
     rebind_builtin,
     class_attribute,
@@ -129,6 +132,7 @@ const KERNELS: [fn(&Holes) -> String; 8] = [
     operand_retype,
     operand_retype,
     index_bounds,
+    constant_operands,
 ];
 
 /// The random parts of one kernel.
@@ -559,6 +563,64 @@ fn index_bounds(h: &Holes) -> String {
     )
 }
 
+/// The values [`constant_operands`] draws from: signs, zero, and the
+/// ends of the small-int range, where a sum or product must not fold.
+const FOLD_VALUES: [&str; 10] = [
+    "-7",
+    "-3",
+    "-1",
+    "0",
+    "1",
+    "2",
+    "5",
+    "9",
+    "4611686018427387903",
+    "-4611686018427387904",
+];
+
+/// Int arithmetic and comparisons whose operands are constants in the
+/// trace: two module globals (promoted to constants by the optimizer's
+/// globals pass) and two locals bound to literals in the loop, so the
+/// optimizer folds them (`fold int arithmetic`, `fold int comparison`)
+/// with negative divisors and operands at the ends of the small-int range
+/// (whose sums and products must not fold); a global is rebound at
+/// iteration K from a callee, which invalidates the trace. A fold that
+/// swaps operands, rounds a quotient the C way or compares wrongly
+/// changes the total only in the traced iterations.
+fn constant_operands(h: &Holes) -> String {
+    let (f, c, [k0, k1, k2]) = (&h.fun, &h.cls, h.k);
+    let value = |i: usize| FOLD_VALUES[i % FOLD_VALUES.len()];
+    // Divisors are never 0.
+    let nonzero = |i: usize| match value(i) {
+        "0" => "-2",
+        v => v,
+    };
+    let ops = ["+", "-", "*", "//", "%"];
+    let cmps = ["<", "<=", ">", ">=", "==", "!="];
+    let op = |k: i64| ops[k.rem_euclid(5) as usize];
+    let cmp = |k: i64| cmps[k.rem_euclid(6) as usize];
+    format!(
+        "{c}A = {a}\n{c}B = {b}\n\
+         def {f}_set():\n    global {c}B\n    {c}B = {b2}\n\
+         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        ka = {la}\n        \
+         kb = {lb}\n        t += {c}A {op1} {c}B\n        t += ka {op2} kb\n        \
+         if {c}A {cmp1} {c}B:\n            t += 1\n        if ka {cmp2} kb:\n            \
+         t -= 2\n        if i == {at}:\n            {f}_set()\n    return t\n\
+         print({f}_run({n}))\n",
+        a = value(h.pick[0]),
+        b = nonzero(h.pick[1]),
+        b2 = nonzero(h.pick[2]),
+        la = value(h.pick[1] / 10 + h.pick[2]),
+        lb = nonzero(h.pick[0] / 10 + h.pick[1]),
+        op1 = op(k0),
+        op2 = op(k1),
+        cmp1 = cmp(k2),
+        cmp2 = cmp(k0 + k1),
+        at = h.at,
+        n = h.n,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -686,6 +748,47 @@ mod tests {
                 assert_eq!(out.result, reference, "site {site} len {len}\n{src}");
             }
         }
+    }
+
+    /// Every value pair and operator folds on the tier-2 interpreter
+    /// (arithmetic where the result fits a small int, comparisons always),
+    /// and the VM's outcome is the reference's.
+    #[test]
+    fn constant_operands_fold_and_agree() {
+        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
+        else {
+            unreachable!()
+        };
+        for p in 0..40usize {
+            let mut h = test_holes(120, 60, [p, p / 4, p / 2], false);
+            h.k = [p as i64, p as i64 / 5, p as i64 / 3];
+            let src = constant_operands(&h);
+            let module = parse_program(&src).unwrap();
+            let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+            let rules = &out.coverage.optimizer_rules;
+            assert!(
+                rules.contains_key("fold int comparison"),
+                "pick {p}: no comparison folded: {rules:?}\n{src}"
+            );
+            let reference = crate::reference::run(&module);
+            assert!(
+                matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
+                    if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
+                "pick {p}: {reference:?}\n{src}"
+            );
+            assert_eq!(out.result, reference, "pick {p}\n{src}");
+        }
+        // Small operands fold their arithmetic too.
+        let h = test_holes(120, 60, [4, 5, 6], false);
+        let module = parse_program(&constant_operands(&h)).unwrap();
+        let out = jitdiff_vm::Vm::new(t2).run_module(&module);
+        assert!(
+            out.coverage
+                .optimizer_rules
+                .contains_key("fold int arithmetic"),
+            "{:?}",
+            out.coverage.optimizer_rules
+        );
     }
 
     /// Each use site, with the shapes it allows, covers two shapes or more
