@@ -323,7 +323,8 @@ impl Gen<'_, '_> {
                 "{k} = {key}\nif {k} in {d}:\n    {d}[{k}] += {i} % 7 + 1\nelse:\n    {d}[{k}] = 1\n"
             ),
             1 => format!("{k} = {key}\n{d}[{k}] = {d}.get({k}, 0) + 1\n"),
-            2 => format!("{k} = {key}\n{d}.setdefault({k}, 0)\n{d}[{k}] += 2\n"),
+            // setdefault's value is used: an existing key's, not the default.
+            2 => format!("{k} = {key}\n{d}[{k}] = {d}.setdefault({k}, 0) + 2\n"),
             _ => format!("{d}[{i}] = {i} * 3\n{d}[{key}] = {i}\n"),
         };
         let per = calls_in(&parse(&body)) + 1;
@@ -387,7 +388,7 @@ impl Gen<'_, '_> {
         let m = self.between(3, 12);
         let head = format!("{d} = {{0: 0, 1: 1, 2: 2}}\n{c} = 0\n");
         let body = format!(
-            "{d}.setdefault({i} % {m}, {i})\nif {i} % 3 == 0:\n    {r} = {d}.pop(({i} * 5) % {m}, -1)\nelif {i} % 3 == 1 and {i} % {m} in {d}:\n    {r} = {d}.pop({i} % {m})\n{r} = {d}.get(({i} * 7) % {m})\nif {r} is None:\n    {c} += 1\nelif {r} is not None:\n    {d}[({i} * 7) % {m}] = {r} + 1\n"
+            "{c} += {d}.setdefault({i} % {m}, {i})\nif {i} % 3 == 0:\n    {r} = {d}.pop(({i} * 5) % {m}, -1)\nelif {i} % 3 == 1 and {i} % {m} in {d}:\n    {r} = {d}.pop({i} % {m})\n{r} = {d}.get(({i} * 7) % {m})\nif {r} is None:\n    {c} += 1\nelif {r} is not None:\n    {d}[({i} * 7) % {m}] = {r} + 1\n"
         );
         let t = self.dict_trip(5);
         Block {
