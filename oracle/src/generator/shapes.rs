@@ -582,11 +582,11 @@ const FOLD_VALUES: [&str; 10] = [
 /// trace: two module globals (promoted to constants by the optimizer's
 /// globals pass) and two locals bound to literals in the loop, so the
 /// optimizer folds them (`fold int arithmetic`, `fold int comparison`)
-/// with negative divisors and operands at the ends of the small-int range
-/// (whose sums and products must not fold); a global is rebound at
-/// iteration K from a callee, which invalidates the trace. A fold that
-/// swaps operands, rounds a quotient the C way or compares wrongly
-/// changes the total only in the traced iterations.
+/// with negative divisors, equal operands and operands at the ends of the
+/// small-int range (whose sums and products must not fold); a global is
+/// rebound at iteration K from a callee, which invalidates the trace. A
+/// fold that swaps operands, rounds a quotient the C way or compares
+/// wrongly changes the total only in the traced iterations.
 fn constant_operands(h: &Holes) -> String {
     let (f, c, [k0, k1, k2]) = (&h.fun, &h.cls, h.k);
     let value = |i: usize| FOLD_VALUES[i % FOLD_VALUES.len()];
@@ -597,6 +597,15 @@ fn constant_operands(h: &Holes) -> String {
     };
     let ops = ["+", "-", "*", "//", "%"];
     let cmps = ["<", "<=", ">", ">=", "==", "!="];
+    // A third of the pairs are equal: where `<` and `<=` (and `==` and
+    // `!=` against the others) differ.
+    let same_or = |first: usize, other: usize| {
+        if other.is_multiple_of(3) {
+            first
+        } else {
+            other
+        }
+    };
     let op = |k: i64| ops[k.rem_euclid(5) as usize];
     let cmp = |k: i64| cmps[k.rem_euclid(6) as usize];
     format!(
@@ -608,10 +617,13 @@ fn constant_operands(h: &Holes) -> String {
          t -= 2\n        if i == {at}:\n            {f}_set()\n    return t\n\
          print({f}_run({n}))\n",
         a = value(h.pick[0]),
-        b = nonzero(h.pick[1]),
+        b = nonzero(same_or(h.pick[0], h.pick[1])),
         b2 = nonzero(h.pick[2]),
         la = value(h.pick[1] / 10 + h.pick[2]),
-        lb = nonzero(h.pick[0] / 10 + h.pick[1]),
+        lb = nonzero(same_or(
+            h.pick[1] / 10 + h.pick[2],
+            h.pick[0] / 10 + h.pick[1]
+        )),
         op1 = op(k0),
         op2 = op(k1),
         cmp1 = cmp(k2),
