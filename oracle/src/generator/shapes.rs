@@ -588,15 +588,13 @@ const FOLD_VALUES: [&str; 10] = [
 /// fold that swaps operands, rounds a quotient the C way or compares
 /// wrongly changes the total only in the traced iterations.
 fn constant_operands(h: &Holes) -> String {
-    let (f, c, [k0, k1, k2]) = (&h.fun, &h.cls, h.k);
+    let (f, c, [k0, _, k2]) = (&h.fun, &h.cls, h.k);
     let value = |i: usize| FOLD_VALUES[i % FOLD_VALUES.len()];
     // Divisors are never 0.
     let nonzero = |i: usize| match value(i) {
         "0" => "-2",
         v => v,
     };
-    let ops = ["+", "-", "*", "//", "%"];
-    let cmps = ["<", "<=", ">", ">=", "==", "!="];
     // A third of the pairs are equal: where `<` and `<=` (and `==` and
     // `!=` against the others) differ.
     let same_or = |first: usize, other: usize| {
@@ -606,15 +604,20 @@ fn constant_operands(h: &Holes) -> String {
             other
         }
     };
-    let op = |k: i64| ops[k.rem_euclid(5) as usize];
-    let cmp = |k: i64| cmps[k.rem_euclid(6) as usize];
+    let op = ["+", "-", "*", "//", "%"][k0.rem_euclid(5) as usize];
+    let cmp = ["<", "<=", ">", ">=", "==", "!="][k2.rem_euclid(6) as usize];
+    // The locals go through every operator and every comparison, each
+    // weighted so that any one folded wrongly changes the total.
     format!(
         "{c}A = {a}\n{c}B = {b}\n\
          def {f}_set():\n    global {c}B\n    {c}B = {b2}\n\
          def {f}_run(n):\n    t = 0\n    for i in range(n):\n        ka = {la}\n        \
-         kb = {lb}\n        t += {c}A {op1} {c}B\n        t += ka {op2} kb\n        \
-         if {c}A {cmp1} {c}B:\n            t += 1\n        if ka {cmp2} kb:\n            \
-         t -= 2\n        if i == {at}:\n            {f}_set()\n    return t\n\
+         kb = {lb}\n        t += {c}A {op} {c}B\n        \
+         t += ka + kb + (ka - kb) * 3 + (ka * kb) * 5 + (ka // kb) * 7 + (ka % kb) * 11\n        \
+         t += (ka < kb) + (ka <= kb) * 2 + (ka > kb) * 4 + (ka >= kb) * 8 + (ka == kb) * 16 \
+         + (ka != kb) * 32\n        \
+         if {c}A {cmp} {c}B:\n            t += 1\n        if i == {at}:\n            \
+         {f}_set()\n    return t\n\
          print({f}_run({n}))\n",
         a = value(h.pick[0]),
         b = nonzero(same_or(h.pick[0], h.pick[1])),
@@ -624,10 +627,6 @@ fn constant_operands(h: &Holes) -> String {
             h.pick[1] / 10 + h.pick[2],
             h.pick[0] / 10 + h.pick[1]
         )),
-        op1 = op(k0),
-        op2 = op(k1),
-        cmp1 = cmp(k2),
-        cmp2 = cmp(k0 + k1),
         at = h.at,
         n = h.n,
     )
