@@ -579,8 +579,10 @@ impl Gen<'_, '_> {
             _ => {
                 let old = self.pick(&["a", " ", ",", "ab", "l", "\n", ""]);
                 let new = self.pick(&["", "-", "AB", "_", "  "]);
-                // A count of at most 0 replaces nothing, -1 everything.
-                let count = (self.chance(30)).then(|| Expr::int(self.below(4) as i128 - 1));
+                // A count of 0 replaces nothing, a negative one everything.
+                let count = self
+                    .chance(30)
+                    .then(|| Expr::int(self.below(4) as i128 - 1));
                 let n = new.len() as u32;
                 let len = if old.is_empty() {
                     (a.len + 1) * (n + 1)
