@@ -649,6 +649,26 @@ mod tests {
         }
     }
 
+    /// Runs kernel source `src` on the tier-2 interpreter and on the
+    /// reference: the reference must complete normally and the VM's
+    /// outcome must be the reference's (`what` names the variant).
+    fn run_agreeing(src: &str, what: &str) -> jitdiff_vm::RunOutput {
+        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
+        else {
+            unreachable!()
+        };
+        let module = parse_program(src).unwrap();
+        let out = jitdiff_vm::Vm::new(t2).run_module(&module);
+        let reference = crate::reference::run(&module);
+        assert!(
+            matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
+                if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
+            "{what}: {reference:?}\n{src}"
+        );
+        assert_eq!(out.result, reference, "{what}\n{src}");
+        out
+    }
+
     /// Every kernel, with every pick of shapes, uses and builtins, parses.
     #[test]
     fn every_kernel_parses_in_every_variant() {
@@ -689,16 +709,11 @@ mod tests {
             "_STORE_ATTR_INSTANCE_VALUE",
         ];
         assert_eq!(guard.len(), OPERAND_RETYPES);
-        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
-        else {
-            unreachable!()
-        };
         for (kind, &want) in guard.iter().enumerate() {
             for variant in 0..6 {
                 let h = test_holes(120, 60, [kind, variant, 0], false);
                 let src = operand_retype(&h);
-                let module = parse_program(&src).unwrap();
-                let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+                let out = run_agreeing(&src, &format!("kind {kind} variant {variant}"));
                 let want = match (kind, variant % 2) {
                     (9, 1) => "_BINARY_OP_FLOOR_DIVIDE_INT",
                     _ => want,
@@ -707,16 +722,6 @@ mod tests {
                     out.tier2.exits_by_uop.contains_key(want),
                     "kind {kind} variant {variant}: {want} never failed: {:?}\n{src}",
                     out.tier2.exits_by_uop
-                );
-                let reference = crate::reference::run(&module);
-                assert!(
-                    matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
-                        if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
-                    "kind {kind} variant {variant}: {reference:?}\n{src}"
-                );
-                assert_eq!(
-                    out.result, reference,
-                    "kind {kind} variant {variant}\n{src}"
                 );
             }
         }
@@ -735,28 +740,16 @@ mod tests {
             "_STORE_SUBSCR_LIST_INT",
         ];
         assert_eq!(uop.len(), INDEX_SITES);
-        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
-        else {
-            unreachable!()
-        };
         for (site, &want) in uop.iter().enumerate() {
             for len in 0..6 {
                 let h = test_holes(120, 60, [site, 0, len], false);
                 let src = index_bounds(&h);
-                let module = parse_program(&src).unwrap();
-                let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+                let out = run_agreeing(&src, &format!("site {site} len {len}"));
                 assert!(
                     out.tier2.exits_by_uop.contains_key(want),
                     "site {site} len {len}: {want} never left its trace: {:?}\n{src}",
                     out.tier2.exits_by_uop
                 );
-                let reference = crate::reference::run(&module);
-                assert!(
-                    matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
-                        if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
-                    "site {site} len {len}: {reference:?}\n{src}"
-                );
-                assert_eq!(out.result, reference, "site {site} len {len}\n{src}");
             }
         }
     }
@@ -766,33 +759,20 @@ mod tests {
     /// and the VM's outcome is the reference's.
     #[test]
     fn constant_operands_fold_and_agree() {
-        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
-        else {
-            unreachable!()
-        };
         for p in 0..40usize {
             let mut h = test_holes(120, 60, [p, p / 4, p / 2], false);
             h.k = [p as i64, p as i64 / 5, p as i64 / 3];
             let src = constant_operands(&h);
-            let module = parse_program(&src).unwrap();
-            let out = jitdiff_vm::Vm::new(t2.clone()).run_module(&module);
+            let out = run_agreeing(&src, &format!("pick {p}"));
             let rules = &out.coverage.optimizer_rules;
             assert!(
                 rules.contains_key("fold int comparison"),
                 "pick {p}: no comparison folded: {rules:?}\n{src}"
             );
-            let reference = crate::reference::run(&module);
-            assert!(
-                matches!(&reference, jitdiff_vm::lang::outcome::RunResult::Completed(o)
-                    if o.ending == jitdiff_vm::lang::outcome::Ending::Normal),
-                "pick {p}: {reference:?}\n{src}"
-            );
-            assert_eq!(out.result, reference, "pick {p}\n{src}");
         }
         // Small operands fold their arithmetic too.
         let h = test_holes(120, 60, [4, 5, 6], false);
-        let module = parse_program(&constant_operands(&h)).unwrap();
-        let out = jitdiff_vm::Vm::new(t2).run_module(&module);
+        let out = run_agreeing(&constant_operands(&h), "small operands");
         assert!(
             out.coverage
                 .optimizer_rules
