@@ -676,8 +676,11 @@ mod tests {
             let write = write.expect_err("a store into code memory ran");
             assert_eq!(write.address, Some(code_at + 64), "{arch:?}: {write:?}");
             assert_eq!(write.message, "WRITE_PROT", "{arch:?}");
-            // A load from an unmapped page names its address.
-            let unmapped = data_at + 16 * PAGE;
+            // A store to an unmapped page names its address. The page sits
+            // below Linux's mmap_min_addr (64 KiB), so no host allocation
+            // (the guest stack, the trap page) can be mapped there; a page
+            // near `data` could be, depending on the allocator.
+            let unmapped = 8 * PAGE;
             let read = pool.run(code_at, 0, unmapped as *mut JitState);
             let read = read.expect_err("a store to an unmapped page ran");
             assert_eq!(read.address, Some(unmapped), "{arch:?}: {read:?}");
