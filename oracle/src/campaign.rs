@@ -59,6 +59,19 @@ impl CampaignOptions {
         }
     }
 
+    /// [`CampaignOptions::program`] and the generator configuration it was
+    /// generated with (`None` for the generator's fallback program).
+    pub fn configured_program(
+        &self,
+        pseed: u64,
+    ) -> (Option<generator::GenConfig>, jitdiff_vm::lang::Module) {
+        generator::generate_from_seed_configured(pseed, |c| {
+            if let Some(adjust) = self.steer {
+                adjust(c)
+            }
+        })
+    }
+
     /// `count` programs of campaign `seed` on `configs`, no output files,
     /// no progress line, worker isolation: what tests and the self-test use.
     pub fn quiet(
@@ -231,8 +244,17 @@ impl CampaignStats {
         ));
         if let Some(g) = &self.guided {
             s.push_str(&format!(
-                "\nguided: {} seed-corpus programs, {} fresh programs, {} mutants ({} mutations rejected by the front end), {} kept in the corpus; new behaviours first reached by seed-corpus programs {}, by fresh programs {}, by mutants {}",
-                g.seeds, g.fresh, g.mutants, g.rejected, g.corpus, g.new_by_seeds, g.new_by_fresh, g.new_by_mutants
+                "\nguided: {} seed-corpus programs, {} fresh programs, {} mutants, {} siblings ({} rejected by the front end), {} kept in the corpus; new behaviours first reached by seed-corpus programs {}, by fresh programs {}, by mutants {}, by siblings {}",
+                g.seeds,
+                g.fresh,
+                g.mutants,
+                g.siblings,
+                g.rejected,
+                g.corpus,
+                g.new_by_seeds,
+                g.new_by_fresh,
+                g.new_by_mutants,
+                g.new_by_siblings
             ));
             let yields: Vec<String> = g
                 .by_mutation

@@ -123,8 +123,10 @@ fn a_guided_campaign_is_the_same_for_one_worker_and_two() {
     assert_eq!(guided["seeds"], 2, "{counts}");
     assert!(guided["new_by_seeds"].as_u64().unwrap() > 0, "{counts}");
     assert!(guided["mutants"].as_u64().unwrap() > 0, "{counts}");
+    assert!(guided["siblings"].as_u64().unwrap() > 0, "{counts}");
     assert!(guided["corpus"].as_u64().unwrap() > 0, "{counts}");
     assert_eq!(guided["curve"].as_array().unwrap().len(), 256 / 32);
+    assert_eq!(guided["shares"].as_array().unwrap().len(), 256 / 32);
     assert!(guided["by_mutation"].get("Splice").is_some(), "{counts}");
     assert_eq!(counts, counters(&two.stdout));
     assert_eq!(saved(&d1), saved(&d2));

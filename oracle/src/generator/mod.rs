@@ -258,6 +258,53 @@ impl Default for GenConfig {
     }
 }
 
+impl GenConfig {
+    /// The features a guided campaign may turn on or off in a program's
+    /// configuration (`guided.rs`'s siblings), by name: every feature but
+    /// the deliberate exceptions and limit crossings, which end a run early
+    /// and are kept at their own rare odds.
+    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 36] {
+        [
+            ("hot_loops", &mut self.hot_loops),
+            ("nested_loops", &mut self.nested_loops),
+            ("while_loops", &mut self.while_loops),
+            ("break_continue", &mut self.break_continue),
+            ("functions", &mut self.functions),
+            ("recursion", &mut self.recursion),
+            ("none_returns", &mut self.none_returns),
+            ("global_rebind", &mut self.global_rebind),
+            ("func_rebind", &mut self.func_rebind),
+            ("big_ints", &mut self.big_ints),
+            ("growth", &mut self.growth),
+            ("boundary_accumulate", &mut self.boundary_accumulate),
+            ("branch_flip", &mut self.branch_flip),
+            ("chained_cmp", &mut self.chained_cmp),
+            ("bool_values", &mut self.bool_values),
+            ("bool_arith", &mut self.bool_arith),
+            ("div_mod", &mut self.div_mod),
+            ("neg_divisors", &mut self.neg_divisors),
+            ("aug_assign", &mut self.aug_assign),
+            ("bitwise", &mut self.bitwise),
+            ("cond_exprs", &mut self.cond_exprs),
+            ("floats", &mut self.floats),
+            ("sequences", &mut self.sequences),
+            ("strings", &mut self.strings),
+            ("syntax", &mut self.syntax),
+            ("iteration", &mut self.iteration),
+            ("classes", &mut self.classes),
+            ("exceptions", &mut self.exceptions),
+            ("dunders", &mut self.dunders),
+            ("shape_changes", &mut self.shape_changes),
+            ("closures", &mut self.closures),
+            ("sets", &mut self.sets),
+            ("star_calls", &mut self.star_calls),
+            ("generators", &mut self.generators),
+            ("dicts", &mut self.dicts),
+            ("prints_in_loops", &mut self.prints_in_loops),
+        ]
+    }
+}
+
 /// Share (%) of swarm configurations with `strings` on (`jitdiff gen
 /// --strings` and [`generate_from_seed_with`] force it on).
 const STRINGS_PCT: u32 = 50;
@@ -448,13 +495,25 @@ pub fn generate_from_seed(seed: u64) -> Module {
 /// program is generated (forcing a feature on: the configuration's other
 /// draws are the seed's own).
 pub fn generate_from_seed_with(seed: u64, adjust: impl FnOnce(&mut GenConfig)) -> Module {
+    generate_from_seed_configured(seed, adjust).1
+}
+
+/// [`generate_from_seed_with`], and the configuration the program was
+/// generated with (`None` for the fallback program).
+pub fn generate_from_seed_configured(
+    seed: u64,
+    adjust: impl FnOnce(&mut GenConfig),
+) -> (Option<GenConfig>, Module) {
     let bytes = seed_bytes(seed);
     let mut u = Unstructured::new(&bytes);
     let Ok(mut cfg) = GenConfig::arbitrary(&mut u) else {
-        return tiny_program();
+        return (None, tiny_program());
     };
     adjust(&mut cfg);
-    generate_with(&mut u, &cfg).unwrap_or_else(|_| tiny_program())
+    match generate_with(&mut u, &cfg) {
+        Ok(m) => (Some(cfg), m),
+        Err(_) => (None, tiny_program()),
+    }
 }
 
 /// The bytes `generate_from_seed(seed)` generates from: written to a file,
