@@ -6,9 +6,9 @@
 //! another kept program's loop put into a loop of this one.
 //!
 //! A **sibling** is the other way to build on a kept program: a fresh
-//! program generated with the kept one's generator configuration (its swarm
-//! draw of features and sizes), one feature turned on or off half the
-//! time. A program that reached something new late in a campaign often did
+//! program generated with the kept one's generator features (its swarm
+//! draw: floats, classes, sets...), one of them turned on or off half the
+//! time, and sizes of its own. A program that reached something new late in a campaign often did
 //! so through a rare combination of features; its siblings share the
 //! combination, and a whole new program's worth of code around it, where an
 //! edit changes one spot of a program that already ran.
@@ -85,8 +85,8 @@ pub enum Origin {
         parent: usize,
         mutations: Vec<String>,
     },
-    /// A fresh program with corpus entry `parent`'s generator
-    /// configuration, this feature turned on or off (`None`: the same).
+    /// A fresh program with corpus entry `parent`'s generator features,
+    /// this one turned on or off (`None`: the same features).
     Sibling {
         parent: usize,
         flipped: Option<String>,
