@@ -53,10 +53,7 @@ pub struct CampaignOptions {
 impl CampaignOptions {
     /// The program of program seed `pseed` in this campaign.
     pub fn program(&self, pseed: u64) -> jitdiff_vm::lang::Module {
-        match self.steer {
-            Some(adjust) => generator::generate_from_seed_with(pseed, adjust),
-            None => generator::generate_from_seed(pseed),
-        }
+        self.configured_program(pseed).1
     }
 
     /// [`CampaignOptions::program`] and the generator configuration it was

@@ -285,15 +285,20 @@ enum Command {
         #[arg(long, default_value_t = 20.0, value_parser = parse_seconds)]
         reduce_seconds: f64,
         /// Coverage-guided: keep the programs that reach a JIT behaviour
-        /// no earlier one reached, and make some programs mutants of them
-        /// (boundary constants, loop counts, duplicated or swapped
-        /// statements, a variable rebound to another type at iteration K,
-        /// operators and comparisons swapped, operands retyped, wrapped or
-        /// pushed deeper, a statement spliced in from another kept
-        /// program's loop), their share following their yield per unit of
-        /// interpreter work over the last eight batches (1/8 to 7/8). Programs are drawn in batches
-        /// of 32 from the corpus of programs four batches back, so a seed
-        /// and --count give the same run for any --jobs.
+        /// no earlier one reached, and draw three kinds of program: fresh
+        /// ones; siblings (a fresh program generated with a kept
+        /// program's generator features, one flipped half the time); and
+        /// mutants of kept programs (boundary constants, loop counts,
+        /// duplicated or swapped statements, a variable rebound to another
+        /// type at iteration K, operators and comparisons swapped, operands
+        /// retyped, wrapped or pushed deeper, a statement spliced in from
+        /// another kept program's loop). Each kind's share follows its new
+        /// behaviours per unit of interpreter work over the last eight
+        /// batches (reaching further back until they hold 32 new
+        /// behaviours), with floors of 1/8 for fresh programs and 1/16 for
+        /// the others. Programs are drawn in batches of 32 from the corpus
+        /// of programs four batches back, so a seed and --count give the
+        /// same run for any --jobs.
         #[arg(long)]
         guided: bool,
         /// With --guided: the seed corpus, run as the campaign's first

@@ -209,12 +209,73 @@ fn native_traces_run_from_memory_that_is_never_writable() {
     let mut jit = Jit::native(&arena).unwrap();
     let steps = select(&ex.uops, ex.entry_depth, CachePolicy::Greedy, 0, None);
     let code = jit.compile(ex, 0, &steps).unwrap();
-    for addr in [
-        code.entry,
-        code.first_uop,
-        code.base + code.bytes.len() as u64 - 1,
-    ] {
+    for addr in [code.entry, code.first_uop, code.base + code.len as u64 - 1] {
         let p = permissions_at(addr);
         assert!(p.starts_with("r-x"), "{addr:#x}: {p}");
     }
+}
+
+/// Code memory holds what the listing says, whatever it held before: a
+/// trace is written straight into code memory (no buffer in between),
+/// native traces are packed at cache-line granularity without clobbering
+/// each other, and bytes no stencil covers are zeroed, so a compile that
+/// keeps no listing writes exactly the bytes of one that does.
+#[test]
+fn code_memory_holds_the_listed_bytes_whatever_it_held_before() {
+    use jitdiff_vm::jit::select::{CachePolicy, select};
+    use jitdiff_vm::jit::{CompiledCode, Jit};
+    use jitdiff_vm::lang::compile::compile;
+    use jitdiff_vm::runtime::Arena;
+    let module = parse_program(LOOPS).unwrap();
+    let (_, _, executors) = Vm::new(VmConfig {
+        tier2: Some(Tier2Config::default()),
+        ..VmConfig::default()
+    })
+    .run_program(compile(&module));
+    let ex = executors.first().expect("the loops form a trace");
+    let arena = Arena::new();
+    let mut jit = Jit::native(&arena).unwrap();
+    let in_memory = |c: &CompiledCode| {
+        // SAFETY: the exec view of the JIT's code memory is readable, and
+        // `base..base + len` is the trace just compiled there.
+        unsafe { std::slice::from_raw_parts(c.base as *const u8, c.len) }.to_vec()
+    };
+    let greedy = select(&ex.uops, ex.entry_depth, CachePolicy::Greedy, 0, None);
+    let memory = select(&ex.uops, ex.entry_depth, CachePolicy::None, 0, None);
+    jit.listings = true;
+    let first = jit.compile(ex, 0, &greedy).unwrap();
+    let second = jit.compile(ex, 0, &memory).unwrap();
+    let listed = |c: &CompiledCode| c.listing.as_ref().expect("listing kept").bytes.clone();
+    assert_eq!(
+        second.base,
+        first.base + first.len.next_multiple_of(64) as u64
+    );
+    assert_eq!(
+        in_memory(&first),
+        listed(&first),
+        "the second trace clobbered the first"
+    );
+    assert_eq!(in_memory(&second), listed(&second));
+    assert!(first.placed.iter().all(|p| p.addr >= first.base
+        && p.addr + p.len as u64 <= first.base + first.len as u64));
+    // Dirty the first trace's place with other, longer code (a probe
+    // before every uop), then compile the first trace there again,
+    // keeping no listing.
+    jit.reset();
+    jit.listings = false;
+    jit.check_regs = true;
+    let dirty = jit.compile(ex, 0, &memory).unwrap();
+    assert_eq!(dirty.base, first.base);
+    assert!(dirty.len > first.len);
+    jit.check_regs = false;
+    jit.reset();
+    let again = jit.compile(ex, 0, &greedy).unwrap();
+    assert_eq!((again.base, again.len), (first.base, first.len));
+    assert!(again.listing.is_none());
+    let (now, then) = (in_memory(&again), listed(&first));
+    let differ = (0..now.len()).find(|&i| now[i] != then[i]);
+    assert_eq!(
+        differ, None,
+        "first differing byte of the trace compiled again"
+    );
 }

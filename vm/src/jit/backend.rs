@@ -5,7 +5,7 @@
 //! [`super::emulator`]), where a fault is reported with PC and address,
 //! never a crash of the fuzzer.
 
-use super::codegen::{self, Compiled, Mispatch, PatchedHole, Placed};
+use super::codegen::{self, Listing, Mispatch, Placed};
 use super::emulator::{EmuPool, EmuSpec, Fault};
 use super::helpers;
 use super::index::StencilIndex;
@@ -62,17 +62,20 @@ const CODE_REGION: usize = 32 << 20;
 const WATCHED_FRAME_SLOTS: u64 = 16;
 const PAGE: u64 = 4096;
 
-/// One machine-code region, bump-allocated in whole pages per trace so a
-/// page is never written while code in it may run again: only after a
-/// reset (natively between programs; under emulation together with a
-/// flush of every translation, which would otherwise go stale).
+/// One machine-code region, bump-allocated, so bytes are never written
+/// while code in them may run again: only after a reset (natively between
+/// programs; under emulation together with a flush of every translation,
+/// which would otherwise go stale).
 ///
 /// Native code memory is W^X by two views of the same pages: traces run at
-/// the read+execute view and are copied in through a read+write one, so no
+/// the read+execute view and are written through a read+write one, so no
 /// address is ever writable and executable, and installing a trace costs no
 /// `mprotect` (which, with its TLB flush, was a third of compile time).
-/// Emulated code memory is one read-write mapping: the emulator maps it at
-/// the same address, and the host never executes it.
+/// Native traces are packed at cache-line granularity: a store through the
+/// write view to a line no running code is in leaves other traces alone.
+/// Emulated code memory is one read-write mapping, the emulator maps it at
+/// the same address and the host never executes it; there each trace still
+/// starts on a page of its own, as unicorn keeps its translations per page.
 pub struct CodeMemory {
     mapping: Mapping,
     /// Native: the read+write view of `mapping`'s pages.
@@ -97,21 +100,29 @@ impl CodeMemory {
     fn next(&self) -> u64 {
         self.mapping.addr() + self.used as u64
     }
-    /// Copies `bytes` to the next free pages (which must be at `at`).
-    fn write(&mut self, at: u64, bytes: &[u8]) -> Result<(), String> {
-        let size = (bytes.len() as u64).next_multiple_of(PAGE) as usize;
-        if at != self.next() || self.used + size > self.mapping.len() {
+    /// Bytes a trace's start is aligned to (see the type's comment).
+    fn granule(&self) -> usize {
+        if self.write_view.is_some() {
+            64
+        } else {
+            PAGE as usize
+        }
+    }
+    /// The next `len` free bytes, to be written with a trace that will run
+    /// at [`CodeMemory::next`]; taken until the next reset.
+    fn take(&mut self, len: usize) -> Result<&mut [u8], String> {
+        let size = len.next_multiple_of(self.granule());
+        if self.used + size > self.mapping.len() {
             return Err("JIT code memory is full".into());
         }
         let dest = match &self.write_view {
             Some(view) => view.base().wrapping_add(self.used),
-            None => at as *mut u8,
+            None => self.next() as *mut u8,
         };
-        // SAFETY: `dest` starts `size` writable bytes inside a view this
-        // region owns, and nothing has run in those pages since the reset.
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), dest, bytes.len()) };
         self.used += size;
-        Ok(())
+        // SAFETY: `dest` starts `len` writable bytes inside a view this
+        // region owns, which no code has run from since the last reset.
+        Ok(unsafe { std::slice::from_raw_parts_mut(dest, len) })
     }
     /// Makes the whole region free again (between programs).
     fn reset(&mut self) {
@@ -129,10 +140,12 @@ pub struct CompiledCode {
     /// This trace's exits use link slots `link_base..link_base + exits`.
     pub link_base: u32,
     pub base: u64,
-    pub bytes: Vec<u8>,
+    /// Bytes it takes in code memory.
+    pub len: usize,
     pub placed: Vec<Placed>,
-    /// Every patched hole; a placed stencil's are `holes[placed.holes]`.
-    pub holes: Vec<PatchedHole>,
+    /// Its bytes and patched holes, when the JIT records listings (see
+    /// [`Jit::listings`]).
+    pub listing: Option<Box<Listing>>,
     pub compile_ns: u64,
 }
 
@@ -204,6 +217,10 @@ pub struct Jit {
     pub check_regs: bool,
     /// `+count-stencils`: count every step by variant (see `codegen`).
     pub count_stencils: bool,
+    /// Keep each trace's bytes and patched holes (`jitdiff show`).
+    pub listings: bool,
+    /// The last compile's plan vectors, for the next one.
+    plan_buffers: codegen::PlanBuffers,
     /// Next free exit link slot (slot 0 is never linked).
     next_link: u32,
     /// Every runtime helper's address for this backend, resolved once, by
@@ -290,6 +307,8 @@ impl Jit {
             inject: None,
             check_regs: false,
             count_stencils: false,
+            listings: false,
+            plan_buffers: Default::default(),
             next_link: 1,
             helper_addresses,
         })
@@ -345,31 +364,32 @@ impl Jit {
             self.next_link += n;
         }
         let start = std::time::Instant::now();
+        let input = codegen::Input {
+            ex,
+            eid,
+            steps,
+            link_base,
+            inject: self.inject,
+            check_regs: self.check_regs,
+            count_stencils: self.count_stencils,
+        };
+        let buffers = std::mem::take(&mut self.plan_buffers);
+        let plan = codegen::plan(self.kind.index(), &input, buffers)?;
         let base = self.code.next();
-        let Compiled {
-            bytes,
-            entry,
-            placed,
-            holes,
-        } = codegen::compile(
-            self.kind.index(),
-            self.kind.arch(),
-            &codegen::Input {
-                ex,
-                eid,
-                steps,
-                link_base,
-                inject: self.inject,
-                check_regs: self.check_regs,
-                count_stencils: self.count_stencils,
-            },
+        let target = codegen::Target {
+            stencils: self.kind.index(),
+            arch: self.kind.arch(),
             base,
-            &self.helper_addresses,
-            self.mispatch,
-        )?;
-        self.code.write(base, &bytes)?;
+            helpers: &self.helper_addresses,
+            mispatch: self.mispatch,
+        };
+        let mut listing = self.listings.then(Box::<Listing>::default);
+        let dest = self.code.take(plan.bytes())?;
+        let placed = codegen::emit(&plan, &input, &target, dest, listing.as_deref_mut())?;
+        let (len, entry) = (plan.bytes(), base + plan.entry_offset());
+        self.plan_buffers = plan.into_buffers();
         if let Some(e) = &mut self.emu {
-            e.note_code(bytes.len());
+            e.note_code(len);
         }
         let compile_ns = start.elapsed().as_nanos() as u64;
         let first_uop = placed.get(1).map_or(entry, |p| p.addr);
@@ -379,9 +399,9 @@ impl Jit {
             first_uop,
             link_base,
             base,
-            bytes,
+            len,
             placed,
-            holes,
+            listing,
             compile_ns,
         })
     }

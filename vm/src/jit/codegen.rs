@@ -30,13 +30,13 @@ pub struct Placed {
 /// A patched hole: (offset in the stencil, kind, what, value).
 pub type PatchedHole = (u32, RelocKind, HoleValue, u64);
 
-/// A compiled trace, before it is copied into code memory.
-pub struct Compiled {
+/// What `jitdiff show` prints of a trace beyond its stencil layout: its
+/// bytes and every patched hole, stencil after stencil (a placed stencil's
+/// are `holes[placed.holes]`). Recorded only when asked: a campaign never
+/// reads them, and recording them was a fifth of compile time.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
     pub bytes: Vec<u8>,
-    /// Address of the shim (the C-ABI entry).
-    pub entry: u64,
-    pub placed: Vec<Placed>,
-    /// Every patched hole, stencil after stencil.
     pub holes: Vec<PatchedHole>,
 }
 
@@ -94,40 +94,123 @@ struct Part<'t> {
     len: usize,
 }
 
-/// Compiles an executor for a table, to run at address `base`. `helpers`
-/// gives each runtime helper's address for the backend, by its position in
-/// `helpers::HELPERS`.
-pub fn compile(
-    stencils: &StencilIndex,
-    arch: Arch,
+/// A trace laid out, not yet written: its stencils in order and where
+/// each goes. [`Plan::bytes`] bytes of code memory take it.
+pub struct Plan {
+    parts: Vec<Part<'static>>,
+    layout: Layout,
+    /// Spare: the buffer the exits' depths were gathered in.
+    exit_depth: Vec<u8>,
+}
+
+/// The vectors a plan is built in, handed back by [`Plan::into_buffers`]
+/// so the next compile reuses them (a compile then allocates only the
+/// record of where its stencils went).
+#[derive(Default)]
+pub struct PlanBuffers {
+    parts: Vec<Part<'static>>,
+    exit_depth: Vec<u8>,
+    exit_at: Vec<u64>,
+}
+
+impl Plan {
+    pub fn into_buffers(self) -> PlanBuffers {
+        PlanBuffers {
+            parts: self.parts,
+            exit_depth: self.exit_depth,
+            exit_at: self.layout.exit_at,
+        }
+    }
+    /// Bytes the trace takes (code, trampolines, data).
+    pub fn bytes(&self) -> usize {
+        self.layout.end as usize
+    }
+    /// Offset of the shim (the C-ABI entry) from the trace's start.
+    pub fn entry_offset(&self) -> u64 {
+        self.parts[0].at
+    }
+}
+
+/// Pass 1 of compiling an executor for a table: the stencils and their
+/// offsets.
+pub fn plan(
+    stencils: &'static StencilIndex,
     input: &Input,
-    base: u64,
-    helpers: &[Option<u64>],
-    mispatch: Option<Mispatch>,
-) -> Result<Compiled, String> {
-    let mut parts = parts(stencils, input)?;
-    let layout = layout(&mut parts);
-    let mut bytes = vec![0u8; layout.end as usize];
+    buffers: PlanBuffers,
+) -> Result<Plan, String> {
+    let PlanBuffers {
+        mut parts,
+        mut exit_depth,
+        exit_at,
+    } = buffers;
+    parts.clear();
+    parts_into(stencils, input, &mut parts, &mut exit_depth)?;
+    let layout = layout(&mut parts, exit_at);
+    Ok(Plan {
+        parts,
+        layout,
+        exit_depth,
+    })
+}
+
+/// What [`emit`] needs besides the plan and the input.
+pub struct Target<'a> {
+    pub stencils: &'a StencilIndex,
+    pub arch: Arch,
+    /// The address `dest[0]` will run at.
+    pub base: u64,
+    /// Each runtime helper's address for the backend, by its position in
+    /// `helpers::HELPERS`.
+    pub helpers: &'a [Option<u64>],
+    pub mispatch: Option<Mispatch>,
+}
+
+/// Pass 2: copies every stencil of `plan` into `dest` (exactly
+/// [`Plan::bytes`] bytes, written straight into code memory: no buffer in
+/// between) and patches its holes; where each stencil went. Bytes no
+/// stencil covers (alignment, unused trampoline room) are zeroed, so code
+/// memory holds the same bytes whatever was there before. With `listing`,
+/// also the bytes and every patched hole.
+pub fn emit(
+    plan: &Plan,
+    input: &Input,
+    target: &Target,
+    dest: &mut [u8],
+    mut listing: Option<&mut Listing>,
+) -> Result<Vec<Placed>, String> {
+    let Plan { parts, layout, .. } = plan;
+    assert_eq!(dest.len(), plan.bytes(), "code memory sized to the plan");
     let mut placed = Vec::with_capacity(parts.len());
-    let mut holes = Vec::with_capacity(parts.iter().map(|p| p.stencil.holes_len()).sum());
     let mut patcher = Patcher {
-        stencils,
-        arch,
+        stencils: target.stencils,
+        arch: target.arch,
         input,
-        base,
-        helpers,
-        mispatch,
-        layout: &layout,
+        base: target.base,
+        helpers: target.helpers,
+        mispatch: target.mispatch,
+        layout,
         trampolines: Vec::new(),
         next_tramp: layout.tramp_at,
     };
+    // Zeroing first is one `memset` of about a kilobyte: cheaper than
+    // tracking the gaps between stencils.
+    dest.fill(0);
     for (k, part) in parts.iter().enumerate() {
         let s = part.stencil.stencil;
         let (at, data) = (part.at as usize, part.data_at as usize);
-        bytes[at..at + part.len].copy_from_slice(&s.code[..part.len]);
-        bytes[data..data + s.data.len()].copy_from_slice(s.data);
-        let first = holes.len();
-        patcher.patch_part(&parts, k, &mut bytes, &mut holes)?;
+        dest[at..at + part.len].copy_from_slice(&s.code[..part.len]);
+        dest[data..data + s.data.len()].copy_from_slice(s.data);
+        let holes = match listing.as_deref_mut() {
+            Some(l) => {
+                let first = l.holes.len();
+                patcher.patch_part(parts, k, dest, Some(&mut l.holes))?;
+                first..l.holes.len()
+            }
+            None => {
+                patcher.patch_part(parts, k, dest, None)?;
+                0..0
+            }
+        };
         let (uop, variant) = match part.role {
             Role::Step { uop, variant, .. } => (uop, variant),
             Role::Exit { depth, .. } => (None, Variant::new(depth, 0)),
@@ -137,24 +220,27 @@ pub fn compile(
             name: s.name,
             uop,
             variant,
-            addr: base + part.at,
+            addr: target.base + part.at,
             len: part.len,
-            holes: first..holes.len(),
+            holes,
         });
     }
-    debug_assert!(arch == Arch::Aarch64 || patcher.trampolines.is_empty());
-    Ok(Compiled {
-        bytes,
-        entry: base + parts[0].at,
-        placed,
-        holes,
-    })
+    debug_assert!(target.arch == Arch::Aarch64 || patcher.trampolines.is_empty());
+    if let Some(l) = listing {
+        l.bytes = dest.to_vec();
+    }
+    Ok(placed)
 }
 
 /// The trace's stencils in layout order: the shim, one per step (with a
 /// probe before a uop under `+checkregs` and before every step under
 /// `+count-stencils`), the exit stubs, the error stub and the overrun guard.
-fn parts<'t>(stencils: &'t StencilIndex, input: &Input) -> Result<Vec<Part<'t>>, String> {
+fn parts_into<'t>(
+    stencils: &'t StencilIndex,
+    input: &Input,
+    parts: &mut Vec<Part<'t>>,
+    exit_depth: &mut Vec<u8>,
+) -> Result<(), String> {
     let Input {
         ex,
         steps,
@@ -165,7 +251,7 @@ fn parts<'t>(stencils: &'t StencilIndex, input: &Input) -> Result<Vec<Part<'t>>,
     } = *input;
     let (shim, error_stub, fatal) = stencils.support()?;
     let probes = check_regs as usize + count_stencils as usize;
-    let mut parts = Vec::with_capacity(steps.len() * (1 + probes) + ex.exits.len() + 3);
+    parts.reserve(steps.len() * (1 + probes) + ex.exits.len() + 3);
     let part = |stencil, role| Part {
         stencil,
         role,
@@ -180,7 +266,8 @@ fn parts<'t>(stencils: &'t StencilIndex, input: &Input) -> Result<Vec<Part<'t>>,
     };
     parts.push(part(shim, Role::Shim));
     // The variant each exit's stub runs in: the depth cached at the exit.
-    let mut exit_depth = vec![0u8; ex.exits.len()];
+    exit_depth.clear();
+    exit_depth.resize(ex.exits.len(), 0);
     for s in steps {
         if count_stencils {
             let (uop, v) = match *s {
@@ -235,7 +322,7 @@ fn parts<'t>(stencils: &'t StencilIndex, input: &Input) -> Result<Vec<Part<'t>>,
     }
     parts.push(part(error_stub, Role::ErrorStub));
     parts.push(part(fatal, Role::Fatal));
-    Ok(parts)
+    Ok(())
 }
 
 /// Where the parts went, as offsets from the trace's start.
@@ -254,11 +341,11 @@ struct Layout {
 /// to `_JIT_CONTINUE` and falls through (CPython's assembly pass does the
 /// same): fewer jumps, and larger blocks for the emulators to translate.
 /// Then room for AArch64 trampolines, then each stencil's data.
-fn layout(parts: &mut [Part]) -> Layout {
+fn layout(parts: &mut [Part], mut exit_at: Vec<u64>) -> Layout {
     let n = parts.len();
     let mut offset = 0u64;
     let mut branch26 = 0u64;
-    let mut exit_at = Vec::with_capacity(n);
+    exit_at.clear();
     for k in 0..n {
         let followed = matches!(parts[k].role, Role::Step { .. })
             && matches!(parts.get(k + 1).map(|p| p.role), Some(Role::Step { .. }));
@@ -314,13 +401,13 @@ struct Patcher<'a> {
 
 impl Patcher<'_> {
     /// Patches every hole of part `k` (already copied into `bytes`),
-    /// recording each in `record`.
+    /// recording each in `record` when there is one.
     fn patch_part(
         &mut self,
         parts: &[Part],
         k: usize,
         bytes: &mut [u8],
-        record: &mut Vec<PatchedHole>,
+        mut record: Option<&mut Vec<PatchedHole>>,
     ) -> Result<(), String> {
         let part = &parts[k];
         let Input {
@@ -405,7 +492,9 @@ impl Patcher<'_> {
                 patch::patch(bytes, in_buf, h.kind, target, location)
                     .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
             }
-            record.push((h.offset, h.kind, h.value, target));
+            if let Some(r) = record.as_deref_mut() {
+                r.push((h.offset, h.kind, h.value, target));
+            }
         }
         Ok(())
     }

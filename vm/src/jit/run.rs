@@ -74,7 +74,7 @@ impl Run<'_> {
                 self.jit_stats.traces_compiled += 1;
                 self.jit_stats.uops_compiled += ex.uops.len() as u64;
                 self.jit_stats.compile_ns += code.compile_ns;
-                self.jit_stats.code_bytes += code.bytes.len() as u64;
+                self.jit_stats.code_bytes += code.len as u64;
                 for step in &steps {
                     let counter = match *step {
                         select::Step::Uop { index, variant } => super::state::step_counter(
@@ -274,7 +274,7 @@ impl Run<'_> {
                 self.executors[e]
                     .code
                     .as_ref()
-                    .is_some_and(|c| fault.pc >= c.base && fault.pc < c.base + c.bytes.len() as u64)
+                    .is_some_and(|c| fault.pc >= c.base && fault.pc < c.base + c.len as u64)
             })
             .unwrap_or(entered);
         let ex = &self.executors[eid];

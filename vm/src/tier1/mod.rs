@@ -260,6 +260,9 @@ impl Vm {
 
     /// Runs a module and renders its final bytecode and every executor.
     pub fn show(&mut self, module: &Module) -> (RunOutput, String) {
+        if let Some(jit) = self.jit.as_deref_mut() {
+            jit.listings = true;
+        }
         let (out, program, executors) =
             self.run_program(compile_with_limits(module, &self.config.limits));
         (out, crate::tier2::show::all(&program, &executors))

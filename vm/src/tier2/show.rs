@@ -254,14 +254,16 @@ fn machine_code(code: &crate::jit::CompiledCode) -> String {
     let _ = writeln!(
         s,
         "  machine code ({arch:?}): {} bytes at {:#x}, entry {:#x}",
-        code.bytes.len(),
-        code.base,
-        code.entry
+        code.len, code.base, code.entry
     );
+    let Some(listing) = code.listing.as_deref() else {
+        s.push_str("    (no listing: the JIT kept none for this trace)\n");
+        return s;
+    };
     for p in &code.placed {
         let uop = p.uop.map(|i| format!(" (uop #{i})")).unwrap_or_default();
         let _ = writeln!(s, "    -- {}{uop} @ {:#x}, {} bytes", p.name, p.addr, p.len);
-        for (offset, kind, what, value) in &code.holes[p.holes.clone()] {
+        for (offset, kind, what, value) in &listing.holes[p.holes.clone()] {
             let _ = writeln!(
                 s,
                 "       hole +{offset:#x} {} {what:?} = {value:#x}",
@@ -269,7 +271,8 @@ fn machine_code(code: &crate::jit::CompiledCode) -> String {
             );
         }
         let start = (p.addr - code.base) as usize;
-        for line in crate::jit::disasm::disassemble(arch, &code.bytes[start..start + p.len], p.addr)
+        for line in
+            crate::jit::disasm::disassemble(arch, &listing.bytes[start..start + p.len], p.addr)
         {
             let _ = writeln!(s, "       {line}");
         }

@@ -83,15 +83,18 @@ macro_rules! uops {
         impl Uop {
             pub const ALL: &'static [Uop] = &[$(Uop::$variant),*];
 
+            /// Each uop's row, by discriminant: `info` is one load, not a
+            /// match building the row (the JIT's compile path asks for it
+            /// several times per uop).
+            const INFO: &'static [UopInfo] = &[$({
+                #[allow(unused_mut)]
+                let mut i = UopInfo { name: $name, pops: $pops, pushes: $pushes, exit: ExitKind::$exit, escapes: false, can_error: false, pure: false, memory: false, exit_like: false, pops_before_exit: false };
+                $(uops!(@flag i $flag);)*
+                i
+            }),*];
+
             pub fn info(self) -> UopInfo {
-                match self {
-                    $(Uop::$variant => {
-                        #[allow(unused_mut)]
-                        let mut i = UopInfo { name: $name, pops: $pops, pushes: $pushes, exit: ExitKind::$exit, escapes: false, can_error: false, pure: false, memory: false, exit_like: false, pops_before_exit: false };
-                        $(uops!(@flag i $flag);)*
-                        i
-                    })*
-                }
+                Uop::INFO[self as usize]
             }
         }
     };
