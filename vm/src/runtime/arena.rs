@@ -371,15 +371,24 @@ impl Arena {
                 if object::is_marked(h) {
                     *(addr as *mut u64) = object::set_mark(h, false);
                 } else {
+                    // A free object whose poison was just found intact keeps
+                    // it: writing it again would be a second pass over
+                    // every free word at every stressed collection.
+                    let mut intact = false;
                     if !was_free {
                         self.stats.freed_objects += 1;
-                    } else if stress && let Err(e) = super::verify::check_poisoned(addr, words) {
-                        self.heap_errors.push(e);
+                    } else if stress {
+                        match super::verify::check_poisoned(addr, words) {
+                            Ok(()) => intact = true,
+                            Err(e) => self.heap_errors.push(e),
+                        }
                     }
-                    *(addr as *mut u64) = object::header(Kind::Free, words);
-                    if stress {
-                        for w in 1..words as u64 {
-                            *((addr + 8 * w) as *mut u64) = POISON_WORD;
+                    if !intact {
+                        *(addr as *mut u64) = object::header(Kind::Free, words);
+                        if stress {
+                            for w in 1..words as u64 {
+                                *((addr + 8 * w) as *mut u64) = POISON_WORD;
+                            }
                         }
                     }
                     if (2..=MAX_LISTED_WORDS).contains(&words) && (was_free || !stress) {

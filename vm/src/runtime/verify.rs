@@ -601,6 +601,26 @@ mod tests {
         assert!(e.contains("written after it was freed"), "{e}");
     }
 
+    /// A free object keeps its poison across sweeps (which check it, not
+    /// write it again), and a write into memory freed collections ago is
+    /// found by the next sweep, once: the sweep poisons it again.
+    #[test]
+    fn a_write_into_memory_freed_collections_ago_is_found_by_the_next_sweep() {
+        let mut a = stressed();
+        let lost = a.alloc(Kind::Range, 4).unwrap();
+        a.collect(); // freed and poisoned
+        a.collect(); // still free: its poison checked, intact
+        assert!(a.heap_errors.is_empty(), "{:?}", a.heap_errors);
+        assert_eq!(verify(&a), Ok(()));
+        unsafe { object::write(lost, RANGE_STEP, 7) };
+        a.collect();
+        assert_eq!(a.heap_errors.len(), 1, "{:?}", a.heap_errors);
+        assert!(a.heap_errors[0].contains("written after it was freed"));
+        a.collect();
+        assert_eq!(a.heap_errors.len(), 1, "{:?}", a.heap_errors);
+        assert_eq!(verify(&a), Ok(()));
+    }
+
     #[test]
     fn a_pointer_into_the_middle_of_an_object_is_reported() {
         let mut a = stressed();
