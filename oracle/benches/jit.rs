@@ -1,7 +1,8 @@
 //! `cargo bench -p jitdiff-oracle`: the JIT's figures of merit.
 //! - compile: variant selection, the register checker and copy-and-patch
-//!   for the sum_range trace, per policy (per uop: divide by the uop count
-//!   printed once at start), then each of the three alone (greedy);
+//!   for the sum_range trace, per policy, then each of the three alone
+//!   (greedy); criterion's throughput line is in uops (`elem/s`: a
+//!   nanosecond per uop is 1 Gelem/s), and the uop count is printed once;
 //! - sum_range: the seed article's loop on t1, t2 and jit-native;
 //! - emulated vs native: the same program under jit-x86 / jit-a64;
 //! - policies: sum_range and three integer loops from the corpus on
@@ -18,7 +19,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use jitdiff_oracle::config::{Config, Target};
 use jitdiff_oracle::generator;
 use jitdiff_oracle::runner::Runner;
@@ -55,6 +56,7 @@ fn compile_time(c: &mut Criterion) {
     // Code memory is bump-allocated: start afresh every few thousand traces.
     let mut n = 0u32;
     let mut g = c.benchmark_group("compile/sum_range_trace");
+    g.throughput(Throughput::Elements(ex.uops.len() as u64));
     for policy in [
         CachePolicy::None,
         CachePolicy::Greedy,
@@ -89,6 +91,7 @@ fn compile_time(c: &mut Criterion) {
         code.len
     );
     let mut g = c.benchmark_group("compile/sum_range_trace/greedy_phase");
+    g.throughput(Throughput::Elements(ex.uops.len() as u64));
     g.bench_function("select", |b| {
         b.iter(|| black_box(select(&ex.uops, ex.entry_depth, policy, 1, None).len()))
     });
