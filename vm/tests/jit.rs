@@ -190,23 +190,28 @@ fn permissions_at(addr: u64) -> String {
         .unwrap_or_else(|| panic!("nothing mapped at {addr:#x}"))
 }
 
-/// W^X natively: a compiled trace runs from memory that is executable and
-/// not writable (it was copied in through another view of the same pages).
-#[test]
-fn native_traces_run_from_memory_that_is_never_writable() {
-    use jitdiff_vm::jit::Jit;
-    use jitdiff_vm::jit::select::{CachePolicy, select};
-    use jitdiff_vm::lang::compile::compile;
-    use jitdiff_vm::runtime::Arena;
+/// The first trace `LOOPS` forms under the tier-2 interpreter.
+fn loops_trace() -> jitdiff_vm::tier2::Executor {
     let module = parse_program(LOOPS).unwrap();
     let (_, _, executors) = Vm::new(VmConfig {
         tier2: Some(Tier2Config::default()),
         ..VmConfig::default()
     })
-    .run_program(compile(&module));
-    let ex = executors.first().expect("the loops form a trace");
-    let arena = Arena::new();
-    let mut jit = Jit::native(&arena).unwrap();
+    .run_program(jitdiff_vm::lang::compile::compile(&module));
+    executors
+        .into_iter()
+        .next()
+        .expect("the loops form a trace")
+}
+
+/// W^X natively: a compiled trace runs from memory that is executable and
+/// not writable (it was copied in through another view of the same pages).
+#[test]
+fn native_traces_run_from_memory_that_is_never_writable() {
+    use jitdiff_vm::jit::select::{CachePolicy, select};
+    let ex = &loops_trace();
+    let arena = jitdiff_vm::runtime::Arena::new();
+    let mut jit = jitdiff_vm::jit::Jit::native(&arena).unwrap();
     let steps = select(&ex.uops, ex.entry_depth, CachePolicy::Greedy, 0, None);
     let code = jit.compile(ex, 0, &steps).unwrap();
     for addr in [code.entry, code.first_uop, code.base + code.len as u64 - 1] {
@@ -224,16 +229,8 @@ fn native_traces_run_from_memory_that_is_never_writable() {
 fn code_memory_holds_the_listed_bytes_whatever_it_held_before() {
     use jitdiff_vm::jit::select::{CachePolicy, select};
     use jitdiff_vm::jit::{CompiledCode, Jit};
-    use jitdiff_vm::lang::compile::compile;
-    use jitdiff_vm::runtime::Arena;
-    let module = parse_program(LOOPS).unwrap();
-    let (_, _, executors) = Vm::new(VmConfig {
-        tier2: Some(Tier2Config::default()),
-        ..VmConfig::default()
-    })
-    .run_program(compile(&module));
-    let ex = executors.first().expect("the loops form a trace");
-    let arena = Arena::new();
+    let ex = &loops_trace();
+    let arena = jitdiff_vm::runtime::Arena::new();
     let mut jit = Jit::native(&arena).unwrap();
     let in_memory = |c: &CompiledCode| {
         // SAFETY: the exec view of the JIT's code memory is readable, and

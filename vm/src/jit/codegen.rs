@@ -23,7 +23,8 @@ pub struct Placed {
     pub variant: Variant,
     pub addr: u64,
     pub len: usize,
-    /// Its patched holes, in [`Compiled::holes`].
+    /// Its patched holes, in [`Listing::holes`] (an empty range when the
+    /// JIT kept no listing).
     pub holes: std::ops::Range<usize>,
 }
 
