@@ -2,10 +2,13 @@
 //! with the arena, code memory and JIT state mapped at their host addresses,
 //! so every pointer means the same in both worlds.
 //!
-//! - **Helpers** sit on a trap page: a code hook on that page reads the
-//!   arguments by the target's C ABI, calls the Rust helper, writes the
-//!   result and returns. Only that page is hooked, so translated blocks
-//!   elsewhere keep their chaining.
+//! - **Helpers** sit on a trap page: each helper's slot holds a return
+//!   instruction, and a code hook on that page reads the arguments by the
+//!   target's C ABI, calls the Rust helper and writes the result register
+//!   before the guest's own `ret` runs. The hook never writes the PC (a PC
+//!   write makes unicorn leave the translated block and look the next one
+//!   up, a tenth of a microsecond per call). Only that page is hooked, so
+//!   translated blocks elsewhere keep their chaining.
 //! - **Nesting.** A helper may call back into code with traces (a call from
 //!   a trace runs the callee, whose loop has a trace of its own). That trace
 //!   runs in the emulator too: unicorn 2 allows `emu_start` from inside a
@@ -57,8 +60,20 @@ pub const INSN_BUDGET: u64 = 10_000_000;
 /// is 64 levels).
 const NEST_LIMIT: u32 = 60;
 
-/// Trap-page slot used as the shim's return address.
+/// Trap-page slot an outermost run's shim returns to. The run has no
+/// `until` address: the trap hook stops it there. An `until` costs a
+/// translation per run, since unicorn translates the block at that address
+/// as an exit and drops it again when the run ends (1.8 us of every
+/// `emu_start`, against 0.3 us without).
 const RETURN_SLOT: u64 = 255;
+/// Trap-page slot a nested run's shim returns to, given as its `until`.
+/// A stop from a hook would also end the outer run (unicorn keeps the stop
+/// request until the next `emu_start`), so nested runs pay for the exit
+/// block; they are a small share of all runs. A slot of its own, so the
+/// outermost run's hooked block at [`RETURN_SLOT`] and a nested run's exit
+/// block never share an address (unicorn would run whichever it cached).
+const NESTED_RETURN_SLOT: u64 = 254;
+const _: () = assert!((helpers::HELPERS.len() as u64) < NESTED_RETURN_SLOT);
 const GUEST_STACK: usize = 1 << 20;
 
 /// The instruction-budget hook's state.
@@ -231,7 +246,9 @@ impl EmuPool {
 const TRAP_MAPPING: u64 = 16 * PAGE;
 const _: () = assert!(TRAP_MAPPING > crate::runtime::frame::MAX_FRAME_BYTES);
 
-/// A host page of trapping instructions the helpers' addresses point into.
+/// A host page the helpers' addresses point into: 16 bytes a slot, a
+/// helper's slot starting with a return instruction, every other byte a
+/// trapping instruction (the hook stops a run that reaches one).
 struct TrapPage {
     base: u64,
     _buffer: Vec<u8>,
@@ -240,16 +257,22 @@ struct TrapPage {
 impl TrapPage {
     fn new(arch: Arch) -> TrapPage {
         let mut buffer = vec![0u8; (TRAP_MAPPING + PAGE) as usize];
-        let base = (buffer.as_mut_ptr() as u64).next_multiple_of(PAGE);
-        let fill: &[u8] = match arch {
-            Arch::X86_64 => &[0xcc],                    // int3
-            Arch::Aarch64 => &[0x00, 0x00, 0x20, 0xd4], // brk #0
+        let start = (buffer.as_ptr() as u64).next_multiple_of(PAGE);
+        let (trap, ret): (&[u8], &[u8]) = match arch {
+            Arch::X86_64 => (&[0xcc], &[0xc3]), // int3; ret
+            // brk #0; ret
+            Arch::Aarch64 => (&[0x00, 0x00, 0x20, 0xd4], &[0xc0, 0x03, 0x5f, 0xd6]),
         };
         for (i, b) in buffer.iter_mut().enumerate() {
-            *b = fill[i % fill.len()];
+            *b = trap[i % trap.len()];
+        }
+        let first = (start - buffer.as_ptr() as u64) as usize;
+        for slot in 0..helpers::HELPERS.len() {
+            let at = first + 16 * slot;
+            buffer[at..at + ret.len()].copy_from_slice(ret);
         }
         TrapPage {
-            base,
+            base: start,
             _buffer: buffer,
         }
     }
@@ -426,12 +449,18 @@ impl Emulator {
     }
 
     fn run(&mut self, entry: u64, frame: u64, state: *mut JitState) -> Result<u64, Fault> {
-        let ret = self.trap_base + 16 * RETURN_SLOT;
+        let nested = self.depth.get() > 0;
+        let slot = if nested {
+            NESTED_RETURN_SLOT
+        } else {
+            RETURN_SLOT
+        };
+        let ret = self.trap_base + 16 * slot;
         self.bad_access.set(None);
         // A nested run (a helper called back into traced code) continues on
         // the guest stack below the outer run's frames, and gives the outer
         // run its registers back afterwards.
-        let outer = if self.depth.get() > 0 {
+        let outer = if nested {
             let ctx = self.uc.context_init().map_err(|e| {
                 Self::fault(entry, format!("saving the outer emulation context: {e:?}"))
             })?;
@@ -478,7 +507,9 @@ impl Emulator {
         // the run): a trace that never returns is contained by the oracle's
         // worker process, then confirmed deterministically with `+budget`.
         self.depth.set(self.depth.get() + 1);
-        let result = self.uc.emu_start(entry, ret, 0, 0);
+        // 0: no exit address (the trap hook stops at RETURN_SLOT).
+        let until = if nested { ret } else { 0 };
+        let result = self.uc.emu_start(entry, until, 0, 0);
         self.depth.set(self.depth.get() - 1);
         let pc = self.uc.pc_read().unwrap_or(0);
         let tripped = self.budget.as_ref().is_some_and(|b| b.tripped.get());
@@ -556,10 +587,13 @@ fn unmapped_gaps(mapped: &[(u64, u64)]) -> Vec<(u64, u64)> {
     gaps
 }
 
-/// The trap-page hook: call helper `(addr - base) / 16`, then return.
+/// The trap-page hook: call helper `(addr - base) / 16` and leave its
+/// result in the return register, for the slot's `ret` to return with. At
+/// any other address (the outermost run's return, a stray jump) it stops
+/// the run there.
 fn trap_hook(uc: &mut Unicorn<'_, ()>, arch: Arch, base: u64, addr: u64) {
     let slot = (addr - base) / 16;
-    if slot == RETURN_SLOT || slot as usize >= helpers::HELPERS.len() || !addr.is_multiple_of(16) {
+    if slot as usize >= helpers::HELPERS.len() || !addr.is_multiple_of(16) {
         let _ = uc.emu_stop();
         return;
     }
@@ -581,21 +615,10 @@ fn trap_hook(uc: &mut Unicorn<'_, ()>, arch: Arch, base: u64, addr: u64) {
     // SAFETY: the guest is our stencil code calling a helper with the
     // arguments its C declaration gives.
     let result = unsafe { helpers::call_by_index(slot as usize, args) };
-    match arch {
-        Arch::X86_64 => {
-            let rsp = uc.reg_read(RegisterX86::RSP).unwrap_or(0);
-            // SAFETY: the guest stack is host memory mapped at its address.
-            let ret = unsafe { *(rsp as *const u64) };
-            let _ = uc.reg_write(RegisterX86::RAX, result);
-            let _ = uc.reg_write(RegisterX86::RSP, rsp + 8);
-            let _ = uc.reg_write(RegisterX86::RIP, ret);
-        }
-        Arch::Aarch64 => {
-            let lr = uc.reg_read(RegisterARM64::X30).unwrap_or(0);
-            let _ = uc.reg_write(RegisterARM64::X0, result);
-            let _ = uc.reg_write(RegisterARM64::PC, lr);
-        }
-    }
+    let _ = match arch {
+        Arch::X86_64 => uc.reg_write(RegisterX86::RAX, result),
+        Arch::Aarch64 => uc.reg_write(RegisterARM64::X0, result),
+    };
 }
 
 #[cfg(test)]
@@ -686,6 +709,46 @@ mod tests {
             assert_eq!(read.address, Some(unmapped), "{arch:?}: {read:?}");
             // And the engine runs on afterwards.
             assert!(pool.run(code_at, 7, state).is_ok(), "{arch:?}");
+        }
+    }
+
+    /// A jump onto the trap page anywhere but a helper's entry (inside a
+    /// slot, the nested runs' return slot, a slot past the helpers) stops
+    /// the run there as a fault; the engine runs on afterwards.
+    #[test]
+    fn a_jump_onto_the_trap_page_off_a_helper_entry_stops_the_run() {
+        // x86-64 `jmp rdi`; AArch64 `br x0` (the frame argument is the target).
+        for (arch, jump) in [
+            (Arch::X86_64, vec![0xff, 0xe7]),
+            (Arch::Aarch64, vec![0x00, 0x00, 0x1f, 0xd6]),
+        ] {
+            let mut code = vec![0u8; 2 * PAGE as usize];
+            let code_at = (code.as_ptr() as u64).next_multiple_of(PAGE);
+            let at = (code_at - code.as_ptr() as u64) as usize;
+            code[at..at + jump.len()].copy_from_slice(&jump);
+            let data = vec![0u8; 2 * PAGE as usize];
+            let data_at = (data.as_ptr() as u64).next_multiple_of(PAGE);
+            let spec = EmuSpec {
+                arch,
+                regions: vec![(data_at, PAGE as usize)],
+                code: (code_at, PAGE as usize),
+                unwatched: None,
+                count: false,
+                count_mem: false,
+                budget: false,
+                fuel: std::ptr::null(),
+            };
+            let mut pool = EmuPool::new(spec).unwrap();
+            let base = pool.trap.base;
+            let state = data_at as *mut JitState;
+            let past_helpers = base + 16 * helpers::HELPERS.len() as u64;
+            for target in [base + 4, base + 16 * NESTED_RETURN_SLOT, past_helpers] {
+                let stop = pool.run(code_at, target, state).expect_err("ran on");
+                assert_eq!(stop.pc, target, "{arch:?}: {stop:?}");
+                assert_eq!(stop.message, "emulation stopped early", "{arch:?}");
+            }
+            // A jump straight to the return slot is a normal return.
+            assert!(pool.run(code_at, base + 16 * RETURN_SLOT, state).is_ok());
         }
     }
 
