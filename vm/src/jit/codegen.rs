@@ -480,15 +480,19 @@ impl Patcher<'_> {
                 _ => target,
             };
             let in_buf = (region_at + h.offset as u64) as usize;
-            let direct = self.arch == Arch::X86_64
-                && ph.direct_until.is_some_and(|end| end as usize <= part.len)
-                && direct_jump(
-                    bytes,
-                    in_buf,
-                    part.at as usize + ph.direct_until.unwrap_or(0) as usize,
-                    target,
-                    self.base,
-                );
+            let kept_until = ph
+                .direct_until
+                .filter(|&end| self.arch == Arch::X86_64 && end as usize <= part.len)
+                .map(|end| part.at as usize + end as usize);
+            let at = part.at as usize;
+            let direct = kept_until.is_some_and(|end| {
+                ph.skipping_branch
+                    .is_some_and(|j| inverted_jump(bytes, at + j as usize, end, target, self.base))
+                    || direct_jump(bytes, in_buf, end, target, self.base)
+            }) || (self.arch == Arch::Aarch64
+                && ph
+                    .skipping_branch
+                    .is_some_and(|j| inverted_branch(bytes, at + j as usize, target, self.base)));
             if !direct {
                 patch::patch(bytes, in_buf, h.kind, target, location)
                     .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
@@ -536,9 +540,83 @@ fn direct_jump(buf: &mut [u8], hole: usize, end: usize, target: u64, base: u64) 
     true
 }
 
+/// x86-64: `jcc L; movabs $target, %reg; jmp *%reg; L:`, the short
+/// conditional jump at `jcc` skipping the pair that ends at `end` (found by
+/// [`index`]'s `skipping_branch`), becomes `jncc target` (rel32) and NOPs up
+/// to L. The same meaning: the path that fell into the pair takes the
+/// branch, the path that jumped to L falls through the NOPs. But one
+/// branch instead of two: an emulator ends a translated block at every
+/// jump, so a guard's way on to the next uop cost a block of a single
+/// `jmp` (CPython's stencil optimizer inverts these branches too). False
+/// (nothing written) when the target is out of `rel32`'s reach.
+fn inverted_jump(buf: &mut [u8], jcc: usize, end: usize, target: u64, base: u64) -> bool {
+    let next = base + jcc as u64 + 6;
+    let Ok(rel) = i32::try_from(target.wrapping_sub(next) as i64) else {
+        return false;
+    };
+    // `7x rel8` -> `0f 8x rel32`, with the condition's low bit flipped.
+    let cc = buf[jcc] & 0x0f;
+    debug_assert_eq!(buf[jcc] & 0xf0, 0x70, "not a short jcc");
+    buf[jcc] = 0x0f;
+    buf[jcc + 1] = 0x80 | (cc ^ 1);
+    buf[jcc + 2..jcc + 6].copy_from_slice(&rel.to_le_bytes());
+    fill_nops(&mut buf[jcc + 6..end]);
+    true
+}
+
+/// AArch64: `cbz/cbnz/tbz/tbnz/b.cond L; b target; L:`, the conditional
+/// branch at `branch` skipping the `b` right after it (found by [`index`]'s
+/// `skipping_branch`), becomes the inverted conditional branch to the
+/// target and a NOP: as [`inverted_jump`] on x86-64. False (nothing
+/// written) when the target is out of the conditional branch's reach.
+fn inverted_branch(buf: &mut [u8], branch: usize, target: u64, base: u64) -> bool {
+    let word = u32::from_le_bytes(buf[branch..branch + 4].try_into().expect("4 bytes"));
+    let Some(cond) = index::aarch64_cond_branch(word) else {
+        return false;
+    };
+    let offset = target.wrapping_sub(base + branch as u64) as i64;
+    let reach = 4i64 << (cond.imm_bits - 1);
+    if offset % 4 != 0 || !(-reach..reach).contains(&offset) {
+        return false;
+    }
+    let field = ((1u32 << cond.imm_bits) - 1) << 5;
+    let imm = ((offset / 4) as u32) << 5 & field;
+    // CBZ/CBNZ and TBZ/TBNZ differ in bit 24, B.cond's conditions in bit 0.
+    let flip = if word & 0xff00_0010 == 0x5400_0000 {
+        1
+    } else {
+        1 << 24
+    };
+    let inverted = ((word & !field) | imm) ^ flip;
+    buf[branch..branch + 4].copy_from_slice(&inverted.to_le_bytes());
+    buf[branch + 4..branch + 8].copy_from_slice(&0xd503_201fu32.to_le_bytes()); // nop
+    true
+}
+
+/// Fills `buf` with the recommended multi-byte NOPs (at most 9 bytes each).
+fn fill_nops(buf: &mut [u8]) {
+    const NOPS: [&[u8]; 9] = [
+        &[0x90],
+        &[0x66, 0x90],
+        &[0x0f, 0x1f, 0x00],
+        &[0x0f, 0x1f, 0x40, 0x00],
+        &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+        &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+        &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+        &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        &[0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+    ];
+    let mut rest = buf;
+    while !rest.is_empty() {
+        let nop = NOPS[rest.len().min(9) - 1];
+        rest[..nop.len()].copy_from_slice(nop);
+        rest = &mut rest[nop.len()..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::direct_jump;
+    use super::{direct_jump, inverted_branch, inverted_jump};
     use crate::jit::index::movabs_jmp_end;
 
     /// `movabs $imm, %reg; jmp *%reg` becomes `jmp rel32` + `int3`s, for
@@ -564,5 +642,94 @@ mod tests {
         let mut same = far.clone();
         assert!(!direct_jump(&mut same, 2, 12, base + (1 << 32), base));
         assert_eq!(same, far);
+    }
+
+    /// `jcc L; movabs; jmp *%reg; L:` becomes `jncc target` and NOPs to L
+    /// for every condition and both register banks: decoded, it is one
+    /// inverted branch to the target, then only NOPs, then L's code.
+    #[test]
+    fn a_short_jcc_over_a_jump_becomes_the_inverted_jump() {
+        use Mnemonic::*;
+        use iced_x86::{Decoder, DecoderOptions, Mnemonic};
+        // By condition code, as the `7x` opcodes number them.
+        let by_cc = [
+            Jo, Jno, Jb, Jae, Je, Jne, Jbe, Ja, Js, Jns, Jp, Jnp, Jl, Jge, Jle, Jg,
+        ];
+        let base = 0x1000_0000u64;
+        let target = base + 0x300;
+        for cc in 0..16u8 {
+            for high in [false, true] {
+                // jcc +12/+13; movabs $0, %rax|%r11; jmp *%rax|%r11; ret
+                let mut code = vec![0x70 | cc, 12 + high as u8];
+                code.extend(match high {
+                    false => vec![0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0],
+                    true => vec![0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3],
+                });
+                code.push(0xc3);
+                let end = code.len() - 1;
+                let original = Decoder::with_ip(64, &code, base, DecoderOptions::NONE).decode();
+                assert!(inverted_jump(&mut code, 0, end, target, base));
+                let mut d = Decoder::with_ip(64, &code, base, DecoderOptions::NONE);
+                let jump = d.decode();
+                assert_eq!(jump.len(), 6);
+                assert_eq!(jump.near_branch_target(), target);
+                assert_eq!(original.mnemonic(), by_cc[cc as usize]);
+                assert_eq!(jump.mnemonic(), by_cc[cc as usize ^ 1], "cc {cc:#x}");
+                let mut after = vec![];
+                while d.can_decode() {
+                    after.push(d.decode());
+                }
+                let (last, nops) = after.split_last().unwrap();
+                assert!(nops.iter().all(|i| i.mnemonic() == Nop));
+                assert_eq!(last.ip(), base + end as u64);
+                assert_eq!(last.mnemonic(), Ret);
+            }
+        }
+        // 4 GiB away: out of rel32's reach, nothing written.
+        let far = vec![0x74, 12, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0];
+        let mut same = far.clone();
+        assert!(!inverted_jump(&mut same, 0, 14, base + (1 << 32), base));
+        assert_eq!(same, far);
+    }
+
+    /// `cbz/cbnz/tbz/tbnz/b.cond +8; b target` becomes the inverted branch
+    /// to the target and a NOP, read back by the disassembler; out of the
+    /// branch's reach, nothing is written.
+    #[test]
+    fn a_conditional_branch_over_a_b_becomes_the_inverted_branch() {
+        use crate::jit::disasm::disassemble;
+        use crate::jit::reloc::Arch;
+        let base = 0x1000_0000u64;
+        let b = 0x1400_0000u32; // b +0 (a hole)
+        for (skip, inverted) in [
+            (0xb400_0048u32, "cbnz x8, $+0x100"),    // cbz x8, +8
+            (0x3500_0049, "cbz w9, $+0x100"),        // cbnz w9, +8
+            (0x3618_0048, "tbnz w8, #0x3, $+0x100"), // tbz w8, #3, +8
+            (0xb7f8_0048, "tbz x8, #0x3f, $+0x100"), // tbnz x8, #63, +8
+            (0x5400_0041, "b.eq $+0x100"),           // b.ne +8
+            (0x5400_0044, "b.pl $+0x100"),           // b.mi +8
+            (0x5400_004d, "b.gt $+0x100"),           // b.le +8
+        ] {
+            let mut code = [skip, b, 0xd65f_03c0]
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect::<Vec<u8>>();
+            assert!(inverted_branch(&mut code, 0, base + 0x100, base));
+            let text = disassemble(Arch::Aarch64, &code, base);
+            assert!(text[0].ends_with(inverted), "{skip:#x}: {text:?}");
+            assert!(text[1].ends_with("nop"), "{text:?}");
+            assert!(text[2].ends_with("ret"), "{text:?}");
+        }
+        // TBZ reaches 32 KiB, CBZ 1 MiB: beyond, nothing written.
+        for (skip, far) in [(0x3618_0048u32, 1u64 << 15), (0xb400_0048, 1 << 20)] {
+            let code = [skip, b]
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect::<Vec<u8>>();
+            let mut same = code.clone();
+            assert!(!inverted_branch(&mut same, 0, base + far, base));
+            assert_eq!(same, code);
+            assert!(inverted_branch(&mut same, 0, base + far - 4, base));
+        }
     }
 }

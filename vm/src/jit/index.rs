@@ -33,6 +33,14 @@ pub struct PreparedHole {
     /// pair may become `jmp rel32` (`codegen::direct_jump`) when the code
     /// kept reaches that far and the target is in reach.
     pub direct_until: Option<u32>,
+    /// A conditional branch at this offset of the stencil's code skips
+    /// exactly the jump this hole is in, and no branch lands on that jump
+    /// (or, x86-64, inside it): x86-64 `jcc L; movabs $target, %reg; jmp
+    /// *%reg; L:` (with `direct_until`), AArch64 `cbz/cbnz/tbz/tbnz/b.cond
+    /// L; b target; L:`. The two may become one inverted conditional branch
+    /// to the target (`codegen::inverted_jump`, `codegen::inverted_branch`):
+    /// the path that took the jump now takes the branch.
+    pub skipping_branch: Option<u32>,
 }
 
 /// A stencil as the compiler uses it.
@@ -191,9 +199,9 @@ impl StencilIndex {
 
 /// `s`'s holes, code then data, prepared for `arch`.
 fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> + '_ {
-    let landings = match arch {
-        Arch::X86_64 => x86_branch_targets(s.code),
-        Arch::Aarch64 => vec![],
+    let (landings, short_jccs) = match arch {
+        Arch::X86_64 => x86_branches(s.code),
+        Arch::Aarch64 => (aarch64_landings(s), vec![]),
     };
     let code = s.code_holes.iter().map(|h| (h, false));
     let data = s.data_holes.iter().map(|h| (h, true));
@@ -202,6 +210,9 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
             h.value,
             HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
         );
+        let direct_until = (arch == Arch::X86_64 && !in_data && jumps_in_trace)
+            .then(|| direct_until(s, h, &landings))
+            .flatten();
         PreparedHole {
             hole: *h,
             in_data,
@@ -211,16 +222,34 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
                 }
                 _ => None,
             },
-            direct_until: if arch == Arch::X86_64 && !in_data && jumps_in_trace {
-                // A branch landing on the `jmp *%reg` joins paths that set
-                // the register differently: that pair stays.
-                movabs_jmp_end(s.code, h.offset as usize)
-                    .filter(|_| landings.binary_search(&(h.offset + 8)).is_err())
-            } else {
-                None
+            direct_until,
+            skipping_branch: match arch {
+                Arch::X86_64 => direct_until.and_then(|end| {
+                    let (jcc, mov) = (h.offset.checked_sub(4)?, h.offset - 2);
+                    let lands_on_mov = landings.binary_search(&mov).is_ok();
+                    (!lands_on_mov && short_jccs.binary_search(&(jcc, end)).is_ok()).then_some(jcc)
+                }),
+                Arch::Aarch64 => (!in_data
+                    && jumps_in_trace
+                    && h.kind == RelocKind::Aarch64Jump26
+                    && landings.binary_search(&h.offset).is_err())
+                .then(|| h.offset.checked_sub(4))
+                .flatten()
+                .filter(|&at| {
+                    let word = aarch64_word(s.code, at);
+                    aarch64_cond_branch(word).is_some_and(|b| b.offset == 8)
+                }),
             },
         }
     })
+}
+
+/// `direct_until` of a prepared hole (see [`PreparedHole`]).
+fn direct_until(s: &Stencil, h: &Hole, landings: &[u32]) -> Option<u32> {
+    // A branch landing on the `jmp *%reg` joins paths that set the
+    // register differently: that pair stays.
+    movabs_jmp_end(s.code, h.offset as usize)
+        .filter(|_| landings.binary_search(&(h.offset + 8)).is_err())
 }
 
 /// Where the `jmp *%reg` of `movabs $imm64, %reg; jmp *%reg` ends, when
@@ -242,11 +271,73 @@ pub fn movabs_jmp_end(code: &[u8], hole: usize) -> Option<u32> {
     (end <= code.len() && &code[hole + 8..end] == jmp).then_some(end as u32)
 }
 
-/// Where the near branches of x86-64 `code` (decoded from offset 0) land,
-/// sorted.
-fn x86_branch_targets(code: &[u8]) -> Vec<u32> {
+/// The little-endian instruction word at `at` of AArch64 `code`.
+fn aarch64_word(code: &[u8], at: u32) -> u32 {
+    let at = at as usize;
+    u32::from_le_bytes([code[at], code[at + 1], code[at + 2], code[at + 3]])
+}
+
+/// An AArch64 conditional branch: CBZ/CBNZ, TBZ/TBNZ or B.cond (not
+/// B.AL/B.NV, which cannot be inverted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CondBranch {
+    /// Byte offset from the branch to its target.
+    pub offset: i64,
+    /// Bits of the word holding the word offset (19 or 14), from bit 5.
+    pub imm_bits: u32,
+}
+
+/// Decodes `word` as an invertible AArch64 conditional branch.
+pub fn aarch64_cond_branch(word: u32) -> Option<CondBranch> {
+    let imm_bits = if word & 0x7e00_0000 == 0x3400_0000 {
+        19 // CBZ/CBNZ
+    } else if word & 0x7e00_0000 == 0x3600_0000 {
+        14 // TBZ/TBNZ
+    } else if word & 0xff00_0010 == 0x5400_0000 && word & 0xf < 0xe {
+        19 // B.cond
+    } else {
+        return None;
+    };
+    let imm = (word >> 5) & ((1 << imm_bits) - 1);
+    // Sign-extend the word offset, then make it bytes.
+    let shift = 32 - imm_bits;
+    let offset = (((imm << shift) as i32) >> shift) as i64 * 4;
+    Some(CondBranch { offset, imm_bits })
+}
+
+/// Where AArch64 branches inside stencil `s` land, sorted. A branch that
+/// is a hole has no target yet and is left out.
+fn aarch64_landings(s: &Stencil) -> Vec<u32> {
+    let holes: Vec<u32> = s.code_holes.iter().map(|h| h.offset).collect();
+    let mut targets: Vec<u32> = (0..s.code.len() as u32 / 4)
+        .map(|i| 4 * i)
+        .filter(|at| !holes.contains(at))
+        .filter_map(|at| {
+            let word = aarch64_word(s.code, at);
+            let offset = match aarch64_cond_branch(word) {
+                Some(b) => b.offset,
+                // B / BL imm26.
+                None if word & 0x7c00_0000 == 0x1400_0000 => (((word << 6) as i32) >> 6) as i64 * 4,
+                None => return None,
+            };
+            let target = at as i64 + offset;
+            (0..s.code.len() as i64)
+                .contains(&target)
+                .then_some(target as u32)
+        })
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// The near branches of x86-64 `code` (decoded from offset 0): where they
+/// land, sorted, and the short conditional jumps among them as (offset,
+/// target), sorted.
+fn x86_branches(code: &[u8]) -> (Vec<u32>, Vec<(u32, u32)>) {
     use iced_x86::{Decoder, DecoderOptions, OpKind};
     let mut targets = vec![];
+    let mut short_jccs = vec![];
     let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
     while decoder.can_decode() {
         let insn = decoder.decode();
@@ -258,12 +349,18 @@ fn x86_branch_targets(code: &[u8]) -> Vec<u32> {
             )
             && insn.near_branch_target() < code.len() as u64
         {
-            targets.push(insn.near_branch_target() as u32);
+            let target = insn.near_branch_target() as u32;
+            targets.push(target);
+            // `7x rel8`: the opcode byte the inversion rewrites.
+            if insn.len() == 2 && code[insn.ip() as usize] & 0xf0 == 0x70 {
+                short_jccs.push((insn.ip() as u32, target));
+            }
         }
     }
     targets.sort_unstable();
     targets.dedup();
-    targets
+    short_jccs.sort_unstable();
+    (targets, short_jccs)
 }
 
 /// Length of a stencil's trailing jump to `_JIT_CONTINUE`, which can be
@@ -317,7 +414,7 @@ pub fn tail_continue(s: &Stencil, arch: Arch) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{movabs_jmp_end, x86_branch_targets};
+    use super::{movabs_jmp_end, x86_branches};
 
     /// Relative jumps, conditional jumps and calls inside the code count;
     /// an indirect jump and a branch out of the code do not.
@@ -331,7 +428,91 @@ mod tests {
             0xeb, 0xf8, // jmp -8 -> 4
             0xc3, // ret
         ];
-        assert_eq!(x86_branch_targets(&code), vec![4, 5]);
+        assert_eq!(x86_branches(&code), (vec![4, 5], vec![(0, 5)]));
+    }
+
+    /// `jcc L; movabs; jmp *%reg; L:` offers the jcc for inversion; not
+    /// when the jcc lands elsewhere, nor when a branch lands on the
+    /// `movabs` (inside the `jncc rel32` it would become).
+    #[test]
+    fn offers_a_short_jcc_over_a_direct_jump_pair_for_inversion() {
+        use crate::jit::reloc::{Arch, RelocKind};
+        use crate::jit::stencil::{Hole, HoleValue, Stencil};
+        let stencil = |code: &'static [u8]| Stencil {
+            name: "test",
+            code,
+            data: &[],
+            code_holes: Box::leak(Box::new([Hole {
+                offset: 4,
+                kind: RelocKind::X86_64_64,
+                value: HoleValue::JumpTarget,
+                addend: 0,
+            }])),
+            data_holes: &[],
+        };
+        let holes = |s: &'static Stencil| super::prepare_holes(s, Arch::X86_64).collect::<Vec<_>>();
+        // je +12 -> 14; movabs $0, %rax; jmp *%rax; ret
+        let over: &'static [u8] = &[
+            0x74, 0x0c, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0, 0xc3,
+        ];
+        let h = holes(Box::leak(Box::new(stencil(over))));
+        assert_eq!(
+            (h[0].direct_until, h[0].skipping_branch),
+            (Some(14), Some(0))
+        );
+        // je +13 -> 15 (past the ret): not over the pair.
+        let past: &'static [u8] = &[
+            0x74, 0x0d, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0, 0xc3,
+        ];
+        let h = holes(Box::leak(Box::new(stencil(past))));
+        assert_eq!((h[0].direct_until, h[0].skipping_branch), (Some(14), None));
+        // A jump lands on the movabs: the pair may go direct, no inversion.
+        let landed: &'static [u8] = &[
+            0x74, 0x0c, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0, 0xeb, 0xf2,
+        ];
+        let s: &'static Stencil = Box::leak(Box::new(stencil(landed)));
+        assert_eq!(x86_branches(s.code).0, vec![2, 14]);
+        let h = holes(s);
+        assert_eq!((h[0].direct_until, h[0].skipping_branch), (Some(14), None));
+    }
+
+    /// AArch64 `cbz +8; b Continue; b JumpTarget` offers the `cbz` for the
+    /// first `b` only; not when another branch lands on that `b`.
+    #[test]
+    fn offers_a_conditional_branch_over_a_b_for_inversion() {
+        use crate::jit::reloc::{Arch, RelocKind};
+        use crate::jit::stencil::{Hole, HoleValue, Stencil};
+        let hole = |offset, value| Hole {
+            offset,
+            kind: RelocKind::Aarch64Jump26,
+            value,
+            addend: 0,
+        };
+        let holes = [hole(4, HoleValue::Continue), hole(8, HoleValue::JumpTarget)];
+        let stencil = |words: &[u32]| -> &'static Stencil {
+            let code: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+            Box::leak(Box::new(Stencil {
+                name: "test",
+                code: Box::leak(code.into_boxed_slice()),
+                data: &[],
+                code_holes: Box::leak(Box::new(holes)),
+                data_holes: &[],
+            }))
+        };
+        let skipping = |s: &'static Stencil| {
+            super::prepare_holes(s, Arch::Aarch64)
+                .map(|h| h.skipping_branch)
+                .collect::<Vec<_>>()
+        };
+        // cbz x8, +8; b; b
+        let plain = stencil(&[0xb400_0048, 0x1400_0000, 0x1400_0000]);
+        assert_eq!(skipping(plain), vec![Some(0), None]);
+        // ...; b.ne -8 (lands on the first b)
+        let landed = stencil(&[0xb400_0048, 0x1400_0000, 0x1400_0000, 0x54ff_ffc1]);
+        assert_eq!(skipping(landed), vec![None, None]);
+        // cbz x8, +12: skips both, not exactly the first
+        let longer = stencil(&[0xb400_0068, 0x1400_0000, 0x1400_0000, 0xd65f_03c0]);
+        assert_eq!(skipping(longer), vec![None, None]);
     }
 
     /// `movabs $imm, %reg; jmp *%reg` is found for the low and the high
