@@ -5,6 +5,8 @@
 //!   nanosecond per uop is 1 Gelem/s), and the uop count is printed once;
 //! - sum_range: the seed article's loop on t1, t2 and jit-native;
 //! - emulated vs native: the same program under jit-x86 / jit-a64;
+//! - emulator_entry: entering emulated code that only returns, the fixed
+//!   cost every outermost trace entry pays under unicorn;
 //! - policies: sum_range and three integer loops from the corpus on
 //!   jit-native with `+cache=none` and `+cache=greedy` (register variants);
 //!   their data memory accesses under emulation (`+count-mem`) are printed
@@ -163,6 +165,44 @@ fn sum_range(c: &mut Criterion) {
     g.finish();
 }
 
+fn emulator_entry(c: &mut Criterion) {
+    use jitdiff_vm::jit::emulator::{EmuPool, EmuSpec};
+    use jitdiff_vm::jit::reloc::Arch;
+    let mut g = c.benchmark_group("emulator_entry");
+    for (name, arch, ret) in [
+        ("x86", Arch::X86_64, vec![0xc3]),
+        ("a64", Arch::Aarch64, vec![0xc0, 0x03, 0x5f, 0xd6]),
+    ] {
+        // A page of code holding `ret`, a page of data for the state
+        // pointer; both page aligned inside their buffers.
+        let page = 4096;
+        let mut code = vec![0u8; 2 * page];
+        let data = vec![0u8; 2 * page];
+        let aligned = |v: &Vec<u8>| (v.as_ptr() as u64).next_multiple_of(page as u64);
+        let (code_at, data_at) = (aligned(&code), aligned(&data));
+        let at = (code_at - code.as_ptr() as u64) as usize;
+        code[at..at + ret.len()].copy_from_slice(&ret);
+        let mut pool = EmuPool::new(EmuSpec {
+            arch,
+            regions: vec![(data_at, page)],
+            code: (code_at, page),
+            unwatched: None,
+            count: false,
+            count_mem: false,
+            budget: false,
+            fuel: std::ptr::null(),
+        })
+        .expect("an engine");
+        let state = data_at as *mut jitdiff_vm::jit::state::JitState;
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(pool.run(code_at, 0, state).expect("returns")))
+        });
+        drop(pool);
+        drop((code, data));
+    }
+    g.finish();
+}
+
 fn campaign(c: &mut Criterion) {
     let programs: Vec<_> = (0..10).map(generator::generate_from_seed).collect();
     let mut g = c.benchmark_group("campaign");
@@ -278,6 +318,7 @@ criterion_group!(
     benches,
     compile_time,
     sum_range,
+    emulator_entry,
     policies,
     campaign,
     kernels

@@ -485,14 +485,28 @@ impl Patcher<'_> {
                 .filter(|&end| self.arch == Arch::X86_64 && end as usize <= part.len)
                 .map(|end| part.at as usize + end as usize);
             let at = part.at as usize;
-            let direct = kept_until.is_some_and(|end| {
-                ph.skipping_branch
-                    .is_some_and(|j| inverted_jump(bytes, at + j as usize, end, target, self.base))
-                    || direct_jump(bytes, in_buf, end, target, self.base)
-            }) || (self.arch == Arch::Aarch64
-                && ph
-                    .skipping_branch
-                    .is_some_and(|j| inverted_branch(bytes, at + j as usize, target, self.base)));
+            // Branches landing on the jump go straight to its target; the
+            // jump may then be overwritten, if they all did.
+            let kept = self.arch == Arch::Aarch64 || kept_until.is_some();
+            let mut threaded = kept;
+            if kept {
+                // Every one it reaches, even after one it does not.
+                for &o in ph.landers.offsets() {
+                    threaded &= retarget(self.arch, bytes, at + o as usize, target, self.base);
+                }
+            }
+            let overwritable = threaded && ph.landers.complete;
+            let skip = ph.skipping_branch.filter(|_| overwritable);
+            let direct = match self.arch {
+                Arch::X86_64 => kept_until.is_some_and(|end| {
+                    skip.is_some_and(|j| {
+                        inverted_jump(bytes, at + j as usize, end, target, self.base)
+                    }) || direct_jump(bytes, in_buf, end, target, self.base)
+                }),
+                Arch::Aarch64 => {
+                    skip.is_some_and(|j| inverted_branch(bytes, at + j as usize, target, self.base))
+                }
+            };
             if !direct {
                 patch::patch(bytes, in_buf, h.kind, target, location)
                     .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
@@ -571,26 +585,68 @@ fn inverted_jump(buf: &mut [u8], jcc: usize, end: usize, target: u64, base: u64)
 /// written) when the target is out of the conditional branch's reach.
 fn inverted_branch(buf: &mut [u8], branch: usize, target: u64, base: u64) -> bool {
     let word = u32::from_le_bytes(buf[branch..branch + 4].try_into().expect("4 bytes"));
-    let Some(cond) = index::aarch64_cond_branch(word) else {
-        return false;
-    };
-    let offset = target.wrapping_sub(base + branch as u64) as i64;
-    let reach = 4i64 << (cond.imm_bits - 1);
-    if offset % 4 != 0 || !(-reach..reach).contains(&offset) {
+    if index::aarch64_cond_branch(word).is_none()
+        || !retarget(Arch::Aarch64, buf, branch, target, base)
+    {
         return false;
     }
-    let field = ((1u32 << cond.imm_bits) - 1) << 5;
-    let imm = ((offset / 4) as u32) << 5 & field;
     // CBZ/CBNZ and TBZ/TBNZ differ in bit 24, B.cond's conditions in bit 0.
     let flip = if word & 0xff00_0010 == 0x5400_0000 {
         1
     } else {
         1 << 24
     };
-    let inverted = ((word & !field) | imm) ^ flip;
-    buf[branch..branch + 4].copy_from_slice(&inverted.to_le_bytes());
+    let retargeted = u32::from_le_bytes(buf[branch..branch + 4].try_into().expect("4 bytes"));
+    buf[branch..branch + 4].copy_from_slice(&(retargeted ^ flip).to_le_bytes());
     buf[branch + 4..branch + 8].copy_from_slice(&0xd503_201fu32.to_le_bytes()); // nop
     true
+}
+
+/// Points the branch at `at` (x86-64 `jcc`/`jmp` rel8 or rel32; AArch64
+/// CBZ/CBNZ/TBZ/TBNZ/B.cond/B) at `target`, keeping its condition: how
+/// a branch that landed on a jump to `target` is threaded past it. False
+/// (nothing written) for another instruction or a target out of reach.
+fn retarget(arch: Arch, buf: &mut [u8], at: usize, target: u64, base: u64) -> bool {
+    match arch {
+        Arch::X86_64 => {
+            let (field, len) = match buf[at] {
+                0x70..=0x7f | 0xeb => (1, 2),
+                0xe9 => (1, 5),
+                0x0f if buf[at + 1] & 0xf0 == 0x80 => (2, 6),
+                _ => return false,
+            };
+            let rel = target.wrapping_sub(base + (at + len) as u64) as i64;
+            if len == 2 {
+                let Ok(rel) = i8::try_from(rel) else {
+                    return false;
+                };
+                buf[at + 1] = rel as u8;
+            } else {
+                let Ok(rel) = i32::try_from(rel) else {
+                    return false;
+                };
+                buf[at + field..at + field + 4].copy_from_slice(&rel.to_le_bytes());
+            }
+            true
+        }
+        Arch::Aarch64 => {
+            let word = u32::from_le_bytes(buf[at..at + 4].try_into().expect("4 bytes"));
+            let (bits, shift) = match index::aarch64_cond_branch(word) {
+                Some(cond) => (cond.imm_bits, 5),
+                None if word & 0xfc00_0000 == 0x1400_0000 => (26, 0), // B
+                None => return false,
+            };
+            let offset = target.wrapping_sub(base + at as u64) as i64;
+            let reach = 4i64 << (bits - 1);
+            if offset % 4 != 0 || !(-reach..reach).contains(&offset) {
+                return false;
+            }
+            let field = ((1u32 << bits) - 1) << shift;
+            let imm = ((offset / 4) as u32) << shift & field;
+            buf[at..at + 4].copy_from_slice(&((word & !field) | imm).to_le_bytes());
+            true
+        }
+    }
 }
 
 /// Fills `buf` with the recommended multi-byte NOPs (at most 9 bytes each).
@@ -616,8 +672,10 @@ fn fill_nops(buf: &mut [u8]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{direct_jump, inverted_branch, inverted_jump};
+    use super::{direct_jump, inverted_branch, inverted_jump, retarget};
+    use crate::jit::disasm::disassemble;
     use crate::jit::index::movabs_jmp_end;
+    use crate::jit::reloc::Arch;
 
     /// `movabs $imm, %reg; jmp *%reg` becomes `jmp rel32` + `int3`s, for
     /// the low and the high registers; a target out of reach stays.
@@ -692,13 +750,62 @@ mod tests {
         assert_eq!(same, far);
     }
 
+    /// A branch is pointed at a new target with its condition kept, read
+    /// back by the disassembler: x86-64 rel8 and rel32 jumps and
+    /// conditional jumps, AArch64 B, B.cond, CBZ and TBZ; out of reach, or
+    /// another instruction, nothing is written.
+    #[test]
+    fn a_branch_is_retargeted_with_its_condition_kept() {
+        let base = 0x1000_0000u64;
+        let x86: [(&[u8], &str); 4] = [
+            (&[0x74, 0x00], "je 0x0000000010000040"),
+            (&[0xeb, 0x00], "jmp 0x0000000010000040"),
+            (&[0x0f, 0x8c, 0, 0, 0, 0], "jl 0x0000000010000040"),
+            (&[0xe9, 0, 0, 0, 0], "jmp 0x0000000010000040"),
+        ];
+        for (code, want) in x86 {
+            let mut code = code.to_vec();
+            assert!(retarget(Arch::X86_64, &mut code, 0, base + 0x40, base));
+            let text = disassemble(Arch::X86_64, &code, base);
+            assert!(text[0].to_lowercase().ends_with(want), "{text:?}");
+        }
+        // rel8 reaches 127 bytes past the branch's end; rel32 2 GiB.
+        let mut short = vec![0x74, 0x00];
+        assert!(!retarget(Arch::X86_64, &mut short, 0, base + 130, base));
+        assert_eq!(short, [0x74, 0x00]);
+        assert!(retarget(Arch::X86_64, &mut short, 0, base + 129, base));
+        let mut call = vec![0xe8, 0, 0, 0, 0];
+        assert!(!retarget(Arch::X86_64, &mut call, 0, base + 0x40, base));
+        let a64: [(u32, &str); 4] = [
+            (0x1400_0000, "b $+0x40"),
+            (0x5400_000b, "b.lt $+0x40"),
+            (0xb400_0008, "cbz x8, $+0x40"),
+            (0x3618_0008, "tbz w8, #0x3, $+0x40"),
+        ];
+        for (word, want) in a64 {
+            let mut code = word.to_le_bytes().to_vec();
+            assert!(retarget(Arch::Aarch64, &mut code, 0, base + 0x40, base));
+            let text = disassemble(Arch::Aarch64, &code, base);
+            assert!(text[0].ends_with(want), "{word:#x}: {text:?}");
+        }
+        let mut bl = 0x9400_0000u32.to_le_bytes().to_vec();
+        assert!(!retarget(Arch::Aarch64, &mut bl, 0, base + 0x40, base));
+        let mut tbz = 0x3618_0008u32.to_le_bytes().to_vec();
+        assert!(!retarget(
+            Arch::Aarch64,
+            &mut tbz,
+            0,
+            base + (1 << 15),
+            base
+        ));
+        assert!(!retarget(Arch::Aarch64, &mut tbz, 0, base + 2, base));
+    }
+
     /// `cbz/cbnz/tbz/tbnz/b.cond +8; b target` becomes the inverted branch
     /// to the target and a NOP, read back by the disassembler; out of the
     /// branch's reach, nothing is written.
     #[test]
     fn a_conditional_branch_over_a_b_becomes_the_inverted_branch() {
-        use crate::jit::disasm::disassemble;
-        use crate::jit::reloc::Arch;
         let base = 0x1000_0000u64;
         let b = 0x1400_0000u32; // b +0 (a hole)
         for (skip, inverted) in [

@@ -34,13 +34,40 @@ pub struct PreparedHole {
     /// kept reaches that far and the target is in reach.
     pub direct_until: Option<u32>,
     /// A conditional branch at this offset of the stencil's code skips
-    /// exactly the jump this hole is in, and no branch lands on that jump
-    /// (or, x86-64, inside it): x86-64 `jcc L; movabs $target, %reg; jmp
-    /// *%reg; L:` (with `direct_until`), AArch64 `cbz/cbnz/tbz/tbnz/b.cond
-    /// L; b target; L:`. The two may become one inverted conditional branch
-    /// to the target (`codegen::inverted_jump`, `codegen::inverted_branch`):
-    /// the path that took the jump now takes the branch.
+    /// exactly the jump this hole is in: x86-64 `jcc L; movabs $target,
+    /// %reg; jmp *%reg; L:` (with `direct_until`, so no branch lands on
+    /// the `jmp`), AArch64 `cbz/cbnz/tbz/tbnz/b.cond L; b target; L:`. Once
+    /// every branch landing on the jump is threaded past it (`landers`),
+    /// the two may become one inverted conditional branch to the target
+    /// (`codegen::inverted_jump`, `codegen::inverted_branch`): the path
+    /// that took the jump now takes the branch.
     pub skipping_branch: Option<u32>,
+    /// The branches of the stencil that land on this hole's jump to an
+    /// address of the trace (x86-64: on its `movabs`), for threading
+    /// straight to that address when the hole is patched.
+    pub landers: Landers,
+}
+
+/// Most branches threaded onto one jump (with more, none is).
+pub const MAX_LANDERS: usize = 4;
+
+/// See [`PreparedHole::landers`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Landers {
+    at: [u16; MAX_LANDERS],
+    n: u8,
+    /// These are all the branches that land there: none is a hole's
+    /// skipping branch (its inversion decides where it goes), none is of a
+    /// kind that cannot be retargeted, and there are at most
+    /// [`MAX_LANDERS`]. Only then may the jump itself be overwritten.
+    pub complete: bool,
+}
+
+impl Landers {
+    /// Offsets of the branches to retarget.
+    pub fn offsets(&self) -> &[u16] {
+        &self.at[..self.n as usize]
+    }
 }
 
 /// A stencil as the compiler uses it.
@@ -199,20 +226,37 @@ impl StencilIndex {
 
 /// `s`'s holes, code then data, prepared for `arch`.
 fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> + '_ {
-    let (landings, short_jccs) = match arch {
+    let branches = match arch {
         Arch::X86_64 => x86_branches(s.code),
-        Arch::Aarch64 => (aarch64_landings(s), vec![]),
+        Arch::Aarch64 => aarch64_branches(s),
     };
+    let mut landings: Vec<u32> = branches.iter().map(|b| b.target).collect();
+    landings.sort_unstable();
+    landings.dedup();
+    // Where each code hole's jump to the trace starts, and its skipping
+    // branch; what lands on the jump is checked when patching (`Landers`).
+    let jumps: Vec<Option<(u32, Option<u32>)>> = s
+        .code_holes
+        .iter()
+        .map(|h| jump_and_skip(s, h, arch, &branches, &landings))
+        .collect();
+    let reserved: Vec<u32> = jumps.iter().flatten().filter_map(|j| j.1).collect();
     let code = s.code_holes.iter().map(|h| (h, false));
     let data = s.data_holes.iter().map(|h| (h, true));
-    code.chain(data).map(move |(h, in_data)| {
-        let jumps_in_trace = matches!(
-            h.value,
-            HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
-        );
-        let direct_until = (arch == Arch::X86_64 && !in_data && jumps_in_trace)
-            .then(|| direct_until(s, h, &landings))
-            .flatten();
+    code.chain(data).enumerate().map(move |(i, (h, in_data))| {
+        let jump = if in_data { None } else { jumps[i] };
+        let mut landers = Landers::default();
+        if let Some((start, _)) = jump {
+            landers.complete = true;
+            for b in branches.iter().filter(|b| b.target == start) {
+                if !b.threadable || reserved.contains(&b.at) || landers.n as usize == MAX_LANDERS {
+                    landers.complete = false;
+                } else {
+                    landers.at[landers.n as usize] = b.at as u16;
+                    landers.n += 1;
+                }
+            }
+        }
         PreparedHole {
             hole: *h,
             in_data,
@@ -222,26 +266,52 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
                 }
                 _ => None,
             },
-            direct_until,
-            skipping_branch: match arch {
-                Arch::X86_64 => direct_until.and_then(|end| {
-                    let (jcc, mov) = (h.offset.checked_sub(4)?, h.offset - 2);
-                    let lands_on_mov = landings.binary_search(&mov).is_ok();
-                    (!lands_on_mov && short_jccs.binary_search(&(jcc, end)).is_ok()).then_some(jcc)
-                }),
-                Arch::Aarch64 => (!in_data
-                    && jumps_in_trace
-                    && h.kind == RelocKind::Aarch64Jump26
-                    && landings.binary_search(&h.offset).is_err())
-                .then(|| h.offset.checked_sub(4))
-                .flatten()
-                .filter(|&at| {
-                    let word = aarch64_word(s.code, at);
-                    aarch64_cond_branch(word).is_some_and(|b| b.offset == 8)
-                }),
+            direct_until: match (arch, jump) {
+                (Arch::X86_64, Some(_)) => direct_until(s, h, &landings),
+                _ => None,
             },
+            skipping_branch: jump.and_then(|j| j.1),
+            landers,
         }
     })
+}
+
+/// Where code hole `h`'s jump to an address of the trace starts (x86-64:
+/// a `movabs`/`jmp` pair that may go direct; AArch64: a `b`), and the
+/// conditional branch that skips exactly that jump, if one does.
+fn jump_and_skip(
+    s: &Stencil,
+    h: &Hole,
+    arch: Arch,
+    branches: &[Branch],
+    landings: &[u32],
+) -> Option<(u32, Option<u32>)> {
+    if !matches!(
+        h.value,
+        HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
+    ) {
+        return None;
+    }
+    match arch {
+        Arch::X86_64 => {
+            let end = direct_until(s, h, landings)?;
+            let skip = h.offset.checked_sub(4).filter(|&jcc| {
+                branches
+                    .iter()
+                    .any(|b| b.at == jcc && b.short_jcc && b.target == end)
+            });
+            Some((h.offset - 2, skip))
+        }
+        Arch::Aarch64 => {
+            if h.kind != RelocKind::Aarch64Jump26 {
+                return None;
+            }
+            let skip = h.offset.checked_sub(4).filter(|&at| {
+                aarch64_cond_branch(aarch64_word(s.code, at)).is_some_and(|b| b.offset == 8)
+            });
+            Some((h.offset, skip))
+        }
+    }
 }
 
 /// `direct_until` of a prepared hole (see [`PreparedHole`]).
@@ -305,39 +375,54 @@ pub fn aarch64_cond_branch(word: u32) -> Option<CondBranch> {
     Some(CondBranch { offset, imm_bits })
 }
 
-/// Where AArch64 branches inside stencil `s` land, sorted. A branch that
-/// is a hole has no target yet and is left out.
-fn aarch64_landings(s: &Stencil) -> Vec<u32> {
+/// A branch inside a stencil whose target is in the stencil's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Branch {
+    at: u32,
+    target: u32,
+    /// A jump or conditional jump whose target field can be rewritten
+    /// (not a call, not x86-64 `loop`/`jrcxz`).
+    threadable: bool,
+    /// x86-64 `7x rel8`.
+    short_jcc: bool,
+}
+
+/// The branches of AArch64 stencil `s` that land inside its code. A
+/// branch that is a hole has no target yet and is left out.
+fn aarch64_branches(s: &Stencil) -> Vec<Branch> {
     let holes: Vec<u32> = s.code_holes.iter().map(|h| h.offset).collect();
-    let mut targets: Vec<u32> = (0..s.code.len() as u32 / 4)
+    (0..s.code.len() as u32 / 4)
         .map(|i| 4 * i)
         .filter(|at| !holes.contains(at))
         .filter_map(|at| {
             let word = aarch64_word(s.code, at);
-            let offset = match aarch64_cond_branch(word) {
-                Some(b) => b.offset,
-                // B / BL imm26.
-                None if word & 0x7c00_0000 == 0x1400_0000 => (((word << 6) as i32) >> 6) as i64 * 4,
+            let (offset, threadable) = match aarch64_cond_branch(word) {
+                Some(b) => (b.offset, true),
+                // B and BL imm26: only B is a jump.
+                None if word & 0x7c00_0000 == 0x1400_0000 => (
+                    (((word << 6) as i32) >> 6) as i64 * 4,
+                    word & 0x8000_0000 == 0,
+                ),
                 None => return None,
             };
             let target = at as i64 + offset;
             (0..s.code.len() as i64)
                 .contains(&target)
-                .then_some(target as u32)
+                .then_some(Branch {
+                    at,
+                    target: target as u32,
+                    threadable,
+                    short_jcc: false,
+                })
         })
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    targets
+        .collect()
 }
 
-/// The near branches of x86-64 `code` (decoded from offset 0): where they
-/// land, sorted, and the short conditional jumps among them as (offset,
-/// target), sorted.
-fn x86_branches(code: &[u8]) -> (Vec<u32>, Vec<(u32, u32)>) {
+/// The near branches of x86-64 `code` (decoded from offset 0) that land
+/// inside it.
+fn x86_branches(code: &[u8]) -> Vec<Branch> {
     use iced_x86::{Decoder, DecoderOptions, OpKind};
-    let mut targets = vec![];
-    let mut short_jccs = vec![];
+    let mut branches = vec![];
     let mut decoder = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
     while decoder.can_decode() {
         let insn = decoder.decode();
@@ -349,18 +434,22 @@ fn x86_branches(code: &[u8]) -> (Vec<u32>, Vec<(u32, u32)>) {
             )
             && insn.near_branch_target() < code.len() as u64
         {
-            let target = insn.near_branch_target() as u32;
-            targets.push(target);
-            // `7x rel8`: the opcode byte the inversion rewrites.
-            if insn.len() == 2 && code[insn.ip() as usize] & 0xf0 == 0x70 {
-                short_jccs.push((insn.ip() as u32, target));
-            }
+            let at = insn.ip() as usize;
+            let (op, len) = (code[at], insn.len());
+            let short_jcc = len == 2 && op & 0xf0 == 0x70;
+            let threadable = short_jcc
+                || (len == 2 && op == 0xeb)
+                || (len == 5 && op == 0xe9)
+                || (len == 6 && op == 0x0f && code[at + 1] & 0xf0 == 0x80);
+            branches.push(Branch {
+                at: at as u32,
+                target: insn.near_branch_target() as u32,
+                threadable,
+                short_jcc,
+            });
         }
     }
-    targets.sort_unstable();
-    targets.dedup();
-    short_jccs.sort_unstable();
-    (targets, short_jccs)
+    branches
 }
 
 /// Length of a stencil's trailing jump to `_JIT_CONTINUE`, which can be
@@ -428,12 +517,16 @@ mod tests {
             0xeb, 0xf8, // jmp -8 -> 4
             0xc3, // ret
         ];
-        assert_eq!(x86_branches(&code), (vec![4, 5], vec![(0, 5)]));
+        let found: Vec<_> = x86_branches(&code)
+            .iter()
+            .map(|b| (b.at, b.target, b.threadable, b.short_jcc))
+            .collect();
+        assert_eq!(found, vec![(0, 5, true, true), (10, 4, true, false)]);
     }
 
-    /// `jcc L; movabs; jmp *%reg; L:` offers the jcc for inversion; not
-    /// when the jcc lands elsewhere, nor when a branch lands on the
-    /// `movabs` (inside the `jncc rel32` it would become).
+    /// `jcc L; movabs; jmp *%reg; L:` offers the jcc for inversion, not
+    /// when the jcc lands elsewhere; a branch landing on the `movabs` is
+    /// offered for threading.
     #[test]
     fn offers_a_short_jcc_over_a_direct_jump_pair_for_inversion() {
         use crate::jit::reloc::{Arch, RelocKind};
@@ -466,18 +559,34 @@ mod tests {
         ];
         let h = holes(Box::leak(Box::new(stencil(past))));
         assert_eq!((h[0].direct_until, h[0].skipping_branch), (Some(14), None));
-        // A jump lands on the movabs: the pair may go direct, no inversion.
+        assert_eq!(h[0].landers.offsets(), &[] as &[u16]);
+        assert!(h[0].landers.complete);
+        // `jmp -14` lands on the movabs: offered for threading.
         let landed: &'static [u8] = &[
             0x74, 0x0c, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0, 0xeb, 0xf2,
         ];
-        let s: &'static Stencil = Box::leak(Box::new(stencil(landed)));
-        assert_eq!(x86_branches(s.code).0, vec![2, 14]);
-        let h = holes(s);
-        assert_eq!((h[0].direct_until, h[0].skipping_branch), (Some(14), None));
+        let h = holes(Box::leak(Box::new(stencil(landed))));
+        assert_eq!(
+            (h[0].direct_until, h[0].skipping_branch),
+            (Some(14), Some(0))
+        );
+        assert_eq!(
+            (h[0].landers.offsets(), h[0].landers.complete),
+            (&[14u16][..], true)
+        );
+        // `call -17` lands there too: not threadable, so not complete.
+        let called: &'static [u8] = &[
+            0x74, 0x0c, 0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xe0, 0xe8, 0xef, 0xff, 0xff,
+            0xff,
+        ];
+        let h = holes(Box::leak(Box::new(stencil(called))));
+        assert!(!h[0].landers.complete);
     }
 
-    /// AArch64 `cbz +8; b Continue; b JumpTarget` offers the `cbz` for the
-    /// first `b` only; not when another branch lands on that `b`.
+    /// AArch64 `cbz +8; b Continue; b JumpTarget` offers the `cbz` for
+    /// inverting the first `b`; the second cannot be overwritten, since
+    /// the `cbz` (that inversion's) lands on it. Other branches landing on
+    /// a `b` are offered for threading.
     #[test]
     fn offers_a_conditional_branch_over_a_b_for_inversion() {
         use crate::jit::reloc::{Arch, RelocKind};
@@ -501,18 +610,39 @@ mod tests {
         };
         let skipping = |s: &'static Stencil| {
             super::prepare_holes(s, Arch::Aarch64)
-                .map(|h| h.skipping_branch)
+                .map(|h| {
+                    (
+                        h.skipping_branch,
+                        h.landers.offsets().to_vec(),
+                        h.landers.complete,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         // cbz x8, +8; b; b
         let plain = stencil(&[0xb400_0048, 0x1400_0000, 0x1400_0000]);
-        assert_eq!(skipping(plain), vec![Some(0), None]);
+        assert_eq!(
+            skipping(plain),
+            vec![(Some(0), vec![], true), (None, vec![], false)]
+        );
         // ...; b.ne -8 (lands on the first b)
         let landed = stencil(&[0xb400_0048, 0x1400_0000, 0x1400_0000, 0x54ff_ffc1]);
-        assert_eq!(skipping(landed), vec![None, None]);
+        assert_eq!(
+            skipping(landed),
+            vec![(Some(0), vec![12], true), (None, vec![], false)]
+        );
+        // ...; bl -8 (a call, lands on the first b)
+        let called = stencil(&[0xb400_0048, 0x1400_0000, 0x1400_0000, 0x97ff_fffe]);
+        assert_eq!(
+            skipping(called),
+            vec![(Some(0), vec![], false), (None, vec![], false)]
+        );
         // cbz x8, +12: skips both, not exactly the first
         let longer = stencil(&[0xb400_0068, 0x1400_0000, 0x1400_0000, 0xd65f_03c0]);
-        assert_eq!(skipping(longer), vec![None, None]);
+        assert_eq!(
+            skipping(longer),
+            vec![(None, vec![], true), (None, vec![], true)]
+        );
     }
 
     /// `movabs $imm, %reg; jmp *%reg` is found for the low and the high
