@@ -650,6 +650,20 @@ mod tests {
         );
     }
 
+    /// An engine spec with nothing counted and no hang budget.
+    fn spec(arch: Arch, regions: Vec<(u64, usize)>, code: (u64, usize)) -> EmuSpec {
+        EmuSpec {
+            arch,
+            regions,
+            code,
+            unwatched: None,
+            count: false,
+            count_mem: false,
+            budget: false,
+            fuel: std::ptr::null(),
+        }
+    }
+
     /// Data is mapped read-write and code read-execute, as natively: a
     /// return instruction runs from code memory, the same bytes in a data
     /// region fault on fetch, and a store into code memory faults.
@@ -676,16 +690,11 @@ mod tests {
         ] {
             let data = page(&ret);
             let code = page(&store);
-            let spec = EmuSpec {
+            let spec = spec(
                 arch,
-                regions: vec![(aligned(&data), 2 * PAGE as usize)],
-                code: (aligned(&code), 2 * PAGE as usize),
-                unwatched: None,
-                count: false,
-                count_mem: false,
-                budget: false,
-                fuel: std::ptr::null(),
-            };
+                vec![(aligned(&data), 2 * PAGE as usize)],
+                (aligned(&code), 2 * PAGE as usize),
+            );
             let mut pool = EmuPool::new(spec).unwrap();
             let (data_at, code_at) = (aligned(&data), aligned(&code));
             // Stores the frame argument into the data page, then returns.
@@ -729,16 +738,11 @@ mod tests {
             code[at..at + jump.len()].copy_from_slice(&jump);
             let data = vec![0u8; 2 * PAGE as usize];
             let data_at = (data.as_ptr() as u64).next_multiple_of(PAGE);
-            let spec = EmuSpec {
+            let spec = spec(
                 arch,
-                regions: vec![(data_at, PAGE as usize)],
-                code: (code_at, PAGE as usize),
-                unwatched: None,
-                count: false,
-                count_mem: false,
-                budget: false,
-                fuel: std::ptr::null(),
-            };
+                vec![(data_at, PAGE as usize)],
+                (code_at, PAGE as usize),
+            );
             let mut pool = EmuPool::new(spec).unwrap();
             let base = pool.trap.base;
             let state = data_at as *mut JitState;
@@ -773,19 +777,14 @@ mod tests {
             let at = (code_at - code.as_ptr() as u64) as usize;
             code[at..at + store.len()].copy_from_slice(&store);
             // Pages 0, 2 and 4 mapped; 1 watched, 3 not.
+            let regions = vec![
+                (base, 4096),
+                (base + 2 * PAGE, 4096),
+                (base + 4 * PAGE, 4096),
+            ];
             let spec = EmuSpec {
-                arch,
-                regions: vec![
-                    (base, 4096),
-                    (base + 2 * PAGE, 4096),
-                    (base + 4 * PAGE, 4096),
-                ],
-                code: (code_at, PAGE as usize),
                 unwatched: Some((base + 3 * PAGE, base + 4 * PAGE)),
-                count: false,
-                count_mem: false,
-                budget: false,
-                fuel: std::ptr::null(),
+                ..spec(arch, regions, (code_at, PAGE as usize))
             };
             let mut pool = EmuPool::new(spec).unwrap();
             let to = |page: u64| (base + page * PAGE) as *mut JitState;

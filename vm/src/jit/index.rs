@@ -233,20 +233,20 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
     let mut landings: Vec<u32> = branches.iter().map(|b| b.target).collect();
     landings.sort_unstable();
     landings.dedup();
-    // Where each code hole's jump to the trace starts, and its skipping
-    // branch; what lands on the jump is checked when patching (`Landers`).
-    let jumps: Vec<Option<(u32, Option<u32>)>> = s
+    // Each code hole's jump to the trace; what lands on the jump is
+    // checked when patching (`Landers`).
+    let jumps: Vec<Option<TraceJump>> = s
         .code_holes
         .iter()
         .map(|h| jump_and_skip(s, h, arch, &branches, &landings))
         .collect();
-    let reserved: Vec<u32> = jumps.iter().flatten().filter_map(|j| j.1).collect();
+    let reserved: Vec<u32> = jumps.iter().flatten().filter_map(|j| j.skip).collect();
     let code = s.code_holes.iter().map(|h| (h, false));
     let data = s.data_holes.iter().map(|h| (h, true));
     code.chain(data).enumerate().map(move |(i, (h, in_data))| {
         let jump = if in_data { None } else { jumps[i] };
         let mut landers = Landers::default();
-        if let Some((start, _)) = jump {
+        if let Some(TraceJump { start, .. }) = jump {
             landers.complete = true;
             for b in branches.iter().filter(|b| b.target == start) {
                 if !b.threadable || reserved.contains(&b.at) || landers.n as usize == MAX_LANDERS {
@@ -266,26 +266,33 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
                 }
                 _ => None,
             },
-            direct_until: match (arch, jump) {
-                (Arch::X86_64, Some(_)) => direct_until(s, h, &landings),
-                _ => None,
-            },
-            skipping_branch: jump.and_then(|j| j.1),
+            direct_until: jump.and_then(|j| j.direct_until),
+            skipping_branch: jump.and_then(|j| j.skip),
             landers,
         }
     })
 }
 
-/// Where code hole `h`'s jump to an address of the trace starts (x86-64:
-/// a `movabs`/`jmp` pair that may go direct; AArch64: a `b`), and the
-/// conditional branch that skips exactly that jump, if one does.
+/// A code hole's jump to an address of the trace (x86-64: a
+/// `movabs`/`jmp` pair that may go direct; AArch64: a `b`).
+#[derive(Clone, Copy)]
+struct TraceJump {
+    /// Where the jump starts in the stencil's code.
+    start: u32,
+    /// The conditional branch that skips exactly that jump, if one does.
+    skip: Option<u32>,
+    /// x86-64: see [`PreparedHole::direct_until`].
+    direct_until: Option<u32>,
+}
+
+/// Hole `h`'s jump to an address of the trace, if it is one.
 fn jump_and_skip(
     s: &Stencil,
     h: &Hole,
     arch: Arch,
     branches: &[Branch],
     landings: &[u32],
-) -> Option<(u32, Option<u32>)> {
+) -> Option<TraceJump> {
     if !matches!(
         h.value,
         HoleValue::Continue | HoleValue::JumpTarget | HoleValue::ErrorTarget
@@ -300,7 +307,11 @@ fn jump_and_skip(
                     .iter()
                     .any(|b| b.at == jcc && b.short_jcc && b.target == end)
             });
-            Some((h.offset - 2, skip))
+            Some(TraceJump {
+                start: h.offset - 2,
+                skip,
+                direct_until: Some(end),
+            })
         }
         Arch::Aarch64 => {
             if h.kind != RelocKind::Aarch64Jump26 {
@@ -309,7 +320,11 @@ fn jump_and_skip(
             let skip = h.offset.checked_sub(4).filter(|&at| {
                 aarch64_cond_branch(aarch64_word(s.code, at)).is_some_and(|b| b.offset == 8)
             });
-            Some((h.offset, skip))
+            Some(TraceJump {
+                start: h.offset,
+                skip,
+                direct_until: None,
+            })
         }
     }
 }
