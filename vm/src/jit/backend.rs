@@ -146,7 +146,6 @@ pub struct CompiledCode {
     /// Its bytes and patched holes, when the JIT records listings (see
     /// [`Jit::listings`]).
     pub listing: Option<Box<Listing>>,
-    pub compile_ns: u64,
 }
 
 /// Counters per backend.
@@ -158,6 +157,8 @@ pub struct JitStats {
     /// Values moved by the spills and reloads the variant selection
     /// inserted.
     pub spills: u64,
+    /// Time compiling the traces compiled: variant selection, the register
+    /// checker and copy-and-patch.
     pub compile_ns: u64,
     pub code_bytes: u64,
     pub entries: u64,
@@ -363,7 +364,6 @@ impl Jit {
         if link_base != 0 {
             self.next_link += n;
         }
-        let start = std::time::Instant::now();
         let input = codegen::Input {
             ex,
             eid,
@@ -391,7 +391,6 @@ impl Jit {
         if let Some(e) = &mut self.emu {
             e.note_code(len);
         }
-        let compile_ns = start.elapsed().as_nanos() as u64;
         let first_uop = placed.get(1).map_or(entry, |p| p.addr);
         Ok(CompiledCode {
             arch: self.kind.arch(),
@@ -402,7 +401,6 @@ impl Jit {
             len,
             placed,
             listing,
-            compile_ns,
         })
     }
 

@@ -60,11 +60,43 @@ struct Machine {
     depth: u8,
     logical: Vec<Sym>,
     next: Sym,
+    /// `memory[..agreed] == logical[..agreed]`, proved by an earlier check
+    /// and neither stack truncated below it since (both change only at
+    /// their tops, through the methods below). So a check compares only
+    /// the slots that changed: the checker runs for every compiled trace.
+    agreed: usize,
 }
 
 impl Machine {
+    fn truncate_memory(&mut self, len: usize) {
+        self.memory.truncate(len);
+        self.agreed = self.agreed.min(len);
+    }
+
+    fn truncate_logical(&mut self, len: usize) {
+        self.logical.truncate(len);
+        self.agreed = self.agreed.min(len);
+    }
+
+    /// Whether `memory[..mem_len]` followed by the (all full) `regs` is
+    /// exactly `logical[..want_len]`.
+    fn stack_matches(&self, mem_len: usize, regs: &[Option<Sym>], want_len: usize) -> bool {
+        let from = self.agreed.min(mem_len);
+        mem_len + regs.len() == want_len
+            && mem_len <= self.memory.len()
+            && want_len <= self.logical.len()
+            && self.memory[from..mem_len]
+                .iter()
+                .zip(&self.logical[from..mem_len])
+                .all(|(a, b)| a == b)
+            && regs
+                .iter()
+                .zip(&self.logical[mem_len..want_len])
+                .all(|(r, w)| *r == Some(*w))
+    }
+
     /// Invariant (2): memory ++ registers[..depth] == logical.
-    fn consistent(&self) -> Result<(), String> {
+    fn consistent(&mut self) -> Result<(), String> {
         for r in 0..self.depth as usize {
             if self.regs[r].is_none() {
                 return Err(format!(
@@ -74,31 +106,22 @@ impl Machine {
             }
         }
         let regs = &self.regs[..self.depth as usize];
-        if !stack_eq(&self.memory, regs, &self.logical) {
+        let (mem_len, want_len) = (self.memory.len(), self.logical.len());
+        if !self.stack_matches(mem_len, regs, want_len) {
             let machine = self.memory.iter().chain(regs.iter().flatten());
             let at = machine
                 .zip(&self.logical)
                 .position(|(a, b)| a != b)
-                .unwrap_or((self.memory.len() + regs.len()).min(self.logical.len()));
+                .unwrap_or((mem_len + regs.len()).min(want_len));
             return Err(format!(
                 "memory plus the cached registers hold {} values, the logical stack {}; they first differ at slot {at}",
-                self.memory.len() + regs.len(),
-                self.logical.len()
+                mem_len + regs.len(),
+                want_len
             ));
         }
+        self.agreed = mem_len;
         Ok(())
     }
-}
-
-/// Whether `memory` followed by the (all full) `regs` is exactly `want`;
-/// compared in place, since the checker runs for every compiled trace.
-fn stack_eq(memory: &[Sym], regs: &[Option<Sym>], want: &[Sym]) -> bool {
-    memory.len() + regs.len() == want.len()
-        && memory == &want[..memory.len()]
-        && regs
-            .iter()
-            .zip(&want[memory.len()..])
-            .all(|(r, w)| *r == Some(*w))
 }
 
 /// Proves `steps` (a selection for `uops`, entered with `entry_depth`
@@ -110,7 +133,13 @@ pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), R
         depth: 0,
         logical: (0..entry_depth).collect(),
         next: entry_depth,
+        agreed: entry_depth as usize,
     };
+    run(&mut m, uops, steps)
+}
+
+/// [`check`] on a machine set up at the trace's entry.
+fn run(m: &mut Machine, uops: &[UopInst], steps: &[Step]) -> Result<(), RegisterError> {
     let mut last: Option<Uop> = None;
     for (k, step) in steps.iter().enumerate() {
         let fail = |uop: Option<Uop>, message: String| RegisterError {
@@ -129,7 +158,7 @@ pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), R
                         ),
                     ));
                 }
-                spill(&mut m, from, to).map_err(|e| fail(None, e))?;
+                spill(m, from, to).map_err(|e| fail(None, e))?;
                 m.consistent().map_err(|e| fail(None, e))?;
             }
             Step::Uop { index, variant } => {
@@ -140,7 +169,7 @@ pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), R
                     )
                 })?;
                 let u = inst.uop;
-                uop_step(&mut m, inst, variant).map_err(|e| fail(Some(u), e))?;
+                uop_step(m, inst, variant).map_err(|e| fail(Some(u), e))?;
                 last = Some(u);
             }
         }
@@ -179,7 +208,7 @@ fn spill(m: &mut Machine, from: u8, to: u8) -> Result<(), String> {
         for (r, s) in m.memory[top..].iter().copied().chain(cached).enumerate() {
             m.regs[r] = Some(s);
         }
-        m.memory.truncate(top);
+        m.truncate_memory(top);
     }
     m.depth = to;
     Ok(())
@@ -236,18 +265,17 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
         let d = u.exit_depth(v) as usize;
         let popped = if info.pops_before_exit { pops } else { 0 };
         let mem_popped = popped.saturating_sub(from_regs);
-        let frame = &m.memory[..m.memory.len() - mem_popped];
+        let frame_len = m.memory.len() - mem_popped;
         if m.regs[..d].iter().any(Option::is_none) {
             return Err(format!(
                 "its exit stub writes back {d} registers, some hold nothing"
             ));
         }
-        let want = &m.logical[..m.logical.len() - popped];
-        if !stack_eq(frame, &m.regs[..d], want) {
+        let want_len = m.logical.len() - popped;
+        if !m.stack_matches(frame_len, &m.regs[..d], want_len) {
             return Err(format!(
-                "at its exit the frame would hold {} values, tier 1 needs {} (exit stub r{d}0)",
-                frame.len() + d,
-                want.len()
+                "at its exit the frame would hold {} values, tier 1 needs {want_len} (exit stub r{d}0)",
+                frame_len + d,
             ));
         }
     }
@@ -256,7 +284,7 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
     }
     // The effect: logical first, then the machine as the stencil moves it.
     // Outputs are the next `pushes` fresh symbols, `first_out..`.
-    m.logical.truncate(m.logical.len() - pops);
+    m.truncate_logical(m.logical.len() - pops);
     let first_out = m.next + 1;
     m.next += pushes as Sym;
     m.logical.extend(first_out..=m.next);
@@ -264,7 +292,7 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
         return Ok(());
     }
     let mem_inputs = pops - from_regs;
-    m.memory.truncate(m.memory.len() - mem_inputs);
+    m.truncate_memory(m.memory.len() - mem_inputs);
     let below = m.regs;
     let mem_outputs = mem_outputs.unwrap_or(0) as Sym;
     m.memory.extend(first_out..first_out + mem_outputs);

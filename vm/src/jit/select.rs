@@ -67,26 +67,26 @@ pub fn select(
     let mut depth = 0u8;
     // The logical stack's height: a variant can only cache values that exist.
     let mut height = entry_depth as usize;
-    // One buffer for every uop's candidates: this runs per compiled trace.
+    // One buffer for `random`'s candidates: this runs per compiled trace.
     let mut variants: Vec<Variant> = Vec::new();
     for (index, inst) in uops.iter().enumerate() {
-        variants.clear();
-        variants.extend(
-            inst.uop
-                .variants()
-                .iter()
-                .map(|&v| planted::selectable_variant(inject, inst.uop, v))
-                .filter(|v| v.inputs as usize <= height),
-        );
+        let (pops, pushes) = inst.uop.stack_effect(inst.oparg);
         let variant = match policy {
             CachePolicy::None => Variant::MEMORY,
-            CachePolicy::Greedy => greedy(inst, &variants, depth),
+            CachePolicy::Greedy => greedy(inst, (pops, pushes), depth, height, inject),
             CachePolicy::Random(_) => {
                 let rng = rng.as_mut().expect("seeded for random");
+                variants.clear();
+                variants.extend(
+                    inst.uop
+                        .variants()
+                        .iter()
+                        .map(|&v| planted::selectable_variant(inject, inst.uop, v))
+                        .filter(|v| v.inputs as usize <= height),
+                );
                 variants[rng.random_range(0..variants.len())]
             }
         };
-        let (pops, pushes) = inst.uop.stack_effect(inst.oparg);
         height = (height + pushes as usize).saturating_sub(pops as usize);
         if variant.inputs != depth && !planted::drops_spill(inject, inst.uop, variant) {
             steps.push(Step::Spill {
@@ -100,21 +100,37 @@ pub fn select(
     steps
 }
 
-/// The variant with the least memory traffic from `depth`; among equals,
-/// the one leaving the most in registers.
-fn greedy(inst: &UopInst, variants: &[Variant], depth: u8) -> Variant {
-    let (pops, pushes) = inst.uop.stack_effect(inst.oparg);
-    let traffic = |v: &Variant| {
+/// The variant with the least memory traffic from `depth` for `inst`
+/// (popping and pushing `effect`, on a stack `height` values high); among
+/// equals, the one leaving the most in registers.
+fn greedy(
+    inst: &UopInst,
+    effect: (u32, u32),
+    depth: u8,
+    height: usize,
+    inject: Option<Injection>,
+) -> Variant {
+    let (pops, pushes) = effect;
+    let mut best: Option<((u32, std::cmp::Reverse<u8>), Variant)> = None;
+    // A plain loop: as an iterator chain this was twice as slow, and it
+    // runs for every uop of every compiled trace.
+    for &declared in inst.uop.variants() {
+        let v = planted::selectable_variant(inject, inst.uop, declared);
+        if v.inputs as usize > height {
+            continue;
+        }
         let (inputs, outputs) = (v.inputs as u32, v.outputs as u32);
         let mem_inputs = pops.saturating_sub(inputs);
         let keep = inputs - pops.min(inputs);
         let mem_outputs = (pushes + keep).saturating_sub(outputs);
-        v.inputs.abs_diff(depth) as u32 + mem_inputs + mem_outputs
-    };
-    *variants
-        .iter()
-        .min_by_key(|v| (traffic(v), std::cmp::Reverse(v.outputs)))
-        .expect("every uop has the memory variant")
+        let traffic = v.inputs.abs_diff(depth) as u32 + mem_inputs + mem_outputs;
+        let key = (traffic, std::cmp::Reverse(v.outputs));
+        // Strictly less: the first declared of equals wins.
+        if best.is_none_or(|(k, _)| key < k) {
+            best = Some((key, v));
+        }
+    }
+    best.expect("every uop has the memory variant").1
 }
 
 /// Values moved between registers and memory by `steps` (spills and
