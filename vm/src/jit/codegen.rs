@@ -468,6 +468,16 @@ impl Patcher<'_> {
                     .ok_or_else(|| format!("no address for helper `{name}`"))?,
             };
             let target = value.wrapping_add(h.addend as u64);
+            let in_buf = (region_at + h.offset as u64) as usize;
+            if ph.plain
+                && let Some(field) = bytes.get_mut(in_buf..in_buf + 8)
+            {
+                field.copy_from_slice(&target.to_le_bytes());
+                if let Some(r) = record.as_deref_mut() {
+                    r.push((h.offset, h.kind, h.value, target));
+                }
+                continue;
+            }
             let location = self.base + region_at + h.offset as u64;
             let target =
                 if index::is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
@@ -479,7 +489,6 @@ impl Patcher<'_> {
                 Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => target ^ (1 << 30),
                 _ => target,
             };
-            let in_buf = (region_at + h.offset as u64) as usize;
             let kept_until = ph
                 .direct_until
                 .filter(|&end| self.arch == Arch::X86_64 && end as usize <= part.len)

@@ -46,6 +46,10 @@ pub struct PreparedHole {
     /// address of the trace (x86-64: on its `movabs`), for threading
     /// straight to that address when the hole is patched.
     pub landers: Landers,
+    /// An absolute 64-bit hole that no jump rewrite involves (an operand, a
+    /// helper's or the data's address): patching it is writing its value,
+    /// the common case, which `codegen` takes without the rest.
+    pub plain: bool,
 }
 
 /// Most branches threaded onto one jump (with more, none is).
@@ -269,6 +273,9 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
             direct_until: jump.and_then(|j| j.direct_until),
             skipping_branch: jump.and_then(|j| j.skip),
             landers,
+            plain: matches!(h.kind, RelocKind::X86_64_64 | RelocKind::Aarch64Abs64)
+                && jump.is_none_or(|j| j.direct_until.is_none() && j.skip.is_none())
+                && landers.n == 0,
         }
     })
 }

@@ -65,6 +65,9 @@ struct Machine {
     /// their tops, through the methods below). So a check compares only
     /// the slots that changed: the checker runs for every compiled trace.
     agreed: usize,
+    /// Invariant (2) holds as the machine stands: the last step ended with
+    /// it proved, so the next step need not prove it again before it runs.
+    proved: bool,
 }
 
 impl Machine {
@@ -80,6 +83,7 @@ impl Machine {
 
     /// Whether `memory[..mem_len]` followed by the (all full) `regs` is
     /// exactly `logical[..want_len]`.
+    #[inline]
     fn stack_matches(&self, mem_len: usize, regs: &[Option<Sym>], want_len: usize) -> bool {
         let from = self.agreed.min(mem_len);
         mem_len + regs.len() == want_len
@@ -120,6 +124,7 @@ impl Machine {
             ));
         }
         self.agreed = mem_len;
+        self.proved = true;
         Ok(())
     }
 }
@@ -134,6 +139,7 @@ pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), R
         logical: (0..entry_depth).collect(),
         next: entry_depth,
         agreed: entry_depth as usize,
+        proved: false,
     };
     run(&mut m, uops, steps)
 }
@@ -227,7 +233,9 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
             v.inputs, m.depth
         ));
     }
-    m.consistent()?;
+    if !m.proved {
+        m.consistent()?;
+    }
     let (pops, pushes) = u.stack_effect(inst.oparg);
     let (pops, pushes) = (pops as usize, pushes as usize);
     let (inputs, outputs) = (v.inputs as usize, v.outputs as usize);
@@ -289,6 +297,9 @@ fn uop_step(m: &mut Machine, inst: &UopInst, v: Variant) -> Result<(), String> {
     m.next += pushes as Sym;
     m.logical.extend(first_out..=m.next);
     if u == Uop::ExitTrace {
+        // The machine is left as it was: a step after this one must prove
+        // the invariant afresh (and fails).
+        m.proved = false;
         return Ok(());
     }
     let mem_inputs = pops - from_regs;
