@@ -432,7 +432,6 @@ impl Patcher<'_> {
             Some(i) if (i.exit as usize) < layout.exit_at.len() => layout.exit_at[i.exit as usize],
             _ => layout.fatal_at,
         };
-        let s = part.stencil.stencil;
         for ph in self.stencils.holes(part.stencil) {
             let h = &ph.hole;
             // Holes in a dropped tail jump are gone with it.
@@ -469,62 +468,79 @@ impl Patcher<'_> {
             };
             let target = value.wrapping_add(h.addend as u64);
             let in_buf = (region_at + h.offset as u64) as usize;
-            if ph.plain
+            // The common case (`PreparedHole::plain`): the value, written.
+            let written = if ph.plain
                 && let Some(field) = bytes.get_mut(in_buf..in_buf + 8)
             {
                 field.copy_from_slice(&target.to_le_bytes());
-                if let Some(r) = record.as_deref_mut() {
-                    r.push((h.offset, h.kind, h.value, target));
-                }
-                continue;
-            }
-            let location = self.base + region_at + h.offset as u64;
-            let target =
-                if index::is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
-                    self.trampoline(bytes, target)
-                } else {
-                    target
-                };
-            let target = match self.mispatch {
-                Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => target ^ (1 << 30),
-                _ => target,
+                target
+            } else {
+                self.patch_hole(bytes, part, ph, region_at, target)?
             };
-            let kept_until = ph
-                .direct_until
-                .filter(|&end| self.arch == Arch::X86_64 && end as usize <= part.len)
-                .map(|end| part.at as usize + end as usize);
-            let at = part.at as usize;
-            // Branches landing on the jump go straight to its target; the
-            // jump may then be overwritten, if they all did.
-            let kept = self.arch == Arch::Aarch64 || kept_until.is_some();
-            let mut threaded = kept;
-            if kept {
-                // Every one it reaches, even after one it does not.
-                for &o in ph.landers.offsets() {
-                    threaded &= retarget(self.arch, bytes, at + o as usize, target, self.base);
-                }
-            }
-            let overwritable = threaded && ph.landers.complete;
-            let skip = ph.skipping_branch.filter(|_| overwritable);
-            let direct = match self.arch {
-                Arch::X86_64 => kept_until.is_some_and(|end| {
-                    skip.is_some_and(|j| {
-                        inverted_jump(bytes, at + j as usize, end, target, self.base)
-                    }) || direct_jump(bytes, in_buf, end, target, self.base)
-                }),
-                Arch::Aarch64 => {
-                    skip.is_some_and(|j| inverted_branch(bytes, at + j as usize, target, self.base))
-                }
-            };
-            if !direct {
-                patch::patch(bytes, in_buf, h.kind, target, location)
-                    .map_err(|e: PatchError| format!("{}: {e}", s.name))?;
-            }
             if let Some(r) = record.as_deref_mut() {
-                r.push((h.offset, h.kind, h.value, target));
+                r.push((h.offset, h.kind, h.value, written));
             }
         }
         Ok(())
+    }
+
+    /// Patches hole `ph` of `part` (in the part's code, or its data at
+    /// `region_at`) with `target`: through a trampoline when a branch
+    /// cannot reach it, as a direct or inverted jump where the stencil
+    /// allows, threading the branches that land on its jump. The target as
+    /// patched: a trampoline's address for a branch out of reach (or what
+    /// the planted `a64-movw-g1` bug writes).
+    fn patch_hole(
+        &mut self,
+        bytes: &mut [u8],
+        part: &Part,
+        ph: &index::PreparedHole,
+        region_at: u64,
+        target: u64,
+    ) -> Result<u64, String> {
+        let h = &ph.hole;
+        let in_buf = (region_at + h.offset as u64) as usize;
+        let location = self.base + region_at + h.offset as u64;
+        let target = if index::is_branch26(h.kind) && !patch::branch26_in_range(target, location) {
+            self.trampoline(bytes, target)
+        } else {
+            target
+        };
+        let target = match self.mispatch {
+            Some(Mispatch) if h.kind == RelocKind::Aarch64MovwUabsG1Nc => target ^ (1 << 30),
+            _ => target,
+        };
+        let kept_until = ph
+            .direct_until
+            .filter(|&end| self.arch == Arch::X86_64 && end as usize <= part.len)
+            .map(|end| part.at as usize + end as usize);
+        let at = part.at as usize;
+        // Branches landing on the jump go straight to its target; the
+        // jump may then be overwritten, if they all did.
+        let kept = self.arch == Arch::Aarch64 || kept_until.is_some();
+        let mut threaded = kept;
+        if kept {
+            // Every one it reaches, even after one it does not.
+            for &o in ph.landers.offsets() {
+                threaded &= retarget(self.arch, bytes, at + o as usize, target, self.base);
+            }
+        }
+        let overwritable = threaded && ph.landers.complete;
+        let skip = ph.skipping_branch.filter(|_| overwritable);
+        let direct = match self.arch {
+            Arch::X86_64 => kept_until.is_some_and(|end| {
+                skip.is_some_and(|j| inverted_jump(bytes, at + j as usize, end, target, self.base))
+                    || direct_jump(bytes, in_buf, end, target, self.base)
+            }),
+            Arch::Aarch64 => {
+                skip.is_some_and(|j| inverted_branch(bytes, at + j as usize, target, self.base))
+            }
+        };
+        if !direct {
+            patch::patch(bytes, in_buf, h.kind, target, location)
+                .map_err(|e: PatchError| format!("{}: {e}", part.stencil.stencil.name))?;
+        }
+        Ok(target)
     }
 
     /// AArch64: a branch out of reach (a Rust helper) goes through a

@@ -274,8 +274,7 @@ fn prepare_holes(s: &Stencil, arch: Arch) -> impl Iterator<Item = PreparedHole> 
             skipping_branch: jump.and_then(|j| j.skip),
             landers,
             plain: matches!(h.kind, RelocKind::X86_64_64 | RelocKind::Aarch64Abs64)
-                && jump.is_none_or(|j| j.direct_until.is_none() && j.skip.is_none())
-                && landers.n == 0,
+                && jump.is_none(),
         }
     })
 }
