@@ -205,24 +205,34 @@ impl HeapRange {
 
 /// The slots of `frame`: `(locals, value stack)`, with the stack ending at
 /// `sp`. An impossible `sp` gives an empty stack (its depth is reported).
-fn slots(frame: u64, sp: u64) -> (Vec<Value>, Vec<Value>, u32) {
+/// Slices of the frame itself, not copies: this runs at every transition
+/// the frame-state oracle checks, and at every uop under `+checkregs`.
+///
+/// # Safety
+/// `frame` is a frame in its slot, which stays in place and unchanged
+/// while the slices are read.
+unsafe fn slots<'f>(frame: u64, sp: u64) -> (&'f [Value], &'f [Value], u32) {
     let nlocals = fget(frame, FRAME_NLOCALS);
     let base = frame + FRAME_LOCALS;
-    let locals = (0..nlocals).map(|i| Value(fget(base, 8 * i))).collect();
+    // SAFETY: the frame's locals follow its header (`Value` is a
+    // transparent word).
+    let locals = unsafe { std::slice::from_raw_parts(base as *const Value, nlocals as usize) };
     let stack_base = base + 8 * nlocals;
     // The frame sits at the end of its slot's frame page: no value stack
     // reaches past `frame + MAX_FRAME_BYTES`.
     if sp < stack_base || sp > frame + crate::runtime::frame::MAX_FRAME_BYTES {
-        return (locals, vec![], u32::MAX);
+        return (locals, &[], u32::MAX);
     }
     let depth = (sp - stack_base) / 8;
-    let stack = (0..depth).map(|i| Value(fget(stack_base, 8 * i))).collect();
+    // SAFETY: `stack_base..sp` lies inside the frame page (checked above).
+    let stack = unsafe { std::slice::from_raw_parts(stack_base as *const Value, depth as usize) };
     (locals, stack, depth as u32)
 }
 
 /// Hashes `frame` with its value stack ending at `sp`, and the globals.
 pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> FrameHash {
-    let (locals, stack, depth) = slots(frame, sp);
+    // SAFETY: the frame is read here and nowhere changed meanwhile.
+    let (locals, stack, depth) = unsafe { slots(frame, sp) };
     let hash_all = |vs: &[Value]| {
         let mut h = FrameHasher::default();
         for &v in vs {
@@ -237,17 +247,17 @@ pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> Frame
         hash_value(&mut g, v, heap, 0);
     }
     FrameHash {
-        locals: hash_all(&locals),
-        stack: hash_all(&stack),
+        locals: hash_all(locals),
+        stack: hash_all(stack),
         depth,
         globals: g.finish(),
     }
 }
 
-/// Hashes a value stack (as Python values) and renders it.
-pub fn stack_hash(values: &[Value], heap: HeapRange) -> u64 {
+/// Hashes a value stack (as Python values), given as consecutive parts.
+pub fn stack_hash(parts: &[&[Value]], heap: HeapRange) -> u64 {
     let mut h = FrameHasher::default();
-    for &v in values {
+    for &v in parts.iter().flat_map(|p| p.iter()) {
         hash_value(&mut h, v, heap, 0);
     }
     h.finish()
@@ -258,8 +268,13 @@ pub fn render_values(values: &[Value], heap: HeapRange) -> Vec<String> {
 }
 
 /// The value stack of `frame` in memory, up to `sp`.
-pub fn memory_stack(frame: u64, sp: u64) -> Vec<Value> {
-    slots(frame, sp).1
+///
+/// # Safety
+/// As for a frame's slots: `frame` stays in place and unchanged while the
+/// slice is read.
+pub unsafe fn memory_stack<'f>(frame: u64, sp: u64) -> &'f [Value] {
+    // SAFETY: the caller's promise.
+    unsafe { slots(frame, sp).1 }
 }
 
 /// Hashes `frame` with its written-back stack pointer, and the globals.
@@ -279,7 +294,8 @@ pub fn globals_view(globals: Value, heap: HeapRange) -> Vec<(u64, String)> {
 
 /// Renders `frame` (at instruction `ip`) and the globals for a report.
 pub fn frame_view(frame: u64, sp: u64, ip: u32, heap: HeapRange, globals: Value) -> FrameView {
-    let (locals, stack, _) = slots(frame, sp);
+    // SAFETY: the frame is read here and nowhere changed meanwhile.
+    let (locals, stack, _) = unsafe { slots(frame, sp) };
     FrameView {
         code: fget(frame, FRAME_CODE) as u32,
         ip,

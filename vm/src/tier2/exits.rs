@@ -352,15 +352,16 @@ impl Run<'_> {
         }
         let (lo, hi) = self.arena.heap_bounds();
         let heap = HeapRange(lo, hi);
-        let mut values = crate::observe::memory_stack(frame, sp);
-        values.extend_from_slice(regs);
+        // SAFETY: the frame a trace runs on, read before the trace goes on.
+        let memory = unsafe { crate::observe::memory_stack(frame, sp) };
         self.events.uop_log.push(crate::observe::StackLog {
             executor: eid as u32,
             uop,
             cached,
-            hash: crate::observe::stack_hash(&values, heap),
+            hash: crate::observe::stack_hash(&[memory, regs], heap),
         });
         if self.observe.capture_log == Some(index) {
+            let values = [memory, regs].concat();
             self.events.captured_stack = Some(crate::observe::render_values(&values, heap));
             self.events.captured_at = Some(self.describe_log_point(eid, uop as usize));
         }
