@@ -1,6 +1,7 @@
 //! End-to-end tests of the `jitdiff` binary: exit codes, error messages,
 //! determinism, and the planted-bug campaign.
 
+mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -12,11 +13,8 @@ fn jitdiff(args: &[&str]) -> Output {
         .expect("run jitdiff")
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("test-{name}"))
 }
 
 /// `jitdiff run --config all` on several files: one verdict line each, exit 0.

@@ -7,6 +7,7 @@
 //! `ci/test` has just built, so the suite does not build the targets twice;
 //! the optimized build differs only in cargo's flags.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -52,9 +53,7 @@ fn the_build_script_builds_every_cargo_fuzz_target() {
         has_cargo_fuzz,
         "`cargo fuzz` is not installed: run ci/setup (or `cargo install cargo-fuzz`)"
     );
-    let out = std::env::temp_dir().join(format!("jitdiff-cflite-out-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
-    std::fs::create_dir_all(&out).unwrap();
+    let out = common::temp_dir("cflite-out");
     let build = Command::new(root().join(".clusterfuzzlite/build.sh"))
         .env("JITDIFF_ROOT", root())
         .env("OUT", &out)
@@ -95,8 +94,7 @@ fn the_build_script_builds_every_cargo_fuzz_target() {
         .collect();
     assert!(!asan.is_empty(), "{options}");
     // Each is a libFuzzer binary that runs an input.
-    let dir = std::env::temp_dir().join(format!("jitdiff-cflite-corpus-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("cflite-corpus");
     std::fs::write(dir.join("seed"), b"jitdiff").unwrap();
     let run = Command::new(out.join("differential"))
         .env("ASAN_OPTIONS", asan.join(":"))
@@ -110,6 +108,4 @@ fn the_build_script_builds_every_cargo_fuzz_target() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(String::from_utf8_lossy(&run.stderr).contains("Done 3 runs"));
-    let _ = std::fs::remove_dir_all(&out);
-    let _ = std::fs::remove_dir_all(&dir);
 }

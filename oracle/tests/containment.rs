@@ -3,7 +3,8 @@
 //! with the program saved, the campaign runs every program it was asked
 //! for, and `jitdiff run` reproduces the finding from the saved file.
 
-use std::path::{Path, PathBuf};
+mod common;
+use std::path::Path;
 use std::process::Command;
 
 fn jitdiff(args: &[&str]) -> std::process::Output {
@@ -13,11 +14,8 @@ fn jitdiff(args: &[&str]) -> std::process::Output {
         .expect("run jitdiff")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-contain-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("contain-{name}"))
 }
 
 /// A campaign over `count` programs of `seed` on `config`: its stats.

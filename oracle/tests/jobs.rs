@@ -1,18 +1,16 @@
 //! `jitdiff fuzz --jobs N`: the same programs, counts and saved findings
 //! for any N, and a worker killed mid-campaign costs no program.
 
-use std::path::{Path, PathBuf};
+mod common;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Fast configurations and a planted bug they find often.
 const CONFIGS: &str = "t1,t2+stress,jit-native+stress+inject=add-int-overflow";
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-jobs-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("jobs-{name}"))
 }
 
 fn fuzz(jobs: &str, count: &str, out: &Path) -> Command {
@@ -91,7 +89,7 @@ fn one_worker_and_two_find_the_same_programs_and_findings() {
 
 /// A seed corpus of two programs the front end accepts and one it does
 /// not (left out with a warning), plus a file that is not Python.
-fn seed_corpus() -> PathBuf {
+fn seed_corpus() -> common::TempDir {
     let d = temp_dir("seeds");
     let hot_loop = "total = 0\nfor i in range(300):\n    total += i * 3\nprint(total)\n";
     std::fs::write(d.join("b_loop.py"), hot_loop).unwrap();

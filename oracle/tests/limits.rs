@@ -3,6 +3,7 @@
 //! in its `# jitdiff limits:` header) it runs to the end on the reference
 //! and on every configuration, and agrees. Bad limits are usage errors.
 
+mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -19,12 +20,25 @@ fn jitdiff(args: &[&str]) -> Output {
         .expect("run jitdiff")
 }
 
-fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-limits-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    let p = d.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+/// A file `name` holding `text`, in a scratch directory of its own that
+/// goes with it.
+struct TempFile {
+    path: std::path::PathBuf,
+    _dir: common::TempDir,
+}
+
+impl std::ops::Deref for TempFile {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+fn temp_file(name: &str, text: &str) -> TempFile {
+    let dir = common::temp_dir("limits");
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    TempFile { path, _dir: dir }
 }
 
 /// About 130,000 fuel: 65,000 back edges and 65,000 calls.

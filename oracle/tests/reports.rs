@@ -4,17 +4,15 @@
 //! repro; Markdown with coverage, never-reached first; and, for the same
 //! seed and `--count`, the same files whatever the number of workers.
 
-use std::path::{Path, PathBuf};
+mod common;
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// A planted tier-1 bug the campaign finds within a few dozen programs.
 const CONFIGS: &str = "t1,t2+stress,jit-native+stress+inject=add-int-overflow";
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-reports-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("reports-{name}"))
 }
 
 fn jitdiff(args: &[&str]) -> Output {

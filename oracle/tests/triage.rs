@@ -2,6 +2,7 @@
 //! same planted bug becomes one regression file; a cargo-fuzz artifact is
 //! triaged in one command; reductions stay valid Python.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -12,11 +13,8 @@ fn jitdiff(args: &[&str]) -> std::process::Output {
         .expect("run jitdiff")
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jitdiff-triage-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_dir(name: &str) -> common::TempDir {
+    common::temp_dir(&format!("triage-{name}"))
 }
 
 fn py_files(dir: &Path) -> Vec<PathBuf> {
