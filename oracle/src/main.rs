@@ -238,6 +238,12 @@ enum Command {
         /// guard fails) on; combines with the others.
         #[arg(long)]
         shape_changes: bool,
+        /// Force the `sentinels` feature (None as a sentinel: running
+        /// extremes started at None in hot loops, `if m is None or v > m:
+        /// m = v`, and `is None` / `is not None` among the tests of
+        /// variables that may hold None) on; combines with the others.
+        #[arg(long)]
+        sentinels: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -484,6 +490,7 @@ fn main() -> ExitCode {
             sets,
             generators,
             shape_changes,
+            sentinels,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -499,6 +506,7 @@ fn main() -> ExitCode {
                 ("--sets", sets),
                 ("--generators", generators),
                 ("--shape-changes", shape_changes),
+                ("--sentinels", sentinels),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -520,6 +528,7 @@ fn main() -> ExitCode {
                         c.sets |= sets;
                         c.generators |= generators;
                         c.shape_changes |= shape_changes;
+                        c.sentinels |= sentinels;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

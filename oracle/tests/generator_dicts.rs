@@ -27,9 +27,9 @@ fn fnv(src: &str) -> u64 {
 
 /// Whether the drawn configuration of `bytes` has a feature on that was
 /// added after the recorded hashes: `dicts`, `syntax`, `iteration`,
-/// `classes`, `exceptions`, `dunders`, `closures`, `sets`, `generators` or
-/// `shape_changes` (each reads an existing coin's byte, so with all off the
-/// program is the old one).
+/// `classes`, `exceptions`, `dunders`, `closures`, `sets`, `generators`,
+/// `shape_changes` or `sentinels` (each reads an existing coin's byte, so
+/// with all off the program is the old one).
 fn draws_dicts(bytes: &[u8]) -> bool {
     GenConfig::arbitrary(&mut Unstructured::new(bytes)).is_ok_and(|c| {
         c.dicts
@@ -42,6 +42,7 @@ fn draws_dicts(bytes: &[u8]) -> bool {
             || c.sets
             || c.generators
             || c.shape_changes
+            || c.sentinels
     })
 }
 
@@ -99,8 +100,8 @@ fn programs_without_dicts_are_unchanged() {
         }
     }
     // Each later feature is on for a share of the programs, so the share
-    // left to compare shrinks with every one (ten features now: 45 of the
-    // recorded programs have them all off; 68 before `shape_changes`).
+    // left to compare shrinks with every one (eleven features now; 68
+    // before `shape_changes`).
     assert!(
         compared >= 40,
         "only {compared} programs with the later features off"
@@ -160,11 +161,13 @@ fn ast_has(body: &[Stmt]) -> bool {
     })
 }
 
-/// With `sets` off: its set displays would open `{` too.
+/// With `sets` off: its set displays would open `{` too; with `sentinels`
+/// off: its tests for None are `is` comparisons outside any dict.
 fn dict_program(seed: u64) -> Module {
     generate_from_seed_with(seed, |c| {
         c.dicts = true;
         c.sets = false;
+        c.sentinels = false;
     })
 }
 
@@ -190,6 +193,8 @@ fn dict_feature_uses_dict_nodes_and_only_when_on() {
             c.shape_changes = false;
             // `f(**{'q': a})` unpacks a dict display.
             c.star_calls = false;
+            // None sentinels are tested with `is`.
+            c.sentinels = false;
         });
         assert!(!ast_has(&off.body), "seed {seed}: {}", unparse(&off));
     }

@@ -725,8 +725,12 @@ fn sequence_programs_run_and_terminate_under_python3() {
     for (k, c) in &endings {
         eprintln!("{c:5}  {k}");
     }
+    // Measured over 2,000 programs: about 5% (99 before the None-sentinel
+    // loops joined the draw, 102 after). A bound at that rate made the
+    // default 200 programs pass or fail by the luck of the draw (at 5%,
+    // 200 programs see 2% to 8%); 8% still catches a doubling.
     assert!(
-        seq_exceptions * 100 < 5 * n,
+        seq_exceptions * 100 < 8 * n,
         "{seq_exceptions} of {n} programs raised a sequence exception"
     );
     assert!(
@@ -1081,8 +1085,10 @@ fn string_programs_run_and_terminate_under_python3() {
     for (k, c) in &endings {
         eprintln!("{c:5}  {k}");
     }
+    // Measured over 690 programs: 3.9% before the None-sentinel loops
+    // joined the draw, 4.9% after; bounded as the sequence exceptions are.
     assert!(
-        str_exceptions * 100 < 5 * n,
+        str_exceptions * 100 < 8 * n,
         "{str_exceptions} of {n} programs raised a string exception"
     );
     assert!(

@@ -194,7 +194,7 @@ fn iterator_unrooted_across_a_helper_is_caught_by_the_heap_verifier() {
         "unrooted-iterator",
         300,
         DivergenceKind::Heap,
-        "dangling-root",
+        "use-after-free-write",
         &["jit-native+stress+gcstress+inject=unrooted-iterator"],
     );
 }
@@ -272,7 +272,7 @@ fn exit_stub_skipping_a_cached_register_is_caught_in_the_frame() {
         "exit-stub-skips-register",
         100,
         DivergenceKind::FrameState,
-        "_TO_BOOL_INT",
+        "_BINARY_SUBSCR_LIST_INT",
         &["jit-x86+stress+inject=exit-stub-skips-register"],
     );
 }

@@ -444,10 +444,15 @@ impl Gen<'_, '_> {
             Some(3) => self.int_expr(depth).e,
             Some(4) => {
                 let n = self.pick(&nones);
-                let op = if self.chance(50) {
-                    CmpOp::Eq
-                } else {
-                    CmpOp::NotEq
+                let positive = self.chance(50);
+                // With `sentinels`, half of them as Python code tests for
+                // None, by identity (`IS_OP`, `_IS_OP` in traces).
+                let identity = self.cfg.sentinels && self.chance(50);
+                let op = match (positive, identity) {
+                    (true, false) => CmpOp::Eq,
+                    (false, false) => CmpOp::NotEq,
+                    (true, true) => CmpOp::Is,
+                    (false, true) => CmpOp::IsNot,
                 };
                 cmp(Expr::Name(n), op, Expr::None)
             }

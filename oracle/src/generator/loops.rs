@@ -18,7 +18,7 @@ const BOUNDARIES: [i128; 7] = [
 ];
 
 use super::expr::{E, bin, bits_of, cmp, not};
-use super::state::{Gen, LoopCtx, Planned, RET_CAP};
+use super::state::{Gen, LoopCtx, Planned, RET_CAP, VAR_CAPS};
 
 impl Gen<'_, '_> {
     pub fn error_pending_in_loop(&self) -> bool {
@@ -577,6 +577,103 @@ impl Gen<'_, '_> {
         ];
         out.extend(self.fold_into_live(&s, 70));
         Some(out)
+    }
+}
+
+impl Gen<'_, '_> {
+    /// The running-extreme idiom with a None sentinel:
+    ///
+    /// ```python
+    /// m = None
+    /// for i in range(T):
+    ///     v = <int expression>
+    ///     if m is None or v > m:      # or: if m is not None and v <= m: pass
+    ///         m = v                   #     else: m = v
+    /// ```
+    ///
+    /// `m` changes type in the first iteration (None, then an int), and the
+    /// identity tests on it (`IS_OP`) run on every iteration.
+    pub fn sentinel_loop(&mut self) -> Option<Vec<Stmt>> {
+        // Setup: the reset, and per iteration the assignment and the test.
+        let t = self.trip_count(2)?;
+        let cap = self.pick(&VAR_CAPS);
+        let m = self.fresh_var("m", cap, false, Expr::None);
+        if let Some(var) = self.vars.last_mut() {
+            var.maybe_none = true;
+        }
+        let v = self.fresh_var("v", cap, false, Expr::int(0));
+        let ctx = LoopCtx {
+            var: self.fresh_var("i", bits_of(t as i128) + 1, false, Expr::int(0)),
+            first: 0,
+            step: 1,
+            trip: t,
+        };
+        let i = ctx.var.clone();
+        let body = self.loop_body(ctx, 2, |g| {
+            let d = g.depth().min(2);
+            let e = g.int_expr(d);
+            let e = g.fit(e, cap);
+            let set = Stmt::Assign {
+                target: v.clone(),
+                value: e.e,
+            };
+            let op = g.pick(&[CmpOp::Gt, CmpOp::Lt, CmpOp::GtE, CmpOp::LtE]);
+            let keep = Stmt::Assign {
+                target: m.clone(),
+                value: Expr::name(&v),
+            };
+            let test = if g.chance(50) {
+                Stmt::If {
+                    test: Expr::BoolOp {
+                        op: BoolOp::Or,
+                        values: vec![
+                            cmp(Expr::name(&m), CmpOp::Is, Expr::None),
+                            cmp(Expr::name(&v), op, Expr::name(&m)),
+                        ],
+                    },
+                    body: vec![keep],
+                    orelse: vec![],
+                }
+            } else {
+                Stmt::If {
+                    test: Expr::BoolOp {
+                        op: BoolOp::And,
+                        values: vec![
+                            cmp(Expr::name(&m), CmpOp::IsNot, Expr::None),
+                            cmp(Expr::name(&v), negated(op), Expr::name(&m)),
+                        ],
+                    },
+                    body: vec![Stmt::Pass],
+                    orelse: vec![keep],
+                }
+            };
+            let mut body = vec![set, test];
+            body.extend(g.block());
+            body
+        });
+        Some(vec![
+            Stmt::Assign {
+                target: m.clone(),
+                value: Expr::None,
+            },
+            Stmt::For {
+                target: i,
+                iter: Expr::call("range", vec![Expr::int(t as i128)]),
+                body,
+                orelse: vec![],
+            },
+        ])
+    }
+}
+
+/// The comparison true exactly when `op` is false (on ints).
+fn negated(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Gt => CmpOp::LtE,
+        CmpOp::Lt => CmpOp::GtE,
+        CmpOp::GtE => CmpOp::Lt,
+        CmpOp::LtE => CmpOp::Gt,
+        other => other,
     }
 }
 

@@ -169,6 +169,11 @@ pub struct GenConfig {
     /// and their iteration, list/dict type changes mid-loop, aliasing,
     /// `is`/`is not` (see `dicts.rs`).
     pub dicts: bool,
+    /// None as a sentinel, the way Python code tests for it: running
+    /// extremes started at None (`if m is None or v > m: m = v` in hot
+    /// loops, see `loops.rs`), and `is None`/`is not None` among the tests of
+    /// variables that may hold None.
+    pub sentinels: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -241,6 +246,7 @@ impl Default for GenConfig {
             generators: false,
             // Off by default until every tier runs them.
             dicts: false,
+            sentinels: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -263,7 +269,7 @@ impl GenConfig {
     /// configuration (`guided.rs`'s siblings), by name: every feature but
     /// the deliberate exceptions and limit crossings, which end a run early
     /// and are kept at their own rare odds.
-    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 36] {
+    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 37] {
         [
             ("hot_loops", &mut self.hot_loops),
             ("nested_loops", &mut self.nested_loops),
@@ -300,6 +306,7 @@ impl GenConfig {
             ("star_calls", &mut self.star_calls),
             ("generators", &mut self.generators),
             ("dicts", &mut self.dicts),
+            ("sentinels", &mut self.sentinels),
             ("prints_in_loops", &mut self.prints_in_loops),
         ]
     }
@@ -404,6 +411,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // 50`, `iteration` is `(byte / 3) % 3 == 1` (about one in three).
         let floats_byte = u.peek_bytes(1).and_then(|b| b.first().copied());
         c.iteration = floats_byte.is_some_and(|b| (b / 3) % 3 == 1);
+        // `sentinels` reads the same byte: `(byte / 5) % 4 == 1` (one in
+        // four, about independent of `floats` and `iteration`).
+        c.sentinels = floats_byte.is_some_and(|b| (b / 5) % 4 == 1);
         c.floats = coin(u, 50);
         // `syntax` reads the sequences coin's byte instead of drawing one,
         // so every other decision stays what it was: `sequences` is

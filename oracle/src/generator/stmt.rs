@@ -85,6 +85,7 @@ impl Gen<'_, '_> {
             },
             if c.strings { 8 } else { 0 },
             if c.dicts { 10 } else { 0 },
+            if can_loop && c.sentinels { 3 } else { 0 },
         ];
         let s = match self.weighted(&w) {
             Some(1) => Some(vec![self.aug_assign()]),
@@ -105,6 +106,7 @@ impl Gen<'_, '_> {
             Some(16) => self.seq_stmt(),
             Some(17) => self.str_stmt(),
             Some(18) => self.dict_block(),
+            Some(19) => self.sentinel_loop(),
             _ => None,
         };
         s.unwrap_or_else(|| vec![self.assign()])
