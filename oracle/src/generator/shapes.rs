@@ -232,7 +232,8 @@ const OPERAND_RETYPES: usize = 17;
 /// (`_CHECK_FUNCTION_EXACT_ARGS`); a divisor becoming 0 inside a `try`
 /// (`_BINARY_OP_MODULO_INT` and `_FLOOR_DIVIDE_INT` leave the trace); a
 /// list unpacked becoming a tuple (`_GUARD_TOS_LIST`) and a tuple a list
-/// (`_GUARD_TOS_TUPLE`); a list and a str tested for truth becoming other
+/// (`_GUARD_TOS_TUPLE`), and a tuple subscripted becoming a list
+/// (`_GUARD_NOS_TUPLE`); a list and a str tested for truth becoming other
 /// types (`_TO_BOOL_LIST`, `_TO_BOOL_STR`); a tuple iterated becoming a
 /// list (`_ITER_CHECK_TUPLE`); an instance joining a loop over instances
 /// that lacks the attribute read (its class has it:
@@ -326,10 +327,15 @@ fn operand_retype(h: &Holes) -> String {
             ["[]", "0", "(1,)"][h.pick[1] % 3].to_string(),
             "        if v:\n            t += 1\n".to_string(),
         ),
+        // Unpacked, or (odd variants) subscripted: `_GUARD_NOS_TUPLE`.
         13 => (
             format!("({k0}, {k1})"),
             format!("[{k1}, {k2}]"),
-            "        a, b = v\n        t += a * b\n".to_string(),
+            [
+                "        a, b = v\n        t += a * b\n",
+                "        t += v[i % 2]\n",
+            ][h.pick[1] % 2]
+                .to_string(),
         ),
         14 => (
             format!("({k0}, {k1}, {k2})"),
@@ -716,6 +722,7 @@ mod tests {
                 let out = run_agreeing(&src, &format!("kind {kind} variant {variant}"));
                 let want = match (kind, variant % 2) {
                     (9, 1) => "_BINARY_OP_FLOOR_DIVIDE_INT",
+                    (13, 1) => "_GUARD_NOS_TUPLE",
                     _ => want,
                 };
                 assert!(
