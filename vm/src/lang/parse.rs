@@ -123,6 +123,7 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         super_ok: Default::default(),
         classes: Default::default(),
         in_comp: Default::default(),
+        comp_names: Default::default(),
         nonlocal_ranges: Default::default(),
         future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
         annotation_names: Default::default(),
@@ -183,6 +184,11 @@ struct Lowering<'a> {
     classes: std::cell::Cell<usize>,
     /// Comprehensions being lowered (a lambda inside one is refused).
     in_comp: std::cell::Cell<usize>,
+    /// The names the comprehensions being lowered bind, innermost last:
+    /// `true` for an inlined comprehension's (a hidden slot of the code
+    /// around it), `false` for a generator expression's (a local of its
+    /// own function). See [`Lowering::check_genexp_reads`].
+    comp_names: std::cell::RefCell<Vec<(String, bool)>>,
     /// Where each `nonlocal` statement is, in source order.
     nonlocal_ranges: std::cell::RefCell<Vec<TextRange>>,
     /// The module starts with `from __future__ import annotations`:
@@ -300,7 +306,7 @@ impl Lowering<'_> {
     /// deeper, as the loops it compiles to do.
     fn list_comp(&self, lc: &py::ExprListComp) -> R<Expr> {
         self.in_comprehension(|| {
-            let generators = self.comp_clauses(&lc.generators)?;
+            let generators = self.comp_clauses(&lc.generators, true)?;
             let elt = self.nested(&*lc.elt, lc.generators.len(), || self.expr(&lc.elt))?;
             Ok(Expr::ListComp {
                 elt: Box::new(elt),
@@ -313,7 +319,9 @@ impl Lowering<'_> {
     /// lambda inside one is refused; its first iterable is not inside).
     fn in_comprehension<T>(&self, f: impl FnOnce() -> R<T>) -> R<T> {
         self.in_comp.set(self.in_comp.get() + 1);
+        let bound = self.comp_names.borrow().len();
         let r = f();
+        self.comp_names.borrow_mut().truncate(bound);
         self.in_comp.set(self.in_comp.get() - 1);
         r
     }
@@ -321,7 +329,7 @@ impl Lowering<'_> {
     /// `{elt for target in iter if cond ...}`, as [`Self::list_comp`].
     fn set_comp(&self, sc: &py::ExprSetComp) -> R<Expr> {
         self.in_comprehension(|| {
-            let generators = self.comp_clauses(&sc.generators)?;
+            let generators = self.comp_clauses(&sc.generators, true)?;
             let elt = self.nested(&*sc.elt, sc.generators.len(), || self.expr(&sc.elt))?;
             Ok(Expr::SetComp {
                 elt: Box::new(elt),
@@ -333,7 +341,7 @@ impl Lowering<'_> {
     /// `{key: value for target in iter if cond ...}`, as [`Self::list_comp`].
     fn dict_comp(&self, dc: &py::ExprDictComp) -> R<Expr> {
         self.in_comprehension(|| {
-            let generators = self.comp_clauses(&dc.generators)?;
+            let generators = self.comp_clauses(&dc.generators, true)?;
             let n = dc.generators.len();
             let Some(key_expr) = dc.key.as_deref() else {
                 return Err(self.unsupported(&*dc.value, "`**` in a dict comprehension"));
@@ -349,7 +357,7 @@ impl Lowering<'_> {
     }
 
     /// A comprehension's clauses (the caller counts the comprehension).
-    fn comp_clauses(&self, clauses: &[py::Comprehension]) -> R<Vec<Comprehension>> {
+    fn comp_clauses(&self, clauses: &[py::Comprehension], inlined: bool) -> R<Vec<Comprehension>> {
         let mut generators = Vec::with_capacity(clauses.len());
         for g in clauses {
             if g.is_async {
@@ -371,6 +379,11 @@ impl Lowering<'_> {
             let iter = self.expr(&g.iter);
             self.in_comp.set(self.in_comp.get() + first as usize);
             let iter = iter?;
+            // Bound from here on: in the clause's tests, the later clauses
+            // and the element.
+            target.for_each_name(&mut |n| {
+                self.comp_names.borrow_mut().push((n.to_string(), inlined));
+            });
             let ifs = g.ifs.iter().map(|c| self.expr(c)).collect::<R<Vec<_>>>()?;
             generators.push(Comprehension { target, iter, ifs });
         }
@@ -806,14 +819,17 @@ impl Lowering<'_> {
 
     /// `(elt for ...)`, lowered as a list comprehension is.
     fn generator_exp(&self, g: &py::ExprGenerator) -> R<Expr> {
-        self.in_comprehension(|| {
-            let generators = self.comp_clauses(&g.generators)?;
+        let around = self.comp_names.borrow().clone();
+        let genexp = self.in_comprehension(|| {
+            let generators = self.comp_clauses(&g.generators, false)?;
             let elt = self.nested(&*g.elt, g.generators.len(), || self.expr(&g.elt))?;
             Ok(Expr::GeneratorExp {
                 elt: Box::new(elt),
                 generators,
             })
-        })
+        })?;
+        self.check_genexp_reads(g, &genexp, &around)?;
+        Ok(genexp)
     }
 
     /// `try`/`except`/`else`/`finally` (not `except*`).
@@ -947,6 +963,44 @@ mod tests {
             panic!()
         };
         assert!(matches!(&orelse[0], Stmt::If { orelse, .. } if orelse.len() == 1));
+    }
+
+    /// A generator expression inside a list, set or dict comprehension may
+    /// not read that comprehension's variables (they are hidden slots, not
+    /// cells), except in its first iterable, which runs where it stands;
+    /// its own targets and a surrounding generator's are fine.
+    #[test]
+    fn rejects_a_generator_reading_the_comprehension_around_it() {
+        for (src, at) in [
+            (
+                "m = [[1]]\nprint([sum(m[i][k] for k in range(1)) for i in range(1)])\n",
+                (2, 12),
+            ),
+            (
+                "s = {max(j for j in range(3) if j < i) for i in range(2)}\n",
+                (1, 10),
+            ),
+            (
+                "d = {i: list(x for x in range(2) for y in range(i)) for i in range(2)}\n",
+                (1, 14),
+            ),
+        ] {
+            let e = parse_program(src).unwrap_err();
+            assert!(
+                e.message.contains("reading `i` of the comprehension"),
+                "{e}"
+            );
+            assert_eq!((e.line, e.col), at, "{src}");
+        }
+        for ok in [
+            "print([sum(x for x in r) for r in [[1], [2]]])\n",
+            "print([list(x for x in range(i)) for i in range(3)])\n",
+            "print([sum(i for i in range(3)) for i in range(2)])\n",
+            "print(sum(sum(x * y for y in range(3)) for x in range(4)))\n",
+            "print([[x for y in range(x)] for x in range(3)])\n",
+        ] {
+            assert!(parse_program(ok).is_ok(), "{ok}");
+        }
     }
 
     #[test]

@@ -12,6 +12,52 @@ use crate::lang::ast::*;
 use crate::lang::scope::{Body, FnScope, resolves_to_enclosing};
 
 impl Lowering<'_> {
+    /// Refuses a generator expression whose function would read a variable
+    /// of an inlined comprehension around it (`[sum(m[i][k] for k in r)
+    /// for i in s]`): the language compiles comprehensions inline, where
+    /// that variable is a hidden slot and not a cell the generator could
+    /// close over (CPython 3.12 makes it one). Its first iterable is
+    /// evaluated where it stands, so it may read them. The reference
+    /// leaves such a generator unmodelled too (`resolve_flow.rs`).
+    pub(super) fn check_genexp_reads(
+        &self,
+        g: &py::ExprGenerator,
+        genexp: &Expr,
+        around: &[(String, bool)],
+    ) -> R<()> {
+        let Expr::GeneratorExp { elt, generators } = genexp else {
+            return Ok(());
+        };
+        let mut reads = BTreeSet::new();
+        names_read(elt, &mut reads);
+        for (i, c) in generators.iter().enumerate() {
+            if i > 0 {
+                names_read(&c.iter, &mut reads);
+            }
+            c.ifs.iter().for_each(|e| names_read(e, &mut reads));
+        }
+        for c in generators {
+            c.target.for_each_name(&mut |n| {
+                reads.remove(n);
+            });
+        }
+        // The innermost binding of a name decides.
+        let hidden = reads.iter().find(|n| {
+            around
+                .iter()
+                .rev()
+                .find(|(bound, _)| bound == *n)
+                .is_some_and(|&(_, inlined)| inlined)
+        });
+        match hidden {
+            Some(n) => Err(self.unsupported(
+                g,
+                &format!("generator expression reading `{n}` of the comprehension around it"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Positional parameters, trailing ones with defaults, then `*args`
     /// and `**kwargs`.
     pub(super) fn parameters(&self, p: &py::Parameters) -> R<(Vec<String>, Vec<Expr>, StarParams)> {
@@ -283,4 +329,13 @@ impl<'a> py::visitor::Visitor<'a> for DeclCheck<'_> {
             _ => walk_expr(self, e),
         }
     }
+}
+
+/// Every name `e` reads, nested scopes included (an over-approximation: a
+/// nested comprehension's own targets are counted as reads too).
+fn names_read(e: &Expr, out: &mut BTreeSet<String>) {
+    if let Expr::Name(n) = e {
+        out.insert(n.clone());
+    }
+    e.for_each_child(&mut |c| names_read(c, out));
 }
