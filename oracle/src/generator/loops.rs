@@ -284,6 +284,17 @@ impl Gen<'_, '_> {
         out
     }
 
+    /// A fresh loop variable counting `0..t` (`for i in range(t)`) and its
+    /// context, for the templates that loop a fixed number of times.
+    fn counting_loop(&mut self, t: u64) -> LoopCtx {
+        LoopCtx {
+            var: self.fresh_var("i", bits_of(t as i128) + 1, false, Expr::int(0)),
+            first: 0,
+            step: 1,
+            trip: t,
+        }
+    }
+
     /// A trip count that leaves at least ~2 fuel per iteration.
     pub fn trip_count(&mut self, setup: u64) -> Option<u64> {
         let room = self.fuel.saturating_sub(setup) / 3;
@@ -462,12 +473,7 @@ impl Gen<'_, '_> {
         let t = self.trip_count(1)?.min((200 / kb) as u64);
         let cap = bits_of(start) + t as u32 * kb + 1;
         let x = self.fresh_var("x", cap, false, Expr::int(start));
-        let ctx = LoopCtx {
-            var: self.fresh_var("i", bits_of(t as i128) + 1, false, Expr::int(0)),
-            first: 0,
-            step: 1,
-            trip: t,
-        };
+        let ctx = self.counting_loop(t);
         let i = ctx.var.clone();
         let step = if self.cfg.aug_assign && self.chance(50) {
             Stmt::AugAssign {
@@ -535,12 +541,7 @@ impl Gen<'_, '_> {
         // Cross B at about the middle of the loop.
         let start = b - d * (t as i128 / 2).max(1);
         let s = self.fresh_var("s", 70, true, Expr::int(0));
-        let ctx = LoopCtx {
-            var: self.fresh_var("i", bits_of(t as i128) + 1, false, Expr::int(0)),
-            first: 0,
-            step: 1,
-            trip: t,
-        };
+        let ctx = self.counting_loop(t);
         let i = ctx.var.clone();
         let (op, value) = if self.chance(70) {
             (
@@ -602,12 +603,7 @@ impl Gen<'_, '_> {
             var.maybe_none = true;
         }
         let v = self.fresh_var("v", cap, false, Expr::int(0));
-        let ctx = LoopCtx {
-            var: self.fresh_var("i", bits_of(t as i128) + 1, false, Expr::int(0)),
-            first: 0,
-            step: 1,
-            trip: t,
-        };
+        let ctx = self.counting_loop(t);
         let i = ctx.var.clone();
         let body = self.loop_body(ctx, 2, |g| {
             let d = g.depth().min(2);

@@ -820,16 +820,15 @@ impl Lowering<'_> {
     /// `(elt for ...)`, lowered as a list comprehension is.
     fn generator_exp(&self, g: &py::ExprGenerator) -> R<Expr> {
         let around = self.comp_names.borrow().clone();
-        let genexp = self.in_comprehension(|| {
+        self.in_comprehension(|| {
             let generators = self.comp_clauses(&g.generators, false)?;
             let elt = self.nested(&*g.elt, g.generators.len(), || self.expr(&g.elt))?;
+            self.check_genexp_reads(g, &elt, &generators, &around)?;
             Ok(Expr::GeneratorExp {
                 elt: Box::new(elt),
                 generators,
             })
-        })?;
-        self.check_genexp_reads(g, &genexp, &around)?;
-        Ok(genexp)
+        })
     }
 
     /// `try`/`except`/`else`/`finally` (not `except*`).

@@ -22,12 +22,10 @@ impl Lowering<'_> {
     pub(super) fn check_genexp_reads(
         &self,
         g: &py::ExprGenerator,
-        genexp: &Expr,
+        elt: &Expr,
+        generators: &[Comprehension],
         around: &[(String, bool)],
     ) -> R<()> {
-        let Expr::GeneratorExp { elt, generators } = genexp else {
-            return Ok(());
-        };
         let mut reads = BTreeSet::new();
         names_read(elt, &mut reads);
         for (i, c) in generators.iter().enumerate() {
