@@ -244,6 +244,12 @@ enum Command {
         /// variables that may hold None) on; combines with the others.
         #[arg(long)]
         sentinels: bool,
+        /// Force the `builtins` feature (int expressions made with
+        /// `divmod`, `pow` with and without a modulus, `hex`/`oct`/`bin`
+        /// and `any`/`all` over lists and generator expressions) on;
+        /// combines with the others.
+        #[arg(long)]
+        builtins: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -491,6 +497,7 @@ fn main() -> ExitCode {
             generators,
             shape_changes,
             sentinels,
+            builtins,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -507,6 +514,7 @@ fn main() -> ExitCode {
                 ("--generators", generators),
                 ("--shape-changes", shape_changes),
                 ("--sentinels", sentinels),
+                ("--builtins", builtins),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -529,6 +537,7 @@ fn main() -> ExitCode {
                         c.generators |= generators;
                         c.shape_changes |= shape_changes;
                         c.sentinels |= sentinels;
+                        c.builtins |= builtins;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

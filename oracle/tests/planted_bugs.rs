@@ -161,7 +161,7 @@ fn exit_restoring_a_wrong_local_is_caught_in_the_frame() {
         "exit-corrupts-local",
         300,
         DivergenceKind::FrameState,
-        "_GUARD_IS_TRUE_POP",
+        "_GUARD_NOT_EXHAUSTED_RANGE",
         &["t2+stress+inject=exit-corrupts-local"],
     );
 }
@@ -254,9 +254,15 @@ fn variant_declared_off_by_one_is_rejected_by_the_register_checker() {
     );
 }
 
+/// From seed 12: seed 11's first program now passes a value the wrong
+/// spill put in a register to a helper, which dereferences it and kills
+/// the worker (a `Crash` from the containment oracle) before the stack
+/// logs are compared: 15 of seed 11's first 100 programs end that way
+/// (14 before the `builtins` generator feature).
 #[test]
 fn wrong_spill_table_entry_is_caught_by_the_cache_register_check() {
-    caught(
+    caught_from(
+        12,
         "spill-table-entry",
         100,
         DivergenceKind::RegisterState,
@@ -272,7 +278,7 @@ fn exit_stub_skipping_a_cached_register_is_caught_in_the_frame() {
         "exit-stub-skips-register",
         100,
         DivergenceKind::FrameState,
-        "_BINARY_SUBSCR_LIST_INT",
+        "_GUARD_BOTH_UNICODE",
         &["jit-x86+stress+inject=exit-stub-skips-register"],
     );
 }
@@ -297,7 +303,7 @@ fn a_stencil_passing_the_wrong_operator_flag_is_caught_in_the_frame() {
         "invert-as-negate",
         200,
         DivergenceKind::FrameState,
-        "_BINARY_SUBSCR_TUPLE_INT",
+        "_EXIT_TRACE",
         &["jit-x86+stress+inject=invert-as-negate"],
     );
 }
@@ -322,7 +328,7 @@ fn a_list_subscript_without_its_bounds_check_is_caught_in_the_frame() {
         "list-subscript-no-bounds-check",
         300,
         DivergenceKind::FrameState,
-        "_GUARD_TOS_INT",
+        "_EXIT_TRACE",
         &["jit-x86+stress+inject=list-subscript-no-bounds-check"],
     );
 }
@@ -341,10 +347,11 @@ fn a_unicode_guard_checking_one_operand_is_a_contained_internal_error() {
     );
 }
 
-/// Where the heap verifier reports the dict store's write: over a freed
-/// object's poison, with the heap laid out as the builtins dict (with
-/// `next` and `iter`) leaves it.
-const DICT_STORE_PLACE: &str = "use-after-free-write";
+/// Where the heap verifier reports the dict store's write: a header the
+/// walk cannot parse (neither a freed object's poison nor a dangling
+/// root), with the heap laid out as the builtins dict of the language's 50
+/// builtins leaves it (with 43 it was a freed object's poison).
+const DICT_STORE_PLACE: &str = "heap";
 
 /// The specialized dict store that skips its resize writes past the entry
 /// array over the next object's header: under GC stress the heap verifier

@@ -111,7 +111,7 @@ fn fuzz_reports_parse_name_the_repro_and_do_not_depend_on_workers() {
         "{f}"
     );
     assert!(
-        f.contains("repro: ") && f.contains("/out/finding-3-8.py"),
+        f.contains("repro: ") && f.contains("/out/finding-3-4.py"),
         "{f}"
     );
 

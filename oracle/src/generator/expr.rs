@@ -12,7 +12,7 @@ pub(super) struct E {
 }
 
 /// Sub-expressions never get wider than this (a `Mul` that could becomes `Add`).
-const EXPR_BITS: u32 = 400;
+pub(super) const EXPR_BITS: u32 = 400;
 
 pub(super) fn bits_of(v: i128) -> u32 {
     128 - v.unsigned_abs().leading_zeros()
@@ -153,8 +153,10 @@ impl Gen<'_, '_> {
                 0
             },
             if c.strings { 4 } else { 0 },
+            if c.builtins { 5 } else { 0 },
         ];
         match self.weighted(&w) {
+            Some(13) => self.builtin_int(depth - 1),
             Some(12) => self.str_int(depth - 1),
             Some(11) => self.seq_int(),
             Some(10) => self.int_of_float(depth - 1),

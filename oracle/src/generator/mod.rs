@@ -24,6 +24,7 @@
 //! features plus size knobs), so feature interactions are explored without
 //! every program containing everything.
 
+mod builtins;
 mod classes;
 mod closures;
 mod dicts;
@@ -174,6 +175,10 @@ pub struct GenConfig {
     /// loops, see `loops.rs`), and `is None`/`is not None` among the tests of
     /// variables that may hold None.
     pub sentinels: bool,
+    /// Int expressions made with `divmod`, `pow` (with a modulus too),
+    /// `hex`/`oct`/`bin` and `any`/`all` over lists and generator
+    /// expressions (see `builtins.rs`).
+    pub builtins: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -247,6 +252,7 @@ impl Default for GenConfig {
             // Off by default until every tier runs them.
             dicts: false,
             sentinels: false,
+            builtins: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -269,7 +275,7 @@ impl GenConfig {
     /// configuration (`guided.rs`'s siblings), by name: every feature but
     /// the deliberate exceptions and limit crossings, which end a run early
     /// and are kept at their own rare odds.
-    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 37] {
+    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 38] {
         [
             ("hot_loops", &mut self.hot_loops),
             ("nested_loops", &mut self.nested_loops),
@@ -307,6 +313,7 @@ impl GenConfig {
             ("generators", &mut self.generators),
             ("dicts", &mut self.dicts),
             ("sentinels", &mut self.sentinels),
+            ("builtins", &mut self.builtins),
             ("prints_in_loops", &mut self.prints_in_loops),
         ]
     }
@@ -433,6 +440,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // what it was: `strings` is `byte % 100 < 50`, `dicts` is
         // `byte % 4 == 3` (one in four, about independent of `strings`).
         c.dicts = strings_byte.is_some_and(|b| b % 4 == 3);
+        // `builtins` reads the same byte: `(byte / 4) % 4 == 1` (one in
+        // four, about independent of `strings` and `dicts`).
+        c.builtins = strings_byte.is_some_and(|b| (b / 4) % 4 == 1);
         c.sets =
             cond_byte.is_some_and(|b| (b / 11) % 5 == 3) && (c.dicts || c.syntax || c.iteration);
         Ok(c)

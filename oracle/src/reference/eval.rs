@@ -27,6 +27,8 @@ mod closures;
 mod comprehension;
 #[path = "dunders.rs"]
 pub(super) mod dunders;
+#[path = "eval_builtins.rs"]
+mod eval_builtins;
 #[path = "eval_classes.rs"]
 mod eval_classes;
 #[path = "eval_try.rs"]

@@ -14,6 +14,7 @@ use super::super::dict_methods;
 use super::super::iters;
 use super::super::math;
 use super::super::methods;
+use super::super::num_builtins;
 use super::super::resolve::{CallEx, CallKw, FuncCode};
 use super::super::seq;
 use super::super::strs;
@@ -197,7 +198,47 @@ impl<'p> Interp<'p> {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 strs::print(&mut self.out, args, sep_end[0], sep_end[1]).map(|()| Value::None)
             }
-            // `reverse=` reaches only `sorted` and `.sort` (the front end).
+            Value::Builtin(b @ (Builtin::Min | Builtin::Max))
+                if names.iter().all(|n| *n == "key" || *n == "default") =>
+            {
+                let pick = |name: &str| {
+                    kws.iter()
+                        .find(|(n, _)| &**n == name)
+                        .map(|(_, v)| v.clone())
+                };
+                let (key, default) = (pick("key"), pick("default"));
+                self.min_max_keyed(base, b == Builtin::Max, key, default)
+            }
+            Value::Builtin(Builtin::Sorted)
+                if names.contains(&"key")
+                    && names.iter().all(|n| *n == "key" || *n == "reverse") =>
+            {
+                let pick = |name: &str| {
+                    kws.iter()
+                        .find(|(n, _)| &**n == name)
+                        .map(|(_, v)| v.clone())
+                };
+                let key = pick("key").unwrap_or(Value::None);
+                self.sorted_keyed(base, key, pick("reverse"))
+            }
+            Value::Bound(b)
+                if matches!(b.meth, methods::Meth::Sort)
+                    && matches!(b.receiver, Value::List(_))
+                    && names.contains(&"key")
+                    && names.iter().all(|n| *n == "key" || *n == "reverse") =>
+            {
+                let pick = |name: &str| {
+                    kws.iter()
+                        .find(|(n, _)| &**n == name)
+                        .map(|(_, v)| v.clone())
+                };
+                let key = pick("key").unwrap_or(Value::None);
+                let Value::List(l) = &b.receiver else {
+                    unreachable!("matched a list receiver")
+                };
+                self.list_sort_keyed(l, base, key, pick("reverse"))
+            }
+            // `reverse=` alone.
             Value::Builtin(Builtin::Sorted) if names == ["reverse"] => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 iters::sorted(&mut self.heap, args, kws.first().map(|(_, v)| v))
@@ -475,6 +516,13 @@ impl<'p> Interp<'p> {
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
             Builtin::Next => self.next_builtin(base),
             Builtin::Iter => self.iter_builtin(base),
+            Builtin::Divmod => num_builtins::divmod(&mut self.heap, args, int_bits),
+            Builtin::Hex => num_builtins::int_text("hex", args),
+            Builtin::Oct => num_builtins::int_text("oct", args),
+            Builtin::Bin => num_builtins::int_text("bin", args),
+            Builtin::Pow => self.pow_builtin(base),
+            Builtin::Any => self.any_all(base, true),
+            Builtin::All => self.any_all(base, false),
         }
     }
 }
@@ -498,6 +546,7 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             Builtin::Sum => any(&["start"]),
             Builtin::Min | Builtin::Max => any(&["key", "default"]),
             Builtin::Str => any(&["object", "encoding", "errors"]),
+            Builtin::Pow => any(&["base", "exp", "mod"]),
             Builtin::Float
             | Builtin::Range
             | Builtin::Len
@@ -512,6 +561,12 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::Iter
             | Builtin::Next
             | Builtin::Reversed
+            | Builtin::Divmod
+            | Builtin::Hex
+            | Builtin::Oct
+            | Builtin::Bin
+            | Builtin::Any
+            | Builtin::All
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

@@ -257,7 +257,7 @@ fn div(x: f64, y: f64) -> Res<f64> {
 /// CPython's `float_divmod`: `fmod` (exact), then the remainder moved to
 /// the sign of the divisor and the quotient snapped to an integral value.
 /// Returns (floor quotient, remainder); `y != 0`.
-fn divmod(x: f64, y: f64) -> (f64, f64) {
+pub fn divmod(x: f64, y: f64) -> (f64, f64) {
     // Rust's `%` on floats is C's fmod.
     let mut rem = x % y;
     let mut quot = (x - rem) / y;

@@ -341,12 +341,19 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Sorted
         | Builtin::Isinstance
         | Builtin::Next
-        | Builtin::Iter => false,
+        | Builtin::Iter
+        | Builtin::Divmod
+        | Builtin::Pow
+        | Builtin::Hex
+        | Builtin::Oct
+        | Builtin::Bin
+        | Builtin::Any
+        | Builtin::All => false,
     })
 }
 
 /// `sort(reverse=v)`'s flag: an int that fits a C int.
-fn reverse_flag(v: Option<&Value>) -> Res<bool> {
+pub fn reverse_flag(v: Option<&Value>) -> Res<bool> {
     let Some(v) = v else {
         return Ok(false);
     };
@@ -400,9 +407,9 @@ pub fn sort_list(
         items.reverse();
     }
     let r = if items.len() < 64 {
-        insertion(&mut items)
+        insertion(&mut items, |v| v)
     } else {
-        long_sort(&mut items)
+        long_sort(&mut items, |v| v)
     };
     if reverse {
         items.reverse();
@@ -416,12 +423,14 @@ fn lt(a: &Value, b: &Value) -> Res<bool> {
 }
 
 /// CPython 3.11 below 64 items: `count_run` (a strictly descending run
-/// is reversed), then binary insertion of the rest.
-fn insertion(a: &mut [Value]) -> Res<()> {
+/// is reversed), then binary insertion of the rest; items compared by
+/// their `key`.
+fn insertion<T>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
     let n = a.len();
     if n < 2 {
         return Ok(());
     }
+    let lt = |x: &T, y: &T| lt(key(x), key(y));
     let mut run = 2;
     if lt(&a[1], &a[0])? {
         while run < n && lt(&a[run], &a[run - 1])? {
@@ -448,31 +457,31 @@ fn insertion(a: &mut [Value]) -> Res<()> {
     Ok(())
 }
 
-/// 64 items or more: a NaN anywhere, or a comparison that raises, poisons
-/// (CPython's answer then depends on its merge steps); otherwise the one
-/// stable order, by a top-down merge sort.
-fn long_sort(a: &mut [Value]) -> Res<()> {
-    if a.iter().any(|x| has_nan(x, 0)) {
+/// 64 items or more: a NaN anywhere in a key, or a comparison that
+/// raises, poisons (CPython's answer then depends on its merge steps);
+/// otherwise the one stable order, by a top-down merge sort.
+fn long_sort<T: Clone>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
+    if a.iter().any(|x| has_nan(key(x), 0)) {
         return Err(poison(Poison::SortOrder));
     }
-    merge(a).map_err(|e| match *e {
+    merge(a, key).map_err(|e| match *e {
         super::eval::Stop::Exception { .. } => poison(Poison::SortOrder),
         _ => e,
     })
 }
 
-fn merge(a: &mut [Value]) -> Res<()> {
+fn merge<T: Clone>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
     if a.len() < 2 {
         return Ok(());
     }
     let mid = a.len() / 2;
-    merge(&mut a[..mid])?;
-    merge(&mut a[mid..])?;
+    merge(&mut a[..mid], key)?;
+    merge(&mut a[mid..], key)?;
     let (left, right) = (a[..mid].to_vec(), a[mid..].to_vec());
     let (mut i, mut j) = (0, 0);
     for slot in a.iter_mut() {
         // The right item goes first only when strictly smaller (stable).
-        let take_right = i == left.len() || (j < right.len() && lt(&right[j], &left[i])?);
+        let take_right = i == left.len() || (j < right.len() && lt(key(&right[j]), key(&left[i]))?);
         if take_right {
             *slot = right[j].clone();
             j += 1;
@@ -482,6 +491,27 @@ fn merge(a: &mut [Value]) -> Res<()> {
         }
     }
     Ok(())
+}
+
+/// Sorts `items` by `keys` (one each, all computed before this), with
+/// `reverse` as CPython's: both reversed before the sort and after it,
+/// also after a comparison failed (the items then stay as far as the sort
+/// got).
+pub fn sort_by_keys(items: &mut Vec<Value>, keys: Vec<Value>, reverse: bool) -> Res<()> {
+    let mut pairs: Vec<(Value, Value)> = keys.into_iter().zip(std::mem::take(items)).collect();
+    if reverse {
+        pairs.reverse();
+    }
+    let r = if pairs.len() < 64 {
+        insertion(&mut pairs, |p| &p.0)
+    } else {
+        long_sort(&mut pairs, |p| &p.0)
+    };
+    if reverse {
+        pairs.reverse();
+    }
+    *items = pairs.into_iter().map(|(_, v)| v).collect();
+    r
 }
 
 fn has_nan(v: &Value, level: usize) -> bool {

@@ -68,6 +68,7 @@ mod format_float;
 mod iters;
 mod math;
 mod methods;
+mod num_builtins;
 mod numparse;
 mod resolve;
 mod seq;

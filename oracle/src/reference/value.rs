@@ -435,12 +435,19 @@ pub enum Builtin {
     Set,
     Next,
     Iter,
+    Divmod,
+    Pow,
+    Hex,
+    Oct,
+    Bin,
+    Any,
+    All,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 43] = [
+    pub const ALL: [Builtin; 50] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -484,6 +491,13 @@ impl Builtin {
         Builtin::Exc(17),
         Builtin::Next,
         Builtin::Iter,
+        Builtin::Divmod,
+        Builtin::Pow,
+        Builtin::Hex,
+        Builtin::Oct,
+        Builtin::Bin,
+        Builtin::Any,
+        Builtin::All,
     ];
 
     pub fn name(self) -> &'static str {
@@ -514,6 +528,13 @@ impl Builtin {
             Builtin::Set => "set",
             Builtin::Next => "next",
             Builtin::Iter => "iter",
+            Builtin::Divmod => "divmod",
+            Builtin::Pow => "pow",
+            Builtin::Hex => "hex",
+            Builtin::Oct => "oct",
+            Builtin::Bin => "bin",
+            Builtin::Any => "any",
+            Builtin::All => "all",
         }
     }
 

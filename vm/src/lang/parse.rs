@@ -1046,7 +1046,7 @@ mod tests {
         for bad in [
             "int('5', base=2)",
             "dict(a=1)",
-            "max([1], key=f)",
+            "sum([1], start=f)",
             "x.f(a=1)",
             "def f(*, a):\n    pass\n",
             "def f(a, /):\n    pass\n",

@@ -16,10 +16,9 @@ const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
     ("int", &["base"]),
     ("round", &["number", "ndigits"]),
     ("sum", &["start"]),
-    ("min", &["key", "default"]),
-    ("max", &["key", "default"]),
     ("str", &["object", "encoding", "errors"]),
     ("print", &["file", "flush"]),
+    ("pow", &["base", "exp", "mod"]),
 ];
 
 impl Lowering<'_> {
@@ -31,8 +30,8 @@ impl Lowering<'_> {
             py::Expr::Name(n) => Some(n.id.as_str()),
             _ => None,
         };
-        // `xs.sort(reverse=r)`: the one method with a keyword, called as
-        // a bound method.
+        // `xs.sort(key=f, reverse=r)`: the one method with keywords,
+        // called as a bound method.
         let is_sort_method =
             matches!(&*c.func, py::Expr::Attribute(at) if at.attr.id.as_str() == "sort");
         let mut keywords: Vec<Keyword> = Vec::new();
@@ -49,9 +48,6 @@ impl Lowering<'_> {
                     k.range(),
                     format!("SyntaxError: keyword argument repeated: {arg}"),
                 ));
-            }
-            if arg == "key" && (is_sort_method || callee == Some("sorted")) {
-                return Err(self.unsupported(k, "`key=` in a sort"));
             }
             if let Some(f) = callee
                 && (f == "dict"

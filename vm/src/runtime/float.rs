@@ -56,7 +56,7 @@ pub fn from_int(v: Value) -> Result<f64, Raise> {
 }
 
 /// A number operand as a float, or None for a non-number.
-fn as_float(v: Value) -> Option<Result<f64, Raise>> {
+pub fn as_float(v: Value) -> Option<Result<f64, Raise>> {
     if is_float(v) {
         Some(Ok(value(v)))
     } else if is_int(v) {

@@ -231,13 +231,7 @@ pub fn binop_plain(
         return float::binop(arena, op, a, b);
     }
     if !is_int(a) || !is_int(b) {
-        return Err(Raise::type_error(format!(
-            "unsupported operand type(s) for {}{}: '{}' and '{}'",
-            op.symbol(),
-            if inplace { "=" } else { "" },
-            type_name(a),
-            type_name(b)
-        )));
+        return Err(Raise::unsupported_operands(op, inplace, a, b));
     }
     if op.is_bitwise_logic() && a.is_bool() && b.is_bool() {
         let (x, y) = (a == Value::TRUE, b == Value::TRUE);

@@ -168,7 +168,12 @@ pub fn call_bound_kw(
 }
 
 /// `xs.sort(reverse=reverse)` (`reverse` NULL when absent).
-fn list_sort(arena: &mut Arena, xs: Value, args: &[Value], reverse: Value) -> Result<Value, Raise> {
+pub fn list_sort(
+    arena: &mut Arena,
+    xs: Value,
+    args: &[Value],
+    reverse: Value,
+) -> Result<Value, Raise> {
     if !args.is_empty() {
         return Err(Raise::type_error(
             "sort() takes no positional arguments".into(),

@@ -19,6 +19,7 @@ pub mod iters;
 pub mod mapping;
 pub mod math;
 pub mod methods;
+pub mod num_builtins;
 pub mod numbers;
 pub mod object;
 pub mod pydict;
@@ -37,6 +38,7 @@ pub mod value;
 pub mod verify;
 
 use crate::lang::Poison;
+use crate::lang::ast::BinOp;
 pub use arena::{Arena, OutOfMemory};
 use object::Kind;
 pub use value::Value;
@@ -65,6 +67,21 @@ impl Raise {
     }
     pub fn type_error(message: String) -> Raise {
         Raise::exc("TypeError", message)
+    }
+    /// CPython's TypeError for `a op b` (`inplace`: `a op= b`) when no
+    /// operand's type implements it; `**` is also `pow()`, which shares
+    /// the message (`**=` does not).
+    pub fn unsupported_operands(op: BinOp, inplace: bool, a: Value, b: Value) -> Raise {
+        let name = match (op, inplace) {
+            (_, true) => format!("{}=", op.symbol()),
+            (BinOp::Pow, false) => "** or pow()".to_string(),
+            (_, false) => op.symbol().to_string(),
+        };
+        Raise::type_error(format!(
+            "unsupported operand type(s) for {name}: '{}' and '{}'",
+            type_name(a),
+            type_name(b)
+        ))
     }
 }
 

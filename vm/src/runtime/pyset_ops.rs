@@ -161,13 +161,7 @@ pub fn binop(
         BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
     );
     if !(algebra && is_set(a) && is_set(b)) {
-        return Err(Raise::type_error(format!(
-            "unsupported operand type(s) for {}{}: '{}' and '{}'",
-            op.symbol(),
-            if inplace { "=" } else { "" },
-            type_name(a),
-            type_name(b)
-        )));
+        return Err(Raise::unsupported_operands(op, inplace, a, b));
     }
     let out = if inplace {
         match op {

@@ -43,15 +43,7 @@ pub fn binop(
     a: Value,
     b: Value,
 ) -> Result<Value, Raise> {
-    let unsupported = || {
-        Raise::type_error(format!(
-            "unsupported operand type(s) for {}{}: '{}' and '{}'",
-            op.symbol(),
-            if inplace { "=" } else { "" },
-            type_name(a),
-            type_name(b)
-        ))
-    };
+    let unsupported = || Raise::unsupported_operands(op, inplace, a, b);
     match op {
         BinOp::Add if is_list(a) && inplace => {
             rooted(arena, |arena| {

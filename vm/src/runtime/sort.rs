@@ -55,7 +55,7 @@ pub fn sort_list(arena: &mut Arena, xs: Value, reverse: bool) -> Result<(), Rais
     if reverse {
         items.reverse();
     }
-    let r = sort_items(&mut items);
+    let r = sort_items(&mut items, |v| v);
     if reverse {
         items.reverse();
     }
@@ -82,17 +82,35 @@ pub fn sorted(arena: &mut Arena, args: &[Value], reverse: Value) -> Result<Value
     })
 }
 
-fn sort_items(items: &mut [Value]) -> Result<(), Raise> {
+fn sort_items<T: Copy>(items: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
     if items.len() < MIN_MERGE {
-        return small_sort(items);
+        return small_sort(items, key);
     }
-    if items.iter().any(|x| has_nan(*x, 0)) {
+    if items.iter().any(|x| has_nan(key(*x), 0)) {
         return Err(Raise::Poison(Poison::SortOrder));
     }
-    merge_sort(items).map_err(|e| match e {
+    merge_sort(items, key).map_err(|e| match e {
         Raise::Exc { .. } => Raise::Poison(Poison::SortOrder),
         other => other,
     })
+}
+
+/// Sorts `items` by `keys` (one per item, computed by the caller, as
+/// `sorted(..., key=f)` computes them all before comparing any), stably,
+/// with `reverse` as CPython's (both reversed before and after).
+pub fn sort_by_keys(items: &mut [Value], keys: &[Value], reverse: bool) -> Result<(), Raise> {
+    let mut pairs: Vec<(Value, Value)> = keys.iter().copied().zip(items.iter().copied()).collect();
+    if reverse {
+        pairs.reverse();
+    }
+    let r = sort_items(&mut pairs, |(k, _)| k);
+    if reverse {
+        pairs.reverse();
+    }
+    for (slot, (_, v)) in items.iter_mut().zip(pairs) {
+        *slot = v;
+    }
+    r
 }
 
 /// Whether a NaN sits anywhere in `v` (through lists and tuples).
@@ -107,12 +125,13 @@ fn has_nan(v: Value, depth: usize) -> bool {
 }
 
 /// CPython 3.11's `count_run` then `binarysort` over the whole slice
-/// (`minrun` is the length itself below 64).
-fn small_sort(a: &mut [Value]) -> Result<(), Raise> {
+/// (`minrun` is the length itself below 64), comparing `key`s of items.
+fn small_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
     let n = a.len();
     if n < 2 {
         return Ok(());
     }
+    let lt = |x: T, y: T| lt(key(x), key(y));
     // count_run: a strictly descending run is reversed in place.
     let mut run = 2;
     if lt(a[1], a[0])? {
@@ -142,8 +161,8 @@ fn small_sort(a: &mut [Value]) -> Result<(), Raise> {
     Ok(())
 }
 
-/// A stable bottom-up merge sort whose comparisons may fail.
-fn merge_sort(a: &mut [Value]) -> Result<(), Raise> {
+/// A stable bottom-up merge sort whose comparisons (of `key`s) may fail.
+fn merge_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
     let n = a.len();
     let mut buf = a.to_vec();
     let mut width = 1;
@@ -155,7 +174,7 @@ fn merge_sort(a: &mut [Value]) -> Result<(), Raise> {
             let (mut i, mut j, mut k) = (lo, mid, lo);
             while i < mid && j < hi {
                 // Take from the right only when strictly smaller (stable).
-                if lt(a[j], a[i])? {
+                if lt(key(a[j]), key(a[i]))? {
                     buf[k] = a[j];
                     j += 1;
                 } else {
@@ -189,10 +208,10 @@ mod tests {
         let mut want = src.clone();
         want.sort();
         let mut a = ints(&src);
-        merge_sort(&mut a).unwrap();
+        merge_sort(&mut a, |v| v).unwrap();
         assert_eq!(a, ints(&want));
         let mut b = ints(&src[..40]);
-        small_sort(&mut b).unwrap();
+        small_sort(&mut b, |v| v).unwrap();
         let mut w = src[..40].to_vec();
         w.sort();
         assert_eq!(b, ints(&w));

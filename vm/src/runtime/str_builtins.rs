@@ -187,8 +187,9 @@ pub fn parse_int(arena: &mut Arena, s: &str, base: u32) -> Result<Value, Raise> 
         return Err(bad());
     }
     let digits = strip_underscores(digits).ok_or_else(bad)?;
-    // CPython refuses more than 4300 digits.
-    if digits.len() > 4300 {
+    // CPython refuses more than 4300 digits in a base that is not a power
+    // of two (its conversion is quadratic only there).
+    if !radix.is_power_of_two() && digits.len() > 4300 {
         return Err(Raise::exc(
             "ValueError",
             format!(

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed` and `set` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 43] = [
+pub const BUILTINS: [(&str, Value); 50] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -64,6 +64,13 @@ pub const BUILTINS: [(&str, Value); 43] = [
     ("StopIteration", super::exceptions::class_value(17)),
     ("next", Value::BUILTIN_NEXT),
     ("iter", Value::BUILTIN_ITER),
+    ("divmod", Value::BUILTIN_DIVMOD),
+    ("pow", Value::BUILTIN_POW),
+    ("hex", Value::BUILTIN_HEX),
+    ("oct", Value::BUILTIN_OCT),
+    ("bin", Value::BUILTIN_BIN),
+    ("any", Value::BUILTIN_ANY),
+    ("all", Value::BUILTIN_ALL),
 ];
 
 /// Smallest and largest inline ints.
@@ -170,6 +177,14 @@ impl Value {
     /// The `array` module and its type `array.array` (see `runtime::array`).
     pub const MODULE_ARRAY: Value = Value((93 << 2) | 2);
     pub const ARRAY_ARRAY: Value = Value((94 << 2) | 2);
+    // 100.. are the built-in exception classes (`exceptions::EXC_FIRST`).
+    pub const BUILTIN_DIVMOD: Value = Value((120 << 2) | 2);
+    pub const BUILTIN_POW: Value = Value((121 << 2) | 2);
+    pub const BUILTIN_HEX: Value = Value((122 << 2) | 2);
+    pub const BUILTIN_OCT: Value = Value((123 << 2) | 2);
+    pub const BUILTIN_BIN: Value = Value((124 << 2) | 2);
+    pub const BUILTIN_ANY: Value = Value((125 << 2) | 2);
+    pub const BUILTIN_ALL: Value = Value((126 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

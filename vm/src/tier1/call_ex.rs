@@ -274,6 +274,7 @@ fn unmodelled_keywords(f: Value, names: &[String]) -> bool {
         Value::BUILTIN_SUM => any(&["start"]),
         Value::BUILTIN_MIN | Value::BUILTIN_MAX => any(&["key", "default"]),
         Value::BUILTIN_STR => any(&["object", "encoding", "errors"]),
+        Value::BUILTIN_POW => any(&["base", "exp", "mod"]),
         Value::BUILTIN_DICT | Value::BUILTIN_ENUMERATE | Value::BUILTIN_ZIP => true,
         b if methods::is_bound(b) => match methods::bound_parts(b).1 {
             Value::METHOD_LIST_SORT => !only_reverse,

@@ -3,7 +3,9 @@
 //! arity errors, builtins, keyword calls, and `print`.
 
 use crate::runtime::object::{self, FUNCTION_CODE, FUNCTION_DEFAULTS, FUNCTION_NAME, Kind};
-use crate::runtime::{Raise, Value, math, methods, pydict, range, seq, seq_ops, strs, type_name};
+use crate::runtime::{
+    Raise, Value, math, methods, num_builtins, pydict, range, seq, seq_ops, strs, type_name,
+};
 
 use super::Run;
 use super::interp::Regs;
@@ -201,6 +203,13 @@ impl Run<'_> {
             Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
             Value::BUILTIN_ITER => self.iter_builtin(args),
+            Value::BUILTIN_DIVMOD => num_builtins::divmod(self.arena, args),
+            Value::BUILTIN_HEX => num_builtins::int_text(self.arena, "hex", args),
+            Value::BUILTIN_OCT => num_builtins::int_text(self.arena, "oct", args),
+            Value::BUILTIN_BIN => num_builtins::int_text(self.arena, "bin", args),
+            Value::BUILTIN_POW => self.pow_builtin(args),
+            Value::BUILTIN_ANY => self.any_all(args, true),
+            Value::BUILTIN_ALL => self.any_all(args, false),
             Value::ARRAY_ARRAY => self.new_array(args),
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
@@ -264,8 +273,31 @@ impl Run<'_> {
             };
             return self.print(args, pick("sep"), pick("end"));
         }
-        // `reverse=` is the one keyword of `sorted` and `list.sort` (the
-        // front end rejects `key=`).
+        let pick = |name: &str| {
+            names
+                .iter()
+                .zip(kw)
+                .find(|(n, _)| *n == name)
+                .map_or(Value::NULL, |(_, v)| *v)
+        };
+        if matches!(callable, Value::BUILTIN_MIN | Value::BUILTIN_MAX)
+            && names.iter().all(|n| n == "key" || n == "default")
+        {
+            let min = callable == Value::BUILTIN_MIN;
+            return self.min_max_lazy(min, args, pick("key"), pick("default"), true);
+        }
+        let key_and_reverse =
+            names.iter().any(|n| n == "key") && names.iter().all(|n| n == "key" || n == "reverse");
+        if callable == Value::BUILTIN_SORTED && key_and_reverse {
+            return self.sorted_keyed(args, pick("key"), pick("reverse"));
+        }
+        if key_and_reverse
+            && methods::is_bound(callable)
+            && let (xs, Value::METHOD_LIST_SORT) = methods::bound_parts(callable)
+        {
+            return self.list_sort_keyed(xs, args, pick("key"), pick("reverse"));
+        }
+        // `reverse=` alone.
         let reverse = names
             .iter()
             .zip(kw)

@@ -364,6 +364,17 @@ impl Run<'_> {
     ) -> Option<Result<Value, Raise>> {
         match callable {
             Value::BUILTIN_NEXT => Some(self.builtin_next(args)),
+            // Pulled lazily: a failing item stops the generator there.
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX if args.len() == 1 && needs_vm(args[0]) => {
+                let min = callable == Value::BUILTIN_MIN;
+                Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false))
+            }
+            Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && needs_vm(args[0]) => {
+                let start = args.get(1).copied().unwrap_or(Value::small(0));
+                Some(self.sum_lazy(args[0], start))
+            }
+            // Several arguments are compared as they are, generators too.
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM => None,
             c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
                 let mark = self.arena.roots.temps.len();
                 let r = match self.drained_args(args) {
@@ -386,7 +397,12 @@ impl Run<'_> {
         ins: &[Value],
         arg: u32,
     ) -> Option<Result<Value, Raise>> {
-        if !(consumes_iterables(callable) && ins.iter().any(|&a| needs_vm(a))) {
+        // `min`/`max` with `key=` or `default=` pull lazily (`call_kw`).
+        let lazy = matches!(
+            callable,
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM
+        );
+        if lazy || !(consumes_iterables(callable) && ins.iter().any(|&a| needs_vm(a))) {
             return None;
         }
         let mark = self.arena.roots.temps.len();

@@ -2,6 +2,7 @@
 //! arena and runs whole programs.
 
 mod attr_instr;
+mod builtin_calls;
 mod call_ex;
 mod calls;
 mod cells;
@@ -9,6 +10,7 @@ mod classes;
 mod dunders;
 mod generators;
 mod interp;
+mod reducers;
 mod seq_instr;
 mod specialize;
 mod unwind;

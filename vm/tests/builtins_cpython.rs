@@ -1,0 +1,23 @@
+//! End-to-end: the builtins `divmod`, `pow`, `hex`, `oct`, `bin`, `any`
+//! and `all` (values, edge cases, every error CPython words, generators
+//! and user `__bool__`/`__len__`/`__iter__` met by `any`/`all`) print what
+//! CPython prints in every tier, and their hot loops run as machine code.
+//! The programs are shared with the reference's test
+//! (oracle/tests/reference_builtins.rs).
+
+mod common;
+
+use common::check_against_cpython;
+
+const PROGRAMS: &str = include_str!("data/builtins.txt");
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_the_numeric_and_truth_builtins() {
+    let sources: Vec<String> = PROGRAMS.split("\n#----\n").map(str::to_string).collect();
+    assert!(sources.len() >= 6, "{} programs", sources.len());
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 10,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
