@@ -1,5 +1,7 @@
 //! The reference against CPython 3.11 on `divmod`, `pow`, `hex`, `oct`,
-//! `bin`, `any` and `all`: the programs the VM's tiers are checked with
+//! `bin`, `any`, `all`, `bool`, `format` and f-string specs, and the
+//! `key=`/`default=`/`reverse=` keywords of `sorted`, `min`, `max` and
+//! `list.sort`: the programs the VM's tiers are checked with
 //! (vm/tests/data/builtins.txt) give the same output, ending and
 //! globals on the reference as on python3.
 
@@ -13,7 +15,7 @@ use reference_python as python;
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 
 #[test]
-fn reference_agrees_with_cpython_on_the_numeric_and_truth_builtins() {
+fn reference_agrees_with_cpython_on_the_builtins() {
     let sources: Vec<String> = PROGRAMS.split("\n#----\n").map(str::to_string).collect();
     let cpython = python::run_all(&sources);
     let mut failures = Vec::new();

@@ -1,7 +1,9 @@
-//! End-to-end: the builtins `divmod`, `pow`, `hex`, `oct`, `bin`, `any`
-//! and `all` (values, edge cases, every error CPython words, generators
-//! and user `__bool__`/`__len__`/`__iter__` met by `any`/`all`) print what
-//! CPython prints in every tier, and their hot loops run as machine code.
+//! End-to-end: the builtins `divmod`, `pow`, `hex`, `oct`, `bin`, `any`,
+//! `all`, `bool` and `format` (with f-string format specs), `key=` of
+//! `sorted`, `min`, `max` and `list.sort`, `default=` of `min` and `max`
+//! (values, edge cases, every error CPython words, generators and user
+//! `__bool__`/`__len__`/`__iter__` met on the way) print what CPython
+//! prints in every tier, and their hot loops run as machine code.
 //! The programs are shared with the reference's test
 //! (oracle/tests/reference_builtins.rs).
 
@@ -12,7 +14,7 @@ use common::check_against_cpython;
 const PROGRAMS: &str = include_str!("data/builtins.txt");
 
 #[test]
-fn every_tier_prints_what_cpython_prints_for_the_numeric_and_truth_builtins() {
+fn every_tier_prints_what_cpython_prints_for_the_builtins() {
     let sources: Vec<String> = PROGRAMS.split("\n#----\n").map(str::to_string).collect();
     assert!(sources.len() >= 6, "{} programs", sources.len());
     let traced = check_against_cpython(&sources);

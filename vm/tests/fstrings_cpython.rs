@@ -38,9 +38,9 @@ fn fstrings_print_what_cpython_prints_on_every_tier() {
 fn what_s0_cannot_lower_is_refused_where_it_is() {
     for (src, at, what) in [
         (
-            "x = 2.5\nprint(f'{x:.2f}')\n",
-            (2, 9),
-            "format spec in an f-string",
+            "def format(v, s):\n    return s\nprint(f'{1:>3}')\n",
+            (3, 7),
+            "f-string in a program that binds `format`",
         ),
         ("x = 2\nprint(f'{x=}')\n", (2, 9), "`=` in an f-string"),
         ("x = 2\nprint(f'{x!a}')\n", (2, 9), "`!a` in an f-string"),

@@ -23,6 +23,13 @@ const POW_MODULI: [i128; 7] = [97, 1_000_003, 7, 1 << 32, (1 << 61) - 1, 10, 2];
 /// Exponents for `pow(b, k)`: the result stays within reach of the caps.
 const SMALL_EXPONENTS: [i128; 4] = [0, 1, 2, 3];
 
+/// Format specs for ints that no int can make raise (what f-strings with
+/// a spec lower to): fill, alignment, sign, zero padding, separators,
+/// bases and the float types.
+const INT_SPECS: [&str; 14] = [
+    ">8", "<6", "*^9", "+", ",", "_x", "08", "+010", "b", "#<12o", "X", ".3e", ".2f", "g",
+];
+
 /// Calls an int form may make at most (generator resumes included).
 pub(super) const BUILTIN_CALLS: u64 = 12;
 
@@ -32,7 +39,7 @@ impl Gen<'_, '_> {
         if !self.can_str_calls(BUILTIN_CALLS) {
             return self.leaf();
         }
-        match self.below(9) {
+        match self.below(10) {
             0 => self.divmod_part(depth),
             1 => self.pow_small(depth),
             2 => self.pow_modular(depth),
@@ -41,6 +48,7 @@ impl Gen<'_, '_> {
             5 => self.truth_of_generator(depth),
             6 => self.keyed_extreme(depth),
             7 => self.keyed_sort(depth),
+            8 => self.formatted_length(depth),
             _ => self.extreme_or_default(depth),
         }
     }
@@ -169,6 +177,18 @@ impl Gen<'_, '_> {
         E {
             e: Expr::call(f, vec![genexp]),
             bits: 1,
+        }
+    }
+
+    /// `len(format(e, spec))`: the formatted text's length (a 400-bit
+    /// int in binary with separators is under 600 characters).
+    fn formatted_length(&mut self, depth: u32) -> E {
+        self.charge_calls(2);
+        let x = self.int_expr(depth);
+        let spec = self.pick(&INT_SPECS);
+        E {
+            e: len_of(Expr::call("format", vec![x.e, Expr::Str(spec.into())])),
+            bits: bits_of(600),
         }
     }
 

@@ -9,10 +9,11 @@
 use jitdiff_vm::lang::ast::{BinOp, CmpOp};
 
 use super::super::compare;
+use super::super::format_spec;
 use super::super::iters;
 use super::super::num_builtins;
 use super::super::seq;
-use super::super::value::{ListObj, Value};
+use super::super::value::{Builtin, ListObj, Value};
 use super::{Interp, Res, type_error, value_error};
 
 impl Interp<'_> {
@@ -213,5 +214,56 @@ impl Interp<'_> {
             return Err(value_error("list modified during sort".into()));
         }
         Ok(Value::None)
+    }
+
+    /// `format(value[, spec])` on `stack[base..]`: an empty spec is
+    /// `str(value)` (a user `__str__` of an item included).
+    pub(super) fn format_builtin(&mut self, base: usize) -> Res<Value> {
+        let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let (v, spec) = match &args[..] {
+            [v] => (v, ""),
+            [v, Value::Str(spec)] => (v, &**spec),
+            [_, other] => {
+                return Err(type_error(format!(
+                    "format() argument 2 must be str, not {}",
+                    other.type_name()
+                )));
+            }
+            more => {
+                return Err(type_error(format!(
+                    "format expected at most 2 arguments, got {}",
+                    more.len()
+                )));
+            }
+        };
+        if !spec.is_empty() {
+            return format_spec::format(v, spec);
+        }
+        if matches!(v, Value::Instance(_)) {
+            return Err(super::poison(jitdiff_vm::lang::Poison::Unmodelled));
+        }
+        let at = self.stack.len();
+        self.stack.push(v.clone());
+        let r = match self.builtin_dunder(Builtin::Str, at) {
+            Ok(Some(s)) => Ok(s),
+            Ok(None) => self.call_builtin(Builtin::Str, at),
+            Err(e) => Err(e),
+        };
+        self.stack.truncate(at);
+        r
+    }
+
+    /// `bool()` and `bool(x)` on `stack[base..]`: `x`'s truth
+    /// (`__bool__`, else `__len__`).
+    pub(super) fn bool_builtin(&mut self, base: usize) -> Res<Value> {
+        let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        match &args[..] {
+            [] => Ok(Value::Bool(false)),
+            [x] => self.truth(x).map(Value::Bool),
+            more => Err(type_error(format!(
+                "bool expected at most 1 argument, got {}",
+                more.len()
+            ))),
+        }
     }
 }

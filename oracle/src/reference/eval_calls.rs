@@ -523,6 +523,8 @@ impl<'p> Interp<'p> {
             Builtin::Pow => self.pow_builtin(base),
             Builtin::Any => self.any_all(base, true),
             Builtin::All => self.any_all(base, false),
+            Builtin::Format => self.format_builtin(base),
+            Builtin::Bool => self.bool_builtin(base),
         }
     }
 }
@@ -567,6 +569,8 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::Bin
             | Builtin::Any
             | Builtin::All
+            | Builtin::Format
+            | Builtin::Bool
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

@@ -318,6 +318,7 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
     Ok(match b {
         Builtin::Int => matches!(x, Value::Int(_) | Value::Bool(_)),
         Builtin::Float => matches!(x, Value::Float(_)),
+        Builtin::Bool => matches!(x, Value::Bool(_)),
         Builtin::Str => matches!(x, Value::Str(_)),
         Builtin::List => matches!(x, Value::List(_)),
         Builtin::Tuple => matches!(x, Value::Tuple(_)),
@@ -348,7 +349,8 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Oct
         | Builtin::Bin
         | Builtin::Any
-        | Builtin::All => false,
+        | Builtin::All
+        | Builtin::Format => false,
     })
 }
 

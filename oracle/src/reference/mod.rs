@@ -65,6 +65,7 @@ mod exceptions;
 mod float;
 mod format;
 mod format_float;
+mod format_spec;
 mod iters;
 mod math;
 mod methods;

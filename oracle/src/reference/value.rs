@@ -442,12 +442,14 @@ pub enum Builtin {
     Bin,
     Any,
     All,
+    Format,
+    Bool,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 50] = [
+    pub const ALL: [Builtin; 52] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -498,6 +500,8 @@ impl Builtin {
         Builtin::Bin,
         Builtin::Any,
         Builtin::All,
+        Builtin::Format,
+        Builtin::Bool,
     ];
 
     pub fn name(self) -> &'static str {
@@ -535,6 +539,8 @@ impl Builtin {
             Builtin::Bin => "bin",
             Builtin::Any => "any",
             Builtin::All => "all",
+            Builtin::Format => "format",
+            Builtin::Bool => "bool",
         }
     }
 
@@ -557,6 +563,7 @@ impl Builtin {
                 | Builtin::Enumerate
                 | Builtin::Zip
                 | Builtin::Reversed
+                | Builtin::Bool
                 | Builtin::Exc(_)
         )
     }

@@ -1,5 +1,5 @@
 //! CPython builtins the language does not have. A program that reads
-//! `bool`, `type` or `__name__` without binding it runs in CPython but
+//! `type`, `callable` or `__name__` without binding it runs in CPython but
 //! would raise NameError in every tier and in the reference alike: all
 //! configurations would agree on an answer CPython never gives. So the
 //! front end refuses such a read as outside S0, like any other construct
@@ -87,7 +87,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "aiter",
     "anext",
     "ascii",
-    "bool",
     "breakpoint",
     "bytearray",
     "bytes",
@@ -102,7 +101,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "exec",
     "exit",
     "filter",
-    "format",
     "frozenset",
     "getattr",
     "globals",
@@ -132,8 +130,8 @@ struct Names<'a> {
     /// Reads of a missing builtin, in source order.
     reads: Vec<(&'a str, TextRange)>,
     bound: std::collections::BTreeSet<&'a str>,
-    /// The first f-string: it is lowered to calls of `str` and `repr`
-    /// (`parse_fstring.rs`), so the program must not rebind them.
+    /// The first f-string: it is lowered to calls of `str`, `repr` and
+    /// `format` (`parse_fstring.rs`), so the program must not rebind them.
     fstring: Option<TextRange>,
 }
 
@@ -206,8 +204,8 @@ impl<'a> Visitor<'a> for Names<'a> {
 }
 
 /// The first read of a CPython builtin the language lacks and the program
-/// does not bind (or an f-string in a program that binds `str` or
-/// `repr`): what it is and where.
+/// does not bind (or an f-string in a program that binds `str`, `repr` or
+/// `format`): what it is and where.
 pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     let mut names = Names::default();
     // A module docstring binds `__doc__` (in S0, as in CPython).
@@ -224,7 +222,7 @@ pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     {
         return Some((format!("builtin `{name}`"), *range));
     }
-    let rebound = ["str", "repr"]
+    let rebound = ["str", "repr", "format"]
         .into_iter()
         .find(|n| names.bound.contains(n));
     match (names.fstring, rebound) {

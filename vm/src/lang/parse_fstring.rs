@@ -1,11 +1,12 @@
 //! f-strings, lowered to what S0 has: `f"a{x}b{y!r}"` is
-//! `"a" + str(x) + "b" + repr(y)`. Left to right, each value converted as
-//! soon as it is evaluated, as CPython's `FORMAT_VALUE` does; `str(x)` is
-//! `format(x, '')` for every value S0 has (none defines `__format__`).
-//! A format spec (`{x:.2f}`), `!a` and the `=` form are refused: S0 has no
-//! `format` to lower them to. The front end also refuses an f-string in a
-//! program that binds `str` or `repr` itself (`parse_builtins.rs`), which
-//! the lowering would call by name.
+//! `"a" + str(x) + "b" + repr(y)`, and a field with a format spec is
+//! `format(x, spec)` (`f"{x:>{w}.2f}"` is `format(x, ">" + str(w) + ".2f")`,
+//! `f"{x!r:>8}"` is `format(repr(x), ">8")`). Left to right, each value
+//! converted as soon as it is evaluated, as CPython's `FORMAT_VALUE` does;
+//! `str(x)` is `format(x, '')` for every value S0 has (none defines
+//! `__format__`). `!a` and the `=` form are refused. The front end also
+//! refuses an f-string in a program that binds `str`, `repr` or `format`
+//! itself (`parse_builtins.rs`), which the lowering calls by name.
 
 use ruff_python_ast as py;
 
@@ -20,30 +21,7 @@ impl Lowering<'_> {
             match part {
                 py::FStringPart::Literal(s) => literal.push_str(&s.value),
                 py::FStringPart::FString(fs) => {
-                    for element in fs.elements.iter() {
-                        match element {
-                            py::InterpolatedStringElement::Literal(l) => literal.push_str(&l.value),
-                            py::InterpolatedStringElement::Interpolation(i) => {
-                                if i.debug_text.is_some() {
-                                    return Err(self.unsupported(i, "`=` in an f-string"));
-                                }
-                                if i.format_spec.is_some() {
-                                    return Err(self.unsupported(i, "format spec in an f-string"));
-                                }
-                                let convert = match i.conversion {
-                                    py::ConversionFlag::None | py::ConversionFlag::Str => "str",
-                                    py::ConversionFlag::Repr => "repr",
-                                    py::ConversionFlag::Ascii => {
-                                        return Err(self.unsupported(i, "`!a` in an f-string"));
-                                    }
-                                };
-                                if !literal.is_empty() {
-                                    parts.push(Expr::Str(std::mem::take(&mut literal)));
-                                }
-                                parts.push(Expr::call(convert, vec![self.expr(&i.expression)?]));
-                            }
-                        }
-                    }
+                    self.fstring_elements(&fs.elements, &mut parts, &mut literal)?;
                 }
             }
         }
@@ -56,12 +34,69 @@ impl Lowering<'_> {
         {
             return Err(self.unsupported(f, "non-ASCII string literal"));
         }
-        let mut parts = parts.into_iter();
-        let first = parts.next().expect("at least one part");
-        Ok(parts.fold(first, |left, right| Expr::BinOp {
-            op: BinOp::Add,
-            left: Box::new(left),
-            right: Box::new(right),
-        }))
+        Ok(concatenation(parts))
     }
+
+    /// Appends the parts of f-string `elements` (literal text is gathered
+    /// in `literal` until a field ends it).
+    fn fstring_elements(
+        &self,
+        elements: &py::InterpolatedStringElements,
+        parts: &mut Vec<Expr>,
+        literal: &mut String,
+    ) -> R<()> {
+        for element in elements.iter() {
+            match element {
+                py::InterpolatedStringElement::Literal(l) => literal.push_str(&l.value),
+                py::InterpolatedStringElement::Interpolation(i) => {
+                    if !literal.is_empty() {
+                        parts.push(Expr::Str(std::mem::take(literal)));
+                    }
+                    parts.push(self.field(i)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One `{value!conversion:spec}` field.
+    fn field(&self, i: &py::InterpolatedElement) -> R<Expr> {
+        if i.debug_text.is_some() {
+            return Err(self.unsupported(i, "`=` in an f-string"));
+        }
+        let convert = match i.conversion {
+            py::ConversionFlag::None => None,
+            py::ConversionFlag::Str => Some("str"),
+            py::ConversionFlag::Repr => Some("repr"),
+            py::ConversionFlag::Ascii => {
+                return Err(self.unsupported(i, "`!a` in an f-string"));
+            }
+        };
+        let value = self.expr(&i.expression)?;
+        let Some(spec) = &i.format_spec else {
+            return Ok(Expr::call(convert.unwrap_or("str"), vec![value]));
+        };
+        let value = match convert {
+            Some(c) => Expr::call(c, vec![value]),
+            None => value,
+        };
+        let mut parts = vec![];
+        let mut literal = String::new();
+        self.fstring_elements(&spec.elements, &mut parts, &mut literal)?;
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(Expr::Str(literal));
+        }
+        Ok(Expr::call("format", vec![value, concatenation(parts)]))
+    }
+}
+
+/// `a + b + c` of the parts, left to right.
+fn concatenation(parts: Vec<Expr>) -> Expr {
+    let mut parts = parts.into_iter();
+    let first = parts.next().expect("at least one part");
+    parts.fold(first, |left, right| Expr::BinOp {
+        op: BinOp::Add,
+        left: Box::new(left),
+        right: Box::new(right),
+    })
 }

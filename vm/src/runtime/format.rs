@@ -362,7 +362,7 @@ fn real(s: &Spec, x: f64, ch: u8) -> String {
     pad(s, sign, &body, true)
 }
 
-fn fixed(x: f64, prec: usize, alt: bool) -> String {
+pub(crate) fn fixed(x: f64, prec: usize, alt: bool) -> String {
     let mut t = format!("{x:.prec$}");
     if alt && prec == 0 {
         t.push('.');
@@ -371,7 +371,7 @@ fn fixed(x: f64, prec: usize, alt: bool) -> String {
 }
 
 /// `d.ddde+XX`: Rust writes `d.ddde4`; C wants a sign and two digits.
-fn exponent(x: f64, prec: usize, alt: bool) -> String {
+pub(crate) fn exponent(x: f64, prec: usize, alt: bool) -> String {
     let t = format!("{x:.prec$e}");
     let (mantissa, exp) = t.split_once('e').expect("`{:e}` has an exponent");
     let exp: i32 = exp.parse().expect("an integer exponent");
@@ -384,7 +384,7 @@ fn exponent(x: f64, prec: usize, alt: bool) -> String {
 
 /// C's `%g`: `%e` or `%f` by the exponent, trailing zeros removed unless
 /// `#`.
-fn general(x: f64, prec: usize, alt: bool) -> String {
+pub(crate) fn general(x: f64, prec: usize, alt: bool) -> String {
     let p = prec.max(1);
     let e_form = format!("{x:.*e}", p - 1);
     let exp: i64 = e_form

@@ -27,6 +27,7 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
     Ok(match cls {
         // `bool` is a subclass of `int`.
         Value::BUILTIN_INT => int::is_int(x),
+        Value::BUILTIN_BOOL => x.is_bool(),
         Value::BUILTIN_FLOAT => float::is_float(x),
         Value::BUILTIN_STR => strs::is_str(x),
         Value::BUILTIN_LIST => seq::is_list(x),

@@ -11,6 +11,7 @@ pub mod dict_rev;
 pub mod exceptions;
 pub mod float;
 pub mod format;
+pub mod format_spec;
 pub mod frame;
 pub mod generator;
 pub mod int;
@@ -111,7 +112,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_ENUMERATE
         | Value::BUILTIN_ZIP
         | Value::BUILTIN_REVERSED
-        | Value::BUILTIN_SET => return "type",
+        | Value::BUILTIN_SET
+        | Value::BUILTIN_BOOL => return "type",
         Value::MODULE_MATH | Value::MODULE_ARRAY => return "module",
         Value::ARRAY_ARRAY => return "type",
         c if exceptions::is_class(c) => return "type",

@@ -18,9 +18,9 @@ pub struct Value(pub u64);
 /// The builtins, in the order of the global name table's first entries
 /// (the compiler's names and the builtins dict both start with these).
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
-/// `zip`, `reversed` and `set` are types, and so are the exception classes
+/// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 50] = [
+pub const BUILTINS: [(&str, Value); 52] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -71,6 +71,8 @@ pub const BUILTINS: [(&str, Value); 50] = [
     ("bin", Value::BUILTIN_BIN),
     ("any", Value::BUILTIN_ANY),
     ("all", Value::BUILTIN_ALL),
+    ("format", Value::BUILTIN_FORMAT),
+    ("bool", Value::BUILTIN_BOOL),
 ];
 
 /// Smallest and largest inline ints.
@@ -185,6 +187,8 @@ impl Value {
     pub const BUILTIN_BIN: Value = Value((124 << 2) | 2);
     pub const BUILTIN_ANY: Value = Value((125 << 2) | 2);
     pub const BUILTIN_ALL: Value = Value((126 << 2) | 2);
+    pub const BUILTIN_FORMAT: Value = Value((127 << 2) | 2);
+    pub const BUILTIN_BOOL: Value = Value((128 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {

@@ -1,12 +1,14 @@
 //! Builtins whose work may run Python code, so they need the VM and not
 //! only the arena: `pow` (its two-argument form is the `**` operator, user
-//! operators included) and `any`/`all`, which step any iterable (a
-//! generator in a nested dispatch) and test each item's truth
-//! (`__bool__`, `__len__`), stopping at the first item that decides.
+//! operators included), `any`/`all`, which step any iterable (a generator
+//! in a nested dispatch) and test each item's truth (`__bool__`,
+//! `__len__`), stopping at the first item that decides, `bool`, which
+//! tests one value's truth the same way, and `format`, whose empty spec is
+//! `str()` (a user `__str__` included).
 
 use super::Run;
 use crate::lang::ast::BinOp;
-use crate::runtime::{Raise, Value, num_builtins, seq};
+use crate::runtime::{Raise, Value, format_spec, num_builtins, seq, strs, type_name};
 
 impl Run<'_> {
     /// `pow(base, exp)`, `pow(base, exp, None)`, `pow(base, exp, mod)`.
@@ -68,5 +70,45 @@ impl Run<'_> {
             seq::charge(self.arena, pulled);
         }
         r
+    }
+
+    /// `format(value[, spec])`.
+    pub(crate) fn format_builtin(&mut self, args: &[Value]) -> Result<Value, Raise> {
+        let (v, spec) = match *args {
+            [v] => (v, Value::NULL),
+            [v, spec] if strs::is_str(spec) => (v, spec),
+            [_, spec] => {
+                return Err(Raise::type_error(format!(
+                    "format() argument 2 must be str, not {}",
+                    type_name(spec)
+                )));
+            }
+            _ => {
+                return Err(Raise::type_error(format!(
+                    "format expected at most 2 arguments, got {}",
+                    args.len()
+                )));
+            }
+        };
+        if spec.is_null() || strs::len(spec) == 0 {
+            if crate::runtime::class::is_instance(v) {
+                return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+            }
+            return self.call_builtin(Value::BUILTIN_STR, &[v]);
+        }
+        let spec = strs::text(spec).to_string();
+        format_spec::format(self.arena, v, &spec)
+    }
+
+    /// `bool()` and `bool(x)`.
+    pub(crate) fn bool_builtin(&mut self, args: &[Value]) -> Result<Value, Raise> {
+        match *args {
+            [] => Ok(Value::FALSE),
+            [x] => self.truthy_any(x).map(Value::bool),
+            _ => Err(Raise::type_error(format!(
+                "bool expected at most 1 argument, got {}",
+                args.len()
+            ))),
+        }
     }
 }

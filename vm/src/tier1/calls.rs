@@ -210,6 +210,8 @@ impl Run<'_> {
             Value::BUILTIN_POW => self.pow_builtin(args),
             Value::BUILTIN_ANY => self.any_all(args, true),
             Value::BUILTIN_ALL => self.any_all(args, false),
+            Value::BUILTIN_FORMAT => self.format_builtin(args),
+            Value::BUILTIN_BOOL => self.bool_builtin(args),
             Value::ARRAY_ARRAY => self.new_array(args),
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
