@@ -382,7 +382,15 @@ pub fn sorted(h: &mut Heap, args: &[Value], reverse: Option<&Value>) -> Res<Valu
             args.len()
         )));
     };
-    let items = super::seq::collect(x, || not_iterable(x))?;
+    // A set of strs sorts to one order whatever its table's order.
+    let strs_of_set = match x {
+        Value::Set(s) => s.data.borrow().str_elements(),
+        _ => None,
+    };
+    let items = match strs_of_set {
+        Some(items) => items,
+        None => super::seq::collect(x, || not_iterable(x))?,
+    };
     let list = h.list(items);
     let Value::List(l) = &list else {
         return Ok(list);

@@ -396,6 +396,17 @@ impl Table {
         Ok(self.live().into_iter().map(|(k, _)| k).collect())
     }
 
+    /// The elements in table order when every one is a str: `sorted` may
+    /// read them whatever their places, since distinct strs sort to one
+    /// order from any starting order and never fail to compare.
+    pub fn str_elements(&self) -> Option<Vec<Value>> {
+        let items: Vec<Value> = self.live().into_iter().map(|(k, _)| k).collect();
+        items
+            .iter()
+            .all(|k| matches!(k, Value::Str(_)))
+            .then_some(items)
+    }
+
     pub fn pop(&mut self) -> Res<Value> {
         if self.used == 0 {
             return Err(super::exceptions::key_error(Value::Str(

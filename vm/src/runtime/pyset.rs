@@ -145,6 +145,14 @@ pub fn check_ordered(s: Value) -> Result<(), Raise> {
     Ok(())
 }
 
+/// The elements of `s` in table order when every one is a str, whatever
+/// their places: what `sorted(s)` may read, since distinct strs sort to
+/// one order from any starting order and never fail to compare.
+pub fn str_elements(s: Value) -> Option<Vec<Value>> {
+    let items = keys(s);
+    items.iter().all(|&k| strs::is_str(k)).then_some(items)
+}
+
 /// Element identity: identity first, then `==` (elements hold no NaN).
 fn key_eq(a: Value, b: Value) -> Result<bool, Raise> {
     if a == b {

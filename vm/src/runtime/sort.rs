@@ -72,7 +72,14 @@ pub fn sorted(arena: &mut Arena, args: &[Value], reverse: Value) -> Result<Value
         )));
     };
     rooted(arena, |arena| {
-        let items = seq::collect(arena, *x)?;
+        // A set of strs sorts to one order whatever its table's order.
+        let strs_of_set = super::pyset::is_set(*x)
+            .then(|| super::pyset::str_elements(*x))
+            .flatten();
+        let items = match strs_of_set {
+            Some(items) => items,
+            None => seq::collect(arena, *x)?,
+        };
         charge(arena, items.len());
         let list = seq::new_list(arena, &items)?;
         arena.roots.temps.push(list);
