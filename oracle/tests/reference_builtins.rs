@@ -13,10 +13,22 @@ mod reference_python;
 use reference_python as python;
 
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
+const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
 
 #[test]
 fn reference_agrees_with_cpython_on_the_builtins() {
-    let sources: Vec<String> = PROGRAMS.split("\n#----\n").map(str::to_string).collect();
+    agree(PROGRAMS);
+}
+
+/// Unpacking into attributes and subscripts (the VM's tiers run these in
+/// vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_unpacking_into_attributes_and_subscripts() {
+    agree(UNPACK_TARGET_PROGRAMS);
+}
+
+fn agree(programs: &str) {
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
     let cpython = python::run_all(&sources);
     let mut failures = Vec::new();
     for (i, (src, theirs)) in sources.iter().zip(&cpython).enumerate() {

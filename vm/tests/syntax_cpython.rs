@@ -77,3 +77,15 @@ const LIST_COMPREHENSION_PROGRAMS: &[&str] = &[
 fn every_tier_prints_what_cpython_prints_for_list_comprehensions() {
     agree_on_every_tier(LIST_COMPREHENSION_PROGRAMS, 10);
 }
+
+const UNPACK_TARGET_PROGRAMS: &str = include_str!("data/unpack_targets.txt");
+
+/// Unpacking into attributes and subscripts (`a[i], a[j] = a[j], a[i]`,
+/// `self.x, self.y = y, x`, slices, `__setitem__`, nesting, CPython's
+/// order of evaluation, a store failing part way). The programs are
+/// shared with the reference's test (oracle/tests/reference_builtins.rs).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_unpacking_into_attributes_and_subscripts() {
+    let programs: Vec<&str> = UNPACK_TARGET_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 3);
+}

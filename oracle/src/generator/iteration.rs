@@ -202,8 +202,8 @@ impl Rewriter<'_, '_> {
                     },
                     // Never: a `for` statement's target above is a name or
                     // an unpacking.
-                    attr @ Target::Attr { .. } => Stmt::ForUnpack {
-                        targets: vec![attr],
+                    other @ (Target::Attr { .. } | Target::Subscript { .. }) => Stmt::ForUnpack {
+                        targets: vec![other],
                         iter,
                         body,
                         orelse,

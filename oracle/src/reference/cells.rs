@@ -179,8 +179,9 @@ pub fn genexp_function(elt: &Expr, generators: &[Comprehension]) -> (Vec<String>
                 body,
                 orelse: vec![],
             },
-            // (A comprehension's target is never an attribute.)
-            Target::Unpack(_) | Target::Attr { .. } => Stmt::ForUnpack {
+            // (A comprehension's target is never an attribute or a
+            // subscript: the front end refuses them.)
+            Target::Unpack(_) | Target::Attr { .. } | Target::Subscript { .. } => Stmt::ForUnpack {
                 targets: match &g.target {
                     Target::Unpack(ts) => ts.clone(),
                     other => vec![other.clone()],

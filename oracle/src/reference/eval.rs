@@ -380,6 +380,19 @@ impl<'p> Interp<'p> {
                 let o = self.eval(object, frame)?;
                 classes::set_attr(&o, attr, v)?;
             }
+            Dest::Subscript(container, index) => {
+                let c = self.eval(container, frame)?;
+                match index {
+                    Index::Item(i) => {
+                        let i = self.eval(i, frame)?;
+                        self.store_item(&c, &i, v)?;
+                    }
+                    Index::Slice(parts) => {
+                        let s = self.slice_args(parts, frame)?;
+                        seq::store_slice(&mut self.heap, &c, &s, &v)?;
+                    }
+                }
+            }
         }
         Ok(())
     }

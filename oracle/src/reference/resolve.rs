@@ -32,8 +32,11 @@ pub enum Slot {
 pub enum Dest {
     Slot(Slot),
     Unpack(Vec<Dest>),
-    /// `object.attr` (a chained assignment's target).
+    /// `object.attr` (a chained assignment's or an unpacking's target).
     Attr(Ex, Rc<str>),
+    /// `container[index]` (a chained assignment's or an unpacking's
+    /// target).
+    Subscript(Ex, Index),
 }
 
 #[derive(Debug)]
@@ -676,6 +679,9 @@ impl Resolver<'_> {
                     Target::Unpack(inner) => Dest::Unpack(self.dests(inner, scope)?),
                     Target::Attr { object, attr } => {
                         Dest::Attr(self.expr(object, scope)?, Rc::from(attr.as_str()))
+                    }
+                    Target::Subscript { container, index } => {
+                        Dest::Subscript(self.expr(container, scope)?, self.index(index, scope)?)
                     }
                 })
             })

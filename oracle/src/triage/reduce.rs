@@ -1205,6 +1205,10 @@ fn rename_target(t: &Target, map: &BTreeMap<String, String>) -> Target {
             object: Box::new(rename_expr(object, map)),
             attr: attr.clone(),
         },
+        Target::Subscript { container, index } => Target::Subscript {
+            container: Box::new(rename_expr(container, map)),
+            index: Box::new(rename_expr(index, map)),
+        },
     }
 }
 

@@ -329,11 +329,20 @@ pub struct Comprehension {
 pub enum Target {
     Name(String),
     Unpack(Vec<Target>),
-    /// `object.attr`: only a whole target of a chained assignment
-    /// (`self.x = x = v`); the object is evaluated when its turn comes.
+    /// `object.attr`: a target of a chained assignment (`self.x = x = v`)
+    /// or of an assignment's unpacking (`self.a, self.b = b, a`); the
+    /// object is evaluated when its turn comes.
     Attr {
         object: Box<Expr>,
         attr: String,
+    },
+    /// `container[index]` (`index` may be an [`Expr::Slice`]): a target of
+    /// an assignment's unpacking (`a[i], a[j] = a[j], a[i]`) or of a
+    /// chained assignment; container and index are evaluated, in that
+    /// order, when its turn comes.
+    Subscript {
+        container: Box<Expr>,
+        index: Box<Expr>,
     },
 }
 
@@ -348,7 +357,35 @@ impl Target {
         match self {
             Target::Name(n) => f(n),
             Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_name(f)),
-            Target::Attr { .. } => {}
+            Target::Attr { .. } | Target::Subscript { .. } => {}
+        }
+    }
+
+    /// Calls `f` with the expressions this target evaluates when it is
+    /// stored (an attribute's object, a subscript's container and index),
+    /// left to right.
+    pub fn for_each_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Target::Name(_) => {}
+            Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_expr(f)),
+            Target::Attr { object, .. } => f(object),
+            Target::Subscript { container, index } => {
+                f(container);
+                f(index);
+            }
+        }
+    }
+
+    /// [`Self::for_each_expr`], mutably.
+    pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match self {
+            Target::Name(_) => {}
+            Target::Unpack(ts) => ts.iter_mut().for_each(|t| t.for_each_expr_mut(f)),
+            Target::Attr { object, .. } => f(object),
+            Target::Subscript { container, index } => {
+                f(container);
+                f(index);
+            }
         }
     }
 
@@ -535,15 +572,11 @@ impl Stmt {
     pub fn for_each_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         match self {
             Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
-            Stmt::Assign { value, .. }
-            | Stmt::AugAssign { value, .. }
-            | Stmt::Unpack { value, .. } => f(value),
-            Stmt::AssignChain { targets, value } => {
+            Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } => f(value),
+            Stmt::Unpack { targets, value } | Stmt::AssignChain { targets, value } => {
                 f(value);
                 for t in targets {
-                    if let Target::Attr { object, .. } = t {
-                        f(object);
-                    }
+                    t.for_each_expr(f);
                 }
             }
             Stmt::AssignSubscript {
@@ -627,15 +660,11 @@ impl Stmt {
     pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         match self {
             Stmt::Expr(e) | Stmt::Return(Some(e)) => f(e),
-            Stmt::Assign { value, .. }
-            | Stmt::AugAssign { value, .. }
-            | Stmt::Unpack { value, .. } => f(value),
-            Stmt::AssignChain { targets, value } => {
+            Stmt::Assign { value, .. } | Stmt::AugAssign { value, .. } => f(value),
+            Stmt::Unpack { targets, value } | Stmt::AssignChain { targets, value } => {
                 f(value);
                 for t in targets {
-                    if let Target::Attr { object, .. } = t {
-                        f(object);
-                    }
+                    t.for_each_expr_mut(f);
                 }
             }
             Stmt::AssignSubscript {

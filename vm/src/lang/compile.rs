@@ -578,6 +578,17 @@ impl<'n> CodeBuilder<'n> {
                 let id = self.global_id(attr);
                 self.emit(Op::StoreAttr, id);
             }
+            // As `container[index] = v` with the value already pushed.
+            Target::Subscript { container, index } => {
+                self.expr(container);
+                if let Expr::Slice { lower, upper, step } = &**index {
+                    self.slice_parts(lower, upper, step);
+                    self.emit(Op::StoreSlice, 0);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::StoreSubscr, 0);
+                }
+            }
         }
     }
 

@@ -273,7 +273,7 @@ impl Lowering<'_> {
                 if elts.is_empty() {
                     return Err(self.unsupported(target, "assignment to an empty sequence"));
                 }
-                let targets = self.unpack_targets(elts)?;
+                let targets = self.unpack_targets(elts, true)?;
                 Stmt::Unpack { targets, value }
             }
             py::Expr::Attribute(at) => self.attribute_store(at, None, value)?,
@@ -282,9 +282,11 @@ impl Lowering<'_> {
     }
 
     /// The targets of an unpacking: names, or nested tuple/list patterns
-    /// of names (a starred target or a subscript is outside the language).
-    /// `elts` is not empty.
-    fn unpack_targets(&self, elts: &[py::Expr]) -> R<Vec<Target>> {
+    /// of them; in an assignment (`stores`) also attributes and subscripts
+    /// (`self.a, xs[i] = ...`; a starred target is outside the language,
+    /// and so are attributes and subscripts as the targets of a loop or a
+    /// comprehension). `elts` is not empty.
+    fn unpack_targets(&self, elts: &[py::Expr], stores: bool) -> R<Vec<Target>> {
         self.nested(&elts[0], 1, || {
             elts.iter()
                 .map(|t| match t {
@@ -292,13 +294,31 @@ impl Lowering<'_> {
                     | py::Expr::List(py::ExprList { elts, .. })
                         if !elts.is_empty() =>
                     {
-                        Ok(Target::Unpack(self.unpack_targets(elts)?))
+                        Ok(Target::Unpack(self.unpack_targets(elts, stores)?))
                     }
+                    py::Expr::Attribute(at) if stores => self.attr_target(at),
+                    py::Expr::Subscript(s) if stores => Ok(Target::Subscript {
+                        container: Box::new(self.expr(&s.value)?),
+                        index: Box::new(self.index(&s.slice)?),
+                    }),
                     _ => Ok(Target::Name(
                         self.name_target(t, "unpacking into a target that is not a name")?,
                     )),
                 })
                 .collect()
+        })
+    }
+
+    /// `obj.attr` as a target, with the checks of `obj.attr = v`.
+    fn attr_target(&self, at: &py::ExprAttribute) -> R<Target> {
+        // The value is a placeholder.
+        let stored = self.attribute_store(at, None, Expr::None)?;
+        let Stmt::AssignAttr { object, attr, .. } = stored else {
+            return Err(self.unsupported(at, "this attribute target"));
+        };
+        Ok(Target::Attr {
+            object: Box::new(object),
+            attr,
         })
     }
 
@@ -368,7 +388,7 @@ impl Lowering<'_> {
                 | py::Expr::List(py::ExprList { elts, .. })
                     if !elts.is_empty() =>
                 {
-                    Target::Unpack(self.unpack_targets(elts)?)
+                    Target::Unpack(self.unpack_targets(elts, false)?)
                 }
                 t => Target::Name(self.name_target(t, "comprehension target that is not a name")?),
             };
@@ -453,20 +473,10 @@ impl Lowering<'_> {
                         | py::Expr::List(py::ExprList { elts, .. })
                             if !elts.is_empty() =>
                         {
-                            Ok(Target::Unpack(self.unpack_targets(elts)?))
+                            Ok(Target::Unpack(self.unpack_targets(elts, true)?))
                         }
                         py::Expr::Name(n) => Ok(Target::Name(n.id.to_string())),
-                        py::Expr::Attribute(at) => {
-                            // The checks of `obj.attr = v` (the value is a placeholder).
-                            let stored = self.attribute_store(at, None, Expr::None)?;
-                            let Stmt::AssignAttr { object, attr, .. } = stored else {
-                                return Err(self.unsupported(at, "this attribute target"));
-                            };
-                            Ok(Target::Attr {
-                                object: Box::new(object),
-                                attr,
-                            })
-                        }
+                        py::Expr::Attribute(at) => self.attr_target(at),
                         other => Err(self.unsupported(other, "chained assignment to this target")),
                     })
                     .collect::<R<Vec<_>>>()?;
@@ -545,7 +555,7 @@ impl Lowering<'_> {
                     | py::Expr::List(py::ExprList { elts, .. })
                         if !elts.is_empty() =>
                     {
-                        let targets = self.unpack_targets(elts)?;
+                        let targets = self.unpack_targets(elts, false)?;
                         Stmt::ForUnpack {
                             targets,
                             iter,
@@ -1007,8 +1017,13 @@ mod tests {
         let e = parse_program("x = 1\ny = {**x}\n").unwrap_err();
         assert_eq!(e.line, 2);
         assert!(e.message.contains("dict display"), "{e}");
-        let e = parse_program("x = [1]\nx.y, z = 2, 3\n").unwrap_err();
-        assert_eq!((e.line, e.col), (2, 1));
+        // An assignment unpacks into attributes and subscripts; a loop
+        // or a comprehension does not.
+        assert!(parse_program("x = [1]\nx.y, (z, x[0]) = 2, (3, 4)\n").is_ok());
+        let e = parse_program("x = [1]\nfor x[0], z in [(1, 2)]:\n    pass\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 5));
+        assert!(e.message.contains("not a name"), "{e}");
+        let e = parse_program("x = [1]\nprint([1 for x.y, z in [(1, 2)]])\n").unwrap_err();
         assert!(e.message.contains("not a name"), "{e}");
         // Attribute stores are statements; lambdas are not in the language.
         assert!(parse_program("x = [1]\nx.y = 2\n").is_ok());

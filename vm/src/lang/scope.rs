@@ -230,8 +230,9 @@ pub fn genexpr_body(elt: &Expr, generators: &[Comprehension]) -> Vec<Stmt> {
                 body,
                 orelse: vec![],
             },
-            // (A comprehension's target is never an attribute.)
-            Target::Unpack(_) | Target::Attr { .. } => Stmt::ForUnpack {
+            // (A comprehension's target is never an attribute or a
+            // subscript: the front end refuses them.)
+            Target::Unpack(_) | Target::Attr { .. } | Target::Subscript { .. } => Stmt::ForUnpack {
                 targets: match &g.target {
                     Target::Unpack(ts) => ts.clone(),
                     other => vec![other.clone()],

@@ -576,6 +576,11 @@ fn target_text(t: &Target) -> String {
         Target::Name(n) => n.clone(),
         Target::Unpack(ts) => format!("({})", unpack_targets(ts)),
         Target::Attr { object, attr } => attribute_target(object, attr),
+        Target::Subscript { container, index } => {
+            let mut out = String::new();
+            subscript(container, index, &mut out);
+            out
+        }
     }
 }
 
