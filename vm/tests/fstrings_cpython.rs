@@ -40,7 +40,7 @@ fn what_s0_cannot_lower_is_refused_where_it_is() {
         (
             "def format(v, s):\n    return s\nprint(f'{1:>3}')\n",
             (3, 7),
-            "f-string in a program that binds `format`",
+            "f-string with a format spec in a program that binds `format`",
         ),
         ("x = 2\nprint(f'{x=}')\n", (2, 9), "`=` in an f-string"),
         ("x = 2\nprint(f'{x!a}')\n", (2, 9), "`!a` in an f-string"),
@@ -67,4 +67,8 @@ fn what_s0_cannot_lower_is_refused_where_it_is() {
             "{src}"
         );
     }
+    // A program's own `format` is left alone where no f-string needs the
+    // builtin.
+    let own = "format = 'csv'\nprint(f'{format}!', format)\n";
+    assert!(parse_program(own).is_ok(), "{own}");
 }

@@ -130,9 +130,12 @@ struct Names<'a> {
     /// Reads of a missing builtin, in source order.
     reads: Vec<(&'a str, TextRange)>,
     bound: std::collections::BTreeSet<&'a str>,
-    /// The first f-string: it is lowered to calls of `str`, `repr` and
-    /// `format` (`parse_fstring.rs`), so the program must not rebind them.
+    /// The first f-string: it is lowered to calls of `str` and `repr`
+    /// (`parse_fstring.rs`), so the program must not rebind them.
     fstring: Option<TextRange>,
+    /// The first f-string with a format spec, lowered to a call of
+    /// `format` too.
+    fstring_spec: Option<TextRange>,
 }
 
 impl<'a> Visitor<'a> for Names<'a> {
@@ -169,6 +172,16 @@ impl<'a> Visitor<'a> for Names<'a> {
     fn visit_expr(&mut self, expr: &'a py::Expr) {
         if let py::Expr::FString(f) = expr {
             self.fstring.get_or_insert(f.range());
+            let has_spec = f.value.iter().any(|part| match part {
+                py::FStringPart::FString(fs) => fs.elements.iter().any(|e| {
+                    matches!(e, py::InterpolatedStringElement::Interpolation(i)
+                        if i.format_spec.is_some())
+                }),
+                py::FStringPart::Literal(_) => false,
+            });
+            if has_spec {
+                self.fstring_spec.get_or_insert(f.range());
+            }
         }
         if let py::Expr::Name(n) = expr {
             let name = n.id.as_str();
@@ -204,8 +217,9 @@ impl<'a> Visitor<'a> for Names<'a> {
 }
 
 /// The first read of a CPython builtin the language lacks and the program
-/// does not bind (or an f-string in a program that binds `str`, `repr` or
-/// `format`): what it is and where.
+/// does not bind (or an f-string in a program that binds `str` or `repr`,
+/// or one with a format spec in a program that binds `format`): what it
+/// is and where.
 pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     let mut names = Names::default();
     // A module docstring binds `__doc__` (in S0, as in CPython).
@@ -222,13 +236,17 @@ pub fn first_missing_builtin(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     {
         return Some((format!("builtin `{name}`"), *range));
     }
-    let rebound = ["str", "repr", "format"]
+    let rebound = ["str", "repr"]
         .into_iter()
         .find(|n| names.bound.contains(n));
-    match (names.fstring, rebound) {
-        (Some(range), Some(name)) => {
-            Some((format!("f-string in a program that binds `{name}`"), range))
-        }
+    if let (Some(range), Some(name)) = (names.fstring, rebound) {
+        return Some((format!("f-string in a program that binds `{name}`"), range));
+    }
+    match (names.fstring_spec, names.bound.contains("format")) {
+        (Some(range), true) => Some((
+            "f-string with a format spec in a program that binds `format`".into(),
+            range,
+        )),
         _ => None,
     }
 }

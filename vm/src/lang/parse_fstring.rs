@@ -5,8 +5,9 @@
 //! converted as soon as it is evaluated, as CPython's `FORMAT_VALUE` does;
 //! `str(x)` is `format(x, '')` for every value S0 has (none defines
 //! `__format__`). `!a` and the `=` form are refused. The front end also
-//! refuses an f-string in a program that binds `str`, `repr` or `format`
-//! itself (`parse_builtins.rs`), which the lowering calls by name.
+//! refuses an f-string in a program that binds `str` or `repr` itself, and
+//! one with a spec in a program that binds `format` (`parse_builtins.rs`):
+//! the lowering calls them by name.
 
 use ruff_python_ast as py;
 
