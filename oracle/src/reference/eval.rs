@@ -248,17 +248,7 @@ impl<'p> Interp<'p> {
             St::AssignSub(container, index, value) => {
                 // CPython's order: value, container, index, then the store.
                 let v = self.eval(value, frame)?;
-                let c = self.eval(container, frame)?;
-                match index {
-                    Index::Item(i) => {
-                        let i = self.eval(i, frame)?;
-                        self.store_item(&c, &i, v)?;
-                    }
-                    Index::Slice(parts) => {
-                        let s = self.slice_args(parts, frame)?;
-                        seq::store_slice(&mut self.heap, &c, &s, &v)?;
-                    }
-                }
+                self.store_subscript(container, index, v, frame)?;
             }
             St::AugAssignSub(container, index, op, value) => {
                 self.aug_assign_sub(container, index, *op, value, frame)?
@@ -381,20 +371,32 @@ impl<'p> Interp<'p> {
                 classes::set_attr(&o, attr, v)?;
             }
             Dest::Subscript(container, index) => {
-                let c = self.eval(container, frame)?;
-                match index {
-                    Index::Item(i) => {
-                        let i = self.eval(i, frame)?;
-                        self.store_item(&c, &i, v)?;
-                    }
-                    Index::Slice(parts) => {
-                        let s = self.slice_args(parts, frame)?;
-                        seq::store_slice(&mut self.heap, &c, &s, &v)?;
-                    }
-                }
+                self.store_subscript(container, index, v, frame)?;
             }
         }
         Ok(())
+    }
+
+    /// `container[index] = v` (a slice too), the value already evaluated:
+    /// the container, then the index, then the store.
+    fn store_subscript(
+        &mut self,
+        container: &'p Ex,
+        index: &'p Index,
+        v: Value,
+        frame: &mut Frame<'p>,
+    ) -> Res<()> {
+        let c = self.eval(container, frame)?;
+        match index {
+            Index::Item(i) => {
+                let i = self.eval(i, frame)?;
+                self.store_item(&c, &i, v)
+            }
+            Index::Slice(parts) => {
+                let s = self.slice_args(parts, frame)?;
+                seq::store_slice(&mut self.heap, &c, &s, &v).map(|_| ())
+            }
+        }
     }
 
     fn eval(&mut self, e: &'p Ex, frame: &mut Frame<'p>) -> Res<Value> {

@@ -201,25 +201,15 @@ impl<'p> Interp<'p> {
             Value::Builtin(b @ (Builtin::Min | Builtin::Max))
                 if names.iter().all(|n| *n == "key" || *n == "default") =>
             {
-                let pick = |name: &str| {
-                    kws.iter()
-                        .find(|(n, _)| &**n == name)
-                        .map(|(_, v)| v.clone())
-                };
-                let (key, default) = (pick("key"), pick("default"));
+                let (key, default) = (keyword(&kws, "key"), keyword(&kws, "default"));
                 self.min_max_keyed(base, b == Builtin::Max, key, default)
             }
             Value::Builtin(Builtin::Sorted)
                 if names.contains(&"key")
                     && names.iter().all(|n| *n == "key" || *n == "reverse") =>
             {
-                let pick = |name: &str| {
-                    kws.iter()
-                        .find(|(n, _)| &**n == name)
-                        .map(|(_, v)| v.clone())
-                };
-                let key = pick("key").unwrap_or(Value::None);
-                self.sorted_keyed(base, key, pick("reverse"))
+                let key = keyword(&kws, "key").unwrap_or(Value::None);
+                self.sorted_keyed(base, key, keyword(&kws, "reverse"))
             }
             Value::Bound(b)
                 if matches!(b.meth, methods::Meth::Sort)
@@ -227,16 +217,11 @@ impl<'p> Interp<'p> {
                     && names.contains(&"key")
                     && names.iter().all(|n| *n == "key" || *n == "reverse") =>
             {
-                let pick = |name: &str| {
-                    kws.iter()
-                        .find(|(n, _)| &**n == name)
-                        .map(|(_, v)| v.clone())
-                };
-                let key = pick("key").unwrap_or(Value::None);
+                let key = keyword(&kws, "key").unwrap_or(Value::None);
                 let Value::List(l) = &b.receiver else {
                     unreachable!("matched a list receiver")
                 };
-                self.list_sort_keyed(l, base, key, pick("reverse"))
+                self.list_sort_keyed(l, base, key, keyword(&kws, "reverse"))
             }
             // `reverse=` alone.
             Value::Builtin(Builtin::Sorted) if names == ["reverse"] => {
@@ -527,6 +512,13 @@ impl<'p> Interp<'p> {
             Builtin::Bool => self.bool_builtin(base),
         }
     }
+}
+
+/// The value of keyword `name` among a call's `kws`.
+fn keyword(kws: &[(Rc<str>, Value)], name: &str) -> Option<Value> {
+    kws.iter()
+        .find(|(n, _)| &**n == name)
+        .map(|(_, v)| v.clone())
 }
 
 /// Whether keywords `names` (only `**` brings arbitrary ones to a

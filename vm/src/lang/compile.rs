@@ -305,14 +305,7 @@ impl<'n> CodeBuilder<'n> {
             } => {
                 // CPython's order: the value, then the container, then the index.
                 self.expr(value);
-                self.expr(container);
-                if let Expr::Slice { lower, upper, step } = index {
-                    self.slice_parts(lower, upper, step);
-                    self.emit(Op::StoreSlice, 0);
-                } else {
-                    self.expr(index);
-                    self.emit(Op::StoreSubscr, 0);
-                }
+                self.store_subscript(container, index);
             }
             Stmt::AugAssignSubscript {
                 container,
@@ -578,17 +571,20 @@ impl<'n> CodeBuilder<'n> {
                 let id = self.global_id(attr);
                 self.emit(Op::StoreAttr, id);
             }
-            // As `container[index] = v` with the value already pushed.
-            Target::Subscript { container, index } => {
-                self.expr(container);
-                if let Expr::Slice { lower, upper, step } = &**index {
-                    self.slice_parts(lower, upper, step);
-                    self.emit(Op::StoreSlice, 0);
-                } else {
-                    self.expr(index);
-                    self.emit(Op::StoreSubscr, 0);
-                }
-            }
+            Target::Subscript { container, index } => self.store_subscript(container, index),
+        }
+    }
+
+    /// Stores TOS into `container[index]` (a slice too): the container,
+    /// then the index, then the store.
+    fn store_subscript(&mut self, container: &Expr, index: &Expr) {
+        self.expr(container);
+        if let Expr::Slice { lower, upper, step } = index {
+            self.slice_parts(lower, upper, step);
+            self.emit(Op::StoreSlice, 0);
+        } else {
+            self.expr(index);
+            self.emit(Op::StoreSubscr, 0);
         }
     }
 

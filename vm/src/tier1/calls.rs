@@ -265,23 +265,18 @@ impl Run<'_> {
                 "'{bad}' is an invalid keyword argument for print()"
             )));
         }
-        if callable == Value::BUILTIN_PRINT {
-            let pick = |name: &str| {
-                names
-                    .iter()
-                    .zip(kw)
-                    .find(|(n, _)| *n == name)
-                    .map_or(Value::NONE, |(_, v)| *v)
-            };
-            return self.print(args, pick("sep"), pick("end"));
-        }
-        let pick = |name: &str| {
+        let keyword = |name: &str| {
             names
                 .iter()
                 .zip(kw)
                 .find(|(n, _)| *n == name)
-                .map_or(Value::NULL, |(_, v)| *v)
+                .map(|(_, v)| *v)
         };
+        if callable == Value::BUILTIN_PRINT {
+            let pick = |name: &str| keyword(name).unwrap_or(Value::NONE);
+            return self.print(args, pick("sep"), pick("end"));
+        }
+        let pick = |name: &str| keyword(name).unwrap_or(Value::NULL);
         if matches!(callable, Value::BUILTIN_MIN | Value::BUILTIN_MAX)
             && names.iter().all(|n| n == "key" || n == "default")
         {
@@ -300,11 +295,7 @@ impl Run<'_> {
             return self.list_sort_keyed(xs, args, pick("key"), pick("reverse"));
         }
         // `reverse=` alone.
-        let reverse = names
-            .iter()
-            .zip(kw)
-            .find(|(n, _)| n.as_str() == "reverse")
-            .map(|(_, v)| *v);
+        let reverse = keyword("reverse");
         if let (Some(reverse), true) = (reverse, names.len() == 1) {
             if callable == Value::BUILTIN_SORTED {
                 return crate::runtime::sort::sorted(self.arena, args, reverse);
