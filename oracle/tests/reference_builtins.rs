@@ -14,6 +14,7 @@ use reference_python as python;
 
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
+const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
 
 #[test]
 fn reference_agrees_with_cpython_on_the_builtins() {
@@ -25,6 +26,12 @@ fn reference_agrees_with_cpython_on_the_builtins() {
 #[test]
 fn reference_agrees_with_cpython_on_unpacking_into_attributes_and_subscripts() {
     agree(UNPACK_TARGET_PROGRAMS);
+}
+
+/// `del` (the VM's tiers run these in vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_del() {
+    agree(DELETE_PROGRAMS);
 }
 
 fn agree(programs: &str) {

@@ -89,3 +89,15 @@ fn every_tier_prints_what_cpython_prints_for_unpacking_into_attributes_and_subsc
     let programs: Vec<&str> = UNPACK_TARGET_PROGRAMS.split("\n#----\n").collect();
     agree_on_every_tier(&programs, 3);
 }
+
+const DELETE_PROGRAMS: &str = include_str!("data/delete.txt");
+
+/// `del` of names (locals, globals, cells, in loops and handlers), items,
+/// slices and instance attributes, with every error CPython words; the
+/// deleting loops run as machine code. The programs are shared with the
+/// reference's test (oracle/tests/reference_builtins.rs).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_del() {
+    let programs: Vec<&str> = DELETE_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 3);
+}

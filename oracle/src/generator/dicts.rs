@@ -132,6 +132,13 @@ fn calls_in(body: &[Stmt]) -> u64 {
                     + calls_in(finalbody)
             }
             Stmt::Assert { test, msg } => calls(test) + msg.as_ref().map_or(0, calls),
+            Stmt::Delete(targets) => {
+                let mut n = 0;
+                targets
+                    .iter()
+                    .for_each(|t| t.for_each_expr(&mut |e| n += calls(e)));
+                n
+            }
             Stmt::FunctionDef { .. }
             | Stmt::Decorated { .. }
             | Stmt::Return(None)

@@ -267,6 +267,14 @@ impl InstObj {
         self.class.borrow()
     }
 
+    /// `del o.name` from its `__dict__`.
+    pub fn remove_attr(&self, name: &str) -> Res<()> {
+        match self.dict.borrow_mut().remove(name) {
+            Some(_) => Ok(()),
+            None => Err(no_attribute(&self.class().name, name)),
+        }
+    }
+
     pub(super) fn take_all(mut self, pending: &mut Vec<Value>) {
         pending.extend(self.slots.get_mut().drain().map(|(_, v)| v));
         pending.extend(self.dict.get_mut().drain().map(|(_, v)| v));

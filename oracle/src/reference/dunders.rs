@@ -85,7 +85,7 @@ fn proper_subclass(b: &Value, a: &Value) -> bool {
 impl<'p> Interp<'p> {
     /// The function `type(v)` has for `name`, if `v` is an instance whose
     /// class has one; anything else there is unmodelled.
-    fn dunder(&self, v: &Value, name: &str) -> Res<Option<Rc<FuncObj>>> {
+    pub(super) fn dunder(&self, v: &Value, name: &str) -> Res<Option<Rc<FuncObj>>> {
         let Value::Instance(o) = v else {
             return Ok(None);
         };

@@ -31,6 +31,8 @@ pub(super) mod dunders;
 mod eval_builtins;
 #[path = "eval_classes.rs"]
 mod eval_classes;
+#[path = "eval_delete.rs"]
+mod eval_delete;
 #[path = "eval_try.rs"]
 mod eval_try;
 #[path = "generators.rs"]
@@ -261,6 +263,11 @@ impl<'p> Interp<'p> {
                 let v = self.eval(value, frame)?;
                 for dest in dests {
                     self.store_dest(dest, v.clone(), frame)?;
+                }
+            }
+            St::Delete(dests) => {
+                for dest in dests {
+                    self.delete_dest(dest, frame)?;
                 }
             }
             St::If(test, body, orelse) => {

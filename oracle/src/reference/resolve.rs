@@ -198,6 +198,8 @@ pub enum St {
     Unpack(Vec<Dest>, Ex),
     /// `a = b = value`: each destination in turn gets the one value.
     AssignChain(Vec<Dest>, Ex),
+    /// `del a, b[i], c.x`: each destination deleted in turn.
+    Delete(Vec<Dest>),
     AugAssign(Slot, BinOp, Ex),
     /// `container[index] op= value`: (container, index, op, value).
     AugAssignSub(Ex, Ex, BinOp, Ex),
@@ -463,6 +465,7 @@ impl Resolver<'_> {
                 let value = self.expr(value, scope)?;
                 St::Unpack(self.dests(targets, scope)?, value)
             }
+            Stmt::Delete(targets) => St::Delete(self.dests(targets, scope)?),
             Stmt::AssignChain { targets, value } => {
                 let value = self.expr(value, scope)?;
                 St::AssignChain(self.dests(targets, scope)?, value)

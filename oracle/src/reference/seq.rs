@@ -294,7 +294,7 @@ pub fn collect(v: &Value, msg: impl FnOnce() -> Box<super::eval::Stop>) -> Res<V
 
 /// A subscript index as a C `Py_ssize_t` (`PyNumber_AsSsize_t` with
 /// IndexError).
-fn ssize_index(i: &Int) -> Res<i64> {
+pub(super) fn ssize_index(i: &Int) -> Res<i64> {
     match i {
         Int::Small(v) => Ok(*v),
         Int::Big(_) => Err(exception(
@@ -305,7 +305,7 @@ fn ssize_index(i: &Int) -> Res<i64> {
 }
 
 /// `i` (negative counts from the end) as a position in `0..len`.
-fn position(i: i64, len: usize) -> Option<usize> {
+pub(super) fn position(i: i64, len: usize) -> Option<usize> {
     let i = if i < 0 {
         i128::from(i) + len as i128
     } else {

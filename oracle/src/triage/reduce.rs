@@ -392,6 +392,14 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
+        Stmt::Delete(targets) if targets.len() > 1 => {
+            // One target fewer.
+            for i in 0..targets.len() {
+                let mut fewer = targets.clone();
+                fewer.remove(i);
+                out.push(vec![Stmt::Delete(fewer)]);
+            }
+        }
         Stmt::AssignChain { targets, value } => {
             // One target fewer (down to a plain assignment or unpacking).
             for i in 0..targets.len() {
@@ -483,7 +491,9 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                 }]);
             }
         }
-        Stmt::Return(None)
+        // One target: the statement list drops it whole.
+        Stmt::Delete(_)
+        | Stmt::Return(None)
         | Stmt::Break
         | Stmt::Continue
         | Stmt::Pass
@@ -1079,6 +1089,9 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             targets: targets.iter().map(|t| rename_target(t, map)).collect(),
             value: rename_expr(value, map),
         },
+        Stmt::Delete(targets) => {
+            Stmt::Delete(targets.iter().map(|t| rename_target(t, map)).collect())
+        }
         Stmt::ForUnpack {
             targets,
             iter,

@@ -54,6 +54,10 @@ pub enum Stmt {
         op: BinOp,
         value: Expr,
     },
+    /// `del t0, t1`: each target (a name, `obj.attr`, `c[i]`, `c[a:b]`, or
+    /// a parenthesized list of those) deleted left to right; a name is
+    /// bound by it, as by an assignment (CPython's symtable).
+    Delete(Vec<Target>),
     /// `target op= value`.
     AugAssign {
         target: String,
@@ -579,6 +583,7 @@ impl Stmt {
                     t.for_each_expr(f);
                 }
             }
+            Stmt::Delete(targets) => targets.iter().for_each(|t| t.for_each_expr(f)),
             Stmt::AssignSubscript {
                 container,
                 index,
@@ -667,6 +672,7 @@ impl Stmt {
                     t.for_each_expr_mut(f);
                 }
             }
+            Stmt::Delete(targets) => targets.iter_mut().for_each(|t| t.for_each_expr_mut(f)),
             Stmt::AssignSubscript {
                 container,
                 index,
@@ -986,36 +992,60 @@ pub fn function_locals(params: &[String], body: &[Stmt]) -> (Vec<String>, BTreeS
 /// The names `body` declares `global` (or, with `nonlocal`, `nonlocal`),
 /// not looking inside nested functions.
 pub fn declared(body: &[Stmt], nonlocal: bool) -> BTreeSet<String> {
-    fn walk(body: &[Stmt], nonlocal: bool, out: &mut BTreeSet<String>) {
-        for s in body {
-            match s {
-                Stmt::Global(names) if !nonlocal => out.extend(names.iter().cloned()),
-                Stmt::Nonlocal(names) if nonlocal => out.extend(names.iter().cloned()),
-                Stmt::If { body, orelse, .. }
-                | Stmt::While { body, orelse, .. }
-                | Stmt::For { body, orelse, .. }
-                | Stmt::ForUnpack { body, orelse, .. } => {
-                    walk(body, nonlocal, out);
-                    walk(orelse, nonlocal, out);
-                }
-                Stmt::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody,
-                } => {
-                    walk(body, nonlocal, out);
-                    handlers.iter().for_each(|h| walk(&h.body, nonlocal, out));
-                    walk(orelse, nonlocal, out);
-                    walk(finalbody, nonlocal, out);
-                }
-                _ => {}
+    let mut out = BTreeSet::new();
+    for_each_stmt_in_scope(body, &mut |s| match s {
+        Stmt::Global(names) if !nonlocal => out.extend(names.iter().cloned()),
+        Stmt::Nonlocal(names) if nonlocal => out.extend(names.iter().cloned()),
+        _ => {}
+    });
+    out
+}
+
+/// The names a `del` statement of `body` unbinds, not looking inside
+/// nested functions.
+pub fn deleted_names(body: &[Stmt]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for_each_stmt_in_scope(body, &mut |s| {
+        if let Stmt::Delete(targets) = s {
+            targets.iter().for_each(|t| {
+                t.for_each_name(&mut |n| {
+                    out.insert(n.to_string());
+                })
+            });
+        }
+    });
+    out
+}
+
+/// Calls `f` with every statement of `body` and of the blocks nested in
+/// it, in source order, not looking inside nested functions or classes.
+pub fn for_each_stmt_in_scope<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
+    for s in body {
+        f(s);
+        match s {
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::ForUnpack { body, orelse, .. } => {
+                for_each_stmt_in_scope(body, f);
+                for_each_stmt_in_scope(orelse, f);
             }
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                for_each_stmt_in_scope(body, f);
+                handlers
+                    .iter()
+                    .for_each(|h| for_each_stmt_in_scope(&h.body, f));
+                for_each_stmt_in_scope(orelse, f);
+                for_each_stmt_in_scope(finalbody, f);
+            }
+            _ => {}
         }
     }
-    let mut out = BTreeSet::new();
-    walk(body, nonlocal, &mut out);
-    out
 }
 
 /// Calls `f` with every name bound by `body` (not descending into nested defs'
@@ -1024,9 +1054,9 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     for s in body {
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
-            Stmt::Unpack { targets, .. } | Stmt::AssignChain { targets, .. } => {
-                targets.iter().for_each(|t| t.for_each_name(f))
-            }
+            Stmt::Unpack { targets, .. }
+            | Stmt::AssignChain { targets, .. }
+            | Stmt::Delete(targets) => targets.iter().for_each(|t| t.for_each_name(f)),
             Stmt::For {
                 target,
                 body,

@@ -90,6 +90,12 @@ pub enum Op {
     BinarySlice,
     /// `[value, container, lower, upper, step] -> []`
     StoreSlice,
+    /// `[container, index] -> []`: `del container[index]`.
+    DeleteSubscr,
+    /// `[container, lower, upper, step] -> []`: `del container[lower:upper:step]`.
+    DeleteSlice,
+    /// `[object] -> []`: `del object.name` (arg: the name's id).
+    DeleteAttr,
     /// `[item, container] -> [bool]`; `arg` 1 is `not in`.
     ContainsOp,
     /// `[seq] -> [item(arg-1), ..., item0]` (item 0 on top).
@@ -350,6 +356,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         | LoadDeref | PushNull | LoadAssertionError => (0, 1),
         BuildClass => (build_class_count(arg) + 1, 1),
         StoreAttr => (2, 0),
+        DeleteAttr => (1, 0),
         LoadSuperAttr => (1, 1),
         LoadSuperMethod => (1, 2),
         RaiseVarargs => (arg, 0),
@@ -377,6 +384,8 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         StoreSubscr => (3, 0),
         BinarySlice => (4, 1),
         StoreSlice => (5, 0),
+        DeleteSubscr => (2, 0),
+        DeleteSlice => (4, 0),
         UnpackSequence => (1, arg),
         LoadMethod => (1, 2),
         LoadAttr => (1, 1),

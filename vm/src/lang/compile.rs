@@ -123,6 +123,9 @@ struct CodeBuilder<'n> {
     /// Locals definitely assigned at this point of the code (a conservative
     /// flow analysis, as CPython's): loads of these need no unbound check.
     assigned: std::collections::BTreeSet<u32>,
+    /// Locals some `del` of this code unbinds: a load of one is always
+    /// checked (a loop or a handler may reach it after the `del`).
+    deleted: std::collections::BTreeSet<u32>,
     depth: u32,
     loops: Vec<Loop>,
     /// Blocks a `break`, `continue` or `return` must undo, innermost last.
@@ -166,6 +169,13 @@ impl<'n> CodeBuilder<'n> {
                 .map(|i| i as u32)
                 .collect()
         });
+        let deleted: std::collections::BTreeSet<u32> =
+            scope.as_ref().map_or_else(Default::default, |s| {
+                (0..s.locals.len())
+                    .filter(|&i| s.deleted.contains(&s.locals[i]))
+                    .map(|i| i as u32)
+                    .collect()
+            });
         CodeBuilder {
             code: Code {
                 name: name.to_string(),
@@ -194,7 +204,10 @@ impl<'n> CodeBuilder<'n> {
             super_class: None,
             set_consts: None,
             locals,
-            assigned: (0..nparams as u32).collect(),
+            assigned: (0..nparams as u32)
+                .filter(|&i| !deleted.contains(&i))
+                .collect(),
+            deleted,
             depth: 0,
             int_bits,
             loops: vec![],
@@ -272,7 +285,9 @@ impl<'n> CodeBuilder<'n> {
         match self.comp_slot(name).or_else(|| self.local_index(name)) {
             Some(i) if self.derefs.contains(&i) => self.emit(Op::StoreDeref, i),
             Some(i) => {
-                self.assigned.insert(i);
+                if !self.deleted.contains(&i) {
+                    self.assigned.insert(i);
+                }
                 self.emit(Op::StoreFast, i)
             }
             None => {
@@ -341,6 +356,7 @@ impl<'n> CodeBuilder<'n> {
                     self.store_target(t);
                 }
             }
+            Stmt::Delete(targets) => targets.iter().for_each(|t| self.delete_target(t)),
             Stmt::AugAssign { target, op, value } => {
                 self.load_name(target);
                 self.expr(value);
@@ -572,6 +588,48 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::StoreAttr, id);
             }
             Target::Subscript { container, index } => self.store_subscript(container, index),
+        }
+    }
+
+    /// `del target`. A local or a cell is loaded first (checked, which
+    /// raises CPython's UnboundLocalError or NameError for an unbound one),
+    /// then unbound; a global is `DELETE_GLOBAL`'s NameError when missing.
+    fn delete_target(&mut self, target: &Target) {
+        match target {
+            Target::Name(n) => match self.comp_slot(n).or_else(|| self.local_index(n)) {
+                Some(i) if self.derefs.contains(&i) => {
+                    self.emit(Op::LoadDeref, i);
+                    self.emit(Op::PopTop, 0);
+                    self.emit(Op::PushNull, 0);
+                    self.emit(Op::StoreDeref, i);
+                }
+                Some(i) => {
+                    self.emit(Op::LoadFastCheck, i);
+                    self.emit(Op::PopTop, 0);
+                    self.emit(Op::DeleteFast, i);
+                    self.assigned.remove(&i);
+                }
+                None => {
+                    let id = self.global_id(n);
+                    self.emit(Op::DeleteGlobal, id);
+                }
+            },
+            Target::Unpack(ts) => ts.iter().for_each(|t| self.delete_target(t)),
+            Target::Attr { object, attr } => {
+                self.expr(object);
+                let id = self.global_id(attr);
+                self.emit(Op::DeleteAttr, id);
+            }
+            Target::Subscript { container, index } => {
+                self.expr(container);
+                if let Expr::Slice { lower, upper, step } = &**index {
+                    self.slice_parts(lower, upper, step);
+                    self.emit(Op::DeleteSlice, 0);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::DeleteSubscr, 0);
+                }
+            }
         }
     }
 

@@ -288,25 +288,30 @@ impl Lowering<'_> {
     /// comprehension). `elts` is not empty.
     fn unpack_targets(&self, elts: &[py::Expr], stores: bool) -> R<Vec<Target>> {
         self.nested(&elts[0], 1, || {
-            elts.iter()
-                .map(|t| match t {
-                    py::Expr::Tuple(py::ExprTuple { elts, .. })
-                    | py::Expr::List(py::ExprList { elts, .. })
-                        if !elts.is_empty() =>
-                    {
-                        Ok(Target::Unpack(self.unpack_targets(elts, stores)?))
-                    }
-                    py::Expr::Attribute(at) if stores => self.attr_target(at),
-                    py::Expr::Subscript(s) if stores => Ok(Target::Subscript {
-                        container: Box::new(self.expr(&s.value)?),
-                        index: Box::new(self.index(&s.slice)?),
-                    }),
-                    _ => Ok(Target::Name(
-                        self.name_target(t, "unpacking into a target that is not a name")?,
-                    )),
-                })
-                .collect()
+            elts.iter().map(|t| self.store_target(t, stores)).collect()
         })
+    }
+
+    /// One target of an unpacking or of a chained assignment. With `stores`
+    /// false (a loop's or a comprehension's targets) only names and
+    /// unpackings of names are accepted.
+    fn store_target(&self, t: &py::Expr, stores: bool) -> R<Target> {
+        match t {
+            py::Expr::Tuple(py::ExprTuple { elts, .. })
+            | py::Expr::List(py::ExprList { elts, .. })
+                if !elts.is_empty() =>
+            {
+                Ok(Target::Unpack(self.unpack_targets(elts, stores)?))
+            }
+            py::Expr::Attribute(at) if stores => self.attr_target(at),
+            py::Expr::Subscript(s) if stores => Ok(Target::Subscript {
+                container: Box::new(self.expr(&s.value)?),
+                index: Box::new(self.index(&s.slice)?),
+            }),
+            _ => Ok(Target::Name(
+                self.name_target(t, "unpacking into a target that is not a name")?,
+            )),
+        }
     }
 
     /// `obj.attr` as a target, with the checks of `obj.attr = v`.
@@ -468,17 +473,7 @@ impl Lowering<'_> {
                 let targets = a
                     .targets
                     .iter()
-                    .map(|t| match t {
-                        py::Expr::Tuple(py::ExprTuple { elts, .. })
-                        | py::Expr::List(py::ExprList { elts, .. })
-                            if !elts.is_empty() =>
-                        {
-                            Ok(Target::Unpack(self.unpack_targets(elts, true)?))
-                        }
-                        py::Expr::Name(n) => Ok(Target::Name(n.id.to_string())),
-                        py::Expr::Attribute(at) => self.attr_target(at),
-                        other => Err(self.unsupported(other, "chained assignment to this target")),
-                    })
+                    .map(|t| self.store_target(t, true))
                     .collect::<R<Vec<_>>>()?;
                 Stmt::AssignChain {
                     targets,
@@ -583,7 +578,19 @@ impl Lowering<'_> {
             }
             py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
             py::Stmt::ClassDef(c) => self.class_def(c, s, ctx)?,
-            py::Stmt::Delete(_) => return Err(self.unsupported(s, "del statement")),
+            py::Stmt::Delete(d) => Stmt::Delete(
+                d.targets
+                    .iter()
+                    .map(|t| match t {
+                        py::Expr::Name(_)
+                        | py::Expr::Attribute(_)
+                        | py::Expr::Subscript(_)
+                        | py::Expr::Tuple(_)
+                        | py::Expr::List(_) => self.store_target(t, true),
+                        other => Err(self.unsupported(other, "del of this target")),
+                    })
+                    .collect::<R<Vec<_>>>()?,
+            ),
             py::Stmt::AnnAssign(a) => self.ann_assign(a, s)?,
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),

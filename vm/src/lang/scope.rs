@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{Comprehension, Expr, Stmt, Target, declared, function_locals};
+use super::ast::{Comprehension, Expr, Stmt, Target, declared, deleted_names, function_locals};
 
 /// A function's body: statements, or a lambda's one expression.
 #[derive(Clone, Copy)]
@@ -30,6 +30,8 @@ pub struct FnScope {
     /// Variables of enclosing functions this function (or one nested in
     /// it) uses, in the order of its closure tuple.
     pub frees: Vec<String>,
+    /// The locals a `del` statement unbinds: never known to be bound.
+    pub deleted: BTreeSet<String>,
 }
 
 impl FnScope {
@@ -39,6 +41,10 @@ impl FnScope {
         let (locals, globals) = match body {
             Body::Stmts(b) => function_locals(params, b),
             Body::Expr(_) => (params.to_vec(), BTreeSet::new()),
+        };
+        let deleted = match body {
+            Body::Stmts(b) => deleted_names(b),
+            Body::Expr(_) => BTreeSet::new(),
         };
         let (uses, nested) = scan(body);
         let cells = locals
@@ -55,6 +61,7 @@ impl FnScope {
             globals,
             cells,
             frees,
+            deleted,
         }
     }
 }

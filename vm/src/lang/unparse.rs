@@ -88,6 +88,10 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             text.push_str(&unparse_expr(value));
             line(depth, &text, out)
         }
+        Stmt::Delete(targets) => {
+            let parts: Vec<String> = targets.iter().map(target_text).collect();
+            line(depth, &format!("del {}", parts.join(", ")), out)
+        }
         Stmt::AugAssign { target, op, value } => line(
             depth,
             &format!("{target} {}= {}", op.symbol(), unparse_expr(value)),

@@ -2,9 +2,9 @@
 //! entries with a *keys version* that changes whenever a key is added, as in
 //! CPython. Specialized `LOAD_GLOBAL_MODULE` caches `(keys_version, index)`:
 //! while the keys version holds, the entry index is valid. Keys are global
-//! name ids; only `except E as name:` at module level removes one (`del`
-//! is not in the language), and capacity is the number of distinct global
-//! names in the program.
+//! name ids; `del name` and `except E as name:` at module level (or of a
+//! name declared `global`) remove one, and capacity is the number of
+//! distinct global names in the program.
 
 use super::arena::{Arena, OutOfMemory};
 use super::object::{self, DICT_CAPACITY, DICT_ENTRIES, DICT_KEYS_VERSION, DICT_LEN, Kind};

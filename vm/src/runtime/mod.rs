@@ -5,6 +5,7 @@ pub mod arena;
 pub mod array;
 pub mod class;
 pub mod cpython_attrs;
+pub mod delete;
 pub mod dict;
 pub mod dict_methods;
 pub mod dict_rev;

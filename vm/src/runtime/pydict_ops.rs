@@ -50,7 +50,7 @@ pub fn union(arena: &mut Arena, a: Value, b: Value) -> Result<Value, Raise> {
 
 /// The `repr` of a key (KeyError's message is `repr(key)`): keys are
 /// scalars and tuples, which never print function names.
-fn key_repr(k: Value) -> String {
+pub fn key_repr(k: Value) -> String {
     super::repr(k, &|_| String::new())
 }
 

@@ -343,7 +343,7 @@ pub fn slice(
 }
 
 /// The item indices a slice selects (all within the sequence).
-fn picked(s: &SliceIndices) -> Vec<usize> {
+pub(crate) fn picked(s: &SliceIndices) -> Vec<usize> {
     let start = i128::try_from(&s.start).unwrap_or(0);
     let step = i128::try_from(&s.step).unwrap_or(1);
     (0..s.len as i128)

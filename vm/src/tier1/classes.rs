@@ -69,6 +69,7 @@ impl Run<'_> {
         Some(match op {
             Op::BuildClass => self.build_class(arg, ins).map(|c| vec![c]),
             Op::StoreAttr => self.store_attr(ins[1], arg, ins[0]).map(|_| vec![]),
+            Op::DeleteAttr => self.delete_attr(ins[0], arg).map(|_| vec![]),
             Op::LoadSuperAttr => self.load_super(arg, ins[0], false),
             Op::LoadSuperMethod => self.load_super(arg, ins[0], true),
             Op::LoadAttr if classy(ins[0]) => self.load_attr(ins[0], arg).map(|v| vec![v]),
@@ -408,6 +409,27 @@ impl Run<'_> {
             format!("'{}' object has no attribute '{attr}'", type_name(obj))
         };
         Err(Raise::exc("AttributeError", message))
+    }
+
+    /// `del obj.name`: an instance's own attribute, unbound in its inline
+    /// values (a NULL there, as CPython 3.11's: the class's layout and
+    /// version stay). CPython deletes from a class's namespace, a
+    /// `__slots__` member or another object's attributes by rules the
+    /// language does not model: those poison.
+    fn delete_attr(&mut self, obj: Value, name: u32) -> Result<(), Raise> {
+        if !class::is_instance(obj) || self.name_is(name, "__class__") {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        let meta = &self.classes.metas[class::meta(class::type_of(obj))];
+        if meta.allowed.is_some() || meta.slot_names.contains(&name) {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        match meta.keys.iter().position(|k| *k == name) {
+            Some(i) if !class::value_at(obj, i).is_null() => {
+                class::set_value_at(self.arena, obj, i, Value::NULL)
+            }
+            _ => Err(self.no_attribute(obj, name)),
+        }
     }
 
     /// Class `t` or one of its bases changed: a new version for it and for

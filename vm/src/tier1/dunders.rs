@@ -413,13 +413,20 @@ impl Run<'_> {
             Op::BinarySubscr => ins[0],
             Op::StoreSubscr => ins[1],
             Op::ContainsOp => ins[1],
-            Op::UnpackSequence => ins[0],
+            Op::UnpackSequence | Op::DeleteSubscr | Op::DeleteSlice => ins[0],
             _ => return None,
         };
         if !class::is_instance(subject) {
             return None;
         }
         Some(match op {
+            // CPython's `__setitem__` slot also deletes, through a
+            // `__delitem__` the language refuses to define.
+            Op::DeleteSubscr | Op::DeleteSlice => match self.dunder(subject, "__setitem__") {
+                Ok(Some(_)) => Err(Raise::exc("AttributeError", "__delitem__".into())),
+                Ok(None) => return None,
+                Err(e) => Err(e),
+            },
             Op::BinarySubscr => match self.dunder(subject, "__getitem__") {
                 Ok(Some(f)) => self.call_dunder(f, &[ins[0], ins[1]]).map(|v| vec![v]),
                 Ok(None) => return None,

@@ -607,6 +607,9 @@ impl Run<'_> {
                 | Op::BuildList
                 | Op::BinarySlice
                 | Op::StoreSlice
+                | Op::DeleteSubscr
+                | Op::DeleteSlice
+                | Op::DeleteAttr
                 | Op::ContainsOp
                 | Op::ForIterList
                 | Op::ForIterTuple
@@ -751,6 +754,14 @@ impl Run<'_> {
             Op::BinarySlice => vec![seq_ops::slice(arena, ins[0], ins[1], ins[2], ins[3])?],
             Op::StoreSlice => {
                 seq_ops::store_slice(arena, ins[1], ins[2], ins[3], ins[4], ins[0])?;
+                vec![]
+            }
+            Op::DeleteSubscr => {
+                crate::runtime::delete::delete_subscript(arena, ins[0], ins[1])?;
+                vec![]
+            }
+            Op::DeleteSlice => {
+                crate::runtime::delete::delete_slice(arena, ins[0], ins[1], ins[2], ins[3])?;
                 vec![]
             }
             Op::ContainsOp => vec![seq_ops::contains_op(ins[0], ins[1], arg == 1)?],

@@ -176,6 +176,9 @@ impl Run<'_> {
             | Op::IsOp
             | Op::BinarySlice
             | Op::StoreSlice
+            | Op::DeleteSubscr
+            | Op::DeleteSlice
+            | Op::DeleteAttr
             | Op::LoadMethod
             | Op::LoadAttr
             | Op::CallKw

@@ -132,6 +132,9 @@ pub fn removed_guard_holds(
         | Uop::StoreSubscr
         | Uop::BinarySlice
         | Uop::StoreSlice
+        | Uop::DeleteSubscr
+        | Uop::DeleteSlice
+        | Uop::DeleteAttr
         | Uop::ContainsOp
         | Uop::UnpackSequence
         | Uop::LoadMethod

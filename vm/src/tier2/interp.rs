@@ -557,6 +557,9 @@ impl Run<'_> {
                     | Uop::StoreSubscr
                     | Uop::BinarySlice
                     | Uop::StoreSlice
+                    | Uop::DeleteSubscr
+                    | Uop::DeleteSlice
+                    | Uop::DeleteAttr
                     | Uop::ContainsOp
                     | Uop::UnpackSequence
                     | Uop::LoadMethod

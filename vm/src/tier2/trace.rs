@@ -271,6 +271,9 @@ pub fn project(
             | Op::StoreSubscr
             | Op::BinarySlice
             | Op::StoreSlice
+            | Op::DeleteSubscr
+            | Op::DeleteSlice
+            | Op::DeleteAttr
             | Op::ContainsOp
             | Op::UnpackSequence
             | Op::LoadMethod
@@ -296,6 +299,9 @@ pub fn project(
                     Op::StoreSubscr => Uop::StoreSubscr,
                     Op::BinarySlice => Uop::BinarySlice,
                     Op::StoreSlice => Uop::StoreSlice,
+                    Op::DeleteSubscr => Uop::DeleteSubscr,
+                    Op::DeleteSlice => Uop::DeleteSlice,
+                    Op::DeleteAttr => Uop::DeleteAttr,
                     Op::ContainsOp => Uop::ContainsOp,
                     Op::UnpackSequence => Uop::UnpackSequence,
                     Op::CallKw => Uop::CallKw,
@@ -386,6 +392,9 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::StoreSubscr,
         Op::BinarySlice,
         Op::StoreSlice,
+        Op::DeleteSubscr,
+        Op::DeleteSlice,
+        Op::DeleteAttr,
         Op::ContainsOp,
         Op::UnpackSequence,
         Op::LoadMethod,

@@ -233,6 +233,10 @@ uops! {
     StoreSubscr              "_STORE_SUBSCR"                 3 0 None escapes error;
     BinarySlice              "_BINARY_SLICE"                 4 1 None escapes error;
     StoreSlice               "_STORE_SLICE"                  5 0 None escapes error;
+    DeleteSubscr             "_DELETE_SUBSCR"                2 0 None escapes error;
+    DeleteSlice              "_DELETE_SLICE"                 4 0 None escapes error;
+    /// `del obj.name`: an instance's value unbound; the class's version stays.
+    DeleteAttr               "_DELETE_ATTR"                  1 0 None escapes error;
     ContainsOp               "_CONTAINS_OP"                  2 1 None escapes error;
     UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
