@@ -15,6 +15,7 @@ use reference_python as python;
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
 const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
+const STR_METHOD_PROGRAMS: &str = include_str!("../../vm/tests/data/str_methods.txt");
 
 #[test]
 fn reference_agrees_with_cpython_on_the_builtins() {
@@ -32,6 +33,12 @@ fn reference_agrees_with_cpython_on_unpacking_into_attributes_and_subscripts() {
 #[test]
 fn reference_agrees_with_cpython_on_del() {
     agree(DELETE_PROGRAMS);
+}
+
+/// The str methods (the VM's tiers run these in vm/tests/builtins_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_the_str_methods() {
+    agree(STR_METHOD_PROGRAMS);
 }
 
 fn agree(programs: &str) {

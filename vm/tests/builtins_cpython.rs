@@ -23,3 +23,22 @@ fn every_tier_prints_what_cpython_prints_for_the_builtins() {
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }
+
+const STR_METHOD_PROGRAMS: &str = include_str!("data/str_methods.txt");
+
+/// The str methods of `runtime/str_methods.rs` (values, edge cases, every
+/// argument error in CPython's order) and the `Py_ssize_t` arguments of
+/// `split` and `replace`; the programs are shared with the reference's
+/// test (oracle/tests/reference_builtins.rs).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_the_str_methods() {
+    let sources: Vec<String> = STR_METHOD_PROGRAMS
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 3,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}

@@ -127,20 +127,22 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
                 | Meth::Sort
         ),
         Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
-        Value::Str(_) => matches!(
-            m,
-            Meth::Index
-                | Meth::Count
-                | Meth::Join
-                | Meth::Split
-                | Meth::Strip
-                | Meth::Upper
-                | Meth::Lower
-                | Meth::Replace
-                | Meth::StartsWith
-                | Meth::EndsWith
-                | Meth::Find
-        ),
+        Value::Str(_) => {
+            matches!(
+                m,
+                Meth::Index
+                    | Meth::Count
+                    | Meth::Join
+                    | Meth::Split
+                    | Meth::Strip
+                    | Meth::Upper
+                    | Meth::Lower
+                    | Meth::Replace
+                    | Meth::StartsWith
+                    | Meth::EndsWith
+                    | Meth::Find
+            ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n))
+        }
         Value::Dict(_) => super::dict_methods::has(m),
         Value::Set(_) => matches!(
             m.name(),

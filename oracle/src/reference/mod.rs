@@ -75,6 +75,7 @@ mod resolve;
 mod seq;
 mod set;
 mod str_methods;
+mod str_methods_ext;
 mod strs;
 mod value;
 

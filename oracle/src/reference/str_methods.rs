@@ -34,6 +34,7 @@ pub fn call(h: &mut Heap, s: &Rc<str>, m: &Meth, args: &[Value]) -> Res<Value> {
         }
         Meth::Replace => replace(h, s, args),
         Meth::StartsWith | Meth::EndsWith => tailmatch(s, m, args),
+        Meth::Other(name) => super::str_methods_ext::call(h, s, name, args),
         _ => find_count(s, m, args),
     }
 }

@@ -1,5 +1,5 @@
 //! The attributes CPython 3.11's built-in types have (`dir(str)`, ...).
-//! A method the language lacks on a type it has (`s.isalpha()`,
+//! A method the language lacks on a type it has (`s.expandtabs()`,
 //! `x.bit_length()`) would raise AttributeError on the reference and on
 //! every configuration alike, where CPython returns a value: so the method
 //! lookups of both (`runtime::methods::lookup`, the reference's

@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 39] = [
+pub const METHODS: [(&str, &str, Value); 69] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -53,6 +53,36 @@ pub const METHODS: [(&str, &str, Value); 39] = [
     ("set", "clear", Value::METHOD_SET_CLEAR),
     ("set", "copy", Value::METHOD_SET_COPY),
     ("set", "update", Value::METHOD_SET_UPDATE),
+    ("str", "lstrip", Value::METHOD_STR_LSTRIP),
+    ("str", "rstrip", Value::METHOD_STR_RSTRIP),
+    ("str", "isdigit", Value::METHOD_STR_ISDIGIT),
+    ("str", "isalpha", Value::METHOD_STR_ISALPHA),
+    ("str", "isalnum", Value::METHOD_STR_ISALNUM),
+    ("str", "isspace", Value::METHOD_STR_ISSPACE),
+    ("str", "isupper", Value::METHOD_STR_ISUPPER),
+    ("str", "islower", Value::METHOD_STR_ISLOWER),
+    ("str", "istitle", Value::METHOD_STR_ISTITLE),
+    ("str", "isdecimal", Value::METHOD_STR_ISDECIMAL),
+    ("str", "isnumeric", Value::METHOD_STR_ISNUMERIC),
+    ("str", "isidentifier", Value::METHOD_STR_ISIDENTIFIER),
+    ("str", "isascii", Value::METHOD_STR_ISASCII),
+    ("str", "isprintable", Value::METHOD_STR_ISPRINTABLE),
+    ("str", "title", Value::METHOD_STR_TITLE),
+    ("str", "capitalize", Value::METHOD_STR_CAPITALIZE),
+    ("str", "swapcase", Value::METHOD_STR_SWAPCASE),
+    ("str", "casefold", Value::METHOD_STR_CASEFOLD),
+    ("str", "ljust", Value::METHOD_STR_LJUST),
+    ("str", "rjust", Value::METHOD_STR_RJUST),
+    ("str", "center", Value::METHOD_STR_CENTER),
+    ("str", "zfill", Value::METHOD_STR_ZFILL),
+    ("str", "partition", Value::METHOD_STR_PARTITION),
+    ("str", "rpartition", Value::METHOD_STR_RPARTITION),
+    ("str", "rfind", Value::METHOD_STR_RFIND),
+    ("str", "rindex", Value::METHOD_STR_RINDEX),
+    ("str", "rsplit", Value::METHOD_STR_RSPLIT),
+    ("str", "splitlines", Value::METHOD_STR_SPLITLINES),
+    ("str", "removeprefix", Value::METHOD_STR_REMOVEPREFIX),
+    ("str", "removesuffix", Value::METHOD_STR_REMOVESUFFIX),
 ];
 
 pub fn is_method(v: Value) -> bool {

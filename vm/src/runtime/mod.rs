@@ -34,6 +34,7 @@ pub mod seq;
 pub mod seq_ops;
 pub mod sort;
 pub mod str_builtins;
+pub mod str_methods;
 pub mod str_ops;
 pub mod strs;
 pub mod value;

@@ -110,7 +110,7 @@ pub fn chars(arena: &Arena, s: Value) -> Vec<Value> {
 }
 
 /// A str argument of a method (`must be str, not int` otherwise).
-fn str_arg(v: Value, message: impl FnOnce(&str) -> String) -> Result<String, Raise> {
+pub(super) fn str_arg(v: Value, message: impl FnOnce(&str) -> String) -> Result<String, Raise> {
     if is_str(v) {
         Ok(text(v).to_string())
     } else {
@@ -259,12 +259,17 @@ pub fn call_method(
                 },
             }
         }
-        other => Err(Raise::Internal(format!("str has no method {other}"))),
+        other => super::str_methods::call(arena, other, &t, args),
     }
 }
 
 /// `name() takes at least 1 argument (0 given)` / `at most 3 arguments`.
-fn at_least_at_most(name: &str, args: &[Value], least: usize, most: usize) -> Result<(), Raise> {
+pub(super) fn at_least_at_most(
+    name: &str,
+    args: &[Value],
+    least: usize,
+    most: usize,
+) -> Result<(), Raise> {
     if args.len() < least {
         return Err(Raise::type_error(format!(
             "{name}() takes at least {least} argument ({} given)",
@@ -280,26 +285,26 @@ fn at_least_at_most(name: &str, args: &[Value], least: usize, most: usize) -> Re
     Ok(())
 }
 
-/// An int argument (`'str' object cannot be interpreted as an integer`).
-fn integer_arg(v: Value) -> Result<i64, Raise> {
+/// A `Py_ssize_t` argument (`maxsplit`, `count`, a width):
+/// `PyNumber_AsSsize_t` with CPython's TypeError and OverflowError.
+pub(super) fn integer_arg(v: Value) -> Result<i64, Raise> {
     if !int::is_int(v) {
         return Err(Raise::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
             type_name(v)
         )));
     }
-    Ok(
-        int::to_i64(v).unwrap_or(if int::to_ibig(v) < IBig::from(0) {
-            i64::MIN
-        } else {
-            i64::MAX
-        }),
-    )
+    int::to_i64(v).ok_or_else(|| {
+        Raise::exc(
+            "OverflowError",
+            "Python int too large to convert to C ssize_t".into(),
+        )
+    })
 }
 
 /// Optional `start`, `end` (ints or None), clamped like slice bounds;
 /// `start` may end up past `end` or past the string.
-fn bounds(rest: &[Value], n: usize) -> Result<(usize, usize), Raise> {
+pub(super) fn bounds(rest: &[Value], n: usize) -> Result<(usize, usize), Raise> {
     let part = |k: usize, default: i128| -> Result<i128, Raise> {
         match rest.get(k) {
             None | Some(&Value::NONE) => Ok(default),

@@ -189,6 +189,37 @@ impl Value {
     pub const BUILTIN_ALL: Value = Value((126 << 2) | 2);
     pub const BUILTIN_FORMAT: Value = Value((127 << 2) | 2);
     pub const BUILTIN_BOOL: Value = Value((128 << 2) | 2);
+    // The str methods of `str_methods.rs`.
+    pub const METHOD_STR_LSTRIP: Value = Value((130 << 2) | 2);
+    pub const METHOD_STR_RSTRIP: Value = Value((131 << 2) | 2);
+    pub const METHOD_STR_ISDIGIT: Value = Value((132 << 2) | 2);
+    pub const METHOD_STR_ISALPHA: Value = Value((133 << 2) | 2);
+    pub const METHOD_STR_ISALNUM: Value = Value((134 << 2) | 2);
+    pub const METHOD_STR_ISSPACE: Value = Value((135 << 2) | 2);
+    pub const METHOD_STR_ISUPPER: Value = Value((136 << 2) | 2);
+    pub const METHOD_STR_ISLOWER: Value = Value((137 << 2) | 2);
+    pub const METHOD_STR_ISTITLE: Value = Value((138 << 2) | 2);
+    pub const METHOD_STR_ISDECIMAL: Value = Value((139 << 2) | 2);
+    pub const METHOD_STR_ISNUMERIC: Value = Value((140 << 2) | 2);
+    pub const METHOD_STR_ISIDENTIFIER: Value = Value((141 << 2) | 2);
+    pub const METHOD_STR_ISASCII: Value = Value((142 << 2) | 2);
+    pub const METHOD_STR_ISPRINTABLE: Value = Value((143 << 2) | 2);
+    pub const METHOD_STR_TITLE: Value = Value((144 << 2) | 2);
+    pub const METHOD_STR_CAPITALIZE: Value = Value((145 << 2) | 2);
+    pub const METHOD_STR_SWAPCASE: Value = Value((146 << 2) | 2);
+    pub const METHOD_STR_CASEFOLD: Value = Value((147 << 2) | 2);
+    pub const METHOD_STR_LJUST: Value = Value((148 << 2) | 2);
+    pub const METHOD_STR_RJUST: Value = Value((149 << 2) | 2);
+    pub const METHOD_STR_CENTER: Value = Value((150 << 2) | 2);
+    pub const METHOD_STR_ZFILL: Value = Value((151 << 2) | 2);
+    pub const METHOD_STR_PARTITION: Value = Value((152 << 2) | 2);
+    pub const METHOD_STR_RPARTITION: Value = Value((153 << 2) | 2);
+    pub const METHOD_STR_RFIND: Value = Value((154 << 2) | 2);
+    pub const METHOD_STR_RINDEX: Value = Value((155 << 2) | 2);
+    pub const METHOD_STR_RSPLIT: Value = Value((156 << 2) | 2);
+    pub const METHOD_STR_SPLITLINES: Value = Value((157 << 2) | 2);
+    pub const METHOD_STR_REMOVEPREFIX: Value = Value((158 << 2) | 2);
+    pub const METHOD_STR_REMOVESUFFIX: Value = Value((159 << 2) | 2);
 
     #[inline(always)]
     pub fn is_small_int(self) -> bool {
