@@ -250,6 +250,13 @@ enum Command {
         /// combines with the others.
         #[arg(long)]
         builtins: bool,
+        /// Force the `idioms` feature (kernels appended after the program:
+        /// `del` of list items, slices, dict keys, instance attributes and
+        /// locals, star unpacking, `str.format`, the newer str methods and
+        /// `type(v)` in hot loops whose values change at iteration K) on;
+        /// combines with the others.
+        #[arg(long)]
+        idioms: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -498,6 +505,7 @@ fn main() -> ExitCode {
             shape_changes,
             sentinels,
             builtins,
+            idioms,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -515,6 +523,7 @@ fn main() -> ExitCode {
                 ("--shape-changes", shape_changes),
                 ("--sentinels", sentinels),
                 ("--builtins", builtins),
+                ("--idioms", idioms),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -538,6 +547,7 @@ fn main() -> ExitCode {
                         c.shape_changes |= shape_changes;
                         c.sentinels |= sentinels;
                         c.builtins |= builtins;
+                        c.idioms |= idioms;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

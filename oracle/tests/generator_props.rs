@@ -53,7 +53,9 @@ fn programs_are_small() {
         .map(|s| unparse(&generate_from_seed(s)).lines().count())
         .collect();
     let mean = lines.iter().sum::<usize>() as f64 / lines.len() as f64;
-    assert!((10.0..=90.0).contains(&mean), "mean {mean} lines");
+    // The appended kernels (classes, exceptions, generators, dunders,
+    // shape changes, idioms) add 15 to 30 lines each: 92.7 with `idioms`.
+    assert!((10.0..=100.0).contains(&mean), "mean {mean} lines");
     assert!(
         lines.iter().all(|&n| n <= 400),
         "max {:?}",
@@ -618,6 +620,8 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
             c.star_calls = false;
             // `divmod(a, d)[i]` subscripts a tuple, `any([...])` builds a list.
             c.builtins = false;
+            // Idiom kernels delete list items and unpack lists.
+            c.idioms = false;
         });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
@@ -949,6 +953,8 @@ fn string_feature_uses_string_nodes_and_only_when_on() {
             c.shape_changes = false;
             // `hex(e)`, `format(e, ">8")` and `key=str` make strs.
             c.builtins = false;
+            // Idiom kernels format strs and call str methods.
+            c.idioms = false;
         });
         assert!(str_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }

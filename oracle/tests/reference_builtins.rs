@@ -16,6 +16,7 @@ const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
 const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
 const STR_METHOD_PROGRAMS: &str = include_str!("../../vm/tests/data/str_methods.txt");
+const STR_FORMAT_PROGRAMS: &str = include_str!("../../vm/tests/data/str_format.txt");
 
 #[test]
 fn reference_agrees_with_cpython_on_the_builtins() {
@@ -39,6 +40,12 @@ fn reference_agrees_with_cpython_on_del() {
 #[test]
 fn reference_agrees_with_cpython_on_the_str_methods() {
     agree(STR_METHOD_PROGRAMS);
+}
+
+/// `str.format` (the VM's tiers run these in vm/tests/builtins_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_str_format() {
+    agree(STR_FORMAT_PROGRAMS);
 }
 
 fn agree(programs: &str) {

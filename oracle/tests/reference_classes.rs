@@ -87,7 +87,7 @@ fn unmodelled_class_machinery_poisons() {
         "class S:\n    __slots__ = ('a',)\nprint(S.a)\n",
         "class S:\n    __slots__ = ('a',)\nclass T(S):\n    pass\nT.a\n",
         "class A:\n    def m(self):\n        return super().m()\nA.m(A)\n",
-        "class A:\n    pass\nprint(True.__class__)\n",
+        "class A:\n    pass\nprint(None.__class__)\n",
     ];
     for src in programs {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));

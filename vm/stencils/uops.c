@@ -715,7 +715,7 @@ STENCIL {
     || defined(STENCIL__BINARY_SUBSCR) || defined(STENCIL__STORE_SUBSCR) \
     || defined(STENCIL__BINARY_SLICE) || defined(STENCIL__STORE_SLICE) \
     || defined(STENCIL__DELETE_SUBSCR) || defined(STENCIL__DELETE_SLICE) \
-    || defined(STENCIL__DELETE_ATTR) \
+    || defined(STENCIL__DELETE_ATTR) || defined(STENCIL__UNPACK_EX) \
     || defined(STENCIL__CONTAINS_OP) || defined(STENCIL__UNPACK_SEQUENCE) \
     || defined(STENCIL__LOAD_METHOD) || defined(STENCIL__LOAD_ATTR) \
     || defined(STENCIL__STORE_ATTR) || defined(STENCIL__LOAD_SUPER_ATTR) \

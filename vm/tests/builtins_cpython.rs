@@ -42,3 +42,21 @@ fn every_tier_prints_what_cpython_prints_for_the_str_methods() {
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }
+
+const STR_FORMAT_PROGRAMS: &str = include_str!("data/str_format.txt");
+
+/// `str.format`: fields, conversions, nested specs, keyword and unpacked
+/// calls, a bound `format` as a value, every parsing and numbering error;
+/// the programs are shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_str_format() {
+    let sources: Vec<String> = STR_FORMAT_PROGRAMS
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 2,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}

@@ -202,7 +202,9 @@ impl Rewriter<'_, '_> {
                     },
                     // Never: a `for` statement's target above is a name or
                     // an unpacking.
-                    other @ (Target::Attr { .. } | Target::Subscript { .. }) => Stmt::ForUnpack {
+                    other @ (Target::Attr { .. }
+                    | Target::Subscript { .. }
+                    | Target::Starred(_)) => Stmt::ForUnpack {
                         targets: vec![other],
                         iter,
                         body,

@@ -34,6 +34,7 @@ mod expr;
 mod floats;
 mod func;
 mod generators;
+mod idioms;
 mod iteration;
 mod keywords;
 mod loops;
@@ -179,6 +180,11 @@ pub struct GenConfig {
     /// `hex`/`oct`/`bin` and `any`/`all` over lists and generator
     /// expressions (see `builtins.rs`).
     pub builtins: bool,
+    /// Idiom kernels appended after generation: `del` of items, slices,
+    /// keys, attributes and locals, star unpacking, `str.format`, the newer
+    /// str methods and `type(v)` in hot loops whose values change at
+    /// iteration K (see `idioms.rs`).
+    pub idioms: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -253,6 +259,7 @@ impl Default for GenConfig {
             dicts: false,
             sentinels: false,
             builtins: false,
+            idioms: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -275,7 +282,7 @@ impl GenConfig {
     /// configuration (`guided.rs`'s siblings), by name: every feature but
     /// the deliberate exceptions and limit crossings, which end a run early
     /// and are kept at their own rare odds.
-    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 38] {
+    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 39] {
         [
             ("hot_loops", &mut self.hot_loops),
             ("nested_loops", &mut self.nested_loops),
@@ -314,6 +321,7 @@ impl GenConfig {
             ("dicts", &mut self.dicts),
             ("sentinels", &mut self.sentinels),
             ("builtins", &mut self.builtins),
+            ("idioms", &mut self.idioms),
             ("prints_in_loops", &mut self.prints_in_loops),
         ]
     }
@@ -445,6 +453,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         c.builtins = strings_byte.is_some_and(|b| (b / 4) % 4 == 1);
         c.sets =
             cond_byte.is_some_and(|b| (b / 11) % 5 == 3) && (c.dicts || c.syntax || c.iteration);
+        // `idioms` reads the same byte: `(byte / 17) % 4 == 2` (one in
+        // four, about independent of `cond_exprs`, `closures` and `sets`).
+        c.idioms = cond_byte.is_some_and(|b| (b / 17) % 4 == 2);
         Ok(c)
     }
 }
@@ -497,9 +508,13 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     if cfg.dunders {
         dunders::rewrite(&mut m, u);
     }
-    // Last, from the bytes every other feature left.
     if cfg.shape_changes {
         shapes::rewrite(&mut m, u);
+    }
+    // Last, from the bytes every other feature left: a program without
+    // `idioms` is what it was before the feature existed.
+    if cfg.idioms {
+        idioms::rewrite(&mut m, u);
     }
     Ok(m)
 }

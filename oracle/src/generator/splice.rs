@@ -194,7 +194,7 @@ fn plain_target(t: &Target) -> bool {
     match t {
         Target::Name(_) => true,
         Target::Unpack(ts) => ts.iter().all(plain_target),
-        Target::Attr { .. } | Target::Subscript { .. } => false,
+        Target::Attr { .. } | Target::Subscript { .. } | Target::Starred(_) => false,
     }
 }
 
@@ -482,6 +482,7 @@ fn rename_stmt(stmt: &mut Stmt, map: &BTreeMap<String, String>) {
         match t {
             Target::Name(n) => name(n, map),
             Target::Unpack(ts) => ts.iter_mut().for_each(|t| target(t, map)),
+            Target::Starred(t) => target(t, map),
             Target::Attr { .. } | Target::Subscript { .. } => {}
         }
     }

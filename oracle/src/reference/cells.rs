@@ -181,7 +181,10 @@ pub fn genexp_function(elt: &Expr, generators: &[Comprehension]) -> (Vec<String>
             },
             // (A comprehension's target is never an attribute or a
             // subscript: the front end refuses them.)
-            Target::Unpack(_) | Target::Attr { .. } | Target::Subscript { .. } => Stmt::ForUnpack {
+            Target::Unpack(_)
+            | Target::Attr { .. }
+            | Target::Subscript { .. }
+            | Target::Starred(_) => Stmt::ForUnpack {
                 targets: match &g.target {
                     Target::Unpack(ts) => ts.clone(),
                     other => vec![other.clone()],

@@ -33,6 +33,8 @@ mod eval_builtins;
 mod eval_classes;
 #[path = "eval_delete.rs"]
 mod eval_delete;
+#[path = "eval_str_format.rs"]
+mod eval_str_format;
 #[path = "eval_try.rs"]
 mod eval_try;
 #[path = "generators.rs"]
@@ -357,6 +359,13 @@ impl<'p> Interp<'p> {
     /// destination left to right, a nested one unpacking its item.
     fn unpack_into(&mut self, dests: &'p [Dest], v: &Value, frame: &mut Frame<'p>) -> Res<()> {
         let v = &self.unpack_source(v)?;
+        if let Some(star) = dests.iter().position(|d| matches!(d, Dest::Starred(_))) {
+            let items = self.unpack_star(v, star, dests.len() - star - 1)?;
+            for (dest, item) in dests.iter().zip(items) {
+                self.store_dest(dest, item, frame)?;
+            }
+            return Ok(());
+        }
         let items = match generators::lazy_src(v) {
             Some(src) => self.unpack_lazy(src, dests.len())?,
             None => seq::unpack(v, dests.len())?,
@@ -373,6 +382,7 @@ impl<'p> Interp<'p> {
         match dest {
             Dest::Slot(slot) => self.store(*slot, v, frame),
             Dest::Unpack(inner) => self.unpack_into(inner, &v, frame)?,
+            Dest::Starred(inner) => self.store_dest(inner, v, frame)?,
             Dest::Attr(object, attr) => {
                 let o = self.eval(object, frame)?;
                 classes::set_attr(&o, attr, v)?;
@@ -680,6 +690,9 @@ impl<'p> Interp<'p> {
         self.charge()?;
         self.drain_for_method(m, base)?;
         let args = self.stack.split_off(base.min(self.stack.len()));
+        if let (Value::Str(s), "format") = (&recv, m.name()) {
+            return self.str_format(s, &args, &[]);
+        }
         methods::call_method(&mut self.heap, &recv, m, &args, self.limits.int_bits)
     }
 
@@ -726,6 +739,9 @@ impl<'p> Interp<'p> {
             }
             Value::Bound(b) => {
                 let args = self.stack.split_off(base.min(self.stack.len()));
+                if let (Value::Str(s), "format") = (&b.receiver, b.meth.name()) {
+                    return self.str_format(s, &args, &[]);
+                }
                 methods::call_method(
                     &mut self.heap,
                     &b.receiver,

@@ -236,6 +236,13 @@ impl Interp<'_> {
                 )));
             }
         };
+        self.format_value(v, spec)
+    }
+
+    /// `format(v, spec)` once its arguments are checked (also each field
+    /// of `str.format`): an empty spec is `str(v)`, an instance's
+    /// `__format__` unmodelled.
+    pub(super) fn format_value(&mut self, v: &Value, spec: &str) -> Res<Value> {
         if !spec.is_empty() {
             return format_spec::format(v, spec);
         }

@@ -241,6 +241,15 @@ impl<'p> Interp<'p> {
                     ))),
                 }
             }
+            Value::Bound(b)
+                if matches!((&b.receiver, b.meth.name()), (Value::Str(_), "format")) =>
+            {
+                let Value::Str(s) = &b.receiver else {
+                    unreachable!("matched a str receiver")
+                };
+                let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                self.str_format(s, &args, &kws)
+            }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
             Value::Math(m) => Err(math::keywords_error(m)),
             Value::Bound(b) => Err(type_error(format!(
@@ -510,6 +519,11 @@ impl<'p> Interp<'p> {
             Builtin::All => self.any_all(base, false),
             Builtin::Format => self.format_builtin(base),
             Builtin::Bool => self.bool_builtin(base),
+            Builtin::Type => match args {
+                [x] => super::eval_classes::class_of(x),
+                [_, _, _] => Err(poison(Poison::Unmodelled)),
+                _ => Err(type_error("type() takes 1 or 3 arguments".into())),
+            },
         }
     }
 }
@@ -563,6 +577,7 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::All
             | Builtin::Format
             | Builtin::Bool
+            | Builtin::Type
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

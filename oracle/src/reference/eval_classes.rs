@@ -371,9 +371,21 @@ impl<'p> Interp<'p> {
 
 /// `x.__class__` for a value of a builtin type the language names;
 /// any other type (`bool`, `NoneType`, `function`...) is not modelled.
+/// `type(x)`: `x.__class__` of any value.
+pub(super) fn class_of(x: &Value) -> Res<Value> {
+    match x {
+        Value::Instance(o) => Ok(Value::Class(o.class().clone())),
+        _ => builtin_class(x),
+    }
+}
+
+/// `x.__class__` of a value that is not an instance: its type where the
+/// language has it as a value, else unmodelled (None, a function...).
 fn builtin_class(x: &Value) -> Res<Value> {
     let b = match x {
         Value::Int(_) => Builtin::Int,
+        Value::Bool(_) => Builtin::Bool,
+        Value::Set(_) => Builtin::Set,
         Value::Float(_) => Builtin::Float,
         Value::Str(_) => Builtin::Str,
         Value::List(_) => Builtin::List,

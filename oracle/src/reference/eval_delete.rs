@@ -26,6 +26,8 @@ impl<'p> Interp<'p> {
         match dest {
             Dest::Slot(slot) => self.delete_slot(*slot, frame),
             Dest::Unpack(inner) => inner.iter().try_for_each(|d| self.delete_dest(d, frame)),
+            // Only a hand-built AST deletes `*x` (CPython's compiler refuses).
+            Dest::Starred(_) => Err(poison(Poison::Unmodelled)),
             Dest::Attr(object, attr) => {
                 let o = self.eval(object, frame)?;
                 delete_attr(&o, attr)

@@ -621,6 +621,55 @@ impl<'p> Interp<'p> {
         }
     }
 
+    /// `a, *b, c = v` (CPython's `UNPACK_EX`): `before` items pulled one
+    /// at a time, the rest drained into a list (bulk-charged as `list(v)`),
+    /// the `after` items taken off its end; the items in target order.
+    pub(super) fn unpack_star(
+        &mut self,
+        v: &Value,
+        before: usize,
+        after: usize,
+    ) -> Res<Vec<Value>> {
+        let mut src = match lazy_src(v) {
+            Some(src) => src,
+            None => match Items::of(v) {
+                Some(items) => Src::Items(items),
+                None => {
+                    return Err(super::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    )));
+                }
+            },
+        };
+        let short = |got: usize| {
+            super::value_error(format!(
+                "not enough values to unpack (expected at least {}, got {got})",
+                before + after
+            ))
+        };
+        let mut out = Vec::with_capacity(before + after + 1);
+        for got in 0..before {
+            match self.step_src(&mut src)? {
+                Some(x) => out.push(x),
+                None => return Err(short(got)),
+            }
+        }
+        let mut rest = Vec::new();
+        while let Some(x) = self.step_src(&mut src)? {
+            rest.push(x);
+            super::super::seq::check_len(rest.len() as u128)?;
+        }
+        self.heap.bulk(rest.len());
+        if rest.len() < after {
+            return Err(short(before + rest.len()));
+        }
+        let tail = rest.split_off(rest.len() - after);
+        out.push(self.heap.list_uncharged(rest));
+        out.extend(tail);
+        Ok(out)
+    }
+
     /// `a, b = g` for a generator (or an iterator over one): at most one
     /// item past the targets is pulled, as CPython's `UNPACK_SEQUENCE`.
     pub(super) fn unpack_lazy(&mut self, mut src: Src, n: usize) -> Res<Vec<Value>> {

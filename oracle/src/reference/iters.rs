@@ -329,6 +329,8 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
             matches!(x, Value::Iter(it) if it.type_name() == b.name())
         }
         Builtin::Exc(c) => super::exceptions::is_a(x, c),
+        // Which values are classes: the language has no metaclass.
+        Builtin::Type => return Err(poison(Poison::Unmodelled)),
         Builtin::Print
         | Builtin::Abs
         | Builtin::Round

@@ -141,7 +141,7 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
                     | Meth::StartsWith
                     | Meth::EndsWith
                     | Meth::Find
-            ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n))
+            ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n) || &**n == "format")
         }
         Value::Dict(_) => super::dict_methods::has(m),
         Value::Set(_) => matches!(

@@ -37,6 +37,8 @@ pub enum Dest {
     /// `container[index]` (a chained assignment's or an unpacking's
     /// target).
     Subscript(Ex, Index),
+    /// `*rest` of an unpacking: gets a list.
+    Starred(Box<Dest>),
 }
 
 #[derive(Debug)]
@@ -680,6 +682,10 @@ impl Resolver<'_> {
                 Ok(match t {
                     Target::Name(n) => Dest::Slot(self.slot(n, scope)),
                     Target::Unpack(inner) => Dest::Unpack(self.dests(inner, scope)?),
+                    Target::Starred(inner) => {
+                        let mut d = self.dests(std::slice::from_ref(&**inner), scope)?;
+                        Dest::Starred(Box::new(d.remove(0)))
+                    }
                     Target::Attr { object, attr } => {
                         Dest::Attr(self.expr(object, scope)?, Rc::from(attr.as_str()))
                     }

@@ -444,12 +444,13 @@ pub enum Builtin {
     All,
     Format,
     Bool,
+    Type,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 52] = [
+    pub const ALL: [Builtin; 53] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -502,6 +503,7 @@ impl Builtin {
         Builtin::All,
         Builtin::Format,
         Builtin::Bool,
+        Builtin::Type,
     ];
 
     pub fn name(self) -> &'static str {
@@ -541,6 +543,7 @@ impl Builtin {
             Builtin::All => "all",
             Builtin::Format => "format",
             Builtin::Bool => "bool",
+            Builtin::Type => "type",
         }
     }
 
@@ -564,6 +567,7 @@ impl Builtin {
                 | Builtin::Zip
                 | Builtin::Reversed
                 | Builtin::Bool
+                | Builtin::Type
                 | Builtin::Exc(_)
         )
     }

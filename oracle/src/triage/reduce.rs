@@ -1214,6 +1214,7 @@ fn rename_target(t: &Target, map: &BTreeMap<String, String>) -> Target {
     match t {
         Target::Name(n) => Target::Name(rn(n, map)),
         Target::Unpack(ts) => Target::Unpack(ts.iter().map(|t| rename_target(t, map)).collect()),
+        Target::Starred(t) => Target::Starred(Box::new(rename_target(t, map))),
         Target::Attr { object, attr } => Target::Attr {
             object: Box::new(rename_expr(object, map)),
             attr: attr.clone(),

@@ -348,6 +348,9 @@ pub enum Target {
         container: Box<Expr>,
         index: Box<Expr>,
     },
+    /// `*rest` in an unpacking (at most one per level): a list of the
+    /// items the other targets leave.
+    Starred(Box<Target>),
 }
 
 impl Target {
@@ -361,6 +364,7 @@ impl Target {
         match self {
             Target::Name(n) => f(n),
             Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_name(f)),
+            Target::Starred(t) => t.for_each_name(f),
             Target::Attr { .. } | Target::Subscript { .. } => {}
         }
     }
@@ -372,6 +376,7 @@ impl Target {
         match self {
             Target::Name(_) => {}
             Target::Unpack(ts) => ts.iter().for_each(|t| t.for_each_expr(f)),
+            Target::Starred(t) => t.for_each_expr(f),
             Target::Attr { object, .. } => f(object),
             Target::Subscript { container, index } => {
                 f(container);
@@ -385,6 +390,7 @@ impl Target {
         match self {
             Target::Name(_) => {}
             Target::Unpack(ts) => ts.iter_mut().for_each(|t| t.for_each_expr_mut(f)),
+            Target::Starred(t) => t.for_each_expr_mut(f),
             Target::Attr { object, .. } => f(object),
             Target::Subscript { container, index } => {
                 f(container);

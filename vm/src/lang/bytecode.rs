@@ -100,6 +100,10 @@ pub enum Op {
     ContainsOp,
     /// `[seq] -> [item(arg-1), ..., item0]` (item 0 on top).
     UnpackSequence,
+    /// `a, *b, c = seq`: `[seq] -> [after items..., list, before items...]`
+    /// (the first on top); `arg` is [`unpack_ex_arg`] of the counts before
+    /// and after the starred target (CPython's `UNPACK_EX`).
+    UnpackEx,
     UnpackSequenceTwoTuple,
     UnpackSequenceTuple,
     UnpackSequenceList,
@@ -334,6 +338,18 @@ pub const SPECIALIZATIONS: &[(Op, Op)] = {
     ]
 };
 
+/// `UNPACK_EX`'s arg: the targets before the starred one (below 256) and
+/// after it.
+pub fn unpack_ex_arg(before: usize, after: usize) -> u32 {
+    debug_assert!(before < 256);
+    before as u32 | (after as u32) << 8
+}
+
+/// The counts [`unpack_ex_arg`] packs.
+pub fn unpack_ex_counts(arg: u32) -> (u32, u32) {
+    (arg & 0xff, arg >> 8)
+}
+
 /// A generic FOR_ITER's `Cache::index` once tier 1 stepped a generator
 /// (or an iterator over one) there: a trace leaves before it.
 pub const FOR_ITER_GEN_SEEN: u64 = 1;
@@ -387,6 +403,10 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         DeleteSubscr => (2, 0),
         DeleteSlice => (4, 0),
         UnpackSequence => (1, arg),
+        UnpackEx => {
+            let (before, after) = unpack_ex_counts(arg);
+            (1, before + after + 1)
+        }
         LoadMethod => (1, 2),
         LoadAttr => (1, 1),
         CallKw => {

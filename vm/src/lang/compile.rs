@@ -571,7 +571,11 @@ impl<'n> CodeBuilder<'n> {
     /// Unpacks TOS into `targets`, left to right, nested ones recursively
     /// (CPython's shape: UNPACK_SEQUENCE pushes the items last first).
     fn unpack(&mut self, targets: &[Target]) {
-        self.emit(Op::UnpackSequence, targets.len() as u32);
+        match targets.iter().position(|t| matches!(t, Target::Starred(_))) {
+            None => self.emit(Op::UnpackSequence, targets.len() as u32),
+            // CPython's UNPACK_EX: the counts before and after the star.
+            Some(i) => self.emit(Op::UnpackEx, unpack_ex_arg(i, targets.len() - i - 1)),
+        };
         for t in targets {
             self.store_target(t);
         }
@@ -588,6 +592,7 @@ impl<'n> CodeBuilder<'n> {
                 self.emit(Op::StoreAttr, id);
             }
             Target::Subscript { container, index } => self.store_subscript(container, index),
+            Target::Starred(t) => self.store_target(t),
         }
     }
 
@@ -630,6 +635,7 @@ impl<'n> CodeBuilder<'n> {
                     self.emit(Op::DeleteSubscr, 0);
                 }
             }
+            Target::Starred(_) => unreachable!("the front end refuses `del *x`"),
         }
     }
 

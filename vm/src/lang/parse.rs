@@ -287,8 +287,28 @@ impl Lowering<'_> {
     /// and so are attributes and subscripts as the targets of a loop or a
     /// comprehension). `elts` is not empty.
     fn unpack_targets(&self, elts: &[py::Expr], stores: bool) -> R<Vec<Target>> {
+        let starred: Vec<&py::Expr> = elts
+            .iter()
+            .filter(|t| matches!(t, py::Expr::Starred(_)))
+            .collect();
+        if let Some(second) = starred.get(1) {
+            return Err((self.err_at)(
+                second.range(),
+                "SyntaxError: multiple starred expressions in assignment".into(),
+            ));
+        }
+        if !starred.is_empty() && elts.len() > 256 {
+            return Err(self.unsupported(&elts[0], "more than 256 targets around a starred one"));
+        }
         self.nested(&elts[0], 1, || {
-            elts.iter().map(|t| self.store_target(t, stores)).collect()
+            elts.iter()
+                .map(|t| match t {
+                    py::Expr::Starred(s) => Ok(Target::Starred(Box::new(
+                        self.store_target(&s.value, stores)?,
+                    ))),
+                    _ => self.store_target(t, stores),
+                })
+                .collect()
         })
     }
 
@@ -308,6 +328,10 @@ impl Lowering<'_> {
                 container: Box::new(self.expr(&s.value)?),
                 index: Box::new(self.index(&s.slice)?),
             }),
+            py::Expr::Starred(_) => Err((self.err_at)(
+                t.range(),
+                "SyntaxError: starred assignment target must be in a list or tuple".into(),
+            )),
             _ => Ok(Target::Name(
                 self.name_target(t, "unpacking into a target that is not a name")?,
             )),
@@ -578,6 +602,12 @@ impl Lowering<'_> {
             }
             py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
             py::Stmt::ClassDef(c) => self.class_def(c, s, ctx)?,
+            py::Stmt::Delete(d) if d.targets.iter().any(has_starred) => {
+                return Err((self.err_at)(
+                    s.range(),
+                    "SyntaxError: cannot delete starred".into(),
+                ));
+            }
             py::Stmt::Delete(d) => Stmt::Delete(
                 d.targets
                     .iter()
@@ -958,6 +988,17 @@ fn expr_kind(e: &py::Expr) -> &'static str {
     }
 }
 
+/// Whether a `del` target holds `*x` at any depth.
+fn has_starred(t: &py::Expr) -> bool {
+    match t {
+        py::Expr::Starred(_) => true,
+        py::Expr::Tuple(py::ExprTuple { elts, .. }) | py::Expr::List(py::ExprList { elts, .. }) => {
+            elts.iter().any(has_starred)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1037,8 +1078,12 @@ mod tests {
         assert!(parse_program("x = [1]\nprint(x.append)\n").is_ok());
         let e = parse_program("f = [lambda: x for x in y]\n").unwrap_err();
         assert!(e.message.contains("lambda in a comprehension"), "{e}");
-        let e = parse_program("a, *b = [1]\n").unwrap_err();
-        assert!(e.message.contains("not a name"), "{e}");
+        // Star unpacking: one starred target per level, never alone.
+        assert!(parse_program("a, *b = [1]\nfor c, *d in [[1]]:\n    pass\n").is_ok());
+        let e = parse_program("a, *b, *c = [1]\n").unwrap_err();
+        assert!(e.message.contains("multiple starred"), "{e}");
+        let e = parse_program("del (a, *b)\n").unwrap_err();
+        assert!(e.message.contains("delete"), "{e}");
         assert!(
             parse_program("x = 1j")
                 .unwrap_err()

@@ -120,7 +120,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "quit",
     "setattr",
     "slice",
-    "type",
     "vars",
 ];
 

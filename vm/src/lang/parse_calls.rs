@@ -30,10 +30,10 @@ impl Lowering<'_> {
             py::Expr::Name(n) => Some(n.id.as_str()),
             _ => None,
         };
-        // `xs.sort(key=f, reverse=r)`: the one method with keywords,
-        // called as a bound method.
-        let is_sort_method =
-            matches!(&*c.func, py::Expr::Attribute(at) if at.attr.id.as_str() == "sort");
+        // `xs.sort(key=f, reverse=r)` and `s.format(x=v)`: the methods
+        // with keywords, called as bound methods.
+        let is_sort_method = matches!(&*c.func,
+            py::Expr::Attribute(at) if matches!(at.attr.id.as_str(), "sort" | "format"));
         let mut keywords: Vec<Keyword> = Vec::new();
         for k in c.arguments.keywords.iter() {
             let Some(arg) = k.arg.as_ref().map(|a| a.id.to_string()) else {

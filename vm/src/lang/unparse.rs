@@ -580,6 +580,7 @@ fn target_text(t: &Target) -> String {
         Target::Name(n) => n.clone(),
         Target::Unpack(ts) => format!("({})", unpack_targets(ts)),
         Target::Attr { object, attr } => attribute_target(object, attr),
+        Target::Starred(t) => format!("*{}", target_text(t)),
         Target::Subscript { container, index } => {
             let mut out = String::new();
             subscript(container, index, &mut out);

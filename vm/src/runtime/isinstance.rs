@@ -28,6 +28,8 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
         // `bool` is a subclass of `int`.
         Value::BUILTIN_INT => int::is_int(x),
         Value::BUILTIN_BOOL => x.is_bool(),
+        // Which values are classes: the language has no metaclass.
+        Value::BUILTIN_TYPE => return Err(Raise::Poison(Poison::Unmodelled)),
         Value::BUILTIN_FLOAT => float::is_float(x),
         Value::BUILTIN_STR => strs::is_str(x),
         Value::BUILTIN_LIST => seq::is_list(x),

@@ -13,7 +13,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 69] = [
+pub const METHODS: [(&str, &str, Value); 70] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -83,6 +83,7 @@ pub const METHODS: [(&str, &str, Value); 69] = [
     ("str", "splitlines", Value::METHOD_STR_SPLITLINES),
     ("str", "removeprefix", Value::METHOD_STR_REMOVEPREFIX),
     ("str", "removesuffix", Value::METHOD_STR_REMOVESUFFIX),
+    ("str", "format", Value::METHOD_STR_FORMAT),
 ];
 
 pub fn is_method(v: Value) -> bool {

@@ -115,7 +115,8 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_ZIP
         | Value::BUILTIN_REVERSED
         | Value::BUILTIN_SET
-        | Value::BUILTIN_BOOL => return "type",
+        | Value::BUILTIN_BOOL
+        | Value::BUILTIN_TYPE => return "type",
         Value::MODULE_MATH | Value::MODULE_ARRAY => return "module",
         Value::ARRAY_ARRAY => return "type",
         c if exceptions::is_class(c) => return "type",

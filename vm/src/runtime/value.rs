@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 52] = [
+pub const BUILTINS: [(&str, Value); 53] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -73,6 +73,7 @@ pub const BUILTINS: [(&str, Value); 52] = [
     ("all", Value::BUILTIN_ALL),
     ("format", Value::BUILTIN_FORMAT),
     ("bool", Value::BUILTIN_BOOL),
+    ("type", Value::BUILTIN_TYPE),
 ];
 
 /// Smallest and largest inline ints.
@@ -189,6 +190,10 @@ impl Value {
     pub const BUILTIN_ALL: Value = Value((126 << 2) | 2);
     pub const BUILTIN_FORMAT: Value = Value((127 << 2) | 2);
     pub const BUILTIN_BOOL: Value = Value((128 << 2) | 2);
+    pub const BUILTIN_TYPE: Value = Value((129 << 2) | 2);
+    /// `str.format`, run by tier 1 (`tier1/str_format.rs`): it calls
+    /// `__str__`/`__repr__`.
+    pub const METHOD_STR_FORMAT: Value = Value((160 << 2) | 2);
     // The str methods of `str_methods.rs`.
     pub const METHOD_STR_LSTRIP: Value = Value((130 << 2) | 2);
     pub const METHOD_STR_RSTRIP: Value = Value((131 << 2) | 2);

@@ -90,14 +90,35 @@ impl Run<'_> {
                 )));
             }
         };
-        if spec.is_null() || strs::len(spec) == 0 {
+        let spec = if spec.is_null() {
+            String::new()
+        } else {
+            strs::text(spec).to_string()
+        };
+        self.format_value(v, &spec)
+    }
+
+    /// `format(v, spec)`'s work (also `str.format`'s for each field): an
+    /// empty spec is `str(v)`; an instance's `__format__` is unmodelled.
+    pub(crate) fn format_value(&mut self, v: Value, spec: &str) -> Result<Value, Raise> {
+        if spec.is_empty() {
             if crate::runtime::class::is_instance(v) {
                 return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
             }
             return self.call_builtin(Value::BUILTIN_STR, &[v]);
         }
-        let spec = strs::text(spec).to_string();
-        format_spec::format(self.arena, v, &spec)
+        format_spec::format(self.arena, v, spec)
+    }
+
+    /// `type(x)`: what `x.__class__` gives (an instance's class, an
+    /// exception's, a builtin value's type; unmodelled where that is).
+    /// `type(name, bases, ns)` makes a class: unmodelled.
+    pub(crate) fn type_builtin(&mut self, args: &[Value]) -> Result<Value, Raise> {
+        match *args {
+            [x] => super::classes::class_of(x),
+            [_, _, _] => Err(Raise::Poison(crate::lang::Poison::Unmodelled)),
+            _ => Err(Raise::type_error("type() takes 1 or 3 arguments".into())),
+        }
     }
 
     /// `bool()` and `bool(x)`.

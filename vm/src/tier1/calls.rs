@@ -212,11 +212,16 @@ impl Run<'_> {
             Value::BUILTIN_ALL => self.any_all(args, false),
             Value::BUILTIN_FORMAT => self.format_builtin(args),
             Value::BUILTIN_BOOL => self.bool_builtin(args),
+            Value::BUILTIN_TYPE => self.type_builtin(args),
             Value::ARRAY_ARRAY => self.new_array(args),
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
             }
+            Value::METHOD_STR_FORMAT => self.str_format(args[0], &args[1..], &[]),
             m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
+            b if methods::is_bound(b) && methods::bound_parts(b).1 == Value::METHOD_STR_FORMAT => {
+                self.str_format(methods::bound_parts(b).0, args, &[])
+            }
             b if methods::is_bound(b) => methods::call_bound(self.arena, b, args),
             // Called as `math.f(...)`, LOAD_METHOD left a NULL below the
             // arguments in place of a receiver.
@@ -248,6 +253,18 @@ impl Run<'_> {
             let caller = self.arena.roots.top_frame;
             return self.call_value_kw(callable, ins, Some(arg), caller);
         }
+        // As `call_value_kw`: an error's point is the call before it ticked
+        // (the generic `_CALL_KW` of a trace raising through here).
+        let fuel_at_call = self.fuel;
+        let r = self.call_kw_other(callable, ins, arg);
+        if r.is_err() {
+            self.note_call_error(callable, fuel_at_call);
+        }
+        r
+    }
+
+    /// [`Self::call_kw`] of anything but a Python function.
+    fn call_kw_other(&mut self, callable: Value, ins: &[Value], arg: u32) -> Result<Value, Raise> {
         if let Some(r) = self.call_class_value_kw(callable, ins, arg) {
             return r;
         }
@@ -272,6 +289,13 @@ impl Run<'_> {
                 .find(|(n, _)| *n == name)
                 .map(|(_, v)| *v)
         };
+        if methods::is_bound(callable)
+            && let (s, Value::METHOD_STR_FORMAT) = methods::bound_parts(callable)
+        {
+            let keywords: Vec<(String, Value)> =
+                names.iter().cloned().zip(kw.iter().copied()).collect();
+            return self.str_format(s, args, &keywords);
+        }
         if callable == Value::BUILTIN_PRINT {
             let pick = |name: &str| keyword(name).unwrap_or(Value::NONE);
             return self.print(args, pick("sep"), pick("end"));

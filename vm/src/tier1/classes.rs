@@ -735,9 +735,24 @@ impl Run<'_> {
 
 /// `x.__class__` of a value of a builtin type the language has as a class
 /// value; any other (a bool, None, a function...) is unmodelled.
+/// `x.__class__` of any value (`type(x)`).
+pub(crate) fn class_of(x: Value) -> Result<Value, Raise> {
+    if class::is_instance(x) {
+        return Ok(class::type_of(x));
+    }
+    if let Some(e) = exceptions::view(x) {
+        return Ok(e.class);
+    }
+    builtin_class(x)
+}
+
+/// `x.__class__` of a builtin value the language has the type of as a
+/// value; anything else (None, a function, a class...) is unmodelled.
 fn builtin_class(v: Value) -> Result<Value, Raise> {
-    use crate::runtime::{float, pydict, seq, strs};
-    Ok(if crate::runtime::int::is_int(v) && !v.is_bool() {
+    use crate::runtime::{float, pydict, pyset, seq, strs};
+    Ok(if v.is_bool() {
+        Value::BUILTIN_BOOL
+    } else if crate::runtime::int::is_int(v) {
         Value::BUILTIN_INT
     } else if float::is_float(v) {
         Value::BUILTIN_FLOAT
@@ -749,6 +764,8 @@ fn builtin_class(v: Value) -> Result<Value, Raise> {
         Value::BUILTIN_TUPLE
     } else if pydict::is_dict(v) {
         Value::BUILTIN_DICT
+    } else if pyset::is_set(v) {
+        Value::BUILTIN_SET
     } else if v.is_ptr()
         && crate::runtime::object::kind_of(v) == crate::runtime::object::Kind::Range
     {

@@ -609,6 +609,7 @@ impl Run<'_> {
                 | Op::StoreSlice
                 | Op::DeleteSubscr
                 | Op::DeleteSlice
+                | Op::UnpackEx
                 | Op::DeleteAttr
                 | Op::ContainsOp
                 | Op::ForIterList
@@ -717,6 +718,10 @@ impl Run<'_> {
         }
         if let Some(r) = self.call_ex_stack_op(op, ins) {
             return r;
+        }
+        if op == Op::UnpackEx {
+            let (before, after) = crate::lang::bytecode::unpack_ex_counts(arg);
+            return self.unpack_ex(ins[0], before as usize, after as usize);
         }
         let arena = &mut *self.arena;
         Ok(match op {

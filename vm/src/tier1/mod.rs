@@ -13,6 +13,7 @@ mod interp;
 mod reducers;
 mod seq_instr;
 mod specialize;
+mod str_format;
 mod unwind;
 
 pub(crate) use calls::closure_of;

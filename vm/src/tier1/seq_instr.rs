@@ -178,6 +178,7 @@ impl Run<'_> {
             | Op::StoreSlice
             | Op::DeleteSubscr
             | Op::DeleteSlice
+            | Op::UnpackEx
             | Op::DeleteAttr
             | Op::LoadMethod
             | Op::LoadAttr
@@ -232,6 +233,86 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Run<'_> {
+    /// `UNPACK_EX` (`a, *b, c = v`), as CPython's `unpack_iterable`: the
+    /// `before` items pulled one at a time, the rest drained into a list,
+    /// then the `after` items taken off its end. Returns the stack's new
+    /// items, the first target's on top.
+    pub(crate) fn unpack_ex(
+        &mut self,
+        v: Value,
+        before: usize,
+        after: usize,
+    ) -> Result<Vec<Value>, Raise> {
+        use crate::runtime::class;
+        let has_iter = self.dunder(v, "__iter__")?.is_some();
+        if !has_iter && class::has_dunder(v, class::D_GETITEM) {
+            // CPython iterates by `__getitem__`: not modelled.
+            return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+        }
+        let it = self.get_iter_any(v).map_err(|e| match e {
+            // (A `__iter__` returning a non-iterator keeps its message.)
+            Raise::Exc { .. } if !has_iter => Raise::type_error(format!(
+                "cannot unpack non-iterable {} object",
+                crate::runtime::type_name(v)
+            )),
+            other => other,
+        })?;
+        let mark = self.arena.roots.temps.len();
+        self.arena.roots.temps.push(it);
+        let r = self.unpack_ex_from(it, before, after);
+        self.arena.roots.temps.truncate(mark);
+        r
+    }
+
+    fn unpack_ex_from(
+        &mut self,
+        it: Value,
+        before: usize,
+        after: usize,
+    ) -> Result<Vec<Value>, Raise> {
+        let wanted = before + after;
+        let mut items = Vec::with_capacity(before);
+        while items.len() < before {
+            let Some(x) = self.iter_next(it)? else {
+                return Err(Raise::exc(
+                    "ValueError",
+                    format!(
+                        "not enough values to unpack (expected at least {wanted}, got {})",
+                        items.len()
+                    ),
+                ));
+            };
+            self.arena.roots.temps.push(x);
+            items.push(x);
+        }
+        let mut rest = Vec::new();
+        while let Some(x) = self.iter_next(it)? {
+            seq::check_len(rest.len() + 1)?;
+            self.arena.roots.temps.push(x);
+            rest.push(x);
+        }
+        // `list(it)`'s cost, for the list CPython builds of the rest.
+        seq::charge(self.arena, rest.len());
+        if rest.len() < after {
+            return Err(Raise::exc(
+                "ValueError",
+                format!(
+                    "not enough values to unpack (expected at least {wanted}, got {})",
+                    before + rest.len()
+                ),
+            ));
+        }
+        let tail = rest.split_off(rest.len() - after);
+        let middle = seq::new_list(self.arena, &rest)?;
+        let mut out: Vec<Value> = tail;
+        out.reverse();
+        out.push(middle);
+        out.extend(items.into_iter().rev());
+        Ok(out)
     }
 }
 

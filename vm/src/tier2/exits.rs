@@ -282,18 +282,24 @@ impl Run<'_> {
         let fuel_at_call = self.fuel;
         let r = self.call_value_inner(callable, args, kw, caller);
         if r.is_err() {
-            self.error_fuel = Some(fuel_at_call);
-            // Python code ran before the error: a function called, or one
-            // a builtin ran (`next(g)` resuming a generator to its end,
-            // which then raises StopIteration), each a fuel tick beyond
-            // the call's own. (Bulk fuel folded in at that tick counts too:
-            // such an error is then checked for reachability only.)
-            self.error_in_callee = self.fuel > fuel_at_call + 1
-                || (callable.is_ptr()
-                    && crate::runtime::object::kind_of(callable)
-                        == crate::runtime::object::Kind::Function);
+            self.note_call_error(callable, fuel_at_call);
         }
         r
+    }
+
+    /// A call that ticked fuel raised: its error's point is the call
+    /// before it ran (`fuel_at_call`), which a trace's error records.
+    pub(crate) fn note_call_error(&mut self, callable: Value, fuel_at_call: u64) {
+        self.error_fuel = Some(fuel_at_call);
+        // Python code ran before the error: a function called, or one a
+        // builtin ran (`next(g)` resuming a generator to its end, which
+        // then raises StopIteration; a `key=` function), each a fuel tick
+        // beyond the call's own. (Bulk fuel folded in at that tick counts
+        // too: such an error is then checked for reachability only.)
+        self.error_in_callee = self.fuel > fuel_at_call + 1
+            || (callable.is_ptr()
+                && crate::runtime::object::kind_of(callable)
+                    == crate::runtime::object::Kind::Function);
     }
 
     fn call_value_inner(

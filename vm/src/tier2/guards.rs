@@ -137,6 +137,7 @@ pub fn removed_guard_holds(
         | Uop::DeleteAttr
         | Uop::ContainsOp
         | Uop::UnpackSequence
+        | Uop::UnpackEx
         | Uop::LoadMethod
         | Uop::LoadAttr
         | Uop::StoreAttr

@@ -562,6 +562,7 @@ impl Run<'_> {
                     | Uop::DeleteAttr
                     | Uop::ContainsOp
                     | Uop::UnpackSequence
+                    | Uop::UnpackEx
                     | Uop::LoadMethod
                     | Uop::LoadAttr
                     | Uop::StoreAttr

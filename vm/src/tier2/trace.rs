@@ -273,6 +273,7 @@ pub fn project(
             | Op::StoreSlice
             | Op::DeleteSubscr
             | Op::DeleteSlice
+            | Op::UnpackEx
             | Op::DeleteAttr
             | Op::ContainsOp
             | Op::UnpackSequence
@@ -300,6 +301,7 @@ pub fn project(
                     Op::BinarySlice => Uop::BinarySlice,
                     Op::StoreSlice => Uop::StoreSlice,
                     Op::DeleteSubscr => Uop::DeleteSubscr,
+                    Op::UnpackEx => Uop::UnpackEx,
                     Op::DeleteSlice => Uop::DeleteSlice,
                     Op::DeleteAttr => Uop::DeleteAttr,
                     Op::ContainsOp => Uop::ContainsOp,
@@ -393,6 +395,7 @@ pub fn stack_op_of_operand(operand: u64) -> Option<(Op, u32)> {
         Op::BinarySlice,
         Op::StoreSlice,
         Op::DeleteSubscr,
+        Op::UnpackEx,
         Op::DeleteSlice,
         Op::DeleteAttr,
         Op::ContainsOp,

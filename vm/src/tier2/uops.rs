@@ -239,6 +239,8 @@ uops! {
     DeleteAttr               "_DELETE_ATTR"                  1 0 None escapes error;
     ContainsOp               "_CONTAINS_OP"                  2 1 None escapes error;
     UnpackSequence           "_UNPACK_SEQUENCE"              1 255 None escapes error;
+    /// `a, *b = seq` (oparg: the counts before and after the star).
+    UnpackEx                 "_UNPACK_EX"                    1 255 None escapes error;
     LoadMethod               "_LOAD_METHOD"                  1 2 None escapes error;
     LoadAttr                 "_LOAD_ATTR"                    1 1 None escapes error;
     /// `obj.name = value` through the generic helper: storing on a class
@@ -370,6 +372,9 @@ impl Uop {
             Uop::CallFunctionEx => (2 + oparg, 1),
             Uop::BuildSet => (oparg & !crate::lang::bytecode::SET_CONSTANT, 1),
             Uop::UnpackSequence | Uop::UnpackSequenceTuple | Uop::UnpackSequenceList => (1, oparg),
+            Uop::UnpackEx => {
+                crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::UnpackEx, oparg)
+            }
             Uop::CallKw => {
                 crate::lang::bytecode::stack_effect(crate::lang::bytecode::Op::CallKw, oparg)
             }

@@ -1,0 +1,351 @@
+//! The `idioms` swarm feature: after a program is generated, append one or
+//! two *idiom kernels*, hot loops written with what real Python code
+//! uses and the rest of the generator never writes:
+//!
+//! - `del` of list items and slices and of dict keys in a loop that grows
+//!   and shrinks its containers (`_DELETE_SUBSCR`, `_DELETE_SLICE`), the
+//!   container turning into a tuple at iteration K (a TypeError raised
+//!   inside the trace, caught in the same iteration);
+//! - `del` of an instance attribute that a class attribute shadows (the
+//!   instance value goes NULL: `_LOAD_ATTR_INSTANCE_VALUE` deopts, the
+//!   class's one shows through), and of a local re-read under `try`;
+//! - star unpacking (`h, *t = v`, `*init, last = v`, `for a, *b in rows`:
+//!   `_UNPACK_EX`) of a value that changes length or type at iteration K;
+//! - `str.format` with positional, numbered and keyword fields and nested
+//!   specs, whose argument changes type at iteration K (ValueError caught);
+//! - the newer str methods (`ljust`, `zfill`, `partition`, `rsplit`,
+//!   `isdigit`...) on a receiver that stops being a str at iteration K;
+//! - `type(v) is int` / `type(v).__name__` on a value that changes type.
+//!
+//! Kernels are Python templates whose constants, trip counts and iteration
+//! K come from the bytes left after every other feature, parsed by the
+//! front end and appended, so programs without the feature are unchanged.
+//! No kernel lets an exception escape. Names start with `Idm`/`idm` and a
+//! kernel number, which the other features never use.
+
+use arbitrary::Unstructured;
+
+use super::chance;
+use jitdiff_vm::lang::ast::Module;
+use jitdiff_vm::lang::parse_program;
+
+/// What a kernel template is filled with.
+struct Holes {
+    /// `idm<i>`: the kernel's function prefix.
+    fun: String,
+    /// `Idm<i>`: the kernel's class name.
+    cls: String,
+    /// Small constants (-9..=9).
+    k: [i64; 3],
+    /// The hot loop's trip count (30..=200).
+    n: u32,
+    /// The iteration at which a value changes (in the loop's last 3/4).
+    at: u32,
+    /// Independent choices.
+    pick: [usize; 3],
+}
+
+type Kernel = fn(&Holes) -> String;
+
+const KERNELS: [Kernel; 7] = [
+    del_items,
+    del_attribute,
+    del_local,
+    star_unpack,
+    str_format,
+    str_methods,
+    type_checks,
+];
+
+/// Appends one to three kernels drawn from `u`.
+pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
+    let count = 1 + usize::from(chance(u, 30));
+    for i in 0..count {
+        let which = u.choose_index(KERNELS.len()).unwrap_or(0);
+        let holes = holes(u, i);
+        // Every template parses (a test checks each); should one not, the
+        // program is left as it was.
+        if let Ok(k) = parse_program(&KERNELS[which](&holes)) {
+            m.body.extend(k.body);
+        }
+    }
+}
+
+fn holes(u: &mut Unstructured, index: usize) -> Holes {
+    let k = [
+        u.int_in_range(-9..=9i64).unwrap_or(1),
+        u.int_in_range(-9..=9i64).unwrap_or(2),
+        u.int_in_range(-9..=9i64).unwrap_or(3),
+    ];
+    let n = 30 + u.int_in_range(0..=170u32).unwrap_or(0);
+    let at = n / 4 + u.int_in_range(0..=n - n / 4 - 1).unwrap_or(0);
+    let pick = [
+        u.int_in_range(0..=63usize).unwrap_or(0),
+        u.int_in_range(0..=63usize).unwrap_or(0),
+        u.int_in_range(0..=63usize).unwrap_or(0),
+    ];
+    Holes {
+        fun: format!("idm{index}"),
+        cls: format!("Idm{index}"),
+        k,
+        n,
+        at,
+        pick,
+    }
+}
+
+/// A queue and a dict that grow every iteration and lose items by `del`
+/// (an index, a slice with a step, a key), the queue becoming a tuple at
+/// iteration K.
+fn del_items(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    let cap = 3 + h.pick[0] % 6;
+    let step = 2 + h.pick[1] % 3;
+    let index = match h.pick[2] % 3 {
+        0 => "0".to_string(),
+        1 => "-1".to_string(),
+        _ => "len(q) // 2".to_string(),
+    };
+    format!(
+        "def {f}_run(n):
+    q = [{a}, {b}]
+    d = {{}}
+    t = 0
+    bad = 0
+    for i in range(n):
+        if i == {at}:
+            q = tuple(q)
+        try:
+            q.append(i * {c})
+            d[i % 7] = i
+            del q[{index}]
+            if len(q) > {cap}:
+                del q[1::{step}]
+            if (i + {b}) % 7 in d:
+                del d[(i + {b}) % 7]
+            t += len(q) + sum(q) + len(d)
+        except (TypeError, AttributeError):
+            bad += 1
+            q = list(q)
+    return t, bad, q, sorted(d)
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Instances whose attribute, shadowing a class attribute, is deleted in
+/// a hot loop from iteration K on: reads fall back to the class's.
+fn del_attribute(h: &Holes) -> String {
+    let (f, cls, [a, b, _]) = (&h.fun, &h.cls, h.k);
+    let every = 2 + h.pick[0] % 4;
+    format!(
+        "class {cls}:
+    v = {a}
+    def __init__(self, i):
+        self.v = i
+        self.w = i + {b}
+def {f}_run(n):
+    objs = [{cls}(i) for i in range({every} * 3)]
+    t = 0
+    gone = 0
+    for i in range(n):
+        o = objs[i % len(objs)]
+        t += o.v + o.w
+        if i >= {at} and i % {every} == 0:
+            try:
+                del o.v
+            except AttributeError:
+                gone += 1
+                o.v = i
+    return t, gone, [o.v for o in objs]
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A local deleted at iteration K and read under `try` afterwards.
+fn del_local(h: &Holes) -> String {
+    let (f, [a, b, _]) = (&h.fun, h.k);
+    format!(
+        "def {f}_run(n):
+    x = {a}
+    t = 0
+    misses = 0
+    for i in range(n):
+        if i == {at}:
+            del x
+        try:
+            t += x * {b}
+        except UnboundLocalError:
+            misses += 1
+            if misses > 3:
+                x = i
+    return t, misses
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Star unpacking of a value that changes length (one too short: a
+/// ValueError caught) or type at iteration K, and in a loop's target.
+fn star_unpack(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    let (targets, sum) = match h.pick[0] % 3 {
+        0 => ("x, *rest", "x + len(rest)"),
+        1 => ("*init, x", "x * len(init)"),
+        _ => ("x, *mid, y", "x - y + sum(mid)"),
+    };
+    let next = match h.pick[1] % 4 {
+        0 => format!("[{a}]"),
+        1 => format!("({a}, {b}, {c}, {a})"),
+        2 => "range(4)".to_string(),
+        _ => format!("[{c}] * 6"),
+    };
+    format!(
+        "def {f}_run(n):
+    v = [{a}, {b}, {c}]
+    t = 0
+    bad = 0
+    rows = [(i, i + {a}, i * {b}) for i in range(5)]
+    for i in range(n):
+        if i == {at}:
+            v = {next}
+        try:
+            {targets} = v
+            t += {sum}
+        except ValueError:
+            bad += 1
+        for p, *q in rows:
+            t += p + len(q)
+    return t, bad
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// `str.format` in a hot loop; its argument becomes a str at iteration K,
+/// which an int spec rejects (ValueError caught).
+fn str_format(h: &Holes) -> String {
+    let (f, [a, b, _]) = (&h.fun, h.k);
+    let width = 2 + h.pick[0] % 7;
+    let text = match h.pick[1] % 4 {
+        0 => "{}:{:>{w}d}|{name}",
+        1 => "{0}-{1:0{w}d}-{0}",
+        2 => "[{:^{w}}]{!r}",
+        _ => "{:+{w}d}{{{name}}}",
+    };
+    format!(
+        "def {f}_run(n):
+    v = {a}
+    t = 0
+    bad = 0
+    for i in range(n):
+        if i == {at}:
+            v = 'x{b}'
+        try:
+            s = '{text}'.format(i, v * (i % 7), w={width}, name='q')
+            t += len(s)
+        except ValueError:
+            bad += 1
+    return t, bad, s
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// The newer str methods on a receiver that becomes a list at iteration
+/// K (AttributeError caught).
+fn str_methods(h: &Holes) -> String {
+    let (f, [a, b, _]) = (&h.fun, h.k);
+    let width = 3 + h.pick[0] % 8;
+    let uses = match h.pick[1] % 4 {
+        0 => format!("len(s.ljust({width}, '.')) + len(s.zfill({width}))"),
+        1 => "len(s.partition('1')[2]) + len(s.rsplit('2', 1))".to_string(),
+        2 => "s.isdigit() + s.rfind('3') + len(s.removeprefix('1'))".to_string(),
+        _ => format!("len(s.center({width})) + s.count('0') + s.istitle()"),
+    };
+    format!(
+        "def {f}_run(n):
+    t = 0
+    bad = 0
+    for i in range(n):
+        s = str(i * {a} + {b})
+        if i >= {at}:
+            s = list(s)
+        try:
+            t += {uses}
+        except AttributeError:
+            bad += 1
+    return t, bad
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// `type(v)` tests on a value whose type changes at iteration K.
+fn type_checks(h: &Holes) -> String {
+    let (f, [a, b, _]) = (&h.fun, h.k);
+    let next = match h.pick[0] % 4 {
+        0 => format!("{a}.5"),
+        1 => format!("'{b}'"),
+        2 => "True".to_string(),
+        _ => format!("[{a}]"),
+    };
+    format!(
+        "def {f}_run(n):
+    v = {a}
+    t = 0
+    names = {{}}
+    for i in range(n):
+        if i == {at}:
+            v = {next}
+        if type(v) is int:
+            t += v + i
+        elif type(v) == float:
+            t += 1
+        k = type(v).__name__
+        names[k] = names.get(k, 0) + 1
+    return t, names
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jitdiff_vm::lang::parse_program;
+
+    /// Every template parses for every choice (what `rewrite` appends).
+    #[test]
+    fn every_kernel_parses_for_every_choice() {
+        for which in KERNELS {
+            for p in 0..64 {
+                let h = Holes {
+                    fun: "idm0".into(),
+                    cls: "Idm0".into(),
+                    k: [-9, 0, 9],
+                    n: 40,
+                    at: 20,
+                    pick: [p, p / 2, p / 3],
+                };
+                let src = which(&h);
+                parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+            }
+        }
+    }
+}
