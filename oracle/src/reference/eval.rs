@@ -701,6 +701,11 @@ impl<'p> Interp<'p> {
     /// order the VM follows too.
     fn call(&mut self, f: Value, base: usize) -> Res<Value> {
         self.charge()?;
+        self.call_charged(f, base)
+    }
+
+    /// [`Self::call`] once its fuel is charged.
+    fn call_charged(&mut self, f: Value, base: usize) -> Res<Value> {
         self.poison_array_args(&f, base)?;
         let result = match f {
             Value::Arr(Arr::Type) => return self.array_new(base),

@@ -240,14 +240,11 @@ impl Interp<'_> {
     }
 
     /// `format(v, spec)` once its arguments are checked (also each field
-    /// of `str.format`): an empty spec is `str(v)`, an instance's
-    /// `__format__` unmodelled.
+    /// of `str.format`): an empty spec is `str(v)` (`object.__format__`
+    /// for an instance: the language defines no other `__format__`).
     pub(super) fn format_value(&mut self, v: &Value, spec: &str) -> Res<Value> {
         if !spec.is_empty() {
             return format_spec::format(v, spec);
-        }
-        if matches!(v, Value::Instance(_)) {
-            return Err(super::poison(jitdiff_vm::lang::Poison::Unmodelled));
         }
         let at = self.stack.len();
         self.stack.push(v.clone());

@@ -173,6 +173,12 @@ impl<'p> Interp<'p> {
                     match &**name {
                         "sep" => sep_end[0] = Some(v),
                         "end" => sep_end[1] = Some(v),
+                        // Only whether to flush: the output is the same.
+                        // An instance's truth may run `__bool__`.
+                        "flush" if matches!(v, Value::Instance(_)) => {
+                            return Err(poison(Poison::Unmodelled));
+                        }
+                        "flush" => {}
                         _ => {
                             let b = Builtin::Print;
                             return Err(strs::builtin_keywords_error(b, npos, &[name]));
@@ -249,6 +255,29 @@ impl<'p> Interp<'p> {
                 };
                 let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
                 self.str_format(s, &args, &kws)
+            }
+            // `enumerate(xs, start=1)`, `round(x, ndigits=2)`...: the
+            // keywords are the parameters after the positional arguments.
+            Value::Builtin(b) if keywords_as_positional(b, npos, &names).is_some() => {
+                let order = keywords_as_positional(b, npos, &names).unwrap_or_default();
+                for i in order {
+                    self.stack.push(kws[i].1.clone());
+                }
+                return self.call_charged(f, base);
+            }
+            // Keywords not placed so: any to `enumerate`, `zip` (`strict=`)
+            // or `pow`, and one `int`, `sum` or `round` takes (`int(base=2)`
+            // alone), where CPython's answer is not the error below.
+            Value::Builtin(b)
+                if match b {
+                    Builtin::Enumerate | Builtin::Zip | Builtin::Pow => true,
+                    Builtin::Int => names.contains(&"base"),
+                    Builtin::Sum => names.contains(&"start"),
+                    Builtin::Round => names.iter().any(|n| matches!(*n, "number" | "ndigits")),
+                    _ => false,
+                } =>
+            {
+                Err(poison(Poison::Unmodelled))
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
             Value::Math(m) => Err(math::keywords_error(m)),
@@ -589,4 +618,26 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
         },
         _ => false,
     }
+}
+
+/// For a builtin whose parameters after its positional-only ones may be
+/// given by keyword: with `npos` positional arguments, the keywords must
+/// name exactly the next parameters (in any order). Returns the index in
+/// `names` of each, in parameter order.
+fn keywords_as_positional(b: Builtin, npos: usize, names: &[&str]) -> Option<Vec<usize>> {
+    let (params, positional_only): (&[&str], usize) = match b {
+        Builtin::Enumerate => (&["iterable", "start"], 0),
+        Builtin::Sum => (&["iterable", "start"], 1),
+        Builtin::Int => (&["x", "base"], 1),
+        Builtin::Round => (&["number", "ndigits"], 0),
+        Builtin::Pow => (&["base", "exp", "mod"], 0),
+        _ => return None,
+    };
+    if npos < positional_only {
+        return None;
+    }
+    let next = params.get(npos..npos + names.len())?;
+    next.iter()
+        .map(|p| names.iter().position(|n| n == p))
+        .collect()
 }

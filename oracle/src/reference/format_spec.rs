@@ -119,8 +119,9 @@ fn parse_spec(text: &str, default: Option<char>, of: &str) -> Res<FormatSpec> {
 
 /// `format(v, spec)`, `spec` not empty.
 pub fn format(v: &Value, spec: &str) -> Res<Value> {
+    // An instance's `__format__` is `object.__format__` (the language
+    // refuses to define another): a spec is the TypeError below.
     let text = match v {
-        Value::Instance(_) => return Err(poison(Poison::Unmodelled)),
         Value::Str(s) => string(s, &parse_spec(spec, Some('s'), "str")?)?,
         _ => match v.as_num() {
             Some(Num::Int(i)) => {

@@ -196,6 +196,11 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let it = self.eval(first, frame)?;
+        // CPython's GET_ITER: an instance's `__iter__` (maybe a generator).
+        let it = match it {
+            Value::Instance(_) => self.iter_any(&it)?,
+            other => other,
+        };
         if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
             return Err(seq::not_iterable(&it));
         }

@@ -27,10 +27,20 @@ pub enum MathFn {
     IsInf,
     Hypot,
     Tan,
+    IsFinite,
+    Degrees,
+    Radians,
+    Asin,
+    Acos,
+    Atan,
+    Log2,
+    Log10,
+    Gcd,
+    Isqrt,
 }
 
 impl MathFn {
-    const ALL: [MathFn; 14] = [
+    const ALL: [MathFn; 24] = [
         MathFn::Sqrt,
         MathFn::Sin,
         MathFn::Cos,
@@ -45,6 +55,16 @@ impl MathFn {
         MathFn::IsInf,
         MathFn::Hypot,
         MathFn::Tan,
+        MathFn::IsFinite,
+        MathFn::Degrees,
+        MathFn::Radians,
+        MathFn::Asin,
+        MathFn::Acos,
+        MathFn::Atan,
+        MathFn::Log2,
+        MathFn::Log10,
+        MathFn::Gcd,
+        MathFn::Isqrt,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +83,16 @@ impl MathFn {
             MathFn::IsInf => "isinf",
             MathFn::Hypot => "hypot",
             MathFn::Tan => "tan",
+            MathFn::IsFinite => "isfinite",
+            MathFn::Degrees => "degrees",
+            MathFn::Radians => "radians",
+            MathFn::Asin => "asin",
+            MathFn::Acos => "acos",
+            MathFn::Atan => "atan",
+            MathFn::Log2 => "log2",
+            MathFn::Log10 => "log10",
+            MathFn::Gcd => "gcd",
+            MathFn::Isqrt => "isqrt",
         }
     }
 }
@@ -77,6 +107,10 @@ pub fn attr(name: &str) -> Res<Value> {
         "e" => std::f64::consts::E,
         "inf" => f64::INFINITY,
         "nan" => f64::NAN,
+        // What CPython's module has and the language lacks: no answer.
+        _ if jitdiff_vm::runtime::cpython_attrs::cpython_math_has(name) => {
+            return Err(super::eval::poison(jitdiff_vm::lang::Poison::Unmodelled));
+        }
         _ => {
             return Err(exception(
                 "AttributeError",
@@ -99,6 +133,14 @@ pub fn keywords_error(f: MathFn) -> Box<Stop> {
 pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
     match f {
         MathFn::Log => return log(args),
+        MathFn::Gcd => {
+            let mut g = BigInt::zero();
+            for a in args {
+                let x = index_int(a)?;
+                g = num_integer::Integer::gcd(&g, &x);
+            }
+            return checked(super::value::Int::from_big(g), int_bits);
+        }
         MathFn::Atan2 => {
             if args.len() != 2 {
                 return Err(type_error(format!(
@@ -135,6 +177,19 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
         MathFn::Floor | MathFn::Ceil | MathFn::Trunc => rounding(f, x, int_bits),
         MathFn::IsNan => Ok(Value::Bool(as_double(x)?.is_nan())),
         MathFn::IsInf => Ok(Value::Bool(as_double(x)?.is_infinite())),
+        MathFn::IsFinite => Ok(Value::Bool(as_double(x)?.is_finite())),
+        // mathmodule.c: `x / degToRad` and `x * degToRad`.
+        MathFn::Degrees => Ok(Value::Float(as_double(x)? / (std::f64::consts::PI / 180.0))),
+        MathFn::Radians => Ok(Value::Float(as_double(x)? * (std::f64::consts::PI / 180.0))),
+        MathFn::Log2 => log_helper_with(x, f64::log2).map(Value::Float),
+        MathFn::Log10 => log_helper_with(x, f64::log10).map(Value::Float),
+        MathFn::Isqrt => {
+            let n = index_int(x)?;
+            if n.is_negative() {
+                return Err(value_error("isqrt() argument must be nonnegative".into()));
+            }
+            checked(super::value::Int::from_big(n.sqrt()), int_bits)
+        }
         _ => {
             let v = as_double(x)?;
             let r = match f {
@@ -143,6 +198,9 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
                 MathFn::Cos => v.cos(),
                 MathFn::Tan => v.tan(),
                 MathFn::Fabs => v.abs(),
+                MathFn::Asin => v.asin(),
+                MathFn::Acos => v.acos(),
+                MathFn::Atan => v.atan(),
                 _ => v.exp(),
             };
             if r.is_nan() && !v.is_nan() {
@@ -246,16 +304,31 @@ fn log(args: &[Value]) -> Res<Value> {
 
 /// `loghelper(x, m_log)`.
 fn log_helper(x: &Value) -> Res<f64> {
+    log_helper_with(x, f64::ln)
+}
+
+/// An int argument (`__index__`: ints and bools).
+fn index_int(v: &Value) -> Res<BigInt> {
+    v.as_int().map(|i| i.to_big()).ok_or_else(|| {
+        type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            v.type_name()
+        ))
+    })
+}
+
+/// `loghelper(x, func)`: `log`, `log2`, `log10` of ints of any size.
+fn log_helper_with(x: &Value, func: fn(f64) -> f64) -> Res<f64> {
     if let Some(i) = x.as_int() {
         let big = i.to_big();
         if big.is_negative() || big.is_zero() {
             return Err(domain());
         }
         return Ok(match float::from_int(&i) {
-            Ok(v) => v.ln(),
+            Ok(v) => func(v),
             Err(_) => {
                 let (m, e) = frexp_int(&big);
-                m.ln() + 2.0f64.ln() * e as f64
+                func(m) + func(2.0) * e as f64
             }
         });
     }
@@ -263,7 +336,7 @@ fn log_helper(x: &Value) -> Res<f64> {
     if v.is_nan() || v == f64::INFINITY {
         Ok(v)
     } else if v > 0.0 {
-        Ok(v.ln())
+        Ok(func(v))
     } else {
         Err(domain())
     }

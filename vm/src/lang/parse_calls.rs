@@ -10,15 +10,13 @@ use crate::lang::ast::*;
 use crate::lang::bytecode::{MAX_CALL_ARGS, MAX_KW_NAMES};
 
 /// Keywords CPython's builtins accept, which the language does not
-/// implement: a direct call by the builtin's name with one is refused
-/// (`print`'s `sep` and `end` are implemented).
+/// implement: a direct call by the builtin's name with one is refused.
+/// (`print`'s `sep`, `end` and `flush` are implemented, and so are the
+/// keywords naming the trailing parameters of `enumerate`, `sum`, `int`,
+/// `round` and `pow`: `tier1::calls::keywords_as_positional`.)
 const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
-    ("int", &["base"]),
-    ("round", &["number", "ndigits"]),
-    ("sum", &["start"]),
     ("str", &["object", "encoding", "errors"]),
-    ("print", &["file", "flush"]),
-    ("pow", &["base", "exp", "mod"]),
+    ("print", &["file"]),
 ];
 
 impl Lowering<'_> {

@@ -170,6 +170,18 @@ pub fn cpython_exception_has(class_name: &str, name: &str) -> bool {
     cpython_has(row, name)
 }
 
+/// CPython 3.11's `dir(math)` (what `math.name` finds there).
+const CPYTHON_MATH: &str = "acos acosh asin asinh atan atan2 atanh cbrt ceil comb copysign cos \
+    cosh degrees dist e erf erfc exp exp2 expm1 fabs factorial floor fmod frexp fsum gamma gcd \
+    hypot inf isclose isfinite isinf isnan isqrt lcm ldexp lgamma log log10 log1p log2 modf nan \
+    nextafter perm pi pow prod radians remainder sin sinh sqrt tan tanh tau trunc ulp";
+
+/// Whether CPython's `math` module has `name`: one the language lacks is
+/// unmodelled (poison), not the AttributeError CPython never raises.
+pub fn cpython_math_has(name: &str) -> bool {
+    CPYTHON_MATH.split_whitespace().any(|n| n == name)
+}
+
 /// Whether CPython's type `type_name` has the attribute `name`.
 pub fn cpython_has(type_name: &str, name: &str) -> bool {
     CPYTHON_ATTRIBUTES
@@ -197,5 +209,22 @@ mod tests {
         assert!(cpython_has("str", "isalpha"));
         assert!(!cpython_has("str", "isalphabet"));
         assert!(cpython_has("int", "bit_length"));
+    }
+
+    /// The math list is python3's `dir(math)` without the dunders.
+    #[test]
+    fn the_math_list_is_cpythons() {
+        let out = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import math; print(' '.join(n for n in sorted(dir(math)) if not n.startswith('_')))",
+            ])
+            .output()
+            .expect("python3 is required for this test (run ci/setup)");
+        assert!(out.status.success());
+        let theirs = String::from_utf8_lossy(&out.stdout);
+        let ours: Vec<&str> = CPYTHON_MATH.split_whitespace().collect();
+        assert_eq!(ours.join(" "), theirs.trim_end());
+        assert!(cpython_math_has("factorial") && !cpython_math_has("factorials"));
     }
 }

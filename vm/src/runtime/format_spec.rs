@@ -10,7 +10,7 @@
 //! or `__str__` only a call could answer).
 
 use super::arena::Arena;
-use super::{Raise, Value, class, float, int, seq, strs, type_name};
+use super::{Raise, Value, float, int, seq, strs, type_name};
 use crate::lang::Poison;
 
 /// A parsed spec.
@@ -136,9 +136,8 @@ fn parse(spec: &str, default: Option<char>, of: &str) -> Result<Spec, Raise> {
 /// `format(value, spec)` for a spec that is not empty (`format(v, "")`
 /// is `str(v)`, which the caller runs, user `__str__` and all).
 pub fn format(arena: &mut Arena, v: Value, spec: &str) -> Result<Value, Raise> {
-    if class::is_instance(v) {
-        return Err(unmodelled());
-    }
+    // An instance's `__format__` is `object.__format__` (the language
+    // refuses to define another): a spec is the TypeError below.
     let text = if strs::is_str(v) {
         format_str(strs::text(v), &parse(spec, Some('s'), "str")?)?
     } else if int::is_int(v) {

@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{Raise, float, int, type_name};
 
 /// The module's functions: `(name, value)`.
-pub const FUNCTIONS: [(&str, Value); 14] = [
+pub const FUNCTIONS: [(&str, Value); 24] = [
     ("sqrt", Value::MATH_SQRT),
     ("sin", Value::MATH_SIN),
     ("cos", Value::MATH_COS),
@@ -25,6 +25,16 @@ pub const FUNCTIONS: [(&str, Value); 14] = [
     ("isinf", Value::MATH_ISINF),
     ("hypot", Value::MATH_HYPOT),
     ("tan", Value::MATH_TAN),
+    ("isfinite", Value::MATH_ISFINITE),
+    ("degrees", Value::MATH_DEGREES),
+    ("radians", Value::MATH_RADIANS),
+    ("asin", Value::MATH_ASIN),
+    ("acos", Value::MATH_ACOS),
+    ("atan", Value::MATH_ATAN),
+    ("log2", Value::MATH_LOG2),
+    ("log10", Value::MATH_LOG10),
+    ("gcd", Value::MATH_GCD),
+    ("isqrt", Value::MATH_ISQRT),
 ];
 
 /// The module's float constants.
@@ -62,6 +72,9 @@ pub fn attr(arena: &mut Arena, name: &str) -> Result<Value, Raise> {
     if let Some((_, x)) = CONSTANTS.iter().find(|(n, _)| *n == name) {
         return float::new(arena, *x);
     }
+    if super::cpython_attrs::cpython_math_has(name) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     Err(Raise::exc(
         "AttributeError",
         format!("module 'math' has no attribute '{name}'"),
@@ -84,6 +97,7 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
     let name = name_of(f);
     match f {
         Value::MATH_LOG => return log(arena, args),
+        Value::MATH_GCD => return gcd(arena, args),
         Value::MATH_ATAN2 => {
             let [y, x] = args else {
                 return Err(Raise::type_error(format!(
@@ -128,6 +142,13 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
         Value::MATH_TRUNC => float::to_int(arena, real(x)?.trunc()),
         Value::MATH_ISNAN => Ok(Value::bool(real(x)?.is_nan())),
         Value::MATH_ISINF => Ok(Value::bool(real(x)?.is_infinite())),
+        Value::MATH_ISFINITE => Ok(Value::bool(real(x)?.is_finite())),
+        // mathmodule.c's degToRad, dividing and multiplying as it does.
+        Value::MATH_DEGREES => float::new(arena, real(x)? / (std::f64::consts::PI / 180.0)),
+        Value::MATH_RADIANS => float::new(arena, real(x)? * (std::f64::consts::PI / 180.0)),
+        Value::MATH_LOG2 => float::new(arena, log_with(x, f64::log2)?),
+        Value::MATH_LOG10 => float::new(arena, log_with(x, f64::log10)?),
+        Value::MATH_ISQRT => isqrt(arena, x),
         _ => {
             let x = real(x)?;
             let (r, can_overflow) = match f {
@@ -136,6 +157,9 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
                 Value::MATH_COS => (x.cos(), false),
                 Value::MATH_TAN => (x.tan(), false),
                 Value::MATH_FABS => (x.abs(), false),
+                Value::MATH_ASIN => (x.asin(), false),
+                Value::MATH_ACOS => (x.acos(), false),
+                Value::MATH_ATAN => (x.atan(), false),
                 _ => (x.exp(), true),
             };
             float::new(arena, checked1(r, x, can_overflow)?)
@@ -239,22 +263,27 @@ fn log(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
 /// mathmodule.c's `m_log` through `loghelper`: ints of any size (a positive
 /// int too large for a float goes through its frexp).
 fn log_helper(v: Value) -> Result<f64, Raise> {
+    log_with(v, f64::ln)
+}
+
+/// `loghelper(x, func)` for `log`, `log2` and `log10`.
+fn log_with(v: Value, func: fn(f64) -> f64) -> Result<f64, Raise> {
     if int::is_int(v) {
         let big = int::to_ibig(v);
         if big <= IBig::from(0) {
             return Err(domain_error());
         }
         return Ok(match float::from_int(v) {
-            Ok(x) => x.ln(),
+            Ok(x) => func(x),
             Err(_) => {
                 let (x, e) = frexp_big(&big);
-                x.ln() + 2.0f64.ln() * e as f64
+                func(x) + func(2.0) * e as f64
             }
         });
     }
     let x = real(v)?;
     let r = if x.is_finite() && x > 0.0 {
-        x.ln()
+        func(x)
     } else if x.is_finite() {
         // log(0) is -inf, log(negative) NaN: both domain errors.
         return Err(domain_error());
@@ -267,6 +296,60 @@ fn log_helper(v: Value) -> Result<f64, Raise> {
         }
     };
     Ok(r)
+}
+
+/// An int argument of `gcd`/`isqrt` (`__index__`: ints and bools).
+fn index_arg(v: Value) -> Result<IBig, Raise> {
+    if int::is_int(v) {
+        Ok(int::to_ibig(v))
+    } else {
+        Err(Raise::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(v)
+        )))
+    }
+}
+
+/// `gcd(*integers)`: 0 for none, always non-negative.
+fn gcd(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    let mut g = IBig::from(0);
+    for a in args {
+        let x = index_arg(*a)?;
+        let (mut p, mut q) = (g.unsigned_abs(), x.unsigned_abs());
+        while q != ibig::UBig::from(0u8) {
+            let r = &p % &q;
+            p = q;
+            q = r;
+        }
+        g = IBig::from(p);
+    }
+    int::from_ibig(arena, &g)
+}
+
+/// `isqrt(n)`: the floor of the square root of a non-negative int.
+fn isqrt(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
+    let n = index_arg(v)?;
+    if n < IBig::from(0) {
+        return Err(Raise::exc(
+            "ValueError",
+            "isqrt() argument must be nonnegative".into(),
+        ));
+    }
+    let n = n.unsigned_abs();
+    // Newton's iteration from above: exact on integers.
+    let zero = ibig::UBig::from(0u8);
+    if n == zero {
+        return int::from_ibig(arena, &IBig::from(0));
+    }
+    let mut x = ibig::UBig::from(1u8) << (n.bit_len() / 2 + 1);
+    loop {
+        let y = (&x + &n / &x) >> 1;
+        if y >= x {
+            break;
+        }
+        x = y;
+    }
+    int::from_ibig(arena, &IBig::from(x))
 }
 
 /// `_PyLong_Frexp` of a positive int: `(x, e)` with `x` in `[0.5, 1)`

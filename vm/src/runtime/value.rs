@@ -194,6 +194,17 @@ impl Value {
     /// `str.format`, run by tier 1 (`tier1/str_format.rs`): it calls
     /// `__str__`/`__repr__`.
     pub const METHOD_STR_FORMAT: Value = Value((160 << 2) | 2);
+    // More math functions (`runtime/math.rs`).
+    pub const MATH_ISFINITE: Value = Value((161 << 2) | 2);
+    pub const MATH_DEGREES: Value = Value((162 << 2) | 2);
+    pub const MATH_RADIANS: Value = Value((163 << 2) | 2);
+    pub const MATH_ASIN: Value = Value((164 << 2) | 2);
+    pub const MATH_ACOS: Value = Value((165 << 2) | 2);
+    pub const MATH_ATAN: Value = Value((166 << 2) | 2);
+    pub const MATH_LOG2: Value = Value((167 << 2) | 2);
+    pub const MATH_LOG10: Value = Value((168 << 2) | 2);
+    pub const MATH_GCD: Value = Value((169 << 2) | 2);
+    pub const MATH_ISQRT: Value = Value((170 << 2) | 2);
     // The str methods of `str_methods.rs`.
     pub const METHOD_STR_LSTRIP: Value = Value((130 << 2) | 2);
     pub const METHOD_STR_RSTRIP: Value = Value((131 << 2) | 2);

@@ -99,12 +99,10 @@ impl Run<'_> {
     }
 
     /// `format(v, spec)`'s work (also `str.format`'s for each field): an
-    /// empty spec is `str(v)`; an instance's `__format__` is unmodelled.
+    /// empty spec is `str(v)` (`object.__format__` for an instance: the
+    /// language defines no other `__format__`).
     pub(crate) fn format_value(&mut self, v: Value, spec: &str) -> Result<Value, Raise> {
         if spec.is_empty() {
-            if crate::runtime::class::is_instance(v) {
-                return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
-            }
             return self.call_builtin(Value::BUILTIN_STR, &[v]);
         }
         format_spec::format(self.arena, v, spec)

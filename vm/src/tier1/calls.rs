@@ -276,7 +276,9 @@ impl Run<'_> {
         let names = self.kw_names(arg);
         let (args, kw) = ins.split_at(nargs as usize);
         if callable == Value::BUILTIN_PRINT
-            && let Some(bad) = names.iter().find(|n| *n != "sep" && *n != "end")
+            && let Some(bad) = names
+                .iter()
+                .find(|n| !matches!(n.as_str(), "sep" | "end" | "flush"))
         {
             return Err(Raise::type_error(format!(
                 "'{bad}' is an invalid keyword argument for print()"
@@ -297,6 +299,11 @@ impl Run<'_> {
             return self.str_format(s, args, &keywords);
         }
         if callable == Value::BUILTIN_PRINT {
+            // `flush=` changes nothing printed; an instance's truth may
+            // run `__bool__`.
+            if keyword("flush").is_some_and(crate::runtime::class::is_instance) {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
             let pick = |name: &str| keyword(name).unwrap_or(Value::NONE);
             return self.print(args, pick("sep"), pick("end"));
         }
@@ -327,6 +334,16 @@ impl Run<'_> {
             if methods::is_bound(callable) {
                 return methods::call_bound_kw(self.arena, callable, args, reverse);
             }
+        }
+        // `enumerate(xs, start=1)`, `round(x, ndigits=2)`...: keywords
+        // naming the parameters after the positional arguments.
+        if let Some(order) = keywords_as_positional(callable, args.len(), &names) {
+            let mut all = args.to_vec();
+            all.extend(order.into_iter().map(|i| kw[i]));
+            return self.call_builtin(callable, &all);
+        }
+        if unplaced_keywords_unmodelled(callable, &names) {
+            return Err(Raise::Poison(Poison::Unmodelled));
         }
         if math::is_function(callable) {
             return Err(math::keywords_error(callable));
@@ -580,6 +597,43 @@ fn builtin_keywords_error(name: &str, npos: usize, kws: &[String]) -> Raise {
         }
         _ => format!("{name}() takes no keyword arguments"),
     })
+}
+
+/// A keyword call [`keywords_as_positional`] could not place, where
+/// CPython's answer is not the TypeError `builtin_keywords_error` words:
+/// any keyword to `enumerate`, `zip` (`strict=`) or `pow`, and a keyword
+/// `int`, `sum` or `round` takes (`int(base=2)` alone, say).
+fn unplaced_keywords_unmodelled(f: Value, names: &[String]) -> bool {
+    let takes = |taken: &[&str]| names.iter().any(|n| taken.contains(&n.as_str()));
+    match f {
+        Value::BUILTIN_ENUMERATE | Value::BUILTIN_ZIP | Value::BUILTIN_POW => true,
+        Value::BUILTIN_INT => takes(&["base"]),
+        Value::BUILTIN_SUM => takes(&["start"]),
+        Value::BUILTIN_ROUND => takes(&["number", "ndigits"]),
+        _ => false,
+    }
+}
+
+/// For a builtin whose parameters after its positional-only ones may be
+/// given by keyword: with `npos` positional arguments, the keywords must
+/// name exactly the next parameters, in any order. The index in `names` of
+/// each, in parameter order.
+fn keywords_as_positional(f: Value, npos: usize, names: &[String]) -> Option<Vec<usize>> {
+    let (params, positional_only): (&[&str], usize) = match f {
+        Value::BUILTIN_ENUMERATE => (&["iterable", "start"], 0),
+        Value::BUILTIN_SUM => (&["iterable", "start"], 1),
+        Value::BUILTIN_INT => (&["x", "base"], 1),
+        Value::BUILTIN_ROUND => (&["number", "ndigits"], 0),
+        Value::BUILTIN_POW => (&["base", "exp", "mod"], 0),
+        _ => return None,
+    };
+    if npos < positional_only || npos + names.len() > params.len() {
+        return None;
+    }
+    params[npos..npos + names.len()]
+        .iter()
+        .map(|p| names.iter().position(|n| n == p))
+        .collect()
 }
 
 /// A function's closure tuple, or NULL (no free variables, or `func` is
