@@ -18,7 +18,7 @@ const UNMODELLED: &[&str] = &[
     "s = 'abc1'\nn = 0\nfor i in range(100):\n    if i > 50 and s[i % 4].encode():\n        n += 1\nprint(n)\n",
     "print((7).bit_length())\n",
     // A function of CPython's math module the language lacks.
-    "import math\nprint(math.factorial(5))\n",
+    "import math\nprint(math.perm(5, 2))\n",
     "x = [1, 2]\ny = x.copy()\nprint(y)\n",
     "d = {1: 2}\nprint(d.popitem())\n",
     "print('ab\tcd'.expandtabs())\n",

@@ -37,10 +37,12 @@ pub enum MathFn {
     Log10,
     Gcd,
     Isqrt,
+    Factorial,
+    Comb,
 }
 
 impl MathFn {
-    const ALL: [MathFn; 24] = [
+    const ALL: [MathFn; 26] = [
         MathFn::Sqrt,
         MathFn::Sin,
         MathFn::Cos,
@@ -65,6 +67,8 @@ impl MathFn {
         MathFn::Log10,
         MathFn::Gcd,
         MathFn::Isqrt,
+        MathFn::Factorial,
+        MathFn::Comb,
     ];
 
     pub fn name(self) -> &'static str {
@@ -93,6 +97,8 @@ impl MathFn {
             MathFn::Log10 => "log10",
             MathFn::Gcd => "gcd",
             MathFn::Isqrt => "isqrt",
+            MathFn::Factorial => "factorial",
+            MathFn::Comb => "comb",
         }
     }
 }
@@ -133,6 +139,37 @@ pub fn keywords_error(f: MathFn) -> Box<Stop> {
 pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
     match f {
         MathFn::Log => return log(args),
+        MathFn::Comb => {
+            let [n, k] = args else {
+                return Err(type_error(format!(
+                    "comb expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let (n, k) = (index_int(n)?, index_int(k)?);
+            if n.is_negative() {
+                return Err(value_error("n must be a non-negative integer".into()));
+            }
+            if k.is_negative() {
+                return Err(value_error("k must be a non-negative integer".into()));
+            }
+            if k > n {
+                return Ok(Value::Int(super::value::Int::Small(0)));
+            }
+            // n! / (k! (n-k)!) as a running product over the smaller side,
+            // stopped once it outgrows the run's int width.
+            let k = (&n - &k).min(k);
+            let mut r = BigInt::from(1);
+            let mut i = BigInt::zero();
+            while i < k {
+                r = r * (&n - &i) / (&i + 1);
+                if r.bits() > int_bits {
+                    return Err(super::eval::poison(jitdiff_vm::lang::Poison::IntTooLarge));
+                }
+                i += 1;
+            }
+            return checked(super::value::Int::from_big(r), int_bits);
+        }
         MathFn::Gcd => {
             let mut g = BigInt::zero();
             for a in args {
@@ -183,6 +220,24 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
         MathFn::Radians => Ok(Value::Float(as_double(x)? * (std::f64::consts::PI / 180.0))),
         MathFn::Log2 => log_helper_with(x, f64::log2).map(Value::Float),
         MathFn::Log10 => log_helper_with(x, f64::log10).map(Value::Float),
+        MathFn::Factorial => {
+            let n = index_int(x)?;
+            if n.is_negative() {
+                return Err(value_error(
+                    "factorial() not defined for negative values".into(),
+                ));
+            }
+            let mut acc = BigInt::from(1);
+            let mut k = BigInt::from(2);
+            while k <= n {
+                acc *= &k;
+                if acc.bits() > int_bits {
+                    return Err(super::eval::poison(jitdiff_vm::lang::Poison::IntTooLarge));
+                }
+                k += 1;
+            }
+            checked(super::value::Int::from_big(acc), int_bits)
+        }
         MathFn::Isqrt => {
             let n = index_int(x)?;
             if n.is_negative() {

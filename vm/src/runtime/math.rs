@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{Raise, float, int, type_name};
 
 /// The module's functions: `(name, value)`.
-pub const FUNCTIONS: [(&str, Value); 24] = [
+pub const FUNCTIONS: [(&str, Value); 26] = [
     ("sqrt", Value::MATH_SQRT),
     ("sin", Value::MATH_SIN),
     ("cos", Value::MATH_COS),
@@ -35,6 +35,8 @@ pub const FUNCTIONS: [(&str, Value); 24] = [
     ("log10", Value::MATH_LOG10),
     ("gcd", Value::MATH_GCD),
     ("isqrt", Value::MATH_ISQRT),
+    ("factorial", Value::MATH_FACTORIAL),
+    ("comb", Value::MATH_COMB),
 ];
 
 /// The module's float constants.
@@ -98,6 +100,15 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
     match f {
         Value::MATH_LOG => return log(arena, args),
         Value::MATH_GCD => return gcd(arena, args),
+        Value::MATH_COMB => {
+            let [n, k] = args else {
+                return Err(Raise::type_error(format!(
+                    "comb expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            return comb(arena, *n, *k);
+        }
         Value::MATH_ATAN2 => {
             let [y, x] = args else {
                 return Err(Raise::type_error(format!(
@@ -149,6 +160,7 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
         Value::MATH_LOG2 => float::new(arena, log_with(x, f64::log2)?),
         Value::MATH_LOG10 => float::new(arena, log_with(x, f64::log10)?),
         Value::MATH_ISQRT => isqrt(arena, x),
+        Value::MATH_FACTORIAL => factorial(arena, x),
         _ => {
             let x = real(x)?;
             let (r, can_overflow) = match f {
@@ -350,6 +362,61 @@ fn isqrt(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
         x = y;
     }
     int::from_ibig(arena, &IBig::from(x))
+}
+
+/// `factorial(n)`, multiplied up while it fits the run's int width (past
+/// it the run poisons, long before CPython's own OverflowError bound).
+fn factorial(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
+    let n = index_arg(v)?;
+    if n < IBig::from(0) {
+        return Err(Raise::exc(
+            "ValueError",
+            "factorial() not defined for negative values".into(),
+        ));
+    }
+    let mut acc = IBig::from(1);
+    let mut k = IBig::from(2);
+    while k <= n {
+        acc *= &k;
+        if (&acc).unsigned_abs().bit_len() as u64 > arena.int_bits {
+            return Err(Raise::Poison(crate::lang::Poison::IntTooLarge));
+        }
+        k += 1;
+    }
+    int::from_ibig(arena, &acc)
+}
+
+/// `comb(n, k)`: `n` then `k` converted, then their signs checked; the
+/// product `n (n-1) ... / k!` built while it fits the run's int width.
+fn comb(arena: &mut Arena, n: Value, k: Value) -> Result<Value, Raise> {
+    let (n, k) = (index_arg(n)?, index_arg(k)?);
+    let zero = IBig::from(0);
+    if n < zero {
+        return Err(Raise::exc(
+            "ValueError",
+            "n must be a non-negative integer".into(),
+        ));
+    }
+    if k < zero {
+        return Err(Raise::exc(
+            "ValueError",
+            "k must be a non-negative integer".into(),
+        ));
+    }
+    if k > n {
+        return int::from_ibig(arena, &zero);
+    }
+    let k = std::cmp::min(k.clone(), &n - &k);
+    let mut r = IBig::from(1);
+    let mut i = IBig::from(0);
+    while i < k {
+        r = r * (&n - &i) / (&i + 1);
+        if (&r).unsigned_abs().bit_len() as u64 > arena.int_bits {
+            return Err(Raise::Poison(crate::lang::Poison::IntTooLarge));
+        }
+        i += 1;
+    }
+    int::from_ibig(arena, &r)
 }
 
 /// `_PyLong_Frexp` of a positive int: `(x, e)` with `x` in `[0.5, 1)`

@@ -205,6 +205,8 @@ impl Value {
     pub const MATH_LOG10: Value = Value((168 << 2) | 2);
     pub const MATH_GCD: Value = Value((169 << 2) | 2);
     pub const MATH_ISQRT: Value = Value((170 << 2) | 2);
+    pub const MATH_FACTORIAL: Value = Value((171 << 2) | 2);
+    pub const MATH_COMB: Value = Value((172 << 2) | 2);
     // The str methods of `str_methods.rs`.
     pub const METHOD_STR_LSTRIP: Value = Value((130 << 2) | 2);
     pub const METHOD_STR_RSTRIP: Value = Value((131 << 2) | 2);
