@@ -68,8 +68,8 @@ fn join(h: &mut Heap, sep: &str, args: &[Value]) -> Res<Value> {
     new_str(h, parts.join(sep))
 }
 
-/// A `Py_ssize_t` argument (`maxsplit`, `count`).
-fn ssize_arg(v: &Value) -> Res<i64> {
+/// A `Py_ssize_t` argument (`maxsplit`, `count`, a width).
+pub(super) fn ssize_arg(v: &Value) -> Res<i64> {
     match v.as_int() {
         Some(Int::Small(i)) => Ok(i),
         Some(Int::Big(_)) => Err(exception(

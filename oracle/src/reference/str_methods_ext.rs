@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use super::eval::{Res, exception, type_error, value_error};
 use super::seq::{Heap, check_len};
+use super::str_methods::ssize_arg;
 use super::strs::{is_space, new_str, small_str};
 use super::value::{Int, Value};
 
@@ -132,21 +133,6 @@ fn one<'a>(name: &str, args: &'a [Value]) -> Res<&'a Value> {
     }
 }
 
-/// `Py_ssize_t` conversion (`PyNumber_AsSsize_t` with OverflowError).
-fn ssize(v: &Value) -> Res<i64> {
-    match v.as_int() {
-        Some(Int::Small(i)) => Ok(i),
-        Some(Int::Big(_)) => Err(exception(
-            "OverflowError",
-            "Python int too large to convert to C ssize_t".into(),
-        )),
-        None => Err(type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            v.type_name()
-        ))),
-    }
-}
-
 fn test(name: &str, b: &[u8]) -> bool {
     let nonempty_all = |f: &dyn Fn(u8) -> bool| !b.is_empty() && b.iter().all(|&c| f(c));
     match name {
@@ -229,9 +215,9 @@ fn side_strip(s: &str, name: &str, args: &[Value]) -> Res<Value> {
 /// `ljust`/`rjust`/`center(width, fillchar=' ')`.
 fn justify(h: &mut Heap, s: &str, name: &str, args: &[Value]) -> Res<Value> {
     let (width, fill) = match args {
-        [w] => (ssize(w)?, b' '),
+        [w] => (ssize_arg(w)?, b' '),
         [w, f] => {
-            let width = ssize(w)?;
+            let width = ssize_arg(w)?;
             match f {
                 Value::Str(f) if f.len() == 1 => (width, f.as_bytes()[0]),
                 Value::Str(_) => {
@@ -282,7 +268,7 @@ fn justify(h: &mut Heap, s: &str, name: &str, args: &[Value]) -> Res<Value> {
 }
 
 fn zfill(h: &mut Heap, s: &str, width: &Value) -> Res<Value> {
-    let width = ssize(width)?;
+    let width = ssize_arg(width)?;
     let len = s.len() as i64;
     if width <= len {
         return Ok(small_str(s));
@@ -380,7 +366,7 @@ fn rsplit(h: &mut Heap, s: &str, args: &[Value]) -> Res<Value> {
         )));
     }
     let max = match args.get(1) {
-        Some(v) => ssize(v)?,
+        Some(v) => ssize_arg(v)?,
         None => -1,
     };
     let mut left = if max < 0 { usize::MAX } else { max as usize };

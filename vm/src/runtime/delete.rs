@@ -41,20 +41,11 @@ fn no_delete(c: Value) -> Result<NoDelete, Raise> {
         Kind::Tuple | Kind::Str | Kind::Range | Kind::DictView | Kind::PySet | Kind::Instance => {
             NoDelete::SequenceMethods
         }
-        Kind::BigInt
-        | Kind::Float
-        | Kind::Function
-        | Kind::BoundMethod
-        | Kind::RangeIter
-        | Kind::LongRangeIter
-        | Kind::ListIter
-        | Kind::TupleIter
-        | Kind::StrIter
-        | Kind::DictIter
-        | Kind::Enumerate
-        | Kind::Zip
-        | Kind::Reversed
-        | Kind::Generator => NoDelete::NoMethods,
+        Kind::BigInt | Kind::Float | Kind::Function | Kind::BoundMethod | Kind::Generator => {
+            NoDelete::NoMethods
+        }
+        // Every iterator the language has (none has sequence methods).
+        _ if super::iters::is_iterator(c) => NoDelete::NoMethods,
         _ => return Err(Raise::Poison(Poison::Unmodelled)),
     })
 }
