@@ -252,8 +252,9 @@ enum Command {
         builtins: bool,
         /// Force the `idioms` feature (kernels appended after the program:
         /// `del` of list items, slices, dict keys, instance attributes and
-        /// locals, star unpacking, `str.format`, the newer str methods and
-        /// `type(v)` in hot loops whose values change at iteration K) on;
+        /// locals, star unpacking, `str.format`, the newer str methods,
+        /// `type(v)`, decorated functions and `map`/`filter` in hot loops whose values
+        /// change at iteration K) on;
         /// combines with the others.
         #[arg(long)]
         idioms: bool,

@@ -213,6 +213,7 @@ fn stmt(depth: u32, in_loop: bool, in_fn: bool) -> BoxedStrategy<Stmt> {
                         body.insert(0, Stmt::Global(g));
                     }
                     Stmt::FunctionDef {
+                        decorators: vec![],
                         name: name.to_string(),
                         params,
                         defaults: vec![],

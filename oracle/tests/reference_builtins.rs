@@ -15,6 +15,8 @@ use reference_python as python;
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
 const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
+const DECORATOR_PROGRAMS: &str = include_str!("../../vm/tests/data/decorators.txt");
+const MAP_FILTER_PROGRAMS: &str = include_str!("../../vm/tests/data/map_filter.txt");
 const STR_METHOD_PROGRAMS: &str = include_str!("../../vm/tests/data/str_methods.txt");
 const STR_FORMAT_PROGRAMS: &str = include_str!("../../vm/tests/data/str_format.txt");
 
@@ -34,6 +36,19 @@ fn reference_agrees_with_cpython_on_unpacking_into_attributes_and_subscripts() {
 #[test]
 fn reference_agrees_with_cpython_on_del() {
     agree(DELETE_PROGRAMS);
+}
+
+/// Decorators (the VM's tiers run these in vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_decorators() {
+    agree(DECORATOR_PROGRAMS);
+}
+
+/// `map` and `filter` (the VM's tiers run these in
+/// vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_map_and_filter() {
+    agree(MAP_FILTER_PROGRAMS);
 }
 
 /// The str methods (the VM's tiers run these in vm/tests/builtins_cpython.rs).

@@ -113,6 +113,7 @@ fn hand_built_class_trees_get_a_defined_result() {
         body,
     };
     let def = |name: &str, params: &[&str], body: Vec<Stmt>| Stmt::FunctionDef {
+        decorators: vec![],
         name: name.into(),
         params: params.iter().map(|p| p.to_string()).collect(),
         defaults: vec![],

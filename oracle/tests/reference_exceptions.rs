@@ -68,7 +68,9 @@ fn poisoned(src: &str) -> Option<Poison> {
 }
 
 /// A generator's repr carries its address; its methods are outside the
-/// language: both poison rather than guess.
+/// language: both poison rather than guess. A generator left in a global
+/// does not poison: the globals dump, compared with no CPython, writes it
+/// without an address, as the VM's does.
 #[test]
 fn identity_and_generator_methods_poison() {
     let genf = "def g():\n    yield 1\n";
@@ -77,9 +79,10 @@ fn identity_and_generator_methods_poison() {
         Some(Poison::Identity)
     );
     assert_eq!(
-        poisoned(&format!("{genf}x = g()\n")),
+        poisoned(&format!("{genf}print([1, g()])\n")),
         Some(Poison::Identity)
     );
+    assert_eq!(poisoned(&format!("{genf}x = g()\n")), None);
     for m in ["send(None)", "close()", "throw(ValueError)"] {
         let src = format!("{genf}def f():\n    h = g()\n    h.{m}\nf()\n");
         assert!(poisoned(&src).is_some(), "{src}");

@@ -263,6 +263,7 @@ impl Gen {
         self.in_func = None;
         self.in_loop = outer_loop;
         Stmt::FunctionDef {
+            decorators: vec![],
             name,
             params,
             defaults: vec![],

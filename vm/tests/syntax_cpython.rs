@@ -91,6 +91,33 @@ fn every_tier_prints_what_cpython_prints_for_unpacking_into_attributes_and_subsc
 }
 
 const DELETE_PROGRAMS: &str = include_str!("data/delete.txt");
+const DECORATOR_PROGRAMS: &str = include_str!("data/decorators.txt");
+const MAP_FILTER_PROGRAMS: &str = include_str!("data/map_filter.txt");
+
+/// `map` and `filter` (lowered to generator expressions by the front
+/// end): one and several iterables, `filter(None, ...)`, consumers that
+/// drain or pull lazily, the function and iterables bound at the call,
+/// a non-iterable raising at the call and a non-callable at the first
+/// item, a program's own `map`, and a hot loop whose mapped function
+/// changes at iteration K. Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_map_and_filter() {
+    let programs: Vec<&str> = MAP_FILTER_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 3);
+}
+
+/// Decorators on functions: memoizing and counting wrappers, factories
+/// with arguments, stacked decorators in CPython's order (the decorators,
+/// the defaults, then each applied innermost first), a decorator named as
+/// the function it decorates, a `def` decorated in a hot loop, and the
+/// errors (an unbound decorator, a decorator that is not callable). The
+/// programs are shared with the reference's test
+/// (oracle/tests/reference_builtins.rs).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_decorators() {
+    let programs: Vec<&str> = DECORATOR_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 3);
+}
 
 /// `del` of names (locals, globals, cells, in loops and handlers), items,
 /// slices and instance attributes, with every error CPython words; the

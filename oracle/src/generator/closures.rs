@@ -50,12 +50,19 @@ impl Rewriter<'_, '_> {
         for s in body.iter_mut() {
             match s {
                 Stmt::FunctionDef {
+                    decorators,
                     params,
                     defaults,
                     body,
                     ..
                 } => {
-                    if let Some(l) = self.as_lambda(params, defaults, body) {
+                    // A decorated def stays a def (a lambda has no decorators).
+                    let lambda = if decorators.is_empty() {
+                        self.as_lambda(params, defaults, body)
+                    } else {
+                        None
+                    };
+                    if let Some(l) = lambda {
                         let Stmt::FunctionDef { name, .. } = s else {
                             unreachable!("matched a def")
                         };
@@ -131,6 +138,7 @@ impl Rewriter<'_, '_> {
             };
             let name = self.fresh("ret");
             body.push(Stmt::FunctionDef {
+                decorators: vec![],
                 name: name.clone(),
                 params: vec![],
                 defaults: vec![],
@@ -163,6 +171,7 @@ impl Rewriter<'_, '_> {
             };
             lb[at] = Stmt::Expr(Expr::call(&name, vec![value]));
             let def = Stmt::FunctionDef {
+                decorators: vec![],
                 name,
                 params: vec!["clo_d".into()],
                 defaults: vec![],

@@ -231,6 +231,7 @@ impl Gen<'_, '_> {
         let mut names: Vec<String> = params.into_iter().map(|p| p.0).collect();
         names.extend(seq_param.map(|_| super::seqs::SEQ_PARAM.to_string()));
         Stmt::FunctionDef {
+            decorators: vec![],
             name,
             params: names,
             defaults: vec![],
@@ -398,6 +399,7 @@ impl Gen<'_, '_> {
         });
         self.fscope = None;
         Stmt::FunctionDef {
+            decorators: vec![],
             name,
             params: params.into_iter().map(|p| p.0).collect(),
             defaults: vec![],

@@ -15,7 +15,13 @@
 //!   specs, whose argument changes type at iteration K (ValueError caught);
 //! - the newer str methods (`ljust`, `zfill`, `partition`, `rsplit`,
 //!   `isdigit`...) on a receiver that stops being a str at iteration K;
-//! - `type(v) is int` / `type(v).__name__` on a value that changes type.
+//! - `type(v) is int` / `type(v).__name__` on a value that changes type;
+//! - decorators: a memoizing wrapper under a counting decorator factory,
+//!   applied once or to a `def` inside the hot loop (closures called
+//!   through `*args`), whose argument changes type at iteration K;
+//! - `map` and `filter` (one or two iterables, `filter(None, ...)`)
+//!   consumed by `sum`, `list`, `max` and `for`, the mapped function
+//!   rebound at iteration K to one that returns a str (TypeError caught).
 //!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
@@ -47,7 +53,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 7] = [
+const KERNELS: [Kernel; 9] = [
     del_items,
     del_attribute,
     del_local,
@@ -55,6 +61,8 @@ const KERNELS: [Kernel; 7] = [
     str_format,
     str_methods,
     type_checks,
+    decorators,
+    map_filter,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -318,6 +326,125 @@ fn type_checks(h: &Holes) -> String {
         k = type(v).__name__
         names[k] = names.get(k, 0) + 1
     return t, names
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A function under two decorators (a counting factory over a memoizing
+/// wrapper), called in a hot loop whose argument changes type at
+/// iteration K (TypeError caught); or a `def` decorated inside the loop.
+fn decorators(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    let every = 2 + h.pick[0] % 5;
+    let next = match h.pick[1] % 3 {
+        0 => "'q'",
+        1 => "0.5",
+        _ => "[1]",
+    };
+    let body = if h.pick[2].is_multiple_of(2) {
+        format!(
+            "@{f}_count({a})
+@{f}_memo
+def {f}_sq(x):
+    return x * x + {b}
+
+def {f}_run(n):
+    t = 0
+    bad = 0
+    v = {c}
+    for i in range(n):
+        if i == {at}:
+            v = {next}
+        try:
+            t += {f}_sq(i % 13 + v)
+        except TypeError:
+            bad += 1
+    return t, bad
+",
+            at = h.at,
+        )
+    } else {
+        format!(
+            "def {f}_run(n):
+    t = 0
+    bad = 0
+    v = {c}
+    for i in range(n):
+        if i == {at}:
+            v = {next}
+        @{f}_count(i % 3)
+        def g(x):
+            return x - i
+        try:
+            t += g(v)
+        except TypeError:
+            bad += 1
+    return t, bad
+",
+            at = h.at,
+        )
+    };
+    format!(
+        "def {f}_count(tag):
+    def deco(fn):
+        calls = [0]
+        def w(*args):
+            calls[0] += 1
+            if calls[0] % {every} == 0:
+                return fn(*args) + tag
+            return fn(*args)
+        return w
+    return deco
+
+def {f}_memo(fn):
+    cache = {{}}
+    def w(x):
+        if x not in cache:
+            cache[x] = fn(x)
+        return cache[x]
+    return w
+
+{body}print({f}_run({n}))
+",
+        n = h.n,
+    )
+}
+
+/// `map`/`filter` pipelines in a hot loop; the mapped function becomes
+/// one returning a str at iteration K (`sum` raises TypeError, caught).
+fn map_filter(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    let consume = match h.pick[0] % 4 {
+        0 => "sum(map(g, row))".to_string(),
+        1 => format!("sum(map(lambda p, q: p * q + {c}, row, range(len(row))))"),
+        2 => "len(list(filter(None, map(g, row))))".to_string(),
+        _ => "max(filter(lambda v: v != 0, map(g, row)), default=-1)".to_string(),
+    };
+    let keep = match h.pick[1] % 3 {
+        0 => "lambda v: v % 2 == 0",
+        1 => "None",
+        _ => "bool",
+    };
+    format!(
+        "def {f}_run(n):
+    rows = [list(range(k % 5 + 1)) for k in range(6)]
+    g = lambda v: v * {a} + {b}
+    t = 0
+    bad = 0
+    for i in range(n):
+        if i == {at}:
+            g = lambda v: str(v)
+        row = rows[i % 6]
+        try:
+            t += {consume}
+        except TypeError:
+            bad += 1
+        for v in filter({keep}, row):
+            t += v
+    return t, bad
 print({f}_run({n}))
 ",
         at = h.at,

@@ -84,6 +84,7 @@ impl Gen<'_, '_> {
                 let f = self.fresh_name("pdeep");
                 let n = || Expr::name("n");
                 let def = Stmt::FunctionDef {
+                    decorators: vec![],
                     name: f.clone(),
                     params: vec!["n".into()],
                     defaults: vec![],

@@ -149,12 +149,14 @@ impl Rewriter<'_, '_> {
                 });
             }
             Stmt::FunctionDef {
+                decorators,
                 name,
                 params,
                 defaults,
                 body,
                 star,
             } => out.push(Stmt::FunctionDef {
+                decorators,
                 name,
                 params,
                 defaults,

@@ -70,12 +70,13 @@ fn walk_block<'a>(
         match s {
             Stmt::Nonlocal(names) => nonlocals.extend(names.iter().cloned()),
             Stmt::FunctionDef {
+                decorators,
                 params,
                 defaults,
                 body,
                 ..
             } => {
-                for d in defaults {
+                for d in decorators.iter().chain(defaults) {
                     walk_expr(d, uses, children);
                 }
                 children.push((params.into(), body.clone()));

@@ -329,8 +329,19 @@ impl<'p> Interp<'p> {
                 };
                 return Ok(Flow::Return(v));
             }
-            St::Def(slot, code, defaults) => {
-                let f = self.make_function(*code, defaults, frame)?;
+            St::Def(slot, code, defaults, decorators) => {
+                // CPython's order: the decorators, the defaults, then each
+                // decorator called on the function, innermost first.
+                let decorators = decorators
+                    .iter()
+                    .map(|d| self.eval(d, frame))
+                    .collect::<Res<Vec<_>>>()?;
+                let mut f = self.make_function(*code, defaults, frame)?;
+                for d in decorators.into_iter().rev() {
+                    let base = self.stack.len();
+                    self.stack.push(f);
+                    f = self.call(d, base)?;
+                }
                 self.store(*slot, f, frame);
             }
             St::Nothing => {}

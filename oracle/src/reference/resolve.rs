@@ -215,9 +215,10 @@ pub enum St {
     Break,
     Continue,
     Return(Option<Ex>),
-    /// `def`: make a new function object for `funcs[code]` and bind it.
-    /// (with the default-value expressions, evaluated when the `def` runs).
-    Def(Slot, usize, Vec<Ex>),
+    /// `def`: make a new function object for `funcs[code]` and bind it
+    /// (with the default-value expressions, evaluated when the `def` runs,
+    /// and the decorators, outermost first).
+    Def(Slot, usize, Vec<Ex>, Vec<Ex>),
     /// `pass` and `global` (the latter only matters at resolution time).
     Nothing,
     Class(Box<ClassSt>),
@@ -550,16 +551,18 @@ impl Resolver<'_> {
             }
             Stmt::Return(v) => St::Return(v.as_ref().map(|e| self.expr(e, scope)).transpose()?),
             Stmt::FunctionDef {
+                decorators,
                 name,
                 params,
                 defaults,
                 body,
                 star,
             } => {
-                // Defaults are evaluated in the enclosing scope.
+                // Decorators and defaults are evaluated in the enclosing scope.
+                let decorators = self.exprs(decorators, scope)?;
                 let defaults = self.exprs(defaults, scope)?;
                 let code = self.function(name, params, star, body, scope, false)?;
-                St::Def(self.slot(name, scope), code, defaults)
+                St::Def(self.slot(name, scope), code, defaults, decorators)
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body, scope)?,
             Stmt::Decorated { .. } => St::Unmodelled,
@@ -625,7 +628,9 @@ impl Resolver<'_> {
                 other => (other, DefKind::Plain),
             };
             match def {
+                // Only `Decorated` decorates a method (the parser's rule).
                 Stmt::FunctionDef {
+                    decorators: _,
                     name: m,
                     params,
                     defaults,

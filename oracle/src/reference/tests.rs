@@ -173,6 +173,7 @@ fn hand_built_asts_still_get_a_result() {
     // A nested def closes over the outer function's parameter (not the
     // global of the same name), as in Python.
     let inner = Stmt::FunctionDef {
+        decorators: vec![],
         star: Default::default(),
         name: "g".into(),
         params: vec![],
@@ -180,6 +181,7 @@ fn hand_built_asts_still_get_a_result() {
         body: vec![Stmt::Return(Some(name("x")))],
     };
     let outer = Stmt::FunctionDef {
+        decorators: vec![],
         star: Default::default(),
         name: "f".into(),
         params: vec!["x".into()],
@@ -229,6 +231,7 @@ fn hand_built_asts_still_get_a_result() {
     assert_eq!(r, RunResult::Poisoned(Poison::IntTooLarge));
     // Duplicate parameters, global declared for a parameter.
     let f = Stmt::FunctionDef {
+        decorators: vec![],
         star: Default::default(),
         name: "f".into(),
         params: vec!["a".into(), "a".into()],
@@ -294,6 +297,7 @@ fn absurdly_deep_asts_do_not_overflow_the_stack() {
                 ))),
             ];
             let f = Stmt::FunctionDef {
+                decorators: vec![],
                 star: Default::default(),
                 name: "f".into(),
                 params: vec!["n".into()],
@@ -544,6 +548,7 @@ fn random_stmt(rng: &mut StdRng, depth: u32) -> Stmt {
         5 => Stmt::Break,
         6 => Stmt::Continue,
         7 => Stmt::FunctionDef {
+            decorators: vec![],
             star: Default::default(),
             name: target,
             params: (0..rng.random_range(0..3))

@@ -293,14 +293,28 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
             }
         }
         Stmt::FunctionDef {
+            decorators,
             name,
             params,
             defaults,
             body,
             star,
         } => {
+            // Decorators are kept whole but for dropping the lot (the
+            // undecorated def is the smaller program).
+            if !decorators.is_empty() {
+                out.push(vec![Stmt::FunctionDef {
+                    decorators: vec![],
+                    name: name.clone(),
+                    params: params.clone(),
+                    defaults: defaults.clone(),
+                    body: body.clone(),
+                    star: star.clone(),
+                }]);
+            }
             let rebuild = |defaults: Vec<Expr>, body: Vec<Stmt>| {
                 vec![Stmt::FunctionDef {
+                    decorators: decorators.clone(),
                     name: name.clone(),
                     params: params.clone(),
                     defaults,
@@ -841,6 +855,7 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
     for s in body {
         match s {
             Stmt::FunctionDef {
+                decorators,
                 name,
                 params,
                 defaults,
@@ -849,7 +864,10 @@ fn collect_names(body: &[Stmt], f: &mut dyn FnMut(&str, bool)) {
             } => {
                 f(name, true);
                 params.iter().chain(star.names()).for_each(|p| f(p, false));
-                defaults.iter().for_each(|d| collect_expr_names(d, f));
+                decorators
+                    .iter()
+                    .chain(defaults)
+                    .for_each(|d| collect_expr_names(d, f));
                 collect_names(body, f);
             }
             Stmt::Assign { target, value } | Stmt::AugAssign { target, value, .. } => {
@@ -1130,12 +1148,14 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             orelse: block(orelse),
         },
         Stmt::FunctionDef {
+            decorators,
             name,
             params,
             defaults,
             body,
             star,
         } => Stmt::FunctionDef {
+            decorators: decorators.iter().map(|d| rename_expr(d, map)).collect(),
             name: rn(name, map),
             params: params.iter().map(|p| rn(p, map)).collect(),
             defaults: defaults.iter().map(|d| rename_expr(d, map)).collect(),

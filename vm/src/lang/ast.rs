@@ -97,6 +97,11 @@ pub enum Stmt {
     /// `def name(params): body`, at module level or nested in a function
     /// (then a closure over the enclosing functions' variables).
     FunctionDef {
+        /// `@d` lines above the `def`, outermost first: each is evaluated
+        /// before the defaults, and applied innermost first to the new
+        /// function before it is bound (CPython's order). Empty for
+        /// methods, whose `@staticmethod`/`@classmethod` is `Decorated`.
+        decorators: Vec<Expr>,
         name: String,
         params: Vec<String>,
         /// Default values of the last `defaults.len()` parameters, evaluated
@@ -618,8 +623,13 @@ impl Stmt {
                 f(iter);
                 body.iter().chain(orelse).for_each(|s| s.for_each_expr(f));
             }
-            Stmt::FunctionDef { defaults, body, .. } => {
-                defaults.iter().for_each(&mut *f);
+            Stmt::FunctionDef {
+                decorators,
+                defaults,
+                body,
+                ..
+            } => {
+                decorators.iter().chain(defaults).for_each(&mut *f);
                 body.iter().for_each(|s| s.for_each_expr(f));
             }
             Stmt::ClassDef { bases, body, .. } => {
@@ -711,8 +721,13 @@ impl Stmt {
                     .chain(orelse.iter_mut())
                     .for_each(|s| s.for_each_expr_mut(f));
             }
-            Stmt::FunctionDef { defaults, body, .. } => {
-                defaults.iter_mut().for_each(&mut *f);
+            Stmt::FunctionDef {
+                decorators,
+                defaults,
+                body,
+                ..
+            } => {
+                decorators.iter_mut().chain(defaults).for_each(&mut *f);
                 body.iter_mut().for_each(|s| s.for_each_expr_mut(f));
             }
             Stmt::ClassDef { bases, body, .. } => {

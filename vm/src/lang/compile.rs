@@ -498,14 +498,23 @@ impl<'n> CodeBuilder<'n> {
                 }
             }
             Stmt::FunctionDef {
+                decorators,
                 name,
                 params,
                 defaults,
                 body,
                 star,
             } => {
+                // CPython's order: the decorators (outermost first), the
+                // function, then each decorator called innermost first.
+                for d in decorators {
+                    self.expr(d);
+                }
                 let body = scope::Body::Stmts(body);
                 self.function_object(name, params, star, defaults, body, None);
+                for _ in decorators {
+                    self.emit(Op::Call, 1);
+                }
                 self.store_name(name);
             }
             Stmt::ClassDef { name, bases, body } => self.class_def(name, bases, body),

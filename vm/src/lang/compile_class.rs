@@ -37,7 +37,10 @@ impl CodeBuilder<'_> {
                 other => (other, AttrKind::Value),
             };
             match def {
+                // A method's only decorators are `Decorated`'s (the parser
+                // leaves `decorators` empty in a class body).
                 Stmt::FunctionDef {
+                    decorators: _,
                     name: method,
                     params,
                     defaults,

@@ -204,7 +204,7 @@ impl Limits {
                 "a construct CPython runs that the language does not model, such as a class base that is not a class or a method of a built-in type the language lacks (`s.expandtabs()`) (not a run parameter)".into()
             }
             super::Poison::Identity => {
-                "CPython's answer depends on object identity, which the language leaves out: NaN met on both sides of a container comparison or in a dict key, `is` between two ints, floats, strs, tuples or ranges, two bound methods compared, a dict's keys changed at the same size while it is iterated, the repr of a generator (its address; also when a module global still holds one at the end), the order of a set holding a value whose hash varies between processes (not a run parameter)".into()
+                "CPython's answer depends on object identity, which the language leaves out: NaN met on both sides of a container comparison or in a dict key, `is` between two ints, floats, strs, tuples or ranges, two bound methods compared, a dict's keys changed at the same size while it is iterated, the repr of a generator (its address), the order of a set holding a value whose hash varies between processes (not a run parameter)".into()
             }
         }
     }

@@ -13,7 +13,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::ast::*;
 
 #[path = "parse_calls.rs"]
-mod calls;
+pub(crate) mod calls;
 #[path = "parse_class.rs"]
 mod class;
 
@@ -127,6 +127,7 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         nonlocal_ranges: Default::default(),
         future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
         annotation_names: Default::default(),
+        bound_names: builtins::bound_names(&parsed.syntax().body),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
     let module = Module { body };
@@ -196,6 +197,9 @@ struct Lowering<'a> {
     future_annotations: bool,
     /// Names imported from `typing`/`collections.abc` for annotations.
     annotation_names: std::cell::RefCell<Vec<(String, TextRange)>>,
+    /// Every name the module binds anywhere (`builtins::bound_names`):
+    /// `map` and `filter` are lowered only when they are the builtins.
+    bound_names: std::collections::BTreeSet<String>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -662,9 +666,16 @@ impl Lowering<'_> {
         if d.is_async {
             return Err(self.unsupported(s, "async def"));
         }
-        if !d.decorator_list.is_empty() && !ctx.in_class {
-            return Err(self.unsupported(&d.decorator_list[0], "decorator"));
-        }
+        // A method's decorator is the class body's to check; any other
+        // def's decorators are expressions of the enclosing scope.
+        let decorators = if ctx.in_class {
+            Vec::new()
+        } else {
+            d.decorator_list
+                .iter()
+                .map(|dec| self.expr(&dec.expression))
+                .collect::<R<Vec<_>>>()?
+        };
         if d.type_params.is_some() {
             return Err(self.unsupported(s, "type parameters"));
         }
@@ -689,6 +700,7 @@ impl Lowering<'_> {
         let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
         self.check_declarations(&d.body, &all_params)?;
         Ok(Stmt::FunctionDef {
+            decorators,
             name: d.name.id.to_string(),
             params,
             defaults,

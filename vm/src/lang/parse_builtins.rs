@@ -182,6 +182,14 @@ impl<'a> Visitor<'a> for Names<'a> {
                 self.fstring_spec.get_or_insert(f.range());
             }
         }
+        // `map(...)` and `filter(...)` calls are lowered to generator
+        // expressions (`parse_calls.rs`): only their arguments are reads.
+        if let py::Expr::Call(c) = expr
+            && matches!(&*c.func, py::Expr::Name(n) if matches!(n.id.as_str(), "map" | "filter"))
+        {
+            self.visit_arguments(&c.arguments);
+            return;
+        }
         if let py::Expr::Name(n) = expr {
             let name = n.id.as_str();
             if n.ctx.is_load() {
@@ -213,6 +221,14 @@ impl<'a> Visitor<'a> for Names<'a> {
         }
         visitor::walk_except_handler(self, handler);
     }
+}
+
+/// Every name the module binds anywhere (in any scope), as
+/// [`first_missing_builtin`] counts bindings.
+pub fn bound_names(body: &[py::Stmt]) -> std::collections::BTreeSet<String> {
+    let mut names = Names::default();
+    names.visit_body(body);
+    names.bound.iter().map(|s| s.to_string()).collect()
 }
 
 /// The first read of a CPython builtin the language lacks and the program

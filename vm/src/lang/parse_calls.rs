@@ -67,6 +67,11 @@ impl Lowering<'_> {
                 _ => self.expr(a)?,
             });
         }
+        if let Some(name @ ("map" | "filter")) = callee
+            && !self.bound_names.contains(name)
+        {
+            return self.lazy_builtin(c, name, args, keywords);
+        }
         // `f(*xs, **kw)`: CALL_FUNCTION_EX, whose arguments are built at
         // run time (any callee, methods included).
         let unpacks = args.iter().any(|a| matches!(a, Expr::Starred(_)))
@@ -102,6 +107,53 @@ impl Lowering<'_> {
                 keywords,
             },
         })
+    }
+
+    /// `map(f, it, ...)` and `filter(f, it)` of the builtins, lowered to
+    /// the generator expressions that iterate alike:
+    ///
+    /// ```text
+    /// map(F, X)        (map_fn(map_x) for map_fn, map_it in [(F, iter(X))] for map_x in map_it)
+    /// map(F, X, Y...)  (map_fn(*map_x) for map_fn, map_it in [(F, zip(X, Y...))] for map_x in map_it)
+    /// filter(F, X)     (map_x for map_fn, map_it in [(F, iter(X))] for map_x in map_it
+    ///                   if (map_x if map_fn is None else map_fn(map_x)))
+    /// ```
+    ///
+    /// The first iterable runs where the call is, so `F` and the
+    /// iterables are evaluated and `iter()`'d left to right at once, as
+    /// `map_new` does, and a non-iterable raises there; items are pulled
+    /// and `F` called one at a time, shortest iterable first to end. What
+    /// differs from CPython's objects: the value is a generator (its type
+    /// and repr say so), and `F` raising StopIteration ends it with
+    /// PEP 479's RuntimeError where CPython's map would end the loop.
+    fn lazy_builtin(
+        &self,
+        c: &py::ExprCall,
+        name: &str,
+        args: Vec<Expr>,
+        keywords: Vec<Keyword>,
+    ) -> R<Expr> {
+        if !keywords.is_empty() || args.iter().any(|a| matches!(a, Expr::Starred(_))) {
+            return Err(self.unsupported(c, &format!("`{name}` with keyword or starred arguments")));
+        }
+        let needs = if name == "map" { "zip" } else { "iter" };
+        if let Some(b) = ["iter", needs]
+            .iter()
+            .find(|b| self.bound_names.contains(**b))
+        {
+            return Err(self.unsupported(c, &format!("`{name}` in a program that binds `{b}`")));
+        }
+        let expected_ok = if name == "map" {
+            args.len() >= 2
+        } else {
+            args.len() == 2
+        };
+        if !expected_ok {
+            return Err(self.unsupported(c, &format!("`{name}` with {} argument(s)", args.len())));
+        }
+        let mut args = args.into_iter();
+        let f = args.next().unwrap_or(Expr::None);
+        Ok(lower_lazy_builtin(name, f, args.collect()))
     }
 
     /// `import math` or `import math as m` (`array` alike), one module per
@@ -146,5 +198,133 @@ impl Lowering<'_> {
             names.push((attr, name));
         }
         Ok(Stmt::ImportFrom { module, names })
+    }
+}
+
+/// The generator expression `map(f, *iterables)` (`name` "map") or
+/// `filter(f, iterable)` (any other `name`) is lowered to (see
+/// [`Lowering::lazy_builtin`]); `unparse` writes an expression equal to
+/// one of these back as the call.
+pub(crate) fn lower_lazy_builtin(name: &str, f: Expr, iterables: Vec<Expr>) -> Expr {
+    let n = |s: &str| Expr::Name(s.to_string());
+    let call = |f: Expr, args: Vec<Expr>| Expr::Call {
+        func: Box::new(f),
+        args,
+        keywords: vec![],
+    };
+    let (source, item) = if iterables.len() == 1 {
+        (call(n("iter"), iterables), n("map_x"))
+    } else {
+        (
+            call(n("zip"), iterables),
+            Expr::Starred(Box::new(n("map_x"))),
+        )
+    };
+    let first = Comprehension {
+        target: Target::Unpack(vec![
+            Target::Name("map_fn".into()),
+            Target::Name("map_it".into()),
+        ]),
+        iter: Expr::List(vec![Expr::Tuple(vec![f, source])]),
+        ifs: vec![],
+    };
+    let mut second = Comprehension {
+        target: Target::Name("map_x".into()),
+        iter: n("map_it"),
+        ifs: vec![],
+    };
+    let elt = if name == "map" {
+        call(n("map_fn"), vec![item])
+    } else {
+        second.ifs.push(Expr::IfExp {
+            test: Box::new(Expr::Compare {
+                left: Box::new(n("map_fn")),
+                ops: vec![CmpOp::Is],
+                comparators: vec![Expr::None],
+            }),
+            body: Box::new(n("map_x")),
+            orelse: Box::new(call(n("map_fn"), vec![n("map_x")])),
+        });
+        n("map_x")
+    };
+    Expr::GeneratorExp {
+        elt: Box::new(elt),
+        generators: vec![first, second],
+    }
+}
+
+/// The call a generator expression was lowered from, when it is exactly
+/// [`lower_lazy_builtin`]'s: (`"map"` or `"filter"`, f, iterables).
+pub(crate) fn lazy_builtin_call(e: &Expr) -> Option<(&'static str, &Expr, &[Expr])> {
+    let Expr::GeneratorExp { generators, .. } = e else {
+        return None;
+    };
+    let Expr::List(items) = &generators.first()?.iter else {
+        return None;
+    };
+    let [Expr::Tuple(pair)] = &items[..] else {
+        return None;
+    };
+    let [f, Expr::Call { args, .. }] = &pair[..] else {
+        return None;
+    };
+    ["map", "filter"]
+        .into_iter()
+        .find(|name| lower_lazy_builtin(name, f.clone(), args.clone()) == *e)
+        .map(|name| (name, f, &args[..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::parse_program;
+    use crate::lang::unparse::unparse;
+
+    #[test]
+    fn map_and_filter_lower_to_generator_expressions() {
+        let pairs = [
+            (
+                "a = map(f, xs)\n",
+                "a = (map_fn(map_x) for map_fn, map_it in [(f, iter(xs))] for map_x in map_it)\n",
+            ),
+            (
+                "b = map(g, xs, ys)\n",
+                "b = (map_fn(*map_x) for map_fn, map_it in [(g, zip(xs, ys))] for map_x in map_it)\n",
+            ),
+            (
+                "c = filter(None, zs)\n",
+                "c = (map_x for map_fn, map_it in [(None, iter(zs))] for map_x in map_it if (map_x if map_fn is None else map_fn(map_x)))\n",
+            ),
+        ];
+        for (call, genexp) in pairs {
+            let m = parse_program(call).unwrap();
+            assert_eq!(m, parse_program(genexp).unwrap(), "{call}");
+            // Written back as the call, which reads back the same.
+            assert_eq!(unparse(&m), call);
+        }
+        // A near miss is written as the generator expression it is.
+        let near = "d = (map_fn(map_x) for map_fn, map_it in [(f, iter(xs))] for map_x in ys)\n";
+        assert_eq!(unparse(&parse_program(near).unwrap()), near);
+    }
+
+    #[test]
+    fn map_and_filter_outside_the_lowering_are_refused_or_the_programs_own() {
+        for (src, what) in [
+            ("m = map\n", "builtin `map`"),
+            ("print(map(f))\n", "`map` with 1 argument(s)"),
+            ("print(filter(f, a, b))\n", "`filter` with 3 argument(s)"),
+            ("print(map(f, *xs))\n", "keyword or starred"),
+            ("print(map(f, xs, strict=True))\n", "keyword or starred"),
+            ("zip = 5\nprint(map(f, a, b))\n", "binds `zip`"),
+            (
+                "def iter(x):\n    pass\nprint(filter(f, a))\n",
+                "binds `iter`",
+            ),
+        ] {
+            let e = parse_program(src).unwrap_err();
+            assert!(e.message.contains(what), "{src}: {e}");
+        }
+        // A program's own `map` is what its calls call.
+        let m = parse_program("def map(f, x):\n    return 1\nprint(map(f, x))\n").unwrap();
+        assert!(unparse(&m).contains("print(map(f, x))"), "{}", unparse(&m));
     }
 }

@@ -123,12 +123,16 @@ fn scan_stmts(body: &[Stmt], uses: &mut BTreeSet<String>, nested: &mut BTreeSet<
         match s {
             // The defaults run in this scope; the body is another.
             Stmt::FunctionDef {
+                decorators,
                 params,
                 defaults,
                 body,
                 ..
             } => {
-                defaults.iter().for_each(|d| scan_expr(d, uses, nested));
+                decorators
+                    .iter()
+                    .chain(defaults)
+                    .for_each(|d| scan_expr(d, uses, nested));
                 nested.extend(free_candidates(params, Body::Stmts(body)));
             }
             Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {

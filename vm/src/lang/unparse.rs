@@ -157,12 +157,16 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
         Stmt::Continue => line(depth, "continue", out),
         Stmt::Pass => line(depth, "pass", out),
         Stmt::FunctionDef {
+            decorators,
             name,
             params,
             defaults,
             body,
             star,
         } => {
+            for d in decorators {
+                line(depth, &format!("@{}", unparse_expr(d)), out);
+            }
             let mut params = params_text(params, defaults);
             let stars = star
                 .vararg
@@ -506,6 +510,22 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             clauses(generators, out);
             out.push('}');
         }
+        // `map(...)`/`filter(...)` as written (the front end's lowering).
+        Expr::GeneratorExp { .. } if super::parse::calls::lazy_builtin_call(e).is_some() => {
+            let Some((name, f, iterables)) = super::parse::calls::lazy_builtin_call(e) else {
+                return;
+            };
+            let args: Vec<&Expr> = std::iter::once(f).chain(iterables).collect();
+            out.push_str(name);
+            out.push('(');
+            for (i, a) in args.into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                expr(a, Prec::Lowest, out);
+            }
+            out.push(')');
+        }
         Expr::GeneratorExp { elt, generators } => {
             out.push('(');
             expr(elt, Prec::Lowest, out);
@@ -717,6 +737,18 @@ mod tests {
         let src = "x = a - (b - c)\ny = -(-5) * +3 // (1 + 2)\nz = not a < b < c and (d or e) or not not f\nw = (a < b) < c\nv = (a and b) and c\nprint(f(1, -2), (x or y) + 1)\nu = ~-a | b ^ c & d << 2 >> (e | f) ^ (g if h else i if j else k)\nt = (a if b else c) if (d if e else f) else g\ns = -(a & b) + (a << b) * (not c)\nr = -2 ** -x ** 2 + (-2) ** 2 / 1.5e-07 + 1e309 + (a ** b) ** c\nq = [(), (1,), (a, [b]), x[1:], x[::-1], x[a:b:c][0], (-x)[0], -x[0], (1).f(2), x.append(y[0] if z else w), 3 in x, 4 not in (5,)]\nx, = q\nx[y] = q[1:2:3]\nx[1:2] = (a, b)\na, b = b, a\nx[i] //= 2\nx[1][y] += z\nfor i, x in y:\n    for z, in w:\n        pass\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+    }
+
+    #[test]
+    fn decorators_round_trip() {
+        let src = "@a\n@b(1, c=2)\n@(lambda f: f)\n@x[0] if y else z\ndef f(p, q=3):\n    @d.e\n    def g():\n        pass\n    return g\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
+        assert!(
+            unparse(&m).starts_with("@a\n@b(1, c=2)\n"),
+            "{}",
+            unparse(&m)
+        );
     }
 
     #[test]

@@ -276,19 +276,26 @@ fn repr_checked(
     function_name: &dyn Fn(u64) -> String,
     user: Option<&dyn Fn(Value) -> Option<String>>,
 ) -> Result<String, Raise> {
-    // CPython's repr shows the generator's address.
-    if generator::is_generator(v) {
+    // CPython's repr shows the generator's address; the globals dump
+    // (never compared with CPython) writes none, as the reference's.
+    if generator::is_generator(v) && user.is_some() {
         return Err(Raise::Poison(Poison::Identity));
     }
     if exceptions::is_exception_value(v) && !class::has_dunder(v, class::D_REPR) {
         return exceptions::repr_of(v, &|x| repr_checked(x, function_name, user));
     }
     let missing = std::cell::Cell::new(false);
+    // A generator inside a container: its address too (printing only).
+    let addressed = std::cell::Cell::new(false);
     let item = |x: Value| match user {
         Some(user) if class::has_dunder(x, class::D_REPR) => user(x).unwrap_or_else(|| {
             missing.set(true);
             String::new()
         }),
+        Some(_) if generator::is_generator(x) => {
+            addressed.set(true);
+            String::new()
+        }
         _ => scalar_repr(x, function_name),
     };
     let out = if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
@@ -298,6 +305,9 @@ fn repr_checked(
     } else {
         item(v)
     };
+    if addressed.get() {
+        return Err(Raise::Poison(Poison::Identity));
+    }
     if missing.get() {
         return Err(Raise::Poison(Poison::Unmodelled));
     }
