@@ -17,6 +17,9 @@ const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_ta
 const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
 const DECORATOR_PROGRAMS: &str = include_str!("../../vm/tests/data/decorators.txt");
 const MAP_FILTER_PROGRAMS: &str = include_str!("../../vm/tests/data/map_filter.txt");
+const COMPREHENSION_LAMBDA_PROGRAMS: &str =
+    include_str!("../../vm/tests/data/comprehension_lambdas.txt");
+const METHOD_DESCRIPTOR_PROGRAMS: &str = include_str!("../../vm/tests/data/method_descriptors.txt");
 const STR_METHOD_PROGRAMS: &str = include_str!("../../vm/tests/data/str_methods.txt");
 const STR_FORMAT_PROGRAMS: &str = include_str!("../../vm/tests/data/str_format.txt");
 
@@ -49,6 +52,20 @@ fn reference_agrees_with_cpython_on_decorators() {
 #[test]
 fn reference_agrees_with_cpython_on_map_and_filter() {
     agree(MAP_FILTER_PROGRAMS);
+}
+
+/// Method descriptors (the VM's tiers run these in
+/// vm/tests/builtins_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_method_descriptors() {
+    agree(METHOD_DESCRIPTOR_PROGRAMS);
+}
+
+/// Lambdas in comprehensions (the VM's tiers run these in
+/// vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_lambdas_in_comprehensions() {
+    agree(COMPREHENSION_LAMBDA_PROGRAMS);
 }
 
 /// The str methods (the VM's tiers run these in vm/tests/builtins_cpython.rs).

@@ -60,3 +60,24 @@ fn every_tier_prints_what_cpython_prints_for_str_format() {
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }
+
+const METHOD_DESCRIPTOR_PROGRAMS: &str = include_str!("data/method_descriptors.txt");
+
+/// Methods read from their builtin type (`str.lower`, `list.append`):
+/// method descriptors as `key=` and `map`/`filter` functions, called with
+/// the receiver first in hot loops, compared, printed, as dict keys, and
+/// CPython's TypeErrors (no receiver, a receiver of another type, checked
+/// before a generator argument is drained); shared with the reference's
+/// test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_method_descriptors() {
+    let sources: Vec<String> = METHOD_DESCRIPTOR_PROGRAMS
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 2,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}

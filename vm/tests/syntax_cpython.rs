@@ -93,6 +93,18 @@ fn every_tier_prints_what_cpython_prints_for_unpacking_into_attributes_and_subsc
 const DELETE_PROGRAMS: &str = include_str!("data/delete.txt");
 const DECORATOR_PROGRAMS: &str = include_str!("data/decorators.txt");
 const MAP_FILTER_PROGRAMS: &str = include_str!("data/map_filter.txt");
+const COMPREHENSION_LAMBDA_PROGRAMS: &str = include_str!("data/comprehension_lambdas.txt");
+
+/// Lambdas inside comprehensions that read no comprehension variable in
+/// their bodies (their defaults may: `lambda x, k=k: x + k`), closing over
+/// the enclosing function's variables, called in a hot loop, and their
+/// CPython 3.11 qualified names in TypeErrors (`f.<locals>.<listcomp>.
+/// <lambda>`, `<genexpr>.<lambda>`). Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_lambdas_in_comprehensions() {
+    let programs: Vec<&str> = COMPREHENSION_LAMBDA_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 1);
+}
 
 /// `map` and `filter` (lowered to generator expressions by the front
 /// end): one and several iterables, `filter(None, ...)`, consumers that

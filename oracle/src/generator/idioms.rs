@@ -14,7 +14,8 @@
 //! - `str.format` with positional, numbered and keyword fields and nested
 //!   specs, whose argument changes type at iteration K (ValueError caught);
 //! - the newer str methods (`ljust`, `zfill`, `partition`, `rsplit`,
-//!   `isdigit`...) on a receiver that stops being a str at iteration K;
+//!   `isdigit`...), some through their descriptors (`str.upper(s)`,
+//!   `key=str.lower`), on a receiver that stops being a str at iteration K;
 //! - `type(v) is int` / `type(v).__name__` on a value that changes type;
 //! - decorators: a memoizing wrapper under a counting decorator factory,
 //!   applied once or to a `def` inside the hot loop (closures called
@@ -271,15 +272,18 @@ print({f}_run({n}))
     )
 }
 
-/// The newer str methods on a receiver that becomes a list at iteration
-/// K (AttributeError caught).
+/// The newer str methods, some called through their descriptors
+/// (`str.upper(s)`), on a receiver that becomes a list at iteration K
+/// (AttributeError or the descriptor's TypeError caught).
 fn str_methods(h: &Holes) -> String {
     let (f, [a, b, _]) = (&h.fun, h.k);
     let width = 3 + h.pick[0] % 8;
-    let uses = match h.pick[1] % 4 {
+    let uses = match h.pick[1] % 5 {
         0 => format!("len(s.ljust({width}, '.')) + len(s.zfill({width}))"),
         1 => "len(s.partition('1')[2]) + len(s.rsplit('2', 1))".to_string(),
         2 => "s.isdigit() + s.rfind('3') + len(s.removeprefix('1'))".to_string(),
+        // Method descriptors: a list receiver is their TypeError.
+        3 => "len(str.upper(s)) + str.count(s, '1') + len(sorted(s, key=str.lower))".to_string(),
         _ => format!("len(s.center({width})) + s.count('0') + s.istitle()"),
     };
     format!(
@@ -292,7 +296,7 @@ fn str_methods(h: &Holes) -> String {
             s = list(s)
         try:
             t += {uses}
-        except AttributeError:
+        except (AttributeError, TypeError):
             bad += 1
     return t, bad
 print({f}_run({n}))

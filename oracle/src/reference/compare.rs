@@ -346,6 +346,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
+        (Value::Descr(x), Value::Descr(y)) => x.same(y),
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
         (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
         (Value::Gen(x), Value::Gen(y)) => Rc::ptr_eq(x, y),
@@ -370,6 +371,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Func(_)
             | Value::Builtin(_)
             | Value::Bound(_)
+            | Value::Descr(_)
             | Value::Iter(_)
             | Value::Set(_)
             | Value::Module

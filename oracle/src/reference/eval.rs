@@ -675,8 +675,10 @@ impl<'p> Interp<'p> {
         if matches!(recv, Value::Gen(_)) || super::exceptions::unmodelled_attr(&recv, m.name()) {
             return Err(poison(Poison::Unmodelled));
         }
-        // Any other method of an exception object is an attribute call.
-        if let Value::Exc(_) = recv {
+        // Any other method of an exception object is an attribute call, and
+        // so is a method of a builtin type (`str.lower(s)`: a descriptor).
+        let descriptor = matches!(&recv, Value::Builtin(b) if methods::descriptor(*b, m).is_some());
+        if matches!(recv, Value::Exc(_)) || descriptor {
             return self.attr_call(recv, m, args, frame);
         }
         if classes::generic_attr(&recv, m.name()) {
@@ -752,6 +754,24 @@ impl<'p> Interp<'p> {
             Value::Math(m) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 math::call(m, args, self.limits.int_bits)
+            }
+            // The receiver's type is checked before any argument is drained.
+            Value::Descr(d) => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                methods::descriptor_args(&d, args)?;
+                self.drain_for_method(&d.meth, base)?;
+                let args = self.stack.split_off(base.min(self.stack.len()));
+                let (receiver, rest) = methods::descriptor_args(&d, &args)?;
+                if let (Value::Str(s), "format") = (receiver, d.meth.name()) {
+                    return self.str_format(s, rest, &[]);
+                }
+                methods::call_method(
+                    &mut self.heap,
+                    receiver,
+                    &d.meth,
+                    rest,
+                    self.limits.int_bits,
+                )
             }
             Value::Bound(b) => {
                 let args = self.stack.split_off(base.min(self.stack.len()));

@@ -281,6 +281,9 @@ impl<'p> Interp<'p> {
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
             Value::Math(m) => Err(math::keywords_error(m)),
+            // `list.sort(xs, reverse=True)`, `str.split(s, maxsplit=1)`:
+            // a descriptor with keywords is not modelled (nor in the VM).
+            Value::Descr(_) => Err(poison(Poison::Unmodelled)),
             Value::Bound(b) => Err(type_error(format!(
                 "{}.{}() takes no keyword arguments",
                 b.receiver.type_name(),
@@ -499,6 +502,7 @@ impl<'p> Interp<'p> {
             Value::Builtin(b) => format!("{}()", b.name()),
             Value::Math(m) => format!("math.{}()", m.name()),
             Value::Bound(b) => format!("{}.{}()", b.receiver.type_name(), b.meth.name()),
+            Value::Descr(d) => format!("{}.{}()", d.owner.name(), d.meth.name()),
             Value::Arr(super::super::array::Arr::Type) => "array.array()".into(),
             _ => return Err(poison(Poison::Unmodelled)),
         })

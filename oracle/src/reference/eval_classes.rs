@@ -151,6 +151,10 @@ impl<'p> Interp<'p> {
             }
             Value::Instance(o) => classes::instance_attr(o, name),
             Value::Class(c) => classes::class_attr(c, name),
+            // `str.lower`: the method descriptor.
+            Value::Builtin(b) if methods::descriptor(*b, m).is_some() => {
+                methods::descriptor(*b, m).ok_or_else(|| poison(Poison::Unmodelled))
+            }
             _ if name == "__class__" => builtin_class(&recv),
             _ if name == "__name__" => classes::other_name(&recv).ok_or_else(|| {
                 exception(

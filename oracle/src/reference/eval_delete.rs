@@ -175,7 +175,8 @@ fn has_sequence_methods(c: &Value) -> Res<bool> {
         | Value::Func(_)
         | Value::Method(_)
         | Value::Iter(_)
-        | Value::Gen(_) => false,
+        | Value::Gen(_)
+        | Value::Descr(_) => false,
         _ if c.type_name() == "builtin_function_or_method" => false,
         _ => return Err(poison(Poison::Unmodelled)),
     })

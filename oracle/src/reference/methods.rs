@@ -12,7 +12,7 @@ use num_traits::ToPrimitive;
 use super::compare::{self, elem_eq, range_position};
 use super::eval::{Res, binop_any, checked, exception, type_error, value_error};
 use super::seq::{self, Heap, check_len, not_iterable};
-use super::value::{Int, ListObj, Value};
+use super::value::{Builtin, DescrObj, Int, ListObj, Value};
 
 /// A method name, pre-parsed by the resolver.
 #[derive(Debug, Clone)]
@@ -114,49 +114,19 @@ impl Meth {
 /// Lists have seven; tuples and ranges `index` and `count`; strings the
 /// eleven string methods; dicts the nine of [`super::dict_methods`].
 pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
-    let found = match recv {
-        Value::List(_) => matches!(
-            m,
-            Meth::Append
-                | Meth::Pop
-                | Meth::Insert
-                | Meth::Extend
-                | Meth::Index
-                | Meth::Count
-                | Meth::Reverse
-                | Meth::Sort
-        ),
-        Value::Tuple(_) | Value::Range(_) => matches!(m, Meth::Index | Meth::Count),
-        Value::Str(_) => {
-            matches!(
-                m,
-                Meth::Index
-                    | Meth::Count
-                    | Meth::Join
-                    | Meth::Split
-                    | Meth::Strip
-                    | Meth::Upper
-                    | Meth::Lower
-                    | Meth::Replace
-                    | Meth::StartsWith
-                    | Meth::EndsWith
-                    | Meth::Find
-            ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n) || &**n == "format")
-        }
-        Value::Dict(_) => super::dict_methods::has(m),
-        Value::Set(_) => matches!(
-            m.name(),
-            "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
-        ),
-        _ => false,
-    };
+    let found = builtin_type(recv).is_some_and(|ty| has_method(ty, m));
     if found {
         return Ok(());
     }
     // As the VM's lookup: a method CPython has and the language lacks
-    // poisons (`jitdiff_vm::runtime::cpython_attrs`).
-    let class = matches!(recv, Value::Builtin(b) if b.is_class());
-    if !class && jitdiff_vm::runtime::cpython_attrs::cpython_has(&recv.type_name(), m.name()) {
+    // poisons (`jitdiff_vm::runtime::cpython_attrs`), and so does such an
+    // attribute of a builtin type (`dict.fromkeys`).
+    let has = |ty: &str| jitdiff_vm::runtime::cpython_attrs::cpython_has(ty, m.name());
+    let missing = match recv {
+        Value::Builtin(b) if b.is_class() => has(b.name()),
+        _ => has(&recv.type_name()),
+    };
+    if missing {
         return Err(super::eval::poison(
             jitdiff_vm::lang::outcome::Poison::Unmodelled,
         ));
@@ -172,6 +142,91 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
         ),
     };
     Err(exception("AttributeError", message))
+}
+
+/// The builtin type with methods `v` is a value of (never a user class,
+/// whatever its name).
+fn builtin_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::List(_) => Some("list"),
+        Value::Tuple(_) => Some("tuple"),
+        Value::Range(_) => Some("range"),
+        Value::Str(_) => Some("str"),
+        Value::Dict(_) => Some("dict"),
+        Value::Set(_) => Some("set"),
+        _ => None,
+    }
+}
+
+/// Whether builtin type `ty` (`"list"`, `"str"`...) has method `m`:
+/// lists seven, tuples and ranges `index` and `count`, strings the str
+/// methods, dicts the methods of [`super::dict_methods`], sets seven.
+fn has_method(ty: &str, m: &Meth) -> bool {
+    match ty {
+        "list" => matches!(
+            m,
+            Meth::Append
+                | Meth::Pop
+                | Meth::Insert
+                | Meth::Extend
+                | Meth::Index
+                | Meth::Count
+                | Meth::Reverse
+                | Meth::Sort
+        ),
+        "tuple" | "range" => matches!(m, Meth::Index | Meth::Count),
+        "str" => {
+            matches!(
+                m,
+                Meth::Index
+                    | Meth::Count
+                    | Meth::Join
+                    | Meth::Split
+                    | Meth::Strip
+                    | Meth::Upper
+                    | Meth::Lower
+                    | Meth::Replace
+                    | Meth::StartsWith
+                    | Meth::EndsWith
+                    | Meth::Find
+            ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n) || &**n == "format")
+        }
+        "dict" => super::dict_methods::has(m),
+        "set" => matches!(
+            m.name(),
+            "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
+        ),
+        _ => false,
+    }
+}
+
+/// `str.lower` read from builtin type `owner`: its method descriptor, or
+/// None when the type has no such method.
+pub fn descriptor(owner: Builtin, m: &Meth) -> Option<Value> {
+    has_method(owner.name(), m).then(|| {
+        Value::Descr(Rc::new(DescrObj {
+            owner,
+            meth: m.clone(),
+        }))
+    })
+}
+
+/// A call of descriptor `d` with `args`: the receiver and the rest, or
+/// CPython's TypeError without a receiver or with one of another type.
+pub fn descriptor_args<'a>(d: &DescrObj, args: &'a [Value]) -> Res<(&'a Value, &'a [Value])> {
+    let owner = d.owner.name();
+    match args.split_first() {
+        None => Err(type_error(format!(
+            "unbound method {owner}.{}() needs an argument",
+            d.meth.name()
+        ))),
+        Some((r, _)) if builtin_type(r) != Some(owner) => Err(type_error(format!(
+            "descriptor '{}' for '{owner}' objects doesn't apply to a '{}' object",
+            d.meth.name(),
+            r.type_name()
+        ))),
+        Some((r, rest)) => Ok((r, rest)),
+    }
 }
 
 /// `type.name() takes exactly one argument (N given)` unless one is given.

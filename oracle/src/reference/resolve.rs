@@ -317,7 +317,7 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
         comp_locals: Vec::new(),
         local_base: 0,
         super_self: None,
-        comp_depth: 0,
+        comp_kinds: Vec::new(),
         set_consts: Vec::new(),
     };
     let module_scope = Scope::default();
@@ -375,9 +375,11 @@ struct Resolver<'g> {
     /// Inside a plain method: its first parameter's slot (what `super()`
     /// reads).
     super_self: Option<usize>,
-    /// How many comprehensions (past their first iterable) enclose the
-    /// code being resolved, within the current function.
-    comp_depth: usize,
+    /// The comprehensions (past their first iterable) that enclose the
+    /// code being resolved, within the current function, innermost last:
+    /// `<listcomp>`, `<setcomp>` or `<dictcomp>` (CPython 3.11's scopes,
+    /// which name the lambdas inside them).
+    comp_kinds: Vec<&'static str>,
     /// The constant set displays met so far: each one's typed elements
     /// (as a set) and items. CPython's compiler shares one frozenset
     /// constant between equal displays of a module, the first one's.
@@ -674,7 +676,7 @@ impl Resolver<'_> {
         };
         Ok(Ex::Super(Box::new(SuperEx {
             self_slot: self.super_self,
-            in_comprehension: self.comp_depth > 0,
+            in_comprehension: !self.comp_kinds.is_empty(),
             name: Rc::from(name),
             args,
         })))
@@ -764,10 +766,7 @@ impl Resolver<'_> {
             .cloned()
             .collect();
         child_bound.extend(local_names.iter().cloned());
-        let qualname = match &outer.qualname {
-            Some(q) => format!("{q}.<locals>.{name}"),
-            None => name.to_string(),
-        };
+        let qualname = qualname(outer.qualname.as_deref(), &self.comp_kinds, name);
         let scope = Scope {
             locals: Some(locals),
             cells,
@@ -787,9 +786,9 @@ impl Resolver<'_> {
             None
         };
         let outer_super = std::mem::replace(&mut self.super_self, self_slot);
-        let outer_depth = std::mem::replace(&mut self.comp_depth, 0);
+        let outer_kinds = std::mem::take(&mut self.comp_kinds);
         let body = self.block(body, &scope);
-        (self.super_self, self.comp_depth) = (outer_super, outer_depth);
+        (self.super_self, self.comp_kinds) = (outer_super, outer_kinds);
         local_names.append(&mut self.comp_locals);
         (self.comp_scope, self.comp_locals, self.local_base) = outer;
         let body = body?;
@@ -932,7 +931,11 @@ impl Resolver<'_> {
             return Ok(Ex::List(vec![]));
         };
         let first_iter = self.expr(&first.iter, scope)?;
-        self.comp_depth += 1;
+        self.comp_kinds.push(match which {
+            Kind::List => "<listcomp>",
+            Kind::Set => "<setcomp>",
+            Kind::Dict => "<dictcomp>",
+        });
         let outer_len = self.comp_scope.len();
         let mut own = vec![];
         for g in generators {
@@ -969,7 +972,7 @@ impl Resolver<'_> {
         };
         let elt = self.expr(elt, scope)?;
         self.comp_scope.truncate(outer_len);
-        self.comp_depth -= 1;
+        self.comp_kinds.pop();
         Ok(Ex::ListComp(Box::new(Comp {
             own,
             clauses,
@@ -1120,6 +1123,25 @@ enum Kind {
     List,
     Set,
     Dict,
+}
+
+/// CPython 3.11's `__qualname__` of function `name` defined in the code
+/// named `parent` (None: the module), inside comprehensions `comps`
+/// (innermost last): a function's children get `.<locals>.`, a generator
+/// expression's and a comprehension's (scopes of their own) only `.`, so
+/// `f.<locals>.<listcomp>.<lambda>` and `<genexpr>.<lambda>`.
+fn qualname(parent: Option<&str>, comps: &[&str], name: &str) -> String {
+    let mut q = match parent {
+        None => String::new(),
+        Some(p) if p.ends_with("<genexpr>") => format!("{p}."),
+        Some(p) => format!("{p}.<locals>."),
+    };
+    for c in comps {
+        q.push_str(c);
+        q.push('.');
+    }
+    q.push_str(name);
+    q
 }
 
 /// Whether CPython 3.11's AST optimizer turns `e` into a constant: the

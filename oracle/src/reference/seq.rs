@@ -191,6 +191,7 @@ impl Items {
             | Value::Func(_)
             | Value::Builtin(_)
             | Value::Bound(_)
+            | Value::Descr(_)
             | Value::Module
             | Value::Math(_)
             | Value::Exc(_)

@@ -305,6 +305,21 @@ pub struct BoundObj {
     pub meth: super::methods::Meth,
 }
 
+/// `str.lower`: a method of a builtin type read from the type (CPython's
+/// method descriptor), called with the receiver first.
+#[derive(Debug)]
+pub struct DescrObj {
+    pub owner: Builtin,
+    pub meth: super::methods::Meth,
+}
+
+impl DescrObj {
+    /// The same method of the same type (one object in CPython).
+    pub fn same(&self, o: &DescrObj) -> bool {
+        self.owner == o.owner && self.meth.name() == o.meth.name()
+    }
+}
+
 /// A `range` object: the normalized (index-converted) arguments.
 #[derive(Debug)]
 pub struct RangeObj {
@@ -690,6 +705,8 @@ pub enum Value {
     Method(Rc<super::classes::MethodObj>),
     /// An exception object.
     Exc(Rc<super::exceptions::ExcObj>),
+    /// A method descriptor (`str.lower`).
+    Descr(Rc<DescrObj>),
     Set(Rc<super::set::SetObj>),
     /// A generator object (its state is in the interpreter's table).
     Gen(Rc<super::eval::generators::GenObj>),
@@ -732,6 +749,7 @@ impl Value {
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) | Value::Bound(_) | Value::Math(_) => "builtin_function_or_method",
+            Value::Descr(_) => "method_descriptor",
             Value::Module => "module",
             Value::Range(_) => "range",
             Value::Tuple(_) => "tuple",
@@ -766,7 +784,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::None => false,
             Value::Str(s) => !s.is_empty(),
-            Value::Func(_) | Value::Builtin(_) | Value::Bound(_) => true,
+            Value::Func(_) | Value::Builtin(_) | Value::Bound(_) | Value::Descr(_) => true,
             Value::Module | Value::Math(_) => true,
             Value::Arr(a) => a.truthy(),
             Value::Range(r) => !r.len().is_zero(),
@@ -795,6 +813,8 @@ impl Value {
             (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
             (Value::Func(a), Value::Func(b)) => Rc::ptr_eq(a, b),
             (Value::Bound(a), Value::Bound(b)) => Rc::ptr_eq(a, b),
+            // One descriptor per method, as CPython's.
+            (Value::Descr(a), Value::Descr(b)) => a.same(b),
             (Value::Dict(a), Value::Dict(b)) => Rc::ptr_eq(a, b),
             (Value::View(a), Value::View(b)) => Rc::ptr_eq(a, b),
             (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
@@ -859,6 +879,12 @@ impl fmt::Display for Value {
                 "<built-in method {} of {} object>",
                 b.meth.name(),
                 b.receiver.type_name()
+            ),
+            Value::Descr(d) => write!(
+                f,
+                "<method '{}' of '{}' objects>",
+                d.meth.name(),
+                d.owner.name()
             ),
             // Without CPython's address, as functions.
             Value::Iter(it) => write!(f, "<{} object>", it.type_name()),

@@ -141,6 +141,10 @@ struct CodeBuilder<'n> {
     /// The comprehension variables in scope, innermost last: each a hidden
     /// local slot of this code (see `comprehension.rs`).
     comp_scopes: Vec<(String, u32)>,
+    /// The comprehensions (past their first iterable) being compiled in
+    /// this code, innermost last: `<listcomp>`, `<setcomp>`, `<dictcomp>`
+    /// (CPython 3.11's scopes, which name the lambdas inside them).
+    comp_kinds: Vec<&'static str>,
 }
 
 impl<'n> CodeBuilder<'n> {
@@ -216,6 +220,7 @@ impl<'n> CodeBuilder<'n> {
             exc_handlers: vec![],
             handler_at: vec![],
             comp_scopes: vec![],
+            comp_kinds: vec![],
         }
     }
 

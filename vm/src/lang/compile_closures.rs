@@ -37,12 +37,22 @@ impl CodeBuilder<'_> {
         let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
         let fscope = FnScope::new(&all_params, body, &outer);
         let frees = fscope.frees.clone();
-        // CPython's qualified name (`f.<locals>.g`) is what its repr and
-        // its TypeErrors show; the repr reads it from the name table.
-        let name = match self.scope {
-            Some(_) => format!("{}.<locals>.{name}", self.code.name),
-            None => name.to_string(),
+        // CPython 3.11's qualified name is what its repr and its TypeErrors
+        // show (the repr reads it from the name table): a function's
+        // children get `.<locals>.`, a generator expression's and a
+        // comprehension's (scopes of their own there) only `.`, so
+        // `f.<locals>.g`, `f.<locals>.<listcomp>.<lambda>`, `<genexpr>.<lambda>`.
+        let mut qualname = match self.scope {
+            Some(_) if self.code.name.ends_with("<genexpr>") => format!("{}.", self.code.name),
+            Some(_) => format!("{}.<locals>.", self.code.name),
+            None => String::new(),
         };
+        for c in &self.comp_kinds {
+            qualname.push_str(c);
+            qualname.push('.');
+        }
+        qualname.push_str(name);
+        let name = qualname;
         let name = name.as_str();
         self.global_id(name);
         let int_bits = self.int_bits;

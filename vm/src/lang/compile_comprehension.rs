@@ -73,11 +73,13 @@ impl CodeBuilder<'_> {
         let first = &generators[0];
         self.expr(&first.iter);
         self.emit(Op::GetIter, 0);
-        match kind {
-            CompKind::List(_) => self.emit(Op::BuildList, 0),
-            CompKind::Set(_) => self.emit(Op::BuildSet, 0),
-            CompKind::Dict(..) => self.emit(Op::BuildMap, 0),
+        let (op, scope_name) = match kind {
+            CompKind::List(_) => (Op::BuildList, "<listcomp>"),
+            CompKind::Set(_) => (Op::BuildSet, "<setcomp>"),
+            CompKind::Dict(..) => (Op::BuildMap, "<dictcomp>"),
         };
+        self.emit(op, 0);
+        self.comp_kinds.push(scope_name);
         self.emit(Op::Swap, 2);
         // Every target is the comprehension's from the start (a later
         // clause's variable read in an earlier clause is unbound, not the
@@ -94,6 +96,7 @@ impl CodeBuilder<'_> {
             }
         }
         self.comp_level(kind, generators, 0);
+        self.comp_kinds.pop();
         self.comp_scopes.truncate(scopes_before);
         self.assigned = assigned_before;
     }

@@ -758,6 +758,14 @@ impl Lowering<'_> {
             py::Expr::Name(n) if matches!(n.id.as_str(), "staticmethod" | "classmethod") => {
                 return Err(self.unsupported(e, &format!("`{}` other than as a decorator", n.id)));
             }
+            // The module's `__name__`, which a script run by python3 reads
+            // as '__main__' (`if __name__ == "__main__":`), wherever the
+            // program does not bind the name itself.
+            py::Expr::Name(n)
+                if n.id.as_str() == "__name__" && !self.bound_names.contains("__name__") =>
+            {
+                Expr::Str("__main__".into())
+            }
             py::Expr::Name(n) => Expr::Name(n.id.to_string()),
             py::Expr::UnaryOp(u) => Expr::UnaryOp {
                 op: match u.op {
@@ -1089,7 +1097,17 @@ mod tests {
         assert!(parse_program("x = [1]\nx.y = 2\n").is_ok());
         assert!(parse_program("x = [1]\nprint(x.append)\n").is_ok());
         let e = parse_program("f = [lambda: x for x in y]\n").unwrap_err();
-        assert!(e.message.contains("lambda in a comprehension"), "{e}");
+        assert!(
+            e.message
+                .contains("lambda in a comprehension reading its variable `x`"),
+            "{e}"
+        );
+        let e = parse_program("f = [(lambda: x + 1) for x in y if x]\n").unwrap_err();
+        assert!(e.message.contains("reading its variable `x`"), "{e}");
+        let e = parse_program("f = [[lambda: k for x in y] for k in z]\n").unwrap_err();
+        assert!(e.message.contains("reading its variable `k`"), "{e}");
+        // Its own parameters, its defaults and other names are fine.
+        assert!(parse_program("f = [lambda x, k=x: x + k + n for x in y]\n").is_ok());
         // Star unpacking: one starred target per level, never alone.
         assert!(parse_program("a, *b = [1]\nfor c, *d in [[1]]:\n    pass\n").is_ok());
         let e = parse_program("a, *b, *c = [1]\n").unwrap_err();

@@ -109,14 +109,14 @@ impl Lowering<'_> {
         Ok((params, defaults, star))
     }
 
-    /// `lambda params: body`. Not inside a comprehension: CPython 3.11
-    /// gives a comprehension a function scope of its own, which a lambda
-    /// there would close over (and the language compiles comprehensions
-    /// inline).
+    /// `lambda params: body`. Inside a comprehension its body must not
+    /// read a variable of the comprehensions around it: CPython 3.11 gives
+    /// a comprehension a function scope of its own, whose variable such a
+    /// lambda would close over (late binding), and the language compiles
+    /// comprehensions inline, where that variable is no cell. Its defaults
+    /// (`lambda v, k=k: v + k`) run in the comprehension and may read them.
     pub(super) fn lambda(&self, l: &py::ExprLambda) -> R<Expr> {
-        if self.in_comp.get() > 0 {
-            return Err(self.unsupported(l, "lambda in a comprehension"));
-        }
+        let around = self.comp_names.borrow().clone();
         let (params, defaults) = match &l.parameters {
             Some(p) => match self.parameters(p)? {
                 (params, defaults, star) if star.is_empty() => (params, defaults),
@@ -124,10 +124,24 @@ impl Lowering<'_> {
             },
             None => (vec![], vec![]),
         };
+        let body = self.expr(&l.body)?;
+        if self.in_comp.get() > 0 {
+            let mut reads = BTreeSet::new();
+            names_read(&body, &mut reads);
+            let closed = reads
+                .iter()
+                .find(|n| !params.contains(n) && around.iter().any(|(bound, _)| bound == *n));
+            if let Some(n) = closed {
+                return Err(self.unsupported(
+                    l,
+                    &format!("lambda in a comprehension reading its variable `{n}`"),
+                ));
+            }
+        }
         Ok(Expr::Lambda {
             params,
             defaults,
-            body: Box::new(self.expr(&l.body)?),
+            body: Box::new(body),
         })
     }
 

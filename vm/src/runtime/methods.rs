@@ -98,9 +98,71 @@ pub fn name_of(m: Value) -> &'static str {
         .map_or("?", |(_, n, _)| n)
 }
 
+/// `str.lower`, a method read from its builtin type: CPython's method
+/// descriptor, which is the method immediate itself here (a value like
+/// any builtin: it prints as `<method 'lower' of 'str' objects>` and is
+/// called with the receiver first, [`descriptor_args`]). None when
+/// `receiver` is no builtin type or its type has no such method.
+pub fn descriptor(receiver: Value, name: &str) -> Option<Value> {
+    if type_name(receiver) != "type" {
+        return None;
+    }
+    let (class, _) = BUILTINS.iter().find(|(_, b)| *b == receiver)?;
+    METHODS
+        .iter()
+        .find(|(t, n, _)| t == class && *n == name)
+        .map(|(_, _, m)| *m)
+}
+
+/// The type method `m` belongs to (`"str"` for `str.lower`).
+pub fn owner_of(m: Value) -> &'static str {
+    METHODS
+        .iter()
+        .find(|(_, _, x)| *x == m)
+        .map_or("?", |(t, _, _)| t)
+}
+
+/// Whether `v` is a value of builtin type `ty` (never an instance of a
+/// user class, whatever its name).
+fn is_of_type(v: Value, ty: &str) -> bool {
+    match ty {
+        "list" => is_list(v),
+        "tuple" => is_tuple(v),
+        "range" => v.is_ptr() && object::kind_of(v) == Kind::Range,
+        "str" => super::strs::is_str(v),
+        "dict" => super::pydict::is_dict(v),
+        "set" => super::pyset::is_set(v),
+        _ => false,
+    }
+}
+
+/// A call of method `m` with `args`, the receiver first: the receiver and
+/// the rest, or CPython's TypeError for a descriptor called without one
+/// or on another type. (A method looked up on a value always has its
+/// receiver; only `str.lower(...)` and its like can fail here.)
+pub fn descriptor_args(m: Value, args: &[Value]) -> Result<(Value, &[Value]), Raise> {
+    let owner = owner_of(m);
+    match args.split_first() {
+        None => Err(Raise::type_error(format!(
+            "unbound method {owner}.{}() needs an argument",
+            name_of(m)
+        ))),
+        Some((r, _)) if !is_of_type(*r, owner) => Err(Raise::type_error(format!(
+            "descriptor '{}' for '{owner}' objects doesn't apply to a '{}' object",
+            name_of(m),
+            type_name(*r)
+        ))),
+        Some((r, rest)) => Ok((*r, rest)),
+    }
+}
+
 /// `receiver.name` as a value (`push = xs.append`): a bound method object,
-/// or the AttributeError method lookup gives.
+/// a method descriptor of a builtin type (`str.lower`), or the
+/// AttributeError method lookup gives.
 pub fn bind(arena: &mut Arena, receiver: Value, name: &str) -> Result<Value, Raise> {
+    if let Some(d) = descriptor(receiver, name) {
+        return Ok(d);
+    }
     let m = lookup(receiver, name)?;
     let addr = arena.alloc(Kind::BoundMethod, 3)?;
     // SAFETY: freshly allocated BoundMethod.
@@ -240,8 +302,16 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     if ty != "type" && super::cpython_attrs::cpython_has(ty, name) {
         return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
     }
-    // A class (`list.foo`) names itself; unbound methods are not in the
-    // language, so every attribute of a class is missing.
+    // So does an attribute of a builtin type the language lacks
+    // (`dict.fromkeys`, `str.maketrans`, `int.from_bytes`).
+    if ty == "type"
+        && let Some((class, _)) = BUILTINS.iter().find(|(_, b)| *b == receiver)
+        && super::cpython_attrs::cpython_has(class, name)
+    {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
+    // A class (`list.foo`) names itself (its methods are descriptors,
+    // found before this lookup: `descriptor`).
     let message = match BUILTINS.iter().find(|(_, b)| *b == receiver) {
         Some((class, _)) if ty == "type" => {
             format!("type object '{class}' has no attribute '{name}'")

@@ -120,7 +120,8 @@ pub fn type_name(v: Value) -> &'static str {
         Value::MODULE_MATH | Value::MODULE_ARRAY => return "module",
         Value::ARRAY_ARRAY => return "type",
         c if exceptions::is_class(c) => return "type",
-        _ if v.is_builtin() || methods::is_method(v) || math::is_function(v) => {
+        _ if methods::is_method(v) => return "method_descriptor",
+        _ if v.is_builtin() || math::is_function(v) => {
             return "builtin_function_or_method";
         }
         _ => {}
@@ -328,6 +329,13 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         Value::MODULE_ARRAY => return "<module 'array' (built-in)>".into(),
         Value::ARRAY_ARRAY => return "<class 'array.array'>".into(),
         f if math::is_function(f) => return format!("<built-in function {}>", math::name_of(f)),
+        m if methods::is_method(m) => {
+            return format!(
+                "<method '{}' of '{}' objects>",
+                methods::name_of(m),
+                methods::owner_of(m)
+            );
+        }
         _ => {}
     }
     if let Some((name, _)) = value::BUILTINS.iter().find(|(_, b)| *b == v) {

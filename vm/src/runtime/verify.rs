@@ -203,7 +203,10 @@ fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Resu
         matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
             || v.is_builtin()
             || super::math::is_math_value(v)
-            || (depth == 0 && (super::methods::is_method(v) || v == Value::METHOD_CALL_RECEIVER))
+            // A method immediate is a value too (`str.lower`, a descriptor);
+            // `METHOD_CALL_RECEIVER` only sits on a value stack.
+            || super::methods::is_method(v)
+            || (depth == 0 && v == Value::METHOD_CALL_RECEIVER)
             || v == Value::OBJECT_INIT
             || v == Value::EXC_INIT
             || v == Value::MODULE_ARRAY

@@ -189,6 +189,13 @@ impl Run<'_> {
         if math::is_function(f) {
             return Ok(format!("math.{}()", math::name_of(f)));
         }
+        if methods::is_method(f) {
+            return Ok(format!(
+                "{}.{}()",
+                methods::owner_of(f),
+                methods::name_of(f)
+            ));
+        }
         if f == Value::ARRAY_ARRAY {
             return Ok("array.array()".into());
         }

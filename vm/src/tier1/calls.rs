@@ -170,6 +170,11 @@ impl Run<'_> {
     }
 
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
+        // A method descriptor's receiver is checked before any argument is
+        // drained (`str.join(g, xs)` names the generator).
+        if methods::is_method(callable) {
+            methods::descriptor_args(callable, args)?;
+        }
         if let Some(r) = self.call_class_value(callable, args) {
             return r;
         }
@@ -217,8 +222,14 @@ impl Run<'_> {
             c if crate::runtime::exceptions::is_class(c) => {
                 crate::runtime::exceptions::new(self.arena, c, args)
             }
-            Value::METHOD_STR_FORMAT => self.str_format(args[0], &args[1..], &[]),
-            m if methods::is_method(m) => methods::call(self.arena, m, args[0], &args[1..]),
+            Value::METHOD_STR_FORMAT => {
+                let (receiver, rest) = methods::descriptor_args(callable, args)?;
+                self.str_format(receiver, rest, &[])
+            }
+            m if methods::is_method(m) => {
+                let (receiver, rest) = methods::descriptor_args(m, args)?;
+                methods::call(self.arena, m, receiver, rest)
+            }
             b if methods::is_bound(b) && methods::bound_parts(b).1 == Value::METHOD_STR_FORMAT => {
                 self.str_format(methods::bound_parts(b).0, args, &[])
             }
@@ -267,6 +278,11 @@ impl Run<'_> {
     fn call_kw_other(&mut self, callable: Value, ins: &[Value], arg: u32) -> Result<Value, Raise> {
         if let Some(r) = self.call_class_value_kw(callable, ins, arg) {
             return r;
+        }
+        // A method descriptor with keywords (`list.sort(xs, reverse=True)`,
+        // `str.split(s, maxsplit=1)`) is not modelled.
+        if methods::is_method(callable) {
+            return Err(Raise::Poison(Poison::Unmodelled));
         }
         if let Some(r) = self.gen_call_kw(callable, ins, arg) {
             return r;

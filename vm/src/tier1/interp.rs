@@ -797,7 +797,11 @@ impl Run<'_> {
             }
             Op::LoadMethod => {
                 let name = &self.program.names[arg as usize];
-                vec![methods::lookup(ins[0], name)?, ins[0]]
+                // `str.lower(s)`: the descriptor, called as it is.
+                match methods::descriptor(ins[0], name) {
+                    Some(d) => vec![Value::METHOD_CALL_RECEIVER, d],
+                    None => vec![methods::lookup(ins[0], name)?, ins[0]],
+                }
             }
             Op::LoadAttr => {
                 let name = &self.program.names[arg as usize];
