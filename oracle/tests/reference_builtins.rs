@@ -61,7 +61,8 @@ fn reference_agrees_with_cpython_on_method_descriptors() {
     agree(METHOD_DESCRIPTOR_PROGRAMS);
 }
 
-/// Lambdas in comprehensions (the VM's tiers run these in
+/// Lambdas and consumed generator expressions in comprehensions (the VM's
+/// tiers run these in
 /// vm/tests/syntax_cpython.rs).
 #[test]
 fn reference_agrees_with_cpython_on_lambdas_in_comprehensions() {

@@ -95,7 +95,10 @@ const DECORATOR_PROGRAMS: &str = include_str!("data/decorators.txt");
 const MAP_FILTER_PROGRAMS: &str = include_str!("data/map_filter.txt");
 const COMPREHENSION_LAMBDA_PROGRAMS: &str = include_str!("data/comprehension_lambdas.txt");
 
-/// Lambdas inside comprehensions that read no comprehension variable in
+/// Generator expressions consumed at once by a builtin inside
+/// comprehensions, reading their variables (`[[sum(a[i][k] * b[k][j] for k
+/// in r) ...]]`), and lambdas inside comprehensions that read no
+/// comprehension variable in
 /// their bodies (their defaults may: `lambda x, k=k: x + k`), closing over
 /// the enclosing function's variables, called in a hot loop, and their
 /// CPython 3.11 qualified names in TypeErrors (`f.<locals>.<listcomp>.

@@ -22,7 +22,9 @@
 //!   through `*args`), whose argument changes type at iteration K;
 //! - `map` and `filter` (one or two iterables, `filter(None, ...)`)
 //!   consumed by `sum`, `list`, `max` and `for`, the mapped function
-//!   rebound at iteration K to one that returns a str (TypeError caught).
+//!   rebound at iteration K to one that returns a str (TypeError caught),
+//!   next to a `sum` of a generator expression reading the variable of
+//!   the list comprehension around it.
 //!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
@@ -446,6 +448,7 @@ fn map_filter(h: &Holes) -> String {
             t += {consume}
         except TypeError:
             bad += 1
+        t += sum([sum(r[k] * k for k in range(len(r))) for r in rows[:i % 3]])
         for v in filter({keep}, row):
             t += v
     return t, bad

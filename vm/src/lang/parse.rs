@@ -128,6 +128,7 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
         annotation_names: Default::default(),
         bound_names: builtins::bound_names(&parsed.syntax().body),
+        genexp_consumed: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
     let module = Module { body };
@@ -200,6 +201,9 @@ struct Lowering<'a> {
     /// Every name the module binds anywhere (`builtins::bound_names`):
     /// `map` and `filter` are lowered only when they are the builtins.
     bound_names: std::collections::BTreeSet<String>,
+    /// The generator expression about to be lowered is the one argument
+    /// of a builtin that consumes it at once (see `generator_exp`).
+    genexp_consumed: std::cell::Cell<bool>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -885,12 +889,37 @@ impl Lowering<'_> {
     }
 
     /// `(elt for ...)`, lowered as a list comprehension is.
+    ///
+    /// One that reads variables of an inlined comprehension around it
+    /// (`[sum(a[i][k] * b[k][j] for k in r) for i in r for j in r]`) is
+    /// refused, unless a builtin consumes it whole at once
+    /// (`genexp_consumed`): then no later rebinding of the variables can
+    /// be seen, and a first clause binding them to their values where the
+    /// expression stands is exact: `(... for (i, j) in [(i, j)] for k in r)`.
+    /// Its first iterable then runs at the first item instead, which the
+    /// consumer asks for before anything else can run.
     fn generator_exp(&self, g: &py::ExprGenerator) -> R<Expr> {
+        let consumed = self.genexp_consumed.replace(false);
         let around = self.comp_names.borrow().clone();
         self.in_comprehension(|| {
-            let generators = self.comp_clauses(&g.generators, false)?;
+            let mut generators = self.comp_clauses(&g.generators, false)?;
             let elt = self.nested(&*g.elt, g.generators.len(), || self.expr(&g.elt))?;
-            self.check_genexp_reads(g, &elt, &generators, &around)?;
+            let hidden = closures::hidden_reads(&elt, &generators, &around, false);
+            if consumed && !hidden.is_empty() {
+                let names: Vec<String> = closures::hidden_reads(&elt, &generators, &around, true);
+                generators.insert(
+                    0,
+                    Comprehension {
+                        target: Target::Unpack(names.iter().cloned().map(Target::Name).collect()),
+                        iter: Expr::List(vec![Expr::Tuple(
+                            names.into_iter().map(Expr::Name).collect(),
+                        )]),
+                        ifs: vec![],
+                    },
+                );
+            } else {
+                self.check_genexp_reads(g, &elt, &generators, &around)?;
+            }
             Ok(Expr::GeneratorExp {
                 elt: Box::new(elt),
                 generators,
@@ -1044,22 +1073,37 @@ mod tests {
 
     /// A generator expression inside a list, set or dict comprehension may
     /// not read that comprehension's variables (they are hidden slots, not
-    /// cells), except in its first iterable, which runs where it stands;
+    /// cells), except in its first iterable, which runs where it stands,
+    /// or when a builtin consumes it at once (it then binds them first);
     /// its own targets and a surrounding generator's are fine.
     #[test]
     fn rejects_a_generator_reading_the_comprehension_around_it() {
         for (src, at) in [
             (
-                "m = [[1]]\nprint([sum(m[i][k] for k in range(1)) for i in range(1)])\n",
-                (2, 12),
+                "m = [[1]]\nprint([(m[i][k] for k in range(1)) for i in range(1)])\n",
+                (2, 8),
             ),
             (
-                "s = {max(j for j in range(3) if j < i) for i in range(2)}\n",
+                "s = {zip(j for j in range(3) if j < i) for i in range(2)}\n",
                 (1, 10),
             ),
             (
-                "d = {i: list(x for x in range(2) for y in range(i)) for i in range(2)}\n",
+                "d = {i: iter(x for x in range(2) for y in range(i)) for i in range(2)}\n",
                 (1, 14),
+            ),
+            // Not the one argument; a program's own `sum`; a receiver of
+            // `join` that is not a str literal.
+            (
+                "print([sum((i for x in range(2)), 0) for i in range(2)])\n",
+                (1, 12),
+            ),
+            (
+                "sum = list\nprint([sum(i for x in [1]) for i in range(2)])\n",
+                (2, 12),
+            ),
+            (
+                "print([x.join(i for y in 'q') for x in 'ab' for i in 'c'])\n",
+                (1, 15),
             ),
         ] {
             let e = parse_program(src).unwrap_err();
@@ -1069,7 +1113,19 @@ mod tests {
             );
             assert_eq!((e.line, e.col), at, "{src}");
         }
+        // Consumed at once: the variables are bound by a first clause.
+        let m =
+            parse_program("m = [[1]]\nprint([sum(m[i][k] for k in range(1)) for i in range(1)])\n")
+                .unwrap();
+        let text = crate::lang::unparse::unparse(&m);
+        assert!(
+            text.contains("sum((m[i][k] for i, in [(i,)] for k in range(1)))"),
+            "{text}"
+        );
         for ok in [
+            "s = {max(j for j in range(3) if j < i) for i in range(2)}\n",
+            "d = {i: list(x for x in range(2) for y in range(i)) for i in range(2)}\n",
+            "print([' '.join(i for x in 'q') for i in 'ab'])\n",
             "print([sum(x for x in r) for r in [[1], [2]]])\n",
             "print([list(x for x in range(i)) for i in range(3)])\n",
             "print([sum(i for i in range(3)) for i in range(2)])\n",

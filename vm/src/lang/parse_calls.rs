@@ -19,6 +19,12 @@ const BUILTIN_KEYWORDS: &[(&str, &[&str])] = &[
     ("print", &["file"]),
 ];
 
+/// Builtins that consume an iterable argument whole before they return,
+/// keeping no reference to it.
+const CONSUMERS: &[&str] = &[
+    "sum", "min", "max", "any", "all", "list", "tuple", "set", "sorted", "dict",
+];
+
 impl Lowering<'_> {
     pub(super) fn call(&self, c: &py::ExprCall) -> R<Expr> {
         if matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "super") {
@@ -59,6 +65,23 @@ impl Lowering<'_> {
                 arg: Some(arg),
                 value: self.expr(&k.value)?,
             });
+        }
+        // `sum(genexp)`, `''.join(genexp)`: a builtin consuming its one
+        // argument at once (see `Lowering::generator_exp`).
+        let consumer = match &*c.func {
+            py::Expr::Name(n) => {
+                CONSUMERS.contains(&n.id.as_str()) && !self.bound_names.contains(n.id.as_str())
+            }
+            py::Expr::Attribute(at) => {
+                at.attr.id.as_str() == "join" && matches!(&*at.value, py::Expr::StringLiteral(_))
+            }
+            _ => false,
+        };
+        if consumer
+            && c.arguments.keywords.is_empty()
+            && let [py::Expr::Generator(_)] = &c.arguments.args[..]
+        {
+            self.genexp_consumed.set(true);
         }
         let mut args = Vec::new();
         for a in c.arguments.args.iter() {

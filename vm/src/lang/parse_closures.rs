@@ -17,8 +17,10 @@ impl Lowering<'_> {
     /// for i in s]`): the language compiles comprehensions inline, where
     /// that variable is a hidden slot and not a cell the generator could
     /// close over (CPython 3.12 makes it one). Its first iterable is
-    /// evaluated where it stands, so it may read them. The reference
-    /// leaves such a generator unmodelled too (`resolve_flow.rs`).
+    /// evaluated where it stands, so it may read them; and one a builtin
+    /// consumes at once is given a clause binding them instead
+    /// (`Lowering::generator_exp`). The reference leaves such a generator
+    /// unmodelled too (`resolve_flow.rs`).
     pub(super) fn check_genexp_reads(
         &self,
         g: &py::ExprGenerator,
@@ -26,28 +28,7 @@ impl Lowering<'_> {
         generators: &[Comprehension],
         around: &[(String, bool)],
     ) -> R<()> {
-        let mut reads = BTreeSet::new();
-        names_read(elt, &mut reads);
-        for (i, c) in generators.iter().enumerate() {
-            if i > 0 {
-                names_read(&c.iter, &mut reads);
-            }
-            c.ifs.iter().for_each(|e| names_read(e, &mut reads));
-        }
-        for c in generators {
-            c.target.for_each_name(&mut |n| {
-                reads.remove(n);
-            });
-        }
-        // The innermost binding of a name decides.
-        let hidden = reads.iter().find(|n| {
-            around
-                .iter()
-                .rev()
-                .find(|(bound, _)| bound == *n)
-                .is_some_and(|&(_, inlined)| inlined)
-        });
-        match hidden {
+        match hidden_reads(elt, generators, around, false).first() {
             Some(n) => Err(self.unsupported(
                 g,
                 &format!("generator expression reading `{n}` of the comprehension around it"),
@@ -345,6 +326,46 @@ impl<'a> py::visitor::Visitor<'a> for DeclCheck<'_> {
 
 /// Every name `e` reads, nested scopes included (an over-approximation: a
 /// nested comprehension's own targets are counted as reads too).
+/// The variables of inlined comprehensions around (`around`, innermost
+/// binding last) that a generator expression reads in its body: its
+/// element, its tests and its later iterables, less its own targets; with
+/// `first_iterable`, its first iterable's reads too (which run where the
+/// expression stands).
+pub(super) fn hidden_reads(
+    elt: &Expr,
+    generators: &[Comprehension],
+    around: &[(String, bool)],
+    first_iterable: bool,
+) -> Vec<String> {
+    let mut reads = BTreeSet::new();
+    names_read(elt, &mut reads);
+    for (i, c) in generators.iter().enumerate() {
+        if i > 0 {
+            names_read(&c.iter, &mut reads);
+        }
+        c.ifs.iter().for_each(|e| names_read(e, &mut reads));
+    }
+    for c in generators {
+        c.target.for_each_name(&mut |n| {
+            reads.remove(n);
+        });
+    }
+    if first_iterable && let Some(c) = generators.first() {
+        names_read(&c.iter, &mut reads);
+    }
+    // The innermost binding of a name decides.
+    reads
+        .into_iter()
+        .filter(|n| {
+            around
+                .iter()
+                .rev()
+                .find(|(bound, _)| bound == n)
+                .is_some_and(|&(_, inlined)| inlined)
+        })
+        .collect()
+}
+
 fn names_read(e: &Expr, out: &mut BTreeSet<String>) {
     if let Expr::Name(n) = e {
         out.insert(n.clone());
