@@ -1,0 +1,280 @@
+//! The front end's tests: lowering, refusals with their positions, CPython's
+//! compile-time errors, hostile input.
+
+use super::*;
+
+#[test]
+fn lowers_elif_chain_and_literals() {
+    let m = parse_program(
+        "x = 0x10\nif x:\n    y = 1_000\nelif x < 2 < 3:\n    pass\nelse:\n    y = -5\n",
+    )
+    .unwrap();
+    assert_eq!(
+        m.body[0],
+        Stmt::Assign {
+            target: "x".into(),
+            value: Expr::Int("16".into())
+        }
+    );
+    let Stmt::If { orelse, .. } = &m.body[1] else {
+        panic!()
+    };
+    assert!(matches!(&orelse[0], Stmt::If { orelse, .. } if orelse.len() == 1));
+}
+
+/// A generator expression inside a list, set or dict comprehension may
+/// not read that comprehension's variables (they are hidden slots, not
+/// cells), except in its first iterable, which runs where it stands,
+/// or when a builtin consumes it at once (it then binds them first);
+/// its own targets and a surrounding generator's are fine.
+#[test]
+fn rejects_a_generator_reading_the_comprehension_around_it() {
+    for (src, at) in [
+        (
+            "m = [[1]]\nprint([(m[i][k] for k in range(1)) for i in range(1)])\n",
+            (2, 8),
+        ),
+        (
+            "s = {zip(j for j in range(3) if j < i) for i in range(2)}\n",
+            (1, 10),
+        ),
+        (
+            "d = {i: iter(x for x in range(2) for y in range(i)) for i in range(2)}\n",
+            (1, 14),
+        ),
+        // Not the one argument; a program's own `sum`; a receiver of
+        // `join` that is not a str literal.
+        (
+            "print([sum((i for x in range(2)), 0) for i in range(2)])\n",
+            (1, 12),
+        ),
+        (
+            "sum = list\nprint([sum(i for x in [1]) for i in range(2)])\n",
+            (2, 12),
+        ),
+        (
+            "print([x.join(i for y in 'q') for x in 'ab' for i in 'c'])\n",
+            (1, 15),
+        ),
+    ] {
+        let e = parse_program(src).unwrap_err();
+        assert!(
+            e.message.contains("reading `i` of the comprehension"),
+            "{e}"
+        );
+        assert_eq!((e.line, e.col), at, "{src}");
+    }
+    // Consumed at once: the variables are bound by a first clause.
+    let m = parse_program("m = [[1]]\nprint([sum(m[i][k] for k in range(1)) for i in range(1)])\n")
+        .unwrap();
+    let text = crate::lang::unparse::unparse(&m);
+    assert!(
+        text.contains("sum((m[i][k] for i, in [(i,)] for k in range(1)))"),
+        "{text}"
+    );
+    for ok in [
+        "s = {max(j for j in range(3) if j < i) for i in range(2)}\n",
+        "d = {i: list(x for x in range(2) for y in range(i)) for i in range(2)}\n",
+        "print([' '.join(i for x in 'q') for i in 'ab'])\n",
+        "print([sum(x for x in r) for r in [[1], [2]]])\n",
+        "print([list(x for x in range(i)) for i in range(3)])\n",
+        "print([sum(i for i in range(3)) for i in range(2)])\n",
+        "print(sum(sum(x * y for y in range(3)) for x in range(4)))\n",
+        "print([[x for y in range(x)] for x in range(3)])\n",
+    ] {
+        assert!(parse_program(ok).is_ok(), "{ok}");
+    }
+}
+
+#[test]
+fn rejects_outside_s0_with_position() {
+    let e = parse_program("x = 1\ny = {**x}\n").unwrap_err();
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("dict display"), "{e}");
+    // An assignment unpacks into attributes and subscripts; a loop
+    // or a comprehension does not.
+    assert!(parse_program("x = [1]\nx.y, (z, x[0]) = 2, (3, 4)\n").is_ok());
+    let e = parse_program("x = [1]\nfor x[0], z in [(1, 2)]:\n    pass\n").unwrap_err();
+    assert_eq!((e.line, e.col), (2, 5));
+    assert!(e.message.contains("not a name"), "{e}");
+    let e = parse_program("x = [1]\nprint([1 for x.y, z in [(1, 2)]])\n").unwrap_err();
+    assert!(e.message.contains("not a name"), "{e}");
+    // Attribute stores are statements; lambdas are not in the language.
+    assert!(parse_program("x = [1]\nx.y = 2\n").is_ok());
+    assert!(parse_program("x = [1]\nprint(x.append)\n").is_ok());
+    let e = parse_program("f = [lambda: x for x in y]\n").unwrap_err();
+    assert!(
+        e.message
+            .contains("lambda in a comprehension reading its variable `x`"),
+        "{e}"
+    );
+    let e = parse_program("f = [(lambda: x + 1) for x in y if x]\n").unwrap_err();
+    assert!(e.message.contains("reading its variable `x`"), "{e}");
+    let e = parse_program("f = [[lambda: k for x in y] for k in z]\n").unwrap_err();
+    assert!(e.message.contains("reading its variable `k`"), "{e}");
+    // Its own parameters, its defaults and other names are fine.
+    assert!(parse_program("f = [lambda x, k=x: x + k + n for x in y]\n").is_ok());
+    // Star unpacking: one starred target per level, never alone.
+    assert!(parse_program("a, *b = [1]\nfor c, *d in [[1]]:\n    pass\n").is_ok());
+    let e = parse_program("a, *b, *c = [1]\n").unwrap_err();
+    assert!(e.message.contains("multiple starred"), "{e}");
+    let e = parse_program("del (a, *b)\n").unwrap_err();
+    assert!(e.message.contains("delete"), "{e}");
+    assert!(
+        parse_program("x = 1j")
+            .unwrap_err()
+            .message
+            .contains("complex")
+    );
+    assert_eq!(
+        parse_program("x = 1.5e3 / 2 ** 1e309").unwrap().body.len(),
+        1,
+        "floats, `/` and `**` are in the language"
+    );
+    assert!(
+        parse_program("print(1, file=None)")
+            .unwrap_err()
+            .message
+            .contains("keyword")
+    );
+    // The keywords a builtin takes that the language implements.
+    for good in [
+        "print(1, flush=True)",
+        "int('5', base=2)",
+        "sum([1], start=f)",
+        "enumerate(xs, start=1)",
+        "round(x, ndigits=2)",
+        "pow(2, 3, mod=5)",
+    ] {
+        assert!(parse_program(good).is_ok(), "{good}");
+    }
+    // Keywords go to any callee (builtins reject them at run time),
+    // but not the ones a builtin takes that the language lacks.
+    assert!(parse_program("len([1], sep='')").is_ok());
+    assert!(parse_program("print(1, sep='', end='')").is_ok());
+    assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_ok());
+    assert!(parse_program("f(1, b=2, a=3)").is_ok());
+    assert!(parse_program("f(*xs, **d)\nx.m(1, *t, k=2)\ndef g(a, *b, **c):\n    pass\n").is_ok());
+    for bad in [
+        "str(object=1)",
+        "dict(a=1)",
+        "x.f(a=1)",
+        "def f(*, a):\n    pass\n",
+        "def f(a, /):\n    pass\n",
+        "g = lambda **k: k",
+    ] {
+        let e = parse_program(bad).unwrap_err();
+        assert!(e.message.contains("unsupported"), "{bad}: {e}");
+    }
+    let e = parse_program("f(a=1, a=2)").unwrap_err();
+    assert_eq!(e.message, "SyntaxError: keyword argument repeated: a");
+    assert_eq!((e.line, e.col), (1, 8));
+}
+
+#[test]
+fn imports_only_math() {
+    let m = parse_program("import math\nfrom math import sqrt, pi as p\nimport math as m\n");
+    assert_eq!(m.unwrap().body.len(), 3);
+    for (bad, what) in [
+        ("import os", "module `os`"),
+        ("import math, os", "several modules"),
+        ("from os import path", "other than `math`"),
+        ("from math import tau", "`from math import tau`"),
+        ("from math import *", "`from math import *`"),
+        ("from . import math", "other than `math`"),
+    ] {
+        let e = parse_program(bad).unwrap_err();
+        assert!(e.message.contains(what), "{bad}: {e}");
+        assert_eq!(e.line, 1);
+    }
+}
+
+#[test]
+fn rejects_cpython_syntax_errors() {
+    assert!(
+        parse_program("break\n")
+            .unwrap_err()
+            .message
+            .contains("outside loop")
+    );
+    assert!(
+        parse_program("return 1\n")
+            .unwrap_err()
+            .message
+            .contains("outside function")
+    );
+    let e = parse_program("def f():\n    x = 1\n    global x\n").unwrap_err();
+    assert!(e.message.contains("assigned to before global"), "{e}");
+    assert!(parse_program("def f(a):\n    global a\n").is_err());
+    // `def` resets the loop context: break in a function in a loop is an error.
+    assert!(parse_program("while 1:\n    def f():\n        break\n").is_err());
+}
+
+#[test]
+fn garbage_is_an_error_not_a_panic() {
+    for src in [
+        "def (:",
+        "\u{0}\u{1}",
+        "x = = 1",
+        "if 1:\nprint(2)",
+        "))))",
+        "\t\t x",
+    ] {
+        assert!(parse_program(src).is_err(), "{src:?}");
+    }
+}
+
+/// Hostile shapes get a clear error with a position, never a stack
+/// overflow (in the parser, the lowering, or the drop of ruff's tree),
+/// and what CPython accepts at the edge is still accepted.
+#[test]
+fn hostile_input_is_a_clear_error_and_the_edges_cpython_accepts_pass() {
+    let err = |src: &str| parse_program(src).unwrap_err();
+    let chain = |n: usize| format!("x = {}1\n", "1+".repeat(n));
+    assert!(parse_program(&chain(900)).is_ok());
+    let e = err(&chain(200_000));
+    assert!(e.message.contains("nested deeper than 1000"), "{e}");
+    let unary = format!("x = {}1\n", "-".repeat(1_000_000));
+    assert!(err(&unary).message.contains("nested deeper"));
+    // An unclosed million-deep list: a syntax error from the parser.
+    let e = err(&format!("x = {}\n", "[".repeat(1_000_000)));
+    assert!(e.message.starts_with("syntax error"), "{e}");
+    let parens = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert!(parse_program(&parens(200)).is_ok());
+    let e = err(&parens(201));
+    assert_eq!((e.line, e.col), (1, 205), "{e}");
+    assert!(e.message.contains("too many nested parentheses"), "{e}");
+    let ifs = |n: usize| {
+        let mut s = "x = 1\n".to_string();
+        for i in 0..n {
+            s += &format!("{}if x:\n", " ".repeat(i));
+        }
+        s + &format!("{}pass\n", " ".repeat(n))
+    };
+    assert!(parse_program(&ifs(99)).is_ok());
+    let e = err(&ifs(100));
+    assert_eq!(e.line, 102, "{e}");
+    assert!(e.message.contains("too many levels of indentation"), "{e}");
+    let elifs = |n: usize| {
+        let mut s = "x = 5\nif x == 0:\n    pass\n".to_string();
+        for i in 0..n {
+            s += &format!("elif x == {i}:\n    pass\n");
+        }
+        s
+    };
+    assert!(parse_program(&elifs(900)).is_ok());
+    assert!(err(&elifs(5000)).message.contains("nested deeper"));
+    let e = err(&format!("x = {}\n", "9".repeat(4301)));
+    assert!(e.message.contains("4301 digits"), "{e}");
+    parse_program(&format!("x = {}\n", "9".repeat(4300))).unwrap();
+    let e = err(&format!("x = 0x{}\n", "f".repeat(5000)));
+    assert!(e.message.contains("wider than 14000 bits"), "{e}");
+    let e = err(&format!("x = 1\n{}", "#".repeat(MAX_SOURCE_BYTES)));
+    assert!(
+        e.message.contains("larger than the front end accepts"),
+        "{e}"
+    );
+    // A long but shallow line is fine.
+    let wide = format!("print({})\n", vec!["1"; 20_000].join(", "));
+    assert!(parse_program(&wide).is_ok());
+}
