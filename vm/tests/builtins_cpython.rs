@@ -11,6 +11,17 @@ mod common;
 
 use common::check_against_cpython;
 
+/// Runs the `#----`-separated programs of `data` against python3 on every
+/// tier; their loops must make more than `min_traces` traces.
+fn agree_on_every_tier(data: &str, min_traces: u64) {
+    let sources: Vec<String> = data.split("\n#----\n").map(str::to_string).collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > min_traces,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 const PROGRAMS: &str = include_str!("data/builtins.txt");
 
 #[test]
@@ -32,15 +43,7 @@ const STR_METHOD_PROGRAMS: &str = include_str!("data/str_methods.txt");
 /// test (oracle/tests/reference_builtins.rs).
 #[test]
 fn every_tier_prints_what_cpython_prints_for_the_str_methods() {
-    let sources: Vec<String> = STR_METHOD_PROGRAMS
-        .split("\n#----\n")
-        .map(str::to_string)
-        .collect();
-    let traced = check_against_cpython(&sources);
-    assert!(
-        traced > 3,
-        "the programs' loops must reach machine code ({traced} traces)"
-    );
+    agree_on_every_tier(STR_METHOD_PROGRAMS, 3);
 }
 
 const STR_FORMAT_PROGRAMS: &str = include_str!("data/str_format.txt");
@@ -50,15 +53,7 @@ const STR_FORMAT_PROGRAMS: &str = include_str!("data/str_format.txt");
 /// the programs are shared with the reference's test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_str_format() {
-    let sources: Vec<String> = STR_FORMAT_PROGRAMS
-        .split("\n#----\n")
-        .map(str::to_string)
-        .collect();
-    let traced = check_against_cpython(&sources);
-    assert!(
-        traced > 2,
-        "the programs' loops must reach machine code ({traced} traces)"
-    );
+    agree_on_every_tier(STR_FORMAT_PROGRAMS, 2);
 }
 
 const METHOD_DESCRIPTOR_PROGRAMS: &str = include_str!("data/method_descriptors.txt");
@@ -71,13 +66,5 @@ const METHOD_DESCRIPTOR_PROGRAMS: &str = include_str!("data/method_descriptors.t
 /// test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_method_descriptors() {
-    let sources: Vec<String> = METHOD_DESCRIPTOR_PROGRAMS
-        .split("\n#----\n")
-        .map(str::to_string)
-        .collect();
-    let traced = check_against_cpython(&sources);
-    assert!(
-        traced > 2,
-        "the programs' loops must reach machine code ({traced} traces)"
-    );
+    agree_on_every_tier(METHOD_DESCRIPTOR_PROGRAMS, 2);
 }

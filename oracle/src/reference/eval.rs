@@ -759,9 +759,12 @@ impl<'p> Interp<'p> {
             Value::Descr(d) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 methods::descriptor_args(&d, args)?;
+                // Draining leaves the checked receiver as it is.
                 self.drain_for_method(&d.meth, base)?;
                 let args = self.stack.split_off(base.min(self.stack.len()));
-                let (receiver, rest) = methods::descriptor_args(&d, &args)?;
+                let Some((receiver, rest)) = args.split_first() else {
+                    return Err(poison(Poison::Unmodelled));
+                };
                 if let (Value::Str(s), "format") = (receiver, d.meth.name()) {
                     return self.str_format(s, rest, &[]);
                 }

@@ -1,7 +1,9 @@
 //! Methods of lists and tuples. `LOAD_METHOD` looks a method up by the
 //! receiver's type and name and pushes it as an immediate value below the
 //! receiver (CPython 3.11's `[method, self]` pair), so `CALL n + 1` calls it
-//! with the receiver first. Method values never escape into Python code.
+//! with the receiver first. The same immediate read from the type
+//! (`str.lower`) is a value of its own, CPython's method descriptor
+//! ([`descriptor`]), called with the receiver as its first argument.
 
 use ibig::IBig;
 

@@ -97,8 +97,9 @@ impl Value {
     pub const BUILTIN_SUM: Value = Value((12 << 2) | 2);
     pub const BUILTIN_MIN: Value = Value((13 << 2) | 2);
     pub const BUILTIN_MAX: Value = Value((14 << 2) | 2);
-    // Methods (see `runtime::methods`): immediates that only ever sit
-    // below their receiver on a value stack, between LOAD_METHOD and CALL.
+    // Methods (see `runtime::methods`): immediates LOAD_METHOD pushes below
+    // their receiver, and values of their own when read from their type
+    // (`str.lower`: a method descriptor).
     pub const METHOD_LIST_APPEND: Value = Value((15 << 2) | 2);
     pub const METHOD_LIST_POP: Value = Value((16 << 2) | 2);
     pub const METHOD_LIST_INSERT: Value = Value((17 << 2) | 2);

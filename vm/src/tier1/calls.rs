@@ -170,11 +170,6 @@ impl Run<'_> {
     }
 
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
-        // A method descriptor's receiver is checked before any argument is
-        // drained (`str.join(g, xs)` names the generator).
-        if methods::is_method(callable) {
-            methods::descriptor_args(callable, args)?;
-        }
         if let Some(r) = self.call_class_value(callable, args) {
             return r;
         }

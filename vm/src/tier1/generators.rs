@@ -17,7 +17,7 @@ use crate::runtime::generator::{
     self as gn, CREATED, FINISHED, GEN_FUNCTION, GEN_HEADER_WORDS, RUNNING, SUSPENDED,
 };
 use crate::runtime::object::{self, ENUMERATE_COUNT, ENUMERATE_ITER, Kind, ZIP_ITERS};
-use crate::runtime::{Raise, Value, exceptions, int, iters, seq, type_name};
+use crate::runtime::{Raise, Value, exceptions, int, iters, methods, seq, type_name};
 
 /// What one resume of a generator came to.
 pub(crate) enum GenStep {
@@ -376,6 +376,13 @@ impl Run<'_> {
             // Several arguments are compared as they are, generators too.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM => None,
             c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
+                // A method descriptor's receiver is checked before anything
+                // is drained (`str.join(g, xs)` names the generator).
+                if methods::is_method(c)
+                    && let Err(e) = methods::descriptor_args(c, args)
+                {
+                    return Some(Err(e));
+                }
                 let mark = self.arena.roots.temps.len();
                 let r = match self.drained_args(args) {
                     Ok(Some(drained)) => self.call_builtin(callable, &drained),
