@@ -54,6 +54,21 @@ fn reference_agrees_with_cpython_on_the_class_table() {
     check(&sources);
 }
 
+/// Properties (vm/tests/data/properties.txt): getters and setters,
+/// inherited, overridden, read through `super()`, replaced by a class
+/// attribute at run time, raising, and CPython's errors without a setter
+/// or deleter.
+#[test]
+fn reference_agrees_with_cpython_on_properties() {
+    let programs = include_str!("../../vm/tests/data/properties.txt");
+    check(
+        &programs
+            .split("\n#----\n")
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+}
+
 /// The reducer prints and re-parses every candidate: class programs
 /// survive the round trip unchanged.
 #[test]
@@ -88,6 +103,7 @@ fn unmodelled_class_machinery_poisons() {
         "class S:\n    __slots__ = ('a',)\nclass T(S):\n    pass\nT.a\n",
         "class A:\n    def m(self):\n        return super().m()\nA.m(A)\n",
         "class A:\n    pass\nprint(None.__class__)\n",
+        "class A:\n    @property\n    def p(self):\n        return 1\nprint(A.p)\n",
     ];
     for src in programs {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
@@ -102,7 +118,8 @@ fn unmodelled_class_machinery_poisons() {
 /// The reference is total: class constructs only a hand-built AST has
 /// (several bases, `super()` outside a method or alone, a decorated
 /// function outside a class, a class body holding a loop or a decorated
-/// assignment, `__slots__` that is not names) get a defined result.
+/// assignment, an unknown decorator, a setter of no property, `__slots__`
+/// that is not names) get a defined result.
 #[test]
 fn hand_built_class_trees_get_a_defined_result() {
     use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
@@ -158,8 +175,16 @@ fn hand_built_class_trees_get_a_defined_result() {
         vec![class(
             vec![],
             vec![Stmt::Decorated {
-                decorator: "property".into(),
+                decorator: "cached_property".into(),
                 def: Box::new(def("f", &["self"], vec![])),
+            }],
+        )],
+        // A setter with no property before it.
+        vec![class(
+            vec![],
+            vec![Stmt::Decorated {
+                decorator: "f.setter".into(),
+                def: Box::new(def("f", &["self", "v"], vec![])),
             }],
         )],
         vec![class(

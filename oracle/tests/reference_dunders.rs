@@ -15,7 +15,18 @@ include!("../../vm/tests/common/dunder_programs.rs");
 
 #[test]
 fn reference_agrees_with_cpython_on_the_vm_dunder_programs() {
-    let sources: Vec<String> = DUNDER_PROGRAMS.iter().map(|s| s.to_string()).collect();
+    agree(DUNDER_PROGRAMS.iter().map(|s| s.to_string()).collect());
+}
+
+/// The VM's division and unary dunder programs
+/// (vm/tests/data/arith_dunders.txt).
+#[test]
+fn reference_agrees_with_cpython_on_division_and_unary_dunders() {
+    let programs = include_str!("../../vm/tests/data/arith_dunders.txt");
+    agree(programs.split("\n#----\n").map(str::to_string).collect());
+}
+
+fn agree(sources: Vec<String>) {
     let cpython = python::run_all(&sources);
     let mut failures = Vec::new();
     for (i, (src, theirs)) in sources.iter().zip(&cpython).enumerate() {

@@ -414,12 +414,16 @@ fn hash_value(h: &mut FrameHasher, v: Value, heap: HeapRange, nesting: u32) {
                 h.write_u64(cls.0);
                 hash_value(h, args, heap, nesting + 1);
             }
-            Kind::MethodWrapper => hash_value(
-                h,
-                Value(object::read(v.0, crate::runtime::class::WRAPPER_FUNCTION)),
-                heap,
-                nesting + 1,
-            ),
+            Kind::MethodWrapper => {
+                use crate::runtime::class::{WRAPPER_FUNCTION, WRAPPER_SETTER, WRAPPER_WHICH};
+                h.write_u64(object::read(v.0, WRAPPER_WHICH));
+                for off in [WRAPPER_FUNCTION, WRAPPER_SETTER] {
+                    let f = Value(object::read(v.0, off));
+                    if !f.is_null() {
+                        hash_value(h, f, heap, nesting + 1);
+                    }
+                }
+            }
             Kind::PyDict => {
                 let items = crate::runtime::pydict::items(v);
                 h.write_usize(items.len());

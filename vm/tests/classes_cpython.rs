@@ -1,5 +1,5 @@
 //! End-to-end: classes (attributes, methods, inheritance, `super()`, static
-//! and class methods, `__slots__`, `__class__` assignment, class attributes
+//! and class methods, properties, `__slots__`, `__class__` assignment, class attributes
 //! rebound at run time) and `raise`/`assert` with the built-in exception
 //! classes print what CPython prints and raise what it raises in every tier.
 
@@ -21,6 +21,39 @@ fn every_tier_prints_what_cpython_prints_for_classes() {
         traced > 5,
         "the programs' loops must reach machine code ({traced} traces)"
     );
+}
+
+/// Properties: getters and setters in hot loops (`t.celsius += 1`),
+/// inherited and overridden, read through `super()`, replaced by a class
+/// attribute at iteration K, raising inside a trace, and CPython's
+/// AttributeErrors without a setter or deleter. Shared with the
+/// reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_properties() {
+    let programs = include_str!("data/properties.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 5,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+/// A property read from its class is the property object, which the
+/// language does not model: every tier poisons.
+#[test]
+fn a_property_read_from_its_class_poisons_every_tier() {
+    let src =
+        "class A:\n    @property\n    def p(self):\n        return 1\nprint(A().p)\nprint(A.p)\n";
+    let module = parse_program(src).unwrap();
+    for (name, config) in common::configs() {
+        let out = Vm::new(config).run_module(&module);
+        assert_eq!(
+            out.result,
+            RunResult::Poisoned(jitdiff_vm::lang::Poison::Unmodelled),
+            "{name}"
+        );
+    }
 }
 
 /// Attribute loads and stores on instances and classes in a hot loop; it

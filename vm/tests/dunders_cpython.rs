@@ -1,7 +1,7 @@
 //! End-to-end: operator and protocol dunders of user classes (`__add__`
 //! and its reflection, rich comparisons, `__len__`, `__getitem__`,
 //! `__setitem__`, `__iter__`, `__contains__`, `__bool__`, `__repr__`,
-//! `__str__`), inherited and rebound at run time in hot loops, print what
+//! `__str__`, `/ // %` and the unary operators), inherited and rebound at run time in hot loops, print what
 //! CPython prints and raise what it raises in every tier, under GC stress,
 //! forced exits and every JIT backend.
 
@@ -18,6 +18,26 @@ fn every_tier_prints_what_cpython_prints_for_dunders() {
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 10,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+const ARITH_DUNDER_PROGRAMS: &str = include_str!("data/arith_dunders.txt");
+
+/// `/`, `//` and `%` with their reflections (`12 / v`, `17 % v`), and the
+/// unary `-`, `+`, `~` and `abs()`: in hot loops and augmented assignments,
+/// a subclass's reflected method first, `str % x` formatting whatever `x`
+/// defines, CPython's TypeErrors without the method, and dunders rebound
+/// on the class at iteration K. Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_division_and_unary_dunders() {
+    let sources: Vec<String> = ARITH_DUNDER_PROGRAMS
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 5,
         "the programs' loops must reach machine code ({traced} traces)"
     );
 }

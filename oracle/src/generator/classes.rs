@@ -14,6 +14,9 @@
 //!   attribute, after the loop specialized on its shape;
 //! - `__slots__`, static and class methods, class-attribute counters,
 //!   `super()` chains three classes deep, `isinstance` in the loop;
+//! - properties with setters read and stored in a hot loop, overridden in
+//!   a subclass that reads its base's through `super()`, and replaced by a
+//!   plain class attribute at iteration K (stores then go to the instance);
 //! - rarely, a missing attribute read at iteration K (an AttributeError
 //!   raised from a trace).
 //!
@@ -30,13 +33,14 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 7] = [
+const KERNELS: [fn(&Holes) -> String; 8] = [
     rebind_through_base,
     class_swap,
     polymorphic_layouts,
     late_attribute,
     slots_and_decorators,
     super_chain,
+    properties,
     missing_attribute,
 ];
 
@@ -272,6 +276,34 @@ fn slots_and_decorators(h: &Holes) -> String {
         k1 = h.k[1],
         k2 = h.k[2],
         o0 = h.op[0],
+        n = h.n,
+    )
+}
+
+/// A property with a setter on a base, overridden in a subclass whose
+/// getter reads the base's through `super()`, read and stored in a hot loop
+/// over instances of both; at iteration K the base's or the subclass's
+/// property becomes a plain class attribute (stores then shadow it on the
+/// instance).
+fn properties(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let target = if h.pick[0] { "Base" } else { "Kid" };
+    format!(
+        "class {c}Base:\n    def __init__(self, v):\n        self.val = v\n\
+         \x20   @property\n    def val(self):\n        return self._v {o0} {k0}\n\
+         \x20   @val.setter\n    def val(self, x):\n        self._v = x % 1000\n\
+         class {c}Kid({c}Base):\n\
+         \x20   @property\n    def val(self):\n        return super().val {o1} {k1}\n\
+         \x20   @val.setter\n    def val(self, x):\n        self._v = (x + {k2}) % 1000\n\
+         def {f}_run(n):\n    objs = [{c}Base(1), {c}Kid(2)]\n    t = 0\n    for i in range(n):\n        if i == {at}:\n            {c}{target}.val = {k3}\n        o = objs[i % 2]\n        o.val = i\n        t = (t + o.val) % 100000\n    return t, objs[0].val, objs[1].val\n\
+         print({f}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.c(0),
+        k1 = h.k[1],
+        k2 = h.k[2],
+        k3 = h.k[3],
+        at = h.at,
         n = h.n,
     )
 }

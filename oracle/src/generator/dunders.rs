@@ -11,7 +11,10 @@
 //!   `__iter__`, `__contains__`) read and written in hot loops;
 //! - rich comparisons reflected across a subclass (`__lt__` on one side,
 //!   `__gt__` on the other) tracking a minimum;
-//! - `__repr__` and `__str__` printed alone and inside lists.
+//! - `__repr__` and `__str__` printed alone and inside lists;
+//! - the unary `-` and `abs()` and `/`, `//` and a reflected `%` on a value
+//!   class in a hot loop, `__neg__` rebound on the class at iteration K or
+//!   the operand turning into an int there.
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -26,12 +29,13 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 5] = [
+const KERNELS: [fn(&Holes) -> String; 6] = [
     bool_eq_effects,
     add_rebound,
     container,
     reflected_order,
     reprs,
+    unary_division,
 ];
 
 struct Holes {
@@ -200,6 +204,32 @@ fn reprs(h: &Holes) -> String {
         o0 = h.op[0],
         k0 = h.k[0],
         m = h.k[1].unsigned_abs() * 10 + 7,
+        n = h.n,
+    )
+}
+
+/// `-a`, `abs(a)`, `a // k`, `a / 2` and `i % a` (`__rmod__`) of a value
+/// class in a hot loop; at iteration K either `__neg__` is rebound on the
+/// class or `a` becomes a plain int, so the generic unary and binary uops
+/// that called the dunders run the builtin operations from then on.
+fn unary_division(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let change = if h.pick[0] {
+        format!("{c}.__neg__ = {f}_alt")
+    } else {
+        format!("a = {}", h.k[2])
+    };
+    format!(
+        "class {c}:\n    def __init__(self, v):\n        self.v = v % 97 + 1\n    def __neg__(self):\n        return {c}(-self.v {o0} {k0})\n    def __abs__(self):\n        return self.v\n    def __floordiv__(self, o):\n        return {c}(self.v // o)\n    def __truediv__(self, o):\n        return {c}(self.v * 2 // o)\n    def __rmod__(self, o):\n        return o % self.v\n\
+         def {f}_alt(self):\n    return {c}(self.v {o1} {k1})\n\
+         def {f}_run(n):\n    a = {c}({k1})\n    t = 0\n    for i in range(n):\n        if i == {at}:\n            {change}\n        a = -a\n        b = a // {d}\n        t += abs(a) + i % a + abs(b) + int(abs(a / 2))\n    return t\n\
+         print({f}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        d = h.k[0].abs() + 1,
+        at = h.at,
         n = h.n,
     )
 }

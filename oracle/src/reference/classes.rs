@@ -35,6 +35,9 @@ pub enum Attr {
     Static(Value),
     /// `@classmethod`: the function, bound to the class.
     ClassMethod(Value),
+    /// `@property`: the getter and the setter (`@x.setter`), both called
+    /// with the instance; a data descriptor, found before its attributes.
+    Property(Value, Option<Value>),
 }
 
 #[derive(Debug)]
@@ -135,7 +138,12 @@ impl ClassObj {
 
     /// Moves everything it holds into `pending` (iterative freeing).
     pub(super) fn take_all(mut self, pending: &mut Vec<Value>) {
-        pending.extend(self.attrs.get_mut().drain().map(|(_, a)| a.into_value()));
+        pending.extend(
+            self.attrs
+                .get_mut()
+                .drain()
+                .flat_map(|(_, a)| a.into_values()),
+        );
         if let Some(b) = self.base.take() {
             pending.push(Value::Class(b));
         }
@@ -148,7 +156,7 @@ impl Drop for ClassObj {
             .attrs
             .get_mut()
             .drain()
-            .map(|(_, a)| a.into_value())
+            .flat_map(|(_, a)| a.into_values())
             .collect();
         if let Some(b) = self.base.take() {
             pending.push(Value::Class(b));
@@ -158,9 +166,10 @@ impl Drop for ClassObj {
 }
 
 impl Attr {
-    fn into_value(self) -> Value {
+    fn into_values(self) -> Vec<Value> {
         match self {
-            Attr::Plain(v) | Attr::Static(v) | Attr::ClassMethod(v) => v,
+            Attr::Plain(v) | Attr::Static(v) | Attr::ClassMethod(v) => vec![v],
+            Attr::Property(getter, setter) => std::iter::once(getter).chain(setter).collect(),
         }
     }
 }
@@ -321,7 +330,31 @@ pub fn bind(a: Attr, obj: &Value, class: &Rc<ClassObj>) -> Res<Value> {
         Attr::Plain(Value::Func(f)) => method(f, obj.clone()),
         Attr::Plain(v) | Attr::Static(v) => v,
         Attr::ClassMethod(v) => bind_class_method(v, class)?,
+        // Callers run a property's getter before binding anything
+        // (`property_of`); nothing else binds one.
+        Attr::Property(..) => return Err(poison(Poison::Unmodelled)),
     })
+}
+
+/// The getter and setter of a property `name` on `o`'s class, if that is
+/// what the class has under the name.
+pub fn property_of(o: &InstObj, name: &str) -> Option<(Value, Option<Value>)> {
+    match o.class().lookup(name) {
+        Some(Found::Attr(Attr::Property(getter, setter))) => Some((getter, setter)),
+        _ => None,
+    }
+}
+
+/// CPython 3.11's AttributeError for a property without `what` (`setter`
+/// or `deleter`).
+pub fn property_lacks(o: &InstObj, name: &str, what: &str) -> Box<super::eval::Stop> {
+    exception(
+        "AttributeError",
+        format!(
+            "property '{name}' of '{}' object has no {what}",
+            o.class().name
+        ),
+    )
 }
 
 fn bind_class_method(v: Value, class: &Rc<ClassObj>) -> Res<Value> {
@@ -382,6 +415,8 @@ pub fn class_attr(c: &Rc<ClassObj>, name: &str) -> Res<Value> {
     match c.lookup(name) {
         Some(Found::Attr(Attr::Plain(v) | Attr::Static(v))) => Ok(v),
         Some(Found::Attr(Attr::ClassMethod(v))) => bind_class_method(v, c),
+        // The property object itself (`C.x.fget`, `type(C.x)`).
+        Some(Found::Attr(Attr::Property(..))) => Err(poison(Poison::Unmodelled)),
         // A member descriptor; `object.__init__`; `type.mro`.
         Some(Found::Slot) => Err(poison(Poison::Unmodelled)),
         None if matches!(name, "__init__" | "mro") => Err(poison(Poison::Unmodelled)),

@@ -11,7 +11,7 @@
 
 use std::rc::Rc;
 
-use jitdiff_vm::lang::ast::{BinOp, CmpOp};
+use jitdiff_vm::lang::ast::{BinOp, CmpOp, UnaryOp};
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::classes::{Attr, Found};
@@ -34,7 +34,18 @@ pub fn has_dunder(v: &Value, names: &[&str]) -> bool {
 pub const CMP: &[&str] = &["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"];
 /// The arithmetic operators' names.
 pub const ARITH: &[&str] = &[
-    "__add__", "__sub__", "__mul__", "__radd__", "__rsub__", "__rmul__",
+    "__add__",
+    "__sub__",
+    "__mul__",
+    "__radd__",
+    "__rsub__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
 ];
 
 /// Iteration by code that cannot call Python (a builtin's or a method's
@@ -103,6 +114,22 @@ impl<'p> Interp<'p> {
         self.call(Value::Func(f), base)
     }
 
+    /// Unary `-`, `+` or `~` of an instance: its class's `__neg__`,
+    /// `__pos__` or `__invert__` (None without one: the operator's
+    /// TypeError follows).
+    pub(super) fn unary_dunder(&mut self, op: UnaryOp, v: &Value) -> Res<Option<Value>> {
+        let name = match op {
+            UnaryOp::Neg => "__neg__",
+            UnaryOp::Pos => "__pos__",
+            UnaryOp::Invert => "__invert__",
+            UnaryOp::Not => return Ok(None),
+        };
+        match self.dunder(v, name)? {
+            Some(f) => self.call_dunder(f, vec![v.clone()]).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// `a op b` (also `a op= b`): the user's operators, then the builtin
     /// operation (or its TypeError).
     pub(super) fn binop_dunder(&mut self, op: BinOp, a: &Value, b: &Value) -> Res<Option<Value>> {
@@ -110,6 +137,12 @@ impl<'p> Interp<'p> {
             BinOp::Add => ("__add__", "__radd__"),
             BinOp::Sub => ("__sub__", "__rsub__"),
             BinOp::Mul => ("__mul__", "__rmul__"),
+            BinOp::Div => ("__truediv__", "__rtruediv__"),
+            BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__"),
+            // `str % x` is str's own formatting: str has the slot and never
+            // declines, so no `__rmod__` is asked.
+            BinOp::Mod if matches!(a, Value::Str(_)) => return Ok(None),
+            BinOp::Mod => ("__mod__", "__rmod__"),
             _ => return Ok(None),
         };
         let same = same_class(a, b);
@@ -374,6 +407,12 @@ impl<'p> Interp<'p> {
         };
         let iterable = |v: &Value| has_dunder(v, &["__iter__"]);
         let r = match b {
+            Builtin::Abs if one && matches!(args[0], Value::Instance(_)) => {
+                match self.dunder(&args[0], "__abs__")? {
+                    Some(f) => self.call_dunder(f, vec![args[0].clone()])?,
+                    None => return Ok(None),
+                }
+            }
             Builtin::Len if one && matches!(args[0], Value::Instance(_)) => {
                 match self.len_dunder(&args[0])? {
                     Some(n) => Value::Int(Int::Small(n)),

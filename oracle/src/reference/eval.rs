@@ -350,7 +350,7 @@ impl<'p> Interp<'p> {
                 // CPython's order: the value, then the object.
                 let v = self.eval(value, frame)?;
                 let o = self.eval(object, frame)?;
-                classes::set_attr(&o, attr, v)?;
+                self.set_attr(&o, attr, v)?;
             }
             St::AugSetAttr(a) => self.aug_set_attr(a, frame)?,
             St::Raise(e) => return Err(self.raise(e.as_ref(), frame)),
@@ -396,7 +396,7 @@ impl<'p> Interp<'p> {
             Dest::Starred(inner) => self.store_dest(inner, v, frame)?,
             Dest::Attr(object, attr) => {
                 let o = self.eval(object, frame)?;
-                classes::set_attr(&o, attr, v)?;
+                self.set_attr(&o, attr, v)?;
             }
             Dest::Subscript(container, index) => {
                 self.store_subscript(container, index, v, frame)?;
@@ -439,6 +439,11 @@ impl<'p> Interp<'p> {
                 let v = self.eval(operand, frame)?;
                 if *op == UnaryOp::Not {
                     return Ok(Value::Bool(!self.truth(&v)?));
+                }
+                if let Value::Instance(_) = v
+                    && let Some(r) = self.unary_dunder(*op, &v)?
+                {
+                    return Ok(r);
                 }
                 unary(*op, &v, self.limits.int_bits)
             }

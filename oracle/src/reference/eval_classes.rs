@@ -95,6 +95,15 @@ impl<'p> Interp<'p> {
                         DefKind::Plain => Attr::Plain(f),
                         DefKind::Static => Attr::Static(f),
                         DefKind::Class => Attr::ClassMethod(f),
+                        DefKind::Property => Attr::Property(f, None),
+                        // A copy of the property bound just before (the
+                        // front end's rule), with this setter.
+                        DefKind::Setter => match attrs.iter().rev().find(|(n, _)| n == name) {
+                            Some((_, Attr::Property(getter, _))) => {
+                                Attr::Property(getter.clone(), Some(f))
+                            }
+                            _ => return Err(poison(Poison::Unmodelled)),
+                        },
                     };
                     attrs.push((name.clone(), attr));
                 }
@@ -149,7 +158,10 @@ impl<'p> Interp<'p> {
             Value::Instance(o) if name == "args" && o.class().exc_base.is_some() => {
                 Ok(Value::Tuple(o.exc_args()))
             }
-            Value::Instance(o) => classes::instance_attr(o, name),
+            Value::Instance(o) => match classes::property_of(o, name) {
+                Some((getter, _)) => self.call_function(getter, vec![recv.clone()]),
+                None => classes::instance_attr(o, name),
+            },
             Value::Class(c) => classes::class_attr(c, name),
             // `str.lower`: the method descriptor.
             Value::Builtin(b) if methods::descriptor(*b, m).is_some() => {
@@ -230,7 +242,26 @@ impl<'p> Interp<'p> {
         } else {
             self.binop(*op, &cur, &rhs, true)?
         };
-        classes::set_attr(&o, attr, new)
+        self.set_attr(&o, attr, new)
+    }
+
+    /// `o.name = v`: a property's setter, else the store.
+    pub(super) fn set_attr(&mut self, o: &Value, name: &str, v: Value) -> Res<()> {
+        let Value::Instance(inst) = o else {
+            return classes::set_attr(o, name, v);
+        };
+        match classes::property_of(inst, name) {
+            Some((_, Some(setter))) => self.call_function(setter, vec![o.clone(), v]).map(|_| ()),
+            Some((_, None)) => Err(classes::property_lacks(inst, name, "setter")),
+            None => classes::set_attr(o, name, v),
+        }
+    }
+
+    /// Calls a function value with `args` (a property's getter or setter).
+    fn call_function(&mut self, f: Value, args: Vec<Value>) -> Res<Value> {
+        let base = self.stack.len();
+        self.stack.extend(args);
+        self.call(f, base)
     }
 
     /// `C(args...)` (the arguments are `stack[base..]`, then `kws`): a new
@@ -327,6 +358,9 @@ impl<'p> Interp<'p> {
         }
         let found = cls.base.as_ref().and_then(|b| b.lookup(&s.name));
         let f = match found {
+            Some(Found::Attr(Attr::Property(getter, _))) => {
+                self.call_function(getter, vec![obj.clone()])?
+            }
             Some(Found::Attr(a)) => classes::bind(a, &obj, &t)?,
             // A member descriptor read through `super()`.
             Some(Found::Slot) => return Err(poison(Poison::Unmodelled)),

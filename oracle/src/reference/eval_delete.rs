@@ -195,6 +195,10 @@ fn delete_attr(o: &Value, attr: &str) -> Res<()> {
     let Value::Instance(inst) = o else {
         return Err(poison(Poison::Unmodelled));
     };
+    // The language's properties have no deleter.
+    if super::super::classes::property_of(inst, attr).is_some() {
+        return Err(super::super::classes::property_lacks(inst, attr, "deleter"));
+    }
     if attr == "__class__" || slot_or_no_dict(inst, attr) {
         return Err(poison(Poison::Unmodelled));
     }

@@ -136,6 +136,10 @@ pub enum DefKind {
     Plain,
     Static,
     Class,
+    /// `@property`: the getter.
+    Property,
+    /// `@x.setter`: property `x`'s setter (`x` was bound just before).
+    Setter,
 }
 
 /// What a comprehension builds.
@@ -622,6 +626,8 @@ impl Resolver<'_> {
                 Stmt::Decorated { decorator, def } => match decorator.as_str() {
                     "staticmethod" => (&**def, DefKind::Static),
                     "classmethod" => (&**def, DefKind::Class),
+                    "property" => (&**def, DefKind::Property),
+                    d if d.strip_suffix(".setter").is_some() => (&**def, DefKind::Setter),
                     _ => {
                         unmodelled = true;
                         continue;
@@ -641,7 +647,9 @@ impl Resolver<'_> {
                 } => {
                     let defaults = self.exprs(defaults, scope)?;
                     let qualname = format!("{name}.{m}");
-                    let plain = matches!(kind, DefKind::Plain);
+                    // `super()` works in plain methods and properties.
+                    let plain =
+                        matches!(kind, DefKind::Plain | DefKind::Property | DefKind::Setter);
                     let code = self.function(&qualname, params, star, body, scope, plain)?;
                     items.push(ClassItem::Def {
                         name: Rc::from(m.as_str()),

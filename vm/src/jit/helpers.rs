@@ -94,7 +94,7 @@ pub(crate) unsafe extern "C" fn jit_binary_op(
 /// `op`: 0 `+`, 1 `-`, 2 `~` (see `int::unary_op_of_flag`).
 pub(crate) unsafe extern "C" fn jit_unary(st: *mut JitState, a: Value, op: u64) -> Value {
     with_run(st, Value::NULL, |run| {
-        int::unary(run.arena, int::unary_op_of_flag(op), a)
+        run.unary_any(int::unary_op_of_flag(op), a)
     })
 }
 

@@ -138,8 +138,9 @@ pub enum Stmt {
         bases: Vec<Expr>,
         body: Vec<Stmt>,
     },
-    /// `@staticmethod` or `@classmethod` (the `decorator`) on a method:
-    /// only in a class body, `def` a `FunctionDef`.
+    /// `@staticmethod`, `@classmethod`, `@property` or `@x.setter` (the
+    /// `decorator`, as written) on a method: only in a class body, `def` a
+    /// `FunctionDef` (a setter's named `x`, after `@property def x`).
     Decorated {
         decorator: String,
         def: Box<Stmt>,

@@ -504,6 +504,11 @@ pub enum AttrKind {
     StaticMethod,
     /// `@classmethod def`: called with the class as receiver.
     ClassMethod,
+    /// `@property def x`: a property whose getter is the function.
+    Property,
+    /// `@x.setter def x`: the property `x` bound before, with the function
+    /// as its setter.
+    PropertySetter,
 }
 
 /// A class statement as BUILD_CLASS needs it.

@@ -28,10 +28,12 @@ impl CodeBuilder<'_> {
             let (def, kind) = match s {
                 Stmt::Decorated { decorator, def } => (
                     &**def,
-                    if decorator == "staticmethod" {
-                        AttrKind::StaticMethod
-                    } else {
-                        AttrKind::ClassMethod
+                    match decorator.as_str() {
+                        "staticmethod" => AttrKind::StaticMethod,
+                        "classmethod" => AttrKind::ClassMethod,
+                        "property" => AttrKind::Property,
+                        // `x.setter` (the front end's only other decorator).
+                        _ => AttrKind::PropertySetter,
                     },
                 ),
                 other => (other, AttrKind::Value),
@@ -50,8 +52,13 @@ impl CodeBuilder<'_> {
                     let qualname = format!("{name}.{method}");
                     // MAKE_FUNCTION names the function by a name id.
                     self.global_id(&qualname);
-                    // `super()` is only in plain methods (the front end's rule).
-                    let super_class = (kind == AttrKind::Value).then_some(index as u32);
+                    // `super()` is only in plain methods and properties (the
+                    // front end's rule).
+                    let super_class = matches!(
+                        kind,
+                        AttrKind::Value | AttrKind::Property | AttrKind::PropertySetter
+                    )
+                    .then_some(index as u32);
                     self.function_object(
                         &qualname,
                         params,

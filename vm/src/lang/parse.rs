@@ -673,7 +673,10 @@ impl Lowering<'_> {
             py::Expr::Name(n) if n.id.as_str() == "super" => {
                 return Err(self.unsupported(e, "`super` other than `super()` in a method"));
             }
-            py::Expr::Name(n) if matches!(n.id.as_str(), "staticmethod" | "classmethod") => {
+            py::Expr::Name(n)
+                if matches!(n.id.as_str(), "staticmethod" | "classmethod")
+                    || n.id.as_str() == "property" && !self.bound_names.contains("property") =>
+            {
                 return Err(self.unsupported(e, &format!("`{}` other than as a decorator", n.id)));
             }
             // The module's `__name__`, which a script run by python3 reads

@@ -16,8 +16,8 @@ use ruff_text_size::{Ranged, TextRange};
 
 /// CPython 3.11's builtins (`dir(builtins)`, plus the module attributes
 /// every script sees and 3.13's one new exception) that the language does
-/// not define. `super`, `staticmethod` and `classmethod` are handled where
-/// the front end lowers them. The test below checks this list against the
+/// not define. `super`, `staticmethod`, `classmethod` and `property` are
+/// handled where the front end lowers them. The test below checks this list against the
 /// language's builtins and python3's.
 pub const MISSING_BUILTINS: &[&str] = &[
     "BaseExceptionGroup",
@@ -116,7 +116,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "memoryview",
     "object",
     "open",
-    "property",
     "quit",
     "setattr",
     "slice",
@@ -294,6 +293,7 @@ mod tests {
             "super",
             "staticmethod",
             "classmethod",
+            "property",
             "True",
             "False",
             "None",

@@ -40,11 +40,39 @@ pub const DUNDERS: &[&str] = &[
     "__iter__",
     "__contains__",
     "__bool__",
+    "__truediv__",
+    "__rtruediv__",
+    "__floordiv__",
+    "__rfloordiv__",
+    "__mod__",
+    "__rmod__",
+    "__neg__",
+    "__pos__",
+    "__abs__",
+    "__invert__",
 ];
+// Bit 31 of a class's dunder bits is `class::D_UNHASHABLE`.
+const _: () = assert!(DUNDERS.len() <= 31);
 
 /// Dunder attributes other than methods: `obj.__class__` (read and
 /// assigned) and `cls.__name__` (read).
 const DUNDER_ATTRS: &[&str] = &["__class__", "__name__"];
+
+/// `Some(None)` for a `@property` def, `Some(Some(x))` for an `@x.setter`
+/// one (a single decorator; others are no property's).
+fn property_decorator(d: &py::StmtFunctionDef) -> Option<Option<&str>> {
+    let [dec] = &d.decorator_list[..] else {
+        return None;
+    };
+    match &dec.expression {
+        py::Expr::Name(n) if n.id.as_str() == "property" => Some(None),
+        py::Expr::Attribute(a) if a.attr.id.as_str() == "setter" => match &*a.value {
+            py::Expr::Name(n) => Some(Some(n.id.as_str())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
@@ -100,7 +128,21 @@ impl Lowering<'_> {
             ..ctx
         };
         let mut body = Vec::with_capacity(c.body.len());
+        // The properties defined so far (a setter names one of them).
+        let mut properties: Vec<&str> = Vec::new();
         for st in c.body.iter() {
+            if let py::Stmt::FunctionDef(d) = st {
+                match property_decorator(d) {
+                    Some(None) => properties.push(d.name.id.as_str()),
+                    Some(Some(of)) if !properties.contains(&of) || of != d.name.id.as_str() => {
+                        return Err(self.unsupported(
+                            st,
+                            "a property setter other than `@x.setter` on a `def x` after `@property def x`",
+                        ));
+                    }
+                    _ => {}
+                }
+            }
             body.push(self.nested(st, 1, || self.class_body_stmt(st, &bound, body_ctx))?);
         }
         Ok(Stmt::ClassDef { name, bases, body })
@@ -117,9 +159,15 @@ impl Lowering<'_> {
                     [] => None,
                     [dec] => match &dec.expression {
                         py::Expr::Name(n)
-                            if matches!(n.id.as_str(), "staticmethod" | "classmethod") =>
+                            if matches!(n.id.as_str(), "staticmethod" | "classmethod")
+                                || n.id.as_str() == "property"
+                                    && !self.bound_names.contains("property") =>
                         {
                             Some(n.id.to_string())
+                        }
+                        // `@x.setter` (the class body checked `x`).
+                        _ if matches!(property_decorator(d), Some(Some(_))) => {
+                            Some(format!("{}.setter", d.name.id))
                         }
                         _ => return Err(self.unsupported(dec, "decorator")),
                     },
@@ -133,8 +181,12 @@ impl Lowering<'_> {
                     return Err(self.unsupported(s, "a decorated special method"));
                 }
                 // `super()` needs the method's first parameter: only a
-                // plain method (not a static or class method) may use it.
-                let super_ok = decorator.is_none() && !d.parameters.args.is_empty();
+                // plain method or a property's getter or setter (not a
+                // static or class method) may use it.
+                let super_ok = decorator
+                    .as_deref()
+                    .is_none_or(|d| d == "property" || d.ends_with(".setter"))
+                    && !d.parameters.args.is_empty();
                 let def = self.function_def(d, s, ctx, super_ok)?;
                 match decorator {
                     Some(decorator) => Stmt::Decorated {
@@ -349,9 +401,26 @@ mod tests {
                 "`__iadd__`",
             ),
             (
-                "class A:\n    @property\n    def p(self):\n        return 1\n",
+                "class A:\n    @p.setter\n    def p(self, v):\n        pass\n",
+                "a property setter other than",
+            ),
+            (
+                "class A:\n    @property\n    def p(self):\n        return 1\n    @p.setter\n    def q(self, v):\n        pass\n",
+                "a property setter other than",
+            ),
+            (
+                "class A:\n    @property\n    def p(self):\n        return 1\n    @p.deleter\n    def p(self):\n        pass\n",
                 "decorator",
             ),
+            (
+                "class A:\n    @property\n    def __len__(self):\n        return 1\n",
+                "a decorated special method",
+            ),
+            (
+                "property = 3\nclass A:\n    @property\n    def p(self):\n        return 1\n",
+                "decorator",
+            ),
+            ("p = property\n", "`property`"),
             (
                 "class A:\n    __slots__ = 5\n",
                 "`__slots__` that is not literal",
@@ -402,5 +471,15 @@ mod tests {
         let src = "class A(object):\n    \"\"\"Doc.\"\"\"\n    n = 0\n    __slots__ = ('x',)\n    def __init__(self, x=1):\n        self.x = x\n    @staticmethod\n    def s(a):\n        return a\n    @classmethod\n    def c(cls):\n        return cls.n\nclass B(A):\n    def __init__(self):\n        super().__init__(2)\n        self.x += super().s(1)\nb = B()\nb.x = 3\nB.n += 1\nprint(b.x, B.c(), isinstance(b, A))\n";
         let m = parse_program(src).unwrap();
         assert_eq!(m.body.len(), 6);
+    }
+
+    /// `@property` and `@x.setter` are kept as written and print back the
+    /// same; a program's own `property` is an ordinary name.
+    #[test]
+    fn properties_are_accepted_and_round_trip() {
+        let src = "class A:\n    @property\n    def p(self):\n        return super().p\n    @p.setter\n    def p(self, v):\n        self._p = v\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(crate::lang::unparse::unparse(&m), src);
+        assert!(parse_program("property = 3\nprint(property)\n").is_ok());
     }
 }

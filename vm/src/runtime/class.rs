@@ -34,9 +34,17 @@ pub const INSTANCE_VALUES: u64 = 16;
 pub const INSTANCE_WORDS: usize = 3;
 /// Offset of the first slot of an InstanceValues.
 pub const VALUES_FIRST: u64 = 8;
+/// A wrapper around a class body's function: `@staticmethod`,
+/// `@classmethod` or `@property` (its getter).
 pub const WRAPPER_FUNCTION: u64 = 8;
-/// 0: `staticmethod`, 1: `classmethod` (raw).
+/// [`WRAPPER_STATIC`], [`WRAPPER_CLASS`] or [`WRAPPER_PROPERTY`] (raw).
 pub const WRAPPER_WHICH: u64 = 16;
+/// A property's setter, or 0 (always 0 for the other two).
+pub const WRAPPER_SETTER: u64 = 24;
+pub const WRAPPER_WORDS: usize = 4;
+pub const WRAPPER_STATIC: u64 = 0;
+pub const WRAPPER_CLASS: u64 = 1;
+pub const WRAPPER_PROPERTY: u64 = 2;
 
 pub fn is_type(v: Value) -> bool {
     v.is_ptr() && object::kind_of(v) == Kind::Type
@@ -128,8 +136,9 @@ pub const D_STR: u32 = 1 << 2;
 pub const D_EQ: u32 = 1 << 3;
 /// `__eq__` .. `__ge__`: the rich comparisons.
 pub const D_CMP: u32 = 0b11_1111 << 3;
-/// `__add__` .. `__rmul__`.
-pub const D_ARITH: u32 = 0b11_1111 << 9;
+/// `__add__` .. `__rmul__` and `__truediv__` .. `__rmod__`: the binary
+/// arithmetic operators.
+pub const D_ARITH: u32 = 0b11_1111 << 9 | 0b11_1111 << 21;
 pub const D_LEN: u32 = 1 << 15;
 pub const D_GETITEM: u32 = 1 << 16;
 pub const D_ITER: u32 = 1 << 18;
@@ -281,21 +290,52 @@ pub fn clear_values(o: Value) {
 
 /// `@staticmethod` (`class_method` false) or `@classmethod` around `f`.
 pub fn new_wrapper(arena: &mut Arena, f: Value, class_method: bool) -> Result<Value, Raise> {
-    arena.roots.temps.push(f);
-    let addr = arena.alloc(Kind::MethodWrapper, 3);
-    arena.roots.temps.pop();
+    let which = if class_method {
+        WRAPPER_CLASS
+    } else {
+        WRAPPER_STATIC
+    };
+    alloc_wrapper(arena, which, f, Value::NULL)
+}
+
+/// A property with `getter` and `setter` (NULL: none).
+pub fn new_property(arena: &mut Arena, getter: Value, setter: Value) -> Result<Value, Raise> {
+    alloc_wrapper(arena, WRAPPER_PROPERTY, getter, setter)
+}
+
+fn alloc_wrapper(arena: &mut Arena, which: u64, f: Value, setter: Value) -> Result<Value, Raise> {
+    let mark = arena.roots.temps.len();
+    arena.roots.temps.extend([f, setter]);
+    let addr = arena.alloc(Kind::MethodWrapper, WRAPPER_WORDS);
+    arena.roots.temps.truncate(mark);
     let w = Value(addr?);
     set_field(w, WRAPPER_FUNCTION, f.0);
-    set_field(w, WRAPPER_WHICH, class_method as u64);
+    set_field(w, WRAPPER_WHICH, which);
+    set_field(w, WRAPPER_SETTER, setter.0);
     Ok(w)
 }
 
-/// A static or class method's function, and whether it is a class method.
+fn is_wrapper(v: Value) -> bool {
+    v.is_ptr() && object::kind_of(v) == Kind::MethodWrapper
+}
+
+/// A static or class method's function, and whether it is a class method
+/// (None for anything else, a property included).
 pub fn wrapper_parts(v: Value) -> Option<(Value, bool)> {
-    (v.is_ptr() && object::kind_of(v) == Kind::MethodWrapper).then(|| {
+    (is_wrapper(v) && field(v, WRAPPER_WHICH) != WRAPPER_PROPERTY).then(|| {
         (
             Value(field(v, WRAPPER_FUNCTION)),
-            field(v, WRAPPER_WHICH) == 1,
+            field(v, WRAPPER_WHICH) == WRAPPER_CLASS,
+        )
+    })
+}
+
+/// A property's getter and setter (NULL: none).
+pub fn property_parts(v: Value) -> Option<(Value, Value)> {
+    (is_wrapper(v) && field(v, WRAPPER_WHICH) == WRAPPER_PROPERTY).then(|| {
+        (
+            Value(field(v, WRAPPER_FUNCTION)),
+            Value(field(v, WRAPPER_SETTER)),
         )
     })
 }
@@ -327,4 +367,52 @@ pub fn intern(s: &str) -> &'static str {
     let n: &'static str = Box::leak(s.to_string().into_boxed_str());
     names.insert(n);
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::parse::DUNDERS;
+
+    /// The names a dunder mask stands for, by their bits.
+    fn names(mask: u32) -> Vec<&'static str> {
+        (0..32)
+            .filter(|i| mask >> i & 1 == 1)
+            .map(|i| DUNDERS[i])
+            .collect()
+    }
+
+    /// Each mask names exactly the dunders its runtime users mean (the
+    /// bits are positions in `DUNDERS`, which a new dunder could shift).
+    #[test]
+    fn dunder_masks_name_their_dunders() {
+        assert_eq!(names(D_REPR), ["__repr__"]);
+        assert_eq!(names(D_STR), ["__str__"]);
+        assert_eq!(names(D_EQ), ["__eq__"]);
+        assert_eq!(
+            names(D_CMP),
+            ["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"]
+        );
+        assert_eq!(
+            names(D_ARITH),
+            [
+                "__add__",
+                "__sub__",
+                "__mul__",
+                "__radd__",
+                "__rsub__",
+                "__rmul__",
+                "__truediv__",
+                "__rtruediv__",
+                "__floordiv__",
+                "__rfloordiv__",
+                "__mod__",
+                "__rmod__"
+            ]
+        );
+        assert_eq!(names(D_LEN), ["__len__"]);
+        assert_eq!(names(D_GETITEM), ["__getitem__"]);
+        assert_eq!(names(D_ITER), ["__iter__"]);
+        assert!(DUNDERS.len() < 32 && D_UNHASHABLE >> DUNDERS.len() != 0);
+    }
 }

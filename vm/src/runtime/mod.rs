@@ -173,7 +173,8 @@ pub fn type_name(v: Value) -> &'static str {
         Kind::Exception => exceptions::class_name(exceptions::parts(v).0),
         Kind::MethodWrapper => match class::wrapper_parts(v) {
             Some((_, true)) => "classmethod",
-            _ => "staticmethod",
+            Some((_, false)) => "staticmethod",
+            None => "property",
         },
         Kind::PySet => "set",
         Kind::SetEntries => "set entries",

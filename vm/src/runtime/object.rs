@@ -369,7 +369,13 @@ pub unsafe fn for_each_child(addr: u64, f: &mut dyn FnMut(Value)) {
                     }
                 }
             }
-            Kind::MethodWrapper => f(Value(read(addr, super::class::WRAPPER_FUNCTION))),
+            Kind::MethodWrapper => {
+                f(Value(read(addr, super::class::WRAPPER_FUNCTION)));
+                let setter = read(addr, super::class::WRAPPER_SETTER);
+                if setter != 0 {
+                    f(Value(setter));
+                }
+            }
             Kind::Exception => f(Value(read(addr, super::exceptions::EXC_ARGS))),
             // An exhausted iterator drops its set.
             Kind::SetIter => {

@@ -405,10 +405,20 @@ fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Resu
             fields.extend([super::exceptions::EXC_ARGS])
         }
         Kind::MethodWrapper => {
-            if words != 3 {
-                return bad(format!("a malformed method wrapper ({words} words)"));
+            use super::class::{WRAPPER_FUNCTION, WRAPPER_PROPERTY, WRAPPER_SETTER, WRAPPER_WHICH};
+            let (which, setter) = (read(WRAPPER_WHICH), read(WRAPPER_SETTER));
+            if words != super::class::WRAPPER_WORDS
+                || which > WRAPPER_PROPERTY
+                || (setter != 0 && which != WRAPPER_PROPERTY)
+            {
+                return bad(format!(
+                    "a malformed method wrapper ({words} words, kind {which})"
+                ));
             }
-            fields.extend([super::class::WRAPPER_FUNCTION])
+            fields.push(WRAPPER_FUNCTION);
+            if setter != 0 {
+                fields.push(WRAPPER_SETTER);
+            }
         }
         Kind::PyDict => {
             let entries = read(object::PYDICT_ENTRIES);

@@ -131,6 +131,12 @@ fn specialize(
     }
     if class::is_instance(owner) {
         let t = class::type_of(owner);
+        // A property runs its getter or setter: only the generic path calls.
+        if classes.has_properties
+            && class::lookup(t, name).is_some_and(|(v, _)| class::property_parts(v).is_some())
+        {
+            return None;
+        }
         let meta = &classes.metas[class::meta(t)];
         let index = meta.keys.iter().position(|k| *k == name);
         let version = class::version(t);
@@ -153,6 +159,9 @@ fn specialize(
         return None;
     }
     let (v, _) = class::lookup(owner, name)?;
+    if class::property_parts(v).is_some() {
+        return None;
+    }
     let v = match class::wrapper_parts(v) {
         Some((f, false)) => f,
         // A class method binds a new object on every load.

@@ -44,6 +44,9 @@ pub(crate) struct TypeMeta {
 #[derive(Debug, Default)]
 pub(crate) struct Classes {
     pub metas: Vec<TypeMeta>,
+    /// A class body made a property: instance attribute loads and stores
+    /// look for one on the class first (without, they need not).
+    pub has_properties: bool,
     /// The class each class statement made last (for `super()`).
     pub latest: std::collections::HashMap<usize, Value>,
     pub next_version: u64,
@@ -236,6 +239,21 @@ impl Run<'_> {
                 AttrKind::Value => v,
                 AttrKind::StaticMethod => class::new_wrapper(self.arena, v, false)?,
                 AttrKind::ClassMethod => class::new_wrapper(self.arena, v, true)?,
+                AttrKind::Property => {
+                    self.classes.has_properties = true;
+                    class::new_property(self.arena, v, Value::NULL)?
+                }
+                // CPython's `x.setter`: a copy of property `x` (bound just
+                // before, the front end's rule) with this setter.
+                AttrKind::PropertySetter => {
+                    let getter = pydict::get(ns, Value::small(name as i64))
+                        .ok()
+                        .flatten()
+                        .and_then(class::property_parts)
+                        .map(|(getter, _)| getter)
+                        .ok_or_else(|| Raise::Internal("a setter without its property".into()))?;
+                    class::new_property(self.arena, getter, v)?
+                }
             };
             // The dict may grow: a new wrapper is rooted only here.
             self.arena.roots.temps.push(v);
@@ -246,12 +264,61 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// The property `name` of instance `obj`'s class, if it has one: a
+    /// data descriptor, found before the instance's own attributes.
+    fn instance_property(&self, obj: Value, name: u32) -> Option<Value> {
+        if !self.classes.has_properties {
+            return None;
+        }
+        let (v, _) = class::lookup(class::type_of(obj), name)?;
+        class::property_parts(v).map(|_| v)
+    }
+
+    /// Calls property `p`'s getter (or its setter with `value`) on `obj`,
+    /// everything rooted for the call: the class may be rebound meanwhile.
+    fn call_property(
+        &mut self,
+        p: Value,
+        obj: Value,
+        value: Option<Value>,
+    ) -> Result<Value, Raise> {
+        let (getter, setter) =
+            class::property_parts(p).ok_or_else(|| Raise::Internal("not a property".into()))?;
+        let mark = self.arena.roots.temps.len();
+        self.arena.roots.temps.extend([p, obj]);
+        let r = match value {
+            None => self.call_any(getter, &[obj]),
+            Some(v) => {
+                self.arena.roots.temps.push(v);
+                self.call_any(setter, &[obj, v])
+            }
+        };
+        self.arena.roots.temps.truncate(mark);
+        r
+    }
+
+    /// CPython 3.11's AttributeError for a property without `what`
+    /// (`setter` or `deleter`).
+    fn property_lacks(&self, obj: Value, name: u32, what: &str) -> Raise {
+        Raise::exc(
+            "AttributeError",
+            format!(
+                "property '{}' of '{}' object has no {what}",
+                self.name(name),
+                type_name(obj)
+            ),
+        )
+    }
+
     /// `obj.name` on a class or an instance.
     pub(crate) fn load_attr(&mut self, obj: Value, name: u32) -> Result<Value, Raise> {
         if class::is_instance(obj) {
             let t = class::type_of(obj);
             if self.name_is(name, "__class__") {
                 return Ok(t);
+            }
+            if let Some(p) = self.instance_property(obj, name) {
+                return self.call_property(p, obj, None);
             }
             if let Some(v) = self.instance_value(obj, name) {
                 return Ok(v);
@@ -281,6 +348,9 @@ impl Run<'_> {
             if self.name_is(name, "__class__") {
                 return plain(class::type_of(obj));
             }
+            if let Some(p) = self.instance_property(obj, name) {
+                return plain(self.call_property(p, obj, None)?);
+            }
             if let Some(v) = self.instance_value(obj, name) {
                 return plain(v);
             }
@@ -308,6 +378,10 @@ impl Run<'_> {
 
     /// A value found on class `c` itself, as `c.name` gives it.
     fn bind_found_on_class(&mut self, v: Value, c: Value) -> Result<Value, Raise> {
+        // The property object itself (`C.x.fget`, `type(C.x)`): unmodelled.
+        if class::property_parts(v).is_some() {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         match class::wrapper_parts(v) {
             Some((f, false)) => Ok(f),
             Some((f, true)) => methods::new_bound(self.arena, c, f),
@@ -343,6 +417,12 @@ impl Run<'_> {
         if class::is_instance(obj) {
             if self.name_is(name, "__class__") {
                 return self.set_class(obj, v);
+            }
+            if let Some(p) = self.instance_property(obj, name) {
+                if class::property_parts(p).is_some_and(|(_, setter)| setter.is_null()) {
+                    return Err(self.property_lacks(obj, name, "setter"));
+                }
+                return self.call_property(p, obj, Some(v)).map(|_| ());
             }
             let t = class::type_of(obj);
             let m = class::meta(t);
@@ -419,6 +499,10 @@ impl Run<'_> {
     fn delete_attr(&mut self, obj: Value, name: u32) -> Result<(), Raise> {
         if !class::is_instance(obj) || self.name_is(name, "__class__") {
             return Err(Raise::Poison(Poison::Unmodelled));
+        }
+        // The language's properties have no deleter.
+        if self.instance_property(obj, name).is_some() {
+            return Err(self.property_lacks(obj, name, "deleter"));
         }
         let meta = &self.classes.metas[class::meta(class::type_of(obj))];
         if meta.allowed.is_some() || meta.slot_names.contains(&name) {
@@ -549,6 +633,14 @@ impl Run<'_> {
             class::lookup(base, name)
         };
         match found {
+            Some((p, _)) if class::property_parts(p).is_some() => {
+                let v = self.call_property(p, obj, None)?;
+                Ok(if method {
+                    vec![Value::METHOD_CALL_RECEIVER, v]
+                } else {
+                    vec![v]
+                })
+            }
             Some((v, _)) if method => Ok(method_pair(v, obj, t)),
             Some((v, _)) => self.bind_found(v, obj, t).map(|v| vec![v]),
             // `object.__init__` as a value is a method-wrapper, which the

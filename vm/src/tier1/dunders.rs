@@ -15,7 +15,7 @@
 //! would call a user dunder (`class::has_dunder`), as the reference does.
 
 use crate::lang::Poison;
-use crate::lang::ast::{BinOp, CmpOp};
+use crate::lang::ast::{BinOp, CmpOp, UnaryOp};
 use crate::lang::parse::DUNDERS;
 use crate::runtime::class::{self, D_GETITEM, D_ITER, D_REPR, D_STR, D_UNHASHABLE};
 use crate::runtime::object::{self, Kind};
@@ -114,13 +114,20 @@ impl Run<'_> {
         int::binop_plain(self.arena, op, inplace, a, b)
     }
 
-    /// CPython's `SLOT1BINFULL` for `+ - *`: None when neither operand's
-    /// class answers (the builtin operation then raises its TypeError).
+    /// CPython's `SLOT1BINFULL` for `+ - * / // %`: None when neither
+    /// operand's class answers (the builtin operation then raises its
+    /// TypeError).
     fn binop_dunder(&mut self, op: BinOp, a: Value, b: Value) -> Result<Option<Value>, Raise> {
         let (fwd, refl) = match op {
             BinOp::Add => ("__add__", "__radd__"),
             BinOp::Sub => ("__sub__", "__rsub__"),
             BinOp::Mul => ("__mul__", "__rmul__"),
+            BinOp::Div => ("__truediv__", "__rtruediv__"),
+            BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__"),
+            // `str % x` is str's own formatting, whatever `x` defines: str
+            // has the slot and never declines (no `__rmod__` is asked).
+            BinOp::Mod if strs::is_str(a) => return Ok(None),
+            BinOp::Mod => ("__mod__", "__rmod__"),
             _ => return Ok(None),
         };
         let same = class::is_instance(a)
@@ -151,6 +158,32 @@ impl Run<'_> {
         match b_refl {
             Some(f) if do_other => self.call_dunder(f, &[b, a]).map(Some),
             _ => Ok(None),
+        }
+    }
+
+    /// Unary `-`, `+` or `~` in every tier: an instance's `__neg__`,
+    /// `__pos__` or `__invert__`, else the builtin operation (or its
+    /// TypeError).
+    pub(crate) fn unary_any(&mut self, op: UnaryOp, a: Value) -> Result<Value, Raise> {
+        if class::is_instance(a) {
+            let name = match op {
+                UnaryOp::Neg => "__neg__",
+                UnaryOp::Pos => "__pos__",
+                UnaryOp::Invert | UnaryOp::Not => "__invert__",
+            };
+            if let Some(f) = self.dunder(a, name)? {
+                return self.call_dunder(f, &[a]);
+            }
+        }
+        int::unary(self.arena, op, a)
+    }
+
+    /// `abs(a)` of an instance whose class has `__abs__` (None otherwise:
+    /// the builtin raises its TypeError).
+    fn abs_dunder(&mut self, a: Value) -> Result<Option<Value>, Raise> {
+        match self.dunder(a, "__abs__")? {
+            Some(f) => self.call_dunder(f, &[a]).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -531,6 +564,11 @@ impl Run<'_> {
             return None;
         }
         Some(match f {
+            Value::BUILTIN_ABS if one => match self.abs_dunder(args[0]) {
+                Ok(Some(v)) => Ok(v),
+                Ok(None) => return None,
+                Err(e) => Err(e),
+            },
             Value::BUILTIN_LEN if one => match self.len_dunder(args[0]) {
                 Ok(Some(n)) => Ok(Value::small(n)),
                 Ok(None) => return None,

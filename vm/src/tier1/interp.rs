@@ -327,7 +327,7 @@ impl Run<'_> {
                         Op::UnaryInvert => UnaryOp::Invert,
                         _ => UnaryOp::Pos,
                     };
-                    let v = int::unary(self.arena, op, a)?;
+                    let v = self.unary_any(op, a)?;
                     pop!();
                     push!(v)
                 }

@@ -252,7 +252,7 @@ impl Run<'_> {
                             Uop::UnaryInvert => crate::lang::ast::UnaryOp::Invert,
                             _ => crate::lang::ast::UnaryOp::Pos,
                         };
-                        push!(int::unary(self.arena, op, a)?)
+                        push!(self.unary_any(op, a)?)
                     }
                     Uop::UnaryNot => {
                         let a = pop!();
