@@ -520,7 +520,8 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
     }
     let immediate = matches!(v, Value::NONE | Value::TRUE | Value::FALSE)
         || v.is_builtin()
-        || crate::runtime::math::is_math_value(v);
+        || crate::runtime::math::is_math_value(v)
+        || crate::runtime::random::is_random_value(v);
     if v.is_small_int() || immediate {
         return crate::runtime::repr(v, &|id| format!("<name {id}>"));
     }

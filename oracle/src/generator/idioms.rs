@@ -24,7 +24,11 @@
 //!   consumed by `sum`, `list`, `max` and `for`, the mapped function
 //!   rebound at iteration K to one that returns a str (TypeError caught),
 //!   next to a `sum` of a generator expression reading the variable of
-//!   the list comprehension around it.
+//!   the list comprehension around it;
+//! - the seeded `random` module: `randint`, `choice`, `randrange` with a
+//!   step, `random()` and `shuffle` in a hot loop, re-seeded at iteration
+//!   K (the same draws start over) and called through a local bound to
+//!   `random.randrange` or `random.randint`.
 //!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
@@ -56,7 +60,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 9] = [
+const KERNELS: [Kernel; 10] = [
     del_items,
     del_attribute,
     del_local,
@@ -66,6 +70,7 @@ const KERNELS: [Kernel; 9] = [
     type_checks,
     decorators,
     map_filter,
+    seeded_random,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -198,6 +203,43 @@ fn del_local(h: &Holes) -> String {
     return t, misses
 print({f}_run({n}))
 ",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Seeded draws in a hot loop, re-seeded at iteration K, through the
+/// module's attributes and through a local bound to one of its functions.
+fn seeded_random(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    let draw = if h.pick[0].is_multiple_of(2) {
+        "random.randrange"
+    } else {
+        "random.randint"
+    };
+    format!(
+        "import random
+def {f}_run(n, seed):
+    random.seed(seed)
+    draw = {draw}
+    deck = list(range({size}))
+    t = 0
+    for i in range(n):
+        if i == {at}:
+            random.seed(seed)
+        t += random.randint({lo}, {hi}) + draw({lo}, {hi2})
+        t += random.choice(deck) * random.randrange({lo}, {hi2} + 20, {step})
+        if random.random() < 0.25:
+            random.shuffle(deck)
+    return t, deck[:4]
+print({f}_run({n}, {seed}))
+",
+        size = 3 + h.pick[1] % 9,
+        lo = a.min(b),
+        hi = a.max(b),
+        hi2 = a.max(b) + 1,
+        step = if c == 0 { 1 } else { c.abs() },
+        seed = h.pick[2] as i64 * 7919 + c,
         at = h.at,
         n = h.n,
     )

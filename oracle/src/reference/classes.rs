@@ -530,7 +530,7 @@ pub fn missing_init(o: &InstObj) -> bool {
 fn set_other_attr(x: &Value, name: &str, _v: Value) -> Res<()> {
     match x {
         // Functions and modules have a `__dict__` in CPython.
-        Value::Func(_) | Value::Module => Err(poison(Poison::Unmodelled)),
+        Value::Func(_) | Value::Module | Value::Rand(_) => Err(poison(Poison::Unmodelled)),
         _ if name == "__class__" => Err(type_error(
             "__class__ assignment only supported for mutable types or ModuleType subclasses".into(),
         )),
@@ -581,6 +581,7 @@ pub fn other_name(x: &Value) -> Option<Value> {
         Value::Builtin(b) => Value::Str(Rc::from(b.name())),
         Value::Math(m) => Value::Str(Rc::from(m.name())),
         Value::Module => Value::Str(Rc::from("math")),
+        Value::Rand(r) => Value::Str(Rc::from(r.name())),
         _ => return None,
     })
 }

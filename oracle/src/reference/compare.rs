@@ -126,6 +126,13 @@ impl Repr<'_> {
                 Ok(())
             }
             Value::Gen(_) => Err(poison(Poison::Identity)),
+            // CPython shows the module's file or the `Random` instance's
+            // address; the globals dump writes neither, as the VM's.
+            Value::Rand(r) if matches!(self.user, UserRepr::Default) => {
+                self.out.push_str(&super::random::dump_repr(*r));
+                Ok(())
+            }
+            Value::Rand(_) => Err(poison(Poison::Identity)),
             Value::View(view) => self.view(view, level),
             // `ValueError('x', 2)`, `MyError('x')` for a user class.
             Value::Exc(_) | Value::Instance(_) if super::exceptions::parts(v).is_some() => {
@@ -353,6 +360,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::Module, Value::Module) => true,
         (Value::Arr(x), Value::Arr(y)) => x.is(y),
         (Value::Math(x), Value::Math(y)) => x == y,
+        (Value::Rand(x), Value::Rand(y)) => x == y,
         (Value::Class(x), Value::Class(y)) => Rc::ptr_eq(x, y),
         (Value::Instance(x), Value::Instance(y)) => Rc::ptr_eq(x, y),
         (Value::Exc(x), Value::Exc(y)) => Rc::ptr_eq(x, y),
@@ -376,6 +384,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::Set(_)
             | Value::Module
             | Value::Math(_)
+            | Value::Rand(_)
             | Value::Class(_)
             | Value::Instance(_)
             | Value::Method(_)

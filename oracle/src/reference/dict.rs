@@ -161,6 +161,9 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         // neither is modelled.
         Value::Arr(_) => return Err(super::eval::poison(Poison::Unmodelled)),
         Value::Math(m) => (10u8, m.name()).hash(h),
+        // The module, and bound methods of its hidden instance (by that
+        // instance's identity in CPython): the names stand for both.
+        Value::Rand(r) => (12u8, r.name(), *r == super::random::RandFn::Module).hash(h),
         Value::Descr(d) => (11u8, d.owner.name(), d.meth.name()).hash(h),
         Value::View(v) if v.kind == ViewKind::Values => (8u8, Rc::as_ptr(v) as usize).hash(h),
         Value::List(_) | Value::Dict(_) | Value::View(_) | Value::Set(_) => {

@@ -115,6 +115,8 @@ pub struct Interp<'p> {
     handling: Vec<Value>,
     /// Every live generator's state (see [`generators`]).
     gens: generators::Table<'p>,
+    /// The `random` module's generator, once `random.seed(n)` ran.
+    random: Option<super::random::Mt>,
 }
 
 impl<'p> Interp<'p> {
@@ -131,6 +133,7 @@ impl<'p> Interp<'p> {
             spare_frames: Vec::new(),
             handling: Vec::new(),
             gens: generators::Table::default(),
+            random: None,
         }
     }
 
@@ -689,9 +692,12 @@ impl<'p> Interp<'p> {
         if classes::generic_attr(&recv, m.name()) {
             return self.attr_call(recv, m, args, frame);
         }
-        if let Value::Module = recv {
+        if let Value::Module | Value::Rand(super::random::RandFn::Module) = recv {
             // `math.f(args)`: the attribute, then a plain call of it.
-            let f = math::attr(m.name())?;
+            let f = match recv {
+                Value::Module => math::attr(m.name())?,
+                _ => super::random::attr(m.name())?,
+            };
             let base = self.stack.len();
             for a in args {
                 let v = self.eval(a, frame)?;
@@ -759,6 +765,10 @@ impl<'p> Interp<'p> {
             Value::Math(m) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 math::call(m, args, self.limits.int_bits)
+            }
+            Value::Rand(r) => {
+                let args = self.stack.get(base..).unwrap_or(&[]);
+                super::random::call(&mut self.random, r, args, self.limits.int_bits)
             }
             // The receiver's type is checked before any argument is drained.
             Value::Descr(d) => {

@@ -281,6 +281,8 @@ impl<'p> Interp<'p> {
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
             Value::Math(m) => Err(math::keywords_error(m)),
+            // Keywords of the module's Python-level methods: not modelled.
+            Value::Rand(_) => Err(poison(Poison::Unmodelled)),
             // `list.sort(xs, reverse=True)`, `str.split(s, maxsplit=1)`:
             // a descriptor with keywords is not modelled (nor in the VM).
             Value::Descr(_) => Err(poison(Poison::Unmodelled)),
@@ -447,7 +449,7 @@ impl<'p> Interp<'p> {
         }
         match f {
             Value::Builtin(b) if array::builtin_takes_arrays(*b) => Ok(()),
-            Value::Builtin(_) | Value::Math(_) => Err(poison(Poison::Unmodelled)),
+            Value::Builtin(_) | Value::Math(_) | Value::Rand(_) => Err(poison(Poison::Unmodelled)),
             _ => Ok(()),
         }
     }
@@ -501,6 +503,7 @@ impl<'p> Interp<'p> {
             Value::Class(c) => format!("__main__.{}()", c.name),
             Value::Builtin(b) => format!("{}()", b.name()),
             Value::Math(m) => format!("math.{}()", m.name()),
+            Value::Rand(r) => format!("Random.{}()", r.name()),
             Value::Bound(b) => format!("{}.{}()", b.receiver.type_name(), b.meth.name()),
             Value::Descr(d) => format!("{}.{}()", d.owner.name(), d.meth.name()),
             Value::Arr(super::super::array::Arr::Type) => "array.array()".into(),

@@ -175,6 +175,7 @@ impl<'p> Interp<'p> {
                 )
             }),
             Value::Module => math::attr(name),
+            Value::Rand(super::super::random::RandFn::Module) => super::super::random::attr(name),
             _ => {
                 methods::lookup(&recv, m)?;
                 Ok(Value::Bound(Rc::new(BoundObj {

@@ -71,6 +71,7 @@ mod math;
 mod methods;
 mod num_builtins;
 mod numparse;
+mod random;
 mod resolve;
 mod seq;
 mod set;

@@ -539,6 +539,7 @@ impl Resolver<'_> {
             Stmt::Import { module, name } => {
                 let m = match module.as_str() {
                     "array" => Value::Arr(super::array::Arr::Module),
+                    "random" => Value::Rand(super::random::RandFn::Module),
                     _ => Value::Module,
                 };
                 St::Assign(self.slot(name, scope), Ex::Const(m))
@@ -546,11 +547,16 @@ impl Resolver<'_> {
             // Only `import array` is in the language.
             Stmt::ImportFrom { module, .. } if module == "array" => St::Unmodelled,
             // Bound left to right, as a tuple unpacked.
-            Stmt::ImportFrom { names, .. } => {
+            Stmt::ImportFrom { module, names } => {
                 let mut dests = Vec::new();
                 let mut values = Vec::new();
                 for (attr, name) in names {
-                    values.push(Ex::Const(super::math::attr(attr).unwrap_or(Value::None)));
+                    let v = if module == "random" {
+                        super::random::attr(attr)
+                    } else {
+                        super::math::attr(attr)
+                    };
+                    values.push(Ex::Const(v.unwrap_or(Value::None)));
                     dests.push(Dest::Slot(self.slot(name, scope)));
                 }
                 St::Unpack(dests, Ex::Tuple(values))

@@ -194,6 +194,7 @@ impl Items {
             | Value::Descr(_)
             | Value::Module
             | Value::Math(_)
+            | Value::Rand(_)
             | Value::Exc(_)
             | Value::Class(_)
             | Value::Instance(_)

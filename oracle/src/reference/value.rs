@@ -689,6 +689,8 @@ pub enum Value {
     Module,
     /// A function of the math module.
     Math(super::math::MathFn),
+    /// The `random` module (`RandFn::Module`) or one of its functions.
+    Rand(super::random::RandFn),
     Range(Rc<RangeObj>),
     Tuple(Rc<TupleObj>),
     List(Rc<ListObj>),
@@ -750,7 +752,11 @@ impl Value {
             Value::Builtin(b) if b.is_class() => "type",
             Value::Builtin(_) | Value::Bound(_) | Value::Math(_) => "builtin_function_or_method",
             Value::Descr(_) => "method_descriptor",
-            Value::Module => "module",
+            Value::Module | Value::Rand(super::random::RandFn::Module) => "module",
+            Value::Rand(super::random::RandFn::Random | super::random::RandFn::Getrandbits) => {
+                "builtin_function_or_method"
+            }
+            Value::Rand(_) => "method",
             Value::Range(_) => "range",
             Value::Tuple(_) => "tuple",
             Value::List(_) => "list",
@@ -785,7 +791,7 @@ impl Value {
             Value::None => false,
             Value::Str(s) => !s.is_empty(),
             Value::Func(_) | Value::Builtin(_) | Value::Bound(_) | Value::Descr(_) => true,
-            Value::Module | Value::Math(_) => true,
+            Value::Module | Value::Math(_) | Value::Rand(_) => true,
             Value::Arr(a) => a.truthy(),
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
@@ -827,6 +833,7 @@ impl Value {
             (Value::Module, Value::Module) => true,
             (Value::Arr(a), Value::Arr(b)) => a.is(b),
             (Value::Math(a), Value::Math(b)) => a == b,
+            (Value::Rand(a), Value::Rand(b)) => a == b,
             (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
             (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
             (Value::Exc(a), Value::Exc(b)) => Rc::ptr_eq(a, b),
@@ -872,6 +879,7 @@ impl fmt::Display for Value {
             Value::Builtin(b) => write!(f, "<built-in function {}>", b.name()),
             Value::Math(m) => write!(f, "<built-in function {}>", m.name()),
             Value::Module => f.write_str("<module 'math' (built-in)>"),
+            Value::Rand(r) => f.write_str(&super::random::dump_repr(*r)),
             Value::Arr(a) => write!(f, "{a}"),
             // Without CPython's address, as functions.
             Value::Bound(b) => write!(

@@ -21,6 +21,9 @@ def norm(text):
     text = re.sub(r"<function (\S+) at 0x[0-9a-f]+>", r"<function \1>", text)
     # Instances (also inside bound methods' reprs) lose theirs likewise.
     text = re.sub(r"<(\S+) object at 0x[0-9a-f]+>", r"<\1 object>", text)
+    text = re.sub(r"<module 'random' from '[^']*'>", r"<module 'random'>", text)
+    # C methods of an instance: `<built-in method random of Random object at 0x...>`.
+    text = re.sub(r" of (\S+) object at 0x[0-9a-f]+>", r" of \1 object>", text)
     return re.sub(r"<module '(math|array)' from '[^']*'>", r"<module '\1' (built-in)>", text)
 
 def rep(v):

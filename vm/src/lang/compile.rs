@@ -489,15 +489,22 @@ impl<'n> CodeBuilder<'n> {
             Stmt::Import { module, name } => {
                 let m = match module.as_str() {
                     "array" => Value::MODULE_ARRAY,
+                    "random" => Value::MODULE_RANDOM,
                     _ => Value::MODULE_MATH,
                 };
                 let k = self.constant(Const::Value(m));
                 self.emit(Op::LoadConst, k);
                 self.store_name(name);
             }
-            Stmt::ImportFrom { names, .. } => {
+            Stmt::ImportFrom { module, names } => {
                 for (attr, name) in names {
-                    let k = self.constant(math_attr_const(attr));
+                    let k = if module == "random" {
+                        // The front end admits only the module's functions.
+                        let f = crate::runtime::random::attr(attr).unwrap_or(Value::NONE);
+                        self.constant(Const::Value(f))
+                    } else {
+                        self.constant(math_attr_const(attr))
+                    };
                     self.emit(Op::LoadConst, k);
                     self.store_name(name);
                 }

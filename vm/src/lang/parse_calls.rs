@@ -179,14 +179,14 @@ impl Lowering<'_> {
         Ok(lower_lazy_builtin(name, f, args.collect()))
     }
 
-    /// `import math` or `import math as m` (`array` alike), one module per
-    /// statement.
+    /// `import math` or `import math as m` (`array` and `random` alike),
+    /// one module per statement.
     pub(super) fn import(&self, i: &py::StmtImport, s: &py::Stmt) -> R<Stmt> {
         let [alias] = &i.names[..] else {
             return Err(self.unsupported(s, "import of several modules in one statement"));
         };
         let module = alias.name.id.to_string();
-        if module != "math" && module != "array" {
+        if !matches!(module.as_str(), "math" | "array" | "random") {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
         let name = alias
@@ -196,23 +196,30 @@ impl Lowering<'_> {
         Ok(Stmt::Import { module, name })
     }
 
-    /// `from math import sqrt, pi as p`: names the module has.
+    /// `from math import sqrt, pi as p` (`random` alike): names the module
+    /// has.
     pub(super) fn import_from(&self, i: &py::StmtImportFrom, s: &py::Stmt) -> R<Stmt> {
         let module = i.module.as_ref().map(|m| m.id.to_string());
-        let Some(module) = module.filter(|m| m == "math" && i.level == 0) else {
-            return Err(self.unsupported(s, "import from a module other than `math`"));
+        let Some(module) = module.filter(|m| (m == "math" || m == "random") && i.level == 0) else {
+            return Err(self.unsupported(s, "import from a module other than `math` or `random`"));
         };
         let mut names = Vec::new();
         for alias in i.names.iter() {
             let attr = alias.name.id.to_string();
-            let known = crate::runtime::math::FUNCTIONS
-                .iter()
-                .any(|(n, _)| *n == attr)
-                || crate::runtime::math::CONSTANTS
+            let known = if module == "random" {
+                crate::runtime::random::FUNCTIONS
                     .iter()
-                    .any(|(n, _)| *n == attr);
+                    .any(|(n, _)| *n == attr)
+            } else {
+                crate::runtime::math::FUNCTIONS
+                    .iter()
+                    .any(|(n, _)| *n == attr)
+                    || crate::runtime::math::CONSTANTS
+                        .iter()
+                        .any(|(n, _)| *n == attr)
+            };
             if !known {
-                return Err(self.unsupported(alias, &format!("`from math import {attr}`")));
+                return Err(self.unsupported(alias, &format!("`from {module} import {attr}`")));
             }
             let name = alias
                 .asname

@@ -75,6 +75,8 @@ pub struct Arena {
     /// Fuel owed for bulk work (`seq::charge`), added to the run's count
     /// at its next fuel point or helper return.
     pub bulk_fuel: u64,
+    /// The run's `random` generator, once the program seeded it.
+    pub random: Option<Box<super::random::Twister>>,
     /// The run's one-character strings, by ASCII code (`strs::make_chars`).
     pub chars: Vec<Value>,
     /// The program's global names (a function's repr names it): set by
@@ -205,6 +207,7 @@ impl Arena {
             stats: ArenaStats::default(),
             int_bits: crate::lang::limits::DEFAULT_INT_BITS,
             bulk_fuel: 0,
+            random: None,
             chars: Vec::new(),
             names: Vec::new(),
             inject: None,
@@ -233,6 +236,7 @@ impl Arena {
         self.roots_ready = false;
         self.heap_errors.clear();
         self.bulk_fuel = 0;
+        self.random = None;
         self.chars.clear();
     }
 

@@ -31,7 +31,11 @@ fn no_delete(c: Value) -> Result<NoDelete, Raise> {
     }
     if !c.is_ptr() {
         // Builtins and math functions are immediates.
-        return if c.is_builtin() || super::methods::is_method(c) || super::math::is_function(c) {
+        return if c.is_builtin()
+            || super::methods::is_method(c)
+            || super::math::is_function(c)
+            || super::random::is_function(c)
+        {
             Ok(NoDelete::NoMethods)
         } else {
             Err(Raise::Poison(Poison::Unmodelled))

@@ -345,7 +345,7 @@ fn pow(arena: &Arena, x: IBig, y: IBig) -> Result<IBig, Raise> {
     Ok(x.pow(e as usize))
 }
 
-fn small_or_bool(v: Value) -> Option<i64> {
+pub fn small_or_bool(v: Value) -> Option<i64> {
     if v.is_small_int() {
         Some(v.small_value())
     } else if v.is_bool() {

@@ -29,6 +29,7 @@ pub mod pydict_hash;
 pub mod pydict_ops;
 pub mod pyset;
 pub mod pyset_ops;
+pub mod random;
 pub mod range;
 pub mod seq;
 pub mod seq_ops;
@@ -117,7 +118,10 @@ pub fn type_name(v: Value) -> &'static str {
         | Value::BUILTIN_SET
         | Value::BUILTIN_BOOL
         | Value::BUILTIN_TYPE => return "type",
-        Value::MODULE_MATH | Value::MODULE_ARRAY => return "module",
+        Value::MODULE_MATH | Value::MODULE_ARRAY | Value::MODULE_RANDOM => return "module",
+        // Methods of the module's hidden `Random` instance: two in C.
+        Value::RANDOM_RANDOM | Value::RANDOM_GETRANDBITS => return "builtin_function_or_method",
+        _ if random::is_function(v) => return "method",
         Value::ARRAY_ARRAY => return "type",
         c if exceptions::is_class(c) => return "type",
         _ if methods::is_method(v) => return "method_descriptor",
@@ -280,7 +284,7 @@ fn repr_checked(
 ) -> Result<String, Raise> {
     // CPython's repr shows the generator's address; the globals dump
     // (never compared with CPython) writes none, as the reference's.
-    if generator::is_generator(v) && user.is_some() {
+    if (generator::is_generator(v) || random::is_random_value(v)) && user.is_some() {
         return Err(Raise::Poison(Poison::Identity));
     }
     if exceptions::is_exception_value(v) && !class::has_dunder(v, class::D_REPR) {
@@ -294,7 +298,7 @@ fn repr_checked(
             missing.set(true);
             String::new()
         }),
-        Some(_) if generator::is_generator(x) => {
+        Some(_) if generator::is_generator(x) || random::is_random_value(x) => {
             addressed.set(true);
             String::new()
         }
@@ -329,6 +333,19 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
         // the installation (as for `math`, the built-in form is printed).
         Value::MODULE_ARRAY => return "<module 'array' (built-in)>".into(),
         Value::ARRAY_ARRAY => return "<class 'array.array'>".into(),
+        // Printed, CPython shows a path or an address (`repr_checked`
+        // poisons); the globals dump, never compared with CPython, not.
+        Value::MODULE_RANDOM => return "<module 'random'>".into(),
+        // The two C methods, then the Python ones.
+        Value::RANDOM_RANDOM | Value::RANDOM_GETRANDBITS => {
+            return format!("<built-in method {} of Random object>", random::name_of(v));
+        }
+        f if random::is_function(f) => {
+            return format!(
+                "<bound method Random.{} of <random.Random object>>",
+                random::name_of(f)
+            );
+        }
         f if math::is_function(f) => return format!("<built-in function {}>", math::name_of(f)),
         m if methods::is_method(m) => {
             return format!(

@@ -181,6 +181,17 @@ impl Value {
     /// The `array` module and its type `array.array` (see `runtime::array`).
     pub const MODULE_ARRAY: Value = Value((93 << 2) | 2);
     pub const ARRAY_ARRAY: Value = Value((94 << 2) | 2);
+    /// The `random` module and its functions (see `runtime::random`):
+    /// 180..=188.
+    pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);
+    pub const RANDOM_SEED: Value = Value((181 << 2) | 2);
+    pub const RANDOM_RANDOM: Value = Value((182 << 2) | 2);
+    pub const RANDOM_RANDINT: Value = Value((183 << 2) | 2);
+    pub const RANDOM_RANDRANGE: Value = Value((184 << 2) | 2);
+    pub const RANDOM_CHOICE: Value = Value((185 << 2) | 2);
+    pub const RANDOM_SHUFFLE: Value = Value((186 << 2) | 2);
+    pub const RANDOM_UNIFORM: Value = Value((187 << 2) | 2);
+    pub const RANDOM_GETRANDBITS: Value = Value((188 << 2) | 2);
     // 100.. are the built-in exception classes (`exceptions::EXC_FIRST`).
     pub const BUILTIN_DIVMOD: Value = Value((120 << 2) | 2);
     pub const BUILTIN_POW: Value = Value((121 << 2) | 2);

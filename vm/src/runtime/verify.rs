@@ -203,6 +203,7 @@ fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Resu
         matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
             || v.is_builtin()
             || super::math::is_math_value(v)
+            || super::random::is_random_value(v)
             // A method immediate is a value too (`str.lower`, a descriptor);
             // `METHOD_CALL_RECEIVER` only sits on a value stack.
             || super::methods::is_method(v)

@@ -189,6 +189,9 @@ impl Run<'_> {
         if math::is_function(f) {
             return Ok(format!("math.{}()", math::name_of(f)));
         }
+        if crate::runtime::random::is_function(f) {
+            return Ok(format!("Random.{}()", crate::runtime::random::name_of(f)));
+        }
         if methods::is_method(f) {
             return Ok(format!(
                 "{}.{}()",

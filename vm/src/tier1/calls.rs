@@ -238,6 +238,14 @@ impl Run<'_> {
                 };
                 math::call(self.arena, f, args)
             }
+            // `random.f(...)`: as `math.f(...)`.
+            f if crate::runtime::random::is_function(f) => {
+                let args = match args.split_first() {
+                    Some((first, rest)) if first.is_null() => rest,
+                    _ => args,
+                };
+                crate::runtime::random::call(self.arena, f, args)
+            }
             other => Err(Raise::type_error(format!(
                 "'{}' object is not callable",
                 type_name(other)
@@ -358,6 +366,11 @@ impl Run<'_> {
         }
         if math::is_function(callable) {
             return Err(math::keywords_error(callable));
+        }
+        // `random.randint(a=1, b=2)`, `shuffle(x=l)`: keywords of
+        // Python-level methods, not modelled.
+        if crate::runtime::random::is_function(callable) {
+            return Err(Raise::Poison(Poison::Unmodelled));
         }
         if callable == Value::ARRAY_ARRAY {
             return Err(Raise::type_error(

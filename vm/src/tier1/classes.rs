@@ -124,6 +124,10 @@ impl Run<'_> {
             crate::runtime::math::name_of(v).to_string()
         } else if v == Value::MODULE_MATH {
             "math".to_string()
+        } else if v == Value::MODULE_RANDOM {
+            "random".to_string()
+        } else if crate::runtime::random::is_function(v) {
+            crate::runtime::random::name_of(v).to_string()
         } else if v == Value::MODULE_ARRAY || v == Value::ARRAY_ARRAY {
             "array".to_string()
         } else {
@@ -469,6 +473,7 @@ impl Run<'_> {
             )
             || obj == Value::MODULE_MATH
             || obj == Value::MODULE_ARRAY
+            || obj == Value::MODULE_RANDOM
         {
             // CPython stores these (functions and modules have a __dict__).
             return Err(Raise::Poison(Poison::Unmodelled));

@@ -787,6 +787,14 @@ impl Run<'_> {
                 let name = &self.program.names[arg as usize];
                 vec![math::attr(arena, name)?]
             }
+            Op::LoadMethod if ins[0] == Value::MODULE_RANDOM => {
+                let name = &self.program.names[arg as usize];
+                vec![crate::runtime::random::attr(name)?, Value::NULL]
+            }
+            Op::LoadAttr if ins[0] == Value::MODULE_RANDOM => {
+                let name = &self.program.names[arg as usize];
+                vec![crate::runtime::random::attr(name)?]
+            }
             Op::LoadMethod if ins[0] == Value::MODULE_ARRAY => {
                 let name = &self.program.names[arg as usize];
                 vec![crate::runtime::array::attr(name)?, Value::NULL]

@@ -163,6 +163,7 @@ impl Outcome {
         if callable.is_builtin()
             || crate::runtime::methods::is_method(callable)
             || crate::runtime::math::is_function(callable)
+            || crate::runtime::random::is_function(callable)
         {
             return Some((Op::CallBuiltin, 0, callable.0));
         }
