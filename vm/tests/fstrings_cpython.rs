@@ -54,7 +54,7 @@ fn what_s0_cannot_lower_is_refused_where_it_is() {
             (3, 7),
             "f-string in a program that binds `repr`",
         ),
-        ("print(f'{callable(1)}')\n", (1, 10), "builtin `callable`"),
+        ("print(f'{hash(1)}')\n", (1, 10), "builtin `hash`"),
     ] {
         let err = parse_program(src).unwrap_err();
         assert_eq!(

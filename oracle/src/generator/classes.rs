@@ -281,13 +281,20 @@ fn slots_and_decorators(h: &Holes) -> String {
 }
 
 /// A property with a setter on a base, overridden in a subclass whose
-/// getter reads the base's through `super()`, read and stored in a hot loop
+/// getter reads the base's through `super()`, read (or read by name with
+/// `getattr`/`hasattr`) and stored in a hot loop
 /// over instances of both; at iteration K the base's or the subclass's
 /// property becomes a plain class attribute (stores then shadow it on the
 /// instance).
 fn properties(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let target = if h.pick[0] { "Base" } else { "Kid" };
+    // The read by name half the time (`getattr`/`hasattr` run the getter).
+    let read = if h.pick[2] {
+        "(getattr(o, 'val') if hasattr(o, 'val') else 0)"
+    } else {
+        "o.val"
+    };
     format!(
         "class {c}Base:\n    def __init__(self, v):\n        self.val = v\n\
          \x20   @property\n    def val(self):\n        return self._v {o0} {k0}\n\
@@ -295,7 +302,7 @@ fn properties(h: &Holes) -> String {
          class {c}Kid({c}Base):\n\
          \x20   @property\n    def val(self):\n        return super().val {o1} {k1}\n\
          \x20   @val.setter\n    def val(self, x):\n        self._v = (x + {k2}) % 1000\n\
-         def {f}_run(n):\n    objs = [{c}Base(1), {c}Kid(2)]\n    t = 0\n    for i in range(n):\n        if i == {at}:\n            {c}{target}.val = {k3}\n        o = objs[i % 2]\n        o.val = i\n        t = (t + o.val) % 100000\n    return t, objs[0].val, objs[1].val\n\
+         def {f}_run(n):\n    objs = [{c}Base(1), {c}Kid(2)]\n    t = 0\n    for i in range(n):\n        if i == {at}:\n            {c}{target}.val = {k3}\n        o = objs[i % 2]\n        o.val = i\n        t = (t + {read}) % 100000\n    return t, objs[0].val, objs[1].val\n\
          print({f}_run({n}))\n",
         o0 = h.op[0],
         o1 = h.op[1],

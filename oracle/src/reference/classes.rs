@@ -254,6 +254,12 @@ pub struct InstObj {
 }
 
 impl InstObj {
+    /// Whether the instance has its own attribute `name` (in its
+    /// `__dict__` or a set slot).
+    pub fn has_own(&self, name: &str) -> bool {
+        self.dict.borrow().contains_key(name) || self.slots.borrow().contains_key(name)
+    }
+
     pub fn new(class: Rc<ClassObj>) -> InstObj {
         InstObj {
             class: RefCell::new(class),

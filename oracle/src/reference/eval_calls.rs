@@ -560,6 +560,10 @@ impl<'p> Interp<'p> {
                 [_, _, _] => Err(poison(Poison::Unmodelled)),
                 _ => Err(type_error("type() takes 1 or 3 arguments".into())),
             },
+            Builtin::Getattr => self.getattr_builtin(base),
+            Builtin::Hasattr => self.hasattr_builtin(base),
+            Builtin::Setattr => self.setattr_builtin(base),
+            Builtin::Callable => super::eval_classes::callable(args),
         }
     }
 }
@@ -614,6 +618,10 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::Format
             | Builtin::Bool
             | Builtin::Type
+            | Builtin::Getattr
+            | Builtin::Hasattr
+            | Builtin::Setattr
+            | Builtin::Callable
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

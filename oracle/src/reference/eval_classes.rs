@@ -436,3 +436,157 @@ fn builtin_class(x: &Value) -> Res<Value> {
     };
     Ok(Value::Builtin(b))
 }
+
+/// Whether the attribute builtins model `obj`'s attribute `name`: the
+/// VM's rule (`tier1/attr_builtins.rs`): instances and classes, no dunder
+/// name, no exception class.
+fn attribute_modelled(obj: &Value, name: &str) -> bool {
+    let class = match obj {
+        Value::Instance(o) => o.class().clone(),
+        Value::Class(c) => c.clone(),
+        _ => return false,
+    };
+    let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
+    !dunder && class.exc_base.is_none()
+}
+
+/// Whether `e` is an AttributeError (or of a subclass).
+fn is_attribute_error(e: &Stop) -> bool {
+    let index = exceptions::CLASSES
+        .iter()
+        .position(|(n, _)| *n == "AttributeError");
+    match (e, index) {
+        (Stop::Exception { kind, .. }, _) => *kind == "AttributeError",
+        (Stop::Raised(v), Some(i)) => exceptions::is_a(v, i as u8),
+        _ => false,
+    }
+}
+
+impl<'p> Interp<'p> {
+    fn attribute_name(v: &Value) -> Res<Rc<str>> {
+        match v {
+            Value::Str(s) => Ok(s.clone()),
+            other => Err(type_error(format!(
+                "attribute name must be string, not '{}'",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// `obj.<name>` for `getattr`/`hasattr`; an AttributeError is `None`
+    /// when `catch`.
+    fn attribute_by_name(&mut self, obj: &Value, name: &str, catch: bool) -> Res<Option<Value>> {
+        if !attribute_modelled(obj, name) {
+            return Err(poison(Poison::Unmodelled));
+        }
+        match self.get_attr(obj.clone(), &Meth::parse(name)) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if catch && is_attribute_error(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `getattr(obj, name[, default])`.
+    pub(super) fn getattr_builtin(&mut self, base: usize) -> Res<Value> {
+        let args = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let n = args.len();
+        if n < 2 {
+            return Err(type_error(format!(
+                "getattr expected at least 2 arguments, got {n}"
+            )));
+        }
+        if n > 3 {
+            return Err(type_error(format!(
+                "getattr expected at most 3 arguments, got {n}"
+            )));
+        }
+        let name = Self::attribute_name(&args[1])?;
+        let found = self.attribute_by_name(&args[0], &name, n == 3)?;
+        Ok(found.unwrap_or_else(|| args[2].clone()))
+    }
+
+    /// `hasattr(obj, name)`.
+    pub(super) fn hasattr_builtin(&mut self, base: usize) -> Res<Value> {
+        let args = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let [obj, name] = &args[..] else {
+            return Err(type_error(format!(
+                "hasattr expected 2 arguments, got {}",
+                args.len()
+            )));
+        };
+        let name = Self::attribute_name(name)?;
+        Ok(Value::Bool(
+            self.attribute_by_name(obj, &name, true)?.is_some(),
+        ))
+    }
+
+    /// `setattr(obj, name, value)`: only an attribute the object already
+    /// has (its own, or its class's along the chain); a new one poisons,
+    /// as in the VM.
+    pub(super) fn setattr_builtin(&mut self, base: usize) -> Res<Value> {
+        let args = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let [obj, name, value] = &args[..] else {
+            return Err(type_error(format!(
+                "setattr expected 3 arguments, got {}",
+                args.len()
+            )));
+        };
+        let name = Self::attribute_name(name)?;
+        if !attribute_modelled(obj, &name) {
+            return Err(poison(Poison::Unmodelled));
+        }
+        let has = match obj {
+            Value::Instance(o) => {
+                o.has_own(&name)
+                    || o.class()
+                        .lookup(&name)
+                        .is_some_and(|f| !matches!(f, Found::Slot))
+            }
+            Value::Class(c) => c.lookup(&name).is_some_and(|f| !matches!(f, Found::Slot)),
+            _ => false,
+        };
+        if !has {
+            return Err(poison(Poison::Unmodelled));
+        }
+        self.set_attr(obj, &name, value.clone())?;
+        Ok(Value::None)
+    }
+}
+
+/// `callable(x)`: functions, classes, methods and the builtins; an
+/// instance never (the language has no `__call__`).
+pub(super) fn callable(args: &[Value]) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "callable() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    Ok(Value::Bool(match x {
+        Value::Func(_)
+        | Value::Builtin(_)
+        | Value::Bound(_)
+        | Value::Descr(_)
+        | Value::Math(_)
+        | Value::Class(_)
+        | Value::Method(_) => true,
+        Value::Rand(r) => *r != super::super::random::RandFn::Module,
+        Value::Arr(a) => matches!(a, super::super::array::Arr::Type),
+        Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::None
+        | Value::Str(_)
+        | Value::Module
+        | Value::Range(_)
+        | Value::Tuple(_)
+        | Value::List(_)
+        | Value::Dict(_)
+        | Value::View(_)
+        | Value::Iter(_)
+        | Value::Instance(_)
+        | Value::Exc(_)
+        | Value::Set(_)
+        | Value::Gen(_) => false,
+    }))
+}

@@ -352,7 +352,11 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Bin
         | Builtin::Any
         | Builtin::All
-        | Builtin::Format => false,
+        | Builtin::Format
+        | Builtin::Getattr
+        | Builtin::Hasattr
+        | Builtin::Setattr
+        | Builtin::Callable => false,
     })
 }
 

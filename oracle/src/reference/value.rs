@@ -460,12 +460,16 @@ pub enum Builtin {
     Format,
     Bool,
     Type,
+    Getattr,
+    Hasattr,
+    Setattr,
+    Callable,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 53] = [
+    pub const ALL: [Builtin; 57] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -519,6 +523,10 @@ impl Builtin {
         Builtin::Format,
         Builtin::Bool,
         Builtin::Type,
+        Builtin::Getattr,
+        Builtin::Hasattr,
+        Builtin::Setattr,
+        Builtin::Callable,
     ];
 
     pub fn name(self) -> &'static str {
@@ -559,6 +567,10 @@ impl Builtin {
             Builtin::Format => "format",
             Builtin::Bool => "bool",
             Builtin::Type => "type",
+            Builtin::Getattr => "getattr",
+            Builtin::Hasattr => "hasattr",
+            Builtin::Setattr => "setattr",
+            Builtin::Callable => "callable",
         }
     }
 

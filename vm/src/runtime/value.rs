@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 53] = [
+pub const BUILTINS: [(&str, Value); 57] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -74,6 +74,10 @@ pub const BUILTINS: [(&str, Value); 53] = [
     ("format", Value::BUILTIN_FORMAT),
     ("bool", Value::BUILTIN_BOOL),
     ("type", Value::BUILTIN_TYPE),
+    ("getattr", Value::BUILTIN_GETATTR),
+    ("hasattr", Value::BUILTIN_HASATTR),
+    ("setattr", Value::BUILTIN_SETATTR),
+    ("callable", Value::BUILTIN_CALLABLE),
 ];
 
 /// Smallest and largest inline ints.
@@ -181,6 +185,11 @@ impl Value {
     /// The `array` module and its type `array.array` (see `runtime::array`).
     pub const MODULE_ARRAY: Value = Value((93 << 2) | 2);
     pub const ARRAY_ARRAY: Value = Value((94 << 2) | 2);
+    /// `getattr`, `hasattr`, `setattr`, `callable` (`tier1::attr_builtins`).
+    pub const BUILTIN_GETATTR: Value = Value((190 << 2) | 2);
+    pub const BUILTIN_HASATTR: Value = Value((191 << 2) | 2);
+    pub const BUILTIN_SETATTR: Value = Value((192 << 2) | 2);
+    pub const BUILTIN_CALLABLE: Value = Value((193 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);

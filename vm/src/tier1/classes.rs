@@ -393,6 +393,12 @@ impl Run<'_> {
         }
     }
 
+    /// Whether instance `obj` has its own attribute `name` (set, not
+    /// deleted).
+    pub(crate) fn instance_has(&self, obj: Value, name: u32) -> bool {
+        self.instance_value(obj, name).is_some()
+    }
+
     fn instance_value(&self, obj: Value, name: u32) -> Option<Value> {
         let meta = &self.classes.metas[class::meta(class::type_of(obj))];
         let i = meta.keys.iter().position(|k| *k == name)?;

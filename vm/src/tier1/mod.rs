@@ -1,6 +1,7 @@
 //! Tier 1: the specializing adaptive interpreter, and the `Vm` that owns an
 //! arena and runs whole programs.
 
+mod attr_builtins;
 mod attr_instr;
 mod builtin_calls;
 mod call_ex;

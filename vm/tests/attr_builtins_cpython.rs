@@ -1,0 +1,54 @@
+//! End-to-end: `getattr` (with and without a default), `hasattr`,
+//! `setattr` and `callable` on instances and classes (properties, class
+//! attributes, methods, a getter raising AttributeError) print what
+//! CPython prints in every tier, hot loops included, with CPython's
+//! TypeErrors; what the language leaves out poisons. The programs are
+//! shared with the reference's test (oracle/tests/reference_builtins.rs).
+
+mod common;
+
+use common::check_against_cpython;
+use jitdiff_vm::Vm;
+use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+
+const PROGRAMS: &str = include_str!("data/attr_builtins.txt");
+
+#[test]
+fn every_tier_prints_what_cpython_prints_for_the_attribute_builtins() {
+    let sources: Vec<String> = PROGRAMS.split("\n#----\n").map(str::to_string).collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 5,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+/// Attributes by string that the language does not model: another
+/// object's (an int's, a list's, a module's), a dunder name, an exception
+/// instance's, and a new attribute made by `setattr`. Every tier poisons
+/// (the reference's test holds the same list).
+const POISONED: &[&str] = &[
+    "print(getattr(5, 'real'))\n",
+    "print(hasattr([], 'append'))\n",
+    "import math\nprint(getattr(math, 'pi'))\n",
+    "class C:\n    pass\nprint(getattr(C(), '__class__'))\n",
+    "class C:\n    pass\nprint(hasattr(C, '__name__'))\n",
+    "class E(Exception):\n    pass\nprint(getattr(E('x'), 'args'))\n",
+    "class C:\n    pass\nc = C()\nsetattr(c, 'fresh', 1)\nprint(c.fresh)\n",
+    "class C:\n    pass\nsetattr(C, 'x', 1)\n",
+];
+
+#[test]
+fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
+    for src in POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        for (name, config) in common::configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert_eq!(
+                out.result,
+                RunResult::Poisoned(Poison::Unmodelled),
+                "{name}: {src}"
+            );
+        }
+    }
+}
