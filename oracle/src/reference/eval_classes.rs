@@ -111,6 +111,13 @@ impl<'p> Interp<'p> {
                     let v = self.eval(e, frame)?;
                     attrs.push((name.clone(), Attr::Plain(v)));
                 }
+                ClassItem::Alias(name, src) => {
+                    let Some((_, a)) = attrs.iter().rev().find(|(n, _)| n == src) else {
+                        return Err(poison(Poison::Unmodelled));
+                    };
+                    let a = a.clone();
+                    attrs.push((name.clone(), a));
+                }
             }
         }
         let class = Rc::new(ClassObj::new(c.name.clone(), base, attrs, exc_base)?);

@@ -129,6 +129,19 @@ pub enum ClassItem {
     },
     /// A class attribute and its expression (evaluated as at module level).
     Attr(Rc<str>, Ex),
+    /// `y = x` of a name `x` the body bound above: the same entry.
+    Alias(Rc<str>, Rc<str>),
+}
+
+impl ClassItem {
+    /// Whether the item binds `name` in the class body.
+    fn binds(&self, name: &str) -> bool {
+        match self {
+            ClassItem::Def { name: n, .. } | ClassItem::Attr(n, _) | ClassItem::Alias(n, _) => {
+                &**n == name
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -663,6 +676,17 @@ impl Resolver<'_> {
                         defaults,
                         kind,
                     });
+                }
+                // `__radd__ = __add__`: a name the body bound above (the
+                // front end admits a body name in a value only so).
+                Stmt::Assign {
+                    target,
+                    value: Expr::Name(src),
+                } if matches!(kind, DefKind::Plain) && items.iter().any(|i| i.binds(src)) => {
+                    items.push(ClassItem::Alias(
+                        Rc::from(target.as_str()),
+                        Rc::from(src.as_str()),
+                    ));
                 }
                 Stmt::Assign { target, value } if matches!(kind, DefKind::Plain) => {
                     let value = self.expr(value, scope)?;

@@ -509,6 +509,9 @@ pub enum AttrKind {
     /// `@x.setter def x`: the property `x` bound before, with the function
     /// as its setter.
     PropertySetter,
+    /// `y = x` of a name `x` (an id) the body bound above: the same value
+    /// (its stack slot holds a NULL).
+    Alias(u32),
 }
 
 /// A class statement as BUILD_CLASS needs it.

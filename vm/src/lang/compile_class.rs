@@ -69,6 +69,19 @@ impl CodeBuilder<'_> {
                     );
                     attrs.push((self.global_id(method), kind));
                 }
+                // `__radd__ = __add__`: the value bound above under that
+                // name (the front end admits a body name only so).
+                Stmt::Assign {
+                    target,
+                    value: Expr::Name(src),
+                } if attrs
+                    .iter()
+                    .any(|&(id, _)| self.names.get(id as usize).is_some_and(|n| n == src)) =>
+                {
+                    let source = self.global_id(src);
+                    self.emit(Op::PushNull, 0);
+                    attrs.push((self.global_id(target), AttrKind::Alias(source)));
+                }
                 Stmt::Assign { target, value } => {
                     if target == "__slots__" {
                         slots = Some(

@@ -130,7 +130,24 @@ impl Lowering<'_> {
         let mut body = Vec::with_capacity(c.body.len());
         // The properties defined so far (a setter names one of them).
         let mut properties: Vec<&str> = Vec::new();
-        for st in c.body.iter() {
+        for (i, st) in c.body.iter().enumerate() {
+            // `__radd__ = __add__`: an alias of a name bound above.
+            if let py::Stmt::Assign(a) = st
+                && let ([py::Expr::Name(t)], py::Expr::Name(src)) = (&a.targets[..], &*a.value)
+                && class_body_names(&c.body[..i]).contains(&src.id.to_string())
+            {
+                let target = t.id.to_string();
+                if is_dunder(&target) && !DUNDERS.contains(&target.as_str())
+                    || target == "__slots__"
+                {
+                    return Err(self.unsupported(st, &format!("class attribute `{target}`")));
+                }
+                body.push(Stmt::Assign {
+                    target,
+                    value: Expr::Name(src.id.to_string()),
+                });
+                continue;
+            }
             if let py::Stmt::FunctionDef(d) = st {
                 match property_decorator(d) {
                     Some(None) => properties.push(d.name.id.as_str()),
@@ -258,7 +275,8 @@ impl Lowering<'_> {
 
     /// A class body's assignment is evaluated as if at module level: it
     /// may not read a name the body itself binds (CPython would find the
-    /// class namespace first).
+    /// class namespace first), except as the whole value naming one bound
+    /// above it, an alias (`__radd__ = __add__`, see `class_def`).
     fn refuse_class_names(&self, node: &py::Expr, value: &Expr, bound: &[String]) -> R<()> {
         fn reads(e: &Expr, bound: &[String]) -> Option<String> {
             if let Expr::Name(n) = e
@@ -422,6 +440,14 @@ mod tests {
             ),
             ("p = property\n", "`property`"),
             (
+                "class A:\n    y = x\n    def x(self):\n        return 1\n",
+                "reading its own name `x`",
+            ),
+            (
+                "class A:\n    def __add__(self, o):\n        return 1\n    __iadd__ = __add__\n",
+                "class attribute `__iadd__`",
+            ),
+            (
                 "class A:\n    __slots__ = 5\n",
                 "`__slots__` that is not literal",
             ),
@@ -481,5 +507,14 @@ mod tests {
         let m = parse_program(src).unwrap();
         assert_eq!(crate::lang::unparse::unparse(&m), src);
         assert!(parse_program("property = 3\nprint(property)\n").is_ok());
+    }
+
+    /// A class attribute naming one bound above it is an alias, dunders
+    /// included, and prints back as written.
+    #[test]
+    fn aliases_of_names_bound_above_are_accepted() {
+        let src = "class A:\n    def __add__(self, o):\n        return 1\n    __radd__ = __add__\n    plus = __radd__\n";
+        let m = parse_program(src).unwrap();
+        assert_eq!(crate::lang::unparse::unparse(&m), src);
     }
 }

@@ -146,7 +146,7 @@ impl Run<'_> {
             .is_some_and(|n| n == name)
     }
 
-    fn name(&self, id: u32) -> &str {
+    pub(super) fn name(&self, id: u32) -> &str {
         self.program.names.get(id as usize).map_or("?", |n| n)
     }
 
@@ -247,6 +247,10 @@ impl Run<'_> {
                     self.classes.has_properties = true;
                     class::new_property(self.arena, v, Value::NULL)?
                 }
+                AttrKind::Alias(source) => pydict::get(ns, Value::small(source as i64))
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| Raise::Internal("an alias of an unbound name".into()))?,
                 // CPython's `x.setter`: a copy of property `x` (bound just
                 // before, the front end's rule) with this setter.
                 AttrKind::PropertySetter => {
@@ -266,52 +270,6 @@ impl Run<'_> {
             r?;
         }
         Ok(())
-    }
-
-    /// The property `name` of instance `obj`'s class, if it has one: a
-    /// data descriptor, found before the instance's own attributes.
-    fn instance_property(&self, obj: Value, name: u32) -> Option<Value> {
-        if !self.classes.has_properties {
-            return None;
-        }
-        let (v, _) = class::lookup(class::type_of(obj), name)?;
-        class::property_parts(v).map(|_| v)
-    }
-
-    /// Calls property `p`'s getter (or its setter with `value`) on `obj`,
-    /// everything rooted for the call: the class may be rebound meanwhile.
-    fn call_property(
-        &mut self,
-        p: Value,
-        obj: Value,
-        value: Option<Value>,
-    ) -> Result<Value, Raise> {
-        let (getter, setter) =
-            class::property_parts(p).ok_or_else(|| Raise::Internal("not a property".into()))?;
-        let mark = self.arena.roots.temps.len();
-        self.arena.roots.temps.extend([p, obj]);
-        let r = match value {
-            None => self.call_any(getter, &[obj]),
-            Some(v) => {
-                self.arena.roots.temps.push(v);
-                self.call_any(setter, &[obj, v])
-            }
-        };
-        self.arena.roots.temps.truncate(mark);
-        r
-    }
-
-    /// CPython 3.11's AttributeError for a property without `what`
-    /// (`setter` or `deleter`).
-    fn property_lacks(&self, obj: Value, name: u32, what: &str) -> Raise {
-        Raise::exc(
-            "AttributeError",
-            format!(
-                "property '{}' of '{}' object has no {what}",
-                self.name(name),
-                type_name(obj)
-            ),
-        )
     }
 
     /// `obj.name` on a class or an instance.

@@ -11,6 +11,7 @@ mod classes;
 mod dunders;
 mod generators;
 mod interp;
+mod properties;
 mod reducers;
 mod seq_instr;
 mod specialize;
