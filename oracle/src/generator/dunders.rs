@@ -5,8 +5,9 @@
 //!
 //! - `__bool__` and `__eq__` with side effects (a global counter) tested
 //!   in a hot loop's conditions, `not` and `!=`;
-//! - `__add__` (and `__radd__`) rebound on the class at iteration K,
-//!   inline or from a callee, while the loop adds instances;
+//! - `__add__` (and `__radd__`, sometimes an alias of it) rebound on the
+//!   class at iteration K, inline or from a callee, while the loop adds
+//!   instances;
 //! - a container class (`__len__`, `__getitem__`, `__setitem__`,
 //!   `__iter__`, `__contains__`) read and written in hot loops;
 //! - rich comparisons reflected across a subclass (`__lt__` on one side,
@@ -122,7 +123,9 @@ fn bool_eq_effects(h: &Holes) -> String {
 }
 
 /// `__add__` rebound on the class at iteration K (inline or from a
-/// callee) while the loop adds instances and ints (`__radd__`).
+/// callee) while the loop adds instances and ints (`__radd__`). Half the
+/// time `__radd__` is an alias (`__radd__ = __add__`), which keeps the old
+/// function once `__add__` is rebound.
 fn add_rebound(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let change = format!("{c}.__add__ = {f}_alt");
@@ -145,8 +148,13 @@ fn add_rebound(h: &Holes) -> String {
     } else {
         String::new()
     };
+    let radd_def = if h.pick[1] {
+        "    __radd__ = __add__\n".to_string()
+    } else {
+        format!("    def __radd__(self, o):\n        return {c}(o + self.v)\n")
+    };
     format!(
-        "class {c}:\n    def __init__(self, v):\n        self.v = v % 1000\n    def __add__(self, o):\n        return {c}(self.v {o0} o)\n    def __radd__(self, o):\n        return {c}(o + self.v)\n\
+        "class {c}:\n    def __init__(self, v):\n        self.v = v % 1000\n    def __add__(self, o):\n        return {c}(self.v {o0} o)\n{radd_def}\
          def {f}_alt(self, o):\n    return {c}(self.v {o1} o {o0} {k0})\n\
          {poke_def}\
          def {f}_run(n):\n    a = {c}(1)\n    for i in range(n):\n{poke_call}        a = a + i\n{radd}    return a.v\n\
