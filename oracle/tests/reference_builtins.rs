@@ -6,7 +6,7 @@
 //! globals on the reference as on python3.
 
 use jitdiff_oracle::reference;
-use jitdiff_vm::lang::outcome::RunResult;
+use jitdiff_vm::lang::outcome::{Poison, RunResult};
 use jitdiff_vm::lang::parse_program;
 
 mod reference_python;
@@ -22,6 +22,8 @@ const COMPREHENSION_LAMBDA_PROGRAMS: &str =
 const METHOD_DESCRIPTOR_PROGRAMS: &str = include_str!("../../vm/tests/data/method_descriptors.txt");
 const STR_METHOD_PROGRAMS: &str = include_str!("../../vm/tests/data/str_methods.txt");
 const STR_FORMAT_PROGRAMS: &str = include_str!("../../vm/tests/data/str_format.txt");
+include!("../../vm/tests/common/poison_programs.rs");
+
 const ATTR_BUILTIN_PROGRAMS: &str = include_str!("../../vm/tests/data/attr_builtins.txt");
 
 #[test]
@@ -29,21 +31,11 @@ fn reference_agrees_with_cpython_on_the_attribute_builtins() {
     agree(ATTR_BUILTIN_PROGRAMS);
 }
 
-/// The VM's list (vm/tests/attr_builtins_cpython.rs): attributes by
+/// The VM's list (vm/tests/common/poison_programs.rs): attributes by
 /// string the language leaves out poison the reference too.
 #[test]
 fn attributes_by_string_the_language_leaves_out_poison_the_reference() {
-    use jitdiff_vm::lang::outcome::Poison;
-    for src in [
-        "print(getattr(5, 'real'))\n",
-        "print(hasattr([], 'append'))\n",
-        "import math\nprint(getattr(math, 'pi'))\n",
-        "class C:\n    pass\nprint(getattr(C(), '__class__'))\n",
-        "class C:\n    pass\nprint(hasattr(C, '__name__'))\n",
-        "class E(Exception):\n    pass\nprint(getattr(E('x'), 'args'))\n",
-        "class C:\n    pass\nc = C()\nsetattr(c, 'fresh', 1)\nprint(c.fresh)\n",
-        "class C:\n    pass\nsetattr(C, 'x', 1)\n",
-    ] {
+    for src in ATTR_POISONED {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         assert_eq!(
             reference::run(&module),
@@ -140,10 +132,7 @@ fn any_and_all_stop_at_the_deciding_item_and_bound_the_walk() {
     let src = "print(all(range(1, 2**21)))\n";
     let r = reference::run(&parse_program(src).unwrap());
     assert!(
-        matches!(
-            r,
-            RunResult::Poisoned(jitdiff_vm::lang::Poison::SequenceTooLong)
-        ),
+        matches!(r, RunResult::Poisoned(Poison::SequenceTooLong)),
         "{r:?}"
     );
 }

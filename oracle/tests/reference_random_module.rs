@@ -11,6 +11,8 @@ use jitdiff_vm::lang::parse_program;
 mod reference_python;
 use reference_python as python;
 
+include!("../../vm/tests/common/poison_programs.rs");
+
 const PROGRAMS: &str = include_str!("../../vm/tests/data/random.txt");
 
 #[test]
@@ -32,41 +34,7 @@ fn reference_draws_what_cpython_draws() {
 
 #[test]
 fn what_the_vm_poisons_the_reference_poisons() {
-    let programs: &[(&str, Poison)] = &[
-        (
-            "import random\nprint(random.random())\n",
-            Poison::Unmodelled,
-        ),
-        (
-            "import random\nrandom.seed()\nprint(random.randint(1, 6))\n",
-            Poison::Unmodelled,
-        ),
-        (
-            "import random\nrandom.seed(None)\nprint(random.random())\n",
-            Poison::Unmodelled,
-        ),
-        ("import random\nrandom.seed(1.5)\n", Poison::Unmodelled),
-        ("import random\nrandom.seed('abc')\n", Poison::Unmodelled),
-        (
-            "import random\nrandom.seed(1)\nprint(random.sample([1, 2, 3], 2))\n",
-            Poison::Unmodelled,
-        ),
-        (
-            "import random\nrandom.seed(1)\nf = random.randint\nprint(f(a=1, b=2))\n",
-            Poison::Unmodelled,
-        ),
-        (
-            "import random\nrandom.seed(1)\nprint(random.randrange(1.5))\n",
-            Poison::Unmodelled,
-        ),
-        (
-            "import random\nrandom.seed(1)\nprint(random.randint(1))\n",
-            Poison::Unmodelled,
-        ),
-        ("import random\nprint(random)\n", Poison::Identity),
-        ("import random\nprint([random.choice])\n", Poison::Identity),
-    ];
-    for (src, poison) in programs {
+    for (src, poison) in RANDOM_POISONED {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         assert_eq!(
             reference::run(&module),

@@ -23,24 +23,11 @@ fn every_tier_prints_what_cpython_prints_for_the_attribute_builtins() {
     );
 }
 
-/// Attributes by string that the language does not model: another
-/// object's (an int's, a list's, a module's), a dunder name, an exception
-/// instance's, and a new attribute made by `setattr`. Every tier poisons
-/// (the reference's test holds the same list).
-const POISONED: &[&str] = &[
-    "print(getattr(5, 'real'))\n",
-    "print(hasattr([], 'append'))\n",
-    "import math\nprint(getattr(math, 'pi'))\n",
-    "class C:\n    pass\nprint(getattr(C(), '__class__'))\n",
-    "class C:\n    pass\nprint(hasattr(C, '__name__'))\n",
-    "class E(Exception):\n    pass\nprint(getattr(E('x'), 'args'))\n",
-    "class C:\n    pass\nc = C()\nsetattr(c, 'fresh', 1)\nprint(c.fresh)\n",
-    "class C:\n    pass\nsetattr(C, 'x', 1)\n",
-];
+include!("common/poison_programs.rs");
 
 #[test]
 fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
-    for src in POISONED {
+    for src in ATTR_POISONED {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         for (name, config) in common::configs() {
             let out = Vm::new(config).run_module(&module);

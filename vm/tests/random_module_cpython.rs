@@ -25,44 +25,7 @@ fn every_tier_draws_what_cpython_draws() {
     );
 }
 
-/// Programs whose output CPython takes from the OS (an unseeded draw, a
-/// seed of None), from algorithms the language leaves out (a float or str
-/// seed, `sample`, keywords), or from an address (the module or a
-/// function printed). Shared with the reference's test.
-pub const RANDOM_POISONED: &[(&str, Poison)] = &[
-    (
-        "import random\nprint(random.random())\n",
-        Poison::Unmodelled,
-    ),
-    (
-        "import random\nrandom.seed()\nprint(random.randint(1, 6))\n",
-        Poison::Unmodelled,
-    ),
-    (
-        "import random\nrandom.seed(None)\nprint(random.random())\n",
-        Poison::Unmodelled,
-    ),
-    ("import random\nrandom.seed(1.5)\n", Poison::Unmodelled),
-    ("import random\nrandom.seed('abc')\n", Poison::Unmodelled),
-    (
-        "import random\nrandom.seed(1)\nprint(random.sample([1, 2, 3], 2))\n",
-        Poison::Unmodelled,
-    ),
-    (
-        "import random\nrandom.seed(1)\nf = random.randint\nprint(f(a=1, b=2))\n",
-        Poison::Unmodelled,
-    ),
-    (
-        "import random\nrandom.seed(1)\nprint(random.randrange(1.5))\n",
-        Poison::Unmodelled,
-    ),
-    (
-        "import random\nrandom.seed(1)\nprint(random.randint(1))\n",
-        Poison::Unmodelled,
-    ),
-    ("import random\nprint(random)\n", Poison::Identity),
-    ("import random\nprint([random.choice])\n", Poison::Identity),
-];
+include!("common/poison_programs.rs");
 
 #[test]
 fn draws_only_the_os_or_an_address_could_answer_poison_every_tier() {

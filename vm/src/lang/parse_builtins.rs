@@ -1,5 +1,5 @@
 //! CPython builtins the language does not have. A program that reads
-//! `hash`, `id` or `__name__` without binding it runs in CPython but
+//! `hash` or `id` without binding it runs in CPython but
 //! would raise NameError in every tier and in the reference alike: all
 //! configurations would agree on an answer CPython never gives. So the
 //! front end refuses such a read as outside S0, like any other construct

@@ -1,0 +1,60 @@
+// Programs every VM tier and the reference must poison, shared by
+// vm/tests/random_module_cpython.rs and attr_builtins_cpython.rs and by
+// oracle/tests/reference_random_module.rs and reference_builtins.rs.
+// Each includer names `Poison` in scope.
+
+/// Programs whose output CPython takes from the OS (an unseeded draw, a
+/// seed of None), from algorithms the language leaves out (a float or str
+/// seed, `sample`, keywords), or from an address (the module or a
+/// function printed).
+#[allow(dead_code)] // each includer reads one of the lists
+const RANDOM_POISONED: &[(&str, Poison)] = &[
+    (
+        "import random\nprint(random.random())\n",
+        Poison::Unmodelled,
+    ),
+    (
+        "import random\nrandom.seed()\nprint(random.randint(1, 6))\n",
+        Poison::Unmodelled,
+    ),
+    (
+        "import random\nrandom.seed(None)\nprint(random.random())\n",
+        Poison::Unmodelled,
+    ),
+    ("import random\nrandom.seed(1.5)\n", Poison::Unmodelled),
+    ("import random\nrandom.seed('abc')\n", Poison::Unmodelled),
+    (
+        "import random\nrandom.seed(1)\nprint(random.sample([1, 2, 3], 2))\n",
+        Poison::Unmodelled,
+    ),
+    (
+        "import random\nrandom.seed(1)\nf = random.randint\nprint(f(a=1, b=2))\n",
+        Poison::Unmodelled,
+    ),
+    (
+        "import random\nrandom.seed(1)\nprint(random.randrange(1.5))\n",
+        Poison::Unmodelled,
+    ),
+    (
+        "import random\nrandom.seed(1)\nprint(random.randint(1))\n",
+        Poison::Unmodelled,
+    ),
+    ("import random\nprint(random)\n", Poison::Identity),
+    ("import random\nprint([random.choice])\n", Poison::Identity),
+];
+
+/// Attributes by string that the language does not model: another
+/// object's (an int's, a list's, a module's), a dunder name, an exception
+/// instance's, and a new attribute made by `setattr`. Every tier and
+/// the reference poison.
+#[allow(dead_code)] // each includer reads one of the lists
+const ATTR_POISONED: &[&str] = &[
+    "print(getattr(5, 'real'))\n",
+    "print(hasattr([], 'append'))\n",
+    "import math\nprint(getattr(math, 'pi'))\n",
+    "class C:\n    pass\nprint(getattr(C(), '__class__'))\n",
+    "class C:\n    pass\nprint(hasattr(C, '__name__'))\n",
+    "class E(Exception):\n    pass\nprint(getattr(E('x'), 'args'))\n",
+    "class C:\n    pass\nc = C()\nsetattr(c, 'fresh', 1)\nprint(c.fresh)\n",
+    "class C:\n    pass\nsetattr(C, 'x', 1)\n",
+];
