@@ -16,11 +16,12 @@ use jitdiff_vm::lang::{Poison, RunResult, parse_program};
 /// the call then runs inside a trace or after an exit from it.
 const UNMODELLED: &[&str] = &[
     "s = 'abc1'\nn = 0\nfor i in range(100):\n    if i > 50 and s[i % 4].encode():\n        n += 1\nprint(n)\n",
-    "print((7).bit_length())\n",
+    "print((7).to_bytes(2, 'big'))\n",
     // A function of CPython's math module the language lacks.
     "import math\nprint(math.perm(5, 2))\n",
-    "x = [1, 2]\ny = x.copy()\nprint(y)\n",
-    "d = {1: 2}\nprint(d.popitem())\n",
+    "x = 'abc'\nprint(x.translate({97: 98}))\n",
+    "d = {1: 2}\nprint(d.fromkeys([1]))\n",
+    "print((2.5).as_integer_ratio())\n",
     "print('ab\tcd'.expandtabs())\n",
     "t = (1, 2)\ntry:\n    t.nosuch()\nexcept AttributeError:\n    pass\nprint(t.__len__())\n",
     // An attribute CPython's exception objects have and S0 lacks.

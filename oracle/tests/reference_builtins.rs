@@ -45,6 +45,12 @@ fn attributes_by_string_the_language_leaves_out_poison_the_reference() {
     }
 }
 
+/// `int.bit_length`, `float.is_integer`, `dict.popitem`, `math.prod`.
+#[test]
+fn reference_agrees_with_cpython_on_bit_length_popitem_and_prod() {
+    agree(include_str!("../../vm/tests/data/more_methods.txt"));
+}
+
 #[test]
 fn reference_agrees_with_cpython_on_the_builtins() {
     agree(PROGRAMS);

@@ -41,6 +41,26 @@ fn agree(sources: Vec<String>) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The VM's programs of builtins comparing instances
+/// (vm/tests/data/item_compare.txt).
+#[test]
+fn reference_agrees_with_cpython_on_builtins_comparing_instances() {
+    let programs = include_str!("../../vm/tests/data/item_compare.txt");
+    agree(programs.split("\n#----\n").map(str::to_string).collect());
+}
+
+#[test]
+fn long_sorts_calling_a_user_lt_poison_the_reference() {
+    for src in LONG_USER_SORTS {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Poisoned(Poison::SortOrder),
+            "{src}"
+        );
+    }
+}
+
 #[test]
 fn dunders_only_a_call_could_answer_poison_the_reference() {
     for src in DUNDER_POISONED {

@@ -42,6 +42,45 @@ fn every_tier_prints_what_cpython_prints_for_division_and_unary_dunders() {
     );
 }
 
+const ITEM_COMPARE_PROGRAMS: &str = include_str!("data/item_compare.txt");
+
+/// Builtins comparing instances by their `__eq__`, `__lt__` or `__gt__`
+/// (`sorted`, `list.sort`, `min`, `max`, `in`, `index`, `count`,
+/// `remove`, `==`/`<` of lists and tuples, `x in generator`): the calls
+/// each makes, logged by the methods, in CPython's order; a comparison
+/// that raises mid-sort, a list a comparison changes while it is sorted
+/// or searched, `list.clear`/`list.copy`, in hot loops. Shared with the
+/// reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_builtins_comparing_instances() {
+    let sources: Vec<String> = ITEM_COMPARE_PROGRAMS
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 3,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
+#[test]
+fn long_sorts_calling_a_user_lt_poison_every_tier() {
+    use jitdiff_vm::Vm;
+    use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+    for src in LONG_USER_SORTS {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        for (name, config) in common::configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert_eq!(
+                out.result,
+                RunResult::Poisoned(Poison::SortOrder),
+                "{name}\n{src}"
+            );
+        }
+    }
+}
+
 #[test]
 fn dunders_only_a_call_could_answer_poison_every_tier() {
     use jitdiff_vm::Vm;

@@ -15,7 +15,11 @@
 //! - `__repr__` and `__str__` printed alone and inside lists;
 //! - the unary `-` and `abs()` and `/`, `//` and a reflected `%` on a value
 //!   class in a hot loop, `__neg__` rebound on the class at iteration K or
-//!   the operand turning into an int there.
+//!   the operand turning into an int there;
+//! - builtins that compare instances by their `__lt__` and `__eq__`
+//!   (`in`, `index`, `remove`, `sort`, `sorted` by a tuple key, `min`,
+//!   `max`) on a small list in a hot loop, counting the calls, with
+//!   `__lt__` or `__eq__` rebound on the class at iteration K.
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -30,13 +34,14 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 6] = [
+const KERNELS: [fn(&Holes) -> String; 7] = [
     bool_eq_effects,
     add_rebound,
     container,
     reflected_order,
     reprs,
     unary_division,
+    ordered_items,
 ];
 
 struct Holes {
@@ -237,6 +242,48 @@ fn unary_division(h: &Holes) -> String {
         k0 = h.k[0],
         k1 = h.k[1],
         d = h.k[0].abs() + 1,
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A small list of instances kept by `in`/`index`/`remove`, sorted
+/// (`list.sort`, or `sorted` by a `(v % 2, item)` key whose ties compare
+/// items) and searched by `min`/`max` (`max` reaches `__lt__` reflected)
+/// in a hot loop, every comparison counted; at iteration K `__lt__` (or
+/// `__eq__`) is rebound on the class, inline or from a callee, so the
+/// builtins' calls change methods mid-loop.
+fn ordered_items(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let rebind = if h.pick[0] {
+        format!("{c}.__lt__ = {f}_gt")
+    } else {
+        format!("{c}.__eq__ = {f}_mod_eq")
+    };
+    let (poke_def, poke) = if h.from_callee {
+        (
+            format!("def {f}_poke():\n    {rebind}\n"),
+            format!("{f}_poke()"),
+        )
+    } else {
+        (String::new(), rebind)
+    };
+    let sort = if h.pick[1] {
+        "xs.sort()".to_string()
+    } else {
+        "xs = sorted(xs, key=lambda o: (o.v % 2, o), reverse=True)".to_string()
+    };
+    format!(
+        "{f}_calls = 0\n\
+         class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __lt__(self, o):\n        global {f}_calls\n        {f}_calls += 1\n        return self.v < o.v\n    def __eq__(self, o):\n        global {f}_calls\n        {f}_calls += 1\n        return isinstance(o, {c}) and self.v == o.v\n\
+         def {f}_gt(self, o):\n    return self.v > o.v\n\
+         def {f}_mod_eq(self, o):\n    return self.v % 3 == o.v % 3\n\
+         {poke_def}\
+         def {f}_run(n):\n    xs = []\n    t = 0\n    for i in range(n):\n        if i == {at}:\n            {poke}\n        x = {c}((i {o0} {k0}) % 7)\n        if x in xs:\n            t += xs.index(x)\n            xs.remove(x)\n        else:\n            xs.append(x)\n        if len(xs) > {len}:\n            {sort}\n            t += xs[0].v - max(xs).v + min(xs).v\n            xs.pop()\n    return t, [o.v for o in xs]\n\
+         print({f}_run({n}), {f}_calls)\n",
+        o0 = h.op[0],
+        k0 = h.k[0],
+        len = h.k[1].abs() % 5 + 2,
         at = h.at,
         n = h.n,
     )

@@ -294,13 +294,29 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
     }
 }
 
+/// The comparison of two values one of which is an instance whose class
+/// defines a rich comparison: CPython calls the user's method from inside
+/// the builtin (an item of a container, a sort, `min`/`max`), which only
+/// the evaluator can do (`Interp::compare_dunder`), so the item
+/// comparisons here take it as an argument. Code that cannot call Python
+/// passes [`unmodelled_user_compare`].
+pub type UserCmp<'a> = dyn FnMut(CmpOp, &Value, &Value) -> Res<bool> + 'a;
+
+/// The [`UserCmp`] of code that cannot call Python: it poisons.
+pub fn unmodelled_user_compare(_: CmpOp, _: &Value, _: &Value) -> Res<bool> {
+    Err(poison(Poison::Unmodelled))
+}
+
 /// A rich comparison (`==` ... `>=`) below `level` container levels.
 pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
-    // The evaluator's own comparisons of instances call their dunders:
-    // here (items of containers, sorting, min/max) CPython would too.
+    rich_by(op, a, b, level, &mut unmodelled_user_compare)
+}
+
+/// [`rich`], an instance's comparison method run by `user`.
+pub fn rich_by(op: CmpOp, a: &Value, b: &Value, level: usize, user: &mut UserCmp) -> Res<bool> {
     use super::eval::dunders::{CMP, has_dunder};
     if has_dunder(a, CMP) || has_dunder(b, CMP) {
-        return Err(poison(Poison::Unmodelled));
+        return user(op, a, b);
     }
     // Arrays compare item-wise with arrays only: not modelled (nor the
     // array module and type, compared by identity).
@@ -318,10 +334,9 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value, level: usize) -> Res<bool> {
         return r;
     }
     match (a, b) {
-        (Value::List(x), Value::List(y)) => {
-            seq_rich(op, &x.items.borrow(), &y.items.borrow(), true, level)
+        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
+            seq_rich(op, a, b, level, user)
         }
-        (Value::Tuple(x), Value::Tuple(y)) => seq_rich(op, &x.items, &y.items, false, level),
         (Value::Dict(x), Value::Dict(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
             let level = enter(level)?;
             let eq = dict::dicts_equal(x, y, level)?;
@@ -421,6 +436,11 @@ fn view_rich(op: CmpOp, a: &dict::ViewObj, b: &dict::ViewObj) -> Res<bool> {
 
 /// The element comparison `a is b or a == b` (`PyObject_RichCompareBool`).
 pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
+    elem_eq_by(a, b, level, &mut unmodelled_user_compare)
+}
+
+/// [`elem_eq`], an instance's `__eq__` run by `user`.
+pub fn elem_eq_by(a: &Value, b: &Value, level: usize, user: &mut UserCmp) -> Res<bool> {
     match (a, b) {
         (Value::List(x), Value::List(y)) if Rc::ptr_eq(x, y) => Ok(true),
         (Value::Tuple(x), Value::Tuple(y)) if Rc::ptr_eq(x, y) => Ok(true),
@@ -432,7 +452,7 @@ pub fn elem_eq(a: &Value, b: &Value, level: usize) -> Res<bool> {
         (Value::Float(x), Value::Float(y)) if x.is_nan() && y.is_nan() => {
             Err(poison(Poison::Identity))
         }
-        _ => rich(CmpOp::Eq, a, b, level),
+        _ => rich_by(CmpOp::Eq, a, b, level, user),
     }
 }
 
@@ -449,25 +469,51 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
     }
 }
 
-/// Lexicographic comparison: the first index whose items differ decides
-/// (by `op` on those items), else the lengths do. Lists (not tuples) answer
-/// `==`/`!=` from differing lengths without looking at items.
-fn seq_rich(op: CmpOp, a: &[Value], b: &[Value], list: bool, level: usize) -> Res<bool> {
+/// Item `i` of a list or tuple, read afresh (a user `__eq__` may have
+/// changed a list since the last read); None past its end.
+pub fn item_at(seq: &Value, i: usize) -> Option<Value> {
+    match seq {
+        Value::List(l) => l.items.borrow().get(i).cloned(),
+        Value::Tuple(t) => t.items.get(i).cloned(),
+        _ => None,
+    }
+}
+
+/// The current length of a list or tuple.
+fn seq_len(seq: &Value) -> usize {
+    match seq {
+        Value::List(l) => l.items.borrow().len(),
+        Value::Tuple(t) => t.items.len(),
+        _ => 0,
+    }
+}
+
+/// Lexicographic comparison of two lists or two tuples: the first index
+/// whose items differ decides (by `op` on those items, read again), else
+/// the lengths do. Lists (not tuples) answer `==`/`!=` from differing
+/// lengths without looking at items. Lengths and items are read at every
+/// step, as CPython's `list_richcompare`: a user `__eq__` may change them.
+fn seq_rich(op: CmpOp, a: &Value, b: &Value, level: usize, user: &mut UserCmp) -> Res<bool> {
     let level = enter(level)?;
     let eq_op = matches!(op, CmpOp::Eq | CmpOp::NotEq);
-    if list && eq_op && a.len() != b.len() {
+    if matches!(a, Value::List(_)) && eq_op && seq_len(a) != seq_len(b) {
         return Ok(op == CmpOp::NotEq);
     }
-    for (x, y) in a.iter().zip(b) {
-        if !elem_eq(x, y, level)? {
-            return match op {
-                CmpOp::Eq => Ok(false),
-                CmpOp::NotEq => Ok(true),
-                _ => rich(op, x, y, level),
-            };
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (item_at(a, i), item_at(b, i)) {
+        if !elem_eq_by(&x, &y, level, user)? {
+            break;
         }
+        i += 1;
     }
-    Ok(holds(op, a.len().cmp(&b.len())))
+    match (item_at(a, i), item_at(b, i)) {
+        (Some(x), Some(y)) => match op {
+            CmpOp::Eq => Ok(false),
+            CmpOp::NotEq => Ok(true),
+            _ => rich_by(op, &x, &y, level, user),
+        },
+        _ => Ok(holds(op, seq_len(a).cmp(&seq_len(b)))),
+    }
 }
 
 /// Comparisons of non-containers (and of mismatched containers): `==`
@@ -496,9 +542,23 @@ fn scalar_rich(op: CmpOp, a: &Value, b: &Value) -> Res<bool> {
 
 /// `x in container`.
 pub fn contains(container: &Value, x: &Value) -> Res<bool> {
+    contains_by(container, x, &mut unmodelled_user_compare)
+}
+
+/// [`contains`], an instance's `__eq__` run by `user` (the container's
+/// item on the left, as CPython's `list_contains`).
+pub fn contains_by(container: &Value, x: &Value, user: &mut UserCmp) -> Res<bool> {
     match container {
-        Value::List(l) => any_equal(&l.items.borrow(), x),
-        Value::Tuple(t) => any_equal(&t.items, x),
+        Value::List(_) | Value::Tuple(_) => {
+            let mut i = 0;
+            while let Some(item) = item_at(container, i) {
+                if elem_eq_by(&item, x, 1, user)? {
+                    return Ok(true);
+                }
+                i += 1;
+            }
+            Ok(false)
+        }
         Value::Range(r) => Ok(range_position(r, x).is_some()),
         Value::Str(s) => super::strs::contains(s, x),
         Value::Dict(d) => d.contains(x),
@@ -511,15 +571,6 @@ pub fn contains(container: &Value, x: &Value) -> Res<bool> {
             other.type_name()
         ))),
     }
-}
-
-fn any_equal(items: &[Value], x: &Value) -> Res<bool> {
-    for e in items {
-        if elem_eq(e, x, 1)? {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// Where `x` is in `r` (as an index from the start), if it is: ints and

@@ -25,7 +25,7 @@ pub fn has(m: &Meth) -> bool {
             | Meth::Update
             | Meth::Clear
             | Meth::Copy
-    )
+    ) || m.name() == "popitem"
 }
 
 /// `get expected at least 1 argument, got 0` / `at most 2 arguments`.
@@ -122,6 +122,19 @@ pub fn call(h: &mut Heap, d: &Rc<DictObj>, m: &Meth, args: &[Value]) -> Res<Valu
         Meth::Copy => {
             no_args(m, args)?;
             copy(h, d)
+        }
+        Meth::Other(n) if &**n == "popitem" => {
+            no_args(m, args)?;
+            let last = d.pairs().pop();
+            let Some((k, v)) = last else {
+                return Err(super::exceptions::key_error(Value::Str(
+                    "popitem(): dictionary is empty".into(),
+                )));
+            };
+            d.data.borrow_mut().remove(&dict::Key::new(&k)?);
+            Ok(Value::Tuple(Rc::new(super::value::TupleObj {
+                items: vec![k, v],
+            })))
         }
         // `lookup` rejected every other method already.
         _ => super::methods::lookup(&Value::Dict(d.clone()), m).map(|()| Value::None),

@@ -207,10 +207,17 @@ impl<'p> Interp<'p> {
         match op {
             CmpOp::In if inst(b) => self.contains_dunder(b, a),
             CmpOp::NotIn if inst(b) => self.contains_dunder(b, a).map(|r| !r),
-            CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot => {
-                super::super::compare::compare(op, a, b)
-            }
+            CmpOp::In => self.contains_items(b, a),
+            CmpOp::NotIn => self.contains_items(b, a).map(|r| !r),
+            CmpOp::Is | CmpOp::IsNot => super::super::compare::compare(op, a, b),
             _ if inst(a) || inst(b) => self.compare_dunder(op, a, b),
+            _ if matches!(
+                (a, b),
+                (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_))
+            ) =>
+            {
+                self.compare_sequences(op, a, b)
+            }
             _ => super::super::compare::compare(op, a, b),
         }
     }

@@ -33,6 +33,8 @@ mod eval_builtins;
 mod eval_classes;
 #[path = "eval_delete.rs"]
 mod eval_delete;
+#[path = "eval_item_compare.rs"]
+mod eval_item_compare;
 #[path = "eval_str_format.rs"]
 mod eval_str_format;
 #[path = "eval_try.rs"]
@@ -717,7 +719,7 @@ impl<'p> Interp<'p> {
         if let (Value::Str(s), "format") = (&recv, m.name()) {
             return self.str_format(s, &args, &[]);
         }
-        methods::call_method(&mut self.heap, &recv, m, &args, self.limits.int_bits)
+        self.call_builtin_method(&recv, m, &args)
     }
 
     /// A call after its operands are evaluated (they are `stack[base..]`):
@@ -762,6 +764,7 @@ impl<'p> Interp<'p> {
                     self.call_builtin(b, base)
                 }
             },
+            Value::Math(math::MathFn::Prod) => self.prod_builtin(base),
             Value::Math(m) => {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 math::call(m, args, self.limits.int_bits)
@@ -783,26 +786,14 @@ impl<'p> Interp<'p> {
                 if let (Value::Str(s), "format") = (receiver, d.meth.name()) {
                     return self.str_format(s, rest, &[]);
                 }
-                methods::call_method(
-                    &mut self.heap,
-                    receiver,
-                    &d.meth,
-                    rest,
-                    self.limits.int_bits,
-                )
+                self.call_builtin_method(receiver, &d.meth, rest)
             }
             Value::Bound(b) => {
                 let args = self.stack.split_off(base.min(self.stack.len()));
                 if let (Value::Str(s), "format") = (&b.receiver, b.meth.name()) {
                     return self.str_format(s, &args, &[]);
                 }
-                methods::call_method(
-                    &mut self.heap,
-                    &b.receiver,
-                    &b.meth,
-                    &args,
-                    self.limits.int_bits,
-                )
+                self.call_builtin_method(&b.receiver, &b.meth, &args)
             }
             other => Err(type_error(format!(
                 "'{}' object is not callable",

@@ -17,6 +17,36 @@ use super::super::value::{Builtin, ListObj, Value};
 use super::{Interp, Res, type_error, value_error};
 
 impl Interp<'_> {
+    /// `math.prod(it)` on `stack[base..]`: `1 * x1 * x2 ...` by the `*`
+    /// operator (CPython's int and float fast paths give the same values),
+    /// items pulled one at a time (a failing product stops the pulling),
+    /// costing bulk fuel as a list of them would.
+    pub(super) fn prod_builtin(&mut self, base: usize) -> Res<Value> {
+        let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+        let [it] = &args[..] else {
+            return Err(type_error(format!(
+                "prod() takes exactly 1 positional argument ({} given)",
+                args.len()
+            )));
+        };
+        let mut acc = Value::Int(super::super::value::Int::Small(1));
+        let mut n = 0usize;
+        if let Some(mut src) = super::generators::lazy_src(it) {
+            while let Some(x) = self.step_src(&mut src)? {
+                n += 1;
+                acc = super::binop_any(&mut self.heap, BinOp::Mul, &acc, &x, self.limits.int_bits)?;
+            }
+            self.heap.bulk(n);
+            return Ok(acc);
+        }
+        let items = seq::collect(it, || seq::not_iterable(it))?;
+        self.heap.bulk(items.len());
+        for x in items {
+            acc = super::binop_any(&mut self.heap, BinOp::Mul, &acc, &x, self.limits.int_bits)?;
+        }
+        Ok(acc)
+    }
+
     /// `pow(base, exp[, mod])` on `stack[base..]`.
     pub(super) fn pow_builtin(&mut self, base: usize) -> Res<Value> {
         let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
@@ -123,7 +153,9 @@ impl Interp<'_> {
             };
             let better = match &best {
                 None => true,
-                Some((_, best_key)) => compare::rich(op, &k, best_key, 0)?,
+                Some((_, best_key)) => compare::rich_by(op, &k, best_key, 0, &mut |op, a, b| {
+                    self.compare_dunder(op, a, b)
+                })?,
             };
             if better {
                 best = Some((item, k));
@@ -149,7 +181,7 @@ impl Interp<'_> {
     ) -> Res<Value> {
         let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
         if matches!(key, Value::None) {
-            return iters::sorted(&mut self.heap, &args, reverse.as_ref());
+            return self.sorted_items(&args, reverse.as_ref());
         }
         let [x] = &args[..] else {
             return Err(type_error(format!(
@@ -169,7 +201,9 @@ impl Interp<'_> {
         // Charged as the list's own sort is, on top of building it.
         self.heap.bulk(keys.len());
         let mut items = items;
-        iters::sort_by_keys(&mut items, keys, reverse)?;
+        iters::sort_by_keys(&mut items, keys, reverse, &mut |op, a, b| {
+            self.compare_dunder(op, a, b)
+        })?;
         Ok(self.heap.list_uncharged(items))
     }
 
@@ -188,7 +222,8 @@ impl Interp<'_> {
     ) -> Res<Value> {
         let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
         if matches!(key, Value::None) || !args.is_empty() {
-            return iters::sort_list(&mut self.heap, l, &args, reverse.as_ref())
+            return self
+                .list_sort_items(l, &args, reverse.as_ref())
                 .map(|()| Value::None);
         }
         let reverse = iters::reverse_flag(reverse.as_ref())?;
@@ -206,7 +241,9 @@ impl Interp<'_> {
                 }
             }
         }
-        let sorted = iters::sort_by_keys(&mut items, keys, reverse);
+        let sorted = iters::sort_by_keys(&mut items, keys, reverse, &mut |op, a, b| {
+            self.compare_dunder(op, a, b)
+        });
         let modified = !l.items.borrow().is_empty();
         *l.items.borrow_mut() = items;
         sorted?;

@@ -231,15 +231,16 @@ impl<'p> Interp<'p> {
             }
             // `reverse=` alone.
             Value::Builtin(Builtin::Sorted) if names == ["reverse"] => {
-                let args = self.stack.get(base..).unwrap_or(&[]);
-                iters::sorted(&mut self.heap, args, kws.first().map(|(_, v)| v))
+                let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                self.sorted_items(&args, kws.first().map(|(_, v)| v))
             }
             Value::Bound(b) if names == ["reverse"] && matches!(b.meth, methods::Meth::Sort) => {
-                let args = self.stack.get(base..).unwrap_or(&[]);
+                let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
                 match &b.receiver {
                     Value::List(l) => {
                         let reverse = kws.first().map(|(_, v)| v);
-                        iters::sort_list(&mut self.heap, l, args, reverse).map(|()| Value::None)
+                        self.list_sort_items(l, &args, reverse)
+                            .map(|()| Value::None)
                     }
                     other => Err(type_error(format!(
                         "'{}' object has no attribute 'sort'",
@@ -280,6 +281,8 @@ impl<'p> Interp<'p> {
                 Err(poison(Poison::Unmodelled))
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
+            // `math.prod(xs, start=s)`: the one math keyword, not modelled.
+            Value::Math(math::MathFn::Prod) => Err(poison(Poison::Unmodelled)),
             Value::Math(m) => Err(math::keywords_error(m)),
             // Keywords of the module's Python-level methods: not modelled.
             Value::Rand(_) => Err(poison(Poison::Unmodelled)),
@@ -530,8 +533,10 @@ impl<'p> Interp<'p> {
             Builtin::List => methods::make(&mut self.heap, args, true),
             Builtin::Tuple => methods::make(&mut self.heap, args, false),
             Builtin::Sum => methods::sum(&mut self.heap, args, int_bits),
-            Builtin::Min => methods::min_max(&mut self.heap, args, false),
-            Builtin::Max => methods::min_max(&mut self.heap, args, true),
+            Builtin::Min | Builtin::Max => {
+                let args = args.to_vec();
+                self.min_max_items(&args, b == Builtin::Max)
+            }
             Builtin::Str => strs::str_builtin(&mut self.heap, args),
             Builtin::Repr => strs::repr_builtin(&mut self.heap, args),
             Builtin::Ord => strs::ord(args),
@@ -540,7 +545,10 @@ impl<'p> Interp<'p> {
             Builtin::Enumerate => iters::enumerate(args, int_bits),
             Builtin::Zip => iters::zip(args),
             Builtin::Reversed => iters::reversed(args, int_bits),
-            Builtin::Sorted => iters::sorted(&mut self.heap, args, None),
+            Builtin::Sorted => {
+                let args = args.to_vec();
+                self.sorted_items(&args, None)
+            }
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),

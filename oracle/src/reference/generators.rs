@@ -521,7 +521,8 @@ impl<'p> Interp<'p> {
             n += 1;
             while let Some(x) = self.step_src(&mut src)? {
                 n += 1;
-                if super::super::compare::rich(op, &x, &best, 0)? {
+                let user = &mut |op, a: &Value, b: &Value| self.compare_dunder(op, a, b);
+                if super::super::compare::rich_by(op, &x, &best, 0, user)? {
                     best = x;
                 }
             }
@@ -702,7 +703,8 @@ impl<'p> Interp<'p> {
     /// `x in g`: items are pulled until one is `x` or equal to it.
     pub(super) fn lazy_contains(&mut self, x: &Value, mut src: Src) -> Res<bool> {
         while let Some(v) = self.step_src(&mut src)? {
-            if super::super::compare::compare(jitdiff_vm::lang::ast::CmpOp::Eq, &v, x)? {
+            let user = &mut |op, a: &Value, b: &Value| self.compare_dunder(op, a, b);
+            if super::super::compare::elem_eq_by(&v, x, 0, user)? {
                 return Ok(true);
             }
         }

@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::compare;
+use super::compare::{self, UserCmp};
 use super::eval::{Res, checked, exception, poison, type_error};
-use super::seq::{Heap, Items, not_iterable};
+use super::seq::{Items, not_iterable};
 use super::value::{Builtin, Int, Value};
 use jitdiff_vm::lang::{CmpOp, Poison};
 
@@ -380,73 +380,42 @@ pub fn reverse_flag(v: Option<&Value>) -> Res<bool> {
     }
 }
 
-/// `sorted(iterable, reverse=...)`.
-pub fn sorted(h: &mut Heap, args: &[Value], reverse: Option<&Value>) -> Res<Value> {
-    let [x] = args else {
-        return Err(type_error(format!(
-            "sorted expected 1 argument, got {}",
-            args.len()
-        )));
-    };
-    // A set of strs sorts to one order whatever its table's order.
+/// The items `sorted(x)` sorts: `list(x)`'s, but for a set of strs,
+/// whose sorted order is the same from any starting order.
+pub fn sorted_source(x: &Value) -> Res<Vec<Value>> {
     let strs_of_set = match x {
         Value::Set(s) => s.data.borrow().str_elements(),
         _ => None,
     };
-    let items = match strs_of_set {
-        Some(items) => items,
-        None => super::seq::collect(x, || not_iterable(x))?,
-    };
-    let list = h.list(items);
-    let Value::List(l) = &list else {
-        return Ok(list);
-    };
-    sort_list(h, l, &[], reverse)?;
-    Ok(list)
+    match strs_of_set {
+        Some(items) => Ok(items),
+        None => super::seq::collect(x, || not_iterable(x)),
+    }
 }
 
-/// `xs.sort(reverse=...)`: on an error the list keeps the order the sort
-/// reached (reversed back when `reverse`), as CPython's.
-pub fn sort_list(
-    h: &mut Heap,
-    l: &super::value::ListObj,
-    args: &[Value],
-    reverse: Option<&Value>,
-) -> Res<()> {
-    if !args.is_empty() {
-        return Err(type_error("sort() takes no positional arguments".into()));
+/// Sorts `items` by their `key`s: below 64 items CPython's own steps, a
+/// user class's `__lt__` run by `user`; from 64 on a merge sort, in which
+/// a user method poisons (its calls would show the merge's pairs, which
+/// are not timsort's).
+pub fn sort_items<T: Clone>(items: &mut [T], key: fn(&T) -> &Value, user: &mut UserCmp) -> Res<()> {
+    if items.len() < 64 {
+        let mut lt = |x: &T, y: &T| compare::rich_by(CmpOp::Lt, key(x), key(y), 0, user);
+        return insertion(items, &mut lt);
     }
-    let reverse = reverse_flag(reverse)?;
-    let mut items = std::mem::take(&mut *l.items.borrow_mut());
-    h.bulk(items.len());
-    if reverse {
-        items.reverse();
-    }
-    let r = if items.len() < 64 {
-        insertion(&mut items, |v| v)
-    } else {
-        long_sort(&mut items, |v| v)
-    };
-    if reverse {
-        items.reverse();
-    }
-    *l.items.borrow_mut() = items;
-    r
-}
-
-fn lt(a: &Value, b: &Value) -> Res<bool> {
-    compare::rich(CmpOp::Lt, a, b, 0)
+    let mut no_user =
+        |_: CmpOp, _: &Value, _: &Value| -> Res<bool> { Err(poison(Poison::SortOrder)) };
+    let mut lt = |x: &T, y: &T| compare::rich_by(CmpOp::Lt, key(x), key(y), 0, &mut no_user);
+    long_sort(items, key, &mut lt)
 }
 
 /// CPython 3.11 below 64 items: `count_run` (a strictly descending run
 /// is reversed), then binary insertion of the rest; items compared by
-/// their `key`.
-fn insertion<T>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
+/// `lt`.
+fn insertion<T>(a: &mut [T], lt: &mut impl FnMut(&T, &T) -> Res<bool>) -> Res<()> {
     let n = a.len();
     if n < 2 {
         return Ok(());
     }
-    let lt = |x: &T, y: &T| lt(key(x), key(y));
     let mut run = 2;
     if lt(&a[1], &a[0])? {
         while run < n && lt(&a[run], &a[run - 1])? {
@@ -476,28 +445,32 @@ fn insertion<T>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
 /// 64 items or more: a NaN anywhere in a key, or a comparison that
 /// raises, poisons (CPython's answer then depends on its merge steps);
 /// otherwise the one stable order, by a top-down merge sort.
-fn long_sort<T: Clone>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
+fn long_sort<T: Clone>(
+    a: &mut [T],
+    key: fn(&T) -> &Value,
+    lt: &mut impl FnMut(&T, &T) -> Res<bool>,
+) -> Res<()> {
     if a.iter().any(|x| has_nan(key(x), 0)) {
         return Err(poison(Poison::SortOrder));
     }
-    merge(a, key).map_err(|e| match *e {
+    merge(a, lt).map_err(|e| match *e {
         super::eval::Stop::Exception { .. } => poison(Poison::SortOrder),
         _ => e,
     })
 }
 
-fn merge<T: Clone>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
+fn merge<T: Clone>(a: &mut [T], lt: &mut impl FnMut(&T, &T) -> Res<bool>) -> Res<()> {
     if a.len() < 2 {
         return Ok(());
     }
     let mid = a.len() / 2;
-    merge(&mut a[..mid], key)?;
-    merge(&mut a[mid..], key)?;
+    merge(&mut a[..mid], lt)?;
+    merge(&mut a[mid..], lt)?;
     let (left, right) = (a[..mid].to_vec(), a[mid..].to_vec());
     let (mut i, mut j) = (0, 0);
     for slot in a.iter_mut() {
         // The right item goes first only when strictly smaller (stable).
-        let take_right = i == left.len() || (j < right.len() && lt(key(&right[j]), key(&left[i]))?);
+        let take_right = i == left.len() || (j < right.len() && lt(&right[j], &left[i])?);
         if take_right {
             *slot = right[j].clone();
             j += 1;
@@ -513,16 +486,17 @@ fn merge<T: Clone>(a: &mut [T], key: fn(&T) -> &Value) -> Res<()> {
 /// `reverse` as CPython's: both reversed before the sort and after it,
 /// also after a comparison failed (the items then stay as far as the sort
 /// got).
-pub fn sort_by_keys(items: &mut Vec<Value>, keys: Vec<Value>, reverse: bool) -> Res<()> {
+pub fn sort_by_keys(
+    items: &mut Vec<Value>,
+    keys: Vec<Value>,
+    reverse: bool,
+    user: &mut UserCmp,
+) -> Res<()> {
     let mut pairs: Vec<(Value, Value)> = keys.into_iter().zip(std::mem::take(items)).collect();
     if reverse {
         pairs.reverse();
     }
-    let r = if pairs.len() < 64 {
-        insertion(&mut pairs, |p| &p.0)
-    } else {
-        long_sort(&mut pairs, |p| &p.0)
-    };
+    let r = sort_items(&mut pairs, |p| &p.0, user);
     if reverse {
         pairs.reverse();
     }

@@ -39,10 +39,11 @@ pub enum MathFn {
     Isqrt,
     Factorial,
     Comb,
+    Prod,
 }
 
 impl MathFn {
-    const ALL: [MathFn; 26] = [
+    const ALL: [MathFn; 27] = [
         MathFn::Sqrt,
         MathFn::Sin,
         MathFn::Cos,
@@ -69,6 +70,7 @@ impl MathFn {
         MathFn::Isqrt,
         MathFn::Factorial,
         MathFn::Comb,
+        MathFn::Prod,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +101,7 @@ impl MathFn {
             MathFn::Isqrt => "isqrt",
             MathFn::Factorial => "factorial",
             MathFn::Comb => "comb",
+            MathFn::Prod => "prod",
         }
     }
 }
@@ -139,6 +142,9 @@ pub fn keywords_error(f: MathFn) -> Box<Stop> {
 pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
     match f {
         MathFn::Log => return log(args),
+        // It multiplies by the `*` operator: the evaluator's
+        // (`Interp::prod_builtin`), which reaches here never.
+        MathFn::Prod => return Err(super::eval::poison(jitdiff_vm::lang::Poison::Unmodelled)),
         MathFn::Comb => {
             let [n, k] = args else {
                 return Err(type_error(format!(

@@ -5,11 +5,11 @@
 
 use std::rc::Rc;
 
-use jitdiff_vm::lang::ast::{BinOp, CmpOp};
+use jitdiff_vm::lang::ast::BinOp;
 
 use num_traits::ToPrimitive;
 
-use super::compare::{self, elem_eq, range_position};
+use super::compare::{self, UserCmp, elem_eq_by, item_at, range_position};
 use super::eval::{Res, binop_any, checked, exception, type_error, value_error};
 use super::seq::{self, Heap, check_len, not_iterable};
 use super::value::{Builtin, DescrObj, Int, ListObj, Value};
@@ -154,6 +154,9 @@ fn builtin_type(v: &Value) -> Option<&'static str> {
         Value::Str(_) => Some("str"),
         Value::Dict(_) => Some("dict"),
         Value::Set(_) => Some("set"),
+        Value::Int(_) => Some("int"),
+        Value::Bool(_) => Some("bool"),
+        Value::Float(_) => Some("float"),
         _ => None,
     }
 }
@@ -163,17 +166,21 @@ fn builtin_type(v: &Value) -> Option<&'static str> {
 /// methods, dicts the methods of [`super::dict_methods`], sets seven.
 fn has_method(ty: &str, m: &Meth) -> bool {
     match ty {
-        "list" => matches!(
-            m,
-            Meth::Append
-                | Meth::Pop
-                | Meth::Insert
-                | Meth::Extend
-                | Meth::Index
-                | Meth::Count
-                | Meth::Reverse
-                | Meth::Sort
-        ),
+        "list" => {
+            matches!(
+                m,
+                Meth::Append
+                    | Meth::Pop
+                    | Meth::Insert
+                    | Meth::Extend
+                    | Meth::Index
+                    | Meth::Count
+                    | Meth::Reverse
+                    | Meth::Sort
+                    | Meth::Clear
+                    | Meth::Copy
+            ) || matches!(m, Meth::Other(n) if &**n == "remove")
+        }
         "tuple" | "range" => matches!(m, Meth::Index | Meth::Count),
         "str" => {
             matches!(
@@ -196,6 +203,8 @@ fn has_method(ty: &str, m: &Meth) -> bool {
             m.name(),
             "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
         ),
+        "int" | "bool" => m.name() == "bit_length",
+        "float" => m.name() == "is_integer",
         _ => false,
     }
 }
@@ -256,6 +265,57 @@ fn ssize_arg(v: &Value) -> Res<i64> {
     }
 }
 
+/// Whether `recv.m(...)` compares items, and so may run a user class's
+/// `__eq__` or `__lt__`: `index`, `count` and `remove` of a list or tuple,
+/// and `list.sort` ([`call_comparing`], `Interp::list_sort_items`).
+pub fn compares_items(recv: &Value, m: &Meth) -> bool {
+    match recv {
+        Value::List(_) => {
+            matches!(m, Meth::Index | Meth::Count | Meth::Sort)
+                || matches!(m, Meth::Other(n) if &**n == "remove")
+        }
+        Value::Tuple(_) => matches!(m, Meth::Index | Meth::Count),
+        _ => false,
+    }
+}
+
+/// `index`, `count` or `remove` of a list or tuple, an instance's `__eq__`
+/// run by `user` (the container's item on the left, as CPython's).
+pub fn call_comparing(recv: &Value, m: &Meth, args: &[Value], user: &mut UserCmp) -> Res<Value> {
+    let owner = if matches!(recv, Value::List(_)) {
+        "list"
+    } else {
+        "tuple"
+    };
+    match m {
+        Meth::Index => match index_search(recv, args, user)? {
+            Some(i) => Ok(Value::Int(Int::Small(i))),
+            // A user `__repr__` poisons here (`compare::repr`): the
+            // evaluator's path (`Interp::call_builtin_method`) runs it.
+            None => Err(index_missing(recv, &compare::repr(&args[0])?)),
+        },
+        Meth::Count => count(recv, one_arg(owner, m, args)?, user),
+        _ => {
+            let x = one_arg(owner, m, args)?;
+            let mut i = 0;
+            while let Some(item) = item_at(recv, i) {
+                if elem_eq_by(&item, x, 1, user)? {
+                    // The slice `i:i+1` of the list as `__eq__` left it.
+                    if let Value::List(l) = recv {
+                        let mut items = l.items.borrow_mut();
+                        if i < items.len() {
+                            items.remove(i);
+                        }
+                    }
+                    return Ok(Value::None);
+                }
+                i += 1;
+            }
+            Err(value_error("list.remove(x): x not in list".into()))
+        }
+    }
+}
+
 /// `recv.m(*args)` after [`lookup`] accepted it.
 pub fn call_method(
     h: &mut Heap,
@@ -264,16 +324,39 @@ pub fn call_method(
     args: &[Value],
     int_bits: u64,
 ) -> Res<Value> {
+    if compares_items(recv, m) && !matches!(m, Meth::Sort) {
+        return call_comparing(recv, m, args, &mut compare::unmodelled_user_compare);
+    }
     match recv {
         Value::List(l) => list_method(h, l, m, args),
         Value::Str(s) => super::str_methods::call(h, s, m, args),
         Value::Dict(d) => super::dict_methods::call(h, d, m, args),
         Value::Set(s) => super::set::call(h, s, m.name(), args)
             .unwrap_or_else(|| Err(type_error(format!("no set method {}", m.name())))),
-        Value::Tuple(t) => match m {
-            Meth::Index => seq_index(&t.items, args, "tuple"),
-            _ => count(&t.items, one_arg("tuple", m, args)?),
-        },
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) => {
+            // Both methods are `int`'s or `float`'s, a bool's too.
+            let owner = if matches!(recv, Value::Float(_)) {
+                "float"
+            } else {
+                "int"
+            };
+            if !args.is_empty() {
+                return Err(type_error(format!(
+                    "{owner}.{}() takes no arguments ({} given)",
+                    m.name(),
+                    args.len()
+                )));
+            }
+            Ok(match recv {
+                Value::Float(x) => Value::Bool(x.is_finite() && x.fract() == 0.0),
+                _ => {
+                    let n = recv.as_int().map(|i| i.to_big()).unwrap_or_default();
+                    Value::Int(Int::Small(n.bits() as i64))
+                }
+            })
+        }
+        // `compares_items`: both methods of a tuple.
+        Value::Tuple(_) => Err(type_error(format!("no tuple method {}", m.name()))),
         Value::Range(r) => {
             let x = one_arg("range", m, args)?;
             let pos = range_position(r, x);
@@ -295,7 +378,13 @@ pub fn call_method(
 
 fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<Value> {
     match m {
-        Meth::Sort => super::iters::sort_list(h, l, args, None)?,
+        // Sorting may run users' `__lt__`: only the evaluator sorts
+        // (`Interp::list_sort_items`), and it never calls this for `sort`.
+        Meth::Sort => {
+            return Err(super::eval::poison(
+                jitdiff_vm::lang::outcome::Poison::Unmodelled,
+            ));
+        }
         Meth::Append => {
             let x = one_arg("list", m, args)?;
             check_len(l.items.borrow().len() as u128 + 1)?;
@@ -347,8 +436,21 @@ fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<V
             l.items.borrow_mut().insert(at, x.clone());
         }
         Meth::Extend => seq::extend(h, l, one_arg("list", m, args)?)?,
-        Meth::Index => return seq_index(&l.items.borrow(), args, "list"),
-        Meth::Count => return count(&l.items.borrow(), one_arg("list", m, args)?),
+        Meth::Clear | Meth::Copy => {
+            if !args.is_empty() {
+                return Err(type_error(format!(
+                    "list.{}() takes no arguments ({} given)",
+                    m.name(),
+                    args.len()
+                )));
+            }
+            if matches!(m, Meth::Clear) {
+                l.items.borrow_mut().clear();
+            } else {
+                let items = l.items.borrow().clone();
+                return Ok(h.list(items));
+            }
+        }
         Meth::Reverse => {
             if !args.is_empty() {
                 return Err(type_error(format!(
@@ -364,7 +466,9 @@ fn list_method(h: &mut Heap, l: &Rc<ListObj>, m: &Meth, args: &[Value]) -> Res<V
 }
 
 /// `index(x[, start[, stop]])` of a list or tuple.
-fn seq_index(items: &[Value], args: &[Value], owner: &str) -> Res<Value> {
+/// Where `recv.index(x[, start[, stop]])` finds `x` in a list or tuple
+/// (None: nowhere; the caller raises [`index_missing`]).
+pub fn index_search(recv: &Value, args: &[Value], user: &mut UserCmp) -> Res<Option<i64>> {
     let (x, bounds) = match args {
         [] => {
             return Err(type_error(
@@ -379,7 +483,11 @@ fn seq_index(items: &[Value], args: &[Value], owner: &str) -> Res<Value> {
             )));
         }
     };
-    let n = items.len() as i128;
+    let n = match recv {
+        Value::List(l) => l.items.borrow().len(),
+        Value::Tuple(t) => t.items.len(),
+        _ => 0,
+    } as i128;
     // Bounds clamp like slice indices (big ints too), then count from the
     // end if negative.
     let bound = |v: Option<&Value>, default: i128| -> Res<i128> {
@@ -392,24 +500,37 @@ fn seq_index(items: &[Value], args: &[Value], owner: &str) -> Res<Value> {
     };
     let start = bound(bounds.first(), 0)?;
     let stop = bound(bounds.get(1), n)?.min(n);
+    // The list is read afresh at every step (a user `__eq__` may change
+    // it), up to the bounds as they were computed.
     for i in start..stop.max(start) {
-        if elem_eq(&items[i as usize], x, 1)? {
-            return Ok(Value::Int(Int::Small(i as i64)));
+        let Some(item) = item_at(recv, i as usize) else {
+            break;
+        };
+        if elem_eq_by(&item, x, 1, user)? {
+            return Ok(Some(i as i64));
         }
     }
-    Err(value_error(if owner == "list" {
-        format!("{} is not in list", compare::repr(x)?)
-    } else {
-        "tuple.index(x): x not in tuple".into()
-    }))
+    Ok(None)
 }
 
-fn count(items: &[Value], x: &Value) -> Res<Value> {
+/// The ValueError of an `index` that found nothing in `recv`; `x_repr`
+/// is the argument's repr (a list's message shows it).
+pub fn index_missing(recv: &Value, x_repr: &str) -> Box<super::eval::Stop> {
+    value_error(if matches!(recv, Value::List(_)) {
+        format!("{x_repr} is not in list")
+    } else {
+        "tuple.index(x): x not in tuple".into()
+    })
+}
+
+fn count(recv: &Value, x: &Value, user: &mut UserCmp) -> Res<Value> {
     let mut n = 0;
-    for e in items {
-        if elem_eq(e, x, 1)? {
+    let mut i = 0;
+    while let Some(item) = item_at(recv, i) {
+        if elem_eq_by(&item, x, 1, user)? {
             n += 1;
         }
+        i += 1;
     }
     Ok(Value::Int(Int::Small(n)))
 }
@@ -507,32 +628,19 @@ pub fn sum(h: &mut Heap, args: &[Value], int_bits: u64) -> Res<Value> {
     Ok(acc)
 }
 
-/// `min(...)` / `max(...)`: over one iterable (consumed like `list(it)`:
-/// length cap and bulk fuel) or over the arguments; the first of equal
-/// items wins.
-pub fn min_max(h: &mut Heap, args: &[Value], max: bool) -> Res<Value> {
-    let name = if max { "max" } else { "min" };
-    let mut items: Box<dyn Iterator<Item = Value>> = match args {
-        [] => {
-            return Err(type_error(format!(
-                "{name} expected at least 1 argument, got 0"
-            )));
-        }
+/// The items `min(*args)`/`max(*args)` compares: the arguments, or the
+/// one argument's items, consumed like `list(it)` (length cap, bulk fuel).
+pub fn min_max_items(h: &mut Heap, args: &[Value], max: bool) -> Res<Vec<Value>> {
+    match args {
+        [] => Err(type_error(format!(
+            "{} expected at least 1 argument, got 0",
+            if max { "max" } else { "min" }
+        ))),
         [it] => {
             let items = seq::collect(it, || not_iterable(it))?;
             h.bulk(items.len());
-            Box::new(items.into_iter())
+            Ok(items)
         }
-        many => Box::new(many.iter().cloned()),
-    };
-    let Some(mut best) = items.next() else {
-        return Err(value_error(format!("{name}() arg is an empty sequence")));
-    };
-    let op = if max { CmpOp::Gt } else { CmpOp::Lt };
-    for x in items {
-        if compare::rich(op, &x, &best, 0)? {
-            best = x;
-        }
+        many => Ok(many.to_vec()),
     }
-    Ok(best)
 }

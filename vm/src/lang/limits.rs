@@ -198,7 +198,7 @@ impl Limits {
                     .into()
             }
             super::Poison::SortOrder => {
-                "a sort of 64 or more items met a NaN or an error, where CPython's result depends on its merge steps, which the language leaves out (not a run parameter)".into()
+                "a sort of 64 or more items met a NaN or an error, or would call a user class's `__lt__`, where CPython's result or the calls it makes depend on its merge steps, which the language leaves out (not a run parameter)".into()
             }
             super::Poison::Unmodelled => {
                 "a construct CPython runs that the language does not model, such as a class base that is not a class or a method of a built-in type the language lacks (`s.expandtabs()`) (not a run parameter)".into()

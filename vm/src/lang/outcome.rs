@@ -55,8 +55,9 @@ pub enum Poison {
     /// in the language is ASCII.
     NonAscii,
     /// A sort of 64 or more items whose order is not consistent (a NaN in
-    /// an item, or a comparison that raises): CPython's result then
-    /// depends on its merge steps, which the language leaves out.
+    /// an item, or a comparison that raises), or that would call a user
+    /// class's `__lt__`: CPython's result, or the calls it makes, then
+    /// depend on its merge steps, which the language leaves out.
     SortOrder,
     /// A construct the language does not model although CPython runs it:
     /// a class whose base is not a class (CPython then calls the base's
@@ -77,7 +78,7 @@ impl std::fmt::Display for Poison {
             Poison::SequenceTooLong => "sequence too long",
             Poison::Identity => "an answer that depends on object identity",
             Poison::NonAscii => "non-ASCII string (outside the language)",
-            Poison::SortOrder => "a long sort without a consistent order",
+            Poison::SortOrder => "a long sort whose result or calls depend on timsort's merges",
             Poison::Unmodelled => "a construct the language does not model",
         })
     }

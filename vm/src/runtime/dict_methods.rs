@@ -19,6 +19,7 @@ pub fn is_dict_method(m: Value) -> bool {
             | Value::METHOD_DICT_UPDATE
             | Value::METHOD_DICT_CLEAR
             | Value::METHOD_DICT_COPY
+            | Value::METHOD_DICT_POPITEM
     )
 }
 
@@ -90,6 +91,15 @@ pub fn call(arena: &mut Arena, m: Value, d: Value, args: &[Value]) -> Result<Val
             no_arguments("clear", args)?;
             pydict::clear(d);
             Ok(Value::NONE)
+        }
+        Value::METHOD_DICT_POPITEM => {
+            no_arguments("popitem", args)?;
+            let (k, v) = pydict::popitem(d)?
+                .ok_or_else(|| Raise::exc("KeyError", "'popitem(): dictionary is empty'".into()))?;
+            arena.roots.temps.extend([k, v]);
+            let pair = seq::new_tuple(arena, &[k, v]);
+            arena.roots.temps.truncate(arena.roots.temps.len() - 2);
+            pair
         }
         Value::METHOD_DICT_COPY => {
             no_arguments("copy", args)?;

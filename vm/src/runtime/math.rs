@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{Raise, float, int, type_name};
 
 /// The module's functions: `(name, value)`.
-pub const FUNCTIONS: [(&str, Value); 26] = [
+pub const FUNCTIONS: [(&str, Value); 27] = [
     ("sqrt", Value::MATH_SQRT),
     ("sin", Value::MATH_SIN),
     ("cos", Value::MATH_COS),
@@ -37,6 +37,7 @@ pub const FUNCTIONS: [(&str, Value); 26] = [
     ("isqrt", Value::MATH_ISQRT),
     ("factorial", Value::MATH_FACTORIAL),
     ("comb", Value::MATH_COMB),
+    ("prod", Value::MATH_PROD),
 ];
 
 /// The module's float constants.
@@ -100,6 +101,7 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
     match f {
         Value::MATH_LOG => return log(arena, args),
         Value::MATH_GCD => return gcd(arena, args),
+        Value::MATH_PROD => return prod(arena, args),
         Value::MATH_COMB => {
             let [n, k] = args else {
                 return Err(Raise::type_error(format!(
@@ -543,6 +545,29 @@ fn pow2(e: i32) -> f64 {
     } else {
         f64::from_bits(1u64 << (e + 1074))
     }
+}
+
+/// `math.prod(iterable)`: `1 * x1 * x2 ...` by the `*` operator (CPython's
+/// fast paths for ints and floats give the same values), the items
+/// consumed like `list(it)` (length cap, bulk fuel). `start=` is a keyword
+/// the language does not pass (it poisons as an unplaced keyword).
+fn prod(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    let [it] = args else {
+        return Err(Raise::type_error(format!(
+            "prod() takes exactly 1 positional argument ({} given)",
+            args.len()
+        )));
+    };
+    super::seq::rooted(arena, |arena| {
+        let items = super::seq::collect(arena, *it)?;
+        super::seq::charge(arena, items.len());
+        let mut acc = Value::small(1);
+        for x in items {
+            acc = int::binop(arena, crate::lang::ast::BinOp::Mul, false, acc, x)?;
+            arena.roots.temps.push(acc);
+        }
+        Ok(acc)
+    })
 }
 
 #[cfg(test)]

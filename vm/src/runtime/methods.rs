@@ -15,7 +15,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 70] = [
+pub const METHODS: [(&str, &str, Value); 77] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -86,6 +86,14 @@ pub const METHODS: [(&str, &str, Value); 70] = [
     ("str", "removeprefix", Value::METHOD_STR_REMOVEPREFIX),
     ("str", "removesuffix", Value::METHOD_STR_REMOVESUFFIX),
     ("str", "format", Value::METHOD_STR_FORMAT),
+    ("list", "remove", Value::METHOD_LIST_REMOVE),
+    ("list", "clear", Value::METHOD_LIST_CLEAR),
+    ("list", "copy", Value::METHOD_LIST_COPY),
+    ("dict", "popitem", Value::METHOD_DICT_POPITEM),
+    ("int", "bit_length", Value::METHOD_INT_BIT_LENGTH),
+    // A bool is an int: `True.bit_length()`.
+    ("bool", "bit_length", Value::METHOD_INT_BIT_LENGTH),
+    ("float", "is_integer", Value::METHOD_FLOAT_IS_INTEGER),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -134,6 +142,9 @@ fn is_of_type(v: Value, ty: &str) -> bool {
         "str" => super::strs::is_str(v),
         "dict" => super::pydict::is_dict(v),
         "set" => super::pyset::is_set(v),
+        "int" => int::is_int(v),
+        "bool" => v.is_bool(),
+        "float" => super::float::is_float(v),
         _ => false,
     }
 }
@@ -292,7 +303,9 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
         || is_range
         || super::strs::is_str(receiver)
         || super::pydict::is_dict(receiver)
-        || super::pyset::is_set(receiver);
+        || super::pyset::is_set(receiver)
+        || int::is_int(receiver)
+        || super::float::is_float(receiver);
     if let Some((_, _, m)) = METHODS
         .iter()
         .find(|(t, n, _)| has_methods && *t == ty && *n == name)
@@ -404,24 +417,51 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             seq::set_items(arena, xs, &all)?;
             Ok(Value::NONE)
         }
-        Value::METHOD_LIST_COUNT | Value::METHOD_TUPLE_COUNT => {
-            let name = if is_list(xs) {
-                "list.count"
-            } else {
-                "tuple.count"
-            };
-            let x = exactly_one(name, args)?;
-            let mut n = 0;
-            let mut i = 0;
-            while i < len(xs) {
-                if seq::item_eq(get(xs, i), x, 1)? {
-                    n += 1;
-                }
-                i += 1;
-            }
-            Ok(Value::small(n))
+        Value::METHOD_LIST_COUNT
+        | Value::METHOD_TUPLE_COUNT
+        | Value::METHOD_LIST_INDEX
+        | Value::METHOD_TUPLE_INDEX
+        | Value::METHOD_LIST_REMOVE => {
+            call_comparing(arena, m, xs, args, &mut seq::unmodelled_user_compare)
         }
-        Value::METHOD_LIST_INDEX | Value::METHOD_TUPLE_INDEX => index(xs, args),
+        Value::METHOD_INT_BIT_LENGTH | Value::METHOD_FLOAT_IS_INTEGER => {
+            if !args.is_empty() {
+                return Err(Raise::type_error(format!(
+                    "{}.{}() takes no arguments ({} given)",
+                    owner_of(m),
+                    name_of(m),
+                    args.len()
+                )));
+            }
+            if m == Value::METHOD_FLOAT_IS_INTEGER {
+                let x = super::float::value(receiver);
+                return Ok(Value::bool(x.is_finite() && x.fract() == 0.0));
+            }
+            let n = if receiver.is_bool() {
+                IBig::from((receiver == Value::TRUE) as i64)
+            } else {
+                int::to_ibig(receiver)
+            };
+            Ok(Value::small(
+                ibig::ops::UnsignedAbs::unsigned_abs(n).bit_len() as i64,
+            ))
+        }
+        Value::METHOD_LIST_CLEAR | Value::METHOD_LIST_COPY => {
+            let name = name_of(m);
+            if !args.is_empty() {
+                return Err(Raise::type_error(format!(
+                    "list.{name}() takes no arguments ({} given)",
+                    args.len()
+                )));
+            }
+            if m == Value::METHOD_LIST_CLEAR {
+                seq::set_items(arena, xs, &[])?;
+                return Ok(Value::NONE);
+            }
+            let items = seq::items(xs);
+            charge(arena, items.len());
+            seq::new_list(arena, &items)
+        }
         Value::METHOD_RANGE_INDEX | Value::METHOD_RANGE_COUNT => {
             let name = if m == Value::METHOD_RANGE_INDEX {
                 "range.index"
@@ -490,8 +530,105 @@ fn pop(arena: &mut Arena, xs: Value, args: &[Value]) -> Result<Value, Raise> {
     r.map(|_| v)
 }
 
-/// `index(x[, start[, stop]])`: start and stop clamp like slice bounds.
-fn index(xs: Value, args: &[Value]) -> Result<Value, Raise> {
+/// Whether method `m` compares items (`index`, `count`, `remove`), and so
+/// may run a user class's `__eq__`: [`call_comparing`].
+pub fn compares_items(m: Value) -> bool {
+    matches!(
+        m,
+        Value::METHOD_LIST_COUNT
+            | Value::METHOD_TUPLE_COUNT
+            | Value::METHOD_LIST_INDEX
+            | Value::METHOD_TUPLE_INDEX
+            | Value::METHOD_LIST_REMOVE
+    )
+}
+
+/// Calls a method that [`compares_items`], an instance's `__eq__` run by
+/// `user` (the container's item on the left, as CPython's).
+pub fn call_comparing(
+    arena: &mut Arena,
+    m: Value,
+    xs: Value,
+    args: &[Value],
+    user: &mut seq::UserCmp,
+) -> Result<Value, Raise> {
+    if m == Value::METHOD_LIST_REMOVE {
+        let i = remove_position(xs, args, user)?;
+        remove_at(arena, xs, i)?;
+        return Ok(Value::NONE);
+    }
+    compared_count_or_index(m, xs, args, user)
+}
+
+/// `index` and `count` of a list or tuple (they allocate nothing).
+pub fn compared_count_or_index(
+    m: Value,
+    xs: Value,
+    args: &[Value],
+    user: &mut seq::UserCmp,
+) -> Result<Value, Raise> {
+    if matches!(m, Value::METHOD_LIST_INDEX | Value::METHOD_TUPLE_INDEX) {
+        return match index_search(xs, args, user)? {
+            Some(i) => Ok(Value::small(i)),
+            // A user `__repr__` needs the interpreter (`Run`'s path).
+            None => Err(index_missing(
+                xs,
+                &super::try_repr(args[0], &|_| String::new())?,
+            )),
+        };
+    }
+    let name = if is_list(xs) {
+        "list.count"
+    } else {
+        "tuple.count"
+    };
+    let x = exactly_one(name, args)?;
+    let mut n = 0;
+    let mut i = 0;
+    while i < len(xs) {
+        if seq::item_eq_by(get(xs, i), x, 1, user)? {
+            n += 1;
+        }
+        i += 1;
+    }
+    Ok(Value::small(n))
+}
+
+/// Where `xs.remove(*args)` removes: the first item equal to the one
+/// argument, else CPython's ValueError.
+pub fn remove_position(xs: Value, args: &[Value], user: &mut seq::UserCmp) -> Result<usize, Raise> {
+    let x = exactly_one("list.remove", args)?;
+    let mut i = 0;
+    while i < len(xs) {
+        if seq::item_eq_by(get(xs, i), x, 1, user)? {
+            return Ok(i);
+        }
+        i += 1;
+    }
+    Err(Raise::exc(
+        "ValueError",
+        "list.remove(x): x not in list".into(),
+    ))
+}
+
+/// Deletes item `i` of list `xs`, as CPython's `list_ass_slice(i, i + 1)`
+/// on the list as it is now (nothing if a user `__eq__` shortened it).
+pub fn remove_at(arena: &mut Arena, xs: Value, i: usize) -> Result<(), Raise> {
+    let mut all = seq::items(xs);
+    if i < all.len() {
+        all.remove(i);
+    }
+    seq::set_items(arena, xs, &all)
+}
+
+/// Where `xs.index(x[, start[, stop]])` finds `x` (None: nowhere; the
+/// caller raises [`index_missing`]): start and stop clamp like slice
+/// bounds.
+pub fn index_search(
+    xs: Value,
+    args: &[Value],
+    user: &mut seq::UserCmp,
+) -> Result<Option<i64>, Raise> {
     let (x, bounds) = match args {
         [] => {
             return Err(Raise::type_error(
@@ -531,19 +668,26 @@ fn index(xs: Value, args: &[Value]) -> Result<Value, Raise> {
     };
     let mut i = start;
     while i < stop && i < len(xs) as i128 {
-        if seq::item_eq(get(xs, i as usize), x, 1)? {
-            return Ok(Value::small(i as i64));
+        if seq::item_eq_by(get(xs, i as usize), x, 1, user)? {
+            return Ok(Some(i as i64));
         }
         i += 1;
     }
-    Err(Raise::exc(
+    Ok(None)
+}
+
+/// The ValueError of an `index` that found nothing; `x_repr` is the
+/// argument's repr (a list's message shows it, by the user's `__repr__`
+/// when it has one).
+pub fn index_missing(xs: Value, x_repr: &str) -> Raise {
+    Raise::exc(
         "ValueError",
         if is_list(xs) {
-            format!("{} is not in list", super::repr(x, &|_| String::new()))
+            format!("{x_repr} is not in list")
         } else {
             "tuple.index(x): x not in tuple".into()
         },
-    ))
+    )
 }
 
 /// `==` between two different bound method objects: CPython compares their

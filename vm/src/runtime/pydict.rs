@@ -393,6 +393,19 @@ pub fn remove(d: Value, key: Value) -> Result<Option<Value>, Raise> {
     Ok(Some(v))
 }
 
+/// `d.popitem()`: removes the last entry and gives it back (None when `d`
+/// is empty). As CPython's `dict_popitem_impl`, the entries after it (all
+/// holes) are given back too: the next insertion takes its slot.
+pub fn popitem(d: Value) -> Result<Option<(Value, Value)>, Raise> {
+    let Some(i) = (0..nentries(d)).rev().find(|&i| !entry(d, i).0.is_null()) else {
+        return Ok(None);
+    };
+    let (k, v) = entry(d, i);
+    remove(d, k)?;
+    set_field(d, PYDICT_NENTRIES, i as u64);
+    Ok(Some((k, v)))
+}
+
 /// `d.clear()`: back to the shared empty table.
 pub fn clear(d: Value) {
     if len(d) > 0 {

@@ -303,10 +303,33 @@ pub fn range_item(arena: &mut Arena, r: Value, i: usize) -> Result<Value, Raise>
     int::from_ibig(arena, &(start + step * IBig::from(i)))
 }
 
+/// The comparison CPython makes by calling a user class's method, for
+/// two values one of which is an instance whose class defines a rich
+/// comparison: only the interpreter can run it (`Run::user_compare`), so
+/// the element comparisons below take it as an argument. Callers that
+/// cannot run Python pass [`unmodelled_user_compare`].
+pub type UserCmp<'a> = dyn FnMut(crate::lang::CmpOp, Value, Value) -> Result<bool, Raise> + 'a;
+
+/// The [`UserCmp`] of code that cannot call Python: it poisons.
+pub fn unmodelled_user_compare(_: crate::lang::CmpOp, _: Value, _: Value) -> Result<bool, Raise> {
+    Err(Raise::Poison(Poison::Unmodelled))
+}
+
+/// Whether comparing `a` with `b` runs a user class's method.
+pub fn user_compared(a: Value, b: Value) -> bool {
+    super::class::has_dunder(a, super::class::D_CMP)
+        || super::class::has_dunder(b, super::class::D_CMP)
+}
+
 /// Element equality inside containers: identity first, as CPython's
-/// `PyObject_RichCompare` callers do. Two NaNs poison: whether they are
+/// `PyObject_RichCompareBool` callers do. Two NaNs poison: whether they are
 /// the same object is outside the language.
 pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
+    item_eq_by(a, b, depth, &mut unmodelled_user_compare)
+}
+
+/// [`item_eq`], an instance's `__eq__` run by `user`.
+pub fn item_eq_by(a: Value, b: Value, depth: usize, user: &mut UserCmp) -> Result<bool, Raise> {
     if float::is_float(a)
         && float::is_float(b)
         && float::value(a).is_nan()
@@ -317,19 +340,21 @@ pub fn item_eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     if a == b {
         return Ok(true);
     }
-    // CPython would call the user's comparison here (containers, `in`).
-    if super::class::has_dunder(a, super::class::D_CMP)
-        || super::class::has_dunder(b, super::class::D_CMP)
-    {
-        return Err(Raise::Poison(Poison::Unmodelled));
+    if user_compared(a, b) {
+        return user(crate::lang::CmpOp::Eq, a, b);
     }
-    eq(a, b, depth)
+    eq_by(a, b, depth, user)
 }
 
 /// Python `==` for any two values, recursing into lists and tuples.
 /// `depth` counts the containers around `a` and `b` (0 at the top): a
 /// pair of containers deeper than the language allows poisons.
 pub fn eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
+    eq_by(a, b, depth, &mut unmodelled_user_compare)
+}
+
+/// [`eq`], instances' `__eq__` run by `user`.
+pub fn eq_by(a: Value, b: Value, depth: usize, user: &mut UserCmp) -> Result<bool, Raise> {
     super::methods::check_bound_eq(a, b)?;
     if let Some(r) = super::pyset_ops::rich_compare(crate::lang::CmpOp::Eq, a, b) {
         return r;
@@ -349,11 +374,11 @@ pub fn eq(a: Value, b: Value, depth: usize) -> Result<bool, Raise> {
     if is_list(a) && len(a) != len(b) {
         return Ok(false);
     }
-    // Lengths are re-read: nothing here mutates, but the loop bound must
-    // follow CPython's (the shorter current length).
+    // Lengths and items are re-read at every step, as CPython's: a user
+    // `__eq__` may change either container.
     let mut i = 0;
     while i < len(a).min(len(b)) {
-        if !item_eq(get(a, i), get(b, i), depth + 1)? {
+        if !item_eq_by(get(a, i), get(b, i), depth + 1, user)? {
             return Ok(false);
         }
         i += 1;
@@ -369,22 +394,34 @@ pub fn rich_compare(
     b: Value,
     depth: usize,
 ) -> Result<bool, Raise> {
+    rich_compare_by(op, a, b, depth, &mut unmodelled_user_compare)
+}
+
+/// [`rich_compare`], instances' comparisons run by `user`.
+pub fn rich_compare_by(
+    op: crate::lang::CmpOp,
+    a: Value,
+    b: Value,
+    depth: usize,
+    user: &mut UserCmp,
+) -> Result<bool, Raise> {
     use crate::lang::CmpOp::*;
     if matches!(op, Eq | NotEq) {
-        return Ok(eq(a, b, depth)? == (op == Eq));
+        return Ok(eq_by(a, b, depth, user)? == (op == Eq));
     }
     if depth >= MAX_CONTAINER_NESTING {
         return Err(Raise::Poison(Poison::Recursion));
     }
     let mut i = 0;
-    while i < len(a) && i < len(b) {
-        let (x, y) = (get(a, i), get(b, i));
-        if !item_eq(x, y, depth + 1)? {
-            return compare_values(op, x, y, depth + 1);
-        }
+    while i < len(a) && i < len(b) && item_eq_by(get(a, i), get(b, i), depth + 1, user)? {
         i += 1;
     }
-    Ok(crate::tier1::cmp_holds(op, len(a).cmp(&len(b))))
+    // The pair that differs is read again, as CPython's `list_richcompare`
+    // does: a user `__eq__` may have changed the lists.
+    if i >= len(a) || i >= len(b) {
+        return Ok(crate::tier1::cmp_holds(op, len(a).cmp(&len(b))));
+    }
+    compare_values_by(op, get(a, i), get(b, i), depth + 1, user)
 }
 
 /// A rich comparison of any two values (the generic COMPARE_OP), with
@@ -395,12 +432,26 @@ pub fn compare_values(
     b: Value,
     depth: usize,
 ) -> Result<bool, Raise> {
+    compare_values_by(op, a, b, depth, &mut unmodelled_user_compare)
+}
+
+/// [`compare_values`], instances' comparisons run by `user`.
+pub fn compare_values_by(
+    op: crate::lang::CmpOp,
+    a: Value,
+    b: Value,
+    depth: usize,
+    user: &mut UserCmp,
+) -> Result<bool, Raise> {
+    if user_compared(a, b) {
+        return user(op, a, b);
+    }
     if let Some(r) = super::pydict_ops::rich_compare(op, a, b, depth) {
         return r;
     }
     let same_kind = (is_list(a) && is_list(b)) || (is_tuple(a) && is_tuple(b));
     if same_kind {
-        return rich_compare(op, a, b, depth);
+        return rich_compare_by(op, a, b, depth, user);
     }
     let r = crate::tier1::compare(op, a, b)?;
     Ok(r == Value::TRUE)
@@ -408,10 +459,16 @@ pub fn compare_values(
 
 /// `x in container` for a list, tuple or range.
 pub fn contains(container: Value, x: Value) -> Result<bool, Raise> {
+    contains_by(container, x, &mut unmodelled_user_compare)
+}
+
+/// [`contains`], instances' `__eq__` run by `user` (item first, as
+/// CPython's `list_contains`).
+pub fn contains_by(container: Value, x: Value, user: &mut UserCmp) -> Result<bool, Raise> {
     if is_seq(container) {
         let mut i = 0;
         while i < len(container) {
-            if item_eq(get(container, i), x, 1)? {
+            if item_eq_by(get(container, i), x, 1, user)? {
                 return Ok(true);
             }
             i += 1;

@@ -604,20 +604,7 @@ fn sum(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
 fn min_max(arena: &mut Arena, min: bool, args: &[Value]) -> Result<Value, Raise> {
     let name = if min { "min" } else { "max" };
     rooted(arena, |arena| {
-        let items = match args {
-            [] => {
-                return Err(Raise::type_error(format!(
-                    "{name} expected at least 1 argument, got 0"
-                )));
-            }
-            // Consumed like `list(it)` (length cap, bulk fuel).
-            [it] => {
-                let items = collect(arena, *it)?;
-                charge(arena, items.len());
-                items
-            }
-            many => many.to_vec(),
-        };
+        let items = min_max_items(arena, min, args)?;
         let mut best: Option<Value> = None;
         for x in items {
             best = Some(match best {
@@ -634,4 +621,21 @@ fn min_max(arena: &mut Arena, min: bool, args: &[Value]) -> Result<Value, Raise>
         }
         best.ok_or_else(|| Raise::exc("ValueError", format!("{name}() arg is an empty sequence")))
     })
+}
+
+/// The items `min(*args)`/`max(*args)` compares: the arguments, or the
+/// one argument's items, consumed like `list(it)` (length cap, bulk fuel).
+pub fn min_max_items(arena: &mut Arena, min: bool, args: &[Value]) -> Result<Vec<Value>, Raise> {
+    match args {
+        [] => Err(Raise::type_error(format!(
+            "{} expected at least 1 argument, got 0",
+            if min { "min" } else { "max" }
+        ))),
+        [it] => {
+            let items = collect(arena, *it)?;
+            charge(arena, items.len());
+            Ok(items)
+        }
+        many => Ok(many.to_vec()),
+    }
 }

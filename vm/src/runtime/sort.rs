@@ -8,10 +8,16 @@
 //! consistent order the result is the one stable result, and an order that
 //! is not consistent (a NaN anywhere in an item, or a comparison that
 //! raises, whose first pair depends on timsort's merge steps) poisons
-//! ([`Poison::SortOrder`]).
+//! ([`Poison::SortOrder`]), as does a user class's `__lt__` there (its
+//! calls would show the merge's pairs).
+//!
+//! Comparisons that CPython makes by calling a user class's method (an
+//! item is an instance whose class defines one) are run by the `user`
+//! argument, which only the interpreter can provide
+//! (`tier1::item_compare`).
 
 use super::arena::Arena;
-use super::seq::{self, charge, rooted};
+use super::seq::{self, UserCmp, charge, unmodelled_user_compare};
 use super::value::Value;
 use super::{Raise, float, int};
 use crate::lang::limits::MAX_CONTAINER_NESTING;
@@ -19,10 +25,6 @@ use crate::lang::{CmpOp, Poison};
 
 /// Below this length CPython's timsort is one binary insertion sort.
 const MIN_MERGE: usize = 64;
-
-fn lt(a: Value, b: Value) -> Result<bool, Raise> {
-    seq::compare_values(CmpOp::Lt, a, b, 0)
-}
 
 /// The value of the `reverse=` keyword (NONE: absent), as CPython's
 /// `bool(accept={int})` converter reads it.
@@ -55,7 +57,7 @@ pub fn sort_list(arena: &mut Arena, xs: Value, reverse: bool) -> Result<(), Rais
     if reverse {
         items.reverse();
     }
-    let r = sort_items(&mut items, |v| v);
+    let r = sort_items(&mut items, |v| v, &mut unmodelled_user_compare);
     if reverse {
         items.reverse();
     }
@@ -63,40 +65,39 @@ pub fn sort_list(arena: &mut Arena, xs: Value, reverse: bool) -> Result<(), Rais
     r
 }
 
-/// `sorted(iterable, reverse=...)` (`reverse` NULL when absent).
-pub fn sorted(arena: &mut Arena, args: &[Value], reverse: Value) -> Result<Value, Raise> {
-    let [x] = args else {
-        return Err(Raise::type_error(format!(
-            "sorted expected 1 argument, got {}",
-            args.len()
-        )));
-    };
-    rooted(arena, |arena| {
-        // A set of strs sorts to one order whatever its table's order.
-        let strs_of_set = super::pyset::is_set(*x)
-            .then(|| super::pyset::str_elements(*x))
-            .flatten();
-        let items = match strs_of_set {
-            Some(items) => items,
-            None => seq::collect(arena, *x)?,
-        };
-        charge(arena, items.len());
-        let list = seq::new_list(arena, &items)?;
-        arena.roots.temps.push(list);
-        let reverse = reverse_flag(reverse)?;
-        sort_list(arena, list, reverse)?;
-        Ok(list)
-    })
+/// The items `sorted(x)` sorts (rooted in the arena's temps until the
+/// caller truncates them): `list(x)`'s, but for a set of strs, whose
+/// sorted order is the same from any starting order.
+pub fn sorted_source(arena: &mut Arena, x: Value) -> Result<Vec<Value>, Raise> {
+    let strs_of_set = super::pyset::is_set(x)
+        .then(|| super::pyset::str_elements(x))
+        .flatten();
+    match strs_of_set {
+        Some(items) => Ok(items),
+        None => seq::collect(arena, x),
+    }
 }
 
-fn sort_items<T: Copy>(items: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
+/// Sorts `items` by their `key`s, comparing as `a < b` (a user class's
+/// `__lt__` run by `user`). On an error the items stay as far as the sort
+/// got.
+pub fn sort_items<T: Copy>(
+    items: &mut [T],
+    key: fn(T) -> Value,
+    user: &mut UserCmp,
+) -> Result<(), Raise> {
     if items.len() < MIN_MERGE {
-        return small_sort(items, key);
+        let mut lt = |x: T, y: T| seq::compare_values_by(CmpOp::Lt, key(x), key(y), 0, user);
+        return small_sort(items, &mut lt);
     }
+    // The merge sort's comparisons are not timsort's: a user `__lt__`
+    // would show which pairs were compared (its calls, its prints).
+    let mut no_user = |_: CmpOp, _: Value, _: Value| Err(Raise::Poison(Poison::SortOrder));
+    let mut lt = |x: T, y: T| seq::compare_values_by(CmpOp::Lt, key(x), key(y), 0, &mut no_user);
     if items.iter().any(|x| has_nan(key(*x), 0)) {
         return Err(Raise::Poison(Poison::SortOrder));
     }
-    merge_sort(items, key).map_err(|e| match e {
+    merge_sort(items, &mut lt).map_err(|e| match e {
         Raise::Exc { .. } => Raise::Poison(Poison::SortOrder),
         other => other,
     })
@@ -105,12 +106,17 @@ fn sort_items<T: Copy>(items: &mut [T], key: fn(T) -> Value) -> Result<(), Raise
 /// Sorts `items` by `keys` (one per item, computed by the caller, as
 /// `sorted(..., key=f)` computes them all before comparing any), stably,
 /// with `reverse` as CPython's (both reversed before and after).
-pub fn sort_by_keys(items: &mut [Value], keys: &[Value], reverse: bool) -> Result<(), Raise> {
+pub fn sort_by_keys(
+    items: &mut [Value],
+    keys: &[Value],
+    reverse: bool,
+    user: &mut UserCmp,
+) -> Result<(), Raise> {
     let mut pairs: Vec<(Value, Value)> = keys.iter().copied().zip(items.iter().copied()).collect();
     if reverse {
         pairs.reverse();
     }
-    let r = sort_items(&mut pairs, |(k, _)| k);
+    let r = sort_items(&mut pairs, |(k, _)| k, user);
     if reverse {
         pairs.reverse();
     }
@@ -132,13 +138,15 @@ fn has_nan(v: Value, depth: usize) -> bool {
 }
 
 /// CPython 3.11's `count_run` then `binarysort` over the whole slice
-/// (`minrun` is the length itself below 64), comparing `key`s of items.
-fn small_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
+/// (`minrun` is the length itself below 64), comparing items by `lt`.
+fn small_sort<T: Copy>(
+    a: &mut [T],
+    lt: &mut impl FnMut(T, T) -> Result<bool, Raise>,
+) -> Result<(), Raise> {
     let n = a.len();
     if n < 2 {
         return Ok(());
     }
-    let lt = |x: T, y: T| lt(key(x), key(y));
     // count_run: a strictly descending run is reversed in place.
     let mut run = 2;
     if lt(a[1], a[0])? {
@@ -168,8 +176,11 @@ fn small_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
     Ok(())
 }
 
-/// A stable bottom-up merge sort whose comparisons (of `key`s) may fail.
-fn merge_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
+/// A stable bottom-up merge sort whose comparisons (`lt`) may fail.
+fn merge_sort<T: Copy>(
+    a: &mut [T],
+    lt: &mut impl FnMut(T, T) -> Result<bool, Raise>,
+) -> Result<(), Raise> {
     let n = a.len();
     let mut buf = a.to_vec();
     let mut width = 1;
@@ -181,7 +192,7 @@ fn merge_sort<T: Copy>(a: &mut [T], key: fn(T) -> Value) -> Result<(), Raise> {
             let (mut i, mut j, mut k) = (lo, mid, lo);
             while i < mid && j < hi {
                 // Take from the right only when strictly smaller (stable).
-                if lt(key(a[j]), key(a[i]))? {
+                if lt(a[j], a[i])? {
                     buf[k] = a[j];
                     j += 1;
                 } else {
@@ -215,10 +226,11 @@ mod tests {
         let mut want = src.clone();
         want.sort();
         let mut a = ints(&src);
-        merge_sort(&mut a, |v| v).unwrap();
+        let mut lt = |x: Value, y: Value| Ok(x.small_value() < y.small_value());
+        merge_sort(&mut a, &mut lt).unwrap();
         assert_eq!(a, ints(&want));
         let mut b = ints(&src[..40]);
-        small_sort(&mut b, |v| v).unwrap();
+        small_sort(&mut b, &mut lt).unwrap();
         let mut w = src[..40].to_vec();
         w.sort();
         assert_eq!(b, ints(&w));

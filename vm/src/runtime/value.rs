@@ -228,6 +228,13 @@ impl Value {
     pub const MATH_ISQRT: Value = Value((170 << 2) | 2);
     pub const MATH_FACTORIAL: Value = Value((171 << 2) | 2);
     pub const MATH_COMB: Value = Value((172 << 2) | 2);
+    pub const METHOD_LIST_REMOVE: Value = Value((173 << 2) | 2);
+    pub const METHOD_LIST_CLEAR: Value = Value((174 << 2) | 2);
+    pub const METHOD_LIST_COPY: Value = Value((175 << 2) | 2);
+    pub const METHOD_DICT_POPITEM: Value = Value((176 << 2) | 2);
+    pub const METHOD_INT_BIT_LENGTH: Value = Value((177 << 2) | 2);
+    pub const METHOD_FLOAT_IS_INTEGER: Value = Value((178 << 2) | 2);
+    pub const MATH_PROD: Value = Value((179 << 2) | 2);
     // The str methods of `str_methods.rs`.
     pub const METHOD_STR_LSTRIP: Value = Value((130 << 2) | 2);
     pub const METHOD_STR_RSTRIP: Value = Value((131 << 2) | 2);

@@ -179,6 +179,9 @@ impl Run<'_> {
         if let Some(r) = self.gen_builtin(callable, args) {
             return r;
         }
+        if let Some(r) = self.item_compare_call(callable, args) {
+            return r;
+        }
         match callable {
             Value::BUILTIN_PRINT => self.print(args, Value::NONE, Value::NONE),
             Value::BUILTIN_STR | Value::BUILTIN_REPR | Value::BUILTIN_ORD | Value::BUILTIN_CHR => {
@@ -200,7 +203,6 @@ impl Run<'_> {
             Value::BUILTIN_ENUMERATE => crate::runtime::iters::enumerate(self.arena, args),
             Value::BUILTIN_ZIP => crate::runtime::iters::zip(self.arena, args),
             Value::BUILTIN_REVERSED => crate::runtime::iters::reversed(self.arena, args),
-            Value::BUILTIN_SORTED => crate::runtime::sort::sorted(self.arena, args, Value::NULL),
             Value::BUILTIN_ISINSTANCE => crate::runtime::isinstance::call(args),
             Value::BUILTIN_ITER => self.iter_builtin(args),
             Value::BUILTIN_DIVMOD => num_builtins::divmod(self.arena, args),
@@ -352,7 +354,12 @@ impl Run<'_> {
         let reverse = keyword("reverse");
         if let (Some(reverse), true) = (reverse, names.len() == 1) {
             if callable == Value::BUILTIN_SORTED {
-                return crate::runtime::sort::sorted(self.arena, args, reverse);
+                return self.sorted_items(args, reverse);
+            }
+            if methods::is_bound(callable)
+                && let (xs, Value::METHOD_LIST_SORT) = methods::bound_parts(callable)
+            {
+                return self.list_sort_items(xs, args, reverse);
             }
             if methods::is_bound(callable) {
                 return methods::call_bound_kw(self.arena, callable, args, reverse);

@@ -191,6 +191,11 @@ impl Run<'_> {
     /// `do_richcompare` when an operand is an instance.
     pub(crate) fn compare_any(&mut self, op: CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
         if !(class::is_instance(a) || class::is_instance(b)) {
+            let same_kind =
+                (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b));
+            if same_kind {
+                return self.compare_sequences(op, a, b);
+            }
             return super::compare(op, a, b);
         }
         let (ta, tb) = (class::is_instance(a), class::is_instance(b));
@@ -413,7 +418,7 @@ impl Run<'_> {
         use crate::lang::bytecode::Op;
         match self.dunder_stack_op(Op::ContainsOp, negate as u32, &[x, c]) {
             Some(r) => r.map(|v| v[0]),
-            None => crate::runtime::seq_ops::contains_op(x, c, negate),
+            None => self.contains_items(x, c, negate),
         }
     }
 

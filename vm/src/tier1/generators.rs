@@ -373,6 +373,11 @@ impl Run<'_> {
                 let start = args.get(1).copied().unwrap_or(Value::small(0));
                 Some(self.sum_lazy(args[0], start))
             }
+            // `math.prod(g)`: LOAD_METHOD left a NULL in place of a receiver.
+            Value::MATH_PROD => match args {
+                [it] | [Value::NULL, it] if needs_vm(*it) => Some(self.prod_lazy(*it)),
+                _ => None,
+            },
             // Several arguments are compared as they are, generators too.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM => None,
             c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
@@ -497,7 +502,7 @@ impl Run<'_> {
     /// `x in it`: steps `it` until an item equals `x`.
     fn gen_contains(&mut self, x: Value, it: Value) -> Result<bool, Raise> {
         while let Some(v) = self.iter_next(it)? {
-            if seq::item_eq(v, x, 0)? {
+            if seq::item_eq_by(v, x, 0, &mut |op, a, b| self.user_compare(op, a, b))? {
                 return Ok(true);
             }
         }

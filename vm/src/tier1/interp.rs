@@ -769,7 +769,7 @@ impl Run<'_> {
                 crate::runtime::delete::delete_slice(arena, ins[0], ins[1], ins[2], ins[3])?;
                 vec![]
             }
-            Op::ContainsOp => vec![seq_ops::contains_op(ins[0], ins[1], arg == 1)?],
+            Op::ContainsOp => vec![self.contains_items(ins[0], ins[1], arg == 1)?],
             // Item 0 ends on top, so the stores that follow run left to right.
             Op::UnpackSequence => {
                 let mut items =

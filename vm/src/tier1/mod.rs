@@ -11,6 +11,7 @@ mod classes;
 mod dunders;
 mod generators;
 mod interp;
+mod item_compare;
 mod properties;
 mod reducers;
 mod seq_instr;

@@ -27,6 +27,18 @@ impl Run<'_> {
                 "sum() can't sum strings [use ''.join(seq) instead]".into(),
             ));
         }
+        self.fold_lazy(it, start, BinOp::Add)
+    }
+
+    /// `math.prod(it)` of an iterable only the VM can step.
+    pub(crate) fn prod_lazy(&mut self, it: Value) -> Result<Value, Raise> {
+        self.fold_lazy(it, Value::small(1), BinOp::Mul)
+    }
+
+    /// `start op x1 op x2 ...` over the items of `it`, pulled one at a
+    /// time (a failing operation stops the pulling, as CPython's); the
+    /// items pulled cost bulk fuel as a list of them would.
+    fn fold_lazy(&mut self, it: Value, start: Value, op: BinOp) -> Result<Value, Raise> {
         let mark = self.arena.roots.temps.len();
         self.arena.roots.temps.extend([it, start]);
         let acc_slot = mark + 1;
@@ -40,7 +52,7 @@ impl Run<'_> {
             pulled += 1;
             let acc = self.arena.roots.temps[acc_slot];
             self.arena.roots.temps.push(x);
-            let sum = int::binop(self.arena, BinOp::Add, false, acc, x);
+            let sum = int::binop(self.arena, op, false, acc, x);
             self.arena.roots.temps.pop();
             match sum {
                 Ok(v) => self.arena.roots.temps[acc_slot] = v,
@@ -132,7 +144,9 @@ impl Run<'_> {
                 Ok(true)
             } else {
                 self.arena.roots.temps.push(k);
-                let c = seq::compare_values(op, k, best_key, 0);
+                let c = seq::compare_values_by(op, k, best_key, 0, &mut |op, a, b| {
+                    self.user_compare(op, a, b)
+                });
                 self.arena.roots.temps.pop();
                 c
             };
@@ -171,7 +185,7 @@ impl Run<'_> {
         reverse: Value,
     ) -> Result<Value, Raise> {
         if key == Value::NONE {
-            return sort::sorted(self.arena, args, reverse);
+            return self.sorted_items(args, reverse);
         }
         let &[x] = args else {
             return Err(Raise::type_error(format!(
@@ -206,7 +220,9 @@ impl Run<'_> {
         }
         // Charged as the list's own sort is, on top of building it.
         seq::charge(self.arena, items.len());
-        sort::sort_by_keys(&mut items, &keys, reverse)?;
+        sort::sort_by_keys(&mut items, &keys, reverse, &mut |op, a, b| {
+            self.user_compare(op, a, b)
+        })?;
         seq::set_items(self.arena, list, &items)?;
         Ok(list)
     }
@@ -221,7 +237,7 @@ impl Run<'_> {
         reverse: Value,
     ) -> Result<Value, Raise> {
         if key == Value::NONE || !args.is_empty() {
-            return crate::runtime::methods::list_sort(self.arena, xs, args, reverse);
+            return self.list_sort_items(xs, args, reverse);
         }
         let reverse = sort::reverse_flag(reverse)?;
         let mut items = seq::items(xs);
@@ -257,7 +273,9 @@ impl Run<'_> {
                 }
             }
         }
-        let sorted = sort::sort_by_keys(items, &keys, reverse);
+        let sorted = sort::sort_by_keys(items, &keys, reverse, &mut |op, a, b| {
+            self.user_compare(op, a, b)
+        });
         let modified = seq::len(xs) != 0;
         seq::set_items(self.arena, xs, items)?;
         sorted?;

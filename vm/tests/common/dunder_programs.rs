@@ -530,11 +530,22 @@ print(A() - A())
 // iteration, the old `__getitem__` iteration), the VM and the reference
 // both poison.
 const DUNDER_POISONED: &[&str] = &[
-    "class E:\n    def __eq__(self, o):\n        return True\nxs = [E(), E()]\nprint(xs.count(xs[1]))\n",
-    "class E:\n    def __lt__(self, o):\n        return True\nprint(sorted([E(), E()]))\n",
+    // A dict's values are compared by code that cannot call Python.
+    "class E:\n    def __eq__(self, o):\n        return True\nprint({1: E()} == {1: E()})\n",
+    "class E:\n    def __eq__(self, o):\n        return True\nprint(E() in {1: E()}.values())\n",
     "class A:\n    def __add__(self, o):\n        return 1\nprint(sum([A(), A()], A()))\n",
     "class S:\n    def __str__(self):\n        return 's'\nprint('%s' % S())\n",
     "class I:\n    def __iter__(self):\n        return iter([1])\nxs = []\nxs.extend(I())\n",
     "class G:\n    def __getitem__(self, i):\n        return i\nfor x in G():\n    break\n",
     "class E:\n    def __eq__(self, o):\n        return 1\nprint(E() == E())\n",
+];
+
+/// Sorts of 64 items or more whose comparisons would call a user class's
+/// `__lt__`: the language's merge sort does not make timsort's calls, so
+/// they poison (`SortOrder`) before the first one, in every tier and in
+/// the reference; 63 items sort by CPython's own steps (item_compare.txt).
+const LONG_USER_SORTS: &[&str] = &[
+    "class E:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        print('lt')\n        return self.n < o.n\nxs = [E(i % 7) for i in range(64)]\nxs.sort()\n",
+    "class E:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        return self.n < o.n\nprint(sorted(range(100), key=lambda i: E(-i))[0])\n",
+    "class E:\n    def __init__(self, n):\n        self.n = n\n    def __lt__(self, o):\n        return self.n < o.n\nprint(sorted([(0, E(i)) for i in range(70)])[0])\n",
 ];
