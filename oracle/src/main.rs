@@ -253,7 +253,8 @@ enum Command {
         /// Force the `idioms` feature (kernels appended after the program:
         /// `del` of list items, slices, dict keys, instance attributes and
         /// locals, star unpacking, `str.format`, the newer str methods,
-        /// `type(v)`, decorated functions and `map`/`filter` in hot loops whose values
+        /// `type(v)`, decorated functions, `map`/`filter`, seeded `random` draws and
+        /// `heapq` queues fed by `functools` caches in hot loops whose values
         /// change at iteration K) on;
         /// combines with the others.
         #[arg(long)]

@@ -77,3 +77,17 @@ fn every_tier_prints_what_cpython_prints_for_method_descriptors() {
 fn every_tier_prints_what_cpython_prints_for_bit_length_popitem_and_prod() {
     agree_on_every_tier(include_str!("data/more_methods.txt"), 2);
 }
+
+/// `heapq`'s C functions, `functools.reduce`, `lru_cache` and `cache`, and
+/// `itertools`' iterators, lowered by the front end to the language's own
+/// code (vm/src/lang/stdlib.rs): every comparison a heap makes in
+/// CPython's order (a user `__lt__` included, and one that grows the list
+/// mid-sift), `heapify` past 2500 items, bounded caches evicting in LRU
+/// order, keyword calls cached apart, 1 and 1.0 and True as CPython keys
+/// them, the combinatoric iterators' orders, `islice` consuming no more
+/// than CPython's, and the C functions' errors. Shared with the
+/// reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_heapq_functools_and_itertools() {
+    agree_on_every_tier(include_str!("data/stdlib_modules.txt"), 3);
+}

@@ -28,7 +28,12 @@
 //! - the seeded `random` module: `randint`, `choice`, `randrange` with a
 //!   step, `random()` and `shuffle` in a hot loop, re-seeded at iteration
 //!   K (the same draws start over) and called through a local bound to
-//!   `random.randrange` or `random.randint`.
+//!   `random.randrange` or `random.randint`;
+//! - a priority queue of `heapq` (`heappush`, `heappop`, `heappushpop`)
+//!   fed by a `functools.lru_cache`d (or `cache`d) cost function with a
+//!   small bound, whose argument turns from int to float at iteration K
+//!   (new cache keys, mixed heap entries), summed up by `reduce` and by
+//!   `itertools.accumulate` under `islice`.
 //!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
@@ -60,7 +65,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 10] = [
+const KERNELS: [Kernel; 11] = [
     del_items,
     del_attribute,
     del_local,
@@ -71,6 +76,7 @@ const KERNELS: [Kernel; 10] = [
     decorators,
     map_filter,
     seeded_random,
+    heap_cache,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -240,6 +246,46 @@ print({f}_run({n}, {seed}))
         hi2 = a.max(b) + 1,
         step = if c == 0 { 1 } else { c.abs() },
         seed = h.pick[2] as i64 * 7919 + c,
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A `heapq` priority queue fed by a cached cost function (bounded so it
+/// evicts, or `@cache`) whose argument turns into a float at iteration K.
+fn heap_cache(h: &Holes) -> String {
+    let (f, [a, b, _]) = (&h.fun, h.k);
+    let decorator = if h.pick[0].is_multiple_of(3) {
+        "@functools.cache".to_string()
+    } else {
+        format!("@lru_cache(maxsize={})", 1 + h.pick[0] % 4)
+    };
+    format!(
+        "import heapq
+import functools
+import itertools
+from functools import lru_cache, reduce
+{decorator}
+def {f}_cost(x):
+    return (x * {a}) % 17 + len(str(x))
+def {f}_run(n):
+    pq = []
+    t = 0
+    for i in range(n):
+        v = i % {m} if i < {at} else (i % {m}) * 0.5
+        heapq.heappush(pq, ({f}_cost(v), i))
+        if len(pq) > {cap}:
+            c, j = heapq.heappop(pq)
+            t += c + j
+        if i % 7 == 0:
+            c, j = heapq.heappushpop(pq, ({b} % 5, -i))
+            t += c
+    run = list(itertools.islice(itertools.accumulate(p[0] for p in pq), {cap}))
+    return t, reduce(lambda acc, p: acc + p[0], pq, 0), sorted(pq)[:3], run
+print({f}_run({n}))
+",
+        m = 5 + h.pick[1] % 11,
+        cap = 2 + h.pick[2] % 6,
         at = h.at,
         n = h.n,
     )

@@ -28,6 +28,8 @@ mod closures;
 mod comprehension;
 #[path = "parse_fstring.rs"]
 mod fstring;
+#[path = "stdlib.rs"]
+pub(crate) mod stdlib;
 
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +79,7 @@ pub fn parse_program(source: &str) -> Result<Module, ParseError> {
         let parser = std::thread::Builder::new()
             .name("parser".into())
             .stack_size(PARSE_STACK)
-            .spawn_scoped(s, || parse_on_this_thread(source));
+            .spawn_scoped(s, || parse_on_this_thread(source, false));
         match parser.map(|t| t.join()) {
             Ok(Ok(result)) => result,
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
@@ -90,7 +92,14 @@ pub fn parse_program(source: &str) -> Result<Module, ParseError> {
     })
 }
 
-fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
+/// Parses source the front end itself wrote (the `heapq`/`functools`
+/// prelude and cache wrappers, `stdlib.rs`), which may use the reserved
+/// `__jd_` names, on the calling thread.
+pub(crate) fn parse_trusted(source: &str) -> Result<Module, ParseError> {
+    parse_on_this_thread(source, true)
+}
+
+fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseError> {
     let index = LineIndex::from_source_text(source);
     let err_at = |range: TextRange, message: String| {
         let lc = index.line_column(range.start(), source);
@@ -118,8 +127,16 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
             ));
         }
     }
+    let bound_names = builtins::bound_names(&parsed.syntax().body);
+    let stdlib = if trusted {
+        stdlib::Plan::default()
+    } else {
+        stdlib::plan(&parsed.syntax().body, &bound_names)
+            .map_err(|(what, at)| err_at(at, format!("unsupported construct: {what}")))?
+    };
     let lower = Lowering {
         err_at: &err_at,
+        stdlib: &stdlib,
         depth: Default::default(),
         kw_calls: Default::default(),
         super_ok: Default::default(),
@@ -129,7 +146,7 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
         nonlocal_ranges: Default::default(),
         future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
         annotation_names: Default::default(),
-        bound_names: builtins::bound_names(&parsed.syntax().body),
+        bound_names,
         genexp_consumed: Default::default(),
     };
     let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
@@ -142,7 +159,7 @@ fn parse_on_this_thread(source: &str) -> Result<Module, ParseError> {
             format!("unsupported construct: {what} (outside S0)"),
         ));
     }
-    Ok(module)
+    stdlib::lower(module, &stdlib, &parse_trusted)
 }
 
 /// Where a statement sits, for CPython's compile-time checks.
@@ -176,6 +193,8 @@ impl Ctx {
 
 struct Lowering<'a> {
     err_at: &'a dyn Fn(TextRange, String) -> ParseError,
+    /// What the program imports of `heapq` and `functools` (`stdlib.rs`).
+    stdlib: &'a stdlib::Plan,
     /// Statements and expressions being lowered, innermost last (the depth
     /// of the AST built so far).
     depth: std::cell::Cell<usize>,
@@ -591,7 +610,14 @@ impl Lowering<'_> {
         } else {
             d.decorator_list
                 .iter()
-                .map(|dec| self.expr(&dec.expression))
+                .map(|dec| match self.stdlib.cache_decorator(&dec.expression) {
+                    // Checked by `stdlib::plan` already.
+                    Some(Ok(cache)) => Ok(stdlib::cache_marker(cache)),
+                    Some(Err((what, at))) => {
+                        Err((self.err_at)(at, format!("unsupported construct: {what}")))
+                    }
+                    None => self.expr(&dec.expression),
+                })
                 .collect::<R<Vec<_>>>()?
         };
         if d.type_params.is_some() {

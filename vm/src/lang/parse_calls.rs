@@ -116,6 +116,13 @@ impl Lowering<'_> {
             }
         }
         Ok(match &*c.func {
+            // `itertools.product(xs, repeat=2)`: a call of the function
+            // `stdlib::lower` puts in its place, keywords and all.
+            py::Expr::Attribute(at) if self.stdlib.is_module(&at.value) => Expr::Call {
+                func: Box::new(self.expr(&c.func)?),
+                args,
+                keywords,
+            },
             py::Expr::Attribute(at) if keywords.is_empty() => Expr::MethodCall {
                 receiver: Box::new(self.receiver(&at.value)?),
                 method: self.attribute_name(at)?,
@@ -186,7 +193,10 @@ impl Lowering<'_> {
             return Err(self.unsupported(s, "import of several modules in one statement"));
         };
         let module = alias.name.id.to_string();
-        if !matches!(module.as_str(), "math" | "array" | "random") {
+        if !matches!(
+            module.as_str(),
+            "math" | "array" | "random" | "heapq" | "functools" | "itertools"
+        ) {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
         let name = alias
@@ -200,9 +210,29 @@ impl Lowering<'_> {
     /// has.
     pub(super) fn import_from(&self, i: &py::StmtImportFrom, s: &py::Stmt) -> R<Stmt> {
         let module = i.module.as_ref().map(|m| m.id.to_string());
-        let Some(module) = module.filter(|m| (m == "math" || m == "random") && i.level == 0) else {
-            return Err(self.unsupported(s, "import from a module other than `math` or `random`"));
+        let stdlib = |m: &str| matches!(m, "heapq" | "functools" | "itertools");
+        let Some(module) =
+            module.filter(|m| (m == "math" || m == "random" || stdlib(m)) && i.level == 0)
+        else {
+            return Err(self.unsupported(
+                s,
+                "import from a module other than `math`, `random`, `heapq`, `functools` or `itertools`",
+            ));
         };
+        // The names were checked by `stdlib::plan`; `stdlib::lower` drops
+        // the statement.
+        if stdlib(&module) {
+            let names = i
+                .names
+                .iter()
+                .map(|a| {
+                    let attr = a.name.id.to_string();
+                    let name = a.asname.as_ref().map_or(attr.clone(), |n| n.id.to_string());
+                    (attr, name)
+                })
+                .collect();
+            return Ok(Stmt::ImportFrom { module, names });
+        }
         let mut names = Vec::new();
         for alias in i.names.iter() {
             let attr = alias.name.id.to_string();

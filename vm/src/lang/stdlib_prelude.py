@@ -1,0 +1,525 @@
+# The functions of `heapq`, `functools` and `itertools` the language has, written in the
+# language itself: the front end (stdlib.rs) adds the ones a program calls
+# to its module and calls them in place of the module's. Each does what
+# CPython 3.11's C function does, step for step where a step shows: the
+# comparisons `_heapqmodule.c` makes, in its order, its checks that the
+# list kept its size, and its errors and messages. Names start with
+# `__jd_`, which programs may not use.
+
+
+def __jd_heapq_siftdown(heap, startpos, pos):
+    size = len(heap)
+    if pos >= size:
+        raise IndexError("index out of range")
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        smaller = newitem < parent
+        if size != len(heap):
+            raise RuntimeError("list changed size during iteration")
+        if not smaller:
+            break
+        parent = heap[parentpos]
+        newitem = heap[pos]
+        heap[parentpos] = newitem
+        heap[pos] = parent
+        pos = parentpos
+
+
+def __jd_heapq_siftup(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    if pos >= endpos:
+        raise IndexError("index out of range")
+    limit = endpos >> 1
+    while pos < limit:
+        childpos = 2 * pos + 1
+        if childpos + 1 < endpos:
+            if not (heap[childpos] < heap[childpos + 1]):
+                childpos += 1
+            if endpos != len(heap):
+                raise RuntimeError("list changed size during iteration")
+        tmp1 = heap[childpos]
+        tmp2 = heap[pos]
+        heap[childpos] = tmp2
+        heap[pos] = tmp1
+        pos = childpos
+    __jd_heapq_siftdown(heap, startpos, pos)
+
+
+def __jd_heapq_heappush(*args, **kwargs):
+    if kwargs:
+        raise TypeError("_heapq.heappush() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("heappush expected 2 arguments, got %d" % len(args))
+    heap = args[0]
+    if type(heap) is not list:
+        raise TypeError("heappush() argument 1 must be list, not %s" % type(heap).__name__)
+    heap.append(args[1])
+    __jd_heapq_siftdown(heap, 0, len(heap) - 1)
+
+
+def __jd_heapq_heappop(*args, **kwargs):
+    if kwargs:
+        raise TypeError("_heapq.heappop() takes no keyword arguments")
+    if len(args) != 1:
+        raise TypeError("_heapq.heappop() takes exactly one argument (%d given)" % len(args))
+    heap = args[0]
+    if type(heap) is not list:
+        raise TypeError("heappop() argument must be list, not %s" % type(heap).__name__)
+    if len(heap) == 0:
+        raise IndexError("index out of range")
+    lastelt = heap.pop()
+    if len(heap) == 0:
+        return lastelt
+    returnitem = heap[0]
+    heap[0] = lastelt
+    __jd_heapq_siftup(heap, 0)
+    return returnitem
+
+
+def __jd_heapq_heapreplace(*args, **kwargs):
+    if kwargs:
+        raise TypeError("_heapq.heapreplace() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("heapreplace expected 2 arguments, got %d" % len(args))
+    heap = args[0]
+    if type(heap) is not list:
+        raise TypeError("heapreplace() argument 1 must be list, not %s" % type(heap).__name__)
+    if len(heap) == 0:
+        raise IndexError("index out of range")
+    returnitem = heap[0]
+    heap[0] = args[1]
+    __jd_heapq_siftup(heap, 0)
+    return returnitem
+
+
+def __jd_heapq_heappushpop(*args, **kwargs):
+    if kwargs:
+        raise TypeError("_heapq.heappushpop() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("heappushpop expected 2 arguments, got %d" % len(args))
+    heap = args[0]
+    item = args[1]
+    if type(heap) is not list:
+        raise TypeError("heappushpop() argument 1 must be list, not %s" % type(heap).__name__)
+    if len(heap) == 0:
+        return item
+    top = heap[0]
+    if not (top < item):
+        return item
+    if len(heap) == 0:
+        raise IndexError("index out of range")
+    returnitem = heap[0]
+    heap[0] = item
+    __jd_heapq_siftup(heap, 0)
+    return returnitem
+
+
+def __jd_heapq_heapify(*args, **kwargs):
+    if kwargs:
+        raise TypeError("_heapq.heapify() takes no keyword arguments")
+    if len(args) != 1:
+        raise TypeError("_heapq.heapify() takes exactly one argument (%d given)" % len(args))
+    heap = args[0]
+    if type(heap) is not list:
+        raise TypeError("heapify() argument must be list, not %s" % type(heap).__name__)
+    n = len(heap)
+    if n > 2500:
+        __jd_heapq_heapify_big(heap)
+        return
+    i = (n >> 1) - 1
+    while i >= 0:
+        __jd_heapq_siftup(heap, i)
+        i -= 1
+
+
+# Past 2500 items CPython sifts rows of the tree bottom up in its own
+# order (`cache_friendly_heapify`), which shows in where equal items end.
+def __jd_heapq_heapify_big(heap):
+    m = len(heap) >> 1
+    top = 1
+    while top * 2 <= m + 1:
+        top *= 2
+    leftmost = top - 1
+    mhalf = m >> 1
+    i = leftmost - 1
+    while i >= mhalf:
+        j = i
+        while True:
+            __jd_heapq_siftup(heap, j)
+            if not (j & 1):
+                break
+            j >>= 1
+        i -= 1
+    i = m - 1
+    while i >= leftmost:
+        j = i
+        while True:
+            __jd_heapq_siftup(heap, j)
+            if not (j & 1):
+                break
+            j >>= 1
+        i -= 1
+
+
+def __jd_functools_reduce(*args, **kwargs):
+    if kwargs:
+        raise TypeError("reduce() takes no keyword arguments")
+    if len(args) < 2:
+        raise TypeError("reduce expected at least 2 arguments, got %d" % len(args))
+    if len(args) > 3:
+        raise TypeError("reduce expected at most 3 arguments, got %d" % len(args))
+    function = args[0]
+    try:
+        it = iter(args[1])
+    except TypeError:
+        raise TypeError("reduce() arg 2 must support iteration")
+    if len(args) == 3:
+        value = args[2]
+    else:
+        for value in it:
+            break
+        else:
+            raise TypeError("reduce() of empty iterable with no initial value")
+    for element in it:
+        value = function(value, element)
+    return value
+
+
+# The key `functools.lru_cache` makes of a call: the argument itself for one
+# int or str (of exactly that type), else the arguments, then a marker and
+# the keywords' names and values in order.
+def __jd_functools_key(args, kwargs):
+    if not kwargs and len(args) == 1 and (type(args[0]) is int or type(args[0]) is str):
+        return args[0]
+    if not kwargs:
+        return args
+    key = args + ("__jd_kwd_mark",)
+    for k, v in kwargs.items():
+        key += (k, v)
+    return key
+
+
+# `itertools`: each function takes and checks its arguments when called, as
+# CPython's does (`iter()` of its iterables then; the pools of
+# `permutations`, `combinations` and `product` read whole then), and
+# returns a generator that yields what CPython's iterator yields, in its
+# order.
+def __jd_itertools_count(*args, **kwargs):
+    if len(args) > 2:
+        raise TypeError("count expected at most 2 arguments, got %d" % len(args))
+    start = 0
+    step = 1
+    if len(args) > 0:
+        start = args[0]
+    if len(args) > 1:
+        step = args[1]
+    for k in kwargs:
+        if k == "start" and len(args) < 1:
+            start = kwargs[k]
+        elif k == "step" and len(args) < 2:
+            step = kwargs[k]
+        else:
+            raise TypeError("count() got an unexpected keyword argument '%s'" % k)
+    return __jd_itertools_count_gen(start, step)
+
+
+def __jd_itertools_count_gen(n, step):
+    while True:
+        yield n
+        n += step
+
+
+def __jd_itertools_chain(*iterables):
+    return __jd_itertools_chain_gen(iter(iterables))
+
+
+def __jd_itertools_chain_gen(sources):
+    for source in sources:
+        for item in source:
+            yield item
+
+
+def __jd_itertools_cycle(*args):
+    if len(args) != 1:
+        raise TypeError("cycle expected 1 argument, got %d" % len(args))
+    return __jd_itertools_cycle_gen(iter(args[0]))
+
+
+def __jd_itertools_cycle_gen(it):
+    saved = []
+    for item in it:
+        yield item
+        saved.append(item)
+    while saved:
+        for item in saved:
+            yield item
+
+
+def __jd_itertools_repeat(obj, *args):
+    if len(args) > 1:
+        raise TypeError("repeat expected at most 2 arguments, got %d" % (len(args) + 1))
+    if not args:
+        return __jd_itertools_repeat_forever(obj)
+    if type(args[0]) is not int and type(args[0]) is not bool:
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(args[0]).__name__)
+    return __jd_itertools_repeat_gen(obj, args[0])
+
+
+def __jd_itertools_repeat_forever(obj):
+    while True:
+        yield obj
+
+
+def __jd_itertools_repeat_gen(obj, times):
+    for _ in range(times):
+        yield obj
+
+
+def __jd_itertools_accumulate(iterable, *args, **kwargs):
+    func = None
+    if args:
+        func = args[0]
+    initial = None
+    for k in kwargs:
+        if k == "initial":
+            initial = kwargs[k]
+        elif k == "func" and not args:
+            func = kwargs[k]
+        else:
+            raise TypeError("accumulate() got an unexpected keyword argument '%s'" % k)
+    return __jd_itertools_accumulate_gen(iter(iterable), func, initial)
+
+
+def __jd_itertools_accumulate_gen(it, func, total):
+    if total is None:
+        for first in it:
+            total = first
+            break
+        else:
+            return
+    yield total
+    for item in it:
+        if func is None:
+            total = total + item
+        else:
+            total = func(total, item)
+        yield total
+
+
+def __jd_itertools_pairwise(iterable):
+    return __jd_itertools_pairwise_gen(iter(iterable))
+
+
+def __jd_itertools_pairwise_gen(it):
+    for prev in it:
+        for item in it:
+            yield (prev, item)
+            prev = item
+        return
+
+
+def __jd_itertools_product(*iterables, **kwargs):
+    repeat = 1
+    for k in kwargs:
+        if k != "repeat":
+            raise TypeError("product() got an unexpected keyword argument '%s'" % k)
+        repeat = kwargs[k]
+    if repeat < 0:
+        raise ValueError("repeat argument cannot be negative")
+    pools = [tuple(p) for p in iterables] * repeat
+    return __jd_itertools_product_gen(pools)
+
+
+def __jd_itertools_product_gen(pools):
+    for pool in pools:
+        if not pool:
+            return
+    n = len(pools)
+    idx = [0] * n
+    while True:
+        yield tuple([pools[i][idx[i]] for i in range(n)])
+        i = n - 1
+        while i >= 0:
+            idx[i] += 1
+            if idx[i] < len(pools[i]):
+                break
+            idx[i] = 0
+            i -= 1
+        if i < 0:
+            return
+
+
+def __jd_itertools_permutations(iterable, r=None):
+    pool = tuple(iterable)
+    if r is None:
+        r = len(pool)
+    elif type(r) is not int and type(r) is not bool:
+        raise TypeError("Expected int as r")
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return __jd_itertools_permutations_gen(pool, r)
+
+
+def __jd_itertools_permutations_gen(pool, r):
+    n = len(pool)
+    if r > n:
+        return
+    idx = list(range(r))
+    while True:
+        yield tuple([pool[i] for i in idx])
+        # The rightmost place that can take a larger index unused to its
+        # left, then the smallest unused indices after it.
+        j = r - 1
+        while j >= 0:
+            used = idx[:j]
+            c = idx[j] + 1
+            while c < n and c in used:
+                c += 1
+            if c < n:
+                break
+            j -= 1
+        if j < 0:
+            return
+        idx[j] = c
+        used = idx[: j + 1]
+        c = 0
+        for k in range(j + 1, r):
+            while c in used:
+                c += 1
+            idx[k] = c
+            used.append(c)
+
+
+def __jd_itertools_combinations(iterable, r):
+    pool = tuple(iterable)
+    if type(r) is not int and type(r) is not bool:
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(r).__name__)
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return __jd_itertools_combinations_gen(pool, r, False)
+
+
+def __jd_itertools_combinations_with_replacement(iterable, r):
+    pool = tuple(iterable)
+    if type(r) is not int and type(r) is not bool:
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(r).__name__)
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return __jd_itertools_combinations_gen(pool, r, True)
+
+
+def __jd_itertools_combinations_gen(pool, r, again):
+    n = len(pool)
+    if again:
+        if n == 0 and r > 0:
+            return
+        idx = [0] * r
+    else:
+        if r > n:
+            return
+        idx = list(range(r))
+    while True:
+        yield tuple([pool[i] for i in idx])
+        j = r - 1
+        if again:
+            while j >= 0 and idx[j] == n - 1:
+                j -= 1
+        else:
+            while j >= 0 and idx[j] == j + n - r:
+                j -= 1
+        if j < 0:
+            return
+        idx[j] += 1
+        for k in range(j + 1, r):
+            idx[k] = idx[j] if again else idx[k - 1] + 1
+
+
+def __jd_itertools_zip_longest(*iterables, **kwargs):
+    fill = None
+    for k in kwargs:
+        if k != "fillvalue":
+            raise TypeError("zip_longest() got an unexpected keyword argument '%s'" % k)
+        fill = kwargs[k]
+    return __jd_itertools_zip_longest_gen([iter(it) for it in iterables], fill)
+
+
+def __jd_itertools_zip_longest_gen(its, fill):
+    if not its:
+        return
+    live = len(its)
+    done = [False] * len(its)
+    while True:
+        row = []
+        for i in range(len(its)):
+            if done[i]:
+                row.append(fill)
+                continue
+            for item in its[i]:
+                row.append(item)
+                break
+            else:
+                done[i] = True
+                live -= 1
+                if live == 0:
+                    return
+                row.append(fill)
+        yield tuple(row)
+
+
+def __jd_itertools_islice(iterable, *args):
+    if not args:
+        raise TypeError("islice expected at least 2 arguments, got 1")
+    if len(args) > 3:
+        raise TypeError("islice expected at most 4 arguments, got %d" % (len(args) + 1))
+    start = 0
+    stop = -1
+    step = 1
+    if len(args) > 1 and args[0] is not None:
+        start = __jd_itertools_ssize(args[0])
+    last = args[0] if len(args) == 1 else args[1]
+    if last is not None:
+        stop = __jd_itertools_ssize(last)
+        if stop == -1:
+            raise ValueError("Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    if start < 0 or stop < -1:
+        raise ValueError("Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.")
+    if len(args) == 3 and args[2] is not None:
+        step = __jd_itertools_ssize(args[2])
+    if step < 1:
+        raise ValueError("Step for islice() must be a positive integer or None.")
+    return __jd_itertools_islice_gen(iter(iterable), start, None if stop == -1 else stop, step)
+
+
+# CPython's `PyNumber_AsSsize_t` with its error cleared: -1 for what is
+# not an int (or bool) or does not fit.
+def __jd_itertools_ssize(v):
+    if type(v) is bool:
+        return int(v)
+    if type(v) is not int or v < -(2 ** 63) or v >= 2 ** 63:
+        return -1
+    return v
+
+
+def __jd_itertools_islice_gen(it, nxt, stop, step):
+    cnt = 0
+    while True:
+        while cnt < nxt:
+            for _ in it:
+                break
+            else:
+                return
+            cnt += 1
+        if stop is not None and cnt >= stop:
+            return
+        for item in it:
+            break
+        else:
+            return
+        cnt += 1
+        nxt += step
+        if stop is not None and nxt > stop:
+            nxt = stop
+        yield item
