@@ -27,7 +27,8 @@ const ARITH_DUNDER_PROGRAMS: &str = include_str!("data/arith_dunders.txt");
 /// `/`, `//` and `%` with their reflections (`12 / v`, `17 % v`), and the
 /// unary `-`, `+`, `~` and `abs()`: in hot loops and augmented assignments,
 /// a subclass's reflected method first, `str % x` formatting whatever `x`
-/// defines, CPython's TypeErrors without the method, and dunders rebound
+/// defines (`%s`/`%r` running `__str__`/`__repr__` in the format's order,
+/// one raising, in a hot loop), CPython's TypeErrors without the method, and dunders rebound
 /// on the class at iteration K. Shared with the reference's test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_division_and_unary_dunders() {

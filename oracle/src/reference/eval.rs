@@ -638,6 +638,18 @@ impl<'p> Interp<'p> {
         {
             return Ok(v);
         }
+        // `fmt % args`: users' `__str__`/`__repr__` run as the format
+        // reaches their arguments.
+        if let (BinOp::Mod, Value::Str(fmt)) = (op, a) {
+            let text = super::format::format_text(fmt, b, &mut |v, repr| {
+                if repr {
+                    self.repr_any(v)
+                } else {
+                    self.str_any(v)
+                }
+            })?;
+            return super::strs::new_str(&mut self.heap, text);
+        }
         binop_full(&mut self.heap, op, a, b, inplace, self.limits.int_bits)
     }
 

@@ -72,6 +72,19 @@ impl Out {
 
 /// `fmt % args`.
 pub fn format(h: &mut Heap, fmt: &str, args: &Value) -> Res<Value> {
+    let text = format_text(fmt, args, &mut |_, _| Err(poison(Poison::Unmodelled)))?;
+    new_str(h, text)
+}
+
+/// The text of `fmt % args`; `user(v, repr)` renders a `%s` (`repr`
+/// false) or `%r`/`%a` argument whose text a user `__str__` or `__repr__`
+/// makes, when the format comes to it (code that cannot call Python
+/// passes one that poisons).
+pub fn format_text(
+    fmt: &str,
+    args: &Value,
+    user: &mut dyn FnMut(&Value, bool) -> Res<String>,
+) -> Res<String> {
     let single = std::slice::from_ref(args);
     let mut a = Args {
         items: match args {
@@ -105,7 +118,7 @@ pub fn format(h: &mut Heap, fmt: &str, args: &Value) -> Res<Value> {
             i += 1;
             continue;
         }
-        i = conversion(b, i, &mut a, mapping, &mut out)?;
+        i = conversion(b, i, &mut a, mapping, &mut out, user)?;
     }
     if a.next < a.items.len() && !mapping {
         return Err(type_error(
@@ -115,12 +128,19 @@ pub fn format(h: &mut Heap, fmt: &str, args: &Value) -> Res<Value> {
     if out.too_long {
         return Err(poison(Poison::SequenceTooLong));
     }
-    new_str(h, out.text)
+    Ok(out.text)
 }
 
 /// Parses and performs the conversion starting at `b[i]` (just past its
 /// `%`); returns where the format continues.
-fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out) -> Res<usize> {
+fn conversion(
+    b: &[u8],
+    mut i: usize,
+    a: &mut Args,
+    mapping: bool,
+    out: &mut Out,
+    user: &mut dyn FnMut(&Value, bool) -> Res<String>,
+) -> Res<usize> {
     let at = |k: usize| b.get(k).copied();
     if at(i) == Some(b'(') {
         if !mapping {
@@ -196,12 +216,15 @@ fn conversion(b: &[u8], mut i: usize, a: &mut Args, mapping: bool, out: &mut Out
     // The argument is fetched before the conversion character is checked.
     let v = a.next()?;
     let piece = match conv {
+        // A user `__str__` or `__repr__` (of `v` or inside it): `user`.
+        b's' | b'r' | b'a'
+            if super::eval::dunders::has_dunder(v, &["__str__"])
+                || super::compare::shows_user_repr(v) =>
+        {
+            Piece::Text(user(v, conv != b's')?)
+        }
         b's' | b'r' | b'a' => {
             let text = if conv == b's' {
-                // A user `__str__`: only the evaluator could call it.
-                if super::eval::dunders::has_dunder(v, &["__str__"]) {
-                    return Err(super::eval::poison(Poison::Unmodelled));
-                }
                 match v {
                     Value::Str(s) => s.to_string(),
                     // An exception's str() is its message, not its repr.

@@ -63,13 +63,13 @@ fn dict_format_key(fmt: &str, open: usize) -> Raise {
     Raise::Poison(crate::lang::Poison::Unmodelled)
 }
 
-/// `fmt % args`; `repr` and `to_str` render values (they know function
-/// names).
+/// `fmt % args`; `render(v, repr)` gives `repr(v)` (`%r`, `%a`) or
+/// `str(v)` (`%s`), when the conversion comes to `v` (CPython's order: a
+/// user `__str__` runs then, after the pieces before it).
 pub fn format(
     fmt: &str,
     args: Value,
-    to_str: &dyn Fn(Value) -> Result<String, Raise>,
-    repr: &dyn Fn(Value) -> Result<String, Raise>,
+    render: &mut dyn FnMut(Value, bool) -> Result<String, Raise>,
 ) -> Result<String, Raise> {
     let is_range = args.is_ptr() && super::object::kind_of(args) == super::object::Kind::Range;
     let mut a = if seq::is_tuple(args) {
@@ -151,7 +151,7 @@ pub fn format(
             return Err(Raise::Poison(Poison::SequenceTooLong));
         }
         let v = a.next()?;
-        let piece = convert(ch, at, &s, v, to_str, repr)?;
+        let piece = convert(ch, at, &s, v, render)?;
         out.push_str(&piece);
     }
     if a.next < a.items.len() && !a.mapping {
@@ -186,12 +186,11 @@ fn convert(
     at: usize,
     s: &Spec,
     v: Value,
-    to_str: &dyn Fn(Value) -> Result<String, Raise>,
-    repr: &dyn Fn(Value) -> Result<String, Raise>,
+    render: &mut dyn FnMut(Value, bool) -> Result<String, Raise>,
 ) -> Result<String, Raise> {
     match ch {
         b's' | b'r' | b'a' => {
-            let mut text = if ch == b's' { to_str(v)? } else { repr(v)? };
+            let mut text = render(v, ch != b's')?;
             if let Some(p) = s.prec {
                 text.truncate(p);
             }

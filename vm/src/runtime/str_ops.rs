@@ -50,8 +50,12 @@ pub fn binop(
             let fmt = text(a).to_string();
             let out = {
                 let arena_ref: &Arena = arena;
-                super::format::format(&fmt, b, &|v| super::arena_str(arena_ref, v), &|v| {
-                    super::arena_repr(arena_ref, v)
+                super::format::format(&fmt, b, &mut |v, repr| {
+                    if repr {
+                        super::arena_repr(arena_ref, v)
+                    } else {
+                        super::arena_str(arena_ref, v)
+                    }
                 })?
             };
             strs::new_charged(arena, &out)

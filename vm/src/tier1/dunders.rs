@@ -111,7 +111,40 @@ impl Run<'_> {
         {
             return Ok(v);
         }
+        if op == BinOp::Mod && strs::is_str(a) && self.formats_user_text(b) {
+            return self.str_percent(a, b);
+        }
         int::binop_plain(self.arena, op, inplace, a, b)
+    }
+
+    /// Whether `fmt % args` may run a user `__str__` or `__repr__`: an
+    /// argument (`args`, or an item of an `args` tuple) shows one.
+    fn formats_user_text(&self, args: Value) -> bool {
+        if seq::is_tuple(args) {
+            return seq::items(args)
+                .into_iter()
+                .any(|v| self.shows_user_repr(v));
+        }
+        self.shows_user_repr(args)
+    }
+
+    /// `fmt % args` whose `%s`/`%r` conversions run users' `__str__` and
+    /// `__repr__` (through `str_any`/`repr_any`) as the format reaches
+    /// them.
+    fn str_percent(&mut self, fmt: Value, args: Value) -> Result<Value, Raise> {
+        let text = strs::text(fmt).to_string();
+        // The arguments stay rooted while users' methods run.
+        let mark = self.arena.roots.temps.len();
+        self.arena.roots.temps.push(args);
+        let out = crate::runtime::format::format(&text, args, &mut |v, repr| {
+            if repr {
+                self.repr_any(v)
+            } else {
+                self.str_any(v)
+            }
+        });
+        self.arena.roots.temps.truncate(mark);
+        strs::new_charged(self.arena, &out?)
     }
 
     /// CPython's `SLOT1BINFULL` for `+ - * / // %`: None when neither

@@ -534,7 +534,6 @@ const DUNDER_POISONED: &[&str] = &[
     "class E:\n    def __eq__(self, o):\n        return True\nprint({1: E()} == {1: E()})\n",
     "class E:\n    def __eq__(self, o):\n        return True\nprint(E() in {1: E()}.values())\n",
     "class A:\n    def __add__(self, o):\n        return 1\nprint(sum([A(), A()], A()))\n",
-    "class S:\n    def __str__(self):\n        return 's'\nprint('%s' % S())\n",
     "class I:\n    def __iter__(self):\n        return iter([1])\nxs = []\nxs.extend(I())\n",
     "class G:\n    def __getitem__(self, i):\n        return i\nfor x in G():\n    break\n",
     "class E:\n    def __eq__(self, o):\n        return 1\nprint(E() == E())\n",
