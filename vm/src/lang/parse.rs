@@ -193,7 +193,8 @@ impl Ctx {
 
 struct Lowering<'a> {
     err_at: &'a dyn Fn(TextRange, String) -> ParseError,
-    /// What the program imports of `heapq` and `functools` (`stdlib.rs`).
+    /// What the program imports of `heapq`, `functools` and `itertools`
+    /// (`stdlib.rs`).
     stdlib: &'a stdlib::Plan,
     /// Statements and expressions being lowered, innermost last (the depth
     /// of the AST built so far).

@@ -140,7 +140,7 @@ pub(crate) enum Cache {
     Uncached,
 }
 
-/// What a program imports of the two modules (names bound anywhere).
+/// What a program imports of the modules (names bound anywhere).
 #[derive(Default, Debug)]
 pub(crate) struct Plan {
     /// `import heapq [as h]`: the name and its module.
@@ -156,7 +156,7 @@ pub(crate) struct Plan {
 type Refusal = (String, TextRange);
 
 impl Plan {
-    /// Whether the program imports nothing of the two modules.
+    /// Whether the program imports nothing of the modules.
     pub(crate) fn is_empty(&self) -> bool {
         self.libs.is_empty()
     }
@@ -677,10 +677,10 @@ fn rename_calls(e: &mut Expr, plan: &Plan) {
     }
 }
 
-/// The statements of `block` lowered: the imports of the two modules
-/// dropped (`from heapq import heappush as p` binds `p` to the prelude's
-/// function, though every use of `p` is a call, renamed already), cached
-/// `def`s expanded, nested blocks alike.
+/// The statements of `block` lowered: the imports of the modules dropped
+/// (they bind nothing: every use of their names is a call or a decorator,
+/// renamed or expanded already), cached `def`s expanded, nested blocks
+/// alike.
 fn lower_block<E>(
     block: Vec<Stmt>,
     parse: &dyn Fn(&str) -> Result<Module, E>,
