@@ -259,6 +259,13 @@ enum Command {
         /// combines with the others.
         #[arg(long)]
         idioms: bool,
+        /// Force the `library` feature (a kernel appended after the
+        /// program: a hot loop calling a few of about 150 str, list, tuple,
+        /// range, dict, set, int and float methods, builtins and operators
+        /// with edge-case arguments, recording every result or exception)
+        /// on; combines with the others.
+        #[arg(long)]
+        library: bool,
     },
     /// Run a fuzz campaign; every divergence is saved as .py + .json.
     /// Exit status 1 if anything diverged, so CI can gate on it.
@@ -508,6 +515,7 @@ fn main() -> ExitCode {
             sentinels,
             builtins,
             idioms,
+            library,
         } => {
             let flags: Vec<&str> = [
                 ("--sequences", sequences),
@@ -526,6 +534,7 @@ fn main() -> ExitCode {
                 ("--sentinels", sentinels),
                 ("--builtins", builtins),
                 ("--idioms", idioms),
+                ("--library", library),
             ]
             .into_iter()
             .filter_map(|(flag, on)| on.then_some(flag))
@@ -550,6 +559,7 @@ fn main() -> ExitCode {
                         c.sentinels |= sentinels;
                         c.builtins |= builtins;
                         c.idioms |= idioms;
+                        c.library |= library;
                     })
                 } else {
                     println!("# --- jitdiff gen --seed {s} ---");

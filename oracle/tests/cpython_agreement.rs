@@ -271,6 +271,19 @@ fn reference_agrees_with_cpython_on_generated_shape_change_programs() {
     );
 }
 
+/// The library feature against CPython: 300 generated programs with a
+/// library kernel (a hot loop calling str, list, tuple, range, dict, set,
+/// int and float methods, builtins and operators with edge-case arguments,
+/// every result and exception message recorded) print and end the same
+/// under `python3` as under the reference.
+#[test]
+fn reference_agrees_with_cpython_on_generated_library_programs() {
+    assert_agree(
+        generated(33000..33400, " --library", |c| c.library = true),
+        300,
+    );
+}
+
 /// Any combination of features against CPython: the guided campaign's
 /// siblings flip one feature of a kept program's configuration, which
 /// makes combinations the swarm draw never does (classes with dunders,

@@ -68,8 +68,10 @@ fn programs_are_small() {
         .collect();
     let mean = lines.iter().sum::<usize>() as f64 / lines.len() as f64;
     // The appended kernels (classes, exceptions, generators, dunders,
-    // shape changes, idioms) add 15 to 30 lines each: 92.7 with `idioms`.
-    assert!((10.0..=100.0).contains(&mean), "mean {mean} lines");
+    // shape changes, idioms) add 15 to 30 lines each: 92.7 with `idioms`;
+    // the library kernel (one program in four) 40 to 60, five lines a
+    // call in its own `try`: 106.3 with it.
+    assert!((10.0..=115.0).contains(&mean), "mean {mean} lines");
     assert!(
         lines.iter().all(|&n| n <= 400),
         "max {:?}",
@@ -637,6 +639,8 @@ fn sequence_feature_uses_every_sequence_node_and_only_when_on() {
             c.builtins = false;
             // Idiom kernels delete list items and unpack lists.
             c.idioms = false;
+            // Library kernels call list and tuple methods.
+            c.library = false;
         });
         assert!(seq_nodes(&off).is_empty(), "seed {seed}: {}", unparse(&off));
     }
@@ -970,6 +974,8 @@ fn string_feature_uses_string_nodes_and_only_when_on() {
             c.builtins = false;
             // Idiom kernels format strs and call str methods.
             c.idioms = false;
+            // Library kernels call str methods.
+            c.library = false;
             // Class kernels read a property by name (`getattr(o, 'val')`).
             c.classes = false;
         });
@@ -1195,6 +1201,8 @@ fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
             c.generators = false;
             c.dunders = false;
             c.shape_changes = false;
+            // Library kernels call with keyword arguments.
+            c.library = false;
         });
         let off_src = unparse(&off);
         assert!(syntax_forms(&off_src).is_empty(), "seed {seed}: {off_src}");

@@ -37,6 +37,7 @@ mod generators;
 mod idioms;
 mod iteration;
 mod keywords;
+mod library;
 mod loops;
 pub mod mutate;
 mod poison;
@@ -185,6 +186,11 @@ pub struct GenConfig {
     /// str methods and `type(v)` in hot loops whose values change at
     /// iteration K (see `idioms.rs`).
     pub idioms: bool,
+    /// A library kernel appended after generation: a hot loop calling a
+    /// few of about 150 str, list, tuple, range, dict, set, int and float
+    /// methods, builtins and operators with edge-case arguments, every
+    /// result or exception recorded (see `library.rs`).
+    pub library: bool,
     /// Sampled `print` inside loops.
     pub prints_in_loops: bool,
     /// A deliberate `ZeroDivisionError` (in a loop at iteration K, or at the end).
@@ -260,6 +266,7 @@ impl Default for GenConfig {
             sentinels: false,
             builtins: false,
             idioms: false,
+            library: false,
             prints_in_loops: true,
             zero_div: false,
             name_error: false,
@@ -282,7 +289,7 @@ impl GenConfig {
     /// configuration (`guided.rs`'s siblings), by name: every feature but
     /// the deliberate exceptions and limit crossings, which end a run early
     /// and are kept at their own rare odds.
-    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 39] {
+    pub fn features_mut(&mut self) -> [(&'static str, &mut bool); 40] {
         [
             ("hot_loops", &mut self.hot_loops),
             ("nested_loops", &mut self.nested_loops),
@@ -322,6 +329,7 @@ impl GenConfig {
             ("sentinels", &mut self.sentinels),
             ("builtins", &mut self.builtins),
             ("idioms", &mut self.idioms),
+            ("library", &mut self.library),
             ("prints_in_loops", &mut self.prints_in_loops),
         ]
     }
@@ -451,6 +459,9 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // `builtins` reads the same byte: `(byte / 4) % 4 == 1` (one in
         // four, about independent of `strings` and `dicts`).
         c.builtins = strings_byte.is_some_and(|b| (b / 4) % 4 == 1);
+        // `library` reads it too: `(byte / 16) % 4 == 3` (one in four,
+        // independent of `dicts` and `builtins`, about of `strings`).
+        c.library = strings_byte.is_some_and(|b| (b / 16) % 4 == 3);
         c.sets =
             cond_byte.is_some_and(|b| (b / 11) % 5 == 3) && (c.dicts || c.syntax || c.iteration);
         // `idioms` reads the same byte: `(byte / 17) % 4 == 2` (one in
@@ -515,6 +526,10 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // `idioms` is what it was before the feature existed.
     if cfg.idioms {
         idioms::rewrite(&mut m, u);
+    }
+    // After the idioms, for the same reason.
+    if cfg.library {
+        library::rewrite(&mut m, u);
     }
     Ok(m)
 }

@@ -27,8 +27,10 @@
 //!   and comparisons becoming ints, a str subscripted or a dict subscripted
 //!   or searched becoming a list, ints and None tested for truth becoming
 //!   other types, a called function rebound to one with a default, a
-//!   divisor becoming 0, a list unpacked becoming a tuple (see
-//!   [`operand_retype`] for the guard each makes fail).
+//!   divisor becoming 0, a list unpacked becoming a tuple, a list built
+//!   in the loop and subscripted built as a tuple from then on, in a side
+//!   trace that still guards for a list (see [`operand_retype`] for the
+//!   guard each makes fail).
 //!
 //! - a subscript (of a str, list or tuple, or a store into a list) whose
 //!   index in a hot loop runs through every valid index and then exactly
@@ -217,7 +219,7 @@ fn retype(h: &Holes) -> String {
 }
 
 /// The kinds of [`operand_retype`]: the guard each one makes fail.
-const OPERAND_RETYPES: usize = 17;
+const OPERAND_RETYPES: usize = 18;
 
 /// One operand of a specialized operation in a hot loop changes type (or
 /// value) at iteration K, so the guard the specialization put in the trace
@@ -238,7 +240,9 @@ const OPERAND_RETYPES: usize = 17;
 /// list (`_ITER_CHECK_TUPLE`); an instance joining a loop over instances
 /// that lacks the attribute read (its class has it:
 /// `_LOAD_ATTR_INSTANCE_VALUE`) or has no room for the one stored (made
-/// before the class's instances had it: `_STORE_ATTR_INSTANCE_VALUE`). A
+/// before the class's instances had it: `_STORE_ATTR_INSTANCE_VALUE`); a
+/// list built and subscripted in the loop built as a tuple instead, or the
+/// reverse (`_GUARD_NOS_LIST`/`_TUPLE` on a value of known type). A
 /// long campaign's coverage showed each of these guards compiled thousands
 /// of times and never failing: a bug in its exit could not be found.
 fn operand_retype(h: &Holes) -> String {
@@ -343,11 +347,36 @@ fn operand_retype(h: &Holes) -> String {
             "        for x in v:\n            t += x\n".to_string(),
         ),
         15 => return attribute_latecomer(h, false),
-        _ => return attribute_latecomer(h, true),
+        16 => return attribute_latecomer(h, true),
+        _ => return built_retype(h),
     };
     format!(
         "def {f}_run(n):\n    v = {start}\n    t = 0\n    for i in range(n):\n        \
          if i == {at}:\n            v = {next}\n{body}    return (t, v)\n\
+         print({f}_run({n}))\n",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// A list built in the loop body, subscripted, built as a tuple from
+/// iteration K (odd variants: a tuple becoming a list). The side trace
+/// from the branch holds the new display and, specialized before the
+/// change, the old type's guard (`_GUARD_NOS_LIST`/`_GUARD_NOS_TUPLE`) on
+/// a value whose type the optimizer knows is the other one: it must keep
+/// the guard, which fails, and a rule that removes it on the wrong fact
+/// runs the list uop on a tuple.
+fn built_retype(h: &Holes) -> String {
+    let (f, [k0, k1, _]) = (&h.fun, h.k);
+    let (before, after) = if h.pick[1].is_multiple_of(2) {
+        (format!("[i, {k0}]"), format!("(i, {k1})"))
+    } else {
+        (format!("(i, {k0})"), format!("[i, {k1}]"))
+    };
+    format!(
+        "def {f}_run(n):\n    t = 0\n    v = None\n    for i in range(n):\n        \
+         if i < {at}:\n            v = {before}\n        else:\n            v = {after}\n        \
+         t += v[i % 2]\n    return (t, v)\n\
          print({f}_run({n}))\n",
         at = h.at,
         n = h.n,
@@ -659,7 +688,11 @@ mod tests {
     /// reference: the reference must complete normally and the VM's
     /// outcome must be the reference's (`what` names the variant).
     fn run_agreeing(src: &str, what: &str) -> jitdiff_vm::RunOutput {
-        let crate::config::Target::Vm(t2) = crate::config::Config::parse("t2").unwrap().target
+        run_agreeing_on("t2", src, what)
+    }
+
+    fn run_agreeing_on(config: &str, src: &str, what: &str) -> jitdiff_vm::RunOutput {
+        let crate::config::Target::Vm(t2) = crate::config::Config::parse(config).unwrap().target
         else {
             unreachable!()
         };
@@ -713,16 +746,20 @@ mod tests {
             "_ITER_CHECK_TUPLE",
             "_LOAD_ATTR_INSTANCE_VALUE",
             "_STORE_ATTR_INSTANCE_VALUE",
+            "_GUARD_NOS_LIST",
         ];
         assert_eq!(guard.len(), OPERAND_RETYPES);
         for (kind, &want) in guard.iter().enumerate() {
             for variant in 0..6 {
                 let h = test_holes(120, 60, [kind, variant, 0], false);
                 let src = operand_retype(&h);
-                let out = run_agreeing(&src, &format!("kind {kind} variant {variant}"));
+                // The stale guard is in a side trace only if it is built
+                // before tier 1 respecializes the site: exits stressed.
+                let config = if kind == 17 { "t2+stress" } else { "t2" };
+                let out = run_agreeing_on(config, &src, &format!("kind {kind} variant {variant}"));
                 let want = match (kind, variant % 2) {
                     (9, 1) => "_BINARY_OP_FLOOR_DIVIDE_INT",
-                    (13, 1) => "_GUARD_NOS_TUPLE",
+                    (13, 1) | (17, 1) => "_GUARD_NOS_TUPLE",
                     _ => want,
                 };
                 assert!(
