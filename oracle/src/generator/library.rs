@@ -7,13 +7,13 @@
 //! message) in a list printed at the end.
 //!
 //! Why: the runtime library (str, list, tuple, range, dict and set
-//! methods, number formatting and conversion) is shared by every tier,
+//! methods, number formatting and conversion, `math`) is shared by every tier,
 //! so only the reference interpreter's independent implementation can
 //! catch a bug there, and only in a program that makes the call with the
 //! argument that shows it. The other features reach each method from
-//! their own contexts, rarely with every argument form (`s.find(t, a,
-//! b)` was in 2 programs of 300). Here each program draws a few of about
-//! 150 call templates (swarm testing: few per program, each drawn often
+//! their own contexts, rarely with every argument form (`str.find` was
+//! called in 2 programs of 300). Here each program draws a few of about
+//! 220 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
 //! one kernel runs a call on about every combination of its pools. The
 //! loop is hot, so tier 2 and the JIT run the calls too (escaping uops
@@ -52,6 +52,7 @@ const STRS: &[&str] = &[
     "'b'",
     "','",
     "'title Case'",
+    "'{}:{!r}'",
 ];
 
 /// One-character (or empty) arguments: fill characters, separators.
@@ -308,6 +309,42 @@ const TEMPLATES: &[&str] = &[
     "f + g * a",
     "abs(f) - g",
     "(max(f, g), min(f, g))",
+    "k ** a",
+    "f ** b",
+    "k / a",
+    "k % (g if g == g and g != 0 and abs(g) != float('inf') else 7.5)",
+    "f // (b or 3)",
+    "float(k) + k",
+    "(bool(s), bool(l), bool(f), bool(k))",
+    "(isinstance(f, float), type(k).__name__, type(l).__name__)",
+    "(str(k), repr(f), len(str(k)))",
+    "(a < b < k, a == b == 0, a <= k >= b)",
+    // the math module
+    "(math.floor(f), math.ceil(g))",
+    "math.sqrt(f)",
+    "math.isqrt(k)",
+    "(math.gcd(k, a), math.factorial(b))",
+    "math.comb(b + 4, a + 4)",
+    "math.log(f)",
+    "(math.log2(abs(k) + 1), math.log10(abs(f) + 1))",
+    "(math.trunc(f), math.fabs(g))",
+    "(math.isnan(f), math.isinf(g), math.isfinite(f))",
+    "math.hypot(f, g)",
+    // strs as sequences and mixed builtins
+    "sorted(s)",
+    "''.join(sorted(s, reverse=True))",
+    "(max(s, default=''), min(s + t))",
+    "list(enumerate(s, b))",
+    "list(zip(s, t, l))",
+    "sorted(set(s + t))",
+    "s.format(a, t)",
+    "[s[j:j + 2] for j in range(0, len(s), 2)]",
+    "{v: str(v) for v in l}",
+    "dict(enumerate(s))",
+    "sum(l) / len(l)",
+    "list(map(lambda v: v * a, l))",
+    "list(filter(lambda v: v > a, l))",
+    "any(v > b for v in l)",
 ];
 
 /// Appends one library kernel drawn from `u`.
@@ -354,7 +391,8 @@ pub fn kernel(u: &mut Unstructured) -> String {
         ));
     }
     format!(
-        "def lib_run(n):
+        "import math
+def lib_run(n):
     ss = [{strs}]
     cs = [{chars}]
     ls = [{lists}]
