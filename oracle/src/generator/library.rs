@@ -15,7 +15,7 @@
 //! called in 2 programs of 300). Here each program draws a few of about
 //! 220 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
-//! one kernel runs a call on about every combination of its pools. The
+//! one kernel runs a call on most combinations of its pools. The
 //! loop is hot, so tier 2 and the JIT run the calls too (escaping uops
 //! and their helpers), with receivers whose types the trace guards.
 //!

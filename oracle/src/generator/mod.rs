@@ -460,7 +460,7 @@ impl<'a> Arbitrary<'a> for GenConfig {
         // four, about independent of `strings` and `dicts`).
         c.builtins = strings_byte.is_some_and(|b| (b / 4) % 4 == 1);
         // `library` reads it too: `(byte / 16) % 4 == 3` (one in four,
-        // independent of `dicts` and `builtins`, about of `strings`).
+        // independent of `dicts` and `builtins`, about independent of `strings`).
         c.library = strings_byte.is_some_and(|b| (b / 16) % 4 == 3);
         c.sets =
             cond_byte.is_some_and(|b| (b / 11) % 5 == 3) && (c.dicts || c.syntax || c.iteration);
