@@ -691,6 +691,14 @@ fn usage_error(msg: &str) -> ExitCode {
 /// Reads and parses a source file and the limits it runs under, printing
 /// `file:line:col: error` (or `file: error`) on failure.
 fn load(file: &std::path::Path, overrides: LimitOverrides) -> Option<(Module, Limits)> {
+    load_source(file, overrides).map(|(m, l, _)| (m, l))
+}
+
+/// [`load`], also giving the program's text.
+fn load_source(
+    file: &std::path::Path,
+    overrides: LimitOverrides,
+) -> Option<(Module, Limits, String)> {
     let source = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => s,
@@ -712,7 +720,7 @@ fn load(file: &std::path::Path, overrides: LimitOverrides) -> Option<(Module, Li
         }
     };
     match parse_program(&source) {
-        Ok(m) => Some((m, limits)),
+        Ok(m) => Some((m, limits, source)),
         Err(e) => {
             eprintln!(
                 "{}:{}:{}: error: {}",
@@ -903,12 +911,13 @@ fn cmd_run(
     runner.hang_seconds = hang_seconds;
     let (mut errors, mut diverged) = (false, false);
     for file in files {
-        let Some((module, limits)) = load(file, limits) else {
+        let Some((module, limits, source)) = load_source(file, limits) else {
             errors = true;
             reps.add_error(&file.display().to_string());
             continue;
         };
         runner.limits = limits;
+        runner.cpython_source = Some(source);
         let report = runner.run(&module);
         reps.add(&file.display().to_string(), &names, &report);
         match &report.verdict {

@@ -110,6 +110,12 @@ pub struct Runner {
     pub oracle_stats: OracleStats,
     /// Seconds allowed for one `python3` run.
     pub cpython_timeout: u64,
+    /// The text of the program about to run, when it has one (`jitdiff
+    /// run FILE`): the `cpython` configuration runs it as written, so what
+    /// the front end drops or lowers (annotations, imports of `heapq`...)
+    /// is checked against CPython too. `None` (a generated program): the
+    /// module unparsed.
+    pub cpython_source: Option<String>,
     /// The limits every program runs under, on the reference and on every
     /// configuration alike.
     pub limits: Limits,
@@ -160,6 +166,7 @@ impl Runner {
             coverage: Default::default(),
             oracle_stats: OracleStats::default(),
             cpython_timeout: 10,
+            cpython_source: None,
             limits: Limits::default(),
             timing: Timing::default(),
         }
@@ -258,7 +265,11 @@ impl Runner {
         let config = self.configs[i].clone();
         let Target::Vm(vm_config) = &config.target else {
             let started = Instant::now();
-            let ran = cpython::run(&unparse(module), self.cpython_timeout);
+            let source = match &self.cpython_source {
+                Some(s) => s.clone(),
+                None => unparse(module),
+            };
+            let ran = cpython::run(&source, self.cpython_timeout);
             self.timing.config_ran(&config.name, since(started), None);
             let result = match ran {
                 Ok(o) => ConfigResult::Run(RunResult::Completed(o), vec![]),

@@ -1,6 +1,6 @@
 //! End-to-end: syntax beyond S0's first shape (a loop's `else:` block,
 //! parameters with default values, nested unpacking targets, chained
-//! assignment, bound methods as values) prints what CPython prints in every tier, with each program's
+//! assignment, bound methods as values, type annotations) prints what CPython prints in every tier, with each program's
 //! loops hot enough to be traced and compiled.
 
 mod common;
@@ -142,4 +142,16 @@ fn every_tier_prints_what_cpython_prints_for_decorators() {
 fn every_tier_prints_what_cpython_prints_for_del() {
     let programs: Vec<&str> = DELETE_PROGRAMS.split("\n#----\n").collect();
     agree_on_every_tier(&programs, 3);
+}
+
+/// Type annotations without `from __future__ import annotations`, which
+/// CPython 3.11 evaluates and the front end drops (`parse_annotations.rs`):
+/// parameters, returns, `*args`/`**kwargs`, module, class and local
+/// annotated assignments, bare class annotations, `typing` and
+/// `collections.abc` generics, `X | None`, string forward references.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_annotated_programs() {
+    let data = include_str!("data/annotations.txt");
+    let sources: Vec<&str> = data.split("\n#----\n").collect();
+    agree_on_every_tier(&sources, 5);
 }

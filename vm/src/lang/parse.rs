@@ -146,6 +146,7 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         nonlocal_ranges: Default::default(),
         future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
         annotation_names: Default::default(),
+        module_classes: Default::default(),
         bound_names,
         genexp_consumed: Default::default(),
     };
@@ -219,7 +220,10 @@ struct Lowering<'a> {
     /// annotations are dropped (see `parse_annotations.rs`).
     future_annotations: bool,
     /// Names imported from `typing`/`collections.abc` for annotations.
-    annotation_names: std::cell::RefCell<Vec<(String, TextRange)>>,
+    annotation_names: std::cell::RefCell<Vec<annotations::AnnotationName>>,
+    /// The classes the module's top-level `class` statements lowered so
+    /// far define (an evaluated annotation may name them).
+    module_classes: std::cell::RefCell<Vec<String>>,
     /// Every name the module binds anywhere (`builtins::bound_names`):
     /// `map` and `filter` are lowered only when they are the builtins.
     bound_names: std::collections::BTreeSet<String>,
@@ -543,7 +547,13 @@ impl Lowering<'_> {
                 Stmt::Return(r.value.as_deref().map(|v| self.expr(v)).transpose()?)
             }
             py::Stmt::Global(g) => Stmt::Global(g.names.iter().map(|n| n.id.to_string()).collect()),
-            py::Stmt::ClassDef(c) => self.class_def(c, s, ctx)?,
+            py::Stmt::ClassDef(c) => {
+                let class = self.class_def(c, s, ctx)?;
+                if ctx.blocks == 1 {
+                    self.module_classes.borrow_mut().push(c.name.id.to_string());
+                }
+                class
+            }
             py::Stmt::Delete(d) if d.targets.iter().any(has_starred) => {
                 return Err((self.err_at)(
                     s.range(),
@@ -563,7 +573,7 @@ impl Lowering<'_> {
                     })
                     .collect::<R<Vec<_>>>()?,
             ),
-            py::Stmt::AnnAssign(a) => self.ann_assign(a, s)?,
+            py::Stmt::AnnAssign(a) => self.ann_assign(a, s, ctx)?,
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
             py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
@@ -713,6 +723,13 @@ impl Lowering<'_> {
                 if n.id.as_str() == "__name__" && !self.bound_names.contains("__name__") =>
             {
                 Expr::Str("__main__".into())
+            }
+            // Annotations are dropped (`parse_annotations.rs`).
+            py::Expr::Name(n)
+                if n.id.as_str() == "__annotations__"
+                    && !self.bound_names.contains("__annotations__") =>
+            {
+                return Err(self.unsupported(e, "`__annotations__`"));
             }
             py::Expr::Name(n) => Expr::Name(n.id.to_string()),
             py::Expr::UnaryOp(u) => Expr::UnaryOp {

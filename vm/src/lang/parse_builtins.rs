@@ -199,6 +199,10 @@ impl<'a> Visitor<'a> for Names<'a> {
         visitor::walk_expr(self, expr);
     }
 
+    // Annotations are dropped or refused (`parse_annotations.rs`): the
+    // lowered program never reads them.
+    fn visit_annotation(&mut self, _: &'a py::Expr) {}
+
     fn visit_parameter(&mut self, parameter: &'a py::Parameter) {
         self.bound.insert(parameter.name.as_str());
         visitor::walk_parameter(self, parameter);

@@ -217,16 +217,20 @@ impl Lowering<'_> {
                 let [py::Expr::Name(n)] = &a.targets[..] else {
                     return Err(self.unsupported(s, "class attribute assignment to this target"));
                 };
-                let target = n.id.to_string();
-                if target == "__slots__" {
-                    return self.slots(&a.value, bound);
+                self.class_attribute(n, &a.value, s, bound)?
+            }
+            // `x: int = 0` is `x = 0`; a bare `x: int` binds nothing.
+            py::Stmt::AnnAssign(a) => {
+                self.annotation(&a.annotation)?;
+                match (&*a.target, &a.value) {
+                    (py::Expr::Name(_), None) => Stmt::Pass,
+                    (py::Expr::Name(n), Some(value)) => self.class_attribute(n, value, s, bound)?,
+                    _ => {
+                        return Err(
+                            self.unsupported(s, "class attribute assignment to this target")
+                        );
+                    }
                 }
-                if is_dunder(&target) {
-                    return Err(self.unsupported(s, &format!("class attribute `{target}`")));
-                }
-                let value = self.expr(&a.value)?;
-                self.refuse_class_names(&a.value, &value, bound)?;
-                Stmt::Assign { target, value }
             }
             other => {
                 return Err(self.unsupported(
@@ -234,6 +238,29 @@ impl Lowering<'_> {
                     "statement in a class body other than def, assignment, docstring or pass",
                 ));
             }
+        })
+    }
+
+    /// `name = value` in a class body.
+    fn class_attribute(
+        &self,
+        n: &py::ExprName,
+        value: &py::Expr,
+        s: &py::Stmt,
+        bound: &[String],
+    ) -> R<Stmt> {
+        let target = n.id.to_string();
+        if target == "__slots__" {
+            return self.slots(value, bound);
+        }
+        if is_dunder(&target) {
+            return Err(self.unsupported(s, &format!("class attribute `{target}`")));
+        }
+        let lowered = self.expr(value)?;
+        self.refuse_class_names(value, &lowered, bound)?;
+        Ok(Stmt::Assign {
+            target,
+            value: lowered,
         })
     }
 
@@ -380,6 +407,11 @@ fn class_body_names(body: &[py::Stmt]) -> Vec<String> {
                     if let py::Expr::Name(n) = t {
                         names.push(n.id.to_string());
                     }
+                }
+            }
+            py::Stmt::AnnAssign(a) if a.value.is_some() => {
+                if let py::Expr::Name(n) = &*a.target {
+                    names.push(n.id.to_string());
                 }
             }
             _ => {}
