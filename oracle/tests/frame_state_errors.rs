@@ -11,7 +11,11 @@
 //!   inside a Python callee;
 //! - an error raised and handled in tier 1 (a generator failing inside
 //!   `sum`) left where it was raised behind, and a later error leaving a
-//!   trace took that point as its own, which the replay never reaches.
+//!   trace took that point as its own, which the replay never reaches;
+//! - an operator whose dunders declined (`NotImplemented`) or returned a
+//!   wrong type raises after Python code ran, with the fuel those calls
+//!   ticked: its point is the instruction before it ran, checked for
+//!   reachability only (found by the dunder kernel `declines`).
 
 use jitdiff_oracle::config::Config;
 use jitdiff_oracle::runner::{Runner, Verdict};
@@ -22,6 +26,8 @@ const CONFIGS: &str = "t2+hot=1,jit-native+hot=1,jit-x86+hot=1,jit-a64+hot=1,t2+
 const PROGRAMS: &[&str] = &[
     "def gen():\n    yield 1\ndef main():\n    g = gen()\n    for i in range(3):\n        next(g)\nmain()\n",
     "def f():\n    def g(a):\n        for b in a:\n            yield 100 // b\n    try:\n        sum(g([0]))\n    except ZeroDivisionError:\n        pass\n    list((10 // b for b in [5, 0]))\nf()\n",
+    "class A:\n    def __lt__(self, o):\n        return NotImplemented\n    def __add__(self, o):\n        return NotImplemented\ndef main():\n    a = A()\n    n = 0\n    for i in range(3):\n        try:\n            a < i\n        except TypeError:\n            n += 1\n        try:\n            a + i\n        except TypeError:\n            n += 1\n    return n\nprint(main())\n",
+    "class B:\n    def __bool__(self):\n        return 1\ndef main():\n    n = 0\n    for i in range(3):\n        try:\n            if B():\n                n += 2\n        except TypeError:\n            n += 1\n    return n\nprint(main())\n",
 ];
 
 #[test]

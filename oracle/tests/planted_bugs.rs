@@ -353,11 +353,12 @@ fn a_unicode_guard_checking_one_operand_is_a_contained_internal_error() {
     );
 }
 
-/// Where the heap verifier reports the dict store's write: a header the
-/// walk cannot parse (neither a freed object's poison nor a dangling
-/// root), with the heap laid out as the builtins dict of the language's 50
-/// builtins leaves it (with 43 it was a freed object's poison).
-const DICT_STORE_PLACE: &str = "heap";
+/// Where the heap verifier reports the dict store's write: past the entry
+/// array, on the poison of an object freed by the last collection, with
+/// the heap laid out as the builtins dict of the language's 58 builtins
+/// leaves it (with 43 it was the same; with 50 to 57 it was a header the
+/// walk could not parse, reported as `heap`).
+const DICT_STORE_PLACE: &str = "use-after-free-write";
 
 /// The specialized dict store that skips its resize writes past the entry
 /// array over the next object's header: under GC stress the heap verifier

@@ -518,8 +518,10 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
     if v.is_null() {
         return "<unbound>".into();
     }
-    let immediate = matches!(v, Value::NONE | Value::TRUE | Value::FALSE)
-        || v.is_builtin()
+    let immediate = matches!(
+        v,
+        Value::NONE | Value::TRUE | Value::FALSE | Value::NOT_IMPLEMENTED
+    ) || v.is_builtin()
         || crate::runtime::math::is_math_value(v)
         || crate::runtime::random::is_random_value(v);
     if v.is_small_int() || immediate {

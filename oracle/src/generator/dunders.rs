@@ -19,7 +19,12 @@
 //! - builtins that compare instances by their `__lt__` and `__eq__`
 //!   (`in`, `index`, `remove`, `sort`, `sorted` by a tuple key, `min`,
 //!   `max`) on a small list in a hot loop, counting the calls, with
-//!   `__lt__` or `__eq__` rebound on the class at iteration K.
+//!   `__lt__` or `__eq__` rebound on the class at iteration K;
+//! - `NotImplemented` returned by `__add__`, `__radd__`, `__eq__` and
+//!   `__lt__` for operands of another type, in a hot loop whose operand
+//!   turns from an int into an instance of the same class or of a class
+//!   that answers the reflected operation at iteration K (the reflected
+//!   method, identity or the TypeError follow, as in CPython).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -34,7 +39,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 7] = [
+const KERNELS: [fn(&Holes) -> String; 8] = [
     bool_eq_effects,
     add_rebound,
     container,
@@ -42,6 +47,7 @@ const KERNELS: [fn(&Holes) -> String; 7] = [
     reprs,
     unary_division,
     ordered_items,
+    declines,
 ];
 
 struct Holes {
@@ -284,6 +290,29 @@ fn ordered_items(h: &Holes) -> String {
         o0 = h.op[0],
         k0 = h.k[0],
         len = h.k[1].abs() % 5 + 2,
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Operators that decline with `NotImplemented` for operands of another
+/// type; the operand turns from an int into an instance at iteration K.
+fn declines(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let later = if h.pick[0] {
+        format!("{c}W(i)")
+    } else {
+        format!("{c}(i)")
+    };
+    format!(
+        "class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __add__(self, o):\n        if isinstance(o, {c}):\n            return {c}(self.v {o0} o.v)\n        if isinstance(o, int):\n            return {c}(self.v {o1} o)\n        return NotImplemented\n    def __radd__(self, o):\n        if isinstance(o, int):\n            return {c}(o {o0} self.v)\n        return NotImplemented\n    def __eq__(self, o):\n        if isinstance(o, {c}):\n            return self.v == o.v\n        return NotImplemented\n    def __lt__(self, o):\n        if isinstance(o, {c}):\n            return self.v < o.v\n        return NotImplemented\n\
+         class {c}W:\n    def __init__(self, v):\n        self.v = v\n    def __radd__(self, o):\n        if isinstance(o, {c}):\n            return {c}(o.v - self.v)\n        return NotImplemented\n    def __eq__(self, o):\n        return isinstance(o, {c}) and o.v % 7 == self.v % 7\n\
+         def {f}_run(n):\n    a = {c}(1)\n    w = {c}W({k1})\n    hits = 0\n    errs = 0\n    for i in range(n):\n        x = i if i < {at} else {later}\n        try:\n            a = a + x\n        except TypeError:\n            errs += 1\n        if a == w or a == {c}(i % 5) or {k0} + a == x:\n            hits += 1\n        try:\n            if a < x:\n                hits += 2\n        except TypeError:\n            errs += 1\n        a = {c}(a.v % 1000)\n    return a.v, hits, errs\n\
+         print({f}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
         at = h.at,
         n = h.n,
     )

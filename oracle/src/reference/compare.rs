@@ -367,6 +367,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
         (Value::View(x), Value::View(y)) => Rc::ptr_eq(x, y),
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
+        (Value::NotImplemented, Value::NotImplemented) => true,
         (Value::Bound(x), Value::Bound(y)) => Rc::ptr_eq(x, y),
         (Value::Descr(x), Value::Descr(y)) => x.same(y),
         (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
@@ -393,6 +394,7 @@ pub fn identical(a: &Value, b: &Value) -> Res<bool> {
             | Value::View(_)
             | Value::Func(_)
             | Value::Builtin(_)
+            | Value::NotImplemented
             | Value::Bound(_)
             | Value::Descr(_)
             | Value::Iter(_)

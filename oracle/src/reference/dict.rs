@@ -156,6 +156,7 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         }
         Value::Iter(it) => (9u8, Rc::as_ptr(it) as usize).hash(h),
         Value::Builtin(b) => (7u8, b.name()).hash(h),
+        Value::NotImplemented => 10u8.hash(h),
         Value::Module => 9u8.hash(h),
         // Arrays are unhashable, the module and type hashed by identity:
         // neither is modelled.

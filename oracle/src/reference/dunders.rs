@@ -159,19 +159,28 @@ impl<'p> Interp<'p> {
                     _ => false,
                 };
                 if overrides && let Some(f) = b_refl.clone() {
-                    return self.call_dunder(f, vec![b.clone(), a.clone()]).map(Some);
+                    let r = self.call_dunder(f, vec![b.clone(), a.clone()])?;
+                    if !matches!(r, Value::NotImplemented) {
+                        return Ok(Some(r));
+                    }
                 }
                 do_other = false;
             }
             if let Some(f) = a_fwd {
-                return self.call_dunder(f, vec![a.clone(), b.clone()]).map(Some);
+                let r = self.call_dunder(f, vec![a.clone(), b.clone()])?;
+                if !matches!(r, Value::NotImplemented) {
+                    return Ok(Some(r));
+                }
             }
             if same {
                 return Ok(None);
             }
         }
         match b_refl {
-            Some(f) if do_other => self.call_dunder(f, vec![b.clone(), a.clone()]).map(Some),
+            Some(f) if do_other => {
+                let r = self.call_dunder(f, vec![b.clone(), a.clone()])?;
+                Ok((!matches!(r, Value::NotImplemented)).then_some(r))
+            }
             _ => Ok(None),
         }
     }
@@ -223,7 +232,8 @@ impl<'p> Interp<'p> {
     }
 
     /// `type(x)`'s comparison: the user's method (whose result must be a
-    /// bool in the language), else `object`'s; None is `NotImplemented`.
+    /// bool or `NotImplemented` in the language), else `object`'s; None is
+    /// `NotImplemented`, returned or implied.
     fn rich_one(&mut self, x: &Value, y: &Value, op: CmpOp) -> Res<Option<bool>> {
         if !matches!(x, Value::Instance(_)) {
             return Ok(None);
@@ -231,6 +241,7 @@ impl<'p> Interp<'p> {
         if let Some(f) = self.dunder(x, cmp_name(op))? {
             return match self.call_dunder(f, vec![x.clone(), y.clone()])? {
                 Value::Bool(r) => Ok(Some(r)),
+                Value::NotImplemented => Ok(None),
                 _ => Err(poison(Poison::Unmodelled)),
             };
         }

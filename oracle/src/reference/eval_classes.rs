@@ -583,6 +583,7 @@ pub(super) fn callable(args: &[Value]) -> Res<Value> {
         | Value::Float(_)
         | Value::Bool(_)
         | Value::None
+        | Value::NotImplemented
         | Value::Str(_)
         | Value::Module
         | Value::Range(_)

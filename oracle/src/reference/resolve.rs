@@ -352,7 +352,10 @@ pub fn resolve(module: &Module, guard: &StackGuard, int_bits: u64) -> R<Program>
     let builtins = r
         .global_names
         .iter()
-        .map(|n| Builtin::named(n).map(Value::Builtin))
+        .map(|n| match n.as_str() {
+            "NotImplemented" => Some(Value::NotImplemented),
+            _ => Builtin::named(n).map(Value::Builtin),
+        })
         .collect();
     Ok(Program {
         module: body,

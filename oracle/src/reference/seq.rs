@@ -188,6 +188,7 @@ impl Items {
             | Value::Float(_)
             | Value::Bool(_)
             | Value::None
+            | Value::NotImplemented
             | Value::Func(_)
             | Value::Builtin(_)
             | Value::Bound(_)

@@ -691,6 +691,9 @@ pub enum Value {
     Float(f64),
     Bool(bool),
     None,
+    /// `NotImplemented`, what a binary or comparison dunder returns to
+    /// decline (`dunders.rs`).
+    NotImplemented,
     /// An immutable ASCII string (one byte per character).
     Str(Rc<str>),
     Func(Rc<FuncObj>),
@@ -759,6 +762,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Bool(_) => "bool",
             Value::None => "NoneType",
+            Value::NotImplemented => "NotImplementedType",
             Value::Str(_) => "str",
             Value::Func(_) => "function",
             Value::Builtin(b) if b.is_class() => "type",
@@ -804,6 +808,8 @@ impl Value {
             Value::Str(s) => !s.is_empty(),
             Value::Func(_) | Value::Builtin(_) | Value::Bound(_) | Value::Descr(_) => true,
             Value::Module | Value::Math(_) | Value::Rand(_) => true,
+            // CPython 3.11 warns on stderr and answers true.
+            Value::NotImplemented => true,
             Value::Arr(a) => a.truthy(),
             Value::Range(r) => !r.len().is_zero(),
             Value::Tuple(t) => !t.items.is_empty(),
@@ -840,6 +846,7 @@ impl Value {
             (Value::Gen(a), Value::Gen(b)) => Rc::ptr_eq(a, b),
             (Value::Range(a), Value::Range(b)) => Rc::ptr_eq(a, b) || a.same_sequence(b),
             (Value::None, Value::None) => true,
+            (Value::NotImplemented, Value::NotImplemented) => true,
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Builtin(a), Value::Builtin(b)) => a == b,
             (Value::Module, Value::Module) => true,
@@ -885,6 +892,7 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::None => f.write_str("None"),
+            Value::NotImplemented => f.write_str("NotImplemented"),
             Value::Str(s) => f.write_str(&super::strs::repr_str(s)),
             Value::Func(func) => write!(f, "<function {}>", func.name),
             Value::Builtin(b) if b.is_class() => write!(f, "<class '{}'>", b.name()),

@@ -51,7 +51,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "MemoryError",
     "ModuleNotFoundError",
     "NotADirectoryError",
-    "NotImplemented",
     "OSError",
     "PendingDeprecationWarning",
     "PermissionError",

@@ -26,7 +26,7 @@ enum NoDelete {
 
 fn no_delete(c: Value) -> Result<NoDelete, Raise> {
     use super::object::{Kind, kind_of};
-    if c.is_small_int() || c.is_bool() || c == Value::NONE {
+    if c.is_small_int() || c.is_bool() || c == Value::NONE || c == Value::NOT_IMPLEMENTED {
         return Ok(NoDelete::NoMethods);
     }
     if !c.is_ptr() {

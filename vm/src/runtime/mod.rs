@@ -105,6 +105,7 @@ pub fn type_name(v: Value) -> &'static str {
     }
     match v {
         Value::NONE => return "NoneType",
+        Value::NOT_IMPLEMENTED => return "NotImplementedType",
         Value::BUILTIN_RANGE
         | Value::BUILTIN_FLOAT
         | Value::BUILTIN_INT
@@ -355,6 +356,9 @@ fn scalar_repr(v: Value, function_name: &dyn Fn(u64) -> String) -> String {
             );
         }
         _ => {}
+    }
+    if v == Value::NOT_IMPLEMENTED {
+        return "NotImplemented".into();
     }
     if let Some((name, _)) = value::BUILTINS.iter().find(|(_, b)| *b == v) {
         return if type_name(v) == "type" {

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 57] = [
+pub const BUILTINS: [(&str, Value); 58] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -78,6 +78,7 @@ pub const BUILTINS: [(&str, Value); 57] = [
     ("hasattr", Value::BUILTIN_HASATTR),
     ("setattr", Value::BUILTIN_SETATTR),
     ("callable", Value::BUILTIN_CALLABLE),
+    ("NotImplemented", Value::NOT_IMPLEMENTED),
 ];
 
 /// Smallest and largest inline ints.
@@ -190,6 +191,9 @@ impl Value {
     pub const BUILTIN_HASATTR: Value = Value((191 << 2) | 2);
     pub const BUILTIN_SETATTR: Value = Value((192 << 2) | 2);
     pub const BUILTIN_CALLABLE: Value = Value((193 << 2) | 2);
+    /// `NotImplemented`: what a binary or comparison dunder returns to
+    /// decline (`tier1/dunders.rs`). A builtin name, not a callable.
+    pub const NOT_IMPLEMENTED: Value = Value((194 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);
@@ -297,9 +301,9 @@ impl Value {
     pub fn is_bool(self) -> bool {
         self == Value::TRUE || self == Value::FALSE
     }
-    /// One of the [`BUILTINS`].
+    /// One of the [`BUILTINS`] functions or classes (not `NotImplemented`).
     pub fn is_builtin(self) -> bool {
-        BUILTINS.iter().any(|(_, v)| *v == self)
+        self != Value::NOT_IMPLEMENTED && BUILTINS.iter().any(|(_, v)| *v == self)
     }
     #[inline(always)]
     pub fn bool(b: bool) -> Value {

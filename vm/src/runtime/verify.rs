@@ -200,8 +200,10 @@ fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Resu
     } = walk;
     // Immediates are never pointers: a pointer skips their table lookups.
     let valid_immediate = || {
-        matches!(v, Value::NULL | Value::NONE | Value::TRUE | Value::FALSE)
-            || v.is_builtin()
+        matches!(
+            v,
+            Value::NULL | Value::NONE | Value::TRUE | Value::FALSE | Value::NOT_IMPLEMENTED
+        ) || v.is_builtin()
             || super::math::is_math_value(v)
             || super::random::is_random_value(v)
             // A method immediate is a value too (`str.lower`, a descriptor);

@@ -106,15 +106,45 @@ impl Run<'_> {
         a: Value,
         b: Value,
     ) -> Result<Value, Raise> {
-        if (class::is_instance(a) || class::is_instance(b))
-            && let Some(v) = self.binop_dunder(op, a, b)?
-        {
-            return Ok(v);
+        if class::is_instance(a) || class::is_instance(b) {
+            let fuel = self.fuel;
+            let r = match self.binop_dunder(op, a, b) {
+                Ok(Some(v)) => Ok(v),
+                // No method, or every one declined (`NotImplemented`): the
+                // builtin operation, or its TypeError.
+                Ok(None) => self.binop_builtin(op, inplace, a, b),
+                Err(e) => Err(e),
+            };
+            return self.after_python(fuel, r);
         }
+        self.binop_builtin(op, inplace, a, b)
+    }
+
+    fn binop_builtin(
+        &mut self,
+        op: BinOp,
+        inplace: bool,
+        a: Value,
+        b: Value,
+    ) -> Result<Value, Raise> {
         if op == BinOp::Mod && strs::is_str(a) && self.formats_user_text(b) {
             return self.str_percent(a, b);
         }
         int::binop_plain(self.arena, op, inplace, a, b)
+    }
+
+    /// The result of an operation that may have run dunders since fuel was
+    /// `fuel`. If it failed after Python code ran (a method declined with
+    /// `NotImplemented` or returned a wrong type, then the operation
+    /// raised), the error's point is the instruction before it ran, and
+    /// the frame-state oracle only checks it is reached (as for a failing
+    /// call: `note_call_error`): the methods may have changed anything.
+    fn after_python<T>(&mut self, fuel: u64, r: Result<T, Raise>) -> Result<T, Raise> {
+        if r.is_err() && self.fuel != fuel {
+            self.error_fuel = Some(fuel);
+            self.error_in_callee = true;
+        }
+        r
     }
 
     /// Whether `fmt % args` may run a user `__str__` or `__repr__`: an
@@ -177,19 +207,28 @@ impl Run<'_> {
                 if let Some(f) = b_refl
                     && Some(f) != a_refl
                 {
-                    return self.call_dunder(f, &[b, a]).map(Some);
+                    let r = self.call_dunder(f, &[b, a])?;
+                    if r != Value::NOT_IMPLEMENTED {
+                        return Ok(Some(r));
+                    }
                 }
                 do_other = false;
             }
             if let Some(f) = a_fwd {
-                return self.call_dunder(f, &[a, b]).map(Some);
+                let r = self.call_dunder(f, &[a, b])?;
+                if r != Value::NOT_IMPLEMENTED {
+                    return Ok(Some(r));
+                }
             }
             if same {
                 return Ok(None);
             }
         }
         match b_refl {
-            Some(f) if do_other => self.call_dunder(f, &[b, a]).map(Some),
+            Some(f) if do_other => {
+                let r = self.call_dunder(f, &[b, a])?;
+                Ok((r != Value::NOT_IMPLEMENTED).then_some(r))
+            }
             _ => Ok(None),
         }
     }
@@ -223,6 +262,12 @@ impl Run<'_> {
     /// `a op b` for a comparison in every tier: CPython's
     /// `do_richcompare` when an operand is an instance.
     pub(crate) fn compare_any(&mut self, op: CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
+        let fuel = self.fuel;
+        let r = self.compare_any_at(op, a, b);
+        self.after_python(fuel, r)
+    }
+
+    fn compare_any_at(&mut self, op: CmpOp, a: Value, b: Value) -> Result<Value, Raise> {
         if !(class::is_instance(a) || class::is_instance(b)) {
             let same_kind =
                 (seq::is_list(a) && seq::is_list(b)) || (seq::is_tuple(a) && seq::is_tuple(b));
@@ -259,14 +304,18 @@ impl Run<'_> {
 
     /// `type(x)`'s comparison slot: the user method, else `object`'s
     /// (identity for `==`, the inverse of `__eq__` for `!=`); None is
-    /// `NotImplemented`. A user method's result must be a bool: anything
-    /// else would flow into the compiler's exact-bool conditions.
+    /// `NotImplemented`, returned or implied. A user method's result must
+    /// be a bool or `NotImplemented`: anything else would flow into the
+    /// compiler's exact-bool conditions.
     fn rich_one(&mut self, x: Value, y: Value, op: CmpOp) -> Result<Option<Value>, Raise> {
         if !class::is_instance(x) {
             return Ok(None);
         }
         if let Some(f) = self.dunder(x, cmp_name(op))? {
             let r = self.call_dunder(f, &[x, y])?;
+            if r == Value::NOT_IMPLEMENTED {
+                return Ok(None);
+            }
             if !r.is_bool() {
                 return Err(Raise::Poison(Poison::Unmodelled));
             }
@@ -286,6 +335,12 @@ impl Run<'_> {
         if !class::is_instance(v) {
             return Ok(truthy(v));
         }
+        let fuel = self.fuel;
+        let r = self.truthy_instance(v);
+        self.after_python(fuel, r)
+    }
+
+    fn truthy_instance(&mut self, v: Value) -> Result<bool, Raise> {
         if let Some(f) = self.dunder(v, "__bool__")? {
             let r = self.call_dunder(f, &[v])?;
             if !r.is_bool() {

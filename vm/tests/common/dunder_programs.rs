@@ -523,6 +523,127 @@ print([1] + A())
 print(1 - A())
 print(A() - A())
 "#,
+    // 41: `NotImplemented` returned by binary and comparison dunders: the
+    // reflected method next, then the TypeError or identity; a hot loop.
+    r#"class Vec:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, other):
+        if not isinstance(other, Vec):
+            return NotImplemented
+        return Vec(self.x + other.x, self.y + other.y)
+
+    def __radd__(self, other):
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def __mul__(self, k):
+        if isinstance(k, int):
+            return Vec(self.x * k, self.y * k)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other):
+        if not isinstance(other, Vec):
+            return NotImplemented
+        return self.x == other.x and self.y == other.y
+
+    def __lt__(self, other):
+        if not isinstance(other, Vec):
+            return NotImplemented
+        return (self.x, self.y) < (other.x, other.y)
+
+    def __repr__(self):
+        return f"Vec({self.x}, {self.y})"
+
+
+class Money:
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, other):
+        if isinstance(other, Money):
+            return self.v == other.v
+        if isinstance(other, Vec):
+            return other.x == self.v
+        return NotImplemented
+
+    def __radd__(self, other):
+        if isinstance(other, Vec):
+            return Money(other.x + self.v)
+        return NotImplemented
+
+
+vs = [Vec(i % 5, i % 3) for i in range(40)]
+total = Vec(0, 0)
+for v in vs:
+    total = total + v
+print(total, total == Vec(80, 39), total != Vec(1, 1), total == 5, 5 == total, total != "a")
+acc = Vec(0, 0)
+for i in range(200):
+    acc = acc + vs[i % 40] * 2
+    if i % 50 == 0:
+        acc = 3 * acc
+print(acc, sorted(vs[:6]), Vec(1, 0) in vs, vs.index(Vec(2, 2)), vs.count(Vec(0, 0)))
+m = Money(4)
+print((Vec(1, 2) + m).v, Vec(4, 0) == m, m == Vec(4, 9), Vec(3, 0) != m, m == 4, [m] == [Vec(4, 4)])
+print(NotImplemented, repr(NotImplemented), NotImplemented is NotImplemented, str(NotImplemented))
+for bad in [lambda: Vec(1, 1) + 1, lambda: 1 + Vec(1, 1), lambda: Vec(1, 1) * 1.5, lambda: Vec(1, 1) < 3, lambda: 3 >= Vec(1, 1), lambda: Vec(1, 2) - Vec(1, 1), lambda: "s" + m, lambda: NotImplemented(), lambda: NotImplemented.x, lambda: [1] * Vec(1, 1)]:
+    try:
+        print(bad())
+    except (TypeError, AttributeError) as e:
+        print(type(e).__name__, e)
+print(callable(NotImplemented), isinstance(NotImplemented, int), {NotImplemented: 1}[NotImplemented], [NotImplemented] == [NotImplemented])
+"#,
+    // 42: `NotImplemented` from a subclass's reflected method, a method
+    // that always declines, and ordering that declines both ways.
+    r#"class Base:
+    def __init__(self, n):
+        self.n = n
+    def __add__(self, o):
+        print("Base.add", type(o).__name__)
+        return NotImplemented
+    def __radd__(self, o):
+        print("Base.radd", type(o).__name__)
+        return NotImplemented
+    def __eq__(self, o):
+        print("Base.eq", type(o).__name__)
+        return NotImplemented
+    def __lt__(self, o):
+        return NotImplemented
+    def __gt__(self, o):
+        if isinstance(o, int):
+            return self.n > o
+        return NotImplemented
+class Sub(Base):
+    def __radd__(self, o):
+        print("Sub.radd", type(o).__name__)
+        return NotImplemented
+b, s = Base(1), Sub(2)
+for x, y in [(b, s), (s, b), (b, b), (b, 3), (3, s)]:
+    try:
+        print(x + y)
+    except TypeError as e:
+        print("TypeError", e)
+print(b == s, s == b, b == b, b != b, b != s, 3 == b)
+print(3 < b, 0 < s)
+for x, y in [(b, 3), (b, s)]:
+    try:
+        print(x < y)
+    except TypeError as e:
+        print("TypeError", e)
+hits = 0
+for i in range(300):
+    if Base(i) == i:
+        hits += 1
+    if i < Base(150):
+        hits += 2
+print(hits)
+"#,
 ];
 
 // Where CPython would call a user dunder from code that cannot call
