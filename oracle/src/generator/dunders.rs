@@ -24,7 +24,8 @@
 //!   `__lt__` for operands of another type, in a hot loop whose operand
 //!   turns from an int into an instance of the same class or of a class
 //!   that answers the reflected operation at iteration K (the reflected
-//!   method, identity or the TypeError follow, as in CPython).
+//!   method, identity or the TypeError follow, as in CPython), and `sum`
+//!   of a list of them.
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -307,7 +308,7 @@ fn declines(h: &Holes) -> String {
     format!(
         "class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __add__(self, o):\n        if isinstance(o, {c}):\n            return {c}(self.v {o0} o.v)\n        if isinstance(o, int):\n            return {c}(self.v {o1} o)\n        return NotImplemented\n    def __radd__(self, o):\n        if isinstance(o, int):\n            return {c}(o {o0} self.v)\n        return NotImplemented\n    def __eq__(self, o):\n        if isinstance(o, {c}):\n            return self.v == o.v\n        return NotImplemented\n    def __lt__(self, o):\n        if isinstance(o, {c}):\n            return self.v < o.v\n        return NotImplemented\n\
          class {c}W:\n    def __init__(self, v):\n        self.v = v\n    def __radd__(self, o):\n        if isinstance(o, {c}):\n            return {c}(o.v - self.v)\n        return NotImplemented\n    def __eq__(self, o):\n        return isinstance(o, {c}) and o.v % 7 == self.v % 7\n\
-         def {f}_run(n):\n    a = {c}(1)\n    w = {c}W({k1})\n    hits = 0\n    errs = 0\n    for i in range(n):\n        x = i if i < {at} else {later}\n        try:\n            a = a + x\n        except TypeError:\n            errs += 1\n        if a == w or a == {c}(i % 5) or {k0} + a == x:\n            hits += 1\n        try:\n            if a < x:\n                hits += 2\n        except TypeError:\n            errs += 1\n        a = {c}(a.v % 1000)\n    return a.v, hits, errs\n\
+         def {f}_run(n):\n    a = {c}(1)\n    w = {c}W({k1})\n    hits = 0\n    errs = 0\n    for i in range(n):\n        x = i if i < {at} else {later}\n        try:\n            a = a + x\n        except TypeError:\n            errs += 1\n        if a == w or a == {c}(i % 5) or {k0} + a == x:\n            hits += 1\n        try:\n            if a < x:\n                hits += 2\n        except TypeError:\n            errs += 1\n        a = {c}(a.v % 1000)\n        hits += sum([a, {c}(i % 3)], {c}(0)).v % 3\n    return a.v, hits, errs\n\
          print({f}_run({n}))\n",
         o0 = h.op[0],
         o1 = h.op[1],

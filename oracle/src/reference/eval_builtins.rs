@@ -34,7 +34,7 @@ impl Interp<'_> {
         if let Some(mut src) = super::generators::lazy_src(it) {
             while let Some(x) = self.step_src(&mut src)? {
                 n += 1;
-                acc = super::binop_any(&mut self.heap, BinOp::Mul, &acc, &x, self.limits.int_bits)?;
+                acc = self.binop(BinOp::Mul, &acc, &x, false)?;
             }
             self.heap.bulk(n);
             return Ok(acc);

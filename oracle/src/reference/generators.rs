@@ -117,6 +117,25 @@ pub fn lazy_src(v: &Value) -> Option<Src> {
     }
 }
 
+/// What `sum(it[, start])` pulls lazily: a generator, or a list, tuple or
+/// range when an instance is added (the start, or a list's or tuple's
+/// item): its dunders run item by item. Other iterables of instances
+/// poison in the eager sum (as in the VM: `sum_adds_instances`).
+fn sum_src(it: &Value, start: Option<&Value>) -> Option<Src> {
+    let inst = |v: &Value| matches!(v, Value::Instance(_));
+    let adds_instance = match it {
+        Value::List(l) => start.is_some_and(inst) || l.items.borrow().iter().any(inst),
+        Value::Tuple(t) => start.is_some_and(inst) || t.items.iter().any(inst),
+        Value::Range(_) => start.is_some_and(inst),
+        _ => false,
+    };
+    match lazy_src(it) {
+        Some(src) => Some(src),
+        None if adds_instance => Items::of(it).map(Src::Items),
+        None => None,
+    }
+}
+
 /// Whether a statement holds a `yield` the executor must reach (nested
 /// functions and classes are other code).
 fn has_yield(s: &St) -> bool {
@@ -479,8 +498,8 @@ impl<'p> Interp<'p> {
     pub(super) fn lazy_reduce(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
         let args = self.stack.get(base..).unwrap_or(&[]);
         let (src, start) = match (b, args) {
-            (Builtin::Sum, [it]) => (lazy_src(it), Value::Int(Int::Small(0))),
-            (Builtin::Sum, [it, start]) => (lazy_src(it), start.clone()),
+            (Builtin::Sum, [it]) => (sum_src(it, None), Value::Int(Int::Small(0))),
+            (Builtin::Sum, [it, start]) => (sum_src(it, Some(start)), start.clone()),
             (Builtin::Min | Builtin::Max, [it]) => (lazy_src(it), Value::None),
             _ => return Ok(None),
         };
@@ -498,13 +517,8 @@ impl<'p> Interp<'p> {
             let mut acc = start;
             while let Some(x) = self.step_src(&mut src)? {
                 n += 1;
-                acc = super::binop_any(
-                    &mut self.heap,
-                    jitdiff_vm::lang::ast::BinOp::Add,
-                    &acc,
-                    &x,
-                    self.limits.int_bits,
-                )?;
+                // By the instances' dunders where there are any.
+                acc = self.binop(jitdiff_vm::lang::ast::BinOp::Add, &acc, &x, false)?;
             }
             acc
         } else {

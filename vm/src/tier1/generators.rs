@@ -17,7 +17,7 @@ use crate::runtime::generator::{
     self as gn, CREATED, FINISHED, GEN_FUNCTION, GEN_HEADER_WORDS, RUNNING, SUSPENDED,
 };
 use crate::runtime::object::{self, ENUMERATE_COUNT, ENUMERATE_ITER, Kind, ZIP_ITERS};
-use crate::runtime::{Raise, Value, exceptions, int, iters, methods, seq, type_name};
+use crate::runtime::{Raise, Value, class, exceptions, int, iters, methods, seq, type_name};
 
 /// What one resume of a generator came to.
 pub(crate) enum GenStep {
@@ -47,6 +47,19 @@ pub(crate) fn needs_vm(v: Value) -> bool {
             !iters.is_null() && (0..seq::len(iters)).any(|i| needs_vm(seq::get(iters, i)))
         }
         _ => false,
+    }
+}
+
+/// Whether `sum(args)` over a list, tuple or range adds an instance: the
+/// start is one, or a list's or tuple's item (other iterables of
+/// instances poison in the runtime's `sum`, in the reference too).
+fn sum_adds_instances(args: &[Value]) -> bool {
+    let it = args[0];
+    let start = args.get(1).is_some_and(|s| class::is_instance(*s));
+    if seq::is_list(it) || seq::is_tuple(it) {
+        start || (0..seq::len(it)).any(|i| class::is_instance(seq::get(it, i)))
+    } else {
+        start && it.is_ptr() && object::kind_of(it) == Kind::Range
     }
 }
 
@@ -372,6 +385,11 @@ impl Run<'_> {
             Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && needs_vm(args[0]) => {
                 let start = args.get(1).copied().unwrap_or(Value::small(0));
                 Some(self.sum_lazy(args[0], start))
+            }
+            // Instances are added by their dunders, item by item.
+            Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && sum_adds_instances(args) => {
+                let start = args.get(1).copied().unwrap_or(Value::small(0));
+                Some(iters::get_iter(self.arena, args[0]).and_then(|it| self.sum_lazy(it, start)))
             }
             // `math.prod(g)`: LOAD_METHOD left a NULL in place of a receiver.
             Value::MATH_PROD => match args {

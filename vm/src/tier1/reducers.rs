@@ -16,7 +16,7 @@
 use super::Run;
 use crate::lang::CmpOp;
 use crate::lang::ast::BinOp;
-use crate::runtime::{Raise, Value, int, seq, sort, strs};
+use crate::runtime::{Raise, Value, seq, sort, strs};
 
 impl Run<'_> {
     /// `sum(it[, start])` of an iterable only the VM can step.
@@ -52,7 +52,8 @@ impl Run<'_> {
             pulled += 1;
             let acc = self.arena.roots.temps[acc_slot];
             self.arena.roots.temps.push(x);
-            let sum = int::binop(self.arena, op, false, acc, x);
+            // By the instances' dunders where there are any.
+            let sum = self.binop_any(op, false, acc, x);
             self.arena.roots.temps.pop();
             match sum {
                 Ok(v) => self.arena.roots.temps[acc_slot] = v,

@@ -644,17 +644,77 @@ for i in range(300):
         hits += 2
 print(hits)
 "#,
+    // 43: `sum` of instances (a list, a tuple, a range with an instance
+    // start, generators) by their dunders, in a hot loop; `math.prod` of a
+    // generator of them.
+    r#"import math
+
+
+class V:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, o):
+        if isinstance(o, V):
+            return V(self.x + o.x, self.y + o.y)
+        return NotImplemented
+
+    def __radd__(self, o):
+        if o == 0:
+            return self
+        return NotImplemented
+
+    def __mul__(self, o):
+        if isinstance(o, V):
+            return V(self.x * o.x, self.y * o.y)
+        return NotImplemented
+
+    def __repr__(self):
+        return f"V({self.x}, {self.y})"
+
+
+class Log:
+    def __init__(self):
+        self.calls = 0
+
+    def __add__(self, o):
+        self.calls += 1
+        return self
+
+
+vs = [V(i, i % 3) for i in range(10)]
+print(sum(vs), sum(vs, V(100, 100)), sum(tuple(vs[:3])), sum([], V(0, 1)), sum([V(1, 1)]))
+print(sum(v for v in vs), sum((V(i, 1) for i in range(4)), V(0, 0)))
+try:
+    print(math.prod(V(i, 2) for i in range(1, 4)))
+except TypeError as e:
+    print("TypeError", e)
+lg = Log()
+print(sum([1, 2, 3], lg).calls, sum(range(3), lg).calls)
+t = V(0, 0)
+for i in range(300):
+    t = sum([t, V(i, 1), V(1, i % 2)])
+print(t)
+for bad in [lambda: sum([V(1, 1), 2]), lambda: sum([1, V(1, 1)]), lambda: sum([V(1, 1)], "s"), lambda: sum(["a", V(1, 1)])]:
+    try:
+        print(bad())
+    except TypeError as e:
+        print("TypeError", e)
+"#,
 ];
 
 // Where CPython would call a user dunder from code that cannot call
-// Python here (a builtin's item comparisons, `sum`, `'%s'`, a method's
+// Python here (a builtin's item comparisons, `sum` of a dict's values,
+// `'%s'`, a method's
 // iteration, the old `__getitem__` iteration), the VM and the reference
 // both poison.
 const DUNDER_POISONED: &[&str] = &[
     // A dict's values are compared by code that cannot call Python.
     "class E:\n    def __eq__(self, o):\n        return True\nprint({1: E()} == {1: E()})\n",
     "class E:\n    def __eq__(self, o):\n        return True\nprint(E() in {1: E()}.values())\n",
-    "class A:\n    def __add__(self, o):\n        return 1\nprint(sum([A(), A()], A()))\n",
+    // `sum` adds instances over lists, tuples and ranges only.
+    "class A:\n    def __add__(self, o):\n        return 1\nprint(sum({1: A()}.values(), A()))\n",
     "class I:\n    def __iter__(self):\n        return iter([1])\nxs = []\nxs.extend(I())\n",
     "class G:\n    def __getitem__(self, i):\n        return i\nfor x in G():\n    break\n",
     "class E:\n    def __eq__(self, o):\n        return 1\nprint(E() == E())\n",
