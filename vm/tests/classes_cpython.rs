@@ -1,7 +1,8 @@
 //! End-to-end: classes (attributes, methods, inheritance, `super()`, static
 //! and class methods, properties, `__slots__`, `__class__` assignment, class attributes
-//! rebound at run time) and `raise`/`assert` with the built-in exception
-//! classes print what CPython prints and raise what it raises in every tier.
+//! rebound at run time, `@dataclass`) and `raise`/`assert` with the built-in
+//! exception classes print what CPython prints and raise what it raises in
+//! every tier.
 
 mod common;
 
@@ -28,6 +29,23 @@ fn every_tier_prints_what_cpython_prints_for_classes() {
 /// attribute at iteration K, raising inside a trace, and CPython's
 /// AttributeErrors without a setter or deleter. Shared with the
 /// reference's test.
+/// `@dataclass` (`vm/src/lang/parse_dataclass.rs`): the methods written
+/// by the front end (`__init__` with defaults, factories, `init=False`
+/// fields and `__post_init__`, also through `super()`; `__repr__`;
+/// `__eq__` and the orderings returning `NotImplemented` for another
+/// class), inherited fields, options, hot loops.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_dataclasses() {
+    let data = include_str!("data/dataclasses.txt");
+    let sources: Vec<String> = data.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 2);
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 3,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 #[test]
 fn every_tier_prints_what_cpython_prints_for_properties() {
     let programs = include_str!("data/properties.txt");

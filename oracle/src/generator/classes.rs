@@ -17,6 +17,11 @@
 //! - properties with setters read and stored in a hot loop, overridden in
 //!   a subclass that reads its base's through `super()`, and replaced by a
 //!   plain class attribute at iteration K (stores then go to the instance);
+//! - `@dataclass` records (an `__init__` with a default and a factory,
+//!   `__post_init__`, `__eq__` and `order=True`'s `__lt__` written by the
+//!   front end) created and compared in a hot loop that switches to a
+//!   dataclass subclass at iteration K, whose comparisons with the base
+//!   decline (`NotImplemented`) into TypeErrors caught in the loop;
 //! - rarely, a missing attribute read at iteration K (an AttributeError
 //!   raised from a trace).
 //!
@@ -33,7 +38,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 8] = [
+const KERNELS: [fn(&Holes) -> String; 9] = [
     rebind_through_base,
     class_swap,
     polymorphic_layouts,
@@ -41,6 +46,7 @@ const KERNELS: [fn(&Holes) -> String; 8] = [
     slots_and_decorators,
     super_chain,
     properties,
+    dataclass_records,
     missing_attribute,
 ];
 
@@ -356,6 +362,44 @@ fn super_chain(h: &Holes) -> String {
 
 /// A hot loop that reads an attribute no instance has at iteration K: the
 /// AttributeError leaves the trace and ends the program.
+/// `@dataclass` records made and compared in a hot loop that switches to
+/// a dataclass subclass at iteration K.
+fn dataclass_records(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let order = h.pick[0];
+    let post_init = if h.pick[1] {
+        format!(
+            "    def __post_init__(self):\n        self.vals.append(self.key {o0} {k0})\n",
+            o0 = h.op[0],
+            k0 = h.k[0]
+        )
+    } else {
+        String::new()
+    };
+    let less = if order {
+        "r < best"
+    } else {
+        "r.key < best.key"
+    };
+    let tail = if order {
+        format!("sorted(s for s in seen if type(s) is {c})[:3]")
+    } else {
+        "seen[:2]".to_string()
+    };
+    format!(
+        "from dataclasses import dataclass, field\n\
+         @dataclass(order={order})\nclass {c}:\n    key: int\n    name: str = 'n'\n    vals: list = field(default_factory=list, compare=False, repr=False)\n{post_init}\
+         @dataclass\nclass {c}Sub({c}):\n    extra: float = {k1}.5\n\
+         def {f}_run(n):\n    best = None\n    seen = []\n    t = 0\n    errs = 0\n    for i in range(n):\n        r = {c}(i % {m}, 'r') if i < {at} else {c}Sub(i % {m}, 's')\n        if r == {c}(1, 'r'):\n            t += 1\n        try:\n            if best is None or {less}:\n                best = r\n        except TypeError:\n            errs += 1\n        t += len(r.vals) + r.key\n        if i % 37 == 0:\n            seen.append(r)\n    return t, errs, best, {tail}\n\
+         print({f}_run({n}))\n",
+        k1 = h.k[1],
+        m = h.k[2].abs() + 2,
+        at = h.at,
+        n = h.n,
+        order = if order { "True" } else { "False" },
+    )
+}
+
 fn missing_attribute(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     format!(

@@ -26,8 +26,12 @@ pub mod builtins;
 mod closures;
 #[path = "parse_comprehension.rs"]
 mod comprehension;
+#[path = "parse_dataclass.rs"]
+mod dataclass;
 #[path = "parse_fstring.rs"]
 mod fstring;
+#[path = "parse_mangle.rs"]
+mod mangle;
 #[path = "stdlib.rs"]
 pub(crate) mod stdlib;
 
@@ -127,11 +131,14 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
             ));
         }
     }
-    let bound_names = builtins::bound_names(&parsed.syntax().body);
+    let mut tree = parsed.into_syntax();
+    mangle::mangle_private_names(&mut tree.body);
+    let source_body = &tree.body;
+    let bound_names = builtins::bound_names(source_body);
     let stdlib = if trusted {
         stdlib::Plan::default()
     } else {
-        stdlib::plan(&parsed.syntax().body, &bound_names)
+        stdlib::plan(source_body, &bound_names)
             .map_err(|(what, at)| err_at(at, format!("unsupported construct: {what}")))?
     };
     let lower = Lowering {
@@ -144,17 +151,31 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         in_comp: Default::default(),
         comp_names: Default::default(),
         nonlocal_ranges: Default::default(),
-        future_annotations: annotations::has_future_annotations(&parsed.syntax().body),
+        future_annotations: annotations::has_future_annotations(source_body),
         annotation_names: Default::default(),
         module_classes: Default::default(),
+        dataclass_names: Default::default(),
+        class_fields: Default::default(),
+        dataclass_missing: Default::default(),
         bound_names,
         genexp_consumed: Default::default(),
     };
-    let body = lower.block(&parsed.syntax().body, Ctx::MODULE)?;
-    let module = Module { body };
+    let body = lower.block(source_body, Ctx::MODULE)?;
+    let mut module = Module { body };
     lower.check_nonlocal_bindings(&module)?;
     lower.check_annotation_names(&module)?;
-    if let Some((what, range)) = builtins::first_missing_builtin(&parsed.syntax().body) {
+    lower.check_dataclass_names(&module, source_body)?;
+    if lower.dataclass_missing.get() {
+        module.body.insert(
+            0,
+            Stmt::ClassDef {
+                name: dataclass::MISSING.into(),
+                bases: Vec::new(),
+                body: vec![Stmt::Pass],
+            },
+        );
+    }
+    if let Some((what, range)) = builtins::first_missing_builtin(source_body) {
         return Err(err_at(
             range,
             format!("unsupported construct: {what} (outside S0)"),
@@ -224,6 +245,14 @@ struct Lowering<'a> {
     /// The classes the module's top-level `class` statements lowered so
     /// far define (an evaluated annotation may name them).
     module_classes: std::cell::RefCell<Vec<String>>,
+    /// Names imported from `dataclasses`: (bound, imported, where).
+    dataclass_names: std::cell::RefCell<Vec<(String, String, TextRange)>>,
+    /// Each module class's dataclass fields (its own, or inherited) and
+    /// whether it has or inherits a `__post_init__`.
+    class_fields:
+        std::cell::RefCell<std::collections::BTreeMap<String, (Vec<dataclass::Field>, bool)>>,
+    /// A dataclass's `__init__` reads the factory sentinel class.
+    dataclass_missing: std::cell::Cell<bool>,
     /// Every name the module binds anywhere (`builtins::bound_names`):
     /// `map` and `filter` are lowered only when they are the builtins.
     bound_names: std::collections::BTreeSet<String>,

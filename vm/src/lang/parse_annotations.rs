@@ -173,6 +173,8 @@ const BUILTIN_TYPES: &[(&str, bool)] = &[
 #[derive(Clone, Debug)]
 pub(super) struct AnnotationName {
     pub bound: String,
+    /// The name in its module (`ClassVar` of `ClassVar as CV`).
+    pub original: String,
     pub at: TextRange,
     /// A subscript of it is a valid annotation.
     pub generic: bool,
@@ -299,6 +301,9 @@ impl Lowering<'_> {
             return Some(self.future_import(i, s));
         }
         let module = i.module.as_ref()?.id.to_string();
+        if i.level == 0 && module == "dataclasses" {
+            return Some(self.dataclasses_import(i));
+        }
         let known = match (i.level, module.as_str()) {
             (0, "typing") => TYPING_NAMES,
             (0, "collections.abc") => ABC_NAMES,
@@ -314,6 +319,7 @@ impl Lowering<'_> {
             let bound = a.asname.as_ref().unwrap_or(&a.name).id.to_string();
             names.push(AnnotationName {
                 bound,
+                original: a.name.id.to_string(),
                 at: a.range(),
                 generic,
             });

@@ -216,7 +216,8 @@ impl Lowering<'_> {
         else {
             return Err(self.unsupported(
                 s,
-                "import from a module other than `math`, `random`, `heapq`, `functools` or `itertools`",
+                "import from a module other than `math`, `random`, `heapq`, `functools`, `itertools`, \
+                 `dataclasses`, `typing` or `collections.abc`",
             ));
         };
         // The names were checked by `stdlib::plan`; `stdlib::lower` drops

@@ -9,7 +9,7 @@
 
 use ruff_python_ast as py;
 
-use super::{Ctx, Lowering, R};
+use super::{Ctx, Lowering, R, dataclass};
 use crate::lang::ast::*;
 use crate::lang::bytecode::{MAX_CLASS_ATTRS, MAX_CLASSES};
 
@@ -86,13 +86,21 @@ impl Lowering<'_> {
         if ctx.in_class {
             return Err(self.unsupported(s, "nested class definition"));
         }
-        if let Some(d) = c.decorator_list.first() {
-            return Err(self.unsupported(d, "class decorator"));
-        }
+        let dataclass = match &c.decorator_list[..] {
+            [] => None,
+            [d] => match self.dataclass_decorator(d) {
+                Some(opts) => Some((opts?, d.range)),
+                None => return Err(self.unsupported(d, "class decorator")),
+            },
+            [_, second, ..] => return Err(self.unsupported(second, "class decorator")),
+        };
         if c.type_params.is_some() {
             return Err(self.unsupported(s, "type parameters"));
         }
         let mut bases = Vec::new();
+        // A dataclass base's fields (and `__post_init__`) come first.
+        let mut fields = Vec::new();
+        let mut post_init = false;
         if let Some(args) = &c.arguments {
             if let Some(k) = args.keywords.first() {
                 return Err(self.unsupported(k, "keyword arguments in a class statement"));
@@ -104,7 +112,13 @@ impl Lowering<'_> {
                 match b {
                     // `class C(object)` is `class C`.
                     py::Expr::Name(n) if n.id.as_str() == "object" => {}
-                    py::Expr::Name(_) => bases.push(self.expr(b)?),
+                    py::Expr::Name(n) => {
+                        if let Some((f, p)) = self.class_fields.borrow().get(n.id.as_str()) {
+                            fields.clone_from(f);
+                            post_init = *p;
+                        }
+                        bases.push(self.expr(b)?)
+                    }
                     other => return Err(self.unsupported(other, "a base that is not a name")),
                 }
             }
@@ -160,7 +174,30 @@ impl Lowering<'_> {
                     _ => {}
                 }
             }
+            if dataclass.is_some()
+                && let py::Stmt::AnnAssign(a) = st
+                && let Some((field, lowered)) = self.dataclass_field(a)?
+            {
+                match fields
+                    .iter_mut()
+                    .find(|f: &&mut dataclass::Field| f.name == field.name)
+                {
+                    Some(old) => *old = field,
+                    None => fields.push(field),
+                }
+                body.push(lowered);
+                continue;
+            }
             body.push(self.nested(st, 1, || self.class_body_stmt(st, &bound, body_ctx))?);
+        }
+        post_init |= bound.iter().any(|n| n == "__post_init__");
+        if let Some((opts, at)) = dataclass {
+            body.extend(self.dataclass_methods(at, opts, &fields, &bound, post_init)?);
+        }
+        if ctx.blocks == 1 {
+            self.class_fields
+                .borrow_mut()
+                .insert(name.clone(), (fields, post_init));
         }
         Ok(Stmt::ClassDef { name, bases, body })
     }
@@ -191,7 +228,9 @@ impl Lowering<'_> {
                     [_, second, ..] => return Err(self.unsupported(second, "stacked decorators")),
                 };
                 let name = d.name.id.as_str();
-                if is_dunder(name) && !DUNDERS.contains(&name) {
+                // `__post_init__` is a plain method (a dataclass's
+                // `__init__` calls it).
+                if is_dunder(name) && !DUNDERS.contains(&name) && name != "__post_init__" {
                     return Err(self.unsupported(s, &format!("special method `{name}`")));
                 }
                 if decorator.is_some() && is_dunder(name) {
@@ -284,7 +323,9 @@ impl Lowering<'_> {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !ident || is_dunder(&n) || names.contains(&n) || bound.contains(&n) {
+            // A private name (`'__x'`) CPython mangles here: not modelled.
+            let private = n.starts_with("__");
+            if !ident || private || names.contains(&n) || bound.contains(&n) {
                 return Err(self.unsupported(e, &format!("`__slots__` entry {n:?}")));
             }
             names.push(n);
@@ -360,7 +401,12 @@ impl Lowering<'_> {
     /// An attribute's name, refusing dunders the language does not have.
     pub(super) fn attribute_name(&self, at: &py::ExprAttribute) -> R<String> {
         let attr = at.attr.id.to_string();
-        if is_dunder(&attr) && !DUNDERS.contains(&attr.as_str()) && !DUNDER_ATTRS.contains(&&*attr)
+        // `__post_init__` is a plain method (a dataclass's `__init__`
+        // calls it, a subclass's through `super()`).
+        if is_dunder(&attr)
+            && !DUNDERS.contains(&attr.as_str())
+            && !DUNDER_ATTRS.contains(&&*attr)
+            && attr != "__post_init__"
         {
             return Err(self.unsupported(at, &format!("attribute `{attr}`")));
         }

@@ -347,4 +347,65 @@ print(print.__name__, f.__name__, A.m.__name__, A().m.__name__, len.__name__)
 xs = [1]
 xs.__class__ = list
 "#,
+    // Private names mangled as CPython mangles them (`parse_mangle.rs`):
+    // a subclass's `__balance` is another attribute than its base's, read
+    // from outside as `_Account__owner`; class attributes, methods,
+    // parameters and keywords; `getattr` strings are not mangled.
+    r#"class Account:
+    __count = 0
+
+    def __init__(self, owner, balance=0):
+        self.__owner = owner
+        self.__balance = balance
+        Account.__count += 1
+
+    def __check(self, amount):
+        if amount > self.__balance:
+            raise ValueError(f"insufficient funds: {self.__balance} < {amount}")
+
+    def withdraw(self, amount):
+        self.__check(amount)
+        self.__balance -= amount
+        return self.__balance
+
+    @property
+    def balance(self):
+        return self.__balance
+
+    @classmethod
+    def count(cls):
+        return cls.__count
+
+
+class Savings(Account):
+    def __init__(self, owner, balance=0, rate=0.01):
+        super().__init__(owner, balance)
+        self.__balance = "shadow"
+        self.__rate = rate
+
+    def info(self):
+        return (self.balance, self.__balance, self.__rate, self._Account__owner)
+
+
+s = Savings("ann", 100)
+for i in range(50):
+    s.withdraw(1)
+print(s.info(), Account.count(), hasattr(s, "__balance"), hasattr(s, "_Savings__balance"), getattr(s, "_Account__balance"))
+try:
+    s.withdraw(1000)
+except ValueError as e:
+    print(e)
+try:
+    print(s.__balance)
+except AttributeError as e:
+    print("AttributeError", e)
+
+
+def outside(__x=2, **kw):
+    __y = __x + 1
+    return __y
+
+
+print(outside(), outside(__x=5))
+"#,
 ];
