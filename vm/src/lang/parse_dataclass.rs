@@ -4,8 +4,9 @@
 //! them as any method:
 //!
 //! - the fields are the class body's annotated names in order (a
-//!   `ClassVar[...]` annotation is no field), after those of a dataclass
-//!   base (a field redefined keeps its place);
+//!   `ClassVar[...]` annotation is no field; one CPython reads as a string
+//!   is refused), after those of a dataclass base (a field redefined keeps
+//!   its place);
 //! - `__init__(self, a, b=default, c=<factory sentinel>)` assigns each
 //!   `init` field (a `field(default_factory=f)` calls `f()` when the
 //!   argument is missing; an `init=False` field gets its default or
@@ -19,7 +20,8 @@
 //! A method the class body defines itself is kept, as CPython keeps it.
 //! Only what keeps the program equal to CPython's is accepted, the rest is
 //! refused with its `line:col`: options other than `init`, `repr`, `eq`,
-//! `order` and `match_args` as literal bools (`frozen=True` needs
+//! `order` and `match_args` as literal bools, and `frozen`, `unsafe_hash`,
+//! `kw_only` and `slots` other than False (`frozen=True` needs
 //! `__setattr__` and `__hash__`); defaults other than literals (CPython
 //! refuses a list, dict or set default when the class is made, and the
 //! front end cannot tell what a name holds); a field without a default
@@ -159,6 +161,16 @@ impl Lowering<'_> {
         };
         self.annotation(&a.annotation)?;
         if self.is_class_var(&a.annotation) {
+            if self.future_annotations || matches!(&*a.annotation, py::Expr::StringLiteral(_)) {
+                // CPython then looks the name up in `sys.modules` of the
+                // class's module: a script finds `ClassVar`, a program run
+                // by `exec` in a fresh namespace does not (a field then).
+                return Err(self.unsupported(
+                    &*a.annotation,
+                    "a `ClassVar` annotation CPython reads as a string (whether it makes a \
+                     field depends on how the program is run)",
+                ));
+            }
             return Ok(None);
         }
         let name = target.id.to_string();
@@ -254,19 +266,30 @@ impl Lowering<'_> {
         Ok(unparse_expr(&self.expr(v)?))
     }
 
-    /// `ClassVar` or `ClassVar[...]`, with `ClassVar` imported from typing.
+    /// `ClassVar` or `ClassVar[...]`, with `ClassVar` imported from typing,
+    /// or a string that starts so (as `dataclasses._is_type` reads one).
     fn is_class_var(&self, e: &py::Expr) -> bool {
-        let name = match e {
-            py::Expr::Subscript(s) => &*s.value,
-            other => other,
+        let names = self.annotation_names.borrow();
+        let class_var = |n: &str| {
+            names
+                .iter()
+                .any(|a| a.bound == n && a.original == "ClassVar")
         };
-        let py::Expr::Name(n) = name else {
-            return false;
-        };
-        self.annotation_names
-            .borrow()
-            .iter()
-            .any(|a| a.bound == n.id.as_str() && a.original == "ClassVar")
+        match e {
+            py::Expr::Subscript(s) => {
+                matches!(&*s.value, py::Expr::Name(n) if class_var(n.id.as_str()))
+            }
+            py::Expr::Name(n) => class_var(n.id.as_str()),
+            py::Expr::StringLiteral(s) => {
+                let text = s.value.to_str().trim_start();
+                let first: String = text
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                class_var(&first)
+            }
+            _ => false,
+        }
     }
 
     /// The methods `@dataclass` adds to a class (`at`: the decorator),
@@ -608,6 +631,28 @@ mod tests {
             assert_eq!(format!("{}:{}", e.line, e.col), at, "{src}: {e}");
             assert!(e.message.contains(why), "{src}: {e}");
         }
+        // Whether a `ClassVar` written as a string makes a field depends
+        // on how CPython runs the program (a script: no; `exec` in a fresh
+        // namespace: yes), and under the future import every annotation is
+        // a string; a `ClassVar[int]` CPython evaluates is no field.
+        for (future, ann) in [
+            ("", "'ClassVar[int]'"),
+            ("from __future__ import annotations\n", "ClassVar[int]"),
+        ] {
+            let src = format!(
+                "{future}from typing import ClassVar\n{HEAD}@dataclass\nclass A:\n    n: {ann} = 0\n    x: int = 1\n"
+            );
+            let e = parse_program(&src).expect_err(&src);
+            assert!(
+                e.message.contains("depends on how the program is run"),
+                "{src}: {e}"
+            );
+        }
+        let src = format!(
+            "from typing import ClassVar\n{HEAD}@dataclass\nclass A:\n    n: ClassVar[int] = 0\n    x: int = 1\n"
+        );
+        let text = crate::lang::unparse::unparse(&parse_program(&src).unwrap());
+        assert!(text.contains("def __init__(self, x=1):"), "{text}");
         let e = parse_program("from dataclasses import asdict\n").unwrap_err();
         assert!(e.message.contains("`dataclasses.asdict`"), "{e}");
     }

@@ -8,7 +8,10 @@
 //! handler names, as CPython's compiler mangles them. Decorators and bases
 //! are the enclosing scope's. Strings are never mangled (`getattr(o,
 //! '__x')`), nor, here, the names in `__slots__` (CPython mangles those
-//! too; the front end refuses such a slot: see `parse_class.rs`).
+//! too; the front end refuses such a slot: see `parse_class.rs`), nor
+//! names starting with `__jd_`, which the front end's own lowerings write
+//! (`stdlib.rs`): the text of a lowered program calls them inside class
+//! bodies and must parse back to the same program.
 
 use std::cell::RefCell;
 
@@ -27,7 +30,12 @@ pub(super) fn mangle_private_names(body: &mut [py::Stmt]) {
 /// `name` as written inside class `class` (stripped of its leading
 /// underscores), or `None` when CPython leaves it.
 pub(super) fn mangled(class: &str, name: &str) -> Option<String> {
-    if !name.starts_with("__") || name.ends_with("__") || name.contains('.') || class.is_empty() {
+    if !name.starts_with("__")
+        || name.ends_with("__")
+        || name.contains('.')
+        || name.starts_with("__jd_")
+        || class.is_empty()
+    {
         return None;
     }
     Some(format!("_{class}{name}"))
@@ -115,8 +123,22 @@ mod tests {
         assert_eq!(mangled("A", "__x__"), None);
         assert_eq!(mangled("A", "_x"), None);
         assert_eq!(mangled("", "__x"), None);
+        assert_eq!(mangled("A", "__jd_heapq_heappush"), None);
         let src = "class __Acc:\n    __n = 0\n    def __init__(self, __v=1):\n        self.__v = __v\n        __Acc.__n += 1\n    def __get(self):\n        return self.__v\n    def get(self):\n        return self.__get()\nclass B(__Acc):\n    def __get(self):\n        return 5\na = B(3)\nprint(a.get(), a._Acc__v, B._Acc__n, B._B__get(a), getattr(a, '__v', 0))\n";
         let plain = "class __Acc:\n    _Acc__n = 0\n    def __init__(self, _Acc__v=1):\n        self._Acc__v = _Acc__v\n        __Acc._Acc__n += 1\n    def _Acc__get(self):\n        return self._Acc__v\n    def get(self):\n        return self._Acc__get()\nclass B(__Acc):\n    def _B__get(self):\n        return 5\na = B(3)\nprint(a.get(), a._Acc__v, B._Acc__n, B._B__get(a), getattr(a, '__v', 0))\n";
         assert_eq!(parse_program(src).unwrap(), parse_program(plain).unwrap());
+    }
+
+    /// A lowered program calls the prelude's `__jd_` functions inside class
+    /// bodies; its text parses back to the same program.
+    #[test]
+    fn a_lowered_program_with_prelude_calls_in_a_class_round_trips() {
+        let m = parse_program(
+            "import heapq\nclass A:\n    def m(self, h):\n        heapq.heappush(h, 1)\n        return h\nprint(A().m([]))\n",
+        )
+        .unwrap();
+        let text = crate::lang::unparse::unparse(&m);
+        assert!(text.contains("__jd_heapq_heappush(h, 1)"), "{text}");
+        assert_eq!(parse_program(&text).unwrap(), m, "{text}");
     }
 }
