@@ -171,25 +171,25 @@ fn ast_has(body: &[Stmt]) -> bool {
 /// kernels call dict methods and format with `{`; with `classes` off: its
 /// dataclass kernel's `__init__` and loop test `is`.
 fn dict_program(seed: u64) -> Module {
-    generate_from_seed_with(seed, |c| {
-        c.dicts = true;
-        c.sets = false;
-        c.sentinels = false;
-        c.idioms = false;
-        c.library = false;
-        c.classes = false;
-    })
+    dict_program_with(seed, false)
 }
 
 /// [`dict_program`] with the classes feature as drawn (the runs under
 /// python3 do not look for `is`).
 fn dict_program_as_drawn(seed: u64) -> Module {
+    dict_program_with(seed, true)
+}
+
+fn dict_program_with(seed: u64, classes_as_drawn: bool) -> Module {
     generate_from_seed_with(seed, |c| {
         c.dicts = true;
         c.sets = false;
         c.sentinels = false;
         c.idioms = false;
         c.library = false;
+        if !classes_as_drawn {
+            c.classes = false;
+        }
     })
 }
 

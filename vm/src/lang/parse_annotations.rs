@@ -360,33 +360,43 @@ impl Lowering<'_> {
     /// them (the name is not bound: the modules are not in the language).
     pub(super) fn check_annotation_names(&self, module: &Module) -> R<()> {
         let names = self.annotation_names.borrow();
-        let mut used: Option<(String, TextRange)> = None;
-        fn walk_expr(e: &Expr, f: &mut dyn FnMut(&str)) {
-            if let Expr::Name(n) = e {
-                f(n);
-            }
-            e.for_each_child(&mut |c| walk_expr(c, f));
-        }
-        for s in &module.body {
-            s.for_each_expr(&mut |e| {
-                walk_expr(e, &mut |n| {
-                    if used.is_some() {
-                        return;
-                    }
-                    if let Some(a) = names.iter().find(|a| a.bound == n) {
-                        used = Some((
-                            format!("`{n}`, imported for annotations, used outside them"),
-                            a.at,
-                        ));
-                    }
-                })
-            });
-        }
+        let used = first_name_read(module, |n| {
+            let a = names.iter().find(|a| a.bound == n)?;
+            Some((
+                format!("`{n}`, imported for annotations, used outside them"),
+                a.at,
+            ))
+        });
         match used {
             None => Ok(()),
             Some((what, at)) => Err((self.err_at)(at, format!("unsupported construct: {what}"))),
         }
     }
+}
+
+/// The first answer of `find` for a name the lowered `module` reads (the
+/// names an import bound and the lowering consumed must be read nowhere).
+pub(super) fn first_name_read<T>(
+    module: &Module,
+    mut find: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    fn walk_expr(e: &Expr, f: &mut dyn FnMut(&str)) {
+        if let Expr::Name(n) = e {
+            f(n);
+        }
+        e.for_each_child(&mut |c| walk_expr(c, f));
+    }
+    let mut found = None;
+    for s in &module.body {
+        s.for_each_expr(&mut |e| {
+            walk_expr(e, &mut |n| {
+                if found.is_none() {
+                    found = find(n);
+                }
+            })
+        });
+    }
+    found
 }
 
 #[cfg(test)]

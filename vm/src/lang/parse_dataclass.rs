@@ -37,7 +37,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{Lowering, R};
-use crate::lang::ast::{Expr, Module, Stmt};
+use crate::lang::ast::{Module, Stmt};
 use crate::lang::unparse::unparse_expr;
 
 /// What `@dataclass(...)` asked for.
@@ -432,27 +432,13 @@ impl Lowering<'_> {
                 "unsupported construct: a name imported from dataclasses bound again".into(),
             ));
         }
-        let mut used: Option<(String, TextRange)> = None;
-        fn walk_expr(e: &Expr, f: &mut dyn FnMut(&str)) {
-            if let Expr::Name(n) = e {
-                f(n);
-            }
-            e.for_each_child(&mut |c| walk_expr(c, f));
-        }
-        let mut check = |n: &str| {
-            if used.is_some() {
-                return;
-            }
-            if let Some((b, _, at)) = names.iter().find(|(b, _, _)| b == n) {
-                used = Some((
-                    format!("`{b}`, imported from dataclasses, used other than in a dataclass"),
-                    *at,
-                ));
-            }
-        };
-        for s in &module.body {
-            s.for_each_expr(&mut |e| walk_expr(e, &mut check));
-        }
+        let used = super::annotations::first_name_read(module, |n| {
+            let (b, _, at) = names.iter().find(|(b, _, _)| b == n)?;
+            Some((
+                format!("`{b}`, imported from dataclasses, used other than in a dataclass"),
+                *at,
+            ))
+        });
         match used {
             None => Ok(()),
             Some((what, at)) => Err((self.err_at)(at, format!("unsupported construct: {what}"))),
