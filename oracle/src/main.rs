@@ -200,7 +200,8 @@ enum Command {
         /// Force the `exceptions` feature (exception kernels appended:
         /// `try` in hot loops, callees raising at iteration K, exceptions
         /// raised inside traces, user exception classes, re-raising,
-        /// `finally` on every way out) on; combines with the others.
+        /// `finally` on every way out, locals and globals deleted under a
+        /// hot loop) on; combines with the others.
         #[arg(long)]
         exceptions: bool,
         /// Force the `dunders` feature (dunder kernels appended: `__bool__`
@@ -226,7 +227,8 @@ enum Command {
         /// Force the `generators` feature (generator kernels appended:
         /// `next` at iteration K of hot loops, loops inside generators,
         /// `yield from` chains, late-bound generator expressions, early
-        /// returns) on; combines with the others.
+        /// returns, generators that raise pulled again) on; combines with
+        /// the others.
         #[arg(long)]
         generators: bool,
         /// Force the `shape_changes` feature (shape-change kernels

@@ -16,7 +16,11 @@
 //! - `break`, `continue` and `return` leaving a `try` with a `finally:` at
 //!   iteration K;
 //! - a module-level loop whose `except ... as name` unbinds a global each
-//!   time (the globals' keys change under the trace).
+//!   time (the globals' keys change under the trace);
+//! - names deleted under a hot loop: a local `del`eted every few
+//!   iterations and probed by a bare `name` statement (its only use, so its
+//!   UnboundLocalError is all the statement does), and a global deleted by
+//!   a callee at iteration K, its NameError rebinding it.
 //!
 //! Kernels are Python templates whose constants, trip counts and
 //! iterations come from the bytes left after the program, parsed by the
@@ -31,13 +35,15 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 7] = [
+const KERNELS: [fn(&Holes) -> String; 8] = [
     callee_raises_at_k,
     raised_in_the_trace,
     user_hierarchy,
     leaving_finally,
     nested_handlers,
     module_level_handler,
+    deleted_names,
+    // Last: `rewrite` makes it rare.
     escapes_the_program,
 ];
 
@@ -245,6 +251,29 @@ fn module_level_handler(h: &Holes) -> String {
         n = h.n.min(120),
         k0 = h.k[0],
         m = h.every,
+    )
+}
+
+/// A local deleted every `every` iterations and probed by a bare statement
+/// (the probe's only effect is its UnboundLocalError), and a global
+/// deleted by a callee at iteration K (the globals' keys shrink under the
+/// trace), its NameError caught and the name bound again.
+fn deleted_names(h: &Holes) -> String {
+    let f = &h.fun;
+    let op = if h.pick[0] { "+" } else { "*" };
+    format!(
+        "{f}_g = {k3}\n{f}_h = {k2}\n\
+         def {f}_drop():\n    global {f}_g\n    del {f}_g\n\
+         def {f}_run(n):\n    global {f}_g\n    t = 0\n    v = {k0}\n    for i in range(n):\n        if i % {every} == {phase}:\n            del v\n        try:\n            v\n            t += {k1}\n        except UnboundLocalError:\n            t -= 1\n            v = i\n        if i == {at}:\n            {f}_drop()\n        try:\n            t += {f}_g {op} {f}_h\n        except NameError:\n            {f}_g = i % 7\n    return t, v\n\
+         print({f}_run({n}))\n",
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
+        k3 = h.k[3],
+        every = h.every,
+        phase = h.at % h.every,
+        at = h.at,
+        n = h.n,
     )
 }
 

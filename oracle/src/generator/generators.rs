@@ -13,7 +13,10 @@
 //!   at iteration K (late binding: the value at the time it runs);
 //! - generators returning early, then stepped past their end with a
 //!   default;
-//! - a generator drained by `next(g, [])` in a loop longer than it.
+//! - a generator drained by `next(g, [])` in a loop longer than it;
+//! - generators raising at a point that moves with the loop, caught by the
+//!   consumer, which then pulls again from the finished generator (it
+//!   yields nothing more: `next` gives the default, `sum` 0).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -29,13 +32,14 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 6] = [
+const KERNELS: [fn(&Holes) -> String; 7] = [
     partial_next,
     loop_inside,
     yield_from_chain,
     late_binding,
     early_return,
     drained_by_default,
+    raises_midway,
 ];
 
 /// The random parts of one kernel.
@@ -202,6 +206,28 @@ fn drained_by_default(h: &Holes) -> String {
         o0 = h.op[0],
         k0 = h.k[0],
         k1 = h.k[1],
+        m = h.m,
+        step = h.step,
+        n = h.n,
+    )
+}
+
+/// Generators that raise partway (one long-lived, one made per iteration
+/// that raises at a point moving with the loop), caught around the
+/// consumer, which then pulls again: a generator whose frame raised is
+/// finished, so `next` gives its default, `sum` 0 and `list` `[]`.
+fn raises_midway(h: &Holes) -> String {
+    let p = &h.p;
+    format!(
+        "def {p}_src(n, bad):\n    for j in range(n):\n        if j == bad:\n            raise ValueError(j {o0} {k0})\n        yield j {o1} {k1}\n\
+         def {p}_run(n):\n    t = 0\n    errors = 0\n    g = {p}_src({m}, {m} // 2)\n    for i in range(n):\n        try:\n            t += next(g, {k2})\n        except ValueError as e:\n            errors += 1\n            t += e.args[0]\n        h = {p}_src(4, i % {step})\n        try:\n            for v in h:\n                t += v\n        except ValueError:\n            errors += 1\n        t += sum(h) + len(list(h)) + next(h, {k3})\n    return t, errors\n\
+         print({p}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
+        k3 = h.k[3],
         m = h.m,
         step = h.step,
         n = h.n,
