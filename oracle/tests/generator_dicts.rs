@@ -83,7 +83,9 @@ fn programs() -> Vec<(String, bool)> {
 /// followed by a use of it (`floats.rs::float_rebind_use`), and 44, 256,
 /// 282, 289 and 389 when str methods began to take their optional
 /// arguments (`strip(chars)`, a `replace` count, `split`'s maxsplit, start
-/// and end of `find`/`count`/`startswith`/`endswith`).
+/// and end of `find`/`count`/`startswith`/`endswith`), and 44, 222, 289,
+/// 389 and 657 when `for` loops over `range(a, b, step)` began to draw a
+/// stop inside the last step (`loops.rs::for_loop`).
 #[test]
 fn programs_without_dicts_are_unchanged() {
     let base: Vec<&str> = include_str!("data/generator_base_hashes.txt")
@@ -226,7 +228,9 @@ fn dict_feature_uses_dict_nodes_and_only_when_on() {
         });
         assert!(!ast_has(&off.body), "seed {seed}: {}", unparse(&off));
     }
-    assert!(with_displays >= 200, "{with_displays} of 300: {seen:?}");
+    // Most programs: 193 of 300 since `for` loops draw a stop inside the
+    // last step (at least 200 before; the draw shifts every later choice).
+    assert!(with_displays >= 180, "{with_displays} of 300: {seen:?}");
     for kind in [
         "is",
         "get",

@@ -1159,18 +1159,41 @@ fn syntax_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
 }
 
 /// Whether `line` calls a generated function (`f0(`...) with a keyword
-/// argument (`name=` inside its parentheses, not `==`).
+/// argument (`name=` among its own arguments, not `==`, and not inside a
+/// call nested in them, such as `sorted(v, key=abs)`).
 fn keyword_call(line: &str) -> bool {
     line.match_indices('f').any(|(i, _)| {
         let rest = &line[i + 1..];
         let digits = rest.chars().take_while(char::is_ascii_digit).count();
         digits > 0
             && rest[digits..].starts_with('(')
-            && rest[digits..].split(')').next().is_some_and(|args| {
-                args.split(", ")
-                    .any(|a| is_keyword_arg(a.trim_start_matches('(')))
-            })
+            && top_level_args(&rest[digits + 1..])
+                .iter()
+                .any(|a| is_keyword_arg(a.trim_start()))
     })
+}
+
+/// The arguments of a call whose text starts after its `(`: split at the
+/// commas outside nested brackets, up to the matching `)`.
+fn top_level_args(text: &str) -> Vec<&str> {
+    let (mut args, mut depth, mut start) = (vec![], 0usize, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => {
+                args.push(&text[start..i]);
+                return args;
+            }
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                args.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(&text[start..]);
+    args
 }
 
 fn is_keyword_arg(a: &str) -> bool {

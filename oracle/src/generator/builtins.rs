@@ -10,7 +10,7 @@
 //! loops like any other int expression, so they run in traces
 //! (`_CALL_BUILTIN`, and `divmod(...)[i]` through `_BINARY_SUBSCR_TUPLE_INT`).
 
-use jitdiff_vm::lang::ast::{BinOp, CmpOp, Comprehension, Expr, Keyword, Target};
+use jitdiff_vm::lang::ast::{BinOp, CmpOp, Comprehension, Expr, Keyword, Target, UnaryOp};
 
 use super::expr::{E, bin, bits_of, cmp};
 use super::seqs::{len_of, sub};
@@ -192,6 +192,20 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// Half the time under `key=abs`, the first item's negation after the
+    /// others: two items with equal keys, so which one `min`/`max` keep
+    /// and where a stable (reversed) sort puts them shows (CPython keeps
+    /// the first of equals, and `reverse=True` keeps their order).
+    fn maybe_tie(&mut self, items: &mut Vec<Expr>, key: &str) {
+        if key == "abs" && self.chance(50) {
+            let negated = Expr::UnaryOp {
+                op: UnaryOp::Neg,
+                operand: Box::new(items[0].clone()),
+            };
+            items.push(negated);
+        }
+    }
+
     /// Two or three int expressions and the widest bound among them.
     fn some_ints(&mut self, depth: u32) -> (Vec<Expr>, u32) {
         let n = self.between(2, 3);
@@ -209,9 +223,11 @@ impl Gen<'_, '_> {
     /// `max([a, b, c], key=abs)`, `min(a, b, key=str)` and the like.
     fn keyed_extreme(&mut self, depth: u32) -> E {
         self.charge_calls(4);
-        let (items, bits) = self.some_ints(depth);
+        let (mut items, bits) = self.some_ints(depth);
         let f = self.pick(&["min", "max"]);
-        let key = Expr::name(self.pick(&["abs", "str"]));
+        let key_name = self.pick(&["abs", "str"]);
+        self.maybe_tie(&mut items, key_name);
+        let key = Expr::name(key_name);
         let args = if self.chance(50) {
             vec![Expr::List(items)]
         } else {
@@ -226,9 +242,11 @@ impl Gen<'_, '_> {
     /// `sorted([a, b, c], key=abs, reverse=True)[i]` with `i` in range.
     fn keyed_sort(&mut self, depth: u32) -> E {
         self.charge_calls(4);
-        let (items, bits) = self.some_ints(depth);
+        let (mut items, bits) = self.some_ints(depth);
+        let key_name = self.pick(&["abs", "str"]);
+        self.maybe_tie(&mut items, key_name);
         let i = self.below(items.len() as u64) as i128;
-        let key = Expr::name(self.pick(&["abs", "str"]));
+        let key = Expr::name(key_name);
         let mut keywords = vec![("key", key)];
         if self.chance(50) {
             keywords.push(("reverse", Expr::Bool(self.chance(50))));

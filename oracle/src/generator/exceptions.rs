@@ -254,8 +254,10 @@ fn module_level_handler(h: &Holes) -> String {
     )
 }
 
-/// A local deleted every `every` iterations and probed by a bare statement
-/// (the probe's only effect is its UnboundLocalError), and a global
+/// A local deleted at the end of every `every`th iteration and probed by a
+/// bare statement at the top of the next (bound before the loop, so only
+/// knowing that a `del` may have run makes the read a checked one; the
+/// probe's only effect is its UnboundLocalError), and a global
 /// deleted by a callee at iteration K (the globals' keys shrink under the
 /// trace), its NameError caught and the name bound again.
 fn deleted_names(h: &Holes) -> String {
@@ -264,7 +266,7 @@ fn deleted_names(h: &Holes) -> String {
     format!(
         "{f}_g = {k3}\n{f}_h = {k2}\n\
          def {f}_drop():\n    global {f}_g\n    del {f}_g\n\
-         def {f}_run(n):\n    global {f}_g\n    t = 0\n    v = {k0}\n    for i in range(n):\n        if i % {every} == {phase}:\n            del v\n        try:\n            v\n            t += {k1}\n        except UnboundLocalError:\n            t -= 1\n            v = i\n        if i == {at}:\n            {f}_drop()\n        try:\n            t += {f}_g {op} {f}_h\n        except NameError:\n            {f}_g = i % 7\n    return t, v\n\
+         def {f}_run(n):\n    global {f}_g\n    t = 0\n    v = {k0}\n    for i in range(n):\n        try:\n            v\n            t += {k1}\n        except UnboundLocalError:\n            t -= 1\n            v = i\n        if i == {at}:\n            {f}_drop()\n        try:\n            t += {f}_g {op} {f}_h\n        except NameError:\n            {f}_g = i % 7\n        if i % {every} == {phase}:\n            del v\n    return t\n\
          print({f}_run({n}))\n",
         k0 = h.k[0],
         k1 = h.k[1],

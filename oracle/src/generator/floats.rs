@@ -206,8 +206,18 @@ impl Gen<'_, '_> {
     /// cannot fail, a small constant otherwise (NaN and infinities fail
     /// the range test).
     pub fn int_of_float(&mut self, depth: u32) -> E {
-        let v = self.float_expr(depth);
         let conv = if self.chance(50) { "int" } else { "round" };
+        // Half of an int is a tie whenever the int is odd: `round` must
+        // round it to even, `int` towards zero. (Only below 2**52, where
+        // every half is a float.)
+        let halved = self
+            .chance(40)
+            .then(|| self.int_expr(depth))
+            .filter(|x| x.bits <= 52);
+        let v = match halved {
+            Some(x) => bin(BinOp::Div, x.e, Expr::int(2)),
+            None => self.float_expr(depth),
+        };
         let ok = cmp(call1("abs", v.clone()), CmpOp::Lt, Expr::float(1e15));
         E {
             e: Expr::IfExp {

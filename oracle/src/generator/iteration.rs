@@ -15,7 +15,7 @@
 //!   `[t for t in e]` instead of `e`, and `len(v)` of a variable sometimes
 //!   becomes `len(v) if isinstance(v, list) else len(v)` (CALL_ISINSTANCE
 //!   on a value whose type may change mid-loop);
-//! - a float literal equal to pi becomes `math.pi`, `int(e)` sometimes
+//! - a float literal equal to pi becomes `math.pi`, `int(e)` of a number sometimes
 //!   `math.trunc(e)` (the same for numbers: both truncate, with the same
 //!   errors for infinities and NaN), `abs(e)` sometimes `math.fabs(e)` (a
 //!   float, even of an int) and `round(e)` sometimes `math.floor(e)`, all
@@ -262,6 +262,10 @@ impl Rewriter<'_, '_> {
                 args,
                 keywords,
             } if args.len() == 1 && keywords.is_empty() => {
+                // `int(s)` of a str parses it; `math.trunc(s)` raises.
+                if looks_like_str(&args[0]) {
+                    return;
+                }
                 let math_fn = match &**func {
                     Expr::Name(n) if n == "int" => "trunc",
                     Expr::Name(n) if n == "abs" => "fabs",
@@ -323,5 +327,19 @@ impl Rewriter<'_, '_> {
             4 => copy_of(copy_of(list, vec![]), vec![]),
             _ => copy_of(list, vec![]),
         }
+    }
+}
+
+/// Whether `e` is one of the str forms the generator passes to `int()`: a
+/// literal, `str(...)`, a method call on one, a concatenation or a
+/// conditional with one in it.
+fn looks_like_str(e: &Expr) -> bool {
+    match e {
+        Expr::Str(_) => true,
+        Expr::Call { func, .. } => matches!(&**func, Expr::Name(n) if n == "str"),
+        Expr::MethodCall { receiver, .. } => looks_like_str(receiver),
+        Expr::BinOp { left, right, .. } => looks_like_str(left) || looks_like_str(right),
+        Expr::IfExp { body, orelse, .. } => looks_like_str(body) || looks_like_str(orelse),
+        _ => false,
     }
 }

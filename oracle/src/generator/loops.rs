@@ -350,7 +350,15 @@ impl Gen<'_, '_> {
                 if self.cfg.neg_divisors && self.chance(30) {
                     step = -step;
                 }
-                let stop = start + step * t as i128;
+                // Half the time a stop inside the last step rather than on
+                // it: the same T items, but the length is a rounded-up
+                // division (the one a range's length and iterator compute).
+                let past = if step.abs() > 1 && self.chance(50) {
+                    self.between(1, step.unsigned_abs() as u64 - 1) as i128
+                } else {
+                    0
+                };
+                let stop = start + step * t as i128 - step.signum() * past;
                 let mut args = vec![Expr::int(start), Expr::int(stop)];
                 if step != 1 {
                     args.push(Expr::int(step));
