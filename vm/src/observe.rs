@@ -234,13 +234,13 @@ pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> Frame
     // SAFETY: the frame is read here and nowhere changed meanwhile.
     let (locals, stack, depth) = unsafe { slots(frame, sp) };
     let hash_all = |vs: &[Value]| {
-        let mut h = FrameHasher::default();
+        let mut h = ValueHasher::default();
         for &v in vs {
             hash_value(&mut h, v, heap, 0);
         }
         h.finish()
     };
-    let mut g = FrameHasher::default();
+    let mut g = ValueHasher::default();
     for i in 0..dict::len(globals) {
         let (key, v) = dict::entry(globals, i);
         g.write_u64(key);
@@ -256,7 +256,7 @@ pub fn frame_hash(frame: u64, sp: u64, heap: HeapRange, globals: Value) -> Frame
 
 /// Hashes a value stack (as Python values), given as consecutive parts.
 pub fn stack_hash(parts: &[&[Value]], heap: HeapRange) -> u64 {
-    let mut h = FrameHasher::default();
+    let mut h = ValueHasher::default();
     for &v in parts.iter().flat_map(|p| p.iter()) {
         hash_value(&mut h, v, heap, 0);
     }
@@ -313,7 +313,49 @@ const MAX_NESTING: u32 = 8;
 /// is): keeps a check at every exit cheap on big lists.
 const MAX_ITEMS: usize = 64;
 
-fn hash_value(h: &mut FrameHasher, v: Value, heap: HeapRange, nesting: u32) {
+/// One walk over values (a frame's locals, its stack, the globals): the
+/// hash, and the mutable objects met so far in walk order. A mutable object
+/// met again (shared, or in a cycle) hashes as its first meeting's number,
+/// not its contents again: a graph of objects that point at one another
+/// (a board of squares listing their neighbours) costs its size, not its
+/// paths to [`MAX_NESTING`] levels. Identity of mutable objects is the
+/// program's to see (`is`), so every configuration shares alike; the
+/// numbers follow the walk, never an address.
+#[derive(Default)]
+struct ValueHasher {
+    h: FrameHasher,
+    seen: rustc_hash::FxHashMap<u64, u32>,
+    /// Objects walked so far, against [`MAX_WALKED`].
+    walked: u32,
+}
+
+/// Objects one walk follows: a bound on deep immutable trees (tuples of
+/// tuples), past which the rest hash as one marker. The walk's order is
+/// the same in every configuration, so the cut is too.
+const MAX_WALKED: u32 = 1 << 14;
+
+impl Hasher for ValueHasher {
+    fn finish(&self) -> u64 {
+        self.h.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.h.write(bytes)
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.h.write_u8(i)
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.h.write_u32(i)
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.h.write_u64(i)
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.h.write_usize(i)
+    }
+}
+
+fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
     if !v.is_ptr() {
         h.write_u64(v.0);
         return;
@@ -331,6 +373,28 @@ fn hash_value(h: &mut FrameHasher, v: Value, heap: HeapRange, nesting: u32) {
     unsafe {
         let kind = object::kind_of(v);
         h.write_u8(kind as u8);
+        if matches!(
+            kind,
+            Kind::List
+                | Kind::PyDict
+                | Kind::PySet
+                | Kind::Instance
+                | Kind::ByteArray
+                | Kind::Generator
+        ) {
+            let next = h.seen.len() as u32;
+            if let Some(&first) = h.seen.get(&v.0) {
+                h.write_u8(0xab);
+                h.write_u32(first);
+                return;
+            }
+            h.seen.insert(v.0, next);
+        }
+        h.walked += 1;
+        if h.walked > MAX_WALKED {
+            h.write_u8(0xbb);
+            return;
+        }
         match kind {
             Kind::BigInt => {
                 let n = object::read(v.0, BIGINT_SIGN_LEN);
@@ -712,7 +776,7 @@ mod tests {
         let (lo, hi) = a.heap_bounds();
         let heap = HeapRange(lo, hi);
         let hash = |v| {
-            let mut h = FrameHasher::default();
+            let mut h = ValueHasher::default();
             hash_value(&mut h, v, heap, 0);
             h.finish()
         };
@@ -721,5 +785,50 @@ mod tests {
         assert_ne!(hash(Value::small(1)), hash(Value::TRUE));
         assert_eq!(render(x, heap, 0), i64::MAX.to_string());
         assert_eq!(render(Value(0x10), heap, 0), "<wild pointer 0x10>");
+    }
+
+    /// A ring of `n` squares, each `[i, [left, right]]`: every square is
+    /// reachable along exponentially many paths.
+    fn ring(a: &mut Arena, n: usize) -> Value {
+        use crate::runtime::seq;
+        let squares: Vec<Value> = (0..n)
+            .map(|i| {
+                let nb = seq::new_list(a, &[]).unwrap();
+                seq::new_list(a, &[Value::small(i as i64), nb]).unwrap()
+            })
+            .collect();
+        for i in 0..n {
+            let nb = seq::get(squares[i], 1);
+            seq::append(a, nb, squares[(i + n - 1) % n]).unwrap();
+            seq::append(a, nb, squares[(i + 1) % n]).unwrap();
+        }
+        seq::new_list(a, &squares).unwrap()
+    }
+
+    #[test]
+    fn shared_objects_are_walked_once_and_hash_by_walk_order() {
+        use crate::runtime::seq;
+        let mut a = Arena::new();
+        let first = ring(&mut a, 40);
+        let second = ring(&mut a, 40);
+        let other = ring(&mut a, 41);
+        let x = seq::new_list(&mut a, &[Value::small(7)]).unwrap();
+        let y = seq::new_list(&mut a, &[Value::small(7)]).unwrap();
+        let same_twice = seq::new_list(&mut a, &[x, x]).unwrap();
+        let two_equal = seq::new_list(&mut a, &[x, y]).unwrap();
+        let (lo, hi) = a.heap_bounds();
+        let heap = HeapRange(lo, hi);
+        let walk = |v| {
+            let mut h = ValueHasher::default();
+            hash_value(&mut h, v, heap, 0);
+            (h.finish(), h.walked)
+        };
+        let (h1, walked) = walk(first);
+        // The outer list, and each square and its neighbour list once
+        // (without the seen set: 2 ** MAX_NESTING paths per square).
+        assert_eq!(walked, 1 + 2 * 40);
+        assert_eq!(h1, walk(second).0, "same graph at other addresses");
+        assert_ne!(h1, walk(other).0);
+        assert_ne!(walk(same_twice).0, walk(two_equal).0, "sharing shows");
     }
 }

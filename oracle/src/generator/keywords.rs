@@ -92,3 +92,149 @@ fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Uns
     }
     *keywords = kws;
 }
+
+/// Part of the `syntax` feature too: a call of a method whose every
+/// definition is a plain `def` with the same parameters (a first one, no
+/// `*args`, no builtin method's name, never stored as an attribute
+/// anywhere, in no class as anything else) passes
+/// its trailing arguments by keyword: `obj.m(a, b)` becomes
+/// `obj.m(a, y=b)`, the bound method called with `CALL_KW`. Which calls
+/// and how many arguments follow from the call's position among those
+/// calls, not from the input bytes, so programs without such calls draw
+/// exactly what they drew before.
+pub fn method_keyword_calls(m: &mut Module) {
+    let methods = unique_methods(m);
+    if methods.is_empty() {
+        return;
+    }
+    let classes: BTreeSet<String> = m
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Stmt::ClassDef { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut seen = 0usize;
+    for s in &mut m.body {
+        s.for_each_expr_mut(&mut |e| method_keywords_in(e, &methods, &classes, &mut seen));
+    }
+}
+
+/// Method name -> its parameters after the first, for the methods the
+/// rewrite may name (see [`method_keyword_calls`]).
+fn unique_methods(m: &Module) -> BTreeMap<String, Vec<String>> {
+    let text = jitdiff_vm::lang::unparse::unparse(m);
+    if text.contains("setattr(") || text.contains("getattr(") {
+        return BTreeMap::new();
+    }
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unusable = BTreeSet::new();
+    for s in &m.body {
+        let Stmt::ClassDef { body, .. } = s else {
+            continue;
+        };
+        for item in body {
+            match item {
+                Stmt::FunctionDef {
+                    name, params, star, ..
+                } if star.is_empty() && !params.is_empty() => {
+                    let after_self = params[1..].to_vec();
+                    if found
+                        .insert(name.clone(), after_self.clone())
+                        .is_some_and(|old| old != after_self)
+                    {
+                        unusable.insert(name.clone());
+                    }
+                }
+                Stmt::Decorated { def, .. } => {
+                    if let Stmt::FunctionDef { name, .. } = &**def {
+                        unusable.insert(name.clone());
+                    }
+                }
+                other => collect_bound(std::slice::from_ref(other), &mut |n| {
+                    unusable.insert(n.to_string());
+                }),
+            }
+        }
+    }
+    let stored = |n: &str| {
+        [
+            "=", "+=", "-=", "*=", "//=", "%=", "|=", "&=", "^=", "<<=", ">>=", "/=", "**=",
+        ]
+        .iter()
+        .any(|op| text.contains(&format!(".{n} {op} ")))
+            || text.contains(&format!(".{n},"))
+    };
+    let builtin = |n: &str| {
+        n.starts_with("__")
+            || jitdiff_vm::runtime::methods::METHODS
+                .iter()
+                .any(|(_, name, _)| *name == n)
+            || matches!(n, "send" | "throw" | "close")
+    };
+    found.retain(|n, ps| !unusable.contains(n) && !ps.is_empty() && !stored(n) && !builtin(n));
+    found
+}
+
+fn method_keywords_in(
+    e: &mut Expr,
+    methods: &BTreeMap<String, Vec<String>>,
+    classes: &BTreeSet<String>,
+    seen: &mut usize,
+) {
+    e.for_each_child_mut(&mut |c| method_keywords_in(c, methods, classes, seen));
+    let Expr::MethodCall {
+        receiver,
+        method,
+        args,
+    } = e
+    else {
+        return;
+    };
+    // `C.m(obj, a)` passes the instance itself: its arguments do not line
+    // up with the parameters after the first.
+    let through_a_class = match &**receiver {
+        Expr::Name(n) => classes.contains(n.as_str()),
+        Expr::Attribute { attr, .. } => attr == "__class__",
+        Expr::Call { func, .. } => matches!(&**func, Expr::Name(n) if n == "type"),
+        _ => false,
+    };
+    if through_a_class {
+        return;
+    }
+    let Some(ps) = methods.get(method.as_str()) else {
+        return;
+    };
+    if args.is_empty()
+        || args.len() > ps.len()
+        || args.iter().any(|a| matches!(a, Expr::Starred(_)))
+    {
+        return;
+    }
+    *seen += 1;
+    // Two calls in three keep their positional arguments.
+    if *seen % 3 != 1 {
+        return;
+    }
+    let moved = 1 + *seen / 3 % args.len();
+    let mut args = std::mem::take(args);
+    let start = args.len() - moved;
+    let keywords: Vec<Keyword> = args
+        .drain(start..)
+        .zip(&ps[start..])
+        .map(|(value, arg)| Keyword {
+            arg: Some(arg.clone()),
+            value,
+        })
+        .collect();
+    let receiver = std::mem::replace(&mut **receiver, Expr::None);
+    *e = Expr::Call {
+        func: Box::new(Expr::Attribute {
+            value: Box::new(receiver),
+            attr: std::mem::take(method),
+        }),
+        args,
+        keywords,
+    };
+}

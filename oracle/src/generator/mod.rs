@@ -531,6 +531,11 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     if cfg.library {
         library::rewrite(&mut m, u);
     }
+    // Draws nothing, so it goes last: the methods of every kernel, called
+    // with keywords (`syntax`).
+    if cfg.syntax {
+        keywords::method_keyword_calls(&mut m);
+    }
     Ok(m)
 }
 

@@ -13,6 +13,7 @@ use super::super::dict;
 use super::super::dict_methods;
 use super::super::iters;
 use super::super::math;
+use super::super::method_keywords;
 use super::super::methods;
 use super::super::num_builtins;
 use super::super::resolve::{CallEx, CallKw, FuncCode};
@@ -289,11 +290,18 @@ impl<'p> Interp<'p> {
             // `list.sort(xs, reverse=True)`, `str.split(s, maxsplit=1)`:
             // a descriptor with keywords is not modelled (nor in the VM).
             Value::Descr(_) => Err(poison(Poison::Unmodelled)),
-            Value::Bound(b) => Err(type_error(format!(
-                "{}.{}() takes no keyword arguments",
-                b.receiver.type_name(),
-                b.meth.name()
-            ))),
+            Value::Bound(b) => {
+                let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                match method_keywords::bind(&b.receiver, b.meth.name(), &args, &kws) {
+                    method_keywords::Bound::Call(all) => {
+                        self.stack.truncate(base);
+                        self.stack.extend(all);
+                        return self.call_charged(Value::Bound(b), base);
+                    }
+                    method_keywords::Bound::Refuse(message) => Err(type_error(message)),
+                    method_keywords::Bound::Unmodelled => Err(poison(Poison::Unmodelled)),
+                }
+            }
             other => Err(type_error(format!(
                 "'{}' object is not callable",
                 other.type_name()

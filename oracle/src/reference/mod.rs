@@ -68,6 +68,7 @@ mod format_float;
 mod format_spec;
 mod iters;
 mod math;
+mod method_keywords;
 mod methods;
 mod num_builtins;
 mod numparse;

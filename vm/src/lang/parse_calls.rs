@@ -34,10 +34,6 @@ impl Lowering<'_> {
             py::Expr::Name(n) => Some(n.id.as_str()),
             _ => None,
         };
-        // `xs.sort(key=f, reverse=r)` and `s.format(x=v)`: the methods
-        // with keywords, called as bound methods.
-        let is_sort_method = matches!(&*c.func,
-            py::Expr::Attribute(at) if matches!(at.attr.id.as_str(), "sort" | "format"));
         let mut keywords: Vec<Keyword> = Vec::new();
         for k in c.arguments.keywords.iter() {
             let Some(arg) = k.arg.as_ref().map(|a| a.id.to_string()) else {
@@ -128,9 +124,11 @@ impl Lowering<'_> {
                 method: self.attribute_name(at)?,
                 args,
             },
-            py::Expr::Attribute(_) if !is_sort_method => {
-                return Err(self.unsupported(&c.arguments, "keyword arguments to a method"));
-            }
+            // `obj.m(x, k=v)`: the bound method read, then called with
+            // keywords (CALL_KW), as `f = obj.m; f(x, k=v)` runs. The order
+            // is CPython's: the receiver and the method first, then the
+            // arguments. What a builtin method does with keywords is
+            // `tier1::calls::call_kw`'s (and the reference's) to answer.
             func => Expr::Call {
                 func: Box::new(self.expr(func)?),
                 args,

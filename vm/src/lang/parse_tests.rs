@@ -155,10 +155,11 @@ fn rejects_outside_s0_with_position() {
     assert!(parse_program("def print(a, sep):\n    pass\nprint(1, sep=2)\n").is_ok());
     assert!(parse_program("f(1, b=2, a=3)").is_ok());
     assert!(parse_program("f(*xs, **d)\nx.m(1, *t, k=2)\ndef g(a, *b, **c):\n    pass\n").is_ok());
+    // A method's keywords: its bound method called with `CALL_KW`.
+    assert!(parse_program("x.f(a=1)").is_ok());
     for bad in [
         "str(object=1)",
         "dict(a=1)",
-        "x.f(a=1)",
         "def f(*, a):\n    pass\n",
         "def f(a, /):\n    pass\n",
         "g = lambda **k: k",

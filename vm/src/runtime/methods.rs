@@ -230,9 +230,18 @@ pub fn bound_keywords_error(b: Value) -> Raise {
     };
     Raise::type_error(format!(
         "{}.{}() takes no keyword arguments",
-        type_name(receiver),
+        defining_type_name(receiver),
         name_of(m)
     ))
+}
+
+/// The type that defines a method of `receiver`'s: `int` for a bool's
+/// (`True.bit_length` is `int.bit_length`), else the receiver's type.
+fn defining_type_name(receiver: Value) -> &'static str {
+    match type_name(receiver) {
+        "bool" => "int",
+        t => t,
+    }
 }
 
 /// Calls bound method `b` with `args` (rooted by the caller; the receiver
@@ -266,7 +275,7 @@ pub fn call_bound_kw(
     if m != Value::METHOD_LIST_SORT {
         return Err(Raise::type_error(format!(
             "{}.{}() takes no keyword arguments",
-            type_name(receiver),
+            defining_type_name(receiver),
             name_of(m)
         )));
     }

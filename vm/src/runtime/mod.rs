@@ -20,6 +20,7 @@ pub mod isinstance;
 pub mod iters;
 pub mod mapping;
 pub mod math;
+pub mod method_keywords;
 pub mod methods;
 pub mod num_builtins;
 pub mod numbers;

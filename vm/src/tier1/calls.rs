@@ -350,6 +350,26 @@ impl Run<'_> {
         {
             return self.list_sort_keyed(xs, args, pick("key"), pick("reverse"));
         }
+        // `s.split(maxsplit=1)`: methods whose parameters take keywords.
+        if methods::is_bound(callable) {
+            use crate::runtime::method_keywords::{self as mk, ArgSource, MethodKeywords};
+            match mk::bind(methods::bound_parts(callable).1, args.len(), &names) {
+                MethodKeywords::Positional(plan) => {
+                    let all: Vec<Value> = plan
+                        .iter()
+                        .map(|a| match *a {
+                            ArgSource::Arg(i) => args[i],
+                            ArgSource::Keyword(k) => kw[k],
+                            ArgSource::Default(v) => v,
+                        })
+                        .collect();
+                    return methods::call_bound(self.arena, callable, &all);
+                }
+                MethodKeywords::TypeError(e) => return Err(Raise::type_error(e)),
+                MethodKeywords::Unmodelled => return Err(Raise::Poison(Poison::Unmodelled)),
+                MethodKeywords::NotAccepted => {}
+            }
+        }
         // `reverse=` alone.
         let reverse = keyword("reverse");
         if let (Some(reverse), true) = (reverse, names.len() == 1) {
