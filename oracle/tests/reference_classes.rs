@@ -69,6 +69,19 @@ fn reference_agrees_with_cpython_on_properties() {
     );
 }
 
+/// `super(C, self)` (vm/tests/data/super_with_arguments.txt): the
+/// reference runs the lowered `super()` as CPython runs the call.
+#[test]
+fn reference_agrees_with_cpython_on_super_with_arguments() {
+    let programs = include_str!("../../vm/tests/data/super_with_arguments.txt");
+    check(
+        &programs
+            .split("\n#----\n")
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+}
+
 /// The reducer prints and re-parses every candidate: class programs
 /// survive the round trip unchanged.
 #[test]

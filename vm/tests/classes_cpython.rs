@@ -57,6 +57,21 @@ fn every_tier_prints_what_cpython_prints_for_properties() {
     );
 }
 
+/// `super(C, self)` naming the class being defined and the method's first
+/// parameter: `super()` in every tier (vm/tests/data/super_with_arguments.txt,
+/// shared with the reference's test).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_super_with_arguments() {
+    let programs = include_str!("data/super_with_arguments.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 2);
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 2,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// A property read from its class is the property object, which the
 /// language does not model: every tier poisons.
 #[test]

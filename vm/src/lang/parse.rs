@@ -147,6 +147,9 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         depth: Default::default(),
         kw_calls: Default::default(),
         super_ok: Default::default(),
+        super_args: Default::default(),
+        class_name: Default::default(),
+        binding_sites: builtins::binding_sites(source_body),
         classes: Default::default(),
         in_comp: Default::default(),
         comp_names: Default::default(),
@@ -226,6 +229,13 @@ struct Lowering<'a> {
     kw_calls: std::cell::Cell<usize>,
     /// Whether `super()` may appear here: directly in a method's body.
     super_ok: std::cell::Cell<bool>,
+    /// Where `super_ok`: the class and the method's first parameter,
+    /// which `super(C, self)` must name to be `super()`.
+    super_args: std::cell::RefCell<Option<(String, String)>>,
+    /// The class whose body is being lowered.
+    class_name: std::cell::RefCell<Option<String>>,
+    /// How many places bind each name (`builtins::binding_sites`).
+    binding_sites: std::collections::BTreeMap<String, usize>,
     /// Class statements lowered so far.
     classes: std::cell::Cell<usize>,
     /// Comprehensions being lowered (a lambda inside one is refused).
@@ -668,6 +678,16 @@ impl Lowering<'_> {
         }
         let (params, defaults, star) = self.parameters(&d.parameters)?;
         let outer_super_ok = self.super_ok.replace(super_ok);
+        let first_param = d
+            .parameters
+            .args
+            .first()
+            .map(|p| p.parameter.name.to_string());
+        let super_args = match (super_ok, self.class_name.borrow().clone(), first_param) {
+            (true, Some(class), Some(first)) => Some((class, first)),
+            _ => None,
+        };
+        let outer_super_args = self.super_args.replace(super_args);
         let body = self.block(
             &d.body,
             Ctx {
@@ -680,6 +700,7 @@ impl Lowering<'_> {
             },
         );
         self.super_ok.set(outer_super_ok);
+        self.super_args.replace(outer_super_args);
         let body = body?;
         let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
         self.check_declarations(&d.body, &all_params)?;

@@ -123,6 +123,9 @@ struct Names<'a> {
     /// Reads of a missing builtin, in source order.
     reads: Vec<(&'a str, TextRange)>,
     bound: std::collections::BTreeSet<&'a str>,
+    /// How many places bind each name (a `def`, a class, an assignment
+    /// target, a parameter, an import, an `except ... as`).
+    sites: std::collections::BTreeMap<&'a str, usize>,
     /// The first f-string: it is lowered to calls of `str` and `repr`
     /// (`parse_fstring.rs`), so the program must not rebind them.
     fstring: Option<TextRange>,
@@ -131,14 +134,21 @@ struct Names<'a> {
     fstring_spec: Option<TextRange>,
 }
 
+impl<'a> Names<'a> {
+    fn bind(&mut self, name: &'a str) {
+        self.bound.insert(name);
+        *self.sites.entry(name).or_default() += 1;
+    }
+}
+
 impl<'a> Visitor<'a> for Names<'a> {
     fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
         match stmt {
             py::Stmt::FunctionDef(f) => {
-                self.bound.insert(f.name.as_str());
+                self.bind(f.name.as_str());
             }
             py::Stmt::ClassDef(c) => {
-                self.bound.insert(c.name.as_str());
+                self.bind(c.name.as_str());
                 // `class C(object):` is S0 (the front end drops the base);
                 // `object` anywhere else is not.
                 for d in &c.decorator_list {
@@ -192,7 +202,7 @@ impl<'a> Visitor<'a> for Names<'a> {
                     self.reads.push((name, n.range()));
                 }
             } else {
-                self.bound.insert(name);
+                self.bind(name);
             }
         }
         visitor::walk_expr(self, expr);
@@ -203,20 +213,20 @@ impl<'a> Visitor<'a> for Names<'a> {
     fn visit_annotation(&mut self, _: &'a py::Expr) {}
 
     fn visit_parameter(&mut self, parameter: &'a py::Parameter) {
-        self.bound.insert(parameter.name.as_str());
+        self.bind(parameter.name.as_str());
         visitor::walk_parameter(self, parameter);
     }
 
     fn visit_alias(&mut self, alias: &'a py::Alias) {
         let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
         // `import a.b` binds `a`.
-        self.bound.insert(name.split('.').next().unwrap_or(name));
+        self.bind(name.split('.').next().unwrap_or(name));
     }
 
     fn visit_except_handler(&mut self, handler: &'a py::ExceptHandler) {
         let py::ExceptHandler::ExceptHandler(h) = handler;
         if let Some(name) = &h.name {
-            self.bound.insert(name.as_str());
+            self.bind(name.as_str());
         }
         visitor::walk_except_handler(self, handler);
     }
@@ -228,6 +238,17 @@ pub fn bound_names(body: &[py::Stmt]) -> std::collections::BTreeSet<String> {
     let mut names = Names::default();
     names.visit_body(body);
     names.bound.iter().map(|s| s.to_string()).collect()
+}
+
+/// How many places in the module (any scope) bind each name.
+pub fn binding_sites(body: &[py::Stmt]) -> std::collections::BTreeMap<String, usize> {
+    let mut names = Names::default();
+    names.visit_body(body);
+    names
+        .sites
+        .iter()
+        .map(|(n, c)| (n.to_string(), *c))
+        .collect()
 }
 
 /// The first read of a CPython builtin the language lacks and the program

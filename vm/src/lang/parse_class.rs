@@ -141,6 +141,32 @@ impl Lowering<'_> {
             blocks: ctx.blocks + 1,
             ..ctx
         };
+        let outer_class = self.class_name.replace(Some(name.clone()));
+        let body = self.class_body(c, &bound, body_ctx, dataclass.is_some(), &mut fields);
+        self.class_name.replace(outer_class);
+        let mut body = body?;
+        post_init |= bound.iter().any(|n| n == "__post_init__");
+        if let Some((opts, at)) = dataclass {
+            body.extend(self.dataclass_methods(at, opts, &fields, &bound, post_init)?);
+        }
+        if ctx.blocks == 1 {
+            self.class_fields
+                .borrow_mut()
+                .insert(name.clone(), (fields, post_init));
+        }
+        Ok(Stmt::ClassDef { name, bases, body })
+    }
+
+    /// The statements of class `c`'s body, lowered (`fields` gathers a
+    /// dataclass's).
+    fn class_body(
+        &self,
+        c: &py::StmtClassDef,
+        bound: &[String],
+        body_ctx: Ctx,
+        dataclass: bool,
+        fields: &mut Vec<dataclass::Field>,
+    ) -> R<Vec<Stmt>> {
         let mut body = Vec::with_capacity(c.body.len());
         // The properties defined so far (a setter names one of them).
         let mut properties: Vec<&str> = Vec::new();
@@ -174,7 +200,7 @@ impl Lowering<'_> {
                     _ => {}
                 }
             }
-            if dataclass.is_some()
+            if dataclass
                 && let py::Stmt::AnnAssign(a) = st
                 && let Some((field, lowered)) = self.dataclass_field(a)?
             {
@@ -188,18 +214,9 @@ impl Lowering<'_> {
                 body.push(lowered);
                 continue;
             }
-            body.push(self.nested(st, 1, || self.class_body_stmt(st, &bound, body_ctx))?);
+            body.push(self.nested(st, 1, || self.class_body_stmt(st, bound, body_ctx))?);
         }
-        post_init |= bound.iter().any(|n| n == "__post_init__");
-        if let Some((opts, at)) = dataclass {
-            body.extend(self.dataclass_methods(at, opts, &fields, &bound, post_init)?);
-        }
-        if ctx.blocks == 1 {
-            self.class_fields
-                .borrow_mut()
-                .insert(name.clone(), (fields, post_init));
-        }
-        Ok(Stmt::ClassDef { name, bases, body })
+        Ok(body)
     }
 
     fn class_body_stmt(&self, s: &py::Stmt, bound: &[String], ctx: Ctx) -> R<Stmt> {
@@ -424,11 +441,33 @@ impl Lowering<'_> {
         }
     }
 
-    /// `super()`: only with no arguments, directly in a method that has a
-    /// first parameter.
+    /// `super()`, directly in a method that has a first parameter; also
+    /// `super(C, self)` there, naming the class being defined and the
+    /// method's first parameter, where nothing else in the program binds
+    /// `C` (CPython looks `C` up when the call runs, so `C` is then the
+    /// class `super()` finds in its cell).
     fn super_call(&self, c: &py::ExprCall) -> R<Expr> {
-        if !c.arguments.args.is_empty() || !c.arguments.keywords.is_empty() {
-            return Err(self.unsupported(c, "super() with arguments"));
+        if !c.arguments.keywords.is_empty() {
+            return Err(self.unsupported(c, "super() with keyword arguments"));
+        }
+        match &c.arguments.args[..] {
+            [] => {}
+            [py::Expr::Name(class), py::Expr::Name(first)] => {
+                let names_them = self
+                    .super_args
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|(k, p)| *k == class.id.as_str() && *p == first.id.as_str());
+                let bound_once = self.binding_sites.get(class.id.as_str()) == Some(&1);
+                if !names_them || !bound_once {
+                    return Err(self.unsupported(
+                        c,
+                        "super() with arguments other than the class being defined (bound \
+                         nowhere else) and the method's first parameter",
+                    ));
+                }
+            }
+            _ => return Err(self.unsupported(c, "super() with arguments")),
         }
         if !self.super_ok.get() {
             return Err(self.unsupported(c, "super() outside a method with a first parameter"));
@@ -484,6 +523,28 @@ mod tests {
                 "class definition inside a function",
             ),
             ("class A(B, C):\n    pass\n", "multiple inheritance"),
+            // `super(C, self)` only names the class being defined, bound
+            // once, and the method's first parameter.
+            (
+                "class A:\n    def f(self):\n        return super(B, self).f()\nclass B(A):\n    pass\n",
+                "super() with arguments other than",
+            ),
+            (
+                "class A:\n    def f(self, o):\n        return super(A, o).f()\n",
+                "super() with arguments other than",
+            ),
+            (
+                "class A:\n    def f(self):\n        return super(A, self).f()\nA = 3\n",
+                "super() with arguments other than",
+            ),
+            (
+                "class A:\n    def f(self):\n        return super(A).f()\n",
+                "super() with arguments",
+            ),
+            (
+                "class A:\n    @staticmethod\n    def f(x):\n        return super(A, x).f()\n",
+                "super() with arguments other than",
+            ),
             (
                 "class A(metaclass=M):\n    pass\n",
                 "keyword arguments in a class",
