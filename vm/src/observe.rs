@@ -324,9 +324,42 @@ const MAX_ITEMS: usize = 64;
 #[derive(Default)]
 struct ValueHasher {
     h: FrameHasher,
-    seen: rustc_hash::FxHashMap<u64, u32>,
+    /// The first mutable objects met, in order (most walks meet a few, and
+    /// a frame is hashed at every transition: no allocation for those).
+    first: [u64; INLINE_SEEN],
+    /// Every mutable object met with its number, once more than
+    /// [`INLINE_SEEN`] were.
+    seen: Option<rustc_hash::FxHashMap<u64, u32>>,
+    met: u32,
     /// Objects walked so far, against [`MAX_WALKED`].
     walked: u32,
+}
+
+const INLINE_SEEN: usize = 16;
+
+impl ValueHasher {
+    /// The number of the first meeting of mutable object `addr`, or None
+    /// (and it is numbered) when this is the first.
+    fn meet(&mut self, addr: u64) -> Option<u32> {
+        let inline = (self.met as usize).min(INLINE_SEEN);
+        if let Some(seen) = &mut self.seen {
+            if let Some(&i) = seen.get(&addr) {
+                return Some(i);
+            }
+            seen.insert(addr, self.met);
+        } else if let Some(i) = self.first[..inline].iter().position(|&a| a == addr) {
+            return Some(i as u32);
+        } else if inline < INLINE_SEEN {
+            self.first[inline] = addr;
+        } else {
+            let mut seen: rustc_hash::FxHashMap<u64, u32> =
+                self.first.iter().zip(0..).map(|(&a, i)| (a, i)).collect();
+            seen.insert(addr, self.met);
+            self.seen = Some(seen);
+        }
+        self.met += 1;
+        None
+    }
 }
 
 /// Objects one walk follows: a bound on deep immutable trees (tuples of
@@ -381,14 +414,11 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                 | Kind::Instance
                 | Kind::ByteArray
                 | Kind::Generator
-        ) {
-            let next = h.seen.len() as u32;
-            if let Some(&first) = h.seen.get(&v.0) {
-                h.write_u8(0xab);
-                h.write_u32(first);
-                return;
-            }
-            h.seen.insert(v.0, next);
+        ) && let Some(first) = h.meet(v.0)
+        {
+            h.write_u8(0xab);
+            h.write_u32(first);
+            return;
         }
         h.walked += 1;
         if h.walked > MAX_WALKED {
@@ -830,5 +860,12 @@ mod tests {
         assert_eq!(h1, walk(second).0, "same graph at other addresses");
         assert_ne!(h1, walk(other).0);
         assert_ne!(walk(same_twice).0, walk(two_equal).0, "sharing shows");
+        // Past the inline meetings, the map numbers alike.
+        let mut meets = ValueHasher::default();
+        let firsts: Vec<Option<u32>> = (0..40).map(|i| meets.meet(0x1000 + 8 * i)).collect();
+        assert!(firsts.iter().all(Option::is_none));
+        for i in [0u32, 15, 16, 39] {
+            assert_eq!(meets.meet(0x1000 + 8 * u64::from(i)), Some(i));
+        }
     }
 }
