@@ -88,6 +88,6 @@ fn every_tier_prints_what_cpython_prints_for_bit_length_popitem_and_prod() {
 /// than CPython's, and the C functions' errors. Shared with the
 /// reference's test.
 #[test]
-fn every_tier_prints_what_cpython_prints_for_heapq_functools_and_itertools() {
+fn every_tier_prints_what_cpython_prints_for_heapq_functools_itertools_and_bisect() {
     agree_on_every_tier(include_str!("data/stdlib_modules.txt"), 3);
 }

@@ -193,7 +193,7 @@ impl Lowering<'_> {
         let module = alias.name.id.to_string();
         if !matches!(
             module.as_str(),
-            "math" | "array" | "random" | "heapq" | "functools" | "itertools"
+            "math" | "array" | "random" | "heapq" | "functools" | "itertools" | "bisect"
         ) {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
@@ -208,13 +208,13 @@ impl Lowering<'_> {
     /// has.
     pub(super) fn import_from(&self, i: &py::StmtImportFrom, s: &py::Stmt) -> R<Stmt> {
         let module = i.module.as_ref().map(|m| m.id.to_string());
-        let stdlib = |m: &str| matches!(m, "heapq" | "functools" | "itertools");
+        let stdlib = |m: &str| matches!(m, "heapq" | "functools" | "itertools" | "bisect");
         let Some(module) =
             module.filter(|m| (m == "math" || m == "random" || stdlib(m)) && i.level == 0)
         else {
             return Err(self.unsupported(
                 s,
-                "import from a module other than `math`, `random`, `heapq`, `functools`, `itertools`, \
+                "import from a module other than `math`, `random`, `heapq`, `functools`, `itertools`, `bisect`, \
                  `dataclasses`, `typing` or `collections.abc`",
             ));
         };

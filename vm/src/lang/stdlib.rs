@@ -1,4 +1,4 @@
-//! `heapq`, `functools` and `itertools`: the functions of theirs the language has are
+//! `heapq`, `functools`, `itertools` and `bisect`: the functions of theirs the language has are
 //! written in the language itself (`stdlib_prelude.py`), and the front end
 //! lowers a program that imports them to one that defines them.
 //!
@@ -16,6 +16,15 @@
 //!   the call) and return a generator yielding CPython's items in its
 //!   order (`islice` consuming no more of its iterator than CPython's).
 //!   The value is a generator: its type and repr say so.
+//! - `bisect.bisect_right` (and `bisect`), `bisect_left`, `insort_right`
+//!   (and `insort`) and `insort_left`: `_bisect`'s argument clinic (`a, x,
+//!   lo=0, hi=None, *, key=None`, with its errors in its order), `hi` of
+//!   None or -1 meaning `len(a)`, the comparisons `x < a[mid]` (right) and
+//!   `a[mid] < x` (left) in its order, `key` applied to the items (and
+//!   once to `x` when inserting), `a.insert(i, x)`. Known differences: `a`
+//!   is subscripted as Python code does, so a dict's keys are looked up
+//!   where CPython's `PySequence_GetItem` refuses a dict, and `lo`/`hi`
+//!   past a C `Py_ssize_t` are not an OverflowError.
 //! - `@functools.lru_cache(maxsize=N)` (`N` an int literal or None, also
 //!   positional; `typed=False`), `@lru_cache` and `@cache` on a `def`
 //!   outside a class: the `def` as written, then a wrapper bound to its
@@ -58,6 +67,7 @@ pub(crate) enum Lib {
     Heapq,
     Functools,
     Itertools,
+    Bisect,
 }
 
 impl Lib {
@@ -66,6 +76,7 @@ impl Lib {
             "heapq" => Some(Lib::Heapq),
             "functools" => Some(Lib::Functools),
             "itertools" => Some(Lib::Itertools),
+            "bisect" => Some(Lib::Bisect),
             _ => None,
         }
     }
@@ -74,12 +85,13 @@ impl Lib {
             Lib::Heapq => "heapq",
             Lib::Functools => "functools",
             Lib::Itertools => "itertools",
+            Lib::Bisect => "bisect",
         }
     }
 }
 
 /// The functions a program may call, by module.
-const FUNCTIONS: [(Lib, &str); 18] = [
+const FUNCTIONS: [(Lib, &str); 24] = [
     (Lib::Heapq, "heappush"),
     (Lib::Heapq, "heappop"),
     (Lib::Heapq, "heapify"),
@@ -98,14 +110,21 @@ const FUNCTIONS: [(Lib, &str); 18] = [
     (Lib::Itertools, "combinations_with_replacement"),
     (Lib::Itertools, "zip_longest"),
     (Lib::Itertools, "islice"),
+    (Lib::Bisect, "bisect_right"),
+    (Lib::Bisect, "bisect_left"),
+    (Lib::Bisect, "bisect"),
+    (Lib::Bisect, "insort_right"),
+    (Lib::Bisect, "insort_left"),
+    (Lib::Bisect, "insort"),
 ];
 
 /// `functools`' decorators.
 const DECORATORS: [&str; 2] = ["lru_cache", "cache"];
 
 /// The builtins the prelude and the cache wrappers read.
-const PRELUDE_BUILTINS: [&str; 14] = [
+const PRELUDE_BUILTINS: [&str; 15] = [
     "len",
+    "bool",
     "type",
     "list",
     "tuple",
@@ -273,7 +292,7 @@ pub(crate) fn plan(body: &[py::Stmt], bound: &BTreeSet<String>) -> Result<Plan, 
         let at = imports.first_import.unwrap_or_default();
         return Err((
             format!(
-                "`heapq`, `functools` or `itertools` in a program that binds `{b}` (outside S0)"
+                "`heapq`, `functools`, `itertools` or `bisect` in a program that binds `{b}` (outside S0)"
             ),
             at,
         ));

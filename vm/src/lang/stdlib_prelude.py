@@ -523,3 +523,120 @@ def __jd_itertools_islice_gen(it, nxt, stop, step):
         if stop is not None and nxt > stop:
             nxt = stop
         yield item
+
+
+# `_bisect`'s argument clinic: `(a, x, lo=0, hi=None, *, key=None)`, its
+# errors in `_PyArg_UnpackKeywords`' order, `lo` as a `Py_ssize_t` and `hi`
+# as an optional one (None, and -1, mean `len(a)`). Returns
+# `[a, x, lo, hi, key]`.
+def __jd_bisect_args(fname, args, kwargs):
+    names = ("a", "x", "lo", "hi", "key")
+    nargs = len(args)
+    total = nargs + len(kwargs)
+    if total > 5:
+        kind = "keyword " if nargs == 0 else ""
+        raise TypeError("%s() takes at most 5 %sarguments (%d given)" % (fname, kind, total))
+    if nargs > 4:
+        raise TypeError("%s() takes at most 4 positional arguments (%d given)" % (fname, nargs))
+    vals = list(args)
+    left = len(kwargs)
+    i = nargs
+    while i < 5:
+        name = names[i]
+        if left and name in kwargs:
+            vals.append(kwargs[name])
+            left -= 1
+        elif i < 2:
+            raise TypeError("%s() missing required argument '%s' (pos %d)" % (fname, name, i + 1))
+        else:
+            vals.append(0 if i == 2 else None)
+        i += 1
+    if left:
+        for i in range(nargs):
+            if names[i] in kwargs:
+                raise TypeError(
+                    "argument for %s() given by name ('%s') and position (%d)" % (fname, names[i], i + 1)
+                )
+        for k in kwargs:
+            if k not in names:
+                raise TypeError("'%s' is an invalid keyword argument for %s()" % (k, fname))
+    lo = vals[2]
+    if type(lo) is bool:
+        lo = int(lo)
+    if type(lo) is not int:
+        raise TypeError("'%s' object cannot be interpreted as an integer" % type(lo).__name__)
+    hi = vals[3]
+    if hi is None:
+        hi = -1
+    elif type(hi) is bool:
+        hi = int(hi)
+    elif type(hi) is not int:
+        raise TypeError("argument should be integer or None, not '%s'" % type(hi).__name__)
+    if lo < 0:
+        raise ValueError("lo must be non-negative")
+    if hi == -1:
+        hi = len(vals[0])
+    vals[2] = lo
+    vals[3] = hi
+    return vals
+
+
+def __jd_bisect_right_index(a, x, lo, hi, key):
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if key is None:
+            litem = a[mid]
+        else:
+            litem = key(a[mid])
+        if x < litem:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def __jd_bisect_left_index(a, x, lo, hi, key):
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if key is None:
+            litem = a[mid]
+        else:
+            litem = key(a[mid])
+        if litem < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def __jd_bisect_bisect_right(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("bisect_right", args, kwargs)
+    return __jd_bisect_right_index(a, x, lo, hi, key)
+
+
+def __jd_bisect_bisect(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("bisect_right", args, kwargs)
+    return __jd_bisect_right_index(a, x, lo, hi, key)
+
+
+def __jd_bisect_bisect_left(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("bisect_left", args, kwargs)
+    return __jd_bisect_left_index(a, x, lo, hi, key)
+
+
+def __jd_bisect_insort_right(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("insort_right", args, kwargs)
+    index = __jd_bisect_right_index(a, x if key is None else key(x), lo, hi, key)
+    a.insert(index, x)
+
+
+def __jd_bisect_insort(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("insort_right", args, kwargs)
+    index = __jd_bisect_right_index(a, x if key is None else key(x), lo, hi, key)
+    a.insert(index, x)
+
+
+def __jd_bisect_insort_left(*args, **kwargs):
+    a, x, lo, hi, key = __jd_bisect_args("insort_left", args, kwargs)
+    index = __jd_bisect_left_index(a, x if key is None else key(x), lo, hi, key)
+    a.insert(index, x)
