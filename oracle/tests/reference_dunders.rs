@@ -26,6 +26,14 @@ fn reference_agrees_with_cpython_on_division_and_unary_dunders() {
     agree(programs.split("\n#----\n").map(str::to_string).collect());
 }
 
+/// The VM's `__call__` program (vm/tests/data/call_dunder.txt).
+#[test]
+fn reference_agrees_with_cpython_on_call_dunder() {
+    agree(vec![
+        include_str!("../../vm/tests/data/call_dunder.txt").to_string(),
+    ]);
+}
+
 fn agree(sources: Vec<String>) {
     let cpython = python::run_all(&sources);
     let mut failures = Vec::new();

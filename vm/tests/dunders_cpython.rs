@@ -22,6 +22,19 @@ fn every_tier_prints_what_cpython_prints_for_dunders() {
     );
 }
 
+/// `__call__`: instances called in a hot loop (with keywords, from a
+/// subclass, as `key=` and through `map`), `callable()`, and CPython's
+/// TypeErrors. Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_call_dunder() {
+    let sources = vec![include_str!("data/call_dunder.txt").to_string()];
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 1,
+        "the program's loop must reach machine code ({traced} traces)"
+    );
+}
+
 const ARITH_DUNDER_PROGRAMS: &str = include_str!("data/arith_dunders.txt");
 
 /// `/`, `//` and `%` with their reflections (`12 / v`, `17 % v`), and the

@@ -9,7 +9,8 @@
 //!   class at iteration K, inline or from a callee, while the loop adds
 //!   instances;
 //! - a container class (`__len__`, `__getitem__`, `__setitem__`,
-//!   `__iter__`, `__contains__`) read and written in hot loops;
+//!   `__iter__`, `__contains__`, `__call__`) read, written and called
+//!   (with a keyword half the time) in hot loops;
 //! - rich comparisons reflected across a subclass (`__lt__` on one side,
 //!   `__gt__` on the other) tracking a minimum;
 //! - `__repr__` and `__str__` printed alone and inside lists;
@@ -187,10 +188,16 @@ fn container(h: &Holes) -> String {
     } else {
         "        if box:\n            t += len(box)\n".to_string()
     };
+    // The instance called (`__call__`), by position or by keyword.
+    let call = if h.pick[1] {
+        "box(i)".to_string()
+    } else {
+        format!("box(i, d={})", h.k[2])
+    };
     format!(
-        "class {c}:\n    def __init__(self, n):\n        self.items = [0] * n\n    def __len__(self):\n        return len(self.items)\n    def __getitem__(self, i):\n        return self.items[i % len(self.items)]\n    def __setitem__(self, i, v):\n        self.items[i % len(self.items)] = v % 1000\n    def __iter__(self):\n        return iter(self.items)\n    def __contains__(self, x):\n        return x in self.items\n\
-         def {f}_run(n):\n    box = {c}({size})\n    t = 0\n    for i in range(n):\n        box[i] += i {o0} {k1}\n{probe}        t += box[i + 1]\n    for x in box:\n        t += x\n    return t % 100000\n\
-         print({f}_run({n}), len({c}({size})))\n",
+        "class {c}:\n    def __init__(self, n):\n        self.items = [0] * n\n    def __len__(self):\n        return len(self.items)\n    def __getitem__(self, i):\n        return self.items[i % len(self.items)]\n    def __setitem__(self, i, v):\n        self.items[i % len(self.items)] = v % 1000\n    def __iter__(self):\n        return iter(self.items)\n    def __contains__(self, x):\n        return x in self.items\n    def __call__(self, i, d=0):\n        return self.items[i % len(self.items)] + d\n\
+         def {f}_run(n):\n    box = {c}({size})\n    t = 0\n    for i in range(n):\n        box[i] += i {o0} {k1}\n{probe}        t += box[i + 1] + {call}\n    for x in box:\n        t += x\n    return t % 100000\n\
+         print({f}_run({n}), len({c}({size})), callable({c}(1)))\n",
         o0 = h.op[0],
         k1 = h.k[1],
         n = h.n,

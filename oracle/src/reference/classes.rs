@@ -591,3 +591,13 @@ pub fn other_name(x: &Value) -> Option<Value> {
         _ => return None,
     })
 }
+
+/// The function an instance's call runs: its class's `__call__` (found
+/// along the chain by the caller); a static or class method, a property or
+/// any other value there is not modelled.
+pub fn call_method(o: &Rc<InstObj>) -> Res<Rc<FuncObj>> {
+    match o.class().lookup("__call__") {
+        Some(Found::Attr(Attr::Plain(Value::Func(f)))) => Ok(f),
+        _ => Err(poison(Poison::Unmodelled)),
+    }
+}

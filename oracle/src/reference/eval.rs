@@ -807,6 +807,18 @@ impl<'p> Interp<'p> {
                 }
                 self.call_builtin_method(&b.receiver, &b.meth, &args)
             }
+            // `obj(args)`: its class's `__call__` with `obj` first.
+            Value::Instance(o) if o.class().lookup("__call__").is_some() => {
+                let func = classes::call_method(&o)?;
+                match self.prog.funcs.get(func.code) {
+                    Some(code) => {
+                        self.stack
+                            .insert(base.min(self.stack.len()), Value::Instance(o));
+                        return self.call_user(code, &func, base);
+                    }
+                    None => Ok(Value::None),
+                }
+            }
             other => Err(type_error(format!(
                 "'{}' object is not callable",
                 other.type_name()

@@ -168,6 +168,16 @@ impl<'p> Interp<'p> {
                 None => Ok(Value::None),
             },
             Value::Class(c) => return self.instantiate(&c, base, Some(kws)),
+            Value::Instance(o) if o.class().lookup("__call__").is_some() => {
+                let func = super::super::classes::call_method(&o)?;
+                match self.prog.funcs.get(func.code) {
+                    Some(code) => {
+                        self.stack.insert(base, Value::Instance(o));
+                        return self.call_user_kw(code, &func, base, kws);
+                    }
+                    None => Ok(Value::None),
+                }
+            }
             Value::Builtin(Builtin::Print) => {
                 let mut sep_end = [None, None];
                 for (name, v) in &kws {

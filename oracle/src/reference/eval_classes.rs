@@ -577,6 +577,8 @@ pub(super) fn callable(args: &[Value]) -> Res<Value> {
         | Value::Math(_)
         | Value::Class(_)
         | Value::Method(_) => true,
+        // CPython's `tp_call`: set when the class has `__call__`.
+        Value::Instance(o) => o.class().lookup("__call__").is_some(),
         Value::Rand(r) => *r != super::super::random::RandFn::Module,
         Value::Arr(a) => matches!(a, super::super::array::Arr::Type),
         Value::Int(_)
@@ -592,7 +594,6 @@ pub(super) fn callable(args: &[Value]) -> Res<Value> {
         | Value::Dict(_)
         | Value::View(_)
         | Value::Iter(_)
-        | Value::Instance(_)
         | Value::Exc(_)
         | Value::Set(_)
         | Value::Gen(_) => false,

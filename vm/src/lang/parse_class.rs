@@ -247,7 +247,13 @@ impl Lowering<'_> {
                 let name = d.name.id.as_str();
                 // `__post_init__` is a plain method (a dataclass's
                 // `__init__` calls it).
-                if is_dunder(name) && !DUNDERS.contains(&name) && name != "__post_init__" {
+                // `__call__` needs no dunder bit: only a call of an instance
+                // looks it up (`tier1::classes`).
+                if is_dunder(name)
+                    && !DUNDERS.contains(&name)
+                    && name != "__post_init__"
+                    && name != "__call__"
+                {
                     return Err(self.unsupported(s, &format!("special method `{name}`")));
                 }
                 if decorator.is_some() && is_dunder(name) {

@@ -186,14 +186,20 @@ impl Run<'_> {
                 args.len()
             )));
         };
-        // Heap objects: functions, classes and bound methods; immediates:
+        // Heap objects: functions, classes, bound methods and instances of a
+        // class with `__call__`; immediates:
         // the builtins (exception classes among them), method descriptors,
         // the math and random functions and `array.array`.
         let callable = if x.is_ptr() {
-            matches!(
-                object::kind_of(x),
-                Kind::Function | Kind::Type | Kind::BoundMethod
-            )
+            match object::kind_of(x) {
+                Kind::Function | Kind::Type | Kind::BoundMethod => true,
+                // CPython's `tp_call`: set when the class (along its MRO)
+                // has `__call__`, whatever its value.
+                Kind::Instance => self.program.name_id("__call__").is_some_and(|id| {
+                    crate::runtime::class::lookup(crate::runtime::class::type_of(x), id).is_some()
+                }),
+                _ => false,
+            }
         } else {
             x.is_builtin()
                 || exceptions::is_class(x)

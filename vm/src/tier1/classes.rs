@@ -675,12 +675,36 @@ impl Run<'_> {
                 full.extend_from_slice(args);
                 self.call_any(f, &full)
             }
+            // `obj(args)`: its class's `__call__`, with `obj` first.
+            o if class::is_instance(o) => match self.instance_call_method(o)? {
+                Ok(f) => {
+                    let mut full = Vec::with_capacity(args.len() + 1);
+                    full.push(o);
+                    full.extend_from_slice(args);
+                    self.call_any(f, &full)
+                }
+                Err(e) => Err(e),
+            },
             _ => return None,
         })
     }
 
-    /// CALL_KW of a class or of a bound user method: the instance or the
-    /// receiver joins the positional arguments, and the function binds
+    /// The `__call__` an instance's class (along its MRO) defines: a
+    /// function; anything else found there is not modelled. None when it
+    /// has none (the instance is not callable).
+    fn instance_call_method(&self, o: Value) -> Option<Result<Value, Raise>> {
+        let id = self.program.name_id("__call__")?;
+        let (f, _) = class::lookup(class::type_of(o), id)?;
+        Some(if is_function(f) {
+            Ok(f)
+        } else {
+            Err(Raise::Poison(Poison::Unmodelled))
+        })
+    }
+
+    /// CALL_KW of a class, of an instance whose class has `__call__`, or of
+    /// a bound user method: the instance or the receiver joins the
+    /// positional arguments, and the function binds
     /// the keywords as any function does. None for other callables.
     pub(crate) fn call_class_value_kw(
         &mut self,
@@ -698,6 +722,22 @@ impl Run<'_> {
         let caller = self.arena.roots.top_frame;
         if class::is_type(callable) {
             return Some(self.instantiate_with(callable, ins, shifted.ok_or(()).map(Some)));
+        }
+        let called_instance = class::is_instance(callable)
+            .then(|| self.instance_call_method(callable))
+            .flatten();
+        if let Some(f) = called_instance {
+            let f = match f {
+                Ok(f) => f,
+                Err(e) => return Some(Err(e)),
+            };
+            let Some(shifted) = shifted else {
+                return Some(Err(Raise::Poison(Poison::Unmodelled)));
+            };
+            let mut full = Vec::with_capacity(ins.len() + 1);
+            full.push(callable);
+            full.extend_from_slice(ins);
+            return Some(self.call_value_kw(f, &full, Some(shifted), caller));
         }
         if methods::is_bound(callable) && methods::bound_parts(callable).1.is_ptr() {
             let (receiver, f) = methods::bound_parts(callable);
