@@ -608,7 +608,21 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
     }
 }
 
+/// How a value is shown in a report (one walk, see [`render_in`]).
 fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
+    render_in(&mut RenderWalk::default(), v, heap, nesting)
+}
+
+/// One rendering walk: the mutable objects met so far and the objects
+/// rendered (the bounds of [`ValueHasher`], for the same reason: a graph
+/// of objects pointing at one another).
+#[derive(Default)]
+struct RenderWalk {
+    seen: rustc_hash::FxHashSet<u64>,
+    walked: u32,
+}
+
+fn render_in(w: &mut RenderWalk, v: Value, heap: HeapRange, nesting: u32) -> String {
     if v.is_null() {
         return "<unbound>".into();
     }
@@ -624,12 +638,34 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
     if !v.is_ptr() {
         return format!("<not a value: {:#x}>", v.0);
     }
-    if !heap.holds(v) || nesting > MAX_NESTING {
+    if !heap.holds(v) {
         return format!("<wild pointer {:#x}>", v.0);
+    }
+    if nesting > MAX_NESTING {
+        return "...".into();
     }
     // SAFETY: as in `hash_value`.
     unsafe {
-        match object::kind_of(v) {
+        let kind = object::kind_of(v);
+        // As `hash_value` walks: a mutable object met again is named, not
+        // rendered again, and a walk renders at most MAX_WALKED objects.
+        if matches!(
+            kind,
+            Kind::List
+                | Kind::PyDict
+                | Kind::PySet
+                | Kind::Instance
+                | Kind::ByteArray
+                | Kind::Generator
+        ) && !w.seen.insert(v.0)
+        {
+            return format!("<{} met before>", crate::runtime::type_name(v));
+        }
+        w.walked += 1;
+        if w.walked > MAX_WALKED {
+            return "...".into();
+        }
+        match kind {
             Kind::BigInt => int::to_decimal(v),
             Kind::Function => format!("<function of code {}>", object::read(v.0, FUNCTION_CODE)),
             Kind::RangeIter => format!(
@@ -640,9 +676,14 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             ),
             Kind::LongRangeIter => format!(
                 "<range_iterator next={} step={} remaining={}>",
-                render(Value(object::read(v.0, ITER_NEXT)), heap, nesting + 1),
-                render(Value(object::read(v.0, ITER_STEP)), heap, nesting + 1),
-                render(Value(object::read(v.0, ITER_REMAINING)), heap, nesting + 1)
+                render_in(w, Value(object::read(v.0, ITER_NEXT)), heap, nesting + 1),
+                render_in(w, Value(object::read(v.0, ITER_STEP)), heap, nesting + 1),
+                render_in(
+                    w,
+                    Value(object::read(v.0, ITER_REMAINING)),
+                    heap,
+                    nesting + 1
+                )
             ),
             Kind::Range => crate::runtime::range::repr(v),
             Kind::Float => crate::runtime::float::repr(crate::runtime::float::value(v)),
@@ -650,7 +691,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             Kind::Tuple | Kind::List => {
                 let n = seq::len(v);
                 let mut parts: Vec<String> = (0..n.min(MAX_ITEMS))
-                    .map(|i| render(seq::get(v, i), heap, nesting + 1))
+                    .map(|i| render_in(w, seq::get(v, i), heap, nesting + 1))
                     .collect();
                 if n > MAX_ITEMS {
                     parts.push(format!("... {} more", n - MAX_ITEMS));
@@ -667,17 +708,18 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => format!(
                 "<sequence iterator at {} over {}>",
                 object::read(v.0, SEQ_ITER_INDEX),
-                render(Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
+                render_in(w, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
             ),
             Kind::ListItems => "<list items>".into(),
             Kind::Cell => match Value(object::read(v.0, object::CELL_REF)) {
                 x if x.is_null() => "<cell (unbound)>".into(),
-                x => format!("<cell {}>", render(x, heap, nesting + 1)),
+                x => format!("<cell {}>", render_in(w, x, heap, nesting + 1)),
             },
             Kind::BoundMethod => format!(
                 "<method {:#x} of {}>",
                 object::read(v.0, object::BOUND_METHOD),
-                render(
+                render_in(
+                    w,
                     Value(object::read(v.0, object::BOUND_RECEIVER)),
                     heap,
                     nesting + 1
@@ -688,7 +730,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 let parts: Vec<String> = crate::runtime::class::values(v)
                     .into_iter()
                     .take(MAX_ITEMS)
-                    .map(|x| render(x, heap, nesting + 1))
+                    .map(|x| render_in(w, x, heap, nesting + 1))
                     .collect();
                 format!(
                     "<{} instance [{}]>",
@@ -702,7 +744,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 format!(
                     "<{} {}>",
                     crate::runtime::exceptions::class_name(cls),
-                    render(args, heap, nesting + 1)
+                    render_in(w, args, heap, nesting + 1)
                 )
             }
             Kind::MethodWrapper => format!("<{}>", crate::runtime::type_name(v)),
@@ -714,8 +756,8 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                     .map(|(k, x)| {
                         format!(
                             "{}: {}",
-                            render(*k, heap, nesting + 1),
-                            render(*x, heap, nesting + 1)
+                            render_in(w, *k, heap, nesting + 1),
+                            render_in(w, *x, heap, nesting + 1)
                         )
                     })
                     .collect();
@@ -728,7 +770,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             Kind::DictView => format!(
                 "<{} of {}>",
                 crate::runtime::type_name(v),
-                render(Value(object::read(v.0, 8)), heap, nesting + 1)
+                render_in(w, Value(object::read(v.0, 8)), heap, nesting + 1)
             ),
             Kind::DictIter => format!(
                 "<{} at {}>",
@@ -740,12 +782,14 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
             }
             Kind::Enumerate => format!(
                 "<enumerate at {} over {}>",
-                render(
+                render_in(
+                    w,
                     Value(object::read(v.0, object::ENUMERATE_COUNT)),
                     heap,
                     nesting + 1
                 ),
-                render(
+                render_in(
+                    w,
                     Value(object::read(v.0, object::ENUMERATE_ITER)),
                     heap,
                     nesting + 1
@@ -757,7 +801,7 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 let mut parts: Vec<String> = keys
                     .iter()
                     .take(MAX_ITEMS)
-                    .map(|k| render(*k, heap, nesting + 1))
+                    .map(|k| render_in(w, *k, heap, nesting + 1))
                     .collect();
                 if keys.len() > MAX_ITEMS {
                     parts.push(format!("... {} more", keys.len() - MAX_ITEMS));
@@ -774,13 +818,14 @@ fn render(v: Value, heap: HeapRange, nesting: u32) -> String {
                 let (s, pos) = crate::runtime::pyset::iter_parts(v);
                 format!(
                     "<set iterator at {pos} over {}>",
-                    render(s, heap, nesting + 1)
+                    render_in(w, s, heap, nesting + 1)
                 )
             }
             Kind::Reversed => format!(
                 "<reversed at {} over {}>",
                 object::read(v.0, object::REVERSED_INDEX) as i64,
-                render(
+                render_in(
+                    w,
                     Value(object::read(v.0, object::REVERSED_SEQ)),
                     heap,
                     nesting + 1
@@ -860,6 +905,11 @@ mod tests {
         assert_eq!(h1, walk(second).0, "same graph at other addresses");
         assert_ne!(h1, walk(other).0);
         assert_ne!(walk(same_twice).0, walk(two_equal).0, "sharing shows");
+        // A report renders the ring in its size too, naming what repeats.
+        let shown = render(first, heap, 0);
+        assert!(shown.len() < 4000, "{} bytes", shown.len());
+        assert!(shown.starts_with("[[0, [[39, [[38, "), "{shown}");
+        assert!(shown.contains("[1, [<list met before>, [2, "), "{shown}");
         // Past the inline meetings, the map numbers alike.
         let mut meets = ValueHasher::default();
         let firsts: Vec<Option<u32>> = (0..40).map(|i| meets.meet(0x1000 + 8 * i)).collect();
