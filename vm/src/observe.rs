@@ -391,6 +391,20 @@ impl Hasher for ValueHasher {
     }
 }
 
+/// The kinds whose identity a program can see (`is`, mutation through
+/// another reference): a walk meets each such object once.
+fn has_identity(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::List
+            | Kind::PyDict
+            | Kind::PySet
+            | Kind::Instance
+            | Kind::ByteArray
+            | Kind::Generator
+    )
+}
+
 fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
     if !v.is_ptr() {
         h.write_u64(v.0);
@@ -409,15 +423,8 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
     unsafe {
         let kind = object::kind_of(v);
         h.write_u8(kind as u8);
-        if matches!(
-            kind,
-            Kind::List
-                | Kind::PyDict
-                | Kind::PySet
-                | Kind::Instance
-                | Kind::ByteArray
-                | Kind::Generator
-        ) && let Some(first) = h.meet(v.0)
+        if has_identity(kind)
+            && let Some(first) = h.meet(v.0)
         {
             h.write_u8(0xab);
             h.write_u32(first);

@@ -54,6 +54,19 @@ pub(super) fn callable_functions(m: &Module) -> BTreeMap<String, Vec<String>> {
     params
 }
 
+/// The last `moved` of `args` (at most as many as `params`), taken out and
+/// passed by the names of the parameters they bind.
+fn trailing_keywords(args: &mut Vec<Expr>, params: &[String], moved: usize) -> Vec<Keyword> {
+    let start = args.len() - moved;
+    args.drain(start..)
+        .zip(&params[start..])
+        .map(|(value, arg)| Keyword {
+            arg: Some(arg.clone()),
+            value,
+        })
+        .collect()
+}
+
 fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Unstructured) {
     e.for_each_child_mut(&mut |c| keywords_in(c, params, u));
     let Expr::Call {
@@ -77,15 +90,7 @@ fn keywords_in(e: &mut Expr, params: &BTreeMap<String, Vec<String>>, u: &mut Uns
         return;
     }
     let moved = 1 + u.int_in_range(0..=args.len() - 1).unwrap_or(0);
-    let start = args.len() - moved;
-    let mut kws: Vec<Keyword> = args
-        .drain(start..)
-        .zip(&ps[start..])
-        .map(|(value, arg)| Keyword {
-            arg: Some(arg.clone()),
-            value,
-        })
-        .collect();
+    let mut kws = trailing_keywords(args, ps, moved);
     let pure = |k: &Keyword| matches!(k.value, Expr::Name(_)) || is_literal(&k.value);
     if kws.len() > 1 && kws.iter().all(pure) && u.int_in_range(0..=1u8).unwrap_or(0) == 1 {
         kws.reverse();
@@ -219,15 +224,7 @@ fn method_keywords_in(
     }
     let moved = 1 + *seen / 3 % args.len();
     let mut args = std::mem::take(args);
-    let start = args.len() - moved;
-    let keywords: Vec<Keyword> = args
-        .drain(start..)
-        .zip(&ps[start..])
-        .map(|(value, arg)| Keyword {
-            arg: Some(arg.clone()),
-            value,
-        })
-        .collect();
+    let keywords = trailing_keywords(&mut args, ps, moved);
     let receiver = std::mem::replace(&mut **receiver, Expr::None);
     *e = Expr::Call {
         func: Box::new(Expr::Attribute {

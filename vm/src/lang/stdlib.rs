@@ -143,8 +143,15 @@ const PRELUDE_BUILTINS: [&str; 15] = [
 /// The prefix of the prelude's names, which programs may not use.
 pub const RESERVED_PREFIX: &str = "__jd_";
 
-/// The name the prelude gives `module.function`.
+/// The name the prelude gives `module.function`. `bisect.bisect` and
+/// `bisect.insort` are CPython's other names of `bisect_right` and
+/// `insort_right`: the same functions.
 fn prelude_name(lib: Lib, function: &str) -> String {
+    let function = match (lib, function) {
+        (Lib::Bisect, "bisect") => "bisect_right",
+        (Lib::Bisect, "insort") => "insort_right",
+        _ => function,
+    };
     format!("{RESERVED_PREFIX}{}_{function}", lib.name())
 }
 

@@ -614,23 +614,12 @@ def __jd_bisect_bisect_right(*args, **kwargs):
     return __jd_bisect_right_index(a, x, lo, hi, key)
 
 
-def __jd_bisect_bisect(*args, **kwargs):
-    a, x, lo, hi, key = __jd_bisect_args("bisect_right", args, kwargs)
-    return __jd_bisect_right_index(a, x, lo, hi, key)
-
-
 def __jd_bisect_bisect_left(*args, **kwargs):
     a, x, lo, hi, key = __jd_bisect_args("bisect_left", args, kwargs)
     return __jd_bisect_left_index(a, x, lo, hi, key)
 
 
 def __jd_bisect_insort_right(*args, **kwargs):
-    a, x, lo, hi, key = __jd_bisect_args("insort_right", args, kwargs)
-    index = __jd_bisect_right_index(a, x if key is None else key(x), lo, hi, key)
-    a.insert(index, x)
-
-
-def __jd_bisect_insort(*args, **kwargs):
     a, x, lo, hi, key = __jd_bisect_args("insort_right", args, kwargs)
     index = __jd_bisect_right_index(a, x if key is None else key(x), lo, hi, key)
     a.insert(index, x)

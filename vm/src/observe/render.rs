@@ -2,7 +2,7 @@
 //! (`super::hash_value`), never by address, each mutable object once per
 //! walk.
 
-use super::{HeapRange, MAX_ITEMS, MAX_NESTING, MAX_WALKED};
+use super::{HeapRange, MAX_ITEMS, MAX_NESTING, MAX_WALKED, has_identity};
 use crate::runtime::object::{
     self, FUNCTION_CODE, ITER_NEXT, ITER_REMAINING, ITER_STEP, Kind, SEQ_ITER_INDEX, SEQ_ITER_SEQ,
 };
@@ -49,16 +49,7 @@ fn render_in(w: &mut RenderWalk, v: Value, heap: HeapRange, nesting: u32) -> Str
         let kind = object::kind_of(v);
         // As `hash_value` walks: a mutable object met again is named, not
         // rendered again, and a walk renders at most MAX_WALKED objects.
-        if matches!(
-            kind,
-            Kind::List
-                | Kind::PyDict
-                | Kind::PySet
-                | Kind::Instance
-                | Kind::ByteArray
-                | Kind::Generator
-        ) && !w.seen.insert(v.0)
-        {
+        if has_identity(kind) && !w.seen.insert(v.0) {
             return format!("<{} met before>", crate::runtime::type_name(v));
         }
         w.walked += 1;
