@@ -177,8 +177,8 @@ enum Command {
         strings: bool,
         /// Force the `syntax` feature (statements rewritten into chained
         /// assignment, nested unpacking, bound methods, loop `else:`,
-        /// parameter defaults, keyword arguments to functions and methods)
-        /// on; combines with the others.
+        /// parameter defaults, keyword arguments to functions and methods,
+        /// keyword-only parameters) on; combines with the others.
         #[arg(long)]
         syntax: bool,
         /// Force the `dicts` feature (dicts, their views, `is`) on;

@@ -1151,6 +1151,9 @@ fn syntax_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
         if line.starts_with("def ") && line.contains('=') {
             out.insert("parameter default");
         }
+        if line.starts_with("def ") && line.contains("*, ") {
+            out.insert("keyword-only parameter");
+        }
         if !line.starts_with("def ") && line.contains("f") && keyword_call(line) {
             out.insert("keyword argument");
         }
@@ -1239,6 +1242,7 @@ fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
         "loop else",
         "parameter default",
         "keyword argument",
+        "keyword-only parameter",
     ] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");

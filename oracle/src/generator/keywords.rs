@@ -235,3 +235,255 @@ fn method_keywords_in(
         keywords,
     };
 }
+
+/// Part of the `syntax` feature, drawing nothing: every second
+/// module-level function that only direct calls by name ever reach, each
+/// binding every parameter without a default (no `*`, no `**`, no error),
+/// takes its last parameter by keyword only (`def f(a, b=1, *, c)`). Its
+/// calls pass that argument by keyword. A parameter with a default keeps
+/// it; in a function without defaults, the last two parameters get the
+/// first literal a call passes there, if any, and the calls passing an
+/// equal literal leave it out, so some calls bind defaults (a plain `CALL`
+/// of a function CPython does not specialize) from a tuple holding a
+/// positional parameter's and a keyword-only one's. A keyword argument is
+/// evaluated after the positional ones, the moved argument was the last,
+/// and a literal left out has no effect, so every call evaluates what it
+/// did before.
+pub fn keyword_only_params(m: &mut Module) {
+    let mut functions: BTreeMap<String, Signature> = callable_functions(m)
+        .into_iter()
+        .map(|(n, params)| {
+            let sig = Signature {
+                params,
+                ndefaults: 0,
+            };
+            (n, sig)
+        })
+        .collect();
+    let mut unusable = BTreeSet::new();
+    for s in &m.body {
+        if let Stmt::FunctionDef {
+            name,
+            decorators,
+            defaults,
+            star,
+            params,
+            ..
+        } = s
+        {
+            // The prelude's functions (`__jd_`) keep CPython's signatures.
+            if !decorators.is_empty()
+                || !star.is_empty()
+                || params.is_empty()
+                || name.starts_with("__jd_")
+            {
+                unusable.insert(name.clone());
+            }
+            if let Some(sig) = functions.get_mut(name) {
+                sig.ndefaults = defaults.len();
+            }
+        }
+    }
+    for s in &m.body {
+        s.for_each_expr(&mut |e| scan_calls(e, &functions, &mut unusable));
+    }
+    functions.retain(|n, _| !unusable.contains(n));
+    // Every second one, in definition order: the others keep calls that
+    // specialize.
+    let mut chosen: BTreeMap<String, Chosen> = BTreeMap::new();
+    let mut seen = 0usize;
+    for s in &m.body {
+        let Stmt::FunctionDef { name, .. } = s else {
+            continue;
+        };
+        let Some(sig) = functions.get(name) else {
+            continue;
+        };
+        seen += 1;
+        if seen % 2 == 1 {
+            let n = sig.params.len();
+            let chosen_one = Chosen {
+                last: sig.params[n - 1].clone(),
+                has_default: sig.ndefaults > 0,
+                new_default: None,
+                positional: (n >= 2 && sig.ndefaults == 0).then(|| sig.params[n - 2].clone()),
+                positional_default: None,
+            };
+            chosen.insert(name.clone(), chosen_one);
+        }
+    }
+    if chosen.is_empty() {
+        return;
+    }
+    for s in &m.body {
+        s.for_each_expr(&mut |e| first_literal(e, &functions, &mut chosen));
+    }
+    for s in &mut m.body {
+        s.for_each_expr_mut(&mut |e| pass_by_keyword(e, &functions, &chosen));
+        if let Stmt::FunctionDef {
+            name,
+            params,
+            defaults,
+            star,
+            ..
+        } = s
+            && let Some(c) = chosen.get(name.as_str())
+        {
+            params.pop();
+            // An existing default is the last of `defaults` and stays
+            // there, now the keyword-only parameter's.
+            star.kwonly
+                .push((c.last.clone(), c.has_default || c.new_default.is_some()));
+            defaults.extend(c.positional_default.clone());
+            defaults.extend(c.new_default.clone());
+        }
+    }
+}
+
+/// A function [`keyword_only_params`] may rewrite.
+struct Signature {
+    params: Vec<String>,
+    /// How many of the last parameters have defaults.
+    ndefaults: usize,
+}
+
+/// A function [`keyword_only_params`] rewrites: its last parameter,
+/// whether it has a default already, and the literal it gets as one; and
+/// in a function without defaults, the parameter before it, which stays
+/// positional, with the literal it gets as its default.
+struct Chosen {
+    last: String,
+    has_default: bool,
+    new_default: Option<Expr>,
+    positional: Option<String>,
+    positional_default: Option<Expr>,
+}
+
+/// Marks in `unusable` the functions of `functions` that `e` uses other
+/// than as the callee of a call binding each parameter at most once and
+/// every one without a default.
+fn scan_calls(e: &Expr, functions: &BTreeMap<String, Signature>, unusable: &mut BTreeSet<String>) {
+    match e {
+        Expr::Name(n) => {
+            unusable.insert(n.clone());
+        }
+        Expr::Call {
+            func,
+            args,
+            keywords,
+        } if matches!(&**func, Expr::Name(n) if functions.contains_key(n)) => {
+            let Expr::Name(n) = &**func else { return };
+            let Signature { params, ndefaults } = &functions[n];
+            let mut bound: BTreeSet<&str> =
+                params.iter().take(args.len()).map(|p| p.as_str()).collect();
+            let clean = args.len() <= params.len()
+                && !args.iter().any(|a| matches!(a, Expr::Starred(_)))
+                && keywords.iter().all(|k| {
+                    k.arg.as_deref().is_some_and(|a| {
+                        params[args.len()..].iter().any(|p| p == a) && bound.insert(a)
+                    })
+                })
+                && params[..params.len() - ndefaults.min(&params.len())]
+                    .iter()
+                    .all(|p| bound.contains(p.as_str()));
+            if !clean {
+                unusable.insert(n.clone());
+            }
+            args.iter()
+                .chain(keywords.iter().map(|k| &k.value))
+                .for_each(|c| scan_calls(c, functions, unusable));
+        }
+        _ => e.for_each_child(&mut |c| scan_calls(c, functions, unusable)),
+    }
+}
+
+/// The argument a call passes for parameter `i` of `params`
+/// (positionally or by keyword), if it passes one.
+fn argument<'e>(
+    args: &'e [Expr],
+    keywords: &'e [Keyword],
+    params: &[String],
+    i: usize,
+) -> Option<&'e Expr> {
+    if i < args.len() {
+        return args.get(i);
+    }
+    keywords
+        .iter()
+        .find(|k| k.arg.as_deref() == Some(params[i].as_str()))
+        .map(|k| &k.value)
+}
+
+/// Records, for each chosen function without defaults, the first literal
+/// a call of it passes as its last argument, and as the one before.
+fn first_literal(
+    e: &Expr,
+    functions: &BTreeMap<String, Signature>,
+    chosen: &mut BTreeMap<String, Chosen>,
+) {
+    e.for_each_child(&mut |c| first_literal(c, functions, chosen));
+    let Expr::Call {
+        func,
+        args,
+        keywords,
+    } = e
+    else {
+        return;
+    };
+    let Expr::Name(n) = &**func else { return };
+    let (Some(sig), Some(c)) = (functions.get(n), chosen.get_mut(n)) else {
+        return;
+    };
+    if c.has_default {
+        return;
+    }
+    let n = sig.params.len();
+    let literal = |i| argument(args, keywords, &sig.params, i).filter(|v| is_literal(v));
+    if c.new_default.is_none() {
+        c.new_default = literal(n - 1).cloned();
+    }
+    if c.positional.is_some() && c.positional_default.is_none() {
+        c.positional_default = literal(n - 2).cloned();
+    }
+}
+
+/// A call of a chosen function: its last argument by keyword, and each
+/// of its last two arguments left out when it equals the parameter's new
+/// default (the one before the last only when it is then the last
+/// positional argument, or passed by keyword).
+fn pass_by_keyword(
+    e: &mut Expr,
+    functions: &BTreeMap<String, Signature>,
+    chosen: &BTreeMap<String, Chosen>,
+) {
+    e.for_each_child_mut(&mut |c| pass_by_keyword(c, functions, chosen));
+    let Expr::Call {
+        func,
+        args,
+        keywords,
+    } = e
+    else {
+        return;
+    };
+    let Expr::Name(n) = &**func else { return };
+    let (Some(sig), Some(c)) = (functions.get(n), chosen.get(n)) else {
+        return;
+    };
+    if args.len() == sig.params.len() {
+        let value = args.pop().unwrap_or(Expr::None);
+        keywords.push(Keyword {
+            arg: Some(c.last.clone()),
+            value,
+        });
+    }
+    let given = |k: &Keyword, name: &str, d: &Expr| k.arg.as_deref() == Some(name) && k.value == *d;
+    if let Some(d) = &c.new_default {
+        keywords.retain(|k| !given(k, &c.last, d));
+    }
+    if let (Some(p), Some(d)) = (&c.positional, &c.positional_default) {
+        if args.len() == sig.params.len() - 1 && args.last() == Some(d) {
+            args.pop();
+        }
+        keywords.retain(|k| !given(k, p, d));
+    }
+}

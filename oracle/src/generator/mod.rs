@@ -535,6 +535,7 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     // with keywords (`syntax`).
     if cfg.syntax {
         keywords::method_keyword_calls(&mut m);
+        keywords::keyword_only_params(&mut m);
     }
     Ok(m)
 }

@@ -188,65 +188,98 @@ pub fn bind_keywords(
     given: Vec<Value>,
     kws: Vec<(Rc<str>, Value)>,
 ) -> Res<Vec<Value>> {
-    bind_star(name, params, defaults, given, kws, false, false).map(|b| b.params)
+    let sig = Signature {
+        name,
+        params,
+        kwonly: &[],
+        vararg: false,
+        varkw: false,
+    };
+    bind_star(&sig, defaults, given, kws).map(|b| b.params)
+}
+
+/// What a call binds arguments to: a function's positional parameters,
+/// its keyword-only ones (each with whether it has a default), and
+/// whether it has `*args` and `**kwargs`.
+pub struct Signature<'a> {
+    pub name: &'a str,
+    pub params: &'a [String],
+    pub kwonly: &'a [(String, bool)],
+    pub vararg: bool,
+    pub varkw: bool,
 }
 
 /// A call's arguments bound to a function's parameters: the positional
-/// ones, then the extra positional arguments (its `*args`) and the extra
-/// keywords in call order (its `**kwargs`).
+/// ones then the keyword-only ones, then the extra positional arguments
+/// (its `*args`) and the extra keywords in call order (its `**kwargs`).
 pub struct Bound {
     pub params: Vec<Value>,
     pub extra_args: Vec<Value>,
     pub extra_kws: Vec<(Rc<str>, Value)>,
 }
 
-/// [`bind_keywords`] for a function that may have `*args` (`vararg`),
-/// which takes the extra positional arguments, and `**kwargs` (`varkw`),
-/// which takes the unknown keywords. CPython's order of errors: an
-/// unknown or already bound keyword, then too many positional arguments,
-/// then missing ones.
+/// [`bind_keywords`] for any signature. `defaults` are the positional
+/// parameters' last ones, then the keyword-only parameters' that have
+/// one. CPython's order of errors (`initialize_locals`): an unknown or
+/// already bound keyword, then too many positional arguments, then
+/// missing positional ones, then missing keyword-only ones.
 pub fn bind_star(
-    name: &str,
-    params: &[String],
+    sig: &Signature,
     defaults: &[Value],
     mut given: Vec<Value>,
     kws: Vec<(Rc<str>, Value)>,
-    vararg: bool,
-    varkw: bool,
 ) -> Res<Bound> {
+    let (name, params) = (sig.name, sig.params);
     let n_given = given.len();
-    let extra_args = if vararg && n_given > params.len() {
+    let extra_args = if sig.vararg && n_given > params.len() {
         given.split_off(params.len())
     } else {
         Vec::new()
     };
+    let n_kw_defaults = sig.kwonly.iter().filter(|(_, d)| *d).count();
+    let (pos_defaults, kw_defaults) =
+        defaults.split_at(defaults.len().saturating_sub(n_kw_defaults));
     let mut extra_kws = Vec::new();
     let mut bound: Vec<Option<Value>> = vec![None; params.len()];
+    let mut kw_bound: Vec<Option<Value>> = vec![None; sig.kwonly.len()];
     for (cell, v) in bound.iter_mut().zip(given) {
         *cell = Some(v);
     }
     for (k, v) in kws {
-        let Some(i) = params.iter().position(|p| **p == *k) else {
-            if varkw {
-                extra_kws.push((k, v));
-                continue;
-            }
-            return Err(type_error(format!(
-                "{name}() got an unexpected keyword argument '{k}'"
-            )));
+        let cell = match params.iter().position(|p| **p == *k) {
+            Some(i) => &mut bound[i],
+            None => match sig.kwonly.iter().position(|(p, _)| **p == *k) {
+                Some(i) => &mut kw_bound[i],
+                None if sig.varkw => {
+                    extra_kws.push((k, v));
+                    continue;
+                }
+                None => {
+                    return Err(type_error(format!(
+                        "{name}() got an unexpected keyword argument '{k}'"
+                    )));
+                }
+            },
         };
-        if bound[i].is_some() {
+        if cell.is_some() {
             return Err(type_error(format!(
                 "{name}() got multiple values for argument '{k}'"
             )));
         }
-        bound[i] = Some(v);
+        *cell = Some(v);
     }
-    let required = params.len() - defaults.len().min(params.len());
-    if n_given > params.len() && !vararg {
-        return Err(type_error(arity_message(name, params, required, n_given)));
+    let required = params.len() - pos_defaults.len().min(params.len());
+    if n_given > params.len() && !sig.vararg {
+        let kwonly_given = kw_bound.iter().flatten().count();
+        return Err(type_error(too_many_message(
+            name,
+            params.len(),
+            required,
+            n_given,
+            kwonly_given,
+        )));
     }
-    for (cell, d) in bound[required..].iter_mut().zip(defaults) {
+    for (cell, d) in bound[required..].iter_mut().zip(pos_defaults) {
         if cell.is_none() {
             *cell = Some(d.clone());
         }
@@ -260,8 +293,30 @@ pub fn bind_star(
     if !missing.is_empty() {
         return Err(type_error(missing_message(name, &missing)));
     }
+    let mut kw_defaults = kw_defaults.iter();
+    let mut missing_kwonly = Vec::new();
+    for (cell, (p, has_default)) in kw_bound.iter_mut().zip(sig.kwonly) {
+        let default = if *has_default {
+            kw_defaults.next()
+        } else {
+            None
+        };
+        if cell.is_none() {
+            match default {
+                Some(d) => *cell = Some(d.clone()),
+                None => missing_kwonly.push(p.as_str()),
+            }
+        }
+    }
+    if !missing_kwonly.is_empty() {
+        return Err(type_error(missing_kind_message(
+            name,
+            &missing_kwonly,
+            "keyword-only",
+        )));
+    }
     Ok(Bound {
-        params: bound.into_iter().flatten().collect(),
+        params: bound.into_iter().chain(kw_bound).flatten().collect(),
         extra_args,
         extra_kws,
     })
@@ -273,14 +328,7 @@ pub fn bind_star(
 pub fn arity_message(name: &str, params: &[String], required: usize, given: usize) -> String {
     let n = params.len();
     if given > n {
-        let verb = if given == 1 { "was" } else { "were" };
-        if required < n {
-            return format!(
-                "{name}() takes from {required} to {n} positional arguments but {given} {verb} given"
-            );
-        }
-        let s = if n == 1 { "" } else { "s" };
-        return format!("{name}() takes {n} positional argument{s} but {given} {verb} given");
+        return too_many_message(name, n, required, given, 0);
     }
     let missing: Vec<&str> = params[given..required.max(given)]
         .iter()
@@ -289,8 +337,46 @@ pub fn arity_message(name: &str, params: &[String], required: usize, given: usiz
     missing_message(name, &missing)
 }
 
+/// CPython's message for `given` positional arguments (and `kwonly_given`
+/// keyword-only ones) to a function taking `n`, the ones from `required`
+/// on with defaults.
+fn too_many_message(
+    name: &str,
+    n: usize,
+    required: usize,
+    given: usize,
+    kwonly_given: usize,
+) -> String {
+    let verb = if given == 1 && kwonly_given == 0 {
+        "was"
+    } else {
+        "were"
+    };
+    let and_kwonly = match kwonly_given {
+        0 => String::new(),
+        k => format!(
+            " positional argument{} (and {k} keyword-only argument{})",
+            if given == 1 { "" } else { "s" },
+            if k == 1 { "" } else { "s" }
+        ),
+    };
+    let takes = if required < n {
+        format!("from {required} to {n} positional arguments")
+    } else if n == 1 {
+        "1 positional argument".to_string()
+    } else {
+        format!("{n} positional arguments")
+    };
+    format!("{name}() takes {takes} but {given}{and_kwonly} {verb} given")
+}
+
 /// `f() missing 2 required positional arguments: 'a' and 'b'`.
 pub fn missing_message(name: &str, missing: &[&str]) -> String {
+    missing_kind_message(name, missing, "positional")
+}
+
+/// `f() missing 1 required keyword-only argument: 'k'`.
+fn missing_kind_message(name: &str, missing: &[&str], kind: &str) -> String {
     let missing: Vec<String> = missing.iter().map(|p| format!("'{p}'")).collect();
     let list = match missing.as_slice() {
         [one] => one.clone(),
@@ -300,7 +386,7 @@ pub fn missing_message(name: &str, missing: &[&str]) -> String {
     };
     let s = if missing.len() == 1 { "" } else { "s" };
     format!(
-        "{name}() missing {} required positional argument{s}: {list}",
+        "{name}() missing {} required {kind} argument{s}: {list}",
         missing.len()
     )
 }

@@ -35,7 +35,7 @@ impl<'p> Interp<'p> {
         base: usize,
     ) -> Res<Value> {
         let base = base.min(self.stack.len());
-        if code.vararg || code.varkw {
+        if code.vararg || code.varkw || !code.kwonly.is_empty() {
             return self.call_user_kw(code, func, base, Vec::new());
         }
         let defaults = &func.defaults;
@@ -333,14 +333,19 @@ impl<'p> Interp<'p> {
         let base = base.min(self.stack.len());
         let given: Vec<Value> = self.stack.drain(base..).collect();
         let defaults = &func.defaults;
-        if !(code.vararg || code.varkw) {
+        if !(code.vararg || code.varkw || !code.kwonly.is_empty()) {
             let bound = builtins::bind_keywords(&code.name, &code.params, defaults, given, kws)?;
             self.stack.extend(bound);
             return self.call_user(code, func, base);
         }
-        let (name, params) = (&code.name, &code.params);
-        let bound =
-            builtins::bind_star(name, params, defaults, given, kws, code.vararg, code.varkw)?;
+        let sig = builtins::Signature {
+            name: &code.name,
+            params: &code.params,
+            kwonly: &code.kwonly,
+            vararg: code.vararg,
+            varkw: code.varkw,
+        };
+        let bound = builtins::bind_star(&sig, defaults, given, kws)?;
         self.stack.extend(bound.params);
         // Unshared new objects, made without the bulk charge (the VM's
         // CALL makes them so too).

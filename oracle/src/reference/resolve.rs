@@ -281,9 +281,12 @@ pub struct FuncCode {
     pub name: Rc<str>,
     /// The positional parameters (not `*args`/`**kwargs`).
     pub params: Vec<String>,
-    /// Local slot of each parameter, in order, then of `*args`, then of
-    /// `**kwargs`, for those it has.
+    /// Local slot of each parameter, in order, then of the keyword-only
+    /// ones, of `*args`, then of `**kwargs`, for those it has.
     pub param_slots: Vec<usize>,
+    /// The keyword-only parameters, each with whether it has a default
+    /// (their slots follow the positional parameters').
+    pub kwonly: Vec<(String, bool)>,
     /// Whether it has `*args`, and `**kwargs`.
     pub vararg: bool,
     pub varkw: bool,
@@ -755,8 +758,8 @@ impl Resolver<'_> {
         outer: &Scope,
         method: bool,
     ) -> R<usize> {
-        // `*args` and `**kwargs` are parameters like the others, bound
-        // after them.
+        // Keyword-only parameters, `*args` and `**kwargs` are parameters
+        // like the others, bound after them.
         let params: Vec<String> = positional.iter().chain(star.names()).cloned().collect();
         let params = params.as_slice();
         let (mut local_names, declared_globals) = function_locals(params, body);
@@ -837,6 +840,7 @@ impl Resolver<'_> {
             name: Rc::from(qualname.as_str()),
             params: positional.to_vec(),
             param_slots,
+            kwonly: star.kwonly.clone(),
             vararg: star.vararg.is_some(),
             varkw: star.varkw.is_some(),
             local_names,

@@ -312,27 +312,30 @@ fn stmt_variants(s: &Stmt, pass: Pass) -> Vec<Vec<Stmt>> {
                     star: star.clone(),
                 }]);
             }
-            let rebuild = |defaults: Vec<Expr>, body: Vec<Stmt>| {
+            let rebuild = |defaults: Vec<Expr>, body: Vec<Stmt>, star: StarParams| {
                 vec![Stmt::FunctionDef {
                     decorators: decorators.clone(),
                     name: name.clone(),
                     params: params.clone(),
                     defaults,
                     body,
-                    star: star.clone(),
+                    star,
                 }]
             };
             for b in list_variants(body) {
-                out.push(rebuild(defaults.clone(), nonempty(b)));
+                out.push(rebuild(defaults.clone(), nonempty(b), star.clone()));
             }
             if !defaults.is_empty() {
-                out.push(rebuild(vec![], body.clone()));
+                // Without defaults every keyword-only parameter is required.
+                let mut required = star.clone();
+                required.kwonly.iter_mut().for_each(|(_, d)| *d = false);
+                out.push(rebuild(vec![], body.clone(), required));
             }
             for i in 0..defaults.len() {
                 for x in expr_variants(&defaults[i]) {
                     let mut d = defaults.clone();
                     d[i] = x;
-                    out.push(rebuild(d, body.clone()));
+                    out.push(rebuild(d, body.clone(), star.clone()));
                 }
             }
         }
@@ -1163,6 +1166,7 @@ fn rename_stmt(s: &Stmt, map: &BTreeMap<String, String>) -> Stmt {
             star: StarParams {
                 vararg: star.vararg.as_ref().map(|n| rn(n, map)),
                 varkw: star.varkw.as_ref().map(|n| rn(n, map)),
+                kwonly: star.kwonly.iter().map(|(n, d)| (rn(n, map), *d)).collect(),
             },
         },
         Stmt::Return(e) => Stmt::Return(e.as_ref().map(|e| rename_expr(e, map))),

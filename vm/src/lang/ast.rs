@@ -104,11 +104,12 @@ pub enum Stmt {
         decorators: Vec<Expr>,
         name: String,
         params: Vec<String>,
-        /// Default values of the last `defaults.len()` parameters, evaluated
-        /// once when the `def` runs (as Python's `args.defaults`).
+        /// Default values of the last positional parameters, then of the
+        /// keyword-only ones that have one (see [`StarParams::kwonly`]),
+        /// evaluated once when the `def` runs, in that order.
         defaults: Vec<Expr>,
         body: Vec<Stmt>,
-        /// `*args` and `**kwargs` after the positional parameters.
+        /// Keyword-only parameters, `*args` and `**kwargs`.
         star: StarParams,
     },
     Return(Option<Expr>),
@@ -421,23 +422,40 @@ pub struct Keyword {
     pub value: Expr,
 }
 
-/// A `def`'s `*args` (the extra positional arguments, a tuple) and
-/// `**kwargs` (the extra keyword arguments, a dict). Their local slots
-/// follow the positional parameters', in that order, as in CPython.
+/// What a `def`'s parameters have after the positional ones: its
+/// keyword-only parameters (after `*` or `*args`), `*args` (the extra
+/// positional arguments, a tuple) and `**kwargs` (the extra keyword
+/// arguments, a dict). Their local slots follow the positional
+/// parameters', in that order, as in CPython's `co_varnames`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct StarParams {
     pub vararg: Option<String>,
     pub varkw: Option<String>,
+    /// Each keyword-only parameter, with whether it has a default. The
+    /// defaults are the last ones of the `def`'s `defaults`, after the
+    /// positional parameters' (CPython evaluates them in that order).
+    #[serde(default)]
+    pub kwonly: Vec<(String, bool)>,
 }
 
 impl StarParams {
     pub fn is_empty(&self) -> bool {
-        self.vararg.is_none() && self.varkw.is_none()
+        self.vararg.is_none() && self.varkw.is_none() && self.kwonly.is_empty()
     }
 
-    /// The names, `*args`'s first.
+    /// The names in local-slot order: keyword-only ones, `*args`,
+    /// `**kwargs`.
     pub fn names(&self) -> impl Iterator<Item = &String> {
-        self.vararg.iter().chain(self.varkw.iter())
+        self.kwonly
+            .iter()
+            .map(|(n, _)| n)
+            .chain(self.vararg.iter())
+            .chain(self.varkw.iter())
+    }
+
+    /// How many of a `def`'s `defaults` are its keyword-only parameters'.
+    pub fn kwonly_defaults(&self) -> usize {
+        self.kwonly.iter().filter(|(_, d)| *d).count()
     }
 }
 

@@ -558,9 +558,13 @@ pub fn arg_cmp(arg: u32) -> CmpOp {
 #[derive(Clone, Debug)]
 pub struct Code {
     pub name: String,
-    /// Positional parameters; `*args`'s local slot follows them when
-    /// `vararg`, then `**kwargs`'s when `varkw`.
+    /// Positional parameters; the keyword-only parameters' local slots
+    /// follow them, then `*args`'s when `vararg`, then `**kwargs`'s when
+    /// `varkw`.
     pub nparams: u32,
+    /// One entry per keyword-only parameter: whether it has a default
+    /// (the function's defaults tuple ends with those defaults).
+    pub kwonly: Vec<bool>,
     pub vararg: bool,
     pub varkw: bool,
     /// Local variable names; parameters first.
@@ -598,6 +602,14 @@ pub struct ExcEntry {
 }
 
 impl Code {
+    /// Only positional parameters: a call with as many arguments binds
+    /// them as they come. (CPython's `function_kind` refuses to
+    /// specialize the others: their `*args`, `**kwargs` and keyword-only
+    /// defaults are the generic call's to bind.)
+    pub fn simple_params(&self) -> bool {
+        !self.vararg && !self.varkw && self.kwonly.is_empty()
+    }
+
     /// Where an exception raised by instruction `at` goes, if anywhere.
     pub fn handler_for(&self, at: u32) -> Option<ExcEntry> {
         let i = self.exc_table.partition_point(|e| e.end <= at);

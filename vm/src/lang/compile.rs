@@ -184,6 +184,7 @@ impl<'n> CodeBuilder<'n> {
             code: Code {
                 name: name.to_string(),
                 nparams: nparams as u32,
+                kwonly: vec![],
                 vararg: false,
                 varkw: false,
                 local_names: locals.clone().unwrap_or_default(),

@@ -32,8 +32,8 @@ impl CodeBuilder<'_> {
         let mut enclosing = self.enclosing.clone();
         enclosing.extend(self.scope.clone());
         let outer: Vec<&FnScope> = enclosing.iter().map(|s| &**s).collect();
-        // `*args` and `**kwargs` are locals bound by the call, after the
-        // positional parameters.
+        // Keyword-only parameters, `*args` and `**kwargs` are locals bound
+        // by the call, after the positional parameters.
         let all_params: Vec<String> = params.iter().chain(star.names()).cloned().collect();
         let fscope = FnScope::new(&all_params, body, &outer);
         let frees = fscope.frees.clone();
@@ -68,6 +68,7 @@ impl CodeBuilder<'_> {
         fc.set_consts = self.set_consts.as_deref_mut();
         fc.super_class = super_class;
         fc.code.nparams = params.len() as u32;
+        fc.code.kwonly = star.kwonly.iter().map(|(_, d)| *d).collect();
         fc.code.vararg = star.vararg.is_some();
         fc.code.varkw = star.varkw.is_some();
         fc.code.is_generator = matches!(body, Body::Stmts(b) if crate::lang::ast::is_generator(b));

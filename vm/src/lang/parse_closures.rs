@@ -37,11 +37,13 @@ impl Lowering<'_> {
         }
     }
 
-    /// Positional parameters, trailing ones with defaults, then `*args`
-    /// and `**kwargs`.
+    /// Positional parameters, trailing ones with defaults, then `*args`,
+    /// keyword-only parameters (any of them with a default) and
+    /// `**kwargs`. The defaults are the positional parameters', then the
+    /// keyword-only ones'.
     pub(super) fn parameters(&self, p: &py::Parameters) -> R<(Vec<String>, Vec<Expr>, StarParams)> {
-        if !p.posonlyargs.is_empty() || !p.kwonlyargs.is_empty() {
-            return Err(self.unsupported(p, "positional-only or keyword-only parameters"));
+        if !p.posonlyargs.is_empty() {
+            return Err(self.unsupported(p, "positional-only parameters"));
         }
         let mut params: Vec<String> = Vec::new();
         let mut defaults = Vec::new();
@@ -69,23 +71,44 @@ impl Lowering<'_> {
             params.push(name);
         }
         let mut star = StarParams::default();
-        for (is_varkw, param) in [(false, &p.vararg), (true, &p.kwarg)] {
-            let Some(param) = param else { continue };
+        let duplicate = |name: &str, at: TextRange| {
+            (self.err_at)(
+                at,
+                format!("SyntaxError: duplicate argument '{name}' in function definition"),
+            )
+        };
+        if let Some(param) = &p.vararg {
             if let Some(ann) = &param.annotation {
                 self.annotation(ann.as_ref())?;
             }
             let name = param.name.id.to_string();
-            if params.contains(&name) || star.vararg.as_ref() == Some(&name) {
-                return Err((self.err_at)(
-                    param.range(),
-                    format!("SyntaxError: duplicate argument '{name}' in function definition"),
-                ));
+            if params.contains(&name) {
+                return Err(duplicate(&name, param.range()));
             }
-            if is_varkw {
-                star.varkw = Some(name);
-            } else {
-                star.vararg = Some(name);
+            star.vararg = Some(name);
+        }
+        for a in &p.kwonlyargs {
+            if let Some(ann) = &a.parameter.annotation {
+                self.annotation(ann.as_ref())?;
             }
+            let name = a.parameter.name.id.to_string();
+            if params.contains(&name) || star.names().any(|n| *n == name) {
+                return Err(duplicate(&name, a.range()));
+            }
+            if let Some(d) = &a.default {
+                defaults.push(self.expr(d)?);
+            }
+            star.kwonly.push((name, a.default.is_some()));
+        }
+        if let Some(param) = &p.kwarg {
+            if let Some(ann) = &param.annotation {
+                self.annotation(ann.as_ref())?;
+            }
+            let name = param.name.id.to_string();
+            if params.contains(&name) || star.names().any(|n| *n == name) {
+                return Err(duplicate(&name, param.range()));
+            }
+            star.varkw = Some(name);
         }
         Ok((params, defaults, star))
     }
@@ -101,7 +124,12 @@ impl Lowering<'_> {
         let (params, defaults) = match &l.parameters {
             Some(p) => match self.parameters(p)? {
                 (params, defaults, star) if star.is_empty() => (params, defaults),
-                _ => return Err(self.unsupported(p.as_ref(), "`*args` or `**kwargs` in a lambda")),
+                _ => {
+                    return Err(self.unsupported(
+                        p.as_ref(),
+                        "`*args`, `**kwargs` or keyword-only parameters in a lambda",
+                    ));
+                }
             },
             None => (vec![], vec![]),
         };

@@ -157,15 +157,41 @@ fn rejects_outside_s0_with_position() {
     assert!(parse_program("f(*xs, **d)\nx.m(1, *t, k=2)\ndef g(a, *b, **c):\n    pass\n").is_ok());
     // A method's keywords: its bound method called with `CALL_KW`.
     assert!(parse_program("x.f(a=1)").is_ok());
-    for bad in [
-        "str(object=1)",
-        "dict(a=1)",
+    // Keyword-only parameters, after `*` or `*args`, with or without
+    // defaults, in any order.
+    for good in [
         "def f(*, a):\n    pass\n",
-        "def f(a, /):\n    pass\n",
-        "g = lambda **k: k",
+        "def f(a, b=1, *args, k, q=2, r, **kw):\n    pass\n",
+        "class C:\n    def m(self, *, k=1):\n        return k\n",
+    ] {
+        assert!(parse_program(good).is_ok(), "{good}");
+    }
+    for (bad, what) in [
+        ("str(object=1)", "`str`"),
+        ("dict(a=1)", "`dict`"),
+        ("def f(a, /):\n    pass\n", "positional-only parameters"),
+        ("g = lambda **k: k", "in a lambda"),
+        ("g = lambda *, k: k", "keyword-only parameters in a lambda"),
     ] {
         let e = parse_program(bad).unwrap_err();
         assert!(e.message.contains("unsupported"), "{bad}: {e}");
+        assert!(e.message.contains(what), "{bad}: {e}");
+    }
+    for (bad, message) in [
+        (
+            "def f(a, *, a):\n    pass\n",
+            "SyntaxError: duplicate argument 'a' in function definition",
+        ),
+        (
+            "def f(*k, k):\n    pass\n",
+            "SyntaxError: duplicate argument 'k' in function definition",
+        ),
+        (
+            "def f(*, k, **k):\n    pass\n",
+            "SyntaxError: duplicate argument 'k' in function definition",
+        ),
+    ] {
+        assert_eq!(parse_program(bad).unwrap_err().message, message, "{bad}");
     }
     let e = parse_program("f(a=1, a=2)").unwrap_err();
     assert_eq!(e.message, "SyntaxError: keyword argument repeated: a");

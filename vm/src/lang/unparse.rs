@@ -167,18 +167,7 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             for d in decorators {
                 line(depth, &format!("@{}", unparse_expr(d)), out);
             }
-            let mut params = params_text(params, defaults);
-            let stars = star
-                .vararg
-                .iter()
-                .map(|n| format!("*{n}"))
-                .chain(star.varkw.iter().map(|n| format!("**{n}")));
-            for s in stars {
-                if !params.is_empty() {
-                    params.push_str(", ");
-                }
-                params.push_str(&s);
-            }
+            let params = def_params_text(params, defaults, star);
             line(depth, &format!("def {name}({params}):"), out);
             block(body, depth + 1, out);
         }
@@ -280,6 +269,29 @@ fn stmt(s: &Stmt, depth: usize, out: &mut String) {
             )
         }
     }
+}
+
+/// A `def`'s parameters: `a, b=1, *args, k, q=2, **kwargs` (a bare `*`
+/// before keyword-only parameters when there is no `*args`).
+fn def_params_text(params: &[String], defaults: &[Expr], star: &StarParams) -> String {
+    let (positional, kwonly) =
+        defaults.split_at(defaults.len().saturating_sub(star.kwonly_defaults()));
+    let mut parts = vec![params_text(params, positional)];
+    match &star.vararg {
+        Some(n) => parts.push(format!("*{n}")),
+        None if !star.kwonly.is_empty() => parts.push("*".into()),
+        None => {}
+    }
+    let mut kw_defaults = kwonly.iter();
+    for (n, has_default) in &star.kwonly {
+        match has_default.then(|| kw_defaults.next()).flatten() {
+            Some(d) => parts.push(format!("{n}={}", unparse_expr(d))),
+            None => parts.push(n.clone()),
+        }
+    }
+    parts.extend(star.varkw.iter().map(|n| format!("**{n}")));
+    parts.retain(|p| !p.is_empty());
+    parts.join(", ")
 }
 
 /// `a, b=1, c=2`: the defaults belong to the last parameters.

@@ -136,7 +136,7 @@ impl Run<'_> {
         args: &'a [Value],
     ) -> Result<std::borrow::Cow<'a, [Value]>, Raise> {
         let code = &self.program.codes[cid];
-        if code.vararg || code.varkw {
+        if !code.simple_params() {
             return self
                 .bind_all(func, cid, args, &[], &[])
                 .map(std::borrow::Cow::Owned);
@@ -448,9 +448,10 @@ impl Run<'_> {
     }
 
     /// Binds positional `args` and keywords `names` = `kw` to the
-    /// parameters of `func` (code `cid`), then `*args` (a tuple of the
-    /// extra positional arguments) and `**kwargs` (a dict of the extra
-    /// keywords) if the code has them.
+    /// parameters of `func` (code `cid`): the positional ones, the
+    /// keyword-only ones, then `*args` (a tuple of the extra positional
+    /// arguments) and `**kwargs` (a dict of the extra keywords) if the
+    /// code has them. CPython's `initialize_locals` order of errors.
     fn bind_all(
         &mut self,
         func: Value,
@@ -461,9 +462,12 @@ impl Run<'_> {
     ) -> Result<Vec<Value>, Raise> {
         let code = &self.program.codes[cid];
         let want = code.nparams as usize;
-        let params = &code.local_names[..want];
-        let mut bound: Vec<Value> = vec![Value::NULL; want];
-        for (slot, v) in bound.iter_mut().zip(args) {
+        let nkwonly = code.kwonly.len();
+        // Keywords may name any of these; positional arguments only fill
+        // the first `want`.
+        let params = &code.local_names[..want + nkwonly];
+        let mut bound: Vec<Value> = vec![Value::NULL; want + nkwonly];
+        for (slot, v) in bound[..want].iter_mut().zip(args) {
             *slot = *v;
         }
         let mut extra_kw: Vec<(&String, Value)> = Vec::new();
@@ -486,35 +490,62 @@ impl Run<'_> {
             }
             bound[i] = *v;
         }
-        // SAFETY: `func` is a live Function; its defaults, if any, a Tuple.
+        // SAFETY: `func` is a live Function; its defaults, if any, a Tuple:
+        // the positional parameters', then the keyword-only ones'.
         let defaults = unsafe { object::read(func.0, FUNCTION_DEFAULTS) };
         let ndefaults = if defaults == 0 {
             0
         } else {
             crate::runtime::seq::len(Value(defaults))
         };
-        let required = want - ndefaults.min(want);
+        let kw_defaults = code.kwonly.iter().filter(|d| **d).count();
+        let npos_defaults = ndefaults.saturating_sub(kw_defaults);
+        let required = want - npos_defaults.min(want);
         if args.len() > want && !code.vararg {
-            return Err(Raise::type_error(arity_message(
+            let kwonly_given = bound[want..].iter().filter(|v| !v.is_null()).count();
+            return Err(Raise::type_error(too_many_positional(
                 &code.name,
-                params,
+                want,
                 required,
                 args.len(),
+                kwonly_given,
             )));
         }
-        for (i, slot) in bound.iter_mut().enumerate().skip(required) {
+        for (i, slot) in bound.iter_mut().enumerate().take(want).skip(required) {
             if slot.is_null() {
                 *slot = crate::runtime::seq::get(Value(defaults), i - required);
             }
         }
-        let missing: Vec<String> = params
-            .iter()
-            .zip(&bound)
-            .filter(|(_, v)| v.is_null())
-            .map(|(p, _)| p.clone())
-            .collect();
-        if !missing.is_empty() {
-            return Err(Raise::type_error(missing_message(&code.name, &missing)));
+        let missing = |bound: &[Value], from: usize, to: usize| -> Vec<String> {
+            (from..to)
+                .filter(|&i| bound[i].is_null())
+                .map(|i| params[i].clone())
+                .collect()
+        };
+        let missing_positional = missing(&bound, 0, want);
+        if !missing_positional.is_empty() {
+            return Err(Raise::type_error(missing_message(
+                &code.name,
+                &missing_positional,
+            )));
+        }
+        let mut next_default = npos_defaults;
+        for (slot, has_default) in bound[want..].iter_mut().zip(&code.kwonly) {
+            if !*has_default {
+                continue;
+            }
+            if slot.is_null() {
+                *slot = crate::runtime::seq::get(Value(defaults), next_default);
+            }
+            next_default += 1;
+        }
+        let missing_kwonly = missing(&bound, want, want + nkwonly);
+        if !missing_kwonly.is_empty() {
+            return Err(Raise::type_error(missing_kind_message(
+                &code.name,
+                &missing_kwonly,
+                "keyword-only",
+            )));
         }
         let (vararg, varkw) = (code.vararg, code.varkw);
         if !(vararg || varkw) {
@@ -588,29 +619,53 @@ pub(crate) fn arity_message(
     required: usize,
     given: usize,
 ) -> String {
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("{n} {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
     let want = params.len();
     if given > want {
-        let was = if given == 1 { "was" } else { "were" };
-        let takes = if required == want {
-            plural(want, "positional argument")
-        } else {
-            format!("from {required} to {want} positional arguments")
-        };
-        return format!("{name}() takes {takes} but {given} {was} given");
+        return too_many_positional(name, want, required, given, 0);
     }
     let missing: Vec<String> = params[given..required].to_vec();
     missing_message(name, &missing)
 }
 
+/// CPython's `too_many_positional`: `name` takes `want` positional
+/// parameters (from `required` on with defaults) and was given `given`
+/// positional arguments and `kwonly_given` keyword-only ones.
+pub(crate) fn too_many_positional(
+    name: &str,
+    want: usize,
+    required: usize,
+    given: usize,
+    kwonly_given: usize,
+) -> String {
+    let takes = if required == want {
+        let s = if want == 1 { "" } else { "s" };
+        format!("{want} positional argument{s}")
+    } else {
+        format!("from {required} to {want} positional arguments")
+    };
+    let kwonly = if kwonly_given == 0 {
+        String::new()
+    } else {
+        let s = if given == 1 { "" } else { "s" };
+        let ks = if kwonly_given == 1 { "" } else { "s" };
+        format!(" positional argument{s} (and {kwonly_given} keyword-only argument{ks})")
+    };
+    let was = if given == 1 && kwonly_given == 0 {
+        "was"
+    } else {
+        "were"
+    };
+    format!("{name}() takes {takes} but {given}{kwonly} {was} given")
+}
+
 /// `f() missing 2 required positional arguments: 'a' and 'b'`.
 pub(crate) fn missing_message(name: &str, missing: &[String]) -> String {
+    missing_kind_message(name, missing, "positional")
+}
+
+/// `f() missing 1 required keyword-only argument: 'k'` (`kind` is
+/// `positional` or `keyword-only`).
+pub(crate) fn missing_kind_message(name: &str, missing: &[String], kind: &str) -> String {
     let plural = if missing.len() == 1 { "" } else { "s" };
     let quoted: Vec<String> = missing.iter().map(|n| format!("'{n}'")).collect();
     let list = match quoted.as_slice() {
@@ -620,7 +675,7 @@ pub(crate) fn missing_message(name: &str, missing: &[String]) -> String {
         [] => String::new(),
     };
     format!(
-        "{name}() missing {} required positional argument{plural}: {list}",
+        "{name}() missing {} required {kind} argument{plural}: {list}",
         missing.len()
     )
 }

@@ -171,8 +171,9 @@ impl Outcome {
             // SAFETY: a live Function object.
             let cid = unsafe { object::read(callable.0, FUNCTION_CODE) };
             let code = &program.codes[cid as usize];
-            // `*args`/`**kwargs` are built by the generic call's binding.
-            if code.nparams as usize == nargs && !code.vararg && !code.varkw {
+            // `*args`, `**kwargs` and keyword-only parameters are bound by
+            // the generic call's binding.
+            if code.nparams as usize == nargs && code.simple_params() {
                 return Some((Op::CallPyExactArgs, 0, cid));
             }
         }
