@@ -301,7 +301,23 @@ impl Lowering<'_> {
                 "IndentationError: too many levels of indentation".into(),
             ));
         }
-        stmts.iter().map(|s| self.stmt(s, ctx)).collect()
+        let mut out = Vec::with_capacity(stmts.len());
+        for s in stmts {
+            match s {
+                // `import a, b` is `import a` then `import b`.
+                py::Stmt::Import(i) if i.names.len() > 1 => {
+                    for alias in &i.names {
+                        let one = py::StmtImport {
+                            names: vec![alias.clone()],
+                            ..i.clone()
+                        };
+                        out.push(self.stmt(&py::Stmt::Import(one), ctx)?);
+                    }
+                }
+                _ => out.push(self.stmt(s, ctx)?),
+            }
+        }
+        Ok(out)
     }
 
     /// Lowers one node `levels` deeper, refusing to go past [`MAX_NESTING`].

@@ -185,7 +185,7 @@ impl Lowering<'_> {
     }
 
     /// `import math` or `import math as m` (`array` and `random` alike),
-    /// one module per statement.
+    /// one module each (`block` splits `import a, b`).
     pub(super) fn import(&self, i: &py::StmtImport, s: &py::Stmt) -> R<Stmt> {
         let [alias] = &i.names[..] else {
             return Err(self.unsupported(s, "import of several modules in one statement"));

@@ -202,9 +202,24 @@ fn rejects_outside_s0_with_position() {
 fn imports_only_math() {
     let m = parse_program("import math\nfrom math import sqrt, pi as p\nimport math as m\n");
     assert_eq!(m.unwrap().body.len(), 3);
+    // `import a, b as c` is one import after the other.
+    let m = parse_program("import math, random as r\n").unwrap();
+    assert_eq!(
+        m.body,
+        vec![
+            Stmt::Import {
+                module: "math".into(),
+                name: "math".into()
+            },
+            Stmt::Import {
+                module: "random".into(),
+                name: "r".into()
+            },
+        ]
+    );
     for (bad, what) in [
         ("import os", "module `os`"),
-        ("import math, os", "several modules"),
+        ("import math, os", "module `os`"),
         ("from os import path", "other than `math`"),
         ("from math import tau", "`from math import tau`"),
         ("from math import *", "`from math import *`"),

@@ -7,10 +7,20 @@
 //!   `import heapq [as h]`) or by a name `from heapq import ...` binds:
 //!   calls of the prelude's `__jd_heapq_heappush`... in their place, which
 //!   make CPython 3.11's C functions' comparisons in their order and raise
-//!   their errors with their messages.
+//!   their errors with their messages. `heapq.nsmallest` and `nlargest`,
+//!   Python functions in CPython (Lib/heapq.py), as written there: `min`/
+//!   `max` for one item, `sorted` when `len()` says `n` covers the
+//!   iterable, else the decorated max-heap (`_heapify_max`,
+//!   `_heapreplace_max`: `_heapqmodule.c`'s max-heap sifts) or min-heap,
+//!   with a Python function's binding errors. Known difference: past 2500
+//!   items `_heapify_max` sifts in `cache_friendly_heapify`'s order, which
+//!   the prelude's does not (the same result, the comparisons in another
+//!   order).
 //! - `itertools.count`, `chain`, `cycle`, `repeat`, `accumulate`,
 //!   `pairwise`, `product`, `permutations`, `combinations`,
-//!   `combinations_with_replacement`, `zip_longest` and `islice`, called
+//!   `combinations_with_replacement`, `zip_longest`, `islice` and
+//!   `groupby` (each group a generator that stops once the groupby moved
+//!   on, keys compared identity first as `PyObject_RichCompareBool`), called
 //!   alike: functions that take their arguments as CPython's do (`iter()`
 //!   of the iterables, the pools of the combinatoric ones read whole, at
 //!   the call) and return a generator yielding CPython's items in its
@@ -91,12 +101,14 @@ impl Lib {
 }
 
 /// The functions a program may call, by module.
-const FUNCTIONS: [(Lib, &str); 24] = [
+const FUNCTIONS: [(Lib, &str); 27] = [
     (Lib::Heapq, "heappush"),
     (Lib::Heapq, "heappop"),
     (Lib::Heapq, "heapify"),
     (Lib::Heapq, "heapreplace"),
     (Lib::Heapq, "heappushpop"),
+    (Lib::Heapq, "nsmallest"),
+    (Lib::Heapq, "nlargest"),
     (Lib::Functools, "reduce"),
     (Lib::Itertools, "count"),
     (Lib::Itertools, "chain"),
@@ -110,6 +122,7 @@ const FUNCTIONS: [(Lib, &str); 24] = [
     (Lib::Itertools, "combinations_with_replacement"),
     (Lib::Itertools, "zip_longest"),
     (Lib::Itertools, "islice"),
+    (Lib::Itertools, "groupby"),
     (Lib::Bisect, "bisect_right"),
     (Lib::Bisect, "bisect_left"),
     (Lib::Bisect, "bisect"),
@@ -122,7 +135,7 @@ const FUNCTIONS: [(Lib, &str); 24] = [
 const DECORATORS: [&str; 2] = ["lru_cache", "cache"];
 
 /// The builtins the prelude and the cache wrappers read.
-const PRELUDE_BUILTINS: [&str; 15] = [
+const PRELUDE_BUILTINS: [&str; 16] = [
     "len",
     "bool",
     "type",
@@ -138,6 +151,7 @@ const PRELUDE_BUILTINS: [&str; 15] = [
     "RuntimeError",
     "TypeError",
     "True",
+    "AttributeError",
 ];
 
 /// The prefix of the prelude's names, which programs may not use.

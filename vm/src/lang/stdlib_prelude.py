@@ -164,6 +164,190 @@ def __jd_heapq_heapify_big(heap):
         i -= 1
 
 
+# The max-heap sifts of `_heapqmodule.c` (`siftdown_max`, `siftup_max`),
+# which `nsmallest` uses: the comparisons of `__jd_heapq_siftdown` and
+# `__jd_heapq_siftup` with their operands swapped.
+def __jd_heapq_siftdown_max(heap, startpos, pos):
+    size = len(heap)
+    if pos >= size:
+        raise IndexError("index out of range")
+    newitem = heap[pos]
+    while pos > startpos:
+        parentpos = (pos - 1) >> 1
+        parent = heap[parentpos]
+        smaller = parent < newitem
+        if size != len(heap):
+            raise RuntimeError("list changed size during iteration")
+        if not smaller:
+            break
+        parent = heap[parentpos]
+        newitem = heap[pos]
+        heap[parentpos] = newitem
+        heap[pos] = parent
+        pos = parentpos
+
+
+def __jd_heapq_siftup_max(heap, pos):
+    endpos = len(heap)
+    startpos = pos
+    if pos >= endpos:
+        raise IndexError("index out of range")
+    limit = endpos >> 1
+    while pos < limit:
+        childpos = 2 * pos + 1
+        if childpos + 1 < endpos:
+            if not (heap[childpos + 1] < heap[childpos]):
+                childpos += 1
+            if endpos != len(heap):
+                raise RuntimeError("list changed size during iteration")
+        tmp1 = heap[childpos]
+        tmp2 = heap[pos]
+        heap[childpos] = tmp2
+        heap[pos] = tmp1
+        pos = childpos
+    __jd_heapq_siftdown_max(heap, startpos, pos)
+
+
+# `heapq.nsmallest` and `nlargest` are Python functions in CPython
+# (Lib/heapq.py), `(n, iterable, key=None)`: their arguments bound with a
+# Python function's errors in its order, then `[n, iterable, key]`.
+def __jd_heapq_nargs(fname, args, kwargs):
+    unset = []
+    bound = [unset, unset, unset]
+    for i in range(3):
+        if i < len(args):
+            bound[i] = args[i]
+    for k in kwargs:
+        if k == "n":
+            i = 0
+        elif k == "iterable":
+            i = 1
+        elif k == "key":
+            i = 2
+        else:
+            raise TypeError("%s() got an unexpected keyword argument '%s'" % (fname, k))
+        if bound[i] is not unset:
+            raise TypeError("%s() got multiple values for argument '%s'" % (fname, k))
+        bound[i] = kwargs[k]
+    if len(args) > 3:
+        raise TypeError(
+            "%s() takes from 2 to 3 positional arguments but %d were given" % (fname, len(args))
+        )
+    if bound[0] is unset and bound[1] is unset:
+        raise TypeError("%s() missing 2 required positional arguments: 'n' and 'iterable'" % fname)
+    if bound[0] is unset:
+        raise TypeError("%s() missing 1 required positional argument: 'n'" % fname)
+    if bound[1] is unset:
+        raise TypeError("%s() missing 1 required positional argument: 'iterable'" % fname)
+    if bound[2] is unset:
+        bound[2] = None
+    return bound
+
+
+# `min(it, default=..., key=key)` (`smallest`) or `max` of the items left
+# in `it`, as `[item]` or `[]`: the builtin's comparisons, written out so
+# that a program rebinding `min` changes nothing here.
+def __jd_heapq_extreme(it, key, smallest):
+    unset = []
+    best = unset
+    bestkey = unset
+    for item in it:
+        k = item if key is None else key(item)
+        if best is unset or (k < bestkey if smallest else k > bestkey):
+            best = item
+            bestkey = k
+    return [] if best is unset else [best]
+
+
+# `sorted(iterable, key=key, reverse=...)[:n]`: `sorted` is a new list
+# sorted in place.
+def __jd_heapq_sorted_head(iterable, key, reverse, n):
+    result = list(iterable)
+    result.sort(key=key, reverse=reverse)
+    return result[:n]
+
+
+# Whether `len(iterable)` answers, and what (CPython tries it and passes
+# on TypeError and AttributeError).
+def __jd_heapq_size(iterable):
+    try:
+        return [len(iterable)]
+    except (TypeError, AttributeError):
+        return []
+
+
+# The first `n` items of `it` each decorated as `(key(item), order, item)`
+# (or `(item, order)` without a key), orders counting from 0 by `step`
+# (1 or -1): `zip(range(n), it)` or `zip(range(0, -n, -1), it)`, which
+# stops before taking an item once the range is done.
+def __jd_heapq_decorate(it, n, key, step):
+    result = []
+    for order in range(n) if step == 1 else range(0, -n, -1):
+        for elem in it:
+            if key is None:
+                result.append((elem, order))
+            else:
+                result.append((key(elem), order, elem))
+            break
+        else:
+            break
+    return result
+
+
+def __jd_heapq_nsmallest(*args, **kwargs):
+    n, iterable, key = __jd_heapq_nargs("nsmallest", args, kwargs)
+    if n == 1:
+        return __jd_heapq_extreme(iter(iterable), key, True)
+    size = __jd_heapq_size(iterable)
+    if size and n >= size[0]:
+        return __jd_heapq_sorted_head(iterable, key, False, n)
+    it = iter(iterable)
+    result = __jd_heapq_decorate(it, n, key, 1)
+    if not result:
+        return result
+    # `_heapify_max`
+    i = (len(result) >> 1) - 1
+    while i >= 0:
+        __jd_heapq_siftup_max(result, i)
+        i -= 1
+    top = result[0][0]
+    order = n
+    for elem in it:
+        k = elem if key is None else key(elem)
+        if k < top:
+            # `_heapreplace_max`
+            result[0] = (elem, order) if key is None else (k, order, elem)
+            __jd_heapq_siftup_max(result, 0)
+            top = result[0][0]
+            order += 1
+    result.sort()
+    return [r[-1] for r in result] if key is not None else [r[0] for r in result]
+
+
+def __jd_heapq_nlargest(*args, **kwargs):
+    n, iterable, key = __jd_heapq_nargs("nlargest", args, kwargs)
+    if n == 1:
+        return __jd_heapq_extreme(iter(iterable), key, False)
+    size = __jd_heapq_size(iterable)
+    if size and n >= size[0]:
+        return __jd_heapq_sorted_head(iterable, key, True, n)
+    it = iter(iterable)
+    result = __jd_heapq_decorate(it, n, key, -1)
+    if not result:
+        return result
+    __jd_heapq_heapify(result)
+    top = result[0][0]
+    order = -n
+    for elem in it:
+        k = elem if key is None else key(elem)
+        if top < k:
+            __jd_heapq_heapreplace(result, (elem, order) if key is None else (k, order, elem))
+            top = result[0][0]
+            order -= 1
+    result.sort(reverse=True)
+    return [r[-1] for r in result] if key is not None else [r[0] for r in result]
+
+
 def __jd_functools_reduce(*args, **kwargs):
     if kwargs:
         raise TypeError("reduce() takes no keyword arguments")
@@ -629,3 +813,83 @@ def __jd_bisect_insort_left(*args, **kwargs):
     a, x, lo, hi, key = __jd_bisect_args("insort_left", args, kwargs)
     index = __jd_bisect_left_index(a, x if key is None else key(x), lo, hi, key)
     a.insert(index, x)
+
+
+# `itertools.groupby(iterable, key=None)`: the state `itertoolsmodule.c`'s
+# groupby object keeps, `[currkey, currvalue, tgtkey, currgrouper]` (`unset`
+# for its NULLs), shared by the generator of groups and each group's
+# generator; a group stops once the groupby moved on. Keys compare as
+# `PyObject_RichCompareBool` does (see `__jd_itertools_same_key`).
+def __jd_itertools_groupby(*args, **kwargs):
+    # The argument clinic's checks, in its order.
+    if len(args) + len(kwargs) > 2:
+        raise TypeError("groupby() takes at most 2 arguments (%d given)" % (len(args) + len(kwargs)))
+    used = 0
+    if args:
+        iterable = args[0]
+    elif "iterable" in kwargs:
+        iterable = kwargs["iterable"]
+        used += 1
+    else:
+        raise TypeError("groupby() missing required argument 'iterable' (pos 1)")
+    key = None
+    if len(args) > 1:
+        key = args[1]
+    elif "key" in kwargs:
+        key = kwargs["key"]
+        used += 1
+    if used < len(kwargs):
+        if args and "iterable" in kwargs:
+            raise TypeError("argument for groupby() given by name ('iterable') and position (1)")
+        for k in kwargs:
+            if k != "iterable" and k != "key":
+                raise TypeError("'%s' is an invalid keyword argument for groupby()" % k)
+    unset = []
+    return __jd_itertools_groupby_gen(iter(iterable), key, [unset, unset, unset, unset], unset)
+
+
+# `PyObject_RichCompareBool(a, b, Py_EQ)`: the same object is equal to
+# itself. Identity only decides for an object unequal to itself (a NaN),
+# and the language leaves the identity of ints, floats and strs out, so
+# `==` goes first and identity is asked only of such an object.
+def __jd_itertools_same_key(a, b):
+    return a == b or (not (a == a) and a is b)
+
+
+def __jd_itertools_groupby_step(it, keyfunc, st):
+    for value in it:
+        st[0] = value if keyfunc is None else keyfunc(value)
+        st[1] = value
+        return True
+    return False
+
+
+def __jd_itertools_groupby_gen(it, keyfunc, st, unset):
+    while True:
+        st[3] = unset
+        while True:
+            if st[0] is unset:
+                pass
+            elif st[2] is unset:
+                break
+            elif not __jd_itertools_same_key(st[2], st[0]):
+                break
+            if not __jd_itertools_groupby_step(it, keyfunc, st):
+                return
+        st[2] = st[0]
+        token = [st[2]]
+        st[3] = token
+        yield (st[0], __jd_itertools_grouper(it, keyfunc, st, token, unset))
+
+
+def __jd_itertools_grouper(it, keyfunc, st, token, unset):
+    tgtkey = token[0]
+    while st[3] is token:
+        if st[1] is unset and not __jd_itertools_groupby_step(it, keyfunc, st):
+            return
+        if not __jd_itertools_same_key(tgtkey, st[0]):
+            return
+        value = st[1]
+        st[1] = unset
+        st[0] = unset
+        yield value
