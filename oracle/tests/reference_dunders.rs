@@ -26,6 +26,25 @@ fn reference_agrees_with_cpython_on_division_and_unary_dunders() {
     agree(programs.split("\n#----\n").map(str::to_string).collect());
 }
 
+/// The VM's `with` programs (vm/tests/data/with_statement.txt): the
+/// front end lowers `with`, and the reference runs what it lowers to,
+/// whose hidden `__jd_with` globals CPython lacks.
+#[test]
+fn reference_agrees_with_cpython_on_with_statements() {
+    let programs = include_str!("../../vm/tests/data/with_statement.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    let cpython = python::run_all(&sources);
+    for (src, theirs) in sources.iter().zip(&cpython) {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let RunResult::Completed(mut ours) = reference::run(&module) else {
+            panic!("{src}: {:?}", reference::run(&module));
+        };
+        ours.globals
+            .retain(|(name, _)| !name.starts_with("__jd_with"));
+        assert_eq!(ours, *theirs, "{src}");
+    }
+}
+
 /// The VM's `__call__` program (vm/tests/data/call_dunder.txt).
 #[test]
 fn reference_agrees_with_cpython_on_call_dunder() {

@@ -22,6 +22,25 @@ fn every_tier_prints_what_cpython_prints_for_dunders() {
     );
 }
 
+/// `with` (lowered by the front end, `lang/parse_with.rs`): `__enter__`
+/// and `__exit__` around normal exits, exceptions swallowed or not,
+/// `return`/`break`/`continue` out of the block, several managers, targets
+/// that unpack or store into attributes and items, CPython's TypeErrors for
+/// a manager lacking either method, and a hot loop of `with` blocks. Shared
+/// with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_with_statements() {
+    let sources: Vec<String> = include_str!("data/with_statement.txt")
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 2,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// `__call__`: instances called in a hot loop (with keywords, from a
 /// subclass, as `key=` and through `map`), `callable()`, and CPython's
 /// TypeErrors. Shared with the reference's test.

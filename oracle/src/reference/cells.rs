@@ -74,12 +74,16 @@ fn walk_block<'a>(
                 params,
                 defaults,
                 body,
+                star,
                 ..
             } => {
                 for d in decorators.iter().chain(defaults) {
                     walk_expr(d, uses, children);
                 }
-                children.push((params.into(), body.clone()));
+                // Keyword-only parameters, `*args` and `**kwargs` are the
+                // child's locals too.
+                let all: Vec<String> = params.iter().chain(star.names()).cloned().collect();
+                children.push((all.into(), body.clone()));
             }
             Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
                 walk_expr(test, uses, children);

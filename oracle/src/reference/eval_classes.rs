@@ -446,7 +446,8 @@ fn builtin_class(x: &Value) -> Res<Value> {
 
 /// Whether the attribute builtins model `obj`'s attribute `name`: the
 /// VM's rule (`tier1/attr_builtins.rs`): instances and classes, no dunder
-/// name, no exception class.
+/// name but `__enter__` and `__exit__` (plain methods, which `object`
+/// lacks), no exception class.
 fn attribute_modelled(obj: &Value, name: &str) -> bool {
     let class = match obj {
         Value::Instance(o) => o.class().clone(),
@@ -454,7 +455,7 @@ fn attribute_modelled(obj: &Value, name: &str) -> bool {
         _ => return false,
     };
     let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
-    !dunder && class.exc_base.is_none()
+    (!dunder || name == "__enter__" || name == "__exit__") && class.exc_base.is_none()
 }
 
 /// Whether `e` is an AttributeError (or of a subclass).

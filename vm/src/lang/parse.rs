@@ -34,6 +34,8 @@ mod fstring;
 mod mangle;
 #[path = "stdlib.rs"]
 pub(crate) mod stdlib;
+#[path = "parse_with.rs"]
+mod with;
 
 /// A front-end error: the program is not valid Python, or not in S0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +164,7 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         dataclass_missing: Default::default(),
         bound_names,
         genexp_consumed: Default::default(),
+        with_count: Default::default(),
     };
     let body = lower.block(source_body, Ctx::MODULE)?;
     let mut module = Module { body };
@@ -269,6 +272,8 @@ struct Lowering<'a> {
     /// The generator expression about to be lowered is the one argument
     /// of a builtin that consumes it at once (see `generator_exp`).
     genexp_consumed: std::cell::Cell<bool>,
+    /// `with` items lowered so far (each names its hidden variables).
+    with_count: std::cell::Cell<usize>,
 }
 
 /// The deepest AST the front end builds: every later pass (compiler,
@@ -304,6 +309,8 @@ impl Lowering<'_> {
         let mut out = Vec::with_capacity(stmts.len());
         for s in stmts {
             match s {
+                // Several statements each.
+                py::Stmt::With(w) => out.extend(self.with_stmt(w, s, ctx)?),
                 // `import a, b` is `import a` then `import b`.
                 py::Stmt::Import(i) if i.names.len() > 1 => {
                     for alias in &i.names {
@@ -630,6 +637,7 @@ impl Lowering<'_> {
             ),
             py::Stmt::AnnAssign(a) => self.ann_assign(a, s, ctx)?,
             py::Stmt::TypeAlias(_) => return Err(self.unsupported(s, "type alias")),
+            // `block` lowers a `with` to several statements before this.
             py::Stmt::With(_) => return Err(self.unsupported(s, "with statement")),
             py::Stmt::Match(_) => return Err(self.unsupported(s, "match statement")),
             py::Stmt::Raise(r) => match (&r.exc, &r.cause) {
@@ -906,7 +914,7 @@ impl Lowering<'_> {
             ));
         }
         if ctx.in_try {
-            return Err(self.unsupported(e, "yield inside a try statement"));
+            return Err(self.unsupported(e, "yield inside a try or with statement"));
         }
         let value = value.map(|v| self.expr(v)).transpose()?;
         Ok(match (e, value) {

@@ -248,11 +248,15 @@ impl Lowering<'_> {
                 // `__post_init__` is a plain method (a dataclass's
                 // `__init__` calls it).
                 // `__call__` needs no dunder bit: only a call of an instance
-                // looks it up (`tier1::classes`).
+                // looks it up (`tier1::classes`); nor do `__enter__` and
+                // `__exit__`, which only a lowered `with` reads
+                // (`parse_with.rs`), as plain attributes.
                 if is_dunder(name)
                     && !DUNDERS.contains(&name)
-                    && name != "__post_init__"
-                    && name != "__call__"
+                    && !matches!(
+                        name,
+                        "__post_init__" | "__call__" | "__enter__" | "__exit__"
+                    )
                 {
                     return Err(self.unsupported(s, &format!("special method `{name}`")));
                 }
@@ -425,11 +429,13 @@ impl Lowering<'_> {
     pub(super) fn attribute_name(&self, at: &py::ExprAttribute) -> R<String> {
         let attr = at.attr.id.to_string();
         // `__post_init__` is a plain method (a dataclass's `__init__`
-        // calls it, a subclass's through `super()`).
+        // calls it, a subclass's through `super()`), and so are
+        // `__enter__` and `__exit__` (read by a lowered `with`, and by a
+        // program that calls them itself).
         if is_dunder(&attr)
             && !DUNDERS.contains(&attr.as_str())
             && !DUNDER_ATTRS.contains(&&*attr)
-            && attr != "__post_init__"
+            && !matches!(attr.as_str(), "__post_init__" | "__enter__" | "__exit__")
         {
             return Err(self.unsupported(at, &format!("attribute `{attr}`")));
         }

@@ -221,8 +221,11 @@ fn check_block(
                 }
                 *seen += 1;
             }
-            Stmt::FunctionDef { params, body, .. } => {
-                let scope = FnScope::new(params, Body::Stmts(body), enclosing);
+            Stmt::FunctionDef {
+                params, body, star, ..
+            } => {
+                let all: Vec<String> = params.iter().chain(star.names()).cloned().collect();
+                let scope = FnScope::new(&all, Body::Stmts(body), enclosing);
                 let mut inner = enclosing.to_vec();
                 inner.push(&scope);
                 check_block(body, &inner, seen, found);

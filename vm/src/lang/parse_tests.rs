@@ -231,6 +231,38 @@ fn imports_only_math() {
     }
 }
 
+/// `with` is lowered to PEP 343's statements (`parse_with.rs`); what the
+/// lowering cannot keep equal to CPython is refused.
+#[test]
+fn with_statements_lower_or_are_refused() {
+    let m = parse_program("class C:\n    def __enter__(self):\n        return 1\n    def __exit__(self, *a):\n        pass\nwith C() as x, C():\n    print(x)\n").unwrap();
+    let text = crate::lang::unparse::unparse(&m);
+    assert!(text.contains("__jd_with0_mgr = C()"), "{text}");
+    assert!(text.contains("__jd_with1_mgr = C()"), "{text}");
+    assert!(
+        text.contains("except BaseException as __jd_with1_exc:"),
+        "{text}"
+    );
+    assert_eq!(parse_program(&text).unwrap(), m, "{text}");
+    for (bad, what) in [
+        (
+            "def g(m):\n    with m:\n        yield 1\n",
+            "yield inside a try or with statement",
+        ),
+        (
+            "type = 1\nwith m:\n    pass\n",
+            "`with` in a program that binds `type`",
+        ),
+        (
+            "def f(hasattr):\n    pass\nwith m:\n    pass\n",
+            "binds `hasattr`",
+        ),
+    ] {
+        let e = parse_program(bad).unwrap_err();
+        assert!(e.message.contains(what), "{bad}: {e}");
+    }
+}
+
 #[test]
 fn rejects_cpython_syntax_errors() {
     assert!(

@@ -127,13 +127,15 @@ fn scan_stmts(body: &[Stmt], uses: &mut BTreeSet<String>, nested: &mut BTreeSet<
                 params,
                 defaults,
                 body,
+                star,
                 ..
             } => {
                 decorators
                     .iter()
                     .chain(defaults)
                     .for_each(|d| scan_expr(d, uses, nested));
-                nested.extend(free_candidates(params, Body::Stmts(body)));
+                let all: Vec<String> = params.iter().chain(star.names()).cloned().collect();
+                nested.extend(free_candidates(&all, Body::Stmts(body)));
             }
             Stmt::If { test, body, orelse } | Stmt::While { test, body, orelse } => {
                 scan_expr(test, uses, nested);

@@ -9,7 +9,8 @@
 //! it is CPython's AttributeError. `setattr` stores only an attribute the
 //! object already has (checked without running a getter); making a new
 //! one poisons, since its name may have no id (the reference poisons
-//! alike, by the same rule). Dunder names (`__class__`, `__dict__`...),
+//! alike, by the same rule). Dunder names (`__class__`, `__dict__`...;
+//! not `__enter__` and `__exit__`, plain methods here),
 //! exception instances and classes (`args`), and any other object (an
 //! int's `real`, a list's `append`, a module's function) poison: the
 //! language does not model those attribute namespaces by string.
@@ -59,8 +60,11 @@ impl Run<'_> {
         } else {
             return false;
         };
+        // `__enter__` and `__exit__` are plain methods here, and `object`
+        // has neither (a `with` asks for them: `lang/parse_with.rs`).
         let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
-        !dunder && class::exc_base(t).is_null()
+        let plain = matches!(name, "__enter__" | "__exit__");
+        (!dunder || plain) && class::exc_base(t).is_null()
     }
 
     /// `obj.<name>` for the attribute builtins.
