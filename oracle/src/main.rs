@@ -178,7 +178,8 @@ enum Command {
         /// Force the `syntax` feature (statements rewritten into chained
         /// assignment, nested unpacking, bound methods, loop `else:`,
         /// parameter defaults, keyword arguments to functions and methods,
-        /// keyword-only parameters) on; combines with the others.
+        /// keyword-only parameters, star displays `[a, *[b]]` and
+        /// `{'k': a, **{'q': b}}`) on; combines with the others.
         #[arg(long)]
         syntax: bool,
         /// Force the `dicts` feature (dicts, their views, `is`) on;

@@ -1154,11 +1154,39 @@ fn syntax_forms(src: &str) -> std::collections::BTreeSet<&'static str> {
         if line.starts_with("def ") && line.contains("*, ") {
             out.insert("keyword-only parameter");
         }
+        if spread_in_display(line) {
+            out.insert("star display");
+        }
         if !line.starts_with("def ") && line.contains("f") && keyword_call(line) {
             out.insert("keyword argument");
         }
     }
     out
+}
+
+/// Whether `line` has `, *[` inside a list display or `, **{` inside a
+/// dict display (not among a call's arguments, which `star_calls` writes).
+fn spread_in_display(line: &str) -> bool {
+    let mut open: Vec<char> = Vec::new();
+    for (i, c) in line.char_indices() {
+        match c {
+            '(' | '[' | '{' => open.push(c),
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            ',' => {
+                let rest = &line[i..];
+                let inner = open.last();
+                if (rest.starts_with(", *[") && inner == Some(&'['))
+                    || (rest.starts_with(", **{") && inner == Some(&'{'))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether `line` calls a generated function (`f0(`...) with a keyword
@@ -1243,6 +1271,7 @@ fn syntax_feature_rewrites_into_every_form_and_only_when_on() {
         "parameter default",
         "keyword argument",
         "keyword-only parameter",
+        "star display",
     ] {
         let n = seen.get(form).copied().unwrap_or(0);
         assert!(n >= 10, "{form} in only {n} of 300 programs: {seen:?}");

@@ -47,6 +47,7 @@ mod sets;
 mod shapes;
 pub mod splice;
 mod star_calls;
+mod star_displays;
 mod state;
 mod stmt;
 mod strs;
@@ -536,6 +537,7 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
     if cfg.syntax {
         keywords::method_keyword_calls(&mut m);
         keywords::keyword_only_params(&mut m);
+        star_displays::star_displays(&mut m);
     }
     Ok(m)
 }

@@ -385,9 +385,15 @@ impl<'p> Interp<'p> {
                 _ => seq::Items::of(&v).is_some(),
             };
             if !iterable {
+                // A lone `*it` reaches CPython's CALL_FUNCTION_EX, which
+                // names the callee; any other mix its LIST_EXTEND.
+                let what = if c.args.len() == 1 {
+                    format!("{} argument", self.function_str(&f)?)
+                } else {
+                    "Value".to_string()
+                };
                 return Err(type_error(format!(
-                    "{} argument after * must be an iterable, not {}",
-                    self.function_str(&f)?,
+                    "{what} after * must be an iterable, not {}",
                     v.type_name()
                 )));
             }

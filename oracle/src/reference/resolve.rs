@@ -63,6 +63,9 @@ pub enum Ex {
     IfExp(Box<Ex>, Box<Ex>, Box<Ex>),
     Tuple(Vec<Ex>),
     List(Vec<Ex>),
+    /// `*it` among a list, tuple or set display's items: the iterable's
+    /// items in its place; as a dict display's key, `**it`.
+    Spread(Box<Ex>),
     /// `{k: v, ...}` as (key, value) pairs.
     Dict(Vec<(Ex, Ex)>),
     Subscript(Box<Ex>, Box<Index>),
@@ -940,11 +943,22 @@ impl Resolver<'_> {
         })
     }
 
+    /// A display's items, `*it` as [`Ex::Spread`].
+    fn display_items(&mut self, items: &[Expr], scope: &Scope) -> R<Vec<Ex>> {
+        items
+            .iter()
+            .map(|x| match x {
+                Expr::Starred(it) => Ok(Ex::Spread(Box::new(self.expr(it, scope)?))),
+                _ => self.expr(x, scope),
+            })
+            .collect()
+    }
+
     /// A set display; a constant one (see [`Ex::Set`]) equal to an earlier
     /// one as a set of typed values evaluates that one's items instead.
     fn set_display(&mut self, items: &[Expr], scope: &Scope) -> R<Ex> {
         if !(items.len() > 2 && items.iter().all(folded_constant)) {
-            return Ok(Ex::Set(self.exprs(items, scope)?, false));
+            return Ok(Ex::Set(self.display_items(items, scope)?, false));
         }
         let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
         key.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
@@ -1031,12 +1045,19 @@ impl Resolver<'_> {
     #[inline(never)]
     fn seq_expr(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
         Ok(match e {
-            Expr::Tuple(items) => Ex::Tuple(self.exprs(items, scope)?),
-            Expr::List(items) => Ex::List(self.exprs(items, scope)?),
+            Expr::Tuple(items) => Ex::Tuple(self.display_items(items, scope)?),
+            Expr::List(items) => Ex::List(self.display_items(items, scope)?),
             Expr::Dict(pairs) => Ex::Dict(
                 pairs
                     .iter()
-                    .map(|(k, v)| Ok((self.expr(k, scope)?, self.expr(v, scope)?)))
+                    .map(|(k, v)| match k {
+                        // `**m`: the pair `(Spread(m), None)`.
+                        Expr::Starred(m) => Ok((
+                            Ex::Spread(Box::new(self.expr(m, scope)?)),
+                            Ex::Const(Value::None),
+                        )),
+                        _ => Ok((self.expr(k, scope)?, self.expr(v, scope)?)),
+                    })
                     .collect::<R<_>>()?,
             ),
             Expr::Subscript { value, index } => Ex::Subscript(

@@ -250,8 +250,8 @@ pub enum Expr {
     Starred(Box<Expr>),
     /// `[a, b]`.
     List(Vec<Expr>),
-    /// `{k0: v0, k1: v1}` as (key, value) pairs in source order (`{**d}` is
-    /// rejected by the front end).
+    /// `{k0: v0, k1: v1}` as (key, value) pairs in source order; `**m` is
+    /// the pair `(Starred(m), None)`.
     Dict(Vec<(Expr, Expr)>),
     /// `value[index]`; `index` may be an [`Expr::Slice`].
     Subscript {

@@ -192,12 +192,17 @@ pub enum Op {
     /// the iterable (CPython's `SET_UPDATE`: a constant display's merge).
     SetUpdate,
     /// `[func, list, it] -> [func, list]`: extends a call's positional
-    /// arguments by an iterable (`f(*it)`; `func` names the call in
-    /// CPython's TypeError).
+    /// arguments, or a display's items, by an iterable (`f(*it)`, `[*it]`;
+    /// with arg `LIST_EXTEND_CALL_ONLY_STAR`, `func` names the call in
+    /// CPython's TypeError, else it is `Value after *`).
     ListExtend,
     /// `[func, list, dict, m] -> [func, list, dict]`: merges a mapping's
     /// items into a call's keywords, raising on a name already there.
     DictMerge,
+    /// `[list] -> [tuple]`: a tuple display with a star (`(*a, b)`), built
+    /// as a list first (CPython 3.11's `LIST_TO_TUPLE`). Tier 1 only: a
+    /// trace leaves at it.
+    ListToTuple,
     /// `[func, list] -> [result]` (`arg` 0) or `[func, list, dict] ->
     /// [result]` (`arg` 1): calls `func` with the list as positional and
     /// the dict's items as keyword arguments.
@@ -395,6 +400,7 @@ pub fn stack_effect(op: Op, arg: u32) -> (u32, u32) {
         MapAdd => (arg + 2, arg),
         ListExtend => (3, 2),
         DictMerge => (4, 3),
+        ListToTuple => (1, 1),
         CallFunctionEx => (2 + arg, 1),
         BuildSet => (arg & !SET_CONSTANT, 1),
         StoreSubscr => (3, 0),

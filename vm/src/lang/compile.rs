@@ -10,6 +10,7 @@ use crate::runtime::Value;
 
 #[path = "compile_call_ex.rs"]
 mod call_ex;
+use call_ex::StarDisplay;
 #[path = "compile_class.rs"]
 mod class;
 #[path = "compile_closures.rs"]
@@ -703,6 +704,16 @@ impl<'n> CodeBuilder<'n> {
             Expr::Yield(v) => self.yield_value(v.as_deref()),
             Expr::YieldFrom(v) => self.yield_from(v),
             Expr::GeneratorExp { elt, generators } => self.generator_exp(elt, generators),
+            Expr::Tuple(items) | Expr::List(items)
+                if items.iter().any(|x| matches!(x, Expr::Starred(_))) =>
+            {
+                let kind = if matches!(e, Expr::Tuple(_)) {
+                    StarDisplay::Tuple
+                } else {
+                    StarDisplay::List
+                };
+                self.star_display(items, kind);
+            }
             Expr::Tuple(items) | Expr::List(items) => {
                 for x in items {
                     self.expr(x);
@@ -713,6 +724,9 @@ impl<'n> CodeBuilder<'n> {
                     Op::BuildTuple
                 };
                 self.emit(op, items.len() as u32);
+            }
+            Expr::Dict(items) if items.iter().any(|(k, _)| matches!(k, Expr::Starred(_))) => {
+                self.dict_star_display(items);
             }
             // Key then value, pair by pair, as CPython evaluates them.
             Expr::Dict(items) => {
@@ -867,7 +881,9 @@ impl<'n> CodeBuilder<'n> {
                 self.call_ex(func, args, keywords)
             }
             Expr::Starred(_) => {
-                unreachable!("the parser keeps starred expressions inside call arguments")
+                unreachable!(
+                    "the parser keeps starred expressions inside call arguments and displays, compiled above"
+                )
             }
             Expr::Call {
                 func,

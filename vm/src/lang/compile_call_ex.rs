@@ -11,11 +11,19 @@ impl CodeBuilder<'_> {
     pub(super) fn call_ex(&mut self, func: &Expr, args: &[Expr], keywords: &[Keyword]) {
         self.expr(func);
         self.emit(Op::BuildList, 0);
+        // CPython passes a lone `*it` to CALL_FUNCTION_EX as it is, whose
+        // TypeError names the callee; any other mix goes through LIST_EXTEND.
+        let only_star = args.len() == 1;
         for a in args {
             match a {
                 Expr::Starred(it) => {
                     self.expr(it);
-                    self.emit(Op::ListExtend, 0);
+                    let arg = if only_star {
+                        crate::tier1::call_ex::LIST_EXTEND_CALL_ONLY_STAR
+                    } else {
+                        0
+                    };
+                    self.emit(Op::ListExtend, arg);
                 }
                 _ => {
                     self.expr(a);
@@ -50,6 +58,100 @@ impl CodeBuilder<'_> {
         self.emit(Op::CallFunctionEx, 1);
     }
 
+    /// `[*a, x, *b]`, `(*a, x)` or `{*a, x}` (CPython 3.11's
+    /// `starunpack_helper`): the items in a list, `LIST_EXTEND` for each
+    /// `*it` and `LIST_APPEND` for each item, on a None where `LIST_EXTEND`
+    /// of a call has its callee; a tuple's list becomes a tuple, and a
+    /// set's items go into a new set in their order (CPython adds them to
+    /// the set as it goes: only an unhashable item, raising after the
+    /// items left of it were evaluated rather than before, would show).
+    pub(super) fn star_display(&mut self, items: &[Expr], kind: StarDisplay) {
+        self.emit(Op::LoadConst, 0);
+        let first_star = items
+            .iter()
+            .position(|x| matches!(x, Expr::Starred(_)))
+            .unwrap_or(items.len());
+        for x in &items[..first_star] {
+            self.expr(x);
+        }
+        self.emit(Op::BuildList, first_star as u32);
+        // A set's `*5` is `iter()`'s own TypeError (CPython's SET_UPDATE).
+        let extend = match kind {
+            StarDisplay::Set => crate::tier1::call_ex::LIST_EXTEND_ITER_ERROR,
+            _ => 0,
+        };
+        for x in &items[first_star..] {
+            match x {
+                Expr::Starred(it) => {
+                    self.expr(it);
+                    self.emit(Op::ListExtend, extend);
+                }
+                _ => {
+                    self.expr(x);
+                    self.emit(Op::ListAppend, 1);
+                }
+            }
+        }
+        match kind {
+            StarDisplay::List => {}
+            StarDisplay::Tuple => {
+                self.emit(Op::ListToTuple, 0);
+            }
+            StarDisplay::Set => {
+                self.emit(Op::BuildSet, 0);
+                self.emit(Op::Swap, 2);
+                self.emit(Op::SetUpdate, 1);
+            }
+        }
+        // Drop the None below the result.
+        self.emit(Op::Swap, 2);
+        self.emit(Op::PopTop, 0);
+    }
+
+    /// `{**a, k: v, **b}` (CPython 3.11's `compiler_dict`): each run of
+    /// pairs built as a dict (`BUILD_MAP`), the first run or `BUILD_MAP 0`
+    /// the result, merged into it in order with `DICT_MERGE` in its display
+    /// mode (a later key replaces an earlier one's value, a non-mapping is
+    /// `'int' object is not a mapping`: CPython's `DICT_UPDATE`), on two
+    /// Nones where a call's `DICT_MERGE` has its callee and arguments.
+    pub(super) fn dict_star_display(&mut self, items: &[(Expr, Expr)]) {
+        let merge = crate::tier1::call_ex::DICT_MERGE_DISPLAY;
+        self.emit(Op::LoadConst, 0);
+        self.emit(Op::LoadConst, 0);
+        let mut have_dict = false;
+        let mut run = 0u32;
+        let flush = |b: &mut Self, run: &mut u32, have_dict: &mut bool| {
+            if *run > 0 {
+                b.emit(Op::BuildMap, *run);
+                if *have_dict {
+                    b.emit(Op::DictMerge, merge);
+                }
+                *have_dict = true;
+                *run = 0;
+            }
+        };
+        for (k, v) in items {
+            if let Expr::Starred(m) = k {
+                flush(self, &mut run, &mut have_dict);
+                if !have_dict {
+                    self.emit(Op::BuildMap, 0);
+                    have_dict = true;
+                }
+                self.expr(m);
+                self.emit(Op::DictMerge, merge);
+            } else {
+                self.expr(k);
+                self.expr(v);
+                run += 1;
+            }
+        }
+        flush(self, &mut run, &mut have_dict);
+        // Drop the two Nones below the result.
+        self.emit(Op::Swap, 3);
+        self.emit(Op::PopTop, 0);
+        self.emit(Op::PopTop, 0);
+    }
+
     fn flush_keywords(&mut self, run: &mut u32) {
         if *run > 0 {
             self.emit(Op::BuildMap, *run);
@@ -57,4 +159,12 @@ impl CodeBuilder<'_> {
             *run = 0;
         }
     }
+}
+
+/// What a display with a star builds.
+#[derive(Clone, Copy)]
+pub(super) enum StarDisplay {
+    List,
+    Tuple,
+    Set,
 }

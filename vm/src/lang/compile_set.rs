@@ -19,6 +19,13 @@ impl CodeBuilder<'_> {
     /// equal to an earlier one gets the earlier one's frozenset, built
     /// from the earlier one's items.
     pub(super) fn set_display(&mut self, items: &[Expr]) {
+        // `{*a, x}`: the items in a list first (`LIST_EXTEND` iterates what
+        // tier 1 can: instances, generators), then into a new set in that
+        // order; see `star_display`.
+        if items.iter().any(|x| matches!(x, Expr::Starred(_))) {
+            self.star_display(items, StarDisplay::Set);
+            return;
+        }
         let constant = items.len() > 2 && items.iter().all(is_folded_constant);
         let items = if constant {
             let mut keys: Vec<String> = items.iter().map(constant_key).collect();

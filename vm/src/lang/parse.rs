@@ -877,7 +877,9 @@ impl Lowering<'_> {
                 let mut items = Vec::new();
                 for item in d.items.iter() {
                     let Some(key) = &item.key else {
-                        return Err(self.unsupported(&item.value, "`**` in a dict display"));
+                        let m = Expr::Starred(Box::new(self.expr(&item.value)?));
+                        items.push((m, Expr::None));
+                        continue;
                     };
                     items.push((self.expr(key)?, self.expr(&item.value)?));
                 }
@@ -962,10 +964,12 @@ impl Lowering<'_> {
         })
     }
 
+    /// A list, tuple or set display's items; `*it` among them is
+    /// [`Expr::Starred`].
     fn elements(&self, elts: &[py::Expr]) -> R<Vec<Expr>> {
         elts.iter()
             .map(|x| match x {
-                py::Expr::Starred(_) => Err(self.unsupported(x, "starred expression")),
+                py::Expr::Starred(st) => Ok(Expr::Starred(Box::new(self.expr(&st.value)?))),
                 _ => self.expr(x),
             })
             .collect()

@@ -494,7 +494,7 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
         }
         Expr::Tuple(items) if items.len() == 1 => {
             out.push('(');
-            expr(&items[0], Prec::Lowest, out);
+            display_item(&items[0], out);
             out.push_str(",)");
         }
         Expr::Tuple(items) => elements(items, "(", ")", out),
@@ -566,6 +566,12 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             for (i, (k, v)) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
+                }
+                // `**m` (see `Expr::Dict`): a bitwise-or operand.
+                if let Expr::Starred(m) = k {
+                    out.push_str("**");
+                    expr(m, Prec::BitOr, out);
+                    continue;
                 }
                 expr(k, Prec::Lowest, out);
                 out.push_str(": ");
@@ -664,9 +670,21 @@ fn elements(items: &[Expr], open: &str, close: &str, out: &mut String) {
         if i > 0 {
             out.push_str(", ");
         }
-        expr(a, Prec::Lowest, out);
+        display_item(a, out);
     }
     out.push_str(close);
+}
+
+/// A display's item; `*it` there takes a bitwise-or operand (a call's
+/// `*it` takes any expression).
+fn display_item(item: &Expr, out: &mut String) {
+    match item {
+        Expr::Starred(it) => {
+            out.push('*');
+            expr(it, Prec::BitOr, out);
+        }
+        _ => expr(item, Prec::Lowest, out),
+    }
 }
 
 /// `value[index]`. A tuple index prints with its parentheses, which reads

@@ -13,20 +13,34 @@ use crate::runtime::{Raise, Value, array, class, math, methods, pydict, seq, str
 use super::Run;
 use super::calls::function_code;
 
+/// `LIST_EXTEND`'s arg when its iterable is a call's only positional
+/// argument (see `Run::list_extend`).
+pub const LIST_EXTEND_CALL_ONLY_STAR: u32 = 1;
+/// `LIST_EXTEND`'s arg in a set display: a non-iterable is `iter()`'s own
+/// TypeError.
+pub const LIST_EXTEND_ITER_ERROR: u32 = 2;
+/// `DICT_MERGE`'s arg in a dict display (`{**m}`): CPython's `DICT_UPDATE`
+/// (a key given again replaces the value; see `Run::dict_merge`).
+pub const DICT_MERGE_DISPLAY: u32 = 1;
+
 impl Run<'_> {
     /// The unpacking ops' outputs (inputs bottom first, rooted by the
     /// caller's stack), or None for any other op.
     pub(crate) fn call_ex_stack_op(
         &mut self,
         op: Op,
+        arg: u32,
         ins: &[Value],
     ) -> Option<Result<Vec<Value>, Raise>> {
         Some(match (op, ins) {
-            (Op::ListExtend, &[func, list, it]) => {
-                self.list_extend(func, list, it).map(|()| vec![func, list])
+            (Op::ListExtend, &[func, list, it]) => self
+                .list_extend(func, list, it, arg)
+                .map(|()| vec![func, list]),
+            (Op::ListToTuple, &[list]) => {
+                seq::new_tuple(self.arena, &seq::items(list)).map(|t| vec![t])
             }
             (Op::DictMerge, &[func, list, dict, m]) => self
-                .dict_merge(func, dict, m)
+                .dict_merge(func, dict, m, arg == DICT_MERGE_DISPLAY)
                 .map(|()| vec![func, list, dict]),
             (Op::CallFunctionEx, &[func, list]) => {
                 self.call_function_ex(func, list, None).map(|v| vec![v])
@@ -38,8 +52,14 @@ impl Run<'_> {
         })
     }
 
-    /// `f(*it)`: appends the iterable's items to the argument list.
-    fn list_extend(&mut self, func: Value, list: Value, it: Value) -> Result<(), Raise> {
+    /// `f(*it)`, `[*it]` or `{*it}`: appends the iterable's items to the
+    /// list. A non-iterable is CPython's TypeError naming the callee when
+    /// the star is a call's only positional argument (`arg` is
+    /// [`LIST_EXTEND_CALL_ONLY_STAR`]: CPython passes it to
+    /// `CALL_FUNCTION_EX` as it is), `iter()`'s own in a set display
+    /// ([`LIST_EXTEND_ITER_ERROR`]), else `Value after *` (its
+    /// `LIST_EXTEND`).
+    fn list_extend(&mut self, func: Value, list: Value, it: Value, arg: u32) -> Result<(), Raise> {
         if seq::is_list(it) || seq::is_tuple(it) {
             for v in seq::items(it) {
                 seq::append(self.arena, list, v)?;
@@ -50,11 +70,17 @@ impl Run<'_> {
         // iteration raises).
         let iter = match self.get_iter_any(it) {
             Err(Raise::Exc { kind, message })
-                if kind == "TypeError" && message.ends_with("is not iterable") =>
+                if kind == "TypeError"
+                    && message.ends_with("is not iterable")
+                    && arg != LIST_EXTEND_ITER_ERROR =>
             {
+                let what = if arg == LIST_EXTEND_CALL_ONLY_STAR {
+                    format!("{} argument", self.function_str(func)?)
+                } else {
+                    "Value".to_string()
+                };
                 return Err(Raise::type_error(format!(
-                    "{} argument after * must be an iterable, not {}",
-                    self.function_str(func)?,
+                    "{what} after * must be an iterable, not {}",
                     type_name(it)
                 )));
             }
@@ -78,19 +104,38 @@ impl Run<'_> {
     }
 
     /// `f(**m)`: merges a dict's items into the keywords; a name given
-    /// twice is CPython's TypeError.
-    fn dict_merge(&mut self, func: Value, dict: Value, m: Value) -> Result<(), Raise> {
+    /// twice is CPython's TypeError. In a display (`{**m}`), a key given
+    /// again replaces the value, as CPython's `DICT_UPDATE`.
+    fn dict_merge(
+        &mut self,
+        func: Value,
+        dict: Value,
+        m: Value,
+        display: bool,
+    ) -> Result<(), Raise> {
         if !pydict::is_dict(m) {
             // A user class with `keys` and `__getitem__` is a mapping to
             // CPython; the language does not model that protocol.
             if class::is_instance(m) {
                 return Err(Raise::Poison(Poison::Unmodelled));
             }
+            if display {
+                return Err(Raise::type_error(format!(
+                    "'{}' object is not a mapping",
+                    type_name(m)
+                )));
+            }
             return Err(Raise::type_error(format!(
                 "{} argument after ** must be a mapping, not {}",
                 self.function_str(func)?,
                 type_name(m)
             )));
+        }
+        if display {
+            for (k, v) in pydict::items(m) {
+                pydict::set(self.arena, dict, k, v)?;
+            }
+            return Ok(());
         }
         for (k, v) in pydict::items(m) {
             if pydict::contains(dict, k)? {

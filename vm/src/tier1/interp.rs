@@ -628,6 +628,7 @@ impl Run<'_> {
                 | Op::SetUpdate
                 | Op::MapAdd
                 | Op::ListExtend
+                | Op::ListToTuple
                 | Op::DictMerge
                 | Op::CallFunctionEx => self.seq_instr(r, code, at, ins)?,
             }
@@ -716,7 +717,7 @@ impl Run<'_> {
         if let Some(r) = self.gen_stack_op(op, arg, ins) {
             return r;
         }
-        if let Some(r) = self.call_ex_stack_op(op, ins) {
+        if let Some(r) = self.call_ex_stack_op(op, arg, ins) {
             return r;
         }
         if op == Op::UnpackEx {

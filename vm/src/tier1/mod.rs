@@ -4,7 +4,7 @@
 mod attr_builtins;
 mod attr_instr;
 mod builtin_calls;
-mod call_ex;
+pub(crate) mod call_ex;
 mod calls;
 mod cells;
 mod classes;

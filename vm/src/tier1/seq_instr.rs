@@ -193,6 +193,7 @@ impl Run<'_> {
             | Op::SetUpdate
             | Op::MapAdd
             | Op::ListExtend
+            | Op::ListToTuple
             | Op::DictMerge
             | Op::CallFunctionEx => {
                 let (pops, _) = crate::lang::bytecode::stack_effect(ins.op, ins.arg);

@@ -365,7 +365,9 @@ pub fn project(
             // A generator suspends (its frame leaves the dispatch), and
             // `yield from`'s back edge follows a YIELD_VALUE.
             | Op::YieldValue
-            | Op::JumpBackwardNoInterrupt => {
+            | Op::JumpBackwardNoInterrupt
+            // A tuple display with a star: rare in loops.
+            | Op::ListToTuple => {
                 // Leave the trace and let tier 1 execute it.
                 out.push(UopInst::new(Uop::ExitTrace, ip, ip, 0));
                 break;
