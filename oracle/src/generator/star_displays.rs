@@ -1,13 +1,15 @@
 //! Part of the `syntax` feature, drawing nothing: some list and dict
 //! displays spread their tail out of a display of its own, `[a, *[b, c]]`
-//! and `{'k': a, **{'q': b}}` (PEP 448), so the VM's `LIST_EXTEND` and its
-//! dict display merge run in hot code. Every third list display of two or
+//! and `{'k': a, 'q': None, **{'q': b}}` (PEP 448; the tail's first key
+//! also in the head, with None, so the merge replaces a value), so the
+//! VM's `LIST_EXTEND` and its dict display merge run in hot code. Every third list display of two or
 //! more items and every third dict display of two or more pairs with
 //! literal keys, counted in program order outside class bodies (a class
 //! body's `__slots__` must stay a display of strings) and the prelude's
 //! functions. Each item is still
-//! evaluated once and in its order, and a literal key cannot fail to hash
-//! where it did not, so the program prints what it printed before.
+//! evaluated once and in its order (the repeated key is a literal), and a
+//! literal key cannot fail to hash where it did not, so the program prints
+//! what it printed before.
 
 use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
 
@@ -46,6 +48,9 @@ fn rewrite_expr(e: &mut Expr, seen: &mut (usize, usize)) {
             seen.1 += 1;
             if seen.1 % 3 == 1 {
                 let tail = pairs.split_off(pairs.len() / 2);
+                // The tail's first key also goes in first with None, so the
+                // merge must replace a value (where the key's slot stays).
+                pairs.push((tail[0].0.clone(), Expr::None));
                 pairs.push((Expr::Starred(Box::new(Expr::Dict(tail))), Expr::None));
             }
         }
