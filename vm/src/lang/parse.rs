@@ -34,6 +34,8 @@ mod fstring;
 mod mangle;
 #[path = "stdlib.rs"]
 pub(crate) mod stdlib;
+#[path = "parse_targets.rs"]
+mod targets;
 #[path = "parse_with.rs"]
 mod with;
 
@@ -342,126 +344,6 @@ impl Lowering<'_> {
         let r = f();
         self.depth.set(depth - levels);
         r
-    }
-
-    fn name_target(&self, e: &py::Expr, what: &str) -> R<String> {
-        match e {
-            py::Expr::Name(n) => Ok(n.id.to_string()),
-            other => Err(self.unsupported(other, what)),
-        }
-    }
-
-    /// `target = value` for a name, a subscript or slice, or a flat tuple or
-    /// list of names (unpacking).
-    fn assign(&self, target: &py::Expr, value: Expr) -> R<Stmt> {
-        Ok(match target {
-            py::Expr::Name(n) => Stmt::Assign {
-                target: n.id.to_string(),
-                value,
-            },
-            py::Expr::Subscript(sub) => Stmt::AssignSubscript {
-                container: self.expr(&sub.value)?,
-                index: self.index(&sub.slice)?,
-                value,
-            },
-            py::Expr::Tuple(py::ExprTuple { elts, .. })
-            | py::Expr::List(py::ExprList { elts, .. }) => {
-                if elts.is_empty() {
-                    return Err(self.unsupported(target, "assignment to an empty sequence"));
-                }
-                let targets = self.unpack_targets(elts, true)?;
-                Stmt::Unpack { targets, value }
-            }
-            py::Expr::Attribute(at) => self.attribute_store(at, None, value)?,
-            other => return Err(self.unsupported(other, "assignment to this target")),
-        })
-    }
-
-    /// The targets of an unpacking: names, or nested tuple/list patterns
-    /// of them; in an assignment (`stores`) also attributes and subscripts
-    /// (`self.a, xs[i] = ...`; a starred target is outside the language,
-    /// and so are attributes and subscripts as the targets of a loop or a
-    /// comprehension). `elts` is not empty.
-    fn unpack_targets(&self, elts: &[py::Expr], stores: bool) -> R<Vec<Target>> {
-        let starred: Vec<&py::Expr> = elts
-            .iter()
-            .filter(|t| matches!(t, py::Expr::Starred(_)))
-            .collect();
-        if let Some(second) = starred.get(1) {
-            return Err((self.err_at)(
-                second.range(),
-                "SyntaxError: multiple starred expressions in assignment".into(),
-            ));
-        }
-        if !starred.is_empty() && elts.len() > 256 {
-            return Err(self.unsupported(&elts[0], "more than 256 targets around a starred one"));
-        }
-        self.nested(&elts[0], 1, || {
-            elts.iter()
-                .map(|t| match t {
-                    py::Expr::Starred(s) => Ok(Target::Starred(Box::new(
-                        self.store_target(&s.value, stores)?,
-                    ))),
-                    _ => self.store_target(t, stores),
-                })
-                .collect()
-        })
-    }
-
-    /// One target of an unpacking or of a chained assignment. With `stores`
-    /// false (a loop's or a comprehension's targets) only names and
-    /// unpackings of names are accepted.
-    fn store_target(&self, t: &py::Expr, stores: bool) -> R<Target> {
-        match t {
-            py::Expr::Tuple(py::ExprTuple { elts, .. })
-            | py::Expr::List(py::ExprList { elts, .. })
-                if !elts.is_empty() =>
-            {
-                Ok(Target::Unpack(self.unpack_targets(elts, stores)?))
-            }
-            py::Expr::Attribute(at) if stores => self.attr_target(at),
-            py::Expr::Subscript(s) if stores => Ok(Target::Subscript {
-                container: Box::new(self.expr(&s.value)?),
-                index: Box::new(self.index(&s.slice)?),
-            }),
-            py::Expr::Starred(_) => Err((self.err_at)(
-                t.range(),
-                "SyntaxError: starred assignment target must be in a list or tuple".into(),
-            )),
-            _ => Ok(Target::Name(
-                self.name_target(t, "unpacking into a target that is not a name")?,
-            )),
-        }
-    }
-
-    /// `obj.attr` as a target, with the checks of `obj.attr = v`.
-    fn attr_target(&self, at: &py::ExprAttribute) -> R<Target> {
-        // The value is a placeholder.
-        let stored = self.attribute_store(at, None, Expr::None)?;
-        let Stmt::AssignAttr { object, attr, .. } = stored else {
-            return Err(self.unsupported(at, "this attribute target"));
-        };
-        Ok(Target::Attr {
-            object: Box::new(object),
-            attr,
-        })
-    }
-
-    /// A subscript's index: an expression or a slice (not a tuple of slices).
-    fn index(&self, e: &py::Expr) -> R<Expr> {
-        let part = |p: &Option<Box<py::Expr>>| -> R<Option<Box<Expr>>> {
-            p.as_deref().map(|x| self.expr(x).map(Box::new)).transpose()
-        };
-        match e {
-            py::Expr::Slice(sl) => self.nested(e, 1, || {
-                Ok(Expr::Slice {
-                    lower: part(&sl.lower)?,
-                    upper: part(&sl.upper)?,
-                    step: part(&sl.step)?,
-                })
-            }),
-            _ => self.expr(e),
-        }
     }
 
     fn stmt(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
