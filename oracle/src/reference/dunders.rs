@@ -19,6 +19,17 @@ use super::super::seq;
 use super::super::value::{Builtin, FuncObj, Int, Value};
 use super::{Interp, Res, poison, type_error, value_error};
 
+/// Whether `iter(v)` accepts `v` by its type (CPython's `tp_iter` or
+/// sequence check): what `*v` in a call or a display asks before it
+/// rewords `iter()`'s TypeError.
+pub fn iterable_type(v: &Value) -> bool {
+    match v {
+        Value::Gen(_) => true,
+        Value::Instance(_) => has_dunder(v, &["__iter__", "__getitem__"]),
+        _ => seq::Items::of(v).is_some(),
+    }
+}
+
 /// Whether `v` is an instance whose class (or a base) has any of `names`.
 pub fn has_dunder(v: &Value, names: &[&str]) -> bool {
     match v {

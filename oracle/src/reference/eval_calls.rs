@@ -20,7 +20,7 @@ use super::super::resolve::{CallEx, CallKw, FuncCode};
 use super::super::seq;
 use super::super::strs;
 use super::super::value::{Builtin, FuncObj, TupleObj, Value};
-use super::dunders::has_dunder;
+use super::dunders::iterable_type;
 use super::{Flow, Frame, Interp, Res, closures, poison, type_error};
 use jitdiff_vm::lang::outcome::Poison;
 
@@ -379,12 +379,7 @@ impl<'p> Interp<'p> {
                 self.stack.push(v);
                 continue;
             }
-            let iterable = match &v {
-                Value::Gen(_) => true,
-                Value::Instance(_) => has_dunder(&v, &["__iter__", "__getitem__"]),
-                _ => seq::Items::of(&v).is_some(),
-            };
-            if !iterable {
+            if !iterable_type(&v) {
                 // A lone `*it` reaches CPython's CALL_FUNCTION_EX, which
                 // names the callee; any other mix its LIST_EXTEND.
                 let what = if c.args.len() == 1 {

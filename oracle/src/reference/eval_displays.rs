@@ -26,12 +26,7 @@ impl<'p> Interp<'p> {
                 continue;
             };
             let v = self.eval(it, frame)?;
-            let iterable = match &v {
-                Value::Gen(_) => true,
-                Value::Instance(_) => dunders::has_dunder(&v, &["__iter__", "__getitem__"]),
-                _ => seq::Items::of(&v).is_some(),
-            };
-            if value_after && !iterable {
+            if value_after && !dunders::iterable_type(&v) {
                 return Err(type_error(format!(
                     "Value after * must be an iterable, not {}",
                     v.type_name()
