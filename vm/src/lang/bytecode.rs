@@ -189,12 +189,14 @@ pub enum Op {
     /// `arg` slots below it, as CPython's `SET_ADD`.
     SetAdd,
     /// `[set, x1..x(arg-1), it] -> [set, x1..x(arg-1)]`: updates the set by
-    /// the iterable (CPython's `SET_UPDATE`: a constant display's merge).
+    /// the iterable (CPython's `SET_UPDATE`: a constant display's merge, and a
+    /// star display's list into its new set).
     SetUpdate,
     /// `[func, list, it] -> [func, list]`: extends a call's positional
     /// arguments, or a display's items, by an iterable (`f(*it)`, `[*it]`;
-    /// with arg `LIST_EXTEND_CALL_ONLY_STAR`, `func` names the call in
-    /// CPython's TypeError, else it is `Value after *`).
+    /// a non-iterable's TypeError names `func`'s call with arg
+    /// `LIST_EXTEND_CALL_ONLY_STAR`, is `iter()`'s own with
+    /// `LIST_EXTEND_ITER_ERROR` (a set display), else `Value after *`).
     ListExtend,
     /// `[func, list, dict, m] -> [func, list, dict]`: merges a mapping's
     /// items into a call's keywords, raising on a name already there.
