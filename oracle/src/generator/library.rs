@@ -213,6 +213,12 @@ const TEMPLATES: &[&str] = &[
     "min(l)",
     "max(l, default=a)",
     "min(l, key=abs, default=b)",
+    // Keys that tie between distinguishable items: which one min/max keep
+    // and where a (reversed) stable sort puts them shows.
+    "max(enumerate(l), key=lambda p: p[1] % 3)",
+    "min(enumerate(l + m), key=lambda p: abs(p[1] - a))",
+    "sorted(enumerate(l), key=lambda p: p[1] % 2, reverse=True)",
+    "max(l + [-v for v in l], key=abs, default=b)",
     "sum(l, a)",
     "list(reversed(l))",
     "list(enumerate(l, a))",
