@@ -102,7 +102,7 @@ impl Run<'_> {
         match r {
             Ok(v) => Ok(Some(v)),
             Err(e) if is_attribute_error(&e) => {
-                self.arena.roots.thrown = Value::NULL;
+                self.error_handled();
                 Ok(None)
             }
             Err(e) => Err(e),

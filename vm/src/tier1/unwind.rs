@@ -18,6 +18,17 @@ use super::Run;
 use super::interp::Regs;
 
 impl Run<'_> {
+    /// An error was handled (by an `except`, or by a builtin that catches
+    /// it: `hasattr`, a loop's StopIteration): its exception object is no
+    /// longer rooted as in flight, and where it was raised no longer
+    /// describes an error in flight, so a later one leaving a trace must
+    /// not take that point (see `note_call_error`).
+    pub(crate) fn error_handled(&mut self) {
+        self.arena.roots.thrown = Value::NULL;
+        self.error_fuel = None;
+        self.error_in_callee = false;
+    }
+
     /// Raises exception object `v`, rooted until a handler has it.
     pub(crate) fn throw(&mut self, v: Value) -> Raise {
         self.arena.roots.thrown = v;
@@ -171,11 +182,7 @@ impl Run<'_> {
                     }
                     _ => unreachable!("checked above"),
                 };
-                self.arena.roots.thrown = Value::NULL;
-                // Handled: where it was raised no longer describes an error
-                // in flight (a later one leaving a trace must not take it).
-                self.error_fuel = None;
-                self.error_in_callee = false;
+                self.error_handled();
                 // SAFETY: the handler's depth is below the stack size.
                 unsafe {
                     *r.sp = exc.0;
