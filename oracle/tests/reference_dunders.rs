@@ -45,6 +45,13 @@ fn reference_agrees_with_cpython_on_with_statements() {
     }
 }
 
+/// The VM's user iterator programs (vm/tests/data/iterator_protocol.txt).
+#[test]
+fn reference_agrees_with_cpython_on_user_iterators() {
+    let programs = include_str!("../../vm/tests/data/iterator_protocol.txt");
+    agree(programs.split("\n#----\n").map(str::to_string).collect());
+}
+
 /// The VM's `__call__` program (vm/tests/data/call_dunder.txt).
 #[test]
 fn reference_agrees_with_cpython_on_call_dunder() {

@@ -41,6 +41,30 @@ fn every_tier_prints_what_cpython_prints_for_with_statements() {
     );
 }
 
+/// The iterator protocol of user classes: `__next__` (with `__iter__`
+/// returning self, or an iterable whose `__iter__` makes an iterator of
+/// another class) in `for` loops, comprehensions, `yield from`,
+/// unpacking, `in`, `next(it[, default])`, and the builtins and methods
+/// that consume iterators (`list`, `sorted` with `key=`, `sum`, `min`,
+/// `max`, `enumerate`, `zip`, `join`, `extend`...); StopIteration and its
+/// subclasses raised with arguments, errors raised part way, `__next__`
+/// rebound in a hot loop, and CPython's TypeErrors for a class without
+/// `__iter__` or an `__iter__` that returns a non-iterator. Shared with the
+/// reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_user_iterators() {
+    let sources: Vec<String> = include_str!("data/iterator_protocol.txt")
+        .split("\n#----\n")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(sources.len(), 3);
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 2,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// `__call__`: instances called in a hot loop (with keywords, from a
 /// subclass, as `key=` and through `map`), `callable()`, and CPython's
 /// TypeErrors. Shared with the reference's test.

@@ -26,7 +26,13 @@
 //!   turns from an int into an instance of the same class or of a class
 //!   that answers the reflected operation at iteration K (the reflected
 //!   method, identity or the TypeError follow, as in CPython), and `sum`
-//!   of a list of them.
+//!   of a list of them;
+//! - the iterator protocol: an iterable class whose `__iter__` makes an
+//!   iterator of another class (`__next__` raising StopIteration, or a
+//!   subclass of it with an argument), walked by a loop nested in a hot
+//!   loop, pulled by `next(it, default)` or `next(it)` under `try` past
+//!   its end, unpacked, searched with `in`, summed, and the iterator
+//!   class's `__next__` rebound at iteration K (inline or from a callee).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -41,7 +47,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 8] = [
+const KERNELS: [fn(&Holes) -> String; 9] = [
     bool_eq_effects,
     add_rebound,
     container,
@@ -50,6 +56,7 @@ const KERNELS: [fn(&Holes) -> String; 8] = [
     unary_division,
     ordered_items,
     declines,
+    user_iterators,
 ];
 
 struct Holes {
@@ -322,6 +329,57 @@ fn declines(h: &Holes) -> String {
         k0 = h.k[0],
         k1 = h.k[1],
         at = h.at,
+        n = h.n,
+    )
+}
+
+/// An iterable whose `__iter__` makes a user iterator, walked by loops
+/// nested in a hot loop and pulled one item at a time past its end, with
+/// the iterator class's `__next__` rebound at iteration K.
+fn user_iterators(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let change = format!("{c}It.__next__ = {f}_alt");
+    let (poke_def, poke_call) = if h.from_callee {
+        (
+            format!(
+                "def {f}_poke(i):\n    if i == {}:\n        {change}\n",
+                h.at
+            ),
+            format!("        {f}_poke(i)\n"),
+        )
+    } else {
+        (
+            String::new(),
+            format!("        if i == {}:\n            {change}\n", h.at),
+        )
+    };
+    // Exhaustion by StopIteration itself, or by a subclass with an argument.
+    let stop = if h.pick[0] {
+        "StopIteration".to_string()
+    } else {
+        format!("{c}Stop(self.i)")
+    };
+    // The long-lived iterator pulled past its end: a default, or the
+    // StopIteration caught.
+    let pull = if h.pick[1] {
+        "        t += next(held, -1)\n".to_string()
+    } else {
+        "        try:\n            t += next(held)\n        except StopIteration:\n            t -= 1\n"
+            .to_string()
+    };
+    format!(
+        "class {c}Stop(StopIteration):\n    pass\n\
+         class {c}It:\n    def __init__(self, n, step):\n        self.i = 0\n        self.n = n\n        self.step = step\n    def __iter__(self):\n        return self\n    def __next__(self):\n        if self.i >= self.n:\n            raise {stop}\n        self.i += 1\n        return self.i * self.step {o0} {k0}\n\
+         class {c}:\n    def __init__(self, n):\n        self.n = n\n    def __iter__(self):\n        return {c}It(self.n, {k1})\n\
+         def {f}_alt(self):\n    if self.i >= self.n - 1:\n        raise StopIteration\n    self.i += 2\n    return -self.i\n\
+         {poke_def}\
+         def {f}_run(n):\n    t = 0\n    held = {c}It(n // 2, 1)\n    for i in range(n):\n{poke_call}        for x in {c}(i % {len}):\n            t += x\n{pull}        if i % 5 == 0:\n            a, *b = {c}(3)\n            t += a + len(b) + sum({c}(i % 4)) + ({k2} in {c}(4))\n    t += max({c}It(3, {k1}), default=0)\n    return t % 100000\n\
+         print({f}_run({n}), list({c}(3)), sorted({c}(4), key=lambda v: -v))\n",
+        o0 = h.op[0],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
+        len = h.k[2].unsigned_abs() % 4 + 2,
         n = h.n,
     )
 }

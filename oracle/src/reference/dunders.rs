@@ -119,7 +119,7 @@ impl<'p> Interp<'p> {
         }
     }
 
-    fn call_dunder(&mut self, f: Rc<FuncObj>, args: Vec<Value>) -> Res<Value> {
+    pub(super) fn call_dunder(&mut self, f: Rc<FuncObj>, args: Vec<Value>) -> Res<Value> {
         let base = self.stack.len();
         self.stack.extend(args);
         self.call(Value::Func(f), base)
@@ -338,8 +338,9 @@ impl<'p> Interp<'p> {
         if let Some(f) = self.dunder(v, "__iter__")? {
             let r = self.call_dunder(f, vec![v.clone()])?;
             // A generator is an iterator too (`__iter__` written with
-            // `yield`).
-            if !matches!(r, Value::Iter(_) | Value::Gen(_)) {
+            // `yield`), and so is an instance whose class has `__next__`.
+            let user = matches!(r, Value::Instance(_)) && self.dunder(&r, "__next__")?.is_some();
+            if !user && !matches!(r, Value::Iter(_) | Value::Gen(_)) {
                 return Err(type_error(format!(
                     "iter() returned non-iterator of type '{}'",
                     r.type_name()
@@ -369,7 +370,7 @@ impl<'p> Interp<'p> {
     /// `a, b = v` for an instance `v`: its iterator's items.
     pub(super) fn unpack_source(&mut self, v: &Value) -> Res<Value> {
         if self.dunder(v, "__iter__")?.is_some() {
-            return self.iter_any(v);
+            return self.iter_any(v).map(super::generators::stepped);
         }
         if let Some(p) = iteration_poison(v) {
             return Err(p);
@@ -487,19 +488,19 @@ impl<'p> Interp<'p> {
                 if args.first().is_some_and(iterable) =>
             {
                 let it = self.iter_any(&args[0])?;
-                self.stack[base] = it;
+                self.stack[base] = super::generators::stepped(it);
                 return Ok(None);
             }
             Builtin::Min | Builtin::Max if one && iterable(&args[0]) => {
                 let it = self.iter_any(&args[0])?;
-                self.stack[base] = it;
+                self.stack[base] = super::generators::stepped(it);
                 return Ok(None);
             }
             Builtin::Zip if args.iter().any(iterable) => {
                 for (k, a) in args.iter().enumerate() {
                     if iterable(a) {
                         let it = self.iter_any(a)?;
-                        self.stack[base + k] = it;
+                        self.stack[base + k] = super::generators::stepped(it);
                     }
                 }
                 return Ok(None);

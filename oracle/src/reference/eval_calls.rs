@@ -132,6 +132,13 @@ impl<'p> Interp<'p> {
         // `sorted(g, reverse=...)`; any other keyword call of a builtin
         // is an error before it would consume anything.
         if let Value::Builtin(Builtin::Sorted) = &f {
+            // An instance: its `__iter__` result, drained like a generator.
+            if let Some(x @ Value::Instance(_)) = self.stack.get(base).cloned()
+                && self.stack.len() == base + 1
+            {
+                let it = self.iter_any(&x)?;
+                self.stack[base] = super::generators::stepped(it);
+            }
             self.drain_for_builtin(Builtin::Sorted, base)?;
         }
         let npos = self.stack.len() - base;

@@ -101,14 +101,18 @@ pub enum Step {
     Done(Value),
 }
 
-/// A generator, or an iterator the evaluator steps over one, as a walk.
+/// A generator, or an iterator the evaluator steps over one (or over a
+/// user iterator), as a walk.
 pub fn lazy_src(v: &Value) -> Option<Src> {
     match v {
         Value::Gen(g) => Some(Src::Gen(g.clone())),
         Value::Iter(o)
             if matches!(
                 &*o.state.borrow(),
-                IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_)
+                IterState::GenEnumerate { .. }
+                    | IterState::GenZip(_)
+                    | IterState::Busy(_)
+                    | IterState::User(_)
             ) =>
         {
             Some(Src::Items(Items::Obj(o.clone())))
@@ -134,6 +138,23 @@ fn sum_src(it: &Value, start: Option<&Value>) -> Option<Src> {
         None if adds_instance => Items::of(it).map(Src::Items),
         None => None,
     }
+}
+
+/// What an `__iter__` result is to a builtin or a loop: a user iterator
+/// (an instance) wrapped so that only the evaluator steps it, anything
+/// else as it is.
+pub fn stepped(it: Value) -> Value {
+    match it {
+        Value::Instance(_) => IterObj::value(IterState::User(it)),
+        other => other,
+    }
+}
+
+/// Whether `v` is a value the evaluator steps by running Python code: a
+/// generator, a wrapped user iterator (see [`stepped`]), or an
+/// `enumerate`/`zip` over one.
+fn runs_python(v: &Value) -> bool {
+    lazy_src(v).is_some()
 }
 
 /// Whether a statement holds a `yield` the executor must reach (nested
@@ -217,7 +238,7 @@ impl<'p> Interp<'p> {
         let it = self.eval(first, frame)?;
         // CPython's GET_ITER: an instance's `__iter__` (maybe a generator).
         let it = match it {
-            Value::Instance(_) => self.iter_any(&it)?,
+            Value::Instance(_) => stepped(self.iter_any(&it)?),
             other => other,
         };
         if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
@@ -430,6 +451,11 @@ impl<'p> Interp<'p> {
     pub(super) fn src_of(&mut self, v: &Value) -> Res<Src> {
         match v {
             Value::Gen(g) => Ok(Src::Gen(g.clone())),
+            // A user iterator: `src_any` got it from `__iter__`.
+            Value::Instance(_) => match stepped(v.clone()) {
+                Value::Iter(o) => Ok(Src::Items(Items::Obj(o))),
+                _ => Err(poison(Poison::Unmodelled)),
+            },
             _ => Items::of(v)
                 .map(Src::Items)
                 .ok_or_else(|| seq::not_iterable(v)),
@@ -569,6 +595,15 @@ impl<'p> Interp<'p> {
         };
         if consumes {
             for i in base..self.stack.len() {
+                // A user iterable joined or extended with: its `__iter__`
+                // result (drained below when it runs Python).
+                if matches!(m, Meth::Extend | Meth::Join)
+                    && let Some(x @ Value::Instance(_)) = self.stack.get(i).cloned()
+                    && self.dunder(&x, "__iter__")?.is_some()
+                {
+                    let it = self.iter_any(&x)?;
+                    self.stack[i] = stepped(it);
+                }
                 self.drain_at(i)?;
             }
         }
@@ -602,6 +637,15 @@ impl<'p> Interp<'p> {
                 Some(v) => return Ok(v),
                 None => Value::None,
             },
+            // A user iterator's StopIteration leaves `next(it)` as raised;
+            // `next(it, d)` catches it.
+            Value::Instance(_) if self.dunder(it, "__next__")?.is_some() => {
+                return match (self.user_next(it, default.is_some())?, default) {
+                    (Some(v), _) => Ok(v),
+                    (None, Some(d)) => Ok(d),
+                    (None, None) => Err(poison(Poison::Unmodelled)),
+                };
+            }
             other => {
                 return Err(type_error(format!(
                     "'{}' object is not an iterator",
@@ -731,16 +775,16 @@ impl<'p> Interp<'p> {
     /// iterator the evaluator steps lazily, as CPython's.
     pub(super) fn gen_iterator(&mut self, b: Builtin, base: usize) -> Res<Option<Value>> {
         let args = self.stack.get(base..).unwrap_or(&[]);
-        if !args.iter().any(|a| matches!(a, Value::Gen(_))) {
+        if !args.iter().any(runs_python) {
             return Ok(None);
         }
         let state = match (b, args) {
-            (Builtin::Enumerate, [g @ Value::Gen(_)]) => IterState::GenEnumerate {
+            (Builtin::Enumerate, [g]) if runs_python(g) => IterState::GenEnumerate {
                 source: g.clone(),
                 count: Int::Small(0),
                 int_bits: self.limits.int_bits,
             },
-            (Builtin::Enumerate, [g @ Value::Gen(_), s]) => IterState::GenEnumerate {
+            (Builtin::Enumerate, [g, s]) if runs_python(g) => IterState::GenEnumerate {
                 source: g.clone(),
                 count: s.as_int().ok_or_else(|| {
                     type_error(format!(
@@ -753,9 +797,10 @@ impl<'p> Interp<'p> {
             (Builtin::Zip, args) => {
                 let mut parts = Vec::with_capacity(args.len());
                 for a in args {
-                    parts.push(match a {
-                        Value::Gen(_) => Part::Gen(a.clone()),
-                        _ => Part::Items(Items::of(a).ok_or_else(|| seq::not_iterable(a))?),
+                    parts.push(if runs_python(a) {
+                        Part::Gen(a.clone())
+                    } else {
+                        Part::Items(Items::of(a).ok_or_else(|| seq::not_iterable(a))?)
                     });
                 }
                 IterState::GenZip(Some(parts))
@@ -770,6 +815,13 @@ impl<'p> Interp<'p> {
     /// The next item of an iterator the evaluator steps (`None` if `o` is
     /// another kind: its own `step` applies).
     fn step_gen_iter(&mut self, o: &Rc<IterObj>) -> Option<Res<Option<Value>>> {
+        let user = match &*o.state.borrow() {
+            IterState::User(v) => Some(v.clone()),
+            _ => None,
+        };
+        if let Some(v) = user {
+            return Some(self.user_next(&v, true));
+        }
         let busy = |s: &IterState| {
             IterState::Busy(if matches!(s, IterState::GenZip(_)) {
                 "zip"
@@ -791,43 +843,75 @@ impl<'p> Interp<'p> {
         Some(self.step_taken(o, taken))
     }
 
+    /// The next item of a generator or a wrapped user iterator (the
+    /// sources of `enumerate` and `zip` that the evaluator steps).
+    fn pull(&mut self, source: &Value) -> Res<Option<Value>> {
+        match source {
+            Value::Gen(g) => Ok(match self.resume(g)? {
+                Step::Yield(v) => Some(v),
+                Step::Done(_) => None,
+            }),
+            Value::Iter(o) => match self.step_gen_iter(o) {
+                Some(r) => r,
+                None => Err(poison(Poison::Unmodelled)),
+            },
+            _ => Err(poison(Poison::Unmodelled)),
+        }
+    }
+
+    /// One step of user iterator `it` (CPython's `slot_tp_iternext`): its
+    /// class's `__next__`, looked up at each step. With `stop_ends`, a
+    /// StopIteration it raises (or one of a subclass) is exhaustion, as for
+    /// a loop and the consuming builtins; without, it propagates
+    /// (`next(it)`).
+    pub(super) fn user_next(&mut self, it: &Value, stop_ends: bool) -> Res<Option<Value>> {
+        // None any more (deleted while a loop walked it): CPython's
+        // `_PyObject_NextNotImplemented`.
+        let Some(f) = self.dunder(it, "__next__")? else {
+            return Err(type_error(format!(
+                "'{}' object is not iterable",
+                it.type_name()
+            )));
+        };
+        match self.call_dunder(f, vec![it.clone()]) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if stop_ends && super::eval_try::is_stop_iteration(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn step_taken(&mut self, o: &Rc<IterObj>, taken: IterState) -> Res<Option<Value>> {
         let (next_state, r) = match taken {
             IterState::GenEnumerate {
                 source,
                 count,
                 int_bits,
-            } => {
-                let Value::Gen(g) = &source else {
-                    return Err(poison(Poison::Unmodelled));
-                };
-                match self.resume(g) {
-                    Ok(Step::Yield(x)) => match checked(count.add(&Int::Small(1)), int_bits) {
-                        Ok(Value::Int(next)) => {
-                            let pair = self.heap.tuple(vec![Value::Int(count), x]);
-                            (
-                                IterState::GenEnumerate {
-                                    source: source.clone(),
-                                    count: next,
-                                    int_bits,
-                                },
-                                Ok(Some(pair)),
-                            )
-                        }
-                        Ok(_) => return Err(poison(Poison::Unmodelled)),
-                        Err(e) => return Err(e),
+            } => match self.pull(&source) {
+                Ok(Some(x)) => match checked(count.add(&Int::Small(1)), int_bits) {
+                    Ok(Value::Int(next)) => {
+                        let pair = self.heap.tuple(vec![Value::Int(count), x]);
+                        (
+                            IterState::GenEnumerate {
+                                source: source.clone(),
+                                count: next,
+                                int_bits,
+                            },
+                            Ok(Some(pair)),
+                        )
+                    }
+                    Ok(_) => return Err(poison(Poison::Unmodelled)),
+                    Err(e) => return Err(e),
+                },
+                Ok(None) => (IterState::Exhausted, Ok(None)),
+                Err(e) => (
+                    IterState::GenEnumerate {
+                        source: source.clone(),
+                        count,
+                        int_bits,
                     },
-                    Ok(Step::Done(_)) => (IterState::Exhausted, Ok(None)),
-                    Err(e) => (
-                        IterState::GenEnumerate {
-                            source: source.clone(),
-                            count,
-                            int_bits,
-                        },
-                        Err(e),
-                    ),
-                }
-            }
+                    Err(e),
+                ),
+            },
             IterState::GenZip(Some(mut parts)) => {
                 let mut items = Vec::with_capacity(parts.len());
                 let mut r = Ok(None);
@@ -835,11 +919,7 @@ impl<'p> Interp<'p> {
                 for p in parts.iter_mut() {
                     let got = match p {
                         Part::Items(it) => it.step(),
-                        Part::Gen(Value::Gen(g)) => self.resume(g).map(|s| match s {
-                            Step::Yield(v) => Some(v),
-                            Step::Done(_) => None,
-                        }),
-                        Part::Gen(_) => Err(poison(Poison::Unmodelled)),
+                        Part::Gen(v) => self.pull(v),
                     };
                     match got {
                         Ok(Some(v)) => items.push(v),

@@ -50,6 +50,11 @@ pub enum IterState {
     GenZip(Option<Vec<Part>>),
     /// One of the two above while the evaluator steps it.
     Busy(&'static str),
+    /// A user iterator (an instance whose class defines `__next__`) that
+    /// an iterable's `__iter__` gave a builtin or a loop: only the
+    /// evaluator steps it (each step calls `__next__`). Never a value the
+    /// program sees: `iter(x)` and `__iter__` give it the instance itself.
+    User(Value),
     /// `iter(x)` of a builtin iterable, with its type name; `None` once
     /// exhausted (it stays so, as CPython's sequence iterators drop their
     /// sequence).
@@ -100,6 +105,7 @@ impl IterObj {
             IterState::DictRev(it) => it.reverse_type_name(),
             IterState::GenEnumerate { .. } => "enumerate",
             IterState::GenZip(_) => "zip",
+            IterState::User(_) => "user iterator",
             IterState::Busy(name) | IterState::Plain(_, name) => name,
         }
     }
@@ -111,9 +117,10 @@ impl IterObj {
         match &mut *st {
             IterState::Range(it) => it.step(),
             IterState::DictRev(it) => it.step(),
-            IterState::GenEnumerate { .. } | IterState::GenZip(_) | IterState::Busy(_) => {
-                Err(poison(Poison::Unmodelled))
-            }
+            IterState::GenEnumerate { .. }
+            | IterState::GenZip(_)
+            | IterState::Busy(_)
+            | IterState::User(_) => Err(poison(Poison::Unmodelled)),
             IterState::Plain(None, _) => Ok(None),
             IterState::Plain(Some(items), _) => {
                 let r = items.step()?;

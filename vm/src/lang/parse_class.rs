@@ -13,13 +13,14 @@ use super::{Ctx, Lowering, R, dataclass};
 use crate::lang::ast::*;
 use crate::lang::bytecode::{MAX_CLASS_ATTRS, MAX_CLASSES};
 
-/// The special methods the language implements (defined in a class body,
-/// assigned to a class, or read as attributes). Any other dunder name is
-/// refused, since CPython would call it where we would not. The operator
-/// and protocol dunders after `__init__` run in every tier (`tier1::dunders`)
-/// and in the reference; their order is their flag bit (`class::DUNDER_*`).
+/// The protocol and operator special methods the language implements
+/// (defined in a class body, assigned to a class, or read as attributes),
+/// besides `__init__` ([`language_dunder`]). Any other dunder name is
+/// refused, since CPython would call it where we would not. They run in
+/// every tier (`tier1::dunders`) and in the reference; a name's position is
+/// its flag bit in a class's dunder bits (`class::D_*`).
 pub const DUNDERS: &[&str] = &[
-    "__init__",
+    "__next__",
     "__repr__",
     "__str__",
     "__eq__",
@@ -53,6 +54,13 @@ pub const DUNDERS: &[&str] = &[
 ];
 // Bit 31 of a class's dunder bits is `class::D_UNHASHABLE`.
 const _: () = assert!(DUNDERS.len() <= 31);
+
+/// The dunders a class body, a class attribute store or an attribute read
+/// may name in every context: [`DUNDERS`] and `__init__` (which needs no
+/// flag bit: only a call of the class looks it up).
+pub fn language_dunder(name: &str) -> bool {
+    name == "__init__" || DUNDERS.contains(&name)
+}
 
 /// Dunder attributes other than methods: `obj.__class__` (read and
 /// assigned) and `cls.__name__` (read).
@@ -177,9 +185,7 @@ impl Lowering<'_> {
                 && class_body_names(&c.body[..i]).contains(&src.id.to_string())
             {
                 let target = t.id.to_string();
-                if is_dunder(&target) && !DUNDERS.contains(&target.as_str())
-                    || target == "__slots__"
-                {
+                if is_dunder(&target) && !language_dunder(&target) || target == "__slots__" {
                     return Err(self.unsupported(st, &format!("class attribute `{target}`")));
                 }
                 body.push(Stmt::Assign {
@@ -252,7 +258,7 @@ impl Lowering<'_> {
                 // `__exit__`, which only a lowered `with` reads
                 // (`parse_with.rs`), as plain attributes.
                 if is_dunder(name)
-                    && !DUNDERS.contains(&name)
+                    && !language_dunder(name)
                     && !matches!(
                         name,
                         "__post_init__" | "__call__" | "__enter__" | "__exit__"
@@ -433,7 +439,7 @@ impl Lowering<'_> {
         // `__enter__` and `__exit__` (read by a lowered `with`, and by a
         // program that calls them itself).
         if is_dunder(&attr)
-            && !DUNDERS.contains(&attr.as_str())
+            && !language_dunder(&attr)
             && !DUNDER_ATTRS.contains(&&*attr)
             && !matches!(attr.as_str(), "__post_init__" | "__enter__" | "__exit__")
         {

@@ -131,6 +131,7 @@ pub fn meta(t: Value) -> usize {
 const META_INDEX: u64 = 0xffff_ffff;
 
 /// Dunder bits (`DUNDERS[i]` is bit `i`; `lang::parse::DUNDERS`).
+pub const D_NEXT: u32 = 1;
 pub const D_REPR: u32 = 1 << 1;
 pub const D_STR: u32 = 1 << 2;
 pub const D_EQ: u32 = 1 << 3;
@@ -413,6 +414,7 @@ mod tests {
         assert_eq!(names(D_LEN), ["__len__"]);
         assert_eq!(names(D_GETITEM), ["__getitem__"]);
         assert_eq!(names(D_ITER), ["__iter__"]);
+        assert_eq!(names(D_NEXT), ["__next__"]);
         assert!(DUNDERS.len() < 32 && D_UNHASHABLE >> DUNDERS.len() != 0);
     }
 }

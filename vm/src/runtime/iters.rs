@@ -39,6 +39,8 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::Reversed
             | Kind::SetIter
             | Kind::Generator => true,
+            // A user iterator: its class defines `__next__`.
+            Kind::Instance => super::class::has_dunder(v, super::class::D_NEXT),
             Kind::PySet | Kind::SetEntries => false,
             Kind::Free
             | Kind::Cell
@@ -56,7 +58,6 @@ pub fn is_iterator(v: Value) -> bool {
             | Kind::DictView
             | Kind::BoundMethod
             | Kind::Type
-            | Kind::Instance
             | Kind::InstanceValues
             | Kind::MethodWrapper
             | Kind::Exception
@@ -76,7 +77,7 @@ pub fn get_iter(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
         super::pyset::iter(arena, v)
     } else if v.is_ptr() && object::kind_of(v) == Kind::Range {
         range::iter(arena, v)
-    } else if is_iterator(v) {
+    } else if is_iterator(v) && !super::class::is_instance(v) {
         Ok(v)
     } else if super::class::has_dunder(v, super::class::D_ITER | super::class::D_GETITEM) {
         // Iterated by a builtin's own code (a method's argument): CPython
@@ -105,6 +106,16 @@ pub fn next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
         // builtins that consume iterables drain them first. A path that
         // still gets here is one the VM does not model.
         Kind::Generator => Err(Raise::Poison(crate::lang::Poison::Unmodelled)),
+        // A user iterator's `__next__` runs in the VM too; one whose class
+        // has none (deleted while a loop walked it) is CPython's
+        // `_PyObject_NextNotImplemented`, whose message says iterable.
+        Kind::Instance if super::class::has_dunder(it, super::class::D_NEXT) => {
+            Err(Raise::Poison(crate::lang::Poison::Unmodelled))
+        }
+        Kind::Instance => Err(Raise::type_error(format!(
+            "'{}' object is not iterable",
+            super::type_name(it)
+        ))),
         other => Err(Raise::Internal(format!("next() of a {other:?}"))),
     }
 }
@@ -121,6 +132,32 @@ fn set_field(v: Value, off: u64, x: u64) {
 
 /// `enumerate(iterable, start=0)`.
 pub fn enumerate(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    enumerate_with(arena, args, get_iter)
+}
+
+/// `iter(v)` of an argument the VM already iterated: a user iterator (its
+/// `__iter__` result) is taken as it is, anything else iterated here.
+fn iterated(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
+    if super::class::is_instance(v) && is_iterator(v) {
+        return Ok(v);
+    }
+    get_iter(arena, v)
+}
+
+/// `enumerate(...)` whose iterable the VM replaced by its `__iter__`
+/// result (a user iterator, which [`get_iter`] cannot step).
+pub fn enumerate_iterated(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    enumerate_with(arena, args, iterated)
+}
+
+/// `zip(...)` whose iterables the VM replaced by their `__iter__` results.
+pub fn zip_iterated(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    zip_with(arena, args, iterated)
+}
+
+type GetIter = fn(&mut Arena, Value) -> Result<Value, Raise>;
+
+fn enumerate_with(arena: &mut Arena, args: &[Value], get: GetIter) -> Result<Value, Raise> {
     let (iterable, start) = match args {
         [] => {
             return Err(Raise::type_error(
@@ -137,7 +174,7 @@ pub fn enumerate(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         }
     };
     rooted(arena, |arena| {
-        let it = get_iter(arena, iterable)?;
+        let it = get(arena, iterable)?;
         arena.roots.temps.push(it);
         if !int::is_int(start) {
             return Err(cannot_interpret(start));
@@ -187,10 +224,14 @@ fn enumerate_next(arena: &mut Arena, e: Value) -> Result<Option<Value>, Raise> {
 /// `zip(*iterables)`: each argument's iterator, left to right (the first
 /// non-iterable raises).
 pub fn zip(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    zip_with(arena, args, get_iter)
+}
+
+fn zip_with(arena: &mut Arena, args: &[Value], get: GetIter) -> Result<Value, Raise> {
     rooted(arena, |arena| {
         let mut iters = Vec::with_capacity(args.len());
         for &a in args {
-            let it = get_iter(arena, a)?;
+            let it = get(arena, a)?;
             arena.roots.temps.push(it);
             iters.push(it);
         }

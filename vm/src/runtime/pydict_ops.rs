@@ -349,7 +349,7 @@ pub fn update(arena: &mut Arena, d: Value, x: Value) -> Result<(), Raise> {
                 super::str_ops::chars(arena, item)
             } else if is_dict(item) || is_view(item) {
                 collect(arena, item)?
-            } else if super::iters::is_iterator(item) {
+            } else if super::iters::is_iterator(item) && !super::class::is_instance(item) {
                 seq::collect(arena, item)?
             } else if super::class::is_instance(item) {
                 // CPython iterates it (`__iter__`): not modelled here, as

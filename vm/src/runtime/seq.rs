@@ -275,7 +275,8 @@ pub fn collect(arena: &mut Arena, v: Value) -> Result<Vec<Value>, Raise> {
         }
         return Ok(out);
     }
-    if super::iters::is_iterator(v) {
+    // A user iterator is stepped by the VM, which never hands one here.
+    if super::iters::is_iterator(v) && !super::class::is_instance(v) {
         return super::iters::drain(arena, v);
     }
     Err(not_iterable(v))

@@ -418,7 +418,7 @@ pub fn unpack(arena: &mut Arena, v: Value, n: usize) -> Result<Vec<Value>, Raise
         (IBig::from(pydict_ops::len(v)), false)
     } else if super::pyset::is_set(v) {
         (IBig::from(super::pyset::len(v)), false)
-    } else if super::iters::is_iterator(v) {
+    } else if super::iters::is_iterator(v) && !super::class::is_instance(v) {
         return unpack_iterator(arena, v, n);
     } else {
         return Err(Raise::type_error(format!(

@@ -87,7 +87,7 @@ impl Run<'_> {
         if body_eq || (!base.is_null() && class::dunder_bits(base) & D_UNHASHABLE != 0) {
             bits |= D_UNHASHABLE;
         }
-        for (i, name) in DUNDERS.iter().enumerate().skip(1) {
+        for (i, name) in DUNDERS.iter().enumerate() {
             if let Some(id) = self.program.name_id(name)
                 && class::lookup(t, id).is_some()
             {
@@ -473,6 +473,44 @@ impl Run<'_> {
         iters::get_iter(self.arena, v)
     }
 
+    /// One step of a user iterator `it` (CPython's `slot_tp_iternext`):
+    /// its class's `__next__`, looked up at each step. With `stop_ends`,
+    /// a StopIteration it raises (or one of a subclass) is exhaustion, as
+    /// for a `for` loop and the builtins that consume iterators, and is
+    /// dropped; without, it propagates as raised (`next(it)`).
+    pub(crate) fn user_next(&mut self, it: Value, stop_ends: bool) -> Result<Option<Value>, Raise> {
+        // None any more: CPython's `_PyObject_NextNotImplemented`.
+        let Some(f) = self.dunder(it, "__next__")? else {
+            return Err(Raise::type_error(format!(
+                "'{}' object is not iterable",
+                type_name(it)
+            )));
+        };
+        match self.call_dunder(f, &[it]) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if stop_ends && super::generators::is_stop_iteration_raise(&e) => {
+                self.error_handled();
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A builtin's iterable argument `x` as the runtime can take it: an
+    /// instance's `__iter__` result (rooted in temps), drained into a list
+    /// (also rooted) when only the VM can step it; anything else as it is.
+    pub(crate) fn iterated_arg(&mut self, x: Value) -> Result<Value, Raise> {
+        if !class::is_instance(x) {
+            return Ok(x);
+        }
+        let it = self.get_iter_any(x)?;
+        self.arena.roots.temps.push(it);
+        if super::generators::needs_vm(it) {
+            return self.drain_to_list(it);
+        }
+        Ok(it)
+    }
+
     /// `c[i]` in tier 1 (the generic stack op elsewhere).
     pub(crate) fn subscript_any(&mut self, c: Value, i: Value) -> Result<Value, Raise> {
         use crate::lang::bytecode::Op;
@@ -737,8 +775,49 @@ impl Run<'_> {
                 }
             }
         }
-        let v = r.and_then(|_| self.call_builtin(f, &full));
+        let v = r.and_then(|_| self.call_on_iterators(f, &mut full, n));
         self.arena.roots.temps.truncate(mark);
         v
+    }
+
+    /// Builtin `f` on arguments whose first `n` instances were replaced by
+    /// their `__iter__` results (rooted by the caller). A result that is a
+    /// user iterator is stepped here, never handed to the builtin, which
+    /// would take it for an argument not yet iterated: drained into a list
+    /// for the builtins that consume it whole, pulled lazily by `sum`,
+    /// `min` and `max`, wrapped as it is by `enumerate` and `zip`.
+    fn call_on_iterators(
+        &mut self,
+        f: Value,
+        full: &mut [Value],
+        n: usize,
+    ) -> Result<Value, Raise> {
+        let user = |v: &Value| class::is_instance(*v) && iters::is_iterator(*v);
+        if !full.iter().take(n).any(user) {
+            return self.call_builtin(f, full);
+        }
+        match f {
+            Value::BUILTIN_SUM => {
+                let start = full.get(1).copied().unwrap_or(Value::small(0));
+                self.sum_lazy(full[0], start)
+            }
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX => self.min_max_lazy(
+                f == Value::BUILTIN_MIN,
+                full,
+                Value::NULL,
+                Value::NULL,
+                false,
+            ),
+            Value::BUILTIN_ENUMERATE => iters::enumerate_iterated(self.arena, full),
+            Value::BUILTIN_ZIP => iters::zip_iterated(self.arena, full),
+            _ => {
+                for a in full.iter_mut().take(n) {
+                    if user(a) {
+                        *a = self.drain_to_list(*a)?;
+                    }
+                }
+                self.call_builtin(f, full)
+            }
+        }
     }
 }

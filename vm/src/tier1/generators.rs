@@ -28,9 +28,10 @@ pub(crate) enum GenStep {
     Exhausted,
 }
 
-/// Whether stepping iterator `v` runs Python code: a generator, or an
-/// `enumerate`/`zip` over one. Those are stepped by [`Run::gen_iter_next`];
-/// the runtime's iterator protocol cannot run frames.
+/// Whether stepping iterator `v` runs Python code: a generator, an
+/// instance whose class defines `__next__`, or an `enumerate`/`zip` over
+/// one. Those are stepped by [`Run::gen_iter_next`]; the runtime's
+/// iterator protocol cannot run frames.
 pub(crate) fn needs_vm(v: Value) -> bool {
     if !v.is_ptr() {
         return false;
@@ -41,6 +42,7 @@ pub(crate) fn needs_vm(v: Value) -> bool {
     };
     match object::kind_of(v) {
         Kind::Generator => true,
+        Kind::Instance => class::has_dunder(v, class::D_NEXT),
         Kind::Enumerate => needs_vm(field(ENUMERATE_ITER)),
         Kind::Zip => {
             let iters = field(ZIP_ITERS);
@@ -48,6 +50,15 @@ pub(crate) fn needs_vm(v: Value) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a builtin's argument `v` is an iterator only the VM can step
+/// (see [`needs_vm`]) that is not a user iterator: an instance argument is
+/// iterated by its `__iter__` first (`dunder_builtin`), or else is left to
+/// the builtin, whose own iteration raises CPython's `not iterable` for a
+/// class without `__iter__`.
+fn steps_python(v: Value) -> bool {
+    needs_vm(v) && !class::is_instance(v)
 }
 
 /// Whether `sum(args)` over a list, tuple or range adds an instance: the
@@ -209,12 +220,7 @@ impl Run<'_> {
                 // PEP 479: a StopIteration leaving a generator's frame,
                 // raised by the runtime or by a `raise` statement (an
                 // object of StopIteration or a subclass), is a RuntimeError.
-                let stop = match &e {
-                    Raise::Exc { kind, .. } => *kind == "StopIteration",
-                    Raise::Thrown(v) => is_stop_iteration(*v),
-                    _ => false,
-                };
-                if !stop {
+                if !is_stop_iteration_raise(&e) {
                     return Err(e);
                 }
                 self.arena.roots.thrown = Value::NULL;
@@ -264,6 +270,7 @@ impl Run<'_> {
                 GenStep::Yielded(v) => Some(v),
                 GenStep::Returned(_) | GenStep::Exhausted => None,
             }),
+            Kind::Instance => self.user_next(it, true),
             // As `iters::enumerate_next`; exhaustion drops the iterator.
             Kind::Enumerate => {
                 let inner = field(ENUMERATE_ITER);
@@ -328,7 +335,7 @@ impl Run<'_> {
     }
 
     /// Every remaining item of `it`, as a new list (rooted in temps).
-    fn drain_to_list(&mut self, it: Value) -> Result<Value, Raise> {
+    pub(super) fn drain_to_list(&mut self, it: Value) -> Result<Value, Raise> {
         let mark = self.arena.roots.temps.len();
         let mut items = vec![];
         let r = loop {
@@ -354,12 +361,12 @@ impl Run<'_> {
     /// list, or None when there is none. The lists stay rooted in temps
     /// from `mark` on (the caller truncates).
     fn drained_args(&mut self, args: &[Value]) -> Result<Option<Vec<Value>>, Raise> {
-        if !args.iter().any(|&a| needs_vm(a)) {
+        if !args.iter().any(|&a| steps_python(a)) {
             return Ok(None);
         }
         let mut out = Vec::with_capacity(args.len());
         for &a in args {
-            out.push(if needs_vm(a) {
+            out.push(if steps_python(a) {
                 self.drain_to_list(a)?
             } else {
                 a
@@ -378,11 +385,11 @@ impl Run<'_> {
         match callable {
             Value::BUILTIN_NEXT => Some(self.builtin_next(args)),
             // Pulled lazily: a failing item stops the generator there.
-            Value::BUILTIN_MIN | Value::BUILTIN_MAX if args.len() == 1 && needs_vm(args[0]) => {
+            Value::BUILTIN_MIN | Value::BUILTIN_MAX if args.len() == 1 && steps_python(args[0]) => {
                 let min = callable == Value::BUILTIN_MIN;
                 Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false))
             }
-            Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && needs_vm(args[0]) => {
+            Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && steps_python(args[0]) => {
                 let start = args.get(1).copied().unwrap_or(Value::small(0));
                 Some(self.sum_lazy(args[0], start))
             }
@@ -393,12 +400,36 @@ impl Run<'_> {
             }
             // `math.prod(g)`: LOAD_METHOD left a NULL in place of a receiver.
             Value::MATH_PROD => match args {
-                [it] | [Value::NULL, it] if needs_vm(*it) => Some(self.prod_lazy(*it)),
+                [it] | [Value::NULL, it] if steps_python(*it) => Some(self.prod_lazy(*it)),
                 _ => None,
             },
             // Several arguments are compared as they are, generators too.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM => None,
-            c if consumes_iterables(c) && args.iter().any(|&a| needs_vm(a)) => {
+            // A user iterable joined or extended with: its `__iter__`
+            // result, drained when only the VM can step it.
+            Value::METHOD_STR_JOIN | Value::METHOD_LIST_EXTEND
+                if args.iter().any(|&a| class::has_dunder(a, class::D_ITER)) =>
+            {
+                if let Err(e) = methods::descriptor_args(callable, args) {
+                    return Some(Err(e));
+                }
+                let mark = self.arena.roots.temps.len();
+                let mut full = args.to_vec();
+                let mut r = Ok(());
+                for a in full.iter_mut() {
+                    match self.iterated_arg(*a) {
+                        Ok(v) => *a = v,
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                }
+                let r = r.and_then(|_| self.call_builtin(callable, &full));
+                self.arena.roots.temps.truncate(mark);
+                Some(r)
+            }
+            c if consumes_iterables(c) && args.iter().any(|&a| steps_python(a)) => {
                 // A method descriptor's receiver is checked before anything
                 // is drained (`str.join(g, xs)` names the generator).
                 if methods::is_method(c)
@@ -432,7 +463,7 @@ impl Run<'_> {
             callable,
             Value::BUILTIN_MIN | Value::BUILTIN_MAX | Value::BUILTIN_SUM
         );
-        if lazy || !(consumes_iterables(callable) && ins.iter().any(|&a| needs_vm(a))) {
+        if lazy || !(consumes_iterables(callable) && ins.iter().any(|&a| steps_python(a))) {
             return None;
         }
         let mark = self.arena.roots.temps.len();
@@ -467,6 +498,17 @@ impl Run<'_> {
                 "'{}' object is not an iterator",
                 type_name(it)
             )));
+        }
+        // A user iterator's StopIteration leaves `next(it)` as it was
+        // raised (its args and all); `next(it, d)` catches it.
+        if class::is_instance(it) {
+            return match (self.user_next(it, default.is_some())?, default) {
+                (Some(v), _) => Ok(v),
+                (None, Some(d)) => Ok(d),
+                (None, None) => Err(Raise::Internal(
+                    "a user iterator's StopIteration was caught for next(it)".into(),
+                )),
+            };
         }
         let step = if gn::is_generator(it) {
             self.gen_resume(it)?
@@ -569,8 +611,15 @@ impl Run<'_> {
     }
 }
 
-/// Whether exception object `v` is a StopIteration (or of a subclass).
-fn is_stop_iteration(v: Value) -> bool {
-    let stop = exceptions::class_named("StopIteration");
-    exceptions::view(v).is_some_and(|e| Some(e.builtin) == stop)
+/// Whether `e` raises a StopIteration (or one of a subclass), made by the
+/// runtime or by a `raise` statement.
+pub(crate) fn is_stop_iteration_raise(e: &Raise) -> bool {
+    match e {
+        Raise::Exc { kind, .. } => *kind == "StopIteration",
+        Raise::Thrown(v) => {
+            let stop = exceptions::class_named("StopIteration");
+            exceptions::view(*v).is_some_and(|e| Some(e.builtin) == stop)
+        }
+        _ => false,
+    }
 }

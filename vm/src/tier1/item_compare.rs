@@ -139,6 +139,7 @@ impl Run<'_> {
     }
 
     fn sorted_items_rooted(&mut self, x: Value, reverse: Value) -> Result<Value, Raise> {
+        let x = self.iterated_arg(x)?;
         let items = sort::sorted_source(self.arena, x)?;
         seq::charge(self.arena, items.len());
         let list = seq::new_list(self.arena, &items)?;

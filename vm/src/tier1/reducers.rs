@@ -207,6 +207,7 @@ impl Run<'_> {
         key: Value,
         reverse: Value,
     ) -> Result<Value, Raise> {
+        let x = self.iterated_arg(x)?;
         let mut items = seq::collect(self.arena, x)?;
         seq::charge(self.arena, items.len());
         let list = seq::new_list(self.arena, &items)?;

@@ -715,7 +715,9 @@ const DUNDER_POISONED: &[&str] = &[
     "class E:\n    def __eq__(self, o):\n        return True\nprint(E() in {1: E()}.values())\n",
     // `sum` adds instances over lists, tuples and ranges only.
     "class A:\n    def __add__(self, o):\n        return 1\nprint(sum({1: A()}.values(), A()))\n",
-    "class I:\n    def __iter__(self):\n        return iter([1])\nxs = []\nxs.extend(I())\n",
+    // A method's iteration of a user iterable: `join` and `list.extend`
+    // take its `__iter__` result, `set.update` does not.
+    "class I:\n    def __iter__(self):\n        return iter([1])\nxs = set()\nxs.update(I())\n",
     "class G:\n    def __getitem__(self, i):\n        return i\nfor x in G():\n    break\n",
     "class E:\n    def __eq__(self, o):\n        return 1\nprint(E() == E())\n",
 ];
