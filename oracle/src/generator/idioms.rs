@@ -9,8 +9,12 @@
 //! - `del` of an instance attribute that a class attribute shadows (the
 //!   instance value goes NULL: `_LOAD_ATTR_INSTANCE_VALUE` deopts, the
 //!   class's one shows through), and of a local re-read under `try`;
-//! - star unpacking (`h, *t = v`, `*init, last = v`, `for a, *b in rows`:
+//! - star unpacking (`h, *t = v`, `*init, last = v`, `a, *m, y, z = v`
+//!   with its targets weighted apart, `for a, *b in rows`:
 //!   `_UNPACK_EX`) of a value that changes length or type at iteration K;
+//! - augmented assignments through subscripts and attributes whose
+//!   container, index and owner come from calls counting themselves, and
+//!   nested comprehensions reusing the outer loop's variable name;
 //! - `str.format` with positional, numbered and keyword fields and nested
 //!   specs, whose argument changes type at iteration K (ValueError caught);
 //! - the newer str methods (`ljust`, `zfill`, `partition`, `rsplit`,
@@ -65,7 +69,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 11] = [
+const KERNELS: [Kernel; 12] = [
     del_items,
     del_attribute,
     del_local,
@@ -77,6 +81,7 @@ const KERNELS: [Kernel; 11] = [
     map_filter,
     seeded_random,
     heap_cache,
+    counted_updates,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -295,10 +300,13 @@ print({f}_run({n}))
 /// ValueError caught) or type at iteration K, and in a loop's target.
 fn star_unpack(h: &Holes) -> String {
     let (f, [a, b, c]) = (&h.fun, h.k);
-    let (targets, sum) = match h.pick[0] % 3 {
+    // Weighted sums: which item lands in which target shows.
+    let (targets, sum) = match h.pick[0] % 5 {
         0 => ("x, *rest", "x + len(rest)"),
         1 => ("*init, x", "x * len(init)"),
-        _ => ("x, *mid, y", "x - y + sum(mid)"),
+        2 => ("x, *mid, y", "x - y + sum(mid)"),
+        3 => ("x, *mid, y, z", "x * 3 + y * 2 - z + len(mid)"),
+        _ => ("w, x, *mid, y, z", "w - x * 2 + y * 3 - z * 5 + len(mid)"),
     };
     let next = match h.pick[1] % 4 {
         0 => format!("[{a}]"),
@@ -323,6 +331,46 @@ fn star_unpack(h: &Holes) -> String {
         for p, *q in rows:
             t += p + len(q)
     return t, bad
+print({f}_run({n}))
+",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// Augmented assignments whose container, index and attribute owner come
+/// from calls that count themselves (`counts[key(w)] += 1`: each is
+/// evaluated once), and nested comprehensions that reuse their outer
+/// loop's variable name (the inner one is its own variable).
+fn counted_updates(h: &Holes) -> String {
+    let (f, cls, [a, b, c]) = (&h.fun, &h.cls, h.k);
+    let m = 3 + h.pick[0] % 5;
+    let op = ["+", "-", "*"][h.pick[1] % 3];
+    format!(
+        "{f}_calls = [0, 0, 0]
+class {cls}:
+    def __init__(self):
+        self.total = {c}
+def {f}_key(i):
+    {f}_calls[0] += 1
+    return (i * {a}) % {m}
+def {f}_box(b):
+    {f}_calls[1] += 1
+    return b
+def {f}_owner(o):
+    {f}_calls[2] += 1
+    return o
+def {f}_run(n):
+    counts = [0] * {m}
+    acc = {cls}()
+    for i in range(n):
+        counts[{f}_key(i)] += i {op} {b}
+        {f}_box(counts)[{f}_key(i + 1)] -= 1
+        {f}_owner(acc).total += counts[i % {m}] % 7
+        if i == {at}:
+            counts = [x + len([x for x in range(x % 3)]) for x in counts]
+    pairs = [[x * 10 + y for x in range(y, y + 2)] for y in counts[:2] for x in [y]]
+    return counts, acc.total, {f}_calls, pairs
 print({f}_run({n}))
 ",
         at = h.at,
