@@ -264,8 +264,10 @@ fn late_attribute(h: &Holes) -> String {
 
 /// A `__slots__` class with a class-attribute counter, a static and a
 /// class method, in a loop that makes an instance per iteration and calls
-/// the class method through the class (a factory, as real code calls one:
-/// a specialized load of it must still bind `cls`).
+/// the class method through the class (a factory, as real code calls
+/// one); and a class that no store changes (so loads of its attributes
+/// stay specialized) whose class method, called through it and through a
+/// subclass, must still be bound to the class it was loaded from.
 fn slots_and_decorators(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let slots = if h.pick[0] {
@@ -278,7 +280,9 @@ fn slots_and_decorators(h: &Holes) -> String {
          \x20   @staticmethod\n    def mix(a, b):\n        return a {o0} b\n\
          \x20   @classmethod\n    def make(cls, v):\n        return cls(v, v + {k0})\n\
          \x20   def norm(self):\n        return {c}.mix(self.x, self.y)\n\
-         def {f}_run(n):\n    t = 0\n    p = {c}.make({k1})\n    for i in range(n):\n        q = {c}(i, p.x)\n        t += q.norm() + p.mix(i, {k2}) + {c}.make(i % 5).y\n        p.x = q.y % 7\n    return t + {c}.count\n\
+         class {c}F:\n    @classmethod\n    def of(cls, v):\n        return v * {k2} if cls is {c}F else -v\n    @staticmethod\n    def twice(v):\n        return v + v\n\
+         class {c}G({c}F):\n    pass\n\
+         def {f}_run(n):\n    t = 0\n    p = {c}.make({k1})\n    for i in range(n):\n        q = {c}(i, p.x)\n        t += q.norm() + p.mix(i, {k2}) + {c}.make(i % 5).y\n        t += {c}F.of(i % 7) + {c}G.of(i % 3) + {c}F.twice(i)\n        p.x = q.y % 7\n    return t + {c}.count\n\
          print({f}_run({n}))\n",
         k0 = h.c(0),
         k1 = h.k[1],

@@ -32,7 +32,9 @@
 //!   subclass of it with an argument), walked by a loop nested in a hot
 //!   loop, pulled by `next(it, default)` or `next(it)` under `try` past
 //!   its end, unpacked, searched with `in`, summed, and the iterator
-//!   class's `__next__` rebound at iteration K (inline or from a callee).
+//!   class's `__next__` rebound at iteration K (inline or from a callee),
+//!   next to an iterator whose `__next__` raises a ValueError part way
+//!   through a loop (caught around it: only StopIteration ends a loop).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -372,8 +374,9 @@ fn user_iterators(h: &Holes) -> String {
          class {c}It:\n    def __init__(self, n, step):\n        self.i = 0\n        self.n = n\n        self.step = step\n    def __iter__(self):\n        return self\n    def __next__(self):\n        if self.i >= self.n:\n            raise {stop}\n        self.i += 1\n        return self.i * self.step {o0} {k0}\n\
          class {c}:\n    def __init__(self, n):\n        self.n = n\n    def __iter__(self):\n        return {c}It(self.n, {k1})\n\
          def {f}_alt(self):\n    if self.i >= self.n - 1:\n        raise StopIteration\n    self.i += 2\n    return -self.i\n\
+         class {c}Bad:\n    def __init__(self, n):\n        self.i = 0\n        self.n = n\n    def __iter__(self):\n        return self\n    def __next__(self):\n        self.i += 1\n        if self.i > self.n:\n            raise ValueError(self.i)\n        return self.i\n\
          {poke_def}\
-         def {f}_run(n):\n    t = 0\n    held = {c}It(n // 2, 1)\n    for i in range(n):\n{poke_call}        for x in {c}(i % {len}):\n            t += x\n{pull}        if i % 5 == 0:\n            a, *b = {c}(3)\n            t += a + len(b) + sum({c}(i % 4)) + ({k2} in {c}(4))\n    t += max({c}It(3, {k1}), default=0)\n    return t % 100000\n\
+         def {f}_run(n):\n    t = 0\n    held = {c}It(n // 2, 1)\n    for i in range(n):\n{poke_call}        for x in {c}(i % {len}):\n            t += x\n{pull}        try:\n            for x in {c}Bad(i % 4):\n                t += x\n        except ValueError as e:\n            t += e.args[0]\n        if i % 5 == 0:\n            a, *b = {c}(3)\n            t += a + len(b) + sum({c}(i % 4)) + ({k2} in {c}(4))\n    t += max({c}It(3, {k1}), default=0)\n    return t % 100000\n\
          print({f}_run({n}), list({c}(3)), sorted({c}(4), key=lambda v: -v))\n",
         o0 = h.op[0],
         k0 = h.k[0],

@@ -341,7 +341,8 @@ print({f}_run({n}))
 /// Augmented assignments whose container, index and attribute owner come
 /// from calls that count themselves (`counts[key(w)] += 1`: each is
 /// evaluated once), and nested comprehensions that reuse their outer
-/// loop's variable name (the inner one is its own variable).
+/// loop's variable name (the inner one is its own variable: the outer one,
+/// read after the inner comprehension ran, keeps its value).
 fn counted_updates(h: &Holes) -> String {
     let (f, cls, [a, b, c]) = (&h.fun, &h.cls, h.k);
     let m = 3 + h.pick[0] % 5;
@@ -368,7 +369,7 @@ def {f}_run(n):
         {f}_box(counts)[{f}_key(i + 1)] -= 1
         {f}_owner(acc).total += counts[i % {m}] % 7
         if i == {at}:
-            counts = [x + len([x for x in range(x % 3)]) for x in counts]
+            counts = [len([x for x in range(x % 3)]) + x for x in counts]
     pairs = [[x * 10 + y for x in range(y, y + 2)] for y in counts[:2] for x in [y]]
     return counts, acc.total, {f}_calls, pairs
 print({f}_run({n}))

@@ -177,6 +177,7 @@ const TEMPLATES: &[&str] = &[
     "f'{f:.3g}|{g:.2e}|{k:,}|{k:_x}'",
     "format(f, '.2f') + format(g, '10.3e') + format(a, '08b')",
     "format(k, '>12') + format(f, '%')",
+    "format(k, '#x') + format(a, '#010b') + f'{k:#_o}|{a:+#06X}|{k:^#14x}'",
     "int(s)",
     "int(t, 16)",
     "float(s)",

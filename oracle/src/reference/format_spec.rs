@@ -1,10 +1,11 @@
 //! `format(value, spec)` with a spec that is not empty, written from
 //! CPython 3.11's `Python/formatter_unicode.c`: the spec grammar
-//! `[[fill]align][sign][0][width][,|_][.precision][type]`, ints (`bool`
-//! too) under `d x X o b` or, converted, under the float types, floats
-//! under `e E f F g G %` or no type (their repr), strs under `s`.
+//! `[[fill]align][sign][#][0][width][,|_][.precision][type]`, ints (`bool`
+//! too) under `d x X o b` (with `#`, the base's prefix between the sign and
+//! any zero padding) or, converted, under the float types, floats under
+//! `e E f F g G %` or no type (their repr), strs under `s`.
 //!
-//! Unmodelled (poisoned, as in the VM): `#`, `z`, types `c` and `n`, a
+//! Unmodelled (poisoned, as in the VM): `#` of a float, `z`, types `c` and `n`, a
 //! float with a precision and no type, `0` padding with a separator or of
 //! an infinity or NaN, and instances.
 
@@ -29,6 +30,7 @@ struct FormatSpec {
     thousands: Option<char>,
     precision: Option<usize>,
     ty: Option<char>,
+    alternate: bool,
 }
 
 fn read_number(chars: &[char], at: &mut usize) -> Res<Option<usize>> {
@@ -67,8 +69,12 @@ fn parse_spec(text: &str, default: Option<char>, of: &str) -> Res<FormatSpec> {
         spec.sign = Some(c);
         at += 1;
     }
-    if matches!(chars.get(at), Some('z' | '#')) {
+    if chars.get(at) == Some(&'z') {
         return Err(poison(Poison::Unmodelled));
+    }
+    if chars.get(at) == Some(&'#') {
+        spec.alternate = true;
+        at += 1;
     }
     if spec.fill.is_none() && chars.get(at) == Some(&'0') {
         spec.zero_pad = true;
@@ -158,6 +164,11 @@ fn string(s: &str, spec: &FormatSpec) -> Res<String> {
             "{what} not allowed in string format specifier"
         )));
     }
+    if spec.alternate {
+        return Err(value_error(
+            "Alternate form (#) not allowed in string format specifier".into(),
+        ));
+    }
     if spec.align == Some('=') {
         return Err(value_error(
             "'=' alignment not allowed in string format specifier".into(),
@@ -200,7 +211,18 @@ fn integer(n: &num_bigint::BigInt, of: &str, spec: &FormatSpec) -> Res<String> {
         digits.make_ascii_uppercase();
     }
     let every = if radix == 10 { 3 } else { 4 };
-    lay_out(spec, n.is_negative(), &digits, "", every)
+    let prefix = if spec.alternate {
+        match spec.ty {
+            Some('x') => "0x",
+            Some('X') => "0X",
+            Some('o') => "0o",
+            Some('b') => "0b",
+            _ => "",
+        }
+    } else {
+        ""
+    };
+    lay_out(spec, n.is_negative(), prefix, &digits, "", every)
 }
 
 fn real(x: f64, of: &str, spec: &FormatSpec) -> Res<String> {
@@ -211,7 +233,7 @@ fn real(x: f64, of: &str, spec: &FormatSpec) -> Res<String> {
         Some('n') => return Err(poison(Poison::Unmodelled)),
         Some(t) => return Err(unknown_code(t, of)),
     };
-    if spec.zero_pad && !x.is_finite() {
+    if spec.alternate || spec.zero_pad && !x.is_finite() {
         return Err(poison(Poison::Unmodelled));
     }
     let negative = x.is_sign_negative() && !x.is_nan();
@@ -227,12 +249,14 @@ fn real(x: f64, of: &str, spec: &FormatSpec) -> Res<String> {
     // Only the digits before the point (or exponent) are grouped.
     let int_len = text.chars().take_while(char::is_ascii_digit).count();
     let (whole, tail) = text.split_at(int_len);
-    lay_out(spec, negative, whole, tail, 3)
+    lay_out(spec, negative, "", whole, tail, 3)
 }
 
+/// The sign and `prefix`, then the grouped digits of `whole` and `tail`.
 fn lay_out(
     spec: &FormatSpec,
     negative: bool,
+    prefix: &str,
     whole: &str,
     tail: &str,
     every: usize,
@@ -266,7 +290,8 @@ fn lay_out(
     } else {
         (spec.fill.unwrap_or(' '), spec.align.unwrap_or('>'))
     };
-    Ok(align_text(&grouped, sign, spec.width, fill, align))
+    let sign = format!("{sign}{prefix}");
+    Ok(align_text(&grouped, &sign, spec.width, fill, align))
 }
 
 fn align_text(body: &str, sign: &str, width: usize, fill: char, align: char) -> String {

@@ -191,10 +191,8 @@ impl Lowering<'_> {
             return Err(self.unsupported(s, "import of several modules in one statement"));
         };
         let module = alias.name.id.to_string();
-        if !matches!(
-            module.as_str(),
-            "math" | "array" | "random" | "heapq" | "functools" | "itertools" | "bisect"
-        ) {
+        let stdlib = super::stdlib::Lib::of(&module).is_some();
+        if !stdlib && !matches!(module.as_str(), "math" | "array" | "random") {
             return Err(self.unsupported(alias, &format!("import of module `{module}`")));
         }
         let name = alias
@@ -208,14 +206,14 @@ impl Lowering<'_> {
     /// has.
     pub(super) fn import_from(&self, i: &py::StmtImportFrom, s: &py::Stmt) -> R<Stmt> {
         let module = i.module.as_ref().map(|m| m.id.to_string());
-        let stdlib = |m: &str| matches!(m, "heapq" | "functools" | "itertools" | "bisect");
+        let stdlib = |m: &str| super::stdlib::Lib::of(m).is_some();
         let Some(module) =
             module.filter(|m| (m == "math" || m == "random" || stdlib(m)) && i.level == 0)
         else {
             return Err(self.unsupported(
                 s,
                 "import from a module other than `math`, `random`, `heapq`, `functools`, `itertools`, `bisect`, \
-                 `dataclasses`, `typing` or `collections.abc`",
+                 `operator`, `dataclasses`, `typing` or `collections.abc`",
             ));
         };
         // The names were checked by `stdlib::plan`; `stdlib::lower` drops

@@ -1,4 +1,4 @@
-//! `heapq`, `functools`, `itertools` and `bisect`: the functions of theirs the language has are
+//! `heapq`, `functools`, `itertools`, `bisect` and `operator`: the functions of theirs the language has are
 //! written in the language itself (`stdlib_prelude.py`), and the front end
 //! lowers a program that imports them to one that defines them.
 //!
@@ -35,6 +35,13 @@
 //!   is subscripted as Python code does, so a dict's keys are looked up
 //!   where CPython's `PySequence_GetItem` refuses a dict, and `lo`/`hi`
 //!   past a C `Py_ssize_t` are not an OverflowError.
+//! - `operator.itemgetter(i, ...)` and `attrgetter('a.b', ...)`
+//!   (`_operator.c`): the getter is a nested function taking one object,
+//!   subscripting it (`getattr` along a dotted name) in the arguments'
+//!   order, a tuple for several; their argument errors as CPython's.
+//!   Known differences: the getter's repr and type are a function's, and
+//!   calling it with other than one argument is a Python function's
+//!   TypeError.
 //! - `@functools.lru_cache(maxsize=N)` (`N` an int literal or None, also
 //!   positional; `typed=False`), `@lru_cache` and `@cache` on a `def`
 //!   outside a class: the `def` as written, then a wrapper bound to its
@@ -78,15 +85,17 @@ pub(crate) enum Lib {
     Functools,
     Itertools,
     Bisect,
+    Operator,
 }
 
 impl Lib {
-    fn of(module: &str) -> Option<Lib> {
+    pub(crate) fn of(module: &str) -> Option<Lib> {
         match module {
             "heapq" => Some(Lib::Heapq),
             "functools" => Some(Lib::Functools),
             "itertools" => Some(Lib::Itertools),
             "bisect" => Some(Lib::Bisect),
+            "operator" => Some(Lib::Operator),
             _ => None,
         }
     }
@@ -96,12 +105,13 @@ impl Lib {
             Lib::Functools => "functools",
             Lib::Itertools => "itertools",
             Lib::Bisect => "bisect",
+            Lib::Operator => "operator",
         }
     }
 }
 
 /// The functions a program may call, by module.
-const FUNCTIONS: [(Lib, &str); 27] = [
+const FUNCTIONS: [(Lib, &str); 29] = [
     (Lib::Heapq, "heappush"),
     (Lib::Heapq, "heappop"),
     (Lib::Heapq, "heapify"),
@@ -129,13 +139,15 @@ const FUNCTIONS: [(Lib, &str); 27] = [
     (Lib::Bisect, "insort_right"),
     (Lib::Bisect, "insort_left"),
     (Lib::Bisect, "insort"),
+    (Lib::Operator, "itemgetter"),
+    (Lib::Operator, "attrgetter"),
 ];
 
 /// `functools`' decorators.
 const DECORATORS: [&str; 2] = ["lru_cache", "cache"];
 
 /// The builtins the prelude and the cache wrappers read.
-const PRELUDE_BUILTINS: [&str; 16] = [
+const PRELUDE_BUILTINS: [&str; 17] = [
     "len",
     "bool",
     "type",
@@ -152,6 +164,7 @@ const PRELUDE_BUILTINS: [&str; 16] = [
     "TypeError",
     "True",
     "AttributeError",
+    "getattr",
 ];
 
 /// The prefix of the prelude's names, which programs may not use.

@@ -893,3 +893,55 @@ def __jd_itertools_grouper(it, keyfunc, st, token, unset):
         st[1] = unset
         st[0] = unset
         yield value
+
+
+# `operator.itemgetter` and `attrgetter` (Modules/_operator.c): the getter
+# takes one object; several items or names make a tuple, in their order.
+def __jd_operator_itemgetter(*items, **kwargs):
+    if kwargs:
+        raise TypeError("itemgetter() takes no keyword arguments")
+    if not items:
+        raise TypeError("itemgetter expected 1 argument, got 0")
+    if len(items) == 1:
+        item = items[0]
+
+        def __jd_operator_getitem(obj):
+            return obj[item]
+
+        return __jd_operator_getitem
+
+    def __jd_operator_getitems(obj):
+        return tuple([obj[i] for i in items])
+
+    return __jd_operator_getitems
+
+
+def __jd_operator_attrgetter(*attrs, **kwargs):
+    if kwargs:
+        raise TypeError("attrgetter() takes no keyword arguments")
+    if not attrs:
+        raise TypeError("attrgetter expected 1 argument, got 0")
+    for a in attrs:
+        if type(a) is not str:
+            raise TypeError("attribute name must be a string")
+    paths = [a.split(".") for a in attrs]
+    if len(paths) == 1:
+        path = paths[0]
+
+        def __jd_operator_getattr(obj):
+            for name in path:
+                obj = getattr(obj, name)
+            return obj
+
+        return __jd_operator_getattr
+
+    def __jd_operator_getattrs(obj):
+        out = []
+        for path in paths:
+            v = obj
+            for name in path:
+                v = getattr(v, name)
+            out.append(v)
+        return tuple(out)
+
+    return __jd_operator_getattrs

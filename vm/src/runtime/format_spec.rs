@@ -1,10 +1,11 @@
 //! `format(value, spec)` and f-string format specs (`f"{x:>8.2f}"`), as
 //! CPython 3.11's `__format__` of int, bool, float and str, with its
-//! messages: `[[fill]align][sign][0][width][,|_][.precision][type]`, types
-//! `d x X o b` (ints), `e E f F g G %` (ints and floats) and `s` (strs),
-//! and no type (a float then prints as its repr).
+//! messages: `[[fill]align][sign][#][0][width][,|_][.precision][type]`,
+//! types `d x X o b` (ints; `#` adds the `0x`/`0X`/`0o`/`0b` prefix after
+//! the sign), `e E f F g G %` (ints and floats) and `s` (strs), and no
+//! type (a float then prints as its repr).
 //!
-//! Poisoned as unmodelled rather than half-done: `#`, `z`, the types `c`
+//! Poisoned as unmodelled rather than half-done: `#` of a float, `z`, the types `c`
 //! and `n`, a float without a type but with a precision, zero padding with
 //! a separator or of an infinity or NaN, and instances (whose `__format__`
 //! or `__str__` only a call could answer).
@@ -23,6 +24,8 @@ struct Spec {
     separator: Option<char>,
     precision: Option<usize>,
     kind: Option<char>,
+    /// `#`: the alternate form.
+    alt: bool,
 }
 
 fn unmodelled() -> Raise {
@@ -65,6 +68,7 @@ fn parse(spec: &str, default: Option<char>, of: &str) -> Result<Spec, Raise> {
         separator: None,
         precision: None,
         kind: None,
+        alt: false,
     };
     let mut i = 0;
     let mut fill_given = false;
@@ -81,8 +85,12 @@ fn parse(spec: &str, default: Option<char>, of: &str) -> Result<Spec, Raise> {
         s.sign = Some(b[i] as char);
         i += 1;
     }
-    if i < b.len() && matches!(b[i], b'z' | b'#') {
+    if i < b.len() && b[i] == b'z' {
         return Err(unmodelled());
+    }
+    if i < b.len() && b[i] == b'#' {
+        s.alt = true;
+        i += 1;
     }
     if !fill_given && i < b.len() && b[i] == b'0' {
         s.zero = true;
@@ -177,6 +185,11 @@ fn format_str(s: &str, spec: &Spec) -> Result<String, Raise> {
         }
         None => {}
     }
+    if spec.alt {
+        return Err(value_error(
+            "Alternate form (#) not allowed in string format specifier".into(),
+        ));
+    }
     if spec.align == Some('=') {
         return Err(value_error(
             "'=' alignment not allowed in string format specifier".into(),
@@ -217,7 +230,16 @@ fn format_int(v: Value, spec: &Spec) -> Result<String, Raise> {
         text = text.to_ascii_uppercase();
     }
     let group = if radix == 10 { 3 } else { 4 };
-    number(spec, negative, &text, "", group)
+    // The alternate form's prefix goes with the sign: zero padding comes
+    // after it (`0x002a`).
+    let prefix = match (spec.alt, spec.kind) {
+        (true, Some('x')) => "0x",
+        (true, Some('X')) => "0X",
+        (true, Some('o')) => "0o",
+        (true, Some('b')) => "0b",
+        _ => "",
+    };
+    number(spec, negative, prefix, &text, "", group)
 }
 
 fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
@@ -228,7 +250,7 @@ fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
         Some('n') => return Err(unmodelled()),
         Some(k) => return Err(unknown(k, of)),
     };
-    if spec.zero && !x.is_finite() {
+    if spec.alt || spec.zero && !x.is_finite() {
         return Err(unmodelled());
     }
     let negative = x.is_sign_negative() && !x.is_nan();
@@ -261,14 +283,15 @@ fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(body.len());
     let (int_part, rest) = body.split_at(split);
-    number(spec, negative, int_part, &format!("{rest}{suffix}"), 3)
+    number(spec, negative, "", int_part, &format!("{rest}{suffix}"), 3)
 }
 
-/// Lays out a number: sign, the integer digits grouped by the separator,
-/// the rest (fraction, exponent, `%`), padded to the width.
+/// Lays out a number: sign and `prefix`, the integer digits grouped by
+/// the separator, the rest (fraction, exponent, `%`), padded to the width.
 fn number(
     spec: &Spec,
     negative: bool,
+    prefix: &str,
     int_digits: &str,
     rest: &str,
     group: usize,
@@ -279,6 +302,7 @@ fn number(
         (false, Some(' ')) => " ",
         _ => "",
     };
+    let sign = format!("{sign}{prefix}");
     if spec.zero && spec.separator.is_some() {
         return Err(unmodelled());
     }
@@ -301,7 +325,7 @@ fn number(
     } else {
         (spec.align.unwrap_or('>'), spec.fill)
     };
-    Ok(pad(align, fill, spec.width, sign, &body))
+    Ok(pad(align, fill, spec.width, &sign, &body))
 }
 
 /// `sign + body` padded with `fill` to `width` by `align` (`=`: between
