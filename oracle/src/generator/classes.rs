@@ -146,20 +146,7 @@ fn rebind_through_base(h: &Holes) -> String {
     } else {
         format!("{c}{target}.bonus = {}", h.c(2))
     };
-    let (poke_def, poke_call) = if h.from_callee {
-        (
-            format!(
-                "def {f}_poke(i):\n    if i == {}:\n        {change}\n",
-                h.at
-            ),
-            format!("        {f}_poke(i)\n"),
-        )
-    } else {
-        (
-            String::new(),
-            format!("        if i == {}:\n            {change}\n", h.at),
-        )
-    };
+    let (poke_def, poke_call) = super::rebind_at(f, h.at, &change, h.from_callee);
     format!(
         "class {c}Base:\n    bonus = {b}\n    def val(self, i):\n        return i {o0} self.bonus\n\
          class {c}Kid({c}Base):\n    def __init__(self, k):\n        self.k = k\n    def val2(self, i):\n        return super().val(i) + self.k\n\
@@ -332,23 +319,8 @@ fn properties(h: &Holes) -> String {
 fn super_chain(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let target = if h.pick[0] { "1" } else { "0" };
-    let (poke_def, poke_call) = if h.from_callee {
-        (
-            format!(
-                "def {f}_poke(i):\n    if i == {}:\n        {c}{target}.f = {f}_g\n",
-                h.at
-            ),
-            format!("        {f}_poke(i)\n"),
-        )
-    } else {
-        (
-            String::new(),
-            format!(
-                "        if i == {}:\n            {c}{target}.f = {f}_g\n",
-                h.at
-            ),
-        )
-    };
+    let change = format!("{c}{target}.f = {f}_g");
+    let (poke_def, poke_call) = super::rebind_at(f, h.at, &change, h.from_callee);
     format!(
         "class {c}0:\n    def f(self, i):\n        return i {o0} {k0}\n\
          class {c}1({c}0):\n    def f(self, i):\n        return super().f(i) + {k1}\n\

@@ -151,20 +151,7 @@ fn bool_eq_effects(h: &Holes) -> String {
 fn add_rebound(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let change = format!("{c}.__add__ = {f}_alt");
-    let (poke_def, poke_call) = if h.from_callee {
-        (
-            format!(
-                "def {f}_poke(i):\n    if i == {}:\n        {change}\n",
-                h.at
-            ),
-            format!("        {f}_poke(i)\n"),
-        )
-    } else {
-        (
-            String::new(),
-            format!("        if i == {}:\n            {change}\n", h.at),
-        )
-    };
+    let (poke_def, poke_call) = super::rebind_at(f, h.at, &change, h.from_callee);
     let radd = if h.pick[0] {
         format!("        a = {k1} + a\n", k1 = h.k[1])
     } else {
@@ -341,20 +328,7 @@ fn declines(h: &Holes) -> String {
 fn user_iterators(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let change = format!("{c}It.__next__ = {f}_alt");
-    let (poke_def, poke_call) = if h.from_callee {
-        (
-            format!(
-                "def {f}_poke(i):\n    if i == {}:\n        {change}\n",
-                h.at
-            ),
-            format!("        {f}_poke(i)\n"),
-        )
-    } else {
-        (
-            String::new(),
-            format!("        if i == {}:\n            {change}\n", h.at),
-        )
-    };
+    let (poke_def, poke_call) = super::rebind_at(f, h.at, &change, h.from_callee);
     // Exhaustion by StopIteration itself, or by a subclass with an argument.
     let stop = if h.pick[0] {
         "StopIteration".to_string()

@@ -474,6 +474,24 @@ impl<'a> Arbitrary<'a> for GenConfig {
 
 /// A kernel feature's choice: true `pct` percent of the time, never once
 /// the bytes have run out (shared by the features that append kernels).
+/// The kernels' change at iteration K of a hot loop: the statement
+/// `change` run inline in the loop body (indented for it), or from a
+/// callee `<fun>_poke(i)` the loop calls every iteration. Returns the
+/// callee's definition (empty inline) and the loop's lines.
+pub(super) fn rebind_at(fun: &str, at: u32, change: &str, from_callee: bool) -> (String, String) {
+    if from_callee {
+        (
+            format!("def {fun}_poke(i):\n    if i == {at}:\n        {change}\n"),
+            format!("        {fun}_poke(i)\n"),
+        )
+    } else {
+        (
+            String::new(),
+            format!("        if i == {at}:\n            {change}\n"),
+        )
+    }
+}
+
 fn chance(u: &mut Unstructured, pct: u32) -> bool {
     !u.is_empty() && u.int_in_range(0..=99u32).unwrap_or(99) < pct
 }
