@@ -865,8 +865,9 @@ impl<'p> Interp<'p> {
     /// a loop and the consuming builtins; without, it propagates
     /// (`next(it)`).
     pub(super) fn user_next(&mut self, it: &Value, stop_ends: bool) -> Res<Option<Value>> {
-        // None any more (deleted while a loop walked it): CPython's
-        // `_PyObject_NextNotImplemented`.
+        // None: CPython's `_PyObject_NextNotImplemented` (defensive:
+        // callers check for `__next__`, and deleting a class attribute
+        // poisons).
         let Some(f) = self.dunder(it, "__next__")? else {
             return Err(type_error(format!(
                 "'{}' object is not iterable",

@@ -81,6 +81,21 @@ pub fn class_named(name: &str) -> Option<Value> {
         .map(class_value)
 }
 
+/// Whether `e` raises built-in exception class `name` or a subclass of it:
+/// made by the runtime ([`Raise::Exc`]), or an exception object raised by
+/// value (a user subclass too: its view names the built-in it derives
+/// from).
+pub fn raises(e: &Raise, name: &str) -> bool {
+    match e {
+        Raise::Exc { kind, .. } => *kind == name,
+        Raise::Thrown(v) => {
+            let class = class_named(name);
+            view(*v).is_some_and(|e| Some(e.builtin) == class)
+        }
+        _ => false,
+    }
+}
+
 /// Whether class `sub` is `sup` or derives from it.
 pub fn is_subclass(sub: Value, sup: Value) -> bool {
     let (Some(mut i), Some(j)) = (class_index(sub), class_index(sup)) else {

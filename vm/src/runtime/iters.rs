@@ -106,9 +106,10 @@ pub fn next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
         // builtins that consume iterables drain them first. A path that
         // still gets here is one the VM does not model.
         Kind::Generator => Err(Raise::Poison(crate::lang::Poison::Unmodelled)),
-        // A user iterator's `__next__` runs in the VM too; one whose class
-        // has none (deleted while a loop walked it) is CPython's
-        // `_PyObject_NextNotImplemented`, whose message says iterable.
+        // A user iterator's `__next__` runs in the VM too. An instance
+        // whose class has none gets CPython's `_PyObject_NextNotImplemented`
+        // message; no program reaches it today (`del C.__next__`, the way
+        // a loop's iterator could lose it, poisons as unmodelled).
         Kind::Instance if super::class::has_dunder(it, super::class::D_NEXT) => {
             Err(Raise::Poison(crate::lang::Poison::Unmodelled))
         }

@@ -23,19 +23,6 @@ use crate::runtime::{Raise, Value, class, methods, strs, type_name};
 
 use super::Run;
 
-/// Whether `r` is an AttributeError (raised by the runtime, or an
-/// exception object of AttributeError or a subclass).
-fn is_attribute_error(r: &Raise) -> bool {
-    match r {
-        Raise::Exc { kind, .. } => *kind == "AttributeError",
-        Raise::Thrown(v) => {
-            let attr = exceptions::class_named("AttributeError");
-            exceptions::view(*v).is_some_and(|e| Some(e.builtin) == attr)
-        }
-        _ => false,
-    }
-}
-
 impl Run<'_> {
     /// The attribute name argument as a str's text (CPython's TypeError
     /// for anything else).
@@ -101,7 +88,7 @@ impl Run<'_> {
         self.arena.roots.temps.pop();
         match r {
             Ok(v) => Ok(Some(v)),
-            Err(e) if is_attribute_error(&e) => {
+            Err(e) if exceptions::raises(&e, "AttributeError") => {
                 self.error_handled();
                 Ok(None)
             }

@@ -479,7 +479,9 @@ impl Run<'_> {
     /// for a `for` loop and the builtins that consume iterators, and is
     /// dropped; without, it propagates as raised (`next(it)`).
     pub(crate) fn user_next(&mut self, it: Value, stop_ends: bool) -> Result<Option<Value>, Raise> {
-        // None any more: CPython's `_PyObject_NextNotImplemented`.
+        // None: CPython's `_PyObject_NextNotImplemented` (defensive: the
+        // class's `__next__` bit said it has one, and deleting a class
+        // attribute poisons).
         let Some(f) = self.dunder(it, "__next__")? else {
             return Err(Raise::type_error(format!(
                 "'{}' object is not iterable",
@@ -488,7 +490,7 @@ impl Run<'_> {
         };
         match self.call_dunder(f, &[it]) {
             Ok(v) => Ok(Some(v)),
-            Err(e) if stop_ends && super::generators::is_stop_iteration_raise(&e) => {
+            Err(e) if stop_ends && crate::runtime::exceptions::raises(&e, "StopIteration") => {
                 self.error_handled();
                 Ok(None)
             }

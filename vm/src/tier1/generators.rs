@@ -220,7 +220,7 @@ impl Run<'_> {
                 // PEP 479: a StopIteration leaving a generator's frame,
                 // raised by the runtime or by a `raise` statement (an
                 // object of StopIteration or a subclass), is a RuntimeError.
-                if !is_stop_iteration_raise(&e) {
+                if !exceptions::raises(&e, "StopIteration") {
                     return Err(e);
                 }
                 self.arena.roots.thrown = Value::NULL;
@@ -608,18 +608,5 @@ impl Run<'_> {
             ));
         }
         Ok(items)
-    }
-}
-
-/// Whether `e` raises a StopIteration (or one of a subclass), made by the
-/// runtime or by a `raise` statement.
-pub(crate) fn is_stop_iteration_raise(e: &Raise) -> bool {
-    match e {
-        Raise::Exc { kind, .. } => *kind == "StopIteration",
-        Raise::Thrown(v) => {
-            let stop = exceptions::class_named("StopIteration");
-            exceptions::view(*v).is_some_and(|e| Some(e.builtin) == stop)
-        }
-        _ => false,
     }
 }
