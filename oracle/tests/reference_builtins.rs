@@ -45,6 +45,20 @@ fn attributes_by_string_the_language_leaves_out_poison_the_reference() {
     }
 }
 
+/// The VM's list (vm/tests/common/poison_programs.rs): set algebra and
+/// set comparisons of dict views poison the reference too.
+#[test]
+fn set_algebra_on_dict_views_poisons_the_reference() {
+    for src in VIEW_ALGEBRA_POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Poisoned(Poison::Unmodelled),
+            "{src}"
+        );
+    }
+}
+
 /// `heapq`, `functools` and `itertools` (lowered by the front end to the
 /// language's own code, which the reference runs as any program).
 ///

@@ -39,3 +39,25 @@ fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
         }
     }
 }
+
+/// CPython runs each of these (so poison, not an error, is the right
+/// verdict), and every tier poisons them.
+#[test]
+fn set_algebra_on_dict_views_poisons_every_tier() {
+    for src in VIEW_ALGEBRA_POISONED {
+        let out = std::process::Command::new("python3")
+            .args(["-c", src])
+            .output()
+            .expect("python3 is required for this test (run ci/setup)");
+        assert!(out.status.success(), "python3 failed on:\n{src}");
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        for (name, config) in common::configs() {
+            let out = Vm::new(config).run_module(&module);
+            assert_eq!(
+                out.result,
+                RunResult::Poisoned(Poison::Unmodelled),
+                "{name}: {src}"
+            );
+        }
+    }
+}

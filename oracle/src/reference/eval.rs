@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::StackGuard;
 use super::array::{self, Arr};
 use super::compare;
+use super::dict::ViewKind;
 use super::dict_methods;
 use super::float::{self, Num};
 use super::math;
@@ -896,6 +897,16 @@ fn binop_full(
 /// augmented assignment, whose TypeError names the operator as written
 /// (`+=`), exactly as CPython's in-place protocol reports it.
 pub fn unsupported(op: BinOp, a: &Value, b: &Value, inplace: bool) -> Box<Stop> {
+    // CPython's keys and items views are set-like (`d.keys() | other`,
+    // either side, is a set): unmodelled, not a TypeError.
+    let set_like_view = |v: &Value| matches!(v, Value::View(w) if w.kind != ViewKind::Values);
+    if matches!(
+        op,
+        BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+    ) && (set_like_view(a) || set_like_view(b))
+    {
+        return poison(Poison::Unmodelled);
+    }
     // `**` is also the builtin `pow()`, which shares its message (but
     // `**=` does not).
     let name = match (op, inplace) {

@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use jitdiff_vm::lang::ast::{BinOp, CmpOp};
 
-use super::super::eval::{Res, Stop, type_error};
+use super::super::eval::{Res, Stop, poison, type_error};
 use super::super::value::Value;
 use super::{SetObj, Table};
+use jitdiff_vm::lang::outcome::Poison;
 
 pub fn new_set(t: Table) -> Rc<SetObj> {
     Rc::new(SetObj {
@@ -171,6 +172,10 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value) -> Option<Res<bool>> {
         return None;
     }
     let (Some(x), Some(y)) = (table(a), table(b)) else {
+        // CPython compares a set with an items view as sets of pairs.
+        if matches!(a, Value::View(_)) || matches!(b, Value::View(_)) {
+            return Some(Err(poison(Poison::Unmodelled)));
+        }
         return Some(match op {
             CmpOp::Eq => Ok(false),
             CmpOp::NotEq => Ok(true),

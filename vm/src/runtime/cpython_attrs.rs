@@ -21,6 +21,15 @@ const INT_ATTRIBUTES: &str = concat!(
     "imag numerator real to_bytes",
 );
 
+/// `dir(type({}.keys()))`, which is also `dir(type({}.items()))`.
+const SET_LIKE_VIEW_ATTRIBUTES: &str = concat!(
+    "__and__ __class__ __contains__ __delattr__ __dir__ __doc__ __eq__ __format__ __ge__ ",
+    "__getattribute__ __getstate__ __gt__ __hash__ __init__ __init_subclass__ __iter__ ",
+    "__le__ __len__ __lt__ __ne__ __new__ __or__ __rand__ __reduce__ __reduce_ex__ __repr__ ",
+    "__reversed__ __ror__ __rsub__ __rxor__ __setattr__ __sizeof__ __str__ __sub__ ",
+    "__subclasshook__ __xor__ isdisjoint mapping",
+);
+
 /// The dunders of `dir(BaseException)`, which every built-in exception
 /// class of the language has (a macro: `concat!` takes only literals).
 macro_rules! exception_dunders {
@@ -109,6 +118,17 @@ pub const CPYTHON_ATTRIBUTES: &[(&str, &str)] = &[
         ),
     ),
     ("int", INT_ATTRIBUTES),
+    ("dict_keys", SET_LIKE_VIEW_ATTRIBUTES),
+    ("dict_items", SET_LIKE_VIEW_ATTRIBUTES),
+    (
+        "dict_values",
+        concat!(
+            "__class__ __delattr__ __dir__ __doc__ __eq__ __format__ __ge__ __getattribute__ ",
+            "__getstate__ __gt__ __hash__ __init__ __init_subclass__ __iter__ __le__ __len__ ",
+            "__lt__ __ne__ __new__ __reduce__ __reduce_ex__ __repr__ __reversed__ __setattr__ ",
+            "__sizeof__ __str__ __subclasshook__ mapping",
+        ),
+    ),
     (
         "float",
         concat!(
@@ -197,7 +217,13 @@ mod tests {
     #[test]
     fn the_table_is_cpythons() {
         for (ty, names) in CPYTHON_ATTRIBUTES {
-            let expr = if *ty == "NoneType" { "type(None)" } else { ty };
+            let expr = match *ty {
+                "NoneType" => "type(None)",
+                "dict_keys" => "type({}.keys())",
+                "dict_items" => "type({}.items())",
+                "dict_values" => "type({}.values())",
+                _ => ty,
+            };
             let out = std::process::Command::new("python3")
                 .args(["-c", &format!("print(' '.join(sorted(dir({expr}))))")])
                 .output()

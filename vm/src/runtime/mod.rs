@@ -77,6 +77,9 @@ impl Raise {
     /// operand's type implements it; `**` is also `pow()`, which shares
     /// the message (`**=` does not).
     pub fn unsupported_operands(op: BinOp, inplace: bool, a: Value, b: Value) -> Raise {
+        if views_set_algebra(op, a, b) {
+            return Raise::Poison(Poison::Unmodelled);
+        }
         let name = match (op, inplace) {
             (_, true) => format!("{}=", op.symbol()),
             (BinOp::Pow, false) => "** or pow()".to_string(),
@@ -94,6 +97,17 @@ impl From<OutOfMemory> for Raise {
     fn from(_: OutOfMemory) -> Raise {
         Raise::Poison(Poison::OutOfMemory)
     }
+}
+
+/// Whether `a op b` is set algebra on a dict's keys or items view (either
+/// side, any iterable on the other): CPython's views are set-like there
+/// (`d.keys() | other` is a set), which the language does not model, so
+/// it is unmodelled rather than the TypeError CPython never raises.
+fn views_set_algebra(op: BinOp, a: Value, b: Value) -> bool {
+    matches!(
+        op,
+        BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor
+    ) && (pydict::is_set_like_view(a) || pydict::is_set_like_view(b))
 }
 
 /// Python's `type(v).__name__`.

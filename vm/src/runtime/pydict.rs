@@ -59,6 +59,11 @@ pub fn is_dict(v: Value) -> bool {
 pub fn is_view(v: Value) -> bool {
     v.is_ptr() && object::kind_of(v) == Kind::DictView
 }
+
+/// A keys or items view: set-like in CPython (a values view is not).
+pub fn is_set_like_view(v: Value) -> bool {
+    is_view(v) && view_parts(v).1 != Which::Values
+}
 pub fn is_iter(v: Value) -> bool {
     v.is_ptr() && object::kind_of(v) == Kind::DictIter
 }

@@ -206,6 +206,11 @@ pub fn rich_compare(op: CmpOp, a: Value, b: Value, depth: usize) -> Option<Resul
     if !(is_dict(a) || is_dict(b) || is_view(a) || is_view(b)) {
         return None;
     }
+    // A view and a set compare as sets (whichever of the two this path
+    // was asked first).
+    if (is_view(a) && super::pyset::is_set(b)) || (super::pyset::is_set(a) && is_view(b)) {
+        return super::pyset_ops::rich_compare(op, a, b);
+    }
     let set_like = |v: Value| is_view(v) && view_parts(v).1 != Which::Values;
     Some(match op {
         CmpOp::Eq | CmpOp::NotEq => {

@@ -267,6 +267,10 @@ pub fn rich_compare(op: CmpOp, a: Value, b: Value) -> Option<Result<bool, Raise>
     }
     let set_like = |v: Value| is_set(v) || is_keys_view(v);
     if !(set_like(a) && set_like(b)) {
+        // CPython compares a set with an items view as sets of pairs.
+        if pydict::is_set_like_view(a) || pydict::is_set_like_view(b) {
+            return Some(Err(Raise::Poison(Poison::Unmodelled)));
+        }
         return Some(match op {
             CmpOp::Eq => Ok(false),
             CmpOp::NotEq => Ok(true),

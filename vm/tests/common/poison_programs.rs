@@ -58,3 +58,21 @@ const ATTR_POISONED: &[&str] = &[
     "class C:\n    pass\nc = C()\nsetattr(c, 'fresh', 1)\nprint(c.fresh)\n",
     "class C:\n    pass\nsetattr(C, 'x', 1)\n",
 ];
+
+/// Set algebra and set comparisons of a dict's keys or items view, which
+/// CPython runs (its views are set-like) and the language does not model;
+/// also `isdisjoint`, a view method it lacks. Every tier and the
+/// reference poison, where both used to raise TypeError or compare false.
+#[allow(dead_code)] // each includer reads one of the lists
+const VIEW_ALGEBRA_POISONED: &[&str] = &[
+    "a = {1: 2}\nb = {3: 4}\nprint(sorted(a.keys() | b.keys()))\n",
+    "d = {1: 2, 3: 4}\nprint(sorted(d.keys() - {1}))\n",
+    "d = {1: 2, 3: 4}\nprint(sorted({5} | d.keys()))\n",
+    "d = {1: 2, 3: 4}\nprint(sorted(d.keys() & [1]))\n",
+    "d = {1: 2, 3: 4}\ns = {9}\ns |= d.keys()\nprint(sorted(s))\n",
+    "d = {1: 2, 3: 4}\nprint(d.items() ^ {(1, 2)})\n",
+    "d = {1: 2, 3: 4}\nprint({(1, 2), (3, 4)} == d.items())\n",
+    "d = {1: 2, 3: 4}\nprint(d.items() <= {(1, 2), (3, 4), 5})\n",
+    "d = {1: 2, 3: 4}\nprint(d.keys().isdisjoint({5}))\n",
+    "d = {1: 2}\nfor i in range(20):\n    print(len(d.keys() | {i}))\n",
+];
