@@ -30,7 +30,8 @@ use jitdiff_vm::lang::parse_program;
 
 /// Strings the receivers and arguments are drawn from: empty, one char,
 /// repeated substrings, whitespace and separators, digits and numbers in
-/// the forms `int()`/`float()` read or reject, mixed case.
+/// the forms `int()`/`float()` read or reject, mixed case (a digit before
+/// a letter: `title()` starts a word after it).
 const STRS: &[&str] = &[
     "''",
     "'a'",
@@ -51,7 +52,7 @@ const STRS: &[&str] = &[
     "'1e3'",
     "'b'",
     "','",
-    "'title Case'",
+    "'3rd title Case'",
     "'{}:{!r}'",
 ];
 

@@ -469,8 +469,9 @@ pub fn span(s: &SliceArgs, len: usize) -> Res<Span> {
 /// `v[a:b:c]`: a new list or tuple (bulk-charged), or a range.
 pub fn slice(h: &mut Heap, v: &Value, s: &SliceArgs, int_bits: u64) -> Res<Value> {
     match v {
-        // Array slices are not modelled.
-        Value::Arr(_) => Err(poison(Poison::Unmodelled)),
+        // Array slices are not modelled, nor the `slice` object CPython
+        // hands a user class's `__getitem__`.
+        Value::Arr(_) | Value::Instance(_) => Err(poison(Poison::Unmodelled)),
         Value::List(l) => {
             let items = l.items.borrow();
             let sp = span(s, items.len())?;
@@ -568,7 +569,8 @@ fn no_item_assignment(v: &Value) -> Box<super::eval::Stop> {
 
 /// `container[a:b:c] = value` (CPython's `list_ass_subscript`).
 pub fn store_slice(h: &mut Heap, container: &Value, s: &SliceArgs, value: &Value) -> Res<()> {
-    if let Value::Arr(_) = container {
+    // Nor the `slice` object CPython hands a user class's `__setitem__`.
+    if let Value::Arr(_) | Value::Instance(_) = container {
         return Err(poison(Poison::Unmodelled));
     }
     if let Value::Dict(_) = container {

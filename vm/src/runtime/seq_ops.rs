@@ -318,6 +318,11 @@ pub fn slice(
     upper: Value,
     step: Value,
 ) -> Result<Value, Raise> {
+    // CPython hands a user class's `__getitem__`/`__setitem__` a `slice`
+    // object, which the language does not have.
+    if super::class::is_instance(c) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     if is_range(c) {
         let s = slice_indices(&range::len(c), lower, upper, step)?;
         let (start, _, rstep) = range::parts(c);
@@ -360,6 +365,11 @@ pub fn store_slice(
     step: Value,
     value: Value,
 ) -> Result<(), Raise> {
+    // CPython hands a user class's `__getitem__`/`__setitem__` a `slice`
+    // object, which the language does not have.
+    if super::class::is_instance(c) {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
     if !is_list(c) {
         return Err(Raise::type_error(format!(
             "'{}' object does not support item assignment",

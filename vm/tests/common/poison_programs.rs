@@ -76,3 +76,13 @@ const VIEW_ALGEBRA_POISONED: &[&str] = &[
     "d = {1: 2, 3: 4}\nprint(d.keys().isdisjoint({5}))\n",
     "d = {1: 2}\nfor i in range(20):\n    print(len(d.keys() | {i}))\n",
 ];
+
+/// Slicing an instance of a user class: CPython hands its `__getitem__`
+/// or `__setitem__` a `slice` object, which the language does not have.
+/// Every tier and the reference poison (they raised TypeError).
+#[allow(dead_code)] // each includer reads one of the lists
+const INSTANCE_SLICE_POISONED: &[&str] = &[
+    "class C:\n    def __getitem__(self, i):\n        return i\nprint(C()[1:2])\n",
+    "class C:\n    def __getitem__(self, i):\n        return 7\nc = C()\nfor i in range(30):\n    print(c[i], c[::2])\n",
+    "class C:\n    def __setitem__(self, i, v):\n        print(i, v)\nc = C()\nc[1:3] = [5]\n",
+];
