@@ -298,7 +298,7 @@ const TEMPLATES: &[&str] = &[
     "divmod(k, a)",
     "(-k // b, -k % b)",
     "k >> (b + 1)",
-    "k << b",
+    "(k << b, k << (b * 11 + 30))",
     "(k & a, k | b, k ^ a, ~k)",
     "pow(k, b, a)",
     "pow(a, b)",
