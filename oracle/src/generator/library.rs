@@ -259,7 +259,7 @@ const TEMPLATES: &[&str] = &[
     // ranges
     "range(a, 12, b or 2).index(b)",
     "range(a, 12, b or 2).count(b)",
-    "list(range(a, 10, b or 1)[1:4])",
+    "(list(range(a, 10, b or 1)[1:4]), range(a, 10, b or 1)[a::b or 2])",
     "range(b, 20, 3)[a]",
     "len(range(a, b * 4, -1 if b < 0 else 1))",
     "(b in range(a, 9, 2), list(reversed(range(a, b))))",

@@ -141,14 +141,17 @@ pub fn subscript(arena: &mut Arena, c: Value, index: Value) -> Result<Value, Rai
             type_name(index)
         )));
     }
-    let i = index_value(index, "IndexError")?;
     if is_range(c) {
+        // Any int: a range's length need not fit a machine word
+        // (`range(2 ** 64)[2 ** 63]`), and CPython's error for a huge
+        // index is the range's own.
         let n = range::len(c);
-        let i = if i < 0 {
-            IBig::from(i) + &n
+        let i = if index.is_bool() {
+            IBig::from((index == Value::TRUE) as i64)
         } else {
-            IBig::from(i)
+            int::to_ibig(index)
         };
+        let i = if i < IBig::from(0) { i + &n } else { i };
         if i < IBig::from(0) || i >= n {
             return Err(Raise::exc(
                 "IndexError",
@@ -158,6 +161,7 @@ pub fn subscript(arena: &mut Arena, c: Value, index: Value) -> Result<Value, Rai
         let (start, _, step) = range::parts(c);
         return int::from_ibig(arena, &(start + step * i));
     }
+    let i = index_value(index, "IndexError")?;
     match normalize(i, len(c)) {
         Some(i) => Ok(get(c, i)),
         None => Err(Raise::exc(
@@ -231,7 +235,9 @@ pub struct SliceIndices {
     pub start: IBig,
     pub step: IBig,
     pub len: usize,
-    /// `start + len * step` (the stop `compute_slice` gives a range).
+    /// The stop bound clamped to the sequence, as CPython's
+    /// `_PySlice_GetLongIndices` leaves it (not rounded to a step):
+    /// `compute_slice` scales it into a range's stop, whose repr shows it.
     pub stop: IBig,
 }
 
@@ -303,7 +309,7 @@ pub fn slice_indices(
     // slice never materializes its items.
     let len = usize::try_from(&count).unwrap_or(usize::MAX);
     Ok(SliceIndices {
-        stop: &start + &count * &step,
+        stop,
         start,
         step,
         len,

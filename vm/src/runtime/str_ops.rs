@@ -171,7 +171,17 @@ pub fn call_method(
         "join" => {
             exactly(1, "str.join")?;
             seq::rooted(arena, |arena| {
-                let items = seq::collect(arena, args[0])?;
+                // CPython's `PySequence_Fast` names join for a TypeError
+                // getting the iterator.
+                let items = seq::collect(arena, args[0]).map_err(|e| match e {
+                    Raise::Exc {
+                        kind: "TypeError",
+                        ref message,
+                    } if message.ends_with("is not iterable") => {
+                        Raise::type_error("can only join an iterable".into())
+                    }
+                    e => e,
+                })?;
                 let mut parts = Vec::with_capacity(items.len());
                 for (i, v) in items.iter().enumerate() {
                     if !is_str(*v) {
