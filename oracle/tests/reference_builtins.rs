@@ -46,11 +46,15 @@ fn attributes_by_string_the_language_leaves_out_poison_the_reference() {
 }
 
 /// The VM's list (vm/tests/common/poison_programs.rs): set algebra and
-/// set comparisons of dict views, and slices of instances, poison the
-/// reference too.
+/// set comparisons of dict views, slices of instances and set displays
+/// spreading a set or dict poison the reference too.
 #[test]
-fn set_algebra_on_dict_views_and_slices_of_instances_poison_the_reference() {
-    for src in VIEW_ALGEBRA_POISONED.iter().chain(INSTANCE_SLICE_POISONED) {
+fn unmodelled_set_views_slices_and_spreads_poison_the_reference() {
+    for src in VIEW_ALGEBRA_POISONED
+        .iter()
+        .chain(INSTANCE_SLICE_POISONED)
+        .chain(SET_SPREAD_POISONED)
+    {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         assert_eq!(
             reference::run(&module),

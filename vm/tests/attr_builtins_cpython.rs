@@ -43,8 +43,12 @@ fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
 /// CPython runs each of these (so poison, not an error, is the right
 /// verdict), and every tier poisons them.
 #[test]
-fn set_algebra_on_dict_views_and_slices_of_instances_poison_every_tier() {
-    for src in VIEW_ALGEBRA_POISONED.iter().chain(INSTANCE_SLICE_POISONED) {
+fn unmodelled_set_views_slices_and_spreads_poison_every_tier() {
+    for src in VIEW_ALGEBRA_POISONED
+        .iter()
+        .chain(INSTANCE_SLICE_POISONED)
+        .chain(SET_SPREAD_POISONED)
+    {
         let out = std::process::Command::new("python3")
             .args(["-c", src])
             .output()

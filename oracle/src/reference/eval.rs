@@ -533,6 +533,10 @@ impl<'p> Interp<'p> {
                 let vs = self.display_values(items, false, frame)?;
                 super::set::display(&mut self.heap, vs, *constant)
             }
+            Ex::FrozenSet(items) => {
+                let vs = self.display_values(items, false, frame)?;
+                super::set::frozen_constant(&mut self.heap, vs)
+            }
             // Only a display's item (`display_values` takes it there).
             Ex::Spread(_) => Err(poison(Poison::Unmodelled)),
             Ex::StraySlice(parts) => {

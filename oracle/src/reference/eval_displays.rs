@@ -26,6 +26,12 @@ impl<'p> Interp<'p> {
                 continue;
             };
             let v = self.eval(it, frame)?;
+            // A set display's `*s` of a set or dict: CPython's SET_UPDATE
+            // merges a set (or presizes for a dict) where the items here go
+            // into the new set one by one, which can order it differently.
+            if !value_after && matches!(v, Value::Set(_) | Value::Dict(_)) {
+                return Err(poison(Poison::Unmodelled));
+            }
             if value_after && !dunders::iterable_type(&v) {
                 return Err(type_error(format!(
                     "Value after * must be an iterable, not {}",

@@ -88,6 +88,10 @@ pub enum Ex {
     /// A set display; `true`: CPython 3.11 folds it to a frozenset
     /// constant (more than two constant elements) and merges that.
     Set(Vec<Ex>, bool),
+    /// A loop's or comprehension's iterable that is a set display of more
+    /// than two constants: CPython 3.11's frozenset constant itself
+    /// (`fold_iter`), not merged into a new set.
+    FrozenSet(Vec<Ex>),
     /// A generator expression: the generator function `funcs[code]` (see
     /// [`super::cells::genexp_function`]) called with `iter()` of the
     /// first iterable.
@@ -532,7 +536,7 @@ impl Resolver<'_> {
                 body,
                 orelse,
             } => {
-                let iter = self.expr(iter, scope)?;
+                let iter = self.iterable(iter, scope)?;
                 let target = self.slot(target, scope);
                 St::For(
                     target,
@@ -547,7 +551,7 @@ impl Resolver<'_> {
                 body,
                 orelse,
             } => {
-                let iter = self.expr(iter, scope)?;
+                let iter = self.iterable(iter, scope)?;
                 St::ForUnpack(
                     self.dests(targets, scope)?,
                     iter,
@@ -957,20 +961,40 @@ impl Resolver<'_> {
     /// A set display; a constant one (see [`Ex::Set`]) equal to an earlier
     /// one as a set of typed values evaluates that one's items instead.
     fn set_display(&mut self, items: &[Expr], scope: &Scope) -> R<Ex> {
+        match self.constant_set_items(items) {
+            Some(first) => Ok(Ex::Set(self.exprs(&first, scope)?, true)),
+            None => Ok(Ex::Set(self.display_items(items, scope)?, false)),
+        }
+    }
+
+    /// A `for` loop's or a comprehension clause's iterable (see
+    /// [`Ex::FrozenSet`]).
+    pub(super) fn iterable(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
+        if let Expr::Set(items) = e
+            && let Some(first) = self.constant_set_items(items)
+        {
+            return Ok(Ex::FrozenSet(self.exprs(&first, scope)?));
+        }
+        self.expr(e, scope)
+    }
+
+    /// The items a display of more than two constants is built from: its
+    /// own, or those of an earlier display equal to it as a set of typed
+    /// values (CPython shares one frozenset); None for any other display.
+    fn constant_set_items(&mut self, items: &[Expr]) -> Option<Vec<Expr>> {
         if !(items.len() > 2 && items.iter().all(folded_constant)) {
-            return Ok(Ex::Set(self.display_items(items, scope)?, false));
+            return None;
         }
         let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
         key.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         key.dedup();
-        let first = match self.set_consts.iter().find(|(k, _)| *k == key) {
+        Some(match self.set_consts.iter().find(|(k, _)| *k == key) {
             Some((_, first)) => first.clone(),
             None => {
                 self.set_consts.push((key, items.to_vec()));
                 items.to_vec()
             }
-        };
-        Ok(Ex::Set(self.exprs(&first, scope)?, true))
+        })
     }
 
     /// The first iterable is resolved in the enclosing scope; everything
@@ -989,7 +1013,7 @@ impl Resolver<'_> {
             // Only a hand-built AST has no clause: nothing to iterate.
             return Ok(Ex::List(vec![]));
         };
-        let first_iter = self.expr(&first.iter, scope)?;
+        let first_iter = self.iterable(&first.iter, scope)?;
         self.comp_kinds.push(match which {
             Kind::List => "<listcomp>",
             Kind::Set => "<setcomp>",
@@ -1012,7 +1036,7 @@ impl Resolver<'_> {
         for g in generators {
             let iter = match first_iter.take() {
                 Some(it) => it,
-                None => self.expr(&g.iter, scope)?,
+                None => self.iterable(&g.iter, scope)?,
             };
             let dest = self
                 .dests(std::slice::from_ref(&g.target), scope)?

@@ -60,7 +60,7 @@ impl Resolver<'_> {
         if self.comp_scope.iter().any(|(n, _)| uses.contains(n)) {
             return Ok(Ex::Unmodelled);
         }
-        let first_iter = self.expr(&first.iter, scope)?;
+        let first_iter = self.iterable(&first.iter, scope)?;
         let star = jitdiff_vm::lang::ast::StarParams::default();
         let code = self.function("<genexpr>", &params, &star, &body, scope, false)?;
         Ok(Ex::GenExp(code, Box::new(first_iter)))

@@ -48,20 +48,37 @@ pub fn update_from(t: &mut Table, x: &Value) -> Res<()> {
 /// CPython 3.11's frozenset constant merged into a new set.
 pub fn display(h: &mut super::super::seq::Heap, items: Vec<Value>, constant: bool) -> Res<Value> {
     let mut t = Table::default();
+    if constant {
+        // The compiler's frozenset, merged into a new set.
+        t.merge(&frozen_table(items)?)?;
+    } else {
+        for x in items {
+            t.add(x)?;
+        }
+    }
+    h.bulk(t.len());
+    Ok(Value::Set(new_set(t)))
+}
+
+/// The frozenset CPython 3.11's compiler makes of constant `items`: built
+/// in order, then rebuilt from that one's order when the code's constants
+/// are merged.
+fn frozen_table(items: Vec<Value>) -> Res<Table> {
+    let mut t = Table::default();
     for x in items {
         t.add(x)?;
     }
-    if constant {
-        // The compiler's frozenset, rebuilt when the code's constants are
-        // merged (from the first one's order), then merged into a new set.
-        let mut again = Table::default();
-        for (k, h) in t.live() {
-            again.add_hashed(k, h)?;
-        }
-        let mut merged = Table::default();
-        merged.merge(&again)?;
-        t = merged;
+    let mut again = Table::default();
+    for (k, h) in t.live() {
+        again.add_hashed(k, h)?;
     }
+    Ok(again)
+}
+
+/// A loop's iterable that CPython 3.11 folds into a frozenset constant
+/// (`fold_iter`): that constant, iterated as it is.
+pub fn frozen_constant(h: &mut super::super::seq::Heap, items: Vec<Value>) -> Res<Value> {
+    let t = frozen_table(items)?;
     h.bulk(t.len());
     Ok(Value::Set(new_set(t)))
 }

@@ -427,7 +427,7 @@ impl<'n> CodeBuilder<'n> {
                     } => (iter, body, orelse),
                     _ => unreachable!(),
                 };
-                self.expr(iter);
+                self.iterable(iter);
                 self.emit(Op::GetIter, 0);
                 let head = self.here();
                 let for_iter = self.emit(Op::ForIter, 0);

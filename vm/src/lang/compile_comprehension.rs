@@ -71,7 +71,7 @@ impl CodeBuilder<'_> {
         let scopes_before = self.comp_scopes.len();
         let assigned_before = self.assigned.clone();
         let first = &generators[0];
-        self.expr(&first.iter);
+        self.iterable(&first.iter);
         self.emit(Op::GetIter, 0);
         let (op, scope_name) = match kind {
             CompKind::List(_) => (Op::BuildList, "<listcomp>"),
@@ -104,7 +104,7 @@ impl CodeBuilder<'_> {
     fn comp_level(&mut self, kind: CompKind, generators: &[Comprehension], level: usize) {
         let g = &generators[level];
         if level > 0 {
-            self.expr(&g.iter);
+            self.iterable(&g.iter);
             self.emit(Op::GetIter, 0);
         }
         let head = self.here();

@@ -44,7 +44,7 @@ impl CodeBuilder<'_> {
         let star = crate::lang::ast::StarParams::default();
         self.function_object("<genexpr>", &params, &star, &[], Body::Stmts(&body), None);
         if let Some(first) = generators.first() {
-            self.expr(&first.iter);
+            self.iterable(&first.iter);
         } else {
             self.emit(Op::LoadConst, 0);
         }

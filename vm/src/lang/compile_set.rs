@@ -26,26 +26,9 @@ impl CodeBuilder<'_> {
             self.star_display(items, StarDisplay::Set);
             return;
         }
-        let constant = items.len() > 2 && items.iter().all(is_folded_constant);
-        let items = if constant {
-            let mut keys: Vec<String> = items.iter().map(constant_key).collect();
-            keys.sort();
-            keys.dedup();
-            let key = keys.join(",");
-            let table = self.set_consts.as_deref_mut();
-            match table {
-                Some(t) => match t.iter().find(|(k, _)| *k == key) {
-                    Some((_, first)) => first.clone(),
-                    None => {
-                        t.push((key, items.to_vec()));
-                        items.to_vec()
-                    }
-                },
-                None => items.to_vec(),
-            }
-        } else {
-            items.to_vec()
-        };
+        let folded = self.constant_set_items(items);
+        let constant = folded.is_some();
+        let items = folded.unwrap_or_else(|| items.to_vec());
         for x in &items {
             self.expr(x);
         }
@@ -57,6 +40,48 @@ impl CodeBuilder<'_> {
         } else {
             self.emit(Op::BuildSet, items.len() as u32);
         }
+    }
+}
+
+impl CodeBuilder<'_> {
+    /// The items a display of more than two constants is built from: its
+    /// own, or those of an earlier display equal to it (CPython shares one
+    /// frozenset); None for any other display.
+    fn constant_set_items(&mut self, items: &[Expr]) -> Option<Vec<Expr>> {
+        if !(items.len() > 2 && items.iter().all(is_folded_constant)) {
+            return None;
+        }
+        let mut keys: Vec<String> = items.iter().map(constant_key).collect();
+        keys.sort();
+        keys.dedup();
+        let key = keys.join(",");
+        Some(match self.set_consts.as_deref_mut() {
+            Some(t) => match t.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) => first.clone(),
+                None => {
+                    t.push((key, items.to_vec()));
+                    items.to_vec()
+                }
+            },
+            None => items.to_vec(),
+        })
+    }
+
+    /// A `for` loop's or a comprehension clause's iterable. CPython 3.11's
+    /// AST optimizer (`fold_iter`) makes a set display of constants there
+    /// the frozenset constant itself, iterated in its own order, where a
+    /// display is merged into a new set whose order may differ.
+    pub(super) fn iterable(&mut self, e: &Expr) {
+        if let Expr::Set(items) = e
+            && let Some(items) = self.constant_set_items(items)
+        {
+            for x in &items {
+                self.expr(x);
+            }
+            self.emit(Op::BuildSet, items.len() as u32 | SET_CONSTANT);
+            return;
+        }
+        self.expr(e);
     }
 }
 

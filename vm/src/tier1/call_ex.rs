@@ -60,6 +60,14 @@ impl Run<'_> {
     /// ([`LIST_EXTEND_ITER_ERROR`]), else `Value after *` (its
     /// `LIST_EXTEND`).
     fn list_extend(&mut self, func: Value, list: Value, it: Value, arg: u32) -> Result<(), Raise> {
+        // A set display's `*s` of a set or dict: CPython's SET_UPDATE merges
+        // a set (or presizes for a dict) where the items here go into the
+        // new set one by one, which can order it differently.
+        if arg == LIST_EXTEND_ITER_ERROR
+            && (crate::runtime::pyset::is_set(it) || crate::runtime::pydict::is_dict(it))
+        {
+            return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+        }
         if seq::is_list(it) || seq::is_tuple(it) {
             for v in seq::items(it) {
                 seq::append(self.arena, list, v)?;

@@ -86,3 +86,14 @@ const INSTANCE_SLICE_POISONED: &[&str] = &[
     "class C:\n    def __getitem__(self, i):\n        return 7\nc = C()\nfor i in range(30):\n    print(c[i], c[::2])\n",
     "class C:\n    def __setitem__(self, i, v):\n        print(i, v)\nc = C()\nc[1:3] = [5]\n",
 ];
+
+/// A set display spreading a set or a dict (`{*s}`): CPython's
+/// SET_UPDATE merges a set, or presizes for a dict's keys, where the
+/// language adds the items one by one, which can order the new set
+/// differently. Every tier and the reference poison.
+#[allow(dead_code)] // each includer reads one of the lists
+const SET_SPREAD_POISONED: &[&str] = &[
+    "s = set([0, 1, 2, 4, 16])\nprint(s, {*s})\n",
+    "d = {0: 1, 8: 2, 16: 3}\nprint({*d})\n",
+    "s = {3, 11}\nprint({5, *s})\n",
+];

@@ -156,4 +156,35 @@ s.remove({1, 2})
 print(f(3000))
 print(f(500))
 "#,
+    // A constant set display iterated by `for` or a comprehension is
+    // CPython's frozenset constant itself (`fold_iter`), in its own order;
+    // printed or spread, a display is merged into a new set.
+    r#"for x in {0, 1, 2, 4, 16}:
+    print(x, end=' ')
+print()
+print([x for x in {0, 1, 2, 4, 16}])
+print(list(x for x in {8, 16, 0, 24, 3, 40}))
+print({x for x in {8, 16, 0, 24, 3, 40}})
+print({x: 1 for x in {5, 13, 21, 29, 37}})
+print({0, 1, 2, 4, 16}, {16, 4, 2, 1, 0})
+for x in {16, 4, 2, 1, 0}:
+    print(x, end=' ')
+print()
+print([(a, b) for a in (1, 2) for b in {9, 1, 17, 25, 33}])
+total = 0
+for i in range(300):
+    for x in {64, 0, 32, 96, 128, 1, -1}:
+        total += x * i
+print(total)
+for x in {-1, -2, 7, 15, 1.5, (1, 2)}:
+    print(x, end=' ')
+print()
+for k in {1, 2}:
+    print(k)
+print(sorted({8, 16, 0}))
+for p, q in {(1, 2), (9, 10), (17, 18)}:
+    print(p, q)
+"#,
+    r#"print({*[0, 1, 2, 4, 16]}, {5, *range(3)}, {*'abc'} == set('abc'), {*(16, 0, 8)})
+"#,
 ];
