@@ -198,6 +198,35 @@ pub fn format(x: f64, conv: u8, prec: Option<usize>, alt: bool) -> String {
     format!("{sign}{body}")
 }
 
+/// A float formatted with a precision and no type (`format(x, '.3')`):
+/// CPython's `g` with `Py_DTSF_ADD_DOT_0`, whose fixed-point form keeps a
+/// digit past the point and is used only while the exponent `%e` would
+/// show is below `precision - 1` (`format(100.0, '.3')` is `1e+02`).
+pub fn with_point(x: f64, prec: Option<usize>) -> String {
+    if !x.is_finite() {
+        return format(x, b'g', prec, false);
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let d = exact(x.abs());
+    let p = prec.unwrap_or(6).max(1);
+    let r = d.round(p as i64);
+    let x_exp = if r.digits.is_empty() { 0 } else { r.point - 1 };
+    let body = if (-4..p as i64 - 1).contains(&x_exp) {
+        let fprec = (p as i64 - 1 - x_exp) as usize;
+        let mut s = d.round(d.point + fprec as i64).fixed(fprec, false);
+        strip_zeros(&mut s);
+        if !s.contains('.') {
+            s.push_str(".0");
+        }
+        s
+    } else {
+        let (mut m, e) = r.sci(p - 1, false);
+        strip_zeros(&mut m);
+        m + &exponent(e, false)
+    };
+    format!("{sign}{body}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,11 +3,11 @@
 //! `[[fill]align][sign][#][0][width][,|_][.precision][type]`, ints (`bool`
 //! too) under `d x X o b` (with `#`, the base's prefix between the sign and
 //! any zero padding) or, converted, under the float types, floats under
-//! `e E f F g G %` or no type (their repr), strs under `s`.
+//! `e E f F g G %` or no type (their repr, or with a precision CPython's
+//! `g` keeping a digit past the point), strs under `s`.
 //!
-//! Unmodelled (poisoned, as in the VM): `#` of a float, `z`, types `c` and `n`, a
-//! float with a precision and no type, `0` padding with a separator or of
-//! an infinity or NaN, and instances.
+//! Unmodelled (poisoned, as in the VM): `#` of a float, `z`, types `c` and `n`,
+//! `0` padding with a separator or of an infinity or NaN, and instances.
 
 use std::rc::Rc;
 
@@ -227,8 +227,7 @@ fn integer(n: &num_bigint::BigInt, of: &str, spec: &FormatSpec) -> Res<String> {
 
 fn real(x: f64, of: &str, spec: &FormatSpec) -> Res<String> {
     let ty = match spec.ty {
-        None if spec.precision.is_none() => None,
-        None => return Err(poison(Poison::Unmodelled)),
+        None => None,
         Some(t @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => Some(t),
         Some('n') => return Err(poison(Poison::Unmodelled)),
         Some(t) => return Err(unknown_code(t, of)),
@@ -239,6 +238,7 @@ fn real(x: f64, of: &str, spec: &FormatSpec) -> Res<String> {
     let negative = x.is_sign_negative() && !x.is_nan();
     let magnitude = x.abs();
     let text = match ty {
+        None if spec.precision.is_some() => format_float::with_point(magnitude, spec.precision),
         None => float::repr(magnitude),
         Some('%') => format!(
             "{}%",

@@ -244,7 +244,8 @@ fn format_int(v: Value, spec: &Spec) -> Result<String, Raise> {
 
 fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
     let kind = match spec.kind {
-        None if spec.precision.is_some() => return Err(unmodelled()),
+        // `g` keeping a digit past the point (see `general_with_point`).
+        None if spec.precision.is_some() => 'q',
         None => 'r',
         Some(k @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => k,
         Some('n') => return Err(unmodelled()),
@@ -266,6 +267,7 @@ fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
             'f' => (super::format::fixed(a, prec, false), ""),
             'e' => (super::format::exponent(a, prec, false), ""),
             'g' => (super::format::general(a, prec, false), ""),
+            'q' => (general_with_point(a, prec), ""),
             _ => (super::format::fixed(a * 100.0, prec, false), "%"),
         }
     };
@@ -284,6 +286,27 @@ fn format_float(x: f64, spec: &Spec, of: &str) -> Result<String, Raise> {
         .unwrap_or(body.len());
     let (int_part, rest) = body.split_at(split);
     number(spec, negative, "", int_part, &format!("{rest}{suffix}"), 3)
+}
+
+/// CPython's float format with a precision and no type (`format(x,
+/// '.3')`): `g`, except that fixed-point notation keeps a digit past the
+/// point (`2.0`, CPython's `Py_DTSF_ADD_DOT_0`), so a number whose
+/// precision fills the digits before the point takes an exponent instead
+/// (`format(100.0, '.3')` is `1e+02`).
+fn general_with_point(a: f64, prec: usize) -> String {
+    let p = prec.max(1);
+    let e = super::format::exponent(a, p - 1, false);
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "+00"));
+    if exp.parse::<i64>().ok() == Some(p as i64 - 1) {
+        let mantissa = if mantissa.contains('.') {
+            mantissa.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            mantissa
+        };
+        return format!("{mantissa}e{exp}");
+    }
+    let g = super::format::general(a, p, false);
+    if g.contains(['.', 'e']) { g } else { g + ".0" }
 }
 
 /// Lays out a number: sign and `prefix`, the integer digits grouped by
