@@ -111,7 +111,7 @@ impl Lib {
 }
 
 /// The functions a program may call, by module.
-const FUNCTIONS: [(Lib, &str); 29] = [
+const FUNCTIONS: [(Lib, &str); 33] = [
     (Lib::Heapq, "heappush"),
     (Lib::Heapq, "heappop"),
     (Lib::Heapq, "heapify"),
@@ -133,6 +133,10 @@ const FUNCTIONS: [(Lib, &str); 29] = [
     (Lib::Itertools, "zip_longest"),
     (Lib::Itertools, "islice"),
     (Lib::Itertools, "groupby"),
+    (Lib::Itertools, "takewhile"),
+    (Lib::Itertools, "dropwhile"),
+    (Lib::Itertools, "filterfalse"),
+    (Lib::Itertools, "starmap"),
     (Lib::Bisect, "bisect_right"),
     (Lib::Bisect, "bisect_left"),
     (Lib::Bisect, "bisect"),

@@ -505,6 +505,70 @@ def __jd_itertools_pairwise_gen(it):
         return
 
 
+def __jd_itertools_takewhile(*args, **kwargs):
+    if kwargs:
+        raise TypeError("takewhile() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("takewhile expected 2 arguments, got %d" % len(args))
+    return __jd_itertools_takewhile_gen(args[0], iter(args[1]))
+
+
+def __jd_itertools_takewhile_gen(predicate, it):
+    for item in it:
+        if predicate(item):
+            yield item
+        else:
+            return
+
+
+def __jd_itertools_dropwhile(*args, **kwargs):
+    if kwargs:
+        raise TypeError("dropwhile() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("dropwhile expected 2 arguments, got %d" % len(args))
+    return __jd_itertools_dropwhile_gen(args[0], iter(args[1]))
+
+
+def __jd_itertools_dropwhile_gen(predicate, it):
+    for item in it:
+        if not predicate(item):
+            yield item
+            break
+    for item in it:
+        yield item
+
+
+def __jd_itertools_filterfalse(*args, **kwargs):
+    if kwargs:
+        raise TypeError("filterfalse() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("filterfalse expected 2 arguments, got %d" % len(args))
+    return __jd_itertools_filterfalse_gen(args[0], iter(args[1]))
+
+
+def __jd_itertools_filterfalse_gen(function, it):
+    for item in it:
+        if function is None:
+            keep = item
+        else:
+            keep = function(item)
+        if not keep:
+            yield item
+
+
+def __jd_itertools_starmap(*args, **kwargs):
+    if kwargs:
+        raise TypeError("starmap() takes no keyword arguments")
+    if len(args) != 2:
+        raise TypeError("starmap expected 2 arguments, got %d" % len(args))
+    return __jd_itertools_starmap_gen(args[0], iter(args[1]))
+
+
+def __jd_itertools_starmap_gen(function, it):
+    for item in it:
+        yield function(*tuple(item))
+
+
 def __jd_itertools_product(*iterables, **kwargs):
     repeat = 1
     for k in kwargs:
