@@ -8,8 +8,7 @@
 mod common;
 
 use common::check_against_cpython;
-use jitdiff_vm::Vm;
-use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+use jitdiff_vm::lang::Poison;
 
 const PROGRAMS: &str = include_str!("data/attr_builtins.txt");
 
@@ -28,15 +27,7 @@ include!("common/poison_programs.rs");
 #[test]
 fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
     for src in ATTR_POISONED {
-        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-        for (name, config) in common::configs() {
-            let out = Vm::new(config).run_module(&module);
-            assert_eq!(
-                out.result,
-                RunResult::Poisoned(Poison::Unmodelled),
-                "{name}: {src}"
-            );
-        }
+        common::assert_poisoned_on_every_tier(src, Poison::Unmodelled);
     }
 }
 
@@ -54,14 +45,6 @@ fn unmodelled_set_views_slices_and_spreads_poison_every_tier() {
             .output()
             .expect("python3 is required for this test (run ci/setup)");
         assert!(out.status.success(), "python3 failed on:\n{src}");
-        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-        for (name, config) in common::configs() {
-            let out = Vm::new(config).run_module(&module);
-            assert_eq!(
-                out.result,
-                RunResult::Poisoned(Poison::Unmodelled),
-                "{name}: {src}"
-            );
-        }
+        common::assert_poisoned_on_every_tier(src, Poison::Unmodelled);
     }
 }

@@ -123,18 +123,9 @@ fn every_tier_prints_what_cpython_prints_for_builtins_comparing_instances() {
 
 #[test]
 fn long_sorts_calling_a_user_lt_poison_every_tier() {
-    use jitdiff_vm::Vm;
-    use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+    use jitdiff_vm::lang::Poison;
     for src in LONG_USER_SORTS {
-        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-        for (name, config) in common::configs() {
-            let out = Vm::new(config).run_module(&module);
-            assert_eq!(
-                out.result,
-                RunResult::Poisoned(Poison::SortOrder),
-                "{name}\n{src}"
-            );
-        }
+        common::assert_poisoned_on_every_tier(src, Poison::SortOrder);
     }
 }
 

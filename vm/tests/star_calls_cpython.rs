@@ -48,8 +48,7 @@ fn every_tier_prints_what_cpython_prints_for_unpacking_calls_and_arrays() {
 
 #[test]
 fn what_arrays_do_beyond_the_language_poisons_every_tier() {
-    use jitdiff_vm::Vm;
-    use jitdiff_vm::lang::{Poison, RunResult, parse_program};
+    use jitdiff_vm::lang::Poison;
     let poisoned = [
         "import array\na = array.array('B', [1])\nprint(a == a)\n",
         "import array\na = array.array('B', [1])\nprint(a + a)\n",
@@ -58,14 +57,6 @@ fn what_arrays_do_beyond_the_language_poisons_every_tier() {
         "import array\nprint(array.array('d', [1.0]))\n",
     ];
     for src in poisoned {
-        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-        for (name, config) in common::configs() {
-            let out = Vm::new(config).run_module(&module);
-            assert_eq!(
-                out.result,
-                RunResult::Poisoned(Poison::Unmodelled),
-                "{name}: {src}"
-            );
-        }
+        common::assert_poisoned_on_every_tier(src, Poison::Unmodelled);
     }
 }

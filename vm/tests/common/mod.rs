@@ -37,6 +37,16 @@ pub fn cpython(src: &str) -> (String, Option<(String, String)>) {
     }
 }
 
+/// Every tier and backend of [`configs`] ends `src` poisoned by `poison`.
+#[allow(dead_code)] // not every includer checks poison
+pub fn assert_poisoned_on_every_tier(src: &str, poison: jitdiff_vm::lang::Poison) {
+    let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+    for (name, config) in configs() {
+        let out = Vm::new(config).run_module(&module);
+        assert_eq!(out.result, RunResult::Poisoned(poison), "{name}: {src}");
+    }
+}
+
 pub fn configs() -> Vec<(String, VmConfig)> {
     let stress = Tier2Config {
         hot: 2,
