@@ -190,7 +190,8 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value) -> Option<Res<bool>> {
     }
     let (Some(x), Some(y)) = (table(a), table(b)) else {
         // CPython compares a set with an items view as sets of pairs.
-        if matches!(a, Value::View(_)) || matches!(b, Value::View(_)) {
+        let items_view = |v: &Value| matches!(v, Value::View(w) if w.kind == super::super::dict::ViewKind::Items);
+        if items_view(a) || items_view(b) {
             return Some(Err(poison(Poison::Unmodelled)));
         }
         return Some(match op {
