@@ -10,7 +10,8 @@
 //!   earlier element when `v % 5 in {0, 2, 3}`
 //!   (dummies, and a membership test on a constant set every iteration);
 //!   after the loop the set is printed: its length and first elements (its
-//!   table order), its algebra with constant sets, or comprehensions of it;
+//!   table order), its algebra with constant sets, subset and superset
+//!   tests, or comprehensions of it;
 //! - a membership test against a list or tuple display of int literals
 //!   sometimes tests a set display of them instead;
 //! - a dict display sometimes becomes the dict comprehension
@@ -193,7 +194,7 @@ impl Rewriter<'_, '_> {
             1 => format!("{s} = {{-1, 0, 2305843009213693951}}\n"),
             _ => format!("{s} = {{k * 16 for k in range(4)}}\n"),
         };
-        let report = match self.pick(5) {
+        let report = match self.pick(6) {
             // A tuple has no `%`, `<` or `+` with an int, which the last two
             // reports use: it prints its membership instead.
             3 | 4 if scale == 3 => {
@@ -205,6 +206,11 @@ impl Rewriter<'_, '_> {
             ),
             2 => format!("print(list({s} ^ {{2, 4, 6, 64}})[:10], len({s} & {s}))\n"),
             3 => format!("print({{k % 10 for k in {s}}}, {{k: k * 2 for k in {s} if k < 6}})\n"),
+            // Subset and superset tests, proper or not, between sets of
+            // equal and of different sizes.
+            5 => format!(
+                "print({s} <= set({s}), {s} < set({s}), {s} >= {s} & {{0, 2, 4}}, {s} > {s} - {{0, 1}}, {s} < {s} | {{-7}}, {{0, 16}} <= {s}, {s} == {s} | set())\n"
+            ),
             _ => format!("print(3 in {s}, len({s}), sum({s}), {s} == set(list({s})))\n"),
         };
         body.splice(at..at, stmts(&init));

@@ -353,11 +353,9 @@ impl<'p> Interp<'p> {
                             cursors.push(Cursor::YieldFrom(src));
                         }
                         St::If(test, body, orelse) => {
-                            let b = if self.eval(test, frame)?.truthy() {
-                                body
-                            } else {
-                                orelse
-                            };
+                            let t = self.eval(test, frame)?;
+                            // An instance's truth may run `__bool__`/`__len__`.
+                            let b = if self.truth(&t)? { body } else { orelse };
                             cursors.push(Cursor::Block(b, 0));
                         }
                         St::While(test, body, orelse) => cursors.push(Cursor::While {
@@ -403,7 +401,8 @@ impl<'p> Interp<'p> {
                         self.charge()?;
                     }
                     *started = true;
-                    if self.eval(test, frame)?.truthy() {
+                    let t = self.eval(test, frame)?;
+                    if self.truth(&t)? {
                         cursors.push(Cursor::Block(body, 0));
                     } else {
                         cursors.pop();

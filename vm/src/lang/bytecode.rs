@@ -459,10 +459,22 @@ pub fn call_kw_names_index(arg: u32) -> usize {
 }
 
 /// The CALL_KW arg for `nargs` positional arguments and the `nkw` keywords
-/// of names tuple `names` (all bounded by the front end).
+/// of names tuple `names` (`nkw` and `names` bounded by the front end and
+/// by CALL_FUNCTION_EX). The positional count saturates at
+/// [`MAX_CALL_ARGS`]: a call made at run time (`print(*range(300),
+/// sep=',')`) may pass more, so a consumer holding the inputs splits them
+/// with [`call_kw_split`]; only the interpreter's CALL_KW, whose count the
+/// front end bounds, reads it.
 pub fn call_kw_arg(nargs: usize, nkw: usize, names: usize) -> u32 {
-    debug_assert!(nargs <= MAX_CALL_ARGS && nkw <= MAX_CALL_ARGS && names <= MAX_KW_NAMES);
-    nargs as u32 | (nkw as u32) << 8 | (names as u32) << 16
+    debug_assert!(nkw <= MAX_CALL_ARGS && names <= MAX_KW_NAMES);
+    nargs.min(MAX_CALL_ARGS) as u32 | (nkw as u32) << 8 | (names as u32) << 16
+}
+
+/// CALL_KW `arg`'s inputs `ins` split into the positional arguments and
+/// the keyword values (the last `nkw`), whatever their number.
+pub fn call_kw_split(ins: &[Value], arg: u32) -> (&[Value], &[Value]) {
+    let (_, nkw) = call_kw_counts(arg);
+    ins.split_at(ins.len().saturating_sub(nkw as usize))
 }
 
 /// BUILD_CLASS's arg for class statement `index` binding `n` values
@@ -534,7 +546,8 @@ pub struct ClassInfo {
 }
 
 /// The most positional (and, separately, keyword) arguments a call with
-/// keywords may pass: CALL_KW packs each count in a byte.
+/// keywords may write: CALL_KW packs each count in a byte (a positional
+/// count made at run time saturates: [`call_kw_arg`]).
 pub const MAX_CALL_ARGS: usize = 255;
 
 /// The most calls with keywords a program may make (CALL_KW's names index

@@ -184,8 +184,9 @@ impl Run<'_> {
             names.push(strs::text(k).to_string());
             ins.push(v);
         }
-        // CALL_KW's arg holds at most this many (a limit of the encoding).
-        if nargs > MAX_CALL_ARGS || names.len() > MAX_CALL_ARGS {
+        // CALL_KW's arg holds at most this many keywords (a limit of the
+        // encoding; the positional count saturates).
+        if names.len() > MAX_CALL_ARGS {
             return Err(Raise::Poison(Poison::Unmodelled));
         }
         if unmodelled_keywords(func, &names) {
@@ -202,8 +203,15 @@ impl Run<'_> {
             let caller = self.arena.roots.top_frame;
             return self.call_value(func, args, caller);
         }
+        // As `call_kw`: an error's point is the call before it ticked (a
+        // trace's `_CALL_FUNCTION_EX` raising through here records it).
+        let fuel_at_call = self.fuel;
         self.charge_fuel()?;
-        self.call_builtin(func, args)
+        let r = self.call_builtin(func, args);
+        if r.is_err() {
+            self.note_call_error(func, fuel_at_call);
+        }
+        r
     }
 
     /// The index of keyword names `names` in the program's table (added

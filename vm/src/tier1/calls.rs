@@ -297,9 +297,8 @@ impl Run<'_> {
             return r;
         }
         self.charge_fuel()?;
-        let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
         let names = self.kw_names(arg);
-        let (args, kw) = ins.split_at(nargs as usize);
+        let (args, kw) = crate::lang::bytecode::call_kw_split(ins, arg);
         if callable == Value::BUILTIN_PRINT
             && let Some(bad) = names
                 .iter()
@@ -441,9 +440,8 @@ impl Run<'_> {
         ins: &[Value],
         arg: u32,
     ) -> Result<Vec<Value>, Raise> {
-        let (nargs, _) = crate::lang::bytecode::call_kw_counts(arg);
         let names = self.kw_names(arg);
-        let (args, kw) = ins.split_at((nargs as usize).min(ins.len()));
+        let (args, kw) = crate::lang::bytecode::call_kw_split(ins, arg);
         self.bind_all(func, cid, args, &names, kw)
     }
 

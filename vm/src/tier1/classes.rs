@@ -712,16 +712,14 @@ impl Run<'_> {
         ins: &[Value],
         arg: u32,
     ) -> Option<Result<Value, Raise>> {
-        use crate::lang::bytecode::{
-            MAX_CALL_ARGS, call_kw_arg, call_kw_counts, call_kw_names_index,
-        };
+        use crate::lang::bytecode::{call_kw_arg, call_kw_counts, call_kw_names_index};
         let (nargs, nkw) = call_kw_counts(arg);
-        // One more positional argument; past the arg's byte, unmodelled.
-        let shifted = ((nargs as usize) < MAX_CALL_ARGS)
-            .then(|| call_kw_arg(nargs as usize + 1, nkw as usize, call_kw_names_index(arg)));
+        // One more positional argument (the count saturates; the inputs
+        // say how many there are).
+        let shifted = call_kw_arg(nargs as usize + 1, nkw as usize, call_kw_names_index(arg));
         let caller = self.arena.roots.top_frame;
         if class::is_type(callable) {
-            return Some(self.instantiate_with(callable, ins, shifted.ok_or(()).map(Some)));
+            return Some(self.instantiate_with(callable, ins, Some(shifted)));
         }
         let called_instance = class::is_instance(callable)
             .then(|| self.instance_call_method(callable))
@@ -731,9 +729,6 @@ impl Run<'_> {
                 Ok(f) => f,
                 Err(e) => return Some(Err(e)),
             };
-            let Some(shifted) = shifted else {
-                return Some(Err(Raise::Poison(Poison::Unmodelled)));
-            };
             let mut full = Vec::with_capacity(ins.len() + 1);
             full.push(callable);
             full.extend_from_slice(ins);
@@ -741,9 +736,6 @@ impl Run<'_> {
         }
         if methods::is_bound(callable) && methods::bound_parts(callable).1.is_ptr() {
             let (receiver, f) = methods::bound_parts(callable);
-            let Some(shifted) = shifted else {
-                return Some(Err(Raise::Poison(Poison::Unmodelled)));
-            };
             let mut full = Vec::with_capacity(ins.len() + 1);
             full.push(receiver);
             full.extend_from_slice(ins);
@@ -765,17 +757,16 @@ impl Run<'_> {
     /// `C(args...)`: a new instance, initialized by `__init__` if the class
     /// has one.
     fn instantiate(&mut self, t: Value, args: &[Value]) -> Result<Value, Raise> {
-        self.instantiate_with(t, args, Ok(None))
+        self.instantiate_with(t, args, None)
     }
 
     /// `C(args...)`, or with keywords (`kw`: CALL_KW's arg with the instance
-    /// counted among the positional arguments; `Err` when that count
-    /// overflows the arg).
+    /// counted among the positional arguments).
     fn instantiate_with(
         &mut self,
         t: Value,
         args: &[Value],
-        kw: Result<Option<u32>, ()>,
+        kw: Option<u32>,
     ) -> Result<Value, Raise> {
         let init = self
             .program
@@ -790,7 +781,7 @@ impl Run<'_> {
             // BaseException.__new__ keeps the arguments as `args`, whatever
             // `__init__` does (keywords: CPython refuses them without an
             // `__init__` that takes them; not modelled).
-            if kw != Ok(None) {
+            if kw.is_some() {
                 return Err(Raise::Poison(Poison::Unmodelled));
             }
             self.arena.roots.temps.push(o);
@@ -815,12 +806,11 @@ impl Run<'_> {
         full.extend_from_slice(args);
         self.arena.roots.temps.push(o);
         let r = match kw {
-            Ok(None) => self.call_any(init, &full),
-            Ok(Some(arg)) => {
+            None => self.call_any(init, &full),
+            Some(arg) => {
                 let caller = self.arena.roots.top_frame;
                 self.call_value_kw(init, &full, Some(arg), caller)
             }
-            Err(()) => Err(Raise::Poison(Poison::Unmodelled)),
         };
         self.arena.roots.temps.pop();
         let r = r?;
