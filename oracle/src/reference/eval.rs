@@ -529,6 +529,12 @@ impl<'p> Interp<'p> {
             Ex::GenExp(code, first) => self.genexp(*code, first, frame),
             Ex::ListComp(c) => self.list_comp(c, frame),
             Ex::Lambda(code, defaults) => self.make_function(*code, defaults, frame),
+            Ex::Set(items, false)
+                if items.len() > eval_displays::STACK_USE_GUIDELINE
+                    && !items.iter().any(|x| matches!(x, Ex::Spread(_))) =>
+            {
+                self.big_set_display(items, frame)
+            }
             Ex::Set(items, constant) => {
                 let vs = self.display_values(items, false, frame)?;
                 super::set::display(&mut self.heap, vs, *constant)

@@ -67,13 +67,15 @@ impl<'p> Interp<'p> {
         })
     }
 
-    /// A dict display. With `**m` items, CPython 3.11's `compiler_dict`:
-    /// each run of pairs is evaluated whole and made a dict; the first run
-    /// (or an empty dict) is the result, and each later run and each `m` is
-    /// merged into it in order, a later key replacing an earlier one's
+    /// A dict display, as CPython 3.11's `compiler_dict` cuts it into runs
+    /// ([`dict_runs`]): each run of pairs is made a dict; the first run
+    /// (or an empty dict) is the result, and each later run and each `**m`
+    /// is merged into it in order, a later key replacing an earlier one's
     /// value (`DICT_UPDATE`: an `m` that is no dict is `'int' object is not
     /// a mapping`, or unmodelled for a user class, which may have `keys`).
-    /// Without, the pairs left to right, then the dict.
+    /// A run of 16 pairs or more stores each pair as it comes (`MAP_ADD`);
+    /// a shorter one is evaluated whole, then stored (`BUILD_MAP n`): where
+    /// an unhashable key raises shows which.
     #[inline(never)]
     pub(super) fn dict_display(
         &mut self,
@@ -81,31 +83,63 @@ impl<'p> Interp<'p> {
         frame: &mut Frame<'p>,
     ) -> Res<Value> {
         let mut result: Option<Value> = None;
-        let mut run = Vec::new();
-        for (k, v) in pairs {
-            let Ex::Spread(m) = k else {
-                run.push((self.eval(k, frame)?, self.eval(v, frame)?));
-                continue;
+        for run in dict_runs(pairs) {
+            let d = match run {
+                DictRun::Spread(m) => {
+                    let r = match result.take() {
+                        Some(r) => r,
+                        None => super::super::dict::display(&mut self.heap, vec![])?,
+                    };
+                    let m = self.eval(m, frame)?;
+                    result = Some(self.merge_display(r, &m)?);
+                    continue;
+                }
+                DictRun::Pairs(run) if 2 * run.len() > STACK_USE_GUIDELINE => {
+                    let d = self.heap.dict();
+                    for (k, v) in run {
+                        let k = self.eval(k, frame)?;
+                        let v = self.eval(v, frame)?;
+                        d.store(&k, v)?;
+                    }
+                    self.heap.bulk(d.len());
+                    Value::Dict(d)
+                }
+                DictRun::Pairs(run) => {
+                    let mut items = Vec::with_capacity(run.len());
+                    for (k, v) in run {
+                        items.push((self.eval(k, frame)?, self.eval(v, frame)?));
+                    }
+                    super::super::dict::display(&mut self.heap, items)?
+                }
             };
-            if !run.is_empty() || result.is_none() {
-                let d = super::super::dict::display(&mut self.heap, std::mem::take(&mut run))?;
-                result = Some(match result {
-                    None => d,
-                    Some(r) => self.merge_display(r, &d)?,
-                });
-            }
-            let m = self.eval(m, frame)?;
-            let r = result.take().unwrap_or(Value::None);
-            result = Some(self.merge_display(r, &m)?);
+            result = Some(match result {
+                None => d,
+                Some(r) => self.merge_display(r, &d)?,
+            });
         }
         match result {
-            None => super::super::dict::display(&mut self.heap, run),
-            Some(r) if run.is_empty() => Ok(r),
-            Some(r) => {
-                let d = super::super::dict::display(&mut self.heap, run)?;
-                self.merge_display(r, &d)
-            }
+            Some(r) => Ok(r),
+            None => super::super::dict::display(&mut self.heap, vec![]),
         }
+    }
+
+    /// A set display of more than [`STACK_USE_GUIDELINE`] items, none
+    /// constant-folded nor `*it` (CPython's `starunpack_helper` when
+    /// `big`): each item is added as it comes, so an unhashable one raises
+    /// before the items after it are evaluated.
+    #[inline(never)]
+    pub(super) fn big_set_display(
+        &mut self,
+        items: &'p [Ex],
+        frame: &mut Frame<'p>,
+    ) -> Res<Value> {
+        let mut vs = Vec::with_capacity(items.len());
+        for x in items {
+            let v = self.eval(x, frame)?;
+            super::super::set::hash(&v)?;
+            vs.push(v);
+        }
+        super::super::set::display(&mut self.heap, vs, false)
     }
 
     /// `DICT_UPDATE`: `m`'s items stored into dict `into`, in order.
@@ -124,4 +158,37 @@ impl<'p> Interp<'p> {
         }
         Ok(into)
     }
+}
+
+/// CPython's `STACK_USE_GUIDELINE`: past it (past half of it in pairs) a
+/// display is built as it goes.
+pub(super) const STACK_USE_GUIDELINE: usize = 30;
+
+/// A dict display's parts as CPython 3.11's `compiler_dict` cuts them.
+enum DictRun<'p> {
+    Spread(&'p Ex),
+    Pairs(&'p [(Ex, Ex)]),
+}
+
+/// A `**m` ends the run before it; a run ends with its 17th pair (met
+/// once `elements * 2 > STACK_USE_GUIDELINE`).
+fn dict_runs(pairs: &[(Ex, Ex)]) -> Vec<DictRun<'_>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (i, (k, _)) in pairs.iter().enumerate() {
+        if let Ex::Spread(m) = k {
+            if start < i {
+                runs.push(DictRun::Pairs(&pairs[start..i]));
+            }
+            runs.push(DictRun::Spread(m));
+            start = i + 1;
+        } else if 2 * (i - start) > STACK_USE_GUIDELINE {
+            runs.push(DictRun::Pairs(&pairs[start..=i]));
+            start = i + 1;
+        }
+    }
+    if start < pairs.len() {
+        runs.push(DictRun::Pairs(&pairs[start..]));
+    }
+    runs
 }

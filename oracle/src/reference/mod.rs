@@ -29,10 +29,7 @@
 //! an invalid keyword; `'%.5s' % x` poisons if `str(x)` alone is past the
 //! length cap. Dicts: the set operations of keys and items views (`&`, `|`,
 //! `-`, `^`, whose results are sets) are unsupported-operand TypeErrors,
-//! `'%(key)s' % d` reads as a KeyError whether or not `key` is in `d`,
-//! and a display with more than 16 entries evaluates all of them before
-//! storing any (CPython stores them in chunks, which only shows when a
-//! later entry's evaluation fails after an earlier key was unhashable).
+//! and `'%(key)s' % d` reads as a KeyError whether or not `key` is in `d`.
 //!
 //! Calls: `*args`/`**kwargs` parameters are bound after the positional
 //! ones (`builtins::bind_star`); a call unpacking `*iterable` or

@@ -10,7 +10,7 @@ use crate::runtime::Value;
 
 #[path = "compile_call_ex.rs"]
 mod call_ex;
-use call_ex::StarDisplay;
+use call_ex::{STACK_USE_GUIDELINE, StarDisplay};
 #[path = "compile_class.rs"]
 mod class;
 #[path = "compile_closures.rs"]
@@ -704,8 +704,12 @@ impl<'n> CodeBuilder<'n> {
             Expr::Yield(v) => self.yield_value(v.as_deref()),
             Expr::YieldFrom(v) => self.yield_from(v),
             Expr::GeneratorExp { elt, generators } => self.generator_exp(elt, generators),
+            // Past CPython's STACK_USE_GUIDELINE the items go into the list
+            // one by one, so no display needs a deep value stack (a frame
+            // has a page).
             Expr::Tuple(items) | Expr::List(items)
-                if items.iter().any(|x| matches!(x, Expr::Starred(_))) =>
+                if items.len() > STACK_USE_GUIDELINE
+                    || items.iter().any(|x| matches!(x, Expr::Starred(_))) =>
             {
                 let kind = if matches!(e, Expr::Tuple(_)) {
                     StarDisplay::Tuple
@@ -725,8 +729,11 @@ impl<'n> CodeBuilder<'n> {
                 };
                 self.emit(op, items.len() as u32);
             }
-            Expr::Dict(items) if items.iter().any(|(k, _)| matches!(k, Expr::Starred(_))) => {
-                self.dict_star_display(items);
+            Expr::Dict(items)
+                if 2 * items.len() > STACK_USE_GUIDELINE
+                    || items.iter().any(|(k, _)| matches!(k, Expr::Starred(_))) =>
+            {
+                self.dict_runs_display(items);
             }
             // Key then value, pair by pair, as CPython evaluates them.
             Expr::Dict(items) => {

@@ -59,18 +59,24 @@ impl CodeBuilder<'_> {
     }
 
     /// `[*a, x, *b]`, `(*a, x)` or `{*a, x}` (CPython 3.11's
-    /// `starunpack_helper`): the items in a list, `LIST_EXTEND` for each
-    /// `*it` and `LIST_APPEND` for each item, on a None where `LIST_EXTEND`
-    /// of a call has its callee; a tuple's list becomes a tuple, and a
-    /// set's items go into a new set in their order (CPython adds them to
-    /// the set as it goes: only an unhashable item, raising after the
-    /// items left of it were evaluated rather than before, would show).
+    /// `starunpack_helper`), and a list or tuple display of more than
+    /// [`STACK_USE_GUIDELINE`] items: the items in a list, `LIST_EXTEND`
+    /// for each `*it` and `LIST_APPEND` for each item (all of them once the
+    /// display is big, as CPython's), on a None where `LIST_EXTEND` of a
+    /// call has its callee; a tuple's list becomes a tuple, and a set's
+    /// items go into a new set in their order (CPython adds them to the set
+    /// as it goes: only an unhashable item, raising after the items left
+    /// of it were evaluated rather than before, would show).
     pub(super) fn star_display(&mut self, items: &[Expr], kind: StarDisplay) {
         self.emit(Op::LoadConst, 0);
-        let first_star = items
-            .iter()
-            .position(|x| matches!(x, Expr::Starred(_)))
-            .unwrap_or(items.len());
+        let first_star = if items.len() > STACK_USE_GUIDELINE {
+            0
+        } else {
+            items
+                .iter()
+                .position(|x| matches!(x, Expr::Starred(_)))
+                .unwrap_or(items.len())
+        };
         for x in &items[..first_star] {
             self.expr(x);
         }
@@ -108,44 +114,56 @@ impl CodeBuilder<'_> {
         self.emit(Op::PopTop, 0);
     }
 
-    /// `{**a, k: v, **b}` (CPython 3.11's `compiler_dict`): each run of
-    /// pairs built as a dict (`BUILD_MAP`), the first run or `BUILD_MAP 0`
-    /// the result, merged into it in order with `DICT_MERGE` in its display
-    /// mode (a later key replaces an earlier one's value, a non-mapping is
-    /// `'int' object is not a mapping`: CPython's `DICT_UPDATE`), on two
-    /// Nones where a call's `DICT_MERGE` has its callee and arguments.
-    pub(super) fn dict_star_display(&mut self, items: &[(Expr, Expr)]) {
+    /// `{**a, k: v, **b}`, or a dict display of more than 15 pairs (CPython
+    /// 3.11's `compiler_dict`): each run of pairs built as a dict, the
+    /// first run or `BUILD_MAP 0` the result, merged into it in order with
+    /// `DICT_MERGE` in its display mode (a later key replaces an earlier
+    /// one's value, a non-mapping is `'int' object is not a mapping`:
+    /// CPython's `DICT_UPDATE`), on two Nones where a call's `DICT_MERGE`
+    /// has its callee and arguments. A run ends at a `**m` and after 17
+    /// pairs ([`dict_runs`]); a run of 16 or more is built pair by pair
+    /// (`BUILD_MAP 0`, `MAP_ADD`, CPython's `compiler_subdict` when `big`),
+    /// a shorter one evaluated whole, then built (`BUILD_MAP n`), so an
+    /// unhashable key raises where CPython's does.
+    pub(super) fn dict_runs_display(&mut self, items: &[(Expr, Expr)]) {
         let merge = crate::tier1::call_ex::DICT_MERGE_DISPLAY;
         self.emit(Op::LoadConst, 0);
         self.emit(Op::LoadConst, 0);
         let mut have_dict = false;
-        let mut run = 0u32;
-        let flush = |b: &mut Self, run: &mut u32, have_dict: &mut bool| {
-            if *run > 0 {
-                b.emit(Op::BuildMap, *run);
-                if *have_dict {
-                    b.emit(Op::DictMerge, merge);
+        for run in dict_runs(items) {
+            match run {
+                DictRun::Spread(m) => {
+                    if !have_dict {
+                        self.emit(Op::BuildMap, 0);
+                    }
+                    self.expr(m);
+                    self.emit(Op::DictMerge, merge);
                 }
-                *have_dict = true;
-                *run = 0;
-            }
-        };
-        for (k, v) in items {
-            if let Expr::Starred(m) = k {
-                flush(self, &mut run, &mut have_dict);
-                if !have_dict {
-                    self.emit(Op::BuildMap, 0);
-                    have_dict = true;
+                DictRun::Pairs(pairs) => {
+                    let big = 2 * pairs.len() > STACK_USE_GUIDELINE;
+                    if big {
+                        self.emit(Op::BuildMap, 0);
+                    }
+                    for (k, v) in pairs {
+                        self.expr(k);
+                        self.expr(v);
+                        if big {
+                            self.emit(Op::MapAdd, 1);
+                        }
+                    }
+                    if !big {
+                        self.emit(Op::BuildMap, pairs.len() as u32);
+                    }
+                    if have_dict {
+                        self.emit(Op::DictMerge, merge);
+                    }
                 }
-                self.expr(m);
-                self.emit(Op::DictMerge, merge);
-            } else {
-                self.expr(k);
-                self.expr(v);
-                run += 1;
             }
+            have_dict = true;
         }
-        flush(self, &mut run, &mut have_dict);
+        if !have_dict {
+            self.emit(Op::BuildMap, 0);
+        }
         // Drop the two Nones below the result.
         self.emit(Op::Swap, 3);
         self.emit(Op::PopTop, 0);
@@ -159,6 +177,42 @@ impl CodeBuilder<'_> {
             *run = 0;
         }
     }
+}
+
+/// CPython's `STACK_USE_GUIDELINE`: a display with more items (a dict
+/// display with more than half as many pairs) is built as it goes.
+pub(super) const STACK_USE_GUIDELINE: usize = 30;
+
+/// A dict display's parts as CPython 3.11's `compiler_dict` cuts them.
+pub(super) enum DictRun<'a> {
+    /// `**m`.
+    Spread(&'a Expr),
+    /// Consecutive `k: v` pairs.
+    Pairs(&'a [(Expr, Expr)]),
+}
+
+/// `compiler_dict`'s runs: a `**m` ends the run before it, and a run ends
+/// with its 17th pair (the pair met once 16 are counted, as
+/// `elements * 2 > STACK_USE_GUIDELINE`).
+pub(super) fn dict_runs(items: &[(Expr, Expr)]) -> Vec<DictRun<'_>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for (i, (k, _)) in items.iter().enumerate() {
+        if let Expr::Starred(m) = k {
+            if start < i {
+                runs.push(DictRun::Pairs(&items[start..i]));
+            }
+            runs.push(DictRun::Spread(m));
+            start = i + 1;
+        } else if 2 * (i - start) > STACK_USE_GUIDELINE {
+            runs.push(DictRun::Pairs(&items[start..=i]));
+            start = i + 1;
+        }
+    }
+    if start < items.len() {
+        runs.push(DictRun::Pairs(&items[start..]));
+    }
+    runs
 }
 
 /// What a display with a star builds.

@@ -28,6 +28,17 @@ impl CodeBuilder<'_> {
         }
         let folded = self.constant_set_items(items);
         let constant = folded.is_some();
+        // Past CPython's STACK_USE_GUIDELINE (`starunpack_helper`'s `big`)
+        // each item is added as it comes: an unhashable one raises before
+        // the items after it are evaluated.
+        if !constant && items.len() > super::call_ex::STACK_USE_GUIDELINE {
+            self.emit(Op::BuildSet, 0);
+            for x in items {
+                self.expr(x);
+                self.emit(Op::SetAdd, 1);
+            }
+            return;
+        }
         let items = folded.unwrap_or_else(|| items.to_vec());
         for x in &items {
             self.expr(x);
