@@ -118,8 +118,13 @@ pub(crate) unsafe extern "C" fn jit_get_iter(st: *mut JitState, a: Value) -> Val
     with_run(st, Value::NULL, |run| run.get_iter(a))
 }
 
-/// 0: `*out` holds the next value; 1: exhausted; 2: raised.
+/// 0: `*out` holds the next value; 1: exhausted, or an iterator that runs
+/// Python code, left unstepped (the exit re-executes FOR_ITER, which must
+/// not step such an iterator again after it ended here); 2: raised.
 pub(crate) unsafe extern "C" fn jit_for_iter(st: *mut JitState, it: Value, out: *mut Value) -> u64 {
+    if crate::tier1::needs_vm(it) {
+        return 1;
+    }
     with_run(st, 2, |run| {
         Ok(match run.iter_next(it)? {
             Some(v) => {

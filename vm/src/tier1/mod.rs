@@ -10,6 +10,7 @@ mod cells;
 mod classes;
 mod dunders;
 mod generators;
+pub(crate) use generators::needs_vm;
 mod interp;
 mod item_compare;
 mod properties;

@@ -587,6 +587,13 @@ impl Run<'_> {
                         push!(self.get_iter(v)?)
                     }
                     Uop::ForIterTier2 | Uop::PlantedForIterUnrooted => {
+                        // An iterator that runs Python code (a generator, a
+                        // user `__next__`) is left to tier 1 unstepped: the
+                        // exit re-executes FOR_ITER, which would step it a
+                        // second time after it ended here.
+                        if crate::tier1::needs_vm(peek!(1)) {
+                            exit!()
+                        }
                         match self.iter_next(peek!(1))? {
                             Some(v) => push!(v),
                             None => exit!(),
