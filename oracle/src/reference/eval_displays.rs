@@ -128,11 +128,7 @@ impl<'p> Interp<'p> {
     /// `big`): each item is added as it comes, so an unhashable one raises
     /// before the items after it are evaluated.
     #[inline(never)]
-    pub(super) fn big_set_display(
-        &mut self,
-        items: &'p [Ex],
-        frame: &mut Frame<'p>,
-    ) -> Res<Value> {
+    pub(super) fn big_set_display(&mut self, items: &'p [Ex], frame: &mut Frame<'p>) -> Res<Value> {
         let mut vs = Vec::with_capacity(items.len());
         for x in items {
             let v = self.eval(x, frame)?;

@@ -56,7 +56,7 @@ impl Run<'_> {
                 self.record_handover(eid, inst, next, frame);
                 return Ok(Next::Enter(next));
             }
-        } else if attempt && depth < t2.max_chain {
+        } else if attempt && depth < t2.max_chain && !inst.uop.exit_ends_its_loop() {
             if let Some(side) = self.form_trace(cid, resume, Some((eid, inst.exit as usize))) {
                 self.executors[eid].exits[inst.exit as usize].link = Some(side);
                 self.coverage.exit(ExitWay::SideTraceGrown);

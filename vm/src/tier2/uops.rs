@@ -357,6 +357,22 @@ uops! {
 }
 
 impl Uop {
+    /// Whether this uop's exit means the loop at its FOR_ITER ended (an
+    /// exhausted iterator) or that only tier 1 steps the iterator (one that
+    /// runs Python code). Tier 1 resumes at that FOR_ITER, so a side trace
+    /// grown there would project the same loop and leave at the same uop:
+    /// a chain of identical traces, each entered and left at every loop
+    /// end, as deep as `max_chain` allows. Such exits grow none.
+    pub fn exit_ends_its_loop(self) -> bool {
+        matches!(
+            self,
+            Uop::GuardNotExhaustedRange
+                | Uop::GuardNotExhaustedList
+                | Uop::GuardNotExhaustedTuple
+                | Uop::ForIterTier2
+        )
+    }
+
     /// `(pops, pushes)` for an instruction with this oparg.
     pub fn stack_effect(self, oparg: u32) -> (u32, u32) {
         match self {
