@@ -324,7 +324,9 @@ fn declines(h: &Holes) -> String {
 
 /// An iterable whose `__iter__` makes a user iterator, walked by loops
 /// nested in a hot loop and pulled one item at a time past its end, with
-/// the iterator class's `__next__` rebound at iteration K.
+/// the iterator class's `__next__` rebound at iteration K. `__next__`
+/// counts its calls (printed last): a tier that calls it once more or less
+/// than CPython, say again after the end, shows.
 fn user_iterators(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let change = format!("{c}It.__next__ = {f}_alt");
@@ -345,13 +347,14 @@ fn user_iterators(h: &Holes) -> String {
     };
     format!(
         "class {c}Stop(StopIteration):\n    pass\n\
-         class {c}It:\n    def __init__(self, n, step):\n        self.i = 0\n        self.n = n\n        self.step = step\n    def __iter__(self):\n        return self\n    def __next__(self):\n        if self.i >= self.n:\n            raise {stop}\n        self.i += 1\n        return self.i * self.step {o0} {k0}\n\
+         {c}_pulls = [0]\n\
+         class {c}It:\n    def __init__(self, n, step):\n        self.i = 0\n        self.n = n\n        self.step = step\n    def __iter__(self):\n        return self\n    def __next__(self):\n        {c}_pulls[0] += 1\n        if self.i >= self.n:\n            raise {stop}\n        self.i += 1\n        return self.i * self.step {o0} {k0}\n\
          class {c}:\n    def __init__(self, n):\n        self.n = n\n    def __iter__(self):\n        return {c}It(self.n, {k1})\n\
          def {f}_alt(self):\n    if self.i >= self.n - 1:\n        raise StopIteration\n    self.i += 2\n    return -self.i\n\
          class {c}Bad:\n    def __init__(self, n):\n        self.i = 0\n        self.n = n\n    def __iter__(self):\n        return self\n    def __next__(self):\n        self.i += 1\n        if self.i > self.n:\n            raise ValueError(self.i)\n        return self.i\n\
          {poke_def}\
          def {f}_run(n):\n    t = 0\n    held = {c}It(n // 2, 1)\n    for i in range(n):\n{poke_call}        for x in {c}(i % {len}):\n            t += x\n{pull}        try:\n            for x in {c}Bad(i % 4):\n                t += x\n        except ValueError as e:\n            t += e.args[0]\n        if i % 5 == 0:\n            a, *b = {c}(3)\n            t += a + len(b) + sum({c}(i % 4)) + ({k2} in {c}(4))\n    t += max({c}It(3, {k1}), default=0)\n    return t % 100000\n\
-         print({f}_run({n}), list({c}(3)), sorted({c}(4), key=lambda v: -v))\n",
+         print({f}_run({n}), list({c}(3)), sorted({c}(4), key=lambda v: -v), {c}_pulls[0])\n",
         o0 = h.op[0],
         k0 = h.k[0],
         k1 = h.k[1],

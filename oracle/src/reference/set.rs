@@ -396,6 +396,16 @@ impl Table {
         Ok(self.live().into_iter().map(|(k, _)| k).collect())
     }
 
+    /// Whether the table order is CPython's in every process.
+    pub fn order_is_stable(&self) -> bool {
+        self.stable()
+    }
+
+    /// The elements in table order, whatever the order's stability.
+    pub fn elements_any_order(&self) -> Vec<Value> {
+        self.live().into_iter().map(|(k, _)| k).collect()
+    }
+
     /// The elements in table order when every one is a str: `sorted` may
     /// read them whatever their places, since distinct strs sort to one
     /// order from any starting order and never fail to compare.

@@ -322,7 +322,9 @@ fn repr_checked(
     };
     let out = if seq::is_seq(v) || pydict::is_dict(v) || pydict::is_view(v) || pyset::is_set(v) {
         let mut out = String::new();
-        seq::repr_item(v, &item, &mut Vec::new(), &mut out)?;
+        let mut active = seq::ReprStack::default();
+        active.canonical_sets = user.is_none();
+        seq::repr_item(v, &item, &mut active, &mut out)?;
         out
     } else {
         item(v)

@@ -250,7 +250,7 @@ pub fn rich_compare(op: CmpOp, a: Value, b: Value, depth: usize) -> Option<Resul
 pub fn repr_into(
     v: Value,
     item_repr: &dyn Fn(Value) -> String,
-    active: &mut Vec<Value>,
+    active: &mut seq::ReprStack,
     out: &mut String,
 ) -> Result<(), Raise> {
     if is_view(v) {

@@ -300,25 +300,32 @@ pub fn rich_compare(op: CmpOp, a: Value, b: Value) -> Option<Result<bool, Raise>
 pub fn repr_into(
     s: Value,
     item_repr: &dyn Fn(Value) -> String,
-    active: &mut Vec<Value>,
+    active: &mut seq::ReprStack,
     out: &mut String,
 ) -> Result<(), Raise> {
     if pyset::len(s) == 0 {
         out.push_str("set()");
         return Ok(());
     }
-    pyset::check_ordered(s)?;
+    let canonical = pyset::check_ordered(s).is_err();
+    if canonical && !active.canonical_sets {
+        return pyset::check_ordered(s);
+    }
     if active.len() >= MAX_CONTAINER_NESTING {
         return Err(Raise::Poison(Poison::Recursion));
     }
     active.push(s);
-    out.push('{');
-    for (i, k) in pyset::keys(s).into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        seq::repr_item(k, item_repr, active, out)?;
+    let mut items = Vec::with_capacity(pyset::len(s));
+    for k in pyset::keys(s) {
+        let mut text = String::new();
+        seq::repr_item(k, item_repr, active, &mut text)?;
+        items.push(text);
     }
+    if canonical {
+        items.sort_unstable();
+    }
+    out.push('{');
+    out.push_str(&items.join(", "));
     out.push('}');
     active.pop();
     Ok(())

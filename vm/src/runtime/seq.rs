@@ -494,13 +494,43 @@ pub fn contains_by(container: Value, x: Value, user: &mut UserCmp) -> Result<boo
     )))
 }
 
+/// The containers a repr is inside (CPython's `Py_ReprEnter` list: meeting
+/// one again prints `[...]`), and what it is for.
+#[derive(Default)]
+pub struct ReprStack {
+    items: Vec<Value>,
+    /// The globals dump (compared between the VM and the reference, never
+    /// with CPython): a set whose CPython order varies between processes
+    /// (it holds a str) shows its items sorted by their reprs, an order
+    /// both can make, where a printed one poisons.
+    pub canonical_sets: bool,
+}
+
+impl ReprStack {
+    pub fn contains(&self, v: &Value) -> bool {
+        self.items.contains(v)
+    }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn push(&mut self, v: Value) {
+        self.items.push(v)
+    }
+    pub fn pop(&mut self) {
+        self.items.pop();
+    }
+}
+
 /// Appends the repr of a list or tuple to `out`. `active` holds the
 /// containers being printed (CPython's `Py_ReprEnter`): meeting one again
 /// prints `[...]` or `(...)`.
 pub fn repr_into(
     v: Value,
     item_repr: &dyn Fn(Value) -> String,
-    active: &mut Vec<Value>,
+    active: &mut ReprStack,
     out: &mut String,
 ) -> Result<(), Raise> {
     let list = is_list(v);
@@ -537,7 +567,7 @@ pub fn repr_into(
 pub fn repr_item(
     x: Value,
     item_repr: &dyn Fn(Value) -> String,
-    active: &mut Vec<Value>,
+    active: &mut ReprStack,
     out: &mut String,
 ) -> Result<(), Raise> {
     if is_seq(x) {
