@@ -346,6 +346,9 @@ const TEMPLATES: &[&str] = &[
     "list(zip(s, t, l))",
     "sorted(set(s + t))",
     "s.format(a, t)",
+    // A run-time call with keywords and more positional arguments than
+    // CALL_KW's count byte holds.
+    "'{0}:{299}:{x}'.format(*range(b, b + 300), x=a)",
     "[s[j:j + 2] for j in range(0, len(s), 2)]",
     "{v: str(v) for v in l}",
     "dict(enumerate(s))",

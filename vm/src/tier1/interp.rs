@@ -697,12 +697,28 @@ impl Run<'_> {
     /// inputs (bottom first, rooted by the caller's synced stack); returns
     /// the outputs, bottom first. Tier 1, the tier-2 interpreter and the
     /// JIT's helper all run these instructions through here.
+    ///
+    /// An error raised after Python code ran in the instruction (a
+    /// generator stepped by `a, b = g()`, `[*g]` or `x in g`, a dunder)
+    /// takes the instruction's point before it ran, checked for
+    /// reachability only, as a call's does (`note_call_error`): a trace's
+    /// error transition then names a point tier 1 reaches.
     pub(crate) fn stack_op(
         &mut self,
         op: Op,
         arg: u32,
         ins: &[Value],
     ) -> Result<Vec<Value>, Raise> {
+        let fuel_before = self.fuel;
+        let r = self.stack_op_unmarked(op, arg, ins);
+        if r.is_err() && self.fuel > fuel_before {
+            self.error_fuel = Some(fuel_before);
+            self.error_in_callee = true;
+        }
+        r
+    }
+
+    fn stack_op_unmarked(&mut self, op: Op, arg: u32, ins: &[Value]) -> Result<Vec<Value>, Raise> {
         // A collection already found the heap corrupt (GC stress): stop
         // with that finding before these objects are read.
         if !self.arena.heap_errors.is_empty() {
