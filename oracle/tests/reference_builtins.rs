@@ -54,6 +54,7 @@ fn unmodelled_set_views_slices_and_spreads_poison_the_reference() {
         .iter()
         .chain(INSTANCE_SLICE_POISONED)
         .chain(SET_SPREAD_POISONED)
+        .chain(INHERITED_DUNDER_POISONED)
     {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         assert_eq!(
@@ -210,4 +211,16 @@ fn any_and_all_stop_at_the_deciding_item_and_bound_the_walk() {
         matches!(r, RunResult::Poisoned(Poison::SequenceTooLong)),
         "{r:?}"
     );
+}
+
+/// `%s` of a user exception is its str (its message), as CPython's; `%r`
+/// its repr. The expected line is CPython 3.11's.
+#[test]
+fn percent_s_of_a_user_exception_is_its_message() {
+    let src = "class E(Exception):\n    pass\nclass K(KeyError):\n    pass\nprint('%s|%5.1s|[%10s]|%s|%r' % (E('bad'), E('abc'), E(2, 3), K('k'), E('x')))\n";
+    let module = parse_program(src).unwrap();
+    let RunResult::Completed(o) = reference::run(&module) else {
+        panic!("{src}: did not complete");
+    };
+    assert_eq!(o.output, "bad|    a|[    (2, 3)]|'k'|E('x')\n");
 }

@@ -396,6 +396,10 @@ impl<'p> Interp<'p> {
                 self.charge()?;
                 return classes::object_init(&obj, n);
             }
+            // CPython's `object` (or built-in exception base) has it.
+            None if jitdiff_vm::runtime::cpython_attrs::is_dunder(&s.name) => {
+                return Err(poison(Poison::Unmodelled));
+            }
             None => {
                 return Err(exception(
                     "AttributeError",

@@ -227,8 +227,9 @@ fn conversion(
             let text = if conv == b's' {
                 match v {
                     Value::Str(s) => s.to_string(),
-                    // An exception's str() is its message, not its repr.
-                    Value::Exc(_) => strs::str_of(v)?,
+                    // An exception's str() (a user class's too) is its
+                    // message, not its repr.
+                    _ if super::exceptions::parts(v).is_some() => strs::str_of(v)?,
                     _ => super::compare::repr_capped(v, MAX_SEQUENCE_LEN)?,
                 }
             } else {

@@ -121,7 +121,7 @@ pub fn lookup(recv: &Value, m: &Meth) -> Res<()> {
     // As the VM's lookup: a method CPython has and the language lacks
     // poisons (`jitdiff_vm::runtime::cpython_attrs`), and so does such an
     // attribute of a builtin type (`dict.fromkeys`).
-    let has = |ty: &str| jitdiff_vm::runtime::cpython_attrs::cpython_has(ty, m.name());
+    let has = |ty: &str| jitdiff_vm::runtime::cpython_attrs::cpython_type_has(ty, m.name());
     let missing = match recv {
         Value::Builtin(b) if b.is_class() => has(b.name()),
         _ => has(&recv.type_name()),

@@ -190,6 +190,29 @@ pub fn cpython_exception_has(class_name: &str, name: &str) -> bool {
     cpython_has(row, name)
 }
 
+/// CPython's built-in exception classes that the language has.
+const EXCEPTION_CLASSES: &str = "BaseException Exception ArithmeticError LookupError \
+    ZeroDivisionError OverflowError ValueError TypeError NameError UnboundLocalError IndexError \
+    KeyError AttributeError RuntimeError NotImplementedError RecursionError AssertionError \
+    StopIteration";
+
+/// Whether CPython's built-in type `type_name` (a built-in exception class
+/// too: `ValueError.__init__`) has the attribute `name`.
+pub fn cpython_type_has(type_name: &str, name: &str) -> bool {
+    if EXCEPTION_CLASSES.split_whitespace().any(|c| c == type_name) {
+        return cpython_exception_has(type_name, name);
+    }
+    cpython_has(type_name, name)
+}
+
+/// Whether `name` is a dunder (`__str__`): a user class, or `super()`,
+/// that lacks one the language knows may still find it on CPython's
+/// `object` or built-in base (`super().__str__()`, `C.__init__`), so a miss
+/// is unmodelled rather than CPython's AttributeError.
+pub fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
 /// CPython 3.11's `dir(math)` (what `math.name` finds there).
 const CPYTHON_MATH: &str = "acos acosh asin asinh atan atan2 atanh cbrt ceil comb copysign cos \
     cosh degrees dist e erf erfc exp exp2 expm1 fabs factorial floor fmod frexp fsum gamma gcd \

@@ -330,7 +330,7 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
     // (`dict.fromkeys`, `str.maketrans`, `int.from_bytes`).
     if ty == "type"
         && let Some((class, _)) = BUILTINS.iter().find(|(_, b)| *b == receiver)
-        && super::cpython_attrs::cpython_has(class, name)
+        && super::cpython_attrs::cpython_type_has(class, name)
     {
         return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
     }

@@ -619,6 +619,10 @@ impl Run<'_> {
             }
             None if self.name_is(name, "__init__") && method => Ok(vec![Value::OBJECT_INIT, obj]),
             None if self.name_is(name, "__init__") => Err(Raise::Poison(Poison::Unmodelled)),
+            // CPython's `object` (or built-in exception base) has it.
+            None if crate::runtime::cpython_attrs::is_dunder(self.name(name)) => {
+                Err(Raise::Poison(Poison::Unmodelled))
+            }
             None => Err(Raise::exc(
                 "AttributeError",
                 format!("'super' object has no attribute '{}'", self.name(name)),

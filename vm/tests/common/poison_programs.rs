@@ -97,3 +97,14 @@ const SET_SPREAD_POISONED: &[&str] = &[
     "d = {0: 1, 8: 2, 16: 3}\nprint({*d})\n",
     "s = {3, 11}\nprint({5, *s})\n",
 ];
+
+/// A dunder a class lacks, read through `super()` or a class, which CPython
+/// finds on `object` or the built-in exception base (`super().__str__()`,
+/// `ValueError.__init__(self, m)`). Every tier and the reference poison
+/// (both raised AttributeError).
+#[allow(dead_code)] // each includer reads one of the lists
+const INHERITED_DUNDER_POISONED: &[&str] = &[
+    "class E(Exception):\n    def __str__(self):\n        return 'E: ' + super().__str__()\nprint(E('boom'))\n",
+    "class P:\n    def __eq__(self, o):\n        return super().__eq__(o)\nprint(P() == 3)\n",
+    "class ParseError(ValueError):\n    def __init__(self, line):\n        ValueError.__init__(self, 'bad line %d' % line)\n        self.line = line\nprint(ParseError(3))\n",
+];
