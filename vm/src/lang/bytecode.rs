@@ -464,7 +464,7 @@ pub fn call_kw_names_index(arg: u32) -> usize {
 /// [`MAX_CALL_ARGS`]: a call made at run time (`print(*range(300),
 /// sep=',')`) may pass more, so a consumer holding the inputs splits them
 /// with [`call_kw_split`]; only the interpreter's CALL_KW, whose count the
-/// front end bounds, reads it.
+/// front end bounds, pops by it.
 pub fn call_kw_arg(nargs: usize, nkw: usize, names: usize) -> u32 {
     debug_assert!(nkw <= MAX_CALL_ARGS && names <= MAX_KW_NAMES);
     nargs.min(MAX_CALL_ARGS) as u32 | (nkw as u32) << 8 | (names as u32) << 16

@@ -307,9 +307,10 @@ pub fn repr_into(
         out.push_str("set()");
         return Ok(());
     }
-    let canonical = pyset::check_ordered(s).is_err();
+    let ordered = pyset::check_ordered(s);
+    let canonical = ordered.is_err();
     if canonical && !active.canonical_sets {
-        return pyset::check_ordered(s);
+        return ordered;
     }
     if active.len() >= MAX_CONTAINER_NESTING {
         return Err(Raise::Poison(Poison::Recursion));
