@@ -383,8 +383,9 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// `setdefault`, `pop` (with and without default), `get` compared
-    /// with `is None`, in a hot loop over a small dict.
+    /// `setdefault`, `pop` (with and without default), `popitem` (the
+    /// newest key), `get` compared with `is None`, in a hot loop over a
+    /// small dict.
     fn dict_churn(&mut self) -> Block {
         let (d, i, r, c) = (
             self.fresh_name("dv"),
@@ -395,7 +396,7 @@ impl Gen<'_, '_> {
         let m = self.between(3, 12);
         let head = format!("{d} = {{0: 0, 1: 1, 2: 2}}\n{c} = 0\n");
         let body = format!(
-            "{c} += {d}.setdefault({i} % {m}, {i})\nif {i} % 3 == 0:\n    {r} = {d}.pop(({i} * 5) % {m}, -1)\nelif {i} % 3 == 1 and {i} % {m} in {d}:\n    {r} = {d}.pop({i} % {m})\n{r} = {d}.get(({i} * 7) % {m})\nif {r} is None:\n    {c} += 1\nelif {r} is not None:\n    {d}[({i} * 7) % {m}] = {r} + 1\n"
+            "{c} += {d}.setdefault({i} % {m}, {i})\nif {i} % 3 == 0:\n    {r} = {d}.pop(({i} * 5) % {m}, -1)\nelif {i} % 3 == 1 and {i} % {m} in {d}:\n    {r} = {d}.pop({i} % {m})\n{r} = {d}.get(({i} * 7) % {m})\nif {i} % 5 == 4 and len({d}) > 1:\n    {c} += {d}.popitem()[0]\nif {r} is None:\n    {c} += 1\nelif {r} is not None:\n    {d}[({i} * 7) % {m}] = {r} + 1\n"
         );
         let t = self.dict_trip(5);
         Block {

@@ -145,9 +145,19 @@ fn raised_in_the_trace(h: &Holes) -> String {
             format!("d[i % {}]", h.every + 1),
             "KeyError",
         ),
+        // A list, a tuple or a str of three items indexed up to past its
+        // end: each has its own subscript uop and bounds check.
         (true, false) => (
-            format!("    xs = [{}, {}, {}]\n", h.k[0], h.k[1], h.k[2]),
-            format!("xs[i % {}]", h.every + 2),
+            match h.k[3].rem_euclid(3) {
+                0 => format!("    xs = [{}, {}, {}]\n", h.k[0], h.k[1], h.k[2]),
+                1 => format!("    xs = ({}, {}, {})\n", h.k[0], h.k[1], h.k[2]),
+                _ => "    xs = 'abc'\n".to_string(),
+            },
+            if h.k[3].rem_euclid(3) == 2 {
+                format!("len(xs[i % {}])", h.every + 2)
+            } else {
+                format!("xs[i % {}]", h.every + 2)
+            },
             "IndexError",
         ),
         (false, true) => (
@@ -304,11 +314,11 @@ mod tests {
     #[test]
     fn every_kernel_parses_for_every_choice() {
         for pick in 0..16u8 {
-            for every in [2, 5, 13] {
+            for (every, k3) in [(2, 1), (5, -4), (13, 9)] {
                 let h = Holes {
                     cls: "Exc0".into(),
                     fun: "exc0".into(),
-                    k: [3, -2, 7, 1],
+                    k: [3, -2, 7, k3],
                     n: 50,
                     at: 7,
                     every,
