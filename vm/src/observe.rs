@@ -324,7 +324,7 @@ const MAX_ITEMS: usize = 64;
 /// paths to [`MAX_NESTING`] levels. Identity of mutable objects is the
 /// program's to see (`is`), so every configuration shares alike; the
 /// numbers follow the walk, never an address.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ValueHasher {
     h: FrameHasher,
     /// The first mutable objects met, in order (most walks meet a few, and
@@ -403,6 +403,39 @@ fn has_identity(kind: Kind) -> bool {
             | Kind::ByteArray
             | Kind::Generator
     )
+}
+
+/// The elements of set `s` a walk follows, in the order it follows them.
+/// A set whose order no program may see (it holds an element hashed by
+/// address, or a str: `pyset::check_ordered`) has a table that differs
+/// between configurations whose heaps differ, so it is walked by its
+/// elements' own hashes (each taken from the walk as it stands), and past
+/// [`MAX_ITEMS`] elements only its length counts. Any other set is walked
+/// in slot order, which every configuration builds alike.
+fn set_walk_order(
+    h: &ValueHasher,
+    keys: Vec<Value>,
+    s: Value,
+    heap: HeapRange,
+    nesting: u32,
+) -> Vec<Value> {
+    if crate::runtime::pyset::check_ordered(s).is_ok() {
+        return keys.into_iter().take(MAX_ITEMS).collect();
+    }
+    if keys.len() > MAX_ITEMS {
+        return Vec::new();
+    }
+    let mut keyed: Vec<(u64, Value)> = keys
+        .into_iter()
+        .map(|k| {
+            let mut fork = h.clone();
+            fork.h = FrameHasher::default();
+            hash_value(&mut fork, k, heap, nesting + 1);
+            (fork.finish(), k)
+        })
+        .collect();
+    keyed.sort_by_key(|&(digest, _)| digest);
+    keyed.into_iter().map(|(_, k)| k).collect()
 }
 
 fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
@@ -585,11 +618,11 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                     nesting + 1,
                 );
             }
-            // Slot order: every configuration builds the same table.
+            // Slot order, when every configuration builds the same table.
             Kind::PySet => {
                 let keys = crate::runtime::pyset::keys(v);
                 h.write_usize(keys.len());
-                for k in keys.into_iter().take(MAX_ITEMS) {
+                for k in set_walk_order(h, keys, v, heap, nesting) {
                     hash_value(h, k, heap, nesting + 1);
                 }
             }
@@ -660,6 +693,50 @@ mod tests {
             seq::append(a, nb, squares[(i + 1) % n]).unwrap();
         }
         seq::new_list(a, &squares).unwrap()
+    }
+
+    /// A set of values hashed by address (here dict values views) has its
+    /// slot order from the heap, which differs between configurations: two
+    /// sets of equal elements hash alike whatever their slot orders.
+    #[test]
+    fn a_set_ordered_by_addresses_hashes_by_its_elements() {
+        use crate::runtime::{pydict, pyset};
+        let mut a = Arena::new();
+        let view_of = |a: &mut Arena, x: i64| {
+            let d = pydict::new(a).unwrap();
+            pydict::set(a, d, Value::small(0), Value::small(x)).unwrap();
+            pydict::new_view(a, d, pydict::Which::Values).unwrap()
+        };
+        let pair = |a: &mut Arena, x: i64, y: i64| {
+            let s = pyset::new(a).unwrap();
+            let (p, q) = (view_of(a, x), view_of(a, y));
+            pyset::add(a, s, p).unwrap();
+            pyset::add(a, s, q).unwrap();
+            (s, pyset::keys(s)[0] == p)
+        };
+        // One set with the view of 1 in the first slot, one with it last.
+        let mut first = None;
+        let mut last = None;
+        for _ in 0..200 {
+            let (s, one_first) = pair(&mut a, 1, 2);
+            if one_first {
+                first.get_or_insert(s);
+            } else {
+                last.get_or_insert(s);
+            }
+        }
+        let (first, last) = (first.unwrap(), last.unwrap());
+        let (other, _) = pair(&mut a, 1, 3);
+        let (lo, hi) = a.heap_bounds();
+        let heap = HeapRange(lo, hi);
+        let hash = |v| {
+            let mut h = ValueHasher::default();
+            hash_value(&mut h, v, heap, 0);
+            h.finish()
+        };
+        assert_eq!(hash(first), hash(last));
+        assert_ne!(hash(first), hash(other));
+        assert_eq!(render(first, heap, 0), render(last, heap, 0));
     }
 
     #[test]

@@ -194,6 +194,11 @@ fn render_in(w: &mut RenderWalk, v: Value, heap: HeapRange, nesting: u32) -> Str
                     .take(MAX_ITEMS)
                     .map(|k| render_in(w, *k, heap, nesting + 1))
                     .collect();
+                // An order no program may see is shown sorted (as
+                // `super::set_walk_order` hashes it).
+                if crate::runtime::pyset::check_ordered(v).is_err() {
+                    parts.sort();
+                }
                 if keys.len() > MAX_ITEMS {
                     parts.push(format!("... {} more", keys.len() - MAX_ITEMS));
                 }
