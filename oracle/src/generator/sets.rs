@@ -194,7 +194,7 @@ impl Rewriter<'_, '_> {
             1 => format!("{s} = {{-1, 0, 2305843009213693951}}\n"),
             _ => format!("{s} = {{k * 16 for k in range(4)}}\n"),
         };
-        let report = match self.pick(6) {
+        let report = match self.pick(8) {
             // A tuple has no `%`, `<` or `+` with an int, which the last two
             // reports use: it prints its membership instead.
             3 | 4 if scale == 3 => {
@@ -210,6 +210,15 @@ impl Rewriter<'_, '_> {
             // equal and of different sizes.
             5 => format!(
                 "print({s} <= set({s}), {s} < set({s}), {s} >= {s} & {{0, 2, 4}}, {s} > {s} - {{0, 1}}, {s} < {s} | {{-7}}, {{0, 16}} <= {s}, {s} == {s} | set())\n"
+            ),
+            // The algebra methods, whose arguments may be any iterable.
+            6 => format!(
+                "print(list({s}.union(range(5), [64, 3]))[:12], {s}.intersection(range(0, 40, 3), {s}), list({s}.difference([0, 1, 2], range(8, 12)))[:10], list({s}.symmetric_difference([2, 4, 64]))[:10])\n"
+            ),
+            // The tests (one stepping a generator only to its deciding
+            // item) and the updates.
+            7 => format!(
+                "print({s}.issubset(range(64)), {s}.issuperset([0, 16]), {s}.isdisjoint(k for k in range(3, 9)), {s}.issuperset({s}), {s}.isdisjoint({s}))\n{s}.difference_update(range(0, 12, 5))\n{s}.intersection_update([k for k in {s}] + [1, 2])\n{s}.symmetric_difference_update({{7: 0, 9: 1}})\nprint(len({s}), list({s})[:12])\n"
             ),
             _ => format!("print(3 in {s}, len({s}), sum({s}), {s} == set(list({s})))\n"),
         };

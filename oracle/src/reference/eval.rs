@@ -38,6 +38,8 @@ mod eval_delete;
 mod eval_displays;
 #[path = "eval_item_compare.rs"]
 mod eval_item_compare;
+#[path = "eval_set_algebra.rs"]
+mod eval_set_algebra;
 #[path = "eval_str_format.rs"]
 mod eval_str_format;
 #[path = "eval_try.rs"]
@@ -46,6 +48,7 @@ mod eval_try;
 pub(super) mod generators;
 use super::classes::{self, ClassCell};
 use super::value::{Int, Value};
+pub(super) use eval_set_algebra::is_algebra as is_set_algebra;
 
 /// Why evaluation stopped early.
 #[derive(Debug)]

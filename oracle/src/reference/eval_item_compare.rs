@@ -41,6 +41,11 @@ impl Interp<'_> {
         m: &Meth,
         args: &[Value],
     ) -> Res<Value> {
+        if let Value::Set(s) = recv
+            && super::eval_set_algebra::is_algebra(m.name())
+        {
+            return self.set_algebra(s, m.name(), args);
+        }
         if !methods::compares_items(recv, m) {
             return methods::call_method(&mut self.heap, recv, m, args, self.limits.int_bits);
         }

@@ -572,27 +572,11 @@ impl<'p> Interp<'p> {
     }
 
     /// Before method `m` runs on `stack[base..]`: the iterables of the
-    /// methods that consume them whole (`extend`, `join`, `update` and the
-    /// set operations) drained as for builtins.
+    /// methods that consume them whole (`extend`, `join`, `update`)
+    /// drained as for builtins. The set algebra methods step theirs
+    /// (`eval_set_algebra.rs`).
     pub(super) fn drain_for_method(&mut self, m: &Meth, base: usize) -> Res<()> {
-        let consumes = match m {
-            Meth::Extend | Meth::Join | Meth::Update => true,
-            Meth::Other(name) => matches!(
-                &**name,
-                "union"
-                    | "intersection"
-                    | "difference"
-                    | "symmetric_difference"
-                    | "issubset"
-                    | "issuperset"
-                    | "isdisjoint"
-                    | "intersection_update"
-                    | "difference_update"
-                    | "symmetric_difference_update"
-            ),
-            _ => false,
-        };
-        if consumes {
+        if matches!(m, Meth::Extend | Meth::Join | Meth::Update) {
             for i in base..self.stack.len() {
                 // A user iterable joined or extended with: its `__iter__`
                 // result (drained below when it runs Python).

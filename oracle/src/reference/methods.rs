@@ -199,10 +199,12 @@ fn has_method(ty: &str, m: &Meth) -> bool {
             ) || matches!(m, Meth::Other(n) if super::str_methods_ext::has(n) || &**n == "format")
         }
         "dict" => super::dict_methods::has(m),
-        "set" => matches!(
-            m.name(),
-            "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
-        ),
+        "set" => {
+            matches!(
+                m.name(),
+                "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
+            ) || super::eval::is_set_algebra(m.name())
+        }
         "int" | "bool" => m.name() == "bit_length",
         "float" => m.name() == "is_integer",
         _ => false,

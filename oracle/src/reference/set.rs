@@ -477,13 +477,13 @@ impl Table {
         Ok(())
     }
 
-    fn copy(&self) -> Res<Table> {
+    pub(crate) fn copy(&self) -> Res<Table> {
         let mut t = Table::default();
         t.merge(self)?;
         Ok(t)
     }
 
-    fn intersection(a: &Table, b: &Table) -> Res<Table> {
+    pub(crate) fn intersection(a: &Table, b: &Table) -> Res<Table> {
         let (small, big) = if b.used > a.used { (a, b) } else { (b, a) };
         let mut out = Table::default();
         for (k, h) in small.live() {
@@ -494,7 +494,7 @@ impl Table {
         Ok(out)
     }
 
-    fn difference_update(&mut self, other: &Table) -> Res<()> {
+    pub(crate) fn difference_update(&mut self, other: &Table) -> Res<()> {
         let common;
         let other = if other.used >> 3 > self.used {
             common = Table::intersection(self, other)?;
@@ -505,13 +505,39 @@ impl Table {
         for (k, h) in other.live() {
             self.discard_hashed(&k, h)?;
         }
-        if self.fill - self.used > self.mask() / 4 {
-            self.rebuild(self.grow_target());
-        }
+        self.shrink_after_discards();
         Ok(())
     }
 
-    fn difference(a: &Table, b: &Table) -> Res<Table> {
+    /// `self` takes `t`'s table and counts, as CPython's `set_swap_bodies`
+    /// (the `pop` finger is not part of the body).
+    pub(crate) fn take_body(&mut self, t: Table) {
+        let finger = self.finger;
+        *self = Table { finger, ..t };
+    }
+
+    /// More than a quarter dummies after a difference update: rebuilt.
+    pub(crate) fn shrink_after_discards(&mut self) {
+        if self.fill - self.used > self.mask() / 4 {
+            self.rebuild(self.grow_target());
+        }
+    }
+
+    /// CPython's `set_contains_key`, which the algebra methods use on an
+    /// iterable's items: a set item is unhashable here (only `in` and the
+    /// `discard`/`remove` methods retry it as a frozenset).
+    pub(crate) fn contains_key(&self, v: &Value) -> Res<bool> {
+        let (h, _) = hash(v)?;
+        Ok(self.find(v, h)?.is_some())
+    }
+
+    /// CPython's `set_discard_key`, as [`Self::contains_key`].
+    pub(crate) fn discard_key(&mut self, v: &Value) -> Res<bool> {
+        let (h, _) = hash(v)?;
+        self.discard_hashed(v, h)
+    }
+
+    pub(crate) fn difference(a: &Table, b: &Table) -> Res<Table> {
         if a.used >> 2 > b.used {
             let mut out = a.copy()?;
             out.difference_update(b)?;
@@ -526,7 +552,7 @@ impl Table {
         Ok(out)
     }
 
-    fn symmetric_update(&mut self, other: &Table) -> Res<()> {
+    pub(crate) fn symmetric_update(&mut self, other: &Table) -> Res<()> {
         for (k, h) in other.live() {
             if !self.discard_hashed(&k, h)? {
                 self.add_hashed(k, h)?;

@@ -15,7 +15,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 77] = [
+pub const METHODS: [(&str, &str, Value); 87] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -94,6 +94,32 @@ pub const METHODS: [(&str, &str, Value); 77] = [
     // A bool is an int: `True.bit_length()`.
     ("bool", "bit_length", Value::METHOD_INT_BIT_LENGTH),
     ("float", "is_integer", Value::METHOD_FLOAT_IS_INTEGER),
+    ("set", "union", Value::METHOD_SET_UNION),
+    ("set", "intersection", Value::METHOD_SET_INTERSECTION),
+    ("set", "difference", Value::METHOD_SET_DIFFERENCE),
+    (
+        "set",
+        "symmetric_difference",
+        Value::METHOD_SET_SYMMETRIC_DIFFERENCE,
+    ),
+    (
+        "set",
+        "intersection_update",
+        Value::METHOD_SET_INTERSECTION_UPDATE,
+    ),
+    (
+        "set",
+        "difference_update",
+        Value::METHOD_SET_DIFFERENCE_UPDATE,
+    ),
+    (
+        "set",
+        "symmetric_difference_update",
+        Value::METHOD_SET_SYMMETRIC_DIFFERENCE_UPDATE,
+    ),
+    ("set", "issubset", Value::METHOD_SET_ISSUBSET),
+    ("set", "issuperset", Value::METHOD_SET_ISSUPERSET),
+    ("set", "isdisjoint", Value::METHOD_SET_ISDISJOINT),
 ];
 
 pub fn is_method(v: Value) -> bool {

@@ -468,7 +468,12 @@ pub fn difference_update(arena: &mut Arena, so: Value, other: Value) -> Result<(
         }
         Ok(())
     })?;
-    // More than a quarter dummies: resize them away.
+    shrink_after_discards(arena, so)
+}
+
+/// The end of CPython's `set_difference_update_internal`: more than a
+/// quarter dummies are resized away.
+pub fn shrink_after_discards(arena: &mut Arena, so: Value) -> Result<(), Raise> {
     if fill(so) - len(so) as u64 <= mask(so) / 4 {
         return Ok(());
     }

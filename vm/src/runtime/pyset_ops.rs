@@ -195,9 +195,9 @@ pub fn binop(
     Ok(out)
 }
 
-/// CPython's `set_swap_bodies` as `&=` uses it: `a` takes `t`'s table and
-/// counts (`t` is a temporary nobody else holds).
-fn swap_bodies(a: Value, t: Value) {
+/// CPython's `set_swap_bodies` as `&=` and `intersection_update` use it:
+/// `a` takes `t`'s table and counts (`t` is a temporary nobody else holds).
+pub fn swap_bodies(a: Value, t: Value) {
     use super::object::{
         PYSET_FILL, PYSET_MASK, PYSET_TABLE, PYSET_UNORDERED, PYSET_USED, read, write,
     };

@@ -194,6 +194,18 @@ impl Value {
     /// `NotImplemented`: what a binary or comparison dunder returns to
     /// decline (`tier1/dunders.rs`). A builtin name, not a callable.
     pub const NOT_IMPLEMENTED: Value = Value((194 << 2) | 2);
+    /// The set methods named after the algebra, which take any iterable
+    /// (`tier1::set_algebra`): 195..=204.
+    pub const METHOD_SET_UNION: Value = Value((195 << 2) | 2);
+    pub const METHOD_SET_INTERSECTION: Value = Value((196 << 2) | 2);
+    pub const METHOD_SET_DIFFERENCE: Value = Value((197 << 2) | 2);
+    pub const METHOD_SET_SYMMETRIC_DIFFERENCE: Value = Value((198 << 2) | 2);
+    pub const METHOD_SET_INTERSECTION_UPDATE: Value = Value((199 << 2) | 2);
+    pub const METHOD_SET_DIFFERENCE_UPDATE: Value = Value((200 << 2) | 2);
+    pub const METHOD_SET_SYMMETRIC_DIFFERENCE_UPDATE: Value = Value((201 << 2) | 2);
+    pub const METHOD_SET_ISSUBSET: Value = Value((202 << 2) | 2);
+    pub const METHOD_SET_ISSUPERSET: Value = Value((203 << 2) | 2);
+    pub const METHOD_SET_ISDISJOINT: Value = Value((204 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);

@@ -9,6 +9,7 @@ use crate::runtime::{
 
 use super::Run;
 use super::interp::Regs;
+use super::set_algebra;
 use crate::lang::Poison;
 use crate::lang::bytecode::{Code, Instr};
 use crate::runtime::frame::{
@@ -172,6 +173,16 @@ impl Run<'_> {
     pub(crate) fn call_builtin(&mut self, callable: Value, args: &[Value]) -> Result<Value, Raise> {
         if let Some(r) = self.call_class_value(callable, args) {
             return r;
+        }
+        // They step any iterable themselves (generators, `__iter__`).
+        if set_algebra::is_algebra(callable) {
+            let (receiver, rest) = methods::descriptor_args(callable, args)?;
+            return self.set_algebra(callable, receiver, rest);
+        }
+        if methods::is_bound(callable) && set_algebra::is_algebra(methods::bound_parts(callable).1)
+        {
+            let (receiver, m) = methods::bound_parts(callable);
+            return self.set_algebra(m, receiver, args);
         }
         if let Some(r) = self.dunder_builtin(callable, args) {
             return r;

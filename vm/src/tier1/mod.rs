@@ -16,6 +16,7 @@ mod item_compare;
 mod properties;
 mod reducers;
 mod seq_instr;
+mod set_algebra;
 mod specialize;
 mod str_format;
 mod unwind;

@@ -3,6 +3,102 @@
 //! short ones end with CPython's exception).
 
 pub const PROGRAMS: &[&str] = &[
+    // The algebra methods with every kind of argument: sets, dicts,
+    // lists, ranges, generators stepped only to the deciding item, user
+    // iterables, their errors, and a hot loop of them.
+    r#"def show(label, f):
+    try:
+        r = f()
+        print(label, r)
+    except Exception as e:
+        print(label, type(e).__name__, e)
+
+def gen(xs, log):
+    for x in xs:
+        log.append(x)
+        yield x
+
+class Bag:
+    def __init__(self, xs):
+        self.xs = xs
+    def __iter__(self):
+        return iter(self.xs)
+
+a = {1, 2, 3, 40, 17, 9}
+b = [3, 4, 5, 17, 100, 9]
+show('union', lambda: a.union(b, (7, 8), {1000, 2000}, range(5)))
+show('union0', lambda: a.union())
+show('unionself', lambda: a.union(a))
+show('inter', lambda: a.intersection(b))
+show('inter2', lambda: a.intersection(b, {9, 17, 55}))
+show('inter0', lambda: a.intersection())
+show('interf', lambda: {1, 2}.intersection([1.0, True, 2.0]))
+show('diff', lambda: a.difference(b))
+show('diff2', lambda: a.difference(b, [1], {2}))
+show('diffd', lambda: a.difference({3: 'x', 40: 'y'}))
+show('diffd_small', lambda: set(range(40)).difference({3: 'x'}))
+show('sym', lambda: a.symmetric_difference(b))
+show('symd', lambda: a.symmetric_difference({3: 0, 77: 1}))
+show('symself', lambda: a.symmetric_difference(a))
+show('sub', lambda: {3, 9}.issubset(b))
+show('sub2', lambda: {3, 10}.issubset(b))
+show('subs', lambda: {3, 9}.issubset({3, 9, 1}))
+show('sup', lambda: a.issuperset([1, 2]))
+show('sup2', lambda: a.issuperset([1, 99, [2]]))
+show('sup3', lambda: a.issuperset([[2]]))
+show('disj', lambda: a.isdisjoint([100, 200]))
+show('disj2', lambda: a.isdisjoint([100, 1, [3]]))
+show('disjs', lambda: a.isdisjoint({1000}))
+show('disjself', lambda: set().isdisjoint(set()))
+show('bad', lambda: a.union(5))
+show('bad2', lambda: a.issubset())
+show('bad3', lambda: a.issuperset(1, 2))
+show('kw', lambda: a.union(x=1))
+show('unh', lambda: a.intersection([[1]]))
+show('unhs', lambda: a.difference([{1}]))
+show('desc', lambda: set.union({1}, [2]))
+show('descbad', lambda: set.union([1], [2]))
+log = []
+g = gen([1, 5, 2, 6], log)
+show('supgen', lambda: a.issuperset(g))
+print(log, next(g))
+log = []
+g = gen([100, 1, 5], log)
+show('disjgen', lambda: a.isdisjoint(g))
+print(log, next(g))
+show('bag', lambda: a.union(Bag([55, 56])))
+show('bagsup', lambda: a.issuperset(Bag([1, 2])))
+s = {5, 6, 7, 8, 9}
+s.intersection_update([5, 6, 70], range(10))
+print(s)
+s.difference_update([5], {6})
+print(s)
+s.symmetric_difference_update([7, 8, 11])
+print(s)
+s.symmetric_difference_update({11: 0, 12: 0})
+print(s)
+s.symmetric_difference_update(s)
+print(s)
+t = set(range(100))
+t.difference_update(range(0, 100, 2))
+print(t)
+t.difference_update(t)
+print(t)
+u = set(range(64))
+for i in range(30):
+    u = u.difference([i * 2]).union([i * 3 + 64])
+print(u, len(u))
+total = 0
+for i in range(300):
+    x = {i % 7, i % 11, 3}
+    y = [i % 5, 3, i % 13]
+    total += len(x.union(y)) + len(x.intersection(y)) + len(x.difference(y)) + len(x.symmetric_difference(y))
+    if x.issubset(y) or x.issuperset(y) or x.isdisjoint(y):
+        total += 1000
+print(total)
+f = a.union
+print(f([99]), sorted(a.intersection(*[[1, 2], [2, 3, 1]])))
+"#,
     r#"s = {5, 3, 17, 9, 1, 100, 33, -1}
 print(s, len(s), set(), {1}, {-1, -2, -3}, {2**61 - 1, 2**61, 2**64 + 5, -(2**70)})
 t = set()

@@ -1,6 +1,7 @@
 //! Random set programs for the CPython comparisons (the VM's and the
 //! reference's): every program builds sets of ints, floats and tuples by
-//! random adds, discards, removals, pops and algebra, printing sets whose
+//! random adds, discards, removals, pops, algebra operators and methods
+//! (with lists, tuples, ranges and dicts as arguments), printing sets whose
 //! order is CPython's table layout. Elements are chosen to collide (equal
 //! low bits), to hash specially (-1, 2**61 - 1, floats) and to force
 //! resizes and dummies.
@@ -25,12 +26,30 @@ impl Rng {
 
 /// One element expression.
 fn element(r: &mut Rng) -> String {
+    element_as(r, false)
+}
+
+/// One element, written as a literal when `literal`: a set display of
+/// more than two constants is a frozenset constant, whose table differs
+/// from sequential adds, and CPython folds `2**61 - 1` into one where the
+/// language counts only literals (README, sets).
+fn element_as(r: &mut Rng, literal: bool) -> String {
     match r.below(12) {
         0..=4 => format!("{}", r.below(64) as i64 - 8),
         5 => format!(
             "{}",
             (r.below(16) * 32) as i64 * if r.below(2) == 0 { 1 } else { -1 }
         ),
+        6 if literal => [
+            "-1",
+            "-2",
+            "2305843009213693951",
+            "2305843009213693952",
+            "-2305843009213693952",
+            "18446744073709551619",
+            "1267650600228229401496703205376",
+        ][r.below(7) as usize]
+            .to_string(),
         6 => [
             "-1",
             "-2",
@@ -77,7 +96,35 @@ fn display(r: &mut Rng) -> String {
         _ => format!(
             "{{{}}}",
             (0..r.below(9) + 1)
-                .map(|_| element(r))
+                .map(|_| element_as(r, true))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// An iterable that is not a set for the algebra methods: a list, a
+/// tuple, a range or a dict of elements.
+fn iterable(r: &mut Rng) -> String {
+    let items: Vec<String> = (0..r.below(10)).map(|_| element(r)).collect();
+    match r.below(4) {
+        0 => format!("[{}]", items.join(", ")),
+        1 => format!(
+            "({}{})",
+            items.join(", "),
+            if items.len() == 1 { "," } else { "" }
+        ),
+        2 => format!(
+            "range({}, {}, {})",
+            r.below(20) as i64 - 5,
+            r.below(70),
+            r.below(4) + 1
+        ),
+        _ => format!(
+            "{{{}}}",
+            items
+                .iter()
+                .map(|k| format!("{k}: 0"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -87,7 +134,30 @@ fn display(r: &mut Rng) -> String {
 fn statement(r: &mut Rng) -> String {
     let e = element(r);
     let n = if r.below(2) == 0 { "s" } else { "t" };
-    match r.below(22) {
+    match r.below(27) {
+        // The algebra methods, whose arguments may be any iterable.
+        22 => format!(
+            "print({n}.union({}, t), {n}.intersection({}), s.intersection(t, {}), {n}.difference({}), s.difference(t, {}), {n}.symmetric_difference({}))",
+            iterable(r),
+            iterable(r),
+            iterable(r),
+            iterable(r),
+            iterable(r),
+            iterable(r)
+        ),
+        23 => format!("{n}.intersection_update({})", iterable(r)),
+        24 => format!(
+            "{n}.difference_update({}, {})",
+            iterable(r),
+            if r.below(2) == 0 { "t" } else { "()" }
+        ),
+        25 => format!("{n}.symmetric_difference_update({})", iterable(r)),
+        26 => format!(
+            "print({n}.issubset({}), {n}.issuperset({}), {n}.isdisjoint({}), s.issubset(t), s.issuperset(t), s.isdisjoint(t))",
+            iterable(r),
+            iterable(r),
+            iterable(r)
+        ),
         0..=3 => format!("{n}.add({e})"),
         4 | 5 => format!("{n}.discard({e})"),
         6 => format!("if {e} in {n}:\n        {n}.remove({e})"),
