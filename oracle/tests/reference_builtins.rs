@@ -115,7 +115,7 @@ fn reference_agrees_with_cpython_on_heapq_functools_and_itertools() {
     }
 }
 
-/// `int.bit_length`, `float.is_integer`, `dict.popitem`, `math.prod`.
+/// `int.bit_length` and `bit_count`, `float.is_integer`, `dict.popitem`, `math.prod`.
 #[test]
 fn reference_agrees_with_cpython_on_bit_length_popitem_and_prod() {
     agree(include_str!("../../vm/tests/data/more_methods.txt"));

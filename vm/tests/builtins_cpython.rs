@@ -69,7 +69,7 @@ fn every_tier_prints_what_cpython_prints_for_method_descriptors() {
     agree_on_every_tier(METHOD_DESCRIPTOR_PROGRAMS, 2);
 }
 
-/// `int.bit_length`, `float.is_integer`, `dict.popitem` (the table's
+/// `int.bit_length` and `bit_count`, `float.is_integer`, `dict.popitem` (the table's
 /// freed tail reused by the next insertion, as CPython's) and `math.prod`
 /// (eager, and pulling a generator one item at a time), with CPython's
 /// errors. Shared with the reference's test.

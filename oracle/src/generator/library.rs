@@ -302,6 +302,7 @@ const TEMPLATES: &[&str] = &[
     // ints
     "(hex(k), oct(k), bin(a))",
     "k.bit_length()",
+    "(k.bit_count(), (-k).bit_count(), b.bit_count(), (k > 0).bit_count())",
     "(k // a, k % a)",
     "divmod(k, a)",
     "(-k // b, -k % b)",

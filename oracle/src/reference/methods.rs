@@ -205,7 +205,7 @@ fn has_method(ty: &str, m: &Meth) -> bool {
                 "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
             ) || super::eval::is_set_algebra(m.name())
         }
-        "int" | "bool" => m.name() == "bit_length",
+        "int" | "bool" => matches!(m.name(), "bit_length" | "bit_count"),
         "float" => m.name() == "is_integer",
         _ => false,
     }
@@ -336,7 +336,7 @@ pub fn call_method(
         Value::Set(s) => super::set::call(h, s, m.name(), args)
             .unwrap_or_else(|| Err(type_error(format!("no set method {}", m.name())))),
         Value::Int(_) | Value::Bool(_) | Value::Float(_) => {
-            // Both methods are `int`'s or `float`'s, a bool's too.
+            // The methods are `int`'s or `float`'s, a bool's too.
             let owner = if matches!(recv, Value::Float(_)) {
                 "float"
             } else {
@@ -353,7 +353,17 @@ pub fn call_method(
                 Value::Float(x) => Value::Bool(x.is_finite() && x.fract() == 0.0),
                 _ => {
                     let n = recv.as_int().map(|i| i.to_big()).unwrap_or_default();
-                    Value::Int(Int::Small(n.bits() as i64))
+                    if m.name() == "bit_count" {
+                        // The ones of the absolute value.
+                        let ones: u64 = n
+                            .magnitude()
+                            .iter_u64_digits()
+                            .map(|d| u64::from(d.count_ones()))
+                            .sum();
+                        Value::Int(Int::Small(ones as i64))
+                    } else {
+                        Value::Int(Int::Small(n.bits() as i64))
+                    }
                 }
             })
         }

@@ -15,7 +15,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 87] = [
+pub const METHODS: [(&str, &str, Value); 89] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -93,6 +93,8 @@ pub const METHODS: [(&str, &str, Value); 87] = [
     ("int", "bit_length", Value::METHOD_INT_BIT_LENGTH),
     // A bool is an int: `True.bit_length()`.
     ("bool", "bit_length", Value::METHOD_INT_BIT_LENGTH),
+    ("int", "bit_count", Value::METHOD_INT_BIT_COUNT),
+    ("bool", "bit_count", Value::METHOD_INT_BIT_COUNT),
     ("float", "is_integer", Value::METHOD_FLOAT_IS_INTEGER),
     ("set", "union", Value::METHOD_SET_UNION),
     ("set", "intersection", Value::METHOD_SET_INTERSECTION),
@@ -459,7 +461,9 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
         | Value::METHOD_LIST_REMOVE => {
             call_comparing(arena, m, xs, args, &mut seq::unmodelled_user_compare)
         }
-        Value::METHOD_INT_BIT_LENGTH | Value::METHOD_FLOAT_IS_INTEGER => {
+        Value::METHOD_INT_BIT_LENGTH
+        | Value::METHOD_INT_BIT_COUNT
+        | Value::METHOD_FLOAT_IS_INTEGER => {
             if !args.is_empty() {
                 return Err(Raise::type_error(format!(
                     "{}.{}() takes no arguments ({} given)",
@@ -477,9 +481,13 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             } else {
                 int::to_ibig(receiver)
             };
-            Ok(Value::small(
-                ibig::ops::UnsignedAbs::unsigned_abs(n).bit_len() as i64,
-            ))
+            let magnitude = ibig::ops::UnsignedAbs::unsigned_abs(n);
+            if m == Value::METHOD_INT_BIT_COUNT {
+                // The ones of the absolute value (CPython's `int.bit_count`).
+                let ones: u32 = magnitude.to_le_bytes().iter().map(|b| b.count_ones()).sum();
+                return Ok(Value::small(i64::from(ones)));
+            }
+            Ok(Value::small(magnitude.bit_len() as i64))
         }
         Value::METHOD_LIST_CLEAR | Value::METHOD_LIST_COPY => {
             let name = name_of(m);

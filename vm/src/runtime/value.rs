@@ -206,6 +206,7 @@ impl Value {
     pub const METHOD_SET_ISSUBSET: Value = Value((202 << 2) | 2);
     pub const METHOD_SET_ISSUPERSET: Value = Value((203 << 2) | 2);
     pub const METHOD_SET_ISDISJOINT: Value = Value((204 << 2) | 2);
+    pub const METHOD_INT_BIT_COUNT: Value = Value((205 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);
