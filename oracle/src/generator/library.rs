@@ -347,6 +347,9 @@ const TEMPLATES: &[&str] = &[
     "(math.trunc(f), math.fabs(g))",
     "(math.isnan(f), math.isinf(g), math.isfinite(f))",
     "math.hypot(f, g)",
+    "(math.isclose(f, g), math.isclose(f, f + 1e-10), math.isclose(f, g, rel_tol=0.5, abs_tol=b))",
+    "(math.copysign(f, g), math.copysign(k, -0.0))",
+    "(math.lcm(k, a, b), math.perm(b + 4, a + 4), math.perm(abs(b)))",
     // strs as sequences and mixed builtins
     "sorted(s)",
     "''.join(sorted(s, reverse=True))",

@@ -299,8 +299,21 @@ impl<'p> Interp<'p> {
                 Err(poison(Poison::Unmodelled))
             }
             Value::Builtin(b) => Err(strs::builtin_keywords_error(b, npos, &names)),
-            // `math.prod(xs, start=s)`: the one math keyword, not modelled.
+            // `math.prod(xs, start=s)`: not modelled.
             Value::Math(math::MathFn::Prod) => Err(poison(Poison::Unmodelled)),
+            // `isclose(a, b, rel_tol=..., abs_tol=...)`: the keyword-only
+            // tolerances; any other keyword form is not modelled.
+            Value::Math(math::MathFn::Isclose) => {
+                let args: Vec<Value> = self.stack.get(base..).unwrap_or(&[]).to_vec();
+                let tolerances = names.iter().all(|n| *n == "rel_tol" || *n == "abs_tol")
+                    && !(names.len() == 2 && names[0] == names[1]);
+                match &args[..] {
+                    [a, b] if tolerances => {
+                        math::isclose(a, b, keyword(&kws, "rel_tol"), keyword(&kws, "abs_tol"))
+                    }
+                    _ => Err(poison(Poison::Unmodelled)),
+                }
+            }
             Value::Math(m) => Err(math::keywords_error(m)),
             // Keywords of the module's Python-level methods: not modelled.
             Value::Rand(_) => Err(poison(Poison::Unmodelled)),

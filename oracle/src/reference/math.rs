@@ -40,10 +40,14 @@ pub enum MathFn {
     Factorial,
     Comb,
     Prod,
+    Copysign,
+    Lcm,
+    Perm,
+    Isclose,
 }
 
 impl MathFn {
-    const ALL: [MathFn; 27] = [
+    const ALL: [MathFn; 31] = [
         MathFn::Sqrt,
         MathFn::Sin,
         MathFn::Cos,
@@ -71,6 +75,10 @@ impl MathFn {
         MathFn::Factorial,
         MathFn::Comb,
         MathFn::Prod,
+        MathFn::Copysign,
+        MathFn::Lcm,
+        MathFn::Perm,
+        MathFn::Isclose,
     ];
 
     pub fn name(self) -> &'static str {
@@ -102,6 +110,10 @@ impl MathFn {
             MathFn::Factorial => "factorial",
             MathFn::Comb => "comb",
             MathFn::Prod => "prod",
+            MathFn::Copysign => "copysign",
+            MathFn::Lcm => "lcm",
+            MathFn::Perm => "perm",
+            MathFn::Isclose => "isclose",
         }
     }
 }
@@ -145,6 +157,32 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
         // It multiplies by the `*` operator: the evaluator's
         // (`Interp::prod_builtin`), which reaches here never.
         MathFn::Prod => return Err(super::eval::poison(jitdiff_vm::lang::Poison::Unmodelled)),
+        MathFn::Copysign => {
+            let [x, y] = args else {
+                return Err(type_error(format!(
+                    "copysign expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let (x, y) = (as_double(x)?, as_double(y)?);
+            return Ok(Value::Float(x.copysign(y)));
+        }
+        MathFn::Lcm => return lcm(args, int_bits),
+        MathFn::Perm => return perm(args, int_bits),
+        MathFn::Isclose => {
+            return match args {
+                [a, b] => isclose(a, b, None, None),
+                [] | [_] => Err(type_error(format!(
+                    "isclose() missing required argument '{}' (pos {})",
+                    ["a", "b"][args.len()],
+                    args.len() + 1
+                ))),
+                _ => Err(type_error(format!(
+                    "isclose() takes exactly 2 positional arguments ({} given)",
+                    args.len()
+                ))),
+            };
+        }
         MathFn::Comb => {
             let [n, k] = args else {
                 return Err(type_error(format!(
@@ -307,6 +345,95 @@ fn rounding(f: MathFn, x: &Value, int_bits: u64) -> Res<Value> {
 
 fn domain() -> Box<Stop> {
     value_error("math domain error".into())
+}
+
+/// `lcm(*integers)`: each step `|l * x| / gcd(l, x)`, 0 once a factor
+/// is 0; wider than the run's ints poisons.
+fn lcm(args: &[Value], int_bits: u64) -> Res<Value> {
+    let mut l = BigInt::from(1);
+    for a in args {
+        let x = index_int(a)?.abs();
+        if l.is_zero() || x.is_zero() {
+            l = BigInt::zero();
+            continue;
+        }
+        let g = num_integer::Integer::gcd(&l, &x);
+        l = &l * &x / g;
+        if l.bits() > int_bits {
+            return Err(super::eval::poison(jitdiff_vm::lang::Poison::IntTooLarge));
+        }
+    }
+    checked(super::value::Int::from_big(l), int_bits)
+}
+
+/// `perm(n, k=None)`: without `k` (or with None) it is `factorial(n)`,
+/// error included, as in CPython 3.11.
+fn perm(args: &[Value], int_bits: u64) -> Res<Value> {
+    let (n, k) = match args {
+        [n] | [n, Value::None] => {
+            return call(MathFn::Factorial, std::slice::from_ref(n), int_bits);
+        }
+        [n, k] => (n, k),
+        [] => {
+            return Err(type_error(
+                "perm expected at least 1 argument, got 0".into(),
+            ));
+        }
+        _ => {
+            return Err(type_error(format!(
+                "perm expected at most 2 arguments, got {}",
+                args.len()
+            )));
+        }
+    };
+    let (n, k) = (index_int(n)?, index_int(k)?);
+    if n.is_negative() {
+        return Err(value_error("n must be a non-negative integer".into()));
+    }
+    if k.is_negative() {
+        return Err(value_error("k must be a non-negative integer".into()));
+    }
+    let mut r = BigInt::from(1);
+    if k > n {
+        r = BigInt::zero();
+    }
+    let mut factor = n.clone();
+    let stop = &n - &k;
+    while r.is_positive() && factor > stop {
+        r *= &factor;
+        if r.bits() > int_bits {
+            return Err(super::eval::poison(jitdiff_vm::lang::Poison::IntTooLarge));
+        }
+        factor -= 1;
+    }
+    checked(super::value::Int::from_big(r), int_bits)
+}
+
+/// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)` as mathmodule.c tests
+/// it; the keyword tolerances come from the evaluator's keyword call.
+pub fn isclose(a: &Value, b: &Value, rel_tol: Option<Value>, abs_tol: Option<Value>) -> Res<Value> {
+    let (a, b) = (as_double(a)?, as_double(b)?);
+    let rel = match &rel_tol {
+        Some(v) => as_double(v)?,
+        None => 1e-9,
+    };
+    let abs = match &abs_tol {
+        Some(v) => as_double(v)?,
+        None => 0.0,
+    };
+    if rel < 0.0 || abs < 0.0 {
+        return Err(value_error("tolerances must be non-negative".into()));
+    }
+    if a == b {
+        return Ok(Value::Bool(true));
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return Ok(Value::Bool(false));
+    }
+    let diff = (b - a).abs();
+    Ok(Value::Bool(
+        diff <= (rel * b).abs() || diff <= (rel * a).abs() || diff <= abs,
+    ))
 }
 
 /// `PyFloat_AsDouble` for the language's values.

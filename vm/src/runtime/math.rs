@@ -10,7 +10,7 @@ use super::value::Value;
 use super::{Raise, float, int, type_name};
 
 /// The module's functions: `(name, value)`.
-pub const FUNCTIONS: [(&str, Value); 27] = [
+pub const FUNCTIONS: [(&str, Value); 31] = [
     ("sqrt", Value::MATH_SQRT),
     ("sin", Value::MATH_SIN),
     ("cos", Value::MATH_COS),
@@ -38,6 +38,10 @@ pub const FUNCTIONS: [(&str, Value); 27] = [
     ("factorial", Value::MATH_FACTORIAL),
     ("comb", Value::MATH_COMB),
     ("prod", Value::MATH_PROD),
+    ("copysign", Value::MATH_COPYSIGN),
+    ("lcm", Value::MATH_LCM),
+    ("perm", Value::MATH_PERM),
+    ("isclose", Value::MATH_ISCLOSE),
 ];
 
 /// The module's float constants.
@@ -101,6 +105,32 @@ pub fn call(arena: &mut Arena, f: Value, args: &[Value]) -> Result<Value, Raise>
     match f {
         Value::MATH_LOG => return log(arena, args),
         Value::MATH_GCD => return gcd(arena, args),
+        Value::MATH_LCM => return lcm(arena, args),
+        Value::MATH_PERM => return perm(arena, args),
+        Value::MATH_ISCLOSE => {
+            return match args {
+                [a, b] => isclose(*a, *b, None, None),
+                [] | [_] => Err(Raise::type_error(format!(
+                    "isclose() missing required argument '{}' (pos {})",
+                    if args.is_empty() { "a" } else { "b" },
+                    args.len() + 1
+                ))),
+                _ => Err(Raise::type_error(format!(
+                    "isclose() takes exactly 2 positional arguments ({} given)",
+                    args.len()
+                ))),
+            };
+        }
+        Value::MATH_COPYSIGN => {
+            let [x, y] = args else {
+                return Err(Raise::type_error(format!(
+                    "copysign expected 2 arguments, got {}",
+                    args.len()
+                )));
+            };
+            let (x, y) = (real(*x)?, real(*y)?);
+            return float::new(arena, x.copysign(y));
+        }
         Value::MATH_PROD => return prod(arena, args),
         Value::MATH_COMB => {
             let [n, k] = args else {
@@ -338,6 +368,112 @@ fn gcd(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
         g = IBig::from(p);
     }
     int::from_ibig(arena, &g)
+}
+
+/// `lcm(*integers)`: 1 for none, 0 once an argument is 0, always
+/// non-negative; a result wider than the run's ints poisons.
+fn lcm(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    let mut l = ibig::UBig::from(1u8);
+    for a in args {
+        let x = index_arg(*a)?.unsigned_abs();
+        let zero = ibig::UBig::from(0u8);
+        if l == zero || x == zero {
+            l = zero;
+            continue;
+        }
+        let (mut p, mut q) = (l.clone(), x.clone());
+        while q != zero {
+            let r = &p % &q;
+            p = q;
+            q = r;
+        }
+        l = &l / &p * &x;
+        if l.bit_len() as u64 > arena.int_bits {
+            return Err(Raise::Poison(crate::lang::Poison::IntTooLarge));
+        }
+    }
+    int::from_ibig(arena, &IBig::from(l))
+}
+
+/// `perm(n, k=None)`: `n (n-1) ... (n-k+1)`, `n!` without `k` (with
+/// factorial's error for a negative `n`, as CPython 3.11), 0 for `k > n`.
+fn perm(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
+    let (n, k) = match args {
+        [n] => (*n, Value::NONE),
+        [n, k] => (*n, *k),
+        [] => {
+            return Err(Raise::type_error(
+                "perm expected at least 1 argument, got 0".into(),
+            ));
+        }
+        _ => {
+            return Err(Raise::type_error(format!(
+                "perm expected at most 2 arguments, got {}",
+                args.len()
+            )));
+        }
+    };
+    if k == Value::NONE {
+        return factorial(arena, n);
+    }
+    let (n, k) = (index_arg(n)?, index_arg(k)?);
+    let zero = IBig::from(0);
+    if n < zero {
+        return Err(Raise::exc(
+            "ValueError",
+            "n must be a non-negative integer".into(),
+        ));
+    }
+    if k < zero {
+        return Err(Raise::exc(
+            "ValueError",
+            "k must be a non-negative integer".into(),
+        ));
+    }
+    if k > n {
+        return int::from_ibig(arena, &zero);
+    }
+    let mut r = IBig::from(1);
+    let mut i = IBig::from(0);
+    while i < k {
+        r *= &n - &i;
+        if (&r).unsigned_abs().bit_len() as u64 > arena.int_bits {
+            return Err(Raise::Poison(crate::lang::Poison::IntTooLarge));
+        }
+        i += 1;
+    }
+    int::from_ibig(arena, &r)
+}
+
+/// `isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`: mathmodule.c's test
+/// (equal, then infinities, then the weak relative test or the absolute
+/// one); the tolerances given by keyword are read by tier 1's keyword
+/// call.
+pub fn isclose(
+    a: Value,
+    b: Value,
+    rel_tol: Option<Value>,
+    abs_tol: Option<Value>,
+) -> Result<Value, Raise> {
+    let (a, b) = (real(a)?, real(b)?);
+    let rel = rel_tol.map_or(Ok(1e-9), real)?;
+    let abs = abs_tol.map_or(Ok(0.0), real)?;
+    if rel < 0.0 || abs < 0.0 {
+        return Err(Raise::exc(
+            "ValueError",
+            "tolerances must be non-negative".into(),
+        ));
+    }
+    if a == b {
+        return Ok(Value::TRUE);
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return Ok(Value::FALSE);
+    }
+    let diff = (b - a).abs();
+    Ok(Value::bool(
+        diff <= (rel * b).abs() || diff <= (rel * a).abs() || diff <= abs,
+    ))
 }
 
 /// `isqrt(n)`: the floor of the square root of a non-negative int.

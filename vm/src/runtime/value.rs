@@ -207,6 +207,11 @@ impl Value {
     pub const METHOD_SET_ISSUPERSET: Value = Value((203 << 2) | 2);
     pub const METHOD_SET_ISDISJOINT: Value = Value((204 << 2) | 2);
     pub const METHOD_INT_BIT_COUNT: Value = Value((205 << 2) | 2);
+    /// More of the math module (see `runtime::math`): 206..=209.
+    pub const MATH_COPYSIGN: Value = Value((206 << 2) | 2);
+    pub const MATH_LCM: Value = Value((207 << 2) | 2);
+    pub const MATH_PERM: Value = Value((208 << 2) | 2);
+    pub const MATH_ISCLOSE: Value = Value((209 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);

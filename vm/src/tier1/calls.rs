@@ -360,6 +360,25 @@ impl Run<'_> {
         {
             return self.list_sort_keyed(xs, args, pick("key"), pick("reverse"));
         }
+        // `isclose(a, b, rel_tol=..., abs_tol=...)`: the tolerances are
+        // keyword-only; any other keyword form is not modelled.
+        if callable == Value::MATH_ISCLOSE {
+            let tolerances = names.iter().all(|n| n == "rel_tol" || n == "abs_tol")
+                && !(names.len() == 2 && names[0] == names[1]);
+            // `math.isclose(...)`: LOAD_METHOD left a NULL for a receiver.
+            let positional = match args.split_first() {
+                Some((first, rest)) if first.is_null() => rest,
+                _ => args,
+            };
+            let [a, b] = positional else {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            };
+            if !tolerances {
+                return Err(Raise::Poison(Poison::Unmodelled));
+            }
+            let given = |name: &str| keyword(name);
+            return math::isclose(*a, *b, given("rel_tol"), given("abs_tol"));
+        }
         // `s.split(maxsplit=1)`: methods whose parameters take keywords.
         if methods::is_bound(callable) {
             use crate::runtime::method_keywords::{self as mk, ArgSource, MethodKeywords};
