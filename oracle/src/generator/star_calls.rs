@@ -57,6 +57,16 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     for s in &mut m.body {
         s.for_each_expr_mut(&mut |e| unpack_in(e, &funcs, u));
     }
+    // Now and then a star call past 255 positional arguments with
+    // keywords, where CALL_KW's positional count saturates and only the
+    // keyword count splits the inputs.
+    if chance(u, 25) {
+        let n = u.int_in_range(250..=300u32).unwrap_or(300);
+        let src = format!("print(*range({n}), -1, sep=',', end='.\\n')\n");
+        if let Ok(p) = jitdiff_vm::lang::parse_program(&src) {
+            m.body.extend(p.body);
+        }
+    }
 }
 
 fn unpack_in(e: &mut Expr, funcs: &BTreeMap<String, Vec<String>>, u: &mut Unstructured) {
