@@ -716,7 +716,7 @@ impl<'p> Interp<'p> {
             self.stack.push(v);
         }
         self.charge()?;
-        self.drain_for_method(m, base)?;
+        self.drain_for_method(&recv, m, base)?;
         let args = self.stack.split_off(base.min(self.stack.len()));
         if let (Value::Str(s), "format") = (&recv, m.name()) {
             return self.str_format(s, &args, &[]);
@@ -780,7 +780,8 @@ impl<'p> Interp<'p> {
                 let args = self.stack.get(base..).unwrap_or(&[]);
                 methods::descriptor_args(&d, args)?;
                 // Draining leaves the checked receiver as it is.
-                self.drain_for_method(&d.meth, base)?;
+                let receiver = args.first().cloned().unwrap_or(Value::None);
+                self.drain_for_method(&receiver, &d.meth, base)?;
                 let args = self.stack.split_off(base.min(self.stack.len()));
                 let Some((receiver, rest)) = args.split_first() else {
                     return Err(poison(Poison::Unmodelled));

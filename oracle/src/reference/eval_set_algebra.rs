@@ -1,12 +1,13 @@
-//! The set methods named after the algebra (`union`, `intersection`,
-//! `difference`, `symmetric_difference`, their `_update` forms,
-//! `issubset`, `issuperset`, `isdisjoint`), written from CPython 3.11's
+//! `set.update` and the set methods named after the algebra (`union`,
+//! `intersection`, `difference`, `symmetric_difference`, their `_update`
+//! forms, `issubset`, `issuperset`, `isdisjoint`), written from CPython 3.11's
 //! `setobject.c`: a set argument takes the set-with-set algorithm of the
 //! operators, a dict argument its own paths in `difference` and
 //! `symmetric_difference_update` (and a presize in `union`), and any other
 //! iterable is stepped item by item by the evaluator, so `issuperset` and
-//! `isdisjoint` stop at the deciding item and an unhashable item raises
-//! when it is reached. Every intermediate set is an object of its own and
+//! `isdisjoint` stop at the deciding item and `intersection` once its
+//! result is as large as the set, and an unhashable item raises when it is
+//! reached; `issubset` first makes a set of the iterable. Every intermediate set is an object of its own and
 //! no borrow is held across a step, since a generator argument may change
 //! the receiver between items.
 //!
@@ -23,7 +24,8 @@ use super::{Interp, Res, type_error};
 pub(in super::super) fn is_algebra(name: &str) -> bool {
     matches!(
         name,
-        "union"
+        "update"
+            | "union"
             | "intersection"
             | "difference"
             | "symmetric_difference"
@@ -91,6 +93,14 @@ impl Interp<'_> {
                 }
                 Value::Set(out)
             }
+            "update" => {
+                for o in args {
+                    if !is_same(o, s) {
+                        self.update_set(s, o, pulled)?;
+                    }
+                }
+                Value::None
+            }
             "intersection" => Value::Set(self.intersection_multi(s, args, pulled)?),
             "intersection_update" => {
                 let t = self.intersection_multi(s, args, pulled)?;
@@ -129,12 +139,16 @@ impl Interp<'_> {
             }
             "issubset" => {
                 let o = exactly_one(name, args)?;
-                if let Value::Set(other) = o {
-                    let other = other.data.borrow().clone();
-                    return Ok(Value::Bool(s.data.borrow().within(&other)?));
-                }
-                let common = self.intersection_one(s, o, pulled)?;
-                Value::Bool(len_of(&common) == len_of(s))
+                let other = match o {
+                    Value::Set(other) => other.data.borrow().clone(),
+                    // A set of the iterable first; `s` as it then is.
+                    _ => {
+                        let t = new_set(Table::default());
+                        self.update_set(&t, o, pulled)?;
+                        t.data.take()
+                    }
+                };
+                Value::Bool(s.data.borrow().within(&other)?)
             }
             "issuperset" => {
                 let o = exactly_one(name, args)?;
@@ -236,6 +250,8 @@ impl Interp<'_> {
         self.any_item(o, pulled, |_, item| {
             if so.data.borrow().contains_key(item)? {
                 out.data.borrow_mut().add(item.clone())?;
+                // Full: CPython stops reading the iterable.
+                return Ok(len_of(&out) >= len_of(so));
             }
             Ok(false)
         })?;

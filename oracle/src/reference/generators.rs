@@ -572,11 +572,12 @@ impl<'p> Interp<'p> {
     }
 
     /// Before method `m` runs on `stack[base..]`: the iterables of the
-    /// methods that consume them whole (`extend`, `join`, `update`)
-    /// drained as for builtins. The set algebra methods step theirs
-    /// (`eval_set_algebra.rs`).
-    pub(super) fn drain_for_method(&mut self, m: &Meth, base: usize) -> Res<()> {
-        if matches!(m, Meth::Extend | Meth::Join | Meth::Update) {
+    /// methods that consume them whole (`extend`, `join`, `dict.update`)
+    /// drained as for builtins. A set's `update` and algebra methods step
+    /// theirs (`eval_set_algebra.rs`).
+    pub(super) fn drain_for_method(&mut self, recv: &Value, m: &Meth, base: usize) -> Res<()> {
+        let set_update = matches!(m, Meth::Update) && matches!(recv, Value::Set(_));
+        if matches!(m, Meth::Extend | Meth::Join | Meth::Update) && !set_update {
             for i in base..self.stack.len() {
                 // A user iterable joined or extended with: its `__iter__`
                 // result (drained below when it runs Python).

@@ -246,7 +246,7 @@ fn missing(x: &Value) -> Res<Box<Stop>> {
 }
 
 /// Calls set method `name` (`add`, `discard`, `remove`, `pop`, `clear`,
-/// `copy`, `update`); `None` for any other name.
+/// `copy`); `None` for any other name.
 pub fn call(
     h: &mut super::super::seq::Heap,
     s: &Rc<SetObj>,
@@ -283,25 +283,15 @@ pub fn call(
                 h.bulk(c.len());
                 return Ok(Value::Set(new_set(c)));
             }
-            _ => {
-                for x in args {
-                    // `s.update(s)` is nothing at all (CPython's merge
-                    // returns before it would resize).
-                    if matches!(x, Value::Set(o) if Rc::ptr_eq(o, s)) {
-                        continue;
-                    }
-                    let mut t = s.data.borrow().clone();
-                    update_from(&mut t, x)?;
-                    *s.data.borrow_mut() = t;
-                }
-                h.bulk(s.data.borrow().len());
-            }
+            // `update` and the algebra: the evaluator's
+            // (`eval_set_algebra.rs`), which steps generators.
+            _ => return Err(type_error(format!("no set method {name} here"))),
         }
         Ok(Value::None)
     })();
     matches!(
         name,
-        "add" | "discard" | "remove" | "pop" | "clear" | "copy" | "update"
+        "add" | "discard" | "remove" | "pop" | "clear" | "copy"
     )
     .then_some(r)
 }

@@ -379,7 +379,6 @@ pub fn is_set_method(m: Value) -> bool {
             | Value::METHOD_SET_POP
             | Value::METHOD_SET_CLEAR
             | Value::METHOD_SET_COPY
-            | Value::METHOD_SET_UPDATE
     )
 }
 
@@ -416,12 +415,6 @@ pub fn call(arena: &mut Arena, m: Value, s: Value, args: &[Value]) -> Result<Val
             let c = pyset::copy(arena, s)?;
             charge(arena, pyset::len(c));
             return Ok(c);
-        }
-        Value::METHOD_SET_UPDATE => {
-            for x in args {
-                update(arena, s, *x)?;
-            }
-            charge(arena, pyset::len(s));
         }
         other => {
             return Err(Raise::Internal(format!("{other:?} is not a set method")));

@@ -90,7 +90,6 @@ fn consumes_iterables(callable: Value) -> bool {
             | Value::BUILTIN_DICT
             | Value::METHOD_STR_JOIN
             | Value::METHOD_LIST_EXTEND
-            | Value::METHOD_SET_UPDATE
             | Value::METHOD_DICT_UPDATE
     )
 }

@@ -1,6 +1,7 @@
-//! The set methods named after the algebra: `union`, `intersection`,
-//! `difference` (any number of iterables), `symmetric_difference`, the
-//! three `_update` forms, `issubset`, `issuperset` and `isdisjoint`. Where
+//! `set.update` and the set methods named after the algebra: `union`,
+//! `intersection`, `difference` (any number of iterables),
+//! `symmetric_difference`, the three `_update` forms, `issubset`,
+//! `issuperset` and `isdisjoint`. Where
 //! the operators `| & - ^` take two sets, these take any iterable, and
 //! they follow CPython 3.11's `setobject.c` case by case, because its
 //! choices decide the result's table and so its iteration order:
@@ -11,9 +12,10 @@
 //!   `symmetric_difference_update` (its keys with their hashes), and is
 //!   presized for in `union`;
 //! - anything else is iterated item by item, lazily, so `issuperset` and
-//!   `isdisjoint` stop at the deciding item (a generator or an iterator
-//!   argument is left where CPython leaves it) and an unhashable item
-//!   raises when it is reached.
+//!   `isdisjoint` stop at the deciding item and `intersection` once its
+//!   result is as large as the set (a generator or an iterator argument
+//!   is left where CPython leaves it), and an unhashable item raises when
+//!   it is reached; `issubset` first makes a set of the iterable.
 //!
 //! Items pulled from an iterable cost bulk fuel as a list of them would,
 //! and more than a list may hold poisons (as `any`/`all`); a new set also
@@ -26,7 +28,8 @@ use crate::runtime::{Raise, Value, pydict, pyset, pyset_ops, seq};
 pub(crate) fn is_algebra(m: Value) -> bool {
     matches!(
         m,
-        Value::METHOD_SET_UNION
+        Value::METHOD_SET_UPDATE
+            | Value::METHOD_SET_UNION
             | Value::METHOD_SET_INTERSECTION
             | Value::METHOD_SET_DIFFERENCE
             | Value::METHOD_SET_SYMMETRIC_DIFFERENCE
@@ -83,6 +86,14 @@ impl Run<'_> {
         pulled: &mut usize,
     ) -> Result<Value, Raise> {
         match m {
+            Value::METHOD_SET_UPDATE => {
+                for &o in args {
+                    if o != s {
+                        self.update_from(s, o, pulled)?;
+                    }
+                }
+                Ok(Value::NONE)
+            }
             Value::METHOD_SET_UNION => {
                 let out = self.rooted_copy(s)?;
                 for &o in args {
@@ -132,8 +143,11 @@ impl Run<'_> {
                 if pyset::is_set(o) {
                     return pyset::is_subset(s, o).map(Value::bool);
                 }
-                let common = self.intersection_one(s, o, pulled)?;
-                Ok(Value::bool(pyset::len(common) == pyset::len(s)))
+                // A set made of the iterable first: `s` is then read as
+                // the iterable left it.
+                let other = self.rooted_new()?;
+                self.update_from(other, o, pulled)?;
+                pyset::is_subset(s, other).map(Value::bool)
             }
             Value::METHOD_SET_ISSUPERSET => {
                 let o = exactly_one(m, args)?;
@@ -239,7 +253,8 @@ impl Run<'_> {
 
     /// CPython's `set_intersection`: with a set, the set algorithm; else
     /// each item of the iterable also in `so`, in the iterable's order
-    /// (the item itself: `{1}.intersection([1.0])` is `{1.0}`).
+    /// (the item itself: `{1}.intersection([1.0])` is `{1.0}`), until the
+    /// result is as large as `so` is then.
     fn intersection_one(
         &mut self,
         so: Value,
@@ -255,6 +270,7 @@ impl Run<'_> {
         self.any_item(o, pulled, |run, item| {
             if pyset::contains(so, item)? {
                 pyset::add(run.arena, out, item)?;
+                return Ok(pyset::len(out) >= pyset::len(so));
             }
             Ok(false)
         })?;

@@ -3,6 +3,81 @@
 //! short ones end with CPython's exception).
 
 pub const PROGRAMS: &[&str] = &[
+    // How far each method steps a generator (issuperset and isdisjoint
+    // to the deciding item, intersection until its result is full,
+    // issubset and update all of it, an unhashable item where it is
+    // reached), and generators changing the set as it is read.
+    r#"pulled = [0]
+def cnt(items):
+    for x in items:
+        pulled[0] += 1
+        yield x
+for name, f in [('issuperset', lambda: {1, 2, 3}.issuperset(cnt([1, 5, 2, 3]))),
+                ('isdisjoint', lambda: {1, 2, 3}.isdisjoint(cnt([7, 2, 9, 10]))),
+                ('issubset', lambda: {1, 2}.issubset(cnt([1, 2, 3, 4]))),
+                ('intersection', lambda: {1, 2}.intersection(cnt(range(50)))),
+                ('intersection2', lambda: {1, 2}.intersection(cnt(range(50)), cnt(range(50)))),
+                ('difference', lambda: {1, 2}.difference(cnt(range(50)))),
+                ('symdiff', lambda: {1, 2}.symmetric_difference(cnt(range(5)))),
+                ('update', lambda: {1, 2}.update(cnt(range(4)), cnt([9]))),
+                ('issuperset_unh', lambda: {1, 2, 3}.issuperset(cnt([5, [1]]))),
+                ('isdisjoint_unh', lambda: {1, 2, 3}.isdisjoint(cnt([1, [1]]))),
+                ('issubset_unh', lambda: {1, 2}.issubset(cnt([1, 2, [3]]))),
+                ('update_unh', lambda: {1, 2}.update(cnt([1, [2], 3])))]:
+    pulled[0] = 0
+    try:
+        r = f()
+    except Exception as e:
+        r = type(e).__name__
+    print(name, r, pulled[0])
+def clearer(s):
+    yield 0
+    s.clear()
+s = {0, 1}
+print(s.issubset(clearer(s)))
+def adder(s):
+    yield 0
+    s.add(5)
+    yield 1
+s = {0, 1}
+print(s.issuperset(adder(s)), s)
+def clearer2(s):
+    yield 7
+    s.clear()
+    yield 0
+s = {0, 1}
+print(s.isdisjoint(clearer2(s)), s)
+def clearer3(s):
+    yield 0
+    s.discard(1)
+    yield 1
+    yield 2
+s = {0, 1, 2}
+print(s.intersection(clearer3(s)))
+def raiser():
+    yield 1
+    raise ValueError('late')
+s = set()
+try:
+    s.update(raiser())
+except ValueError as e:
+    print('ValueError', e)
+print(s)
+s = {0, 1}
+try:
+    s.update(x + 10 for x in s)
+except RuntimeError as e:
+    print('RuntimeError', e)
+print(sorted(s))
+class Bag:
+    def __init__(self, xs):
+        self.xs = xs
+    def __iter__(self):
+        return iter(self.xs)
+s = {1}
+s.update(Bag([4, 5]), [6])
+print(s)
+"#,
     // The algebra methods with every kind of argument: sets, dicts,
     // lists, ranges, generators stepped only to the deciding item, user
     // iterables, their errors, and a hot loop of them.
