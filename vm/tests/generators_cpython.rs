@@ -27,6 +27,43 @@ fn every_tier_prints_what_cpython_prints_for_generators() {
 
 /// A loop inside a generator's body becomes a trace, and the trace that
 /// resumes the generator ends before it resumes it.
+/// What only a consumer's loop holds between a generator's step and its
+/// use survives a collection there (tier 1 under GC stress is among the
+/// configurations): a fresh item spread by `[*g]`, `f(*g)`, `print(*g)`
+/// into a list that grows, an item `min`/`max` keep while a user `__lt__`
+/// compares keys, an item `x in g` compares by a user `__eq__`. Each freed
+/// its item (probe round 9).
+#[test]
+fn generator_items_held_only_by_their_consumer_survive_collections() {
+    check_against_cpython(&[r#"def g(n):
+    for i in range(n):
+        yield [i, [i]]
+print([*g(3)], (*g(2),), len({*(tuple(p[1]) for p in g(4))}))
+def f(*args):
+    return args
+print(f(*g(3)))
+print(*g(2), sep='|')
+class K:
+    def __init__(self, v):
+        self.v = v
+    def __lt__(self, o):
+        junk = [[0] * 8 for _ in range(6)]
+        return self.v < o.v
+print(min(g(20), key=lambda p: K(-p[0])), max(g(20), key=lambda p: K(p[0] % 7)))
+class E:
+    def __init__(self, v):
+        self.v = v
+    def __eq__(self, o):
+        junk = [[0] * 8 for _ in range(6)]
+        return isinstance(o, E) and self.v == o.v
+def h():
+    for i in range(10):
+        yield (E(i), [i])
+print(any(True for _ in range(1)), (E(7), [7]) in h(), (E(70), [7]) in h())
+"#
+    .to_string()]);
+}
+
 #[test]
 fn traces_form_inside_generator_bodies_and_end_at_yields() {
     let src = "def gen(n):\n    t = 0\n    for i in range(n):\n        t += i\n        if i % 50 == 49:\n            yield t\ndef main():\n    s = 0\n    for v in gen(1000):\n        s += v\n    print(s)\nmain()\n";

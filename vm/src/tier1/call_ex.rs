@@ -103,7 +103,11 @@ impl Run<'_> {
         self.arena.roots.temps.push(iter);
         let r = (|| {
             while let Some(v) = self.iter_next(iter)? {
+                // Appending may grow the list (a collection): `v`, which
+                // only this loop holds, is rooted until the list does.
+                self.arena.roots.temps.push(v);
                 seq::append(self.arena, list, v)?;
+                self.arena.roots.temps.pop();
             }
             Ok(())
         })();

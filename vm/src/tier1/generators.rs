@@ -561,7 +561,11 @@ impl Run<'_> {
     /// `x in it`: steps `it` until an item equals `x`.
     fn gen_contains(&mut self, x: Value, it: Value) -> Result<bool, Raise> {
         while let Some(v) = self.iter_next(it)? {
-            if seq::item_eq_by(v, x, 0, &mut |op, a, b| self.user_compare(op, a, b))? {
+            // A user `__eq__` may collect: `v` is rooted while it runs.
+            self.arena.roots.temps.push(v);
+            let eq = seq::item_eq_by(v, x, 0, &mut |op, a, b| self.user_compare(op, a, b));
+            self.arena.roots.temps.pop();
+            if eq? {
                 return Ok(true);
             }
         }

@@ -144,11 +144,16 @@ impl Run<'_> {
             let better = if best_key.is_null() {
                 Ok(true)
             } else {
-                self.arena.roots.temps.push(k);
+                // A user comparison may collect: the item (which only this
+                // loop holds when a key was called) and its key are rooted.
+                self.arena.roots.temps.extend([item, k]);
                 let c = seq::compare_values_by(op, k, best_key, 0, &mut |op, a, b| {
                     self.user_compare(op, a, b)
                 });
-                self.arena.roots.temps.pop();
+                self.arena
+                    .roots
+                    .temps
+                    .truncate(self.arena.roots.temps.len() - 2);
                 c
             };
             match better {
