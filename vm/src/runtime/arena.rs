@@ -42,8 +42,10 @@ const GC_THRESHOLD: usize = 2 << 20;
 /// 2**28 words is about a second of walking; about one generated program
 /// in 200 and a few of the corpus's biggest (sets, lists) reach it.
 pub const STRESS_WORK_BUDGET: u64 = 1 << 28;
-/// Objects up to this many words get exact-size free lists; bigger ones are
-/// only bump-allocated (the largest int is `MAX_INT_BITS_CAP / 64 + 2` words).
+/// Objects up to this many words get exact-size free lists (the largest
+/// int is `MAX_INT_BITS_CAP / 64 + 2` words); bigger freed blocks are kept
+/// in [`Arena::large_free`] and reused best fit, split when larger (free
+/// neighbours are not merged).
 const MAX_LISTED_WORDS: usize = 256;
 
 pub struct Arena {
@@ -52,6 +54,11 @@ pub struct Arena {
     heap_end: u64,
     bump: u64,
     free_lists: Vec<u64>,
+    /// Free blocks of more than [`MAX_LISTED_WORDS`] words: `(address,
+    /// words)`, kept outside the heap so a freed block's poison stays
+    /// whole. Without them a program that keeps building and dropping
+    /// tables (a set of 220 ints per iteration) filled the heap.
+    large_free: Vec<(u64, usize)>,
     allocated_since_gc: usize,
     /// Heap words walked by this run's collections and verifications
     /// (see [`STRESS_WORK_BUDGET`]).
@@ -197,6 +204,7 @@ impl Arena {
             heap_end: heap_start + HEAP_REGION as u64,
             bump: heap_start,
             free_lists: vec![0; MAX_LISTED_WORDS + 1],
+            large_free: Vec::new(),
             allocated_since_gc: 0,
             stress_work: 0,
             stress_budget: STRESS_WORK_BUDGET,
@@ -229,6 +237,7 @@ impl Arena {
     pub fn reset(&mut self) {
         self.bump = self.heap_start;
         self.free_lists.iter_mut().for_each(|h| *h = 0);
+        self.large_free.clear();
         self.allocated_since_gc = 0;
         self.stress_work = 0;
         self.stats = ArenaStats::default();
@@ -267,21 +276,64 @@ impl Arena {
             // whose first payload word links to the next entry.
             self.free_lists[words] = unsafe { *((addr + 8) as *const u64) };
             addr
+        } else if let Some(addr) = (words > MAX_LISTED_WORDS)
+            .then(|| self.take_large(words))
+            .flatten()
+        {
+            addr
         } else {
             let end = self.bump + (words * 8) as u64;
             if end > self.heap_end {
-                return Err(OutOfMemory);
+                // Last, a small object from a large free block.
+                let addr = self.take_large(words).ok_or(OutOfMemory)?;
+                self.init_object(addr, kind, words);
+                return Ok(addr);
             }
             let addr = self.bump;
             self.bump = end;
             addr
         };
+        self.init_object(addr, kind, words);
+        Ok(addr)
+    }
+
+    /// Zeroes the payload of the free block `addr` and writes its header.
+    fn init_object(&mut self, addr: u64, kind: Kind, words: usize) {
         // SAFETY: `addr..addr+words*8` lies inside the heap and is unused.
         unsafe {
             std::ptr::write_bytes((addr + 8) as *mut u8, 0, (words - 1) * 8);
             *(addr as *mut u64) = object::header(kind, words);
         }
-        Ok(addr)
+    }
+
+    /// The smallest large free block of at least `words` words, taken out
+    /// of the list; what it has over is left a free block of its own (on
+    /// the free lists when it is a listed size or large).
+    fn take_large(&mut self, words: usize) -> Option<u64> {
+        let (i, &(addr, have)) = self
+            .large_free
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, have))| *have >= words)
+            .min_by_key(|(_, (addr, have))| (*have, *addr))?;
+        self.large_free.swap_remove(i);
+        let rest = have - words;
+        if rest > 0 {
+            let at = addr + (words * 8) as u64;
+            // SAFETY: the tail of a free block inside the heap; its payload
+            // is the block's (poisoned under GC stress, as a free one's is).
+            unsafe {
+                *(at as *mut u64) = object::header(Kind::Free, rest);
+                if Self::is_listed_size(rest) {
+                    *((at + 8) as *mut u64) = self.free_lists[rest];
+                    self.free_lists[rest] = at;
+                }
+            }
+            if rest > MAX_LISTED_WORDS {
+                self.large_free.push((at, rest));
+            }
+        }
+        Some(addr)
     }
 
     /// Whether a safe point should collect now.
@@ -364,6 +416,7 @@ impl Arena {
     /// memory can be handed out again.
     fn sweep(&mut self) {
         self.free_lists.iter_mut().for_each(|h| *h = 0);
+        self.large_free.clear();
         let stress = self.gc_stress;
         let mut addr = self.heap_start;
         while addr < self.bump {
@@ -398,6 +451,8 @@ impl Arena {
                     if (2..=MAX_LISTED_WORDS).contains(&words) && (was_free || !stress) {
                         *((addr + 8) as *mut u64) = self.free_lists[words];
                         self.free_lists[words] = addr;
+                    } else if words > MAX_LISTED_WORDS && (was_free || !stress) {
+                        self.large_free.push((addr, words));
                     }
                 }
                 addr += (words * 8) as u64;
@@ -434,6 +489,45 @@ mod tests {
         assert_eq!(a.alloc(Kind::BigInt, 3).unwrap(), drop_me);
         let fresh = a.alloc(Kind::BigInt, 3).unwrap();
         assert!(fresh > drop_me && fresh != keep);
+    }
+
+    #[test]
+    fn large_freed_blocks_are_reused_best_fit_and_split() {
+        let mut a = Arena::new();
+        let keep = a.alloc(Kind::BigInt, 3).unwrap();
+        let big = a.alloc(Kind::BigInt, 1000).unwrap();
+        let bigger = a.alloc(Kind::BigInt, 2000).unwrap();
+        a.roots.fixed = vec![Value(keep)];
+        a.collect();
+        let top = a.heap_bounds().1;
+        // The smaller block that fits, its tail left free and taken next;
+        // past the tail, the 2000-word block; nothing bumps the heap.
+        assert_eq!(a.alloc(Kind::BigInt, 600).unwrap(), big);
+        assert_eq!(a.alloc(Kind::BigInt, 300).unwrap(), big + 600 * 8);
+        assert_eq!(a.alloc(Kind::BigInt, 500).unwrap(), bigger);
+        assert_eq!(a.heap_bounds().1, top);
+        // The 100-word tail is on the exact-size list.
+        assert_eq!(a.alloc(Kind::BigInt, 100).unwrap(), big + 900 * 8);
+        // The heap still walks: a collection frees all of it but `keep`,
+        // block by block (neighbours are not merged), and the 1500-word
+        // tail of the 2000-word block is the best fit for 1200 words.
+        a.collect();
+        assert_eq!(a.alloc(Kind::BigInt, 1200).unwrap(), bigger + 500 * 8);
+        assert_eq!(a.heap_bounds().1, top);
+    }
+
+    /// A program that builds and drops a table per iteration: over a
+    /// heap's worth of garbage, with every block above the exact-size
+    /// lists, and no out-of-memory.
+    #[test]
+    fn dropped_large_tables_do_not_fill_the_heap() {
+        let mut a = Arena::new();
+        for _ in 0..(2 * HEAP_REGION / (520 * 8)) {
+            if a.wants_gc() {
+                a.collect();
+            }
+            a.alloc(Kind::BigInt, 520).unwrap();
+        }
     }
 
     #[test]
