@@ -57,12 +57,16 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     for s in &mut m.body {
         s.for_each_expr_mut(&mut |e| unpack_in(e, &funcs, u));
     }
-    // Now and then a star call past 255 positional arguments with
-    // keywords, where CALL_KW's positional count saturates and only the
+    // Now and then a star call past 255 positional arguments with a
+    // keyword, where CALL_KW's positional count saturates and only the
     // keyword count splits the inputs.
     if chance(u, 25) {
         let n = u.int_in_range(250..=300u32).unwrap_or(300);
-        let src = format!("print(*range({n}), -1, sep=',', end='.\\n')\n");
+        // A user function: `print`'s keywords need strs (`strings` may be
+        // off) or are not modelled in a star call (`flush=`).
+        let src = format!(
+            "def st_wide(*a, k=0):\n    return len(a) * 1000 + a[-1] + a[0] + k\nprint(st_wide(*range({n}), -1, k=7))\n"
+        );
         if let Ok(p) = jitdiff_vm::lang::parse_program(&src) {
             m.body.extend(p.body);
         }

@@ -586,6 +586,9 @@ pub fn other_name(x: &Value) -> Option<Value> {
         Value::Method(m) => short(&m.func.name),
         Value::Builtin(b) => Value::Str(Rc::from(b.name())),
         Value::Math(m) => Value::Str(Rc::from(m.name())),
+        // `set.add` and `{1}.add`: the method's own name.
+        Value::Descr(d) => Value::Str(Rc::from(d.meth.name())),
+        Value::Bound(b) => Value::Str(Rc::from(b.meth.name())),
         Value::Module => Value::Str(Rc::from("math")),
         Value::Rand(r) => Value::Str(Rc::from(r.name())),
         _ => return None,

@@ -120,6 +120,12 @@ impl Run<'_> {
             .find(|(_, b)| *b == v)
         {
             n.to_string()
+        } else if methods::is_method(v) {
+            // `set.add`, a method descriptor.
+            methods::name_of(v).to_string()
+        } else if methods::is_bound(v) && methods::is_method(methods::bound_parts(v).1) {
+            // `{1}.add`, a builtin method bound to its receiver.
+            methods::name_of(methods::bound_parts(v).1).to_string()
         } else if crate::runtime::math::is_function(v) {
             crate::runtime::math::name_of(v).to_string()
         } else if v == Value::MODULE_MATH {

@@ -344,6 +344,7 @@ class A:
         pass
 print((1).__class__, [].__class__, "a".__class__, {}.__class__, (1.5).__class__)
 print(print.__name__, f.__name__, A.m.__name__, A().m.__name__, len.__name__)
+print(set.add.__name__, {1}.union.__name__, [].append.__name__, str.join.__name__)
 xs = [1]
 xs.__class__ = list
 "#,
