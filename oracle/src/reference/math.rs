@@ -190,13 +190,7 @@ pub fn call(f: MathFn, args: &[Value], int_bits: u64) -> Res<Value> {
                     args.len()
                 )));
             };
-            let (n, k) = (index_int(n)?, index_int(k)?);
-            if n.is_negative() {
-                return Err(value_error("n must be a non-negative integer".into()));
-            }
-            if k.is_negative() {
-                return Err(value_error("k must be a non-negative integer".into()));
-            }
+            let (n, k) = counts(n, k)?;
             if k > n {
                 return Ok(Value::Int(super::value::Int::Small(0)));
             }
@@ -347,6 +341,18 @@ fn domain() -> Box<Stop> {
     value_error("math domain error".into())
 }
 
+/// `comb`'s and `perm`'s arguments: both ints, `n` then `k` non-negative.
+fn counts(n: &Value, k: &Value) -> Res<(BigInt, BigInt)> {
+    let (n, k) = (index_int(n)?, index_int(k)?);
+    if n.is_negative() {
+        return Err(value_error("n must be a non-negative integer".into()));
+    }
+    if k.is_negative() {
+        return Err(value_error("k must be a non-negative integer".into()));
+    }
+    Ok((n, k))
+}
+
 /// `lcm(*integers)`: each step `|l * x| / gcd(l, x)`, 0 once a factor
 /// is 0; wider than the run's ints poisons.
 fn lcm(args: &[Value], int_bits: u64) -> Res<Value> {
@@ -386,13 +392,7 @@ fn perm(args: &[Value], int_bits: u64) -> Res<Value> {
             )));
         }
     };
-    let (n, k) = (index_int(n)?, index_int(k)?);
-    if n.is_negative() {
-        return Err(value_error("n must be a non-negative integer".into()));
-    }
-    if k.is_negative() {
-        return Err(value_error("k must be a non-negative integer".into()));
-    }
+    let (n, k) = counts(n, k)?;
     let mut r = BigInt::from(1);
     if k > n {
         r = BigInt::zero();

@@ -416,20 +416,8 @@ fn perm(arena: &mut Arena, args: &[Value]) -> Result<Value, Raise> {
     if k == Value::NONE {
         return factorial(arena, n);
     }
-    let (n, k) = (index_arg(n)?, index_arg(k)?);
+    let (n, k) = n_and_k(n, k)?;
     let zero = IBig::from(0);
-    if n < zero {
-        return Err(Raise::exc(
-            "ValueError",
-            "n must be a non-negative integer".into(),
-        ));
-    }
-    if k < zero {
-        return Err(Raise::exc(
-            "ValueError",
-            "k must be a non-negative integer".into(),
-        ));
-    }
     if k > n {
         return int::from_ibig(arena, &zero);
     }
@@ -524,23 +512,25 @@ fn factorial(arena: &mut Arena, v: Value) -> Result<Value, Raise> {
     int::from_ibig(arena, &acc)
 }
 
+/// `comb`'s and `perm`'s `n` then `k` converted, then their signs checked.
+fn n_and_k(n: Value, k: Value) -> Result<(IBig, IBig), Raise> {
+    let (n, k) = (index_arg(n)?, index_arg(k)?);
+    for (v, name) in [(&n, "n"), (&k, "k")] {
+        if *v < IBig::from(0) {
+            return Err(Raise::exc(
+                "ValueError",
+                format!("{name} must be a non-negative integer"),
+            ));
+        }
+    }
+    Ok((n, k))
+}
+
 /// `comb(n, k)`: `n` then `k` converted, then their signs checked; the
 /// product `n (n-1) ... / k!` built while it fits the run's int width.
 fn comb(arena: &mut Arena, n: Value, k: Value) -> Result<Value, Raise> {
-    let (n, k) = (index_arg(n)?, index_arg(k)?);
+    let (n, k) = n_and_k(n, k)?;
     let zero = IBig::from(0);
-    if n < zero {
-        return Err(Raise::exc(
-            "ValueError",
-            "n must be a non-negative integer".into(),
-        ));
-    }
-    if k < zero {
-        return Err(Raise::exc(
-            "ValueError",
-            "k must be a non-negative integer".into(),
-        ));
-    }
     if k > n {
         return int::from_ibig(arena, &zero);
     }
