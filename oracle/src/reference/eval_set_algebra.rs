@@ -16,7 +16,7 @@
 
 use std::rc::Rc;
 
-use super::super::set::{SetObj, Table, new_set, update_from};
+use super::super::set::{SetObj, Table, new_set, one_arg, update_from};
 use super::super::value::Value;
 use super::{Interp, Res, type_error};
 
@@ -36,16 +36,6 @@ pub(in super::super) fn is_algebra(name: &str) -> bool {
             | "issuperset"
             | "isdisjoint"
     )
-}
-
-fn exactly_one<'a>(name: &str, args: &'a [Value]) -> Res<&'a Value> {
-    match args {
-        [x] => Ok(x),
-        _ => Err(type_error(format!(
-            "set.{name}() takes exactly one argument ({} given)",
-            args.len()
-        ))),
-    }
 }
 
 /// `o` is the set `s` itself.
@@ -125,7 +115,7 @@ impl Interp<'_> {
                 Value::None
             }
             "symmetric_difference" => {
-                let o = exactly_one(name, args)?;
+                let o = one_arg(name, args)?;
                 let out = new_set(Table::default());
                 self.update_set(&out, o, pulled)?;
                 let mine = s.data.borrow().clone();
@@ -133,12 +123,12 @@ impl Interp<'_> {
                 Value::Set(out)
             }
             "symmetric_difference_update" => {
-                let o = exactly_one(name, args)?;
+                let o = one_arg(name, args)?;
                 self.symmetric_update_one(s, o, pulled)?;
                 Value::None
             }
             "issubset" => {
-                let o = exactly_one(name, args)?;
+                let o = one_arg(name, args)?;
                 let other = match o {
                     Value::Set(other) => other.data.borrow().clone(),
                     // A set of the iterable first; `s` as it then is.
@@ -151,7 +141,7 @@ impl Interp<'_> {
                 Value::Bool(s.data.borrow().within(&other)?)
             }
             "issuperset" => {
-                let o = exactly_one(name, args)?;
+                let o = one_arg(name, args)?;
                 if let Value::Set(other) = o {
                     let mine = s.data.borrow().clone();
                     return Ok(Value::Bool(other.data.borrow().within(&mine)?));
@@ -162,7 +152,7 @@ impl Interp<'_> {
                 Value::Bool(!missing)
             }
             "isdisjoint" => {
-                let o = exactly_one(name, args)?;
+                let o = one_arg(name, args)?;
                 if is_same(o, s) {
                     return Ok(Value::Bool(len_of(s) == 0));
                 }

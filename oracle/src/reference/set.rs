@@ -14,8 +14,9 @@
 //!   `add`, the algebra and `==` never show it.
 //! - A NaN element poisons with `Identity` as a dict key does.
 //! - Bulk fuel as dicts: a display, `set(x)`, `copy()` and `| & - ^`
-//!   charge their result's length, `update` and the in-place operators the
-//!   length after.
+//!   charge their result's length, the in-place operators the length
+//!   after; `update` and the algebra methods also the items they step
+//!   (`eval_set_algebra.rs`).
 
 use std::cell::RefCell;
 

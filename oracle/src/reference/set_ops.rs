@@ -219,7 +219,7 @@ pub fn rich(op: CmpOp, a: &Value, b: &Value) -> Option<Res<bool>> {
     })())
 }
 
-fn one_arg<'a>(name: &str, args: &'a [Value]) -> Res<&'a Value> {
+pub(crate) fn one_arg<'a>(name: &str, args: &'a [Value]) -> Res<&'a Value> {
     match args {
         [x] => Ok(x),
         _ => Err(type_error(format!(

@@ -4,8 +4,9 @@
 //! and its table are [`super::pyset`].
 //!
 //! Bulk fuel, as dicts: a display, `set(x)`, `copy()` and `| & - ^` charge
-//! their result's length, `update` and the in-place operators the length
-//! after (as the reference).
+//! their result's length, the in-place operators the length after (as the
+//! reference); `update` and the algebra methods charge in
+//! `tier1::set_algebra`.
 //!
 //! Inputs are rooted by the caller; values created here and held across a
 //! further allocation are rooted in `roots.temps` inside [`seq::rooted`].
