@@ -16,7 +16,11 @@
 //! - a generator drained by `next(g, [])` in a loop longer than it;
 //! - generators raising at a point that moves with the loop, caught by the
 //!   consumer, which then pulls again from the finished generator (it
-//!   yields nothing more: `next` gives the default, `sum` 0).
+//!   yields nothing more: `next` gives the default, `sum` 0);
+//! - generators of fresh lists spread whole by `[*g]`, `f(*g)` and
+//!   `print(*g)` (each item is held only by the spreading code until the
+//!   list it joins is stored: under +gcstress a collection there must
+//!   keep it).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -32,7 +36,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_program;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 7] = [
+const KERNELS: [fn(&Holes) -> String; 8] = [
     partial_next,
     loop_inside,
     yield_from_chain,
@@ -40,6 +44,7 @@ const KERNELS: [fn(&Holes) -> String; 7] = [
     early_return,
     drained_by_default,
     raises_midway,
+    spread_whole,
 ];
 
 /// The random parts of one kernel.
@@ -228,6 +233,27 @@ fn raises_midway(h: &Holes) -> String {
         k1 = h.k[1],
         k2 = h.k[2],
         k3 = h.k[3],
+        m = h.m,
+        step = h.step,
+        n = h.n,
+    )
+}
+
+/// A generator of fresh two-item lists spread by a list display, into a
+/// user function's `*args` and into `print`, with a length moving with
+/// the loop (0 included: an empty spread).
+fn spread_whole(h: &Holes) -> String {
+    let p = &h.p;
+    format!(
+        "def {p}_src(n):\n    for j in range(n):\n        yield [j, j {o0} {k0}]\n\
+         def {p}_pair(*items):\n    if items:\n        return len(items) + items[-1][1]\n    return {k1}\n\
+         def {p}_run(n):\n    t = 0\n    for i in range(n):\n        got = [*{p}_src(i % {step} + {m} // 3), [{k2}]]\n        t += got[-2][0] if len(got) > 1 else got[0][0]\n        t += {p}_pair(*{p}_src(i % {step})) {o1} len(got)\n    print(*{p}_src({step}))\n    return t\n\
+         print({p}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
         m = h.m,
         step = h.step,
         n = h.n,
