@@ -115,6 +115,37 @@ fn reference_agrees_with_cpython_on_heapq_functools_and_itertools() {
     }
 }
 
+/// `collections.deque`, `Counter` and `defaultdict` (the prelude's
+/// classes, which the reference runs as any program's). The programs keep
+/// their objects in functions: the globals are functions, CPython's
+/// imported names (the lowered program binds none) and the prelude's
+/// `__jd_` classes.
+#[test]
+fn reference_agrees_with_cpython_on_collections() {
+    let programs = include_str!("../../vm/tests/data/collections.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    let cpython = python::run_all(&sources);
+    for (src, theirs) in sources.iter().zip(&cpython) {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let RunResult::Completed(ours) = reference::run(&module) else {
+            panic!("{src}: {:?}", reference::run(&module));
+        };
+        assert_eq!(ours.output, theirs.output, "{src}");
+        assert_eq!(ours.ending, theirs.ending, "{src}");
+        let theirs: Vec<&(String, String)> = theirs
+            .globals
+            .iter()
+            .filter(|(_, v)| !v.starts_with("<module ") && !v.starts_with("<class 'collections."))
+            .collect();
+        let ours: Vec<&(String, String)> = ours
+            .globals
+            .iter()
+            .filter(|(k, _)| !k.starts_with("__jd_"))
+            .collect();
+        assert_eq!(ours, theirs, "{src}");
+    }
+}
+
 /// `int.bit_length` and `bit_count`, `float.is_integer`, `dict.popitem`, `math.prod`.
 #[test]
 fn reference_agrees_with_cpython_on_bit_length_popitem_and_prod() {

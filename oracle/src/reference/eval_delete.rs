@@ -152,7 +152,16 @@ impl<'p> Interp<'p> {
 
     /// An instance whose class has `__setitem__`: CPython's slot deletes
     /// through `__delitem__`, which the language refuses to define.
+    /// An instance of `collections`' classes (the prelude's) stands for a
+    /// type that does delete: that poisons.
     fn has_setitem(&self, c: &Value) -> Res<bool> {
+        if let Value::Instance(o) = c
+            && o.class()
+                .name
+                .starts_with(jitdiff_vm::lang::parse::RESERVED_PREFIX)
+        {
+            return Err(poison(Poison::Unmodelled));
+        }
         Ok(self.dunder(c, "__setitem__")?.is_some())
     }
 }

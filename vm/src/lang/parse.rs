@@ -34,6 +34,7 @@ mod fstring;
 mod mangle;
 #[path = "stdlib.rs"]
 pub(crate) mod stdlib;
+pub use stdlib::RESERVED_PREFIX;
 #[path = "parse_targets.rs"]
 mod targets;
 #[path = "parse_with.rs"]

@@ -1,4 +1,5 @@
-//! `heapq`, `functools`, `itertools`, `bisect` and `operator`: the functions of theirs the language has are
+//! `heapq`, `functools`, `itertools`, `bisect`, `operator` and `collections`: the functions (and
+//! classes) of theirs the language has are
 //! written in the language itself (`stdlib_prelude.py`), and the front end
 //! lowers a program that imports them to one that defines them.
 //!
@@ -50,6 +51,14 @@
 //!   arguments, a marker and the keywords), a bounded cache evicting the
 //!   least recently used entry as CPython's linked list does, and a
 //!   `maxsize` of 0 or less caching nothing.
+//! - `collections.deque`, `Counter` and `defaultdict`: classes of the
+//!   prelude over a list (`_items`) or a dict (`_d`), with the methods,
+//!   reprs, comparisons and errors of CPython 3.11's types (a deque's
+//!   iterator checks its `_state` as the C one does). What the language's
+//!   classes cannot be (a dict subclass, a type named `collections.deque`,
+//!   one with `__delitem__`) shows only through `type()`, `isinstance(c,
+//!   dict)` and type names in messages; `del c[k]` poisons (tier1
+//!   `dunder_stack_op`, the reference's `has_setitem`).
 //!
 //! Only what keeps the lowered program equal to CPython's is accepted (the
 //! checks below, with the construct and its `line:col` otherwise): the
@@ -75,8 +84,13 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::lang::ast::{Expr, Module, Stmt};
 
-/// The prelude: one `def` per function, named `__jd_<module>_<name>`.
-const PRELUDE: &str = include_str!("stdlib_prelude.py");
+/// The prelude: one `def` per function (one `class` per `collections`
+/// type), named `__jd_<module>_<name>`.
+const PRELUDE: &str = concat!(
+    include_str!("stdlib_prelude.py"),
+    "\n\n",
+    include_str!("stdlib_collections.py")
+);
 
 /// The modules whose functions the prelude writes.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -86,6 +100,7 @@ pub(crate) enum Lib {
     Itertools,
     Bisect,
     Operator,
+    Collections,
 }
 
 impl Lib {
@@ -96,6 +111,7 @@ impl Lib {
             "itertools" => Some(Lib::Itertools),
             "bisect" => Some(Lib::Bisect),
             "operator" => Some(Lib::Operator),
+            "collections" => Some(Lib::Collections),
             _ => None,
         }
     }
@@ -106,12 +122,13 @@ impl Lib {
             Lib::Itertools => "itertools",
             Lib::Bisect => "bisect",
             Lib::Operator => "operator",
+            Lib::Collections => "collections",
         }
     }
 }
 
 /// The functions a program may call, by module.
-const FUNCTIONS: [(Lib, &str); 33] = [
+const FUNCTIONS: [(Lib, &str); 36] = [
     (Lib::Heapq, "heappush"),
     (Lib::Heapq, "heappop"),
     (Lib::Heapq, "heapify"),
@@ -145,6 +162,9 @@ const FUNCTIONS: [(Lib, &str); 33] = [
     (Lib::Bisect, "insort"),
     (Lib::Operator, "itemgetter"),
     (Lib::Operator, "attrgetter"),
+    (Lib::Collections, "deque"),
+    (Lib::Collections, "defaultdict"),
+    (Lib::Collections, "Counter"),
 ];
 
 /// `functools`' decorators.
@@ -169,6 +189,20 @@ const PRELUDE_BUILTINS: [&str; 17] = [
     "True",
     "AttributeError",
     "getattr",
+];
+
+/// The builtins `collections`' classes read besides [`PRELUDE_BUILTINS`]:
+/// a program importing it may not bind them either.
+const COLLECTIONS_BUILTINS: [&str; 9] = [
+    "isinstance",
+    "callable",
+    "sorted",
+    "KeyError",
+    "NotImplemented",
+    "property",
+    "IndexError",
+    "ValueError",
+    "RuntimeError",
 ];
 
 /// The prefix of the prelude's names, which programs may not use.
@@ -324,13 +358,17 @@ pub(crate) fn plan(body: &[py::Stmt], bound: &BTreeSet<String>) -> Result<Plan, 
     if let Some(r) = cached_attribute(body, &uses.cached) {
         return Err(r);
     }
+    let collections = plan.libs.contains(&Lib::Collections);
     if !plan.is_empty()
-        && let Some(b) = PRELUDE_BUILTINS.iter().find(|b| bound.contains(**b))
+        && let Some(b) = PRELUDE_BUILTINS
+            .iter()
+            .chain(COLLECTIONS_BUILTINS.iter().filter(|_| collections))
+            .find(|b| bound.contains(**b))
     {
         let at = imports.first_import.unwrap_or_default();
         return Err((
             format!(
-                "`heapq`, `functools`, `itertools` or `bisect` in a program that binds `{b}` (outside S0)"
+                "`heapq`, `functools`, `itertools`, `bisect`, `operator` or `collections` in a program that binds `{b}` (outside S0)"
             ),
             at,
         ));
@@ -661,16 +699,33 @@ fn called_prelude_names(e: &Expr, out: &mut BTreeSet<String>) {
     e.for_each_child(&mut |c| called_prelude_names(c, out));
 }
 
-/// The prelude's `def`s of `wanted` and of every prelude function they
-/// call, in the prelude's order.
+/// Every prelude name `e` reads (a class's methods read their class and
+/// others by name, `isinstance(x, __jd_collections_deque)`).
+fn read_prelude_names(e: &Expr, out: &mut BTreeSet<String>) {
+    if let Expr::Name(n) = e
+        && n.starts_with(RESERVED_PREFIX)
+    {
+        out.insert(n.clone());
+    }
+    e.for_each_child(&mut |c| read_prelude_names(c, out));
+}
+
+/// The name a prelude statement defines, if it is a `def` or a `class`.
+fn prelude_def_name(s: &Stmt) -> Option<&String> {
+    match s {
+        Stmt::FunctionDef { name, .. } | Stmt::ClassDef { name, .. } => Some(name),
+        _ => None,
+    }
+}
+
+/// The prelude's `def`s and `class`es of `wanted` and of every prelude
+/// name they read, in the prelude's order.
 fn prelude_closure(prelude: Vec<Stmt>, mut wanted: BTreeSet<String>) -> Vec<Stmt> {
     loop {
         let mut more = BTreeSet::new();
         for s in &prelude {
-            if let Stmt::FunctionDef { name, .. } = s
-                && wanted.contains(name)
-            {
-                s.for_each_expr(&mut |e| called_prelude_names(e, &mut more));
+            if prelude_def_name(s).is_some_and(|n| wanted.contains(n)) {
+                s.for_each_expr(&mut |e| read_prelude_names(e, &mut more));
             }
         }
         let before = wanted.len();
@@ -681,7 +736,7 @@ fn prelude_closure(prelude: Vec<Stmt>, mut wanted: BTreeSet<String>) -> Vec<Stmt
     }
     prelude
         .into_iter()
-        .filter(|s| matches!(s, Stmt::FunctionDef { name, .. } if wanted.contains(name)))
+        .filter(|s| prelude_def_name(s).is_some_and(|n| wanted.contains(n)))
         .collect()
 }
 

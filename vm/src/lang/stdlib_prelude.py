@@ -1,4 +1,4 @@
-# The functions of `heapq`, `functools` and `itertools` the language has, written in the
+# The functions of `heapq`, `functools`, `itertools`, `bisect` and `operator` the language has, written in the
 # language itself: the front end (stdlib.rs) adds the ones a program calls
 # to its module and calls them in place of the module's. Each does what
 # CPython 3.11's C function does, step for step where a step shows: the

@@ -1,4 +1,4 @@
-//! The `heapq`/`functools`/`itertools` lowering's refusals and output.
+//! The `heapq`/`functools`/`itertools`/`collections` lowering's refusals and output.
 use super::*;
 use crate::lang::parse_program;
 
@@ -7,16 +7,13 @@ fn refusal(src: &str) -> String {
 }
 
 #[test]
-fn the_prelude_parses_and_names_every_function_it_offers() {
+fn the_prelude_parses_and_names_every_function_and_class_it_offers() {
     let m = crate::lang::parse::parse_trusted(PRELUDE).expect("the prelude parses");
     assert!(m.body.len() >= FUNCTIONS.len());
     let names: Vec<String> = m
         .body
         .iter()
-        .filter_map(|s| match s {
-            Stmt::FunctionDef { name, .. } => Some(name.clone()),
-            _ => None,
-        })
+        .filter_map(|s| prelude_def_name(s).cloned())
         .collect();
     for (lib, f) in FUNCTIONS {
         assert!(names.contains(&prelude_name(lib, f)), "{f}");
@@ -30,6 +27,18 @@ fn uses_the_lowering_cannot_keep_are_refused_where_they_are() {
         (
             "import heapq\nprint(heapq.merge([1], [2]))\n",
             "`heapq.merge`",
+        ),
+        (
+            "import collections\nd = collections.OrderedDict()\n",
+            "`collections.OrderedDict`",
+        ),
+        (
+            "from collections import deque\nprint(isinstance(deque(), deque))\n",
+            "`deque` other than called",
+        ),
+        (
+            "from collections import Counter\nsorted = 3\nprint(Counter('ab'))\n",
+            "binds `sorted`",
         ),
         (
             "import itertools\nprint(list(itertools.tee([])))\n",

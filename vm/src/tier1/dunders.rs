@@ -589,6 +589,14 @@ impl Run<'_> {
             // CPython's `__setitem__` slot also deletes, through a
             // `__delitem__` the language refuses to define.
             Op::DeleteSubscr | Op::DeleteSlice => match self.dunder(subject, "__setitem__") {
+                // `collections`' classes (the prelude's) stand for types
+                // that do delete.
+                Ok(Some(_))
+                    if class::name(class::type_of(subject))
+                        .starts_with(crate::lang::parse::RESERVED_PREFIX) =>
+                {
+                    Err(Raise::Poison(Poison::Unmodelled))
+                }
                 Ok(Some(_)) => Err(Raise::exc("AttributeError", "__delitem__".into())),
                 Ok(None) => return None,
                 Err(e) => Err(e),

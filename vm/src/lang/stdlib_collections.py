@@ -1,0 +1,432 @@
+# `collections.deque`, `Counter` and `defaultdict` (CPython 3.11's
+# Modules/_collectionsmodule.c and Lib/collections/__init__.py) as classes
+# over a list or a dict: the methods a program calls, with CPython's
+# results, errors and messages. The deque's `_state` counts the changes
+# of its length, as the C deque's `state`, which its iterators check.
+class __jd_collections_deque:
+    def __init__(self, iterable=(), maxlen=None):
+        if maxlen is not None:
+            if not isinstance(maxlen, int):
+                raise TypeError("an integer is required")
+            if maxlen < 0:
+                raise ValueError("maxlen must be non-negative")
+        self._maxlen = maxlen
+        self._items = []
+        self._state = 0
+        self.extend(iterable)
+
+    @property
+    def maxlen(self):
+        return self._maxlen
+
+    def append(self, x):
+        self._state += 1
+        self._items.append(x)
+        if self._maxlen is not None and len(self._items) > self._maxlen:
+            self._items.pop(0)
+
+    def appendleft(self, x):
+        self._state += 1
+        self._items.insert(0, x)
+        if self._maxlen is not None and len(self._items) > self._maxlen:
+            self._items.pop()
+
+    def pop(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        self._state += 1
+        return self._items.pop()
+
+    def popleft(self):
+        if not self._items:
+            raise IndexError("pop from an empty deque")
+        self._state += 1
+        return self._items.pop(0)
+
+    def extend(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.append(x)
+
+    def extendleft(self, iterable):
+        if iterable is self:
+            iterable = list(iterable)
+        for x in iterable:
+            self.appendleft(x)
+
+    def clear(self):
+        self._state += 1
+        self._items = []
+
+    def copy(self):
+        return __jd_collections_deque(self._items, self._maxlen)
+
+    def count(self, x):
+        return self._items.count(x)
+
+    # The list's own search compares as `deque_index` does (identity
+    # first), over the same clamped bounds.
+    def index(self, x, *args):
+        if len(args) > 2:
+            raise TypeError("index expected at most 3 arguments, got %d" % (len(args) + 1))
+        try:
+            i = self._items.index(x, *args)
+        except ValueError:
+            i = -1
+        if i < 0:
+            raise ValueError("%r is not in deque" % (x,))
+        return i
+
+    def remove(self, x):
+        try:
+            i = self._items.index(x)
+        except ValueError:
+            i = -1
+        if i < 0:
+            raise ValueError("%r is not in deque" % (x,))
+        self._state += 1
+        self._items.pop(i)
+
+    def insert(self, i, x):
+        if self._maxlen is not None and len(self._items) >= self._maxlen:
+            raise IndexError("deque already at its maximum size")
+        self._state += 1
+        self._items.insert(i, x)
+
+    def reverse(self):
+        self._items.reverse()
+
+    def rotate(self, n=1):
+        items = self._items
+        if len(items) > 1:
+            n = n % len(items)
+            if n:
+                self._items = items[-n:] + items[:-n]
+
+    def __len__(self):
+        return len(self._items)
+
+    def __iter__(self):
+        return __jd_collections_deque_iter(self, self._state, len(self._items))
+
+    def __contains__(self, x):
+        return x in self._items
+
+    def __getitem__(self, i):
+        return self._items[__jd_collections_deque_index(self, i)]
+
+    def __setitem__(self, i, x):
+        self._items[__jd_collections_deque_index(self, i)] = x
+
+    def __eq__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items == other._items
+
+    def __ne__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items != other._items
+
+    def __lt__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items < other._items
+
+    def __le__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items <= other._items
+
+    def __gt__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items > other._items
+
+    def __ge__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            return NotImplemented
+        return self._items >= other._items
+
+    def __add__(self, other):
+        if not isinstance(other, __jd_collections_deque):
+            raise TypeError('can only concatenate deque (not "%s") to deque' % type(other).__name__)
+        out = __jd_collections_deque(self._items, self._maxlen)
+        out.extend(other)
+        return out
+
+    def __mul__(self, n):
+        return __jd_collections_deque(self._items * n, self._maxlen)
+
+    def __rmul__(self, n):
+        return __jd_collections_deque(self._items * n, self._maxlen)
+
+    def __repr__(self):
+        if self._maxlen is None:
+            return "deque(%r)" % (self._items,)
+        return "deque(%r, maxlen=%d)" % (self._items, self._maxlen)
+
+
+# `deque_item`'s index: an int (no slice), counted from the end when
+# negative, inside the deque.
+def __jd_collections_deque_index(dq, i):
+    if not isinstance(i, int):
+        raise TypeError("sequence index must be integer, not '%s'" % type(i).__name__)
+    n = len(dq._items)
+    if i < 0:
+        i += n
+    if i < 0 or i >= n:
+        raise IndexError("deque index out of range")
+    return i
+
+
+# `dequeiter_next`: a change of the deque's length since the iterator was
+# made is an error at the next step, checked before the end.
+def __jd_collections_deque_iter(dq, state, n):
+    i = 0
+    while True:
+        if dq._state != state:
+            raise RuntimeError("deque mutated during iteration")
+        if i >= n:
+            return
+        yield dq._items[i]
+        i += 1
+
+
+# The dict inside a Counter or defaultdict, or a dict itself; None for
+# anything else.
+def __jd_collections_mapping(x):
+    if isinstance(x, __jd_collections_Counter) or isinstance(x, __jd_collections_defaultdict):
+        return x._d
+    if isinstance(x, type({})):
+        return x
+    return None
+
+
+# The dict methods both mapping classes delegate to their dict.
+class __jd_collections_dictlike:
+    def __len__(self):
+        return len(self._d)
+
+    def __iter__(self):
+        return iter(self._d)
+
+    def __contains__(self, key):
+        return key in self._d
+
+    def __setitem__(self, key, value):
+        self._d[key] = value
+
+    def keys(self):
+        return self._d.keys()
+
+    def values(self):
+        return self._d.values()
+
+    def items(self):
+        return self._d.items()
+
+    def get(self, *args):
+        return self._d.get(*args)
+
+    def pop(self, *args):
+        return self._d.pop(*args)
+
+    def popitem(self):
+        return self._d.popitem()
+
+    def setdefault(self, *args):
+        return self._d.setdefault(*args)
+
+    def clear(self):
+        self._d.clear()
+
+    def __eq__(self, other):
+        d = __jd_collections_mapping(other)
+        if d is None:
+            return NotImplemented
+        return self._d == d
+
+    def __ne__(self, other):
+        d = __jd_collections_mapping(other)
+        if d is None:
+            return NotImplemented
+        return self._d != d
+
+
+class __jd_collections_defaultdict(__jd_collections_dictlike):
+    def __init__(self, *args, **kwargs):
+        factory = None
+        if args:
+            factory = args[0]
+            if factory is not None and not callable(factory):
+                raise TypeError("first argument must be callable or None")
+        self.default_factory = factory
+        self._d = {}
+        if len(args) > 2:
+            raise TypeError("dict expected at most 1 argument, got %d" % (len(args) - 1))
+        if len(args) == 2:
+            self.update(args[1])
+        if kwargs:
+            self.update(kwargs)
+
+    def __getitem__(self, key):
+        d = self._d
+        if key in d:
+            return d[key]
+        if self.default_factory is None:
+            raise KeyError(key)
+        value = self.default_factory()
+        d[key] = value
+        return value
+
+    def update(self, *args, **kwargs):
+        if len(args) > 1:
+            raise TypeError("update expected at most 1 argument, got %d" % len(args))
+        if args:
+            d = __jd_collections_mapping(args[0])
+            if d is None:
+                self._d.update(args[0])
+            else:
+                self._d.update(d)
+        if kwargs:
+            self._d.update(kwargs)
+
+    def copy(self):
+        return __jd_collections_defaultdict(self.default_factory, self._d)
+
+    def __repr__(self):
+        return "defaultdict(%r, %r)" % (self.default_factory, self._d)
+
+
+class __jd_collections_Counter(__jd_collections_dictlike):
+    def __init__(self, iterable=None, **kwds):
+        self._d = {}
+        self.update(iterable, **kwds)
+
+    def __getitem__(self, key):
+        d = self._d
+        if key in d:
+            return d[key]
+        return 0
+
+    def total(self):
+        t = 0
+        for v in self._d.values():
+            t = t + v
+        return t
+
+    def most_common(self, n=None):
+        if n is None:
+            return sorted(self._d.items(), key=__jd_collections_count_of, reverse=True)
+        if n <= 0:
+            return []
+        return sorted(self._d.items(), key=__jd_collections_count_of, reverse=True)[:n]
+
+    def elements(self):
+        return __jd_collections_elements(list(self._d.items()))
+
+    def update(self, iterable=None, **kwds):
+        if iterable is not None:
+            d = __jd_collections_mapping(iterable)
+            if d is None:
+                for elem in iterable:
+                    self._d[elem] = self._d.get(elem, 0) + 1
+            elif self._d:
+                for elem, count in d.items():
+                    self._d[elem] = count + self._d.get(elem, 0)
+            else:
+                self._d.update(d)
+        if kwds:
+            self.update(kwds)
+
+    def subtract(self, iterable=None, **kwds):
+        if iterable is not None:
+            d = __jd_collections_mapping(iterable)
+            if d is None:
+                for elem in iterable:
+                    self._d[elem] = self._d.get(elem, 0) - 1
+            else:
+                for elem, count in d.items():
+                    self._d[elem] = self._d.get(elem, 0) - count
+        if kwds:
+            self.subtract(kwds)
+
+    def copy(self):
+        return __jd_collections_Counter(self)
+
+    def __eq__(self, other):
+        if isinstance(other, __jd_collections_Counter):
+            for c in (self, other):
+                for e in c._d:
+                    if not (self[e] == other[e]):
+                        return False
+            return True
+        return __jd_collections_dictlike.__eq__(self, other)
+
+    def __ne__(self, other):
+        if isinstance(other, __jd_collections_Counter):
+            return not (self == other)
+        return __jd_collections_dictlike.__ne__(self, other)
+
+    def __add__(self, other):
+        if not isinstance(other, __jd_collections_Counter):
+            return NotImplemented
+        result = __jd_collections_Counter()
+        for elem, count in self._d.items():
+            newcount = count + other[elem]
+            if newcount > 0:
+                result._d[elem] = newcount
+        for elem, count in other._d.items():
+            if elem not in self._d and count > 0:
+                result._d[elem] = count
+        return result
+
+    def __sub__(self, other):
+        if not isinstance(other, __jd_collections_Counter):
+            return NotImplemented
+        result = __jd_collections_Counter()
+        for elem, count in self._d.items():
+            newcount = count - other[elem]
+            if newcount > 0:
+                result._d[elem] = newcount
+        for elem, count in other._d.items():
+            if elem not in self._d and count < 0:
+                result._d[elem] = 0 - count
+        return result
+
+    def __pos__(self):
+        result = __jd_collections_Counter()
+        for elem, count in self._d.items():
+            if count > 0:
+                result._d[elem] = count
+        return result
+
+    def __neg__(self):
+        result = __jd_collections_Counter()
+        for elem, count in self._d.items():
+            if count < 0:
+                result._d[elem] = 0 - count
+        return result
+
+    def __repr__(self):
+        if not self._d:
+            return "Counter()"
+        try:
+            d = {}
+            for k, v in self.most_common():
+                d[k] = v
+        except TypeError:
+            d = self._d
+        return "Counter(%r)" % (d,)
+
+
+def __jd_collections_count_of(item):
+    return item[1]
+
+
+def __jd_collections_elements(items):
+    for elem, count in items:
+        for _ in range(count):
+            yield elem
