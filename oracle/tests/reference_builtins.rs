@@ -55,6 +55,7 @@ fn unmodelled_set_views_slices_and_spreads_poison_the_reference() {
         .chain(INSTANCE_SLICE_POISONED)
         .chain(SET_SPREAD_POISONED)
         .chain(INHERITED_DUNDER_POISONED)
+        .chain(DELETE_POISONED)
     {
         let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         assert_eq!(

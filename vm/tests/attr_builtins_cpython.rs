@@ -40,6 +40,7 @@ fn unmodelled_set_views_slices_and_spreads_poison_every_tier() {
         .chain(INSTANCE_SLICE_POISONED)
         .chain(SET_SPREAD_POISONED)
         .chain(INHERITED_DUNDER_POISONED)
+        .chain(DELETE_POISONED)
     {
         let out = std::process::Command::new("python3")
             .args(["-c", src])

@@ -101,15 +101,3 @@ fn every_tier_prints_what_cpython_prints_for_heapq_functools_itertools_and_bisec
 fn every_tier_prints_what_cpython_prints_for_collections() {
     agree_on_every_tier(include_str!("data/collections.txt"), 3);
 }
-
-/// `del` of an item of a `collections` object poisons (the prelude's
-/// classes have no `__delitem__`, CPython's types delete), in every tier.
-#[test]
-fn deleting_an_item_of_a_collections_object_poisons_every_tier() {
-    for src in [
-        "from collections import Counter\nc = Counter('aab')\ndel c['a']\nprint(c)\n",
-        "from collections import deque\nq = deque([1, 2])\nfor i in range(40):\n    q.append(i)\n    del q[0]\nprint(q)\n",
-    ] {
-        common::assert_poisoned_on_every_tier(src, jitdiff_vm::lang::Poison::Unmodelled);
-    }
-}

@@ -404,10 +404,30 @@ pub fn instance_attr(o: &Rc<InstObj>, name: &str) -> Res<Value> {
                 Some(Found::Attr(a)) => bind(a, &Value::Instance(o.clone()), &class),
                 // `object.__init__` as a method-wrapper value.
                 _ if name == "__init__" => Err(poison(Poison::Unmodelled)),
+                // StopIteration's `value` member reads None until its
+                // `__init__` sets it.
+                _ if name == "value" && is_stop_iteration(&class) => Ok(Value::None),
                 _ => Err(no_attribute(&class.name, name)),
             }
         }
     }
+}
+
+/// Whether `class` is a user subclass of StopIteration.
+pub fn is_stop_iteration(class: &ClassObj) -> bool {
+    class
+        .exc_base
+        .is_some_and(|k| super::exceptions::name(k) == "StopIteration")
+}
+
+/// `StopIteration.__init__` (a user subclass's default one, or reached
+/// through `super().__init__(...)`): `value` is the first argument, None
+/// without one. Other exception classes set nothing.
+pub fn init_stop_value(o: &Rc<InstObj>, args: &[Value]) -> Res<()> {
+    if !is_stop_iteration(&o.class()) {
+        return Ok(());
+    }
+    set_instance_attr(o, "value", args.first().cloned().unwrap_or(Value::None))
 }
 
 /// `C.name` on a class.

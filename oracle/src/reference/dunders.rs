@@ -328,6 +328,11 @@ impl<'p> Interp<'p> {
         }
         match v {
             Value::Str(_) | Value::Exc(_) => super::super::strs::str_of(v),
+            // A user exception class without `__str__` has
+            // BaseException's (its args), not the repr.
+            Value::Instance(_) if super::super::exceptions::parts(v).is_some() => {
+                super::super::strs::str_of(v)
+            }
             _ => self.repr_any(v),
         }
     }

@@ -293,13 +293,14 @@ impl<'p> Interp<'p> {
             // (keywords are its TypeError, without an `__init__` taking them).
             inst.set_exc_args(self.stack.get(base..).unwrap_or(&[]).to_vec());
             if c.lookup("__init__").is_none() {
-                self.stack.truncate(base);
+                let args = self.stack.split_off(base);
                 if kws.is_some_and(|k| !k.is_empty()) {
                     return Err(type_error(format!(
                         "{}() takes no keyword arguments",
                         c.name
                     )));
                 }
+                classes::init_stop_value(&inst, &args)?;
                 return Ok(Value::Instance(inst));
             }
         }
@@ -383,6 +384,7 @@ impl<'p> Interp<'p> {
                 }
                 self.charge()?;
                 if let Value::Instance(o) = &obj {
+                    classes::init_stop_value(o, &vs)?;
                     o.set_exc_args(vs);
                 }
                 return Ok(Value::None);

@@ -293,6 +293,7 @@ impl Run<'_> {
             }
             return match class::lookup(t, name) {
                 Some((v, _)) => self.bind_found(v, obj, t),
+                None if self.is_unset_stop_value(obj, name) => Ok(Value::NONE),
                 None => Err(self.no_attribute(obj, name)),
             };
         }
@@ -325,6 +326,7 @@ impl Run<'_> {
             let t = class::type_of(obj);
             return match class::lookup(t, name) {
                 Some((v, _)) => Ok(method_pair(v, obj, t)),
+                None if self.is_unset_stop_value(obj, name) => plain(Value::NONE),
                 None => Err(self.no_attribute(obj, name)),
             };
         }
@@ -371,6 +373,29 @@ impl Run<'_> {
 
     fn is_slot(&self, t: Value, name: u32) -> bool {
         self.classes.is_slot(t, name)
+    }
+
+    /// `value` of an instance of a user StopIteration subclass that
+    /// `StopIteration.__init__` never set: CPython's member reads its NULL
+    /// as None.
+    fn is_unset_stop_value(&self, obj: Value, name: u32) -> bool {
+        class::is_exception_instance(obj)
+            && exceptions::class_name(class::exc_base(class::type_of(obj))) == "StopIteration"
+            && self.name_is(name, "value")
+    }
+
+    /// `StopIteration.__init__` (the default one of a user subclass, or
+    /// reached through `super().__init__(...)`) sets `value` to the first
+    /// argument, None without one; BaseException's other subclasses set
+    /// nothing. A program that never names `value` cannot read it.
+    fn init_stop_value(&mut self, o: Value, args: &[Value]) -> Result<(), Raise> {
+        if exceptions::class_name(class::exc_base(class::type_of(o))) != "StopIteration" {
+            return Ok(());
+        }
+        let Some(id) = self.program.name_id("value") else {
+            return Ok(());
+        };
+        self.store_attr(o, id, args.first().copied().unwrap_or(Value::NONE))
     }
 
     fn no_attribute(&self, obj: Value, name: u32) -> Raise {
@@ -472,7 +497,13 @@ impl Run<'_> {
     /// `__slots__` member or another object's attributes by rules the
     /// language does not model: those poison.
     fn delete_attr(&mut self, obj: Value, name: u32) -> Result<(), Raise> {
-        if !class::is_instance(obj) || self.name_is(name, "__class__") {
+        // An exception's attributes include C members (`args`,
+        // StopIteration's `value`) whose deletion the language leaves out,
+        // as the reference does.
+        if !class::is_instance(obj)
+            || class::is_exception_instance(obj)
+            || self.name_is(name, "__class__")
+        {
             return Err(Raise::Poison(Poison::Unmodelled));
         }
         // The language's properties have no deleter.
@@ -673,7 +704,10 @@ impl Run<'_> {
             // BaseException.__init__: the arguments become `args`.
             Value::EXC_INIT => match args.split_first() {
                 Some((o, rest)) if class::is_exception_instance(*o) => {
-                    self.set_exception_args(*o, rest).map(|_| Value::NONE)
+                    let o = *o;
+                    self.set_exception_args(o, rest)
+                        .and_then(|()| self.init_stop_value(o, rest))
+                        .map(|()| Value::NONE)
                 }
                 _ => Err(Raise::Poison(Poison::Unmodelled)),
             },
@@ -805,6 +839,12 @@ impl Run<'_> {
                     "{}() takes no arguments",
                     class::name(t)
                 )));
+            }
+            if exception {
+                self.arena.roots.temps.push(o);
+                let r = self.init_stop_value(o, args);
+                self.arena.roots.temps.pop();
+                r?;
             }
             return Ok(o);
         };

@@ -356,4 +356,77 @@ except LookupError as z:
     print("lookup", repr(z), str(z))
 raise E2(7)
 "#,
+    // print() of a user exception beside an instance with a user
+    // `__repr__` (the reference printed the exception's repr).
+    r#"class E(Exception):
+    pass
+class K(KeyError):
+    pass
+class T:
+    def __repr__(self):
+        return "T"
+class S:
+    def __str__(self):
+        return "S!"
+print(E("bad"), T())
+print(K("k"), K(), T())
+print(E("c"), "x", end=str(T()) + "\n")
+"#,
+    // `value` of user StopIteration subclasses: set by the default and the
+    // super() `__init__`, None when an `__init__` skips it.
+    r#"class Done(StopIteration):
+    pass
+
+
+class Sup(StopIteration):
+    def __init__(self, v):
+        super().__init__(v * 2)
+
+
+class NoSup(StopIteration):
+    def __init__(self, v):
+        self.v = v
+
+
+class Other(ValueError):
+    pass
+
+
+print(Done(5).value, Done().value, Done(1, 2).value, Sup(4).value, NoSup(3).value, NoSup(3).args)
+e = Done(7)
+e.value = 9
+print(e.value, e.args)
+e.value = None
+print(e.value)
+try:
+    raise Done(11)
+except StopIteration as x:
+    print(x.value, x.args)
+print(Done(3).value)
+try:
+    print(Other(1).value)
+except AttributeError as a:
+    print("AttributeError", a)
+
+
+def gen():
+    yield 1
+    return 42
+
+
+def drain():
+    g = gen()
+    next(g)
+    try:
+        next(g)
+    except StopIteration as s:
+        print(s.value)
+
+
+drain()
+t = 0
+for i in range(100):
+    t += Done(i).value + Sup(i).value
+print(t)
+"#,
 ];

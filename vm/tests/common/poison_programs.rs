@@ -108,3 +108,16 @@ const INHERITED_DUNDER_POISONED: &[&str] = &[
     "class P:\n    def __eq__(self, o):\n        return super().__eq__(o)\nprint(P() == 3)\n",
     "class ParseError(ValueError):\n    def __init__(self, line):\n        ValueError.__init__(self, 'bad line %d' % line)\n        self.line = line\nprint(ParseError(3))\n",
 ];
+
+/// Deletions CPython makes and the language leaves out: an attribute of an
+/// exception instance (the VM deleted it where the reference poisoned:
+/// probe round 10) and an item of a `collections` object (the prelude's
+/// classes have no `__delitem__`).
+#[allow(dead_code)] // each includer reads one of the lists
+const DELETE_POISONED: &[&str] = &[
+    "class E(Exception):\n    pass\ne = E()\ne.x = 1\ndel e.x\nprint(1)\n",
+    "class Done(StopIteration):\n    pass\ne = Done(3)\ndel e.value\nprint(e.value)\n",
+    "from collections import Counter\nc = Counter('aab')\ndel c['a']\nprint(c)\n",
+    "from collections import deque\nq = deque([1, 2])\nfor i in range(40):\n    q.append(i)\n    del q[0]\nprint(q)\n",
+    "from collections import defaultdict\nd = defaultdict(int)\nd[1] += 1\ndel d[1]\nprint(d)\n",
+];
