@@ -37,7 +37,12 @@
 //!   fed by a `functools.lru_cache`d (or `cache`d) cost function with a
 //!   small bound, whose argument turns from int to float at iteration K
 //!   (new cache keys, mixed heap entries), summed up by `reduce` and by
-//!   `itertools.accumulate` under `islice`.
+//!   `itertools.accumulate` under `islice`;
+//! - `collections`: a bounded `deque` rotated and popped, a `Counter` and
+//!   a `defaultdict(list)` fed a key that turns from int to str at
+//!   iteration K (a TypeError caught when a popped item meets an int), and
+//!   a BFS over a grid with a `deque` (the prelude's classes: their
+//!   methods run as Python code in every tier).
 //!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
@@ -69,7 +74,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 12] = [
+const KERNELS: [Kernel; 13] = [
     del_items,
     del_attribute,
     del_local,
@@ -82,6 +87,7 @@ const KERNELS: [Kernel; 12] = [
     seeded_random,
     heap_cache,
     counted_updates,
+    collections_kernel,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -591,6 +597,55 @@ fn map_filter(h: &Holes) -> String {
     return t, bad
 print({f}_run({n}))
 ",
+        at = h.at,
+        n = h.n,
+    )
+}
+
+/// `collections`' classes in a hot loop whose key turns into a str at
+/// iteration K, and a BFS whose grid the constants shape.
+fn collections_kernel(h: &Holes) -> String {
+    let (f, [a, b, c]) = (&h.fun, h.k);
+    format!(
+        "import collections
+from collections import Counter, defaultdict
+def {f}_run(n):
+    q = collections.deque(maxlen={cap})
+    seen = Counter()
+    groups = defaultdict(list)
+    t = 0
+    for i in range(n):
+        v = i % {m} if i < {at} else str(i % {m})
+        q.append(v)
+        if i % {step} == 0:
+            q.appendleft(q.pop())
+            q.rotate({a})
+        seen[v] += 1
+        groups[i % 3].append(v)
+        if len(q) == {cap}:
+            try:
+                t += q.popleft() * {b}
+            except TypeError:
+                t -= 1
+    return t, list(q), seen.most_common(3), sorted(groups), len(groups[0]), seen.total()
+def {f}_bfs(w):
+    grid = [[(r * {a} + k * {c}) % 5 != 1 for k in range(w)] for r in range(w)]
+    dist = {{(0, 0): 0}}
+    todo = collections.deque([(0, 0)])
+    while todo:
+        r, k = todo.popleft()
+        for dr, dk in ((1, 0), (0, 1), (-1, 0), (0, -1)):
+            nr, nk = r + dr, k + dk
+            if 0 <= nr < w and 0 <= nk < w and grid[nr][nk] and (nr, nk) not in dist:
+                dist[(nr, nk)] = dist[(r, k)] + 1
+                todo.append((nr, nk))
+    return len(dist), max(dist.values())
+print({f}_run({n}), {f}_bfs({w}))
+",
+        cap = 2 + h.pick[0] % 6,
+        m = 3 + h.pick[1] % 9,
+        step = 2 + h.pick[2] % 5,
+        w = 4 + h.pick[2] % 9,
         at = h.at,
         n = h.n,
     )

@@ -3,6 +3,12 @@
 # over a list or a dict: the methods a program calls, with CPython's
 # results, errors and messages. The deque's `_state` counts the changes
 # of its length, as the C deque's `state`, which its iterators check.
+#
+# A class body's methods name the prelude's functions and classes only
+# by names ending in `__` (the `..._class__()` functions give the
+# classes): python3 mangles any other `__` name there (`_jd_collections_
+# deque__jd_...`), and the lowered program's text, which repro files
+# hold, must run under python3 as it runs here.
 class __jd_collections_deque:
     def __init__(self, iterable=(), maxlen=None):
         if maxlen is not None:
@@ -60,7 +66,7 @@ class __jd_collections_deque:
         self._items = []
 
     def copy(self):
-        return __jd_collections_deque(self._items, self._maxlen)
+        return __jd_collections_deque_class__()(self._items, self._maxlen)
 
     def count(self, x):
         return self._items.count(x)
@@ -108,59 +114,59 @@ class __jd_collections_deque:
         return len(self._items)
 
     def __iter__(self):
-        return __jd_collections_deque_iter(self, self._state, len(self._items))
+        return __jd_collections_deque_iter__(self, self._state, len(self._items))
 
     def __contains__(self, x):
         return x in self._items
 
     def __getitem__(self, i):
-        return self._items[__jd_collections_deque_index(self, i)]
+        return self._items[__jd_collections_deque_index__(self, i)]
 
     def __setitem__(self, i, x):
-        self._items[__jd_collections_deque_index(self, i)] = x
+        self._items[__jd_collections_deque_index__(self, i)] = x
 
     def __eq__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items == other._items
 
     def __ne__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items != other._items
 
     def __lt__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items < other._items
 
     def __le__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items <= other._items
 
     def __gt__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items > other._items
 
     def __ge__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             return NotImplemented
         return self._items >= other._items
 
     def __add__(self, other):
-        if not isinstance(other, __jd_collections_deque):
+        if not isinstance(other, __jd_collections_deque_class__()):
             raise TypeError('can only concatenate deque (not "%s") to deque' % type(other).__name__)
-        out = __jd_collections_deque(self._items, self._maxlen)
+        out = __jd_collections_deque_class__()(self._items, self._maxlen)
         out.extend(other)
         return out
 
     def __mul__(self, n):
-        return __jd_collections_deque(self._items * n, self._maxlen)
+        return __jd_collections_deque_class__()(self._items * n, self._maxlen)
 
     def __rmul__(self, n):
-        return __jd_collections_deque(self._items * n, self._maxlen)
+        return __jd_collections_deque_class__()(self._items * n, self._maxlen)
 
     def __repr__(self):
         if self._maxlen is None:
@@ -170,7 +176,7 @@ class __jd_collections_deque:
 
 # `deque_item`'s index: an int (no slice), counted from the end when
 # negative, inside the deque.
-def __jd_collections_deque_index(dq, i):
+def __jd_collections_deque_index__(dq, i):
     if not isinstance(i, int):
         raise TypeError("sequence index must be integer, not '%s'" % type(i).__name__)
     n = len(dq._items)
@@ -183,7 +189,7 @@ def __jd_collections_deque_index(dq, i):
 
 # `dequeiter_next`: a change of the deque's length since the iterator was
 # made is an error at the next step, checked before the end.
-def __jd_collections_deque_iter(dq, state, n):
+def __jd_collections_deque_iter__(dq, state, n):
     i = 0
     while True:
         if dq._state != state:
@@ -196,8 +202,8 @@ def __jd_collections_deque_iter(dq, state, n):
 
 # The dict inside a Counter or defaultdict, or a dict itself; None for
 # anything else.
-def __jd_collections_mapping(x):
-    if isinstance(x, __jd_collections_Counter) or isinstance(x, __jd_collections_defaultdict):
+def __jd_collections_mapping__(x):
+    if isinstance(x, __jd_collections_dictlike):
         return x._d
     if isinstance(x, type({})):
         return x
@@ -243,13 +249,13 @@ class __jd_collections_dictlike:
         self._d.clear()
 
     def __eq__(self, other):
-        d = __jd_collections_mapping(other)
+        d = __jd_collections_mapping__(other)
         if d is None:
             return NotImplemented
         return self._d == d
 
     def __ne__(self, other):
-        d = __jd_collections_mapping(other)
+        d = __jd_collections_mapping__(other)
         if d is None:
             return NotImplemented
         return self._d != d
@@ -285,7 +291,7 @@ class __jd_collections_defaultdict(__jd_collections_dictlike):
         if len(args) > 1:
             raise TypeError("update expected at most 1 argument, got %d" % len(args))
         if args:
-            d = __jd_collections_mapping(args[0])
+            d = __jd_collections_mapping__(args[0])
             if d is None:
                 self._d.update(args[0])
             else:
@@ -294,7 +300,7 @@ class __jd_collections_defaultdict(__jd_collections_dictlike):
             self._d.update(kwargs)
 
     def copy(self):
-        return __jd_collections_defaultdict(self.default_factory, self._d)
+        return __jd_collections_defaultdict_class__()(self.default_factory, self._d)
 
     def __repr__(self):
         return "defaultdict(%r, %r)" % (self.default_factory, self._d)
@@ -319,17 +325,17 @@ class __jd_collections_Counter(__jd_collections_dictlike):
 
     def most_common(self, n=None):
         if n is None:
-            return sorted(self._d.items(), key=__jd_collections_count_of, reverse=True)
+            return sorted(self._d.items(), key=__jd_collections_count_of__, reverse=True)
         if n <= 0:
             return []
-        return sorted(self._d.items(), key=__jd_collections_count_of, reverse=True)[:n]
+        return sorted(self._d.items(), key=__jd_collections_count_of__, reverse=True)[:n]
 
     def elements(self):
-        return __jd_collections_elements(list(self._d.items()))
+        return __jd_collections_elements__(list(self._d.items()))
 
     def update(self, iterable=None, **kwds):
         if iterable is not None:
-            d = __jd_collections_mapping(iterable)
+            d = __jd_collections_mapping__(iterable)
             if d is None:
                 for elem in iterable:
                     self._d[elem] = self._d.get(elem, 0) + 1
@@ -343,7 +349,7 @@ class __jd_collections_Counter(__jd_collections_dictlike):
 
     def subtract(self, iterable=None, **kwds):
         if iterable is not None:
-            d = __jd_collections_mapping(iterable)
+            d = __jd_collections_mapping__(iterable)
             if d is None:
                 for elem in iterable:
                     self._d[elem] = self._d.get(elem, 0) - 1
@@ -354,26 +360,26 @@ class __jd_collections_Counter(__jd_collections_dictlike):
             self.subtract(kwds)
 
     def copy(self):
-        return __jd_collections_Counter(self)
+        return __jd_collections_Counter_class__()(self)
 
     def __eq__(self, other):
-        if isinstance(other, __jd_collections_Counter):
+        if isinstance(other, __jd_collections_Counter_class__()):
             for c in (self, other):
                 for e in c._d:
                     if not (self[e] == other[e]):
                         return False
             return True
-        return __jd_collections_dictlike.__eq__(self, other)
+        return super().__eq__(other)
 
     def __ne__(self, other):
-        if isinstance(other, __jd_collections_Counter):
+        if isinstance(other, __jd_collections_Counter_class__()):
             return not (self == other)
-        return __jd_collections_dictlike.__ne__(self, other)
+        return super().__ne__(other)
 
     def __add__(self, other):
-        if not isinstance(other, __jd_collections_Counter):
+        if not isinstance(other, __jd_collections_Counter_class__()):
             return NotImplemented
-        result = __jd_collections_Counter()
+        result = __jd_collections_Counter_class__()()
         for elem, count in self._d.items():
             newcount = count + other[elem]
             if newcount > 0:
@@ -384,9 +390,9 @@ class __jd_collections_Counter(__jd_collections_dictlike):
         return result
 
     def __sub__(self, other):
-        if not isinstance(other, __jd_collections_Counter):
+        if not isinstance(other, __jd_collections_Counter_class__()):
             return NotImplemented
-        result = __jd_collections_Counter()
+        result = __jd_collections_Counter_class__()()
         for elem, count in self._d.items():
             newcount = count - other[elem]
             if newcount > 0:
@@ -397,14 +403,14 @@ class __jd_collections_Counter(__jd_collections_dictlike):
         return result
 
     def __pos__(self):
-        result = __jd_collections_Counter()
+        result = __jd_collections_Counter_class__()()
         for elem, count in self._d.items():
             if count > 0:
                 result._d[elem] = count
         return result
 
     def __neg__(self):
-        result = __jd_collections_Counter()
+        result = __jd_collections_Counter_class__()()
         for elem, count in self._d.items():
             if count < 0:
                 result._d[elem] = 0 - count
@@ -422,11 +428,23 @@ class __jd_collections_Counter(__jd_collections_dictlike):
         return "Counter(%r)" % (d,)
 
 
-def __jd_collections_count_of(item):
+def __jd_collections_count_of__(item):
     return item[1]
 
 
-def __jd_collections_elements(items):
+def __jd_collections_elements__(items):
     for elem, count in items:
         for _ in range(count):
             yield elem
+
+
+def __jd_collections_deque_class__():
+    return __jd_collections_deque
+
+
+def __jd_collections_Counter_class__():
+    return __jd_collections_Counter
+
+
+def __jd_collections_defaultdict_class__():
+    return __jd_collections_defaultdict
