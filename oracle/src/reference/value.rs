@@ -917,7 +917,11 @@ impl fmt::Display for Value {
             // Without CPython's address, as functions.
             Value::Iter(it) => write!(f, "<{} object>", it.type_name()),
             Value::Gen(_) => write!(f, "<generator object>"),
-            Value::Class(c) => write!(f, "<class '__main__.{}'>", c.name),
+            // The prelude's `collections` classes print as CPython's types.
+            Value::Class(c) => match c.name.strip_prefix("__jd_collections_") {
+                Some(n) => write!(f, "<class 'collections.{n}'>"),
+                None => write!(f, "<class '__main__.{}'>", c.name),
+            },
             Value::Instance(o) => write!(f, "<__main__.{} object>", o.class().name),
             Value::Exc(e) => {
                 let args: Vec<String> = e.args.items.iter().map(|a| a.to_string()).collect();

@@ -167,6 +167,14 @@ const FUNCTIONS: [(Lib, &str); 36] = [
     (Lib::Collections, "Counter"),
 ];
 
+/// The names of [`FUNCTIONS`] that are classes, which a program may also
+/// use as values (`defaultdict(Counter)`, `isinstance(q, deque)`).
+const CLASSES: [(Lib, &str); 3] = [
+    (Lib::Collections, "deque"),
+    (Lib::Collections, "defaultdict"),
+    (Lib::Collections, "Counter"),
+];
+
 /// `functools`' decorators.
 const DECORATORS: [&str; 2] = ["lru_cache", "cache"];
 
@@ -193,8 +201,11 @@ const PRELUDE_BUILTINS: [&str; 17] = [
 
 /// The builtins `collections`' classes read besides [`PRELUDE_BUILTINS`]:
 /// a program importing it may not bind them either.
-const COLLECTIONS_BUILTINS: [&str; 9] = [
+const COLLECTIONS_BUILTINS: [&str; 12] = [
     "isinstance",
+    "max",
+    "OverflowError",
+    "StopIteration",
     "callable",
     "sorted",
     "KeyError",
@@ -256,6 +267,13 @@ impl Plan {
     /// as h`).
     pub(crate) fn is_module(&self, e: &py::Expr) -> bool {
         matches!(e, py::Expr::Name(n) if self.modules.contains_key(n.id.as_str()))
+    }
+
+    /// Whether `name` is bound by a `from collections import` of a class.
+    fn is_class(&self, name: &str) -> bool {
+        self.functions
+            .get(name)
+            .is_some_and(|p| CLASSES.iter().any(|&(lib, c)| *p == prelude_name(lib, c)))
     }
 
     fn binds(&self, name: &str) -> bool {
@@ -567,9 +585,16 @@ impl<'a> Visitor<'a> for Uses<'_> {
                 }
                 self.visit_arguments(&c.arguments);
             }
+            // `collections.deque` as a value: the class.
+            py::Expr::Attribute(a)
+                if a.ctx.is_load()
+                    && matches!(&*a.value, py::Expr::Name(m)
+                    if self.plan.modules.get(m.id.as_str()).is_some_and(|&lib| {
+                        CLASSES.contains(&(lib, a.attr.as_str()))
+                    })) => {}
             py::Expr::Name(n) => {
                 let name = n.id.as_str();
-                if self.plan.binds(name) {
+                if self.plan.binds(name) && !(n.ctx.is_load() && self.plan.is_class(name)) {
                     let what = if n.ctx.is_load() {
                         format!("`{name}` other than called or as a decorator")
                     } else {
@@ -676,7 +701,7 @@ pub(crate) fn lower<E>(
     let prelude = parse(PRELUDE)?;
     let mut wanted = BTreeSet::new();
     for s in &body {
-        s.for_each_expr(&mut |e| called_prelude_names(e, &mut wanted));
+        s.for_each_expr(&mut |e| read_prelude_names(e, &mut wanted));
     }
     let defs = prelude_closure(prelude.body, wanted);
     let doc = usize::from(target_is_doc(body.first()));
@@ -685,18 +710,6 @@ pub(crate) fn lower<E>(
     out.extend(body.into_iter().skip(doc));
     module.body = out;
     Ok(module)
-}
-
-/// The names of prelude functions `e` calls (the wrappers' `__jd_impl_`
-/// functions are the program's own).
-fn called_prelude_names(e: &Expr, out: &mut BTreeSet<String>) {
-    if let Expr::Call { func, .. } = e
-        && let Expr::Name(n) = &**func
-        && n.starts_with(RESERVED_PREFIX)
-    {
-        out.insert(n.clone());
-    }
-    e.for_each_child(&mut |c| called_prelude_names(c, out));
 }
 
 /// Every prelude name `e` reads (a class's methods read their class and
@@ -750,10 +763,25 @@ fn target_is_doc(s: Option<&Stmt>) -> bool {
     }
 }
 
-/// `heapq.heappush(...)` and `heappush(...)` become calls of the prelude's.
+/// `heapq.heappush(...)` and `heappush(...)` become calls of the prelude's,
+/// and `collections`' classes used as values (`Counter`,
+/// `collections.deque`) the prelude's classes.
 fn rename_calls(e: &mut Expr, plan: &Plan) {
     e.for_each_child_mut(&mut |c| rename_calls(c, plan));
     match e {
+        Expr::Name(n) if plan.is_class(n) => {
+            if let Some(p) = plan.functions.get(n.as_str()) {
+                *n = p.clone();
+            }
+        }
+        Expr::Attribute { value, attr } => {
+            if let Expr::Name(m) = &**value
+                && let Some(&lib) = plan.modules.get(m)
+                && CLASSES.contains(&(lib, attr.as_str()))
+            {
+                *e = Expr::Name(prelude_name(lib, attr));
+            }
+        }
         Expr::MethodCall {
             receiver,
             method,

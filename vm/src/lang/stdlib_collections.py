@@ -25,25 +25,35 @@ class __jd_collections_deque:
     def maxlen(self):
         return self._maxlen
 
-    def append(self, x):
+    def append(self, *args, **kwargs):
+        if kwargs or len(args) != 1:
+            __jd_collections_args__("append", args, kwargs, 1, 1)
+        x = args[0]
         self._state += 1
         self._items.append(x)
         if self._maxlen is not None and len(self._items) > self._maxlen:
             self._items.pop(0)
 
-    def appendleft(self, x):
+    def appendleft(self, *args, **kwargs):
+        if kwargs or len(args) != 1:
+            __jd_collections_args__("appendleft", args, kwargs, 1, 1)
+        x = args[0]
         self._state += 1
         self._items.insert(0, x)
         if self._maxlen is not None and len(self._items) > self._maxlen:
             self._items.pop()
 
-    def pop(self):
+    def pop(self, *args, **kwargs):
+        if kwargs or args:
+            __jd_collections_args__("pop", args, kwargs, 0, 0)
         if not self._items:
             raise IndexError("pop from an empty deque")
         self._state += 1
         return self._items.pop()
 
-    def popleft(self):
+    def popleft(self, *args, **kwargs):
+        if kwargs or args:
+            __jd_collections_args__("popleft", args, kwargs, 0, 0)
         if not self._items:
             raise IndexError("pop from an empty deque")
         self._state += 1
@@ -61,9 +71,11 @@ class __jd_collections_deque:
         for x in iterable:
             self.appendleft(x)
 
+    # `deque_clear`: an empty deque is left as it is (its iterators too).
     def clear(self):
-        self._state += 1
-        self._items = []
+        if self._items:
+            self._state += 1
+            self._items = []
 
     def copy(self):
         return __jd_collections_deque_class__()(self._items, self._maxlen)
@@ -103,9 +115,17 @@ class __jd_collections_deque:
     def reverse(self):
         self._items.reverse()
 
-    def rotate(self, n=1):
+    # `_deque_rotate`: the argument is a C ssize_t; a deque of two or more
+    # items counts as changed (its iterators fail), whatever `n`.
+    def rotate(self, *args, **kwargs):
+        if kwargs or len(args) > 1:
+            __jd_collections_args__("rotate", args, kwargs, 0, 1)
+        n = 1
+        if args:
+            n = __jd_collections_ssize__(args[0])
         items = self._items
         if len(items) > 1:
+            self._state += 1
             n = n % len(items)
             if n:
                 self._items = items[-n:] + items[:-n]
@@ -114,7 +134,7 @@ class __jd_collections_deque:
         return len(self._items)
 
     def __iter__(self):
-        return __jd_collections_deque_iter__(self, self._state, len(self._items))
+        return __jd_collections_dequeiter_class__()(self)
 
     def __contains__(self, x):
         return x in self._items
@@ -187,17 +207,53 @@ def __jd_collections_deque_index__(dq, i):
     return i
 
 
-# `dequeiter_next`: a change of the deque's length since the iterator was
-# made is an error at the next step, checked before the end.
-def __jd_collections_deque_iter__(dq, state, n):
-    i = 0
-    while True:
-        if dq._state != state:
+# `dequeiter_next`: a change of the deque since the iterator was made is
+# an error at every later step, checked before the end (the count of
+# items is taken when the iterator is made).
+class __jd_collections_dequeiter:
+    def __init__(self, dq):
+        self._dq = dq
+        self._state = dq._state
+        self._counter = len(dq._items)
+        self._index = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        dq = self._dq
+        if dq._state != self._state:
+            self._counter = 0
             raise RuntimeError("deque mutated during iteration")
-        if i >= n:
-            return
-        yield dq._items[i]
-        i += 1
+        if self._counter == 0:
+            raise StopIteration
+        item = dq._items[self._index]
+        self._index += 1
+        self._counter -= 1
+        return item
+
+
+# The argument checks of a C method of the deque (METH_O, METH_NOARGS or
+# `_PyArg_CheckPositional`), raised with CPython's messages.
+def __jd_collections_args__(name, args, kwargs, least, most):
+    if kwargs:
+        raise TypeError("deque.%s() takes no keyword arguments" % name)
+    if least == most == 0:
+        raise TypeError("deque.%s() takes no arguments (%d given)" % (name, len(args)))
+    if least == most == 1:
+        raise TypeError("deque.%s() takes exactly one argument (%d given)" % (name, len(args)))
+    if len(args) > most:
+        raise TypeError("deque.%s expected at most %d argument%s, got %d" % (name, most, "" if most == 1 else "s", len(args)))
+
+
+# `PyNumber_AsSsize_t`'s checks (`range` raises its TypeError for a
+# non-int, with the type's name).
+def __jd_collections_ssize__(n):
+    if not isinstance(n, int):
+        range(n)
+    if n > 9223372036854775807 or n < -9223372036854775808:
+        raise OverflowError("Python int too large to convert to C ssize_t")
+    return n
 
 
 # The dict inside a Counter or defaultdict, or a dict itself; None for
@@ -323,15 +379,25 @@ class __jd_collections_Counter(__jd_collections_dictlike):
             t = t + v
         return t
 
+    # `heapq.nlargest(n, self.items(), key=itemgetter(1))` for an `n`,
+    # step for step where its checks show (a non-int `n` fails in its
+    # comparison or `range`); its result is the sorted one's head.
     def most_common(self, n=None):
         if n is None:
             return sorted(self._d.items(), key=__jd_collections_count_of__, reverse=True)
+        if n == 1:
+            if not self._d:
+                return []
+            return [max(self._d.items(), key=__jd_collections_count_of__)]
+        if n >= len(self._d):
+            return sorted(self._d.items(), key=__jd_collections_count_of__, reverse=True)[:n]
+        range(0, -n, -1)
         if n <= 0:
             return []
         return sorted(self._d.items(), key=__jd_collections_count_of__, reverse=True)[:n]
 
     def elements(self):
-        return __jd_collections_elements__(list(self._d.items()))
+        return __jd_collections_elements__(iter(self._d.items()))
 
     def update(self, iterable=None, **kwds):
         if iterable is not None:
@@ -375,6 +441,35 @@ class __jd_collections_Counter(__jd_collections_dictlike):
         if isinstance(other, __jd_collections_Counter_class__()):
             return not (self == other)
         return super().__ne__(other)
+
+    # Multiset inclusion (3.10): missing counts are zero.
+    def __le__(self, other):
+        if not isinstance(other, __jd_collections_Counter_class__()):
+            return NotImplemented
+        for c in (self, other):
+            for e in c._d:
+                if not (self[e] <= other[e]):
+                    return False
+        return True
+
+    def __ge__(self, other):
+        if not isinstance(other, __jd_collections_Counter_class__()):
+            return NotImplemented
+        for c in (self, other):
+            for e in c._d:
+                if not (self[e] >= other[e]):
+                    return False
+        return True
+
+    def __lt__(self, other):
+        if not isinstance(other, __jd_collections_Counter_class__()):
+            return NotImplemented
+        return self <= other and self != other
+
+    def __gt__(self, other):
+        if not isinstance(other, __jd_collections_Counter_class__()):
+            return NotImplemented
+        return self >= other and self != other
 
     def __add__(self, other):
         if not isinstance(other, __jd_collections_Counter_class__()):
@@ -448,3 +543,7 @@ def __jd_collections_Counter_class__():
 
 def __jd_collections_defaultdict_class__():
     return __jd_collections_defaultdict
+
+
+def __jd_collections_dequeiter_class__():
+    return __jd_collections_dequeiter

@@ -341,9 +341,14 @@ pub fn property_parts(v: Value) -> Option<(Value, Value)> {
     })
 }
 
-/// `repr` of a class: `<class '__main__.C'>`.
+/// `repr` of a class: `<class '__main__.C'>`; the prelude's classes that
+/// stand for `collections`' types (`__jd_collections_deque`) print as
+/// CPython's (`<class 'collections.deque'>`).
 pub fn type_repr(t: Value) -> String {
-    format!("<class '__main__.{}'>", name(t))
+    match name(t).strip_prefix("__jd_collections_") {
+        Some(n) => format!("<class 'collections.{n}'>"),
+        None => format!("<class '__main__.{}'>", name(t)),
+    }
 }
 
 /// `repr` of an instance without `__repr__`. CPython adds ` at 0x...`, an
