@@ -194,6 +194,16 @@ impl Lowering<'_> {
                 });
                 continue;
             }
+            // `IDLE, BUSY = 'idle', 'busy'`: one attribute after another,
+            // which only the class body's own namespace could tell from
+            // CPython's tuple built first, and the body reads none of its
+            // names (an element raising ends the class body either way).
+            if let Some(pairs) = tuple_attributes(st) {
+                for (n, v) in pairs {
+                    body.push(self.nested(st, 1, || self.class_attribute(n, v, st, bound))?);
+                }
+                continue;
+            }
             if let py::Stmt::FunctionDef(d) = st {
                 match property_decorator(d) {
                     Some(None) => properties.push(d.name.id.as_str()),
@@ -499,6 +509,38 @@ impl Lowering<'_> {
     }
 }
 
+/// `a, b = x, y` (or `[a, b] = [x, y]`) in a class body: names for
+/// targets, a display without `*` of as many values.
+fn tuple_attributes(s: &py::Stmt) -> Option<Vec<(&py::ExprName, &py::Expr)>> {
+    let py::Stmt::Assign(a) = s else {
+        return None;
+    };
+    let [target] = &a.targets[..] else {
+        return None;
+    };
+    let targets = match target {
+        py::Expr::Tuple(t) => &t.elts,
+        py::Expr::List(l) => &l.elts,
+        _ => return None,
+    };
+    let values = match &*a.value {
+        py::Expr::Tuple(t) => &t.elts,
+        py::Expr::List(l) => &l.elts,
+        _ => return None,
+    };
+    if targets.len() != values.len() || values.iter().any(|v| v.is_starred_expr()) {
+        return None;
+    }
+    targets
+        .iter()
+        .zip(values)
+        .map(|(t, v)| match t {
+            py::Expr::Name(n) => Some((n, v)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Names a class body binds: its attributes and its methods.
 fn class_body_names(body: &[py::Stmt]) -> Vec<String> {
     let mut names = Vec::new();
@@ -507,8 +549,17 @@ fn class_body_names(body: &[py::Stmt]) -> Vec<String> {
             py::Stmt::FunctionDef(d) => names.push(d.name.id.to_string()),
             py::Stmt::Assign(a) => {
                 for t in &a.targets {
-                    if let py::Expr::Name(n) = t {
-                        names.push(n.id.to_string());
+                    match t {
+                        py::Expr::Name(n) => names.push(n.id.to_string()),
+                        py::Expr::Tuple(py::ExprTuple { elts, .. })
+                        | py::Expr::List(py::ExprList { elts, .. }) => {
+                            for e in elts {
+                                if let py::Expr::Name(n) = e {
+                                    names.push(n.id.to_string());
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -616,6 +667,18 @@ mod tests {
                 "class A:\n    __slots__ = ('x',)\n    x = 1\n",
                 "`__slots__` entry",
             ),
+            (
+                "class A:\n    L = (1, 2)\n    a, b = L[0], 2\n",
+                "reading its own name `L`",
+            ),
+            (
+                "class A:\n    a, *b = 1, 2, 3\n",
+                "class attribute assignment",
+            ),
+            (
+                "class A:\n    a, b = 1, 2, 3\n",
+                "class attribute assignment",
+            ),
             ("x = super()\n", "super()"),
             (
                 "class A:\n    def f(self):\n        return super()\n",
@@ -637,7 +700,7 @@ mod tests {
             ("class A(1 + 2):\n    pass\n", "a base that is not a name"),
             ("print(staticmethod)\n", "`staticmethod`"),
             (
-                "class A:\n    x, y = 1, 2\n",
+                "class A:\n    x, y = f()\n",
                 "class attribute assignment to this target",
             ),
             ("@dec\nclass A:\n    pass\n", "class decorator"),

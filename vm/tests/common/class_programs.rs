@@ -409,4 +409,26 @@ def outside(__x=2, **kw):
 
 print(outside(), outside(__x=5))
 "#,
+    // Class attributes bound by a tuple (or list) assignment, one after
+    // another (probe round 11).
+    r#"class Elevator:
+    IDLE, UP, DOWN = "idle", "up", "down"
+    [LOW, HIGH] = [0, 10]
+    LIMITS = (1, 2)
+
+    def __init__(self):
+        self.state = Elevator.IDLE
+
+    def move(self, floor):
+        self.state = self.UP if floor > 0 else self.DOWN
+        return self.state
+
+
+e = Elevator()
+print(e.state, e.move(3), e.move(-1), Elevator.LOW, Elevator.HIGH)
+t = 0
+for i in range(200):
+    t += len(e.move(i % 3 - 1)) + Elevator.HIGH
+print(t)
+"#,
 ];
