@@ -594,6 +594,7 @@ impl<'p> Interp<'p> {
                 self.sorted_items(&args, None)
             }
             Builtin::Isinstance => iters::isinstance(args),
+            Builtin::Issubclass => iters::issubclass(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
             Builtin::Next => self.next_builtin(base),
@@ -674,6 +675,7 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::Hasattr
             | Builtin::Setattr
             | Builtin::Callable
+            | Builtin::Issubclass
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

@@ -301,6 +301,61 @@ pub fn isinstance(args: &[Value]) -> Res<Value> {
     instance_of(x, cls, 0).map(Value::Bool)
 }
 
+/// `issubclass(a, cls)`.
+pub fn issubclass(args: &[Value]) -> Res<Value> {
+    let [a, cls] = args else {
+        return Err(type_error(format!(
+            "issubclass expected 2 arguments, got {}",
+            args.len()
+        )));
+    };
+    subclass_of(a, cls, 0).map(Value::Bool)
+}
+
+fn is_class_value(v: &Value) -> bool {
+    matches!(v, Value::Class(_)) || matches!(v, Value::Builtin(b) if b.is_class())
+}
+
+/// `PyObject_IsSubclass`: a tuple's classes left to right (`a` is checked
+/// only against a class), then both arguments must be classes. Among the
+/// builtin types only `bool` derives from another (`int`); exception
+/// classes derive along their chain, and a user class from its bases and
+/// its exception base's chain.
+fn subclass_of(a: &Value, cls: &Value, level: usize) -> Res<bool> {
+    if let Value::Tuple(t) = cls {
+        if level >= jitdiff_vm::lang::limits::MAX_CONTAINER_NESTING {
+            return Err(poison(Poison::Recursion));
+        }
+        for c in &t.items {
+            if subclass_of(a, c, level + 1)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    if !is_class_value(a) {
+        return Err(type_error("issubclass() arg 1 must be a class".into()));
+    }
+    if !is_class_value(cls) {
+        return Err(type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union".into(),
+        ));
+    }
+    Ok(match (a, cls) {
+        (Value::Builtin(x), Value::Builtin(y)) => match (x, y) {
+            (Builtin::Exc(i), Builtin::Exc(j)) => super::exceptions::derives(*i, *j),
+            (Builtin::Bool, Builtin::Int) => true,
+            _ => x == y,
+        },
+        (Value::Class(c), Value::Class(d)) => c.derives_from(d),
+        (Value::Class(c), Value::Builtin(Builtin::Exc(j))) => c
+            .chain()
+            .find_map(|k| k.exc_base)
+            .is_some_and(|i| super::exceptions::derives(i, *j)),
+        _ => false,
+    })
+}
+
 fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
     let b = match cls {
         Value::Builtin(b) if b.is_class() => *b,
@@ -363,7 +418,8 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Getattr
         | Builtin::Hasattr
         | Builtin::Setattr
-        | Builtin::Callable => false,
+        | Builtin::Callable
+        | Builtin::Issubclass => false,
     })
 }
 

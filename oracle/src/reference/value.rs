@@ -464,12 +464,13 @@ pub enum Builtin {
     Hasattr,
     Setattr,
     Callable,
+    Issubclass,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 57] = [
+    pub const ALL: [Builtin; 58] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -527,6 +528,7 @@ impl Builtin {
         Builtin::Hasattr,
         Builtin::Setattr,
         Builtin::Callable,
+        Builtin::Issubclass,
     ];
 
     pub fn name(self) -> &'static str {
@@ -571,6 +573,7 @@ impl Builtin {
             Builtin::Hasattr => "hasattr",
             Builtin::Setattr => "setattr",
             Builtin::Callable => "callable",
+            Builtin::Issubclass => "issubclass",
         }
     }
 

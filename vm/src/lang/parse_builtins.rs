@@ -105,7 +105,6 @@ pub const MISSING_BUILTINS: &[&str] = &[
     "help",
     "id",
     "input",
-    "issubclass",
     "license",
     "locals",
     "map",

@@ -1,4 +1,5 @@
-//! `isinstance(obj, cls)` for the builtin types the language has as values.
+//! `isinstance(obj, cls)` and `issubclass(cls, classinfo)` for the builtin
+//! types the language has as values, its exception classes and user classes.
 
 use super::object::{self, Kind};
 use super::value::Value;
@@ -65,4 +66,72 @@ pub fn isinstance(x: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
             ));
         }
     })
+}
+
+/// Whether `v` is a class: a builtin type the language has as a value, an
+/// exception class or a user class.
+fn is_class_value(v: Value) -> bool {
+    matches!(
+        v,
+        Value::BUILTIN_INT
+            | Value::BUILTIN_BOOL
+            | Value::BUILTIN_TYPE
+            | Value::BUILTIN_FLOAT
+            | Value::BUILTIN_STR
+            | Value::BUILTIN_LIST
+            | Value::BUILTIN_TUPLE
+            | Value::BUILTIN_DICT
+            | Value::BUILTIN_SET
+            | Value::BUILTIN_RANGE
+            | Value::BUILTIN_ENUMERATE
+            | Value::BUILTIN_ZIP
+            | Value::BUILTIN_REVERSED
+    ) || super::exceptions::is_class(v)
+        || super::class::is_type(v)
+}
+
+/// `issubclass(*args)`.
+pub fn issubclass_call(args: &[Value]) -> Result<Value, Raise> {
+    let [a, cls] = args else {
+        return Err(Raise::type_error(format!(
+            "issubclass expected 2 arguments, got {}",
+            args.len()
+        )));
+    };
+    issubclass(*a, *cls, 0).map(Value::bool)
+}
+
+/// Whether class `a` is `cls` or derives from it (`cls` a tuple of them:
+/// any, left to right, as `PyObject_IsSubclass`, which checks `a` only
+/// against a class, so `issubclass(5, ())` is False). Builtin types derive
+/// from none of the language's other classes but `bool` from `int`; a user
+/// class derives from its bases and from an exception base's chain.
+pub fn issubclass(a: Value, cls: Value, depth: usize) -> Result<bool, Raise> {
+    if seq::is_tuple(cls) {
+        if depth >= MAX_CONTAINER_NESTING {
+            return Err(Raise::Poison(Poison::Recursion));
+        }
+        for i in 0..seq::len(cls) {
+            if issubclass(a, seq::get(cls, i), depth + 1)? {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    if !is_class_value(a) {
+        return Err(Raise::type_error(
+            "issubclass() arg 1 must be a class".into(),
+        ));
+    }
+    if !is_class_value(cls) {
+        return Err(Raise::type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union".into(),
+        ));
+    }
+    let user_or_exception = |v: Value| super::exceptions::is_class(v) || super::class::is_type(v);
+    Ok(a == cls
+        || (a == Value::BUILTIN_BOOL && cls == Value::BUILTIN_INT)
+        || (user_or_exception(a)
+            && user_or_exception(cls)
+            && super::exceptions::class_derives(a, cls)))
 }

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 58] = [
+pub const BUILTINS: [(&str, Value); 59] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -78,6 +78,7 @@ pub const BUILTINS: [(&str, Value); 58] = [
     ("hasattr", Value::BUILTIN_HASATTR),
     ("setattr", Value::BUILTIN_SETATTR),
     ("callable", Value::BUILTIN_CALLABLE),
+    ("issubclass", Value::BUILTIN_ISSUBCLASS),
     ("NotImplemented", Value::NOT_IMPLEMENTED),
 ];
 
@@ -212,6 +213,7 @@ impl Value {
     pub const MATH_LCM: Value = Value((207 << 2) | 2);
     pub const MATH_PERM: Value = Value((208 << 2) | 2);
     pub const MATH_ISCLOSE: Value = Value((209 << 2) | 2);
+    pub const BUILTIN_ISSUBCLASS: Value = Value((210 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);
