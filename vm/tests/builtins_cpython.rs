@@ -99,5 +99,5 @@ fn every_tier_prints_what_cpython_prints_for_heapq_functools_itertools_and_bisec
 /// reference's test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_collections() {
-    agree_on_every_tier(include_str!("data/collections.txt"), 3);
+    agree_on_every_tier(include_str!("data/collections.txt"), 4);
 }

@@ -239,6 +239,88 @@ pub fn bound_names(body: &[py::Stmt]) -> std::collections::BTreeSet<String> {
     names.bound.iter().map(|s| s.to_string()).collect()
 }
 
+/// The names the module's global scope binds: bindings at module level
+/// (inside `if`, loops, `with` and `try` too, a `def`'s or a class's own
+/// name, imports, `except ... as`, `del`) and every name a `global`
+/// statement declares, in any function or class. What code defined at
+/// module level reads of the builtins can only change through these: a
+/// function's locals, a class body's attributes and a comprehension's
+/// variables are not globals.
+pub fn module_bound_names(body: &[py::Stmt]) -> std::collections::BTreeSet<String> {
+    let mut names = ModuleNames::default();
+    names.visit_body(body);
+    names.bound
+}
+
+#[derive(Default)]
+struct ModuleNames {
+    bound: std::collections::BTreeSet<String>,
+    /// Inside a function, a class body or a lambda: only `global`
+    /// declarations count.
+    nested: usize,
+}
+
+impl<'a> Visitor<'a> for ModuleNames {
+    fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+        match stmt {
+            py::Stmt::Global(g) => {
+                self.bound.extend(g.names.iter().map(|n| n.to_string()));
+            }
+            py::Stmt::FunctionDef(f) => {
+                if self.nested == 0 {
+                    self.bound.insert(f.name.to_string());
+                }
+                self.nested += 1;
+                self.visit_body(&f.body);
+                self.nested -= 1;
+            }
+            py::Stmt::ClassDef(c) => {
+                if self.nested == 0 {
+                    self.bound.insert(c.name.to_string());
+                }
+                self.nested += 1;
+                self.visit_body(&c.body);
+                self.nested -= 1;
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        match expr {
+            // Their variables are their own scope's (the front end refuses
+            // the walrus, the one way out).
+            py::Expr::Lambda(_)
+            | py::Expr::ListComp(_)
+            | py::Expr::SetComp(_)
+            | py::Expr::DictComp(_)
+            | py::Expr::Generator(_) => {}
+            py::Expr::Name(n) if !n.ctx.is_load() && self.nested == 0 => {
+                self.bound.insert(n.id.to_string());
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+
+    fn visit_alias(&mut self, alias: &'a py::Alias) {
+        if self.nested == 0 {
+            let name = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+            self.bound
+                .insert(name.split('.').next().unwrap_or(name).to_string());
+        }
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a py::ExceptHandler) {
+        let py::ExceptHandler::ExceptHandler(h) = handler;
+        if let Some(name) = &h.name
+            && self.nested == 0
+        {
+            self.bound.insert(name.to_string());
+        }
+        visitor::walk_except_handler(self, handler);
+    }
+}
+
 /// How many places in the module (any scope) bind each name.
 pub fn binding_sites(body: &[py::Stmt]) -> std::collections::BTreeMap<String, usize> {
     let mut names = Names::default();

@@ -64,7 +64,7 @@
 //! checks below, with the construct and its `line:col` otherwise): the
 //! names these imports bind are used only as those calls or decorators and
 //! never rebound; the prelude's builtins (`len`, `type`, `list`...) are not
-//! rebound; no other attribute of the modules is read (`heapq.nlargest`),
+//! rebound in the global scope (see [`plan`]); no other attribute of the modules is read (`heapq.nlargest`),
 //! nor any attribute of a cached function (`f.cache_info()`); and no name
 //! of a program that imports them starts with `__jd_` (a program that
 //! does not is free to: the unparsed text of a lowered program defines
@@ -356,6 +356,12 @@ impl Plan {
 /// What `body` imports of `heapq` and `functools`, and whether it uses it
 /// only as the language can lower (module comment); `bound` is every name
 /// the program binds.
+///
+/// The prelude is defined at module level, so its builtins change only
+/// where the global scope binds them (`module_bound_names`): a method
+/// named `next` or a local `max` is no concern. A cache's wrapper is the
+/// exception: it stands where its `def` does, so inside a function it
+/// reads that function's locals too, and then every binding counts.
 pub(crate) fn plan(body: &[py::Stmt], bound: &BTreeSet<String>) -> Result<Plan, Refusal> {
     let mut imports = Imports::default();
     imports.visit_body(body);
@@ -367,6 +373,8 @@ pub(crate) fn plan(body: &[py::Stmt], bound: &BTreeSet<String>) -> Result<Plan, 
         plan: &plan,
         refusal: None,
         in_class: false,
+        in_function: false,
+        nested_cache: false,
         cached: BTreeSet::new(),
     };
     uses.visit_body(body);
@@ -377,6 +385,13 @@ pub(crate) fn plan(body: &[py::Stmt], bound: &BTreeSet<String>) -> Result<Plan, 
         return Err(r);
     }
     let collections = plan.libs.contains(&Lib::Collections);
+    let module_bound;
+    let bound = if uses.nested_cache {
+        bound
+    } else {
+        module_bound = super::builtins::module_bound_names(body);
+        &module_bound
+    };
     if !plan.is_empty()
         && let Some(b) = PRELUDE_BUILTINS
             .iter()
@@ -455,6 +470,10 @@ struct Uses<'p> {
     refusal: Option<Refusal>,
     /// Directly in a class body.
     in_class: bool,
+    /// Inside a function's body, at any depth.
+    in_function: bool,
+    /// Whether a cache decorates a `def` inside a function.
+    nested_cache: bool,
     /// The names of the functions a cache decorates.
     cached: BTreeSet<String>,
 }
@@ -521,6 +540,7 @@ impl<'a> Visitor<'a> for Uses<'_> {
                         }
                         Some(Ok(_)) => {
                             self.cached.insert(f.name.to_string());
+                            self.nested_cache |= self.in_function;
                         }
                         Some(Err((what, at))) => {
                             self.refusal.get_or_insert((what, at));
@@ -536,7 +556,9 @@ impl<'a> Visitor<'a> for Uses<'_> {
                 if let Some(r) = &f.returns {
                     self.visit_annotation(r);
                 }
+                let outer_function = std::mem::replace(&mut self.in_function, true);
                 self.visit_body(&f.body);
+                self.in_function = outer_function;
                 self.in_class = outer;
             }
             py::Stmt::ClassDef(c) => {

@@ -67,6 +67,20 @@ fn uses_the_lowering_cannot_keep_are_refused_where_they_are() {
             "binds `list`",
         ),
         ("import heapq\n__jd_x = 1\n", "`__jd_` is reserved"),
+        // The global scope binds what a `global` statement declares.
+        (
+            "import heapq\ndef f():\n    global len\n    len = 3\n",
+            "binds `len`",
+        ),
+        (
+            "import heapq\nfor next in range(2):\n    pass\n",
+            "binds `next`",
+        ),
+        // A cache's wrapper stands where its `def` does: a local counts.
+        (
+            "from functools import cache\ndef g():\n    len = 3\n    @cache\n    def f(n):\n        return n\n    return f(1)\n",
+            "binds `len`",
+        ),
         (
             "from functools import cache\n@cache\ndef f(n):\n    return n\nprint(f.cache_info())\n",
             "of a `functools`-cached function",
@@ -111,4 +125,20 @@ fn calls_and_decorators_are_lowered_to_the_prelude() {
     // The text runs as it is: the prelude is the program's own code.
     let again = parse_program(&text).expect("the lowered text parses");
     assert_eq!(again, m);
+}
+
+/// Bindings the prelude cannot see are no reason to refuse: a method, a
+/// local, a parameter, a class attribute, a comprehension variable, and a
+/// local of a function around a cache-free `def`.
+#[test]
+fn bindings_outside_the_global_scope_are_accepted() {
+    for src in [
+        "from collections import deque\nclass It:\n    def next(self):\n        return 1\n    def max(self):\n        return 2\n",
+        "import heapq\ndef f(len, iter=None):\n    sorted = 1\n    return len\n",
+        "import heapq\nclass C:\n    list = 3\n",
+        "import heapq\nprint([len for len in range(2)])\n",
+        "from functools import cache\n@cache\ndef f(n):\n    return n\ndef g():\n    len = 3\n    return f(len)\n",
+    ] {
+        parse_program(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+    }
 }
