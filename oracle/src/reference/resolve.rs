@@ -88,8 +88,8 @@ pub enum Ex {
     /// A set display; `true`: CPython 3.11 folds it to a frozenset
     /// constant (more than two constant elements) and merges that.
     Set(Vec<Ex>, bool),
-    /// A loop's or comprehension's iterable that is a set display of more
-    /// than two constants: CPython 3.11's frozenset constant itself
+    /// A loop's or comprehension's iterable that is a set display of
+    /// constants (any number): CPython 3.11's frozenset constant itself
     /// (`fold_iter`), not merged into a new set.
     FrozenSet(Vec<Ex>),
     /// A generator expression: the generator function `funcs[code]` (see
@@ -961,7 +961,7 @@ impl Resolver<'_> {
     /// A set display; a constant one (see [`Ex::Set`]) equal to an earlier
     /// one as a set of typed values evaluates that one's items instead.
     fn set_display(&mut self, items: &[Expr], scope: &Scope) -> R<Ex> {
-        match self.constant_set_items(items) {
+        match self.constant_set_items(items, 3) {
             Some(first) => Ok(Ex::Set(self.exprs(&first, scope)?, true)),
             None => Ok(Ex::Set(self.display_items(items, scope)?, false)),
         }
@@ -971,18 +971,19 @@ impl Resolver<'_> {
     /// [`Ex::FrozenSet`]).
     pub(super) fn iterable(&mut self, e: &Expr, scope: &Scope) -> R<Ex> {
         if let Expr::Set(items) = e
-            && let Some(first) = self.constant_set_items(items)
+            && let Some(first) = self.constant_set_items(items, 1)
         {
             return Ok(Ex::FrozenSet(self.exprs(&first, scope)?));
         }
         self.expr(e, scope)
     }
 
-    /// The items a display of more than two constants is built from: its
-    /// own, or those of an earlier display equal to it as a set of typed
-    /// values (CPython shares one frozenset); None for any other display.
-    fn constant_set_items(&mut self, items: &[Expr]) -> Option<Vec<Expr>> {
-        if !(items.len() > 2 && items.iter().all(folded_constant)) {
+    /// The items a display of at least `min_len` constants is built from
+    /// (3 for a display, 1 for an iterable): its own, or those of an
+    /// earlier display equal to it as a set of typed values (CPython shares
+    /// one frozenset); None for any other display.
+    fn constant_set_items(&mut self, items: &[Expr], min_len: usize) -> Option<Vec<Expr>> {
+        if !(items.len() >= min_len && items.iter().all(folded_constant)) {
             return None;
         }
         let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
@@ -1236,7 +1237,8 @@ fn qualname(parent: Option<&str>, comps: &[&str], name: &str) -> String {
 
 /// Whether CPython 3.11's AST optimizer turns `e` into a constant: the
 /// literals, a sign on a number, and tuples of constants (the rule is
-/// the reference's own reading of CPython's `fold_tuple`/`fold_unaryop`).
+/// the reference's own reading of CPython's `fold_tuple`/`fold_unaryop`;
+/// arithmetic it folds arrives folded from the shared front end).
 fn folded_constant(e: &Expr) -> bool {
     match e {
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,

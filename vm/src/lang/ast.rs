@@ -696,6 +696,38 @@ impl Stmt {
         }
     }
 
+    /// Calls `f` with every block of statements directly inside `self`.
+    pub fn for_each_block_mut<E>(
+        &mut self,
+        f: &mut dyn FnMut(&mut Vec<Stmt>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Stmt::If { body, orelse, .. }
+            | Stmt::While { body, orelse, .. }
+            | Stmt::For { body, orelse, .. }
+            | Stmt::ForUnpack { body, orelse, .. } => {
+                f(body)?;
+                f(orelse)
+            }
+            Stmt::FunctionDef { body, .. } | Stmt::ClassDef { body, .. } => f(body),
+            Stmt::Decorated { def, .. } => def.for_each_block_mut(f),
+            Stmt::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                f(body)?;
+                for h in handlers.iter_mut() {
+                    f(&mut h.body)?;
+                }
+                f(orelse)?;
+                f(finalbody)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// [`Stmt::for_each_expr`], mutably.
     pub fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         match self {

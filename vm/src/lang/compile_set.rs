@@ -26,7 +26,7 @@ impl CodeBuilder<'_> {
             self.star_display(items, StarDisplay::Set);
             return;
         }
-        let folded = self.constant_set_items(items);
+        let folded = self.constant_set_items(items, 3);
         let constant = folded.is_some();
         // Past CPython's STACK_USE_GUIDELINE (`starunpack_helper`'s `big`)
         // each item is added as it comes: an unhashable one raises before
@@ -55,11 +55,12 @@ impl CodeBuilder<'_> {
 }
 
 impl CodeBuilder<'_> {
-    /// The items a display of more than two constants is built from: its
-    /// own, or those of an earlier display equal to it (CPython shares one
+    /// The items a display of at least `min_len` constants is built from
+    /// (more than two for a display, any number as an iterable): its own,
+    /// or those of an earlier display equal to it (CPython shares one
     /// frozenset); None for any other display.
-    fn constant_set_items(&mut self, items: &[Expr]) -> Option<Vec<Expr>> {
-        if !(items.len() > 2 && items.iter().all(is_folded_constant)) {
+    fn constant_set_items(&mut self, items: &[Expr], min_len: usize) -> Option<Vec<Expr>> {
+        if !(items.len() >= min_len && items.iter().all(is_folded_constant)) {
             return None;
         }
         let mut keys: Vec<String> = items.iter().map(constant_key).collect();
@@ -80,11 +81,12 @@ impl CodeBuilder<'_> {
 
     /// A `for` loop's or a comprehension clause's iterable. CPython 3.11's
     /// AST optimizer (`fold_iter`) makes a set display of constants there
-    /// the frozenset constant itself, iterated in its own order, where a
-    /// display is merged into a new set whose order may differ.
+    /// (even one or two) the frozenset constant itself, iterated in its own
+    /// order, where a display is merged into a new set whose order may
+    /// differ.
     pub(super) fn iterable(&mut self, e: &Expr) {
         if let Expr::Set(items) = e
-            && let Some(items) = self.constant_set_items(items)
+            && let Some(items) = self.constant_set_items(items, 1)
         {
             for x in &items {
                 self.expr(x);
@@ -97,8 +99,8 @@ impl CodeBuilder<'_> {
 }
 
 /// Whether CPython 3.11's AST optimizer makes `e` a constant: literals,
-/// signs of numbers and tuples of constants (arithmetic it may fold is not
-/// recognised; see the README's set section).
+/// signs of numbers and tuples of constants (the front end replaced
+/// arithmetic it folds with its literal already: `fold.rs`).
 fn is_folded_constant(e: &Expr) -> bool {
     match e {
         Expr::Int(_) | Expr::Float(_) | Expr::Str(_) | Expr::Bool(_) | Expr::None => true,

@@ -28,6 +28,8 @@ mod closures;
 mod comprehension;
 #[path = "parse_dataclass.rs"]
 mod dataclass;
+#[path = "fold.rs"]
+mod fold;
 #[path = "parse_fstring.rs"]
 mod fstring;
 #[path = "parse_mangle.rs"]
@@ -171,6 +173,7 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
     };
     let body = lower.block(source_body, Ctx::MODULE)?;
     let mut module = Module { body };
+    fold::fold_constant_sets(&mut module.body);
     lower.check_nonlocal_bindings(&module)?;
     lower.check_annotation_names(&module)?;
     lower.check_dataclass_names(&module, source_body)?;

@@ -855,7 +855,7 @@ fn lower_block<E>(
             Stmt::ImportFrom { module, .. } if Lib::of(module).is_some() => continue,
             _ => {}
         }
-        for_each_block_mut(&mut s, &mut |b| {
+        s.for_each_block_mut(&mut |b| {
             let inner = lower_block(std::mem::take(b), parse, count)?;
             *b = inner;
             Ok(())
@@ -902,38 +902,6 @@ fn lower_block<E>(
 
 fn is_cache_marker(decorators: &[Expr]) -> bool {
     matches!(decorators, [Expr::Call { func, .. }] if matches!(&**func, Expr::Name(n) if n == CACHE_MARKER))
-}
-
-/// Calls `f` with every block of statements directly inside `s`.
-fn for_each_block_mut<E>(
-    s: &mut Stmt,
-    f: &mut dyn FnMut(&mut Vec<Stmt>) -> Result<(), E>,
-) -> Result<(), E> {
-    match s {
-        Stmt::If { body, orelse, .. }
-        | Stmt::While { body, orelse, .. }
-        | Stmt::For { body, orelse, .. }
-        | Stmt::ForUnpack { body, orelse, .. } => {
-            f(body)?;
-            f(orelse)
-        }
-        Stmt::FunctionDef { body, .. } | Stmt::ClassDef { body, .. } => f(body),
-        Stmt::Decorated { def, .. } => for_each_block_mut(def, f),
-        Stmt::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-        } => {
-            f(body)?;
-            for h in handlers.iter_mut() {
-                f(&mut h.body)?;
-            }
-            f(orelse)?;
-            f(finalbody)
-        }
-        _ => Ok(()),
-    }
 }
 
 /// The statements after `def name` that cache it: the function kept as

@@ -358,4 +358,21 @@ for p, q in {(1, 2), (9, 10), (17, 18)}:
 "#,
     r#"print({*[0, 1, 2, 4, 16]}, {5, *range(3)}, {*'abc'} == set('abc'), {*(16, 0, 8)})
 "#,
+    // CPython's AST optimizer folds constant arithmetic first (`ast_opt.c`,
+    // within its limits): these displays are frozenset constants too, and
+    // a constant iterable of one or two items is one as well.
+    r#"print({2 * 5, 2, 18}, {-1 - 0, -2, 5, 13, 21, 29})
+print({2 ** 61 - 1, 2 ** 61 + 7, 6, 14, 22})
+print({(1, 2)[0] + 8, 1, 17, 25, 33}, {1 << 3, 0, 16}, {not 0, 9, 17})
+print({2 ** 64, 0, 8, 16}, {2 ** 127 // 2 ** 64, 0, 8, 16})
+print({1 * 8, 0, 16, 24, 1.5 * 2, 7 // 2, 7 % 3, ~1, -7 // 2})
+print({10 ** 38, 1, 9, 17}, {1 << 200 >> 197, 0, 16, 24})
+print({(1, 2) * 2, (1,) + (2,), (3 - 2, 2)}, {True + True, 10, 18})
+print({-(2 ** 63) // 3, 5, 13, 21}, {2 ** -1, 0.75 * 2, 8, 0})
+for x in {7, 15}:
+    print(x)
+print([x for x in {7, 15}], [x for x in {3 + 4, 16 - 1}])
+n = 2
+print({n * 5, 2, 18}, {5 * 2, n, 18})
+"#,
 ];
