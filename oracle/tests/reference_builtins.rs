@@ -15,6 +15,7 @@ use reference_python as python;
 const PROGRAMS: &str = include_str!("../../vm/tests/data/builtins.txt");
 const UNPACK_TARGET_PROGRAMS: &str = include_str!("../../vm/tests/data/unpack_targets.txt");
 const DELETE_PROGRAMS: &str = include_str!("../../vm/tests/data/delete.txt");
+const WALRUS_PROGRAMS: &str = include_str!("../../vm/tests/data/walrus.txt");
 const DECORATOR_PROGRAMS: &str = include_str!("../../vm/tests/data/decorators.txt");
 const MAP_FILTER_PROGRAMS: &str = include_str!("../../vm/tests/data/map_filter.txt");
 const COMPREHENSION_LAMBDA_PROGRAMS: &str =
@@ -169,6 +170,13 @@ fn reference_agrees_with_cpython_on_unpacking_into_attributes_and_subscripts() {
 #[test]
 fn reference_agrees_with_cpython_on_del() {
     agree(DELETE_PROGRAMS);
+}
+
+/// Assignment expressions (the VM's tiers run these in
+/// vm/tests/syntax_cpython.rs).
+#[test]
+fn reference_agrees_with_cpython_on_assignment_expressions() {
+    agree(WALRUS_PROGRAMS);
 }
 
 /// Decorators (the VM's tiers run these in vm/tests/syntax_cpython.rs).

@@ -91,6 +91,7 @@ fn every_tier_prints_what_cpython_prints_for_unpacking_into_attributes_and_subsc
 }
 
 const DELETE_PROGRAMS: &str = include_str!("data/delete.txt");
+const WALRUS_PROGRAMS: &str = include_str!("data/walrus.txt");
 const DECORATOR_PROGRAMS: &str = include_str!("data/decorators.txt");
 const MAP_FILTER_PROGRAMS: &str = include_str!("data/map_filter.txt");
 const COMPREHENSION_LAMBDA_PROGRAMS: &str = include_str!("data/comprehension_lambdas.txt");
@@ -154,4 +155,15 @@ fn every_tier_prints_what_cpython_prints_for_annotated_programs() {
     let data = include_str!("data/annotations.txt");
     let sources: Vec<&str> = data.split("\n#----\n").collect();
     agree_on_every_tier(&sources, 5);
+}
+
+/// Assignment expressions: in `while` and `if` tests, arguments,
+/// subscripts, dict displays, f-strings and defaults, binding a local, a
+/// global (`global`), a cell read by a nested function and a `nonlocal`;
+/// an UnboundLocalError before one runs; hot loops that store through one.
+/// Shared with the reference's test (oracle/tests/reference_builtins.rs).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_assignment_expressions() {
+    let programs: Vec<&str> = WALRUS_PROGRAMS.split("\n#----\n").collect();
+    agree_on_every_tier(&programs, 3);
 }

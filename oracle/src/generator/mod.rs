@@ -54,6 +54,7 @@ mod strs;
 mod strs_print;
 mod strs_stmt;
 mod syntax;
+mod walrus;
 
 use arbitrary::{Arbitrary, Unstructured};
 use jitdiff_vm::lang::ast::{Expr, Module, Stmt};
@@ -556,6 +557,7 @@ pub fn generate_with(u: &mut Unstructured, cfg: &GenConfig) -> arbitrary::Result
         keywords::method_keyword_calls(&mut m);
         keywords::keyword_only_params(&mut m);
         star_displays::star_displays(&mut m);
+        walrus::assignment_expressions(&mut m);
     }
     Ok(m)
 }

@@ -198,11 +198,13 @@ fn plain_target(t: &Target) -> bool {
     }
 }
 
-/// No lambda, comprehension, generator expression, yield or `super()`.
+/// No lambda, comprehension, generator expression, yield, `super()` or
+/// assignment expression.
 fn plain_expr(e: &Expr) -> bool {
     let here = !matches!(
         e,
-        Expr::Lambda { .. }
+        Expr::Named { .. }
+            | Expr::Lambda { .. }
             | Expr::ListComp { .. }
             | Expr::SetComp { .. }
             | Expr::DictComp { .. }

@@ -134,6 +134,10 @@ fn walk_expr<'a>(e: &'a Expr, uses: &mut BTreeSet<String>, children: &mut Childr
         Expr::Name(n) => {
             uses.insert(n.clone());
         }
+        Expr::Named { target, value } => {
+            uses.insert(target.clone());
+            walk_expr(value, uses, children);
+        }
         Expr::Lambda {
             params,
             defaults,

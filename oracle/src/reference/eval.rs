@@ -446,6 +446,11 @@ impl<'p> Interp<'p> {
             Ex::Const(v) => Ok(v.clone()),
             Ex::BadInt => Err(poison(Poison::IntTooLarge)),
             Ex::Load(slot) => self.load(*slot, frame),
+            Ex::Named(slot, e) => {
+                let v = self.eval(e, frame)?;
+                self.store(*slot, v.clone(), frame);
+                Ok(v)
+            }
             Ex::Unary(op, operand) => {
                 let v = self.eval(operand, frame)?;
                 if *op == UnaryOp::Not {

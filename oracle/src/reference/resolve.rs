@@ -49,6 +49,8 @@ pub enum Ex {
     /// integer, and only then.
     BadInt,
     Load(Slot),
+    /// `(target := value)`: the value, stored into the slot first.
+    Named(Slot, Box<Ex>),
     Unary(UnaryOp, Box<Ex>),
     Bin(BinOp, Box<Ex>, Box<Ex>),
     BoolOp(BoolOp, Vec<Ex>),
@@ -931,6 +933,10 @@ impl Resolver<'_> {
             Expr::GeneratorExp { elt, generators } => self.genexp(elt, generators, scope)?,
             // A `*x` outside a call's arguments: only a hand-built AST.
             Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Starred(_) => Ex::Unmodelled,
+            Expr::Named { target, value } => {
+                let value = self.expr(value, scope)?;
+                Ex::Named(self.slot(target, scope), Box::new(value))
+            }
             Expr::Lambda {
                 params,
                 defaults,

@@ -1025,6 +1025,10 @@ fn collect_expr_names(e: &Expr, f: &mut dyn FnMut(&str, bool)) {
         }
         Expr::Yield(v) => v.iter().for_each(|v| collect_expr_names(v, f)),
         Expr::YieldFrom(v) => collect_expr_names(v, f),
+        Expr::Named { target, value } => {
+            f(target, false);
+            collect_expr_names(value, f);
+        }
         Expr::Lambda {
             params,
             defaults,
@@ -1350,6 +1354,10 @@ fn rename_expr(e: &Expr, map: &BTreeMap<String, String>) -> Expr {
         },
         Expr::Yield(v) => Expr::Yield(v.as_ref().map(|v| b(v))),
         Expr::YieldFrom(v) => Expr::YieldFrom(b(v)),
+        Expr::Named { target, value } => Expr::Named {
+            target: rn(target, map),
+            value: b(value),
+        },
         Expr::DictComp {
             key,
             value,

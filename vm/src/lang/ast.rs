@@ -324,6 +324,16 @@ pub enum Expr {
     Yield(Option<Box<Expr>>),
     /// `yield from iterable`, placed as [`Expr::Yield`].
     YieldFrom(Box<Expr>),
+    /// `(target := value)`: stores the value into `target` in the scope
+    /// the expression is in (a function's local unless declared `global`
+    /// or `nonlocal`, a global at module level) and is that value. The
+    /// front end refuses it inside a comprehension, a lambda and a class
+    /// statement, where CPython binds it in another scope than the one
+    /// the expression runs in.
+    Named {
+        target: String,
+        value: Box<Expr>,
+    },
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.
@@ -600,6 +610,48 @@ impl CmpOp {
 }
 
 impl Stmt {
+    /// Calls `f` with each expression directly in this statement, not in
+    /// the statements nested in it: what runs where the statement is (a
+    /// `def`'s decorators and defaults, a class's bases, a handler's type).
+    pub fn for_each_own_expr<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        match self {
+            Stmt::If { test, .. } | Stmt::While { test, .. } => f(test),
+            Stmt::For { iter, .. } | Stmt::ForUnpack { iter, .. } => f(iter),
+            Stmt::FunctionDef {
+                decorators,
+                defaults,
+                ..
+            } => decorators.iter().chain(defaults).for_each(f),
+            Stmt::ClassDef { bases, .. } => bases.iter().for_each(f),
+            Stmt::Decorated { def, .. } => def.for_each_own_expr(f),
+            Stmt::Try { handlers, .. } => {
+                handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(f)
+            }
+            // No nested statements: every expression is the statement's own.
+            Stmt::Expr(_)
+            | Stmt::Return(_)
+            | Stmt::Assign { .. }
+            | Stmt::AugAssign { .. }
+            | Stmt::Unpack { .. }
+            | Stmt::AssignChain { .. }
+            | Stmt::Delete(_)
+            | Stmt::AssignSubscript { .. }
+            | Stmt::AugAssignSubscript { .. }
+            | Stmt::Raise(_)
+            | Stmt::RaiseFrom { .. }
+            | Stmt::Assert { .. }
+            | Stmt::AssignAttr { .. }
+            | Stmt::AugAssignAttr { .. }
+            | Stmt::Break
+            | Stmt::Continue
+            | Stmt::Pass
+            | Stmt::Global(_)
+            | Stmt::Nonlocal(_)
+            | Stmt::Import { .. }
+            | Stmt::ImportFrom { .. } => self.for_each_expr(f),
+        }
+    }
+
     /// Calls `f` with each expression directly in this statement and,
     /// recursively, in the statements nested in it (not descending into
     /// expressions).
@@ -871,7 +923,9 @@ impl Expr {
                 .into_iter()
                 .flatten()
                 .for_each(|p| f(p)),
-            Expr::Attribute { value, .. } | Expr::YieldFrom(value) => f(value),
+            Expr::Attribute { value, .. } | Expr::YieldFrom(value) | Expr::Named { value, .. } => {
+                f(value)
+            }
             Expr::Yield(value) => value.iter().for_each(|v| f(v)),
             Expr::MethodCall { receiver, args, .. } => {
                 f(receiver);
@@ -959,7 +1013,9 @@ impl Expr {
                 .into_iter()
                 .flatten()
                 .for_each(|p| f(p)),
-            Expr::Attribute { value, .. } | Expr::YieldFrom(value) => f(value),
+            Expr::Attribute { value, .. } | Expr::YieldFrom(value) | Expr::Named { value, .. } => {
+                f(value)
+            }
             Expr::Yield(value) => value.iter_mut().for_each(|v| f(v)),
             Expr::MethodCall { receiver, args, .. } => {
                 f(receiver);
@@ -1121,9 +1177,11 @@ pub fn for_each_stmt_in_scope<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt))
 }
 
 /// Calls `f` with every name bound by `body` (not descending into nested defs'
-/// bodies), in source order.
+/// bodies), in source order; an assignment expression's target before the
+/// statement's own.
 pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     for s in body {
+        s.for_each_own_expr(&mut |e| named_targets(e, f));
         match s {
             Stmt::Assign { target, .. } | Stmt::AugAssign { target, .. } => f(target),
             Stmt::Unpack { targets, .. }
@@ -1179,6 +1237,28 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
             }
             _ => {}
         }
+    }
+}
+
+/// The targets of the assignment expressions in `e`, outermost first, not
+/// looking inside lambdas and comprehensions (scopes of their own, where
+/// the front end refuses them).
+pub fn named_targets(e: &Expr, f: &mut dyn FnMut(&str)) {
+    match e {
+        Expr::Named { target, value } => {
+            f(target);
+            named_targets(value, f);
+        }
+        Expr::Lambda { defaults, .. } => defaults.iter().for_each(|d| named_targets(d, f)),
+        Expr::ListComp { generators, .. }
+        | Expr::SetComp { generators, .. }
+        | Expr::DictComp { generators, .. }
+        | Expr::GeneratorExp { generators, .. } => {
+            if let Some(first) = generators.first() {
+                named_targets(&first.iter, f)
+            }
+        }
+        _ => e.for_each_child(&mut |c| named_targets(c, f)),
     }
 }
 

@@ -703,6 +703,11 @@ impl<'n> CodeBuilder<'n> {
         match e {
             Expr::Yield(v) => self.yield_value(v.as_deref()),
             Expr::YieldFrom(v) => self.yield_from(v),
+            Expr::Named { target, value } => {
+                self.expr(value);
+                self.emit(Op::Copy, 1);
+                self.store_name(target);
+            }
             Expr::GeneratorExp { elt, generators } => self.generator_exp(elt, generators),
             // Past CPython's STACK_USE_GUIDELINE the items go into the list
             // one by one, so no display needs a deep value stack (a frame

@@ -141,6 +141,12 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
     let mut tree = parsed.into_syntax();
     mangle::mangle_private_names(&mut tree.body);
     let source_body = &tree.body;
+    if let Some((what, at)) = targets::walrus_refusal(source_body) {
+        return Err(err_at(
+            at,
+            format!("unsupported construct: {what} (outside S0)"),
+        ));
+    }
     let bound_names = builtins::bound_names(source_body);
     let stdlib = if trusted {
         stdlib::Plan::default()
@@ -692,6 +698,7 @@ impl Lowering<'_> {
                 return Err(self.unsupported(e, "`__annotations__`"));
             }
             py::Expr::Name(n) => Expr::Name(n.id.to_string()),
+            py::Expr::Named(n) => self.named_expr(n)?,
             py::Expr::UnaryOp(u) => Expr::UnaryOp {
                 op: match u.op {
                     py::UnaryOp::USub => UnaryOp::Neg,

@@ -289,7 +289,7 @@ impl<'a> Visitor<'a> for ModuleNames {
     fn visit_expr(&mut self, expr: &'a py::Expr) {
         match expr {
             // Their variables are their own scope's (the front end refuses
-            // the walrus, the one way out).
+            // an assignment expression there, the one way out).
             py::Expr::Lambda(_)
             | py::Expr::ListComp(_)
             | py::Expr::SetComp(_)

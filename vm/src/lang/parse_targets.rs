@@ -3,7 +3,8 @@
 //! subscript's index lower to, with CPython's compile-time errors.
 
 use ruff_python_ast as py;
-use ruff_text_size::Ranged;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::{Lowering, R};
 use crate::lang::ast::*;
@@ -126,6 +127,88 @@ impl Lowering<'_> {
                 })
             }),
             _ => self.expr(e),
+        }
+    }
+}
+
+impl Lowering<'_> {
+    /// `(target := value)` (where [`walrus_refusal`] allowed it).
+    pub(super) fn named_expr(&self, n: &py::ExprNamed) -> R<Expr> {
+        let target = self.name_target(&n.target, "assignment expression to other than a name")?;
+        Ok(Expr::Named {
+            target,
+            value: Box::new(self.expr(&n.value)?),
+        })
+    }
+}
+
+/// The first assignment expression the language refuses, with where it
+/// is: one inside a comprehension (CPython binds it in the enclosing
+/// function, past the comprehension's own scope), a lambda (the lambda's
+/// local) or a class statement (a class attribute, or the enclosing
+/// scope's name from a comprehension there). Elsewhere it binds in the
+/// scope it runs in, as [`Expr::Named`] does.
+pub(super) fn walrus_refusal(body: &[py::Stmt]) -> Option<(&'static str, TextRange)> {
+    let mut w = Walrus::default();
+    w.visit_body(body);
+    w.refused
+}
+
+#[derive(Default)]
+struct Walrus {
+    /// Inside a comprehension, a lambda or a class statement: what.
+    inside: Option<&'static str>,
+    refused: Option<(&'static str, TextRange)>,
+}
+
+impl Walrus {
+    fn within(&mut self, what: &'static str, f: impl FnOnce(&mut Self)) {
+        let outer = self.inside.replace(what);
+        f(self);
+        self.inside = outer;
+    }
+}
+
+impl<'a> Visitor<'a> for Walrus {
+    fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+        match stmt {
+            py::Stmt::ClassDef(_) => self
+                .within("assignment expression in a class statement", |w| {
+                    visitor::walk_stmt(w, stmt)
+                }),
+            // A function's body is a scope of its own again.
+            py::Stmt::FunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.visit_decorator(d);
+                }
+                self.visit_parameters(&f.parameters);
+                let outer = self.inside.take();
+                self.visit_body(&f.body);
+                self.inside = outer;
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        match expr {
+            py::Expr::Named(n) => {
+                if let Some(what) = self.inside {
+                    self.refused.get_or_insert((what, n.range()));
+                }
+                visitor::walk_expr(self, expr);
+            }
+            py::Expr::Lambda(_) => self.within("assignment expression in a lambda", |w| {
+                visitor::walk_expr(w, expr)
+            }),
+            py::Expr::ListComp(_)
+            | py::Expr::SetComp(_)
+            | py::Expr::DictComp(_)
+            | py::Expr::Generator(_) => self
+                .within("assignment expression in a comprehension", |w| {
+                    visitor::walk_expr(w, expr)
+                }),
+            _ => visitor::walk_expr(self, expr),
         }
     }
 }

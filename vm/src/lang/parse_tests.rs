@@ -365,3 +365,54 @@ fn hostile_input_is_a_clear_error_and_the_edges_cpython_accepts_pass() {
     let wide = format!("print({})\n", vec!["1"; 20_000].join(", "));
     assert!(parse_program(&wide).is_ok());
 }
+
+/// An assignment expression lowers where it binds in the scope it runs in
+/// (round-tripping through the printer, parenthesized), and is refused
+/// with its position inside a comprehension, a lambda or a class
+/// statement.
+#[test]
+fn assignment_expressions_lower_or_are_refused_where_cpython_binds_elsewhere() {
+    let m = parse_program(
+        "def f(xs):\n    while (n := len(xs)) > 2:\n        xs.pop()\n    return n, (k := 1) + k\nclass C:\n    def m(self):\n        return (y := 2) * y\n",
+    )
+    .unwrap();
+    let text = crate::lang::unparse::unparse(&m);
+    assert!(text.contains("while (n := len(xs)) > 2:"), "{text}");
+    assert!(
+        text.contains("return (n, (k := 1) + k)") || text.contains("return n, (k := 1) + k"),
+        "{text}"
+    );
+    assert_eq!(parse_program(&text).unwrap(), m, "{text}");
+    for (src, what, line, col) in [
+        (
+            "print([y for x in [1] if (y := x)])\n",
+            "in a comprehension",
+            1,
+            27,
+        ),
+        (
+            "g = (y for x in [1] if (y := x))\n",
+            "in a comprehension",
+            1,
+            25,
+        ),
+        ("f = lambda: (y := 1)\n", "in a lambda", 1, 14),
+        (
+            "class C:\n    a = (b := 1)\n",
+            "in a class statement",
+            2,
+            10,
+        ),
+        (
+            "class C((b := object)):\n    pass\n",
+            "in a class statement",
+            1,
+            10,
+        ),
+    ] {
+        let e = parse_program(src).unwrap_err();
+        assert!(e.message.contains(what), "{src}: {e}");
+        assert!(e.message.contains("outside S0"), "{src}: {e}");
+        assert_eq!((e.line, e.col), (line, col), "{src}: {e}");
+    }
+}

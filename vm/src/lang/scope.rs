@@ -9,7 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{Comprehension, Expr, Stmt, Target, declared, deleted_names, function_locals};
+use super::ast::{
+    Comprehension, Expr, Stmt, Target, declared, deleted_names, function_locals, named_targets,
+};
 
 /// A function's body: statements, or a lambda's one expression.
 #[derive(Clone, Copy)]
@@ -40,7 +42,7 @@ impl FnScope {
     pub fn new(params: &[String], body: Body, enclosing: &[&FnScope]) -> FnScope {
         let (locals, globals) = match body {
             Body::Stmts(b) => function_locals(params, b),
-            Body::Expr(_) => (params.to_vec(), BTreeSet::new()),
+            Body::Expr(e) => (expr_locals(params, e), BTreeSet::new()),
         };
         let deleted = match body {
             Body::Stmts(b) => deleted_names(b),
@@ -97,10 +99,22 @@ fn candidates(
     uses
 }
 
+/// A lambda's locals: its parameters and what its assignment expressions
+/// bind (the front end refuses those; a hand-built AST may have them).
+fn expr_locals(params: &[String], body: &Expr) -> Vec<String> {
+    let mut locals = params.to_vec();
+    named_targets(body, &mut |n| {
+        if !locals.iter().any(|l| l == n) {
+            locals.push(n.to_string());
+        }
+    });
+    locals
+}
+
 fn free_candidates(params: &[String], body: Body) -> BTreeSet<String> {
     let (locals, globals) = match body {
         Body::Stmts(b) => function_locals(params, b),
-        Body::Expr(_) => (params.to_vec(), BTreeSet::new()),
+        Body::Expr(e) => (expr_locals(params, e), BTreeSet::new()),
     };
     let (uses, nested) = scan(body);
     candidates(&locals, &globals, body, uses, nested)
@@ -176,6 +190,10 @@ fn scan_expr(e: &Expr, uses: &mut BTreeSet<String>, nested: &mut BTreeSet<String
     match e {
         Expr::Name(n) => {
             uses.insert(n.clone());
+        }
+        Expr::Named { target, value } => {
+            uses.insert(target.clone());
+            scan_expr(value, uses, nested);
         }
         Expr::Lambda {
             params,

@@ -555,6 +555,14 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             out.push_str("yield from ");
             expr(v, Prec::Lowest, out);
         }
+        // Parenthesized always: valid wherever an expression is.
+        Expr::Named { target, value } => {
+            out.push('(');
+            out.push_str(target);
+            out.push_str(" := ");
+            expr(value, Prec::Lowest, out);
+            out.push(')');
+        }
         Expr::ListComp { elt, generators } => {
             out.push('[');
             expr(elt, Prec::Lowest, out);
