@@ -76,17 +76,9 @@ fn unmodelled_set_views_slices_and_spreads_poison_the_reference() {
 /// and an `operator` getter a function. Every other global must match.
 #[test]
 fn reference_agrees_with_cpython_on_heapq_functools_and_itertools() {
-    let programs = include_str!("../../vm/tests/data/stdlib_modules.txt");
-    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
-    let cpython = python::run_all(&sources);
-    for (src, theirs) in sources.iter().zip(&cpython) {
-        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
-        let RunResult::Completed(ours) = reference::run(&module) else {
-            panic!("{src}: {:?}", reference::run(&module));
-        };
-        assert_eq!(ours.output, theirs.output, "{src}");
-        assert_eq!(ours.ending, theirs.ending, "{src}");
-        let lowered = |v: &str| {
+    agree_lowered(
+        include_str!("../../vm/tests/data/stdlib_modules.txt"),
+        &|v| {
             v.starts_with("<module ")
                 || v.starts_with("<built-in function")
                 || v.starts_with("<functools._lru_cache_wrapper")
@@ -104,17 +96,9 @@ fn reference_agrees_with_cpython_on_heapq_functools_and_itertools() {
                 // A generator's repr carries an address (the dump's is
                 // `<generator object>`).
                 || v.starts_with("<generator object")
-        };
-        let theirs: Vec<&(String, String)> =
-            theirs.globals.iter().filter(|(_, v)| !lowered(v)).collect();
-        let ours: Vec<&(String, String)> = ours
-            .globals
-            .iter()
-            .filter(|(k, _)| !k.starts_with("__jd_"))
-            .filter(|(k, _)| theirs.iter().any(|(n, _)| n == k))
-            .collect();
-        assert_eq!(ours, theirs, "{src}");
-    }
+        },
+        true,
+    );
 }
 
 /// `collections.deque`, `Counter` and `defaultdict` (the prelude's
@@ -124,7 +108,19 @@ fn reference_agrees_with_cpython_on_heapq_functools_and_itertools() {
 /// `__jd_` classes.
 #[test]
 fn reference_agrees_with_cpython_on_collections() {
-    let programs = include_str!("../../vm/tests/data/collections.txt");
+    agree_lowered(
+        include_str!("../../vm/tests/data/collections.txt"),
+        &|v| v.starts_with("<module ") || v.starts_with("<class 'collections."),
+        false,
+    );
+}
+
+/// Each program's output and ending are CPython's, and so are its globals
+/// but the prelude's `__jd_` ones and those CPython's values `lowered`
+/// marks (module objects, imported functions and classes); with
+/// `only_cpythons`, globals CPython lacks are left out too (the lowered
+/// program's own helpers).
+fn agree_lowered(programs: &str, lowered: &dyn Fn(&str) -> bool, only_cpythons: bool) {
     let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
     let cpython = python::run_all(&sources);
     for (src, theirs) in sources.iter().zip(&cpython) {
@@ -134,15 +130,13 @@ fn reference_agrees_with_cpython_on_collections() {
         };
         assert_eq!(ours.output, theirs.output, "{src}");
         assert_eq!(ours.ending, theirs.ending, "{src}");
-        let theirs: Vec<&(String, String)> = theirs
-            .globals
-            .iter()
-            .filter(|(_, v)| !v.starts_with("<module ") && !v.starts_with("<class 'collections."))
-            .collect();
+        let theirs: Vec<&(String, String)> =
+            theirs.globals.iter().filter(|(_, v)| !lowered(v)).collect();
         let ours: Vec<&(String, String)> = ours
             .globals
             .iter()
             .filter(|(k, _)| !k.starts_with("__jd_"))
+            .filter(|(k, _)| !only_cpythons || theirs.iter().any(|(n, _)| n == k))
             .collect();
         assert_eq!(ours, theirs, "{src}");
     }
