@@ -326,10 +326,11 @@ pub enum Expr {
     YieldFrom(Box<Expr>),
     /// `(target := value)`: stores the value into `target` in the scope
     /// the expression is in (a function's local unless declared `global`
-    /// or `nonlocal`, a global at module level) and is that value. The
-    /// front end refuses it inside a comprehension, a lambda and a class
-    /// statement, where CPython binds it in another scope than the one
-    /// the expression runs in.
+    /// or `nonlocal`, a global at module level; from a list, set or dict
+    /// comprehension, the scope around it) and is that value. The front
+    /// end refuses it inside a generator expression, a lambda and a class
+    /// statement, and where CPython raises a SyntaxError (a comprehension's
+    /// iterable, a comprehension variable as the target).
     Named {
         target: String,
         value: Box<Expr>,
@@ -1240,9 +1241,10 @@ pub fn collect_bound(body: &[Stmt], f: &mut dyn FnMut(&str)) {
     }
 }
 
-/// The targets of the assignment expressions in `e`, outermost first, not
-/// looking inside lambdas and comprehensions (scopes of their own, where
-/// the front end refuses them).
+/// The targets of the assignment expressions in `e`, outermost first: a
+/// list, set or dict comprehension's bind in the scope around it (as
+/// CPython's do), a lambda's and a generator expression's body are scopes
+/// of their own (where the front end refuses them).
 pub fn named_targets(e: &Expr, f: &mut dyn FnMut(&str)) {
     match e {
         Expr::Named { target, value } => {
@@ -1250,10 +1252,7 @@ pub fn named_targets(e: &Expr, f: &mut dyn FnMut(&str)) {
             named_targets(value, f);
         }
         Expr::Lambda { defaults, .. } => defaults.iter().for_each(|d| named_targets(d, f)),
-        Expr::ListComp { generators, .. }
-        | Expr::SetComp { generators, .. }
-        | Expr::DictComp { generators, .. }
-        | Expr::GeneratorExp { generators, .. } => {
+        Expr::GeneratorExp { generators, .. } => {
             if let Some(first) = generators.first() {
                 named_targets(&first.iter, f)
             }

@@ -706,7 +706,12 @@ impl<'n> CodeBuilder<'n> {
             Expr::Named { target, value } => {
                 self.expr(value);
                 self.emit(Op::Copy, 1);
+                // Inside `and`/`or`, a conditional expression or a chained
+                // comparison the store may not run: never counted as a
+                // definite assignment (reads after it stay checked).
+                let assigned = self.assigned.clone();
                 self.store_name(target);
+                self.assigned = assigned;
             }
             Expr::GeneratorExp { elt, generators } => self.generator_exp(elt, generators),
             // Past CPython's STACK_USE_GUIDELINE the items go into the list

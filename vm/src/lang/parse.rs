@@ -141,11 +141,10 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
     let mut tree = parsed.into_syntax();
     mangle::mangle_private_names(&mut tree.body);
     let source_body = &tree.body;
-    if let Some((what, at)) = targets::walrus_refusal(source_body) {
-        return Err(err_at(
-            at,
-            format!("unsupported construct: {what} (outside S0)"),
-        ));
+    if let Some((message, at)) =
+        targets::walrus_refusal(source_body).or_else(|| targets::debug_binding(source_body))
+    {
+        return Err(err_at(at, message));
     }
     let bound_names = builtins::bound_names(source_body);
     let stdlib = if trusted {

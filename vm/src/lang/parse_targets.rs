@@ -143,12 +143,15 @@ impl Lowering<'_> {
 }
 
 /// The first assignment expression the language refuses, with where it
-/// is: one inside a comprehension (CPython binds it in the enclosing
-/// function, past the comprehension's own scope), a lambda (the lambda's
+/// is: one inside a generator expression (CPython binds it in the
+/// enclosing function, past the generator's frame), a lambda (the lambda's
 /// local) or a class statement (a class attribute, or the enclosing
-/// scope's name from a comprehension there). Elsewhere it binds in the
-/// scope it runs in, as [`Expr::Named`] does.
-pub(super) fn walrus_refusal(body: &[py::Stmt]) -> Option<(&'static str, TextRange)> {
+/// scope's name from a comprehension there), and the ones CPython rejects
+/// at compile time: in a comprehension's iterable, or rebinding a
+/// comprehension's variable. Elsewhere it binds in the scope it runs in
+/// (from a list, set or dict comprehension, the one around it), as
+/// [`Expr::Named`] does.
+pub(super) fn walrus_refusal(body: &[py::Stmt]) -> Option<(String, TextRange)> {
     let mut w = Walrus::default();
     w.visit_body(body);
     w.refused
@@ -156,9 +159,13 @@ pub(super) fn walrus_refusal(body: &[py::Stmt]) -> Option<(&'static str, TextRan
 
 #[derive(Default)]
 struct Walrus {
-    /// Inside a comprehension, a lambda or a class statement: what.
+    /// Inside a generator expression, a lambda or a class statement: what.
     inside: Option<&'static str>,
-    refused: Option<(&'static str, TextRange)>,
+    /// The variables of the comprehensions around, innermost last.
+    comp_vars: Vec<Vec<String>>,
+    /// Inside a comprehension's iterable.
+    in_iterable: bool,
+    refused: Option<(String, TextRange)>,
 }
 
 impl Walrus {
@@ -166,6 +173,44 @@ impl Walrus {
         let outer = self.inside.replace(what);
         f(self);
         self.inside = outer;
+    }
+
+    fn refuse(&mut self, what: String, at: TextRange) {
+        self.refused.get_or_insert((what, at));
+    }
+
+    /// A list, set or dict comprehension: its clauses, then `parts` (the
+    /// element, or the key and the value).
+    fn comprehension(&mut self, generators: &[py::Comprehension], parts: &[&py::Expr]) {
+        let mut vars = Vec::new();
+        for g in generators {
+            collect_names(&g.target, &mut vars);
+        }
+        for g in generators {
+            let outer = std::mem::replace(&mut self.in_iterable, true);
+            self.visit_expr(&g.iter);
+            self.in_iterable = outer;
+        }
+        self.comp_vars.push(vars);
+        for g in generators {
+            for c in &g.ifs {
+                self.visit_expr(c);
+            }
+        }
+        for p in parts {
+            self.visit_expr(p);
+        }
+        self.comp_vars.pop();
+    }
+}
+
+fn collect_names(target: &py::Expr, out: &mut Vec<String>) {
+    match target {
+        py::Expr::Name(n) => out.push(n.id.to_string()),
+        py::Expr::Tuple(t) => t.elts.iter().for_each(|e| collect_names(e, out)),
+        py::Expr::List(l) => l.elts.iter().for_each(|e| collect_names(e, out)),
+        py::Expr::Starred(s) => collect_names(&s.value, out),
+        _ => {}
     }
 }
 
@@ -183,8 +228,12 @@ impl<'a> Visitor<'a> for Walrus {
                 }
                 self.visit_parameters(&f.parameters);
                 let outer = self.inside.take();
+                let comps = std::mem::take(&mut self.comp_vars);
+                let iterable = std::mem::replace(&mut self.in_iterable, false);
                 self.visit_body(&f.body);
                 self.inside = outer;
+                self.comp_vars = comps;
+                self.in_iterable = iterable;
             }
             _ => visitor::walk_stmt(self, stmt),
         }
@@ -194,21 +243,104 @@ impl<'a> Visitor<'a> for Walrus {
         match expr {
             py::Expr::Named(n) => {
                 if let Some(what) = self.inside {
-                    self.refused.get_or_insert((what, n.range()));
+                    self.refuse(
+                        format!("unsupported construct: {what} (outside S0)"),
+                        n.range(),
+                    );
+                } else if self.in_iterable {
+                    self.refuse(
+                        "SyntaxError: assignment expression cannot be used in a comprehension iterable expression".into(),
+                        n.range(),
+                    );
+                } else if let py::Expr::Name(t) = &*n.target
+                    && self.comp_vars.iter().flatten().any(|v| *v == t.id.as_str())
+                {
+                    self.refuse(
+                        format!("SyntaxError: assignment expression cannot rebind comprehension iteration variable '{}'", t.id),
+                        n.range(),
+                    );
                 }
                 visitor::walk_expr(self, expr);
             }
-            py::Expr::Lambda(_) => self.within("assignment expression in a lambda", |w| {
-                visitor::walk_expr(w, expr)
-            }),
-            py::Expr::ListComp(_)
-            | py::Expr::SetComp(_)
-            | py::Expr::DictComp(_)
-            | py::Expr::Generator(_) => self
-                .within("assignment expression in a comprehension", |w| {
+            // Its defaults run where the lambda is; its body is its own.
+            py::Expr::Lambda(l) => {
+                if let Some(p) = &l.parameters {
+                    for d in p
+                        .iter_non_variadic_params()
+                        .filter_map(|p| p.default.as_deref())
+                    {
+                        self.visit_expr(d);
+                    }
+                }
+                self.within("assignment expression in a lambda", |w| {
+                    w.visit_expr(&l.body)
+                })
+            }
+            py::Expr::Generator(_) => self
+                .within("assignment expression in a generator expression", |w| {
                     visitor::walk_expr(w, expr)
                 }),
+            py::Expr::ListComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            py::Expr::SetComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            py::Expr::DictComp(c) => {
+                let parts: Vec<&py::Expr> =
+                    c.key.as_deref().into_iter().chain([&*c.value]).collect();
+                self.comprehension(&c.generators, &parts)
+            }
             _ => visitor::walk_expr(self, expr),
         }
     }
+}
+
+/// CPython's compile-time error for binding `__debug__` anywhere (an
+/// assignment or assignment expression, a `def`, a class, a parameter, an
+/// import, a loop or `except` target, `del`), and where.
+pub(super) fn debug_binding(body: &[py::Stmt]) -> Option<(String, TextRange)> {
+    #[derive(Default)]
+    struct Debug(Option<(String, TextRange)>);
+    impl Debug {
+        fn check(&mut self, name: &str, at: TextRange, del: bool) {
+            if name == "__debug__" {
+                let what = if del { "delete" } else { "assign to" };
+                self.0
+                    .get_or_insert((format!("SyntaxError: cannot {what} __debug__"), at));
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for Debug {
+        fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+            match stmt {
+                py::Stmt::FunctionDef(f) => self.check(f.name.as_str(), f.range(), false),
+                py::Stmt::ClassDef(c) => self.check(c.name.as_str(), c.range(), false),
+                _ => {}
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a py::Expr) {
+            if let py::Expr::Name(n) = expr
+                && !n.ctx.is_load()
+            {
+                self.check(n.id.as_str(), n.range(), n.ctx.is_del());
+            }
+            visitor::walk_expr(self, expr);
+        }
+        fn visit_parameter(&mut self, p: &'a py::Parameter) {
+            self.check(p.name.as_str(), p.range(), false);
+            visitor::walk_parameter(self, p);
+        }
+        fn visit_alias(&mut self, a: &'a py::Alias) {
+            let name = a.asname.as_ref().unwrap_or(&a.name);
+            self.check(name.as_str(), a.range(), false);
+        }
+        fn visit_except_handler(&mut self, h: &'a py::ExceptHandler) {
+            let py::ExceptHandler::ExceptHandler(eh) = h;
+            if let Some(n) = &eh.name {
+                self.check(n.as_str(), n.range(), false);
+            }
+            visitor::walk_except_handler(self, h);
+        }
+    }
+    let mut d = Debug::default();
+    d.visit_body(body);
+    d.0
 }
