@@ -347,7 +347,8 @@ fn repeat(s: Const, n: IBig) -> Option<Const> {
             return None;
         }
     }
-    let n = n.max(0) as usize;
+    // An empty one stays empty however large `n` is: never walk `n`.
+    let n = if size == 0 { 0 } else { n.max(0) as usize };
     Some(match s {
         Const::Str(x) => Const::Str(x.repeat(n)),
         Const::Tuple(t) => {
