@@ -430,6 +430,42 @@ enum ConstItem {
     Tuple(Vec<ConstItem>),
 }
 
+impl ConstItem {
+    /// Python's `==` between two constants: numbers by value whatever
+    /// their type, tuples item by item.
+    fn equals(&self, other: &ConstItem) -> bool {
+        match (self.number(), other.number()) {
+            (Some(a), Some(b)) => return a == b,
+            (Some(_), None) | (None, Some(_)) => return false,
+            (None, None) => {}
+        }
+        match (self, other) {
+            (ConstItem::Tuple(a), ConstItem::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals(y))
+            }
+            _ => self == other,
+        }
+    }
+
+    /// A number as an exact value: an integer, or a float that is not one
+    /// (by its bits, `-0.0` being the integer 0).
+    fn number(&self) -> Option<Result<BigInt, u64>> {
+        Some(match self {
+            ConstItem::Int(i) => Ok(i.clone()),
+            ConstItem::Bool(b) => Ok(BigInt::from(*b as u8)),
+            ConstItem::Float(bits) => {
+                let x = f64::from_bits(*bits);
+                if x.is_finite() && x.fract() == 0.0 {
+                    Ok(format!("{x:.0}").parse().ok()?)
+                } else {
+                    Err(*bits)
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
 fn const_item(e: &Expr) -> Option<ConstItem> {
     Some(match e {
         Expr::Int(d) => ConstItem::Int(d.parse().ok()?),
@@ -992,9 +1028,16 @@ impl Resolver<'_> {
         if !(items.len() >= min_len && items.iter().all(folded_constant)) {
             return None;
         }
-        let mut key: Vec<ConstItem> = items.iter().filter_map(const_item).collect();
+        // The frozenset's members key it: an item `==` an earlier one
+        // (`True` after `1`, `0.0` after `-0.0`) is dropped as the set
+        // drops it.
+        let mut key: Vec<ConstItem> = Vec::new();
+        for item in items.iter().filter_map(const_item) {
+            if !key.iter().any(|m| m.equals(&item)) {
+                key.push(item);
+            }
+        }
         key.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-        key.dedup();
         Some(match self.set_consts.iter().find(|(k, _)| *k == key) {
             Some((_, first)) => first.clone(),
             None => {

@@ -63,9 +63,18 @@ impl CodeBuilder<'_> {
         if !(items.len() >= min_len && items.iter().all(is_folded_constant)) {
             return None;
         }
-        let mut keys: Vec<String> = items.iter().map(constant_key).collect();
+        // CPython keys the constant by the set's members: an item equal to
+        // an earlier one (`1.0` after `1`, `0.0` after `-0.0`) is not one.
+        let mut seen: Vec<String> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        for x in items {
+            let eq = equality_key(x);
+            if !seen.contains(&eq) {
+                seen.push(eq);
+                keys.push(constant_key(x));
+            }
+        }
         keys.sort();
-        keys.dedup();
         let key = keys.join(",");
         Some(match self.set_consts.as_deref_mut() {
             Some(t) => match t.iter().find(|(k, _)| *k == key) {
@@ -110,6 +119,45 @@ fn is_folded_constant(e: &Expr) -> bool {
         } => matches!(**operand, Expr::Int(_) | Expr::Float(_)),
         Expr::Tuple(items) => items.iter().all(is_folded_constant),
         _ => false,
+    }
+}
+
+/// A folded constant as text equal for constants Python's `==` finds
+/// equal: a number by its exact value whatever its type (`1`, `1.0` and
+/// `True`; `0.0` and `-0.0`), a tuple item by item.
+fn equality_key(e: &Expr) -> String {
+    let number = |negative: bool, digits: String| {
+        if negative && digits != "0" {
+            format!("n-{digits}")
+        } else {
+            format!("n{digits}")
+        }
+    };
+    match e {
+        Expr::Int(d) => number(false, d.clone()),
+        Expr::Bool(b) => number(false, (*b as u8).to_string()),
+        Expr::Float(bits) => {
+            let x = f64::from_bits(*bits);
+            if x.is_finite() && x.fract() == 0.0 {
+                number(x < 0.0, format!("{:.0}", x.abs()))
+            } else {
+                format!("f{bits}")
+            }
+        }
+        Expr::UnaryOp {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &**operand {
+            Expr::Int(d) => number(true, d.clone()),
+            Expr::Float(bits) => equality_key(&Expr::Float((-f64::from_bits(*bits)).to_bits())),
+            other => equality_key(other),
+        },
+        Expr::UnaryOp { operand, .. } => equality_key(operand),
+        Expr::Tuple(items) => format!(
+            "t({})",
+            items.iter().map(equality_key).collect::<Vec<_>>().join(",")
+        ),
+        other => constant_key(other),
     }
 }
 

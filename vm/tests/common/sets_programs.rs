@@ -375,4 +375,15 @@ print([x for x in {7, 15}], [x for x in {3 + 4, 16 - 1}])
 n = 2
 print({n * 5, 2, 18}, {5 * 2, n, 18})
 "#,
+    // Equal constant displays share the first one's frozenset, equal as
+    // sets of their members: an item `==` an earlier one is not a member
+    // (`1.0` after `1`, `0.0` after `-0.0`), and a member's type counts.
+    r#"print({1, 9, 17})
+print({17, 9, 1, 1.0})
+print({0.0, -0.0, 1.0})
+print({-0.0, 0.0, 1.0})
+print({True, 1, 9})
+print({1, True, 9})
+print({(1, 2.0), 5, 13}, {(1.0, 2), 13, 5})
+"#,
 ];
