@@ -114,20 +114,13 @@ impl Const {
 /// with their folded literals (module comment).
 pub fn fold_constant_sets(body: &mut [Stmt]) {
     for s in body.iter_mut() {
-        if let Stmt::For { iter, .. } | Stmt::ForUnpack { iter, .. } = s {
-            fold_iter(iter);
-        }
+        // Reaches the statements nested in `s` too.
         s.for_each_expr_mut(&mut |e| fold_expr(e));
-        s.for_each_block_mut(&mut |b| {
-            fold_loops(b);
-            Ok::<(), ()>(())
-        })
-        .ok();
     }
+    fold_loops(body);
 }
 
-/// The `for` iterables of nested blocks (their expressions were walked by
-/// [`Stmt::for_each_expr_mut`] already).
+/// The `for` iterables of `body` and of the blocks nested in it.
 fn fold_loops(body: &mut [Stmt]) {
     for s in body.iter_mut() {
         if let Stmt::For { iter, .. } | Stmt::ForUnpack { iter, .. } = s {
