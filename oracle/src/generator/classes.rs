@@ -35,7 +35,7 @@ use arbitrary::Unstructured;
 
 use super::chance;
 use jitdiff_vm::lang::ast::Module;
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
 const KERNELS: [fn(&Holes) -> String; 9] = [
@@ -88,7 +88,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
         let src = KERNELS[which](&holes);
         // Every template parses (a test checks each); should one not, the
         // program is simply left as it was.
-        if let Ok(k) = parse_program(&src) {
+        if let Ok(k) = parse_generated(&src) {
             m.body.extend(k.body);
         }
     }
@@ -412,7 +412,7 @@ mod tests {
                     float: bits & 1 != 0,
                 };
                 let src = kernel(&h);
-                if let Err(e) = parse_program(&src) {
+                if let Err(e) = jitdiff_vm::lang::parse_program(&src) {
                     panic!("kernel {i} variant {bits}: {e}\n{src}");
                 }
             }

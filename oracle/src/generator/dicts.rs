@@ -21,7 +21,7 @@
 //! the parsed statements) and their output lines are counted too.
 
 use jitdiff_vm::lang::ast::{Expr, Stmt};
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 use super::state::{Gen, Planned};
 
@@ -169,7 +169,7 @@ fn prints_in(src: &str) -> f64 {
 /// A block's parsed statements (empty if the text were ever invalid, so a
 /// generator bug costs a block, never a panic or an invalid program).
 fn parse(src: &str) -> Vec<Stmt> {
-    parse_program(src).map(|m| m.body).unwrap_or_default()
+    parse_generated(src).map(|m| m.body).unwrap_or_default()
 }
 
 /// Indents every line of `body` by four spaces.

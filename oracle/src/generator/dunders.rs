@@ -46,7 +46,7 @@ use arbitrary::Unstructured;
 
 use super::chance;
 use jitdiff_vm::lang::ast::Module;
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
 const KERNELS: [fn(&Holes) -> String; 9] = [
@@ -84,7 +84,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
         let src = KERNELS[which](&holes);
         // Every template parses (a test checks each); should one not, the
         // program is simply left as it was.
-        if let Ok(k) = parse_program(&src) {
+        if let Ok(k) = parse_generated(&src) {
             m.body.extend(k.body);
         }
     }
@@ -379,7 +379,7 @@ mod tests {
             let h = holes(&mut u, 0);
             for k in KERNELS {
                 let src = k(&h);
-                parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+                jitdiff_vm::lang::parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
             }
         }
     }

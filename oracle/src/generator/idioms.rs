@@ -54,7 +54,7 @@ use arbitrary::Unstructured;
 
 use super::chance;
 use jitdiff_vm::lang::ast::Module;
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 /// What a kernel template is filled with.
 struct Holes {
@@ -98,7 +98,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
         let holes = holes(u, i);
         // Every template parses (a test checks each); should one not, the
         // program is left as it was.
-        if let Ok(k) = parse_program(&KERNELS[which](&holes)) {
+        if let Ok(k) = parse_generated(&KERNELS[which](&holes)) {
             m.body.extend(k.body);
         }
     }

@@ -26,7 +26,7 @@
 use arbitrary::Unstructured;
 
 use jitdiff_vm::lang::ast::Module;
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 /// Strings the receivers and arguments are drawn from: empty, one char,
 /// repeated substrings, whitespace and separators, digits and numbers in
@@ -374,7 +374,7 @@ const TEMPLATES: &[&str] = &[
 pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
     // Every template parses (a test checks each); should one not, the
     // program is left as it was.
-    if let Ok(k) = parse_program(&kernel(u)) {
+    if let Ok(k) = parse_generated(&kernel(u)) {
         m.body.extend(k.body);
     }
 }
@@ -469,7 +469,10 @@ mod tests {
             let text = format!(
                 "def lib_run(s, t, c, l, m, d, e, a, b, f, g, k):\n    {stmt}\n    return r\n"
             );
-            assert!(parse_program(&text).is_ok(), "{call} does not parse");
+            assert!(
+                jitdiff_vm::lang::parse_program(&text).is_ok(),
+                "{call} does not parse"
+            );
         }
     }
 
@@ -481,7 +484,7 @@ mod tests {
                 .map(|i| (seed.wrapping_mul(2654435761).wrapping_add(i * 97) >> 7) as u8)
                 .collect();
             let text = kernel(&mut Unstructured::new(&bytes));
-            assert!(parse_program(&text).is_ok(), "{text}");
+            assert!(jitdiff_vm::lang::parse_program(&text).is_ok(), "{text}");
         }
     }
 }

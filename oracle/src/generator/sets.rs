@@ -26,7 +26,7 @@
 
 use arbitrary::Unstructured;
 use jitdiff_vm::lang::ast::{CmpOp, Comprehension, Expr, Module, Stmt, Target};
-use jitdiff_vm::lang::{parse_program, unparse};
+use jitdiff_vm::lang::{parse_generated, unparse};
 
 struct Rewriter<'u, 'a> {
     u: &'u mut Unstructured<'a>,
@@ -44,7 +44,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
 
 /// Statements parsed from `src` (always valid: built from fixed shapes).
 fn stmts(src: &str) -> Vec<Stmt> {
-    parse_program(src).map(|m| m.body).unwrap_or_default()
+    parse_generated(src).map(|m| m.body).unwrap_or_default()
 }
 
 /// Whether `body` may rebind `name` (conservatively, from its text: a

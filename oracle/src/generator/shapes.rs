@@ -49,7 +49,7 @@ use arbitrary::Unstructured;
 
 use super::chance;
 use jitdiff_vm::lang::ast::Module;
-use jitdiff_vm::lang::parse_program;
+use jitdiff_vm::lang::parse_generated;
 
 /// A container type a local starts or ends as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,7 +161,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
         let holes = holes(u, i);
         // Every template parses (a test checks each); should one not, the
         // program is simply left as it was.
-        if let Ok(k) = parse_program(&KERNELS[which](&holes)) {
+        if let Ok(k) = parse_generated(&KERNELS[which](&holes)) {
             m.body.extend(k.body);
         }
     }
@@ -696,7 +696,7 @@ mod tests {
         else {
             unreachable!()
         };
-        let module = parse_program(src).unwrap();
+        let module = jitdiff_vm::lang::parse_program(src).unwrap();
         let out = jitdiff_vm::Vm::new(t2).run_module(&module);
         let reference = crate::reference::run(&module);
         assert!(
@@ -716,7 +716,7 @@ mod tests {
                 let pick = [p % 32, p / 32 % 16, p % 5 + p / 512 * 32];
                 let h = test_holes(50, 20, pick, p % 2 == 1);
                 let src = kernel(&h);
-                if let Err(e) = parse_program(&src) {
+                if let Err(e) = jitdiff_vm::lang::parse_program(&src) {
                     panic!("kernel {i} pick {p}: {e}\n{src}");
                 }
             }

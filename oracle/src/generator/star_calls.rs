@@ -67,7 +67,7 @@ pub fn rewrite(m: &mut Module, u: &mut Unstructured) {
         let src = format!(
             "def st_wide(*a, k=0):\n    return len(a) * 1000 + a[-1] + a[0] + k\nprint(st_wide(*range({n}), -1, k=7))\n"
         );
-        if let Ok(p) = jitdiff_vm::lang::parse_program(&src) {
+        if let Ok(p) = jitdiff_vm::lang::parse_generated(&src) {
             m.body.extend(p.body);
         }
     }

@@ -10,7 +10,7 @@ pub mod unparse;
 
 pub use ast::*;
 pub use outcome::{Ending, Outcome, Poison, RunResult};
-pub use parse::{ParseError, parse_program};
+pub use parse::{ParseError, parse_generated, parse_program};
 pub use unparse::unparse;
 pub mod bytecode;
 pub mod compile;

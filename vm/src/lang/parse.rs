@@ -103,6 +103,22 @@ pub fn parse_program(source: &str) -> Result<Module, ParseError> {
     })
 }
 
+/// The largest source [`parse_generated`] parses on the calling thread.
+const GENERATED_ON_THREAD_BYTES: usize = 64 << 10;
+
+/// Parses source the program generator wrote from its own templates (a
+/// kernel with its holes filled by generated expressions of bounded depth)
+/// on the calling thread: a thread per parse was most of the generator's
+/// time (about five kernels a program, each a 1 GiB stack mapped, a clone
+/// and a join). Source larger than a kernel ever is goes to
+/// [`parse_program`] and its own thread.
+pub fn parse_generated(source: &str) -> Result<Module, ParseError> {
+    if source.len() > GENERATED_ON_THREAD_BYTES {
+        return parse_program(source);
+    }
+    parse_on_this_thread(source, false)
+}
+
 /// Parses source the front end itself wrote (the `heapq`/`functools`
 /// prelude and cache wrappers, `stdlib.rs`), which may use the reserved
 /// `__jd_` names, on the calling thread.

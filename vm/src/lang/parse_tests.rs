@@ -448,3 +448,20 @@ fn assignment_expressions_lower_or_are_refused_where_cpython_binds_elsewhere() {
         assert_eq!((e.line, e.col), (line, col), "{src}: {e}");
     }
 }
+
+/// The generator's parse (on the calling thread) gives what the front end's
+/// parse gives, errors included, and a source too large for the calling
+/// thread still parses (on the parser's own thread).
+#[test]
+fn generated_source_parses_as_any_program_does() {
+    let big = "x = 1\n".repeat(20_000);
+    for src in [
+        "def f(a, b=2):\n    return a + b\nprint(f(1))\n",
+        "for i in range(3):\n    print(i, end=' ')\n",
+        "x = (1,\n",
+        "class C:\n    def m(self):\n        return 1\n",
+        big.as_str(),
+    ] {
+        assert_eq!(parse_generated(src), parse_program(src), "{src:.60}");
+    }
+}
