@@ -9,11 +9,22 @@
 //!   `if (x := e) <op> ...:`. The comparison evaluates its left operand
 //!   first, so the store still happens before anything else the test does.
 //!
+//! - A kernel is appended whose loop binds a local only in an assignment
+//!   expression that may not run (right of `or`/`and`, a conditional
+//!   expression's branch, a chained comparison's last operand), reads it
+//!   under `except UnboundLocalError` and deletes it every few iterations.
+//!   A front end that counts such a store as a definite assignment
+//!   compiles the read unchecked, and the VM reads an empty slot (probe
+//!   round 13 found that bug by hand; the rewrites above cannot show it,
+//!   since their stores always run). In a hot loop the read's check and
+//!   its error exit are traced and compiled too.
+//!
 //! A class body's own statements are left alone (an assignment expression
 //! there binds in the class namespace, which the front end refuses); its
 //! methods are rewritten as any function.
 
 use jitdiff_vm::lang::ast::{Expr, Module, Stmt, Target};
+use jitdiff_vm::lang::parse_generated;
 
 #[derive(Default)]
 struct Counts {
@@ -21,9 +32,34 @@ struct Counts {
     merges: usize,
 }
 
-/// Rewrites `m` in place (see the module comment).
+/// Rewrites `m` in place and appends the conditional kernel (see the
+/// module comment).
 pub fn assignment_expressions(m: &mut Module) {
-    block(&mut m.body, &mut Counts::default(), false);
+    let mut counts = Counts::default();
+    block(&mut m.body, &mut counts, false);
+    // The kernel parses (a test checks every form); should it not, the
+    // program is left as the rewrites made it.
+    if let Ok(k) = parse_generated(&conditional_kernel(&counts)) {
+        m.body.extend(k.body);
+    }
+}
+
+/// The conditional kernel, varied by what the rewrites met (this pass
+/// draws nothing): which of four tests may skip the store, the period of
+/// the skips and the trip count.
+fn conditional_kernel(c: &Counts) -> String {
+    let seen = c.chains + c.merges;
+    let k = 2 + seen % 4;
+    let n = 40 + 30 * (c.chains % 6);
+    let test = match seen % 4 {
+        0 => "i % k == 0 or (w := i * 3) > 1000000",
+        1 => "i % k and (w := i * 3)",
+        2 => "(w := i * 3) if i % k else 0",
+        _ => "1 <= i % k < (w := i + 1)",
+    };
+    format!(
+        "def walrus_cond(n, k):\n    t = 0\n    for i in range(n):\n        if {test}:\n            t += 1\n        try:\n            t += w\n        except UnboundLocalError:\n            t -= 7\n        if i % 5 == 0:\n            try:\n                del w\n            except UnboundLocalError:\n                t += 100\n    return t\n\nprint('walrus_cond', walrus_cond({n}, {k}), walrus_cond(9, 2))\n"
+    )
 }
 
 fn block(body: &mut Vec<Stmt>, c: &mut Counts, class_body: bool) {
@@ -110,5 +146,34 @@ mod tests {
         assert!(text.contains("q = q = n"), "{text}");
         // What it makes is in the language: the printed text parses back.
         assert_eq!(parse_program(&text).unwrap(), m, "{text}");
+        assert!(text.contains("def walrus_cond(n, k):"), "{text}");
+    }
+
+    /// Every form of the conditional kernel parses, and each one's store
+    /// is conditional: the form's test alone, compiled, leaves the read of
+    /// `w` after it checked (an unconditional store would not).
+    #[test]
+    fn every_conditional_kernel_parses_and_reads_its_local_checked() {
+        use jitdiff_vm::lang::bytecode::Op;
+        for seen in 0..4 {
+            let c = Counts {
+                chains: 0,
+                merges: seen,
+            };
+            let src = conditional_kernel(&c);
+            let m = parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+            let program = jitdiff_vm::lang::compile::compile(&m);
+            let kernel = program
+                .codes
+                .iter()
+                .find(|c| c.name == "walrus_cond")
+                .expect("the kernel's code");
+            let checked = kernel
+                .instrs
+                .iter()
+                .filter(|i| i.op == Op::LoadFastCheck)
+                .count();
+            assert!(checked >= 1, "{src}");
+        }
     }
 }
