@@ -179,7 +179,8 @@ enum Command {
         /// assignment, nested unpacking, bound methods, loop `else:`,
         /// parameter defaults, keyword arguments to functions and methods,
         /// keyword-only parameters, star displays `[a, *[b]]` and
-        /// `{'k': a, 'q': None, **{'q': b}}`) on; combines with the others.
+        /// `{'k': a, 'q': None, **{'q': b}}`, assignment expressions, some
+        /// of whose stores may not run) on; combines with the others.
         #[arg(long)]
         syntax: bool,
         /// Force the `dicts` feature (dicts, their views, `is`) on;
