@@ -10,14 +10,16 @@
 //!   first, so the store still happens before anything else the test does.
 //!
 //! - A kernel is appended whose loop binds a local only in an assignment
-//!   expression that may not run (right of `or`/`and`, a conditional
-//!   expression's branch, a chained comparison's last operand), reads it
-//!   under `except UnboundLocalError` and deletes it every few iterations.
-//!   A front end that counts such a store as a definite assignment
-//!   compiles the read unchecked, and the VM reads an empty slot (probe
-//!   round 13 found that bug by hand; the rewrites above cannot show it,
-//!   since their stores always run). In a hot loop the read's check and
-//!   its error exit are traced and compiled too.
+//!   expression that does not run in the first iteration (right of
+//!   `or`/`and`, a conditional expression's branch, a chained comparison's
+//!   last operand) and reads it under `except UnboundLocalError`, called
+//!   from a hot loop so each call starts unbound. A front end that counts
+//!   such a store as a definite assignment compiles the read unchecked,
+//!   and the VM reads an empty slot (probe round 13 found that bug by
+//!   hand; the rewrites above cannot show it, since their stores always
+//!   run). Nothing else in the function makes the read checked (a `del`
+//!   would). The read's check and its error exit are traced and compiled
+//!   too.
 //!
 //! A class body's own statements are left alone (an assignment expression
 //! there binds in the class namespace, which the front end refuses); its
@@ -45,8 +47,8 @@ pub fn assignment_expressions(m: &mut Module) {
 }
 
 /// The conditional kernel, varied by what the rewrites met (this pass
-/// draws nothing): which of four tests may skip the store, the period of
-/// the skips and the trip count.
+/// draws nothing): which of four tests skips the store (each one in its
+/// first iteration), the period of the skips and the trip count.
 fn conditional_kernel(c: &Counts) -> String {
     let seen = c.chains + c.merges;
     let k = 2 + seen % 4;
@@ -58,7 +60,7 @@ fn conditional_kernel(c: &Counts) -> String {
         _ => "1 <= i % k < (w := i + 1)",
     };
     format!(
-        "def walrus_cond(n, k):\n    t = 0\n    for i in range(n):\n        if {test}:\n            t += 1\n        try:\n            t += w\n        except UnboundLocalError:\n            t -= 7\n        if i % 5 == 0:\n            try:\n                del w\n            except UnboundLocalError:\n                t += 100\n    return t\n\nprint('walrus_cond', walrus_cond({n}, {k}), walrus_cond(9, 2))\n"
+        "def walrus_cond(n, k):\n    t = 0\n    for i in range(n):\n        if {test}:\n            t += 1\n        try:\n            t += w\n        except UnboundLocalError:\n            t -= 7\n    return t\n\ndef walrus_calls(n, k):\n    s = 0\n    for j in range(n):\n        s += walrus_cond(j % 7, k)\n    return s\n\nprint('walrus_cond', walrus_cond({n}, {k}), walrus_calls({n}, {k}))\n"
     )
 }
 
@@ -150,8 +152,9 @@ mod tests {
     }
 
     /// Every form of the conditional kernel parses, and each one's store
-    /// is conditional: the form's test alone, compiled, leaves the read of
-    /// `w` after it checked (an unconditional store would not).
+    /// is conditional: the read of `w` after it compiles checked, and only
+    /// the store's being conditional makes it so (the function has no
+    /// `del`, and `w` is no parameter).
     #[test]
     fn every_conditional_kernel_parses_and_reads_its_local_checked() {
         use jitdiff_vm::lang::bytecode::Op;
