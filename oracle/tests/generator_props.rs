@@ -71,8 +71,9 @@ fn programs_are_small() {
     // The appended kernels (classes, exceptions, generators, dunders,
     // shape changes, idioms) add 15 to 30 lines each: 92.7 with `idioms`;
     // the library kernel (one program in four) 40 to 60, five lines a
-    // call in its own `try`: 106.3 with it.
-    assert!((10.0..=115.0).contains(&mean), "mean {mean} lines");
+    // call in its own `try`: 106.3 with it; the `syntax` feature's
+    // `walrus_cond` kernel (17 lines, in about half the programs): 117.2.
+    assert!((10.0..=125.0).contains(&mean), "mean {mean} lines");
     assert!(
         lines.iter().all(|&n| n <= 400),
         "max {:?}",

@@ -60,7 +60,7 @@ fn conditional_kernel(c: &Counts) -> String {
         _ => "1 <= i % k < (w := i + 1)",
     };
     format!(
-        "def walrus_cond(n, k):\n    t = 0\n    for i in range(n):\n        if {test}:\n            t += 1\n        try:\n            t += w\n        except UnboundLocalError:\n            t -= 7\n    return t\n\ndef walrus_calls(n, k):\n    s = 0\n    for j in range(n):\n        s += walrus_cond(j % 7, k)\n    return s\n\nprint('walrus_cond', walrus_cond({n}, {k}), walrus_calls({n}, {k}))\n"
+        "def walrus_cond(n, k):\n    t = 0\n    for i in range(n):\n        if {test}:\n            t += 1\n        try:\n            t += w\n        except UnboundLocalError:\n            t -= 7\n    return t\n\ndef walrus_calls(n, k):\n    s = 0\n    for j in range(n):\n        s += walrus_cond(j % 7, k)\n    return s\n\nprint(walrus_cond({n}, {k}), walrus_calls({n}, {k}))\n"
     )
 }
 
