@@ -386,7 +386,7 @@ impl Run<'_> {
             // Pulled lazily: a failing item stops the generator there.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX if args.len() == 1 && steps_python(args[0]) => {
                 let min = callable == Value::BUILTIN_MIN;
-                Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false))
+                Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false, false))
             }
             Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && steps_python(args[0]) => {
                 let start = args.get(1).copied().unwrap_or(Value::small(0));
