@@ -564,7 +564,11 @@ fn a_len_call_without_its_fuel_on_a_fixed_loop_and_its_control() {
     let (first, _) = run_fixed(src, &planted);
     let (_, sig) = first.expect("the planted bug is found");
     let sig = sig.unwrap();
-    assert_eq!((sig.kind, sig.place.as_str()), (DivergenceKind::Fuel, "outcome"), "{sig}");
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (DivergenceKind::Fuel, "outcome"),
+        "{sig}"
+    );
     let (clean, _) = run_fixed(
         src,
         &Config::parse_list("t1,t2+stress,jit-native+stress").unwrap(),
