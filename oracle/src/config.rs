@@ -77,7 +77,7 @@ deopt-resume-late, stale-global, exit-stack-depth, a64-movw-g1, stencil-stack-ov
 a64-guard-always-exits, side-entry-deeper, unrooted-iterator, stencil-hang, stencil-segfault, set-ip-dropped, invert-as-negate, float-guard-accepts-int, list-subscript-no-bounds-check, unicode-guard-one-operand, \
 spill-dropped, variant-off-by-one, spill-table-entry, exit-stub-skips-register, a64-cache-register, \
 dict-store-ignores-resize, type-watcher-misses-base, type-guard-ignores-version, error-resumes-late, \
-gen-frame-not-rooted, retrace-storm, callable-guard-trusts-unknown, unpack-ignores-extra-items).";
+gen-frame-not-rooted, retrace-storm, callable-guard-trusts-unknown, unpack-ignores-extra-items, len-call-fuel-free).";
 
 impl Config {
     pub fn parse(s: &str) -> Result<Config, String> {

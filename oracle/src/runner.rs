@@ -180,7 +180,7 @@ impl Runner {
     pub fn run(&mut self, module: &Module) -> Report {
         self.program_counter += 1;
         let started = Instant::now();
-        let reference = reference::run_with_limits(module, self.limits);
+        let (reference, reference_fuel) = reference::run_measured(module, self.limits);
         self.timing.reference_ns += since(started);
         if let RunResult::Poisoned(p @ Poison::Nesting) = reference {
             return Report {
@@ -199,6 +199,7 @@ impl Runner {
             let vm = self.configs[i].target != Target::CPython;
             let per_run = [
                 oracles::outcome::check(&reference, run, vm),
+                oracles::fuel::check(&reference, reference_fuel, run),
                 oracles::containment::check(run),
                 oracles::fault::check(run),
                 oracles::heap::check(run),
@@ -285,6 +286,7 @@ impl Runner {
                 check_regs: false,
                 uop_logged: false,
                 perf: None,
+                end_fuel: None,
             };
         };
         let observed = self.deep && vm_config.tier2.is_some();
@@ -319,6 +321,7 @@ impl Runner {
                 .is_some_and(|t| t.check_regs && t.jit.is_some()),
             uop_logged: uop_log,
             perf: None,
+            end_fuel: None,
         };
         let outcome = match outcome {
             JobOutcome::TimedOut => match self.timed_follow_up(|r| r.confirm_hang(module, &job)) {
@@ -352,6 +355,7 @@ impl Runner {
                         max_formations_at_one_start: out.tier2.max_formations_at_one_start,
                     });
                 }
+                run.end_fuel = out.end_fuel;
                 let messages = out.findings.iter().map(|f| f.message.clone()).collect();
                 run.result = ConfigResult::Run(out.result, messages);
                 run.findings = out.findings;

@@ -255,6 +255,9 @@ pub const PLANTED: &[PlantedBug] = &[
         "t2+stress+inject=retrace-storm",
         "perf_cliff",
     ),
+    // Hunted by the campaign: right answers, one unit of fuel fewer for
+    // every specialized `len()` call than the reference counts.
+    bug("len-call-fuel-free", "t1+inject=len-call-fuel-free", "fuel"),
 ];
 
 #[derive(Debug, serde::Serialize)]

@@ -541,3 +541,37 @@ fn a_retrace_storm_on_a_fixed_loop_and_its_control() {
     );
     assert!(clean.is_none(), "the control diverged");
 }
+
+#[test]
+fn a_len_call_without_its_fuel_is_caught_by_the_fuel_oracle() {
+    caught(
+        "len-call-fuel-free",
+        100,
+        DivergenceKind::Fuel,
+        "outcome",
+        &["t1+inject=len-call-fuel-free"],
+    );
+}
+
+/// The same bug on a fixed loop: 50 `len()` calls specialize after their
+/// warmup, and each specialized one skips its unit. The outcome is right
+/// (the limit is far), only the fuel oracle sees the clock run slow; the
+/// control, every tier without the bug, agrees.
+#[test]
+fn a_len_call_without_its_fuel_on_a_fixed_loop_and_its_control() {
+    let src = "xs = [1, 2, 3]\nt = 0\nfor i in range(50):\n    t += len(xs)\nprint(t)\n";
+    let planted = Config::parse_list("t1+inject=len-call-fuel-free").unwrap();
+    let (first, _) = run_fixed(src, &planted);
+    let (_, sig) = first.expect("the planted bug is found");
+    let sig = sig.unwrap();
+    assert_eq!(
+        (sig.kind, sig.place.as_str()),
+        (DivergenceKind::Fuel, "outcome"),
+        "{sig}"
+    );
+    let (clean, _) = run_fixed(
+        src,
+        &Config::parse_list("t1,t2+stress,jit-native+stress").unwrap(),
+    );
+    assert!(clean.is_none(), "the control diverged");
+}

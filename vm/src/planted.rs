@@ -140,10 +140,15 @@ pub enum Injection {
     /// (1, 2, 3)` unpacks the first two instead of raising ValueError.
     /// Frame state at the next exit, or outcome.
     UnpackIgnoresExtraItems,
+    /// Tier 1's specialized `len()` call (`CALL_LEN`) forgets its unit of
+    /// fuel (a fast path that skips the tick its generic CALL takes):
+    /// right answers, a clock that runs slow, so the fuel limit falls
+    /// later than the language says. Fuel.
+    LenCallFuelFree,
 }
 
 impl Injection {
-    pub const ALL: [Injection; 31] = [
+    pub const ALL: [Injection; 32] = [
         Injection::AddIntOverflow,
         Injection::LoopCarriedTypes,
         Injection::DeoptResumeLate,
@@ -175,6 +180,7 @@ impl Injection {
         Injection::RetraceStorm,
         Injection::CallableGuardTrustsUnknown,
         Injection::UnpackIgnoresExtraItems,
+        Injection::LenCallFuelFree,
     ];
 
     pub fn name(self) -> &'static str {
@@ -210,12 +216,18 @@ impl Injection {
             Injection::RetraceStorm => "retrace-storm",
             Injection::CallableGuardTrustsUnknown => "callable-guard-trusts-unknown",
             Injection::UnpackIgnoresExtraItems => "unpack-ignores-extra-items",
+            Injection::LenCallFuelFree => "len-call-fuel-free",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Injection> {
         Self::ALL.into_iter().find(|i| i.name() == s)
     }
+}
+
+/// Whether tier 1's call instruction `op` skips its unit of fuel.
+pub fn call_skips_fuel(inject: Option<Injection>, op: crate::lang::bytecode::Op) -> bool {
+    inject == Some(Injection::LenCallFuelFree) && op == crate::lang::bytecode::Op::CallLen
 }
 
 /// Whether the optimizer removes a callable guard whose operand it knows

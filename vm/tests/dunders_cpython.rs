@@ -48,16 +48,16 @@ fn every_tier_prints_what_cpython_prints_for_with_statements() {
 /// that consume iterators (`list`, `sorted` with `key=`, `sum`, `min`,
 /// `max`, `enumerate`, `zip`, `join`, `extend`...); StopIteration and its
 /// subclasses raised with arguments, errors raised part way, `__next__`
-/// rebound in a hot loop, and CPython's TypeErrors for a class without
-/// `__iter__` or an `__iter__` that returns a non-iterator. Shared with the
-/// reference's test.
+/// rebound in a hot loop, CPython's TypeErrors for a class without
+/// `__iter__` or an `__iter__` that returns a non-iterator, and `min`/`max`
+/// calling `__iter__` once. Shared with the reference's test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_user_iterators() {
     let sources: Vec<String> = include_str!("data/iterator_protocol.txt")
         .split("\n#----\n")
         .map(str::to_string)
         .collect();
-    assert_eq!(sources.len(), 3);
+    assert_eq!(sources.len(), 4);
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 2,

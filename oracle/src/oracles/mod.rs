@@ -6,6 +6,7 @@
 //! | oracle | compares |
 //! |---|---|
 //! | [`outcome`] | every configuration's output, ending, globals and poison with the reference |
+//! | [`fuel`] | every VM configuration used the reference's fuel by the end of the run |
 //! | [`containment`] | the run ended at all: no crash, no hang |
 //! | [`fault`] | emulated machine code never faulted |
 //! | [`heap`] | under GC stress, the heap verifier never found corruption |
@@ -23,6 +24,7 @@ pub mod entry_depth;
 pub mod exit_sequence;
 pub mod fault;
 pub mod frame_state;
+pub mod fuel;
 pub mod heap;
 pub mod outcome;
 pub mod perf_cliff;
@@ -67,6 +69,9 @@ pub enum DivergenceKind {
     /// Right answers at a cliff: a trace rebuilt without end, or a hot loop
     /// that leaves its traces on nearly every iteration.
     PerfCliff,
+    /// Right answers, but another fuel count at the end than the
+    /// reference's: the logical clock (and so the limit) is off.
+    Fuel,
 }
 
 impl DivergenceKind {
@@ -87,6 +92,7 @@ impl DivergenceKind {
             DivergenceKind::Fault => "fault",
             DivergenceKind::RegisterState => "register_state",
             DivergenceKind::PerfCliff => "perf_cliff",
+            DivergenceKind::Fuel => "fuel",
         }
     }
 
@@ -96,21 +102,23 @@ impl DivergenceKind {
     /// transition, then the end-of-run comparisons.
     pub fn specificity(self) -> u8 {
         match self {
-            DivergenceKind::Hang => 14,
-            DivergenceKind::Crash => 13,
-            DivergenceKind::Heap => 12,
-            DivergenceKind::Fault => 11,
-            DivergenceKind::RegisterState => 10,
-            DivergenceKind::EntryDepth => 9,
-            DivergenceKind::DeoptState => 8,
-            DivergenceKind::RemovedGuardFailed => 7,
-            DivergenceKind::FrameState => 6,
-            DivergenceKind::ExitSequence => 5,
-            DivergenceKind::Poisoned => 4,
-            DivergenceKind::Exception => 3,
-            DivergenceKind::Output => 2,
-            DivergenceKind::Globals => 1,
-            // Right answers: any wrong one says more.
+            DivergenceKind::Hang => 15,
+            DivergenceKind::Crash => 14,
+            DivergenceKind::Heap => 13,
+            DivergenceKind::Fault => 12,
+            DivergenceKind::RegisterState => 11,
+            DivergenceKind::EntryDepth => 10,
+            DivergenceKind::DeoptState => 9,
+            DivergenceKind::RemovedGuardFailed => 8,
+            DivergenceKind::FrameState => 7,
+            DivergenceKind::ExitSequence => 6,
+            DivergenceKind::Poisoned => 5,
+            DivergenceKind::Exception => 4,
+            DivergenceKind::Output => 3,
+            DivergenceKind::Globals => 2,
+            // Right answers: any wrong one says more. A fuel count off says
+            // more than a slow loop.
+            DivergenceKind::Fuel => 1,
             DivergenceKind::PerfCliff => 0,
         }
     }
@@ -172,6 +180,8 @@ pub struct ConfigRun {
     /// Work counts for the performance-cliff oracle (tier-2 runs without
     /// forced failures).
     pub perf: Option<perf_cliff::PerfCounts>,
+    /// The fuel a completed VM run had used at its end (the fuel oracle).
+    pub end_fuel: Option<u64>,
 }
 
 /// The VM-internal findings of `kind` as oracle findings, with a place read

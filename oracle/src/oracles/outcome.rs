@@ -149,6 +149,7 @@ mod tests {
             check_regs: false,
             uop_logged: false,
             perf: None,
+            end_fuel: None,
         }
     }
 

@@ -99,6 +99,7 @@ mod tests {
             check_regs: false,
             uop_logged: false,
             perf: Some(perf),
+            end_fuel: None,
         }
     }
 

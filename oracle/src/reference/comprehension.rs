@@ -30,7 +30,9 @@ impl<'p> Interp<'p> {
         let mut out = target;
         self.comp_clause(c, 0, iterable, &mut out, frame)?;
         Ok(match out {
-            Target::List(items) => self.heap.list(items),
+            // Appended one at a time (LIST_APPEND), each item's back edge
+            // paid: no bulk charge for the whole, as in the VM.
+            Target::List(items) => self.heap.list_uncharged(items),
             Target::Set(s) => Value::Set(s),
             Target::Dict(d) => Value::Dict(d),
         })

@@ -170,6 +170,11 @@ impl<'p> Interp<'p> {
         Ok(g)
     }
 
+    /// Fuel used so far, bulk charges included.
+    pub fn fuel_used(&self) -> u64 {
+        self.heap.fuel
+    }
+
     /// One unit of fuel (a loop back edge or a call); also where bulk
     /// charges made since the last check take effect.
     fn charge(&mut self) -> Res<()> {
@@ -739,6 +744,16 @@ impl<'p> Interp<'p> {
 
     /// [`Self::call`] once its fuel is charged.
     fn call_charged(&mut self, f: Value, base: usize) -> Res<Value> {
+        if second_call_unit(&f) {
+            self.charge()?;
+        }
+        self.call_charged_once(f, base)
+    }
+
+    /// [`Self::call_charged`] without the second unit of
+    /// [`second_call_unit`] (a method call `o.m()` runs its function at
+    /// once, as the VM's LOAD_METHOD hands CALL the function).
+    pub(super) fn call_charged_once(&mut self, f: Value, base: usize) -> Res<Value> {
         self.poison_array_args(&f, base)?;
         let result = match f {
             Value::Arr(Arr::Type) => return self.array_new(base),
@@ -1000,4 +1015,22 @@ fn int_binop(op: BinOp, x: &Int, y: &Int, int_bits: u64) -> Res<Value> {
             .ok_or_else(|| poison(Poison::IntTooLarge))?,
     };
     checked(r, int_bits)
+}
+
+/// Whether calling `f` costs a second unit of fuel: the VM charges its
+/// CALL, then runs the Python function behind a bound method value, a
+/// class's `__init__` or an instance's `__call__` as a call of its own
+/// (`call_value`). Both count those units alike, or the fuel limit would
+/// fall elsewhere (the fuel oracle checks the totals).
+pub(super) fn second_call_unit(f: &Value) -> bool {
+    use super::classes::{Attr, Found};
+    match f {
+        Value::Method(_) => true,
+        Value::Class(c) => matches!(
+            c.lookup("__init__"),
+            Some(Found::Attr(Attr::Plain(Value::Func(_))))
+        ),
+        Value::Instance(o) => o.class().lookup("__call__").is_some(),
+        _ => false,
+    }
 }

@@ -122,7 +122,15 @@ impl<'p> Interp<'p> {
         base: usize,
         kws: Vec<(Rc<str>, Value)>,
     ) -> Res<Value> {
-        self.charge()?;
+        // One unit whatever the callee: the VM's CALL_KW binds the
+        // keywords of a bound method, a class's `__init__` or an instance's
+        // `__call__` itself and runs the function in the same call (no
+        // second unit, unlike a positional call: `second_call_unit`). A
+        // class without `__init__` refuses the keywords before any unit.
+        let refused = matches!(&f, Value::Class(c) if c.lookup("__init__").is_none());
+        if !refused {
+            self.charge()?;
+        }
         self.poison_array_args(&f, base)?;
         if let Value::Arr(super::super::array::Arr::Type) = f {
             return Err(type_error(

@@ -31,8 +31,13 @@ impl<'p> Interp<'p> {
         if self.truth(&t)? {
             return Ok(());
         }
+        // With a message, the VM calls AssertionError(msg): one unit.
         let args = match msg {
-            Some(m) => vec![self.eval(m, frame)?],
+            Some(m) => {
+                let m = self.eval(m, frame)?;
+                self.charge()?;
+                vec![m]
+            }
             None => vec![],
         };
         Err(Box::new(Stop::Raised(exceptions::make(
@@ -213,13 +218,32 @@ impl<'p> Interp<'p> {
             self.charge()?;
             return classes::object_init(&recv, n);
         }
+        let own = matches!(&recv, Value::Instance(o) if o.has_own(m.name()));
+        let of_instance = matches!(recv, Value::Instance(_));
         let f = self.get_attr(recv, m)?;
         let base = self.stack.len();
         for a in args {
             let v = self.eval(a, frame)?;
             self.stack.push(v);
         }
-        self.call(f, base)
+        // Fuel as the VM counts it. LOAD_METHOD hands CALL the function of
+        // an instance's method or class method, so that call is one unit.
+        // A function read any other way (through a class, a static method,
+        // one the instance holds) reaches CALL behind a marker whose call
+        // runs it as a call of its own: a second unit. Any other value is
+        // called as any value is.
+        match &f {
+            Value::Method(_) if of_instance && !own => {
+                self.charge()?;
+                self.call_charged_once(f, base)
+            }
+            Value::Func(_) => {
+                self.charge()?;
+                self.charge()?;
+                self.call_charged_once(f, base)
+            }
+            _ => self.call(f, base),
+        }
     }
 
     /// Evaluates `args` for a callee that ignores their values; their count.
@@ -416,6 +440,12 @@ impl<'p> Interp<'p> {
         for a in args {
             let v = self.eval(a, frame)?;
             self.stack.push(v);
+        }
+        // The VM's LOAD_SUPER_ATTR hands CALL a method's function: one
+        // unit (see `second_call_unit`).
+        if matches!(f, Value::Method(_)) {
+            self.charge()?;
+            return self.call_charged_once(f, base);
         }
         self.call(f, base)
     }

@@ -158,6 +158,11 @@ impl<'p> Interp<'p> {
             Value::Builtin(Builtin::Exc(_)) => {}
             // A class cause is instantiated (its errors win).
             Value::Class(k) if k.exc_base.is_some() => {
+                if super::second_call_unit(&Value::Class(k.clone()))
+                    && let Err(stop) = self.charge()
+                {
+                    return stop;
+                }
                 let base = self.stack.len();
                 if let Err(stop) = self.instantiate(&k, base, None) {
                     return stop;
@@ -174,6 +179,11 @@ impl<'p> Interp<'p> {
         match v {
             Value::Builtin(Builtin::Exc(c)) => Ok(exceptions::make(c, &[])),
             Value::Class(c) if c.exc_base.is_some() => {
+                // The VM runs a Python `__init__` as a call (see
+                // `second_call_unit`); raising the class is no call itself.
+                if super::second_call_unit(&Value::Class(c.clone())) {
+                    self.charge()?;
+                }
                 let base = self.stack.len();
                 let obj = self.instantiate(&c, base, None)?;
                 if exceptions::parts(&obj).is_none() {

@@ -12,7 +12,8 @@
 //!
 //! Fuel (the VM must charge the same): creating a generator (calling a
 //! generator function) is a call like any other (1 unit, charged by the
-//! call); a generator expression is not a call (0 units). Every resume of
+//! call); so is making a generator expression, the call of its `<genexpr>`
+//! function once its first iterable is checked. Every resume of
 //! an unfinished generator frame costs 1 unit, charged before it runs:
 //! each `next(g)` and each item a `for` loop, a comprehension, a `yield
 //! from`, an unpacking, `in` or a builtin pulls from it, including the
@@ -244,6 +245,8 @@ impl<'p> Interp<'p> {
         if !matches!(it, Value::Gen(_)) && Items::of(&it).is_none() {
             return Err(seq::not_iterable(&it));
         }
+        // The call of the `<genexpr>` function that makes the generator.
+        self.charge()?;
         let f = self.make_function(code, &[], frame)?;
         let (Value::Func(func), Some(fc)) = (f, self.prog.funcs.get(code)) else {
             return Err(poison(Poison::Unmodelled));

@@ -121,6 +121,13 @@ pub fn run(module: &Module) -> RunResult {
 /// Runs `module` under `limits` (the run parameters every configuration
 /// shares).
 pub fn run_with_limits(module: &Module, limits: Limits) -> RunResult {
+    run_measured(module, limits).0
+}
+
+/// [`run_with_limits`], and the fuel the run had used when it ended (its
+/// ending decided, before the final globals are dumped), for a run that
+/// completed: what the fuel oracle compares with every VM configuration's.
+pub fn run_measured(module: &Module, limits: Limits) -> (RunResult, Option<u64>) {
     if let Some(r) = run_with_budget(module, INLINE_BUDGET, limits) {
         return r;
     }
@@ -132,10 +139,10 @@ pub fn run_with_limits(module: &Module, limits: Limits) -> RunResult {
             .stack_size(DEEP_STACK)
             .spawn_scoped(s, || run_with_budget(module, DEEP_BUDGET, limits));
         match spawned.map(|h| h.join()) {
-            Ok(Ok(r)) => r.unwrap_or(NESTING_TOO_DEEP),
+            Ok(Ok(r)) => r.unwrap_or((NESTING_TOO_DEEP, None)),
             Ok(Err(panic)) => std::panic::resume_unwind(panic),
             // No thread to be had: no verdict rather than a crash.
-            Err(_) => NESTING_TOO_DEEP,
+            Err(_) => (NESTING_TOO_DEEP, None),
         }
     })
 }
@@ -144,8 +151,13 @@ pub fn run_with_limits(module: &Module, limits: Limits) -> RunResult {
 /// CPython itself refuses to compile far shallower code).
 const NESTING_TOO_DEEP: RunResult = RunResult::Poisoned(Poison::Nesting);
 
-/// `None` if the stack budget ran out.
-fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<RunResult> {
+/// `None` if the stack budget ran out; else the result and, when it
+/// completed, the fuel used (see [`run_measured`]).
+fn run_with_budget(
+    module: &Module,
+    budget: usize,
+    limits: Limits,
+) -> Option<(RunResult, Option<u64>)> {
     let guard = StackGuard::new(budget);
     let program = resolve::resolve(module, &guard, limits.int_bits).ok()?;
     let mut interp = Interp::new(&program, &guard, limits);
@@ -159,27 +171,29 @@ fn run_with_budget(module: &Module, budget: usize, limits: Limits) -> Option<Run
             Stop::Raised(v) => match exceptions::ending(&v) {
                 Ok((kind, message)) => Ending::Exception { kind, message },
                 Err(stop) => match *stop {
-                    Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+                    Stop::Poison(p) => return Some((RunResult::Poisoned(p), None)),
                     _ => return None,
                 },
             },
-            Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+            Stop::Poison(p) => return Some((RunResult::Poisoned(p), None)),
             Stop::TooDeep => return None,
         },
     };
+    let fuel = interp.fuel_used();
     // Dumping the globals reprs them, which a too-deep container poisons.
     let globals = match interp.globals_dump() {
         Ok(g) => g,
         Err(stop) => match *stop {
-            Stop::Poison(p) => return Some(RunResult::Poisoned(p)),
+            Stop::Poison(p) => return Some((RunResult::Poisoned(p), None)),
             _ => return None,
         },
     };
-    Some(RunResult::Completed(Outcome {
+    let outcome = Outcome {
         globals,
         output: std::mem::take(&mut interp.out),
         ending,
-    }))
+    };
+    Some((RunResult::Completed(outcome), Some(fuel)))
 }
 
 /// Measures stack use as the distance between the address of a local at

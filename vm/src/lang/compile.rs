@@ -428,7 +428,13 @@ impl<'n> CodeBuilder<'n> {
                     _ => unreachable!(),
                 };
                 self.iterable(iter);
-                self.emit(Op::GetIter, 0);
+                // A generator expression's outermost loop walks `.0`, the
+                // iterator its maker already took (CPython's FOR_ITER on
+                // `.0`): a second GET_ITER would call a user iterator's
+                // `__iter__` again.
+                if !matches!(iter, Expr::Name(n) if n == ".0") {
+                    self.emit(Op::GetIter, 0);
+                }
                 let head = self.here();
                 let for_iter = self.emit(Op::ForIter, 0);
                 let before = self.assigned.clone();

@@ -348,7 +348,7 @@ impl Run<'_> {
             && names.iter().all(|n| n == "key" || n == "default")
         {
             let min = callable == Value::BUILTIN_MIN;
-            return self.min_max_lazy(min, args, pick("key"), pick("default"), true);
+            return self.min_max_lazy(min, args, pick("key"), pick("default"), true, false);
         }
         let key_and_reverse =
             names.iter().any(|n| n == "key") && names.iter().all(|n| n == "key" || n == "reverse");

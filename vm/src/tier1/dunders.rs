@@ -811,12 +811,14 @@ impl Run<'_> {
                 let start = full.get(1).copied().unwrap_or(Value::small(0));
                 self.sum_lazy(full[0], start)
             }
+            // `with_iterators` already called the argument's `__iter__`.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX => self.min_max_lazy(
                 f == Value::BUILTIN_MIN,
                 full,
                 Value::NULL,
                 Value::NULL,
                 false,
+                true,
             ),
             Value::BUILTIN_ENUMERATE => iters::enumerate_iterated(self.arena, full),
             Value::BUILTIN_ZIP => iters::zip_iterated(self.arena, full),

@@ -386,7 +386,7 @@ impl Run<'_> {
             // Pulled lazily: a failing item stops the generator there.
             Value::BUILTIN_MIN | Value::BUILTIN_MAX if args.len() == 1 && steps_python(args[0]) => {
                 let min = callable == Value::BUILTIN_MIN;
-                Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false))
+                Some(self.min_max_lazy(min, args, Value::NULL, Value::NULL, false, false))
             }
             Value::BUILTIN_SUM if matches!(args.len(), 1 | 2) && steps_python(args[0]) => {
                 let start = args.get(1).copied().unwrap_or(Value::small(0));
@@ -541,12 +541,16 @@ impl Run<'_> {
         arg: u32,
         ins: &[Value],
     ) -> Option<Result<Vec<Value>, Raise>> {
+        // An instance, even one that is its own iterator, goes through its
+        // dunders (`__contains__` first, then `__iter__`, as CPython): only
+        // what is already an iterator of the VM's is stepped here.
+        let stepped = |v: Value| needs_vm(v) && !class::is_instance(v);
         match op {
-            Op::ContainsOp if needs_vm(ins[1]) => Some(
+            Op::ContainsOp if stepped(ins[1]) => Some(
                 self.gen_contains(ins[0], ins[1])
                     .map(|found| vec![Value::bool(found != (arg == 1))]),
             ),
-            Op::UnpackSequence if needs_vm(ins[0]) => Some(self.gen_unpack(ins[0], arg as usize)),
+            Op::UnpackSequence if stepped(ins[0]) => Some(self.gen_unpack(ins[0], arg as usize)),
             // `send`, `throw`, `close` and the `gi_*` attributes.
             Op::LoadMethod | Op::LoadAttr if gn::is_generator(ins[0]) => {
                 Some(Err(Raise::Poison(Poison::Unmodelled)))

@@ -531,7 +531,9 @@ impl Run<'_> {
                             }
                         }
                     }
-                    self.charge_fuel()?;
+                    if !crate::planted::call_skips_fuel(self.config.inject, ins.op) {
+                        self.charge_fuel()?;
+                    }
                     // SAFETY: the stack holds the callable and `n` arguments.
                     let args: Vec<Value> =
                         (0..n).map(|i| unsafe { Value(*r.sp.sub(n - i)) }).collect();

@@ -81,6 +81,12 @@ pub struct RunOutput {
     /// Where the run's wall-clock time went (statistics only: no verdict
     /// reads it).
     pub phases: Phases,
+    /// The fuel the run had used when it ended, normally or with an
+    /// uncaught exception (bulk charges included; the final globals dump
+    /// not): the fuel oracle compares it with the reference's. `None` for
+    /// a poisoned run or an internal error.
+    #[serde(default)]
+    pub end_fuel: Option<u64>,
 }
 
 /// Wall-clock nanoseconds of one run by phase. `run` is what is left of
@@ -316,6 +322,7 @@ impl Vm {
                     events: Default::default(),
                     coverage: Default::default(),
                     phases: Phases::default(),
+                    end_fuel: None,
                 };
                 return (
                     out,
@@ -348,6 +355,8 @@ impl Vm {
                 .and_then(Err),
             r => r,
         };
+        let ended = matches!(result, Ok(()) | Err(Raise::Exc { .. }));
+        let end_fuel = ended.then(|| run.fuel + run.arena.bulk_fuel);
         let result = match result {
             Ok(()) => run.completed(Ending::Normal),
             Err(Raise::Exc { kind, message }) => run.completed(Ending::Exception {
@@ -391,9 +400,12 @@ impl Vm {
             stats.specialized,
             &run.executors,
         );
+        // A globals dump that poisoned leaves no fuel to compare.
+        let end_fuel = end_fuel.filter(|_| matches!(result, RunResult::Completed(_)));
         let out = RunOutput {
             coverage,
             result,
+            end_fuel,
             stats,
             tier2: std::mem::take(&mut run.tier2_stats),
             jit: std::mem::take(&mut run.jit_stats),

@@ -72,7 +72,10 @@ impl Run<'_> {
     /// key is no key). The first of equal items wins. Over one iterable
     /// the items pulled cost bulk fuel as a list of them would, and more
     /// than a list may hold poisons, unless it is a plain generator walk
-    /// (`bounded` false: the generator's own steps cost fuel).
+    /// (`bounded` false: the generator's own steps cost fuel). `iterated`:
+    /// the one iterable is already its iterator (a user `__iter__` ran
+    /// once; CPython's `min`/`max` call `iter()` once, so never again).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn min_max_lazy(
         &mut self,
         min: bool,
@@ -80,6 +83,7 @@ impl Run<'_> {
         key: Value,
         default: Value,
         bounded: bool,
+        iterated: bool,
     ) -> Result<Value, Raise> {
         let name = if min { "min" } else { "max" };
         if args.is_empty() {
@@ -96,6 +100,8 @@ impl Run<'_> {
         let key = if key == Value::NONE { Value::NULL } else { key };
         let it = if many {
             Value::NULL
+        } else if iterated {
+            args[0]
         } else {
             self.get_iter_any(args[0])?
         };
