@@ -105,10 +105,11 @@ fn poison_passes_through_handlers() {
 }
 
 /// The generator fuel rule (see `reference/generators.rs`), to the unit:
-/// calling a generator function is a call (1), a generator expression is
-/// free, every resume of an unfinished generator is 1 (the final one that
-/// finds the end included), back edges inside the body count as anywhere
-/// else, and `try` is free.
+/// calling a generator function is a call (1), and so is making a
+/// generator expression (the call of its `<genexpr>`, as in the VM), every
+/// resume of an unfinished generator is 1 (the final one that finds the
+/// end included), back edges inside the body count as anywhere else, and
+/// `try` is free.
 #[test]
 fn generator_fuel_is_counted_to_the_unit() {
     use jitdiff_vm::lang::limits::Limits;
@@ -118,8 +119,9 @@ fn generator_fuel_is_counted_to_the_unit() {
             "def g():\n    yield 1\n    yield 2\nfor x in g():\n    pass\n",
             6,
         ),
-        // sum() 1, three resumes 3, the body's loop's two back edges 2.
-        ("t = sum(x for x in [1, 2])\n", 6),
+        // The genexpr 1, sum() 1, three resumes 3, the body's loop's two
+        // back edges 2.
+        ("t = sum(x for x in [1, 2])\n", 7),
         // next() twice 2 and two resumes 2, g() 1; a finished generator's
         // next() is one call and no resume.
         (
