@@ -229,6 +229,14 @@ fn agree(programs: &str) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Exhausted iterators stay so when their container grows; `zip` and
+/// `enumerate` ask their iterators again after one ran out (the VM's
+/// programs, vm/tests/data/exhausted_iterators.txt).
+#[test]
+fn reference_agrees_with_cpython_on_exhausted_iterators() {
+    agree(include_str!("../../vm/tests/data/exhausted_iterators.txt"));
+}
+
 /// `any`/`all` pull lazily in the reference too: a generator is resumed
 /// only until an item decides, and an iterable longer than a list may be
 /// poisons as a list would.

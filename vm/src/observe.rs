@@ -520,8 +520,14 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::Str => h.write(crate::runtime::strs::text(v).as_bytes()),
+            // Exhausted (the index past any length once a step found no
+            // item) and about to find itself exhausted hash alike.
             Kind::ListIter | Kind::TupleIter | Kind::StrIter => {
-                h.write_u64(object::read(v.0, SEQ_ITER_INDEX));
+                h.write_u64(if crate::runtime::iters::is_exhausted(v) {
+                    u64::MAX
+                } else {
+                    object::read(v.0, SEQ_ITER_INDEX)
+                });
                 hash_value(h, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
             }
             Kind::BoundMethod => {
@@ -601,8 +607,7 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                     hash_value(h, inner, heap, nesting + 1);
                 }
             }
-            // Only the kind: a zip that ran out drops its iterators inside
-            // the step a side exit re-runs, after earlier ones advanced.
+            // Only the kind: the iterators it holds are not followed.
             Kind::Zip => {}
             Kind::Reversed => {
                 let index = if crate::runtime::iters::is_exhausted(v) {

@@ -101,3 +101,14 @@ fn every_tier_prints_what_cpython_prints_for_heapq_functools_itertools_and_bisec
 fn every_tier_prints_what_cpython_prints_for_collections() {
     agree_on_every_tier(include_str!("data/collections.txt"), 4);
 }
+
+/// Iterators that ran out stay so, as CPython's: a list, dict or set
+/// iterator whose container grows afterwards (no item, no "changed size"
+/// error), one left by `break` before its end (it sees the new items);
+/// `zip` and `enumerate` asking their iterators again at every call (the
+/// ones before an exhausted one lose an item; a user `__next__` may go on
+/// after StopIteration), in hot loops. Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_exhausted_iterators() {
+    agree_on_every_tier(include_str!("data/exhausted_iterators.txt"), 3);
+}

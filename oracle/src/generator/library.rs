@@ -13,7 +13,7 @@
 //! argument that shows it. The other features reach each method from
 //! their own contexts, rarely with every argument form (`str.find` was
 //! called in 2 programs of 300). Here each program draws a few of about
-//! 220 call templates (swarm testing: few per program, each drawn often
+//! 230 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
 //! one kernel runs a call on most combinations of its pools. The
 //! loop is hot, so tier 2 and the JIT run the calls too (escaping uops
@@ -234,6 +234,15 @@ const TEMPLATES: &[&str] = &[
     "(tuple(l).count(b), tuple(l)[a:b])",
     "tuple(m) + tuple(l)",
     "(tuple(l) < tuple(m), tuple(l) == tuple(m))",
+    // iterators that ran out stay so when their container grows; one
+    // stopped early sees new items; a zip steps its iterators again
+    "it = iter(l); x = list(it); l.append(a); r = (x, list(it), next(it, b))",
+    "it = iter(l); x = next(it, a); l.append(b); r = (x, list(it))",
+    "it = iter(d); x = list(it); d[a] = b; r = (x, list(it))",
+    "it = iter(e); x = sorted(it); e.add(k); r = (x, list(it))",
+    "it = iter(l); z = zip(it, m); x = list(z); r = (x, list(z), list(it))",
+    "it = iter(l); z = enumerate(it, a); x = next(z, b); r = (x, list(it), list(z))",
+    "it = iter(l); x = [p * q for p, q in zip(it, m)]; r = (x, list(it))",
     // list statements: slice stores, deletes, in-place operators
     "l[a:b] = m; r = l",
     "l[::2] = m; r = l",

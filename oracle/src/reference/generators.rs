@@ -790,7 +790,7 @@ impl<'p> Interp<'p> {
                         Part::Items(Items::of(a).ok_or_else(|| seq::not_iterable(a))?)
                     });
                 }
-                IterState::GenZip(Some(parts))
+                IterState::GenZip(parts)
             }
             // Argument errors as the builtin itself reports them.
             _ => return Ok(None),
@@ -819,11 +819,10 @@ impl<'p> Interp<'p> {
         let taken = {
             let mut st = o.state.borrow_mut();
             match &*st {
-                IterState::GenEnumerate { .. } | IterState::GenZip(Some(_)) => {
+                IterState::GenEnumerate { .. } | IterState::GenZip(_) => {
                     let b = busy(&st);
                     std::mem::replace(&mut *st, b)
                 }
-                IterState::GenZip(None) => return Some(Ok(None)),
                 _ => return None,
             }
         };
@@ -890,7 +889,16 @@ impl<'p> Interp<'p> {
                     Ok(_) => return Err(poison(Poison::Unmodelled)),
                     Err(e) => return Err(e),
                 },
-                Ok(None) => (IterState::Exhausted, Ok(None)),
+                // CPython's enumerate asks its iterator again at every
+                // step: a user `__next__` may go on after StopIteration.
+                Ok(None) => (
+                    IterState::GenEnumerate {
+                        source: source.clone(),
+                        count,
+                        int_bits,
+                    },
+                    Ok(None),
+                ),
                 Err(e) => (
                     IterState::GenEnumerate {
                         source: source.clone(),
@@ -900,7 +908,7 @@ impl<'p> Interp<'p> {
                     Err(e),
                 ),
             },
-            IterState::GenZip(Some(mut parts)) => {
+            IterState::GenZip(mut parts) => {
                 let mut items = Vec::with_capacity(parts.len());
                 let mut r = Ok(None);
                 let mut exhausted = parts.is_empty();
@@ -921,13 +929,13 @@ impl<'p> Interp<'p> {
                         }
                     }
                 }
-                if r.is_err() {
-                    (IterState::GenZip(Some(parts)), r)
-                } else if exhausted {
-                    (IterState::GenZip(None), Ok(None))
+                // Exhausted or not, the iterators stay: CPython's
+                // `zip_next` steps them again at the next call.
+                if r.is_err() || exhausted {
+                    (IterState::GenZip(parts), r)
                 } else {
                     let t = self.heap.tuple(items);
-                    (IterState::GenZip(Some(parts)), Ok(Some(t)))
+                    (IterState::GenZip(parts), Ok(Some(t)))
                 }
             }
             other => (other, Err(poison(Poison::Unmodelled))),

@@ -31,8 +31,10 @@ pub enum IterState {
         count: Int,
         int_bits: u64,
     },
-    /// The iterators, or None once one ran out (then it stays exhausted).
-    Zip(Option<Vec<Items>>),
+    /// The iterators. Each step steps them in order until one runs out,
+    /// also after one did (CPython's `zip_next` keeps them): the ones
+    /// before it lose an item each time.
+    Zip(Vec<Items>),
     /// `reversed(seq)` of a list, tuple or str: the next index to read
     /// (-1 once a step found none).
     Reversed { seq: Value, index: i64 },
@@ -46,8 +48,8 @@ pub enum IterState {
         count: Int,
         int_bits: u64,
     },
-    /// `zip(...)` with a generator among its iterables (None: exhausted).
-    GenZip(Option<Vec<Part>>),
+    /// `zip(...)` with a generator among its iterables (stepped as `Zip`).
+    GenZip(Vec<Part>),
     /// One of the two above while the evaluator steps it.
     Busy(&'static str),
     /// A user iterator (an instance whose class defines `__next__`) that
@@ -110,8 +112,8 @@ impl IterObj {
         }
     }
 
-    /// The next item; an exhausted iterator stays as it is (but a zip
-    /// whose iterator ran out forgets its iterators).
+    /// The next item; an exhausted iterator stays as it is (a zip steps
+    /// its iterators again, as CPython's).
     pub fn step(&self) -> Res<Option<Value>> {
         let mut st = self.state.borrow_mut();
         match &mut *st {
@@ -150,8 +152,8 @@ impl IterObj {
                     items: vec![Value::Int(n), x],
                 }))))
             }
-            IterState::Zip(None) | IterState::Exhausted => Ok(None),
-            IterState::Zip(Some(iters)) => {
+            IterState::Exhausted => Ok(None),
+            IterState::Zip(iters) => {
                 if iters.is_empty() {
                     return Ok(None);
                 }
@@ -159,10 +161,7 @@ impl IterObj {
                 for it in iters.iter_mut() {
                     match it.step()? {
                         Some(x) => items.push(x),
-                        None => {
-                            *st = IterState::Zip(None);
-                            return Ok(None);
-                        }
+                        None => return Ok(None),
                     }
                 }
                 Ok(Some(Value::Tuple(Rc::new(super::value::TupleObj {
@@ -238,7 +237,7 @@ pub fn enumerate(args: &[Value], int_bits: u64) -> Res<Value> {
 
 pub fn zip(args: &[Value]) -> Res<Value> {
     let iters = args.iter().map(items_of).collect::<Res<Vec<_>>>()?;
-    Ok(IterObj::value(IterState::Zip(Some(iters))))
+    Ok(IterObj::value(IterState::Zip(iters)))
 }
 
 pub fn reversed(args: &[Value], int_bits: u64) -> Res<Value> {

@@ -138,6 +138,9 @@ pub struct SetIter {
     set: Rc<super::set::SetObj>,
     used: Option<usize>,
     taken: usize,
+    /// A step found no element: it stays so (CPython's `setiter_iternext`
+    /// drops the set), whatever is added later.
+    exhausted: bool,
 }
 
 impl SetIter {
@@ -147,6 +150,7 @@ impl SetIter {
             set,
             used,
             taken: 0,
+            exhausted: false,
         }
     }
 
@@ -154,6 +158,9 @@ impl SetIter {
     /// the same size): the next one is the first live slot after the last
     /// one taken, found by position in slot order.
     pub fn step(&mut self) -> Res<Option<Value>> {
+        if self.exhausted {
+            return Ok(None);
+        }
         let t = self.set.data.borrow();
         if self.used != Some(t.len()) {
             self.used = None;
@@ -164,7 +171,10 @@ impl SetIter {
         }
         let (slot, x) = match t.live_after(self.taken)? {
             Some(found) => found,
-            None => return Ok(None),
+            None => {
+                self.exhausted = true;
+                return Ok(None);
+            }
         };
         self.taken = slot + 1;
         Ok(Some(x))
@@ -220,9 +230,11 @@ impl Iterator for Items {
     type Item = Value;
     fn next(&mut self) -> Option<Value> {
         match self {
+            // Sticky once exhausted, as CPython's `listiter_next` drops
+            // its list: items appended later are not seen.
             Items::List(l, i) => {
                 let v = l.items.borrow().get(*i).cloned();
-                *i += 1;
+                *i = if v.is_some() { *i + 1 } else { usize::MAX };
                 v
             }
             Items::Tuple(t, i) => {
@@ -243,7 +255,7 @@ impl Iterator for Items {
             Items::Set(it) => it.step().ok().flatten(),
             Items::Array(a, i) => {
                 let b = a.items.borrow().get(*i).copied();
-                *i += 1;
+                *i = if b.is_some() { *i + 1 } else { usize::MAX };
                 b.map(|b| Value::Int(Int::Small(i64::from(b))))
             }
         }

@@ -122,7 +122,8 @@ pub(crate) unsafe extern "C" fn jit_get_iter(st: *mut JitState, a: Value) -> Val
 /// Python code, left unstepped (the exit re-executes FOR_ITER, which must
 /// not step such an iterator again after it ended here); 2: raised.
 pub(crate) unsafe extern "C" fn jit_for_iter(st: *mut JitState, it: Value, out: *mut Value) -> u64 {
-    if crate::tier1::needs_vm(it) {
+    // As the tier-2 interpreter's `_FOR_ITER_TIER_TWO`: left to tier 1.
+    if crate::tier1::for_iter_leaves_trace(it) {
         return 1;
     }
     with_run(st, 2, |run| {

@@ -96,11 +96,15 @@ fn render_in(w: &mut RenderWalk, v: Value, heap: HeapRange, nesting: u32) -> Str
             }
             Kind::Str => crate::runtime::strs::repr(crate::runtime::strs::text(v)),
             Kind::ByteArray => crate::runtime::array::repr(v),
-            Kind::ListIter | Kind::TupleIter | Kind::StrIter => format!(
-                "<sequence iterator at {} over {}>",
-                object::read(v.0, SEQ_ITER_INDEX),
-                render_in(w, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1)
-            ),
+            Kind::ListIter | Kind::TupleIter | Kind::StrIter => {
+                let seq = render_in(w, Value(object::read(v.0, SEQ_ITER_SEQ)), heap, nesting + 1);
+                match object::read(v.0, SEQ_ITER_INDEX) {
+                    crate::runtime::seq::SEQ_ITER_EXHAUSTED => {
+                        format!("<sequence iterator exhausted over {seq}>")
+                    }
+                    i => format!("<sequence iterator at {i} over {seq}>"),
+                }
+            }
             Kind::ListItems => "<list items>".into(),
             Kind::Cell => match Value(object::read(v.0, object::CELL_REF)) {
                 x if x.is_null() => "<cell (unbound)>".into(),

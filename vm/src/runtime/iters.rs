@@ -257,10 +257,9 @@ fn zip_next(arena: &mut Arena, z: Value) -> Result<Option<Value>, Raise> {
                     arena.roots.temps.push(x);
                     items.push(x);
                 }
-                None => {
-                    set_field(z, ZIP_ITERS, 0);
-                    return Ok(None);
-                }
+                // The iterators stay: CPython's `zip_next` steps them again
+                // at the next call (the ones before this lose an item).
+                None => return Ok(None),
             }
         }
         seq::new_tuple(arena, &items).map(Some)
@@ -368,7 +367,9 @@ pub fn is_exhausted(it: Value) -> bool {
         }
         Kind::Zip => {
             let iters = Value(field(it, ZIP_ITERS));
-            iters.is_null() || (0..seq::len(iters)).any(|i| is_exhausted(seq::get(iters, i)))
+            iters.is_null()
+                || seq::len(iters) == 0
+                || (0..seq::len(iters)).any(|i| is_exhausted(seq::get(iters, i)))
         }
         Kind::Reversed => {
             let s = Value(field(it, REVERSED_SEQ));

@@ -582,11 +582,11 @@ pub fn iter_next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
     while i < nentries(d) && entry(d, i).0.is_null() {
         i += 1;
     }
-    // Exhaustion leaves the iterator as it is (as list iterators): a side
-    // exit re-executes this step in tier 1, which must find the same
-    // state. Iterators never escape into Python code, so no later step
-    // can observe that CPython drops the dict here.
+    // Exhausted for good, as CPython's `dictiter_iternextkey` drops the
+    // dict: a later insertion neither resumes it nor makes it raise.
+    // (A trace never steps an exhausted iterator: `for_iter_in_trace`.)
     if i >= nentries(d) {
+        set_field(it, DICT_ITER_DICT, 0);
         return Ok(None);
     }
     if field(it, DICT_ITER_REMAINING) == 0 {

@@ -589,10 +589,9 @@ pub fn iter_next(it: Value) -> Result<Option<Value>, Raise> {
     }
     check_ordered(s)?;
     let pos = field(it, SET_ITER_POS);
-    // Exhaustion leaves the iterator as it is, as dict iterators do (a
-    // side exit re-runs this step in tier 1, which must find the same
-    // state); iterators never escape into Python code.
+    // Exhausted for good, as CPython's `setiter_iternext` drops the set.
     let Some(i) = next_slot(s, pos) else {
+        set_field(it, SET_ITER_SET, 0);
         return Ok(None);
     };
     set_field(it, SET_ITER_POS, i + 1);

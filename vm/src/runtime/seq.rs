@@ -229,14 +229,22 @@ pub fn is_seq_iter(v: Value) -> bool {
     v.is_ptr() && matches!(object::kind_of(v), Kind::ListIter | Kind::TupleIter)
 }
 
+/// The index of a sequence iterator that ran out: past any length, so it
+/// stays exhausted when its list grows (CPython's `listiter_next` drops
+/// the list), and every exhaustion check (`index >= len`, in the stencils
+/// too) still holds.
+pub const SEQ_ITER_EXHAUSTED: u64 = i64::MAX as u64;
+
 /// The next item of a list or tuple iterator. A list iterator reads the
-/// list's current length each time, so appends during the loop are seen.
+/// list's current length each time, so appends during the loop are seen;
+/// once a step found none it stays exhausted.
 pub fn iter_next(it: Value) -> Option<Value> {
     // SAFETY: a live ListIter or TupleIter.
     unsafe {
         let seq = Value(object::read(it.0, SEQ_ITER_SEQ));
         let i = object::read(it.0, SEQ_ITER_INDEX) as usize;
         if i >= len(seq) {
+            object::write(it.0, SEQ_ITER_INDEX, SEQ_ITER_EXHAUSTED);
             return None;
         }
         object::write(it.0, SEQ_ITER_INDEX, i as u64 + 1);

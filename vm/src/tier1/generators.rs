@@ -52,6 +52,16 @@ pub(crate) fn needs_vm(v: Value) -> bool {
     }
 }
 
+/// Whether `_FOR_ITER_TIER_TWO` leaves iterator `v` to tier 1 unstepped:
+/// one that runs Python code, or one whose next step ends it. The exit
+/// re-executes FOR_ITER in tier 1, which must be the only step: a zip
+/// steps the iterators before the exhausted one at every call, and an
+/// exhausted iterator is marked so by the step (CPython resumes past the
+/// loop instead; this VM's exit re-executes the instruction).
+pub(crate) fn for_iter_leaves_trace(v: Value) -> bool {
+    needs_vm(v) || (v.is_ptr() && crate::runtime::iters::is_exhausted(v))
+}
+
 /// Whether a builtin's argument `v` is an iterator only the VM can step
 /// (see [`needs_vm`]) that is not a user iterator: an instance argument is
 /// iterated by its `__iter__` first (`dunder_builtin`), or else is left to
@@ -270,14 +280,15 @@ impl Run<'_> {
                 GenStep::Returned(_) | GenStep::Exhausted => None,
             }),
             Kind::Instance => self.user_next(it, true),
-            // As `iters::enumerate_next`; exhaustion drops the iterator.
+            // As `iters::enumerate_next`, but exhaustion keeps the
+            // iterator: CPython's enumerate asks it again at every step,
+            // and a user `__next__` may go on after StopIteration.
             Kind::Enumerate => {
                 let inner = field(ENUMERATE_ITER);
                 if inner.is_null() {
                     return Ok(None);
                 }
                 let Some(x) = self.iter_next(inner)? else {
-                    set_field(ENUMERATE_ITER, Value::NULL);
                     return Ok(None);
                 };
                 seq::rooted(self.arena, |arena| {
@@ -296,7 +307,7 @@ impl Run<'_> {
                     Ok(Some(pair))
                 })
             }
-            // As `iters::zip_next`; exhaustion drops the iterators.
+            // As `iters::zip_next`: exhaustion keeps the iterators.
             Kind::Zip => {
                 let iters = field(ZIP_ITERS);
                 if iters.is_null() || seq::len(iters) == 0 {
@@ -305,13 +316,7 @@ impl Run<'_> {
                 let mark = self.arena.roots.temps.len();
                 let r = self.zip_items(iters);
                 self.arena.roots.temps.truncate(mark);
-                match r? {
-                    Some(t) => Ok(Some(t)),
-                    None => {
-                        set_field(ZIP_ITERS, Value::NULL);
-                        Ok(None)
-                    }
-                }
+                r
             }
             _ => iters::next(self.arena, it),
         }

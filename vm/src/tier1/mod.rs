@@ -10,7 +10,7 @@ mod cells;
 mod classes;
 mod dunders;
 mod generators;
-pub(crate) use generators::needs_vm;
+pub(crate) use generators::for_iter_leaves_trace;
 mod interp;
 mod item_compare;
 mod properties;

@@ -588,10 +588,10 @@ impl Run<'_> {
                     }
                     Uop::ForIterTier2 | Uop::PlantedForIterUnrooted => {
                         // An iterator that runs Python code (a generator, a
-                        // user `__next__`) is left to tier 1 unstepped: the
-                        // exit re-executes FOR_ITER, which would step it a
-                        // second time after it ended here.
-                        if crate::tier1::needs_vm(peek!(1)) {
+                        // user `__next__`) or that this step would end is
+                        // left to tier 1 unstepped: the exit re-executes
+                        // FOR_ITER, which would step it a second time.
+                        if crate::tier1::for_iter_leaves_trace(peek!(1)) {
                             exit!()
                         }
                         match self.iter_next(peek!(1))? {
