@@ -230,7 +230,8 @@ fn agree(programs: &str) {
 }
 
 /// Exhausted iterators stay so when their container grows; `zip` and
-/// `enumerate` ask their iterators again after one ran out (the VM's
+/// `enumerate` ask their iterators again after one ran out; `x in it`
+/// consumes an iterator up to the match (the VM's
 /// programs, vm/tests/data/exhausted_iterators.txt).
 #[test]
 fn reference_agrees_with_cpython_on_exhausted_iterators() {

@@ -107,7 +107,8 @@ fn every_tier_prints_what_cpython_prints_for_collections() {
 /// error), one left by `break` before its end (it sees the new items);
 /// `zip` and `enumerate` asking their iterators again at every call (the
 /// ones before an exhausted one lose an item; a user `__next__` may go on
-/// after StopIteration), in hot loops. Shared with the reference's test.
+/// after StopIteration), and `x in it` stepping an iterator object up to
+/// the match, in hot loops. Shared with the reference's test.
 #[test]
 fn every_tier_prints_what_cpython_prints_for_exhausted_iterators() {
     agree_on_every_tier(include_str!("data/exhausted_iterators.txt"), 3);

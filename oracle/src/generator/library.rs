@@ -243,6 +243,7 @@ const TEMPLATES: &[&str] = &[
     "it = iter(l); z = zip(it, m); x = list(z); r = (x, list(z), list(it))",
     "it = iter(l); z = enumerate(it, a); x = next(z, b); r = (x, list(it), list(z))",
     "it = iter(l); x = [p * q for p, q in zip(it, m)]; r = (x, list(it))",
+    "it = iter(l); r = (a in it, list(it), b in it)",
     // list statements: slice stores, deletes, in-place operators
     "l[a:b] = m; r = l",
     "l[::2] = m; r = l",

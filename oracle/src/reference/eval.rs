@@ -501,7 +501,7 @@ impl<'p> Interp<'p> {
                 for (op, e) in rest {
                     let right = self.eval(e, frame)?;
                     let lazy = match op {
-                        CmpOp::In | CmpOp::NotIn => generators::lazy_src(&right),
+                        CmpOp::In | CmpOp::NotIn => generators::searched_src(&right),
                         _ => None,
                     };
                     let holds = match lazy {

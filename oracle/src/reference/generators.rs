@@ -122,6 +122,16 @@ pub fn lazy_src(v: &Value) -> Option<Src> {
     }
 }
 
+/// What `x in v` steps item by item: a [`lazy_src`], or any other
+/// iterator object (CPython's `_PySequence_IterSearch`: the items up to
+/// the match are consumed).
+pub fn searched_src(v: &Value) -> Option<Src> {
+    lazy_src(v).or_else(|| match v {
+        Value::Iter(o) => Some(Src::Items(Items::Obj(o.clone()))),
+        _ => None,
+    })
+}
+
 /// What `sum(it[, start])` pulls lazily: a generator, or a list, tuple or
 /// range when an instance is added (the start, or a list's or tuple's
 /// item): its dunders run item by item. Other iterables of instances

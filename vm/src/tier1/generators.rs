@@ -568,7 +568,7 @@ impl Run<'_> {
     }
 
     /// `x in it`: steps `it` until an item equals `x`.
-    fn gen_contains(&mut self, x: Value, it: Value) -> Result<bool, Raise> {
+    pub(crate) fn gen_contains(&mut self, x: Value, it: Value) -> Result<bool, Raise> {
         while let Some(v) = self.iter_next(it)? {
             // A user `__eq__` may collect: `v` is rooted while it runs.
             self.arena.roots.temps.push(v);

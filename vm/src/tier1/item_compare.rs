@@ -44,6 +44,13 @@ impl Run<'_> {
         if crate::runtime::array::is_array(c) {
             return seq_ops::contains_op(x, c, negate);
         }
+        // An iterator is searched by stepping it (CPython's
+        // `_PySequence_IterSearch`): the items up to the match are consumed.
+        if crate::runtime::iters::is_iterator(c) && !crate::runtime::class::is_instance(c) {
+            return self
+                .gen_contains(x, c)
+                .map(|found| Value::bool(found != negate));
+        }
         let found = seq::contains_by(c, x, &mut |op, a, b| self.user_compare(op, a, b))?;
         Ok(Value::bool(found != negate))
     }
