@@ -82,6 +82,18 @@ fn reference_agrees_with_cpython_on_super_with_arguments() {
     );
 }
 
+/// `super()` in class methods (vm/tests/data/super_in_class_methods.txt).
+#[test]
+fn reference_agrees_with_cpython_on_super_in_class_methods() {
+    let programs = include_str!("../../vm/tests/data/super_in_class_methods.txt");
+    check(
+        &programs
+            .split("\n#----\n")
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    );
+}
+
 /// The reducer prints and re-parses every candidate: class programs
 /// survive the round trip unchanged.
 #[test]

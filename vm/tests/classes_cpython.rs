@@ -72,6 +72,23 @@ fn every_tier_prints_what_cpython_prints_for_super_with_arguments() {
     );
 }
 
+/// `super()` in class methods (alternative constructors along a
+/// hierarchy, a base's class method bound to the subclass, its static
+/// method and plain function, a missing attribute) and of static methods
+/// in plain methods, in hot loops (vm/tests/data/super_in_class_methods.txt,
+/// shared with the reference's test).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_super_in_class_methods() {
+    let programs = include_str!("data/super_in_class_methods.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 2);
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 1,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// A property read from its class is the property object, which the
 /// language does not model: every tier poisons.
 #[test]

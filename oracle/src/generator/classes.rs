@@ -254,7 +254,9 @@ fn late_attribute(h: &Holes) -> String {
 /// the class method through the class (a factory, as real code calls
 /// one); and a class that no store changes (so loads of its attributes
 /// stay specialized) whose class method, called through it and through a
-/// subclass, must still be bound to the class it was loaded from.
+/// subclass, must still be bound to the class it was loaded from; half
+/// the time the subclass overrides it with one that calls the base's
+/// through `super()` (bound to the subclass) and its static method.
 fn slots_and_decorators(h: &Holes) -> String {
     let (c, f) = (&h.cls, &h.fun);
     let slots = if h.pick[0] {
@@ -262,13 +264,18 @@ fn slots_and_decorators(h: &Holes) -> String {
     } else {
         ""
     };
+    let sub_body = if h.pick[1] {
+        "    @classmethod\n    def of(cls, v):\n        return super().of(v) + super().twice(v % 3)\n"
+    } else {
+        "    pass\n"
+    };
     format!(
         "class {c}:\n{slots}    count = 0\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n        {c}.count += 1\n\
          \x20   @staticmethod\n    def mix(a, b):\n        return a {o0} b\n\
          \x20   @classmethod\n    def make(cls, v):\n        return cls(v, v + {k0})\n\
          \x20   def norm(self):\n        return {c}.mix(self.x, self.y)\n\
          class {c}F:\n    @classmethod\n    def of(cls, v):\n        return v * {k2} if cls is {c}F else -v\n    @staticmethod\n    def twice(v):\n        return v + v\n\
-         class {c}G({c}F):\n    pass\n\
+         class {c}G({c}F):\n{sub_body}\
          def {f}_run(n):\n    t = 0\n    p = {c}.make({k1})\n    for i in range(n):\n        q = {c}(i, p.x)\n        t += q.norm() + p.mix(i, {k2}) + {c}.make(i % 5).y\n        t += {c}F.of(i % 7) + {c}G.of(i % 3) + {c}F.twice(i)\n        p.x = q.y % 7\n    return t + {c}.count\n\
          print({f}_run({n}))\n",
         k0 = h.c(0),

@@ -363,7 +363,7 @@ pub fn property_lacks(o: &InstObj, name: &str, what: &str) -> Box<super::eval::S
     )
 }
 
-fn bind_class_method(v: Value, class: &Rc<ClassObj>) -> Res<Value> {
+pub fn bind_class_method(v: Value, class: &Rc<ClassObj>) -> Res<Value> {
     match v {
         Value::Func(f) => Ok(method(f, Value::Class(class.clone()))),
         // Only a hand-built AST wraps anything but a `def`.

@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 use jitdiff_vm::lang::ast::BinOp;
 use jitdiff_vm::lang::outcome::Poison;
 
-use super::super::classes::{self, Attr, ClassObj, Found, InstObj};
+use super::super::classes::{self, Attr, ClassCell, ClassObj, Found, InstObj};
 use super::super::exceptions;
 use super::super::math;
 use super::super::methods::{self, Meth};
@@ -373,6 +373,10 @@ impl<'p> Interp<'p> {
         let first = s
             .self_slot
             .and_then(|i| frame.slots.get(i).cloned().flatten());
+        if let (Some(Value::Class(k)), Some(cell)) = (&first, &frame.cell) {
+            let f = super_of_class(s, k, cell)?;
+            return self.super_call(s, f, frame);
+        }
         let (Some(Value::Instance(o)), Some(cell)) = (first, &frame.cell) else {
             // No method, or `super()` of a class or another value.
             return Err(poison(Poison::Unmodelled));
@@ -433,6 +437,11 @@ impl<'p> Interp<'p> {
                 ));
             }
         };
+        self.super_call(s, f, frame)
+    }
+
+    /// `super().name` is `f`; `super().name(args)` calls it.
+    fn super_call(&mut self, s: &'p SuperEx, f: Value, frame: &mut Frame<'p>) -> Res<Value> {
         let Some(args) = &s.args else {
             return Ok(f);
         };
@@ -441,13 +450,46 @@ impl<'p> Interp<'p> {
             let v = self.eval(a, frame)?;
             self.stack.push(v);
         }
-        // The VM's LOAD_SUPER_ATTR hands CALL a method's function: one
-        // unit (see `second_call_unit`).
+        // The VM's LOAD_SUPER_ATTR hands CALL a method's function with its
+        // receiver: one unit (see `second_call_unit`). Any other callable
+        // it hands under METHOD_CALL_RECEIVER, whose call of a function
+        // is a unit of its own.
         if matches!(f, Value::Method(_)) {
             self.charge()?;
             return self.call_charged_once(f, base);
         }
+        if matches!(f, Value::Func(_)) {
+            self.charge()?;
+        }
         self.call(f, base)
+    }
+}
+
+/// `super().name` in a class method whose first parameter is `k`: `k`
+/// seen from the base of the class the method's `__class__` cell holds,
+/// a class method bound to `k` (CPython's `super(cls, k)`).
+fn super_of_class(s: &SuperEx, k: &Rc<ClassObj>, cell: &ClassCell) -> Res<Value> {
+    let cls = cell.borrow().upgrade();
+    let Some(cls) = cls.filter(|c| k.derives_from(c)) else {
+        return Err(type_error(
+            "super(type, obj): obj must be an instance or subtype of type".into(),
+        ));
+    };
+    match cls.base.as_ref().and_then(|b| b.lookup(&s.name)) {
+        Some(Found::Attr(Attr::Plain(v) | Attr::Static(v))) => Ok(v),
+        Some(Found::Attr(Attr::ClassMethod(v))) => classes::bind_class_method(v, k),
+        // The property object itself; a member descriptor.
+        Some(Found::Attr(Attr::Property(..)) | Found::Slot) => Err(poison(Poison::Unmodelled)),
+        // `object`'s attributes (`__init__`, `__new__`, `mro`...).
+        None if &*s.name == "__init__"
+            || jitdiff_vm::runtime::cpython_attrs::is_dunder(&s.name) =>
+        {
+            Err(poison(Poison::Unmodelled))
+        }
+        None => Err(exception(
+            "AttributeError",
+            format!("'super' object has no attribute '{}'", s.name),
+        )),
     }
 }
 

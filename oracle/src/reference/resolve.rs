@@ -717,9 +717,12 @@ impl Resolver<'_> {
                 } => {
                     let defaults = self.exprs(defaults, scope)?;
                     let qualname = format!("{name}.{m}");
-                    // `super()` works in plain methods and properties.
-                    let plain =
-                        matches!(kind, DefKind::Plain | DefKind::Property | DefKind::Setter);
+                    // `super()` works in plain and class methods and
+                    // properties.
+                    let plain = matches!(
+                        kind,
+                        DefKind::Plain | DefKind::Class | DefKind::Property | DefKind::Setter
+                    );
                     let code = self.function(&qualname, params, star, body, scope, plain)?;
                     items.push(ClassItem::Def {
                         name: Rc::from(m.as_str()),
@@ -793,7 +796,8 @@ impl Resolver<'_> {
             .collect()
     }
 
-    /// `method`: a plain method, whose body may use `super()`.
+    /// `method`: a plain or class method or a property, whose body may
+    /// use `super()`.
     fn function(
         &mut self,
         name: &str,

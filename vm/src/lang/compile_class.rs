@@ -52,11 +52,14 @@ impl CodeBuilder<'_> {
                     let qualname = format!("{name}.{method}");
                     // MAKE_FUNCTION names the function by a name id.
                     self.global_id(&qualname);
-                    // `super()` is only in plain methods and properties (the
-                    // front end's rule).
+                    // `super()` is only in plain and class methods and
+                    // properties (the front end's rule).
                     let super_class = matches!(
                         kind,
-                        AttrKind::Value | AttrKind::Property | AttrKind::PropertySetter
+                        AttrKind::Value
+                            | AttrKind::ClassMethod
+                            | AttrKind::Property
+                            | AttrKind::PropertySetter
                     )
                     .then_some(index as u32);
                     self.function_object(

@@ -279,13 +279,12 @@ impl Lowering<'_> {
                 if decorator.is_some() && is_dunder(name) {
                     return Err(self.unsupported(s, "a decorated special method"));
                 }
-                // `super()` needs the method's first parameter: only a
-                // plain method or a property's getter or setter (not a
-                // static or class method) may use it.
-                let super_ok = decorator
-                    .as_deref()
-                    .is_none_or(|d| d == "property" || d.ends_with(".setter"))
-                    && !d.parameters.args.is_empty();
+                // `super()` needs the method's first parameter: a plain
+                // or class method, or a property's getter or setter (not
+                // a static method) may use it.
+                let super_ok = decorator.as_deref().is_none_or(|d| {
+                    d == "property" || d.ends_with(".setter") || d == "classmethod"
+                }) && !d.parameters.args.is_empty();
                 let def = self.function_def(d, s, ctx, super_ok)?;
                 match decorator {
                     Some(decorator) => Stmt::Decorated {

@@ -623,6 +623,9 @@ impl Run<'_> {
         let Some(&cls) = self.classes.latest.get(&super_class(arg)) else {
             return Err(Raise::Internal("super() before its class exists".into()));
         };
+        if class::is_type(obj) {
+            return self.load_super_of_class(name, cls, obj, method);
+        }
         if !class::is_instance(obj) {
             return Err(Raise::Poison(Poison::Unmodelled));
         }
@@ -658,6 +661,57 @@ impl Run<'_> {
             None if self.name_is(name, "__init__") => Err(Raise::Poison(Poison::Unmodelled)),
             // CPython's `object` (or built-in exception base) has it.
             None if crate::runtime::cpython_attrs::is_dunder(self.name(name)) => {
+                Err(Raise::Poison(Poison::Unmodelled))
+            }
+            None => Err(Raise::exc(
+                "AttributeError",
+                format!("'super' object has no attribute '{}'", self.name(name)),
+            )),
+        }
+    }
+
+    /// `super().name` in a class method: `k` (its first parameter) seen
+    /// from the base of `cls` (the class defining the method), a class
+    /// method bound to `k`, as CPython's `super(cls, k)`.
+    fn load_super_of_class(
+        &mut self,
+        name: u32,
+        cls: Value,
+        k: Value,
+        method: bool,
+    ) -> Result<Vec<Value>, Raise> {
+        if !class::is_subclass(k, cls) {
+            return Err(Raise::type_error(
+                "super(type, obj): obj must be an instance or subtype of type".into(),
+            ));
+        }
+        let base = class::base(cls);
+        let found = if base.is_null() {
+            None
+        } else {
+            class::lookup(base, name)
+        };
+        match found {
+            // A class method's function called with `k` first: one call,
+            // as `super().m()` in a plain method.
+            Some((v, _)) if method && class::property_parts(v).is_none() => {
+                Ok(match class::wrapper_parts(v) {
+                    Some((f, true)) => vec![f, k],
+                    Some((f, false)) => vec![Value::METHOD_CALL_RECEIVER, f],
+                    None => vec![Value::METHOD_CALL_RECEIVER, v],
+                })
+            }
+            Some((v, _)) => self.bind_found_on_class(v, k).map(|v| {
+                if method {
+                    vec![Value::METHOD_CALL_RECEIVER, v]
+                } else {
+                    vec![v]
+                }
+            }),
+            // `object`'s attributes (`__init__`, `__new__`, `mro`...).
+            None if self.name_is(name, "__init__")
+                || crate::runtime::cpython_attrs::is_dunder(self.name(name)) =>
+            {
                 Err(Raise::Poison(Poison::Unmodelled))
             }
             None => Err(Raise::exc(
