@@ -259,7 +259,7 @@ enum Command {
         /// locals, star unpacking, `str.format`, the newer str methods,
         /// `type(v)`, decorated functions, `map`/`filter`, seeded `random` draws and
         /// `heapq` queues fed by `functools` caches in hot loops whose values
-        /// change at iteration K) on;
+        /// change at iteration K, iterators reused after they stopped) on;
         /// combines with the others.
         #[arg(long)]
         idioms: bool,

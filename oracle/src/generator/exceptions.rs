@@ -235,12 +235,13 @@ fn leaving_finally(h: &Holes) -> String {
 }
 
 /// An exception raised in a handler, a bare `raise` from a helper called
-/// in a handler, nested `try` statements.
+/// in a handler after a `try` of its own handled another exception (the
+/// re-raised one is the outer handler's again), nested `try` statements.
 fn nested_handlers(h: &Holes) -> String {
     let f = &h.fun;
     format!(
         "def {f}_again():\n    raise\n\
-         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        try:\n            try:\n                if i % {m} == 0:\n                    raise ValueError(i)\n                t += {k0}\n            except ValueError as e:\n                if i % {m2} == 0:\n                    {f}_again()\n                t += e.args[0]\n                if i == {at}:\n                    raise KeyError('k')\n        except ValueError:\n            t -= {k1}\n        except KeyError as e:\n            t += len(str(e))\n    return t\n\
+         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        try:\n            try:\n                if i % {m} == 0:\n                    raise ValueError(i)\n                t += {k0}\n            except ValueError as e:\n                try:\n                    t += [][i]\n                except IndexError:\n                    t += 1\n                if i % {m2} == 0:\n                    {f}_again()\n                t += e.args[0]\n                if i == {at}:\n                    raise KeyError('k')\n        except ValueError:\n            t -= {k1}\n        except KeyError as e:\n            t += len(str(e))\n    return t\n\
          print({f}_run({n}))\n",
         m = h.every,
         m2 = h.every * 2,

@@ -44,6 +44,12 @@
 //!   a BFS over a grid with a `deque` (the prelude's classes: their
 //!   methods run as Python code in every tier).
 //!
+//! - iterators reused after they stopped: a zip looped over twice (the
+//!   second loop steps the iterators before the exhausted one again, as
+//!   CPython's `zip_next`), a list iterator left by `break` or run out
+//!   before its list grows, a dict iterator run out before its dict
+//!   grows, and `x in it` consuming an iterator up to the match.
+//!
 //! Kernels are Python templates whose constants, trip counts and iteration
 //! K come from the bytes left after every other feature, parsed by the
 //! front end and appended, so programs without the feature are unchanged.
@@ -74,7 +80,7 @@ struct Holes {
 
 type Kernel = fn(&Holes) -> String;
 
-const KERNELS: [Kernel; 13] = [
+const KERNELS: [Kernel; 14] = [
     del_items,
     del_attribute,
     del_local,
@@ -88,6 +94,7 @@ const KERNELS: [Kernel; 13] = [
     heap_cache,
     counted_updates,
     collections_kernel,
+    iterator_reuse,
 ];
 
 /// Appends one to three kernels drawn from `u`.
@@ -125,6 +132,53 @@ fn holes(u: &mut Unstructured, index: usize) -> Holes {
         at,
         pick,
     }
+}
+
+/// Iterators reused after they stopped, in a hot loop: a zip of a list
+/// iterator and a shorter str looped over twice (each loop's exhaustion
+/// steps the list iterator once more), a list iterator left by `break` (or
+/// run out, when no item matches) before its list grows, a dict iterator
+/// run out before its dict grows, and `x in it`.
+fn iterator_reuse(h: &Holes) -> String {
+    let f = &h.fun;
+    let width = 2 + h.pick[0] % 5;
+    let stop = h.pick[1] % 4;
+    let short = ["'a'", "'ab'", "(0,)", "'abc'"][h.pick[2] % 4];
+    format!(
+        "def {f}_run(n):
+    seen = []
+    total = 0
+    for i in range(n):
+        xs = list(range(i % 5, i % 5 + {width}))
+        it = iter(xs)
+        pairs = zip(it, {short})
+        for p, q in pairs:
+            total += p
+        for p, q in pairs:
+            total += 1000
+        rest = list(it)
+        it2 = iter(xs)
+        for x in it2:
+            if x % 4 == {stop}:
+                break
+        xs.append(i)
+        tail = list(it2)
+        d = {{i: 1, i + 1: 2}}
+        di = iter(d)
+        ks = [k for k in di]
+        d[i + 7] = 3
+        it3 = iter(xs)
+        hit = (i + {k}) in it3
+        total += len(rest) * 10 + len(tail) + len(list(di)) + hit + len(list(it3)) * 100
+        if i == {at}:
+            seen.append((rest, tail, ks, hit))
+    return total, seen
+print({f}_run({n}))
+",
+        k = h.k[0].rem_euclid(4),
+        at = h.at,
+        n = h.n,
+    )
 }
 
 /// A queue and a dict that grow every iteration and lose items by `del`
