@@ -1,6 +1,7 @@
 //! End-to-end: f-strings (lowered by the front end to `str`/`repr` calls
-//! joined by `+`, `vm/src/lang/parse_fstring.rs`) print what CPython prints
-//! in every tier and backend, values converted in CPython's order.
+//! joined by `+`, `vm/src/lang/parse_fstring.rs`; the `=` form's source
+//! text too) print what CPython prints in every tier and backend, values
+//! converted in CPython's order.
 
 mod common;
 
@@ -26,6 +27,10 @@ for i in range(40):
     s = label(i, P(i * 2))
 print(out, s)
 print(f"{ {'k': 1}['k'] }", f"{'nested ' + f'{3}'}")
+w = 7
+for i in range(30):
+    dbg = f"{i=} {i * 2 = }|{w=:>4}|{str(i)=!s}|{P(i)= }"
+print(dbg, f"{xs[0]=}{w =!r:<3}.")
 "#;
 
 #[test]
@@ -42,7 +47,6 @@ fn what_s0_cannot_lower_is_refused_where_it_is() {
             (3, 7),
             "f-string with a format spec in a program that binds `format`",
         ),
-        ("x = 2\nprint(f'{x=}')\n", (2, 9), "`=` in an f-string"),
         ("x = 2\nprint(f'{x!a}')\n", (2, 9), "`!a` in an f-string"),
         (
             "str = 1\nprint(f'{str}')\n",

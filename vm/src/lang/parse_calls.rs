@@ -26,6 +26,34 @@ const CONSUMERS: &[&str] = &[
 ];
 
 impl Lowering<'_> {
+    /// `dict(a=1, b=x)`, keywords only, is the display `{'a': 1, 'b': x}`:
+    /// the values evaluated left to right, the same dict (the caller has
+    /// checked that the program does not bind `dict`). None for any other
+    /// call of `dict`.
+    fn dict_of_keywords(&self, c: &py::ExprCall) -> R<Option<Expr>> {
+        let keywords = &c.arguments.keywords;
+        if !c.arguments.args.is_empty()
+            || keywords.is_empty()
+            || keywords
+                .iter()
+                .any(|k| k.arg.as_ref().is_none_or(|a| !a.id.is_ascii()))
+        {
+            return Ok(None);
+        }
+        let mut pairs: Vec<(Expr, Expr)> = Vec::with_capacity(keywords.len());
+        for k in keywords.iter() {
+            let name = k.arg.as_ref().map(|a| a.id.to_string()).unwrap_or_default();
+            if pairs.iter().any(|(key, _)| *key == Expr::Str(name.clone())) {
+                return Err((self.err_at)(
+                    k.range(),
+                    format!("SyntaxError: keyword argument repeated: {name}"),
+                ));
+            }
+            pairs.push((Expr::Str(name), self.expr(&k.value)?));
+        }
+        Ok(Some(Expr::Dict(pairs)))
+    }
+
     pub(super) fn call(&self, c: &py::ExprCall) -> R<Expr> {
         if matches!(&*c.func, py::Expr::Name(n) if n.id.as_str() == "super") {
             return Err(self.unsupported(c, "super() other than as `super().name`"));
@@ -34,6 +62,12 @@ impl Lowering<'_> {
             py::Expr::Name(n) => Some(n.id.as_str()),
             _ => None,
         };
+        if callee == Some("dict")
+            && !self.bound_names.contains("dict")
+            && let Some(display) = self.dict_of_keywords(c)?
+        {
+            return Ok(display);
+        }
         let mut keywords: Vec<Keyword> = Vec::new();
         for k in c.arguments.keywords.iter() {
             let Some(arg) = k.arg.as_ref().map(|a| a.id.to_string()) else {

@@ -4,7 +4,9 @@
 //! `f"{x!r:>8}"` is `format(repr(x), ">8")`). Left to right, each value
 //! converted as soon as it is evaluated, as CPython's `FORMAT_VALUE` does;
 //! `str(x)` is `format(x, '')` for every value S0 has (none defines
-//! `__format__`). `!a` and the `=` form are refused. The front end also
+//! `__format__`). The `=` form is its source text, then the value's `repr`
+//! (`f"{x = }"` is `"x = " + repr(x)`), or the spec or conversion it has.
+//! `!a` is refused. The front end also
 //! refuses an f-string in a program that binds `str` or `repr` itself, and
 //! one with a spec in a program that binds `format` (`parse_builtins.rs`):
 //! the lowering calls them by name.
@@ -50,6 +52,10 @@ impl Lowering<'_> {
             match element {
                 py::InterpolatedStringElement::Literal(l) => literal.push_str(&l.value),
                 py::InterpolatedStringElement::Interpolation(i) => {
+                    // `{x = }`: the text up to the conversion or spec first.
+                    if let Some(debug) = &i.debug_text {
+                        literal.push_str(debug.as_str());
+                    }
                     if !literal.is_empty() {
                         parts.push(Expr::Str(std::mem::take(literal)));
                     }
@@ -62,10 +68,11 @@ impl Lowering<'_> {
 
     /// One `{value!conversion:spec}` field.
     fn field(&self, i: &py::InterpolatedElement) -> R<Expr> {
-        if i.debug_text.is_some() {
-            return Err(self.unsupported(i, "`=` in an f-string"));
-        }
         let convert = match i.conversion {
+            // `=` without a conversion or a spec shows the `repr`.
+            py::ConversionFlag::None if i.debug_text.is_some() && i.format_spec.is_none() => {
+                Some("repr")
+            }
             py::ConversionFlag::None => None,
             py::ConversionFlag::Str => Some("str"),
             py::ConversionFlag::Repr => Some("repr"),

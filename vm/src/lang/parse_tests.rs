@@ -465,3 +465,25 @@ fn generated_source_parses_as_any_program_does() {
         assert_eq!(parse_generated(src), parse_program(src), "{src:.60}");
     }
 }
+
+/// `dict(a=1, b=x)` (keywords only, `dict` not bound by the program) is
+/// the display `{'a': 1, 'b': x}`; any other keyword call of `dict` is
+/// refused.
+#[test]
+fn dict_of_keywords_is_a_display() {
+    let call = parse_program("x = 2\nprint(dict(a=1, b=x))\n").unwrap();
+    let display = parse_program("x = 2\nprint({'a': 1, 'b': x})\n").unwrap();
+    assert_eq!(call, display);
+    for src in [
+        "print(dict([(1, 2)], a=1))\n",
+        "dict = 3\nprint(dict(a=1))\n",
+        "def f(dict):\n    return dict(a=1)\n",
+    ] {
+        let err = parse_program(src).unwrap_err();
+        assert!(
+            err.message.contains("keyword argument `a` to `dict`"),
+            "{src}: {}",
+            err.message
+        );
+    }
+}
