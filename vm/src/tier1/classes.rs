@@ -630,18 +630,7 @@ impl Run<'_> {
             return Err(Raise::Poison(Poison::Unmodelled));
         }
         let t = class::type_of(obj);
-        if !class::is_subclass(t, cls) {
-            return Err(Raise::type_error(
-                "super(type, obj): obj must be an instance or subtype of type".into(),
-            ));
-        }
-        let base = class::base(cls);
-        let found = if base.is_null() {
-            None
-        } else {
-            class::lookup(base, name)
-        };
-        match found {
+        match past_class(cls, t, name)? {
             Some((p, _)) if class::property_parts(p).is_some() => {
                 let v = self.call_property(p, obj, None)?;
                 Ok(if method {
@@ -680,18 +669,7 @@ impl Run<'_> {
         k: Value,
         method: bool,
     ) -> Result<Vec<Value>, Raise> {
-        if !class::is_subclass(k, cls) {
-            return Err(Raise::type_error(
-                "super(type, obj): obj must be an instance or subtype of type".into(),
-            ));
-        }
-        let base = class::base(cls);
-        let found = if base.is_null() {
-            None
-        } else {
-            class::lookup(base, name)
-        };
-        match found {
+        match past_class(cls, k, name)? {
             // A class method's function called with `k` first: one call,
             // as `super().m()` in a plain method.
             Some((v, _)) if method && class::property_parts(v).is_none() => {
@@ -975,6 +953,23 @@ fn is_function(v: Value) -> bool {
 }
 
 /// LOAD_METHOD's pair for value `v` found on `obj`'s class `t`.
+/// What `super()` finds for `name` past class `cls`, seen from class `t`
+/// (the instance's class, or the class a class method got): the lookup in
+/// `cls`'s base, after CPython's check that `t` derives from `cls`.
+fn past_class(cls: Value, t: Value, name: u32) -> Result<Option<(Value, Value)>, Raise> {
+    if !class::is_subclass(t, cls) {
+        return Err(Raise::type_error(
+            "super(type, obj): obj must be an instance or subtype of type".into(),
+        ));
+    }
+    let base = class::base(cls);
+    Ok(if base.is_null() {
+        None
+    } else {
+        class::lookup(base, name)
+    })
+}
+
 fn method_pair(v: Value, obj: Value, t: Value) -> Vec<Value> {
     if is_function(v) {
         return vec![v, obj];
