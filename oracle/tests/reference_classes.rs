@@ -126,7 +126,7 @@ fn unmodelled_class_machinery_poisons() {
         "class S:\n    __slots__ = ('a',)\nS.a = 1\n",
         "class S:\n    __slots__ = ('a',)\nprint(S.a)\n",
         "class S:\n    __slots__ = ('a',)\nclass T(S):\n    pass\nT.a\n",
-        "class A:\n    def m(self):\n        return super().m()\nA.m(A)\n",
+        "class A:\n    def m(self):\n        return super().m()\nA.m(5)\n",
         "class A:\n    pass\nprint(None.__class__)\n",
         "class A:\n    @property\n    def p(self):\n        return 1\nprint(A.p)\n",
     ];

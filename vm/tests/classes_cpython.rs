@@ -81,7 +81,7 @@ fn every_tier_prints_what_cpython_prints_for_super_with_arguments() {
 fn every_tier_prints_what_cpython_prints_for_super_in_class_methods() {
     let programs = include_str!("data/super_in_class_methods.txt");
     let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
-    assert_eq!(sources.len(), 2);
+    assert_eq!(sources.len(), 3);
     let traced = check_against_cpython(&sources);
     assert!(
         traced > 1,
