@@ -181,7 +181,7 @@ x = [*a, *(a or a)], (*a,), {*a}, {**b, 1: 2, **(b or b)}
     }
     for (bad, what) in [
         ("str(object=1)", "`str`"),
-        ("dict(a=1)", "`dict`"),
+        ("dict({}, a=1)", "`dict`"),
         ("def f(a, /):\n    pass\n", "positional-only parameters"),
         ("g = lambda **k: k", "in a lambda"),
         ("g = lambda *, k: k", "keyword-only parameters in a lambda"),
