@@ -276,18 +276,7 @@ impl Runner {
                 Ok(o) => ConfigResult::Run(RunResult::Completed(o), vec![]),
                 Err(e) => ConfigResult::Error(e),
             };
-            return ConfigRun {
-                name: config.name,
-                result,
-                findings: vec![],
-                events: Default::default(),
-                group: None,
-                observed: false,
-                check_regs: false,
-                uop_logged: false,
-                perf: None,
-                end_fuel: None,
-            };
+            return ConfigRun::plain(&config.name, result);
         };
         let observed = self.deep && vm_config.tier2.is_some();
         let job = Job {

@@ -63,16 +63,8 @@ mod tests {
 
     fn run(result: RunResult, end_fuel: Option<u64>) -> ConfigRun {
         ConfigRun {
-            name: "t1".into(),
-            result: ConfigResult::Run(result, vec![]),
-            findings: vec![],
-            events: Default::default(),
-            group: None,
-            observed: false,
-            check_regs: false,
-            uop_logged: false,
-            perf: None,
             end_fuel,
+            ..ConfigRun::plain("t1", ConfigResult::Run(result, vec![]))
         }
     }
 

@@ -184,6 +184,25 @@ pub struct ConfigRun {
     pub end_fuel: Option<u64>,
 }
 
+impl ConfigRun {
+    /// A run that is only its result: no VM findings, events, group, logs,
+    /// work counts or end fuel (CPython's run, and the oracles' tests).
+    pub fn plain(name: &str, result: ConfigResult) -> ConfigRun {
+        ConfigRun {
+            name: name.into(),
+            result,
+            findings: vec![],
+            events: Default::default(),
+            group: None,
+            observed: false,
+            check_regs: false,
+            uop_logged: false,
+            perf: None,
+            end_fuel: None,
+        }
+    }
+}
+
 /// The VM-internal findings of `kind` as oracle findings, with a place read
 /// from the message by `place`.
 pub(crate) fn vm_findings(

@@ -139,18 +139,7 @@ mod tests {
     }
 
     fn run(r: RunResult) -> ConfigRun {
-        ConfigRun {
-            name: "t1".into(),
-            result: ConfigResult::Run(r, vec![]),
-            findings: vec![],
-            events: Default::default(),
-            group: None,
-            observed: false,
-            check_regs: false,
-            uop_logged: false,
-            perf: None,
-            end_fuel: None,
-        }
+        ConfigRun::plain("t1", ConfigResult::Run(r, vec![]))
     }
 
     /// The comparison itself is mutation-tested: each field difference fires.

@@ -82,24 +82,17 @@ mod tests {
     use jitdiff_vm::lang::{Ending, Outcome, RunResult};
 
     fn run(perf: PerfCounts) -> ConfigRun {
+        let result = ConfigResult::Run(
+            RunResult::Completed(Outcome {
+                output: String::new(),
+                ending: Ending::Normal,
+                globals: vec![],
+            }),
+            vec![],
+        );
         ConfigRun {
-            name: "t2".into(),
-            result: ConfigResult::Run(
-                RunResult::Completed(Outcome {
-                    output: String::new(),
-                    ending: Ending::Normal,
-                    globals: vec![],
-                }),
-                vec![],
-            ),
-            findings: vec![],
-            events: Default::default(),
-            group: None,
-            observed: false,
-            check_regs: false,
-            uop_logged: false,
             perf: Some(perf),
-            end_fuel: None,
+            ..ConfigRun::plain("t2", result)
         }
     }
 
