@@ -594,8 +594,7 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                     }
                 }
             }
-            // Exhausted and about to find itself exhausted hash alike: a
-            // trace's exit sees the first, tier 1 the second (see
+            // Exhausted and about to find itself exhausted hash alike (see
             // `runtime::iters`).
             Kind::Enumerate => {
                 let count = Value(object::read(v.0, object::ENUMERATE_COUNT));

@@ -3,15 +3,15 @@
 //! (`enumerate`, `zip`, `reversed`). Every tier steps iterators through
 //! [`next`].
 //!
-//! Exhaustion is sticky in the objects Python code can hold, as CPython's:
-//! an enumerate whose iterator ran out drops it, a zip drops its iterators
-//! (its earlier iterators may have advanced before a later one ran out, and
-//! the step a side exit re-runs in tier 1 must not advance them again), a
-//! reversed iterator parks its index at -1. So a list that grows after its
-//! enumerate or reversed iterator ran out is not seen. The iterators only
-//! they hold (a list's, a dict's) need not be sticky. The frame-state hash
-//! treats "exhausted" and "will find itself exhausted" alike
-//! ([`is_exhausted`]): a trace's exit sees the first, tier 1 the second.
+//! Exhaustion is sticky, as CPython's: a list or tuple iterator that ran
+//! out parks its index past any length, a dict's or a set's drops its
+//! container, a reversed iterator parks its index at -1, and an enumerate
+//! drops its (sticky) iterator. A zip keeps its iterators: each later call
+//! steps the ones before the exhausted one again, as CPython's `zip_next`.
+//! So `_FOR_ITER_TIER_TWO` leaves an iterator whose next step ends it to
+//! tier 1 unstepped (`tier1::for_iter_leaves_trace`): the exit re-executes
+//! FOR_ITER, which is then the only step. The frame-state hash treats
+//! "exhausted" and "will find itself exhausted" alike ([`is_exhausted`]).
 
 use ibig::IBig;
 

@@ -584,7 +584,7 @@ pub fn iter_next(arena: &mut Arena, it: Value) -> Result<Option<Value>, Raise> {
     }
     // Exhausted for good, as CPython's `dictiter_iternextkey` drops the
     // dict: a later insertion neither resumes it nor makes it raise.
-    // (A trace never steps an exhausted iterator: `for_iter_in_trace`.)
+    // (A trace never steps an exhausted iterator: `for_iter_leaves_trace`.)
     if i >= nentries(d) {
         set_field(it, DICT_ITER_DICT, 0);
         return Ok(None);
