@@ -47,6 +47,18 @@ fn reference_agrees_with_cpython_on_the_exception_and_generator_table() {
     check(&sources);
 }
 
+/// A yield inside a try body whose handlers let GeneratorExit through: the
+/// reference's generator executor sends an exception leaving the body's
+/// cursors to the handlers (the VM's programs,
+/// vm/tests/data/generator_try.txt).
+#[test]
+fn reference_agrees_with_cpython_on_yield_inside_try() {
+    let data = include_str!("../../vm/tests/data/generator_try.txt");
+    let sources: Vec<String> = data.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 3, "the data is split into its programs");
+    check(&sources);
+}
+
 /// The table's programs survive the reducer's print-and-reparse.
 #[test]
 fn exception_programs_round_trip_through_unparse() {

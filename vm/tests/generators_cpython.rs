@@ -25,6 +25,22 @@ fn every_tier_prints_what_cpython_prints_for_generators() {
     );
 }
 
+/// A yield inside a try body whose handlers let GeneratorExit through
+/// (the front end refuses the rest): handlers run in the generator's frame
+/// between two yields, also when the exception leaves a trace of a loop in
+/// the body. Shared with the reference's test.
+#[test]
+fn every_tier_prints_what_cpython_prints_for_yield_inside_try() {
+    let data = include_str!("data/generator_try.txt");
+    let sources: Vec<String> = data.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 3, "the data is split into its programs");
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 3,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// A loop inside a generator's body becomes a trace, and the trace that
 /// resumes the generator ends before it resumes it.
 /// What only a consumer's loop holds between a generator's step and its

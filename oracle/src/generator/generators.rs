@@ -20,7 +20,13 @@
 //! - generators of fresh lists spread whole by `[*g]`, `f(*g)` and
 //!   `print(*g)` (each item is held only by the spreading code until the
 //!   list it joins is stored: under +gcstress a collection there must
-//!   keep it).
+//!   keep it);
+//! - yields inside `try` bodies: a hot loop in the generator raising
+//!   between two yields at iteration K and every few iterations (inside
+//!   its trace), caught by an inner or an outer handler of the generator's
+//!   own frame, `else:` after a clean step, a `return` value read from
+//!   StopIteration, a delegated generator's error caught around `yield
+//!   from`, and a second generator abandoned while suspended in the `try`.
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -36,7 +42,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_generated;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 8] = [
+const KERNELS: [fn(&Holes) -> String; 9] = [
     partial_next,
     loop_inside,
     yield_from_chain,
@@ -45,6 +51,7 @@ const KERNELS: [fn(&Holes) -> String; 8] = [
     drained_by_default,
     raises_midway,
     spread_whole,
+    guarded_yields,
 ];
 
 /// The random parts of one kernel.
@@ -255,6 +262,33 @@ fn spread_whole(h: &Holes) -> String {
         k1 = h.k[1],
         k2 = h.k[2],
         m = h.m,
+        step = h.step,
+        n = h.n,
+    )
+}
+
+/// Yields inside `try` bodies (handlers that let GeneratorExit through,
+/// as the front end requires): the generator's hot loop raises
+/// ZeroDivisionError every `step` iterations (in its trace) and KeyError
+/// at iteration K, caught by the inner and the outer handler of its own
+/// frame; the consumer reads the `return` value from StopIteration,
+/// abandons a second generator suspended in the `try`, and drives one
+/// that catches its delegate's error around `yield from`.
+fn guarded_yields(h: &Holes) -> String {
+    let p = &h.p;
+    format!(
+        "def {p}_src(n, bad):\n    t = 0\n    for j in range(n):\n        try:\n            try:\n                if j == bad:\n                    raise KeyError(j)\n                v = {k0} * 12 // (j % {step} - 1)\n                yield v {o0} t\n            except ZeroDivisionError:\n                t += {k1}\n            else:\n                t -= 1\n        except LookupError as e:\n            t += e.args[0]\n    return t\n\
+         def {p}_inner(j):\n    yield j\n    if j % {step} == 0:\n        raise ValueError(j)\n    yield -j\n\
+         def {p}_wrap(n):\n    for j in range(n):\n        try:\n            yield from {p}_inner(j)\n        except ValueError as e:\n            if e.args[0] > n:\n                break\n            continue\n\
+         def {p}_run(n):\n    g = {p}_src(n, {at})\n    total = 0\n    while True:\n        try:\n            total += next(g)\n        except StopIteration as e:\n            total += e.value\n            break\n    h = {p}_src(n, {at})\n    for v in h:\n        total += v {o1} 2\n        if v > {m}:\n            break\n    total += next(h, {k2})\n    total += sum({p}_wrap({m}))\n    return total\n\
+         print({p}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
+        m = h.m,
+        at = h.at,
         step = h.step,
         n = h.n,
     )

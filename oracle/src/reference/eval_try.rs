@@ -63,7 +63,7 @@ impl<'p> Interp<'p> {
     }
 
     /// Tries the handlers in order against the exception `stop` carries.
-    fn handle(
+    pub(super) fn handle(
         &mut self,
         handlers: &'p [Handler],
         stop: Box<Stop>,

@@ -1,10 +1,17 @@
 //! Generators, written from CPython 3.11's `genobject.c` and PEP 479. The
-//! front end only allows `yield`/`yield from` as whole statements, never
-//! inside a `try`, so a generator always suspends between statements: its
-//! state is its frame plus a stack of cursors (a block and the next
-//! statement in it, and the loops and `yield from`s that contain a yield),
-//! resumed by a small executor here. Statements containing no yield run
-//! through the ordinary `exec`. No threads, no unsafe.
+//! front end only allows `yield`/`yield from` as whole statements, so a
+//! generator always suspends between statements: its state is its frame
+//! plus a stack of cursors (a block and the next statement in it, and the
+//! loops, `try` bodies and `yield from`s that contain a yield), resumed by a
+//! small executor here. Statements containing no yield run through the
+//! ordinary `exec`. No threads, no unsafe.
+//!
+//! A `try` may hold a yield in its body or its `else:` only where closing
+//! the unfinished generator would show nothing (no `finally:`, handlers
+//! that let GeneratorExit through, no yield in a handler: the front end's
+//! `Ctx::yield_refusal`), so the executor needs no GeneratorExit: an
+//! exception leaving any cursor above a `try` body's cursor runs that
+//! `try`'s handlers, as CPython's exception table does for the frame.
 //!
 //! Generator states live in a table in the interpreter (they borrow the
 //! program); the `generator` value holds an index into it. Entries whose
@@ -33,7 +40,7 @@ use jitdiff_vm::lang::outcome::Poison;
 use super::super::exceptions;
 use super::super::iters::{IterObj, IterState, Part};
 use super::super::methods::Meth;
-use super::super::resolve::{Dest, Ex, FuncCode, Slot, St};
+use super::super::resolve::{Dest, Ex, FuncCode, Slot, St, TrySt};
 use super::super::seq::{self, Items};
 use super::super::value::{Builtin, FuncObj, Int, Value};
 use super::{Flow, Frame, Interp, Res, checked, closures, exception, poison, type_error};
@@ -80,6 +87,10 @@ enum Cursor<'p> {
         started: bool,
     },
     YieldFrom(Src),
+    /// A `try` whose body (the cursors above this one) holds a yield:
+    /// an exception leaving them runs its handlers; the body's end runs
+    /// its `else:`.
+    Try(&'p TrySt),
 }
 
 #[derive(Clone, Copy)]
@@ -177,8 +188,35 @@ fn has_yield(s: &St) -> bool {
         St::If(_, b, o) | St::While(_, b, o) | St::For(_, _, b, o) | St::ForUnpack(_, _, b, o) => {
             any(b) || any(o)
         }
+        // A yield in a handler or `finally:` is refused by the front end;
+        // the ordinary `exec` would poison it.
+        St::Try(t) => any(&t.body) || any(&t.orelse),
         _ => false,
     }
+}
+
+/// Where a statement's flow leaves the cursors: `Some` when it ends the
+/// body (`return`); `break` and `continue` drop the cursors up to the
+/// innermost loop (the loop itself too for `break`).
+fn follow_flow(cursors: &mut Vec<Cursor<'_>>, flow: Flow) -> Option<Step> {
+    let is_loop = |c: &Cursor<'_>| matches!(c, Cursor::While { .. } | Cursor::For { .. });
+    match flow {
+        Flow::Normal => {}
+        Flow::Return(v) => return Some(Step::Done(v)),
+        Flow::Break => {
+            while let Some(c) = cursors.pop() {
+                if is_loop(&c) {
+                    break;
+                }
+            }
+        }
+        Flow::Continue => {
+            while cursors.last().is_some_and(|c| !is_loop(c)) {
+                cursors.pop();
+            }
+        }
+    }
+    None
 }
 
 impl<'p> Interp<'p> {
@@ -314,9 +352,46 @@ impl<'p> Interp<'p> {
         }
     }
 
-    /// Runs the body from its cursors to the next yield or its end.
+    /// Runs the body from its cursors to the next yield or its end. An
+    /// exception leaving the cursors goes to the handlers of the innermost
+    /// `try` among them (its cursors above dropped, the value stack back at
+    /// its height between statements), as CPython's exception table sends
+    /// it to the handler covering the instruction that raised.
     fn drive(&mut self, st: &mut State<'p>) -> Res<Step> {
         let State { frame, cursors } = st;
+        let height = self.stack.len();
+        loop {
+            let mut stop = match self.run_cursors(frame, cursors) {
+                Err(stop) => stop,
+                done => return done,
+            };
+            loop {
+                self.stack.truncate(height);
+                let Some(at) = cursors.iter().rposition(|c| matches!(c, Cursor::Try(_))) else {
+                    return Err(stop);
+                };
+                let Cursor::Try(t) = cursors[at] else {
+                    unreachable!("found by rposition")
+                };
+                cursors.truncate(at);
+                if t.handlers.is_empty() {
+                    continue;
+                }
+                match self.handle(&t.handlers, stop, frame) {
+                    Ok(flow) => {
+                        if let Some(done) = follow_flow(cursors, flow) {
+                            return Ok(done);
+                        }
+                        break;
+                    }
+                    Err(again) => stop = again,
+                }
+            }
+        }
+    }
+
+    /// [`Interp::drive`] up to a yield, the body's end or an exception.
+    fn run_cursors(&mut self, frame: &mut Frame<'p>, cursors: &mut Vec<Cursor<'p>>) -> Res<Step> {
         loop {
             let Some(top) = cursors.last_mut() else {
                 return Ok(Step::Done(Value::None));
@@ -330,25 +405,9 @@ impl<'p> Interp<'p> {
                     };
                     *i += 1;
                     if !has_yield(s) {
-                        match self.exec(s, frame)? {
-                            Flow::Normal => {}
-                            Flow::Return(v) => return Ok(Step::Done(v)),
-                            Flow::Break => {
-                                // Up to and including the innermost loop.
-                                while let Some(c) = cursors.pop() {
-                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
-                                        break;
-                                    }
-                                }
-                            }
-                            Flow::Continue => {
-                                while let Some(c) = cursors.last() {
-                                    if matches!(c, Cursor::While { .. } | Cursor::For { .. }) {
-                                        break;
-                                    }
-                                    cursors.pop();
-                                }
-                            }
+                        let flow = self.exec(s, frame)?;
+                        if let Some(done) = follow_flow(cursors, flow) {
+                            return Ok(done);
                         }
                         continue;
                     }
@@ -387,6 +446,10 @@ impl<'p> Interp<'p> {
                                 orelse,
                                 started: false,
                             });
+                        }
+                        St::Try(t) => {
+                            cursors.push(Cursor::Try(t));
+                            cursors.push(Cursor::Block(&t.body, 0));
                         }
                         St::ForUnpack(dests, iter, body, orelse) => {
                             let v = self.eval(iter, frame)?;
@@ -448,6 +511,12 @@ impl<'p> Interp<'p> {
                             cursors.push(Cursor::Block(orelse, 0));
                         }
                     }
+                }
+                // The body ended without an exception: `else:` next.
+                Cursor::Try(t) => {
+                    let t: &'p TrySt = t;
+                    cursors.pop();
+                    cursors.push(Cursor::Block(&t.orelse, 0));
                 }
                 Cursor::YieldFrom(src) => match self.step_src(src)? {
                     Some(v) => return Ok(Step::Yield(v)),

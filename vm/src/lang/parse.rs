@@ -189,6 +189,10 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         class_fields: Default::default(),
         dataclass_missing: Default::default(),
         bound_names,
+        names_base_exception: builtins::mentions_any(
+            source_body,
+            &["BaseException", "GeneratorExit"],
+        ),
         genexp_consumed: Default::default(),
         with_count: Default::default(),
     };
@@ -227,10 +231,15 @@ struct Ctx {
     /// Inside a `finally:` block, not inside a loop or function nested in
     /// it (`return`, `break` and `continue` there are refused).
     in_finally: bool,
-    /// Inside any part of a `try` statement of this function (a `yield`
-    /// there is refused: when an unfinished generator's `finally` or
-    /// handler runs is CPython's reference counting).
-    in_try: bool,
+    /// Why a `yield` here is refused, if it is: inside a `with`, a
+    /// `finally:` (or a `try` that has one), a handler, or a `try` whose
+    /// handlers could catch GeneratorExit. When an unfinished generator's
+    /// `finally` or handler runs is CPython's reference counting (its
+    /// frame gets GeneratorExit when the last reference goes), which the
+    /// language does not model; a `try` body whose handlers all let
+    /// GeneratorExit through shows nothing then. A handler that yields
+    /// would also suspend with an exception being handled.
+    yield_refusal: Option<&'static str>,
     /// Blocks the statement sits in (module level is 1).
     blocks: usize,
 }
@@ -241,7 +250,7 @@ impl Ctx {
         in_class: false,
         in_loop: false,
         in_finally: false,
-        in_try: false,
+        yield_refusal: None,
         blocks: 0,
     };
 }
@@ -296,6 +305,9 @@ struct Lowering<'a> {
     /// Every name the module binds anywhere (`builtins::bound_names`):
     /// `map` and `filter` are lowered only when they are the builtins.
     bound_names: std::collections::BTreeSet<String>,
+    /// The module names BaseException or GeneratorExit somewhere (a
+    /// `yield` inside a `try` is then refused: see `Ctx::yield_refusal`).
+    names_base_exception: bool,
     /// The generator expression about to be lowered is the one argument
     /// of a builtin that consumes it at once (see `generator_exp`).
     genexp_consumed: std::cell::Cell<bool>,
@@ -626,7 +638,7 @@ impl Lowering<'_> {
                 in_class: false,
                 in_loop: false,
                 in_finally: false,
-                in_try: false,
+                yield_refusal: None,
                 ..ctx
             },
         );
@@ -823,8 +835,8 @@ impl Lowering<'_> {
                 "SyntaxError: 'yield' outside function".into(),
             ));
         }
-        if ctx.in_try {
-            return Err(self.unsupported(e, "yield inside a try or with statement"));
+        if let Some(why) = ctx.yield_refusal {
+            return Err(self.unsupported(e, why));
         }
         let value = value.map(|v| self.expr(v)).transpose()?;
         Ok(match (e, value) {
@@ -838,11 +850,27 @@ impl Lowering<'_> {
         if t.is_star {
             return Err(self.unsupported(s, "except*"));
         }
-        let ctx = Ctx {
-            in_try: true,
+        let in_finally = Ctx {
+            yield_refusal: Some("yield inside a try statement with a finally block"),
             ..ctx
         };
-        let body = self.block(&t.body, ctx)?;
+        let protected = if !t.finalbody.is_empty() {
+            in_finally
+        } else if t.handlers.iter().all(|h| self.lets_generator_exit_pass(h)) {
+            ctx
+        } else {
+            Ctx {
+                yield_refusal: Some(
+                    "yield inside a try whose handlers could catch GeneratorExit (a bare `except:`, or a program naming BaseException or GeneratorExit)",
+                ),
+                ..ctx
+            }
+        };
+        let body = self.block(&t.body, protected)?;
+        let in_handler = Ctx {
+            yield_refusal: ctx.yield_refusal.or(Some("yield inside an except block")),
+            ..ctx
+        };
         let mut handlers = Vec::with_capacity(t.handlers.len());
         for (i, h) in t.handlers.iter().enumerate() {
             let py::ExceptHandler::ExceptHandler(h) = h;
@@ -855,21 +883,36 @@ impl Lowering<'_> {
             handlers.push(ExceptHandler {
                 typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?,
                 name: h.name.as_ref().map(|n| n.id.to_string()),
-                body: self.block(&h.body, ctx)?,
+                body: self.block(&h.body, in_handler)?,
             });
         }
+        // `else:` is outside the handlers' range, inside `finally:`'s.
+        let orelse_ctx = if t.finalbody.is_empty() {
+            ctx
+        } else {
+            in_finally
+        };
         Ok(Stmt::Try {
             body,
             handlers,
-            orelse: self.block(&t.orelse, ctx)?,
+            orelse: self.block(&t.orelse, orelse_ctx)?,
             finalbody: self.block(
                 &t.finalbody,
                 Ctx {
                     in_finally: true,
-                    ..ctx
+                    ..in_finally
                 },
             )?,
         })
+    }
+
+    /// Whether a handler surely lets GeneratorExit through: it names a
+    /// class, and the program names neither BaseException nor
+    /// GeneratorExit anywhere (no class it defines or binds can then be
+    /// either, or derive from GeneratorExit).
+    fn lets_generator_exit_pass(&self, h: &py::ExceptHandler) -> bool {
+        let py::ExceptHandler::ExceptHandler(h) = h;
+        h.type_.is_some() && !self.names_base_exception
     }
 
     /// A list, tuple or set display's items; `*it` among them is

@@ -231,6 +231,31 @@ impl<'a> Visitor<'a> for Names<'a> {
     }
 }
 
+/// Whether any of `names` occurs as a name anywhere in the module (read or
+/// bound, in any scope).
+pub fn mentions_any(body: &[py::Stmt], names: &[&str]) -> bool {
+    struct Finder<'n> {
+        names: &'n [&'n str],
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'a py::Expr) {
+            if let py::Expr::Name(n) = expr
+                && self.names.contains(&n.id.as_str())
+            {
+                self.found = true;
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        names,
+        found: false,
+    };
+    finder.visit_body(body);
+    finder.found
+}
+
 /// Every name the module binds anywhere (in any scope), as
 /// [`first_missing_builtin`] counts bindings.
 pub fn bound_names(body: &[py::Stmt]) -> std::collections::BTreeSet<String> {

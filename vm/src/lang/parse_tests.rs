@@ -260,7 +260,7 @@ fn with_statements_lower_or_are_refused() {
     for (bad, what) in [
         (
             "def g(m):\n    with m:\n        yield 1\n",
-            "yield inside a try or with statement",
+            "yield inside a with statement",
         ),
         (
             "type = 1\nwith m:\n    pass\n",
@@ -274,6 +274,60 @@ fn with_statements_lower_or_are_refused() {
         let e = parse_program(bad).unwrap_err();
         assert!(e.message.contains(what), "{bad}: {e}");
     }
+}
+
+#[test]
+fn yield_inside_try_is_accepted_only_where_closing_the_generator_shows_nothing() {
+    for good in [
+        "def g(xs):\n    for x in xs:\n        try:\n            yield int(x)\n        except ValueError:\n            pass\n",
+        "def g():\n    try:\n        yield 1\n    except (KeyError, E) as e:\n        print(e)\n    else:\n        yield 2\n",
+        "def g():\n    try:\n        pass\n    except E:\n        pass\n    else:\n        yield 2\n",
+        "def g():\n    try:\n        try:\n            yield 1\n        except E:\n            pass\n    except F:\n        pass\n",
+    ] {
+        parse_program(good).unwrap_or_else(|e| panic!("{good:?}: {e}"));
+    }
+    for (bad, why) in [
+        (
+            "def g():\n    try:\n        yield 1\n    except:\n        pass\n",
+            "could catch GeneratorExit",
+        ),
+        (
+            "def g():\n    try:\n        yield 1\n    except E:\n        pass\nE = BaseException\n",
+            "could catch GeneratorExit",
+        ),
+        (
+            "def g():\n    try:\n        yield 1\n    except GeneratorExit:\n        pass\n",
+            "could catch GeneratorExit",
+        ),
+        (
+            "def g():\n    try:\n        yield 1\n    finally:\n        pass\n",
+            "with a finally block",
+        ),
+        (
+            "def g():\n    try:\n        pass\n    except E:\n        pass\n    else:\n        yield 1\n    finally:\n        pass\n",
+            "with a finally block",
+        ),
+        (
+            "def g():\n    try:\n        pass\n    except E:\n        yield 1\n",
+            "inside an except block",
+        ),
+        (
+            "def g():\n    try:\n        pass\n    except E:\n        try:\n            yield 1\n        except F:\n            pass\n",
+            "inside an except block",
+        ),
+        (
+            "def g():\n    try:\n        try:\n            yield 1\n        except E:\n            pass\n    finally:\n        pass\n",
+            "with a finally block",
+        ),
+    ] {
+        let e = parse_program(bad).expect_err(bad).to_string();
+        assert!(e.contains(why), "{bad:?}: {e}");
+    }
+    // A function nested in a handler is code of its own.
+    parse_program(
+        "def f():\n    try:\n        pass\n    except E:\n        def g():\n            yield 1\n",
+    )
+    .unwrap();
 }
 
 #[test]

@@ -29,7 +29,8 @@
 //! `__exit__` gets None where CPython passes a traceback object, and a
 //! manager of a built-in type poisons as unmodelled (`hasattr` of a
 //! built-in class) where CPython raises its TypeError. Refused: `async
-//! with`, a `yield` in the block (as in any `try`), and `with` in a program
+//! with`, a `yield` in the block (its `finally` would run when CPython's
+//! reference counting closes an unfinished generator), and `with` in a program
 //! that binds a name the lowering reads (`type`, `hasattr`, `TypeError`,
 //! `BaseException`).
 
@@ -51,7 +52,7 @@ impl Lowering<'_> {
             return Err(self.unsupported(s, &format!("`with` in a program that binds `{name}`")));
         }
         let inner = Ctx {
-            in_try: true,
+            yield_refusal: Some("yield inside a with statement"),
             ..ctx
         };
         // Each item nests the block two `try` statements deeper.

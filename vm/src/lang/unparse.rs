@@ -841,8 +841,8 @@ mod tests {
             ("yield 1\n", "'yield' outside function"),
             ("def f():\n    x = yield 1\n", "yield"),
             (
-                "def f():\n    try:\n        yield 1\n    except E:\n        pass\n",
-                "yield inside a try",
+                "def f():\n    try:\n        yield 1\n    except:\n        pass\n",
+                "could catch GeneratorExit",
             ),
             (
                 "def f():\n    try:\n        pass\n    finally:\n        yield 1\n",
