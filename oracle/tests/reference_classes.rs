@@ -94,12 +94,42 @@ fn reference_agrees_with_cpython_on_super_in_class_methods() {
     );
 }
 
+/// A class body reading attributes bound above it
+/// (vm/tests/data/class_body_reads.txt): the front end hoists its values
+/// into hidden `__jd_cls` globals, which CPython lacks.
+#[test]
+fn reference_agrees_with_cpython_on_class_bodies_reading_their_names() {
+    let programs = include_str!("../../vm/tests/data/class_body_reads.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 2);
+    let cpython = python::run_all(&sources);
+    for (src, theirs) in sources.iter().zip(&cpython) {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        let RunResult::Completed(mut ours) = reference::run(&module) else {
+            panic!("{src}: {:?}", reference::run(&module));
+        };
+        let hidden = ours.globals.len();
+        ours.globals
+            .retain(|(name, _)| !name.starts_with("__jd_cls"));
+        assert!(ours.globals.len() < hidden, "the values were hoisted");
+        assert_eq!(ours, *theirs, "{src}");
+    }
+}
+
 /// The reducer prints and re-parses every candidate: class programs
 /// survive the round trip unchanged.
 #[test]
 fn class_programs_round_trip_through_unparse() {
     let table = TABLE.split("\n#----\n").map(str::to_string);
-    for src in CLASS_PROGRAMS.iter().map(|s| s.to_string()).chain(table) {
+    let hoisted = include_str!("../../vm/tests/data/class_body_reads.txt")
+        .split("\n#----\n")
+        .map(str::to_string);
+    for src in CLASS_PROGRAMS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(table)
+        .chain(hoisted)
+    {
         // Every program is S0 (the CPython comparison fails otherwise).
         let module = parse_program(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
         let text = jitdiff_vm::lang::unparse(&module);

@@ -89,6 +89,21 @@ fn every_tier_prints_what_cpython_prints_for_super_in_class_methods() {
     );
 }
 
+/// A class body reading attributes bound above it, hoisted by the front
+/// end (vm/tests/data/class_body_reads.txt, shared with the reference's
+/// test).
+#[test]
+fn every_tier_prints_what_cpython_prints_for_class_bodies_reading_their_names() {
+    let programs = include_str!("data/class_body_reads.txt");
+    let sources: Vec<String> = programs.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 2);
+    let traced = check_against_cpython(&sources);
+    assert!(
+        traced > 1,
+        "the programs' loops must reach machine code ({traced} traces)"
+    );
+}
+
 /// A property read from its class is the property object, which the
 /// language does not model: every tier poisons.
 #[test]

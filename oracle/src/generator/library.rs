@@ -317,6 +317,7 @@ const TEMPLATES: &[&str] = &[
     "divmod(k, a)",
     "(-k // b, -k % b)",
     "k >> (b + 1)",
+    "(k >> ((b + 2) * 21), a >> ((b + 2) * 21), a >> (b + 60))",
     "(k << b, k << (b * 11 + 30))",
     "(k & a, k | b, k ^ a, ~k)",
     "pow(k, b, a)",
@@ -344,6 +345,7 @@ const TEMPLATES: &[&str] = &[
     "float(k) + k",
     "(bool(s), bool(l), bool(f), bool(k))",
     "(isinstance(f, float), type(k).__name__, type(l).__name__)",
+    "(isinstance(k > a, int), isinstance(b == 0, (str, int)), isinstance(a < b, float), type(k > a) is int)",
     "(str(k), repr(f), len(str(k)))",
     "(a < b < k, a == b == 0, a <= k >= b)",
     // the math module

@@ -731,8 +731,8 @@ impl Resolver<'_> {
                         kind,
                     });
                 }
-                // `__radd__ = __add__`: a name the body bound above (the
-                // front end admits a body name in a value only so).
+                // `__radd__ = __add__`: a name the body bound above (any
+                // other value reading one was hoisted by the front end).
                 Stmt::Assign {
                     target,
                     value: Expr::Name(src),

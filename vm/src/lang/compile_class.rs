@@ -4,8 +4,9 @@
 //! the base (or NULL), then each binding of the body in source order
 //! (methods as `MAKE_FUNCTION`, class attributes as their expressions),
 //! then `BUILD_CLASS`, whose [`ClassInfo`] names the bindings. The front end
-//! guarantees a class body reads none of its own names, so evaluating it in
-//! the module's scope is exact.
+//! guarantees a class body's values read none of its own names (one that
+//! would is hoisted to module level first, `parse_class_reads.rs`), so
+//! evaluating it in the module's scope is exact.
 
 use super::CodeBuilder;
 use crate::lang::ast::{BinOp, Expr, Stmt};

@@ -16,6 +16,8 @@ use super::ast::*;
 pub(crate) mod calls;
 #[path = "parse_class.rs"]
 mod class;
+#[path = "parse_class_reads.rs"]
+mod class_reads;
 
 pub use class::DUNDERS;
 #[path = "parse_annotations.rs"]
@@ -179,6 +181,7 @@ fn parse_on_this_thread(source: &str, trusted: bool) -> Result<Module, ParseErro
         class_name: Default::default(),
         binding_sites: builtins::binding_sites(source_body),
         classes: Default::default(),
+        class_prelude: Default::default(),
         in_comp: Default::default(),
         comp_names: Default::default(),
         nonlocal_ranges: Default::default(),
@@ -277,6 +280,9 @@ struct Lowering<'a> {
     binding_sites: std::collections::BTreeMap<String, usize>,
     /// Class statements lowered so far.
     classes: std::cell::Cell<usize>,
+    /// The module-level assignments the class statement just lowered
+    /// runs before itself (`parse_class_reads.rs`).
+    class_prelude: std::cell::RefCell<Vec<Stmt>>,
     /// Comprehensions being lowered (a lambda inside one is refused).
     in_comp: std::cell::Cell<usize>,
     /// The names the comprehensions being lowered bind, innermost last:
@@ -350,6 +356,13 @@ impl Lowering<'_> {
             match s {
                 // Several statements each.
                 py::Stmt::With(w) => out.extend(self.with_stmt(w, s, ctx)?),
+                // A class body reading its own names runs its values first
+                // (`parse_class_reads.rs`).
+                py::Stmt::ClassDef(_) => {
+                    let class = self.stmt(s, ctx)?;
+                    out.append(&mut self.class_prelude.borrow_mut());
+                    out.push(class);
+                }
                 // `import a, b` is `import a` then `import b`.
                 py::Stmt::Import(i) if i.names.len() > 1 => {
                     for alias in &i.names {

@@ -5,7 +5,9 @@
 //! bodies of methods and class attributes, the dunders in [`DUNDERS`], and
 //! `@staticmethod`/`@classmethod`. Everything a program could write whose
 //! meaning would silently differ (an unimplemented dunder, a metaclass, a
-//! class body reading its own names) is refused here with its line:col.
+//! class body reading its own methods) is refused here with its line:col;
+//! a class body reading its own attributes is hoisted
+//! (`parse_class_reads.rs`).
 
 use ruff_python_ast as py;
 
@@ -153,6 +155,8 @@ impl Lowering<'_> {
         let body = self.class_body(c, &bound, body_ctx, dataclass.is_some(), &mut fields);
         self.class_name.replace(outer_class);
         let mut body = body?;
+        let prelude = self.hoist_class_reads(s, dataclass.is_some(), &mut bases, &mut body)?;
+        self.class_prelude.replace(prelude);
         post_init |= bound.iter().any(|n| n == "__post_init__");
         if let Some((opts, at)) = dataclass {
             body.extend(self.dataclass_methods(at, opts, &fields, &bound, post_init)?);
@@ -200,7 +204,7 @@ impl Lowering<'_> {
             // names (an element raising ends the class body either way).
             if let Some(pairs) = tuple_attributes(st) {
                 for (n, v) in pairs {
-                    body.push(self.nested(st, 1, || self.class_attribute(n, v, st, bound))?);
+                    body.push(self.nested(st, 1, || self.class_attribute(n, v, st, bound, true))?);
                 }
                 continue;
             }
@@ -298,14 +302,16 @@ impl Lowering<'_> {
                 let [py::Expr::Name(n)] = &a.targets[..] else {
                     return Err(self.unsupported(s, "class attribute assignment to this target"));
                 };
-                self.class_attribute(n, &a.value, s, bound)?
+                self.class_attribute(n, &a.value, s, bound, false)?
             }
             // `x: int = 0` is `x = 0`; a bare `x: int` binds nothing.
             py::Stmt::AnnAssign(a) => {
                 self.annotation(&a.annotation)?;
                 match (&*a.target, &a.value) {
                     (py::Expr::Name(_), None) => Stmt::Pass,
-                    (py::Expr::Name(n), Some(value)) => self.class_attribute(n, value, s, bound)?,
+                    (py::Expr::Name(n), Some(value)) => {
+                        self.class_attribute(n, value, s, bound, false)?
+                    }
                     _ => {
                         return Err(
                             self.unsupported(s, "class attribute assignment to this target")
@@ -322,13 +328,17 @@ impl Lowering<'_> {
         })
     }
 
-    /// `name = value` in a class body.
+    /// `name = value` in a class body. Its reads of the names the body
+    /// binds (`bound`) are hoisted (`parse_class_reads.rs`), or refused
+    /// with `refuse_reads` (an element of `A, B = x, y`, whose display
+    /// CPython builds before it binds either name).
     fn class_attribute(
         &self,
         n: &py::ExprName,
         value: &py::Expr,
         s: &py::Stmt,
         bound: &[String],
+        refuse_reads: bool,
     ) -> R<Stmt> {
         let target = n.id.to_string();
         if target == "__slots__" {
@@ -338,7 +348,9 @@ impl Lowering<'_> {
             return Err(self.unsupported(s, &format!("class attribute `{target}`")));
         }
         let lowered = self.expr(value)?;
-        self.refuse_class_names(value, &lowered, bound)?;
+        if refuse_reads {
+            self.refuse_class_names(value, &lowered, bound)?;
+        }
         Ok(Stmt::Assign {
             target,
             value: lowered,
@@ -383,10 +395,9 @@ impl Lowering<'_> {
         })
     }
 
-    /// A class body's assignment is evaluated as if at module level: it
-    /// may not read a name the body itself binds (CPython would find the
-    /// class namespace first), except as the whole value naming one bound
-    /// above it, an alias (`__radd__ = __add__`, see `class_def`).
+    /// An element of a tuple of class attributes may not read a name the
+    /// body binds: lowered one attribute after another, a later element
+    /// would see an earlier one CPython's display had not bound yet.
     fn refuse_class_names(&self, node: &py::Expr, value: &Expr, bound: &[String]) -> R<()> {
         fn reads(e: &Expr, bound: &[String]) -> Option<String> {
             if let Expr::Name(n) = e
@@ -618,8 +629,20 @@ mod tests {
                 "keyword arguments in a class",
             ),
             (
-                "class A:\n    x = 1\n    y = x + 1\n",
-                "reading its own name `x`",
+                "class A:\n    def x(self):\n        pass\n    y = [x]\n",
+                "reading its own method `x`",
+            ),
+            (
+                "class A:\n    @staticmethod\n    def x():\n        pass\n    z = x\n    y = z()\n",
+                "reading its own method `z`",
+            ),
+            (
+                "from dataclasses import dataclass\n@dataclass\nclass A:\n    K = 1\n    L = K + 1\n    x: int = 0\n",
+                "a dataclass body reading its own name `K`",
+            ),
+            (
+                "class A:\n    x = 1\n    y = x + 1\n    def m(self, k=f()):\n        pass\n",
+                "beside a method default that is not a literal",
             ),
             (
                 "class A:\n    def __iadd__(self, o):\n        return 1\n",
@@ -646,10 +669,6 @@ mod tests {
                 "decorator",
             ),
             ("p = property\n", "`property`"),
-            (
-                "class A:\n    y = x\n    def x(self):\n        return 1\n",
-                "reading its own name `x`",
-            ),
             (
                 "class A:\n    def __add__(self, o):\n        return 1\n    __iadd__ = __add__\n",
                 "class attribute `__iadd__`",
@@ -735,5 +754,26 @@ mod tests {
         let src = "class A:\n    def __add__(self, o):\n        return 1\n    __radd__ = __add__\n    plus = __radd__\n";
         let m = parse_program(src).unwrap();
         assert_eq!(crate::lang::unparse::unparse(&m), src);
+    }
+
+    /// A value reading attributes bound above hoists the base and every
+    /// value, in order, into hidden globals before the class statement;
+    /// reads of names bound only below, in a lambda's body or past a
+    /// comprehension's first iterable stay module-level reads (CPython
+    /// resolves them as globals), and aliases stay aliases.
+    #[test]
+    fn a_body_reading_its_attributes_is_hoisted_in_order() {
+        let src = "class A(B):\n    x = 1\n    y = [x, z]\n    f = lambda s, k=y: x\n    c = [x for i in y if x]\n    w = y\n    z = 2\n    def m(self, k=-1):\n        return x\n";
+        let m = parse_program(src).unwrap();
+        let want = "__jd_cls1_base = B\n__jd_cls1_0 = 1\n__jd_cls1_1 = [__jd_cls1_0, z]\n__jd_cls1_2 = lambda s, k=__jd_cls1_1: x\n__jd_cls1_3 = [x for i in __jd_cls1_1 if x]\n__jd_cls1_5 = 2\nclass A(__jd_cls1_base):\n    x = __jd_cls1_0\n    y = __jd_cls1_1\n    f = __jd_cls1_2\n    c = __jd_cls1_3\n    w = y\n    z = __jd_cls1_5\n    def m(self, k=-1):\n        return x\n";
+        let text = crate::lang::unparse::unparse(&m);
+        assert_eq!(text, want);
+        assert_eq!(parse_program(&text).unwrap(), m);
+        // Nothing read: nothing moves.
+        let plain = "class A:\n    x = 1\n    y = z\n    z = 2\n";
+        assert_eq!(
+            crate::lang::unparse::unparse(&parse_program(plain).unwrap()),
+            plain
+        );
     }
 }
