@@ -46,6 +46,21 @@ fn attributes_by_string_the_language_leaves_out_poison_the_reference() {
     }
 }
 
+/// The VM's list (vm/tests/common/poison_programs.rs): `hash()` of a
+/// value CPython hashes by address or per-process seed poisons the
+/// reference too.
+#[test]
+fn hashes_that_differ_between_cpython_processes_poison_the_reference() {
+    for src in HASH_POISONED {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Poisoned(Poison::Identity),
+            "{src}"
+        );
+    }
+}
+
 /// The VM's list (vm/tests/common/poison_programs.rs): set algebra and
 /// set comparisons of dict views, slices of instances and set displays
 /// spreading a set or dict poison the reference too.

@@ -31,6 +31,20 @@ fn attributes_by_string_the_language_leaves_out_poison_every_tier() {
     }
 }
 
+/// `hash()` of a value CPython hashes by address or per-process seed:
+/// every tier poisons (`identity`), and CPython runs each.
+#[test]
+fn hashes_that_differ_between_cpython_processes_poison_every_tier() {
+    for src in HASH_POISONED {
+        let out = std::process::Command::new("python3")
+            .args(["-c", src])
+            .output()
+            .expect("python3 is required for this test (run ci/setup)");
+        assert!(out.status.success(), "python3 failed on:\n{src}");
+        common::assert_poisoned_on_every_tier(src, Poison::Identity);
+    }
+}
+
 /// CPython runs each of these (so poison, not an error, is the right
 /// verdict), and every tier poisons them.
 #[test]

@@ -313,6 +313,7 @@ const TEMPLATES: &[&str] = &[
     // ints
     "(hex(k), oct(k), bin(a))",
     "k.bit_length()",
+    "(hash(k), hash((a, b, k)), hash(a / 4), hash(b == 0), hash(()))",
     "(k.bit_count(), (-k).bit_count(), b.bit_count(), (k > 0).bit_count())",
     "(k // a, k % a)",
     "divmod(k, a)",

@@ -603,6 +603,7 @@ impl<'p> Interp<'p> {
             }
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Issubclass => iters::issubclass(args),
+            Builtin::Hash => super::super::set::hash_builtin(args),
             Builtin::Set => super::super::set::make(&mut self.heap, args),
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
             Builtin::Next => self.next_builtin(base),
@@ -684,6 +685,7 @@ fn unmodelled_keywords(f: &Value, names: &[&str]) -> bool {
             | Builtin::Setattr
             | Builtin::Callable
             | Builtin::Issubclass
+            | Builtin::Hash
             | Builtin::Exc(_) => false,
             Builtin::Dict | Builtin::Enumerate | Builtin::Zip => true,
         },

@@ -418,7 +418,8 @@ fn instance_of(x: &Value, cls: &Value, level: usize) -> Res<bool> {
         | Builtin::Hasattr
         | Builtin::Setattr
         | Builtin::Callable
-        | Builtin::Issubclass => false,
+        | Builtin::Issubclass
+        | Builtin::Hash => false,
     })
 }
 

@@ -134,6 +134,23 @@ pub fn hash(v: &Value) -> Res<(u64, bool)> {
     Ok((h, stable))
 }
 
+/// `hash(x)`: CPython's value where it is the same in every process;
+/// the others (a str, None, an identity-hashed value) poison.
+pub fn hash_builtin(args: &[Value]) -> Res<Value> {
+    let [x] = args else {
+        return Err(type_error(format!(
+            "hash() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let (h, stable) = hash(x)?;
+    if !stable {
+        return Err(poison(Poison::Identity));
+    }
+    // Py_hash_t is signed.
+    Ok(Value::Int(Int::Small(h as i64)))
+}
+
 fn hash_rec(v: &Value, nan: &mut bool, stable: &mut bool, level: usize) -> Res<u64> {
     Ok(match v {
         Value::Int(i) => hash_int(i),

@@ -465,12 +465,13 @@ pub enum Builtin {
     Setattr,
     Callable,
     Issubclass,
+    Hash,
     /// A built-in exception class (an index into `exceptions::CLASSES`).
     Exc(u8),
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 58] = [
+    pub const ALL: [Builtin; 59] = [
         Builtin::Print,
         Builtin::Range,
         Builtin::Float,
@@ -529,6 +530,7 @@ impl Builtin {
         Builtin::Setattr,
         Builtin::Callable,
         Builtin::Issubclass,
+        Builtin::Hash,
     ];
 
     pub fn name(self) -> &'static str {
@@ -574,6 +576,7 @@ impl Builtin {
             Builtin::Setattr => "setattr",
             Builtin::Callable => "callable",
             Builtin::Issubclass => "issubclass",
+            Builtin::Hash => "hash",
         }
     }
 

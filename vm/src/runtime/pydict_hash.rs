@@ -133,6 +133,24 @@ pub fn set_hash(key: Value) -> Result<(u64, bool), Raise> {
     Ok((h, reproducible))
 }
 
+/// `hash(x)`: CPython's value where it is the same in every process (ints,
+/// bools, floats and tuples of them); a str's (randomized per process),
+/// None's and an identity-hashed value's poison (`identity`).
+pub fn hash_builtin(arena: &mut super::arena::Arena, args: &[Value]) -> Result<Value, Raise> {
+    let [x] = args else {
+        return Err(Raise::type_error(format!(
+            "hash() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    };
+    let (h, reproducible) = set_hash(*x)?;
+    if !reproducible {
+        return Err(Raise::Poison(Poison::Identity));
+    }
+    // Py_hash_t is signed.
+    int::from_i64(arena, h as i64)
+}
+
 fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64, Raise> {
     if v.is_small_int() {
         let x = v.small_value();

@@ -20,7 +20,7 @@ pub struct Value(pub u64);
 /// `range`, `float`, `int`, `list`, `tuple`, `str`, `dict`, `enumerate`,
 /// `zip`, `reversed`, `set` and `bool` are types, and so are the exception classes
 /// at the end (see `runtime::exceptions`); the rest are functions.
-pub const BUILTINS: [(&str, Value); 59] = [
+pub const BUILTINS: [(&str, Value); 60] = [
     ("print", Value::BUILTIN_PRINT),
     ("range", Value::BUILTIN_RANGE),
     ("float", Value::BUILTIN_FLOAT),
@@ -79,6 +79,7 @@ pub const BUILTINS: [(&str, Value); 59] = [
     ("setattr", Value::BUILTIN_SETATTR),
     ("callable", Value::BUILTIN_CALLABLE),
     ("issubclass", Value::BUILTIN_ISSUBCLASS),
+    ("hash", Value::BUILTIN_HASH),
     ("NotImplemented", Value::NOT_IMPLEMENTED),
 ];
 
@@ -214,6 +215,7 @@ impl Value {
     pub const MATH_PERM: Value = Value((208 << 2) | 2);
     pub const MATH_ISCLOSE: Value = Value((209 << 2) | 2);
     pub const BUILTIN_ISSUBCLASS: Value = Value((210 << 2) | 2);
+    pub const BUILTIN_HASH: Value = Value((211 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);

@@ -227,6 +227,7 @@ impl Run<'_> {
             Value::BUILTIN_SETATTR => self.setattr_builtin(args),
             Value::BUILTIN_CALLABLE => self.callable_builtin(args),
             Value::BUILTIN_ISSUBCLASS => crate::runtime::isinstance::issubclass_call(args),
+            Value::BUILTIN_HASH => crate::runtime::pydict_hash::hash_builtin(self.arena, args),
             Value::BUILTIN_ALL => self.any_all(args, false),
             Value::BUILTIN_FORMAT => self.format_builtin(args),
             Value::BUILTIN_BOOL => self.bool_builtin(args),

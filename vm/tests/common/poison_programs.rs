@@ -121,3 +121,17 @@ const DELETE_POISONED: &[&str] = &[
     "from collections import deque\nq = deque([1, 2])\nfor i in range(40):\n    q.append(i)\n    del q[0]\nprint(q)\n",
     "from collections import defaultdict\nd = defaultdict(int)\nd[1] += 1\ndel d[1]\nprint(d)\n",
 ];
+
+/// `hash()` of what CPython hashes differently in every process (a str,
+/// randomized; None and identity-hashed objects, by address in 3.11; a
+/// NaN, by identity since 3.10), in a hot loop too.
+#[allow(dead_code)] // each includer reads one of the lists
+const HASH_POISONED: &[&str] = &[
+    "print(hash('abc') % 2 < 2)\n",
+    "print(hash(None) == hash(None))\n",
+    "print(hash((1, 'a')) != 0)\n",
+    "print(hash(float('nan')) == 0)\n",
+    "class A:\n    pass\nprint(hash(A()) != 0)\n",
+    "def f():\n    pass\nprint(hash(f) != 0)\n",
+    "t = 0\nfor i in range(100):\n    t += hash(i) + hash(str(i)) % 3\nprint(t)\n",
+];
