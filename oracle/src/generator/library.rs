@@ -12,8 +12,8 @@
 //! catch a bug there, and only in a program that makes the call with the
 //! argument that shows it. The other features reach each method from
 //! their own contexts, rarely with every argument form (`str.find` was
-//! called in 2 programs of 300). Here each program draws a few of about
-//! 230 call templates (swarm testing: few per program, each drawn often
+//! called in 2 programs of 300). Here each program draws 5 to 10 of about
+//! 240 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
 //! one kernel runs a call on most combinations of its pools. The
 //! loop is hot, so tier 2 and the JIT run the calls too (escaping uops
@@ -401,7 +401,7 @@ fn draw<'a>(u: &mut Unstructured, pool: &[&'a str], least: usize, extra: usize) 
         .collect()
 }
 
-/// The kernel's text: pools drawn from the tables above, 3 to 6 call
+/// The kernel's text: pools drawn from the tables above, 5 to 10 call
 /// templates, a trip count of 24 to 100.
 pub fn kernel(u: &mut Unstructured) -> String {
     let strs = draw(u, STRS, 3, 3);
@@ -409,7 +409,7 @@ pub fn kernel(u: &mut Unstructured) -> String {
     let lists = draw(u, LISTS, 2, 2);
     let floats = draw(u, FLOATS, 2, 2);
     let ints = draw(u, INTS, 2, 2);
-    let calls = draw(u, TEMPLATES, 3, 3);
+    let calls = draw(u, TEMPLATES, 5, 5);
     let n = 24 + u.int_in_range(0..=76u32).unwrap_or(0);
     let mut body = String::new();
     for call in &calls {
