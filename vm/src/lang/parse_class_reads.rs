@@ -30,6 +30,7 @@ use super::{Lowering, R};
 use crate::lang::ast::*;
 
 /// What a class body binds above the statement being looked at.
+#[derive(Clone)]
 enum Bound {
     /// An attribute value, hoisted into this hidden global.
     Value(String),
@@ -51,24 +52,21 @@ impl Lowering<'_> {
     ) -> R<Vec<Stmt>> {
         let prefix = format!("__jd_cls{}", self.classes.get());
         let mut above: BTreeMap<String, Bound> = BTreeMap::new();
-        let mut hoist = false;
+        // Each value's statement index, hidden global and renamed value.
+        let mut hoisted: Vec<(usize, String, Expr)> = Vec::new();
+        let mut reads_above = false;
         for (i, st) in body.iter().enumerate() {
-            match st {
+            let (name, bound) = match st {
+                // An alias: the same object as `src` (compile_class).
                 Stmt::Assign {
                     target,
                     value: Expr::Name(src),
-                } if above.contains_key(src) => {
-                    // An alias: the same object as `src` (compile_class).
-                    let b = match &above[src] {
-                        Bound::Value(h) => Bound::Value(h.clone()),
-                        Bound::Def => Bound::Def,
-                    };
-                    above.insert(target.clone(), b);
-                }
-                Stmt::Assign { target, .. } if target == "__slots__" => {}
+                } if above.contains_key(src) => (target, above[src].clone()),
+                Stmt::Assign { target, .. } if target == "__slots__" => continue,
                 Stmt::Assign { target, value } => {
                     let mut reads = Vec::new();
                     class_scope_reads(value, &mut reads);
+                    let mut renames = BTreeMap::new();
                     for r in reads {
                         match above.get(r) {
                             Some(Bound::Def) => {
@@ -83,24 +81,29 @@ impl Lowering<'_> {
                                     &format!("a dataclass body reading its own name `{r}`"),
                                 ));
                             }
-                            Some(Bound::Value(_)) => hoist = true,
+                            Some(Bound::Value(h)) => {
+                                renames.insert(r.to_string(), h.clone());
+                            }
                             None => {}
                         }
                     }
-                    above.insert(target.clone(), Bound::Value(format!("{prefix}_{i}")));
+                    reads_above |= !renames.is_empty();
+                    let mut renamed = value.clone();
+                    rename_class_scope_reads(&mut renamed, &renames);
+                    let hidden = format!("{prefix}_{i}");
+                    hoisted.push((i, hidden.clone(), renamed));
+                    (target, Bound::Value(hidden))
                 }
-                Stmt::FunctionDef { name, .. } => {
-                    above.insert(name.clone(), Bound::Def);
-                }
-                Stmt::Decorated { def, .. } => {
-                    if let Stmt::FunctionDef { name, .. } = &**def {
-                        above.insert(name.clone(), Bound::Def);
-                    }
-                }
-                _ => {}
-            }
+                Stmt::FunctionDef { name, .. } => (name, Bound::Def),
+                Stmt::Decorated { def, .. } => match &**def {
+                    Stmt::FunctionDef { name, .. } => (name, Bound::Def),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            above.insert(name.clone(), bound);
         }
-        if !hoist {
+        if !reads_above {
             return Ok(vec![]);
         }
         if body.iter().any(|st| !literal_defaults(st)) {
@@ -118,45 +121,14 @@ impl Lowering<'_> {
                 value,
             });
         }
-        // The second walk renames reads by what is bound above each value.
-        let mut values: BTreeMap<String, String> = BTreeMap::new();
-        let mut names: Vec<String> = Vec::new();
-        for (i, st) in body.iter_mut().enumerate() {
-            match st {
-                Stmt::Assign {
-                    target,
-                    value: Expr::Name(src),
-                } if names.contains(src) => {
-                    match values.get(src.as_str()).cloned() {
-                        Some(h) => values.insert(target.clone(), h),
-                        None => values.remove(target.as_str()),
-                    };
-                    names.push(target.clone());
-                }
-                Stmt::Assign { target, .. } if target == "__slots__" => {}
-                Stmt::Assign { target, value } => {
-                    let hidden = format!("{prefix}_{i}");
-                    let mut v = std::mem::replace(value, Expr::Name(hidden.clone()));
-                    rename_class_scope_reads(&mut v, &values);
-                    prelude.push(Stmt::Assign {
-                        target: hidden.clone(),
-                        value: v,
-                    });
-                    values.insert(target.clone(), hidden);
-                    names.push(target.clone());
-                }
-                Stmt::FunctionDef { name, .. } => {
-                    values.remove(name.as_str());
-                    names.push(name.clone());
-                }
-                Stmt::Decorated { def, .. } => {
-                    if let Stmt::FunctionDef { name, .. } = &**def {
-                        values.remove(name.as_str());
-                        names.push(name.clone());
-                    }
-                }
-                _ => {}
+        for (i, hidden, value) in hoisted {
+            if let Stmt::Assign { value: v, .. } = &mut body[i] {
+                *v = Expr::Name(hidden.clone());
             }
+            prelude.push(Stmt::Assign {
+                target: hidden,
+                value,
+            });
         }
         Ok(prelude)
     }
