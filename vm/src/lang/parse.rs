@@ -407,6 +407,9 @@ impl Lowering<'_> {
 
     fn stmt_at_depth(&self, s: &py::Stmt, ctx: Ctx) -> R<Stmt> {
         Ok(match s {
+            // `...` as a statement (a stub's body) does nothing, as `pass`;
+            // Ellipsis as a value is outside the language.
+            py::Stmt::Expr(e) if matches!(*e.value, py::Expr::EllipsisLiteral(_)) => Stmt::Pass,
             py::Stmt::Expr(e) => Stmt::Expr(self.expr_stmt(&e.value, ctx)?),
             py::Stmt::Pass(_) => Stmt::Pass,
             py::Stmt::Break(_) | py::Stmt::Continue(_) if ctx.in_finally => {

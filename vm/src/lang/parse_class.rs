@@ -242,6 +242,8 @@ impl Lowering<'_> {
     fn class_body_stmt(&self, s: &py::Stmt, bound: &[String], ctx: Ctx) -> R<Stmt> {
         Ok(match s {
             py::Stmt::Pass(_) => Stmt::Pass,
+            // `class Stub: ...`: the statement `...` does nothing.
+            py::Stmt::Expr(e) if matches!(*e.value, py::Expr::EllipsisLiteral(_)) => Stmt::Pass,
             py::Stmt::Expr(e) if matches!(*e.value, py::Expr::StringLiteral(_)) => {
                 Stmt::Expr(self.expr(&e.value)?)
             }

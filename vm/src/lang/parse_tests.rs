@@ -276,6 +276,21 @@ fn with_statements_lower_or_are_refused() {
     }
 }
 
+/// `...` as a statement (a stub's body, in a function or a class) is
+/// `pass`; Ellipsis as a value stays outside the language.
+#[test]
+fn an_ellipsis_statement_is_pass() {
+    let m = parse_program("def f():\n    ...\nclass C:\n    ...\n").unwrap();
+    assert_eq!(
+        crate::lang::unparse::unparse(&m),
+        "def f():\n    pass\nclass C:\n    pass\n"
+    );
+    for bad in ["x = ...\n", "print(...)\n", "def f():\n    return ...\n"] {
+        let e = parse_program(bad).expect_err(bad).to_string();
+        assert!(e.contains("Ellipsis"), "{bad:?}: {e}");
+    }
+}
+
 #[test]
 fn yield_inside_try_is_accepted_only_where_closing_the_generator_shows_nothing() {
     for good in [
