@@ -877,7 +877,7 @@ impl Lowering<'_> {
         } else {
             Ctx {
                 yield_refusal: Some(
-                    "yield inside a try whose handlers could catch GeneratorExit (a bare `except:`, or a program naming BaseException or GeneratorExit)",
+                    "yield inside a try whose handlers could catch GeneratorExit or show it passing (a bare `except:`, a class other than a name or a tuple of names, or a program naming BaseException or GeneratorExit)",
                 ),
                 ..ctx
             }
@@ -922,13 +922,20 @@ impl Lowering<'_> {
         })
     }
 
-    /// Whether a handler surely lets GeneratorExit through: it names a
-    /// class, and the program names neither BaseException nor
-    /// GeneratorExit anywhere (no class it defines or binds can then be
-    /// either, or derive from GeneratorExit).
+    /// Whether a handler surely lets GeneratorExit through, showing
+    /// nothing: its class is a name or a tuple of names (CPython evaluates
+    /// it as GeneratorExit passes: a call there could print), and the
+    /// program names neither BaseException nor GeneratorExit anywhere (no
+    /// class it defines or binds can then be either, or derive from
+    /// GeneratorExit).
     fn lets_generator_exit_pass(&self, h: &py::ExceptHandler) -> bool {
         let py::ExceptHandler::ExceptHandler(h) = h;
-        h.type_.is_some() && !self.names_base_exception
+        let names_only = match h.type_.as_deref() {
+            Some(py::Expr::Name(_)) => true,
+            Some(py::Expr::Tuple(t)) => t.elts.iter().all(|e| matches!(e, py::Expr::Name(_))),
+            _ => false,
+        };
+        names_only && !self.names_base_exception
     }
 
     /// A list, tuple or set display's items; `*it` among them is

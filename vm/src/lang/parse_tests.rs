@@ -315,6 +315,10 @@ fn yield_inside_try_is_accepted_only_where_closing_the_generator_shows_nothing()
             "could catch GeneratorExit",
         ),
         (
+            "def g():\n    try:\n        yield 1\n    except pick():\n        pass\n",
+            "could catch GeneratorExit",
+        ),
+        (
             "def g():\n    try:\n        yield 1\n    finally:\n        pass\n",
             "with a finally block",
         ),
