@@ -58,7 +58,7 @@ fn what_s0_cannot_lower_is_refused_where_it_is() {
             (3, 7),
             "f-string in a program that binds `repr`",
         ),
-        ("print(f'{hash(1)}')\n", (1, 10), "builtin `hash`"),
+        ("print(f'{id(1)}')\n", (1, 10), "builtin `id`"),
     ] {
         let err = parse_program(src).unwrap_err();
         assert_eq!(
