@@ -5,7 +5,8 @@
 //!
 //! - a base-class method or class attribute rebound at iteration K of a hot
 //!   loop, directly or from a callee, between two calls that see it (type
-//!   versions and the type watcher, gh-148398);
+//!   versions and the type watcher, gh-148398), half the time after the
+//!   trace came to rely on another class's version as well;
 //! - `obj.__class__` swapped mid-loop between classes that lay their
 //!   attributes out in different orders (gh-149239);
 //! - a loop over instances of classes with different attribute layouts (a
@@ -147,12 +148,28 @@ fn rebind_through_base(h: &Holes) -> String {
         format!("{c}{target}.bonus = {}", h.c(2))
     };
     let (poke_def, poke_call) = super::rebind_at(f, h.at, &change, h.from_callee);
+    // Half the time an unrelated object's method is called twice first, so
+    // the trace relies on that class's version (its second guard removed)
+    // before the rebound one's: the type watcher must look past the first
+    // version an executor relies on.
+    let (tally_class, tally_make, tally_use) = if h.pick[2] {
+        (
+            format!(
+                "class {c}Tally:\n    def __init__(self, n):\n        self.n = n\n    def get(self):\n        return self.n\n"
+            ),
+            format!("    w = {c}Tally({})\n", h.k[2]),
+            "        t += w.get() + w.get()\n",
+        )
+    } else {
+        (String::new(), String::new(), "")
+    };
     format!(
         "class {c}Base:\n    bonus = {b}\n    def val(self, i):\n        return i {o0} self.bonus\n\
          class {c}Kid({c}Base):\n    def __init__(self, k):\n        self.k = k\n    def val2(self, i):\n        return super().val(i) + self.k\n\
+         {tally_class}\
          def {f}_alt(self, i):\n    return i {o1} {k1}\n\
          {poke_def}\
-         def {f}_run(n):\n    o = {c}Kid({k3})\n    t = 0\n    for i in range(n):\n        t += o.val(i)\n{poke_call}        t += o.val(i) + o.val2(i)\n    return t\n\
+         def {f}_run(n):\n    o = {c}Kid({k3})\n{tally_make}    t = 0\n    for i in range(n):\n{tally_use}        t += o.val(i)\n{poke_call}        t += o.val(i) + o.val2(i)\n    return t\n\
          print({f}_run({n}), {c}Kid.bonus)\n",
         b = h.c(0),
         o0 = h.op[0],
