@@ -12,7 +12,9 @@
 //!   the same iteration, with `else:` and `finally:` counters;
 //! - user exception classes deriving from built-in ones, with `__init__`
 //!   and attributes, caught by a base class or a tuple, re-raised with a
-//!   bare `raise` or `raise ... from` to an outer handler;
+//!   bare `raise` or `raise ... from` to an outer handler; a handler with
+//!   no name that allocates before its bare `raise` (the exception being
+//!   handled is then rooted by nothing but the exception state);
 //! - `break`, `continue` and `return` leaving a `try` with a `finally:` at
 //!   iteration K;
 //! - a module-level loop whose `except ... as name` unbinds a global each
@@ -236,12 +238,14 @@ fn leaving_finally(h: &Holes) -> String {
 
 /// An exception raised in a handler, a bare `raise` from a helper called
 /// in a handler after a `try` of its own handled another exception (the
-/// re-raised one is the outer handler's again), nested `try` statements.
+/// re-raised one is the outer handler's again), a handler without a name
+/// that allocates and then re-raises (only the exception state holds
+/// what it re-raises), nested `try` statements.
 fn nested_handlers(h: &Holes) -> String {
     let f = &h.fun;
     format!(
         "def {f}_again():\n    raise\n\
-         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        try:\n            try:\n                if i % {m} == 0:\n                    raise ValueError(i)\n                t += {k0}\n            except ValueError as e:\n                try:\n                    t += [][i]\n                except IndexError:\n                    t += 1\n                if i % {m2} == 0:\n                    {f}_again()\n                t += e.args[0]\n                if i == {at}:\n                    raise KeyError('k')\n        except ValueError:\n            t -= {k1}\n        except KeyError as e:\n            t += len(str(e))\n    return t\n\
+         def {f}_run(n):\n    t = 0\n    for i in range(n):\n        try:\n            try:\n                if i % {m} == 0:\n                    raise ValueError(i)\n                t += {k0}\n            except ValueError as e:\n                try:\n                    t += [][i]\n                except IndexError:\n                    t += 1\n                    if i % {m2} == {m}:\n                        t += len(str([i] * 3))\n                        raise\n                if i % {m2} == 0:\n                    {f}_again()\n                t += e.args[0]\n                if i == {at}:\n                    raise KeyError('k')\n        except ValueError:\n            t -= {k1}\n        except KeyError as e:\n            t += len(str(e))\n        except IndexError as e:\n            t += len(e.args) + {k1}\n    return t\n\
          print({f}_run({n}))\n",
         m = h.every,
         m2 = h.every * 2,

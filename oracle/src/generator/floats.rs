@@ -24,8 +24,10 @@ use super::state::Gen;
 
 /// Literals around what float fast paths get wrong: signed zeros, the
 /// exactness limit 2**53 (and one past it), 2**62/2**63 (the tagged-int
-/// and word boundaries), subnormals, the largest float and infinity.
-const FLOAT_CONSTS: [f64; 20] = [
+/// and word boundaries), subnormals, the largest float and infinity; and
+/// for formatting, a decimal exponent of -4 (the last one `repr`, `%g` and
+/// `:g` still write in fixed notation).
+const FLOAT_CONSTS: [f64; 21] = [
     0.0,
     -0.0,
     0.5,
@@ -43,6 +45,7 @@ const FLOAT_CONSTS: [f64; 20] = [
     9.223372036854776e18,
     1e22,
     2.5e-8,
+    1.25e-4,
     5e-324,
     1.7976931348623157e308,
     f64::INFINITY,

@@ -86,6 +86,8 @@ const FLOATS: &[&str] = &[
     "float('inf')",
     "-float('inf')",
     "123456.789",
+    "0.00012",
+    "-3.5e-05",
 ];
 
 /// Ints, small and past the 62-bit small-int range, negative too.

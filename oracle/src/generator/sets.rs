@@ -8,10 +8,11 @@
 //!   fresh set `sxN` built before the loop: the body adds `v`, `v * k`, or
 //!   a tuple, float or wide int made of `v`, and sometimes discards an
 //!   earlier element when `v % 5 in {0, 2, 3}`
-//!   (dummies, and a membership test on a constant set every iteration);
-//!   after the loop the set is printed: its length and first elements (its
-//!   table order), its algebra with constant sets, subset and superset
-//!   tests, or comprehensions of it;
+//!   (dummies, and a membership test on a constant set every iteration),
+//!   then sometimes adds elements back in one `update` (whose probes pass
+//!   those dummies); after the loop the set is printed: its length and
+//!   first elements (its table order), its algebra with constant sets,
+//!   subset and superset tests, or comprehensions of it;
 //! - a membership test against a list or tuple display of int literals
 //!   sometimes tests a set display of them instead;
 //! - a dict display sometimes becomes the dict comprehension
@@ -181,7 +182,8 @@ impl Rewriter<'_, '_> {
             _ => format!("{x} * {scale}"),
         };
         let mut added = stmts(&format!("{s}.add({})\n", elem(&v)));
-        if self.chance(50) {
+        let discards = self.chance(50);
+        if discards {
             let gone = format!("{v} - {}", 1 + self.pick(9));
             added.extend(stmts(&format!(
                 "if {v} % 5 in {{0, 2, 3}}:\n    {s}.discard({})\n",
@@ -222,8 +224,20 @@ impl Rewriter<'_, '_> {
             ),
             _ => format!("print(3 in {s}, len({s}), sum({s}), {s} == set(list({s})))\n"),
         };
+        // Adding back where elements were discarded: an element whose probe
+        // passes several deleted slots goes into the last of them (CPython
+        // 3.11's set_add_entry), which the printed order then shows.
+        let refill = if discards && self.chance(50) {
+            format!(
+                "{s}.update([{} for k in range(0, {}, 3)])\n",
+                elem("k"),
+                12 + self.pick(40)
+            )
+        } else {
+            String::new()
+        };
         body.splice(at..at, stmts(&init));
-        body.splice(at + 2..at + 2, stmts(&report));
+        body.splice(at + 2..at + 2, stmts(&(refill + &report)));
         1
     }
 
