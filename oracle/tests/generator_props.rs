@@ -72,8 +72,9 @@ fn programs_are_small() {
     // shape changes, idioms) add 15 to 30 lines each: 92.7 with `idioms`;
     // the library kernel (one program in four) 40 to 60, five lines a
     // call in its own `try`: 106.3 with it; the `syntax` feature's
-    // `walrus_cond` kernel (17 lines, in about half the programs): 117.2.
-    assert!((10.0..=125.0).contains(&mean), "mean {mean} lines");
+    // `walrus_cond` kernel (17 lines, in about half the programs): 117.2;
+    // 127.9 once the library kernel made 8 to 16 calls, not 5 to 10.
+    assert!((10.0..=140.0).contains(&mean), "mean {mean} lines");
     assert!(
         lines.iter().all(|&n| n <= 400),
         "max {:?}",

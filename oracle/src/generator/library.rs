@@ -12,7 +12,7 @@
 //! catch a bug there, and only in a program that makes the call with the
 //! argument that shows it. The other features reach each method from
 //! their own contexts, rarely with every argument form (`str.find` was
-//! called in 2 programs of 300). Here each program draws 5 to 10 of about
+//! called in 2 programs of 300). Here each program draws 8 to 16 of about
 //! 240 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
 //! one kernel runs a call on most combinations of its pools. The
@@ -31,7 +31,8 @@ use jitdiff_vm::lang::parse_generated;
 /// Strings the receivers and arguments are drawn from: empty, one char,
 /// repeated substrings, whitespace and separators, digits and numbers in
 /// the forms `int()`/`float()` read or reject, mixed case (a digit before
-/// a letter: `title()` starts a word after it).
+/// a letter: `title()` starts a word after it), both kinds of quote (whose
+/// `repr` keeps single quotes and escapes the `'`).
 const STRS: &[&str] = &[
     "''",
     "'a'",
@@ -54,6 +55,7 @@ const STRS: &[&str] = &[
     "','",
     "'3rd title Case'",
     "'{}:{!r}'",
+    "'it\\'s \"q\"'",
 ];
 
 /// One-character (or empty) arguments: fill characters, separators.
@@ -286,6 +288,9 @@ const TEMPLATES: &[&str] = &[
     "(d.setdefault(b, a), d)",
     "(d.update({b: a, a: b}), d)",
     "(d.popitem(), d)",
+    // reversed after a deletion: the walk starts past the last entry, hole
+    // or not
+    "(d.pop(b, None), list(reversed(d)), list(reversed(d.items())))",
     "(d.clear(), d)",
     "d.copy()",
     "d[b]",
@@ -403,16 +408,18 @@ fn draw<'a>(u: &mut Unstructured, pool: &[&'a str], least: usize, extra: usize) 
         .collect()
 }
 
-/// The kernel's text: pools drawn from the tables above, 5 to 10 call
-/// templates, a trip count of 24 to 100.
+/// The kernel's text: pools drawn from the tables above, 8 to 16 call
+/// templates, a trip count of 24 to 100 (at most 1,000 calls in all).
 pub fn kernel(u: &mut Unstructured) -> String {
     let strs = draw(u, STRS, 3, 3);
     let chars = draw(u, CHARS, 2, 0);
     let lists = draw(u, LISTS, 2, 2);
     let floats = draw(u, FLOATS, 2, 2);
     let ints = draw(u, INTS, 2, 2);
-    let calls = draw(u, TEMPLATES, 5, 5);
-    let n = 24 + u.int_in_range(0..=76u32).unwrap_or(0);
+    let calls = draw(u, TEMPLATES, 8, 8);
+    // At most 1,000 results: the list stays within the generator's length
+    // bound and the printed rows within its output bound.
+    let n = (24 + u.int_in_range(0..=76u32).unwrap_or(0)).min(1000 / calls.len() as u32);
     let mut body = String::new();
     for call in &calls {
         let stmt = if call.contains("; r = ") {
