@@ -264,7 +264,7 @@ enum Command {
         #[arg(long)]
         idioms: bool,
         /// Force the `library` feature (a kernel appended after the
-        /// program: a hot loop calling a few of about 230 str, list, tuple,
+        /// program: a hot loop calling a few of about 250 str, list, tuple,
         /// range, dict, set, int and float methods, builtins and operators
         /// with edge-case arguments, recording every result or exception)
         /// on; combines with the others.

@@ -5,7 +5,10 @@
 //!
 //! - a generator consumed partly from a hot loop, `next(g, default)` at
 //!   iteration K and every few iterations (the loop's trace ends at the
-//!   resume; the generator's saved frame holds its loop iterator);
+//!   resume; the generator's saved frame holds its loop iterator), or, for
+//!   an odd period, `g.send(v)` into `x = yield ...` (values and None sent
+//!   alternately, StopIteration's value caught once the generator returns,
+//!   and a non-None value sent to a generator not started yet);
 //! - a generator whose body has a hot loop of its own (a trace inside the
 //!   generator's frame), yielding every few iterations;
 //! - `yield from` chains three deep, over generators, lists and ranges;
@@ -114,8 +117,13 @@ fn holes(u: &mut Unstructured, index: usize) -> Holes {
 }
 
 /// `next(g, default)` at iteration K and every `step` iterations of a hot
-/// loop, over a generator shorter or longer than the loop needs.
+/// loop, over a generator shorter or longer than the loop needs; for an odd
+/// `step`, [`partial_send`] (drawing nothing, so other programs stay as
+/// they were).
 fn partial_next(h: &Holes) -> String {
+    if h.step % 2 == 1 {
+        return partial_send(h);
+    }
     let p = &h.p;
     format!(
         "def {p}_src(n):\n    i = 0\n    while i < n:\n        yield i {o0} {k0}\n        i += 1\n\
@@ -126,6 +134,29 @@ fn partial_next(h: &Holes) -> String {
         k0 = h.k[0],
         k1 = h.k[1],
         k2 = h.k[2],
+        m = h.m,
+        at = h.at,
+        step = h.step,
+        n = h.n,
+    )
+}
+
+/// `g.send(v)` at iteration K and every `step` iterations of a hot loop:
+/// the generator stores what it is sent (`got = yield ...`), and None (what
+/// `next` sends) takes the other branch. Past its end `send` raises
+/// StopIteration, with the return value the first time.
+fn partial_send(h: &Holes) -> String {
+    let p = &h.p;
+    format!(
+        "def {p}_src(n):\n    i = 0\n    got = None\n    while i < n:\n        if got is None:\n            got = yield i {o0} {k0}\n        else:\n            got = yield got {o0} i\n        i += 1\n    return i {o1} {k1}\n\
+         def {p}_run(n):\n    g = {p}_src({m})\n    t = next(g)\n    fresh = {p}_src(2)\n    try:\n        fresh.send({k2})\n    except TypeError as e:\n        t += len(str(e))\n    for i in range(n):\n        t += i {o1} {k1}\n        if i == {at} or i % {step} == 0:\n            try:\n                t += g.send(i % 7 if i % 3 else None)\n            except StopIteration as e:\n                t += {k3} if e.value is None else e.value\n    return t\n\
+         print({p}_run({n}))\n",
+        o0 = h.op[0],
+        o1 = h.op[1],
+        k0 = h.k[0],
+        k1 = h.k[1],
+        k2 = h.k[2],
+        k3 = h.k[3],
         m = h.m,
         at = h.at,
         step = h.step,
@@ -298,11 +329,12 @@ fn guarded_yields(h: &Holes) -> String {
 mod tests {
     use super::*;
 
-    /// Every kernel parses, with operators of each kind.
+    /// Every kernel parses, with operators of each kind and periods of
+    /// both parities (`partial_next` sends for an odd one).
     #[test]
     fn every_kernel_parses() {
         for (i, kernel) in KERNELS.iter().enumerate() {
-            for op in ["+", "-", "*"] {
+            for (op, step) in [("+", 3), ("-", 2), ("*", 3), ("*", 4)] {
                 let h = Holes {
                     p: "gk0".into(),
                     k: [3, -2, 5, 7],
@@ -310,7 +342,7 @@ mod tests {
                     n: 50,
                     m: 10,
                     at: 10,
-                    step: 3,
+                    step,
                 };
                 let src = kernel(&h);
                 if let Err(e) = jitdiff_vm::lang::parse_program(&src) {

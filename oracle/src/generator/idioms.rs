@@ -42,7 +42,9 @@
 //!   a `defaultdict(list)` fed a key that turns from int to str at
 //!   iteration K (a TypeError caught when a popped item meets an int), and
 //!   a BFS over a grid with a `deque` (the prelude's classes: their
-//!   methods run as Python code in every tier).
+//!   methods run as Python code in every tier), and a DFS over another
+//!   grid with a list as its stack, `while stack:` (the list's truth in a
+//!   hot loop, down through one item to none);
 //!
 //! - iterators reused after they stopped: a zip looped over twice (the
 //!   second loop steps the iterators before the exhausted one again, as
@@ -657,7 +659,8 @@ print({f}_run({n}))
 }
 
 /// `collections`' classes in a hot loop whose key turns into a str at
-/// iteration K, and a BFS whose grid the constants shape.
+/// iteration K, and a BFS and a DFS (a list as its stack) whose grids the
+/// constants shape.
 fn collections_kernel(h: &Holes) -> String {
     let (f, [a, b, c]) = (&h.fun, h.k);
     format!(
@@ -694,7 +697,21 @@ def {f}_bfs(w):
                 dist[(nr, nk)] = dist[(r, k)] + 1
                 todo.append((nr, nk))
     return len(dist), max(dist.values())
-print({f}_run({n}), {f}_bfs({w}))
+def {f}_dfs(w):
+    grid = [[(r * {c} + k * {a}) % 4 != 1 for k in range(w)] for r in range(w)]
+    seen = {{(0, 0)}}
+    stack = [(0, 0)]
+    trail = 0
+    while stack:
+        r, k = stack.pop()
+        trail = (trail * 31 + r * w + k) % 1000003
+        for dr, dk in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+            nr, nk = r + dr, k + dk
+            if 0 <= nr < w and 0 <= nk < w and grid[nr][nk] and (nr, nk) not in seen:
+                seen.add((nr, nk))
+                stack.append((nr, nk))
+    return len(seen), trail, stack
+print({f}_run({n}), {f}_bfs({w}), {f}_dfs({w}))
 ",
         cap = 2 + h.pick[0] % 6,
         m = 3 + h.pick[1] % 9,

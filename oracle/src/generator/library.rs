@@ -13,7 +13,7 @@
 //! argument that shows it. The other features reach each method from
 //! their own contexts, rarely with every argument form (`str.find` was
 //! called in 2 programs of 300). Here each program draws 8 to 16 of about
-//! 240 call templates (swarm testing: few per program, each drawn often
+//! 250 call templates (swarm testing: few per program, each drawn often
 //! across programs), and the loop's operands change every iteration, so
 //! one kernel runs a call on most combinations of its pools. The
 //! loop is hot, so tier 2 and the JIT run the calls too (escaping uops

@@ -189,7 +189,7 @@ pub struct GenConfig {
     /// iteration K (see `idioms.rs`).
     pub idioms: bool,
     /// A library kernel appended after generation: a hot loop calling a
-    /// few of about 230 str, list, tuple, range, dict, set, int and float
+    /// few of about 250 str, list, tuple, range, dict, set, int and float
     /// methods, builtins and operators with edge-case arguments, every
     /// result or exception recorded (see `library.rs`).
     pub library: bool,

@@ -376,7 +376,9 @@ impl<'p> Interp<'p> {
             St::RaiseFrom(e, cause) => return Err(self.raise_from(e, cause, frame)),
             // A generator's yields run in its own executor; anywhere else
             // (only a hand-built AST) they are not modelled.
-            St::Yield(_) | St::YieldFrom(_) => return Err(poison(Poison::Unmodelled)),
+            St::Yield(_) | St::YieldFrom(_) | St::YieldAssign(..) => {
+                return Err(poison(Poison::Unmodelled));
+            }
         }
         Ok(Flow::Normal)
     }
@@ -692,9 +694,11 @@ impl<'p> Interp<'p> {
             }
             return self.call(f, base);
         }
-        // A generator's methods (send, throw, close) and an exception's
-        // (with_traceback, add_note) are outside the language.
-        if matches!(recv, Value::Gen(_)) || super::exceptions::unmodelled_attr(&recv, m.name()) {
+        // A generator's methods but `send` (throw, close) and an
+        // exception's (with_traceback, add_note) are outside the language.
+        if (matches!(recv, Value::Gen(_)) && m.name() != "send")
+            || super::exceptions::unmodelled_attr(&recv, m.name())
+        {
             return Err(poison(Poison::Unmodelled));
         }
         // Any other method of an exception object is an attribute call, and

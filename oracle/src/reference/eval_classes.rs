@@ -146,7 +146,7 @@ impl<'p> Interp<'p> {
             };
         }
         match &recv {
-            Value::Gen(_) => Err(poison(Poison::Unmodelled)),
+            Value::Gen(_) if name != "send" => Err(poison(Poison::Unmodelled)),
             // Any other attribute of an exception object: CPython's message.
             // StopIteration(value): its first arg, None without one.
             Value::Exc(e) if name == "value" && recv.type_name() == "StopIteration" => {

@@ -41,6 +41,9 @@ impl Interp<'_> {
         m: &Meth,
         args: &[Value],
     ) -> Res<Value> {
+        if let (Value::Gen(g), "send") = (recv, m.name()) {
+            return self.gen_send(g, args);
+        }
         if let Value::Set(s) = recv
             && super::eval_set_algebra::is_algebra(m.name())
         {

@@ -1,10 +1,12 @@
 //! Generators, written from CPython 3.11's `genobject.c` and PEP 479. The
-//! front end only allows `yield`/`yield from` as whole statements, so a
-//! generator always suspends between statements: its state is its frame
-//! plus a stack of cursors (a block and the next statement in it, and the
-//! loops, `try` bodies and `yield from`s that contain a yield), resumed by a
-//! small executor here. Statements containing no yield run through the
-//! ordinary `exec`. No threads, no unsafe.
+//! front end only allows `yield`/`yield from` as whole statements (and
+//! `x = yield v`), so a generator always suspends between statements: its
+//! state is its frame plus a stack of cursors (a block and the next
+//! statement in it, and the loops, `try` bodies and `yield from`s that
+//! contain a yield), resumed by a small executor here. A suspended
+//! `x = yield v` leaves a cursor naming `x`, where the resume stores what
+//! `send` passed in (None for `next`). Statements containing no yield run
+//! through the ordinary `exec`. No threads, no unsafe.
 //!
 //! A `try` may hold a yield in its body or its `else:` only where closing
 //! the unfinished generator would show nothing (no `finally:`, handlers
@@ -90,6 +92,8 @@ enum Cursor<'p> {
         started: bool,
     },
     YieldFrom(Src),
+    /// A suspended `x = yield v`: the resume stores what it sends in here.
+    Sent(Slot),
     /// A `try` whose body (the cursors above this one) holds a yield:
     /// an exception leaving them runs its handlers; the body's end runs
     /// its `else:`.
@@ -187,7 +191,7 @@ fn runs_python(v: &Value) -> bool {
 fn has_yield(s: &St) -> bool {
     let any = |b: &[St]| b.iter().any(has_yield);
     match s {
-        St::Yield(_) | St::YieldFrom(_) => true,
+        St::Yield(_) | St::YieldFrom(_) | St::YieldAssign(..) => true,
         St::If(_, b, o) | St::While(_, b, o) | St::For(_, _, b, o) | St::ForUnpack(_, _, b, o) => {
             any(b) || any(o)
         }
@@ -308,6 +312,12 @@ impl<'p> Interp<'p> {
 
     /// One resume of `g` (see the module's fuel rule).
     pub(super) fn resume(&mut self, g: &GenObj) -> Res<Step> {
+        self.resume_sending(g, Value::None)
+    }
+
+    /// [`Interp::resume`] with `sent` as the value of the `yield` a
+    /// suspended `g` waits at (stored if that is an `x = yield v`).
+    fn resume_sending(&mut self, g: &GenObj, sent: Value) -> Res<Step> {
         match self.gens.entries.get(g.id) {
             Some(e) if e.done => return Ok(Step::Done(Value::None)),
             Some(e) if e.state.is_none() => {
@@ -326,6 +336,11 @@ impl<'p> Interp<'p> {
         let Some(mut st) = self.gens.entries.get_mut(g.id).and_then(|e| e.state.take()) else {
             return Ok(Step::Done(Value::None));
         };
+        if let Some(Cursor::Sent(slot)) = st.cursors.last() {
+            let slot = *slot;
+            st.cursors.pop();
+            self.store(slot, sent, &mut st.frame);
+        }
         self.depth += 1;
         let r = self.drive(&mut st);
         self.depth -= 1;
@@ -427,6 +442,14 @@ impl<'p> Interp<'p> {
                             let src = self.src_any(&v)?;
                             cursors.push(Cursor::YieldFrom(src));
                         }
+                        St::YieldAssign(slot, e) => {
+                            let v = match e {
+                                Some(e) => self.eval(e, frame)?,
+                                None => Value::None,
+                            };
+                            cursors.push(Cursor::Sent(*slot));
+                            return Ok(Step::Yield(v));
+                        }
                         St::If(test, body, orelse) => {
                             let t = self.eval(test, frame)?;
                             // An instance's truth may run `__bool__`/`__len__`.
@@ -527,7 +550,55 @@ impl<'p> Interp<'p> {
                         cursors.pop();
                     }
                 },
+                // Taken off by the resume that stores the sent value.
+                Cursor::Sent(_) => {
+                    cursors.pop();
+                }
             }
         }
+    }
+
+    /// `g.send(v)`, CPython's `gen_send_ex`: resumes `g` with `v` as the
+    /// value of the `yield` it waits at (`next(g)` sends None). A
+    /// generator not started yet takes only None; one waiting in a `yield
+    /// from` would pass `v` on to its delegate's `send`, which this
+    /// executor (stepping the delegate as a `for` does) cannot: that
+    /// poisons, as in the VM.
+    pub(super) fn gen_send(&mut self, g: &GenObj, args: &[Value]) -> Res<Value> {
+        let [v] = args else {
+            return Err(type_error(format!(
+                "generator.send() takes exactly one argument ({} given)",
+                args.len()
+            )));
+        };
+        if !matches!(v, Value::None)
+            && let Some(Entry {
+                state: Some(st),
+                done: false,
+                ..
+            }) = self.gens.entries.get(g.id)
+        {
+            if matches!(st.cursors.as_slice(), [Cursor::Block(_, 0)]) {
+                return Err(type_error(
+                    "can't send non-None value to a just-started generator".into(),
+                ));
+            }
+            if matches!(st.cursors.last(), Some(Cursor::YieldFrom(_))) {
+                return Err(poison(Poison::Unmodelled));
+            }
+        }
+        let ret = match self.resume_sending(g, v.clone())? {
+            Step::Yield(y) => return Ok(y),
+            Step::Done(r) => r,
+        };
+        let args = if matches!(ret, Value::None) {
+            vec![]
+        } else {
+            vec![ret]
+        };
+        Err(Box::new(super::super::Stop::Raised(exceptions::make(
+            exceptions::STOP_ITERATION,
+            &args,
+        ))))
     }
 }

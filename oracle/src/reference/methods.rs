@@ -157,6 +157,7 @@ fn builtin_type(v: &Value) -> Option<&'static str> {
         Value::Int(_) => Some("int"),
         Value::Bool(_) => Some("bool"),
         Value::Float(_) => Some("float"),
+        Value::Gen(_) => Some("generator"),
         _ => None,
     }
 }
@@ -207,6 +208,8 @@ fn has_method(ty: &str, m: &Meth) -> bool {
         }
         "int" | "bool" => matches!(m.name(), "bit_length" | "bit_count"),
         "float" => m.name() == "is_integer",
+        // Run by the evaluator: it resumes a frame (`Interp::gen_send`).
+        "generator" => m.name() == "send",
         _ => false,
     }
 }

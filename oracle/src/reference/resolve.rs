@@ -264,6 +264,9 @@ pub enum St {
     RaiseFrom(Ex, Ex),
     /// `yield value` as a whole statement of a generator's body.
     Yield(Option<Ex>),
+    /// `x = yield value`: stores what the resume sends in (None for
+    /// `next`).
+    YieldAssign(Slot, Option<Ex>),
     /// `yield from iterable` as a whole statement.
     YieldFrom(Ex),
 }
@@ -519,6 +522,13 @@ impl Resolver<'_> {
             }
             Stmt::Expr(Expr::YieldFrom(v)) if scope.locals.is_some() => {
                 St::YieldFrom(self.expr(v, scope)?)
+            }
+            Stmt::Assign {
+                target,
+                value: Expr::Yield(v),
+            } if scope.locals.is_some() => {
+                let v = v.as_ref().map(|e| self.expr(e, scope)).transpose()?;
+                St::YieldAssign(self.slot(target, scope), v)
             }
             Stmt::Expr(e) => St::Expr(self.expr(e, scope)?),
             Stmt::Assign { target, value } => {

@@ -319,8 +319,10 @@ pub enum Expr {
         generators: Vec<Comprehension>,
     },
     /// `yield value` (`None` without one). Only ever a whole expression
-    /// statement in a function body: the front end refuses it elsewhere,
-    /// so a generator resumes at a statement boundary.
+    /// statement in a function body or the whole value of an assignment to
+    /// a name (`x = yield v`, which stores what `send` passes in): the
+    /// front end refuses it elsewhere, so a generator resumes at a
+    /// statement boundary.
     Yield(Option<Box<Expr>>),
     /// `yield from iterable`, placed as [`Expr::Yield`].
     YieldFrom(Box<Expr>),
@@ -1263,10 +1265,15 @@ pub fn named_targets(e: &Expr, f: &mut dyn FnMut(&str)) {
 
 /// Whether a function with this body is a generator: a `yield` anywhere in
 /// it, not counting nested functions and classes (whose bodies are their
-/// own). Yields are whole statements (see [`Expr::Yield`]).
+/// own). Yields are whole statements or a name's assigned value (see
+/// [`Expr::Yield`]).
 pub fn is_generator(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
         Stmt::Expr(Expr::Yield(_) | Expr::YieldFrom(_)) => true,
+        Stmt::Assign {
+            value: Expr::Yield(_),
+            ..
+        } => true,
         Stmt::If { body, orelse, .. }
         | Stmt::While { body, orelse, .. }
         | Stmt::For { body, orelse, .. }

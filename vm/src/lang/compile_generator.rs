@@ -6,8 +6,9 @@ use super::*;
 use crate::lang::scope::{Body, genexpr_body};
 
 impl CodeBuilder<'_> {
-    /// `yield v`: YIELD_VALUE leaves None (nothing is ever sent) for the
-    /// statement's POP_TOP.
+    /// `yield v`: YIELD_VALUE leaves what the resume sends in (None for
+    /// `next`, the argument of `send`) for the statement's POP_TOP or the
+    /// assignment's store.
     pub(super) fn yield_value(&mut self, v: Option<&Expr>) {
         match v {
             Some(e) => self.expr(e),
@@ -20,7 +21,9 @@ impl CodeBuilder<'_> {
 
     /// `yield from x`: CPython's SEND loop without `send`, a FOR_ITER over
     /// `iter(x)` yielding each item, closed by a back edge that is no
-    /// source loop. Its value (None here) is only ever discarded.
+    /// source loop. Its value (None here) is only ever discarded. A value
+    /// other than None sent in while it delegates (CPython passes it on to
+    /// `x`'s `send`) poisons: `Run::gen_send`.
     pub(super) fn yield_from(&mut self, x: &Expr) {
         self.expr(x);
         self.emit(Op::GetIter, 0);

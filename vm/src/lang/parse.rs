@@ -449,6 +449,15 @@ impl Lowering<'_> {
                     value: self.expr(&a.value)?,
                 }
             }
+            // `x = yield v`: the value `send` passes in (None for `next`).
+            // A statement of its own, so a generator still suspends between
+            // statements; any other target is refused with the yield.
+            py::Stmt::Assign(a)
+                if matches!(&*a.value, py::Expr::Yield(_))
+                    && matches!(&a.targets[0], py::Expr::Name(_)) =>
+            {
+                self.assign(&a.targets[0], self.expr_stmt(&a.value, ctx)?)?
+            }
             py::Stmt::Assign(a) => self.assign(&a.targets[0], self.expr(&a.value)?)?,
             py::Stmt::AugAssign(a) => self.aug_assign(a, s)?,
             py::Stmt::If(i) => self.if_stmt(i, ctx)?,

@@ -544,8 +544,8 @@ fn expr(e: &Expr, ctx: Prec, out: &mut String) {
             clauses(generators, out);
             out.push(')');
         }
-        // Only ever a whole statement (the front end's rule), where it
-        // needs no parentheses.
+        // Only ever a whole statement or a name's assigned value (the front
+        // end's rule), where it needs no parentheses.
         Expr::Yield(None) => out.push_str("yield"),
         Expr::Yield(Some(v)) => {
             out.push_str("yield ");
@@ -829,7 +829,7 @@ mod tests {
 
     #[test]
     fn exceptions_and_generators_round_trip() {
-        let src = "p.x = x = q.y = [1]\ndef g(n):\n    yield n\n    yield from range(n)\n    if n:\n        yield\n    try:\n        pass\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        pass\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
+        let src = "p.x = x = q.y = [1]\ndef g(n):\n    yield n\n    got = yield\n    n = yield n + 1\n    yield from range(n)\n    if n:\n        yield\n    try:\n        pass\n    except (ValueError, KeyError) as e:\n        raise TypeError('x') from e\n    except ZeroDivisionError:\n        pass\n    except:\n        raise\n    else:\n        pass\n    finally:\n        print(1)\ntry:\n    x = sum((i * i for i in g(3) if i))\nfinally:\n    pass\nraise ValueError from None\n";
         let m = parse_program(src).unwrap();
         assert_eq!(parse_program(&unparse(&m)).unwrap(), m, "{}", unparse(&m));
         assert_eq!(unparse(&m), src);
@@ -839,7 +839,11 @@ mod tests {
         }));
         for (bad, why) in [
             ("yield 1\n", "'yield' outside function"),
-            ("def f():\n    x = yield 1\n", "yield"),
+            ("def f():\n    x = yield from g()\n", "yield"),
+            ("def f():\n    a, b = yield 1\n", "yield"),
+            ("def f():\n    x = y = yield 1\n", "yield"),
+            ("def f():\n    x = (yield 1) + 1\n", "yield"),
+            ("x = yield 1\n", "'yield' outside function"),
             (
                 "def f():\n    try:\n        yield 1\n    except:\n        pass\n",
                 "could catch GeneratorExit",

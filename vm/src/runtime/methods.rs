@@ -15,7 +15,7 @@ use super::value::{BUILTINS, Value};
 use super::{Raise, int, range, type_name};
 
 /// `(receiver type, method name, method value)`.
-pub const METHODS: [(&str, &str, Value); 89] = [
+pub const METHODS: [(&str, &str, Value); 90] = [
     ("list", "append", Value::METHOD_LIST_APPEND),
     ("list", "pop", Value::METHOD_LIST_POP),
     ("list", "insert", Value::METHOD_LIST_INSERT),
@@ -122,6 +122,8 @@ pub const METHODS: [(&str, &str, Value); 89] = [
     ("set", "issubset", Value::METHOD_SET_ISSUBSET),
     ("set", "issuperset", Value::METHOD_SET_ISSUPERSET),
     ("set", "isdisjoint", Value::METHOD_SET_ISDISJOINT),
+    // Resumes a frame: only the VM can call it (`Run::gen_send`).
+    ("generator", "send", Value::METHOD_GENERATOR_SEND),
 ];
 
 pub fn is_method(v: Value) -> bool {
@@ -173,6 +175,7 @@ fn is_of_type(v: Value, ty: &str) -> bool {
         "int" => int::is_int(v),
         "bool" => v.is_bool(),
         "float" => super::float::is_float(v),
+        "generator" => super::generator::is_generator(v),
         _ => false,
     }
 }
@@ -342,7 +345,8 @@ pub fn lookup(receiver: Value, name: &str) -> Result<Value, Raise> {
         || super::pydict::is_dict(receiver)
         || super::pyset::is_set(receiver)
         || int::is_int(receiver)
-        || super::float::is_float(receiver);
+        || super::float::is_float(receiver)
+        || super::generator::is_generator(receiver);
     if let Some((_, _, m)) = METHODS
         .iter()
         .find(|(t, n, _)| has_methods && *t == ty && *n == name)
@@ -540,6 +544,9 @@ pub fn call(arena: &mut Arena, m: Value, receiver: Value, args: &[Value]) -> Res
             };
             int::from_ibig(arena, &((v - start) / step))
         }
+        // Every tier calls it through `Run::call_builtin`, which resumes the
+        // frame; a path that reached the runtime instead cannot.
+        Value::METHOD_GENERATOR_SEND => Err(Raise::Poison(crate::lang::Poison::Unmodelled)),
         m => match METHODS.iter().find(|(t, _, v)| *t == "str" && *v == m) {
             Some((_, name, _)) => super::str_ops::call_method(arena, name, xs, args),
             None => Err(Raise::Internal(format!("{m:?} is not a method"))),

@@ -216,6 +216,9 @@ impl Value {
     pub const MATH_ISCLOSE: Value = Value((209 << 2) | 2);
     pub const BUILTIN_ISSUBCLASS: Value = Value((210 << 2) | 2);
     pub const BUILTIN_HASH: Value = Value((211 << 2) | 2);
+    /// `generator.send`, run by the VM (`tier1::generators`, `gen_send`):
+    /// it resumes a frame.
+    pub const METHOD_GENERATOR_SEND: Value = Value((212 << 2) | 2);
     /// The `random` module and its functions (see `runtime::random`):
     /// 180..=188.
     pub const MODULE_RANDOM: Value = Value((180 << 2) | 2);

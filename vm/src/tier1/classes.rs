@@ -145,7 +145,7 @@ impl Run<'_> {
         strs::new(self.arena, &text)
     }
 
-    fn name_is(&self, id: u32, name: &str) -> bool {
+    pub(super) fn name_is(&self, id: u32, name: &str) -> bool {
         self.program
             .names
             .get(id as usize)

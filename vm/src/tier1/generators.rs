@@ -144,6 +144,12 @@ impl Run<'_> {
     /// Resumes generator `g` (rooted by the caller, whose frame is
     /// written back) until it yields, returns or raises.
     pub(crate) fn gen_resume(&mut self, g: Value) -> Result<GenStep, Raise> {
+        self.gen_resume_sending(g, Value::NONE)
+    }
+
+    /// [`Self::gen_resume`], with `sent` (rooted by the caller) as the value
+    /// of the `yield` a suspended `g` resumes at.
+    fn gen_resume_sending(&mut self, g: Value, sent: Value) -> Result<GenStep, Raise> {
         match gn::state(g) {
             FINISHED => return Ok(GenStep::Exhausted),
             RUNNING => {
@@ -155,7 +161,7 @@ impl Run<'_> {
             _ => {}
         }
         let fuel_at_resume = self.fuel;
-        let r = self.gen_run(g);
+        let r = self.gen_run(g, sent);
         if r.is_err() {
             // As a failing call from a trace (see `call_value_kw`).
             self.error_fuel = Some(fuel_at_resume);
@@ -164,7 +170,7 @@ impl Run<'_> {
         r
     }
 
-    fn gen_run(&mut self, g: Value) -> Result<GenStep, Raise> {
+    fn gen_run(&mut self, g: Value, sent: Value) -> Result<GenStep, Raise> {
         self.charge_fuel()?;
         if self.depth + 1 > self.config.limits.depth {
             return Err(Raise::Poison(Poison::Recursion));
@@ -177,6 +183,10 @@ impl Run<'_> {
         let nstack = gn::nstack(g);
         for i in 0..nlocals + nstack {
             fset(frame, FRAME_LOCALS + 8 * i, gn::saved(g, i).0);
+        }
+        // A suspended frame's top of stack is its `yield`'s value.
+        if gn::state(g) == SUSPENDED && nstack > 0 {
+            fset(frame, FRAME_LOCALS + 8 * (nlocals + nstack - 1), sent.0);
         }
         fset(frame, FRAME_IP, gn::ip(g));
         fset(
@@ -433,6 +443,15 @@ impl Run<'_> {
                 self.arena.roots.temps.truncate(mark);
                 Some(r)
             }
+            Value::METHOD_GENERATOR_SEND => Some(
+                methods::descriptor_args(callable, args)
+                    .and_then(|(g, rest)| self.gen_send(g, rest)),
+            ),
+            c if methods::is_bound(c)
+                && methods::bound_parts(c).1 == Value::METHOD_GENERATOR_SEND =>
+            {
+                Some(self.gen_send(methods::bound_parts(c).0, args))
+            }
             c if consumes_iterables(c) && args.iter().any(|&a| steps_python(a)) => {
                 // A method descriptor's receiver is checked before anything
                 // is drained (`str.join(g, xs)` names the generator).
@@ -525,17 +544,71 @@ impl Run<'_> {
         match (step, default) {
             (GenStep::Yielded(v), _) => Ok(v),
             (_, Some(d)) => Ok(d),
-            // StopIteration(v): its one arg is the returned value itself.
-            (GenStep::Returned(v), None) if v != Value::NONE => {
-                let cls = exceptions::class_named("StopIteration")
-                    .ok_or_else(|| Raise::Internal("no StopIteration class".into()))?;
-                self.arena.roots.temps.push(v);
-                let e = exceptions::new(self.arena, cls, &[v]);
-                self.arena.roots.temps.pop();
-                Err(self.throw(e?))
-            }
-            (_, None) => Err(Raise::exc("StopIteration", String::new())),
+            (step, None) => Err(self.stop_iteration(step)),
         }
+    }
+
+    /// The StopIteration a generator's end raises from `next(g)` or
+    /// `g.send(v)`: `StopIteration(v)` for a returned value other than
+    /// None (its one arg the value itself), else a bare one.
+    fn stop_iteration(&mut self, step: GenStep) -> Raise {
+        let GenStep::Returned(v) = step else {
+            return Raise::exc("StopIteration", String::new());
+        };
+        if v == Value::NONE {
+            return Raise::exc("StopIteration", String::new());
+        }
+        let Some(cls) = exceptions::class_named("StopIteration") else {
+            return Raise::Internal("no StopIteration class".into());
+        };
+        self.arena.roots.temps.push(v);
+        let e = exceptions::new(self.arena, cls, &[v]);
+        self.arena.roots.temps.pop();
+        match e {
+            Ok(e) => self.throw(e),
+            Err(e) => e,
+        }
+    }
+
+    /// `g.send(v)`: resumes `g` with `v` as the value of the `yield` it is
+    /// suspended at (CPython's `gen_send_ex`), as `next(g)` resumes it with
+    /// None. A generator not started yet takes only None; one suspended in
+    /// a `yield from` would pass `v` on to its delegate's `send`, which the
+    /// FOR_ITER loop `yield from` compiles to cannot: that poisons.
+    fn gen_send(&mut self, g: Value, args: &[Value]) -> Result<Value, Raise> {
+        let &[v] = args else {
+            return Err(Raise::type_error(format!(
+                "generator.send() takes exactly one argument ({} given)",
+                args.len()
+            )));
+        };
+        if v != Value::NONE {
+            match gn::state(g) {
+                CREATED => {
+                    return Err(Raise::type_error(
+                        "can't send non-None value to a just-started generator".into(),
+                    ));
+                }
+                SUSPENDED if self.delegating(g) => return Err(Raise::Poison(Poison::Unmodelled)),
+                _ => {}
+            }
+        }
+        match self.gen_resume_sending(g, v)? {
+            GenStep::Yielded(y) => Ok(y),
+            step => Err(self.stop_iteration(step)),
+        }
+    }
+
+    /// Whether suspended generator `g` waits in a `yield from`: its next
+    /// instructions are that loop's POP_TOP and back edge
+    /// (`compile_generator.rs`; no other code has that back edge).
+    fn delegating(&self, g: Value) -> bool {
+        let code = &self.program.codes[gn::code_id(g)].instrs;
+        let ip = gn::ip(g) as usize;
+        matches!(
+            (code.get(ip).map(|i| i.op), code.get(ip + 1).map(|i| i.op)),
+            (Some(Op::PopTop), Some(Op::JumpBackwardNoInterrupt))
+        )
     }
 
     /// The stack instructions whose generic semantics would step a
@@ -556,8 +629,11 @@ impl Run<'_> {
                     .map(|found| vec![Value::bool(found != (arg == 1))]),
             ),
             Op::UnpackSequence if stepped(ins[0]) => Some(self.gen_unpack(ins[0], arg as usize)),
-            // `send`, `throw`, `close` and the `gi_*` attributes.
-            Op::LoadMethod | Op::LoadAttr if gn::is_generator(ins[0]) => {
+            // `throw`, `close` and the `gi_*` attributes (`send` is a
+            // method like any other: `gen_send` runs it).
+            Op::LoadMethod | Op::LoadAttr
+                if gn::is_generator(ins[0]) && !self.name_is(arg, "send") =>
+            {
                 Some(Err(Raise::Poison(Poison::Unmodelled)))
             }
             Op::StoreAttr if gn::is_generator(ins[1]) => {
