@@ -1,4 +1,5 @@
 //! Unit tests of the resolver (out of resolve.rs).
+use super::expr::int_literal;
 use super::*;
 
 #[test]
