@@ -12,9 +12,12 @@
 //!   the same iteration, with `else:` and `finally:` counters;
 //! - user exception classes deriving from built-in ones, with `__init__`
 //!   and attributes, caught by a base class or a tuple, re-raised with a
-//!   bare `raise` or `raise ... from` to an outer handler; a handler with
-//!   no name that allocates before its bare `raise` (the exception being
-//!   handled is then rooted by nothing but the exception state);
+//!   bare `raise` or `raise ... from` to an outer handler;
+//! - handlers that raise and re-raise, in nested `try` statements: an
+//!   exception raised in a handler, a bare `raise` from a helper a handler
+//!   calls, and a handler with no name that allocates before its bare
+//!   `raise` (the exception being handled is then rooted by nothing but
+//!   the exception state);
 //! - `break`, `continue` and `return` leaving a `try` with a `finally:` at
 //!   iteration K;
 //! - a module-level loop whose `except ... as name` unbinds a global each

@@ -36,7 +36,6 @@ impl Lowering<'_> {
     pub(super) fn if_stmt(&self, i: &py::StmtIf, ctx: Ctx) -> R<Stmt> {
         let test = self.expr(&i.test)?;
         let body = self.block(&i.body, ctx)?;
-        // Fold `elif`/`else` clauses right to left into nested orelse.
         let mut orelse = Vec::new();
         for clause in i.elif_else_clauses.iter().rev() {
             let cbody = self.block(&clause.body, ctx)?;
