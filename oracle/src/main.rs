@@ -227,7 +227,7 @@ enum Command {
         #[arg(long)]
         sets: bool,
         /// Force the `generators` feature (generator kernels appended:
-        /// `next` at iteration K of hot loops, loops inside generators,
+        /// `next` or `send` at iteration K of hot loops, loops inside generators,
         /// `yield from` chains, late-bound generator expressions, early
         /// returns, generators that raise pulled again) on; combines with
         /// the others.
