@@ -268,7 +268,10 @@ impl Lowering<'_> {
                 };
                 let name = d.name.id.as_str();
                 // `__post_init__` is a plain method (a dataclass's
-                // `__init__` calls it).
+                // `__init__` calls it). `__hash__` needs no dunder bit
+                // either: a class's hash kind is fixed at its creation
+                // (`class::HashKind`), and only a `def` in the body may
+                // give it one (an alias or a later store is refused).
                 // `__call__` needs no dunder bit: only a call of an instance
                 // looks it up (`tier1::classes`); nor do `__enter__` and
                 // `__exit__`, which only a lowered `with` reads
@@ -277,7 +280,7 @@ impl Lowering<'_> {
                     && !language_dunder(name)
                     && !matches!(
                         name,
-                        "__post_init__" | "__call__" | "__enter__" | "__exit__"
+                        "__post_init__" | "__call__" | "__enter__" | "__exit__" | "__hash__"
                     )
                 {
                     return Err(self.unsupported(s, &format!("special method `{name}`")));

@@ -124,11 +124,54 @@ pub fn meta(t: Value) -> usize {
     (field(t, TYPE_META) & META_INDEX) as usize
 }
 
-/// TYPE_META's low half is the meta index; its high half, bit `i` set
-/// when the class (along its MRO) has `DUNDERS[i]`, which lets runtime
-/// code that cannot call Python (container reprs, element equality,
-/// hashing) see that CPython would call a user method there.
-const META_INDEX: u64 = 0xffff_ffff;
+/// TYPE_META's low 31 bits are the meta index, bit 31 is
+/// [`META_USER_HASH`]; its high half, bit `i` set when the class (along
+/// its MRO) has `DUNDERS[i]`, which lets runtime code that cannot call
+/// Python (container reprs, element equality, hashing) see that CPython
+/// would call a user method there.
+const META_INDEX: u64 = 0x7fff_ffff;
+/// The class's `__hash__` is a user method (its own `def __hash__` or the
+/// nearest base's that defines one, with no `__eq__` in between).
+const META_USER_HASH: u64 = 1 << 31;
+const META_LOW: u64 = 0xffff_ffff;
+
+/// How instances of a class hash, fixed when the class is created (a
+/// program cannot assign `__hash__` later): CPython's `__hash__` slot as
+/// the class body left it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashKind {
+    /// `object.__hash__`: by identity.
+    Identity,
+    /// `__hash__ = None`, which an `__eq__` in the body sets when it
+    /// defines no `__hash__`: `TypeError: unhashable type`.
+    Unhashable,
+    /// A `def __hash__` of the class or a base: runtime code that hashes
+    /// cannot call it, so every tier hashes such a key through
+    /// `tier1::user_keys`, and the runtime poisons when it meets one.
+    User,
+}
+
+/// How instances of class `t` hash.
+pub fn hash_kind(t: Value) -> HashKind {
+    let meta = field(t, TYPE_META);
+    if meta & META_USER_HASH != 0 {
+        HashKind::User
+    } else if (meta >> 32) as u32 & D_UNHASHABLE != 0 {
+        HashKind::Unhashable
+    } else {
+        HashKind::Identity
+    }
+}
+
+/// Whether `v` is an instance whose class has a user `__hash__`.
+pub fn has_user_hash(v: Value) -> bool {
+    is_instance(v) && field(type_of(v), TYPE_META) & META_USER_HASH != 0
+}
+
+/// Records that class `t` hashes by a user `__hash__` (at its creation).
+pub fn set_user_hash(t: Value) {
+    set_field(t, TYPE_META, field(t, TYPE_META) | META_USER_HASH);
+}
 
 /// Dunder bits (`DUNDERS[i]` is bit `i`; `lang::parse::DUNDERS`).
 pub const D_NEXT: u32 = 1;
@@ -152,7 +195,7 @@ pub fn set_dunder_bits(t: Value, bits: u32) {
     set_field(
         t,
         TYPE_META,
-        (field(t, TYPE_META) & META_INDEX) | (u64::from(bits) << 32),
+        (field(t, TYPE_META) & META_LOW) | (u64::from(bits) << 32),
     );
 }
 

@@ -206,6 +206,12 @@ fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64,
         }
         return Ok(h);
     }
+    // A user `__hash__` runs Python, which runtime code cannot: every
+    // tier hashes such keys in `tier1::user_keys`, and a path that does not
+    // poisons here.
+    if super::class::has_user_hash(v) {
+        return Err(Raise::Poison(Poison::Unmodelled));
+    }
     if super::class::has_dunder(v, super::class::D_UNHASHABLE) {
         return Err(Raise::type_error(format!(
             "unhashable type: '{}'",

@@ -222,11 +222,26 @@ impl Run<'_> {
             class: t,
         });
         self.classes.latest.insert(index, t);
-        let body_eq = self
-            .program
-            .name_id("__eq__")
-            .is_some_and(|id| class::own_attr(t, id).is_some());
-        self.refresh_dunder_bits(t, body_eq);
+        // CPython's `__hash__` slot: a `def __hash__` in the body, else
+        // None if the body defines `__eq__`, else the base's.
+        let in_body = |name: &str| {
+            self.program
+                .name_id(name)
+                .is_some_and(|id| class::own_attr(t, id).is_some())
+        };
+        let (body_eq, body_hash) = (in_body("__eq__"), in_body("__hash__"));
+        let base_kind = Some(base)
+            .filter(|b| !b.is_null())
+            .map_or(class::HashKind::Identity, class::hash_kind);
+        let kind = match (body_hash, body_eq) {
+            (true, _) => class::HashKind::User,
+            (false, true) => class::HashKind::Unhashable,
+            (false, false) => base_kind,
+        };
+        if kind == class::HashKind::User {
+            class::set_user_hash(t);
+        }
+        self.refresh_dunder_bits(t, kind == class::HashKind::Unhashable);
         Ok(t)
     }
 

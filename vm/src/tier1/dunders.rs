@@ -78,13 +78,12 @@ impl Run<'_> {
         r
     }
 
-    /// Recomputes class `t`'s dunder bits (at creation and whenever it or
-    /// a base is modified); `unhashable` is kept once set, since CPython
-    /// sets `__hash__ = None` only for an `__eq__` in a class body.
-    pub(crate) fn refresh_dunder_bits(&mut self, t: Value, body_eq: bool) {
-        let base = class::base(t);
+    /// Recomputes class `t`'s dunder bits (at creation, with its hash
+    /// kind, and whenever it or a base is modified); `unhashable` is kept
+    /// once set, since CPython sets `__hash__ = None` only at creation.
+    pub(crate) fn refresh_dunder_bits(&mut self, t: Value, unhashable: bool) {
         let mut bits = class::dunder_bits(t) & D_UNHASHABLE;
-        if body_eq || (!base.is_null() && class::dunder_bits(base) & D_UNHASHABLE != 0) {
+        if unhashable {
             bits |= D_UNHASHABLE;
         }
         for (i, name) in DUNDERS.iter().enumerate() {
