@@ -56,9 +56,21 @@ pub struct ClassObj {
     /// The builtin exception class it derives from (an exception class),
     /// if any: its base chain of user classes ends there.
     pub exc_base: Option<u8>,
-    /// Its body or a base's defined `__eq__`, which makes CPython set
-    /// `__hash__` to None: its instances are unhashable.
-    pub unhashable: bool,
+    /// How its instances hash, fixed when the class is made.
+    pub hash_kind: HashKind,
+}
+
+/// How a class's instances hash (CPython's `tp_hash`, which
+/// `type_new` settles from the body: a `__hash__` there, else `None` for
+/// an `__eq__` there, else the base's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashKind {
+    /// `object.__hash__`: by identity.
+    Identity,
+    /// A user `__hash__`, called through the interpreter.
+    User,
+    /// `__hash__ = None`: TypeError.
+    Unhashable,
 }
 
 /// What an attribute lookup along a class chain found first.
@@ -95,10 +107,15 @@ impl ClassObj {
         if exc_base.is_some() && slots.is_some() {
             return Err(poison(Poison::Unmodelled));
         }
-        let unhashable =
-            attrs.contains_key("__eq__") || base.as_ref().is_some_and(|b| b.unhashable);
+        let hash_kind = if attrs.contains_key("__hash__") {
+            HashKind::User
+        } else if attrs.contains_key("__eq__") {
+            HashKind::Unhashable
+        } else {
+            base.as_ref().map_or(HashKind::Identity, |b| b.hash_kind)
+        };
         Ok(ClassObj {
-            unhashable,
+            hash_kind,
             name,
             base,
             attrs: RefCell::new(attrs),

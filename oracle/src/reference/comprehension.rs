@@ -73,8 +73,8 @@ impl<'p> Interp<'p> {
                             seq::check_len(items.len() as u128 + 1)?;
                             items.push(v);
                         }
-                        Target::Set(s) => s.data.borrow_mut().add(v)?,
-                        Target::Dict(d) => d.store(&key.unwrap_or(Value::None), v)?,
+                        Target::Set(s) => self.set_add(s, v)?,
+                        Target::Dict(d) => self.dict_store(d, &key.unwrap_or(Value::None), v)?,
                     }
                 }
             }

@@ -28,10 +28,15 @@ use std::rc::Rc;
 use jitdiff_vm::lang::limits::{MAX_CONTAINER_NESTING, MAX_SEQUENCE_LEN};
 use jitdiff_vm::lang::outcome::Poison;
 
+use super::classes::HashKind;
 use super::compare;
 use super::eval::{Res, Stop, exception, poison, type_error};
 use super::float;
+use super::set;
 use super::value::{Int, TupleObj, Value};
+
+#[path = "dict_by.rs"]
+mod by;
 
 /// A dict: shared and mutable, so aliasing and `is` are CPython's.
 #[derive(Debug, Default)]
@@ -44,7 +49,10 @@ pub struct DictObj {
 #[derive(Debug, Default)]
 pub struct DictData {
     entries: Vec<Option<(Value, Value)>>,
-    index: HashMap<u64, Vec<usize>>,
+    /// Each entry's key digest, kept for compaction (rehashing a
+    /// user-hashed key would call its `__hash__` again).
+    digests: Vec<Digest>,
+    index: HashMap<Digest, Vec<usize>>,
     len: usize,
     /// Bumped whenever a key is added or removed (iterators check it).
     keys_version: u64,
@@ -79,8 +87,15 @@ pub struct ViewObj {
 /// A key, checked and hashed once per operation.
 pub struct Key<'a> {
     value: &'a Value,
-    hash: u64,
+    hash: Digest,
 }
+
+/// Where a key is indexed: `(true, h)` for a key whose CPython hash `h` is
+/// known (numbers, user-hashed instances, tuples of those), so that keys
+/// CPython would compare (equal hashes) meet; `(false, d)` for the others,
+/// `d` any digest consistent with equality (CPython's hashes of those
+/// differ from any known one but by chance).
+type Digest = (bool, u64);
 
 /// `TypeError: unhashable type: 'list'`.
 fn unhashable(v: &Value) -> Box<Stop> {
@@ -134,8 +149,12 @@ fn hash_into(v: &Value, h: &mut impl Hasher, nan: &mut bool, level: usize) -> Re
         }
         Value::Func(f) => (6u8, Rc::as_ptr(f) as usize).hash(h),
         Value::Class(c) => (11u8, Rc::as_ptr(c) as usize).hash(h),
-        Value::Instance(o) if o.class().unhashable => return Err(unhashable(v)),
-        Value::Instance(o) => (12u8, Rc::as_ptr(o) as usize).hash(h),
+        Value::Instance(o) => match o.class().hash_kind {
+            HashKind::Unhashable => return Err(unhashable(v)),
+            // Only `Key::new_by` hashes these (by the evaluator).
+            HashKind::User => return Err(poison(Poison::Unmodelled)),
+            HashKind::Identity => (12u8, Rc::as_ptr(o) as usize).hash(h),
+        },
         Value::Exc(e) => (14u8, Rc::as_ptr(e) as usize).hash(h),
         // Where it lands in a table depends on its address.
         Value::Gen(_) => {
@@ -186,29 +205,67 @@ fn hash_int(i: &Int, h: &mut impl Hasher) {
 
 impl<'a> Key<'a> {
     /// Checks `v` is a usable key: hashable (else CPython's TypeError),
-    /// then free of NaN (else the `Identity` poison).
+    /// then free of NaN (else the `Identity` poison). A user-hashed key
+    /// needs the evaluator ([`Key::new_by`]): here it poisons.
     pub fn new(value: &'a Value) -> Res<Key<'a>> {
+        Key::new_by(value, &mut |_| Err(poison(Poison::Unmodelled)))
+    }
+
+    /// [`Key::new`], user-hashed instances hashed by `user` (their
+    /// `__hash__` called, left to right in a tuple).
+    pub fn new_by(value: &'a Value, user: &mut set::UserHash) -> Res<Key<'a>> {
+        if set::user_hashed(value) {
+            let (h, exact) = set::hash_by(value, user)?;
+            // With a str (or the like) beside it CPython's hash is unknown,
+            // and so are the keys it would compare it with.
+            if !exact {
+                return Err(poison(Poison::Unmodelled));
+            }
+            return Ok(Key {
+                value,
+                hash: (true, h),
+            });
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let mut nan = false;
         hash_into(value, &mut h, &mut nan, 0)?;
         if nan {
             return Err(poison(Poison::Identity));
         }
-        Ok(Key {
-            value,
-            hash: h.finish(),
-        })
+        let hash = match value {
+            Value::Str(_) => (false, h.finish()),
+            _ => match set::hash(value) {
+                Ok((exact, true)) => (true, exact),
+                _ => (false, h.finish()),
+            },
+        };
+        Ok(Key { value, hash })
     }
 }
 
 /// Equality of two keys (both hashable and NaN-free): numbers by value,
-/// tuples item by item, the rest as `==` does.
-fn keys_equal(a: &Value, b: &Value) -> bool {
+/// tuples item by item, the rest as `==` does. A key with a user-hashed
+/// part compares through the evaluator ([`DictObj::find_by`]): here it
+/// poisons unless the two are one object.
+fn keys_equal(a: &Value, b: &Value) -> Res<bool> {
+    if set::user_hashed(a) || set::user_hashed(b) {
+        return match set::identical(a, b) {
+            true => Ok(true),
+            false => Err(poison(Poison::Unmodelled)),
+        };
+    }
+    Ok(keys_equal_plain(a, b))
+}
+
+fn keys_equal_plain(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Tuple(x), Value::Tuple(y)) => {
             Rc::ptr_eq(x, y)
                 || (x.items.len() == y.items.len()
-                    && x.items.iter().zip(&y.items).all(|(p, q)| keys_equal(p, q)))
+                    && x.items
+                        .iter()
+                        .zip(&y.items)
+                        .all(|(p, q)| keys_equal_plain(p, q)))
         }
         (Value::View(x), Value::View(y)) => Rc::ptr_eq(x, y),
         _ => a.py_eq(b),
@@ -220,29 +277,48 @@ impl DictData {
         self.len
     }
 
-    fn find(&self, k: &Key) -> Option<usize> {
-        let slots = self.index.get(&k.hash)?;
-        slots.iter().copied().find(|&i| {
-            self.entries
-                .get(i)
-                .and_then(Option::as_ref)
-                .is_some_and(|(key, _)| keys_equal(key, k.value))
-        })
+    fn find(&self, k: &Key) -> Res<Option<usize>> {
+        let Some(slots) = self.index.get(&k.hash) else {
+            return Ok(None);
+        };
+        for &i in slots {
+            if let Some(Some((key, _))) = self.entries.get(i)
+                && keys_equal(key, k.value)?
+            {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
     }
 
-    pub fn get(&self, k: &Key) -> Option<Value> {
-        let i = self.find(k)?;
+    pub fn get(&self, k: &Key) -> Res<Option<Value>> {
+        Ok(self.find(k)?.and_then(|i| self.value_at(i)))
+    }
+
+    /// The value of entry `i`, if it is live.
+    fn value_at(&self, i: usize) -> Option<Value> {
         self.entries.get(i)?.as_ref().map(|(_, v)| v.clone())
     }
 
     /// `d[k] = v`: an existing key keeps its key object and position.
     pub fn insert(&mut self, k: &Key, v: Value) -> Res<()> {
-        if let Some(i) = self.find(k)
-            && let Some(Some(entry)) = self.entries.get_mut(i)
-        {
-            entry.1 = v;
-            return Ok(());
+        match self.find(k)? {
+            Some(i) => {
+                self.set_value(i, v);
+                Ok(())
+            }
+            None => self.insert_new(k, v),
         }
+    }
+
+    fn set_value(&mut self, i: usize, v: Value) {
+        if let Some(Some(entry)) = self.entries.get_mut(i) {
+            entry.1 = v;
+        }
+    }
+
+    /// Appends an entry for `k`, known absent.
+    fn insert_new(&mut self, k: &Key, v: Value) -> Res<()> {
         if self.len >= MAX_SEQUENCE_LEN {
             return Err(poison(Poison::SequenceTooLong));
         }
@@ -251,18 +327,34 @@ impl DictData {
             .or_default()
             .push(self.entries.len());
         self.entries.push(Some((k.value.clone(), v)));
+        self.digests.push(k.hash);
         self.len += 1;
         self.keys_version += 1;
         Ok(())
     }
 
     /// Removes `k`, giving its value back.
-    pub fn remove(&mut self, k: &Key) -> Option<Value> {
-        let i = self.find(k)?;
-        if let Some(slots) = self.index.get_mut(&k.hash) {
+    pub fn remove(&mut self, k: &Key) -> Res<Option<Value>> {
+        Ok(match self.find(k)? {
+            Some(i) => self.remove_at(i),
+            None => None,
+        })
+    }
+
+    /// Removes the last entry, giving it back.
+    pub fn pop_last(&mut self) -> Option<(Value, Value)> {
+        let i = self.entries.iter().rposition(Option::is_some)?;
+        let k = self.entries.get(i)?.as_ref()?.0.clone();
+        self.remove_at(i).map(|v| (k, v))
+    }
+
+    /// Removes entry `i`, giving its value back.
+    fn remove_at(&mut self, i: usize) -> Option<Value> {
+        let hash = *self.digests.get(i)?;
+        if let Some(slots) = self.index.get_mut(&hash) {
             slots.retain(|&j| j != i);
             if slots.is_empty() {
-                self.index.remove(&k.hash);
+                self.index.remove(&hash);
             }
         }
         let (_, v) = self.entries.get_mut(i)?.take()?;
@@ -277,18 +369,14 @@ impl DictData {
     }
 
     fn compact(&mut self) {
-        let entries: Vec<(Value, Value)> = self.entries.drain(..).flatten().collect();
+        let digests = std::mem::take(&mut self.digests);
+        let entries = std::mem::take(&mut self.entries);
         self.index.clear();
-        self.len = 0;
-        for (k, v) in entries {
-            // Rehashing keys that were hashed before cannot fail.
-            if let Ok(key) = Key::new(&k) {
-                self.index
-                    .entry(key.hash)
-                    .or_default()
-                    .push(self.entries.len());
-                self.entries.push(Some((k.clone(), v)));
-                self.len += 1;
+        for (entry, hash) in entries.into_iter().zip(digests) {
+            if let Some(entry) = entry {
+                self.index.entry(hash).or_default().push(self.entries.len());
+                self.entries.push(Some(entry));
+                self.digests.push(hash);
             }
         }
     }
@@ -298,6 +386,7 @@ impl DictData {
             self.keys_version += 1;
         }
         self.entries.clear();
+        self.digests.clear();
         self.index.clear();
         self.len = 0;
     }
@@ -310,6 +399,7 @@ impl DictData {
     /// Everything, for dropping without recursion.
     pub fn take_all(&mut self) -> Vec<Value> {
         self.index.clear();
+        self.digests.clear();
         self.len = 0;
         self.entries
             .drain(..)
@@ -337,7 +427,7 @@ impl DictObj {
     /// `d[k]`: KeyError with `repr(k)` (CPython's `str(KeyError(k))`).
     pub fn subscript(&self, k: &Value) -> Res<Value> {
         let key = Key::new(k)?;
-        let found = self.data.borrow().get(&key);
+        let found = self.data.borrow().get(&key)?;
         match found {
             Some(v) => Ok(v),
             None => Err(key_error(k)),
@@ -351,7 +441,7 @@ impl DictObj {
 
     pub fn contains(&self, k: &Value) -> Res<bool> {
         let key = Key::new(k)?;
-        Ok(self.data.borrow().find(&key).is_some())
+        Ok(self.data.borrow().find(&key)?.is_some())
     }
 
     /// A snapshot of the entries (for the bulk operations).
@@ -505,7 +595,7 @@ pub fn view_contains(view: &ViewObj, x: &Value) -> Res<bool> {
                 return Ok(false);
             };
             let key = Key::new(k)?;
-            let found = view.dict.data.borrow().get(&key);
+            let found = view.dict.data.borrow().get(&key)?;
             match found {
                 Some(found) => compare::rich(jitdiff_vm::lang::ast::CmpOp::Eq, &found, v, 1),
                 None => Ok(false),
@@ -530,7 +620,7 @@ pub fn dicts_equal(a: &DictObj, b: &DictObj, level: usize) -> Res<bool> {
     }
     for (k, v) in a.pairs() {
         let key = Key::new(&k)?;
-        let found = b.data.borrow().get(&key);
+        let found = b.data.borrow().get(&key)?;
         match found {
             Some(w) if compare::elem_eq(&v, &w, level)? => {}
             _ => return Ok(false),

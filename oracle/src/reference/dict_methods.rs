@@ -70,7 +70,7 @@ pub fn call(h: &mut Heap, d: &Rc<DictObj>, m: &Meth, args: &[Value]) -> Res<Valu
         Meth::Get => {
             let (k, default) = one_or_two(m, args)?;
             let key = dict::Key::new(k)?;
-            let found = d.data.borrow().get(&key);
+            let found = d.data.borrow().get(&key)?;
             Ok(found.unwrap_or_else(|| default.cloned().unwrap_or(Value::None)))
         }
         Meth::Keys => no_args(m, args).map(|()| view(d, ViewKind::Keys)),
@@ -83,7 +83,7 @@ pub fn call(h: &mut Heap, d: &Rc<DictObj>, m: &Meth, args: &[Value]) -> Res<Valu
                 return default.cloned().ok_or_else(|| dict::key_error(k));
             }
             let key = dict::Key::new(k)?;
-            let removed = d.data.borrow_mut().remove(&key);
+            let removed = d.data.borrow_mut().remove(&key)?;
             match (removed, default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(default)) => Ok(default.clone()),
@@ -93,7 +93,7 @@ pub fn call(h: &mut Heap, d: &Rc<DictObj>, m: &Meth, args: &[Value]) -> Res<Valu
         Meth::SetDefault => {
             let (k, default) = one_or_two(m, args)?;
             let key = dict::Key::new(k)?;
-            let found = d.data.borrow().get(&key);
+            let found = d.data.borrow().get(&key)?;
             if let Some(v) = found {
                 return Ok(v);
             }
@@ -125,13 +125,13 @@ pub fn call(h: &mut Heap, d: &Rc<DictObj>, m: &Meth, args: &[Value]) -> Res<Valu
         }
         Meth::Other(n) if &**n == "popitem" => {
             no_args(m, args)?;
-            let last = d.pairs().pop();
+            // The last entry goes without hashing its key, as in CPython.
+            let last = d.data.borrow_mut().pop_last();
             let Some((k, v)) = last else {
                 return Err(super::exceptions::key_error(Value::Str(
                     "popitem(): dictionary is empty".into(),
                 )));
             };
-            d.data.borrow_mut().remove(&dict::Key::new(&k)?);
             Ok(Value::Tuple(Rc::new(super::value::TupleObj {
                 items: vec![k, v],
             })))

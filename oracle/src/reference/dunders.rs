@@ -437,8 +437,10 @@ impl<'p> Interp<'p> {
         let one = args.len() == 1;
         let user_text = |v: &Value| {
             has_dunder(v, &["__repr__", "__str__"])
-                || matches!(v, Value::List(_) | Value::Tuple(_) | Value::Dict(_))
-                    && super::super::compare::shows_user_repr(v)
+                || matches!(
+                    v,
+                    Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_)
+                ) && super::super::compare::shows_user_repr(v)
         };
         let iterable = |v: &Value| has_dunder(v, &["__iter__"]);
         let r = match b {

@@ -36,6 +36,8 @@ mod eval_classes;
 mod eval_delete;
 #[path = "eval_displays.rs"]
 mod eval_displays;
+#[path = "eval_hash.rs"]
+mod eval_hash;
 #[path = "eval_item_compare.rs"]
 mod eval_item_compare;
 #[path = "eval_set_algebra.rs"]
@@ -552,7 +554,10 @@ impl<'p> Interp<'p> {
             }
             Ex::Set(items, constant) => {
                 let vs = self.display_values(items, false, frame)?;
-                super::set::display(&mut self.heap, vs, *constant)
+                match constant {
+                    true => super::set::display(&mut self.heap, vs, true),
+                    false => self.set_display_items(vs),
+                }
             }
             Ex::FrozenSet(items) => {
                 let vs = self.display_values(items, false, frame)?;
@@ -621,6 +626,9 @@ impl<'p> Interp<'p> {
         if let Some(v) = self.getitem_dunder(c, i)? {
             return Ok(v);
         }
+        if let Value::Dict(d) = c {
+            return self.dict_subscript(d, i);
+        }
         seq::item(c, i, self.limits.int_bits)
     }
 
@@ -628,6 +636,9 @@ impl<'p> Interp<'p> {
     fn store_item(&mut self, c: &Value, i: &Value, v: Value) -> Res<()> {
         if self.setitem_dunder(c, i, &v)? {
             return Ok(());
+        }
+        if let Value::Dict(d) = c {
+            return self.dict_store(d, i, v);
         }
         seq::store_item(c, i, v)
     }

@@ -603,8 +603,14 @@ impl<'p> Interp<'p> {
             }
             Builtin::Isinstance => iters::isinstance(args),
             Builtin::Issubclass => iters::issubclass(args),
-            Builtin::Hash => super::super::set::hash_builtin(args),
-            Builtin::Set => super::super::set::make(&mut self.heap, args),
+            Builtin::Hash => {
+                let args = args.to_vec();
+                self.hash_builtin(&args)
+            }
+            Builtin::Set => {
+                let args = args.to_vec();
+                self.set_builtin(&args)
+            }
             Builtin::Exc(c) => Ok(super::super::exceptions::make(c, args)),
             Builtin::Next => self.next_builtin(base),
             Builtin::Iter => self.iter_builtin(base),

@@ -13,7 +13,6 @@
 use jitdiff_vm::lang::outcome::Poison;
 
 use super::super::classes::InstObj;
-use super::super::dict::{Key, key_error};
 use super::super::resolve::{Dest, Index, Slot};
 use super::super::seq::{self, Heap, SliceArgs};
 use super::super::value::Value;
@@ -85,11 +84,7 @@ impl<'p> Interp<'p> {
         }
         match c {
             Value::Arr(_) => Err(poison(Poison::Unmodelled)),
-            Value::Dict(d) => {
-                let key = Key::new(i)?;
-                let removed = d.data.borrow_mut().remove(&key);
-                removed.map(|_| ()).ok_or_else(|| key_error(i))
-            }
+            Value::Dict(d) => self.dict_delete(d, i),
             Value::List(l) => {
                 let idx = i.as_int().ok_or_else(|| {
                     type_error(format!(

@@ -99,7 +99,7 @@ impl<'p> Interp<'p> {
                     for (k, v) in run {
                         let k = self.eval(k, frame)?;
                         let v = self.eval(v, frame)?;
-                        d.store(&k, v)?;
+                        self.dict_store(&d, &k, v)?;
                     }
                     self.heap.bulk(d.len());
                     Value::Dict(d)
@@ -109,7 +109,7 @@ impl<'p> Interp<'p> {
                     for (k, v) in run {
                         items.push((self.eval(k, frame)?, self.eval(v, frame)?));
                     }
-                    super::super::dict::display(&mut self.heap, items)?
+                    self.dict_display_pairs(items)?
                 }
             };
             result = Some(match result {
@@ -129,13 +129,13 @@ impl<'p> Interp<'p> {
     /// before the items after it are evaluated.
     #[inline(never)]
     pub(super) fn big_set_display(&mut self, items: &'p [Ex], frame: &mut Frame<'p>) -> Res<Value> {
-        let mut vs = Vec::with_capacity(items.len());
+        let s = super::super::set::new_set(Default::default());
         for x in items {
             let v = self.eval(x, frame)?;
-            super::super::set::hash(&v)?;
-            vs.push(v);
+            self.set_add(&s, v)?;
         }
-        super::super::set::display(&mut self.heap, vs, false)
+        self.heap.bulk(s.data.borrow().len());
+        Ok(Value::Set(s))
     }
 
     /// `DICT_UPDATE`: `m`'s items stored into dict `into`, in order.

@@ -30,7 +30,11 @@ impl Interp<'_> {
 
     /// `x in c` for a container that is not an instance.
     pub(super) fn contains_items(&mut self, c: &Value, x: &Value) -> Res<bool> {
-        compare::contains_by(c, x, &mut |op, a, b| self.compare_dunder(op, a, b))
+        match c {
+            Value::Dict(d) => self.dict_contains(d, x),
+            Value::Set(s) => self.set_contains(s, x),
+            _ => compare::contains_by(c, x, &mut |op, a, b| self.compare_dunder(op, a, b)),
+        }
     }
 
     /// `recv.m(*args)` for a builtin receiver whose method [`methods::lookup`]
@@ -48,6 +52,15 @@ impl Interp<'_> {
             && super::eval_set_algebra::is_algebra(m.name())
         {
             return self.set_algebra(s, m.name(), args);
+        }
+        // The methods that hash their key, users' `__hash__` included.
+        let hashing = match recv {
+            Value::Dict(d) => self.dict_method(d, m, args),
+            Value::Set(s) => self.set_method(s, m.name(), args),
+            _ => None,
+        };
+        if let Some(r) = hashing {
+            return r;
         }
         if !methods::compares_items(recv, m) {
             return methods::call_method(&mut self.heap, recv, m, args, self.limits.int_bits);

@@ -24,9 +24,14 @@ use std::cell::RefCell;
 mod ops;
 pub use ops::*;
 
+#[path = "set_by.rs"]
+mod by;
+pub use by::*;
+
 use jitdiff_vm::lang::limits::{MAX_CONTAINER_NESTING, MAX_SEQUENCE_LEN};
 use jitdiff_vm::lang::outcome::Poison;
 
+use super::classes::HashKind;
 use super::compare;
 use super::eval::{Res, Stop, poison, type_error};
 use super::value::{Int, Value};
@@ -74,7 +79,12 @@ fn signed_residue(negative: bool, r: u64) -> u64 {
     (if h == -1 { -2 } else { h }) as u64
 }
 
-fn hash_int(i: &Int) -> u64 {
+pub(crate) fn hash_int(i: &Int) -> u64 {
+    if let Int::Small(v) = i
+        && v.unsigned_abs() < P
+    {
+        return signed_residue(*v < 0, v.unsigned_abs());
+    }
     let big = i.to_big();
     let negative = big.sign() == num_bigint::Sign::Minus;
     let m = big.magnitude() % num_bigint::BigUint::from(P);
@@ -123,11 +133,18 @@ fn hash_float(x: f64) -> u64 {
 
 /// The hash CPython gives `v`, and whether it is the same in every
 /// process; unhashable values raise, NaNs poison (after the whole value
-/// proved hashable).
+/// proved hashable). A user `__hash__` needs the evaluator
+/// ([`hash_by`]): here it poisons.
 pub fn hash(v: &Value) -> Res<(u64, bool)> {
+    hash_by(v, &mut |_| Err(poison(Poison::Unmodelled)))
+}
+
+/// [`hash`], each user-hashed instance's hash computed by `user` (its
+/// `__hash__` called), in CPython's order: a tuple's items left to right.
+pub fn hash_by(v: &Value, user: &mut UserHash) -> Res<(u64, bool)> {
     let mut nan = false;
     let mut stable = true;
-    let h = hash_rec(v, &mut nan, &mut stable, 0)?;
+    let h = hash_rec(v, &mut nan, &mut stable, 0, user)?;
     if nan {
         return Err(poison(Poison::Identity));
     }
@@ -151,7 +168,13 @@ pub fn hash_builtin(args: &[Value]) -> Res<Value> {
     Ok(Value::Int(Int::Small(h as i64)))
 }
 
-fn hash_rec(v: &Value, nan: &mut bool, stable: &mut bool, level: usize) -> Res<u64> {
+fn hash_rec(
+    v: &Value,
+    nan: &mut bool,
+    stable: &mut bool,
+    level: usize,
+    user: &mut UserHash,
+) -> Res<u64> {
     Ok(match v {
         Value::Int(i) => hash_int(i),
         Value::Bool(b) => u64::from(*b),
@@ -166,7 +189,7 @@ fn hash_rec(v: &Value, nan: &mut bool, stable: &mut bool, level: usize) -> Res<u
             }
             let mut acc: u64 = 2_870_177_450_012_600_261;
             for x in &t.items {
-                let lane = hash_rec(x, nan, stable, level + 1)?;
+                let lane = hash_rec(x, nan, stable, level + 1, user)?;
                 acc = acc.wrapping_add(lane.wrapping_mul(14_029_467_366_897_019_727));
                 acc = acc.rotate_left(31).wrapping_mul(11_400_714_785_074_694_791);
             }
@@ -193,7 +216,20 @@ fn hash_rec(v: &Value, nan: &mut bool, stable: &mut bool, level: usize) -> Res<u
             }
             h
         }
-        Value::Instance(o) if o.class().unhashable => return Err(unhashable(v)),
+        Value::Instance(o) => {
+            // The class is read before any call: `__hash__` may assign
+            // `__class__`.
+            let kind = o.class().hash_kind;
+            match kind {
+                HashKind::Unhashable => return Err(unhashable(v)),
+                // A user hash is the int the method returned: CPython's.
+                HashKind::User => user(v)?,
+                HashKind::Identity => {
+                    *stable = false;
+                    0x1234_5678
+                }
+            }
+        }
         _ => {
             *stable = false;
             // Identity-hashed values are equal only to themselves.
@@ -209,6 +245,10 @@ fn unhashable(v: &Value) -> Box<Stop> {
 fn same(a: &Value, b: &Value) -> Res<bool> {
     if matches!(a, Value::Str(_)) != matches!(b, Value::Str(_)) {
         return Ok(false);
+    }
+    // A user-hashed element's `==` is the evaluator's ([`SetObj::add_by`]).
+    if (user_hashed(a) || user_hashed(b)) && !by::identical(a, b) {
+        return Err(poison(Poison::Unmodelled));
     }
     compare::elem_eq(a, b, 1)
 }
@@ -290,6 +330,13 @@ impl Table {
         if present {
             return Ok(());
         }
+        let empty = empty.expect("a probe ends at an unused slot");
+        self.insert_absent(v, h, reuse, empty)
+    }
+
+    /// Stores an absent `v` where its probe ended: the last dummy met,
+    /// else the unused slot (growing the table when it fills).
+    fn insert_absent(&mut self, v: Value, h: u64, reuse: Option<usize>, empty: usize) -> Res<()> {
         if self.used + 1 > MAX_SEQUENCE_LEN {
             return Err(poison(Poison::SequenceTooLong));
         }
@@ -298,7 +345,7 @@ impl Table {
             self.slots[j] = Slot::Live(v, h);
             return Ok(());
         }
-        let j = empty.expect("a probe ends at an unused slot");
+        let j = empty;
         self.slots[j] = Slot::Live(v, h);
         self.fill += 1;
         if self.fill * 5 >= self.mask() * 3 {
@@ -400,7 +447,7 @@ impl Table {
     /// Whether every element's place is the same in every CPython process.
     fn stable(&self) -> bool {
         self.slots.iter().all(|s| match s {
-            Slot::Live(k, _) => matches!(hash(k), Ok((_, true))),
+            Slot::Live(k, _) => hash_exact(k),
             _ => true,
         })
     }
