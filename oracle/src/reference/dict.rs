@@ -12,6 +12,9 @@
 //!   tuple is still CPython's TypeError).
 //! - A key nested more than `MAX_CONTAINER_NESTING` tuples deep poisons
 //!   with `Recursion`, like a comparison that deep.
+//! - A key that is or holds an instance of a class with a user `__hash__`
+//!   is hashed and compared by the evaluator (`eval_hash.rs`) in the
+//!   operations it covers; anywhere else it poisons with `Unmodelled`.
 //! - A dict longer than `MAX_SEQUENCE_LEN` poisons with `SequenceTooLong`.
 //!   Bulk fuel as for lists: a display or `dict(x)` of n entries, `copy()`
 //!   and `d | e` charge their result's length, `update` and `|=` the length

@@ -5,7 +5,9 @@
 //!
 //! Language rules decided here (the VM follows the same):
 //! - Hashes are CPython's for ints (value mod 2^61 - 1, -1 becomes -2),
-//!   bools, floats (`_Py_HashDouble`) and tuples of those (the xxHash mix).
+//!   bools, floats (`_Py_HashDouble`), instances of a class with a user
+//!   `__hash__` (the int it returned, see `eval_hash.rs`) and tuples of
+//!   those (the xxHash mix).
 //!   A str (randomized per process), None (its address in 3.11), a range
 //!   (hashed through a tuple holding None) or a function hashes otherwise
 //!   in every CPython process: while a set holds one, an operation whose
