@@ -208,7 +208,8 @@ enum Command {
         exceptions: bool,
         /// Force the `dunders` feature (dunder kernels appended: `__bool__`
         /// and `__eq__` with side effects, `__add__` rebound mid-loop, a
-        /// container class, reflected comparisons, reprs) on.
+        /// container class, reflected comparisons, reprs, user iterators,
+        /// keys hashed by a user `__hash__`) on.
         #[arg(long)]
         dunders: bool,
         /// Force the `star_calls` rewrite (unused `*args`/`**kwargs` added

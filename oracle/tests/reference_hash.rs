@@ -39,6 +39,24 @@ fn reference_agrees_with_cpython_on_user_hashes() {
     );
 }
 
+/// The VM's programs (`vm/tests/data/user_hash.txt`, `__hash__` and
+/// `__eq__` printing their calls) on the reference.
+#[test]
+fn reference_agrees_with_cpython_on_the_vms_hash_programs() {
+    let data = include_str!("../../vm/tests/data/user_hash.txt");
+    let sources: Vec<String> = data.split("\n#----\n").map(str::to_string).collect();
+    assert_eq!(sources.len(), 3, "the data is split into its programs");
+    let cpython = python::run_all(&sources);
+    for (i, (src, theirs)) in sources.iter().zip(&cpython).enumerate() {
+        let module = parse_program(src).unwrap_or_else(|e| panic!("program {i}: {e}\n{src}"));
+        assert_eq!(
+            reference::run(&module),
+            RunResult::Completed(theirs.clone()),
+            "program {i}:\n{src}"
+        );
+    }
+}
+
 fn poisoned(src: &str) -> Option<Poison> {
     let module = parse_program(src).unwrap_or_else(|e| panic!("{e}\n{src}"));
     match reference::run(&module) {

@@ -34,7 +34,13 @@
 //!   its end, unpacked, searched with `in`, summed, and the iterator
 //!   class's `__next__` rebound at iteration K (inline or from a callee),
 //!   next to an iterator whose `__next__` raises a ValueError part way
-//!   through a loop (caught around it: only StopIteration ends a loop).
+//!   through a loop (caught around it: only StopIteration ends a loop);
+//! - a class with `__eq__` and `__hash__` (colliding hashes, one of them
+//!   -1) as dict keys, set elements and inside tuple keys in a hot loop
+//!   (`get`, `setdefault`, `in`, `add`, `discard`, `del`), every `__hash__`
+//!   counted, `__eq__` rebound on the class at iteration K, the set printed
+//!   in its table order, and a subclass that inherits the hash or defines
+//!   `__eq__` alone (unhashable).
 //!
 //! Kernels are Python templates whose constants, operators, trip counts
 //! and iteration K come from the bytes left after the program, parsed by
@@ -49,7 +55,7 @@ use jitdiff_vm::lang::ast::Module;
 use jitdiff_vm::lang::parse_generated;
 
 /// The kernels, by shape. Each takes its holes from [`Holes`].
-const KERNELS: [fn(&Holes) -> String; 9] = [
+const KERNELS: [fn(&Holes) -> String; 10] = [
     bool_eq_effects,
     add_rebound,
     container,
@@ -59,6 +65,7 @@ const KERNELS: [fn(&Holes) -> String; 9] = [
     ordered_items,
     declines,
     user_iterators,
+    hashed_keys,
 ];
 
 struct Holes {
@@ -360,6 +367,52 @@ fn user_iterators(h: &Holes) -> String {
         k1 = h.k[1],
         k2 = h.k[2],
         len = h.k[2].unsigned_abs() % 4 + 2,
+        n = h.n,
+    )
+}
+
+/// Instances of a class with `__eq__` and `__hash__` as keys and elements
+/// in a hot loop (module comment). The hash `v % m - 1` makes the eleven
+/// values collide, so lookups run `__eq__` (rebound at iteration K to an
+/// equivalent one), and it is -1 for a multiple of `m`, which CPython
+/// stores as -2. The `__hash__` calls are counted, not the `__eq__` ones:
+/// after a deletion CPython may probe keys of one hash in an order other
+/// than their insertion order (a later key can take a freed index slot),
+/// which changes how many `__eq__` calls a lookup makes (not its result,
+/// since the equality is consistent with the hash), and neither the VM
+/// nor the reference models its index slots.
+fn hashed_keys(h: &Holes) -> String {
+    let (c, f) = (&h.cls, &h.fun);
+    let rebind = format!("{c}.__eq__ = {f}_eq2");
+    let (poke_def, poke) = if h.from_callee {
+        (
+            format!("def {f}_poke():\n    {rebind}\n"),
+            format!("{f}_poke()"),
+        )
+    } else {
+        (String::new(), rebind)
+    };
+    let sub = if h.pick[1] {
+        format!("class {c}S({c}):\n    pass\n")
+    } else {
+        format!("class {c}S({c}):\n    def __eq__(self, o):\n        return self is o\n")
+    };
+    format!(
+        "{f}_calls = 0\n\
+         class {c}:\n    def __init__(self, v):\n        self.v = v\n    def __eq__(self, o):\n        return isinstance(o, {c}) and self.v == o.v\n    def __hash__(self):\n        global {f}_calls\n        {f}_calls += 1\n        return self.v % {m} - 1\n    def __repr__(self):\n        return '{c}(' + str(self.v) + ')'\n\
+         {sub}\
+         def {f}_eq2(self, o):\n    return type(o) in ({c}, {c}S) and not self.v != o.v\n\
+         {poke_def}\
+         def {f}_run(n):\n    counts = {{}}\n    seen = set()\n    for i in range(n):\n        if i == {at}:\n            {poke}\n        k = {c}((i {o0} {k0}) % 11)\n        counts[k] = counts.get(k, 0) + 1\n        if k in seen:\n            seen.discard(k)\n        else:\n            seen.add(k)\n        pair = (k, i % 2)\n        counts[pair] = counts.setdefault(pair, 0) + i\n        if i % {every} == 0 and k in counts:\n            del counts[k]\n    return sorted(counts.values()), seen\n\
+         {f}_tot, {f}_seen = {f}_run({n})\n\
+         print({f}_tot[:8], len({f}_tot), {f}_calls)\n\
+         print({f}_seen, {{{c}(j): j for j in range(4)}})\n\
+         try:\n    print(hash({c}(0)), {c}S(4) in {f}_seen, {c}(4) in {{{c}S(4)}})\nexcept TypeError as e:\n    print('TypeError', e)\n",
+        m = h.k[1].abs() % 5 + 2,
+        every = h.k[2].abs() % 4 + 3,
+        o0 = h.op[0],
+        k0 = h.k[0],
+        at = h.at,
         n = h.n,
     )
 }

@@ -60,7 +60,7 @@ pub fn call(arena: &mut Arena, m: Value, d: Value, args: &[Value]) -> Result<Val
             match (pydict::remove(d, k)?, default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(default)) => Ok(default),
-                (None, None) => Err(Raise::exc("KeyError", super::repr(k, &|_| String::new()))),
+                (None, None) => Err(Raise::exc("KeyError", super::pydict_ops::key_repr(k))),
             }
         }
         Value::METHOD_DICT_SETDEFAULT => {

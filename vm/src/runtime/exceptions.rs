@@ -247,6 +247,21 @@ pub fn materialize(arena: &mut Arena, kind: &str, message: &str) -> Result<Value
     Ok(e)
 }
 
+/// The text of a runtime KeyError whose key's repr the runtime cannot make
+/// (it runs a user `__repr__`): CPython makes it only when the error is
+/// shown, and so does the reference, which poisons then. Showing one
+/// (`str`, `repr`, uncaught) poisons here too; catching it does not. No
+/// repr holds a NUL.
+pub const UNSHOWN_KEY: &str = "\u{0}a key whose repr runs Python\u{0}";
+
+/// Poisons for a KeyError text that is [`UNSHOWN_KEY`].
+pub fn check_shown(text: &str) -> Result<(), Raise> {
+    if text == UNSHOWN_KEY {
+        return Err(Raise::Poison(crate::lang::Poison::Unmodelled));
+    }
+    Ok(())
+}
+
 /// `str(e)`: empty for no args, the one arg's `str()` (`repr()` for
 /// KeyError), or the args tuple's repr. `text` renders a value.
 pub fn str_of(
@@ -255,6 +270,9 @@ pub fn str_of(
 ) -> Result<String, Raise> {
     let v = view(e).ok_or_else(|| Raise::Internal("str of a non-exception".into()))?;
     let args = checked_args(&v)?;
+    if v.key_text && seq::len(args) == 1 {
+        check_shown(super::strs::text(seq::get(args, 0)))?;
+    }
     match seq::len(args) {
         0 => Ok(String::new()),
         1 => text(
@@ -297,6 +315,7 @@ pub fn repr_of(e: Value, repr: &dyn Fn(Value) -> Result<String, Raise>) -> Resul
     let v = view(e).ok_or_else(|| Raise::Internal("repr of a non-exception".into()))?;
     let args = checked_args(&v)?;
     if v.key_text {
+        check_shown(super::strs::text(seq::get(args, 0)))?;
         return Ok(format!(
             "{}({})",
             v.name,

@@ -339,12 +339,72 @@ pub fn set_checked(
     grow: bool,
 ) -> Result<(), Raise> {
     let hash = pydict_hash::key_hash(key)?;
-    if let Some((i, _)) = find(d, key, hash)? {
-        if let Some(t) = Table::of(d) {
-            t.write_entry(i, t.entry(i).0, value, hash);
+    match find(d, key, hash)? {
+        Some((i, _)) => {
+            store_at(d, i, value);
+            Ok(())
         }
-        return Ok(());
+        None => insert_absent(arena, d, key, value, hash, grow),
     }
+}
+
+/// The live entries whose hash is `hash`, as `(entry, index slot, key)`
+/// in insertion order: the keys a lookup of a user-hashed key compares
+/// with (`tier1::user_keys`, which runs the `__eq__` calls). Insertion
+/// order, not slot order, so that the calls come in the reference's
+/// order even after a deletion let a later key take an earlier slot.
+pub fn same_hash(d: Value, hash: u64) -> Vec<(usize, u64, Value)> {
+    let Some(t) = Table::of(d) else {
+        return Vec::new();
+    };
+    let (mask, want) = (t.size - 1, stored_hash(hash));
+    let mut s = hash & mask;
+    let mut out = Vec::new();
+    for _ in 0..t.size {
+        let v = t.read(t.slot_off(s));
+        if v.is_null() {
+            break;
+        }
+        if v != DUMMY && v.is_small_int() {
+            let i = v.small_value() as usize;
+            if t.read(t.hash_off(i as u64)) == want {
+                let (k, _) = t.entry(i);
+                if !k.is_null() {
+                    out.push((i, s, k));
+                }
+            }
+        }
+        s = (s + 1) & mask;
+    }
+    out.sort_by_key(|c| c.0);
+    out
+}
+
+/// What Python code run during a lookup (a user `__eq__`) must leave as
+/// it was for the lookup's findings to hold: the entry array and the keys
+/// version.
+pub fn layout_stamp(d: Value) -> (u64, u64) {
+    (entries(d), field(d, PYDICT_KEYS_VERSION))
+}
+
+/// Stores `value` in entry `i`, which holds a live key.
+pub fn store_at(d: Value, i: usize, value: Value) {
+    if let Some(t) = Table::of(d) {
+        let off = t.entry_off(i as u64);
+        t.write(off + 8, value);
+    }
+}
+
+/// Adds `key` (known absent, its hash `hash`) with `value` at the end;
+/// `grow` as for [`set_checked`].
+pub fn insert_absent(
+    arena: &mut Arena,
+    d: Value,
+    key: Value,
+    value: Value,
+    hash: u64,
+    grow: bool,
+) -> Result<(), Raise> {
     seq::check_len(len(d) + 1)?;
     // The planted bug only skips growing an array that exists (writing
     // through a NULL array would be a different bug).
@@ -387,6 +447,11 @@ pub fn remove(d: Value, key: Value) -> Result<Option<Value>, Raise> {
     let Some((i, s)) = find(d, key, hash)? else {
         return Ok(None);
     };
+    Ok(Some(remove_at(d, i, s)))
+}
+
+/// Removes entry `i`, recorded in index slot `s`, returning its value.
+pub fn remove_at(d: Value, i: usize, s: u64) -> Value {
     let (_, v) = entry(d, i);
     if let Some(t) = Table::of(d) {
         t.write_entry(i, Value::NULL, Value::NULL, 0);
@@ -395,7 +460,7 @@ pub fn remove(d: Value, key: Value) -> Result<Option<Value>, Raise> {
     }
     set_field(d, PYDICT_USED, len(d) as u64 - 1);
     bump_keys_version(d);
-    Ok(Some(v))
+    v
 }
 
 /// `d.popitem()`: removes the last entry and gives it back (None when `d`
@@ -406,7 +471,21 @@ pub fn popitem(d: Value) -> Result<Option<(Value, Value)>, Raise> {
         return Ok(None);
     };
     let (k, v) = entry(d, i);
-    remove(d, k)?;
+    // By its index slot, not by hashing the key again: CPython's popitem
+    // calls no `__hash__`.
+    let slot = Table::of(d).and_then(|t| {
+        let mask = t.size - 1;
+        let mut s = t.read(t.hash_off(i as u64)).small_value() as u64 & mask;
+        (0..t.size).find_map(|_| {
+            let here = s;
+            s = (s + 1) & mask;
+            (t.read(t.slot_off(here)) == Value::small(i as i64)).then_some(here)
+        })
+    });
+    let Some(slot) = slot else {
+        return Err(Raise::Internal(format!("dict entry {i} has no index slot")));
+    };
+    remove_at(d, i, slot);
     set_field(d, PYDICT_NENTRIES, i as u64);
     Ok(Some((k, v)))
 }

@@ -118,6 +118,78 @@ pub fn key_hash(key: Value) -> Result<u64, Raise> {
     set_hash(key).map(|(h, _)| h)
 }
 
+/// The results of the user `__hash__` calls a key's hash needs, in the
+/// order the hash meets the instances (depth first, left to right, as
+/// CPython's tuple hash calls them): `tier1::user_keys` makes the calls,
+/// then hashes here. An instance met past the end poisons.
+struct UserHashes<'a> {
+    hashes: &'a [u64],
+    next: usize,
+}
+
+impl UserHashes<'_> {
+    fn take(&mut self) -> Result<u64, Raise> {
+        let h = self.hashes.get(self.next).copied();
+        self.next += 1;
+        h.ok_or(Raise::Poison(Poison::Unmodelled))
+    }
+}
+
+/// [`key_hash`] of a key whose user-hashed instances' `__hash__` results
+/// are `user` (in the order [`UserHashes`] says).
+pub fn key_hash_with(key: Value, user: &[u64]) -> Result<u64, Raise> {
+    let mut nan = false;
+    let mut reproducible = true;
+    let mut user = UserHashes {
+        hashes: user,
+        next: 0,
+    };
+    let h = hash(key, &mut nan, &mut reproducible, &mut user, 0)?;
+    if user.next != user.hashes.len() {
+        return Err(Raise::Internal(format!(
+            "a key hash took {} of {} user hashes",
+            user.next,
+            user.hashes.len()
+        )));
+    }
+    if nan {
+        return Err(Raise::Poison(Poison::Identity));
+    }
+    Ok(h)
+}
+
+/// The hash CPython's `slot_tp_hash` makes of what a `__hash__` returned:
+/// an int's value when it fits a `Py_ssize_t` (-1 becomes -2), else the
+/// int's own hash; anything but an int is a TypeError.
+pub fn from_user_hash(r: Value) -> Result<u64, Raise> {
+    if r.is_bool() {
+        return Ok((r == Value::TRUE) as u64);
+    }
+    if !int::is_int(r) {
+        return Err(Raise::type_error(
+            "__hash__ method should return an integer".into(),
+        ));
+    }
+    match i64::try_from(&int::to_ibig(r)) {
+        Ok(h) => Ok(fix_minus_one(h) as u64),
+        Err(_) => Ok(big(&int::to_ibig(r))),
+    }
+}
+
+/// Whether `key`'s hash is CPython's in every process ([`set_hash`]'s
+/// flag), without hashing it again: for a key already hashed, which
+/// may hold user-hashed instances (whose hashes are CPython's: the ints
+/// the user returned).
+pub fn reproducible(key: Value) -> bool {
+    if key.is_small_int() || key.is_bool() || int::is_int(key) || float::is_float(key) {
+        return true;
+    }
+    if seq::is_tuple(key) {
+        return seq::items(key).into_iter().all(reproducible);
+    }
+    super::class::has_user_hash(key)
+}
+
 /// The hash of `key` as [`key_hash`], and whether it is CPython's in every
 /// process: ints, bools, floats and tuples of those hash as CPython's
 /// (so a set of them has CPython's table layout and iteration order);
@@ -126,7 +198,11 @@ pub fn key_hash(key: Value) -> Result<u64, Raise> {
 pub fn set_hash(key: Value) -> Result<(u64, bool), Raise> {
     let mut nan = false;
     let mut reproducible = true;
-    let h = hash(key, &mut nan, &mut reproducible, 0)?;
+    let mut user = UserHashes {
+        hashes: &[],
+        next: 0,
+    };
+    let h = hash(key, &mut nan, &mut reproducible, &mut user, 0)?;
     if nan {
         return Err(Raise::Poison(Poison::Identity));
     }
@@ -151,7 +227,13 @@ pub fn hash_builtin(arena: &mut super::arena::Arena, args: &[Value]) -> Result<V
     int::from_i64(arena, h as i64)
 }
 
-fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64, Raise> {
+fn hash(
+    v: Value,
+    nan: &mut bool,
+    repro: &mut bool,
+    user: &mut UserHashes,
+    depth: usize,
+) -> Result<u64, Raise> {
     if v.is_small_int() {
         let x = v.small_value();
         return Ok(number(x < 0, (x.unsigned_abs()) % MODULUS));
@@ -187,7 +269,7 @@ fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64,
         // Every item is hashed (an unhashable one raises even after a NaN).
         let mut lanes = Vec::with_capacity(seq::len(v));
         for x in seq::items(v) {
-            lanes.push(hash(x, nan, repro, depth + 1)?);
+            lanes.push(hash(x, nan, repro, user, depth + 1)?);
         }
         return Ok(tuple_hash(&lanes));
     }
@@ -207,10 +289,10 @@ fn hash(v: Value, nan: &mut bool, repro: &mut bool, depth: usize) -> Result<u64,
         return Ok(h);
     }
     // A user `__hash__` runs Python, which runtime code cannot: every
-    // tier hashes such keys in `tier1::user_keys`, and a path that does not
-    // poisons here.
+    // tier calls it in `tier1::user_keys` and passes the results, and a
+    // path that does not poisons here.
     if super::class::has_user_hash(v) {
-        return Err(Raise::Poison(Poison::Unmodelled));
+        return user.take();
     }
     if super::class::has_dunder(v, super::class::D_UNHASHABLE) {
         return Err(Raise::type_error(format!(

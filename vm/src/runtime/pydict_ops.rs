@@ -50,8 +50,11 @@ pub fn union(arena: &mut Arena, a: Value, b: Value) -> Result<Value, Raise> {
 
 /// The `repr` of a key (KeyError's message is `repr(key)`): keys are
 /// scalars and tuples, which never print function names.
+/// A missing key's KeyError text: its repr, or
+/// [`super::exceptions::UNSHOWN_KEY`] when only Python could make it.
 pub fn key_repr(k: Value) -> String {
-    super::repr(k, &|_| String::new())
+    super::try_repr(k, &|_| String::new())
+        .unwrap_or_else(|_| super::exceptions::UNSHOWN_KEY.to_string())
 }
 
 /// `d[key]`: the value, or `KeyError: repr(key)`.

@@ -119,9 +119,10 @@ pub fn new(arena: &mut Arena) -> Result<Value, Raise> {
     })
 }
 
-/// Whether an element's hash is CPython's in every process.
+/// Whether an element's hash is CPython's in every process (the element
+/// is in the set, so it hashed).
 fn unordered(key: Value) -> bool {
-    !matches!(pydict_hash::set_hash(key), Ok((_, true)))
+    !pydict_hash::reproducible(key)
 }
 
 fn bump_unordered(s: Value, key: Value, up: bool) {
@@ -153,20 +154,35 @@ pub fn str_elements(s: Value) -> Option<Vec<Value>> {
     items.iter().all(|&k| strs::is_str(k)).then_some(items)
 }
 
-/// Element identity: identity first, then `==` (elements hold no NaN).
-fn key_eq(a: Value, b: Value) -> Result<bool, Raise> {
+/// Element identity: identity first, then `==` (elements hold no NaN),
+/// an instance's `__eq__` run by `user` (the stored element on the left,
+/// as CPython's `set_lookkey` calls it).
+fn key_eq(a: Value, b: Value, user: &mut seq::UserCmp) -> Result<bool, Raise> {
     if a == b {
         return Ok(true);
     }
     if strs::is_str(a) != strs::is_str(b) {
         return Ok(false);
     }
-    seq::eq(a, b, 0)
+    seq::item_eq_by(a, b, 0, user)
 }
 
 /// CPython's `set_lookkey`: the slot holding `key`, or the unused slot
 /// that ends its probe sequence (`(slot, found)`).
 fn lookkey(s: Value, key: Value, hash: u64) -> Result<(u64, bool), Raise> {
+    lookkey_by(s, key, hash, &mut seq::unmodelled_user_compare)
+}
+
+/// [`lookkey`], instances' `__eq__` run by `user`. Python code run there
+/// may change the set: `user` must fail (and so end the probe) if it
+/// did, since the table read before the call may be gone
+/// (`tier1::user_keys` checks [`layout_stamp`]).
+pub fn lookkey_by(
+    s: Value,
+    key: Value,
+    hash: u64,
+    user: &mut seq::UserCmp,
+) -> Result<(u64, bool), Raise> {
     let t = Table::of(s);
     let mut perturb = hash;
     let mut i = hash & t.mask;
@@ -181,7 +197,7 @@ fn lookkey(s: Value, key: Value, hash: u64) -> Result<(u64, bool), Raise> {
             if t.hash(j) == 0 && k.is_null() {
                 return Ok((j, false));
             }
-            if t.hash(j) == hash && k != DUMMY && key_eq(k, key)? {
+            if t.hash(j) == hash && k != DUMMY && key_eq(k, key, user)? {
                 return Ok((j, true));
             }
         }
@@ -253,6 +269,28 @@ fn grown_size(s: Value) -> u64 {
 
 /// CPython's `set_add_entry` (`s` and `key` rooted by the caller).
 pub fn add_entry(arena: &mut Arena, s: Value, key: Value, hash: u64) -> Result<(), Raise> {
+    match add_probe(s, key, hash, &mut seq::unmodelled_user_compare)? {
+        Some(place) => add_at(arena, s, key, hash, place),
+        None => Ok(()),
+    }
+}
+
+/// Where [`add_at`] puts a new element: the unused slot that ended the
+/// probe, and the last dummy met on the way (reused first).
+#[derive(Clone, Copy, Debug)]
+pub struct AddPlace {
+    unused: u64,
+    freeslot: Option<u64>,
+}
+
+/// `set_add_entry`'s probe: None if `key` is there, else where it goes.
+/// `user` runs instances' `__eq__`, as for [`lookkey_by`].
+pub fn add_probe(
+    s: Value,
+    key: Value,
+    hash: u64,
+    user: &mut seq::UserCmp,
+) -> Result<Option<AddPlace>, Raise> {
     let t = Table::of(s);
     let mut perturb = hash;
     let mut i = hash & t.mask;
@@ -270,8 +308,8 @@ pub fn add_entry(arena: &mut Arena, s: Value, key: Value, hash: u64) -> Result<(
                 break 'probe j;
             }
             if h == hash && k != DUMMY {
-                if key_eq(k, key)? {
-                    return Ok(());
+                if key_eq(k, key, user)? {
+                    return Ok(None);
                 }
             } else if h == DUMMY_HASH && k == DUMMY {
                 // The last dummy met is the one reused (CPython's freeslot).
@@ -281,6 +319,20 @@ pub fn add_entry(arena: &mut Arena, s: Value, key: Value, hash: u64) -> Result<(
         perturb >>= PERTURB_SHIFT;
         i = (i.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb)) & t.mask;
     };
+    Ok(Some(AddPlace { unused, freeslot }))
+}
+
+/// Adds `key` (hash `hash`) where [`add_probe`] found room, the set
+/// unchanged since.
+pub fn add_at(
+    arena: &mut Arena,
+    s: Value,
+    key: Value,
+    hash: u64,
+    place: AddPlace,
+) -> Result<(), Raise> {
+    let t = Table::of(s);
+    let AddPlace { unused, freeslot } = place;
     seq::check_len(len(s) + 1)?;
     set_field(s, PYSET_USED, len(s) as u64 + 1);
     bump_unordered(s, key, true);
@@ -318,11 +370,27 @@ fn discard_entry(s: Value, key: Value, hash: u64) -> Result<bool, Raise> {
     if !found {
         return Ok(false);
     }
+    discard_at(s, slot);
+    Ok(true)
+}
+
+/// What Python code run during a probe (a user `__eq__`) must leave as it
+/// was for the probe's findings to hold: the table, its fill and size,
+/// and every slot's key.
+pub fn layout_stamp(s: Value) -> (u64, u64, u64, u64, u64) {
+    let t = Table::of(s);
+    let keys = (0..=t.mask).fold(0xcbf2_9ce4_8422_2325u64, |h, i| {
+        (h ^ t.key(i).0).wrapping_mul(0x100_0000_01b3)
+    });
+    (t.addr, t.mask, fill(s), len(s) as u64, keys)
+}
+
+/// Removes the element in `slot` (a live one, found by [`lookkey_by`]).
+pub fn discard_at(s: Value, slot: u64) {
     let t = Table::of(s);
     bump_unordered(s, t.key(slot), false);
     t.put(slot, DUMMY, DUMMY_HASH);
     set_field(s, PYSET_USED, len(s) as u64 - 1);
-    Ok(true)
 }
 
 /// `s.discard(key)`: whether it was there.

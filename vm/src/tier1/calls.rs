@@ -193,6 +193,9 @@ impl Run<'_> {
         if let Some(r) = self.item_compare_call(callable, args) {
             return r;
         }
+        if let Some(r) = self.user_key_call(callable, args) {
+            return r;
+        }
         match callable {
             Value::BUILTIN_PRINT => self.print(args, Value::NONE, Value::NONE),
             Value::BUILTIN_STR | Value::BUILTIN_REPR | Value::BUILTIN_ORD | Value::BUILTIN_CHR => {

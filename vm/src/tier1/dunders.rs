@@ -69,7 +69,7 @@ impl Run<'_> {
 
     /// Calls dunder `f` with `args` (the instance first), all rooted for
     /// the call's duration: the class may be rebound while it runs.
-    fn call_dunder(&mut self, f: Value, args: &[Value]) -> Result<Value, Raise> {
+    pub(crate) fn call_dunder(&mut self, f: Value, args: &[Value]) -> Result<Value, Raise> {
         let n = self.arena.roots.temps.len();
         self.arena.roots.temps.push(f);
         self.arena.roots.temps.extend_from_slice(args);
@@ -515,7 +515,8 @@ impl Run<'_> {
     /// `c[i]` in tier 1 (the generic stack op elsewhere).
     pub(crate) fn subscript_any(&mut self, c: Value, i: Value) -> Result<Value, Raise> {
         use crate::lang::bytecode::Op;
-        match self.dunder_stack_op(Op::BinarySubscr, 0, &[c, i]) {
+        let r = self.dunder_stack_op(Op::BinarySubscr, 0, &[c, i]);
+        match r.or_else(|| self.user_key_stack_op(Op::BinarySubscr, 0, &[c, i])) {
             Some(r) => r.map(|v| v[0]),
             None => crate::runtime::seq_ops::subscript(self.arena, c, i),
         }
@@ -529,7 +530,8 @@ impl Run<'_> {
         v: Value,
     ) -> Result<(), Raise> {
         use crate::lang::bytecode::Op;
-        match self.dunder_stack_op(Op::StoreSubscr, 0, &[v, c, i]) {
+        let r = self.dunder_stack_op(Op::StoreSubscr, 0, &[v, c, i]);
+        match r.or_else(|| self.user_key_stack_op(Op::StoreSubscr, 0, &[v, c, i])) {
             Some(r) => r.map(|_| ()),
             None => crate::runtime::seq_ops::store_subscript(self.arena, c, i, v),
         }
@@ -543,7 +545,9 @@ impl Run<'_> {
         negate: bool,
     ) -> Result<Value, Raise> {
         use crate::lang::bytecode::Op;
-        match self.dunder_stack_op(Op::ContainsOp, negate as u32, &[x, c]) {
+        let ins = [x, c];
+        let r = self.dunder_stack_op(Op::ContainsOp, negate as u32, &ins);
+        match r.or_else(|| self.user_key_stack_op(Op::ContainsOp, negate as u32, &ins)) {
             Some(r) => r.map(|v| v[0]),
             None => self.contains_items(x, c, negate),
         }
@@ -749,9 +753,12 @@ impl Run<'_> {
         if class::is_instance(v) {
             return class::has_dunder(v, D_STR | D_REPR);
         }
-        // No class of the program can have one.
+        // No class of the program can have one. (A set shows instances in
+        // its order only when their class has a user `__hash__`.)
         if self.program.name_id("__repr__").is_none()
-            || !(seq::is_seq(v) || crate::runtime::pydict::is_dict(v))
+            || !(seq::is_seq(v)
+                || crate::runtime::pydict::is_dict(v)
+                || crate::runtime::pyset::is_set(v))
         {
             return false;
         }

@@ -729,6 +729,9 @@ impl Run<'_> {
         if let Some(r) = self.dunder_stack_op(op, arg, ins) {
             return r;
         }
+        if let Some(r) = self.user_key_stack_op(op, arg, ins) {
+            return r;
+        }
         if let Some(r) = self.class_stack_op(op, arg, ins) {
             return r;
         }

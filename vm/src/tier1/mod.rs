@@ -20,6 +20,7 @@ mod set_algebra;
 mod specialize;
 mod str_format;
 mod unwind;
+mod user_keys;
 
 pub(crate) use calls::closure_of;
 pub(crate) use cells::store_deref;
@@ -165,6 +166,10 @@ pub(crate) struct Run<'a> {
     pub globals: Value,
     pub builtins: Value,
     pub next_keys_version: u64,
+    /// Some class of the program defines `__hash__` (only a `def` in a
+    /// class body names it): dict and set operations may meet user-hashed
+    /// keys (`user_keys.rs`), which no other program pays to look for.
+    pub user_hashed: bool,
     pub fuel: u64,
     pub depth: usize,
     pub output: String,
@@ -353,6 +358,12 @@ impl Vm {
                 .uncaught(e)
                 .map(|(kind, message)| Raise::Exc { kind, message })
                 .and_then(Err),
+            // A runtime KeyError whose text only Python could make.
+            Err(Raise::Exc { message, .. })
+                if message == crate::runtime::exceptions::UNSHOWN_KEY =>
+            {
+                Err(Raise::Poison(crate::lang::Poison::Unmodelled))
+            }
             r => r,
         };
         let ended = matches!(result, Ok(()) | Err(Raise::Exc { .. }));
@@ -477,6 +488,7 @@ impl<'a> Run<'a> {
             checkpoints: vec![None; observe.checkpoints.len()],
             ..Default::default()
         };
+        let user_hashed = program.name_id("__hash__").is_some();
         Ok(Run {
             config,
             arena,
@@ -485,6 +497,7 @@ impl<'a> Run<'a> {
             globals,
             builtins,
             next_keys_version: 2,
+            user_hashed,
             fuel: 0,
             depth: 0,
             output: String::new(),

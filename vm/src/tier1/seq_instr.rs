@@ -58,7 +58,7 @@ impl Run<'_> {
                     self.miss(code, at);
                 }
                 sync!();
-                let v = if pydict::is_dict(c) {
+                let v = if pydict::is_dict(c) && !super::user_keys::user_keyed(k) {
                     pydict_ops::subscript(c, k)?
                 } else {
                     self.subscript_any(c, k)?
