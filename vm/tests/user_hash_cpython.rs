@@ -39,8 +39,9 @@ fn every_tier_prints_what_cpython_prints_for_the_references_hash_programs() {
 
 /// The operations that would hash or compare a user-hashed key without
 /// `tier1::user_keys` poison rather than hash by identity: set algebra,
-/// dict equality, a keys view's membership, and an `__eq__` that changes
-/// the dict it is probing (CPython restarts the lookup then).
+/// dict equality, a keys view's membership, an `__eq__` that changes the
+/// dict it is probing (CPython restarts the lookup then) and a `__hash__`
+/// that changes the set it is about to probe.
 #[test]
 fn unmodelled_operations_on_user_hashed_keys_poison() {
     for tail in [
@@ -48,6 +49,7 @@ fn unmodelled_operations_on_user_hashed_keys_poison() {
         "print({P(1): 1} == {P(1): 1})\n",
         "print(P(1) in {P(1): 1}.keys())\n",
         "d = {}\nclass Q(P):\n    def __eq__(self, o):\n        d[99] = 0\n        return True\n    def __hash__(self):\n        return 1\nd[Q(1)] = 1\nprint(d[Q(1)])\n",
+        "s = {1}\nclass Q(P):\n    def __hash__(self):\n        s.add(2)\n        return 1\nprint(Q(1) in s)\n",
     ] {
         let src = format!("{POINT}{tail}");
         let module = parse_program(&src).expect("parses");

@@ -58,7 +58,9 @@ impl Run<'_> {
                     self.miss(code, at);
                 }
                 sync!();
-                let v = if pydict::is_dict(c) && !super::user_keys::user_keyed(k) {
+                // A program with user hashes looks keys up through
+                // `subscript_any`, which finds out whether one is met.
+                let v = if pydict::is_dict(c) && !self.user_hashed {
                     pydict_ops::subscript(c, k)?
                 } else {
                     self.subscript_any(c, k)?

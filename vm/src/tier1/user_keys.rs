@@ -19,8 +19,9 @@
 //! (the table's probe order); for dicts it is insertion order, which is
 //! CPython's unless a deletion let a later key of the same hash take an
 //! earlier index slot (only an `__eq__` with side effects could tell).
-//! Python code run by an `__eq__` that changes the container being probed
-//! poisons: CPython restarts the lookup then, which is not modelled.
+//! Python code run by a `__hash__` or an `__eq__` that changes the
+//! container being probed poisons: CPython's lookup then goes on with the
+//! changed table or restarts, which is not modelled.
 
 use super::Run;
 use crate::lang::bytecode::Op;
@@ -30,7 +31,7 @@ use crate::runtime::{Raise, Value, class, pydict, pydict_hash, pyset, seq, strs}
 
 /// Whether hashing `key` calls a user `__hash__`: an instance of such a
 /// class, or a tuple holding one.
-pub(crate) fn user_keyed(key: Value) -> bool {
+fn user_keyed(key: Value) -> bool {
     user_keyed_at(key, 0)
 }
 
@@ -187,8 +188,11 @@ impl Run<'_> {
 
     /// Finds `key` in dict `d` (both rooted by the caller).
     fn user_dict_find(&mut self, d: Value, key: Value) -> Result<DictFind, Raise> {
-        let hash = self.user_key_hash(key)?;
         let stamp = pydict::layout_stamp(d);
+        let hash = self.user_key_hash(key)?;
+        if pydict::layout_stamp(d) != stamp {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         for (i, slot, stored) in pydict::same_hash(d, hash) {
             let eq = self.probe_eq(stored, key)?;
             if pydict::layout_stamp(d) != stamp {
@@ -239,8 +243,11 @@ impl Run<'_> {
 
     /// Probes set `s` for `key`: `(hash, (slot, found))`.
     fn user_set_find(&mut self, s: Value, key: Value) -> Result<(u64, (u64, bool)), Raise> {
-        let hash = self.user_key_hash(key)?;
         let stamp = pyset::layout_stamp(s);
+        let hash = self.user_key_hash(key)?;
+        if pyset::layout_stamp(s) != stamp {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         let found = pyset::lookkey_by(s, key, hash, &mut |op, a, b| {
             let eq = self.user_compare(op, a, b);
             if pyset::layout_stamp(s) != stamp {
@@ -261,8 +268,11 @@ impl Run<'_> {
 
     /// `s.add(key)` (both rooted by the caller).
     fn user_set_add(&mut self, s: Value, key: Value) -> Result<(), Raise> {
-        let hash = self.user_key_hash(key)?;
         let stamp = pyset::layout_stamp(s);
+        let hash = self.user_key_hash(key)?;
+        if pyset::layout_stamp(s) != stamp {
+            return Err(Raise::Poison(Poison::Unmodelled));
+        }
         let place = pyset::add_probe(s, key, hash, &mut |op, a, b| {
             let eq = self.user_compare(op, a, b);
             if pyset::layout_stamp(s) != stamp {
