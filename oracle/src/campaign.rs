@@ -225,9 +225,10 @@ impl CampaignStats {
         let mut s = self.summary_tiers();
         let o = &self.oracles;
         s.push_str(&format!(
-            "\noracles: {} transitions frame-checked against {} replays without traces, {} exit sequences compared ({} exits), {} uops' stacks compared with cache registers (+checkregs), {} hangs suspected ({} confirmed), {} worker deaths",
+            "\noracles: {} transitions frame-checked against {} replays without traces ({} by the matrix's t1 run), {} exit sequences compared ({} exits), {} uops' stacks compared with cache registers (+checkregs), {} hangs suspected ({} confirmed), {} worker deaths",
             o.frames_checked,
             o.replays,
+            o.matrix_replays,
             o.sequences_compared,
             o.exits_compared,
             o.register_logs_compared,

@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use jitdiff_vm::lang::Module;
+use jitdiff_vm::lang::bytecode::Program;
+use jitdiff_vm::lang::compile::compile_with_limits;
 use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::observe::Observe;
 use jitdiff_vm::{RunOutput, Vm};
@@ -46,11 +48,39 @@ pub enum JobOutcome {
 #[derive(Default)]
 pub struct Local {
     vms: HashMap<String, Vm>,
+    /// The current program compiled (under these limits): every
+    /// configuration runs the same bytecode, so it is compiled once.
+    compiled: Option<(Limits, Program)>,
 }
 
 impl Local {
+    /// The next `run` is of another module than the last.
+    pub fn new_program(&mut self) {
+        self.compiled = None;
+    }
+
+    /// `module` compiled under `limits` (kept for the next configuration),
+    /// and the nanoseconds compiling took (0 when it was kept).
+    fn compiled(&mut self, module: &Module, limits: &Limits) -> (Program, u64) {
+        if let Some((l, program)) = &self.compiled
+            && l == limits
+        {
+            return (program.clone(), 0);
+        }
+        let start = std::time::Instant::now();
+        let program = compile_with_limits(module, limits);
+        let ns = start.elapsed().as_nanos() as u64;
+        self.compiled = Some((*limits, program.clone()));
+        (program, ns)
+    }
+
     /// Runs `job` on `module`; a VM panic is caught and reported.
     pub fn run(&mut self, module: &Module, job: &Job) -> JobOutcome {
+        let (program, compile_ns) =
+            match catch_unwind(AssertUnwindSafe(|| self.compiled(module, &job.limits))) {
+                Ok(compiled) => compiled,
+                Err(panic) => return JobOutcome::Panicked(panic_message(&panic)),
+            };
         if self
             .vms
             .get(&job.config)
@@ -79,7 +109,7 @@ impl Local {
             }
         };
         match catch_unwind(AssertUnwindSafe(|| {
-            vm.run_module_observed(module, &job.observe)
+            vm.run_compiled_observed(program, &job.observe, compile_ns)
         })) {
             Ok(out) => JobOutcome::Done(Box::new(out)),
             Err(panic) => {

@@ -13,7 +13,7 @@ use jitdiff_vm::jit::JitStats;
 use jitdiff_vm::lang::compile::compile_with_limits;
 use jitdiff_vm::lang::limits::Limits;
 use jitdiff_vm::lang::{Module, Poison, RunResult, unparse};
-use jitdiff_vm::observe::{FrameView, Observe};
+use jitdiff_vm::observe::{FrameHash, FrameView, Observe, Point};
 use jitdiff_vm::tier2::Tier2Stats;
 use jitdiff_vm::{RunOutput, VmStats};
 use serde::Serialize;
@@ -71,6 +71,9 @@ pub struct OracleStats {
     pub frames_checked: u64,
     /// Replays without traces run for the frame-state oracle.
     pub replays: u64,
+    /// Of those, the matrix's own `t1` runs (no second run of the program).
+    #[serde(default)]
+    pub matrix_replays: u64,
     /// Exit sequences compared across backends, and the exits in them.
     pub sequences_compared: u64,
     pub exits_compared: u64,
@@ -130,6 +133,7 @@ impl OracleStats {
     pub fn add(&mut self, o: &OracleStats) {
         self.frames_checked += o.frames_checked;
         self.replays += o.replays;
+        self.matrix_replays += o.matrix_replays;
         self.sequences_compared += o.sequences_compared;
         self.exits_compared += o.exits_compared;
         self.hangs_suspected += o.hangs_suspected;
@@ -179,6 +183,7 @@ impl Runner {
     /// Runs `module` everywhere and asks every oracle.
     pub fn run(&mut self, module: &Module) -> Report {
         self.program_counter += 1;
+        self.local.new_program();
         let started = Instant::now();
         let (reference, reference_fuel) = reference::run_measured(module, self.limits);
         self.timing.reference_ns += since(started);
@@ -190,8 +195,32 @@ impl Runner {
             };
         }
         let uop_logs = self.uop_log_configs();
-        let runs: Vec<ConfigRun> = (0..self.configs.len())
-            .map(|i| self.run_config(i, module, uop_logs[i]))
+        // The frame-state replay is tier 1 alone, which is what the `t1`
+        // configuration runs: when the matrix has it, it runs after the
+        // traced configurations and hashes its frame at their points, so
+        // the program is not run a second time on tier 1.
+        let replay_in_matrix = self
+            .deep
+            .then(|| self.configs.iter().position(|c| c.name == REPLAY_CONFIG))
+            .flatten();
+        let mut runs: Vec<Option<ConfigRun>> = (0..self.configs.len()).map(|_| None).collect();
+        for i in (0..self.configs.len()).filter(|&i| Some(i) != replay_in_matrix) {
+            runs[i] = Some(self.run_config(i, module, uop_logs[i], vec![]));
+        }
+        let mut matrix_replay = None;
+        if let Some(r) = replay_in_matrix {
+            let points = frame_state::checkpoints(runs.iter().flatten());
+            let mut run = self.run_config(r, module, uop_logs[r], points.clone());
+            // Recorded only by a run that finished (or was re-run to confirm
+            // a hang) with these points; otherwise the replay runs apart.
+            if !points.is_empty() && run.events.checkpoints.len() == points.len() {
+                matrix_replay = Some(std::mem::take(&mut run.events.checkpoints));
+            }
+            runs[r] = Some(run);
+        }
+        let runs: Vec<ConfigRun> = runs
+            .into_iter()
+            .map(|r| r.expect("every configuration ran"))
             .collect();
         let checking = Instant::now();
         let mut found: Vec<(usize, OracleFinding)> = vec![];
@@ -213,7 +242,7 @@ impl Runner {
         }
         let mut oracle_ns = since(checking);
         let following = Instant::now();
-        found.extend(self.frame_state(module, &runs));
+        found.extend(self.frame_state(module, &runs, matrix_replay));
         found.extend(self.register_logs(module, &runs));
         self.timing.follow_up_ns += since(following);
         let checking = Instant::now();
@@ -261,7 +290,15 @@ impl Runner {
     }
 
     /// Runs configuration `i` and collects what the oracles read.
-    fn run_config(&mut self, i: usize, module: &Module, uop_log: bool) -> ConfigRun {
+    /// `checkpoints`: points at which the run hashes its frame (the
+    /// frame-state replay, when this run is it).
+    fn run_config(
+        &mut self,
+        i: usize,
+        module: &Module,
+        uop_log: bool,
+        checkpoints: Vec<Point>,
+    ) -> ConfigRun {
         let limits = self.limits;
         let config = self.configs[i].clone();
         let Target::Vm(vm_config) = &config.target else {
@@ -285,6 +322,7 @@ impl Runner {
             observe: Observe {
                 events: observed,
                 uop_log,
+                checkpoints,
                 ..Default::default()
             },
         };
@@ -526,29 +564,46 @@ impl Runner {
     }
 
     /// The frame-state oracle: replay on tier 1 and compare at every
-    /// recorded transition.
-    fn frame_state(&mut self, module: &Module, runs: &[ConfigRun]) -> Vec<(usize, OracleFinding)> {
+    /// recorded transition. `matrix_replay`: the frames the matrix's own
+    /// `t1` run hashed at these points, when it did.
+    fn frame_state(
+        &mut self,
+        module: &Module,
+        runs: &[ConfigRun],
+        matrix_replay: Option<Vec<Option<FrameHash>>>,
+    ) -> Vec<(usize, OracleFinding)> {
         let limits = self.limits;
         let points = frame_state::checkpoints(runs);
         if points.is_empty() {
             return vec![];
         }
-        let job = Job {
-            limits,
-            config: REPLAY_CONFIG.into(),
-            observe: Observe {
-                checkpoints: points.clone(),
-                ..Default::default()
-            },
-        };
-        let JobOutcome::Done(replay) = self.execute_again(module, &job) else {
-            // Tier 1 itself failed on this program: the t1 configuration's
-            // own oracles report that; there is nothing to compare against.
-            return vec![];
+        let replayed = match matrix_replay {
+            Some(hashes) => {
+                self.oracle_stats.matrix_replays += 1;
+                hashes
+            }
+            None => {
+                let job = Job {
+                    limits,
+                    config: REPLAY_CONFIG.into(),
+                    observe: Observe {
+                        checkpoints: points.clone(),
+                        ..Default::default()
+                    },
+                };
+                let JobOutcome::Done(replay) = self.execute_again(module, &job) else {
+                    // Tier 1 itself failed on this program: the t1
+                    // configuration's own oracles report that; there is
+                    // nothing to compare against.
+                    return vec![];
+                };
+                replay.events.checkpoints
+            }
         };
         self.oracle_stats.replays += 1;
         self.oracle_stats.frames_checked += frame_state::transitions_checked(runs);
-        let program = compile_with_limits(module, &self.limits);
+        // Compiled only to name the place of a finding.
+        let program = std::cell::LazyCell::new(|| compile_with_limits(module, &limits));
         let names: Vec<String> = runs.iter().map(|r| r.name.clone()).collect();
         let mut render = |side: frame_state::Side| -> Option<FrameView> {
             let job = match side {
@@ -576,13 +631,7 @@ impl Runner {
                 _ => None,
             }
         };
-        frame_state::check(
-            runs,
-            &points,
-            &replay.events.checkpoints,
-            &program,
-            &mut render,
-        )
+        frame_state::check(runs, &points, &replayed, &program, &mut render)
     }
 }
 

@@ -23,7 +23,9 @@ pub struct ConfigTime {
 pub struct Timing {
     pub reference_ns: u64,
     pub configs: BTreeMap<String, ConfigTime>,
-    /// Frame-state replays, register-log renders and hang confirmations.
+    /// Frame-state replays (unless the matrix's `t1` run was the replay:
+    /// its time is then `t1`'s), register-log renders and hang
+    /// confirmations.
     pub follow_up_ns: u64,
     /// The oracles' comparisons.
     pub oracle_ns: u64,

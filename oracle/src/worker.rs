@@ -249,6 +249,7 @@ fn serve(mut rx: File, mut tx: File) -> ! {
         let reply = match postcard::from_bytes::<Request>(&buf) {
             Ok(Request::Program(m)) => {
                 module = *m;
+                local.new_program();
                 Reply::Loaded
             }
             Ok(Request::Run(job)) => Reply::Ran(local.run(&module, &job)),

@@ -577,3 +577,49 @@ fn a_len_call_without_its_fuel_on_a_fixed_loop_and_its_control() {
     );
     assert!(clean.is_none(), "the control diverged");
 }
+
+/// When the matrix has `t1`, that run is the frame-state replay (it runs
+/// after the traced configurations, hashing its frame at their points):
+/// the planted frame-state bug is caught at the same first program with the
+/// same signature as when the replay runs apart, every replay was the
+/// matrix's run, and the control campaign is clean.
+#[test]
+fn the_matrix_t1_run_is_the_frame_state_replay() {
+    let run = |configs: &str| {
+        let mut opts =
+            CampaignOptions::quiet(Config::parse_list(configs).unwrap(), SEED, Some(300), None);
+        opts.stop_after = Some(1);
+        opts.hang_seconds = 3.0;
+        let mut first = None;
+        let stats = campaign::run(&opts, |_, report| {
+            if first.is_none() {
+                first = Signature::of(report);
+            }
+        })
+        .unwrap();
+        (first.expect("the planted bug is caught"), stats)
+    };
+    let (apart, apart_stats) = run("t2+stress+inject=exit-corrupts-local");
+    let (matrix, matrix_stats) = run("t1,t2+stress+inject=exit-corrupts-local");
+    assert_eq!(
+        (matrix.kind, matrix.place.as_str()),
+        (DivergenceKind::FrameState, "_GUARD_NOT_EXHAUSTED_RANGE"),
+        "{matrix}"
+    );
+    let found: Vec<&str> = matrix.configs.iter().map(String::as_str).collect();
+    assert_eq!(found, ["t2+stress+inject=exit-corrupts-local"]);
+    assert_eq!(matrix.to_string(), apart.to_string());
+    assert_eq!(apart_stats.programs, matrix_stats.programs);
+    assert_eq!(apart_stats.oracles.matrix_replays, 0);
+    assert!(matrix_stats.oracles.replays > 0);
+    assert_eq!(
+        matrix_stats.oracles.matrix_replays,
+        matrix_stats.oracles.replays
+    );
+    assert_eq!(
+        matrix_stats.oracles.frames_checked,
+        apart_stats.oracles.frames_checked
+    );
+    let (_, clean) = campaign("t1,t2+stress", SEED, 300, false);
+    assert_eq!(clean, 0, "the control campaign diverged");
+}

@@ -13,8 +13,9 @@
 //! into a loop trace) the first instruction of the trace entered; at an
 //! exception the failing instruction before it ran.
 //!
-//! **The replay.** The program then runs once more on tier 1 alone, which
-//! hashes its frame when it reaches each recorded point. The frame is the
+//! **The replay.** The program then runs on tier 1 alone, which hashes its
+//! frame when it reaches each recorded point (when the matrix has the `t1`
+//! configuration, that run is the replay: it runs after the traced ones). The frame is the
 //! instruction, every local, every value-stack slot and the module globals
 //! (module code keeps its variables there), compared as Python values
 //! (digits, iterator positions, function codes), never as addresses.
@@ -33,6 +34,8 @@
 //! reachability only: the point is the call before it ran, but that code
 //! may already have changed globals and the objects the caller holds.
 
+use std::cell::LazyCell;
+
 use jitdiff_vm::lang::bytecode::Program;
 use jitdiff_vm::observe::{FrameHash, FrameView, Point, Transition, TransitionKind};
 use jitdiff_vm::tier2::uops::Uop;
@@ -50,9 +53,9 @@ pub enum Side {
 
 /// The points the replay must visit: every transition of every observed
 /// run, deduplicated and sorted (by fuel first, as the replay walks them).
-pub fn checkpoints(runs: &[ConfigRun]) -> Vec<Point> {
+pub fn checkpoints<'a>(runs: impl IntoIterator<Item = &'a ConfigRun>) -> Vec<Point> {
     let mut points: Vec<Point> = runs
-        .iter()
+        .into_iter()
         .filter(|r| r.observed)
         .flat_map(|r| r.events.transitions.iter().map(|t| t.point))
         .collect();
@@ -76,7 +79,7 @@ pub fn check(
     runs: &[ConfigRun],
     points: &[Point],
     replay: &[Option<FrameHash>],
-    program: &Program,
+    program: &LazyCell<Program, impl FnOnce() -> Program>,
     render: &mut dyn FnMut(Side) -> Option<FrameView>,
 ) -> Vec<(usize, OracleFinding)> {
     let mut out = vec![];
@@ -96,7 +99,7 @@ pub fn check(
                 Some(_) => {
                     let traced = render(Side::Traced(c, k));
                     let without = render(Side::Replay(p));
-                    differing_slot(traced.as_ref(), without.as_ref(), program)
+                    differing_slot(traced.as_ref(), without.as_ref(), LazyCell::force(program))
                 }
                 None => String::new(),
             };
@@ -154,12 +157,17 @@ fn where_(t: &Transition, program: &Program) -> String {
     )
 }
 
-/// The mismatch between a transition and the replay's frame, if any.
-fn mismatch(t: &Transition, want: Option<FrameHash>, program: &Program) -> Option<String> {
+/// The mismatch between a transition and the replay's frame, if any (the
+/// program is compiled only to name one).
+fn mismatch(
+    t: &Transition,
+    want: Option<FrameHash>,
+    program: &LazyCell<Program, impl FnOnce() -> Program>,
+) -> Option<String> {
     let Some(want) = want else {
         return Some(format!(
             "frame state: the execution without traces never reaches the point of {}",
-            where_(t, program)
+            where_(t, LazyCell::force(program))
         ));
     };
     // The callee ran (and may have changed globals and the containers the
@@ -183,7 +191,10 @@ fn mismatch(t: &Transition, want: Option<FrameHash>, program: &Program) -> Optio
     } else {
         return None;
     };
-    Some(format!("frame state at {}: {what}", where_(t, program)))
+    Some(format!(
+        "frame state at {}: {what}",
+        where_(t, LazyCell::force(program))
+    ))
 }
 
 /// The first differing slot of two rendered frames, named.
