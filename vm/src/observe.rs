@@ -547,8 +547,9 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
             Kind::Type => h.write(crate::runtime::class::name(v).as_bytes()),
             Kind::Instance => {
                 hash_value(h, crate::runtime::class::type_of(v), heap, nesting + 1);
-                for x in crate::runtime::class::values(v).into_iter().take(MAX_ITEMS) {
-                    hash_value(h, x, heap, nesting + 1);
+                let slots = crate::runtime::class::capacity(v).min(MAX_ITEMS);
+                for i in 0..slots {
+                    hash_value(h, crate::runtime::class::value_at(v, i), heap, nesting + 1);
                 }
             }
             Kind::InstanceValues => {}
@@ -568,9 +569,8 @@ fn hash_value(h: &mut ValueHasher, v: Value, heap: HeapRange, nesting: u32) {
                 }
             }
             Kind::PyDict => {
-                let items = crate::runtime::pydict::items(v);
-                h.write_usize(items.len());
-                for (k, x) in items.into_iter().take(MAX_ITEMS) {
+                h.write_usize(crate::runtime::pydict::len(v));
+                for (k, x) in crate::runtime::pydict::items_in_place(v).take(MAX_ITEMS) {
                     hash_value(h, k, heap, nesting + 1);
                     hash_value(h, x, heap, nesting + 1);
                 }

@@ -239,10 +239,15 @@ pub fn entry(d: Value, i: usize) -> (Value, Value) {
 
 /// The live entries, in insertion order (rooted only while `d` holds them).
 pub fn items(d: Value) -> Vec<(Value, Value)> {
+    items_in_place(d).collect()
+}
+
+/// [`items`] read as they are walked: `d` must not change meanwhile (a
+/// frame hash walks every dict a frame reaches, with no allocation).
+pub fn items_in_place(d: Value) -> impl Iterator<Item = (Value, Value)> {
     (0..nentries(d))
-        .map(|i| entry(d, i))
+        .map(move |i| entry(d, i))
         .filter(|(k, _)| !k.is_null())
-        .collect()
 }
 
 /// Checks that `key` can be a dict key (see [`pydict_hash::key_hash`]).

@@ -13,6 +13,10 @@ use crate::runtime::{Value, class, dict, float, int, strs};
 use super::trace::int_binop;
 use super::uops::{Uop, UopInst};
 
+mod why;
+pub use why::Reason;
+use why::{At, Origin, Why};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OptConfig {
     pub types: bool,
@@ -60,7 +64,8 @@ impl OptConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RemovedGuard {
     pub original: UopInst,
-    pub reason: String,
+    /// Put into words only when read (`jitdiff show`, a finding).
+    pub reason: Reason,
 }
 
 /// What the optimizer knows about the run-time state it optimizes for.
@@ -203,42 +208,22 @@ impl Sym {
             _ => false,
         }
     }
-    fn describe(self) -> String {
-        match self {
-            Sym::Const(v) if v.is_small_int() => format!("constant {}", v.small_value()),
-            Sym::Const(v) if v.is_bool() => format!("constant {}", v == Value::TRUE),
-            Sym::Const(v) if float::is_float(v) => {
-                format!("constant {}", float::repr(float::value(v)))
-            }
-            Sym::Const(_) => "a constant".into(),
-            Sym::SmallInt => "a small int".into(),
-            Sym::Float => "a float".into(),
-            Sym::Bool => "a bool".into(),
-            Sym::List => "a list".into(),
-            Sym::Tuple => "a tuple".into(),
-            Sym::Dict => "a dict".into(),
-            Sym::Str => "a str".into(),
-            Sym::TypeVersion(v) => format!("an instance of the class at version {v}"),
-            Sym::ClassVersion(v) => format!("the class at version {v}"),
-            Sym::Unknown => "unknown".into(),
-        }
-    }
 }
 
 /// Symbols are shared between the stack and locals (narrowing one narrows
 /// every slot holding it), as CPython's optimizer symbols are.
 struct State {
-    syms: Vec<(Sym, String)>,
+    syms: Vec<(Sym, Origin)>,
     stack: Vec<usize>,
     locals: Vec<usize>,
 }
 
 impl State {
-    fn new_sym(&mut self, s: Sym, origin: String) -> usize {
+    fn new_sym(&mut self, s: Sym, origin: Origin) -> usize {
         self.syms.push((s, origin));
         self.syms.len() - 1
     }
-    fn push(&mut self, s: Sym, origin: String) {
+    fn push(&mut self, s: Sym, origin: Origin) {
         let id = self.new_sym(s, origin);
         self.stack.push(id);
     }
@@ -246,12 +231,12 @@ impl State {
         match self.stack.pop() {
             Some(id) => id,
             // Below the trace's view: unknown.
-            None => self.new_sym(Sym::Unknown, "entry".into()),
+            None => self.new_sym(Sym::Unknown, Origin::Entry),
         }
     }
     fn peek(&mut self, n: usize) -> usize {
         while self.stack.len() < n {
-            let id = self.new_sym(Sym::Unknown, "entry".into());
+            let id = self.new_sym(Sym::Unknown, Origin::Entry);
             self.stack.insert(0, id);
         }
         self.stack[self.stack.len() - n]
@@ -259,8 +244,8 @@ impl State {
     fn sym(&self, id: usize) -> Sym {
         self.syms[id].0
     }
-    fn why(&self, id: usize) -> String {
-        format!("{} ({})", self.syms[id].0.describe(), self.syms[id].1)
+    fn why(&self, id: usize) -> Why {
+        Why::new(self.syms[id].0, self.syms[id].1)
     }
 }
 
@@ -297,11 +282,11 @@ fn interpret(
     };
     for i in 0..cx.nlocals as usize {
         let s = initial_locals.as_ref().map_or(Sym::Unknown, |l| l[i]);
-        let id = st.new_sym(s, format!("local {i} at trace entry"));
+        let id = st.new_sym(s, Origin::EntryLocal(i as u32));
         st.locals.push(id);
     }
     for _ in 0..cx.entry_depth {
-        let id = st.new_sym(Sym::Unknown, "stack at trace entry".into());
+        let id = st.new_sym(Sym::Unknown, Origin::EntryStack);
         st.stack.push(id);
     }
     let mut out = Optimized {
@@ -315,9 +300,12 @@ fn interpret(
     };
     let mut promote_next = false;
     for (n, &inst) in raw.iter().enumerate() {
-        let at = format!("#{n} {}", inst.uop.name());
+        let at = At {
+            n: n as u32,
+            uop: inst.uop,
+        };
         let mut keep = inst;
-        let mut remove_reason: Option<String> = None;
+        let mut remove_reason: Option<Reason> = None;
         let mut remove_rule: Option<Rule> = None;
         match inst.uop {
             Uop::LoadFast | Uop::LoadFastCheck => {
@@ -330,18 +318,19 @@ fn interpret(
             }
             // Unbound (NULL) is no value a symbol describes.
             Uop::DeleteFast => {
-                st.locals[inst.oparg as usize] =
-                    st.new_sym(Sym::Unknown, format!("unbound by {at}"));
+                st.locals[inst.oparg as usize] = st.new_sym(Sym::Unknown, Origin::Unbound(at));
             }
             // A cell's contents change behind the trace's back (a closure
             // it calls may store into it): nothing is known about what a
             // load finds, and a store changes no fact about the local,
             // which still holds the same cell.
-            Uop::LoadDeref => st.push(Sym::Unknown, format!("cell contents read by {at}")),
+            Uop::LoadDeref => st.push(Sym::Unknown, Origin::CellRead(at)),
             Uop::StoreDeref => {
                 st.pop();
             }
-            Uop::LoadConst | Uop::LoadConstInline => st.push(Sym::Const(Value(inst.operand)), at),
+            Uop::LoadConst | Uop::LoadConstInline => {
+                st.push(Sym::Const(Value(inst.operand)), Origin::Made(at))
+            }
             Uop::PopTop => {
                 st.pop();
             }
@@ -383,22 +372,19 @@ fn interpret(
                 let id = st.peek(depth);
                 if cfg.types && proven(st.sym(id)) {
                     remove_rule = Some(Rule::RemoveTypeGuard);
-                    remove_reason = Some(format!("operand is {}", st.why(id)));
+                    remove_reason = Some(Reason::Operand(st.why(id)));
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (fact, format!("guarded by {at}"));
+                    st.syms[id] = (fact, Origin::Guarded(at));
                 }
             }
             Uop::GuardTypeVersion => {
                 let id = st.peek(1);
                 if cfg.types && st.sym(id) == Sym::TypeVersion(inst.operand) {
                     remove_rule = Some(Rule::RemoveVersionGuard);
-                    remove_reason = Some(format!(
-                        "operand is {}: the type watcher invalidates the executor if that class changes",
-                        st.why(id)
-                    ));
+                    remove_reason = Some(Reason::Watched(st.why(id)));
                     out.type_versions.push(inst.operand);
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (Sym::TypeVersion(inst.operand), format!("guarded by {at}"));
+                    st.syms[id] = (Sym::TypeVersion(inst.operand), Origin::Guarded(at));
                 }
             }
             Uop::CheckAttrClass => {
@@ -410,49 +396,36 @@ fn interpret(
                 };
                 if cfg.types && known {
                     remove_rule = Some(Rule::RemoveVersionGuard);
-                    remove_reason = Some(format!(
-                        "operand is {}: the type watcher invalidates the executor if that class changes",
-                        st.why(id)
-                    ));
+                    remove_reason = Some(Reason::Watched(st.why(id)));
                     out.type_versions.push(inst.operand);
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (Sym::ClassVersion(inst.operand), format!("guarded by {at}"));
+                    st.syms[id] = (Sym::ClassVersion(inst.operand), Origin::Guarded(at));
                 }
             }
             Uop::LoadAttrMethodWithValues => {
                 let owner = st.pop();
-                st.push(
-                    Sym::Const(Value(inst.operand)),
-                    format!("method found by {at}"),
-                );
+                st.push(Sym::Const(Value(inst.operand)), Origin::MethodFound(at));
                 st.stack.push(owner);
             }
             // Valid under the class version guard: promoted to a constant.
             Uop::LoadAttrClass => {
                 st.pop();
-                st.push(
-                    Sym::Const(Value(inst.operand)),
-                    format!("class attribute by {at}"),
-                );
+                st.push(Sym::Const(Value(inst.operand)), Origin::ClassAttribute(at));
             }
             Uop::LoadMethodClass => {
                 st.pop();
-                st.push(Sym::Const(Value::METHOD_CALL_RECEIVER), at.clone());
-                st.push(
-                    Sym::Const(Value(inst.operand)),
-                    format!("class attribute by {at}"),
-                );
+                st.push(Sym::Const(Value::METHOD_CALL_RECEIVER), Origin::Made(at));
+                st.push(Sym::Const(Value(inst.operand)), Origin::ClassAttribute(at));
             }
             Uop::GuardBothUnicode => {
                 let (tos, nos) = (st.peek(1), st.peek(2));
                 if cfg.types && st.sym(tos).is_str() && st.sym(nos).is_str() {
                     remove_rule = Some(Rule::RemoveTypeGuard);
-                    remove_reason =
-                        Some(format!("operands are {} and {}", st.why(nos), st.why(tos)));
+                    remove_reason = Some(Reason::Operands(st.why(nos), st.why(tos)));
                 } else if cfg.types {
                     for id in [tos, nos] {
                         if st.sym(id) == Sym::Unknown {
-                            st.syms[id] = (Sym::Str, format!("guarded by {at}"));
+                            st.syms[id] = (Sym::Str, Origin::Guarded(at));
                         }
                     }
                 }
@@ -461,14 +434,14 @@ fn interpret(
                 st.pop();
                 st.pop();
                 let s = if cfg.types { Sym::Str } else { Sym::Unknown };
-                st.push(s, format!("result of {at}"));
+                st.push(s, Origin::Result(at));
             }
             // Not folded: a folded float would need a new constant object.
             Uop::BinaryOpAddFloat | Uop::BinaryOpSubtractFloat | Uop::BinaryOpMultiplyFloat => {
                 st.pop();
                 st.pop();
                 let s = if cfg.types { Sym::Float } else { Sym::Unknown };
-                st.push(s, format!("result of {at}"));
+                st.push(s, Origin::Result(at));
             }
             Uop::BinaryOpAddInt
             | Uop::BinaryOpSubtractInt
@@ -494,7 +467,7 @@ fn interpret(
                         keep = UopInst::new(Uop::PopTwoLoadConstInline, 0, inst.target, v.0);
                         out.folded += 1;
                         out.fired.push(Rule::FoldIntArithmetic);
-                        st.push(Sym::Const(v), format!("folded {at}"));
+                        st.push(Sym::Const(v), Origin::Folded(at));
                     }
                     None => st.push(
                         if cfg.types {
@@ -502,7 +475,7 @@ fn interpret(
                         } else {
                             Sym::Unknown
                         },
-                        format!("result of {at}"),
+                        Origin::Result(at),
                     ),
                 }
             }
@@ -526,9 +499,9 @@ fn interpret(
                         );
                         out.folded += 1;
                         out.fired.push(Rule::FoldIntComparison);
-                        st.push(Sym::Const(Value::bool(r)), format!("folded {at}"));
+                        st.push(Sym::Const(Value::bool(r)), Origin::Folded(at));
                     }
-                    None => st.push(Sym::Bool, format!("result of {at}")),
+                    None => st.push(Sym::Bool, Origin::Result(at)),
                 }
             }
             Uop::CompareOp
@@ -546,15 +519,15 @@ fn interpret(
                 for _ in 0..pops {
                     st.pop();
                 }
-                st.push(Sym::Bool, format!("result of {at}"));
+                st.push(Sym::Bool, Origin::Result(at));
             }
             Uop::ToBoolBool => {
                 let id = st.peek(1);
                 if cfg.types && st.sym(id).is_bool() {
                     remove_rule = Some(Rule::RemoveTypeGuard);
-                    remove_reason = Some(format!("operand is {}", st.why(id)));
+                    remove_reason = Some(Reason::Operand(st.why(id)));
                 } else if cfg.types && st.sym(id) == Sym::Unknown {
-                    st.syms[id] = (Sym::Bool, format!("guarded by {at}"));
+                    st.syms[id] = (Sym::Bool, Origin::Guarded(at));
                 }
             }
             Uop::GuardCallableLen | Uop::GuardCallableIsinstance => {
@@ -568,7 +541,7 @@ fn interpret(
                     || (cfg.inject_callable_guard_trusts_unknown && st.sym(id) == Sym::Unknown);
                 if cfg.types && known {
                     remove_rule = Some(Rule::RemoveCallableGuard);
-                    remove_reason = Some(format!("callable is {}", st.why(id)));
+                    remove_reason = Some(Reason::Callable(st.why(id)));
                 }
             }
             Uop::CallLen => {
@@ -579,21 +552,21 @@ fn interpret(
                 } else {
                     Sym::Unknown
                 };
-                st.push(s, format!("result of {at}"));
+                st.push(s, Origin::Result(at));
             }
             Uop::CallIsinstance => {
                 for _ in 0..3 {
                     st.pop();
                 }
                 let s = if cfg.types { Sym::Bool } else { Sym::Unknown };
-                st.push(s, format!("result of {at}"));
+                st.push(s, Origin::Result(at));
             }
             Uop::GuardIsTruePop | Uop::GuardIsFalsePop => {
                 let id = st.pop();
                 let want = Value::bool(inst.uop == Uop::GuardIsTruePop);
                 if cfg.types && st.sym(id) == Sym::Const(want) {
                     remove_rule = Some(Rule::RemoveConstantCondition);
-                    remove_reason = Some(format!("condition is {}", st.why(id)));
+                    remove_reason = Some(Reason::Condition(st.why(id)));
                 }
             }
             // The list and the iterators under it stay what they were.
@@ -616,7 +589,7 @@ fn interpret(
                 for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
                     st.pop();
                 }
-                st.push(Sym::Unknown, format!("result of {at}"));
+                st.push(Sym::Unknown, Origin::Result(at));
             }
             Uop::BuildList | Uop::BuildTuple | Uop::BuildMap => {
                 for _ in 0..inst.uop.stack_effect(inst.oparg).0 {
@@ -628,7 +601,7 @@ fn interpret(
                     (true, Uop::BuildMap) => Sym::Dict,
                     _ => Sym::Tuple,
                 };
-                st.push(s, format!("result of {at}"));
+                st.push(s, Origin::Result(at));
             }
             Uop::IterNextRange => st.push(
                 if cfg.types {
@@ -636,15 +609,12 @@ fn interpret(
                 } else {
                     Sym::Unknown
                 },
-                format!("result of {at}"),
+                Origin::Result(at),
             ),
             Uop::GuardGlobalsVersion => {
                 if cfg.globals && cx.may_promote && inst.operand == dict::keys_version(cx.globals) {
                     remove_rule = Some(Rule::RemoveGlobalsGuard);
-                    remove_reason = Some(format!(
-                        "globals dict watched at keys version {}: any store invalidates the executor",
-                        inst.operand
-                    ));
+                    remove_reason = Some(Reason::GlobalsWatched(inst.operand));
                     out.depends_on_globals = true;
                     promote_next = true;
                 }
@@ -658,7 +628,7 @@ fn interpret(
                 let v = dict::entry(d, inst.oparg as u64).1;
                 keep = UopInst::new(Uop::LoadConstInline, 0, inst.target, v.0);
                 out.fired.push(Rule::PromoteGlobal);
-                st.push(Sym::Const(v), format!("global promoted by {at}"));
+                st.push(Sym::Const(v), Origin::GlobalPromoted(at));
                 promote_next = false;
             }
             _ => {
@@ -669,7 +639,7 @@ fn interpret(
                     st.pop();
                 }
                 for _ in 0..pushes {
-                    st.push(Sym::Unknown, format!("result of {at}"));
+                    st.push(Sym::Unknown, Origin::Result(at));
                 }
             }
         }
@@ -688,7 +658,7 @@ fn interpret(
 
 /// Drops a guard (keeping a popping guard's pop), leaving a checking marker
 /// in `+checkguards` mode.
-fn remove(out: &mut Optimized, inst: UopInst, reason: String, cfg: &OptConfig) {
+fn remove(out: &mut Optimized, inst: UopInst, reason: Reason, cfg: &OptConfig) {
     if cfg.check_guards {
         out.uops.push(UopInst::new(
             Uop::CheckRemovedGuard,
@@ -743,7 +713,7 @@ fn remove_unneeded_ip(out: &mut Optimized, cfg: &OptConfig) {
                 }
                 out.removed.push(RemovedGuard {
                     original: inst,
-                    reason: "no escaping uop since the last validity check".into(),
+                    reason: Reason::NoEscapeSinceValidityCheck,
                 });
                 out.fired.push(Rule::RemoveCheckValidity);
             }
