@@ -16,6 +16,17 @@ const SEED: u64 = 11;
 /// Runs up to `count` programs on `configs`; the first finding's signature
 /// and the number of divergences.
 fn campaign(configs: &str, seed: u64, count: u64, stop_at_first: bool) -> (Option<Signature>, u64) {
+    let (first, stats) = campaign_stats(configs, seed, count, stop_at_first);
+    (first, stats.divergences)
+}
+
+/// As [`campaign`], with the campaign's whole statistics.
+fn campaign_stats(
+    configs: &str,
+    seed: u64,
+    count: u64,
+    stop_at_first: bool,
+) -> (Option<Signature>, campaign::CampaignStats) {
     let mut opts = CampaignOptions::quiet(
         Config::parse_list(configs).unwrap(),
         seed,
@@ -31,7 +42,7 @@ fn campaign(configs: &str, seed: u64, count: u64, stop_at_first: bool) -> (Optio
         }
     })
     .unwrap();
-    (first, stats.divergences)
+    (first, stats)
 }
 
 /// The configurations of a planted bug without its injection.
@@ -586,17 +597,7 @@ fn a_len_call_without_its_fuel_on_a_fixed_loop_and_its_control() {
 #[test]
 fn the_matrix_t1_run_is_the_frame_state_replay() {
     let run = |configs: &str| {
-        let mut opts =
-            CampaignOptions::quiet(Config::parse_list(configs).unwrap(), SEED, Some(300), None);
-        opts.stop_after = Some(1);
-        opts.hang_seconds = 3.0;
-        let mut first = None;
-        let stats = campaign::run(&opts, |_, report| {
-            if first.is_none() {
-                first = Signature::of(report);
-            }
-        })
-        .unwrap();
+        let (first, stats) = campaign_stats(configs, SEED, 300, true);
         (first.expect("the planted bug is caught"), stats)
     };
     let (apart, apart_stats) = run("t2+stress+inject=exit-corrupts-local");
