@@ -214,7 +214,7 @@ impl Runner {
             // Recorded only by a run that finished (or was re-run to confirm
             // a hang) with these points; otherwise the replay runs apart.
             if !points.is_empty() && run.events.checkpoints.len() == points.len() {
-                matrix_replay = Some(std::mem::take(&mut run.events.checkpoints));
+                matrix_replay = Some((points, std::mem::take(&mut run.events.checkpoints)));
             }
             runs[r] = Some(run);
         }
@@ -564,25 +564,26 @@ impl Runner {
     }
 
     /// The frame-state oracle: replay on tier 1 and compare at every
-    /// recorded transition. `matrix_replay`: the frames the matrix's own
-    /// `t1` run hashed at these points, when it did.
+    /// recorded transition. `matrix_replay`: the points (as
+    /// [`frame_state::checkpoints`] gives them for `runs`) and the frames
+    /// the matrix's own `t1` run hashed at them, when it did.
     fn frame_state(
         &mut self,
         module: &Module,
         runs: &[ConfigRun],
-        matrix_replay: Option<Vec<Option<FrameHash>>>,
+        matrix_replay: Option<(Vec<Point>, Vec<Option<FrameHash>>)>,
     ) -> Vec<(usize, OracleFinding)> {
         let limits = self.limits;
-        let points = frame_state::checkpoints(runs);
-        if points.is_empty() {
-            return vec![];
-        }
-        let replayed = match matrix_replay {
-            Some(hashes) => {
+        let (points, replayed) = match matrix_replay {
+            Some((points, hashes)) => {
                 self.oracle_stats.matrix_replays += 1;
-                hashes
+                (points, hashes)
             }
             None => {
+                let points = frame_state::checkpoints(runs);
+                if points.is_empty() {
+                    return vec![];
+                }
                 let job = Job {
                     limits,
                     config: REPLAY_CONFIG.into(),
@@ -597,7 +598,7 @@ impl Runner {
                     // nothing to compare against.
                     return vec![];
                 };
-                replay.events.checkpoints
+                (points, replay.events.checkpoints)
             }
         };
         self.oracle_stats.replays += 1;

@@ -386,6 +386,19 @@ fn layout(parts: &mut [Part], mut exit_at: Vec<u64>) -> Layout {
     }
 }
 
+/// The value of each kind of hole in one part (a helper's address aside),
+/// computed once per part rather than once per hole.
+struct PartValues {
+    next: u64,
+    jump: u64,
+    error: u64,
+    oparg: u64,
+    operand0: u64,
+    target: u64,
+    executor: u64,
+    data: u64,
+}
+
 /// Pass 2: patching, with what every part shares.
 struct Patcher<'a> {
     stencils: &'a StencilIndex,
@@ -401,8 +414,64 @@ struct Patcher<'a> {
 }
 
 impl Patcher<'_> {
+    /// What the holes of part `k` are patched with, but for helpers.
+    fn values(&self, parts: &[Part], k: usize) -> PartValues {
+        let part = &parts[k];
+        let Input {
+            ex, eid, link_base, ..
+        } = *self.input;
+        let layout = self.layout;
+        let base = self.base;
+        // The next stencil: the following step, or the overrun guard.
+        let next = match (part.role, parts.get(k + 1).map(|p| p.role)) {
+            (Role::Shim, _) => layout.first_step,
+            (Role::Step { .. }, Some(Role::Step { .. })) => parts[k + 1].at,
+            _ => layout.fatal_at,
+        };
+        let mut v = PartValues {
+            next: base + next,
+            jump: base + layout.fatal_at,
+            error: base + layout.error_at,
+            oparg: 0,
+            operand0: 0,
+            target: 0,
+            executor: eid as u64,
+            data: base + part.data_at,
+        };
+        match part.role {
+            Role::Step { uop: Some(i), .. } => {
+                let inst = &ex.uops[i];
+                if inst.uop == crate::tier2::uops::Uop::JumpToTop {
+                    v.jump = base + layout.first_step;
+                } else if let Some(&at) = layout.exit_at.get(inst.exit as usize) {
+                    v.jump = base + at;
+                }
+                v.oparg = inst.oparg as u64;
+                v.operand0 = inst.operand;
+                v.target = inst.target as u64;
+            }
+            // A probe's operand: the uop a `_CHECK_REGS` checks, the
+            // counter a counting stencil bumps.
+            Role::Step {
+                uop: None, probe, ..
+            } => v.operand0 = probe.map_or(0, |u| u as u64),
+            // An exit stub reports its executor and exit (linked exits mean
+            // the code that leaves need not be the code that was entered);
+            // its operand is its link slot (0: never linked).
+            Role::Exit { e, .. } => {
+                v.oparg = ((eid as u64) << 32) | e as u64;
+                if link_base != 0 {
+                    v.operand0 = (link_base + e as u32) as u64;
+                }
+            }
+            Role::Shim | Role::ErrorStub | Role::Fatal => {}
+        }
+        v
+    }
+
     /// Patches every hole of part `k` (already copied into `bytes`),
     /// recording each in `record` when there is one.
+    #[inline]
     fn patch_part(
         &mut self,
         parts: &[Part],
@@ -411,62 +480,29 @@ impl Patcher<'_> {
         mut record: Option<&mut Vec<PatchedHole>>,
     ) -> Result<(), String> {
         let part = &parts[k];
-        let Input {
-            ex, eid, link_base, ..
-        } = *self.input;
-        let layout = self.layout;
-        let (uop, probe, exit) = match part.role {
-            Role::Step { uop, probe, .. } => (uop, probe, None),
-            Role::Exit { e, .. } => (None, None, Some(e)),
-            _ => (None, None, None),
-        };
-        let inst = uop.map(|i| ex.uops[i]);
-        // The next stencil: the following step, or the overrun guard.
-        let next = match (part.role, parts.get(k + 1).map(|p| p.role)) {
-            (Role::Shim, _) => layout.first_step,
-            (Role::Step { .. }, Some(Role::Step { .. })) => parts[k + 1].at,
-            _ => layout.fatal_at,
-        };
-        let jump = match inst {
-            Some(i) if i.uop == crate::tier2::uops::Uop::JumpToTop => layout.first_step,
-            Some(i) if (i.exit as usize) < layout.exit_at.len() => layout.exit_at[i.exit as usize],
-            _ => layout.fatal_at,
-        };
+        let v = self.values(parts, k);
         for ph in self.stencils.holes(part.stencil) {
             let h = &ph.hole;
             // Holes in a dropped tail jump are gone with it.
             if !ph.in_data && h.offset as usize >= part.len {
                 continue;
             }
-            let region_at = if ph.in_data { part.data_at } else { part.at };
             let value = match h.value {
-                // Code offsets become addresses.
-                HoleValue::Continue => self.base + next,
-                HoleValue::JumpTarget => self.base + jump,
-                HoleValue::ErrorTarget => self.base + layout.error_at,
-                HoleValue::Oparg => match (exit, inst) {
-                    // An exit stub reports its executor and exit: linked
-                    // exits mean the code that leaves need not be the code
-                    // that was entered.
-                    (Some(e), _) => ((eid as u64) << 32) | e as u64,
-                    (None, Some(i)) => i.oparg as u64,
-                    (None, None) => 0,
-                },
-                // An exit stub's operand is its link slot (0: never linked).
-                HoleValue::Operand0 => match (inst, exit) {
-                    (Some(i), _) => i.operand,
-                    (None, Some(e)) if link_base != 0 => (link_base + e as u32) as u64,
-                    _ => probe.map_or(0, |u| u as u64),
-                },
-                HoleValue::Target => inst.map_or(0, |i| i.target as u64),
-                HoleValue::Executor => eid as u64,
-                HoleValue::Data => self.base + part.data_at,
+                HoleValue::Continue => v.next,
+                HoleValue::JumpTarget => v.jump,
+                HoleValue::ErrorTarget => v.error,
+                HoleValue::Oparg => v.oparg,
+                HoleValue::Operand0 => v.operand0,
+                HoleValue::Target => v.target,
+                HoleValue::Executor => v.executor,
+                HoleValue::Data => v.data,
                 HoleValue::Helper(name) => ph
                     .helper
                     .and_then(|i| self.helpers.get(i as usize).copied().flatten())
                     .ok_or_else(|| format!("no address for helper `{name}`"))?,
             };
             let target = value.wrapping_add(h.addend as u64);
+            let region_at = if ph.in_data { part.data_at } else { part.at };
             let in_buf = (region_at + h.offset as u64) as usize;
             // The common case (`PreparedHole::plain`): the value, written.
             let written = if ph.plain

@@ -132,11 +132,19 @@ impl Machine {
 /// Proves `steps` (a selection for `uops`, entered with `entry_depth`
 /// values on the stack and nothing cached) correct; the first violation.
 pub fn check(uops: &[UopInst], steps: &[Step], entry_depth: u32) -> Result<(), RegisterError> {
+    // Room for a trace's usual growth above its entry depth, so the
+    // stacks are not reallocated as they grow (the checker runs for every
+    // compiled trace).
+    let stack = || {
+        let mut v = Vec::with_capacity(entry_depth as usize + 16);
+        v.extend(0..entry_depth);
+        v
+    };
     let mut m = Machine {
-        memory: (0..entry_depth).collect(),
+        memory: stack(),
         regs: [None; MAX_CACHED as usize],
         depth: 0,
-        logical: (0..entry_depth).collect(),
+        logical: stack(),
         next: entry_depth,
         agreed: entry_depth as usize,
         proved: false,
