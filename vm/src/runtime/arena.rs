@@ -93,6 +93,9 @@ pub struct Arena {
     pub inject: Option<crate::planted::Injection>,
     /// The collector's mark stack, kept between collections (empty).
     mark_stack: Vec<u64>,
+    /// The heap verifier's buffers, reused: it runs after every stressed
+    /// collection.
+    pub(crate) verify_scratch: std::cell::RefCell<super::verify::Scratch>,
 }
 
 /// The collector's roots: values that live outside the heap (globals,
@@ -220,6 +223,7 @@ impl Arena {
             names: Vec::new(),
             inject: None,
             mark_stack: Vec::new(),
+            verify_scratch: Default::default(),
         }
     }
 

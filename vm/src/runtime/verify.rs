@@ -45,14 +45,42 @@ pub(crate) fn verify_after_sweep(arena: &Arena) -> Result<(), String> {
     verify_heap(arena, false)
 }
 
+/// The verifier's buffers, kept by the arena between verifications (no
+/// allocation per verification, none per object): under GC stress it runs
+/// at every allocation.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    starts: WordBits,
+    checked: WordBits,
+    work: Vec<(Value, u32)>,
+    fields: Vec<u64>,
+}
+
 fn verify_heap(arena: &Arena, check_free: bool) -> Result<(), String> {
-    let starts = parse_heap(arena, check_free)?;
+    let mut scratch = arena.verify_scratch.borrow_mut();
+    let Scratch {
+        starts: starts_bits,
+        checked,
+        work,
+        fields,
+    } = &mut *scratch;
+    let starts = parse_heap(arena, check_free, std::mem::take(starts_bits))?;
+    let result = walk_roots(arena, &starts, checked, work, fields);
+    *starts_bits = starts.bits;
+    result
+}
+
+/// Checks everything reachable from the roots (the heap's object starts
+/// found by [`parse_heap`]).
+fn walk_roots(
+    arena: &Arena,
+    starts: &Starts,
+    checked: &mut WordBits,
+    work: &mut Vec<(Value, u32)>,
+    fields: &mut Vec<u64>,
+) -> Result<(), String> {
     // The objects already checked, by heap word.
-    let mut checked = WordBits::new(starts.bits.0.len() * 64);
-    // The walk is iterative with buffers shared by every object (no
-    // allocation per object): this runs at every allocation under GC stress.
-    let mut work: Vec<(Value, u32)> = Vec::new();
-    let mut fields: Vec<u64> = Vec::new();
+    checked.reset(starts.bits.0.len() * 64);
     let mut error = None;
     arena.roots.for_each(&mut |root, place| {
         if error.is_some() {
@@ -62,12 +90,12 @@ fn verify_heap(arena: &Arena, check_free: bool) -> Result<(), String> {
         work.push((root, 0));
         while let Some((v, depth)) = work.pop() {
             let walk = Walk {
-                starts: &starts,
+                starts,
                 place: &place,
-                fields: &mut fields,
-                work: &mut work,
+                fields,
+                work,
             };
-            if let Err(e) = check_value(walk, &mut checked, v, depth) {
+            if let Err(e) = check_value(walk, checked, v, depth) {
                 error = Some(e);
                 return;
             }
@@ -117,11 +145,14 @@ impl Starts {
 }
 
 /// A bit per heap word.
+#[derive(Default)]
 struct WordBits(Vec<u64>);
 
 impl WordBits {
-    fn new(words: usize) -> WordBits {
-        WordBits(vec![0; words.div_ceil(64)])
+    /// All clear, for `words` words (the buffer kept).
+    fn reset(&mut self, words: usize) {
+        self.0.clear();
+        self.0.resize(words.div_ceil(64), 0);
     }
 
     fn get(&self, i: usize) -> bool {
@@ -138,13 +169,14 @@ impl WordBits {
 
 /// Walks the heap from its start (checking the poison of free objects if
 /// `check_free`).
-fn parse_heap(arena: &Arena, check_free: bool) -> Result<Starts, String> {
+fn parse_heap(arena: &Arena, check_free: bool, mut bits: WordBits) -> Result<Starts, String> {
     let (start, end) = arena.heap_bounds();
     let heap_words = (end.saturating_sub(start) / 8) as usize;
+    bits.reset(heap_words);
     let mut starts = Starts {
         base: start,
         end,
-        bits: WordBits::new(heap_words),
+        bits,
     };
     let mut addr = start;
     while addr < end {
@@ -564,11 +596,15 @@ fn check_value(walk: Walk, checked: &mut WordBits, v: Value, depth: u32) -> Resu
         }
     }
     // Reversed, so the fields are checked first to last (depth first).
+    // Small ints are valid wherever they are: [`check_value`] would
+    // return at once, so they are not queued (lists of ints are most of
+    // some heaps, and this runs after every stressed collection).
     work.extend(
         fields
             .iter()
             .rev()
-            .map(|&off| (Value(read(off)), depth + 1)),
+            .map(|&off| (Value(read(off)), depth + 1))
+            .filter(|(v, _)| !v.is_small_int()),
     );
     Ok(())
 }
